@@ -1,0 +1,66 @@
+/**
+ * A channel event after normalisation: what the domain sees of a webhook event.
+ * Channel adapters (messenger/webhook) produce these; the conversation service consumes them.
+ */
+
+export interface InboundAttachment {
+  type: 'image' | 'video' | 'audio' | 'file' | 'sticker' | 'location' | 'fallback' | 'template' | 'other';
+  url?: string;
+  title?: string;
+  sticker_id?: string;
+  coordinates?: { lat: number; long: number };
+  /** The channel's own payload, kept for display and inspection. */
+  payload?: unknown;
+}
+
+export interface Referral {
+  ref?: string;
+  source?: string;
+  type?: string;
+  ad_id?: string;
+}
+
+export type InboundEventBody =
+  | {
+      kind: 'message';
+      mid: string;
+      text?: string;
+      quick_reply_payload?: string;
+      attachments: InboundAttachment[];
+      reply_to_mid?: string;
+      referral?: Referral;
+    }
+  | {
+      kind: 'echo';
+      mid: string;
+      text?: string;
+      attachments: InboundAttachment[];
+      app_id?: string;
+      metadata?: string;
+    }
+  | { kind: 'postback'; mid?: string; title?: string; payload?: string; referral?: Referral }
+  | { kind: 'referral'; referral: Referral }
+  | { kind: 'optin'; optin: Record<string, unknown> }
+  | { kind: 'delivery'; mids: string[]; watermark: number }
+  | { kind: 'read'; watermark: number }
+  | { kind: 'reaction'; mid: string; action: 'react' | 'unreact'; reaction?: string; emoji?: string }
+  | {
+      kind: 'handover';
+      action: 'pass_thread_control' | 'take_thread_control' | 'request_thread_control' | 'app_roles';
+      detail: Record<string, unknown>;
+    }
+  | { kind: 'unknown'; keys: string[] };
+
+export type InboundEventKind = InboundEventBody['kind'];
+
+export type InboundEvent = InboundEventBody & {
+  /** Deduplication key, unique per page: the message id when there is one, else derived from content. */
+  key: string;
+  page_id: string;
+  /** The person's page-scoped id (for echoes: the recipient). Absent for page-level events. */
+  user_id?: string;
+  /** Epoch milliseconds, as sent by the channel. */
+  timestamp: number;
+  /** Delivered on the standby channel: another app owns the thread, so never answer. */
+  standby: boolean;
+};
