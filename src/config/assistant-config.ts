@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Which assistant answers a page. A bare string is a flow YAML path or an http(s) bot URL. */
+export const assistantConfigSchema = z.union([
+  z.object({ type: z.literal('flow'), path: z.string().min(1) }),
+  z.object({
+    type: z.literal('http'),
+    url: z.url({ protocol: /^https?$/ }),
+    timeout_ms: z.number().int().positive().default(10_000),
+    retries: z.number().int().min(0).max(10).default(2),
+    secret: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('llm'),
+    base_url: z.url({ protocol: /^https?$/ }),
+    model: z.string().min(1),
+    /** Name of the environment variable holding the API key (the key itself never goes in the file). */
+    api_key_env: z.string().optional(),
+    instructions: z.string().default('You are a helpful assistant for this business. Answer briefly.'),
+    max_history: z.number().int().min(0).default(20),
+    timeout_ms: z.number().int().positive().default(30_000),
+  }),
+]);
+
+export type AssistantConfig = z.infer<typeof assistantConfigSchema>;
+
+/** `SWITCHBOARD_ASSISTANT` and the short form in the file: a flow path or a bot URL. */
+export function assistantFromString(value: string): AssistantConfig {
+  return /^https?:\/\//.test(value)
+    ? { type: 'http', url: value, timeout_ms: 10_000, retries: 2 }
+    : { type: 'flow', path: value };
+}

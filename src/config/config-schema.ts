@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { assistantConfigSchema, assistantFromString } from './assistant-config.ts';
+import { pageSettingsSchema } from './page-settings.ts';
+
+const numericId = z.string().regex(/^\d+$/, 'must be a numeric Facebook id');
+
+const appSchema = z.object({
+  id: numericId,
+  /** The app secret: signs webhooks and proves our Graph calls. */
+  secret: z.string().min(8, 'looks too short for an app secret'),
+  /** The string typed in the App Dashboard for the webhook subscription check. */
+  verify_token: z.string().min(1),
+});
+
+const pageSchema = z.object({
+  id: numericId,
+  /** Needed only when several apps are configured. */
+  app_id: numericId.optional(),
+  name: z.string().optional(),
+  access_token: z.string().min(1),
+  assistant: z.union([z.string().min(1).transform(assistantFromString), assistantConfigSchema]).optional(),
+  settings: pageSettingsSchema.partial().default({}),
+});
+
+/** switchboard.yaml, after `${ENV}` substitution. Every key is optional: the environment can supply them. */
+export const fileConfigSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535),
+    host: z.string(),
+    public_url: z.url(),
+    database_url: z.string(),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    graph_api_url: z.url(),
+    graph_api_version: z.string().regex(/^v\d+\.\d+$/, 'looks like v25.0'),
+    facebook_web_url: z.url(),
+    /** Base64 keys of 32 bytes, newest first; older ones only decrypt (rotation). */
+    secret_keys: z.array(z.string()),
+    admin: z.object({ email: z.email(), password: z.string().min(8) }),
+    apps: z.array(appSchema),
+    pages: z.array(pageSchema),
+  })
+  .partial()
+  .strict();
+
+export type FileConfig = z.infer<typeof fileConfigSchema>;
+export type AppConfig = z.infer<typeof appSchema>;
+export type PageConfig = z.infer<typeof pageSchema>;

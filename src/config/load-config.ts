@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { assistantFromString } from './assistant-config.ts';
+import { ConfigError } from './config-error.ts';
+import { type AppConfig, type FileConfig, fileConfigSchema, type PageConfig } from './config-schema.ts';
+
+export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
+
+/** The effective configuration, parsed once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  /** The HTTPS address Facebook reaches (OAuth redirect, callbacks). */
+  publicUrl: string;
+  /** `sqlite:<path>` or `postgres://...`. */
+  databaseUrl: string;
+  logLevel: string;
+  graph: { apiUrl: string; version: string };
+  facebookWebUrl: string;
+  /** Base64 AES-256 keys, newest first. Empty only in the demo, which generates one. */
+  secretKeys: string[];
+  admin?: { email: string; password: string };
+  apps: AppConfig[];
+  pages: (PageConfig & { app_id: string })[];
+  /** The YAML file read, if any. */
+  configPath?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `switchboard.yaml` (if any) and the environment; throws ConfigError naming every bad key. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const configPath = env.SWITCHBOARD_CONFIG ?? (existsSync(resolve(cwd, 'switchboard.yaml')) ? 'switchboard.yaml' : undefined);
+  const file = configPath ? readConfigFile(resolve(cwd, configPath), env) : {};
+  return resolveConfig(file, env, configPath);
+}
+
+function readConfigFile(path: string, env: Env): FileConfig {
+  if (!existsSync(path)) throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} does not exist; fix the path or unset it`]);
+  const problems: string[] = [];
+  const substituted = readFileSync(path, 'utf8').replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
+    const value = env[name];
+    if (value === undefined) problems.push(`${path}: \${${name}} is not set in the environment; export ${name}`);
+    return value ?? '';
+  });
+  if (problems.length) throw new ConfigError(problems);
+  let raw: unknown;
+  try {
+    raw = parseYaml(substituted) ?? {};
+  } catch (error) {
+    throw new ConfigError([`${path}: not valid YAML: ${(error as Error).message}`]);
+  }
+  const parsed = fileConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, path));
+  return parsed.data;
+}
+
+function resolveConfig(file: FileConfig, env: Env, configPath: string | undefined): Config {
+  const fromEnv = envOverrides(env);
+  const merged = fileConfigSchema.safeParse({ ...file, ...fromEnv.values });
+  if (!merged.success) throw new ConfigError(describeIssues(merged.error, 'environment'));
+  const c = merged.data;
+  const problems = [...fromEnv.problems];
+  const apps = [...(c.apps ?? []), ...fromEnv.apps];
+  const pages = [...(c.pages ?? []), ...fromEnv.pages].map((page, i) => {
+    const appId = page.app_id ?? (apps.length === 1 ? apps[0]?.id : undefined);
+    if (!appId) problems.push(`pages[${i}].app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`);
+    else if (!apps.some((a) => a.id === appId)) problems.push(`pages[${i}].app_id: no app with id ${appId} is configured`);
+    return { ...page, app_id: appId ?? '' };
+  });
+  if (problems.length) throw new ConfigError(problems);
+  const port = c.port ?? 3000;
+  return {
+    port,
+    host: c.host ?? '0.0.0.0',
+    publicUrl: (c.public_url ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    databaseUrl: c.database_url ?? 'sqlite:./data/switchboard.db',
+    logLevel: c.log_level ?? 'info',
+    graph: { apiUrl: (c.graph_api_url ?? 'https://graph.facebook.com').replace(/\/$/, ''), version: c.graph_api_version ?? DEFAULT_GRAPH_API_VERSION },
+    facebookWebUrl: (c.facebook_web_url ?? 'https://www.facebook.com').replace(/\/$/, ''),
+    secretKeys: c.secret_keys ?? [],
+    admin: c.admin,
+    apps,
+    pages,
+    configPath,
+  };
+}
+
+/** Environment variables of design.md §3; they win over the file. */
+function envOverrides(env: Env) {
+  const values: Record<string, unknown> = {};
+  const set = (key: string, name: string) => {
+    if (env[name] !== undefined && env[name] !== '') values[key] = env[name];
+  };
+  set('port', 'PORT');
+  set('host', 'HOST');
+  set('public_url', 'PUBLIC_URL');
+  set('database_url', 'DATABASE_URL');
+  set('log_level', 'LOG_LEVEL');
+  set('graph_api_url', 'GRAPH_API_URL');
+  set('graph_api_version', 'GRAPH_API_VERSION');
+  set('facebook_web_url', 'FACEBOOK_WEB_URL');
+  if (env.SWITCHBOARD_SECRET_KEY) values.secret_keys = env.SWITCHBOARD_SECRET_KEY.split(',').map((k) => k.trim());
+  if (env.SWITCHBOARD_ADMIN_EMAIL || env.SWITCHBOARD_ADMIN_PASSWORD) {
+    values.admin = { email: env.SWITCHBOARD_ADMIN_EMAIL, password: env.SWITCHBOARD_ADMIN_PASSWORD };
+  }
+  const problems: string[] = [];
+  const apps: AppConfig[] = [];
+  const pages: PageConfig[] = [];
+  if (env.FB_APP_ID) {
+    for (const name of ['FB_APP_SECRET', 'FB_VERIFY_TOKEN']) {
+      if (!env[name]) problems.push(`${name}: required with FB_APP_ID; set it from the App Dashboard`);
+    }
+    apps.push({ id: env.FB_APP_ID, secret: env.FB_APP_SECRET ?? '', verify_token: env.FB_VERIFY_TOKEN ?? '' });
+  }
+  if (env.FB_PAGE_ID) {
+    if (!env.FB_PAGE_ACCESS_TOKEN) problems.push('FB_PAGE_ACCESS_TOKEN: required with FB_PAGE_ID; copy the page token');
+    pages.push({
+      id: env.FB_PAGE_ID,
+      app_id: env.FB_APP_ID,
+      access_token: env.FB_PAGE_ACCESS_TOKEN ?? '',
+      assistant: env.SWITCHBOARD_ASSISTANT ? assistantFromString(env.SWITCHBOARD_ASSISTANT) : undefined,
+      settings: {},
+    });
+  }
+  return { values, apps, pages, problems };
+}
+
+/** Turns zod issues into "where: what is wrong" lines. Values are never echoed: they may be secrets. */
+function describeIssues(error: z.ZodError, where: string): string[] {
+  return error.issues.map((issue) => {
+    const key = issue.path.length ? issue.path.join('.') : '(top level)';
+    const hint = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')}); remove or rename them` : '';
+    return `${where}: ${key}: ${issue.message}${hint}`;
+  });
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Opening hours of a page: a time zone and, per weekday, "HH:MM-HH:MM" ranges. */
+export const businessHoursSchema = z.object({
+  time_zone: z.string().describe('IANA time zone, e.g. Europe/Paris'),
+  days: z.record(
+    z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
+    z.array(z.string().regex(/^\d\d:\d\d-\d\d:\d\d$/, 'use "HH:MM-HH:MM"')),
+  ),
+});
+
+/**
+ * Per-page behaviour, stored with the page and editable through the API.
+ * Defaults are what a new page gets; the config file and the API override them key by key.
+ */
+export const pageSettingsSchema = z.object({
+  /** When off, the assistant does not answer; the away message is sent once per session. */
+  auto_replies: z.boolean().default(true),
+  away_message: z.string().default('Thanks for your message! A member of our team will get back to you soon.'),
+  /** Sent when the assistant fails (external bot down, model error). */
+  fallback_text: z.string().default('Sorry, something went wrong on our side. A colleague will look into it.'),
+  response_delay: z.enum(['instant', 'short', 'medium', 'long']).default('instant'),
+  typing_indicators: z.boolean().default(true),
+  mark_seen: z.boolean().default(true),
+  delay_between_messages_ms: z.number().int().min(0).max(60_000).default(800),
+  /** Split long texts into messages of about this many characters; 0 turns it off. */
+  readable_length: z.number().int().min(0).max(2000).default(320),
+  session_timeout_minutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** Run the welcome action on a person's first message too (not only on Get Started). */
+  welcome_on_first_message: z.boolean().default(false),
+  escalation_keywords: z.array(z.string()).default([]),
+  /** Minutes the bot stays quiet after a human answered from Facebook's Page Inbox. */
+  human_reply_pause_minutes: z.number().int().min(0).default(30),
+  /** Events one person may send per minute before the surplus is stored but not answered. */
+  rate_limit_per_minute: z.number().int().min(1).default(100),
+  /** Outgoing Send API calls per second for this page (token bucket). */
+  send_rate_per_second: z.number().min(0.1).default(50),
+  business_hours: businessHoursSchema.optional(),
+});
+
+export type PageSettings = z.infer<typeof pageSettingsSchema>;
+export type PageSettingsInput = z.input<typeof pageSettingsSchema>;
+
+export const defaultPageSettings: PageSettings = pageSettingsSchema.parse({});

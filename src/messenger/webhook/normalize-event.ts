@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import type { InboundAttachment, InboundEvent, InboundEventBody, Referral } from '../../conversations/inbound-event.ts';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+/** Live deliveries send numbers; the dashboard's test samples send numeric strings (messenger-platform.md §1.2). */
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
+
+export type NormalizeResult = { ok: true; event: InboundEvent } | { ok: false; reason: string };
+
+/** One `messaging[]` or `standby[]` object → an InboundEvent. Unknown kinds become `unknown`, never an error. */
+export function normalizeMessagingEvent(raw: unknown, pageId: string, standby: boolean): NormalizeResult {
+  if (!isObject(raw)) return { ok: false, reason: 'event is not an object' };
+  const timestamp = num(raw.timestamp);
+  if (timestamp === undefined) return { ok: false, reason: 'event has no numeric timestamp' };
+  const sender = isObject(raw.sender) ? (str(raw.sender.id) ?? str(raw.sender.user_ref)) : undefined;
+  const recipient = isObject(raw.recipient) ? (str(raw.recipient.id) ?? str(raw.recipient.user_ref)) : undefined;
+  const message = isObject(raw.message) ? raw.message : undefined;
+  const isEcho = message?.is_echo === true;
+  // Echoes go from the page to the person: the person is the recipient (messenger-platform.md §2.2).
+  const userId = isEcho ? recipient : sender !== pageId ? sender : recipient;
+  const body = bodyOf(raw, message, isEcho);
+  if ('error' in body) return { ok: false, reason: body.error };
+  const key = `${standby ? 's:' : ''}${keyOf(body, userId, timestamp, raw)}`;
+  return { ok: true, event: { ...body, key, page_id: pageId, user_id: userId, timestamp, standby } as InboundEvent };
+}
+
+function bodyOf(raw: Json, message: Json | undefined, isEcho: boolean): InboundEventBody | { error: string } {
+  if (message) {
+    const mid = str(message.mid);
+    if (!mid) return { error: 'message has no mid' };
+    const text = str(message.text);
+    const attachments = attachmentsOf(message);
+    if (isEcho) {
+      return { kind: 'echo', mid, text, attachments, app_id: str(message.app_id), metadata: str(message.metadata) };
+    }
+    return {
+      kind: 'message',
+      mid,
+      text,
+      attachments,
+      quick_reply_payload: isObject(message.quick_reply) ? str(message.quick_reply.payload) : undefined,
+      reply_to_mid: isObject(message.reply_to) ? str(message.reply_to.mid) : undefined,
+      referral: referralOf(message.referral),
+    };
+  }
+  if (isObject(raw.postback)) {
+    const p = raw.postback;
+    return { kind: 'postback', mid: str(p.mid), title: str(p.title), payload: str(p.payload), referral: referralOf(p.referral) };
+  }
+  if (isObject(raw.referral)) return { kind: 'referral', referral: referralOf(raw.referral) ?? {} };
+  if (isObject(raw.optin)) return { kind: 'optin', optin: raw.optin };
+  if (isObject(raw.delivery)) {
+    const mids = Array.isArray(raw.delivery.mids) ? raw.delivery.mids.filter((m) => typeof m === 'string') : [];
+    return { kind: 'delivery', mids, watermark: num(raw.delivery.watermark) ?? 0 };
+  }
+  if (isObject(raw.read)) return { kind: 'read', watermark: num(raw.read.watermark) ?? 0 };
+  if (isObject(raw.reaction)) {
+    const r = raw.reaction;
+    const mid = str(r.mid);
+    if (!mid) return { error: 'reaction has no mid' };
+    return { kind: 'reaction', mid, action: r.action === 'unreact' ? 'unreact' : 'react', reaction: str(r.reaction), emoji: str(r.emoji) };
+  }
+  for (const action of ['pass_thread_control', 'take_thread_control', 'request_thread_control', 'app_roles'] as const) {
+    if (isObject(raw[action])) return { kind: 'handover', action, detail: raw[action] as Json };
+  }
+  return { kind: 'unknown', keys: Object.keys(raw).filter((k) => !['sender', 'recipient', 'timestamp'].includes(k)) };
+}
+
+function attachmentsOf(message: Json): InboundAttachment[] {
+  const list = Array.isArray(message.attachments) ? message.attachments : [];
+  const stickerId = str(message.sticker_id);
+  return list.filter(isObject).map((a): InboundAttachment => {
+    const payload = isObject(a.payload) ? a.payload : undefined;
+    const url = str(payload?.url) ?? str(a.url);
+    const sticker = str(payload?.sticker_id) ?? (a.type === 'image' ? stickerId : undefined);
+    // Legacy stickers are images with a sticker_id; since 2026 there is a `sticker` type (messenger-platform.md §2.1).
+    if (a.type === 'sticker' || sticker) return { type: 'sticker', url, sticker_id: sticker, payload };
+    if (a.type === 'location') {
+      const c = isObject(payload?.coordinates) ? payload.coordinates : undefined;
+      const coordinates = c ? { lat: num(c.lat) ?? 0, long: num(c.long) ?? 0 } : undefined;
+      return { type: 'location', url, title: str(a.title), coordinates, payload };
+    }
+    const known = ['image', 'video', 'audio', 'file', 'fallback', 'template'] as const;
+    const type = known.find((k) => k === a.type) ?? 'other';
+    return { type, url, title: str(a.title), payload };
+  });
+}
+
+function referralOf(v: unknown): Referral | undefined {
+  if (!isObject(v)) return undefined;
+  return { ref: str(v.ref), source: str(v.source), type: str(v.type), ad_id: str(v.ad_id) };
+}
+
+/** The deduplication key: the message id when there is one, else what identifies the event's content. */
+function keyOf(body: InboundEventBody, userId: string | undefined, timestamp: number, raw: Json): string {
+  switch (body.kind) {
+    case 'message':
+    case 'echo':
+      return `m:${body.mid}`;
+    case 'postback':
+      return body.mid ? `p:${body.mid}` : `p:${userId}:${timestamp}:${body.payload ?? ''}`;
+    case 'delivery':
+      return `d:${userId}:${body.watermark}:${body.mids.join(',')}`;
+    case 'read':
+      return `r:${userId}:${body.watermark}`;
+    case 'reaction':
+      return `x:${userId}:${body.mid}:${body.action}:${body.reaction ?? ''}:${timestamp}`;
+    default:
+      return `h:${createHash('sha256').update(JSON.stringify(raw)).digest('base64url')}`;
+  }
+}

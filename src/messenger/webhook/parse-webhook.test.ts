@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { webhookFixture } from '../../../test/fixtures/webhooks/index.ts';
+import { parseWebhookBody } from './parse-webhook.ts';
+
+const PAGE = '104857392018475';
+const PERSON = '6021938475610234';
+const only = (name: string) => {
+  const { events, rejected } = parseWebhookBody(webhookFixture(name));
+  expect(rejected).toEqual([]);
+  expect(events).toHaveLength(1);
+  return events[0]!;
+};
+
+describe('webhook parsing', () => {
+  it('normalises a text message with its page, person and key', () => {
+    expect(only('text')).toMatchObject({
+      kind: 'message', mid: 'm_text01', text: 'hi there', page_id: PAGE, user_id: PERSON, standby: false, key: 'm:m_text01',
+    });
+  });
+
+  it('keeps the quick reply payload', () => {
+    expect(only('quick-reply')).toMatchObject({ kind: 'message', text: 'Red', quick_reply_payload: 'COLOR_RED' });
+  });
+
+  it('normalises a postback with its referral', () => {
+    expect(only('postback')).toMatchObject({
+      kind: 'postback', payload: 'GET_STARTED', title: 'Get Started', referral: { ref: 'spring-campaign', source: 'SHORTLINK' },
+    });
+  });
+
+  it('lists every attachment, with location coordinates and the replied-to message', () => {
+    const event = only('attachments');
+    expect(event).toMatchObject({ kind: 'message', reply_to_mid: 'm_text01' });
+    expect(event.kind === 'message' && event.attachments.map((a) => a.type)).toEqual(['image', 'file', 'location']);
+    expect(event.kind === 'message' && event.attachments[2]?.coordinates).toEqual({ lat: 48.85, long: 2.35 });
+  });
+
+  it('reads stickers in both the legacy image form and the new sticker type', () => {
+    for (const name of ['sticker-legacy', 'sticker']) {
+      const event = only(name);
+      expect(event.kind === 'message' && event.attachments[0]).toMatchObject({ type: 'sticker', sticker_id: '369239263222822' });
+    }
+  });
+
+  it('turns an echo around: the person is the recipient', () => {
+    expect(only('echo')).toMatchObject({ kind: 'echo', user_id: PERSON, app_id: '1517776481860111', metadata: 'sb:out01' });
+  });
+
+  it('normalises delivery, read, referral, reaction, handover and optin events', () => {
+    expect(only('delivery')).toMatchObject({ kind: 'delivery', mids: ['m_Ec01'], watermark: 1767225800000, user_id: PERSON });
+    expect(only('read')).toMatchObject({ kind: 'read', watermark: 1767225800000 });
+    expect(only('referral')).toMatchObject({ kind: 'referral', referral: { ref: 'promo42' } });
+    expect(only('reaction')).toMatchObject({ kind: 'reaction', mid: 'm_Ec01', action: 'react', emoji: '\u2764\ufe0f' });
+    expect(only('handover')).toMatchObject({ kind: 'handover', action: 'pass_thread_control' });
+    expect(only('optin')).toMatchObject({ kind: 'optin' });
+  });
+
+  it('marks standby events so they are never answered, with a key apart from our own channel', () => {
+    expect(only('standby')).toMatchObject({ kind: 'message', standby: true, key: 's:m:m_Sb01' });
+  });
+
+  it('reads every entry and every event of a batched body', () => {
+    const { events } = parseWebhookBody(webhookFixture('batched-entries'));
+    expect(events.map((e) => [e.page_id, e.user_id, e.kind === 'message' && e.text])).toEqual([
+      [PAGE, '6021938475610001', 'first person'],
+      [PAGE, '6021938475610002', 'second person'],
+      ['209384756102938', '7788990011223344', 'other page'],
+    ]);
+  });
+
+  it('accepts numeric-string timestamps as the dashboard test samples send them', () => {
+    expect(only('string-timestamps')).toMatchObject({ timestamp: 1767225600999 });
+  });
+
+  it('keeps unknown kinds as unknown events and rejects broken ones without losing the rest', () => {
+    const body = {
+      object: 'page',
+      entry: [{ id: PAGE, time: 1, messaging: [
+        { sender: { id: PERSON }, recipient: { id: PAGE }, timestamp: 5, game_play: { score: 1 } },
+        { sender: { id: PERSON }, recipient: { id: PAGE }, message: { mid: 'm_x' } },
+        { sender: { id: PERSON }, recipient: { id: PAGE }, timestamp: 6, message: { text: 'no mid' } },
+      ] }],
+    };
+    const { events, rejected } = parseWebhookBody(body);
+    expect(events).toMatchObject([{ kind: 'unknown', keys: ['game_play'] }]);
+    expect(rejected.map((r) => r.reason)).toEqual(['event has no numeric timestamp', 'message has no mid']);
+  });
+
+  it('rejects bodies that are not page webhooks', () => {
+    expect(parseWebhookBody({ object: 'instagram', entry: [] }).rejected[0]?.reason).toMatch(/not "page"/);
+    expect(parseWebhookBody([1, 2]).rejected[0]?.reason).toMatch(/no entry array/);
+  });
+});

@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+
+let lastTime = 0;
+let counter = 0;
+
+/**
+ * A time-ordered id: 9 base-36 chars of epoch ms, 4 of a per-millisecond counter, 8 random.
+ * Sorting ids sorts rows by creation (monotonic within a process), so no database sequence is needed.
+ */
+export function newId(now: number = Date.now()): string {
+  if (now <= lastTime) {
+    counter++;
+  } else {
+    lastTime = now;
+    counter = 0;
+  }
+  const time = lastTime.toString(36).padStart(9, '0');
+  const count = counter.toString(36).padStart(4, '0');
+  return `${time}${count}${randomBytes(5).toString('hex').slice(0, 8)}`;
+}

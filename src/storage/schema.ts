@@ -1,0 +1,165 @@
+
+/**
+ * The database tables. Timestamps are epoch milliseconds set by our code; ids are time-ordered strings from
+ * `newId()`, so rows sort in creation order and one migration serves SQLite and PostgreSQL.
+ * JSON columns are text: both databases store it the same way.
+ */
+export interface Database {
+  apps: AppsTable;
+  pages: PagesTable;
+  contacts: ContactsTable;
+  conversations: ConversationsTable;
+  sessions: SessionsTable;
+  messages: MessagesTable;
+  inbound_events: InboundEventsTable;
+  webhook_quarantine: WebhookQuarantineTable;
+  outbox: OutboxTable;
+  attachment_cache: AttachmentCacheTable;
+}
+
+export interface AppsTable {
+  id: string;
+  /** AES-256-GCM sealed (see secret-box.ts). */
+  secret_sealed: string;
+  verify_token_sealed: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PagesTable {
+  id: string;
+  app_id: string;
+  name: string | null;
+  access_token_sealed: string;
+  /** `config` (switchboard.yaml / environment) or `oauth` (connected through Facebook Login). */
+  source: string;
+  /** JSON AssistantConfig, or null for the bundled sample. */
+  assistant: string | null;
+  /** JSON partial PageSettings. */
+  settings: string;
+  /** `ok`, or the failure kind of the last permanent Graph error (e.g. `token`). */
+  health: string;
+  health_detail: string | null;
+  health_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactsTable {
+  id: string;
+  page_id: string;
+  /** The channel's id for the person on this page (Messenger: the PSID). */
+  external_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  profile_pic: string | null;
+  locale: string | null;
+  timezone: number | null;
+  /** `pending`, `fetched` or `unavailable`. */
+  profile_status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  page_id: string;
+  contact_id: string;
+  /** Who answers: `bot`, `human` (an agent owns it) or `paused` (a human replied from outside; see paused_until). */
+  routing: string;
+  paused_until: number | null;
+  flagged: number;
+  flag_reason: string | null;
+  /** The person's last message or postback: the 24-hour window runs from here. */
+  last_inbound_at: number | null;
+  last_message_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  conversation_id: string;
+  /** JSON assistant context. */
+  context: string;
+  started_at: number;
+  last_activity_at: number;
+  /** Per-session flags (away message sent, fallback count...), JSON. */
+  state: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  /** `in` (from the person) or `out` (from the page). */
+  direction: string;
+  /** `contact`, `bot`, `agent`, or `external` (a human or another app, seen through echoes). */
+  author: string;
+  /** The channel's message id, once known. */
+  external_id: string | null;
+  /** Short text for lists and search. */
+  text: string | null;
+  /** JSON: the message as received or as sent (attachments, quick reply, postback, template). */
+  content: string;
+  /** in: `received`, `throttled`; out: `pending`, `sent`, `delivered`, `read`, `failed`, `blocked`. */
+  status: string;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InboundEventsTable {
+  id: string;
+  /** `<page id>:<mid or derived key>`; the unique index drops redeliveries. */
+  event_key: string;
+  page_id: string;
+  user_id: string | null;
+  kind: string;
+  /** JSON InboundEvent. */
+  body: string;
+  /** `pending`, `done`, `ignored`, `throttled`, `dead`. */
+  status: string;
+  attempts: number;
+  error: string | null;
+  received_at: number;
+  processed_at: number | null;
+}
+
+export interface WebhookQuarantineTable {
+  id: string;
+  received_at: number;
+  reason: string;
+  body: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  conversation_id: string;
+  page_id: string;
+  /** The message row this send delivers; null for sender actions. */
+  message_id: string | null;
+  /** `message`, `typing_on`, `typing_off`, `mark_seen`. */
+  kind: string;
+  /** JSON Send API body. */
+  request: string;
+  /** Wait this long after the previous row of the conversation before sending (pacing). */
+  delay_ms: number;
+  /** `pending`, `sending`, `sent`, `failed` (permanent error), `blocked` (policy), `dead` (retries exhausted). */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  external_id: string | null;
+  error_code: number | null;
+  error_subcode: number | null;
+  error_message: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AttachmentCacheTable {
+  page_id: string;
+  url: string;
+  attachment_id: string;
+  created_at: number;
+}
+

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createSecretBox } from './secret-box.ts';
+
+const key = () => randomBytes(32).toString('base64');
+
+describe('secret box', () => {
+  it('seals a value that only opens with the key, and never contains the plain text', () => {
+    const box = createSecretBox([key()]);
+    const sealed = box.seal('EAAB-page-token');
+    expect(sealed).not.toContain('EAAB');
+    expect(box.open(sealed)).toBe('EAAB-page-token');
+    expect(() => createSecretBox([key()]).open(sealed)).toThrow(/not in SWITCHBOARD_SECRET_KEY/);
+  });
+
+  it('opens values sealed with an older key after rotation and seals new ones with the newest', () => {
+    const [oldKey, newKey] = [key(), key()];
+    const sealedBefore = createSecretBox([oldKey]).seal('secret');
+    const rotated = createSecretBox([newKey, oldKey]);
+    expect(rotated.open(sealedBefore)).toBe('secret');
+    expect(rotated.seal('x').split('.')[1]).toBe(rotated.currentKeyId);
+  });
+
+  it('refuses a tampered value', () => {
+    const box = createSecretBox([key()]);
+    const sealed = box.seal('secret');
+    const tampered = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}A`;
+    expect(() => box.open(tampered)).toThrow();
+  });
+
+  it('rejects keys that are not 32 bytes', () => {
+    expect(() => createSecretBox([Buffer.alloc(16).toString('base64')])).toThrow(/16 bytes/);
+  });
+});

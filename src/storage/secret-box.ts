@@ -1,0 +1,53 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+/** Seals secrets (app secrets, page tokens) at rest with AES-256-GCM; the key id in each value allows rotation. */
+export interface SecretBox {
+  seal(plain: string): string;
+  open(sealed: string): string;
+  /** Id of the key new values are sealed with. */
+  readonly currentKeyId: string;
+}
+
+const PREFIX = 'sb1';
+
+/**
+ * `keys` are base64 32-byte keys, newest first. New values use the first; any listed key opens old values,
+ * so rotating is: put the new key first, restart, re-seal (`switchboard rotate-keys`), drop the old key.
+ */
+export function createSecretBox(keys: string[]): SecretBox {
+  if (keys.length === 0) throw new Error('SWITCHBOARD_SECRET_KEY: no key given');
+  const byId = new Map<string, Buffer>();
+  for (const [i, encoded] of keys.entries()) {
+    const key = Buffer.from(encoded, 'base64');
+    if (key.length !== 32) {
+      throw new Error(`SWITCHBOARD_SECRET_KEY: key ${i + 1} is ${key.length} bytes; generate one with "openssl rand -base64 32"`);
+    }
+    byId.set(keyIdOf(key), key);
+  }
+  const [currentKeyId] = byId.keys() as IterableIterator<string>;
+  const current = byId.get(currentKeyId as string) as Buffer;
+  return {
+    currentKeyId: currentKeyId as string,
+    seal(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', current, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+      return [PREFIX, currentKeyId, iv.toString('base64url'), body.toString('base64url')].join('.');
+    },
+    open(sealed) {
+      const [prefix, keyId, iv, body] = sealed.split('.');
+      if (prefix !== PREFIX || !keyId || !iv || !body) throw new Error('sealed value is malformed');
+      const key = byId.get(keyId);
+      if (!key) throw new Error(`sealed with key ${keyId}, which is not in SWITCHBOARD_SECRET_KEY`);
+      const data = Buffer.from(body, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(data.subarray(data.length - 16));
+      return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+/** Key ids name a key without revealing it: a short hash. */
+export function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
