@@ -1,0 +1,95 @@
+import type { Dispatcher } from 'undici';
+import type { Assistant, AssistantInput, AssistantReply, AssistantTurn, Context } from '../assistant.ts';
+import { type AssistantLogger, silentLogger } from './assistant-logger.ts';
+import { SIGNATURE_HEADER, signBody } from './body-signature.ts';
+import { checkBotReply } from './bot-reply.ts';
+import { fallbackReply } from './fallback-reply.ts';
+import { postJson } from './post-json.ts';
+import type { RetryDelayOptions } from './retry-delay.ts';
+import { sharedAgent } from './shared-agent.ts';
+
+export interface HttpAssistantOptions {
+  /** The bot's endpoint; Switchboard POSTs each turn to it. */
+  url: string;
+  /** Limit of one attempt. Default 10 000 ms: longer and the person gives up; a timeout is not retried. */
+  timeoutMs?: number;
+  /** Retries after a network error, a 5xx or a 429 (with back-off and jitter). Default 2. */
+  retries?: number;
+  retryDelay?: RetryDelayOptions;
+  /** Extra request headers, such as the bot's own `authorization`. Never logged. */
+  headers?: Record<string, string>;
+  /** When set, each body is signed (`X-Switchboard-Signature-256: sha256=<hex HMAC>`) so the bot can verify us. */
+  secret?: string;
+  /** The page's fallback text, sent to the person when the bot fails. */
+  fallbackText: string;
+  /** Connection pool; default one keep-alive agent shared by all assistants. */
+  dispatcher?: Dispatcher;
+  logger?: AssistantLogger;
+}
+
+/** What Switchboard POSTs to a bot on each turn (the `AssistantTurn` without history and signal). */
+export interface HttpBotRequest {
+  conversation: AssistantTurn['conversation'];
+  contact: AssistantTurn['contact'];
+  page: AssistantTurn['page'];
+  input: AssistantInput;
+  context: Context;
+}
+
+/**
+ * An external bot behind HTTP (design.md §3 "External bot"): it gets `{conversation, contact, page, input,
+ * context}` and answers `{responses: [...], context?: {...}}`. Whatever goes wrong, the person gets the
+ * fallback text and the reply carries `failure`. If `turn.signal` aborts, `reply` rejects with its reason.
+ */
+export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
+  const host = new URL(options.url).host;
+  const logger = options.logger ?? silentLogger;
+  const extraHeaders = Object.fromEntries(
+    Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+
+  function fail(reason: string): AssistantReply {
+    logger.warn({ assistant: 'http', host, reason }, 'the bot failed; the person gets the fallback text');
+    return fallbackReply(options.fallbackText, reason);
+  }
+
+  return {
+    kind: 'http',
+    async reply(turn) {
+      const request: HttpBotRequest = {
+        conversation: turn.conversation,
+        contact: turn.contact,
+        page: turn.page,
+        input: turn.input,
+        context: turn.context,
+      };
+      const body = JSON.stringify(request);
+      const headers: Record<string, string> = {
+        ...extraHeaders,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      };
+      if (options.secret !== undefined) headers[SIGNATURE_HEADER] = signBody(options.secret, body);
+      const result = await postJson({
+        url: options.url,
+        body,
+        headers,
+        dispatcher: options.dispatcher ?? sharedAgent(),
+        timeoutMs: options.timeoutMs ?? 10_000,
+        retries: options.retries ?? 2,
+        retryDelay: options.retryDelay,
+        signal: turn.signal,
+      });
+      if (!result.ok) return fail(result.reason);
+      // 204 No Content: the bot chose to say nothing this turn.
+      const checked = checkBotReply(result.json === undefined ? { responses: [] } : result.json);
+      if (!checked.ok) return fail(checked.reason);
+      for (const { index, reason } of checked.dropped) {
+        logger.warn({ assistant: 'http', host, index, reason }, 'dropped an invalid response from the bot');
+      }
+      return checked.context === undefined
+        ? { responses: checked.responses }
+        : { responses: checked.responses, context: checked.context };
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Dispatcher, request } from 'undici';
+import { backoffDelay, DEFAULT_RETRY_DELAY, parseRetryAfter, type RetryDelayOptions } from './retry-delay.ts';
+
+export interface PostJsonOptions {
+  url: string;
+  /** The exact bytes to send (already signed, when signing). */
+  body: string;
+  headers: Record<string, string>;
+  dispatcher: Dispatcher;
+  /** Limit of one attempt, from sending the request to the end of the answer. */
+  timeoutMs: number;
+  /** Further attempts after a network error, a 5xx or a 429. A timeout is not retried (see below). */
+  retries: number;
+  retryDelay?: RetryDelayOptions;
+  /** When it aborts, the call rejects with its reason at once, whatever attempt or wait it is in. */
+  signal?: AbortSignal;
+  /** Answers larger than this fail rather than fill memory; default 1 MiB. */
+  maxResponseBytes?: number;
+}
+
+export type PostJsonResult =
+  | { ok: true; status: number; json: unknown; attempts: number }
+  | { ok: false; reason: string; attempts: number; status?: number; errorBody?: string };
+
+type Attempt =
+  | { kind: 'ok'; status: number; json: unknown }
+  | { kind: 'failed'; reason: string; retryable: boolean; retryAfterMs?: number; status?: number; errorBody?: string };
+
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/**
+ * POSTs a JSON body and reads a JSON answer, retrying with back-off on network errors, 5xx and 429.
+ * A timed-out attempt is not retried: the server may still be working on it (a bot would act twice) and the
+ * person has already waited the whole timeout. A 204 answer gives `json: undefined`. Failures are values;
+ * only the caller's `signal` makes it reject.
+ */
+export async function postJson(options: PostJsonOptions): Promise<PostJsonResult> {
+  for (let retry = 0; ; retry++) {
+    const outcome = await attemptOnce(options);
+    const attempts = retry + 1;
+    if (outcome.kind === 'ok') return { ok: true, status: outcome.status, json: outcome.json, attempts };
+    const wait = outcome.retryable && retry < options.retries ? waitBeforeRetry(outcome, retry, options) : undefined;
+    if (typeof wait !== 'number') {
+      const reason = [outcome.reason, wait, attempts > 1 ? `after ${attempts} attempts` : undefined]
+        .filter(Boolean)
+        .join(', ');
+      return { ok: false, reason, attempts, status: outcome.status, errorBody: outcome.errorBody };
+    }
+    await pause(wait, options.signal);
+  }
+}
+
+/** The wait before the next attempt, or why there is none (the server asked for a longer wait than the cap). */
+function waitBeforeRetry(outcome: Attempt & { kind: 'failed' }, retry: number, options: PostJsonOptions) {
+  const backoff = backoffDelay(retry, options.retryDelay);
+  if (outcome.retryAfterMs === undefined) return backoff;
+  const maxMs = options.retryDelay?.maxMs ?? DEFAULT_RETRY_DELAY.maxMs;
+  if (outcome.retryAfterMs > maxMs) return `asked to retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s`;
+  return Math.max(backoff, outcome.retryAfterMs);
+}
+
+async function attemptOnce(options: PostJsonOptions): Promise<Attempt> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    const answer = await request(options.url, {
+      method: 'POST',
+      dispatcher: options.dispatcher,
+      headers: options.headers,
+      body: options.body,
+      signal,
+    });
+    const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const text = await readText(answer.body, limit);
+    const status = answer.statusCode;
+    if (text === undefined) return { kind: 'failed', reason: `answer larger than ${limit} bytes`, retryable: false };
+    if (status < 200 || status >= 300) {
+      const retryAfter = answer.headers['retry-after'];
+      return {
+        kind: 'failed',
+        reason: `HTTP ${status}`,
+        retryable: status >= 500 || status === 429,
+        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+        status,
+        errorBody: text.slice(0, 1_000),
+      };
+    }
+    if (status === 204) return { kind: 'ok', status, json: undefined };
+    return parseJson(text, status);
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    if (timeout.aborted)
+      return { kind: 'failed', reason: `no answer within ${options.timeoutMs} ms`, retryable: false };
+    return { kind: 'failed', reason: `network error: ${describeError(error)}`, retryable: true };
+  }
+}
+
+function parseJson(text: string, status: number): Attempt {
+  try {
+    return { kind: 'ok', status, json: JSON.parse(text) };
+  } catch {
+    return { kind: 'failed', reason: `invalid JSON in the answer (HTTP ${status})`, retryable: false, status };
+  }
+}
+
+/** The body as text, or undefined when it is larger than `limit` bytes (the connection is then dropped). */
+async function readText(body: Dispatcher.ResponseData['body'], limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch (error) {
+    throw signal?.aborted ? signal.reason : error;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const cause = error.cause instanceof Error ? (error.cause as { code?: unknown }).code : undefined;
+  return [code ?? cause, error.message].filter(Boolean).join(' ');
+}
