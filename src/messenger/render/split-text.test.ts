@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { splitText } from './split-text.ts';
+import { graphemes } from './text-units.ts';
+
+/** A sentence of exactly `length` characters: capitalised words, a full stop. */
+function sentence(length: number): string {
+  const body = 'Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod '.repeat(Math.ceil(length / 70));
+  return `${body.slice(0, length - 1).trimEnd().padEnd(length - 1, 'x')}.`;
+}
+
+/** Sentences of the given lengths joined by one space. */
+function sentences(...lengths: number[]): string {
+  return lengths.map(sentence).join(' ');
+}
+
+function expectGraphemesIntact(pieces: string[], original: string) {
+  expect(pieces.join('')).toBe(original);
+  const whole = new Set(graphemes(original));
+  for (const piece of pieces) for (const g of graphemes(piece)) expect(whole.has(g)).toBe(true);
+}
+
+describe('splitText under the 2000-character limit', () => {
+  it.each([
+    { name: 'a short text', text: 'Hello there.', pieces: 1 },
+    { name: 'exactly 2000 characters', text: sentences(1000, 999), pieces: 1 },
+    { name: '2001 characters', text: sentences(1000, 1000), pieces: 2 },
+    { name: 'six sentences of 800 characters', text: sentences(800, 800, 800, 800, 800, 800), pieces: 3 },
+  ])('sends $name as $pieces message(s), each within the limit', ({ text, pieces }) => {
+    const result = splitText(text);
+    expect(result).toHaveLength(pieces);
+    for (const piece of result) expect(piece.length).toBeLessThanOrEqual(2000);
+    expect(result.join(' ')).toBe(text);
+  });
+
+  it('cuts at a sentence boundary when the text is over the limit', () => {
+    const text = sentences(1500, 400, 300);
+    expect(splitText(text)).toEqual([sentences(1500, 400), sentence(300)]);
+  });
+
+  it('prefers a blank line between paragraphs to a sentence boundary', () => {
+    const text = `${sentences(500, 400)}\n\n${sentences(700, 800)}`;
+    expect(splitText(text)).toEqual([sentences(500, 400), sentences(700, 800)]);
+  });
+
+  it('cuts a text with no sentence boundary between words', () => {
+    const text = 'lorem ipsum dolor '.repeat(200).trim();
+    const result = splitText(text);
+    expect(result).toHaveLength(2);
+    expect(result[0]?.length).toBeLessThanOrEqual(2000);
+    expect(result.join(' ')).toBe(text);
+  });
+
+  it('cuts one very long word between characters, filling each message', () => {
+    const word = 'x'.repeat(4500);
+    expect(splitText(word).map((p) => p.length)).toEqual([2000, 2000, 500]);
+  });
+
+  it.each([
+    { name: 'emoji (two UTF-16 units each)', text: `a${'👍'.repeat(1001)}` },
+    { name: 'ZWJ family emoji', text: `a${'👨‍👩‍👧'.repeat(300)}` },
+    { name: 'flags', text: `ab${'🇫🇷'.repeat(600)}` },
+    { name: 'letters with combining accents', text: `a${'e\u0301'.repeat(1001)}` },
+    { name: 'skin-tone modifiers', text: `a${'👋🏽'.repeat(600)}` },
+  ])('never cuts $name in half', ({ text }) => {
+    const result = splitText(text);
+    expect(result.length).toBeGreaterThan(1);
+    for (const piece of result) expect(piece.length).toBeLessThanOrEqual(2000);
+    expectGraphemesIntact(result, text);
+  });
+
+  it('keeps a grapheme of thousands of combining marks within the limit, as a last resort', () => {
+    const text = `a${'\u0301'.repeat(2500)}`;
+    const result = splitText(text);
+    expect(result.map((p) => p.length)).toEqual([2000, 501]);
+  });
+
+  it.each(['', '   ', '\n\n\t'])('gives no message for the blank text %j', (text) => {
+    expect(splitText(text)).toEqual([]);
+  });
+
+  it('trims the text and each piece', () => {
+    expect(splitText('  Hello.  ')).toEqual(['Hello.']);
+    for (const piece of splitText(`  ${sentences(1500, 1500)}  `)) expect(piece).toBe(piece.trim());
+  });
+
+  it('respects a smaller hard limit (the 640 of a button template)', () => {
+    const result = splitText(sentences(300, 300, 300), { maxLength: 640 });
+    expect(result).toEqual([sentences(300, 300), sentence(300)]);
+  });
+});
+
+describe('splitText for readability', () => {
+  it('packs sentences into pieces of at most the readable length', () => {
+    const text = sentences(100, 100, 100, 100, 100);
+    expect(splitText(text, { readableLength: 320 })).toEqual([sentences(100, 100, 100), sentences(100, 100)]);
+  });
+
+  it('leaves a text of exactly the readable length whole', () => {
+    expect(splitText(sentences(160, 159), { readableLength: 320 })).toHaveLength(1);
+  });
+
+  it('keeps a single sentence longer than the readable length whole', () => {
+    const text = sentences(100, 900, 100);
+    expect(splitText(text, { readableLength: 320 })).toEqual([sentence(100), sentence(900), sentence(100)]);
+  });
+
+  it('still cuts a sentence over 2000 characters between words', () => {
+    const text = sentence(2500);
+    const result = splitText(text, { readableLength: 320 });
+    expect(result).toHaveLength(2);
+    expect(result.join(' ')).toBe(text);
+  });
+
+  it('does not split a text with no sentence boundary for readability', () => {
+    const text = 'lorem ipsum dolor '.repeat(30).trim();
+    expect(splitText(text, { readableLength: 320 })).toEqual([text]);
+  });
+
+  it.each([0, undefined])('is off when the readable length is %s', (readableLength) => {
+    const text = sentences(100, 100, 100, 100, 100);
+    expect(splitText(text, { readableLength })).toEqual([text]);
+  });
+
+  it('never exceeds the hard limit when the readable length is larger', () => {
+    const text = sentences(1500, 1500);
+    expect(splitText(text, { readableLength: 5000 })).toEqual([sentence(1500), sentence(1500)]);
+  });
+});

@@ -1,0 +1,77 @@
+import { MESSENGER_LIMITS } from './limits.ts';
+import { graphemes, measure, paragraphs, sentences, words } from './text-units.ts';
+
+/** How to cut one text into messages. */
+export interface SplitOptions {
+  /** Hard limit of one piece; default 2000 (`message.text`). */
+  maxLength?: number;
+  /**
+   * Readability target: texts longer than this are cut at paragraph and sentence boundaries into pieces of at
+   * most this length, but a single sentence is never cut for readability (only for `maxLength`).
+   * 0 or undefined: off.
+   */
+  readableLength?: number;
+}
+
+type Level = 'paragraph' | 'sentence' | 'word' | 'grapheme' | 'code point';
+
+const UNITS: Record<Level, (text: string) => string[]> = {
+  paragraph: paragraphs,
+  sentence: sentences,
+  word: words,
+  grapheme: graphemes,
+  // A single grapheme over the limit only happens with pathological stacks of combining marks.
+  'code point': (text) => Array.from(text),
+};
+
+const NEXT: Record<Level, Level | undefined> = {
+  paragraph: 'sentence',
+  sentence: 'word',
+  word: 'grapheme',
+  grapheme: 'code point',
+  'code point': undefined,
+};
+
+/**
+ * Cuts a text into trimmed, non-empty pieces that each fit `maxLength`: at paragraph, then sentence, then word
+ * boundaries, and only inside a word (between graphemes) when one word alone is too long. Each piece is as
+ * full as it can be (greedy), so the number of messages stays small. A blank text gives no piece.
+ */
+export function splitText(text: string, options: SplitOptions = {}): string[] {
+  const hard = options.maxLength ?? MESSENGER_LIMITS.textLength;
+  const readable = options.readableLength ?? 0;
+  const soft = readable > 0 ? Math.min(readable, hard) : hard;
+  const trimmed = text.trim();
+  if (trimmed === '') return [];
+  if (measure(trimmed) <= soft) return [trimmed];
+  return pack(trimmed, 'paragraph', { soft, hard });
+}
+
+function pack(text: string, level: Level, limits: { soft: number; hard: number }): string[] {
+  const limit = level === 'paragraph' || level === 'sentence' ? limits.soft : limits.hard;
+  const pieces: string[] = [];
+  let current = '';
+  const flush = () => {
+    const piece = current.trim();
+    if (piece !== '') pieces.push(piece);
+    current = '';
+  };
+  for (const unit of UNITS[level](text)) {
+    if (measure((current + unit).trim()) <= limit) {
+      current += unit;
+      continue;
+    }
+    flush();
+    const alone = unit.trim();
+    if (measure(alone) <= limit) current = unit;
+    else if (level === 'sentence' && measure(alone) <= limits.hard) pieces.push(alone);
+    else pieces.push(...packFurther(alone, level, limits));
+  }
+  flush();
+  return pieces;
+}
+
+function packFurther(text: string, level: Level, limits: { soft: number; hard: number }): string[] {
+  const next = NEXT[level];
+  return next === undefined ? [text] : pack(text, next, limits);
+}
