@@ -1,0 +1,82 @@
+import type { Button, Card, CardResponse, CarouselResponse } from '../../assistants/responses.ts';
+import type { GenericElement, TemplateButton } from '../send-types.ts';
+import { chunk } from './chunk.ts';
+import { MESSENGER_LIMITS as L } from './limits.ts';
+import type { OutboundStep } from './outbound-step.ts';
+import { shortenLabels, shortenText } from './shorten.ts';
+import { isWebUrl, messageStep } from './steps.ts';
+import { measure, singleLine } from './text-units.ts';
+
+type Drop = (reason: string) => void;
+
+/** A card as a generic template with one element. */
+export function renderCard(card: CardResponse, drop: Drop): OutboundStep[] {
+  const element = cardElement(card, drop);
+  return element === undefined ? [] : [genericTemplate([element])];
+}
+
+/** A carousel as generic templates of up to 10 elements each; cards that cannot be shown are left out. */
+export function renderCarousel(carousel: CarouselResponse, drop: Drop): OutboundStep[] {
+  const elements = (carousel.cards ?? []).flatMap((card) => cardElement(card, drop) ?? []);
+  if (elements.length === 0) drop('carousel without a card to show');
+  return chunk(elements, L.genericElements).map(genericTemplate);
+}
+
+/** A generic template message of the given elements. */
+export function genericTemplate(elements: GenericElement[]): OutboundStep {
+  return messageStep({ attachment: { type: 'template', payload: { template_type: 'generic', elements } } });
+}
+
+/**
+ * One element: title and subtitle shortened to 80 with "…", the first 3 valid buttons with labels shortened
+ * to 20. A card with no title uses its subtitle as title; with neither it cannot be shown.
+ */
+export function cardElement(card: Card, drop: Drop): GenericElement | undefined {
+  const ownTitle = (card.title ?? '').trim();
+  const ownSubtitle = (card.subtitle ?? '').trim();
+  const title = ownTitle || ownSubtitle;
+  if (title === '') {
+    drop('card without a title');
+    return undefined;
+  }
+  const subtitle = ownTitle && ownSubtitle ? ownSubtitle : '';
+  const buttons = templateButtons(card.buttons ?? [], drop);
+  const element: GenericElement = { title: shortenText(title, L.elementTitleLength) };
+  if (subtitle !== '') element.subtitle = shortenText(subtitle, L.elementSubtitleLength);
+  if (card.image_url !== undefined) {
+    if (isWebUrl(card.image_url.trim())) element.image_url = card.image_url.trim();
+    else drop(`card "${title}": image_url is not an http(s) URL`);
+  }
+  if (buttons.length > 0) element.buttons = buttons;
+  return element;
+}
+
+function templateButtons(buttons: readonly Button[], drop: Drop): TemplateButton[] {
+  const valid = buttons.filter((button) => isValidButton(button, drop));
+  if (valid.length > L.buttonsPerTemplate) {
+    drop(`card with ${valid.length} buttons: only the first ${L.buttonsPerTemplate} are shown`);
+  }
+  const shown = valid.slice(0, L.buttonsPerTemplate);
+  const titles = shortenLabels(
+    shown.map((b) => singleLine(b.label)),
+    L.buttonTitleLength,
+  );
+  return shown.map((button, i) => {
+    const title = titles[i] ?? button.label;
+    return 'url' in button
+      ? { type: 'web_url', title, url: button.url.trim() }
+      : { type: 'postback', title, payload: button.value };
+  });
+}
+
+function isValidButton(button: Button, drop: Drop): boolean {
+  const label = singleLine(button.label ?? '');
+  if (label === '') drop('button without a label');
+  else if ('url' in button) {
+    if (isWebUrl(button.url?.trim())) return true;
+    drop(`button "${label}": url is not an http(s) URL`);
+  } else if ((button.value ?? '').trim() === '') drop(`button "${label}" without a value`);
+  else if (measure(button.value) > L.payloadLength) drop(`button "${label}": value over ${L.payloadLength} characters`);
+  else return true;
+  return false;
+}

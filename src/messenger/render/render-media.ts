@@ -1,0 +1,54 @@
+import type { MediaResponse } from '../../assistants/responses.ts';
+import type { MessageAttachment } from '../send-types.ts';
+import { MESSENGER_LIMITS as L } from './limits.ts';
+import type { OutboundStep } from './outbound-step.ts';
+import { genericTemplate } from './render-card.ts';
+import { isWebUrl, joinLines, messageStep, textSteps } from './steps.ts';
+import { measure } from './text-units.ts';
+
+/** What `renderMedia` needs from the page. */
+export interface MediaContext {
+  attachmentIdFor?: ((url: string) => string | undefined) | undefined;
+  readableLength?: number | undefined;
+  drop: (reason: string) => void;
+}
+
+/**
+ * Media as Messenger shows them best:
+ * - an image with a title or description that fit a card (80 characters each) → a card with the image on top,
+ *   so the words show with it (an attachment has no caption);
+ * - any other media → an attachment, by cached attachment id when there is one, else by URL with
+ *   `is_reusable: true`; a title or description that did not fit a card follows as a text message.
+ * Media without an http(s) URL are left out.
+ */
+export function renderMedia(media: MediaResponse, context: MediaContext): OutboundStep[] {
+  const url = (media.url ?? '').trim();
+  if (!isWebUrl(url)) {
+    context.drop(`${media.type} without an http(s) URL`);
+    return [];
+  }
+  const title = (media.title ?? '').trim();
+  const description = (media.description ?? '').trim();
+  if (media.type === 'image' && (title || description) && fitsCard(title, description)) {
+    // With only a description, it becomes the title: an element must have one.
+    const element = title
+      ? { title, image_url: url, ...(description ? { subtitle: description } : {}) }
+      : { title: description, image_url: url };
+    return [genericTemplate([element])];
+  }
+  const attachment = messageStep({ attachment: mediaAttachment(media.type, url, context.attachmentIdFor) });
+  return [attachment, ...textSteps(joinLines(title, description), context.readableLength)];
+}
+
+function fitsCard(title: string, description: string): boolean {
+  return measure(title) <= L.elementTitleLength && measure(description) <= L.elementSubtitleLength;
+}
+
+function mediaAttachment(
+  type: MediaResponse['type'],
+  url: string,
+  attachmentIdFor: MediaContext['attachmentIdFor'],
+): MessageAttachment {
+  const attachment_id = attachmentIdFor?.(url);
+  return attachment_id ? { type, payload: { attachment_id } } : { type, payload: { url, is_reusable: true } };
+}
