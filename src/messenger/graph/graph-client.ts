@@ -8,8 +8,8 @@ import { createSendApi, type SendApi } from './send-api.ts';
 
 export type { GraphError, GraphFailureKind } from './graph-error.ts';
 export { classifyGraphError, isRetryableKind } from './graph-error.ts';
-export type { GraphFailure, GraphResult } from './graph-request.ts';
 export { appsecretProof } from './graph-request.ts';
+export type { GraphFailure, GraphResult } from './graph-result.ts';
 export type { MessengerProfile, MessengerProfileField } from './messenger-profile-api.ts';
 export type { AccessToken, LoginDialogOptions, TokenInfo } from './oauth-api.ts';
 export type { PageAccount } from './pages-api.ts';

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Agent, type Dispatcher, request } from 'undici';
-import { classifyGraphError, type GraphError, type GraphFailureKind, parseGraphErrorBody } from './graph-error.ts';
-import { isRecord } from './graph-json.ts';
-import { type GraphUsage, parseUsageHeaders } from './usage.ts';
+import { type GraphResponse, graphFailure, readGraphResponse } from './graph-result.ts';
+
+export type { GraphFailure, GraphResponse, GraphResult } from './graph-result.ts';
 
 /** Options shared by every Graph call; see `createGraphClient`. */
 export interface GraphRequestOptions {
@@ -23,19 +23,6 @@ export interface GraphRequestOptions {
   logger?: Logger;
 }
 
-/** A failed call: the error, its handling class, and when to try again if it is worth retrying. */
-export interface GraphFailure {
-  ok: false;
-  error: GraphError;
-  kind: GraphFailureKind;
-  /** For retryable kinds: from X-Business-Use-Case-Usage's wait time, else a `Retry-After` header. */
-  retry_after_ms?: number;
-  usage?: GraphUsage;
-}
-
-/** The result of a non-send Graph call: expected failures are values, never exceptions. */
-export type GraphResult<T extends object> = ({ ok: true } & T) | GraphFailure;
-
 export interface GraphCall {
   method: 'GET' | 'POST' | 'DELETE';
   /** Path after the version, e.g. `/me/messages`. */
@@ -54,12 +41,8 @@ export interface GraphCall {
   secrets?: string[];
 }
 
-export type GraphResponse = GraphResult<{ status: number; body: unknown; usage?: GraphUsage }>;
-
 export interface GraphRequester {
   call(call: GraphCall): Promise<GraphResponse>;
-  /** The full URL of a path (with version) and query. */
-  url(path: string, query?: Record<string, string | undefined>): string;
   /** Closes the keep-alive agent if this requester created it. */
   close(): Promise<void>;
 }
@@ -71,7 +54,9 @@ export function appsecretProof(token: string, appSecret: string): string {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** Throws only for a `baseUrl` that is not a URL: a configuration error, found at start-up. */
 export function createGraphRequester(options: GraphRequestOptions): GraphRequester {
+  const origin = new URL(options.baseUrl).origin;
   const ownAgent = options.dispatcher ? undefined : new Agent({ keepAliveTimeout: 30_000, connections: 64 });
   const dispatcher = options.dispatcher ?? (ownAgent as Dispatcher);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -85,7 +70,7 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
     } catch {
       return undefined;
     }
-    if (target.origin !== new URL(base).origin) return undefined;
+    if (target.origin !== origin) return undefined;
     target.searchParams.delete('access_token');
     for (const [key, value] of Object.entries(query)) if (value !== undefined) target.searchParams.set(key, value);
     return target.toString();
@@ -111,7 +96,7 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
     const target = c.absoluteUrl === undefined ? url(c.path, query) : sameOriginUrl(c.absoluteUrl, query);
     const result = target
       ? await send(c, target, headers, scrub)
-      : failure({ message: 'Refused to follow a URL outside the Graph origin' }, undefined, undefined, 'invalid');
+      : graphFailure({ message: 'Refused to follow a URL outside the Graph origin' }, undefined, undefined, 'invalid');
     const log = { method: c.method, path: c.path, ms: Math.round(performance.now() - started) };
     if (result.ok) options.logger?.debug({ graph: { ...log, status: result.status } }, 'graph call');
     else options.logger?.debug({ graph: { ...log, ...result.error, kind: result.kind } }, 'graph call failed');
@@ -136,67 +121,17 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
       });
       text = await res.body.text();
     } catch (err) {
-      return failure({ message: scrub(networkMessage(err, timeoutMs)) }, undefined, undefined);
+      return graphFailure({ message: scrub(networkMessage(err, timeoutMs)) }, undefined, undefined);
     }
-    return interpret(res.statusCode, res.headers, text, scrub);
+    return readGraphResponse(res.statusCode, res.headers, text, scrub);
   };
 
   return {
     call,
-    url,
     close: async () => {
       await ownAgent?.close();
     },
   };
-}
-
-function interpret(
-  status: number,
-  headers: Record<string, string | string[] | undefined>,
-  text: string,
-  scrub: (text: string) => string,
-): GraphResponse {
-  const usage = parseUsageHeaders(headers);
-  let body: unknown;
-  try {
-    body = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    const message = `Graph answered HTTP ${status} with a body that is not JSON`;
-    return failure({ message, http_status: status }, usage, headers);
-  }
-  const error = parseGraphErrorBody(body, status);
-  if (error) return failure({ ...error, message: scrub(error.message) }, usage, headers);
-  if (status < 200 || status > 299) {
-    return failure(
-      { message: `Graph answered HTTP ${status} without an error body`, http_status: status },
-      usage,
-      headers,
-    );
-  }
-  return usage ? { ok: true, status, body, usage } : { ok: true, status, body };
-}
-
-function failure(
-  error: GraphError,
-  usage: GraphUsage | undefined,
-  headers: Record<string, string | string[] | undefined> | undefined,
-  forcedKind?: GraphFailureKind,
-): GraphFailure {
-  const kind = forcedKind ?? classifyGraphError(error);
-  const result: GraphFailure = { ok: false, error, kind };
-  if (usage) result.usage = usage;
-  if (kind === 'transient' || kind === 'rate_limited') {
-    const wait = usage?.regain_access_ms ?? retryAfterHeader(headers);
-    if (wait !== undefined) result.retry_after_ms = wait;
-  }
-  return result;
-}
-
-function retryAfterHeader(headers: Record<string, string | string[] | undefined> | undefined): number | undefined {
-  const raw = headers?.['retry-after'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
-  return Number(value.trim()) * 1000;
 }
 
 function networkMessage(err: unknown, timeoutMs: number): string {
@@ -214,21 +149,4 @@ function networkMessage(err: unknown, timeoutMs: number): string {
 function scrubber(secrets: Array<string | undefined>): (text: string) => string {
   const present = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
   return (text) => present.reduce((acc, secret) => acc.split(secret).join('[redacted]'), text);
-}
-
-/** A 2xx answer without the field the call exists for: Graph (or the emulator) broke its contract. */
-export function missingField(status: number, field: string): GraphFailure {
-  return { ok: false, kind: 'invalid', error: { message: `Graph answered without ${field}`, http_status: status } };
-}
-
-/**
- * The result of a mutation that answers `{"success": true}` or `{"result": "success"}` (§5, §7, §8.6).
- * Any other 2xx body counts as success too, unless it says `success: false`.
- */
-export function mutationResult(res: GraphResponse): GraphResult<Record<never, never>> {
-  if (!res.ok) return res;
-  if (isRecord(res.body) && res.body.success === false) {
-    return { ok: false, kind: 'invalid', error: { message: 'Graph answered success: false', http_status: res.status } };
-  }
-  return { ok: true };
 }

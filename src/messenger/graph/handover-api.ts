@@ -1,5 +1,6 @@
 import { isRecord, toId } from './graph-json.ts';
-import { type GraphRequester, type GraphResult, mutationResult } from './graph-request.ts';
+import type { GraphRequester } from './graph-request.ts';
+import { type GraphResult, mutationResult } from './graph-result.ts';
 
 /** The Page Inbox app: passing the thread to it hands the person to people in Meta Business Suite (§7). */
 export const PAGE_INBOX_APP_ID = '263902037430900';

@@ -1,5 +1,6 @@
 import { isRecord } from './graph-json.ts';
-import { type GraphRequester, type GraphResult, mutationResult } from './graph-request.ts';
+import type { GraphRequester } from './graph-request.ts';
+import { type GraphResult, mutationResult } from './graph-result.ts';
 
 /** A persistent-menu item: postback or web_url only; nested menus were removed in v8.0 (§5). */
 export type MenuItem =

@@ -1,5 +1,6 @@
 import { isRecord, toId, toInt, toStr } from './graph-json.ts';
-import { type GraphRequester, type GraphResult, missingField } from './graph-request.ts';
+import type { GraphRequester } from './graph-request.ts';
+import { type GraphResult, missingField } from './graph-result.ts';
 
 /** The permissions a page connection needs (messenger-platform.md §8.1). */
 export const DEFAULT_LOGIN_SCOPES: readonly string[] = [

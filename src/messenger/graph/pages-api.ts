@@ -1,5 +1,6 @@
 import { isRecord, toId, toStr } from './graph-json.ts';
-import { type GraphRequester, type GraphResult, mutationResult } from './graph-request.ts';
+import type { GraphRequester } from './graph-request.ts';
+import { type GraphResult, mutationResult } from './graph-result.ts';
 
 /** One page the user manages (`/me/accounts`, messenger-platform.md §8.4). */
 export interface PageAccount {

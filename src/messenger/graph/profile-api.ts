@@ -1,5 +1,6 @@
 import { isRecord, toNumber, toStr } from './graph-json.ts';
-import type { GraphRequester, GraphResult } from './graph-request.ts';
+import type { GraphRequester } from './graph-request.ts';
+import type { GraphResult } from './graph-result.ts';
 
 /** What the User Profile API tells about a person (messenger-platform.md §6); every field may be missing. */
 export interface UserProfile {

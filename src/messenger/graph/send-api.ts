@@ -1,7 +1,8 @@
 import type { SendRequest } from '../send-types.ts';
 import type { GraphError, GraphFailureKind } from './graph-error.ts';
 import { isRecord, toId } from './graph-json.ts';
-import { type GraphFailure, type GraphRequester, type GraphResult, missingField } from './graph-request.ts';
+import type { GraphRequester } from './graph-request.ts';
+import { type GraphFailure, type GraphResult, missingField } from './graph-result.ts';
 import type { GraphUsage } from './usage.ts';
 
 /** What became of one Send API call; switch on `status` exhaustively. */

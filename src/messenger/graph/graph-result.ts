@@ -1,0 +1,92 @@
+import { classifyGraphError, type GraphError, type GraphFailureKind, parseGraphErrorBody } from './graph-error.ts';
+import { isRecord } from './graph-json.ts';
+import { type GraphUsage, parseUsageHeaders } from './usage.ts';
+
+/** A failed call: the error, its handling class, and when to try again if it is worth retrying. */
+export interface GraphFailure {
+  ok: false;
+  error: GraphError;
+  kind: GraphFailureKind;
+  /** For retryable kinds: from X-Business-Use-Case-Usage's wait time, else a `Retry-After` header. */
+  retry_after_ms?: number;
+  usage?: GraphUsage;
+}
+
+/** The result of a non-send Graph call: expected failures are values, never exceptions. */
+export type GraphResult<T extends object> = ({ ok: true } & T) | GraphFailure;
+
+/** A raw Graph answer: the parsed JSON body on success. */
+export type GraphResponse = GraphResult<{ status: number; body: unknown; usage?: GraphUsage }>;
+
+type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * Reads an HTTP answer: a Graph error envelope (at any status), a non-2xx status or a body that is not
+ * JSON become a classified failure; anything else is a success with the parsed body.
+ */
+export function readGraphResponse(
+  status: number,
+  headers: ResponseHeaders,
+  text: string,
+  scrub: (text: string) => string,
+): GraphResponse {
+  const usage = parseUsageHeaders(headers);
+  let body: unknown;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    const message = `Graph answered HTTP ${status} with a body that is not JSON`;
+    return graphFailure({ message, http_status: status }, usage, headers);
+  }
+  const error = parseGraphErrorBody(body, status);
+  if (error) return graphFailure({ ...error, message: scrub(error.message) }, usage, headers);
+  if (status < 200 || status > 299) {
+    return graphFailure(
+      { message: `Graph answered HTTP ${status} without an error body`, http_status: status },
+      usage,
+      headers,
+    );
+  }
+  return usage ? { ok: true, status, body, usage } : { ok: true, status, body };
+}
+
+/** A classified failure, with the retry wait for retryable kinds. */
+export function graphFailure(
+  error: GraphError,
+  usage: GraphUsage | undefined,
+  headers: ResponseHeaders | undefined,
+  forcedKind?: GraphFailureKind,
+): GraphFailure {
+  const kind = forcedKind ?? classifyGraphError(error);
+  const result: GraphFailure = { ok: false, error, kind };
+  if (usage) result.usage = usage;
+  if (kind === 'transient' || kind === 'rate_limited') {
+    const wait = usage?.regain_access_ms ?? retryAfterHeader(headers);
+    if (wait !== undefined) result.retry_after_ms = wait;
+  }
+  return result;
+}
+
+function retryAfterHeader(headers: ResponseHeaders | undefined): number | undefined {
+  const raw = headers?.['retry-after'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
+  return Number(value.trim()) * 1000;
+}
+
+/** A 2xx answer without the field the call exists for: Graph (or the emulator) broke its contract. */
+export function missingField(status: number, field: string): GraphFailure {
+  return { ok: false, kind: 'invalid', error: { message: `Graph answered without ${field}`, http_status: status } };
+}
+
+/**
+ * The result of a mutation that answers `{"success": true}` or `{"result": "success"}` (§5, §7, §8.6).
+ * Any other 2xx body counts as success too, unless it says `success: false`.
+ */
+export function mutationResult(res: GraphResponse): GraphResult<Record<never, never>> {
+  if (!res.ok) return res;
+  if (isRecord(res.body) && res.body.success === false) {
+    return { ok: false, kind: 'invalid', error: { message: 'Graph answered success: false', http_status: res.status } };
+  }
+  return { ok: true };
+}
