@@ -9,7 +9,12 @@ describe('shortenText', () => {
     { name: 'surrounding spaces', text: '  Yes  ', max: 20, expected: 'Yes' },
     { name: 'a comma before the cut', text: 'Yes, please, and quickly', max: 20, expected: 'Yes, please, and…' },
     { name: 'one long word', text: 'Supercalifragilisticexpialidocious', max: 20, expected: 'Supercalifragilisti…' },
-    { name: 'a long word after a short one', text: 'A supercalifragilistic', max: 20, expected: 'A supercalifragilis…' },
+    {
+      name: 'a long word after a short one',
+      text: 'A supercalifragilistic',
+      max: 20,
+      expected: 'A supercalifragilis…',
+    },
     { name: 'a long title', text: `${'Blue mug '.repeat(12)}`, max: 80, expected: `${'Blue mug '.repeat(8)}Blue…` },
   ])('shortens $name at a word boundary when it can', ({ text, max, expected }) => {
     const short = shortenText(text, max);

@@ -5,7 +5,10 @@ import { graphemes } from './text-units.ts';
 /** A sentence of exactly `length` characters: capitalised words, a full stop. */
 function sentence(length: number): string {
   const body = 'Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod '.repeat(Math.ceil(length / 70));
-  return `${body.slice(0, length - 1).trimEnd().padEnd(length - 1, 'x')}.`;
+  return `${body
+    .slice(0, length - 1)
+    .trimEnd()
+    .padEnd(length - 1, 'x')}.`;
 }
 
 /** Sentences of the given lengths joined by one space. */
