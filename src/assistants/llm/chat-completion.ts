@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { GenericResponse } from '../responses.ts';
+import { CONNECT_TOOL_NAME, connectResponse } from './connect-tool.ts';
+import { dropUnfinishedSentence, splitMessage } from './split-message.ts';
+
+/** The part of a Chat Completions answer we use; compatible servers differ in the rest, so it is not checked. */
+const completionSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        finish_reason: z.string().nullish(),
+        message: z.object({
+          // Some compatible servers send content as parts, like the request format allows.
+          content: z.union([z.string(), z.array(z.object({ text: z.string().optional() }))]).nullish(),
+          refusal: z.string().nullish(),
+          tool_calls: z
+            .array(z.object({ function: z.object({ name: z.string(), arguments: z.string().nullish() }) }))
+            .nullish(),
+        }),
+      }),
+    )
+    .min(1),
+});
+
+export type CompletionOutcome =
+  | { ok: true; responses: GenericResponse[]; warnings: string[] }
+  | { ok: false; reason: string };
+
+/**
+ * Turns a Chat Completions answer into responses: the text (split into messages of at most
+ * `maxMessageLength`), then a `connect_to_agent` when the model called the tool. An answer blocked by a
+ * content filter, or with neither text nor hand-over, is a failure. An answer cut at the token limit loses
+ * its unfinished last sentence, with a warning.
+ */
+export function interpretCompletion(json: unknown, maxMessageLength: number): CompletionOutcome {
+  const parsed = completionSchema.safeParse(json);
+  if (!parsed.success)
+    return { ok: false, reason: `invalid answer from the model: ${parsed.error.issues[0]?.message}` };
+  const [choice] = parsed.data.choices;
+  if (choice === undefined) return { ok: false, reason: 'invalid answer from the model: no choice' };
+  const finish = choice.finish_reason ?? 'unknown';
+  if (finish === 'content_filter') return { ok: false, reason: "the model's answer was blocked by its content filter" };
+
+  const warnings: string[] = [];
+  let text = withoutThinking(contentText(choice.message.content) ?? choice.message.refusal ?? '');
+  if (finish === 'length') {
+    text = dropUnfinishedSentence(text);
+    warnings.push('the answer reached the token limit and was cut');
+  }
+  let responses: GenericResponse[] = splitMessage(text, maxMessageLength).map((part) => ({ type: 'text', text: part }));
+
+  const calls = choice.message.tool_calls ?? [];
+  for (const call of calls.filter((c) => c.function.name !== CONNECT_TOOL_NAME)) {
+    warnings.push(`ignored a call of the unknown tool "${call.function.name}"`);
+  }
+  const connect = calls.find((call) => call.function.name === CONNECT_TOOL_NAME);
+  if (connect !== undefined) {
+    const { response, readable } = connectResponse(connect.function.arguments ?? undefined);
+    if (!readable) warnings.push('the connect_to_agent arguments were unreadable');
+    // Models often repeat the hand-over message as content; the person should read it once.
+    if (response.message !== undefined && response.message === text.trim()) responses = [];
+    responses.push(response);
+  }
+  if (responses.length === 0) return { ok: false, reason: `the model gave an empty answer (finish: ${finish})` };
+  return { ok: true, responses, warnings };
+}
+
+function contentText(content: string | { text?: string }[] | null | undefined): string | undefined {
+  if (content === null || content === undefined) return undefined;
+  return typeof content === 'string' ? content : content.map((part) => part.text ?? '').join('');
+}
+
+/** Reasoning models served by some compatible servers put their thinking in the content; the person must not see it. */
+function withoutThinking(text: string): string {
+  return text.replace(/<think>[\s\S]*?(<\/think>|$)/g, '').trim();
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { AssistantTurn, HistoryItem } from '../assistant.ts';
+import { historyMessages, systemPrompt } from './chat-request.ts';
+
+const item = (role: HistoryItem['role'], text: string): HistoryItem => ({ role, text, at: 0 });
+
+describe('historyMessages', () => {
+  it('keeps only the last maxHistory messages, oldest first', () => {
+    const history = [item('contact', 'a'), item('assistant', 'b'), item('contact', 'c')];
+    expect(historyMessages(history, 'new', 2)).toEqual([
+      { role: 'assistant', content: 'b' },
+      { role: 'user', content: 'c' },
+    ]);
+  });
+
+  it('sends no history when maxHistory is 0', () => {
+    expect(historyMessages([item('contact', 'a')], 'new', 0)).toEqual([]);
+  });
+
+  it('leaves out a last contact message that is the new input itself', () => {
+    const history = [item('assistant', 'Order number?'), item('contact', '123456')];
+    expect(historyMessages(history, '123456', 20)).toEqual([{ role: 'assistant', content: 'Order number?' }]);
+  });
+
+  it('leaves out empty messages, such as attachments without text', () => {
+    expect(historyMessages([item('contact', ''), item('agent', 'Hi')], 'new', 20)).toEqual([
+      { role: 'assistant', content: 'Hi' },
+    ]);
+  });
+});
+
+describe('systemPrompt', () => {
+  const turn = (first_name?: string, name?: string) =>
+    ({ contact: { id: 'c', profile: { first_name } }, page: { id: 'p', name } }) as AssistantTurn;
+
+  it('puts the instructions first, then the page name and the first name, quoted', () => {
+    const prompt = systemPrompt(turn('Ada', 'Acme'), '  Be kind.  ');
+    expect(prompt.startsWith('Be kind.\n')).toBe(true);
+    expect(prompt).toContain('You answer messages sent to "Acme".');
+    expect(prompt).toContain('The person\'s first name is "Ada".');
+  });
+
+  it('says nothing of a name it does not know', () => {
+    const prompt = systemPrompt(turn(), 'Be kind.');
+    expect(prompt).not.toContain('first name');
+    expect(prompt).not.toContain('messages sent to');
+  });
+});

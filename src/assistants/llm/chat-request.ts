@@ -1,0 +1,66 @@
+import type { AssistantTurn, HistoryItem } from '../assistant.ts';
+import { connectToAgentTool } from './connect-tool.ts';
+import { describeInput } from './describe-input.ts';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** The body of `POST {baseUrl}/chat/completions`. */
+export interface ChatCompletionRequest {
+  model: string;
+  messages: ChatMessage[];
+  tools: [typeof connectToAgentTool];
+  temperature?: number;
+}
+
+export interface ChatRequestOptions {
+  model: string;
+  instructions: string;
+  maxHistory: number;
+  temperature?: number;
+}
+
+/** System prompt, the last `maxHistory` messages of the session, then the new input; and the hand-over tool. */
+export function buildChatRequest(turn: AssistantTurn, options: ChatRequestOptions): ChatCompletionRequest {
+  const input = describeInput(turn.input);
+  const request: ChatCompletionRequest = {
+    model: options.model,
+    messages: [
+      { role: 'system', content: systemPrompt(turn, options.instructions) },
+      ...historyMessages(turn.history, input, options.maxHistory),
+      { role: 'user', content: input },
+    ],
+    tools: [connectToAgentTool],
+  };
+  if (options.temperature !== undefined) request.temperature = options.temperature;
+  return request;
+}
+
+/** The page's instructions, then who the model talks to and where (names quoted: they are not instructions). */
+export function systemPrompt(turn: AssistantTurn, instructions: string): string {
+  const lines = [instructions.trim(), ''];
+  if (turn.page.name) lines.push(`You answer messages sent to ${JSON.stringify(turn.page.name)}.`);
+  const firstName = turn.contact.profile.first_name;
+  if (firstName) lines.push(`The person's first name is ${JSON.stringify(firstName)}.`);
+  lines.push(
+    'Write plain text without Markdown: the chat shows it as typed.',
+    'Lines in square brackets describe what the person did rather than what they wrote.',
+  );
+  return lines.join('\n');
+}
+
+/**
+ * The session's recent messages as chat roles: the contact is the user; the assistant and the agents who took
+ * over are both the assistant's side. A last contact message equal to the new input is left out, in case the
+ * gateway recorded the input in the history before this turn.
+ */
+export function historyMessages(history: HistoryItem[], input: string, maxHistory: number): ChatMessage[] {
+  let items = history.filter((item) => item.text.trim() !== '');
+  const last = items.at(-1);
+  if (last?.role === 'contact' && last.text === input) items = items.slice(0, -1);
+  return items
+    .slice(Math.max(0, items.length - maxHistory))
+    .map((item) => ({ role: item.role === 'contact' ? 'user' : 'assistant', content: item.text }));
+}

@@ -1,0 +1,108 @@
+import type { Dispatcher } from 'undici';
+import type { Assistant, AssistantReply } from '../assistant.ts';
+import { type AssistantLogger, silentLogger } from '../http/assistant-logger.ts';
+import { fallbackReply } from '../http/fallback-reply.ts';
+import { postJson } from '../http/post-json.ts';
+import type { RetryDelayOptions } from '../http/retry-delay.ts';
+import { sharedAgent } from '../http/shared-agent.ts';
+import { interpretCompletion } from './chat-completion.ts';
+import { buildChatRequest } from './chat-request.ts';
+
+export interface LlmAssistantOptions {
+  /** Base of an OpenAI-compatible API, such as `https://api.openai.com/v1`; `/chat/completions` is appended. */
+  baseUrl: string;
+  model: string;
+  /** Sent as `Authorization: Bearer …` when set. The caller reads it from the environment; it is never logged. */
+  apiKey?: string;
+  /** The page's system prompt. The person's first name and the page name are added after it. */
+  instructions: string;
+  /** Messages of the session's history sent with each turn. Default 20: enough context, bounded cost. */
+  maxHistory?: number;
+  /** Sampling temperature; omitted from the request (the server's default) unless set. */
+  temperature?: number;
+  /** Limit of one attempt. Default 30 000 ms: models are slower than bots, but a person is waiting. */
+  timeoutMs?: number;
+  /** Retries after a network error, a 5xx or a 429 (with back-off and jitter). Default 2. */
+  retries?: number;
+  retryDelay?: RetryDelayOptions;
+  /** The page's fallback text, sent to the person when the model fails. */
+  fallbackText: string;
+  /** Longer answers become several messages. Default 640 characters: a screenful on a phone. */
+  maxMessageLength?: number;
+  /** Extra request headers some providers want (organisation, project, referer). Never logged. */
+  headers?: Record<string, string>;
+  /** Connection pool; default one keep-alive agent shared by all assistants. */
+  dispatcher?: Dispatcher;
+  logger?: AssistantLogger;
+}
+
+/**
+ * A model behind any OpenAI-compatible Chat Completions endpoint. It keeps no context of its own: each turn
+ * sends the system prompt, the recent history and the new input, with one tool, `connect_to_agent`.
+ * Whatever goes wrong, the person gets the fallback text and the reply carries `failure`.
+ * If `turn.signal` aborts, `reply` rejects with its reason.
+ */
+export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  new URL(url); // a bad base URL fails at start-up, not on the first message
+  const logger = options.logger ?? silentLogger;
+  const maxMessageLength = options.maxMessageLength ?? 640;
+  const headers: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+    'content-type': 'application/json',
+    accept: 'application/json',
+  };
+  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+
+  function fail(reason: string): AssistantReply {
+    const safeReason = redact(reason, options.apiKey);
+    logger.warn({ assistant: 'llm', model: options.model, reason: safeReason }, 'the model failed; sent the fallback');
+    return fallbackReply(options.fallbackText, safeReason);
+  }
+
+  return {
+    kind: 'llm',
+    async reply(turn) {
+      const request = buildChatRequest(turn, {
+        model: options.model,
+        instructions: options.instructions,
+        maxHistory: options.maxHistory ?? 20,
+        temperature: options.temperature,
+      });
+      const result = await postJson({
+        url,
+        body: JSON.stringify(request),
+        headers,
+        dispatcher: options.dispatcher ?? sharedAgent(),
+        timeoutMs: options.timeoutMs ?? 30_000,
+        retries: options.retries ?? 2,
+        retryDelay: options.retryDelay,
+        signal: turn.signal,
+      });
+      if (!result.ok) return fail(withProviderMessage(result.reason, result.errorBody));
+      const outcome = interpretCompletion(result.json, maxMessageLength);
+      if (!outcome.ok) return fail(outcome.reason);
+      for (const warning of outcome.warnings) {
+        logger.warn({ assistant: 'llm', model: options.model, warning }, 'the model answer needed fixing');
+      }
+      return { responses: outcome.responses };
+    },
+  };
+}
+
+/** OpenAI-style errors say what is wrong (`{error: {message}}`: unknown model, quota...); worth keeping. */
+function withProviderMessage(reason: string, errorBody: string | undefined): string {
+  if (errorBody === undefined) return reason;
+  try {
+    const message = (JSON.parse(errorBody) as { error?: { message?: unknown } }).error?.message;
+    return typeof message === 'string' && message !== '' ? `${reason}: ${message.slice(0, 300)}` : reason;
+  } catch {
+    return reason;
+  }
+}
+
+/** Providers echo (parts of) a wrong key in their error messages; none of it may reach logs or the inbox. */
+function redact(text: string, apiKey: string | undefined): string {
+  const withoutKey = apiKey ? text.replaceAll(apiKey, '[redacted]') : text;
+  return withoutKey.replace(/\bsk-[^\s"',.]+/g, 'sk-[redacted]');
+}

@@ -1,0 +1,240 @@
+import { Agent } from 'undici';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLlmAssistant, type LlmAssistantOptions } from '../../src/assistants/llm/llm-assistant.ts';
+import { hang, json, raw, type ScriptedServer, startScriptedServer } from './scripted-server.ts';
+import { makeTurn, recordingLogger } from './turn-fixture.ts';
+
+const FALLBACK = 'Sorry, I cannot answer right now. A colleague will get back to you.';
+const API_KEY = 'sk-test-0123456789abcdef';
+const dispatcher = new Agent({ keepAliveTimeout: 1_000 });
+let model: ScriptedServer;
+
+beforeEach(async () => {
+  model = await startScriptedServer();
+});
+afterEach(() => model.close());
+afterAll(() => dispatcher.close());
+
+function assistant(options: Partial<LlmAssistantOptions> = {}) {
+  return createLlmAssistant({
+    baseUrl: `${model.url}/v1/`,
+    model: 'acme-chat-1',
+    apiKey: API_KEY,
+    instructions: 'You are the Acme support assistant. Be brief.',
+    fallbackText: FALLBACK,
+    dispatcher,
+    retryDelay: { baseMs: 1 },
+    ...options,
+  });
+}
+
+/** A Chat Completions answer with one choice. */
+function completion(message: Record<string, unknown>, finishReason = 'stop') {
+  return json(200, {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    model: 'acme-chat-1',
+    choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: finishReason }],
+  });
+}
+
+function toolCall(args: Record<string, unknown> | string) {
+  return {
+    id: 'call_1',
+    type: 'function',
+    function: { name: 'connect_to_agent', arguments: typeof args === 'string' ? args : JSON.stringify(args) },
+  };
+}
+
+function sentBody(index = 0) {
+  return JSON.parse(model.received[index]?.body ?? '{}') as {
+    model: string;
+    temperature?: number;
+    messages: { role: string; content: string }[];
+    tools: { type: string; function: { name: string; parameters: { required: string[] } } }[];
+  };
+}
+
+describe('the request the model receives', () => {
+  it('goes to /chat/completions with the model, the API key, the tool and the temperature', async () => {
+    model.script(completion({ content: 'Hello!' }));
+    await assistant({ temperature: 0.2 }).reply(makeTurn());
+
+    const request = model.received[0];
+    expect(request?.method).toBe('POST');
+    expect(request?.path).toBe('/v1/chat/completions');
+    expect(request?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    const body = sentBody();
+    expect(body.model).toBe('acme-chat-1');
+    expect(body.temperature).toBe(0.2);
+    expect(body.tools).toHaveLength(1);
+    expect(body.tools[0]?.type).toBe('function');
+    expect(body.tools[0]?.function.name).toBe('connect_to_agent');
+    expect(body.tools[0]?.function.parameters.required).toEqual(['reason']);
+  });
+
+  it('starts with a system prompt of the instructions, the first name and the page name', async () => {
+    model.script(completion({ content: 'Hello!' }));
+    await assistant().reply(makeTurn());
+    const [system] = sentBody().messages;
+    expect(system?.role).toBe('system');
+    expect(system?.content.startsWith('You are the Acme support assistant. Be brief.')).toBe(true);
+    expect(system?.content).toContain('"Ada"');
+    expect(system?.content).toContain('"Acme Support"');
+  });
+
+  it('sends the recent history with mapped roles, then the new input last', async () => {
+    model.script(completion({ content: 'It ships tomorrow.' }));
+    const history = [
+      { role: 'contact' as const, text: 'too old to be sent', at: 1 },
+      { role: 'contact' as const, text: 'hi', at: 2 },
+      { role: 'assistant' as const, text: 'Hello Ada, how can I help?', at: 3 },
+      { role: 'agent' as const, text: 'Bob here, from the team.', at: 4 },
+    ];
+    await assistant({ maxHistory: 3 }).reply(makeTurn({ history }));
+    expect(sentBody().messages.slice(1)).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'Hello Ada, how can I help?' },
+      { role: 'assistant', content: 'Bob here, from the team.' },
+      { role: 'user', content: 'where is my order?' },
+    ]);
+  });
+
+  it('describes a tapped choice in words', async () => {
+    model.script(completion({ content: 'Sure.' }));
+    await assistant().reply(makeTurn({ input: { kind: 'choice', value: 'order_status', text: 'Order status' } }));
+    expect(sentBody().messages.at(-1)).toEqual({
+      role: 'user',
+      content: '[The person tapped "Order status" (value: order_status)]',
+    });
+  });
+
+  it('sends no Authorization header and no temperature when none is configured', async () => {
+    model.script(completion({ content: 'Hello!' }));
+    await assistant({ apiKey: undefined }).reply(makeTurn());
+    expect(model.received[0]?.headers.authorization).toBeUndefined();
+    expect(sentBody()).not.toHaveProperty('temperature');
+  });
+});
+
+describe('what the model answers', () => {
+  it('becomes one text message when short', async () => {
+    model.script(completion({ content: 'Your order ships tomorrow.' }));
+    expect(await assistant().reply(makeTurn())).toEqual({
+      responses: [{ type: 'text', text: 'Your order ships tomorrow.' }],
+    });
+  });
+
+  it('becomes several text messages when long, split at paragraph breaks', async () => {
+    const paragraphs = [
+      'Thanks for waiting. I looked at your order and here is what I found about it today.',
+      'It left our warehouse yesterday evening and is now with the carrier, who usually takes two days.',
+      'If it has not arrived by Friday, write to me again and I will open an inquiry with them.',
+    ];
+    model.script(completion({ content: paragraphs.join('\n\n') }));
+    const reply = await assistant({ maxMessageLength: 120 }).reply(makeTurn());
+    expect(reply.responses).toEqual(paragraphs.map((text) => ({ type: 'text', text })));
+    expect(reply.failure).toBeUndefined();
+  });
+
+  it('becomes a connect_to_agent response when the model calls the tool without content', async () => {
+    model.script(
+      completion(
+        { tool_calls: [toolCall({ reason: 'wants a refund', message: 'I am getting a colleague for you.' })] },
+        'tool_calls',
+      ),
+    );
+    expect(await assistant().reply(makeTurn())).toEqual({
+      responses: [{ type: 'connect_to_agent', reason: 'wants a refund', message: 'I am getting a colleague for you.' }],
+    });
+  });
+
+  it('keeps the text before the hand-over when the tool call comes with content', async () => {
+    model.script(
+      completion({ content: 'I understand, that is frustrating.', tool_calls: [toolCall({ reason: 'angry' })] }),
+    );
+    expect((await assistant().reply(makeTurn())).responses).toEqual([
+      { type: 'text', text: 'I understand, that is frustrating.' },
+      { type: 'connect_to_agent', reason: 'angry' },
+    ]);
+  });
+
+  it('hands over even when the tool arguments are unreadable', async () => {
+    model.script(completion({ tool_calls: [toolCall('{"reason": ')] }, 'tool_calls'));
+    const reply = await assistant().reply(makeTurn());
+    expect(reply.responses).toEqual([{ type: 'connect_to_agent', reason: 'the assistant asked for a colleague' }]);
+  });
+
+  it('drops an unfinished last sentence when the answer hit the token limit', async () => {
+    model.script(completion({ content: 'Your order shipped. It should arrive on' }, 'length'));
+    const logger = recordingLogger();
+    const reply = await assistant({ logger }).reply(makeTurn());
+    expect(reply.responses).toEqual([{ type: 'text', text: 'Your order shipped.' }]);
+    expect(logger.entries).toHaveLength(1);
+  });
+
+  it('never shows the reasoning some models put in the content', async () => {
+    model.script(completion({ content: '<think>The person wants tracking.</think>\nIt ships tomorrow.' }));
+    expect((await assistant().reply(makeTurn())).responses).toEqual([{ type: 'text', text: 'It ships tomorrow.' }]);
+  });
+});
+
+describe('a model that fails', () => {
+  it('gives the fallback text and a failure on an empty answer', async () => {
+    model.script(completion({ content: '   ' }));
+    const reply = await assistant().reply(makeTurn());
+    expect(reply).toEqual({
+      responses: [{ type: 'text', text: FALLBACK }],
+      failure: { reason: 'the model gave an empty answer (finish: stop)' },
+    });
+  });
+
+  it('gives the fallback text when the answer was blocked by a content filter', async () => {
+    model.script(completion({ content: '' }, 'content_filter'));
+    const reply = await assistant().reply(makeTurn());
+    expect(reply.responses).toEqual([{ type: 'text', text: FALLBACK }]);
+    expect(reply.failure?.reason).toContain('content filter');
+  });
+
+  it('retries after an HTTP 500 and gives the one answer that follows', async () => {
+    model.script(json(500, { error: { message: 'overloaded' } }), completion({ content: 'Here I am.' }));
+    const reply = await assistant().reply(makeTurn());
+    expect(reply).toEqual({ responses: [{ type: 'text', text: 'Here I am.' }] });
+    expect(model.received).toHaveLength(2);
+  });
+
+  it('gives the fallback text and a failure when the model does not answer in time', async () => {
+    model.script(hang);
+    const reply = await assistant({ timeoutMs: 200 }).reply(makeTurn());
+    expect(reply.responses).toEqual([{ type: 'text', text: FALLBACK }]);
+    expect(reply.failure?.reason).toBe('no answer within 200 ms');
+    expect(model.received).toHaveLength(1);
+  });
+
+  it("keeps the provider's error message but never the API key, in the reason or the logs", async () => {
+    const logger = recordingLogger();
+    model.script(json(401, { error: { message: `Incorrect API key provided: ${API_KEY}.`, type: 'invalid_request' } }));
+    const reply = await assistant({ logger }).reply(makeTurn());
+    expect(reply.failure?.reason).toContain('HTTP 401: Incorrect API key provided');
+    expect(reply.failure?.reason).not.toContain(API_KEY);
+    expect(JSON.stringify(logger.entries)).not.toContain(API_KEY);
+    expect(JSON.stringify(logger.entries)).not.toContain('0123456789abcdef');
+    expect(model.received).toHaveLength(1);
+  });
+
+  it('gives the fallback text when the answer is not a chat completion', async () => {
+    model.script(raw(200, '{"result": "hello"}'));
+    const reply = await assistant().reply(makeTurn());
+    expect(reply.responses).toEqual([{ type: 'text', text: FALLBACK }]);
+    expect(reply.failure?.reason).toContain('invalid answer from the model');
+  });
+
+  it('rejects with the abort reason when the turn is aborted while the model thinks', async () => {
+    model.script(hang);
+    const controller = new AbortController();
+    const pending = assistant().reply(makeTurn({ signal: controller.signal }));
+    await model.waitForRequests(1);
+    controller.abort(new Error('shutting down'));
+    await expect(pending).rejects.toThrow('shutting down');
+  });
+});
