@@ -29,6 +29,10 @@ export interface GraphClient extends SendApi, ProfileApi, MessengerProfileApi, H
   close(): Promise<void>;
 }
 
+/**
+ * The Graph API client: one keep-alive agent shared by every area. Throws only for a `baseUrl` that is
+ * not a URL; every Graph or network failure comes back as a value.
+ */
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const graph = createGraphRequester(options);
   return {

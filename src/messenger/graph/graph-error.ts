@@ -31,6 +31,7 @@ export type GraphFailureKind =
 /** The kinds worth retrying later; the others will fail the same way again. */
 export type RetryableKind = Extract<GraphFailureKind, 'transient' | 'rate_limited'>;
 
+/** True for the kinds a caller should retry later (with backoff). */
 export function isRetryableKind(kind: GraphFailureKind): kind is RetryableKind {
   return kind === 'transient' || kind === 'rate_limited';
 }

@@ -25,6 +25,7 @@ export function toId(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A string, or undefined for anything else. */
 export function toStr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }

@@ -23,6 +23,7 @@ export interface HandoverApi {
   getThreadOwner(token: string, psid: string): Promise<GraphResult<{ app_id?: string }>>;
 }
 
+/** Handover calls over the shared requester. */
 export function createHandoverApi(graph: GraphRequester): HandoverApi {
   return {
     async passThreadControl(token, psid, targetAppId, metadata) {

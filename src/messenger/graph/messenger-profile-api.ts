@@ -54,6 +54,7 @@ export interface MessengerProfileApi {
 
 const PATH = '/me/messenger_profile';
 
+/** Messenger Profile API calls over the shared requester. */
 export function createMessengerProfileApi(graph: GraphRequester): MessengerProfileApi {
   return {
     async getMessengerProfile(token, fields) {

@@ -58,6 +58,7 @@ export interface OAuthApi {
   debugToken(options: AppCredentials & { token: string }): Promise<GraphResult<{ data: TokenInfo }>>;
 }
 
+/** OAuth calls over the shared requester; `version` also prefixes the login dialog path. */
 export function createOAuthApi(graph: GraphRequester, version: string): OAuthApi {
   const tokenCall = async (query: Record<string, string>, secrets: string[]) => {
     const res = await graph.call({ method: 'GET', path: '/oauth/access_token', query, secrets });

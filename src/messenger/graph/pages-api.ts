@@ -36,8 +36,10 @@ export interface PagesApi {
   subscribeApp(token: string, pageId: string, fields: readonly string[]): Promise<GraphResult<Record<never, never>>>;
 }
 
+/** Upper bound on `/me/accounts` requests per `listPages` (Graph's default page size is 25 accounts). */
 export const MAX_ACCOUNT_PAGES = 50;
 
+/** Page listing and webhook subscription over the shared requester. */
 export function createPagesApi(graph: GraphRequester): PagesApi {
   return {
     async listPages(userToken) {

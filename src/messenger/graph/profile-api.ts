@@ -29,6 +29,7 @@ export interface ProfileApi {
   ): Promise<GraphResult<{ profile: UserProfile }>>;
 }
 
+/** User Profile API calls over the shared requester. */
 export function createProfileApi(graph: GraphRequester): ProfileApi {
   return {
     async getUserProfile(token, psid, fields = DEFAULT_PROFILE_FIELDS) {

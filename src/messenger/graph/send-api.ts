@@ -41,6 +41,7 @@ export interface SendApi {
   uploadAttachment(token: string, upload: AttachmentUpload): Promise<GraphResult<{ attachment_id: string }>>;
 }
 
+/** Send API calls over the shared requester. */
 export function createSendApi(graph: GraphRequester): SendApi {
   return {
     async send(token, body) {
