@@ -1,0 +1,190 @@
+/**
+ * The emulator's chat page: wires the sidebar, the thread, quick replies and the composer to the
+ * control API. The selection lives in the URL (`?page=ID&person=ID`) so a reload or a test can
+ * open a given conversation directly.
+ */
+import { createApi } from './api.js';
+import { avatar } from './avatar.js';
+import { createComposer } from './composer.js';
+import { openConversation } from './conversation.js';
+import { h, replaceChildren } from './dom.js';
+import { fullName, persistentMenu } from './profile.js';
+import { renderQuickReplies } from './quick-replies.js';
+import { LIKE_STICKER_ID, summary } from './render-message.js';
+import { renderSidebar } from './sidebar.js';
+import { createThreadView } from './thread.js';
+import { bubbleItems, itemMid, liveQuickReplies } from './thread-model.js';
+import { renderIntro } from './welcome.js';
+
+const api = createApi();
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const app = { pages: [], people: [], pageId: params.get('page'), personId: params.get('person'), previews: new Map() };
+let conversation;
+let dismissedQuickReplies;
+let lastMarkedRead;
+
+const thread = createThreadView({
+  root: $('thread'),
+  actions: {
+    postback: (title, payload) => send({ postback: { title, payload } }),
+    react: (item, name, emoji) =>
+      send({ reaction: { mid: itemMid(item), action: name ? 'react' : 'unreact', reaction: name ?? 'other', emoji } }),
+  },
+});
+const composer = createComposer($('composer'), {
+  onText: (text) => send({ text }),
+  onLike: () => send({ sticker_id: LIKE_STICKER_ID }),
+  onFile: uploadAndSend,
+  onGetStarted: () => send({ get_started: true }),
+  onPostback: (title, payload) => send({ postback: { title, payload } }),
+});
+
+async function loadState() {
+  const result = await api.getState();
+  if (!result.ok) return showError(`Could not reach the emulator: ${result.error}`);
+  app.pages = result.value.pages ?? [];
+  app.people = result.value.people ?? [];
+  if (!app.pages.some((p) => p.id === app.pageId)) app.pageId = app.pages[0]?.id ?? null;
+  if (!app.people.some((p) => p.id === app.personId)) app.personId = app.people[0]?.id ?? null;
+  select({});
+}
+
+function select({ pageId = app.pageId, personId = app.personId }) {
+  const changed = pageId !== app.pageId || personId !== app.personId || !conversation;
+  app.pageId = pageId;
+  app.personId = personId;
+  const url = new URL(location.href);
+  for (const [key, value] of [
+    ['page', pageId],
+    ['person', personId],
+  ]) {
+    if (value) url.searchParams.set(key, value);
+    else url.searchParams.delete(key);
+  }
+  history.replaceState(null, '', url);
+  renderSide();
+  if (changed) openSelected();
+}
+
+function renderSide() {
+  renderSidebar($('sidebar'), {
+    ...app,
+    onPage: (pageId) => select({ pageId }),
+    onPerson: (personId) => select({ personId }),
+  });
+}
+
+function current() {
+  const page = app.pages.find((p) => p.id === app.pageId);
+  const person = app.people.find((p) => p.id === app.personId);
+  return { page, person, psid: page && person?.psids?.[page.id] };
+}
+
+function openSelected() {
+  conversation?.close();
+  conversation = undefined;
+  dismissedQuickReplies = undefined;
+  const { page, person, psid } = current();
+  $('chat').hidden = !page;
+  $('placeholder').hidden = Boolean(page);
+  if (!page) return;
+  renderHeader(page, person);
+  if (!psid) {
+    replaceChildren($('notice'), `${fullName(person) || 'This person'} has no PSID on ${page.name}.`);
+    $('notice').hidden = false;
+    return;
+  }
+  $('notice').hidden = true;
+  conversation = openConversation({ api, pageId: page.id, psid, onChange: render, onError: showError });
+}
+
+function renderHeader(page, person) {
+  replaceChildren(
+    $('chat-header'),
+    avatar(page.picture_url, page.name, 40),
+    h(
+      'div',
+      { class: 'chat-header__text' },
+      h('h2', { class: 'chat-header__name', dataset: { testid: 'chat-page-name' } }, page.name),
+      h('span', { class: 'chat-header__meta', id: 'chat-meta' }, 'Active now'),
+    ),
+    person ? h('span', { class: 'chat-header__as' }, `You are ${fullName(person)}`) : null,
+  );
+}
+
+function render(snap) {
+  const { page, person } = current();
+  if (!page) return;
+  const empty = bubbleItems(snap.items).length === 0;
+  const introNode = renderIntro({
+    page,
+    person,
+    profile: snap.profile,
+    empty: empty && snap.loaded,
+    onIceBreaker: (question, payload) => send({ postback: { title: question, payload } }),
+  });
+  thread.update({ page, introNode, items: snap.items, typing: snap.typing });
+  renderQuickReplies(
+    $('quick-replies'),
+    liveQuickReplies(snap.items, dismissedQuickReplies),
+    person,
+    (item, text, payload) => {
+      dismissedQuickReplies = item.id;
+      render(snap);
+      send({ text, quick_reply: { payload } });
+    },
+  );
+  composer.setMode({
+    showGetStarted: empty && snap.loaded && Boolean(snap.profile.get_started),
+    menu: persistentMenu(snap.profile, person?.locale),
+  });
+  const meta = $('chat-meta');
+  if (meta) meta.textContent = snap.windowOpen ? 'Active now' : 'Active now \u00b7 24-hour window closed';
+  const last = bubbleItems(snap.items).at(-1);
+  const preview = last && `${last.from === 'person' ? 'You: ' : ''}${summary(last)}`;
+  if (preview && app.previews.get(page.id) !== preview) {
+    app.previews.set(page.id, preview);
+    renderSide();
+  }
+  markReadIfVisible(snap);
+}
+
+/** Tells the emulator the person has seen the page's messages, once per newest page message. */
+function markReadIfVisible(snap) {
+  if (document.visibilityState !== 'visible') return;
+  const lastFromPage = bubbleItems(snap.items)
+    .filter((i) => i.from === 'page')
+    .at(-1);
+  if (!lastFromPage || lastFromPage.status === 'read' || lastFromPage.id === lastMarkedRead) return;
+  lastMarkedRead = lastFromPage.id;
+  const { page, psid } = current();
+  if (page && psid) api.markRead(page.id, psid).then((r) => r.ok || showError(`Could not mark as read: ${r.error}`));
+}
+
+async function send(body) {
+  const { page, psid } = current();
+  if (!page || !psid) return;
+  const result = await api.send(page.id, psid, body);
+  if (!result.ok) showError(`Not sent: ${result.error}`);
+}
+
+async function uploadAndSend(file) {
+  const uploaded = await api.upload(file);
+  if (!uploaded.ok) return showError(`Upload failed: ${uploaded.error}`);
+  const kind = file.type.split('/')[0];
+  const type = ['image', 'video', 'audio'].includes(kind) ? kind : 'file';
+  await send({ attachments: [{ type, url: uploaded.value.url }] });
+}
+
+function showError(message) {
+  const toast = h('div', { class: 'toast', role: 'alert' }, message);
+  $('toasts').append(toast);
+  setTimeout(() => toast.remove(), 6000);
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (conversation) markReadIfVisible(conversation.snapshot());
+});
+window.addEventListener('focus', () => loadState());
+loadState();

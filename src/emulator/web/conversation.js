@@ -1,0 +1,76 @@
+/**
+ * The live state of one conversation (page × person): its items, the typing flag, the 24-hour
+ * window and the page's profile, kept current through the SSE stream. Every reconnect refetches
+ * the thread and merges by id, so nothing sent while the stream was down is missed.
+ */
+import { toMillis } from './thread-model.js';
+
+/**
+ * `onChange(snapshot)` runs after every change with `{items, typing, windowOpen, profile}`;
+ * `onError(message)` for failed fetches. Returns `{close(), snapshot()}`.
+ */
+export function openConversation({ api, pageId, psid, onChange, onError }) {
+  let closed = false;
+  const snap = { items: [], typing: false, windowOpen: true, profile: {}, loaded: false };
+  const emit = () => {
+    if (!closed) onChange(snap);
+  };
+
+  async function loadThread() {
+    const result = await api.getConversation(pageId, psid);
+    if (closed) return;
+    if (!result.ok) return onError(`Could not load the conversation: ${result.error}`);
+    for (const item of result.value.items ?? []) upsert(item);
+    snap.typing = Boolean(result.value.typing);
+    snap.windowOpen = result.value.window_open !== false;
+    snap.loaded = true;
+    emit();
+  }
+
+  async function loadProfile() {
+    const result = await api.getProfile(pageId);
+    if (closed) return;
+    if (!result.ok) return onError(`Could not load the page profile: ${result.error}`);
+    snap.profile = result.value ?? {};
+    emit();
+  }
+
+  function upsert(item) {
+    const at = snap.items.findIndex((i) => i.id === item.id);
+    // Replace, not merge: an unreact arrives as the same item without its `reaction`.
+    if (at >= 0) snap.items[at] = item;
+    else snap.items.push(item);
+    // Arrival order is the thread's order; a late refetch may interleave, so keep it sorted.
+    snap.items.sort((a, b) => toMillis(a.timestamp) - toMillis(b.timestamp));
+  }
+
+  const stopStream = api.openStream(pageId, psid, {
+    onOpen: () => loadThread(),
+    item: (item) => {
+      upsert(item);
+      // A message from the page ends its typing indicator, as in Messenger.
+      if (item.from === 'page' && item.message) snap.typing = false;
+      emit();
+    },
+    status: ({ id, status }) => {
+      const item = snap.items.find((i) => i.id === id);
+      if (item) item.status = status;
+      emit();
+    },
+    typing: ({ on }) => {
+      snap.typing = Boolean(on);
+      emit();
+    },
+    profile: () => loadProfile(),
+  });
+  loadProfile();
+  loadThread();
+
+  return {
+    snapshot: () => snap,
+    close: () => {
+      closed = true;
+      stopStream();
+    },
+  };
+}

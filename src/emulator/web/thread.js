@@ -1,0 +1,160 @@
+/**
+ * The scrolling message list. Rows are keyed by item id and only rebuilt when their item changes,
+ * so a playing video or an open reaction picker survives live updates; grouping, status marks and
+ * reactions are reapplied on every update because they depend on neighbours.
+ */
+import { avatar } from './avatar.js';
+import { h, icon, replaceChildren } from './dom.js';
+import { CHECK_FILLED, CHECK_OUTLINE } from './icons.js';
+import { renderReactions, renderReactionTool } from './reactions.js';
+import { renderParts, summary } from './render-message.js';
+import { itemMid, layoutRows, reactionsByMid, statusCarrierId, toMillis } from './thread-model.js';
+import { hoverLabel, separatorLabel } from './time.js';
+
+/** `root` is the scroll container; `actions` are `{postback(title, payload), react(item, name, emoji)}`. */
+export function createThreadView({ root, actions }) {
+  const intro = h('div', { class: 'thread__intro' });
+  const rows = h('div', { class: 'thread__rows' });
+  const typing = h('div', { class: 'row row--page row--first row--last typing-row', hidden: true });
+  root.append(intro, rows, typing);
+  let cache = new Map();
+  let pageKey = '';
+
+  function update({ page, introNode, items, typing: isTyping }) {
+    const stick = nearBottom(root);
+    const key = `${page.id}|${page.picture_url}`;
+    if (key !== pageKey) {
+      cache = new Map();
+      rows.replaceChildren();
+      replaceChildren(typing, avatarCell(page), typingBubble(page.name));
+      pageKey = key;
+    }
+    replaceChildren(intro, introNode);
+    const appended = renderRows(items, page);
+    const statusId = statusCarrierId(items);
+    const reactions = reactionsByMid(items);
+    for (const [id, entry] of cache) {
+      if (entry.kind !== 'bubble') continue;
+      applyStatus(entry, id === statusId ? entry.item.status : undefined, page);
+      applyReactions(entry, reactions.get(itemMid(entry.item)));
+    }
+    typing.hidden = !isTyping;
+    if (stick || appended.some((item) => item.from === 'person')) {
+      root.scrollTop = root.scrollHeight;
+    }
+  }
+
+  /** Brings the DOM in line with the layout; returns the items whose rows were created. */
+  function renderRows(items, page) {
+    const created = [];
+    const next = new Map();
+    let prev = null;
+    for (const row of layoutRows(items)) {
+      const sig = row.kind === 'bubble' ? JSON.stringify(row.item) : separatorLabel(row.timestamp);
+      let entry = cache.get(row.key);
+      if (!entry || entry.sig !== sig) {
+        const node = row.kind === 'bubble' ? bubbleRow(row.item, page, actions) : separator(sig);
+        if (entry) entry.node.replaceWith(node);
+        else if (row.kind === 'bubble') created.push(row.item);
+        entry = { kind: row.kind, sig, node, item: row.item };
+      }
+      if (row.kind === 'bubble') {
+        entry.node.classList.toggle('row--first', row.first);
+        entry.node.classList.toggle('row--last', row.last);
+      }
+      const expectedPrev = prev ? prev.node : null;
+      if (entry.node.parentNode !== rows || entry.node.previousSibling !== expectedPrev) {
+        rows.insertBefore(entry.node, expectedPrev ? expectedPrev.nextSibling : rows.firstChild);
+      }
+      next.set(row.key, entry);
+      prev = entry;
+    }
+    for (const [key, entry] of cache) if (!next.has(key)) entry.node.remove();
+    cache = next;
+    return created;
+  }
+
+  return { update };
+}
+
+function bubbleRow(item, page, actions) {
+  const fromPage = item.from === 'page';
+  const parts = h('div', { class: 'row__parts' }, renderParts(item, actions));
+  const at = toMillis(item.timestamp);
+  const time = h('time', { class: 'row__time', datetime: new Date(at).toISOString() }, hoverLabel(at));
+  return h(
+    'div',
+    {
+      class: `row row--${item.from}`,
+      dataset: { testid: 'message', from: item.from, id: item.id },
+      'aria-label': `${fromPage ? page.name : 'You'}: ${summary(item)}`,
+    },
+    fromPage ? avatarCell(page) : null,
+    h('div', { class: 'row__body' }, parts, h('div', { class: 'row__reactions' })),
+    fromPage ? renderReactionTool(item, actions) : null,
+    time,
+    fromPage ? null : h('div', { class: 'row__status' }),
+  );
+}
+
+function avatarCell(page) {
+  return h('div', { class: 'row__avatar' }, avatar(page.picture_url, page.name, 28));
+}
+
+function typingBubble(name) {
+  return h(
+    'div',
+    { class: 'row__body' },
+    h(
+      'div',
+      {
+        class: 'bubble typing',
+        role: 'status',
+        'aria-label': `${name} is typing`,
+        dataset: { testid: 'typing-indicator' },
+      },
+      h('span', { class: 'typing__dot' }),
+      h('span', { class: 'typing__dot' }),
+      h('span', { class: 'typing__dot' }),
+    ),
+  );
+}
+
+function separator(label) {
+  return h('div', { class: 'separator', role: 'separator' }, label);
+}
+
+const STATUS_LABEL = { sent: 'Sent', delivered: 'Delivered', read: 'Seen' };
+
+function applyStatus(entry, status, page) {
+  const cell = entry.node.querySelector('.row__status');
+  if (!cell || cell.dataset.status === (status ?? '')) return;
+  cell.dataset.status = status ?? '';
+  if (!status) return cell.replaceChildren();
+  const mark =
+    status === 'read'
+      ? avatar(page.picture_url, page.name, 14, 'status-avatar')
+      : icon(status === 'delivered' ? CHECK_FILLED : CHECK_OUTLINE, 'status-icon');
+  replaceChildren(
+    cell,
+    h(
+      'span',
+      { class: 'status', title: STATUS_LABEL[status] ?? status, dataset: { testid: 'message-status', status } },
+      mark,
+    ),
+  );
+}
+
+function applyReactions(entry, reactions) {
+  const cell = entry.node.querySelector('.row__reactions');
+  const sig = reactions ? [...reactions.values()].join('') : '';
+  if (cell.dataset.sig === sig) return;
+  cell.dataset.sig = sig;
+  replaceChildren(cell, renderReactions(reactions));
+  entry.node.classList.toggle('row--reacted', sig !== '');
+  entry.node.dataset.myReaction = reactions?.get('person') ?? '';
+}
+
+function nearBottom(el) {
+  return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+}
