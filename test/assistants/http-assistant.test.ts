@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import pino from 'pino';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpAssistant, type HttpAssistantOptions } from '../../src/assistants/http/http-assistant.ts';
@@ -272,4 +273,13 @@ it('works with the shared keep-alive agent when none is given', async () => {
   bot.script(json(200, { responses: [{ type: 'text', text: 'Hi' }] }));
   const reply = await createHttpAssistant({ url: bot.url, fallbackText: FALLBACK }).reply(makeTurn());
   expect(reply).toEqual({ responses: [{ type: 'text', text: 'Hi' }] });
+});
+
+it('logs through a pino logger given as is', async () => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+  bot.script(json(200, { responses: [{ type: 'text', text: 'Hi' }, { type: 'card' }] }));
+  await assistant({ logger }).reply(makeTurn());
+  expect(lines).toHaveLength(1);
+  expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ assistant: 'http', index: 1, level: 40 });
 });

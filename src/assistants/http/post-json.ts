@@ -40,7 +40,8 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
     const outcome = await attemptOnce(options);
     const attempts = retry + 1;
     if (outcome.kind === 'ok') return { ok: true, status: outcome.status, json: outcome.json, attempts };
-    const wait = outcome.retryable && retry < options.retries ? waitBeforeRetry(outcome, retry, options) : undefined;
+    const wait =
+      outcome.retryable && retry < options.retries ? waitBeforeRetry(outcome, retry, options.retryDelay) : undefined;
     if (typeof wait !== 'number') {
       const reason = [outcome.reason, wait, attempts > 1 ? `after ${attempts} attempts` : undefined]
         .filter(Boolean)
@@ -52,10 +53,10 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
 }
 
 /** The wait before the next attempt, or why there is none (the server asked for a longer wait than the cap). */
-function waitBeforeRetry(outcome: Attempt & { kind: 'failed' }, retry: number, options: PostJsonOptions) {
-  const backoff = backoffDelay(retry, options.retryDelay);
+function waitBeforeRetry(outcome: Attempt & { kind: 'failed' }, retry: number, delay: RetryDelayOptions = {}) {
+  const backoff = backoffDelay(retry, delay);
   if (outcome.retryAfterMs === undefined) return backoff;
-  const maxMs = options.retryDelay?.maxMs ?? DEFAULT_RETRY_DELAY.maxMs;
+  const maxMs = delay.maxMs ?? DEFAULT_RETRY_DELAY.maxMs;
   if (outcome.retryAfterMs > maxMs) return `asked to retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s`;
   return Math.max(backoff, outcome.retryAfterMs);
 }

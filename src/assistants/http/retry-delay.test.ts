@@ -3,18 +3,18 @@ import { backoffDelay, parseRetryAfter } from './retry-delay.ts';
 
 describe('backoffDelay', () => {
   it('doubles the delay for each retry, between half and all of it', () => {
-    expect(backoffDelay(0, { baseMs: 100 }, () => 0)).toBe(50);
-    expect(backoffDelay(0, { baseMs: 100 }, () => 1)).toBe(100);
-    expect(backoffDelay(2, { baseMs: 100 }, () => 0)).toBe(200);
-    expect(backoffDelay(2, { baseMs: 100 }, () => 1)).toBe(400);
+    expect(backoffDelay(0, { baseMs: 100, random: () => 0 })).toBe(50);
+    expect(backoffDelay(0, { baseMs: 100, random: () => 1 })).toBe(100);
+    expect(backoffDelay(2, { baseMs: 100, random: () => 0 })).toBe(200);
+    expect(backoffDelay(2, { baseMs: 100, random: () => 1 })).toBe(400);
   });
 
   it('never waits longer than the cap', () => {
-    expect(backoffDelay(20, { baseMs: 100, maxMs: 1_000 }, () => 1)).toBe(1_000);
+    expect(backoffDelay(20, { baseMs: 100, maxMs: 1_000, random: () => 1 })).toBe(1_000);
   });
 
   it('uses 250 ms as the base by default', () => {
-    expect(backoffDelay(0, {}, () => 1)).toBe(250);
+    expect(backoffDelay(0, { random: () => 1 })).toBe(250);
   });
 });
 

@@ -15,11 +15,11 @@ export const DEFAULT_RETRY_DELAY = { baseMs: 250, maxMs: 5_000 } as const;
  * Exponential back-off with jitter: half the doubled delay is fixed and half random, so clients that failed
  * together do not retry together, yet every retry still waits. `attempt` counts from 0 (the first retry).
  */
-export function backoffDelay(attempt: number, options: RetryDelayOptions = {}, random: () => number = Math.random) {
+export function backoffDelay(attempt: number, options: RetryDelayOptions & { random?: () => number } = {}) {
   const baseMs = options.baseMs ?? DEFAULT_RETRY_DELAY.baseMs;
   const maxMs = options.maxMs ?? DEFAULT_RETRY_DELAY.maxMs;
   const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+  return Math.round(ceiling / 2 + (ceiling / 2) * (options.random ?? Math.random)());
 }
 
 /** The wait a Retry-After header asks for, in ms (seconds or an HTTP date); undefined when absent or unreadable. */
