@@ -136,11 +136,13 @@ export interface OutboxTable {
   id: string;
   conversation_id: string;
   page_id: string;
+  /** The person's id on the channel (Messenger: PSID). */
+  recipient_id: string;
   /** The message row this send delivers; null for sender actions. */
   message_id: string | null;
   /** `message`, `typing_on`, `typing_off`, `mark_seen`. */
   kind: string;
-  /** JSON Send API body. */
+  /** JSON channel message for `message` rows; `{}` for sender actions. */
   request: string;
   /** Wait this long after the previous row of the conversation before sending (pacing). */
   delay_ms: number;

@@ -119,6 +119,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('conversation_id', 'text', (c) => c.notNull())
     .addColumn('page_id', 'text', (c) => c.notNull())
+    .addColumn('recipient_id', 'text', (c) => c.notNull())
     .addColumn('message_id', 'text')
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('request', 'text', (c) => c.notNull())

@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from './config/config-error.ts';
+
+const USAGE = `switchboard <command>
+
+Commands:
+  start      run the gateway (configured by the environment and/or switchboard.yaml)
+  demo       gateway + Messenger emulator + sample assistant on SQLite, in one process
+  emulator   the Messenger Platform emulator alone (--port, --webhook-url, --app-secret, --verify-token, --seed)
+  migrate    apply database migrations and exit
+  replay     send dead messages and events again (--outbox, --events, default both)
+`;
+
+const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
+  start: () => import('./commands/start-command.ts'),
+  demo: () => import('./commands/demo-command.ts'),
+  emulator: async () => ({ run: (await import('./emulator/command.ts')).runEmulatorCommand }),
+  migrate: () => import('./commands/migrate-command.ts'),
+  replay: () => import('./commands/replay-command.ts'),
+};
+
+const [name, ...argv] = process.argv.slice(2);
+const load = name ? commands[name] : undefined;
+if (!load || parseArgs({ args: argv, strict: false, options: { help: { type: 'boolean' } } }).values.help) {
+  process.stdout.write(USAGE);
+  process.exit(load || name === undefined || name === 'help' ? 0 : 2);
+}
+try {
+  await (await load()).run(argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load-config.ts';
+import { startEmulator } from '../emulator/index.ts';
+import { createGraphClient } from '../messenger/graph/graph-client.ts';
+import { createLogger } from '../server/logger.ts';
+import { createSwitchboard } from '../switchboard.ts';
+import { DEMO_PROFILE, demoSeed } from './demo-seed.ts';
+import { closeOnSignals, secretBoxFor } from './runtime.ts';
+
+/**
+ * `switchboard demo`: the gateway, the Messenger emulator standing in for Facebook, and the sample assistant,
+ * on SQLite in one process. Nothing leaves the machine.
+ */
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { 'emulator-port': { type: 'string' }, french: { type: 'boolean' } } });
+  const base = loadConfig({ DATABASE_URL: 'sqlite:./data/demo.db', LOG_LEVEL: 'info', ...process.env, SWITCHBOARD_CONFIG: undefined });
+  const logger = createLogger(base.logLevel);
+  const emulatorPort = Number(values['emulator-port'] ?? process.env.EMULATOR_PORT ?? base.port + 100);
+  const gatewayUrl = `http://localhost:${base.port}`;
+  const emulatorUrl = `http://localhost:${emulatorPort}`;
+  const secret = randomBytes(24).toString('hex');
+  const verifyToken = randomBytes(12).toString('hex');
+  const seed = demoSeed({ webhookUrl: `${gatewayUrl}/webhooks/messenger`, secret, verifyToken, gatewayUrl });
+
+  const emulator = await startEmulator({ seed, port: emulatorPort, host: base.host, verifyWebhooksOnStart: false, logger: logger.child({ part: 'emulator' }) });
+  const page = seed.pages[0] as { id: string; name: string; access_token: string };
+  const config = {
+    ...base,
+    graph: { apiUrl: emulatorUrl, version: base.graph.version },
+    facebookWebUrl: emulatorUrl,
+    apps: [{ id: seed.apps[0]?.id as string, secret, verify_token: verifyToken }],
+    pages: [{
+      id: page.id, app_id: seed.apps[0]?.id as string, name: page.name, access_token: page.access_token,
+      assistant: { type: 'flow' as const, path: `assistants/shop-support.${values.french ? 'fr' : 'en'}.yaml` }, settings: {},
+    }],
+  };
+  const switchboard = await createSwitchboard({ config, secretBox: secretBoxFor(config, logger, { generate: true }), logger });
+  await switchboard.listen();
+
+  // Facebook verifies the webhook when it is saved in the dashboard: the emulator does the same now the gateway listens.
+  const verified = await fetch(`${emulatorUrl}/_emulator/apps/${config.apps[0]?.id}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `${gatewayUrl}/webhooks/messenger`, verify_token: verifyToken }),
+  });
+  if (!verified.ok) throw new Error(`the emulator could not verify the gateway's webhook: ${await verified.text()}`);
+  const graph = createGraphClient({ baseUrl: emulatorUrl, version: config.graph.version, appSecret: secret });
+  const profile = await graph.setMessengerProfile(page.access_token, DEMO_PROFILE);
+  if (!profile.ok) logger.warn({ error: profile.error.message }, 'could not set the demo Messenger profile');
+  await graph.close();
+
+  process.stdout.write(`
+  Switchboard demo is running.
+    Chat as a customer (Messenger emulator):  ${emulatorUrl}/
+    Gateway:                                  ${gatewayUrl}  (health: ${gatewayUrl}/readyz, metrics: ${gatewayUrl}/metrics)
+  Press Ctrl+C to stop.
+`);
+  closeOnSignals(logger, switchboard, emulator);
+}

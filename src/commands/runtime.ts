@@ -1,0 +1,54 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load-config.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { createSecretBox, type SecretBox } from '../storage/secret-box.ts';
+import type { Switchboard } from '../switchboard.ts';
+
+/** The secret key of the configuration; the demo alone may generate one, next to its database, with a warning. */
+export function secretBoxFor(config: Config, logger: Logger, options: { generate: boolean }): SecretBox {
+  if (config.secretKeys.length > 0) return createSecretBox(config.secretKeys);
+  if (!options.generate) {
+    throw new ConfigError(['SWITCHBOARD_SECRET_KEY: required to encrypt tokens at rest; generate one with "openssl rand -base64 32"']);
+  }
+  const path = resolve(config.databaseUrl.startsWith('sqlite:') ? dirname(config.databaseUrl.slice(7)) : 'data', 'secret.key');
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600 });
+    logger.warn({ path }, 'generated a secret key for the demo; set SWITCHBOARD_SECRET_KEY in production');
+  }
+  return createSecretBox([readFileSync(path, 'utf8').trim()]);
+}
+
+/** The configuration as it may be printed: no secret, no token, no password. */
+export function describeConfig(config: Config) {
+  return {
+    listen: `${config.host}:${config.port}`,
+    public_url: config.publicUrl,
+    database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//[redacted]@'),
+    graph: `${config.graph.apiUrl}/${config.graph.version}`,
+    facebook_web_url: config.facebookWebUrl,
+    config_file: config.configPath ?? null,
+    secret_keys: config.secretKeys.length,
+    apps: config.apps.map((a) => a.id),
+    pages: config.pages.map((p) => ({ id: p.id, app_id: p.app_id, assistant: p.assistant?.type ?? 'sample flow' })),
+  };
+}
+
+/** Stops gracefully on SIGTERM/SIGINT: stop taking work, finish in-flight, close. */
+export function closeOnSignals(logger: Logger, ...closers: { close(): Promise<void> }[]) {
+  let closing = false;
+  const stop = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    for (const c of closers) await c.close().catch((err) => logger.error({ err }, 'error while closing'));
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+export type { Switchboard };

@@ -1,0 +1,15 @@
+import { loadConfig } from '../config/load-config.ts';
+import { createLogger } from '../server/logger.ts';
+import { createSwitchboard } from '../switchboard.ts';
+import { closeOnSignals, describeConfig, secretBoxFor } from './runtime.ts';
+
+/** `switchboard start`: the production gateway. */
+export async function run(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  logger.info({ config: describeConfig(config) }, 'effective configuration');
+  const switchboard = await createSwitchboard({ config, secretBox: secretBoxFor(config, logger, { generate: false }), logger });
+  const url = await switchboard.listen();
+  logger.info({ url }, 'switchboard is listening');
+  closeOnSignals(logger, switchboard);
+}

@@ -1,0 +1,37 @@
+import type { AssistantInput } from '../assistants/assistant.ts';
+import type { InboundEvent } from './inbound-event.ts';
+
+/** Messenger's Get Started button sends this payload unless the page's profile sets another. */
+export const DEFAULT_GET_STARTED_PAYLOAD = 'GET_STARTED';
+
+/** What the person did, for the assistant; undefined when the event is not something to answer. */
+export function assistantInputOf(event: InboundEvent, getStartedPayload = DEFAULT_GET_STARTED_PAYLOAD): AssistantInput | undefined {
+  switch (event.kind) {
+    case 'message':
+      if (event.quick_reply_payload !== undefined) {
+        return { kind: 'choice', value: event.quick_reply_payload, text: event.text };
+      }
+      if (event.attachments.length > 0) {
+        const attachments = event.attachments.map((a) => ({
+          type: a.type === 'template' ? ('other' as const) : a.type,
+          url: a.url,
+        }));
+        return { kind: 'attachment', attachments, text: event.text };
+      }
+      return event.text ? { kind: 'text', text: event.text } : undefined;
+    case 'postback':
+      if (event.payload === getStartedPayload) return { kind: 'welcome', value: event.payload, referral: event.referral?.ref };
+      return event.payload !== undefined ? { kind: 'choice', value: event.payload, text: event.title } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The person's message as the inbox shows it. */
+export function inboundPreview(event: InboundEvent): string | undefined {
+  if (event.kind === 'message') {
+    return event.text ?? (event.attachments.length ? `[${event.attachments.map((a) => a.type).join(', ')}]` : undefined);
+  }
+  if (event.kind === 'postback') return event.title ?? event.payload;
+  return undefined;
+}

@@ -1,0 +1,123 @@
+import type { Logger } from 'pino';
+import type { Assistant } from '../assistants/assistant.ts';
+import { inboundPreview } from './assistant-input.ts';
+import type { InboundEvent } from './inbound-event.ts';
+import { runPersonTurn } from './person-turn.ts';
+import type { Clock, ConversationStore, PageRuntime, ProfileProvider, ResponseRenderer } from './ports.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+
+export interface ConversationServiceDeps {
+  store: ConversationStore;
+  pages: (pageId: string) => PageRuntime | undefined;
+  assistantFor: (pageId: string) => Assistant;
+  renderer: ResponseRenderer;
+  profiles: ProfileProvider;
+  rateLimiter: RateLimiter;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface StoredEvent {
+  id: string;
+  event: InboundEvent;
+}
+
+/** Handles one stored inbound event. Called serially per person and page by the inbound worker. */
+export function createConversationService(deps: ConversationServiceDeps) {
+  const { store, clock } = deps;
+
+  async function handle({ id, event }: StoredEvent): Promise<void> {
+    const page = deps.pages(event.page_id);
+    if (!page || !event.user_id) {
+      await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
+      return;
+    }
+    switch (event.kind) {
+      case 'message':
+      case 'postback':
+        return handlePerson(id, event, page);
+      case 'echo':
+        return handleEcho(id, event, page);
+      case 'delivery':
+      case 'read':
+        return handleReceipt(id, event);
+      default:
+        await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
+    }
+  }
+
+  async function handlePerson(eventId: string, event: InboundEvent, page: PageRuntime): Promise<void> {
+    const now = clock.now();
+    const contact = await store.upsertContact(page.id, event.user_id as string, now);
+    if (contact.profile_status === 'pending') {
+      contact.profile = (await deps.profiles.fetchProfile(page.id, contact.external_id)) ?? {};
+      await store.saveProfile(contact.id, Object.keys(contact.profile).length ? contact.profile : undefined, now);
+    }
+    const conversation = await store.upsertConversation(page.id, contact.id, now);
+    const allowed = deps.rateLimiter.allow(`${page.id}:${contact.external_id}`, page.settings.rate_limit_per_minute, now);
+    const messageId = await store.recordMessage(
+      conversation.id,
+      {
+        direction: 'in',
+        author: 'contact',
+        external_id: 'mid' in event ? event.mid : undefined,
+        text: inboundPreview(event),
+        content: contentOf(event),
+        status: allowed ? 'received' : 'throttled',
+      },
+      now,
+    );
+    // The 24-hour window runs from the person's last message, on the channel's clock.
+    const seen = { last_inbound_at: Math.max(conversation.last_inbound_at ?? 0, event.timestamp) };
+    if (!allowed || event.standby) {
+      deps.logger.info({ conversationId: conversation.id, messageId, standby: event.standby }, allowed ? 'standby event recorded' : 'rate limit: recorded, not answered');
+      await store.commitTurn(
+        { event_id: eventId, event_status: allowed ? 'done' : 'throttled', conversation: { id: conversation.id, changes: seen } },
+        now,
+      );
+      return;
+    }
+    const result = await runPersonTurn({ ...deps, eventId, event, page, contact, conversation, lastInboundAt: seen.last_inbound_at });
+    await store.commitTurn(result, clock.now());
+  }
+
+  async function handleEcho(eventId: string, event: Extract<InboundEvent, { kind: 'echo' }>, page: PageRuntime) {
+    const now = clock.now();
+    const ours = event.app_id === page.app_id;
+    const outboxId = ours && event.metadata?.startsWith('sb:') ? event.metadata.slice(3) : undefined;
+    if (ours && (await store.linkEcho(outboxId, event.mid, now))) {
+      await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
+      return;
+    }
+    // Someone else wrote to the person (a human in the Page Inbox, or another app): record it, never answer it.
+    const contact = await store.upsertContact(page.id, event.user_id as string, now);
+    const conversation = await store.upsertConversation(page.id, contact.id, now);
+    const text = event.text ?? (event.attachments.length ? `[${event.attachments.map((a) => a.type).join(', ')}]` : undefined);
+    await store.recordMessage(
+      conversation.id,
+      { direction: 'out', author: ours ? 'bot' : 'external', external_id: event.mid, text, content: contentOf(event), status: 'sent' },
+      now,
+    );
+    await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
+  }
+
+  async function handleReceipt(eventId: string, event: Extract<InboundEvent, { kind: 'delivery' | 'read' }>) {
+    const now = clock.now();
+    const page = deps.pages(event.page_id) as PageRuntime;
+    const contact = await store.upsertContact(page.id, event.user_id as string, now);
+    const conversation = await store.upsertConversation(page.id, contact.id, now);
+    const upTo = event.kind === 'delivery' ? { watermark: event.watermark, ids: event.mids } : { watermark: event.watermark };
+    await store.markOutgoing(conversation.id, event.kind === 'delivery' ? 'delivered' : 'read', upTo, now);
+    await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
+  }
+
+  return { handle };
+}
+
+export type ConversationService = ReturnType<typeof createConversationService>;
+
+/** What the inbox shows of an event: the channel's fields without routing metadata. */
+function contentOf(event: InboundEvent): unknown {
+  const { key: _key, page_id: _page, user_id: _user, standby: _standby, ...content } = event;
+  return content;
+}

@@ -1,0 +1,106 @@
+import type { Context, ContactProfile, HistoryItem } from '../assistants/assistant.ts';
+import type { PageSettings } from '../config/page-settings.ts';
+import type { GenericResponse } from '../assistants/responses.ts';
+import type { InboundEvent } from './inbound-event.ts';
+
+/** The clock, injected so windows, timeouts and retries are testable without sleeping. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export type Routing = 'bot' | 'human' | 'paused';
+
+export interface Contact {
+  id: string;
+  page_id: string;
+  external_id: string;
+  profile: ContactProfile;
+  profile_status: 'pending' | 'fetched' | 'unavailable';
+}
+
+export interface Conversation {
+  id: string;
+  page_id: string;
+  contact_id: string;
+  routing: Routing;
+  paused_until: number | null;
+  flagged: boolean;
+  flag_reason: string | null;
+  last_inbound_at: number | null;
+}
+
+export interface Session {
+  id: string;
+  context: Context;
+  /** Flags kept for the session only (away message sent, fallbacks in a row...). */
+  state: Record<string, unknown>;
+  started_at: number;
+  last_activity_at: number;
+}
+
+/** A message row as the domain writes it. `content` is channel-shaped JSON kept for display. */
+export interface NewMessage {
+  direction: 'in' | 'out';
+  author: 'contact' | 'bot' | 'agent' | 'external';
+  external_id?: string;
+  text?: string;
+  content: unknown;
+  status: string;
+}
+
+/** What one processed turn changes, written in one transaction together with the event's status. */
+export interface TurnResult {
+  event_id: string;
+  event_status: 'done' | 'ignored' | 'throttled';
+  conversation?: { id: string; changes: Partial<Omit<Conversation, 'id' | 'page_id' | 'contact_id'>> };
+  session?: { conversation_id: string; session: Session };
+  /** Steps to send, in order (messages and typing); each message step is also recorded as a message. */
+  outgoing?: { conversation_id: string; page_id: string; recipient_id: string; author: 'bot' | 'agent'; steps: OutgoingStep[] };
+}
+
+/** Storage the conversation service needs. Implemented over Kysely in storage/conversation-store.ts. */
+export interface ConversationStore {
+  upsertContact(pageId: string, externalId: string, now: number): Promise<Contact>;
+  saveProfile(contactId: string, profile: ContactProfile | undefined, now: number): Promise<void>;
+  upsertConversation(pageId: string, contactId: string, now: number): Promise<Conversation>;
+  /** Records a message once: a second call with the same external id returns the existing row id. */
+  recordMessage(conversationId: string, message: NewMessage, now: number): Promise<string>;
+  setMessageStatus(messageId: string, status: string, now: number): Promise<void>;
+  findSession(conversationId: string): Promise<Session | undefined>;
+  recentHistory(conversationId: string, limit: number): Promise<HistoryItem[]>;
+  /** Links the echo of a message we sent; true when the echo was ours (matched by metadata or id). */
+  linkEcho(outboxId: string | undefined, externalId: string, now: number): Promise<boolean>;
+  /** Marks our outgoing messages up to the watermark (or with these ids) delivered / read. */
+  markOutgoing(conversationId: string, status: 'delivered' | 'read', upTo: { watermark: number; ids?: string[] }, now: number): Promise<void>;
+  commitTurn(result: TurnResult, now: number): Promise<void>;
+}
+
+export interface PageRuntime {
+  id: string;
+  app_id: string;
+  name?: string;
+  settings: PageSettings;
+}
+
+/** Fetches a person's profile from the channel; undefined when the channel has none to give. */
+export interface ProfileProvider {
+  fetchProfile(pageId: string, externalId: string): Promise<ContactProfile | undefined>;
+}
+
+/**
+ * A rendered step, channel-neutral for the domain: `message` is the channel's own message object (opaque here),
+ * `preview` its text for the inbox. Waits become the delay before the next step.
+ */
+export type OutgoingStep =
+  | { kind: 'message'; message: unknown; preview: string }
+  | { kind: 'typing'; on: boolean }
+  | { kind: 'wait'; ms: number };
+
+/** Turns generic responses into the channel's messages with the page's pacing. */
+export interface ResponseRenderer {
+  render(responses: GenericResponse[], page: PageRuntime): OutgoingStep[];
+}
+
+export type { InboundEvent };

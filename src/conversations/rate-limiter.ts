@@ -1,0 +1,27 @@
+/** Counts events per key in a sliding window; `allow` records the event and says whether it is within the limit. */
+export interface RateLimiter {
+  allow(key: string, limitPerMinute: number, now: number): boolean;
+}
+
+const WINDOW_MS = 60_000;
+
+/**
+ * In-process sliding window (one timestamp list per person). Right for one process on SQLite; several processes
+ * on PostgreSQL would count per process (see docs/adr/0002-queue.md).
+ */
+export function createMemoryRateLimiter(): RateLimiter {
+  const hits = new Map<string, number[]>();
+  let lastSweep = 0;
+  return {
+    allow(key, limit, now) {
+      if (now - lastSweep > WINDOW_MS) {
+        for (const [k, list] of hits) if ((list.at(-1) ?? 0) <= now - WINDOW_MS) hits.delete(k);
+        lastSweep = now;
+      }
+      const list = (hits.get(key) ?? []).filter((t) => t > now - WINDOW_MS);
+      list.push(now);
+      hits.set(key, list);
+      return list.length <= limit;
+    },
+  };
+}

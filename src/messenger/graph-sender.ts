@@ -1,0 +1,61 @@
+import type { Logger } from 'pino';
+import type { ContactProfile } from '../assistants/assistant.ts';
+import type { ProfileProvider } from '../conversations/ports.ts';
+import type { ChannelSender, SendResult } from '../queue/channel-sender.ts';
+import type { PageDirectory } from '../server/page-directory.ts';
+import type { GraphClient } from './graph/graph-client.ts';
+import type { OutgoingMessage, SendRequest } from './send-types.ts';
+
+export interface GraphSenderDeps {
+  directory: PageDirectory;
+  /** The Graph client of the page's app (each app proves its calls with its own secret). */
+  graphFor: (appId: string) => GraphClient;
+  onPageHealth: (pageId: string, health: string, detail: string) => void;
+  logger: Logger;
+}
+
+/** Sends outbox rows through the Send API and reads profiles: the Messenger side of the outbox and contacts. */
+export function createGraphSender(deps: GraphSenderDeps): ChannelSender & ProfileProvider {
+  return {
+    async send(send): Promise<SendResult> {
+      const page = deps.directory.page(send.page_id);
+      if (!page) return { status: 'failed', error: { message: `page ${send.page_id} is not connected` } };
+      const recipient = { id: send.recipient_id };
+      const body: SendRequest =
+        send.kind === 'message'
+          ? {
+              recipient,
+              messaging_type: 'RESPONSE',
+              // The echo carries this back, which settles a send left in doubt by a crash.
+              message: { ...(send.message as OutgoingMessage), metadata: `sb:${send.outbox_id}` },
+            }
+          : { recipient, sender_action: send.kind };
+      const outcome = await deps.graphFor(page.app_id).send(page.access_token, body);
+      switch (outcome.status) {
+        case 'sent':
+          return { status: 'sent', external_id: outcome.message_id };
+        case 'retry':
+          return { status: 'retry', error: errorOf(outcome.error), after_ms: outcome.retry_after_ms };
+        case 'failed':
+          if (outcome.kind === 'token') deps.onPageHealth(page.id, 'token', outcome.error.message);
+          return { status: outcome.kind === 'window' ? 'blocked' : 'failed', error: errorOf(outcome.error) };
+      }
+    },
+
+    async fetchProfile(pageId, externalId): Promise<ContactProfile | undefined> {
+      const page = deps.directory.page(pageId);
+      if (!page) return undefined;
+      const result = await deps.graphFor(page.app_id).getUserProfile(page.access_token, externalId);
+      if (!result.ok) {
+        deps.logger.info({ pageId, code: result.error.code }, 'no profile for this person');
+        return undefined;
+      }
+      const { first_name, last_name, locale, timezone } = result.profile;
+      return { first_name, last_name, locale, timezone };
+    },
+  };
+}
+
+function errorOf(error: { code?: number; error_subcode?: number; message: string }) {
+  return { code: error.code, subcode: error.error_subcode, message: error.message };
+}

@@ -1,0 +1,81 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { InboundEvent } from '../../conversations/inbound-event.ts';
+import type { StoredInboundEvent } from '../../storage/inbound-event-repository.ts';
+import { errorBody } from '../../server/errors.ts';
+import type { Metrics } from '../../server/metrics.ts';
+import type { PageDirectory } from '../../server/page-directory.ts';
+import { parseWebhookBody } from './parse-webhook.ts';
+import { verifyWebhookSignature } from './webhook-signature.ts';
+
+export interface WebhookRoutesDeps {
+  directory: PageDirectory;
+  /** Durably stores events (group commit); resolves per event with the stored row, or undefined for a redelivery. */
+  store: (events: InboundEvent[]) => Promise<(StoredInboundEvent | undefined)[]>;
+  quarantine: (items: { reason: string; body: string }[]) => Promise<void>;
+  enqueue: (events: StoredInboundEvent[]) => void;
+  metrics: Metrics;
+  logger: Logger;
+  /** Facebook batches up to 1000 updates per request. */
+  bodyLimit?: number;
+}
+
+/** `GET|POST /webhooks/messenger`: the subscription check and signed event delivery (design.md §3). */
+export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, deps) => {
+  // The signature covers the exact bytes, so this scope keeps bodies as Buffers and parses JSON itself.
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit ?? 4 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/webhooks/messenger', async (request, reply) => {
+    const mode = request.query['hub.mode'];
+    const token = request.query['hub.verify_token'] ?? '';
+    const known = deps.directory.apps().some((a) => safeEqual(a.verify_token, token));
+    if (mode !== 'subscribe' || !known) return reply.code(403).send(errorBody('SB_WEBHOOK_VERIFY_REFUSED'));
+    return reply.type('text/plain').send(request.query['hub.challenge'] ?? '');
+  });
+
+  app.post('/webhooks/messenger', async (request, reply) => {
+    const started = performance.now();
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const header = request.headers['x-hub-signature-256'];
+    const check = verifyWebhookSignature(typeof header === 'string' ? header : undefined, raw, deps.directory.apps());
+    if (!check.ok) {
+      deps.metrics.rejected.inc({ reason: `signature_${check.reason}` });
+      const code = check.reason === 'missing' ? 'SB_WEBHOOK_SIGNATURE_MISSING' : 'SB_WEBHOOK_SIGNATURE_INVALID';
+      return reply.code(401).send(errorBody(code));
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      deps.metrics.rejected.inc({ reason: 'json' });
+      await deps.quarantine([{ reason: 'malformed JSON', body: raw.toString('utf8') }]);
+      deps.logger.warn({ appId: check.appId, bytes: raw.length }, 'malformed webhook JSON kept for inspection');
+      return reply.code(400).send(errorBody('SB_WEBHOOK_JSON_INVALID'));
+    }
+    const parsed = parseWebhookBody(body);
+    const events: InboundEvent[] = [];
+    for (const event of parsed.events) {
+      const page = deps.directory.page(event.page_id);
+      if (page?.app_id === check.appId) events.push(event);
+      else parsed.rejected.push({ reason: page ? 'page belongs to another app' : `page ${event.page_id} is not connected`, raw: event });
+    }
+    if (parsed.rejected.length > 0) {
+      deps.metrics.rejected.inc({ reason: 'event' }, parsed.rejected.length);
+      deps.logger.warn({ count: parsed.rejected.length, reasons: parsed.rejected.map((r) => r.reason) }, 'webhook events kept for inspection');
+      await deps.quarantine(parsed.rejected.map((r) => ({ reason: r.reason, body: JSON.stringify(r.raw) })));
+    }
+    const stored = events.length > 0 ? await deps.store(events) : [];
+    const fresh = stored.filter((s): s is StoredInboundEvent => s !== undefined);
+    for (const s of fresh) deps.metrics.eventsReceived.inc({ kind: s.event.kind });
+    if (fresh.length < stored.length) deps.metrics.duplicates.inc(stored.length - fresh.length);
+    deps.enqueue(fresh);
+    deps.metrics.ackSeconds.observe((performance.now() - started) / 1000);
+    return reply.type('text/plain').send('EVENT_RECEIVED');
+  });
+};
+
+function safeEqual(a: string, b: string): boolean {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+}

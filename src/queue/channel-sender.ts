@@ -1,0 +1,31 @@
+/** A send as the outbox hands it to the channel. */
+export interface OutboxSend {
+  outbox_id: string;
+  page_id: string;
+  conversation_id: string;
+  recipient_id: string;
+  kind: 'message' | 'typing_on' | 'typing_off' | 'mark_seen';
+  /** The channel's message object (for `message`). */
+  message?: unknown;
+}
+
+export interface SendError {
+  code?: number;
+  subcode?: number;
+  message: string;
+}
+
+/**
+ * The outcome of one send. `blocked` is a policy refusal (ours or the channel's window rules): shown with its reason,
+ * never retried. `failed` is a permanent channel error.
+ */
+export type SendResult =
+  | { status: 'sent'; external_id?: string }
+  | { status: 'retry'; error: SendError; after_ms?: number }
+  | { status: 'blocked'; error: SendError }
+  | { status: 'failed'; error: SendError };
+
+/** Sends outbox rows to a channel (Messenger: the Graph Send API). Never throws for channel failures. */
+export interface ChannelSender {
+  send(send: OutboxSend): Promise<SendResult>;
+}

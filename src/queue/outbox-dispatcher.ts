@@ -1,0 +1,161 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Clock } from '../conversations/ports.ts';
+import {
+  conversationsWithPendingSends,
+  markRetry,
+  markSending,
+  markSent,
+  markUnsent,
+  nextOutboxRow,
+  type OutboxRow,
+} from '../storage/outbox-repository.ts';
+import type { Database } from '../storage/schema.ts';
+import type { ChannelSender, OutboxSend, SendResult } from './channel-sender.ts';
+import { createSemaphore } from './semaphore.ts';
+
+export interface Timers extends Clock {
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemTimers: Timers = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface OutboxDispatcherOptions {
+  db: Kysely<Database>;
+  sender: ChannelSender;
+  timers: Timers;
+  logger: Logger;
+  /** Sends in flight at once, across conversations. */
+  concurrency?: number;
+  /** Attempts before a message goes to the dead state. */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  maxRetryDelayMs?: number;
+  /** After a crash, how long to wait for the echo of a send that may have reached Graph before sending it again. */
+  inDoubtGraceMs?: number;
+  onResult?: (row: OutboxRow, result: SendResult['status'] | 'dead', latencyMs: number) => void;
+}
+
+/**
+ * Sends outbox rows: one conversation's rows one at a time in order with their pacing delays,
+ * different conversations in parallel; retries with exponential back-off and jitter.
+ */
+export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
+  const { db, sender, timers, logger } = options;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const retryBaseMs = options.retryBaseMs ?? 1000;
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 5 * 60_000;
+  const inDoubtGraceMs = options.inDoubtGraceMs ?? 10_000;
+  const semaphore = createSemaphore(options.concurrency ?? 128);
+  const active = new Map<string, { again: boolean }>();
+  const lastSentAt = new Map<string, number>();
+  let stopping = false;
+  let idleWaiters: (() => void)[] = [];
+
+  async function drain(conversationId: string, state: { again: boolean }) {
+    do {
+      state.again = false;
+      for (let row = await nextOutboxRow(db, conversationId); row && !stopping; row = await nextOutboxRow(db, conversationId)) {
+        await sendRow(row);
+      }
+    } while (state.again && !stopping);
+    active.delete(conversationId);
+    if (active.size === 0) {
+      for (const resolve of idleWaiters) resolve();
+      idleWaiters = [];
+    }
+  }
+
+  async function sendRow(row: OutboxRow) {
+    if (row.status === 'sending') {
+      // In doubt: we crashed while Graph had it. Its echo (matched by metadata) settles it if it got through.
+      await timers.sleep(inDoubtGraceMs);
+      const again = await nextOutboxRow(db, row.conversation_id);
+      if (again?.id !== row.id || again.status !== 'sending') return;
+    }
+    const last = lastSentAt.get(row.conversation_id);
+    const due = Math.max(row.next_attempt_at, last === undefined ? 0 : last + row.delay_ms);
+    if (due > timers.now()) await timers.sleep(due - timers.now());
+    await markSending(db, row.id, timers.now());
+    const started = performance.now();
+    const result = await semaphore.run(() => sender.send(toSend(row)));
+    const now = timers.now();
+    const attempts = row.attempts + 1;
+    const log = logger.child({ outboxId: row.id, conversationId: row.conversation_id, pageId: row.page_id });
+    switch (result.status) {
+      case 'sent':
+        await markSent(db, row, result.external_id, now);
+        lastSentAt.set(row.conversation_id, now);
+        break;
+      case 'retry': {
+        if (attempts >= maxAttempts) {
+          log.error({ error: result.error, attempts }, 'send failed after every retry: dead');
+          await markUnsent(db, row, 'dead', result.error, now);
+          options.onResult?.(row, 'dead', performance.now() - started);
+          return;
+        }
+        const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
+        log.warn({ error: result.error, attempts }, 'send failed: will retry');
+        await markRetry(db, row.id, now + Math.max(backoff, result.after_ms ?? 0), result.error, now);
+        break;
+      }
+      case 'blocked':
+      case 'failed':
+        log.warn({ error: result.error }, `send ${result.status}`);
+        await markUnsent(db, row, result.status, result.error, now);
+        break;
+    }
+    options.onResult?.(row, result.status, performance.now() - started);
+  }
+
+  return {
+    /** Sends whatever is queued for the conversation. */
+    wake(conversationId: string) {
+      if (stopping) return;
+      const state = active.get(conversationId);
+      if (state) {
+        state.again = true;
+        return;
+      }
+      const fresh = { again: false };
+      active.set(conversationId, fresh);
+      void drain(conversationId, fresh).catch((error) => {
+        logger.error({ err: error, conversationId }, 'outbox drain failed; will resume on the next wake');
+        active.delete(conversationId);
+      });
+    },
+    /** Resumes unsent rows after a restart. */
+    async resume(): Promise<number> {
+      const conversations = await conversationsWithPendingSends(db);
+      for (const id of conversations) this.wake(id);
+      return conversations.length;
+    },
+    get activeConversations() {
+      return active.size;
+    },
+    idle(): Promise<void> {
+      if (active.size === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async stop() {
+      stopping = true;
+      while (active.size > 0) await new Promise((r) => setTimeout(r, 10));
+    },
+  };
+}
+
+export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;
+
+function toSend(row: OutboxRow): OutboxSend {
+  return {
+    outbox_id: row.id,
+    page_id: row.page_id,
+    conversation_id: row.conversation_id,
+    recipient_id: row.recipient_id,
+    kind: row.kind as OutboxSend['kind'],
+    message: row.kind === 'message' ? JSON.parse(row.request) : undefined,
+  };
+}

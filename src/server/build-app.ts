@@ -1,0 +1,36 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ApiError, ERRORS, errorBody } from './errors.ts';
+
+/**
+ * The Fastify app with its error handling and request logging; route groups are registered by the caller
+ * (the composition root), each as its own plugin.
+ */
+export function createHttpApp(logger: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Behind a load balancer the client address comes from X-Forwarded-For.
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+
+  // One place for request logs: 4xx at info, 5xx at error, successes at debug (the webhook path is hot).
+  app.addHook('onResponse', async (request, reply) => {
+    const entry = { method: request.method, url: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
+    else if (reply.statusCode >= 400) request.log.info(entry, 'request refused');
+    else request.log.debug(entry, 'request');
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.status).send(errorBody(error.code, error.message));
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('SB_BODY_TOO_LARGE'));
+    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send(errorBody('SB_BAD_REQUEST', error.message));
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send(errorBody('SB_INTERNAL', ERRORS.SB_INTERNAL.message));
+  });
+
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('SB_NOT_FOUND')));
+  return app;
+}

@@ -1,0 +1,33 @@
+/** Every error the HTTP API answers with: a stable code, its status and a message safe to show. */
+export const ERRORS = {
+  SB_WEBHOOK_SIGNATURE_MISSING: { status: 401, message: 'X-Hub-Signature-256 is missing' },
+  SB_WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'X-Hub-Signature-256 does not match any configured app secret' },
+  SB_WEBHOOK_JSON_INVALID: { status: 400, message: 'the body is not valid JSON; it was kept for inspection' },
+  SB_WEBHOOK_VERIFY_REFUSED: { status: 403, message: 'hub.mode or hub.verify_token is wrong' },
+  SB_BODY_TOO_LARGE: { status: 413, message: 'the body is too large' },
+  SB_BAD_REQUEST: { status: 400, message: 'the request is not valid' },
+  SB_UNAUTHENTICATED: { status: 401, message: 'sign in first' },
+  SB_NOT_FOUND: { status: 404, message: 'no such resource' },
+  SB_SHUTTING_DOWN: { status: 503, message: 'the server is shutting down; retry' },
+  SB_INTERNAL: { status: 500, message: 'something went wrong on our side' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error the API answers with its code: `{error: {code, message}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERRORS[code].message,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string = ERRORS[code].message) {
+  return { error: { code, message } };
+}

@@ -1,0 +1,38 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of one Switchboard process, served at GET /metrics. */
+export function createMetrics(gauges: { queueDepth: () => number; sendingConversations: () => number }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
+  const metrics = {
+    registry,
+    eventsReceived: new Counter({ name: 'switchboard_events_received_total', help: 'Webhook events stored, by kind', labelNames: ['kind'], registers: [registry] }),
+    duplicates: new Counter({ name: 'switchboard_events_duplicate_total', help: 'Redelivered webhook events dropped', registers: [registry] }),
+    rejected: new Counter({ name: 'switchboard_webhook_rejected_total', help: 'Webhook requests or events refused, by reason', labelNames: ['reason'], registers: [registry] }),
+    eventsProcessed: new Counter({ name: 'switchboard_events_processed_total', help: 'Inbound events handled, by outcome', labelNames: ['outcome'], registers: [registry] }),
+    sends: new Counter({ name: 'switchboard_sends_total', help: 'Send API calls, by outcome', labelNames: ['outcome'], registers: [registry] }),
+    ackSeconds: new Histogram({
+      name: 'switchboard_webhook_ack_seconds',
+      help: 'From webhook request to 200 (events durable)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    processSeconds: new Histogram({
+      name: 'switchboard_event_processing_seconds',
+      help: 'Time to handle one inbound event (assistant included)',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers: [registry],
+    }),
+    sendSeconds: new Histogram({
+      name: 'switchboard_send_seconds',
+      help: 'Send API call latency',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
+  };
+  new Gauge({ name: 'switchboard_queue_depth', help: 'Inbound events waiting or running', registers: [registry], collect() { this.set(gauges.queueDepth()); } });
+  new Gauge({ name: 'switchboard_sending_conversations', help: 'Conversations with messages being sent', registers: [registry], collect() { this.set(gauges.sendingConversations()); } });
+  return metrics;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

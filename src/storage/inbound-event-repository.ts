@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { InboundEvent } from '../conversations/inbound-event.ts';
+import { newId } from './ids.ts';
+import type { Database } from './schema.ts';
+
+export interface StoredInboundEvent {
+  id: string;
+  event: InboundEvent;
+  attempts: number;
+}
+
+/** How many rows one INSERT carries; keeps every statement under SQLite's bound-parameter limit. */
+const CHUNK = 200;
+
+/**
+ * Stores events in one transaction; redeliveries (same page and key) are dropped by the unique index.
+ * Returns, for each event in order, the stored event, or undefined when it was a redelivery.
+ */
+export async function insertInboundEvents(
+  db: Kysely<Database>,
+  events: InboundEvent[],
+  now: number,
+): Promise<(StoredInboundEvent | undefined)[]> {
+  const rows = events.map((event) => ({
+    id: newId(now),
+    event_key: `${event.page_id}:${event.key}`,
+    page_id: event.page_id,
+    user_id: event.user_id ?? null,
+    kind: event.kind,
+    body: JSON.stringify(event),
+    status: 'pending',
+    attempts: 0,
+    error: null,
+    received_at: now,
+    processed_at: null,
+  }));
+  const inserted = new Set<string>();
+  await db.transaction().execute(async (tx) => {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const result = await tx
+        .insertInto('inbound_events')
+        .values(rows.slice(i, i + CHUNK))
+        .onConflict((oc) => oc.column('event_key').doNothing())
+        .returning('id')
+        .execute();
+      for (const r of result) inserted.add(r.id);
+    }
+  });
+  return rows.map((row, i) => (inserted.has(row.id) ? { id: row.id, event: events[i] as InboundEvent, attempts: 0 } : undefined));
+}
+
+/** Acknowledged events not finished yet (after a crash or restart), oldest first. */
+export async function loadPendingEvents(db: Kysely<Database>, limit: number, afterId = ''): Promise<StoredInboundEvent[]> {
+  const rows = await db
+    .selectFrom('inbound_events')
+    .select(['id', 'body', 'attempts'])
+    .where('status', '=', 'pending')
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, event: JSON.parse(r.body), attempts: r.attempts }));
+}
+
+/** Records a failed attempt; `dead` when retries are exhausted (visible, replayable). */
+export async function recordEventFailure(db: Kysely<Database>, id: string, error: string, dead: boolean, now: number) {
+  await db
+    .updateTable('inbound_events')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), error: error.slice(0, 2000), status: dead ? 'dead' : 'pending', processed_at: dead ? now : null }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Keeps a body that could not be parsed, or an event that could not be understood, for inspection. */
+export async function quarantine(db: Kysely<Database>, items: { reason: string; body: string }[], now: number) {
+  if (items.length === 0) return;
+  await db
+    .insertInto('webhook_quarantine')
+    .values(items.map((item) => ({ id: newId(now), received_at: now, reason: item.reason, body: item.body })))
+    .execute();
+}

@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely';
+import type { Database, OutboxTable } from './schema.ts';
+
+export type OutboxRow = OutboxTable;
+
+/** The next row to send for a conversation: the oldest not yet settled (order within a conversation is kept). */
+export function nextOutboxRow(db: Kysely<Database>, conversationId: string): Promise<OutboxRow | undefined> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('status', 'in', ['pending', 'sending'])
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Conversations with unsent rows: resumed at start-up. */
+export async function conversationsWithPendingSends(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('outbox').select('conversation_id').distinct().where('status', 'in', ['pending', 'sending']).execute();
+  return rows.map((r) => r.conversation_id);
+}
+
+/** Claims a row before calling Graph, so a crash leaves it `sending` (in doubt) rather than `pending`. */
+export async function markSending(db: Kysely<Database>, id: string, now: number) {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: now }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markSent(db: Kysely<Database>, row: OutboxRow, externalId: string | undefined, now: number) {
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('outbox').set({ status: 'sent', external_id: externalId ?? null, updated_at: now }).where('id', '=', row.id).execute();
+    if (row.message_id) {
+      await tx
+        .updateTable('messages')
+        .set({ status: 'sent', external_id: externalId ?? null, updated_at: now })
+        .where('id', '=', row.message_id)
+        .where('status', '=', 'pending')
+        .execute();
+    }
+  });
+}
+
+export async function markRetry(db: Kysely<Database>, id: string, nextAttemptAt: number, error: SendErrorFields, now: number) {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'pending', next_attempt_at: nextAttemptAt, ...errorColumns(error), updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Settles a row that will not be sent: `failed` (Graph refused), `blocked` (policy), `dead` (retries exhausted). */
+export async function markUnsent(db: Kysely<Database>, row: OutboxRow, status: 'failed' | 'blocked' | 'dead', error: SendErrorFields, now: number) {
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('outbox').set({ status, ...errorColumns(error), updated_at: now }).where('id', '=', row.id).execute();
+    if (row.message_id) {
+      const reason = error.code ? `${error.message} (code ${error.code}${error.subcode ? `/${error.subcode}` : ''})` : error.message;
+      await tx
+        .updateTable('messages')
+        .set({ status: status === 'blocked' ? 'blocked' : 'failed', error: reason, updated_at: now })
+        .where('id', '=', row.message_id)
+        .execute();
+    }
+  });
+}
+
+export interface SendErrorFields {
+  code?: number;
+  subcode?: number;
+  message: string;
+}
+
+function errorColumns(e: SendErrorFields) {
+  return { error_code: e.code ?? null, error_subcode: e.subcode ?? null, error_message: e.message.slice(0, 1000) };
+}
+
+/** Rows whose retries ran out, newest first (for the API and `switchboard replay`). */
+export function listDeadOutbox(db: Kysely<Database>, limit = 100) {
+  return db.selectFrom('outbox').selectAll().where('status', '=', 'dead').orderBy('id', 'desc').limit(limit).execute();
+}

@@ -1,0 +1,175 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { Agent } from 'undici';
+import type { Assistant } from './assistants/assistant.ts';
+import { createAssistant } from './assistants/create-assistant.ts';
+import type { Config } from './config/load-config.ts';
+import { createConversationService } from './conversations/conversation-service.ts';
+import { createMemoryRateLimiter } from './conversations/rate-limiter.ts';
+import { createGraphClient, type GraphClient } from './messenger/graph/graph-client.ts';
+import { createGraphSender } from './messenger/graph-sender.ts';
+import { createMessengerRenderer } from './messenger/messenger-renderer.ts';
+import { webhookRoutes } from './messenger/webhook/webhook-routes.ts';
+import { createGroupCommit } from './queue/group-commit.ts';
+import { createInboundWorker } from './queue/inbound-worker.ts';
+import { createOutboxDispatcher, systemTimers, type Timers } from './queue/outbox-dispatcher.ts';
+import { createHttpApp } from './server/build-app.ts';
+import { healthRoutes } from './server/health-routes.ts';
+import { createMetrics } from './server/metrics.ts';
+import { createPageDirectory } from './server/page-directory.ts';
+import { createConversationStore } from './storage/conversation-store.ts';
+import { openDatabase } from './storage/database.ts';
+import { insertInboundEvents, quarantine } from './storage/inbound-event-repository.ts';
+import { migrateToLatest } from './storage/migrate.ts';
+import { recordPageHealth, syncConfiguredPages } from './storage/page-repository.ts';
+import type { Database } from './storage/schema.ts';
+import type { SecretBox } from './storage/secret-box.ts';
+
+export interface SwitchboardOptions {
+  config: Config;
+  secretBox: SecretBox;
+  logger: Logger;
+  timers?: Timers;
+  random?: () => number;
+  env?: Record<string, string | undefined>;
+  /** Retry and concurrency knobs; tests shorten the delays. */
+  tuning?: {
+    workerConcurrency?: number;
+    eventMaxAttempts?: number;
+    eventRetryBaseMs?: number;
+    sendMaxAttempts?: number;
+    sendRetryBaseMs?: number;
+    inDoubtGraceMs?: number;
+  };
+}
+
+export interface Switchboard {
+  app: FastifyInstance;
+  db: Kysely<Database>;
+  /** Starts listening; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Resolves once every stored event is handled and every queued message settled (tests, demo scripts). */
+  idle(): Promise<void>;
+  /** Graceful stop: no new requests, in-flight work finished, connections closed. */
+  close(): Promise<void>;
+}
+
+/** The composition root: the only place that knows every implementation. */
+export async function createSwitchboard(options: SwitchboardOptions): Promise<Switchboard> {
+  const { config, secretBox, logger } = options;
+  const timers = options.timers ?? systemTimers;
+  const { db, close: closeDb } = openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  await syncConfiguredPages(db, secretBox, config, timers.now());
+  const directory = createPageDirectory(db, secretBox);
+  await directory.reload();
+
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
+  const graphClients = new Map<string, GraphClient>();
+  const graphFor = (appId: string) => {
+    let client = graphClients.get(appId);
+    if (!client) {
+      const appSecret = directory.app(appId)?.secret;
+      client = createGraphClient({ baseUrl: config.graph.apiUrl, version: config.graph.version, appSecret, dispatcher, logger });
+      graphClients.set(appId, client);
+    }
+    return client;
+  };
+  const sender = createGraphSender({
+    directory,
+    graphFor,
+    logger,
+    onPageHealth: (pageId, health, detail) => {
+      logger.error({ pageId, health }, 'page needs attention: Graph refused its token');
+      void recordPageHealth(db, pageId, health, detail, timers.now());
+    },
+  });
+
+  const assistants = new Map<string, Assistant>();
+  for (const page of directory.pages()) {
+    const env = options.env ?? process.env;
+    assistants.set(page.id, await createAssistant(page.assistant, { fallbackText: page.settings.fallback_text, env, logger }));
+  }
+
+  const store = createConversationStore(db);
+  let outbox: ReturnType<typeof createOutboxDispatcher> | undefined;
+  const service = createConversationService({
+    store: {
+      ...store,
+      async commitTurn(result, now) {
+        await store.commitTurn(result, now);
+        if (result.outgoing) outbox?.wake(result.outgoing.conversation_id);
+      },
+    },
+    pages: (id) => directory.page(id),
+    assistantFor: (id) => assistants.get(id) as Assistant,
+    renderer: createMessengerRenderer({ random: options.random }),
+    profiles: sender,
+    rateLimiter: createMemoryRateLimiter(),
+    clock: timers,
+    logger,
+  });
+
+  let worker: ReturnType<typeof createInboundWorker> | undefined;
+  const metrics = createMetrics({ queueDepth: () => worker?.depth ?? 0, sendingConversations: () => outbox?.activeConversations ?? 0 });
+  const t = options.tuning ?? {};
+  worker = createInboundWorker({
+    db, service, clock: timers, logger, concurrency: t.workerConcurrency, maxAttempts: t.eventMaxAttempts, retryBaseMs: t.eventRetryBaseMs,
+    onProcessed: (_event, outcome, ms) => {
+      metrics.eventsProcessed.inc({ outcome });
+      metrics.processSeconds.observe(ms / 1000);
+    },
+  });
+  outbox = createOutboxDispatcher({
+    db, sender, timers, logger, maxAttempts: t.sendMaxAttempts, retryBaseMs: t.sendRetryBaseMs, inDoubtGraceMs: t.inDoubtGraceMs,
+    onResult: (_row, outcome, ms) => {
+      metrics.sends.inc({ outcome });
+      metrics.sendSeconds.observe(ms / 1000);
+    },
+  });
+  const ingress = createGroupCommit((events: Parameters<typeof insertInboundEvents>[1]) => insertInboundEvents(db, events, timers.now()));
+
+  let closing = false;
+  const app = createHttpApp(logger);
+  await app.register(healthRoutes, { db, metrics, isClosing: () => closing });
+  const w = worker;
+  await app.register(webhookRoutes, {
+    directory,
+    store: (events) => ingress.submit(events),
+    quarantine: (items) => quarantine(db, items, timers.now()),
+    enqueue: (events) => w.enqueue(events),
+    metrics,
+    logger,
+  });
+
+  const resumed = await worker.resume();
+  const resumedSends = await outbox.resume();
+  if (resumed || resumedSends) logger.info({ events: resumed, conversations: resumedSends }, 'resumed unfinished work');
+
+  const o = outbox;
+  return {
+    app,
+    db,
+    async listen() {
+      return app.listen({ port: config.port, host: config.host });
+    },
+    async idle() {
+      for (;;) {
+        await w.idle();
+        await o.idle();
+        if (w.depth === 0 && o.activeConversations === 0) return;
+      }
+    },
+    async close() {
+      closing = true;
+      await app.close();
+      await ingress.flush();
+      await w.stop();
+      await o.stop();
+      for (const client of graphClients.values()) await client.close();
+      await dispatcher.close();
+      await closeDb();
+    },
+  };
+}
