@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../support/databases.ts';
+import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { type Harness, messageBody, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+
+for (const database of DATABASES) {
+  describe(`webhook ingress on ${database}`, () => {
+    let h: Harness;
+    let bot: EchoBot;
+
+    beforeAll(async () => {
+      bot = await startEchoBot();
+      h = await startHarness({ database, assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 } });
+    });
+    afterAll(async () => {
+      await h?.close();
+      await bot?.close();
+    });
+
+    it('answers the subscription check with the challenge, and refuses a wrong token', async () => {
+      const token = h.config.apps[0]?.verify_token as string;
+      const ok = await fetch(`${h.gatewayUrl}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1903260781`);
+      expect([ok.status, await ok.text()]).toEqual([200, '1903260781']);
+      const bad = await fetch(`${h.gatewayUrl}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
+      expect(bad.status).toBe(403);
+    });
+
+    it('replies to a person through the Send API, once', async () => {
+      await h.fb.sendText(PAGE_ID, PSID, 'hello there');
+      const items = await h.fb.waitForPageMessages(PAGE_ID, PSID, (items) => items.some((i) => i.message?.text === 'echo: hello there'));
+      await h.switchboard.idle();
+      expect(items.filter((i) => i.message?.text === 'echo: hello there')).toHaveLength(1);
+    });
+
+    it('refuses a missing or wrong signature with 401 and stores nothing', async () => {
+      expect((await h.postWebhook(messageBody('unsigned'), null)).status).toBe(401);
+      expect((await h.postWebhook(messageBody('forged'), `sha256=${'0'.repeat(64)}`)).status).toBe(401);
+      expect((await h.postWebhook(messageBody('sha1 only'), 'sha1=abc')).status).toBe(401);
+      const stored = await h.switchboard.db.selectFrom('inbound_events').select('body').execute();
+      expect(stored.filter((r) => /unsigned|forged|sha1 only/.test(r.body))).toEqual([]);
+    });
+
+    it('answers 400 to malformed JSON with a valid signature and keeps it for inspection', async () => {
+      const response = await h.postWebhook('{"object":"page","entry":[');
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.text).error.code).toBe('SB_WEBHOOK_JSON_INVALID');
+      const kept = await h.switchboard.db.selectFrom('webhook_quarantine').selectAll().where('body', '=', '{"object":"page","entry":[').execute();
+      expect(kept).toHaveLength(1);
+    });
+
+    it('stores and answers every entry and every person of a batched body', async () => {
+      const people = ['6021938475611001', '6021938475611002', '6021938475611003'];
+      const body = {
+        object: 'page',
+        entry: people.map((psid, i) => ({
+          id: PAGE_ID,
+          time: Date.now(),
+          messaging: [
+            { sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: Date.now(), message: { mid: `m_batch_${database}_${i}_a`, text: `a${i}` } },
+            { sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: Date.now(), message: { mid: `m_batch_${database}_${i}_b`, text: `b${i}` } },
+          ],
+        })),
+      };
+      expect((await h.postWebhook(body)).status).toBe(200);
+      await h.switchboard.idle();
+      for (const [i] of people.entries()) {
+        const texts = bot.turns.filter((t) => t.input.text === `a${i}` || t.input.text === `b${i}`).map((t) => t.input.text);
+        expect(texts).toEqual([`a${i}`, `b${i}`]);
+      }
+      const sent = await h.fb.graphCalls({ path_contains: '/messages' });
+      const replies = sent.filter((c) => /echo: [ab]\d/.test(JSON.stringify(c.body)));
+      expect(replies).toHaveLength(6);
+    });
+
+    it('drops a redelivered event: same body twice, one reply', async () => {
+      const body = messageBody('only once', { mid: `m_redelivered_${database}` });
+      expect((await h.postWebhook(body)).status).toBe(200);
+      expect((await h.postWebhook(body)).status).toBe(200);
+      await h.switchboard.idle();
+      expect(bot.turns.filter((t) => t.input.text === 'only once')).toHaveLength(1);
+      const rows = await h.switchboard.db.selectFrom('inbound_events').select('id').where('event_key', '=', `${PAGE_ID}:m:m_redelivered_${database}`).execute();
+      expect(rows).toHaveLength(1);
+    });
+
+    it('answers one person strictly in order', async () => {
+      const psid = '6021938475612000';
+      for (let i = 0; i < 15; i++) expect((await h.postWebhook(messageBody(`n${i}`, { psid }))).status).toBe(200);
+      await h.switchboard.idle();
+      const order = bot.turns.filter((t) => /^n\d+$/.test(t.input.text ?? '')).map((t) => t.input.text);
+      expect(order).toEqual(Array.from({ length: 15 }, (_, i) => `n${i}`));
+      const sent = (await h.fb.graphCalls({ path_contains: '/messages' }))
+        .map((c) => (c.body as { recipient?: { id: string }; message?: { text?: string } }))
+        .filter((b) => b.recipient?.id === psid && b.message?.text)
+        .map((b) => b.message?.text);
+      expect(sent).toEqual(Array.from({ length: 15 }, (_, i) => `echo: n${i}`));
+    });
+  });
+}

@@ -1,0 +1,112 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { request } from 'undici';
+import type { AssistantConfig } from '../../src/config/assistant-config.ts';
+import type { Config } from '../../src/config/load-config.ts';
+import type { PageSettingsInput } from '../../src/config/page-settings.ts';
+import { createEmulatorClient, type Emulator, type EmulatorClient, startEmulator } from '../../src/emulator/index.ts';
+import { createSecretBox } from '../../src/storage/secret-box.ts';
+import { createSwitchboard, type Switchboard, type SwitchboardOptions } from '../../src/switchboard.ts';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
+
+export const APP_ID = '1517776481860111';
+export const PAGE_ID = '104857392018475';
+export const PSID = '6021938475610234';
+
+export interface HarnessOptions {
+  database: DatabaseKind;
+  assistant?: AssistantConfig;
+  settings?: PageSettingsInput;
+  tuning?: SwitchboardOptions['tuning'];
+  timers?: SwitchboardOptions['timers'];
+  /** Extra people (the first one, Lena, always exists with PSID). */
+  people?: number;
+}
+
+export interface Harness {
+  emulator: Emulator;
+  fb: EmulatorClient;
+  switchboard: Switchboard;
+  gatewayUrl: string;
+  secret: string;
+  db: TestDatabase;
+  config: Config;
+  secretKey: string;
+  /** Posts a body to the gateway's webhook, signed like Facebook (or as given). */
+  postWebhook(body: string | object, signature?: string | null): Promise<{ status: number; text: string }>;
+  sign(body: string): string;
+  close(): Promise<void>;
+}
+
+/** The gateway on a real database, with the emulator as Facebook, wired like production over real HTTP. */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const secret = randomBytes(16).toString('hex');
+  const verifyToken = randomBytes(8).toString('hex');
+  const people = [
+    { first_name: 'Lena', last_name: 'Okafor', psids: { [PAGE_ID]: PSID } },
+    ...Array.from({ length: options.people ?? 0 }, (_, i) => ({ first_name: `Person${i}`, last_name: 'Test', psids: { [PAGE_ID]: `70000000000${String(i).padStart(4, '0')}` } })),
+  ];
+  const token = `EAAT${randomBytes(20).toString('hex')}`;
+  const emulator = await startEmulator({
+    seed: { apps: [{ id: APP_ID, name: 'Test app', secret }], pages: [{ id: PAGE_ID, name: 'Acme Shop', app_id: APP_ID, access_token: token }], people },
+    webhookRetry: { baseMs: 50, maxAttempts: 5, timeoutMs: 5_000 },
+  });
+  const fb = createEmulatorClient(emulator.url as string);
+  const db = await createTestDatabase(options.database);
+  const secretKey = randomBytes(32).toString('base64');
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: 'http://127.0.0.1',
+    databaseUrl: db.url,
+    logLevel: 'silent',
+    graph: { apiUrl: emulator.url as string, version: 'v25.0' },
+    facebookWebUrl: emulator.url as string,
+    secretKeys: [secretKey],
+    apps: [{ id: APP_ID, secret, verify_token: verifyToken }],
+    pages: [{ id: PAGE_ID, app_id: APP_ID, name: 'Acme Shop', access_token: token, assistant: options.assistant, settings: options.settings ?? {} }],
+  };
+  const switchboard = await createSwitchboard({
+    config,
+    secretBox: createSecretBox([secretKey]),
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    tuning: { eventRetryBaseMs: 20, sendRetryBaseMs: 20, inDoubtGraceMs: 200, ...options.tuning },
+    timers: options.timers,
+  });
+  const gatewayUrl = await switchboard.listen();
+  await fb.setWebhook(APP_ID, { url: `${gatewayUrl}/webhooks/messenger`, verify_token: verifyToken });
+  const sign = (body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return {
+    emulator, fb, switchboard, gatewayUrl, secret, db, config, secretKey, sign,
+    async postWebhook(body, signature) {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const sig = signature === undefined ? sign(text) : signature;
+      if (sig !== null) headers['x-hub-signature-256'] = sig;
+      const response = await request(`${gatewayUrl}/webhooks/messenger`, { method: 'POST', body: text, headers });
+      return { status: response.statusCode, text: await response.body.text() };
+    },
+    async close() {
+      await switchboard.close();
+      await emulator.close();
+      await db.drop();
+    },
+  };
+}
+
+/** A one-event webhook body from the person to the page. */
+export function messageBody(text: string, options: { mid?: string; psid?: string; timestamp?: number } = {}) {
+  return {
+    object: 'page',
+    entry: [{
+      id: PAGE_ID,
+      time: Date.now(),
+      messaging: [{
+        sender: { id: options.psid ?? PSID },
+        recipient: { id: PAGE_ID },
+        timestamp: options.timestamp ?? Date.now(),
+        message: { mid: options.mid ?? `m_${randomBytes(8).toString('base64url')}`, text },
+      }],
+    }],
+  };
+}
