@@ -1,0 +1,27 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { EmulatorContext } from './context.ts';
+import { controlCallbackRoutes } from './control-callback-routes.ts';
+import { controlConversationRoutes } from './control-conversation-routes.ts';
+import { controlDebugRoutes } from './control-debug-routes.ts';
+import { controlEntityRoutes } from './control-entity-routes.ts';
+import { controlError } from './control-errors.ts';
+import { controlStreamRoutes } from './control-stream-routes.ts';
+
+/** The control API under `/_emulator/` (JSON, `{error: {code, message}}` on failure). */
+export const controlRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    if ((error.statusCode ?? 500) < 500)
+      return controlError(reply, 'SB_EMULATOR_INVALID_REQUEST', error.message, error.statusCode);
+    request.log.error({ err: error }, 'emulator control route failed');
+    return reply.code(500).send({ error: { code: 'SB_EMULATOR_INTERNAL', message: 'internal error' } });
+  });
+  await app.register(controlEntityRoutes, { ctx });
+  await app.register(controlConversationRoutes, { ctx });
+  await app.register(controlStreamRoutes, { ctx });
+  await app.register(controlDebugRoutes, { ctx });
+  await app.register(controlCallbackRoutes, { ctx });
+  // A catch-all here, not a not-found handler: the chat page's static wildcard would answer first.
+  app.all('/*', async (request, reply) =>
+    controlError(reply, 'SB_EMULATOR_NOT_FOUND', `no route ${request.method} ${request.url}`),
+  );
+};

@@ -1,0 +1,60 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyPluginAsync } from 'fastify';
+import type { EmulatorContext } from './context.ts';
+import { controlError } from './control-errors.ts';
+import type { ConversationEvent } from './conversation.ts';
+import { findConversation } from './conversation.ts';
+
+type Params = { Params: { page_id: string; psid: string } };
+
+const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * `GET /_emulator/conversations/:page_id/:psid/stream`: Server-Sent Events `item` (a ThreadItem,
+ * again with the same id when it changes), `status` ({id, status}), `typing` ({on}), `profile`
+ * (the page's Messenger profile) and `reset` (the emulator went back to its seed).
+ */
+export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
+  const open = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const response of open) response.end();
+    open.clear();
+  });
+
+  app.get<Params>('/conversations/:page_id/:psid/stream', (request, reply) => {
+    const { page_id: pageId, psid } = request.params;
+    if (!ctx.state.pages.has(pageId) || !findConversation(ctx.state, pageId, psid)) {
+      return controlError(reply, 'SB_EMULATOR_NOT_FOUND', `no PSID ${psid} on page ${pageId}`);
+    }
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    response.write(': connected\n\n');
+    const onConversation = (event: ConversationEvent) => {
+      if (event.page_id === pageId && event.psid === psid) send(event.type, event.data);
+    };
+    const onProfile = (event: { page_id: string; profile: unknown }) => {
+      if (event.page_id === pageId) send('profile', event.profile);
+    };
+    const onReset = () => send('reset', {});
+    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    keepAlive.unref();
+    ctx.state.bus.on('conversation', onConversation);
+    ctx.state.bus.on('profile', onProfile);
+    ctx.state.bus.on('reset', onReset);
+    open.add(response);
+    response.on('close', () => {
+      clearInterval(keepAlive);
+      ctx.state.bus.off('conversation', onConversation);
+      ctx.state.bus.off('profile', onProfile);
+      ctx.state.bus.off('reset', onReset);
+      open.delete(response);
+    });
+  });
+};

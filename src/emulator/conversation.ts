@@ -1,0 +1,85 @@
+import type { EmulatorState } from './state.ts';
+import type { Conversation, ItemStatus, PageRecord, ThreadItem } from './state-types.ts';
+
+/** What the SSE stream forwards for one conversation. */
+export interface ConversationEvent {
+  page_id: string;
+  psid: string;
+  type: 'item' | 'status' | 'typing';
+  data: unknown;
+}
+
+/** The conversation of a PSID on a page, created on first use; undefined if the PSID is not the page's. */
+export function findConversation(state: EmulatorState, pageId: string, psid: string): Conversation | undefined {
+  const owner = state.psids.get(psid);
+  if (!owner || owner.page_id !== pageId) return undefined;
+  const key = `${pageId}:${psid}`;
+  let conversation = state.conversations.get(key);
+  if (!conversation) {
+    conversation = {
+      page_id: pageId,
+      psid,
+      person_id: owner.person_id,
+      items: [],
+      typing: false,
+      owner_app_id: null,
+      blocked: false,
+    };
+    state.conversations.set(key, conversation);
+  }
+  return conversation;
+}
+
+function emit(state: EmulatorState, conversation: Conversation, type: ConversationEvent['type'], data: unknown): void {
+  const event: ConversationEvent = { page_id: conversation.page_id, psid: conversation.psid, type, data };
+  state.bus.emit('conversation', event);
+}
+
+export function appendItem(state: EmulatorState, conversation: Conversation, item: ThreadItem): void {
+  conversation.items.push(item);
+  emit(state, conversation, 'item', item);
+}
+
+/** Announces a changed item (a reaction); the chat page replaces the bubble with the same id. */
+export function itemChanged(state: EmulatorState, conversation: Conversation, item: ThreadItem): void {
+  emit(state, conversation, 'item', item);
+}
+
+export function setStatus(
+  state: EmulatorState,
+  conversation: Conversation,
+  items: ThreadItem[],
+  status: ItemStatus,
+): void {
+  for (const item of items) {
+    item.status = status;
+    emit(state, conversation, 'status', { id: item.id, status });
+  }
+}
+
+/** Typing on/off; "on" switches itself off after `timeoutMs` (messenger-platform.md §3.3). */
+export function setTyping(state: EmulatorState, conversation: Conversation, on: boolean, timeoutMs: number): void {
+  clearTimeout(conversation.typing_timer);
+  conversation.typing_timer = undefined;
+  if (on) {
+    conversation.typing_timer = setTimeout(() => setTyping(state, conversation, false, timeoutMs), timeoutMs);
+    conversation.typing_timer.unref();
+  }
+  if (conversation.typing === on) return;
+  conversation.typing = on;
+  emit(state, conversation, 'typing', { on });
+}
+
+/** The app that owns the thread: a handover owner, else the page's default app (Conversation Routing). */
+export function threadOwner(conversation: Conversation, page: PageRecord): string {
+  return conversation.owner_app_id ?? page.app_id;
+}
+
+/** Whether the person's last message, postback or referral is within `windowMs` of `now`. */
+export function withinWindow(conversation: Conversation, now: number, windowMs: number): boolean {
+  return conversation.last_person_at !== undefined && now - conversation.last_person_at <= windowMs;
+}
+
+export function findItem(conversation: Conversation, mid: string): ThreadItem | undefined {
+  return conversation.items.find((item) => item.id === mid);
+}

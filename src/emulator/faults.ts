@@ -1,0 +1,84 @@
+import { type GraphError, graphError, INJECTABLE_MESSAGES } from './graph-errors.ts';
+
+/** The next `count` Graph calls (matching `path_contains`) fail with this error. */
+export interface NextFault {
+  count: number;
+  code: number;
+  error_subcode?: number;
+  /** Default: 500 for codes 1 and 2, else 400. */
+  http_status?: number;
+  message?: string;
+  path_contains?: string;
+  headers?: Record<string, string>;
+}
+
+/** What `POST /_emulator/faults` sets; each field merges into the current faults. */
+export interface FaultSettings {
+  /** Fraction (0..1) of Graph calls that fail with code 2 (HTTP 500). */
+  error_rate?: number;
+  next?: NextFault;
+  /** Added to every Graph call. */
+  latency_ms?: number;
+  /** The next N webhook deliveries are dropped: logged as dropped, never sent. */
+  drop_webhooks?: number;
+}
+
+export interface FaultStore {
+  set(settings: FaultSettings): void;
+  clear(): void;
+  snapshot(): FaultSettings;
+  latencyMs(): number;
+  /** The error this Graph call must fail with, if any (consumes one `next`). */
+  take(path: string, pageId: string | undefined): GraphError | undefined;
+  /** Whether the next webhook delivery is dropped (consumes one). */
+  takeDrop(): boolean;
+}
+
+/** Usage headers Facebook sends with throttling errors (messenger-platform.md §9). */
+function usageHeaders(code: number, pageId: string | undefined): Record<string, string> {
+  const usage = { call_count: 100, total_cputime: 100, total_time: 100 };
+  if (code === 4) return { 'x-app-usage': JSON.stringify(usage) };
+  if (code === 32) return { 'x-page-usage': JSON.stringify(usage) };
+  if (code === 80001) {
+    const entry = [{ type: 'pages', ...usage, estimated_time_to_regain_access: 1 }];
+    return { 'x-business-use-case-usage': JSON.stringify({ [pageId ?? '0']: entry }) };
+  }
+  return {};
+}
+
+export function createFaultStore(random: () => number = Math.random): FaultStore {
+  let current: FaultSettings = {};
+  return {
+    set(settings) {
+      current = { ...current, ...settings };
+    },
+    clear() {
+      current = {};
+    },
+    snapshot: () => structuredClone(current),
+    latencyMs: () => current.latency_ms ?? 0,
+    take(path, pageId) {
+      const next = current.next;
+      if (next && next.count > 0 && (!next.path_contains || path.includes(next.path_contains))) {
+        next.count -= 1;
+        if (next.count === 0) delete current.next;
+        const options: Parameters<typeof graphError>[2] = {
+          headers: { ...usageHeaders(next.code, pageId), ...next.headers },
+          isTransient: [1, 2, 4, 17, 32, 613, 1200, 80001].includes(next.code),
+        };
+        if (next.error_subcode !== undefined) options.subcode = next.error_subcode;
+        if (next.http_status !== undefined) options.status = next.http_status;
+        return graphError(next.code, next.message ?? INJECTABLE_MESSAGES[next.code] ?? 'Injected error', options);
+      }
+      if (current.error_rate && random() < current.error_rate) {
+        return graphError(2, INJECTABLE_MESSAGES[2] ?? '', { isTransient: true });
+      }
+      return undefined;
+    },
+    takeDrop() {
+      if (!current.drop_webhooks || current.drop_webhooks <= 0) return false;
+      current.drop_webhooks -= 1;
+      return true;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { EmulatorContext } from './context.ts';
+import { graphBatchRoutes } from './graph-batch-routes.ts';
+import { redact } from './graph-call-log.ts';
+import { graphError, invalidParam, sendGraphError } from './graph-errors.ts';
+import { graphHandoverRoutes } from './graph-handover-routes.ts';
+import { graphNodeRoutes } from './graph-node-routes.ts';
+import { graphParams, recordedBody } from './graph-params.ts';
+import { graphProfileRoutes } from './graph-profile-routes.ts';
+import { graphSendRoutes } from './graph-send-routes.ts';
+import { graphSubscriptionRoutes } from './graph-subscription-routes.ts';
+import { oauthRoutes } from './oauth-routes.ts';
+
+/** The Graph API path of a request as the caller wrote it (version kept, internal prefix dropped). */
+export function displayPath(request: FastifyRequest): string {
+  const path = (request.originalUrl ?? request.url).split('?')[0] ?? '/';
+  return path.startsWith('/graph/') || path === '/graph' ? path.slice('/graph'.length) || '/' : path;
+}
+
+const VERSION_PREFIX = /^\/v\d+(?:\.\d+)?(?=\/|$)/;
+const UNVERSIONED_ROOTS = new Set(['me', 'debug_token', 'oauth', 'dialog']);
+
+/**
+ * Fastify's `rewriteUrl`: Graph calls, with any `vNN.N` prefix or none, go to the internal
+ * `/graph` prefix; everything else (control API, chat page) is left alone.
+ */
+export function rewriteGraphUrl(method: string | undefined, url: string): string {
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : url.slice(queryAt);
+  const version = VERSION_PREFIX.exec(path);
+  if (version) return `/graph${path.slice(version[0].length) || '/'}${query}`;
+  const first = path.split('/')[1] ?? '';
+  if (/^\d+$/.test(first) || UNVERSIONED_ROOTS.has(first) || (path === '/' && method === 'POST'))
+    return `/graph${path}${query}`;
+  return url;
+}
+
+const started = new WeakMap<FastifyRequest, number>();
+
+function parseResponse(payload: unknown): unknown {
+  if (typeof payload !== 'string') return payload === undefined || payload === null ? null : '[stream]';
+  try {
+    return JSON.parse(payload) as unknown;
+  } catch {
+    return payload.length > 500 ? `${payload.slice(0, 500)}…` : payload;
+  }
+}
+
+/** Every Graph route group, with fault injection, the call log and Facebook's error envelope. */
+export const graphPlugin: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
+  app.addHook('onRequest', async (request) => {
+    started.set(request, Date.now());
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const path = displayPath(request);
+    if (path.includes('/dialog/')) return;
+    const latency = ctx.faults.latencyMs();
+    if (latency > 0) await sleep(latency);
+    const token = graphParams(request).access_token;
+    const pageId = typeof token === 'string' ? ctx.state.tokens.get(token)?.page_id : undefined;
+    const fault = ctx.faults.take(path, pageId);
+    if (fault) return sendGraphError(reply, fault);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    ctx.graphCalls.add({
+      method: request.method,
+      path: displayPath(request),
+      query: redact(request.query ?? {}) as Record<string, unknown>,
+      body: redact(recordedBody(request) ?? null),
+      status: reply.statusCode,
+      response: redact(parseResponse(payload)),
+      time: ctx.clock.now(),
+      duration_ms: Date.now() - (started.get(request) ?? Date.now()),
+    });
+    return payload;
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if ((error.statusCode ?? 500) < 500) {
+      return sendGraphError(reply, invalidParam(`Invalid request: ${error.message}`));
+    }
+    request.log.error({ err: error }, 'emulator graph route failed');
+    return sendGraphError(reply, graphError(1, 'An unknown error has occurred.', { isTransient: true }));
+  });
+
+  await app.register(graphSendRoutes, { ctx });
+  await app.register(graphProfileRoutes, { ctx });
+  await app.register(graphNodeRoutes, { ctx });
+  await app.register(graphHandoverRoutes, { ctx });
+  await app.register(graphSubscriptionRoutes, { ctx });
+  await app.register(oauthRoutes, { ctx });
+  await app.register(graphBatchRoutes, { ctx });
+
+  app.all('/*', async (request, reply) => {
+    const [node = '', ...edges] = displayPath(request).replace(VERSION_PREFIX, '').split('/').filter(Boolean);
+    const message =
+      edges.length > 0 ? `Unknown path components: /${edges.join('/')}` : `Unsupported request to /${node}`;
+    return sendGraphError(reply, graphError(2500, message, { raw: true }));
+  });
+};

@@ -1,0 +1,133 @@
+import type { EmulatorContext } from './context.ts';
+import { appendItem, findItem, itemChanged } from './conversation.ts';
+import { messageId } from './ids.ts';
+import type { WebhookField } from './platform-constants.ts';
+import type { Conversation, PageRecord, ThreadItem } from './state-types.ts';
+import { fromPerson } from './webhook-events.ts';
+import { publishConversationEvent } from './webhook-routing.ts';
+
+/** A person's action failed (e.g. Get Started on a page without one): said to the control API caller. */
+export type ActionResult = { ok: true; mid?: string } | { ok: false; status: number; message: string };
+
+export interface PersonTarget {
+  page: PageRecord;
+  conversation: Conversation;
+  /** Base URL for sticker image URLs. */
+  origin: string;
+}
+
+export type PersonInput =
+  | { kind: 'text'; text: string; quick_reply?: { payload: string } }
+  | { kind: 'attachments'; attachments: { type: string; url: string }[] }
+  | { kind: 'sticker'; sticker_id: string }
+  | { kind: 'postback'; title: string; payload: string; referral?: Record<string, unknown> }
+  | { kind: 'get_started'; referral?: Record<string, unknown> }
+  | { kind: 'reaction'; mid: string; action: 'react' | 'unreact'; reaction?: string; emoji?: string }
+  | { kind: 'referral'; referral: Record<string, unknown> };
+
+/** Runs one thing a person does in Messenger: the thread changes and the webhooks are queued. */
+export function personActs(ctx: EmulatorContext, target: PersonTarget, input: PersonInput): ActionResult {
+  switch (input.kind) {
+    case 'text':
+    case 'attachments':
+    case 'sticker':
+      return sendMessage(ctx, target, messageBody(ctx, target, input));
+    case 'postback':
+      return postback(ctx, target, input);
+    case 'get_started': {
+      const payload = target.page.profile.get_started?.payload;
+      if (payload === undefined)
+        return { ok: false, status: 409, message: 'this page has no get_started payload in its Messenger profile' };
+      return postback(ctx, target, { title: 'Get Started', payload, referral: input.referral });
+    }
+    case 'reaction':
+      return react(ctx, target, input);
+    case 'referral':
+      return referral(ctx, target, input.referral);
+  }
+}
+
+function messageBody(ctx: EmulatorContext, target: PersonTarget, input: PersonInput): Record<string, unknown> {
+  if (input.kind === 'text')
+    return input.quick_reply ? { text: input.text, quick_reply: input.quick_reply } : { text: input.text };
+  if (input.kind === 'attachments')
+    return { attachments: input.attachments.map(({ type, url }) => ({ type, payload: { url } })) };
+  if (input.kind !== 'sticker') return {};
+  // Legacy form: an image attachment carrying sticker_id, plus message.sticker_id; 2026: type `sticker` (§2.1).
+  const url = `${target.origin}/_emulator/stickers/${input.sticker_id}`;
+  const id = Number(input.sticker_id);
+  const legacy = { type: 'image', payload: { url, sticker_id: id } };
+  const modern = { type: 'sticker', payload: { url, sticker_id: id } };
+  const format = ctx.options.stickerFormat;
+  if (format === 'sticker') return { attachments: [modern] };
+  return { sticker_id: id, attachments: format === 'both' ? [legacy, modern] : [legacy] };
+}
+
+function record(ctx: EmulatorContext, target: PersonTarget, item: ThreadItem, opensWindow: boolean): void {
+  if (opensWindow) target.conversation.last_person_at = item.timestamp;
+  appendItem(ctx.state, target.conversation, item);
+}
+
+function publish(
+  ctx: EmulatorContext,
+  target: PersonTarget,
+  field: WebhookField,
+  body: Record<string, unknown>,
+  standby?: Record<string, unknown>,
+) {
+  const parties = { pageId: target.page.id, psid: target.conversation.psid, timestamp: ctx.clock.now() };
+  publishConversationEvent(ctx, target, field, fromPerson(parties, body), standby && fromPerson(parties, standby));
+}
+
+function sendMessage(ctx: EmulatorContext, target: PersonTarget, body: Record<string, unknown>): ActionResult {
+  const item: ThreadItem = { id: messageId(), from: 'person', timestamp: ctx.clock.now(), message: body };
+  record(ctx, target, item, true);
+  publish(ctx, target, 'messages', { message: { mid: item.id, ...body } });
+  return { ok: true, mid: item.id };
+}
+
+function postback(
+  ctx: EmulatorContext,
+  target: PersonTarget,
+  input: { title: string; payload: string; referral?: Record<string, unknown> | undefined },
+): ActionResult {
+  const item: ThreadItem = {
+    id: messageId(),
+    from: 'person',
+    timestamp: ctx.clock.now(),
+    postback: { title: input.title, payload: input.payload },
+  };
+  if (input.referral) item.referral = input.referral;
+  record(ctx, target, item, true);
+  const body: Record<string, unknown> = { mid: item.id, title: input.title, payload: input.payload };
+  if (input.referral) body.referral = input.referral;
+  // Apps that did not create the button get the postback on standby without its payload (§2.3).
+  const { payload: _payload, ...standby } = body;
+  publish(ctx, target, 'messaging_postbacks', { postback: body }, { postback: standby });
+  return { ok: true, mid: item.id };
+}
+
+function react(
+  ctx: EmulatorContext,
+  target: PersonTarget,
+  input: Extract<PersonInput, { kind: 'reaction' }>,
+): ActionResult {
+  const item = findItem(target.conversation, input.mid);
+  if (!item) return { ok: false, status: 404, message: `no message ${input.mid} in this conversation` };
+  const emoji = input.emoji ?? '❤️';
+  const reaction = input.reaction ?? 'love';
+  if (input.action === 'react') item.reaction = { reaction, emoji, by: 'person' };
+  else delete item.reaction;
+  itemChanged(ctx.state, target.conversation, item);
+  const body: Record<string, unknown> = { mid: input.mid, action: input.action };
+  if (input.action === 'react') Object.assign(body, { reaction, emoji });
+  publish(ctx, target, 'message_reactions', { reaction: body });
+  return { ok: true };
+}
+
+function referral(ctx: EmulatorContext, target: PersonTarget, ref: Record<string, unknown>): ActionResult {
+  // Following an m.me link or an ad into an existing thread refreshes the window (§3.2).
+  target.conversation.last_person_at = ctx.clock.now();
+  publish(ctx, target, 'messaging_referrals', { referral: { source: 'SHORTLINK', type: 'OPEN_THREAD', ...ref } });
+  return { ok: true };
+}

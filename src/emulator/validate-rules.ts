@@ -1,0 +1,30 @@
+import { type GraphError, invalidParam } from './graph-errors.ts';
+
+/** Length in characters (code points), the unit Facebook's limits are stated in. */
+export function characters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+export function required(path: string): GraphError {
+  return invalidParam(`The parameter ${path} is required`);
+}
+
+export function maxLength(path: string, max: number): GraphError {
+  return invalidParam(`Length of param ${path} must be less than or equal to ${max}`);
+}
+
+export function tooMany(path: string, max: number): GraphError {
+  return invalidParam(`param ${path} has too many elements (at most ${max})`);
+}
+
+export function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
