@@ -81,7 +81,7 @@ describe('Send API', () => {
     });
     expect(result.status).toBe(200);
     const [item] = await h.client.waitForPageMessages(PAGE_ID, PSID, 1);
-    expect((item?.message?.quick_replies as { title: string }[])[0]?.title).toBe('A very long quick re');
+    expect((item!.message!.quick_replies as { title: string }[])[0]?.title).toBe('A very long quick re');
   });
 
   it('rejects long quick reply titles when rejectLongQuickReplyTitles is set', async () => {
@@ -234,7 +234,7 @@ describe('Send API', () => {
     const again = await h.send({ attachment: { type: 'image', payload: { attachment_id: first.body.attachment_id } } });
     expect(again.status).toBe(200);
     const items = await h.client.waitForPageMessages(PAGE_ID, PSID, 2);
-    expect((items[1]?.message?.attachment as { payload: { url: string } }).payload.url).toBe(
+    expect((items[1]!.message!.attachment as { payload: { url: string } }).payload.url).toBe(
       'https://example.com/cat.png',
     );
     expectError(await h.send({ attachment: { type: 'image', payload: { attachment_id: '12345' } } }), 100);
@@ -274,7 +274,7 @@ describe('Send API', () => {
     const sent = await fetch(`${h.url}/v25.0/me/messages?access_token=${PAGE_TOKEN}`, { method: 'POST', body: send });
     expect(sent.status).toBe(200);
     const [item] = await h.client.waitForPageMessages(PAGE_ID, PSID, 1);
-    const url = (item?.message?.attachment as { payload: { url: string } }).payload.url;
+    const url = (item!.message!.attachment as { payload: { url: string } }).payload.url;
     expect(await (await fetch(url)).text()).toBe('hello file');
 
     const audio = new FormData();
