@@ -62,6 +62,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         await sendRow(row);
       }
     } while (state.again && !stopping);
+    settle(conversationId);
+  }
+
+  function settle(conversationId: string) {
     active.delete(conversationId);
     if (active.size === 0) {
       for (const resolve of idleWaiters) resolve();
@@ -99,7 +103,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         }
         const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
         log.warn({ error: result.error, attempts }, 'send failed: will retry');
-        await markRetry(db, row.id, now + Math.max(backoff, result.after_ms ?? 0), result.error, now);
+        await markRetry(db, row.id, Math.ceil(now + Math.max(backoff, result.after_ms ?? 0)), result.error, now);
         break;
       }
       case 'blocked':
@@ -123,8 +127,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       const fresh = { again: false };
       active.set(conversationId, fresh);
       void drain(conversationId, fresh).catch((error) => {
-        logger.error({ err: error, conversationId }, 'outbox drain failed; will resume on the next wake');
-        active.delete(conversationId);
+        // The database failed under us: the rows are still there, so try again shortly.
+        logger.error({ err: error, conversationId }, 'outbox drain failed; retrying in a second');
+        settle(conversationId);
+        setTimeout(() => this.wake(conversationId), 1000).unref();
       });
     },
     /** Resumes unsent rows after a restart. */

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError, ERRORS, errorBody } from './errors.ts';
 
@@ -9,7 +9,7 @@ import { ApiError, ERRORS, errorBody } from './errors.ts';
 export function createHttpApp(logger: Logger): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Behind a load balancer the client address comes from X-Forwarded-For.
     trustProxy: true,
     return503OnClosing: true,

@@ -34,12 +34,11 @@ export async function markSent(db: Kysely<Database>, row: OutboxRow, externalId:
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('outbox').set({ status: 'sent', external_id: externalId ?? null, updated_at: now }).where('id', '=', row.id).execute();
     if (row.message_id) {
-      await tx
-        .updateTable('messages')
-        .set({ status: 'sent', external_id: externalId ?? null, updated_at: now })
-        .where('id', '=', row.message_id)
-        .where('status', '=', 'pending')
-        .execute();
+      // The echo may have linked it already, and a receipt moved it past `sent`: never go back.
+      await tx.updateTable('messages').set({ status: 'sent', updated_at: now }).where('id', '=', row.message_id).where('status', '=', 'pending').execute();
+      if (externalId) {
+        await tx.updateTable('messages').set({ external_id: externalId }).where('id', '=', row.message_id).where('external_id', 'is', null).execute();
+      }
     }
   });
 }

@@ -28,7 +28,7 @@ for (const database of DATABASES) {
     it('replies to a person through the Send API, once', async () => {
       await h.fb.sendText(PAGE_ID, PSID, 'hello there');
       const items = await h.fb.waitForPageMessages(PAGE_ID, PSID, (items) => items.some((i) => i.message?.text === 'echo: hello there'));
-      await h.switchboard.idle();
+      await h.settle();
       expect(items.filter((i) => i.message?.text === 'echo: hello there')).toHaveLength(1);
     });
 
@@ -62,7 +62,7 @@ for (const database of DATABASES) {
         })),
       };
       expect((await h.postWebhook(body)).status).toBe(200);
-      await h.switchboard.idle();
+      await h.settle();
       for (const [i] of people.entries()) {
         const texts = bot.turns.filter((t) => t.input.text === `a${i}` || t.input.text === `b${i}`).map((t) => t.input.text);
         expect(texts).toEqual([`a${i}`, `b${i}`]);
@@ -76,7 +76,7 @@ for (const database of DATABASES) {
       const body = messageBody('only once', { mid: `m_redelivered_${database}` });
       expect((await h.postWebhook(body)).status).toBe(200);
       expect((await h.postWebhook(body)).status).toBe(200);
-      await h.switchboard.idle();
+      await h.settle();
       expect(bot.turns.filter((t) => t.input.text === 'only once')).toHaveLength(1);
       const rows = await h.switchboard.db.selectFrom('inbound_events').select('id').where('event_key', '=', `${PAGE_ID}:m:m_redelivered_${database}`).execute();
       expect(rows).toHaveLength(1);
@@ -85,7 +85,7 @@ for (const database of DATABASES) {
     it('answers one person strictly in order', async () => {
       const psid = '6021938475612000';
       for (let i = 0; i < 15; i++) expect((await h.postWebhook(messageBody(`n${i}`, { psid }))).status).toBe(200);
-      await h.switchboard.idle();
+      await h.settle();
       const order = bot.turns.filter((t) => /^n\d+$/.test(t.input.text ?? '')).map((t) => t.input.text);
       expect(order).toEqual(Array.from({ length: 15 }, (_, i) => `n${i}`));
       const sent = (await h.fb.graphCalls({ path_contains: '/messages' }))

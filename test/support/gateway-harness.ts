@@ -35,6 +35,8 @@ export interface Harness {
   /** Posts a body to the gateway's webhook, signed like Facebook (or as given). */
   postWebhook(body: string | object, signature?: string | null): Promise<{ status: number; text: string }>;
   sign(body: string): string;
+  /** Waits until the emulator has delivered every webhook and the gateway has handled and sent everything. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,17 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       if (sig !== null) headers['x-hub-signature-256'] = sig;
       const response = await request(`${gatewayUrl}/webhooks/messenger`, { method: 'POST', body: text, headers });
       return { status: response.statusCode, text: await response.body.text() };
+    },
+    async settle() {
+      const webhooks = emulator.context.dispatcher;
+      for (let round = 0; round < 50; round++) {
+        const attempts = webhooks.attempts().length;
+        await webhooks.idle();
+        await switchboard.idle();
+        await webhooks.idle();
+        if (webhooks.attempts().length === attempts) return;
+      }
+      throw new Error('the gateway and the emulator did not settle');
     },
     async close() {
       await switchboard.close();

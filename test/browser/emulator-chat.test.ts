@@ -1,0 +1,258 @@
+/**
+ * The emulator's chat page in Debian's Chromium, against the real emulator and a scripted bot that
+ * answers through the Send API. Skipped when /usr/bin/chromium is absent (apt-get install chromium).
+ *
+ * The screenshot of the conversation is written to test-results/emulator-chat.png on every run,
+ * and to docs/emulator-chat.png when UPDATE_DOCS_SCREENSHOT=1.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulatorClient, type Emulator, startEmulator } from '../../src/emulator/index.ts';
+import { type MessagingEvent, type ScriptedBot, startScriptedBot } from './support/scripted-bot.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+if (!HAS_CHROMIUM) {
+  console.warn(`Skipping the emulator chat page browser tests: ${CHROMIUM} not found (apt-get install -y chromium).`);
+}
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SECRET = 'acme-app-secret';
+const VERIFY_TOKEN = 'acme-verify';
+
+/** Polls `check` until it returns something truthy; fails with `what` after `timeoutMs`. */
+async function waitUntil<T>(what: string, check: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
+  let emulator: Emulator;
+  let bot: ScriptedBot;
+  let browser: Browser;
+  let page: Page;
+  const ids = { acme: '', bikes: '', lena: '', tomas: '', psid: '' };
+  const pageErrors: string[] = [];
+
+  const client = () => createEmulatorClient(emulator.url ?? '');
+  const messages = () => page.getByTestId('message');
+  const fromPage = (text: string) => page.locator('[data-testid="message"][data-from="page"]', { hasText: text });
+  const fromPerson = (text: string) => page.locator('[data-testid="message"][data-from="person"]', { hasText: text });
+  const quickReplies = () => page.getByTestId('quick-reply');
+  /** Waits for an event from the person (echoes of the page's own messages are left out). */
+  const botGot = (what: string, match: (event: MessagingEvent) => boolean) =>
+    waitUntil(`the bot to receive ${what}`, () =>
+      bot.events.find((e) => !(e.message as { is_echo?: boolean } | undefined)?.is_echo && match(e)),
+    );
+  const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 5_000 });
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ webhookRetry: { baseMs: 50, maxAttempts: 3, timeoutMs: 5_000 } });
+    const api = client();
+    const app = await api.createApp({ name: 'Acme assistant', secret: SECRET });
+    const acme = await api.createPage({ name: 'Acme Shop', app_id: app.id });
+    const bikes = await api.createPage({ name: 'City Bikes', app_id: app.id });
+    const tomas = await api.createPerson({ first_name: 'Tomás', last_name: 'Ruiz', locale: 'es_ES' });
+    const lena = await api.createPerson({ first_name: 'Lena', last_name: 'Okafor' });
+    Object.assign(ids, { acme: acme.id, bikes: bikes.id, lena: lena.id, tomas: tomas.id, psid: lena.psids[acme.id] });
+    bot = await startScriptedBot({
+      graphUrl: emulator.url ?? '',
+      pageToken: acme.access_token,
+      appSecret: SECRET,
+      verifyToken: VERIFY_TOKEN,
+    });
+    await api.setWebhook(app.id, { url: bot.url, verify_token: VERIFY_TOKEN });
+    await bot.setUpProfile();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1180, height: 820 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bot?.close();
+    await emulator?.close();
+  });
+
+  it('lists the pages and people, and opens the conversation picked', async () => {
+    await page.goto(emulator.url ?? '');
+    await page.getByTestId(`page-${ids.bikes}`).click();
+    await page.getByTestId(`person-${ids.tomas}`).click();
+    await expect(page.getByTestId('chat-page-name').textContent()).resolves.toBe('City Bikes');
+
+    await page.getByTestId(`page-${ids.acme}`).click();
+    await page.getByTestId(`person-${ids.lena}`).click();
+    await expect(page.getByTestId('chat-page-name').textContent()).resolves.toBe('Acme Shop');
+    expect(await page.getByTestId(`person-${ids.lena}`).getAttribute('aria-pressed')).toBe('true');
+    expect(new URL(page.url()).searchParams.get('page')).toBe(ids.acme);
+  });
+
+  it('shows the welcome screen with the greeting for this person, the ice breakers and Get Started', async () => {
+    await visible(page.getByTestId('welcome-greeting'));
+    expect(await page.getByTestId('welcome-greeting').textContent()).toBe(
+      'Hi Lena! Welcome to Acme. Ask us anything about your orders.',
+    );
+    expect(await page.getByTestId('ice-breaker').allTextContents()).toEqual([
+      'Where is my order?',
+      'Do you ship abroad?',
+    ]);
+    expect(await page.getByTestId('get-started').isVisible()).toBe(true);
+    expect(await page.getByTestId('composer').isVisible()).toBe(false);
+    expect(await messages().count()).toBe(0);
+  });
+
+  it('taps Get Started, shows the typing indicator, then the bot’s greeting and quick replies', async () => {
+    await page.getByTestId('get-started').click();
+    await visible(fromPerson('Get Started'));
+    await visible(page.getByTestId('typing-indicator'));
+    await botGot('the Get Started postback', (e) => (e.postback as { payload?: string })?.payload === 'GET_STARTED');
+
+    await visible(quickReplies().first());
+    expect(await quickReplies().allTextContents()).toEqual(['Order status', 'Browse mugs', 'Talk to a person']);
+    await page.getByTestId('typing-indicator').waitFor({ state: 'hidden' });
+    await visible(fromPage("Hi! I'm the Acme assistant."));
+    expect(await page.getByTestId('welcome').count()).toBe(0);
+    expect(await page.getByTestId('composer').isVisible()).toBe(true);
+  });
+
+  it('taps a quick reply: the pills vanish and the bot answers naming the choice', async () => {
+    await quickReplies().filter({ hasText: 'Order status' }).click();
+    await page.getByTestId('quick-replies').waitFor({ state: 'hidden' });
+    await visible(fromPerson('Order status'));
+    const event = await botGot('the quick reply', (e) =>
+      Boolean((e.message as { quick_reply?: unknown })?.quick_reply),
+    );
+    expect(event.message).toMatchObject({ text: 'Order status', quick_reply: { payload: 'ORDER_STATUS' } });
+    await visible(fromPage('You chose: Order status.'));
+    expect(await quickReplies().count()).toBe(0);
+  });
+
+  it('groups consecutive bubbles and marks only the person’s last one, as seen once the bot read it', async () => {
+    const rows = await messages().evaluateAll((nodes) =>
+      nodes.map(
+        (n) =>
+          `${n.getAttribute('data-from')}:${n.classList.contains('row--first') ? 'F' : ''}${n.classList.contains('row--last') ? 'L' : ''}`,
+      ),
+    );
+    expect(rows).toEqual(['person:FL', 'page:F', 'page:L', 'person:FL', 'page:FL']);
+    const marks = page.getByTestId('message-status');
+    expect(await marks.count()).toBe(1);
+    expect(await fromPerson('Order status').getByTestId('message-status').getAttribute('data-status')).toBe('read');
+  });
+
+  it('marks the page’s messages read while the conversation is visible', async () => {
+    await botGot('a read receipt', (e) => 'read' in e);
+    const { items } = await client().conversation(ids.acme, ids.psid);
+    expect(items.filter((i) => i.from === 'page').map((i) => i.status)).toEqual(['read', 'read', 'read']);
+  });
+
+  it('opens the persistent menu from the composer; its postback brings a carousel of cards', async () => {
+    await page.getByTestId('menu-button').click();
+    const menu = page.getByTestId('persistent-menu');
+    await visible(menu);
+    expect(await menu.getByTestId('menu-item').allTextContents()).toEqual(['Browse mugs', 'Start over', 'Help centre']);
+    const help = menu.getByTestId('menu-item').filter({ hasText: 'Help centre' });
+    expect(await help.getAttribute('target')).toBe('_blank');
+    expect(await help.getAttribute('href')).toBe('https://example.com/help');
+
+    await menu.getByTestId('menu-item').filter({ hasText: 'Browse mugs' }).click();
+    await menu.waitFor({ state: 'hidden' });
+    await visible(fromPerson('Browse mugs'));
+    await botGot('the menu postback', (e) => (e.postback as { payload?: string })?.payload === 'MUGS');
+    const carousel = page.getByTestId('carousel');
+    await visible(carousel);
+    expect(await carousel.getByTestId('card-title').allTextContents()).toEqual(['Blue mug', 'Red mug', 'Green mug']);
+    await visible(quickReplies().filter({ hasText: 'No, thanks' }));
+    const details = carousel.getByTestId('url-button').first();
+    expect(await details.getAttribute('target')).toBe('_blank');
+    expect(await details.getAttribute('href')).toBe('https://example.com/mugs/buy_blue');
+    // Every card picture has loaded (served by the bot), so the screenshot shows them.
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.card img')).every((img) => (img as HTMLImageElement).naturalWidth > 0),
+    );
+  });
+
+  it('saves a screenshot of the conversation with cards and quick replies', async () => {
+    await page.locator('#thread').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await page.mouse.move(0, 0);
+    const png = await page.screenshot({ animations: 'disabled' });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    mkdirSync(new URL('../../test-results/', import.meta.url), { recursive: true });
+    writeFileSync(new URL('../../test-results/emulator-chat.png', import.meta.url), png);
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1')
+      writeFileSync(new URL('../../docs/emulator-chat.png', import.meta.url), png);
+  });
+
+  it('sends a postback from a card button; the next message removes the quick replies', async () => {
+    const red = page.getByTestId('card').filter({ hasText: 'Red mug' });
+    await red.getByTestId('postback-button').click();
+    await botGot('the card postback', (e) => (e.postback as { payload?: string })?.payload === 'BUY_RED');
+    await visible(fromPage('Thanks! One red mug is in your basket.'));
+    expect(await quickReplies().count()).toBe(0);
+  });
+
+  it('sends a like and an uploaded photo as the person', async () => {
+    await page.getByTestId('composer-like').click();
+    await visible(page.locator('[data-from="person"] [data-testid="sticker-like"]'));
+    await botGot('the like sticker', (e) => (e.message as { sticker_id?: number })?.sticker_id === 369239263222822);
+
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await page.getByTestId('composer-file').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: png });
+    await visible(page.locator('[data-from="person"] [data-testid="attachment-image"]'));
+    const event = await botGot('the photo', (e) => {
+      const message = e.message as { attachments?: unknown; sticker_id?: unknown } | undefined;
+      return Boolean(message?.attachments) && message?.sticker_id === undefined;
+    });
+    expect(event.message).toMatchObject({
+      attachments: [{ type: 'image', payload: { url: expect.stringContaining('/_emulator/files/') } }],
+    });
+  });
+
+  it('types and sends a text with the keyboard', async () => {
+    await page.getByTestId('composer-input').fill('Do you have yellow mugs?');
+    expect(await page.getByTestId('composer-send').isVisible()).toBe(true);
+    await page.getByTestId('composer-input').press('Enter');
+    await visible(fromPerson('Do you have yellow mugs?'));
+    expect(await page.getByTestId('composer-input').inputValue()).toBe('');
+    await botGot('the text', (e) => (e.message as { text?: string })?.text === 'Do you have yellow mugs?');
+  });
+
+  it('reacts to a page message and shows the reaction under it', async () => {
+    const bubble = fromPage('Thanks! One red mug is in your basket.');
+    await bubble.hover();
+    await bubble.getByTestId('react-button').click();
+    await bubble.getByTestId('react-love').click();
+    await visible(bubble.getByTestId('reactions'));
+    const event = await botGot('the reaction', (e) => 'reaction' in e);
+    expect(event.reaction).toMatchObject({ action: 'react', reaction: 'love' });
+  });
+
+  it('ran without script errors in the page or failed Send API calls in the bot', async () => {
+    await bot.idle();
+    expect(pageErrors).toEqual([]);
+    expect(bot.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,172 @@
+import { request } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildEmulator } from '../../src/emulator/index.ts';
+import { APP_SECRET, type Harness, PAGE_ID, PAGE_TOKEN, PSID, startHarness } from './support/harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+  await h.client.sendText(PAGE_ID, PSID, 'hello');
+});
+afterEach(() => h.close());
+
+describe('control API', () => {
+  it('lists pages, people and apps without secrets or tokens', async () => {
+    const state = await h.client.state();
+    expect(state.pages).toEqual([{ id: PAGE_ID, name: 'Acme Shop', app_id: '1517776481860111', picture_url: expect.stringContaining('/_emulator/avatars/pages/') }]);
+    expect(state.people[0]).toMatchObject({ first_name: 'Lena', last_name: 'Okafor', name: 'Lena Okafor', psids: { [PAGE_ID]: PSID } });
+    const text = JSON.stringify(state);
+    expect(text).not.toContain(APP_SECRET);
+    expect(text).not.toContain(PAGE_TOKEN);
+    const avatar = await fetch(state.people[0]!.profile_pic);
+    expect(avatar.headers.get('content-type')).toContain('image/svg+xml');
+  });
+
+  it('creates apps, pages with their token, and people with a PSID on every page', async () => {
+    const app = await h.client.createApp({ name: 'Second' });
+    const page = await h.client.createPage({ name: 'Outlet', app_id: app.id });
+    expect(page.access_token).toMatch(/^EAA/);
+    const person = await h.client.createPerson({ first_name: 'Sam', last_name: 'Lee', auto_read: true });
+    expect(Object.keys(person.psids).sort()).toEqual([PAGE_ID, page.id].sort());
+    await h.client.sendText(page.id, person.psids[page.id]!, 'hi');
+    const sent = await h.graph('POST', '/me/messages', {
+      token: page.access_token,
+      body: { recipient: { id: person.psids[page.id] }, messaging_type: 'RESPONSE', message: { text: 'welcome' } },
+    });
+    expect(sent.status).toBe(200);
+    const [item] = await h.client.waitForPageMessages(page.id, person.psids[page.id]!, 1);
+    expect(item?.status).toBe('read');
+  });
+
+  it('answers 404 for an unknown conversation and 400 for a body with two things at once', async () => {
+    await expect(h.client.conversation(PAGE_ID, '123')).rejects.toMatchObject({ status: 404, code: 'SB_EMULATOR_NOT_FOUND' });
+    const response = await request(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'a', sticker_id: '1' }),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(await response.body.json()).toMatchObject({ error: { code: 'SB_EMULATOR_INVALID_REQUEST' } });
+  });
+
+  it('refuses Get Started when the page has none', async () => {
+    await expect(h.client.getStarted(PAGE_ID, PSID)).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('reports the window and moves the clock', async () => {
+    expect((await h.client.conversation(PAGE_ID, PSID)).window_open).toBe(true);
+    const before = await h.client.now();
+    const after = await h.client.advanceClock(25 * 3600_000);
+    expect(after - before).toBeGreaterThanOrEqual(25 * 3600_000);
+    expect((await h.client.conversation(PAGE_ID, PSID)).window_open).toBe(false);
+  });
+
+  it('records Graph calls with tokens redacted, filtered by path and id', async () => {
+    await h.send({ text: 'one' });
+    await h.graph('GET', '/me/messenger_profile?fields=greeting');
+    const calls = await h.client.graphCalls({ path_contains: 'messages' });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ method: 'POST', path: '/v25.0/me/messages', status: 200, query: { access_token: '[redacted]' } });
+    expect(JSON.stringify(await h.client.graphCalls())).not.toContain(PAGE_TOKEN);
+    expect(await h.client.graphCalls({ since_id: calls[0]!.id })).toHaveLength(1);
+  });
+
+  it('injects the next errors with their status, subcode and usage headers, then recovers', async () => {
+    await h.client.setFaults({ next: { count: 2, code: 80001, path_contains: '/messages' } });
+    const first = await h.send({ text: 'x' });
+    expect(first.status).toBe(400);
+    expect(first.body.error).toMatchObject({ code: 80001, is_transient: true });
+    expect(JSON.parse(first.headers['x-business-use-case-usage'] as string)[PAGE_ID][0]).toMatchObject({ type: 'pages', call_count: 100 });
+    expect((await h.graph('GET', '/me')).status).toBe(200);
+    expect((await h.send({ text: 'x' })).status).toBe(400);
+    expect((await h.send({ text: 'x' })).status).toBe(200);
+
+    await h.client.setFaults({ next: { count: 1, code: 2 } });
+    const unavailable = await h.send({ text: 'x' });
+    expect(unavailable.status).toBe(500);
+    expect(unavailable.body.error?.code).toBe(2);
+
+    await h.client.setFaults({ next: { count: 1, code: 613, error_subcode: 5, http_status: 429, message: 'slow down' } });
+    const custom = await h.send({ text: 'x' });
+    expect(custom.status).toBe(429);
+    expect(custom.body.error).toMatchObject({ code: 613, error_subcode: 5, message: '(#613) slow down' });
+  });
+
+  it('fails every call with error_rate 1 until the faults are cleared, and adds latency', async () => {
+    await h.client.setFaults({ error_rate: 1 });
+    expect((await h.send({ text: 'x' })).status).toBe(500);
+    await h.client.clearFaults();
+    await h.client.setFaults({ latency_ms: 150 });
+    const started = Date.now();
+    expect((await h.send({ text: 'x' })).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('goes back to the seed on reset', async () => {
+    await h.client.createPerson({ first_name: 'Temp' });
+    await h.client.advanceClock(3600_000);
+    await h.client.setFaults({ error_rate: 1 });
+    await h.client.reset();
+    const state = await h.client.state();
+    expect(state.people.map((person) => person.first_name)).toEqual(['Lena']);
+    expect((await h.client.conversation(PAGE_ID, PSID)).items).toEqual([]);
+    expect(Math.abs((await h.client.now()) - Date.now())).toBeLessThan(60_000);
+    expect(await h.client.graphCalls()).toEqual([]);
+    await h.client.sendText(PAGE_ID, PSID, 'after reset');
+    expect((await h.send({ text: 'works' })).status).toBe(200);
+  });
+
+  it('stores uploads and serves them', async () => {
+    const { url } = await h.client.upload(Buffer.from('GIF89a'), 'pic.gif', 'image/gif');
+    const file = await fetch(url);
+    expect(file.headers.get('content-type')).toBe('image/gif');
+    expect(await file.text()).toBe('GIF89a');
+    await h.client.sendAttachments(PAGE_ID, PSID, [{ type: 'image', url }]);
+    const person = (await h.client.conversation(PAGE_ID, PSID)).items.at(-1);
+    expect(person?.message).toEqual({ attachments: [{ type: 'image', payload: { url } }] });
+  });
+
+  it('streams items, statuses, typing and profile changes as server-sent events', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/stream`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        text += decoder.decode(value);
+      }
+    };
+    await readUntil(': connected');
+    await h.graph('POST', '/me/messages', { body: { recipient: { id: PSID }, sender_action: 'typing_on' } });
+    await h.send({ text: 'streamed' });
+    await h.graph('POST', '/me/messenger_profile', { body: { get_started: { payload: 'GO' } } });
+    await readUntil('event: profile');
+    const events = text
+      .split('\n\n')
+      .filter((chunk) => chunk.startsWith('event:'))
+      .map((chunk) => ({ event: /^event: (\w+)/.exec(chunk)?.[1], data: JSON.parse(chunk.split('data: ')[1] ?? 'null') }));
+    expect(events.map((event) => event.event)).toEqual(['typing', 'typing', 'item', 'status', 'profile']);
+    expect(events[0]?.data).toEqual({ on: true });
+    expect(events[2]?.data).toMatchObject({ from: 'page', message: { text: 'streamed' }, status: 'sent' });
+    expect(events[3]?.data).toEqual({ id: events[2]?.data.id, status: 'delivered' });
+    expect(events[4]?.data).toEqual({ get_started: { payload: 'GO' } });
+    controller.abort();
+  });
+
+  it('serves a placeholder at / when the chat page is absent, and works with inject before listening', async () => {
+    const emulator = await buildEmulator({ webDir: '/nonexistent/emulator-web' });
+    try {
+      const home = await emulator.app.inject({ method: 'GET', url: '/' });
+      expect(home.statusCode).toBe(200);
+      expect(home.body).toContain('chat page is not installed');
+      const graph = await emulator.app.inject({ method: 'GET', url: '/v25.0/me' });
+      expect(graph.json()).toMatchObject({ error: { code: 190 } });
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -1,0 +1,170 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { APP_ID, APP_SECRET, type Harness, PAGE_ID, PAGE_TOKEN, PSID, startHarness } from './support/harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(() => h.close());
+
+const menu = (count: number) => [
+  {
+    locale: 'default',
+    composer_input_disabled: false,
+    call_to_actions: Array.from({ length: count }, (_, i) => ({ type: 'postback', title: `Item ${i}`, payload: `P${i}` })),
+  },
+];
+
+describe('Messenger Profile API', () => {
+  it('sets, reads and deletes properties, and shows them to the control API', async () => {
+    const profile = {
+      get_started: { payload: 'GET_STARTED' },
+      greeting: [{ locale: 'default', text: 'Hi {{user_first_name}}!' }],
+      persistent_menu: menu(2),
+      ice_breakers: [{ locale: 'default', call_to_actions: [{ question: 'Where is my order?', payload: 'ORDER' }] }],
+      whitelisted_domains: ['https://shop.example.com'],
+    };
+    expect((await h.graph('POST', '/me/messenger_profile', { body: profile })).body).toEqual({ result: 'success' });
+    const read = await h.graph('GET', '/me/messenger_profile?fields=get_started,greeting,persistent_menu');
+    expect(read.body).toEqual({ data: [{ get_started: profile.get_started, greeting: profile.greeting, persistent_menu: profile.persistent_menu }] });
+    expect(await h.client.pageProfile(PAGE_ID)).toEqual(profile);
+    await h.graph('DELETE', '/me/messenger_profile', { body: { fields: ['greeting', 'ice_breakers'] } });
+    expect(Object.keys(await h.client.pageProfile(PAGE_ID)).sort()).toEqual(['get_started', 'persistent_menu', 'whitelisted_domains']);
+    expect((await h.graph('GET', '/me/messenger_profile?fields=greeting')).body).toEqual({ data: [] });
+  });
+
+  it('accepts properties as JSON strings in a form body', async () => {
+    const result = await h.graph('POST', `/${PAGE_ID}/messenger_profile`, { form: { get_started: JSON.stringify({ payload: 'GO' }) } });
+    expect(result.body).toEqual({ result: 'success' });
+    expect((await h.client.pageProfile(PAGE_ID)).get_started).toEqual({ payload: 'GO' });
+  });
+
+  it('enforces the limits: menu needs get_started, ≤ 20 items, ≤ 4 ice breakers, greeting ≤ 160 with a default locale', async () => {
+    const rejects = async (body: unknown) => expect((await h.graph('POST', '/me/messenger_profile', { body })).body.error?.code).toBe(100);
+    await rejects({ persistent_menu: menu(1) });
+    await rejects({ get_started: { payload: 'GO' }, persistent_menu: menu(21) });
+    await rejects({ get_started: { payload: 'GO' }, persistent_menu: [{ locale: 'default', call_to_actions: [{ type: 'nested', title: 'More', call_to_actions: [] }] }] });
+    await rejects({ ice_breakers: [{ locale: 'default', call_to_actions: Array.from({ length: 5 }, (_, i) => ({ question: `Q${i}`, payload: `P${i}` })) }] });
+    await rejects({ greeting: [{ locale: 'default', text: 'x'.repeat(161) }] });
+    await rejects({ greeting: [{ locale: 'en_US', text: 'Hello' }] });
+    await rejects({ whitelisted_domains: ['http://localhost:3000'] });
+    await rejects({ colour: 'blue' });
+    expect((await h.graph('POST', '/me/messenger_profile', { body: { get_started: { payload: 'GO' }, persistent_menu: menu(20) } })).status).toBe(200);
+    expect((await h.graph('POST', '/me/messenger_profile', { body: { greeting: [{ locale: 'default', text: 'x'.repeat(160) }] } })).status).toBe(200);
+  });
+
+  it('requires fields when reading', async () => {
+    expect((await h.graph('GET', '/me/messenger_profile')).body.error?.code).toBe(100);
+  });
+});
+
+describe('user profile and ids', () => {
+  it('answers the profile of a person who wrote, and 2018218 before that', async () => {
+    expect((await h.graph('GET', `/${PSID}?fields=first_name`)).body.error).toMatchObject({ code: 100, error_subcode: 2018218 });
+    await h.client.sendText(PAGE_ID, PSID, 'hello');
+    const profile = await h.graph('GET', `/${PSID}?fields=first_name,last_name,profile_pic,locale,timezone`);
+    expect(profile.body).toEqual({
+      id: PSID,
+      first_name: 'Lena',
+      last_name: 'Okafor',
+      profile_pic: expect.stringMatching(/^http:\/\/.+\.svg$/),
+      locale: 'en_US',
+      timezone: 0,
+    });
+    expect(Object.keys((await h.graph('GET', `/${PSID}`)).body).sort()).toEqual(['first_name', 'id', 'last_name', 'profile_pic']);
+    expect((await h.graph('GET', `/${PSID}?fields=email`)).body.error?.code).toBe(100);
+  });
+
+  it("refuses a PSID of another page with 2018001 and lists the person's PSIDs on the app's other pages", async () => {
+    const other = await h.client.createPage({ name: 'Outlet', app_id: APP_ID });
+    const person = (await h.client.state()).people[0]!;
+    const otherPsid = person.psids[other.id]!;
+    expect((await h.graph('GET', `/${otherPsid}`)).body.error).toMatchObject({ code: 100, error_subcode: 2018001 });
+    const proof = createHmac('sha256', APP_SECRET).update(PAGE_TOKEN).digest('hex');
+    expect((await h.graph('GET', `/${PSID}/ids_for_pages`)).body.error?.code).toBe(100);
+    const ids = await h.graph('GET', `/${PSID}/ids_for_pages?appsecret_proof=${proof}`);
+    expect(ids.body.data).toEqual([{ id: otherPsid, page: { id: other.id, name: 'Outlet' } }]);
+  });
+
+  it('answers /me for a page token', async () => {
+    expect((await h.graph('GET', '/me')).body).toEqual({ id: PAGE_ID, name: 'Acme Shop' });
+  });
+
+  it('answers unknown ids with 100/33 and unknown edges with 2500', async () => {
+    expect((await h.graph('GET', '/777')).body.error).toMatchObject({ code: 100, error_subcode: 33 });
+    expect((await h.graph('GET', '/me/feedz')).body.error?.code).toBe(2500);
+  });
+});
+
+describe('batch requests', () => {
+  it('runs up to 50 sub-requests in order with form bodies, answering JSON-string bodies', async () => {
+    await h.client.sendText(PAGE_ID, PSID, 'hello');
+    const body = (text: string) =>
+      new URLSearchParams({ recipient: JSON.stringify({ id: PSID }), messaging_type: 'RESPONSE', message: JSON.stringify({ text }) }).toString();
+    const batch = [
+      { method: 'POST', relative_url: 'me/messages', body: body('one'), name: 'first' },
+      { method: 'GET', relative_url: `${PSID}?fields=first_name`, depends_on: 'first' },
+      { method: 'POST', relative_url: 'v25.0/me/messages', body: body('x'.repeat(2001)) },
+      { method: 'POST', relative_url: 'me/messages', body: body('two') },
+    ];
+    const result = await h.graph('POST', '/', { form: { batch: JSON.stringify(batch), include_headers: 'false' } });
+    const responses = result.body as unknown as { code: number; body: string; headers?: unknown }[];
+    expect(responses.map((response) => response.code)).toEqual([200, 200, 400, 200]);
+    expect(JSON.parse(responses[0]!.body)).toMatchObject({ recipient_id: PSID, message_id: expect.stringMatching(/^m_/) });
+    expect(JSON.parse(responses[1]!.body)).toEqual({ first_name: 'Lena', id: PSID });
+    expect(JSON.parse(responses[2]!.body).error.code).toBe(100);
+    expect(responses[0]!.headers).toBeUndefined();
+    const items = await h.client.waitForPageMessages(PAGE_ID, PSID, 2);
+    expect(items.map((item) => item.message?.text)).toEqual(['one', 'two']);
+  });
+
+  it('refuses more than 50 sub-requests', async () => {
+    const batch = Array.from({ length: 51 }, () => ({ method: 'GET', relative_url: 'me' }));
+    expect((await h.graph('POST', '/', { body: { batch } })).body.error?.code).toBe(100);
+  });
+
+  it('returns null for a sub-request whose dependency failed', async () => {
+    const batch = [
+      { method: 'GET', relative_url: '999', name: 'missing' },
+      { method: 'GET', relative_url: 'me', depends_on: 'missing' },
+    ];
+    const responses = (await h.graph('POST', '/', { body: { batch } })).body as unknown as unknown[];
+    expect(responses[1]).toBeNull();
+  });
+});
+
+describe('subscriptions', () => {
+  it('lists, replaces and removes page subscriptions', async () => {
+    const list = await h.graph('GET', `/${PAGE_ID}/subscribed_apps`);
+    expect((list.body.data as { id: string }[]).map((entry) => entry.id)).toEqual([APP_ID]);
+    expect((await h.graph('POST', '/me/subscribed_apps?subscribed_fields=messages,bogus')).body.error?.code).toBe(100);
+    await h.graph('POST', '/me/subscribed_apps?subscribed_fields=messages,messaging_postbacks');
+    expect((await h.graph('GET', '/me/subscribed_apps')).body.data).toEqual([
+      { id: APP_ID, name: 'Test Bot', subscribed_fields: ['messages', 'messaging_postbacks'] },
+    ]);
+    await h.client.sendText(PAGE_ID, PSID, 'hello');
+    await h.send({ text: 'no echo for this app now' });
+    await h.client.sendText(PAGE_ID, PSID, 'again');
+    await h.receiver.waitFor(2);
+    await h.emulator.context.dispatcher.idle();
+    expect(h.receiver.events().every(({ event }) => 'message' in event && !(event.message as { is_echo?: boolean }).is_echo)).toBe(true);
+    await h.graph('DELETE', '/me/subscribed_apps');
+    expect((await h.graph('GET', '/me/subscribed_apps')).body.data).toEqual([]);
+  });
+
+  it('sets the app webhook through /{app-id}/subscriptions after verifying it, with an app token', async () => {
+    const appToken = `${APP_ID}|${APP_SECRET}`;
+    const params = new URLSearchParams({ object: 'page', callback_url: h.receiver.url, verify_token: 'fresh', fields: 'messages,message_echoes' });
+    expect((await h.graph('POST', `/${APP_ID}/subscriptions?${params}`, { token: appToken })).body).toEqual({ success: true });
+    expect(h.receiver.verifications.at(-1)?.get('hub.verify_token')).toBe('fresh');
+    const listed = await h.graph('GET', `/${APP_ID}/subscriptions`, { token: appToken });
+    expect(listed.body.data).toEqual([
+      { object: 'page', callback_url: h.receiver.url, active: true, fields: [{ name: 'messages', version: 'v25.0' }, { name: 'message_echoes', version: 'v25.0' }] },
+    ]);
+    h.receiver.answerVerification({ status: 403, body: '' });
+    const failed = await h.graph('POST', `/${APP_ID}/subscriptions?${params}`, { token: appToken });
+    expect(failed.body.error?.code).toBe(2200);
+    expect((await h.graph('GET', `/${APP_ID}/subscriptions`)).body.error?.code).toBe(15);
+  });
+});

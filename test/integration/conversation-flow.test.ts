@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_INBOX_APP_ID } from '../../src/emulator/index.ts';
+import { DATABASES } from '../support/databases.ts';
+import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { type Harness, PAGE_ID, startHarness } from '../support/gateway-harness.ts';
+
+const person = (i: number) => `70000000000${String(i).padStart(4, '0')}`;
+let clockOffset = 0;
+
+for (const database of DATABASES) {
+  describe(`conversations and sends on ${database}`, () => {
+    let h: Harness;
+    let bot: EchoBot;
+
+    beforeAll(async () => {
+      bot = await startEchoBot();
+      h = await startHarness({
+        database,
+        people: 8,
+        assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+        settings: { rate_limit_per_minute: 3, session_timeout_minutes: 5, delay_between_messages_ms: 0 },
+        tuning: { sendMaxAttempts: 3 },
+        timers: { now: () => Date.now() + clockOffset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+      });
+    });
+    afterAll(async () => {
+      await h?.close();
+      await bot?.close();
+    });
+
+    const messagesOf = async (psid: string) =>
+      h.switchboard.db
+        .selectFrom('messages')
+        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+        .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+        .select(['messages.direction', 'messages.author', 'messages.text', 'messages.status', 'messages.error'])
+        .where('contacts.external_id', '=', psid)
+        .orderBy('messages.id')
+        .execute();
+
+    it('gives the assistant the person profile read from Graph', async () => {
+      await h.fb.sendText(PAGE_ID, person(0), 'who am I');
+      await h.settle();
+      expect(bot.turns.find((t) => t.input.text === 'who am I')?.contact).toMatchObject({ profile: { first_name: 'Person0', last_name: 'Test' } });
+    });
+
+    it('records echoes of its own messages and replies from the Page Inbox as outgoing, and never answers them', async () => {
+      await h.fb.sendText(PAGE_ID, person(1), 'ping');
+      await h.settle();
+      await h.fb.pageInboxReply(PAGE_ID, person(1), 'Hello, this is Maria from the shop');
+      await new Promise((r) => setTimeout(r, 100));
+      await h.settle();
+      const messages = await messagesOf(person(1));
+      expect(messages.map((m) => [m.direction, m.author, m.text])).toEqual([
+        ['in', 'contact', 'ping'],
+        ['out', 'bot', 'echo: ping'],
+        ['out', 'external', 'Hello, this is Maria from the shop'],
+      ]);
+      expect(bot.turns.filter((t) => t.input.text?.includes('Maria'))).toEqual([]);
+      const echoes = await h.switchboard.db.selectFrom('inbound_events').select(['kind', 'status']).where('kind', '=', 'echo').where('user_id', '=', person(1)).execute();
+      expect(echoes.length).toBe(2);
+      expect(echoes.every((e) => e.status === 'done')).toBe(true);
+      expect(PAGE_INBOX_APP_ID).toBe('263902037430900');
+    });
+
+    it('marks its messages delivered, then read, from the receipts', async () => {
+      await h.fb.sendText(PAGE_ID, person(2), 'receipts please');
+      await h.fb.waitForPageMessages(PAGE_ID, person(2), 1);
+      await waitFor(async () => (await messagesOf(person(2))).some((m) => m.status === 'delivered'));
+      await h.fb.read(PAGE_ID, person(2));
+      await waitFor(async () => (await messagesOf(person(2))).some((m) => m.status === 'read'));
+    });
+
+    it('retries a send Graph answers with a 5xx and delivers it once', async () => {
+      await h.fb.setFaults({ next: { count: 1, code: 2, path_contains: '/messages' } });
+      await h.fb.sendText(PAGE_ID, person(3), 'flaky graph');
+      await h.settle();
+      await h.fb.clearFaults();
+      const replies = (await h.fb.conversation(PAGE_ID, person(3))).items.filter((i) => i.from === 'page');
+      expect(replies.map((i) => i.message?.text)).toEqual(['echo: flaky graph']);
+      const row = await h.switchboard.db.selectFrom('outbox').select(['status', 'attempts']).where('recipient_id', '=', person(3)).executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'sent', attempts: 2 });
+    });
+
+    it('does not retry an invalid token and records it on the page health', async () => {
+      await h.fb.setFaults({ next: { count: 1, code: 190, error_subcode: 467, path_contains: '/messages' } });
+      await h.fb.sendText(PAGE_ID, person(4), 'token trouble');
+      await h.settle();
+      await h.fb.clearFaults();
+      const row = await h.switchboard.db.selectFrom('outbox').select(['status', 'attempts', 'error_code']).where('recipient_id', '=', person(4)).executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'failed', attempts: 1, error_code: 190 });
+      expect((await messagesOf(person(4))).at(-1)).toMatchObject({ status: 'failed', error: expect.stringContaining('190') });
+      await waitFor(async () => (await h.switchboard.db.selectFrom('pages').select('health').executeTakeFirstOrThrow()).health === 'token');
+      await h.switchboard.db.updateTable('pages').set({ health: 'ok' }).execute();
+    });
+
+    it('moves a send whose retries run out to the dead state, with its error', async () => {
+      await h.fb.setFaults({ next: { count: 3, code: 2, path_contains: '/messages' } });
+      await h.fb.sendText(PAGE_ID, person(5), 'graph is down');
+      await h.settle();
+      await h.fb.clearFaults();
+      const row = await h.switchboard.db.selectFrom('outbox').select(['status', 'attempts', 'error_code']).where('recipient_id', '=', person(5)).executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'dead', attempts: 3, error_code: 2 });
+      expect((await messagesOf(person(5))).at(-1)?.status).toBe('failed');
+    });
+
+    it('stores but does not answer events beyond the per-person rate limit', async () => {
+      for (let i = 0; i < 5; i++) await h.fb.sendText(PAGE_ID, person(6), `burst ${i}`);
+      await h.settle();
+      const messages = await messagesOf(person(6));
+      const incoming = messages.filter((m) => m.direction === 'in');
+      expect(incoming.map((m) => m.status)).toEqual(['received', 'received', 'received', 'throttled', 'throttled']);
+      expect(messages.filter((m) => m.direction === 'out')).toHaveLength(3);
+    });
+
+    it('resets the assistant context after the inactivity timeout', async () => {
+      await h.fb.sendText(PAGE_ID, person(7), 'first');
+      await h.fb.sendText(PAGE_ID, person(7), 'second');
+      await h.settle();
+      clockOffset += 6 * 60_000;
+      await h.fb.sendText(PAGE_ID, person(7), 'after a break');
+      await h.settle();
+      const contexts = bot.turns.filter((t) => ['first', 'second', 'after a break'].includes(t.input.text ?? '')).map((t) => t.context);
+      expect(contexts).toEqual([{}, { count: 1 }, {}]);
+    });
+  });
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
