@@ -96,7 +96,18 @@ function openSelected() {
     return;
   }
   $('notice').hidden = true;
-  conversation = openConversation({ api, pageId: page.id, psid, onChange: render, onError: showError });
+  conversation = openConversation({
+    api,
+    pageId: page.id,
+    psid,
+    onChange: render,
+    onError: showError,
+    onReset: () => {
+      conversation?.close();
+      conversation = undefined;
+      loadState();
+    },
+  });
 }
 
 function renderHeader(page, person) {
@@ -117,14 +128,19 @@ function render(snap) {
   const { page, person } = current();
   if (!page) return;
   const empty = bubbleItems(snap.items).length === 0;
-  const introNode = renderIntro({
-    page,
-    person,
-    profile: snap.profile,
-    empty: empty && snap.loaded,
-    onIceBreaker: (question, payload) => send({ postback: { title: question, payload } }),
-  });
-  thread.update({ page, introNode, items: snap.items, typing: snap.typing });
+  const welcome = empty && snap.loaded;
+  const intro = {
+    key: JSON.stringify([page, person, snap.profile, welcome]),
+    render: () =>
+      renderIntro({
+        page,
+        person,
+        profile: snap.profile,
+        empty: welcome,
+        onIceBreaker: (question, payload) => send({ postback: { title: question, payload } }),
+      }),
+  };
+  thread.update({ page, intro, items: snap.items, typing: snap.typing });
   renderQuickReplies(
     $('quick-replies'),
     liveQuickReplies(snap.items, dismissedQuickReplies),
@@ -136,7 +152,7 @@ function render(snap) {
     },
   );
   composer.setMode({
-    showGetStarted: empty && snap.loaded && Boolean(snap.profile.get_started),
+    showGetStarted: welcome && Boolean(snap.profile.get_started),
     menu: persistentMenu(snap.profile, person?.locale),
   });
   const meta = $('chat-meta');

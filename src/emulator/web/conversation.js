@@ -6,10 +6,11 @@
 import { toMillis } from './thread-model.js';
 
 /**
- * `onChange(snapshot)` runs after every change with `{items, typing, windowOpen, profile}`;
- * `onError(message)` for failed fetches. Returns `{close(), snapshot()}`.
+ * `onChange(snapshot)` runs after every change with `{items, typing, windowOpen, profile, loaded}`;
+ * `onError(message)` for failed fetches; `onReset()` when the emulator is reset to its seed.
+ * Returns `{close(), snapshot()}`.
  */
-export function openConversation({ api, pageId, psid, onChange, onError }) {
+export function openConversation({ api, pageId, psid, onChange, onError, onReset }) {
   let closed = false;
   const snap = { items: [], typing: false, windowOpen: true, profile: {}, loaded: false };
   const emit = () => {
@@ -50,6 +51,8 @@ export function openConversation({ api, pageId, psid, onChange, onError }) {
       upsert(item);
       // A message from the page ends its typing indicator, as in Messenger.
       if (item.from === 'page' && item.message) snap.typing = false;
+      // The person's message or postback (re)opens the 24-hour window.
+      if (item.from === 'person') snap.windowOpen = true;
       emit();
     },
     status: ({ id, status }) => {
@@ -61,7 +64,14 @@ export function openConversation({ api, pageId, psid, onChange, onError }) {
       snap.typing = Boolean(on);
       emit();
     },
-    profile: () => loadProfile(),
+    profile: (profile) => {
+      if (profile && typeof profile === 'object') {
+        snap.profile = profile;
+        emit();
+      } else loadProfile();
+    },
+    // The emulator went back to its seed: this conversation may not exist any more.
+    reset: () => onReset(),
   });
   loadProfile();
   loadThread();

@@ -19,8 +19,13 @@ export function createThreadView({ root, actions }) {
   root.append(intro, rows, typing);
   let cache = new Map();
   let pageKey = '';
+  let introKey = '';
 
-  function update({ page, introNode, items, typing: isTyping }) {
+  /**
+   * `intro` is `{key, render()}`: the thread's top (page header, welcome screen), redrawn only when
+   * its key changes so focus and screen readers are not disturbed by unrelated updates.
+   */
+  function update({ page, intro: introSpec, items, typing: isTyping }) {
     const stick = nearBottom(root);
     const key = `${page.id}|${page.picture_url}`;
     if (key !== pageKey) {
@@ -29,13 +34,17 @@ export function createThreadView({ root, actions }) {
       replaceChildren(typing, avatarCell(page), typingBubble(page.name));
       pageKey = key;
     }
-    replaceChildren(intro, introNode);
+    if (introSpec.key !== introKey) {
+      replaceChildren(intro, introSpec.render());
+      introKey = introSpec.key;
+    }
     const appended = renderRows(items, page);
     const statusId = statusCarrierId(items);
     const reactions = reactionsByMid(items);
     for (const [id, entry] of cache) {
       if (entry.kind !== 'bubble') continue;
-      applyStatus(entry, id === statusId ? entry.item.status : undefined, page);
+      // A bubble in the thread has reached Messenger: without a later status it shows as sent.
+      applyStatus(entry, id === statusId ? (entry.item.status ?? 'sent') : undefined, page);
       applyReactions(entry, reactions.get(itemMid(entry.item)));
     }
     typing.hidden = !isTyping;
@@ -50,7 +59,7 @@ export function createThreadView({ root, actions }) {
     const next = new Map();
     let prev = null;
     for (const row of layoutRows(items)) {
-      const sig = row.kind === 'bubble' ? JSON.stringify(row.item) : separatorLabel(row.timestamp);
+      const sig = row.kind === 'bubble' ? contentSignature(row.item) : separatorLabel(row.timestamp);
       let entry = cache.get(row.key);
       if (!entry || entry.sig !== sig) {
         const node = row.kind === 'bubble' ? bubbleRow(row.item, page, actions) : separator(sig);
@@ -59,6 +68,7 @@ export function createThreadView({ root, actions }) {
         entry = { kind: row.kind, sig, node, item: row.item };
       }
       if (row.kind === 'bubble') {
+        entry.item = row.item;
         entry.node.classList.toggle('row--first', row.first);
         entry.node.classList.toggle('row--last', row.last);
       }
@@ -77,6 +87,12 @@ export function createThreadView({ root, actions }) {
   return { update };
 }
 
+/** What the bubble's DOM depends on: everything but the status and reaction, which are patched in place. */
+function contentSignature(item) {
+  const { status: _status, reaction: _reaction, ...content } = item;
+  return JSON.stringify(content);
+}
+
 function bubbleRow(item, page, actions) {
   const fromPage = item.from === 'page';
   const parts = h('div', { class: 'row__parts' }, renderParts(item, actions));
@@ -90,9 +106,8 @@ function bubbleRow(item, page, actions) {
       'aria-label': `${fromPage ? page.name : 'You'}: ${summary(item)}`,
     },
     fromPage ? avatarCell(page) : null,
-    h('div', { class: 'row__body' }, parts, h('div', { class: 'row__reactions' })),
+    h('div', { class: 'row__body' }, parts, h('div', { class: 'row__reactions' }), time),
     fromPage ? renderReactionTool(item, actions) : null,
-    time,
     fromPage ? null : h('div', { class: 'row__status' }),
   );
 }
