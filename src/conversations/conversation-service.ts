@@ -20,13 +20,15 @@ export interface ConversationServiceDeps {
 export interface StoredEvent {
   id: string;
   event: InboundEvent;
+  /** When the gateway stored it, on its own clock. */
+  received_at: number;
 }
 
 /** Handles one stored inbound event. Called serially per person and page by the inbound worker. */
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, clock } = deps;
 
-  async function handle({ id, event }: StoredEvent): Promise<void> {
+  async function handle({ id, event, received_at }: StoredEvent): Promise<void> {
     const page = deps.pages(event.page_id);
     if (!page || !event.user_id) {
       await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
@@ -40,7 +42,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         return handleEcho(id, event, page);
       case 'delivery':
       case 'read':
-        return handleReceipt(id, event);
+        return handleReceipt(id, event, received_at);
       default:
         await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
     }
@@ -101,12 +103,16 @@ export function createConversationService(deps: ConversationServiceDeps) {
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
   }
 
-  async function handleReceipt(eventId: string, event: Extract<InboundEvent, { kind: 'delivery' | 'read' }>) {
+  /**
+   * Receipts cover what the page sent up to a watermark on Facebook's clock. Our clocks may differ, so the bound is
+   * when we received the receipt: anything we had sent by then (and the ids a delivery names).
+   */
+  async function handleReceipt(eventId: string, event: Extract<InboundEvent, { kind: 'delivery' | 'read' }>, receivedAt: number) {
     const now = clock.now();
     const page = deps.pages(event.page_id) as PageRuntime;
     const contact = await store.upsertContact(page.id, event.user_id as string, now);
     const conversation = await store.upsertConversation(page.id, contact.id, now);
-    const upTo = event.kind === 'delivery' ? { watermark: event.watermark, ids: event.mids } : { watermark: event.watermark };
+    const upTo = { sentBefore: receivedAt, ids: event.kind === 'delivery' ? event.mids : [] };
     await store.markOutgoing(conversation.id, event.kind === 'delivery' ? 'delivered' : 'read', upTo, now);
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
   }

@@ -72,8 +72,8 @@ export interface ConversationStore {
   recentHistory(conversationId: string, limit: number): Promise<HistoryItem[]>;
   /** Links the echo of a message we sent; true when the echo was ours (matched by metadata or id). */
   linkEcho(outboxId: string | undefined, externalId: string, now: number): Promise<boolean>;
-  /** Marks our outgoing messages up to the watermark (or with these ids) delivered / read. */
-  markOutgoing(conversationId: string, status: 'delivered' | 'read', upTo: { watermark: number; ids?: string[] }, now: number): Promise<void>;
+  /** Marks our outgoing messages with these ids, or sent before that time, delivered / read. */
+  markOutgoing(conversationId: string, status: 'delivered' | 'read', upTo: { sentBefore: number; ids: string[] }, now: number): Promise<void>;
   commitTurn(result: TurnResult, now: number): Promise<void>;
 }
 

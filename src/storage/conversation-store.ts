@@ -107,7 +107,7 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
         .where('direction', '=', 'out')
         .where('status', 'in', from)
         .where((eb) =>
-          upTo.ids?.length ? eb.or([eb('external_id', 'in', upTo.ids), eb('created_at', '<=', upTo.watermark)]) : eb('created_at', '<=', upTo.watermark),
+          upTo.ids.length ? eb.or([eb('external_id', 'in', upTo.ids), eb('updated_at', '<=', upTo.sentBefore)]) : eb('updated_at', '<=', upTo.sentBefore),
         )
         .execute();
     },

@@ -7,6 +7,8 @@ export interface StoredInboundEvent {
   id: string;
   event: InboundEvent;
   attempts: number;
+  /** When we stored it, on our clock. */
+  received_at: number;
 }
 
 /** How many rows one INSERT carries; keeps every statement under SQLite's bound-parameter limit. */
@@ -46,20 +48,20 @@ export async function insertInboundEvents(
       for (const r of result) inserted.add(r.id);
     }
   });
-  return rows.map((row, i) => (inserted.has(row.id) ? { id: row.id, event: events[i] as InboundEvent, attempts: 0 } : undefined));
+  return rows.map((row, i) => (inserted.has(row.id) ? { id: row.id, event: events[i] as InboundEvent, attempts: 0, received_at: now } : undefined));
 }
 
 /** Acknowledged events not finished yet (after a crash or restart), oldest first. */
 export async function loadPendingEvents(db: Kysely<Database>, limit: number, afterId = ''): Promise<StoredInboundEvent[]> {
   const rows = await db
     .selectFrom('inbound_events')
-    .select(['id', 'body', 'attempts'])
+    .select(['id', 'body', 'attempts', 'received_at'])
     .where('status', '=', 'pending')
     .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, event: JSON.parse(r.body), attempts: r.attempts }));
+  return rows.map((r) => ({ id: r.id, event: JSON.parse(r.body), attempts: r.attempts, received_at: r.received_at }));
 }
 
 /** Records a failed attempt; `dead` when retries are exhausted (visible, replayable). */
