@@ -13,8 +13,20 @@ afterEach(() => h.close());
 describe('control API', () => {
   it('lists pages, people and apps without secrets or tokens', async () => {
     const state = await h.client.state();
-    expect(state.pages).toEqual([{ id: PAGE_ID, name: 'Acme Shop', app_id: '1517776481860111', picture_url: expect.stringContaining('/_emulator/avatars/pages/') }]);
-    expect(state.people[0]).toMatchObject({ first_name: 'Lena', last_name: 'Okafor', name: 'Lena Okafor', psids: { [PAGE_ID]: PSID } });
+    expect(state.pages).toEqual([
+      {
+        id: PAGE_ID,
+        name: 'Acme Shop',
+        app_id: '1517776481860111',
+        picture_url: expect.stringContaining('/_emulator/avatars/pages/'),
+      },
+    ]);
+    expect(state.people[0]).toMatchObject({
+      first_name: 'Lena',
+      last_name: 'Okafor',
+      name: 'Lena Okafor',
+      psids: { [PAGE_ID]: PSID },
+    });
     const text = JSON.stringify(state);
     expect(text).not.toContain(APP_SECRET);
     expect(text).not.toContain(PAGE_TOKEN);
@@ -39,7 +51,10 @@ describe('control API', () => {
   });
 
   it('answers 404 for an unknown conversation and 400 for a body with two things at once', async () => {
-    await expect(h.client.conversation(PAGE_ID, '123')).rejects.toMatchObject({ status: 404, code: 'SB_EMULATOR_NOT_FOUND' });
+    await expect(h.client.conversation(PAGE_ID, '123')).rejects.toMatchObject({
+      status: 404,
+      code: 'SB_EMULATOR_NOT_FOUND',
+    });
     const response = await request(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -66,7 +81,12 @@ describe('control API', () => {
     await h.graph('GET', '/me/messenger_profile?fields=greeting');
     const calls = await h.client.graphCalls({ path_contains: 'messages' });
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ method: 'POST', path: '/v25.0/me/messages', status: 200, query: { access_token: '[redacted]' } });
+    expect(calls[0]).toMatchObject({
+      method: 'POST',
+      path: '/v25.0/me/messages',
+      status: 200,
+      query: { access_token: '[redacted]' },
+    });
     expect(JSON.stringify(await h.client.graphCalls())).not.toContain(PAGE_TOKEN);
     expect(await h.client.graphCalls({ since_id: calls[0]!.id })).toHaveLength(1);
   });
@@ -76,7 +96,10 @@ describe('control API', () => {
     const first = await h.send({ text: 'x' });
     expect(first.status).toBe(400);
     expect(first.body.error).toMatchObject({ code: 80001, is_transient: true });
-    expect(JSON.parse(first.headers['x-business-use-case-usage'] as string)[PAGE_ID][0]).toMatchObject({ type: 'pages', call_count: 100 });
+    expect(JSON.parse(first.headers['x-business-use-case-usage'] as string)[PAGE_ID][0]).toMatchObject({
+      type: 'pages',
+      call_count: 100,
+    });
     expect((await h.graph('GET', '/me')).status).toBe(200);
     expect((await h.send({ text: 'x' })).status).toBe(400);
     expect((await h.send({ text: 'x' })).status).toBe(200);
@@ -86,7 +109,9 @@ describe('control API', () => {
     expect(unavailable.status).toBe(500);
     expect(unavailable.body.error?.code).toBe(2);
 
-    await h.client.setFaults({ next: { count: 1, code: 613, error_subcode: 5, http_status: 429, message: 'slow down' } });
+    await h.client.setFaults({
+      next: { count: 1, code: 613, error_subcode: 5, http_status: 429, message: 'slow down' },
+    });
     const custom = await h.send({ text: 'x' });
     expect(custom.status).toBe(429);
     expect(custom.body.error).toMatchObject({ code: 613, error_subcode: 5, message: '(#613) slow down' });
@@ -128,7 +153,9 @@ describe('control API', () => {
 
   it('streams items, statuses, typing and profile changes as server-sent events', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/stream`, { signal: controller.signal });
+    const response = await fetch(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/stream`, {
+      signal: controller.signal,
+    });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
@@ -148,7 +175,10 @@ describe('control API', () => {
     const events = text
       .split('\n\n')
       .filter((chunk) => chunk.startsWith('event:'))
-      .map((chunk) => ({ event: /^event: (\w+)/.exec(chunk)?.[1], data: JSON.parse(chunk.split('data: ')[1] ?? 'null') }));
+      .map((chunk) => ({
+        event: /^event: (\w+)/.exec(chunk)?.[1],
+        data: JSON.parse(chunk.split('data: ')[1] ?? 'null'),
+      }));
     expect(events.map((event) => event.event)).toEqual(['typing', 'typing', 'item', 'status', 'profile']);
     expect(events[0]?.data).toEqual({ on: true });
     expect(events[2]?.data).toMatchObject({ from: 'page', message: { text: 'streamed' }, status: 'sent' });

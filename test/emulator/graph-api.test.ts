@@ -12,7 +12,11 @@ const menu = (count: number) => [
   {
     locale: 'default',
     composer_input_disabled: false,
-    call_to_actions: Array.from({ length: count }, (_, i) => ({ type: 'postback', title: `Item ${i}`, payload: `P${i}` })),
+    call_to_actions: Array.from({ length: count }, (_, i) => ({
+      type: 'postback',
+      title: `Item ${i}`,
+      payload: `P${i}`,
+    })),
   },
 ];
 
@@ -27,31 +31,66 @@ describe('Messenger Profile API', () => {
     };
     expect((await h.graph('POST', '/me/messenger_profile', { body: profile })).body).toEqual({ result: 'success' });
     const read = await h.graph('GET', '/me/messenger_profile?fields=get_started,greeting,persistent_menu');
-    expect(read.body).toEqual({ data: [{ get_started: profile.get_started, greeting: profile.greeting, persistent_menu: profile.persistent_menu }] });
+    expect(read.body).toEqual({
+      data: [
+        { get_started: profile.get_started, greeting: profile.greeting, persistent_menu: profile.persistent_menu },
+      ],
+    });
     expect(await h.client.pageProfile(PAGE_ID)).toEqual(profile);
     await h.graph('DELETE', '/me/messenger_profile', { body: { fields: ['greeting', 'ice_breakers'] } });
-    expect(Object.keys(await h.client.pageProfile(PAGE_ID)).sort()).toEqual(['get_started', 'persistent_menu', 'whitelisted_domains']);
+    expect(Object.keys(await h.client.pageProfile(PAGE_ID)).sort()).toEqual([
+      'get_started',
+      'persistent_menu',
+      'whitelisted_domains',
+    ]);
     expect((await h.graph('GET', '/me/messenger_profile?fields=greeting')).body).toEqual({ data: [] });
   });
 
   it('accepts properties as JSON strings in a form body', async () => {
-    const result = await h.graph('POST', `/${PAGE_ID}/messenger_profile`, { form: { get_started: JSON.stringify({ payload: 'GO' }) } });
+    const result = await h.graph('POST', `/${PAGE_ID}/messenger_profile`, {
+      form: { get_started: JSON.stringify({ payload: 'GO' }) },
+    });
     expect(result.body).toEqual({ result: 'success' });
     expect((await h.client.pageProfile(PAGE_ID)).get_started).toEqual({ payload: 'GO' });
   });
 
   it('enforces the limits: menu needs get_started, ≤ 20 items, ≤ 4 ice breakers, greeting ≤ 160 with a default locale', async () => {
-    const rejects = async (body: unknown) => expect((await h.graph('POST', '/me/messenger_profile', { body })).body.error?.code).toBe(100);
+    const rejects = async (body: unknown) =>
+      expect((await h.graph('POST', '/me/messenger_profile', { body })).body.error?.code).toBe(100);
     await rejects({ persistent_menu: menu(1) });
     await rejects({ get_started: { payload: 'GO' }, persistent_menu: menu(21) });
-    await rejects({ get_started: { payload: 'GO' }, persistent_menu: [{ locale: 'default', call_to_actions: [{ type: 'nested', title: 'More', call_to_actions: [] }] }] });
-    await rejects({ ice_breakers: [{ locale: 'default', call_to_actions: Array.from({ length: 5 }, (_, i) => ({ question: `Q${i}`, payload: `P${i}` })) }] });
+    await rejects({
+      get_started: { payload: 'GO' },
+      persistent_menu: [
+        { locale: 'default', call_to_actions: [{ type: 'nested', title: 'More', call_to_actions: [] }] },
+      ],
+    });
+    await rejects({
+      ice_breakers: [
+        {
+          locale: 'default',
+          call_to_actions: Array.from({ length: 5 }, (_, i) => ({ question: `Q${i}`, payload: `P${i}` })),
+        },
+      ],
+    });
     await rejects({ greeting: [{ locale: 'default', text: 'x'.repeat(161) }] });
     await rejects({ greeting: [{ locale: 'en_US', text: 'Hello' }] });
     await rejects({ whitelisted_domains: ['http://localhost:3000'] });
     await rejects({ colour: 'blue' });
-    expect((await h.graph('POST', '/me/messenger_profile', { body: { get_started: { payload: 'GO' }, persistent_menu: menu(20) } })).status).toBe(200);
-    expect((await h.graph('POST', '/me/messenger_profile', { body: { greeting: [{ locale: 'default', text: 'x'.repeat(160) }] } })).status).toBe(200);
+    expect(
+      (
+        await h.graph('POST', '/me/messenger_profile', {
+          body: { get_started: { payload: 'GO' }, persistent_menu: menu(20) },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await h.graph('POST', '/me/messenger_profile', {
+          body: { greeting: [{ locale: 'default', text: 'x'.repeat(160) }] },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('requires fields when reading', async () => {
@@ -61,7 +100,10 @@ describe('Messenger Profile API', () => {
 
 describe('user profile and ids', () => {
   it('answers the profile of a person who wrote, and 2018218 before that', async () => {
-    expect((await h.graph('GET', `/${PSID}?fields=first_name`)).body.error).toMatchObject({ code: 100, error_subcode: 2018218 });
+    expect((await h.graph('GET', `/${PSID}?fields=first_name`)).body.error).toMatchObject({
+      code: 100,
+      error_subcode: 2018218,
+    });
     await h.client.sendText(PAGE_ID, PSID, 'hello');
     const profile = await h.graph('GET', `/${PSID}?fields=first_name,last_name,profile_pic,locale,timezone`);
     expect(profile.body).toEqual({
@@ -72,7 +114,12 @@ describe('user profile and ids', () => {
       locale: 'en_US',
       timezone: 0,
     });
-    expect(Object.keys((await h.graph('GET', `/${PSID}`)).body).sort()).toEqual(['first_name', 'id', 'last_name', 'profile_pic']);
+    expect(Object.keys((await h.graph('GET', `/${PSID}`)).body).sort()).toEqual([
+      'first_name',
+      'id',
+      'last_name',
+      'profile_pic',
+    ]);
     expect((await h.graph('GET', `/${PSID}?fields=email`)).body.error?.code).toBe(100);
   });
 
@@ -101,7 +148,11 @@ describe('batch requests', () => {
   it('runs up to 50 sub-requests in order with form bodies, answering JSON-string bodies', async () => {
     await h.client.sendText(PAGE_ID, PSID, 'hello');
     const body = (text: string) =>
-      new URLSearchParams({ recipient: JSON.stringify({ id: PSID }), messaging_type: 'RESPONSE', message: JSON.stringify({ text }) }).toString();
+      new URLSearchParams({
+        recipient: JSON.stringify({ id: PSID }),
+        messaging_type: 'RESPONSE',
+        message: JSON.stringify({ text }),
+      }).toString();
     const batch = [
       { method: 'POST', relative_url: 'me/messages', body: body('one'), name: 'first' },
       { method: 'GET', relative_url: `${PSID}?fields=first_name`, depends_on: 'first' },
@@ -111,7 +162,10 @@ describe('batch requests', () => {
     const result = await h.graph('POST', '/', { form: { batch: JSON.stringify(batch), include_headers: 'false' } });
     const responses = result.body as unknown as { code: number; body: string; headers?: unknown }[];
     expect(responses.map((response) => response.code)).toEqual([200, 200, 400, 200]);
-    expect(JSON.parse(responses[0]!.body)).toMatchObject({ recipient_id: PSID, message_id: expect.stringMatching(/^m_/) });
+    expect(JSON.parse(responses[0]!.body)).toMatchObject({
+      recipient_id: PSID,
+      message_id: expect.stringMatching(/^m_/),
+    });
     expect(JSON.parse(responses[1]!.body)).toEqual({ first_name: 'Lena', id: PSID });
     expect(JSON.parse(responses[2]!.body).error.code).toBe(100);
     expect(responses[0]!.headers).toBeUndefined();
@@ -148,19 +202,36 @@ describe('subscriptions', () => {
     await h.client.sendText(PAGE_ID, PSID, 'again');
     await h.receiver.waitFor(2);
     await h.emulator.context.dispatcher.idle();
-    expect(h.receiver.events().every(({ event }) => 'message' in event && !(event.message as { is_echo?: boolean }).is_echo)).toBe(true);
+    expect(
+      h.receiver.events().every(({ event }) => 'message' in event && !(event.message as { is_echo?: boolean }).is_echo),
+    ).toBe(true);
     await h.graph('DELETE', '/me/subscribed_apps');
     expect((await h.graph('GET', '/me/subscribed_apps')).body.data).toEqual([]);
   });
 
   it('sets the app webhook through /{app-id}/subscriptions after verifying it, with an app token', async () => {
     const appToken = `${APP_ID}|${APP_SECRET}`;
-    const params = new URLSearchParams({ object: 'page', callback_url: h.receiver.url, verify_token: 'fresh', fields: 'messages,message_echoes' });
-    expect((await h.graph('POST', `/${APP_ID}/subscriptions?${params}`, { token: appToken })).body).toEqual({ success: true });
+    const params = new URLSearchParams({
+      object: 'page',
+      callback_url: h.receiver.url,
+      verify_token: 'fresh',
+      fields: 'messages,message_echoes',
+    });
+    expect((await h.graph('POST', `/${APP_ID}/subscriptions?${params}`, { token: appToken })).body).toEqual({
+      success: true,
+    });
     expect(h.receiver.verifications.at(-1)?.get('hub.verify_token')).toBe('fresh');
     const listed = await h.graph('GET', `/${APP_ID}/subscriptions`, { token: appToken });
     expect(listed.body.data).toEqual([
-      { object: 'page', callback_url: h.receiver.url, active: true, fields: [{ name: 'messages', version: 'v25.0' }, { name: 'message_echoes', version: 'v25.0' }] },
+      {
+        object: 'page',
+        callback_url: h.receiver.url,
+        active: true,
+        fields: [
+          { name: 'messages', version: 'v25.0' },
+          { name: 'message_echoes', version: 'v25.0' },
+        ],
+      },
     ]);
     h.receiver.answerVerification({ status: 403, body: '' });
     const failed = await h.graph('POST', `/${APP_ID}/subscriptions?${params}`, { token: appToken });

@@ -28,10 +28,16 @@ beforeEach(async () => {
   const page = h.emulator.state.pages.get(PAGE_ID)!;
   const { pageTokenFor } = await import('../../src/emulator/oauth-tokens.ts');
   const { issueUserToken } = await import('../../src/emulator/oauth-tokens.ts');
-  const user = issueUserToken(h.emulator.context, { app_id: CRM, account_id: '1', scopes: ['pages_messaging'], page_ids: [PAGE_ID] }, true);
+  const user = issueUserToken(
+    h.emulator.context,
+    { app_id: CRM, account_id: '1', scopes: ['pages_messaging'], page_ids: [PAGE_ID] },
+    true,
+  );
   h.emulator.state.accounts.set('1', { id: '1', name: 'Admin', pages: [{ page_id: PAGE_ID, tasks: ['MESSAGING'] }] });
   crmToken = pageTokenFor(h.emulator.context, user, page).token;
-  await h.graph('POST', '/me/subscribed_apps?subscribed_fields=messages,message_echoes,messaging_handovers,standby', { token: crmToken });
+  await h.graph('POST', '/me/subscribed_apps?subscribed_fields=messages,message_echoes,messaging_handovers,standby', {
+    token: crmToken,
+  });
   await h.client.sendText(PAGE_ID, PSID, 'hello');
 });
 afterEach(async () => {
@@ -40,7 +46,10 @@ afterEach(async () => {
 });
 
 const send = (token: string, text: string) =>
-  h.graph('POST', '/me/messages', { token, body: { recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text } } });
+  h.graph('POST', '/me/messages', {
+    token,
+    body: { recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text } },
+  });
 const handover = (token: string, edge: string, body: Record<string, unknown> = {}) =>
   h.graph('POST', `/me/${edge}`, { token, body: { recipient: { id: PSID }, ...body } });
 
@@ -55,7 +64,9 @@ describe('handover protocol', () => {
   });
 
   it('passes the thread with pass_thread_control and moves messages to the new owner', async () => {
-    expect((await handover(BOT_TOKEN, 'pass_thread_control', { target_app_id: CRM, metadata: 'over to CRM' })).body).toEqual({ success: true });
+    expect(
+      (await handover(BOT_TOKEN, 'pass_thread_control', { target_app_id: CRM, metadata: 'over to CRM' })).body,
+    ).toEqual({ success: true });
     await crm.waitFor(2);
     expect(crm.events()[1]).toMatchObject({
       channel: 'messaging',
@@ -65,21 +76,42 @@ describe('handover protocol', () => {
     expect((await send(crmToken, 'crm')).status).toBe(200);
     await h.client.sendText(PAGE_ID, PSID, 'for the CRM');
     await h.emulator.context.dispatcher.idle();
-    expect(crm.events().some(({ channel, event }) => channel === 'messaging' && (event.message as { text?: string })?.text === 'for the CRM')).toBe(true);
-    expect(h.receiver.events().some(({ channel, event }) => channel === 'standby' && (event.message as { text?: string })?.text === 'for the CRM')).toBe(true);
+    expect(
+      crm
+        .events()
+        .some(
+          ({ channel, event }) =>
+            channel === 'messaging' && (event.message as { text?: string })?.text === 'for the CRM',
+        ),
+    ).toBe(true);
+    expect(
+      h.receiver
+        .events()
+        .some(
+          ({ channel, event }) => channel === 'standby' && (event.message as { text?: string })?.text === 'for the CRM',
+        ),
+    ).toBe(true);
   });
 
   it('lets the default app take the thread back, telling the previous owner', async () => {
     await handover(BOT_TOKEN, 'pass_thread_control', { target_app_id: CRM });
-    expect((await handover(BOT_TOKEN, 'take_thread_control', { metadata: 'mine again' })).body).toEqual({ success: true });
+    expect((await handover(BOT_TOKEN, 'take_thread_control', { metadata: 'mine again' })).body).toEqual({
+      success: true,
+    });
     await crm.waitFor(3);
-    expect(crm.events()[2]?.event).toMatchObject({ take_thread_control: { previous_owner_app_id: CRM, new_owner_app_id: BOT, metadata: 'mine again' } });
+    expect(crm.events()[2]?.event).toMatchObject({
+      take_thread_control: { previous_owner_app_id: CRM, new_owner_app_id: BOT, metadata: 'mine again' },
+    });
   });
 
   it('forwards request_thread_control to the owner, and release_thread_control returns it to the default app', async () => {
-    expect((await handover(crmToken, 'request_thread_control', { metadata: 'may I?' })).body).toEqual({ success: true });
+    expect((await handover(crmToken, 'request_thread_control', { metadata: 'may I?' })).body).toEqual({
+      success: true,
+    });
     await h.receiver.waitFor(2);
-    expect(h.receiver.events()[1]?.event).toMatchObject({ request_thread_control: { requested_owner_app_id: CRM, metadata: 'may I?' } });
+    expect(h.receiver.events()[1]?.event).toMatchObject({
+      request_thread_control: { requested_owner_app_id: CRM, metadata: 'may I?' },
+    });
     await handover(BOT_TOKEN, 'pass_thread_control', { target_app_id: CRM });
     expect((await handover(crmToken, 'release_thread_control')).body).toEqual({ success: true });
     expect((await h.client.conversation(PAGE_ID, PSID)).thread_owner_app_id).toBe(BOT);
@@ -92,11 +124,15 @@ describe('handover protocol', () => {
     await h.emulator.context.dispatcher.idle();
     const botEvents = h.receiver.events().slice(1);
     expect(botEvents.every(({ channel }) => channel === 'standby')).toBe(true);
-    expect(botEvents.map(({ event }) => event.message)).toContainEqual(expect.objectContaining({ is_echo: true, app_id: Number(PAGE_INBOX_APP_ID), text: 'Hi, Sam here' }));
+    expect(botEvents.map(({ event }) => event.message)).toContainEqual(
+      expect.objectContaining({ is_echo: true, app_id: Number(PAGE_INBOX_APP_ID), text: 'Hi, Sam here' }),
+    );
     expect((await send(BOT_TOKEN, 'bot')).body.error?.error_subcode).toBe(2018234);
     await h.client.setThreadOwner(PAGE_ID, PSID, BOT, 'done');
     await h.emulator.context.dispatcher.idle();
-    expect(h.receiver.events().at(-1)?.event).toMatchObject({ pass_thread_control: { previous_owner_app_id: PAGE_INBOX_APP_ID, new_owner_app_id: BOT, metadata: 'done' } });
+    expect(h.receiver.events().at(-1)?.event).toMatchObject({
+      pass_thread_control: { previous_owner_app_id: PAGE_INBOX_APP_ID, new_owner_app_id: BOT, metadata: 'done' },
+    });
     expect((await send(BOT_TOKEN, 'bot again')).status).toBe(200);
   });
 

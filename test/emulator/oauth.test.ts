@@ -25,17 +25,28 @@ afterEach(() => h.close());
 const SCOPES = 'pages_show_list,pages_messaging,pages_manage_metadata';
 
 function dialogUrl(overrides: Record<string, string> = {}) {
-  const query = new URLSearchParams({ client_id: APP_ID, redirect_uri: REDIRECT, state: 'csrf-123', response_type: 'code', scope: SCOPES, ...overrides });
+  const query = new URLSearchParams({
+    client_id: APP_ID,
+    redirect_uri: REDIRECT,
+    state: 'csrf-123',
+    response_type: 'code',
+    scope: SCOPES,
+    ...overrides,
+  });
   return `${h.url}/v25.0/dialog/oauth?${query}`;
 }
 
 /** Reads the dialog like a browser: the form's action and hidden fields, the radios and checkboxes. */
 function parseDialog(html: string) {
   const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? '';
-  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]));
+  const hidden = Object.fromEntries(
+    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]),
+  );
   const accounts = [...html.matchAll(/name="account_id" value="(\d+)"/g)].map((m) => m[1]);
   const pages = [...html.matchAll(/name="page_ids" value="(\d+)"/g)].map((m) => m[1]);
-  const scopes = [...(/<ul class="scopes"[^>]*>(.*?)<\/ul>/.exec(html)?.[1] ?? '').matchAll(/<li>([^<]+)<\/li>/g)].map((m) => m[1]);
+  const scopes = [...(/<ul class="scopes"[^>]*>(.*?)<\/ul>/.exec(html)?.[1] ?? '').matchAll(/<li>([^<]+)<\/li>/g)].map(
+    (m) => m[1],
+  );
   return { action, hidden, accounts, pages, scopes };
 }
 
@@ -54,7 +65,11 @@ async function approve(pageIds: string[], action = 'approve') {
 }
 
 async function exchange(query: Record<string, string>) {
-  return h.graph('GET', `/oauth/access_token?${new URLSearchParams({ client_id: APP_ID, client_secret: APP_SECRET, ...query })}`, { token: null });
+  return h.graph(
+    'GET',
+    `/oauth/access_token?${new URLSearchParams({ client_id: APP_ID, client_secret: APP_SECRET, ...query })}`,
+    { token: null },
+  );
 }
 
 describe('Facebook Login', () => {
@@ -99,7 +114,10 @@ describe('Facebook Login', () => {
     expect(short.body).toMatchObject({ access_token: expect.any(String), token_type: 'bearer' });
     expect(short.body.expires_in).toBeLessThanOrEqual(2 * 3600);
 
-    const long = await exchange({ grant_type: 'fb_exchange_token', fb_exchange_token: short.body.access_token as string });
+    const long = await exchange({
+      grant_type: 'fb_exchange_token',
+      fb_exchange_token: short.body.access_token as string,
+    });
     expect(long.body.expires_in).toBeGreaterThan(59 * 24 * 3600);
 
     const userToken = long.body.access_token as string;
@@ -112,10 +130,20 @@ describe('Facebook Login', () => {
 
     const pageToken = data[0]?.access_token ?? '';
     const debug = await h.graph('GET', `/debug_token?input_token=${pageToken}`, { token: `${APP_ID}|${APP_SECRET}` });
-    expect(debug.body.data).toMatchObject({ app_id: APP_ID, type: 'PAGE', is_valid: true, expires_at: 0, profile_id: PAGE_ID, user_id: ACCOUNT_ID });
+    expect(debug.body.data).toMatchObject({
+      app_id: APP_ID,
+      type: 'PAGE',
+      is_valid: true,
+      expires_at: 0,
+      profile_id: PAGE_ID,
+      user_id: ACCOUNT_ID,
+    });
 
     await h.client.sendText(PAGE_ID, PSID, 'hello');
-    const sent = await h.graph('POST', '/me/messages', { token: pageToken, body: { recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: 'hi' } } });
+    const sent = await h.graph('POST', '/me/messages', {
+      token: pageToken,
+      body: { recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: 'hi' } },
+    });
     expect(sent.status).toBe(200);
   });
 
@@ -133,14 +161,25 @@ describe('Facebook Login', () => {
 
   it('makes codes single use, bound to the redirect_uri, and expired after 10 minutes', async () => {
     const code = (await approve([PAGE_ID])).searchParams.get('code') ?? '';
-    expect((await exchange({ code, redirect_uri: `${REDIRECT}?x=1` })).body.error).toMatchObject({ code: 100, error_subcode: 36008 });
+    expect((await exchange({ code, redirect_uri: `${REDIRECT}?x=1` })).body.error).toMatchObject({
+      code: 100,
+      error_subcode: 36008,
+    });
     expect((await exchange({ code, redirect_uri: REDIRECT })).status).toBe(200);
-    expect((await exchange({ code, redirect_uri: REDIRECT })).body.error).toMatchObject({ code: 100, error_subcode: 36009 });
+    expect((await exchange({ code, redirect_uri: REDIRECT })).body.error).toMatchObject({
+      code: 100,
+      error_subcode: 36009,
+    });
 
     const late = (await approve([PAGE_ID])).searchParams.get('code') ?? '';
     await h.client.advanceClock(11 * 60_000);
-    expect((await exchange({ code: late, redirect_uri: REDIRECT })).body.error).toMatchObject({ code: 100, error_subcode: 36007 });
-    expect((await exchange({ code: late, redirect_uri: REDIRECT, client_secret: 'wrong' })).body.error).toMatchObject({ code: 1 });
+    expect((await exchange({ code: late, redirect_uri: REDIRECT })).body.error).toMatchObject({
+      code: 100,
+      error_subcode: 36007,
+    });
+    expect((await exchange({ code: late, redirect_uri: REDIRECT, client_secret: 'wrong' })).body.error).toMatchObject({
+      code: 1,
+    });
   });
 
   it('issues app tokens with client_credentials', async () => {
@@ -178,7 +217,10 @@ describe('compliance callbacks', () => {
     const expected = createHmac('sha256', APP_SECRET).update(payload).digest();
     const given = Buffer.from(signature.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     const valid = given.length === expected.length && timingSafeEqual(given, expected);
-    return { valid, payload: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown> };
+    return {
+      valid,
+      payload: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>,
+    };
   }
 
   it('sends deauthorize and data-deletion callbacks as signed_request forms and revokes the tokens', async () => {
@@ -191,7 +233,10 @@ describe('compliance callbacks', () => {
       const userToken = (await exchange({ code, redirect_uri: REDIRECT })).body.access_token as string;
 
       const deletion = await h.client.requestDataDeletion(APP_ID, ACCOUNT_ID);
-      expect(JSON.parse(deletion.body)).toEqual({ url: 'https://gw.example.com/status?code=del_1', confirmation_code: 'del_1' });
+      expect(JSON.parse(deletion.body)).toEqual({
+        url: 'https://gw.example.com/status?code=del_1',
+        confirmation_code: 'del_1',
+      });
       const deauth = await h.client.deauthorize(APP_ID, ACCOUNT_ID);
       expect(deauth).toMatchObject({ sent: true, status: 200, revoked_tokens: 1 });
 
@@ -200,7 +245,10 @@ describe('compliance callbacks', () => {
         expect(valid).toBe(true);
         expect(payload).toMatchObject({ algorithm: 'HMAC-SHA256', user_id: ACCOUNT_ID, issued_at: expect.any(Number) });
       }
-      expect((await h.graph('GET', '/me', { token: userToken })).body.error).toMatchObject({ code: 190, error_subcode: 467 });
+      expect((await h.graph('GET', '/me', { token: userToken })).body.error).toMatchObject({
+        code: 190,
+        error_subcode: 467,
+      });
     } finally {
       await receiver.close();
     }

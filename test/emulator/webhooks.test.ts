@@ -7,7 +7,8 @@ import { APP_ID, APP_SECRET, type Harness, PAGE_ID, PSID, startHarness } from '.
 let h: Harness;
 afterEach(() => h?.close());
 
-const hmac = (algorithm: 'sha256' | 'sha1', raw: Buffer | string) => createHmac(algorithm, APP_SECRET).update(raw).digest('hex');
+const hmac = (algorithm: 'sha256' | 'sha1', raw: Buffer | string) =>
+  createHmac(algorithm, APP_SECRET).update(raw).digest('hex');
 const PROFILE = { get_started: { payload: 'GET_STARTED' } };
 
 describe('webhook delivery', () => {
@@ -46,12 +47,19 @@ describe('webhook delivery', () => {
         {
           id: PAGE_ID,
           time: expect.any(Number),
-          messaging: [{ sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: expect.any(Number), message: { mid, text: 'hi there' } }],
+          messaging: [
+            {
+              sender: { id: PSID },
+              recipient: { id: PAGE_ID },
+              timestamp: expect.any(Number),
+              message: { mid, text: 'hi there' },
+            },
+          ],
         },
       ],
     });
     expect(mid).toMatch(/^m_[A-Za-z0-9_-]+$/);
-    const timestamp = (h.receiver.events()[0]?.event as { timestamp: number }).timestamp;
+    const timestamp = (h.receiver.eventAt(0) as { timestamp: number }).timestamp;
     expect(timestamp).toBeGreaterThanOrEqual(before);
     expect(timestamp).toBeLessThan(before + 10_000);
   });
@@ -73,13 +81,26 @@ describe('webhook delivery', () => {
     expect(pick('message')[0]).toEqual({ mid: expect.any(String), text: 'Red', quick_reply: { payload: 'COLOR_RED' } });
     expect(pick('postback')).toEqual([
       { mid: expect.any(String), title: 'Buy', payload: 'BUY_MUG' },
-      { mid: expect.any(String), title: 'Get Started', payload: 'GET_STARTED', referral: { ref: 'spring', source: 'SHORTLINK', type: 'OPEN_THREAD' } },
+      {
+        mid: expect.any(String),
+        title: 'Get Started',
+        payload: 'GET_STARTED',
+        referral: { ref: 'spring', source: 'SHORTLINK', type: 'OPEN_THREAD' },
+      },
     ]);
-    expect(pick('message')[1]).toEqual({ mid: expect.any(String), attachments: [{ type: 'image', payload: { url: 'https://example.com/cat.jpg' } }] });
+    expect(pick('message')[1]).toEqual({
+      mid: expect.any(String),
+      attachments: [{ type: 'image', payload: { url: 'https://example.com/cat.jpg' } }],
+    });
     expect(pick('message')[2]).toEqual({
       mid: expect.any(String),
       sticker_id: 369239263222822,
-      attachments: [{ type: 'image', payload: { url: expect.stringContaining('/_emulator/stickers/369239263222822'), sticker_id: 369239263222822 } }],
+      attachments: [
+        {
+          type: 'image',
+          payload: { url: expect.stringContaining('/_emulator/stickers/369239263222822'), sticker_id: 369239263222822 },
+        },
+      ],
     });
     expect(pick('reaction')).toEqual([{ mid: sent.body.message_id, action: 'react', reaction: 'love', emoji: '❤️' }]);
     expect(pick('referral')).toEqual([{ ref: 'promo42', source: 'SHORTLINK', type: 'OPEN_THREAD' }]);
@@ -89,7 +110,7 @@ describe('webhook delivery', () => {
     h = await startHarness({ stickerFormat: 'both' });
     await h.client.sendSticker(PAGE_ID, PSID, '369239263222822');
     await h.receiver.waitFor(1);
-    const message = (h.receiver.events()[0]?.event as { message: { attachments: { type: string }[] } }).message;
+    const message = (h.receiver.eventAt(0) as { message: { attachments: { type: string }[] } }).message;
     expect(message.attachments.map((attachment) => attachment.type)).toEqual(['image', 'sticker']);
   });
 
@@ -103,9 +124,19 @@ describe('webhook delivery', () => {
     expect(echo).toMatchObject({
       sender: { id: PAGE_ID },
       recipient: { id: PSID },
-      message: { is_echo: true, app_id: Number(APP_ID), metadata: 'bot:order-flow', mid: sent.body.message_id, text: 'Your order has shipped' },
+      message: {
+        is_echo: true,
+        app_id: Number(APP_ID),
+        metadata: 'bot:order-flow',
+        mid: sent.body.message_id,
+        text: 'Your order has shipped',
+      },
     });
-    expect(delivery).toMatchObject({ sender: { id: PSID }, recipient: { id: PAGE_ID }, delivery: { mids: [sent.body.message_id] } });
+    expect(delivery).toMatchObject({
+      sender: { id: PSID },
+      recipient: { id: PAGE_ID },
+      delivery: { mids: [sent.body.message_id] },
+    });
     const watermark = (delivery as { delivery: { watermark: number } }).delivery.watermark;
     expect(read).toMatchObject({ sender: { id: PSID }, read: { watermark } });
     const [item] = await h.client.waitForPageMessages(PAGE_ID, PSID, 1);
@@ -125,12 +156,11 @@ describe('webhook delivery', () => {
     await h.client.sendText(PAGE_ID, PSID, 'hello');
     await h.send({ text: 'answer' });
     await receiver.waitFor(4);
-    expect(receiver.events().map(({ event }) => Object.keys(event).find((key) => ['message', 'delivery', 'read'].includes(key)))).toEqual([
-      'message',
-      'message',
-      'delivery',
-      'read',
-    ]);
+    expect(
+      receiver
+        .events()
+        .map(({ event }) => Object.keys(event).find((key) => ['message', 'delivery', 'read'].includes(key))),
+    ).toEqual(['message', 'message', 'delivery', 'read']);
   });
 
   it('puts the events queued within batchWindowMs into one body with several entries', async () => {
@@ -140,7 +170,11 @@ describe('webhook delivery', () => {
     await h.client.sendText(PAGE_ID, PSID, 'three');
     const [hook] = await h.receiver.waitFor(1);
     expect(hook!.body.entry).toHaveLength(3);
-    expect(h.receiver.events().map(({ event }) => (event as { message: { text: string } }).message.text)).toEqual(['one', 'two', 'three']);
+    expect(h.receiver.events().map(({ event }) => (event as { message: { text: string } }).message.text)).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
     expect(hook!.headers['x-hub-signature-256']).toBe(`sha256=${hmac('sha256', hook!.raw)}`);
   });
 
@@ -150,7 +184,10 @@ describe('webhook delivery', () => {
     await h.client.sendText(PAGE_ID, PSID, 'first');
     await h.client.sendText(PAGE_ID, PSID, 'second');
     await h.receiver.waitFor(2);
-    expect(h.receiver.events().map(({ event }) => (event as { message: { text: string } }).message.text)).toEqual(['first', 'second']);
+    expect(h.receiver.events().map(({ event }) => (event as { message: { text: string } }).message.text)).toEqual([
+      'first',
+      'second',
+    ]);
     const attempts = await h.client.webhookDeliveries();
     expect(attempts.map((a) => [a.attempt, a.ok, a.status])).toEqual([
       [1, false, 500],
@@ -167,7 +204,7 @@ describe('webhook delivery', () => {
     await h.client.sendText(PAGE_ID, PSID, 'lost');
     await h.client.sendText(PAGE_ID, PSID, 'kept');
     await h.receiver.waitFor(1);
-    expect((h.receiver.events()[0]?.event as { message: { text: string } }).message.text).toBe('kept');
+    expect((h.receiver.eventAt(0) as { message: { text: string } }).message.text).toBe('kept');
     expect((await h.client.webhookDeliveries()).filter((a) => !a.ok)).toHaveLength(3);
   });
 
@@ -175,7 +212,10 @@ describe('webhook delivery', () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as { port: number }).port;
-    h = await startHarness({ webhookRetry: { baseMs: 10, maxAttempts: 1, timeoutMs: 200 }, verifyWebhooksOnStart: false });
+    h = await startHarness({
+      webhookRetry: { baseMs: 10, maxAttempts: 1, timeoutMs: 200 },
+      verifyWebhooksOnStart: false,
+    });
     h.emulator.state.apps.get(APP_ID)!.webhook_url = `http://127.0.0.1:${port}/hook`;
     await h.client.sendText(PAGE_ID, PSID, 'anyone?');
     await h.emulator.context.dispatcher.idle();
@@ -191,7 +231,7 @@ describe('webhook delivery', () => {
     await h.client.sendText(PAGE_ID, PSID, 'dropped');
     await h.client.sendText(PAGE_ID, PSID, 'delivered');
     await h.receiver.waitFor(1);
-    expect((h.receiver.events()[0]?.event as { message: { text: string } }).message.text).toBe('delivered');
+    expect((h.receiver.eventAt(0) as { message: { text: string } }).message.text).toBe('delivered');
     expect((await h.client.webhookDeliveries())[0]).toMatchObject({ dropped: true, attempt: 0 });
   });
 
@@ -209,7 +249,9 @@ describe('webhook delivery', () => {
     h.receiver.answerVerification({ status: 403, body: '' });
     await expect(h.client.setWebhook(APP_ID, { url: h.receiver.url, verify_token: 'other' })).rejects.toThrow(/403/);
     h.receiver.answerVerification('challenge');
-    await expect(h.client.setWebhook(APP_ID, { url: h.receiver.url, verify_token: 'new' })).resolves.toEqual({ ok: true });
+    await expect(h.client.setWebhook(APP_ID, { url: h.receiver.url, verify_token: 'new' })).resolves.toEqual({
+      ok: true,
+    });
   });
 
   it('echoes Page Inbox replies with app_id 263902037430900', async () => {

@@ -19,6 +19,8 @@ export interface WebhookReceiver {
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   /** Every messaging/standby event received, in order, with its channel. */
   events(): { channel: string; event: Record<string, unknown> }[];
+  /** The event at `index` (throws if there is none yet). */
+  eventAt(index: number): Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -73,18 +75,26 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       }
       return received.slice(0, count);
     },
-    events: () =>
-      received.flatMap((hook) =>
-        hook.body.entry.flatMap((entry) =>
-          (['messaging', 'standby'] as const).flatMap((channel) =>
-            ((entry[channel] as Record<string, unknown>[] | undefined) ?? []).map((event) => ({ channel, event })),
-          ),
-        ),
-      ),
+    events: () => allEvents(),
+    eventAt(index) {
+      const found = allEvents()[index];
+      if (!found) throw new Error(`no webhook event #${index}; got ${allEvents().length}`);
+      return found.event;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+
+  function allEvents(): { channel: string; event: Record<string, unknown> }[] {
+    return received.flatMap((hook) =>
+      hook.body.entry.flatMap((entry) =>
+        (['messaging', 'standby'] as const).flatMap((channel) =>
+          ((entry[channel] as Record<string, unknown>[] | undefined) ?? []).map((event) => ({ channel, event })),
+        ),
+      ),
+    );
+  }
 }
