@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulatorClient, type Emulator, type EmulatorClient, startEmulator } from '../../src/emulator/index.ts';
+import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.ts';
+import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
+
+const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
+
+for (const database of DATABASES) {
+  describe(`crash recovery on ${database}`, () => {
+    let emulator: Emulator;
+    let fb: EmulatorClient;
+    let bot: EchoBot;
+    let db: TestDatabase;
+    let env: Record<string, string>;
+    const children: ChildProcess[] = [];
+
+    beforeAll(async () => {
+      const secret = randomBytes(16).toString('hex');
+      const token = `EAAT${randomBytes(16).toString('hex')}`;
+      emulator = await startEmulator({
+        seed: {
+          apps: [{ id: APP_ID, name: 'Crash test', secret }],
+          pages: [{ id: PAGE_ID, name: 'Acme', app_id: APP_ID, access_token: token }],
+          people: [{ first_name: 'Lena', psids: { [PAGE_ID]: PSID } }],
+        },
+        webhookRetry: { baseMs: 100, maxAttempts: 20, timeoutMs: 5000 },
+      });
+      fb = createEmulatorClient(emulator.url as string);
+      bot = await startEchoBot();
+      db = await createTestDatabase(database);
+      env = {
+        ...(process.env as Record<string, string>),
+        PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_URL: db.url,
+        GRAPH_API_URL: emulator.url as string, FB_APP_ID: APP_ID, FB_APP_SECRET: secret, FB_VERIFY_TOKEN: 'crash-verify',
+        FB_PAGE_ID: PAGE_ID, FB_PAGE_ACCESS_TOKEN: token, SWITCHBOARD_ASSISTANT: bot.url,
+        SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('base64'),
+      };
+    });
+
+    afterAll(async () => {
+      for (const child of children) child.kill('SIGKILL');
+      await emulator?.close();
+      await bot?.close();
+      await db?.drop();
+    });
+
+    /** Starts `switchboard start` as its own process; resolves with its URL once it listens. */
+    function startGateway(): Promise<{ child: ChildProcess; url: string }> {
+      const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      return new Promise((resolve, reject) => {
+        let output = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /"url":"(http:\/\/[^"]+)".*switchboard is listening/.exec(output);
+          if (match?.[1]) resolve({ child, url: match[1] });
+        });
+        child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
+      });
+    }
+
+    it('delivers the reply once after being killed with SIGKILL between the 200 and the reply', async () => {
+      bot.hold();
+      const first = await startGateway();
+      await fb.setWebhook(APP_ID, { url: `${first.url}/webhooks/messenger`, verify_token: 'crash-verify' });
+      await fb.sendText(PAGE_ID, PSID, 'before the crash');
+      // Acknowledged (200 to the emulator) and being worked on (the bot holds the turn): now kill it.
+      await waitFor(() => bot.turns.some((t) => t.input.text === 'before the crash'));
+      const acked = (await fb.webhookDeliveries()).some((d) => d.status === 200 && JSON.stringify(d).includes('before the crash'));
+      expect(acked).toBe(true);
+      first.child.kill('SIGKILL');
+      await new Promise((resolve) => first.child.once('exit', resolve));
+      bot.release();
+
+      const second = await startGateway();
+      await fb.setWebhook(APP_ID, { url: `${second.url}/webhooks/messenger`, verify_token: 'crash-verify' });
+      const replies = await fb.waitForPageMessages(PAGE_ID, PSID, (items) => items.some((i) => i.message?.text === 'echo: before the crash'), 15_000);
+      await new Promise((r) => setTimeout(r, 500));
+      const after = (await fb.conversation(PAGE_ID, PSID)).items.filter((i) => i.from === 'page' && i.message?.text === 'echo: before the crash');
+      expect(replies.length).toBeGreaterThan(0);
+      expect(after).toHaveLength(1);
+      second.child.kill('SIGTERM');
+      await new Promise((resolve) => second.child.once('exit', resolve));
+    });
+  });
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
