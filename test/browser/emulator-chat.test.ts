@@ -60,6 +60,14 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
       bot.events.find((e) => !(e.message as { is_echo?: boolean } | undefined)?.is_echo && match(e)),
     );
   const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 5_000 });
+  /**
+   * Calls an export of one of the page's own modules in the browser, with JSON arguments. A string,
+   * because Vitest rewrites `import()` in functions it would otherwise send to the page.
+   */
+  const callModule = (module: string, name: string, ...args: unknown[]): Promise<unknown> =>
+    page.evaluate(
+      `import(${JSON.stringify(`${emulator.url}/${module}`)}).then((m) => m[${JSON.stringify(name)}](...${JSON.stringify(args)}))`,
+    );
 
   beforeAll(async () => {
     emulator = await startEmulator({ webhookRetry: { baseMs: 50, maxAttempts: 3, timeoutMs: 5_000 } });
@@ -79,7 +87,7 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     await api.setWebhook(app.id, { url: bot.url, verify_token: VERIFY_TOKEN });
     await bot.setUpProfile();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1180, height: 820 } });
+    page = await browser.newPage({ viewport: { width: 1180, height: 860 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(message.text());
@@ -248,6 +256,77 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     await visible(bubble.getByTestId('reactions'));
     const event = await botGot('the reaction', (e) => 'reaction' in e);
     expect(event.reaction).toMatchObject({ action: 'react', reaction: 'love' });
+  });
+
+  it('draws a time label after a long gap, which also starts a new group', async () => {
+    const t = Date.UTC(2026, 0, 1, 9);
+    const text = (id: string, from: string, minutes: number) => ({
+      id,
+      from,
+      timestamp: t + minutes * 60_000,
+      message: { text: id },
+    });
+    const items = [
+      text('a', 'page', 0),
+      text('b', 'page', 1),
+      text('c', 'page', 60),
+      text('d', 'person', 61),
+      text('e', 'person', 70),
+    ];
+    const rows = (await callModule('thread-model.js', 'layoutRows', items)) as {
+      kind: string;
+      key: string;
+      first: boolean;
+      last: boolean;
+    }[];
+    expect(
+      rows.map((r) => (r.kind === 'separator' ? '|' : `${r.key}${r.first ? 'F' : ''}${r.last ? 'L' : ''}`)),
+    ).toEqual(['|', 'aF', 'bL', '|', 'cFL', 'dFL', 'eFL']);
+  });
+
+  it('keeps quick replies only on the page’s last message until one is tapped', async () => {
+    const ask = {
+      id: 'q',
+      from: 'page',
+      timestamp: 1,
+      message: { text: '?', quick_replies: [{ content_type: 'text', title: 'Yes', payload: 'Y' }] },
+    };
+    const answer = { id: 'r', from: 'person', timestamp: 2, message: { text: 'Yes' } };
+    const reaction = { id: 'x', from: 'person', timestamp: 3, reaction: { mid: 'q', action: 'react', emoji: '❤️' } };
+    const live = async (items: unknown[], dismissed?: string) =>
+      Boolean(await callModule('thread-model.js', 'liveQuickReplies', items, dismissed));
+    expect(await live([ask])).toBe(true);
+    expect(await live([ask], 'q')).toBe(false);
+    expect(await live([ask, answer])).toBe(false);
+    expect(await live([ask, reaction])).toBe(true);
+  });
+
+  it('fills greeting placeholders and picks the person’s locale, else the default entry', async () => {
+    const profile = {
+      greeting: [
+        { locale: 'default', text: 'Hello {{user_full_name}}' },
+        { locale: 'es_ES', text: 'Hola {{user_first_name}} {{user_last_name}}' },
+      ],
+      ice_breakers: [{ question: 'Old format?', payload: 'OLD' }],
+      persistent_menu: [
+        {
+          locale: 'default',
+          composer_input_disabled: true,
+          call_to_actions: [{ type: 'postback', title: 'Menu', payload: 'M' }],
+        },
+      ],
+    };
+    const tomas = { first_name: 'Tomás', last_name: 'Ruiz', locale: 'es_ES' };
+    const ann = { first_name: 'Ann', last_name: 'Lee', locale: 'en_GB' };
+    expect(await callModule('profile.js', 'greeting', profile, tomas)).toBe('Hola Tomás Ruiz');
+    expect(await callModule('profile.js', 'greeting', profile, ann)).toBe('Hello Ann Lee');
+    expect(await callModule('profile.js', 'iceBreakers', profile, 'en_GB')).toEqual([
+      { question: 'Old format?', payload: 'OLD' },
+    ]);
+    expect(await callModule('profile.js', 'persistentMenu', profile, 'fr_FR')).toEqual({
+      items: [{ type: 'postback', title: 'Menu', payload: 'M' }],
+      inputDisabled: true,
+    });
   });
 
   it('ran without script errors in the page or failed Send API calls in the bot', async () => {

@@ -4,16 +4,17 @@
  * open a given conversation directly.
  */
 import { createApi } from './api.js';
-import { avatar } from './avatar.js';
+import { renderChatHeader, showWindowState } from './chat-header.js';
 import { createComposer } from './composer.js';
 import { openConversation } from './conversation.js';
-import { h, replaceChildren } from './dom.js';
+import { replaceChildren } from './dom.js';
 import { fullName, persistentMenu } from './profile.js';
 import { renderQuickReplies } from './quick-replies.js';
 import { LIKE_STICKER_ID, summary } from './render-message.js';
 import { renderSidebar } from './sidebar.js';
 import { createThreadView } from './thread.js';
 import { bubbleItems, itemMid, liveQuickReplies } from './thread-model.js';
+import { showError } from './toast.js';
 import { renderIntro } from './welcome.js';
 
 const api = createApi();
@@ -55,13 +56,7 @@ function select({ pageId = app.pageId, personId = app.personId }) {
   app.pageId = pageId;
   app.personId = personId;
   const url = new URL(location.href);
-  for (const [key, value] of [
-    ['page', pageId],
-    ['person', personId],
-  ]) {
-    if (value) url.searchParams.set(key, value);
-    else url.searchParams.delete(key);
-  }
+  url.search = new URLSearchParams(Object.entries({ page: pageId, person: personId }).filter(([, v]) => v)).toString();
   history.replaceState(null, '', url);
   renderSide();
   if (changed) openSelected();
@@ -89,7 +84,7 @@ function openSelected() {
   $('chat').hidden = !page;
   $('placeholder').hidden = Boolean(page);
   if (!page) return;
-  renderHeader(page, person);
+  renderChatHeader($('chat-header'), page, person);
   if (!psid) {
     replaceChildren($('notice'), `${fullName(person) || 'This person'} has no PSID on ${page.name}.`);
     $('notice').hidden = false;
@@ -108,20 +103,6 @@ function openSelected() {
       loadState();
     },
   });
-}
-
-function renderHeader(page, person) {
-  replaceChildren(
-    $('chat-header'),
-    avatar(page.picture_url, page.name, 40),
-    h(
-      'div',
-      { class: 'chat-header__text' },
-      h('h2', { class: 'chat-header__name', dataset: { testid: 'chat-page-name' } }, page.name),
-      h('span', { class: 'chat-header__meta', id: 'chat-meta' }, 'Active now'),
-    ),
-    person ? h('span', { class: 'chat-header__as' }, `You are ${fullName(person)}`) : null,
-  );
 }
 
 function render(snap) {
@@ -155,8 +136,7 @@ function render(snap) {
     showGetStarted: welcome && Boolean(snap.profile.get_started),
     menu: persistentMenu(snap.profile, person?.locale),
   });
-  const meta = $('chat-meta');
-  if (meta) meta.textContent = snap.windowOpen ? 'Active now' : 'Active now \u00b7 24-hour window closed';
+  showWindowState($('chat-header'), snap.windowOpen);
   const last = bubbleItems(snap.items).at(-1);
   const preview = last && `${last.from === 'person' ? 'You: ' : ''}${summary(last)}`;
   if (preview && app.previews.get(page.id) !== preview) {
@@ -191,12 +171,6 @@ async function uploadAndSend(file) {
   const kind = file.type.split('/')[0];
   const type = ['image', 'video', 'audio'].includes(kind) ? kind : 'file';
   await send({ attachments: [{ type, url: uploaded.value.url }] });
-}
-
-function showError(message) {
-  const toast = h('div', { class: 'toast', role: 'alert' }, message);
-  $('toasts').append(toast);
-  setTimeout(() => toast.remove(), 6000);
 }
 
 document.addEventListener('visibilitychange', () => {

@@ -1,0 +1,27 @@
+/** The bar above the thread: the page's picture and name, and who you are chatting as. */
+import { avatar } from './avatar.js';
+import { h, replaceChildren } from './dom.js';
+import { fullName } from './profile.js';
+
+export function renderChatHeader(root, page, person) {
+  replaceChildren(
+    root,
+    avatar(page.picture_url, page.name, 40),
+    h(
+      'div',
+      { class: 'chat-header__text' },
+      h('h2', { class: 'chat-header__name', dataset: { testid: 'chat-page-name' } }, page.name),
+      h('span', { class: 'chat-header__meta', dataset: { testid: 'chat-meta' } }, 'Active now'),
+    ),
+    person ? h('span', { class: 'chat-header__as' }, `You are ${fullName(person)}`) : null,
+  );
+}
+
+/**
+ * Notes in the header when the page's 24-hour messaging window is closed: the page can then send
+ * only tagged messages, which helps explain a bot's failed sends.
+ */
+export function showWindowState(root, open) {
+  const meta = root.querySelector('.chat-header__meta');
+  if (meta) meta.textContent = open ? 'Active now' : 'Active now \u00b7 24-hour window closed';
+}
