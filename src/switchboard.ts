@@ -15,6 +15,8 @@ import { createGroupCommit } from './queue/group-commit.ts';
 import { createInboundWorker } from './queue/inbound-worker.ts';
 import { createOutboxDispatcher, systemTimers, type Timers } from './queue/outbox-dispatcher.ts';
 import { createHttpApp } from './server/build-app.ts';
+import { adminRoutes } from './server/admin-routes.ts';
+import { createBasicAuth } from './server/auth.ts';
 import { healthRoutes } from './server/health-routes.ts';
 import { createMetrics } from './server/metrics.ts';
 import { createPageDirectory } from './server/page-directory.ts';
@@ -25,6 +27,7 @@ import { migrateToLatest } from './storage/migrate.ts';
 import { recordPageHealth, syncConfiguredPages } from './storage/page-repository.ts';
 import type { Database } from './storage/schema.ts';
 import type { SecretBox } from './storage/secret-box.ts';
+import { ensureAdmin } from './storage/user-repository.ts';
 
 export interface SwitchboardOptions {
   config: Config;
@@ -64,6 +67,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   await syncConfiguredPages(db, secretBox, config, timers.now());
   const directory = createPageDirectory(db, secretBox);
   await directory.reload();
+  if (config.admin && (await ensureAdmin(db, config.admin, timers.now()))) logger.info({ email: config.admin.email }, 'created the first admin');
 
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   const graphClients = new Map<string, GraphClient>();
@@ -143,11 +147,21 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     logger,
   });
 
+  const authenticate = createBasicAuth(db);
+  const o = outbox;
+  const resume = async () => {
+    await w.resume();
+    await o.resume();
+  };
+  await app.register(async (api) => {
+    api.addHook('onRequest', authenticate);
+    await api.register(adminRoutes, { db, directory, resume, now: () => timers.now() });
+  });
+
   const resumed = await worker.resume();
   const resumedSends = await outbox.resume();
   if (resumed || resumedSends) logger.info({ events: resumed, conversations: resumedSends }, 'resumed unfinished work');
 
-  const o = outbox;
   return {
     app,
     db,

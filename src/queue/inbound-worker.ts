@@ -25,10 +25,14 @@ export function createInboundWorker(options: InboundWorkerOptions) {
   const maxAttempts = options.maxAttempts ?? 5;
   const retryBaseMs = options.retryBaseMs ?? 1000;
 
+  /** Ids queued or running, so a resume never queues an event twice. */
+  const queued = new Set<string>();
+
   async function run(stored: StoredInboundEvent): Promise<LaneOutcome> {
     const started = performance.now();
     try {
       await service.handle(stored);
+      queued.delete(stored.id);
       options.onProcessed?.(stored, 'done', performance.now() - started);
       return 'done';
     } catch (error) {
@@ -40,7 +44,10 @@ export function createInboundWorker(options: InboundWorkerOptions) {
         log.error({ err: e }, 'could not record the failure'),
       );
       options.onProcessed?.(stored, dead ? 'dead' : 'retry', performance.now() - started);
-      if (dead) return 'done';
+      if (dead) {
+        queued.delete(stored.id);
+        return 'done';
+      }
       return retryBaseMs * 2 ** (stored.attempts - 1) * (0.75 + Math.random() * 0.5);
     }
   }
@@ -49,7 +56,11 @@ export function createInboundWorker(options: InboundWorkerOptions) {
 
   return {
     enqueue(events: StoredInboundEvent[]) {
-      for (const e of events) lanes.push(`${e.event.page_id}:${e.event.user_id ?? '-'}`, e);
+      for (const e of events) {
+        if (queued.has(e.id)) continue;
+        queued.add(e.id);
+        lanes.push(`${e.event.page_id}:${e.event.user_id ?? '-'}`, e);
+      }
     },
     /** Resumes everything acknowledged but unfinished (after a crash or restart). */
     async resume(): Promise<number> {

@@ -15,6 +15,7 @@ export interface Database {
   webhook_quarantine: WebhookQuarantineTable;
   outbox: OutboxTable;
   attachment_cache: AttachmentCacheTable;
+  users: UsersTable;
 }
 
 export interface AppsTable {
@@ -165,3 +166,15 @@ export interface AttachmentCacheTable {
   created_at: number;
 }
 
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string | null;
+  /** scrypt, see server/passwords.ts. */
+  password_hash: string;
+  /** `admin` or `agent`. */
+  role: string;
+  created_at: number;
+  updated_at: number;
+}

@@ -12,6 +12,7 @@ import { createTestDatabase, type DatabaseKind, type TestDatabase } from './data
 export const APP_ID = '1517776481860111';
 export const PAGE_ID = '104857392018475';
 export const PSID = '6021938475610234';
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 
 export interface HarnessOptions {
   database: DatabaseKind;
@@ -35,6 +36,9 @@ export interface Harness {
   /** Posts a body to the gateway's webhook, signed like Facebook (or as given). */
   postWebhook(body: string | object, signature?: string | null): Promise<{ status: number; text: string }>;
   sign(body: string): string;
+  /** Calls the gateway's API as the admin (or with the given Authorization header). */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies ad hoc
+  api(method: string, path: string, body?: unknown, authorization?: string): Promise<{ status: number; body: any }>;
   /** Waits until the emulator has delivered every webhook and the gateway has handled and sent everything. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -65,6 +69,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     graph: { apiUrl: emulator.url as string, version: 'v25.0' },
     facebookWebUrl: emulator.url as string,
     secretKeys: [secretKey],
+    admin: ADMIN,
     apps: [{ id: APP_ID, secret, verify_token: verifyToken }],
     pages: [{ id: PAGE_ID, app_id: APP_ID, name: 'Acme Shop', access_token: token, assistant: options.assistant, settings: options.settings ?? {} }],
   };
@@ -87,6 +92,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       if (sig !== null) headers['x-hub-signature-256'] = sig;
       const response = await request(`${gatewayUrl}/webhooks/messenger`, { method: 'POST', body: text, headers });
       return { status: response.statusCode, text: await response.body.text() };
+    },
+    async api(method, path, body, authorization) {
+      const auth = authorization ?? `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}`;
+      const response = await request(`${gatewayUrl}${path}`, {
+        method: method as 'GET',
+        headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
     },
     async settle() {
       const webhooks = emulator.context.dispatcher;

@@ -1,0 +1,57 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import { pageSettingsSchema } from '../config/page-settings.ts';
+import { listDeadOutbox } from '../storage/outbox-repository.ts';
+import { replayDead } from '../storage/replay.ts';
+import type { Database } from '../storage/schema.ts';
+import { ApiError } from './errors.ts';
+import type { PageDirectory } from './page-directory.ts';
+
+export interface AdminRoutesDeps {
+  db: Kysely<Database>;
+  directory: PageDirectory;
+  /** Picks up work put back in the queue (dead letters replayed). */
+  resume: () => Promise<void>;
+  now: () => number;
+}
+
+const settingsPatch = pageSettingsSchema.partial().strict();
+
+/** Pages, their settings and health, and dead letters (`/api/...`, authenticated by the caller's hook). */
+export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps) => {
+  app.get('/api/pages', async () => {
+    const rows = await deps.db.selectFrom('pages').select(['id', 'app_id', 'name', 'source', 'health', 'health_detail', 'health_at']).orderBy('id').execute();
+    return { data: rows.map((row) => ({ ...row, settings: deps.directory.page(row.id)?.settings })) };
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/pages/:id/settings', async (request) => {
+    const parsed = settingsPatch.safeParse(request.body);
+    if (!parsed.success) {
+      throw new ApiError('SB_BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+    }
+    const row = await deps.db.selectFrom('pages').select('settings').where('id', '=', request.params.id).executeTakeFirst();
+    if (!row) throw new ApiError('SB_NOT_FOUND', `no page ${request.params.id}`);
+    const settings = { ...JSON.parse(row.settings), ...parsed.data };
+    await deps.db.updateTable('pages').set({ settings: JSON.stringify(settings), updated_at: deps.now() }).where('id', '=', request.params.id).execute();
+    await deps.directory.reload();
+    return { data: deps.directory.page(request.params.id)?.settings };
+  });
+
+  app.get('/api/dead-letters', async () => {
+    const events = await deps.db
+      .selectFrom('inbound_events')
+      .select(['id', 'page_id', 'user_id', 'kind', 'attempts', 'error', 'received_at'])
+      .where('status', '=', 'dead')
+      .orderBy('id', 'desc')
+      .limit(100)
+      .execute();
+    const outbox = (await listDeadOutbox(deps.db)).map(({ request: _request, ...row }) => row);
+    return { data: { outbox, events } };
+  });
+
+  app.post('/api/dead-letters/replay', async () => {
+    const counts = await replayDead(deps.db, { outbox: true, events: true }, deps.now());
+    await deps.resume();
+    return { data: counts };
+  });
+};

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../support/databases.ts';
+import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+
+for (const database of DATABASES) {
+  describe(`admin API on ${database}`, () => {
+    let h: Harness;
+    let bot: EchoBot;
+
+    beforeAll(async () => {
+      bot = await startEchoBot();
+      h = await startHarness({ database, assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 }, tuning: { sendMaxAttempts: 2 } });
+    });
+    afterAll(async () => {
+      await h?.close();
+      await bot?.close();
+    });
+
+    it('refuses calls without valid credentials', async () => {
+      expect((await h.api('GET', '/api/pages', undefined, '')).status).toBe(401);
+      const wrong = `Basic ${Buffer.from('admin@example.com:wrong').toString('base64')}`;
+      const refused = await h.api('GET', '/api/pages', undefined, wrong);
+      expect(refused).toMatchObject({ status: 401, body: { error: { code: 'SB_UNAUTHENTICATED' } } });
+    });
+
+    it('lists pages with their health and settings, never their tokens', async () => {
+      const { status, body } = await h.api('GET', '/api/pages');
+      expect(status).toBe(200);
+      expect(body.data).toMatchObject([{ id: PAGE_ID, health: 'ok', settings: { auto_replies: true } }]);
+      expect(JSON.stringify(body)).not.toContain(h.config.pages[0]?.access_token);
+    });
+
+    it('stores the tokens and app secret encrypted, never in clear', async () => {
+      const pages = await h.switchboard.db.selectFrom('pages').select('access_token_sealed').execute();
+      const apps = await h.switchboard.db.selectFrom('apps').select(['secret_sealed', 'verify_token_sealed']).execute();
+      const stored = JSON.stringify([pages, apps]);
+      expect(stored).not.toContain(h.config.pages[0]?.access_token);
+      expect(stored).not.toContain(h.secret);
+      expect(pages[0]?.access_token_sealed).toMatch(/^sb1\./);
+    });
+
+    it('validates settings changes and applies them', async () => {
+      const bad = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: 'slowly', colour: 'red' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/response_delay/);
+      const ok = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { delay_between_messages_ms: 0, readable_length: 0 });
+      expect(ok).toMatchObject({ status: 200, body: { data: { delay_between_messages_ms: 0, readable_length: 0 } } });
+    });
+
+    it('lists sends whose retries ran out and sends them again on replay', async () => {
+      await h.fb.setFaults({ next: { count: 2, code: 1200, path_contains: '/messages' } });
+      await h.fb.sendText(PAGE_ID, PSID, 'lost in transit?');
+      await h.settle();
+      await h.fb.clearFaults();
+      const dead = await h.api('GET', '/api/dead-letters');
+      expect(dead.body.data.outbox).toMatchObject([{ status: 'dead', error_code: 1200, attempts: 2 }]);
+      const replay = await h.api('POST', '/api/dead-letters/replay');
+      expect(replay.body.data).toEqual({ outbox: 1, events: 0 });
+      await h.settle();
+      const replies = (await h.fb.conversation(PAGE_ID, PSID)).items.filter((i) => i.message?.text === 'echo: lost in transit?');
+      expect(replies).toHaveLength(1);
+      expect((await h.api('GET', '/api/dead-letters')).body.data.outbox).toEqual([]);
+    });
+  });
+}
