@@ -11,17 +11,22 @@ import { avatarUrl, originOf } from './urls.ts';
 
 const id = z.string().regex(/^\d+$/, 'must be a numeric string');
 
-const appBody = z.object({
-  id: id.optional(),
-  name: z.string().min(1).default('Test App'),
-  secret: z.string().min(1).optional(),
-  webhook_url: z.url().optional(),
-  verify_token: z.string().min(1).optional(),
-  deauthorize_url: z.url().optional(),
-  data_deletion_url: z.url().optional(),
-  oauth_redirect_uris: z.array(z.url()).optional(),
-  subscribed_fields: z.array(z.enum(WEBHOOK_FIELDS)).optional(),
-});
+const appBody = z
+  .object({
+    id: id.optional(),
+    name: z.string().min(1).default('Test App'),
+    secret: z.string().min(1).optional(),
+    webhook_url: z.url().optional(),
+    verify_token: z.string().min(1).optional(),
+    deauthorize_url: z.url().optional(),
+    data_deletion_url: z.url().optional(),
+    oauth_redirect_uris: z.array(z.url()).optional(),
+    subscribed_fields: z.array(z.enum(WEBHOOK_FIELDS)).optional(),
+  })
+  .refine((body) => !body.webhook_url || body.verify_token, {
+    message: 'verify_token is required with webhook_url',
+    path: ['verify_token'],
+  });
 
 const pageBody = z.object({
   id: id.optional(),
@@ -95,7 +100,7 @@ export const controlEntityRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
     const { webhook_url, verify_token, ...rest } = body;
     const created = addApp(state, { ...rest, secret: body.secret ?? numericId(32) });
     if (webhook_url) {
-      const result = await setAppWebhook(ctx, created, { url: webhook_url, verify_token: verify_token ?? '' });
+      const result = await setAppWebhook(ctx, created, { url: webhook_url, verify_token: verify_token as string });
       if (!result.ok) {
         state.apps.delete(created.id);
         return controlError(reply, 'SB_EMULATOR_WEBHOOK_VERIFICATION_FAILED', result.reason);

@@ -41,6 +41,14 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
+/** A URL with the values of secret query parameters replaced, for logs. */
+export function redactUrl(url: string): string {
+  return url.replace(
+    /([?&](?:access_token|client_secret|fb_exchange_token|input_token|appsecret_proof|code)=)[^&]*/g,
+    '$1[redacted]',
+  );
+}
+
 export function createGraphCallLog(): GraphCallLog {
   const calls: GraphCall[] = [];
   let nextId = 1;

@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import pino from 'pino';
 import { verifySeededWebhooks } from './app-webhook.ts';
 import { createClock } from './clock.ts';
 import type { EmulatorContext } from './context.ts';
 import { controlRoutes } from './control-routes.ts';
 import { createFaultStore } from './faults.ts';
-import { createGraphCallLog } from './graph-call-log.ts';
+import { createGraphCallLog, redactUrl } from './graph-call-log.ts';
 import { graphPlugin, rewriteGraphUrl } from './graph-plugin.ts';
 import { MAX_ASSET_BYTES } from './multipart-body.ts';
 import type { EmulatorOptions, ResolvedOptions } from './options.ts';
@@ -92,6 +92,19 @@ export async function buildEmulator(options: EmulatorOptions = {}): Promise<Emul
     rewriteUrl: (request) => rewriteGraphUrl(request.method, request.url ?? '/'),
     bodyLimit: MAX_ASSET_BYTES + 1024 * 1024,
     forceCloseConnections: true,
+    // Fastify's own request log would print access tokens from query strings; see the hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const entry = {
+      method: request.method,
+      url: redactUrl(request.originalUrl ?? request.url),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
+    if (reply.statusCode >= 500) log.error(entry, 'emulator request failed');
+    else if (reply.statusCode >= 400) log.info(entry, 'emulator request refused');
+    else log.debug(entry, 'emulator request');
   });
   await app.register(fastifyFormbody);
   await app.register(fastifyMultipart, { limits: { fileSize: MAX_ASSET_BYTES, files: 1 } });

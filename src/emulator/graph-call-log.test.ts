@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { createGraphCallLog, redact, redactUrl } from './graph-call-log.ts';
+
+describe('Graph call log', () => {
+  it('redacts tokens and secrets by key and inside strings', () => {
+    expect(
+      redact({ access_token: 'EAAx', nested: { client_secret: 's' }, body: 'a=1&access_token=EAAy', keep: 'ok' }),
+    ).toEqual({
+      access_token: '[redacted]',
+      nested: { client_secret: '[redacted]' },
+      body: 'a=1&access_token=[redacted]',
+      keep: 'ok',
+    });
+    expect(redactUrl('/v25.0/me?fields=id&access_token=EAAx&code=abc')).toBe(
+      '/v25.0/me?fields=id&access_token=[redacted]&code=[redacted]',
+    );
+  });
+
+  it('filters by path and by id', () => {
+    const log = createGraphCallLog();
+    const call = { method: 'GET', query: {}, body: null, status: 200, response: {}, time: 0, duration_ms: 1 };
+    log.add({ ...call, path: '/v25.0/me/messages' });
+    log.add({ ...call, path: '/v25.0/me/messenger_profile' });
+    log.add({ ...call, path: '/v25.0/me/messages' });
+    expect(log.list({ path_contains: 'messages' }).map((entry) => entry.id)).toEqual([1, 3]);
+    expect(log.list({ since_id: 1 }).map((entry) => entry.id)).toEqual([2, 3]);
+  });
+});
