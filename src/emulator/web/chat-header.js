@@ -3,6 +3,7 @@ import { avatar } from './avatar.js';
 import { h, replaceChildren } from './dom.js';
 import { fullName } from './profile.js';
 
+/** Fills `root` for the conversation of `person` with `page`. */
 export function renderChatHeader(root, page, person) {
   replaceChildren(
     root,

@@ -6,6 +6,7 @@
 import { h, icon } from './dom.js';
 import { CHEVRON_LEFT, CHEVRON_RIGHT, LINK } from './icons.js';
 
+/** The element for one template payload; unknown template types show as a muted note. */
 export function renderTemplate(payload, actions) {
   switch (payload.template_type) {
     case 'button':
@@ -34,6 +35,10 @@ export function renderButtons(buttons, actions) {
   );
 }
 
+/**
+ * One button: postback → a real button calling `actions.postback`; web_url → a link to a new tab;
+ * phone_number → a `tel:` link; other types are shown disabled (not emulated).
+ */
 export function renderButton(button, actions, className = 'tpl-button') {
   const title = button.title ?? '';
   if (button.type === 'web_url') {
