@@ -14,9 +14,9 @@ import { webhookRoutes } from './messenger/webhook/webhook-routes.ts';
 import { createGroupCommit } from './queue/group-commit.ts';
 import { createInboundWorker } from './queue/inbound-worker.ts';
 import { createOutboxDispatcher, systemTimers, type Timers } from './queue/outbox-dispatcher.ts';
-import { createHttpApp } from './server/build-app.ts';
 import { adminRoutes } from './server/admin-routes.ts';
 import { createBasicAuth } from './server/auth.ts';
+import { createHttpApp } from './server/build-app.ts';
 import { healthRoutes } from './server/health-routes.ts';
 import { createMetrics } from './server/metrics.ts';
 import { createPageDirectory } from './server/page-directory.ts';
@@ -67,7 +67,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   await syncConfiguredPages(db, secretBox, config, timers.now());
   const directory = createPageDirectory(db, secretBox);
   await directory.reload();
-  if (config.admin && (await ensureAdmin(db, config.admin, timers.now()))) logger.info({ email: config.admin.email }, 'created the first admin');
+  if (config.admin && (await ensureAdmin(db, config.admin, timers.now())))
+    logger.info({ email: config.admin.email }, 'created the first admin');
 
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   const graphClients = new Map<string, GraphClient>();
@@ -75,7 +76,13 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     let client = graphClients.get(appId);
     if (!client) {
       const appSecret = directory.app(appId)?.secret;
-      client = createGraphClient({ baseUrl: config.graph.apiUrl, version: config.graph.version, appSecret, dispatcher, logger });
+      client = createGraphClient({
+        baseUrl: config.graph.apiUrl,
+        version: config.graph.version,
+        appSecret,
+        dispatcher,
+        logger,
+      });
       graphClients.set(appId, client);
     }
     return client;
@@ -93,7 +100,10 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const assistants = new Map<string, Assistant>();
   for (const page of directory.pages()) {
     const env = options.env ?? process.env;
-    assistants.set(page.id, await createAssistant(page.assistant, { fallbackText: page.settings.fallback_text, env, logger }));
+    assistants.set(
+      page.id,
+      await createAssistant(page.assistant, { fallbackText: page.settings.fallback_text, env, logger }),
+    );
   }
 
   const store = createConversationStore(db);
@@ -116,23 +126,40 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   });
 
   let worker: ReturnType<typeof createInboundWorker> | undefined;
-  const metrics = createMetrics({ queueDepth: () => worker?.depth ?? 0, sendingConversations: () => outbox?.activeConversations ?? 0 });
+  const metrics = createMetrics({
+    queueDepth: () => worker?.depth ?? 0,
+    sendingConversations: () => outbox?.activeConversations ?? 0,
+  });
   const t = options.tuning ?? {};
   worker = createInboundWorker({
-    db, service, clock: timers, logger, concurrency: t.workerConcurrency, maxAttempts: t.eventMaxAttempts, retryBaseMs: t.eventRetryBaseMs,
+    db,
+    service,
+    clock: timers,
+    logger,
+    concurrency: t.workerConcurrency,
+    maxAttempts: t.eventMaxAttempts,
+    retryBaseMs: t.eventRetryBaseMs,
     onProcessed: (_event, outcome, ms) => {
       metrics.eventsProcessed.inc({ outcome });
       metrics.processSeconds.observe(ms / 1000);
     },
   });
   outbox = createOutboxDispatcher({
-    db, sender, timers, logger, maxAttempts: t.sendMaxAttempts, retryBaseMs: t.sendRetryBaseMs, inDoubtGraceMs: t.inDoubtGraceMs,
+    db,
+    sender,
+    timers,
+    logger,
+    maxAttempts: t.sendMaxAttempts,
+    retryBaseMs: t.sendRetryBaseMs,
+    inDoubtGraceMs: t.inDoubtGraceMs,
     onResult: (_row, outcome, ms) => {
       metrics.sends.inc({ outcome });
       metrics.sendSeconds.observe(ms / 1000);
     },
   });
-  const ingress = createGroupCommit((events: Parameters<typeof insertInboundEvents>[1]) => insertInboundEvents(db, events, timers.now()));
+  const ingress = createGroupCommit((events: Parameters<typeof insertInboundEvents>[1]) =>
+    insertInboundEvents(db, events, timers.now()),
+  );
 
   let closing = false;
   const app = createHttpApp(logger);

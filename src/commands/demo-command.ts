@@ -13,8 +13,16 @@ import { closeOnSignals, secretBoxFor } from './runtime.ts';
  * on SQLite in one process. Nothing leaves the machine.
  */
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'emulator-port': { type: 'string' }, french: { type: 'boolean' } } });
-  const base = loadConfig({ DATABASE_URL: 'sqlite:./data/demo.db', LOG_LEVEL: 'info', ...process.env, SWITCHBOARD_CONFIG: undefined });
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'emulator-port': { type: 'string' }, french: { type: 'boolean' } },
+  });
+  const base = loadConfig({
+    DATABASE_URL: 'sqlite:./data/demo.db',
+    LOG_LEVEL: 'info',
+    ...process.env,
+    SWITCHBOARD_CONFIG: undefined,
+  });
   const logger = createLogger(base.logLevel);
   const emulatorPort = Number(values['emulator-port'] ?? process.env.EMULATOR_PORT ?? base.port + 100);
   const gatewayUrl = `http://localhost:${base.port}`;
@@ -23,19 +31,35 @@ export async function run(argv: string[]): Promise<void> {
   const verifyToken = randomBytes(12).toString('hex');
   const seed = demoSeed({ webhookUrl: `${gatewayUrl}/webhooks/messenger`, secret, verifyToken, gatewayUrl });
 
-  const emulator = await startEmulator({ seed, port: emulatorPort, host: base.host, verifyWebhooksOnStart: false, logger: logger.child({ part: 'emulator' }) });
+  const emulator = await startEmulator({
+    seed,
+    port: emulatorPort,
+    host: base.host,
+    verifyWebhooksOnStart: false,
+    logger: logger.child({ part: 'emulator' }),
+  });
   const page = seed.pages[0] as { id: string; name: string; access_token: string };
   const config = {
     ...base,
     graph: { apiUrl: emulatorUrl, version: base.graph.version },
     facebookWebUrl: emulatorUrl,
     apps: [{ id: seed.apps[0]?.id as string, secret, verify_token: verifyToken }],
-    pages: [{
-      id: page.id, app_id: seed.apps[0]?.id as string, name: page.name, access_token: page.access_token,
-      assistant: { type: 'flow' as const, path: `assistants/shop-support.${values.french ? 'fr' : 'en'}.yaml` }, settings: {},
-    }],
+    pages: [
+      {
+        id: page.id,
+        app_id: seed.apps[0]?.id as string,
+        name: page.name,
+        access_token: page.access_token,
+        assistant: { type: 'flow' as const, path: `assistants/shop-support.${values.french ? 'fr' : 'en'}.yaml` },
+        settings: {},
+      },
+    ],
   };
-  const switchboard = await createSwitchboard({ config, secretBox: secretBoxFor(config, logger, { generate: true }), logger });
+  const switchboard = await createSwitchboard({
+    config,
+    secretBox: secretBoxFor(config, logger, { generate: true }),
+    logger,
+  });
   await switchboard.listen();
 
   // Facebook verifies the webhook when it is saved in the dashboard: the emulator does the same now the gateway listens.

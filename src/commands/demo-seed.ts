@@ -1,4 +1,5 @@
 import type { EmulatorSeed } from '../emulator/index.ts';
+import type { MessengerProfile } from '../messenger/graph/graph-client.ts';
 
 const APP_ID = '1517776481860111';
 const PAGE_ID = '104857392018475';
@@ -6,16 +7,36 @@ const PAGE_ID = '104857392018475';
 /** The demo's Facebook: one app, one shop page, a few customers with fixed PSIDs (so the demo database stays valid). */
 export function demoSeed(o: { webhookUrl: string; secret: string; verifyToken: string; gatewayUrl: string }) {
   return {
-    apps: [{
-      id: APP_ID, name: 'Switchboard Demo', secret: o.secret, webhook_url: o.webhookUrl, verify_token: o.verifyToken,
-      oauth_redirect_uris: [`${o.gatewayUrl}/oauth/facebook/callback`],
-      deauthorize_url: `${o.gatewayUrl}/callbacks/facebook/deauthorize`,
-      data_deletion_url: `${o.gatewayUrl}/callbacks/facebook/data-deletion`,
-    }],
+    apps: [
+      {
+        id: APP_ID,
+        name: 'Switchboard Demo',
+        secret: o.secret,
+        webhook_url: o.webhookUrl,
+        verify_token: o.verifyToken,
+        oauth_redirect_uris: [`${o.gatewayUrl}/oauth/facebook/callback`],
+        deauthorize_url: `${o.gatewayUrl}/callbacks/facebook/deauthorize`,
+        data_deletion_url: `${o.gatewayUrl}/callbacks/facebook/data-deletion`,
+      },
+    ],
     pages: [{ id: PAGE_ID, name: 'Acme Shop', app_id: APP_ID, access_token: `EAADEMO${o.secret.slice(0, 24)}` }],
     people: [
-      { first_name: 'Lena', last_name: 'Okafor', locale: 'en_GB', timezone: 1, psids: { [PAGE_ID]: '6021938475610234' }, auto_read: true },
-      { first_name: 'Camille', last_name: 'Durand', locale: 'fr_FR', timezone: 1, psids: { [PAGE_ID]: '6021938475610235' }, auto_read: true },
+      {
+        first_name: 'Lena',
+        last_name: 'Okafor',
+        locale: 'en_GB',
+        timezone: 1,
+        psids: { [PAGE_ID]: '6021938475610234' },
+        auto_read: true,
+      },
+      {
+        first_name: 'Camille',
+        last_name: 'Durand',
+        locale: 'fr_FR',
+        timezone: 1,
+        psids: { [PAGE_ID]: '6021938475610235' },
+        auto_read: true,
+      },
       { first_name: 'Sam', last_name: 'Lee', locale: 'en_US', timezone: -5, psids: { [PAGE_ID]: '6021938475610236' } },
     ],
     accounts: [{ name: 'Alex Admin', pages: [PAGE_ID] }],
@@ -23,23 +44,27 @@ export function demoSeed(o: { webhookUrl: string; secret: string; verifyToken: s
 }
 
 /** The Messenger profile the demo page shows: greeting, Get Started, menu and ice breakers. */
-export const DEMO_PROFILE = {
+export const DEMO_PROFILE: MessengerProfile = {
   get_started: { payload: 'GET_STARTED' },
   greeting: [{ locale: 'default', text: 'Hi {{user_first_name}}! Acme Shop answers in seconds, day and night.' }],
-  persistent_menu: [{
-    locale: 'default',
-    composer_input_disabled: false,
-    call_to_actions: [
-      { type: 'postback', title: 'Track my order', payload: 'order_status' },
-      { type: 'postback', title: 'Talk to a person', payload: 'human' },
-      { type: 'web_url', title: 'Visit the shop', url: 'https://example.com/shop' },
-    ],
-  }],
-  ice_breakers: [{
-    locale: 'default',
-    call_to_actions: [
-      { question: 'Where is my order?', payload: 'order_status' },
-      { question: 'Can I talk to someone?', payload: 'human' },
-    ],
-  }],
+  persistent_menu: [
+    {
+      locale: 'default',
+      composer_input_disabled: false,
+      call_to_actions: [
+        { type: 'postback', title: 'Track my order', payload: 'order_status' },
+        { type: 'postback', title: 'Talk to a person', payload: 'human' },
+        { type: 'web_url', title: 'Visit the shop', url: 'https://example.com/shop' },
+      ],
+    },
+  ],
+  ice_breakers: [
+    {
+      locale: 'default',
+      call_to_actions: [
+        { question: 'Where is my order?', payload: 'order_status' },
+        { question: 'Can I talk to someone?', payload: 'human' },
+      ],
+    },
+  ],
 };

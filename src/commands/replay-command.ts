@@ -12,7 +12,11 @@ export async function run(argv: string[]): Promise<void> {
   const both = !values.outbox && !values.events;
   const { db, close } = openDatabase(loadConfig().databaseUrl);
   try {
-    const counts = await replayDead(db, { outbox: both || !!values.outbox, events: both || !!values.events }, Date.now());
+    const counts = await replayDead(
+      db,
+      { outbox: both || !!values.outbox, events: both || !!values.events },
+      Date.now(),
+    );
     process.stdout.write(`queued again: ${counts.outbox} messages, ${counts.events} events\n`);
   } finally {
     await close();

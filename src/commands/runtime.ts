@@ -1,9 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Config } from '../config/load-config.ts';
 import { ConfigError } from '../config/config-error.ts';
+import type { Config } from '../config/load-config.ts';
 import { createSecretBox, type SecretBox } from '../storage/secret-box.ts';
 import type { Switchboard } from '../switchboard.ts';
 
@@ -11,9 +11,14 @@ import type { Switchboard } from '../switchboard.ts';
 export function secretBoxFor(config: Config, logger: Logger, options: { generate: boolean }): SecretBox {
   if (config.secretKeys.length > 0) return createSecretBox(config.secretKeys);
   if (!options.generate) {
-    throw new ConfigError(['SWITCHBOARD_SECRET_KEY: required to encrypt tokens at rest; generate one with "openssl rand -base64 32"']);
+    throw new ConfigError([
+      'SWITCHBOARD_SECRET_KEY: required to encrypt tokens at rest; generate one with "openssl rand -base64 32"',
+    ]);
   }
-  const path = resolve(config.databaseUrl.startsWith('sqlite:') ? dirname(config.databaseUrl.slice(7)) : 'data', 'secret.key');
+  const path = resolve(
+    config.databaseUrl.startsWith('sqlite:') ? dirname(config.databaseUrl.slice(7)) : 'data',
+    'secret.key',
+  );
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600 });

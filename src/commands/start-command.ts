@@ -8,7 +8,11 @@ export async function run(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   logger.info({ config: describeConfig(config) }, 'effective configuration');
-  const switchboard = await createSwitchboard({ config, secretBox: secretBoxFor(config, logger, { generate: false }), logger });
+  const switchboard = await createSwitchboard({
+    config,
+    secretBox: secretBoxFor(config, logger, { generate: false }),
+    logger,
+  });
   const url = await switchboard.listen();
   logger.info({ url }, 'switchboard is listening');
   closeOnSignals(logger, switchboard);

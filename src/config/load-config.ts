@@ -32,13 +32,15 @@ type Env = Record<string, string | undefined>;
 
 /** Reads `switchboard.yaml` (if any) and the environment; throws ConfigError naming every bad key. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
-  const configPath = env.SWITCHBOARD_CONFIG ?? (existsSync(resolve(cwd, 'switchboard.yaml')) ? 'switchboard.yaml' : undefined);
+  const configPath =
+    env.SWITCHBOARD_CONFIG ?? (existsSync(resolve(cwd, 'switchboard.yaml')) ? 'switchboard.yaml' : undefined);
   const file = configPath ? readConfigFile(resolve(cwd, configPath), env) : {};
   return resolveConfig(file, env, configPath);
 }
 
 function readConfigFile(path: string, env: Env): FileConfig {
-  if (!existsSync(path)) throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} does not exist; fix the path or unset it`]);
+  if (!existsSync(path))
+    throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} does not exist; fix the path or unset it`]);
   const problems: string[] = [];
   const substituted = readFileSync(path, 'utf8').replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
     const value = env[name];
@@ -66,8 +68,10 @@ function resolveConfig(file: FileConfig, env: Env, configPath: string | undefine
   const apps = [...(c.apps ?? []), ...fromEnv.apps];
   const pages = [...(c.pages ?? []), ...fromEnv.pages].map((page, i) => {
     const appId = page.app_id ?? (apps.length === 1 ? apps[0]?.id : undefined);
-    if (!appId) problems.push(`pages[${i}].app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`);
-    else if (!apps.some((a) => a.id === appId)) problems.push(`pages[${i}].app_id: no app with id ${appId} is configured`);
+    if (!appId)
+      problems.push(`pages[${i}].app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`);
+    else if (!apps.some((a) => a.id === appId))
+      problems.push(`pages[${i}].app_id: no app with id ${appId} is configured`);
     return { ...page, app_id: appId ?? '' };
   });
   if (problems.length) throw new ConfigError(problems);
@@ -78,7 +82,10 @@ function resolveConfig(file: FileConfig, env: Env, configPath: string | undefine
     publicUrl: (c.public_url ?? `http://localhost:${port}`).replace(/\/$/, ''),
     databaseUrl: c.database_url ?? 'sqlite:./data/switchboard.db',
     logLevel: c.log_level ?? 'info',
-    graph: { apiUrl: (c.graph_api_url ?? 'https://graph.facebook.com').replace(/\/$/, ''), version: c.graph_api_version ?? DEFAULT_GRAPH_API_VERSION },
+    graph: {
+      apiUrl: (c.graph_api_url ?? 'https://graph.facebook.com').replace(/\/$/, ''),
+      version: c.graph_api_version ?? DEFAULT_GRAPH_API_VERSION,
+    },
     facebookWebUrl: (c.facebook_web_url ?? 'https://www.facebook.com').replace(/\/$/, ''),
     secretKeys: c.secret_keys ?? [],
     admin: c.admin,

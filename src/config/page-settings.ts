@@ -25,7 +25,12 @@ export const pageSettingsSchema = z.object({
   delay_between_messages_ms: z.number().int().min(0).max(60_000).default(800),
   /** Split long texts into messages of about this many characters; 0 turns it off. */
   readable_length: z.number().int().min(0).max(2000).default(320),
-  session_timeout_minutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  session_timeout_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   /** Run the welcome action on a person's first message too (not only on Get Started). */
   welcome_on_first_message: z.boolean().default(false),
   escalation_keywords: z.array(z.string()).default([]),

@@ -5,7 +5,10 @@ import type { InboundEvent } from './inbound-event.ts';
 export const DEFAULT_GET_STARTED_PAYLOAD = 'GET_STARTED';
 
 /** What the person did, for the assistant; undefined when the event is not something to answer. */
-export function assistantInputOf(event: InboundEvent, getStartedPayload = DEFAULT_GET_STARTED_PAYLOAD): AssistantInput | undefined {
+export function assistantInputOf(
+  event: InboundEvent,
+  getStartedPayload = DEFAULT_GET_STARTED_PAYLOAD,
+): AssistantInput | undefined {
   switch (event.kind) {
     case 'message':
       if (event.quick_reply_payload !== undefined) {
@@ -20,7 +23,8 @@ export function assistantInputOf(event: InboundEvent, getStartedPayload = DEFAUL
       }
       return event.text ? { kind: 'text', text: event.text } : undefined;
     case 'postback':
-      if (event.payload === getStartedPayload) return { kind: 'welcome', value: event.payload, referral: event.referral?.ref };
+      if (event.payload === getStartedPayload)
+        return { kind: 'welcome', value: event.payload, referral: event.referral?.ref };
       return event.payload !== undefined ? { kind: 'choice', value: event.payload, text: event.title } : undefined;
     default:
       return undefined;
@@ -30,7 +34,9 @@ export function assistantInputOf(event: InboundEvent, getStartedPayload = DEFAUL
 /** The person's message as the inbox shows it. */
 export function inboundPreview(event: InboundEvent): string | undefined {
   if (event.kind === 'message') {
-    return event.text ?? (event.attachments.length ? `[${event.attachments.map((a) => a.type).join(', ')}]` : undefined);
+    return (
+      event.text ?? (event.attachments.length ? `[${event.attachments.map((a) => a.type).join(', ')}]` : undefined)
+    );
   }
   if (event.kind === 'postback') return event.title ?? event.payload;
   return undefined;

@@ -56,7 +56,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       await store.saveProfile(contact.id, Object.keys(contact.profile).length ? contact.profile : undefined, now);
     }
     const conversation = await store.upsertConversation(page.id, contact.id, now);
-    const allowed = deps.rateLimiter.allow(`${page.id}:${contact.external_id}`, page.settings.rate_limit_per_minute, now);
+    const allowed = deps.rateLimiter.allow(
+      `${page.id}:${contact.external_id}`,
+      page.settings.rate_limit_per_minute,
+      now,
+    );
     const messageId = await store.recordMessage(
       conversation.id,
       {
@@ -72,14 +76,29 @@ export function createConversationService(deps: ConversationServiceDeps) {
     // The 24-hour window runs from the person's last message, on the channel's clock.
     const seen = { last_inbound_at: Math.max(conversation.last_inbound_at ?? 0, event.timestamp) };
     if (!allowed || event.standby) {
-      deps.logger.info({ conversationId: conversation.id, messageId, standby: event.standby }, allowed ? 'standby event recorded' : 'rate limit: recorded, not answered');
+      deps.logger.info(
+        { conversationId: conversation.id, messageId, standby: event.standby },
+        allowed ? 'standby event recorded' : 'rate limit: recorded, not answered',
+      );
       await store.commitTurn(
-        { event_id: eventId, event_status: allowed ? 'done' : 'throttled', conversation: { id: conversation.id, changes: seen } },
+        {
+          event_id: eventId,
+          event_status: allowed ? 'done' : 'throttled',
+          conversation: { id: conversation.id, changes: seen },
+        },
         now,
       );
       return;
     }
-    const result = await runPersonTurn({ ...deps, eventId, event, page, contact, conversation, lastInboundAt: seen.last_inbound_at });
+    const result = await runPersonTurn({
+      ...deps,
+      eventId,
+      event,
+      page,
+      contact,
+      conversation,
+      lastInboundAt: seen.last_inbound_at,
+    });
     await store.commitTurn(result, clock.now());
   }
 
@@ -94,10 +113,18 @@ export function createConversationService(deps: ConversationServiceDeps) {
     // Someone else wrote to the person (a human in the Page Inbox, or another app): record it, never answer it.
     const contact = await store.upsertContact(page.id, event.user_id as string, now);
     const conversation = await store.upsertConversation(page.id, contact.id, now);
-    const text = event.text ?? (event.attachments.length ? `[${event.attachments.map((a) => a.type).join(', ')}]` : undefined);
+    const text =
+      event.text ?? (event.attachments.length ? `[${event.attachments.map((a) => a.type).join(', ')}]` : undefined);
     await store.recordMessage(
       conversation.id,
-      { direction: 'out', author: ours ? 'bot' : 'external', external_id: event.mid, text, content: contentOf(event), status: 'sent' },
+      {
+        direction: 'out',
+        author: ours ? 'bot' : 'external',
+        external_id: event.mid,
+        text,
+        content: contentOf(event),
+        status: 'sent',
+      },
       now,
     );
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
@@ -107,7 +134,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
    * Receipts cover what the page sent up to a watermark on Facebook's clock. Our clocks may differ, so the bound is
    * when we received the receipt: anything we had sent by then (and the ids a delivery names).
    */
-  async function handleReceipt(eventId: string, event: Extract<InboundEvent, { kind: 'delivery' | 'read' }>, receivedAt: number) {
+  async function handleReceipt(
+    eventId: string,
+    event: Extract<InboundEvent, { kind: 'delivery' | 'read' }>,
+    receivedAt: number,
+  ) {
     const now = clock.now();
     const page = deps.pages(event.page_id) as PageRuntime;
     const contact = await store.upsertContact(page.id, event.user_id as string, now);

@@ -24,12 +24,15 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
     event_status: 'done',
     conversation: { id: conversation.id, changes: { last_inbound_at: args.lastInboundAt } },
   };
-  const routing = conversation.routing === 'paused' && (conversation.paused_until ?? 0) <= now ? 'bot' : conversation.routing;
+  const routing =
+    conversation.routing === 'paused' && (conversation.paused_until ?? 0) <= now ? 'bot' : conversation.routing;
   if (routing !== 'bot') return base; // A person owns the conversation: the message waits in the inbox.
-  if (routing !== conversation.routing) Object.assign(base.conversation?.changes ?? {}, { routing, paused_until: null });
+  if (routing !== conversation.routing)
+    Object.assign(base.conversation?.changes ?? {}, { routing, paused_until: null });
 
   const assistant = args.assistantFor(page.id);
-  const timeoutMinutes = (assistant as { sessionTimeoutMinutes?: number }).sessionTimeoutMinutes ?? page.settings.session_timeout_minutes;
+  const timeoutMinutes =
+    (assistant as { sessionTimeoutMinutes?: number }).sessionTimeoutMinutes ?? page.settings.session_timeout_minutes;
   const existing = await store.findSession(conversation.id);
   const expired = !existing || now - existing.last_activity_at > timeoutMinutes * 60_000;
   const session: Session = expired
@@ -45,7 +48,8 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
 
   let input = assistantInputOf(event);
   if (!input) return result;
-  if (expired && !existing && page.settings.welcome_on_first_message && input.kind !== 'welcome') input = { kind: 'welcome' };
+  if (expired && !existing && page.settings.welcome_on_first_message && input.kind !== 'welcome')
+    input = { kind: 'welcome' };
   const turn: AssistantTurn = {
     conversation: { id: conversation.id, page_id: page.id },
     contact: { id: contact.id, profile: contact.profile },
@@ -63,9 +67,15 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
 /** `connect_to_agent` or a failed assistant hands the conversation to people, flagged with the reason. */
 function applyHandover(result: TurnResult, reply: AssistantReply): TurnResult {
   const handover = reply.responses.find((r) => r.type === 'connect_to_agent');
-  const reason = handover?.type === 'connect_to_agent' ? (handover.reason ?? 'asked for a person') : reply.failure?.reason;
+  const reason =
+    handover?.type === 'connect_to_agent' ? (handover.reason ?? 'asked for a person') : reply.failure?.reason;
   if (!reason) return result;
-  const changes = { ...result.conversation?.changes, flagged: true, flag_reason: reason, ...(handover ? { routing: 'human' as const } : {}) };
+  const changes = {
+    ...result.conversation?.changes,
+    flagged: true,
+    flag_reason: reason,
+    ...(handover ? { routing: 'human' as const } : {}),
+  };
   return { ...result, conversation: { id: result.conversation?.id as string, changes } };
 }
 

@@ -1,6 +1,6 @@
-import type { Context, ContactProfile, HistoryItem } from '../assistants/assistant.ts';
-import type { PageSettings } from '../config/page-settings.ts';
+import type { ContactProfile, Context, HistoryItem } from '../assistants/assistant.ts';
 import type { GenericResponse } from '../assistants/responses.ts';
+import type { PageSettings } from '../config/page-settings.ts';
 import type { InboundEvent } from './inbound-event.ts';
 
 /** The clock, injected so windows, timeouts and retries are testable without sleeping. */
@@ -57,7 +57,13 @@ export interface TurnResult {
   conversation?: { id: string; changes: Partial<Omit<Conversation, 'id' | 'page_id' | 'contact_id'>> };
   session?: { conversation_id: string; session: Session };
   /** Steps to send, in order (messages and typing); each message step is also recorded as a message. */
-  outgoing?: { conversation_id: string; page_id: string; recipient_id: string; author: 'bot' | 'agent'; steps: OutgoingStep[] };
+  outgoing?: {
+    conversation_id: string;
+    page_id: string;
+    recipient_id: string;
+    author: 'bot' | 'agent';
+    steps: OutgoingStep[];
+  };
 }
 
 /** Storage the conversation service needs. Implemented over Kysely in storage/conversation-store.ts. */
@@ -73,7 +79,12 @@ export interface ConversationStore {
   /** Links the echo of a message we sent; true when the echo was ours (matched by metadata or id). */
   linkEcho(outboxId: string | undefined, externalId: string, now: number): Promise<boolean>;
   /** Marks our outgoing messages with these ids, or sent before that time, delivered / read. */
-  markOutgoing(conversationId: string, status: 'delivered' | 'read', upTo: { sentBefore: number; ids: string[] }, now: number): Promise<void>;
+  markOutgoing(
+    conversationId: string,
+    status: 'delivered' | 'read',
+    upTo: { sentBefore: number; ids: string[] },
+    now: number,
+  ): Promise<void>;
   commitTurn(result: TurnResult, now: number): Promise<void>;
 }
 

@@ -3,7 +3,9 @@ import { paceTurn, renderResponses, responseDelayFor } from './render/index.ts';
 import type { OutgoingMessage } from './send-types.ts';
 
 /** The domain's renderer port for Messenger: generic responses → Send API messages, paced per page settings. */
-export function createMessengerRenderer(options: { random?: () => number; attachmentIdFor?: (pageId: string, url: string) => string | undefined } = {}): ResponseRenderer {
+export function createMessengerRenderer(
+  options: { random?: () => number; attachmentIdFor?: (pageId: string, url: string) => string | undefined } = {},
+): ResponseRenderer {
   const random = options.random ?? Math.random;
   return {
     render(responses, page) {
@@ -17,7 +19,10 @@ export function createMessengerRenderer(options: { random?: () => number; attach
         delayBetweenMs: s.delay_between_messages_ms,
         responseDelayMs: responseDelayFor(s.response_delay, random),
       });
-      return paced.map((step): OutgoingStep => (step.kind === 'message' ? { kind: 'message', message: step.message, preview: previewOf(step.message) } : step));
+      return paced.map(
+        (step): OutgoingStep =>
+          step.kind === 'message' ? { kind: 'message', message: step.message, preview: previewOf(step.message) } : step,
+      );
     },
   };
 }

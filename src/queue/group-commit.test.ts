@@ -48,6 +48,9 @@ describe('group commit', () => {
       return items;
     }, 3);
     await Promise.all([commit.submit([1, 2]), commit.submit([3, 4]), commit.submit([5])]);
-    expect(batches).toEqual([[1, 2], [3, 4, 5]]);
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
   });
 });

@@ -58,7 +58,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   async function drain(conversationId: string, state: { again: boolean }) {
     do {
       state.again = false;
-      for (let row = await nextOutboxRow(db, conversationId); row && !stopping; row = await nextOutboxRow(db, conversationId)) {
+      for (
+        let row = await nextOutboxRow(db, conversationId);
+        row && !stopping;
+        row = await nextOutboxRow(db, conversationId)
+      ) {
         await sendRow(row);
       }
     } while (state.again && !stopping);

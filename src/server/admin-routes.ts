@@ -20,19 +20,34 @@ const settingsPatch = pageSettingsSchema.partial().strict();
 /** Pages, their settings and health, and dead letters (`/api/...`, authenticated by the caller's hook). */
 export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps) => {
   app.get('/api/pages', async () => {
-    const rows = await deps.db.selectFrom('pages').select(['id', 'app_id', 'name', 'source', 'health', 'health_detail', 'health_at']).orderBy('id').execute();
+    const rows = await deps.db
+      .selectFrom('pages')
+      .select(['id', 'app_id', 'name', 'source', 'health', 'health_detail', 'health_at'])
+      .orderBy('id')
+      .execute();
     return { data: rows.map((row) => ({ ...row, settings: deps.directory.page(row.id)?.settings })) };
   });
 
   app.patch<{ Params: { id: string } }>('/api/pages/:id/settings', async (request) => {
     const parsed = settingsPatch.safeParse(request.body);
     if (!parsed.success) {
-      throw new ApiError('SB_BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+      throw new ApiError(
+        'SB_BAD_REQUEST',
+        parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+      );
     }
-    const row = await deps.db.selectFrom('pages').select('settings').where('id', '=', request.params.id).executeTakeFirst();
+    const row = await deps.db
+      .selectFrom('pages')
+      .select('settings')
+      .where('id', '=', request.params.id)
+      .executeTakeFirst();
     if (!row) throw new ApiError('SB_NOT_FOUND', `no page ${request.params.id}`);
     const settings = { ...JSON.parse(row.settings), ...parsed.data };
-    await deps.db.updateTable('pages').set({ settings: JSON.stringify(settings), updated_at: deps.now() }).where('id', '=', request.params.id).execute();
+    await deps.db
+      .updateTable('pages')
+      .set({ settings: JSON.stringify(settings), updated_at: deps.now() })
+      .where('id', '=', request.params.id)
+      .execute();
     await deps.directory.reload();
     return { data: deps.directory.page(request.params.id)?.settings };
   });

@@ -17,7 +17,12 @@ export function createHttpApp(logger: Logger): FastifyInstance {
 
   // One place for request logs: 4xx at info, 5xx at error, successes at debug (the webhook path is hot).
   app.addHook('onResponse', async (request, reply) => {
-    const entry = { method: request.method, url: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    const entry = {
+      method: request.method,
+      url: request.routeOptions.url ?? request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
     if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
     else if (reply.statusCode >= 400) request.log.info(entry, 'request refused');
     else request.log.debug(entry, 'request');
@@ -26,7 +31,8 @@ export function createHttpApp(logger: Logger): FastifyInstance {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof ApiError) return reply.code(error.status).send(errorBody(error.code, error.message));
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('SB_BODY_TOO_LARGE'));
-    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send(errorBody('SB_BAD_REQUEST', error.message));
+    if (error.statusCode && error.statusCode < 500)
+      return reply.code(error.statusCode).send(errorBody('SB_BAD_REQUEST', error.message));
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(errorBody('SB_INTERNAL', ERRORS.SB_INTERNAL.message));
   });

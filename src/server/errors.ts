@@ -1,7 +1,10 @@
 /** Every error the HTTP API answers with: a stable code, its status and a message safe to show. */
 export const ERRORS = {
   SB_WEBHOOK_SIGNATURE_MISSING: { status: 401, message: 'X-Hub-Signature-256 is missing' },
-  SB_WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'X-Hub-Signature-256 does not match any configured app secret' },
+  SB_WEBHOOK_SIGNATURE_INVALID: {
+    status: 401,
+    message: 'X-Hub-Signature-256 does not match any configured app secret',
+  },
   SB_WEBHOOK_JSON_INVALID: { status: 400, message: 'the body is not valid JSON; it was kept for inspection' },
   SB_WEBHOOK_VERIFY_REFUSED: { status: 403, message: 'hub.mode or hub.verify_token is wrong' },
   SB_BODY_TOO_LARGE: { status: 413, message: 'the body is too large' },

@@ -5,7 +5,11 @@ import type { Database } from '../storage/schema.ts';
 import type { Metrics } from './metrics.ts';
 
 /** `/healthz` (alive), `/readyz` (database reachable, migrations current), `/metrics` (Prometheus). */
-export const healthRoutes: FastifyPluginAsync<{ db: Kysely<Database>; metrics: Metrics; isClosing: () => boolean }> = async (app, deps) => {
+export const healthRoutes: FastifyPluginAsync<{
+  db: Kysely<Database>;
+  metrics: Metrics;
+  isClosing: () => boolean;
+}> = async (app, deps) => {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {

@@ -2,8 +2,20 @@ import pino, { type Logger } from 'pino';
 
 /** Paths never written to logs, at any depth we log (tokens, secrets, passwords, signatures). */
 const REDACT = [
-  'access_token', '*.access_token', 'token', '*.token', 'secret', '*.secret', 'app_secret', '*.app_secret', 'password', '*.password',
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature-256"]', 'req.headers["x-hub-signature"]',
+  'access_token',
+  '*.access_token',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'app_secret',
+  '*.app_secret',
+  'password',
+  '*.password',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-hub-signature-256"]',
+  'req.headers["x-hub-signature"]',
 ];
 
 export function createLogger(level: string): Logger {

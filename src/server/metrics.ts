@@ -6,11 +6,35 @@ export function createMetrics(gauges: { queueDepth: () => number; sendingConvers
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
   const metrics = {
     registry,
-    eventsReceived: new Counter({ name: 'switchboard_events_received_total', help: 'Webhook events stored, by kind', labelNames: ['kind'], registers: [registry] }),
-    duplicates: new Counter({ name: 'switchboard_events_duplicate_total', help: 'Redelivered webhook events dropped', registers: [registry] }),
-    rejected: new Counter({ name: 'switchboard_webhook_rejected_total', help: 'Webhook requests or events refused, by reason', labelNames: ['reason'], registers: [registry] }),
-    eventsProcessed: new Counter({ name: 'switchboard_events_processed_total', help: 'Inbound events handled, by outcome', labelNames: ['outcome'], registers: [registry] }),
-    sends: new Counter({ name: 'switchboard_sends_total', help: 'Send API calls, by outcome', labelNames: ['outcome'], registers: [registry] }),
+    eventsReceived: new Counter({
+      name: 'switchboard_events_received_total',
+      help: 'Webhook events stored, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: 'switchboard_events_duplicate_total',
+      help: 'Redelivered webhook events dropped',
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'switchboard_webhook_rejected_total',
+      help: 'Webhook requests or events refused, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    eventsProcessed: new Counter({
+      name: 'switchboard_events_processed_total',
+      help: 'Inbound events handled, by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    sends: new Counter({
+      name: 'switchboard_sends_total',
+      help: 'Send API calls, by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     ackSeconds: new Histogram({
       name: 'switchboard_webhook_ack_seconds',
       help: 'From webhook request to 200 (events durable)',
@@ -30,8 +54,22 @@ export function createMetrics(gauges: { queueDepth: () => number; sendingConvers
       registers: [registry],
     }),
   };
-  new Gauge({ name: 'switchboard_queue_depth', help: 'Inbound events waiting or running', registers: [registry], collect() { this.set(gauges.queueDepth()); } });
-  new Gauge({ name: 'switchboard_sending_conversations', help: 'Conversations with messages being sent', registers: [registry], collect() { this.set(gauges.sendingConversations()); } });
+  new Gauge({
+    name: 'switchboard_queue_depth',
+    help: 'Inbound events waiting or running',
+    registers: [registry],
+    collect() {
+      this.set(gauges.queueDepth());
+    },
+  });
+  new Gauge({
+    name: 'switchboard_sending_conversations',
+    help: 'Conversations with messages being sent',
+    registers: [registry],
+    collect() {
+      this.set(gauges.sendingConversations());
+    },
+  });
   return metrics;
 }
 

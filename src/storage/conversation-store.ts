@@ -1,6 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ContactProfile, HistoryItem } from '../assistants/assistant.ts';
-import type { Contact, Conversation, ConversationStore, NewMessage, Session, TurnResult } from '../conversations/ports.ts';
+import type {
+  Contact,
+  Conversation,
+  ConversationStore,
+  NewMessage,
+  Session,
+  TurnResult,
+} from '../conversations/ports.ts';
 import { newId } from './ids.ts';
 import type { ContactsTable, ConversationsTable, Database } from './schema.ts';
 
@@ -11,8 +18,12 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
   return {
     async upsertContact(pageId, externalId, now) {
       const row =
-        (await db.selectFrom('contacts').selectAll().where('page_id', '=', pageId).where('external_id', '=', externalId).executeTakeFirst()) ??
-        (await insertContact(db, pageId, externalId, now));
+        (await db
+          .selectFrom('contacts')
+          .selectAll()
+          .where('page_id', '=', pageId)
+          .where('external_id', '=', externalId)
+          .executeTakeFirst()) ?? (await insertContact(db, pageId, externalId, now));
       return toContact(row);
     },
 
@@ -33,14 +44,28 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
 
     async upsertConversation(pageId, contactId, now) {
       const find = () =>
-        db.selectFrom('conversations').selectAll().where('page_id', '=', pageId).where('contact_id', '=', contactId).executeTakeFirst();
+        db
+          .selectFrom('conversations')
+          .selectAll()
+          .where('page_id', '=', pageId)
+          .where('contact_id', '=', contactId)
+          .executeTakeFirst();
       let row = await find();
       if (!row) {
         await db
           .insertInto('conversations')
           .values({
-            id: newId(now), page_id: pageId, contact_id: contactId, routing: 'bot', paused_until: null, flagged: 0,
-            flag_reason: null, last_inbound_at: null, last_message_at: now, created_at: now, updated_at: now,
+            id: newId(now),
+            page_id: pageId,
+            contact_id: contactId,
+            routing: 'bot',
+            paused_until: null,
+            flagged: 0,
+            flag_reason: null,
+            last_inbound_at: null,
+            last_message_at: now,
+            created_at: now,
+            updated_at: now,
           })
           .onConflict((oc) => oc.columns(['page_id', 'contact_id']).doNothing())
           .execute();
@@ -56,9 +81,19 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
     },
 
     async findSession(conversationId) {
-      const row = await db.selectFrom('sessions').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst();
+      const row = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('conversation_id', '=', conversationId)
+        .executeTakeFirst();
       if (!row) return undefined;
-      return { id: row.id, context: JSON.parse(row.context), state: JSON.parse(row.state), started_at: row.started_at, last_activity_at: row.last_activity_at };
+      return {
+        id: row.id,
+        context: JSON.parse(row.context),
+        state: JSON.parse(row.state),
+        started_at: row.started_at,
+        last_activity_at: row.last_activity_at,
+      };
     },
 
     async recentHistory(conversationId, limit) {
@@ -71,20 +106,38 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
         .limit(limit)
         .execute();
       return rows.reverse().map(
-        (r): HistoryItem => ({ role: r.author === 'contact' ? 'contact' : r.author === 'bot' ? 'assistant' : 'agent', text: r.text ?? '', at: r.created_at }),
+        (r): HistoryItem => ({
+          role: r.author === 'contact' ? 'contact' : r.author === 'bot' ? 'assistant' : 'agent',
+          text: r.text ?? '',
+          at: r.created_at,
+        }),
       );
     },
 
     async linkEcho(outboxId, externalId, now) {
-      const row = outboxId ? await db.selectFrom('outbox').select(['id', 'status', 'message_id']).where('id', '=', outboxId).executeTakeFirst() : undefined;
+      const row = outboxId
+        ? await db
+            .selectFrom('outbox')
+            .select(['id', 'status', 'message_id'])
+            .where('id', '=', outboxId)
+            .executeTakeFirst()
+        : undefined;
       if (!row) {
-        const known = await db.selectFrom('messages').select('id').where('external_id', '=', externalId).executeTakeFirst();
+        const known = await db
+          .selectFrom('messages')
+          .select('id')
+          .where('external_id', '=', externalId)
+          .executeTakeFirst();
         return known !== undefined;
       }
       await db.transaction().execute(async (tx) => {
         // An echo proves Graph accepted the send, even if we crashed before recording it: never send it again.
         if (row.status === 'sending' || row.status === 'pending') {
-          await tx.updateTable('outbox').set({ status: 'sent', external_id: externalId, updated_at: now }).where('id', '=', row.id).execute();
+          await tx
+            .updateTable('outbox')
+            .set({ status: 'sent', external_id: externalId, updated_at: now })
+            .where('id', '=', row.id)
+            .execute();
         }
         if (row.message_id) {
           await tx
@@ -107,7 +160,9 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
         .where('direction', '=', 'out')
         .where('status', 'in', from)
         .where((eb) =>
-          upTo.ids.length ? eb.or([eb('external_id', 'in', upTo.ids), eb('updated_at', '<=', upTo.sentBefore)]) : eb('updated_at', '<=', upTo.sentBefore),
+          upTo.ids.length
+            ? eb.or([eb('external_id', 'in', upTo.ids), eb('updated_at', '<=', upTo.sentBefore)])
+            : eb('updated_at', '<=', upTo.sentBefore),
         )
         .execute();
     },
@@ -120,12 +175,26 @@ async function insertContact(db: Db, pageId: string, externalId: string, now: nu
   await db
     .insertInto('contacts')
     .values({
-      id: newId(now), page_id: pageId, external_id: externalId, first_name: null, last_name: null, profile_pic: null,
-      locale: null, timezone: null, profile_status: 'pending', created_at: now, updated_at: now,
+      id: newId(now),
+      page_id: pageId,
+      external_id: externalId,
+      first_name: null,
+      last_name: null,
+      profile_pic: null,
+      locale: null,
+      timezone: null,
+      profile_status: 'pending',
+      created_at: now,
+      updated_at: now,
     })
     .onConflict((oc) => oc.columns(['page_id', 'external_id']).doNothing())
     .execute();
-  return db.selectFrom('contacts').selectAll().where('page_id', '=', pageId).where('external_id', '=', externalId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('page_id', '=', pageId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirstOrThrow();
 }
 
 async function insertMessage(db: Db, conversationId: string, m: NewMessage, now: number): Promise<string> {
@@ -133,14 +202,27 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
   const inserted = await db
     .insertInto('messages')
     .values({
-      id, conversation_id: conversationId, direction: m.direction, author: m.author, external_id: m.external_id ?? null,
-      text: m.text ?? null, content: JSON.stringify(m.content), status: m.status, error: null, created_at: now, updated_at: now,
+      id,
+      conversation_id: conversationId,
+      direction: m.direction,
+      author: m.author,
+      external_id: m.external_id ?? null,
+      text: m.text ?? null,
+      content: JSON.stringify(m.content),
+      status: m.status,
+      error: null,
+      created_at: now,
+      updated_at: now,
     })
     .onConflict((oc) => oc.column('external_id').doNothing())
     .returning('id')
     .executeTakeFirst();
   if (inserted) return inserted.id;
-  const existing = await db.selectFrom('messages').select('id').where('external_id', '=', m.external_id as string).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('external_id', '=', m.external_id as string)
+    .executeTakeFirstOrThrow();
   return existing.id;
 }
 
@@ -154,7 +236,12 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
     const { flagged, ...rest } = result.conversation.changes;
     await tx
       .updateTable('conversations')
-      .set({ ...rest, ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }), last_message_at: now, updated_at: now })
+      .set({
+        ...rest,
+        ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
+        last_message_at: now,
+        updated_at: now,
+      })
       .where('id', '=', result.conversation.id)
       .execute();
   }
@@ -163,7 +250,12 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
 }
 
 async function saveSession(tx: Transaction<Database>, conversationId: string, s: Session, now: number) {
-  const values = { context: JSON.stringify(s.context), state: JSON.stringify(s.state), started_at: s.started_at, last_activity_at: s.last_activity_at };
+  const values = {
+    context: JSON.stringify(s.context),
+    state: JSON.stringify(s.state),
+    started_at: s.started_at,
+    last_activity_at: s.last_activity_at,
+  };
   await tx
     .insertInto('sessions')
     .values({ id: s.id || newId(now), conversation_id: conversationId, ...values })
@@ -182,15 +274,33 @@ export async function queueOutgoing(tx: Transaction<Database>, out: NonNullable<
     const outboxId = newId(now);
     let messageId: string | null = null;
     if (step.kind === 'message') {
-      messageId = await insertMessage(tx, out.conversation_id, { direction: 'out', author: out.author, text: step.preview, content: step.message, status: 'pending' }, now);
+      messageId = await insertMessage(
+        tx,
+        out.conversation_id,
+        { direction: 'out', author: out.author, text: step.preview, content: step.message, status: 'pending' },
+        now,
+      );
     }
     await tx
       .insertInto('outbox')
       .values({
-        id: outboxId, conversation_id: out.conversation_id, page_id: out.page_id, recipient_id: out.recipient_id, message_id: messageId,
+        id: outboxId,
+        conversation_id: out.conversation_id,
+        page_id: out.page_id,
+        recipient_id: out.recipient_id,
+        message_id: messageId,
         kind: step.kind === 'message' ? 'message' : step.on ? 'typing_on' : 'typing_off',
-        request: JSON.stringify(step.kind === 'message' ? step.message : {}), delay_ms: delay, status: 'pending', attempts: 0,
-        next_attempt_at: now, external_id: null, error_code: null, error_subcode: null, error_message: null, created_at: now, updated_at: now,
+        request: JSON.stringify(step.kind === 'message' ? step.message : {}),
+        delay_ms: delay,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        external_id: null,
+        error_code: null,
+        error_subcode: null,
+        error_message: null,
+        created_at: now,
+        updated_at: now,
       })
       .execute();
     delay = 0;
@@ -203,12 +313,24 @@ function toContact(row: ContactsTable): Contact {
   if (row.last_name) profile.last_name = row.last_name;
   if (row.locale) profile.locale = row.locale;
   if (row.timezone !== null) profile.timezone = row.timezone;
-  return { id: row.id, page_id: row.page_id, external_id: row.external_id, profile, profile_status: row.profile_status as Contact['profile_status'] };
+  return {
+    id: row.id,
+    page_id: row.page_id,
+    external_id: row.external_id,
+    profile,
+    profile_status: row.profile_status as Contact['profile_status'],
+  };
 }
 
 function toConversation(row: ConversationsTable): Conversation {
   return {
-    id: row.id, page_id: row.page_id, contact_id: row.contact_id, routing: row.routing as Conversation['routing'],
-    paused_until: row.paused_until, flagged: row.flagged === 1, flag_reason: row.flag_reason, last_inbound_at: row.last_inbound_at,
+    id: row.id,
+    page_id: row.page_id,
+    contact_id: row.contact_id,
+    routing: row.routing as Conversation['routing'],
+    paused_until: row.paused_until,
+    flagged: row.flagged === 1,
+    flag_reason: row.flag_reason,
+    last_inbound_at: row.last_inbound_at,
   };
 }

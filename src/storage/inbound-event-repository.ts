@@ -48,11 +48,17 @@ export async function insertInboundEvents(
       for (const r of result) inserted.add(r.id);
     }
   });
-  return rows.map((row, i) => (inserted.has(row.id) ? { id: row.id, event: events[i] as InboundEvent, attempts: 0, received_at: now } : undefined));
+  return rows.map((row, i) =>
+    inserted.has(row.id) ? { id: row.id, event: events[i] as InboundEvent, attempts: 0, received_at: now } : undefined,
+  );
 }
 
 /** Acknowledged events not finished yet (after a crash or restart), oldest first. */
-export async function loadPendingEvents(db: Kysely<Database>, limit: number, afterId = ''): Promise<StoredInboundEvent[]> {
+export async function loadPendingEvents(
+  db: Kysely<Database>,
+  limit: number,
+  afterId = '',
+): Promise<StoredInboundEvent[]> {
   const rows = await db
     .selectFrom('inbound_events')
     .select(['id', 'body', 'attempts', 'received_at'])
@@ -68,7 +74,12 @@ export async function loadPendingEvents(db: Kysely<Database>, limit: number, aft
 export async function recordEventFailure(db: Kysely<Database>, id: string, error: string, dead: boolean, now: number) {
   await db
     .updateTable('inbound_events')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), error: error.slice(0, 2000), status: dead ? 'dead' : 'pending', processed_at: dead ? now : null }))
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      error: error.slice(0, 2000),
+      status: dead ? 'dead' : 'pending',
+      processed_at: dead ? now : null,
+    }))
     .where('id', '=', id)
     .execute();
 }

@@ -17,7 +17,12 @@ export function nextOutboxRow(db: Kysely<Database>, conversationId: string): Pro
 
 /** Conversations with unsent rows: resumed at start-up. */
 export async function conversationsWithPendingSends(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('outbox').select('conversation_id').distinct().where('status', 'in', ['pending', 'sending']).execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select('conversation_id')
+    .distinct()
+    .where('status', 'in', ['pending', 'sending'])
+    .execute();
   return rows.map((r) => r.conversation_id);
 }
 
@@ -32,18 +37,38 @@ export async function markSending(db: Kysely<Database>, id: string, now: number)
 
 export async function markSent(db: Kysely<Database>, row: OutboxRow, externalId: string | undefined, now: number) {
   await db.transaction().execute(async (tx) => {
-    await tx.updateTable('outbox').set({ status: 'sent', external_id: externalId ?? null, updated_at: now }).where('id', '=', row.id).execute();
+    await tx
+      .updateTable('outbox')
+      .set({ status: 'sent', external_id: externalId ?? null, updated_at: now })
+      .where('id', '=', row.id)
+      .execute();
     if (row.message_id) {
       // The echo may have linked it already, and a receipt moved it past `sent`: never go back.
-      await tx.updateTable('messages').set({ status: 'sent', updated_at: now }).where('id', '=', row.message_id).where('status', '=', 'pending').execute();
+      await tx
+        .updateTable('messages')
+        .set({ status: 'sent', updated_at: now })
+        .where('id', '=', row.message_id)
+        .where('status', '=', 'pending')
+        .execute();
       if (externalId) {
-        await tx.updateTable('messages').set({ external_id: externalId }).where('id', '=', row.message_id).where('external_id', 'is', null).execute();
+        await tx
+          .updateTable('messages')
+          .set({ external_id: externalId })
+          .where('id', '=', row.message_id)
+          .where('external_id', 'is', null)
+          .execute();
       }
     }
   });
 }
 
-export async function markRetry(db: Kysely<Database>, id: string, nextAttemptAt: number, error: SendErrorFields, now: number) {
+export async function markRetry(
+  db: Kysely<Database>,
+  id: string,
+  nextAttemptAt: number,
+  error: SendErrorFields,
+  now: number,
+) {
   await db
     .updateTable('outbox')
     .set({ status: 'pending', next_attempt_at: nextAttemptAt, ...errorColumns(error), updated_at: now })
@@ -52,11 +77,23 @@ export async function markRetry(db: Kysely<Database>, id: string, nextAttemptAt:
 }
 
 /** Settles a row that will not be sent: `failed` (Graph refused), `blocked` (policy), `dead` (retries exhausted). */
-export async function markUnsent(db: Kysely<Database>, row: OutboxRow, status: 'failed' | 'blocked' | 'dead', error: SendErrorFields, now: number) {
+export async function markUnsent(
+  db: Kysely<Database>,
+  row: OutboxRow,
+  status: 'failed' | 'blocked' | 'dead',
+  error: SendErrorFields,
+  now: number,
+) {
   await db.transaction().execute(async (tx) => {
-    await tx.updateTable('outbox').set({ status, ...errorColumns(error), updated_at: now }).where('id', '=', row.id).execute();
+    await tx
+      .updateTable('outbox')
+      .set({ status, ...errorColumns(error), updated_at: now })
+      .where('id', '=', row.id)
+      .execute();
     if (row.message_id) {
-      const reason = error.code ? `${error.message} (code ${error.code}${error.subcode ? `/${error.subcode}` : ''})` : error.message;
+      const reason = error.code
+        ? `${error.message} (code ${error.code}${error.subcode ? `/${error.subcode}` : ''})`
+        : error.message;
       await tx
         .updateTable('messages')
         .set({ status: status === 'blocked' ? 'blocked' : 'failed', error: reason, updated_at: now })

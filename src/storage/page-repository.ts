@@ -24,10 +24,19 @@ export interface StoredPage {
 }
 
 /** Writes the apps and pages of the configuration into the database, sealed; the configuration wins on start-up. */
-export async function syncConfiguredPages(db: Kysely<Database>, box: SecretBox, config: Pick<Config, 'apps' | 'pages'>, now: number) {
+export async function syncConfiguredPages(
+  db: Kysely<Database>,
+  box: SecretBox,
+  config: Pick<Config, 'apps' | 'pages'>,
+  now: number,
+) {
   await db.transaction().execute(async (tx) => {
     for (const app of config.apps) {
-      const values = { secret_sealed: box.seal(app.secret), verify_token_sealed: box.seal(app.verify_token), updated_at: now };
+      const values = {
+        secret_sealed: box.seal(app.secret),
+        verify_token_sealed: box.seal(app.verify_token),
+        updated_at: now,
+      };
       await tx
         .insertInto('apps')
         .values({ id: app.id, ...values, created_at: now })
@@ -58,7 +67,11 @@ export async function syncConfiguredPages(db: Kysely<Database>, box: SecretBox, 
 
 export async function loadApps(db: Kysely<Database>, box: SecretBox): Promise<StoredApp[]> {
   const rows = await db.selectFrom('apps').selectAll().execute();
-  return rows.map((r) => ({ id: r.id, secret: box.open(r.secret_sealed), verify_token: box.open(r.verify_token_sealed) }));
+  return rows.map((r) => ({
+    id: r.id,
+    secret: box.open(r.secret_sealed),
+    verify_token: box.open(r.verify_token_sealed),
+  }));
 }
 
 export async function loadPages(db: Kysely<Database>, box: SecretBox): Promise<StoredPage[]> {
@@ -77,6 +90,16 @@ export async function loadPages(db: Kysely<Database>, box: SecretBox): Promise<S
 }
 
 /** Records a permanent Graph failure of the page (e.g. a dead token) for operators to see, or `ok` again. */
-export async function recordPageHealth(db: Kysely<Database>, pageId: string, health: string, detail: string | null, now: number) {
-  await db.updateTable('pages').set({ health, health_detail: detail, health_at: now, updated_at: now }).where('id', '=', pageId).execute();
+export async function recordPageHealth(
+  db: Kysely<Database>,
+  pageId: string,
+  health: string,
+  detail: string | null,
+  now: number,
+) {
+  await db
+    .updateTable('pages')
+    .set({ health, health_detail: detail, health_at: now, updated_at: now })
+    .where('id', '=', pageId)
+    .execute();
 }

@@ -1,4 +1,3 @@
-
 /**
  * The database tables. Timestamps are epoch milliseconds set by our code; ids are time-ordered strings from
  * `newId()`, so rows sort in creation order and one migration serves SQLite and PostgreSQL.
@@ -165,7 +164,6 @@ export interface AttachmentCacheTable {
   attachment_id: string;
   created_at: number;
 }
-
 
 export interface UsersTable {
   id: string;

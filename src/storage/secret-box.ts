@@ -20,7 +20,9 @@ export function createSecretBox(keys: string[]): SecretBox {
   for (const [i, encoded] of keys.entries()) {
     const key = Buffer.from(encoded, 'base64');
     if (key.length !== 32) {
-      throw new Error(`SWITCHBOARD_SECRET_KEY: key ${i + 1} is ${key.length} bytes; generate one with "openssl rand -base64 32"`);
+      throw new Error(
+        `SWITCHBOARD_SECRET_KEY: key ${i + 1} is ${key.length} bytes; generate one with "openssl rand -base64 32"`,
+      );
     }
     byId.set(keyIdOf(key), key);
   }

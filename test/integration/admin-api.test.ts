@@ -10,7 +10,11 @@ for (const database of DATABASES) {
 
     beforeAll(async () => {
       bot = await startEchoBot();
-      h = await startHarness({ database, assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 }, tuning: { sendMaxAttempts: 2 } });
+      h = await startHarness({
+        database,
+        assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+        tuning: { sendMaxAttempts: 2 },
+      });
     });
     afterAll(async () => {
       await h?.close();
@@ -44,7 +48,10 @@ for (const database of DATABASES) {
       const bad = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: 'slowly', colour: 'red' });
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/response_delay/);
-      const ok = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { delay_between_messages_ms: 0, readable_length: 0 });
+      const ok = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, {
+        delay_between_messages_ms: 0,
+        readable_length: 0,
+      });
       expect(ok).toMatchObject({ status: 200, body: { data: { delay_between_messages_ms: 0, readable_length: 0 } } });
     });
 
@@ -58,7 +65,9 @@ for (const database of DATABASES) {
       const replay = await h.api('POST', '/api/dead-letters/replay');
       expect(replay.body.data).toEqual({ outbox: 1, events: 0 });
       await h.settle();
-      const replies = (await h.fb.conversation(PAGE_ID, PSID)).items.filter((i) => i.message?.text === 'echo: lost in transit?');
+      const replies = (await h.fb.conversation(PAGE_ID, PSID)).items.filter(
+        (i) => i.message?.text === 'echo: lost in transit?',
+      );
       expect(replies).toHaveLength(1);
       expect((await h.api('GET', '/api/dead-letters')).body.data.outbox).toEqual([]);
     });

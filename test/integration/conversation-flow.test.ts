@@ -41,7 +41,9 @@ for (const database of DATABASES) {
     it('gives the assistant the person profile read from Graph', async () => {
       await h.fb.sendText(PAGE_ID, person(0), 'who am I');
       await h.settle();
-      expect(bot.turns.find((t) => t.input.text === 'who am I')?.contact).toMatchObject({ profile: { first_name: 'Person0', last_name: 'Test' } });
+      expect(bot.turns.find((t) => t.input.text === 'who am I')?.contact).toMatchObject({
+        profile: { first_name: 'Person0', last_name: 'Test' },
+      });
     });
 
     it('records echoes of its own messages and replies from the Page Inbox as outgoing, and never answers them', async () => {
@@ -57,7 +59,12 @@ for (const database of DATABASES) {
         ['out', 'external', 'Hello, this is Maria from the shop'],
       ]);
       expect(bot.turns.filter((t) => t.input.text?.includes('Maria'))).toEqual([]);
-      const echoes = await h.switchboard.db.selectFrom('inbound_events').select(['kind', 'status']).where('kind', '=', 'echo').where('user_id', '=', person(1)).execute();
+      const echoes = await h.switchboard.db
+        .selectFrom('inbound_events')
+        .select(['kind', 'status'])
+        .where('kind', '=', 'echo')
+        .where('user_id', '=', person(1))
+        .execute();
       expect(echoes.length).toBe(2);
       expect(echoes.every((e) => e.status === 'done')).toBe(true);
       expect(PAGE_INBOX_APP_ID).toBe('263902037430900');
@@ -78,7 +85,11 @@ for (const database of DATABASES) {
       await h.fb.clearFaults();
       const replies = (await h.fb.conversation(PAGE_ID, person(3))).items.filter((i) => i.from === 'page');
       expect(replies.map((i) => i.message?.text)).toEqual(['echo: flaky graph']);
-      const row = await h.switchboard.db.selectFrom('outbox').select(['status', 'attempts']).where('recipient_id', '=', person(3)).executeTakeFirstOrThrow();
+      const row = await h.switchboard.db
+        .selectFrom('outbox')
+        .select(['status', 'attempts'])
+        .where('recipient_id', '=', person(3))
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ status: 'sent', attempts: 2 });
     });
 
@@ -87,10 +98,20 @@ for (const database of DATABASES) {
       await h.fb.sendText(PAGE_ID, person(4), 'token trouble');
       await h.settle();
       await h.fb.clearFaults();
-      const row = await h.switchboard.db.selectFrom('outbox').select(['status', 'attempts', 'error_code']).where('recipient_id', '=', person(4)).executeTakeFirstOrThrow();
+      const row = await h.switchboard.db
+        .selectFrom('outbox')
+        .select(['status', 'attempts', 'error_code'])
+        .where('recipient_id', '=', person(4))
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ status: 'failed', attempts: 1, error_code: 190 });
-      expect((await messagesOf(person(4))).at(-1)).toMatchObject({ status: 'failed', error: expect.stringContaining('190') });
-      await waitFor(async () => (await h.switchboard.db.selectFrom('pages').select('health').executeTakeFirstOrThrow()).health === 'token');
+      expect((await messagesOf(person(4))).at(-1)).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('190'),
+      });
+      await waitFor(
+        async () =>
+          (await h.switchboard.db.selectFrom('pages').select('health').executeTakeFirstOrThrow()).health === 'token',
+      );
       await h.switchboard.db.updateTable('pages').set({ health: 'ok' }).execute();
     });
 
@@ -99,7 +120,11 @@ for (const database of DATABASES) {
       await h.fb.sendText(PAGE_ID, person(5), 'graph is down');
       await h.settle();
       await h.fb.clearFaults();
-      const row = await h.switchboard.db.selectFrom('outbox').select(['status', 'attempts', 'error_code']).where('recipient_id', '=', person(5)).executeTakeFirstOrThrow();
+      const row = await h.switchboard.db
+        .selectFrom('outbox')
+        .select(['status', 'attempts', 'error_code'])
+        .where('recipient_id', '=', person(5))
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ status: 'dead', attempts: 3, error_code: 2 });
       expect((await messagesOf(person(5))).at(-1)?.status).toBe('failed');
     });
@@ -120,7 +145,9 @@ for (const database of DATABASES) {
       clockOffset += 6 * 60_000;
       await h.fb.sendText(PAGE_ID, person(7), 'after a break');
       await h.settle();
-      const contexts = bot.turns.filter((t) => ['first', 'second', 'after a break'].includes(t.input.text ?? '')).map((t) => t.context);
+      const contexts = bot.turns
+        .filter((t) => ['first', 'second', 'after a break'].includes(t.input.text ?? ''))
+        .map((t) => t.context);
       expect(contexts).toEqual([{}, { count: 1 }, {}]);
     });
   });

@@ -34,9 +34,17 @@ for (const database of DATABASES) {
       db = await createTestDatabase(database);
       env = {
         ...(process.env as Record<string, string>),
-        PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_URL: db.url,
-        GRAPH_API_URL: emulator.url as string, FB_APP_ID: APP_ID, FB_APP_SECRET: secret, FB_VERIFY_TOKEN: 'crash-verify',
-        FB_PAGE_ID: PAGE_ID, FB_PAGE_ACCESS_TOKEN: token, SWITCHBOARD_ASSISTANT: bot.url,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: db.url,
+        GRAPH_API_URL: emulator.url as string,
+        FB_APP_ID: APP_ID,
+        FB_APP_SECRET: secret,
+        FB_VERIFY_TOKEN: 'crash-verify',
+        FB_PAGE_ID: PAGE_ID,
+        FB_PAGE_ACCESS_TOKEN: token,
+        SWITCHBOARD_ASSISTANT: bot.url,
         SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('base64'),
       };
     });
@@ -71,7 +79,9 @@ for (const database of DATABASES) {
       await fb.sendText(PAGE_ID, PSID, 'before the crash');
       // Acknowledged (200 to the emulator) and being worked on (the bot holds the turn): now kill it.
       await waitFor(() => bot.turns.some((t) => t.input.text === 'before the crash'));
-      const acked = (await fb.webhookDeliveries()).some((d) => d.status === 200 && JSON.stringify(d).includes('before the crash'));
+      const acked = (await fb.webhookDeliveries()).some(
+        (d) => d.status === 200 && JSON.stringify(d).includes('before the crash'),
+      );
       expect(acked).toBe(true);
       first.child.kill('SIGKILL');
       await new Promise((resolve) => first.child.once('exit', resolve));
@@ -79,9 +89,16 @@ for (const database of DATABASES) {
 
       const second = await startGateway();
       await fb.setWebhook(APP_ID, { url: `${second.url}/webhooks/messenger`, verify_token: 'crash-verify' });
-      const replies = await fb.waitForPageMessages(PAGE_ID, PSID, (items) => items.some((i) => i.message?.text === 'echo: before the crash'), 15_000);
+      const replies = await fb.waitForPageMessages(
+        PAGE_ID,
+        PSID,
+        (items) => items.some((i) => i.message?.text === 'echo: before the crash'),
+        15_000,
+      );
       await new Promise((r) => setTimeout(r, 500));
-      const after = (await fb.conversation(PAGE_ID, PSID)).items.filter((i) => i.from === 'page' && i.message?.text === 'echo: before the crash');
+      const after = (await fb.conversation(PAGE_ID, PSID)).items.filter(
+        (i) => i.from === 'page' && i.message?.text === 'echo: before the crash',
+      );
       expect(replies.length).toBeGreaterThan(0);
       expect(after).toHaveLength(1);
       second.child.kill('SIGTERM');

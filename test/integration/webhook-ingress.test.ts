@@ -19,15 +19,21 @@ for (const database of DATABASES) {
 
     it('answers the subscription check with the challenge, and refuses a wrong token', async () => {
       const token = h.config.apps[0]?.verify_token as string;
-      const ok = await fetch(`${h.gatewayUrl}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1903260781`);
+      const ok = await fetch(
+        `${h.gatewayUrl}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1903260781`,
+      );
       expect([ok.status, await ok.text()]).toEqual([200, '1903260781']);
-      const bad = await fetch(`${h.gatewayUrl}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
+      const bad = await fetch(
+        `${h.gatewayUrl}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`,
+      );
       expect(bad.status).toBe(403);
     });
 
     it('replies to a person through the Send API, once', async () => {
       await h.fb.sendText(PAGE_ID, PSID, 'hello there');
-      const items = await h.fb.waitForPageMessages(PAGE_ID, PSID, (items) => items.some((i) => i.message?.text === 'echo: hello there'));
+      const items = await h.fb.waitForPageMessages(PAGE_ID, PSID, (items) =>
+        items.some((i) => i.message?.text === 'echo: hello there'),
+      );
       await h.settle();
       expect(items.filter((i) => i.message?.text === 'echo: hello there')).toHaveLength(1);
     });
@@ -44,7 +50,11 @@ for (const database of DATABASES) {
       const response = await h.postWebhook('{"object":"page","entry":[');
       expect(response.status).toBe(400);
       expect(JSON.parse(response.text).error.code).toBe('SB_WEBHOOK_JSON_INVALID');
-      const kept = await h.switchboard.db.selectFrom('webhook_quarantine').selectAll().where('body', '=', '{"object":"page","entry":[').execute();
+      const kept = await h.switchboard.db
+        .selectFrom('webhook_quarantine')
+        .selectAll()
+        .where('body', '=', '{"object":"page","entry":[')
+        .execute();
       expect(kept).toHaveLength(1);
     });
 
@@ -56,15 +66,27 @@ for (const database of DATABASES) {
           id: PAGE_ID,
           time: Date.now(),
           messaging: [
-            { sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: Date.now(), message: { mid: `m_batch_${database}_${i}_a`, text: `a${i}` } },
-            { sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: Date.now(), message: { mid: `m_batch_${database}_${i}_b`, text: `b${i}` } },
+            {
+              sender: { id: psid },
+              recipient: { id: PAGE_ID },
+              timestamp: Date.now(),
+              message: { mid: `m_batch_${database}_${i}_a`, text: `a${i}` },
+            },
+            {
+              sender: { id: psid },
+              recipient: { id: PAGE_ID },
+              timestamp: Date.now(),
+              message: { mid: `m_batch_${database}_${i}_b`, text: `b${i}` },
+            },
           ],
         })),
       };
       expect((await h.postWebhook(body)).status).toBe(200);
       await h.settle();
       for (const [i] of people.entries()) {
-        const texts = bot.turns.filter((t) => t.input.text === `a${i}` || t.input.text === `b${i}`).map((t) => t.input.text);
+        const texts = bot.turns
+          .filter((t) => t.input.text === `a${i}` || t.input.text === `b${i}`)
+          .map((t) => t.input.text);
         expect(texts).toEqual([`a${i}`, `b${i}`]);
       }
       const sent = await h.fb.graphCalls({ path_contains: '/messages' });
@@ -78,7 +100,11 @@ for (const database of DATABASES) {
       expect((await h.postWebhook(body)).status).toBe(200);
       await h.settle();
       expect(bot.turns.filter((t) => t.input.text === 'only once')).toHaveLength(1);
-      const rows = await h.switchboard.db.selectFrom('inbound_events').select('id').where('event_key', '=', `${PAGE_ID}:m:m_redelivered_${database}`).execute();
+      const rows = await h.switchboard.db
+        .selectFrom('inbound_events')
+        .select('id')
+        .where('event_key', '=', `${PAGE_ID}:m:m_redelivered_${database}`)
+        .execute();
       expect(rows).toHaveLength(1);
     });
 
@@ -89,7 +115,7 @@ for (const database of DATABASES) {
       const order = bot.turns.filter((t) => /^n\d+$/.test(t.input.text ?? '')).map((t) => t.input.text);
       expect(order).toEqual(Array.from({ length: 15 }, (_, i) => `n${i}`));
       const sent = (await h.fb.graphCalls({ path_contains: '/messages' }))
-        .map((c) => (c.body as { recipient?: { id: string }; message?: { text?: string } }))
+        .map((c) => c.body as { recipient?: { id: string }; message?: { text?: string } })
         .filter((b) => b.recipient?.id === psid && b.message?.text)
         .map((b) => b.message?.text);
       expect(sent).toEqual(Array.from({ length: 15 }, (_, i) => `echo: n${i}`));

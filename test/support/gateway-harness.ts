@@ -50,11 +50,19 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const verifyToken = randomBytes(8).toString('hex');
   const people = [
     { first_name: 'Lena', last_name: 'Okafor', psids: { [PAGE_ID]: PSID } },
-    ...Array.from({ length: options.people ?? 0 }, (_, i) => ({ first_name: `Person${i}`, last_name: 'Test', psids: { [PAGE_ID]: `70000000000${String(i).padStart(4, '0')}` } })),
+    ...Array.from({ length: options.people ?? 0 }, (_, i) => ({
+      first_name: `Person${i}`,
+      last_name: 'Test',
+      psids: { [PAGE_ID]: `70000000000${String(i).padStart(4, '0')}` },
+    })),
   ];
   const token = `EAAT${randomBytes(20).toString('hex')}`;
   const emulator = await startEmulator({
-    seed: { apps: [{ id: APP_ID, name: 'Test app', secret }], pages: [{ id: PAGE_ID, name: 'Acme Shop', app_id: APP_ID, access_token: token }], people },
+    seed: {
+      apps: [{ id: APP_ID, name: 'Test app', secret }],
+      pages: [{ id: PAGE_ID, name: 'Acme Shop', app_id: APP_ID, access_token: token }],
+      people,
+    },
     webhookRetry: { baseMs: 50, maxAttempts: 5, timeoutMs: 5_000 },
   });
   const fb = createEmulatorClient(emulator.url as string);
@@ -71,7 +79,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     secretKeys: [secretKey],
     admin: ADMIN,
     apps: [{ id: APP_ID, secret, verify_token: verifyToken }],
-    pages: [{ id: PAGE_ID, app_id: APP_ID, name: 'Acme Shop', access_token: token, assistant: options.assistant, settings: options.settings ?? {} }],
+    pages: [
+      {
+        id: PAGE_ID,
+        app_id: APP_ID,
+        name: 'Acme Shop',
+        access_token: token,
+        assistant: options.assistant,
+        settings: options.settings ?? {},
+      },
+    ],
   };
   const switchboard = await createSwitchboard({
     config,
@@ -84,7 +101,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   await fb.setWebhook(APP_ID, { url: `${gatewayUrl}/webhooks/messenger`, verify_token: verifyToken });
   const sign = (body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
   return {
-    emulator, fb, switchboard, gatewayUrl, secret, db, config, secretKey, sign,
+    emulator,
+    fb,
+    switchboard,
+    gatewayUrl,
+    secret,
+    db,
+    config,
+    secretKey,
+    sign,
     async postWebhook(body, signature) {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -126,15 +151,19 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 export function messageBody(text: string, options: { mid?: string; psid?: string; timestamp?: number } = {}) {
   return {
     object: 'page',
-    entry: [{
-      id: PAGE_ID,
-      time: Date.now(),
-      messaging: [{
-        sender: { id: options.psid ?? PSID },
-        recipient: { id: PAGE_ID },
-        timestamp: options.timestamp ?? Date.now(),
-        message: { mid: options.mid ?? `m_${randomBytes(8).toString('base64url')}`, text },
-      }],
-    }],
+    entry: [
+      {
+        id: PAGE_ID,
+        time: Date.now(),
+        messaging: [
+          {
+            sender: { id: options.psid ?? PSID },
+            recipient: { id: PAGE_ID },
+            timestamp: options.timestamp ?? Date.now(),
+            message: { mid: options.mid ?? `m_${randomBytes(8).toString('base64url')}`, text },
+          },
+        ],
+      },
+    ],
   };
 }

@@ -3,7 +3,8 @@ import type { InboundAttachment, InboundEvent, InboundEventBody, Referral } from
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 /** Live deliveries send numbers; the dashboard's test samples send numeric strings (messenger-platform.md §1.2). */
 const num = (v: unknown): number | undefined => {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
@@ -50,7 +51,13 @@ function bodyOf(raw: Json, message: Json | undefined, isEcho: boolean): InboundE
   }
   if (isObject(raw.postback)) {
     const p = raw.postback;
-    return { kind: 'postback', mid: str(p.mid), title: str(p.title), payload: str(p.payload), referral: referralOf(p.referral) };
+    return {
+      kind: 'postback',
+      mid: str(p.mid),
+      title: str(p.title),
+      payload: str(p.payload),
+      referral: referralOf(p.referral),
+    };
   }
   if (isObject(raw.referral)) return { kind: 'referral', referral: referralOf(raw.referral) ?? {} };
   if (isObject(raw.optin)) return { kind: 'optin', optin: raw.optin };
@@ -63,7 +70,13 @@ function bodyOf(raw: Json, message: Json | undefined, isEcho: boolean): InboundE
     const r = raw.reaction;
     const mid = str(r.mid);
     if (!mid) return { error: 'reaction has no mid' };
-    return { kind: 'reaction', mid, action: r.action === 'unreact' ? 'unreact' : 'react', reaction: str(r.reaction), emoji: str(r.emoji) };
+    return {
+      kind: 'reaction',
+      mid,
+      action: r.action === 'unreact' ? 'unreact' : 'react',
+      reaction: str(r.reaction),
+      emoji: str(r.emoji),
+    };
   }
   for (const action of ['pass_thread_control', 'take_thread_control', 'request_thread_control', 'app_roles'] as const) {
     if (isObject(raw[action])) return { kind: 'handover', action, detail: raw[action] as Json };

@@ -14,7 +14,13 @@ const only = (name: string) => {
 describe('webhook parsing', () => {
   it('normalises a text message with its page, person and key', () => {
     expect(only('text')).toMatchObject({
-      kind: 'message', mid: 'm_text01', text: 'hi there', page_id: PAGE, user_id: PERSON, standby: false, key: 'm:m_text01',
+      kind: 'message',
+      mid: 'm_text01',
+      text: 'hi there',
+      page_id: PAGE,
+      user_id: PERSON,
+      standby: false,
+      key: 'm:m_text01',
     });
   });
 
@@ -24,7 +30,10 @@ describe('webhook parsing', () => {
 
   it('normalises a postback with its referral', () => {
     expect(only('postback')).toMatchObject({
-      kind: 'postback', payload: 'GET_STARTED', title: 'Get Started', referral: { ref: 'spring-campaign', source: 'SHORTLINK' },
+      kind: 'postback',
+      payload: 'GET_STARTED',
+      title: 'Get Started',
+      referral: { ref: 'spring-campaign', source: 'SHORTLINK' },
     });
   });
 
@@ -38,16 +47,29 @@ describe('webhook parsing', () => {
   it('reads stickers in both the legacy image form and the new sticker type', () => {
     for (const name of ['sticker-legacy', 'sticker']) {
       const event = only(name);
-      expect(event.kind === 'message' && event.attachments[0]).toMatchObject({ type: 'sticker', sticker_id: '369239263222822' });
+      expect(event.kind === 'message' && event.attachments[0]).toMatchObject({
+        type: 'sticker',
+        sticker_id: '369239263222822',
+      });
     }
   });
 
   it('turns an echo around: the person is the recipient', () => {
-    expect(only('echo')).toMatchObject({ kind: 'echo', user_id: PERSON, app_id: '1517776481860111', metadata: 'sb:out01' });
+    expect(only('echo')).toMatchObject({
+      kind: 'echo',
+      user_id: PERSON,
+      app_id: '1517776481860111',
+      metadata: 'sb:out01',
+    });
   });
 
   it('normalises delivery, read, referral, reaction, handover and optin events', () => {
-    expect(only('delivery')).toMatchObject({ kind: 'delivery', mids: ['m_Ec01'], watermark: 1767225800000, user_id: PERSON });
+    expect(only('delivery')).toMatchObject({
+      kind: 'delivery',
+      mids: ['m_Ec01'],
+      watermark: 1767225800000,
+      user_id: PERSON,
+    });
     expect(only('read')).toMatchObject({ kind: 'read', watermark: 1767225800000 });
     expect(only('referral')).toMatchObject({ kind: 'referral', referral: { ref: 'promo42' } });
     expect(only('reaction')).toMatchObject({ kind: 'reaction', mid: 'm_Ec01', action: 'react', emoji: '\u2764\ufe0f' });
@@ -75,11 +97,17 @@ describe('webhook parsing', () => {
   it('keeps unknown kinds as unknown events and rejects broken ones without losing the rest', () => {
     const body = {
       object: 'page',
-      entry: [{ id: PAGE, time: 1, messaging: [
-        { sender: { id: PERSON }, recipient: { id: PAGE }, timestamp: 5, game_play: { score: 1 } },
-        { sender: { id: PERSON }, recipient: { id: PAGE }, message: { mid: 'm_x' } },
-        { sender: { id: PERSON }, recipient: { id: PAGE }, timestamp: 6, message: { text: 'no mid' } },
-      ] }],
+      entry: [
+        {
+          id: PAGE,
+          time: 1,
+          messaging: [
+            { sender: { id: PERSON }, recipient: { id: PAGE }, timestamp: 5, game_play: { score: 1 } },
+            { sender: { id: PERSON }, recipient: { id: PAGE }, message: { mid: 'm_x' } },
+            { sender: { id: PERSON }, recipient: { id: PAGE }, timestamp: 6, message: { text: 'no mid' } },
+          ],
+        },
+      ],
     };
     const { events, rejected } = parseWebhookBody(body);
     expect(events).toMatchObject([{ kind: 'unknown', keys: ['game_play'] }]);

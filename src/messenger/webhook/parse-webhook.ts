@@ -38,7 +38,8 @@ export function parseWebhookBody(body: unknown): ParsedWebhook {
       }
     }
     if (Array.isArray(e.changes)) {
-      for (const change of e.changes) result.rejected.push({ reason: 'page feed changes are not handled', raw: change });
+      for (const change of e.changes)
+        result.rejected.push({ reason: 'page feed changes are not handled', raw: change });
     }
   }
   return result;

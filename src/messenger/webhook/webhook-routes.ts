@@ -2,10 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { InboundEvent } from '../../conversations/inbound-event.ts';
-import type { StoredInboundEvent } from '../../storage/inbound-event-repository.ts';
 import { errorBody } from '../../server/errors.ts';
 import type { Metrics } from '../../server/metrics.ts';
 import type { PageDirectory } from '../../server/page-directory.ts';
+import type { StoredInboundEvent } from '../../storage/inbound-event-repository.ts';
 import { parseWebhookBody } from './parse-webhook.ts';
 import { verifyWebhookSignature } from './webhook-signature.ts';
 
@@ -24,7 +24,12 @@ export interface WebhookRoutesDeps {
 /** `GET|POST /webhooks/messenger`: the subscription check and signed event delivery (design.md §3). */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, deps) => {
   // The signature covers the exact bytes, so this scope keeps bodies as Buffers and parses JSON itself.
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit ?? 4 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: deps.bodyLimit ?? 4 * 1024 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/webhooks/messenger', async (request, reply) => {
     const mode = request.query['hub.mode'];
@@ -58,11 +63,18 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     for (const event of parsed.events) {
       const page = deps.directory.page(event.page_id);
       if (page?.app_id === check.appId) events.push(event);
-      else parsed.rejected.push({ reason: page ? 'page belongs to another app' : `page ${event.page_id} is not connected`, raw: event });
+      else
+        parsed.rejected.push({
+          reason: page ? 'page belongs to another app' : `page ${event.page_id} is not connected`,
+          raw: event,
+        });
     }
     if (parsed.rejected.length > 0) {
       deps.metrics.rejected.inc({ reason: 'event' }, parsed.rejected.length);
-      deps.logger.warn({ count: parsed.rejected.length, reasons: parsed.rejected.map((r) => r.reason) }, 'webhook events kept for inspection');
+      deps.logger.warn(
+        { count: parsed.rejected.length, reasons: parsed.rejected.map((r) => r.reason) },
+        'webhook events kept for inspection',
+      );
       await deps.quarantine(parsed.rejected.map((r) => ({ reason: r.reason, body: JSON.stringify(r.raw) })));
     }
     const stored = events.length > 0 ? await deps.store(events) : [];

@@ -18,7 +18,10 @@ describe('webhook signature', () => {
   it('verifies the escaped bytes as received, not a re-serialisation', () => {
     const reserialised = Buffer.from(JSON.stringify(JSON.parse(body.toString())));
     expect(reserialised.equals(body)).toBe(false);
-    expect(verifyWebhookSignature(sign(body, 'first-app-secret'), reserialised, apps)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyWebhookSignature(sign(body, 'first-app-secret'), reserialised, apps)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
   });
 
   it('refuses a missing, malformed or sha1-only signature', () => {
