@@ -1,0 +1,101 @@
+import {
+  FILLER_PHRASES,
+  HUMAN_NOUNS,
+  NOT_TYPOS,
+  REWRITES,
+  SHORT_REQUESTS,
+  STRONG_HUMAN_NOUNS,
+  TYPO_TARGETS,
+} from './escalation-phrases.ts';
+import { editDistance, words } from './fold.ts';
+
+const alt = (list: readonly string[]) => `(?:${[...list].sort((a, b) => b.length - a.length).join('|')})`;
+
+const WHO = alt([...HUMAN_NOUNS.en, ...HUMAN_NOUNS.fr]);
+const STRONG_WHO = alt(STRONG_HUMAN_NOUNS);
+const ART_EN = '(?:(?:a|an|the|some|any|your|one of your|one of the) )?';
+const ART_FR = '(?:(?:a|au|aux|avec|un|une|le|la|l|les|des|du|votre|vos|ton|ta|tes) )*';
+const REAL = '(?:(?:real|live|actual|proper|vrai|vraie|vrais|vraies|veritable) )?';
+const FR_MODAL =
+  '(?:veux|voudrais|aimerais|peux|pourrais|puis je|souhaite|souhaiterais|besoin de|faut que je|peut on|est ce qu on peut)';
+
+/**
+ * Sentences that ask for a person wherever they appear in a message (folded, typos corrected). Past tenses do not
+ * match ("I talked to an agent", "j'ai parlé à un conseiller"): only the forms of a request are listed.
+ */
+export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
+  // talk to a human · can I speak with someone · chat with a real person · speaking to your manager
+  `(?:talk|speak|chat|talking|speaking|chatting) (?:to|with) ${ART_EN}${REAL}${WHO}`,
+  // real person please · a live agent · an actual human
+  '(?:real|actual) (?:human|humans|person|people|someone|somebody)',
+  'live (?:agent|operator|representative|person|human|support|chat)',
+  // get me a human · put me through to someone · transfer me to an agent · connect me with customer service
+  `(?:connect|transfer|put|pass|forward|redirect|get|escalate|send) me (?:(?:to|through to|over to|with) )?${ART_EN}${REAL}${WHO}`,
+  // I want a human · I need an agent · can I have a representative
+  `(?:i want|i need|i d like|i would like|can i have|can i get|could i have|could i get|may i have|give me) ${ART_EN}${REAL}${STRONG_WHO}`,
+  // contact customer service · reach a human
+  `(?:contact|reach|call|get hold of|get in touch with) ${ART_EN}${REAL}(?:human|agent|representative|operator|customer service|customer support|support team|someone|somebody)`,
+  // anyone there? · is anybody there
+  '^(?:is )?(?:there )?(?:anyone|anybody|someone|somebody) (?:there|here|alive|real)(?: please)?$',
+  // parler à un conseiller · discuter avec quelqu'un · je veux parle a un humain (typo after a modal verb)
+  `(?:parler|discuter|echanger|dialoguer|communiquer|${FR_MODAL} (?:parle|parlez)) (?:a|avec|au|aux) ${ART_FR}${REAL}${WHO}`,
+  // un vrai humain · une vraie personne · une personne réelle
+  '(?:un|une|des) (?:vrai|vraie|vrais|vraies|veritable) (?:humain|humaine|personne|conseiller|conseillere|agent|interlocuteur)',
+  '(?:personne|humain) (?:reelle|reel|physique|en chair)',
+  // mettez-moi en relation avec un conseiller · pouvez-vous me passer le service client
+  `(?:mettez moi|mets moi|passez moi|passe moi|transferez moi|transfere moi|redirigez moi|me mettre|me mettez|me passer|me passez|me transferer|me rediriger)(?: en (?:relation|contact|ligne) avec)? ${ART_FR}${REAL}${WHO}`,
+  // je veux un humain · je voudrais le service client · il me faut un conseiller
+  `(?:je veux|je voudrais|j aimerais|je souhaite|je souhaiterais|je demande|il me faut|donnez moi|je prefere|je desire) ${ART_FR}${REAL}${STRONG_WHO}`,
+  // joindre le service client · avoir un conseiller · contacter un humain
+  `(?:joindre|contacter|appeler|avoir) ${ART_FR}${REAL}${STRONG_WHO}`,
+  // il y a quelqu'un ? · y a personne ?
+  '^(?:il )?(?:y )?(?:a|a t il) (?:quelquun|personne)(?: (?:la|ici|svp|stp))?$',
+  '^(?:quelquun) (?:est )?(?:la|ici)(?: (?:svp|stp))?$',
+].map((source) => new RegExp(`(?:^| )${source}(?= |$)`, 'u'));
+
+const SHORT = new Set<string>(SHORT_REQUESTS);
+const FILLERS = [...FILLER_PHRASES].sort((a, b) => b.length - a.length);
+const TARGETS = new Set<string>(TYPO_TARGETS);
+const NEVER_CORRECTED = new Set<string>(NOT_TYPOS);
+
+/**
+ * Says whether a message asks for a person. Two rules, both on the folded text with typos corrected:
+ * - a request sentence anywhere in the message (ASK_FOR_HUMAN_PATTERNS: "can I speak to someone about my order");
+ * - a message that is nothing but a role noun once greetings, politeness and "I want" are dropped
+ *   ("agent", "Human please!", "un humain svp"), so "I'm a real estate agent" does not count.
+ */
+export function asksForHuman(text: string): boolean {
+  const canonical = canonicalWords(text).join(' ');
+  if (canonical === '') return false;
+  if (SHORT.has(withoutFillers(canonical))) return true;
+  return ASK_FOR_HUMAN_PATTERNS.some((pattern) => pattern.test(canonical));
+}
+
+/** Folded words with contractions rewritten and typos of the key nouns corrected. */
+export function canonicalWords(text: string): string[] {
+  const rewritten = words(text).flatMap((word) => (REWRITES[word] ?? word).split(' '));
+  const joined: string[] = [];
+  for (const word of rewritten) {
+    if (word === 'un' && joined.at(-1) === 'quelqu') joined[joined.length - 1] = 'quelquun';
+    else joined.push(word);
+  }
+  return joined.map(correctTypo);
+}
+
+function correctTypo(word: string): string {
+  if (word.length < 4 || TARGETS.has(word) || NEVER_CORRECTED.has(word) || /\d/.test(word)) return word;
+  for (const target of TARGETS) {
+    const allowed = target.length >= 9 ? 2 : target.length >= 5 ? 1 : 0;
+    if (allowed > 0 && editDistance(word, target, allowed) <= allowed) return target;
+  }
+  return word;
+}
+
+function withoutFillers(canonical: string): string {
+  let rest = ` ${canonical} `;
+  for (const filler of FILLERS) {
+    const padded = ` ${filler} `;
+    while (rest.includes(padded)) rest = rest.replace(padded, ' ');
+  }
+  return rest.trim();
+}

@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { asksForHuman } from './ask-for-human.ts';
+import { detectEscalation, type EscalationContext, type EscalationReason } from './escalation.ts';
+
+const NOW = Date.UTC(2025, 5, 2, 12, 0);
+const MIN = 60_000;
+const quiet: EscalationContext = { keywords: [], recentInbound: [], fallbacksInARow: 0, now: NOW };
+const reasonFor = (text: string, ctx: Partial<EscalationContext> = {}) =>
+  detectEscalation({ kind: 'text', text }, { ...quiet, ...ctx })?.reason;
+
+describe('asking for a person', () => {
+  it.each([
+    'talk to a human',
+    'Real person please',
+    'can I speak to someone',
+    'agent',
+    'Representative!',
+    'customer service',
+    'AGENT PLEASE',
+    'Human pls',
+    'I need to talk to somebody about my order',
+    'Can i speek to a represntative?',
+    'costumer service',
+    'get me a human',
+    'transfer me to an agent',
+    'I want a human',
+    "I'd like to speak with a manager",
+    'live agent',
+    'Is anyone there?',
+    'hello, i want a human please',
+    'humaaan',
+  ])('recognises the English request “%s”', (text) => {
+    expect(reasonFor(text)).toBe('asked_for_human');
+  });
+
+  it.each([
+    'parler à un conseiller',
+    "Je veux parler à quelqu'un",
+    'un humain svp',
+    'service client',
+    'SERVICE CLIENT',
+    'je veux parle a un humain',
+    'Mettez-moi en relation avec un conseiller',
+    'je voudrais un conseillé',
+    'je voudrais parler au service client',
+    'Comment joindre le service client ?',
+    'une vraie personne svp',
+    'qqn svp',
+    'y a quelqu’un ?',
+    'Est-ce que je peux parler avec un être humain',
+    'je veux un humain',
+    'pouvez-vous me passer un conseiller',
+  ])('recognises the French request “%s”', (text) => {
+    expect(reasonFor(text)).toBe('asked_for_human');
+  });
+
+  it.each([
+    "I'm a real estate agent",
+    'my travel agent booked it',
+    'your customer service is slow',
+    'the delivery person was nice',
+    'I talked to an agent yesterday',
+    'I want someone to explain this invoice',
+    'where is my order',
+    "j'ai parlé à un conseiller hier",
+    'je veux mon argent',
+    'personne ne répond au téléphone',
+    'mon agent immobilier a appelé',
+    'Parlez-moi de vos offres',
+    'je suis passé au service client hier',
+    'le service client était super',
+  ])('does not take “%s” for a request', (text) => {
+    expect(asksForHuman(text)).toBe(false);
+  });
+});
+
+describe('page keywords', () => {
+  const keywords = ['remboursement', 'money back', 'Réclamation'];
+  it.each([
+    ['Je veux un REMBOURSEMENT', 'remboursement'],
+    ['I want my money back!', 'money back'],
+    ['une reclamation à faire', 'Réclamation'],
+  ])('escalates “%s” on the keyword %s', (text, keyword) => {
+    const found = detectEscalation({ kind: 'text', text }, { ...quiet, keywords });
+    expect(found).toEqual({ reason: 'keyword', detail: `used the keyword “${keyword}”` });
+  });
+
+  it.each(['remboursements en cours', 'moneyback', 'the money is back'])('needs whole words: “%s”', (text) => {
+    expect(reasonFor(text, { keywords })).toBeUndefined();
+  });
+
+  it('ignores empty keywords', () => {
+    expect(reasonFor('hello', { keywords: ['', '  '] })).toBeUndefined();
+  });
+});
+
+describe('strong language', () => {
+  it.each([
+    'this is fucking useless',
+    'What the f*ck',
+    'Shit, my order is late',
+    'you idiots',
+    'bande de connards',
+    'Putain mais ça marche pas',
+    "c'est de la merde",
+    'ta gueule le bot',
+    'ptn',
+    'vous êtes des escrocs',
+  ])('escalates “%s”', (text) => {
+    expect(reasonFor(text)).toBe('strong_language');
+  });
+
+  it.each([
+    'Scunthorpe delivery',
+    'my order is hell late, damn',
+    'je suis déçu',
+    'merdeux',
+    'the shipping class',
+    'con carne',
+  ])('leaves “%s” alone', (text) => {
+    expect(reasonFor(text)).toBeUndefined();
+  });
+});
+
+describe('shouting', () => {
+  it.each([
+    'WHERE IS MY ORDER',
+    'OÙ EST MA COMMANDE ?',
+    'I PAID THREE WEEKS AGO, STILL NOTHING ok',
+    'answer me!!!',
+    'Toujours rien !!!!',
+  ])('escalates “%s”', (text) => {
+    expect(reasonFor(text)).toBe('shouting');
+  });
+
+  it.each([
+    'OK',
+    'UPS TRACKING',
+    'I PAID THREE WEEKS AGO and nothing yet',
+    'My order ABC123XYZ is late',
+    'Merci !!!',
+    'Thanks so much!!!',
+    'Really?!',
+    'Hello!!',
+  ])('does not count “%s” as shouting', (text) => {
+    expect(reasonFor(text)).toBeUndefined();
+  });
+});
+
+describe('the same message again', () => {
+  const earlier = (text: string, ...minutesAgo: number[]) => minutesAgo.map((m) => ({ text, at: NOW - m * MIN }));
+
+  it('escalates the third time within 10 minutes, ignoring case, accents and punctuation', () => {
+    const recentInbound = [...earlier('où est ma commande', 9, 4), ...earlier('autre chose', 2)];
+    const found = detectEscalation({ kind: 'text', text: 'Ou est ma commande ?' }, { ...quiet, recentInbound });
+    expect(found).toEqual({ reason: 'repeated_message', detail: 'sent the same message 3 times in 10 minutes' });
+  });
+
+  it.each([
+    ['the second time', earlier('where is my order', 3)],
+    ['when an earlier one is over 10 minutes old', earlier('where is my order', 11, 3)],
+    ['when the messages differ', [...earlier('where is my order', 5), ...earlier('where is my parcel', 3)]],
+  ])('does not escalate %s', (_case, recentInbound) => {
+    expect(reasonFor('where is my order', { recentInbound })).toBeUndefined();
+  });
+
+  it.each(['oui', 'OK', 'merci', 'yes', '👍'])('does not count short replies like “%s”', (text) => {
+    expect(reasonFor(text, { recentInbound: earlier(text, 1, 2, 3) })).toBeUndefined();
+  });
+});
+
+describe('repeated fallbacks', () => {
+  it.each([
+    [0, undefined],
+    [1, undefined],
+    [2, 'repeated_fallback'],
+    [5, 'repeated_fallback'],
+  ])('after %i fallbacks in a row, the next message gives %s', (fallbacksInARow, expected) => {
+    expect(reasonFor('blue widget thing', { fallbacksInARow })).toBe(expected);
+  });
+
+  it('escalates an attachment without text too', () => {
+    const found = detectEscalation({ kind: 'attachment' }, { ...quiet, fallbacksInARow: 2 });
+    expect(found).toEqual({
+      reason: 'repeated_fallback',
+      detail: 'the assistant did not understand 2 messages in a row',
+    });
+  });
+});
+
+describe('which input escalates', () => {
+  it.each([
+    ['choice', 'Talk to a person'],
+    ['welcome', undefined],
+  ] as const)('never escalates a %s', (kind, text) => {
+    const found = detectEscalation({ kind, text }, { ...quiet, keywords: ['person'], fallbacksInARow: 9 });
+    expect(found).toBeUndefined();
+  });
+
+  it('checks the text that comes with an attachment', () => {
+    expect(detectEscalation({ kind: 'attachment', text: 'agent svp' }, quiet)?.reason).toBe('asked_for_human');
+  });
+
+  it.each([
+    ['I want to talk to a human, this is shit', 'asked_for_human'],
+    ['refund NOW YOU IDIOTS', 'keyword'],
+    ['WHAT THE FUCK IS THIS', 'strong_language'],
+  ] as const)('gives the first cause in order of precedence for “%s”', (text, reason: EscalationReason) => {
+    expect(reasonFor(text, { keywords: ['refund'], fallbacksInARow: 3 })).toBe(reason);
+  });
+
+  it('quotes the request in the detail', () => {
+    expect(detectEscalation({ kind: 'text', text: '  agent\nplease ' }, quiet)?.detail).toBe(
+      'asked for a person: “agent please”',
+    );
+  });
+});

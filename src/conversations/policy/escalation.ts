@@ -1,0 +1,133 @@
+import { asksForHuman } from './ask-for-human.ts';
+import { GLAD_WORDS, MASKED_STRONG_WORDS, STRONG_WORDS, TOO_COMMON_TO_REPEAT } from './escalation-phrases.ts';
+import { fold, hasPhrase, words } from './fold.ts';
+
+export type EscalationReason =
+  | 'asked_for_human'
+  | 'keyword'
+  | 'repeated_fallback'
+  | 'repeated_message'
+  | 'strong_language'
+  | 'shouting';
+
+export interface EscalationInput {
+  text?: string;
+  kind: 'text' | 'choice' | 'welcome' | 'attachment';
+}
+
+export interface EscalationContext {
+  /** The page's `escalation_keywords`, matched as whole words, ignoring case and accents. */
+  keywords: string[];
+  /** The person's earlier messages (not including this one), any order; only the last 10 minutes count. */
+  recentInbound: { text: string; at: number }[];
+  /** Turns in a row the assistant answered with its fallback, before this message. */
+  fallbacksInARow: number;
+  now: number;
+}
+
+export interface Escalation {
+  reason: EscalationReason;
+  /** A sentence for the inbox ("asked for a person: “agent please”"). */
+  detail: string;
+}
+
+/** The same message this many times (this one included) within REPEAT_WINDOW_MS escalates. */
+export const REPEATS_TO_ESCALATE = 3;
+export const REPEAT_WINDOW_MS = 10 * 60_000;
+/**
+ * Fallbacks in a row after which the next message escalates: after two misses, the person's third try goes to a
+ * person instead of risking a third "Sorry, I did not get that".
+ */
+export const FALLBACKS_TO_ESCALATE = 2;
+/** Shouting: at least this many cased letters, of which at least SHOUT_RATIO are capitals. */
+export const SHOUT_MIN_LETTERS = 12;
+export const SHOUT_RATIO = 0.8;
+
+/**
+ * Says whether a person's message should bring in a person, and why. Checked before the assistant runs; the
+ * first cause that applies wins, in this order: asked for a person, page keyword, strong language, shouting,
+ * the same message repeated, repeated fallbacks.
+ * Choices and welcomes never escalate: they are the assistant's own buttons (a "Talk to a person" choice is the
+ * assistant's to handle) and Get Started is a fresh start.
+ */
+export function detectEscalation(input: EscalationInput, ctx: EscalationContext): Escalation | undefined {
+  if (input.kind === 'choice' || input.kind === 'welcome') return undefined;
+  const text = input.text?.trim() ?? '';
+  if (text !== '') {
+    const found = textCause(text, ctx);
+    if (found) return found;
+  }
+  if (ctx.fallbacksInARow >= FALLBACKS_TO_ESCALATE) {
+    return {
+      reason: 'repeated_fallback',
+      detail: `the assistant did not understand ${ctx.fallbacksInARow} messages in a row`,
+    };
+  }
+  return undefined;
+}
+
+function textCause(text: string, ctx: EscalationContext): Escalation | undefined {
+  if (asksForHuman(text)) return { reason: 'asked_for_human', detail: `asked for a person: “${excerpt(text)}”` };
+  const keyword = matchKeyword(text, ctx.keywords);
+  if (keyword !== undefined) return { reason: 'keyword', detail: `used the keyword “${keyword}”` };
+  const strong = strongWord(text);
+  if (strong !== undefined) return { reason: 'strong_language', detail: `strong language (“${strong}”)` };
+  const shout = shouting(text);
+  if (shout) return { reason: 'shouting', detail: shout };
+  const repeats = repeatCount(text, ctx);
+  if (repeats >= REPEATS_TO_ESCALATE) {
+    return { reason: 'repeated_message', detail: `sent the same message ${repeats} times in 10 minutes` };
+  }
+  return undefined;
+}
+
+/** The first keyword found as whole words ("remboursement" matches "Remboursement ?" but not "remboursements"). */
+export function matchKeyword(text: string, keywords: readonly string[]): string | undefined {
+  const folded = fold(text);
+  return keywords.find((keyword) => hasPhrase(folded, fold(keyword)));
+}
+
+const STRONG = new Set<string>([...STRONG_WORDS.en, ...STRONG_WORDS.fr]);
+
+/** The first swear word or insult in the text, as folded; masked forms ("f*ck") count. */
+export function strongWord(text: string): string | undefined {
+  const masked = MASKED_STRONG_WORDS.exec(text.toLowerCase());
+  if (masked) return masked[0];
+  return words(text).find((word) => STRONG.has(word) || (word.endsWith('s') && STRONG.has(word.slice(0, -1))));
+}
+
+const GLAD = new Set(GLAD_WORDS);
+
+/**
+ * Describes the shouting in a text, if any: mostly capitals over enough letters, or three "!" in a row (unless the
+ * message is only thanks or joy: "Merci !!!", "Great!!!").
+ */
+export function shouting(text: string): string | undefined {
+  const upper = text.match(/\p{Lu}/gu)?.length ?? 0;
+  const cased = upper + (text.match(/\p{Ll}/gu)?.length ?? 0);
+  if (cased >= SHOUT_MIN_LETTERS && upper >= SHOUT_RATIO * cased) {
+    return `wrote in capitals (${Math.round((100 * upper) / cased)} % of ${cased} letters)`;
+  }
+  if (/[!！]{3,}/u.test(text)) {
+    const said = words(text);
+    if (said.length === 0 || !said.every((word) => GLAD.has(word))) return 'wrote “!!!”';
+  }
+  return undefined;
+}
+
+const COMMON = new Set(TOO_COMMON_TO_REPEAT);
+
+/** How many times this message was sent within the window, this one included; 0 for replies like "ok" or "oui". */
+export function repeatCount(text: string, ctx: Pick<EscalationContext, 'recentInbound' | 'now'>): number {
+  const folded = fold(text);
+  if (folded === '' || COMMON.has(folded)) return 0;
+  const earlier = ctx.recentInbound.filter(
+    (m) => m.at <= ctx.now && ctx.now - m.at <= REPEAT_WINDOW_MS && fold(m.text) === folded,
+  );
+  return earlier.length + 1;
+}
+
+function excerpt(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length <= 80 ? oneLine : `${oneLine.slice(0, 79)}…`;
+}
