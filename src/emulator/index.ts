@@ -19,7 +19,7 @@ import { staticRoutes } from './static-routes.ts';
 import { createWebhookDispatcher, DEFAULT_WEBHOOK_RETRY } from './webhook-dispatcher.ts';
 
 export type { EmulatorClient } from './client.ts';
-export { createEmulatorClient } from './client.ts';
+export { createEmulatorClient, EmulatorClientError } from './client.ts';
 export type { EmulatorOptions } from './options.ts';
 export { PAGE_INBOX_APP_ID } from './platform-constants.ts';
 export type { EmulatorSeed } from './seed.ts';

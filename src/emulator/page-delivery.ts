@@ -63,12 +63,15 @@ export function markDelivered(ctx: EmulatorContext, target: Target, items: Threa
   );
 }
 
-/** The person reads the thread: every page message becomes read, and one read webhook tells the watermark (§2.5). */
+/**
+ * The person reads the thread: every page message becomes read, and one read webhook tells the
+ * watermark (§2.5). Nothing unread: nothing happens (the chat page marks read whenever it is visible).
+ */
 export function markRead(ctx: EmulatorContext, target: Target): boolean {
   const pageItems = target.conversation.items.filter((item) => item.from === 'page');
   const last = pageItems.at(-1);
-  if (!last) return false;
   const unread = pageItems.filter((item) => item.status !== 'read');
+  if (!last || unread.length === 0) return false;
   const undelivered = unread.filter((item) => item.status === 'sent');
   if (undelivered.length > 0) markDelivered(ctx, target, undelivered);
   setStatus(ctx.state, target.conversation, unread, 'read');

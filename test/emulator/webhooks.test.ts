@@ -141,6 +141,9 @@ describe('webhook delivery', () => {
     expect(read).toMatchObject({ sender: { id: PSID }, read: { watermark } });
     const [item] = await h.client.waitForPageMessages(PAGE_ID, PSID, 1);
     expect(item?.status).toBe('read');
+    expect(await h.client.read(PAGE_ID, PSID)).toEqual({ read: false });
+    await h.emulator.context.dispatcher.idle();
+    expect(h.receiver.events()).toHaveLength(4);
   });
 
   it('reads automatically for a person with auto_read, and not without autoDeliver', async () => {
