@@ -54,6 +54,18 @@ export const graphPlugin: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (
     started.set(request, Date.now());
   });
 
+  // Facebook accepts an empty body sent as application/json (params in the query); Fastify's parser does not.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body).trim();
+    if (text === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+
   app.addHook('preHandler', async (request, reply) => {
     const path = displayPath(request);
     if (path.includes('/dialog/')) return;

@@ -50,6 +50,19 @@ describe('control API', () => {
     expect(item?.status).toBe('read');
   });
 
+  it('verifies the webhook of a new app before creating it', async () => {
+    const created = await h.client.createApp({ name: 'Hooked', webhook_url: h.receiver.url, verify_token: 'tok' });
+    expect(created.webhook_url).toBe(h.receiver.url);
+    expect(h.receiver.verifications.at(-1)?.get('hub.verify_token')).toBe('tok');
+    h.receiver.answerVerification({ status: 500, body: '' });
+    await expect(
+      h.client.createApp({ name: 'Broken', webhook_url: h.receiver.url, verify_token: 'tok' }),
+    ).rejects.toMatchObject({
+      code: 'SB_EMULATOR_WEBHOOK_VERIFICATION_FAILED',
+    });
+    expect((await h.client.state()).apps.map((app) => app.name)).toEqual(['Test Bot', 'Hooked']);
+  });
+
   it('answers 404 for an unknown conversation and 400 for a body with two things at once', async () => {
     await expect(h.client.conversation(PAGE_ID, '123')).rejects.toMatchObject({
       status: 404,

@@ -209,6 +209,17 @@ describe('subscriptions', () => {
     expect((await h.graph('GET', '/me/subscribed_apps')).body.data).toEqual([]);
   });
 
+  it('accepts an empty JSON body with the parameters in the query', async () => {
+    const response = await fetch(
+      `${h.url}/v25.0/me/subscribed_apps?subscribed_fields=messages&access_token=${PAGE_TOKEN}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      },
+    );
+    expect(await response.json()).toEqual({ success: true });
+  });
+
   it('sets the app webhook through /{app-id}/subscriptions after verifying it, with an app token', async () => {
     const appToken = `${APP_ID}|${APP_SECRET}`;
     const params = new URLSearchParams({

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildEmulator } from '../../src/emulator/index.ts';
 import { APP_ID, APP_SECRET, type Harness, PAGE_ID, PSID, startHarness } from './support/harness.ts';
 
 const REDIRECT = 'https://gateway.example.com/oauth/facebook/callback';
@@ -83,6 +84,20 @@ describe('Facebook Login', () => {
     expect(dialog.accounts).toEqual([ACCOUNT_ID]);
     expect(dialog.pages).toEqual([PAGE_ID, '209384756102938']);
     expect(dialog.hidden).toMatchObject({ client_id: APP_ID, redirect_uri: REDIRECT, state: 'csrf-123' });
+  });
+
+  it('offers an account that manages every page when the seed has none', async () => {
+    const bare = await buildEmulator({
+      seed: { apps: [{ id: APP_ID, name: 'Bot', secret: 's' }], pages: [{ id: PAGE_ID, name: 'Shop' }] },
+    });
+    try {
+      const query = new URLSearchParams({ client_id: APP_ID, redirect_uri: REDIRECT, scope: 'pages_show_list' });
+      const html = (await bare.app.inject({ method: 'GET', url: `/v25.0/dialog/oauth?${query}` })).body;
+      expect(html).toContain('Continue as Emulator Admin');
+      expect(parseDialog(html).pages).toEqual([PAGE_ID]);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('refuses an unknown client_id and a redirect_uri the app did not register', async () => {
