@@ -17,6 +17,7 @@ import { createOutboxDispatcher, systemTimers, type Timers } from './queue/outbo
 import { adminRoutes } from './server/admin-routes.ts';
 import { createBasicAuth } from './server/auth.ts';
 import { createHttpApp } from './server/build-app.ts';
+import { conversationRoutes } from './server/conversation-routes.ts';
 import { healthRoutes } from './server/health-routes.ts';
 import { createMetrics } from './server/metrics.ts';
 import { createPageDirectory } from './server/page-directory.ts';
@@ -183,6 +184,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate);
     await api.register(adminRoutes, { db, directory, resume, now: () => timers.now() });
+    await api.register(conversationRoutes, { db, store, wake: (id) => o.wake(id), now: () => timers.now() });
   });
 
   const resumed = await worker.resume();

@@ -110,7 +110,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
       return;
     }
-    // Someone else wrote to the person (a human in the Page Inbox, or another app): record it, never answer it.
+    // Someone else wrote to the person (a human in the Page Inbox, or another app): record it, never answer it,
+    // and keep the bot quiet for a while so the two do not talk over each other.
     const contact = await store.upsertContact(page.id, event.user_id as string, now);
     const conversation = await store.upsertConversation(page.id, contact.id, now);
     const text =
@@ -127,7 +128,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
       },
       now,
     );
-    await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
+    const pauseMs = page.settings.human_reply_pause_minutes * 60_000;
+    const pause = !ours && conversation.routing !== 'human' && pauseMs > 0;
+    const changes = pause ? { routing: 'paused' as const, paused_until: now + pauseMs } : {};
+    await store.commitTurn(
+      { event_id: eventId, event_status: 'done', conversation: { id: conversation.id, changes } },
+      now,
+    );
   }
 
   /**

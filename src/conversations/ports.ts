@@ -43,7 +43,7 @@ export interface Session {
 /** A message row as the domain writes it. `content` is channel-shaped JSON kept for display. */
 export interface NewMessage {
   direction: 'in' | 'out';
-  author: 'contact' | 'bot' | 'agent' | 'external';
+  author: 'contact' | 'bot' | 'agent' | 'system' | 'external';
   external_id?: string;
   text?: string;
   content: unknown;
@@ -57,13 +57,19 @@ export interface TurnResult {
   conversation?: { id: string; changes: Partial<Omit<Conversation, 'id' | 'page_id' | 'contact_id'>> };
   session?: { conversation_id: string; session: Session };
   /** Steps to send, in order (messages and typing); each message step is also recorded as a message. */
-  outgoing?: {
-    conversation_id: string;
-    page_id: string;
-    recipient_id: string;
-    author: 'bot' | 'agent';
-    steps: OutgoingStep[];
-  };
+  outgoing?: Outgoing;
+}
+
+/** Messages to send to one person, in order. */
+export interface Outgoing {
+  conversation_id: string;
+  page_id: string;
+  recipient_id: string;
+  /** `system`: a proactive business update sent through the API with a message tag. */
+  author: 'bot' | 'agent' | 'system';
+  steps: OutgoingStep[];
+  /** A message tag asked for by the sender; the window policy decides what is used. */
+  tag?: string;
 }
 
 /** Storage the conversation service needs. Implemented over Kysely in storage/conversation-store.ts. */
@@ -86,6 +92,8 @@ export interface ConversationStore {
     now: number,
   ): Promise<void>;
   commitTurn(result: TurnResult, now: number): Promise<void>;
+  /** Queues messages outside a turn (an agent's reply, a proactive update). */
+  queueOutgoing(outgoing: Outgoing, now: number): Promise<void>;
 }
 
 export interface PageRuntime {

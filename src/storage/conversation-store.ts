@@ -5,6 +5,7 @@ import type {
   Conversation,
   ConversationStore,
   NewMessage,
+  Outgoing,
   Session,
   TurnResult,
 } from '../conversations/ports.ts';
@@ -168,6 +169,16 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
     },
 
     commitTurn: (result, now) => db.transaction().execute((tx) => writeTurn(tx, result, now)),
+
+    queueOutgoing: (outgoing, now) =>
+      db.transaction().execute(async (tx) => {
+        await queueOutgoing(tx, outgoing, now);
+        await tx
+          .updateTable('conversations')
+          .set({ last_message_at: now, updated_at: now })
+          .where('id', '=', outgoing.conversation_id)
+          .execute();
+      }),
   };
 }
 
@@ -264,7 +275,7 @@ async function saveSession(tx: Transaction<Database>, conversationId: string, s:
 }
 
 /** Each step becomes an outbox row (and each message a message row) before anything is sent. */
-export async function queueOutgoing(tx: Transaction<Database>, out: NonNullable<TurnResult['outgoing']>, now: number) {
+async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, now: number) {
   let delay = 0;
   for (const step of out.steps) {
     if (step.kind === 'wait') {
@@ -291,6 +302,7 @@ export async function queueOutgoing(tx: Transaction<Database>, out: NonNullable<
         message_id: messageId,
         kind: step.kind === 'message' ? 'message' : step.on ? 'typing_on' : 'typing_off',
         request: JSON.stringify(step.kind === 'message' ? step.message : {}),
+        tag: out.tag ?? null,
         delay_ms: delay,
         status: 'pending',
         attempts: 0,

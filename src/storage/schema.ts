@@ -93,7 +93,7 @@ export interface MessagesTable {
   conversation_id: string;
   /** `in` (from the person) or `out` (from the page). */
   direction: string;
-  /** `contact`, `bot`, `agent`, or `external` (a human or another app, seen through echoes). */
+  /** `contact`, `bot`, `agent`, `system` (a proactive update through the API), or `external` (a human or another app, seen through echoes). */
   author: string;
   /** The channel's message id, once known. */
   external_id: string | null;
@@ -144,6 +144,8 @@ export interface OutboxTable {
   kind: string;
   /** JSON channel message for `message` rows; `{}` for sender actions. */
   request: string;
+  /** A message tag asked for by the sender (proactive updates); the window policy decides the one used. */
+  tag: string | null;
   /** Wait this long after the previous row of the conversation before sending (pacing). */
   delay_ms: number;
   /** `pending`, `sending`, `sent`, `failed` (permanent error), `blocked` (policy), `dead` (retries exhausted). */

@@ -11,7 +11,10 @@ export interface EchoBot {
   close(): Promise<void>;
 }
 
-/** An external bot (assistant type `http`) that answers "echo: <text>", for tests of the gateway's core. */
+/**
+ * An external bot (assistant type `http`) that answers "echo: <text>" (and hands over on "agent please"),
+ * for tests of the gateway's core.
+ */
 export async function startEchoBot(): Promise<EchoBot> {
   const turns: EchoBot['turns'] = [];
   let held: (() => void)[] | undefined;
@@ -21,8 +24,12 @@ export async function startEchoBot(): Promise<EchoBot> {
     if (held) await new Promise<void>((resolve) => held?.push(resolve));
     const text = turn.input.text ?? turn.input.value ?? turn.input.kind;
     const count = ((turn.context?.count as number | undefined) ?? 0) + 1;
+    const responses =
+      text === 'agent please'
+        ? [{ type: 'connect_to_agent', message: 'I am bringing in a colleague.', reason: 'asked for a person' }]
+        : [{ type: 'text', text: `echo: ${text}` }];
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ responses: [{ type: 'text', text: `echo: ${text}` }], context: { count } }));
+    res.end(JSON.stringify({ responses, context: { count } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -123,6 +123,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('message_id', 'text')
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('request', 'text', (c) => c.notNull())
+    .addColumn('tag', 'text')
     .addColumn('delay_ms', 'integer', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull())

@@ -1,0 +1,108 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { ConversationStore } from '../conversations/ports.ts';
+import { findConversation, listConversations, listMessages } from '../storage/inbox-queries.ts';
+import type { Database } from '../storage/schema.ts';
+import { ApiError } from './errors.ts';
+
+export interface ConversationRoutesDeps {
+  db: Kysely<Database>;
+  store: ConversationStore;
+  /** Starts sending what was queued for the conversation. */
+  wake: (conversationId: string) => void;
+  now: () => number;
+}
+
+const listQuery = z.object({
+  page_id: z.string().optional(),
+  routing: z.enum(['bot', 'human', 'paused']).optional(),
+  flagged: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().optional(),
+});
+const newMessage = z.object({
+  text: z.string().trim().min(1).max(2000),
+  /** For proactive business updates outside the 24-hour window. HUMAN_AGENT is chosen automatically for agents. */
+  tag: z.enum(['ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE']).optional(),
+});
+const routingChange = z.object({ routing: z.enum(['bot', 'human']) });
+const flagChange = z.object({ flagged: z.boolean(), reason: z.string().max(200).optional() });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  throw new ApiError(
+    'SB_BAD_REQUEST',
+    result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+  );
+}
+
+/** The conversations of the inbox: list, read, reply by hand, take over and give back, flags. */
+export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = async (app, deps) => {
+  const existing = async (id: string) => {
+    const conversation = await findConversation(deps.db, id);
+    if (!conversation) throw new ApiError('SB_NOT_FOUND', `no conversation ${id}`);
+    return conversation;
+  };
+
+  app.get('/api/conversations', async (request) => ({
+    data: await listConversations(deps.db, parse(listQuery, request.query)),
+  }));
+
+  app.get<{ Params: { id: string }; Querystring: { limit?: string; before?: string } }>(
+    '/api/conversations/:id/messages',
+    async (request) => {
+      const conversation = await existing(request.params.id);
+      const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 100) || 100));
+      return {
+        data: { conversation, messages: await listMessages(deps.db, conversation.id, limit, request.query.before) },
+      };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>('/api/conversations/:id/messages', async (request, reply) => {
+    const conversation = await existing(request.params.id);
+    const body = parse(newMessage, request.body);
+    await deps.store.queueOutgoing(
+      {
+        conversation_id: conversation.id,
+        page_id: conversation.page_id,
+        recipient_id: conversation.contact_external_id,
+        author: body.tag ? 'system' : 'agent',
+        tag: body.tag,
+        steps: [{ kind: 'message', message: { text: body.text }, preview: body.text }],
+      },
+      deps.now(),
+    );
+    deps.wake(conversation.id);
+    return reply.code(202).send({ data: { queued: true } });
+  });
+
+  app.post<{ Params: { id: string } }>('/api/conversations/:id/routing', async (request) => {
+    const conversation = await existing(request.params.id);
+    const { routing } = parse(routingChange, request.body);
+    const now = deps.now();
+    await deps.db
+      .updateTable('conversations')
+      .set({ routing, paused_until: null, updated_at: now })
+      .where('id', '=', conversation.id)
+      .execute();
+    return { data: { id: conversation.id, routing } };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/conversations/:id/flag', async (request) => {
+    const conversation = await existing(request.params.id);
+    const { flagged, reason } = parse(flagChange, request.body);
+    const changes = {
+      flagged: flagged ? 1 : 0,
+      flag_reason: flagged ? (reason ?? 'flagged by an agent') : null,
+      updated_at: deps.now(),
+    };
+    await deps.db.updateTable('conversations').set(changes).where('id', '=', conversation.id).execute();
+    return { data: { id: conversation.id, flagged, flag_reason: changes.flag_reason } };
+  });
+};

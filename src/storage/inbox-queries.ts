@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+export interface ConversationFilter {
+  page_id?: string;
+  routing?: string;
+  flagged?: boolean;
+  limit: number;
+  /** Cursor: the `last_message_at` of the last row of the previous page. */
+  before?: number;
+}
+
+/** Conversations for the inbox, most recent first, with the contact and the last message. */
+export async function listConversations(db: Kysely<Database>, filter: ConversationFilter) {
+  let query = db
+    .selectFrom('conversations as c')
+    .innerJoin('contacts as p', 'p.id', 'c.contact_id')
+    .select([
+      'c.id',
+      'c.page_id',
+      'c.routing',
+      'c.paused_until',
+      'c.flagged',
+      'c.flag_reason',
+      'c.last_inbound_at',
+      'c.last_message_at',
+      'p.external_id as contact_external_id',
+      'p.first_name',
+      'p.last_name',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('messages as m')
+        .select('m.text')
+        .whereRef('m.conversation_id', '=', 'c.id')
+        .orderBy('m.id', 'desc')
+        .limit(1)
+        .as('last_text'),
+    )
+    .orderBy('c.last_message_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(filter.limit);
+  if (filter.page_id) query = query.where('c.page_id', '=', filter.page_id);
+  if (filter.routing) query = query.where('c.routing', '=', filter.routing);
+  if (filter.flagged !== undefined) query = query.where('c.flagged', '=', filter.flagged ? 1 : 0);
+  if (filter.before !== undefined) query = query.where('c.last_message_at', '<', filter.before);
+  const rows = await query.execute();
+  return rows.map((r) => ({ ...r, flagged: r.flagged === 1 }));
+}
+
+export function findConversation(db: Kysely<Database>, id: string) {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('contacts as p', 'p.id', 'c.contact_id')
+    .select([
+      'c.id',
+      'c.page_id',
+      'c.routing',
+      'c.flagged',
+      'c.flag_reason',
+      'c.last_inbound_at',
+      'p.external_id as contact_external_id',
+      'p.first_name',
+      'p.last_name',
+    ])
+    .where('c.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** A conversation's messages, oldest first, `limit` before the cursor (a message id). */
+export async function listMessages(db: Kysely<Database>, conversationId: string, limit: number, before?: string) {
+  let query = db
+    .selectFrom('messages')
+    .select([
+      'id',
+      'direction',
+      'author',
+      'external_id',
+      'text',
+      'content',
+      'status',
+      'error',
+      'created_at',
+      'updated_at',
+    ])
+    .where('conversation_id', '=', conversationId)
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (before) query = query.where('id', '<', before);
+  const rows = await query.execute();
+  return rows.reverse().map((r) => ({ ...r, content: JSON.parse(r.content) }));
+}

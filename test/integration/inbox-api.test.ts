@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../support/databases.ts';
+import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { type Harness, PAGE_ID, startHarness } from '../support/gateway-harness.ts';
+
+const person = (i: number) => `70000000000${String(i).padStart(4, '0')}`;
+let clockOffset = 0;
+
+for (const database of DATABASES) {
+  describe(`inbox API and hand-over on ${database}`, () => {
+    let h: Harness;
+    let bot: EchoBot;
+
+    beforeAll(async () => {
+      clockOffset = 0;
+      bot = await startEchoBot();
+      h = await startHarness({
+        database,
+        people: 4,
+        assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+        settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 30 },
+        timers: { now: () => Date.now() + clockOffset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+      });
+    });
+    afterAll(async () => {
+      await h?.close();
+      await bot?.close();
+    });
+
+    const conversationOf = async (psid: string) => {
+      const { body } = await h.api('GET', `/api/conversations?page_id=${PAGE_ID}`);
+      return (
+        body.data as {
+          id: string;
+          contact_external_id: string;
+          routing: string;
+          flagged: boolean;
+          flag_reason: string | null;
+        }[]
+      ).find((c) => c.contact_external_id === psid);
+    };
+    const botAnswers = (text: string) => bot.turns.filter((t) => t.input.text === text).length;
+
+    it('hands a conversation to people on connect_to_agent: flagged, and the bot stops answering', async () => {
+      await h.fb.sendText(PAGE_ID, person(0), 'agent please');
+      await h.settle();
+      expect(await conversationOf(person(0))).toMatchObject({
+        routing: 'human',
+        flagged: true,
+        flag_reason: 'asked for a person',
+      });
+      const seen = (await h.fb.conversation(PAGE_ID, person(0))).items
+        .filter((i) => i.from === 'page')
+        .map((i) => i.message?.text);
+      expect(seen).toEqual(['I am bringing in a colleague.']);
+      await h.fb.sendText(PAGE_ID, person(0), 'hello? anyone?');
+      await h.settle();
+      expect(botAnswers('hello? anyone?')).toBe(0);
+      const flagged = await h.api('GET', `/api/conversations?flagged=true&routing=human`);
+      expect(flagged.body.data.map((c: { contact_external_id: string }) => c.contact_external_id)).toContain(person(0));
+    });
+
+    it('sends an agent reply typed in the inbox, and gives the conversation back to the bot', async () => {
+      const conversation = await conversationOf(person(0));
+      const sent = await h.api('POST', `/api/conversations/${conversation?.id}/messages`, {
+        text: 'Hi, Maria here. How can I help?',
+      });
+      expect(sent.status).toBe(202);
+      await h.settle();
+      const thread = await h.api('GET', `/api/conversations/${conversation?.id}/messages`);
+      const last = thread.body.data.messages.at(-1);
+      expect(last).toMatchObject({
+        direction: 'out',
+        author: 'agent',
+        text: 'Hi, Maria here. How can I help?',
+        status: 'delivered',
+      });
+      expect(
+        thread.body.data.messages.some(
+          (m: { text: string; direction: string }) => m.text === 'hello? anyone?' && m.direction === 'in',
+        ),
+      ).toBe(true);
+
+      await h.api('POST', `/api/conversations/${conversation?.id}/routing`, { routing: 'bot' });
+      await h.fb.sendText(PAGE_ID, person(0), 'back to the bot');
+      await h.settle();
+      expect(botAnswers('back to the bot')).toBe(1);
+    });
+
+    it('pauses the bot after a human answered from the Page Inbox, and resumes after the pause', async () => {
+      await h.fb.sendText(PAGE_ID, person(1), 'first question');
+      await h.settle();
+      await h.fb.pageInboxReply(PAGE_ID, person(1), 'Answering from Business Suite');
+      await h.settle();
+      expect(await conversationOf(person(1))).toMatchObject({ routing: 'paused' });
+      await h.fb.sendText(PAGE_ID, person(1), 'while paused');
+      await h.settle();
+      expect(botAnswers('while paused')).toBe(0);
+      clockOffset += 31 * 60_000;
+      await h.fb.sendText(PAGE_ID, person(1), 'after the pause');
+      await h.settle();
+      expect(botAnswers('after the pause')).toBe(1);
+      expect(await conversationOf(person(1))).toMatchObject({ routing: 'bot' });
+    });
+
+    it('rejects bad requests with a clear error', async () => {
+      const conversation = await conversationOf(person(1));
+      expect((await h.api('POST', `/api/conversations/${conversation?.id}/messages`, { text: '' })).status).toBe(400);
+      expect(
+        (await h.api('POST', `/api/conversations/${conversation?.id}/routing`, { routing: 'robot' })).body.error.code,
+      ).toBe('SB_BAD_REQUEST');
+      expect((await h.api('GET', '/api/conversations/nope/messages')).status).toBe(404);
+    });
+  });
+}
