@@ -35,6 +35,8 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
   `(?:i want|i need|i d like|i would like|can i have|can i get|could i have|could i get|may i have|give me) ${ART_EN}${REAL}${STRONG_WHO}`,
   // contact customer service · reach a human
   `(?:contact|reach|call|get hold of|get in touch with) ${ART_EN}${REAL}(?:human|agent|representative|operator|customer service|customer support|support team|someone|somebody)`,
+  // is there a human? · are there any agents
+  `(?:is|are) there (?:a|an|any) ${REAL}(?:human|humans|person|agent|agents|operator|operators)`,
   // anyone there? · is anybody there
   '^(?:is )?(?:there )?(?:anyone|anybody|someone|somebody) (?:there|here|alive|real)(?: please)?$',
   // parler à un conseiller · discuter avec quelqu'un · je veux parle a un humain (typo after a modal verb)
@@ -44,6 +46,8 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
   '(?:personne|humain) (?:reelle|reel|physique|en chair)',
   // mettez-moi en relation avec un conseiller · pouvez-vous me passer le service client
   `(?:mettez moi|mets moi|passez moi|passe moi|transferez moi|transfere moi|redirigez moi|me mettre|me mettez|me passer|me passez|me transferer|me rediriger)(?: en (?:relation|contact|ligne) avec)? ${ART_FR}${REAL}${WHO}`,
+  // je souhaite être mis en relation avec un conseiller
+  `etre (?:mis|mise) en (?:relation|contact) avec ${ART_FR}${REAL}${WHO}`,
   // je veux un humain · je voudrais le service client · il me faut un conseiller
   `(?:je veux|je voudrais|j aimerais|je souhaite|je souhaiterais|je demande|il me faut|donnez moi|je prefere|je desire) ${ART_FR}${REAL}${STRONG_WHO}`,
   // joindre le service client · avoir un conseiller · contacter un humain
@@ -51,6 +55,8 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
   // il y a quelqu'un ? · y a personne ?
   '^(?:il )?(?:y )?(?:a|a t il) (?:quelquun|personne)(?: (?:la|ici|svp|stp))?$',
   '^(?:quelquun) (?:est )?(?:la|ici)(?: (?:svp|stp))?$',
+  // est-ce qu'il y a un humain ? · y a-t-il un conseiller
+  `(?:il )?y a (?:t il )?(?:un|une) ${REAL}(?:humain|humaine|personne|conseiller|conseillere|agent|operateur)(?: (?:la|ici|svp|stp))?$`,
 ].map((source) => new RegExp(`(?:^| )${source}(?= |$)`, 'u'));
 
 const SHORT = new Set<string>(SHORT_REQUESTS);

@@ -29,6 +29,9 @@ describe('asking for a person', () => {
     'Is anyone there?',
     'hello, i want a human please',
     'humaaan',
+    'speak to agent',
+    'is there a human?',
+    'i wnat to talk to a humna',
   ])('recognises the English request “%s”', (text) => {
     expect(reasonFor(text)).toBe('asked_for_human');
   });
@@ -50,6 +53,9 @@ describe('asking for a person', () => {
     'Est-ce que je peux parler avec un être humain',
     'je veux un humain',
     'pouvez-vous me passer un conseiller',
+    'parler conseiller',
+    'je souhaite être mis en relation avec un conseiller',
+    "est-ce qu'il y a un humain ?",
   ])('recognises the French request “%s”', (text) => {
     expect(reasonFor(text)).toBe('asked_for_human');
   });
@@ -69,6 +75,13 @@ describe('asking for a person', () => {
     'Parlez-moi de vos offres',
     'je suis passé au service client hier',
     'le service client était super',
+    'Can I speak French?',
+    'Je veux parler de ma commande',
+    "il y a une personne qui m'a appelé",
+    'human resources department',
+    "I'm an agent of change",
+    'I ordered for another person',
+    'Can someone tell me the opening hours',
   ])('does not take “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);
   });
