@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { createIntentMatcher, type IntentDefinition } from './intent-matcher.ts';
+
+const EN: IntentDefinition[] = [
+  { id: 'order_status', examples: ['where is my order', 'track my package', 'my order has not arrived'] },
+  { id: 'returns', examples: ['I want to return an item', 'refund please', 'the item arrived damaged'] },
+  { id: 'human', examples: ['talk to a human', 'speak to an agent', 'real person please'] },
+  { id: 'opening_hours', examples: ['opening hours', 'when are you open', 'are you open on sunday'] },
+];
+
+const FR: IntentDefinition[] = [
+  { id: 'order_status', examples: ['où est ma commande', 'suivre mon colis', "ma commande n'est pas arrivée"] },
+  { id: 'returns', examples: ['retourner un article', 'être remboursé', 'article arrivé abîmé'] },
+  { id: 'human', examples: ['parler à un conseiller', 'une vraie personne', "parler à quelqu'un"] },
+];
+
+const best = (matcher: ReturnType<typeof createIntentMatcher>, text: string) => matcher.rank(text)[0]!;
+
+describe('createIntentMatcher', () => {
+  const en = createIntentMatcher(EN, { language: 'en' });
+  const fr = createIntentMatcher(FR, { language: 'fr' });
+
+  it('gives a training example the full score', () => {
+    expect(best(en, 'track my package')).toMatchObject({ intent: 'order_status', score: 1 });
+  });
+
+  it('ranks every intent, best first', () => {
+    const ranking = en.rank('where is my refund');
+    expect(ranking.map((r) => r.intent).sort()).toEqual(['human', 'opening_hours', 'order_status', 'returns']);
+    expect(ranking[0]!.score).toBeGreaterThanOrEqual(ranking[1]!.score);
+  });
+
+  it('understands misspelt English', () => {
+    expect(best(en, 'whre is my packge')).toMatchObject({ intent: 'order_status' });
+    expect(best(en, 'i want a refnud')).toMatchObject({ intent: 'returns' });
+    expect(best(en, 'whre is my packge').score).toBeGreaterThan(0.5);
+  });
+
+  it('does not care about word order or case', () => {
+    expect(best(en, 'PACKAGE TRACK')).toMatchObject({ intent: 'order_status' });
+    expect(best(en, 'ORDER STATUS: WHERE IS IT')).toMatchObject({ intent: 'order_status' });
+    expect(best(en, 'hours opening').score).toBeGreaterThan(0.9);
+  });
+
+  it('matches French with or without accents, and with typos', () => {
+    expect(best(fr, 'ou est ma commande')).toMatchObject({ intent: 'order_status', score: 1 });
+    expect(best(fr, 'OÙ EST MA COMMANDE ?')).toMatchObject({ intent: 'order_status', score: 1 });
+    expect(best(fr, 'je veux etre rembourse')).toMatchObject({ intent: 'returns' });
+    expect(best(fr, 'parler a un conseiler')).toMatchObject({ intent: 'human' });
+    expect(best(fr, 'mon colis est ou ?')).toMatchObject({ intent: 'order_status' });
+  });
+
+  it('scores text about something else low', () => {
+    expect(best(en, 'what is the weather like in Paris').score).toBeLessThan(0.3);
+    expect(best(en, 'asdfghjkl').score).toBeLessThan(0.3);
+    expect(best(fr, 'quel temps fait-il à Paris').score).toBeLessThan(0.3);
+  });
+
+  it('lets a word the examples never use count against a match', () => {
+    const plain = best(en, 'refund').score;
+    const diluted = best(en, 'refund for my broken bicycle helmet').score;
+    expect(diluted).toBeLessThan(plain);
+  });
+
+  it('weighs words that belong to one intent more than words shared by several', () => {
+    const matcher = createIntentMatcher(
+      [
+        { id: 'cancel', examples: ['cancel my order'] },
+        { id: 'status', examples: ['status of my order'] },
+        { id: 'change', examples: ['change my order'] },
+      ],
+      { language: 'en' },
+    );
+    expect(best(matcher, 'order cancel')).toMatchObject({ intent: 'cancel' });
+  });
+
+  it('returns nothing when there are no examples', () => {
+    expect(createIntentMatcher([]).rank('hello')).toEqual([]);
+  });
+
+  it('treats a typo of a stop word as a stop word, not as an unknown word', () => {
+    expect(best(en, 'whre is my package').score).toBeCloseTo(best(en, 'where is my package').score);
+  });
+
+  it('still matches texts made only of stop words against examples made of them', () => {
+    const matcher = createIntentMatcher([
+      { id: 'about', examples: ['who are you'] },
+      { id: 'x', examples: ['refund'] },
+    ]);
+    expect(best(matcher, 'who are you?')).toMatchObject({ intent: 'about' });
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * How alike two folded words are, from 1 (same word) down to 0, tolerant of plurals, inflections and typos.
+ * Deliberately simple and language-neutral; character n-grams (char-ngrams.ts) cover what it misses.
+ */
+
+/** Drops a plural `s`/`x` and a final `e`, so "commandées", "commande" and "commandes" meet. */
+export function lightStem(word: string): string {
+  let stem = word;
+  if (stem.length > 3 && /[sx]$/.test(stem) && !stem.endsWith('ss')) stem = stem.slice(0, -1);
+  if (stem.length > 4 && stem.endsWith('e')) stem = stem.slice(0, -1);
+  return stem;
+}
+
+/**
+ * Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), or `max + 1`
+ * as soon as the distance is known to exceed `max`.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prevPrev: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, prevPrev[j - 2]! + 1);
+      }
+      row.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > max) return max + 1;
+    prevPrev = prev;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
+
+/**
+ * Similarity of two folded words:
+ * 1 same word; 0.95 same light stem; for a shared beginning of 4+ letters covering at least 60% of the shorter
+ * word, 0.9 × that share ("ship"/"shipping" 0.9, "annuler"/"annulation" 0.64); 0.8 for one typo in words of
+ * 4+ letters, 0.6 for two in words of 8+ letters, typos only when the first letters agree (people rarely
+ * mistype the first letter, and "tall"/"call" are different words); else 0. Words under 4 letters must
+ * match exactly or by stem.
+ */
+export function wordSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  if (lightStem(a) === lightStem(b)) return 0.95;
+  const shorter = Math.min(a.length, b.length);
+  if (shorter < 4) return 0;
+  const prefix = commonPrefixLength(a, b);
+  const prefixSimilarity = prefix >= 4 && prefix >= 0.6 * shorter ? (0.9 * prefix) / shorter : 0;
+  if (a[0] !== b[0]) return prefixSimilarity;
+  const maxTypos = shorter >= 8 ? 2 : 1;
+  const distance = editDistance(a, b, maxTypos);
+  const typoSimilarity = distance === 1 ? 0.8 : distance === 2 && maxTypos === 2 ? 0.6 : 0;
+  return Math.max(prefixSimilarity, typoSimilarity);
+}
