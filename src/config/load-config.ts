@@ -41,27 +41,51 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 function readConfigFile(path: string, env: Env): FileConfig {
   if (!existsSync(path))
     throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} does not exist; fix the path or unset it`]);
-  const problems: string[] = [];
-  const substituted = readFileSync(path, 'utf8').replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
-    const value = env[name];
-    if (value === undefined) problems.push(`${path}: \${${name}} is not set in the environment; export ${name}`);
-    return value ?? '';
-  });
-  if (problems.length) throw new ConfigError(problems);
   let raw: unknown;
   try {
-    raw = parseYaml(substituted) ?? {};
+    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
   } catch (error) {
     throw new ConfigError([`${path}: not valid YAML: ${(error as Error).message}`]);
   }
-  const parsed = fileConfigSchema.safeParse(raw);
+  const problems: string[] = [];
+  const substituted = substituteEnv(raw, env, (name, key) =>
+    problems.push(`${path}: ${key}: \${${name}} is not set in the environment; export ${name}`),
+  );
+  if (problems.length) throw new ConfigError(problems);
+  const parsed = fileConfigSchema.safeParse(substituted);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, path));
   return parsed.data;
 }
 
+/**
+ * Replaces `${NAME}` in string values (never in keys or comments, and never re-parsed as YAML). A value that is
+ * only a reference to a number or a boolean becomes one, so `port: ${PORT}` works.
+ */
+function substituteEnv(value: unknown, env: Env, missing: (name: string, key: string) => void, key = ''): unknown {
+  if (typeof value === 'string') {
+    const replaced = value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+      if (env[name] === undefined) missing(name, key || '(top level)');
+      return env[name] ?? '';
+    });
+    if (/^\$\{[A-Za-z0-9_]+\}$/.test(value)) {
+      if (/^-?\d+(\.\d+)?$/.test(replaced)) return Number(replaced);
+      if (replaced === 'true' || replaced === 'false') return replaced === 'true';
+    }
+    return replaced;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, missing, `${key}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, missing, key ? `${key}.${k}` : k)]),
+    );
+  }
+  return value;
+}
+
 function resolveConfig(file: FileConfig, env: Env, configPath: string | undefined): Config {
   const fromEnv = envOverrides(env);
-  const merged = fileConfigSchema.safeParse({ ...file, ...fromEnv.values });
+  const admin = Object.keys(fromEnv.admin).length ? { admin: { ...file.admin, ...fromEnv.admin } } : {};
+  const merged = fileConfigSchema.safeParse({ ...file, ...fromEnv.values, ...admin });
   if (!merged.success) throw new ConfigError(describeIssues(merged.error, 'environment'));
   const c = merged.data;
   const problems = [...fromEnv.problems];
@@ -110,9 +134,9 @@ function envOverrides(env: Env) {
   set('graph_api_version', 'GRAPH_API_VERSION');
   set('facebook_web_url', 'FACEBOOK_WEB_URL');
   if (env.SWITCHBOARD_SECRET_KEY) values.secret_keys = env.SWITCHBOARD_SECRET_KEY.split(',').map((k) => k.trim());
-  if (env.SWITCHBOARD_ADMIN_EMAIL || env.SWITCHBOARD_ADMIN_PASSWORD) {
-    values.admin = { email: env.SWITCHBOARD_ADMIN_EMAIL, password: env.SWITCHBOARD_ADMIN_PASSWORD };
-  }
+  const admin: Record<string, string> = {};
+  if (env.SWITCHBOARD_ADMIN_EMAIL) admin.email = env.SWITCHBOARD_ADMIN_EMAIL;
+  if (env.SWITCHBOARD_ADMIN_PASSWORD) admin.password = env.SWITCHBOARD_ADMIN_PASSWORD;
   const problems: string[] = [];
   const apps: AppConfig[] = [];
   const pages: PageConfig[] = [];
@@ -132,7 +156,7 @@ function envOverrides(env: Env) {
       settings: {},
     });
   }
-  return { values, apps, pages, problems };
+  return { values, admin, apps, pages, problems };
 }
 
 /** Turns zod issues into "where: what is wrong" lines. Values are never echoed: they may be secrets. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Opening hours of a page: a time zone and, per weekday, "HH:MM-HH:MM" ranges. */
 export const businessHoursSchema = z.object({
   time_zone: z.string().describe('IANA time zone, e.g. Europe/Paris'),
-  days: z.record(
+  days: z.partialRecord(
     z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
     z.array(z.string().regex(/^\d\d:\d\d-\d\d:\d\d$/, 'use "HH:MM-HH:MM"')),
   ),

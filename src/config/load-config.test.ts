@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.ts';
+import { loadConfig } from './load-config.ts';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'switchboard-config-'));
+const problemsOf = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('configuration', () => {
+  it('has working defaults with an empty environment', () => {
+    const config = loadConfig({}, dir());
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: 'sqlite:./data/switchboard.db',
+      publicUrl: 'http://localhost:3000',
+    });
+    expect(config.graph).toEqual({ apiUrl: 'https://graph.facebook.com', version: 'v25.0' });
+    expect(config.pages).toEqual([]);
+  });
+
+  it('configures one page from the environment', () => {
+    const config = loadConfig(
+      {
+        FB_APP_ID: '111',
+        FB_APP_SECRET: 'app-secret-1',
+        FB_VERIFY_TOKEN: 'vt',
+        FB_PAGE_ID: '222',
+        FB_PAGE_ACCESS_TOKEN: 'EAA',
+        SWITCHBOARD_ASSISTANT: 'https://bot.example.com/turn',
+      },
+      dir(),
+    );
+    expect(config.pages).toMatchObject([
+      {
+        id: '222',
+        app_id: '111',
+        access_token: 'EAA',
+        assistant: { type: 'http', url: 'https://bot.example.com/turn' },
+      },
+    ]);
+  });
+
+  it('names the variable and the fix when one of a group is missing', () => {
+    expect(problemsOf(() => loadConfig({ FB_APP_ID: '111', FB_PAGE_ID: '222' }, dir()))).toEqual([
+      'FB_APP_SECRET: required with FB_APP_ID; set it from the App Dashboard',
+      'FB_VERIFY_TOKEN: required with FB_APP_ID; set it from the App Dashboard',
+      'FB_PAGE_ACCESS_TOKEN: required with FB_PAGE_ID; copy the page token',
+    ]);
+  });
+
+  it('reads switchboard.yaml with ${ENV} references, and the environment wins', () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      'port: 4000\napps:\n  - id: "111"\n    secret: ${APP_SECRET}\n    verify_token: vt\npages:\n  - id: "222"\n    access_token: ${TOKEN}\n    settings: { response_delay: short }\n',
+    );
+    const config = loadConfig({ APP_SECRET: 'from-the-env', TOKEN: 'EAAX', PORT: '5000' }, cwd);
+    expect(config.port).toBe(5000);
+    expect(config.apps[0]?.secret).toBe('from-the-env');
+    expect(config.pages[0]).toMatchObject({ app_id: '111', settings: { response_delay: 'short' } });
+  });
+
+  it('names the file, the key and the problem for a bad value, without echoing secrets', () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      'port: 99999\nlog_levle: info\npages:\n  - id: "abc"\n    access_token: EAA-secret\n    settings: { response_delay: slowly }\n',
+    );
+    const problems = problemsOf(() => loadConfig({}, cwd));
+    expect(problems.join('\n')).toMatch(/switchboard\.yaml: port: .*65535/);
+    expect(problems.join('\n')).toMatch(/log_levle.*remove or rename/);
+    expect(problems.join('\n')).toMatch(/pages\.0\.id: must be a numeric Facebook id/);
+    expect(problems.join('\n')).toMatch(/pages\.0\.settings\.response_delay/);
+    expect(problems.join('\n')).not.toContain('EAA-secret');
+  });
+
+  it('names a ${VAR} the environment lacks', () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      'apps:\n  - id: "1"\n    secret: ${MISSING_SECRET}\n    verify_token: x\n',
+    );
+    expect(problemsOf(() => loadConfig({}, cwd))[0]).toMatch(
+      /\$\{MISSING_SECRET\} is not set in the environment; export MISSING_SECRET/,
+    );
+  });
+
+  it('asks for app_id when several apps are configured', () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      'apps:\n  - {id: "1", secret: secret-one, verify_token: a}\n  - {id: "2", secret: secret-two, verify_token: b}\npages:\n  - {id: "3", access_token: t}\n',
+    );
+    expect(problemsOf(() => loadConfig({}, cwd))).toEqual([
+      'pages[0].app_id: page 3 needs app_id when 2 apps are configured',
+    ]);
+  });
+
+  it('loads the example configuration shipped with the project', () => {
+    const env = {
+      POSTGRES_PASSWORD: 'p',
+      SWITCHBOARD_ADMIN_PASSWORD: 'long enough',
+      FB_APP_SECRET: 'secret-secret',
+      FB_VERIFY_TOKEN: 'vt',
+      SHOP_EN_PAGE_TOKEN: 'a',
+      SHOP_FR_PAGE_TOKEN: 'b',
+      CONCIERGE_PAGE_TOKEN: 'c',
+    };
+    const config = loadConfig({ ...env, SWITCHBOARD_CONFIG: 'switchboard.example.yaml' }, process.cwd());
+    expect(config.pages.map((p) => p.assistant?.type)).toEqual(['flow', 'flow', 'llm']);
+  });
+});
