@@ -14,6 +14,8 @@ import { webhookRoutes } from './messenger/webhook/webhook-routes.ts';
 import { createGroupCommit } from './queue/group-commit.ts';
 import { createInboundWorker } from './queue/inbound-worker.ts';
 import { createOutboxDispatcher, systemTimers, type Timers } from './queue/outbox-dispatcher.ts';
+import { createSendPolicy } from './queue/send-policy.ts';
+import { createSendThrottle } from './queue/send-throttle.ts';
 import { adminRoutes } from './server/admin-routes.ts';
 import { createBasicAuth } from './server/auth.ts';
 import { createHttpApp } from './server/build-app.ts';
@@ -21,6 +23,7 @@ import { conversationRoutes } from './server/conversation-routes.ts';
 import { healthRoutes } from './server/health-routes.ts';
 import { createMetrics } from './server/metrics.ts';
 import { createPageDirectory } from './server/page-directory.ts';
+import { createAttachmentCache } from './storage/attachment-cache.ts';
 import { createConversationStore } from './storage/conversation-store.ts';
 import { openDatabase } from './storage/database.ts';
 import { insertInboundEvents, quarantine } from './storage/inbound-event-repository.ts';
@@ -88,10 +91,12 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     }
     return client;
   };
+  const attachments = await createAttachmentCache(db);
   const sender = createGraphSender({
     directory,
     graphFor,
     logger,
+    onAttachmentId: (pageId, url, id) => void attachments.remember(pageId, url, id, timers.now()),
     onPageHealth: (pageId, health, detail) => {
       logger.error({ pageId, health }, 'page needs attention: Graph refused its token');
       void recordPageHealth(db, pageId, health, detail, timers.now());
@@ -119,7 +124,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
     pages: (id) => directory.page(id),
     assistantFor: (id) => assistants.get(id) as Assistant,
-    renderer: createMessengerRenderer({ random: options.random }),
+    renderer: createMessengerRenderer({ random: options.random, attachmentIdFor: attachments.get }),
     profiles: sender,
     rateLimiter: createMemoryRateLimiter(),
     clock: timers,
@@ -153,6 +158,11 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     maxAttempts: t.sendMaxAttempts,
     retryBaseMs: t.sendRetryBaseMs,
     inDoubtGraceMs: t.inDoubtGraceMs,
+    decide: createSendPolicy(db, () => timers.now()),
+    throttle: createSendThrottle({
+      ratePerSecond: (pageId) => directory.page(pageId)?.settings.send_rate_per_second ?? 50,
+      now: () => timers.now(),
+    }),
     onResult: (_row, outcome, ms) => {
       metrics.sends.inc({ outcome });
       metrics.sendSeconds.observe(ms / 1000);

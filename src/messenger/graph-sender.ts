@@ -4,13 +4,15 @@ import type { ProfileProvider } from '../conversations/ports.ts';
 import type { ChannelSender, SendResult } from '../queue/channel-sender.ts';
 import type { PageDirectory } from '../server/page-directory.ts';
 import type { GraphClient } from './graph/graph-client.ts';
-import type { OutgoingMessage, SendRequest } from './send-types.ts';
+import type { MessageTag, OutgoingMessage, SendRequest } from './send-types.ts';
 
 export interface GraphSenderDeps {
   directory: PageDirectory;
   /** The Graph client of the page's app (each app proves its calls with its own secret). */
   graphFor: (appId: string) => GraphClient;
   onPageHealth: (pageId: string, health: string, detail: string) => void;
+  /** Told the attachment id Messenger gave for a media URL sent with `is_reusable`. */
+  onAttachmentId?: (pageId: string, url: string, attachmentId: string) => void;
   logger: Logger;
 }
 
@@ -25,20 +27,35 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
         send.kind === 'message'
           ? {
               recipient,
-              messaging_type: 'RESPONSE',
+              messaging_type: send.messaging_type,
+              ...(send.tag ? { tag: send.tag as MessageTag } : {}),
               // The echo carries this back, which settles a send left in doubt by a crash.
               message: { ...(send.message as OutgoingMessage), metadata: `sb:${send.outbox_id}` },
             }
           : { recipient, sender_action: send.kind };
       const outcome = await deps.graphFor(page.app_id).send(page.access_token, body);
       switch (outcome.status) {
-        case 'sent':
-          return { status: 'sent', external_id: outcome.message_id };
+        case 'sent': {
+          const url = reusableUrlOf(send.message as OutgoingMessage | undefined);
+          if (url && outcome.attachment_id) deps.onAttachmentId?.(page.id, url, outcome.attachment_id);
+          return { status: 'sent', external_id: outcome.message_id, usage: outcome.usage };
+        }
         case 'retry':
-          return { status: 'retry', error: errorOf(outcome.error), after_ms: outcome.retry_after_ms };
+          return {
+            status: 'retry',
+            error: errorOf(outcome.error),
+            after_ms: outcome.retry_after_ms,
+            rate_limited: outcome.kind === 'rate_limited',
+            usage: outcome.usage,
+          };
         case 'failed':
           if (outcome.kind === 'token') deps.onPageHealth(page.id, 'token', outcome.error.message);
-          return { status: outcome.kind === 'window' ? 'blocked' : 'failed', error: errorOf(outcome.error) };
+          // Graph's own window errors are policy refusals like ours: shown as blocked, never retried.
+          return {
+            status: outcome.kind === 'window' ? 'blocked' : 'failed',
+            error: errorOf(outcome.error),
+            usage: outcome.usage,
+          };
       }
     },
 
@@ -58,4 +75,10 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
 
 function errorOf(error: { code?: number; error_subcode?: number; message: string }) {
   return { code: error.code, subcode: error.error_subcode, message: error.message };
+}
+
+function reusableUrlOf(message: OutgoingMessage | undefined): string | undefined {
+  const attachment = message?.attachment;
+  if (!attachment || attachment.type === 'template' || !('url' in attachment.payload)) return undefined;
+  return attachment.payload.is_reusable ? attachment.payload.url : undefined;
 }

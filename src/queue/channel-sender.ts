@@ -7,6 +7,17 @@ export interface OutboxSend {
   kind: 'message' | 'typing_on' | 'typing_off' | 'mark_seen';
   /** The channel's message object (for `message`). */
   message?: unknown;
+  /** Decided by the window policy just before sending. */
+  messaging_type: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG';
+  tag?: string;
+}
+
+/** The channel's usage of its rate limits, in percent, when it reports it (Messenger: usage headers). */
+export interface ChannelUsage {
+  app?: number;
+  page?: number;
+  business?: number;
+  regain_access_ms?: number;
 }
 
 export interface SendError {
@@ -19,11 +30,12 @@ export interface SendError {
  * The outcome of one send. `blocked` is a policy refusal (ours or the channel's window rules): shown with its reason,
  * never retried. `failed` is a permanent channel error.
  */
-export type SendResult =
+export type SendResult = (
   | { status: 'sent'; external_id?: string }
-  | { status: 'retry'; error: SendError; after_ms?: number }
+  | { status: 'retry'; error: SendError; after_ms?: number; rate_limited?: boolean }
   | { status: 'blocked'; error: SendError }
-  | { status: 'failed'; error: SendError };
+  | { status: 'failed'; error: SendError }
+) & { usage?: ChannelUsage };
 
 /** Sends outbox rows to a channel (Messenger: the Graph Send API). Never throws for channel failures. */
 export interface ChannelSender {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { SendDecision } from '../conversations/policy/messaging-window.ts';
 import type { Clock } from '../conversations/ports.ts';
 import {
   conversationsWithPendingSends,
@@ -13,6 +14,7 @@ import {
 import type { Database } from '../storage/schema.ts';
 import type { ChannelSender, OutboxSend, SendResult } from './channel-sender.ts';
 import { createSemaphore } from './semaphore.ts';
+import type { SendThrottle } from './send-throttle.ts';
 
 export interface Timers extends Clock {
   sleep(ms: number): Promise<void>;
@@ -36,6 +38,10 @@ export interface OutboxDispatcherOptions {
   maxRetryDelayMs?: number;
   /** After a crash, how long to wait for the echo of a send that may have reached Graph before sending it again. */
   inDoubtGraceMs?: number;
+  /** The messaging-window policy: how to send this row, or why not. Default: a plain RESPONSE. */
+  decide?: (row: OutboxRow) => Promise<SendDecision>;
+  /** Per-page pacing under the channel's rate limits. */
+  throttle?: SendThrottle;
   onResult?: (row: OutboxRow, result: SendResult['status'] | 'dead', latencyMs: number) => void;
 }
 
@@ -87,10 +93,27 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const last = lastSentAt.get(row.conversation_id);
     const due = Math.max(row.next_attempt_at, last === undefined ? 0 : last + row.delay_ms);
     if (due > timers.now()) await timers.sleep(due - timers.now());
+    const decision: SendDecision = options.decide
+      ? await options.decide(row)
+      : { ok: true, messaging_type: 'RESPONSE' };
+    if (!decision.ok) {
+      logger.info(
+        { outboxId: row.id, conversationId: row.conversation_id, reason: decision.reason },
+        'send blocked by policy',
+      );
+      await markUnsent(db, row, 'blocked', { message: decision.reason }, timers.now());
+      options.onResult?.(row, 'blocked', 0);
+      return;
+    }
+    const wait = options.throttle?.delayFor(row.page_id) ?? 0;
+    if (wait > 0) await timers.sleep(wait);
     await markSending(db, row.id, timers.now());
     const started = performance.now();
-    const result = await semaphore.run(() => sender.send(toSend(row)));
+    const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
+    const result = await semaphore.run(() => sender.send(send));
     const now = timers.now();
+    if (result.usage) options.throttle?.onUsage(row.page_id, result.usage);
+    if (result.status === 'retry' && result.rate_limited) options.throttle?.onRateLimited(row.page_id, result.after_ms);
     const attempts = row.attempts + 1;
     const log = logger.child({ outboxId: row.id, conversationId: row.conversation_id, pageId: row.page_id });
     switch (result.status) {
@@ -159,7 +182,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
 
 export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;
 
-function toSend(row: OutboxRow): OutboxSend {
+function toSend(row: OutboxRow): Omit<OutboxSend, 'messaging_type' | 'tag'> {
   return {
     outbox_id: row.id,
     page_id: row.page_id,

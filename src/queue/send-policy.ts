@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import { decideSend, type MessageTag, type SendDecision } from '../conversations/policy/messaging-window.ts';
+import type { OutboxRow } from '../storage/outbox-repository.ts';
+import type { Database } from '../storage/schema.ts';
+
+/**
+ * The 24-hour rule for one outbox row, decided when it is about to be sent (not when it was queued: a paced or
+ * retried message may cross the window). Bots never get HUMAN_AGENT; agents get it between 24 hours and 7 days.
+ */
+export function createSendPolicy(db: Kysely<Database>, now: () => number) {
+  return async function decide(row: OutboxRow): Promise<SendDecision> {
+    const context = await db
+      .selectFrom('conversations as c')
+      .leftJoin('messages as m', (join) => join.on('m.id', '=', row.message_id ?? ''))
+      .select(['c.last_inbound_at', 'm.author'])
+      .where('c.id', '=', row.conversation_id)
+      .executeTakeFirst();
+    const author = context?.author === 'agent' || context?.author === 'system' ? context.author : 'bot';
+    return decideSend({
+      author,
+      lastInboundAt: context?.last_inbound_at ?? null,
+      now: now(),
+      requestedTag: (row.tag ?? undefined) as MessageTag | undefined,
+    });
+  };
+}

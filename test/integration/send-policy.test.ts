@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../support/databases.ts';
+import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { type Harness, PAGE_ID, startHarness } from '../support/gateway-harness.ts';
+
+const HOUR = 3_600_000;
+const person = (i: number) => `70000000000${String(i).padStart(4, '0')}`;
+let clockOffset = 0;
+
+for (const database of DATABASES) {
+  describe(`messaging window and rate limits on ${database}`, () => {
+    let h: Harness;
+    let bot: EchoBot;
+
+    beforeAll(async () => {
+      clockOffset = 0;
+      bot = await startEchoBot();
+      h = await startHarness({
+        database,
+        people: 6,
+        assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+        settings: { delay_between_messages_ms: 0, typing_indicators: false },
+        tuning: { sendRetryBaseMs: 300 },
+        timers: { now: () => Date.now() + clockOffset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+      });
+    });
+    afterAll(async () => {
+      await h?.close();
+      await bot?.close();
+    });
+
+    /** Moves Facebook's clock and ours together. */
+    const advance = async (ms: number) => {
+      clockOffset += ms;
+      await h.fb.advanceClock(ms);
+    };
+    const conversationId = async (psid: string) => {
+      const row = await h.switchboard.db
+        .selectFrom('conversations')
+        .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+        .select('conversations.id')
+        .where('contacts.external_id', '=', psid)
+        .executeTakeFirstOrThrow();
+      return row.id;
+    };
+    const lastMessage = async (psid: string) => {
+      const { body } = await h.api('GET', `/api/conversations/${await conversationId(psid)}/messages`);
+      return body.data.messages.at(-1);
+    };
+    const sendCallsTo = async (psid: string) =>
+      (await h.fb.graphCalls({ path_contains: '/messages' }))
+        .map(
+          (c) =>
+            c.body as {
+              recipient?: { id: string };
+              messaging_type?: string;
+              tag?: string;
+              message?: { text?: string };
+            },
+        )
+        .filter((b) => b.recipient?.id === psid && b.message);
+
+    it('tags an agent reply between 24 hours and 7 days with HUMAN_AGENT', async () => {
+      await h.fb.sendText(PAGE_ID, person(0), 'hello');
+      await h.settle();
+      await advance(25 * HOUR);
+      await h.api('POST', `/api/conversations/${await conversationId(person(0))}/messages`, {
+        text: 'Sorry for the wait!',
+      });
+      await h.settle();
+      expect((await sendCallsTo(person(0))).map((b) => [b.messaging_type, b.tag ?? null])).toEqual([
+        ['RESPONSE', null],
+        ['MESSAGE_TAG', 'HUMAN_AGENT'],
+      ]);
+      expect(await lastMessage(person(0))).toMatchObject({
+        author: 'agent',
+        status: expect.stringMatching(/sent|delivered/),
+      });
+    });
+
+    it('blocks an agent reply after 7 days with the reason, and sends nothing', async () => {
+      await h.fb.sendText(PAGE_ID, person(1), 'hello');
+      await h.settle();
+      await advance(8 * 24 * HOUR);
+      await h.api('POST', `/api/conversations/${await conversationId(person(1))}/messages`, {
+        text: 'Are you still there?',
+      });
+      await h.settle();
+      expect(await lastMessage(person(1))).toMatchObject({
+        status: 'blocked',
+        error: expect.stringMatching(/7 days|window/),
+      });
+      expect(await sendCallsTo(person(1))).toHaveLength(1);
+    });
+
+    it('sends a tagged business update outside the window with its tag', async () => {
+      await h.api('POST', `/api/conversations/${await conversationId(person(1))}/messages`, {
+        text: 'Your account is active again.',
+        tag: 'ACCOUNT_UPDATE',
+      });
+      await h.settle();
+      expect((await sendCallsTo(person(1))).at(-1)).toMatchObject({
+        messaging_type: 'MESSAGE_TAG',
+        tag: 'ACCOUNT_UPDATE',
+      });
+    });
+
+    it('never tags a bot reply: one that crosses the window while retrying is blocked', async () => {
+      await h.fb.setFaults({ next: { count: 1, code: 2, path_contains: '/messages' } });
+      await h.fb.sendText(PAGE_ID, person(2), 'late answer');
+      await new Promise((r) => setTimeout(r, 100));
+      await advance(25 * HOUR);
+      await h.settle();
+      await h.fb.clearFaults();
+      expect(await lastMessage(person(2))).toMatchObject({
+        author: 'bot',
+        status: 'blocked',
+        error: expect.stringMatching(/24-hour/),
+      });
+      expect((await sendCallsTo(person(2))).every((b) => b.tag !== 'HUMAN_AGENT')).toBe(true);
+    });
+
+    it("treats Graph's own window error as blocked, not retried", async () => {
+      await h.fb.setFaults({ next: { count: 1, code: 10, error_subcode: 2018278, path_contains: '/messages' } });
+      await h.fb.sendText(PAGE_ID, person(3), 'graph says no');
+      await h.settle();
+      await h.fb.clearFaults();
+      const row = await h.switchboard.db
+        .selectFrom('outbox')
+        .select(['status', 'attempts', 'error_subcode'])
+        .where('recipient_id', '=', person(3))
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'blocked', attempts: 1, error_subcode: 2018278 });
+    });
+
+    it('slows down and retries under rate-limit errors, delivering each reply once', async () => {
+      await h.fb.setFaults({ next: { count: 2, code: 613, path_contains: '/messages' } });
+      await h.fb.sendText(PAGE_ID, person(4), 'busy page');
+      await h.settle();
+      await h.fb.clearFaults();
+      const replies = (await h.fb.conversation(PAGE_ID, person(4))).items.filter(
+        (i) => i.message?.text === 'echo: busy page',
+      );
+      expect(replies).toHaveLength(1);
+      const row = await h.switchboard.db
+        .selectFrom('outbox')
+        .select(['status', 'attempts'])
+        .where('recipient_id', '=', person(4))
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'sent', attempts: 3 });
+    });
+  });
+}
