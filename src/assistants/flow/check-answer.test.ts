@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { checkAnswer, pickChoice } from './check-answer.ts';
+import type { AskStep } from './flow-types.ts';
+
+const sizes = [
+  { label: 'Small', value: 's' },
+  { label: 'Extra large', value: 'xl' },
+];
+
+describe('pickChoice', () => {
+  it('finds a choice by label or value, ignoring case and accents', () => {
+    expect(pickChoice('EXTRA LARGE', sizes, 'en')?.value).toBe('xl');
+    expect(pickChoice('xl', sizes, 'en')?.value).toBe('xl');
+    expect(pickChoice('Très bien', [{ label: 'tres bien', value: 'ok' }], 'fr')?.value).toBe('ok');
+  });
+
+  it('finds a choice by its position, unless the labels are numbers', () => {
+    expect(pickChoice('2', sizes, 'en')?.value).toBe('xl');
+    expect(
+      pickChoice(
+        '2',
+        [
+          { label: '1', value: 'one' },
+          { label: '5', value: 'five' },
+        ],
+        'en',
+      ),
+    ).toBeUndefined();
+    expect(pickChoice('3', sizes, 'en')).toBeUndefined();
+  });
+
+  it('tolerates a typo but not an unrelated text', () => {
+    expect(pickChoice('extra lage', sizes, 'en')?.value).toBe('xl');
+    expect(pickChoice('what colours are there', sizes, 'en')).toBeUndefined();
+  });
+});
+
+describe('checkAnswer', () => {
+  const ask: AskStep = { kind: 'ask', text: '?', variable: 'n', pattern: '(\\d{6})', max_retries: 3 };
+
+  it('stores the first capture group, or the matched part without groups', () => {
+    expect(checkAnswer(ask, { text: 'order 204518 please' }, 'en')).toEqual({ accepted: true, value: '204518' });
+    expect(checkAnswer({ ...ask, pattern: '[a-z]+@[a-z.]+' }, { text: 'mail: zoe@shop.fr!' }, 'en')).toEqual({
+      accepted: true,
+      value: 'zoe@shop.fr',
+    });
+  });
+
+  it('rejects empty answers and answers that do not fit the pattern', () => {
+    expect(checkAnswer(ask, { text: '12345' }, 'en')).toEqual({ accepted: false });
+    expect(checkAnswer({ ...ask, pattern: undefined }, { text: '   ' }, 'en')).toEqual({ accepted: false });
+  });
+
+  it('accepts a tapped suggestion without checking the pattern', () => {
+    const withChoices: AskStep = { ...ask, choices: [{ label: 'I do not know', value: 'unknown' }] };
+    expect(checkAnswer(withChoices, { text: 'I do not know', value: 'unknown' }, 'en')).toEqual({
+      accepted: true,
+      value: 'unknown',
+    });
+  });
+});

@@ -1,0 +1,51 @@
+import type { Choice } from '../responses.ts';
+import { foldText } from '../understanding/fold-text.ts';
+import { createIntentMatcher } from '../understanding/intent-matcher.ts';
+import type { AskStep, OptionsStep } from './flow-types.ts';
+
+/** Score a typed text needs to count as one of the labels on offer ("order statsu" for "Order status"). */
+const LABEL_THRESHOLD = 0.7;
+
+/**
+ * The choice a typed text picks: its label or value (ignoring case and accents), its position
+ * ("2" for the second, unless labels are numbers), or a close match of its label. Undefined when nothing fits well.
+ */
+export function pickChoice(text: string, choices: readonly Choice[], language: string): Choice | undefined {
+  const folded = foldText(text);
+  if (folded === '') return undefined;
+  const exact = choices.find((c) => foldText(c.label) === folded || foldText(c.value) === folded);
+  if (exact) return exact;
+  const numericLabels = choices.some((c) => /^\d+$/.test(foldText(c.label)));
+  if (/^\d{1,2}$/.test(folded) && !numericLabels) return choices[Number(folded) - 1];
+  const matcher = createIntentMatcher(
+    choices.map((c, i) => ({ id: String(i), examples: [c.label] })),
+    { language },
+  );
+  const best = matcher.rank(text)[0];
+  return best && best.score >= LABEL_THRESHOLD ? choices[Number(best.intent)] : undefined;
+}
+
+export type AnswerCheck = { accepted: true; value: string } | { accepted: false };
+
+/**
+ * Whether an input answers the question a flow waits on, and the value to store:
+ * - `options`: a tapped value or a typed label of its choices;
+ * - `ask`: a tapped suggestion, a typed suggestion label, or text that fits `pattern` (the first capture
+ *   group when the pattern has one, else the matched part); without `pattern` any non-empty text.
+ */
+export function checkAnswer(
+  step: AskStep | OptionsStep,
+  input: { text: string; value?: string },
+  language: string,
+): AnswerCheck {
+  const tapped = input.value !== undefined ? step.choices?.find((c) => c.value === input.value) : undefined;
+  if (tapped) return { accepted: true, value: tapped.value };
+  const text = input.text.trim();
+  const picked = step.choices ? pickChoice(text, step.choices, language) : undefined;
+  if (picked) return { accepted: true, value: picked.value };
+  if (step.kind === 'options' || text === '') return { accepted: false };
+  if (step.pattern === undefined) return { accepted: true, value: text };
+  const match = new RegExp(step.pattern, 'iu').exec(text);
+  if (!match) return { accepted: false };
+  return { accepted: true, value: match[1] ?? match[0] };
+}

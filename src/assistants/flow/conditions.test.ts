@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCondition } from './conditions.ts';
+import type { Condition } from './flow-types.ts';
+import type { TemplateScope } from './template.ts';
+
+const scope: TemplateScope = {
+  profile: { first_name: 'Ana' },
+  vars: { plan: 'Premium', total: '42,5', empty: '' },
+  input: 'Oui, volontiers',
+};
+const test = (variable: string, t: Extract<Condition, { kind: 'test' }>['test']) =>
+  evaluateCondition({ kind: 'test', variable, test: t }, scope);
+
+describe('evaluateCondition', () => {
+  it('compares values ignoring case, accents and surrounding spaces', () => {
+    expect(test('plan', { op: 'equals', value: ' premium ' })).toBe(true);
+    expect(test('plan', { op: 'not_equals', value: 'basic' })).toBe(true);
+    expect(test('profile.first_name', { op: 'equals', value: 'ÁNA' })).toBe(true);
+  });
+
+  it('tests the last input with a case-insensitive regular expression', () => {
+    expect(test('input', { op: 'matches', pattern: '^(oui|yes)\\b' })).toBe(true);
+    expect(test('input', { op: 'matches', pattern: '^non' })).toBe(false);
+  });
+
+  it('treats missing and empty variables as not existing', () => {
+    expect(test('plan', { op: 'exists', value: true })).toBe(true);
+    expect(test('empty', { op: 'exists', value: false })).toBe(true);
+    expect(test('nothing', { op: 'exists', value: false })).toBe(true);
+  });
+
+  it('checks membership and compares numbers, accepting a decimal comma', () => {
+    expect(test('plan', { op: 'in', values: ['basic', 'premium'] })).toBe(true);
+    expect(test('total', { op: 'greater_than', value: 40 })).toBe(true);
+    expect(test('total', { op: 'less_than', value: 40 })).toBe(false);
+    expect(test('plan', { op: 'greater_than', value: 1 })).toBe(false);
+  });
+
+  it('combines conditions with all, any and not', () => {
+    const premium: Condition = { kind: 'test', variable: 'plan', test: { op: 'equals', value: 'premium' } };
+    const basic: Condition = { kind: 'test', variable: 'plan', test: { op: 'equals', value: 'basic' } };
+    expect(evaluateCondition({ kind: 'all', conditions: [premium, basic] }, scope)).toBe(false);
+    expect(evaluateCondition({ kind: 'any', conditions: [premium, basic] }, scope)).toBe(true);
+    expect(evaluateCondition({ kind: 'not', condition: basic }, scope)).toBe(true);
+  });
+});

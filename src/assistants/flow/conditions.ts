@@ -1,0 +1,64 @@
+import type { Condition, ConditionTest } from './flow-types.ts';
+import { lookup, type TemplateScope } from './template.ts';
+
+/** Compares values the way people expect of answers: trimmed, ignoring case and accents. */
+function loose(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return String(value)
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .trim()
+    .toLowerCase();
+}
+
+const compiled = new Map<string, RegExp>();
+function regex(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern, 'iu');
+    compiled.set(pattern, re);
+  }
+  return re;
+}
+
+function numeric(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const n = Number(value.trim().replace(',', '.'));
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function test(value: unknown, t: ConditionTest): boolean {
+  switch (t.op) {
+    case 'equals':
+      return loose(value) === loose(t.value);
+    case 'not_equals':
+      return loose(value) !== loose(t.value);
+    case 'matches':
+      return regex(t.pattern).test(value === undefined || value === null ? '' : String(value));
+    case 'exists':
+      return (loose(value) !== '') === t.value;
+    case 'in':
+      return t.values.some((v) => loose(v) === loose(value));
+    case 'greater_than':
+    case 'less_than': {
+      const n = numeric(value);
+      if (n === undefined) return false;
+      return t.op === 'greater_than' ? n > t.value : n < t.value;
+    }
+  }
+}
+
+/** Evaluates an `if` condition against variables, the profile and the last input. */
+export function evaluateCondition(condition: Condition, scope: TemplateScope): boolean {
+  switch (condition.kind) {
+    case 'all':
+      return condition.conditions.every((c) => evaluateCondition(c, scope));
+    case 'any':
+      return condition.conditions.some((c) => evaluateCondition(c, scope));
+    case 'not':
+      return !evaluateCondition(condition.condition, scope);
+    case 'test':
+      return test(lookup(scope, condition.variable), condition.test);
+  }
+}

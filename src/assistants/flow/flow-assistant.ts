@@ -1,0 +1,139 @@
+import type { Assistant, AssistantInput, AssistantReply, AssistantTurn } from '../assistant.ts';
+import type { GenericResponse } from '../responses.ts';
+import { createIntentMatcher, type IntentScore } from '../understanding/intent-matcher.ts';
+import { builtinPrograms } from './builtin-programs.ts';
+import { checkAnswer, pickChoice } from './check-answer.ts';
+import { type FlowState, readState, type Waiting, writeState } from './flow-state.ts';
+import type { AskStep, FlowDefinition, OptionsStep } from './flow-types.ts';
+import { compileSteps, type Instruction } from './program.ts';
+import { promptFor, runProgram } from './run-program.ts';
+import type { TemplateScope } from './template.ts';
+
+/** What the matcher makes of a text. */
+export interface FlowUnderstanding {
+  /** The action the text starts, or null when no score reaches the threshold (the fallback runs). */
+  action: string | null;
+  score: number;
+  /** Every action with examples, best first. */
+  ranking: IntentScore[];
+}
+
+/** A flow assistant: answers turns from a validated flow definition. Pure: no clock, no randomness, no I/O. */
+export interface FlowAssistant extends Assistant {
+  readonly kind: 'flow';
+  readonly name: string;
+  /** The gateway resets the context after this much inactivity (the file's `session_timeout_minutes`). */
+  readonly sessionTimeoutMinutes: number;
+  readonly definition: FlowDefinition;
+  /** Which action a text would start; for tests, benchmarks and "why did it answer that?" tools. */
+  understand(text: string): FlowUnderstanding;
+}
+
+type Plan = { run: { action: string; pc: number } } | { responses: GenericResponse[]; waiting: Waiting };
+
+function inputText(input: AssistantInput): string {
+  if (input.kind === 'text') return input.text;
+  if (input.kind === 'choice') return input.text ?? input.value;
+  if (input.kind === 'attachment') return input.text ?? '';
+  return '';
+}
+
+/** Builds the assistant: compiles every action and trains the intent matcher on the examples. */
+export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
+  const programs = new Map<string, readonly Instruction[]>();
+  for (const action of def.actions) programs.set(action.id, compileSteps(action.steps));
+  const builtins = builtinPrograms(def);
+  for (const [id, program] of builtins.programs) programs.set(id, program);
+  const matcher = createIntentMatcher(
+    def.actions.filter((a) => a.examples.length > 0).map((a) => ({ id: a.id, examples: a.examples })),
+    { language: def.language },
+  );
+  const { threshold, digression_threshold } = def.matching;
+
+  function understand(text: string): FlowUnderstanding {
+    const ranking = matcher.rank(text);
+    const best = ranking[0];
+    const score = best?.score ?? 0;
+    return { action: best && score >= threshold ? best.intent : null, score, ranking };
+  }
+
+  const startable = (value: string) => programs.has(value);
+
+  /** The question step a waiting state points at, if the definition still has it there. */
+  function questionAt(waiting: Waiting): AskStep | OptionsStep | undefined {
+    const instruction = programs.get(waiting.action)?.[waiting.pc];
+    if (instruction?.op !== 'step') return undefined;
+    const step = instruction.step;
+    return step.kind === 'ask' || (step.kind === 'options' && step.variable !== undefined) ? step : undefined;
+  }
+
+  function answer(waiting: Waiting, step: AskStep | OptionsStep, input: AssistantInput, scope: TemplateScope): Plan {
+    const value = input.kind === 'choice' ? input.value : undefined;
+    const check = checkAnswer(step, { text: scope.input, ...(value !== undefined && { value }) }, def.language);
+    if (check.accepted) {
+      scope.vars[step.variable!] = check.value;
+      return { run: { action: waiting.action, pc: waiting.pc + 1 } };
+    }
+    // A tapped action always wins; a typed text leaves the question only when it clearly asks for something else.
+    if (value !== undefined && startable(value)) return { run: { action: value, pc: 0 } };
+    const best = scope.input.trim() === '' ? undefined : matcher.rank(scope.input)[0];
+    if (best && best.score >= digression_threshold && best.intent !== waiting.action) {
+      return { run: { action: best.intent, pc: 0 } };
+    }
+    const retries = waiting.retries + 1;
+    const maxRetries = step.kind === 'ask' ? step.max_retries : 3;
+    if (retries > maxRetries) {
+      return { run: { action: step.kind === 'ask' && step.on_fail ? step.on_fail : '_fallback', pc: 0 } };
+    }
+    const text = step.retry ?? (step.kind === 'ask' ? step.text : builtins.phrases.pickOption);
+    return { responses: [promptFor(step, text, scope)], waiting: { ...waiting, retries } };
+  }
+
+  function plan(input: AssistantInput, state: FlowState, scope: TemplateScope): Plan {
+    if (input.kind === 'welcome') {
+      const named = [input.value, input.referral].find((v) => v !== undefined && startable(v));
+      return { run: { action: named ?? builtins.welcome, pc: 0 } };
+    }
+    if (input.kind === 'attachment') return { run: { action: builtins.attachment, pc: 0 } };
+    const step = state.waiting ? questionAt(state.waiting) : undefined;
+    if (state.waiting && step) return answer(state.waiting, step, input, scope);
+    if (input.kind === 'choice' && startable(input.value)) return { run: { action: input.value, pc: 0 } };
+    const offered = state.offered ? pickChoice(scope.input, state.offered, def.language) : undefined;
+    if (offered && startable(offered.value)) return { run: { action: offered.value, pc: 0 } };
+    return { run: { action: understand(scope.input).action ?? '_fallback', pc: 0 } };
+  }
+
+  async function reply(turn: AssistantTurn): Promise<AssistantReply> {
+    const previous = turn.new_session || turn.input.kind === 'welcome' ? { vars: {} } : readState(turn.context);
+    const first = turn.input.kind === 'attachment' ? turn.input.attachments[0] : undefined;
+    const scope: TemplateScope = {
+      profile: turn.contact.profile,
+      vars: { ...previous.vars },
+      input: inputText(turn.input),
+      ...(first && { attachment: { type: first.type, ...(first.url !== undefined && { url: first.url }) } }),
+    };
+    const next = plan(turn.input, previous, scope);
+    const state: FlowState = { vars: scope.vars };
+    if ('responses' in next) {
+      return { responses: next.responses, context: writeState({ ...state, waiting: next.waiting }) };
+    }
+    const result = runProgram(programs, next.run, scope);
+    return {
+      responses: result.responses,
+      context: writeState({
+        vars: scope.vars,
+        ...(result.waiting && { waiting: result.waiting }),
+        ...(result.offered && { offered: result.offered }),
+      }),
+    };
+  }
+
+  return {
+    kind: 'flow',
+    name: def.name,
+    sessionTimeoutMinutes: def.session_timeout_minutes,
+    definition: def,
+    understand,
+    reply,
+  };
+}

@@ -1,0 +1,285 @@
+import { describe, expect, it } from 'vitest';
+import { FlowValidationError } from './flow-validation-error.ts';
+import { DEFAULT_DIGRESSION_THRESHOLD, DEFAULT_THRESHOLD, parseFlow } from './parse-flow.ts';
+
+/** The design.md §3 example, verbatim. */
+const DESIGN_EXAMPLE = `name: support
+language: en                      # used for matching and for built-in phrases
+session_timeout_minutes: 60       # context resets after this much inactivity
+actions:
+  - id: greet
+    trigger: welcome              # run on the Get Started postback (Messenger has no welcome turn)
+    steps:
+      - say: "Hi {{profile.first_name}}, I'm the Acme assistant."
+      - options:
+          text: "What can I do for you?"
+          choices: [{label: "Order status", value: order_status}, {label: "Talk to a person", value: human}]
+  - id: order_status
+    examples: ["where is my order", "track my package", "order status"]
+    steps:
+      - ask: {text: "What is your order number?", variable: order_number, pattern: '^\\d{6}$',
+              retry: "Order numbers have 6 digits."}
+      - say: "Order {{order_number}} ships tomorrow."
+      - image: {url: "https://example.com/truck.png", title: "On its way"}
+  - id: human
+    examples: ["talk to a human", "speak to an agent", "parler à un conseiller"]
+    steps:
+      - connect_to_agent: {message: "I'm bringing in a colleague."}
+fallback:
+  steps:
+    - say: "Sorry, I did not get that."
+`;
+
+/** The 1-based line of the first line containing `needle`. */
+function lineOf(text: string, needle: string): number {
+  const index = text.split('\n').findIndex((line) => line.includes(needle));
+  if (index < 0) throw new Error(`no line contains ${needle}`);
+  return index + 1;
+}
+
+function problems(text: string, file = 'support.yaml'): string[] {
+  try {
+    parseFlow(text, file);
+  } catch (error) {
+    if (error instanceof FlowValidationError) return error.message.split('\n');
+    throw error;
+  }
+  throw new Error('expected the flow to be rejected');
+}
+
+const flow = (steps: string, extra = '') => `name: t
+actions:
+  - id: main
+    examples: [hello]
+    steps:
+${steps}
+  - id: other
+    examples: [bye]
+    steps:
+      - say: Bye
+${extra}`;
+
+describe('parseFlow', () => {
+  it('accepts the design.md example and normalises its steps', () => {
+    const def = parseFlow(DESIGN_EXAMPLE, 'support.yaml');
+    expect(def.name).toBe('support');
+    expect(def.actions.map((a) => a.id)).toEqual(['greet', 'order_status', 'human']);
+    expect(def.actions[0]!.trigger).toBe('welcome');
+    expect(def.actions[1]!.steps[0]).toEqual({
+      kind: 'ask',
+      text: 'What is your order number?',
+      variable: 'order_number',
+      pattern: '^\\d{6}$',
+      retry: 'Order numbers have 6 digits.',
+      max_retries: 3,
+    });
+    expect(def.actions[1]!.steps[2]).toEqual({
+      kind: 'media',
+      type: 'image',
+      url: 'https://example.com/truck.png',
+      title: 'On its way',
+    });
+    expect(def.fallback).toEqual([{ kind: 'say', text: 'Sorry, I did not get that.' }]);
+  });
+
+  it('fills defaults: name from the file, English, 60 minutes, the default thresholds', () => {
+    const def = parseFlow('actions: [{id: a, steps: [{say: hi}]}]', 'dir/my-bot.en.yaml');
+    expect(def).toMatchObject({
+      name: 'my-bot.en',
+      language: 'en',
+      session_timeout_minutes: 60,
+      matching: { threshold: DEFAULT_THRESHOLD, digression_threshold: DEFAULT_DIGRESSION_THRESHOLD },
+      fallback: null,
+    });
+  });
+
+  it('expands the shorthands of media, pause, connect_to_agent, carousel and end', () => {
+    const def = parseFlow(
+      flow(`      - image: https://example.com/a.png
+      - pause: 500
+      - connect_to_agent: true
+      - connect_to_agent: "One moment"
+      - carousel:
+          - {title: A}
+          - {title: B, buttons: [{label: Go, url: "https://example.com"}, {label: Bye, value: other}]}
+      - end`),
+      't.yaml',
+    );
+    expect(def.actions[0]!.steps).toEqual([
+      { kind: 'media', type: 'image', url: 'https://example.com/a.png' },
+      { kind: 'pause', ms: 500, typing: true },
+      { kind: 'connect_to_agent' },
+      { kind: 'connect_to_agent', message: 'One moment' },
+      {
+        kind: 'carousel',
+        cards: [
+          { title: 'A' },
+          {
+            title: 'B',
+            buttons: [
+              { label: 'Go', url: 'https://example.com' },
+              { label: 'Bye', value: 'other' },
+            ],
+          },
+        ],
+      },
+      { kind: 'end' },
+    ]);
+  });
+
+  it('parses if with then/else, the goto form and nested conditions', () => {
+    const def = parseFlow(
+      flow(`      - if: {all: [{variable: plan, equals: premium}, {not: {variable: input, matches: "^no"}}]}
+        then: [{say: Premium}]
+        else: [{say: Basic}]
+      - if: {variable: plan, in: [a, b]}
+        goto: other`),
+      't.yaml',
+    );
+    const [first, second] = def.actions[0]!.steps;
+    expect(first).toMatchObject({
+      kind: 'if',
+      then_steps: [{ kind: 'say', text: 'Premium' }],
+      else_steps: [{ kind: 'say' }],
+    });
+    expect(first).toMatchObject({ condition: { kind: 'all', conditions: [{ kind: 'test' }, { kind: 'not' }] } });
+    expect(second).toEqual({
+      kind: 'if',
+      condition: { kind: 'test', variable: 'plan', test: { op: 'in', values: ['a', 'b'] } },
+      then_steps: [{ kind: 'goto', action: 'other' }],
+      else_steps: [],
+    });
+  });
+
+  it('names the file and line of a step that lacks a key', () => {
+    const text = flow(`      - say: Hello
+      - ask: {text: "Your order number?"}`);
+    expect(problems(text)).toEqual([`support.yaml:${lineOf(text, 'ask:')}: step "ask" needs "variable"`]);
+  });
+
+  it('points at the key that has the wrong type', () => {
+    const text = flow(`      - pause:
+          ms: soon`);
+    expect(problems(text)).toEqual([`support.yaml:${lineOf(text, 'ms: soon')}: step "pause": "ms" should be a number`]);
+  });
+
+  it('suggests the step or key that was probably meant', () => {
+    const text = flow(`      - sya: Hello
+      - ask: {text: "Number?", variable: n, patern: "\\\\d+"}`);
+    expect(problems(text)).toEqual([
+      `support.yaml:${lineOf(text, 'sya')}: unknown step "sya" (did you mean "say"?)`,
+      `support.yaml:${lineOf(text, 'patern')}: step "ask" has unknown key "patern" (did you mean "pattern"?)`,
+    ]);
+  });
+
+  it('rejects a list item holding two steps', () => {
+    const text = flow(`      - say: Hello
+        ask: {text: "?", variable: x}`);
+    expect(problems(text)).toEqual([
+      `support.yaml:${lineOf(text, 'say: Hello')}: one step per list item, found "say" and "ask"`,
+    ]);
+  });
+
+  it('reports goto, choice, button and on_fail targets that name no action', () => {
+    const text = flow(`      - options: {text: Pick, choices: [{label: A, value: othr}]}
+      - card: {title: C, buttons: [{label: B, value: nowhere}]}
+      - ask: {text: "?", variable: x, on_fail: gone}
+      - goto: missing`);
+    expect(problems(text)).toEqual([
+      `support.yaml:${lineOf(text, 'othr')}: choice "othr" names no action (did you mean "other"?) (or give the options step a "variable" to store the value instead)`,
+      `support.yaml:${lineOf(text, 'nowhere')}: button "nowhere" names no action`,
+      `support.yaml:${lineOf(text, 'gone')}: "on_fail" "gone" names no action`,
+      `support.yaml:${lineOf(text, 'goto: missing')}: goto "missing" names no action`,
+    ]);
+  });
+
+  it('accepts any choice value when the options step stores it in a variable', () => {
+    const text = flow(`      - options: {text: Size?, variable: size, choices: [{label: Small, value: s}]}`);
+    expect(parseFlow(text, 't.yaml').actions[0]!.steps[0]).toMatchObject({ kind: 'options', variable: 'size' });
+  });
+
+  it('reports two actions with the same id', () => {
+    const text = `actions:
+  - id: help
+    steps: [{say: A}]
+  - id: help
+    steps: [{say: B}]
+`;
+    expect(problems(text)).toEqual([`support.yaml:4: two actions have the id "help"`]);
+  });
+
+  it('reports regular expressions that do not compile, in ask and in conditions', () => {
+    const text = flow(`      - ask: {text: "?", variable: n, pattern: '^(\\d{6}$'}
+      - if: {variable: n, matches: '[a-'}
+        then: [{say: x}]`);
+    const [ask, condition] = problems(text);
+    expect(ask).toMatch(new RegExp(`^support\\.yaml:${lineOf(text, 'pattern')}: step "ask": "pattern" is not a valid`));
+    expect(ask).toContain('does not compile');
+    expect(condition).toMatch(
+      new RegExp(`^support\\.yaml:${lineOf(text, 'matches')}: condition "matches" has a pattern`),
+    );
+  });
+
+  it('reports steps that can never run after goto or end', () => {
+    const text = flow(`      - goto: other
+      - say: Never shown`);
+    expect(problems(text)).toEqual([`support.yaml:${lineOf(text, 'Never')}: steps after "goto" never run`]);
+  });
+
+  it('reports two actions with the same trigger and an example used by two actions', () => {
+    const text = `actions:
+  - id: a
+    trigger: welcome
+    examples: [Hello there]
+    steps: [{say: A}]
+  - id: b
+    trigger: welcome
+    examples: ["hello, there!"]
+    steps: [{say: B}]
+`;
+    expect(problems(text)).toEqual([
+      'support.yaml:7: actions "a" and "b" both have trigger "welcome"',
+      'support.yaml:8: example "hello, there!" is also an example of action "a"',
+    ]);
+  });
+
+  it('refuses variable names the templates reserve', () => {
+    const text = flow(`      - set: {input: x}`);
+    expect(problems(text)[0]).toContain('cannot be "input"');
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const text = 'actions:\n  - id: a\n   steps: []\n';
+    expect(problems(text)[0]).toMatch(/^support\.yaml:3: YAML syntax: /);
+  });
+
+  it('lists every problem in file order and keeps them on the error', () => {
+    const text = flow(
+      `      - ask: {text: "?"}
+      - video: {}`,
+      'fallback: {steps: [{goto: nowhere}]}',
+    );
+    try {
+      parseFlow(text, 'support.yaml');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(FlowValidationError);
+      const e = error as FlowValidationError;
+      expect(e.code).toBe('SB_FLOW_INVALID');
+      expect(e.file).toBe('support.yaml');
+      expect(e.issues.map((i) => i.line)).toEqual([...e.issues.map((i) => i.line)].sort((a, b) => a - b));
+      expect(e.issues.map((i) => i.message)).toEqual([
+        'step "ask" needs "variable"',
+        'step "video" needs "url"',
+        'goto "nowhere" names no action',
+      ]);
+    }
+  });
+
+  it('rejects unknown top-level keys and a file without actions', () => {
+    expect(problems('name: x\nactoins: []\n')).toEqual([
+      'support.yaml:1: the file needs "actions"',
+      'support.yaml:2: the file has unknown key "actoins" (did you mean "actions"?)',
+    ]);
+  });
+});

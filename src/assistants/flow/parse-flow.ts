@@ -1,0 +1,105 @@
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { checkFlow, type Reference } from './cross-check.ts';
+import type { FlowAction, FlowDefinition, FlowStep } from './flow-types.ts';
+import { type FlowIssue, FlowValidationError } from './flow-validation-error.ts';
+import { parseSteps, type StepParseContext } from './parse-steps.ts';
+import { createLineLocator, type YamlPath } from './yaml-lines.ts';
+import { describeZodIssues } from './zod-issues.ts';
+
+/** Score a text needs to start an action (0..1). Chosen on the sample assistants' training examples, see docs. */
+export const DEFAULT_THRESHOLD = 0.5;
+/** Score a text needs to leave a pending question for another action. */
+export const DEFAULT_DIGRESSION_THRESHOLD = 0.65;
+
+const threshold = z.number().min(0).max(1);
+const fileSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}([-_][A-Za-z]{2,4})?$/, { error: 'should be a language code such as "en" or "fr"' })
+    .optional(),
+  session_timeout_minutes: z.number().int().min(1).max(10_080).optional(),
+  matching: z.strictObject({ threshold: threshold.optional(), digression_threshold: threshold.optional() }).optional(),
+  actions: z.array(z.unknown()).min(1),
+  fallback: z.strictObject({ steps: z.array(z.unknown()).min(1) }).optional(),
+});
+const FILE_KEYS = ['name', 'language', 'session_timeout_minutes', 'matching', 'actions', 'fallback'];
+
+const actionSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+    error: 'should be letters, digits, _ . or - (starting with a letter or digit)',
+  }),
+  trigger: z.enum(['welcome', 'attachment']).optional(),
+  examples: z.array(z.string().trim().min(1)).optional(),
+  steps: z.array(z.unknown()),
+});
+const ACTION_KEYS = ['id', 'trigger', 'examples', 'steps'];
+
+function syntaxIssues(errors: readonly { message: string; linePos?: [{ line: number }, ...unknown[]] }[]) {
+  return errors.map((e) => ({
+    line: e.linePos?.[0].line ?? 0,
+    message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+  }));
+}
+
+/**
+ * Parses and validates a flow file (design.md §3). Throws `FlowValidationError` listing every problem
+ * as `file:line: problem`, including cross-checks (unknown goto/choice targets, duplicate ids, bad regexes).
+ */
+export function parseFlow(text: string, fileName: string): FlowDefinition {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
+  if (doc.errors.length > 0) throw new FlowValidationError(fileName, syntaxIssues(doc.errors));
+  const lineOf = createLineLocator(doc, counter);
+  const issues: FlowIssue[] = [];
+  const references: Reference[] = [];
+  const ctx: StepParseContext = {
+    report: (path, message) => issues.push({ line: lineOf(path), message }),
+    reference: (target, path, what) => references.push({ target, path, what }),
+  };
+
+  const file = fileSchema.safeParse(doc.toJS(), { reportInput: true });
+  if (!file.success) {
+    for (const issue of describeZodIssues(file.error.issues, [], 'the file', FILE_KEYS))
+      ctx.report(issue.path, issue.message);
+    throw new FlowValidationError(fileName, issues);
+  }
+  const actions = file.data.actions.flatMap((raw, i) => parseAction(raw, ['actions', i], ctx));
+  const fallback = file.data.fallback ? parseSteps(file.data.fallback.steps, ['fallback', 'steps'], ctx) : null;
+  checkFlow(actions, references, ctx, (i) => ['actions', i]);
+  if (issues.length > 0) throw new FlowValidationError(fileName, issues);
+
+  const baseName = fileName
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.ya?ml$/i, '');
+  const limit = file.data.matching?.threshold ?? DEFAULT_THRESHOLD;
+  return {
+    name: file.data.name ?? baseName,
+    language: file.data.language ?? 'en',
+    session_timeout_minutes: file.data.session_timeout_minutes ?? 60,
+    matching: {
+      threshold: limit,
+      digression_threshold: file.data.matching?.digression_threshold ?? Math.max(limit, DEFAULT_DIGRESSION_THRESHOLD),
+    },
+    actions,
+    fallback,
+  };
+}
+
+function parseAction(raw: unknown, path: YamlPath, ctx: StepParseContext): FlowAction[] {
+  const id = typeof raw === 'object' && raw !== null && 'id' in raw ? String(raw.id) : undefined;
+  const label = id ? `action "${id}"` : `action #${Number(path[1]) + 1}`;
+  const result = actionSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    for (const issue of describeZodIssues(result.error.issues, path, label, ACTION_KEYS))
+      ctx.report(issue.path, issue.message);
+    if (typeof raw === 'object' && raw !== null && 'steps' in raw) parseSteps(raw.steps, [...path, 'steps'], ctx);
+    return [];
+  }
+  const { trigger, examples = [] } = result.data;
+  if (result.data.steps.length === 0) ctx.report([...path, 'steps'], `${label} needs at least one step`);
+  const steps: FlowStep[] = parseSteps(result.data.steps, [...path, 'steps'], ctx);
+  return [{ id: result.data.id, ...(trigger ? { trigger } : {}), examples, steps }];
+}

@@ -1,0 +1,172 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { GenericResponse } from '../responses.ts';
+import type { FlowAssistant } from './flow-assistant.ts';
+import { createFlowTestDriver } from './flow-test-driver.ts';
+import type { FlowStep } from './flow-types.ts';
+import { loadFlowAssistant } from './load-flow-assistant.ts';
+
+const path = (lang: string) => fileURLToPath(new URL(`../../../assistants/shop-support.${lang}.yaml`, import.meta.url));
+const load = (lang: string) => loadFlowAssistant(path(lang));
+
+function stepKinds(steps: readonly FlowStep[]): string[] {
+  return steps.flatMap((s) => {
+    if (s.kind === 'if') return ['if', ...stepKinds(s.then_steps), ...stepKinds(s.else_steps)];
+    return [s.kind === 'media' ? s.type : s.kind];
+  });
+}
+
+function choiceValues(assistant: FlowAssistant): string[] {
+  const all = [...assistant.definition.actions.flatMap((a) => a.steps), ...(assistant.definition.fallback ?? [])];
+  const walk = (steps: readonly FlowStep[]): string[] =>
+    steps.flatMap((s) => {
+      if (s.kind === 'if') return [...walk(s.then_steps), ...walk(s.else_steps)];
+      if (s.kind === 'options' || s.kind === 'ask') return (s.choices ?? []).map((c) => c.value);
+      return [];
+    });
+  return walk(all);
+}
+
+const ofType = <T extends GenericResponse['type']>(responses: GenericResponse[], type: T) =>
+  responses.filter((r): r is Extract<GenericResponse, { type: T }> => r.type === type);
+
+describe('sample assistants', () => {
+  it('share action ids, triggers, variables and choice values between English and French', async () => {
+    const [en, fr] = await Promise.all([load('en'), load('fr')]);
+    const shape = (a: FlowAssistant) => a.definition.actions.map((x) => [x.id, x.trigger ?? null]);
+    expect(shape(fr)).toEqual(shape(en));
+    expect(choiceValues(fr)).toEqual(choiceValues(en));
+    expect(en.definition.language).toBe('en');
+    expect(fr.definition.language).toBe('fr');
+  });
+
+  for (const lang of ['en', 'fr']) {
+    describe(`shop-support.${lang}`, () => {
+      const driver = async () => createFlowTestDriver(await load(lang), { first_name: 'Zoé' });
+
+      it('uses every step type', async () => {
+        const assistant = await load(lang);
+        const kinds = new Set(
+          [...assistant.definition.actions, { steps: assistant.definition.fallback ?? [] }].flatMap((a) =>
+            stepKinds(a.steps),
+          ),
+        );
+        expect([...kinds].sort()).toEqual(
+          [
+            'say',
+            'ask',
+            'options',
+            'image',
+            'video',
+            'audio',
+            'file',
+            'card',
+            'carousel',
+            'pause',
+            'connect_to_agent',
+            'set',
+            'if',
+            'goto',
+            'end',
+          ].sort(),
+        );
+      });
+
+      it('greets by first name on Get Started and offers order status and a person', async () => {
+        const chat = await driver();
+        const reply = await chat.send({ kind: 'welcome' });
+        expect(chat.texts(reply)[0]).toContain('Zoé');
+        const values = ofType(reply.responses, 'option')[0]!.options.map((o) => o.value);
+        expect(values).toEqual(expect.arrayContaining(['order_status', 'human']));
+      });
+
+      it('asks for a 6-digit order number, retries, then answers with it', async () => {
+        const chat = await driver();
+        const question = await chat.send({ kind: 'choice', value: 'order_status' });
+        expect(chat.context).toMatchObject({ waiting: { action: 'order_status' } });
+        const retry = await chat.send('12345');
+        expect(chat.texts(retry)[0]).not.toEqual(chat.texts(question)[0]);
+        const answer = await chat.send('#204518');
+        expect(chat.texts(answer).join(' ')).toContain('204518');
+        expect(ofType(answer.responses, 'pause')).toHaveLength(1);
+        expect(ofType(answer.responses, 'image')).toHaveLength(1);
+      });
+
+      it('hands over to a person after too many wrong order numbers', async () => {
+        const chat = await driver();
+        await chat.send({ kind: 'choice', value: 'order_status' });
+        await chat.send('1');
+        await chat.send('2');
+        const reply = await chat.send('3');
+        expect(ofType(reply.responses, 'connect_to_agent')).toHaveLength(1);
+      });
+
+      it('reuses a known order number when cancelling', async () => {
+        const chat = await driver();
+        await chat.send({ kind: 'choice', value: 'order_status' });
+        await chat.send('204518');
+        const reply = await chat.send({ kind: 'choice', value: 'cancel_order' });
+        const [handover] = ofType(reply.responses, 'connect_to_agent');
+        expect(handover?.reason).toContain('204518');
+        expect(chat.context).toMatchObject({ vars: { order_number: '204518', topic: 'cancellation' } });
+      });
+
+      it('shows products in a carousel and gift cards on a card', async () => {
+        const chat = await driver();
+        const products = await chat.send({ kind: 'choice', value: 'products' });
+        expect(ofType(products.responses, 'carousel')[0]!.cards.length).toBeGreaterThanOrEqual(2);
+        const gift = await chat.send({ kind: 'choice', value: 'gift_cards' });
+        expect(ofType(gift.responses, 'card')).toHaveLength(1);
+      });
+
+      it('branches returns on the reason: damaged goes to a person, a change of mind gets the form', async () => {
+        const chat = await driver();
+        await chat.send({ kind: 'choice', value: 'returns' });
+        const damaged = await chat.send({ kind: 'choice', value: 'damaged' });
+        expect(ofType(damaged.responses, 'connect_to_agent')[0]!.reason).toContain('damaged');
+        await chat.send({ kind: 'choice', value: 'returns' });
+        const changed = await chat.send({ kind: 'choice', value: 'changed_mind' });
+        expect(ofType(changed.responses, 'file')).toHaveLength(1);
+      });
+
+      it('connects to a person with a message and a reason', async () => {
+        const chat = await driver();
+        const reply = await chat.send({ kind: 'choice', value: 'human' });
+        const [handover] = ofType(reply.responses, 'connect_to_agent');
+        expect(handover?.message).toBeTruthy();
+        expect(handover?.reason).toBeTruthy();
+      });
+
+      it('thanks for an attachment and offers a person', async () => {
+        const chat = await driver();
+        const reply = await chat.send({
+          kind: 'attachment',
+          attachments: [{ type: 'image', url: 'https://x.example/p.jpg' }],
+        });
+        expect(ofType(reply.responses, 'option')[0]!.options.map((o) => o.value)).toContain('human');
+      });
+
+      it('falls back to an apology and the menu', async () => {
+        const chat = await driver();
+        const reply = await chat.send('xkcd qwerty zzz');
+        expect(ofType(reply.responses, 'text')).toHaveLength(1);
+        expect(ofType(reply.responses, 'option')[0]!.options.map((o) => o.value)).toContain('order_status');
+      });
+
+      it('ends the conversation politely on goodbye', async () => {
+        const chat = await driver();
+        const reply = await chat.send({ kind: 'choice', value: 'goodbye' });
+        expect(reply.responses).toHaveLength(1);
+      });
+    });
+  }
+
+  it('understands typed requests in each language', async () => {
+    const [en, fr] = await Promise.all([load('en'), load('fr')]);
+    expect(en.understand('wheres my parcel pls').action).toBe('order_status');
+    expect(en.understand('I want to talk to a real human').action).toBe('human');
+    expect(fr.understand('elle est où ma commande').action).toBe('order_status');
+    expect(fr.understand('je veux parler a un humain').action).toBe('human');
+    expect(fr.understand('REMBOURSEMENT').action).toBe('returns');
+  });
+});
