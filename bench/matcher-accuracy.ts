@@ -29,7 +29,10 @@ interface Miss {
 
 async function evaluate(name: string, misses: Miss[]): Promise<MatcherAccuracy> {
   const assistant = await loadFlowAssistant(`${ASSISTANTS}${name}.yaml`);
-  const rows = JSON.parse(await readFile(`${FIXTURES}${name}.json`, 'utf8')) as { text: string; expected_action: string }[];
+  const rows = JSON.parse(await readFile(`${FIXTURES}${name}.json`, 'utf8')) as {
+    text: string;
+    expected_action: string;
+  }[];
   const training = new Set(assistant.definition.actions.flatMap((a) => a.examples.map(foldText)));
   const leaked = rows.filter((r) => training.has(foldText(r.text)));
   if (leaked.length > 0) {
@@ -40,7 +43,8 @@ async function evaluate(name: string, misses: Miss[]): Promise<MatcherAccuracy> 
     const understanding = assistant.understand(row.text);
     const got = understanding.action ?? 'fallback';
     if (got === row.expected_action) correct++;
-    else misses.push({ assistant: name, text: row.text, expected: row.expected_action, got, score: understanding.score });
+    else
+      misses.push({ assistant: name, text: row.text, expected: row.expected_action, got, score: understanding.score });
   }
   return { assistant: name, total: rows.length, correct, accuracy: rows.length === 0 ? 0 : correct / rows.length };
 }
@@ -64,7 +68,9 @@ export async function runMatcherAccuracy(): Promise<MatcherAccuracy[]> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { results, misses } = await runWithMisses();
   for (const r of results) {
-    console.log(`${r.assistant.padEnd(24)} ${String(r.correct).padStart(4)}/${r.total}  ${(r.accuracy * 100).toFixed(1)} %`);
+    console.log(
+      `${r.assistant.padEnd(24)} ${String(r.correct).padStart(4)}/${r.total}  ${(r.accuracy * 100).toFixed(1)} %`,
+    );
   }
   const total = results.reduce((n, r) => n + r.total, 0);
   const correct = results.reduce((n, r) => n + r.correct, 0);

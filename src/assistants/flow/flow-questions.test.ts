@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { chat, single } from './flow-test-fixtures.ts';
+
+describe('flow assistant questions', () => {
+  describe('ask', () => {
+    it('stores the part of the answer the pattern captures and goes on', async () => {
+      const driver = chat();
+      await driver.send('track my package');
+      expect(driver.texts(await driver.send('it is #204518, thanks'))).toEqual(['Order 204518 ships tomorrow.']);
+      expect(driver.context).toEqual({ vars: { order_number: '204518' } });
+    });
+
+    it('sends the retry text while the answer does not fit, then gives up to the fallback', async () => {
+      const driver = chat();
+      await driver.send('track my package');
+      expect(driver.texts(await driver.send('12345'))).toEqual(['Order numbers have 6 digits.']);
+      expect(driver.texts(await driver.send('I lost it'))).toEqual(['Order numbers have 6 digits.']);
+      expect(driver.texts(await driver.send('no idea'))).toEqual(['Sorry, I did not get that.']);
+      expect(driver.context).not.toHaveProperty('waiting');
+    });
+
+    it('goes to on_fail after too many wrong answers', async () => {
+      const driver = chat(
+        single('      - ask: {text: "Code?", variable: code, pattern: "^[A-Z]{3}$", max_retries: 0, on_fail: next}'),
+      );
+      await driver.send('start the test');
+      expect(driver.texts(await driver.send('12'))).toEqual(['In next.']);
+    });
+
+    it('repeats the question when there is no retry text', async () => {
+      const driver = chat(single('      - ask: {text: "Code?", variable: code, pattern: "^[A-Z]{3}$"}'));
+      await driver.send('start the test');
+      expect(driver.texts(await driver.send('12'))).toEqual(['Code?']);
+    });
+
+    it('accepts any text when there is no pattern', async () => {
+      const driver = chat();
+      await driver.send('I have feedback');
+      expect(driver.texts(await driver.send('talk to a human would be nice'))).toEqual([
+        'Thanks, I noted: talk to a human would be nice',
+      ]);
+    });
+
+    it('shows suggested answers and stores a tapped one', async () => {
+      const driver = chat(
+        single(`      - ask: {text: "Email?", variable: email, pattern: "@", choices: [{label: "Use my usual one", value: usual}]}
+      - say: "Email: {{email}}"`),
+      );
+      const question = await driver.send('start the test');
+      expect(question.responses).toEqual([
+        { type: 'option', title: 'Email?', options: [{ label: 'Use my usual one', value: 'usual' }] },
+      ]);
+      expect(driver.texts(await driver.send({ kind: 'choice', value: 'usual', text: 'Use my usual one' }))).toEqual([
+        'Email: usual',
+      ]);
+    });
+  });
+
+  describe('digressions', () => {
+    it('leaves a question for another action when the answer clearly asks for it', async () => {
+      const driver = chat();
+      await driver.send('where is my order');
+      expect(driver.texts(await driver.send('can I talk to a human'))).toEqual(['Bringing in a colleague.']);
+      expect(driver.context).not.toHaveProperty('waiting');
+    });
+
+    it('retries instead when the answer matches the same action or nothing clearly', async () => {
+      const driver = chat();
+      await driver.send('where is my order');
+      expect(driver.texts(await driver.send('where is my order???'))).toEqual(['Order numbers have 6 digits.']);
+      expect(driver.texts(await driver.send('hmm, let me see'))).toEqual(['Order numbers have 6 digits.']);
+    });
+
+    it('always follows a tapped choice that names an action', async () => {
+      const driver = chat();
+      await driver.send('where is my order');
+      expect(driver.texts(await driver.send({ kind: 'choice', value: 'size' }))).toEqual(['Which size?']);
+    });
+  });
+
+  describe('options with a variable', () => {
+    it('stores a tapped value, branches on it and goes on', async () => {
+      const driver = chat();
+      await driver.send('size guide');
+      expect(driver.texts(await driver.send({ kind: 'choice', value: 'l', text: 'Large' }))).toEqual([
+        'Large it is.',
+        'Noted: l.',
+      ]);
+    });
+
+    it('accepts a typed label, even misspelt, or a position', async () => {
+      const driver = chat();
+      await driver.send('size guide');
+      expect(driver.texts(await driver.send('smal'))).toEqual(['Small it is.', 'Noted: s.']);
+      await driver.send('size guide');
+      expect(driver.texts(await driver.send('2'))).toEqual(['Large it is.', 'Noted: l.']);
+    });
+
+    it('shows the choices again with a built-in request to pick one', async () => {
+      const driver = chat();
+      await driver.send('size guide');
+      const reply = await driver.send('blue');
+      expect(reply.responses).toEqual([
+        {
+          type: 'option',
+          title: 'Please pick one of these options:',
+          options: [
+            { label: 'Small', value: 's' },
+            { label: 'Large', value: 'l' },
+          ],
+        },
+      ]);
+    });
+  });
+});
