@@ -1,0 +1,223 @@
+import { buildSignedEvents, type SignedEvents } from './events.ts';
+import type { FakeGraph, ReplyTally } from './fake-graph.ts';
+import { closedLoop, type LoadResult, openLoop } from './load.ts';
+import { ownCpuSeconds, readCpuSeconds, readMemory, sampleRss } from './proc-stats.ts';
+import { PAGE_ID } from './settings.ts';
+import { type LatencySummary, meanBetween, summarize } from './stats.ts';
+import { type RunningTarget, startTarget, type TargetContext, type TargetSpec } from './targets.ts';
+
+export interface PhaseContext extends TargetContext {
+  graph: FakeGraph;
+}
+
+/** Requests and replies of one measured loop. */
+export interface DeliveryFigures {
+  sent: number;
+  acknowledged: number;
+  failures: Record<string, number>;
+  /** How waiting for replies ended: every one came, none came for a while, or the bench stopped waiting. */
+  drain: DrainOutcome;
+  /** Acknowledged events without a reply at that point: lost unless the drain hit its deadline. */
+  unreplied: number;
+  /** Replies beyond the first for an event. */
+  duplicates: number;
+  /** Seconds from the end of the loop to the last reply. */
+  drainSeconds: number;
+  /** % of one core used during the loop and drain: the server, and the bench (load generator + fake Graph). */
+  cpu: { server: number; bench: number };
+  /** VmHWM of the server process at the end of the phase (includes start-up and warm-up). */
+  peakRssBytes: number;
+}
+
+export type DrainOutcome = 'complete' | 'stalled' | 'deadline' | 'no replies expected';
+
+export interface ClosedFigures extends DeliveryFigures {
+  seconds: number;
+  /** Events/s with every reply delivered (events ÷ time to the last reply); requests/s without replies. */
+  throughput: number;
+  /** Acknowledgements/s during the loop alone (ingress rate). */
+  ackRate: number;
+  ack: LatencySummary;
+}
+
+export interface OpenFigures extends DeliveryFigures {
+  seconds: number;
+  rate: number;
+  ack: LatencySummary;
+  e2e?: LatencySummary;
+  rss: { windowSeconds: number; firstMeanBytes: number; lastMeanBytes: number; growthPercent: number };
+}
+
+let phaseSeq = 0;
+
+function events(ctx: PhaseContext, count: number): SignedEvents {
+  const { people } = ctx.settings;
+  return buildSignedEvents({ phase: ++phaseSeq, count, people, pageId: PAGE_ID, appSecret: ctx.appSecret });
+}
+
+/** Starts a fresh server and warms it up (JIT, connections, one contact and profile per person). */
+async function startWarm(spec: TargetSpec, ctx: PhaseContext, replies: boolean): Promise<RunningTarget> {
+  const target = await startTarget(spec, ctx);
+  const warm = events(ctx, ctx.settings.warmupEvents);
+  const tally = ctx.graph.track(warm.phase, warm.count);
+  const load = await closedLoop({
+    url: target.url,
+    events: warm,
+    connections: ctx.settings.connections,
+    durationMs: 60_000,
+  });
+  if (load.ok === 0) {
+    await target.stop();
+    throw new Error(`${spec.label} acknowledged no warm-up event: ${JSON.stringify(load.failures)}`);
+  }
+  if (replies) await drain(tally, load, ctx.settings);
+  return target;
+}
+
+/** Closed loop, `connections` at a time, for `closedSeconds`; then the backlog drains. */
+export async function runClosed(spec: TargetSpec, ctx: PhaseContext, replies: boolean): Promise<ClosedFigures> {
+  const { settings } = ctx;
+  const target = await startWarm(spec, ctx, replies);
+  try {
+    const batch = events(ctx, Math.ceil(settings.closedSeconds * settings.closedMaxRate));
+    const tally = ctx.graph.track(batch.phase, batch.count);
+    const cpu = cpuMeter(target.pid);
+    const load = await closedLoop({
+      url: target.url,
+      events: batch,
+      connections: settings.connections,
+      durationMs: settings.closedSeconds * 1000,
+    });
+    const loopSeconds = (load.endedAt - load.startedAt) / 1000;
+    const delivery = await deliveryFigures(target, tally, load, replies, ctx, cpu);
+    const untilLastReply = (tally.lastAt - load.startedAt) / 1000;
+    return {
+      ...delivery,
+      seconds: loopSeconds,
+      throughput: replies ? tally.distinct / untilLastReply : load.ok / loopSeconds,
+      ackRate: load.ok / loopSeconds,
+      ack: summarize(load.ackMs),
+    };
+  } finally {
+    await target.stop();
+  }
+}
+
+/** Open loop at `openRate` events/s for `seconds`, with RSS sampled throughout. */
+export async function runOpen(
+  spec: TargetSpec,
+  ctx: PhaseContext,
+  options: { replies: boolean; seconds: number },
+): Promise<OpenFigures> {
+  const { settings } = ctx;
+  const target = await startWarm(spec, ctx, options.replies);
+  try {
+    const batch = events(ctx, Math.round(options.seconds * settings.openRate));
+    const tally = ctx.graph.track(batch.phase, batch.count);
+    const cpu = cpuMeter(target.pid);
+    const sampler = sampleRss(target.pid);
+    const load = await openLoop({
+      url: target.url,
+      events: batch,
+      connections: settings.connections,
+      rate: settings.openRate,
+      graceMs: settings.ackGraceMs,
+    });
+    const samples = sampler.stop();
+    const delivery = await deliveryFigures(target, tally, load, options.replies, ctx, cpu);
+    const window = Math.min(10, options.seconds / 6);
+    const first = meanBetween(samples, 0, window);
+    const last = meanBetween(samples, options.seconds - window, options.seconds + 1);
+    const e2e = new Float64Array(batch.count).fill(Number.NaN);
+    for (let i = 0; i < batch.count; i++)
+      if (tally.counts[i]) e2e[i] = (tally.firstAt[i] as number) - (load.sentAt[i] as number);
+    return {
+      ...delivery,
+      seconds: options.seconds,
+      rate: settings.openRate,
+      ack: summarize(load.ackMs),
+      ...(options.replies && { e2e: summarize(e2e) }),
+      rss: {
+        windowSeconds: window,
+        firstMeanBytes: first,
+        lastMeanBytes: last,
+        growthPercent: ((last - first) / first) * 100,
+      },
+    };
+  } finally {
+    await target.stop();
+  }
+}
+
+function cpuMeter(pid: number) {
+  const started = performance.now();
+  const server = readCpuSeconds(pid);
+  const bench = ownCpuSeconds();
+  return () => {
+    const wall = (performance.now() - started) / 1000;
+    return {
+      server: ((readCpuSeconds(pid) - server) / wall) * 100,
+      bench: ((ownCpuSeconds() - bench) / wall) * 100,
+    };
+  };
+}
+
+async function deliveryFigures(
+  target: RunningTarget,
+  tally: ReplyTally,
+  load: LoadResult,
+  replies: boolean,
+  ctx: PhaseContext,
+  cpu: () => { server: number; bench: number },
+): Promise<DeliveryFigures> {
+  const outcome = replies ? await drain(tally, load, ctx.settings) : 'no replies expected';
+  const usage = cpu();
+  let unreplied = 0;
+  for (let i = 0; i < load.sent; i++) if (load.acked[i] && !tally.counts[i]) unreplied++;
+  return {
+    sent: load.sent,
+    acknowledged: load.ok,
+    failures: load.failures,
+    drain: outcome,
+    unreplied: replies ? unreplied : 0,
+    duplicates: tally.duplicates,
+    drainSeconds: replies && tally.lastAt > load.endedAt ? (tally.lastAt - load.endedAt) / 1000 : 0,
+    cpu: usage,
+    peakRssBytes: readMemory(target.pid)?.hwm ?? Number.NaN,
+  };
+}
+
+/**
+ * Waits until every acknowledged event has a reply, no reply came for `drainStallMs`, or `drainMaxMs` passed;
+ * then half a second more for late duplicates.
+ */
+async function drain(
+  tally: ReplyTally,
+  load: LoadResult,
+  limits: { drainStallMs: number; drainMaxMs: number },
+): Promise<DrainOutcome> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const deadline = performance.now() + limits.drainMaxMs;
+  let seen = -1;
+  let changedAt = performance.now();
+  let outcome: DrainOutcome = 'deadline';
+  while (performance.now() < deadline) {
+    if (tally.distinct >= load.ok && allReplied(tally, load)) {
+      outcome = 'complete';
+      break;
+    }
+    if (tally.distinct !== seen) [seen, changedAt] = [tally.distinct, performance.now()];
+    else if (performance.now() - changedAt > limits.drainStallMs) {
+      outcome = 'stalled';
+      break;
+    }
+    await sleep(20);
+  }
+  await sleep(500);
+  return outcome;
+}
+
+function allReplied(tally: ReplyTally, load: LoadResult): boolean {
+  for (let i = 0; i < load.sent; i++) if (load.acked[i] && !tally.counts[i]) return false;
+  return true;
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+
+/** Linux reports CPU times in clock ticks; 100 per second on every mainstream distribution. */
+const TICKS_PER_SECOND = 100;
+
+/** Resident memory of a process from `/proc/<pid>/status`, in bytes: now (VmRSS) and peak (VmHWM). */
+export function readMemory(pid: number): { rss: number; hwm: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** User + system CPU seconds a process has used, from `/proc/<pid>/stat` (fields 14 and 15). */
+export function readCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis are plain.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds of this process (the load generator and the fake Graph). */
+export function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+export interface RssSample {
+  /** Seconds since the sampler started. */
+  t: number;
+  /** VmRSS in bytes. */
+  value: number;
+}
+
+/** Samples a process's VmRSS every `everyMs` until stopped. */
+export function sampleRss(pid: number, everyMs = 500): { stop(): RssSample[] } {
+  const samples: RssSample[] = [];
+  const started = performance.now();
+  const take = () => {
+    const memory = readMemory(pid);
+    if (memory) samples.push({ t: (performance.now() - started) / 1000, value: memory.rss });
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return samples;
+    },
+  };
+}

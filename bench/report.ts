@@ -1,0 +1,133 @@
+import type { ClosedFigures, DeliveryFigures, OpenFigures } from './phases.ts';
+import type { LatencySummary } from './stats.ts';
+
+/** Figures of one server under test. */
+export interface TargetFigures {
+  label: string;
+  kind: 'verify-only' | 'reply' | 'switchboard';
+  closed: ClosedFigures;
+  open: OpenFigures;
+}
+
+/** One PASS/MISS line. */
+export interface Check {
+  name: string;
+  value: string;
+  target: string;
+  pass: boolean;
+}
+
+const MB = 1024 * 1024;
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
+const ms = (n: number) => `${fmt(n, n < 10 ? 2 : 1)} ms`;
+const latency = (s: LatencySummary | undefined) => (s ? `p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}` : '—');
+const failures = (f: Record<string, number>) =>
+  Object.keys(f).length
+    ? Object.entries(f)
+        .map(([k, v]) => `${k} ×${v}`)
+        .join(', ')
+    : 'none';
+
+/** Lost and duplicate replies, or why "lost" cannot be told yet. */
+function replies(d: DeliveryFigures): string {
+  const dup = `duplicates ${d.duplicates}`;
+  switch (d.drain) {
+    case 'no replies expected':
+      return 'no replies expected';
+    case 'complete':
+      return `every reply delivered (lost 0), ${dup}`;
+    case 'stalled':
+      return `lost ${fmt(d.unreplied)} (no reply came for a while), ${dup}`;
+    case 'deadline':
+      return `backlog not drained: ${fmt(d.unreplied)} replies outstanding when the bench stopped waiting, ${dup}`;
+  }
+}
+
+/** The human-readable figures of one target. */
+export function describeTarget(t: TargetFigures): string {
+  const { closed: c, open: o } = t;
+  const unit = t.kind === 'verify-only' ? 'requests/s' : 'events/s with every reply delivered';
+  const lines = [
+    `── ${t.label}`,
+    `  sustained (closed loop, ${c.seconds.toFixed(1)} s): ${fmt(c.throughput)} ${unit}`,
+    `     acks/s during the loop ${fmt(c.ackRate)}, drain after it ${fmt(c.drainSeconds, 1)} s, ack ${latency(c.ack)}`,
+    `     sent ${fmt(c.sent)}, acknowledged ${fmt(c.acknowledged)}, failures: ${failures(c.failures)}`,
+    `     ${replies(c)}; CPU server ${fmt(c.cpu.server)} %, bench ${fmt(c.cpu.bench)} % of a core`,
+    `  open loop ${fmt(o.rate)} events/s for ${o.seconds} s: ack ${latency(o.ack)}`,
+  ];
+  if (o.e2e) lines.push(`     end-to-end ${latency(o.e2e)}`);
+  lines.push(
+    `     sent ${fmt(o.sent)}, acknowledged ${fmt(o.acknowledged)}, failures: ${failures(o.failures)}`,
+    `     ${replies(o)}, drain after the loop ${fmt(o.drainSeconds, 1)} s`,
+    `     RSS peak ${fmt(o.peakRssBytes / MB, 1)} MB; mean first ${fmt(o.rss.windowSeconds, 1)} s ${fmt(o.rss.firstMeanBytes / MB, 1)} MB → last ${fmt(o.rss.lastMeanBytes / MB, 1)} MB (${fmt(o.rss.growthPercent, 1)} %); CPU server ${fmt(o.cpu.server)} %, bench ${fmt(o.cpu.bench)} %`,
+  );
+  return lines.join('\n');
+}
+
+/** Flat means the last window's mean RSS is within 10 % of the first's. */
+export const RSS_FLAT_PERCENT = 10;
+
+/** The targets of the issue, for one Switchboard measurement against the bare reply baseline. */
+export function checksFor(sb: TargetFigures, reply: TargetFigures): Check[] {
+  const ratio = sb.closed.throughput / reply.closed.throughput;
+  const o = sb.open;
+  const at = `${sb.label}`;
+  return [
+    {
+      name: `${at}: sustained throughput ÷ bare reply baseline`,
+      value: `${fmt(ratio * 100, 1)} % (${fmt(sb.closed.throughput)} ÷ ${fmt(reply.closed.throughput)} events/s)`,
+      target: '≥ 40 %',
+      pass: ratio >= 0.4,
+    },
+    {
+      name: `${at}: ack p99 at ${fmt(o.rate)} events/s`,
+      value: ms(o.ack.p99),
+      target: '< 10 ms',
+      pass: o.ack.p99 < 10,
+    },
+    {
+      name: `${at}: end-to-end p99 at ${fmt(o.rate)} events/s`,
+      value: ms(o.e2e?.p99 ?? Number.NaN),
+      target: '< 50 ms',
+      pass: (o.e2e?.p99 ?? Number.POSITIVE_INFINITY) < 50,
+    },
+    {
+      name: `${at}: peak RSS (${o.seconds} s open loop)`,
+      value: `${fmt(o.peakRssBytes / MB, 1)} MB`,
+      target: '< 200 MB',
+      pass: o.peakRssBytes < 200 * MB,
+    },
+    {
+      name: `${at}: RSS flat (last vs first window)`,
+      value: `${fmt(o.rss.growthPercent, 1)} %`,
+      target: `≤ ${RSS_FLAT_PERCENT} %`,
+      pass: o.rss.growthPercent <= RSS_FLAT_PERCENT,
+    },
+    lostCheck(at, sb.closed, o),
+  ];
+}
+
+function lostCheck(at: string, ...phases: DeliveryFigures[]): Check {
+  const duplicates = phases.reduce((n, p) => n + p.duplicates, 0);
+  const undrained = phases.filter((p) => p.drain === 'deadline');
+  const lost = phases.reduce((n, p) => n + (p.drain === 'deadline' ? 0 : p.unreplied), 0);
+  const outstanding = undrained.reduce((n, p) => n + p.unreplied, 0);
+  return {
+    name: `${at}: lost / duplicate replies`,
+    value: `${lost} / ${duplicates}${undrained.length ? ` (+ ${fmt(outstanding)} not delivered when the bench stopped waiting)` : ''}`,
+    target: '0 / 0, backlog drained',
+    pass: lost === 0 && duplicates === 0 && undrained.length === 0,
+  };
+}
+
+export function describeChecks(checks: Check[]): string {
+  return checks.map((c) => `${c.pass ? 'PASS' : 'MISS'}  ${c.name}: ${c.value} (target ${c.target})`).join('\n');
+}
+
+/** The load generator's own ceiling: what it drove against the cheapest server, and how busy it was. */
+export function describeLoadGenerator(verifyOnly: TargetFigures): string {
+  const c = verifyOnly.closed;
+  const bound = c.cpu.bench >= 90 ? 'the load generator is the limit here' : 'the load generator had headroom';
+  return `load generator: ${fmt(c.throughput)} requests/s against the verify-only baseline, bench process at ${fmt(c.cpu.bench)} % of a core, server at ${fmt(c.cpu.server)} % (${bound})`;
+}

@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: Switchboard's webhook-to-reply figures against two bare `node:http` baselines measured
+ * in the same run, PASS/MISS lines for the targets, `bench/results/latest.json`, then the matcher and
+ * renderer benchmarks. Figures only: nothing here fails on wall time. See docs/benchmarks.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startFakeGraph } from './fake-graph.ts';
+import { runOtherBenchmarks } from './other-benchmarks.ts';
+import { type PhaseContext, runClosed, runOpen } from './phases.ts';
+import { checksFor, describeChecks, describeLoadGenerator, describeTarget, type TargetFigures } from './report.ts';
+import { benchSettings } from './settings.ts';
+import { abortAllTargets, killAllTargets, type TargetSpec } from './targets.ts';
+
+const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const print = (line: string) => console.log(line);
+
+process.on('exit', killAllTargets);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping every server under test`);
+    void abortAllTargets().then(() => process.exit(130));
+  });
+}
+
+async function main() {
+  const settings = benchSettings();
+  const machine = {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+  print(
+    `Switchboard bench on ${machine.cpus} × ${machine.model}, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`,
+  );
+  print(
+    `closed loop ${settings.closedSeconds} s per target, open loop ${settings.openRate}/s for ${settings.switchboardOpenSeconds} s (Switchboard) / ${settings.baselineOpenSeconds} s (baselines), ${settings.connections} connections, ${settings.people} people\n`,
+  );
+
+  const graph = await startFakeGraph();
+  const ctx: PhaseContext = {
+    graph,
+    settings,
+    appSecret: randomBytes(16).toString('hex'),
+    pageToken: `EAAB${randomBytes(24).toString('hex')}`,
+    graphUrl: graph.url,
+  };
+  const specs: TargetSpec[] = [
+    { label: 'verify-only baseline', kind: 'verify-only' },
+    { label: 'reply baseline', kind: 'reply' },
+    { label: 'Switchboard (SQLite)', kind: 'switchboard' },
+  ];
+  if (settings.postgresUrl)
+    specs.push({ label: 'Switchboard (PostgreSQL)', kind: 'switchboard', postgresUrl: settings.postgresUrl });
+
+  const results: TargetFigures[] = [];
+  try {
+    for (const spec of specs) {
+      const replies = spec.kind !== 'verify-only';
+      const seconds = spec.kind === 'switchboard' ? settings.switchboardOpenSeconds : settings.baselineOpenSeconds;
+      console.error(`… ${spec.label}: closed loop`);
+      const closed = await runClosed(spec, ctx, replies);
+      console.error(`… ${spec.label}: open loop`);
+      const open = await runOpen(spec, ctx, { replies, seconds });
+      const figures: TargetFigures = { label: spec.label, kind: spec.kind, closed, open };
+      results.push(figures);
+      print(`${describeTarget(figures)}\n`);
+    }
+  } finally {
+    await graph.close();
+  }
+
+  const [verifyOnly, reply, ...switchboards] = results as [TargetFigures, TargetFigures, ...TargetFigures[]];
+  print(describeLoadGenerator(verifyOnly));
+  if (graph.stats.stray || graph.stats.unexpected)
+    print(`fake Graph: ${graph.stats.stray} stray replies, ${graph.stats.unexpected} unexpected requests`);
+  const checks = switchboards.flatMap((sb) => checksFor(sb, reply));
+  print(`\n${describeChecks(checks)}`);
+
+  const others = await runOtherBenchmarks(print);
+  mkdirSync(fileURLToPath(new URL('./results', import.meta.url)), { recursive: true });
+  const summary = {
+    generatedAt: new Date().toISOString(),
+    machine,
+    settings,
+    fakeGraph: graph.stats,
+    targets: results,
+    checks,
+    ...others,
+  };
+  writeFileSync(RESULTS, `${JSON.stringify(summary, null, 2)}\n`);
+  print(`\nsummary: ${RESULTS}`);
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    console.error(error);
+    await abortAllTargets();
+    process.exit(1);
+  },
+);
