@@ -71,7 +71,7 @@ function parseOperator(op: (typeof OPERATORS)[number], value: unknown, path: Yam
     case 'matches': {
       if (typeof value !== 'string') return fail('needs a regular expression');
       const problem = regexProblem(value);
-      return problem ? fail(`has a ${problem}`) : ({ op, pattern: value } satisfies ConditionTest);
+      return problem ? fail(`does not compile (${problem})`) : ({ op, pattern: value } satisfies ConditionTest);
     }
     case 'exists':
       return typeof value === 'boolean' ? ({ op, value } satisfies ConditionTest) : fail('should be true or false');

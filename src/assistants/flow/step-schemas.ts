@@ -8,19 +8,19 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set(['profile', 'input', 
 
 const text = z.string().min(1);
 
-/** Checks that a JavaScript regular expression compiles (with the flags the engine uses). */
+/** Why a JavaScript regular expression does not compile with the flags the engine uses, or undefined. */
 export function regexProblem(pattern: string): string | undefined {
   try {
     new RegExp(pattern, 'iu');
     return undefined;
   } catch (error) {
-    return `pattern ${JSON.stringify(pattern)} does not compile: ${(error as Error).message}`;
+    return (error as Error).message;
   }
 }
 
 const pattern = z.string().superRefine((value, ctx) => {
   const problem = regexProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid regular expression (${problem})` });
+  if (problem) ctx.addIssue({ code: 'custom', message: `does not compile (${problem})` });
 });
 
 export const variableName = z.string().superRefine((value, ctx) => {
