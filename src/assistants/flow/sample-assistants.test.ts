@@ -16,6 +16,15 @@ function stepKinds(steps: readonly FlowStep[]): string[] {
   });
 }
 
+function labels(steps: readonly FlowStep[]): string[] {
+  return steps.flatMap((s) => {
+    if (s.kind === 'if') return [...labels(s.then_steps), ...labels(s.else_steps)];
+    if (s.kind === 'options' || s.kind === 'ask') return (s.choices ?? []).map((c) => c.label);
+    const cards = s.kind === 'card' ? [s.card] : s.kind === 'carousel' ? s.cards : [];
+    return cards.flatMap((c) => (c.buttons ?? []).map((b) => b.label));
+  });
+}
+
 function choiceValues(assistant: FlowAssistant): string[] {
   const all = [...assistant.definition.actions.flatMap((a) => a.steps), ...(assistant.definition.fallback ?? [])];
   const walk = (steps: readonly FlowStep[]): string[] =>
@@ -70,6 +79,14 @@ describe('sample assistants', () => {
             'end',
           ].sort(),
         );
+      });
+
+      it("keeps choice and button labels within Messenger's 20-character limit", async () => {
+        const assistant = await load(lang);
+        const all = [...assistant.definition.actions.flatMap((a) => a.steps), ...(assistant.definition.fallback ?? [])];
+        const tooLong = labels(all).filter((label) => label.length > 20);
+        expect(labels(all).length).toBeGreaterThan(10);
+        expect(tooLong).toEqual([]);
       });
 
       it('greets by first name on Get Started and offers order status and a person', async () => {
