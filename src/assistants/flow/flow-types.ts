@@ -31,7 +31,7 @@ export interface AskStep {
   retry?: string;
   /** Suggested answers shown as quick replies; typed answers are still accepted. */
   choices?: Choice[];
-  /** Wrong answers tolerated before giving up (default 3). */
+  /** Retry texts sent before the next wrong answer gives up (default 3). */
   max_retries: number;
   /** Action to run after too many wrong answers (default: the fallback). */
   on_fail?: string;
