@@ -55,6 +55,8 @@ export interface AssistantReply {
   context?: Context;
   /** Set when the assistant could not answer properly (external failure); the conversation is flagged. */
   failure?: { reason: string };
+  /** True when the assistant did not understand (its fallback ran): misses in a row escalate to a person. */
+  fallback?: boolean;
 }
 
 /** An assistant answers one turn. Implementations: flow (YAML), http (external bot), llm (model). */

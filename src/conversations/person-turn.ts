@@ -1,8 +1,10 @@
 import type { AssistantReply, AssistantTurn } from '../assistants/assistant.ts';
+import type { GenericResponse } from '../assistants/responses.ts';
 import { assistantInputOf } from './assistant-input.ts';
 import type { ConversationServiceDeps } from './conversation-service.ts';
 import type { InboundEvent } from './inbound-event.ts';
-import type { Contact, Conversation, PageRuntime, Session, TurnResult } from './ports.ts';
+import type { Contact, Conversation, OutgoingStep, PageRuntime, Session, TurnResult } from './ports.ts';
+import { closedNotice, countFallback, escalationOf } from './turn-escalation.ts';
 
 interface PersonTurnArgs extends ConversationServiceDeps {
   eventId: string;
@@ -40,13 +42,17 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
     : { ...existing, last_activity_at: now };
   const result: TurnResult = { ...base, session: { conversation_id: conversation.id, session } };
 
+  let input = assistantInputOf(event);
+  const escalation = input ? escalationOf(input, session, page.settings, now) : undefined;
+  if (escalation) flag(result, escalation);
+
   if (!page.settings.auto_replies) {
-    if (session.state.away_sent) return result;
+    // People answer this page: unless they are known to be there now (opening hours), say so once per session.
+    const staffed = page.settings.business_hours !== undefined && !closedNotice(page.settings, now);
+    if (session.state.away_sent || staffed) return result;
     session.state = { ...session.state, away_sent: true };
     return withResponses(result, args, [{ type: 'text', text: page.settings.away_message }]);
   }
-
-  let input = assistantInputOf(event);
   if (!input) return result;
   if (expired && !existing && page.settings.welcome_on_first_message && input.kind !== 'welcome')
     input = { kind: 'welcome' };
@@ -61,27 +67,33 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   };
   const reply = await assistant.reply(turn);
   session.context = reply.context ?? session.context;
-  return withResponses(applyHandover(result, reply), args, reply.responses);
+  countFallback(session, reply);
+  return withResponses(result, args, applyHandover(result, reply, page, now));
 }
 
-/** `connect_to_agent` or a failed assistant hands the conversation to people, flagged with the reason. */
-function applyHandover(result: TurnResult, reply: AssistantReply): TurnResult {
+function flag(result: TurnResult, reason: string) {
+  Object.assign(result.conversation?.changes ?? {}, { flagged: true, flag_reason: reason });
+}
+
+/**
+ * `connect_to_agent` hands the conversation to people (the bot stops until it is given back); a failed assistant
+ * flags it. Outside opening hours the person is told when the team is back. Returns the responses to send.
+ */
+function applyHandover(result: TurnResult, reply: AssistantReply, page: PageRuntime, now: number): GenericResponse[] {
   const handover = reply.responses.find((r) => r.type === 'connect_to_agent');
-  const reason =
-    handover?.type === 'connect_to_agent' ? (handover.reason ?? 'asked for a person') : reply.failure?.reason;
-  if (!reason) return result;
-  const changes = {
-    ...result.conversation?.changes,
-    flagged: true,
-    flag_reason: reason,
-    ...(handover ? { routing: 'human' as const } : {}),
-  };
-  return { ...result, conversation: { id: result.conversation?.id as string, changes } };
+  if (!handover && reply.failure) flag(result, `assistant_failure: ${reply.failure.reason}`);
+  if (handover?.type !== 'connect_to_agent') return reply.responses;
+  const closed = closedNotice(page.settings, now);
+  const waits = closed?.until ? ` (waits for the opening at ${new Date(closed.until).toISOString()})` : '';
+  flag(result, `connect_to_agent: ${handover.reason ?? 'the assistant handed over'}${closed ? waits : ''}`);
+  Object.assign(result.conversation?.changes ?? {}, { routing: 'human' });
+  return closed ? [...reply.responses, { type: 'text', text: closed.text }] : reply.responses;
 }
 
-function withResponses(result: TurnResult, args: PersonTurnArgs, responses: AssistantReply['responses']): TurnResult {
-  const steps = args.renderer.render(responses, args.page);
-  if (steps.length === 0) return result;
+function withResponses(result: TurnResult, args: PersonTurnArgs, responses: GenericResponse[]): TurnResult {
+  const rendered = args.renderer.render(responses, args.page);
+  if (rendered.length === 0) return result;
+  const steps: OutgoingStep[] = args.page.settings.mark_seen ? [{ kind: 'seen' }, ...rendered] : rendered;
   return {
     ...result,
     outgoing: {

@@ -115,7 +115,9 @@ export interface ProfileProvider {
 export type OutgoingStep =
   | { kind: 'message'; message: unknown; preview: string }
   | { kind: 'typing'; on: boolean }
-  | { kind: 'wait'; ms: number };
+  | { kind: 'wait'; ms: number }
+  /** The person's messages are marked seen. */
+  | { kind: 'seen' };
 
 /** Turns generic responses into the channel's messages with the page's pacing. */
 export interface ResponseRenderer {

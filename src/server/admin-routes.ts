@@ -28,8 +28,11 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
     return { data: rows.map((row) => ({ ...row, settings: deps.directory.page(row.id)?.settings })) };
   });
 
-  app.patch<{ Params: { id: string } }>('/api/pages/:id/settings', async (request) => {
-    const parsed = settingsPatch.safeParse(request.body);
+  // A key set to null goes back to its default.
+  app.patch<{ Params: { id: string }; Body: Record<string, unknown> }>('/api/pages/:id/settings', async (request) => {
+    const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
+    const resets = Object.keys(body).filter((key) => body[key] === null);
+    const parsed = settingsPatch.safeParse(Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null)));
     if (!parsed.success) {
       throw new ApiError(
         'SB_BAD_REQUEST',
@@ -42,7 +45,10 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
       .where('id', '=', request.params.id)
       .executeTakeFirst();
     if (!row) throw new ApiError('SB_NOT_FOUND', `no page ${request.params.id}`);
-    const settings = { ...JSON.parse(row.settings), ...parsed.data };
+    // zod fills defaults even in a partial schema: keep only the keys the request named.
+    const changes = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => key in body));
+    const settings = { ...JSON.parse(row.settings), ...changes };
+    for (const key of resets) delete settings[key];
     await deps.db
       .updateTable('pages')
       .set({ settings: JSON.stringify(settings), updated_at: deps.now() })

@@ -300,7 +300,14 @@ async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, now: numb
         page_id: out.page_id,
         recipient_id: out.recipient_id,
         message_id: messageId,
-        kind: step.kind === 'message' ? 'message' : step.on ? 'typing_on' : 'typing_off',
+        kind:
+          step.kind === 'message'
+            ? 'message'
+            : step.kind === 'seen'
+              ? 'mark_seen'
+              : step.on
+                ? 'typing_on'
+                : 'typing_off',
         request: JSON.stringify(step.kind === 'message' ? step.message : {}),
         tag: out.tag ?? null,
         delay_ms: delay,

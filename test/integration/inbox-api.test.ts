@@ -47,7 +47,7 @@ for (const database of DATABASES) {
       expect(await conversationOf(person(0))).toMatchObject({
         routing: 'human',
         flagged: true,
-        flag_reason: 'asked for a person',
+        flag_reason: 'connect_to_agent: asked for a person',
       });
       const seen = (await h.fb.conversation(PAGE_ID, person(0))).items
         .filter((i) => i.from === 'page')

@@ -12,7 +12,8 @@ export interface EchoBot {
 }
 
 /**
- * An external bot (assistant type `http`) that answers "echo: <text>" (and hands over on "agent please"),
+ * An external bot (assistant type `http`) that answers "echo: <text>" (two messages for "two please", a hand-over
+ * for "agent please"),
  * for tests of the gateway's core.
  */
 export async function startEchoBot(): Promise<EchoBot> {
@@ -27,7 +28,12 @@ export async function startEchoBot(): Promise<EchoBot> {
     const responses =
       text === 'agent please'
         ? [{ type: 'connect_to_agent', message: 'I am bringing in a colleague.', reason: 'asked for a person' }]
-        : [{ type: 'text', text: `echo: ${text}` }];
+        : text === 'two please'
+          ? [
+              { type: 'text', text: 'first' },
+              { type: 'text', text: 'second' },
+            ]
+          : [{ type: 'text', text: `echo: ${text}` }];
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ responses, context: { count } }));
   });

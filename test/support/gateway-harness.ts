@@ -86,7 +86,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         name: 'Acme Shop',
         access_token: token,
         assistant: options.assistant,
-        settings: options.settings ?? {},
+        settings: { mark_seen: false, ...options.settings },
       },
     ],
   };

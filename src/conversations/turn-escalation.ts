@@ -1,0 +1,57 @@
+import type { AssistantInput, AssistantReply } from '../assistants/assistant.ts';
+import type { PageSettings } from '../config/page-settings.ts';
+import { isOpen, nextOpening } from './policy/business-hours.ts';
+import { detectEscalation } from './policy/escalation.ts';
+import type { Session } from './ports.ts';
+
+const REPEAT_WINDOW_MS = 10 * 60_000;
+const RECENT_KEPT = 10;
+
+interface RecentInbound {
+  text: string;
+  at: number;
+}
+
+/**
+ * Why this message should reach a person (asked for one, a page keyword, frustration), from the message and the
+ * session's memory of recent messages and misses. Updates that memory.
+ */
+export function escalationOf(
+  input: AssistantInput,
+  session: Session,
+  settings: PageSettings,
+  now: number,
+): string | undefined {
+  const recent = ((session.state.recent_inbound as RecentInbound[] | undefined) ?? []).filter(
+    (r) => now - r.at < REPEAT_WINDOW_MS,
+  );
+  const text = 'text' in input ? input.text : undefined;
+  const found = detectEscalation(
+    { text, kind: input.kind },
+    {
+      keywords: settings.escalation_keywords,
+      recentInbound: recent,
+      fallbacksInARow: Number(session.state.fallbacks_in_a_row ?? 0),
+      now,
+    },
+  );
+  session.state = {
+    ...session.state,
+    recent_inbound: text ? [...recent, { text, at: now }].slice(-RECENT_KEPT) : recent,
+  };
+  return found ? `${found.reason}: ${found.detail}` : undefined;
+}
+
+/** Counts the assistant's misses in a row in the session. */
+export function countFallback(session: Session, reply: AssistantReply): void {
+  session.state = {
+    ...session.state,
+    fallbacks_in_a_row: reply.fallback ? Number(session.state.fallbacks_in_a_row ?? 0) + 1 : 0,
+  };
+}
+
+/** Outside opening hours a hand-over waits for the next opening: the person is told, the flag says until when. */
+export function closedNotice(settings: PageSettings, now: number): { text: string; until?: number } | undefined {
+  if (isOpen(settings.business_hours, now)) return undefined;
+  return { text: settings.away_message, until: nextOpening(settings.business_hours, now) };
+}

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../support/databases.ts';
+import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+
+for (const database of DATABASES) {
+  describe(`pacing on ${database}`, () => {
+    let h: Harness;
+    let bot: EchoBot;
+    // An injected clock: sleeping moves it forward at once, so pacing is checked without waiting for it.
+    let offset = 0;
+    const timers = {
+      now: () => Date.now() + offset,
+      sleep: async (ms: number) => {
+        offset += ms;
+      },
+    };
+
+    beforeAll(async () => {
+      bot = await startEchoBot();
+      h = await startHarness({
+        database,
+        assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+        settings: { typing_indicators: true, delay_between_messages_ms: 1500, response_delay: 'short' },
+        timers,
+      });
+    });
+    afterAll(async () => {
+      await h?.close();
+      await bot?.close();
+    });
+
+    it('sends typing, waits the response delay, then the messages in order with the delay between them', async () => {
+      await h.fb.sendText(PAGE_ID, PSID, 'two please');
+      await h.settle();
+      const calls = (await h.fb.graphCalls({ path_contains: '/messages' }))
+        .map((c) => c.body as { recipient?: { id: string }; sender_action?: string; message?: { text?: string } })
+        .filter((b) => b.recipient?.id === PSID)
+        .map((b) => b.sender_action ?? b.message?.text);
+      expect(calls).toEqual(['typing_on', 'first', 'typing_on', 'second']);
+
+      const rows = await h.switchboard.db
+        .selectFrom('outbox')
+        .select(['kind', 'updated_at', 'delay_ms'])
+        .where('recipient_id', '=', PSID)
+        .orderBy('id')
+        .execute();
+      const [typing, first, typing2, second] = rows.map((r) => r.updated_at);
+      expect((first as number) - (typing as number)).toBeGreaterThanOrEqual(5_000);
+      expect((first as number) - (typing as number)).toBeLessThanOrEqual(15_500);
+      expect((typing2 as number) - (first as number)).toBeLessThan(1_000);
+      expect((second as number) - (first as number)).toBeGreaterThanOrEqual(1_500);
+    });
+  });
+}
