@@ -18,6 +18,8 @@ const REDACT = [
   'req.headers["x-hub-signature"]',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'switchboard' } });
+/** The process logger: JSON lines on stdout (or `destination`), secrets redacted. */
+export function createLogger(level: string, destination?: { write(line: string): void }): Logger {
+  const options = { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'switchboard' } };
+  return destination ? pino(options, destination) : pino(options);
 }

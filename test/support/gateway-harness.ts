@@ -5,6 +5,7 @@ import type { AssistantConfig } from '../../src/config/assistant-config.ts';
 import type { Config } from '../../src/config/load-config.ts';
 import type { PageSettingsInput } from '../../src/config/page-settings.ts';
 import { createEmulatorClient, type Emulator, type EmulatorClient, startEmulator } from '../../src/emulator/index.ts';
+import { createLogger } from '../../src/server/logger.ts';
 import { createSecretBox } from '../../src/storage/secret-box.ts';
 import { createSwitchboard, type Switchboard, type SwitchboardOptions } from '../../src/switchboard.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
@@ -20,6 +21,8 @@ export interface HarnessOptions {
   settings?: PageSettingsInput;
   tuning?: SwitchboardOptions['tuning'];
   timers?: SwitchboardOptions['timers'];
+  /** Where the gateway's logs go (default: nowhere unless TEST_LOG_LEVEL is set). */
+  logs?: { write(line: string): void };
   /** Extra people (the first one, Lena, always exists with PSID). */
   people?: number;
 }
@@ -93,7 +96,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const switchboard = await createSwitchboard({
     config,
     secretBox: createSecretBox([secretKey]),
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: options.logs
+      ? createLogger('trace', options.logs)
+      : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     tuning: { eventRetryBaseMs: 20, sendRetryBaseMs: 20, inDoubtGraceMs: 200, ...options.tuning },
     timers: options.timers,
   });
