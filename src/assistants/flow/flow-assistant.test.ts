@@ -63,6 +63,15 @@ describe('flow assistant', () => {
       expect(driver.texts(await driver.send('what is the capital of Peru'))).toEqual(['Sorry, I did not get that.']);
     });
 
+    it('marks replies where the fallback ran, and only those', async () => {
+      const driver = chat();
+      expect(await driver.send('what is the capital of Peru')).toMatchObject({ fallback: true });
+      expect(await driver.send('where is my order')).not.toHaveProperty('fallback');
+      await driver.send('1');
+      await driver.send('2');
+      expect(await driver.send('3')).toMatchObject({ fallback: true });
+    });
+
     it('uses a built-in fallback phrase when the file has none', async () => {
       const driver = chat(single('      - say: x'));
       expect(driver.texts(await driver.send('qwertyuiop'))).toEqual([

@@ -118,14 +118,17 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
       return { responses: next.responses, context: writeState({ ...state, waiting: next.waiting }) };
     }
     const result = runProgram(programs, next.run, scope);
-    return {
+    // `fallback` tells the gateway the person was not understood, so misses in a row can escalate.
+    const reply: AssistantReply & { fallback?: boolean } = {
       responses: result.responses,
       context: writeState({
         vars: scope.vars,
         ...(result.waiting && { waiting: result.waiting }),
         ...(result.offered && { offered: result.offered }),
       }),
+      ...(next.run.action === '_fallback' && { fallback: true }),
     };
+    return reply;
   }
 
   return {
