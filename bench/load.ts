@@ -13,7 +13,7 @@ export interface LoadResult {
   acked: Uint8Array;
   /** Closed loop: when each request was sent. Open loop: when it was scheduled (no coordinated omission). */
   sentAt: Float64Array;
-  /** ms from `sentAt` to the 200; NaN when not acknowledged. */
+  /** ms from `sentAt` to the 200; NaN when answered otherwise, +Infinity when abandoned unanswered. */
   ackMs: Float64Array;
   /** `performance.now()` of the first send and of the last answer. */
   startedAt: number;
@@ -109,6 +109,7 @@ export async function openLoop(options: LoopOptions & { rate: number; graceMs: n
   const start = result.startedAt;
   let pending = 0;
   let abandoned = false;
+  const answered = new Uint8Array(events.count);
   let allSent: () => void = () => {};
   const done = new Promise<void>((resolve) => (allSent = resolve));
   const send = (i: number, due: number) => {
@@ -116,6 +117,7 @@ export async function openLoop(options: LoopOptions & { rate: number; graceMs: n
     result.sentAt[i] = due;
     void post(pool, events, i).then((outcome) => {
       if (abandoned) return;
+      answered[i] = 1;
       record(result, fail, i, outcome, performance.now() - due);
       if (--pending === 0 && result.sent === events.count) allSent();
     });
@@ -142,6 +144,7 @@ export async function openLoop(options: LoopOptions & { rate: number; graceMs: n
   if (outcome === 'grace over') {
     abandoned = true;
     if (pending > 0) result.failures.abandoned = pending;
+    for (let i = 0; i < result.sent; i++) if (!answered[i]) result.ackMs[i] = Number.POSITIVE_INFINITY;
     await pool.destroy();
   } else await pool.close();
   return result;

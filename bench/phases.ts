@@ -25,6 +25,8 @@ export interface DeliveryFigures {
   drainSeconds: number;
   /** % of one core used during the loop and drain: the server, and the bench (load generator + fake Graph). */
   cpu: { server: number; bench: number };
+  /** The server process (names its CPU profile with BENCH_CPU_PROF=1). */
+  pid: number;
   /** VmHWM of the server process at the end of the phase (includes start-up and warm-up). */
   peakRssBytes: number;
 }
@@ -183,6 +185,7 @@ async function deliveryFigures(
     duplicates: tally.duplicates,
     drainSeconds: replies && tally.lastAt > load.endedAt ? (tally.lastAt - load.endedAt) / 1000 : 0,
     cpu: usage,
+    pid: target.pid,
     peakRssBytes: readMemory(target.pid)?.hwm ?? Number.NaN,
   };
 }

@@ -19,8 +19,12 @@ export interface Check {
 
 const MB = 1024 * 1024;
 const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
-const ms = (n: number) => `${fmt(n, n < 10 ? 2 : 1)} ms`;
+  n === Number.POSITIVE_INFINITY
+    ? '∞'
+    : Number.isFinite(n)
+      ? n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+      : 'n/a';
+const ms = (n: number) => (n === Number.POSITIVE_INFINITY ? '∞ (unanswered)' : `${fmt(n, n < 10 ? 2 : 1)} ms`);
 const latency = (s: LatencySummary | undefined) => (s ? `p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}` : '—');
 const failures = (f: Record<string, number>) =>
   Object.keys(f).length
@@ -125,9 +129,15 @@ export function describeChecks(checks: Check[]): string {
   return checks.map((c) => `${c.pass ? 'PASS' : 'MISS'}  ${c.name}: ${c.value} (target ${c.target})`).join('\n');
 }
 
-/** The load generator's own ceiling: what it drove against the cheapest server, and how busy it was. */
-export function describeLoadGenerator(verifyOnly: TargetFigures): string {
+/**
+ * The load generator's own ceiling: what it drove against the cheapest server and how busy it was, and how
+ * busy it was while Switchboard was measured (far from a core means it was not what limited Switchboard).
+ */
+export function describeLoadGenerator(verifyOnly: TargetFigures, switchboards: TargetFigures[]): string {
   const c = verifyOnly.closed;
-  const bound = c.cpu.bench >= 90 ? 'the load generator is the limit here' : 'the load generator had headroom';
-  return `load generator: ${fmt(c.throughput)} requests/s against the verify-only baseline, bench process at ${fmt(c.cpu.bench)} % of a core, server at ${fmt(c.cpu.server)} % (${bound})`;
+  const busiest = Math.max(...switchboards.flatMap((t) => [t.closed.cpu.bench, t.open.cpu.bench]));
+  return [
+    `load generator: ${fmt(c.throughput)} requests/s against the verify-only baseline, with the bench process at ${fmt(c.cpu.bench)} % of a core and the server at ${fmt(c.cpu.server)} %`,
+    `  (${c.cpu.bench >= 85 ? 'near a full core: that figure is bounded by the load generator' : 'below a full core: not bounded by the load generator'}); during the Switchboard phases the bench process used at most ${fmt(busiest)} % of a core`,
+  ].join('\n');
 }

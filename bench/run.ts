@@ -4,15 +4,17 @@
  * renderer benchmarks. Figures only: nothing here fails on wall time. See docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeCpuProfile } from './cpu-profile.ts';
 import { startFakeGraph } from './fake-graph.ts';
 import { runOtherBenchmarks } from './other-benchmarks.ts';
 import { type PhaseContext, runClosed, runOpen } from './phases.ts';
 import { checksFor, describeChecks, describeLoadGenerator, describeTarget, type TargetFigures } from './report.ts';
 import { benchSettings } from './settings.ts';
-import { abortAllTargets, killAllTargets, type TargetSpec } from './targets.ts';
+import { abortAllTargets, killAllTargets, PROFILE_DIR, type TargetSpec } from './targets.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const print = (line: string) => console.log(line);
@@ -75,25 +77,49 @@ async function main() {
   }
 
   const [verifyOnly, reply, ...switchboards] = results as [TargetFigures, TargetFigures, ...TargetFigures[]];
-  print(describeLoadGenerator(verifyOnly));
+  print(describeLoadGenerator(verifyOnly, switchboards));
   if (graph.stats.stray || graph.stats.unexpected)
     print(`fake Graph: ${graph.stats.stray} stray replies, ${graph.stats.unexpected} unexpected requests`);
   const checks = switchboards.flatMap((sb) => checksFor(sb, reply));
   print(`\n${describeChecks(checks)}`);
 
+  if (settings.cpuProfile) printProfiles(switchboards);
   const others = await runOtherBenchmarks(print);
   mkdirSync(fileURLToPath(new URL('./results', import.meta.url)), { recursive: true });
+  const loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
+  print(`\nload average at the end: ${loadAverageAtEnd.join(' ')} (other work on the machine skews every figure)`);
   const summary = {
     generatedAt: new Date().toISOString(),
-    machine,
+    machine: { ...machine, loadAverageAtEnd },
     settings,
     fakeGraph: graph.stats,
     targets: results,
     checks,
     ...others,
   };
-  writeFileSync(RESULTS, `${JSON.stringify(summary, null, 2)}\n`);
+  // JSON has no Infinity (a latency of a request never answered): keep it readable rather than null.
+  const json = JSON.stringify(summary, (_key, value) => (value === Number.POSITIVE_INFINITY ? 'Infinity' : value), 2);
+  writeFileSync(RESULTS, `${json}\n`);
   print(`\nsummary: ${RESULTS}`);
+}
+
+/** With BENCH_CPU_PROF=1: the hottest functions of each Switchboard child (files are named by pid). */
+function printProfiles(switchboards: TargetFigures[]) {
+  const files = readdirSync(PROFILE_DIR);
+  for (const sb of switchboards) {
+    for (const [phase, pid] of [
+      ['closed loop', sb.closed.pid],
+      ['open loop', sb.open.pid],
+    ] as const) {
+      const file = files.find((f) => f.includes(`.${pid}.`) && f.endsWith('.cpuprofile'));
+      print(`\n== CPU profile: ${sb.label}, ${phase}`);
+      print(
+        file
+          ? describeCpuProfile(join(PROFILE_DIR, file), 12)
+          : '  no profile written (the child did not exit cleanly)',
+      );
+    }
+  }
 }
 
 main().then(

@@ -17,7 +17,7 @@ export interface BenchSettings {
   openRate: number;
   /** Closed-loop cap on events per second of run time (bodies are pre-built, so the count is bounded). */
   closedMaxRate: number;
-  /** Events sent and drained before each measured phase: JIT, connections, contacts and profiles. */
+  /** Events sent and drained before each measured phase (one per person): JIT, connections, contacts, profiles. */
   warmupEvents: number;
   /** Open loop: how long answers may still come after the schedule ends; then the rest are abandoned. */
   ackGraceMs: number;
@@ -49,7 +49,7 @@ export function benchSettings(env: Record<string, string | undefined> = process.
     people: 1000,
     openRate: 1000,
     closedMaxRate: 20_000,
-    warmupEvents: 2000,
+    warmupEvents: 1000,
     ackGraceMs: seconds * 1000,
     drainStallMs: 20_000,
     drainMaxMs: seconds * 4000,

@@ -8,18 +8,21 @@ export interface LatencySummary {
   mean: number;
 }
 
-/** Summarises the finite values (NaN marks "no sample" and is skipped); all zeros when there is none. */
+/**
+ * Summarises the samples; NaN marks "no sample" and is skipped, +Infinity (never answered) counts as slower
+ * than everything, so percentiles stay honest when a server stops answering. All zeros when there is none.
+ */
 export function summarize(values: ArrayLike<number>): LatencySummary {
-  const finite: number[] = [];
+  const kept: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    if (Number.isFinite(v)) finite.push(v);
+    if (!Number.isNaN(v)) kept.push(v);
   }
-  const samples = Float64Array.from(finite).sort();
+  const samples = Float64Array.from(kept).sort();
   const n = samples.length;
   if (n === 0) return { count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
   let sum = 0;
-  for (const v of samples) sum += v;
+  for (const v of samples) sum += v; // +Infinity makes the mean +Infinity too, which is the truth
   return {
     count: n,
     p50: quantile(samples, 0.5),
