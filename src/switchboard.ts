@@ -10,6 +10,8 @@ import { createMemoryRateLimiter } from './conversations/rate-limiter.ts';
 import { createGraphClient, type GraphClient } from './messenger/graph/graph-client.ts';
 import { createGraphSender } from './messenger/graph-sender.ts';
 import { createMessengerRenderer } from './messenger/messenger-renderer.ts';
+import { toMessengerProfile } from './messenger/profile-sync/profile-config.ts';
+import { syncMessengerProfile } from './messenger/profile-sync/sync-profile.ts';
 import { webhookRoutes } from './messenger/webhook/webhook-routes.ts';
 import { createGroupCommit } from './queue/group-commit.ts';
 import { createInboundWorker } from './queue/inbound-worker.ts';
@@ -54,6 +56,8 @@ export interface SwitchboardOptions {
 export interface Switchboard {
   app: FastifyInstance;
   db: Kysely<Database>;
+  /** Settles once every configured Messenger profile is synced (or failed, logged); start-up does not wait for it. */
+  profilesSynced: Promise<void>;
   /** Starts listening; resolves with the base URL. */
   listen(): Promise<string>;
   /** Resolves once every stored event is handled and every queued message settled (tests, demo scripts). */
@@ -197,6 +201,18 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     await api.register(conversationRoutes, { db, store, wake: (id) => o.wake(id), now: () => timers.now() });
   });
 
+  const profilesSynced = Promise.all(
+    directory.pages().flatMap((page) => {
+      if (!page.messenger_profile) return [];
+      const wanted = toMessengerProfile(page.messenger_profile);
+      return syncMessengerProfile(graphFor(page.app_id), page.access_token, wanted).then((result) => {
+        const log = logger.child({ pageId: page.id });
+        if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
+        else log.info(result, 'Messenger profile synced');
+      });
+    }),
+  ).then(() => undefined);
+
   const resumed = await worker.resume();
   const resumedSends = await outbox.resume();
   if (resumed || resumedSends) logger.info({ events: resumed, conversations: resumedSends }, 'resumed unfinished work');
@@ -204,6 +220,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   return {
     app,
     db,
+    profilesSynced,
     async listen() {
       return app.listen({ port: config.port, host: config.host });
     },

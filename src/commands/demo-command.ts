@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
 import { startEmulator } from '../emulator/index.ts';
-import { createGraphClient } from '../messenger/graph/graph-client.ts';
 import { createLogger } from '../server/logger.ts';
 import { createSwitchboard } from '../switchboard.ts';
 import { DEMO_PROFILE, demoSeed } from './demo-seed.ts';
-import { closeOnSignals, secretBoxFor } from './runtime.ts';
+import { closeOnSignals, demoAdmin, secretBoxFor } from './runtime.ts';
 
 /**
  * `switchboard demo`: the gateway, the Messenger emulator standing in for Facebook, and the sample assistant,
@@ -39,8 +38,10 @@ export async function run(argv: string[]): Promise<void> {
     logger: logger.child({ part: 'emulator' }),
   });
   const page = seed.pages[0] as { id: string; name: string; access_token: string };
+  const admin = demoAdmin(base);
   const config = {
     ...base,
+    admin,
     graph: { apiUrl: emulatorUrl, version: base.graph.version },
     facebookWebUrl: emulatorUrl,
     apps: [{ id: seed.apps[0]?.id as string, secret, verify_token: verifyToken }],
@@ -52,6 +53,7 @@ export async function run(argv: string[]): Promise<void> {
         access_token: page.access_token,
         assistant: { type: 'flow' as const, path: `assistants/shop-support.${values.french ? 'fr' : 'en'}.yaml` },
         settings: {},
+        messenger_profile: DEMO_PROFILE,
       },
     ],
   };
@@ -69,15 +71,13 @@ export async function run(argv: string[]): Promise<void> {
     body: JSON.stringify({ url: `${gatewayUrl}/webhooks/messenger`, verify_token: verifyToken }),
   });
   if (!verified.ok) throw new Error(`the emulator could not verify the gateway's webhook: ${await verified.text()}`);
-  const graph = createGraphClient({ baseUrl: emulatorUrl, version: config.graph.version, appSecret: secret });
-  const profile = await graph.setMessengerProfile(page.access_token, DEMO_PROFILE);
-  if (!profile.ok) logger.warn({ error: profile.error.message }, 'could not set the demo Messenger profile');
-  await graph.close();
+  await switchboard.profilesSynced;
 
   process.stdout.write(`
   Switchboard demo is running.
     Chat as a customer (Messenger emulator):  ${emulatorUrl}/
     Gateway:                                  ${gatewayUrl}  (health: ${gatewayUrl}/readyz, metrics: ${gatewayUrl}/metrics)
+    API sign-in (HTTP Basic):                 ${admin.email} / ${admin.generated ? admin.password : '(SWITCHBOARD_ADMIN_PASSWORD)'}
   Press Ctrl+C to stop.
 `);
   closeOnSignals(logger, switchboard, emulator);

@@ -1,5 +1,5 @@
 import type { EmulatorSeed } from '../emulator/index.ts';
-import type { MessengerProfile } from '../messenger/graph/graph-client.ts';
+import type { ProfileConfig } from '../messenger/profile-sync/profile-config.ts';
 
 const APP_ID = '1517776481860111';
 const PAGE_ID = '104857392018475';
@@ -19,7 +19,7 @@ export function demoSeed(o: { webhookUrl: string; secret: string; verifyToken: s
         data_deletion_url: `${o.gatewayUrl}/callbacks/facebook/data-deletion`,
       },
     ],
-    pages: [{ id: PAGE_ID, name: 'Acme Shop', app_id: APP_ID, access_token: `EAADEMO${o.secret.slice(0, 24)}` }],
+    pages: [{ id: PAGE_ID, name: 'Maple & Moss', app_id: APP_ID, access_token: `EAADEMO${o.secret.slice(0, 24)}` }],
     people: [
       {
         first_name: 'Lena',
@@ -43,28 +43,19 @@ export function demoSeed(o: { webhookUrl: string; secret: string; verifyToken: s
   } satisfies EmulatorSeed;
 }
 
-/** The Messenger profile the demo page shows: greeting, Get Started, menu and ice breakers. */
-export const DEMO_PROFILE: MessengerProfile = {
-  get_started: { payload: 'GET_STARTED' },
-  greeting: [{ locale: 'default', text: 'Hi {{user_first_name}}! Acme Shop answers in seconds, day and night.' }],
+/** The Messenger profile the demo page shows: greeting, Get Started, menu and ice breakers (synced at start). */
+export const DEMO_PROFILE: ProfileConfig = {
+  get_started: 'GET_STARTED',
+  greeting: 'Hi {{user_first_name}}! Maple & Moss answers in seconds, day and night.',
+  composer_input_disabled: false,
   persistent_menu: [
-    {
-      locale: 'default',
-      composer_input_disabled: false,
-      call_to_actions: [
-        { type: 'postback', title: 'Track my order', payload: 'order_status' },
-        { type: 'postback', title: 'Talk to a person', payload: 'human' },
-        { type: 'web_url', title: 'Visit the shop', url: 'https://example.com/shop' },
-      ],
-    },
+    { title: 'Track my order', payload: 'order_status' },
+    { title: 'Talk to a person', payload: 'human' },
+    { title: 'Visit the shop', url: 'https://maple-and-moss.example/' },
   ],
   ice_breakers: [
-    {
-      locale: 'default',
-      call_to_actions: [
-        { question: 'Where is my order?', payload: 'order_status' },
-        { question: 'Can I talk to someone?', payload: 'human' },
-      ],
-    },
+    { question: 'Where is my order?', payload: 'order_status' },
+    { question: 'What do you sell?', payload: 'products' },
+    { question: 'Can I talk to someone?', payload: 'human' },
   ],
 };

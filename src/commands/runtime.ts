@@ -27,6 +27,20 @@ export function secretBoxFor(config: Config, logger: Logger, options: { generate
   return createSecretBox([readFileSync(path, 'utf8').trim()]);
 }
 
+/** The demo's admin: the configured one, or one generated once and kept beside the demo database. */
+export function demoAdmin(config: Config): { email: string; password: string; generated: boolean } {
+  if (config.admin) return { ...config.admin, generated: false };
+  const path = resolve(
+    config.databaseUrl.startsWith('sqlite:') ? dirname(config.databaseUrl.slice(7)) : 'data',
+    'demo-admin-password',
+  );
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, randomBytes(12).toString('base64url'), { mode: 0o600 });
+  }
+  return { email: 'admin@example.com', password: readFileSync(path, 'utf8').trim(), generated: true };
+}
+
 /** The configuration as it may be printed: no secret, no token, no password. */
 export function describeConfig(config: Config) {
   return {

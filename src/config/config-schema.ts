@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { profileConfigSchema } from '../messenger/profile-sync/profile-config.ts';
 import { assistantConfigSchema, assistantFromString } from './assistant-config.ts';
 import { pageSettingsSchema } from './page-settings.ts';
 
@@ -20,6 +21,8 @@ const pageSchema = z.object({
   access_token: z.string().min(1),
   assistant: z.union([z.string().min(1).transform(assistantFromString), assistantConfigSchema]).optional(),
   settings: pageSettingsSchema.partial().default({}),
+  /** Greeting, Get Started, persistent menu and ice breakers, synced to the page at start-up. */
+  messenger_profile: profileConfigSchema.optional(),
 });
 
 /** switchboard.yaml, after `${ENV}` substitution. Every key is optional: the environment can supply them. */

@@ -42,7 +42,7 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
     : { ...existing, last_activity_at: now };
   const result: TurnResult = { ...base, session: { conversation_id: conversation.id, session } };
 
-  let input = assistantInputOf(event);
+  let input = assistantInputOf(event, page.welcome_payload);
   const escalation = input ? escalationOf(input, session, page.settings, now) : undefined;
   if (escalation) flag(result, escalation);
 

@@ -101,6 +101,8 @@ export interface PageRuntime {
   app_id: string;
   name?: string;
   settings: PageSettings;
+  /** The postback payload that opens a conversation (Messenger's Get Started): the assistant's welcome. */
+  welcome_payload: string;
 }
 
 /** Fetches a person's profile from the channel; undefined when the channel has none to give. */

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { AssistantConfig } from '../config/assistant-config.ts';
 import { defaultPageSettings, pageSettingsSchema } from '../config/page-settings.ts';
+import { DEFAULT_GET_STARTED_PAYLOAD } from '../conversations/assistant-input.ts';
 import type { PageRuntime } from '../conversations/ports.ts';
+import type { ProfileConfig } from '../messenger/profile-sync/profile-config.ts';
 import { loadApps, loadPages, type StoredApp } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { SecretBox } from '../storage/secret-box.ts';
@@ -9,6 +11,7 @@ import type { SecretBox } from '../storage/secret-box.ts';
 export interface PageEntry extends PageRuntime {
   access_token: string;
   assistant: AssistantConfig | null;
+  messenger_profile: ProfileConfig | null;
 }
 
 /**
@@ -31,6 +34,8 @@ export function createPageDirectory(db: Kysely<Database>, box: SecretBox) {
           name: p.name ?? undefined,
           access_token: p.access_token,
           assistant: p.assistant,
+          messenger_profile: p.messenger_profile,
+          welcome_payload: p.messenger_profile?.get_started ?? DEFAULT_GET_STARTED_PAYLOAD,
           settings: settings.success ? settings.data : defaultPageSettings,
         });
       }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AssistantConfig } from '../config/assistant-config.ts';
 import type { Config } from '../config/load-config.ts';
 import type { PageSettingsInput } from '../config/page-settings.ts';
+import type { ProfileConfig } from '../messenger/profile-sync/profile-config.ts';
 import type { Database } from './schema.ts';
 import type { SecretBox } from './secret-box.ts';
 
@@ -19,6 +20,7 @@ export interface StoredPage {
   source: 'config' | 'oauth';
   assistant: AssistantConfig | null;
   settings: PageSettingsInput;
+  messenger_profile: ProfileConfig | null;
   health: string;
   health_detail: string | null;
 }
@@ -51,6 +53,7 @@ export async function syncConfiguredPages(
         source: 'config',
         assistant: page.assistant ? JSON.stringify(page.assistant) : null,
         settings: JSON.stringify(page.settings ?? {}),
+        messenger_profile: page.messenger_profile ? JSON.stringify(page.messenger_profile) : null,
         health: 'ok',
         health_detail: null,
         health_at: now,
@@ -84,6 +87,7 @@ export async function loadPages(db: Kysely<Database>, box: SecretBox): Promise<S
     source: r.source as StoredPage['source'],
     assistant: r.assistant ? JSON.parse(r.assistant) : null,
     settings: JSON.parse(r.settings),
+    messenger_profile: r.messenger_profile ? JSON.parse(r.messenger_profile) : null,
     health: r.health,
     health_detail: r.health_detail,
   }));

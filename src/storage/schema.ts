@@ -37,6 +37,8 @@ export interface PagesTable {
   assistant: string | null;
   /** JSON partial PageSettings. */
   settings: string;
+  /** JSON ProfileConfig (greeting, Get Started, menu, ice breakers), or null to leave the page's profile alone. */
+  messenger_profile: string | null;
   /** `ok`, or the failure kind of the last permanent Graph error (e.g. `token`). */
   health: string;
   health_detail: string | null;

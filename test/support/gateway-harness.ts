@@ -90,6 +90,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         access_token: token,
         assistant: options.assistant,
         settings: { mark_seen: false, ...options.settings },
+        messenger_profile: {
+          get_started: 'GET_STARTED',
+          greeting: 'Hi {{user_first_name}}!',
+          composer_input_disabled: false,
+        },
       },
     ],
   };
@@ -103,6 +108,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     timers: options.timers,
   });
   const gatewayUrl = await switchboard.listen();
+  await switchboard.profilesSynced;
   await fb.setWebhook(APP_ID, { url: `${gatewayUrl}/webhooks/messenger`, verify_token: verifyToken });
   const sign = (body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
   return {

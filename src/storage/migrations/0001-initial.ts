@@ -20,6 +20,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('assistant', 'text')
     .addColumn('settings', 'text', (c) => c.notNull())
+    .addColumn('messenger_profile', 'text')
     .addColumn('health', 'text', (c) => c.notNull())
     .addColumn('health_detail', 'text')
     .addColumn('health_at', 'bigint')

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { MessengerProfile } from '../graph/graph-client.ts';
+
+/** Messenger's limits on profile properties (messenger-platform.md §5). */
+const MAX_GREETING = 160;
+const MAX_MENU_ITEMS = 20;
+const MAX_ICE_BREAKERS = 4;
+
+const menuItem = z.union([
+  z.object({ title: z.string().min(1).max(30), payload: z.string().min(1).max(1000) }).strict(),
+  z.object({ title: z.string().min(1).max(30), url: z.url({ protocol: /^https?$/ }) }).strict(),
+]);
+
+/**
+ * A page's Messenger profile as written in switchboard.yaml: a friendlier form of Messenger's own
+ * (one `default` locale). Switchboard syncs it to the page at start-up.
+ */
+export const profileConfigSchema = z
+  .object({
+    /** The payload of the Get Started button; the assistant's `welcome` runs on it. */
+    get_started: z.string().min(1).max(1000).default('GET_STARTED'),
+    /** Shown before the first message; may use {{user_first_name}}, {{user_last_name}}, {{user_full_name}}. */
+    greeting: z.string().min(1).max(MAX_GREETING).optional(),
+    persistent_menu: z.array(menuItem).max(MAX_MENU_ITEMS).optional(),
+    composer_input_disabled: z.boolean().default(false),
+    ice_breakers: z
+      .array(z.object({ question: z.string().min(1).max(80), payload: z.string().min(1).max(1000) }).strict())
+      .max(MAX_ICE_BREAKERS)
+      .optional(),
+    whitelisted_domains: z
+      .array(z.url({ protocol: /^https$/ }))
+      .max(50)
+      .optional(),
+  })
+  .strict();
+
+export type ProfileConfig = z.infer<typeof profileConfigSchema>;
+
+/** The configuration in Messenger's shapes, with only the properties the configuration names. */
+export function toMessengerProfile(config: ProfileConfig): MessengerProfile {
+  const profile: MessengerProfile = { get_started: { payload: config.get_started } };
+  if (config.greeting) profile.greeting = [{ locale: 'default', text: config.greeting }];
+  if (config.persistent_menu) {
+    profile.persistent_menu = [
+      {
+        locale: 'default',
+        composer_input_disabled: config.composer_input_disabled,
+        call_to_actions: config.persistent_menu.map((item) =>
+          'url' in item
+            ? { type: 'web_url' as const, title: item.title, url: item.url }
+            : { type: 'postback' as const, title: item.title, payload: item.payload },
+        ),
+      },
+    ];
+  }
+  if (config.ice_breakers) profile.ice_breakers = [{ locale: 'default', call_to_actions: config.ice_breakers }];
+  if (config.whitelisted_domains) profile.whitelisted_domains = config.whitelisted_domains;
+  return profile;
+}

@@ -1,0 +1,35 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { GraphClient, MessengerProfile, MessengerProfileField } from '../graph/graph-client.ts';
+
+export type SyncResult =
+  | { status: 'unchanged' }
+  | { status: 'updated'; fields: string[] }
+  | { status: 'failed'; error: string };
+
+/**
+ * Makes the page's Messenger profile match the configuration. Reads it first and writes only what differs:
+ * Graph allows 10 profile calls per 10 minutes per page, and restarts should not spend them.
+ */
+export async function syncMessengerProfile(
+  graph: GraphClient,
+  token: string,
+  wanted: MessengerProfile,
+): Promise<SyncResult> {
+  const fields = Object.keys(wanted) as MessengerProfileField[];
+  const current = await graph.getMessengerProfile(token, fields);
+  if (!current.ok) return { status: 'failed', error: current.error.message };
+  const changed = fields.filter(
+    (field) => !isDeepStrictEqual(normalise(current.profile[field]), normalise(wanted[field])),
+  );
+  if (changed.length === 0) return { status: 'unchanged' };
+  // Messenger requires get_started alongside a persistent menu, so it is always sent with the changes.
+  const update: MessengerProfile = { get_started: wanted.get_started };
+  for (const field of changed) Object.assign(update, { [field]: wanted[field] });
+  const result = await graph.setMessengerProfile(token, update);
+  return result.ok ? { status: 'updated', fields: changed } : { status: 'failed', error: result.error.message };
+}
+
+/** Graph may add defaults (e.g. `composer_input_disabled: false`) or drop them; compare without undefined keys. */
+function normalise(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}

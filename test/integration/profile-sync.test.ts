@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulatorClient, type Emulator, startEmulator } from '../../src/emulator/index.ts';
+import { createGraphClient, type GraphClient } from '../../src/messenger/graph/graph-client.ts';
+import { profileConfigSchema, toMessengerProfile } from '../../src/messenger/profile-sync/profile-config.ts';
+import { syncMessengerProfile } from '../../src/messenger/profile-sync/sync-profile.ts';
+
+describe('Messenger profile sync', () => {
+  let emulator: Emulator;
+  let graph: GraphClient;
+  const token = 'EAATprofilesynctoken';
+  const config = profileConfigSchema.parse({
+    greeting: 'Hello {{user_first_name}}!',
+    persistent_menu: [
+      { title: 'Track my order', payload: 'order_status' },
+      { title: 'Website', url: 'https://example.com/' },
+    ],
+    ice_breakers: [{ question: 'Where is my order?', payload: 'order_status' }],
+  });
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      seed: {
+        apps: [{ id: '1517776481860111', name: 'App', secret: 'profile-secret' }],
+        pages: [{ id: '104857392018475', name: 'Shop', access_token: token }],
+      },
+    });
+    graph = createGraphClient({ baseUrl: emulator.url as string, version: 'v25.0', appSecret: 'profile-secret' });
+  });
+  afterAll(async () => {
+    await graph?.close();
+    await emulator?.close();
+  });
+
+  it('sets greeting, Get Started, menu and ice breakers, then leaves an unchanged profile alone', async () => {
+    expect(await syncMessengerProfile(graph, token, toMessengerProfile(config))).toEqual({
+      status: 'updated',
+      fields: ['get_started', 'greeting', 'persistent_menu', 'ice_breakers'],
+    });
+    const profile = await createEmulatorClient(emulator.url as string).pageProfile('104857392018475');
+    expect(profile).toMatchObject({
+      get_started: { payload: 'GET_STARTED' },
+      greeting: [{ locale: 'default', text: 'Hello {{user_first_name}}!' }],
+      persistent_menu: [
+        {
+          call_to_actions: [
+            { type: 'postback', title: 'Track my order' },
+            { type: 'web_url', url: 'https://example.com/' },
+          ],
+        },
+      ],
+    });
+    const before = (
+      await createEmulatorClient(emulator.url as string).graphCalls({ path_contains: 'messenger_profile' })
+    ).length;
+    expect(await syncMessengerProfile(graph, token, toMessengerProfile(config))).toEqual({ status: 'unchanged' });
+    const calls = await createEmulatorClient(emulator.url as string).graphCalls({ path_contains: 'messenger_profile' });
+    expect(calls.slice(before).map((c) => c.method)).toEqual(['GET']);
+  });
+
+  it('writes only what changed', async () => {
+    const changed = toMessengerProfile({ ...config, greeting: 'Welcome back!' });
+    expect(await syncMessengerProfile(graph, token, changed)).toEqual({ status: 'updated', fields: ['greeting'] });
+  });
+
+  it('refuses configuration beyond Messenger limits with the key named', () => {
+    const result = profileConfigSchema.safeParse({
+      greeting: 'x'.repeat(161),
+      ice_breakers: Array.from({ length: 5 }, (_, i) => ({ question: `q${i}`, payload: 'p' })),
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['greeting', 'ice_breakers']);
+  });
+});
