@@ -2,14 +2,12 @@
  * The whole product in a browser: a person chats in the emulator's chat page (Debian's Chromium) with the gateway
  * running the demo flow assistant. Skipped when /usr/bin/chromium is absent (apt-get install chromium).
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { HAS_CHROMIUM, launchChromium, warnIfNoChromium } from './support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-if (!HAS_CHROMIUM) console.warn(`Skipping the demo browser test: ${CHROMIUM} not found (apt-get install -y chromium).`);
+warnIfNoChromium('the demo browser test');
 
 describe.skipIf(!HAS_CHROMIUM)('the demo assistant in the chat page (Chromium)', () => {
   let h: Harness;
@@ -23,19 +21,7 @@ describe.skipIf(!HAS_CHROMIUM)('the demo assistant in the chat page (Chromium)',
       assistant: { type: 'flow', path: 'assistants/shop-support.en.yaml' },
       settings: { delay_between_messages_ms: 300, typing_indicators: true },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
   });
   afterAll(async () => {

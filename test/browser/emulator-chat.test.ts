@@ -5,28 +5,15 @@
  * The screenshot of the conversation is written to test-results/emulator-chat.png on every run,
  * and to docs/emulator-chat.png when UPDATE_DOCS_SCREENSHOT=1.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatorClient, type Emulator, startEmulator } from '../../src/emulator/index.ts';
+import { HAS_CHROMIUM, launchChromium, warnIfNoChromium } from './support/chromium.ts';
 import { type MessagingEvent, type ScriptedBot, startScriptedBot } from './support/scripted-bot.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-if (!HAS_CHROMIUM) {
-  console.warn(`Skipping the emulator chat page browser tests: ${CHROMIUM} not found (apt-get install -y chromium).`);
-}
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+warnIfNoChromium('the emulator chat page browser tests');
 const SECRET = 'acme-app-secret';
 const VERIFY_TOKEN = 'acme-verify';
 
@@ -86,7 +73,7 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     });
     await api.setWebhook(app.id, { url: bot.url, verify_token: VERIFY_TOKEN });
     await bot.setUpProfile();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1180, height: 860 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
