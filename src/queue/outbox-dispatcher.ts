@@ -59,6 +59,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const active = new Map<string, { again: boolean }>();
   const lastSentAt = new Map<string, number>();
   let stopping = false;
+  let wakeSleepers: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (wakeSleepers = resolve));
+  /** Waits for pacing or a retry, but not past a shutdown: the row stays queued for the next start. */
+  const pause = (ms: number) => Promise.race([timers.sleep(ms), stopped]);
   let idleWaiters: (() => void)[] = [];
 
   async function drain(conversationId: string, state: { again: boolean }) {
@@ -86,13 +90,15 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   async function sendRow(row: OutboxRow) {
     if (row.status === 'sending') {
       // In doubt: we crashed while Graph had it. Its echo (matched by metadata) settles it if it got through.
-      await timers.sleep(inDoubtGraceMs);
+      await pause(inDoubtGraceMs);
+      if (stopping) return;
       const again = await nextOutboxRow(db, row.conversation_id);
       if (again?.id !== row.id || again.status !== 'sending') return;
     }
     const last = lastSentAt.get(row.conversation_id);
     const due = Math.max(row.next_attempt_at, last === undefined ? 0 : last + row.delay_ms);
-    if (due > timers.now()) await timers.sleep(due - timers.now());
+    if (due > timers.now()) await pause(due - timers.now());
+    if (stopping) return;
     const decision: SendDecision = options.decide
       ? await options.decide(row)
       : { ok: true, messaging_type: 'RESPONSE' };
@@ -106,7 +112,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       return;
     }
     const wait = options.throttle?.delayFor(row.page_id) ?? 0;
-    if (wait > 0) await timers.sleep(wait);
+    if (wait > 0) await pause(wait);
+    if (stopping) return;
     await markSending(db, row.id, timers.now());
     const started = performance.now();
     const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
@@ -175,6 +182,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     },
     async stop() {
       stopping = true;
+      wakeSleepers();
       while (active.size > 0) await new Promise((r) => setTimeout(r, 10));
     },
   };
