@@ -31,6 +31,7 @@ import { openDatabase } from './storage/database.ts';
 import { insertInboundEvents, quarantine } from './storage/inbound-event-repository.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { recordPageHealth, syncConfiguredPages } from './storage/page-repository.ts';
+import { purgeExpired } from './storage/retention.ts';
 import type { Database } from './storage/schema.ts';
 import type { SecretBox } from './storage/secret-box.ts';
 import { ensureAdmin } from './storage/user-repository.ts';
@@ -213,6 +214,13 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     }),
   ).then(() => undefined);
 
+  const purge = () =>
+    purgeExpired(db, timers.now())
+      .then((counts) => (counts.events || counts.quarantined) && logger.info(counts, 'purged expired events'))
+      .catch((err) => logger.error({ err }, 'could not purge expired events'));
+  const purgeTimer = setInterval(purge, 60 * 60_000).unref();
+  void purge();
+
   const resumed = await worker.resume();
   const resumedSends = await outbox.resume();
   if (resumed || resumedSends) logger.info({ events: resumed, conversations: resumedSends }, 'resumed unfinished work');
@@ -233,6 +241,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
     async close() {
       closing = true;
+      clearInterval(purgeTimer);
       await app.close();
       await ingress.flush();
       await w.stop();

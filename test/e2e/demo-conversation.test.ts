@@ -68,6 +68,23 @@ describe('the demo assistant, end to end', () => {
     expect(texts(await newPageMessages()).join(' ')).toMatch(/ship/i);
   });
 
+  it('acknowledges a photo and offers a colleague', async () => {
+    await h.fb.sendAttachments(PAGE_ID, PSID, [{ type: 'image', url: 'https://example.com/broken-mug.jpg' }]);
+    const messages = await newPageMessages();
+    expect(texts(messages)[0]).toMatch(/Thanks for sending this/);
+    expect(messageOf(messages.at(-1))?.quick_replies?.map((q) => q.payload)).toContain('human');
+  });
+
+  it('flags the conversation after the assistant misses several times in a row', async () => {
+    for (const text of ['blorp zing', 'qwxv plonk', 'zzkrr vlim']) await h.fb.sendText(PAGE_ID, PSID, text);
+    await newPageMessages();
+    const conversation = await h.switchboard.db
+      .selectFrom('conversations')
+      .select(['flagged', 'flag_reason'])
+      .executeTakeFirstOrThrow();
+    expect(conversation).toMatchObject({ flagged: 1, flag_reason: expect.stringMatching(/^repeated_fallback/) });
+  });
+
   it('hands over to a person and stops answering', async () => {
     await h.fb.sendText(PAGE_ID, PSID, 'can I talk to a real person');
     expect((await newPageMessages()).length).toBeGreaterThan(0);

@@ -58,6 +58,13 @@ for (const database of DATABASES) {
       expect(kept).toHaveLength(1);
     });
 
+    it('refuses a body over the size limit with 413', async () => {
+      const huge = JSON.stringify(messageBody('x'.repeat(5 * 1024 * 1024)));
+      const response = await h.postWebhook(huge);
+      expect(response.status).toBe(413);
+      expect(JSON.parse(response.text).error.code).toBe('SB_BODY_TOO_LARGE');
+    });
+
     it('stores and answers every entry and every person of a batched body', async () => {
       const people = ['6021938475611001', '6021938475611002', '6021938475611003'];
       const body = {
