@@ -91,10 +91,11 @@ export async function runMatcherAccuracy(sets: readonly MatcherSet[] = ['first']
 }
 
 /** Leave-one-out: each training example is understood by the assistant trained without it. */
-function leaveOneOut(assistant: FlowAssistant, misses: Miss[]): { total: number; correct: number } {
+function leaveOneOut(assistant: FlowAssistant, misses: Miss[]): { total: number; correct: number; ranked: number } {
   const def = assistant.definition;
   let total = 0;
   let correct = 0;
+  let ranked = 0;
   def.actions.forEach((action, a) => {
     action.examples.forEach((text, e) => {
       const actions = def.actions.map((x, i) =>
@@ -102,6 +103,7 @@ function leaveOneOut(assistant: FlowAssistant, misses: Miss[]): { total: number;
       );
       const got = createFlowAssistant({ ...def, actions }).understand(text);
       total++;
+      if (got.ranking[0]?.intent === action.id) ranked++;
       if (got.action === action.id) correct++;
       else
         misses.push({
@@ -113,7 +115,7 @@ function leaveOneOut(assistant: FlowAssistant, misses: Miss[]): { total: number;
         });
     });
   });
-  return { total, correct };
+  return { total, correct, ranked };
 }
 
 const percent = (correct: number, total: number) =>
@@ -146,7 +148,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   if (args.includes('--loo')) {
     for (const name of ['shop-support.en', 'shop-support.fr']) {
       const loo = leaveOneOut(await loadFlowAssistant(`${ASSISTANTS}${name}.yaml`), misses);
-      console.log(`${`loo/${name}`.padEnd(28)} ${percent(loo.correct, loo.total)}`);
+      console.log(`${`loo/${name}`.padEnd(28)} ${percent(loo.correct, loo.total)}  (ranked first: ${loo.ranked})`);
     }
   }
   if (args.includes('--verbose')) {

@@ -105,16 +105,17 @@ export async function runClosed(spec: TargetSpec, ctx: PhaseContext, replies: bo
   }
 }
 
-/** Open loop at `openRate` events/s for `seconds`, with RSS sampled throughout. */
+/** Open loop at `rate` (default `openRate`) events/s for `seconds`, with RSS sampled throughout. */
 export async function runOpen(
   spec: TargetSpec,
   ctx: PhaseContext,
-  options: { replies: boolean; seconds: number },
+  options: { replies: boolean; seconds: number; rate?: number },
 ): Promise<OpenFigures> {
   const { settings } = ctx;
   const target = await startWarm(spec, ctx, options.replies);
   try {
-    const batch = events(ctx, Math.round(options.seconds * settings.openRate));
+    const rate = options.rate ?? settings.openRate;
+    const batch = events(ctx, Math.max(1, Math.round(options.seconds * rate)));
     const tally = ctx.graph.track(batch.phase, batch.count);
     const cpu = cpuMeter(target.pid);
     const sampler = sampleRss(target.pid);
@@ -122,7 +123,7 @@ export async function runOpen(
       url: target.url,
       events: batch,
       connections: settings.connections,
-      rate: settings.openRate,
+      rate,
       graceMs: settings.ackGraceMs,
     });
     const samples = sampler.stop();
@@ -136,7 +137,7 @@ export async function runOpen(
     return {
       ...delivery,
       seconds: options.seconds,
-      rate: settings.openRate,
+      rate,
       ack: summarize(load.ackMs),
       ...(options.replies && { e2e: summarize(e2e) }),
       rss: {

@@ -7,6 +7,8 @@ export interface TargetFigures {
   kind: 'verify-only' | 'reply' | 'switchboard';
   closed: ClosedFigures;
   open: OpenFigures;
+  /** Switchboard, when `openRate` is beyond its sustained throughput: an open loop at half that throughput. */
+  openAtHalf?: OpenFigures;
 }
 
 /** One PASS/MISS line. */
@@ -66,6 +68,14 @@ export function describeTarget(t: TargetFigures): string {
     `     ${replies(o)}, drain after the loop ${fmt(o.drainSeconds, 1)} s`,
     `     RSS peak ${fmt(o.peakRssBytes / MB, 1)} MB; mean first ${fmt(o.rss.windowSeconds, 1)} s ${fmt(o.rss.firstMeanBytes / MB, 1)} MB → last ${fmt(o.rss.lastMeanBytes / MB, 1)} MB (${fmt(o.rss.growthPercent, 1)} %); CPU server ${fmt(o.cpu.server)} %, bench ${fmt(o.cpu.bench)} %`,
   );
+  const h = t.openAtHalf;
+  if (h) {
+    lines.push(
+      `  open loop at ${fmt(h.rate)} events/s (half its sustained rate) for ${h.seconds} s: ack ${latency(h.ack)}`,
+      `     end-to-end ${latency(h.e2e)}`,
+      `     sent ${fmt(h.sent)}, acknowledged ${fmt(h.acknowledged)}, failures: ${failures(h.failures)}; ${replies(h)}`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -108,7 +118,7 @@ export function checksFor(sb: TargetFigures, reply: TargetFigures): Check[] {
       target: `≤ ${RSS_FLAT_PERCENT} %`,
       pass: o.rss.growthPercent <= RSS_FLAT_PERCENT,
     },
-    lostCheck(at, sb.closed, o),
+    lostCheck(at, sb.closed, o, ...(sb.openAtHalf ? [sb.openAtHalf] : [])),
   ];
 }
 

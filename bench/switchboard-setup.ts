@@ -27,6 +27,8 @@ export interface SwitchboardSetupOptions {
   pageToken: string;
   /** A PostgreSQL server URL: a scratch database is created there (and dropped). Default: SQLite in the temp dir. */
   postgresUrl?: string;
+  /** Folder of the temporary config and SQLite file; default the OS temp dir (`/dev/shm` takes fsync out). */
+  dir?: string;
 }
 
 /** A `${NAME}` reference, which the gateway fills from its environment: no secret is written to disk. */
@@ -41,7 +43,7 @@ const GATEWAY_ENV =
  * `switchboard start`, on a fresh database. `cleanup` removes the files and drops a scratch database.
  */
 export async function prepareSwitchboard(options: SwitchboardSetupOptions) {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  const dir = mkdtempSync(join(options.dir ?? tmpdir(), 'switchboard-bench-'));
   const config = join(dir, 'switchboard.yaml');
   writeFileSync(
     config,
