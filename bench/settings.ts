@@ -27,6 +27,8 @@ export interface BenchSettings {
   drainMaxMs: number;
   /** Optional PostgreSQL server URL: Switchboard is measured a second time on a scratch database there. */
   postgresUrl?: string;
+  /** Folder of Switchboard's temporary SQLite file (`/dev/shm` shows the cost without fsync); default the OS temp dir. */
+  sqliteDir?: string;
   /** Write a CPU profile of each Switchboard child (node --cpu-prof) into bench/results/profiles. */
   cpuProfile: boolean;
 }
@@ -54,6 +56,7 @@ export function benchSettings(env: Record<string, string | undefined> = process.
     drainStallMs: 20_000,
     drainMaxMs: seconds * 4000,
     postgresUrl: env.BENCH_DATABASE_URL || undefined,
+    sqliteDir: env.BENCH_SQLITE_DIR || undefined,
     cpuProfile: env.BENCH_CPU_PROF === '1',
   };
 }

@@ -54,7 +54,12 @@ export async function startTarget(spec: TargetSpec, ctx: TargetContext): Promise
   let env: Record<string, string | undefined>;
   let cleanup = async () => {};
   if (spec.kind === 'switchboard') {
-    const setup = await prepareSwitchboard({ port, ...ctx, postgresUrl: spec.postgresUrl });
+    const setup = await prepareSwitchboard({
+      port,
+      ...ctx,
+      postgresUrl: spec.postgresUrl,
+      dir: ctx.settings.sqliteDir,
+    });
     const profile = ctx.settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
     if (profile.length) mkdirSync(PROFILE_DIR, { recursive: true });
     args = [...profile, 'bin/switchboard.js', 'start'];
