@@ -71,7 +71,7 @@ export interface Switchboard {
 export async function createSwitchboard(options: SwitchboardOptions): Promise<Switchboard> {
   const { config, secretBox, logger } = options;
   const timers = options.timers ?? systemTimers;
-  const { db, close: closeDb } = openDatabase(config.databaseUrl);
+  const { db, durably, close: closeDb } = openDatabase(config.databaseUrl);
   await migrateToLatest(db);
   await syncConfiguredPages(db, secretBox, config, timers.now());
   const directory = createPageDirectory(db, secretBox);
@@ -174,7 +174,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
   });
   const ingress = createGroupCommit((events: Parameters<typeof insertInboundEvents>[1]) =>
-    insertInboundEvents(db, events, timers.now()),
+    durably((tx) => insertInboundEvents(tx, events, timers.now())),
   );
 
   let closing = false;

@@ -3,7 +3,7 @@ import type { Assistant } from '../assistants/assistant.ts';
 import { inboundPreview } from './assistant-input.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import { runPersonTurn } from './person-turn.ts';
-import type { Clock, ConversationStore, PageRuntime, ProfileProvider, ResponseRenderer } from './ports.ts';
+import type { Clock, ConversationStore, NewMessage, PageRuntime, ProfileProvider, ResponseRenderer } from './ports.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 export interface ConversationServiceDeps {
@@ -50,56 +50,44 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   async function handlePerson(eventId: string, event: InboundEvent, page: PageRuntime): Promise<void> {
     const now = clock.now();
-    const contact = await store.upsertContact(page.id, event.user_id as string, now);
+    const opened = await store.openConversation(page.id, event.user_id as string, now);
+    const { contact, conversation } = opened;
     if (contact.profile_status === 'pending') {
       contact.profile = (await deps.profiles.fetchProfile(page.id, contact.external_id)) ?? {};
       await store.saveProfile(contact.id, Object.keys(contact.profile).length ? contact.profile : undefined, now);
     }
-    const conversation = await store.upsertConversation(page.id, contact.id, now);
     const allowed = deps.rateLimiter.allow(
       `${page.id}:${contact.external_id}`,
       page.settings.rate_limit_per_minute,
       now,
     );
-    const messageId = await store.recordMessage(
-      conversation.id,
-      {
-        direction: 'in',
-        author: 'contact',
-        external_id: 'mid' in event ? event.mid : undefined,
-        text: inboundPreview(event),
-        content: contentOf(event),
-        status: allowed ? 'received' : 'throttled',
-      },
-      now,
-    );
+    const incoming: NewMessage = {
+      direction: 'in',
+      author: 'contact',
+      external_id: 'mid' in event ? event.mid : undefined,
+      text: inboundPreview(event),
+      content: contentOf(event),
+      status: allowed ? 'received' : 'throttled',
+    };
     // The 24-hour window runs from the person's last message, on the channel's clock.
-    const seen = { last_inbound_at: Math.max(conversation.last_inbound_at ?? 0, event.timestamp) };
+    const lastInboundAt = Math.max(conversation.last_inbound_at ?? 0, event.timestamp);
     if (!allowed || event.standby) {
-      deps.logger.info(
-        { conversationId: conversation.id, messageId, standby: event.standby },
-        allowed ? 'standby event recorded' : 'rate limit: recorded, not answered',
-      );
+      const log = deps.logger.child({ pageId: page.id, conversationId: conversation.id });
+      log.info({ standby: event.standby }, allowed ? 'standby event recorded' : 'rate limit: recorded, not answered');
+      const changes = { last_inbound_at: lastInboundAt };
       await store.commitTurn(
         {
           event_id: eventId,
           event_status: allowed ? 'done' : 'throttled',
-          conversation: { id: conversation.id, changes: seen },
+          incoming,
+          conversation: { id: conversation.id, changes },
         },
         now,
       );
       return;
     }
-    const result = await runPersonTurn({
-      ...deps,
-      eventId,
-      event,
-      page,
-      contact,
-      conversation,
-      lastInboundAt: seen.last_inbound_at,
-    });
-    await store.commitTurn(result, clock.now());
+    const result = await runPersonTurn({ ...deps, eventId, event, page, ...opened, lastInboundAt });
+    await store.commitTurn({ ...result, incoming }, clock.now());
   }
 
   async function handleEcho(eventId: string, event: Extract<InboundEvent, { kind: 'echo' }>, page: PageRuntime) {
@@ -112,27 +100,23 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
     // Someone else wrote to the person (a human in the Page Inbox, or another app): record it, never answer it,
     // and keep the bot quiet for a while so the two do not talk over each other.
-    const contact = await store.upsertContact(page.id, event.user_id as string, now);
-    const conversation = await store.upsertConversation(page.id, contact.id, now);
+    const { conversation } = await store.openConversation(page.id, event.user_id as string, now);
     const text =
       event.text ?? (event.attachments.length ? `[${event.attachments.map((a) => a.type).join(', ')}]` : undefined);
-    await store.recordMessage(
-      conversation.id,
-      {
-        direction: 'out',
-        author: ours ? 'bot' : 'external',
-        external_id: event.mid,
-        text,
-        content: contentOf(event),
-        status: 'sent',
-      },
-      now,
-    );
+    const author = ours ? 'bot' : 'external';
+    const incoming: NewMessage = {
+      direction: 'out',
+      author,
+      external_id: event.mid,
+      text,
+      content: contentOf(event),
+      status: 'sent',
+    };
     const pauseMs = page.settings.human_reply_pause_minutes * 60_000;
     const pause = !ours && conversation.routing !== 'human' && pauseMs > 0;
     const changes = pause ? { routing: 'paused' as const, paused_until: now + pauseMs } : {};
     await store.commitTurn(
-      { event_id: eventId, event_status: 'done', conversation: { id: conversation.id, changes } },
+      { event_id: eventId, event_status: 'done', incoming, conversation: { id: conversation.id, changes } },
       now,
     );
   }
@@ -147,9 +131,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     receivedAt: number,
   ) {
     const now = clock.now();
-    const page = deps.pages(event.page_id) as PageRuntime;
-    const contact = await store.upsertContact(page.id, event.user_id as string, now);
-    const conversation = await store.upsertConversation(page.id, contact.id, now);
+    const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
     const upTo = { sentBefore: receivedAt, ids: event.kind === 'delivery' ? event.mids : [] };
     await store.markOutgoing(conversation.id, event.kind === 'delivery' ? 'delivered' : 'read', upTo, now);
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);

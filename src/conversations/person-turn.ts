@@ -12,6 +12,7 @@ interface PersonTurnArgs extends ConversationServiceDeps {
   page: PageRuntime;
   contact: Contact;
   conversation: Conversation;
+  session?: Session;
   lastInboundAt: number;
 }
 
@@ -35,7 +36,7 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   const assistant = args.assistantFor(page.id);
   const timeoutMinutes =
     (assistant as { sessionTimeoutMinutes?: number }).sessionTimeoutMinutes ?? page.settings.session_timeout_minutes;
-  const existing = await store.findSession(conversation.id);
+  const existing = args.session;
   const expired = !existing || now - existing.last_activity_at > timeoutMinutes * 60_000;
   const session: Session = expired
     ? { id: existing?.id ?? '', context: {}, state: {}, started_at: now, last_activity_at: now }

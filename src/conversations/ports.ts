@@ -50,10 +50,18 @@ export interface NewMessage {
   status: string;
 }
 
+export interface OpenConversation {
+  contact: Contact;
+  conversation: Conversation;
+  session?: Session;
+}
+
 /** What one processed turn changes, written in one transaction together with the event's status. */
 export interface TurnResult {
   event_id: string;
   event_status: 'done' | 'ignored' | 'throttled';
+  /** The message this event brought, recorded once (by its external id) with the rest of the turn. */
+  incoming?: NewMessage;
   conversation?: { id: string; changes: Partial<Omit<Conversation, 'id' | 'page_id' | 'contact_id'>> };
   session?: { conversation_id: string; session: Session };
   /** Steps to send, in order (messages and typing); each message step is also recorded as a message. */
@@ -74,13 +82,12 @@ export interface Outgoing {
 
 /** Storage the conversation service needs. Implemented over Kysely in storage/conversation-store.ts. */
 export interface ConversationStore {
-  upsertContact(pageId: string, externalId: string, now: number): Promise<Contact>;
+  /**
+   * The person's contact, conversation and session in one read, created on first contact. The session is the
+   * stored one, expired or not: the caller decides.
+   */
+  openConversation(pageId: string, externalId: string, now: number): Promise<OpenConversation>;
   saveProfile(contactId: string, profile: ContactProfile | undefined, now: number): Promise<void>;
-  upsertConversation(pageId: string, contactId: string, now: number): Promise<Conversation>;
-  /** Records a message once: a second call with the same external id returns the existing row id. */
-  recordMessage(conversationId: string, message: NewMessage, now: number): Promise<string>;
-  setMessageStatus(messageId: string, status: string, now: number): Promise<void>;
-  findSession(conversationId: string): Promise<Session | undefined>;
   recentHistory(conversationId: string, limit: number): Promise<HistoryItem[]>;
   /** Links the echo of a message we sent; true when the echo was ours (matched by metadata or id). */
   linkEcho(outboxId: string | undefined, externalId: string, now: number): Promise<boolean>;

@@ -5,27 +5,25 @@ import type {
   Conversation,
   ConversationStore,
   NewMessage,
+  OpenConversation,
   Outgoing,
   Session,
   TurnResult,
 } from '../conversations/ports.ts';
 import { newId } from './ids.ts';
-import type { ContactsTable, ConversationsTable, Database } from './schema.ts';
+import type { Database } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** The conversation service's storage, over Kysely (SQLite or PostgreSQL). */
 export function createConversationStore(db: Kysely<Database>): ConversationStore {
   return {
-    async upsertContact(pageId, externalId, now) {
-      const row =
-        (await db
-          .selectFrom('contacts')
-          .selectAll()
-          .where('page_id', '=', pageId)
-          .where('external_id', '=', externalId)
-          .executeTakeFirst()) ?? (await insertContact(db, pageId, externalId, now));
-      return toContact(row);
+    async openConversation(pageId, externalId, now) {
+      const row = await findOpenConversation(db, pageId, externalId);
+      if (row?.conversation_id) return toOpenConversation(row, pageId);
+      const contactId = row?.contact_id ?? (await insertContact(db, pageId, externalId, now));
+      await insertConversation(db, pageId, contactId, now);
+      return toOpenConversation((await findOpenConversation(db, pageId, externalId)) as OpenRow, pageId);
     },
 
     async saveProfile(contactId, profile, now) {
@@ -41,60 +39,6 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
         })
         .where('id', '=', contactId)
         .execute();
-    },
-
-    async upsertConversation(pageId, contactId, now) {
-      const find = () =>
-        db
-          .selectFrom('conversations')
-          .selectAll()
-          .where('page_id', '=', pageId)
-          .where('contact_id', '=', contactId)
-          .executeTakeFirst();
-      let row = await find();
-      if (!row) {
-        await db
-          .insertInto('conversations')
-          .values({
-            id: newId(now),
-            page_id: pageId,
-            contact_id: contactId,
-            routing: 'bot',
-            paused_until: null,
-            flagged: 0,
-            flag_reason: null,
-            last_inbound_at: null,
-            last_message_at: now,
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict((oc) => oc.columns(['page_id', 'contact_id']).doNothing())
-          .execute();
-        row = await find();
-      }
-      return toConversation(row as ConversationsTable);
-    },
-
-    recordMessage: (conversationId, message, now) => insertMessage(db, conversationId, message, now),
-
-    async setMessageStatus(messageId, status, now) {
-      await db.updateTable('messages').set({ status, updated_at: now }).where('id', '=', messageId).execute();
-    },
-
-    async findSession(conversationId) {
-      const row = await db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('conversation_id', '=', conversationId)
-        .executeTakeFirst();
-      if (!row) return undefined;
-      return {
-        id: row.id,
-        context: JSON.parse(row.context),
-        state: JSON.parse(row.state),
-        started_at: row.started_at,
-        last_activity_at: row.last_activity_at,
-      };
     },
 
     async recentHistory(conversationId, limit) {
@@ -182,11 +126,85 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
   };
 }
 
-async function insertContact(db: Db, pageId: string, externalId: string, now: number): Promise<ContactsTable> {
-  await db
+/** The person's contact, conversation and session in one query (the hot path reads them for every message). */
+function findOpenConversation(db: Db, pageId: string, externalId: string) {
+  return db
+    .selectFrom('contacts as p')
+    .leftJoin('conversations as c', (join) =>
+      join.onRef('c.contact_id', '=', 'p.id').onRef('c.page_id', '=', 'p.page_id'),
+    )
+    .leftJoin('sessions as s', 's.conversation_id', 'c.id')
+    .select([
+      'p.id as contact_id',
+      'p.external_id',
+      'p.first_name',
+      'p.last_name',
+      'p.locale',
+      'p.timezone',
+      'p.profile_status',
+      'c.id as conversation_id',
+      'c.routing',
+      'c.paused_until',
+      'c.flagged',
+      'c.flag_reason',
+      'c.last_inbound_at',
+      's.id as session_id',
+      's.context',
+      's.state',
+      's.started_at',
+      's.last_activity_at',
+    ])
+    .where('p.page_id', '=', pageId)
+    .where('p.external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+type OpenRow = NonNullable<Awaited<ReturnType<typeof findOpenConversation>>>;
+
+function toOpenConversation(r: OpenRow, pageId: string): OpenConversation {
+  const profile: ContactProfile = {};
+  if (r.first_name) profile.first_name = r.first_name;
+  if (r.last_name) profile.last_name = r.last_name;
+  if (r.locale) profile.locale = r.locale;
+  if (r.timezone !== null) profile.timezone = r.timezone;
+  const conversation: Conversation = {
+    id: r.conversation_id as string,
+    page_id: pageId,
+    contact_id: r.contact_id,
+    routing: r.routing as Conversation['routing'],
+    paused_until: r.paused_until,
+    flagged: r.flagged === 1,
+    flag_reason: r.flag_reason,
+    last_inbound_at: r.last_inbound_at,
+  };
+  const session: Session | undefined = r.session_id
+    ? {
+        id: r.session_id,
+        context: JSON.parse(r.context as string),
+        state: JSON.parse(r.state as string),
+        started_at: r.started_at as number,
+        last_activity_at: r.last_activity_at as number,
+      }
+    : undefined;
+  return {
+    contact: {
+      id: r.contact_id,
+      page_id: pageId,
+      external_id: r.external_id,
+      profile,
+      profile_status: r.profile_status as Contact['profile_status'],
+    },
+    conversation,
+    session,
+  };
+}
+
+async function insertContact(db: Db, pageId: string, externalId: string, now: number): Promise<string> {
+  const id = newId(now);
+  const inserted = await db
     .insertInto('contacts')
     .values({
-      id: newId(now),
+      id,
       page_id: pageId,
       external_id: externalId,
       first_name: null,
@@ -199,13 +217,36 @@ async function insertContact(db: Db, pageId: string, externalId: string, now: nu
       updated_at: now,
     })
     .onConflict((oc) => oc.columns(['page_id', 'external_id']).doNothing())
-    .execute();
-  return db
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return inserted.id;
+  const row = await db
     .selectFrom('contacts')
-    .selectAll()
+    .select('id')
     .where('page_id', '=', pageId)
     .where('external_id', '=', externalId)
     .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function insertConversation(db: Db, pageId: string, contactId: string, now: number) {
+  await db
+    .insertInto('conversations')
+    .values({
+      id: newId(now),
+      page_id: pageId,
+      contact_id: contactId,
+      routing: 'bot',
+      paused_until: null,
+      flagged: 0,
+      flag_reason: null,
+      last_inbound_at: null,
+      last_message_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(['page_id', 'contact_id']).doNothing())
+    .execute();
 }
 
 async function insertMessage(db: Db, conversationId: string, m: NewMessage, now: number): Promise<string> {
@@ -238,6 +279,7 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
 }
 
 async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: number): Promise<void> {
+  if (result.incoming && result.conversation) await insertMessage(tx, result.conversation.id, result.incoming, now);
   await tx
     .updateTable('inbound_events')
     .set({ status: result.event_status, processed_at: now, error: null })
@@ -324,32 +366,4 @@ async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, now: numb
       .execute();
     delay = 0;
   }
-}
-
-function toContact(row: ContactsTable): Contact {
-  const profile: ContactProfile = {};
-  if (row.first_name) profile.first_name = row.first_name;
-  if (row.last_name) profile.last_name = row.last_name;
-  if (row.locale) profile.locale = row.locale;
-  if (row.timezone !== null) profile.timezone = row.timezone;
-  return {
-    id: row.id,
-    page_id: row.page_id,
-    external_id: row.external_id,
-    profile,
-    profile_status: row.profile_status as Contact['profile_status'],
-  };
-}
-
-function toConversation(row: ConversationsTable): Conversation {
-  return {
-    id: row.id,
-    page_id: row.page_id,
-    contact_id: row.contact_id,
-    routing: row.routing as Conversation['routing'],
-    paused_until: row.paused_until,
-    flagged: row.flagged === 1,
-    flag_reason: row.flag_reason,
-    last_inbound_at: row.last_inbound_at,
-  };
 }
