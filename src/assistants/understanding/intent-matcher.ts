@@ -1,6 +1,5 @@
 import { charTrigrams, cosine, type SparseVector, weightAndNormalise } from './char-ngrams.ts';
-import { tokenize } from './fold-text.ts';
-import { isStopword, stopwordsFor } from './stopwords.ts';
+import { createTextAnalyzer } from './text-analysis.ts';
 import { editDistance, wordSimilarity } from './word-similarity.ts';
 
 /** An intent and the example phrasings it is trained from. */
@@ -10,7 +9,10 @@ export interface IntentDefinition {
 }
 
 export interface IntentMatcherOptions {
-  /** Language of the examples and inputs (stop words); default "en". Accents are folded in every language. */
+  /**
+   * Language of the examples and inputs: stop words and the built-in lexicon of synonyms (lexicon.ts);
+   * default "en". Accents are folded in every language.
+   */
   language?: string;
 }
 
@@ -38,27 +40,27 @@ interface Example {
   grams: SparseVector;
 }
 
-/** Content words of a text: folded, without stop words and bare numbers (all words if nothing else is left). */
-function contentWords(text: string, stopwords: ReadonlySet<string>): string[] {
-  const all = tokenize(text);
-  const content = all.filter((w) => !isStopword(w, stopwords) && !/^\d+$/.test(w));
-  return [...new Set(content.length > 0 ? content : all)];
+/** An input word and how much each vocabulary word it resembles counts as it (0..1). */
+interface InputWord {
+  similar: Map<string, number>;
+  weight: number;
 }
 
 /**
- * Trains an intent matcher from examples, with no model and no network. A text is compared with every
- * example by two measures, and an intent scores as well as its best example:
- * - word overlap weighted by rarity across intents (a word used by one intent says more than one used by all),
- *   counting misspelt and inflected words as partial matches and unknown words against the text;
- * - cosine similarity of character-trigram TF-IDF vectors, which tolerates typos, accents and word forms.
+ * Trains an intent matcher from examples, with no model and no network. A text's score for an intent mixes:
+ * - word overlap, each word weighted by its rarity across intents (a word used by one intent says more than
+ *   one used by all), with misspelt and inflected words as partial matches and unknown words counting against
+ *   the text: how much of the text the intent's examples explain, taken together (so "order" and "late" from
+ *   two examples of one intent add up), and how much of its best example the text says;
+ * - cosine similarity of character-trigram TF-IDF vectors with that example, which absorbs typos and word forms.
  */
 export function createIntentMatcher(
   intents: readonly IntentDefinition[],
   options: IntentMatcherOptions = {},
 ): IntentMatcher {
-  const stopwords = stopwordsFor(options.language ?? 'en');
+  const analyzer = createTextAnalyzer(options.language ?? 'en');
   const raw = intents.flatMap((intent) =>
-    intent.examples.map((text) => ({ intent: intent.id, text, words: contentWords(text, stopwords) })),
+    intent.examples.map((text) => ({ intent: intent.id, text, words: analyzer.contentWords(text) })),
   );
 
   const intentsByWord = new Map<string, Set<string>>();
@@ -69,9 +71,9 @@ export function createIntentMatcher(
       intentsByWord.set(word, set);
     }
   }
-  const intentCount = Math.max(1, new Set(raw.map((e) => e.intent)).size);
+  const intentIds = [...new Set(raw.map((e) => e.intent))];
   const wordWeight = new Map<string, number>();
-  for (const [word, set] of intentsByWord) wordWeight.set(word, Math.log(1 + intentCount / set.size));
+  for (const [word, set] of intentsByWord) wordWeight.set(word, Math.log(1 + intentIds.length / set.size));
   // A word no example uses still counts against the match, a little less than a word owned by half the intents.
   const unknownWordWeight = Math.log(1 + 2);
 
@@ -88,69 +90,75 @@ export function createIntentMatcher(
     grams: weightAndNormalise(gramCounts[i]!, gramWeight, unseenGramWeight),
   }));
   const vocabulary = [...intentsByWord.keys()];
+  const stopwords = [...analyzer.stopwords];
 
-  const vocabularySet = new Set(vocabulary);
   // "wher", "pleasse": a word no example uses that is a typo of a stop word is a stop word too.
   const isMistypedStopword = (word: string) =>
     word.length >= 4 &&
-    !vocabularySet.has(word) &&
-    [...stopwords].some((stop) => stop[0] === word[0] && editDistance(word, stop, 1) === 1);
+    !intentsByWord.has(word) &&
+    stopwords.some((stop) => stop[0] === word[0] && editDistance(word, stop, 1) === 1);
+
+  function inputWord(word: string): InputWord {
+    const similar = new Map<string, number>();
+    let weight = unknownWordWeight;
+    let best = 0;
+    for (const known of vocabulary) {
+      const sim = wordSimilarity(word, known);
+      if (sim === 0) continue;
+      similar.set(known, sim);
+      if (sim > best) {
+        best = sim;
+        weight = wordWeight.get(known) ?? unknownWordWeight;
+      }
+    }
+    return { similar, weight };
+  }
 
   function rank(text: string): IntentScore[] {
-    const candidates = contentWords(text, stopwords);
+    const candidates = analyzer.contentWords(text);
     const kept = candidates.filter((w) => !isMistypedStopword(w));
-    const words = kept.length > 0 ? kept : candidates;
-    // For each input word, its similarity to every vocabulary word it resembles.
-    const resemblances = words.map((word) => {
-      const similar = new Map<string, number>();
-      let weight = unknownWordWeight;
-      let best = 0;
-      for (const known of vocabulary) {
-        const sim = wordSimilarity(word, known);
-        if (sim === 0) continue;
-        similar.set(known, sim);
-        if (sim > best) {
-          best = sim;
-          weight = wordWeight.get(known) ?? unknownWordWeight;
-        }
-      }
-      return { similar, weight };
-    });
-    const inputWeightSum = resemblances.reduce((sum, r) => sum + r.weight, 0);
+    // A word no example uses may be a typo of a synonym the lexicon knows ("packge" for "package" → "parcel").
+    const words = [
+      ...new Set(
+        (kept.length > 0 ? kept : candidates).map((w) => (intentsByWord.has(w) ? w : (analyzer.nearest(w) ?? w))),
+      ),
+    ];
+    const inputs = words.map(inputWord);
+    const inputWeightSum = inputs.reduce((sum, r) => sum + r.weight, 0);
     const grams = weightAndNormalise(charTrigrams(words), gramWeight, unseenGramWeight);
 
+    // For each intent, how well its examples together explain each input word.
+    const explained = new Map(intentIds.map((id) => [id, inputs.map(() => 0)]));
+    const exampleCoverage = examples.map((example) => {
+      const perInput = explained.get(example.intent)!;
+      let covered = 0;
+      for (const word of example.words) {
+        let bestSim = 0;
+        inputs.forEach(({ similar }, i) => {
+          const sim = similar.get(word) ?? 0;
+          bestSim = Math.max(bestSim, sim);
+          if (sim > perInput[i]!) perInput[i] = sim;
+        });
+        covered += (wordWeight.get(word) ?? 0) * bestSim;
+      }
+      return example.wordWeightSum === 0 ? 0 : covered / example.wordWeightSum;
+    });
+    const textCoverage = new Map<string, number>();
+    for (const [intent, perInput] of explained) {
+      const covered = inputs.reduce((sum, { weight }, i) => sum + weight * perInput[i]!, 0);
+      textCoverage.set(intent, inputWeightSum === 0 ? 0 : covered / inputWeightSum);
+    }
+
     const best = new Map<string, IntentScore>();
-    for (const example of examples) {
-      const score =
-        WORD_SHARE * wordScore(example, resemblances, inputWeightSum) + (1 - WORD_SHARE) * cosine(grams, example.grams);
+    examples.forEach((example, e) => {
+      const overlap = inputWeightSum === 0 ? 0 : (textCoverage.get(example.intent)! + exampleCoverage[e]!) / 2;
+      // Rounded so that a text with the same words as an example scores exactly 1, not 0.9999999999999998.
+      const score = Math.round((WORD_SHARE * overlap + (1 - WORD_SHARE) * cosine(grams, example.grams)) * 1e9) / 1e9;
       const current = best.get(example.intent);
       if (!current || score > current.score)
         best.set(example.intent, { intent: example.intent, score, example: example.text });
-    }
+    });
     return [...best.values()].sort((a, b) => b.score - a.score);
-  }
-
-  function wordScore(
-    example: Example,
-    resemblances: { similar: Map<string, number>; weight: number }[],
-    inputWeightSum: number,
-  ) {
-    if (inputWeightSum === 0 || example.wordWeightSum === 0) return 0;
-    // How much of the input the example explains, and how much of the example the input covers.
-    let inputCovered = 0;
-    const exampleCovered = new Map<string, number>();
-    for (const { similar, weight } of resemblances) {
-      let bestSim = 0;
-      for (const word of example.words) {
-        const sim = similar.get(word) ?? 0;
-        bestSim = Math.max(bestSim, sim);
-        if (sim > (exampleCovered.get(word) ?? 0)) exampleCovered.set(word, sim);
-      }
-      inputCovered += weight * bestSim;
-    }
-    let exampleSum = 0;
-    for (const [word, sim] of exampleCovered) exampleSum += (wordWeight.get(word) ?? 0) * sim;
-    return (inputCovered / inputWeightSum + exampleSum / example.wordWeightSum) / 2;
   }
 
   return { rank };

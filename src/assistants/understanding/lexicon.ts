@@ -1,0 +1,127 @@
+import { editDistance, lightStem } from './word-similarity.ts';
+
+/**
+ * A small built-in vocabulary of what customers of an online shop commonly type, per language: fixed
+ * expressions become one word ("have a nice day" → "bye", "à plus" → "aurevoir") and synonyms become
+ * the first word of their group ("hiya" → "hello", "package" → "parcel"). Applied to examples and inputs
+ * alike, so a flow's examples need not list every greeting or every word for a parcel.
+ * Words are folded (lower case, no accents), as `tokenize` gives them.
+ */
+
+/** Rewrites folded words: expressions first (longest first), then single words, then their plurals. */
+export interface Lexicon {
+  /** Rewrites raw text before folding, for expressions made of symbols ("a+" in French). */
+  prepare(text: string): string;
+  rewrite(words: readonly string[]): string[];
+  /** The canonical word of a synonym one typo away ("packge" → "parcel"): 6+ letters, same first letter. */
+  nearest(word: string): string | undefined;
+}
+
+// Each line: the canonical word, then its synonyms. An entry with spaces is an expression.
+const EN = `
+hello: hi hey hiya heya hallo hullo howdy helo hai yo sup hola greetings bonjour | good morning | good afternoon | good evening | hi there | hey there
+bye: goodbye byebye cya ciao farewell ttyl | good night | goodnight | see you | see ya | see u | talk later | talk soon | catch you later | take care | have a nice day | have a good day | have a great day | have a lovely day | have a nice evening | have a good evening | have a nice weekend | have a good weekend | have a good one | have a nice one
+thanks: thank thx thnx thanx tnx tks ty tysm cheers ta | thank you | thank u | many thanks
+parcel: package pkg packet
+order: purchase
+refund: reimburse reimbursement | money back
+broken: damaged damage cracked smashed shattered faulty defective broke
+person: human agent operator representative rep staff someone somebody employee advisor adviser
+support: | customer service | customer services | customer care | customer support
+bot: robot chatbot ai
+shop: store boutique
+price: cost fee charge rate tariff pricing
+abroad: overseas international internationally worldwide foreign
+country: countries uk usa america canada australia ireland france germany spain italy belgium netherlands switzerland europe eu scotland wales england
+discount: promo promotion coupon deal reduction
+pay: payment paying paid
+catalogue: catalog
+colour: color
+cancel: cancellation cancelled canceled cancelling canceling
+`;
+
+const FR = `
+bonjour: salut coucou bonsoir bjr slt cc hello hey hi yo hola | bonne matinee
+aurevoir: bye ciao tchao adieu | au revoir | a plus | a plus tard | a bientot | a tout a l heure | a la prochaine | bonne journee | bonne soiree | bonne nuit | bonne fin de journee | bon week end | bon weekend | bonne continuation
+merci: mci mrc thx thanks remerciement
+colis: paquet package
+commande: achat
+casse: cassee abime abimee endommage endommagee fele felee ebreche ebrechee defectueux defectueuse brise brisee
+personne: humain conseiller conseillere vendeur vendeuse agent operateur operatrice employe employee | quelqu un
+support: | service client | service clients | service apres vente | sav
+robot: bot chatbot ia
+boutique: magasin shop
+prix: cout tarif frais
+etranger: international internationale | monde entier | dans le monde
+pays: belgique suisse allemagne espagne italie canada usa quebec luxembourg france europe angleterre | etats unis | royaume uni | pays bas
+reduction: reduc promo promotion remise coupon rabais
+payer: paiement payement reglement regler
+annuler: annulation annule annulee
+`;
+
+interface Entry {
+  from: string[];
+  to: string;
+}
+
+function parse(source: string): Entry[] {
+  return source
+    .trim()
+    .split('\n')
+    .flatMap((line) => {
+      const [to, rest] = line.split(':') as [string, string];
+      const [words = '', ...expressions] = rest.split('|');
+      return [
+        ...words
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((w) => ({ from: [w], to })),
+        ...expressions.map((e) => ({ from: e.trim().split(/\s+/), to })),
+      ];
+    });
+}
+
+function build(source: string, prepare: (text: string) => string = (text) => text): Lexicon {
+  const entries = parse(source);
+  const expressions = entries.filter((e) => e.from.length > 1).sort((a, b) => b.from.length - a.from.length);
+  // Synonyms and canonical words, also by light stem so plurals meet ("deals" → "discount", "orders" → "order").
+  const single = new Map<string, string>();
+  const byStem = new Map<string, string>();
+  for (const { from, to } of entries) {
+    for (const word of from.length === 1 ? [from[0]!, to] : [to]) {
+      single.set(word, to);
+      byStem.set(lightStem(word), to);
+    }
+  }
+  const long = [...single.keys()].filter((w) => w.length >= 6);
+  return {
+    prepare,
+    nearest(word) {
+      if (word.length < 6) return undefined;
+      const near = long.find((w) => w[0] === word[0] && editDistance(w, word, 1) === 1);
+      return near === undefined ? undefined : single.get(near);
+    },
+    rewrite(words) {
+      const out: string[] = [];
+      for (let i = 0; i < words.length; ) {
+        const expression = expressions.find((e) => e.from.every((w, k) => words[i + k] === w));
+        const word = words[i]!;
+        out.push(expression?.to ?? single.get(word) ?? byStem.get(lightStem(word)) ?? word);
+        i += expression ? expression.from.length : 1;
+      }
+      return out;
+    },
+  };
+}
+
+const BY_LANGUAGE: Record<string, Lexicon> = {
+  en: build(EN),
+  fr: build(FR, (text) => text.replace(/(^|\s)[aà] ?\+(?!\S)/giu, '$1a plus')),
+};
+const NONE: Lexicon = { prepare: (text) => text, rewrite: (words) => [...words], nearest: () => undefined };
+
+/** The lexicon of a language ("en", "fr", "fr-CA" uses "fr"); other languages get none. */
+export function lexiconFor(language: string): Lexicon {
+  return BY_LANGUAGE[language.slice(0, 2).toLowerCase()] ?? NONE;
+}
