@@ -74,6 +74,7 @@ export function describeTarget(t: TargetFigures): string {
       `  open loop at ${fmt(h.rate)} events/s (half its sustained rate) for ${h.seconds} s: ack ${latency(h.ack)}`,
       `     end-to-end ${latency(h.e2e)}`,
       `     sent ${fmt(h.sent)}, acknowledged ${fmt(h.acknowledged)}, failures: ${failures(h.failures)}; ${replies(h)}`,
+      `     RSS peak ${fmt(h.peakRssBytes / MB, 1)} MB; mean first ${fmt(h.rss.windowSeconds, 1)} s ${fmt(h.rss.firstMeanBytes / MB, 1)} MB → last ${fmt(h.rss.lastMeanBytes / MB, 1)} MB (${fmt(h.rss.growthPercent, 1)} %); CPU server ${fmt(h.cpu.server)} %`,
     );
   }
   return lines.join('\n');
