@@ -26,6 +26,7 @@ import { healthRoutes } from './server/health-routes.ts';
 import { createMetrics } from './server/metrics.ts';
 import { createPageDirectory } from './server/page-directory.ts';
 import { createAttachmentCache } from './storage/attachment-cache.ts';
+import { createBatchedWrites } from './storage/batched-writes.ts';
 import { createConversationStore } from './storage/conversation-store.ts';
 import { openDatabase } from './storage/database.ts';
 import { insertInboundEvents, quarantine } from './storage/inbound-event-repository.ts';
@@ -117,7 +118,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     );
   }
 
-  const store = createConversationStore(db);
+  const transaction = createBatchedWrites(db);
+  const store = createConversationStore(db, transaction);
   let outbox: ReturnType<typeof createOutboxDispatcher> | undefined;
   const service = createConversationService({
     store: {
@@ -157,6 +159,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   });
   outbox = createOutboxDispatcher({
     db,
+    transaction,
     sender,
     timers,
     logger,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { SendDecision } from '../conversations/policy/messaging-window.ts';
 import type { Clock } from '../conversations/ports.ts';
+import type { TransactionRunner } from '../storage/batched-writes.ts';
 import {
   conversationsWithPendingSends,
   markRetry,
@@ -27,6 +28,8 @@ export const systemTimers: Timers = {
 
 export interface OutboxDispatcherOptions {
   db: Kysely<Database>;
+  /** Runs the dispatcher's writes in (shared) transactions. */
+  transaction: TransactionRunner;
   sender: ChannelSender;
   timers: Timers;
   logger: Logger;
@@ -50,7 +53,7 @@ export interface OutboxDispatcherOptions {
  * different conversations in parallel; retries with exponential back-off and jitter.
  */
 export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
-  const { db, sender, timers, logger } = options;
+  const { db, transaction, sender, timers, logger } = options;
   const maxAttempts = options.maxAttempts ?? 8;
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5 * 60_000;
@@ -107,14 +110,14 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         { outboxId: row.id, conversationId: row.conversation_id, reason: decision.reason },
         'send blocked by policy',
       );
-      await markUnsent(db, row, 'blocked', { message: decision.reason }, timers.now());
+      await transaction((tx) => markUnsent(tx, row, 'blocked', { message: decision.reason }, timers.now()));
       options.onResult?.(row, 'blocked', 0);
       return;
     }
     const wait = options.throttle?.delayFor(row.page_id) ?? 0;
     if (wait > 0) await pause(wait);
     if (stopping) return;
-    await markSending(db, row.id, timers.now());
+    await transaction((tx) => markSending(tx, row.id, timers.now()));
     const started = performance.now();
     const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
     const result = await semaphore.run(() => sender.send(send));
@@ -125,25 +128,27 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const log = logger.child({ outboxId: row.id, conversationId: row.conversation_id, pageId: row.page_id });
     switch (result.status) {
       case 'sent':
-        await markSent(db, row, result.external_id, now);
+        await transaction((tx) => markSent(tx, row, result.external_id, now));
         lastSentAt.set(row.conversation_id, now);
         break;
       case 'retry': {
         if (attempts >= maxAttempts) {
           log.error({ error: result.error, attempts }, 'send failed after every retry: dead');
-          await markUnsent(db, row, 'dead', result.error, now);
+          await transaction((tx) => markUnsent(tx, row, 'dead', result.error, now));
           options.onResult?.(row, 'dead', performance.now() - started);
           return;
         }
         const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
         log.warn({ error: result.error, attempts }, 'send failed: will retry');
-        await markRetry(db, row.id, Math.ceil(now + Math.max(backoff, result.after_ms ?? 0)), result.error, now);
+        await transaction((tx) =>
+          markRetry(tx, row.id, Math.ceil(now + Math.max(backoff, result.after_ms ?? 0)), result.error, now),
+        );
         break;
       }
       case 'blocked':
       case 'failed':
         log.warn({ error: result.error }, `send ${result.status}`);
-        await markUnsent(db, row, result.status, result.error, now);
+        await transaction((tx) => markUnsent(tx, row, result.status, result.error, now));
         break;
     }
     options.onResult?.(row, result.status, performance.now() - started);

@@ -10,13 +10,17 @@ import type {
   Session,
   TurnResult,
 } from '../conversations/ports.ts';
+import type { TransactionRunner } from './batched-writes.ts';
 import { newId } from './ids.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** The conversation service's storage, over Kysely (SQLite or PostgreSQL). */
-export function createConversationStore(db: Kysely<Database>): ConversationStore {
+export function createConversationStore(
+  db: Kysely<Database>,
+  transaction: TransactionRunner = (write) => db.transaction().execute(write),
+): ConversationStore {
   return {
     async openConversation(pageId, externalId, now) {
       const row = await findOpenConversation(db, pageId, externalId);
@@ -75,7 +79,7 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
           .executeTakeFirst();
         return known !== undefined;
       }
-      await db.transaction().execute(async (tx) => {
+      await transaction(async (tx) => {
         // An echo proves Graph accepted the send, even if we crashed before recording it: never send it again.
         if (row.status === 'sending' || row.status === 'pending') {
           await tx
@@ -98,24 +102,26 @@ export function createConversationStore(db: Kysely<Database>): ConversationStore
 
     async markOutgoing(conversationId, status, upTo, now) {
       const from = status === 'delivered' ? ['sent'] : ['sent', 'delivered'];
-      await db
-        .updateTable('messages')
-        .set({ status, updated_at: now })
-        .where('conversation_id', '=', conversationId)
-        .where('direction', '=', 'out')
-        .where('status', 'in', from)
-        .where((eb) =>
-          upTo.ids.length
-            ? eb.or([eb('external_id', 'in', upTo.ids), eb('updated_at', '<=', upTo.sentBefore)])
-            : eb('updated_at', '<=', upTo.sentBefore),
-        )
-        .execute();
+      await transaction((tx) =>
+        tx
+          .updateTable('messages')
+          .set({ status, updated_at: now })
+          .where('conversation_id', '=', conversationId)
+          .where('direction', '=', 'out')
+          .where('status', 'in', from)
+          .where((eb) =>
+            upTo.ids.length
+              ? eb.or([eb('external_id', 'in', upTo.ids), eb('updated_at', '<=', upTo.sentBefore)])
+              : eb('updated_at', '<=', upTo.sentBefore),
+          )
+          .execute(),
+      );
     },
 
-    commitTurn: (result, now) => db.transaction().execute((tx) => writeTurn(tx, result, now)),
+    commitTurn: (result, now) => transaction((tx) => writeTurn(tx, result, now)),
 
     queueOutgoing: (outgoing, now) =>
-      db.transaction().execute(async (tx) => {
+      transaction(async (tx) => {
         await queueOutgoing(tx, outgoing, now);
         await tx
           .updateTable('conversations')

@@ -2,6 +2,18 @@ import { randomBytes } from 'node:crypto';
 
 let lastTime = 0;
 let counter = 0;
+// Random bytes drawn in blocks: one small randomBytes call per id costs more than the rest of newId.
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+function randomHex(bytes: number): string {
+  if (offset + bytes > pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  offset += bytes;
+  return pool.toString('hex', offset - bytes, offset);
+}
 
 /**
  * A time-ordered id: 9 base-36 chars of epoch ms, 4 of a per-millisecond counter, 8 random.
@@ -16,5 +28,5 @@ export function newId(now: number = Date.now()): string {
   }
   const time = lastTime.toString(36).padStart(9, '0');
   const count = counter.toString(36).padStart(4, '0');
-  return `${time}${count}${randomBytes(5).toString('hex').slice(0, 8)}`;
+  return `${time}${count}${randomHex(4)}`;
 }

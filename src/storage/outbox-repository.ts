@@ -1,7 +1,10 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, OutboxTable } from './schema.ts';
 
 export type OutboxRow = OutboxTable;
+
+/** Literal, not parameters, so the databases can use the partial index `outbox_unsettled`. */
+const UNSETTLED = sql<boolean>`status in ('pending', 'sending')`;
 
 /** The next row to send for a conversation: the oldest not yet settled (order within a conversation is kept). */
 export function nextOutboxRow(db: Kysely<Database>, conversationId: string): Promise<OutboxRow | undefined> {
@@ -9,7 +12,7 @@ export function nextOutboxRow(db: Kysely<Database>, conversationId: string): Pro
     .selectFrom('outbox')
     .selectAll()
     .where('conversation_id', '=', conversationId)
-    .where('status', 'in', ['pending', 'sending'])
+    .where(UNSETTLED)
     .orderBy('id')
     .limit(1)
     .executeTakeFirst();
@@ -17,17 +20,12 @@ export function nextOutboxRow(db: Kysely<Database>, conversationId: string): Pro
 
 /** Conversations with unsent rows: resumed at start-up. */
 export async function conversationsWithPendingSends(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db
-    .selectFrom('outbox')
-    .select('conversation_id')
-    .distinct()
-    .where('status', 'in', ['pending', 'sending'])
-    .execute();
+  const rows = await db.selectFrom('outbox').select('conversation_id').distinct().where(UNSETTLED).execute();
   return rows.map((r) => r.conversation_id);
 }
 
 /** Claims a row before calling Graph, so a crash leaves it `sending` (in doubt) rather than `pending`. */
-export async function markSending(db: Kysely<Database>, id: string, now: number) {
+export async function markSending(db: Kysely<Database> | Transaction<Database>, id: string, now: number) {
   await db
     .updateTable('outbox')
     .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: now }))
@@ -35,31 +33,29 @@ export async function markSending(db: Kysely<Database>, id: string, now: number)
     .execute();
 }
 
-export async function markSent(db: Kysely<Database>, row: OutboxRow, externalId: string | undefined, now: number) {
-  await db.transaction().execute(async (tx) => {
+/** Graph accepted the row's message (run in a transaction). */
+export async function markSent(tx: Transaction<Database>, row: OutboxRow, externalId: string | undefined, now: number) {
+  await tx
+    .updateTable('outbox')
+    .set({ status: 'sent', external_id: externalId ?? null, updated_at: now })
+    .where('id', '=', row.id)
+    .execute();
+  if (!row.message_id) return;
+  // The echo may have linked it already, and a receipt moved it past `sent`: never go back.
+  await tx
+    .updateTable('messages')
+    .set({ status: 'sent', updated_at: now })
+    .where('id', '=', row.message_id)
+    .where('status', '=', 'pending')
+    .execute();
+  if (externalId) {
     await tx
-      .updateTable('outbox')
-      .set({ status: 'sent', external_id: externalId ?? null, updated_at: now })
-      .where('id', '=', row.id)
+      .updateTable('messages')
+      .set({ external_id: externalId })
+      .where('id', '=', row.message_id)
+      .where('external_id', 'is', null)
       .execute();
-    if (row.message_id) {
-      // The echo may have linked it already, and a receipt moved it past `sent`: never go back.
-      await tx
-        .updateTable('messages')
-        .set({ status: 'sent', updated_at: now })
-        .where('id', '=', row.message_id)
-        .where('status', '=', 'pending')
-        .execute();
-      if (externalId) {
-        await tx
-          .updateTable('messages')
-          .set({ external_id: externalId })
-          .where('id', '=', row.message_id)
-          .where('external_id', 'is', null)
-          .execute();
-      }
-    }
-  });
+  }
 }
 
 export async function markRetry(
@@ -76,31 +72,31 @@ export async function markRetry(
     .execute();
 }
 
-/** Settles a row that will not be sent: `failed` (Graph refused), `blocked` (policy), `dead` (retries exhausted). */
+/**
+ * Settles a row that will not be sent (run in a transaction): `failed` (Graph refused), `blocked` (policy),
+ * `dead` (retries exhausted).
+ */
 export async function markUnsent(
-  db: Kysely<Database>,
+  tx: Transaction<Database>,
   row: OutboxRow,
   status: 'failed' | 'blocked' | 'dead',
   error: SendErrorFields,
   now: number,
 ) {
-  await db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('outbox')
-      .set({ status, ...errorColumns(error), updated_at: now })
-      .where('id', '=', row.id)
-      .execute();
-    if (row.message_id) {
-      const reason = error.code
-        ? `${error.message} (code ${error.code}${error.subcode ? `/${error.subcode}` : ''})`
-        : error.message;
-      await tx
-        .updateTable('messages')
-        .set({ status: status === 'blocked' ? 'blocked' : 'failed', error: reason, updated_at: now })
-        .where('id', '=', row.message_id)
-        .execute();
-    }
-  });
+  await tx
+    .updateTable('outbox')
+    .set({ status, ...errorColumns(error), updated_at: now })
+    .where('id', '=', row.id)
+    .execute();
+  if (!row.message_id) return;
+  const reason = error.code
+    ? `${error.message} (code ${error.code}${error.subcode ? `/${error.subcode}` : ''})`
+    : error.message;
+  await tx
+    .updateTable('messages')
+    .set({ status: status === 'blocked' ? 'blocked' : 'failed', error: reason, updated_at: now })
+    .where('id', '=', row.message_id)
+    .execute();
 }
 
 export interface SendErrorFields {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Portable types only: text, integer, bigint (epoch ms). No database defaults: our code sets every value.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -136,7 +136,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('outbox_status').on('outbox').columns(['status', 'conversation_id', 'id']).execute();
+  // Only unsettled rows are looked up on the hot path; a partial index stays small as sent rows accumulate.
+  await db.schema
+    .createIndex('outbox_unsettled')
+    .on('outbox')
+    .columns(['conversation_id', 'id'])
+    .where(sql.ref('status'), 'in', [sql.lit('pending'), sql.lit('sending')])
+    .execute();
+  await db.schema.createIndex('outbox_status').on('outbox').columns(['status', 'id']).execute();
 
   await db.schema
     .createTable('attachment_cache')

@@ -1,0 +1,43 @@
+import type { Kysely, Transaction } from 'kysely';
+import { createGroupCommit } from '../queue/group-commit.ts';
+import type { Database } from './schema.ts';
+
+type Write = (tx: Transaction<Database>) => Promise<unknown>;
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Runs one transaction: a throw rolls it back, and the error is the caller's. */
+export type TransactionRunner = <T>(write: (tx: Transaction<Database>) => Promise<T>) => Promise<T>;
+
+/**
+ * Group commit for the workers' writes: the transactions submitted while one is being written share the next
+ * one, so the cost of a transaction is paid once per batch instead of once per event. If the shared transaction
+ * fails, each write runs again in a transaction of its own, so one bad write never fails the others.
+ */
+export function createBatchedWrites(db: Kysely<Database>): TransactionRunner {
+  const runAlone = async (write: Write): Promise<Outcome> => {
+    try {
+      return { ok: true, value: await db.transaction().execute(write) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  };
+  const commit = createGroupCommit(async (writes: Write[]): Promise<Outcome[]> => {
+    if (writes.length === 1) return [await runAlone(writes[0] as Write)];
+    try {
+      return await db.transaction().execute(async (tx) => {
+        const values: Outcome[] = [];
+        for (const write of writes) values.push({ ok: true, value: await write(tx) });
+        return values;
+      });
+    } catch {
+      const outcomes: Outcome[] = [];
+      for (const write of writes) outcomes.push(await runAlone(write));
+      return outcomes;
+    }
+  }, 200);
+  return async <T>(write: (tx: Transaction<Database>) => Promise<T>): Promise<T> => {
+    const [outcome] = await commit.submit([write]);
+    if (!outcome?.ok) throw outcome?.error;
+    return outcome.value as T;
+  };
+}
