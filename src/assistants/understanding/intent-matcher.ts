@@ -1,6 +1,6 @@
 import { charTrigrams, cosine, type SparseVector, weightAndNormalise } from './char-ngrams.ts';
 import { createTextAnalyzer } from './text-analysis.ts';
-import { editDistance, wordSimilarity } from './word-similarity.ts';
+import { wordSimilarity } from './word-similarity.ts';
 
 /** An intent and the example phrasings it is trained from. */
 export interface IntentDefinition {
@@ -31,6 +31,8 @@ export interface IntentMatcher {
 
 /** Share of the score that comes from word overlap; the rest comes from character trigrams. */
 const WORD_SHARE = 0.5;
+/** How much a question word ("where", "quand") weighs next to another word used by as many intents. */
+const QUESTION_WORD_WEIGHT = 0.5;
 
 interface Example {
   intent: string;
@@ -73,11 +75,14 @@ export function createIntentMatcher(
   }
   const intentIds = [...new Set(raw.map((e) => e.intent))];
   const wordWeight = new Map<string, number>();
-  for (const [word, set] of intentsByWord) wordWeight.set(word, Math.log(1 + intentIds.length / set.size));
+  const damp = (word: string) => (analyzer.isQuestionWord(word) ? QUESTION_WORD_WEIGHT : 1);
+  for (const [word, set] of intentsByWord) wordWeight.set(word, Math.log(1 + intentIds.length / set.size) * damp(word));
   // A word no example uses still counts against the match, a little less than a word owned by half the intents.
   const unknownWordWeight = Math.log(1 + 2);
 
-  const gramCounts = raw.map((e) => charTrigrams(e.words));
+  // Question words stay out of the trigrams: their letters would weigh as much as any other word's.
+  const gramWords = (words: string[]) => words.filter((w) => !analyzer.isQuestionWord(w));
+  const gramCounts = raw.map((e) => charTrigrams(gramWords(e.words)));
   const gramDf = new Map<string, number>();
   for (const counts of gramCounts) for (const gram of counts.keys()) gramDf.set(gram, (gramDf.get(gram) ?? 0) + 1);
   const gramWeight = new Map<string, number>();
@@ -90,17 +95,10 @@ export function createIntentMatcher(
     grams: weightAndNormalise(gramCounts[i]!, gramWeight, unseenGramWeight),
   }));
   const vocabulary = [...intentsByWord.keys()];
-  const stopwords = [...analyzer.stopwords];
-
-  // "wher", "pleasse": a word no example uses that is a typo of a stop word is a stop word too.
-  const isMistypedStopword = (word: string) =>
-    word.length >= 4 &&
-    !intentsByWord.has(word) &&
-    stopwords.some((stop) => stop[0] === word[0] && editDistance(word, stop, 1) === 1);
 
   function inputWord(word: string): InputWord {
     const similar = new Map<string, number>();
-    let weight = unknownWordWeight;
+    let weight = unknownWordWeight * damp(word);
     let best = 0;
     for (const known of vocabulary) {
       const sim = wordSimilarity(word, known);
@@ -116,16 +114,16 @@ export function createIntentMatcher(
 
   function rank(text: string): IntentScore[] {
     const candidates = analyzer.contentWords(text);
-    const kept = candidates.filter((w) => !isMistypedStopword(w));
-    // A word no example uses may be a typo of a synonym the lexicon knows ("packge" for "package" → "parcel").
-    const words = [
-      ...new Set(
-        (kept.length > 0 ? kept : candidates).map((w) => (intentsByWord.has(w) ? w : (analyzer.nearest(w) ?? w))),
-      ),
-    ];
+    // A word no example uses may be a typo: "packge" → "parcel", "wher" → "where", "pleasse" → dropped.
+    const corrected: string[] = [];
+    for (const word of candidates) {
+      const kept = intentsByWord.has(word) ? word : analyzer.correct(word);
+      if (kept !== undefined) corrected.push(kept);
+    }
+    const words = [...new Set(corrected.length > 0 ? corrected : candidates)];
     const inputs = words.map(inputWord);
     const inputWeightSum = inputs.reduce((sum, r) => sum + r.weight, 0);
-    const grams = weightAndNormalise(charTrigrams(words), gramWeight, unseenGramWeight);
+    const grams = weightAndNormalise(charTrigrams(gramWords(words)), gramWeight, unseenGramWeight);
 
     // For each intent, how well its examples together explain each input word.
     const explained = new Map(intentIds.map((id) => [id, inputs.map(() => 0)]));

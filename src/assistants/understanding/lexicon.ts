@@ -19,22 +19,30 @@ export interface Lexicon {
 
 // Each line: the canonical word, then its synonyms. An entry with spaces is an expression.
 const EN = `
-hello: hi hey hiya heya hallo hullo howdy helo hai yo sup hola greetings bonjour | good morning | good afternoon | good evening | hi there | hey there
-bye: goodbye byebye cya ciao farewell ttyl | good night | goodnight | see you | see ya | see u | talk later | talk soon | catch you later | take care | have a nice day | have a good day | have a great day | have a lovely day | have a nice evening | have a good evening | have a nice weekend | have a good weekend | have a good one | have a nice one
-thanks: thank thx thnx thanx tnx tks ty tysm cheers ta | thank you | thank u | many thanks
+hello: hi hey hiya heya hallo hullo howdy helo hai yo sup hola greetings bonjour | good morning | good afternoon | good evening
+bye: goodbye byebye cya ciao farewell ttyl | good night | goodnight | see you | see ya | see u | talk later | talk soon | catch you later | have a nice day | have a good day | have a great day | have a lovely day | have a nice evening | have a good evening | have a nice weekend | have a good weekend | have a good one | have a nice one
+thanks: thank thx thnx thanx tnx tks ty tysm cheers ta | thank you | thank u
 parcel: package pkg packet
 order: purchase
+late: delayed delay overdue
 refund: reimburse reimbursement | money back
+exchange: swap replace replacement
 broken: damaged damage cracked smashed shattered faulty defective broke
+wrong: incorrect
 person: human agent operator representative rep staff someone somebody employee advisor adviser
 support: | customer service | customer services | customer care | customer support
+useless: unhelpful rubbish pointless stupid dumb
 bot: robot chatbot ai
 shop: store boutique
 price: cost fee charge rate tariff pricing
 abroad: overseas international internationally worldwide foreign
-country: countries uk usa america canada australia ireland france germany spain italy belgium netherlands switzerland europe eu scotland wales england
+country: countries uk usa america canada australia ireland france germany spain italy belgium netherlands switzerland europe eu scotland wales england | the us | the usa | the uk | the states
+monday: tuesday wednesday thursday friday saturday sunday
 discount: promo promotion coupon deal reduction
 pay: payment paying paid
+stock: available availability
+scent: smell fragrance perfume aroma
+email: mail
 catalogue: catalog
 colour: color
 cancel: cancellation cancelled canceled cancelling canceling
@@ -45,17 +53,23 @@ bonjour: salut coucou bonsoir bjr slt cc hello hey hi yo hola | bonne matinee
 aurevoir: bye ciao tchao adieu | au revoir | a plus | a plus tard | a bientot | a tout a l heure | a la prochaine | bonne journee | bonne soiree | bonne nuit | bonne fin de journee | bon week end | bon weekend | bonne continuation
 merci: mci mrc thx thanks remerciement
 colis: paquet package
-commande: achat
+retard: retarde retardee
+echange: echanger remplacer remplacement
 casse: cassee abime abimee endommage endommagee fele felee ebreche ebrechee defectueux defectueuse brise brisee
-personne: humain conseiller conseillere vendeur vendeuse agent operateur operatrice employe employee | quelqu un
+personne: humain conseiller conseillere vendeur vendeuse agent operateur operatrice employe employee interlocuteur | quelqu un
 support: | service client | service clients | service apres vente | sav
+inutile: nul nulle
 robot: bot chatbot ia
 boutique: magasin shop
-prix: cout tarif frais
+prix: cout coute coutent couter tarif frais
 etranger: international internationale | monde entier | dans le monde
 pays: belgique suisse allemagne espagne italie canada usa quebec luxembourg france europe angleterre | etats unis | royaume uni | pays bas
+lundi: mardi mercredi jeudi vendredi samedi dimanche
 reduction: reduc promo promotion remise coupon rabais
 payer: paiement payement reglement regler
+stock: disponible dispo disponibilite
+parfum: senteur odeur fragrance
+email: mail courriel
 annuler: annulation annule annulee
 `;
 

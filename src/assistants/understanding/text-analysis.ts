@@ -1,6 +1,7 @@
 import { tokenize } from './fold-text.ts';
 import { lexiconFor } from './lexicon.ts';
-import { fillersFor, isStopword, stopwordsFor } from './stopwords.ts';
+import { isStopword, languageWordsFor } from './stopwords.ts';
+import { editDistance } from './word-similarity.ts';
 
 /** Turns texts of one language into the words the matcher compares. */
 export interface TextAnalyzer {
@@ -10,24 +11,36 @@ export interface TextAnalyzer {
    * bare numbers. A text made only of stop words keeps them, fillers ("please", "guys") excepted.
    */
   contentWords(text: string): string[];
-  /** The lexicon's word for a typo of one of its synonyms ("packge" → "parcel"), if any. */
-  nearest(word: string): string | undefined;
-  readonly stopwords: ReadonlySet<string>;
+  /** Question words ("where", "quand") count for less than other words; see stopwords.ts. */
+  isQuestionWord(word: string): boolean;
+  /**
+   * What to make of a word no example uses: the lexicon's word for a typo of one of its synonyms
+   * ("packge" → "parcel"), the question word it misspells ("wher" → "where"), undefined for a misspelt
+   * stop word ("pleasse"), else the word itself.
+   */
+  correct(word: string): string | undefined;
 }
 
 /** The analyzer of a language ("en", "fr", "fr-CA" uses "fr"; others get no stop words and no lexicon). */
 export function createTextAnalyzer(language: string): TextAnalyzer {
-  const stopwords = stopwordsFor(language);
-  const fillers = fillersFor(language);
+  const { stopwords, fillers, questionWords } = languageWordsFor(language);
   const lexicon = lexiconFor(language);
+  const oneTypoFrom = (word: string, list: ReadonlySet<string>) =>
+    word.length >= 4 ? [...list].find((w) => w[0] === word[0] && editDistance(word, w, 1) === 1) : undefined;
   return {
-    stopwords,
-    nearest: (word) => lexicon.nearest(word),
     contentWords(text) {
       const words = lexicon.rewrite(tokenize(lexicon.prepare(text)).map((w) => w.replace(/(\p{L})\1{2,}/gu, '$1')));
       const content = words.filter((w) => !isStopword(w, stopwords) && !/^\d+$/.test(w));
       const meaningful = words.filter((w) => !fillers.has(w));
       return [...new Set(content.length > 0 ? content : meaningful.length > 0 ? meaningful : words)];
+    },
+    isQuestionWord: (word) => questionWords.has(word),
+    correct(word) {
+      const synonym = lexicon.nearest(word);
+      if (synonym !== undefined) return synonym;
+      const question = oneTypoFrom(word, questionWords);
+      if (question !== undefined) return question;
+      return oneTypoFrom(word, stopwords) === undefined ? word : undefined;
     },
   };
 }
