@@ -52,6 +52,9 @@ export function createLanes<T>(options: { concurrency: number; run: (item: T) =>
   }
 
   async function runHead(key: string, lane: Lane<T>) {
+    // Work that never leaves the microtask queue (SQLite calls are synchronous) would starve the event loop's I/O:
+    // yielding first lets webhooks be acknowledged while a backlog is processed.
+    await new Promise((resolve) => setImmediate(resolve));
     let outcome: LaneOutcome;
     try {
       outcome = await options.run(lane.items[0] as T);

@@ -6,7 +6,6 @@ import type { TransactionRunner } from '../storage/batched-writes.ts';
 import {
   conversationsWithPendingSends,
   markRetry,
-  markSending,
   markSent,
   markUnsent,
   nextOutboxRow,
@@ -61,6 +60,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const semaphore = createSemaphore(options.concurrency ?? 128);
   const active = new Map<string, { again: boolean }>();
   const lastSentAt = new Map<string, number>();
+  /** Conversations with rows left unsent by the previous process. */
+  const inDoubt = new Set<string>();
   let stopping = false;
   let wakeSleepers: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (wakeSleepers = resolve));
@@ -91,12 +92,13 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   }
 
   async function sendRow(row: OutboxRow) {
-    if (row.status === 'sending') {
-      // In doubt: we crashed while Graph had it. Its echo (matched by metadata) settles it if it got through.
+    if (inDoubt.delete(row.conversation_id)) {
+      // Found unsent after a restart: Graph may have had it when we stopped. Its echo (matched by metadata)
+      // settles it if it got through, so give echoes time to arrive before sending (docs/adr/0003).
       await pause(inDoubtGraceMs);
       if (stopping) return;
       const again = await nextOutboxRow(db, row.conversation_id);
-      if (again?.id !== row.id || again.status !== 'sending') return;
+      if (again?.id !== row.id) return;
     }
     const last = lastSentAt.get(row.conversation_id);
     const due = Math.max(row.next_attempt_at, last === undefined ? 0 : last + row.delay_ms);
@@ -110,14 +112,15 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         { outboxId: row.id, conversationId: row.conversation_id, reason: decision.reason },
         'send blocked by policy',
       );
-      await transaction((tx) => markUnsent(tx, row, 'blocked', { message: decision.reason }, timers.now()));
+      await transaction((tx) =>
+        markUnsent(tx, row, { status: 'blocked', attempted: false }, { message: decision.reason }, timers.now()),
+      );
       options.onResult?.(row, 'blocked', 0);
       return;
     }
     const wait = options.throttle?.delayFor(row.page_id) ?? 0;
     if (wait > 0) await pause(wait);
     if (stopping) return;
-    await transaction((tx) => markSending(tx, row.id, timers.now()));
     const started = performance.now();
     const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
     const result = await semaphore.run(() => sender.send(send));
@@ -134,7 +137,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       case 'retry': {
         if (attempts >= maxAttempts) {
           log.error({ error: result.error, attempts }, 'send failed after every retry: dead');
-          await transaction((tx) => markUnsent(tx, row, 'dead', result.error, now));
+          await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempted: true }, result.error, now));
           options.onResult?.(row, 'dead', performance.now() - started);
           return;
         }
@@ -148,7 +151,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       case 'blocked':
       case 'failed':
         log.warn({ error: result.error }, `send ${result.status}`);
-        await transaction((tx) => markUnsent(tx, row, result.status, result.error, now));
+        await transaction((tx) => markUnsent(tx, row, { status: result.status, attempted: true }, result.error, now));
         break;
     }
     options.onResult?.(row, result.status, performance.now() - started);
@@ -175,7 +178,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     /** Resumes unsent rows after a restart. */
     async resume(): Promise<number> {
       const conversations = await conversationsWithPendingSends(db);
-      for (const id of conversations) this.wake(id);
+      for (const id of conversations) {
+        if (!active.has(id)) inDoubt.add(id);
+        this.wake(id);
+      }
       return conversations.length;
     },
     get activeConversations() {

@@ -81,7 +81,7 @@ export function createConversationStore(
       }
       await transaction(async (tx) => {
         // An echo proves Graph accepted the send, even if we crashed before recording it: never send it again.
-        if (row.status === 'sending' || row.status === 'pending') {
+        if (row.status === 'pending') {
           await tx
             .updateTable('outbox')
             .set({ status: 'sent', external_id: externalId, updated_at: now })

@@ -4,7 +4,7 @@ import type { Database, OutboxTable } from './schema.ts';
 export type OutboxRow = OutboxTable;
 
 /** Literal, not parameters, so the databases can use the partial index `outbox_unsettled`. */
-const UNSETTLED = sql<boolean>`status in ('pending', 'sending')`;
+const UNSETTLED = sql<boolean>`status = 'pending'`;
 
 /** The next row to send for a conversation: the oldest not yet settled (order within a conversation is kept). */
 export function nextOutboxRow(db: Kysely<Database>, conversationId: string): Promise<OutboxRow | undefined> {
@@ -24,42 +24,33 @@ export async function conversationsWithPendingSends(db: Kysely<Database>): Promi
   return rows.map((r) => r.conversation_id);
 }
 
-/** Claims a row before calling Graph, so a crash leaves it `sending` (in doubt) rather than `pending`. */
-export async function markSending(db: Kysely<Database> | Transaction<Database>, id: string, now: number) {
-  await db
-    .updateTable('outbox')
-    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: now }))
-    .where('id', '=', id)
-    .execute();
-}
-
 /** Graph accepted the row's message (run in a transaction). */
 export async function markSent(tx: Transaction<Database>, row: OutboxRow, externalId: string | undefined, now: number) {
   await tx
     .updateTable('outbox')
-    .set({ status: 'sent', external_id: externalId ?? null, updated_at: now })
+    .set((eb) => ({
+      status: 'sent',
+      attempts: eb('attempts', '+', 1),
+      external_id: externalId ?? null,
+      updated_at: now,
+    }))
     .where('id', '=', row.id)
     .execute();
   if (!row.message_id) return;
   // The echo may have linked it already, and a receipt moved it past `sent`: never go back.
   await tx
     .updateTable('messages')
-    .set({ status: 'sent', updated_at: now })
+    .set((eb) => ({
+      status: eb.case().when('status', '=', 'pending').then('sent').else(eb.ref('status')).end(),
+      external_id: eb.fn.coalesce('external_id', eb.val(externalId ?? null)),
+      updated_at: now,
+    }))
     .where('id', '=', row.message_id)
-    .where('status', '=', 'pending')
     .execute();
-  if (externalId) {
-    await tx
-      .updateTable('messages')
-      .set({ external_id: externalId })
-      .where('id', '=', row.message_id)
-      .where('external_id', 'is', null)
-      .execute();
-  }
 }
 
 export async function markRetry(
-  db: Kysely<Database>,
+  db: Kysely<Database> | Transaction<Database>,
   id: string,
   nextAttemptAt: number,
   error: SendErrorFields,
@@ -67,25 +58,37 @@ export async function markRetry(
 ) {
   await db
     .updateTable('outbox')
-    .set({ status: 'pending', next_attempt_at: nextAttemptAt, ...errorColumns(error), updated_at: now })
+    .set((eb) => ({
+      status: 'pending',
+      attempts: eb('attempts', '+', 1),
+      next_attempt_at: nextAttemptAt,
+      ...errorColumns(error),
+      updated_at: now,
+    }))
     .where('id', '=', id)
     .execute();
 }
 
 /**
  * Settles a row that will not be sent (run in a transaction): `failed` (Graph refused), `blocked` (policy),
- * `dead` (retries exhausted).
+ * `dead` (retries exhausted). `attempted`: Graph was called for it this time (not refused by our own policy).
  */
 export async function markUnsent(
   tx: Transaction<Database>,
   row: OutboxRow,
-  status: 'failed' | 'blocked' | 'dead',
+  outcome: { status: 'failed' | 'blocked' | 'dead'; attempted: boolean },
   error: SendErrorFields,
   now: number,
 ) {
+  const { status } = outcome;
   await tx
     .updateTable('outbox')
-    .set({ status, ...errorColumns(error), updated_at: now })
+    .set((eb) => ({
+      status,
+      attempts: eb('attempts', '+', outcome.attempted ? 1 : 0),
+      ...errorColumns(error),
+      updated_at: now,
+    }))
     .where('id', '=', row.id)
     .execute();
   if (!row.message_id) return;

@@ -150,7 +150,7 @@ export interface OutboxTable {
   tag: string | null;
   /** Wait this long after the previous row of the conversation before sending (pacing). */
   delay_ms: number;
-  /** `pending`, `sending`, `sent`, `failed` (permanent error), `blocked` (policy), `dead` (retries exhausted). */
+  /** `pending`, `sent`, `failed` (permanent error), `blocked` (policy), `dead` (retries exhausted). */
   status: string;
   attempts: number;
   next_attempt_at: number;

@@ -141,7 +141,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex('outbox_unsettled')
     .on('outbox')
     .columns(['conversation_id', 'id'])
-    .where(sql.ref('status'), 'in', [sql.lit('pending'), sql.lit('sending')])
+    .where(sql.ref('status'), '=', sql.lit('pending'))
     .execute();
   await db.schema.createIndex('outbox_status').on('outbox').columns(['status', 'id']).execute();
 
