@@ -3,6 +3,7 @@
  * in the same run, PASS/MISS lines for the targets, `bench/results/latest.json`, then the matcher and
  * renderer benchmarks. Figures only: nothing here fails on wall time. See docs/benchmarks.md.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -29,6 +30,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main() {
   const settings = benchSettings();
+  // Switchboard is measured as it runs in production: compiled JavaScript (`npm start`), not through tsx.
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    stdio: 'inherit',
+  });
   const machine = {
     cpus: cpus().length,
     model: cpus()[0]?.model ?? 'unknown',

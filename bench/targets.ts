@@ -62,7 +62,7 @@ export async function startTarget(spec: TargetSpec, ctx: TargetContext): Promise
     });
     const profile = ctx.settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
     if (profile.length) mkdirSync(PROFILE_DIR, { recursive: true });
-    args = [...profile, 'bin/switchboard.js', 'start'];
+    args = [...profile, 'dist/cli.js', 'start'];
     env = setup.env;
     cleanup = setup.cleanup;
     cleanups.add(cleanup);
