@@ -1,6 +1,6 @@
-import { charTrigrams, cosine, type SparseVector, weightAndNormalise } from './char-ngrams.ts';
+import { buildIntentIndex, type KnownWord } from './intent-index.ts';
 import { createTextAnalyzer } from './text-analysis.ts';
-import { wordSimilarity } from './word-similarity.ts';
+import { lightStem, stemmedWordSimilarity } from './word-similarity.ts';
 
 /** An intent and the example phrasings it is trained from. */
 export interface IntentDefinition {
@@ -31,22 +31,6 @@ export interface IntentMatcher {
 
 /** Share of the score that comes from word overlap; the rest comes from character trigrams. */
 const WORD_SHARE = 0.5;
-/** How much a question word ("where", "quand") weighs next to another word used by as many intents. */
-const QUESTION_WORD_WEIGHT = 0.5;
-
-interface Example {
-  intent: string;
-  text: string;
-  words: string[];
-  wordWeightSum: number;
-  grams: SparseVector;
-}
-
-/** An input word and how much each vocabulary word it resembles counts as it (0..1). */
-interface InputWord {
-  similar: Map<string, number>;
-  weight: number;
-}
 
 /**
  * Trains an intent matcher from examples, with no model and no network. A text's score for an intent mixes:
@@ -55,108 +39,81 @@ interface InputWord {
  *   the text: how much of the text the intent's examples explain, taken together (so "order" and "late" from
  *   two examples of one intent add up), and how much of its best example the text says;
  * - cosine similarity of character-trigram TF-IDF vectors with that example, which absorbs typos and word forms.
+ * Words go through the language's lexicon first ("hiya" → "hello"), so synonyms meet (text-analysis.ts).
  */
 export function createIntentMatcher(
   intents: readonly IntentDefinition[],
   options: IntentMatcherOptions = {},
 ): IntentMatcher {
   const analyzer = createTextAnalyzer(options.language ?? 'en');
-  const raw = intents.flatMap((intent) =>
-    intent.examples.map((text) => ({ intent: intent.id, text, words: analyzer.contentWords(text) })),
-  );
+  const index = buildIntentIndex(intents, analyzer);
+  const { examples, intentIds } = index;
 
-  const intentsByWord = new Map<string, Set<string>>();
-  for (const example of raw) {
-    for (const word of example.words) {
-      const set = intentsByWord.get(word) ?? new Set();
-      set.add(example.intent);
-      intentsByWord.set(word, set);
+  /** The text's content words; one no example uses may be a typo: "packge" → "parcel", "wher" → "where", "pleasse" → dropped. */
+  function inputWords(text: string): string[] {
+    const candidates = analyzer.contentWords(text);
+    const corrected: string[] = [];
+    for (const word of candidates) {
+      const kept = index.words.has(word) ? word : analyzer.correct(word);
+      if (kept !== undefined) corrected.push(kept);
     }
+    return [...new Set(corrected.length > 0 ? corrected : candidates)];
   }
-  const intentIds = [...new Set(raw.map((e) => e.intent))];
-  const wordWeight = new Map<string, number>();
-  const damp = (word: string) => (analyzer.isQuestionWord(word) ? QUESTION_WORD_WEIGHT : 1);
-  for (const [word, set] of intentsByWord) wordWeight.set(word, Math.log(1 + intentIds.length / set.size) * damp(word));
-  // A word no example uses still counts against the match, a little less than a word owned by half the intents.
-  const unknownWordWeight = Math.log(1 + 2);
 
-  // Question words stay out of the trigrams: their letters would weigh as much as any other word's.
-  const gramWords = (words: string[]) => words.filter((w) => !analyzer.isQuestionWord(w));
-  const gramCounts = raw.map((e) => charTrigrams(gramWords(e.words)));
-  const gramDf = new Map<string, number>();
-  for (const counts of gramCounts) for (const gram of counts.keys()) gramDf.set(gram, (gramDf.get(gram) ?? 0) + 1);
-  const gramWeight = new Map<string, number>();
-  for (const [gram, df] of gramDf) gramWeight.set(gram, Math.log((1 + raw.length) / (1 + df)) + 1);
-  const unseenGramWeight = Math.log(1 + raw.length) + 1;
-
-  const examples: Example[] = raw.map((e, i) => ({
-    ...e,
-    wordWeightSum: e.words.reduce((sum, w) => sum + (wordWeight.get(w) ?? 0), 0),
-    grams: weightAndNormalise(gramCounts[i]!, gramWeight, unseenGramWeight),
-  }));
-  const vocabulary = [...intentsByWord.keys()];
-
-  function inputWord(word: string): InputWord {
-    const similar = new Map<string, number>();
-    let weight = unknownWordWeight * damp(word);
-    let best = 0;
-    for (const known of vocabulary) {
-      const sim = wordSimilarity(word, known);
-      if (sim === 0) continue;
-      similar.set(known, sim);
-      if (sim > best) {
-        best = sim;
-        weight = wordWeight.get(known) ?? unknownWordWeight;
+  /** How well each intent's examples together explain the text, and each example the text (0..1). */
+  function wordOverlap(words: readonly string[]) {
+    const explained = intentIds.map(() => new Float64Array(words.length));
+    const bestSimilarity = new Map<KnownWord, number>();
+    const weights = words.map((word, i) => {
+      const input = { word, stem: lightStem(word) };
+      // An input word weighs as much as the known word it most resembles.
+      let weight = index.unknownWordWeight(word);
+      let best = 0;
+      for (const known of index.vocabulary) {
+        const sim = stemmedWordSimilarity(input, known);
+        if (sim === 0) continue;
+        if (sim > best) [best, weight] = [sim, known.weight];
+        if (sim > (bestSimilarity.get(known) ?? 0)) bestSimilarity.set(known, sim);
+        for (const intent of known.intents) explained[intent]![i] = Math.max(explained[intent]![i]!, sim);
       }
+      return weight;
+    });
+    const weightSum = weights.reduce((sum, w) => sum + w, 0);
+    const byIntent = explained.map((sims) =>
+      weightSum === 0 ? 0 : weights.reduce((sum, w, i) => sum + w * sims[i]!, 0) / weightSum,
+    );
+    const covered = new Float64Array(examples.length);
+    for (const [known, sim] of bestSimilarity) for (const e of known.examples) covered[e]! += known.weight * sim;
+    const byExample = examples.map((example, e) =>
+      example.wordWeightSum === 0 ? 0 : covered[e]! / example.wordWeightSum,
+    );
+    return { byIntent, byExample, any: weightSum > 0 };
+  }
+
+  /** Cosine of the text's trigram vector with every example's. */
+  function trigramSimilarity(words: readonly string[]): Float64Array {
+    const dot = new Float64Array(examples.length);
+    for (const [gram, value] of index.trigramVector(words)) {
+      for (const posting of index.trigramPostings.get(gram) ?? []) dot[posting.example]! += value * posting.value;
     }
-    return { similar, weight };
+    return dot;
   }
 
   function rank(text: string): IntentScore[] {
-    const candidates = analyzer.contentWords(text);
-    // A word no example uses may be a typo: "packge" → "parcel", "wher" → "where", "pleasse" → dropped.
-    const corrected: string[] = [];
-    for (const word of candidates) {
-      const kept = intentsByWord.has(word) ? word : analyzer.correct(word);
-      if (kept !== undefined) corrected.push(kept);
-    }
-    const words = [...new Set(corrected.length > 0 ? corrected : candidates)];
-    const inputs = words.map(inputWord);
-    const inputWeightSum = inputs.reduce((sum, r) => sum + r.weight, 0);
-    const grams = weightAndNormalise(charTrigrams(gramWords(words)), gramWeight, unseenGramWeight);
-
-    // For each intent, how well its examples together explain each input word.
-    const explained = new Map(intentIds.map((id) => [id, inputs.map(() => 0)]));
-    const exampleCoverage = examples.map((example) => {
-      const perInput = explained.get(example.intent)!;
-      let covered = 0;
-      for (const word of example.words) {
-        let bestSim = 0;
-        inputs.forEach(({ similar }, i) => {
-          const sim = similar.get(word) ?? 0;
-          bestSim = Math.max(bestSim, sim);
-          if (sim > perInput[i]!) perInput[i] = sim;
-        });
-        covered += (wordWeight.get(word) ?? 0) * bestSim;
-      }
-      return example.wordWeightSum === 0 ? 0 : covered / example.wordWeightSum;
-    });
-    const textCoverage = new Map<string, number>();
-    for (const [intent, perInput] of explained) {
-      const covered = inputs.reduce((sum, { weight }, i) => sum + weight * perInput[i]!, 0);
-      textCoverage.set(intent, inputWeightSum === 0 ? 0 : covered / inputWeightSum);
-    }
-
-    const best = new Map<string, IntentScore>();
+    const words = inputWords(text);
+    const overlap = wordOverlap(words);
+    const trigrams = trigramSimilarity(words);
+    const best: (IntentScore | undefined)[] = intentIds.map(() => undefined);
     examples.forEach((example, e) => {
-      const overlap = inputWeightSum === 0 ? 0 : (textCoverage.get(example.intent)! + exampleCoverage[e]!) / 2;
+      const wordScore = overlap.any ? (overlap.byIntent[example.intent]! + overlap.byExample[e]!) / 2 : 0;
       // Rounded so that a text with the same words as an example scores exactly 1, not 0.9999999999999998.
-      const score = Math.round((WORD_SHARE * overlap + (1 - WORD_SHARE) * cosine(grams, example.grams)) * 1e9) / 1e9;
-      const current = best.get(example.intent);
-      if (!current || score > current.score)
-        best.set(example.intent, { intent: example.intent, score, example: example.text });
+      const score = Math.round((WORD_SHARE * wordScore + (1 - WORD_SHARE) * trigrams[e]!) * 1e9) / 1e9;
+      const current = best[example.intent];
+      if (!current || score > current.score) {
+        best[example.intent] = { intent: intentIds[example.intent]!, score, example: example.text };
+      }
     });
-    return [...best.values()].sort((a, b) => b.score - a.score);
+    return best.filter((s) => s !== undefined).sort((a, b) => b.score - a.score);
   }
 
   return { rank };

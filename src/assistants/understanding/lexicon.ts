@@ -40,6 +40,9 @@ country: countries uk usa america canada australia ireland france germany spain 
 monday: tuesday wednesday thursday friday saturday sunday
 discount: promo promotion coupon deal reduction
 pay: payment paying paid
+visa: mastercard amex maestro | american express
+fast: quick quickly quicker faster speedy rapid
+collect: | pick up | pickup | click and collect | click collect
 stock: available availability
 scent: smell fragrance perfume aroma
 email: mail
@@ -67,6 +70,9 @@ pays: belgique suisse allemagne espagne italie canada usa quebec luxembourg fran
 lundi: mardi mercredi jeudi vendredi samedi dimanche
 reduction: reduc promo promotion remise coupon rabais
 payer: paiement payement reglement regler
+visa: mastercard amex maestro cb | american express | carte bleue
+rapide: rapidement vite
+retirer: recuperer retrait | click and collect | click collect
 stock: disponible dispo disponibilite
 parfum: senteur odeur fragrance
 email: mail courriel

@@ -28,7 +28,7 @@ const EN_QUESTIONS = `what whats which how who whom whose why where wheres when`
 // "ou" is both "or" and "où" once accents are folded: it counts as a question word.
 const FR = `le la les un une des de du au aux a et est sont suis es etes sommes ete etre ai as avez avons ont
 je tu il elle on nous vous ils elles me te se moi toi lui mon ma mes ton ta tes son sa ses notre nos votre vos
-leur leurs ce cet cette ces ca cela ceci que qu quoi dont en y ne pas pour par sur dans avec chez
+leur leurs ce cet cette ces ca cela ceci que qu quoi dont en y ne pour par sur dans avec chez
 svp stp sil plait bien tres trop vraiment alors donc voila juste
 veux voudrais voudrait veut peux pouvez peut puis pourriez pourrais dois doit faut savoir dire
 faire fais fait faites font`;

@@ -6,7 +6,8 @@
 /** Drops a plural `s`/`x` and a final `e`, so "commandées", "commande" and "commandes" meet. */
 export function lightStem(word: string): string {
   let stem = word;
-  if (stem.length > 3 && /[sx]$/.test(stem) && !stem.endsWith('ss')) stem = stem.slice(0, -1);
+  const last = stem[stem.length - 1];
+  if (stem.length > 3 && (last === 's' || last === 'x') && !stem.endsWith('ss')) stem = stem.slice(0, -1);
   if (stem.length > 4 && stem.endsWith('e')) stem = stem.slice(0, -1);
   return stem;
 }
@@ -53,8 +54,21 @@ function commonPrefixLength(a: string, b: string): number {
  * match exactly or by stem.
  */
 export function wordSimilarity(a: string, b: string): number {
+  return stemmedWordSimilarity({ word: a, stem: lightStem(a) }, { word: b, stem: lightStem(b) });
+}
+
+/** A word and its `lightStem`, computed once when one word is compared with many. */
+export interface StemmedWord {
+  word: string;
+  stem: string;
+}
+
+/** `wordSimilarity` for words whose stems are already known. */
+export function stemmedWordSimilarity(x: StemmedWord, y: StemmedWord): number {
+  const a = x.word;
+  const b = y.word;
   if (a === b) return 1;
-  if (lightStem(a) === lightStem(b)) return 0.95;
+  if (x.stem === y.stem) return 0.95;
   const shorter = Math.min(a.length, b.length);
   if (shorter < 4) return 0;
   const prefix = commonPrefixLength(a, b);
