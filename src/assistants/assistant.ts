@@ -61,6 +61,8 @@ export interface AssistantReply {
 
 /** An assistant answers one turn. Implementations: flow (YAML), http (external bot), llm (model). */
 export interface Assistant {
-  readonly kind: 'flow' | 'http' | 'llm' | 'echo';
+  readonly kind: 'flow' | 'http' | 'llm';
+  /** Inactivity after which the context resets; default: the page's `session_timeout_minutes`. */
+  readonly sessionTimeoutMinutes?: number;
   reply(turn: AssistantTurn): Promise<AssistantReply>;
 }

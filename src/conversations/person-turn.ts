@@ -34,8 +34,7 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
     Object.assign(base.conversation?.changes ?? {}, { routing, paused_until: null });
 
   const assistant = args.assistantFor(page.id);
-  const timeoutMinutes =
-    (assistant as { sessionTimeoutMinutes?: number }).sessionTimeoutMinutes ?? page.settings.session_timeout_minutes;
+  const timeoutMinutes = assistant.sessionTimeoutMinutes ?? page.settings.session_timeout_minutes;
   const existing = args.session;
   const expired = !existing || now - existing.last_activity_at > timeoutMinutes * 60_000;
   const session: Session = expired
