@@ -102,10 +102,16 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     directory,
     graphFor,
     logger,
-    onAttachmentId: (pageId, url, id) => void attachments.remember(pageId, url, id, timers.now()),
+    // Both are bookkeeping after a send: a failure is logged, and the send itself stands.
+    onAttachmentId: (pageId, url, id) =>
+      attachments
+        .remember(pageId, url, id, timers.now())
+        .catch((err) => logger.error({ err, pageId }, 'could not cache an attachment id')),
     onPageHealth: (pageId, health, detail) => {
       logger.error({ pageId, health }, 'page needs attention: Graph refused its token');
-      void recordPageHealth(db, pageId, health, detail, timers.now());
+      recordPageHealth(db, pageId, health, detail, timers.now()).catch((err) =>
+        logger.error({ err, pageId }, 'could not record page health'),
+      );
     },
   });
 
