@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { GenericResponse } from '../responses.ts';
@@ -8,6 +9,8 @@ import { loadFlowAssistant } from './load-flow-assistant.ts';
 
 const path = (lang: string) => fileURLToPath(new URL(`../../../assistants/shop-support.${lang}.yaml`, import.meta.url));
 const load = (lang: string) => loadFlowAssistant(path(lang));
+// Phrasings kept apart from the examples (test/fixtures/matcher/README.md); the blind set is not read here.
+const FIXTURES = '../../../test/fixtures/matcher/';
 
 function stepKinds(steps: readonly FlowStep[]): string[] {
   return steps.flatMap((s) => {
@@ -185,5 +188,22 @@ describe('sample assistants', () => {
     expect(fr.understand('elle est où ma commande').action).toBe('order_status');
     expect(fr.understand('je veux parler a un humain').action).toBe('human');
     expect(fr.understand('REMBOURSEMENT').action).toBe('returns');
+  });
+
+  it('understands at least 90 % of the development phrasings in each language', async () => {
+    for (const lang of ['en', 'fr']) {
+      const assistant = await load(lang);
+      const rows = ['', 'dev/', 'dev/check/'].flatMap(
+        (folder) =>
+          JSON.parse(
+            readFileSync(new URL(`${FIXTURES}${folder}shop-support.${lang}.json`, import.meta.url), 'utf8'),
+          ) as {
+            text: string;
+            expected_action: string;
+          }[],
+      );
+      const understood = rows.filter((r) => (assistant.understand(r.text).action ?? 'fallback') === r.expected_action);
+      expect(understood.length / rows.length).toBeGreaterThanOrEqual(0.9);
+    }
   });
 });

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { createTextAnalyzer } from './text-analysis.ts';
+
+const en = createTextAnalyzer('en');
+const fr = createTextAnalyzer('fr');
+
+describe('createTextAnalyzer', () => {
+  it('keeps the content words once each, without stop words or numbers', () => {
+    expect(en.contentWords('Can you please track my order 204518, my ORDER?')).toEqual(['track', 'order']);
+    expect(fr.contentWords("Je voudrais suivre ma commande n° 204518 s'il vous plaît")).toEqual(['suivre', 'commande']);
+  });
+
+  it('keeps question words, which count for less but not for nothing', () => {
+    expect(en.contentWords('where is my parcel')).toEqual(['where', 'parcel']);
+    expect(en.isQuestionWord('where')).toBe(true);
+    expect(fr.isQuestionWord('quand')).toBe(true);
+    expect(fr.isQuestionWord('commande')).toBe(false);
+  });
+
+  it('squeezes letters typed three times or more', () => {
+    expect(fr.contentWords('merciiii')).toEqual(['merci']);
+    expect(en.contentWords('helloooo')).toEqual(['hello']);
+  });
+
+  it('keeps the stop words of a text made only of them, fillers excepted', () => {
+    expect(en.contentWords('are you there guys?')).toEqual(['are', 'you', 'there']);
+    expect(en.contentWords('please')).toEqual(['please']);
+  });
+
+  it('treats a negation as a content word in both languages', () => {
+    expect(en.contentWords('this is not helpful')).toEqual(['not', 'helpful']);
+    expect(fr.contentWords("vous ne m'aidez pas")).toEqual(['aidez', 'pas']);
+  });
+
+  it('corrects an unknown word into a synonym, a question word or nothing', () => {
+    expect(en.correct('packge')).toBe('parcel');
+    expect(en.correct('wher')).toBe('where');
+    expect(en.correct('pleasse')).toBeUndefined();
+    expect(en.correct('bicycle')).toBe('bicycle');
+  });
+});
