@@ -25,6 +25,12 @@ describe('lexiconFor', () => {
     expect(rewrite('fr', "je veux parler à quelqu'un")).toEqual(['je', 'veux', 'parler', 'a', 'personne']);
   });
 
+  it('reads English negative contractions, with or without the apostrophe, as "not"', () => {
+    expect(rewrite('en', "it didn't arrive")).toEqual(['it', 'not', 'arrive']);
+    expect(rewrite('en', 'it didnt arrive')).toEqual(['it', 'not', 'arrive']);
+    expect(rewrite('en', "I can't pay")).toEqual(['i', 'not', 'pay']);
+  });
+
   it('reads "a+" as "à plus" in French only', () => {
     expect(rewrite('fr', 'merci, a+')).toEqual(['merci', 'aurevoir']);
     expect(rewrite('en', 'grade a+')).toEqual(['grade', 'a']);

@@ -19,9 +19,12 @@ export interface Lexicon {
 
 // Each line: the canonical word, then its synonyms. An entry with spaces is an expression.
 const EN = `
+not: dont didnt doesnt havent hasnt hadnt isnt arent wasnt werent wont cant couldnt wouldnt shouldnt aint | don t | didn t | doesn t | haven t | hasn t | hadn t | isn t | aren t | wasn t | weren t | won t | can t | couldn t | wouldn t | shouldn t | ain t
+what: wat wot
+problem: issue
 hello: hi hey hiya heya hallo hullo howdy helo hai yo sup hola greetings bonjour | good morning | good afternoon | good evening
 bye: goodbye byebye cya ciao farewell ttyl | good night | goodnight | see you | see ya | see u | talk later | talk soon | catch you later | have a nice day | have a good day | have a great day | have a lovely day | have a nice evening | have a good evening | have a nice weekend | have a good weekend | have a good one | have a nice one
-thanks: thank thx thnx thanx tnx tks ty tysm cheers ta | thank you | thank u
+thanks: thank thnk thx thnx thanx tnx tks ty tysm cheers ta | thank you | thank u
 parcel: package pkg packet
 order: purchase
 late: delayed delay overdue
@@ -52,6 +55,10 @@ cancel: cancellation cancelled canceled cancelling canceling
 `;
 
 const FR = `
+pourquoi: pk pq
+quand: qd
+beaucoup: bcp
+probleme: pb pbm souci
 bonjour: salut coucou bonsoir bjr slt cc hello hey hi yo hola | bonne matinee
 aurevoir: bye ciao tchao adieu | au revoir | a plus | a plus tard | a bientot | a tout a l heure | a la prochaine | bonne journee | bonne soiree | bonne nuit | bonne fin de journee | bon week end | bon weekend | bonne continuation
 merci: mci mrc thx thanks remerciement
@@ -59,7 +66,7 @@ colis: paquet package
 retard: retarde retardee
 echange: echanger remplacer remplacement
 casse: cassee abime abimee endommage endommagee fele felee ebreche ebrechee defectueux defectueuse brise brisee
-personne: humain conseiller conseillere vendeur vendeuse agent operateur operatrice employe employee interlocuteur | quelqu un
+personne: humain conseiller conseillere vendeur vendeuse agent operateur operatrice employe employee interlocuteur qqn qqun | quelqu un
 support: | service client | service clients | service apres vente | sav
 inutile: nul nulle
 robot: bot chatbot ia
