@@ -30,7 +30,7 @@ order: purchase
 late: delayed delay overdue
 refund: reimburse reimbursement | money back
 exchange: swap replace replacement
-broken: damaged damage cracked smashed shattered faulty defective broke
+broken: damaged damage cracked chipped smashed shattered snapped faulty defective broke
 wrong: incorrect
 person: human agent operator representative rep staff someone somebody employee advisor adviser
 support: | customer service | customer services | customer care | customer support
@@ -39,7 +39,7 @@ bot: robot chatbot ai
 shop: store boutique
 price: cost fee charge rate tariff pricing
 abroad: overseas international internationally worldwide foreign
-country: countries uk usa america canada australia ireland france germany spain italy belgium netherlands switzerland europe eu scotland wales england | the us | the usa | the uk | the states
+country: countries uk usa america canada australia ireland france germany spain portugal italy belgium netherlands holland switzerland austria sweden norway denmark finland poland greece japan china india singapore mexico brazil europe eu scotland wales england | new zealand | south africa | northern ireland | the us | the usa | the uk | the states
 monday: tuesday wednesday thursday friday saturday sunday
 discount: promo promotion coupon deal reduction
 pay: payment paying paid
@@ -49,6 +49,8 @@ collect: | pick up | pickup | click and collect | click collect
 stock: available availability
 scent: smell fragrance perfume aroma
 email: mail
+close: shut closing closed
+options: choices choice
 catalogue: catalog
 colour: color
 cancel: cancellation cancelled canceled cancelling canceling
@@ -73,7 +75,7 @@ robot: bot chatbot ia
 boutique: magasin shop
 prix: cout coute coutent couter tarif frais
 etranger: international internationale | monde entier | dans le monde
-pays: belgique suisse allemagne espagne italie canada usa quebec luxembourg france europe angleterre | etats unis | royaume uni | pays bas
+pays: belgique suisse allemagne espagne portugal italie autriche irlande suede norvege danemark pologne grece japon chine canada usa quebec luxembourg monaco maroc tunisie algerie senegal reunion martinique guadeloupe france europe angleterre ecosse | etats unis | royaume uni | pays bas | nouvelle zelande | dom tom
 lundi: mardi mercredi jeudi vendredi samedi dimanche
 reduction: reduc promo promotion remise coupon rabais
 payer: paiement payement reglement regler
@@ -82,6 +84,7 @@ rapide: rapidement vite
 retirer: recuperer retrait | click and collect | click collect
 stock: disponible dispo disponibilite
 parfum: senteur odeur fragrance
+options: choix
 email: mail courriel
 annuler: annulation annule annulee
 `;

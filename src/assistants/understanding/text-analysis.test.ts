@@ -34,6 +34,7 @@ describe('createTextAnalyzer', () => {
 
   it('corrects an unknown word into a synonym, a question word or nothing', () => {
     expect(en.correct('packge')).toBe('parcel');
+    expect(en.correct('heyy')).toBe('hello');
     expect(en.correct('wher')).toBe('where');
     expect(en.correct('pleasse')).toBeUndefined();
     expect(en.correct('bicycle')).toBe('bicycle');

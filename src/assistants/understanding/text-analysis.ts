@@ -15,7 +15,7 @@ export interface TextAnalyzer {
   isQuestionWord(word: string): boolean;
   /**
    * What to make of a word no example uses: the lexicon's word for a typo of one of its synonyms
-   * ("packge" → "parcel"), the question word it misspells ("wher" → "where"), undefined for a misspelt
+   * ("packge" → "parcel", "heyy" → "hello"), the question word it misspells ("wher" → "where"), undefined for a misspelt
    * stop word ("pleasse"), else the word itself.
    */
   correct(word: string): string | undefined;
@@ -36,6 +36,10 @@ export function createTextAnalyzer(language: string): TextAnalyzer {
     },
     isQuestionWord: (word) => questionWords.has(word),
     correct(word) {
+      // "heyy", "byee": a doubled last letter the lexicon does not know, on a word it does.
+      const squeezed = word.replace(/(\p{L})\1+$/u, '$1');
+      const known = squeezed === word ? undefined : lexicon.rewrite([squeezed])[0];
+      if (known !== undefined && known !== squeezed) return known;
       const synonym = lexicon.nearest(word);
       if (synonym !== undefined) return synonym;
       const question = oneTypoFrom(word, questionWords);
