@@ -1,17 +1,19 @@
 /**
  * Intent-matcher accuracy on phrasings kept apart from the training examples of assistants/<assistant>.yaml.
  * Each set is a folder of `<assistant>.json` files holding `[{text, expected_action}]`
- * (`expected_action: "fallback"` means no action should start); see test/fixtures/matcher/README.md:
- * - `first`: test/fixtures/matcher/*.json, the first held-out set; its errors are known, so it is dev data now;
+ * (`expected_action: "fallback"` means no action should start); test/fixtures/matcher/README.md says
+ * where each set comes from and how much it has been seen:
+ * - `first`: test/fixtures/matcher/*.json, the first held-out set, development data now;
  * - `tuning`: test/fixtures/matcher/dev/*.json, written to tune the first matcher;
- * - `check`: test/fixtures/matcher/dev/check/*.json, written before the second round of matcher work;
- * - `blind`: test/fixtures/matcher/blind/*.json, written by someone else, run once by the lead (`--set blind`).
+ * - `check`, `check2`: test/fixtures/matcher/dev/check{,2}/*.json, written during the second round;
+ * - `blind`: test/fixtures/matcher/blind/*.json, written by someone else and run once by the lead.
  *
- * `npx tsx bench/matcher-accuracy.ts [--set first|tuning|check|dev|blind] [--verbose] [--loo]`:
- * `dev` (the default) runs first, tuning and check; `--verbose` lists the misses; `--loo` adds a
- * leave-one-out score over the training examples (each example classified by a matcher trained without it).
- * The check set's misses are listed only with `--set check`.
- * Refuses to run if a phrasing is also a training example. Deterministic: no clock, no randomness.
+ * `npx tsx bench/matcher-accuracy.ts [--set first|tuning|check|check2|dev|blind] [--verbose] [--loo]`:
+ * `dev` (the default) runs every set but `blind`; `--verbose` lists the misses (those of the check sets
+ * only when one is asked for by name); `--loo` adds a leave-one-out score over the training examples
+ * (each classified by the assistant trained without it; "ranked first" ignores the threshold).
+ * Refuses to run if a phrasing of our own sets is also a training example (such blind phrasings are left out
+ * of the score and listed). Deterministic: no clock, no randomness.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -56,11 +58,14 @@ async function evaluate(set: MatcherSet, name: string, misses: Miss[]): Promise<
   }[];
   const training = new Set(assistant.definition.actions.flatMap((a) => a.examples.map(foldText)));
   const leaked = rows.filter((r) => training.has(foldText(r.text)));
-  if (leaked.length > 0) {
-    throw new Error(`${set}/${name}: phrasings are also training examples: ${leaked.map((r) => r.text).join(', ')}`);
-  }
+  const list = leaked.map((r) => `"${r.text}"`).join(', ');
+  // Our own sets must stay apart from the examples; the blind set, written elsewhere, may meet one by chance:
+  // those phrasings are left out of its score rather than stopping the one run it gets.
+  if (leaked.length > 0 && set !== 'blind') throw new Error(`${set}/${name}: also training examples: ${list}`);
+  if (leaked.length > 0) console.log(`${set}/${name}: ${leaked.length} left out, also training examples: ${list}`);
+  const scored = rows.filter((r) => !leaked.includes(r));
   let correct = 0;
-  for (const row of rows) {
+  for (const row of scored) {
     const understanding = assistant.understand(row.text);
     const got = understanding.action ?? 'fallback';
     if (got === row.expected_action) correct++;
@@ -73,7 +78,13 @@ async function evaluate(set: MatcherSet, name: string, misses: Miss[]): Promise<
         score: understanding.score,
       });
   }
-  return { assistant: name, set, total: rows.length, correct, accuracy: rows.length === 0 ? 0 : correct / rows.length };
+  return {
+    assistant: name,
+    set,
+    total: scored.length,
+    correct,
+    accuracy: scored.length === 0 ? 0 : correct / scored.length,
+  };
 }
 
 async function runWithMisses(sets: readonly MatcherSet[]): Promise<{ results: MatcherAccuracy[]; misses: Miss[] }> {
@@ -158,7 +169,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     }
   }
   if (args.includes('--verbose')) {
-    // The check set's misses stay hidden unless asked for by name, so it is not tuned on by accident.
+    // The check sets' misses stay hidden unless asked for by name, so they are not tuned on by accident.
     const shown = misses.filter((m) => !m.label.startsWith('check') || sets.length === 1);
     for (const m of shown)
       console.log(`  ${m.label}: "${m.text}" expected ${m.expected}, got ${m.got} (${m.score.toFixed(2)})`);
