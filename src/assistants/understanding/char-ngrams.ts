@@ -32,11 +32,3 @@ export function weightAndNormalise(counts: SparseVector, weights: ReadonlyMap<st
   if (norm > 0) for (const [gram, value] of vector) vector.set(gram, value / norm);
   return vector;
 }
-
-/** Dot product of two unit vectors: their cosine similarity, 0..1 for non-negative weights. */
-export function cosine(a: SparseVector, b: SparseVector): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let sum = 0;
-  for (const [gram, value] of small) sum += value * (large.get(gram) ?? 0);
-  return sum;
-}
