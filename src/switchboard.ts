@@ -10,8 +10,8 @@ import { createMemoryRateLimiter } from './conversations/rate-limiter.ts';
 import { createGraphClient, type GraphClient } from './messenger/graph/graph-client.ts';
 import { createGraphSender } from './messenger/graph-sender.ts';
 import { createMessengerRenderer } from './messenger/messenger-renderer.ts';
-import { toMessengerProfile } from './messenger/profile-sync/profile-config.ts';
-import { syncMessengerProfile } from './messenger/profile-sync/sync-profile.ts';
+import { profileConfigSchema, toMessengerProfile } from './messenger/profile-sync/profile-config.ts';
+import { type SyncResult, syncMessengerProfile } from './messenger/profile-sync/sync-profile.ts';
 import { webhookRoutes } from './messenger/webhook/webhook-routes.ts';
 import { createGroupCommit } from './queue/group-commit.ts';
 import { createInboundWorker } from './queue/inbound-worker.ts';
@@ -199,6 +199,20 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     logger,
   });
 
+  /** Syncs a page's Messenger profile: the configured one, with the greeting of its settings. */
+  const syncProfile = async (pageId: string): Promise<SyncResult | undefined> => {
+    const page = directory.page(pageId);
+    if (!page || (!page.messenger_profile && !page.settings.greeting)) return undefined;
+    const config = profileConfigSchema.parse({
+      ...page.messenger_profile,
+      greeting: page.settings.greeting ?? page.messenger_profile?.greeting,
+    });
+    const result = await syncMessengerProfile(graphFor(page.app_id), page.access_token, toMessengerProfile(config));
+    const log = logger.child({ pageId });
+    if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
+    else log.info(result, 'Messenger profile synced');
+    return result;
+  };
   const authenticate = createBasicAuth(db);
   const o = outbox;
   const resume = async () => {
@@ -207,21 +221,11 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   };
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate);
-    await api.register(adminRoutes, { db, directory, resume, now: () => timers.now() });
+    await api.register(adminRoutes, { db, directory, resume, syncProfile, now: () => timers.now() });
     await api.register(conversationRoutes, { db, store, wake: (id) => o.wake(id), now: () => timers.now() });
   });
 
-  const profilesSynced = Promise.all(
-    directory.pages().flatMap((page) => {
-      if (!page.messenger_profile) return [];
-      const wanted = toMessengerProfile(page.messenger_profile);
-      return syncMessengerProfile(graphFor(page.app_id), page.access_token, wanted).then((result) => {
-        const log = logger.child({ pageId: page.id });
-        if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
-        else log.info(result, 'Messenger profile synced');
-      });
-    }),
-  ).then(() => undefined);
+  const profilesSynced = Promise.all(directory.pages().map((page) => syncProfile(page.id))).then(() => undefined);
 
   const purge = () =>
     purgeExpired(db, timers.now())

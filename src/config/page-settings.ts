@@ -34,6 +34,8 @@ export const pageSettingsSchema = z.object({
   /** Run the welcome action on a person's first message too (not only on Get Started). */
   welcome_on_first_message: z.boolean().default(false),
   escalation_keywords: z.array(z.string()).default([]),
+  /** The greeting people see before their first message (synced to the Messenger profile); may use {{user_first_name}}. */
+  greeting: z.string().min(1).max(160).optional(),
   /** Minutes the bot stays quiet after a human answered from Facebook's Page Inbox. */
   human_reply_pause_minutes: z.number().int().min(0).default(30),
   /** Events one person may send per minute before the surplus is stored but not answered. */

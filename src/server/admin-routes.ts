@@ -12,6 +12,8 @@ export interface AdminRoutesDeps {
   directory: PageDirectory;
   /** Picks up work put back in the queue (dead letters replayed). */
   resume: () => Promise<void>;
+  /** Pushes a page's Messenger profile after its greeting changed; undefined when the page has none to sync. */
+  syncProfile: (pageId: string) => Promise<{ status: string } | undefined>;
   now: () => number;
 }
 
@@ -55,7 +57,11 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
       .where('id', '=', request.params.id)
       .execute();
     await deps.directory.reload();
-    return { data: deps.directory.page(request.params.id)?.settings };
+    const synced = 'greeting' in body ? await deps.syncProfile(request.params.id) : undefined;
+    return {
+      data: deps.directory.page(request.params.id)?.settings,
+      ...(synced ? { profile_sync: synced.status } : {}),
+    };
   });
 
   app.get('/api/dead-letters', async () => {

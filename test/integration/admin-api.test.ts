@@ -55,6 +55,21 @@ for (const database of DATABASES) {
       expect(ok).toMatchObject({ status: 200, body: { data: { delay_between_messages_ms: 0, readable_length: 0 } } });
     });
 
+    it('changes the greeting people see, synced to the Messenger profile', async () => {
+      const changed = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, {
+        greeting: 'Hello {{user_first_name}}, we are here to help.',
+      });
+      expect(changed.body).toMatchObject({
+        data: { greeting: 'Hello {{user_first_name}}, we are here to help.' },
+        profile_sync: 'updated',
+      });
+      const profile = await h.fb.pageProfile(PAGE_ID);
+      expect(profile.greeting).toEqual([
+        { locale: 'default', text: 'Hello {{user_first_name}}, we are here to help.' },
+      ]);
+      expect(profile.get_started).toEqual({ payload: 'GET_STARTED' });
+    });
+
     it('lists sends whose retries ran out and sends them again on replay', async () => {
       await h.fb.setFaults({ next: { count: 2, code: 1200, path_contains: '/messages' } });
       await h.fb.sendText(PAGE_ID, PSID, 'lost in transit?');
