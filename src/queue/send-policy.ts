@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { decideSend, type MessageTag, type SendDecision } from '../conversations/policy/messaging-window.ts';
-import type { OutboxRow } from '../storage/outbox-repository.ts';
+import { type OutboxRow, sendContextOf } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 
 /**
@@ -9,12 +9,7 @@ import type { Database } from '../storage/schema.ts';
  */
 export function createSendPolicy(db: Kysely<Database>, now: () => number) {
   return async function decide(row: OutboxRow): Promise<SendDecision> {
-    const context = await db
-      .selectFrom('conversations as c')
-      .leftJoin('messages as m', (join) => join.on('m.id', '=', row.message_id ?? ''))
-      .select(['c.last_inbound_at', 'm.author'])
-      .where('c.id', '=', row.conversation_id)
-      .executeTakeFirst();
+    const context = await sendContextOf(db, row);
     const author = context?.author === 'agent' || context?.author === 'system' ? context.author : 'bot';
     return decideSend({
       author,

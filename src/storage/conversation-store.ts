@@ -4,7 +4,8 @@ import type { ConversationStore, NewMessage, Outgoing, Session, TurnResult } fro
 import type { TransactionRunner } from './batched-writes.ts';
 import { newId } from './ids.ts';
 import { openConversation } from './open-conversation.ts';
-import type { Database } from './schema.ts';
+import { precompiled } from './precompiled.ts';
+import type { Database, MessagesTable, OutboxTable, SessionsTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -118,26 +119,32 @@ export function createConversationStore(
   };
 }
 
-async function insertMessage(db: Db, conversationId: string, m: NewMessage, now: number): Promise<string> {
-  const id = newId(now);
-  const inserted = await db
+const insertMessageQuery = precompiled((db, v: Omit<MessagesTable, 'error'>) =>
+  db
     .insertInto('messages')
-    .values({
-      id,
-      conversation_id: conversationId,
-      direction: m.direction,
-      author: m.author,
-      external_id: m.external_id ?? null,
-      text: m.text ?? null,
-      content: JSON.stringify(m.content),
-      status: m.status,
-      error: null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values({ ...v, error: null })
     .onConflict((oc) => oc.column('external_id').doNothing())
-    .returning('id')
-    .executeTakeFirst();
+    .returning('id'),
+);
+
+const settleEventQuery = precompiled((db, v: { id: string; status: string; now: number }) =>
+  db.updateTable('inbound_events').set({ status: v.status, processed_at: v.now, error: null }).where('id', '=', v.id),
+);
+
+async function insertMessage(db: Db, conversationId: string, m: NewMessage, now: number): Promise<string> {
+  const { rows } = await insertMessageQuery(db, {
+    id: newId(now),
+    conversation_id: conversationId,
+    direction: m.direction,
+    author: m.author,
+    external_id: m.external_id ?? null,
+    text: m.text ?? null,
+    content: JSON.stringify(m.content),
+    status: m.status,
+    created_at: now,
+    updated_at: now,
+  });
+  const inserted = rows[0];
   if (inserted) return inserted.id;
   const existing = await db
     .selectFrom('messages')
@@ -149,11 +156,7 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
 
 async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: number): Promise<void> {
   if (result.incoming && result.conversation) await insertMessage(tx, result.conversation.id, result.incoming, now);
-  await tx
-    .updateTable('inbound_events')
-    .set({ status: result.event_status, processed_at: now, error: null })
-    .where('id', '=', result.event_id)
-    .execute();
+  await settleEventQuery(tx, { id: result.event_id, status: result.event_status, now });
   if (result.conversation) {
     const { flagged, ...rest } = result.conversation.changes;
     await tx
@@ -171,19 +174,54 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   if (result.outgoing) await queueOutgoing(tx, result.outgoing, now);
 }
 
+const saveSessionQuery = precompiled((db, v: SessionsTable) => {
+  const { id: _id, conversation_id: _conversation, ...changes } = v;
+  return db
+    .insertInto('sessions')
+    .values(v)
+    .onConflict((oc) => oc.column('conversation_id').doUpdateSet(changes));
+});
+
 async function saveSession(tx: Transaction<Database>, conversationId: string, s: Session, now: number) {
-  const values = {
+  await saveSessionQuery(tx, {
+    id: s.id || newId(now),
+    conversation_id: conversationId,
     context: JSON.stringify(s.context),
     state: JSON.stringify(s.state),
     started_at: s.started_at,
     last_activity_at: s.last_activity_at,
-  };
-  await tx
-    .insertInto('sessions')
-    .values({ id: s.id || newId(now), conversation_id: conversationId, ...values })
-    .onConflict((oc) => oc.column('conversation_id').doUpdateSet(values))
-    .execute();
+  });
 }
+
+const insertOutboxQuery = precompiled(
+  (
+    db,
+    v: Pick<
+      OutboxTable,
+      | 'id'
+      | 'conversation_id'
+      | 'page_id'
+      | 'recipient_id'
+      | 'message_id'
+      | 'kind'
+      | 'request'
+      | 'tag'
+      | 'delay_ms'
+      | 'next_attempt_at'
+      | 'created_at'
+      | 'updated_at'
+    >,
+  ) =>
+    db.insertInto('outbox').values({
+      ...v,
+      status: 'pending',
+      attempts: 0,
+      external_id: null,
+      error_code: null,
+      error_subcode: null,
+      error_message: null,
+    }),
+);
 
 /** Each step becomes an outbox row (and each message a message row) before anything is sent. */
 async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, now: number) {
@@ -203,36 +241,22 @@ async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, now: numb
         now,
       );
     }
-    await tx
-      .insertInto('outbox')
-      .values({
-        id: outboxId,
-        conversation_id: out.conversation_id,
-        page_id: out.page_id,
-        recipient_id: out.recipient_id,
-        message_id: messageId,
-        kind:
-          step.kind === 'message'
-            ? 'message'
-            : step.kind === 'seen'
-              ? 'mark_seen'
-              : step.on
-                ? 'typing_on'
-                : 'typing_off',
-        request: JSON.stringify(step.kind === 'message' ? step.message : {}),
-        tag: out.tag ?? null,
-        delay_ms: delay,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        external_id: null,
-        error_code: null,
-        error_subcode: null,
-        error_message: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const kind =
+      step.kind === 'message' ? 'message' : step.kind === 'seen' ? 'mark_seen' : step.on ? 'typing_on' : 'typing_off';
+    await insertOutboxQuery(tx, {
+      id: outboxId,
+      conversation_id: out.conversation_id,
+      page_id: out.page_id,
+      recipient_id: out.recipient_id,
+      message_id: messageId,
+      kind,
+      request: JSON.stringify(step.kind === 'message' ? step.message : {}),
+      tag: out.tag ?? null,
+      delay_ms: delay,
+      next_attempt_at: now,
+      created_at: now,
+      updated_at: now,
+    });
     delay = 0;
   }
 }

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ContactProfile } from '../assistants/assistant.ts';
 import type { Contact, Conversation, OpenConversation, Session } from '../conversations/ports.ts';
 import { newId } from './ids.ts';
+import { precompiled } from './precompiled.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -21,8 +22,8 @@ export async function openConversation(
 }
 
 /** The person's contact, conversation and session in one query (the hot path reads them for every message). */
-function findOpenConversation(db: Db, pageId: string, externalId: string) {
-  return db
+const openConversationQuery = precompiled((db, v: { pageId: string; externalId: string }) =>
+  db
     .selectFrom('contacts as p')
     .leftJoin('conversations as c', (join) =>
       join.onRef('c.contact_id', '=', 'p.id').onRef('c.page_id', '=', 'p.page_id'),
@@ -48,9 +49,12 @@ function findOpenConversation(db: Db, pageId: string, externalId: string) {
       's.started_at',
       's.last_activity_at',
     ])
-    .where('p.page_id', '=', pageId)
-    .where('p.external_id', '=', externalId)
-    .executeTakeFirst();
+    .where('p.page_id', '=', v.pageId)
+    .where('p.external_id', '=', v.externalId),
+);
+
+async function findOpenConversation(db: Db, pageId: string, externalId: string) {
+  return (await openConversationQuery(db, { pageId, externalId })).rows[0];
 }
 
 type OpenRow = NonNullable<Awaited<ReturnType<typeof findOpenConversation>>>;

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { precompiled } from './precompiled.ts';
 import type { Database, OutboxTable } from './schema.ts';
 
 export type OutboxRow = OutboxTable;
@@ -7,16 +8,33 @@ export type OutboxRow = OutboxTable;
 const UNSETTLED = sql<boolean>`status = 'pending'`;
 
 /** The next row to send for a conversation: the oldest not yet settled (order within a conversation is kept). */
-export function nextOutboxRow(db: Kysely<Database>, conversationId: string): Promise<OutboxRow | undefined> {
-  return db
+export async function nextOutboxRow(db: Kysely<Database>, conversationId: string): Promise<OutboxRow | undefined> {
+  return (await nextOutboxRowQuery(db, { conversationId })).rows[0];
+}
+
+const nextOutboxRowQuery = precompiled((db, v: { conversationId: string }) =>
+  db
     .selectFrom('outbox')
     .selectAll()
-    .where('conversation_id', '=', conversationId)
+    .where('conversation_id', '=', v.conversationId)
     .where(UNSETTLED)
     .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1),
+);
+
+/** Context the window policy needs for a row: when the person last wrote, and who wrote the message. */
+export async function sendContextOf(db: Kysely<Database>, row: OutboxRow) {
+  const { rows } = await sendContextQuery(db, { conversationId: row.conversation_id, messageId: row.message_id ?? '' });
+  return rows[0];
 }
+
+const sendContextQuery = precompiled((db, v: { conversationId: string; messageId: string }) =>
+  db
+    .selectFrom('conversations as c')
+    .leftJoin('messages as m', (join) => join.on('m.id', '=', v.messageId))
+    .select(['c.last_inbound_at', 'm.author'])
+    .where('c.id', '=', v.conversationId),
+);
 
 /** Conversations with unsent rows: resumed at start-up. */
 export async function conversationsWithPendingSends(db: Kysely<Database>): Promise<string[]> {
@@ -26,28 +44,29 @@ export async function conversationsWithPendingSends(db: Kysely<Database>): Promi
 
 /** Graph accepted the row's message (run in a transaction). */
 export async function markSent(tx: Transaction<Database>, row: OutboxRow, externalId: string | undefined, now: number) {
-  await tx
-    .updateTable('outbox')
-    .set((eb) => ({
-      status: 'sent',
-      attempts: eb('attempts', '+', 1),
-      external_id: externalId ?? null,
-      updated_at: now,
-    }))
-    .where('id', '=', row.id)
-    .execute();
-  if (!row.message_id) return;
+  const values = { id: row.id, externalId: externalId ?? null, now };
+  await outboxSentQuery(tx, values);
   // The echo may have linked it already, and a receipt moved it past `sent`: never go back.
-  await tx
+  if (row.message_id) await messageSentQuery(tx, { ...values, id: row.message_id });
+}
+
+const outboxSentQuery = precompiled((db, v: { id: string; externalId: string | null; now: number }) =>
+  db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sent', attempts: eb('attempts', '+', 1), external_id: v.externalId, updated_at: v.now }))
+    .where('id', '=', v.id),
+);
+
+const messageSentQuery = precompiled((db, v: { id: string; externalId: string | null; now: number }) =>
+  db
     .updateTable('messages')
     .set((eb) => ({
       status: eb.case().when('status', '=', 'pending').then('sent').else(eb.ref('status')).end(),
-      external_id: eb.fn.coalesce('external_id', eb.val(externalId ?? null)),
-      updated_at: now,
+      external_id: eb.fn.coalesce('external_id', eb.val(v.externalId)),
+      updated_at: v.now,
     }))
-    .where('id', '=', row.message_id)
-    .execute();
-}
+    .where('id', '=', v.id),
+);
 
 export async function markRetry(
   db: Kysely<Database> | Transaction<Database>,
