@@ -30,27 +30,5 @@ export function hasPhrase(folded: string, phrase: string): boolean {
   return phrase !== '' && ` ${folded} `.includes(` ${phrase} `);
 }
 
-/**
- * Optimal-string-alignment distance (edits: insert, delete, substitute, swap two neighbours), giving up past `max`.
- * Returns `max + 1` when the words are further apart than `max`.
- */
-export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prevPrev: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prevPrev[j - 2] ?? 0) + 1);
-      row.push(d);
-      best = Math.min(best, d);
-    }
-    if (best > max) return max + 1;
-    prevPrev = prev;
-    prev = row;
-  }
-  return Math.min(prev[b.length] ?? max + 1, max + 1);
-}
+/** Edit distance is plain arithmetic on letters: one implementation serves matching and policy. */
+export { editDistance } from '../../assistants/understanding/word-similarity.ts';
