@@ -27,6 +27,15 @@ function profileUpdate(params: GraphParams): Record<string, unknown> | ReturnTyp
   return update;
 }
 
+/** The `fields` parameter of GET and DELETE: required, each a known profile property. */
+function requestedFields(params: Parameters<typeof listParam>[0]) {
+  const fields = listParam(params, 'fields');
+  if (!fields || fields.length === 0) return invalidParam('The parameter fields is required');
+  const unknown = fields.find((field) => !isProfileField(field));
+  if (unknown) return invalidParam(`param fields must be one of {${PROFILE_FIELDS.join(', ')}}; got ${unknown}`);
+  return fields;
+}
+
 /**
  * Messenger Profile API (messenger-platform.md §5). GET answers `{data: [one object]}` with the
  * requested properties that are set, or `{data: []}`; the docs leave the layout unconfirmed (§12.5).
@@ -36,14 +45,8 @@ export const graphProfileRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = 
     const params = graphParams(request);
     const target = authenticatePage(ctx, request, params, request.params.node);
     if (isGraphError(target)) return sendGraphError(reply, target);
-    const fields = listParam(params, 'fields');
-    if (!fields || fields.length === 0) return sendGraphError(reply, invalidParam('The parameter fields is required'));
-    const unknown = fields.find((field) => !isProfileField(field));
-    if (unknown)
-      return sendGraphError(
-        reply,
-        invalidParam(`param fields must be one of {${PROFILE_FIELDS.join(', ')}}; got ${unknown}`),
-      );
+    const fields = requestedFields(params);
+    if (isGraphError(fields)) return sendGraphError(reply, fields);
     const profile = target.page.profile as Record<string, unknown>;
     const data = Object.fromEntries(
       fields.filter((field) => profile[field] !== undefined).map((field) => [field, profile[field]]),
@@ -68,14 +71,8 @@ export const graphProfileRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = 
     const params = graphParams(request);
     const target = authenticatePage(ctx, request, params, request.params.node);
     if (isGraphError(target)) return sendGraphError(reply, target);
-    const fields = listParam(params, 'fields');
-    if (!fields || fields.length === 0) return sendGraphError(reply, invalidParam('The parameter fields is required'));
-    const unknown = fields.find((field) => !isProfileField(field));
-    if (unknown)
-      return sendGraphError(
-        reply,
-        invalidParam(`param fields must be one of {${PROFILE_FIELDS.join(', ')}}; got ${unknown}`),
-      );
+    const fields = requestedFields(params);
+    if (isGraphError(fields)) return sendGraphError(reply, fields);
     for (const field of fields)
       delete (target.page.profile as Record<string, unknown>)[field as keyof MessengerProfile];
     announce(ctx, target.page);
