@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ScriptedGraphServer, startScriptedGraphServer } from '../../../test/support/scripted-graph-server.ts';
 import { appsecretProof, createGraphRequester, type GraphRequester } from './graph-request.ts';
 import { mutationResult } from './graph-result.ts';
-import { type ScriptedGraphServer, startScriptedGraphServer } from './scripted-graph-server.ts';
 
 const TOKEN = 'EAAB-page-token-123';
 const SECRET = 'app-secret-456';

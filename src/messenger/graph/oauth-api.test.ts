@@ -1,27 +1,15 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGraphClient, type GraphClient } from './graph-client.ts';
+import { describe, expect, it } from 'vitest';
+import { useScriptedGraph } from '../../../test/support/scripted-graph-server.ts';
 import { DEFAULT_LOGIN_SCOPES } from './oauth-api.ts';
-import { type ScriptedGraphServer, startScriptedGraphServer } from './scripted-graph-server.ts';
 
 const APP = { appId: '1517776481860111', appSecret: 'oauth-app-secret' };
-let server: ScriptedGraphServer;
-let client: GraphClient;
-
-beforeEach(async () => {
-  server = await startScriptedGraphServer();
-  client = createGraphClient({ baseUrl: server.baseUrl, version: 'v25.0', appSecret: APP.appSecret });
-});
-
-afterEach(async () => {
-  await client.close();
-  await server.close();
-});
+const graph = useScriptedGraph({ appSecret: APP.appSecret });
 
 describe('loginDialogUrl', () => {
   it('builds the versioned dialog URL with a code response and comma-separated scopes', () => {
     const url = new URL(
-      client.loginDialogUrl({
+      graph.client.loginDialogUrl({
         facebookWebUrl: 'http://127.0.0.1:4010/',
         appId: APP.appId,
         redirectUri: 'https://bot.example.com/oauth/facebook/callback?x=1',
@@ -42,10 +30,10 @@ describe('loginDialogUrl', () => {
 
 describe('exchangeCode', () => {
   it('exchanges the code with the identical redirect URI and returns the user token', async () => {
-    server.reply({ json: { access_token: 'EAAB-user', token_type: 'bearer', expires_in: 5183944 } });
-    const res = await client.exchangeCode({ ...APP, redirectUri: 'https://bot.example.com/cb', code: 'code-1' });
+    graph.server.reply({ json: { access_token: 'EAAB-user', token_type: 'bearer', expires_in: 5183944 } });
+    const res = await graph.client.exchangeCode({ ...APP, redirectUri: 'https://bot.example.com/cb', code: 'code-1' });
     expect(res).toEqual({ ok: true, access_token: 'EAAB-user', token_type: 'bearer', expires_in: 5183944 });
-    const req = server.requests[0];
+    const req = graph.server.requests[0];
     expect(req?.method).toBe('GET');
     expect(req?.url.pathname).toBe('/v25.0/oauth/access_token');
     expect(Object.fromEntries(req?.url.searchParams ?? [])).toEqual({
@@ -59,16 +47,16 @@ describe('exchangeCode', () => {
 
   it('reports a used code without echoing the code or the secret', async () => {
     const message = `Invalid verification code code-1 (client_secret ${APP.appSecret})`;
-    server.reply({ status: 400, json: { error: { message, type: 'OAuthException', code: 100 } } });
-    const res = await client.exchangeCode({ ...APP, redirectUri: 'https://bot.example.com/cb', code: 'code-1' });
+    graph.server.reply({ status: 400, json: { error: { message, type: 'OAuthException', code: 100 } } });
+    const res = await graph.client.exchangeCode({ ...APP, redirectUri: 'https://bot.example.com/cb', code: 'code-1' });
     expect(res).toMatchObject({ ok: false, kind: 'invalid' });
     expect(JSON.stringify(res)).not.toContain('code-1');
     expect(JSON.stringify(res)).not.toContain(APP.appSecret);
   });
 
   it('fails when the answer carries no access_token', async () => {
-    server.reply({ json: { token_type: 'bearer' } });
-    const res = await client.exchangeCode({ ...APP, redirectUri: 'https://bot.example.com/cb', code: 'c' });
+    graph.server.reply({ json: { token_type: 'bearer' } });
+    const res = await graph.client.exchangeCode({ ...APP, redirectUri: 'https://bot.example.com/cb', code: 'c' });
     expect(res).toMatchObject({
       ok: false,
       kind: 'invalid',
@@ -79,10 +67,10 @@ describe('exchangeCode', () => {
 
 describe('exchangeForLongLivedToken', () => {
   it('uses the fb_exchange_token grant', async () => {
-    server.reply({ json: { access_token: 'EAAB-long', token_type: 'bearer', expires_in: 5183944 } });
-    const res = await client.exchangeForLongLivedToken({ ...APP, token: 'EAAB-short' });
+    graph.server.reply({ json: { access_token: 'EAAB-long', token_type: 'bearer', expires_in: 5183944 } });
+    const res = await graph.client.exchangeForLongLivedToken({ ...APP, token: 'EAAB-short' });
     expect(res).toEqual({ ok: true, access_token: 'EAAB-long', token_type: 'bearer', expires_in: 5183944 });
-    expect(Object.fromEntries(server.requests[0]?.url.searchParams ?? [])).toEqual({
+    expect(Object.fromEntries(graph.server.requests[0]?.url.searchParams ?? [])).toEqual({
       grant_type: 'fb_exchange_token',
       client_id: APP.appId,
       client_secret: APP.appSecret,
@@ -93,7 +81,7 @@ describe('exchangeForLongLivedToken', () => {
 
 describe('debugToken', () => {
   it('inspects a token with the app token and returns its data', async () => {
-    server.reply({
+    graph.server.reply({
       json: {
         data: {
           app_id: '1517776481860111',
@@ -109,7 +97,7 @@ describe('debugToken', () => {
         },
       },
     });
-    const res = await client.debugToken({ ...APP, token: 'EAAB-page' });
+    const res = await graph.client.debugToken({ ...APP, token: 'EAAB-page' });
     expect(res).toEqual({
       ok: true,
       data: {
@@ -125,7 +113,7 @@ describe('debugToken', () => {
         user_id: '10223344556677889',
       },
     });
-    const req = server.requests[0];
+    const req = graph.server.requests[0];
     const appToken = `${APP.appId}|${APP.appSecret}`;
     expect(req?.url.pathname).toBe('/v25.0/debug_token');
     expect(req?.url.searchParams.get('input_token')).toBe('EAAB-page');
@@ -136,8 +124,8 @@ describe('debugToken', () => {
   });
 
   it('reads an invalid token as is_valid false with no scopes', async () => {
-    server.reply({ json: { data: { is_valid: false, error: { code: 190, message: 'expired' } } } });
-    expect(await client.debugToken({ ...APP, token: 'EAAB-old' })).toEqual({
+    graph.server.reply({ json: { data: { is_valid: false, error: { code: 190, message: 'expired' } } } });
+    expect(await graph.client.debugToken({ ...APP, token: 'EAAB-old' })).toEqual({
       ok: true,
       data: { is_valid: false, scopes: [] },
     });

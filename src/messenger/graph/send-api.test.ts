@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startScriptedGraphServer, useScriptedGraph } from '../../../test/support/scripted-graph-server.ts';
 import type { SendRequest } from '../send-types.ts';
-import { createGraphClient, type GraphClient } from './graph-client.ts';
-import { type ScriptedGraphServer, startScriptedGraphServer } from './scripted-graph-server.ts';
+import { createGraphClient } from './graph-client.ts';
 
 const TOKEN = 'EAAB-page-token-send';
 const SECRET = 'send-app-secret';
@@ -12,18 +12,7 @@ const TEXT: SendRequest = {
   message: { text: 'hi' },
 };
 
-let server: ScriptedGraphServer;
-let client: GraphClient;
-
-beforeEach(async () => {
-  server = await startScriptedGraphServer();
-  client = createGraphClient({ baseUrl: server.baseUrl, version: 'v25.0', appSecret: SECRET, timeoutMs: 300 });
-});
-
-afterEach(async () => {
-  await client.close();
-  await server.close();
-});
+const graph = useScriptedGraph({ appSecret: SECRET, timeoutMs: 300 });
 
 const graphError = (status: number, error: Record<string, unknown>, headers?: Record<string, string>) => ({
   status,
@@ -33,10 +22,10 @@ const graphError = (status: number, error: Record<string, unknown>, headers?: Re
 
 describe('send', () => {
   it('posts the request as JSON to /{version}/me/messages and reports the ids', async () => {
-    server.reply({ json: { recipient_id: '6021938475610234', message_id: 'm_Xy1' } });
-    const outcome = await client.send(TOKEN, TEXT);
+    graph.server.reply({ json: { recipient_id: '6021938475610234', message_id: 'm_Xy1' } });
+    const outcome = await graph.client.send(TOKEN, TEXT);
     expect(outcome).toEqual({ status: 'sent', recipient_id: '6021938475610234', message_id: 'm_Xy1' });
-    const req = server.requests[0];
+    const req = graph.server.requests[0];
     expect(req?.method).toBe('POST');
     expect(req?.url.pathname).toBe('/v25.0/me/messages');
     expect(req?.json).toEqual(TEXT);
@@ -45,11 +34,11 @@ describe('send', () => {
   });
 
   it('reports the attachment id of a reusable attachment and the usage headers', async () => {
-    server.reply({
+    graph.server.reply({
       json: { recipient_id: '1', message_id: 'm_2', attachment_id: '2750196385013344' },
       headers: { 'x-page-usage': '{"call_count":42}' },
     });
-    const outcome = await client.send(TOKEN, TEXT);
+    const outcome = await graph.client.send(TOKEN, TEXT);
     expect(outcome).toEqual({
       status: 'sent',
       recipient_id: '1',
@@ -60,15 +49,21 @@ describe('send', () => {
   });
 
   it('counts a sender action answered with only recipient_id as sent', async () => {
-    server.reply({ json: { recipient_id: '6021938475610234' } });
-    const outcome = await client.send(TOKEN, { recipient: { id: '6021938475610234' }, sender_action: 'typing_on' });
+    graph.server.reply({ json: { recipient_id: '6021938475610234' } });
+    const outcome = await graph.client.send(TOKEN, {
+      recipient: { id: '6021938475610234' },
+      sender_action: 'typing_on',
+    });
     expect(outcome).toEqual({ status: 'sent', recipient_id: '6021938475610234' });
-    expect(server.requests[0]?.json).toEqual({ recipient: { id: '6021938475610234' }, sender_action: 'typing_on' });
+    expect(graph.server.requests[0]?.json).toEqual({
+      recipient: { id: '6021938475610234' },
+      sender_action: 'typing_on',
+    });
   });
 
   it('fails a message outside the window without retry', async () => {
-    server.reply(graphError(400, { code: 10, error_subcode: 2018278 }));
-    const outcome = await client.send(TOKEN, TEXT);
+    graph.server.reply(graphError(400, { code: 10, error_subcode: 2018278 }));
+    const outcome = await graph.client.send(TOKEN, TEXT);
     expect(outcome).toEqual({
       status: 'failed',
       kind: 'window',
@@ -90,14 +85,14 @@ describe('send', () => {
     [{ code: 100, error_subcode: 2018234 }, 'permission'],
     [{ code: 100, error_subcode: 2018034 }, 'invalid'],
   ])('fails %o as %s', async (error, kind) => {
-    server.reply(graphError(400, error));
-    expect(await client.send(TOKEN, TEXT)).toMatchObject({ status: 'failed', kind, error });
+    graph.server.reply(graphError(400, error));
+    expect(await graph.client.send(TOKEN, TEXT)).toMatchObject({ status: 'failed', kind, error });
   });
 
   it('asks for a retry after the business use case wait on a rate limit', async () => {
     const buc = { '104857392018475': [{ type: 'pages', call_count: 100, estimated_time_to_regain_access: 7 }] };
-    server.reply(graphError(400, { code: 613 }, { 'x-business-use-case-usage': JSON.stringify(buc) }));
-    const outcome = await client.send(TOKEN, TEXT);
+    graph.server.reply(graphError(400, { code: 613 }, { 'x-business-use-case-usage': JSON.stringify(buc) }));
+    const outcome = await graph.client.send(TOKEN, TEXT);
     expect(outcome).toMatchObject({
       status: 'retry',
       kind: 'rate_limited',
@@ -108,25 +103,25 @@ describe('send', () => {
   });
 
   it('asks for a retry without a wait when Graph gives none', async () => {
-    server.reply(graphError(500, { code: 2 }));
-    const outcome = await client.send(TOKEN, TEXT);
+    graph.server.reply(graphError(500, { code: 2 }));
+    const outcome = await graph.client.send(TOKEN, TEXT);
     expect(outcome).toMatchObject({ status: 'retry', kind: 'transient', error: { code: 2, http_status: 500 } });
     expect(outcome).not.toHaveProperty('retry_after_ms');
   });
 
   it('asks for a retry when Graph marks the error transient', async () => {
-    server.reply(graphError(400, { code: 100, is_transient: true }));
-    expect(await client.send(TOKEN, TEXT)).toMatchObject({ status: 'retry', kind: 'transient' });
+    graph.server.reply(graphError(400, { code: 100, is_transient: true }));
+    expect(await graph.client.send(TOKEN, TEXT)).toMatchObject({ status: 'retry', kind: 'transient' });
   });
 
   it('asks for a retry on a socket reset instead of throwing', async () => {
-    server.reply({ reset: true });
-    expect(await client.send(TOKEN, TEXT)).toMatchObject({ status: 'retry', kind: 'transient' });
+    graph.server.reply({ reset: true });
+    expect(await graph.client.send(TOKEN, TEXT)).toMatchObject({ status: 'retry', kind: 'transient' });
   });
 
   it('asks for a retry when Graph answers after timeoutMs', async () => {
-    server.reply({ json: { recipient_id: '1', message_id: 'm_late' }, delayMs: 5_000 });
-    const outcome = await client.send(TOKEN, TEXT);
+    graph.server.reply({ json: { recipient_id: '1', message_id: 'm_late' }, delayMs: 5_000 });
+    const outcome = await graph.client.send(TOKEN, TEXT);
     expect(outcome).toEqual({
       status: 'retry',
       kind: 'transient',
@@ -135,36 +130,36 @@ describe('send', () => {
   });
 
   it('asks for a retry when nothing listens', async () => {
-    const port = new URL(server.baseUrl).port;
-    await server.close();
+    const port = new URL(graph.server.baseUrl).port;
+    await graph.server.close();
     const closed = createGraphClient({ baseUrl: `http://127.0.0.1:${port}`, version: 'v25.0' });
     const outcome = await closed.send(TOKEN, TEXT);
     await closed.close();
     expect(outcome).toMatchObject({ status: 'retry', kind: 'transient', error: { message: /ECONNREFUSED/ } });
-    server = await startScriptedGraphServer();
+    graph.server = await startScriptedGraphServer();
   });
 });
 
 describe('uploadAttachment', () => {
   it('uploads a URL as a reusable attachment and returns its id', async () => {
-    server.reply({ json: { attachment_id: '2750196385013344' } });
-    const res = await client.uploadAttachment(TOKEN, { type: 'video', url: 'https://example.com/a.mp4' });
+    graph.server.reply({ json: { attachment_id: '2750196385013344' } });
+    const res = await graph.client.uploadAttachment(TOKEN, { type: 'video', url: 'https://example.com/a.mp4' });
     expect(res).toEqual({ ok: true, attachment_id: '2750196385013344' });
-    expect(server.requests[0]?.url.pathname).toBe('/v25.0/me/message_attachments');
-    expect(server.requests[0]?.json).toEqual({
+    expect(graph.server.requests[0]?.url.pathname).toBe('/v25.0/me/message_attachments');
+    expect(graph.server.requests[0]?.json).toEqual({
       message: { attachment: { type: 'video', payload: { url: 'https://example.com/a.mp4', is_reusable: true } } },
     });
   });
 
   it('reports a Graph error with its kind', async () => {
-    server.reply(graphError(400, { code: 100, error_subcode: 2018047 }));
-    const res = await client.uploadAttachment(TOKEN, { type: 'image', url: 'https://example.com/x.png' });
+    graph.server.reply(graphError(400, { code: 100, error_subcode: 2018047 }));
+    const res = await graph.client.uploadAttachment(TOKEN, { type: 'image', url: 'https://example.com/x.png' });
     expect(res).toMatchObject({ ok: false, kind: 'invalid', error: { code: 100, error_subcode: 2018047 } });
   });
 
   it('fails when a success answer has no attachment_id', async () => {
-    server.reply({ json: {} });
-    const res = await client.uploadAttachment(TOKEN, { type: 'image', url: 'https://example.com/x.png' });
+    graph.server.reply({ json: {} });
+    const res = await graph.client.uploadAttachment(TOKEN, { type: 'image', url: 'https://example.com/x.png' });
     expect(res).toMatchObject({
       ok: false,
       kind: 'invalid',

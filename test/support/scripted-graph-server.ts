@@ -1,5 +1,11 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
+import {
+  createGraphClient,
+  type GraphClient,
+  type GraphClientOptions,
+} from '../../src/messenger/graph/graph-client.ts';
 
 /** One request as the server received it. */
 export interface RecordedRequest {
@@ -83,4 +89,21 @@ export async function startScriptedGraphServer(): Promise<ScriptedGraphServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A scripted Graph server and a client pointed at it, fresh for every test of the calling file
+ * (registers `beforeEach`/`afterEach`); read `graph.server` and `graph.client` inside tests.
+ */
+export function useScriptedGraph(options: Omit<GraphClientOptions, 'baseUrl' | 'version'> = {}) {
+  const graph = {} as { server: ScriptedGraphServer; client: GraphClient };
+  beforeEach(async () => {
+    graph.server = await startScriptedGraphServer();
+    graph.client = createGraphClient({ baseUrl: graph.server.baseUrl, version: 'v25.0', ...options });
+  });
+  afterEach(async () => {
+    await graph.client.close();
+    await graph.server.close();
+  });
+  return graph;
 }
