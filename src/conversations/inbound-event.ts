@@ -51,8 +51,6 @@ export type InboundEventBody =
     }
   | { kind: 'unknown'; keys: string[] };
 
-export type InboundEventKind = InboundEventBody['kind'];
-
 export type InboundEvent = InboundEventBody & {
   /** Deduplication key, unique per page: the message id when there is one, else derived from content. */
   key: string;

@@ -8,8 +8,6 @@ export interface Clock {
   now(): number;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
-
 export type Routing = 'bot' | 'human' | 'paused';
 
 export interface Contact {

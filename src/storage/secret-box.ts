@@ -50,6 +50,6 @@ export function createSecretBox(keys: string[]): SecretBox {
 }
 
 /** Key ids name a key without revealing it: a short hash. */
-export function keyIdOf(key: Buffer): string {
+function keyIdOf(key: Buffer): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 8);
 }
