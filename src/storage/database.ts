@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { createFileSync } from './file-sync.ts';
 import type { Database } from './schema.ts';
 
 /** What differs between the databases, as capabilities rather than dialect checks at every call site. */
@@ -16,26 +17,32 @@ export interface DatabaseHandle {
   db: Kysely<Database>;
   capabilities: DatabaseCapabilities;
   /**
-   * Runs writes that must survive a power loss before the caller answers (the webhook's 200). Other writes
-   * only need to survive a process crash, which every commit does.
+   * Resolves once every commit made so far survives a power loss: awaited before the webhook's 200. Every commit
+   * survives a process crash without it.
    */
-  durably<T>(write: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  persist(): Promise<void>;
   close(): Promise<void>;
 }
 
 // PostgreSQL returns BIGINT (our epoch-ms timestamps) as strings by default; they fit a JS number exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-/** Opens `sqlite:<path>` (`sqlite::memory:` for tests) or `postgres://...`. */
-export function openDatabase(url: string): DatabaseHandle {
+/**
+ * Opens `sqlite:<path>` (`sqlite::memory:` for tests) or `postgres://...`. `onConnectionLost` hears of idle PostgreSQL
+ * connections the server ended; the error carries the pool's client (and its credentials), so log only its message.
+ */
+export function openDatabase(url: string, onConnectionLost: (error: Error) => void = () => {}): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server ends (a restart, a failover) is dropped by the pool and replaced on next use;
+    // without a listener pg rethrows it and the process dies.
+    pool.on('error', onConnectionLost);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     // PostgreSQL's default (synchronous_commit on) makes every commit durable.
     return {
       db,
       capabilities: { dialect: 'postgres', sharedAcrossProcesses: true },
-      durably: (write) => write(db),
+      persist: async () => {},
       close: () => db.destroy(),
     };
   }
@@ -45,25 +52,20 @@ export function openDatabase(url: string): DatabaseHandle {
     const sqlite = new SQLite(path);
     sqlite.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a commit survives a process crash but not a power loss. Writes that must survive power
-    // loss (the webhook's events before its 200) run with FULL, whose fsync of the WAL also persists every commit
-    // before it; see docs/adr/0001-storage.md.
+    // loss (the webhook's events before its 200) are followed by an fsync of the WAL on libuv's thread pool, which
+    // persists every commit before it without blocking the event loop; see docs/adr/0001-storage.md.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const wal = path === ':memory:' ? undefined : createFileSync(`${path}-wal`);
     return {
       db,
       capabilities: { dialect: 'sqlite', sharedAcrossProcesses: false },
-      // SQLite has one connection: holding it keeps the pragma and the write together.
-      durably: (write) =>
-        db.connection().execute(async (connection) => {
-          await sql`pragma synchronous = FULL`.execute(connection);
-          try {
-            return await write(connection);
-          } finally {
-            await sql`pragma synchronous = NORMAL`.execute(connection);
-          }
-        }),
-      close: () => db.destroy(),
+      persist: async () => wal?.sync(),
+      async close() {
+        await wal?.close();
+        await db.destroy();
+      },
     };
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got a value starting "${url.slice(0, 10)}")`);

@@ -33,6 +33,15 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
     async drop() {
       const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
       await client.connect();
+      // A closed pool's sockets can outlive its close by a moment; forcing the drop then would kill them mid-goodbye,
+      // and pg reports that as an uncaught error. Give them that moment first.
+      for (let waited = 0; waited < 2000; waited += 20) {
+        const { rows } = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [
+          name,
+        ]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await client.query(`drop database if exists ${name} with (force)`);
       await client.end();
     },

@@ -1,0 +1,33 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from '../../test/support/databases.ts';
+import { type DatabaseHandle, openDatabase } from './database.ts';
+
+describe('PostgreSQL connections the server ends', () => {
+  let test: TestDatabase | undefined;
+  let handle: DatabaseHandle | undefined;
+  afterEach(async () => {
+    await handle?.close();
+    await test?.drop();
+  });
+
+  it('are reported, not thrown, and the next query opens a new one', async () => {
+    test = await createTestDatabase('postgres');
+    const lost: Error[] = [];
+    handle = openDatabase(test.url, (error) => lost.push(error));
+    const before = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(handle.db);
+    const pid = before.rows[0]?.pid;
+
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    await admin.query('select pg_terminate_backend($1)', [pid]);
+    await admin.end();
+    for (let waited = 0; lost.length === 0 && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+
+    expect(lost).toHaveLength(1);
+    expect(lost[0]?.message).toMatch(/terminating connection/);
+    const after = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(handle.db);
+    expect(after.rows[0]?.pid).not.toBe(pid);
+  });
+});
