@@ -16,6 +16,11 @@ export interface InboundWorkerOptions {
   /** Attempts before an event goes to the dead state (listed by the API, replayable). */
   maxAttempts?: number;
   retryBaseMs?: number;
+  /**
+   * Events held in memory at most. Past it, new events stay in the database only (they are stored before the 200
+   * anyway) and are read back in order as the backlog drains, so a flood cannot exhaust memory.
+   */
+  maxHeld?: number;
   onProcessed?: (event: StoredInboundEvent, outcome: 'done' | 'retry' | 'dead', ms: number) => void;
 }
 
@@ -25,14 +30,24 @@ export function createInboundWorker(options: InboundWorkerOptions) {
   const maxAttempts = options.maxAttempts ?? 5;
   const retryBaseMs = options.retryBaseMs ?? 1000;
 
+  const maxHeld = options.maxHeld ?? 10_000;
   /** Ids queued or running, so a resume never queues an event twice. */
   const queued = new Set<string>();
+  /** Some pending events are in the database only; every one with an id above `cursor` is still to be read. */
+  let spilled = false;
+  let cursor = '';
+  /** The largest id held: below it, every pending event is held (ids grow in arrival order). */
+  let lastHeld = '';
+  /** An event was left to the database since the last read began. */
+  let dropped = false;
+  let paging: Promise<void> | undefined;
 
   async function run(stored: StoredInboundEvent): Promise<LaneOutcome> {
     const started = performance.now();
     try {
       await service.handle(stored);
       queued.delete(stored.id);
+      if (spilled && queued.size <= maxHeld / 2) startPaging();
       options.onProcessed?.(stored, 'done', performance.now() - started);
       return 'done';
     } catch (error) {
@@ -46,6 +61,7 @@ export function createInboundWorker(options: InboundWorkerOptions) {
       options.onProcessed?.(stored, dead ? 'dead' : 'retry', performance.now() - started);
       if (dead) {
         queued.delete(stored.id);
+        if (spilled && queued.size <= maxHeld / 2) startPaging();
         return 'done';
       }
       return retryBaseMs * 2 ** (stored.attempts - 1) * (0.75 + Math.random() * 0.5);
@@ -54,30 +70,81 @@ export function createInboundWorker(options: InboundWorkerOptions) {
 
   const lanes = createLanes<StoredInboundEvent>({ concurrency: options.concurrency ?? 64, run });
 
+  function hold(e: StoredInboundEvent) {
+    if (queued.has(e.id)) return;
+    queued.add(e.id);
+    if (e.id > lastHeld) lastHeld = e.id;
+    lanes.push(`${e.event.page_id}:${e.event.user_id ?? '-'}`, e);
+  }
+
+  /** Reads pending events back from the database, oldest first, while there is room. */
+  async function pageIn(): Promise<void> {
+    for (;;) {
+      const room = Math.min(maxHeld - queued.size, 1000);
+      if (room <= 0) return; // Still spilled: the next drain below half resumes reading.
+      dropped = false;
+      const batch = await loadPendingEvents(db, room, cursor);
+      for (const e of batch) hold(e);
+      if (batch.length > 0) cursor = (batch.at(-1) as StoredInboundEvent).id;
+      if (batch.length < room && !dropped) {
+        spilled = false;
+        return;
+      }
+    }
+  }
+
+  function startPaging() {
+    if (paging) return;
+    paging = pageIn()
+      .catch((error) => {
+        logger.error({ err: error }, 'could not read pending events back; retrying in a second');
+        setTimeout(startPaging, 1000).unref();
+      })
+      .finally(() => {
+        paging = undefined;
+      });
+  }
+
   return {
     enqueue(events: StoredInboundEvent[]) {
       for (const e of events) {
-        if (queued.has(e.id)) continue;
-        queued.add(e.id);
-        lanes.push(`${e.event.page_id}:${e.event.user_id ?? '-'}`, e);
+        if (!spilled && queued.size >= maxHeld) {
+          spilled = true;
+          cursor = lastHeld;
+        }
+        if (!spilled) {
+          hold(e);
+          continue;
+        }
+        dropped = true;
+        if (e.id <= cursor) cursor = ''; // Out of order (a clock step back): read from the oldest to be safe.
       }
     },
-    /** Resumes everything acknowledged but unfinished (after a crash or restart). */
+    /**
+     * Resumes everything acknowledged but unfinished (after a crash or restart, or a replay); returns how many events
+     * it then holds (the rest, past `maxHeld`, is read as the backlog drains).
+     */
     async resume(): Promise<number> {
-      let count = 0;
-      let after = '';
-      for (;;) {
-        const batch = await loadPendingEvents(db, 1000, after);
-        if (batch.length === 0) return count;
-        this.enqueue(batch);
-        count += batch.length;
-        after = (batch.at(-1) as StoredInboundEvent).id;
-      }
+      await paging;
+      spilled = true;
+      cursor = '';
+      startPaging();
+      await paging;
+      return queued.size;
     },
+    /** Events held in memory, waiting or running. */
     get depth() {
       return lanes.size;
     },
-    idle: () => lanes.idle(),
+    /** Resolves when every pending event has been handled, including those waiting in the database. */
+    async idle(): Promise<void> {
+      for (;;) {
+        await lanes.idle();
+        if (!spilled && !paging) return;
+        if (paging) await paging;
+        else startPaging();
+      }
+    },
     stop: () => lanes.stop(),
   };
 }

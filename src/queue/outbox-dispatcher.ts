@@ -8,8 +8,9 @@ import {
   markRetry,
   markSent,
   markUnsent,
-  nextOutboxRow,
   type OutboxRow,
+  PENDING_BATCH,
+  pendingOutboxRows,
 } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ChannelSender, OutboxSend, SendResult } from './channel-sender.ts';
@@ -70,16 +71,21 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   let idleWaiters: (() => void)[] = [];
 
   async function drain(conversationId: string, state: { again: boolean }) {
-    do {
+    let more = true;
+    while (more && !stopping) {
       state.again = false;
-      for (
-        let row = await nextOutboxRow(db, conversationId);
-        row && !stopping;
-        row = await nextOutboxRow(db, conversationId)
-      ) {
-        await sendRow(row);
+      const rows = await pendingOutboxRows(db, conversationId);
+      // Read again when a row stays queued (a retry waits for its turn), when the read was full, or when rows were
+      // queued meanwhile; otherwise the queue is empty and nothing is read after the last send.
+      more = rows.length === PENDING_BATCH;
+      for (const row of rows) {
+        if (stopping || !(await sendRow(row))) {
+          more = true;
+          break;
+        }
       }
-    } while (state.again && !stopping);
+      more ||= state.again;
+    }
     settle(conversationId);
   }
 
@@ -91,19 +97,18 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     }
   }
 
-  async function sendRow(row: OutboxRow) {
+  /** Sends one row; false when it is still queued (a retry is due later, or the dispatcher is stopping). */
+  async function sendRow(row: OutboxRow): Promise<boolean> {
     if (inDoubt.delete(row.conversation_id)) {
       // Found unsent after a restart: Graph may have had it when we stopped. Its echo (matched by metadata)
       // settles it if it got through, so give echoes time to arrive before sending (docs/adr/0003).
       await pause(inDoubtGraceMs);
-      if (stopping) return;
-      const again = await nextOutboxRow(db, row.conversation_id);
-      if (again?.id !== row.id) return;
+      return false;
     }
     const last = lastSentAt.get(row.conversation_id);
     const due = Math.max(row.next_attempt_at, last === undefined ? 0 : last + row.delay_ms);
     if (due > timers.now()) await pause(due - timers.now());
-    if (stopping) return;
+    if (stopping) return false;
     const decision: SendDecision = options.decide
       ? await options.decide(row)
       : { ok: true, messaging_type: 'RESPONSE' };
@@ -116,11 +121,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         markUnsent(tx, row, { status: 'blocked', attempted: false }, { message: decision.reason }, timers.now()),
       );
       options.onResult?.(row, 'blocked', 0);
-      return;
+      return true;
     }
     const wait = options.throttle?.delayFor(row.page_id) ?? 0;
     if (wait > 0) await pause(wait);
-    if (stopping) return;
+    if (stopping) return false;
     const started = performance.now();
     const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
     const result = await semaphore.run(() => sender.send(send));
@@ -140,7 +145,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
           log().error({ error: result.error, attempts }, 'send failed after every retry: dead');
           await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempted: true }, result.error, now));
           options.onResult?.(row, 'dead', performance.now() - started);
-          return;
+          return true;
         }
         const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
         log().warn({ error: result.error, attempts }, 'send failed: will retry');
@@ -156,6 +161,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         break;
     }
     options.onResult?.(row, result.status, performance.now() - started);
+    return result.status !== 'retry';
   }
 
   return {

@@ -5,7 +5,7 @@ import type { TransactionRunner } from './batched-writes.ts';
 import { newId } from './ids.ts';
 import { openConversation } from './open-conversation.ts';
 import { precompiled } from './precompiled.ts';
-import type { Database, MessagesTable, OutboxTable, SessionsTable } from './schema.ts';
+import type { ConversationsTable, Database, MessagesTable, OutboxTable, SessionsTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -110,11 +110,7 @@ export function createConversationStore(
     queueOutgoing: (outgoing, now) =>
       transaction(async (tx) => {
         await queueOutgoing(tx, outgoing, now);
-        await tx
-          .updateTable('conversations')
-          .set({ last_message_at: now, updated_at: now })
-          .where('id', '=', outgoing.conversation_id)
-          .execute();
+        await updateConversation(tx, { last_message_at: now, updated_at: now, id: outgoing.conversation_id });
       }),
   };
 }
@@ -159,20 +155,25 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   await settleEventQuery(tx, { id: result.event_id, status: result.event_status, now });
   if (result.conversation) {
     const { flagged, ...rest } = result.conversation.changes;
-    await tx
-      .updateTable('conversations')
-      .set({
-        ...rest,
-        ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
-        last_message_at: now,
-        updated_at: now,
-      })
-      .where('id', '=', result.conversation.id)
-      .execute();
+    await updateConversation(tx, {
+      ...rest,
+      ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
+      last_message_at: now,
+      updated_at: now,
+      id: result.conversation.id,
+    });
   }
   if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
   if (result.outgoing) await queueOutgoing(tx, result.outgoing, now);
 }
+
+type ConversationUpdate = Partial<Omit<ConversationsTable, 'id'>> & { id: string };
+
+/** Precompiled once per set of changed columns: a turn changes one of a handful of sets. */
+const updateConversation = precompiled((db, v: ConversationUpdate) => {
+  const { id, ...changes } = v;
+  return db.updateTable('conversations').set(changes).where('id', '=', id);
+});
 
 const saveSessionQuery = precompiled((db, v: SessionsTable) => {
   const { id: _id, conversation_id: _conversation, ...changes } = v;

@@ -7,19 +7,25 @@ export type OutboxRow = OutboxTable;
 /** Literal, not parameters, so the databases can use the partial index `outbox_unsettled`. */
 const UNSETTLED = sql<boolean>`status = 'pending'`;
 
-/** The next row to send for a conversation: the oldest not yet settled (order within a conversation is kept). */
-export async function nextOutboxRow(db: Kysely<Database>, conversationId: string): Promise<OutboxRow | undefined> {
-  return (await nextOutboxRowQuery(db, { conversationId })).rows[0];
+/** Rows fetched per read of a conversation's queue: one turn's messages fit in one read. */
+export const PENDING_BATCH = 20;
+
+/**
+ * The conversation's unsettled rows, oldest first (order within a conversation is kept), at most PENDING_BATCH.
+ * The limit is a literal: a bound LIMIT parameter makes SQLite's lookup several times slower.
+ */
+export async function pendingOutboxRows(db: Kysely<Database>, conversationId: string): Promise<OutboxRow[]> {
+  return (await pendingOutboxRowsQuery(db, { conversationId })).rows;
 }
 
-const nextOutboxRowQuery = precompiled((db, v: { conversationId: string }) =>
+const pendingOutboxRowsQuery = precompiled((db, v: { conversationId: string }) =>
   db
     .selectFrom('outbox')
     .selectAll()
     .where('conversation_id', '=', v.conversationId)
     .where(UNSETTLED)
     .orderBy('id')
-    .limit(1),
+    .limit(sql.lit(PENDING_BATCH)),
 );
 
 /** Context the window policy needs for a row: when the person last wrote, and who wrote the message. */

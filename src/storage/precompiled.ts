@@ -6,25 +6,34 @@ type Db = Kysely<Database> | Transaction<Database>;
 const MARK = '\u0000sb:';
 
 /**
- * A query built and compiled once per database kind, then run with new values. Building and compiling a Kysely
- * query costs several times what running it costs on SQLite, and the hot path runs the same few queries for
- * every message. `build` gets a placeholder for each value (used as is, never transformed; always pass the same
- * keys); other values in it are fixed.
+ * A query built and compiled once per database kind and set of value keys, then run with new values. Building and
+ * compiling a Kysely query costs several times what running it costs on SQLite, and the hot path runs the same few
+ * queries for every message. `build` gets a placeholder for each value (used as is, never transformed); other values
+ * in it are fixed. A query whose keys vary (an update of whichever columns changed) gets one template per set of
+ * keys with a defined value.
  */
 export function precompiled<V extends object, R>(build: (db: Db, values: V) => Compilable<R>) {
-  const templates = new WeakMap<object, { compiled: CompiledQuery<R>; slots: (string | undefined)[] }>();
+  type Template = { compiled: CompiledQuery<R>; slots: (string | undefined)[] };
+  const templates = new WeakMap<object, Map<string, Template>>();
   return async (db: Db, values: V): Promise<QueryResult<R>> => {
     const adapter = db.getExecutor().adapter;
-    let template = templates.get(adapter);
+    let byKeys = templates.get(adapter);
+    if (!byKeys) {
+      byKeys = new Map();
+      templates.set(adapter, byKeys);
+    }
+    // Keys whose value is undefined are left out, as Kysely leaves them out of `set` and `values`.
+    const keys = Object.keys(values).filter((key) => values[key as keyof V] !== undefined);
+    const shape = keys.join();
+    let template = byKeys.get(shape);
     if (!template) {
-      // Placeholders under the keys of the first call's values (every call passes the same keys).
-      const marks = Object.fromEntries(Object.keys(values).map((key) => [key, `${MARK}${key}`])) as V;
+      const marks = Object.fromEntries(keys.map((key) => [key, `${MARK}${key}`])) as V;
       const compiled = build(db, marks).compile();
       const slots = compiled.parameters.map((p) =>
         typeof p === 'string' && p.startsWith(MARK) ? p.slice(MARK.length) : undefined,
       );
       template = { compiled, slots };
-      templates.set(adapter, template);
+      byKeys.set(shape, template);
     }
     const { compiled, slots } = template;
     const parameters = slots.map((slot, i) => (slot === undefined ? compiled.parameters[i] : values[slot as keyof V]));

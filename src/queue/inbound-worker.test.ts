@@ -1,0 +1,101 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, DATABASES, type TestDatabase } from '../../test/support/databases.ts';
+import type { ConversationService } from '../conversations/conversation-service.ts';
+import type { InboundEvent } from '../conversations/inbound-event.ts';
+import { type DatabaseHandle, openDatabase } from '../storage/database.ts';
+import { insertInboundEvents, type StoredInboundEvent } from '../storage/inbound-event-repository.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
+import { createInboundWorker } from './inbound-worker.ts';
+
+const PAGE = '104857392018475';
+
+function message(person: number, n: number): InboundEvent {
+  return {
+    kind: 'message',
+    page_id: PAGE,
+    user_id: `psid-${person}`,
+    key: `m_${person}_${n}`,
+    mid: `m_${person}_${n}`,
+    timestamp: 1_700_000_000_000 + n,
+    text: `${person}:${n}`,
+    attachments: [],
+    standby: false,
+  } as unknown as InboundEvent;
+}
+
+for (const kind of DATABASES) {
+  describe(`inbound worker on ${kind}: a backlog larger than memory holds`, () => {
+    let test: TestDatabase | undefined;
+    let handle: DatabaseHandle | undefined;
+    afterEach(async () => {
+      await handle?.close();
+      await test?.drop();
+    });
+
+    /** A fresh database, and a worker whose service records what it handled, takes a turn of the loop and settles. */
+    async function start(maxHeld: number) {
+      test = await createTestDatabase(kind);
+      handle = openDatabase(test.url);
+      const { db } = handle;
+      await migrateToLatest(db);
+      const handled: string[] = [];
+      const service = {
+        async handle(stored: StoredInboundEvent) {
+          await new Promise((resolve) => setImmediate(resolve));
+          handled.push((stored.event as { text: string }).text);
+          await db.updateTable('inbound_events').set({ status: 'done' }).where('id', '=', stored.id).execute();
+        },
+      } as unknown as ConversationService;
+      const logger = pino({ level: 'silent' });
+      const worker = createInboundWorker({ db, service, clock: { now: Date.now }, logger, maxHeld });
+      return { db, handled, worker };
+    }
+
+    it('keeps at most maxHeld events in memory, reads the rest back in order, and handles each once', async () => {
+      const { db, handled, worker } = await start(8);
+      const rounds: StoredInboundEvent[][] = [];
+      for (let n = 0; n < 12; n++) {
+        rounds.push(
+          (await insertInboundEvents(
+            db,
+            [0, 1, 2, 3, 4].map((p) => message(p, n)),
+            Date.now(),
+          )) as StoredInboundEvent[],
+        );
+      }
+      // Delivered faster than handled: without the bound, all 60 would wait in memory.
+      let maxDepth = 0;
+      for (const round of rounds) {
+        worker.enqueue(round);
+        maxDepth = Math.max(maxDepth, worker.depth);
+      }
+      const watch = setInterval(() => {
+        maxDepth = Math.max(maxDepth, worker.depth);
+      }, 0);
+      await worker.idle();
+      clearInterval(watch);
+
+      expect(maxDepth).toBeLessThanOrEqual(8);
+      expect(handled).toHaveLength(60);
+      expect(new Set(handled).size).toBe(60);
+      for (let p = 0; p < 5; p++) {
+        const mine = handled.filter((t) => t.startsWith(`${p}:`)).map((t) => Number(t.split(':')[1]));
+        expect(mine).toEqual([...Array(12).keys()]);
+      }
+      const pending = await db.selectFrom('inbound_events').select('id').where('status', '=', 'pending').execute();
+      expect(pending).toHaveLength(0);
+    });
+
+    it('resumes a stored backlog after a restart, a bounded part at a time', async () => {
+      const { db, handled, worker } = await start(6);
+      for (let n = 0; n < 10; n++) await insertInboundEvents(db, [message(0, n), message(1, n)], Date.now());
+
+      expect(await worker.resume()).toBe(6);
+      await worker.idle();
+
+      expect(handled).toHaveLength(20);
+      expect(handled.filter((t) => t.startsWith('1:'))).toEqual([...Array(10).keys()].map((n) => `1:${n}`));
+    });
+  });
+}
