@@ -7,7 +7,7 @@ import {
   STRONG_HUMAN_NOUNS,
   TYPO_TARGETS,
 } from './escalation-phrases.ts';
-import { editDistance, words } from './fold.ts';
+import { editDistance, memoized, words } from './fold.ts';
 
 const alt = (list: readonly string[]) => `(?:${[...list].sort((a, b) => b.length - a.length).join('|')})`;
 
@@ -88,7 +88,9 @@ export function canonicalWords(text: string): string[] {
   return joined.map(correctTypo);
 }
 
-function correctTypo(word: string): string {
+const correctTypo = memoized(correctTypoOnce);
+
+function correctTypoOnce(word: string): string {
   if (word.length < 4 || TARGETS.has(word) || NEVER_CORRECTED.has(word) || /\d/.test(word)) return word;
   for (const target of TARGETS) {
     const allowed = target.length >= 9 ? 2 : target.length >= 5 ? 1 : 0;

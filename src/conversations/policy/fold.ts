@@ -4,11 +4,18 @@
  * Kept here rather than shared with the intent matcher so policy rules do not shift when matching is tuned.
  */
 
+import { memoized } from '../../assistants/understanding/memoized.ts';
+
 // Letters that NFD does not decompose into a base letter and a combining mark.
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', ł: 'l', đ: 'd', ı: 'i' };
 
-/** "Parler à QUELQU'UN !!" → "parler a quelqu un". */
-export function fold(text: string): string {
+/**
+ * "Parler à QUELQU'UN !!" → "parler a quelqu un". Remembered: the policy checks fold the same text several times per
+ * message, and the person's recent messages again on every turn.
+ */
+export const fold = memoized(foldOnce);
+
+function foldOnce(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -30,5 +37,6 @@ export function hasPhrase(folded: string, phrase: string): boolean {
   return phrase !== '' && ` ${folded} `.includes(` ${phrase} `);
 }
 
-/** Edit distance is plain arithmetic on letters: one implementation serves matching and policy. */
 export { editDistance } from '../../assistants/understanding/word-similarity.ts';
+/** Edit distance and memos are plain mechanics, not rules: one implementation serves matching and policy. */
+export { memoized };
