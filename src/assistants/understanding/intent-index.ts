@@ -1,6 +1,6 @@
 import { charTrigrams, type SparseVector, weightAndNormalise } from './char-ngrams.ts';
 import type { TextAnalyzer } from './text-analysis.ts';
-import { lightStem, type StemmedWord } from './word-similarity.ts';
+import { editDistance, type StemmedWord } from './word-similarity.ts';
 
 /** How much a question word ("where", "quand") weighs next to another word used by as many intents. */
 const QUESTION_WORD_WEIGHT = 0.5;
@@ -25,8 +25,17 @@ export interface IndexedExample {
 export interface IntentIndex {
   intentIds: string[];
   examples: IndexedExample[];
-  vocabulary: KnownWord[];
+  /**
+   * The known words that begin with a word's first letter: every similarity but 0 needs it (word-similarity.ts),
+   * so a text's word is compared with these only.
+   */
+  wordsLike(word: string): readonly KnownWord[];
   words: ReadonlyMap<string, KnownWord>;
+  /**
+   * The one known word an unknown word of 5+ letters misspells by a single typo, first letter kept ("candels" →
+   * "candles"), so both halves of the score see it; undefined when none or several fit ("odder": "order", "older").
+   */
+  misspelt(word: string): string | undefined;
   /** Weight of a word no example uses (it counts against the match). */
   unknownWordWeight(word: string): number;
   /** The unit TF-IDF trigram vector of some content words. */
@@ -50,7 +59,7 @@ export function buildIntentIndex(
   const words = new Map<string, KnownWord>();
   raw.forEach((example, e) => {
     for (const word of example.words) {
-      const known = words.get(word) ?? { word, stem: lightStem(word), weight: 0, examples: [], intents: [] };
+      const known = words.get(word) ?? { word, stem: analyzer.stem(word), weight: 0, examples: [], intents: [] };
       known.examples.push(e);
       if (!known.intents.includes(example.intent)) known.intents.push(example.intent);
       words.set(word, known);
@@ -76,6 +85,13 @@ export function buildIntentIndex(
     }
   });
 
+  const byFirstLetter = new Map<string, KnownWord[]>();
+  for (const known of words.values()) {
+    const list = byFirstLetter.get(known.word[0]!) ?? [];
+    list.push(known);
+    byFirstLetter.set(known.word[0]!, list);
+  }
+  const wordsLike = (word: string) => byFirstLetter.get(word[0] ?? '') ?? [];
   return {
     intentIds,
     examples: raw.map((e) => ({
@@ -83,8 +99,17 @@ export function buildIntentIndex(
       text: e.text,
       wordWeightSum: e.words.reduce((sum, w) => sum + (words.get(w)?.weight ?? 0), 0),
     })),
-    vocabulary: [...words.values()],
+    wordsLike,
     words,
+    misspelt(word) {
+      if (word.length < 5) return undefined;
+      const stem = analyzer.stem(word);
+      // Words of the same stem are inflections, which the word overlap already matches.
+      const near = wordsLike(word).filter(
+        (k) => k.stem !== stem && k.word.length >= 4 && editDistance(word, k.word, 1) === 1,
+      );
+      return near.length === 1 ? near[0]!.word : undefined;
+    },
     // A little less than a word owned by half the intents.
     unknownWordWeight: (word) => Math.log(1 + 2) * damp(word),
     trigramVector: (list) => weightAndNormalise(charTrigrams(gramWords(list)), gramWeight, unseenGramWeight),

@@ -120,6 +120,48 @@ describe('createIntentMatcher', () => {
     expect(best(fr, 'bonne journée !')).toMatchObject({ intent: 'goodbye', score: 1 });
   });
 
+  it('lets a request decide over the greeting or the thanks around it', () => {
+    const matcher = createIntentMatcher([
+      { id: 'welcome', examples: ['hi', 'hello there'] },
+      { id: 'thanks', examples: ['thank you'] },
+      { id: 'order_status', examples: ['where is my order', 'track my parcel'] },
+      { id: 'cancel_order', examples: ['cancel my order'] },
+      { id: 'store', examples: ['where are you'] },
+    ]);
+    expect(best(matcher, 'hi, where is my order?')).toMatchObject({ intent: 'order_status', score: 0.95 });
+    expect(best(matcher, 'thank you! where is my order')).toMatchObject({ intent: 'order_status', score: 0.95 });
+    expect(best(matcher, 'hello!!')).toMatchObject({ intent: 'welcome', score: 1 });
+    expect(best(matcher, 'can I cancel my order? placed it this morning')).toMatchObject({ intent: 'cancel_order' });
+    expect(best(matcher, 'quick question, sorry to bother you: where is my order?')).toMatchObject({
+      intent: 'order_status',
+      score: 0.95,
+    });
+    expect(best(matcher, 'thanks, bye')).toMatchObject({ intent: 'thanks' });
+  });
+
+  it('lets the text as written win a tie with its request alone', () => {
+    const matcher = createIntentMatcher(
+      [
+        { id: 'menu', examples: ['aide', 'menu'] },
+        { id: 'thanks', examples: ['merci pour votre aide', 'merci'] },
+      ],
+      { language: 'fr' },
+    );
+    expect(best(matcher, "merci pour l'aide !")).toMatchObject({ intent: 'thanks', score: 1 });
+    expect(best(matcher, 'aide')).toMatchObject({ intent: 'menu', score: 1 });
+  });
+
+  it('reads a long word one typo away from a single known word as that word', () => {
+    const matcher = createIntentMatcher([
+      { id: 'products', examples: ['do you sell candles', 'older mugs'] },
+      { id: 'order_status', examples: ['track my order'] },
+    ]);
+    expect(best(matcher, 'do you sell candels')).toMatchObject({ intent: 'products', score: 1 });
+    expect(best(matcher, 'do you sell cnadles')).toMatchObject({ intent: 'products', score: 1 });
+    // "odder" is one typo from both "order" and "older": left as typed, a partial match of each.
+    expect(best(matcher, 'track my odder').score).toBeLessThan(1);
+  });
+
   it('forgives a typo of a synonym the lexicon knows', () => {
     expect(best(en, 'track my packge')).toMatchObject({ intent: 'order_status' });
     expect(best(en, 'track my packge').score).toBeGreaterThan(0.9);

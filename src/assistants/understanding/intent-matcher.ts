@@ -1,6 +1,7 @@
 import { buildIntentIndex, type KnownWord } from './intent-index.ts';
+import { memoized } from './memoized.ts';
 import { createTextAnalyzer } from './text-analysis.ts';
-import { lightStem, stemmedWordSimilarity } from './word-similarity.ts';
+import { stemmedWordSimilarity } from './word-similarity.ts';
 
 /** An intent and the example phrasings it is trained from. */
 export interface IntentDefinition {
@@ -32,6 +33,12 @@ export interface IntentMatcher {
 /** Share of the score that comes from word overlap; the rest comes from character trigrams. */
 const WORD_SHARE = 0.5;
 
+/** A match of a text's request without its courtesy words counts a little less than one of the whole text. */
+const REQUEST_ONLY = 0.95;
+
+/** How many input words a matcher remembers the similar known words of (a few MB at most). */
+const MEMORY = 5000;
+
 /**
  * Trains an intent matcher from examples, with no model and no network. A text's score for an intent mixes:
  * - word overlap, each word weighted by its rarity across intents (a word used by one intent says more than
@@ -39,7 +46,8 @@ const WORD_SHARE = 0.5;
  *   the text: how much of the text the intent's examples explain, taken together (so "order" and "late" from
  *   two examples of one intent add up), and how much of its best example the text says;
  * - cosine similarity of character-trigram TF-IDF vectors with that example, which absorbs typos and word forms.
- * Words go through the language's lexicon first ("hiya" → "hello"), so synonyms meet (text-analysis.ts).
+ * Words go through the language's lexicon first ("hiya" → "hello"), so synonyms meet (text-analysis.ts), and are
+ * compared by stem (stemmer.ts). Greetings and thanks next to a request do not outweigh it ("hi, where is my order").
  */
 export function createIntentMatcher(
   intents: readonly IntentDefinition[],
@@ -49,30 +57,45 @@ export function createIntentMatcher(
   const index = buildIntentIndex(intents, analyzer);
   const { examples, intentIds } = index;
 
-  /** The text's content words; one no example uses may be a typo: "packge" → "parcel", "wher" → "where", "pleasse" → dropped. */
+  /**
+   * The text's content words; one no example uses may be a typo: "packge" → "parcel", "wher" → "where", "pleasse" →
+   * dropped, "candels" → "candles".
+   */
   function inputWords(text: string): string[] {
     const candidates = analyzer.contentWords(text);
     const corrected: string[] = [];
     for (const word of candidates) {
       const kept = index.words.has(word) ? word : analyzer.correct(word);
-      if (kept !== undefined) corrected.push(kept);
+      if (kept !== undefined) corrected.push(index.words.has(kept) ? kept : (index.misspelt(kept) ?? kept));
     }
     return [...new Set(corrected.length > 0 ? corrected : candidates)];
   }
+
+  /**
+   * The known words like an input word, with their similarity, and the word's weight: as much as the known word it
+   * most resembles. Remembered (up to MEMORY words), since customers keep using the same words.
+   */
+  const similarWords = memoized((word: string) => {
+    const input = { word, stem: analyzer.stem(word) };
+    const similar: [KnownWord, number][] = [];
+    let weight = index.unknownWordWeight(word);
+    let best = 0;
+    for (const known of index.wordsLike(word)) {
+      const sim = stemmedWordSimilarity(input, known);
+      if (sim === 0) continue;
+      similar.push([known, sim]);
+      if (sim > best) [best, weight] = [sim, known.weight];
+    }
+    return { weight, similar };
+  }, MEMORY);
 
   /** How well each intent's examples together explain the text, and each example the text (0..1). */
   function wordOverlap(words: readonly string[]) {
     const explained = intentIds.map(() => new Float64Array(words.length));
     const bestSimilarity = new Map<KnownWord, number>();
     const weights = words.map((word, i) => {
-      const input = { word, stem: lightStem(word) };
-      // An input word weighs as much as the known word it most resembles.
-      let weight = index.unknownWordWeight(word);
-      let best = 0;
-      for (const known of index.vocabulary) {
-        const sim = stemmedWordSimilarity(input, known);
-        if (sim === 0) continue;
-        if (sim > best) [best, weight] = [sim, known.weight];
+      const { weight, similar } = similarWords(word);
+      for (const [known, sim] of similar) {
         if (sim > (bestSimilarity.get(known) ?? 0)) bestSimilarity.set(known, sim);
         for (const intent of known.intents) explained[intent]![i] = Math.max(explained[intent]![i]!, sim);
       }
@@ -99,11 +122,11 @@ export function createIntentMatcher(
     return dot;
   }
 
-  function rank(text: string): IntentScore[] {
-    const words = inputWords(text);
+  /** Each intent's best example and its score for these words, in intent order. */
+  function scoresFor(words: readonly string[]): IntentScore[] {
     const overlap = wordOverlap(words);
     const trigrams = trigramSimilarity(words);
-    const best: (IntentScore | undefined)[] = intentIds.map(() => undefined);
+    const best: IntentScore[] = [];
     examples.forEach((example, e) => {
       const wordScore = overlap.any ? (overlap.byIntent[example.intent]! + overlap.byExample[e]!) / 2 : 0;
       // Rounded so that a text with the same words as an example scores exactly 1, not 0.9999999999999998.
@@ -113,7 +136,23 @@ export function createIntentMatcher(
         best[example.intent] = { intent: intentIds[example.intent]!, score, example: example.text };
       }
     });
-    return best.filter((s) => s !== undefined).sort((a, b) => b.score - a.score);
+    return best;
+  }
+
+  function rank(text: string): IntentScore[] {
+    const words = inputWords(text);
+    const scores = scoresFor(words);
+    // "hi, where is my order?": next to a request, a greeting or a thanks is politeness. Each intent keeps the better
+    // of its scores with and without the courtesy words, so the request is weighed almost as if said alone; the text
+    // as written wins a tie ("merci pour votre aide" is a thanks, not a request for "aide").
+    const request = words.filter((w) => !analyzer.isCourtesyWord(w));
+    if (request.length < words.length && request.some((w) => !analyzer.isQuestionWord(w) && index.words.has(w))) {
+      scoresFor(request).forEach((s, i) => {
+        const partial = Math.round(s.score * REQUEST_ONLY * 1e9) / 1e9;
+        if (partial > scores[i]!.score) scores[i] = { ...s, score: partial };
+      });
+    }
+    return scores.sort((a, b) => b.score - a.score);
   }
 
   return { rank };

@@ -10,12 +10,40 @@ const rewrite = (language: string, text: string) => {
 describe('lexiconFor', () => {
   it('turns synonyms into the first word of their group', () => {
     expect(rewrite('en', 'hiya')).toEqual(['hello']);
+    expect(rewrite('en', 'morning all')).toEqual(['hello', 'all']);
     expect(rewrite('en', 'where is my package')).toEqual(['where', 'is', 'my', 'parcel']);
     expect(rewrite('fr', 'Coucou, mon paquet est abîmé')).toEqual(['bonjour', 'mon', 'colis', 'est', 'casse']);
   });
 
   it('recognises plurals of synonyms', () => {
     expect(rewrite('en', 'packages deals')).toEqual(['parcel', 'discount']);
+  });
+
+  it("recognises inflected forms of synonyms through the language's stemmer", () => {
+    expect(rewrite('en', 'refunded swapped reimbursed')).toEqual(['refund', 'exchange', 'refund']);
+    expect(rewrite('fr', 'échangé annulée')).toEqual(['echange', 'annuler']);
+  });
+
+  it("knows a shop's everyday words for the same thing", () => {
+    expect(rewrite('en', 'it never showed up')).toEqual(['it', 'never', 'arrive']);
+    expect(rewrite('en', 'eta sent carrier')).toEqual(['arrive', 'send', 'courier']);
+    expect(rewrite('en', 'how much is delivery')).toEqual(['price', 'delivery']);
+    expect(rewrite('en', 'lavender candle in blue, black friday')).toEqual([
+      'scent',
+      'candle',
+      'in',
+      'colour',
+      'discount',
+    ]);
+    expect(rewrite('fr', 'arrivé en mille morceaux')).toEqual(['arrive', 'casse']);
+    expect(rewrite('en', 'how much longer')).toEqual(['how', 'much', 'longer']);
+    expect(rewrite('en', 'made of')).toEqual(['material']);
+    expect(rewrite('en', 'hand poured sustainable')).toEqual(['handmade', 'eco']);
+    expect(rewrite('en', 'packaging')).toEqual(['packaging']);
+    expect(rewrite('fr', 'une tasse artisanale écolo')).toEqual(['une', 'mug', 'faitmain', 'eco']);
+    expect(rewrite('fr', 'allô')).toEqual(['bonjour']);
+    expect(rewrite('en', 'fantastic')).toEqual(rewrite('en', 'perfect'));
+    expect(rewrite('fr', 'trop bien')).toEqual(rewrite('fr', 'nickel'));
   });
 
   it('turns fixed expressions into one word, the longest first', () => {

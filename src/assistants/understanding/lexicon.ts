@@ -1,4 +1,5 @@
-import { editDistance, lightStem } from './word-similarity.ts';
+import { type Stemmer, stemmerFor } from './stemmer.ts';
+import { editDistance } from './word-similarity.ts';
 
 /**
  * A small built-in vocabulary of what customers of an online shop commonly type, per language: fixed
@@ -17,76 +18,114 @@ export interface Lexicon {
   nearest(word: string): string | undefined;
 }
 
-// Each line: the canonical word, then its synonyms. An entry with spaces is an expression.
+// Each line: the canonical word, then its synonyms. An entry with spaces is an expression. "instead" marks what a
+// text turns down (text-analysis.ts); a bare "not a" is left out: "you're not a bot, are you?" asks about the bot.
 const EN = `
 not: dont didnt doesnt havent hasnt hadnt isnt arent wasnt werent wont cant couldnt wouldnt shouldnt aint | don t | didn t | doesn t | haven t | hasn t | hadn t | isn t | aren t | wasn t | weren t | won t | can t | couldn t | wouldn t | shouldn t | ain t
 what: wat wot
+where: whr
+when: wen
+how: hw
+something: sth smth
 problem: issue
-hello: hi hey hiya heya hallo hullo howdy helo hai yo sup hola greetings bonjour | good morning | good afternoon | good evening
-bye: goodbye byebye cya ciao farewell ttyl | good night | goodnight | see you | see ya | see u | talk later | talk soon | catch you later | have a nice day | have a good day | have a great day | have a lovely day | have a nice evening | have a good evening | have a nice weekend | have a good weekend | have a good one | have a nice one
-thanks: thank thnk thx thnx thanx tnx tks ty tysm cheers ta | thank you | thank u
+hello: hi hey hiya heya hallo hullo howdy helo hai yo sup hola greetings bonjour morning afternoon evening | good morning | good afternoon | good evening | hello again | hi again
+bye: goodbye byebye cya ciao farewell ttyl | see you around | see you next time | until next time | good night | goodnight | see you | see ya | see u | talk later | talk soon | catch you later | have a nice day | have a good day | have a great day | have a lovely day | have a nice evening | have a good evening | have a nice weekend | have a good weekend | have a good one | have a nice one
+thanks: thank thnk thx thnx thanx tnx tks ty tysm cheers ta | thank you | thank u | thanks in advance | thank you in advance
+great: awesome perfect wonderful excellent brilliant fab fabulous fantastic amazing superb cool
+sorry: | sorry to bother you | sorry to bother | excuse me
+question: query enquiry inquiry | quick question | quick q
 parcel: package pkg packet
-order: purchase
+packaging: wrapping
+order: purchase bought
+send: sent
+courier: carrier
+arrive: arrival eta | show up | shown up | showed up | turn up | turned up
 late: delayed delay overdue
 refund: reimburse reimbursement | money back
 exchange: swap replace replacement
-broken: damaged damage cracked chipped smashed shattered snapped faulty defective broke
+change: modify amend edit alter
+broken: damaged damage cracked chipped smashed shattered snapped faulty defective broke scratched dented | in pieces | fell apart
 wrong: incorrect
 person: human agent operator representative rep staff someone somebody employee advisor adviser
 support: | customer service | customer services | customer care | customer support
 useless: unhelpful rubbish pointless stupid dumb
 bot: robot chatbot ai
 shop: store boutique
-price: cost fee charge rate tariff pricing
+handmade: handcrafted homemade artisan artisanal | hand made | hand poured | hand crafted | made by hand | in house
+eco: sustainable sustainability environment environmental ecological recycled recyclable planet | eco friendly | environmentally friendly | zero waste
+material: ingredient | made of | made from | made out of
+mug: cup teacup
+price: cost fee charge rate tariff pricing | how much is | how much are | how much does | how much do | how much for | how much to
 abroad: overseas international internationally worldwide foreign
 country: countries uk usa america canada australia ireland france germany spain portugal italy belgium netherlands holland switzerland austria sweden norway denmark finland poland greece japan china india singapore mexico brazil europe eu scotland wales england | new zealand | south africa | northern ireland | the us | the usa | the uk | the states
 monday: tuesday wednesday thursday friday saturday sunday
-discount: promo promotion coupon deal reduction
+discount: promo promotion coupon deal reduction | black friday | cyber monday
 pay: payment paying paid
 visa: mastercard amex maestro | american express
-fast: quick quickly quicker faster speedy rapid
+fast: quick quickly quicker faster speedy rapid asap
+tomorrow: tmrw tmr tomoz
 collect: | pick up | pickup | click and collect | click collect
 stock: available availability
-scent: smell fragrance perfume aroma
+scent: smell fragrance perfume aroma lavender vanilla rose jasmine sandalwood cedar cedarwood citrus lemon eucalyptus amber fig bergamot cinnamon
 email: mail
+instead: | instead of | rather than | as opposed to | not to a | not to an | not to the | not with a | not with the
+contact: dm | get in touch | reach you
 close: shut closing closed
 options: choices choice
 catalogue: catalog
-colour: color
+colour: color red blue green yellow black white pink grey gray purple orange brown beige navy
 cancel: cancellation cancelled canceled cancelling canceling
 `;
 
 const FR = `
 pourquoi: pk pq
 quand: qd
+quoi: koi
+vous: vs
+pour: pr
+dans: ds
 beaucoup: bcp
 probleme: pb pbm souci
-bonjour: salut coucou bonsoir bjr slt cc hello hey hi yo hola | bonne matinee
-aurevoir: bye ciao tchao adieu | au revoir | a plus | a plus tard | a bientot | a tout a l heure | a la prochaine | bonne journee | bonne soiree | bonne nuit | bonne fin de journee | bon week end | bon weekend | bonne continuation
-merci: mci mrc thx thanks remerciement
+bonjour: salut coucou bonsoir bjr slt cc hello hey hi yo hola allo rebonjour | bonne matinee | re bonjour
+aurevoir: bye ciao tchao adieu | au revoir | a plus | a plus tard | a bientot | a la prochaine fois | a demain | bonne fin de soiree | a tout a l heure | a la prochaine | bonne journee | bonne soiree | bonne nuit | bonne fin de journee | bon week end | bon weekend | bonne continuation
+merci: mci mrc thx thanks remerciement | merci d avance | merci par avance
+super: genial parfait top nickel impeccable excellent cool adorable formidable | trop bien
+desole: | excusez moi | excuse moi | desole de vous deranger | desolee de vous deranger
+question: renseignement | petite question
 colis: paquet package
 retard: retarde retardee
 echange: echanger remplacer remplacement
-casse: cassee abime abimee endommage endommagee fele felee ebreche ebrechee defectueux defectueuse brise brisee
+casse: cassee abime abimee endommage endommagee fele felee ebreche ebrechee defectueux defectueuse brise brisee fissure fissuree fendu fendue raye rayee | en morceaux | en mille morceaux | en miettes
 personne: humain conseiller conseillere vendeur vendeuse agent operateur operatrice employe employee interlocuteur qqn qqun | quelqu un
 support: | service client | service clients | service apres vente | sav
 inutile: nul nulle
 robot: bot chatbot ia
 boutique: magasin shop
-prix: cout coute coutent couter tarif frais
+faitmain: artisanal artisanale artisan artisans | fait main | faits main | faite main | faites main | fait a la main | faits a la main | faites a la main
+eco: ecolo ecologique ecologiques ecologie environnement environnemental durable durabilite recycle recyclable planete | zero dechet
+matiere: matieres materiau materiaux ingredient composition | fait avec | faite avec | faits avec | faites avec
+mug: tasse
+prix: cout coute coutent couter tarif frais | c est combien | ca fait combien
 etranger: international internationale | monde entier | dans le monde
 pays: belgique suisse allemagne espagne portugal italie autriche irlande suede norvege danemark pologne grece japon chine canada usa quebec luxembourg monaco maroc tunisie algerie senegal reunion martinique guadeloupe france europe angleterre ecosse | etats unis | royaume uni | pays bas | nouvelle zelande | dom tom
 lundi: mardi mercredi jeudi vendredi samedi dimanche
-reduction: reduc promo promotion remise coupon rabais
+reduction: reduc promo promotion remise coupon rabais | black friday
 payer: paiement payement reglement regler
 visa: mastercard amex maestro cb | american express | carte bleue
-rapide: rapidement vite
+rapide: rapidement vite asap
+appeler: rappeler telephoner | coup de fil
+commande: cmd cde cmde
 retirer: recuperer retrait | click and collect | click collect
 stock: disponible dispo disponibilite
-parfum: senteur odeur fragrance
+parfum: senteur odeur fragrance lavande vanille jasmin santal cedre agrumes citron eucalyptus ambre figue bergamote cannelle
+couleur: rouge bleu bleue vert verte jaune noir noire blanc blanche gris grise violet orange marron beige
+parking: stationnement | se garer
 options: choix
 email: mail courriel
+instead: | plutot que | plutot qu | au lieu de | au lieu d | pas a un | pas a une | pas au | pas a la | pas avec un | pas avec une
 annuler: annulation annule annulee
+modifier: changer corriger rectifier
+contacter: joindre | prendre contact
 `;
 
 interface Entry {
@@ -112,16 +151,21 @@ function parse(source: string): Entry[] {
     });
 }
 
-function build(source: string, prepare: (text: string) => string = (text) => text): Lexicon {
+function build(source: string, stem: Stemmer, prepare: (text: string) => string = (text) => text): Lexicon {
   const entries = parse(source);
-  const expressions = entries.filter((e) => e.from.length > 1).sort((a, b) => b.from.length - a.from.length);
-  // Synonyms and canonical words, also by light stem so plurals meet ("deals" → "discount", "orders" → "order").
+  // Expressions by first word, longest first.
+  const expressions = new Map<string, Entry[]>();
+  for (const e of entries.filter((x) => x.from.length > 1).sort((a, b) => b.from.length - a.from.length)) {
+    expressions.set(e.from[0]!, [...(expressions.get(e.from[0]!) ?? []), e]);
+  }
+  // Synonyms and canonical words, also by stem so inflected forms meet ("deals" → "discount", "refunded" → "refund");
+  // when two groups share a stem ("package", "packaging") the first keeps it and the other needs its exact word.
   const single = new Map<string, string>();
   const byStem = new Map<string, string>();
   for (const { from, to } of entries) {
     for (const word of from.length === 1 ? [from[0]!, to] : [to]) {
       single.set(word, to);
-      byStem.set(lightStem(word), to);
+      if (!byStem.has(stem(word))) byStem.set(stem(word), to);
     }
   }
   const long = [...single.keys()].filter((w) => w.length >= 6);
@@ -135,9 +179,9 @@ function build(source: string, prepare: (text: string) => string = (text) => tex
     rewrite(words) {
       const out: string[] = [];
       for (let i = 0; i < words.length; ) {
-        const expression = expressions.find((e) => e.from.every((w, k) => words[i + k] === w));
         const word = words[i]!;
-        out.push(expression?.to ?? single.get(word) ?? byStem.get(lightStem(word)) ?? word);
+        const expression = expressions.get(word)?.find((e) => e.from.every((w, k) => words[i + k] === w));
+        out.push(expression?.to ?? single.get(word) ?? byStem.get(stem(word)) ?? word);
         i += expression ? expression.from.length : 1;
       }
       return out;
@@ -146,8 +190,8 @@ function build(source: string, prepare: (text: string) => string = (text) => tex
 }
 
 const BY_LANGUAGE: Record<string, Lexicon> = {
-  en: build(EN),
-  fr: build(FR, (text) => text.replace(/(^|\s)[aà] ?\+(?!\S)/giu, '$1a plus')),
+  en: build(EN, stemmerFor('en')),
+  fr: build(FR, stemmerFor('fr'), (text) => text.replace(/(^|\s)[aà] ?\+(?!\S)/giu, '$1a plus')),
 };
 const NONE: Lexicon = { prepare: (text) => text, rewrite: (words) => [...words], nearest: () => undefined };
 

@@ -17,6 +17,25 @@ describe('createTextAnalyzer', () => {
     expect(fr.isQuestionWord('commande')).toBe(false);
   });
 
+  it('ignores chat noise and reads chat shorthands', () => {
+    expect(en.contentWords('lol oops where is my order haha')).toEqual(['where', 'order']);
+    expect(fr.contentWords('mdr ma cmd est où ?')).toEqual(['commande', 'ou']);
+    expect(fr.contentWords('c koi vos horaires, jai pas compris')).toEqual(['horaires', 'pas', 'compris']);
+    expect(en.contentWords('whr is my order')).toEqual(['where', 'order']);
+    expect(en.contentWords('sorry to bother you, quick question: where is my order?')).toEqual([
+      'question',
+      'where',
+      'order',
+    ]);
+    expect(en.isCourtesyWord('question')).toBe(true);
+  });
+
+  it('drops what is left of contractions, with or without the apostrophe', () => {
+    expect(en.contentWords("I've been waiting, youre so late")).toEqual(['waiting', 'late']);
+    expect(en.contentWords("we're moving, you'll need my new address")).toEqual(['moving', 'new', 'address']);
+    expect(fr.contentWords("j'aimerais savoir où est ma commande")).toEqual(['ou', 'commande']);
+  });
+
   it('squeezes letters typed three times or more', () => {
     expect(fr.contentWords('merciiii')).toEqual(['merci']);
     expect(en.contentWords('helloooo')).toEqual(['hello']);
@@ -30,6 +49,13 @@ describe('createTextAnalyzer', () => {
   it('treats a negation as a content word in both languages', () => {
     expect(en.contentWords('this is not helpful')).toEqual(['not', 'helpful']);
     expect(fr.contentWords("vous ne m'aidez pas")).toEqual(['aidez', 'pas']);
+  });
+
+  it('leaves out what a text turns down', () => {
+    expect(en.contentWords('can I talk to a person instead of this bot')).toEqual(['talk', 'person']);
+    expect(en.contentWords('a human rather than a robot')).toEqual(['person']);
+    expect(fr.contentWords('je veux parler à un humain, pas à un robot')).toEqual(['parler', 'personne']);
+    expect(en.contentWords('are you a bot')).toEqual(['bot']);
   });
 
   it('corrects an unknown word into a synonym, a question word or nothing', () => {

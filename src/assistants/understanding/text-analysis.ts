@@ -1,5 +1,6 @@
 import { tokenize } from './fold-text.ts';
 import { lexiconFor } from './lexicon.ts';
+import { type Stemmer, stemmerFor } from './stemmer.ts';
 import { isStopword, languageWordsFor } from './stopwords.ts';
 import { editDistance } from './word-similarity.ts';
 
@@ -7,12 +8,17 @@ import { editDistance } from './word-similarity.ts';
 export interface TextAnalyzer {
   /**
    * The content words of a text, each once, in order: folded, letters repeated three times or more
-   * squeezed ("merciii" → "merci"), rewritten by the lexicon ("hiya" → "hello"), without stop words and
-   * bare numbers. A text made only of stop words keeps them, fillers ("please", "guys") excepted.
+   * squeezed ("merciii" → "merci"), rewritten by the lexicon ("hiya" → "hello"), without stop words,
+   * bare numbers and what the text turns down ("a person instead of a bot": "bot"). A text made only of stop
+   * words keeps them, fillers ("please", "guys") excepted.
    */
   contentWords(text: string): string[];
+  /** The language's stemmer (stemmer.ts): inflected forms of a word meet. */
+  stem: Stemmer;
   /** Question words ("where", "quand") count for less than other words; see stopwords.ts. */
   isQuestionWord(word: string): boolean;
+  /** Greetings, thanks, farewells, "question" ("hello", "merci"): politeness next to a request; see stopwords.ts. */
+  isCourtesyWord(word: string): boolean;
   /**
    * What to make of a word no example uses: the lexicon's word for a typo of one of its synonyms
    * ("packge" → "parcel", "heyy" → "hello"), the question word it misspells ("wher" → "where"), undefined for a misspelt
@@ -21,20 +27,31 @@ export interface TextAnalyzer {
   correct(word: string): string | undefined;
 }
 
+/** The lexicon's word for "instead of", "rather than", "plutôt qu'à": what follows is what the person does not want. */
+const INSTEAD = 'instead';
+
+/** Drops the content word after each `instead`, and the marker ("a person instead of this bot" → "person"). */
+function withoutRejected(words: readonly string[]): string[] {
+  return words.filter((w, i) => w !== INSTEAD && words[i - 1] !== INSTEAD);
+}
+
 /** The analyzer of a language ("en", "fr", "fr-CA" uses "fr"; others get no stop words and no lexicon). */
 export function createTextAnalyzer(language: string): TextAnalyzer {
-  const { stopwords, fillers, questionWords } = languageWordsFor(language);
+  const { stopwords, fillers, questionWords, courtesyWords } = languageWordsFor(language);
   const lexicon = lexiconFor(language);
-  const oneTypoFrom = (word: string, list: ReadonlySet<string>) =>
-    word.length >= 4 ? [...list].find((w) => w[0] === word[0] && editDistance(word, w, 1) === 1) : undefined;
+  const [stopList, questionList] = [[...stopwords], [...questionWords]];
+  const oneTypoFrom = (word: string, list: readonly string[]) =>
+    word.length >= 4 ? list.find((w) => w[0] === word[0] && editDistance(word, w, 1) === 1) : undefined;
   return {
     contentWords(text) {
       const words = lexicon.rewrite(tokenize(lexicon.prepare(text)).map((w) => w.replace(/(\p{L})\1{2,}/gu, '$1')));
-      const content = words.filter((w) => !isStopword(w, stopwords) && !/^\d+$/.test(w));
+      const content = withoutRejected(words.filter((w) => !isStopword(w, stopwords) && !/^\d+$/.test(w)));
       const meaningful = words.filter((w) => !fillers.has(w));
       return [...new Set(content.length > 0 ? content : meaningful.length > 0 ? meaningful : words)];
     },
+    stem: stemmerFor(language),
     isQuestionWord: (word) => questionWords.has(word),
+    isCourtesyWord: (word) => courtesyWords.has(word),
     correct(word) {
       // "heyy", "byee": a doubled last letter the lexicon does not know, on a word it does.
       const squeezed = word.replace(/(\p{L})\1+$/u, '$1');
@@ -42,9 +59,9 @@ export function createTextAnalyzer(language: string): TextAnalyzer {
       if (known !== undefined && known !== squeezed) return known;
       const synonym = lexicon.nearest(word);
       if (synonym !== undefined) return synonym;
-      const question = oneTypoFrom(word, questionWords);
+      const question = oneTypoFrom(word, questionList);
       if (question !== undefined) return question;
-      return oneTypoFrom(word, stopwords) === undefined ? word : undefined;
+      return oneTypoFrom(word, stopList) === undefined ? word : undefined;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, lightStem, wordSimilarity } from './word-similarity.ts';
+import { editDistance, wordSimilarity } from './word-similarity.ts';
 
 describe('editDistance', () => {
   it('counts insertions, deletions, substitutions and adjacent swaps as one edit each', () => {
@@ -12,19 +12,6 @@ describe('editDistance', () => {
   it('stops at max + 1 once the words are known to be further apart', () => {
     expect(editDistance('bitcoin', 'back', 1)).toBe(2);
     expect(editDistance('abcdefgh', 'zyxwvuts', 2)).toBe(3);
-  });
-});
-
-describe('lightStem', () => {
-  it('meets plural and feminine forms of the same word', () => {
-    expect(lightStem('commandes')).toBe(lightStem('commande'));
-    expect(lightStem('cadeaux')).toBe(lightStem('cadeau'));
-    expect(lightStem('candles')).toBe(lightStem('candle'));
-  });
-
-  it('leaves short words and double s alone', () => {
-    expect(lightStem('bus')).toBe('bus');
-    expect(lightStem('address')).toBe('address');
   });
 });
 

@@ -2,15 +2,9 @@
  * How alike two folded words are, from 1 (same word) down to 0, tolerant of plurals, inflections and typos.
  * Deliberately simple and language-neutral; character n-grams (char-ngrams.ts) cover what it misses.
  */
+import { lightStem } from './stemmer.ts';
 
-/** Drops a plural `s`/`x` and a final `e`, so "commandées", "commande" and "commandes" meet. */
-export function lightStem(word: string): string {
-  let stem = word;
-  const last = stem[stem.length - 1];
-  if (stem.length > 3 && (last === 's' || last === 'x') && !stem.endsWith('ss')) stem = stem.slice(0, -1);
-  if (stem.length > 4 && stem.endsWith('e')) stem = stem.slice(0, -1);
-  return stem;
-}
+export { lightStem };
 
 /**
  * Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), or `max + 1`
@@ -18,23 +12,25 @@ export function lightStem(word: string): string {
  */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prevPrev: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // Three rolling rows, so a comparison allocates three small arrays whatever the lengths.
+  let prevPrev = new Int32Array(b.length + 1);
+  let prev = new Int32Array(b.length + 1);
+  let row = new Int32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    row[0] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let value = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
         value = Math.min(value, prevPrev[j - 2]! + 1);
       }
-      row.push(value);
-      rowMin = Math.min(rowMin, value);
+      row[j] = value;
+      if (value < rowMin) rowMin = value;
     }
     if (rowMin > max) return max + 1;
-    prevPrev = prev;
-    prev = row;
+    [prevPrev, prev, row] = [prev, row, prevPrev];
   }
   return prev[b.length]!;
 }
@@ -57,7 +53,7 @@ export function wordSimilarity(a: string, b: string): number {
   return stemmedWordSimilarity({ word: a, stem: lightStem(a) }, { word: b, stem: lightStem(b) });
 }
 
-/** A word and its `lightStem`, computed once when one word is compared with many. */
+/** A word and its stem (stemmer.ts), computed once when one word is compared with many. */
 export interface StemmedWord {
   word: string;
   stem: string;
