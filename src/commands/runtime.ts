@@ -15,30 +15,31 @@ export function secretBoxFor(config: Config, logger: Logger, options: { generate
       'SWITCHBOARD_SECRET_KEY: required to encrypt tokens at rest; generate one with "openssl rand -base64 32"',
     ]);
   }
-  const path = resolve(
-    config.databaseUrl.startsWith('sqlite:') ? dirname(config.databaseUrl.slice(7)) : 'data',
+  const key = keptBesideDatabase(
+    config,
     'secret.key',
+    () => randomBytes(32).toString('base64'),
+    (path) => logger.warn({ path }, 'generated a secret key for the demo; set SWITCHBOARD_SECRET_KEY in production'),
   );
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600 });
-    logger.warn({ path }, 'generated a secret key for the demo; set SWITCHBOARD_SECRET_KEY in production');
-  }
-  return createSecretBox([readFileSync(path, 'utf8').trim()]);
+  return createSecretBox([key]);
 }
 
 /** The demo's admin: the configured one, or one generated once and kept beside the demo database. */
 export function demoAdmin(config: Config): { email: string; password: string; generated: boolean } {
   if (config.admin) return { ...config.admin, generated: false };
-  const path = resolve(
-    config.databaseUrl.startsWith('sqlite:') ? dirname(config.databaseUrl.slice(7)) : 'data',
-    'demo-admin-password',
-  );
+  const password = keptBesideDatabase(config, 'demo-admin-password', () => randomBytes(12).toString('base64url'));
+  return { email: 'admin@example.com', password, generated: true };
+}
+
+/** A demo secret in a file beside the SQLite database (or in `data/`): made once, readable by its owner only. */
+function keptBesideDatabase(config: Config, name: string, make: () => string, onCreate?: (path: string) => void) {
+  const path = resolve(config.databaseUrl.startsWith('sqlite:') ? dirname(config.databaseUrl.slice(7)) : 'data', name);
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, randomBytes(12).toString('base64url'), { mode: 0o600 });
+    writeFileSync(path, make(), { mode: 0o600 });
+    onCreate?.(path);
   }
-  return { email: 'admin@example.com', password: readFileSync(path, 'utf8').trim(), generated: true };
+  return readFileSync(path, 'utf8').trim();
 }
 
 /** The configuration as it may be printed: no secret, no token, no password. */

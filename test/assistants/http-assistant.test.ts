@@ -3,7 +3,14 @@ import pino from 'pino';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpAssistant, type HttpAssistantOptions } from '../../src/assistants/http/http-assistant.ts';
-import { dropConnection, hang, json, raw, type ScriptedServer, startScriptedServer } from './scripted-server.ts';
+import {
+  dropConnection,
+  hang,
+  json,
+  raw,
+  type ScriptedServer,
+  startScriptedServer,
+} from '../support/scripted-server.ts';
 import { makeTurn, recordingLogger } from './turn-fixture.ts';
 
 const FALLBACK = 'Sorry, something went wrong. A colleague will get back to you.';

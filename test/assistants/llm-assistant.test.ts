@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLlmAssistant, type LlmAssistantOptions } from '../../src/assistants/llm/llm-assistant.ts';
-import { hang, json, raw, type ScriptedServer, startScriptedServer } from './scripted-server.ts';
+import { hang, json, raw, type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
 import { makeTurn, recordingLogger } from './turn-fixture.ts';
 
 const FALLBACK = 'Sorry, I cannot answer right now. A colleague will get back to you.';

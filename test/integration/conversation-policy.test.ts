@@ -2,9 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PageSettingsInput } from '../../src/config/page-settings.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
-import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
-
-const person = (i: number) => `70000000000${String(i).padStart(4, '0')}`;
+import { type Harness, PAGE_ID, PSID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
 
 for (const database of DATABASES) {
   describe(`escalation, away message and business hours on ${database}`, () => {

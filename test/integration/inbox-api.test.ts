@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
-import { type Harness, PAGE_ID, startHarness } from '../support/gateway-harness.ts';
+import { type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
 
-const person = (i: number) => `70000000000${String(i).padStart(4, '0')}`;
 let clockOffset = 0;
 
 for (const database of DATABASES) {

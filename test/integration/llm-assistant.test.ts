@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, type ScriptedServer, startScriptedServer } from '../assistants/scripted-server.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { json, type ScriptedServer, startScriptedServer } from '../support/scripted-server.ts';
 
 const completion = (message: Record<string, unknown>, finish = 'stop') => ({
   id: 'chatcmpl-1',

@@ -13,6 +13,8 @@ import { createTestDatabase, type DatabaseKind, type TestDatabase } from './data
 export const APP_ID = '1517776481860111';
 export const PAGE_ID = '104857392018475';
 export const PSID = '6021938475610234';
+/** The PSID of extra person `i` (`HarnessOptions.people`) on the test page. */
+export const personPsid = (i: number) => `70000000000${String(i).padStart(4, '0')}`;
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 
 export interface HarnessOptions {
@@ -56,7 +58,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...Array.from({ length: options.people ?? 0 }, (_, i) => ({
       first_name: `Person${i}`,
       last_name: 'Test',
-      psids: { [PAGE_ID]: `70000000000${String(i).padStart(4, '0')}` },
+      psids: { [PAGE_ID]: personPsid(i) },
     })),
   ];
   const token = `EAAT${randomBytes(20).toString('hex')}`;

@@ -1,11 +1,11 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { afterEach, beforeEach } from 'vitest';
 import {
   createGraphClient,
   type GraphClient,
   type GraphClientOptions,
 } from '../../src/messenger/graph/graph-client.ts';
+import { type Answer, startScriptedServer } from './scripted-server.ts';
 
 /** One request as the server received it. */
 export interface RecordedRequest {
@@ -33,34 +33,26 @@ export interface ScriptedGraphServer {
 }
 
 /**
- * A small HTTP server on 127.0.0.1:0 that records requests and answers from a script, for testing the
- * Graph client over real HTTP (test support; not used by the product).
+ * A scripted server (./scripted-server.ts) with declarative Graph answers and parsed requests, for testing the Graph
+ * client over real HTTP (test support; not used by the product).
  */
 export async function startScriptedGraphServer(): Promise<ScriptedGraphServer> {
   const requests: RecordedRequest[] = [];
-  const queue: ScriptedReply[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const recorded: RecordedRequest = {
-        method: req.method ?? '',
-        url: new URL(req.url ?? '/', 'http://127.0.0.1'),
-        headers: req.headers,
-        body,
-      };
+  const answerWith =
+    (reply: ScriptedReply): Answer =>
+    (request, res) => {
+      const { method, path, headers, body } = request;
+      const recorded: RecordedRequest = { method, url: new URL(path || '/', 'http://127.0.0.1'), headers, body };
       try {
-        recorded.json = JSON.parse(body);
+        recorded.json = JSON.parse(request.body);
       } catch {
         // Not JSON (or empty): only `body` is kept.
       }
       requests.push(recorded);
-      const reply = queue.shift() ?? { status: 500, json: { error: { message: 'no scripted reply', code: 1 } } };
       if ('reset' in reply) {
-        req.socket.destroy();
+        res.socket?.destroy();
         return;
       }
       const answer = () => {
@@ -74,19 +66,18 @@ export async function startScriptedGraphServer(): Promise<ScriptedGraphServer> {
         if (!res.destroyed) answer();
       }, reply.delayMs);
       timers.add(timer);
-    });
-  });
+    };
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startScriptedServer(
+    answerWith({ status: 500, json: { error: { message: 'no scripted reply', code: 1 } } }),
+  );
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: server.url,
     requests,
-    reply: (...replies) => queue.push(...replies),
+    reply: (...replies) => server.script(...replies.map(answerWith)),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }

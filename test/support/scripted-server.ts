@@ -23,8 +23,13 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-/** A node:http server on 127.0.0.1 and a free port, answering as each test scripts it. */
-export async function startScriptedServer(): Promise<ScriptedServer> {
+/**
+ * A node:http server on 127.0.0.1 and a free port, answering as each test scripts it; `unscripted` answers when the
+ * queue is empty (default: 500 "unscripted request").
+ */
+export async function startScriptedServer(
+  unscripted: Answer = json(500, { error: 'unscripted request' }),
+): Promise<ScriptedServer> {
   const received: ReceivedRequest[] = [];
   const answers: Answer[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -40,7 +45,7 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
       };
       received.push(request);
       for (const waiter of waiters.filter((w) => received.length >= w.count)) waiter.resolve();
-      const answer = answers.shift() ?? json(500, { error: 'unscripted request' });
+      const answer = answers.shift() ?? unscripted;
       answer(request, res);
     });
   });
