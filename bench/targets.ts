@@ -1,9 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { BenchSettings } from './settings.ts';
 import { prepareSwitchboard } from './switchboard-setup.ts';
+
+/** Node's arguments in `npm start` (its flags, such as the heap cap, then the script), so the bench runs what users run. */
+function startArguments(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const [node, ...args] = String(pkg.scripts.start).split(/\s+/);
+  if (node !== 'node') throw new Error(`package.json "start" should run node, not "${node}"`);
+  return args;
+}
 
 /** A server under test, each run in a child process of its own. */
 export interface TargetSpec {
@@ -62,7 +70,7 @@ export async function startTarget(spec: TargetSpec, ctx: TargetContext): Promise
     });
     const profile = ctx.settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
     if (profile.length) mkdirSync(PROFILE_DIR, { recursive: true });
-    args = [...profile, 'dist/cli.js', 'start'];
+    args = [...profile, ...startArguments()];
     env = setup.env;
     cleanup = setup.cleanup;
     cleanups.add(cleanup);
