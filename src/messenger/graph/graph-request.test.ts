@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -106,6 +108,24 @@ describe('createGraphRequester', () => {
       kind: 'transient',
       error: { message: 'Graph request timed out after 300 ms' },
     });
+  });
+
+  it('gives up on a body that stops coming as a transient failure', async () => {
+    const stalling = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id":');
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const { port } = stalling.address() as AddressInfo;
+    const slow = createGraphRequester({ baseUrl: `http://127.0.0.1:${port}`, version: 'v25.0', timeoutMs: 300 });
+    try {
+      const res = await slow.call({ method: 'GET', path: '/me', token: TOKEN });
+      expect(res).toEqual({ ok: false, kind: 'transient', error: { message: 'Graph request timed out after 300 ms' } });
+    } finally {
+      await slow.close();
+      stalling.closeAllConnections();
+      stalling.close();
+    }
   });
 
   it('scrubs the token and other secrets from error messages', async () => {

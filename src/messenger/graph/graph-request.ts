@@ -14,8 +14,9 @@ export interface GraphRequestOptions {
   /** When set, every call with a token carries `appsecret_proof` (required by "Require App Secret" apps). */
   appSecret?: string;
   /**
-   * Whole-request deadline in ms. Default 30 000: Graph fetches attachment URLs inside the call (videos up
-   * to 75 s, §3.5), and a send that times out is ambiguous, so a generous deadline avoids needless retries.
+   * Deadline in ms for the answer's headers, and for each pause in its body. Default 30 000: Graph fetches
+   * attachment URLs inside the call (videos up to 75 s, §3.5), and a send that times out is ambiguous, so a generous
+   * deadline avoids needless retries. undici's own timers: an AbortSignal.timeout per call cost about 35 µs of CPU.
    */
   timeoutMs?: number;
   /** undici dispatcher; default: a keep-alive `Agent` owned (and closed) by this client. */
@@ -117,7 +118,8 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
         headers,
         body: c.json === undefined ? undefined : JSON.stringify(c.json),
         dispatcher,
-        signal: AbortSignal.timeout(timeoutMs),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       text = await res.body.text();
     } catch (err) {
@@ -135,11 +137,11 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
 }
 
 function networkMessage(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return `Graph request timed out after ${timeoutMs} ms`;
   }
   if (err instanceof Error) {
-    const code = (err as Error & { code?: unknown }).code;
     return `Graph request failed: ${typeof code === 'string' ? `${code} ` : ''}${err.message}`;
   }
   return 'Graph request failed';
