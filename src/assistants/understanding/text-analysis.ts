@@ -13,6 +13,8 @@ export interface TextAnalyzer {
    * words keeps them, fillers ("please", "guys") excepted.
    */
   contentWords(text: string): string[];
+  /** Every word of a text, in order, stop words included: folded, squeezed and rewritten by the lexicon. */
+  words(text: string): string[];
   /** The language's stemmer (stemmer.ts): inflected forms of a word meet. */
   stem: Stemmer;
   /** Question words ("where", "quand") count for less than other words; see stopwords.ts. */
@@ -42,9 +44,12 @@ export function createTextAnalyzer(language: string): TextAnalyzer {
   const [stopList, questionList] = [[...stopwords], [...questionWords]];
   const oneTypoFrom = (word: string, list: readonly string[]) =>
     word.length >= 4 ? list.find((w) => w[0] === word[0] && editDistance(word, w, 1) === 1) : undefined;
+  const allWords = (text: string) =>
+    lexicon.rewrite(tokenize(lexicon.prepare(text)).map((w) => w.replace(/(\p{L})\1{2,}/gu, '$1')));
   return {
+    words: allWords,
     contentWords(text) {
-      const words = lexicon.rewrite(tokenize(lexicon.prepare(text)).map((w) => w.replace(/(\p{L})\1{2,}/gu, '$1')));
+      const words = allWords(text);
       const content = withoutRejected(words.filter((w) => !isStopword(w, stopwords) && !/^\d+$/.test(w)));
       const meaningful = words.filter((w) => !fillers.has(w));
       return [...new Set(content.length > 0 ? content : meaningful.length > 0 ? meaningful : words)];

@@ -1,0 +1,50 @@
+/**
+ * The learned half of the matcher: a logistic regression over the sparse features of intent-features.ts, trained on
+ * the examples when an assistant loads. Where the similarity scores ask "which example does the text resemble", it
+ * learns which words and word pieces tell one intent from the others.
+ */
+import { textFeatures } from './intent-features.ts';
+import { trainLogisticRegression } from './logistic-regression.ts';
+import type { TextAnalyzer } from './text-analysis.ts';
+
+/** A text as the model reads it: its content words (after the lexicon) and all its words. */
+export interface ModelText {
+  contentWords: readonly string[];
+  words: readonly string[];
+}
+
+export interface IntentModel {
+  /** The probability of each intent (in training order) for a text, summing to 1. */
+  probabilities(text: ModelText): Float64Array;
+}
+
+/** Enough passes for the examples to be learnt, few enough to load in tens of milliseconds (see the docs). */
+const EPOCHS = 10;
+
+/** Trains the model on examples labelled with their intent's index (`0..intents-1`). */
+export function trainIntentModel(
+  examples: readonly (ModelText & { intent: number })[],
+  intents: number,
+  stem: TextAnalyzer['stem'],
+): IntentModel {
+  const vocabulary = new Map<string, number>();
+  // Features are scaled to unit length before those the examples never had are dropped: unknown words dilute a text.
+  const encode = (text: ModelText, learn: boolean) => {
+    const indexes: number[] = [];
+    const values: number[] = [];
+    for (const [feature, value] of textFeatures(text.contentWords, text.words, stem)) {
+      let index = vocabulary.get(feature);
+      if (index === undefined && learn) {
+        index = vocabulary.size;
+        vocabulary.set(feature, index);
+      }
+      if (index === undefined) continue;
+      indexes.push(index);
+      values.push(value);
+    }
+    return { indexes, values };
+  };
+  const inputs = examples.map((e) => ({ input: encode(e, true), label: e.intent }));
+  const model = trainLogisticRegression(inputs, vocabulary.size, intents, { epochs: EPOCHS });
+  return { probabilities: (text) => model.probabilities(encode(text, false)) };
+}
