@@ -3,7 +3,7 @@ import { foldText } from '../understanding/fold-text.ts';
 import { createIntentMatcher } from '../understanding/intent-matcher.ts';
 import type { AskStep, OptionsStep } from './flow-types.ts';
 
-/** Score a typed text needs to count as one of the labels on offer ("order statsu" for "Order status"). */
+/** Similarity a typed text needs to count as one of the labels on offer ("order statsu" for "Order status"). */
 const LABEL_THRESHOLD = 0.7;
 
 /**
@@ -22,7 +22,8 @@ export function pickChoice(text: string, choices: readonly Choice[], language: s
     { language },
   );
   const best = matcher.rank(text)[0];
-  return best && best.score >= LABEL_THRESHOLD ? choices[Number(best.intent)] : undefined;
+  // Similarity alone: with a few labels and one example each, the learned probabilities say little.
+  return best && best.similarity >= LABEL_THRESHOLD ? choices[Number(best.intent)] : undefined;
 }
 
 export type AnswerCheck = { accepted: true; value: string } | { accepted: false };

@@ -20,8 +20,15 @@ describe('createIntentMatcher', () => {
   const en = createIntentMatcher(EN, { language: 'en' });
   const fr = createIntentMatcher(FR, { language: 'fr' });
 
-  it('gives a training example the full score', () => {
-    expect(best(en, 'track my package')).toMatchObject({ intent: 'order_status', score: 1 });
+  it('gives a training example the full similarity and the best score', () => {
+    expect(best(en, 'track my package')).toMatchObject({ intent: 'order_status', similarity: 1 });
+  });
+
+  it('scores the geometric mean of the similarity and the square root of the learned probability', () => {
+    const ranking = en.rank('has my parcel come yet');
+    expect(ranking.reduce((sum, r) => sum + r.probability, 0)).toBeCloseTo(1);
+    for (const r of ranking) expect(r.score).toBeCloseTo(Math.sqrt(r.similarity * Math.sqrt(r.probability)));
+    expect(ranking[0]).toMatchObject({ intent: 'order_status' });
   });
 
   it('ranks every intent, best first', () => {
@@ -43,8 +50,8 @@ describe('createIntentMatcher', () => {
   });
 
   it('matches French with or without accents, and with typos', () => {
-    expect(best(fr, 'ou est ma commande')).toMatchObject({ intent: 'order_status', score: 1 });
-    expect(best(fr, 'OÙ EST MA COMMANDE ?')).toMatchObject({ intent: 'order_status', score: 1 });
+    expect(best(fr, 'ou est ma commande')).toMatchObject({ intent: 'order_status', similarity: 1 });
+    expect(best(fr, 'OÙ EST MA COMMANDE ?')).toMatchObject({ intent: 'order_status', similarity: 1 });
     expect(best(fr, 'je veux etre rembourse')).toMatchObject({ intent: 'returns' });
     expect(best(fr, 'parler a un conseiler')).toMatchObject({ intent: 'human' });
     expect(best(fr, 'mon colis est ou ?')).toMatchObject({ intent: 'order_status' });
@@ -105,9 +112,9 @@ describe('createIntentMatcher', () => {
       { id: 'goodbye', examples: ['goodbye'] },
       { id: 'order_status', examples: ['where is my package'] },
     ]);
-    expect(best(matcher, 'hiya')).toMatchObject({ intent: 'welcome', score: 1 });
-    expect(best(matcher, 'cheers!')).toMatchObject({ intent: 'thanks', score: 1 });
-    expect(best(matcher, 'have a nice day')).toMatchObject({ intent: 'goodbye', score: 1 });
+    expect(best(matcher, 'hiya')).toMatchObject({ intent: 'welcome', similarity: 1 });
+    expect(best(matcher, 'cheers!')).toMatchObject({ intent: 'thanks', similarity: 1 });
+    expect(best(matcher, 'have a nice day')).toMatchObject({ intent: 'goodbye', similarity: 1 });
     expect(best(matcher, 'wheres my parcel')).toMatchObject({ intent: 'order_status' });
     const fr = createIntentMatcher(
       [
@@ -116,8 +123,8 @@ describe('createIntentMatcher', () => {
       ],
       { language: 'fr' },
     );
-    expect(best(fr, 'coucou')).toMatchObject({ intent: 'welcome', score: 1 });
-    expect(best(fr, 'bonne journée !')).toMatchObject({ intent: 'goodbye', score: 1 });
+    expect(best(fr, 'coucou')).toMatchObject({ intent: 'welcome', similarity: 1 });
+    expect(best(fr, 'bonne journée !')).toMatchObject({ intent: 'goodbye', similarity: 1 });
   });
 
   it('lets a request decide over the greeting or the thanks around it', () => {
@@ -128,13 +135,13 @@ describe('createIntentMatcher', () => {
       { id: 'cancel_order', examples: ['cancel my order'] },
       { id: 'store', examples: ['where are you'] },
     ]);
-    expect(best(matcher, 'hi, where is my order?')).toMatchObject({ intent: 'order_status', score: 0.95 });
-    expect(best(matcher, 'thank you! where is my order')).toMatchObject({ intent: 'order_status', score: 0.95 });
-    expect(best(matcher, 'hello!!')).toMatchObject({ intent: 'welcome', score: 1 });
+    expect(best(matcher, 'hi, where is my order?')).toMatchObject({ intent: 'order_status', similarity: 0.95 });
+    expect(best(matcher, 'thank you! where is my order')).toMatchObject({ intent: 'order_status', similarity: 0.95 });
+    expect(best(matcher, 'hello!!')).toMatchObject({ intent: 'welcome', similarity: 1 });
     expect(best(matcher, 'can I cancel my order? placed it this morning')).toMatchObject({ intent: 'cancel_order' });
     expect(best(matcher, 'quick question, sorry to bother you: where is my order?')).toMatchObject({
       intent: 'order_status',
-      score: 0.95,
+      similarity: 0.95,
     });
     expect(best(matcher, 'thanks, bye')).toMatchObject({ intent: 'thanks' });
   });
@@ -147,8 +154,8 @@ describe('createIntentMatcher', () => {
       ],
       { language: 'fr' },
     );
-    expect(best(matcher, "merci pour l'aide !")).toMatchObject({ intent: 'thanks', score: 1 });
-    expect(best(matcher, 'aide')).toMatchObject({ intent: 'menu', score: 1 });
+    expect(best(matcher, "merci pour l'aide !")).toMatchObject({ intent: 'thanks', similarity: 1 });
+    expect(best(matcher, 'aide')).toMatchObject({ intent: 'menu', similarity: 1 });
   });
 
   it('reads a long word one typo away from a single known word as that word', () => {
@@ -156,10 +163,10 @@ describe('createIntentMatcher', () => {
       { id: 'products', examples: ['do you sell candles', 'older mugs'] },
       { id: 'order_status', examples: ['track my order'] },
     ]);
-    expect(best(matcher, 'do you sell candels')).toMatchObject({ intent: 'products', score: 1 });
-    expect(best(matcher, 'do you sell cnadles')).toMatchObject({ intent: 'products', score: 1 });
+    expect(best(matcher, 'do you sell candels')).toMatchObject({ intent: 'products', similarity: 1 });
+    expect(best(matcher, 'do you sell cnadles')).toMatchObject({ intent: 'products', similarity: 1 });
     // "odder" is one typo from both "order" and "older": left as typed, a partial match of each.
-    expect(best(matcher, 'track my odder').score).toBeLessThan(1);
+    expect(best(matcher, 'track my odder').similarity).toBeLessThan(1);
   });
 
   it('forgives a typo of a synonym the lexicon knows', () => {

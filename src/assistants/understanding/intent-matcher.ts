@@ -1,4 +1,5 @@
 import { buildIntentIndex, type KnownWord } from './intent-index.ts';
+import { trainIntentModel } from './intent-model.ts';
 import { memoized } from './memoized.ts';
 import { createTextAnalyzer } from './text-analysis.ts';
 import { stemmedWordSimilarity } from './word-similarity.ts';
@@ -17,10 +18,18 @@ export interface IntentMatcherOptions {
   language?: string;
 }
 
-/** How well a text matches one intent: 0 (nothing in common) to 1 (same words as an example). */
+/**
+ * How well a text matches one intent, from 0 (nothing in common) to 1 (same words as an example, and the model sure of
+ * it).
+ */
 export interface IntentScore {
   intent: string;
+  /** `sqrt(similarity × sqrt(probability))`: what the thresholds compare. */
   score: number;
+  /** How much the text resembles the intent's examples, 0..1 (1: the same words as one of them). */
+  similarity: number;
+  /** The learned model's probability that the text means this intent (all intents' sum to 1). */
+  probability: number;
   /** The training example that scored best. */
   example: string;
 }
@@ -56,6 +65,20 @@ export function createIntentMatcher(
   const analyzer = createTextAnalyzer(options.language ?? 'en');
   const index = buildIntentIndex(intents, analyzer);
   const { examples, intentIds } = index;
+  // Trained on the same examples as the index, in the same order, so its intents are the index's.
+  const model = trainIntentModel(
+    intents
+      .filter((i) => i.examples.length > 0)
+      .flatMap((intent, i) =>
+        intent.examples.map((text) => ({
+          intent: i,
+          contentWords: analyzer.contentWords(text),
+          words: analyzer.words(text),
+        })),
+      ),
+    intentIds.length,
+    analyzer.stem,
+  );
 
   /**
    * The text's content words; one no example uses may be a typo: "packge" → "parcel", "wher" → "where", "pleasse" →
@@ -133,7 +156,13 @@ export function createIntentMatcher(
       const score = Math.round((WORD_SHARE * wordScore + (1 - WORD_SHARE) * trigrams[e]!) * 1e9) / 1e9;
       const current = best[example.intent];
       if (!current || score > current.score) {
-        best[example.intent] = { intent: intentIds[example.intent]!, score, example: example.text };
+        best[example.intent] = {
+          intent: intentIds[example.intent]!,
+          score,
+          similarity: score,
+          probability: 0,
+          example: example.text,
+        };
       }
     });
     return best;
@@ -149,9 +178,17 @@ export function createIntentMatcher(
     if (request.length < words.length && request.some((w) => !analyzer.isQuestionWord(w) && index.words.has(w))) {
       scoresFor(request).forEach((s, i) => {
         const partial = Math.round(s.score * REQUEST_ONLY * 1e9) / 1e9;
-        if (partial > scores[i]!.score) scores[i] = { ...s, score: partial };
+        if (partial > scores[i]!.score) scores[i] = { ...s, score: partial, similarity: partial };
       });
     }
+    // The similarity tells a text about something else (it explains little of it); the probability tells which of
+    // the intents it resembles it means. Their geometric mean, the probability's square root taken first so that the
+    // default threshold of 0.5 keeps separating the two on the development phrasings as it did the similarity alone.
+    const probabilities = model.probabilities({ contentWords: words, words: analyzer.words(text) });
+    scores.forEach((s, i) => {
+      s.probability = probabilities[i]!;
+      s.score = Math.round(Math.sqrt(s.similarity * Math.sqrt(s.probability)) * 1e9) / 1e9;
+    });
     return scores.sort((a, b) => b.score - a.score);
   }
 
