@@ -74,7 +74,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const timers = options.timers ?? systemTimers;
   const lostConnection = (error: Error) =>
     logger.warn({ reason: error.message }, 'lost an idle PostgreSQL connection; the pool opens another on next use');
-  const { db, persist, close: closeDb } = openDatabase(config.databaseUrl, lostConnection);
+  const { db, capabilities, persist, close: closeDb } = openDatabase(config.databaseUrl, lostConnection);
   await migrateToLatest(db);
   await syncConfiguredPages(db, secretBox, config, timers.now());
   const directory = createPageDirectory(db, secretBox);
@@ -126,7 +126,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     );
   }
 
-  const transaction = createBatchedWrites(db);
+  const transaction = createBatchedWrites(db, capabilities.concurrentWriters);
   const store = createConversationStore(db, transaction);
   let outbox: ReturnType<typeof createOutboxDispatcher> | undefined;
   const service = createConversationService({

@@ -12,8 +12,12 @@ export type TransactionRunner = <T>(write: (tx: Transaction<Database>) => Promis
  * Group commit for the workers' writes: the transactions submitted while one is being written share the next
  * one, so the cost of a transaction is paid once per batch instead of once per event. If the shared transaction
  * fails, each write runs again in a transaction of its own, so one bad write never fails the others.
+ *
+ * `pipelines` group commits run side by side, each on its own connection. SQLite has one writer, so one is all it
+ * can use; on PostgreSQL a single pipeline would queue every turn behind one connection's round trips. Writes of one
+ * person never race: the inbound worker waits for each turn's commit before the next.
  */
-export function createBatchedWrites(db: Kysely<Database>): TransactionRunner {
+export function createBatchedWrites(db: Kysely<Database>, pipelines = 1): TransactionRunner {
   const runAlone = async (write: Write): Promise<Outcome> => {
     try {
       return { ok: true, value: await db.transaction().execute(write) };
@@ -21,7 +25,7 @@ export function createBatchedWrites(db: Kysely<Database>): TransactionRunner {
       return { ok: false, error };
     }
   };
-  const commit = createGroupCommit(async (writes: Write[]): Promise<Outcome[]> => {
+  const writeBatch = async (writes: Write[]): Promise<Outcome[]> => {
     if (writes.length === 1) return [await runAlone(writes[0] as Write)];
     try {
       return await db.transaction().execute(async (tx) => {
@@ -34,8 +38,11 @@ export function createBatchedWrites(db: Kysely<Database>): TransactionRunner {
       for (const write of writes) outcomes.push(await runAlone(write));
       return outcomes;
     }
-  }, 200);
+  };
+  const commits = Array.from({ length: Math.max(1, pipelines) }, () => createGroupCommit(writeBatch, 200));
+  let turn = 0;
   return async <T>(write: (tx: Transaction<Database>) => Promise<T>): Promise<T> => {
+    const commit = commits[turn++ % commits.length] as (typeof commits)[number];
     const [outcome] = await commit.submit([write]);
     if (!outcome?.ok) throw outcome?.error;
     return outcome.value as T;

@@ -11,6 +11,8 @@ export interface DatabaseCapabilities {
   readonly dialect: 'sqlite' | 'postgres';
   /** Several processes may share the database (PostgreSQL); SQLite is owned by one process. */
   readonly sharedAcrossProcesses: boolean;
+  /** Write transactions worth running at once: SQLite has one writer; PostgreSQL uses part of the pool. */
+  readonly concurrentWriters: number;
 }
 
 export interface DatabaseHandle {
@@ -41,7 +43,7 @@ export function openDatabase(url: string, onConnectionLost: (error: Error) => vo
     // PostgreSQL's default (synchronous_commit on) makes every commit durable.
     return {
       db,
-      capabilities: { dialect: 'postgres', sharedAcrossProcesses: true },
+      capabilities: { dialect: 'postgres', sharedAcrossProcesses: true, concurrentWriters: 4 },
       persist: async () => {},
       close: () => db.destroy(),
     };
@@ -60,7 +62,7 @@ export function openDatabase(url: string, onConnectionLost: (error: Error) => vo
     const wal = path === ':memory:' ? undefined : createFileSync(`${path}-wal`);
     return {
       db,
-      capabilities: { dialect: 'sqlite', sharedAcrossProcesses: false },
+      capabilities: { dialect: 'sqlite', sharedAcrossProcesses: false, concurrentWriters: 1 },
       persist: async () => wal?.sync(),
       async close() {
         await wal?.close();

@@ -1,0 +1,62 @@
+import type { Transaction } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, DATABASES, type TestDatabase } from '../../test/support/databases.ts';
+import { createBatchedWrites } from './batched-writes.ts';
+import { type DatabaseHandle, openDatabase } from './database.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Database } from './schema.ts';
+
+for (const kind of DATABASES) {
+  describe(`batched writes on ${kind}`, () => {
+    let test: TestDatabase | undefined;
+    let handle: DatabaseHandle | undefined;
+    afterEach(async () => {
+      await handle?.close();
+      await test?.drop();
+    });
+
+    async function open() {
+      test = await createTestDatabase(kind);
+      handle = openDatabase(test.url);
+      await migrateToLatest(handle.db);
+      return handle;
+    }
+
+    /** A write that inserts one user row with this email; the same email twice breaks the unique index. */
+    const insertUser = (email: string) => (tx: Transaction<Database>) =>
+      tx
+        .insertInto('users')
+        .values({ id: email, email, name: email, password_hash: 'x', role: 'agent', created_at: 0, updated_at: 0 })
+        .execute();
+
+    it('commits concurrent writes, and a failing one fails alone', async () => {
+      const { db } = await open();
+      const transaction = createBatchedWrites(db);
+      const outcomes = await Promise.allSettled(
+        ['a@x', 'b@x', 'a@x', 'c@x'].map((email) => transaction(insertUser(email))),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      const emails = await db.selectFrom('users').select('email').orderBy('email').execute();
+      expect(emails.map((e) => e.email)).toEqual(['a@x', 'b@x', 'c@x']);
+    });
+
+    it('runs as many transactions at once as it has pipelines', async () => {
+      const { db, capabilities } = await open();
+      const pipelines = capabilities.concurrentWriters;
+      const transaction = createBatchedWrites(db, pipelines);
+      let running = 0;
+      let most = 0;
+      const writes = Array.from({ length: 12 }, (_, n) =>
+        transaction(async (tx) => {
+          most = Math.max(most, ++running);
+          await insertUser(`${n}@x`)(tx);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          running--;
+        }),
+      );
+      await Promise.all(writes);
+      expect(most).toBe(pipelines);
+      expect(await db.selectFrom('users').select('id').execute()).toHaveLength(12);
+    });
+  });
+}
