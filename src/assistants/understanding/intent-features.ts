@@ -1,6 +1,7 @@
 /**
  * The sparse features the learned model (logistic-regression.ts) reads from a text: its content words and their
- * stems, pairs of neighbouring words, and the character 3- to 5-grams of each content word.
+ * stems, pairs of neighbouring words, and the character 3- to 5-grams of each content word. `textFeatures` says what
+ * they are, by name; the model reads the same values through feature-encoder.ts, which numbers them.
  */
 import type { TextAnalyzer } from './text-analysis.ts';
 

@@ -17,6 +17,9 @@ export interface KnownWord extends StemmedWord {
 export interface IndexedExample {
   intent: number;
   text: string;
+  /** Its content words, and all its words (text-analysis.ts). */
+  contentWords: readonly string[];
+  allWords: readonly string[];
   /** Sum of the weights of its content words. */
   wordWeightSum: number;
 }
@@ -52,7 +55,10 @@ export function buildIntentIndex(
   const withExamples = intents.filter((i) => i.examples.length > 0);
   const intentIds = withExamples.map((i) => i.id);
   const raw = withExamples.flatMap((intent, i) =>
-    intent.examples.map((text) => ({ intent: i, text, words: analyzer.contentWords(text) })),
+    intent.examples.map((text) => {
+      const { words, contentWords } = analyzer.read(text);
+      return { intent: i, text, words: contentWords, allWords: words };
+    }),
   );
   const damp = (word: string) => (analyzer.isQuestionWord(word) ? QUESTION_WORD_WEIGHT : 1);
 
@@ -97,6 +103,8 @@ export function buildIntentIndex(
     examples: raw.map((e) => ({
       intent: e.intent,
       text: e.text,
+      contentWords: e.words,
+      allWords: e.allWords,
       wordWeightSum: e.words.reduce((sum, w) => sum + (words.get(w)?.weight ?? 0), 0),
     })),
     wordsLike,

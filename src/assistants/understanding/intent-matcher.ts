@@ -67,25 +67,16 @@ export function createIntentMatcher(
   const { examples, intentIds } = index;
   // Trained on the same examples as the index, in the same order, so its intents are the index's.
   const model = trainIntentModel(
-    intents
-      .filter((i) => i.examples.length > 0)
-      .flatMap((intent, i) =>
-        intent.examples.map((text) => ({
-          intent: i,
-          contentWords: analyzer.contentWords(text),
-          words: analyzer.words(text),
-        })),
-      ),
+    examples.map((e) => ({ intent: e.intent, contentWords: e.contentWords, words: e.allWords })),
     intentIds.length,
     analyzer.stem,
   );
 
   /**
-   * The text's content words; one no example uses may be a typo: "packge" → "parcel", "wher" → "where", "pleasse" →
+   * A text's content words as the matcher reads them; one no example uses may be a typo: "packge" → "parcel", "wher" → "where", "pleasse" →
    * dropped, "candels" → "candles".
    */
-  function inputWords(text: string): string[] {
-    const candidates = analyzer.contentWords(text);
+  function inputWords(candidates: readonly string[]): string[] {
     const corrected: string[] = [];
     for (const word of candidates) {
       const kept = index.words.has(word) ? word : analyzer.correct(word);
@@ -169,7 +160,8 @@ export function createIntentMatcher(
   }
 
   function rank(text: string): IntentScore[] {
-    const words = inputWords(text);
+    const reading = analyzer.read(text);
+    const words = inputWords(reading.contentWords);
     const scores = scoresFor(words);
     // "hi, where is my order?": next to a request, a greeting or a thanks is politeness. Each intent keeps the better
     // of its scores with and without the courtesy words, so the request is weighed almost as if said alone; the text
@@ -184,7 +176,7 @@ export function createIntentMatcher(
     // The similarity tells a text about something else (it explains little of it); the probability tells which of
     // the intents it resembles it means. Their geometric mean, the probability's square root taken first so that the
     // default threshold of 0.5 keeps separating the two on the development phrasings as it did the similarity alone.
-    const probabilities = model.probabilities({ contentWords: words, words: analyzer.words(text) });
+    const probabilities = model.probabilities({ contentWords: words, words: reading.words });
     scores.forEach((s, i) => {
       s.probability = probabilities[i]!;
       s.score = Math.round(Math.sqrt(s.similarity * Math.sqrt(s.probability)) * 1e9) / 1e9;

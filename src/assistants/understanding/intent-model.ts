@@ -3,7 +3,7 @@
  * the examples when an assistant loads. Where the similarity scores ask "which example does the text resemble", it
  * learns which words and word pieces tell one intent from the others.
  */
-import { textFeatures } from './intent-features.ts';
+import { createFeatureEncoder } from './feature-encoder.ts';
 import { trainLogisticRegression } from './logistic-regression.ts';
 import type { TextAnalyzer } from './text-analysis.ts';
 
@@ -27,24 +27,9 @@ export function trainIntentModel(
   intents: number,
   stem: TextAnalyzer['stem'],
 ): IntentModel {
-  const vocabulary = new Map<string, number>();
   // Features are scaled to unit length before those the examples never had are dropped: unknown words dilute a text.
-  const encode = (text: ModelText, learn: boolean) => {
-    const indexes: number[] = [];
-    const values: number[] = [];
-    for (const [feature, value] of textFeatures(text.contentWords, text.words, stem)) {
-      let index = vocabulary.get(feature);
-      if (index === undefined && learn) {
-        index = vocabulary.size;
-        vocabulary.set(feature, index);
-      }
-      if (index === undefined) continue;
-      indexes.push(index);
-      values.push(value);
-    }
-    return { indexes, values };
-  };
-  const inputs = examples.map((e) => ({ input: encode(e, true), label: e.intent }));
-  const model = trainLogisticRegression(inputs, vocabulary.size, intents, { epochs: EPOCHS });
-  return { probabilities: (text) => model.probabilities(encode(text, false)) };
+  const encoder = createFeatureEncoder(stem);
+  const inputs = examples.map((e) => ({ input: encoder.encode(e.contentWords, e.words, true), label: e.intent }));
+  const model = trainLogisticRegression(inputs, encoder.size, intents, { epochs: EPOCHS });
+  return { probabilities: (text) => model.probabilities(encoder.encode(text.contentWords, text.words, false)) };
 }

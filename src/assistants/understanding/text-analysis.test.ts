@@ -65,4 +65,10 @@ describe('createTextAnalyzer', () => {
     expect(en.correct('pleasse')).toBeUndefined();
     expect(en.correct('bicycle')).toBe('bicycle');
   });
+
+  it('reads both the words and the content words of a text at once, as the two calls would', () => {
+    for (const text of ['Hiya, where is my packge??', 'a person instead of this bot', 'please']) {
+      expect(en.read(text)).toEqual({ words: en.words(text), contentWords: en.contentWords(text) });
+    }
+  });
 });

@@ -15,6 +15,8 @@ export interface TextAnalyzer {
   contentWords(text: string): string[];
   /** Every word of a text, in order, stop words included: folded, squeezed and rewritten by the lexicon. */
   words(text: string): string[];
+  /** Both readings of a text at once, for the price of one. */
+  read(text: string): { words: string[]; contentWords: string[] };
   /** The language's stemmer (stemmer.ts): inflected forms of a word meet. */
   stem: Stemmer;
   /** Question words ("where", "quand") count for less than other words; see stopwords.ts. */
@@ -46,13 +48,17 @@ export function createTextAnalyzer(language: string): TextAnalyzer {
     word.length >= 4 ? list.find((w) => w[0] === word[0] && editDistance(word, w, 1) === 1) : undefined;
   const allWords = (text: string) =>
     lexicon.rewrite(tokenize(lexicon.prepare(text)).map((w) => w.replace(/(\p{L})\1{2,}/gu, '$1')));
+  const contentOf = (words: readonly string[]) => {
+    const content = withoutRejected(words.filter((w) => !isStopword(w, stopwords) && !/^\d+$/.test(w)));
+    const meaningful = words.filter((w) => !fillers.has(w));
+    return [...new Set(content.length > 0 ? content : meaningful.length > 0 ? meaningful : words)];
+  };
   return {
     words: allWords,
-    contentWords(text) {
+    contentWords: (text) => contentOf(allWords(text)),
+    read(text) {
       const words = allWords(text);
-      const content = withoutRejected(words.filter((w) => !isStopword(w, stopwords) && !/^\d+$/.test(w)));
-      const meaningful = words.filter((w) => !fillers.has(w));
-      return [...new Set(content.length > 0 ? content : meaningful.length > 0 ? meaningful : words)];
+      return { words, contentWords: contentOf(words) };
     },
     stem: stemmerFor(language),
     isQuestionWord: (word) => questionWords.has(word),
