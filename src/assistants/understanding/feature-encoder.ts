@@ -112,21 +112,23 @@ export function createFeatureEncoder(stem: TextAnalyzer['stem']): FeatureEncoder
     values[id]! += weight;
   }
 
+  function addNamed(name: string, weight: number, learn: boolean) {
+    add(idOf(name, learn), name, weight);
+  }
+
   function encode(contentWords: readonly string[], allWords: readonly string[], learn: boolean): EncodedText {
     for (const word of contentWords) {
       const features = learn ? learning(word) : reading(word);
       for (let i = 0; i < features.ids.length; i++) add(features.ids[i]!, features.names[i], features.weights[i]!);
     }
-    const named = (name: string, weight: number) => {
-      const id = idOf(name, learn);
-      add(id, name, weight);
-    };
-    const wordStems = allWords.map(stems);
-    wordStems.forEach((s, i) => {
-      named(`a:${s}`, FEATURE_WEIGHTS.all);
-      named(`p:${wordStems[i - 1] ?? '^'} ${s}`, FEATURE_WEIGHTS.pair);
-    });
-    if (wordStems.length > 0) named(`p:${wordStems[wordStems.length - 1]} $`, FEATURE_WEIGHTS.pair);
+    let previous = '^';
+    for (const word of allWords) {
+      const wordStem = stems(word);
+      addNamed(`a:${wordStem}`, FEATURE_WEIGHTS.all, learn);
+      addNamed(`p:${previous} ${wordStem}`, FEATURE_WEIGHTS.pair, learn);
+      previous = wordStem;
+    }
+    if (allWords.length > 0) addNamed(`p:${previous} $`, FEATURE_WEIGHTS.pair, learn);
 
     let norm = 0;
     let knownCount = 0;
