@@ -53,4 +53,21 @@ describe('group commit', () => {
       [3, 4, 5],
     ]);
   });
+
+  it('with a window, gathers submissions made within it into one write', async () => {
+    const batches: number[][] = [];
+    const commit = createGroupCommit(
+      async (items: number[]) => {
+        batches.push(items);
+        return items;
+      },
+      1000,
+      20,
+    );
+    const first = commit.submit([1]);
+    await new Promise((r) => setTimeout(r, 5));
+    const second = commit.submit([2]);
+    expect(await Promise.all([first, second])).toEqual([[1], [2]]);
+    expect(batches).toEqual([[1, 2]]);
+  });
 });

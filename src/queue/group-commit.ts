@@ -1,8 +1,9 @@
 /**
  * Group commit: requests arriving while a write is in flight are written together in the next one,
- * so many concurrent webhooks cost one transaction (and one fsync) instead of one each.
+ * so many concurrent webhooks cost one transaction (and one fsync) instead of one each. With `windowMs`, an idle
+ * group commit also waits that long after the first request before writing, to gather the ones that follow.
  */
-export function createGroupCommit<T, R>(write: (batch: T[]) => Promise<R[]>, maxBatch = 1000) {
+export function createGroupCommit<T, R>(write: (batch: T[]) => Promise<R[]>, maxBatch = 1000, windowMs = 0) {
   const pending: { items: T[]; resolve: (r: R[]) => void; reject: (e: unknown) => void }[] = [];
   let writing = false;
   let scheduled = false;
@@ -39,7 +40,8 @@ export function createGroupCommit<T, R>(write: (batch: T[]) => Promise<R[]>, max
         pending.push({ items, resolve, reject });
         if (!writing && !scheduled) {
           scheduled = true;
-          setImmediate(() => void drain());
+          if (windowMs > 0) setTimeout(() => void drain(), windowMs);
+          else setImmediate(() => void drain());
         }
       });
     },
