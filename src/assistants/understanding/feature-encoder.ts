@@ -3,7 +3,7 @@
  * (training) and each word's own features are worked out once, so a text costs a few array writes per feature instead
  * of building and hashing strings. Gives exactly `textFeatures`' values, in its order (so sums round alike).
  */
-import { FEATURE_WEIGHTS } from './intent-features.ts';
+import { contextFeatures, wordFeatureNames } from './intent-features.ts';
 import { memoized } from './memoized.ts';
 import type { TextAnalyzer } from './text-analysis.ts';
 
@@ -34,20 +34,6 @@ export interface FeatureEncoder {
 /** How many words' features the encoder remembers once training is done (input words are unbounded). */
 const MEMORY = 5000;
 
-/** Content-word features in `textFeatures`' order: the word, its stem, its character 3- to 5-grams. */
-function contentFeatureNames(word: string, stem: string): { names: string[]; weights: number[] } {
-  const names = [`w:${word}`, `s:${stem}`];
-  const weights = [FEATURE_WEIGHTS.word, FEATURE_WEIGHTS.stem];
-  const padded = ` ${word} `;
-  for (let n = 3; n <= 5; n++) {
-    for (let i = 0; i + n <= padded.length; i++) {
-      names.push(`c:${padded.slice(i, i + n)}`);
-      weights.push(FEATURE_WEIGHTS.gram);
-    }
-  }
-  return { names, weights };
-}
-
 export function createFeatureEncoder(stem: TextAnalyzer['stem']): FeatureEncoder {
   const ids = new Map<string, number>();
   const idOf = (name: string, learn: boolean) => {
@@ -59,7 +45,7 @@ export function createFeatureEncoder(stem: TextAnalyzer['stem']): FeatureEncoder
     return id ?? -1;
   };
   const wordFeatures = (word: string, learn: boolean): WordFeatures => {
-    const { names, weights } = contentFeatureNames(word, stem(word));
+    const { names, weights } = wordFeatureNames(word, stem(word));
     const features: WordFeatures = { ids: new Int32Array(names.length), names: [], weights: new Float64Array(weights) };
     names.forEach((name, i) => {
       features.ids[i] = idOf(name, learn);
@@ -112,23 +98,15 @@ export function createFeatureEncoder(stem: TextAnalyzer['stem']): FeatureEncoder
     values[id]! += weight;
   }
 
-  function addNamed(name: string, weight: number, learn: boolean) {
-    add(idOf(name, learn), name, weight);
-  }
+  const addLearning = (name: string, weight: number) => add(idOf(name, true), name, weight);
+  const addReading = (name: string, weight: number) => add(idOf(name, false), name, weight);
 
   function encode(contentWords: readonly string[], allWords: readonly string[], learn: boolean): EncodedText {
     for (const word of contentWords) {
       const features = learn ? learning(word) : reading(word);
       for (let i = 0; i < features.ids.length; i++) add(features.ids[i]!, features.names[i], features.weights[i]!);
     }
-    let previous = '^';
-    for (const word of allWords) {
-      const wordStem = stems(word);
-      addNamed(`a:${wordStem}`, FEATURE_WEIGHTS.all, learn);
-      addNamed(`p:${previous} ${wordStem}`, FEATURE_WEIGHTS.pair, learn);
-      previous = wordStem;
-    }
-    if (allWords.length > 0) addNamed(`p:${previous} $`, FEATURE_WEIGHTS.pair, learn);
+    contextFeatures(allWords.map(stems), learn ? addLearning : addReading);
 
     let norm = 0;
     let knownCount = 0;
