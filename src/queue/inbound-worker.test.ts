@@ -1,11 +1,9 @@
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, DATABASES, type TestDatabase } from '../../test/support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import type { ConversationService } from '../conversations/conversation-service.ts';
 import type { InboundEvent } from '../conversations/inbound-event.ts';
-import { type DatabaseHandle, openDatabase } from '../storage/database.ts';
 import { insertInboundEvents, type StoredInboundEvent } from '../storage/inbound-event-repository.ts';
-import { migrateToLatest } from '../storage/migrate.ts';
 import { createInboundWorker } from './inbound-worker.ts';
 
 const PAGE = '104857392018475';
@@ -26,19 +24,11 @@ function message(person: number, n: number): InboundEvent {
 
 for (const kind of DATABASES) {
   describe(`inbound worker on ${kind}: a backlog larger than memory holds`, () => {
-    let test: TestDatabase | undefined;
-    let handle: DatabaseHandle | undefined;
-    afterEach(async () => {
-      await handle?.close();
-      await test?.drop();
-    });
+    const open = useMigratedDatabase(kind);
 
     /** A fresh database, and a worker whose service records what it handled, takes a turn of the loop and settles. */
     async function start(maxHeld: number) {
-      test = await createTestDatabase(kind);
-      handle = openDatabase(test.url);
-      const { db } = handle;
-      await migrateToLatest(db);
+      const { db } = await open();
       const handled: string[] = [];
       const service = {
         async handle(stored: StoredInboundEvent) {

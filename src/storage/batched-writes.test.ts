@@ -1,26 +1,12 @@
 import type { Transaction } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, DATABASES, type TestDatabase } from '../../test/support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { createBatchedWrites } from './batched-writes.ts';
-import { type DatabaseHandle, openDatabase } from './database.ts';
-import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
 
 for (const kind of DATABASES) {
   describe(`batched writes on ${kind}`, () => {
-    let test: TestDatabase | undefined;
-    let handle: DatabaseHandle | undefined;
-    afterEach(async () => {
-      await handle?.close();
-      await test?.drop();
-    });
-
-    async function open() {
-      test = await createTestDatabase(kind);
-      handle = openDatabase(test.url);
-      await migrateToLatest(handle.db);
-      return handle;
-    }
+    const open = useMigratedDatabase(kind);
 
     /** A write that inserts one user row with this email; the same email twice breaks the unique index. */
     const insertUser = (email: string) => (tx: Transaction<Database>) =>

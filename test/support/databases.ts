@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterEach } from 'vitest';
+import { type DatabaseHandle, openDatabase } from '../../src/storage/database.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
 
 /** Every test suite that touches storage runs on both databases, for real (never mocked). */
 export const DATABASES = ['sqlite', 'postgres'] as const;
@@ -45,5 +48,26 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
       await client.query(`drop database if exists ${name} with (force)`);
       await client.end();
     },
+  };
+}
+
+/**
+ * For the tests of one `describe`: opens a fresh, migrated database of this kind per call, closed and dropped after
+ * each test.
+ */
+export function useMigratedDatabase(kind: DatabaseKind): () => Promise<DatabaseHandle> {
+  let test: TestDatabase | undefined;
+  let handle: DatabaseHandle | undefined;
+  afterEach(async () => {
+    await handle?.close();
+    await test?.drop();
+    handle = undefined;
+    test = undefined;
+  });
+  return async () => {
+    test = await createTestDatabase(kind);
+    handle = openDatabase(test.url);
+    await migrateToLatest(handle.db);
+    return handle;
   };
 }
