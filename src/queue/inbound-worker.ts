@@ -46,8 +46,7 @@ export function createInboundWorker(options: InboundWorkerOptions) {
     const started = performance.now();
     try {
       await service.handle(stored);
-      queued.delete(stored.id);
-      if (spilled && queued.size <= maxHeld / 2) startPaging();
+      release(stored);
       options.onProcessed?.(stored, 'done', performance.now() - started);
       return 'done';
     } catch (error) {
@@ -60,8 +59,7 @@ export function createInboundWorker(options: InboundWorkerOptions) {
       );
       options.onProcessed?.(stored, dead ? 'dead' : 'retry', performance.now() - started);
       if (dead) {
-        queued.delete(stored.id);
-        if (spilled && queued.size <= maxHeld / 2) startPaging();
+        release(stored);
         return 'done';
       }
       return retryBaseMs * 2 ** (stored.attempts - 1) * (0.75 + Math.random() * 0.5);
@@ -69,6 +67,12 @@ export function createInboundWorker(options: InboundWorkerOptions) {
   }
 
   const lanes = createLanes<StoredInboundEvent>({ concurrency: options.concurrency ?? 64, run });
+
+  /** An event is finished with: its room goes to the backlog in the database once half the room is free. */
+  function release(e: StoredInboundEvent) {
+    queued.delete(e.id);
+    if (spilled && queued.size <= maxHeld / 2) startPaging();
+  }
 
   function hold(e: StoredInboundEvent) {
     if (queued.has(e.id)) return;
