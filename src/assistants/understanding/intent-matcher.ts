@@ -73,8 +73,8 @@ export function createIntentMatcher(
   );
 
   /**
-   * A text's content words as the matcher reads them; one no example uses may be a typo: "packge" → "parcel", "wher" → "where", "pleasse" →
-   * dropped, "candels" → "candles".
+   * A text's content words as the matcher reads them; one no example uses may be a typo: "packge" → "parcel",
+   * "wher" → "where", "pleasse" → dropped, "candels" → "candles".
    */
   function inputWords(candidates: readonly string[]): string[] {
     const corrected: string[] = [];
