@@ -37,6 +37,6 @@ export function hasPhrase(folded: string, phrase: string): boolean {
   return phrase !== '' && ` ${folded} `.includes(` ${phrase} `);
 }
 
+// Edit distance and memos are plain mechanics, not rules: one implementation serves matching and policy.
 export { editDistance } from '../../assistants/understanding/word-similarity.ts';
-/** Edit distance and memos are plain mechanics, not rules: one implementation serves matching and policy. */
 export { memoized };
