@@ -47,10 +47,12 @@ export function textFeatures(
   stem: TextAnalyzer['stem'],
 ): Map<string, number> {
   const features = new Map<string, number>();
-  const add = (feature: string, weight: number) => features.set(feature, (features.get(feature) ?? 0) + weight);
+  const add = (feature: string, weight: number) => {
+    features.set(feature, (features.get(feature) ?? 0) + weight);
+  };
   for (const word of contentWords) {
     const { names, weights } = wordFeatureNames(word, stem(word));
-    names.forEach((name, i) => add(name, weights[i] as number));
+    for (let i = 0; i < names.length; i++) add(names[i] as string, weights[i] as number);
   }
   contextFeatures(allWords.map(stem), add);
   let norm = 0;
