@@ -160,6 +160,8 @@ export function createIntentMatcher(
   }
 
   function rank(text: string): IntentScore[] {
+    // A flow of buttons and postbacks only: reading the text would find nothing to rank it against.
+    if (intentIds.length === 0) return [];
     const reading = analyzer.read(text);
     const words = inputWords(reading.contentWords);
     const scores = scoresFor(words);
