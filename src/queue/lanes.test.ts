@@ -86,4 +86,31 @@ describe('lanes', () => {
     await lanes.stop();
     expect(done).toEqual([1]);
   });
+
+  it('starts at most startsPerTick items per turn of the event loop, so I/O is served between slices', async () => {
+    let turn = 0;
+    let counting = true;
+    const count = () => {
+      turn++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const startedAt: number[] = [];
+    const lanes = createLanes<number>({
+      concurrency: 100,
+      startsPerTick: 4,
+      run: async () => {
+        startedAt.push(turn);
+        return 'done';
+      },
+    });
+    for (let i = 0; i < 12; i++) lanes.push(`k${i}`, i);
+    await lanes.idle();
+    counting = false;
+    const perTurn = new Map<number, number>();
+    for (const t of startedAt) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+    expect(startedAt).toHaveLength(12);
+    expect(Math.max(...perTurn.values())).toBe(4);
+    expect(perTurn.size).toBe(3);
+  });
 });
