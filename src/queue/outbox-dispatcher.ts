@@ -26,6 +26,9 @@ export const systemTimers: Timers = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** Longer than any pacing delay: pauses are at most a minute each, and a turn holds only a few. */
+const PACING_MEMORY_MS = 60 * 60_000;
+
 export interface OutboxDispatcherOptions {
   db: Kysely<Database>;
   /** Runs the dispatcher's writes in (shared) transactions. */
@@ -60,7 +63,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const inDoubtGraceMs = options.inDoubtGraceMs ?? 10_000;
   const semaphore = createSemaphore(options.concurrency ?? 128);
   const active = new Map<string, { again: boolean }>();
+  /** When each conversation last had a message sent: the next one is paced from it. Swept (see rememberSend). */
   const lastSentAt = new Map<string, number>();
+  let lastSweep = timers.now();
   /** Conversations with rows left unsent by the previous process. */
   const inDoubt = new Set<string>();
   let stopping = false;
@@ -87,6 +92,17 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       more ||= state.again;
     }
     settle(conversationId);
+  }
+
+  /**
+   * A send older than PACING_MEMORY_MS paces nothing, so it is forgotten: otherwise the map would keep one entry per
+   * conversation ever served, and a long-running process would run out of heap.
+   */
+  function rememberSend(conversationId: string, now: number) {
+    lastSentAt.set(conversationId, now);
+    if (now - lastSweep < PACING_MEMORY_MS) return;
+    lastSweep = now;
+    for (const [id, at] of lastSentAt) if (at <= now - PACING_MEMORY_MS) lastSentAt.delete(id);
   }
 
   function settle(conversationId: string) {
@@ -138,7 +154,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     switch (result.status) {
       case 'sent':
         await transaction((tx) => markSent(tx, row, result.external_id, now));
-        lastSentAt.set(row.conversation_id, now);
+        rememberSend(row.conversation_id, now);
         break;
       case 'retry': {
         if (attempts >= maxAttempts) {
