@@ -44,6 +44,7 @@ describe('lexiconFor', () => {
     expect(rewrite('fr', 'allô')).toEqual(['bonjour']);
     expect(rewrite('en', 'fantastic')).toEqual(rewrite('en', 'perfect'));
     expect(rewrite('fr', 'trop bien')).toEqual(rewrite('fr', 'nickel'));
+    expect(rewrite('fr', 'porter plainte')).toEqual(['porter', 'reclamation']);
   });
 
   it('turns fixed expressions into one word, the longest first', () => {

@@ -78,9 +78,13 @@ cancel: cancellation cancelled canceled cancelling canceling
 `;
 
 const FR = `
-pourquoi: pk pq
-quand: qd
+pourquoi: pk pq pkoi pourkoi
+quand: qd kan
 quoi: koi
+quel: kel kels kelle kelles
+comment: koman komment cmt
+qui: ki
+toujours: tjrs tjs
 vous: vs
 pour: pr
 dans: ds
@@ -93,11 +97,13 @@ super: genial parfait top nickel impeccable excellent cool adorable formidable |
 desole: | excusez moi | excuse moi | desole de vous deranger | desolee de vous deranger
 question: renseignement | petite question
 colis: paquet package
+cadeau: kdo kado
 retard: retarde retardee
 echange: echanger remplacer remplacement
 casse: cassee abime abimee endommage endommagee fele felee ebreche ebrechee defectueux defectueuse brise brisee fissure fissuree fendu fendue raye rayee | en morceaux | en mille morceaux | en miettes
 personne: humain conseiller conseillere vendeur vendeuse agent operateur operatrice employe employee interlocuteur qqn qqun | quelqu un
 support: | service client | service clients | service apres vente | sav
+reclamation: plainte
 inutile: nul nulle
 robot: bot chatbot ia
 boutique: magasin shop

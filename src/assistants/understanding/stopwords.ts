@@ -22,7 +22,7 @@ export interface LanguageWords {
 }
 
 // Wanting and asking verbs (want, need, veux, faire) are stop words: every request has them. So are the
-// remnants of contractions typed with or without the apostrophe (I've → "ve", "youre", "jsuis").
+// remnants of contractions typed with or without the apostrophe (I've → "ve", "youre", "jsuis", "ya" for "il y a").
 const EN = `a an the is are am was were be been being i im me my mine myself you your yours u ur we us our ours
 it its this that these those there here to of for in on at by with from about into and or but so if then
 do does did doing done can could would will shall should may might must have has had having
@@ -42,7 +42,8 @@ je tu il elle on nous vous ils elles me te se moi toi lui mon ma mes ton ta tes 
 leur leurs ce cet cette ces ca cela ceci que qu quoi dont en y ne pour par sur dans avec chez
 svp stp sil plait bien tres trop vraiment alors donc voila juste
 veux voudrais voudrait veut peux pouvez peut puis pourriez pourrais dois doit faut savoir dire aimerais aimerait
-jsuis chui jveux jpeux jsais jvoudrais jai jsp
+souhaite souhaiterais souhaiterait souhaitons souhaitez serai sera serait
+jsuis chui jveux jpeux jsais jvoudrais jai jsp ya
 faire fais fait faites font`;
 const FR_FILLERS = `svp stp sil plait ok okay euh heu ben bah hum alors donc voila juste
 mdr ptdr lol haha xd oups ah oh bref hein ouais dsl desole desolee pardon

@@ -21,6 +21,8 @@ describe('createTextAnalyzer', () => {
     expect(en.contentWords('lol oops where is my order haha')).toEqual(['where', 'order']);
     expect(fr.contentWords('mdr ma cmd est où ?')).toEqual(['commande', 'ou']);
     expect(fr.contentWords('c koi vos horaires, jai pas compris')).toEqual(['horaires', 'pas', 'compris']);
+    expect(fr.contentWords('kel est le prix, ya un pb ?')).toEqual(['quel', 'prix', 'probleme']);
+    expect(fr.contentWords('tjrs pas reçu de kdo')).toEqual(['toujours', 'pas', 'recu', 'cadeau']);
     expect(en.contentWords('whr is my order')).toEqual(['where', 'order']);
     expect(en.contentWords('sorry to bother you, quick question: where is my order?')).toEqual([
       'question',
@@ -34,6 +36,7 @@ describe('createTextAnalyzer', () => {
     expect(en.contentWords("I've been waiting, youre so late")).toEqual(['waiting', 'late']);
     expect(en.contentWords("we're moving, you'll need my new address")).toEqual(['moving', 'new', 'address']);
     expect(fr.contentWords("j'aimerais savoir où est ma commande")).toEqual(['ou', 'commande']);
+    expect(fr.contentWords('je souhaiterais savoir quand je serai livrée')).toEqual(['quand', 'livree']);
   });
 
   it('squeezes letters typed three times or more', () => {
