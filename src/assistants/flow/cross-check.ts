@@ -60,3 +60,20 @@ export function checkFlow(
     );
   }
 }
+
+/** Reports a fallback example that is also an action's example (after folding case, accents and punctuation). */
+export function checkFallbackExamples(
+  actions: readonly FlowAction[],
+  fallbackExamples: readonly string[],
+  ctx: Pick<StepParseContext, 'report'>,
+): void {
+  const owners = new Map<string, string>();
+  for (const action of actions) {
+    for (const example of action.examples) if (!owners.has(foldText(example))) owners.set(foldText(example), action.id);
+  }
+  fallbackExamples.forEach((example, e) => {
+    const owner = owners.get(foldText(example));
+    if (owner !== undefined)
+      ctx.report(['fallback', 'examples', e], `fallback example "${example}" is also an example of action "${owner}"`);
+  });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chat, shop, single } from './flow-test-fixtures.ts';
+import { chat, SHOP, shop, single } from './flow-test-fixtures.ts';
 
 describe('flow assistant', () => {
   it('exposes its kind, name and session timeout', () => {
@@ -70,6 +70,17 @@ describe('flow assistant', () => {
       await driver.send('1');
       await driver.send('2');
       expect(await driver.send('3')).toMatchObject({ fallback: true });
+    });
+
+    it('runs the fallback for a text like its examples, even one sharing words with an action', async () => {
+      const yaml = SHOP.replace(
+        'fallback:\n',
+        'fallback:\n  examples: [where is the nearest train station, track and field results, who won the race]\n',
+      );
+      expect(await chat().send('where is the train station')).not.toHaveProperty('fallback');
+      const driver = chat(yaml);
+      expect(await driver.send('where is the train station')).toMatchObject({ fallback: true });
+      expect(driver.texts(await driver.send('where is my order'))).toEqual(['What is your order number?']);
     });
 
     it('uses a built-in fallback phrase when the file has none', async () => {

@@ -46,7 +46,7 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
   for (const [id, program] of builtins.programs) programs.set(id, program);
   const matcher = createIntentMatcher(
     def.actions.filter((a) => a.examples.length > 0).map((a) => ({ id: a.id, examples: a.examples })),
-    { language: def.language },
+    { language: def.language, offTopic: def.fallback_examples },
   );
   const { threshold, digression_threshold } = def.matching;
 

@@ -89,4 +89,9 @@ export interface FlowDefinition {
   actions: FlowAction[];
   /** Runs when nothing matches; null means the built-in phrase of the language. */
   fallback: FlowStep[] | null;
+  /**
+   * Texts no action should start (`fallback.examples`): the matcher learns them as a "none of these" class, so
+   * texts like them score lower for every action (intent-matcher.ts, `offTopic`).
+   */
+  fallback_examples: string[];
 }

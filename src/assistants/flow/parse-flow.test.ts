@@ -244,6 +244,33 @@ describe('parseFlow', () => {
     ]);
   });
 
+  it('reads fallback examples, with or without fallback steps', () => {
+    const both = parseFlow(
+      flow('      - say: Hi', 'fallback:\n  steps: [{say: Sorry}]\n  examples: [weather, who won]'),
+      't',
+    );
+    expect(both).toMatchObject({
+      fallback: [{ kind: 'say', text: 'Sorry' }],
+      fallback_examples: ['weather', 'who won'],
+    });
+    const only = parseFlow(flow('      - say: Hi', 'fallback: {examples: ["  what time is it "]}'), 't.yaml');
+    expect(only).toMatchObject({ fallback: null, fallback_examples: ['what time is it'] });
+    expect(parseFlow(flow('      - say: Hi'), 't.yaml').fallback_examples).toEqual([]);
+  });
+
+  it('reports a fallback example that is also an action example, and an empty fallback', () => {
+    const text = flow('      - say: Hi', 'fallback:\n  examples:\n    - weather\n    - "Bye!"\n');
+    expect(problems(text)).toEqual([
+      `support.yaml:${lineOf(text, 'Bye!')}: fallback example "Bye!" is also an example of action "other"`,
+    ]);
+    const empty = flow('      - say: Hi', 'fallback: {}');
+    expect(problems(empty)).toEqual([
+      `support.yaml:${lineOf(empty, 'fallback')}: the fallback needs "steps" or "examples"`,
+    ]);
+    const blank = flow('      - say: Hi', 'fallback:\n  examples: [weather, " "]');
+    expect(problems(blank)[0]).toMatch(/^support\.yaml:\d+: .*fallback\.examples\[1\].* must not be empty$/);
+  });
+
   it('refuses variable names the templates reserve', () => {
     const text = flow(`      - set: {input: x}`);
     expect(problems(text)[0]).toContain('cannot be "input"');

@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { checkFlow, type Reference } from './cross-check.ts';
+import { checkFallbackExamples, checkFlow, type Reference } from './cross-check.ts';
 import type { FlowAction, FlowDefinition, FlowStep } from './flow-types.ts';
 import { type FlowIssue, FlowValidationError } from './flow-validation-error.ts';
 import { parseSteps, type StepParseContext } from './parse-steps.ts';
@@ -22,7 +22,12 @@ const fileSchema = z.strictObject({
   session_timeout_minutes: z.number().int().min(1).max(10_080).optional(),
   matching: z.strictObject({ threshold: threshold.optional(), digression_threshold: threshold.optional() }).optional(),
   actions: z.array(z.unknown()).min(1),
-  fallback: z.strictObject({ steps: z.array(z.unknown()).min(1) }).optional(),
+  fallback: z
+    .strictObject({
+      steps: z.array(z.unknown()).min(1).optional(),
+      examples: z.array(z.string().trim().min(1)).optional(),
+    })
+    .optional(),
 });
 const FILE_KEYS = ['name', 'language', 'session_timeout_minutes', 'matching', 'actions', 'fallback'];
 
@@ -66,8 +71,12 @@ export function parseFlow(text: string, fileName: string): FlowDefinition {
     throw new FlowValidationError(fileName, issues);
   }
   const actions = file.data.actions.flatMap((raw, i) => parseAction(raw, ['actions', i], ctx));
-  const fallback = file.data.fallback ? parseSteps(file.data.fallback.steps, ['fallback', 'steps'], ctx) : null;
+  const { steps: fallbackSteps, examples: fallbackExamples = [] } = file.data.fallback ?? {};
+  if (file.data.fallback && !fallbackSteps && !file.data.fallback.examples)
+    ctx.report(['fallback'], 'the fallback needs "steps" or "examples"');
+  const fallback = fallbackSteps ? parseSteps(fallbackSteps, ['fallback', 'steps'], ctx) : null;
   checkFlow(actions, references, ctx, (i) => ['actions', i]);
+  checkFallbackExamples(actions, fallbackExamples, ctx);
   if (issues.length > 0) throw new FlowValidationError(fileName, issues);
 
   const baseName = fileName
@@ -85,6 +94,7 @@ export function parseFlow(text: string, fileName: string): FlowDefinition {
     },
     actions,
     fallback,
+    fallback_examples: fallbackExamples,
   };
 }
 

@@ -186,6 +186,53 @@ describe('createIntentMatcher', () => {
     expect(best(matcher, 'ma commande ?')).toMatchObject({ intent: 'cancel_order' });
   });
 
+  describe('with off-topic examples', () => {
+    const intents: IntentDefinition[] = [
+      { id: 'order_status', examples: ['where is my order', 'track my package', 'my order has not arrived'] },
+      {
+        id: 'store',
+        examples: ['what time do you open', 'opening hours', 'when are you open', 'are you open on sunday'],
+      },
+      { id: 'human', examples: ['talk to a human', 'speak to an agent', 'real person please'] },
+    ];
+    const offTopic = [
+      'what is the weather like',
+      'tell me a story',
+      'what time is it in New York',
+      'who won the football',
+    ];
+    const plain = createIntentMatcher(intents, { language: 'en' });
+    const guarded = createIntentMatcher(intents, { language: 'en', offTopic });
+
+    it('lowers a text that shares words with an intent but is like an off-topic example below that intent', () => {
+      const text = 'what time is it in london';
+      expect(best(plain, text)).toMatchObject({ intent: 'store' });
+      expect(best(plain, text).score).toBeGreaterThan(0.6);
+      expect(best(guarded, text).score).toBeLessThan(0.5);
+    });
+
+    it('keeps the requests the intents are for', () => {
+      for (const text of ['what time do you open on saturday', 'where is my order', 'can I speak to a real person']) {
+        expect(best(guarded, text).intent).toBe(best(plain, text).intent);
+        expect(best(guarded, text).score).toBeGreaterThan(0.9 * best(plain, text).score);
+      }
+    });
+
+    it('ranks only the intents, whose probabilities leave the off-topic share out', () => {
+      const ranking = guarded.rank('who won the football');
+      expect(ranking.map((r) => r.intent).sort()).toEqual(['human', 'order_status', 'store']);
+      expect(ranking.reduce((sum, r) => sum + r.probability, 0)).toBeLessThan(0.5);
+    });
+
+    it('does not read an off-topic word as a typo of an intent word', () => {
+      const care = [{ id: 'care', examples: ['how do I keep the glaze shiny', 'glaze care'] }, intents[0]!];
+      // Alone, "graze" is one typo from "glaze"; an off-topic example that uses it makes it a word of its own.
+      expect(best(createIntentMatcher(care), 'graze').score).toBeGreaterThan(0.8);
+      const matcher = createIntentMatcher(care, { offTopic: ['can sheep graze in winter'] });
+      expect(best(matcher, 'graze').score).toBeLessThan(0.5);
+    });
+  });
+
   it('ranks a text in well under 5 ms with 16 intents of 30 examples', () => {
     const words = ['order', 'parcel', 'refund', 'candle', 'mug', 'gift', 'card', 'shop', 'hours', 'delivery'];
     const intents = Array.from({ length: 16 }, (_, i) => ({

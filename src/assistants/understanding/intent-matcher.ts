@@ -16,6 +16,13 @@ export interface IntentMatcherOptions {
    * default "en". Accents are folded in every language.
    */
   language?: string;
+  /**
+   * Texts no intent should start (a flow's `fallback.examples`): "what time is it", "who won the match". The learned
+   * model gets them as one more class, "none of these", trained with the intents' examples: a text like them puts
+   * probability there, which lowers every intent's probability and so its score. The class is never ranked, and its
+   * words are never read as typos of the intents' words. Default: none (the intents' probabilities sum to 1).
+   */
+  offTopic?: readonly string[];
 }
 
 /**
@@ -28,7 +35,10 @@ export interface IntentScore {
   score: number;
   /** How much the text resembles the intent's examples, 0..1 (1: the same words as one of them). */
   similarity: number;
-  /** The learned model's probability that the text means this intent (all intents' sum to 1). */
+  /**
+   * The learned model's probability that the text means this intent: all intents' sum to 1, less what the model puts
+   * on the off-topic class when the matcher has one.
+   */
   probability: number;
   /** The training example that scored best. */
   example: string;
@@ -65,10 +75,18 @@ export function createIntentMatcher(
   const analyzer = createTextAnalyzer(options.language ?? 'en');
   const index = buildIntentIndex(intents, analyzer);
   const { examples, intentIds } = index;
-  // Trained on the same examples as the index, in the same order, so its intents are the index's.
+  // The off-topic texts are class `intentIds.length`, after the intents, and stay out of the index: their words count
+  // against a text in the similarity as any unknown word does.
+  const offTopic = (options.offTopic ?? []).map((text) => ({ ...analyzer.read(text), intent: intentIds.length }));
+  const offTopicWords = new Set(offTopic.flatMap((t) => t.contentWords));
+  const known = (word: string) => index.words.has(word) || offTopicWords.has(word);
+  // Trained on the same examples as the index, in the same order, so its first intents are the index's.
   const model = trainIntentModel(
-    examples.map((e) => ({ intent: e.intent, contentWords: e.contentWords, words: e.allWords })),
-    intentIds.length,
+    interleave(
+      examples.map((e) => ({ intent: e.intent, contentWords: e.contentWords, words: e.allWords })),
+      offTopic,
+    ),
+    intentIds.length + (offTopic.length > 0 ? 1 : 0),
     analyzer.stem,
   );
 
@@ -79,8 +97,8 @@ export function createIntentMatcher(
   function inputWords(candidates: readonly string[]): string[] {
     const corrected: string[] = [];
     for (const word of candidates) {
-      const kept = index.words.has(word) ? word : analyzer.correct(word);
-      if (kept !== undefined) corrected.push(index.words.has(kept) ? kept : (index.misspelt(kept) ?? kept));
+      const kept = known(word) ? word : analyzer.correct(word);
+      if (kept !== undefined) corrected.push(known(kept) ? kept : (index.misspelt(kept) ?? kept));
     }
     return [...new Set(corrected.length > 0 ? corrected : candidates)];
   }
@@ -187,4 +205,15 @@ export function createIntentMatcher(
   }
 
   return { rank };
+}
+
+/** `b`'s items spread evenly among `a`'s, orders kept. */
+function interleave<T>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = [];
+  let j = 0;
+  a.forEach((item, i) => {
+    out.push(item);
+    while (j < b.length && (j + 1) * a.length <= (i + 1) * b.length) out.push(b[j++]!);
+  });
+  return [...out, ...b.slice(j)];
 }
