@@ -70,7 +70,8 @@ const readRows = async (set: MatcherSet, name: string) =>
 async function evaluate(set: MatcherSet, name: string, misses: Miss[]): Promise<MatcherAccuracy> {
   const assistant = await loadFlowAssistant(`${ASSISTANTS}${name}.yaml`);
   const rows = await readRows(set, name);
-  const training = new Set(assistant.definition.actions.flatMap((a) => a.examples.map(foldText)));
+  const { actions, fallback_examples } = assistant.definition;
+  const training = new Set([...actions.flatMap((a) => a.examples), ...fallback_examples].map(foldText));
   const leaked = rows.filter((r) => training.has(foldText(r.text)));
   const list = leaked.map((r) => `"${r.text}"`).join(', ');
   // Our own sets must stay apart from the examples; a blind set, written elsewhere, may meet one by chance:
