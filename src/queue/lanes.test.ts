@@ -113,4 +113,19 @@ describe('lanes', () => {
     expect(Math.max(...perTurn.values())).toBe(4);
     expect(perTurn.size).toBe(3);
   });
+
+  it('starts at least one item per turn whatever startsPerTick says', async () => {
+    const done: number[] = [];
+    const lanes = createLanes<number>({
+      concurrency: 2,
+      startsPerTick: 0,
+      run: async (n) => {
+        done.push(n);
+        return 'done';
+      },
+    });
+    for (let i = 0; i < 3; i++) lanes.push(`k${i}`, i);
+    await lanes.idle();
+    expect(done).toEqual([0, 1, 2]);
+  });
 });

@@ -8,7 +8,10 @@ export interface Lanes<T> {
   readonly size: number;
   /** Resolves when nothing is waiting or running. */
   idle(): Promise<void>;
-  /** Stops starting new items; resolves when the running ones are done. */
+  /**
+   * Stops starting new items, including those pushed but not started yet (the inbound worker's stay pending in the
+   * database); resolves when the running ones are done.
+   */
   stop(): Promise<void>;
 }
 
@@ -31,6 +34,7 @@ const STARTS_PER_TICK = 8;
 export function createLanes<T>(options: {
   concurrency: number;
   run: (item: T) => Promise<LaneOutcome>;
+  /** Items started per turn of the event loop, at least 1. Default 8 (STARTS_PER_TICK). */
   startsPerTick?: number;
 }): Lanes<T> {
   const lanes = new Map<string, Lane<T>>();
@@ -40,7 +44,7 @@ export function createLanes<T>(options: {
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
   let sliceQueued = false;
-  const startsPerTick = options.startsPerTick ?? STARTS_PER_TICK;
+  const startsPerTick = Math.max(1, Math.floor(options.startsPerTick ?? STARTS_PER_TICK));
 
   function markReady(key: string, lane: Lane<T>) {
     if (!lane.running && !lane.waiting && lane.items.length > 0) {
