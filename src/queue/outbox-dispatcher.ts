@@ -26,8 +26,12 @@ export const systemTimers: Timers = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Longer than any pacing delay: pauses are at most a minute each, and a turn holds only a few. */
-const PACING_MEMORY_MS = 60 * 60_000;
+/**
+ * How long a send paces the conversation's next message. A delay is a pause step (at most a minute) or the page's
+ * delay between messages (at most a minute), summed over a few steps; ten minutes covers any sensible flow, and a
+ * longer run of pauses only sends its next message early.
+ */
+const PACING_MEMORY_MS = 10 * 60_000;
 
 export interface OutboxDispatcherOptions {
   db: Kysely<Database>;
@@ -96,7 +100,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
 
   /**
    * A send older than PACING_MEMORY_MS paces nothing, so it is forgotten: otherwise the map would keep one entry per
-   * conversation ever served, and a long-running process would run out of heap.
+   * conversation ever served, and a long-running process would run out of heap. Swept at most once per
+   * PACING_MEMORY_MS, so it holds the conversations of the last two periods at most.
    */
   function rememberSend(conversationId: string, now: number) {
     lastSentAt.set(conversationId, now);
