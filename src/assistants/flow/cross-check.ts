@@ -69,7 +69,10 @@ export function checkFallbackExamples(
 ): void {
   const owners = new Map<string, string>();
   for (const action of actions) {
-    for (const example of action.examples) if (!owners.has(foldText(example))) owners.set(foldText(example), action.id);
+    for (const example of action.examples) {
+      const key = foldText(example);
+      if (!owners.has(key)) owners.set(key, action.id);
+    }
   }
   fallbackExamples.forEach((example, e) => {
     const owner = owners.get(foldText(example));

@@ -267,6 +267,7 @@ describe('parseFlow', () => {
     expect(problems(empty)).toEqual([
       `support.yaml:${lineOf(empty, 'fallback')}: the fallback needs "steps" or "examples"`,
     ]);
+    expect(problems(flow('      - say: Hi', 'fallback: {examples: []}'))[0]).toMatch(/fallback\.examples/);
     const blank = flow('      - say: Hi', 'fallback:\n  examples: [weather, " "]');
     expect(problems(blank)[0]).toMatch(/^support\.yaml:\d+: .*fallback\.examples\[1\].* must not be empty$/);
   });

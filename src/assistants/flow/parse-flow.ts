@@ -25,7 +25,7 @@ const fileSchema = z.strictObject({
   fallback: z
     .strictObject({
       steps: z.array(z.unknown()).min(1).optional(),
-      examples: z.array(z.string().trim().min(1)).optional(),
+      examples: z.array(z.string().trim().min(1)).min(1).optional(),
     })
     .optional(),
 });

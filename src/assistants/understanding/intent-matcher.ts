@@ -80,7 +80,8 @@ export function createIntentMatcher(
   const offTopic = (options.offTopic ?? []).map((text) => ({ ...analyzer.read(text), intent: intentIds.length }));
   const offTopicWords = new Set(offTopic.flatMap((t) => t.contentWords));
   const known = (word: string) => index.words.has(word) || offTopicWords.has(word);
-  // Trained on the same examples as the index, in the same order, so its first intents are the index's.
+  // Trained on the index's examples in their order, the off-topic texts spread among them: its first classes are the
+  // index's intents.
   const model = trainIntentModel(
     interleave(
       examples.map((e) => ({ intent: e.intent, contentWords: e.contentWords, words: e.allWords })),
