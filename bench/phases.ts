@@ -1,7 +1,7 @@
 import { buildSignedEvents, type SignedEvents } from './events.ts';
 import type { FakeGraph, ReplyTally } from './fake-graph.ts';
 import { closedLoop, type LoadResult, openLoop } from './load.ts';
-import { ownCpuSeconds, readCpuSeconds, readMemory, sampleRss } from './proc-stats.ts';
+import { ownCpuSeconds, readCpuSeconds, readMachineCpuSeconds, readMemory, sampleRss } from './proc-stats.ts';
 import { PAGE_ID } from './settings.ts';
 import { type LatencySummary, meanBetween, summarize } from './stats.ts';
 import { type RunningTarget, startTarget, type TargetContext, type TargetSpec } from './targets.ts';
@@ -23,12 +23,22 @@ export interface DeliveryFigures {
   duplicates: number;
   /** Seconds from the end of the loop to the last reply. */
   drainSeconds: number;
-  /** % of one core used during the loop and drain: the server, and the bench (load generator + fake Graph). */
-  cpu: { server: number; bench: number };
+  /**
+   * % of one core used during the loop and drain: the server, the bench (load generator + fake Graph), every other
+   * process on the machine (PostgreSQL in its phases, anything else is noise), and CPU the hypervisor took (steal).
+   */
+  cpu: CpuShares;
   /** The server process (names its CPU profile with BENCH_CPU_PROF=1). */
   pid: number;
   /** VmHWM of the server process at the end of the phase (includes start-up and warm-up). */
   peakRssBytes: number;
+}
+
+export interface CpuShares {
+  server: number;
+  bench: number;
+  other: number;
+  steal: number;
 }
 
 export type DrainOutcome = 'complete' | 'stalled' | 'deadline' | 'no replies expected';
@@ -156,11 +166,17 @@ function cpuMeter(pid: number) {
   const started = performance.now();
   const server = readCpuSeconds(pid);
   const bench = ownCpuSeconds();
-  return () => {
-    const wall = (performance.now() - started) / 1000;
+  const machine = readMachineCpuSeconds();
+  return (): CpuShares => {
+    const percent = (seconds: number) => (seconds / ((performance.now() - started) / 1000)) * 100;
+    const serverShare = percent(readCpuSeconds(pid) - server);
+    const benchShare = percent(ownCpuSeconds() - bench);
+    const now = readMachineCpuSeconds();
     return {
-      server: ((readCpuSeconds(pid) - server) / wall) * 100,
-      bench: ((ownCpuSeconds() - bench) / wall) * 100,
+      server: serverShare,
+      bench: benchShare,
+      other: Math.max(0, percent(now.busy - machine.busy) - serverShare - benchShare),
+      steal: percent(now.steal - machine.steal),
     };
   };
 }
@@ -171,7 +187,7 @@ async function deliveryFigures(
   load: LoadResult,
   replies: boolean,
   ctx: PhaseContext,
-  cpu: () => { server: number; bench: number },
+  cpu: () => CpuShares,
 ): Promise<DeliveryFigures> {
   const outcome = replies ? await drain(tally, load, ctx.settings) : 'no replies expected';
   const usage = cpu();

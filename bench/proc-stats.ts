@@ -26,6 +26,21 @@ export function readCpuSeconds(pid: number): number {
   }
 }
 
+/**
+ * CPU seconds the whole machine has spent busy, and those the hypervisor took for other guests (steal), from the first
+ * line of `/proc/stat`. Busy minus the server's and the bench's own is what other processes used.
+ */
+export function readMachineCpuSeconds(): { busy: number; steal: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0);
+    return { busy: busy / TICKS_PER_SECOND, steal: (steal ?? 0) / TICKS_PER_SECOND };
+  } catch {
+    return { busy: Number.NaN, steal: Number.NaN };
+  }
+}
+
 /** CPU seconds of this process (the load generator and the fake Graph). */
 export function ownCpuSeconds(): number {
   const { user, system } = process.cpuUsage();

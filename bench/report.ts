@@ -1,4 +1,4 @@
-import type { ClosedFigures, DeliveryFigures, OpenFigures } from './phases.ts';
+import type { ClosedFigures, CpuShares, DeliveryFigures, OpenFigures } from './phases.ts';
 import type { LatencySummary } from './stats.ts';
 
 /** Figures of one server under test. */
@@ -50,6 +50,25 @@ function replies(d: DeliveryFigures): string {
   }
 }
 
+/** Who used the CPU during a phase; "other" is every other process (PostgreSQL in its phases), "steal" the hypervisor. */
+const cpu = (u: CpuShares) =>
+  `server ${fmt(u.server)} %, bench ${fmt(u.bench)} %, other processes ${fmt(u.other)} %, steal ${fmt(u.steal)} %`;
+
+/**
+ * The most CPU other processes (and the hypervisor) took during any phase of a target on SQLite, where nothing else
+ * belongs to the measurement. On a 2-core machine a busy neighbour halves the baselines, so the ratios shift.
+ */
+export function describeInterference(targets: TargetFigures[]): string {
+  const phases = targets
+    .filter((t) => !t.label.includes('PostgreSQL'))
+    .flatMap((t) => [t.closed, t.open, ...(t.openAtHalf ? [t.openAtHalf] : [])].map((p) => ({ t, p })));
+  const worst = phases.reduce((a, b) => (b.p.cpu.other + b.p.cpu.steal > a.p.cpu.other + a.p.cpu.steal ? b : a));
+  const share = worst.p.cpu.other + worst.p.cpu.steal;
+  const verdict =
+    share >= 20 ? 'other work competed with the measurement: compare these figures with care' : 'a quiet machine';
+  return `other processes and steal: at most ${fmt(share)} % of a core in any phase (${worst.t.label}): ${verdict}`;
+}
+
 /** The human-readable figures of one target. */
 export function describeTarget(t: TargetFigures): string {
   const { closed: c, open: o } = t;
@@ -59,14 +78,14 @@ export function describeTarget(t: TargetFigures): string {
     `  sustained (closed loop, ${c.seconds.toFixed(1)} s): ${fmt(c.throughput)} ${unit}`,
     `     acks/s during the loop ${fmt(c.ackRate)}, drain after it ${fmt(c.drainSeconds, 1)} s, ack ${latency(c.ack)}`,
     `     sent ${fmt(c.sent)}, acknowledged ${fmt(c.acknowledged)}, failures: ${failures(c.failures)}`,
-    `     ${replies(c)}; CPU server ${fmt(c.cpu.server)} %, bench ${fmt(c.cpu.bench)} % of a core`,
+    `     ${replies(c)}; CPU ${cpu(c.cpu)} of a core`,
     `  open loop ${fmt(o.rate)} events/s for ${o.seconds} s: ack ${latency(o.ack)}`,
   ];
   if (o.e2e) lines.push(`     end-to-end ${latency(o.e2e)}`);
   lines.push(
     `     sent ${fmt(o.sent)}, acknowledged ${fmt(o.acknowledged)}, failures: ${failures(o.failures)}`,
     `     ${replies(o)}, drain after the loop ${fmt(o.drainSeconds, 1)} s`,
-    `     RSS peak ${fmt(o.peakRssBytes / MB, 1)} MB; mean first ${fmt(o.rss.windowSeconds, 1)} s ${fmt(o.rss.firstMeanBytes / MB, 1)} MB → last ${fmt(o.rss.lastMeanBytes / MB, 1)} MB (${fmt(o.rss.growthPercent, 1)} %); CPU server ${fmt(o.cpu.server)} %, bench ${fmt(o.cpu.bench)} %`,
+    `     RSS peak ${fmt(o.peakRssBytes / MB, 1)} MB; mean first ${fmt(o.rss.windowSeconds, 1)} s ${fmt(o.rss.firstMeanBytes / MB, 1)} MB → last ${fmt(o.rss.lastMeanBytes / MB, 1)} MB (${fmt(o.rss.growthPercent, 1)} %); CPU ${cpu(o.cpu)}`,
   );
   const h = t.openAtHalf;
   if (h) {
@@ -74,7 +93,7 @@ export function describeTarget(t: TargetFigures): string {
       `  open loop at ${fmt(h.rate)} events/s (half its sustained rate) for ${h.seconds} s: ack ${latency(h.ack)}`,
       `     end-to-end ${latency(h.e2e)}`,
       `     sent ${fmt(h.sent)}, acknowledged ${fmt(h.acknowledged)}, failures: ${failures(h.failures)}; ${replies(h)}`,
-      `     RSS peak ${fmt(h.peakRssBytes / MB, 1)} MB; mean first ${fmt(h.rss.windowSeconds, 1)} s ${fmt(h.rss.firstMeanBytes / MB, 1)} MB → last ${fmt(h.rss.lastMeanBytes / MB, 1)} MB (${fmt(h.rss.growthPercent, 1)} %); CPU server ${fmt(h.cpu.server)} %`,
+      `     RSS peak ${fmt(h.peakRssBytes / MB, 1)} MB; mean first ${fmt(h.rss.windowSeconds, 1)} s ${fmt(h.rss.firstMeanBytes / MB, 1)} MB → last ${fmt(h.rss.lastMeanBytes / MB, 1)} MB (${fmt(h.rss.growthPercent, 1)} %); CPU ${cpu(h.cpu)}`,
     );
   }
   return lines.join('\n');

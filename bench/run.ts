@@ -13,7 +13,14 @@ import { describeCpuProfile } from './cpu-profile.ts';
 import { startFakeGraph } from './fake-graph.ts';
 import { runOtherBenchmarks } from './other-benchmarks.ts';
 import { type PhaseContext, runClosed, runOpen } from './phases.ts';
-import { checksFor, describeChecks, describeLoadGenerator, describeTarget, type TargetFigures } from './report.ts';
+import {
+  checksFor,
+  describeChecks,
+  describeInterference,
+  describeLoadGenerator,
+  describeTarget,
+  type TargetFigures,
+} from './report.ts';
 import { benchSettings } from './settings.ts';
 import { abortAllTargets, killAllTargets, PROFILE_DIR, type TargetSpec } from './targets.ts';
 
@@ -89,6 +96,7 @@ async function main() {
 
   const [verifyOnly, reply, ...switchboards] = results as [TargetFigures, TargetFigures, ...TargetFigures[]];
   print(describeLoadGenerator(verifyOnly, switchboards));
+  print(describeInterference(results));
   if (graph.stats.stray || graph.stats.unexpected)
     print(`fake Graph: ${graph.stats.stray} stray replies, ${graph.stats.unexpected} unexpected requests`);
   const checks = switchboards.flatMap((sb) => checksFor(sb, reply));
