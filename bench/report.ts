@@ -65,7 +65,9 @@ export function describeInterference(targets: TargetFigures[]): string {
   const worst = phases.reduce((a, b) => (b.p.cpu.other + b.p.cpu.steal > a.p.cpu.other + a.p.cpu.steal ? b : a));
   const share = worst.p.cpu.other + worst.p.cpu.steal;
   const verdict =
-    share >= 20 ? 'other work competed with the measurement: compare these figures with care' : 'a quiet machine';
+    share >= 10
+      ? 'other work or the hypervisor took CPU from the measurement: compare these figures with care'
+      : 'a quiet machine';
   return `other processes and steal: at most ${fmt(share)} % of a core in any phase (${worst.t.label}): ${verdict}`;
 }
 
