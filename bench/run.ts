@@ -96,7 +96,7 @@ async function main() {
 
   const [verifyOnly, reply, ...switchboards] = results as [TargetFigures, TargetFigures, ...TargetFigures[]];
   print(describeLoadGenerator(verifyOnly, switchboards));
-  print(describeInterference(results));
+  print(describeInterference(results.filter((_, i) => !specs[i]?.postgresUrl)));
   if (graph.stats.stray || graph.stats.unexpected)
     print(`fake Graph: ${graph.stats.stray} stray replies, ${graph.stats.unexpected} unexpected requests`);
   const checks = switchboards.flatMap((sb) => checksFor(sb, reply));
