@@ -9,11 +9,11 @@
  * - `courtesy`: test/fixtures/matcher/dev/courtesy/*.json, requests wrapped in a greeting or a thanks;
  * - `blind`: test/fixtures/matcher/blind/*.json, written by someone else as an exam; development data since its
  *   misses were read (2026-11-21);
- * - `blind2`, `blind3`: test/fixtures/matcher/blind{2,3}/*.json, the exams now: written by someone who never saw
- *   the matcher or its data (blind3 with all 16 actions); only their totals are read (never `--verbose`), by the
- *   lead, never while tuning.
+ * - `blind2`, `blind3`, `blind4`: test/fixtures/matcher/blind{2,3,4}/*.json, the exams now: written by someone who
+ *   never saw the matcher or its data (blind3 and blind4 with all 16 actions); only their totals are read (never
+ *   `--verbose`), by the lead, never while tuning.
  *
- * `npx tsx bench/matcher-accuracy.ts [--set first|tuning|check|check2|courtesy|dev|blind|blind2|blind3] [--verbose] [--loo] [--typos]`:
+ * `npx tsx bench/matcher-accuracy.ts [--set first|tuning|check|check2|courtesy|dev|blind|blind2|blind3|blind4] [--verbose] [--loo] [--typos]`:
  * `dev` (the default) runs every set but the blind ones; `--verbose` lists the misses (those of the check sets
  * only when one is asked for by name); `--loo` adds a leave-one-out score over the training examples
  * (each classified by the assistant trained without it; "ranked first" ignores the threshold); `--typos` adds the
@@ -40,6 +40,7 @@ export const MATCHER_SETS = {
   blind: 'blind/',
   blind2: 'blind2/',
   blind3: 'blind3/',
+  blind4: 'blind4/',
 } as const;
 export type MatcherSet = keyof typeof MATCHER_SETS;
 
