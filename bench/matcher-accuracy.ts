@@ -7,13 +7,14 @@
  * - `tuning`: test/fixtures/matcher/dev/*.json, written to tune the first matcher;
  * - `check`, `check2`: test/fixtures/matcher/dev/check{,2}/*.json, written during the second round;
  * - `courtesy`: test/fixtures/matcher/dev/courtesy/*.json, requests wrapped in a greeting or a thanks;
+ * - `stranger`: test/fixtures/matcher/dev/stranger/*.json, written without seeing the matcher, to tune on;
  * - `blind`: test/fixtures/matcher/blind/*.json, written by someone else as an exam; development data since its
  *   misses were read (2026-11-21);
  * - `blind2`, `blind3`, `blind4`: test/fixtures/matcher/blind{2,3,4}/*.json, the exams now: written by someone who
  *   never saw the matcher or its data (blind3 and blind4 with all 16 actions); only their totals are read (never
  *   `--verbose`), by the lead, never while tuning.
  *
- * `npx tsx bench/matcher-accuracy.ts [--set first|tuning|check|check2|courtesy|dev|blind|blind2|blind3|blind4] [--verbose] [--loo] [--typos]`:
+ * `npx tsx bench/matcher-accuracy.ts [--set first|tuning|check|check2|courtesy|stranger|dev|blind|blind2|blind3|blind4] [--verbose] [--loo] [--typos]`:
  * `dev` (the default) runs every set but the blind ones; `--verbose` lists the misses (those of the check sets
  * only when one is asked for by name); `--loo` adds a leave-one-out score over the training examples
  * (each classified by the assistant trained without it; "ranked first" ignores the threshold); `--typos` adds the
@@ -37,6 +38,7 @@ export const MATCHER_SETS = {
   check: 'dev/check/',
   check2: 'dev/check2/',
   courtesy: 'dev/courtesy/',
+  stranger: 'dev/stranger/',
   blind: 'blind/',
   blind2: 'blind2/',
   blind3: 'blind3/',
@@ -210,7 +212,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const chosen = args[args.indexOf('--set') + 1];
   const sets: MatcherSet[] =
     !args.includes('--set') || chosen === 'dev'
-      ? ['first', 'tuning', 'check', 'check2', 'courtesy']
+      ? ['first', 'tuning', 'check', 'check2', 'courtesy', 'stranger']
       : [chosen as MatcherSet];
   if (!sets.every((s) => s in MATCHER_SETS))
     throw new Error(`--set takes ${Object.keys(MATCHER_SETS).join(', ')} or dev`);
