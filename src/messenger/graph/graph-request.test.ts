@@ -46,6 +46,16 @@ describe('createGraphRequester', () => {
     expect(req?.url.toString()).not.toContain(TOKEN);
   });
 
+  it("gives each token its own proof when calls alternate between pages' tokens", async () => {
+    const tokens = [TOKEN, 'EAAB-other-page-token', TOKEN];
+    for (const token of tokens) {
+      server.reply({ json: {} });
+      await graph.call({ method: 'GET', path: '/me', token });
+    }
+    const proofs = server.requests.map((r) => r.url.searchParams.get('appsecret_proof'));
+    expect(proofs).toEqual(tokens.map((token) => appsecretProof(token, SECRET)));
+  });
+
   it('leaves out appsecret_proof without an app secret', async () => {
     const plain = createGraphRequester({ baseUrl: server.baseUrl, version: 'v25.0' });
     server.reply({ json: {} });
