@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import type { InboundEvent } from '../conversations/inbound-event.ts';
+import { insertInboundEvents, loadPendingEvents } from './inbound-event-repository.ts';
+
+const PAGE = '104857392018475';
+
+function message(n: number): InboundEvent {
+  return {
+    kind: 'message',
+    page_id: PAGE,
+    user_id: `psid-${n % 7}`,
+    key: `m_${n}`,
+    mid: `m_${n}`,
+    timestamp: 1_700_000_000_000 + n,
+    text: `message ${n}`,
+    attachments: [],
+    standby: false,
+  } as unknown as InboundEvent;
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => message(from + i));
+
+for (const kind of DATABASES) {
+  describe(`inbound events on ${kind}`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('stores batches of any size once each, in order, and recognises redeliveries among new events', async () => {
+      const { db } = await open();
+      // 1 row, 3 rows, then 450 rows (more than one statement's chunk): each size has its own compiled insert.
+      for (const batch of [range(0, 1), range(1, 4), range(4, 454)]) {
+        const stored = await insertInboundEvents(db, batch, 1_000);
+        expect(stored.every((s) => s !== undefined)).toBe(true);
+      }
+      const again = await insertInboundEvents(db, [message(2), message(454), message(300), message(455)], 2_000);
+      expect(again.map((s) => s?.event.key)).toEqual([undefined, 'm_454', undefined, 'm_455']);
+
+      const pending = await loadPendingEvents(db, 1_000);
+      expect(pending.map((e) => e.event)).toEqual(range(0, 456));
+      expect(pending.map((e) => e.received_at)).toEqual([...Array(454).fill(1_000), 2_000, 2_000]);
+    });
+  });
+}
