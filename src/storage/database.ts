@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { createFileSync } from './file-sync.ts';
 import type { Database } from './schema.ts';
+import { registerSqliteConnection } from './sqlite-direct.ts';
 
 /** What differs between the databases, as capabilities rather than dialect checks at every call site. */
 export interface DatabaseCapabilities {
@@ -58,7 +59,9 @@ export function openDatabase(url: string, onConnectionLost: (error: Error) => vo
     // persists every commit before it without blocking the event loop; see docs/adr/0001-storage.md.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const statements = withStatementCache(sqlite);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+    registerSqliteConnection(db, statements.prepare);
     const wal = path === ':memory:' ? undefined : createFileSync(`${path}-wal`);
     return {
       db,

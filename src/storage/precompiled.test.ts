@@ -20,22 +20,9 @@ for (const kind of DATABASES) {
 
     it('runs with new values each time, fixed values kept, inside and outside transactions', async () => {
       const { db } = await open();
-      const row = (id: string, external: string, status: string) => ({
-        id,
-        page_id: 'p',
-        external_id: external,
-        first_name: null,
-        last_name: null,
-        profile_pic: null,
-        locale: null,
-        timezone: null,
-        profile_status: status,
-        created_at: 1,
-        updated_at: 1,
-      });
       await db
         .insertInto('contacts')
-        .values([row('a', 'x', 'fetched'), row('b', 'y', 'fetched'), row('c', 'z', 'pending')])
+        .values([contact('a', 'x', 'fetched'), contact('b', 'y', 'fetched'), contact('c', 'z', 'pending')])
         .execute();
       expect((await findContact(db, { page: 'p', external: 'x' })).rows).toEqual([{ id: 'a', first_name: null }]);
       expect((await findContact(db, { page: 'p', external: 'y' })).rows).toEqual([{ id: 'b', first_name: null }]);
@@ -54,5 +41,41 @@ for (const kind of DATABASES) {
         await db.selectFrom('contacts').select(['first_name', 'updated_at']).where('id', '=', 'b').execute(),
       ).toEqual([{ first_name: 'Lena', updated_at: 4 }]);
     });
+
+    it('answers inside a transaction as Kysely does, and is rolled back with it', async () => {
+      const { db } = await open();
+      await db
+        .insertInto('contacts')
+        .values({ ...contact('a', 'x', 'fetched'), first_name: 'Ada' })
+        .execute();
+      const seen = await db.transaction().execute(async (tx) => ({
+        found: (await findContact(tx, { page: 'p', external: 'x' })).rows,
+        renamed: (await rename(tx, { id: 'a', name: 'Lena', at: 2 })).numAffectedRows,
+        missing: (await rename(tx, { id: 'nobody', name: 'Max', at: 2 })).numAffectedRows,
+      }));
+      expect(seen).toEqual({ found: [{ id: 'a', first_name: 'Ada' }], renamed: 1n, missing: 0n });
+      const failed = db.transaction().execute(async (tx) => {
+        await rename(tx, { id: 'a', name: 'Zoe', at: 3 });
+        throw new Error('the turn failed');
+      });
+      await expect(failed).rejects.toThrow('the turn failed');
+      expect((await findContact(db, { page: 'p', external: 'x' })).rows).toEqual([{ id: 'a', first_name: 'Lena' }]);
+    });
   });
+}
+
+function contact(id: string, external: string, status: string) {
+  return {
+    id,
+    page_id: 'p',
+    external_id: external,
+    first_name: null,
+    last_name: null,
+    profile_pic: null,
+    locale: null,
+    timezone: null,
+    profile_status: status,
+    created_at: 1,
+    updated_at: 1,
+  };
 }

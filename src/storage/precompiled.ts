@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
+import { directQuery } from './sqlite-direct.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -10,7 +11,7 @@ const MARK = '\u0000sb:';
  * compiling a Kysely query costs several times what running it costs on SQLite, and the hot path runs the same few
  * queries for every message. `build` gets a placeholder for each value (used as is, never transformed); other values
  * in it are fixed. A query whose keys vary (an update of whichever columns changed) gets one template per set of
- * keys with a defined value.
+ * keys with a defined value. Inside a SQLite transaction it runs on the connection directly (see `directQuery`).
  */
 export function precompiled<V extends object, R>(build: (db: Db, values: V) => Compilable<R>) {
   type Template = { compiled: CompiledQuery<R>; slots: (string | undefined)[] };
@@ -37,6 +38,8 @@ export function precompiled<V extends object, R>(build: (db: Db, values: V) => C
     }
     const { compiled, slots } = template;
     const parameters = slots.map((slot, i) => (slot === undefined ? compiled.parameters[i] : values[slot as keyof V]));
+    const direct = directQuery(db);
+    if (direct) return direct<R>(compiled.sql, parameters);
     return db.executeQuery<R>({ ...compiled, parameters });
   };
 }
