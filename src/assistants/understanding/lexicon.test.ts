@@ -60,6 +60,42 @@ describe('lexiconFor', () => {
     expect(rewrite('en', "I can't pay")).toEqual(['i', 'not', 'pay']);
   });
 
+  it('knows couriers, gift cards and wallets by their names', () => {
+    expect(rewrite('en', 'Royal Mail or DHL, not my email')).toEqual([
+      'courier',
+      'or',
+      'courier',
+      'not',
+      'my',
+      'email',
+    ]);
+    expect(rewrite('en', 'gift cards or a giftcard')).toEqual(['giftcard', 'or', 'a', 'giftcard']);
+    expect(rewrite('fr', 'une carte kdo, des cartes cadeaux')).toEqual(['une', 'cartecadeau', 'des', 'cartecadeau']);
+    expect(rewrite('fr', 'Lydia ou Mondial Relay')).toEqual(['paypal', 'ou', 'transporteur']);
+  });
+
+  it('tells French advice ("vous me conseillez") from an adviser ("un conseiller")', () => {
+    expect(rewrite('fr', 'vous conseillez quoi, ou un conseiller')).toEqual([
+      'vous',
+      'recommander',
+      'quoi',
+      'ou',
+      'un',
+      'personne',
+    ]);
+    expect(rewrite('fr', 'un film à me conseiller')).toEqual(['un', 'film', 'a', 'recommander']);
+  });
+
+  it('reads the French right of withdrawal as a return, and getting money back as a refund', () => {
+    expect(rewrite('fr', 'droit de rétractation')).toEqual(['droit', 'de', 'retour']);
+    expect(rewrite('fr', 'récupérer mon argent')).toEqual(['rembourser']);
+  });
+
+  it('keeps "émail" (a glaze) apart from an e-mail in French', () => {
+    expect(rewrite('fr', "l'émail du mug, pas mon email")).toEqual(['l', 'emaux', 'du', 'mug', 'pas', 'mon', 'email']);
+    expect(rewrite('fr', 'Émail')).toEqual(['emaux']);
+  });
+
   it('reads "a+" as "à plus" in French only', () => {
     expect(rewrite('fr', 'merci, a+')).toEqual(['merci', 'aurevoir']);
     expect(rewrite('en', 'grade a+')).toEqual(['grade', 'a']);

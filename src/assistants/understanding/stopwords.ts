@@ -21,18 +21,19 @@ export interface LanguageWords {
   courtesyWords: ReadonlySet<string>;
 }
 
-// Wanting and asking verbs (want, need, veux, faire) are stop words: every request has them. So are the
-// remnants of contractions typed with or without the apostrophe (I've → "ve", "youre", "jsuis", "ya" for "il y a").
+// Wanting and asking verbs in any tense (want, needed, veux, voulais, faire) are stop words: every request has them.
+// So are the remnants of contractions typed with or without the apostrophe (I've → "ve", "youre", "jsuis", "ya" for
+// "il y a").
 const EN = `a an the is are am was were be been being i im me my mine myself you your yours u ur we us our ours
 it its this that these those there here to of for in on at by with from about into and or but so if then
 do does did doing done can could would will shall should may might must have has had having
 please pls plz just some any also too very really ok okay
-want wanna wants need needs would like id know tell let lets give get got gonna gotta lemme gimme
+want wanna wants wanted wanting need needs needed needing would like id know tell let lets give get got gonna gotta lemme gimme
 ve re ll ive youre theyre weve youve theyve ill youll thats theres heres shouldve couldve wouldve`;
 // Chat noise too: laughter, interjections, "btw".
 const EN_FILLERS = `please pls plz ok okay k guys folks yall everyone everybody hmm um uh er oh well just so
 lol haha hahaha hehe xd omg btw tbh idk oops ah wow yeah yep sorry apologies
-actually basically literally anyway maybe perhaps`;
+actually basically literally exactly anyway maybe perhaps`;
 const EN_QUESTIONS = `what whats which how who whom whose why where wheres when`;
 const EN_COURTESY = `hello thanks bye question`;
 
@@ -41,7 +42,8 @@ const FR = `le la les un une des de du au aux a et est sont suis es etes sommes 
 je tu il elle on nous vous ils elles me te se moi toi lui mon ma mes ton ta tes son sa ses notre nos votre vos
 leur leurs ce cet cette ces ca cela ceci que qu quoi dont en y ne pour par sur dans avec chez
 svp stp sil plait bien tres trop vraiment alors donc voila juste
-veux voudrais voudrait veut peux pouvez peut puis pourriez pourrais dois doit faut savoir dire aimerais aimerait
+veux voudrais voudrait veut voulais voulait voulez voulu peux pouvez peut puis pourriez pourrais pourrait
+dois doit faut savoir dire aimerais aimerait comme
 souhaite souhaiterais souhaiterait souhaitons souhaitez serai sera serait
 jsuis chui jveux jpeux jsais jvoudrais jai jsp ya
 faire fais fait faites font`;

@@ -32,6 +32,11 @@ describe('createTextAnalyzer', () => {
     expect(en.isCourtesyWord('question')).toBe(true);
   });
 
+  it('drops wanting and needing in any tense, as in the present', () => {
+    expect(en.contentWords('I wanted a refund, that is what I needed')).toEqual(['refund', 'what']);
+    expect(fr.contentWords('je voulais un truc comme ça, vous pourriez le faire ?')).toEqual(['truc']);
+  });
+
   it('drops what is left of contractions, with or without the apostrophe', () => {
     expect(en.contentWords("I've been waiting, youre so late")).toEqual(['waiting', 'late']);
     expect(en.contentWords("we're moving, you'll need my new address")).toEqual(['moving', 'new', 'address']);
