@@ -61,7 +61,7 @@ export function openDatabase(url: string, onConnectionLost: (error: Error) => vo
     sqlite.pragma('busy_timeout = 5000');
     const statements = withStatementCache(sqlite);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-    registerSqliteConnection(db, statements.prepare);
+    registerSqliteConnection(db, sqlite, statements.prepare);
     const wal = path === ':memory:' ? undefined : createFileSync(`${path}-wal`);
     return {
       db,

@@ -61,6 +61,26 @@ for (const kind of DATABASES) {
       await expect(failed).rejects.toThrow('the turn failed');
       expect((await findContact(db, { page: 'p', external: 'x' })).rows).toEqual([{ id: 'a', first_name: 'Lena' }]);
     });
+
+    it('outside a transaction, does not read what another open transaction has not committed', async () => {
+      const { db } = await open();
+      await db
+        .insertInto('contacts')
+        .values({ ...contact('a', 'x', 'fetched'), first_name: 'Ada' })
+        .execute();
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const writing = db.transaction().execute(async (tx) => {
+        await rename(tx, { id: 'a', name: 'Lena', at: 2 });
+        await held;
+        throw new Error('rolled back');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20)); // The rename is written, not committed.
+      const reading = findContact(db, { page: 'p', external: 'x' });
+      release();
+      await expect(writing).rejects.toThrow('rolled back');
+      expect((await reading).rows).toEqual([{ id: 'a', first_name: 'Ada' }]);
+    });
   });
 }
 
