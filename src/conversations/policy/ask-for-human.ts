@@ -60,7 +60,8 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
 ].map((source) => new RegExp(`(?:^| )${source}(?= |$)`, 'u'));
 
 const SHORT = new Set<string>(SHORT_REQUESTS);
-const FILLERS = [...FILLER_PHRASES].sort((a, b) => b.length - a.length);
+/** Longest first, padded with spaces as they are looked for (built once: this runs on every message). */
+const PADDED_FILLERS = [...FILLER_PHRASES].sort((a, b) => b.length - a.length).map((filler) => ` ${filler} `);
 const TARGETS = new Set<string>(TYPO_TARGETS);
 const NEVER_CORRECTED = new Set<string>(NOT_TYPOS);
 
@@ -101,8 +102,7 @@ function correctTypoOnce(word: string): string {
 
 function withoutFillers(canonical: string): string {
   let rest = ` ${canonical} `;
-  for (const filler of FILLERS) {
-    const padded = ` ${filler} `;
+  for (const padded of PADDED_FILLERS) {
     while (rest.includes(padded)) rest = rest.replace(padded, ' ');
   }
   return rest.trim();
