@@ -11,7 +11,7 @@ const MARK = '\u0000sb:';
  * compiling a Kysely query costs several times what running it costs on SQLite, and the hot path runs the same few
  * queries for every message. `build` gets a placeholder for each value (used as is, never transformed); other values
  * in it are fixed. A query whose keys vary (an update of whichever columns changed) gets one template per set of
- * keys with a defined value. Inside a SQLite transaction it runs on the connection directly (see `directQuery`).
+ * keys with a defined value. On SQLite it runs on the connection directly when that is safe (see `directQuery`).
  */
 export function precompiled<V extends object, R>(build: (db: Db, values: V) => Compilable<R>) {
   type Template = { compiled: CompiledQuery<R>; slots: (string | undefined)[] };
