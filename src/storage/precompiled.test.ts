@@ -42,12 +42,18 @@ for (const kind of DATABASES) {
       ).toEqual([{ first_name: 'Lena', updated_at: 4 }]);
     });
 
-    it('answers inside a transaction as Kysely does, and is rolled back with it', async () => {
+    /** A fresh database with one contact, Ada. */
+    async function withAda() {
       const { db } = await open();
       await db
         .insertInto('contacts')
         .values({ ...contact('a', 'x', 'fetched'), first_name: 'Ada' })
         .execute();
+      return db;
+    }
+
+    it('answers inside a transaction as Kysely does, and is rolled back with it', async () => {
+      const db = await withAda();
       const seen = await db.transaction().execute(async (tx) => ({
         found: (await findContact(tx, { page: 'p', external: 'x' })).rows,
         renamed: (await rename(tx, { id: 'a', name: 'Lena', at: 2 })).numAffectedRows,
@@ -63,11 +69,7 @@ for (const kind of DATABASES) {
     });
 
     it('outside a transaction, does not read what another open transaction has not committed', async () => {
-      const { db } = await open();
-      await db
-        .insertInto('contacts')
-        .values({ ...contact('a', 'x', 'fetched'), first_name: 'Ada' })
-        .execute();
+      const db = await withAda();
       let release = () => {};
       const held = new Promise<void>((resolve) => (release = resolve));
       const writing = db.transaction().execute(async (tx) => {
