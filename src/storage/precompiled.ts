@@ -38,7 +38,7 @@ export function precompiled<V extends object, R>(build: (db: Db, values: V) => C
     }
     const { compiled, slots } = template;
     const parameters = slots.map((slot, i) => (slot === undefined ? compiled.parameters[i] : values[slot as keyof V]));
-    const direct = directQuery(db);
+    const direct = directQuery(db, adapter);
     if (direct) return direct<R>(compiled.sql, parameters);
     return db.executeQuery<R>({ ...compiled, parameters });
   };

@@ -34,7 +34,7 @@ export function registerSqliteConnection(
 }
 
 /**
- * The direct path for `db`, when it is safe. Each query through Kysely costs a chain of promises and a lock; a turn
+ * The direct path for `db` (whose Kysely adapter the caller may pass, having it at hand), when it is safe. Each query through Kysely costs a chain of promises and a lock; a turn
  * runs a dozen. Safe means:
  * - inside a transaction, which holds SQLite's one connection (Kysely's driver locks it for the transaction), so no
  *   other query can run between or inside ours;
@@ -42,8 +42,8 @@ export function registerSqliteConnection(
  *   code does, as an autocommit of its own. While another transaction is open it would run inside it, so the query
  *   goes through Kysely, which waits for that transaction to end.
  */
-export function directQuery(db: Db): DirectQuery | undefined {
-  const connection = connections.get(db.getExecutor().adapter);
+export function directQuery(db: Db, adapter: object = db.getExecutor().adapter): DirectQuery | undefined {
+  const connection = connections.get(adapter);
   if (!connection || (!db.isTransaction && connection.inTransaction())) return undefined;
   return connection.run;
 }
