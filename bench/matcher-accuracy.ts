@@ -204,7 +204,8 @@ function leaveOneOut(assistant: FlowAssistant, misses: Miss[]): { total: number;
   return { total, correct, ranked };
 }
 
-const percent = (correct: number, total: number) =>
+/** `  412/446  92.4 %`: how the accuracy figures are printed, here and by `npm run bench`. */
+export const percent = (correct: number, total: number) =>
   `${String(correct).padStart(4)}/${total}  ${((correct / Math.max(1, total)) * 100).toFixed(1)} %`;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,4 +1,4 @@
-import { type MatcherAccuracy, runMatcherAccuracy } from './matcher-accuracy.ts';
+import { type MatcherAccuracy, percent, runMatcherAccuracy } from './matcher-accuracy.ts';
 import { runRenderThroughput } from './render-throughput.ts';
 
 export interface OtherFigures {
@@ -14,10 +14,8 @@ export async function runOtherBenchmarks(print: (line: string) => void): Promise
     '\n== Matcher accuracy (bench/matcher-accuracy.ts): blind4, blind3 and blind2 are the measure, dev sets for comparison',
   );
   const matcherAccuracy = await runMatcherAccuracy(['blind4', 'blind3', 'blind2', 'blind', 'first', 'tuning', 'check']);
-  const line = (label: string, correct: number, total: number) =>
-    `  ${label.padEnd(28)} ${String(correct).padStart(4)}/${total}  ${((correct / Math.max(1, total)) * 100).toFixed(1)} %`;
   for (const r of matcherAccuracy) print(line(`${r.set}/${r.assistant}`, r.correct, r.total));
-  print(describeExams(matcherAccuracy, line));
+  print(describeExams(matcherAccuracy));
   print('\n== Renderer throughput (bench/render-throughput.ts)');
   const renderThroughput = await runRenderThroughput();
   for (const { name, responsesPerSecond } of renderThroughput) {
@@ -25,6 +23,8 @@ export async function runOtherBenchmarks(print: (line: string) => void): Promise
   }
   return { matcherAccuracy, renderThroughput };
 }
+
+const line = (label: string, correct: number, total: number) => `  ${label.padEnd(28)} ${percent(correct, total)}`;
 
 /** Exams written from the full list of actions; with blind2 they make the pool the target applies to. */
 const FULL_TABLE_EXAMS = ['blind3', 'blind4'];
@@ -34,7 +34,7 @@ const EXAM_TARGET = 0.9;
  * The target as test/fixtures/matcher/README.md states it: the three exams pooled ≥ 90 %, and each exam written from
  * the full list of actions ≥ 90 %.
  */
-function describeExams(results: MatcherAccuracy[], line: (label: string, correct: number, total: number) => string) {
+function describeExams(results: MatcherAccuracy[]) {
   const exams = results.filter((r) => ['blind2', ...FULL_TABLE_EXAMS].includes(r.set));
   const sum = (rows: MatcherAccuracy[]) => ({
     correct: rows.reduce((n, r) => n + r.correct, 0),
