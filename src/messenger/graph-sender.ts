@@ -2,12 +2,12 @@ import type { Logger } from 'pino';
 import type { ContactProfile } from '../assistants/assistant.ts';
 import type { ProfileProvider } from '../conversations/ports.ts';
 import type { ChannelSender, SendResult } from '../queue/channel-sender.ts';
-import type { PageDirectory } from '../server/page-directory.ts';
+import type { PageLookup } from '../server/page-directory.ts';
 import type { GraphClient } from './graph/graph-client.ts';
 import type { MessageTag, OutgoingMessage, SendRequest } from './send-types.ts';
 
 export interface GraphSenderDeps {
-  directory: PageDirectory;
+  directory: PageLookup;
   /** The Graph client of the page's app (each app proves its calls with its own secret). */
   graphFor: (appId: string) => GraphClient;
   onPageHealth: (pageId: string, health: string, detail: string) => void;

@@ -14,21 +14,33 @@ export interface PageEntry extends PageRuntime {
   messenger_profile: ProfileConfig | null;
 }
 
+/** The directory's contents as plain data, decrypted: what the processing thread is given of them. */
+export interface DirectorySnapshot {
+  apps: StoredApp[];
+  pages: PageEntry[];
+}
+
+/** Looks pages and apps up in memory. */
+export interface PageLookup {
+  page(id: string): PageEntry | undefined;
+  pages(): PageEntry[];
+  app(id: string): StoredApp | undefined;
+}
+
 /**
  * The connected apps and pages, decrypted in memory, reloaded when they change (config sync, OAuth, settings API).
  * The webhook path reads it on every request, so it never touches the database.
  */
 export function createPageDirectory(db: Kysely<Database>, box: SecretBox) {
-  let apps: StoredApp[] = [];
-  let pages = new Map<string, PageEntry>();
-
+  const mirror = createDirectoryMirror({ apps: [], pages: [] });
   return {
+    ...mirror,
     async reload() {
-      apps = await loadApps(db, box);
-      const next = new Map<string, PageEntry>();
+      const apps = await loadApps(db, box);
+      const pages: PageEntry[] = [];
       for (const p of await loadPages(db, box)) {
         const settings = pageSettingsSchema.safeParse({ ...p.settings });
-        next.set(p.id, {
+        pages.push({
           id: p.id,
           app_id: p.app_id,
           name: p.name ?? undefined,
@@ -39,13 +51,26 @@ export function createPageDirectory(db: Kysely<Database>, box: SecretBox) {
           settings: settings.success ? settings.data : defaultPageSettings,
         });
       }
-      pages = next;
+      mirror.replace({ apps, pages });
     },
+  };
+}
+
+export type PageDirectory = ReturnType<typeof createPageDirectory>;
+
+/** A directory filled from snapshots of another one (the processing thread's, from the main thread's). */
+export function createDirectoryMirror(initial: DirectorySnapshot) {
+  let apps = initial.apps;
+  let pages = new Map(initial.pages.map((p) => [p.id, p]));
+  return {
+    replace(snapshot: DirectorySnapshot) {
+      apps = snapshot.apps;
+      pages = new Map(snapshot.pages.map((p) => [p.id, p]));
+    },
+    snapshot: (): DirectorySnapshot => ({ apps, pages: [...pages.values()] }),
     page: (id: string): PageEntry | undefined => pages.get(id),
     pages: (): PageEntry[] => [...pages.values()],
     apps: (): StoredApp[] => apps,
     app: (id: string): StoredApp | undefined => apps.find((a) => a.id === id),
   };
 }
-
-export type PageDirectory = ReturnType<typeof createPageDirectory>;
