@@ -15,7 +15,7 @@ describe('PostgreSQL connections the server ends', () => {
   it('are reported, not thrown, and the next query opens a new one', async () => {
     test = await createTestDatabase('postgres');
     const lost: Error[] = [];
-    handle = openDatabase(test.url, (error) => lost.push(error));
+    handle = openDatabase(test.url, { onConnectionLost: (error) => lost.push(error) });
     const before = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(handle.db);
     const pid = before.rows[0]?.pid;
 

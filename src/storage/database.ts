@@ -6,6 +6,7 @@ import pg from 'pg';
 import { createFileSync } from './file-sync.ts';
 import type { Database } from './schema.ts';
 import { registerSqliteConnection } from './sqlite-direct.ts';
+import type { WriteLock } from './write-lock.ts';
 
 /** What differs between the databases, as capabilities rather than dialect checks at every call site. */
 export interface DatabaseCapabilities {
@@ -24,28 +25,38 @@ export interface DatabaseHandle {
    * survives a process crash without it.
    */
   persist(): Promise<void>;
+  /** Moves the WAL's pages into the database file; only with `writeLock`, where no commit does it. */
+  checkpoint(): void;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Hears of idle PostgreSQL connections the server ended; the error carries credentials, so log its message only. */
+  onConnectionLost?: (error: Error) => void;
+  /**
+   * SQLite written by several threads of this process: every write takes this lock first (see write-lock.ts), and no
+   * commit runs a WAL checkpoint while holding it; the owner calls `checkpoint()` instead.
+   */
+  writeLock?: WriteLock;
 }
 
 // PostgreSQL returns BIGINT (our epoch-ms timestamps) as strings by default; they fit a JS number exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-/**
- * Opens `sqlite:<path>` (`sqlite::memory:` for tests) or `postgres://...`. `onConnectionLost` hears of idle PostgreSQL
- * connections the server ended; the error carries the pool's client (and its credentials), so log only its message.
- */
-export function openDatabase(url: string, onConnectionLost: (error: Error) => void = () => {}): DatabaseHandle {
+/** Opens `sqlite:<path>` (`sqlite::memory:` for tests) or `postgres://...`. */
+export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection the server ends (a restart, a failover) is dropped by the pool and replaced on next use;
     // without a listener pg rethrows it and the process dies.
-    pool.on('error', onConnectionLost);
+    pool.on('error', options.onConnectionLost ?? (() => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     // PostgreSQL's default (synchronous_commit on) makes every commit durable.
     return {
       db,
       capabilities: { dialect: 'postgres', sharedAcrossProcesses: true, concurrentWriters: 4 },
       persist: async () => {},
+      checkpoint: () => {},
       close: () => db.destroy(),
     };
   }
@@ -59,7 +70,8 @@ export function openDatabase(url: string, onConnectionLost: (error: Error) => vo
     // persists every commit before it without blocking the event loop; see docs/adr/0001-storage.md.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
-    const statements = withStatementCache(sqlite);
+    if (options.writeLock) sqlite.pragma('wal_autocheckpoint = 0');
+    const statements = withStatementCache(sqlite, options.writeLock);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
     registerSqliteConnection(db, sqlite, statements.prepare);
     const wal = path === ':memory:' ? undefined : createFileSync(`${path}-wal`);
@@ -67,6 +79,9 @@ export function openDatabase(url: string, onConnectionLost: (error: Error) => vo
       db,
       capabilities: { dialect: 'sqlite', sharedAcrossProcesses: false, concurrentWriters: 1 },
       persist: async () => wal?.sync(),
+      checkpoint: () => {
+        if (!sqlite.inTransaction) sqlite.pragma('wal_checkpoint(PASSIVE)');
+      },
       async close() {
         await wal?.close();
         await db.destroy();
@@ -80,18 +95,82 @@ export function openDatabase(url: string, onConnectionLost: (error: Error) => vo
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing costs about as much as
  * running a small query. The hot path has a few dozen distinct statements, so they are kept (bounded).
  */
-function withStatementCache(sqlite: SQLite.Database, max = 500) {
+function withStatementCache(sqlite: SQLite.Database, lock: WriteLock | undefined, max = 500) {
   const cache = new Map<string, SQLite.Statement>();
+  const locking = lock && lockingWrites(sqlite, lock);
   return {
     close: () => sqlite.close(),
     prepare(query: string) {
       let statement = cache.get(query);
       if (!statement) {
         statement = sqlite.prepare(query);
+        if (locking) statement = locking(query, statement);
         if (cache.size >= max) cache.delete(cache.keys().next().value as string);
         cache.set(query, statement);
       }
       return statement;
     },
+  };
+}
+
+/**
+ * Wraps a writing statement so that it holds the write lock: a transaction from its `begin` to its `commit` or
+ * `rollback` (Kysely's driver runs those as statements), a write outside a transaction for its own run.
+ */
+function lockingWrites(sqlite: SQLite.Database, lock: WriteLock) {
+  let held = false;
+  const take = () => {
+    if (!held) lock.acquire();
+    held = true;
+  };
+  const give = () => {
+    if (held) lock.release();
+    held = false;
+  };
+  return (query: string, statement: SQLite.Statement): SQLite.Statement => {
+    const verb = query.trim().split(/\s/, 1)[0]?.toLowerCase();
+    // SQLite counts transaction control as read-only.
+    if (statement.readonly && verb !== 'begin' && verb !== 'commit' && verb !== 'rollback') return statement;
+    const run = (parameters: unknown[]) => {
+      if (verb === 'begin') {
+        take();
+        try {
+          return statement.run(...parameters);
+        } catch (error) {
+          give();
+          throw error;
+        }
+      }
+      if (verb === 'commit' || verb === 'rollback') {
+        try {
+          return statement.run(...parameters);
+        } finally {
+          if (!sqlite.inTransaction) give();
+        }
+      }
+      if (sqlite.inTransaction) return statement.run(...parameters);
+      take();
+      try {
+        return statement.run(...parameters);
+      } finally {
+        give();
+      }
+    };
+    // A writing statement with RETURNING is read with `all`: the same rule applies.
+    const all = (parameters: unknown[]) => {
+      if (sqlite.inTransaction) return statement.all(...parameters);
+      take();
+      try {
+        return statement.all(...parameters);
+      } finally {
+        give();
+      }
+    };
+    return {
+      reader: statement.reader,
+      run: (...parameters: unknown[]) => run(parameters),
+      all: (...parameters: unknown[]) => all(parameters),
+      iterate: (...parameters: unknown[]) => statement.iterate(...parameters),
+    } as unknown as SQLite.Statement;
   };
 }
