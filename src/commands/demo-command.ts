@@ -5,7 +5,7 @@ import { startEmulator } from '../emulator/index.ts';
 import { createLogger } from '../server/logger.ts';
 import { createSwitchboard } from '../switchboard.ts';
 import { DEMO_PROFILE, demoSeed } from './demo-seed.ts';
-import { closeOnSignals, demoAdmin, secretBoxFor } from './runtime.ts';
+import { closeOnSignals, demoAdmin, exitOnFatal, secretBoxFor } from './runtime.ts';
 
 /**
  * `switchboard demo`: the gateway, the Messenger emulator standing in for Facebook, and the sample assistant,
@@ -61,6 +61,8 @@ export async function run(argv: string[]): Promise<void> {
     config,
     secretBox: secretBoxFor(config, logger, { generate: true }),
     logger,
+    processingThread: true,
+    onFatal: exitOnFatal,
   });
   await switchboard.listen();
 

@@ -65,10 +65,19 @@ export function closeOnSignals(logger: Logger, ...closers: { close(): Promise<vo
     closing = true;
     logger.info({ signal }, 'shutting down');
     for (const c of closers) await c.close().catch((err) => logger.error({ err }, 'error while closing'));
-    process.exit(0);
+    process.exit(); // 0, unless `exitOnFatal` set it
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * A part of the gateway failed for good (the processing thread died): shut down as on SIGTERM, then exit with 1, so
+ * that the supervisor starts it again. Everything acknowledged is stored and resumed at the next start.
+ */
+export function exitOnFatal(): void {
+  process.exitCode = 1;
+  process.kill(process.pid, 'SIGTERM');
 }
 
 export type { Switchboard };

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../server/logger.ts';
 import { createSwitchboard } from '../switchboard.ts';
-import { closeOnSignals, describeConfig, secretBoxFor } from './runtime.ts';
+import { closeOnSignals, describeConfig, exitOnFatal, secretBoxFor } from './runtime.ts';
 
 /** `switchboard start`: the production gateway. */
 export async function run(): Promise<void> {
@@ -12,8 +12,10 @@ export async function run(): Promise<void> {
     config,
     secretBox: secretBoxFor(config, logger, { generate: false }),
     logger,
+    processingThread: true,
+    onFatal: exitOnFatal,
   });
   const url = await switchboard.listen();
-  logger.info({ url }, 'switchboard is listening');
+  logger.info({ url, processingThread: switchboard.processingThread }, 'switchboard is listening');
   closeOnSignals(logger, switchboard);
 }

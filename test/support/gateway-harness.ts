@@ -27,6 +27,11 @@ export interface HarnessOptions {
   logs?: { write(line: string): void };
   /** Extra people (the first one, Lena, always exists with PSID). */
   people?: number;
+  /**
+   * Processing on its own thread, as `switchboard start` runs it on SQLite (default, unless the test injects timers or
+   * reads the logs, which stay in this thread). PostgreSQL always runs in one thread.
+   */
+  processingThread?: boolean;
 }
 
 export interface Harness {
@@ -108,6 +113,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     tuning: { eventRetryBaseMs: 20, sendRetryBaseMs: 20, inDoubtGraceMs: 200, ...options.tuning },
     timers: options.timers,
+    processingThread: options.processingThread ?? (!options.timers && !options.logs),
   });
   const gatewayUrl = await switchboard.listen();
   await switchboard.profilesSynced;

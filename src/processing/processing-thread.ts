@@ -1,0 +1,94 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { systemTimers } from '../queue/outbox-dispatcher.ts';
+import { createLogger } from '../server/logger.ts';
+import { createDirectoryMirror } from '../server/page-directory.ts';
+import { openDatabase } from '../storage/database.ts';
+import { createWriteLock } from '../storage/write-lock.ts';
+import { createProcessing, type ProcessingObserver } from './processing.ts';
+import { type FromThread, STATS_MS, type ThreadStart, type ToThread } from './thread-protocol.ts';
+
+/** How often the WAL's pages move to the database file; no commit does it while holding the write lock. */
+const CHECKPOINT_MS = 50;
+
+/** The processing thread (see docs/adr/0004-webhook-thread.md): started by thread-client.ts. */
+const start = workerData as ThreadStart;
+const port = parentPort;
+if (!port) throw new Error('processing-thread.ts runs as a worker thread');
+const post = (message: FromThread) => port.postMessage(message);
+
+const logger = createLogger(start.config.logLevel).child({ thread: 'processing' });
+
+const handle = openDatabase(start.config.databaseUrl, { writeLock: createWriteLock(start.writeLock) });
+const directory = createDirectoryMirror(start.directory);
+
+let processed: [Parameters<ProcessingObserver['processed']>[0], number][] = [];
+let sent: [Parameters<ProcessingObserver['sent']>[0], number][] = [];
+const processing = await createProcessing({
+  db: handle.db,
+  concurrentWriters: handle.capabilities.concurrentWriters,
+  directory,
+  graph: start.config.graph,
+  logger,
+  timers: systemTimers,
+  env: start.env,
+  tuning: start.tuning,
+  observer: {
+    processed: (outcome, ms) => processed.push([outcome, ms]),
+    sent: (outcome, ms) => sent.push([outcome, ms]),
+  },
+});
+
+let reported = { depth: 0, activeConversations: 0 };
+function report() {
+  const { depth, activeConversations } = processing;
+  const changed = depth !== reported.depth || activeConversations !== reported.activeConversations;
+  if (!changed && processed.length === 0 && sent.length === 0) return;
+  post({ type: 'stats', depth, activeConversations, processed, sent });
+  reported = { depth, activeConversations };
+  processed = [];
+  sent = [];
+}
+const stats = setInterval(report, STATS_MS);
+const checkpoints = setInterval(() => {
+  try {
+    handle.checkpoint();
+  } catch (err) {
+    logger.warn({ err }, 'WAL checkpoint failed; the next one retries');
+  }
+}, CHECKPOINT_MS);
+
+const calls = {
+  resume: () => processing.resume(),
+  idle: () => processing.idle(),
+  async stop() {
+    clearInterval(stats);
+    clearInterval(checkpoints);
+    await processing.stop();
+    await handle.close();
+  },
+};
+
+port.on('message', (message: ToThread) => {
+  switch (message.type) {
+    case 'enqueue':
+      processing.enqueue(message.events);
+      break;
+    case 'wake':
+      processing.wake(message.conversationId);
+      break;
+    case 'pages':
+      directory.replace(message.directory);
+      break;
+    case 'call':
+      // The stats go first, so that what a caller reads after the reply (metrics after `idle`) is current.
+      calls[message.name]().then(
+        (value) => {
+          report();
+          post({ type: 'reply', id: message.id, value });
+        },
+        (error: Error) => post({ type: 'reply', id: message.id, error: error.message ?? String(error) }),
+      );
+      break;
+  }
+});
+post({ type: 'ready' });

@@ -1,0 +1,184 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Assistant } from '../assistants/assistant.ts';
+import { createAssistant } from '../assistants/create-assistant.ts';
+import type { Config } from '../config/load-config.ts';
+import { createConversationService } from '../conversations/conversation-service.ts';
+import { createMemoryRateLimiter } from '../conversations/rate-limiter.ts';
+import { createGraphSender } from '../messenger/graph-sender.ts';
+import { createMessengerRenderer } from '../messenger/messenger-renderer.ts';
+import type { SendResult } from '../queue/channel-sender.ts';
+import { createInboundWorker } from '../queue/inbound-worker.ts';
+import { createOutboxDispatcher, type Timers } from '../queue/outbox-dispatcher.ts';
+import { createSendPolicy } from '../queue/send-policy.ts';
+import { createSendThrottle } from '../queue/send-throttle.ts';
+import type { PageLookup } from '../server/page-directory.ts';
+import { createAttachmentCache } from '../storage/attachment-cache.ts';
+import { createBatchedWrites } from '../storage/batched-writes.ts';
+import { createConversationStore } from '../storage/conversation-store.ts';
+import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
+import { recordPageHealth } from '../storage/page-repository.ts';
+import type { Database } from '../storage/schema.ts';
+import { createGraphClients } from './graph-clients.ts';
+
+/** Retry and concurrency knobs; tests shorten the delays. */
+export interface ProcessingTuning {
+  workerConcurrency?: number;
+  eventMaxAttempts?: number;
+  eventRetryBaseMs?: number;
+  sendMaxAttempts?: number;
+  sendRetryBaseMs?: number;
+  inDoubtGraceMs?: number;
+}
+
+export type ProcessedOutcome = 'done' | 'retry' | 'dead';
+export type SendOutcome = SendResult['status'] | 'dead';
+
+/** Told of each event handled and each send settled: the metrics, wherever they are kept. */
+export interface ProcessingObserver {
+  processed(outcome: ProcessedOutcome, ms: number): void;
+  sent(outcome: SendOutcome, ms: number): void;
+}
+
+export interface ProcessingOptions {
+  db: Kysely<Database>;
+  /** Write transactions worth running at once (`DatabaseCapabilities.concurrentWriters`). */
+  concurrentWriters: number;
+  directory: PageLookup;
+  graph: Config['graph'];
+  logger: Logger;
+  timers: Timers;
+  random?: () => number;
+  env: Record<string, string | undefined>;
+  tuning?: ProcessingTuning;
+  observer: ProcessingObserver;
+}
+
+/** What the HTTP side asks of processing, in this thread or in the processing thread (processing-thread.ts). */
+export interface Processing {
+  /** Takes events stored (and acknowledged) by the webhook. */
+  enqueue(events: StoredInboundEvent[]): void;
+  /** Sends whatever is queued for the conversation (a reply typed in the inbox). */
+  wake(conversationId: string): void;
+  /** Picks up unfinished work from the database: at start-up, and after dead letters are replayed. */
+  resume(): Promise<{ events: number; conversations: number }>;
+  /** The connected pages changed (OAuth, settings). */
+  pagesChanged(): void;
+  /** Resolves once every stored event is handled and every queued message settled. */
+  idle(): Promise<void>;
+  /** Inbound events held, waiting or running. */
+  readonly depth: number;
+  /** Conversations with messages being sent. */
+  readonly activeConversations: number;
+  /** Finishes what is running and stops; unfinished work stays in the database for the next start. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything between a stored event and its reply: the per-person lanes, the conversation service and its
+ * assistants, the outbox and the Graph client.
+ */
+export async function createProcessing(options: ProcessingOptions): Promise<Processing> {
+  const { db, directory, logger, timers, observer } = options;
+  const graph = createGraphClients(options.graph, directory, logger);
+  const attachments = await createAttachmentCache(db);
+  const sender = createGraphSender({
+    directory,
+    graphFor: graph.graphFor,
+    logger,
+    // Both are bookkeeping after a send: a failure is logged, and the send itself stands.
+    onAttachmentId: (pageId, url, id) =>
+      attachments
+        .remember(pageId, url, id, timers.now())
+        .catch((err) => logger.error({ err, pageId }, 'could not cache an attachment id')),
+    onPageHealth: (pageId, health, detail) => {
+      logger.error({ pageId, health }, 'page needs attention: Graph refused its token');
+      recordPageHealth(db, pageId, health, detail, timers.now()).catch((err) =>
+        logger.error({ err, pageId }, 'could not record page health'),
+      );
+    },
+  });
+
+  const assistants = new Map<string, Assistant>();
+  for (const page of directory.pages()) {
+    assistants.set(
+      page.id,
+      await createAssistant(page.assistant, { fallbackText: page.settings.fallback_text, env: options.env, logger }),
+    );
+  }
+
+  const transaction = createBatchedWrites(db, options.concurrentWriters);
+  const store = createConversationStore(db, transaction);
+  const t = options.tuning ?? {};
+  const outbox = createOutboxDispatcher({
+    db,
+    transaction,
+    sender,
+    timers,
+    logger,
+    maxAttempts: t.sendMaxAttempts,
+    retryBaseMs: t.sendRetryBaseMs,
+    inDoubtGraceMs: t.inDoubtGraceMs,
+    decide: createSendPolicy(db, () => timers.now()),
+    throttle: createSendThrottle({
+      ratePerSecond: (pageId) => directory.page(pageId)?.settings.send_rate_per_second ?? 50,
+      now: () => timers.now(),
+    }),
+    onResult: (_row, outcome, ms) => observer.sent(outcome, ms),
+  });
+  const service = createConversationService({
+    store: {
+      ...store,
+      async commitTurn(result, now) {
+        await store.commitTurn(result, now);
+        if (result.outgoing) outbox.wake(result.outgoing.conversation_id);
+      },
+    },
+    pages: (id) => directory.page(id),
+    assistantFor: (id) => assistants.get(id) as Assistant,
+    renderer: createMessengerRenderer({ random: options.random, attachmentIdFor: attachments.get }),
+    profiles: sender,
+    rateLimiter: createMemoryRateLimiter(),
+    clock: timers,
+    logger,
+  });
+  const worker = createInboundWorker({
+    db,
+    service,
+    clock: timers,
+    logger,
+    concurrency: t.workerConcurrency,
+    maxAttempts: t.eventMaxAttempts,
+    retryBaseMs: t.eventRetryBaseMs,
+    onProcessed: (_event, outcome, ms) => observer.processed(outcome, ms),
+  });
+
+  return {
+    enqueue: (events) => worker.enqueue(events),
+    wake: (id) => outbox.wake(id),
+    async resume() {
+      const events = await worker.resume();
+      const conversations = await outbox.resume();
+      return { events, conversations };
+    },
+    pagesChanged: () => {},
+    async idle() {
+      for (;;) {
+        await worker.idle();
+        await outbox.idle();
+        if (worker.depth === 0 && outbox.activeConversations === 0) return;
+      }
+    },
+    get depth() {
+      return worker.depth;
+    },
+    get activeConversations() {
+      return outbox.activeConversations;
+    },
+    async stop() {
+      await worker.stop();
+      await outbox.stop();
+      await graph.close();
+    },
+  };
+}

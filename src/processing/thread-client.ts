@@ -1,0 +1,127 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load-config.ts';
+import type { PageDirectory } from '../server/page-directory.ts';
+import type { WriteLock } from '../storage/write-lock.ts';
+import type { Processing, ProcessingObserver, ProcessingTuning } from './processing.ts';
+import type { CallName, FromThread, ThreadStart, ToThread } from './thread-protocol.ts';
+
+export interface ThreadOptions {
+  config: Config;
+  env: Record<string, string | undefined>;
+  tuning?: ProcessingTuning;
+  directory: PageDirectory;
+  writeLock: WriteLock;
+  observer: ProcessingObserver;
+  logger: Logger;
+  /** The thread died after it was ready (an uncaught error, out of memory): stored events wait for the next start. */
+  onFailure: (error: Error) => void;
+}
+
+/** Built (dist/) the thread runs its compiled module; from the sources it goes through tsx (bin/). */
+const entry = import.meta.url.endsWith('.ts')
+  ? new URL('../../bin/processing-thread.js', import.meta.url)
+  : new URL('./processing-thread.js', import.meta.url);
+
+/**
+ * The thread's heap, capped as `npm start` caps the main thread's (package.json): V8 otherwise grows it to several
+ * times the live data under load, and the young generation alone to 48 MB (measured in docs/benchmarks.md).
+ */
+const HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
+
+/**
+ * Starts processing on a worker thread of its own (docs/adr/0004-webhook-thread.md) and resolves once it is ready.
+ * Calls and events travel as messages; the thread's gauges and timings come back every STATS_MS.
+ */
+export async function startProcessingThread(options: ThreadOptions): Promise<Processing> {
+  const { directory, observer, logger } = options;
+  const start: ThreadStart = {
+    config: options.config,
+    env: options.env,
+    tuning: options.tuning,
+    directory: directory.snapshot(),
+    writeLock: options.writeLock.buffer,
+  };
+  const worker = new Worker(entry, {
+    workerData: start,
+    resourceLimits: HEAP,
+  });
+  const send = (message: ToThread) => worker.postMessage(message);
+  let depth = 0;
+  let activeConversations = 0;
+  let nextCall = 0;
+  const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let failure: Error | undefined;
+  let stopped = false;
+  let isReady = false;
+  const fail = (error: Error) => {
+    if (failure) return;
+    failure = error;
+    for (const call of waiting.values()) call.reject(error);
+    waiting.clear();
+    if (isReady) options.onFailure(error);
+  };
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: FromThread) => {
+      switch (message.type) {
+        case 'ready':
+          isReady = true;
+          resolve();
+          break;
+        case 'stats':
+          depth = message.depth;
+          activeConversations = message.activeConversations;
+          for (const [outcome, ms] of message.processed) observer.processed(outcome, ms);
+          for (const [outcome, ms] of message.sent) observer.sent(outcome, ms);
+          break;
+        case 'reply': {
+          const call = waiting.get(message.id);
+          waiting.delete(message.id);
+          if (message.error === undefined) call?.resolve(message.value);
+          else call?.reject(new Error(message.error));
+          break;
+        }
+      }
+    });
+    worker.on('error', (error) => {
+      logger.fatal({ err: error }, 'the processing thread failed: events are stored but no longer processed');
+      fail(error);
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      if (!stopped && !failure) {
+        logger.fatal({ code }, 'the processing thread exited: events are stored but no longer processed');
+        fail(new Error(`the processing thread exited with code ${code}`));
+      }
+      reject(failure ?? new Error(`the processing thread exited with code ${code} before it was ready`));
+    });
+  });
+  await ready;
+
+  const call = <T>(name: CallName) =>
+    new Promise<T>((resolve, reject) => {
+      if (failure) return reject(failure);
+      const id = nextCall++;
+      waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      send({ type: 'call', id, name });
+    });
+
+  return {
+    enqueue: (events) => send({ type: 'enqueue', events }),
+    wake: (conversationId) => send({ type: 'wake', conversationId }),
+    resume: () => call('resume'),
+    pagesChanged: () => send({ type: 'pages', directory: directory.snapshot() }),
+    idle: () => call('idle'),
+    get depth() {
+      return depth;
+    },
+    get activeConversations() {
+      return activeConversations;
+    },
+    async stop() {
+      if (!failure) await call('stop');
+      stopped = true;
+      await worker.terminate();
+    },
+  };
+}

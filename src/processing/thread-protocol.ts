@@ -1,0 +1,35 @@
+import type { Config } from '../config/load-config.ts';
+import type { DirectorySnapshot } from '../server/page-directory.ts';
+import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
+import type { ProcessedOutcome, ProcessingTuning, SendOutcome } from './processing.ts';
+
+/** What the processing thread starts with. */
+export interface ThreadStart {
+  config: Config;
+  env: Record<string, string | undefined>;
+  tuning?: ProcessingTuning;
+  directory: DirectorySnapshot;
+  writeLock: SharedArrayBuffer;
+}
+
+export type CallName = 'resume' | 'idle' | 'stop';
+
+export type ToThread =
+  | { type: 'enqueue'; events: StoredInboundEvent[] }
+  | { type: 'wake'; conversationId: string }
+  | { type: 'pages'; directory: DirectorySnapshot }
+  | { type: 'call'; id: number; name: CallName };
+
+export type FromThread =
+  | { type: 'ready' }
+  | { type: 'reply'; id: number; value?: unknown; error?: string }
+  /** Sent every STATS_MS while anything changed: the gauges, and what was handled since the last one. */
+  | {
+      type: 'stats';
+      depth: number;
+      activeConversations: number;
+      processed: [ProcessedOutcome, number][];
+      sent: [SendOutcome, number][];
+    };
+
+export const STATS_MS = 100;
