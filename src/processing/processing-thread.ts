@@ -8,7 +8,7 @@ import { createProcessing, type ProcessingObserver } from './processing.ts';
 import { type FromThread, STATS_MS, type ThreadStart, type ToThread } from './thread-protocol.ts';
 
 /** How often the WAL's pages move to the database file; no commit does it while holding the write lock. */
-const CHECKPOINT_MS = 50;
+const CHECKPOINT_MS = 100;
 
 /** The processing thread (see docs/adr/0004-webhook-thread.md): started by thread-client.ts. */
 const start = workerData as ThreadStart;

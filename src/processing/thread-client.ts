@@ -24,10 +24,15 @@ const entry = import.meta.url.endsWith('.ts')
   : new URL('./processing-thread.js', import.meta.url);
 
 /**
- * The thread's heap, capped as `npm start` caps the main thread's (package.json): V8 otherwise grows it to several
- * times the live data under load, and the young generation alone to 48 MB (measured in docs/benchmarks.md).
+ * The thread's heap: its old generation capped as the main thread's is (`--max-old-space-size`, which `npm start`
+ * sets), its young generation at 16 MB. V8 otherwise grows a thread's young generation to 48 MB under load: 40 MB
+ * more RSS for no measurable speed (docs/benchmarks.md).
  */
-const HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
+function heapLimits() {
+  const flag = process.execArgv.find((arg) => arg.startsWith('--max-old-space-size='));
+  const old = Number(flag?.split('=')[1]);
+  return { maxYoungGenerationSizeMb: 16, ...(old > 0 ? { maxOldGenerationSizeMb: old } : {}) };
+}
 
 /**
  * Starts processing on a worker thread of its own (docs/adr/0004-webhook-thread.md) and resolves once it is ready.
@@ -44,7 +49,7 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
   };
   const worker = new Worker(entry, {
     workerData: start,
-    resourceLimits: HEAP,
+    resourceLimits: heapLimits(),
   });
   const send = (message: ToThread) => worker.postMessage(message);
   let depth = 0;
