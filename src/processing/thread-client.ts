@@ -16,6 +16,8 @@ export interface ThreadOptions {
   logger: Logger;
   /** The thread died after it was ready (an uncaught error, out of memory): stored events wait for the next start. */
   onFailure: (error: Error) => void;
+  /** The thread's module; tests give one that fails. */
+  entry?: URL;
 }
 
 /** Built (dist/) the thread runs its compiled module; from the sources it goes through tsx (bin/). */
@@ -47,7 +49,7 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
     directory: directory.snapshot(),
     writeLock: options.writeLock.buffer,
   };
-  const worker = new Worker(entry, {
+  const worker = new Worker(options.entry ?? entry, {
     workerData: start,
     resourceLimits: heapLimits(),
   });

@@ -1,0 +1,30 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Config } from '../config/load-config.ts';
+import { createDirectoryMirror, type PageDirectory } from '../server/page-directory.ts';
+import { createWriteLock } from '../storage/write-lock.ts';
+import { startProcessingThread } from './thread-client.ts';
+
+const DIES_AFTER_READY = new URL('../../test/fixtures/threads/dies-after-ready.js', import.meta.url);
+
+describe('the processing thread, seen from the main thread', () => {
+  it('reports a thread that dies after start-up, and fails the calls waiting on it', async () => {
+    const failures: Error[] = [];
+    const processing = await startProcessingThread({
+      config: {} as Config,
+      env: {},
+      directory: { ...createDirectoryMirror({ apps: [], pages: [] }), reload: async () => {} } as PageDirectory,
+      writeLock: createWriteLock(),
+      observer: { processed: () => {}, sent: () => {} },
+      logger: pino({ level: 'silent' }),
+      onFailure: (error) => failures.push(error),
+      entry: DIES_AFTER_READY,
+    });
+    const waiting = processing.idle();
+    processing.enqueue([]);
+    await expect(waiting).rejects.toThrow('the thread broke on an event');
+    expect(failures.map((e) => e.message)).toEqual(['the thread broke on an event']);
+    await expect(processing.resume()).rejects.toThrow('the thread broke on an event');
+    await processing.stop();
+  });
+});
