@@ -91,7 +91,8 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
       }
     });
     worker.on('error', (error) => {
-      logger.fatal({ err: error }, 'the processing thread failed: events are stored but no longer processed');
+      if (isReady)
+        logger.fatal({ err: error }, 'the processing thread failed: events are stored but no longer processed');
       fail(error);
       reject(error);
     });
