@@ -76,6 +76,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     logger.warn({ reason: error.message }, 'lost an idle PostgreSQL connection; the pool opens another on next use');
   const threaded =
     options.processingThread && config.databaseUrl.startsWith('sqlite:') && config.databaseUrl !== 'sqlite::memory:';
+  // The lock is what lets a second thread write: it exists exactly when processing runs on one.
   const writeLock = threaded ? createWriteLock() : undefined;
   const database = openDatabase(config.databaseUrl, { onConnectionLost: lostConnection, writeLock });
   const { db, capabilities, persist } = database;

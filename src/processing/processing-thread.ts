@@ -4,7 +4,7 @@ import { createLogger } from '../server/logger.ts';
 import { createDirectoryMirror } from '../server/page-directory.ts';
 import { openDatabase } from '../storage/database.ts';
 import { createWriteLock } from '../storage/write-lock.ts';
-import { createProcessing, type ProcessingObserver } from './processing.ts';
+import { createProcessing, type ProcessedOutcome, type SendOutcome } from './processing.ts';
 import { type FromThread, STATS_MS, type ThreadStart, type ToThread } from './thread-protocol.ts';
 
 /** How often the WAL's pages move to the database file; no commit does it while holding the write lock. */
@@ -21,8 +21,8 @@ const logger = createLogger(start.config.logLevel).child({ thread: 'processing' 
 const handle = openDatabase(start.config.databaseUrl, { writeLock: createWriteLock(start.writeLock) });
 const directory = createDirectoryMirror(start.directory);
 
-let processed: [Parameters<ProcessingObserver['processed']>[0], number][] = [];
-let sent: [Parameters<ProcessingObserver['sent']>[0], number][] = [];
+let processed: [ProcessedOutcome, number][] = [];
+let sent: [SendOutcome, number][] = [];
 const processing = await createProcessing({
   db: handle.db,
   concurrentWriters: handle.capabilities.concurrentWriters,

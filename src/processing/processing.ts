@@ -161,6 +161,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       const conversations = await outbox.resume();
       return { events, conversations };
     },
+    // In this thread the directory is the caller's own: it is current already.
     pagesChanged: () => {},
     async idle() {
       for (;;) {

@@ -129,10 +129,22 @@ function lockingWrites(sqlite: SQLite.Database, lock: WriteLock) {
   };
   return (query: string, statement: SQLite.Statement): SQLite.Statement => {
     const verb = query.trim().split(/\s/, 1)[0]?.toLowerCase();
+    const opens = verb === 'begin';
+    const closes = verb === 'commit' || verb === 'rollback';
     // SQLite counts transaction control as read-only.
-    if (statement.readonly && verb !== 'begin' && verb !== 'commit' && verb !== 'rollback') return statement;
+    if (statement.readonly && !opens && !closes) return statement;
+    /** Inside a transaction the lock is already held; outside one, the statement is a transaction of its own. */
+    const alone = (method: 'run' | 'all', parameters: unknown[]) => {
+      if (sqlite.inTransaction) return statement[method](...parameters);
+      take();
+      try {
+        return statement[method](...parameters);
+      } finally {
+        give();
+      }
+    };
     const run = (parameters: unknown[]) => {
-      if (verb === 'begin') {
+      if (opens) {
         take();
         try {
           return statement.run(...parameters);
@@ -141,35 +153,20 @@ function lockingWrites(sqlite: SQLite.Database, lock: WriteLock) {
           throw error;
         }
       }
-      if (verb === 'commit' || verb === 'rollback') {
+      if (closes) {
         try {
           return statement.run(...parameters);
         } finally {
           if (!sqlite.inTransaction) give();
         }
       }
-      if (sqlite.inTransaction) return statement.run(...parameters);
-      take();
-      try {
-        return statement.run(...parameters);
-      } finally {
-        give();
-      }
-    };
-    // A writing statement with RETURNING is read with `all`: the same rule applies.
-    const all = (parameters: unknown[]) => {
-      if (sqlite.inTransaction) return statement.all(...parameters);
-      take();
-      try {
-        return statement.all(...parameters);
-      } finally {
-        give();
-      }
+      return alone('run', parameters);
     };
     return {
       reader: statement.reader,
       run: (...parameters: unknown[]) => run(parameters),
-      all: (...parameters: unknown[]) => all(parameters),
+      // A writing statement with RETURNING is read with `all`.
+      all: (...parameters: unknown[]) => alone('all', parameters),
       iterate: (...parameters: unknown[]) => statement.iterate(...parameters),
     } as unknown as SQLite.Statement;
   };
