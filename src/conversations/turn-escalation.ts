@@ -2,15 +2,14 @@ import type { AssistantInput, AssistantReply } from '../assistants/assistant.ts'
 import type { PageSettings } from '../config/page-settings.ts';
 import { isOpen, nextOpening } from './policy/business-hours.ts';
 import { detectEscalation } from './policy/escalation.ts';
+import { fold } from './policy/fold.ts';
 import type { Session } from './ports.ts';
 
 const REPEAT_WINDOW_MS = 10 * 60_000;
 const RECENT_KEPT = 10;
 
-interface RecentInbound {
-  text: string;
-  at: number;
-}
+/** A recent message in the session's memory, folded; sessions saved by earlier versions kept the text itself. */
+type RecentInbound = { folded: string; at: number } | { text: string; at: number; folded?: undefined };
 
 /**
  * Why this message should reach a person (asked for one, a page keyword, frustration), from the message and the
@@ -22,9 +21,9 @@ export function escalationOf(
   settings: PageSettings,
   now: number,
 ): string | undefined {
-  const recent = ((session.state.recent_inbound as RecentInbound[] | undefined) ?? []).filter(
-    (r) => now - r.at < REPEAT_WINDOW_MS,
-  );
+  const recent = ((session.state.recent_inbound as RecentInbound[] | undefined) ?? [])
+    .filter((r) => now - r.at < REPEAT_WINDOW_MS)
+    .map((r) => (r.folded === undefined ? { folded: fold(r.text), at: r.at } : r));
   const text = 'text' in input ? input.text : undefined;
   const found = detectEscalation(
     { text, kind: input.kind },
@@ -37,7 +36,7 @@ export function escalationOf(
   );
   session.state = {
     ...session.state,
-    recent_inbound: text ? [...recent, { text, at: now }].slice(-RECENT_KEPT) : recent,
+    recent_inbound: text ? [...recent, { folded: fold(text), at: now }].slice(-RECENT_KEPT) : recent,
   };
   return found ? `${found.reason}: ${found.detail}` : undefined;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asksForHuman } from './ask-for-human.ts';
 import { detectEscalation, type EscalationContext, type EscalationReason } from './escalation.ts';
+import { fold } from './fold.ts';
 
 const NOW = Date.UTC(2025, 5, 2, 12, 0);
 const MIN = 60_000;
@@ -161,7 +162,8 @@ describe('shouting', () => {
 });
 
 describe('the same message again', () => {
-  const earlier = (text: string, ...minutesAgo: number[]) => minutesAgo.map((m) => ({ text, at: NOW - m * MIN }));
+  const earlier = (text: string, ...minutesAgo: number[]) =>
+    minutesAgo.map((m) => ({ folded: fold(text), at: NOW - m * MIN }));
 
   it('escalates the third time within 10 minutes, ignoring case, accents and punctuation', () => {
     const recentInbound = [...earlier('où est ma commande', 9, 4), ...earlier('autre chose', 2)];

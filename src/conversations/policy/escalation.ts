@@ -18,8 +18,11 @@ export interface EscalationInput {
 export interface EscalationContext {
   /** The page's `escalation_keywords`, matched as whole words, ignoring case and accents. */
   keywords: string[];
-  /** The person's earlier messages (not including this one), any order; only the last 10 minutes count. */
-  recentInbound: { text: string; at: number }[];
+  /**
+   * The person's earlier messages (not including this one), folded (see `fold`), any order; only the last 10 minutes
+   * count. Kept folded so that a turn does not fold them all again.
+   */
+  recentInbound: { folded: string; at: number }[];
   /** Turns in a row the assistant answered with its fallback, before this message. */
   fallbacksInARow: number;
   now: number;
@@ -122,7 +125,7 @@ export function repeatCount(text: string, ctx: Pick<EscalationContext, 'recentIn
   const folded = fold(text);
   if (folded === '' || COMMON.has(folded)) return 0;
   const earlier = ctx.recentInbound.filter(
-    (m) => m.at <= ctx.now && ctx.now - m.at <= REPEAT_WINDOW_MS && fold(m.text) === folded,
+    (m) => m.at <= ctx.now && ctx.now - m.at <= REPEAT_WINDOW_MS && m.folded === folded,
   );
   return earlier.length + 1;
 }
