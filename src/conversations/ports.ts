@@ -96,7 +96,8 @@ export interface ConversationStore {
     upTo: { sentBefore: number; ids: string[] },
     now: number,
   ): Promise<void>;
-  commitTurn(result: TurnResult, now: number): Promise<void>;
+  /** Resolves once the turn is stored; what it resolves with is the implementation's (the rows it queued). */
+  commitTurn(result: TurnResult, now: number): Promise<unknown>;
   /** Queues messages outside a turn (an agent's reply, a proactive update). */
   queueOutgoing(outgoing: Outgoing, now: number): Promise<void>;
 }

@@ -130,8 +130,12 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     store: {
       ...store,
       async commitTurn(result, now) {
-        await store.commitTurn(result, now);
-        if (result.outgoing) outbox.wake(result.outgoing.conversation_id);
+        const rows = await store.commitTurn(result, now);
+        const { outgoing, conversation } = result;
+        if (!outgoing) return;
+        const context = { author: outgoing.author, last_inbound_at: conversation?.changes.last_inbound_at ?? null };
+        // Unknown when the turn did not change it: the dispatcher reads it back.
+        outbox.wake(outgoing.conversation_id, context.last_inbound_at === null ? undefined : { rows, context });
       },
     },
     pages: (id) => directory.page(id),

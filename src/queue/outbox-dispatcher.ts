@@ -11,6 +11,7 @@ import {
   type OutboxRow,
   PENDING_BATCH,
   pendingOutboxRows,
+  type SendContext,
 } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ChannelSender, OutboxSend, SendResult } from './channel-sender.ts';
@@ -49,10 +50,16 @@ export interface OutboxDispatcherOptions {
   /** After a crash, how long to wait for the echo of a send that may have reached Graph before sending it again. */
   inDoubtGraceMs?: number;
   /** The messaging-window policy: how to send this row, or why not. Default: a plain RESPONSE. */
-  decide?: (row: OutboxRow) => Promise<SendDecision>;
+  decide?: (row: OutboxRow, known?: SendContext) => Promise<SendDecision>;
   /** Per-page pacing under the channel's rate limits. */
   throttle?: SendThrottle;
   onResult?: (row: OutboxRow, result: SendResult['status'] | 'dead', latencyMs: number) => void;
+}
+
+/** Rows a turn just queued, with what the window policy needs: handed over, they are sent without reading back. */
+export interface QueuedSends {
+  rows: OutboxRow[];
+  context: SendContext;
 }
 
 /**
@@ -72,6 +79,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   let lastSweep = timers.now();
   /** Conversations with rows left unsent by the previous process. */
   const inDoubt = new Set<string>();
+  /** Conversations whose drain failed and is retried shortly: older rows may wait there, so nothing is handed over. */
+  const failed = new Set<string>();
   let stopping = false;
   let wakeSleepers: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (wakeSleepers = resolve));
@@ -79,16 +88,18 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const pause = (ms: number) => Promise.race([timers.sleep(ms), stopped]);
   let idleWaiters: (() => void)[] = [];
 
-  async function drain(conversationId: string, state: { again: boolean }) {
+  async function drain(conversationId: string, state: { again: boolean }, handed?: QueuedSends) {
     let more = true;
     while (more && !stopping) {
       state.again = false;
-      const rows = await pendingOutboxRows(db, conversationId);
+      const rows = handed?.rows ?? (await pendingOutboxRows(db, conversationId));
+      const known = handed?.context;
+      handed = undefined;
       // Read again when a row stays queued (a retry waits for its turn), when the read was full, or when rows were
       // queued meanwhile; otherwise the queue is empty and nothing is read after the last send.
       more = rows.length === PENDING_BATCH;
       for (const row of rows) {
-        if (stopping || !(await sendRow(row))) {
+        if (stopping || !(await sendRow(row, known))) {
           more = true;
           break;
         }
@@ -119,7 +130,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   }
 
   /** Sends one row; false when it is still queued (a retry is due later, or the dispatcher is stopping). */
-  async function sendRow(row: OutboxRow): Promise<boolean> {
+  async function sendRow(row: OutboxRow, known?: SendContext): Promise<boolean> {
     if (inDoubt.delete(row.conversation_id)) {
       // Found unsent after a restart: Graph may have had it when we stopped. Its echo (matched by metadata)
       // settles it if it got through, so give echoes time to arrive before sending (docs/adr/0003).
@@ -131,7 +142,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     if (due > timers.now()) await pause(due - timers.now());
     if (stopping) return false;
     const decision: SendDecision = options.decide
-      ? await options.decide(row)
+      ? await options.decide(row, known)
       : { ok: true, messaging_type: 'RESPONSE' };
     if (!decision.ok) {
       logger.info(
@@ -186,8 +197,12 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   }
 
   return {
-    /** Sends whatever is queued for the conversation. */
-    wake(conversationId: string) {
+    /**
+     * Sends whatever is queued for the conversation. `queued`: the rows a turn just queued there. They are sent
+     * without reading the queue when nothing else can be waiting before them: the conversation is not being sent
+     * to (its drain reads the queue again), and its last drain did not fail.
+     */
+    wake(conversationId: string, queued?: QueuedSends) {
       if (stopping) return;
       const state = active.get(conversationId);
       if (state) {
@@ -196,11 +211,16 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       }
       const fresh = { again: false };
       active.set(conversationId, fresh);
-      void drain(conversationId, fresh).catch((error) => {
+      const handed = failed.has(conversationId) ? undefined : queued;
+      void drain(conversationId, fresh, handed).catch((error) => {
         // The database failed under us: the rows are still there, so try again shortly.
         logger.error({ err: error, conversationId }, 'outbox drain failed; retrying in a second');
         settle(conversationId);
-        setTimeout(() => this.wake(conversationId), 1000).unref();
+        failed.add(conversationId);
+        setTimeout(() => {
+          failed.delete(conversationId);
+          this.wake(conversationId);
+        }, 1000).unref();
       });
     },
     /** Resumes unsent rows after a restart. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { decideSend, type MessageTag, type SendDecision } from '../conversations/policy/messaging-window.ts';
-import { type OutboxRow, sendContextOf } from '../storage/outbox-repository.ts';
+import { type OutboxRow, type SendContext, sendContextOf } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 
 /**
@@ -8,8 +8,9 @@ import type { Database } from '../storage/schema.ts';
  * retried message may cross the window). Bots never get HUMAN_AGENT; agents get it between 24 hours and 7 days.
  */
 export function createSendPolicy(db: Kysely<Database>, now: () => number) {
-  return async function decide(row: OutboxRow): Promise<SendDecision> {
-    const context = await sendContextOf(db, row);
+  /** `known`: the context as the turn that queued the row left it, which saves reading it back. */
+  return async function decide(row: OutboxRow, known?: SendContext): Promise<SendDecision> {
+    const context = known ?? (await sendContextOf(db, row));
     const author = context?.author === 'agent' || context?.author === 'system' ? context.author : 'bot';
     return decideSend({
       author,

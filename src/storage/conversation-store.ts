@@ -4,16 +4,22 @@ import type { ConversationStore, NewMessage, Outgoing, Session, TurnResult } fro
 import type { TransactionRunner } from './batched-writes.ts';
 import { newId } from './ids.ts';
 import { openConversation } from './open-conversation.ts';
+import type { OutboxRow } from './outbox-repository.ts';
 import { precompiled } from './precompiled.ts';
 import type { ConversationsTable, Database, MessagesTable, OutboxTable, SessionsTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** The conversation service's storage, whose `commitTurn` also says what it queued to send. */
+export interface ConversationStoreWithOutbox extends ConversationStore {
+  commitTurn(result: TurnResult, now: number): Promise<OutboxRow[]>;
+}
+
 /** The conversation service's storage, over Kysely (SQLite or PostgreSQL). */
 export function createConversationStore(
   db: Kysely<Database>,
   transaction: TransactionRunner = (write) => db.transaction().execute(write),
-): ConversationStore {
+): ConversationStoreWithOutbox {
   return {
     openConversation: (pageId, externalId, now) => openConversation(db, pageId, externalId, now),
 
@@ -150,7 +156,8 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
   return existing.id;
 }
 
-async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: number): Promise<void> {
+/** Writes a turn; returns the outbox rows it queued, as stored. */
+async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: number): Promise<OutboxRow[]> {
   if (result.incoming && result.conversation) await insertMessage(tx, result.conversation.id, result.incoming, now);
   await settleEventQuery(tx, { id: result.event_id, status: result.event_status, now });
   if (result.conversation) {
@@ -164,7 +171,7 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
     });
   }
   if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
-  if (result.outgoing) await queueOutgoing(tx, result.outgoing, now);
+  return result.outgoing ? queueOutgoing(tx, result.outgoing, now) : [];
 }
 
 type ConversationUpdate = Partial<Omit<ConversationsTable, 'id'>> & { id: string };
@@ -194,38 +201,11 @@ async function saveSession(tx: Transaction<Database>, conversationId: string, s:
   });
 }
 
-const insertOutboxQuery = precompiled(
-  (
-    db,
-    v: Pick<
-      OutboxTable,
-      | 'id'
-      | 'conversation_id'
-      | 'page_id'
-      | 'recipient_id'
-      | 'message_id'
-      | 'kind'
-      | 'request'
-      | 'tag'
-      | 'delay_ms'
-      | 'next_attempt_at'
-      | 'created_at'
-      | 'updated_at'
-    >,
-  ) =>
-    db.insertInto('outbox').values({
-      ...v,
-      status: 'pending',
-      attempts: 0,
-      external_id: null,
-      error_code: null,
-      error_subcode: null,
-      error_message: null,
-    }),
-);
+const insertOutboxQuery = precompiled((db, v: OutboxTable) => db.insertInto('outbox').values(v));
 
-/** Each step becomes an outbox row (and each message a message row) before anything is sent. */
-async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, now: number) {
+/** Each step becomes an outbox row (and each message a message row) before anything is sent; returns the rows. */
+async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, now: number): Promise<OutboxRow[]> {
+  const rows: OutboxRow[] = [];
   let delay = 0;
   for (const step of out.steps) {
     if (step.kind === 'wait') {
@@ -244,7 +224,7 @@ async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, now: numb
     }
     const kind =
       step.kind === 'message' ? 'message' : step.kind === 'seen' ? 'mark_seen' : step.on ? 'typing_on' : 'typing_off';
-    await insertOutboxQuery(tx, {
+    const row: OutboxRow = {
       id: outboxId,
       conversation_id: out.conversation_id,
       page_id: out.page_id,
@@ -253,11 +233,20 @@ async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, now: numb
       kind,
       request: JSON.stringify(step.kind === 'message' ? step.message : {}),
       tag: out.tag ?? null,
+      status: 'pending',
+      attempts: 0,
       delay_ms: delay,
       next_attempt_at: now,
+      external_id: null,
+      error_code: null,
+      error_subcode: null,
+      error_message: null,
       created_at: now,
       updated_at: now,
-    });
+    };
+    await insertOutboxQuery(tx, row);
+    rows.push(row);
     delay = 0;
   }
+  return rows;
 }

@@ -28,8 +28,13 @@ const pendingOutboxRowsQuery = precompiled((db, v: { conversationId: string }) =
     .limit(sql.lit(PENDING_BATCH)),
 );
 
-/** Context the window policy needs for a row: when the person last wrote, and who wrote the message. */
-export async function sendContextOf(db: Kysely<Database>, row: OutboxRow) {
+/** What the window policy needs for a row: when the person last wrote, and who wrote the message. */
+export interface SendContext {
+  last_inbound_at: number | null;
+  author: string | null;
+}
+
+export async function sendContextOf(db: Kysely<Database>, row: OutboxRow): Promise<SendContext | undefined> {
   const { rows } = await sendContextQuery(db, { conversationId: row.conversation_id, messageId: row.message_id ?? '' });
   return rows[0];
 }

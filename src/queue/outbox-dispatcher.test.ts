@@ -1,0 +1,119 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import type { Outgoing } from '../conversations/ports.ts';
+import { createBatchedWrites } from '../storage/batched-writes.ts';
+import { createConversationStore } from '../storage/conversation-store.ts';
+import type { SendContext } from '../storage/outbox-repository.ts';
+import type { OutboxSend, SendResult } from './channel-sender.ts';
+import { createOutboxDispatcher, systemTimers } from './outbox-dispatcher.ts';
+import { createSendPolicy } from './send-policy.ts';
+
+const PAGE = 'page-1';
+
+for (const kind of DATABASES) {
+  describe(`outbox dispatcher on ${kind}`, () => {
+    const open = useMigratedDatabase(kind);
+
+    /** A conversation, a dispatcher whose sender runs `onSend` first, and what it was asked to send, in order. */
+    async function setup(onSend: (text: string) => Promise<void> = async () => {}) {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const now = Date.now();
+      const { conversation } = await store.openConversation(PAGE, 'psid-1', now);
+      // The person wrote just now: the 24-hour window is open.
+      await store.commitTurn(
+        {
+          event_id: 'e-0',
+          event_status: 'done',
+          conversation: { id: conversation.id, changes: { last_inbound_at: now } },
+        },
+        now,
+      );
+      const sent: string[] = [];
+      const contexts: (SendContext | undefined)[] = [];
+      const policy = createSendPolicy(db, () => Date.now());
+      const outbox = createOutboxDispatcher({
+        db,
+        transaction: createBatchedWrites(db),
+        timers: systemTimers,
+        logger: pino({ level: 'silent' }),
+        decide: (row, known) => {
+          contexts.push(known);
+          return policy(row, known);
+        },
+        sender: {
+          async send(send: OutboxSend): Promise<SendResult> {
+            const text = (send.message as { text: string }).text;
+            await onSend(text);
+            sent.push(text);
+            return { status: 'sent', external_id: `m_${text}` };
+          },
+        },
+      });
+      const outgoing = (text: string): Outgoing => ({
+        conversation_id: conversation.id,
+        page_id: PAGE,
+        recipient_id: 'psid-1',
+        author: 'bot',
+        steps: [{ kind: 'message', message: { text }, preview: text }],
+      });
+      /** A turn that queues `text`; returns what it hands the dispatcher. */
+      const turn = async (text: string) => {
+        const rows = await store.commitTurn(
+          { event_id: `e-${text}`, event_status: 'done', outgoing: outgoing(text) },
+          Date.now(),
+        );
+        return { rows, context: { author: 'bot', last_inbound_at: now } };
+      };
+      const status = async () =>
+        (await db.selectFrom('outbox').select(['request', 'status']).orderBy('id').execute()).map(
+          (r) => `${JSON.parse(r.request).text}:${r.status}`,
+        );
+      return { db, store, conversation, outbox, turn, outgoing, sent, contexts, status };
+    }
+
+    it('sends the rows a turn hands over with the turn’s context, without reading them back', async () => {
+      const { conversation, outbox, turn, sent, contexts, status } = await setup();
+      const queued = await turn('hello');
+      outbox.wake(conversation.id, queued);
+      await outbox.idle();
+      expect(sent).toEqual(['hello']);
+      expect(contexts).toEqual([queued.context]);
+      expect(await status()).toEqual(['hello:sent']);
+    });
+
+    it('reads the queue of a conversation being sent to, so a handed row never overtakes an earlier one', async () => {
+      let release: () => void = () => {};
+      const first = new Promise<void>((resolve) => (release = resolve));
+      const { conversation, store, outbox, turn, outgoing, sent, contexts, status } = await setup((text) =>
+        text === 'agent' ? first : Promise.resolve(),
+      );
+      await store.queueOutgoing(outgoing('agent'), Date.now());
+      outbox.wake(conversation.id);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // The drain is now waiting on the first send.
+      outbox.wake(conversation.id, await turn('bot'));
+      release();
+      await outbox.idle();
+      expect(sent).toEqual(['agent', 'bot']);
+      expect(contexts).toEqual([undefined, undefined]);
+      expect(await status()).toEqual(['agent:sent', 'bot:sent']);
+    });
+
+    it('reads the queue after a drain failed, so the row left behind goes first', async () => {
+      let failures = 1;
+      const { conversation, store, outbox, turn, outgoing, sent, status } = await setup(async () => {
+        if (failures-- > 0) throw new Error('the database went away');
+      });
+      await store.queueOutgoing(outgoing('earlier'), Date.now());
+      outbox.wake(conversation.id);
+      await outbox.idle();
+      expect(await status()).toEqual(['earlier:pending']);
+      outbox.wake(conversation.id, await turn('later'));
+      await outbox.idle();
+      expect(sent).toEqual(['earlier', 'later']);
+      expect(await status()).toEqual(['earlier:sent', 'later:sent']);
+      await outbox.stop();
+    });
+  });
+}
