@@ -116,7 +116,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       })
     : await createProcessing({
         db,
-        concurrentWriters: capabilities.concurrentWriters,
+        capabilities,
         directory,
         graph: config.graph,
         logger,
@@ -186,7 +186,13 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       syncProfile,
       now: () => timers.now(),
     });
-    await api.register(conversationRoutes, { db, store, wake: (id) => processing.wake(id), now: () => timers.now() });
+    await api.register(conversationRoutes, {
+      db,
+      store,
+      wake: (id) => processing.wake(id),
+      changed: (id) => processing.conversationChanged(id),
+      now: () => timers.now(),
+    });
   });
 
   const profilesSynced = Promise.all(directory.pages().map((page) => syncProfile(page.id))).then(() => undefined);

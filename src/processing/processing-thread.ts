@@ -25,7 +25,7 @@ let processed: [ProcessedOutcome, number][] = [];
 let sent: [SendOutcome, number][] = [];
 const processing = await createProcessing({
   db: handle.db,
-  concurrentWriters: handle.capabilities.concurrentWriters,
+  capabilities: handle.capabilities,
   directory,
   graph: start.config.graph,
   logger,
@@ -75,6 +75,9 @@ port.on('message', (message: ToThread) => {
       break;
     case 'wake':
       processing.wake(message.conversationId);
+      break;
+    case 'conversationChanged':
+      processing.conversationChanged(message.conversationId);
       break;
     case 'pages':
       directory.replace(message.directory);

@@ -15,7 +15,9 @@ import { createSendThrottle } from '../queue/send-throttle.ts';
 import type { PageLookup } from '../server/page-directory.ts';
 import { createAttachmentCache } from '../storage/attachment-cache.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
+import { cachedConversations } from '../storage/conversation-cache.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
+import type { DatabaseCapabilities } from '../storage/database.ts';
 import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
 import { recordPageHealth } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
@@ -42,8 +44,8 @@ export interface ProcessingObserver {
 
 export interface ProcessingOptions {
   db: Kysely<Database>;
-  /** Write transactions worth running at once (`DatabaseCapabilities.concurrentWriters`). */
-  concurrentWriters: number;
+  /** How many write transactions are worth running at once, and whether other processes write too. */
+  capabilities: Pick<DatabaseCapabilities, 'concurrentWriters' | 'sharedAcrossProcesses'>;
   directory: PageLookup;
   graph: Config['graph'];
   logger: Logger;
@@ -64,6 +66,8 @@ export interface Processing {
   resume(): Promise<{ events: number; conversations: number }>;
   /** The connected pages changed (OAuth, settings). */
   pagesChanged(): void;
+  /** Someone other than processing changed the conversation's routing or flag (the inbox API). */
+  conversationChanged(conversationId: string): void;
   /** Resolves once every stored event is handled and every queued message settled. */
   idle(): Promise<void>;
   /** Inbound events held, waiting or running. */
@@ -107,8 +111,11 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     );
   }
 
-  const transaction = createBatchedWrites(db, options.concurrentWriters);
-  const store = createConversationStore(db, transaction);
+  const { capabilities } = options;
+  const transaction = createBatchedWrites(db, capabilities.concurrentWriters);
+  const stored = createConversationStore(db, transaction);
+  // In memory only where no other process writes the rows: elsewhere a turn must read what they wrote.
+  const store = capabilities.sharedAcrossProcesses ? { ...stored, forget: () => {} } : cachedConversations(stored);
   const t = options.tuning ?? {};
   const outbox = createOutboxDispatcher({
     db,
@@ -167,6 +174,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     },
     // In this thread the directory is the caller's own: it is current already.
     pagesChanged: () => {},
+    conversationChanged: (id) => store.forget(id),
     async idle() {
       for (;;) {
         await worker.idle();

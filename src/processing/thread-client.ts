@@ -117,6 +117,7 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
   return {
     enqueue: (events) => send({ type: 'enqueue', events }),
     wake: (conversationId) => send({ type: 'wake', conversationId }),
+    conversationChanged: (conversationId) => send({ type: 'conversationChanged', conversationId }),
     resume: () => call('resume'),
     pagesChanged: () => send({ type: 'pages', directory: directory.snapshot() }),
     idle: () => call('idle'),

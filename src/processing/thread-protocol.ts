@@ -17,6 +17,7 @@ export type CallName = 'resume' | 'idle' | 'stop';
 export type ToThread =
   | { type: 'enqueue'; events: StoredInboundEvent[] }
   | { type: 'wake'; conversationId: string }
+  | { type: 'conversationChanged'; conversationId: string }
   | { type: 'pages'; directory: DirectorySnapshot }
   | { type: 'call'; id: number; name: CallName };
 

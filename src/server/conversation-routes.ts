@@ -11,6 +11,8 @@ export interface ConversationRoutesDeps {
   store: ConversationStore;
   /** Starts sending what was queued for the conversation. */
   wake: (conversationId: string) => void;
+  /** The conversation's routing or flag changed here: processing must not go on with what it knew. */
+  changed: (conversationId: string) => void;
   now: () => number;
 }
 
@@ -91,6 +93,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
       .set({ routing, paused_until: null, updated_at: now })
       .where('id', '=', conversation.id)
       .execute();
+    deps.changed(conversation.id);
     return { data: { id: conversation.id, routing } };
   });
 
@@ -103,6 +106,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
       updated_at: deps.now(),
     };
     await deps.db.updateTable('conversations').set(changes).where('id', '=', conversation.id).execute();
+    deps.changed(conversation.id);
     return { data: { id: conversation.id, flagged, flag_reason: changes.flag_reason } };
   });
 };

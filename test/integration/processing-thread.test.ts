@@ -82,4 +82,20 @@ describe('processing on a thread of its own (SQLite, as `switchboard start` runs
     await h.settle();
     expect((await sentTo(h)).at(-1)).toBe('from a person');
   });
+
+  it('stops answering once an agent takes over in the inbox, and answers again once given back', async () => {
+    // The thread keeps what it knows of Lena's conversation in memory: the API's changes must reach it.
+    const list = await h.api('GET', `/api/conversations?page_id=${PAGE_ID}`);
+    const conversation = list.body.data.find((c: { contact_external_id: string }) => c.contact_external_id === PSID);
+    const routing = (to: 'human' | 'bot') =>
+      h.api('POST', `/api/conversations/${conversation?.id}/routing`, { routing: to });
+    expect((await routing('human')).status).toBe(200);
+    await h.fb.sendText(PAGE_ID, PSID, 'anyone there?');
+    await h.settle();
+    expect(bot.turns.filter((t) => t.input.text === 'anyone there?')).toHaveLength(0);
+    await routing('bot');
+    await h.fb.sendText(PAGE_ID, PSID, 'back to you, bot');
+    await h.settle();
+    expect((await sentTo(h)).at(-1)).toBe('echo: back to you, bot');
+  });
 });
