@@ -18,9 +18,21 @@ export function createMemoryRateLimiter(): RateLimiter {
         for (const [k, list] of hits) if ((list.at(-1) ?? 0) <= now - WINDOW_MS) hits.delete(k);
         lastSweep = now;
       }
-      const list = (hits.get(key) ?? []).filter((t) => t > now - WINDOW_MS);
+      let list = hits.get(key);
+      if (!list) {
+        list = [];
+        hits.set(key, list);
+      }
+      // Oldest first: drop what left the window, in place (this runs for every message).
+      let expired = 0;
+      while (expired < list.length && (list[expired] as number) <= now - WINDOW_MS) expired++;
       list.push(now);
-      hits.set(key, list);
+      // Whether the limit is passed needs the last limit + 1 events only.
+      const drop = Math.max(expired, list.length - limit - 1);
+      if (drop > 0) {
+        list.copyWithin(0, drop);
+        list.length -= drop;
+      }
       return list.length <= limit;
     },
   };
