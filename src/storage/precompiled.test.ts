@@ -40,6 +40,16 @@ for (const kind of DATABASES) {
       expect(
         await db.selectFrom('contacts').select(['first_name', 'updated_at']).where('id', '=', 'b').execute(),
       ).toEqual([{ first_name: 'Lena', updated_at: 4 }]);
+      // Back to every key (the template of the call before is not reused), and the same keys in another order.
+      await rename(db, { id: 'b', name: 'Ada', at: 5 });
+      await rename(db, { at: 6, name: 'Eve', id: 'c' });
+      expect(
+        await db.selectFrom('contacts').select(['id', 'first_name', 'updated_at']).orderBy('id').execute(),
+      ).toEqual([
+        { id: 'a', first_name: null, updated_at: 3 },
+        { id: 'b', first_name: 'Ada', updated_at: 5 },
+        { id: 'c', first_name: 'Eve', updated_at: 6 },
+      ]);
     });
 
     /** A fresh database with one contact, Ada. */

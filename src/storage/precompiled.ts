@@ -14,10 +14,25 @@ const MARK = '\u0000sb:';
  * keys with a defined value. On SQLite it runs on the connection directly when that is safe (see `directQuery`).
  */
 export function precompiled<V extends object, R>(build: (db: Db, values: V) => Compilable<R>) {
-  type Template = { compiled: CompiledQuery<R>; slots: (string | undefined)[] };
+  type Template = { compiled: CompiledQuery<R>; slots: (string | undefined)[]; keys: string[] };
   const templates = new WeakMap<object, Map<string, Template>>();
+  /** Per database, the template used last: most queries get the same keys every time, which skips the lookup. */
+  const lastUsed = new WeakMap<object, Template>();
   return async (db: Db, values: V): Promise<QueryResult<R>> => {
     const adapter = db.getExecutor().adapter;
+    let template = lastUsed.get(adapter);
+    if (!template || !fits(template.keys, values)) {
+      template = templateFor(adapter, db, values);
+      lastUsed.set(adapter, template);
+    }
+    const { compiled, slots } = template;
+    const parameters = slots.map((slot, i) => (slot === undefined ? compiled.parameters[i] : values[slot as keyof V]));
+    const direct = directQuery(db, adapter);
+    if (direct) return direct<R>(compiled.sql, parameters);
+    return db.executeQuery<R>({ ...compiled, parameters });
+  };
+
+  function templateFor(adapter: object, db: Db, values: V): Template {
     let byKeys = templates.get(adapter);
     if (!byKeys) {
       byKeys = new Map();
@@ -33,13 +48,19 @@ export function precompiled<V extends object, R>(build: (db: Db, values: V) => C
       const slots = compiled.parameters.map((p) =>
         typeof p === 'string' && p.startsWith(MARK) ? p.slice(MARK.length) : undefined,
       );
-      template = { compiled, slots };
+      template = { compiled, slots, keys };
       byKeys.set(shape, template);
     }
-    const { compiled, slots } = template;
-    const parameters = slots.map((slot, i) => (slot === undefined ? compiled.parameters[i] : values[slot as keyof V]));
-    const direct = directQuery(db, adapter);
-    if (direct) return direct<R>(compiled.sql, parameters);
-    return db.executeQuery<R>({ ...compiled, parameters });
-  };
+    return template;
+  }
+}
+
+/** True when `values` defines exactly these keys (in any order: slots are looked up by name). */
+function fits(keys: readonly string[], values: object): boolean {
+  const record = values as Record<string, unknown>;
+  let defined = 0;
+  for (const key in record) if (record[key] !== undefined) defined++;
+  if (defined !== keys.length) return false;
+  for (const key of keys) if (record[key] === undefined) return false;
+  return true;
 }
