@@ -6,8 +6,12 @@ import { loadFlowAssistant } from './flow/index.ts';
 import { createHttpAssistant } from './http/http-assistant.ts';
 import { createLlmAssistant } from './llm/llm-assistant.ts';
 
+/** A bundled shop-support sample, wherever the process was started from. */
+export const sampleAssistantPath = (language: 'en' | 'fr') =>
+  fileURLToPath(new URL(`../../assistants/shop-support.${language}.yaml`, import.meta.url));
+
 /** The assistant a page gets when it names none: the bundled English shop-support sample. */
-export const SAMPLE_ASSISTANT_PATH = fileURLToPath(new URL('../../assistants/shop-support.en.yaml', import.meta.url));
+export const SAMPLE_ASSISTANT_PATH = sampleAssistantPath('en');
 
 /** Builds the assistant of a page from its configuration. Throws with a clear message for a bad flow file. */
 export async function createAssistant(

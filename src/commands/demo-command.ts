@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { sampleAssistantPath } from '../assistants/create-assistant.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createLogger } from '../server/logger.ts';
@@ -51,7 +52,7 @@ export async function run(argv: string[]): Promise<void> {
         app_id: seed.apps[0]?.id as string,
         name: page.name,
         access_token: page.access_token,
-        assistant: { type: 'flow' as const, path: `assistants/shop-support.${values.french ? 'fr' : 'en'}.yaml` },
+        assistant: { type: 'flow' as const, path: sampleAssistantPath(values.french ? 'fr' : 'en') },
         settings: {},
         messenger_profile: DEMO_PROFILE,
       },
