@@ -61,12 +61,16 @@ for (const kind of DATABASES) {
         },
         NOW,
       );
-      await cache.saveProfile(second.contact.id, { first_name: 'Lena' }, NOW);
+      // As the columns give it back: no undefined keys, a zero timezone kept.
+      await cache.saveProfile(second.contact.id, { first_name: 'Lena', last_name: undefined, timezone: 0 }, NOW);
       await routeBehindItsBack(id, 'human');
       const third = await cache.openConversation(PAGE, 'psid-1', NOW);
       expect(third.conversation).toMatchObject({ routing: 'bot', last_inbound_at: NOW + 1 });
       expect(third.session).toMatchObject({ id: session.id, context: { step: 2 } });
-      expect(third.contact).toMatchObject({ profile: { first_name: 'Lena' }, profile_status: 'fetched' });
+      expect(third.contact).toMatchObject({ profile_status: 'fetched' });
+      expect(third.contact.profile).toStrictEqual({ first_name: 'Lena', timezone: 0 });
+      cache.forget(id);
+      expect((await cache.openConversation(PAGE, 'psid-1', NOW)).contact.profile).toStrictEqual(third.contact.profile);
     });
 
     it('forgets an entry whose write failed, and hands out copies', async () => {

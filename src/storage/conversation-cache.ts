@@ -1,5 +1,6 @@
 import type { OpenConversation } from '../conversations/ports.ts';
 import type { ConversationStoreWithOutbox } from './conversation-store.ts';
+import { profileFromColumns } from './open-conversation.ts';
 
 /** People whose state stays in memory; past it the least recently active are read from the database again. */
 const DEFAULT_MAX = 5000;
@@ -82,7 +83,8 @@ export function cachedConversations(store: ConversationStoreWithOutbox, max = DE
         contacts.get(contactId),
         () => store.saveProfile(contactId, profile, now),
         (e) => {
-          e.contact = { ...e.contact, profile: profile ?? {}, profile_status: profile ? 'fetched' : 'unavailable' };
+          const saved = profileFromColumns(profile ?? {});
+          e.contact = { ...e.contact, profile: saved, profile_status: profile ? 'fetched' : 'unavailable' };
         },
       ),
 

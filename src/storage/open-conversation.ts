@@ -59,12 +59,23 @@ async function findOpenConversation(db: Db, pageId: string, externalId: string) 
 
 type OpenRow = NonNullable<Awaited<ReturnType<typeof findOpenConversation>>>;
 
-function toOpenConversation(r: OpenRow, pageId: string): OpenConversation {
+/** A profile as the contact's columns give it back: empty names and locales left out, a zero timezone kept. */
+export function profileFromColumns(c: {
+  first_name?: string | null;
+  last_name?: string | null;
+  locale?: string | null;
+  timezone?: number | null;
+}): ContactProfile {
   const profile: ContactProfile = {};
-  if (r.first_name) profile.first_name = r.first_name;
-  if (r.last_name) profile.last_name = r.last_name;
-  if (r.locale) profile.locale = r.locale;
-  if (r.timezone !== null) profile.timezone = r.timezone;
+  if (c.first_name) profile.first_name = c.first_name;
+  if (c.last_name) profile.last_name = c.last_name;
+  if (c.locale) profile.locale = c.locale;
+  if (c.timezone !== null && c.timezone !== undefined) profile.timezone = c.timezone;
+  return profile;
+}
+
+function toOpenConversation(r: OpenRow, pageId: string): OpenConversation {
+  const profile = profileFromColumns(r);
   const conversation: Conversation = {
     id: r.conversation_id as string,
     page_id: pageId,
