@@ -34,8 +34,8 @@ export function registerSqliteConnection(
 }
 
 /**
- * The direct path for `db` (whose Kysely adapter the caller may pass, having it at hand), when it is safe. Each query through Kysely costs a chain of promises and a lock; a turn
- * runs a dozen. Safe means:
+ * The direct path for `db` (whose Kysely adapter the caller may pass, having it at hand), when it is safe. Each query
+ * through Kysely costs a chain of promises and a lock; a turn runs a dozen. Safe means:
  * - inside a transaction, which holds SQLite's one connection (Kysely's driver locks it for the transaction), so no
  *   other query can run between or inside ours;
  * - outside one, while no transaction is open on the connection: the statement then runs to its end before any other
