@@ -115,7 +115,8 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
   const transaction = createBatchedWrites(db, capabilities.concurrentWriters);
   const stored = createConversationStore(db, transaction);
   // In memory only where no other process writes the rows: elsewhere a turn must read what they wrote.
-  const store = capabilities.sharedAcrossProcesses ? { ...stored, forget: () => {} } : cachedConversations(stored);
+  const cache = capabilities.sharedAcrossProcesses ? undefined : cachedConversations(stored);
+  const store = cache ?? stored;
   const t = options.tuning ?? {};
   const outbox = createOutboxDispatcher({
     db,
@@ -174,7 +175,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     },
     // In this thread the directory is the caller's own: it is current already.
     pagesChanged: () => {},
-    conversationChanged: (id) => store.forget(id),
+    conversationChanged: (id) => cache?.forget(id),
     async idle() {
       for (;;) {
         await worker.idle();

@@ -88,18 +88,20 @@ export function cachedConversations(store: ConversationStoreWithOutbox, max = DE
         },
       ),
 
-    commitTurn: (result, now) =>
-      writeThrough(
-        result.conversation && keys.get(result.conversation.id),
+    commitTurn(result, now) {
+      const key = result.conversation && keys.get(result.conversation.id);
+      return writeThrough(
+        key,
         () => store.commitTurn(result, now),
         (e) => {
           if (result.conversation) e.conversation = { ...e.conversation, ...result.conversation.changes };
           const session = result.session?.session;
           // A new session gets its id as it is stored: read it back rather than guess it.
-          if (session && !session.id) drop(keys.get(e.conversation.id));
+          if (session && !session.id) drop(key);
           else if (session) e.session = { ...session };
         },
-      ),
+      );
+    },
 
     forget: (conversationId) => drop(keys.get(conversationId)),
   };
