@@ -47,7 +47,7 @@ describe('WAL checkpoints beside another thread that keeps writing', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The WAL file's largest size while the other thread writes for `ms` and this one checkpoints every few ms. */
+  /** The WAL file's largest size while the other thread writes for `ms` and this one checkpoints every 50 ms. */
   async function largestWal(walRestartPages: number, ms: number) {
     dir = mkdtempSync(join(tmpdir(), 'switchboard-wal-'));
     const path = join(dir, 'wal.db');
