@@ -57,6 +57,8 @@ export interface OpenFigures extends DeliveryFigures {
   rate: number;
   ack: LatencySummary;
   e2e?: LatencySummary;
+  /** The warm-up's open loop at the same rate, right after start: latency while V8 still compiles the hot paths. */
+  coldStart: { seconds: number; ack: LatencySummary; e2e?: LatencySummary };
   rss: { windowSeconds: number; firstMeanBytes: number; lastMeanBytes: number; growthPercent: number };
 }
 
@@ -67,29 +69,67 @@ function events(ctx: PhaseContext, count: number): SignedEvents {
   return buildSignedEvents({ phase: ++phaseSeq, count, people, pageId: PAGE_ID, appSecret: ctx.appSecret });
 }
 
-/** Starts a fresh server and warms it up (JIT, connections, one contact and profile per person). */
-async function startWarm(spec: TargetSpec, ctx: PhaseContext, replies: boolean): Promise<RunningTarget> {
+/** A server brought to steady state, and the latency its warm-up open loop saw. */
+interface WarmTarget {
+  target: RunningTarget;
+  coldStart: OpenFigures['coldStart'];
+}
+
+/**
+ * Starts a fresh server and brings it to steady state before anything is measured: one event per person (contacts,
+ * profile fetches, keep-alive connections), then an open loop at `rate` for `warmupSeconds`. V8 compiles the hot
+ * paths over the first few thousand events; measured without it, the first seconds of a loop were two to five times
+ * slower than the rest (docs/benchmarks.md).
+ */
+async function startWarm(spec: TargetSpec, ctx: PhaseContext, replies: boolean, rate: number): Promise<WarmTarget> {
+  const { settings } = ctx;
   const target = await startTarget(spec, ctx);
-  const warm = events(ctx, ctx.settings.warmupEvents);
-  const tally = ctx.graph.track(warm.phase, warm.count);
-  const load = await closedLoop({
-    url: target.url,
-    events: warm,
-    connections: ctx.settings.connections,
-    durationMs: 60_000,
-  });
-  if (load.ok === 0) {
+  try {
+    const people = events(ctx, settings.warmupEvents);
+    const peopleTally = ctx.graph.track(people.phase, people.count);
+    const first = await closedLoop({
+      url: target.url,
+      events: people,
+      connections: settings.connections,
+      durationMs: 60_000,
+    });
+    if (first.ok === 0)
+      throw new Error(`${spec.label} acknowledged no warm-up event: ${JSON.stringify(first.failures)}`);
+    if (replies) await drain(peopleTally, first, settings);
+    const steady = events(ctx, Math.max(1, Math.round(settings.warmupSeconds * rate)));
+    const tally = ctx.graph.track(steady.phase, steady.count);
+    const load = await openLoop({
+      url: target.url,
+      events: steady,
+      connections: settings.connections,
+      rate,
+      graceMs: settings.ackGraceMs,
+    });
+    if (replies) await drain(tally, load, settings);
+    const coldStart = {
+      seconds: settings.warmupSeconds,
+      ack: summarize(load.ackMs),
+      ...(replies && { e2e: summarize(endToEnd(tally, load)) }),
+    };
+    return { target, coldStart };
+  } catch (error) {
     await target.stop();
-    throw new Error(`${spec.label} acknowledged no warm-up event: ${JSON.stringify(load.failures)}`);
+    throw error;
   }
-  if (replies) await drain(tally, load, ctx.settings);
-  return target;
+}
+
+/** ms from each event's scheduled send to its first reply at the fake Graph; NaN where none came. */
+function endToEnd(tally: ReplyTally, load: LoadResult): Float64Array {
+  const e2e = new Float64Array(load.sentAt.length).fill(Number.NaN);
+  for (let i = 0; i < load.sent; i++)
+    if (tally.counts[i]) e2e[i] = (tally.firstAt[i] as number) - (load.sentAt[i] as number);
+  return e2e;
 }
 
 /** Closed loop, `connections` at a time, for `closedSeconds`; then the backlog drains. */
 export async function runClosed(spec: TargetSpec, ctx: PhaseContext, replies: boolean): Promise<ClosedFigures> {
   const { settings } = ctx;
-  const target = await startWarm(spec, ctx, replies);
+  const { target } = await startWarm(spec, ctx, replies, settings.openRate);
   try {
     const batch = events(ctx, Math.ceil(settings.closedSeconds * settings.closedMaxRate));
     const tally = ctx.graph.track(batch.phase, batch.count);
@@ -122,9 +162,9 @@ export async function runOpen(
   options: { replies: boolean; seconds: number; rate?: number },
 ): Promise<OpenFigures> {
   const { settings } = ctx;
-  const target = await startWarm(spec, ctx, options.replies);
+  const rate = options.rate ?? settings.openRate;
+  const { target, coldStart } = await startWarm(spec, ctx, options.replies, rate);
   try {
-    const rate = options.rate ?? settings.openRate;
     const batch = events(ctx, Math.max(1, Math.round(options.seconds * rate)));
     const tally = ctx.graph.track(batch.phase, batch.count);
     const cpu = cpuMeter(target.pid);
@@ -141,15 +181,13 @@ export async function runOpen(
     const window = Math.min(10, options.seconds / 6);
     const first = meanBetween(samples, 0, window);
     const last = meanBetween(samples, options.seconds - window, options.seconds + 1);
-    const e2e = new Float64Array(batch.count).fill(Number.NaN);
-    for (let i = 0; i < batch.count; i++)
-      if (tally.counts[i]) e2e[i] = (tally.firstAt[i] as number) - (load.sentAt[i] as number);
     return {
       ...delivery,
       seconds: options.seconds,
       rate,
       ack: summarize(load.ackMs),
-      ...(options.replies && { e2e: summarize(e2e) }),
+      ...(options.replies && { e2e: summarize(endToEnd(tally, load)) }),
+      coldStart,
       rss: {
         windowSeconds: window,
         firstMeanBytes: first,

@@ -17,8 +17,10 @@ export interface BenchSettings {
   openRate: number;
   /** Closed-loop cap on events per second of run time (bodies are pre-built, so the count is bounded). */
   closedMaxRate: number;
-  /** Events sent and drained before each measured phase (one per person): JIT, connections, contacts, profiles. */
+  /** Events sent and drained first in each phase (one per person): connections, contacts, profiles. */
   warmupEvents: number;
+  /** Then an open loop at the phase's rate for this long, drained, so that V8 has compiled the hot paths. */
+  warmupSeconds: number;
   /** Open loop: how long answers may still come after the schedule ends; then the rest are abandoned. */
   ackGraceMs: number;
   /** Give up waiting for replies after this long without a new one ("stalled": the missing ones are lost). */
@@ -52,6 +54,7 @@ export function benchSettings(env: Record<string, string | undefined> = process.
     openRate: 1000,
     closedMaxRate: 20_000,
     warmupEvents: 1000,
+    warmupSeconds: Math.min(5, seconds),
     ackGraceMs: seconds * 1000,
     drainStallMs: 20_000,
     drainMaxMs: seconds * 4000,
