@@ -1,6 +1,6 @@
 /**
  * The bench's fixed shape and durations. `BENCH_SECONDS` (default 15) is the closed-loop time per target;
- * the other phases scale with it, so `BENCH_SECONDS=3` is a quick check and the default run takes 3–4 minutes.
+ * the other phases scale with it, so `BENCH_SECONDS=3` is a quick check and the default run takes 4–5 minutes.
  */
 export interface BenchSettings {
   /** Closed-loop seconds per target. */
