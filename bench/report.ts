@@ -87,8 +87,6 @@ export function describeTarget(t: TargetFigures): string {
   if (o.e2e) lines.push(`     end-to-end ${latency(o.e2e)}`);
   lines.push(
     `     right after start (the warm-up's ${o.coldStart.seconds} s at this rate, not measured above): ack p99 ${ms(o.coldStart.ack.p99)}${o.coldStart.e2e ? `, end-to-end p99 ${ms(o.coldStart.e2e.p99)}` : ''}`,
-  );
-  lines.push(
     `     sent ${fmt(o.sent)}, acknowledged ${fmt(o.acknowledged)}, failures: ${failures(o.failures)}`,
     `     ${replies(o)}, drain after the loop ${fmt(o.drainSeconds, 1)} s`,
     `     RSS peak ${fmt(o.peakRssBytes / MB, 1)} MB; mean first ${fmt(o.rss.windowSeconds, 1)} s ${fmt(o.rss.firstMeanBytes / MB, 1)} MB → last ${fmt(o.rss.lastMeanBytes / MB, 1)} MB (${fmt(o.rss.growthPercent, 1)} %); CPU ${cpu(o.cpu)}`,
