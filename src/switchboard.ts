@@ -126,23 +126,19 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         tuning: options.tuning,
         observer,
       });
-  // Concurrent webhooks share one insert; the flush that makes them survive a power loss runs beside the next
-  // inserts (storage/file-sync.ts shares it between callers), so a slow disk delays the 200s but not the inserts.
-  const ingress = createGroupCommit((events: Parameters<typeof insertInboundEvents>[1]) =>
-    insertInboundEvents(db, events, timers.now()),
-  );
-  const storeDurably = async (events: Parameters<typeof insertInboundEvents>[1]) => {
-    const stored = await ingress.submit(events);
-    await persist();
+  // Concurrent webhooks share one insert and one flush that makes them survive a power loss (storage/file-sync.ts).
+  const ingress = createGroupCommit(async (events: Parameters<typeof insertInboundEvents>[1]) => {
+    const stored = await insertInboundEvents(db, events, timers.now());
+    persist();
     return stored;
-  };
+  });
 
   let closing = false;
   const app = createHttpApp(logger);
   await app.register(healthRoutes, { db, metrics, isClosing: () => closing });
   await app.register(webhookRoutes, {
     directory,
-    store: storeDurably,
+    store: ingress.submit,
     quarantine: (items) => quarantine(db, items, timers.now()),
     enqueue: (events) => processing.enqueue(events),
     metrics,

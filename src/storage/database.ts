@@ -21,10 +21,10 @@ export interface DatabaseHandle {
   db: Kysely<Database>;
   capabilities: DatabaseCapabilities;
   /**
-   * Resolves once every commit made so far survives a power loss: awaited before the webhook's 200. Every commit
-   * survives a process crash without it.
+   * Makes every commit so far survive a power loss, on the calling thread: once per webhook batch, before its 200s.
+   * Every commit survives a process crash without it.
    */
-  persist(): Promise<void>;
+  persist(): void;
   /** Moves the WAL's pages into the database file; only with `writeLock`, where no commit does it. */
   checkpoint(): void;
   close(): Promise<void>;
@@ -65,7 +65,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     return {
       db,
       capabilities: { dialect: 'postgres', sharedAcrossProcesses: true, concurrentWriters: 4 },
-      persist: async () => {},
+      persist: () => {},
       checkpoint: () => {},
       close: () => db.destroy(),
     };
@@ -76,8 +76,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     const sqlite = new SQLite(path);
     sqlite.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a commit survives a process crash but not a power loss. Writes that must survive power
-    // loss (the webhook's events before its 200) are followed by an fsync of the WAL on libuv's thread pool, which
-    // persists every commit before it without blocking the event loop; see docs/adr/0001-storage.md.
+    // loss (the webhook's events before its 200) are followed by an fdatasync of the WAL (`persist`), which persists
+    // every commit before it; FULL would flush inside the commit, holding the write lock the processing thread waits
+    // for. See docs/adr/0001-storage.md.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     if (options.writeLock) sqlite.pragma('wal_autocheckpoint = 0');
@@ -92,7 +93,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     return {
       db,
       capabilities: { dialect: 'sqlite', sharedAcrossProcesses: false, concurrentWriters: 1 },
-      persist: async () => wal?.sync(),
+      persist: () => wal?.sync(),
       checkpoint: () => {
         if (sqlite.inTransaction) return;
         const [{ log }] = sqlite.pragma('wal_checkpoint(PASSIVE)') as [{ log: number }];
@@ -106,7 +107,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
         }
       },
       async close() {
-        await wal?.close();
+        wal?.close();
         await db.destroy();
       },
     };
