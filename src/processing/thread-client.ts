@@ -34,13 +34,18 @@ const entry = import.meta.url.endsWith('.ts')
 function heapLimits() {
   const flag = process.execArgv.find((arg) => arg.startsWith('--max-old-space-size='));
   const old = Number(flag?.split('=')[1]);
-  // `npm start` sizes the main thread's young generation with `--max-semi-space-size`, a V8 flag, and V8's flags
-  // override a worker's resource limits. V8 reads it when it creates a heap: unset now, it leaves the main thread's
-  // heap as it is, and the thread gets the young generation asked for here.
+  return { maxYoungGenerationSizeMb: 16, ...(old > 0 ? { maxOldGenerationSizeMb: old } : {}) };
+}
+
+/**
+ * `npm start` sizes the main thread's young generation with `--max-semi-space-size`, a V8 flag, and V8's flags
+ * override a worker's resource limits. V8 reads it when it creates a heap: unset before the thread starts, it leaves
+ * the main thread's heap as it is, and the thread gets the young generation of `heapLimits`.
+ */
+function releaseSemiSpaceFlag() {
   if (process.execArgv.some((arg) => arg.startsWith('--max-semi-space-size'))) {
     setFlagsFromString('--max-semi-space-size=0');
   }
-  return { maxYoungGenerationSizeMb: 16, ...(old > 0 ? { maxOldGenerationSizeMb: old } : {}) };
 }
 
 /**
@@ -56,6 +61,7 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
     directory: directory.snapshot(),
     writeLock: options.writeLock.buffer,
   };
+  releaseSemiSpaceFlag();
   const worker = new Worker(options.entry ?? entry, {
     workerData: start,
     resourceLimits: heapLimits(),
