@@ -1,10 +1,11 @@
 import type { ClosedFigures, CpuShares, DeliveryFigures, OpenFigures } from './phases.ts';
 import type { LatencySummary } from './stats.ts';
+import type { TargetSpec } from './targets.ts';
 
 /** Figures of one server under test. */
 export interface TargetFigures {
   label: string;
-  kind: 'verify-only' | 'reply' | 'switchboard';
+  kind: TargetSpec['kind'];
   closed: ClosedFigures;
   open: OpenFigures;
   /** Switchboard, when `openRate` is beyond its sustained throughput: an open loop at half that throughput. */
@@ -161,6 +162,12 @@ function lostCheck(at: string, ...phases: DeliveryFigures[]): Check {
 
 export function describeChecks(checks: Check[]): string {
   return checks.map((c) => `${c.pass ? 'PASS' : 'MISS'}  ${c.name}: ${c.value} (target ${c.target})`).join('\n');
+}
+
+/** The durable floor against the reply baseline: what durability costs before any product (no target). */
+export function describeFloor(floor: TargetFigures, reply: TargetFigures): string {
+  const ratio = floor.closed.throughput / reply.closed.throughput;
+  return `durable floor ÷ bare reply baseline: ${fmt(ratio * 100, 1)} % (${fmt(floor.closed.throughput)} ÷ ${fmt(reply.closed.throughput)} events/s; informative, no target)`;
 }
 
 /**

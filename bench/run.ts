@@ -16,6 +16,7 @@ import { type PhaseContext, runClosed, runOpen } from './phases.ts';
 import {
   checksFor,
   describeChecks,
+  describeFloor,
   describeInterference,
   describeLoadGenerator,
   describeTarget,
@@ -66,6 +67,7 @@ async function main() {
   const specs: TargetSpec[] = [
     { label: 'verify-only baseline', kind: 'verify-only' },
     { label: 'reply baseline', kind: 'reply' },
+    ...(settings.durableFloor ? [{ label: 'durable floor', kind: 'durable-floor' } as const] : []),
     { label: 'Switchboard (SQLite)', kind: 'switchboard' },
   ];
   if (settings.postgresUrl)
@@ -94,8 +96,11 @@ async function main() {
     await graph.close();
   }
 
-  const [verifyOnly, reply, ...switchboards] = results as [TargetFigures, TargetFigures, ...TargetFigures[]];
+  const [verifyOnly, reply] = results as [TargetFigures, TargetFigures];
+  const switchboards = results.filter((t) => t.kind === 'switchboard');
+  const floor = results.find((t) => t.kind === 'durable-floor');
   print(describeLoadGenerator(verifyOnly, switchboards));
+  if (floor) print(describeFloor(floor, reply));
   print(describeInterference(results.filter((_, i) => !specs[i]?.postgresUrl)));
   if (graph.stats.stray || graph.stats.unexpected)
     print(`fake Graph: ${graph.stats.stray} stray replies, ${graph.stats.unexpected} unexpected requests`);

@@ -33,6 +33,8 @@ export interface BenchSettings {
   sqliteDir?: string;
   /** Write a CPU profile of each Switchboard child (node --cpu-prof) into bench/results/profiles. */
   cpuProfile: boolean;
+  /** Also measure the durable floor (bench/baselines/durable-floor.ts), which no target uses. */
+  durableFloor: boolean;
 }
 
 export const APP_ID = '1517776481860111';
@@ -61,5 +63,6 @@ export function benchSettings(env: Record<string, string | undefined> = process.
     postgresUrl: env.BENCH_DATABASE_URL || undefined,
     sqliteDir: env.BENCH_SQLITE_DIR || undefined,
     cpuProfile: env.BENCH_CPU_PROF === '1',
+    durableFloor: env.BENCH_FLOOR === '1',
   };
 }

@@ -17,7 +17,7 @@ function startArguments(): string[] {
 export interface TargetSpec {
   /** Printed and used as the key in latest.json. */
   label: string;
-  kind: 'verify-only' | 'reply' | 'switchboard';
+  kind: 'verify-only' | 'reply' | 'durable-floor' | 'switchboard';
   /** Switchboard only: a PostgreSQL server URL instead of the default SQLite file. */
   postgresUrl?: string;
 }

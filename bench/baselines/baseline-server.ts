@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 /** One `messaging[]` item as the baselines read it. */
 export interface BaselineEvent {
   sender?: { id?: string };
-  message?: { text?: string; is_echo?: boolean };
+  message?: { mid?: string; text?: string; is_echo?: boolean };
 }
 
 export interface BaselineOptions {
