@@ -49,7 +49,10 @@ export interface SwitchboardOptions {
    * The thread keeps the system clock, so tests that inject `timers` or `random` run in one thread.
    */
   processingThread?: boolean;
-  /** Told when a part of the gateway fails for good (the processing thread died); `switchboard start` exits. */
+  /**
+   * Told when a part of the gateway fails for good (the processing thread died, the disk refused a flush);
+   * `switchboard start` exits.
+   */
   onFatal?: (error: Error) => void;
 }
 
@@ -129,7 +132,16 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   // Concurrent webhooks share one insert and one flush that makes them survive a power loss (storage/file-sync.ts).
   const ingress = createGroupCommit(async (events: Parameters<typeof insertInboundEvents>[1]) => {
     const stored = await insertInboundEvents(db, events, timers.now());
-    persist();
+    try {
+      persist();
+    } catch (error) {
+      // After a failed flush the kernel may have dropped the pages it could not write, so no later write can be
+      // trusted to reach the disk (PostgreSQL stops for the same reason). The 500s make Facebook send these events
+      // again; the next start resumes whatever the database kept.
+      logger.fatal({ err: error }, 'could not flush the database to disk: stopping');
+      options.onFatal?.(error as Error);
+      throw error;
+    }
     return stored;
   });
 

@@ -32,6 +32,7 @@ export interface HarnessOptions {
    * reads the logs, which stay in this thread). PostgreSQL always runs in one thread.
    */
   processingThread?: boolean;
+  onFatal?: SwitchboardOptions['onFatal'];
 }
 
 export interface Harness {
@@ -114,6 +115,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     tuning: { eventRetryBaseMs: 20, sendRetryBaseMs: 20, inDoubtGraceMs: 200, ...options.tuning },
     timers: options.timers,
     processingThread: options.processingThread ?? (!options.timers && !options.logs),
+    onFatal: options.onFatal,
   });
   const gatewayUrl = await switchboard.listen();
   await switchboard.profilesSynced;
