@@ -71,11 +71,17 @@ export function closeOnSignals(logger: Logger, ...closers: { close(): Promise<vo
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
+let fatal = false;
+
 /**
- * A part of the gateway failed for good (the processing thread died): shut down as on SIGTERM, then exit with 1, so
- * that the supervisor starts it again. Everything acknowledged is stored and resumed at the next start.
+ * A part of the gateway failed for good (the processing thread died, the disk refused a flush): shut down as on
+ * SIGTERM, then exit with 1, so that the supervisor starts it again. Everything acknowledged is stored and resumed at
+ * the next start. Once only: failures keep coming while it closes (each webhook group whose flush fails), and a second
+ * SIGTERM would find no listener (`closeOnSignals` listens once) and kill the process before it has closed.
  */
 export function exitOnFatal(): void {
+  if (fatal) return;
+  fatal = true;
   process.exitCode = 1;
   process.kill(process.pid, 'SIGTERM');
 }
