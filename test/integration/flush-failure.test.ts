@@ -49,4 +49,11 @@ describe('a webhook whose flush to disk fails (SQLite)', () => {
       .execute();
     expect(kept).toEqual([expect.objectContaining({ status: 'pending' })]);
   });
+
+  it('acknowledges nothing after it, though the disk flushes again: the lost pages would sit under those events', async () => {
+    const response = await h.postWebhook(messageBody('after the failure', { mid: 'm_after_failure' }));
+
+    expect(response.status).toBe(500);
+    expect(onFatal).toHaveBeenCalledTimes(2);
+  });
 });
