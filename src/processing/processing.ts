@@ -169,8 +169,10 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     enqueue: (events) => worker.enqueue(events),
     wake: (id) => outbox.wake(id),
     async resume() {
-      const events = await worker.resume();
+      // The outbox first: it marks the conversations with rows left unsent as in doubt before any resumed turn queues
+      // a reply there, which would otherwise be sent ahead of them, and without the wait for their echoes.
       const conversations = await outbox.resume();
+      const events = await worker.resume();
       return { events, conversations };
     },
     // In this thread the directory is the caller's own: it is current already.
