@@ -16,7 +16,10 @@ for (const kind of DATABASES) {
     const open = useMigratedDatabase(kind);
 
     /** A conversation, a dispatcher whose sender runs `onSend` first, and what it was asked to send, in order. */
-    async function setup(onSend: (text: string) => Promise<void> = async () => {}) {
+    async function setup(
+      onSend: (text: string, send: OutboxSend) => Promise<SendResult | undefined | void> = async () => {},
+      tuning: { retryBaseMs?: number; maxAttempts?: number } = {},
+    ) {
       const { db } = await open();
       const store = createConversationStore(db, createBatchedWrites(db));
       const now = Date.now();
@@ -38,6 +41,7 @@ for (const kind of DATABASES) {
         transaction: createBatchedWrites(db),
         timers: systemTimers,
         logger: pino({ level: 'silent' }),
+        ...tuning,
         decide: (row, known) => {
           contexts.push(known);
           return policy(row, known);
@@ -45,9 +49,9 @@ for (const kind of DATABASES) {
         sender: {
           async send(send: OutboxSend): Promise<SendResult> {
             const text = (send.message as { text: string }).text;
-            await onSend(text);
+            const result = await onSend(text, send);
             sent.push(text);
-            return { status: 'sent', external_id: `m_${text}` };
+            return result ?? { status: 'sent', external_id: `m_${text}` };
           },
         },
       });
@@ -114,6 +118,63 @@ for (const kind of DATABASES) {
       expect(sent).toEqual(['earlier', 'later']);
       expect(await status()).toEqual(['earlier:sent', 'later:sent']);
       await outbox.stop();
+    });
+
+    describe('a send Graph accepted although the call failed (its echo came)', () => {
+      const timeout: SendResult = { status: 'retry', error: { message: 'Graph did not answer in time' } };
+      const messageStatus = async (db: Awaited<ReturnType<typeof setup>>['db']) =>
+        (await db.selectFrom('messages').select(['status', 'error']).where('direction', '=', 'out').execute()).map(
+          (m) => `${m.status}:${m.error}`,
+        );
+
+      it('is not sent again when the echo arrives during the call', async () => {
+        const { conversation, store, outbox, turn, sent, status } = await setup(
+          async (text, send) => {
+            if (sent.length > 0) return undefined;
+            await store.linkEcho(send.outbox_id, `m_${text}`, Date.now());
+            return timeout;
+          },
+          { retryBaseMs: 10 },
+        );
+        outbox.wake(conversation.id, await turn('hello'));
+        await outbox.idle();
+        expect(sent).toEqual(['hello']);
+        expect(await status()).toEqual(['hello:sent']);
+      });
+
+      it('is not sent again when the echo arrives while the retry waits', async () => {
+        const { conversation, store, outbox, turn, sent, status } = await setup(
+          async (text, send) => {
+            if (sent.length > 0) return undefined;
+            setTimeout(() => void store.linkEcho(send.outbox_id, `m_${text}`, Date.now()), 20);
+            return timeout;
+          },
+          { retryBaseMs: 200 },
+        );
+        outbox.wake(conversation.id, await turn('hello'));
+        await outbox.idle();
+        expect(sent).toEqual(['hello']);
+        expect(await status()).toEqual(['hello:sent']);
+      });
+
+      it('leaves the dead letters when the echo of its last attempt comes after it, so a replay cannot send it again', async () => {
+        let outboxId = '';
+        const { db, conversation, store, outbox, turn, sent, status } = await setup(
+          async (_text, send) => {
+            outboxId = send.outbox_id;
+            return timeout;
+          },
+          { maxAttempts: 1 },
+        );
+        outbox.wake(conversation.id, await turn('hello'));
+        await outbox.idle();
+        expect(await status()).toEqual(['hello:dead']);
+
+        expect(await store.linkEcho(outboxId, 'm_hello', Date.now())).toBe(true);
+        expect(sent).toEqual(['hello']);
+        expect(await status()).toEqual(['hello:sent']);
+        expect(await messageStatus(db)).toEqual(['sent:null']);
+      });
     });
   });
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../conversations/ports.ts';
 import type { TransactionRunner } from '../storage/batched-writes.ts';
 import {
   conversationsWithPendingSends,
+  isPending,
   markRetry,
   markSent,
   markUnsent,
@@ -158,6 +159,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const wait = options.throttle?.delayFor(row.page_id) ?? 0;
     if (wait > 0) await pause(wait);
     if (stopping) return false;
+    // A row tried before may have reached Graph after all (a timeout, a 5xx): its echo, arriving since, settled it.
+    if (row.attempts > 0 && !(await isPending(db, row.id))) return true;
     const started = performance.now();
     const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
     const result = await semaphore.run(() => sender.send(send));

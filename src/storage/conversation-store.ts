@@ -73,8 +73,9 @@ export function createConversationStore(
         return known !== undefined;
       }
       await transaction(async (tx) => {
-        // An echo proves Graph accepted the send, even if we crashed before recording it: never send it again.
-        if (row.status === 'pending') {
+        // An echo proves Graph accepted the send, even if we crashed before recording it, or recorded a timeout as a
+        // failure (a retry, or the last attempt: dead): never send it again.
+        if (row.status !== 'sent') {
           await tx
             .updateTable('outbox')
             .set({ status: 'sent', external_id: externalId, updated_at: now })
@@ -84,7 +85,7 @@ export function createConversationStore(
         if (row.message_id) {
           await tx
             .updateTable('messages')
-            .set({ external_id: externalId, status: 'sent', updated_at: now })
+            .set({ external_id: externalId, status: 'sent', error: null, updated_at: now })
             .where('id', '=', row.message_id)
             .where('external_id', 'is', null)
             .execute();

@@ -79,6 +79,10 @@ const messageSentQuery = precompiled((db, v: { id: string; externalId: string | 
     .where('id', '=', v.id),
 );
 
+/**
+ * Queues the row for another attempt. Like `markUnsent`, it changes only a row still pending: an echo that arrived
+ * while the failed call ran proved Graph accepted it after all, and marked it sent (see `linkEcho`).
+ */
 export async function markRetry(
   db: Kysely<Database> | Transaction<Database>,
   id: string,
@@ -96,12 +100,20 @@ export async function markRetry(
       updated_at: now,
     }))
     .where('id', '=', id)
+    .where(UNSETTLED)
     .execute();
+}
+
+/** The row is still to be sent: nothing (its echo, a send before a restart) settled it since it was read. */
+export async function isPending(db: Kysely<Database>, id: string): Promise<boolean> {
+  const row = await db.selectFrom('outbox').select('id').where('id', '=', id).where(UNSETTLED).executeTakeFirst();
+  return row !== undefined;
 }
 
 /**
  * Settles a row that will not be sent (run in a transaction): `failed` (Graph refused), `blocked` (policy),
  * `dead` (retries exhausted). `attempted`: Graph was called for it this time (not refused by our own policy).
+ * A row no longer pending is left as it is: its echo settled it as sent.
  */
 export async function markUnsent(
   tx: Transaction<Database>,
@@ -111,7 +123,7 @@ export async function markUnsent(
   now: number,
 ) {
   const { status } = outcome;
-  await tx
+  const [settled] = await tx
     .updateTable('outbox')
     .set((eb) => ({
       status,
@@ -120,8 +132,9 @@ export async function markUnsent(
       updated_at: now,
     }))
     .where('id', '=', row.id)
+    .where(UNSETTLED)
     .execute();
-  if (!row.message_id) return;
+  if (!row.message_id || settled?.numUpdatedRows === 0n) return;
   const reason = error.code
     ? `${error.message} (code ${error.code}${error.subcode ? `/${error.subcode}` : ''})`
     : error.message;
