@@ -15,9 +15,12 @@ for (const kind of DATABASES) {
   describe(`outbox dispatcher on ${kind}`, () => {
     const open = useMigratedDatabase(kind);
 
-    /** A conversation, a dispatcher whose sender runs `onSend` first, and what it was asked to send, in order. */
+    /**
+     * A conversation, a dispatcher whose sender runs `onSend` first, and what it was asked to send, in order. A
+     * `SendResult` that `onSend` resolves to is what Graph answered; otherwise the send succeeds.
+     */
     async function setup(
-      onSend: (text: string, send: OutboxSend) => Promise<SendResult | undefined | void> = async () => {},
+      onSend: (text: string, send: OutboxSend) => Promise<unknown> = async () => {},
       tuning: { retryBaseMs?: number; maxAttempts?: number } = {},
     ) {
       const { db } = await open();
@@ -49,7 +52,7 @@ for (const kind of DATABASES) {
         sender: {
           async send(send: OutboxSend): Promise<SendResult> {
             const text = (send.message as { text: string }).text;
-            const result = await onSend(text, send);
+            const result = (await onSend(text, send)) as SendResult | undefined;
             sent.push(text);
             return result ?? { status: 'sent', external_id: `m_${text}` };
           },
