@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import type { ConversationService } from '../conversations/conversation-service.ts';
 import type { InboundEvent } from '../conversations/inbound-event.ts';
+import { createBatchedWrites } from '../storage/batched-writes.ts';
+import { createConversationStore } from '../storage/conversation-store.ts';
 import { insertInboundEvents, type StoredInboundEvent } from '../storage/inbound-event-repository.ts';
 import { createInboundWorker } from './inbound-worker.ts';
 
@@ -86,6 +88,41 @@ for (const kind of DATABASES) {
 
       expect(handled).toHaveLength(20);
       expect(handled.filter((t) => t.startsWith('1:'))).toEqual([...Array(10).keys()].map((n) => `1:${n}`));
+    });
+  });
+
+  describe(`inbound worker on ${kind}: an event handed over twice`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('has one turn: the webhook’s hand-over arriving after the event was read back and handled writes nothing', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      let turns = 0;
+      const service = {
+        async handle(stored: StoredInboundEvent) {
+          turns++;
+          const { conversation } = await store.openConversation(PAGE, stored.event.user_id as string, Date.now());
+          const incoming = { direction: 'in', author: 'contact', content: {}, status: 'received' } as const;
+          await store.commitTurn(
+            { event_id: stored.id, event_status: 'done', incoming, conversation: { id: conversation.id, changes: {} } },
+            Date.now(),
+          );
+        },
+      } as unknown as ConversationService;
+      const worker = createInboundWorker({ db, service, clock: { now: Date.now }, logger: pino({ level: 'silent' }) });
+      const [stored] = (await insertInboundEvents(db, [message(0, 0)], Date.now())) as StoredInboundEvent[];
+
+      // A replay's resume reads the event back and handles it before the webhook's own hand-over of it arrives.
+      expect(await worker.resume()).toBe(1);
+      await worker.idle();
+      worker.enqueue([stored as StoredInboundEvent]);
+      await worker.idle();
+
+      expect(turns).toBe(2);
+      const messages = await db.selectFrom('messages').select('id').execute();
+      expect(messages).toHaveLength(1);
+      const events = await db.selectFrom('inbound_events').select(['status', 'attempts', 'error']).execute();
+      expect(events).toEqual([{ status: 'done', attempts: 0, error: null }]);
     });
   });
 }

@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ConversationService } from '../conversations/conversation-service.ts';
 import type { Clock } from '../conversations/ports.ts';
-import { loadPendingEvents, recordEventFailure, type StoredInboundEvent } from '../storage/inbound-event-repository.ts';
+import {
+  EventAlreadyHandledError,
+  loadPendingEvents,
+  recordEventFailure,
+  type StoredInboundEvent,
+} from '../storage/inbound-event-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { createLanes, type LaneOutcome } from './lanes.ts';
 
@@ -50,6 +55,11 @@ export function createInboundWorker(options: InboundWorkerOptions) {
       options.onProcessed?.(stored, 'done', performance.now() - started);
       return 'done';
     } catch (error) {
+      if (error instanceof EventAlreadyHandledError) {
+        logger.info({ eventId: stored.id }, 'event handled already: its second run wrote nothing');
+        release(stored);
+        return 'done';
+      }
       stored.attempts++;
       const dead = stored.attempts >= maxAttempts;
       const log = logger.child({ eventId: stored.id, pageId: stored.event.page_id, attempts: stored.attempts });

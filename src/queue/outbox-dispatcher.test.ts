@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { storePendingEvent } from '../../test/support/pending-event.ts';
 import type { Outgoing } from '../conversations/ports.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
@@ -30,7 +31,7 @@ for (const kind of DATABASES) {
       // The person wrote just now: the 24-hour window is open.
       await store.commitTurn(
         {
-          event_id: 'e-0',
+          event_id: await storePendingEvent(db),
           event_status: 'done',
           conversation: { id: conversation.id, changes: { last_inbound_at: now } },
         },
@@ -68,7 +69,7 @@ for (const kind of DATABASES) {
       /** A turn that queues `text`; returns what it hands the dispatcher. */
       const turn = async (text: string) => {
         const rows = await store.commitTurn(
-          { event_id: `e-${text}`, event_status: 'done', outgoing: outgoing(text) },
+          { event_id: await storePendingEvent(db), event_status: 'done', outgoing: outgoing(text) },
           Date.now(),
         );
         return { rows, context: { author: 'bot', last_inbound_at: now } };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { storePendingEvent } from '../../test/support/pending-event.ts';
 import { createBatchedWrites } from './batched-writes.ts';
 import { cachedConversations } from './conversation-cache.ts';
 import { createConversationStore } from './conversation-store.ts';
@@ -18,7 +19,7 @@ for (const kind of DATABASES) {
       /** A write the cache does not see, as another writer would make it. */
       const routeBehindItsBack = (id: string, routing: string) =>
         db.updateTable('conversations').set({ routing }).where('id', '=', id).execute();
-      return { cache, routeBehindItsBack };
+      return { cache, routeBehindItsBack, event: () => storePendingEvent(db) };
     }
 
     it('serves the second read from memory until the conversation is forgotten', async () => {
@@ -31,12 +32,12 @@ for (const kind of DATABASES) {
     });
 
     it('keeps what a turn committed: the conversation changes, the session and the profile', async () => {
-      const { cache, routeBehindItsBack } = await setup();
+      const { cache, routeBehindItsBack, event } = await setup();
       const first = await cache.openConversation(PAGE, 'psid-1', NOW);
       const { id } = first.conversation;
       await cache.commitTurn(
         {
-          event_id: 'e1',
+          event_id: await event(),
           event_status: 'done',
           conversation: { id, changes: { last_inbound_at: NOW } },
           session: {
@@ -54,7 +55,7 @@ for (const kind of DATABASES) {
       const session = { ...(second.session as NonNullable<typeof second.session>), context: { step: 2 } };
       await cache.commitTurn(
         {
-          event_id: 'e2',
+          event_id: await event(),
           event_status: 'done',
           conversation: { id, changes: { routing: 'bot', last_inbound_at: NOW + 1 } },
           session: { conversation_id: id, session },
@@ -74,13 +75,13 @@ for (const kind of DATABASES) {
     });
 
     it('forgets an entry whose write failed, and hands out copies', async () => {
-      const { cache, routeBehindItsBack } = await setup();
+      const { cache, routeBehindItsBack, event } = await setup();
       const opened = await cache.openConversation(PAGE, 'psid-1', NOW);
       opened.conversation.routing = 'human'; // The caller's copy only.
       expect((await cache.openConversation(PAGE, 'psid-1', NOW)).conversation.routing).toBe('bot');
       await routeBehindItsBack(opened.conversation.id, 'paused');
       const failing = {
-        event_id: 'e1',
+        event_id: await event(),
         event_status: 'done' as const,
         incoming: { direction: 'in' as const, author: 'contact' as const, content: {}, status: 'nonsense' },
         conversation: { id: opened.conversation.id, changes: {} },

@@ -3,6 +3,7 @@ import type { HistoryItem } from '../assistants/assistant.ts';
 import type { ConversationStore, NewMessage, Outgoing, Session, TurnResult } from '../conversations/ports.ts';
 import type { TransactionRunner } from './batched-writes.ts';
 import { newId } from './ids.ts';
+import { EventAlreadyHandledError } from './inbound-event-repository.ts';
 import { openConversation } from './open-conversation.ts';
 import type { OutboxRow } from './outbox-repository.ts';
 import { precompiled } from './precompiled.ts';
@@ -131,7 +132,11 @@ const insertMessageQuery = precompiled((db, v: Omit<MessagesTable, 'error'>) =>
 );
 
 const settleEventQuery = precompiled((db, v: { id: string; status: string; now: number }) =>
-  db.updateTable('inbound_events').set({ status: v.status, processed_at: v.now, error: null }).where('id', '=', v.id),
+  db
+    .updateTable('inbound_events')
+    .set({ status: v.status, processed_at: v.now, error: null })
+    .where('id', '=', v.id)
+    .where('status', '=', 'pending'),
 );
 
 async function insertMessage(db: Db, conversationId: string, m: NewMessage, now: number): Promise<string> {
@@ -157,10 +162,14 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
   return existing.id;
 }
 
-/** Writes a turn; returns the outbox rows it queued, as stored. */
+/**
+ * Writes a turn; returns the outbox rows it queued, as stored. Settling its event is the turn's claim on it: the
+ * event must still be pending, or nothing is written (EventAlreadyHandledError), so one event never has two turns.
+ */
 async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: number): Promise<OutboxRow[]> {
+  const settled = await settleEventQuery(tx, { id: result.event_id, status: result.event_status, now });
+  if (settled.numAffectedRows === 0n) throw new EventAlreadyHandledError(result.event_id);
   if (result.incoming && result.conversation) await insertMessage(tx, result.conversation.id, result.incoming, now);
-  await settleEventQuery(tx, { id: result.event_id, status: result.event_status, now });
   if (result.conversation) {
     const { flagged, ...rest } = result.conversation.changes;
     await updateConversation(tx, {

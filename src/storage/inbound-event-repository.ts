@@ -94,6 +94,17 @@ export async function loadPendingEvents(
   return rows.map((r) => ({ id: r.id, event: JSON.parse(r.body), attempts: r.attempts, received_at: r.received_at }));
 }
 
+/**
+ * A turn's commit found its event no longer pending: another run of the same event committed first (an event read
+ * back from the database while the webhook's hand-over of it was still on its way). The turn's writes are rolled back.
+ */
+export class EventAlreadyHandledError extends Error {
+  constructor(eventId: string) {
+    super(`event ${eventId} is not pending: it was handled already`);
+    this.name = 'EventAlreadyHandledError';
+  }
+}
+
 /** Records a failed attempt; `dead` when retries are exhausted (visible, replayable). */
 export async function recordEventFailure(db: Kysely<Database>, id: string, error: string, dead: boolean, now: number) {
   await db
