@@ -22,9 +22,12 @@ for (const kind of DATABASES) {
      */
     async function setup(
       onSend: (text: string, send: OutboxSend) => Promise<unknown> = async () => {},
-      tuning: { retryBaseMs?: number; maxAttempts?: number } = {},
+      tuning: { retryBaseMs?: number; maxAttempts?: number; failWrites?: number } = {},
     ) {
       const { db } = await open();
+      const { failWrites = 0, ...dispatcherTuning } = tuning;
+      let writesToFail = failWrites;
+      const writes = createBatchedWrites(db);
       const store = createConversationStore(db, createBatchedWrites(db));
       const now = Date.now();
       const { conversation } = await store.openConversation(PAGE, 'psid-1', now);
@@ -42,10 +45,11 @@ for (const kind of DATABASES) {
       const policy = createSendPolicy(db, () => Date.now());
       const outbox = createOutboxDispatcher({
         db,
-        transaction: createBatchedWrites(db),
+        // The dispatcher's own writes (a send's outcome); `failWrites` of them fail first, as a failing disk would.
+        transaction: (write) => (writesToFail-- > 0 ? Promise.reject(new Error('disk I/O error')) : writes(write)),
         timers: systemTimers,
         logger: pino({ level: 'silent' }),
-        ...tuning,
+        ...dispatcherTuning,
         decide: (row, known) => {
           contexts.push(known);
           return policy(row, known);
@@ -122,6 +126,18 @@ for (const kind of DATABASES) {
       expect(sent).toEqual(['earlier', 'later']);
       expect(await status()).toEqual(['earlier:sent', 'later:sent']);
       await outbox.stop();
+    });
+
+    it('records a send Graph accepted when writing it failed, without sending it again', async () => {
+      const { conversation, outbox, turn, sent, status } = await setup(undefined, { failWrites: 1 });
+      outbox.wake(conversation.id, await turn('hello'));
+      await outbox.idle();
+      expect(await status()).toEqual(['hello:pending']);
+      // The drain is tried again a second later.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await outbox.idle();
+      expect(sent).toEqual(['hello']);
+      expect(await status()).toEqual(['hello:sent']);
     });
 
     describe('a send Graph accepted although the call failed (its echo came)', () => {

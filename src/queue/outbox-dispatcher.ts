@@ -82,6 +82,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const inDoubt = new Set<string>();
   /** Conversations whose drain failed and is retried shortly: older rows may wait there, so nothing is handed over. */
   const failed = new Set<string>();
+  /** Rows Graph accepted whose `sent` could not be written (the database failed): written on their next turn, not sent. */
+  const acceptedUnrecorded = new Map<string, string | undefined>();
   let stopping = false;
   let wakeSleepers: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (wakeSleepers = resolve));
@@ -132,6 +134,13 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
 
   /** Sends one row; false when it is still queued (a retry is due later, or the dispatcher is stopping). */
   async function sendRow(row: OutboxRow, known?: SendContext): Promise<boolean> {
+    if (acceptedUnrecorded.has(row.id)) {
+      await transaction((tx) => markSent(tx, row, acceptedUnrecorded.get(row.id), timers.now()));
+      acceptedUnrecorded.delete(row.id);
+      rememberSend(row.conversation_id, timers.now());
+      options.onResult?.(row, 'sent', 0);
+      return true;
+    }
     if (inDoubt.delete(row.conversation_id)) {
       // Found unsent after a restart: Graph may have had it when we stopped. Its echo (matched by metadata)
       // settles it if it got through, so give echoes time to arrive before sending (docs/adr/0003).
@@ -172,7 +181,12 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const log = () => logger.child({ outboxId: row.id, conversationId: row.conversation_id, pageId: row.page_id });
     switch (result.status) {
       case 'sent':
-        await transaction((tx) => markSent(tx, row, result.external_id, now));
+        try {
+          await transaction((tx) => markSent(tx, row, result.external_id, now));
+        } catch (error) {
+          acceptedUnrecorded.set(row.id, result.external_id);
+          throw error;
+        }
         rememberSend(row.conversation_id, now);
         break;
       case 'retry': {
