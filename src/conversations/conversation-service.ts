@@ -93,8 +93,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
   async function handleEcho(eventId: string, event: Extract<InboundEvent, { kind: 'echo' }>, page: PageRuntime) {
     const now = clock.now();
     const ours = event.app_id === page.app_id;
-    const outboxId = ours && event.metadata?.startsWith('sb:') ? event.metadata.slice(3) : undefined;
-    if (ours && (await store.linkEcho(outboxId, event.mid, now))) {
+    if (ours && (await store.linkEcho(outboxIdOf(event, page), event.mid, now))) {
       await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
       return;
     }
@@ -137,7 +136,27 @@ export function createConversationService(deps: ConversationServiceDeps) {
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
   }
 
-  return { handle };
+  /**
+   * Settles the sends that stored echoes prove, before anything is sent after a restart. An echo waits in its person's
+   * lane behind the rest of the backlog, maybe longer than the outbox waits for echoes, but it is proof already.
+   */
+  async function settleStoredEchoes(events: StoredEvent[]): Promise<number> {
+    let settled = 0;
+    for (const { event } of events) {
+      const page = deps.pages(event.page_id);
+      const outboxId = event.kind === 'echo' && page ? outboxIdOf(event, page) : undefined;
+      if (outboxId && (await store.linkEcho(outboxId, (event as { mid: string }).mid, clock.now()))) settled++;
+    }
+    return settled;
+  }
+
+  return { handle, settleStoredEchoes };
+}
+
+/** The outbox row an echo of our own app's send names in its metadata (`sb:<outbox id>`, see graph-sender.ts). */
+function outboxIdOf(event: Extract<InboundEvent, { kind: 'echo' }>, page: PageRuntime): string | undefined {
+  if (event.app_id !== page.app_id || !event.metadata?.startsWith('sb:')) return undefined;
+  return event.metadata.slice(3);
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;

@@ -18,7 +18,7 @@ import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { cachedConversations } from '../storage/conversation-cache.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import type { DatabaseCapabilities } from '../storage/database.ts';
-import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
+import { loadPendingEchoes, type StoredInboundEvent } from '../storage/inbound-event-repository.ts';
 import { recordPageHealth } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { createGraphClients } from './graph-clients.ts';
@@ -169,6 +169,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     enqueue: (events) => worker.enqueue(events),
     wake: (id) => outbox.wake(id),
     async resume() {
+      await service.settleStoredEchoes(await loadPendingEchoes(db));
       // The outbox first: it marks the conversations with rows left unsent as in doubt before any resumed turn queues
       // a reply there, which would otherwise be sent ahead of them, and without the wait for their echoes.
       const conversations = await outbox.resume();

@@ -94,6 +94,17 @@ export async function loadPendingEvents(
   return rows.map((r) => ({ id: r.id, event: JSON.parse(r.body), attempts: r.attempts, received_at: r.received_at }));
 }
 
+/** Echoes stored but not handled yet (after a restart): the proof that their sends reached Graph. */
+export async function loadPendingEchoes(db: Kysely<Database>): Promise<StoredInboundEvent[]> {
+  const rows = await db
+    .selectFrom('inbound_events')
+    .select(['id', 'body', 'attempts', 'received_at'])
+    .where('status', '=', 'pending')
+    .where('kind', '=', 'echo')
+    .execute();
+  return rows.map((r) => ({ id: r.id, event: JSON.parse(r.body), attempts: r.attempts, received_at: r.received_at }));
+}
+
 /**
  * A turn's commit found its event no longer pending: another run of the same event committed first (an event read
  * back from the database while the webhook's hand-over of it was still on its way). The turn's writes are rolled back.
