@@ -47,7 +47,7 @@ export function describeConfig(config: Config) {
   return {
     listen: `${config.host}:${config.port}`,
     public_url: config.publicUrl,
-    database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//[redacted]@'),
+    database: describeDatabaseUrl(config.databaseUrl),
     graph: `${config.graph.apiUrl}/${config.graph.version}`,
     facebook_web_url: config.facebookWebUrl,
     config_file: config.configPath ?? null,
@@ -55,6 +55,23 @@ export function describeConfig(config: Config) {
     apps: config.apps.map((a) => a.id),
     pages: config.pages.map((p) => ({ id: p.id, app_id: p.app_id, assistant: p.assistant?.type ?? 'sample flow' })),
   };
+}
+
+/**
+ * A database URL as it may be printed: the password and the query (which may carry `password=` or key paths) are
+ * replaced. A URL that does not parse is not shown at all, since its password cannot be told apart.
+ */
+export function describeDatabaseUrl(url: string): string {
+  if (url.startsWith('sqlite:')) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${url.split(':', 1)[0]}: (not a valid URL, not shown)`;
+  }
+  if (parsed.password) parsed.password = 'redacted';
+  if (parsed.search) parsed.search = '?redacted';
+  return parsed.href;
 }
 
 /** Stops gracefully on SIGTERM/SIGINT: stop taking work, finish in-flight, close. */
