@@ -85,6 +85,59 @@ describe('configuration', () => {
     expect(problems.join('\n')).not.toContain('EAA-secret');
   });
 
+  it('keeps a ${VAR} as text where the file wants text, and makes it a number or a boolean where it wants one', () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      [
+        'port: ${PORT}',
+        'admin:',
+        '  email: admin@example.com',
+        '  password: ${ADMIN_PASSWORD}',
+        'apps:',
+        '  - id: ${APP_ID}',
+        '    secret: ${APP_SECRET}',
+        '    verify_token: ${VERIFY_TOKEN}',
+        'pages:',
+        '  - id: ${PAGE_ID}',
+        '    access_token: ${TOKEN}',
+        '    assistant:',
+        '      type: http',
+        '      url: https://bot.example.com/turn',
+        '      timeout_ms: ${BOT_TIMEOUT}',
+        '    settings:',
+        '      rate_limit_per_minute: ${RATE}',
+        '      mark_seen: ${MARK_SEEN}',
+        '',
+      ].join('\n'),
+    );
+    const config = loadConfig(
+      {
+        PORT: '4000',
+        ADMIN_PASSWORD: '12345678',
+        APP_ID: '15177764818601119', // 17 digits: past what a number holds exactly
+        APP_SECRET: '0123456789',
+        VERIFY_TOKEN: '000123',
+        PAGE_ID: '104857392018475',
+        TOKEN: '98765432',
+        BOT_TIMEOUT: '2500',
+        RATE: '30',
+        MARK_SEEN: 'false',
+      },
+      cwd,
+    );
+    expect(config.port).toBe(4000);
+    expect(config.admin?.password).toBe('12345678');
+    expect(config.apps).toEqual([{ id: '15177764818601119', secret: '0123456789', verify_token: '000123' }]);
+    expect(config.pages[0]).toMatchObject({
+      id: '104857392018475',
+      app_id: '15177764818601119',
+      access_token: '98765432',
+      assistant: { type: 'http', timeout_ms: 2500 },
+      settings: { rate_limit_per_minute: 30, mark_seen: false },
+    });
+  });
+
   it('names a ${VAR} the environment lacks', () => {
     const cwd = dir();
     writeFileSync(

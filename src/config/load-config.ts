@@ -48,38 +48,78 @@ function readConfigFile(path: string, env: Env): FileConfig {
     throw new ConfigError([`${path}: not valid YAML: ${(error as Error).message}`]);
   }
   const problems: string[] = [];
-  const substituted = substituteEnv(raw, env, (name, key) =>
+  const references: Path[] = [];
+  const substituted = substituteEnv(raw, env, references, (name, key) =>
     problems.push(`${path}: ${key}: \${${name}} is not set in the environment; export ${name}`),
   );
   if (problems.length) throw new ConfigError(problems);
-  const parsed = fileConfigSchema.safeParse(substituted);
+  let parsed = fileConfigSchema.safeParse(substituted);
+  if (!parsed.success && typeReferences(substituted, parsed.error.issues, references))
+    parsed = fileConfigSchema.safeParse(substituted);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, path));
   return parsed.data;
 }
 
+/** Where a value is in the parsed file, as zod reports it: keys, and indexes in lists. */
+type Path = PropertyKey[];
+
 /**
- * Replaces `${NAME}` in string values (never in keys or comments, and never re-parsed as YAML). A value that is
- * only a reference to a number or a boolean becomes one, so `port: ${PORT}` works.
+ * Replaces `${NAME}` in string values (never in keys or comments, and never re-parsed as YAML). The result is text;
+ * `references` gets the path of each value that is one reference and nothing else (see `typeReferences`).
  */
-function substituteEnv(value: unknown, env: Env, missing: (name: string, key: string) => void, key = ''): unknown {
+function substituteEnv(
+  value: unknown,
+  env: Env,
+  references: Path[],
+  missing: (name: string, key: string) => void,
+  path: Path = [],
+): unknown {
   if (typeof value === 'string') {
-    const replaced = value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
-      if (env[name] === undefined) missing(name, key || '(top level)');
+    if (/^\$\{[A-Za-z0-9_]+\}$/.test(value)) references.push(path);
+    return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+      if (env[name] === undefined) missing(name, path.join('.') || '(top level)');
       return env[name] ?? '';
     });
-    if (/^\$\{[A-Za-z0-9_]+\}$/.test(value)) {
-      if (/^-?\d+(\.\d+)?$/.test(replaced)) return Number(replaced);
-      if (replaced === 'true' || replaced === 'false') return replaced === 'true';
-    }
-    return replaced;
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, missing, `${key}[${i}]`));
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, references, missing, [...path, i]));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, missing, key ? `${key}.${k}` : k)]),
+      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, references, missing, [...path, k])]),
     );
   }
   return value;
+}
+
+/**
+ * A value that is only `${NAME}` stays text where the file wants text (an id, a token or a password may be all
+ * digits, and a 17-digit id is not a safe number), and becomes a number or a boolean where the schema rejected text
+ * for one, so `timeout_ms: ${TIMEOUT}` works. Returns whether it changed anything, to validate again.
+ */
+function typeReferences(
+  config: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  references: Path[],
+  base: Path = [],
+): boolean {
+  let changed = false;
+  for (const issue of issues) {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'invalid_union') {
+      for (const branch of issue.errors) changed = typeReferences(config, branch, references, path) || changed;
+      continue;
+    }
+    if (issue.code !== 'invalid_type' || !references.some((r) => r.join('.') === path.join('.'))) continue;
+    const parent = path.slice(0, -1).reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], config);
+    const key = path.at(-1) as PropertyKey;
+    const text = (parent as Record<PropertyKey, unknown>)[key];
+    let typed: number | boolean | undefined;
+    if (issue.expected === 'number' && typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text)) typed = Number(text);
+    if (issue.expected === 'boolean' && (text === 'true' || text === 'false')) typed = text === 'true';
+    if (typed === undefined) continue;
+    (parent as Record<PropertyKey, unknown>)[key] = typed;
+    changed = true;
+  }
+  return changed;
 }
 
 function resolveConfig(file: FileConfig, env: Env, configPath: string | undefined): Config {
