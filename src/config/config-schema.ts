@@ -5,7 +5,7 @@ import { pageSettingsSchema } from './page-settings.ts';
 
 const numericId = z.string().regex(/^\d+$/, 'must be a numeric Facebook id');
 
-const appSchema = z.object({
+export const appSchema = z.object({
   id: numericId,
   /** The app secret: signs webhooks and proves our Graph calls. */
   secret: z.string().min(8, 'looks too short for an app secret'),
@@ -13,7 +13,7 @@ const appSchema = z.object({
   verify_token: z.string().min(1),
 });
 
-const pageSchema = z.object({
+export const pageSchema = z.object({
   id: numericId,
   /** Needed only when several apps are configured. */
   app_id: numericId.optional(),

@@ -59,6 +59,23 @@ describe('configuration', () => {
     ]);
   });
 
+  it('checks an app and a page from the environment by the file’s rules, naming the variables', () => {
+    const env = {
+      FB_APP_ID: 'my-app',
+      FB_APP_SECRET: 'x',
+      FB_VERIFY_TOKEN: 'vt',
+      FB_PAGE_ID: 'my page',
+      FB_PAGE_ACCESS_TOKEN: 'EAA-not-shown',
+    };
+    const problems = problemsOf(() => loadConfig(env, dir()));
+    expect(problems).toEqual([
+      'FB_APP_ID: must be a numeric Facebook id',
+      'FB_APP_SECRET: looks too short for an app secret',
+      'FB_PAGE_ID: must be a numeric Facebook id',
+      'FB_APP_ID: must be a numeric Facebook id',
+    ]);
+  });
+
   it('reads switchboard.yaml with ${ENV} references, and the environment wins', () => {
     const cwd = dir();
     writeFileSync(

@@ -2,9 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { assistantFromString } from './assistant-config.ts';
 import { ConfigError } from './config-error.ts';
-import { type AppConfig, type FileConfig, fileConfigSchema, type PageConfig } from './config-schema.ts';
+import {
+  type AppConfig,
+  appSchema,
+  type FileConfig,
+  fileConfigSchema,
+  type PageConfig,
+  pageSchema,
+} from './config-schema.ts';
 
 export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
 
@@ -181,22 +187,51 @@ function envOverrides(env: Env) {
   const apps: AppConfig[] = [];
   const pages: PageConfig[] = [];
   if (env.FB_APP_ID) {
-    for (const name of ['FB_APP_SECRET', 'FB_VERIFY_TOKEN']) {
-      if (!env[name]) problems.push(`${name}: required with FB_APP_ID; set it from the App Dashboard`);
-    }
-    apps.push({ id: env.FB_APP_ID, secret: env.FB_APP_SECRET ?? '', verify_token: env.FB_VERIFY_TOKEN ?? '' });
+    const missing = ['FB_APP_SECRET', 'FB_VERIFY_TOKEN'].filter((name) => !env[name]);
+    for (const name of missing) problems.push(`${name}: required with FB_APP_ID; set it from the App Dashboard`);
+    const app = { id: env.FB_APP_ID, secret: env.FB_APP_SECRET ?? '', verify_token: env.FB_VERIFY_TOKEN ?? '' };
+    if (missing.length === 0) apps.push(...checked(appSchema, app, APP_VARIABLES, problems));
   }
   if (env.FB_PAGE_ID) {
     if (!env.FB_PAGE_ACCESS_TOKEN) problems.push('FB_PAGE_ACCESS_TOKEN: required with FB_PAGE_ID; copy the page token');
-    pages.push({
+    const page = {
       id: env.FB_PAGE_ID,
       app_id: env.FB_APP_ID,
       access_token: env.FB_PAGE_ACCESS_TOKEN ?? '',
-      assistant: env.SWITCHBOARD_ASSISTANT ? assistantFromString(env.SWITCHBOARD_ASSISTANT) : undefined,
-      settings: {},
-    });
+      assistant: env.SWITCHBOARD_ASSISTANT || undefined,
+    };
+    if (env.FB_PAGE_ACCESS_TOKEN) pages.push(...checked(pageSchema, page, PAGE_VARIABLES, problems));
   }
   return { values, admin, apps, pages, problems };
+}
+
+/** The variable each field of an app or page defined by the environment comes from. */
+const APP_VARIABLES: Record<string, string> = {
+  id: 'FB_APP_ID',
+  secret: 'FB_APP_SECRET',
+  verify_token: 'FB_VERIFY_TOKEN',
+};
+const PAGE_VARIABLES: Record<string, string> = {
+  id: 'FB_PAGE_ID',
+  app_id: 'FB_APP_ID',
+  access_token: 'FB_PAGE_ACCESS_TOKEN',
+  assistant: 'SWITCHBOARD_ASSISTANT',
+};
+
+/** Validates an app or page made of variables by the file's rules; problems name the variable, never its value. */
+function checked<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  variables: Record<string, string>,
+  problems: string[],
+) {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return [parsed.data as z.output<S>];
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? '');
+    problems.push(`${variables[field] ?? field}: ${issue.message}`);
+  }
+  return [];
 }
 
 /** Turns zod issues into "where: what is wrong" lines. Values are never echoed: they may be secrets. */
