@@ -39,6 +39,8 @@ export function createPageDirectory(db: Kysely<Database>, box: SecretBox) {
       const apps = await loadApps(db, box);
       const pages: PageEntry[] = [];
       for (const p of await loadPages(db, box)) {
+        // A page connected with Facebook Login whose app is no longer configured: nothing can verify or send for it.
+        if (!apps.some((a) => a.id === p.app_id)) continue;
         const settings = pageSettingsSchema.safeParse({ ...p.settings });
         pages.push({
           id: p.id,

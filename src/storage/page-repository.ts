@@ -25,7 +25,12 @@ export interface StoredPage {
   health_detail: string | null;
 }
 
-/** Writes the apps and pages of the configuration into the database, sealed; the configuration wins on start-up. */
+/**
+ * Writes the apps and pages of the configuration into the database, sealed; the configuration wins on start-up. Apps
+ * and configured pages it no longer lists are removed, so that dropping a leaked app secret from it revokes the secret
+ * (conversations stay, with their history). Pages connected with Facebook Login stay, and are used again while their
+ * app is configured. Secrets sealed with an older key are sealed again with the current one.
+ */
 export async function syncConfiguredPages(
   db: Kysely<Database>,
   box: SecretBox,
@@ -51,7 +56,7 @@ export async function syncConfiguredPages(
         name: page.name ?? null,
         access_token_sealed: box.seal(page.access_token),
         source: 'config',
-        assistant: page.assistant ? JSON.stringify(page.assistant) : null,
+        assistant: page.assistant ? JSON.stringify(sealAssistant(page.assistant, box)) : null,
         settings: JSON.stringify(page.settings ?? {}),
         messenger_profile: page.messenger_profile ? JSON.stringify(page.messenger_profile) : null,
         health: 'ok',
@@ -65,7 +70,38 @@ export async function syncConfiguredPages(
         .onConflict((oc) => oc.column('id').doUpdateSet(values))
         .execute();
     }
+    const appIds = config.apps.map((a) => a.id);
+    const pageIds = config.pages.map((p) => p.id);
+    let apps = tx.deleteFrom('apps');
+    if (appIds.length) apps = apps.where('id', 'not in', appIds);
+    await apps.execute();
+    let pages = tx.deleteFrom('pages').where('source', '=', 'config');
+    if (pageIds.length) pages = pages.where('id', 'not in', pageIds);
+    await pages.execute();
+    const connected = await tx.selectFrom('pages').select(['id', 'access_token_sealed']).execute();
+    for (const page of connected.filter((p) => box.isStale(p.access_token_sealed))) {
+      await tx
+        .updateTable('pages')
+        .set({ access_token_sealed: box.seal(box.open(page.access_token_sealed)), updated_at: now })
+        .where('id', '=', page.id)
+        .execute();
+    }
   });
+}
+
+/** An assistant as stored: the secret that signs requests to an HTTP bot is sealed like the page's token. */
+type StoredAssistant = AssistantConfig & { secret_sealed?: string };
+
+function sealAssistant(assistant: AssistantConfig, box: SecretBox): StoredAssistant {
+  if (assistant.type !== 'http' || assistant.secret === undefined) return assistant;
+  const { secret, ...rest } = assistant;
+  return { ...rest, secret_sealed: box.seal(secret) };
+}
+
+function openAssistant(stored: StoredAssistant, box: SecretBox): AssistantConfig {
+  const { secret_sealed, ...assistant } = stored;
+  if (secret_sealed === undefined || assistant.type !== 'http') return assistant;
+  return { ...assistant, secret: box.open(secret_sealed) };
 }
 
 export async function loadApps(db: Kysely<Database>, box: SecretBox): Promise<StoredApp[]> {
@@ -85,7 +121,7 @@ export async function loadPages(db: Kysely<Database>, box: SecretBox): Promise<S
     name: r.name,
     access_token: box.open(r.access_token_sealed),
     source: r.source as StoredPage['source'],
-    assistant: r.assistant ? JSON.parse(r.assistant) : null,
+    assistant: r.assistant ? openAssistant(JSON.parse(r.assistant), box) : null,
     settings: JSON.parse(r.settings),
     messenger_profile: r.messenger_profile ? JSON.parse(r.messenger_profile) : null,
     health: r.health,

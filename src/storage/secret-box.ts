@@ -6,13 +6,15 @@ export interface SecretBox {
   open(sealed: string): string;
   /** Id of the key new values are sealed with. */
   readonly currentKeyId: string;
+  /** The value was sealed with an older key: sealed again, it no longer needs that key. */
+  isStale(sealed: string): boolean;
 }
 
 const PREFIX = 'sb1';
 
 /**
  * `keys` are base64 32-byte keys, newest first. New values use the first; any listed key opens old values,
- * so rotating is: put the new key first, restart, re-seal (`switchboard rotate-keys`), drop the old key.
+ * so rotating is: put the new key first, restart (start-up seals every stored secret again), drop the old key.
  */
 export function createSecretBox(keys: string[]): SecretBox {
   if (keys.length === 0) throw new Error('SWITCHBOARD_SECRET_KEY: no key given');
@@ -30,6 +32,7 @@ export function createSecretBox(keys: string[]): SecretBox {
   const current = byId.get(currentKeyId as string) as Buffer;
   return {
     currentKeyId: currentKeyId as string,
+    isStale: (sealed) => sealed.split('.', 2)[1] !== currentKeyId,
     seal(plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', current, iv);

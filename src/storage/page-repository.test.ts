@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import type { Config } from '../config/load-config.ts';
+import { createPageDirectory } from '../server/page-directory.ts';
+import { loadApps, loadPages, syncConfiguredPages } from './page-repository.ts';
+import { createSecretBox } from './secret-box.ts';
+
+const key = () => randomBytes(32).toString('base64');
+const app = (id: string) => ({ id, secret: `secret-of-${id}`, verify_token: `vt-${id}` });
+const page = (id: string, appId: string) => ({ id, app_id: appId, access_token: `EAA-${id}`, settings: {} });
+type Configured = Pick<Config, 'apps' | 'pages'>;
+
+for (const kind of DATABASES) {
+  describe(`configured apps and pages on ${kind}`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('follow the configuration: what it no longer lists is gone, pages connected by login stay while their app does', async () => {
+      const { db } = await open();
+      const oldKey = key();
+      const before = createSecretBox([oldKey]);
+      await syncConfiguredPages(db, before, { apps: [app('111')], pages: [page('222', '111')] } as Configured, 1);
+      await db
+        .insertInto('pages')
+        .values({
+          id: '333',
+          app_id: '111',
+          name: null,
+          access_token_sealed: before.seal('EAA-333'),
+          source: 'oauth',
+          assistant: null,
+          settings: '{}',
+          messenger_profile: null,
+          health: 'ok',
+          health_detail: null,
+          health_at: 1,
+          created_at: 1,
+          updated_at: 1,
+        })
+        .execute();
+
+      // A new key, the old one still listed; app 111 and its page 222 are dropped from the configuration.
+      const newKey = key();
+      const rotated = createSecretBox([newKey, oldKey]);
+      await syncConfiguredPages(db, rotated, { apps: [app('444')], pages: [page('555', '444')] } as Configured, 2);
+      expect((await loadApps(db, rotated)).map((a) => a.id)).toEqual(['444']);
+      expect((await loadPages(db, rotated)).map((p) => `${p.id}:${p.source}`)).toEqual(['333:oauth', '555:config']);
+      const directory = createPageDirectory(db, rotated);
+      await directory.reload();
+      expect(directory.pages().map((p) => p.id)).toEqual(['555']); // 333's app can neither verify nor send for it
+      expect(directory.app('111')).toBeUndefined();
+
+      // Every secret was sealed again: the old key can go.
+      const newOnly = createSecretBox([newKey]);
+      expect((await loadPages(db, newOnly)).map((p) => p.access_token)).toEqual(['EAA-333', 'EAA-555']);
+      expect((await loadApps(db, newOnly)).map((a) => a.secret)).toEqual(['secret-of-444']);
+    });
+
+    it('seals the secret that signs requests to an HTTP bot, as it seals page tokens', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      const assistant = {
+        type: 'http' as const,
+        url: 'https://bot.example',
+        timeout_ms: 1000,
+        retries: 0,
+        secret: 'bot-s3cret',
+      };
+      await syncConfiguredPages(
+        db,
+        box,
+        { apps: [app('111')], pages: [{ ...page('222', '111'), assistant }] } as Configured,
+        1,
+      );
+      const row = await db.selectFrom('pages').select('assistant').executeTakeFirstOrThrow();
+      expect(row.assistant).not.toContain('bot-s3cret');
+      expect((await loadPages(db, box))[0]?.assistant).toEqual(assistant);
+    });
+  });
+}
