@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
@@ -113,6 +114,38 @@ for (const database of DATABASES) {
         .where('event_key', '=', `${PAGE_ID}:m:m_redelivered_${database}`)
         .execute();
       expect(rows).toHaveLength(1);
+    });
+
+    it('stores a delivery receipt that lists many messages, and drops its redelivery', async () => {
+      // Message ids as long and as random as Facebook's: their key would not fit PostgreSQL's index, even compressed.
+      const mids = Array.from({ length: 60 }, () => `m_${randomBytes(66).toString('base64url')}`);
+      const body = {
+        object: 'page',
+        entry: [
+          {
+            id: PAGE_ID,
+            time: Date.now(),
+            messaging: [
+              {
+                sender: { id: PSID },
+                recipient: { id: PAGE_ID },
+                timestamp: Date.now(),
+                delivery: { mids, watermark: Date.now() },
+              },
+            ],
+          },
+        ],
+      };
+      expect((await h.postWebhook(body)).status).toBe(200);
+      expect((await h.postWebhook(body)).status).toBe(200);
+      await h.settle();
+      const stored = await h.switchboard.db
+        .selectFrom('inbound_events')
+        .select(['event_key', 'status'])
+        .where('kind', '=', 'delivery')
+        .where('body', 'like', `%${mids[0]}%`)
+        .execute();
+      expect(stored).toEqual([{ event_key: expect.stringMatching(/^\d+:d:#[\w-]{43}$/), status: 'done' }]);
     });
 
     it('answers one person strictly in order', async () => {

@@ -26,7 +26,7 @@ export function normalizeMessagingEvent(raw: unknown, pageId: string, standby: b
   const userId = isEcho ? recipient : sender !== pageId ? sender : recipient;
   const body = bodyOf(raw, message, isEcho);
   if ('error' in body) return { ok: false, reason: body.error };
-  const key = `${standby ? 's:' : ''}${keyOf(body, userId, timestamp, raw)}`;
+  const key = `${standby ? 's:' : ''}${bounded(keyOf(body, userId, timestamp, raw))}`;
   return { ok: true, event: { ...body, key, page_id: pageId, user_id: userId, timestamp, standby } as InboundEvent };
 }
 
@@ -107,6 +107,18 @@ function attachmentsOf(message: Json): InboundAttachment[] {
 function referralOf(v: unknown): Referral | undefined {
   if (!isObject(v)) return undefined;
   return { ref: str(v.ref), source: str(v.source), type: str(v.type), ad_id: str(v.ad_id) };
+}
+
+/**
+ * Keys longer than this are hashed (keeping their kind's prefix). A delivery lists every message id it covers, and a
+ * postback carries its payload: as is, such a key could pass what PostgreSQL indexes (about 2.7 KB), and the insert of
+ * the whole group of webhooks with it would fail every time Facebook sent it again.
+ */
+const MAX_KEY_LENGTH = 256;
+
+function bounded(key: string): string {
+  if (key.length <= MAX_KEY_LENGTH) return key;
+  return `${key.slice(0, key.indexOf(':') + 1)}#${createHash('sha256').update(key).digest('base64url')}`;
 }
 
 /** The deduplication key: the message id when there is one, else what identifies the event's content. */
