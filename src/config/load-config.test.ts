@@ -155,6 +155,14 @@ describe('configuration', () => {
     });
   });
 
+  it('says where the YAML is broken without quoting the line, which may hold a token', () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, 'switchboard.yaml'), 'pages:\n  - id: "1"\n    access_token: EAA-secret: oops\n');
+    const [problem] = problemsOf(() => loadConfig({}, cwd));
+    expect(problem).toMatch(/switchboard\.yaml: not valid YAML: .*line 3/);
+    expect(problem).not.toContain('EAA-secret');
+  });
+
   it('names a ${VAR} the environment lacks', () => {
     const cwd = dir();
     writeFileSync(

@@ -51,7 +51,9 @@ function readConfigFile(path: string, env: Env): FileConfig {
   try {
     raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
   } catch (error) {
-    throw new ConfigError([`${path}: not valid YAML: ${(error as Error).message}`]);
+    // The parser's message goes on to quote the offending line, which may hold a token written in the file.
+    const [where] = (error as Error).message.split('\n');
+    throw new ConfigError([`${path}: not valid YAML: ${where}`]);
   }
   const problems: string[] = [];
   const references: Path[] = [];
