@@ -171,7 +171,7 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   if (settled.numAffectedRows === 0n) throw new EventAlreadyHandledError(result.event_id);
   if (result.incoming && result.conversation) await insertMessage(tx, result.conversation.id, result.incoming, now);
   if (result.conversation) {
-    const { flagged, ...rest } = result.conversation.changes;
+    const { flagged, routing, paused_until, ...rest } = result.conversation.changes;
     await updateConversation(tx, {
       ...rest,
       ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
@@ -179,9 +179,30 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
       updated_at: now,
       id: result.conversation.id,
     });
+    if (routing !== undefined) await changeRouting(tx, result.conversation.id, routing, paused_until ?? null);
   }
   if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
   return result.outgoing ? queueOutgoing(tx, result.outgoing, now) : [];
+}
+
+/**
+ * The routings a turn may change each routing from. The turn read the conversation before its assistant ran, and an
+ * agent may have taken it over since: an expired pause must not hand it back to the bot, nor a reply typed in
+ * Facebook's Page Inbox pause it. Handing it to people (the assistant's `connect_to_agent`) always stands.
+ */
+const ROUTING_FROM: Record<string, string[]> = {
+  bot: ['paused'],
+  paused: ['bot', 'paused'],
+  human: ['bot', 'paused', 'human'],
+};
+
+async function changeRouting(tx: Transaction<Database>, id: string, routing: string, pausedUntil: number | null) {
+  await tx
+    .updateTable('conversations')
+    .set({ routing, paused_until: pausedUntil })
+    .where('id', '=', id)
+    .where('routing', 'in', ROUTING_FROM[routing] ?? [routing])
+    .execute();
 }
 
 type ConversationUpdate = Partial<Omit<ConversationsTable, 'id'>> & { id: string };

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { storePendingEvent } from '../../test/support/pending-event.ts';
+import type { TurnResult } from '../conversations/ports.ts';
+import { createBatchedWrites } from './batched-writes.ts';
+import { createConversationStore } from './conversation-store.ts';
+
+const NOW = Date.UTC(2026, 0, 5, 10, 0);
+
+for (const kind of DATABASES) {
+  describe(`conversation store on ${kind}: a turn's routing change`, () => {
+    const open = useMigratedDatabase(kind);
+
+    /** A conversation whose routing an agent sets behind the turn's back, as the inbox API does. */
+    async function setup(routing: string) {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const { conversation } = await store.openConversation('page-1', 'psid-1', NOW);
+      await db
+        .updateTable('conversations')
+        .set({ routing, paused_until: null })
+        .where('id', '=', conversation.id)
+        .execute();
+      const commit = async (changes: NonNullable<TurnResult['conversation']>['changes']) =>
+        store.commitTurn(
+          {
+            event_id: await storePendingEvent(db),
+            event_status: 'done',
+            conversation: { id: conversation.id, changes },
+          },
+          NOW,
+        );
+      const read = () =>
+        db
+          .selectFrom('conversations')
+          .select(['routing', 'paused_until', 'last_inbound_at'])
+          .where('id', '=', conversation.id)
+          .executeTakeFirstOrThrow();
+      return { commit, read };
+    }
+
+    it('does not hand back to the bot a conversation an agent took over while the turn ran', async () => {
+      const { commit, read } = await setup('human'); // The turn had read it paused, its pause over.
+      await commit({ last_inbound_at: NOW, routing: 'bot', paused_until: null });
+      expect(await read()).toEqual({ routing: 'human', paused_until: null, last_inbound_at: NOW });
+    });
+
+    it('does not pause a conversation people own, and ends an expired pause otherwise', async () => {
+      const owned = await setup('human');
+      await owned.commit({ routing: 'paused', paused_until: NOW + 60_000 });
+      expect(await owned.read()).toMatchObject({ routing: 'human', paused_until: null });
+
+      const paused = await setup('paused');
+      await paused.commit({ routing: 'bot', paused_until: null });
+      expect(await paused.read()).toMatchObject({ routing: 'bot', paused_until: null });
+    });
+
+    it('hands a conversation to people whatever its routing', async () => {
+      const { commit, read } = await setup('paused');
+      await commit({ routing: 'human', flagged: true, flag_reason: 'connect_to_agent: asked' });
+      expect(await read()).toMatchObject({ routing: 'human' });
+    });
+  });
+}
