@@ -9,6 +9,7 @@ import type { SendContext } from '../storage/outbox-repository.ts';
 import type { OutboxSend, SendResult } from './channel-sender.ts';
 import { createOutboxDispatcher, systemTimers } from './outbox-dispatcher.ts';
 import { createSendPolicy } from './send-policy.ts';
+import type { SendThrottle } from './send-throttle.ts';
 
 const PAGE = 'page-1';
 
@@ -22,7 +23,7 @@ for (const kind of DATABASES) {
      */
     async function setup(
       onSend: (text: string, send: OutboxSend) => Promise<unknown> = async () => {},
-      tuning: { retryBaseMs?: number; maxAttempts?: number; failWrites?: number } = {},
+      tuning: { retryBaseMs?: number; maxAttempts?: number; failWrites?: number; throttle?: SendThrottle } = {},
     ) {
       const { db } = await open();
       const { failWrites = 0, ...dispatcherTuning } = tuning;
@@ -42,6 +43,8 @@ for (const kind of DATABASES) {
       );
       const sent: string[] = [];
       const contexts: (SendContext | undefined)[] = [];
+      /** When the window policy was asked, in ms since the epoch. */
+      const decidedAt: number[] = [];
       const policy = createSendPolicy(db, () => Date.now());
       const outbox = createOutboxDispatcher({
         db,
@@ -52,6 +55,7 @@ for (const kind of DATABASES) {
         ...dispatcherTuning,
         decide: (row, known) => {
           contexts.push(known);
+          decidedAt.push(Date.now());
           return policy(row, known);
         },
         sender: {
@@ -82,7 +86,7 @@ for (const kind of DATABASES) {
         (await db.selectFrom('outbox').select(['request', 'status']).orderBy('id').execute()).map(
           (r) => `${JSON.parse(r.request).text}:${r.status}`,
         );
-      return { db, store, conversation, outbox, turn, outgoing, sent, contexts, status };
+      return { db, store, conversation, outbox, turn, outgoing, sent, contexts, decidedAt, status };
     }
 
     it('sends the rows a turn hands over with the turn’s context, without reading them back', async () => {
@@ -126,6 +130,23 @@ for (const kind of DATABASES) {
       expect(sent).toEqual(['earlier', 'later']);
       expect(await status()).toEqual(['earlier:sent', 'later:sent']);
       await outbox.stop();
+    });
+
+    it('applies the window policy after the throttle’s wait, which may cross the 24-hour window', async () => {
+      let waitStarted = 0;
+      const throttle = {
+        delayFor: () => {
+          waitStarted = Date.now();
+          return 150;
+        },
+        onUsage: () => {},
+        onRateLimited: () => {},
+      } as unknown as SendThrottle;
+      const { conversation, outbox, turn, sent, decidedAt } = await setup(undefined, { throttle });
+      outbox.wake(conversation.id, await turn('hello'));
+      await outbox.idle();
+      expect(sent).toEqual(['hello']);
+      expect(decidedAt[0] ?? 0).toBeGreaterThanOrEqual(waitStarted + 140);
     });
 
     it('records a send Graph accepted when writing it failed, without sending it again', async () => {

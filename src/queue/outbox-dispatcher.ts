@@ -151,6 +151,12 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const due = Math.max(row.next_attempt_at, last === undefined ? 0 : last + row.delay_ms);
     if (due > timers.now()) await pause(due - timers.now());
     if (stopping) return false;
+    const wait = options.throttle?.delayFor(row.page_id) ?? 0;
+    if (wait > 0) await pause(wait);
+    if (stopping) return false;
+    // A row tried before may have reached Graph after all (a timeout, a 5xx): its echo, arriving since, settled it.
+    if (row.attempts > 0 && !(await isPending(db, row.id))) return true;
+    // Decided last, right before the call: a wait may cross the 24-hour window, and the tag depends on it.
     const decision: SendDecision = options.decide
       ? await options.decide(row, known)
       : { ok: true, messaging_type: 'RESPONSE' };
@@ -165,11 +171,6 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       options.onResult?.(row, 'blocked', 0);
       return true;
     }
-    const wait = options.throttle?.delayFor(row.page_id) ?? 0;
-    if (wait > 0) await pause(wait);
-    if (stopping) return false;
-    // A row tried before may have reached Graph after all (a timeout, a 5xx): its echo, arriving since, settled it.
-    if (row.attempts > 0 && !(await isPending(db, row.id))) return true;
     const started = performance.now();
     const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
     const result = await semaphore.run(() => sender.send(send));
