@@ -25,6 +25,7 @@ const listQuery = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().optional(),
+  before_id: z.string().min(1).optional(),
 });
 const newMessage = z.object({
   text: z.string().trim().min(1).max(2000),

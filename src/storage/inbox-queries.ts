@@ -8,6 +8,8 @@ export interface ConversationFilter {
   limit: number;
   /** Cursor: the `last_message_at` of the last row of the previous page. */
   before?: number;
+  /** With `before`: that row's id, so that conversations sharing its `last_message_at` are not skipped. */
+  before_id?: string;
 }
 
 /** Conversations for the inbox, most recent first, with the contact and the last message. */
@@ -43,7 +45,15 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
   if (filter.page_id) query = query.where('c.page_id', '=', filter.page_id);
   if (filter.routing) query = query.where('c.routing', '=', filter.routing);
   if (filter.flagged !== undefined) query = query.where('c.flagged', '=', filter.flagged ? 1 : 0);
-  if (filter.before !== undefined) query = query.where('c.last_message_at', '<', filter.before);
+  const { before, before_id } = filter;
+  if (before !== undefined && before_id !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('c.last_message_at', '<', before),
+        eb.and([eb('c.last_message_at', '=', before), eb('c.id', '<', before_id)]),
+      ]),
+    );
+  } else if (before !== undefined) query = query.where('c.last_message_at', '<', before);
   const rows = await query.execute();
   return rows.map((r) => ({ ...r, flagged: r.flagged === 1 }));
 }

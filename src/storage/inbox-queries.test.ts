@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { createBatchedWrites } from './batched-writes.ts';
+import { createConversationStore } from './conversation-store.ts';
+import { listConversations } from './inbox-queries.ts';
+
+const NOW = Date.UTC(2026, 0, 5, 10, 0);
+
+for (const kind of DATABASES) {
+  describe(`inbox conversation list on ${kind}`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('pages through conversations that share a last message time without skipping any', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      for (const person of ['a', 'b', 'c', 'd', 'e']) await store.openConversation('page-1', person, NOW);
+      await db.updateTable('conversations').set({ last_message_at: NOW }).execute();
+
+      const seen: string[] = [];
+      let page = await listConversations(db, { limit: 2 });
+      while (page.length > 0) {
+        seen.push(...page.map((c) => c.id));
+        const last = page.at(-1) as (typeof page)[number];
+        page = await listConversations(db, { limit: 2, before: last.last_message_at ?? 0, before_id: last.id });
+      }
+      const all = await db.selectFrom('conversations').select('id').orderBy('id', 'desc').execute();
+      expect(seen).toEqual(all.map((c) => c.id));
+    });
+  });
+}
