@@ -6,25 +6,37 @@ import { createWriteLock } from '../storage/write-lock.ts';
 import { startProcessingThread } from './thread-client.ts';
 
 const DIES_AFTER_READY = new URL('../../test/fixtures/threads/dies-after-ready.js', import.meta.url);
+const NEVER_IDLE = new URL('../../test/fixtures/threads/never-idle.js', import.meta.url);
+
+const start = (entry: URL, failures: Error[] = []) =>
+  startProcessingThread({
+    config: {} as Config,
+    env: {},
+    directory: { ...createDirectoryMirror({ apps: [], pages: [] }), reload: async () => {} } as PageDirectory,
+    writeLock: createWriteLock(),
+    observer: { processed: () => {}, sent: () => {} },
+    logger: pino({ level: 'silent' }),
+    onFailure: (error) => failures.push(error),
+    entry,
+  });
 
 describe('the processing thread, seen from the main thread', () => {
   it('reports a thread that dies after start-up, and fails the calls waiting on it', async () => {
     const failures: Error[] = [];
-    const processing = await startProcessingThread({
-      config: {} as Config,
-      env: {},
-      directory: { ...createDirectoryMirror({ apps: [], pages: [] }), reload: async () => {} } as PageDirectory,
-      writeLock: createWriteLock(),
-      observer: { processed: () => {}, sent: () => {} },
-      logger: pino({ level: 'silent' }),
-      onFailure: (error) => failures.push(error),
-      entry: DIES_AFTER_READY,
-    });
+    const processing = await start(DIES_AFTER_READY, failures);
     const waiting = processing.idle();
     processing.enqueue([]);
     await expect(waiting).rejects.toThrow('the thread broke on an event');
     expect(failures.map((e) => e.message)).toEqual(['the thread broke on an event']);
     await expect(processing.resume()).rejects.toThrow('the thread broke on an event');
     await processing.stop();
+  });
+
+  it('fails the calls still waiting when it stops, and those made after', async () => {
+    const processing = await start(NEVER_IDLE);
+    const waiting = processing.idle();
+    await processing.stop();
+    await expect(waiting).rejects.toThrow('the processing thread has stopped');
+    await expect(processing.idle()).rejects.toThrow('the processing thread has stopped');
   });
 });

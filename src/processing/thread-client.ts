@@ -144,6 +144,10 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
       if (!failure) await call('stop');
       stopped = true;
       await worker.terminate();
+      // Calls still waiting (an `idle` with events left for the next start) would wait for ever.
+      failure ??= new Error('the processing thread has stopped');
+      for (const waiter of waiting.values()) waiter.reject(failure);
+      waiting.clear();
     },
   };
 }
