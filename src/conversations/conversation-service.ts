@@ -43,6 +43,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       case 'delivery':
       case 'read':
         return handleReceipt(id, event, received_at);
+      case 'referral':
+        return handleReferral(id, event);
       default:
         await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
     }
@@ -116,6 +118,17 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const changes = pause ? { routing: 'paused' as const, paused_until: now + pauseMs } : {};
     await store.commitTurn(
       { event_id: eventId, event_status: 'done', incoming, conversation: { id: conversation.id, changes } },
+      now,
+    );
+  }
+
+  /** An m.me link, an ad or the chat plugin opens or refreshes the 24-hour window as a message does (§3.2). */
+  async function handleReferral(eventId: string, event: InboundEvent) {
+    const now = clock.now();
+    const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
+    const changes = { last_inbound_at: Math.max(conversation.last_inbound_at ?? 0, event.timestamp) };
+    await store.commitTurn(
+      { event_id: eventId, event_status: 'done', conversation: { id: conversation.id, changes } },
       now,
     );
   }

@@ -92,6 +92,20 @@ for (const database of DATABASES) {
       expect(await sendCallsTo(person(1))).toHaveLength(1);
     });
 
+    it('counts a referral (an m.me link opened) as the person writing: the window opens again', async () => {
+      await h.fb.sendText(PAGE_ID, person(5), 'hello');
+      await h.settle();
+      await advance(30 * HOUR);
+      await h.fb.sendReferral(PAGE_ID, person(5), { ref: 'spring-sale', source: 'SHORTLINK', type: 'OPEN_THREAD' });
+      await h.settle();
+      await h.api('POST', `/api/conversations/${await conversationId(person(5))}/messages`, { text: 'Welcome back!' });
+      await h.settle();
+      expect((await sendCallsTo(person(5))).map((b) => [b.messaging_type, b.tag ?? null])).toEqual([
+        ['RESPONSE', null],
+        ['RESPONSE', null],
+      ]);
+    });
+
     it('sends a tagged business update outside the window with its tag', async () => {
       await h.api('POST', `/api/conversations/${await conversationId(person(1))}/messages`, {
         text: 'Your account is active again.',
