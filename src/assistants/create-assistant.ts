@@ -16,7 +16,7 @@ export const SAMPLE_ASSISTANT_PATH = sampleAssistantPath('en');
 /** Builds the assistant of a page from its configuration. Throws with a clear message for a bad flow file. */
 export async function createAssistant(
   config: AssistantConfig | null,
-  options: { fallbackText: string; env: Record<string, string | undefined>; logger: Logger },
+  options: { fallbackText: () => string; env: Record<string, string | undefined>; logger: Logger },
 ): Promise<Assistant> {
   const c = config ?? { type: 'flow', path: SAMPLE_ASSISTANT_PATH };
   switch (c.type) {

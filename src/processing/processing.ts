@@ -107,7 +107,12 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
   for (const page of directory.pages()) {
     assistants.set(
       page.id,
-      await createAssistant(page.assistant, { fallbackText: page.settings.fallback_text, env: options.env, logger }),
+      await createAssistant(page.assistant, {
+        // The page's current text: `PATCH /api/pages/:id/settings` changes it without a restart.
+        fallbackText: () => (directory.page(page.id) ?? page).settings.fallback_text,
+        env: options.env,
+        logger,
+      }),
     );
   }
 

@@ -26,7 +26,7 @@ afterAll(() => dispatcher.close());
 function assistant(options: Partial<HttpAssistantOptions> = {}) {
   return createHttpAssistant({
     url: `${bot.url}/bot`,
-    fallbackText: FALLBACK,
+    fallbackText: () => FALLBACK,
     dispatcher,
     retryDelay: { baseMs: 1 },
     ...options,
@@ -278,7 +278,7 @@ describe('an aborted turn', () => {
 
 it('works with the shared keep-alive agent when none is given', async () => {
   bot.script(json(200, { responses: [{ type: 'text', text: 'Hi' }] }));
-  const reply = await createHttpAssistant({ url: bot.url, fallbackText: FALLBACK }).reply(makeTurn());
+  const reply = await createHttpAssistant({ url: bot.url, fallbackText: () => FALLBACK }).reply(makeTurn());
   expect(reply).toEqual({ responses: [{ type: 'text', text: 'Hi' }] });
 });
 

@@ -21,7 +21,7 @@ function assistant(options: Partial<LlmAssistantOptions> = {}) {
     model: 'acme-chat-1',
     apiKey: API_KEY,
     instructions: 'You are the Acme support assistant. Be brief.',
-    fallbackText: FALLBACK,
+    fallbackText: () => FALLBACK,
     dispatcher,
     retryDelay: { baseMs: 1 },
     ...options,

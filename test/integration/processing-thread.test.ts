@@ -98,4 +98,14 @@ describe('processing on a thread of its own (SQLite, as `switchboard start` runs
     await h.settle();
     expect((await sentTo(h)).at(-1)).toBe('echo: back to you, bot');
   });
+
+  it('answers with the fallback text changed through the API when the bot fails (last: it stops the bot)', async () => {
+    const changed = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { fallback_text: 'Back in a moment!' });
+    expect(changed.status).toBe(200);
+    await bot.close();
+    bot = undefined as unknown as EchoBot;
+    await h.fb.sendText(PAGE_ID, personPsid(1), 'are you there?');
+    await h.settle();
+    expect((await sentTo(h, personPsid(1))).at(-1)).toBe('Back in a moment!');
+  });
 });

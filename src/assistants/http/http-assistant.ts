@@ -20,8 +20,8 @@ export interface HttpAssistantOptions {
   headers?: Record<string, string>;
   /** When set, each body is signed (`X-Switchboard-Signature-256: sha256=<hex HMAC>`) so the bot can verify us. */
   secret?: string;
-  /** The page's fallback text, sent to the person when the bot fails. */
-  fallbackText: string;
+  /** The page's fallback text, sent to the person when the bot fails (read each time: settings change at run time). */
+  fallbackText: () => string;
   /** Connection pool; default one keep-alive agent shared by all assistants. */
   dispatcher?: Dispatcher;
   logger?: AssistantLogger;
@@ -50,7 +50,7 @@ export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
 
   function fail(reason: string): AssistantReply {
     logger.warn({ assistant: 'http', host, reason }, 'the bot failed; the person gets the fallback text');
-    return fallbackReply(options.fallbackText, reason);
+    return fallbackReply(options.fallbackText(), reason);
   }
 
   return {

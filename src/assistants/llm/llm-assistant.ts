@@ -25,8 +25,8 @@ export interface LlmAssistantOptions {
   /** Retries after a network error, a 5xx or a 429 (with back-off and jitter). Default 2. */
   retries?: number;
   retryDelay?: RetryDelayOptions;
-  /** The page's fallback text, sent to the person when the model fails. */
-  fallbackText: string;
+  /** The page's fallback text, sent to the person when the model fails (read each time: settings change at run time). */
+  fallbackText: () => string;
   /** Longer answers become several messages. Default 640 characters: a screenful on a phone. */
   maxMessageLength?: number;
   /** Extra request headers some providers want (organisation, project, referer). Never logged. */
@@ -57,7 +57,7 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
   function fail(reason: string): AssistantReply {
     const safeReason = redact(reason, options.apiKey);
     logger.warn({ assistant: 'llm', model: options.model, reason: safeReason }, 'the model failed; sent the fallback');
-    return fallbackReply(options.fallbackText, safeReason);
+    return fallbackReply(options.fallbackText(), safeReason);
   }
 
   return {
