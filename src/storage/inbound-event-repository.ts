@@ -77,6 +77,13 @@ const insertEventsQuery = precompiled((db, values: Record<string, unknown>) => {
     .returning('id');
 });
 
+/** What the workers read back of a stored event. */
+const STORED_COLUMNS = ['id', 'body', 'attempts', 'received_at'] as const;
+
+function storedEventOf(r: { id: string; body: string; attempts: number; received_at: number }): StoredInboundEvent {
+  return { id: r.id, event: JSON.parse(r.body), attempts: r.attempts, received_at: r.received_at };
+}
+
 /** Acknowledged events not finished yet (after a crash or restart), oldest first. */
 export async function loadPendingEvents(
   db: Kysely<Database>,
@@ -85,24 +92,24 @@ export async function loadPendingEvents(
 ): Promise<StoredInboundEvent[]> {
   const rows = await db
     .selectFrom('inbound_events')
-    .select(['id', 'body', 'attempts', 'received_at'])
+    .select(STORED_COLUMNS)
     .where('status', '=', 'pending')
     .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, event: JSON.parse(r.body), attempts: r.attempts, received_at: r.received_at }));
+  return rows.map(storedEventOf);
 }
 
 /** Echoes stored but not handled yet (after a restart): the proof that their sends reached Graph. */
 export async function loadPendingEchoes(db: Kysely<Database>): Promise<StoredInboundEvent[]> {
   const rows = await db
     .selectFrom('inbound_events')
-    .select(['id', 'body', 'attempts', 'received_at'])
+    .select(STORED_COLUMNS)
     .where('status', '=', 'pending')
     .where('kind', '=', 'echo')
     .execute();
-  return rows.map((r) => ({ id: r.id, event: JSON.parse(r.body), attempts: r.attempts, received_at: r.received_at }));
+  return rows.map(storedEventOf);
 }
 
 /**
