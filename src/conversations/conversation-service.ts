@@ -157,8 +157,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
     let settled = 0;
     for (const { event } of events) {
       const page = deps.pages(event.page_id);
-      const outboxId = event.kind === 'echo' && page ? outboxIdOf(event, page) : undefined;
-      if (outboxId && (await store.linkEcho(outboxId, (event as { mid: string }).mid, clock.now()))) settled++;
+      if (event.kind !== 'echo' || !page) continue;
+      const outboxId = outboxIdOf(event, page);
+      if (outboxId && (await store.linkEcho(outboxId, event.mid, clock.now()))) settled++;
     }
     return settled;
   }
