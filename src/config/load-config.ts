@@ -56,7 +56,7 @@ function readConfigFile(path: string, env: Env): FileConfig {
     throw new ConfigError([`${path}: not valid YAML: ${where}`]);
   }
   const problems: string[] = [];
-  const references: Path[] = [];
+  const references = new Set<string>();
   const substituted = substituteEnv(raw, env, references, (name, key) =>
     problems.push(`${path}: ${key}: \${${name}} is not set in the environment; export ${name}`),
   );
@@ -73,17 +73,18 @@ type Path = PropertyKey[];
 
 /**
  * Replaces `${NAME}` in string values (never in keys or comments, and never re-parsed as YAML). The result is text;
- * `references` gets the path of each value that is one reference and nothing else (see `typeReferences`).
+ * `references` gets the path (joined with dots) of each value that is one reference and nothing else (see
+ * `typeReferences`).
  */
 function substituteEnv(
   value: unknown,
   env: Env,
-  references: Path[],
+  references: Set<string>,
   missing: (name: string, key: string) => void,
   path: Path = [],
 ): unknown {
   if (typeof value === 'string') {
-    if (/^\$\{[A-Za-z0-9_]+\}$/.test(value)) references.push(path);
+    if (/^\$\{[A-Za-z0-9_]+\}$/.test(value)) references.add(path.join('.'));
     return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
       if (env[name] === undefined) missing(name, path.join('.') || '(top level)');
       return env[name] ?? '';
@@ -106,7 +107,7 @@ function substituteEnv(
 function typeReferences(
   config: unknown,
   issues: readonly z.core.$ZodIssue[],
-  references: Path[],
+  references: Set<string>,
   base: Path = [],
 ): boolean {
   let changed = false;
@@ -116,7 +117,7 @@ function typeReferences(
       for (const branch of issue.errors) changed = typeReferences(config, branch, references, path) || changed;
       continue;
     }
-    if (issue.code !== 'invalid_type' || !references.some((r) => r.join('.') === path.join('.'))) continue;
+    if (issue.code !== 'invalid_type' || !references.has(path.join('.'))) continue;
     const parent = path.slice(0, -1).reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], config);
     const key = path.at(-1) as PropertyKey;
     const text = (parent as Record<PropertyKey, unknown>)[key];
