@@ -10,14 +10,26 @@ export interface GraphSenderDeps {
   directory: PageLookup;
   /** The Graph client of the page's app (each app proves its calls with its own secret). */
   graphFor: (appId: string) => GraphClient;
-  onPageHealth: (pageId: string, health: string, detail: string) => void;
+  /**
+   * Told when a send shows the whole page cannot send (`token`: Graph refused its token; `permission`: the page or app
+   * lacks a permission or is restricted), and when a send succeeds again on a page this sender saw fail (`ok`).
+   */
+  onPageHealth: (pageId: string, health: PageHealth, detail: string | null) => void;
   /** Told the attachment id Messenger gave for a media URL sent with `is_reusable`. */
   onAttachmentId?: (pageId: string, url: string, attachmentId: string) => void;
   logger: Logger;
 }
 
+export type PageHealth = 'ok' | 'token' | 'permission';
+
 /** Sends outbox rows through the Send API and reads profiles: the Messenger side of the outbox and contacts. */
 export function createGraphSender(deps: GraphSenderDeps): ChannelSender & ProfileProvider {
+  /** Each page's health as this sender last saw it; before its first send, as the directory loaded it. */
+  const health = new Map<string, PageHealth>();
+  const report = (pageId: string, now: PageHealth, detail: string | null) => {
+    health.set(pageId, now);
+    deps.onPageHealth(pageId, now, detail);
+  };
   return {
     async send(send): Promise<SendResult> {
       const page = deps.directory.page(send.page_id);
@@ -38,6 +50,7 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
         case 'sent': {
           const url = reusableUrlOf(send.message as OutgoingMessage | undefined);
           if (url && outcome.attachment_id) deps.onAttachmentId?.(page.id, url, outcome.attachment_id);
+          if ((health.get(page.id) ?? page.health) !== 'ok') report(page.id, 'ok', null);
           return { status: 'sent', external_id: outcome.message_id, usage: outcome.usage };
         }
         case 'retry':
@@ -49,7 +62,8 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
             usage: outcome.usage,
           };
         case 'failed':
-          if (outcome.kind === 'token') deps.onPageHealth(page.id, 'token', outcome.error.message);
+          if (outcome.kind === 'token' || outcome.kind === 'permission')
+            report(page.id, outcome.kind, describeError(outcome.error));
           // Graph's own window errors are policy refusals like ours: shown as blocked, never retried.
           return {
             status: outcome.kind === 'window' ? 'blocked' : 'failed',
@@ -71,6 +85,11 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
       return { first_name, last_name, locale, timezone };
     },
   };
+}
+
+function describeError({ code, error_subcode, message }: { code?: number; error_subcode?: number; message: string }) {
+  const codes = [code, error_subcode].filter((c) => c !== undefined).join('/');
+  return codes ? `(#${codes}) ${message}` : message;
 }
 
 function errorOf(error: { code?: number; error_subcode?: number; message: string }) {

@@ -86,20 +86,26 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
   const { db, directory, logger, timers, observer } = options;
   const graph = createGraphClients(options.graph, directory, logger);
   const attachments = await createAttachmentCache(db);
+  // Bookkeeping after a send: a failure is logged and the send itself stands; `stop` waits for what is in flight.
+  const bookkeeping = new Set<Promise<void>>();
+  const keep = (pageId: string, what: string, write: Promise<unknown>) => {
+    const done = write.then(
+      () => {},
+      (err) => logger.error({ err, pageId }, `could not ${what}`),
+    );
+    bookkeeping.add(done);
+    void done.finally(() => bookkeeping.delete(done));
+  };
   const sender = createGraphSender({
     directory,
     graphFor: graph.graphFor,
     logger,
-    // Both are bookkeeping after a send: a failure is logged, and the send itself stands.
     onAttachmentId: (pageId, url, id) =>
-      attachments
-        .remember(pageId, url, id, timers.now())
-        .catch((err) => logger.error({ err, pageId }, 'could not cache an attachment id')),
+      keep(pageId, 'cache an attachment id', attachments.remember(pageId, url, id, timers.now())),
     onPageHealth: (pageId, health, detail) => {
-      logger.error({ pageId, health }, 'page needs attention: Graph refused its token');
-      recordPageHealth(db, pageId, health, detail, timers.now()).catch((err) =>
-        logger.error({ err, pageId }, 'could not record page health'),
-      );
+      if (health === 'ok') logger.info({ pageId }, 'page sends again');
+      else logger.error({ pageId, health, detail }, 'page needs attention: Graph refuses its sends');
+      keep(pageId, 'record page health', recordPageHealth(db, pageId, health, detail, timers.now()));
     },
   });
 
@@ -200,6 +206,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     async stop() {
       await worker.stop();
       await outbox.stop();
+      await Promise.all(bookkeeping);
       await graph.close();
     },
   };

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { pageSettingsSchema } from '../config/page-settings.ts';
-import { listDeadOutbox } from '../storage/outbox-repository.ts';
+import { classifyGraphError } from '../messenger/graph/graph-error.ts';
+import { listDeadOutbox, sendFailuresSince } from '../storage/outbox-repository.ts';
 import { replayDead } from '../storage/replay.ts';
 import type { Database } from '../storage/schema.ts';
 import { ApiError } from './errors.ts';
@@ -18,6 +19,30 @@ export interface AdminRoutesDeps {
 }
 
 const settingsPatch = pageSettingsSchema.partial().strict();
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * The page's health beside its state: the sends queued since `since` that failed for good, counted by why. `window`
+ * (blocked by the 24-hour rule) and `recipient` (the person cannot be messaged) concern one person each; `token` and
+ * `permission` concern the whole page; `retries_exhausted` are the dead letters.
+ */
+async function sendFailuresByPage(db: Kysely<Database>, since: number) {
+  const byPage = new Map<string, Record<string, number>>();
+  for (const row of await sendFailuresSince(db, since)) {
+    const why =
+      row.status === 'dead'
+        ? 'retries_exhausted'
+        : row.status === 'blocked'
+          ? 'window'
+          : row.error_code === null
+            ? 'other'
+            : classifyGraphError({ code: row.error_code, error_subcode: row.error_subcode ?? undefined, message: '' });
+    const counts = byPage.get(row.page_id) ?? {};
+    counts[why] = (counts[why] ?? 0) + Number(row.count);
+    byPage.set(row.page_id, counts);
+  }
+  return byPage;
+}
 
 /** Pages, their settings and health, and dead letters (`/api/...`, authenticated by the caller's hook). */
 export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps) => {
@@ -27,7 +52,14 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
       .select(['id', 'app_id', 'name', 'source', 'health', 'health_detail', 'health_at'])
       .orderBy('id')
       .execute();
-    return { data: rows.map((row) => ({ ...row, settings: deps.directory.page(row.id)?.settings })) };
+    const failures = await sendFailuresByPage(deps.db, deps.now() - DAY_MS);
+    return {
+      data: rows.map((row) => ({
+        ...row,
+        send_failures_24h: failures.get(row.id) ?? {},
+        settings: deps.directory.page(row.id)?.settings,
+      })),
+    };
   });
 
   // A key set to null goes back to its default.

@@ -10,6 +10,8 @@ import type { SecretBox } from '../storage/secret-box.ts';
 
 export interface PageEntry extends PageRuntime {
   access_token: string;
+  /** As stored when the directory was loaded: `ok`, or why Graph refuses the page's sends (graph-sender.ts). */
+  health: string;
   assistant: AssistantConfig | null;
   messenger_profile: ProfileConfig | null;
 }
@@ -47,6 +49,7 @@ export function createPageDirectory(db: Kysely<Database>, box: SecretBox) {
           app_id: p.app_id,
           name: p.name ?? undefined,
           access_token: p.access_token,
+          health: p.health,
           assistant: p.assistant,
           messenger_profile: p.messenger_profile,
           welcome_payload: p.messenger_profile?.get_started ?? DEFAULT_GET_STARTED_PAYLOAD,

@@ -26,7 +26,16 @@ export function newId(now: number = Date.now()): string {
     lastTime = now;
     counter = 0;
   }
-  const time = lastTime.toString(36).padStart(9, '0');
+  const time = timePart(lastTime);
   const count = counter.toString(36).padStart(4, '0');
   return `${time}${count}${randomHex(4)}`;
+}
+
+/** The lowest id `newId` gives at or after `time`: a bound for "rows created since". */
+export function idFloor(time: number): string {
+  return timePart(time);
+}
+
+function timePart(time: number): string {
+  return time.toString(36).padStart(9, '0');
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { idFloor } from './ids.ts';
 import { precompiled } from './precompiled.ts';
 import type { Database, OutboxTable } from './schema.ts';
 
@@ -156,6 +157,17 @@ function errorColumns(e: SendErrorFields) {
 }
 
 /** Rows whose retries ran out, newest first (for the API and `switchboard replay`). */
+/** Sends that failed for good, queued since `since`: counted per page and error, for the pages' health. */
+export function sendFailuresSince(db: Kysely<Database>, since: number) {
+  return db
+    .selectFrom('outbox')
+    .select(['page_id', 'status', 'error_code', 'error_subcode', (eb) => eb.fn.countAll<number | string>().as('count')])
+    .where('status', 'in', ['failed', 'blocked', 'dead'])
+    .where('id', '>=', idFloor(since))
+    .groupBy(['page_id', 'status', 'error_code', 'error_subcode'])
+    .execute();
+}
+
 export function listDeadOutbox(db: Kysely<Database>, limit = 100) {
   return db.selectFrom('outbox').selectAll().where('status', '=', 'dead').orderBy('id', 'desc').limit(limit).execute();
 }

@@ -37,6 +37,9 @@ for (const database of DATABASES) {
         .orderBy('messages.id')
         .execute();
 
+    const pageHealth = () =>
+      h.switchboard.db.selectFrom('pages').select(['health', 'health_detail']).executeTakeFirstOrThrow();
+
     it('gives the assistant the person profile read from Graph', async () => {
       await h.fb.sendText(PAGE_ID, person(0), 'who am I');
       await h.settle();
@@ -107,11 +110,24 @@ for (const database of DATABASES) {
         status: 'failed',
         error: expect.stringContaining('190'),
       });
-      await waitFor(
-        async () =>
-          (await h.switchboard.db.selectFrom('pages').select('health').executeTakeFirstOrThrow()).health === 'token',
-      );
-      await h.switchboard.db.updateTable('pages').set({ health: 'ok' }).execute();
+      await waitFor(async () => (await pageHealth()).health === 'token');
+      expect((await pageHealth()).health_detail).toMatch(/^\(#190\/467\) /);
+    });
+
+    it('records a refused permission on the page health, and clears it once a send goes through', async () => {
+      await h.fb.setFaults({ next: { count: 1, code: 10, path_contains: '/messages' } });
+      await h.fb.sendText(PAGE_ID, person(4), 'no permission');
+      await h.settle();
+      await waitFor(async () => (await pageHealth()).health === 'permission');
+      expect((await pageHealth()).health_detail).toMatch(/^\(#10\) /);
+
+      await h.fb.sendText(PAGE_ID, person(4), 'all good again');
+      await h.fb.waitForPageMessages(PAGE_ID, person(4), 1);
+      await waitFor(async () => (await pageHealth()).health === 'ok');
+      expect(await pageHealth()).toMatchObject({ health_detail: null });
+      // The failures stay counted beside the state.
+      const { body } = await h.api('GET', '/api/pages');
+      expect(body.data[0].send_failures_24h).toEqual({ token: 1, permission: 1 });
     });
 
     it('moves a send whose retries run out to the dead state, with its error', async () => {
