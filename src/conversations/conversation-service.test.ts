@@ -2,11 +2,15 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { storePendingEvent } from '../../test/support/pending-event.ts';
+import type { AssistantTurn } from '../assistants/assistant.ts';
+import { defaultPageSettings } from '../config/page-settings.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
+import { insertInboundEvents } from '../storage/inbound-event-repository.ts';
 import { type ConversationServiceDeps, createConversationService, type StoredEvent } from './conversation-service.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import type { PageRuntime } from './ports.ts';
+import { createMemoryRateLimiter } from './rate-limiter.ts';
 
 const PAGE = { id: 'page-1', app_id: 'app-1' } as PageRuntime;
 
@@ -66,6 +70,58 @@ for (const kind of DATABASES) {
       expect(rows).toEqual([
         { id: ours, status: 'sent', external_id: `m_${ours}` },
         { id: theirs, status: 'pending', external_id: null },
+      ]);
+    });
+  });
+
+  describe(`conversation service on ${kind}: sessions`, () => {
+    const open = useMigratedDatabase(kind);
+    const MINUTE = 60_000;
+
+    it('count from when the person wrote, not from when the message was handled', async () => {
+      const { db } = await open();
+      let clock = 0;
+      const turns: AssistantTurn[] = [];
+      const service = createConversationService({
+        store: createConversationStore(db, createBatchedWrites(db)),
+        pages: (id) =>
+          id === PAGE.id ? { ...PAGE, settings: { ...defaultPageSettings, session_timeout_minutes: 60 } } : undefined,
+        assistantFor: () => ({
+          kind: 'flow',
+          async reply(turn) {
+            turns.push(turn);
+            return { responses: [], context: { seen: ((turn.context.seen as number) ?? 0) + 1 } };
+          },
+        }),
+        renderer: { render: () => [] },
+        profiles: { fetchProfile: async () => undefined },
+        rateLimiter: createMemoryRateLimiter(),
+        clock: { now: () => clock },
+        logger: pino({ level: 'silent' }),
+      } as ConversationServiceDeps);
+      let n = 0;
+      /** Stores a message written at `wroteAt`, then handles it at `handledAt`. */
+      const message = async (wroteAt: number, handledAt: number) => {
+        const mid = `m_${++n}`;
+        const event = { kind: 'message', page_id: PAGE.id, user_id: 'psid-1', key: mid, mid, timestamp: wroteAt };
+        const [stored] = await insertInboundEvents(
+          db,
+          [{ ...event, text: `message ${n}`, attachments: [], standby: false } as InboundEvent],
+          wroteAt,
+        );
+        clock = handledAt;
+        await service.handle(stored as StoredEvent);
+      };
+
+      await message(0, 0);
+      // Written 5 minutes later, handled 2 hours later (processing was down): the same session.
+      await message(5 * MINUTE, 120 * MINUTE);
+      // Written 2 hours after that one, handled a millisecond after it (a backlog): a new session.
+      await message(125 * MINUTE, 120 * MINUTE + 1);
+      expect(turns.map((t) => [t.new_session, t.context])).toEqual([
+        [true, {}],
+        [false, { seen: 1 }],
+        [true, {}],
       ]);
     });
   });

@@ -37,7 +37,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     switch (event.kind) {
       case 'message':
       case 'postback':
-        return handlePerson(id, event, page);
+        return handlePerson(id, event, page, received_at);
       case 'echo':
         return handleEcho(id, event, page);
       case 'delivery':
@@ -50,7 +50,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
   }
 
-  async function handlePerson(eventId: string, event: InboundEvent, page: PageRuntime): Promise<void> {
+  /** `wroteAt` is when the person wrote, on our clock: the rate limit and the session count from it. */
+  async function handlePerson(eventId: string, event: InboundEvent, page: PageRuntime, wroteAt: number) {
     const now = clock.now();
     const opened = await store.openConversation(page.id, event.user_id as string, now);
     const { contact, conversation } = opened;
@@ -61,6 +62,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const allowed = deps.rateLimiter.allow(
       `${page.id}:${contact.external_id}`,
       page.settings.rate_limit_per_minute,
+      wroteAt,
       now,
     );
     const incoming: NewMessage = {
@@ -88,7 +90,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       );
       return;
     }
-    const result = await runPersonTurn({ ...deps, eventId, event, page, ...opened, lastInboundAt });
+    const result = await runPersonTurn({ ...deps, eventId, event, page, ...opened, lastInboundAt, wroteAt });
     await store.commitTurn({ ...result, incoming }, clock.now());
   }
 

@@ -14,6 +14,8 @@ interface PersonTurnArgs extends ConversationServiceDeps {
   conversation: Conversation;
   session?: Session;
   lastInboundAt: number;
+  /** When the person wrote (stored), on our clock: a backlog handled late keeps its sessions. */
+  wroteAt: number;
 }
 
 const HISTORY_FOR_MODELS = 20;
@@ -36,10 +38,12 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   const assistant = args.assistantFor(page.id);
   const timeoutMinutes = assistant.sessionTimeoutMinutes ?? page.settings.session_timeout_minutes;
   const existing = args.session;
-  const expired = !existing || now - existing.last_activity_at > timeoutMinutes * 60_000;
+  // Never before the last activity: events of one person are handled in order, but their times may tie or skew.
+  const wroteAt = Math.max(args.wroteAt, existing?.last_activity_at ?? 0);
+  const expired = !existing || wroteAt - existing.last_activity_at > timeoutMinutes * 60_000;
   const session: Session = expired
-    ? { id: existing?.id ?? '', context: {}, state: {}, started_at: now, last_activity_at: now }
-    : { ...existing, last_activity_at: now };
+    ? { id: existing?.id ?? '', context: {}, state: {}, started_at: wroteAt, last_activity_at: wroteAt }
+    : { ...existing, last_activity_at: wroteAt };
   const result: TurnResult = { ...base, session: { conversation_id: conversation.id, session } };
 
   let input = assistantInputOf(event, page.welcome_payload);

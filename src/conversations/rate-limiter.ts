@@ -1,32 +1,45 @@
-/** Counts events per key in a sliding window; `allow` records the event and says whether it is within the limit. */
+/**
+ * Counts events per key in a sliding window; `allow` records the event and says whether it is within the limit.
+ * `at` is when the person wrote (a backlog handled late is counted as it came); `now` is the processing clock.
+ */
 export interface RateLimiter {
-  allow(key: string, limitPerMinute: number, now: number): boolean;
+  allow(key: string, limitPerMinute: number, at: number, now: number): boolean;
 }
 
 const WINDOW_MS = 60_000;
 
+interface Hits {
+  /** When the person wrote, oldest first: the last `limit + 1` within the window at most. */
+  times: number[];
+  /** When processing last counted one, on its own clock. */
+  touched: number;
+}
+
 /**
- * In-process sliding window (one timestamp list per person). Right for one process on SQLite; several processes
+ * In-process sliding window (one list of times per person). Right for one process on SQLite; several processes
  * on PostgreSQL would count per process (see docs/adr/0002-queue.md).
  */
 export function createMemoryRateLimiter(): RateLimiter {
-  const hits = new Map<string, number[]>();
+  const hits = new Map<string, Hits>();
   let lastSweep = 0;
   return {
-    allow(key, limit, now) {
+    allow(key, limit, at, now) {
+      // Forget people processing has not counted for a window: a backlog's times may be far older than `now`.
       if (now - lastSweep > WINDOW_MS) {
-        for (const [k, list] of hits) if ((list.at(-1) ?? 0) <= now - WINDOW_MS) hits.delete(k);
+        for (const [k, h] of hits) if (h.touched <= now - WINDOW_MS) hits.delete(k);
         lastSweep = now;
       }
-      let list = hits.get(key);
-      if (!list) {
-        list = [];
-        hits.set(key, list);
+      let entry = hits.get(key);
+      if (!entry) {
+        entry = { times: [], touched: now };
+        hits.set(key, entry);
       }
+      entry.touched = now;
+      const list = entry.times;
       // Oldest first: drop what left the window, in place (this runs for every message).
       let expired = 0;
-      while (expired < list.length && (list[expired] as number) <= now - WINDOW_MS) expired++;
-      list.push(now);
+      while (expired < list.length && (list[expired] as number) <= at - WINDOW_MS) expired++;
+      list.push(at);
       // Whether the limit is passed needs the last limit + 1 events only.
       const drop = Math.max(expired, list.length - limit - 1);
       if (drop > 0) {
