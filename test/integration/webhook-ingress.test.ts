@@ -64,6 +64,8 @@ for (const database of DATABASES) {
       const response = await h.postWebhook(huge);
       expect(response.status).toBe(413);
       expect(JSON.parse(response.text).error.code).toBe('SB_BODY_TOO_LARGE');
+      const metrics = await (await fetch(`${h.gatewayUrl}/metrics`)).text();
+      expect(metrics).toMatch(/switchboard_webhook_rejected_total\{reason="too_large"\} 1\b/);
     });
 
     it('stores and answers every entry and every person of a batched body', async () => {

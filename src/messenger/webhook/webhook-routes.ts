@@ -30,6 +30,15 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     { parseAs: 'buffer', bodyLimit: deps.bodyLimit ?? 4 * 1024 * 1024 },
     (_req, body, done) => done(null, body),
   );
+  // Refused before the handler runs (413, build-app.ts answers it): counted and logged here, as the handler's refusals.
+  app.addHook('onError', async (request, _reply, error: Error & { code?: string }) => {
+    if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return;
+    deps.metrics.rejected.inc({ reason: 'too_large' });
+    deps.logger.warn(
+      { bytes: Number(request.headers['content-length']) || undefined },
+      'webhook body over the limit refused',
+    );
+  });
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/webhooks/messenger', async (request, reply) => {
     const mode = request.query['hub.mode'];
