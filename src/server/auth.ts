@@ -21,31 +21,76 @@ declare module 'fastify' {
 const CACHE_MS = 60_000;
 
 /**
+ * Failed sign-ins allowed per email in a sliding window before its next tries are refused. Per email, not per client
+ * address: behind a reverse proxy every client has the proxy's address, and one person's typos would lock out all.
+ */
+export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmail: 10 };
+
+/**
  * Authenticates API calls with HTTP Basic credentials of an inbox user. scrypt is slow on purpose, so a verified
  * header is remembered (by its hash, never the password) for a minute.
  */
 export function createBasicAuth(db: Kysely<Database>) {
+  const now = Date.now;
   let decoy: Promise<string> | undefined;
   const verified = new Map<string, { user: AuthenticatedUser; until: number }>();
+  const failures = createFailureLog(SIGN_IN_LIMITS.windowMs);
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const header = request.headers.authorization ?? '';
     const key = createHash('sha256').update(header).digest('base64url');
     const cached = verified.get(key);
-    if (cached && cached.until > Date.now()) {
+    if (cached && cached.until > now()) {
       request.user = cached.user;
       return;
     }
     const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
     const [email, ...rest] = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
+    // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
+    const emailKey = email?.toLowerCase();
+    const wait = emailKey ? failures.waitMs(emailKey, SIGN_IN_LIMITS.perEmail, now()) : 0;
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new ApiError('SB_TOO_MANY_SIGN_INS');
+    }
     const user = email ? await findUserByEmail(db, email) : undefined;
     // An unknown email is checked against a decoy hash, so that its answer takes as long and does not tell it apart.
     decoy ??= hashPassword(randomBytes(16).toString('base64url'));
     const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
     if (!user || !matches) {
+      if (emailKey) failures.record(emailKey, now());
       reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
       throw new ApiError('SB_UNAUTHENTICATED');
     }
+    if (emailKey) failures.forget(emailKey);
     request.user = { id: user.id, email: user.email, role: user.role };
-    verified.set(key, { user: request.user, until: Date.now() + CACHE_MS });
+    verified.set(key, { user: request.user, until: now() + CACHE_MS });
+  };
+}
+
+/** Times of failed sign-ins per key within a sliding window; a key is dropped once its window has passed. */
+function createFailureLog(windowMs: number) {
+  const log = new Map<string, number[]>();
+  let lastSweep = 0;
+  const recent = (key: string, at: number) => {
+    const times = (log.get(key) ?? []).filter((t) => t > at - windowMs);
+    if (times.length) log.set(key, times);
+    else log.delete(key);
+    return times;
+  };
+  return {
+    /** How long until `key` may try again: 0 while it has fewer than `max` failures in the window. */
+    waitMs(key: string, max: number, at: number): number {
+      const times = recent(key, at);
+      return times.length < max ? 0 : (times[times.length - max] as number) + windowMs - at;
+    },
+    record(key: string, at: number) {
+      // Keys no one tries again are dropped by a sweep once a window.
+      if (at - lastSweep > windowMs) {
+        for (const k of [...log.keys()]) recent(k, at);
+        lastSweep = at;
+      }
+      log.set(key, [...recent(key, at), at]);
+    },
+    forget: (key: string) => log.delete(key),
   };
 }

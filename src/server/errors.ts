@@ -11,6 +11,7 @@ export const ERRORS = {
   SB_BAD_REQUEST: { status: 400, message: 'the request is not valid' },
   SB_UNAUTHENTICATED: { status: 401, message: 'sign in first' },
   SB_NOT_FOUND: { status: 404, message: 'no such resource' },
+  SB_TOO_MANY_SIGN_INS: { status: 429, message: 'too many failed sign-ins; retry after the time Retry-After gives' },
   SB_SHUTTING_DOWN: { status: 503, message: 'the server is shutting down; retry' },
   SB_INTERNAL: { status: 500, message: 'something went wrong on our side' },
 } as const satisfies Record<string, { status: number; message: string }>;

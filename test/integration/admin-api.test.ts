@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAdmin } from '../../src/storage/user-repository.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
@@ -26,6 +27,24 @@ for (const database of DATABASES) {
       const wrong = `Basic ${Buffer.from('admin@example.com:wrong').toString('base64')}`;
       const refused = await h.api('GET', '/api/pages', undefined, wrong);
       expect(refused).toMatchObject({ status: 401, body: { error: { code: 'SB_UNAUTHENTICATED' } } });
+    });
+
+    it('refuses an email for a while after ten failed sign-ins, even with the right password', async () => {
+      const basic = (email: string, password: string) =>
+        `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`;
+      await ensureAdmin(h.switchboard.db, { email: 'agent@example.com', password: 'the right one' }, Date.now());
+      for (let i = 0; i < 10; i++) {
+        const attempt = await h.api('GET', '/api/pages', undefined, basic('agent@example.com', `guess ${i}`));
+        expect(attempt.status).toBe(401);
+      }
+      const locked = await fetch(`${h.gatewayUrl}/api/pages`, {
+        headers: { authorization: basic('Agent@Example.com', 'the right one') },
+      });
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+      expect((await locked.json()).error.code).toBe('SB_TOO_MANY_SIGN_INS');
+      // Only that email: everyone else still signs in.
+      expect((await h.api('GET', '/api/pages')).status).toBe(200);
     });
 
     it('lists pages with their health and settings, never their tokens', async () => {
