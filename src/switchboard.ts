@@ -130,8 +130,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         observer,
       });
   // Concurrent webhooks share one insert and one flush that makes them survive a power loss (storage/file-sync.ts).
-  const ingress = createGroupCommit(async (events: Parameters<typeof insertInboundEvents>[1]) => {
-    const stored = await insertInboundEvents(db, events, timers.now());
+  const persistOrStop = () => {
     try {
       persist();
     } catch (error) {
@@ -142,6 +141,10 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       options.onFatal?.(error as Error);
       throw error;
     }
+  };
+  const ingress = createGroupCommit(async (events: Parameters<typeof insertInboundEvents>[1]) => {
+    const stored = await insertInboundEvents(db, events, timers.now());
+    persistOrStop();
     return stored;
   });
 
@@ -151,7 +154,11 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   await app.register(webhookRoutes, {
     directory,
     store: ingress.submit,
-    quarantine: (items) => quarantine(db, items, timers.now()),
+    // Flushed too: a body whose events were all set aside is answered 200 without a group commit.
+    quarantine: async (items) => {
+      await quarantine(db, items, timers.now());
+      persistOrStop();
+    },
     enqueue: (events) => processing.enqueue(events),
     metrics,
     logger,

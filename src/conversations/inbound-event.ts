@@ -18,6 +18,8 @@ export interface Referral {
   source?: string;
   type?: string;
   ad_id?: string;
+  /** The channel's other fields (an ad's `ads_context_data`, the chat plugin's `referer_uri`…), as they came. */
+  [field: string]: unknown;
 }
 
 export type InboundEventBody =
@@ -49,7 +51,8 @@ export type InboundEventBody =
       action: 'pass_thread_control' | 'take_thread_control' | 'request_thread_control' | 'app_roles';
       detail: Record<string, unknown>;
     }
-  | { kind: 'unknown'; keys: string[] };
+  /** A kind the gateway does not handle: stored whole for inspection, never answered. */
+  | { kind: 'unknown'; keys: string[]; fields: Record<string, unknown> };
 
 export type InboundEvent = InboundEventBody & {
   /** Deduplication key, unique per page: the message id when there is one, else derived from content. */

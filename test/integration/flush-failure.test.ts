@@ -57,3 +57,29 @@ describe('a webhook whose flush to disk fails (SQLite)', () => {
     expect(onFatal).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('a webhook whose every event is set aside, when the flush fails (SQLite)', () => {
+  let h: Harness;
+  const onFatal = vi.fn();
+
+  beforeAll(async () => {
+    h = await startHarness({ database: 'sqlite', onFatal });
+  });
+  afterAll(async () => {
+    disk.failing = false;
+    await h?.close();
+  });
+
+  it('is not acknowledged either: what it keeps for inspection must be on disk before the 200', async () => {
+    const body = messageBody('no mid');
+    body.entry[0]!.messaging[0]!.message = { text: 'no mid' } as never;
+    disk.failing = true;
+    const response = await h.postWebhook(body);
+    disk.failing = false;
+
+    expect(response.status).toBe(500);
+    expect(onFatal).toHaveBeenCalledTimes(1);
+    const kept = await h.switchboard.db.selectFrom('webhook_quarantine').select('reason').execute();
+    expect(kept).toEqual([{ reason: 'message has no mid' }]);
+  });
+});

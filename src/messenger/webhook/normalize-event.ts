@@ -81,7 +81,9 @@ function bodyOf(raw: Json, message: Json | undefined, isEcho: boolean): InboundE
   for (const action of ['pass_thread_control', 'take_thread_control', 'request_thread_control', 'app_roles'] as const) {
     if (isObject(raw[action])) return { kind: 'handover', action, detail: raw[action] as Json };
   }
-  return { kind: 'unknown', keys: Object.keys(raw).filter((k) => !['sender', 'recipient', 'timestamp'].includes(k)) };
+  // Kept whole (a policy enforcement's reason, an edit's new text…): stored and ignored, but there to inspect.
+  const { sender: _s, recipient: _r, timestamp: _t, ...fields } = raw;
+  return { kind: 'unknown', keys: Object.keys(fields), fields };
 }
 
 function attachmentsOf(message: Json): InboundAttachment[] {
@@ -104,9 +106,10 @@ function attachmentsOf(message: Json): InboundAttachment[] {
   });
 }
 
+/** The fields the gateway reads, typed; the others (`ads_context_data`, `referer_uri`…) kept as they came. */
 function referralOf(v: unknown): Referral | undefined {
   if (!isObject(v)) return undefined;
-  return { ref: str(v.ref), source: str(v.source), type: str(v.type), ad_id: str(v.ad_id) };
+  return { ...v, ref: str(v.ref), source: str(v.source), type: str(v.type), ad_id: str(v.ad_id) };
 }
 
 /**

@@ -110,12 +110,63 @@ describe('webhook parsing', () => {
       ],
     };
     const { events, rejected } = parseWebhookBody(body);
-    expect(events).toMatchObject([{ kind: 'unknown', keys: ['game_play'] }]);
+    expect(events).toMatchObject([{ kind: 'unknown', keys: ['game_play'], fields: { game_play: { score: 1 } } }]);
     expect(rejected.map((r) => r.reason)).toEqual(['event has no numeric timestamp', 'message has no mid']);
   });
 
   it('rejects bodies that are not page webhooks', () => {
     expect(parseWebhookBody({ object: 'instagram', entry: [] }).rejected[0]?.reason).toMatch(/not "page"/);
     expect(parseWebhookBody([1, 2]).rejected[0]?.reason).toMatch(/no entry array/);
+    // Values String() cannot convert must not throw: the other entries of the body are still read.
+    const odd = { toString: 0 };
+    expect(parseWebhookBody({ object: odd, entry: [] }).rejected[0]?.reason).toMatch(/not "page"/);
+    const body = { object: 'page', entry: [{ id: odd, messaging: [] }, (webhookFixture('text').entry as unknown[])[0]] };
+    const parsed = parseWebhookBody(body);
+    expect(parsed.events).toMatchObject([{ kind: 'message', mid: 'm_text01' }]);
+    expect(parsed.rejected.map((r) => r.reason)).toEqual(['entry has no page id']);
+  });
+
+  it('keeps entries that hold no event it can read, rather than dropping them', () => {
+    const { events, rejected } = parseWebhookBody({
+      object: 'page',
+      entry: [
+        { id: PAGE, time: 1, messaging: { sender: { id: PERSON } } },
+        { id: PAGE, time: 1, messages: [{ text: 'a field we do not know' }] },
+      ],
+    });
+    expect(events).toEqual([]);
+    expect(rejected.map((r) => r.reason)).toEqual([
+      'messaging is not an array',
+      'entry holds no messaging, standby or changes event',
+    ]);
+  });
+
+  it('keeps the referral fields it does not read, for the inbox', () => {
+    const { events } = parseWebhookBody({
+      object: 'page',
+      entry: [
+        {
+          id: PAGE,
+          time: 1,
+          messaging: [
+            {
+              sender: { id: PERSON },
+              recipient: { id: PAGE },
+              timestamp: 7,
+              referral: {
+                source: 'ADS',
+                type: 'OPEN_THREAD',
+                ad_id: '6045246247433',
+                ads_context_data: { ad_title: 'Spring sale', photo_url: 'https://example.com/ad.jpg' },
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect(events[0]).toMatchObject({
+      kind: 'referral',
+      referral: { source: 'ADS', ad_id: '6045246247433', ads_context_data: { ad_title: 'Spring sale' } },
+    });
   });
 });
