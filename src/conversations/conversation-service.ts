@@ -15,6 +15,8 @@ export interface ConversationServiceDeps {
   rateLimiter: RateLimiter;
   clock: Clock;
   logger: Logger;
+  /** Aborted when a shutdown stops waiting for running turns: assistants stop their calls (`AssistantTurn.signal`). */
+  shutdown?: AbortSignal;
 }
 
 export interface StoredEvent {
@@ -62,7 +64,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const allowed = deps.rateLimiter.allow(
       `${page.id}:${contact.external_id}`,
       page.settings.rate_limit_per_minute,
-      wroteAt,
+      { id: eventId, at: wroteAt },
       now,
     );
     const incoming: NewMessage = {

@@ -68,6 +68,7 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
     context: session.context,
     new_session: expired,
     history: assistant.kind === 'llm' ? await store.recentHistory(conversation.id, HISTORY_FOR_MODELS) : [],
+    signal: args.shutdown,
   };
   const reply = await assistant.reply(turn);
   session.context = reply.context ?? session.context;

@@ -1,31 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRateLimiter } from './rate-limiter.ts';
 
+let seq = 0;
+/** A new event, written at `at` (ms). */
+const event = (at: number) => ({ id: `e${++seq}`, at });
+
 describe('memory rate limiter', () => {
   it('allows `limit` events per person in any minute, counting the refused ones too', () => {
     const limiter = createMemoryRateLimiter();
     const at = (seconds: number) => seconds * 1000;
-    expect([0, 10, 20].map((s) => limiter.allow('a', 2, at(s), at(s)))).toEqual([true, true, false]);
-    expect(limiter.allow('b', 2, at(20), at(20))).toBe(true); // Another person has a window of their own.
+    const allow = (key: string, s: number) => limiter.allow(key, 2, event(at(s)), at(s));
+    expect([0, 10, 20].map((s) => allow('a', s))).toEqual([true, true, false]);
+    expect(allow('b', 20)).toBe(true); // Another person has a window of their own.
     // At 61 s the event of 0 s has left the window; those of 10 s (allowed) and 20 s (refused) have not.
-    expect(limiter.allow('a', 2, at(61), at(61))).toBe(false);
-    expect(limiter.allow('a', 2, at(80.5), at(80.5))).toBe(true); // Only 61 s is left: one more is allowed.
-    expect(limiter.allow('a', 2, at(81), at(81))).toBe(false);
+    expect(allow('a', 61)).toBe(false);
+    expect(allow('a', 80.5)).toBe(true); // Only 61 s is left: one more is allowed.
+    expect(allow('a', 81)).toBe(false);
   });
 
   it('decides the same with a long history as with a short one', () => {
     const limiter = createMemoryRateLimiter();
     // 10 events per second for 3 minutes against a limit of 100 per minute: 10 s of each minute pass, then none.
     const allowed: number[] = [];
-    for (let i = 0; i < 1800; i++) if (limiter.allow('a', 100, i * 100, i * 100)) allowed.push(i);
+    for (let i = 0; i < 1800; i++) if (limiter.allow('a', 100, event(i * 100), i * 100)) allowed.push(i);
     expect(allowed).toHaveLength(100);
     expect(allowed.at(-1)).toBe(99);
   });
 
   it('counts a backlog by when the person wrote, however late it is handled', () => {
     const limiter = createMemoryRateLimiter();
-    const wrote = (seconds: number) => seconds * 1000;
-    const hourLater = wrote(3600);
+    const wrote = (seconds: number) => event(seconds * 1000);
+    const hourLater = 3600 * 1000;
     // Three messages in 20 s, handled an hour later (after an outage) between another person's new ones.
     expect(limiter.allow('a', 2, wrote(0), hourLater)).toBe(true);
     expect(limiter.allow('b', 2, wrote(3600), hourLater + 1)).toBe(true);
@@ -36,13 +41,23 @@ describe('memory rate limiter', () => {
     expect(limiter.allow('c', 1, wrote(120), hourLater + 1)).toBe(true);
   });
 
+  it('counts an event tried again once, with the answer of its first try', () => {
+    const limiter = createMemoryRateLimiter();
+    const first = event(0);
+    expect(limiter.allow('a', 1, first, 0)).toBe(true);
+    expect(limiter.allow('a', 1, first, 1000)).toBe(true); // Its retry after a failure.
+    const second = event(1);
+    expect(limiter.allow('a', 1, second, 1001)).toBe(false);
+    expect(limiter.allow('a', 1, second, 2000)).toBe(false);
+  });
+
   it('forgets people it has not counted for a minute of processing', () => {
     const limiter = createMemoryRateLimiter();
-    expect(limiter.allow('a', 1, 0, 0)).toBe(true);
-    expect(limiter.allow('a', 1, 1, 1)).toBe(false);
+    expect(limiter.allow('a', 1, event(0), 0)).toBe(true);
+    expect(limiter.allow('a', 1, event(1), 1)).toBe(false);
     // Another person's event a minute later sweeps the list of the first; written at 2 ms, this one is then counted
     // alone (the sweep is for memory: a person idle for a minute of processing has nothing left to count).
-    expect(limiter.allow('b', 1, 60_001, 60_001)).toBe(true);
-    expect(limiter.allow('a', 1, 2, 60_002)).toBe(true);
+    expect(limiter.allow('b', 1, event(60_001), 60_001)).toBe(true);
+    expect(limiter.allow('a', 1, event(2), 60_002)).toBe(true);
   });
 });

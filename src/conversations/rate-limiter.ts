@@ -1,9 +1,10 @@
 /**
  * Counts events per key in a sliding window; `allow` records the event and says whether it is within the limit.
- * `at` is when the person wrote (a backlog handled late is counted as it came); `now` is the processing clock.
+ * `event.at` is when the person wrote (a backlog handled late is counted as it came); `now` is the processing clock.
+ * An event tried again (a retry after a failure) gets the answer of its first try, and is counted once.
  */
 export interface RateLimiter {
-  allow(key: string, limitPerMinute: number, at: number, now: number): boolean;
+  allow(key: string, limitPerMinute: number, event: { id: string; at: number }, now: number): boolean;
 }
 
 const WINDOW_MS = 60_000;
@@ -13,6 +14,8 @@ interface Hits {
   times: number[];
   /** When processing last counted one, on its own clock. */
   touched: number;
+  /** The last event counted, and the answer it got. */
+  last?: { id: string; allowed: boolean };
 }
 
 /**
@@ -23,7 +26,7 @@ export function createMemoryRateLimiter(): RateLimiter {
   const hits = new Map<string, Hits>();
   let lastSweep = 0;
   return {
-    allow(key, limit, at, now) {
+    allow(key, limit, { id, at }, now) {
       // Forget people processing has not counted for a window: a backlog's times may be far older than `now`.
       if (now - lastSweep > WINDOW_MS) {
         for (const [k, h] of hits) if (h.touched <= now - WINDOW_MS) hits.delete(k);
@@ -35,6 +38,7 @@ export function createMemoryRateLimiter(): RateLimiter {
         hits.set(key, entry);
       }
       entry.touched = now;
+      if (entry.last?.id === id) return entry.last.allowed;
       const list = entry.times;
       // Oldest first: drop what left the window, in place (this runs for every message).
       let expired = 0;
@@ -46,7 +50,8 @@ export function createMemoryRateLimiter(): RateLimiter {
         list.copyWithin(0, drop);
         list.length -= drop;
       }
-      return list.length <= limit;
+      entry.last = { id, allowed: list.length <= limit };
+      return entry.last.allowed;
     },
   };
 }

@@ -31,7 +31,12 @@ export interface ProcessingTuning {
   sendMaxAttempts?: number;
   sendRetryBaseMs?: number;
   inDoubtGraceMs?: number;
+  /** How long a shutdown waits for running turns before it aborts their assistants' calls. */
+  shutdownGraceMs?: number;
 }
+
+/** How long a shutdown waits for running turns (SIGTERM to SIGKILL is 10 s in Docker, 30 s in Kubernetes). */
+const SHUTDOWN_GRACE_MS = 5000;
 
 export type ProcessedOutcome = 'done' | 'retry' | 'dead';
 export type SendOutcome = SendResult['status'] | 'dead';
@@ -145,6 +150,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     }),
     onResult: (_row, outcome, ms) => observer.sent(outcome, ms),
   });
+  const shutdown = new AbortController();
   const service = createConversationService({
     store: {
       ...store,
@@ -164,6 +170,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     rateLimiter: createMemoryRateLimiter(),
     clock: timers,
     logger,
+    shutdown: shutdown.signal,
   });
   const worker = createInboundWorker({
     db,
@@ -174,6 +181,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     maxAttempts: t.eventMaxAttempts,
     retryBaseMs: t.eventRetryBaseMs,
     onProcessed: (_event, outcome, ms) => observer.processed(outcome, ms),
+    shutdown: shutdown.signal,
   });
 
   return {
@@ -204,7 +212,14 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       return outbox.activeConversations;
     },
     async stop() {
+      // A model's turn can take minutes with its retries; supervisors give a stop seconds. Cut short, a turn stays
+      // pending for the next start, and its assistant is asked again then.
+      const grace = setTimeout(
+        () => shutdown.abort(new Error('the gateway is shutting down')),
+        t.shutdownGraceMs ?? SHUTDOWN_GRACE_MS,
+      );
       await worker.stop();
+      clearTimeout(grace);
       await outbox.stop();
       await Promise.all(bookkeeping);
       await graph.close();

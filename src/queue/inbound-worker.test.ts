@@ -125,4 +125,82 @@ for (const kind of DATABASES) {
       expect(events).toEqual([{ status: 'done', attempts: 0, error: null }]);
     });
   });
+
+  describe(`inbound worker on ${kind}: failures`, () => {
+    const open = useMigratedDatabase(kind);
+    const logger = pino({ level: 'silent' });
+
+    it('a second run that fails after the first committed leaves the event done: no retry, no second turn', async () => {
+      const { db } = await open();
+      const [stored] = (await insertInboundEvents(db, [message(0, 0)], Date.now())) as StoredInboundEvent[];
+      let runs = 0;
+      const service = {
+        async handle(event: StoredInboundEvent) {
+          runs++;
+          // The other run (a resume's) commits its turn while this one is on its way, and this one then fails.
+          await db.updateTable('inbound_events').set({ status: 'done' }).where('id', '=', event.id).execute();
+          throw new Error('the profile fetch timed out');
+        },
+      } as unknown as ConversationService;
+      const outcomes: string[] = [];
+      const worker = createInboundWorker({
+        db,
+        service,
+        clock: { now: Date.now },
+        logger,
+        retryBaseMs: 1,
+        onProcessed: (_e, outcome) => outcomes.push(outcome),
+      });
+      worker.enqueue([stored as StoredInboundEvent]);
+      await worker.idle();
+
+      expect(runs).toBe(1);
+      expect(outcomes).toEqual([]);
+      const events = await db.selectFrom('inbound_events').select(['status', 'attempts', 'error']).execute();
+      expect(events).toEqual([{ status: 'done', attempts: 0, error: null }]);
+    });
+
+    it('keeps an event whose failure cannot be recorded at the head of its lane: a later one never overtakes it', async () => {
+      const { db } = await open();
+      const [first, second] = (await insertInboundEvents(
+        db,
+        [message(0, 0), message(0, 1)],
+        Date.now(),
+      )) as StoredInboundEvent[];
+      const handled: string[] = [];
+      let databaseDown = true;
+      const service = {
+        async handle(event: StoredInboundEvent) {
+          if (databaseDown) throw new Error('the database is unreachable');
+          handled.push((event.event as { text: string }).text);
+          await db.updateTable('inbound_events').set({ status: 'done' }).where('id', '=', event.id).execute();
+        },
+      } as unknown as ConversationService;
+      // The worker's own writes fail too while the database is down.
+      const failingDb = new Proxy(db, {
+        get: (target, key, receiver) =>
+          key === 'updateTable' && databaseDown
+            ? () => {
+                throw new Error('the database is unreachable');
+              }
+            : Reflect.get(target, key, receiver),
+      });
+      const worker = createInboundWorker({
+        db: failingDb,
+        service,
+        clock: { now: Date.now },
+        logger,
+        maxAttempts: 2,
+        retryBaseMs: 1,
+      });
+      worker.enqueue([first, second] as StoredInboundEvent[]);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // Well past two attempts.
+      expect(handled).toEqual([]);
+      expect(worker.depth).toBe(2);
+
+      databaseDown = false;
+      await worker.idle();
+      expect(handled).toEqual(['0:0', '0:1']);
+    });
+  });
 }

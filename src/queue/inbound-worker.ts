@@ -27,6 +27,8 @@ export interface InboundWorkerOptions {
    */
   maxHeld?: number;
   onProcessed?: (event: StoredInboundEvent, outcome: 'done' | 'retry' | 'dead', ms: number) => void;
+  /** Aborted when a shutdown stops waiting for running turns: what they were doing is no failure of theirs. */
+  shutdown?: AbortSignal;
 }
 
 /** Takes stored inbound events and hands them to the conversation service, serially per person and page. */
@@ -51,29 +53,47 @@ export function createInboundWorker(options: InboundWorkerOptions) {
     const started = performance.now();
     try {
       await service.handle(stored);
-      release(stored);
-      options.onProcessed?.(stored, 'done', performance.now() - started);
-      return 'done';
     } catch (error) {
-      if (error instanceof EventAlreadyHandledError) {
-        logger.info({ eventId: stored.id }, 'event handled already: its second run wrote nothing');
-        release(stored);
-        return 'done';
-      }
-      stored.attempts++;
-      const dead = stored.attempts >= maxAttempts;
-      const log = logger.child({ eventId: stored.id, pageId: stored.event.page_id, attempts: stored.attempts });
-      log.error({ err: error }, dead ? 'event failed for the last time: dead' : 'event failed: will retry');
-      await recordEventFailure(db, stored.id, (error as Error).message ?? String(error), dead, clock.now()).catch((e) =>
-        log.error({ err: e }, 'could not record the failure'),
-      );
-      options.onProcessed?.(stored, dead ? 'dead' : 'retry', performance.now() - started);
-      if (dead) {
-        release(stored);
-        return 'done';
-      }
-      return retryBaseMs * 2 ** (stored.attempts - 1) * (0.75 + Math.random() * 0.5);
+      return failed(stored, error, started);
     }
+    release(stored);
+    options.onProcessed?.(stored, 'done', performance.now() - started);
+    return 'done';
+  }
+
+  async function failed(stored: StoredInboundEvent, error: unknown, started: number): Promise<LaneOutcome> {
+    if (error instanceof EventAlreadyHandledError) {
+      logger.info({ eventId: stored.id }, 'event handled already: its second run wrote nothing');
+      release(stored);
+      return 'done';
+    }
+    // Cut short by a shutdown: it stays pending, untouched, for the next start (the lanes start nothing now).
+    if (options.shutdown?.aborted) return retryBaseMs;
+    const log = logger.child({ eventId: stored.id, pageId: stored.event.page_id, attempts: stored.attempts + 1 });
+    const dead = stored.attempts + 1 >= maxAttempts;
+    log.error({ err: error }, dead ? 'event failed for the last time: dead' : 'event failed: will retry');
+    const message = error instanceof Error ? error.message : String(error);
+    let recorded: boolean;
+    try {
+      recorded = await recordEventFailure(db, stored.id, message, dead, clock.now());
+    } catch (e) {
+      // Not recorded: the event stays at the head of its lane (never released while pending), and is tried again.
+      log.error({ err: e }, 'could not record the failure; trying the event again');
+      return retryBaseMs * (0.75 + Math.random() * 0.5);
+    }
+    if (!recorded) {
+      // Another run of the event committed its turn first: the failure of this one changes nothing.
+      logger.info({ eventId: stored.id }, 'event handled already: its failed second run is ignored');
+      release(stored);
+      return 'done';
+    }
+    stored.attempts++;
+    options.onProcessed?.(stored, dead ? 'dead' : 'retry', performance.now() - started);
+    if (dead) {
+      release(stored);
+      return 'done';
+    }
+    return retryBaseMs * 2 ** (stored.attempts - 1) * (0.75 + Math.random() * 0.5);
   }
 
   const lanes = createLanes<StoredInboundEvent>({ concurrency: options.concurrency ?? 64, run });
@@ -97,9 +117,11 @@ export function createInboundWorker(options: InboundWorkerOptions) {
       const room = Math.min(maxHeld - queued.size, 1000);
       if (room <= 0) return; // Still spilled: the next drain below half resumes reading.
       dropped = false;
-      const batch = await loadPendingEvents(db, room, cursor);
+      const from = cursor;
+      const batch = await loadPendingEvents(db, room, from);
       for (const e of batch) hold(e);
-      if (batch.length > 0) cursor = (batch.at(-1) as StoredInboundEvent).id;
+      // A reset during the read (an event older than the cursor came in) wins: the next read starts from the oldest.
+      if (batch.length > 0 && cursor === from) cursor = (batch.at(-1) as StoredInboundEvent).id;
       if (batch.length < room && !dropped) {
         spilled = false;
         return;
@@ -139,7 +161,8 @@ export function createInboundWorker(options: InboundWorkerOptions) {
      * it then holds (the rest, past `maxHeld`, is read as the backlog drains).
      */
     async resume(): Promise<number> {
-      await paging;
+      // Until no read runs: one started meanwhile (a release) would have read past the events this resume is for.
+      while (paging) await paging;
       spilled = true;
       cursor = '';
       startPaging();

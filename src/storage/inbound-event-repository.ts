@@ -123,9 +123,18 @@ export class EventAlreadyHandledError extends Error {
   }
 }
 
-/** Records a failed attempt; `dead` when retries are exhausted (visible, replayable). */
-export async function recordEventFailure(db: Kysely<Database>, id: string, error: string, dead: boolean, now: number) {
-  await db
+/**
+ * Records a failed attempt; `dead` when retries are exhausted (visible, replayable). Only on a pending event: false
+ * when another run of it committed its turn first, whose `done` a failure must not undo (it would run a second turn).
+ */
+export async function recordEventFailure(
+  db: Kysely<Database>,
+  id: string,
+  error: string,
+  dead: boolean,
+  now: number,
+): Promise<boolean> {
+  const result = await db
     .updateTable('inbound_events')
     .set((eb) => ({
       attempts: eb('attempts', '+', 1),
@@ -134,7 +143,9 @@ export async function recordEventFailure(db: Kysely<Database>, id: string, error
       processed_at: dead ? now : null,
     }))
     .where('id', '=', id)
-    .execute();
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** Keeps a body that could not be parsed, or an event that could not be understood, for inspection. */

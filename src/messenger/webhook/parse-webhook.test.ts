@@ -120,7 +120,10 @@ describe('webhook parsing', () => {
     // Values String() cannot convert must not throw: the other entries of the body are still read.
     const odd = { toString: 0 };
     expect(parseWebhookBody({ object: odd, entry: [] }).rejected[0]?.reason).toMatch(/not "page"/);
-    const body = { object: 'page', entry: [{ id: odd, messaging: [] }, (webhookFixture('text').entry as unknown[])[0]] };
+    const body = {
+      object: 'page',
+      entry: [{ id: odd, messaging: [] }, (webhookFixture('text').entry as unknown[])[0]],
+    };
     const parsed = parseWebhookBody(body);
     expect(parsed.events).toMatchObject([{ kind: 'message', mid: 'm_text01' }]);
     expect(parsed.rejected.map((r) => r.reason)).toEqual(['entry has no page id']);
