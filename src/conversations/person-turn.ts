@@ -1,4 +1,4 @@
-import type { AssistantReply, AssistantTurn } from '../assistants/assistant.ts';
+import type { Assistant, AssistantReply, AssistantTurn } from '../assistants/assistant.ts';
 import type { GenericResponse } from '../assistants/responses.ts';
 import { assistantInputOf } from './assistant-input.ts';
 import type { ConversationServiceDeps } from './conversation-service.ts';
@@ -68,12 +68,29 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
     context: session.context,
     new_session: expired,
     history: assistant.kind === 'llm' ? await store.recentHistory(conversation.id, HISTORY_FOR_MODELS) : [],
-    signal: args.shutdown,
   };
-  const reply = await assistant.reply(turn);
+  const reply = await replyOf(assistant, turn, args.shutdown);
   session.context = reply.context ?? session.context;
   countFallback(session, reply);
   return withResponses(result, args, applyHandover(result, reply, page, now));
+}
+
+/**
+ * Asks the assistant, with a signal of the turn's own that a shutdown aborts (the flow assistant does no I/O). Not the
+ * shutdown's signal itself: the assistants' calls combine it with `AbortSignal.any`, which on Node 20 keeps a
+ * reference from a long-lived signal to every signal made from it.
+ */
+async function replyOf(assistant: Assistant, turn: AssistantTurn, shutdown: AbortSignal | undefined) {
+  if (!shutdown || assistant.kind === 'flow') return assistant.reply(turn);
+  const controller = new AbortController();
+  const abort = () => controller.abort(shutdown.reason);
+  if (shutdown.aborted) abort();
+  shutdown.addEventListener('abort', abort, { once: true });
+  try {
+    return await assistant.reply({ ...turn, signal: controller.signal });
+  } finally {
+    shutdown.removeEventListener('abort', abort);
+  }
 }
 
 function flag(result: TurnResult, reason: string) {

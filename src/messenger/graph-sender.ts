@@ -62,7 +62,8 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
             usage: outcome.usage,
           };
         case 'failed':
-          if (outcome.kind === 'token' || outcome.kind === 'permission')
+          // Not 100/2018234 (another app owns this one thread): a permission of one conversation, not of the page.
+          if (outcome.kind === 'token' || (outcome.kind === 'permission' && outcome.error.code !== 100))
             report(page.id, outcome.kind, describeError(outcome.error));
           // Graph's own window errors are policy refusals like ours: shown as blocked, never retried.
           return {

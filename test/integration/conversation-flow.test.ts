@@ -128,6 +128,13 @@ for (const database of DATABASES) {
       // The failures stay counted beside the state.
       const { body } = await h.api('GET', '/api/pages');
       expect(body.data[0].send_failures_24h).toEqual({ token: 1, permission: 1 });
+
+      // Another app owning one person's thread is that conversation's matter, not the page's.
+      await h.fb.setFaults({ next: { count: 1, code: 100, error_subcode: 2018234, path_contains: '/messages' } });
+      await h.fb.sendText(PAGE_ID, person(3), 'thread owned by another app');
+      await h.settle();
+      expect((await messagesOf(person(3))).at(-1)).toMatchObject({ status: 'failed' });
+      expect((await pageHealth()).health).toBe('ok');
     });
 
     it('moves a send whose retries run out to the dead state, with its error', async () => {
