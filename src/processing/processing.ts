@@ -158,6 +158,10 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
         const rows = await store.commitTurn(result, now);
         const { outgoing, conversation } = result;
         if (!outgoing) return;
+        if (rows.length === 0) {
+          logger.info({ conversationId: outgoing.conversation_id }, 'a person took the conversation over: not sent');
+          return;
+        }
         const context = { author: outgoing.author, last_inbound_at: conversation?.changes.last_inbound_at ?? null };
         // Unknown when the turn did not change it: the dispatcher reads it back.
         outbox.wake(outgoing.conversation_id, context.last_inbound_at === null ? undefined : { rows, context });
@@ -197,7 +201,10 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     },
     // In this thread the directory is the caller's own: it is current already.
     pagesChanged: () => {},
-    conversationChanged: (id) => cache?.forget(id),
+    conversationChanged: (id) => {
+      cache?.forget(id);
+      outbox.reread(id);
+    },
     async idle() {
       for (;;) {
         await worker.idle();

@@ -203,4 +203,30 @@ for (const kind of DATABASES) {
       expect(handled).toEqual(['0:0', '0:1']);
     });
   });
+
+  describe(`inbound worker on ${kind}: echoes`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('settles the sends echoes prove at once, though their person’s lane is busy with a long turn', async () => {
+      const { db } = await open();
+      let finishTurn: () => void = () => {};
+      const settled: string[] = [];
+      const service = {
+        handle: (stored: StoredInboundEvent) =>
+          stored.event.kind === 'echo' ? Promise.resolve() : new Promise<void>((r) => (finishTurn = r)),
+        async settleStoredEchoes(events: StoredInboundEvent[]) {
+          settled.push(...events.map((e) => e.event.key));
+          return events.length;
+        },
+      } as unknown as ConversationService;
+      const worker = createInboundWorker({ db, service, clock: { now: Date.now }, logger: pino({ level: 'silent' }) });
+      const echo = { ...message(0, 1), kind: 'echo', key: 'm_echo', mid: 'm_echo' } as InboundEvent;
+      const stored = (await insertInboundEvents(db, [message(0, 0), echo], Date.now())) as StoredInboundEvent[];
+      worker.enqueue(stored);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(settled).toEqual(['m_echo']); // While the turn before it still runs.
+      finishTurn();
+      await worker.idle();
+    });
+  });
 }

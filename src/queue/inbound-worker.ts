@@ -143,6 +143,10 @@ export function createInboundWorker(options: InboundWorkerOptions) {
 
   return {
     enqueue(events: StoredInboundEvent[]) {
+      // An echo proves a send at once; in its person's lane it may wait behind a long turn, past a retry of that send.
+      const echoes = events.filter((e) => e.event.kind === 'echo');
+      if (echoes.length > 0)
+        service.settleStoredEchoes(echoes).catch((error) => logger.error({ err: error }, 'could not settle echoes'));
       for (const e of events) {
         if (!spilled && queued.size >= maxHeld) {
           spilled = true;

@@ -23,7 +23,13 @@ for (const kind of DATABASES) {
      */
     async function setup(
       onSend: (text: string, send: OutboxSend) => Promise<unknown> = async () => {},
-      tuning: { retryBaseMs?: number; maxAttempts?: number; failWrites?: number; throttle?: SendThrottle } = {},
+      tuning: {
+        retryBaseMs?: number;
+        maxAttempts?: number;
+        inDoubtGraceMs?: number;
+        failWrites?: number;
+        throttle?: SendThrottle;
+      } = {},
     ) {
       const { db } = await open();
       const { failWrites = 0, ...dispatcherTuning } = tuning;
@@ -190,7 +196,23 @@ for (const kind of DATABASES) {
             setTimeout(() => void store.linkEcho(send.outbox_id, `m_${text}`, Date.now()), 20);
             return timeout;
           },
-          { retryBaseMs: 200 },
+          { retryBaseMs: 200, inDoubtGraceMs: 200 },
+        );
+        outbox.wake(conversation.id, await turn('hello'));
+        await outbox.idle();
+        expect(sent).toEqual(['hello']);
+        expect(await status()).toEqual(['hello:sent']);
+      });
+
+      it('waits for its echo as long as for a row in doubt, however short its back-off', async () => {
+        const { conversation, store, outbox, turn, sent, status } = await setup(
+          async (text, send) => {
+            if (sent.length > 0) return undefined;
+            // The echo waits in the person's lane behind a long turn: it comes well after the back-off of 1 ms.
+            setTimeout(() => void store.linkEcho(send.outbox_id, `m_${text}`, Date.now()), 150);
+            return timeout;
+          },
+          { retryBaseMs: 1, inDoubtGraceMs: 400 },
         );
         outbox.wake(conversation.id, await turn('hello'));
         await outbox.idle();

@@ -82,6 +82,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const inDoubt = new Set<string>();
   /** Conversations whose drain failed and is retried shortly: older rows may wait there, so nothing is handed over. */
   const failed = new Set<string>();
+  /** Conversations changed elsewhere (an agent took one over, cancelling the bot's rows): read again before sending. */
+  const changed = new Set<string>();
   /** Rows Graph accepted whose `sent` could not be written (the database failed): written on their next turn, not sent. */
   const acceptedUnrecorded = new Map<string, string | undefined>();
   let stopping = false;
@@ -95,6 +97,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     let more = true;
     while (more && !stopping) {
       state.again = false;
+      changed.delete(conversationId); // What is read now is current.
       const rows = handed?.rows ?? (await pendingOutboxRows(db, conversationId));
       const known = handed?.context;
       handed = undefined;
@@ -126,6 +129,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
 
   function settle(conversationId: string) {
     active.delete(conversationId);
+    changed.delete(conversationId);
     if (active.size === 0) {
       for (const resolve of idleWaiters) resolve();
       idleWaiters = [];
@@ -171,6 +175,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       options.onResult?.(row, 'blocked', 0);
       return true;
     }
+    // Changed while this row waited (pacing, the throttle): it may be cancelled. The drain reads the queue again.
+    if (changed.has(row.conversation_id)) return false;
     const started = performance.now();
     const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
     const result = await semaphore.run(() => sender.send(send));
@@ -198,9 +204,12 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
           return true;
         }
         const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
+        // A timeout or a 5xx may hide a send Graph accepted: wait as long as for a row in doubt, so that its echo can
+        // settle it first. A rate limit is a refusal, nothing was sent.
+        const inDoubt = result.rate_limited ? 0 : inDoubtGraceMs;
         log().warn({ error: result.error, attempts }, 'send failed: will retry');
         await transaction((tx) =>
-          markRetry(tx, row.id, Math.ceil(now + Math.max(backoff, result.after_ms ?? 0)), result.error, now),
+          markRetry(tx, row.id, Math.ceil(now + Math.max(backoff, inDoubt, result.after_ms ?? 0)), result.error, now),
         );
         break;
       }
@@ -240,6 +249,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
           this.wake(conversationId);
         }, 1000).unref();
       });
+    },
+    /** The conversation's queue changed elsewhere (rows cancelled): what is being sent there is read again first. */
+    reread(conversationId: string) {
+      if (active.has(conversationId)) changed.add(conversationId);
     },
     /** Resumes unsent rows after a restart. */
     async resume(): Promise<number> {

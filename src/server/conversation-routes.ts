@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ConversationStore } from '../conversations/ports.ts';
 import { findConversation, listConversations, listMessages } from '../storage/inbox-queries.ts';
+import { cancelBotSends } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { ApiError } from './errors.ts';
 
@@ -89,13 +90,16 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     const conversation = await existing(request.params.id);
     const { routing } = parse(routingChange, request.body);
     const now = deps.now();
-    await deps.db
-      .updateTable('conversations')
-      .set({ routing, paused_until: null, updated_at: now })
-      .where('id', '=', conversation.id)
-      .execute();
+    const cancelled = await deps.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('conversations')
+        .set({ routing, paused_until: null, updated_at: now })
+        .where('id', '=', conversation.id)
+        .execute();
+      return routing === 'human' ? cancelBotSends(tx, conversation.id, now) : 0;
+    });
     deps.changed(conversation.id);
-    return { data: { id: conversation.id, routing } };
+    return { data: { id: conversation.id, routing, cancelled_bot_messages: cancelled } };
   });
 
   app.post<{ Params: { id: string } }>('/api/conversations/:id/flag', async (request) => {

@@ -170,19 +170,32 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   const settled = await settleEventQuery(tx, { id: result.event_id, status: result.event_status, now });
   if (settled.numAffectedRows === 0n) throw new EventAlreadyHandledError(result.event_id);
   if (result.incoming && result.conversation) await insertMessage(tx, result.conversation.id, result.incoming, now);
+  let owner: Owner | undefined;
   if (result.conversation) {
     const { flagged, routing, paused_until, ...rest } = result.conversation.changes;
-    await updateConversation(tx, {
+    const { rows } = await updateConversation(tx, {
       ...rest,
       ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
       last_message_at: now,
       updated_at: now,
       id: result.conversation.id,
     });
+    owner = rows[0];
     if (routing !== undefined) await changeRouting(tx, result.conversation.id, routing, paused_until ?? null);
   }
   if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
-  return result.outgoing ? queueOutgoing(tx, result.outgoing, now) : [];
+  const { outgoing } = result;
+  // The assistant ran on the routing the turn read; a person may have taken the conversation over since.
+  if (!outgoing || (outgoing.author === 'bot' && owner && !botOwns(owner, now))) return [];
+  return queueOutgoing(tx, outgoing, now);
+}
+
+/** Who the conversation belonged to before the turn's own routing change. */
+type Owner = Pick<ConversationsTable, 'routing' | 'paused_until'>;
+
+/** The bot answers while it owns the conversation, or once a pause (a reply from the Page Inbox) has run out. */
+function botOwns(owner: Owner, now: number): boolean {
+  return owner.routing === 'bot' || (owner.routing === 'paused' && (owner.paused_until ?? 0) <= now);
 }
 
 /**
@@ -207,10 +220,10 @@ async function changeRouting(tx: Transaction<Database>, id: string, routing: str
 
 type ConversationUpdate = Partial<Omit<ConversationsTable, 'id'>> & { id: string };
 
-/** Precompiled once per set of changed columns: a turn changes one of a handful of sets. */
+/** Precompiled once per set of changed columns: a turn changes one of a handful of sets. Returns who owns it. */
 const updateConversation = precompiled((db, v: ConversationUpdate) => {
   const { id, ...changes } = v;
-  return db.updateTable('conversations').set(changes).where('id', '=', id);
+  return db.updateTable('conversations').set(changes).where('id', '=', id).returning(['routing', 'paused_until']);
 });
 
 const saveSessionQuery = precompiled((db, v: SessionsTable) => {

@@ -157,6 +157,42 @@ function errorColumns(e: SendErrorFields) {
 }
 
 /** Rows whose retries ran out, newest first (for the API and `switchboard replay`). */
+/**
+ * Cancels what the bot queued in the conversation and has not sent (its messages, typing indicators, seen marks), when
+ * people take it over: a bot reply to an earlier message must not arrive after an agent's. Agents' rows stay.
+ */
+export async function cancelBotSends(tx: Transaction<Database>, conversationId: string, now: number): Promise<number> {
+  const cancelled = await tx
+    .updateTable('outbox')
+    .set({ status: 'cancelled', updated_at: now })
+    .where('conversation_id', '=', conversationId)
+    .where(UNSETTLED)
+    .where((eb) =>
+      eb.or([
+        eb('message_id', 'is', null),
+        eb(
+          'message_id',
+          'in',
+          eb
+            .selectFrom('messages')
+            .select('id')
+            .where('conversation_id', '=', conversationId)
+            .where('author', '=', 'bot'),
+        ),
+      ]),
+    )
+    .returning('message_id')
+    .execute();
+  const messageIds = cancelled.flatMap((r) => (r.message_id ? [r.message_id] : []));
+  if (messageIds.length > 0)
+    await tx
+      .updateTable('messages')
+      .set({ status: 'cancelled', updated_at: now })
+      .where('id', 'in', messageIds)
+      .execute();
+  return cancelled.length;
+}
+
 /** Sends that failed for good, queued since `since`: counted per page and error, for the pages' health. */
 export function sendFailuresSince(db: Kysely<Database>, since: number) {
   return db

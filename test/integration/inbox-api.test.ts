@@ -18,7 +18,11 @@ for (const database of DATABASES) {
         people: 4,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 30 },
-        timers: { now: () => Date.now() + clockOffset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+        // Pacing waits of seconds are cut to 1.5 s: long enough to take a conversation over while a reply waits.
+        timers: {
+          now: () => Date.now() + clockOffset,
+          sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 1500))),
+        },
       });
     });
     afterAll(async () => {
@@ -100,6 +104,54 @@ for (const database of DATABASES) {
       await h.settle();
       expect(botAnswers('after the pause')).toBe(1);
       expect(await conversationOf(person(1))).toMatchObject({ routing: 'bot' });
+    });
+
+    const pageSaw = async (psid: string) =>
+      (await h.fb.conversation(PAGE_ID, psid)).items.filter((i) => i.from === 'page').map((i) => i.message?.text);
+
+    it('never sends the reply of a bot turn that was running when an agent took the conversation over', async () => {
+      await h.fb.sendText(PAGE_ID, person(3), 'hi');
+      await h.settle();
+      const conversation = await conversationOf(person(3));
+      bot.hold();
+      await h.fb.sendText(PAGE_ID, person(3), 'are you there?');
+      for (let i = 0; i < 250 && botAnswers('are you there?') === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const took = await h.api('POST', `/api/conversations/${conversation?.id}/routing`, { routing: 'human' });
+      expect(took.body.data).toMatchObject({ routing: 'human' });
+      bot.release();
+      await h.settle();
+
+      expect(botAnswers('are you there?')).toBe(1);
+      expect(await pageSaw(person(3))).toEqual(['echo: hi']);
+      const thread = await h.api('GET', `/api/conversations/${conversation?.id}/messages`);
+      expect(thread.body.data.messages.at(-1)).toMatchObject({ direction: 'in', text: 'are you there?' });
+    });
+
+    it('cancels the replies the bot queued and had not sent yet when an agent takes the conversation over', async () => {
+      await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: 'short' });
+      try {
+        await h.fb.sendText(PAGE_ID, person(2), 'slow answer please');
+        const queued = () =>
+          h.switchboard.db
+            .selectFrom('outbox')
+            .select('status')
+            .where('recipient_id', '=', person(2))
+            .where('kind', '=', 'message')
+            .execute();
+        for (let i = 0; i < 250 && (await queued()).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        const conversation = await conversationOf(person(2));
+        const took = await h.api('POST', `/api/conversations/${conversation?.id}/routing`, { routing: 'human' });
+        expect(took.body.data).toMatchObject({ routing: 'human', cancelled_bot_messages: 1 });
+        await new Promise((r) => setTimeout(r, 2000)); // Past the (shortened) response delay.
+        await h.settle();
+
+        expect(await pageSaw(person(2))).toEqual([]);
+        expect(await queued()).toEqual([{ status: 'cancelled' }]);
+        const thread = await h.api('GET', `/api/conversations/${conversation?.id}/messages`);
+        expect(thread.body.data.messages.at(-1)).toMatchObject({ author: 'bot', status: 'cancelled' });
+      } finally {
+        await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: null });
+      }
     });
 
     it('rejects bad requests with a clear error', async () => {
