@@ -23,7 +23,9 @@ for (const kind of DATABASES) {
       const store = createConversationStore(db, createBatchedWrites(db));
       const { conversation } = await store.openConversation(PAGE.id, 'psid-1', Date.now());
       const queue = async (text: string) => {
-        const [row] = await store.commitTurn(
+        const {
+          rows: [row],
+        } = await store.commitTurn(
           {
             event_id: await storePendingEvent(db),
             event_status: 'done',

@@ -155,7 +155,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     store: {
       ...store,
       async commitTurn(result, now) {
-        const rows = await store.commitTurn(result, now);
+        const { rows, behindOthers } = await store.commitTurn(result, now);
         const { outgoing, conversation } = result;
         if (!outgoing) return;
         if (rows.length === 0) {
@@ -163,8 +163,9 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
           return;
         }
         const context = { author: outgoing.author, last_inbound_at: conversation?.changes.last_inbound_at ?? null };
-        // Unknown when the turn did not change it: the dispatcher reads it back.
-        outbox.wake(outgoing.conversation_id, context.last_inbound_at === null ? undefined : { rows, context });
+        // Read back when the turn did not change the window, or when older rows wait: the dispatcher keeps the order.
+        const handed = context.last_inbound_at === null || behindOthers ? undefined : { rows, context };
+        outbox.wake(outgoing.conversation_id, handed);
       },
     },
     pages: (id) => directory.page(id),

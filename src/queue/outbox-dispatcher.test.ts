@@ -82,7 +82,7 @@ for (const kind of DATABASES) {
       });
       /** A turn that queues `text`; returns what it hands the dispatcher. */
       const turn = async (text: string) => {
-        const rows = await store.commitTurn(
+        const { rows } = await store.commitTurn(
           { event_id: await storePendingEvent(db), event_status: 'done', outgoing: outgoing(text) },
           Date.now(),
         );
@@ -120,6 +120,44 @@ for (const kind of DATABASES) {
       expect(sent).toEqual(['agent', 'bot']);
       expect(contexts).toEqual([undefined, undefined]);
       expect(await status()).toEqual(['agent:sent', 'bot:sent']);
+    });
+
+    it('says when a turn queued behind rows still waiting, which are then sent first', async () => {
+      const { db, conversation, store, outbox, outgoing, sent, status } = await setup();
+      // An agent's reply, committed by the inbox API; its wake is still on its way to the dispatcher.
+      await store.queueOutgoing({ ...outgoing('agent'), author: 'agent' }, Date.now());
+      const behind = await store.commitTurn(
+        { event_id: await storePendingEvent(db), event_status: 'done', outgoing: outgoing('bot') },
+        Date.now(),
+      );
+      expect(behind.behindOthers).toBe(true);
+      // So processing wakes the conversation without handing the turn's rows over: the queue is read in order.
+      outbox.wake(conversation.id);
+      await outbox.idle();
+      expect(sent).toEqual(['agent', 'bot']);
+      expect(await status()).toEqual(['agent:sent', 'bot:sent']);
+      const alone = await store.commitTurn(
+        { event_id: await storePendingEvent(db), event_status: 'done', outgoing: outgoing('next') },
+        Date.now(),
+      );
+      expect(alone.behindOthers).toBe(false);
+    });
+
+    it('waits the delay of a turn’s first row from when it was queued (a response delay without typing)', async () => {
+      const sentAt: number[] = [];
+      const { db, conversation, store, outbox, outgoing } = await setup(async () => {
+        sentAt.push(Date.now());
+      });
+      const text = outgoing('after a pause');
+      const delayed: Outgoing = { ...text, steps: [{ kind: 'wait', ms: 200 }, ...text.steps] };
+      const queuedAt = Date.now();
+      const { rows } = await store.commitTurn(
+        { event_id: await storePendingEvent(db), event_status: 'done', outgoing: delayed },
+        queuedAt,
+      );
+      outbox.wake(conversation.id, { rows, context: { author: 'bot', last_inbound_at: queuedAt } });
+      await outbox.idle();
+      expect(sentAt[0] ?? 0).toBeGreaterThanOrEqual(queuedAt + 190);
     });
 
     it('reads the queue after a drain failed, so the row left behind goes first', async () => {

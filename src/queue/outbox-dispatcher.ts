@@ -152,7 +152,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       return false;
     }
     const last = lastSentAt.get(row.conversation_id);
-    const due = Math.max(row.next_attempt_at, last === undefined ? 0 : last + row.delay_ms);
+    // A row's delay runs from the send before it, or from when it was queued: a turn's first row may carry one too
+    // (the response delay, without a typing indicator before it).
+    const due = Math.max(row.next_attempt_at, Math.max(last ?? 0, row.created_at) + row.delay_ms);
     if (due > timers.now()) await pause(due - timers.now());
     if (stopping) return false;
     const wait = options.throttle?.delayFor(row.page_id) ?? 0;

@@ -5,15 +5,22 @@ import type { TransactionRunner } from './batched-writes.ts';
 import { newId } from './ids.ts';
 import { EventAlreadyHandledError } from './inbound-event-repository.ts';
 import { openConversation } from './open-conversation.ts';
-import type { OutboxRow } from './outbox-repository.ts';
+import { hasPendingSends, type OutboxRow } from './outbox-repository.ts';
 import { precompiled } from './precompiled.ts';
 import type { ConversationsTable, Database, MessagesTable, OutboxTable, SessionsTable } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** What a turn queued to send, as stored. */
+export interface QueuedRows {
+  rows: OutboxRow[];
+  /** Older rows of the conversation were still pending (an agent's reply whose wake is on its way): send in order. */
+  behindOthers: boolean;
+}
+
 /** The conversation service's storage, whose `commitTurn` also says what it queued to send. */
 export interface ConversationStoreWithOutbox extends ConversationStore {
-  commitTurn(result: TurnResult, now: number): Promise<OutboxRow[]>;
+  commitTurn(result: TurnResult, now: number): Promise<QueuedRows>;
 }
 
 /** The conversation service's storage, over Kysely (SQLite or PostgreSQL). */
@@ -166,7 +173,7 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
  * Writes a turn; returns the outbox rows it queued, as stored. Settling its event is the turn's claim on it: the
  * event must still be pending, or nothing is written (EventAlreadyHandledError), so one event never has two turns.
  */
-async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: number): Promise<OutboxRow[]> {
+async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: number): Promise<QueuedRows> {
   const settled = await settleEventQuery(tx, { id: result.event_id, status: result.event_status, now });
   if (settled.numAffectedRows === 0n) throw new EventAlreadyHandledError(result.event_id);
   if (result.incoming && result.conversation) await insertMessage(tx, result.conversation.id, result.incoming, now);
@@ -186,8 +193,10 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
   const { outgoing } = result;
   // The assistant ran on the routing the turn read; a person may have taken the conversation over since.
-  if (!outgoing || (outgoing.author === 'bot' && owner && !botOwns(owner, now))) return [];
-  return queueOutgoing(tx, outgoing, now);
+  if (!outgoing || (outgoing.author === 'bot' && owner && !botOwns(owner, now)))
+    return { rows: [], behindOthers: false };
+  const behindOthers = await hasPendingSends(tx, outgoing.conversation_id);
+  return { rows: await queueOutgoing(tx, outgoing, now), behindOthers };
 }
 
 /** Who the conversation belonged to before the turn's own routing change. */
