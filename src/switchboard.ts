@@ -87,8 +87,12 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   await syncConfiguredPages(db, secretBox, config, timers.now());
   const directory = createPageDirectory(db, secretBox);
   await directory.reload();
-  if (config.admin && (await ensureAdmin(db, config.admin, timers.now())))
-    logger.info({ email: config.admin.email }, 'created the first admin');
+  if (config.admin) {
+    const admin = await ensureAdmin(db, config.admin, timers.now());
+    if (admin === 'created') logger.info({ email: config.admin.email }, 'created the first admin');
+    if (admin === 'password changed')
+      logger.warn({ email: config.admin.email }, 'admin password changed from the configuration');
+  }
 
   const graph = createGraphClients(config.graph, directory, logger);
   const metrics = createMetrics({

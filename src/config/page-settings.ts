@@ -1,13 +1,22 @@
 import { z } from 'zod';
+import { checkBusinessHours } from '../conversations/policy/business-hours.ts';
 
-/** Opening hours of a page: a time zone and, per weekday, "HH:MM-HH:MM" ranges. */
-export const businessHoursSchema = z.object({
-  time_zone: z.string().describe('IANA time zone, e.g. Europe/Paris'),
-  days: z.partialRecord(
-    z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
-    z.array(z.string().regex(/^\d\d:\d\d-\d\d:\d\d$/, 'use "HH:MM-HH:MM"')),
-  ),
-});
+/**
+ * Opening hours of a page: a time zone and, per weekday, "HH:MM-HH:MM" ranges. Checked whole (a known time zone, real
+ * times): hours that pass here never make a turn fail later.
+ */
+export const businessHoursSchema = z
+  .object({
+    time_zone: z.string().describe('IANA time zone, e.g. Europe/Paris'),
+    days: z.partialRecord(
+      z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
+      z.array(z.string().regex(/^\d\d:\d\d-\d\d:\d\d$/, 'use "HH:MM-HH:MM"')),
+    ),
+  })
+  .superRefine((hours, ctx) => {
+    const check = checkBusinessHours(hours);
+    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.reason });
+  });
 
 /**
  * Per-page behaviour, stored with the page and editable through the API.

@@ -17,16 +17,26 @@ export interface ConversationRoutesDeps {
   now: () => number;
 }
 
-const listQuery = z.object({
-  page_id: z.string().optional(),
-  routing: z.enum(['bot', 'human', 'paused']).optional(),
-  flagged: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().optional(),
-  before_id: z.string().min(1).optional(),
+const listQuery = z
+  .object({
+    page_id: z.string().optional(),
+    routing: z.enum(['bot', 'human', 'paused']).optional(),
+    flagged: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before: z.coerce.number().int().optional(),
+    before_id: z.string().min(1).optional(),
+  })
+  .refine((q) => q.before_id === undefined || q.before !== undefined, {
+    message: 'before_id goes with before (the last row’s last_message_at and id)',
+    path: ['before_id'],
+  });
+const messagesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  /** Messages older than this message id. */
+  before: z.string().min(1).optional(),
 });
 const newMessage = z.object({
   text: z.string().trim().min(1).max(2000),
@@ -57,16 +67,11 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     data: await listConversations(deps.db, parse(listQuery, request.query)),
   }));
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: string; before?: string } }>(
-    '/api/conversations/:id/messages',
-    async (request) => {
-      const conversation = await existing(request.params.id);
-      const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 100) || 100));
-      return {
-        data: { conversation, messages: await listMessages(deps.db, conversation.id, limit, request.query.before) },
-      };
-    },
-  );
+  app.get<{ Params: { id: string } }>('/api/conversations/:id/messages', async (request) => {
+    const { limit, before } = parse(messagesQuery, request.query);
+    const conversation = await existing(request.params.id);
+    return { data: { conversation, messages: await listMessages(deps.db, conversation.id, limit, before) } };
+  });
 
   app.post<{ Params: { id: string } }>('/api/conversations/:id/messages', async (request, reply) => {
     const conversation = await existing(request.params.id);

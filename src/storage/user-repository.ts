@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { hashPassword } from '../server/passwords.ts';
+import { hashPassword, verifyPassword } from '../server/passwords.ts';
 import { newId } from './ids.ts';
 import type { Database, UsersTable } from './schema.ts';
 
@@ -7,13 +7,25 @@ export function findUserByEmail(db: Kysely<Database>, email: string): Promise<Us
   return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
 }
 
-/** Creates the first admin from the configuration if no user has that email yet; never changes an existing one. */
+/**
+ * The admin of the configuration: created if no user has that email yet, its password changed when the configured one
+ * no longer matches (changing `SWITCHBOARD_ADMIN_PASSWORD` and restarting is how it is rotated). Never removes a user.
+ */
 export async function ensureAdmin(
   db: Kysely<Database>,
   admin: { email: string; password: string },
   now: number,
-): Promise<boolean> {
-  if (await findUserByEmail(db, admin.email)) return false;
+): Promise<'created' | 'password changed' | 'unchanged'> {
+  const existing = await findUserByEmail(db, admin.email);
+  if (existing) {
+    if (await verifyPassword(admin.password, existing.password_hash)) return 'unchanged';
+    await db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(admin.password), updated_at: now })
+      .where('id', '=', existing.id)
+      .execute();
+    return 'password changed';
+  }
   await db
     .insertInto('users')
     .values({
@@ -27,5 +39,5 @@ export async function ensureAdmin(
     })
     .onConflict((oc) => oc.column('email').doNothing())
     .execute();
-  return true;
+  return 'created';
 }

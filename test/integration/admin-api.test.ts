@@ -67,6 +67,15 @@ for (const database of DATABASES) {
       const bad = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: 'slowly', colour: 'red' });
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/response_delay/);
+      // Opening hours a turn could not read later (an unknown time zone, a time that does not exist) are refused now.
+      for (const business_hours of [
+        { time_zone: 'Mars/Olympus', days: { mon: ['09:00-17:00'] } },
+        { time_zone: 'Europe/Paris', days: { mon: ['99:99-17:00'] } },
+      ]) {
+        const refused = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { business_hours });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.message).toMatch(/business_hours: (unknown time zone "Mars\/Olympus"|mon: "99:99)/);
+      }
       const ok = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, {
         delay_between_messages_ms: 0,
         readable_length: 0,

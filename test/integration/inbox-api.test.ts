@@ -161,6 +161,12 @@ for (const database of DATABASES) {
         (await h.api('POST', `/api/conversations/${conversation?.id}/routing`, { routing: 'robot' })).body.error.code,
       ).toBe('SB_BAD_REQUEST');
       expect((await h.api('GET', '/api/conversations/nope/messages')).status).toBe(404);
+      for (const query of ['before=a&before=b', 'limit=0', 'limit=many']) {
+        const refused = await h.api('GET', `/api/conversations/${conversation?.id}/messages?${query}`);
+        expect(refused).toMatchObject({ status: 400, body: { error: { code: 'SB_BAD_REQUEST' } } });
+      }
+      const alone = await h.api('GET', '/api/conversations?before_id=x');
+      expect(alone).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/before_id/) } } });
     });
   });
 }

@@ -116,7 +116,7 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
       if (proofOf) query.appsecret_proof = proofOf(c.token);
     }
     if (c.json !== undefined) headers['content-type'] = 'application/json';
-    const scrub = scrubber([c.token, options.appSecret, ...(c.secrets ?? [])]);
+    const scrub = scrubber([c.token, options.appSecret, query.appsecret_proof, ...(c.secrets ?? [])]);
     const started = performance.now();
     const target = c.absoluteUrl === undefined ? pathOf(c.path, query) : sameOriginPath(c.absoluteUrl, query);
     const result = target
