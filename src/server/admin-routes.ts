@@ -62,7 +62,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
     };
   });
 
-  // A key set to null goes back to its default.
+  // A key set to null goes back to the configuration's value, or the default.
   app.patch<{ Params: { id: string }; Body: Record<string, unknown> }>('/api/pages/:id/settings', async (request) => {
     const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
     const resets = Object.keys(body).filter((key) => body[key] === null);
@@ -73,21 +73,26 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
         parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
       );
     }
-    const row = await deps.db
-      .selectFrom('pages')
-      .select('settings')
-      .where('id', '=', request.params.id)
-      .executeTakeFirst();
-    if (!row) throw new ApiError('SB_NOT_FOUND', `no page ${request.params.id}`);
     // zod fills defaults even in a partial schema: keep only the keys the request named.
-    const changes = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => key in body));
-    const settings = { ...JSON.parse(row.settings), ...changes };
-    for (const key of resets) delete settings[key];
-    await deps.db
-      .updateTable('pages')
-      .set({ settings: JSON.stringify(settings), updated_at: deps.now() })
-      .where('id', '=', request.params.id)
-      .execute();
+    const named = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => key in body));
+    // Kept apart from the configuration's settings, which every start writes again; null goes back to those.
+    const found = await deps.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .selectFrom('pages')
+        .select('settings_changes')
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
+      if (!row) return false;
+      const changes = { ...JSON.parse(row.settings_changes ?? '{}'), ...named };
+      for (const key of resets) delete changes[key];
+      await tx
+        .updateTable('pages')
+        .set({ settings_changes: JSON.stringify(changes), updated_at: deps.now() })
+        .where('id', '=', request.params.id)
+        .execute();
+      return true;
+    });
+    if (!found) throw new ApiError('SB_NOT_FOUND', `no page ${request.params.id}`);
     await deps.directory.reload();
     const synced = 'greeting' in body ? await deps.syncProfile(request.params.id) : undefined;
     return {

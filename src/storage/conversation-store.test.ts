@@ -61,4 +61,36 @@ for (const kind of DATABASES) {
       expect(await read()).toMatchObject({ routing: 'human' });
     });
   });
+
+  describe(`conversation store on ${kind}: receipts`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('mark read what was sent before the read, though a delivery was recorded after the read came', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const { conversation } = await store.openConversation('page-1', 'psid-1', NOW);
+      // A message the page sent at NOW (a reply typed in the Page Inbox, recorded from its echo).
+      const outgoing = {
+        direction: 'out',
+        author: 'external',
+        external_id: 'm_1',
+        content: {},
+        status: 'sent',
+      } as const;
+      await store.commitTurn(
+        {
+          event_id: await storePendingEvent(db),
+          event_status: 'done',
+          incoming: outgoing,
+          conversation: { id: conversation.id, changes: {} },
+        },
+        NOW,
+      );
+      // The delivery came at +1 s and the read at +1.01 s; the delivery was handled only at +5 s (a backlog).
+      await store.markOutgoing(conversation.id, 'delivered', { sentBefore: NOW + 1000, ids: [] }, NOW + 5000);
+      await store.markOutgoing(conversation.id, 'read', { sentBefore: NOW + 1010, ids: [] }, NOW + 5001);
+      const rows = await db.selectFrom('messages').select(['status', 'sent_at']).execute();
+      expect(rows).toEqual([{ status: 'read', sent_at: NOW }]);
+    });
+  });
 }

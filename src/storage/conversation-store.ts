@@ -93,7 +93,7 @@ export function createConversationStore(
         if (row.message_id) {
           await tx
             .updateTable('messages')
-            .set({ external_id: externalId, status: 'sent', error: null, updated_at: now })
+            .set({ external_id: externalId, status: 'sent', error: null, sent_at: now, updated_at: now })
             .where('id', '=', row.message_id)
             .where('external_id', 'is', null)
             .execute();
@@ -111,11 +111,11 @@ export function createConversationStore(
           .where('conversation_id', '=', conversationId)
           .where('direction', '=', 'out')
           .where('status', 'in', from)
-          .where((eb) =>
-            upTo.ids.length
-              ? eb.or([eb('external_id', 'in', upTo.ids), eb('updated_at', '<=', upTo.sentBefore)])
-              : eb('updated_at', '<=', upTo.sentBefore),
-          )
+          .where((eb) => {
+            // Rows sent before the column existed have only `updated_at`.
+            const sentBefore = eb(eb.fn.coalesce('sent_at', 'updated_at'), '<=', upTo.sentBefore);
+            return upTo.ids.length ? eb.or([eb('external_id', 'in', upTo.ids), sentBefore]) : sentBefore;
+          })
           .execute(),
       );
     },
@@ -156,6 +156,8 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
     text: m.text ?? null,
     content: JSON.stringify(m.content),
     status: m.status,
+    // Messages recorded as sent already: those typed in the Page Inbox, seen through their echoes.
+    sent_at: m.status === 'sent' ? now : null,
     created_at: now,
     updated_at: now,
   });

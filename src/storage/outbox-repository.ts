@@ -90,6 +90,7 @@ const messageSentQuery = precompiled((db, v: { id: string; externalId: string | 
     .set((eb) => ({
       status: eb.case().when('status', '=', 'pending').then('sent').else(eb.ref('status')).end(),
       external_id: eb.fn.coalesce('external_id', eb.val(v.externalId)),
+      sent_at: eb.fn.coalesce('sent_at', eb.val(v.now)),
       updated_at: v.now,
     }))
     .where('id', '=', v.id),

@@ -76,5 +76,22 @@ for (const kind of DATABASES) {
       expect(row.assistant).not.toContain('bot-s3cret');
       expect((await loadPages(db, box))[0]?.assistant).toEqual(assistant);
     });
+
+    it('keep the settings changed through the API over the configuration’s, across restarts', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      const configured = {
+        apps: [app('111')],
+        pages: [{ ...page('222', '111'), settings: { auto_replies: true, away_message: 'Back soon' } }],
+      } as Configured;
+      await syncConfiguredPages(db, box, configured, 1);
+      // What PATCH /api/pages/:id/settings stores.
+      await db
+        .updateTable('pages')
+        .set({ settings_changes: JSON.stringify({ auto_replies: false }) })
+        .execute();
+      await syncConfiguredPages(db, box, configured, 2); // The next start.
+      expect((await loadPages(db, box))[0]?.settings).toEqual({ auto_replies: false, away_message: 'Back soon' });
+    });
   });
 }

@@ -122,7 +122,8 @@ export async function loadPages(db: Kysely<Database>, box: SecretBox): Promise<S
     access_token: box.open(r.access_token_sealed),
     source: r.source as StoredPage['source'],
     assistant: r.assistant ? openAssistant(JSON.parse(r.assistant), box) : null,
-    settings: JSON.parse(r.settings),
+    // The API's changes win over the configuration's settings.
+    settings: { ...JSON.parse(r.settings), ...JSON.parse(r.settings_changes ?? '{}') },
     messenger_profile: r.messenger_profile ? JSON.parse(r.messenger_profile) : null,
     health: r.health,
     health_detail: r.health_detail,

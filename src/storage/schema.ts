@@ -35,8 +35,10 @@ export interface PagesTable {
   source: string;
   /** JSON AssistantConfig, or null for the bundled sample. */
   assistant: string | null;
-  /** JSON partial PageSettings. */
+  /** JSON partial PageSettings, from the configuration (written again at every start). */
   settings: string;
+  /** JSON partial PageSettings changed through the API: they win over `settings`, and survive restarts. */
+  settings_changes: string | null;
   /** JSON ProfileConfig (greeting, Get Started, menu, ice breakers), or null to leave the page's profile alone. */
   messenger_profile: string | null;
   /** `ok`, or the failure kind of the last permanent Graph error (e.g. `token`). */
@@ -103,9 +105,11 @@ export interface MessagesTable {
   text: string | null;
   /** JSON: the message as received or as sent (attachments, quick reply, postback, template). */
   content: string;
-  /** in: `received`, `throttled`; out: `pending`, `sent`, `delivered`, `read`, `failed`, `blocked`. */
+  /** in: `received`, `throttled`; out: `pending`, `sent`, `delivered`, `read`, `failed`, `blocked`, `cancelled`. */
   status: string;
   error: string | null;
+  /** out: when it left (Graph accepted it, or its echo came); receipts cover what was sent before them. */
+  sent_at: number | null;
   created_at: number;
   updated_at: number;
 }
