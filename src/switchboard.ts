@@ -34,6 +34,15 @@ import type { SecretBox } from './storage/secret-box.ts';
 import { ensureAdmin } from './storage/user-repository.ts';
 import { createWriteLock } from './storage/write-lock.ts';
 
+/** The Messenger profile fields a page's configuration sets (profile-config.ts). */
+const MANAGED_PROFILE_FIELDS = [
+  'get_started',
+  'greeting',
+  'persistent_menu',
+  'ice_breakers',
+  'whitelisted_domains',
+] as const;
+
 export interface SwitchboardOptions {
   config: Config;
   secretBox: SecretBox;
@@ -168,19 +177,21 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     logger,
   });
 
-  /** Syncs a page's Messenger profile: the configured one, with the greeting of its settings. */
-  const syncProfile = async (pageId: string): Promise<SyncResult | undefined> => {
+  /**
+   * Syncs a page's Messenger profile: the configured one, with the greeting of its settings. A page configured with a
+   * profile has every field the configuration can set managed (one it no longer sets is deleted); a page without one
+   * only the greeting its settings set, or that an agent has just taken away (`greetingRemoved`).
+   */
+  const syncProfile = async (pageId: string, greetingRemoved = false): Promise<SyncResult | undefined> => {
     const page = directory.page(pageId);
-    if (!page || (!page.messenger_profile && !page.settings.greeting)) return undefined;
-    const config = profileConfigSchema.parse({
-      ...page.messenger_profile,
-      greeting: page.settings.greeting ?? page.messenger_profile?.greeting,
-    });
-    const result = await syncMessengerProfile(
-      graph.graphFor(page.app_id),
-      page.access_token,
-      toMessengerProfile(config),
-    );
+    if (!page || (!page.messenger_profile && !page.settings.greeting && !greetingRemoved)) return undefined;
+    const greeting = page.settings.greeting ?? page.messenger_profile?.greeting;
+    const wanted =
+      page.messenger_profile || greeting
+        ? toMessengerProfile(profileConfigSchema.parse({ ...page.messenger_profile, greeting }))
+        : {};
+    const managed = page.messenger_profile ? MANAGED_PROFILE_FIELDS : greetingRemoved ? (['greeting'] as const) : [];
+    const result = await syncMessengerProfile(graph.graphFor(page.app_id), page.access_token, wanted, managed);
     const log = logger.child({ pageId });
     if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
     else log.info(result, 'Messenger profile synced');

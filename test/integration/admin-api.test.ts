@@ -96,6 +96,13 @@ for (const database of DATABASES) {
         { locale: 'default', text: 'Hello {{user_first_name}}, we are here to help.' },
       ]);
       expect(profile.get_started).toEqual({ payload: 'GET_STARTED' });
+
+      // Taken away: the page's profile gets the configured greeting back.
+      const removed = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { greeting: null });
+      expect(removed.body).toMatchObject({ profile_sync: 'updated' });
+      expect((await h.fb.pageProfile(PAGE_ID)).greeting).toEqual([
+        { locale: 'default', text: 'Hi {{user_first_name}}!' },
+      ]);
     });
 
     it('lists sends whose retries ran out and sends them again on replay', async () => {

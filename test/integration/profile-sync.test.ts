@@ -35,6 +35,7 @@ describe('Messenger profile sync', () => {
     expect(await syncMessengerProfile(graph, token, toMessengerProfile(config))).toEqual({
       status: 'updated',
       fields: ['get_started', 'greeting', 'persistent_menu', 'ice_breakers'],
+      removed: [],
     });
     const profile = await createEmulatorClient(emulator.url as string).pageProfile('104857392018475');
     expect(profile).toMatchObject({
@@ -59,7 +60,35 @@ describe('Messenger profile sync', () => {
 
   it('writes only what changed', async () => {
     const changed = toMessengerProfile({ ...config, greeting: 'Welcome back!' });
-    expect(await syncMessengerProfile(graph, token, changed)).toEqual({ status: 'updated', fields: ['greeting'] });
+    expect(await syncMessengerProfile(graph, token, changed)).toEqual({
+      status: 'updated',
+      fields: ['greeting'],
+      removed: [],
+    });
+  });
+
+  it('deletes the managed fields the configuration no longer sets, and leaves the others alone', async () => {
+    const managed = ['get_started', 'greeting', 'persistent_menu', 'ice_breakers', 'whitelisted_domains'] as const;
+    const withoutMenu = toMessengerProfile({ ...config, persistent_menu: undefined, ice_breakers: undefined });
+    expect(await syncMessengerProfile(graph, token, withoutMenu, managed)).toEqual({
+      status: 'updated',
+      fields: ['greeting'],
+      removed: ['persistent_menu', 'ice_breakers'],
+    });
+    const profile = await createEmulatorClient(emulator.url as string).pageProfile('104857392018475');
+    expect(profile.persistent_menu).toBeUndefined();
+    expect(profile.ice_breakers).toBeUndefined();
+    expect(profile.greeting).toEqual([{ locale: 'default', text: 'Hello {{user_first_name}}!' }]);
+    expect(await syncMessengerProfile(graph, token, withoutMenu, managed)).toEqual({ status: 'unchanged' });
+    // A page without a configured profile manages only the greeting its settings set, once it is taken away.
+    expect(await syncMessengerProfile(graph, token, {}, ['greeting'])).toEqual({
+      status: 'updated',
+      fields: [],
+      removed: ['greeting'],
+    });
+    const after = await createEmulatorClient(emulator.url as string).pageProfile('104857392018475');
+    expect(after.greeting).toBeUndefined();
+    expect(after.get_started).toEqual({ payload: 'GET_STARTED' });
   });
 
   it('refuses configuration beyond Messenger limits with the key named', () => {

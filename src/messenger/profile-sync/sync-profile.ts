@@ -3,30 +3,40 @@ import type { GraphClient, MessengerProfile, MessengerProfileField } from '../gr
 
 export type SyncResult =
   | { status: 'unchanged' }
-  | { status: 'updated'; fields: string[] }
+  | { status: 'updated'; fields: string[]; removed: string[] }
   | { status: 'failed'; error: string };
 
 /**
  * Makes the page's Messenger profile match the configuration. Reads it first and writes only what differs:
- * Graph allows 10 profile calls per 10 minutes per page, and restarts should not spend them.
+ * Graph allows 10 profile calls per 10 minutes per page, and restarts should not spend them. The `managed` fields
+ * that are set on the page but no longer wanted are deleted (a menu taken out of the configuration goes away).
  */
 export async function syncMessengerProfile(
   graph: GraphClient,
   token: string,
   wanted: MessengerProfile,
+  managed: readonly MessengerProfileField[] = [],
 ): Promise<SyncResult> {
   const fields = Object.keys(wanted) as MessengerProfileField[];
-  const current = await graph.getMessengerProfile(token, fields);
+  const current = await graph.getMessengerProfile(token, [...new Set([...fields, ...managed])]);
   if (!current.ok) return { status: 'failed', error: current.error.message };
   const changed = fields.filter(
     (field) => !isDeepStrictEqual(normalise(current.profile[field]), normalise(wanted[field])),
   );
-  if (changed.length === 0) return { status: 'unchanged' };
-  // Messenger requires get_started alongside a persistent menu, so it is always sent with the changes.
-  const update: MessengerProfile = { get_started: wanted.get_started };
-  for (const field of changed) Object.assign(update, { [field]: wanted[field] });
-  const result = await graph.setMessengerProfile(token, update);
-  return result.ok ? { status: 'updated', fields: changed } : { status: 'failed', error: result.error.message };
+  const removed = managed.filter((field) => !(field in wanted) && current.profile[field] !== undefined);
+  if (changed.length === 0 && removed.length === 0) return { status: 'unchanged' };
+  if (removed.length > 0) {
+    const deleted = await graph.deleteMessengerProfileFields(token, removed);
+    if (!deleted.ok) return { status: 'failed', error: deleted.error.message };
+  }
+  if (changed.length > 0) {
+    // Messenger requires get_started alongside a persistent menu, so it is always sent with the changes.
+    const update: MessengerProfile = { get_started: wanted.get_started };
+    for (const field of changed) Object.assign(update, { [field]: wanted[field] });
+    const result = await graph.setMessengerProfile(token, update);
+    if (!result.ok) return { status: 'failed', error: result.error.message };
+  }
+  return { status: 'updated', fields: changed, removed };
 }
 
 /** Graph may add defaults (e.g. `composer_input_disabled: false`) or drop them; compare without undefined keys. */
