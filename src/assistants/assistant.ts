@@ -35,6 +35,8 @@ export interface HistoryItem {
 }
 
 export interface AssistantTurn {
+  /** The turn's id: the stored event it answers, the same when that event is tried again. */
+  id?: string;
   conversation: { id: string; page_id: string };
   contact: { id: string; profile: ContactProfile };
   page: { id: string; name?: string };

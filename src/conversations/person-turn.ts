@@ -61,6 +61,7 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   if (expired && !existing && page.settings.welcome_on_first_message && input.kind !== 'welcome')
     input = { kind: 'welcome' };
   const turn: AssistantTurn = {
+    id: args.eventId,
     conversation: { id: conversation.id, page_id: page.id },
     contact: { id: contact.id, profile: contact.profile },
     page: { id: page.id, name: page.name },

@@ -34,13 +34,15 @@ function assistant(options: Partial<HttpAssistantOptions> = {}) {
 }
 
 describe('the request a bot receives', () => {
-  it('is a JSON POST of conversation, contact, page, input and context, and nothing else', async () => {
+  it('is a JSON POST of the turn’s id and time, conversation, contact, page, input and context, and nothing else', async () => {
     bot.script(json(200, { responses: [] }));
     const turn = makeTurn({
+      id: 'event-7',
       input: { kind: 'choice', value: 'order_status', text: 'Order status' },
       context: { step: 2 },
       history: [{ role: 'contact', text: 'hello', at: 1 }],
     });
+    const asked = Date.now();
     await assistant({ headers: { Authorization: 'Bearer bot-token' } }).reply(turn);
 
     const [request] = bot.received;
@@ -49,12 +51,15 @@ describe('the request a bot receives', () => {
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers.authorization).toBe('Bearer bot-token');
     expect(JSON.parse(request?.body ?? '')).toEqual({
+      turn_id: 'event-7',
+      sent_at: expect.any(Number),
       conversation: { id: 'conv-1', page_id: 'page-1' },
       contact: { id: 'contact-1', profile: { first_name: 'Ada', last_name: 'Lovelace', locale: 'en_GB', timezone: 0 } },
       page: { id: 'page-1', name: 'Acme Support' },
       input: { kind: 'choice', value: 'order_status', text: 'Order status' },
       context: { step: 2 },
     });
+    expect(JSON.parse(request?.body ?? '').sent_at).toBeGreaterThanOrEqual(asked);
   });
 
   it('carries an HMAC-SHA256 signature of the exact body when a secret is set', async () => {

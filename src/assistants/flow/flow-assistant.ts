@@ -117,9 +117,19 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
     if ('responses' in next) {
       return { responses: next.responses, context: writeState({ ...state, waiting: next.waiting }) };
     }
-    const result = runProgram(programs, next.run, scope);
+    let result = runProgram(programs, next.run, scope);
+    let failure: AssistantReply['failure'];
+    if (result.exhausted) {
+      // What a loop built up is not sent (it could be hundreds of messages and pauses): the fallback answers, and
+      // the conversation is flagged for someone to fix the file.
+      failure = { reason: `flow_loop: "${next.run.action}" runs in a loop of goto steps` };
+      const fallback =
+        next.run.action === '_fallback' ? result : runProgram(programs, { action: '_fallback', pc: 0 }, scope);
+      result = fallback.exhausted ? { responses: [] } : fallback;
+    }
     // `fallback` tells the gateway the person was not understood, so misses in a row can escalate.
     const reply: AssistantReply & { fallback?: boolean } = {
+      ...(failure && { failure }),
       responses: result.responses,
       context: writeState({
         vars: scope.vars,

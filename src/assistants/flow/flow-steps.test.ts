@@ -85,16 +85,19 @@ describe('flow assistant steps', () => {
     expect(driver.texts(await driver.send('start the test'))).toEqual(['Shown.']);
   });
 
-  it('stops a goto loop instead of running forever', async () => {
+  it('stops a goto loop, sends the fallback instead of what the loop built up, and says why', async () => {
     const driver = chat(`actions:
   - id: a
     examples: [loop forever]
-    steps: [{say: A}, {goto: b}]
+    steps: [{say: A}, {pause: 60000}, {goto: b}]
   - id: b
     steps: [{goto: a}]
+fallback:
+  steps: [{say: "Sorry, something went wrong on our side."}]
 `);
     const reply = await driver.send('loop forever');
-    expect(reply.responses.length).toBeGreaterThan(10);
-    expect(reply.responses.length).toBeLessThan(500);
+    expect(driver.texts(reply)).toEqual(['Sorry, something went wrong on our side.']);
+    expect(reply.responses).toHaveLength(1);
+    expect(reply.failure?.reason).toMatch(/^flow_loop: "a"/);
   });
 });

@@ -14,6 +14,8 @@ export interface RunResult {
   waiting?: Waiting;
   /** Choices of the last options step without a variable. */
   offered?: Choice[];
+  /** The run went through its whole budget without waiting or ending: a `goto` loop in the file. */
+  exhausted?: true;
 }
 
 /** Renders a question (`ask` or `options`) with its choices: an option response, or plain text. */
@@ -93,7 +95,8 @@ export function runProgram(
   const responses: GenericResponse[] = [];
   let offered: Choice[] | undefined;
   let { action, pc } = start;
-  for (let budget = INSTRUCTION_BUDGET; budget > 0; budget--) {
+  for (let budget = INSTRUCTION_BUDGET; ; budget--) {
+    if (budget === 0) return { responses: [], exhausted: true };
     const instruction = programs.get(action)?.[pc];
     if (!instruction) break;
     if (instruction.op === 'jump') {

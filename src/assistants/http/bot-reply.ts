@@ -30,7 +30,31 @@ export function checkBotReply(json: unknown): BotReplyCheck {
     const first = checked.dropped[0]?.reason ?? '';
     return { ok: false, reason: `invalid answer: no valid response (first: ${first})` };
   }
-  return { ok: true, responses: checked.responses, context: context ?? undefined, dropped: checked.dropped };
+  const kept = withinTurnLimits(responses.length, checked.responses, checked.dropped);
+  return { ok: true, responses: kept, context: context ?? undefined, dropped: checked.dropped };
+}
+
+/** What one turn may send: a bot's mistake must not queue hours of messages and pauses for one person. */
+export const TURN_LIMITS = { responses: 25, pauseMs: 60_000 };
+
+/** Keeps the first valid responses within TURN_LIMITS; what is over goes to `dropped`, by its index in the answer. */
+function withinTurnLimits(sent: number, valid: GenericResponse[], dropped: { index: number; reason: string }[]) {
+  const invalid = new Set(dropped.map((d) => d.index));
+  const indexInAnswer = [...Array(sent).keys()].filter((i) => !invalid.has(i));
+  const kept: GenericResponse[] = [];
+  let paused = 0;
+  valid.forEach((response, k) => {
+    const index = indexInAnswer[k] as number;
+    if (kept.length === TURN_LIMITS.responses) {
+      dropped.push({ index, reason: `over the ${TURN_LIMITS.responses} responses a turn may send` });
+    } else if (response.type === 'pause' && paused + response.ms > TURN_LIMITS.pauseMs) {
+      dropped.push({ index, reason: `pauses over ${TURN_LIMITS.pauseMs / 1000} s in one turn` });
+    } else {
+      if (response.type === 'pause') paused += response.ms;
+      kept.push(response);
+    }
+  });
+  return kept;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

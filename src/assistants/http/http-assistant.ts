@@ -29,6 +29,10 @@ export interface HttpAssistantOptions {
 
 /** What Switchboard POSTs to a bot on each turn (the `AssistantTurn` without history and signal). */
 export interface HttpBotRequest {
+  /** Same for every attempt at one turn (a retry after a 5xx or a reset): what a bot de-duplicates by. */
+  turn_id?: string;
+  /** When the turn asked (epoch ms; its retries repeat it), under the signature: a bot can refuse old requests replayed. */
+  sent_at: number;
   conversation: AssistantTurn['conversation'];
   contact: AssistantTurn['contact'];
   page: AssistantTurn['page'];
@@ -57,6 +61,8 @@ export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
     kind: 'http',
     async reply(turn) {
       const request: HttpBotRequest = {
+        turn_id: turn.id,
+        sent_at: Date.now(),
         conversation: turn.conversation,
         contact: turn.contact,
         page: turn.page,
