@@ -97,8 +97,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     let more = true;
     while (more && !stopping) {
       state.again = false;
-      changed.delete(conversationId); // What is read now is current.
-      const rows = handed?.rows ?? (await pendingOutboxRows(db, conversationId));
+      // What is read now is current; rows handed over before a change are read again instead.
+      const stale = changed.delete(conversationId);
+      const rows = handed && !stale ? handed.rows : await pendingOutboxRows(db, conversationId);
       const known = handed?.context;
       handed = undefined;
       // Read again when a row stays queued (a retry waits for its turn), when the read was full, or when rows were
@@ -155,13 +156,15 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     // A row's delay runs from the send before it, or from when it was queued: a turn's first row may carry one too
     // (the response delay, without a typing indicator before it).
     const due = Math.max(row.next_attempt_at, Math.max(last ?? 0, row.created_at) + row.delay_ms);
-    if (due > timers.now()) await pause(due - timers.now());
+    const paced = due > timers.now();
+    if (paced) await pause(due - timers.now());
     if (stopping) return false;
     const wait = options.throttle?.delayFor(row.page_id) ?? 0;
     if (wait > 0) await pause(wait);
     if (stopping) return false;
-    // A row tried before may have reached Graph after all (a timeout, a 5xx): its echo, arriving since, settled it.
-    if (row.attempts > 0 && !(await isPending(db, row.id))) return true;
+    // Read again after a wait, and for a row tried before: an echo may have settled it (a timeout, a 5xx that reached
+    // Graph after all), or an agent's take-over cancelled it, maybe in another process.
+    if ((row.attempts > 0 || paced || wait > 0) && !(await isPending(db, row.id))) return true;
     // Decided last, right before the call: a wait may cross the 24-hour window, and the tag depends on it.
     const decision: SendDecision = options.decide
       ? await options.decide(row, known)
@@ -177,11 +180,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       options.onResult?.(row, 'blocked', 0);
       return true;
     }
-    // Changed while this row waited (pacing, the throttle): it may be cancelled. The drain reads the queue again.
-    if (changed.has(row.conversation_id)) return false;
     const started = performance.now();
     const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
-    const result = await semaphore.run(() => sender.send(send));
+    // Changed since the drain read it (a take-over may have cancelled it), up to the call: read the queue again.
+    const result = await semaphore.run(async () => (changed.has(row.conversation_id) ? undefined : sender.send(send)));
+    if (result === undefined) return false;
     const now = timers.now();
     if (result.usage) options.throttle?.onUsage(row.page_id, result.usage);
     if (result.status === 'retry' && result.rate_limited) options.throttle?.onRateLimited(row.page_id, result.after_ms);

@@ -96,12 +96,14 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     const { routing } = parse(routingChange, request.body);
     const now = deps.now();
     const cancelled = await deps.db.transaction().execute(async (tx) => {
-      await tx
+      const changed = await tx
         .updateTable('conversations')
         .set({ routing, paused_until: null, updated_at: now })
         .where('id', '=', conversation.id)
-        .execute();
-      return routing === 'human' ? cancelBotSends(tx, conversation.id, now) : 0;
+        .where('routing', '<>', routing)
+        .executeTakeFirst();
+      // Taken from the bot: what it queued goes. Already with people (the bot's own hand-over), its last words stay.
+      return routing === 'human' && changed.numUpdatedRows > 0n ? cancelBotSends(tx, conversation.id, now) : 0;
     });
     deps.changed(conversation.id);
     return { data: { id: conversation.id, routing, cancelled_bot_messages: cancelled } };

@@ -88,7 +88,8 @@ const messageSentQuery = precompiled((db, v: { id: string; externalId: string | 
   db
     .updateTable('messages')
     .set((eb) => ({
-      status: eb.case().when('status', '=', 'pending').then('sent').else(eb.ref('status')).end(),
+      // Cancelled by a take-over while Graph had it already: it was sent all the same.
+      status: eb.case().when('status', 'in', ['pending', 'cancelled']).then('sent').else(eb.ref('status')).end(),
       external_id: eb.fn.coalesce('external_id', eb.val(v.externalId)),
       sent_at: eb.fn.coalesce('sent_at', eb.val(v.now)),
       updated_at: v.now,

@@ -56,6 +56,11 @@ for (const database of DATABASES) {
         .filter((i) => i.from === 'page')
         .map((i) => i.message?.text);
       expect(seen).toEqual(['I am bringing in a colleague.']);
+      // Already with people: taking it over again cancels nothing the bot said on handing it over.
+      const again = await h.api('POST', `/api/conversations/${(await conversationOf(person(0)))?.id}/routing`, {
+        routing: 'human',
+      });
+      expect(again.body.data).toMatchObject({ routing: 'human', cancelled_bot_messages: 0 });
       await h.fb.sendText(PAGE_ID, person(0), 'hello? anyone?');
       await h.settle();
       expect(botAnswers('hello? anyone?')).toBe(0);
