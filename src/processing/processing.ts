@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Assistant } from '../assistants/assistant.ts';
@@ -151,6 +152,8 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     onResult: (_row, outcome, ms) => observer.sent(outcome, ms),
   });
   const shutdown = new AbortController();
+  // One listener per running model or bot turn (person-turn.ts): many at once is normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const service = createConversationService({
     store: {
       ...store,

@@ -227,6 +227,15 @@ for (const kind of DATABASES) {
       expect(settled).toEqual(['m_echo']); // While the turn before it still runs.
       finishTurn();
       await worker.idle();
+      // An echo with nothing ahead of it is settled in its lane, right away: not twice.
+      const [alone] = (await insertInboundEvents(
+        db,
+        [{ ...echo, key: 'm_echo2', mid: 'm_echo2' } as InboundEvent],
+        Date.now(),
+      )) as StoredInboundEvent[];
+      worker.enqueue([alone as StoredInboundEvent]);
+      await worker.idle();
+      expect(settled).toEqual(['m_echo']);
     });
   });
 }

@@ -31,6 +31,9 @@ export interface InboundWorkerOptions {
   shutdown?: AbortSignal;
 }
 
+/** One lane per person and page. */
+const laneOf = (e: StoredInboundEvent) => `${e.event.page_id}:${e.event.user_id ?? '-'}`;
+
 /** Takes stored inbound events and hands them to the conversation service, serially per person and page. */
 export function createInboundWorker(options: InboundWorkerOptions) {
   const { db, service, clock, logger } = options;
@@ -108,7 +111,7 @@ export function createInboundWorker(options: InboundWorkerOptions) {
     if (queued.has(e.id)) return;
     queued.add(e.id);
     if (e.id > lastHeld) lastHeld = e.id;
-    lanes.push(`${e.event.page_id}:${e.event.user_id ?? '-'}`, e);
+    lanes.push(laneOf(e), e);
   }
 
   /** Reads pending events back from the database, oldest first, while there is room. */
@@ -143,11 +146,11 @@ export function createInboundWorker(options: InboundWorkerOptions) {
 
   return {
     enqueue(events: StoredInboundEvent[]) {
-      // An echo proves a send at once; in its person's lane it may wait behind a long turn, past a retry of that send.
-      const echoes = events.filter((e) => e.event.kind === 'echo');
-      if (echoes.length > 0)
-        service.settleStoredEchoes(echoes).catch((error) => logger.error({ err: error }, 'could not settle echoes'));
+      // An echo proves a send at once; behind other events in its person's lane (a long turn, a backlog), it could
+      // come after a retry of that send. Settled now only then: in its lane it settles the send again, changing nothing.
+      const early: StoredInboundEvent[] = [];
       for (const e of events) {
+        if (e.event.kind === 'echo' && (spilled || lanes.busy(laneOf(e)))) early.push(e);
         if (!spilled && queued.size >= maxHeld) {
           spilled = true;
           cursor = lastHeld;
@@ -159,6 +162,8 @@ export function createInboundWorker(options: InboundWorkerOptions) {
         dropped = true;
         if (e.id <= cursor) cursor = ''; // Out of order (a clock step back): read from the oldest to be safe.
       }
+      if (early.length > 0)
+        service.settleStoredEchoes(early).catch((error) => logger.error({ err: error }, 'could not settle echoes'));
     },
     /**
      * Resumes everything acknowledged but unfinished (after a crash or restart, or a replay); returns how many events

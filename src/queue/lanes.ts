@@ -6,6 +6,8 @@ export interface Lanes<T> {
   push(key: string, item: T): void;
   /** Number of items waiting or running. */
   readonly size: number;
+  /** Whether the key has items waiting or running: a new one would wait behind them. */
+  busy(key: string): boolean;
   /** Resolves when nothing is waiting or running. */
   idle(): Promise<void>;
   /**
@@ -120,6 +122,7 @@ export function createLanes<T>(options: {
     get size() {
       return size;
     },
+    busy: (key) => lanes.has(key),
     idle() {
       if (size === 0 && active === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));

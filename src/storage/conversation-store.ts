@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { HistoryItem } from '../assistants/assistant.ts';
 import type { ConversationStore, NewMessage, Outgoing, Session, TurnResult } from '../conversations/ports.ts';
 import type { TransactionRunner } from './batched-writes.ts';
@@ -197,12 +197,13 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   // The assistant ran on the routing the turn read; a person may have taken the conversation over since.
   if (!outgoing || (outgoing.author === 'bot' && owner && !botOwns(owner, now)))
     return { rows: [], behindOthers: false };
-  const behindOthers = await hasPendingSends(tx, outgoing.conversation_id);
+  // Read by the conversation update a turn makes anyway; a turn without one asks.
+  const behindOthers = owner ? Boolean(owner.sends_pending) : await hasPendingSends(tx, outgoing.conversation_id);
   return { rows: await queueOutgoing(tx, outgoing, now), behindOthers };
 }
 
-/** Who the conversation belonged to before the turn's own routing change. */
-type Owner = Pick<ConversationsTable, 'routing' | 'paused_until'>;
+/** Who the conversation belonged to before the turn's own routing change, and whether rows of it wait to be sent. */
+type Owner = Pick<ConversationsTable, 'routing' | 'paused_until'> & { sends_pending: unknown };
 
 /** The bot answers while it owns the conversation, or once a pause (a reply from the Page Inbox) has run out. */
 function botOwns(owner: Owner, now: number): boolean {
@@ -231,10 +232,29 @@ async function changeRouting(tx: Transaction<Database>, id: string, routing: str
 
 type ConversationUpdate = Partial<Omit<ConversationsTable, 'id'>> & { id: string };
 
-/** Precompiled once per set of changed columns: a turn changes one of a handful of sets. Returns who owns it. */
+/**
+ * Precompiled once per set of changed columns: a turn changes one of a handful of sets. Returns who owns the
+ * conversation, and whether rows of it wait to be sent (an agent's reply whose wake is on its way).
+ */
 const updateConversation = precompiled((db, v: ConversationUpdate) => {
   const { id, ...changes } = v;
-  return db.updateTable('conversations').set(changes).where('id', '=', id).returning(['routing', 'paused_until']);
+  return db
+    .updateTable('conversations')
+    .set(changes)
+    .where('id', '=', id)
+    .returning((eb) => [
+      'routing',
+      'paused_until',
+      eb
+        .exists(
+          eb
+            .selectFrom('outbox')
+            .select('outbox.id')
+            .whereRef('outbox.conversation_id', '=', 'conversations.id')
+            .where(sql<boolean>`outbox.status = 'pending'`),
+        )
+        .as('sends_pending'),
+    ]);
 });
 
 const saveSessionQuery = precompiled((db, v: SessionsTable) => {
