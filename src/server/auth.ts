@@ -21,10 +21,11 @@ declare module 'fastify' {
 const CACHE_MS = 60_000;
 
 /**
- * Failed sign-ins allowed per email in a sliding window before its next tries are refused. Per email, not per client
- * address: behind a reverse proxy every client has the proxy's address, and one person's typos would lock out all.
+ * Failed sign-ins allowed per email and client address in a sliding window before their next tries are refused. Per
+ * pair: by address alone, behind a reverse proxy one person's typos would lock everyone out; by email alone, anyone
+ * could keep an account locked. (Behind a proxy every client shares its address; the pair then acts as the email.)
  */
-export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmail: 10 };
+export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmailAndAddress: 10 };
 
 /**
  * Authenticates API calls with HTTP Basic credentials of an inbox user. scrypt is slow on purpose, so a verified
@@ -46,8 +47,8 @@ export function createBasicAuth(db: Kysely<Database>) {
     const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
     const [email, ...rest] = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
     // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
-    const emailKey = email?.toLowerCase();
-    const wait = emailKey ? failures.waitMs(emailKey, SIGN_IN_LIMITS.perEmail, now()) : 0;
+    const attemptKey = email && `${email.toLowerCase()}\u0000${request.ip}`;
+    const wait = attemptKey ? failures.waitMs(attemptKey, SIGN_IN_LIMITS.perEmailAndAddress, now()) : 0;
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
       throw new ApiError('SB_TOO_MANY_SIGN_INS');
@@ -57,11 +58,11 @@ export function createBasicAuth(db: Kysely<Database>) {
     decoy ??= hashPassword(randomBytes(16).toString('base64url'));
     const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
     if (!user || !matches) {
-      if (emailKey) failures.record(emailKey, now());
+      if (attemptKey) failures.record(attemptKey, now());
       reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
       throw new ApiError('SB_UNAUTHENTICATED');
     }
-    if (emailKey) failures.forget(emailKey);
+    if (attemptKey) failures.forget(attemptKey);
     request.user = { id: user.id, email: user.email, role: user.role };
     verified.set(key, { user: request.user, until: now() + CACHE_MS });
   };

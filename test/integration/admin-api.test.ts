@@ -29,7 +29,7 @@ for (const database of DATABASES) {
       expect(refused).toMatchObject({ status: 401, body: { error: { code: 'SB_UNAUTHENTICATED' } } });
     });
 
-    it('refuses an email for a while after ten failed sign-ins, even with the right password', async () => {
+    it('refuses an email from one address for a while after ten failed sign-ins, even with the right password', async () => {
       const basic = (email: string, password: string) =>
         `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`;
       await ensureAdmin(h.switchboard.db, { email: 'agent@example.com', password: 'the right one' }, Date.now());
