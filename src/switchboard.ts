@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config/load-config.ts';
+import type { MessengerProfileField } from './messenger/graph/graph-client.ts';
 import { profileConfigSchema, toMessengerProfile } from './messenger/profile-sync/profile-config.ts';
 import { type SyncResult, syncMessengerProfile } from './messenger/profile-sync/sync-profile.ts';
 import { webhookRoutes } from './messenger/webhook/webhook-routes.ts';
@@ -33,15 +34,6 @@ import type { Database } from './storage/schema.ts';
 import type { SecretBox } from './storage/secret-box.ts';
 import { ensureAdmin } from './storage/user-repository.ts';
 import { createWriteLock } from './storage/write-lock.ts';
-
-/** The Messenger profile fields a page's configuration sets (profile-config.ts). */
-const MANAGED_PROFILE_FIELDS = [
-  'get_started',
-  'greeting',
-  'persistent_menu',
-  'ice_breakers',
-  'whitelisted_domains',
-] as const;
 
 export interface SwitchboardOptions {
   config: Config;
@@ -178,20 +170,32 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   });
 
   /**
-   * Syncs a page's Messenger profile: the configured one, with the greeting of its settings. A page configured with a
-   * profile has every field the configuration can set managed (one it no longer sets is deleted); a page without one
-   * only the greeting its settings set, or that an agent has just taken away (`greetingRemoved`).
+   * Syncs a page's Messenger profile: the configured one, with the greeting of its settings. A field the gateway set
+   * before and no longer wants (a menu taken out of the configuration, a greeting taken away) is deleted.
    */
-  const syncProfile = async (pageId: string, greetingRemoved = false): Promise<SyncResult | undefined> => {
+  const syncProfile = async (pageId: string): Promise<SyncResult | undefined> => {
     const page = directory.page(pageId);
-    if (!page || (!page.messenger_profile && !page.settings.greeting && !greetingRemoved)) return undefined;
+    if (!page) return undefined;
+    const row = await db
+      .selectFrom('pages')
+      .select('messenger_profile_synced')
+      .where('id', '=', pageId)
+      .executeTakeFirst();
+    const ours = JSON.parse(row?.messenger_profile_synced ?? '[]') as MessengerProfileField[];
     const greeting = page.settings.greeting ?? page.messenger_profile?.greeting;
+    if (!page.messenger_profile && !greeting && ours.length === 0) return undefined;
     const wanted =
       page.messenger_profile || greeting
         ? toMessengerProfile(profileConfigSchema.parse({ ...page.messenger_profile, greeting }))
         : {};
-    const managed = page.messenger_profile ? MANAGED_PROFILE_FIELDS : greetingRemoved ? (['greeting'] as const) : [];
-    const result = await syncMessengerProfile(graph.graphFor(page.app_id), page.access_token, wanted, managed);
+    const result = await syncMessengerProfile(graph.graphFor(page.app_id), page.access_token, wanted, ours);
+    if (result.status !== 'failed') {
+      await db
+        .updateTable('pages')
+        .set({ messenger_profile_synced: JSON.stringify(Object.keys(wanted)) })
+        .where('id', '=', pageId)
+        .execute();
+    }
     const log = logger.child({ pageId });
     if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
     else log.info(result, 'Messenger profile synced');

@@ -14,7 +14,7 @@ export interface AdminRoutesDeps {
   /** Picks up work put back in the queue (dead letters replayed). */
   resume: () => Promise<void>;
   /** Pushes a page's Messenger profile after its greeting changed; undefined when the page has none to sync. */
-  syncProfile: (pageId: string, greetingRemoved: boolean) => Promise<{ status: string } | undefined>;
+  syncProfile: (pageId: string) => Promise<{ status: string } | undefined>;
   now: () => number;
 }
 
@@ -94,7 +94,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
     });
     if (!found) throw new ApiError('SB_NOT_FOUND', `no page ${request.params.id}`);
     await deps.directory.reload();
-    const synced = 'greeting' in body ? await deps.syncProfile(request.params.id, body.greeting === null) : undefined;
+    const synced = 'greeting' in body ? await deps.syncProfile(request.params.id) : undefined;
     return {
       data: deps.directory.page(request.params.id)?.settings,
       ...(synced ? { profile_sync: synced.status } : {}),

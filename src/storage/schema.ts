@@ -41,6 +41,8 @@ export interface PagesTable {
   settings_changes: string | null;
   /** JSON ProfileConfig (greeting, Get Started, menu, ice breakers), or null to leave the page's profile alone. */
   messenger_profile: string | null;
+  /** JSON list of the profile fields the gateway set on the page: the ones it deletes once no longer configured. */
+  messenger_profile_synced: string | null;
   /** `ok`, or the failure kind of the last permanent Graph error (e.g. `token`). */
   health: string;
   health_detail: string | null;

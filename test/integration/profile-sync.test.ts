@@ -67,10 +67,12 @@ describe('Messenger profile sync', () => {
     });
   });
 
-  it('deletes the managed fields the configuration no longer sets, and leaves the others alone', async () => {
-    const managed = ['get_started', 'greeting', 'persistent_menu', 'ice_breakers', 'whitelisted_domains'] as const;
+  it('deletes the fields it set that the configuration no longer sets, and leaves the others alone', async () => {
+    const ours = ['get_started', 'greeting', 'persistent_menu', 'ice_breakers'] as const;
+    // Set by someone else, in Meta Business Suite.
+    await graph.setMessengerProfile(token, { whitelisted_domains: ['https://shop.example.com/'] });
     const withoutMenu = toMessengerProfile({ ...config, persistent_menu: undefined, ice_breakers: undefined });
-    expect(await syncMessengerProfile(graph, token, withoutMenu, managed)).toEqual({
+    expect(await syncMessengerProfile(graph, token, withoutMenu, ours)).toEqual({
       status: 'updated',
       fields: ['greeting'],
       removed: ['persistent_menu', 'ice_breakers'],
@@ -79,8 +81,9 @@ describe('Messenger profile sync', () => {
     expect(profile.persistent_menu).toBeUndefined();
     expect(profile.ice_breakers).toBeUndefined();
     expect(profile.greeting).toEqual([{ locale: 'default', text: 'Hello {{user_first_name}}!' }]);
-    expect(await syncMessengerProfile(graph, token, withoutMenu, managed)).toEqual({ status: 'unchanged' });
-    // A page without a configured profile manages only the greeting its settings set, once it is taken away.
+    expect(profile.whitelisted_domains).toEqual(['https://shop.example.com/']);
+    expect(await syncMessengerProfile(graph, token, withoutMenu, ours)).toEqual({ status: 'unchanged' });
+    // A greeting the gateway set from a page's settings, then taken away.
     expect(await syncMessengerProfile(graph, token, {}, ['greeting'])).toEqual({
       status: 'updated',
       fields: [],

@@ -8,22 +8,23 @@ export type SyncResult =
 
 /**
  * Makes the page's Messenger profile match the configuration. Reads it first and writes only what differs:
- * Graph allows 10 profile calls per 10 minutes per page, and restarts should not spend them. The `managed` fields
- * that are set on the page but no longer wanted are deleted (a menu taken out of the configuration goes away).
+ * Graph allows 10 profile calls per 10 minutes per page, and restarts should not spend them. Of the fields the gateway
+ * set before (`ours`), those no longer wanted are deleted (a menu taken out of the configuration goes away); fields
+ * set by others (in Meta Business Suite) are left alone.
  */
 export async function syncMessengerProfile(
   graph: GraphClient,
   token: string,
   wanted: MessengerProfile,
-  managed: readonly MessengerProfileField[] = [],
+  ours: readonly MessengerProfileField[] = [],
 ): Promise<SyncResult> {
   const fields = Object.keys(wanted) as MessengerProfileField[];
-  const current = await graph.getMessengerProfile(token, [...new Set([...fields, ...managed])]);
+  const current = await graph.getMessengerProfile(token, [...new Set([...fields, ...ours])]);
   if (!current.ok) return { status: 'failed', error: current.error.message };
   const changed = fields.filter(
     (field) => !isDeepStrictEqual(normalise(current.profile[field]), normalise(wanted[field])),
   );
-  const removed = managed.filter((field) => !(field in wanted) && current.profile[field] !== undefined);
+  const removed = ours.filter((field) => !(field in wanted) && current.profile[field] !== undefined);
   if (changed.length === 0 && removed.length === 0) return { status: 'unchanged' };
   if (removed.length > 0) {
     const deleted = await graph.deleteMessengerProfileFields(token, removed);
