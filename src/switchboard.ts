@@ -86,7 +86,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const { db, capabilities, persist } = database;
   await migrateToLatest(db);
   await syncConfiguredPages(db, secretBox, config, timers.now());
-  const directory = createPageDirectory(db, secretBox);
+  const directory = createPageDirectory(db, secretBox, logger);
   await directory.reload();
   if (config.admin) {
     const admin = await ensureAdmin(db, config.admin, timers.now());

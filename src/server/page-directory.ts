@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { AssistantConfig } from '../config/assistant-config.ts';
-import { defaultPageSettings, pageSettingsSchema } from '../config/page-settings.ts';
+import { defaultPageSettings, type PageSettings, pageSettingsSchema } from '../config/page-settings.ts';
 import { DEFAULT_GET_STARTED_PAYLOAD } from '../conversations/assistant-input.ts';
 import type { PageRuntime } from '../conversations/ports.ts';
 import type { ProfileConfig } from '../messenger/profile-sync/profile-config.ts';
@@ -33,7 +34,7 @@ export interface PageLookup {
  * The connected apps and pages, decrypted in memory, reloaded when they change (config sync, OAuth, settings API).
  * The webhook path reads it on every request, so it never touches the database.
  */
-export function createPageDirectory(db: Kysely<Database>, box: SecretBox) {
+export function createPageDirectory(db: Kysely<Database>, box: SecretBox, logger?: Logger) {
   const mirror = createDirectoryMirror({ apps: [], pages: [] });
   return {
     ...mirror,
@@ -43,7 +44,9 @@ export function createPageDirectory(db: Kysely<Database>, box: SecretBox) {
       for (const p of await loadPages(db, box)) {
         // A page connected with Facebook Login whose app is no longer configured: nothing can verify or send for it.
         if (!apps.some((a) => a.id === p.app_id)) continue;
-        const settings = pageSettingsSchema.safeParse({ ...p.settings });
+        const settings = settingsOf(p.settings, (keys) =>
+          logger?.error({ pageId: p.id, keys }, 'stored page settings no longer valid: those keys use their defaults'),
+        );
         pages.push({
           id: p.id,
           app_id: p.app_id,
@@ -53,7 +56,7 @@ export function createPageDirectory(db: Kysely<Database>, box: SecretBox) {
           assistant: p.assistant,
           messenger_profile: p.messenger_profile,
           welcome_payload: p.messenger_profile?.get_started ?? DEFAULT_GET_STARTED_PAYLOAD,
-          settings: settings.success ? settings.data : defaultPageSettings,
+          settings,
         });
       }
       mirror.replace({ apps, pages });
@@ -62,6 +65,21 @@ export function createPageDirectory(db: Kysely<Database>, box: SecretBox) {
 }
 
 export type PageDirectory = ReturnType<typeof createPageDirectory>;
+
+/**
+ * A page's stored settings, checked. A key that no longer passes (stored before a check was added) falls back to its
+ * default alone, so that one bad key does not reset the page's other settings.
+ */
+function settingsOf(stored: object, onInvalid: (keys: string[]) => void): PageSettings {
+  const parsed = pageSettingsSchema.safeParse(stored);
+  if (parsed.success) return parsed.data;
+  const bad = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
+  onInvalid(bad);
+  const kept = pageSettingsSchema.safeParse(
+    Object.fromEntries(Object.entries(stored).filter(([k]) => !bad.includes(k))),
+  );
+  return kept.success ? kept.data : defaultPageSettings;
+}
 
 /** A directory filled from snapshots of another one (the processing thread's, from the main thread's). */
 export function createDirectoryMirror(initial: DirectorySnapshot) {

@@ -93,5 +93,23 @@ for (const kind of DATABASES) {
       await syncConfiguredPages(db, box, configured, 2); // The next start.
       expect((await loadPages(db, box))[0]?.settings).toEqual({ auto_replies: false, away_message: 'Back soon' });
     });
+
+    it('give a stored setting that no longer passes its default, and keep the page’s other settings', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [page('222', '111')] } as Configured, 1);
+      // Accepted before opening hours were checked whole.
+      const stale = { auto_replies: false, business_hours: { time_zone: 'Mars/Olympus', days: {} } };
+      await db
+        .updateTable('pages')
+        .set({ settings_changes: JSON.stringify(stale) })
+        .execute();
+      const invalid: unknown[] = [];
+      const directory = createPageDirectory(db, box, { error: (fields: unknown) => invalid.push(fields) } as never);
+      await directory.reload();
+      expect(directory.page('222')?.settings.auto_replies).toBe(false);
+      expect(directory.page('222')?.settings).not.toHaveProperty('business_hours');
+      expect(invalid).toEqual([{ pageId: '222', keys: ['business_hours'] }]);
+    });
   });
 }
