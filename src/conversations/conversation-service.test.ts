@@ -80,7 +80,7 @@ for (const kind of DATABASES) {
     const open = useMigratedDatabase(kind);
     const MINUTE = 60_000;
 
-    it('count from when the person wrote, not from when the message was handled', async () => {
+    it('count from when the message came, not from when it was handled', async () => {
       const { db } = await open();
       let clock = 0;
       const turns: AssistantTurn[] = [];

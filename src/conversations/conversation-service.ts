@@ -52,8 +52,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
   }
 
-  /** `wroteAt` is when the person wrote, on our clock: the rate limit and the session count from it. */
-  async function handlePerson(eventId: string, event: InboundEvent, page: PageRuntime, wroteAt: number) {
+  /**
+   * `receivedAt`: when the gateway stored the event, on its own clock (not Facebook's). The rate limit and the session
+   * count from it, so a backlog handled late is counted as it came.
+   */
+  async function handlePerson(eventId: string, event: InboundEvent, page: PageRuntime, receivedAt: number) {
     const now = clock.now();
     const opened = await store.openConversation(page.id, event.user_id as string, now);
     const { contact, conversation } = opened;
@@ -64,7 +67,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const allowed = deps.rateLimiter.allow(
       `${page.id}:${contact.external_id}`,
       page.settings.rate_limit_per_minute,
-      { id: eventId, at: wroteAt },
+      { id: eventId, at: receivedAt },
       now,
     );
     const incoming: NewMessage = {
@@ -92,7 +95,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       );
       return;
     }
-    const result = await runPersonTurn({ ...deps, eventId, event, page, ...opened, lastInboundAt, wroteAt });
+    const result = await runPersonTurn({ ...deps, eventId, event, page, ...opened, lastInboundAt, receivedAt });
     await store.commitTurn({ ...result, incoming }, clock.now());
   }
 

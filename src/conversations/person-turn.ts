@@ -14,8 +14,8 @@ interface PersonTurnArgs extends ConversationServiceDeps {
   conversation: Conversation;
   session?: Session;
   lastInboundAt: number;
-  /** When the person wrote (stored), on our clock: a backlog handled late keeps its sessions. */
-  wroteAt: number;
+  /** When the gateway stored the event, on its own clock: a backlog handled late keeps its sessions. */
+  receivedAt: number;
 }
 
 const HISTORY_FOR_MODELS = 20;
@@ -39,11 +39,11 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   const timeoutMinutes = assistant.sessionTimeoutMinutes ?? page.settings.session_timeout_minutes;
   const existing = args.session;
   // Never before the last activity: events of one person are handled in order, but their times may tie or skew.
-  const wroteAt = Math.max(args.wroteAt, existing?.last_activity_at ?? 0);
-  const expired = !existing || wroteAt - existing.last_activity_at > timeoutMinutes * 60_000;
+  const receivedAt = Math.max(args.receivedAt, existing?.last_activity_at ?? 0);
+  const expired = !existing || receivedAt - existing.last_activity_at > timeoutMinutes * 60_000;
   const session: Session = expired
-    ? { id: existing?.id ?? '', context: {}, state: {}, started_at: wroteAt, last_activity_at: wroteAt }
-    : { ...existing, last_activity_at: wroteAt };
+    ? { id: existing?.id ?? '', context: {}, state: {}, started_at: receivedAt, last_activity_at: receivedAt }
+    : { ...existing, last_activity_at: receivedAt };
   const result: TurnResult = { ...base, session: { conversation_id: conversation.id, session } };
 
   let input = assistantInputOf(event, page.welcome_payload);

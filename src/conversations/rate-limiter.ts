@@ -1,6 +1,6 @@
 /**
  * Counts events per key in a sliding window; `allow` records the event and says whether it is within the limit.
- * `event.at` is when the person wrote (a backlog handled late is counted as it came); `now` is the processing clock.
+ * `event.at` is when the event came (a backlog handled late is counted as it came); `now` is the processing clock.
  * An event tried again (a retry after a failure) gets the answer of its first try, and is counted once.
  */
 export interface RateLimiter {
@@ -10,7 +10,7 @@ export interface RateLimiter {
 const WINDOW_MS = 60_000;
 
 interface Hits {
-  /** When the person wrote, oldest first: the last `limit + 1` within the window at most. */
+  /** When the events came, oldest first: the last `limit + 1` within the window at most. */
   times: number[];
   /** When processing last counted one, on its own clock. */
   touched: number;

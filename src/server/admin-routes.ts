@@ -24,7 +24,8 @@ const DAY_MS = 24 * 60 * 60_000;
 /**
  * The page's health beside its state: the sends queued since `since` that failed for good, counted by why. `window`
  * (blocked by the 24-hour rule) and `recipient` (the person cannot be messaged) concern one person each; `token` and
- * `permission` concern the whole page; `retries_exhausted` are the dead letters.
+ * `permission` mostly the whole page (`permission` also counts a thread another app owns); `retries_exhausted` are the
+ * dead letters; `other` failed without a Graph code (a page no longer connected).
  */
 async function sendFailuresByPage(db: Kysely<Database>, since: number) {
   const byPage = new Map<string, Record<string, number>>();

@@ -29,7 +29,6 @@ const pendingOutboxRowsQuery = precompiled((db, v: { conversationId: string }) =
     .limit(sql.lit(PENDING_BATCH)),
 );
 
-/** What the window policy needs for a row: when the person last wrote, and who wrote the message. */
 /** Whether the conversation has rows not sent yet. */
 export async function hasPendingSends(db: Kysely<Database>, conversationId: string): Promise<boolean> {
   const { rows } = await firstPendingQuery(db, { conversationId });
@@ -45,6 +44,7 @@ const firstPendingQuery = precompiled((db, v: { conversationId: string }) =>
     .limit(sql.lit(1)),
 );
 
+/** What the window policy needs for a row: when the person last wrote, and who wrote the message. */
 export interface SendContext {
   last_inbound_at: number | null;
   author: string | null;
@@ -221,6 +221,7 @@ export function sendFailuresSince(db: Kysely<Database>, since: number) {
     .execute();
 }
 
+/** Rows whose retries ran out, newest first (for the API and `switchboard replay`). */
 export function listDeadOutbox(db: Kysely<Database>, limit = 100) {
   return db.selectFrom('outbox').selectAll().where('status', '=', 'dead').orderBy('id', 'desc').limit(limit).execute();
 }
