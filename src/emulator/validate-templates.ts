@@ -57,6 +57,12 @@ function validateGenericTemplate(payload: Record<string, unknown>, path: string)
       const error = validateButtons(element.buttons, `${at}[buttons]`, { min: 0, max: 3 });
       if (error) return error;
     }
+    const filled = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== '');
+    if (![element.subtitle, element.image_url, element.buttons, element.default_action].some(filled)) {
+      return invalidParam(
+        'Incomplete element data: title and at least one other field (image url, subtitle or buttons) is required with non-empty value',
+      );
+    }
   }
   return undefined;
 }

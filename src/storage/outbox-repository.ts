@@ -176,7 +176,8 @@ function errorColumns(e: SendErrorFields) {
 /** Rows whose retries ran out, newest first (for the API and `switchboard replay`). */
 /**
  * Cancels what the bot queued in the conversation and has not sent (its messages, typing indicators, seen marks), when
- * people take it over: a bot reply to an earlier message must not arrive after an agent's. Agents' rows stay.
+ * people take it over: a bot reply to an earlier message must not arrive after an agent's. Agents' rows stay. Returns
+ * how many messages it cancelled (typing indicators and seen marks are not counted).
  */
 export async function cancelBotSends(tx: Transaction<Database>, conversationId: string, now: number): Promise<number> {
   const cancelled = await tx
@@ -207,7 +208,7 @@ export async function cancelBotSends(tx: Transaction<Database>, conversationId: 
       .set({ status: 'cancelled', updated_at: now })
       .where('id', 'in', messageIds)
       .execute();
-  return cancelled.length;
+  return messageIds.length;
 }
 
 /** Sends that failed for good, queued since `since`: counted per page and error, for the pages' health. */

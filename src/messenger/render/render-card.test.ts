@@ -50,8 +50,14 @@ describe('card rendering', () => {
     ]);
   });
 
-  it('renders a card with only a title', () => {
-    expect(elementsOf(render([{ type: 'card', title: 'Hello' }]).shown[0])).toEqual([{ title: 'Hello' }]);
+  it('sends a card with only a title as text: Messenger refuses an element without a second field', () => {
+    const long = 'A very long card title that goes on and on, well past the eighty characters of a card title.';
+    expect(
+      render([
+        { type: 'card', title: 'Hello' },
+        { type: 'card', title: long },
+      ]).shown,
+    ).toEqual([{ text: 'Hello' }, { text: long }]);
   });
 
   it('shortens a title and subtitle over 80 characters and labels over 20', () => {
@@ -90,8 +96,9 @@ describe('card rendering', () => {
   });
 
   it('uses the subtitle as title when the card has none', () => {
-    expect(elementsOf(render([{ type: 'card', title: '', subtitle: 'Only this' }]).shown[0])).toEqual([
-      { title: 'Only this' },
+    const card = { type: 'card', title: '', subtitle: 'Only this', image_url: 'https://example.com/a.jpg' } as const;
+    expect(elementsOf(render([card]).shown[0])).toEqual([
+      { title: 'Only this', image_url: 'https://example.com/a.jpg' },
     ]);
   });
 
@@ -102,14 +109,15 @@ describe('card rendering', () => {
   });
 
   it('shows a card whose image URL is unusable without the image', () => {
-    const { shown, dropped } = render([{ type: 'card', title: 'Hi', image_url: 'mug.jpg' }]);
-    expect(elementsOf(shown[0])).toEqual([{ title: 'Hi' }]);
+    const { shown, dropped } = render([{ type: 'card', title: 'Hi', subtitle: 'There', image_url: 'mug.jpg' }]);
+    expect(elementsOf(shown[0])).toEqual([{ title: 'Hi', subtitle: 'There' }]);
     expect(dropped).toHaveLength(1);
   });
 });
 
 describe('carousel rendering', () => {
-  const cards = (count: number): Card[] => Array.from({ length: count }, (_, i) => ({ title: `Card ${i + 1}` }));
+  const cards = (count: number): Card[] =>
+    Array.from({ length: count }, (_, i) => ({ title: `Card ${i + 1}`, subtitle: 'In stock' }));
 
   it.each([
     { count: 1, templates: [1] },
@@ -124,10 +132,25 @@ describe('carousel rendering', () => {
 
   it('leaves out cards that cannot be shown and an empty carousel', () => {
     const { shown, dropped } = render([
-      { type: 'carousel', cards: [{ title: '' }, { title: 'Kept' }] },
+      { type: 'carousel', cards: [{ title: '' }, { title: 'Kept', subtitle: 'In stock' }] },
       { type: 'carousel', cards: [] },
     ]);
-    expect(shown.flatMap(elementsOf)).toEqual([{ title: 'Kept' }]);
+    expect(shown.flatMap(elementsOf)).toEqual([{ title: 'Kept', subtitle: 'In stock' }]);
     expect(dropped).toEqual(['card without a title', 'carousel without a card to show']);
+  });
+
+  it('sends the cards with nothing but a title as text before the carousel of the others', () => {
+    const { shown } = render([
+      { type: 'carousel', cards: [{ title: 'Bare' }, { title: 'Full', subtitle: 'In stock' }, { title: 'Also bare' }] },
+    ]);
+    expect(
+      shown.map(
+        (m) =>
+          m.text ??
+          elementsOf(m)
+            .map((e) => e.title)
+            .join(),
+      ),
+    ).toEqual(['Bare', 'Also bare', 'Full']);
   });
 });

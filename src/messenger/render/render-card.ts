@@ -9,17 +9,37 @@ import { measure, singleLine } from './text-units.ts';
 
 type Drop = (reason: string) => void;
 
-/** A card as a generic template with one element. */
+/** A card as a generic template with one element, or as text when it has nothing but a title. */
 export function renderCard(card: CardResponse, drop: Drop): OutboundStep[] {
   const element = cardElement(card, drop);
-  return element === undefined ? [] : [genericTemplate([element])];
+  if (element === undefined) return [];
+  return isBare(element) ? [titleText(card)] : [genericTemplate([element])];
 }
 
-/** A carousel as generic templates of up to 10 elements each; cards that cannot be shown are left out. */
+/**
+ * A carousel as generic templates of up to 10 elements each; cards that cannot be shown are left out, and those with
+ * nothing but a title are sent as text before it.
+ */
 export function renderCarousel(carousel: CarouselResponse, drop: Drop): OutboundStep[] {
-  const elements = (carousel.cards ?? []).flatMap((card) => cardElement(card, drop) ?? []);
-  if (elements.length === 0) drop('carousel without a card to show');
-  return chunk(elements, L.genericElements).map(genericTemplate);
+  const cards = (carousel.cards ?? []).flatMap((card) => {
+    const element = cardElement(card, drop);
+    return element === undefined ? [] : [{ card, element }];
+  });
+  if (cards.length === 0) drop('carousel without a card to show');
+  const texts = cards.filter((c) => isBare(c.element)).map((c) => titleText(c.card));
+  const elements = cards.filter((c) => !isBare(c.element)).map((c) => c.element);
+  return [...texts, ...chunk(elements, L.genericElements).map(genericTemplate)];
+}
+
+/** Messenger refuses an element with a title alone (100, "Incomplete element data"): it needs one more field. */
+function isBare(element: GenericElement): boolean {
+  return element.subtitle === undefined && element.image_url === undefined && element.buttons === undefined;
+}
+
+/** A bare card's title as a message, whole (a card title is cut at 80). */
+function titleText(card: Card): OutboundStep {
+  const title = (card.title ?? '').trim() || (card.subtitle ?? '').trim();
+  return messageStep({ text: shortenText(title, L.textLength) });
 }
 
 /** A generic template message of the given elements. */
