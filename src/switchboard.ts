@@ -159,11 +159,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   await app.register(webhookRoutes, {
     directory,
     store: ingress.submit,
-    // Flushed too: a body whose events were all set aside is answered 200 without a group commit.
-    quarantine: async (items) => {
-      await quarantine(db, items, timers.now());
-      persistOrStop();
-    },
+    quarantine: (items) => quarantine(db, items, timers.now()),
     enqueue: (events) => processing.enqueue(events),
     metrics,
     logger,

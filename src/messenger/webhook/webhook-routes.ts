@@ -86,7 +86,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
       );
       await deps.quarantine(parsed.rejected.map((r) => ({ reason: r.reason, body: JSON.stringify(r.raw) })));
     }
-    const stored = events.length > 0 ? await deps.store(events) : [];
+    // A body whose events were all set aside joins a group commit too: what it kept is on disk before its 200.
+    const stored = events.length > 0 || parsed.rejected.length > 0 ? await deps.store(events) : [];
     const fresh = stored.filter((s): s is StoredInboundEvent => s !== undefined);
     for (const s of fresh) deps.metrics.eventsReceived.inc({ kind: s.event.kind });
     if (fresh.length < stored.length) deps.metrics.duplicates.inc(stored.length - fresh.length);
