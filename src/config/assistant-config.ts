@@ -6,9 +6,11 @@ export const assistantConfigSchema = z.union([
   z.object({
     type: z.literal('http'),
     url: z.url({ protocol: /^https?$/ }),
-    timeout_ms: z.number().int().positive().default(10_000),
+    /** Per attempt; at most a minute, since the person's next messages wait behind the turn. */
+    timeout_ms: z.number().int().positive().max(60_000).default(10_000),
     retries: z.number().int().min(0).max(10).default(2),
-    secret: z.string().optional(),
+    /** Anyone could sign with a short or empty one. */
+    secret: z.string().min(16, 'use at least 16 random characters').optional(),
   }),
   z.object({
     type: z.literal('llm'),
@@ -18,7 +20,7 @@ export const assistantConfigSchema = z.union([
     api_key_env: z.string().optional(),
     instructions: z.string().default('You are a helpful assistant for this business. Answer briefly.'),
     max_history: z.number().int().min(0).default(20),
-    timeout_ms: z.number().int().positive().default(30_000),
+    timeout_ms: z.number().int().positive().max(120_000).default(30_000),
   }),
 ]);
 

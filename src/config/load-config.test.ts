@@ -194,8 +194,14 @@ describe('configuration', () => {
       SHOP_EN_PAGE_TOKEN: 'a',
       SHOP_FR_PAGE_TOKEN: 'b',
       CONCIERGE_PAGE_TOKEN: 'c',
+      OPENAI_API_KEY: 'sk-test',
     };
     const config = loadConfig({ ...env, SWITCHBOARD_CONFIG: 'switchboard.example.yaml' }, process.cwd());
     expect(config.pages.map((p) => p.assistant?.type)).toEqual(['flow', 'flow', 'llm']);
+    // A model's key named but not set would fail every turn of that page: refused at start instead.
+    const { OPENAI_API_KEY: _key, ...withoutKey } = env;
+    expect(() => loadConfig({ ...withoutKey, SWITCHBOARD_CONFIG: 'switchboard.example.yaml' }, process.cwd())).toThrow(
+      /pages\[2\]\.assistant\.api_key_env: OPENAI_API_KEY is not set/,
+    );
   });
 });

@@ -145,6 +145,9 @@ function resolveConfig(file: FileConfig, env: Env, configPath: string | undefine
       problems.push(`pages[${i}].app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`);
     else if (!apps.some((a) => a.id === appId))
       problems.push(`pages[${i}].app_id: no app with id ${appId} is configured`);
+    const assistant = page.assistant;
+    if (assistant?.type === 'llm' && assistant.api_key_env && !env[assistant.api_key_env])
+      problems.push(`pages[${i}].assistant.api_key_env: ${assistant.api_key_env} is not set in the environment`);
     return { ...page, app_id: appId ?? '' };
   });
   if (problems.length) throw new ConfigError(problems);

@@ -27,7 +27,7 @@ export const pageSettingsSchema = z.object({
   auto_replies: z.boolean().default(true),
   away_message: z.string().default('Thanks for your message! A member of our team will get back to you soon.'),
   /** Sent when the assistant fails (external bot down, model error). */
-  fallback_text: z.string().default('Sorry, something went wrong on our side. A colleague will look into it.'),
+  fallback_text: z.string().min(1).default('Sorry, something went wrong on our side. A colleague will look into it.'),
   response_delay: z.enum(['instant', 'short', 'medium', 'long']).default('instant'),
   typing_indicators: z.boolean().default(true),
   mark_seen: z.boolean().default(true),
