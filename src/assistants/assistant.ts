@@ -66,5 +66,7 @@ export interface Assistant {
   readonly kind: 'flow' | 'http' | 'llm';
   /** Inactivity after which the context resets; default: the page's `session_timeout_minutes`. */
   readonly sessionTimeoutMinutes?: number;
+  /** Messages of the session it reads as `history` (a model's `max_history`); none when unset. */
+  readonly historyLength?: number;
   reply(turn: AssistantTurn): Promise<AssistantReply>;
 }

@@ -18,8 +18,6 @@ interface PersonTurnArgs extends ConversationServiceDeps {
   receivedAt: number;
 }
 
-const HISTORY_FOR_MODELS = 20;
-
 /** Runs the page's assistant on a person's message or postback and says what to store and send. */
 export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   const { event, page, contact, conversation, clock, store } = args;
@@ -68,7 +66,9 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
     input,
     context: session.context,
     new_session: expired,
-    history: assistant.kind === 'llm' ? await store.recentHistory(conversation.id, HISTORY_FOR_MODELS) : [],
+    history: assistant.historyLength
+      ? await store.recentHistory(conversation.id, assistant.historyLength, session.started_at)
+      : [],
   };
   const reply = await replyOf(assistant, turn, args.shutdown);
   session.context = reply.context ?? session.context;

@@ -86,7 +86,8 @@ export interface ConversationStore {
    */
   openConversation(pageId: string, externalId: string, now: number): Promise<OpenConversation>;
   saveProfile(contactId: string, profile: ContactProfile | undefined, now: number): Promise<void>;
-  recentHistory(conversationId: string, limit: number): Promise<HistoryItem[]>;
+  /** The last `limit` messages with text since `since` (the session's start), oldest first. */
+  recentHistory(conversationId: string, limit: number, since: number): Promise<HistoryItem[]>;
   /** Links the echo of a message we sent; true when the echo was ours (matched by metadata or id). */
   linkEcho(outboxId: string | undefined, externalId: string, now: number): Promise<boolean>;
   /** Marks our outgoing messages with these ids, or sent before that time, delivered / read. */

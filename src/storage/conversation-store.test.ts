@@ -93,4 +93,38 @@ for (const kind of DATABASES) {
       expect(rows).toEqual([{ status: 'read', sent_at: NOW }]);
     });
   });
+
+  describe(`conversation store on ${kind}: history for models`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('gives the last messages of the session only, oldest first', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const { conversation } = await store.openConversation('page-1', 'psid-1', NOW);
+      for (const [text, at] of [
+        ['from an old session', NOW - 3_600_000],
+        ['hello', NOW],
+        ['how are you?', NOW + 1000],
+        ['fine', NOW + 2000],
+      ] as const) {
+        const incoming = { direction: 'in', author: 'contact', text, content: {}, status: 'received' } as const;
+        await store.commitTurn(
+          {
+            event_id: await storePendingEvent(db),
+            event_status: 'done',
+            incoming,
+            conversation: { id: conversation.id, changes: {} },
+          },
+          at,
+        );
+      }
+      const history = await store.recentHistory(conversation.id, 2, NOW);
+      expect(history.map((h) => h.text)).toEqual(['how are you?', 'fine']);
+      expect((await store.recentHistory(conversation.id, 10, NOW)).map((h) => h.text)).toEqual([
+        'hello',
+        'how are you?',
+        'fine',
+      ]);
+    });
+  });
 }

@@ -46,12 +46,13 @@ export function createConversationStore(
         .execute();
     },
 
-    async recentHistory(conversationId, limit) {
+    async recentHistory(conversationId, limit, since) {
       const rows = await db
         .selectFrom('messages')
         .select(['author', 'text', 'created_at'])
         .where('conversation_id', '=', conversationId)
         .where('text', 'is not', null)
+        .where('created_at', '>=', since)
         .orderBy('id', 'desc')
         .limit(limit)
         .execute();

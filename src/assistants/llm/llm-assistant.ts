@@ -62,6 +62,7 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
 
   return {
     kind: 'llm',
+    historyLength: (options.maxHistory ?? 20) || undefined,
     async reply(turn) {
       const request = buildChatRequest(turn, {
         model: options.model,
