@@ -24,19 +24,26 @@ const FR_MODAL =
  * match ("I talked to an agent", "j'ai parlé à un conseiller"): only the forms of a request are listed.
  */
 export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
-  // talk to a human · can I speak with someone · chat with a real person · speaking to your manager
-  `(?:talk|speak|chat|talking|speaking|chatting) (?:to|with) ${ART_EN}${REAL}${WHO}`,
+  // talk to a human · can I speak with someone · chat with a real person · speaking to your manager (not "I was
+  // talking to someone at your store")
+  `(?<!(?:was|were|been) )(?:talk|speak|chat|talking|speaking|chatting) (?:to|with) ${ART_EN}${REAL}${WHO}`,
+  // is there someone I can talk to? · can a human help me?
+  '(?:is|are) there (?:someone|anyone|somebody|anybody) (?:i|we) can (?:talk|speak|chat) (?:to|with)',
+  `(?:can|could) (?:a|an) ${REAL}(?:human|person|agent) help`,
   // real person please · a live agent · an actual human
   '(?:real|actual) (?:human|humans|person|people|someone|somebody)',
   'live (?:agent|operator|representative|person|human|support|chat)',
   // get me a human · put me through to someone · transfer me to an agent · connect me with customer service
-  `(?:connect|transfer|put|pass|forward|redirect|get|escalate|send) me (?:(?:to|through to|over to|with) )?${ART_EN}${REAL}${WHO}`,
+  `(?:connect|transfer|put|pass|forward|redirect|get|escalate) me (?:(?:to|through to|over to|with) )?${ART_EN}${REAL}${WHO}`,
+  // transfer to an agent · send me to a human (not "send me the manager's email")
+  `(?:transfer|connect) to ${ART_EN}${REAL}${WHO}`,
+  `send me (?:to|through to|over to) ${ART_EN}${REAL}${WHO}`,
   // I want a human · I need an agent · can I have a representative
   `(?:i want|i need|i d like|i would like|can i have|can i get|could i have|could i get|may i have|give me) ${ART_EN}${REAL}${STRONG_WHO}`,
   // contact customer service · reach a human
   `(?:contact|reach|call|get hold of|get in touch with) ${ART_EN}${REAL}(?:human|agent|representative|operator|customer service|customer support|support team|someone|somebody)`,
-  // is there a human? · are there any agents
-  `(?:is|are) there (?:a|an|any) ${REAL}(?:human|humans|person|agent|agents|operator|operators)`,
+  // is there a human? · are there any agents available (not "is there a person limit?")
+  `(?:is|are) there (?:a|an|any) ${REAL}(?:human|humans|person|agent|agents|operator|operators)(?: (?:here|there|available|online|please|to help|i can talk to))?$`,
   // anyone there? · is anybody there
   '^(?:is )?(?:there )?(?:anyone|anybody|someone|somebody) (?:there|here|alive|real)(?: please)?$',
   // parler à un conseiller · discuter avec quelqu'un · je veux parle a un humain (typo after a modal verb)
@@ -48,6 +55,9 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
   `(?:mettez moi|mets moi|passez moi|passe moi|transferez moi|transfere moi|redirigez moi|me mettre|me mettez|me passer|me passez|me transferer|me rediriger)(?: en (?:relation|contact|ligne) avec)? ${ART_FR}${REAL}${WHO}`,
   // je souhaite être mis en relation avec un conseiller
   `etre (?:mis|mise) en (?:relation|contact) avec ${ART_FR}${REAL}${WHO}`,
+  // j'ai besoin d'un conseiller · besoin d'un humain · je peux avoir quelqu'un au téléphone
+  `besoin (?:d|de) ${ART_FR}${REAL}${STRONG_WHO}`,
+  '(?:avoir|parler a) quelquun (?:au telephone|en ligne|au bout du fil)',
   // je veux un humain · je voudrais le service client · il me faut un conseiller
   `(?:je veux|je voudrais|j aimerais|je souhaite|je souhaiterais|je demande|il me faut|donnez moi|je prefere|je desire) ${ART_FR}${REAL}${STRONG_WHO}`,
   // joindre le service client · avoir un conseiller · contacter un humain

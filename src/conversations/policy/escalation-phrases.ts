@@ -363,6 +363,15 @@ export const GLAD_WORDS = [
   'bien',
   'tres',
   'youpi',
+  'pour',
+  'tout',
+  'hello',
+  'hi',
+  'hey',
+  'bonjour',
+  'bonsoir',
+  'salut',
+  'coucou',
 ];
 
 /** Replies too common to count as "the same message again": "yes", "ok", "merci"... */

@@ -33,6 +33,11 @@ describe('asking for a person', () => {
     'speak to agent',
     'is there a human?',
     'i wnat to talk to a humna',
+    'Is there someone I can talk to?',
+    'Can a human help me?',
+    'transfer to an agent',
+    'send me to a human please',
+    'are there any agents available?',
   ])('recognises the English request “%s”', (text) => {
     expect(reasonFor(text)).toBe('asked_for_human');
   });
@@ -57,6 +62,8 @@ describe('asking for a person', () => {
     'parler conseiller',
     'je souhaite être mis en relation avec un conseiller',
     "est-ce qu'il y a un humain ?",
+    "J'ai besoin d'un conseiller",
+    "Je peux avoir quelqu'un au téléphone ?",
   ])('recognises the French request “%s”', (text) => {
     expect(reasonFor(text)).toBe('asked_for_human');
   });
@@ -83,6 +90,10 @@ describe('asking for a person', () => {
     "I'm an agent of change",
     'I ordered for another person',
     'Can someone tell me the opening hours',
+    'I was talking to someone at your store yesterday',
+    'Is there a person limit?',
+    'Are there any agents near Lyon?',
+    "Please send me the manager's email",
   ])('does not take “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);
   });
@@ -156,6 +167,9 @@ describe('shouting', () => {
     'Thanks so much!!!',
     'Really?!',
     'Hello!!',
+    'THANK YOU SO MUCH',
+    'MERCI BEAUCOUP POUR TOUT',
+    'Bonjour !!!',
   ])('does not count “%s” as shouting', (text) => {
     expect(reasonFor(text)).toBeUndefined();
   });

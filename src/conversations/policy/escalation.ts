@@ -103,18 +103,19 @@ const GLAD = new Set(GLAD_WORDS);
 
 /**
  * Describes the shouting in a text, if any: mostly capitals over enough letters, or three "!" in a row (unless the
- * message is only thanks or joy: "Merci !!!", "Great!!!").
+ * message is only thanks, joy or a greeting: "Merci !!!", "THANK YOU SO MUCH", "Hello!!!").
  */
 export function shouting(text: string): string | undefined {
   const upper = text.match(/\p{Lu}/gu)?.length ?? 0;
   const cased = upper + (text.match(/\p{Ll}/gu)?.length ?? 0);
+  // Thanks, joy or a greeting in capitals or with "!!!" is enthusiasm, not anger.
+  const said = words(text);
+  const glad = said.length > 0 && said.every((word) => GLAD.has(word));
+  if (glad) return undefined;
   if (cased >= SHOUT_MIN_LETTERS && upper >= SHOUT_RATIO * cased) {
     return `wrote in capitals (${Math.round((100 * upper) / cased)} % of ${cased} letters)`;
   }
-  if (/[!！]{3,}/u.test(text)) {
-    const said = words(text);
-    if (said.length === 0 || !said.every((word) => GLAD.has(word))) return 'wrote “!!!”';
-  }
+  if (/[!！]{3,}/u.test(text)) return 'wrote “!!!”';
   return undefined;
 }
 
