@@ -179,6 +179,13 @@ describe('the same message again', () => {
   const earlier = (text: string, ...minutesAgo: number[]) =>
     minutesAgo.map((m) => ({ folded: fold(text), at: NOW - m * MIN }));
 
+  it('does not count short answers and numbers, which come again on their own', () => {
+    for (const text of ['2', '15', 'A']) {
+      const recentInbound = earlier(text, 9, 4);
+      expect(detectEscalation({ kind: 'text', text }, { ...quiet, recentInbound })).toBeUndefined();
+    }
+  });
+
   it('escalates the third time within 10 minutes, ignoring case, accents and punctuation', () => {
     const recentInbound = [...earlier('où est ma commande', 9, 4), ...earlier('autre chose', 2)];
     const found = detectEscalation({ kind: 'text', text: 'Ou est ma commande ?' }, { ...quiet, recentInbound });

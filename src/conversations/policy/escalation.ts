@@ -124,7 +124,8 @@ const COMMON = new Set(TOO_COMMON_TO_REPEAT);
 /** How many times this message was sent within the window, this one included; 0 for replies like "ok" or "oui". */
 export function repeatCount(text: string, ctx: Pick<EscalationContext, 'recentInbound' | 'now'>): number {
   const folded = fold(text);
-  if (folded === '' || COMMON.has(folded)) return 0;
+  // Short answers come again on their own ("2" people, "2" nights): only longer messages say "you did not hear me".
+  if (folded.length <= 2 || /^\d+$/.test(folded) || COMMON.has(folded)) return 0;
   const earlier = ctx.recentInbound.filter(
     (m) => m.at <= ctx.now && ctx.now - m.at <= REPEAT_WINDOW_MS && m.folded === folded,
   );
