@@ -26,6 +26,13 @@ describe('splitMessage', () => {
     ]);
   });
 
+  it('keeps the line breaks of a paragraph too long, splitting it between lines', () => {
+    const steps = Array.from({ length: 6 }, (_, i) => `- Step ${i + 1}: do the thing number ${i + 1}.`);
+    const messages = splitMessage(['To get access:', ...steps].join('\n'), 120);
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.join('\n').split('\n')).toEqual(['To get access:', ...steps]);
+  });
+
   it('splits a sentence that is too long between words, and a word that is too long inside it', () => {
     expect(splitMessage('one two three four', 9)).toEqual(['one two', 'three', 'four']);
     expect(splitMessage('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);

@@ -1,8 +1,8 @@
 const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
 
 /**
- * Splits a long answer into messages of at most `maxLength` characters: at paragraph breaks first, then
- * between sentences, then between words, as a last resort inside a word. Pieces are packed back together
+ * Splits a long answer into messages of at most `maxLength` characters: at paragraph breaks first, then at line
+ * breaks, then between sentences, then between words, as a last resort inside a word. Pieces are packed back together
  * while they fit, so a short answer stays one message and a long one becomes as few as read well.
  */
 export function splitMessage(text: string, maxLength: number): string[] {
@@ -19,8 +19,18 @@ export function splitMessage(text: string, maxLength: number): string[] {
   return pack(pieces, maxLength, '\n\n');
 }
 
+/** At line breaks first (a list stays a list), then within each line too long. */
 function splitParagraph(paragraph: string, maxLength: number): string[] {
-  const parts = [...sentences.segment(paragraph)]
+  const lines = paragraph
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .flatMap((line) => (line.length <= maxLength ? [line] : splitLine(line, maxLength)));
+  return pack(lines, maxLength, '\n');
+}
+
+function splitLine(line: string, maxLength: number): string[] {
+  const parts = [...sentences.segment(line)]
     .map((segment) => segment.segment.trim())
     .filter((sentence) => sentence !== '')
     .flatMap((sentence) => (sentence.length <= maxLength ? [sentence] : splitWords(sentence, maxLength)));
