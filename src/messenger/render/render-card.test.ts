@@ -60,20 +60,30 @@ describe('card rendering', () => {
     ).toEqual([{ text: 'Hello' }, { text: long }]);
   });
 
-  it('shortens a title and subtitle over 80 characters and labels over 20', () => {
+  it('shortens a title and subtitle over 80 characters and labels over 20, after sending them whole as text', () => {
     const long = 'word '.repeat(30);
-    const [element] = elementsOf(
-      render([{ type: 'card', title: long, subtitle: long, buttons: [{ label: long, value: 'v' }] }]).shown[0],
-    );
+    const { shown } = render([{ type: 'card', title: long, subtitle: long, buttons: [{ label: long, value: 'v' }] }]);
+    expect(shown[0]).toEqual({ text: `${long.trim()}\n${long.trim()}` });
+    const [element] = elementsOf(shown[1]);
     expect(element?.title.length).toBeLessThanOrEqual(80);
     expect(element?.subtitle?.length).toBeLessThanOrEqual(80);
     expect(element?.title.endsWith('word…')).toBe(true);
     expect(element?.buttons?.[0]).toEqual({ type: 'postback', title: 'word word word word…', payload: 'v' });
   });
 
-  it('shows the first 3 buttons of a card with 4, and says so', () => {
+  it('shows the buttons of a card past 3 on more elements with its title, as options do', () => {
     const buttons = ['A', 'B', 'C', 'D'].map((label) => ({ label, value: label }));
-    const { shown, dropped } = render([{ type: 'card', title: 'Pick', buttons }]);
+    const { shown, dropped } = render([{ type: 'card', title: 'Pick', subtitle: 'One', buttons }]);
+    expect(elementsOf(shown[0]).map((e) => [e.title, e.subtitle, e.buttons?.map((b) => b.title)])).toEqual([
+      ['Pick', 'One', ['A', 'B', 'C']],
+      ['Pick', undefined, ['D']],
+    ]);
+    expect(dropped).toEqual([]);
+  });
+
+  it('shows the first 3 buttons of each card of a carousel, and says so', () => {
+    const buttons = ['A', 'B', 'C', 'D'].map((label) => ({ label, value: label }));
+    const { shown, dropped } = render([{ type: 'carousel', cards: [{ title: 'Pick', buttons }] }]);
     expect(elementsOf(shown[0])[0]?.buttons?.map((b) => b.title)).toEqual(['A', 'B', 'C']);
     expect(dropped).toEqual(['card with 4 buttons: only the first 3 are shown']);
   });

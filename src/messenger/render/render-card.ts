@@ -4,16 +4,31 @@ import { chunk } from './chunk.ts';
 import { MESSENGER_LIMITS as L } from './limits.ts';
 import type { OutboundStep } from './outbound-step.ts';
 import { shortenLabels, shortenText } from './shorten.ts';
-import { isWebUrl, messageStep } from './steps.ts';
+import { isWebUrl, joinLines, messageStep, textSteps } from './steps.ts';
 import { measure, singleLine } from './text-units.ts';
 
 type Drop = (reason: string) => void;
 
-/** A card as a generic template with one element, or as text when it has nothing but a title. */
+/**
+ * A card as a generic template, or as text when it has nothing but a title. Nothing is lost: a title or subtitle cut
+ * to fit goes first, whole, as text, and buttons past 3 go on more elements with the same title, as options do.
+ */
 export function renderCard(card: CardResponse, drop: Drop): OutboundStep[] {
-  const element = cardElement(card, drop);
+  const element = cardElement(card, drop, Number.POSITIVE_INFINITY);
   if (element === undefined) return [];
-  return isBare(element) ? [titleText(card)] : [genericTemplate([element])];
+  if (isBare(element)) return [titleText(card)];
+  const [first = [], ...more] = chunk(element.buttons ?? [], L.buttonsPerTemplate);
+  const elements = [
+    { ...element, ...(first.length > 0 && { buttons: first }) },
+    ...more.map((buttons) => ({ title: element.title, buttons })),
+  ];
+  const title = (card.title ?? '').trim();
+  const subtitle = (card.subtitle ?? '').trim();
+  const cut = element.title !== (title || subtitle) || (element.subtitle ?? '') !== (title ? subtitle : '');
+  return [
+    ...(cut ? textSteps(joinLines(card.title, card.subtitle), undefined) : []),
+    ...chunk(elements, L.genericElements).map(genericTemplate),
+  ];
 }
 
 /**
@@ -51,7 +66,11 @@ export function genericTemplate(elements: GenericElement[]): OutboundStep {
  * One element: title and subtitle shortened to 80 with "…", the first 3 valid buttons with labels shortened
  * to 20. A card with no title uses its subtitle as title; with neither it cannot be shown.
  */
-export function cardElement(card: Card, drop: Drop): GenericElement | undefined {
+export function cardElement(
+  card: Card,
+  drop: Drop,
+  maxButtons: number = L.buttonsPerTemplate,
+): GenericElement | undefined {
   const ownTitle = (card.title ?? '').trim();
   const ownSubtitle = (card.subtitle ?? '').trim();
   const title = ownTitle || ownSubtitle;
@@ -60,7 +79,7 @@ export function cardElement(card: Card, drop: Drop): GenericElement | undefined 
     return undefined;
   }
   const subtitle = ownTitle && ownSubtitle ? ownSubtitle : '';
-  const buttons = templateButtons(card.buttons ?? [], drop);
+  const buttons = templateButtons(card.buttons ?? [], drop, maxButtons);
   const element: GenericElement = { title: shortenText(title, L.elementTitleLength) };
   if (subtitle !== '') element.subtitle = shortenText(subtitle, L.elementSubtitleLength);
   if (card.image_url !== undefined) {
@@ -71,12 +90,10 @@ export function cardElement(card: Card, drop: Drop): GenericElement | undefined 
   return element;
 }
 
-function templateButtons(buttons: readonly Button[], drop: Drop): TemplateButton[] {
+function templateButtons(buttons: readonly Button[], drop: Drop, max: number): TemplateButton[] {
   const valid = buttons.filter((button) => isValidButton(button, drop));
-  if (valid.length > L.buttonsPerTemplate) {
-    drop(`card with ${valid.length} buttons: only the first ${L.buttonsPerTemplate} are shown`);
-  }
-  const shown = valid.slice(0, L.buttonsPerTemplate);
+  if (valid.length > max) drop(`card with ${valid.length} buttons: only the first ${max} are shown`);
+  const shown = valid.slice(0, max);
   const titles = shortenLabels(
     shown.map((b) => singleLine(b.label)),
     L.buttonTitleLength,
