@@ -51,4 +51,10 @@ describe('shortenLabels', () => {
   it('shortens other labels at word boundaries as usual', () => {
     expect(shortenLabels(['Talk to a person now please', 'Yes'], 20)).toEqual(['Talk to a person…', 'Yes']);
   });
+
+  it('tells labels apart by their ends when their starts are the same however they are cut', () => {
+    const labels = shortenLabels(['Order for March 2025 pick', 'Order for March 2025 drop', 'Cancel'], 20);
+    expect(labels).toEqual(['Order for…2025 pick', 'Order for…2025 drop', 'Cancel']);
+    expect(labels.every((label) => label.length <= 20)).toBe(true);
+  });
 });

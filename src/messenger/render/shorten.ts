@@ -22,14 +22,35 @@ export function shortenText(text: string, max: number): string {
  * ("Order for March…", "Order for April…") are cut between graphemes instead, which keeps more of each.
  */
 export function shortenLabels(labels: readonly string[], max: number): string[] {
-  const short = labels.map((label) => shortenText(label, max));
+  const originals = labels.map((label) => label.trim());
+  const atWord = originals.map((label) => shortenText(label, max));
+  const atGrapheme = untangle(atWord, originals, (label) => cutAtGrapheme(label, max));
+  // Still the same ("Order for March 202…" twice): the ends tell them apart ("Order for …2025 pick").
+  return untangle(atGrapheme, originals, (label) => cutMiddle(label, max));
+}
+
+/** Labels shown the same although their originals differ are shortened again with `cut`. */
+function untangle(short: string[], originals: string[], cut: (label: string) => string): string[] {
   const counts = new Map<string, number>();
   for (const label of short) counts.set(label, (counts.get(label) ?? 0) + 1);
   return short.map((label, i) => {
-    const original = (labels[i] ?? '').trim();
-    const clash = (counts.get(label) ?? 0) > 1 && label !== original;
-    return clash ? cutAtGrapheme(original, max) : label;
+    const original = originals[i] ?? '';
+    return (counts.get(label) ?? 0) > 1 && label !== original ? cut(original) : label;
   });
+}
+
+/** The start and the end of a text, with "…" between. */
+function cutMiddle(text: string, max: number): string {
+  const units = graphemes(text);
+  const room = max - ELLIPSIS.length;
+  let tail = '';
+  for (let i = units.length - 1; i >= 0; i--) {
+    const longer = `${units[i]}${tail}`;
+    if (measure(longer) > Math.floor(room / 2)) break;
+    tail = longer;
+  }
+  const head = cutToFit(units, room - measure(tail));
+  return `${head.trimEnd()}${ELLIPSIS}${tail.trimStart()}`;
 }
 
 function cutAtGrapheme(text: string, max: number): string {
