@@ -127,4 +127,45 @@ for (const kind of DATABASES) {
       ]);
     });
   });
+
+  describe(`conversation service on ${kind}: a failed assistant`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('with nothing to say still gives the person the page’s fallback text, and flags the conversation', async () => {
+      const { db } = await open();
+      const rendered: unknown[] = [];
+      const settings = { ...defaultPageSettings, fallback_text: 'Sorry, a colleague will answer.' };
+      const service = createConversationService({
+        store: createConversationStore(db, createBatchedWrites(db)),
+        pages: (id) => (id === PAGE.id ? { ...PAGE, settings } : undefined),
+        assistantFor: () => ({
+          kind: 'flow',
+          reply: async () => ({ responses: [], failure: { reason: 'flow_loop: "_fallback" runs in a loop' } }),
+        }),
+        renderer: {
+          render: (responses) => {
+            rendered.push(...responses);
+            return [];
+          },
+        },
+        profiles: { fetchProfile: async () => undefined },
+        rateLimiter: createMemoryRateLimiter(),
+        clock: { now: Date.now },
+        logger: pino({ level: 'silent' }),
+      } as ConversationServiceDeps);
+      const event = { kind: 'message', page_id: PAGE.id, user_id: 'psid-1', key: 'm_1', mid: 'm_1', timestamp: 1 };
+      const [stored] = await insertInboundEvents(
+        db,
+        [{ ...event, text: 'hi', attachments: [], standby: false } as InboundEvent],
+        Date.now(),
+      );
+      await service.handle(stored as StoredEvent);
+      expect(rendered).toEqual([{ type: 'text', text: 'Sorry, a colleague will answer.' }]);
+      const conversation = await db.selectFrom('conversations').select(['flagged', 'flag_reason']).executeTakeFirst();
+      expect(conversation).toMatchObject({
+        flagged: 1,
+        flag_reason: expect.stringMatching(/^assistant_failure: flow_loop/),
+      });
+    });
+  });
 }

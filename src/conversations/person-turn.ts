@@ -105,6 +105,8 @@ function flag(result: TurnResult, reason: string) {
 function applyHandover(result: TurnResult, reply: AssistantReply, page: PageRuntime, now: number): GenericResponse[] {
   const handover = reply.responses.find((r) => r.type === 'connect_to_agent');
   if (!handover && reply.failure) flag(result, `assistant_failure: ${reply.failure.reason}`);
+  // A failed assistant with nothing to say (a flow whose fallback loops too): the person still hears something.
+  if (reply.failure && reply.responses.length === 0) return [{ type: 'text', text: page.settings.fallback_text }];
   if (handover?.type !== 'connect_to_agent') return reply.responses;
   const closed = closedNotice(page.settings, now);
   const waits = closed?.until ? ` (waits for the opening at ${new Date(closed.until).toISOString()})` : '';

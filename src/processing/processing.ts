@@ -158,13 +158,11 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     store: {
       ...store,
       async commitTurn(result, now) {
-        const { rows, behindOthers } = await store.commitTurn(result, now);
+        const { rows, behindOthers, dropped } = await store.commitTurn(result, now);
         const { outgoing, conversation } = result;
-        if (!outgoing) return;
-        if (rows.length === 0) {
-          logger.info({ conversationId: outgoing.conversation_id }, 'a person took the conversation over: not sent');
-          return;
-        }
+        if (dropped)
+          logger.info({ conversationId: outgoing?.conversation_id }, 'a person took the conversation over: not sent');
+        if (!outgoing || rows.length === 0) return;
         const context = { author: outgoing.author, last_inbound_at: conversation?.changes.last_inbound_at ?? null };
         // Read back when the turn did not change the window, or when older rows wait: the dispatcher keeps the order.
         const handed = context.last_inbound_at === null || behindOthers ? undefined : { rows, context };

@@ -126,8 +126,15 @@ for (const kind of DATABASES) {
       const { db, conversation, store, outbox, outgoing, sent, status } = await setup();
       // An agent's reply, committed by the inbox API; its wake is still on its way to the dispatcher.
       await store.queueOutgoing({ ...outgoing('agent'), author: 'agent' }, Date.now());
+      // With the conversation update every turn makes, which says whether sends wait.
+      const changes = { id: conversation.id, changes: {} };
       const behind = await store.commitTurn(
-        { event_id: await storePendingEvent(db), event_status: 'done', outgoing: outgoing('bot') },
+        {
+          event_id: await storePendingEvent(db),
+          event_status: 'done',
+          conversation: changes,
+          outgoing: outgoing('bot'),
+        },
         Date.now(),
       );
       expect(behind.behindOthers).toBe(true);
@@ -137,7 +144,12 @@ for (const kind of DATABASES) {
       expect(sent).toEqual(['agent', 'bot']);
       expect(await status()).toEqual(['agent:sent', 'bot:sent']);
       const alone = await store.commitTurn(
-        { event_id: await storePendingEvent(db), event_status: 'done', outgoing: outgoing('next') },
+        {
+          event_id: await storePendingEvent(db),
+          event_status: 'done',
+          conversation: changes,
+          outgoing: outgoing('next'),
+        },
         Date.now(),
       );
       expect(alone.behindOthers).toBe(false);

@@ -21,11 +21,12 @@ declare module 'fastify' {
 const CACHE_MS = 60_000;
 
 /**
- * Failed sign-ins allowed per email and client address in a sliding window before their next tries are refused. Per
- * pair: by address alone, behind a reverse proxy one person's typos would lock everyone out; by email alone, anyone
- * could keep an account locked. (Behind a proxy every client shares its address; the pair then acts as the email.)
+ * Failed sign-ins allowed in a sliding window before further tries are refused: per email and client address (by
+ * address alone, behind a proxy one person's typos would lock everyone out; by email alone, anyone could keep an
+ * account locked with a few tries), and per email from anywhere, higher, since a client can claim any address in
+ * `X-Forwarded-For`.
  */
-export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmailAndAddress: 10 };
+export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmailAndAddress: 10, perEmail: 50 };
 
 /**
  * Authenticates API calls with HTTP Basic credentials of an inbox user. scrypt is slow on purpose, so a verified
@@ -47,8 +48,13 @@ export function createBasicAuth(db: Kysely<Database>) {
     const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
     const [email, ...rest] = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
     // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
-    const attemptKey = email && `${email.toLowerCase()}\u0000${request.ip}`;
-    const wait = attemptKey ? failures.waitMs(attemptKey, SIGN_IN_LIMITS.perEmailAndAddress, now()) : 0;
+    const keys = email
+      ? ([
+          [`${email.toLowerCase()}\u0000${request.ip}`, SIGN_IN_LIMITS.perEmailAndAddress],
+          [email.toLowerCase(), SIGN_IN_LIMITS.perEmail],
+        ] as const)
+      : [];
+    const wait = Math.max(0, ...keys.map(([key, max]) => failures.waitMs(key, max, now())));
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
       throw new ApiError('SB_TOO_MANY_SIGN_INS');
@@ -58,11 +64,11 @@ export function createBasicAuth(db: Kysely<Database>) {
     decoy ??= hashPassword(randomBytes(16).toString('base64url'));
     const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
     if (!user || !matches) {
-      if (attemptKey) failures.record(attemptKey, now());
+      for (const [key] of keys) failures.record(key, now());
       reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
       throw new ApiError('SB_UNAUTHENTICATED');
     }
-    if (attemptKey) failures.forget(attemptKey);
+    for (const [key] of keys) failures.forget(key);
     request.user = { id: user.id, email: user.email, role: user.role };
     verified.set(key, { user: request.user, until: now() + CACHE_MS });
   };

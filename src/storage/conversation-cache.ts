@@ -46,12 +46,12 @@ export function cachedConversations(store: ConversationStoreWithOutbox, max = DE
   async function writeThrough<T>(
     key: string | undefined,
     write: () => Promise<T>,
-    apply: (e: OpenConversation) => void,
+    apply: (e: OpenConversation, result: T) => void,
   ) {
     const entry = key === undefined ? undefined : entries.get(key);
     try {
       const result = await write();
-      if (entry && key !== undefined && entries.get(key) === entry) apply(entry);
+      if (entry && key !== undefined && entries.get(key) === entry) apply(entry, result);
       return result;
     } catch (error) {
       drop(key);
@@ -93,7 +93,9 @@ export function cachedConversations(store: ConversationStoreWithOutbox, max = DE
       return writeThrough(
         key,
         () => store.commitTurn(result, now),
-        (e) => {
+        (e, queued) => {
+          // A person took it over while the turn ran: what the turn meant to change was not all written.
+          if (queued.dropped) return drop(key);
           if (result.conversation) e.conversation = { ...e.conversation, ...result.conversation.changes };
           const session = result.session?.session;
           // A new session gets its id as it is stored: read it back rather than guess it.

@@ -2,7 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { HistoryItem } from '../assistants/assistant.ts';
 import type { ConversationStore, NewMessage, Outgoing, Session, TurnResult } from '../conversations/ports.ts';
 import type { TransactionRunner } from './batched-writes.ts';
-import { newId } from './ids.ts';
+import { idFloor, newId } from './ids.ts';
 import { EventAlreadyHandledError } from './inbound-event-repository.ts';
 import { openConversation } from './open-conversation.ts';
 import { hasPendingSends, type OutboxRow } from './outbox-repository.ts';
@@ -16,6 +16,8 @@ export interface QueuedRows {
   rows: OutboxRow[];
   /** Older rows of the conversation were still pending (an agent's reply whose wake is on its way): send in order. */
   behindOthers: boolean;
+  /** The bot's reply was not queued: a person took the conversation over while the turn ran. */
+  dropped: boolean;
 }
 
 /** The conversation service's storage, whose `commitTurn` also says what it queued to send. */
@@ -53,6 +55,8 @@ export function createConversationStore(
         .where('conversation_id', '=', conversationId)
         .where('text', 'is not', null)
         .where('created_at', '>=', since)
+        // Ids grow with time: this bound lets the index scan stop at the session's start.
+        .where('id', '>=', idFloor(since))
         .orderBy('id', 'desc')
         .limit(limit)
         .execute();
@@ -193,14 +197,16 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
     owner = rows[0];
     if (routing !== undefined) await changeRouting(tx, result.conversation.id, routing, paused_until ?? null);
   }
-  if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
   const { outgoing } = result;
-  // The assistant ran on the routing the turn read; a person may have taken the conversation over since.
-  if (!outgoing || (outgoing.author === 'bot' && owner && !botOwns(owner, now)))
-    return { rows: [], behindOthers: false };
+  // The assistant ran on the routing the turn read; a person may have taken the conversation over since. Then neither
+  // its reply nor its session is kept: a flow must not wait for the answer to a question nobody saw.
+  if (outgoing?.author === 'bot' && owner && !botOwns(owner, now))
+    return { rows: [], behindOthers: false, dropped: true };
+  if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
+  if (!outgoing) return { rows: [], behindOthers: false, dropped: false };
   // Read by the conversation update a turn makes anyway; a turn without one asks.
   const behindOthers = owner ? Boolean(owner.sends_pending) : await hasPendingSends(tx, outgoing.conversation_id);
-  return { rows: await queueOutgoing(tx, outgoing, now), behindOthers };
+  return { rows: await queueOutgoing(tx, outgoing, now), behindOthers, dropped: false };
 }
 
 /** Who the conversation belonged to before the turn's own routing change, and whether rows of it wait to be sent. */

@@ -173,7 +173,6 @@ function errorColumns(e: SendErrorFields) {
   return { error_code: e.code ?? null, error_subcode: e.subcode ?? null, error_message: e.message.slice(0, 1000) };
 }
 
-/** Rows whose retries ran out, newest first (for the API and `switchboard replay`). */
 /**
  * Cancels what the bot queued in the conversation and has not sent (its messages, typing indicators, seen marks), when
  * people take it over: a bot reply to an earlier message must not arrive after an agent's. Agents' rows stay. Returns

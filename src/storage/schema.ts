@@ -156,7 +156,7 @@ export interface OutboxTable {
   tag: string | null;
   /** Wait this long after the previous row of the conversation before sending (pacing). */
   delay_ms: number;
-  /** `pending`, `sent`, `failed` (permanent error), `blocked` (policy), `dead` (retries exhausted). */
+  /** `pending`, `sent`, `failed` (permanent error), `blocked` (policy), `dead` (retries exhausted), `cancelled` (a take-over). */
   status: string;
   attempts: number;
   next_attempt_at: number;

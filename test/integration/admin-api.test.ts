@@ -47,6 +47,18 @@ for (const database of DATABASES) {
       expect((await h.api('GET', '/api/pages')).status).toBe(200);
     });
 
+    it('refuses an email after 50 failures from anywhere: a claimed X-Forwarded-For does not reset the count', async () => {
+      const guess = (i: number) =>
+        fetch(`${h.gatewayUrl}/api/pages`, {
+          headers: {
+            authorization: `Basic ${Buffer.from(`owner@example.com:guess ${i}`).toString('base64')}`,
+            'x-forwarded-for': `203.0.113.${i}`,
+          },
+        });
+      for (let i = 0; i < 50; i++) expect((await guess(i)).status).toBe(401);
+      expect((await guess(50)).status).toBe(429);
+    });
+
     it('lists pages with their health and settings, never their tokens', async () => {
       const { status, body } = await h.api('GET', '/api/pages');
       expect(status).toBe(200);

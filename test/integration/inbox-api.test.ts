@@ -130,6 +130,12 @@ for (const database of DATABASES) {
       expect(await pageSaw(person(3))).toEqual(['echo: hi']);
       const thread = await h.api('GET', `/api/conversations/${conversation?.id}/messages`);
       expect(thread.body.data.messages.at(-1)).toMatchObject({ direction: 'in', text: 'are you there?' });
+      // Nor its session: given back, the bot goes on from what the person saw.
+      await h.api('POST', `/api/conversations/${conversation?.id}/routing`, { routing: 'bot' });
+      await h.fb.sendText(PAGE_ID, person(3), 'hello again');
+      await h.settle();
+      const contexts = bot.turns.filter((t) => t.input.text === 'hi' || t.input.text === 'hello again');
+      expect(contexts.map((t) => t.context)).toEqual([{}, { count: 1 }]);
     });
 
     it('cancels the replies the bot queued and had not sent yet when an agent takes the conversation over', async () => {

@@ -38,12 +38,13 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
   // transfer to an agent · send me to a human (not "send me the manager's email")
   `(?:transfer|connect) to ${ART_EN}${REAL}${WHO}`,
   `send me (?:to|through to|over to) ${ART_EN}${REAL}${WHO}`,
+  `send me ${ART_EN}${REAL}(?:human|human being|real person|agent|representative|operator)`,
   // I want a human · I need an agent · can I have a representative
   `(?:i want|i need|i d like|i would like|can i have|can i get|could i have|could i get|may i have|give me) ${ART_EN}${REAL}${STRONG_WHO}`,
   // contact customer service · reach a human
   `(?:contact|reach|call|get hold of|get in touch with) ${ART_EN}${REAL}(?:human|agent|representative|operator|customer service|customer support|support team|someone|somebody)`,
-  // is there a human? · are there any agents available (not "is there a person limit?")
-  `(?:is|are) there (?:a|an|any) ${REAL}(?:human|humans|person|agent|agents|operator|operators)(?: (?:here|there|available|online|please|to help|i can talk to))?$`,
+  // is there a human? my order is late · are there any agents available (not "is there a person limit?")
+  `(?:is|are) there (?:a|an|any) ${REAL}(?:human|humans|person|agent|agents|operator|operators)(?! (?:limit|limits|size|sized|version|near|in|at|per|max|maximum|minimum|fee|charge)(?: |$))`,
   // anyone there? · is anybody there
   '^(?:is )?(?:there )?(?:anyone|anybody|someone|somebody) (?:there|here|alive|real)(?: please)?$',
   // parler à un conseiller · discuter avec quelqu'un · je veux parle a un humain (typo after a modal verb)

@@ -38,6 +38,10 @@ describe('asking for a person', () => {
     'transfer to an agent',
     'send me to a human please',
     'are there any agents available?',
+    'Is there a human? My order is late',
+    'is there an agent who can help',
+    'is there a person I could speak to',
+    'send me a human',
   ])('recognises the English request “%s”', (text) => {
     expect(reasonFor(text)).toBe('asked_for_human');
   });
@@ -93,6 +97,7 @@ describe('asking for a person', () => {
     'I was talking to someone at your store yesterday',
     'Is there a person limit?',
     'Are there any agents near Lyon?',
+    'Is there a human size version?',
     "Please send me the manager's email",
   ])('does not take “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);

@@ -64,6 +64,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     } catch {
       deps.metrics.rejected.inc({ reason: 'json' });
       await deps.quarantine([{ reason: 'malformed JSON', body: raw.toString('utf8') }]);
+      await deps.store([]); // The group commit's flush: kept for inspection means on disk.
       deps.logger.warn({ appId: check.appId, bytes: raw.length }, 'malformed webhook JSON kept for inspection');
       return reply.code(400).send(errorBody('SB_WEBHOOK_JSON_INVALID'));
     }
