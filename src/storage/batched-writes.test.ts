@@ -32,11 +32,16 @@ for (const kind of DATABASES) {
       const transaction = createBatchedWrites(db, pipelines);
       let running = 0;
       let most = 0;
+      // Each write holds its transaction until every pipeline has one running (or 2 s pass): on a loaded machine a
+      // pipeline's first connection can take longer than another pipeline's whole batch.
+      let allRunning: () => void = () => {};
+      const together = new Promise<void>((resolve) => (allRunning = resolve));
       const writes = Array.from({ length: 12 }, (_, n) =>
         transaction(async (tx) => {
           most = Math.max(most, ++running);
+          if (running === pipelines) allRunning();
           await insertUser(`${n}@x`)(tx);
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          await Promise.race([together, new Promise((resolve) => setTimeout(resolve, 2000))]);
           running--;
         }),
       );
