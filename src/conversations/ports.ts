@@ -46,6 +46,8 @@ export interface NewMessage {
   text?: string;
   content: unknown;
   status: string;
+  /** An agent's reply: the idempotency key it came with. */
+  client_key?: string;
 }
 
 export interface OpenConversation {
@@ -76,6 +78,8 @@ export interface Outgoing {
   steps: OutgoingStep[];
   /** A message tag asked for by the sender; the window policy decides what is used. */
   tag?: string;
+  /** The sender's idempotency key: a second request with the same one in the conversation queues nothing. */
+  client_key?: string;
 }
 
 /** Storage the conversation service needs. Implemented over Kysely in storage/conversation-store.ts. */
@@ -100,7 +104,7 @@ export interface ConversationStore {
   /** Resolves once the turn is stored; what it resolves with is the implementation's (the rows it queued). */
   commitTurn(result: TurnResult, now: number): Promise<unknown>;
   /** Queues messages outside a turn (an agent's reply, a proactive update). */
-  queueOutgoing(outgoing: Outgoing, now: number): Promise<void>;
+  queueOutgoing(outgoing: Outgoing, now: number): Promise<'queued' | 'repeated'>;
 }
 
 export interface PageRuntime {

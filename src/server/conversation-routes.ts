@@ -43,6 +43,8 @@ const newMessage = z.object({
   /** For proactive business updates outside the 24-hour window. HUMAN_AGENT is chosen automatically for agents. */
   tag: z.enum(['ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE']).optional(),
 });
+/** `Idempotency-Key` of a reply (optional): a request repeated with the same key queues nothing. */
+const idempotencyKey = z.string().trim().min(1).max(200).optional();
 const routingChange = z.object({ routing: z.enum(['bot', 'human']) });
 const flagChange = z.object({ flagged: z.boolean(), reason: z.string().max(200).optional() });
 
@@ -76,7 +78,9 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
   app.post<{ Params: { id: string } }>('/api/conversations/:id/messages', async (request, reply) => {
     const conversation = await existing(request.params.id);
     const body = parse(newMessage, request.body);
-    await deps.store.queueOutgoing(
+    const key = idempotencyKey.safeParse(request.headers['idempotency-key']);
+    if (!key.success) throw new ApiError('SB_BAD_REQUEST', 'Idempotency-Key: give one value of 1 to 200 characters');
+    const outcome = await deps.store.queueOutgoing(
       {
         conversation_id: conversation.id,
         page_id: conversation.page_id,
@@ -84,9 +88,12 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
         author: body.tag ? 'system' : 'agent',
         tag: body.tag,
         steps: [{ kind: 'message', message: { text: body.text }, preview: body.text }],
+        client_key: key.data,
       },
       deps.now(),
     );
+    // A client that retries (a timeout, a dropped connection) with the same key sends the reply once.
+    if (outcome === 'repeated') return reply.code(200).send({ data: { queued: false, repeated: true } });
     deps.wake(conversation.id);
     return reply.code(202).send({ data: { queued: true } });
   });

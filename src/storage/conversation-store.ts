@@ -129,8 +129,18 @@ export function createConversationStore(
 
     queueOutgoing: (outgoing, now) =>
       transaction(async (tx) => {
+        if (outgoing.client_key !== undefined) {
+          const earlier = await tx
+            .selectFrom('messages')
+            .select('id')
+            .where('conversation_id', '=', outgoing.conversation_id)
+            .where('client_key', '=', outgoing.client_key)
+            .executeTakeFirst();
+          if (earlier) return 'repeated';
+        }
         await queueOutgoing(tx, outgoing, now);
         await updateConversation(tx, { last_message_at: now, updated_at: now, id: outgoing.conversation_id });
+        return 'queued';
       }),
   };
 }
@@ -163,6 +173,7 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
     status: m.status,
     // Messages recorded as sent already: those typed in the Page Inbox, seen through their echoes.
     sent_at: m.status === 'sent' ? now : null,
+    client_key: m.client_key ?? null,
     created_at: now,
     updated_at: now,
   });
@@ -297,10 +308,19 @@ async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, now: numb
     const outboxId = newId(now);
     let messageId: string | null = null;
     if (step.kind === 'message') {
+      // The sender's key goes on its first message, the one a repeated request would send again.
+      const client_key = rows.some((r) => r.message_id !== null) ? undefined : out.client_key;
       messageId = await insertMessage(
         tx,
         out.conversation_id,
-        { direction: 'out', author: out.author, text: step.preview, content: step.message, status: 'pending' },
+        {
+          direction: 'out',
+          author: out.author,
+          text: step.preview,
+          content: step.message,
+          status: 'pending',
+          client_key,
+        },
         now,
       );
     }

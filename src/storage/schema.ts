@@ -112,6 +112,8 @@ export interface MessagesTable {
   error: string | null;
   /** out: when it left (Graph accepted it, or its echo came); receipts cover what was sent before them. */
   sent_at: number | null;
+  /** An agent's reply: the `Idempotency-Key` it was sent with, unique in the conversation. */
+  client_key: string | null;
   created_at: number;
   updated_at: number;
 }

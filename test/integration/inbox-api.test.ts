@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
-import { type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
+import { ADMIN, type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
 
 let clockOffset = 0;
 
@@ -109,6 +109,28 @@ for (const database of DATABASES) {
       await h.settle();
       expect(botAnswers('after the pause')).toBe(1);
       expect(await conversationOf(person(1))).toMatchObject({ routing: 'bot' });
+    });
+
+    it('sends a reply repeated with the same Idempotency-Key once', async () => {
+      const conversation = await conversationOf(person(1));
+      const send = (key: string) =>
+        fetch(`${h.gatewayUrl}/api/conversations/${conversation?.id}/messages`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+          },
+          body: JSON.stringify({ text: 'Your refund is on its way.' }),
+        });
+      const first = await send('reply-7f3a');
+      const again = await send('reply-7f3a');
+      expect([first.status, again.status]).toEqual([202, 200]);
+      expect((await again.json()).data).toEqual({ queued: false, repeated: true });
+      expect((await send('x'.repeat(201))).status).toBe(400);
+      await h.settle();
+      const texts = (await h.fb.conversation(PAGE_ID, person(1))).items.map((i) => i.message?.text);
+      expect(texts.filter((t) => t === 'Your refund is on its way.')).toHaveLength(1);
     });
 
     const pageSaw = async (psid: string) =>
