@@ -135,7 +135,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         observer,
       });
   // Concurrent webhooks share one insert and one flush that makes them survive a power loss (storage/file-sync.ts).
-  const persistOrStop = () => {
+  const ingress = createGroupCommit(async (events: Parameters<typeof insertInboundEvents>[1]) => {
+    const stored = await insertInboundEvents(db, events, timers.now());
     try {
       persist();
     } catch (error) {
@@ -146,10 +147,6 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       options.onFatal?.(error as Error);
       throw error;
     }
-  };
-  const ingress = createGroupCommit(async (events: Parameters<typeof insertInboundEvents>[1]) => {
-    const stored = await insertInboundEvents(db, events, timers.now());
-    persistOrStop();
     return stored;
   });
 
@@ -159,7 +156,10 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   await app.register(webhookRoutes, {
     directory,
     store: ingress.submit,
-    quarantine: (items) => quarantine(db, items, timers.now()),
+    quarantine: async (items) => {
+      await quarantine(db, items, timers.now());
+      await ingress.submit([]); // Kept for inspection means on disk: the next group commit's flush covers it.
+    },
     enqueue: (events) => processing.enqueue(events),
     metrics,
     logger,

@@ -13,6 +13,7 @@ export interface WebhookRoutesDeps {
   directory: PageDirectory;
   /** Durably stores events (group commit); resolves per event with the stored row, or undefined for a redelivery. */
   store: (events: InboundEvent[]) => Promise<(StoredInboundEvent | undefined)[]>;
+  /** Durably keeps what could not be understood, for inspection: on disk when it resolves, like `store`. */
   quarantine: (items: { reason: string; body: string }[]) => Promise<void>;
   enqueue: (events: StoredInboundEvent[]) => void;
   metrics: Metrics;
@@ -64,7 +65,6 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     } catch {
       deps.metrics.rejected.inc({ reason: 'json' });
       await deps.quarantine([{ reason: 'malformed JSON', body: raw.toString('utf8') }]);
-      await deps.store([]); // The group commit's flush: kept for inspection means on disk.
       deps.logger.warn({ appId: check.appId, bytes: raw.length }, 'malformed webhook JSON kept for inspection');
       return reply.code(400).send(errorBody('SB_WEBHOOK_JSON_INVALID'));
     }
@@ -87,8 +87,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
       );
       await deps.quarantine(parsed.rejected.map((r) => ({ reason: r.reason, body: JSON.stringify(r.raw) })));
     }
-    // A body whose events were all set aside joins a group commit too: what it kept is on disk before its 200.
-    const stored = events.length > 0 || parsed.rejected.length > 0 ? await deps.store(events) : [];
+    const stored = events.length > 0 ? await deps.store(events) : [];
     const fresh = stored.filter((s): s is StoredInboundEvent => s !== undefined);
     for (const s of fresh) deps.metrics.eventsReceived.inc({ kind: s.event.kind });
     if (fresh.length < stored.length) deps.metrics.duplicates.inc(stored.length - fresh.length);
