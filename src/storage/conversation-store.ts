@@ -5,7 +5,7 @@ import type { TransactionRunner } from './batched-writes.ts';
 import { idFloor, newId } from './ids.ts';
 import { EventAlreadyHandledError } from './inbound-event-repository.ts';
 import { openConversation } from './open-conversation.ts';
-import { hasPendingSends, type OutboxRow } from './outbox-repository.ts';
+import type { OutboxRow } from './outbox-repository.ts';
 import { precompiled } from './precompiled.ts';
 import type { ConversationsTable, Database, MessagesTable, OutboxTable, SessionsTable } from './schema.ts';
 
@@ -194,30 +194,30 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
 async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: number): Promise<QueuedRows> {
   const settled = await settleEventQuery(tx, { id: result.event_id, status: result.event_status, now });
   if (settled.numAffectedRows === 0n) throw new EventAlreadyHandledError(result.event_id);
-  if (result.incoming && result.conversation) await insertMessage(tx, result.conversation.id, result.incoming, now);
+  const { conversation, outgoing } = result;
+  if (result.incoming && conversation) await insertMessage(tx, conversation.id, result.incoming, now);
+  // A turn that sends updates its conversation too (`last_message_at`), which says who owns it now.
+  const conversationId = conversation?.id ?? outgoing?.conversation_id;
   let owner: Owner | undefined;
-  if (result.conversation) {
-    const { flagged, routing, paused_until, ...rest } = result.conversation.changes;
+  if (conversationId !== undefined) {
+    const { flagged, routing, paused_until, ...rest } = conversation?.changes ?? {};
     const { rows } = await updateConversation(tx, {
       ...rest,
       ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
       last_message_at: now,
       updated_at: now,
-      id: result.conversation.id,
+      id: conversationId,
     });
     owner = rows[0];
-    if (routing !== undefined) await changeRouting(tx, result.conversation.id, routing, paused_until ?? null);
+    if (routing !== undefined) await changeRouting(tx, conversationId, routing, paused_until ?? null);
   }
-  const { outgoing } = result;
   // The assistant ran on the routing the turn read; a person may have taken the conversation over since. Then neither
   // its reply nor its session is kept: a flow must not wait for the answer to a question nobody saw.
   if (outgoing?.author === 'bot' && owner && !botOwns(owner, now))
     return { rows: [], behindOthers: false, dropped: true };
   if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
   if (!outgoing) return { rows: [], behindOthers: false, dropped: false };
-  // Read by the conversation update a turn makes anyway; a turn without one asks.
-  const behindOthers = owner ? Boolean(owner.sends_pending) : await hasPendingSends(tx, outgoing.conversation_id);
-  return { rows: await queueOutgoing(tx, outgoing, now), behindOthers, dropped: false };
+  return { rows: await queueOutgoing(tx, outgoing, now), behindOthers: Boolean(owner?.sends_pending), dropped: false };
 }
 
 /** Who the conversation belonged to before the turn's own routing change, and whether rows of it wait to be sent. */

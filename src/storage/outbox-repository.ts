@@ -29,21 +29,6 @@ const pendingOutboxRowsQuery = precompiled((db, v: { conversationId: string }) =
     .limit(sql.lit(PENDING_BATCH)),
 );
 
-/** Whether the conversation has rows not sent yet. */
-export async function hasPendingSends(db: Kysely<Database>, conversationId: string): Promise<boolean> {
-  const { rows } = await firstPendingQuery(db, { conversationId });
-  return rows.length > 0;
-}
-
-const firstPendingQuery = precompiled((db, v: { conversationId: string }) =>
-  db
-    .selectFrom('outbox')
-    .select('id')
-    .where('conversation_id', '=', v.conversationId)
-    .where(UNSETTLED)
-    .limit(sql.lit(1)),
-);
-
 /** What the window policy needs for a row: when the person last wrote, and who wrote the message. */
 export interface SendContext {
   last_inbound_at: number | null;
