@@ -78,19 +78,19 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
     const named = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => key in body));
     // Kept apart from the configuration's settings, which every start writes again; null goes back to those.
     const found = await deps.db.transaction().execute(async (tx) => {
-      // A write first: it locks the row on PostgreSQL, so two changes at once are applied one after the other.
-      await tx.updateTable('pages').set({ updated_at: deps.now() }).where('id', '=', request.params.id).execute();
+      // Read by a write: it locks the row on PostgreSQL, so two changes at once are applied one after the other.
       const row = await tx
-        .selectFrom('pages')
-        .select('settings_changes')
+        .updateTable('pages')
+        .set({ updated_at: deps.now() })
         .where('id', '=', request.params.id)
+        .returning('settings_changes')
         .executeTakeFirst();
       if (!row) return false;
       const changes = { ...JSON.parse(row.settings_changes ?? '{}'), ...named };
       for (const key of resets) delete changes[key];
       await tx
         .updateTable('pages')
-        .set({ settings_changes: JSON.stringify(changes), updated_at: deps.now() })
+        .set({ settings_changes: JSON.stringify(changes) })
         .where('id', '=', request.params.id)
         .execute();
       return true;

@@ -33,7 +33,6 @@ export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmailAndAddress: 10, p
  * header is remembered (by its hash, never the password) for a minute.
  */
 export function createBasicAuth(db: Kysely<Database>) {
-  const now = Date.now;
   let decoy: Promise<string> | undefined;
   const verified = new Map<string, { user: AuthenticatedUser; until: number }>();
   const failures = createFailureLog(SIGN_IN_LIMITS.windowMs);
@@ -41,20 +40,20 @@ export function createBasicAuth(db: Kysely<Database>) {
     const header = request.headers.authorization ?? '';
     const key = createHash('sha256').update(header).digest('base64url');
     const cached = verified.get(key);
-    if (cached && cached.until > now()) {
+    if (cached && cached.until > Date.now()) {
       request.user = cached.user;
       return;
     }
     const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
     const [email, ...rest] = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
     // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
-    const keys = email
+    const limits = email
       ? ([
           [`${email.toLowerCase()}\u0000${request.ip}`, SIGN_IN_LIMITS.perEmailAndAddress],
           [email.toLowerCase(), SIGN_IN_LIMITS.perEmail],
         ] as const)
       : [];
-    const wait = Math.max(0, ...keys.map(([key, max]) => failures.waitMs(key, max, now())));
+    const wait = Math.max(0, ...limits.map(([tries, max]) => failures.waitMs(tries, max, Date.now())));
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
       throw new ApiError('SB_TOO_MANY_SIGN_INS');
@@ -64,13 +63,13 @@ export function createBasicAuth(db: Kysely<Database>) {
     decoy ??= hashPassword(randomBytes(16).toString('base64url'));
     const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
     if (!user || !matches) {
-      for (const [key] of keys) failures.record(key, now());
+      for (const [tries] of limits) failures.record(tries, Date.now());
       reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
       throw new ApiError('SB_UNAUTHENTICATED');
     }
-    for (const [key] of keys) failures.forget(key);
+    for (const [tries] of limits) failures.forget(tries);
     request.user = { id: user.id, email: user.email, role: user.role };
-    verified.set(key, { user: request.user, until: now() + CACHE_MS });
+    verified.set(key, { user: request.user, until: Date.now() + CACHE_MS });
   };
 }
 
