@@ -239,35 +239,31 @@ for (const kind of DATABASES) {
         expect(await status()).toEqual(['hello:sent']);
       });
 
-      it('is not sent again when the echo arrives while the retry waits', async () => {
-        const { conversation, store, outbox, turn, sent, status } = await setup(
-          async (text, send) => {
-            if (sent.length > 0) return undefined;
-            setTimeout(() => void store.linkEcho(send.outbox_id, `m_${text}`, Date.now()), 20);
-            return timeout;
-          },
-          { retryBaseMs: 200, inDoubtGraceMs: 200 },
-        );
+      /** A first call that times out, its echo `echoAfterMs` later; what was sent, and the row's status after. */
+      async function timeoutThenEcho(echoAfterMs: number, tuning: { retryBaseMs: number; inDoubtGraceMs: number }) {
+        const { conversation, store, outbox, turn, sent, status } = await setup(async (text, send) => {
+          if (sent.length > 0) return undefined;
+          setTimeout(() => void store.linkEcho(send.outbox_id, `m_${text}`, Date.now()), echoAfterMs);
+          return timeout;
+        }, tuning);
         outbox.wake(conversation.id, await turn('hello'));
         await outbox.idle();
-        expect(sent).toEqual(['hello']);
-        expect(await status()).toEqual(['hello:sent']);
+        return { sent, status: await status() };
+      }
+
+      it('is not sent again when the echo arrives while the retry waits', async () => {
+        expect(await timeoutThenEcho(20, { retryBaseMs: 200, inDoubtGraceMs: 200 })).toEqual({
+          sent: ['hello'],
+          status: ['hello:sent'],
+        });
       });
 
       it('waits for its echo as long as for a row in doubt, however short its back-off', async () => {
-        const { conversation, store, outbox, turn, sent, status } = await setup(
-          async (text, send) => {
-            if (sent.length > 0) return undefined;
-            // The echo waits in the person's lane behind a long turn: it comes well after the back-off of 1 ms.
-            setTimeout(() => void store.linkEcho(send.outbox_id, `m_${text}`, Date.now()), 150);
-            return timeout;
-          },
-          { retryBaseMs: 1, inDoubtGraceMs: 400 },
-        );
-        outbox.wake(conversation.id, await turn('hello'));
-        await outbox.idle();
-        expect(sent).toEqual(['hello']);
-        expect(await status()).toEqual(['hello:sent']);
+        // The echo waits in the person's lane behind a long turn: it comes well after the back-off of 1 ms.
+        expect(await timeoutThenEcho(150, { retryBaseMs: 1, inDoubtGraceMs: 400 })).toEqual({
+          sent: ['hello'],
+          status: ['hello:sent'],
+        });
       });
 
       it('leaves the dead letters when the echo of its last attempt comes after it, so a replay cannot send it again', async () => {
