@@ -22,9 +22,8 @@ export function renderCard(card: CardResponse, drop: Drop): OutboundStep[] {
     { ...element, ...(first.length > 0 && { buttons: first }) },
     ...more.map((buttons) => ({ title: element.title, buttons })),
   ];
-  const title = (card.title ?? '').trim();
-  const subtitle = (card.subtitle ?? '').trim();
-  const cut = element.title !== (title || subtitle) || (element.subtitle ?? '') !== (title ? subtitle : '');
+  const { title, subtitle } = headingOf(card);
+  const cut = element.title !== title || (element.subtitle ?? '') !== subtitle;
   return [
     ...(cut ? textSteps(joinLines(card.title, card.subtitle), undefined) : []),
     ...chunk(elements, L.genericElements).map(genericTemplate),
@@ -53,8 +52,14 @@ function isBare(element: GenericElement): boolean {
 
 /** A bare card's title as a message, whole (a card title is cut at 80). */
 function titleText(card: Card): OutboundStep {
-  const title = (card.title ?? '').trim() || (card.subtitle ?? '').trim();
-  return messageStep({ text: shortenText(title, L.textLength) });
+  return messageStep({ text: shortenText(headingOf(card).title, L.textLength) });
+}
+
+/** The element's title and subtitle, whole: a card with no title uses its subtitle as title. */
+function headingOf(card: Card): { title: string; subtitle: string } {
+  const ownTitle = (card.title ?? '').trim();
+  const ownSubtitle = (card.subtitle ?? '').trim();
+  return { title: ownTitle || ownSubtitle, subtitle: ownTitle && ownSubtitle ? ownSubtitle : '' };
 }
 
 /** A generic template message of the given elements. */
@@ -71,14 +76,11 @@ export function cardElement(
   drop: Drop,
   maxButtons: number = L.buttonsPerTemplate,
 ): GenericElement | undefined {
-  const ownTitle = (card.title ?? '').trim();
-  const ownSubtitle = (card.subtitle ?? '').trim();
-  const title = ownTitle || ownSubtitle;
+  const { title, subtitle } = headingOf(card);
   if (title === '') {
     drop('card without a title');
     return undefined;
   }
-  const subtitle = ownTitle && ownSubtitle ? ownSubtitle : '';
   const buttons = templateButtons(card.buttons ?? [], drop, maxButtons);
   const element: GenericElement = { title: shortenText(title, L.elementTitleLength) };
   if (subtitle !== '') element.subtitle = shortenText(subtitle, L.elementSubtitleLength);
