@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config/load-config.ts';
-import type { MessengerProfileField } from './messenger/graph/graph-client.ts';
 import { profileConfigSchema, toMessengerProfile } from './messenger/profile-sync/profile-config.ts';
 import { type SyncResult, syncMessengerProfile } from './messenger/profile-sync/sync-profile.ts';
 import { webhookRoutes } from './messenger/webhook/webhook-routes.ts';
@@ -28,7 +27,7 @@ import { createConversationStore } from './storage/conversation-store.ts';
 import { openDatabase } from './storage/database.ts';
 import { insertInboundEvents, quarantine } from './storage/inbound-event-repository.ts';
 import { migrateToLatest } from './storage/migrate.ts';
-import { syncConfiguredPages } from './storage/page-repository.ts';
+import { profileFieldsSynced, recordProfileFieldsSynced, syncConfiguredPages } from './storage/page-repository.ts';
 import { purgeExpired } from './storage/retention.ts';
 import type { Database } from './storage/schema.ts';
 import type { SecretBox } from './storage/secret-box.ts';
@@ -172,12 +171,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const syncProfile = async (pageId: string): Promise<SyncResult | undefined> => {
     const page = directory.page(pageId);
     if (!page) return undefined;
-    const row = await db
-      .selectFrom('pages')
-      .select('messenger_profile_synced')
-      .where('id', '=', pageId)
-      .executeTakeFirst();
-    const ours = JSON.parse(row?.messenger_profile_synced ?? '[]') as MessengerProfileField[];
+    const ours = await profileFieldsSynced(db, pageId);
     const greeting = page.settings.greeting ?? page.messenger_profile?.greeting;
     if (!page.messenger_profile && !greeting && ours.length === 0) return undefined;
     const wanted =
@@ -185,13 +179,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         ? toMessengerProfile(profileConfigSchema.parse({ ...page.messenger_profile, greeting }))
         : {};
     const result = await syncMessengerProfile(graph.graphFor(page.app_id), page.access_token, wanted, ours);
-    if (result.status !== 'failed') {
-      await db
-        .updateTable('pages')
-        .set({ messenger_profile_synced: JSON.stringify(Object.keys(wanted)) })
-        .where('id', '=', pageId)
-        .execute();
-    }
+    if (result.status !== 'failed') await recordProfileFieldsSynced(db, pageId, Object.keys(wanted));
     const log = logger.child({ pageId });
     if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
     else log.info(result, 'Messenger profile synced');

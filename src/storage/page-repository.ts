@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AssistantConfig } from '../config/assistant-config.ts';
 import type { Config } from '../config/load-config.ts';
 import type { PageSettingsInput } from '../config/page-settings.ts';
+import type { MessengerProfileField } from '../messenger/graph/graph-client.ts';
 import type { ProfileConfig } from '../messenger/profile-sync/profile-config.ts';
 import type { Database } from './schema.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -141,6 +142,24 @@ export async function recordPageHealth(
   await db
     .updateTable('pages')
     .set({ health, health_detail: detail, health_at: now, updated_at: now })
+    .where('id', '=', pageId)
+    .execute();
+}
+
+/** The Messenger profile fields the gateway set on the page: the ones it deletes once no longer configured. */
+export async function profileFieldsSynced(db: Kysely<Database>, pageId: string): Promise<MessengerProfileField[]> {
+  const row = await db
+    .selectFrom('pages')
+    .select('messenger_profile_synced')
+    .where('id', '=', pageId)
+    .executeTakeFirst();
+  return JSON.parse(row?.messenger_profile_synced ?? '[]');
+}
+
+export async function recordProfileFieldsSynced(db: Kysely<Database>, pageId: string, fields: string[]) {
+  await db
+    .updateTable('pages')
+    .set({ messenger_profile_synced: JSON.stringify(fields) })
     .where('id', '=', pageId)
     .execute();
 }
