@@ -25,7 +25,7 @@ import { createPageDirectory, type PageDirectory } from './server/page-directory
 import { createBatchedWrites } from './storage/batched-writes.ts';
 import { createConversationStore } from './storage/conversation-store.ts';
 import { openDatabase } from './storage/database.ts';
-import { insertInboundEvents, quarantine } from './storage/inbound-event-repository.ts';
+import { insertInboundEvents, loadPendingByKey, quarantine } from './storage/inbound-event-repository.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { profileFieldsSynced, recordProfileFieldsSynced, syncConfiguredPages } from './storage/page-repository.ts';
 import { purgeExpired } from './storage/retention.ts';
@@ -159,6 +159,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       await quarantine(db, items, timers.now());
       await ingress.submit([]); // Kept for inspection means on disk: the next group commit's flush covers it.
     },
+    stillPending: (events) => loadPendingByKey(db, events),
     enqueue: (events) => processing.enqueue(events),
     metrics,
     logger,

@@ -84,6 +84,22 @@ function storedEventOf(r: { id: string; body: string; attempts: number; received
   return { id: r.id, event: JSON.parse(r.body), attempts: r.attempts, received_at: r.received_at };
 }
 
+/** Of these events, those stored (same page and key) and still waiting to be handled, oldest first. */
+export async function loadPendingByKey(db: Kysely<Database>, events: InboundEvent[]): Promise<StoredInboundEvent[]> {
+  const found: StoredInboundEvent[] = [];
+  for (let i = 0; i < events.length; i += CHUNK) {
+    const keys = events.slice(i, i + CHUNK).map((e) => `${e.page_id}:${e.key}`);
+    const rows = await db
+      .selectFrom('inbound_events')
+      .select(STORED_COLUMNS)
+      .where('event_key', 'in', keys)
+      .where('status', '=', 'pending')
+      .execute();
+    found.push(...rows.map(storedEventOf));
+  }
+  return found.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
 /** Acknowledged events not finished yet (after a crash or restart), oldest first. */
 export async function loadPendingEvents(
   db: Kysely<Database>,

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundEvent } from '../../src/conversations/inbound-event.ts';
+import { parseWebhookBody } from '../../src/messenger/webhook/parse-webhook.ts';
+import { insertInboundEvents } from '../../src/storage/inbound-event-repository.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, messageBody, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
@@ -116,6 +119,19 @@ for (const database of DATABASES) {
         .where('event_key', '=', `${PAGE_ID}:m:m_redelivered_${database}`)
         .execute();
       expect(rows).toHaveLength(1);
+    });
+
+    it('hands a redelivered event over when its first delivery was stored but never handed to the workers', async () => {
+      // As when PostgreSQL committed the first delivery but the connection dropped before it said so: a 500, no hand-over.
+      const body = messageBody('stored, not handed over', { mid: `m_in_doubt_${database}` });
+      const [event] = parseWebhookBody(body).events;
+      await insertInboundEvents(h.switchboard.db, [event as InboundEvent], Date.now());
+      expect((await h.postWebhook(body)).status).toBe(200);
+      await h.settle();
+      expect(bot.turns.filter((t) => t.input.text === 'stored, not handed over')).toHaveLength(1);
+      expect((await h.postWebhook(body)).status).toBe(200);
+      await h.settle();
+      expect(bot.turns.filter((t) => t.input.text === 'stored, not handed over')).toHaveLength(1);
     });
 
     it('stores a delivery receipt that lists many messages, and drops its redelivery', async () => {

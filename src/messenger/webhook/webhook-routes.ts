@@ -15,6 +15,8 @@ export interface WebhookRoutesDeps {
   store: (events: InboundEvent[]) => Promise<(StoredInboundEvent | undefined)[]>;
   /** Durably keeps what could not be understood, for inspection: on disk when it resolves, like `store`. */
   quarantine: (items: { reason: string; body: string }[]) => Promise<void>;
+  /** Of these redelivered events, the stored ones still waiting to be handled. */
+  stillPending: (events: InboundEvent[]) => Promise<StoredInboundEvent[]>;
   enqueue: (events: StoredInboundEvent[]) => void;
   metrics: Metrics;
   logger: Logger;
@@ -90,8 +92,14 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     const stored = events.length > 0 ? await deps.store(events) : [];
     const fresh = stored.filter((s): s is StoredInboundEvent => s !== undefined);
     for (const s of fresh) deps.metrics.eventsReceived.inc({ kind: s.event.kind });
-    if (fresh.length < stored.length) deps.metrics.duplicates.inc(stored.length - fresh.length);
-    deps.enqueue(fresh);
+    if (fresh.length > 0) deps.enqueue(fresh);
+    if (fresh.length < stored.length) {
+      deps.metrics.duplicates.inc(stored.length - fresh.length);
+      // Stored by an earlier delivery whose answer never came back (PostgreSQL lost the connection as it committed):
+      // never handed to the workers then. Those still pending are handed over now; the workers skip any they hold.
+      const again = await deps.stillPending(events.filter((_, i) => stored[i] === undefined));
+      if (again.length > 0) deps.enqueue(again);
+    }
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000);
     return reply.type('text/plain').send('EVENT_RECEIVED');
   });
