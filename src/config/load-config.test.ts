@@ -88,6 +88,17 @@ describe('configuration', () => {
     expect(config.pages[0]).toMatchObject({ app_id: '111', settings: { response_delay: 'short' } });
   });
 
+  it('reads switchboard.yaml when SWITCHBOARD_CONFIG is empty, as an env-file copied from .env.example has it', () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      'apps:\n  - {id: "111", secret: app-secret-1, verify_token: vt}\npages:\n  - {id: "222", access_token: EAA}\n',
+    );
+    const config = loadConfig({ SWITCHBOARD_CONFIG: '' }, cwd);
+    expect(config.configPath).toBe('switchboard.yaml');
+    expect(config.pages.map((p) => p.id)).toEqual(['222']);
+  });
+
   it('names the file, the key and the problem for a bad value, without echoing secrets', () => {
     const cwd = dir();
     writeFileSync(

@@ -38,8 +38,9 @@ type Env = Record<string, string | undefined>;
 
 /** Reads `switchboard.yaml` (if any) and the environment; throws ConfigError naming every bad key. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  // Empty means unset, as for every variable: `SWITCHBOARD_CONFIG=` copied from .env.example still reads the file.
   const configPath =
-    env.SWITCHBOARD_CONFIG ?? (existsSync(resolve(cwd, 'switchboard.yaml')) ? 'switchboard.yaml' : undefined);
+    env.SWITCHBOARD_CONFIG || (existsSync(resolve(cwd, 'switchboard.yaml')) ? 'switchboard.yaml' : undefined);
   const file = configPath ? readConfigFile(resolve(cwd, configPath), env) : {};
   return resolveConfig(file, env, configPath);
 }
