@@ -25,10 +25,28 @@ export const pageSchema = z.object({
   messenger_profile: profileConfigSchema.optional(),
 });
 
+/**
+ * A listen port. Digits written as text (`port: "4000"`, PORT) are read as a number; an empty or blank value is
+ * refused rather than read as 0, which would listen on a port picked at random. An explicit 0 still means that.
+ */
+const portSchema = z.preprocess(
+  (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  z
+    .number({
+      error: (issue) =>
+        issue.code === 'invalid_type'
+          ? 'must be a port number such as 3000; for the default (3000), leave it out instead of empty'
+          : undefined,
+    })
+    .int()
+    .min(0)
+    .max(65535),
+);
+
 /** switchboard.yaml, after `${ENV}` substitution. Every key is optional: the environment can supply them. */
 export const fileConfigSchema = z
   .object({
-    port: z.coerce.number().int().min(0).max(65535),
+    port: portSchema,
     host: z.string(),
     public_url: z.url(),
     database_url: z.string(),

@@ -99,6 +99,32 @@ describe('configuration', () => {
     expect(config.pages.map((p) => p.id)).toEqual(['222']);
   });
 
+  it('refuses an empty or blank port instead of listening on a port picked at random', () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, 'switchboard.yaml'), 'port: ${PORT}\n');
+    expect(problemsOf(() => loadConfig({ PORT: '' }, cwd))).toEqual([
+      expect.stringMatching(/^.*switchboard\.yaml: port: must be a port number such as 3000/),
+    ]);
+    writeFileSync(join(cwd, 'switchboard.yaml'), 'port:\n');
+    expect(problemsOf(() => loadConfig({}, cwd))).toEqual([expect.stringMatching(/switchboard\.yaml: port: must be/)]);
+    expect(problemsOf(() => loadConfig({ PORT: ' ' }, dir()))).toEqual([
+      expect.stringMatching(/^PORT: must be a port number such as 3000/),
+    ]);
+    // An empty variable is unset, as every other one; digits written as text are a number; 0 stays explicit.
+    expect(loadConfig({ PORT: '' }, dir()).port).toBe(3000);
+    expect(loadConfig({ PORT: '0' }, dir()).port).toBe(0);
+    writeFileSync(join(cwd, 'switchboard.yaml'), 'port: "4000"\n');
+    expect(loadConfig({}, cwd).port).toBe(4000);
+  });
+
+  it('names the variable a bad setting came from', () => {
+    expect(problemsOf(() => loadConfig({ LOG_LEVEL: 'loud', SWITCHBOARD_ADMIN_EMAIL: 'nobody' }, dir()))).toEqual([
+      expect.stringMatching(/^LOG_LEVEL: /),
+      expect.stringMatching(/^SWITCHBOARD_ADMIN_EMAIL: /),
+      expect.stringMatching(/^SWITCHBOARD_ADMIN_PASSWORD: /),
+    ]);
+  });
+
   it('names the file, the key and the problem for a bad value, without echoing secrets', () => {
     const cwd = dir();
     writeFileSync(

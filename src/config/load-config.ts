@@ -136,7 +136,8 @@ function resolveConfig(file: FileConfig, env: Env, configPath: string | undefine
   const fromEnv = envOverrides(env);
   const admin = Object.keys(fromEnv.admin).length ? { admin: { ...file.admin, ...fromEnv.admin } } : {};
   const merged = fileConfigSchema.safeParse({ ...file, ...fromEnv.values, ...admin });
-  if (!merged.success) throw new ConfigError(describeIssues(merged.error, 'environment'));
+  // The file passed alone: what fails now came from a variable, named as such.
+  if (!merged.success) throw new ConfigError(describeIssues(merged.error, 'environment', ENV_VARIABLES));
   const c = merged.data;
   const problems = [...fromEnv.problems];
   const apps = [...(c.apps ?? []), ...fromEnv.apps];
@@ -178,14 +179,7 @@ function envOverrides(env: Env) {
   const set = (key: string, name: string) => {
     if (env[name] !== undefined && env[name] !== '') values[key] = env[name];
   };
-  set('port', 'PORT');
-  set('host', 'HOST');
-  set('public_url', 'PUBLIC_URL');
-  set('database_url', 'DATABASE_URL');
-  set('log_level', 'LOG_LEVEL');
-  set('graph_api_url', 'GRAPH_API_URL');
-  set('graph_api_version', 'GRAPH_API_VERSION');
-  set('facebook_web_url', 'FACEBOOK_WEB_URL');
+  for (const [key, name] of Object.entries(SETTING_VARIABLES)) set(key, name);
   if (env.SWITCHBOARD_SECRET_KEY) values.secret_keys = env.SWITCHBOARD_SECRET_KEY.split(',').map((k) => k.trim());
   const admin: Record<string, string> = {};
   if (env.SWITCHBOARD_ADMIN_EMAIL) admin.email = env.SWITCHBOARD_ADMIN_EMAIL;
@@ -211,6 +205,25 @@ function envOverrides(env: Env) {
   }
   return { values, admin, apps, pages, problems };
 }
+
+/** The variable each top-level setting comes from, as text; an empty one is unset. */
+const SETTING_VARIABLES: Record<string, string> = {
+  port: 'PORT',
+  host: 'HOST',
+  public_url: 'PUBLIC_URL',
+  database_url: 'DATABASE_URL',
+  log_level: 'LOG_LEVEL',
+  graph_api_url: 'GRAPH_API_URL',
+  graph_api_version: 'GRAPH_API_VERSION',
+  facebook_web_url: 'FACEBOOK_WEB_URL',
+};
+/** Every variable a key of the merged configuration may come from, by key path (or its first key). */
+const ENV_VARIABLES: Record<string, string> = {
+  ...SETTING_VARIABLES,
+  secret_keys: 'SWITCHBOARD_SECRET_KEY',
+  'admin.email': 'SWITCHBOARD_ADMIN_EMAIL',
+  'admin.password': 'SWITCHBOARD_ADMIN_PASSWORD',
+};
 
 /** The variable each field of an app or page defined by the environment comes from. */
 const APP_VARIABLES: Record<string, string> = {
@@ -241,11 +254,15 @@ function checked<S extends z.ZodType>(
   return [];
 }
 
-/** Turns zod issues into "where: what is wrong" lines. Values are never echoed: they may be secrets. */
-function describeIssues(error: z.ZodError, where: string): string[] {
+/**
+ * Turns zod issues into "where: what is wrong" lines, or "VARIABLE: what is wrong" for a key in `variables`. Values
+ * are never echoed: they may be secrets.
+ */
+function describeIssues(error: z.ZodError, where: string, variables: Record<string, string> = {}): string[] {
   return error.issues.map((issue) => {
     const key = issue.path.length ? issue.path.join('.') : '(top level)';
     const hint = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')}); remove or rename them` : '';
-    return `${where}: ${key}: ${issue.message}${hint}`;
+    const variable = variables[key] ?? variables[String(issue.path[0])];
+    return `${variable ?? `${where}: ${key}`}: ${issue.message}${hint}`;
   });
 }
