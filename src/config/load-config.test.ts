@@ -211,6 +211,21 @@ describe('configuration', () => {
     );
   });
 
+  it('refuses a ${...} other than ${NAME} instead of keeping it as the value', () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      'apps:\n  - id: "1"\n    secret: ${FB_APP_SECRET:-}\n    verify_token: ${my-token}\n',
+    );
+    expect(problemsOf(() => loadConfig({ FB_APP_SECRET: 'app-secret-1' }, cwd))).toEqual([
+      `${join(cwd, 'switchboard.yaml')}: apps.0.secret: only \${NAME} references are supported (letters, digits and _, no default like \${NAME:-x})`,
+      `${join(cwd, 'switchboard.yaml')}: apps.0.verify_token: only \${NAME} references are supported (letters, digits and _, no default like \${NAME:-x})`,
+    ]);
+    // A variable's value may hold `${` itself.
+    writeFileSync(join(cwd, 'switchboard.yaml'), 'apps:\n  - {id: "1", secret: "${SECRET}", verify_token: vt}\n');
+    expect(loadConfig({ SECRET: 'pa${ss}word' }, cwd).apps[0]?.secret).toBe('pa${ss}word');
+  });
+
   it('asks for app_id when several apps are configured', () => {
     const cwd = dir();
     writeFileSync(

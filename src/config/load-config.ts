@@ -58,8 +58,8 @@ function readConfigFile(path: string, env: Env): FileConfig {
   }
   const problems: string[] = [];
   const references = new Set<string>();
-  const substituted = substituteEnv(raw, env, references, (name, key) =>
-    problems.push(`${path}: ${key}: \${${name}} is not set in the environment; export ${name}`),
+  const substituted = substituteEnv(raw, env, references, (key, problem) =>
+    problems.push(`${path}: ${key}: ${problem}`),
   );
   if (problems.length) throw new ConfigError(problems);
   let parsed = fileConfigSchema.safeParse(substituted);
@@ -72,29 +72,36 @@ function readConfigFile(path: string, env: Env): FileConfig {
 /** Where a value is in the parsed file, as zod reports it: keys, and indexes in lists. */
 type Path = PropertyKey[];
 
+const REFERENCE = /\$\{([A-Za-z0-9_]+)\}/g;
+
 /**
  * Replaces `${NAME}` in string values (never in keys or comments, and never re-parsed as YAML). The result is text;
  * `references` gets the path (joined with dots) of each value that is one reference and nothing else (see
- * `typeReferences`).
+ * `typeReferences`). Any other `${` (`${NAME:-default}`, `${my-token}`) is a problem: left as text it would pass for
+ * a value, an 18-character app secret say.
  */
 function substituteEnv(
   value: unknown,
   env: Env,
   references: Set<string>,
-  missing: (name: string, key: string) => void,
+  problem: (key: string, message: string) => void,
   path: Path = [],
 ): unknown {
   if (typeof value === 'string') {
+    const key = path.join('.') || '(top level)';
     if (/^\$\{[A-Za-z0-9_]+\}$/.test(value)) references.add(path.join('.'));
-    return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
-      if (env[name] === undefined) missing(name, path.join('.') || '(top level)');
+    // Checked in the file's text, not after substitution: a variable's value may hold `${` (a password, say).
+    if (value.replace(REFERENCE, '').includes('${'))
+      problem(key, `only \${NAME} references are supported (letters, digits and _, no default like \${NAME:-x})`);
+    return value.replace(REFERENCE, (_, name: string) => {
+      if (env[name] === undefined) problem(key, `\${${name}} is not set in the environment; export ${name}`);
       return env[name] ?? '';
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, references, missing, [...path, i]));
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, references, problem, [...path, i]));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, references, missing, [...path, k])]),
+      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, references, problem, [...path, k])]),
     );
   }
   return value;
