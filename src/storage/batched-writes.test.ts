@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { createBatchedWrites } from './batched-writes.ts';
@@ -25,6 +25,28 @@ for (const kind of DATABASES) {
       const emails = await db.selectFrom('users').select('email').orderBy('email').execute();
       expect(emails.map((e) => e.email)).toEqual(['a@x', 'b@x', 'c@x']);
     });
+
+    it.runIf(kind === 'postgres')(
+      'does not run the writes again when the connection is lost as they commit (they may have committed)',
+      async () => {
+        const { db } = await open();
+        const transaction = createBatchedWrites(db);
+        let runs = 0;
+        const outcomes = await Promise.allSettled([
+          transaction(async (tx) => {
+            runs++;
+            await insertUser('a@x')(tx);
+          }),
+          transaction(async (tx) => {
+            const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx);
+            await sql`select pg_terminate_backend(${rows[0]?.pid})`.execute(db); // on another connection
+            await new Promise((resolve) => setTimeout(resolve, 200)); // until the client hears of it
+          }),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+        expect(runs).toBe(1);
+      },
+    );
 
     it('runs as many transactions at once as it has pipelines', async () => {
       const { db, capabilities } = await open();

@@ -34,13 +34,18 @@ export function createBatchedWrites(db: Kysely<Database>, pipelines = 1): Transa
   };
   const writeBatch = async (writes: Write[]): Promise<Outcome[]> => {
     if (writes.length === 1) return [await runAlone(writes[0] as Write)];
+    let written = false;
     try {
       return await db.transaction().execute(async (tx) => {
         const values: Outcome[] = [];
         for (const write of writes) values.push({ ok: true, value: await write(tx) });
+        written = true;
         return values;
       });
-    } catch {
+    } catch (error) {
+      // The commit's answer was lost with the connection: it may have committed, and the writes done again would be
+      // done twice (an agent's reply queued twice). Each fails instead, as a write alone would, for its caller to settle.
+      if (written && !refusedByDatabase(error)) return writes.map(() => ({ ok: false, error }));
       const outcomes: Outcome[] = [];
       for (const write of writes) outcomes.push(await runAlone(write));
       return outcomes;
@@ -54,4 +59,14 @@ export function createBatchedWrites(db: Kysely<Database>, pipelines = 1): Transa
     if (!outcome?.ok) throw outcome?.error;
     return outcome.value as T;
   };
+}
+
+/**
+ * An error the database answered with, its transaction rolled back: SQLite's, or a PostgreSQL SQLSTATE other than a
+ * lost connection (class 08) or a server that ends it (class 57: shutdown, terminated).
+ */
+function refusedByDatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return code.startsWith('SQLITE_') || (/^[0-9A-Z]{5}$/.test(code) && !/^(08|57)/.test(code));
 }

@@ -59,7 +59,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection the server ends (a restart, a failover) is dropped by the pool and replaced on next use;
     // without a listener pg rethrows it and the process dies.
-    pool.on('error', options.onConnectionLost ?? (() => {}));
+    const lost = options.onConnectionLost ?? (() => {});
+    pool.on('error', lost);
+    // A connection in use when the server ends it fails its query; its own 'error' event, unheard, would end the process.
+    pool.on('connect', (client) => client.on('error', lost));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     // PostgreSQL's default (synchronous_commit on) makes every commit durable.
     return {
@@ -112,7 +115,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       },
     };
   }
-  throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got a value starting "${url.slice(0, 10)}")`);
+  // Only the scheme is shown: what follows it may hold a password.
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? 'no scheme';
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${scheme})`);
 }
 
 /**
