@@ -80,7 +80,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     const body = parse(newMessage, request.body);
     const key = idempotencyKey.safeParse(request.headers['idempotency-key']);
     if (!key.success) throw new ApiError('SB_BAD_REQUEST', 'Idempotency-Key: give one value of 1 to 200 characters');
-    const outcome = await deps.store.queueOutgoing(
+    const queued = deps.store.queueOutgoing(
       {
         conversation_id: conversation.id,
         page_id: conversation.page_id,
@@ -92,9 +92,11 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
       },
       deps.now(),
     );
+    // Woken whatever the outcome: a commit whose answer was lost (an error here, or the first of two requests with one
+    // key) may have queued the reply all the same.
+    const outcome = await queued.finally(() => deps.wake(conversation.id));
     // A client that retries (a timeout, a dropped connection) with the same key sends the reply once.
     if (outcome === 'repeated') return reply.code(200).send({ data: { queued: false, repeated: true } });
-    deps.wake(conversation.id);
     return reply.code(202).send({ data: { queued: true } });
   });
 

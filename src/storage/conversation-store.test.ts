@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { storePendingEvent } from '../../test/support/pending-event.ts';
-import type { TurnResult } from '../conversations/ports.ts';
+import type { Outgoing, TurnResult } from '../conversations/ports.ts';
 import { createBatchedWrites } from './batched-writes.ts';
 import { createConversationStore } from './conversation-store.ts';
 
@@ -91,6 +91,28 @@ for (const kind of DATABASES) {
       await store.markOutgoing(conversation.id, 'read', { sentBefore: NOW + 1010, ids: [] }, NOW + 5001);
       const rows = await db.selectFrom('messages').select(['status', 'sent_at']).execute();
       expect(rows).toEqual([{ status: 'read', sent_at: NOW }]);
+    });
+  });
+
+  describe(`conversation store on ${kind}: an agent's reply with an Idempotency-Key`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('queues one of two requests with the same key sent at once, and calls the other repeated', async () => {
+      const { db, capabilities } = await open();
+      // On PostgreSQL each request gets a connection of its own, as the inbox API's do.
+      const store = createConversationStore(db, createBatchedWrites(db, capabilities.concurrentWriters));
+      const { conversation } = await store.openConversation('page-1', 'psid-1', NOW);
+      const reply: Outgoing = {
+        conversation_id: conversation.id,
+        page_id: 'page-1',
+        recipient_id: 'psid-1',
+        author: 'agent',
+        steps: [{ kind: 'message', message: { text: 'On its way' }, preview: 'On its way' }],
+        client_key: 'reply-1',
+      };
+      const outcomes = await Promise.all([store.queueOutgoing(reply, NOW), store.queueOutgoing(reply, NOW)]);
+      expect(outcomes.sort()).toEqual(['queued', 'repeated']);
+      expect(await db.selectFrom('outbox').select('id').execute()).toHaveLength(1);
     });
   });
 

@@ -128,7 +128,7 @@ export function createConversationStore(
     commitTurn: (result, now) => transaction((tx) => writeTurn(tx, result, now)),
 
     queueOutgoing: (outgoing, now) =>
-      transaction(async (tx) => {
+      transaction<'queued' | 'repeated'>(async (tx) => {
         if (outgoing.client_key !== undefined) {
           const earlier = await tx
             .selectFrom('messages')
@@ -141,8 +141,19 @@ export function createConversationStore(
         await queueOutgoing(tx, outgoing, now);
         await updateConversation(tx, { last_message_at: now, updated_at: now, id: outgoing.conversation_id });
         return 'queued';
+      }).catch((error: unknown) => {
+        // The same key in two requests at once (PostgreSQL: both found none before either committed): one is queued.
+        if (outgoing.client_key !== undefined && breaksClientKey(error)) return 'repeated';
+        throw error;
       }),
   };
+}
+
+/** The unique index on `(conversation_id, client_key)` refused an insert. */
+function breaksClientKey(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  if (e?.code === '23505') return e.constraint === 'messages_client_key';
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && String(e.message).includes('client_key');
 }
 
 const insertMessageQuery = precompiled((db, v: Omit<MessagesTable, 'error'>) =>
