@@ -1,25 +1,29 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
+const SLICE = 500;
+
 /** Moves dead work back to pending, with its attempts reset; returns how many rows of each kind. */
 export async function replayDead(db: Kysely<Database>, what: { outbox: boolean; events: boolean }, now: number) {
   let outbox = 0;
   let events = 0;
   await db.transaction().execute(async (tx) => {
     if (what.outbox) {
-      const dead = await tx.selectFrom('outbox').select(['id', 'message_id']).where('status', '=', 'dead').execute();
-      outbox = dead.length;
-      await tx
+      // The rows this update moves, and only those: one marked dead meanwhile is either in it or left dead.
+      const moved = await tx
         .updateTable('outbox')
         .set({ status: 'pending', attempts: 0, next_attempt_at: now, updated_at: now })
         .where('status', '=', 'dead')
+        .returning('message_id')
         .execute();
-      const messageIds = dead.flatMap((d) => (d.message_id ? [d.message_id] : []));
-      if (messageIds.length) {
+      outbox = moved.length;
+      const messageIds = moved.flatMap((d) => (d.message_id ? [d.message_id] : []));
+      // In slices: an outage can leave more dead rows than a statement may bind parameters.
+      for (let i = 0; i < messageIds.length; i += SLICE) {
         await tx
           .updateTable('messages')
           .set({ status: 'pending', error: null, updated_at: now })
-          .where('id', 'in', messageIds)
+          .where('id', 'in', messageIds.slice(i, i + SLICE))
           .execute();
       }
     }

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { replayDead } from './replay.ts';
+
+for (const kind of DATABASES) {
+  describe(`dead-letter replay on ${kind}`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('sends again more dead messages than one statement can bind, and sets their messages pending', async () => {
+      const { db } = await open();
+      // More than SQLite's 32,766 bound parameters: a long Graph outage leaves that many.
+      const count = 33_000;
+      const ids = Array.from({ length: count }, (_, i) => String(i).padStart(6, '0'));
+      for (let i = 0; i < count; i += 1000) {
+        const slice = ids.slice(i, i + 1000);
+        await db
+          .insertInto('messages')
+          .values(
+            slice.map((id) => ({
+              id,
+              conversation_id: 'c1',
+              direction: 'out',
+              author: 'bot',
+              external_id: null,
+              text: 'hi',
+              content: '{}',
+              status: 'failed',
+              error: 'Graph is down',
+              client_key: null,
+              sent_at: null,
+              created_at: 1,
+              updated_at: 1,
+            })),
+          )
+          .execute();
+        await db
+          .insertInto('outbox')
+          .values(
+            slice.map((id) => ({
+              id,
+              conversation_id: 'c1',
+              page_id: 'p1',
+              recipient_id: 'u1',
+              message_id: id,
+              kind: 'message',
+              request: '{}',
+              tag: null,
+              delay_ms: 0,
+              status: 'dead',
+              attempts: 5,
+              next_attempt_at: 1,
+              external_id: null,
+              error_code: 2,
+              error_subcode: null,
+              error_message: 'Graph is down',
+              created_at: 1,
+              updated_at: 1,
+            })),
+          )
+          .execute();
+      }
+      expect(await replayDead(db, { outbox: true, events: false }, 2)).toEqual({ outbox: count, events: 0 });
+      const statuses = await db
+        .selectFrom('messages')
+        .select(['status', db.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
+      expect(statuses.map((s) => [s.status, Number(s.n)])).toEqual([['pending', count]]);
+    });
+  });
+}
