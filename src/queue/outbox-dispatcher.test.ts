@@ -240,13 +240,20 @@ for (const kind of DATABASES) {
       });
 
       /** A first call that times out, its echo `echoAfterMs` later; what was sent, and the row's status after. */
-      async function timeoutThenEcho(echoAfterMs: number, tuning: { retryBaseMs: number; inDoubtGraceMs: number }) {
+      async function timeoutThenEcho(
+        echoAfterMs: number,
+        tuning: { retryBaseMs: number; inDoubtGraceMs: number; failWrites?: number },
+      ) {
         const { conversation, store, outbox, turn, sent, status } = await setup(async (text, send) => {
           if (sent.length > 0) return undefined;
           setTimeout(() => void store.linkEcho(send.outbox_id, `m_${text}`, Date.now()), echoAfterMs);
           return timeout;
         }, tuning);
         outbox.wake(conversation.id, await turn('hello'));
+        await outbox.idle();
+        // A drain that failed to write is tried again a second later: until then the row stays pending.
+        for (let waited = 0; waited < 5000 && (await status())[0] === 'hello:pending'; waited += 50)
+          await new Promise((resolve) => setTimeout(resolve, 50));
         await outbox.idle();
         return { sent, status: await status() };
       }
@@ -261,6 +268,14 @@ for (const kind of DATABASES) {
       it('waits for its echo as long as for a row in doubt, however short its back-off', async () => {
         // The echo waits in the person's lane behind a long turn: it comes well after the back-off of 1 ms.
         expect(await timeoutThenEcho(150, { retryBaseMs: 1, inDoubtGraceMs: 400 })).toEqual({
+          sent: ['hello'],
+          status: ['hello:sent'],
+        });
+      });
+
+      it('waits for its echo when the retry could not be recorded, and the queue is read back as never tried', async () => {
+        // The drain that failed to record it runs again after a second: the echo comes after that.
+        expect(await timeoutThenEcho(1300, { retryBaseMs: 1, inDoubtGraceMs: 1000, failWrites: 1 })).toEqual({
           sent: ['hello'],
           status: ['hello:sent'],
         });

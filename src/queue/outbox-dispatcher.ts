@@ -202,20 +202,33 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         rememberSend(row.conversation_id, now);
         break;
       case 'retry': {
-        if (attempts >= maxAttempts) {
-          log().error({ error: result.error, attempts }, 'send failed after every retry: dead');
-          await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempted: true }, result.error, now));
-          options.onResult?.(row, 'dead', performance.now() - started);
-          return true;
+        // A timeout or a 5xx may hide a send Graph accepted; a rate limit is a refusal, nothing was sent.
+        const mayHaveSent = !result.rate_limited;
+        try {
+          if (attempts >= maxAttempts) {
+            log().error({ error: result.error, attempts }, 'send failed after every retry: dead');
+            await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempted: true }, result.error, now));
+            options.onResult?.(row, 'dead', performance.now() - started);
+            return true;
+          }
+          const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
+          // Maybe sent: wait as long as for a row in doubt, so that its echo can settle it first.
+          const inDoubtWait = mayHaveSent ? inDoubtGraceMs : 0;
+          log().warn({ error: result.error, attempts }, 'send failed: will retry');
+          await transaction((tx) =>
+            markRetry(
+              tx,
+              row.id,
+              Math.ceil(now + Math.max(backoff, inDoubtWait, result.after_ms ?? 0)),
+              result.error,
+              now,
+            ),
+          );
+        } catch (error) {
+          // Not recorded, the row is read back as never tried: it waits for echoes first, as one found after a restart.
+          if (mayHaveSent) inDoubt.add(row.conversation_id);
+          throw error;
         }
-        const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
-        // A timeout or a 5xx may hide a send Graph accepted: wait as long as for a row in doubt, so that its echo can
-        // settle it first. A rate limit is a refusal, nothing was sent.
-        const inDoubt = result.rate_limited ? 0 : inDoubtGraceMs;
-        log().warn({ error: result.error, attempts }, 'send failed: will retry');
-        await transaction((tx) =>
-          markRetry(tx, row.id, Math.ceil(now + Math.max(backoff, inDoubt, result.after_ms ?? 0)), result.error, now),
-        );
         break;
       }
       case 'blocked':
