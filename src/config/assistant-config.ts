@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Which assistant answers a page. A bare string is a flow YAML path or an http(s) bot URL. */
@@ -31,4 +33,16 @@ export function assistantFromString(value: string): AssistantConfig {
   return /^https?:\/\//.test(value)
     ? { type: 'http', url: value, timeout_ms: 10_000, retries: 2 }
     : { type: 'flow', path: value };
+}
+
+/**
+ * What is wrong with a flow assistant's file (missing, or not a file), or undefined. Checked when the configuration
+ * loads, so a wrong path stops start-up instead of failing the page's turns. Relative paths are read from `cwd`.
+ */
+export function flowFileProblem(assistant: AssistantConfig | undefined, cwd: string): string | undefined {
+  if (assistant?.type !== 'flow') return undefined;
+  const stats = statSync(resolve(cwd, assistant.path), { throwIfNoEntry: false });
+  if (stats?.isFile()) return undefined;
+  const where = isAbsolute(assistant.path) ? '' : ` (relative paths are read from ${cwd})`;
+  return `the flow file ${assistant.path} ${stats ? 'is not a file' : 'does not exist'}${where}; fix the path`;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,6 +225,71 @@ describe('configuration', () => {
     // A variable's value may hold `${` itself.
     writeFileSync(join(cwd, 'switchboard.yaml'), 'apps:\n  - {id: "1", secret: "${SECRET}", verify_token: vt}\n');
     expect(loadConfig({ SECRET: 'pa${ss}word' }, cwd).apps[0]?.secret).toBe('pa${ss}word');
+  });
+
+  it('refuses a database URL the gateway could not open, naming the key and the fix, never the URL', () => {
+    const password = 'pa/ss#word';
+    expect(problemsOf(() => loadConfig({ DATABASE_URL: `postgres://sb:${password}@db.example/sb` }, dir()))).toEqual([
+      expect.stringMatching(/^DATABASE_URL: .*percent-encode/),
+    ]);
+    expect(problemsOf(() => loadConfig({ DATABASE_URL: 'sqlite://data/x.db' }, dir()))).toEqual([
+      expect.stringMatching(/^DATABASE_URL: .*write sqlite:\.\/data\/switchboard\.db or sqlite:\/absolute\/path\.db/),
+    ]);
+    expect(problemsOf(() => loadConfig({ DATABASE_URL: 'mysql://db/x' }, dir()))).toEqual([
+      expect.stringMatching(/^DATABASE_URL: must be sqlite:<path>/),
+    ]);
+    const cwd = dir();
+    writeFileSync(join(cwd, 'switchboard.yaml'), `database_url: postgres://sb:\${DB_PASSWORD}@db.example/sb\n`);
+    const [problem] = problemsOf(() => loadConfig({ DB_PASSWORD: password }, cwd));
+    expect(problem).toMatch(/switchboard\.yaml: database_url: .*percent-encode/);
+    expect(problem).not.toContain('pa/ss');
+    writeFileSync(join(cwd, 'switchboard.yaml'), 'database_url: "sqlite:"\n');
+    expect(problemsOf(() => loadConfig({}, cwd))).toEqual([expect.stringMatching(/database_url: needs a file path/)]);
+    expect(loadConfig({ DB_PASSWORD: encodeURIComponent(password) }, dir()).databaseUrl).toBe(
+      'sqlite:./data/switchboard.db',
+    );
+  });
+
+  it('refuses a flow file that does not exist, naming the page and the key', () => {
+    const env = {
+      FB_APP_ID: '111',
+      FB_APP_SECRET: 'app-secret-1',
+      FB_VERIFY_TOKEN: 'vt',
+      FB_PAGE_ID: '222',
+      FB_PAGE_ACCESS_TOKEN: 'EAA',
+    };
+    const cwd = dir();
+    expect(problemsOf(() => loadConfig({ ...env, SWITCHBOARD_ASSISTANT: 'assistants/missing.yaml' }, cwd))).toEqual([
+      `SWITCHBOARD_ASSISTANT: page 222: the flow file assistants/missing.yaml does not exist (relative paths are read from ${cwd}); fix the path`,
+    ]);
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      'pages:\n  - {id: "333", access_token: t, assistant: {type: flow, path: /nowhere/flow.yaml}}\n  - {id: "444", access_token: t, assistant: .}\n',
+    );
+    expect(problemsOf(() => loadConfig(env, cwd))).toEqual([
+      'pages[0].assistant: page 333: the flow file /nowhere/flow.yaml does not exist; fix the path',
+      `pages[1].assistant: page 444: the flow file . is not a file (relative paths are read from ${cwd}); fix the path`,
+    ]);
+    const withFlow = dir();
+    writeFileSync(join(withFlow, 'flow.yaml'), 'name: x\n');
+    expect(loadConfig({ ...env, SWITCHBOARD_ASSISTANT: 'flow.yaml' }, withFlow).pages[0]?.assistant).toEqual({
+      type: 'flow',
+      path: 'flow.yaml',
+    });
+  });
+
+  it('refuses a bad secret key, a trailing comma’s empty one too, without printing the keys', () => {
+    const key = randomBytes(32).toString('base64');
+    for (const [value, problem] of [
+      [`${key},`, /^SWITCHBOARD_SECRET_KEY: key 2 of 2 is empty/],
+      [`${key}, ${key.slice(0, 20)}`, /^SWITCHBOARD_SECRET_KEY: key 2 of 2 is 15 bytes, not 32/],
+      ['not a key!', /^SWITCHBOARD_SECRET_KEY: key 1 of 1 is not base64/],
+    ] as const) {
+      const problems = problemsOf(() => loadConfig({ SWITCHBOARD_SECRET_KEY: value }, dir()));
+      expect(problems).toEqual([expect.stringMatching(problem)]);
+      expect(problems.join()).not.toContain(key.slice(0, 8));
+    }
+    expect(loadConfig({ SWITCHBOARD_SECRET_KEY: ` ${key} ` }, dir()).secretKeys).toEqual([key]);
   });
 
   it('asks for app_id when several apps are configured', () => {

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { secretKeyProblem } from '../storage/secret-box.ts';
+import { flowFileProblem } from './assistant-config.ts';
 import { ConfigError } from './config-error.ts';
 import {
   type AppConfig,
@@ -11,6 +13,7 @@ import {
   type PageConfig,
   pageSchema,
 } from './config-schema.ts';
+import { databaseUrlProblem } from './database-url.ts';
 
 export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
 
@@ -42,7 +45,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const configPath =
     env.SWITCHBOARD_CONFIG || (existsSync(resolve(cwd, 'switchboard.yaml')) ? 'switchboard.yaml' : undefined);
   const file = configPath ? readConfigFile(resolve(cwd, configPath), env) : {};
-  return resolveConfig(file, env, configPath);
+  return resolveConfig({ file, env, configPath, cwd });
 }
 
 function readConfigFile(path: string, env: Env): FileConfig {
@@ -139,15 +142,20 @@ function typeReferences(
   return changed;
 }
 
-function resolveConfig(file: FileConfig, env: Env, configPath: string | undefined): Config {
+function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | undefined; cwd: string }): Config {
+  const { file, env, configPath, cwd } = o;
   const fromEnv = envOverrides(env);
   const admin = Object.keys(fromEnv.admin).length ? { admin: { ...file.admin, ...fromEnv.admin } } : {};
   const merged = fileConfigSchema.safeParse({ ...file, ...fromEnv.values, ...admin });
   // The file passed alone: what fails now came from a variable, named as such.
   if (!merged.success) throw new ConfigError(describeIssues(merged.error, 'environment', ENV_VARIABLES));
   const c = merged.data;
-  const problems = [...fromEnv.problems];
+  // Where a key of the merged configuration came from: its variable, or the file.
+  const source = (key: string, variable: string) =>
+    fromEnv.values[key] !== undefined ? variable : `${resolve(cwd, configPath ?? '')}: ${key}`;
+  const problems = [...fromEnv.problems, ...valueProblems(c, source)];
   const apps = [...(c.apps ?? []), ...fromEnv.apps];
+  const filePages = c.pages?.length ?? 0;
   const pages = [...(c.pages ?? []), ...fromEnv.pages].map((page, i) => {
     const appId = page.app_id ?? (apps.length === 1 ? apps[0]?.id : undefined);
     if (!appId)
@@ -157,6 +165,11 @@ function resolveConfig(file: FileConfig, env: Env, configPath: string | undefine
     const assistant = page.assistant;
     if (assistant?.type === 'llm' && assistant.api_key_env && !env[assistant.api_key_env])
       problems.push(`pages[${i}].assistant.api_key_env: ${assistant.api_key_env} is not set in the environment`);
+    const flowFile = flowFileProblem(assistant, cwd);
+    if (flowFile)
+      problems.push(
+        `${i < filePages ? `pages[${i}].assistant` : 'SWITCHBOARD_ASSISTANT'}: page ${page.id}: ${flowFile}`,
+      );
     return { ...page, app_id: appId ?? '' };
   });
   if (problems.length) throw new ConfigError(problems);
@@ -178,6 +191,23 @@ function resolveConfig(file: FileConfig, env: Env, configPath: string | undefine
     pages,
     configPath,
   };
+}
+
+/**
+ * Values whose shape passed but that would fail when used, with a stack trace: the database URL and the secret keys.
+ * Problems name the key (`source`) and the fix, never the value.
+ */
+function valueProblems(c: FileConfig, source: (key: string, variable: string) => string): string[] {
+  const problems: string[] = [];
+  const database = c.database_url === undefined ? undefined : databaseUrlProblem(c.database_url);
+  if (database) problems.push(`${source('database_url', 'DATABASE_URL')}: ${database}`);
+  for (const [i, key] of (c.secret_keys ?? []).entries()) {
+    const problem = secretKeyProblem(key);
+    const count = c.secret_keys?.length ?? 0;
+    if (problem)
+      problems.push(`${source('secret_keys', 'SWITCHBOARD_SECRET_KEY')}: key ${i + 1} of ${count} ${problem}`);
+  }
+  return problems;
 }
 
 /** Environment variables of design.md §3; they win over the file. */

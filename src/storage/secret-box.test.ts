@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSecretBox } from './secret-box.ts';
+import { createSecretBox, secretKeyProblem } from './secret-box.ts';
 
 const key = () => randomBytes(32).toString('base64');
 
@@ -34,5 +34,16 @@ describe('secret box', () => {
 
   it('rejects keys that are not 32 bytes', () => {
     expect(() => createSecretBox([Buffer.alloc(16).toString('base64')])).toThrow(/16 bytes/);
+  });
+
+  it('says what is wrong with a key without showing it', () => {
+    const good = key();
+    expect(secretKeyProblem(good)).toBeUndefined();
+    expect(secretKeyProblem(Buffer.alloc(32, 7).toString('base64url'))).toBeUndefined();
+    expect(secretKeyProblem('')).toMatch(/^is empty/);
+    // Decoded leniently, this would be 32 bytes: the stray characters would be skipped.
+    expect(secretKeyProblem(`${good.slice(0, 20)} ${good.slice(20)}`)).toMatch(/^is not base64/);
+    expect(secretKeyProblem(good.slice(0, 20))).toMatch(/^is 15 bytes, not 32/);
+    for (const k of ['', `${good} `, good.slice(0, 20)]) expect(secretKeyProblem(k)).not.toContain(good.slice(0, 8));
   });
 });

@@ -20,12 +20,9 @@ export function createSecretBox(keys: string[]): SecretBox {
   if (keys.length === 0) throw new Error('SWITCHBOARD_SECRET_KEY: no key given');
   const byId = new Map<string, Buffer>();
   for (const [i, encoded] of keys.entries()) {
+    const problem = secretKeyProblem(encoded);
+    if (problem) throw new Error(`SWITCHBOARD_SECRET_KEY: key ${i + 1} ${problem}`);
     const key = Buffer.from(encoded, 'base64');
-    if (key.length !== 32) {
-      throw new Error(
-        `SWITCHBOARD_SECRET_KEY: key ${i + 1} is ${key.length} bytes; generate one with "openssl rand -base64 32"`,
-      );
-    }
     byId.set(keyIdOf(key), key);
   }
   const [currentKeyId] = byId.keys() as IterableIterator<string>;
@@ -50,6 +47,18 @@ export function createSecretBox(keys: string[]): SecretBox {
       return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
     },
   };
+}
+
+/**
+ * Why `encoded` cannot be a key, or undefined: the configuration checks keys with it before any box is made. Never
+ * shows the key. Base64 and base64url are both read; any other character would be skipped silently by the decoder.
+ */
+export function secretKeyProblem(encoded: string): string | undefined {
+  const fix = 'generate one with "openssl rand -base64 32"';
+  if (encoded === '') return `is empty (a comma too many?); ${fix}`;
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded)) return `is not base64; ${fix}`;
+  const bytes = Buffer.from(encoded, 'base64').length;
+  return bytes === 32 ? undefined : `is ${bytes} bytes, not 32; ${fix}`;
 }
 
 /** Key ids name a key without revealing it: a short hash. */
