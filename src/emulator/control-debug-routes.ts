@@ -19,6 +19,7 @@ const faultsBody = z.object({
       message: z.string().optional(),
       path_contains: z.string().optional(),
       headers: z.record(z.string(), z.string()).optional(),
+      after: z.boolean().optional(),
     })
     .optional(),
   latency_ms: z.number().int().nonnegative().optional(),

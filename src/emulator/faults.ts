@@ -10,6 +10,17 @@ export interface NextFault {
   message?: string;
   path_contains?: string;
   headers?: Record<string, string>;
+  /**
+   * The call is carried out (a message is sent, its echo delivered) and only its answer is this error: Graph accepted
+   * it, and the answer said otherwise or was lost (messenger-platform.md §3.9).
+   */
+  after?: boolean;
+}
+
+/** A Graph call's injected failure: instead of the call, or in place of its answer. */
+export interface Fault {
+  error: GraphError;
+  after: boolean;
 }
 
 /** What `POST /_emulator/faults` sets; each field merges into the current faults. */
@@ -28,8 +39,8 @@ export interface FaultStore {
   clear(): void;
   snapshot(): FaultSettings;
   latencyMs(): number;
-  /** The error this Graph call must fail with, if any (consumes one `next`). */
-  take(path: string, pageId: string | undefined): GraphError | undefined;
+  /** How this Graph call must fail, if it must (consumes one `next`). */
+  take(path: string, pageId: string | undefined): Fault | undefined;
   /** Whether the next webhook delivery is dropped (consumes one). */
   takeDrop(): boolean;
 }
@@ -68,10 +79,11 @@ export function createFaultStore(random: () => number = Math.random): FaultStore
         };
         if (next.error_subcode !== undefined) options.subcode = next.error_subcode;
         if (next.http_status !== undefined) options.status = next.http_status;
-        return graphError(next.code, next.message ?? INJECTABLE_MESSAGES[next.code] ?? 'Injected error', options);
+        const message = next.message ?? INJECTABLE_MESSAGES[next.code] ?? 'Injected error';
+        return { error: graphError(next.code, message, options), after: next.after === true };
       }
       if (current.error_rate && random() < current.error_rate) {
-        return graphError(2, INJECTABLE_MESSAGES[2] ?? '', { isTransient: true });
+        return { error: graphError(2, INJECTABLE_MESSAGES[2] ?? '', { isTransient: true }), after: false };
       }
       return undefined;
     },

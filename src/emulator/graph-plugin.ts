@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from './context.ts';
+import { tokenFrom } from './graph-auth.ts';
 import { graphBatchRoutes } from './graph-batch-routes.ts';
 import { redact } from './graph-call-log.ts';
-import { graphError, invalidParam, sendGraphError } from './graph-errors.ts';
+import { type GraphError, graphError, graphErrorBody, invalidParam, sendGraphError } from './graph-errors.ts';
 import { graphHandoverRoutes } from './graph-handover-routes.ts';
 import { graphNodeRoutes } from './graph-node-routes.ts';
 import { graphParams, recordedBody } from './graph-params.ts';
@@ -38,6 +39,8 @@ export function rewriteGraphUrl(method: string | undefined, url: string): string
 }
 
 const started = new WeakMap<FastifyRequest, number>();
+/** Calls carried out whose answer is replaced by an injected error (`after` faults). */
+const answerAfter = new WeakMap<FastifyRequest, GraphError>();
 
 function parseResponse(payload: unknown): unknown {
   if (typeof payload !== 'string') return payload === undefined || payload === null ? null : '[stream]';
@@ -71,13 +74,20 @@ export const graphPlugin: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (
     if (path.includes('/dialog/')) return;
     const latency = ctx.faults.latencyMs();
     if (latency > 0) await sleep(latency);
-    const token = graphParams(request).access_token;
-    const pageId = typeof token === 'string' ? ctx.state.tokens.get(token)?.page_id : undefined;
+    const token = tokenFrom(request, graphParams(request));
+    const pageId = token === undefined ? undefined : ctx.state.tokens.get(token)?.page_id;
     const fault = ctx.faults.take(path, pageId);
-    if (fault) return sendGraphError(reply, fault);
+    if (fault?.after) answerAfter.set(request, fault.error);
+    else if (fault) return sendGraphError(reply, fault.error);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
+    const fault = answerAfter.get(request);
+    if (fault) {
+      answerAfter.delete(request);
+      reply.code(fault.status).headers(fault.headers ?? {});
+      payload = JSON.stringify(graphErrorBody(fault));
+    }
     ctx.graphCalls.add({
       method: request.method,
       path: displayPath(request),

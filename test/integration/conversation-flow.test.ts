@@ -15,7 +15,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 8,
+        people: 9,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { rate_limit_per_minute: 3, session_timeout_minutes: 5, delay_between_messages_ms: 0 },
         tuning: { sendMaxAttempts: 3 },
@@ -93,6 +93,24 @@ for (const database of DATABASES) {
         .where('recipient_id', '=', person(3))
         .executeTakeFirstOrThrow();
       expect(row).toEqual({ status: 'sent', attempts: 2 });
+    });
+
+    it('does not send again a reply Graph accepted though its answer was a 5xx (its echo settles it)', async () => {
+      await h.fb.setFaults({ next: { count: 1, code: 2, path_contains: '/messages', after: true } });
+      await h.fb.sendText(PAGE_ID, person(8), 'accepted, answered 500');
+      await h.settle();
+      await h.fb.clearFaults();
+      const replies = (await h.fb.conversation(PAGE_ID, person(8))).items.filter((i) => i.from === 'page');
+      expect(replies.map((i) => i.message?.text)).toEqual(['echo: accepted, answered 500']);
+      const calls = await h.fb.graphCalls({ path_contains: '/messages' });
+      const answered = calls.filter((c) => JSON.stringify(c.body).includes('echo: accepted, answered 500'));
+      expect(answered.map((c) => c.status)).toEqual([500]);
+      const row = await h.switchboard.db
+        .selectFrom('outbox')
+        .select(['status', 'attempts'])
+        .where('recipient_id', '=', person(8))
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'sent', attempts: 1 });
     });
 
     it('does not retry an invalid token and records it on the page health', async () => {
