@@ -1,12 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sampleAssistantPath } from '../assistants/create-assistant.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { databaseUrlProblem } from '../config/database-url.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createLogger } from '../server/logger.ts';
 import { createSwitchboard } from '../switchboard.ts';
 import { DEMO_PROFILE, demoSeed } from './demo-seed.ts';
 import { closeOnSignals, demoAdmin, exitOnFatal, secretBoxFor } from './runtime.ts';
+
+export const DEMO_DATABASE_URL = 'sqlite:./data/demo.db';
+
+/**
+ * The environment the demo's configuration is read from. The demo replaces the configured pages with its own, which
+ * deletes the others from its database: it always runs on a SQLite file of its own, never on an exported
+ * DATABASE_URL (a production database). `--database-url` picks another SQLite file.
+ */
+export function demoEnvironment(env: NodeJS.ProcessEnv, databaseUrl = DEMO_DATABASE_URL): NodeJS.ProcessEnv {
+  const problem = databaseUrl.startsWith('sqlite:')
+    ? databaseUrlProblem(databaseUrl)
+    : 'the demo runs on SQLite only; give sqlite:<path>, e.g. sqlite:./data/demo-2.db';
+  if (problem) throw new ConfigError([`--database-url: ${problem}`]);
+  return { LOG_LEVEL: 'info', ...env, DATABASE_URL: databaseUrl, SWITCHBOARD_CONFIG: undefined };
+}
 
 /**
  * `switchboard demo`: the gateway, the Messenger emulator standing in for Facebook, and the sample assistant,
@@ -15,15 +32,12 @@ import { closeOnSignals, demoAdmin, exitOnFatal, secretBoxFor } from './runtime.
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { 'emulator-port': { type: 'string' }, french: { type: 'boolean' } },
+    options: { 'emulator-port': { type: 'string' }, french: { type: 'boolean' }, 'database-url': { type: 'string' } },
   });
-  const base = loadConfig({
-    DATABASE_URL: 'sqlite:./data/demo.db',
-    LOG_LEVEL: 'info',
-    ...process.env,
-    SWITCHBOARD_CONFIG: undefined,
-  });
+  const base = loadConfig(demoEnvironment(process.env, values['database-url']));
   const logger = createLogger(base.logLevel);
+  if (process.env.DATABASE_URL && !values['database-url'])
+    logger.info(`the demo runs on ${base.databaseUrl}, not DATABASE_URL; choose another file with --database-url`);
   const emulatorPort = Number(values['emulator-port'] ?? process.env.EMULATOR_PORT ?? base.port + 100);
   const gatewayUrl = `http://localhost:${base.port}`;
   const emulatorUrl = `http://localhost:${emulatorPort}`;
