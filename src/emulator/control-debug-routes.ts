@@ -24,6 +24,13 @@ const faultsBody = z.object({
     .optional(),
   latency_ms: z.number().int().nonnegative().optional(),
   drop_webhooks: z.number().int().nonnegative().optional(),
+  usage: z
+    .object({
+      app: z.number().min(0).optional(),
+      page: z.number().min(0).optional(),
+      business: z.number().min(0).optional(),
+    })
+    .optional(),
   expire_token: z.string().optional(),
 });
 

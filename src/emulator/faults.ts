@@ -32,6 +32,12 @@ export interface FaultSettings {
   latency_ms?: number;
   /** The next N webhook deliveries are dropped: logged as dropped, never sent. */
   drop_webhooks?: number;
+  /**
+   * Usage Graph reports on every answer, in percent of its limits (messenger-platform.md §9): `app` as X-App-Usage,
+   * `page` as X-Page-Usage, `business` as X-Business-Use-Case-Usage for the token's page. The emulator does not count
+   * usage itself; this says what it reports.
+   */
+  usage?: { app?: number; page?: number; business?: number };
 }
 
 export interface FaultStore {
@@ -43,6 +49,8 @@ export interface FaultStore {
   take(path: string, pageId: string | undefined): Fault | undefined;
   /** Whether the next webhook delivery is dropped (consumes one). */
   takeDrop(): boolean;
+  /** The usage headers every answer carries (see `FaultSettings.usage`). */
+  usageHeaders(pageId: string | undefined): Record<string, string>;
 }
 
 /** Usage headers Facebook sends with throttling errors (messenger-platform.md §9). */
@@ -86,6 +94,18 @@ export function createFaultStore(random: () => number = Math.random): FaultStore
         return { error: graphError(2, INJECTABLE_MESSAGES[2] ?? '', { isTransient: true }), after: false };
       }
       return undefined;
+    },
+    usageHeaders(pageId) {
+      const { app, page, business } = current.usage ?? {};
+      const figures = (percent: number) => ({ call_count: percent, total_cputime: percent, total_time: percent });
+      const headers: Record<string, string> = {};
+      if (app !== undefined) headers['x-app-usage'] = JSON.stringify(figures(app));
+      if (page !== undefined) headers['x-page-usage'] = JSON.stringify(figures(page));
+      if (business !== undefined) {
+        const entry = [{ type: 'pages', ...figures(business), estimated_time_to_regain_access: 0 }];
+        headers['x-business-use-case-usage'] = JSON.stringify({ [pageId ?? '0']: entry });
+      }
+      return headers;
     },
     takeDrop() {
       if (!current.drop_webhooks || current.drop_webhooks <= 0) return false;

@@ -76,6 +76,7 @@ export const graphPlugin: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (
     if (latency > 0) await sleep(latency);
     const token = tokenFrom(request, graphParams(request));
     const pageId = token === undefined ? undefined : ctx.state.tokens.get(token)?.page_id;
+    reply.headers(ctx.faults.usageHeaders(pageId));
     const fault = ctx.faults.take(path, pageId);
     if (fault?.after) answerAfter.set(request, fault.error);
     else if (fault) return sendGraphError(reply, fault.error);

@@ -52,4 +52,47 @@ for (const database of DATABASES) {
       expect((second as number) - (first as number)).toBeGreaterThanOrEqual(1_500);
     });
   });
+
+  describe(`sends under Graph's usage reports on ${database}`, () => {
+    let h: Harness;
+    let bot: EchoBot;
+    let offset = 0;
+    const timers = {
+      now: () => Date.now() + offset,
+      sleep: async (ms: number) => {
+        offset += ms;
+      },
+    };
+
+    beforeAll(async () => {
+      bot = await startEchoBot();
+      h = await startHarness({
+        database,
+        assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+        settings: { typing_indicators: false, delay_between_messages_ms: 0, send_rate_per_second: 10 },
+        timers,
+      });
+    });
+    afterAll(async () => {
+      await h?.close();
+      await bot?.close();
+    });
+
+    it('slows a page’s sends to a tenth of its rate while Graph reports its usage at 100 %', async () => {
+      await h.fb.setFaults({ usage: { page: 100 } });
+      await h.fb.sendText(PAGE_ID, PSID, 'hello'); // its answer carries the usage
+      await h.settle();
+      await h.fb.sendText(PAGE_ID, PSID, 'two please');
+      await h.settle();
+      const rows = await h.switchboard.db
+        .selectFrom('outbox')
+        .select(['request', 'updated_at'])
+        .where('recipient_id', '=', PSID)
+        .orderBy('id')
+        .execute();
+      const sentAt = new Map(rows.map((r) => [JSON.parse(r.request).text as string, r.updated_at]));
+      // 10 a second scaled by 0.1: one a second, where they would have gone back to back.
+      expect((sentAt.get('second') as number) - (sentAt.get('first') as number)).toBeGreaterThanOrEqual(950);
+    });
+  });
 }
