@@ -214,7 +214,14 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     });
   });
 
-  const profilesSynced = Promise.all(directory.pages().map((page) => syncProfile(page.id))).then(() => undefined);
+  const profilesSynced = Promise.all(
+    directory.pages().map((page) =>
+      // Graph's refusals come back as results; this is the database failing (start-up goes on without it).
+      syncProfile(page.id).catch((err) =>
+        logger.error({ err, pageId: page.id }, 'could not sync the Messenger profile'),
+      ),
+    ),
+  ).then(() => undefined);
 
   const purge = () =>
     purgeExpired(db, timers.now())
