@@ -8,6 +8,8 @@ describe('Messenger profile sync', () => {
   let emulator: Emulator;
   let graph: GraphClient;
   const token = 'EAATprofilesynctoken';
+  const otherToken = 'EAATprofilesyncother';
+  const OTHER_PAGE = '104857392018476';
   const config = profileConfigSchema.parse({
     greeting: 'Hello {{user_first_name}}!',
     persistent_menu: [
@@ -21,7 +23,10 @@ describe('Messenger profile sync', () => {
     emulator = await startEmulator({
       seed: {
         apps: [{ id: '1517776481860111', name: 'App', secret: 'profile-secret' }],
-        pages: [{ id: '104857392018475', name: 'Shop', access_token: token }],
+        pages: [
+          { id: '104857392018475', name: 'Shop', access_token: token },
+          { id: OTHER_PAGE, name: 'Other shop', access_token: otherToken },
+        ],
       },
     });
     graph = createGraphClient({ baseUrl: emulator.url as string, version: 'v25.0', appSecret: 'profile-secret' });
@@ -72,12 +77,14 @@ describe('Messenger profile sync', () => {
     // Set by someone else, in Meta Business Suite.
     await graph.setMessengerProfile(token, { whitelisted_domains: ['https://shop.example.com/'] });
     const withoutMenu = toMessengerProfile({ ...config, persistent_menu: undefined, ice_breakers: undefined });
+    // The Get Started button was there for the menu only: it goes with it.
     expect(await syncMessengerProfile(graph, token, withoutMenu, ours)).toEqual({
       status: 'updated',
       fields: ['greeting'],
-      removed: ['persistent_menu', 'ice_breakers'],
+      removed: ['get_started', 'persistent_menu', 'ice_breakers'],
     });
     const profile = await createEmulatorClient(emulator.url as string).pageProfile('104857392018475');
+    expect(profile.get_started).toBeUndefined();
     expect(profile.persistent_menu).toBeUndefined();
     expect(profile.ice_breakers).toBeUndefined();
     expect(profile.greeting).toEqual([{ locale: 'default', text: 'Hello {{user_first_name}}!' }]);
@@ -91,7 +98,38 @@ describe('Messenger profile sync', () => {
     });
     const after = await createEmulatorClient(emulator.url as string).pageProfile('104857392018475');
     expect(after.greeting).toBeUndefined();
-    expect(after.get_started).toEqual({ payload: 'GET_STARTED' });
+  });
+
+  it('leaves a Get Started button set in Meta Business Suite alone when the configuration sets only a greeting', async () => {
+    await graph.setMessengerProfile(otherToken, { get_started: { payload: 'BUSINESS_SUITE_START' } });
+    const greetingOnly = toMessengerProfile(profileConfigSchema.parse({ greeting: 'Hi!' }));
+    expect(await syncMessengerProfile(graph, otherToken, greetingOnly)).toEqual({
+      status: 'updated',
+      fields: ['greeting'],
+      removed: [],
+    });
+    // The greeting taken away later (a greeting set through the settings API, say): the button stays.
+    expect(await syncMessengerProfile(graph, otherToken, {}, ['greeting'])).toEqual({
+      status: 'updated',
+      fields: [],
+      removed: ['greeting'],
+    });
+    const profile = await createEmulatorClient(emulator.url as string).pageProfile(OTHER_PAGE);
+    expect(profile.get_started).toEqual({ payload: 'BUSINESS_SUITE_START' });
+  });
+
+  it('keeps the Get Started button it set while a menu set elsewhere needs it', async () => {
+    // Set by an earlier version's sync for a greeting alone; a menu was added in Meta Business Suite since.
+    await graph.setMessengerProfile(otherToken, {
+      get_started: { payload: 'GET_STARTED' },
+      persistent_menu: [
+        { locale: 'default', call_to_actions: [{ type: 'postback', title: 'Hours', payload: 'hours' }] },
+      ],
+    });
+    expect(await syncMessengerProfile(graph, otherToken, {}, ['get_started'])).toEqual({ status: 'unchanged' });
+    const profile = await createEmulatorClient(emulator.url as string).pageProfile(OTHER_PAGE);
+    expect(profile.get_started).toEqual({ payload: 'GET_STARTED' });
+    expect(profile.persistent_menu).toHaveLength(1);
   });
 
   it('refuses configuration beyond Messenger limits with the key named', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_GET_STARTED_PAYLOAD } from '../../conversations/assistant-input.ts';
 import type { MessengerProfile } from '../graph/graph-client.ts';
 
 /** Messenger's limits on profile properties (messenger-platform.md §5). */
@@ -17,8 +18,12 @@ const menuItem = z.union([
  */
 export const profileConfigSchema = z
   .object({
-    /** The payload of the Get Started button; the assistant's `welcome` runs on it. */
-    get_started: z.string().min(1).max(1000).default('GET_STARTED'),
+    /**
+     * The payload of the Get Started button; the assistant's `welcome` runs on it. Unset, Switchboard leaves the
+     * page's button alone (one set in Meta Business Suite stays), unless a persistent menu, which needs one, is set:
+     * then it is `GET_STARTED`.
+     */
+    get_started: z.string().min(1).max(1000).optional(),
     /** Shown before the first message; may use {{user_first_name}}, {{user_last_name}}, {{user_full_name}}. */
     greeting: z.string().min(1).max(MAX_GREETING).optional(),
     persistent_menu: z.array(menuItem).max(MAX_MENU_ITEMS).optional(),
@@ -36,9 +41,14 @@ export const profileConfigSchema = z
 
 export type ProfileConfig = z.infer<typeof profileConfigSchema>;
 
-/** The configuration in Messenger's shapes, with only the properties the configuration names. */
+/**
+ * The configuration in Messenger's shapes, with only the properties the configuration names, and `get_started` where
+ * a persistent menu needs it (messenger-platform.md §5).
+ */
 export function toMessengerProfile(config: ProfileConfig): MessengerProfile {
-  const profile: MessengerProfile = { get_started: { payload: config.get_started } };
+  const profile: MessengerProfile = {};
+  const getStarted = config.get_started ?? (config.persistent_menu ? DEFAULT_GET_STARTED_PAYLOAD : undefined);
+  if (getStarted) profile.get_started = { payload: getStarted };
   if (config.greeting) profile.greeting = [{ locale: 'default', text: config.greeting }];
   if (config.persistent_menu) {
     profile.persistent_menu = [

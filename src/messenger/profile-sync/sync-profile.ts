@@ -9,8 +9,9 @@ export type SyncResult =
 /**
  * Makes the page's Messenger profile match the configuration. Reads it first and writes only what differs:
  * Graph allows 10 profile calls per 10 minutes per page, and restarts should not spend them. Of the fields the gateway
- * set before (`ours`), those no longer wanted are deleted (a menu taken out of the configuration goes away); fields
- * set by others (in Meta Business Suite) are left alone.
+ * set before (`ours`), those no longer wanted are deleted (a menu taken out of the configuration goes away), except a
+ * Get Started button that a menu left on the page still needs; fields set by others (in Meta Business Suite) are left
+ * alone.
  */
 export async function syncMessengerProfile(
   graph: GraphClient,
@@ -19,21 +20,27 @@ export async function syncMessengerProfile(
   ours: readonly MessengerProfileField[] = [],
 ): Promise<SyncResult> {
   const fields = Object.keys(wanted) as MessengerProfileField[];
-  const current = await graph.getMessengerProfile(token, [...new Set([...fields, ...ours])]);
+  const read = new Set([...fields, ...ours]);
+  // To know whether a menu set elsewhere still needs the Get Started button that would go.
+  if (ours.includes('get_started') && !('get_started' in wanted)) read.add('persistent_menu');
+  const current = await graph.getMessengerProfile(token, [...read]);
   if (!current.ok) return { status: 'failed', error: current.error.message };
   const changed = fields.filter(
     (field) => !isDeepStrictEqual(normalise(current.profile[field]), normalise(wanted[field])),
   );
-  const removed = ours.filter((field) => !(field in wanted) && current.profile[field] !== undefined);
+  let removed = ours.filter((field) => !(field in wanted) && current.profile[field] !== undefined);
+  if (current.profile.persistent_menu !== undefined && !removed.includes('persistent_menu'))
+    removed = removed.filter((field) => field !== 'get_started');
   if (changed.length === 0 && removed.length === 0) return { status: 'unchanged' };
   if (removed.length > 0) {
     const deleted = await graph.deleteMessengerProfileFields(token, removed);
     if (!deleted.ok) return { status: 'failed', error: deleted.error.message };
   }
   if (changed.length > 0) {
-    // Messenger requires get_started alongside a persistent menu, so it is always sent with the changes.
-    const update: MessengerProfile = { get_started: wanted.get_started };
+    const update: MessengerProfile = {};
     for (const field of changed) Object.assign(update, { [field]: wanted[field] });
+    // Messenger wants get_started with a persistent menu: it goes along with a menu change (wanted has it then).
+    if (update.persistent_menu && wanted.get_started) update.get_started = wanted.get_started;
     const result = await graph.setMessengerProfile(token, update);
     if (!result.ok) return { status: 'failed', error: result.error.message };
   }

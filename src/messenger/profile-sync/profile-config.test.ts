@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { profileConfigSchema, toMessengerProfile } from './profile-config.ts';
+
+const profileOf = (config: unknown) => toMessengerProfile(profileConfigSchema.parse(config));
+
+describe('the Messenger profile wanted from the configuration', () => {
+  it('has no Get Started button when only a greeting or ice breakers are set, so the page’s own one stays', () => {
+    expect(profileOf({ greeting: 'Hello!' })).toEqual({ greeting: [{ locale: 'default', text: 'Hello!' }] });
+    expect(profileOf({ ice_breakers: [{ question: 'Hours?', payload: 'hours' }] })).not.toHaveProperty('get_started');
+    expect(profileOf({})).toEqual({});
+  });
+
+  it('has the configured Get Started button, and GET_STARTED when a persistent menu needs one', () => {
+    expect(profileOf({ get_started: 'START', greeting: 'Hi' }).get_started).toEqual({ payload: 'START' });
+    const menu = [{ title: 'Track my order', payload: 'order_status' }];
+    expect(profileOf({ persistent_menu: menu }).get_started).toEqual({ payload: 'GET_STARTED' });
+    expect(profileOf({ persistent_menu: menu, get_started: 'START' }).get_started).toEqual({ payload: 'START' });
+  });
+});
