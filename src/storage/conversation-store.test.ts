@@ -116,6 +116,35 @@ for (const kind of DATABASES) {
     });
   });
 
+  describe(`conversation store on ${kind}: message text`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('stores a message whose text holds U+0000, without it', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const { conversation } = await store.openConversation('page-1', 'psid-1', NOW);
+      const content = { text: 'a\u0000b' };
+      await store.commitTurn(
+        {
+          event_id: await storePendingEvent(db),
+          event_status: 'done',
+          incoming: {
+            direction: 'in',
+            author: 'contact',
+            external_id: 'm_1',
+            text: 'a\u0000b',
+            content,
+            status: 'received',
+          },
+          conversation: { id: conversation.id, changes: {} },
+        },
+        NOW,
+      );
+      const rows = await db.selectFrom('messages').select(['text', 'content']).execute();
+      expect(rows.map((r) => [r.text, JSON.parse(r.content).text])).toEqual([['ab', 'a\u0000b']]);
+    });
+  });
+
   describe(`conversation store on ${kind}: history for models`, () => {
     const open = useMigratedDatabase(kind);
 

@@ -179,7 +179,8 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
     direction: m.direction,
     author: m.author,
     external_id: m.external_id ?? null,
-    text: m.text ?? null,
+    // PostgreSQL's text cannot hold U+0000 (JSON escapes it): the turn would fail for good and the message never show.
+    text: m.text?.replaceAll('\0', '') ?? null,
     content: JSON.stringify(m.content),
     status: m.status,
     // Messages recorded as sent already: those typed in the Page Inbox, seen through their echoes.
