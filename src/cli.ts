@@ -7,8 +7,9 @@ Commands:
   start      run the gateway (configured by the environment and/or switchboard.yaml)
   demo       gateway + Messenger emulator + sample assistant on SQLite, in one process
   emulator   the Messenger Platform emulator alone (--port, --webhook-url, --app-secret, --verify-token, --seed)
-  migrate    apply database migrations and exit
-  replay     send dead messages and events again (--outbox, --events, default both)
+  migrate    apply database migrations and exit (needs only the database URL)
+  replay     queue dead messages and events again (--outbox, --events, default both); a running gateway
+             sends them only after a restart: with one running, use POST /api/dead-letters/replay instead
 `;
 
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {

@@ -1,10 +1,10 @@
-import { loadConfig } from '../config/load-config.ts';
+import { loadDatabaseUrl } from '../config/load-config.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 
-/** `switchboard migrate`: applies pending migrations and exits. */
+/** `switchboard migrate`: applies pending migrations and exits. Reads only the database URL of the configuration. */
 export async function run(): Promise<void> {
-  const { db, close } = openDatabase(loadConfig().databaseUrl);
+  const { db, close } = openDatabase(loadDatabaseUrl());
   try {
     const applied = await migrateToLatest(db);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');

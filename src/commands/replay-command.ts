@@ -1,23 +1,29 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load-config.ts';
+import { loadDatabaseUrl } from '../config/load-config.ts';
 import { openDatabase } from '../storage/database.ts';
 import { replayDead } from '../storage/replay.ts';
 
+/** What the CLI's replay leaves to the gateway: a running one reads the queue again only when it starts. */
+const REPLAY_NOTE =
+  'A running gateway sends them only after its next restart; to replay with the gateway running, ' +
+  'call POST /api/dead-letters/replay instead, which resumes them at once.';
+
 /**
- * `switchboard replay`: puts dead outbox rows and dead inbound events back in the queue. The running gateway picks
- * them up at its next start (or at once through the API's replay endpoint).
+ * `switchboard replay`: puts dead outbox rows and dead inbound events back in the queue, in the database. A running
+ * gateway does not notice them until it restarts; the API's `POST /api/dead-letters/replay` resumes them at once.
+ * Reads only the database URL of the configuration.
  */
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { outbox: { type: 'boolean' }, events: { type: 'boolean' } } });
   const both = !values.outbox && !values.events;
-  const { db, close } = openDatabase(loadConfig().databaseUrl);
+  const { db, close } = openDatabase(loadDatabaseUrl());
   try {
     const counts = await replayDead(
       db,
       { outbox: both || !!values.outbox, events: both || !!values.events },
       Date.now(),
     );
-    process.stdout.write(`queued again: ${counts.outbox} messages, ${counts.events} events\n`);
+    process.stdout.write(`queued again: ${counts.outbox} messages, ${counts.events} events\n${REPLAY_NOTE}\n`);
   } finally {
     await close();
   }

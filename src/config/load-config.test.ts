@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
-import { loadConfig } from './load-config.ts';
+import { loadConfig, loadDatabaseUrl } from './load-config.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'switchboard-config-'));
 const problemsOf = (fn: () => unknown): string[] => {
@@ -290,6 +290,22 @@ describe('configuration', () => {
       expect(problems.join()).not.toContain(key.slice(0, 8));
     }
     expect(loadConfig({ SWITCHBOARD_SECRET_KEY: ` ${key} ` }, dir()).secretKeys).toEqual([key]);
+  });
+
+  it('reads the database URL alone for migrate and replay, needing none of the file’s tokens', () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      'database_url: postgres://sb:${DB_PASSWORD}@db.example/sb\napps:\n  - id: "1"\n    secret: ${APP_SECRET}\n    verify_token: vt\n',
+    );
+    expect(loadDatabaseUrl({ DB_PASSWORD: 'pw' }, cwd)).toBe('postgres://sb:pw@db.example/sb');
+    expect(() => loadConfig({ DB_PASSWORD: 'pw' }, cwd)).toThrow(/APP_SECRET/);
+    expect(loadDatabaseUrl({ DATABASE_URL: 'sqlite:./x.db' }, cwd)).toBe('sqlite:./x.db');
+    expect(loadDatabaseUrl({}, dir())).toBe('sqlite:./data/switchboard.db');
+    expect(problemsOf(() => loadDatabaseUrl({}, cwd))).toEqual([expect.stringMatching(/DB_PASSWORD.*export/)]);
+    expect(problemsOf(() => loadDatabaseUrl({ DATABASE_URL: 'sqlite:' }, cwd))).toEqual([
+      expect.stringMatching(/^DATABASE_URL: needs a file path/),
+    ]);
   });
 
   it('asks for app_id when several apps are configured', () => {

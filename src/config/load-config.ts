@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { secretKeyProblem } from '../storage/secret-box.ts';
 import { flowFileProblem } from './assistant-config.ts';
 import { ConfigError } from './config-error.ts';
+import { configPathOf, describeIssues, type Env, readConfigFile } from './config-file.ts';
 import {
   type AppConfig,
   appSchema,
@@ -37,109 +36,30 @@ export interface Config {
   configPath?: string;
 }
 
-type Env = Record<string, string | undefined>;
+const DEFAULT_DATABASE_URL = 'sqlite:./data/switchboard.db';
 
 /** Reads `switchboard.yaml` (if any) and the environment; throws ConfigError naming every bad key. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
-  // Empty means unset, as for every variable: `SWITCHBOARD_CONFIG=` copied from .env.example still reads the file.
-  const configPath =
-    env.SWITCHBOARD_CONFIG || (existsSync(resolve(cwd, 'switchboard.yaml')) ? 'switchboard.yaml' : undefined);
+  const configPath = configPathOf(env, cwd);
   const file = configPath ? readConfigFile(resolve(cwd, configPath), env) : {};
   return resolveConfig({ file, env, configPath, cwd });
 }
 
-function readConfigFile(path: string, env: Env): FileConfig {
-  if (!existsSync(path))
-    throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} does not exist; fix the path or unset it`]);
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
-  } catch (error) {
-    // The parser's message goes on to quote the offending line, which may hold a token written in the file.
-    const [where] = (error as Error).message.split('\n');
-    throw new ConfigError([`${path}: not valid YAML: ${where}`]);
-  }
-  const problems: string[] = [];
-  const references = new Set<string>();
-  const substituted = substituteEnv(raw, env, references, (key, problem) =>
-    problems.push(`${path}: ${key}: ${problem}`),
-  );
-  if (problems.length) throw new ConfigError(problems);
-  let parsed = fileConfigSchema.safeParse(substituted);
-  if (!parsed.success && typeReferences(substituted, parsed.error.issues, references))
-    parsed = fileConfigSchema.safeParse(substituted);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, path));
-  return parsed.data;
-}
-
-/** Where a value is in the parsed file, as zod reports it: keys, and indexes in lists. */
-type Path = PropertyKey[];
-
-const REFERENCE = /\$\{([A-Za-z0-9_]+)\}/g;
-
 /**
- * Replaces `${NAME}` in string values (never in keys or comments, and never re-parsed as YAML). The result is text;
- * `references` gets the path (joined with dots) of each value that is one reference and nothing else (see
- * `typeReferences`). Any other `${` (`${NAME:-default}`, `${my-token}`) is a problem: left as text it would pass for
- * a value, an 18-character app secret say.
+ * The database URL alone, for the commands that use nothing else (`migrate`, `replay`): DATABASE_URL, else the file's
+ * `database_url`, else the default. The rest of the file is neither read nor required, so a migration job needs no
+ * page token or model key. Throws ConfigError as `loadConfig` does for a bad URL.
  */
-function substituteEnv(
-  value: unknown,
-  env: Env,
-  references: Set<string>,
-  problem: (key: string, message: string) => void,
-  path: Path = [],
-): unknown {
-  if (typeof value === 'string') {
-    const key = path.join('.') || '(top level)';
-    if (/^\$\{[A-Za-z0-9_]+\}$/.test(value)) references.add(path.join('.'));
-    // Checked in the file's text, not after substitution: a variable's value may hold `${` (a password, say).
-    if (value.replace(REFERENCE, '').includes('${'))
-      problem(key, `only \${NAME} references are supported (letters, digits and _, no default like \${NAME:-x})`);
-    return value.replace(REFERENCE, (_, name: string) => {
-      if (env[name] === undefined) problem(key, `\${${name}} is not set in the environment; export ${name}`);
-      return env[name] ?? '';
-    });
+export function loadDatabaseUrl(env: Env = process.env, cwd = process.cwd()): string {
+  const configPath = configPathOf(env, cwd);
+  const file = configPath && !env.DATABASE_URL ? readConfigFile(resolve(cwd, configPath), env, ['database_url']) : {};
+  const url = env.DATABASE_URL || file.database_url;
+  const problem = url === undefined ? undefined : databaseUrlProblem(url);
+  if (problem) {
+    const key = env.DATABASE_URL ? 'DATABASE_URL' : `${resolve(cwd, configPath ?? '')}: database_url`;
+    throw new ConfigError([`${key}: ${problem}`]);
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, references, problem, [...path, i]));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, references, problem, [...path, k])]),
-    );
-  }
-  return value;
-}
-
-/**
- * A value that is only `${NAME}` stays text where the file wants text (an id, a token or a password may be all
- * digits, and a 17-digit id is not a safe number), and becomes a number or a boolean where the schema rejected text
- * for one, so `timeout_ms: ${TIMEOUT}` works. Returns whether it changed anything, to validate again.
- */
-function typeReferences(
-  config: unknown,
-  issues: readonly z.core.$ZodIssue[],
-  references: Set<string>,
-  base: Path = [],
-): boolean {
-  let changed = false;
-  for (const issue of issues) {
-    const path = [...base, ...issue.path];
-    if (issue.code === 'invalid_union') {
-      for (const branch of issue.errors) changed = typeReferences(config, branch, references, path) || changed;
-      continue;
-    }
-    if (issue.code !== 'invalid_type' || !references.has(path.join('.'))) continue;
-    const parent = path.slice(0, -1).reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], config);
-    const key = path.at(-1) as PropertyKey;
-    const text = (parent as Record<PropertyKey, unknown>)[key];
-    let typed: number | boolean | undefined;
-    if (issue.expected === 'number' && typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text)) typed = Number(text);
-    if (issue.expected === 'boolean' && (text === 'true' || text === 'false')) typed = text === 'true';
-    if (typed === undefined) continue;
-    (parent as Record<PropertyKey, unknown>)[key] = typed;
-    changed = true;
-  }
-  return changed;
+  return url ?? DEFAULT_DATABASE_URL;
 }
 
 function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | undefined; cwd: string }): Config {
@@ -178,7 +98,7 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
     port,
     host: c.host ?? '0.0.0.0',
     publicUrl: (c.public_url ?? `http://localhost:${port}`).replace(/\/$/, ''),
-    databaseUrl: c.database_url ?? 'sqlite:./data/switchboard.db',
+    databaseUrl: c.database_url ?? DEFAULT_DATABASE_URL,
     logLevel: c.log_level ?? 'info',
     graph: {
       apiUrl: (c.graph_api_url ?? 'https://graph.facebook.com').replace(/\/$/, ''),
@@ -289,17 +209,4 @@ function checked<S extends z.ZodType>(
     problems.push(`${variables[field] ?? field}: ${issue.message}`);
   }
   return [];
-}
-
-/**
- * Turns zod issues into "where: what is wrong" lines, or "VARIABLE: what is wrong" for a key in `variables`. Values
- * are never echoed: they may be secrets.
- */
-function describeIssues(error: z.ZodError, where: string, variables: Record<string, string> = {}): string[] {
-  return error.issues.map((issue) => {
-    const key = issue.path.length ? issue.path.join('.') : '(top level)';
-    const hint = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')}); remove or rename them` : '';
-    const variable = variables[key] ?? variables[String(issue.path[0])];
-    return `${variable ?? `${where}: ${key}`}: ${issue.message}${hint}`;
-  });
 }

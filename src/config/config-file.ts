@@ -1,0 +1,127 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+import { type FileConfig, fileConfigSchema } from './config-schema.ts';
+
+export type Env = Record<string, string | undefined>;
+
+/** The YAML file to read: SWITCHBOARD_CONFIG, else `switchboard.yaml` when present, else none. */
+export function configPathOf(env: Env, cwd: string): string | undefined {
+  // Empty means unset, as for every variable: `SWITCHBOARD_CONFIG=` copied from .env.example still reads the file.
+  return env.SWITCHBOARD_CONFIG || (existsSync(resolve(cwd, 'switchboard.yaml')) ? 'switchboard.yaml' : undefined);
+}
+
+/**
+ * Reads, substitutes and validates the YAML file; throws ConfigError naming every bad key. With `only`, just those
+ * top-level keys: the rest is neither substituted nor checked.
+ */
+export function readConfigFile(path: string, env: Env, only?: readonly (keyof FileConfig)[]): FileConfig {
+  if (!existsSync(path))
+    throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} does not exist; fix the path or unset it`]);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
+  } catch (error) {
+    // The parser's message goes on to quote the offending line, which may hold a token written in the file.
+    const [where] = (error as Error).message.split('\n');
+    throw new ConfigError([`${path}: not valid YAML: ${where}`]);
+  }
+  if (only && raw && typeof raw === 'object' && !Array.isArray(raw))
+    raw = Object.fromEntries(Object.entries(raw).filter(([key]) => (only as readonly string[]).includes(key)));
+  const problems: string[] = [];
+  const references = new Set<string>();
+  const substituted = substituteEnv(raw, env, references, (key, problem) =>
+    problems.push(`${path}: ${key}: ${problem}`),
+  );
+  if (problems.length) throw new ConfigError(problems);
+  let parsed = fileConfigSchema.safeParse(substituted);
+  if (!parsed.success && typeReferences(substituted, parsed.error.issues, references))
+    parsed = fileConfigSchema.safeParse(substituted);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, path));
+  return parsed.data;
+}
+
+/** Where a value is in the parsed file, as zod reports it: keys, and indexes in lists. */
+type Path = PropertyKey[];
+
+const REFERENCE = /\$\{([A-Za-z0-9_]+)\}/g;
+
+/**
+ * Replaces `${NAME}` in string values (never in keys or comments, and never re-parsed as YAML). The result is text;
+ * `references` gets the path (joined with dots) of each value that is one reference and nothing else (see
+ * `typeReferences`). Any other `${` (`${NAME:-default}`, `${my-token}`) is a problem: left as text it would pass for
+ * a value, an 18-character app secret say.
+ */
+function substituteEnv(
+  value: unknown,
+  env: Env,
+  references: Set<string>,
+  problem: (key: string, message: string) => void,
+  path: Path = [],
+): unknown {
+  if (typeof value === 'string') {
+    const key = path.join('.') || '(top level)';
+    if (/^\$\{[A-Za-z0-9_]+\}$/.test(value)) references.add(path.join('.'));
+    // Checked in the file's text, not after substitution: a variable's value may hold `${` (a password, say).
+    if (value.replace(REFERENCE, '').includes('${'))
+      problem(key, `only \${NAME} references are supported (letters, digits and _, no default like \${NAME:-x})`);
+    return value.replace(REFERENCE, (_, name: string) => {
+      if (env[name] === undefined) problem(key, `\${${name}} is not set in the environment; export ${name}`);
+      return env[name] ?? '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, references, problem, [...path, i]));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, references, problem, [...path, k])]),
+    );
+  }
+  return value;
+}
+
+/**
+ * A value that is only `${NAME}` stays text where the file wants text (an id, a token or a password may be all
+ * digits, and a 17-digit id is not a safe number), and becomes a number or a boolean where the schema rejected text
+ * for one, so `timeout_ms: ${TIMEOUT}` works. Returns whether it changed anything, to validate again.
+ */
+function typeReferences(
+  config: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  references: Set<string>,
+  base: Path = [],
+): boolean {
+  let changed = false;
+  for (const issue of issues) {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'invalid_union') {
+      for (const branch of issue.errors) changed = typeReferences(config, branch, references, path) || changed;
+      continue;
+    }
+    if (issue.code !== 'invalid_type' || !references.has(path.join('.'))) continue;
+    const parent = path.slice(0, -1).reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], config);
+    const key = path.at(-1) as PropertyKey;
+    const text = (parent as Record<PropertyKey, unknown>)[key];
+    let typed: number | boolean | undefined;
+    if (issue.expected === 'number' && typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text)) typed = Number(text);
+    if (issue.expected === 'boolean' && (text === 'true' || text === 'false')) typed = text === 'true';
+    if (typed === undefined) continue;
+    (parent as Record<PropertyKey, unknown>)[key] = typed;
+    changed = true;
+  }
+  return changed;
+}
+
+/**
+ * Turns zod issues into "where: what is wrong" lines, or "VARIABLE: what is wrong" for a key in `variables`. Values
+ * are never echoed: they may be secrets.
+ */
+export function describeIssues(error: z.ZodError, where: string, variables: Record<string, string> = {}): string[] {
+  return error.issues.map((issue) => {
+    const key = issue.path.length ? issue.path.join('.') : '(top level)';
+    const hint = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')}); remove or rename them` : '';
+    const variable = variables[key] ?? variables[String(issue.path[0])];
+    return `${variable ?? `${where}: ${key}`}: ${issue.message}${hint}`;
+  });
+}

@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
+
+/** Runs `switchboard <args>` in `cwd` with only `env` (and PATH) set. */
+function switchboard(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A config file whose pages need tokens and a model key the maintenance commands never use. */
+function configDir() {
+  const cwd = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+  writeFileSync(
+    join(cwd, 'switchboard.yaml'),
+    [
+      'database_url: sqlite:./state/switchboard.db',
+      'apps:',
+      '  - id: "1517776481860111"',
+      '    secret: ${FB_APP_SECRET}',
+      '    verify_token: ${FB_VERIFY_TOKEN}',
+      'pages:',
+      '  - id: "104857392018475"',
+      '    access_token: ${PAGE_TOKEN}',
+      '',
+    ].join('\n'),
+  );
+  return cwd;
+}
+
+describe('the switchboard command', () => {
+  it('migrates with only the database URL of the configuration, none of its tokens', () => {
+    const cwd = configDir();
+    const migrated = switchboard(['migrate'], cwd);
+    expect(migrated).toMatchObject({ status: 0, stderr: '' });
+    expect(migrated.stdout).toMatch(/^applied: 0001-initial/);
+    expect(existsSync(join(cwd, 'state/switchboard.db'))).toBe(true);
+  });
+
+  it('says that a running gateway sends replayed rows only after a restart, and which endpoint resumes them at once', () => {
+    const cwd = configDir();
+    expect(switchboard(['migrate'], cwd).status).toBe(0);
+    const replayed = switchboard(['replay'], cwd);
+    expect(replayed).toMatchObject({ status: 0, stderr: '' });
+    expect(replayed.stdout).toMatch(
+      /^queued again: 0 messages, 0 events\n.*next restart.*POST \/api\/dead-letters\/replay/,
+    );
+    expect(switchboard(['--help'], cwd).stdout).toMatch(/replay .*\n.*restart.*POST \/api\/dead-letters\/replay/);
+  });
+
+  it('stops with the key and the fix for a database URL it cannot open, without a stack trace or the URL', () => {
+    const cwd = configDir();
+    const result = switchboard(['migrate'], cwd, { DATABASE_URL: 'postgres://sb:se/cret@db.example/sb' });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toMatch(/^Invalid configuration:\n {2}- DATABASE_URL: .*percent-encode/);
+    expect(result.stderr).not.toMatch(/se\/cret|db\.example|\n {4}at /);
+  });
+});
