@@ -20,12 +20,13 @@ export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
 export interface Config {
   port: number;
   host: string;
-  /** The HTTPS address Facebook reaches (OAuth redirect, callbacks). */
+  /** Reserved for the Facebook Login flow (OAuth redirect, callbacks), not built yet: nothing reads it today. */
   publicUrl: string;
   /** `sqlite:<path>` or `postgres://...`. */
   databaseUrl: string;
   logLevel: string;
   graph: { apiUrl: string; version: string };
+  /** Where the Facebook Login dialog lives; reserved like `publicUrl`. */
   facebookWebUrl: string;
   /** Base64 AES-256 keys, newest first. Empty only in the demo, which generates one. */
   secretKeys: string[];
