@@ -1,5 +1,70 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeDatabaseUrl } from './runtime.ts';
+
+const RUNTIME = fileURLToPath(new URL('./runtime.ts', import.meta.url));
+
+/**
+ * Runs `body` in a process of its own, with `closeOnSignals` and `exitOnFatal` in scope and `stop()` sending it
+ * SIGTERM as an operator would; resolves with how it ended and what it printed.
+ */
+function inProcess(body: string): Promise<{ code: number | null; signal: string | null; stdout: string }> {
+  const script = [
+    `import { closeOnSignals, exitOnFatal } from ${JSON.stringify(RUNTIME)};`,
+    "import pino from 'pino';",
+    "const logger = pino({ level: 'silent' });",
+    "const stop = () => process.kill(process.pid, 'SIGTERM');",
+    'const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));',
+    'setInterval(() => {}, 1000);',
+    body,
+  ].join('\n');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout })));
+}
+
+describe('shutdown', () => {
+  it('exits with 0 after every part closed', async () => {
+    const ended = await inProcess("closeOnSignals(logger, { close: async () => console.log('closed') }); stop();");
+    expect(ended).toEqual({ code: 0, signal: null, stdout: 'closed\n' });
+  });
+
+  it('exits with 1 when a part fails to close, after closing the others', async () => {
+    const ended = await inProcess(`
+      closeOnSignals(
+        logger,
+        { close: async () => { throw new Error('the disk is gone'); } },
+        { close: async () => console.log('the other closed') },
+      );
+      stop();`);
+    expect(ended).toEqual({ code: 1, signal: null, stdout: 'the other closed\n' });
+  });
+
+  it('lets a shutdown an operator started finish when a part fails for good meanwhile, then exits with 1', async () => {
+    const ended = await inProcess(`
+      closeOnSignals(logger, {
+        close: async () => {
+          exitOnFatal();
+          exitOnFatal();
+          await wait(200);
+          console.log('closed');
+        },
+      });
+      stop();`);
+    expect(ended).toEqual({ code: 1, signal: null, stdout: 'closed\n' });
+  });
+
+  it('shuts down once on a fatal failure, however many follow, and exits with 1', async () => {
+    const ended = await inProcess(`
+      closeOnSignals(logger, { close: async () => { exitOnFatal(); await wait(200); console.log('closed'); } });
+      exitOnFatal();`);
+    expect(ended).toEqual({ code: 1, signal: null, stdout: 'closed\n' });
+  });
+});
 
 describe('describeDatabaseUrl', () => {
   it('never shows a password, wherever the URL carries it', () => {

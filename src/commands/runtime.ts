@@ -74,32 +74,44 @@ export function describeDatabaseUrl(url: string): string {
   return parsed.href;
 }
 
-/** Stops gracefully on SIGTERM/SIGINT: stop taking work, finish in-flight, close. */
+/** A shutdown has begun (`closeOnSignals` heard a signal): `exitOnFatal` must not send another. */
+let closing = false;
+/** `exitOnFatal` has sent its SIGTERM. */
+let fatal = false;
+
+/**
+ * Stops gracefully on SIGTERM/SIGINT: stop taking work, finish in-flight, close. Exits with 0, or 1 when a closer
+ * failed or `exitOnFatal` was called, so that a supervisor sees a shutdown that did not go cleanly.
+ */
 export function closeOnSignals(logger: Logger, ...closers: { close(): Promise<void> }[]) {
-  let closing = false;
   const stop = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    for (const c of closers) await c.close().catch((err) => logger.error({ err }, 'error while closing'));
-    process.exit(); // 0, unless `exitOnFatal` set it
+    for (const c of closers) {
+      await c.close().catch((err) => {
+        process.exitCode = 1;
+        logger.error({ err }, 'error while closing');
+      });
+    }
+    process.exit();
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-let fatal = false;
-
 /**
  * A part of the gateway failed for good (the processing thread died, the disk refused a flush): shut down as on
  * SIGTERM, then exit with 1, so that the supervisor starts it again. Everything acknowledged is stored and resumed at
- * the next start. Once only: failures keep coming while it closes (each webhook group whose flush fails), and a second
- * SIGTERM would find no listener (`closeOnSignals` listens once) and kill the process before it has closed.
+ * the next start. Sends SIGTERM once, and not at all during a shutdown already under way (one an operator started, or
+ * an earlier failure's): failures keep coming while it closes (each webhook group whose flush fails), and a second
+ * SIGTERM would find no listener (`closeOnSignals` listens once) and kill the process before it has closed. The exit
+ * code is 1 either way.
  */
 export function exitOnFatal(): void {
-  if (fatal) return;
-  fatal = true;
   process.exitCode = 1;
+  if (fatal || closing) return;
+  fatal = true;
   process.kill(process.pid, 'SIGTERM');
 }
 
