@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
@@ -121,7 +121,16 @@ for (const database of DATABASES) {
     it('never tags a bot reply: one that crosses the window while retrying is blocked', async () => {
       await h.fb.setFaults({ next: { count: 1, code: 2, path_contains: '/messages' } });
       await h.fb.sendText(PAGE_ID, person(2), 'late answer');
-      await new Promise((r) => setTimeout(r, 100));
+      // The first attempt has failed once Graph has answered it; its retry waits at least the in-doubt grace (200 ms).
+      await vi.waitFor(
+        async () => {
+          const calls = (await h.fb.graphCalls({ path_contains: '/messages' })).filter(
+            (c) => (c.body as { recipient?: { id: string } }).recipient?.id === person(2),
+          );
+          expect(calls.map((c) => c.status)).toEqual([500]);
+        },
+        { timeout: 5_000, interval: 10 },
+      );
       await advance(25 * HOUR);
       await h.settle();
       await h.fb.clearFaults();
@@ -130,7 +139,15 @@ for (const database of DATABASES) {
         status: 'blocked',
         error: expect.stringMatching(/24-hour/),
       });
-      expect((await sendCallsTo(person(2))).every((b) => b.tag !== 'HUMAN_AGENT')).toBe(true);
+      expect((await sendCallsTo(person(2))).map((b) => [b.messaging_type, b.tag ?? null])).toEqual([
+        ['RESPONSE', null],
+      ]);
+      const rows = await h.switchboard.db
+        .selectFrom('outbox')
+        .select(['status', 'attempts'])
+        .where('recipient_id', '=', person(2))
+        .execute();
+      expect(rows).toEqual([{ status: 'blocked', attempts: 1 }]);
     });
 
     it("treats Graph's own window error as blocked, not retried", async () => {
