@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
-import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { type Harness, messageBody, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
 
 describe('operations', () => {
   let h: Harness;
@@ -20,6 +21,8 @@ describe('operations', () => {
     await bot?.close();
   });
 
+  const metrics = async () => (await fetch(`${h.gatewayUrl}/metrics`)).text();
+
   it('answers health and readiness', async () => {
     expect(await (await fetch(`${h.gatewayUrl}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${h.gatewayUrl}/readyz`);
@@ -27,9 +30,14 @@ describe('operations', () => {
   });
 
   it('counts events, duplicates, sends and latencies in Prometheus format', async () => {
+    const duplicatesBefore = metric(await metrics(), 'switchboard_events_duplicate_total');
     await h.fb.sendText(PAGE_ID, PSID, 'count me');
+    const redelivered = messageBody('count me twice');
+    expect((await h.postWebhook(redelivered)).status).toBe(200);
+    expect((await h.postWebhook(redelivered)).status).toBe(200);
     await h.settle();
-    const text = await (await fetch(`${h.gatewayUrl}/metrics`)).text();
+    const text = await metrics();
+    expect(metric(text, 'switchboard_events_duplicate_total')).toBe(duplicatesBefore + 1);
     expect(text).toMatch(/switchboard_events_received_total\{kind="message"\} [1-9]/);
     expect(text).toMatch(/switchboard_events_processed_total\{outcome="done"\} [1-9]/);
     expect(text).toMatch(/switchboard_sends_total\{outcome="sent"\} [1-9]/);
@@ -40,12 +48,30 @@ describe('operations', () => {
   it('never writes the app secret, the page token or message webhooks signatures to the logs, even at trace level', async () => {
     await h.fb.setFaults({ next: { count: 1, code: 190, error_subcode: 463, path_contains: '/messages' } });
     await h.fb.sendText(PAGE_ID, PSID, 'log me');
+    const forged = JSON.stringify(messageBody('forged'));
+    const wrongSignature = createHmac('sha256', 'not the app secret').update(forged).digest('hex');
+    expect((await h.postWebhook(forged, `sha256=${wrongSignature}`)).status).toBe(401);
     await h.settle();
     await h.fb.clearFaults();
+    // The emulator signed and delivered 'log me': those signatures reached the gateway.
+    const signed = (await h.fb.webhookDeliveries())
+      .filter((d) => d.ok && d.body.includes('log me'))
+      .map((d) => h.sign(d.body));
+    expect(signed.length).toBeGreaterThan(0);
     const all = logs.join('');
     expect(logs.length).toBeGreaterThan(5);
     expect(all).not.toContain(h.secret);
     expect(all).not.toContain(h.config.pages[0]?.access_token);
     expect(all).not.toContain(h.secretKey);
+    for (const signature of signed) expect(all).not.toContain(signature.slice('sha256='.length));
+    expect(all).not.toContain(wrongSignature);
+    expect(all).not.toMatch(/sha256=[0-9a-f]{64}/i);
   });
 });
+
+/** The value of a metric without labels in Prometheus' text format. */
+function metric(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  if (line === undefined) throw new Error(`no ${name} in the metrics`);
+  return Number(line.slice(name.length + 1));
+}
