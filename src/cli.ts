@@ -9,7 +9,7 @@ Commands:
   emulator   the Messenger Platform emulator alone (--port, --webhook-url, --app-secret, --verify-token, --seed)
   migrate    apply database migrations and exit (needs only the database URL)
   replay     queue dead messages and events again (--outbox, --events, default both); a running gateway
-             sends them only after a restart: with one running, use POST /api/dead-letters/replay instead
+             picks them up within two minutes: POST /api/dead-letters/replay resumes them at once
 `;
 
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {

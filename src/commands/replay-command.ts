@@ -3,14 +3,15 @@ import { loadDatabaseUrl } from '../config/load-config.ts';
 import { openDatabase } from '../storage/database.ts';
 import { replayDead } from '../storage/replay.ts';
 
-/** What the CLI's replay leaves to the gateway: a running one reads the queue again only when it starts. */
+/** What the CLI's replay leaves to the gateway: a running one looks for such work once a minute. */
 const REPLAY_NOTE =
-  'A running gateway sends them only after its next restart; to replay with the gateway running, ' +
-  'call POST /api/dead-letters/replay instead, which resumes them at once.';
+  'A running gateway picks them up within two minutes (or at its next start); ' +
+  'POST /api/dead-letters/replay resumes them at once.';
 
 /**
  * `switchboard replay`: puts dead outbox rows and dead inbound events back in the queue, in the database. A running
- * gateway does not notice them until it restarts; the API's `POST /api/dead-letters/replay` resumes them at once.
+ * gateway finds them at its next sweep for stored work nothing holds (once a minute, processing.ts); the API's
+ * `POST /api/dead-letters/replay` resumes them at once.
  * Reads only the database URL of the configuration.
  */
 export async function run(argv: string[]): Promise<void> {

@@ -34,10 +34,14 @@ export interface ProcessingTuning {
   inDoubtGraceMs?: number;
   /** How long a shutdown waits for running turns before it aborts their assistants' calls. */
   shutdownGraceMs?: number;
+  /** How often to look for work nothing holds, older than this. */
+  sweepMs?: number;
 }
 
 /** How long a shutdown waits for running turns (SIGTERM to SIGKILL is 10 s in Docker, 30 s in Kubernetes). */
 const SHUTDOWN_GRACE_MS = 5000;
+/** How often to look for stored work nothing holds, and how old it must be to count (older than any hand-over). */
+const SWEEP_MS = 60_000;
 
 export type ProcessedOutcome = 'done' | 'retry' | 'dead';
 export type SendOutcome = SendResult['status'] | 'dead';
@@ -196,6 +200,20 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     shutdown: shutdown.signal,
   });
 
+  // Work nothing else would pick up until the next start: dead letters replayed by `switchboard replay` beside the
+  // running gateway, or rows and events whose hand-over was lost with their commit's answer (PostgreSQL).
+  const sweepMs = t.sweepMs ?? SWEEP_MS;
+  const sweeper = setInterval(async () => {
+    const before = timers.now() - sweepMs;
+    try {
+      const events = await worker.sweep(before);
+      const conversations = await outbox.sweep(before);
+      if (events || conversations) logger.info({ events, conversations }, 'picked up stored work nothing held');
+    } catch (err) {
+      logger.error({ err }, 'could not look for stored work nothing held');
+    }
+  }, sweepMs).unref();
+
   return {
     enqueue: (events) => worker.enqueue(events),
     wake: (id) => outbox.wake(id),
@@ -227,6 +245,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       return outbox.activeConversations;
     },
     async stop() {
+      clearInterval(sweeper);
       // A model's turn can take minutes with its retries; supervisors give a stop seconds. Cut short, a turn stays
       // pending for the next start, and its assistant is asked again then.
       const grace = setTimeout(

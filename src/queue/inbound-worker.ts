@@ -5,6 +5,7 @@ import type { Clock } from '../conversations/ports.ts';
 import {
   EventAlreadyHandledError,
   loadPendingEvents,
+  pendingEventIdsBefore,
   recordEventFailure,
   type StoredInboundEvent,
 } from '../storage/inbound-event-repository.ts';
@@ -177,6 +178,20 @@ export function createInboundWorker(options: InboundWorkerOptions) {
       startPaging();
       await paging;
       return queued.size;
+    },
+    /**
+     * Reads pending events back if any stored before `before` is held by no lane: work nothing else would pick up
+     * until the next start (dead events replayed by `switchboard replay` beside the running gateway, a hand-over lost
+     * with its commit's answer). Returns whether it found any.
+     */
+    async sweep(before: number): Promise<boolean> {
+      if (spilled || paging) return false; // Being read back already.
+      const ids = await pendingEventIdsBefore(db, before, 100);
+      if (ids.every((id) => queued.has(id))) return false;
+      spilled = true;
+      cursor = '';
+      startPaging();
+      return true;
     },
     /** Events held in memory, waiting or running. */
     get depth() {

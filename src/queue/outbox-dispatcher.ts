@@ -272,6 +272,15 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     reread(conversationId: string) {
       if (active.has(conversationId)) changed.add(conversationId);
     },
+    /**
+     * Sends rows queued before `before` in conversations nothing is sending to (replayed beside the running gateway,
+     * or queued by a commit whose answer was lost); returns how many conversations it woke.
+     */
+    async sweep(before: number): Promise<number> {
+      const idle = (await conversationsWithPendingSends(db, before)).filter((id) => !active.has(id));
+      for (const id of idle) this.wake(id);
+      return idle.length;
+    },
     /** Resumes unsent rows after a restart. */
     async resume(): Promise<number> {
       const conversations = await conversationsWithPendingSends(db);

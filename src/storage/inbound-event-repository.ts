@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { InboundEvent } from '../conversations/inbound-event.ts';
-import { newId } from './ids.ts';
+import { idFloor, newId } from './ids.ts';
 import { precompiled } from './precompiled.ts';
 import type { Database, InboundEventsTable } from './schema.ts';
 
@@ -115,6 +115,19 @@ export async function loadPendingEvents(
     .limit(limit)
     .execute();
   return rows.map(storedEventOf);
+}
+
+/** Ids of up to `limit` events stored before `before` and still pending, oldest first. */
+export async function pendingEventIdsBefore(db: Kysely<Database>, before: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('inbound_events')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('id', '<', idFloor(before))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** Echoes stored but not handled yet (after a restart): the proof that their sends reached Graph. */

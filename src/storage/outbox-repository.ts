@@ -48,9 +48,11 @@ const sendContextQuery = precompiled((db, v: { conversationId: string; messageId
     .where('c.id', '=', v.conversationId),
 );
 
-/** Conversations with unsent rows: resumed at start-up. */
-export async function conversationsWithPendingSends(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('outbox').select('conversation_id').distinct().where(UNSETTLED).execute();
+/** Conversations with unsent rows (queued before `queuedBefore`, if given): resumed at start-up and by sweeps. */
+export async function conversationsWithPendingSends(db: Kysely<Database>, queuedBefore?: number): Promise<string[]> {
+  let query = db.selectFrom('outbox').select('conversation_id').distinct().where(UNSETTLED);
+  if (queuedBefore !== undefined) query = query.where('created_at', '<', queuedBefore);
+  const rows = await query.execute();
   return rows.map((r) => r.conversation_id);
 }
 

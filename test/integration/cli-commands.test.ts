@@ -47,15 +47,17 @@ describe('the switchboard command', () => {
     expect(existsSync(join(cwd, 'state/switchboard.db'))).toBe(true);
   });
 
-  it('says that a running gateway sends replayed rows only after a restart, and which endpoint resumes them at once', () => {
+  it('says when a running gateway sends replayed rows, and which endpoint resumes them at once', () => {
     const cwd = configDir();
     expect(switchboard(['migrate'], cwd).status).toBe(0);
     const replayed = switchboard(['replay'], cwd);
     expect(replayed).toMatchObject({ status: 0, stderr: '' });
     expect(replayed.stdout).toMatch(
-      /^queued again: 0 messages, 0 events\n.*next restart.*POST \/api\/dead-letters\/replay/,
+      /^queued again: 0 messages, 0 events\n.*within two minutes.*POST \/api\/dead-letters\/replay/,
     );
-    expect(switchboard(['--help'], cwd).stdout).toMatch(/replay .*\n.*restart.*POST \/api\/dead-letters\/replay/);
+    expect(switchboard(['--help'], cwd).stdout).toMatch(
+      /replay .*\n.*within two minutes.*POST \/api\/dead-letters\/replay/,
+    );
   });
 
   it('stops with the key and the fix for a database URL it cannot open, without a stack trace or the URL', () => {
