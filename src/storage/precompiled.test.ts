@@ -82,12 +82,15 @@ for (const kind of DATABASES) {
       const db = await withAda();
       let release = () => {};
       const held = new Promise<void>((resolve) => (release = resolve));
+      let written = () => {};
+      const renamed = new Promise<void>((resolve) => (written = resolve));
       const writing = db.transaction().execute(async (tx) => {
         await rename(tx, { id: 'a', name: 'Lena', at: 2 });
+        written();
         await held;
         throw new Error('rolled back');
       });
-      await new Promise((resolve) => setTimeout(resolve, 20)); // The rename is written, not committed.
+      await renamed; // The rename is written, not committed.
       const reading = findContact(db, { page: 'p', external: 'x' });
       release();
       await expect(writing).rejects.toThrow('rolled back');
