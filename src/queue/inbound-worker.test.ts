@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import type { ConversationService } from '../conversations/conversation-service.ts';
 import type { InboundEvent } from '../conversations/inbound-event.ts';
@@ -168,10 +168,15 @@ for (const kind of DATABASES) {
         Date.now(),
       )) as StoredInboundEvent[];
       const handled: string[] = [];
+      /** Every event the worker tried while the database was down, in order. */
+      const tried: string[] = [];
       let databaseDown = true;
       const service = {
         async handle(event: StoredInboundEvent) {
-          if (databaseDown) throw new Error('the database is unreachable');
+          if (databaseDown) {
+            tried.push((event.event as { text: string }).text);
+            throw new Error('the database is unreachable');
+          }
           handled.push((event.event as { text: string }).text);
           await db.updateTable('inbound_events').set({ status: 'done' }).where('id', '=', event.id).execute();
         },
@@ -194,7 +199,9 @@ for (const kind of DATABASES) {
         retryBaseMs: 1,
       });
       worker.enqueue([first, second] as StoredInboundEvent[]);
-      await new Promise((resolve) => setTimeout(resolve, 100)); // Well past two attempts.
+      // Past maxAttempts (2): a recorded failure would have made it dead by now.
+      await vi.waitFor(() => expect(tried.length).toBeGreaterThanOrEqual(3), { timeout: 5_000, interval: 5 });
+      expect(new Set(tried)).toEqual(new Set(['0:0']));
       expect(handled).toEqual([]);
       expect(worker.depth).toBe(2);
 
@@ -209,7 +216,7 @@ for (const kind of DATABASES) {
 
     it('settles the sends echoes prove at once, though their person’s lane is busy with a long turn', async () => {
       const { db } = await open();
-      let finishTurn: () => void = () => {};
+      let finishTurn: (() => void) | undefined;
       const settled: string[] = [];
       const service = {
         handle: (stored: StoredInboundEvent) =>
@@ -223,9 +230,15 @@ for (const kind of DATABASES) {
       const echo = { ...message(0, 1), kind: 'echo', key: 'm_echo', mid: 'm_echo' } as InboundEvent;
       const stored = (await insertInboundEvents(db, [message(0, 0), echo], Date.now())) as StoredInboundEvent[];
       worker.enqueue(stored);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(settled).toEqual(['m_echo']); // While the turn before it still runs.
-      finishTurn();
+      // While the turn before it still runs: it has started, and ends only when finishTurn is called.
+      await vi.waitFor(
+        () => {
+          expect(finishTurn).toBeDefined();
+          expect(settled).toEqual(['m_echo']);
+        },
+        { timeout: 5_000, interval: 5 },
+      );
+      finishTurn?.();
       await worker.idle();
       // An echo with nothing ahead of it is settled in its lane, right away: not twice.
       const [alone] = (await insertInboundEvents(

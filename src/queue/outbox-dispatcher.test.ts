@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { storePendingEvent } from '../../test/support/pending-event.ts';
 import type { Outgoing } from '../conversations/ports.ts';
@@ -108,12 +108,16 @@ for (const kind of DATABASES) {
     it('reads the queue of a conversation being sent to, so a handed row never overtakes an earlier one', async () => {
       let release: () => void = () => {};
       const first = new Promise<void>((resolve) => (release = resolve));
-      const { conversation, store, outbox, turn, outgoing, sent, contexts, status } = await setup((text) =>
-        text === 'agent' ? first : Promise.resolve(),
-      );
+      let sending: () => void = () => {};
+      const firstStarted = new Promise<void>((resolve) => (sending = resolve));
+      const { conversation, store, outbox, turn, outgoing, sent, contexts, status } = await setup((text) => {
+        if (text !== 'agent') return Promise.resolve();
+        sending();
+        return first;
+      });
       await store.queueOutgoing(outgoing('agent'), Date.now());
       outbox.wake(conversation.id);
-      await new Promise((resolve) => setTimeout(resolve, 20)); // The drain is now waiting on the first send.
+      await firstStarted; // The drain is now waiting on the first send.
       outbox.wake(conversation.id, await turn('bot'));
       release();
       await outbox.idle();
@@ -211,10 +215,9 @@ for (const kind of DATABASES) {
       await outbox.idle();
       expect(await status()).toEqual(['hello:pending']);
       // The drain is tried again a second later.
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await vi.waitFor(async () => expect(await status()).toEqual(['hello:sent']), { timeout: 5_000, interval: 50 });
       await outbox.idle();
       expect(sent).toEqual(['hello']);
-      expect(await status()).toEqual(['hello:sent']);
     });
 
     describe('a send Graph accepted although the call failed (its echo came)', () => {
