@@ -3,10 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatorClient, type Emulator, type EmulatorClient, startEmulator } from '../../src/emulator/index.ts';
+import { openDatabase } from '../../src/storage/database.ts';
 import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
 
+const REPLY = 'echo: before the crash';
 const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
 
 for (const database of DATABASES) {
@@ -89,18 +91,37 @@ for (const database of DATABASES) {
 
       const second = await startGateway();
       await fb.setWebhook(APP_ID, { url: `${second.url}/webhooks/messenger`, verify_token: 'crash-verify' });
-      const replies = await fb.waitForPageMessages(
-        PAGE_ID,
-        PSID,
-        (items) => items.some((i) => i.message?.text === 'echo: before the crash'),
-        15_000,
+      // Done when the restarted gateway has nothing left to do: no event pending, every send settled, the reply sent.
+      const handle = openDatabase(db.url);
+      try {
+        await waitFor(async () => {
+          await emulator.context.dispatcher.idle();
+          const pending = await handle.db
+            .selectFrom('inbound_events')
+            .select('id')
+            .where('status', '=', 'pending')
+            .execute();
+          const sends = await handle.db
+            .selectFrom('outbox')
+            .select(['kind', 'request', 'status'])
+            .where('recipient_id', '=', PSID)
+            .execute();
+          const replied = sends.some(
+            (r) => r.kind === 'message' && JSON.parse(r.request).text === REPLY && r.status === 'sent',
+          );
+          return pending.length === 0 && replied && sends.every((r) => r.status !== 'pending');
+        }, 15_000);
+      } finally {
+        await handle.close();
+      }
+      const replies = (await fb.conversation(PAGE_ID, PSID)).items.filter(
+        (i) => i.from === 'page' && i.message?.text === REPLY,
       );
-      await new Promise((r) => setTimeout(r, 500));
-      const after = (await fb.conversation(PAGE_ID, PSID)).items.filter(
-        (i) => i.from === 'page' && i.message?.text === 'echo: before the crash',
+      expect(replies).toHaveLength(1);
+      const calls = (await fb.graphCalls({ path_contains: '/messages' })).filter(
+        (c) => c.status === 200 && (c.body as { message?: { text?: string } }).message?.text === REPLY,
       );
-      expect(replies.length).toBeGreaterThan(0);
-      expect(after).toHaveLength(1);
+      expect(calls).toHaveLength(1);
       second.child.kill('SIGTERM');
       await new Promise((resolve) => second.child.once('exit', resolve));
     });
