@@ -68,7 +68,26 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
   '^(?:quelquun) (?:est )?(?:la|ici)(?: (?:svp|stp))?$',
   // est-ce qu'il y a un humain ? · y a-t-il un conseiller
   `(?:il )?y a (?:t il )?(?:un|une) ${REAL}(?:humain|humaine|personne|conseiller|conseillere|agent|operateur)(?: (?:la|ici|svp|stp))?$`,
-].map((source) => new RegExp(`(?:^| )${source}(?= |$)`, 'u'));
+].map((source) => new RegExp(`(?:^| )${source}(?= |$)`, 'gu'));
+
+/**
+ * Words that, right before a request, turn it down: "I don't want to talk to a human", "never connect me to an agent",
+ * "je ne veux pas parler à un conseiller", "pas besoin d'un conseiller". Not "why can't I talk to someone?" nor "je ne
+ * peux pas parler à un conseiller ?": a person who cannot reach one is asking for one.
+ */
+const TURNED_DOWN = new RegExp(
+  [
+    ' (?:don t|dont|do not|didn t|didnt|did not|doesn t|doesnt|does not|never|rather not|no need to|jamais) ',
+    '(?<! (?:can|could|why)) not ',
+    '(?<! (?:peux|peut|pouvez|pourrais|pourriez|arrive|arrivez)) pas ',
+  ].join('|'),
+  'u',
+);
+
+/** Whether the words just before a request (the last four) turn it down. */
+function turnedDown(before: string): boolean {
+  return TURNED_DOWN.test(` ${before.trim().split(' ').slice(-4).join(' ')} `);
+}
 
 const SHORT = new Set<string>(SHORT_REQUESTS);
 /** Longest first, padded with spaces as they are looked for (built once: this runs on every message). */
@@ -78,7 +97,8 @@ const NEVER_CORRECTED = new Set<string>(NOT_TYPOS);
 
 /**
  * Says whether a message asks for a person. Two rules, both on the folded text with typos corrected:
- * - a request sentence anywhere in the message (ASK_FOR_HUMAN_PATTERNS: "can I speak to someone about my order");
+ * - a request sentence anywhere in the message (ASK_FOR_HUMAN_PATTERNS: "can I speak to someone about my order"),
+ *   unless the words before it turn it down ("I don't want to talk to a human");
  * - a message that is nothing but a role noun once greetings, politeness and "I want" are dropped
  *   ("agent", "Human please!", "un humain svp"), so "I'm a real estate agent" does not count.
  */
@@ -86,7 +106,10 @@ export function asksForHuman(text: string): boolean {
   const canonical = canonicalWords(text).join(' ');
   if (canonical === '') return false;
   if (SHORT.has(withoutFillers(canonical))) return true;
-  return ASK_FOR_HUMAN_PATTERNS.some((pattern) => pattern.test(canonical));
+  return ASK_FOR_HUMAN_PATTERNS.some((pattern) => {
+    for (const match of canonical.matchAll(pattern)) if (!turnedDown(canonical.slice(0, match.index))) return true;
+    return false;
+  });
 }
 
 /** Folded words with contractions rewritten and typos of the key nouns corrected. */

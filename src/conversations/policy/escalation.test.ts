@@ -102,6 +102,30 @@ describe('asking for a person', () => {
   ])('does not take “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);
   });
+
+  it.each([
+    "I don't want to talk to a human",
+    'I do not want to speak to someone',
+    "don't transfer me to an agent",
+    'never connect me to a human',
+    "I'd rather not talk to a person",
+    'je ne veux pas parler à un conseiller',
+    'je veux pas parler à un humain',
+    "pas besoin d'un conseiller",
+  ])('does not take the refusal “%s” for a request', (text) => {
+    expect(asksForHuman(text)).toBe(false);
+  });
+
+  it.each([
+    'No, I want a human',
+    "I don't understand, I want to talk to a human",
+    "I don't want the bot, I want to talk to a human",
+    "why can't I talk to a human?",
+    'je ne peux pas parler à un conseiller ?',
+    "je n'arrive pas à joindre le service client",
+  ])('still takes “%s” for a request', (text) => {
+    expect(asksForHuman(text)).toBe(true);
+  });
 });
 
 describe('page keywords', () => {
