@@ -232,16 +232,4 @@ describe('createIntentMatcher', () => {
       expect(best(matcher, 'graze').score).toBeLessThan(0.5);
     });
   });
-
-  it('ranks a text in well under 5 ms with 16 intents of 30 examples', () => {
-    const words = ['order', 'parcel', 'refund', 'candle', 'mug', 'gift', 'card', 'shop', 'hours', 'delivery'];
-    const intents = Array.from({ length: 16 }, (_, i) => ({
-      id: `intent${i}`,
-      examples: Array.from({ length: 30 }, (_, j) => `${words[(i + j) % 10]} ${words[(i * j) % 10]} thing${i}x${j}`),
-    }));
-    const matcher = createIntentMatcher(intents);
-    const started = performance.now();
-    for (let i = 0; i < 50; i++) matcher.rank(`where is my ordr number ${i} and the refnd`);
-    expect((performance.now() - started) / 50).toBeLessThan(5);
-  });
 });
