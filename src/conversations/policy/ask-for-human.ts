@@ -107,7 +107,11 @@ export function asksForHuman(text: string): boolean {
   if (canonical === '') return false;
   if (SHORT.has(withoutFillers(canonical))) return true;
   return ASK_FOR_HUMAN_PATTERNS.some((pattern) => {
-    for (const match of canonical.matchAll(pattern)) if (!turnedDown(canonical.slice(0, match.index))) return true;
+    // The patterns are global so that a request turned down can be followed by one that is not; exec, unlike
+    // matchAll, copies no pattern (this runs on every message).
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(canonical); match; match = pattern.exec(canonical))
+      if (!turnedDown(canonical.slice(0, match.index))) return true;
     return false;
   });
 }
