@@ -45,11 +45,21 @@ for (const database of DATABASES) {
         .where('recipient_id', '=', PSID)
         .orderBy('id')
         .execute();
-      const [typing, first, typing2, second] = rows.map((r) => r.updated_at);
-      expect((first as number) - (typing as number)).toBeGreaterThanOrEqual(5_000);
-      expect((first as number) - (typing as number)).toBeLessThanOrEqual(15_500);
-      expect((typing2 as number) - (first as number)).toBeLessThan(1_000);
-      expect((second as number) - (first as number)).toBeGreaterThanOrEqual(1_500);
+      // The response delay (short: 5 to 15 s) rides on the first message, the delay between messages on the second.
+      expect(rows.map((r) => [r.kind, r.delay_ms])).toEqual([
+        ['typing_on', 0],
+        ['message', expect.any(Number)],
+        ['typing_on', 0],
+        ['message', 1_500],
+      ]);
+      const responseDelay = rows[1]?.delay_ms as number;
+      expect(responseDelay).toBeGreaterThanOrEqual(5_000);
+      expect(responseDelay).toBeLessThanOrEqual(15_000);
+      // Sent in that order, each after its delay on the injected clock.
+      const [typing, first, typing2, second] = rows.map((r) => r.updated_at) as [number, number, number, number];
+      expect(first - typing).toBeGreaterThanOrEqual(responseDelay);
+      expect(typing2).toBeGreaterThanOrEqual(first);
+      expect(second - typing2).toBeGreaterThanOrEqual(1_500);
     });
   });
 
