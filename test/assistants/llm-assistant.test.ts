@@ -217,6 +217,9 @@ describe('a model that fails', () => {
     const reply = await assistant({ logger }).reply(makeTurn());
     expect(reply.failure?.reason).toContain('HTTP 401: Incorrect API key provided');
     expect(reply.failure?.reason).not.toContain(API_KEY);
+    // One entry, with the provider's message in it: the key was taken out of what is logged, not the log left empty.
+    expect(logger.entries).toHaveLength(1);
+    expect(logger.entries[0]?.details.reason).toContain('Incorrect API key provided');
     expect(JSON.stringify(logger.entries)).not.toContain(API_KEY);
     expect(JSON.stringify(logger.entries)).not.toContain('0123456789abcdef');
     expect(model.received).toHaveLength(1);
