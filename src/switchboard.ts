@@ -150,7 +150,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   });
 
   let closing = false;
-  const app = createHttpApp(logger);
+  const app = createHttpApp(logger, config.trustProxy);
   await app.register(healthRoutes, { db, metrics, isClosing: () => closing });
   await app.register(webhookRoutes, {
     directory,

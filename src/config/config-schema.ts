@@ -48,6 +48,7 @@ export const fileConfigSchema = z
   .object({
     port: portSchema,
     host: z.string(),
+    trust_proxy: z.union([z.boolean(), z.number(), z.string()]),
     public_url: z.url(),
     database_url: z.string(),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -118,6 +118,22 @@ describe('configuration', () => {
     expect(loadConfig({}, cwd).port).toBe(4000);
   });
 
+  it('believes X-Forwarded-For from no proxy unless TRUST_PROXY names them, and refuses what is not an address', () => {
+    expect(loadConfig({}, dir()).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }, dir()).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }, dir()).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+    ]);
+    expect(problemsOf(() => loadConfig({ TRUST_PROXY: '2' }, dir()))).toEqual([
+      expect.stringMatching(/^TRUST_PROXY: "2" is not an address/),
+    ]);
+    expect(problemsOf(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }, dir()))).toEqual([
+      expect.stringMatching(/^TRUST_PROXY: /),
+    ]);
+  });
+
   it('names the variable a bad setting came from', () => {
     expect(problemsOf(() => loadConfig({ LOG_LEVEL: 'loud', SWITCHBOARD_ADMIN_EMAIL: 'nobody' }, dir()))).toEqual([
       expect.stringMatching(/^LOG_LEVEL: /),

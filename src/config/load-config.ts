@@ -13,6 +13,7 @@ import {
   pageSchema,
 } from './config-schema.ts';
 import { databaseUrlProblem } from './database-url.ts';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
 export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
 
@@ -20,6 +21,8 @@ export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
 export interface Config {
   port: number;
   host: string;
+  /** Whose `X-Forwarded-For` gives the client's address (the sign-in limits count per address); default none. */
+  trustProxy?: TrustProxy;
   /** Reserved for the Facebook Login flow (OAuth redirect, callbacks), not built yet: nothing reads it today. */
   publicUrl: string;
   /** `sqlite:<path>` or `postgres://...`. */
@@ -75,6 +78,9 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
   const source = (key: string, variable: string) =>
     fromEnv.values[key] !== undefined ? variable : `${resolve(cwd, configPath ?? '')}: ${key}`;
   const problems = [...fromEnv.problems, ...valueProblems(c, source)];
+  const trustProxy = parseTrustProxy(c.trust_proxy);
+  if (typeof trustProxy === 'object' && 'problem' in trustProxy)
+    problems.push(`${source('trust_proxy', 'TRUST_PROXY')}: ${trustProxy.problem}`);
   const apps = [...(c.apps ?? []), ...fromEnv.apps];
   const filePages = c.pages?.length ?? 0;
   const pages = [...(c.pages ?? []), ...fromEnv.pages].map((page, i) => {
@@ -98,6 +104,7 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
   return {
     port,
     host: c.host ?? '0.0.0.0',
+    trustProxy: trustProxy as TrustProxy,
     publicUrl: (c.public_url ?? `http://localhost:${port}`).replace(/\/$/, ''),
     databaseUrl: c.database_url ?? DEFAULT_DATABASE_URL,
     logLevel: c.log_level ?? 'info',
@@ -168,6 +175,7 @@ function envOverrides(env: Env) {
 const SETTING_VARIABLES: Record<string, string> = {
   port: 'PORT',
   host: 'HOST',
+  trust_proxy: 'TRUST_PROXY',
   public_url: 'PUBLIC_URL',
   database_url: 'DATABASE_URL',
   log_level: 'LOG_LEVEL',

@@ -23,8 +23,8 @@ const CACHE_MS = 60_000;
 /**
  * Failed sign-ins allowed in a sliding window before further tries are refused: per email and client address (by
  * address alone, behind a proxy one person's typos would lock everyone out; by email alone, anyone could keep an
- * account locked with a few tries), and per email from anywhere, higher, since a client can claim any address in
- * `X-Forwarded-For`.
+ * account locked with a few tries), and per email from anywhere, higher, since a proxy the gateway trusts
+ * (`TRUST_PROXY`) forwards whatever address it is given.
  */
 export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmailAndAddress: 10, perEmail: 50 };
 

@@ -1,17 +1,18 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { TrustProxy } from '../config/trust-proxy.ts';
 import { ApiError, ERRORS, errorBody } from './errors.ts';
 
 /**
  * The Fastify app with its error handling and request logging; route groups are registered by the caller
  * (the composition root), each as its own plugin.
  */
-export function createHttpApp(logger: Logger): FastifyInstance {
+export function createHttpApp(logger: Logger, trustProxy: TrustProxy = false): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    // Behind a load balancer the client address comes from X-Forwarded-For.
-    trustProxy: true,
+    // Believed only from the proxies the operator names: anyone can write the header.
+    trustProxy,
     return503OnClosing: true,
   });
 

@@ -47,16 +47,29 @@ for (const database of DATABASES) {
       expect((await h.api('GET', '/api/pages')).status).toBe(200);
     });
 
-    it('refuses an email after 50 failures from anywhere: a claimed X-Forwarded-For does not reset the count', async () => {
-      const guess = (i: number) =>
-        fetch(`${h.gatewayUrl}/api/pages`, {
-          headers: {
-            authorization: `Basic ${Buffer.from(`owner@example.com:guess ${i}`).toString('base64')}`,
-            'x-forwarded-for': `203.0.113.${i}`,
-          },
-        });
-      for (let i = 0; i < 50; i++) expect((await guess(i)).status).toBe(401);
-      expect((await guess(50)).status).toBe(429);
+    /** A failed sign-in as `email`, claiming to come from 203.0.113.i. */
+    const guessFrom = (gatewayUrl: string, email: string, i: number) =>
+      fetch(`${gatewayUrl}/api/pages`, {
+        headers: {
+          authorization: `Basic ${Buffer.from(`${email}:guess ${i}`).toString('base64')}`,
+          'x-forwarded-for': `203.0.113.${i}`,
+        },
+      });
+
+    it('does not believe an X-Forwarded-For the gateway was not told to trust: the sender is the address', async () => {
+      for (let i = 0; i < 10; i++) expect((await guessFrom(h.gatewayUrl, 'owner@example.com', i)).status).toBe(401);
+      expect((await guessFrom(h.gatewayUrl, 'owner@example.com', 10)).status).toBe(429);
+    });
+
+    it('refuses an email after 50 failures from anywhere, behind a trusted proxy that forwards each address', async () => {
+      const behind = await startHarness({ database, trustProxy: ['127.0.0.1', '::1'] });
+      try {
+        for (let i = 0; i < 50; i++)
+          expect((await guessFrom(behind.gatewayUrl, 'owner@example.com', i)).status).toBe(401);
+        expect((await guessFrom(behind.gatewayUrl, 'owner@example.com', 50)).status).toBe(429);
+      } finally {
+        await behind.close();
+      }
     });
 
     it('lists pages with their health and settings, never their tokens', async () => {

@@ -33,6 +33,8 @@ export interface HarnessOptions {
    */
   processingThread?: boolean;
   onFatal?: SwitchboardOptions['onFatal'];
+  /** Proxies whose X-Forwarded-For the gateway believes (TRUST_PROXY); default none. */
+  trustProxy?: Config['trustProxy'];
 }
 
 export interface Harness {
@@ -82,6 +84,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const config: Config = {
     port: 0,
     host: '127.0.0.1',
+    trustProxy: options.trustProxy,
     publicUrl: 'http://127.0.0.1',
     databaseUrl: db.url,
     logLevel: 'silent',
