@@ -75,9 +75,15 @@ for (const database of DATABASES) {
     it('marks its messages delivered, then read, from the receipts', async () => {
       await h.fb.sendText(PAGE_ID, person(2), 'receipts please');
       await h.fb.waitForPageMessages(PAGE_ID, person(2), 1);
+      const replies = async () =>
+        (await messagesOf(person(2))).filter((m) => m.direction === 'out').map((m) => [m.text, m.status]);
       await waitFor(async () => (await messagesOf(person(2))).some((m) => m.status === 'delivered'));
+      expect(await replies()).toEqual([['echo: receipts please', 'delivered']]);
       await h.fb.read(PAGE_ID, person(2));
       await waitFor(async () => (await messagesOf(person(2))).some((m) => m.status === 'read'));
+      await h.settle();
+      // And stays read once every webhook has been handled.
+      expect(await replies()).toEqual([['echo: receipts please', 'read']]);
     });
 
     it('retries a send Graph answers with a 5xx and delivers it once', async () => {
