@@ -61,8 +61,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     // without a listener pg rethrows it and the process dies.
     const lost = options.onConnectionLost ?? (() => {});
     pool.on('error', lost);
-    // A connection in use when the server ends it fails its query; its own 'error' event, unheard, would end the process.
-    pool.on('connect', (client) => client.on('error', lost));
+    // A connection in use when the server ends it fails its query, whose caller hears of it; its own 'error' event,
+    // unheard, would end the process. (An idle one is the pool's, reported above.)
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     // PostgreSQL's default (synchronous_commit on) makes every commit durable.
     return {
