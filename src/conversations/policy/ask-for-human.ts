@@ -71,22 +71,26 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
 ].map((source) => new RegExp(`(?:^| )${source}(?= |$)`, 'gu'));
 
 /**
- * Words that, right before a request, turn it down: "I don't want to talk to a human", "never connect me to an agent",
- * "je ne veux pas parler à un conseiller", "pas besoin d'un conseiller". Not "why can't I talk to someone?" nor "je ne
- * peux pas parler à un conseiller ?": a person who cannot reach one is asking for one.
+ * A refusal that governs the request right after it: "I don't want to | talk to a human", "never | connect me to an
+ * agent", "I'd rather not | talk to a person", "je ne veux pas | parler à un conseiller". Only at the very end of what
+ * comes before, so that a complaint before a request ("it doesn't work, connect me to an agent", "ça marche pas, je
+ * veux un humain") and "why can't I talk to someone?" stay requests.
  */
 const TURNED_DOWN = new RegExp(
   [
-    ' (?:don t|dont|do not|didn t|didnt|did not|doesn t|doesnt|does not|never|rather not|no need to|jamais) ',
-    '(?<! (?:can|could|why)) not ',
-    '(?<! (?:peux|peut|pouvez|pourrais|pourriez|arrive|arrivez)) pas ',
+    '(?:^| )(?:don t|dont|do not|didn t|didnt|did not|doesn t|doesnt|does not|never|rather not|not)' +
+      '(?: (?:want|wanna|need|wish|like|mean|intend|ask|asked|have))?(?: to)?$',
+    '(?:^| )(?:ne |n )?(?:veux|voulais|voudrais|souhaite|souhaiterais|desire|aimerais|ai) (?:pas|jamais|plus)' +
+      '(?: (?:besoin|envie) (?:de|d))?$',
   ].join('|'),
   'u',
 );
 
-/** Whether the words just before a request (the last four) turn it down. */
-function turnedDown(before: string): boolean {
-  return TURNED_DOWN.test(` ${before.trim().split(' ').slice(-4).join(' ')} `);
+/** Whether what comes before a request (`before`) turns the request (`request`) down. */
+function turnedDown(before: string, request: string): boolean {
+  const head = before.trimEnd();
+  // "pas besoin d'un conseiller": the request starts at "besoin".
+  return TURNED_DOWN.test(head) || (/(?:^| )pas$/u.test(head) && request.trimStart().startsWith('besoin'));
 }
 
 const SHORT = new Set<string>(SHORT_REQUESTS);
@@ -111,7 +115,7 @@ export function asksForHuman(text: string): boolean {
     // matchAll, copies no pattern (this runs on every message).
     pattern.lastIndex = 0;
     for (let match = pattern.exec(canonical); match; match = pattern.exec(canonical))
-      if (!turnedDown(canonical.slice(0, match.index))) return true;
+      if (!turnedDown(canonical.slice(0, match.index), match[0])) return true;
     return false;
   });
 }

@@ -112,6 +112,8 @@ describe('asking for a person', () => {
     'je ne veux pas parler à un conseiller',
     'je veux pas parler à un humain',
     "pas besoin d'un conseiller",
+    "je n'ai pas besoin d'un conseiller",
+    'I never asked to speak to a human',
   ])('does not take the refusal “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);
   });
@@ -123,6 +125,14 @@ describe('asking for a person', () => {
     "why can't I talk to a human?",
     'je ne peux pas parler à un conseiller ?',
     "je n'arrive pas à joindre le service client",
+    "it doesn't work, connect me to an agent",
+    "I'm not happy, get me a manager",
+    'This is not working. Talk to a human',
+    "I don't understand. Talk to a human please",
+    'I never got my order, talk to a human',
+    'ça ne marche pas, je veux parler à un conseiller',
+    'ça marche pas je veux un humain',
+    "je comprends pas, je veux parler à quelqu'un",
   ])('still takes “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(true);
   });
