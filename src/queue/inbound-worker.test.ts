@@ -94,7 +94,7 @@ for (const kind of DATABASES) {
   describe(`inbound worker on ${kind}: an event handed over twice`, () => {
     const open = useMigratedDatabase(kind);
 
-    it('has one turn: the webhook’s hand-over arriving after the event was read back and handled writes nothing', async () => {
+    it('has one turn: the webhook’s hand-over arriving after the event was read back and handled runs nothing, and a run the worker forgot writes nothing', async () => {
       const { db } = await open();
       const store = createConversationStore(db, createBatchedWrites(db));
       let turns = 0;
@@ -109,7 +109,9 @@ for (const kind of DATABASES) {
           );
         },
       } as unknown as ConversationService;
-      const worker = createInboundWorker({ db, service, clock: { now: Date.now }, logger: pino({ level: 'silent' }) });
+      const newWorker = () =>
+        createInboundWorker({ db, service, clock: { now: Date.now }, logger: pino({ level: 'silent' }) });
+      const worker = newWorker();
       const [stored] = (await insertInboundEvents(db, [message(0, 0)], Date.now())) as StoredInboundEvent[];
 
       // A replay's resume reads the event back and handles it before the webhook's own hand-over of it arrives.
@@ -117,6 +119,11 @@ for (const kind of DATABASES) {
       await worker.idle();
       worker.enqueue([stored as StoredInboundEvent]);
       await worker.idle();
+      expect(turns).toBe(1);
+      // Another worker (another process) that never saw it handled runs it again: its turn's claim writes nothing.
+      const another = newWorker();
+      another.enqueue([stored as StoredInboundEvent]);
+      await another.idle();
 
       expect(turns).toBe(2);
       const messages = await db.selectFrom('messages').select('id').execute();

@@ -32,6 +32,9 @@ export interface InboundWorkerOptions {
   shutdown?: AbortSignal;
 }
 
+/** How many handled event ids are remembered: far more than a read of pending events returns at once. */
+const SETTLED_KEPT = 4096;
+
 /** One lane per person and page. */
 const laneOf = (e: StoredInboundEvent) => `${e.event.page_id}:${e.event.user_id ?? '-'}`;
 
@@ -44,6 +47,11 @@ export function createInboundWorker(options: InboundWorkerOptions) {
   const maxHeld = options.maxHeld ?? 10_000;
   /** Ids queued or running, so a resume never queues an event twice. */
   const queued = new Set<string>();
+  /**
+   * Ids of the events handled most recently: a read that began before one was settled (a sweep, a redelivery's look
+   * at what is pending) must not run it again, which would call its assistant a second time for a turn never kept.
+   */
+  const settled = new Set<string>();
   /** Some pending events are in the database only; every one with an id above `cursor` is still to be read. */
   let spilled = false;
   let cursor = '';
@@ -60,7 +68,7 @@ export function createInboundWorker(options: InboundWorkerOptions) {
     } catch (error) {
       return failed(stored, error, started);
     }
-    release(stored);
+    settle(stored);
     options.onProcessed?.(stored, 'done', performance.now() - started);
     return 'done';
   }
@@ -68,7 +76,7 @@ export function createInboundWorker(options: InboundWorkerOptions) {
   async function failed(stored: StoredInboundEvent, error: unknown, started: number): Promise<LaneOutcome> {
     if (error instanceof EventAlreadyHandledError) {
       logger.info({ eventId: stored.id }, 'event handled already: its second run wrote nothing');
-      release(stored);
+      settle(stored);
       return 'done';
     }
     // Cut short by a shutdown: it stays pending, untouched, for the next start (the lanes start nothing now).
@@ -88,7 +96,7 @@ export function createInboundWorker(options: InboundWorkerOptions) {
     if (!recorded) {
       // Another run of the event committed its turn first: the failure of this one changes nothing.
       logger.info({ eventId: stored.id }, 'event handled already: its failed second run is ignored');
-      release(stored);
+      settle(stored);
       return 'done';
     }
     stored.attempts++;
@@ -108,8 +116,15 @@ export function createInboundWorker(options: InboundWorkerOptions) {
     if (spilled && queued.size <= maxHeld / 2) startPaging();
   }
 
+  /** Handled for good (a dead event is only released: a replay makes it pending again). */
+  function settle(e: StoredInboundEvent) {
+    settled.add(e.id);
+    if (settled.size > SETTLED_KEPT) settled.delete(settled.values().next().value as string);
+    release(e);
+  }
+
   function hold(e: StoredInboundEvent) {
-    if (queued.has(e.id)) return;
+    if (queued.has(e.id) || settled.has(e.id)) return;
     queued.add(e.id);
     if (e.id > lastHeld) lastHeld = e.id;
     lanes.push(laneOf(e), e);
@@ -151,6 +166,8 @@ export function createInboundWorker(options: InboundWorkerOptions) {
       // come after a retry of that send. Settled now only then: in its lane it settles the send again, changing nothing.
       const early: StoredInboundEvent[] = [];
       for (const e of events) {
+        // Held or handled already (a redelivery whose first delivery was stored): nothing to do, no read to restart.
+        if (queued.has(e.id) || settled.has(e.id)) continue;
         if (e.event.kind === 'echo' && (spilled || lanes.busy(laneOf(e)))) early.push(e);
         if (!spilled && queued.size >= maxHeld) {
           spilled = true;
