@@ -202,8 +202,10 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
 
   // Work nothing else would pick up until the next start: dead letters replayed by `switchboard replay` beside the
   // running gateway, or rows and events whose hand-over was lost with their commit's answer (PostgreSQL).
+  // Started once the first resume has marked what a previous process left unsent as in doubt.
   const sweepMs = t.sweepMs ?? SWEEP_MS;
-  const sweeper = setInterval(async () => {
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = async () => {
     const before = timers.now() - sweepMs;
     try {
       const events = await worker.sweep(before);
@@ -212,7 +214,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     } catch (err) {
       logger.error({ err }, 'could not look for stored work nothing held');
     }
-  }, sweepMs).unref();
+  };
 
   return {
     enqueue: (events) => worker.enqueue(events),
@@ -223,6 +225,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       // a reply there, which would otherwise be sent ahead of them, and without the wait for their echoes.
       const conversations = await outbox.resume();
       const events = await worker.resume();
+      sweeper ??= setInterval(sweep, sweepMs).unref();
       return { events, conversations };
     },
     // In this thread the directory is the caller's own: it is current already.
