@@ -62,11 +62,13 @@ export function createBatchedWrites(db: Kysely<Database>, pipelines = 1): Transa
 }
 
 /**
- * An error the database answered with, its transaction rolled back: SQLite's, or a PostgreSQL SQLSTATE other than a
- * lost connection (class 08) or a server that ends it (class 57: shutdown, terminated).
+ * An error the database answered with, its transaction rolled back: SQLite's, or PostgreSQL's (pg gives its errors a
+ * severity; Node's own, such as EPIPE, have none) other than a lost connection (class 08) or a server that ends it
+ * (class 57: shutdown, terminated).
  */
 function refusedByDatabase(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
   if (typeof code !== 'string') return false;
-  return code.startsWith('SQLITE_') || (/^[0-9A-Z]{5}$/.test(code) && !/^(08|57)/.test(code));
+  if (code.startsWith('SQLITE_')) return true;
+  return typeof severity === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57)/.test(code);
 }
