@@ -56,11 +56,15 @@ export function graphErrorBody(error: GraphError): { error: Record<string, unkno
 }
 
 export function sendGraphError(reply: FastifyReply, error: GraphError): FastifyReply {
-  if (error.headers) reply.headers(error.headers);
-  if (error.code === 190) {
-    reply.header('WWW-Authenticate', `OAuth "Facebook Platform" "invalid_token" "${error.message.replace(/"/g, "'")}"`);
-  }
-  return reply.code(error.status).send(graphErrorBody(error));
+  return reply.code(error.status).headers(graphErrorHeaders(error)).send(graphErrorBody(error));
+}
+
+/** The headers Facebook sends with an error: its own (usage), and the OAuth challenge of a token error. */
+export function graphErrorHeaders(error: GraphError): Record<string, string> {
+  const headers = { ...error.headers };
+  if (error.code === 190)
+    headers['WWW-Authenticate'] = `OAuth "Facebook Platform" "invalid_token" "${error.message.replace(/"/g, "'")}"`;
+  return headers;
 }
 
 /** Invalid parameter (code 100), the most common Graph error. */

@@ -4,7 +4,14 @@ import type { EmulatorContext } from './context.ts';
 import { tokenFrom } from './graph-auth.ts';
 import { graphBatchRoutes } from './graph-batch-routes.ts';
 import { redact } from './graph-call-log.ts';
-import { type GraphError, graphError, graphErrorBody, invalidParam, sendGraphError } from './graph-errors.ts';
+import {
+  type GraphError,
+  graphError,
+  graphErrorBody,
+  graphErrorHeaders,
+  invalidParam,
+  sendGraphError,
+} from './graph-errors.ts';
 import { graphHandoverRoutes } from './graph-handover-routes.ts';
 import { graphNodeRoutes } from './graph-node-routes.ts';
 import { graphParams, recordedBody } from './graph-params.ts';
@@ -86,7 +93,7 @@ export const graphPlugin: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (
     const fault = answerAfter.get(request);
     if (fault) {
       answerAfter.delete(request);
-      reply.code(fault.status).headers(fault.headers ?? {});
+      reply.code(fault.status).headers(graphErrorHeaders(fault)).type('application/json; charset=UTF-8');
       payload = JSON.stringify(graphErrorBody(fault));
     }
     ctx.graphCalls.add({
