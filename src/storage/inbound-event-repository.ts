@@ -182,6 +182,14 @@ export async function quarantine(db: Kysely<Database>, items: { reason: string; 
   if (items.length === 0) return;
   await db
     .insertInto('webhook_quarantine')
-    .values(items.map((item) => ({ id: newId(now), received_at: now, reason: item.reason, body: item.body })))
+    .values(
+      items.map((item) => ({
+        id: newId(now),
+        received_at: now,
+        reason: item.reason,
+        // PostgreSQL's text cannot hold U+0000: written as JSON would escape it, so that the body is kept all the same.
+        body: item.body.replaceAll('\0', '\\u0000'),
+      })),
+    )
     .execute();
 }

@@ -69,6 +69,17 @@ for (const database of DATABASES) {
       expect(kept).toHaveLength(1);
     });
 
+    it('keeps malformed JSON holding a NUL byte for inspection too', async () => {
+      const response = await h.postWebhook('{"object":"page","entry":[\u0000');
+      expect(response.status).toBe(400);
+      const kept = await h.switchboard.db
+        .selectFrom('webhook_quarantine')
+        .select('body')
+        .where('body', '=', '{"object":"page","entry":[\\u0000')
+        .execute();
+      expect(kept).toHaveLength(1);
+    });
+
     it('refuses a body over the size limit with 413', async () => {
       const huge = JSON.stringify(messageBody('x'.repeat(5 * 1024 * 1024)));
       const response = await h.postWebhook(huge);
