@@ -59,6 +59,7 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
             error: errorOf(outcome.error),
             after_ms: outcome.retry_after_ms,
             rate_limited: outcome.kind === 'rate_limited',
+            app_wide: outcome.kind === 'rate_limited' && outcome.error.code === 4,
             usage: outcome.usage,
           };
         case 'failed':

@@ -151,6 +151,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     decide: createSendPolicy(db, () => timers.now()),
     throttle: createSendThrottle({
       ratePerSecond: (pageId) => directory.page(pageId)?.settings.send_rate_per_second ?? 50,
+      appOf: (pageId) => directory.page(pageId)?.app_id,
       now: () => timers.now(),
     }),
     onResult: (_row, outcome, ms) => observer.sent(outcome, ms),

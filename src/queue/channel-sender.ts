@@ -32,7 +32,14 @@ export interface SendError {
  */
 export type SendResult = (
   | { status: 'sent'; external_id?: string }
-  | { status: 'retry'; error: SendError; after_ms?: number; rate_limited?: boolean }
+  | {
+      status: 'retry';
+      error: SendError;
+      after_ms?: number;
+      rate_limited?: boolean;
+      /** The limit is the app's (Graph's code 4), shared by every page it serves. */
+      app_wide?: boolean;
+    }
   | { status: 'blocked'; error: SendError }
   | { status: 'failed'; error: SendError }
 ) & { usage?: ChannelUsage };

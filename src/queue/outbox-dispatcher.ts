@@ -187,7 +187,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     if (result === undefined) return false;
     const now = timers.now();
     if (result.usage) options.throttle?.onUsage(row.page_id, result.usage);
-    if (result.status === 'retry' && result.rate_limited) options.throttle?.onRateLimited(row.page_id, result.after_ms);
+    if (result.status === 'retry' && result.rate_limited)
+      options.throttle?.onRateLimited(row.page_id, result.after_ms, result.app_wide);
     const attempts = row.attempts + 1;
     // A child logger only for the failures: creating one per sent message is measurable on the hot path.
     const log = () => logger.child({ outboxId: row.id, conversationId: row.conversation_id, pageId: row.page_id });

@@ -147,6 +147,16 @@ describe('pauses after rate-limit errors', () => {
     expect(pauses).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300].map((s) => s * 1000));
   });
 
+  it('pauses every page of the app on an app-wide limit, and no page of another app', () => {
+    const apps: Record<string, string> = { p1: 'a1', p2: 'a1', p3: 'a2' };
+    const { throttle } = setup({ rate: 5, burst: 1, appOf: (pageId) => apps[pageId] });
+    for (const page of ['p1', 'p2', 'p3']) expect(throttle.delayFor(page)).toBe(0);
+    throttle.onRateLimited('p1', 2000, true);
+    expect(['p1', 'p2', 'p3'].map((page) => throttle.delayFor(page))).toEqual([2000, 2000, 200]);
+    throttle.onRateLimited('p3', 3000);
+    expect(throttle.delayFor('p2')).toBe(2200);
+  });
+
   it('counts errors from sends already in flight during a pause once', () => {
     const { throttle, clock } = setup({ rate: 10 });
     throttle.onRateLimited('p1');

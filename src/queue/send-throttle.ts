@@ -43,6 +43,8 @@ export interface SendThrottleOptions {
   maxPauseMs?: number;
   /** Error-free time after a pause ends before the doubling starts over at `firstPauseMs`. Default 60 s. */
   streakResetMs?: number;
+  /** The app a page is served by: an app-wide limit pauses its other pages too. */
+  appOf?: (pageId: string) => string | undefined;
 }
 
 /** What a page's pacing looks like now, for `/metrics` and tests. */
@@ -153,17 +155,24 @@ export function createSendThrottle(options: SendThrottleOptions) {
     /**
      * Pauses the page after a rate-limit error: for `retryAfterMs` when Graph said, else 1 s, 2 s, 4 s… up to
      * 5 minutes. Errors arriving while already paused (sends that were in flight) do not lengthen the doubling.
+     * `appWide`: the app's limit (Graph's code 4), so every page of the app that has sent is paused as long.
      */
-    onRateLimited(pageId: string, retryAfterMs?: number): void {
+    onRateLimited(pageId: string, retryAfterMs?: number, appWide = false): void {
       const now = options.now();
       const state = pageState(pageId);
+      let until: number;
       if (now < state.pausedUntil) {
-        if (retryAfterMs !== undefined) pause(pageId, state, now + retryAfterMs);
-        return;
+        if (retryAfterMs === undefined) return;
+        until = now + retryAfterMs;
+      } else {
+        state.streak = now - state.pausedUntil >= streakResetMs ? 1 : state.streak + 1;
+        const backoff = Math.min(maxPauseMs, firstPauseMs * 2 ** (state.streak - 1));
+        until = now + Math.max(0, retryAfterMs ?? backoff);
       }
-      state.streak = now - state.pausedUntil >= streakResetMs ? 1 : state.streak + 1;
-      const backoff = Math.min(maxPauseMs, firstPauseMs * 2 ** (state.streak - 1));
-      pause(pageId, state, now + Math.max(0, retryAfterMs ?? backoff));
+      pause(pageId, state, until);
+      const app = appWide ? options.appOf?.(pageId) : undefined;
+      if (app === undefined) return;
+      for (const [other, otherState] of pages) if (options.appOf?.(other) === app) pause(other, otherState, until);
     },
 
     state(pageId: string): ThrottleState {
