@@ -204,7 +204,7 @@ export function createInboundWorker(options: InboundWorkerOptions) {
     async sweep(before: number): Promise<boolean> {
       if (spilled || paging) return false; // Being read back already.
       const ids = await pendingEventIdsBefore(db, before, 100);
-      if (ids.every((id) => queued.has(id))) return false;
+      if (ids.every((id) => queued.has(id) || settled.has(id))) return false;
       spilled = true;
       cursor = '';
       startPaging();
