@@ -34,6 +34,10 @@ import type { SecretBox } from './storage/secret-box.ts';
 import { ensureAdmin } from './storage/user-repository.ts';
 import { createWriteLock } from './storage/write-lock.ts';
 
+/** A start-up profile sync Graph refused for now is tried again this many times, after 1, 2, 4… minutes. */
+const PROFILE_RETRY_MS = 60_000;
+const PROFILE_SYNC_RETRIES = 3;
+
 export interface SwitchboardOptions {
   config: Config;
   secretBox: SecretBox;
@@ -214,14 +218,26 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     });
   });
 
-  const profilesSynced = Promise.all(
-    directory.pages().map((page) =>
+  // A start-up sync Graph refused for now (busy, or the page's 10 profile calls per 10 minutes spent) is tried again:
+  // after 1, 2 and 4 minutes by default, then left to the next start or settings change.
+  const profileRetries = new Set<NodeJS.Timeout>();
+  const syncAtStart = async (pageId: string, attempt = 0): Promise<void> => {
+    const result = await syncProfile(pageId).catch((err) => {
       // Graph's refusals come back as results; this is the database failing (start-up goes on without it).
-      syncProfile(page.id).catch((err) =>
-        logger.error({ err, pageId: page.id }, 'could not sync the Messenger profile'),
-      ),
-    ),
-  ).then(() => undefined);
+      logger.error({ err, pageId }, 'could not sync the Messenger profile');
+      return undefined;
+    });
+    if (closing || result?.status !== 'failed' || !result.retryable || attempt >= PROFILE_SYNC_RETRIES) return;
+    const timer = setTimeout(
+      () => {
+        profileRetries.delete(timer);
+        void syncAtStart(pageId, attempt + 1);
+      },
+      (options.tuning?.profileRetryMs ?? PROFILE_RETRY_MS) * 2 ** attempt,
+    ).unref();
+    profileRetries.add(timer);
+  };
+  const profilesSynced = Promise.all(directory.pages().map((page) => syncAtStart(page.id))).then(() => undefined);
 
   const purge = () =>
     purgeExpired(db, timers.now())
@@ -245,6 +261,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     async close() {
       closing = true;
       clearInterval(purgeTimer);
+      for (const timer of profileRetries) clearTimeout(timer);
       await app.close();
       await ingress.flush();
       await processing.stop();

@@ -35,6 +35,8 @@ export interface HarnessOptions {
   onFatal?: SwitchboardOptions['onFatal'];
   /** Proxies whose X-Forwarded-For the gateway believes (TRUST_PROXY); default none. */
   trustProxy?: Config['trustProxy'];
+  /** Runs once the emulator is up, before the gateway starts (faults for its start-up calls). */
+  beforeStart?: (fb: EmulatorClient) => Promise<unknown>;
 }
 
 export interface Harness {
@@ -79,6 +81,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     webhookRetry: { baseMs: 50, maxAttempts: 5, timeoutMs: 5_000 },
   });
   const fb = createEmulatorClient(emulator.url as string);
+  await options.beforeStart?.(fb);
   const db = await createTestDatabase(options.database);
   const secretKey = randomBytes(32).toString('base64');
   const config: Config = {

@@ -1,10 +1,17 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { GraphClient, MessengerProfile, MessengerProfileField } from '../graph/graph-client.ts';
+import {
+  type GraphClient,
+  isRetryableKind,
+  type MessengerProfile,
+  type MessengerProfileField,
+} from '../graph/graph-client.ts';
+import type { GraphFailure } from '../graph/graph-result.ts';
 
 export type SyncResult =
   | { status: 'unchanged' }
   | { status: 'updated'; fields: string[]; removed: string[] }
-  | { status: 'failed'; error: string };
+  /** `retryable`: Graph was busy or limiting calls (a transient or rate-limit error), so a later try may go through. */
+  | { status: 'failed'; error: string; retryable: boolean };
 
 /**
  * Makes the page's Messenger profile match the configuration. Reads it first and writes only what differs:
@@ -24,7 +31,7 @@ export async function syncMessengerProfile(
   // To know whether a menu set elsewhere still needs the Get Started button that would go.
   if (ours.includes('get_started') && !('get_started' in wanted)) read.add('persistent_menu');
   const current = await graph.getMessengerProfile(token, [...read]);
-  if (!current.ok) return { status: 'failed', error: current.error.message };
+  if (!current.ok) return failed(current);
   const changed = fields.filter(
     (field) => !isDeepStrictEqual(normalise(current.profile[field]), normalise(wanted[field])),
   );
@@ -34,7 +41,7 @@ export async function syncMessengerProfile(
   if (changed.length === 0 && removed.length === 0) return { status: 'unchanged' };
   if (removed.length > 0) {
     const deleted = await graph.deleteMessengerProfileFields(token, removed);
-    if (!deleted.ok) return { status: 'failed', error: deleted.error.message };
+    if (!deleted.ok) return failed(deleted);
   }
   if (changed.length > 0) {
     const update: MessengerProfile = {};
@@ -42,9 +49,13 @@ export async function syncMessengerProfile(
     // Messenger wants get_started with a persistent menu: it goes along with a menu change (wanted has it then).
     if (update.persistent_menu && wanted.get_started) update.get_started = wanted.get_started;
     const result = await graph.setMessengerProfile(token, update);
-    if (!result.ok) return { status: 'failed', error: result.error.message };
+    if (!result.ok) return failed(result);
   }
   return { status: 'updated', fields: changed, removed };
+}
+
+function failed(failure: GraphFailure): SyncResult {
+  return { status: 'failed', error: failure.error.message, retryable: isRetryableKind(failure.kind) };
 }
 
 /** Graph may add defaults (e.g. `composer_input_disabled: false`) or drop them; compare without undefined keys. */
