@@ -53,17 +53,30 @@ export interface FaultStore {
   usageHeaders(pageId: string | undefined): Record<string, string>;
 }
 
-/** Usage headers Facebook sends with throttling errors (messenger-platform.md §9). */
-function usageHeaders(code: number, pageId: string | undefined): Record<string, string> {
-  const usage = { call_count: 100, total_cputime: 100, total_time: 100 };
-  if (code === 4) return { 'x-app-usage': JSON.stringify(usage) };
-  if (code === 32) return { 'x-page-usage': JSON.stringify(usage) };
-  if (code === 80001) {
-    const entry = [{ type: 'pages', ...usage, estimated_time_to_regain_access: 1 }];
-    return { 'x-business-use-case-usage': JSON.stringify({ [pageId ?? '0']: entry }) };
+type Usage = NonNullable<FaultSettings['usage']>;
+
+/**
+ * Graph's usage headers (messenger-platform.md §9) reporting these percents; the business one for the page, with the
+ * minutes until access comes back.
+ */
+function usageHeaders(usage: Usage, pageId: string | undefined, regainMinutes = 0): Record<string, string> {
+  const figures = (percent: number) => ({ call_count: percent, total_cputime: percent, total_time: percent });
+  const headers: Record<string, string> = {};
+  if (usage.app !== undefined) headers['x-app-usage'] = JSON.stringify(figures(usage.app));
+  if (usage.page !== undefined) headers['x-page-usage'] = JSON.stringify(figures(usage.page));
+  if (usage.business !== undefined) {
+    const entry = [{ type: 'pages', ...figures(usage.business), estimated_time_to_regain_access: regainMinutes }];
+    headers['x-business-use-case-usage'] = JSON.stringify({ [pageId ?? '0']: entry });
   }
-  return {};
+  return headers;
 }
+
+/** The usage Facebook reports with a throttling error: the limit it names, spent. */
+const THROTTLED: Record<number, [Usage, number]> = {
+  4: [{ app: 100 }, 0],
+  32: [{ page: 100 }, 0],
+  80001: [{ business: 100 }, 1],
+};
 
 export function createFaultStore(random: () => number = Math.random): FaultStore {
   let current: FaultSettings = {};
@@ -81,8 +94,9 @@ export function createFaultStore(random: () => number = Math.random): FaultStore
       if (next && next.count > 0 && (!next.path_contains || path.includes(next.path_contains))) {
         next.count -= 1;
         if (next.count === 0) delete current.next;
+        const [throttled, regainMinutes] = THROTTLED[next.code] ?? [{}, 0];
         const options: Parameters<typeof graphError>[2] = {
-          headers: { ...usageHeaders(next.code, pageId), ...next.headers },
+          headers: { ...usageHeaders(throttled, pageId, regainMinutes), ...next.headers },
           isTransient: [1, 2, 4, 17, 32, 613, 1200, 80001].includes(next.code),
         };
         if (next.error_subcode !== undefined) options.subcode = next.error_subcode;
@@ -95,18 +109,7 @@ export function createFaultStore(random: () => number = Math.random): FaultStore
       }
       return undefined;
     },
-    usageHeaders(pageId) {
-      const { app, page, business } = current.usage ?? {};
-      const figures = (percent: number) => ({ call_count: percent, total_cputime: percent, total_time: percent });
-      const headers: Record<string, string> = {};
-      if (app !== undefined) headers['x-app-usage'] = JSON.stringify(figures(app));
-      if (page !== undefined) headers['x-page-usage'] = JSON.stringify(figures(page));
-      if (business !== undefined) {
-        const entry = [{ type: 'pages', ...figures(business), estimated_time_to_regain_access: 0 }];
-        headers['x-business-use-case-usage'] = JSON.stringify({ [pageId ?? '0']: entry });
-      }
-      return headers;
-    },
+    usageHeaders: (pageId) => usageHeaders(current.usage ?? {}, pageId),
     takeDrop() {
       if (!current.drop_webhooks || current.drop_webhooks <= 0) return false;
       current.drop_webhooks -= 1;
