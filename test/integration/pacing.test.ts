@@ -1,36 +1,49 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES } from '../support/databases.ts';
+import type { PageSettingsInput } from '../../src/config/page-settings.ts';
+import { DATABASES, type DatabaseKind } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
 
+/**
+ * A gateway with the echo bot for the tests of one `describe`, on an injected clock: sleeping moves it forward at once,
+ * so pacing is checked without waiting for it.
+ */
+function pacedGateway(database: DatabaseKind, settings: PageSettingsInput): { h: Harness } {
+  const gateway = {} as { h: Harness };
+  let bot: EchoBot | undefined;
+  let offset = 0;
+  const timers = {
+    now: () => Date.now() + offset,
+    sleep: async (ms: number) => {
+      offset += ms;
+    },
+  };
+  beforeAll(async () => {
+    bot = await startEchoBot();
+    gateway.h = await startHarness({
+      database,
+      assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+      settings,
+      timers,
+    });
+  });
+  afterAll(async () => {
+    await gateway.h?.close();
+    await bot?.close();
+  });
+  return gateway;
+}
+
 for (const database of DATABASES) {
   describe(`pacing on ${database}`, () => {
-    let h: Harness;
-    let bot: EchoBot;
-    // An injected clock: sleeping moves it forward at once, so pacing is checked without waiting for it.
-    let offset = 0;
-    const timers = {
-      now: () => Date.now() + offset,
-      sleep: async (ms: number) => {
-        offset += ms;
-      },
-    };
-
-    beforeAll(async () => {
-      bot = await startEchoBot();
-      h = await startHarness({
-        database,
-        assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
-        settings: { typing_indicators: true, delay_between_messages_ms: 1500, response_delay: 'short' },
-        timers,
-      });
-    });
-    afterAll(async () => {
-      await h?.close();
-      await bot?.close();
+    const gateway = pacedGateway(database, {
+      typing_indicators: true,
+      delay_between_messages_ms: 1500,
+      response_delay: 'short',
     });
 
     it('sends typing, waits the response delay, then the messages in order with the delay between them', async () => {
+      const { h } = gateway;
       await h.fb.sendText(PAGE_ID, PSID, 'two please');
       await h.settle();
       const calls = (await h.fb.graphCalls({ path_contains: '/messages' }))
@@ -64,31 +77,14 @@ for (const database of DATABASES) {
   });
 
   describe(`sends under Graph's usage reports on ${database}`, () => {
-    let h: Harness;
-    let bot: EchoBot;
-    let offset = 0;
-    const timers = {
-      now: () => Date.now() + offset,
-      sleep: async (ms: number) => {
-        offset += ms;
-      },
-    };
-
-    beforeAll(async () => {
-      bot = await startEchoBot();
-      h = await startHarness({
-        database,
-        assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
-        settings: { typing_indicators: false, delay_between_messages_ms: 0, send_rate_per_second: 10 },
-        timers,
-      });
-    });
-    afterAll(async () => {
-      await h?.close();
-      await bot?.close();
+    const gateway = pacedGateway(database, {
+      typing_indicators: false,
+      delay_between_messages_ms: 0,
+      send_rate_per_second: 10,
     });
 
     it('slows a page’s sends to a tenth of its rate while Graph reports its usage at 100 %', async () => {
+      const { h } = gateway;
       await h.fb.setFaults({ usage: { page: 100 } });
       await h.fb.sendText(PAGE_ID, PSID, 'hello'); // its answer carries the usage
       await h.settle();
