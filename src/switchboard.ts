@@ -46,7 +46,10 @@ export interface SwitchboardOptions {
   random?: () => number;
   env?: Record<string, string | undefined>;
   /** Retry and concurrency knobs; tests shorten the delays. */
-  tuning?: ProcessingTuning;
+  tuning?: ProcessingTuning & {
+    /** First wait before a start-up Messenger profile sync that Graph refused for now is tried again (doubling). */
+    profileRetryMs?: number;
+  };
   /**
    * Runs processing (conversations, assistants, sends) on a worker thread of its own, so that the webhook's 200
    * never waits behind it (docs/adr/0004-webhook-thread.md). SQLite in a file only: PostgreSQL scales by processes.

@@ -36,8 +36,6 @@ export interface ProcessingTuning {
   shutdownGraceMs?: number;
   /** How often to look for work nothing holds, older than this. */
   sweepMs?: number;
-  /** First wait before a start-up Messenger profile sync that Graph refused for now is tried again (doubling). */
-  profileRetryMs?: number;
 }
 
 /** How long a shutdown waits for running turns (SIGTERM to SIGKILL is 10 s in Docker, 30 s in Kubernetes). */
