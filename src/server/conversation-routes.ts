@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ConversationStore } from '../conversations/ports.ts';
+import { retryingConflicts } from '../storage/conflicts.ts';
 import { findConversation, listConversations, listMessages } from '../storage/inbox-queries.ts';
 import { cancelBotSends } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
@@ -104,16 +105,18 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     const conversation = await existing(request.params.id);
     const { routing } = parse(routingChange, request.body);
     const now = deps.now();
-    const cancelled = await deps.db.transaction().execute(async (tx) => {
-      const changed = await tx
-        .updateTable('conversations')
-        .set({ routing, paused_until: null, updated_at: now })
-        .where('id', '=', conversation.id)
-        .where('routing', '<>', routing)
-        .executeTakeFirst();
-      // Taken from the bot: what it queued goes. Already with people (the bot's own hand-over), its last words stay.
-      return routing === 'human' && changed.numUpdatedRows > 0n ? cancelBotSends(tx, conversation.id, now) : 0;
-    });
+    const cancelled = await retryingConflicts(() =>
+      deps.db.transaction().execute(async (tx) => {
+        const changed = await tx
+          .updateTable('conversations')
+          .set({ routing, paused_until: null, updated_at: now })
+          .where('id', '=', conversation.id)
+          .where('routing', '<>', routing)
+          .executeTakeFirst();
+        // Taken from the bot: what it queued goes. Already with people (the bot's own hand-over), its last words stay.
+        return routing === 'human' && changed.numUpdatedRows > 0n ? cancelBotSends(tx, conversation.id, now) : 0;
+      }),
+    );
     deps.changed(conversation.id);
     return { data: { id: conversation.id, routing, cancelled_bot_messages: cancelled } };
   });

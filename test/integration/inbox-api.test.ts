@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
@@ -15,7 +16,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 4,
+        people: 5,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 30 },
         // Pacing waits of seconds are cut to 1.5 s: long enough to take a conversation over while a reply waits.
@@ -186,6 +187,53 @@ for (const database of DATABASES) {
         await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: null });
       }
     });
+
+    it.runIf(database === 'postgres')(
+      'takes a conversation over when PostgreSQL rolls the take-over back for a deadlock with a send',
+      async () => {
+        await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: 'short' });
+        const other = new pg.Client({ connectionString: h.db.url });
+        await other.connect();
+        try {
+          await h.fb.sendText(PAGE_ID, person(4), 'slow answer please');
+          const queued = () =>
+            h.switchboard.db
+              .selectFrom('outbox')
+              .select(['id', 'conversation_id'])
+              .where('recipient_id', '=', person(4))
+              .where('kind', '=', 'message')
+              .executeTakeFirst();
+          for (let i = 0; i < 250 && !(await queued()); i++) await new Promise((r) => setTimeout(r, 20));
+          const row = await queued();
+          // As a group commit does: the reply's outbox row locked first (marked sent), then the conversation (the
+          // person's next turn). This side waits longest before looking for a deadlock, so the take-over is the
+          // transaction PostgreSQL rolls back.
+          await other.query('begin');
+          await other.query(`set local deadlock_timeout = '20s'`);
+          await other.query('update outbox set updated_at = updated_at where id = $1', [row?.id]);
+          const took = h.api('POST', `/api/conversations/${row?.conversation_id}/routing`, { routing: 'human' });
+          const waitingOnLock = async () =>
+            (
+              await other.query(
+                `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+              )
+            ).rows[0].n > 0;
+          for (let i = 0; i < 250 && !(await waitingOnLock()); i++) await new Promise((r) => setTimeout(r, 20));
+          const crossing = other.query('update conversations set updated_at = updated_at where id = $1', [
+            row?.conversation_id,
+          ]);
+          await crossing;
+          await other.query('commit');
+
+          expect((await took).body.data).toMatchObject({ routing: 'human', cancelled_bot_messages: 1 });
+          await h.settle();
+          expect(await pageSaw(person(4))).toEqual([]);
+        } finally {
+          await other.end();
+          await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: null });
+        }
+      },
+    );
 
     it('rejects bad requests with a clear error', async () => {
       const conversation = await conversationOf(person(1));
