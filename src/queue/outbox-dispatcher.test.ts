@@ -220,6 +220,25 @@ for (const kind of DATABASES) {
       expect(sent).toEqual(['hello']);
     });
 
+    it('counts the attempts whose retry could not be recorded, so a failing database does not retry for ever', async () => {
+      const unavailable: SendResult = {
+        status: 'retry',
+        error: { code: 2, message: 'Service temporarily unavailable' },
+      };
+      // The first three writes fail: both retries and the dead letter of the third and last attempt.
+      const { conversation, outbox, turn, sent, status } = await setup(async () => unavailable, {
+        maxAttempts: 3,
+        retryBaseMs: 1,
+        inDoubtGraceMs: 10,
+        failWrites: 3,
+      });
+      outbox.wake(conversation.id, await turn('hello'));
+      // Each failed write fails the drain, tried again a second later.
+      await vi.waitFor(async () => expect(await status()).toEqual(['hello:dead']), { timeout: 8_000, interval: 50 });
+      await outbox.idle();
+      expect(sent).toEqual(['hello', 'hello', 'hello']);
+    });
+
     describe('a send Graph accepted although the call failed (its echo came)', () => {
       const timeout: SendResult = { status: 'retry', error: { message: 'Graph did not answer in time' } };
       const messageStatus = async (db: Awaited<ReturnType<typeof setup>>['db']) =>

@@ -13,6 +13,7 @@ import {
   PENDING_BATCH,
   pendingOutboxRows,
   type SendContext,
+  type SendErrorFields,
 } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ChannelSender, OutboxSend, SendResult } from './channel-sender.ts';
@@ -86,6 +87,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const changed = new Set<string>();
   /** Rows Graph accepted whose `sent` could not be written (the database failed): written on their next turn, not sent. */
   const acceptedUnrecorded = new Map<string, string | undefined>();
+  /**
+   * Failed attempts whose retry could not be written (the database refused it): the row reads back as never tried, so
+   * its attempts and its wait are kept here until a write of them goes through, and retries still end.
+   */
+  const unrecordedRetries = new Map<string, { attempts: number; nextAttemptAt: number; error: SendErrorFields }>();
   let stopping = false;
   let wakeSleepers: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (wakeSleepers = resolve));
@@ -128,6 +134,22 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     for (const [id, at] of lastSentAt) if (at <= now - PACING_MEMORY_MS) lastSentAt.delete(id);
   }
 
+  /** The row as its unrecorded retry left it: tried that many times, not due before its back-off. */
+  function withUnrecordedRetry(row: OutboxRow): OutboxRow {
+    const unrecorded = unrecordedRetries.get(row.id);
+    if (!unrecorded) return row;
+    if (row.attempts >= unrecorded.attempts) {
+      // A later attempt's retry was written: the database knows best.
+      unrecordedRetries.delete(row.id);
+      return row;
+    }
+    return {
+      ...row,
+      attempts: unrecorded.attempts,
+      next_attempt_at: Math.max(row.next_attempt_at, unrecorded.nextAttemptAt),
+    };
+  }
+
   function settle(conversationId: string) {
     active.delete(conversationId);
     changed.delete(conversationId);
@@ -138,7 +160,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   }
 
   /** Sends one row; false when it is still queued (a retry is due later, or the dispatcher is stopping). */
-  async function sendRow(row: OutboxRow, known?: SendContext): Promise<boolean> {
+  async function sendRow(read: OutboxRow, known?: SendContext): Promise<boolean> {
+    const row = withUnrecordedRetry(read);
     if (acceptedUnrecorded.has(row.id)) {
       await transaction((tx) => markSent(tx, row, acceptedUnrecorded.get(row.id), timers.now()));
       acceptedUnrecorded.delete(row.id);
@@ -151,6 +174,16 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       // settles it if it got through, so give echoes time to arrive before sending (docs/adr/0003).
       await pause(inDoubtGraceMs);
       return false;
+    }
+    const unrecorded = unrecordedRetries.get(row.id);
+    if (unrecorded && row.attempts >= maxAttempts) {
+      // Its last attempt failed and going dead could not be written then: written now, without calling Graph again.
+      await transaction((tx) =>
+        markUnsent(tx, row, { status: 'dead', attempted: false }, unrecorded.error, timers.now()),
+      );
+      unrecordedRetries.delete(row.id);
+      options.onResult?.(row, 'dead', 0);
+      return true;
     }
     const last = lastSentAt.get(row.conversation_id);
     // A row's delay runs from the send before it, or from when it was queued: a turn's first row may carry one too
@@ -203,31 +236,26 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         rememberSend(row.conversation_id, now);
         break;
       case 'retry': {
-        // A timeout or a 5xx may hide a send Graph accepted; a rate limit is a refusal, nothing was sent.
-        const mayHaveSent = !result.rate_limited;
+        const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
+        // A timeout or a 5xx may hide a send Graph accepted: wait as long as for a row in doubt, so that its echo can
+        // settle it first. A rate limit is a refusal, nothing was sent.
+        const inDoubtWait = result.rate_limited ? 0 : inDoubtGraceMs;
+        const nextAttemptAt = Math.ceil(now + Math.max(backoff, inDoubtWait, result.after_ms ?? 0));
         try {
           if (attempts >= maxAttempts) {
             log().error({ error: result.error, attempts }, 'send failed after every retry: dead');
             await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempted: true }, result.error, now));
+            unrecordedRetries.delete(row.id);
             options.onResult?.(row, 'dead', performance.now() - started);
             return true;
           }
-          const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
-          // Maybe sent: wait as long as for a row in doubt, so that its echo can settle it first.
-          const inDoubtWait = mayHaveSent ? inDoubtGraceMs : 0;
           log().warn({ error: result.error, attempts }, 'send failed: will retry');
-          await transaction((tx) =>
-            markRetry(
-              tx,
-              row.id,
-              Math.ceil(now + Math.max(backoff, inDoubtWait, result.after_ms ?? 0)),
-              result.error,
-              now,
-            ),
-          );
+          await transaction((tx) => markRetry(tx, row.id, nextAttemptAt, result.error, now));
+          unrecordedRetries.delete(row.id);
         } catch (error) {
-          // Not recorded, the row is read back as never tried: it waits for echoes first, as one found after a restart.
-          if (mayHaveSent) inDoubt.add(row.conversation_id);
+          unrecordedRetries.set(row.id, { attempts, nextAttemptAt, error: result.error });
+          // Read back as never tried, it waits for echoes first, as a row found after a restart does.
+          if (!result.rate_limited) inDoubt.add(row.conversation_id);
           throw error;
         }
         break;
@@ -238,6 +266,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         await transaction((tx) => markUnsent(tx, row, { status: result.status, attempted: true }, result.error, now));
         break;
     }
+    if (result.status !== 'retry') unrecordedRetries.delete(row.id);
     options.onResult?.(row, result.status, performance.now() - started);
     return result.status !== 'retry';
   }
