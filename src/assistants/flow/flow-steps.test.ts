@@ -86,12 +86,13 @@ describe('flow assistant steps', () => {
   });
 
   it('stops a goto loop, sends the fallback instead of what the loop built up, and says why', async () => {
+    // The goto back is conditional, so the file loads (parse-flow.ts refuses loops that can never stop).
     const driver = chat(`actions:
   - id: a
     examples: [loop forever]
     steps: [{say: A}, {pause: 60000}, {goto: b}]
   - id: b
-    steps: [{goto: a}]
+    steps: [{if: {variable: stop, exists: false}, goto: a}]
 fallback:
   steps: [{say: "Sorry, something went wrong on our side."}]
 `);

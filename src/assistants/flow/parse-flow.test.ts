@@ -227,6 +227,101 @@ describe('parseFlow', () => {
     expect(problems(text)).toEqual([`support.yaml:${lineOf(text, 'Never')}: steps after "goto" never run`]);
   });
 
+  it('refuses an action whose goto leads straight back to it without waiting for the person', () => {
+    const text = `actions:
+  - id: menu
+    examples: [menu]
+    steps:
+      - say: Here is the menu.
+      - goto: menu
+`;
+    expect(problems(text, 'flow.yaml')).toEqual([
+      `flow.yaml:${lineOf(text, 'goto: menu')}: goto "menu" closes a loop (menu → menu) without waiting for the person: add a question or make the goto conditional`,
+    ]);
+  });
+
+  it('refuses a goto loop through three actions once, at the goto back to its first action in the file', () => {
+    const text = `actions:
+  - id: start
+    examples: [start]
+    steps: [{goto: b}]
+  - id: a
+    steps:
+      - set: {seen: true}
+      - goto: b
+  - id: b
+    steps:
+      - if: {variable: seen, exists: true}
+        then: [{say: Again}]
+        else: [{say: First}]
+      - goto: c
+  - id: c
+    steps:
+      # Without a variable, options only offer choices: the run goes on to the goto.
+      - options: {text: Pick, choices: [{label: Start, value: start}]}
+      - goto: a
+`;
+    expect(problems(text, 'flow.yaml')).toEqual([
+      `flow.yaml:${lineOf(text, 'goto: a')}: goto "a" closes a loop (a → b → c → a) without waiting for the person: add a question or make the goto conditional`,
+    ]);
+  });
+
+  it('accepts a goto loop that asks a question on the way, and refuses it without the question', () => {
+    const loop = (question: string) => `actions:
+  - id: a
+    examples: [start]
+    steps: [{say: Hi}, {goto: b}]
+  - id: b
+    steps:
+${question}      - goto: a
+`;
+    expect(parseFlow(loop('      - ask: {text: "Again?", variable: again}\n'), 't.yaml').actions).toHaveLength(2);
+    const waitsForPick = '      - options: {text: Size?, variable: size, choices: [{label: S, value: s}]}\n';
+    expect(parseFlow(loop(waitsForPick), 't.yaml').actions).toHaveLength(2);
+    const mayAsk =
+      '      - if: {variable: name, exists: false}\n        then: [{ask: {text: "Name?", variable: name}}]\n';
+    expect(parseFlow(loop(mayAsk), 't.yaml').actions).toHaveLength(2);
+    const text = loop('      - say: Again\n');
+    expect(problems(text)).toEqual([
+      `support.yaml:${lineOf(text, 'goto: a')}: goto "a" closes a loop (a → b → a) without waiting for the person: add a question or make the goto conditional`,
+    ]);
+  });
+
+  it('accepts a loop whose goto is conditional, and refuses it once the goto always runs', () => {
+    const conditional = `actions:
+  - id: a
+    examples: [start]
+    steps:
+      - say: Hi
+      - if: {variable: done, exists: false}
+        goto: a
+  - id: b
+    steps:
+      - if: {variable: done, exists: false}
+        then: [{goto: a}]
+        else: [{say: Done}]
+`;
+    expect(parseFlow(conditional, 't.yaml').actions).toHaveLength(2);
+    const always = conditional.replace(
+      '      - if: {variable: done, exists: false}\n        goto: a',
+      '      - goto: a',
+    );
+    expect(problems(always)).toEqual([
+      `support.yaml:${lineOf(always, 'goto: a')}: goto "a" closes a loop (a → a) without waiting for the person: add a question or make the goto conditional`,
+    ]);
+  });
+
+  it('looks for goto loops only once the file has no other problem', () => {
+    const text = `actions:
+  - id: a
+    examples: [start]
+    steps:
+      - ask: {text: "Again?"}
+      - goto: a
+`;
+    expect(problems(text)).toEqual([`support.yaml:${lineOf(text, 'ask:')}: step "ask" needs "variable"`]);
+  });
+
   it('reports two actions with the same trigger and an example used by two actions', () => {
     const text = `actions:
   - id: a

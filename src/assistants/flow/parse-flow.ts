@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { checkFallbackExamples, checkFlow, type Reference } from './cross-check.ts';
 import type { FlowAction, FlowDefinition, FlowStep } from './flow-types.ts';
 import { type FlowIssue, FlowValidationError } from './flow-validation-error.ts';
+import { checkGotoLoops } from './goto-loops.ts';
 import { parseSteps, type StepParseContext } from './parse-steps.ts';
 import { createLineLocator, type YamlPath } from './yaml-lines.ts';
 import { describeZodIssues } from './zod-issues.ts';
@@ -50,7 +51,8 @@ function syntaxIssues(errors: readonly { message: string; linePos?: [{ line: num
 
 /**
  * Parses and validates a flow file (design.md §3). Throws `FlowValidationError` listing every problem
- * as `file:line: problem`, including cross-checks (unknown goto/choice targets, duplicate ids, bad regexes).
+ * as `file:line: problem`, including cross-checks (unknown goto/choice targets, duplicate ids, bad regexes) and,
+ * on a file with no other problem, loops of `goto` steps that never wait for the person.
  */
 export function parseFlow(text: string, fileName: string): FlowDefinition {
   const counter = new LineCounter();
@@ -77,6 +79,8 @@ export function parseFlow(text: string, fileName: string): FlowDefinition {
   const fallback = fallbackSteps ? parseSteps(fallbackSteps, ['fallback', 'steps'], ctx) : null;
   checkFlow(actions, references, ctx, (i) => ['actions', i]);
   checkFallbackExamples(actions, fallbackExamples, ctx);
+  // Only on an otherwise valid file: a step that failed to parse (a question, say) is missing from `actions`.
+  if (issues.length === 0) checkGotoLoops({ actions, report: ctx.report, pathOf: (i) => ['actions', i] });
   if (issues.length > 0) throw new FlowValidationError(fileName, issues);
 
   const baseName = fileName
