@@ -193,6 +193,27 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     else log.info(result, 'Messenger profile synced');
     return result;
   };
+  // Graph's refusals come back as results; this is the database failing (start-up goes on without it).
+  const profileSyncFailed = (pageId: string) => (err: unknown) =>
+    logger.error({ err, pageId }, 'could not sync the Messenger profile');
+  // A sync Graph refused for now (busy, or the page's 10 profile calls per 10 minutes spent), at start-up or after a
+  // settings change, is tried again: after 1, 2 and 4 minutes by default. A newer sync of the page replaces the retry.
+  const profileRetries = new Map<string, NodeJS.Timeout>();
+  const syncRetrying = async (pageId: string, attempt = 0): Promise<SyncResult | undefined> => {
+    clearTimeout(profileRetries.get(pageId));
+    profileRetries.delete(pageId);
+    const result = await syncProfile(pageId);
+    if (closing || result?.status !== 'failed' || !result.retryable || attempt >= PROFILE_SYNC_RETRIES) return result;
+    const retry = () => {
+      profileRetries.delete(pageId);
+      void syncRetrying(pageId, attempt + 1).catch(profileSyncFailed(pageId));
+    };
+    profileRetries.set(
+      pageId,
+      setTimeout(retry, (options.tuning?.profileRetryMs ?? PROFILE_RETRY_MS) * 2 ** attempt).unref(),
+    );
+    return result;
+  };
   const authenticate = createBasicAuth(db);
   const store = createConversationStore(db, createBatchedWrites(db, capabilities.concurrentWriters));
   // The processing thread keeps a copy of the directory: it hears of each reload.
@@ -209,7 +230,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       db,
       directory: pages,
       resume: async () => void (await processing.resume()),
-      syncProfile,
+      syncProfile: (pageId) => syncRetrying(pageId),
       now: () => timers.now(),
     });
     await api.register(conversationRoutes, {
@@ -221,25 +242,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     });
   });
 
-  // A start-up sync Graph refused for now (busy, or the page's 10 profile calls per 10 minutes spent) is tried again:
-  // after 1, 2 and 4 minutes by default, then left to the next start or settings change.
-  const profileRetries = new Set<NodeJS.Timeout>();
-  const syncAtStart = async (pageId: string, attempt = 0): Promise<void> => {
-    const result = await syncProfile(pageId).catch((err) => {
-      // Graph's refusals come back as results; this is the database failing (start-up goes on without it).
-      logger.error({ err, pageId }, 'could not sync the Messenger profile');
-      return undefined;
-    });
-    if (closing || result?.status !== 'failed' || !result.retryable || attempt >= PROFILE_SYNC_RETRIES) return;
-    const timer = setTimeout(
-      () => {
-        profileRetries.delete(timer);
-        void syncAtStart(pageId, attempt + 1);
-      },
-      (options.tuning?.profileRetryMs ?? PROFILE_RETRY_MS) * 2 ** attempt,
-    ).unref();
-    profileRetries.add(timer);
-  };
+  const syncAtStart = (pageId: string) => syncRetrying(pageId).catch(profileSyncFailed(pageId));
   const profilesSynced = Promise.all(directory.pages().map((page) => syncAtStart(page.id))).then(() => undefined);
 
   const purge = () =>
@@ -264,7 +267,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     async close() {
       closing = true;
       clearInterval(purgeTimer);
-      for (const timer of profileRetries) clearTimeout(timer);
+      for (const timer of profileRetries.values()) clearTimeout(timer);
       await app.close();
       await ingress.flush();
       await processing.stop();
