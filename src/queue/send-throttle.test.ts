@@ -92,10 +92,12 @@ describe('usage scaling', () => {
     expect(delays('p1', 3)).toEqual([0, 1000, 2000]);
   });
 
-  it('applies app usage to every page', () => {
-    const { throttle } = setup({ rate: 10 });
+  it('applies app usage to every page of the app, and to no page of another app', () => {
+    const apps: Record<string, string> = { p1: 'a1', p2: 'a1', p3: 'a2' };
+    const { throttle } = setup({ rate: 10, appOf: (pageId) => apps[pageId] });
     throttle.onUsage('p1', { app: 90 });
     expect(throttle.state('p2').ratePerSecond).toBeCloseTo(4.6, 10);
+    expect(throttle.state('p3').ratePerSecond).toBe(10);
   });
 
   it('keeps page usage to its page', () => {

@@ -19,7 +19,7 @@
 
 /** Usage figures from Graph's headers, in percent of the limit (throttled at 100). */
 export interface GraphUsage {
-  /** X-App-Usage: the app's usage, shared by every page (the highest of call_count, total_cputime, total_time). */
+  /** X-App-Usage: the app's usage, shared by its pages (the highest of call_count, total_cputime, total_time). */
   app?: number;
   /** X-Page-Usage for this page. */
   page?: number;
@@ -43,7 +43,7 @@ export interface SendThrottleOptions {
   maxPauseMs?: number;
   /** Error-free time after a pause ends before the doubling starts over at `firstPauseMs`. Default 60 s. */
   streakResetMs?: number;
-  /** The app a page is served by: an app-wide limit pauses its other pages too. */
+  /** The app a page is served by: its usage and an app-wide limit count for its other pages, not other apps'. */
   appOf?: (pageId: string) => string | undefined;
 }
 
@@ -94,7 +94,9 @@ export function createSendThrottle(options: SendThrottleOptions) {
   const maxPauseMs = options.maxPauseMs ?? 5 * 60_000;
   const streakResetMs = options.streakResetMs ?? 60_000;
   const pages = new Map<string, PageState>();
-  let app: Reading | undefined;
+  /** X-App-Usage per app (one entry when `appOf` is not given). */
+  const apps = new Map<string, Reading>();
+  const appKey = (pageId: string) => options.appOf?.(pageId) ?? '';
 
   function pageState(pageId: string): PageState {
     let state = pages.get(pageId);
@@ -105,16 +107,16 @@ export function createSendThrottle(options: SendThrottleOptions) {
     return state;
   }
 
-  function usagePercent(state: PageState, now: number): number {
+  function usagePercent(pageId: string, state: PageState, now: number): number {
     const fresh = (r: Reading | undefined) => (r && now - r.at <= usageTtlMs ? r.value : 0);
-    return Math.max(0, fresh(app), fresh(state.page), fresh(state.business));
+    return Math.max(0, fresh(apps.get(appKey(pageId))), fresh(state.page), fresh(state.business));
   }
 
   /** Slot length (ms) and burst tolerance (ms) at the current effective rate. */
   function pacing(pageId: string, state: PageState, now: number) {
     const configured = options.ratePerSecond(pageId);
     const base = Number.isFinite(configured) && configured > 0 ? configured : MIN_RATE;
-    const usage = usagePercent(state, now);
+    const usage = usagePercent(pageId, state, now);
     const factor = usageFactor(usage);
     const rate = Math.max(MIN_RATE, base * factor);
     const burst = Math.max(1, Math.floor((options.burst ?? Math.max(1, Math.floor(base))) * factor));
@@ -140,11 +142,11 @@ export function createSendThrottle(options: SendThrottleOptions) {
       return Math.ceil(sendAt - now);
     },
 
-    /** Records the usage Graph reported on a response for this page; `app` counts for every page. */
+    /** Records the usage Graph reported on a response for this page; `app` counts for every page of its app. */
     onUsage(pageId: string, usage: GraphUsage): void {
       const now = options.now();
       const state = pageState(pageId);
-      if (usage.app !== undefined) app = { value: usage.app, at: now };
+      if (usage.app !== undefined) apps.set(appKey(pageId), { value: usage.app, at: now });
       if (usage.page !== undefined) state.page = { value: usage.page, at: now };
       if (usage.business !== undefined) state.business = { value: usage.business, at: now };
       if (usage.regain_access_ms !== undefined && usage.regain_access_ms > 0) {
