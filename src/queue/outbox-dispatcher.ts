@@ -45,7 +45,10 @@ export interface OutboxDispatcherOptions {
   logger: Logger;
   /** Sends in flight at once, across conversations. */
   concurrency?: number;
-  /** Attempts before a message goes to the dead state. */
+  /**
+   * Attempts before a message goes to the dead state. The default 10, with the default back-off and grace, retries
+   * for 6 to 9 minutes: a Graph outage of a few minutes loses no reply.
+   */
   maxAttempts?: number;
   retryBaseMs?: number;
   maxRetryDelayMs?: number;
@@ -70,7 +73,7 @@ export interface QueuedSends {
  */
 export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const { db, transaction, sender, timers, logger } = options;
-  const maxAttempts = options.maxAttempts ?? 8;
+  const maxAttempts = options.maxAttempts ?? 10;
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5 * 60_000;
   const inDoubtGraceMs = options.inDoubtGraceMs ?? 10_000;
@@ -237,10 +240,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         break;
       case 'retry': {
         const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
-        // A timeout or a 5xx may hide a send Graph accepted: wait as long as for a row in doubt, so that its echo can
-        // settle it first. A rate limit is a refusal, nothing was sent.
+        // A timeout or a 5xx may hide a send Graph accepted: the back-off comes after the wait for a row in doubt, so
+        // that its echo can settle it first, and retries after an outage still spread out and grow. A rate limit is a
+        // refusal, nothing was sent.
         const inDoubtWait = result.rate_limited ? 0 : inDoubtGraceMs;
-        const nextAttemptAt = Math.ceil(now + Math.max(backoff, inDoubtWait, result.after_ms ?? 0));
+        const nextAttemptAt = Math.ceil(now + Math.max(inDoubtWait + backoff, result.after_ms ?? 0));
         try {
           if (attempts >= maxAttempts) {
             log().error({ error: result.error, attempts }, 'send failed after every retry: dead');
