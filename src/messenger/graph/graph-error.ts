@@ -81,7 +81,8 @@ function classifyCode(code: number, sub: number | undefined): GraphFailureKind {
 }
 
 function classifyHttpOnly(status: number | undefined): GraphFailureKind {
-  if (status === undefined || status >= 500) return 'transient';
+  // 408: the server gave up waiting for the request, as a timeout on our side would.
+  if (status === undefined || status >= 500 || status === 408) return 'transient';
   if (status === 429) return 'rate_limited';
   return 'invalid';
 }

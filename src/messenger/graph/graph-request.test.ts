@@ -94,6 +94,14 @@ describe('createGraphRequester', () => {
     expect(res).toMatchObject({ ok: false, kind: 'transient', error: { http_status: 502 } });
   });
 
+  it('treats a 2xx answer that is not JSON, and a 408 without an error body, as transient: the call may have worked', async () => {
+    server.reply({ status: 200, body: 'OK', headers: { 'content-type': 'text/plain' } }, { status: 408, body: '' });
+    const unreadable = await graph.call({ method: 'POST', path: '/me/messages', token: TOKEN, json: {} });
+    const timedOut = await graph.call({ method: 'POST', path: '/me/messages', token: TOKEN, json: {} });
+    expect(unreadable).toMatchObject({ ok: false, kind: 'transient', error: { http_status: 200 } });
+    expect(timedOut).toMatchObject({ ok: false, kind: 'transient', error: { http_status: 408 } });
+  });
+
   it('treats a 4xx answer without an error body as invalid', async () => {
     server.reply({ status: 404, json: { nothing: true } });
     const res = await graph.call({ method: 'GET', path: '/me', token: TOKEN });
@@ -171,6 +179,16 @@ describe('createGraphRequester', () => {
     expect(limited).toMatchObject({ ok: false, kind: 'rate_limited', retry_after_ms: 180_000 });
     expect(unavailable).toMatchObject({ ok: false, kind: 'transient', retry_after_ms: 12_000 });
     expect(invalid).not.toHaveProperty('retry_after_ms');
+  });
+
+  it('reads a Retry-After given as an HTTP date', async () => {
+    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+    server.reply({ status: 503, json: { error: { message: 'm', code: 2 } }, headers: { 'retry-after': inAMinute } });
+    const res = await graph.call({ method: 'GET', path: '/me', token: TOKEN });
+    if (res.ok) throw new Error('expected a failure');
+    // HTTP dates count whole seconds.
+    expect(res.retry_after_ms).toBeGreaterThan(58_000);
+    expect(res.retry_after_ms).toBeLessThanOrEqual(60_000);
   });
 
   it('follows an absolute URL on the Graph origin without its access_token', async () => {

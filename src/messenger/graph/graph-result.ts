@@ -36,7 +36,9 @@ export function readGraphResponse(
     body = text === '' ? undefined : JSON.parse(text);
   } catch {
     const message = `Graph answered HTTP ${status} with a body that is not JSON`;
-    return graphFailure({ message, http_status: status }, usage, headers);
+    // A 2xx said the call went through; only its answer is unreadable: in doubt, like a timeout, not refused.
+    const inDoubt = status >= 200 && status <= 299 ? 'transient' : undefined;
+    return graphFailure({ message, http_status: status }, usage, headers, inDoubt);
   }
   const error = parseGraphErrorBody(body, status);
   if (error) return graphFailure({ ...error, message: scrub(error.message) }, usage, headers);
@@ -67,11 +69,14 @@ export function graphFailure(
   return result;
 }
 
+/** `Retry-After` as seconds or as an HTTP date (RFC 9110 §10.2.3). */
 function retryAfterHeader(headers: ResponseHeaders | undefined): number | undefined {
   const raw = headers?.['retry-after'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
-  return Number(value.trim()) * 1000;
+  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** A 2xx answer without the field the call exists for: Graph (or the emulator) broke its contract. */
