@@ -27,6 +27,13 @@ export interface StoredEvent {
 }
 
 /** Handles one stored inbound event. Called serially per person and page by the inbound worker. */
+/**
+ * How far our clock may run ahead of Facebook's. A message's `sent_at` is when we called Graph, before Facebook
+ * stamped it, so with the clocks in step a watermark covers it; this allows for their drift. It is below the default
+ * 800 ms between paced messages, so a receipt for one does not cover the next.
+ */
+const RECEIPT_ALLOWANCE_MS = 500;
+
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, clock } = deps;
 
@@ -141,8 +148,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /**
-   * Receipts cover what the page sent up to a watermark on Facebook's clock. Our clocks may differ, so the bound is
-   * when we received the receipt: anything we had sent by then (and the ids a delivery names).
+   * Receipts cover what the page sent up to a watermark on Facebook's clock, give or take RECEIPT_ALLOWANCE_MS (and
+   * the ids a delivery names); never past when the receipt came (a late one, redelivered after an outage, must not
+   * cover what was sent since).
    */
   async function handleReceipt(
     eventId: string,
@@ -151,7 +159,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
   ) {
     const now = clock.now();
     const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
-    const upTo = { sentBefore: receivedAt, ids: event.kind === 'delivery' ? event.mids : [] };
+    const sentBefore = event.watermark > 0 ? Math.min(receivedAt, event.watermark + RECEIPT_ALLOWANCE_MS) : receivedAt;
+    const upTo = { sentBefore, ids: event.kind === 'delivery' ? event.mids : [] };
     await store.markOutgoing(conversation.id, event.kind === 'delivery' ? 'delivered' : 'read', upTo, now);
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
   }

@@ -89,7 +89,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   /** Conversations changed elsewhere (an agent took one over, cancelling the bot's rows): read again before sending. */
   const changed = new Set<string>();
   /** Rows Graph accepted whose `sent` could not be written (the database failed): written on their next turn, not sent. */
-  const acceptedUnrecorded = new Map<string, string | undefined>();
+  const acceptedUnrecorded = new Map<string, { externalId: string | undefined; sentAt: number }>();
   /**
    * Failed attempts whose retry could not be written (the database refused it): the row reads back as never tried, so
    * its attempts and its wait are kept here until a write of them goes through, and retries still end.
@@ -165,8 +165,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   /** Sends one row; false when it is still queued (a retry is due later, or the dispatcher is stopping). */
   async function sendRow(read: OutboxRow, known?: SendContext): Promise<boolean> {
     const row = withUnrecordedRetry(read);
-    if (acceptedUnrecorded.has(row.id)) {
-      await transaction((tx) => markSent(tx, row, acceptedUnrecorded.get(row.id), timers.now()));
+    const accepted = acceptedUnrecorded.get(row.id);
+    if (accepted) {
+      await transaction((tx) => markSent(tx, row, accepted.externalId, accepted.sentAt, timers.now()));
       acceptedUnrecorded.delete(row.id);
       rememberSend(row.conversation_id, timers.now());
       options.onResult?.(row, 'sent', 0);
@@ -218,8 +219,14 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     }
     const started = performance.now();
     const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
+    // When the message left: before Facebook stamped it, so that a receipt's watermark covers it (see markSent).
+    let calledAt = 0;
     // Changed since the drain read it (a take-over may have cancelled it), up to the call: read the queue again.
-    const result = await semaphore.run(async () => (changed.has(row.conversation_id) ? undefined : sender.send(send)));
+    const result = await semaphore.run(async () => {
+      if (changed.has(row.conversation_id)) return undefined;
+      calledAt = timers.now();
+      return sender.send(send);
+    });
     if (result === undefined) return false;
     const now = timers.now();
     if (result.usage) options.throttle?.onUsage(row.page_id, result.usage);
@@ -231,9 +238,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     switch (result.status) {
       case 'sent':
         try {
-          await transaction((tx) => markSent(tx, row, result.external_id, now));
+          await transaction((tx) => markSent(tx, row, result.external_id, calledAt, now));
         } catch (error) {
-          acceptedUnrecorded.set(row.id, result.external_id);
+          acceptedUnrecorded.set(row.id, { externalId: result.external_id, sentAt: calledAt });
           throw error;
         }
         rememberSend(row.conversation_id, now);

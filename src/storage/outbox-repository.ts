@@ -56,12 +56,21 @@ export async function conversationsWithPendingSends(db: Kysely<Database>, queued
   return rows.map((r) => r.conversation_id);
 }
 
-/** Graph accepted the row's message (run in a transaction). */
-export async function markSent(tx: Transaction<Database>, row: OutboxRow, externalId: string | undefined, now: number) {
+/**
+ * Graph accepted the row's message (run in a transaction). `sentAt`: when it was asked to send it, a moment before
+ * Facebook stamped the message, so a receipt's watermark (Facebook's stamp of the last message seen) covers it.
+ */
+export async function markSent(
+  tx: Transaction<Database>,
+  row: OutboxRow,
+  externalId: string | undefined,
+  sentAt: number,
+  now: number,
+) {
   const values = { id: row.id, externalId: externalId ?? null, now };
   await outboxSentQuery(tx, values);
   // The echo may have linked it already, and a receipt moved it past `sent`: never go back.
-  if (row.message_id) await messageSentQuery(tx, { ...values, id: row.message_id });
+  if (row.message_id) await messageSentQuery(tx, { ...values, id: row.message_id, sentAt });
 }
 
 const outboxSentQuery = precompiled((db, v: { id: string; externalId: string | null; now: number }) =>
@@ -71,14 +80,14 @@ const outboxSentQuery = precompiled((db, v: { id: string; externalId: string | n
     .where('id', '=', v.id),
 );
 
-const messageSentQuery = precompiled((db, v: { id: string; externalId: string | null; now: number }) =>
+const messageSentQuery = precompiled((db, v: { id: string; externalId: string | null; sentAt: number; now: number }) =>
   db
     .updateTable('messages')
     .set((eb) => ({
       // Cancelled by a take-over while Graph had it already: it was sent all the same.
       status: eb.case().when('status', 'in', ['pending', 'cancelled']).then('sent').else(eb.ref('status')).end(),
       external_id: eb.fn.coalesce('external_id', eb.val(v.externalId)),
-      sent_at: eb.fn.coalesce('sent_at', eb.val(v.now)),
+      sent_at: eb.fn.coalesce('sent_at', eb.val(v.sentAt)),
       updated_at: v.now,
     }))
     .where('id', '=', v.id),

@@ -110,7 +110,10 @@ export interface MessagesTable {
   /** in: `received`, `throttled`; out: `pending`, `sent`, `delivered`, `read`, `failed`, `blocked`, `cancelled`. */
   status: string;
   error: string | null;
-  /** out: when it left (Graph accepted it, or its echo came); receipts cover what was sent before them. */
+  /**
+   * out: when it left (when Graph was asked to send it; failing that, when its echo came). Receipts cover what was
+   * sent before their watermark.
+   */
   sent_at: number | null;
   /** An agent's reply: the `Idempotency-Key` it was sent with, unique in the conversation. */
   client_key: string | null;

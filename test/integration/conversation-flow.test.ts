@@ -12,10 +12,11 @@ for (const database of DATABASES) {
     let bot: EchoBot;
 
     beforeAll(async () => {
+      clockOffset = 0;
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 9,
+        people: 10,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { rate_limit_per_minute: 3, session_timeout_minutes: 5, delay_between_messages_ms: 0 },
         // Long enough for an echo to come back on a loaded machine before a retry that may be a duplicate.
@@ -85,6 +86,32 @@ for (const database of DATABASES) {
       await h.settle();
       // And stays read once every webhook has been handled.
       expect(await replies()).toEqual([['echo: receipts please', 'read']]);
+    });
+
+    it('marks read only what the read receipt’s watermark covers, on Facebook’s clock', async () => {
+      await h.fb.sendText(PAGE_ID, person(9), 'one');
+      const [first] = await h.fb.waitForPageMessages(PAGE_ID, person(9), 1);
+      // Further apart than the way back of Graph's answer and the clocks' drift.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await h.fb.sendText(PAGE_ID, person(9), 'two');
+      await h.fb.waitForPageMessages(PAGE_ID, person(9), 2);
+      await waitFor(async () => (await messagesOf(person(9))).filter((m) => m.status === 'delivered').length === 2);
+      // The person saw the first reply only: the watermark is its time.
+      const at = Date.now();
+      const read = {
+        sender: { id: person(9) },
+        recipient: { id: PAGE_ID },
+        timestamp: at,
+        read: { watermark: first?.timestamp },
+      };
+      const posted = await h.postWebhook({ object: 'page', entry: [{ id: PAGE_ID, time: at, messaging: [read] }] });
+      expect(posted.status).toBe(200);
+      await h.settle();
+      const replies = (await messagesOf(person(9))).filter((m) => m.direction === 'out').map((m) => [m.text, m.status]);
+      expect(replies).toEqual([
+        ['echo: one', 'read'],
+        ['echo: two', 'delivered'],
+      ]);
     });
 
     it('retries a send Graph answers with a 5xx and delivers it once', async () => {
@@ -189,7 +216,9 @@ for (const database of DATABASES) {
       await h.fb.sendText(PAGE_ID, person(7), 'first');
       await h.fb.sendText(PAGE_ID, person(7), 'second');
       await h.settle();
+      // Facebook's clock and ours move together: receipts are read against Facebook's.
       clockOffset += 6 * 60_000;
+      await h.fb.advanceClock(6 * 60_000);
       await h.fb.sendText(PAGE_ID, person(7), 'after a break');
       await h.settle();
       const contexts = bot.turns

@@ -106,6 +106,7 @@ for (const database of DATABASES) {
       await h.settle();
       expect(botAnswers('while paused')).toBe(0);
       clockOffset += 31 * 60_000;
+      await h.fb.advanceClock(31 * 60_000);
       await h.fb.sendText(PAGE_ID, person(1), 'after the pause');
       await h.settle();
       expect(botAnswers('after the pause')).toBe(1);
