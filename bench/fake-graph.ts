@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_PAGE_SUBSCRIBED_FIELDS } from '../src/messenger/graph/pages-api.ts';
 import { parseMarker } from './events.ts';
-import { GRAPH_VERSION } from './settings.ts';
+import { APP_ID, GRAPH_VERSION } from './settings.ts';
 
 /** Replies seen for one phase's events, indexed by event number. */
 export interface ReplyTally {
@@ -33,6 +34,8 @@ export interface FakeGraph {
 
 const SEND_PATH = `/${GRAPH_VERSION}/me/messages`;
 const PROFILE_PATH = new RegExp(`^/${GRAPH_VERSION.replace('.', '\\.')}/(\\d+)(?:\\?|$)`);
+/** The page's subscription, read at start-up: the app has every field the gateway needs. */
+const SUBSCRIBED_APPS = JSON.stringify({ data: [{ id: APP_ID, subscribed_fields: DEFAULT_PAGE_SUBSCRIBED_FIELDS }] });
 const RECIPIENT = /"recipient"\s*:\s*\{\s*"id"\s*:\s*"(\d+)"/;
 
 export async function startFakeGraph(): Promise<FakeGraph> {
@@ -68,6 +71,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       stats.profiles++;
       return json(res, 200, `{"first_name":"Bench","last_name":"Person","id":"${profile[1]}"}`);
     }
+    if (req.method === 'GET' && url.split('?')[0]?.endsWith('/subscribed_apps')) return json(res, 200, SUBSCRIBED_APPS);
     stats.unexpected++;
     json(
       res,

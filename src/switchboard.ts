@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config/load-config.ts';
-import { profileConfigSchema, toMessengerProfile } from './messenger/profile-sync/profile-config.ts';
-import { type SyncResult, syncMessengerProfile } from './messenger/profile-sync/sync-profile.ts';
+import { createPageUpkeep } from './messenger/page-upkeep.ts';
 import { webhookRoutes } from './messenger/webhook/webhook-routes.ts';
 import { createGraphClients } from './processing/graph-clients.ts';
 import {
@@ -27,16 +26,12 @@ import { createConversationStore } from './storage/conversation-store.ts';
 import { openDatabase } from './storage/database.ts';
 import { insertInboundEvents, loadPendingByKey, quarantine } from './storage/inbound-event-repository.ts';
 import { migrateToLatest } from './storage/migrate.ts';
-import { profileFieldsSynced, recordProfileFieldsSynced, syncConfiguredPages } from './storage/page-repository.ts';
+import { syncConfiguredPages } from './storage/page-repository.ts';
 import { purgeExpired } from './storage/retention.ts';
 import type { Database } from './storage/schema.ts';
 import type { SecretBox } from './storage/secret-box.ts';
 import { ensureAdmin } from './storage/user-repository.ts';
 import { createWriteLock } from './storage/write-lock.ts';
-
-/** A start-up profile sync Graph refused for now is tried again this many times, after 1, 2, 4… minutes. */
-const PROFILE_RETRY_MS = 60_000;
-const PROFILE_SYNC_RETRIES = 3;
 
 export interface SwitchboardOptions {
   config: Config;
@@ -47,8 +42,8 @@ export interface SwitchboardOptions {
   env?: Record<string, string | undefined>;
   /** Retry and concurrency knobs; tests shorten the delays. */
   tuning?: ProcessingTuning & {
-    /** First wait before a start-up Messenger profile sync that Graph refused for now is tried again (doubling). */
-    profileRetryMs?: number;
+    /** First wait before page upkeep Graph refused for now (webhook subscription, profile sync) is tried again. */
+    pageRetryMs?: number;
   };
   /**
    * Runs processing (conversations, assistants, sends) on a worker thread of its own, so that the webhook's 200
@@ -172,48 +167,13 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     logger,
   });
 
-  /**
-   * Syncs a page's Messenger profile: the configured one, with the greeting of its settings. A field the gateway set
-   * before and no longer wants (a menu taken out of the configuration, a greeting taken away) is deleted.
-   */
-  const syncProfile = async (pageId: string): Promise<SyncResult | undefined> => {
-    const page = directory.page(pageId);
-    if (!page) return undefined;
-    const ours = await profileFieldsSynced(db, pageId);
-    const greeting = page.settings.greeting ?? page.messenger_profile?.greeting;
-    if (!page.messenger_profile && !greeting && ours.length === 0) return undefined;
-    const wanted =
-      page.messenger_profile || greeting
-        ? toMessengerProfile(profileConfigSchema.parse({ ...page.messenger_profile, greeting }))
-        : {};
-    const result = await syncMessengerProfile(graph.graphFor(page.app_id), page.access_token, wanted, ours);
-    if (result.status !== 'failed') await recordProfileFieldsSynced(db, pageId, Object.keys(wanted));
-    const log = logger.child({ pageId });
-    if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
-    else log.info(result, 'Messenger profile synced');
-    return result;
-  };
-  // Graph's refusals come back as results; this is the database failing (start-up goes on without it).
-  const profileSyncFailed = (pageId: string) => (err: unknown) =>
-    logger.error({ err, pageId }, 'could not sync the Messenger profile');
-  // A sync Graph refused for now (busy, or the page's 10 profile calls per 10 minutes spent), at start-up or after a
-  // settings change, is tried again: after 1, 2 and 4 minutes by default. A newer sync of the page replaces the retry.
-  const profileRetries = new Map<string, NodeJS.Timeout>();
-  const syncRetrying = async (pageId: string, attempt = 0): Promise<SyncResult | undefined> => {
-    clearTimeout(profileRetries.get(pageId));
-    profileRetries.delete(pageId);
-    const result = await syncProfile(pageId);
-    if (closing || result?.status !== 'failed' || !result.retryable || attempt >= PROFILE_SYNC_RETRIES) return result;
-    const retry = () => {
-      profileRetries.delete(pageId);
-      void syncRetrying(pageId, attempt + 1).catch(profileSyncFailed(pageId));
-    };
-    profileRetries.set(
-      pageId,
-      setTimeout(retry, (options.tuning?.profileRetryMs ?? PROFILE_RETRY_MS) * 2 ** attempt).unref(),
-    );
-    return result;
-  };
+  const upkeep = createPageUpkeep({
+    db,
+    directory,
+    graphFor: (appId) => graph.graphFor(appId),
+    logger,
+    retryMs: options.tuning?.pageRetryMs,
+  });
   const authenticate = createBasicAuth(db);
   const store = createConversationStore(db, createBatchedWrites(db, capabilities.concurrentWriters));
   // The processing thread keeps a copy of the directory: it hears of each reload.
@@ -230,7 +190,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       db,
       directory: pages,
       resume: async () => void (await processing.resume()),
-      syncProfile: (pageId) => syncRetrying(pageId),
+      syncProfile: (pageId) => upkeep.syncProfile(pageId),
       now: () => timers.now(),
     });
     await api.register(conversationRoutes, {
@@ -242,8 +202,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     });
   });
 
-  const syncAtStart = (pageId: string) => syncRetrying(pageId).catch(profileSyncFailed(pageId));
-  const profilesSynced = Promise.all(directory.pages().map((page) => syncAtStart(page.id))).then(() => undefined);
+  const profilesSynced = upkeep.atStart();
 
   const purge = () =>
     purgeExpired(db, timers.now())
@@ -267,7 +226,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     async close() {
       closing = true;
       clearInterval(purgeTimer);
-      for (const timer of profileRetries.values()) clearTimeout(timer);
+      upkeep.close();
       await app.close();
       await ingress.flush();
       await processing.stop();

@@ -11,7 +11,7 @@ for (const database of DATABASES) {
         database,
         // Graph is busy for the first profile call the gateway makes at start-up.
         beforeStart: (fb) => fb.setFaults({ next: { count: 1, code: 2, path_contains: 'messenger_profile' } }),
-        tuning: { profileRetryMs: 50 },
+        tuning: { pageRetryMs: 50 },
       });
     });
     afterAll(async () => {

@@ -35,6 +35,8 @@ export interface HarnessOptions {
   onFatal?: SwitchboardOptions['onFatal'];
   /** Proxies whose X-Forwarded-For the gateway believes (TRUST_PROXY); default none. */
   trustProxy?: Config['trustProxy'];
+  /** Whether the emulator starts with the app subscribed to the page's webhooks (default true). */
+  subscribed?: boolean;
   /** Runs once the emulator is up, before the gateway starts (faults for its start-up calls). */
   beforeStart?: (fb: EmulatorClient) => Promise<unknown>;
 }
@@ -75,7 +77,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const emulator = await startEmulator({
     seed: {
       apps: [{ id: APP_ID, name: 'Test app', secret }],
-      pages: [{ id: PAGE_ID, name: 'Acme Shop', app_id: APP_ID, access_token: token }],
+      pages: [
+        { id: PAGE_ID, name: 'Acme Shop', app_id: APP_ID, access_token: token, subscribe_app: options.subscribed },
+      ],
       people,
     },
     webhookRetry: { baseMs: 50, maxAttempts: 5, timeoutMs: 5_000 },

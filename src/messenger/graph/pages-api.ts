@@ -34,6 +34,8 @@ export interface PagesApi {
   listPages(userToken: string): Promise<GraphResult<{ pages: PageAccount[] }>>;
   /** `POST /{page-id}/subscribed_apps?subscribed_fields=...` with the page token; needs pages_manage_metadata. */
   subscribeApp(token: string, pageId: string, fields: readonly string[]): Promise<GraphResult<Record<never, never>>>;
+  /** `GET /{page-id}/subscribed_apps` with the page token: the webhook fields `appId` gets for the page (none: []). */
+  subscribedFields(token: string, pageId: string, appId: string): Promise<GraphResult<{ fields: string[] }>>;
 }
 
 /** Upper bound on `/me/accounts` requests per `listPages` (Graph's default page size is 25 accounts). */
@@ -69,6 +71,15 @@ export function createPagesApi(graph: GraphRequester): PagesApi {
       const path = `/${encodeURIComponent(pageId)}/subscribed_apps`;
       const query = { subscribed_fields: fields.join(',') };
       return mutationResult(await graph.call({ method: 'POST', path, token, query }));
+    },
+
+    async subscribedFields(token, pageId, appId) {
+      const res = await graph.call({ method: 'GET', path: `/${encodeURIComponent(pageId)}/subscribed_apps`, token });
+      if (!res.ok) return res;
+      const data = isRecord(res.body) && Array.isArray(res.body.data) ? res.body.data : [];
+      const ours = data.find((item) => isRecord(item) && toId(item.id) === appId);
+      const fields = isRecord(ours) && Array.isArray(ours.subscribed_fields) ? ours.subscribed_fields : [];
+      return { ok: true, fields: fields.filter((f): f is string => typeof f === 'string') };
     },
   };
 }

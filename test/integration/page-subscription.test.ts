@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+
+/** The webhook fields every start makes sure the app gets for its pages (pages-api.ts). */
+const FIELDS = ['messages', 'messaging_postbacks', 'message_deliveries', 'message_reads', 'message_echoes'];
+
+describe('the app’s subscription to its pages’ webhooks', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('subscribes a page that sends the app nothing at start-up, so its messages are answered', async () => {
+    h = await startHarness({ database: 'sqlite', subscribed: false });
+    const posts = (await h.fb.graphCalls({ path_contains: 'subscribed_apps' })).filter((c) => c.method === 'POST');
+    expect(posts).toHaveLength(1);
+    expect(String(posts[0]?.query.subscribed_fields).split(',')).toEqual(expect.arrayContaining(FIELDS));
+
+    await h.fb.sendText(PAGE_ID, PSID, 'is anyone there?');
+    await h.settle();
+    const replies = (await h.fb.conversation(PAGE_ID, PSID)).items.filter((i) => i.from === 'page');
+    expect(replies.length).toBeGreaterThan(0);
+  });
+
+  it('only reads the subscription of a page subscribed already', async () => {
+    h = await startHarness({ database: 'sqlite' });
+    const calls = await h.fb.graphCalls({ path_contains: 'subscribed_apps' });
+    expect(calls.map((c) => c.method)).toEqual(['GET']);
+  });
+
+  it('starts all the same when Graph refuses the subscription, and tries again when it was busy', async () => {
+    h = await startHarness({
+      database: 'sqlite',
+      subscribed: false,
+      beforeStart: (fb) => fb.setFaults({ next: { count: 1, code: 2, path_contains: 'subscribed_apps' } }),
+      tuning: { pageRetryMs: 50 },
+    });
+    const posted = async () =>
+      (await h?.fb.graphCalls({ path_contains: 'subscribed_apps' }))?.some(
+        (c) => c.method === 'POST' && c.status === 200,
+      );
+    for (let waited = 0; waited < 5000 && !(await posted()); waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await posted()).toBe(true);
+  });
+});
