@@ -26,14 +26,17 @@ export interface StoredEvent {
   received_at: number;
 }
 
-/** Handles one stored inbound event. Called serially per person and page by the inbound worker. */
 /**
- * How far our clock may run ahead of Facebook's. A message's `sent_at` is when we called Graph, before Facebook
- * stamped it, so with the clocks in step a watermark covers it; this allows for their drift. It is below the default
- * 800 ms between paced messages, so a receipt for one does not cover the next.
+ * For a message whose echo has not come yet, how far our clock may run ahead of Facebook's. Its `sent_at` is when we
+ * called Graph, before Facebook stamped it, so with the clocks in step a watermark covers it; its echo then replaces
+ * that with Facebook's stamp. It is below the default 800 ms between paced messages.
  */
 const RECEIPT_ALLOWANCE_MS = 500;
 
+/** An echo's time on Facebook's clock, when it has one. */
+const stampOf = (event: InboundEvent, now: number) => (event.timestamp > 0 ? event.timestamp : now);
+
+/** Handles one stored inbound event. Called serially per person and page by the inbound worker. */
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, clock } = deps;
 
@@ -109,7 +112,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
   async function handleEcho(eventId: string, event: Extract<InboundEvent, { kind: 'echo' }>, page: PageRuntime) {
     const now = clock.now();
     const ours = event.app_id === page.app_id;
-    if (ours && (await store.linkEcho(outboxIdOf(event, page), event.mid, now))) {
+    if (ours && (await store.linkEcho(outboxIdOf(event, page), event.mid, stampOf(event, now), now))) {
       await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
       return;
     }
@@ -126,6 +129,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       text,
       content: contentOf(event),
       status: 'sent',
+      sent_at: stampOf(event, now),
     };
     const pauseMs = page.settings.human_reply_pause_minutes * 60_000;
     const pause = !ours && conversation.routing !== 'human' && pauseMs > 0;
@@ -148,9 +152,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /**
-   * Receipts cover what the page sent up to a watermark on Facebook's clock, give or take RECEIPT_ALLOWANCE_MS (and
-   * the ids a delivery names); never past when the receipt came (a late one, redelivered after an outage, must not
-   * cover what was sent since).
+   * Receipts cover what the page sent up to a watermark on Facebook's clock (and the ids a delivery names): a message
+   * sent after the one the person saw is not covered, nor, for a receipt redelivered after an outage, what was sent
+   * since. `sent_at` is Facebook's stamp once the echo came, our time of the call until then.
    */
   async function handleReceipt(
     eventId: string,
@@ -159,7 +163,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
   ) {
     const now = clock.now();
     const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
-    const sentBefore = event.watermark > 0 ? Math.min(receivedAt, event.watermark + RECEIPT_ALLOWANCE_MS) : receivedAt;
+    const sentBefore = event.watermark > 0 ? event.watermark + RECEIPT_ALLOWANCE_MS : receivedAt;
     const upTo = { sentBefore, ids: event.kind === 'delivery' ? event.mids : [] };
     await store.markOutgoing(conversation.id, event.kind === 'delivery' ? 'delivered' : 'read', upTo, now);
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
@@ -175,7 +179,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       const page = deps.pages(event.page_id);
       if (event.kind !== 'echo' || !page) continue;
       const outboxId = outboxIdOf(event, page);
-      if (outboxId && (await store.linkEcho(outboxId, event.mid, clock.now()))) settled++;
+      const now = clock.now();
+      if (outboxId && (await store.linkEcho(outboxId, event.mid, stampOf(event, now), now))) settled++;
     }
     return settled;
   }

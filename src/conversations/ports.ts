@@ -46,6 +46,8 @@ export interface NewMessage {
   text?: string;
   content: unknown;
   status: string;
+  /** Recorded as sent already (seen through its echo): when Facebook stamped it. Default: now. */
+  sent_at?: number;
   /** An agent's reply: the idempotency key it came with. */
   client_key?: string;
 }
@@ -92,8 +94,11 @@ export interface ConversationStore {
   saveProfile(contactId: string, profile: ContactProfile | undefined, now: number): Promise<void>;
   /** The last `limit` messages with text since `since` (the session's start), oldest first. */
   recentHistory(conversationId: string, limit: number, since: number): Promise<HistoryItem[]>;
-  /** Links the echo of a message we sent; true when the echo was ours (matched by metadata or id). */
-  linkEcho(outboxId: string | undefined, externalId: string, now: number): Promise<boolean>;
+  /**
+   * Links the echo of a message we sent; true when the echo was ours (matched by metadata or id). `stampedAt`: the
+   * echo's time on Facebook's clock, which receipts' watermarks are compared with.
+   */
+  linkEcho(outboxId: string | undefined, externalId: string, stampedAt: number, now: number): Promise<boolean>;
   /** Marks our outgoing messages with these ids, or sent before that time, delivered / read. */
   markOutgoing(
     conversationId: string,

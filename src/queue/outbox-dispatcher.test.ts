@@ -220,23 +220,24 @@ for (const kind of DATABASES) {
       expect(sent).toEqual(['hello']);
     });
 
-    it('counts the attempts whose retry could not be recorded, so a failing database does not retry for ever', async () => {
+    // The first `failWrites` writes fail: with 3, both retries and the dead letter of the third and last attempt.
+    it.each([1, 3])('counts the attempts whose retry could not be recorded (%i writes failing)', async (failWrites) => {
       const unavailable: SendResult = {
         status: 'retry',
         error: { code: 2, message: 'Service temporarily unavailable' },
       };
-      // The first three writes fail: both retries and the dead letter of the third and last attempt.
-      const { conversation, outbox, turn, sent, status } = await setup(async () => unavailable, {
+      const { db, conversation, outbox, turn, sent, status } = await setup(async () => unavailable, {
         maxAttempts: 3,
         retryBaseMs: 1,
         inDoubtGraceMs: 10,
-        failWrites: 3,
+        failWrites,
       });
       outbox.wake(conversation.id, await turn('hello'));
       // Each failed write fails the drain, tried again a second later.
       await vi.waitFor(async () => expect(await status()).toEqual(['hello:dead']), { timeout: 8_000, interval: 50 });
       await outbox.idle();
       expect(sent).toEqual(['hello', 'hello', 'hello']);
+      expect(await db.selectFrom('outbox').select('attempts').execute()).toEqual([{ attempts: 3 }]);
     });
 
     describe('a send Graph accepted although the call failed (its echo came)', () => {
@@ -250,7 +251,7 @@ for (const kind of DATABASES) {
         const { conversation, store, outbox, turn, sent, status } = await setup(
           async (text, send) => {
             if (sent.length > 0) return undefined;
-            await store.linkEcho(send.outbox_id, `m_${text}`, Date.now());
+            await store.linkEcho(send.outbox_id, `m_${text}`, Date.now(), Date.now());
             return timeout;
           },
           { retryBaseMs: 10 },
@@ -268,7 +269,7 @@ for (const kind of DATABASES) {
       ) {
         const { conversation, store, outbox, turn, sent, status } = await setup(async (text, send) => {
           if (sent.length > 0) return undefined;
-          setTimeout(() => void store.linkEcho(send.outbox_id, `m_${text}`, Date.now()), echoAfterMs);
+          setTimeout(() => void store.linkEcho(send.outbox_id, `m_${text}`, Date.now(), Date.now()), echoAfterMs);
           return timeout;
         }, tuning);
         outbox.wake(conversation.id, await turn('hello'));
@@ -316,7 +317,7 @@ for (const kind of DATABASES) {
         await outbox.idle();
         expect(await status()).toEqual(['hello:dead']);
 
-        expect(await store.linkEcho(outboxId, 'm_hello', Date.now())).toBe(true);
+        expect(await store.linkEcho(outboxId, 'm_hello', Date.now(), Date.now())).toBe(true);
         expect(sent).toEqual(['hello']);
         expect(await status()).toEqual(['hello:sent']);
         expect(await messageStatus(db)).toEqual(['sent:null']);

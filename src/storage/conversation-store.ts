@@ -69,7 +69,7 @@ export function createConversationStore(
       );
     },
 
-    async linkEcho(outboxId, externalId, now) {
+    async linkEcho(outboxId, externalId, stampedAt, now) {
       const row = outboxId
         ? await db
             .selectFrom('outbox')
@@ -95,12 +95,22 @@ export function createConversationStore(
             .where('id', '=', row.id)
             .execute();
         }
+        // Facebook's stamp replaces our own time of the call: receipts' watermarks are on Facebook's clock. The rest
+        // only when the send was not recorded: a receipt may have moved the message past `sent` since.
         if (row.message_id) {
           await tx
             .updateTable('messages')
-            .set({ external_id: externalId, status: 'sent', error: null, sent_at: now, updated_at: now })
+            .set((eb) => {
+              const unrecorded = eb('external_id', 'is', null);
+              return {
+                status: eb.case().when(unrecorded).then('sent').else(eb.ref('status')).end(),
+                error: eb.case().when(unrecorded).then(null).else(eb.ref('error')).end(),
+                external_id: eb.fn.coalesce('external_id', eb.val(externalId)),
+                sent_at: stampedAt,
+                updated_at: now,
+              };
+            })
             .where('id', '=', row.message_id)
-            .where('external_id', 'is', null)
             .execute();
         }
       });
@@ -184,7 +194,7 @@ async function insertMessage(db: Db, conversationId: string, m: NewMessage, now:
     content: JSON.stringify(m.content),
     status: m.status,
     // Messages recorded as sent already: those typed in the Page Inbox, seen through their echoes.
-    sent_at: m.status === 'sent' ? now : null,
+    sent_at: m.status === 'sent' ? (m.sent_at ?? now) : null,
     client_key: m.client_key ?? null,
     created_at: now,
     updated_at: now,

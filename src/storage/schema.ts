@@ -111,8 +111,8 @@ export interface MessagesTable {
   status: string;
   error: string | null;
   /**
-   * out: when it left (when Graph was asked to send it; failing that, when its echo came). Receipts cover what was
-   * sent before their watermark.
+   * out: when it left: Facebook's stamp once its echo came (receipts' watermarks are on Facebook's clock), when Graph
+   * was asked to send it until then.
    */
   sent_at: number | null;
   /** An agent's reply: the `Idempotency-Key` it was sent with, unique in the conversation. */

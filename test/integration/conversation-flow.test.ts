@@ -16,7 +16,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 10,
+        people: 11,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { rate_limit_per_minute: 3, session_timeout_minutes: 5, delay_between_messages_ms: 0 },
         // Long enough for an echo to come back on a loaded machine before a retry that may be a duplicate.
@@ -112,6 +112,24 @@ for (const database of DATABASES) {
         ['echo: one', 'read'],
         ['echo: two', 'delivered'],
       ]);
+    });
+
+    it('records a Page Inbox reply as sent when Facebook stamped it, so that a read receipt covers it', async () => {
+      await h.fb.sendText(PAGE_ID, person(10), 'hello?');
+      await h.fb.waitForPageMessages(PAGE_ID, person(10), 1);
+      await h.fb.pageInboxReply(PAGE_ID, person(10), 'Maria here');
+      await h.settle();
+      const items = (await h.fb.conversation(PAGE_ID, person(10))).items;
+      const stamped = items.find((i) => i.message?.text === 'Maria here')?.timestamp;
+      const maria = () =>
+        h.switchboard.db
+          .selectFrom('messages')
+          .select(['sent_at', 'status'])
+          .where('text', '=', 'Maria here')
+          .executeTakeFirstOrThrow();
+      expect((await maria()).sent_at).toBe(stamped);
+      await h.fb.read(PAGE_ID, person(10));
+      await waitFor(async () => (await maria()).status === 'read');
     });
 
     it('retries a send Graph answers with a 5xx and delivers it once', async () => {
