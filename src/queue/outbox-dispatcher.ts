@@ -47,7 +47,7 @@ export interface OutboxDispatcherOptions {
   concurrency?: number;
   /**
    * Attempts before a message goes to the dead state. The default 10, with the default back-off and grace, retries
-   * for 6 to 9 minutes: a Graph outage of a few minutes loses no reply.
+   * for 6 to 10 minutes: a Graph outage of a few minutes loses no reply.
    */
   maxAttempts?: number;
   retryBaseMs?: number;
@@ -183,7 +183,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     if (unrecorded && row.attempts >= maxAttempts) {
       // Its last attempt failed and going dead could not be written then: written now, without calling Graph again.
       await transaction((tx) =>
-        markUnsent(tx, row, { status: 'dead', attempted: false }, unrecorded.error, timers.now()),
+        markUnsent(tx, row, { status: 'dead', attempts: row.attempts }, unrecorded.error, timers.now()),
       );
       unrecordedRetries.delete(row.id);
       options.onResult?.(row, 'dead', 0);
@@ -212,7 +212,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         'send blocked by policy',
       );
       await transaction((tx) =>
-        markUnsent(tx, row, { status: 'blocked', attempted: false }, { message: decision.reason }, timers.now()),
+        markUnsent(tx, row, { status: 'blocked', attempts: row.attempts }, { message: decision.reason }, timers.now()),
       );
       options.onResult?.(row, 'blocked', 0);
       return true;
@@ -255,13 +255,13 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         try {
           if (attempts >= maxAttempts) {
             log().error({ error: result.error, attempts }, 'send failed after every retry: dead');
-            await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempted: true }, result.error, now));
+            await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempts }, result.error, now));
             unrecordedRetries.delete(row.id);
             options.onResult?.(row, 'dead', performance.now() - started);
             return true;
           }
           log().warn({ error: result.error, attempts }, 'send failed: will retry');
-          await transaction((tx) => markRetry(tx, row.id, nextAttemptAt, result.error, now));
+          await transaction((tx) => markRetry(tx, row.id, attempts, nextAttemptAt, result.error, now));
           unrecordedRetries.delete(row.id);
         } catch (error) {
           unrecordedRetries.set(row.id, { attempts, nextAttemptAt, error: result.error });
@@ -274,7 +274,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       case 'blocked':
       case 'failed':
         log().warn({ error: result.error }, `send ${result.status}`);
-        await transaction((tx) => markUnsent(tx, row, { status: result.status, attempted: true }, result.error, now));
+        await transaction((tx) => markUnsent(tx, row, { status: result.status, attempts }, result.error, now));
         break;
     }
     if (result.status !== 'retry') unrecordedRetries.delete(row.id);

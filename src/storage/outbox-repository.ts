@@ -94,25 +94,27 @@ const messageSentQuery = precompiled((db, v: { id: string; externalId: string | 
 );
 
 /**
- * Queues the row for another attempt. Like `markUnsent`, it changes only a row still pending: an echo that arrived
- * while the failed call ran proved Graph accepted it after all, and marked it sent (see `linkEcho`).
+ * Queues the row for another attempt, `attempts` made so far. Like `markUnsent`, it changes only a row still pending:
+ * an echo that arrived while the failed call ran proved Graph accepted it after all, and marked it sent (see
+ * `linkEcho`). The count is written whole: attempts whose retry could not be written count too.
  */
 export async function markRetry(
   db: Kysely<Database> | Transaction<Database>,
   id: string,
+  attempts: number,
   nextAttemptAt: number,
   error: SendErrorFields,
   now: number,
 ) {
   await db
     .updateTable('outbox')
-    .set((eb) => ({
+    .set({
       status: 'pending',
-      attempts: eb('attempts', '+', 1),
+      attempts,
       next_attempt_at: nextAttemptAt,
       ...errorColumns(error),
       updated_at: now,
-    }))
+    })
     .where('id', '=', id)
     .where(UNSETTLED)
     .execute();
@@ -126,25 +128,20 @@ export async function isPending(db: Kysely<Database>, id: string): Promise<boole
 
 /**
  * Settles a row that will not be sent (run in a transaction): `failed` (Graph refused), `blocked` (policy),
- * `dead` (retries exhausted). `attempted`: Graph was called for it this time (not refused by our own policy).
+ * `dead` (retries exhausted), with the `attempts` made in all (as in `markRetry`).
  * A row no longer pending is left as it is: its echo settled it as sent.
  */
 export async function markUnsent(
   tx: Transaction<Database>,
   row: OutboxRow,
-  outcome: { status: 'failed' | 'blocked' | 'dead'; attempted: boolean },
+  outcome: { status: 'failed' | 'blocked' | 'dead'; attempts: number },
   error: SendErrorFields,
   now: number,
 ) {
   const { status } = outcome;
   const [settled] = await tx
     .updateTable('outbox')
-    .set((eb) => ({
-      status,
-      attempts: eb('attempts', '+', outcome.attempted ? 1 : 0),
-      ...errorColumns(error),
-      updated_at: now,
-    }))
+    .set({ status, attempts: outcome.attempts, ...errorColumns(error), updated_at: now })
     .where('id', '=', row.id)
     .where(UNSETTLED)
     .execute();
