@@ -4,8 +4,11 @@ import { DEFAULT_PAGE_SUBSCRIBED_FIELDS } from './graph/pages-api.ts';
 export type SubscriptionResult =
   | { status: 'unchanged' }
   | { status: 'subscribed'; added: string[] }
-  /** `retryable`: Graph was busy or limiting calls, so a later try may go through. */
-  | { status: 'failed'; error: string; retryable: boolean };
+  /**
+   * `step`: reading the subscription or changing it. `retryable`: Graph was busy or limiting calls, so a later try
+   * may go through.
+   */
+  | { status: 'failed'; step: 'read' | 'write'; error: string; retryable: boolean };
 
 /**
  * Makes sure the page sends the app the webhooks the gateway reads: Messenger sends a page's events only to the apps
@@ -19,14 +22,14 @@ export async function subscribePage(
   appId: string,
 ): Promise<SubscriptionResult> {
   const current = await graph.subscribedFields(token, pageId, appId);
-  if (!current.ok) return failed(current);
+  if (!current.ok) return failed('read', current);
   const added = DEFAULT_PAGE_SUBSCRIBED_FIELDS.filter((field) => !current.fields.includes(field));
   if (added.length === 0) return { status: 'unchanged' };
   const result = await graph.subscribeApp(token, pageId, [...new Set([...current.fields, ...added])]);
-  if (!result.ok) return failed(result);
+  if (!result.ok) return failed('write', result);
   return { status: 'subscribed', added };
 }
 
-function failed(failure: GraphFailure): SubscriptionResult {
-  return { status: 'failed', error: failure.error.message, retryable: isRetryableKind(failure.kind) };
+function failed(step: 'read' | 'write', failure: GraphFailure): SubscriptionResult {
+  return { status: 'failed', step, error: failure.error.message, retryable: isRetryableKind(failure.kind) };
 }

@@ -36,16 +36,22 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
   /** Logs a failure that is not Graph's (those come back as results): the database failing. */
   const failed = (what: string, pageId: string) => (err: unknown) => logger.error({ err, pageId }, `could not ${what}`);
 
+  /** The latest run of each piece of work: an older one, still in flight when a newer one began, retries nothing. */
+  const latest = new Map<string, object>();
+
   function retrying<T extends Outcome>(what: string, pageId: string, run: () => Promise<T>) {
     const key = `${what}:${pageId}`;
+    const self = {};
+    latest.set(key, self);
+    clearTimeout(retries.get(key));
+    retries.delete(key);
     const attempt = async (n: number): Promise<T> => {
-      clearTimeout(retries.get(key));
-      retries.delete(key);
       const result = await run();
-      if (closed || result?.status !== 'failed' || !result.retryable || n >= RETRIES) return result;
+      if (closed || latest.get(key) !== self) return result;
+      if (result?.status !== 'failed' || !result.retryable || n >= RETRIES) return result;
       const again = () => {
         retries.delete(key);
-        void attempt(n + 1).catch(failed(what, pageId));
+        if (latest.get(key) === self) void attempt(n + 1).catch(failed(what, pageId));
       };
       retries.set(key, setTimeout(again, (options.retryMs ?? RETRY_MS) * 2 ** n).unref());
       return result;
@@ -81,13 +87,20 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     if (!page) return undefined;
     const result = await subscribePage(graphFor(page.app_id), page.access_token, pageId, page.app_id);
     const log = logger.child({ pageId });
-    if (result.status === 'failed')
+    if (result.status === 'subscribed') log.info(result, 'app subscribed to the page’s webhooks');
+    // Reading needs the permission that changing needs: a page subscribed in the app dashboard may be fine.
+    else if (result.status === 'failed' && result.step === 'read')
+      log.warn(
+        { error: result.error },
+        'could not check the app’s subscription to the page’s webhooks (the page token needs pages_manage_metadata); ' +
+          'if the page is not subscribed in the app dashboard (Messenger, Webhooks), Facebook sends none of its messages',
+      );
+    else if (result.status === 'failed')
       log.error(
         { error: result.error },
         'could not subscribe the app to the page’s webhooks: give the page token pages_manage_metadata, or subscribe ' +
           'the page in the app dashboard (Messenger, Webhooks); until then Facebook sends none of its messages',
       );
-    else if (result.status === 'subscribed') log.info(result, 'app subscribed to the page’s webhooks');
     return result;
   }
 
