@@ -5,6 +5,8 @@ import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { ADMIN, type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
 
 let clockOffset = 0;
+/** Pacing waits of seconds are cut to this: long enough to take a conversation over while a reply waits. */
+let sleepCapMs = 1500;
 
 for (const database of DATABASES) {
   describe(`inbox API and hand-over on ${database}`, () => {
@@ -19,10 +21,9 @@ for (const database of DATABASES) {
         people: 5,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 30 },
-        // Pacing waits of seconds are cut to 1.5 s: long enough to take a conversation over while a reply waits.
         timers: {
           now: () => Date.now() + clockOffset,
-          sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 1500))),
+          sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, sleepCapMs))),
         },
       });
     });
@@ -193,6 +194,8 @@ for (const database of DATABASES) {
       'takes a conversation over when PostgreSQL rolls the take-over back for a deadlock with a send',
       async () => {
         await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: 'short' });
+        // PostgreSQL looks for the deadlock after a second: the reply must still be waiting then, on a busy machine too.
+        sleepCapMs = 5000;
         const other = new pg.Client({ connectionString: h.db.url });
         await other.connect();
         try {
@@ -230,6 +233,7 @@ for (const database of DATABASES) {
           await h.settle();
           expect(await pageSaw(person(4))).toEqual([]);
         } finally {
+          sleepCapMs = 1500;
           await other.end();
           await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: null });
         }

@@ -75,8 +75,9 @@ function retryAfterHeader(headers: ResponseHeaders | undefined): number | undefi
   const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  // A date already past (the clocks disagree) says nothing: the usual back-off applies.
+  const wait = Date.parse(value) - Date.now();
+  return wait > 0 ? wait : undefined;
 }
 
 /** A 2xx answer without the field the call exists for: Graph (or the emulator) broke its contract. */
