@@ -196,7 +196,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const paced = due > timers.now();
     if (paced) await pause(due - timers.now());
     if (stopping) return false;
-    const wait = options.throttle?.delayFor(row.page_id) ?? 0;
+    const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
+    const wait = options.throttle?.delayFor(row.page_id, isAudioOrVideo(message)) ?? 0;
     if (wait > 0) await pause(wait);
     if (stopping) return false;
     // Read again after a wait, and for a row tried before: an echo may have settled it (a timeout, a 5xx that reached
@@ -218,7 +219,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       return true;
     }
     const started = performance.now();
-    const send = { ...toSend(row), messaging_type: decision.messaging_type, tag: decision.tag };
+    const send = { ...toSend(row, message), messaging_type: decision.messaging_type, tag: decision.tag };
     // When the message left: before Facebook stamped it, so that a receipt's watermark covers it (see markSent).
     let calledAt = 0;
     // Changed since the drain read it (a take-over may have cancelled it), up to the call: read the queue again.
@@ -348,13 +349,19 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
 
 export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;
 
-function toSend(row: OutboxRow): Omit<OutboxSend, 'messaging_type' | 'tag'> {
+/** Sends under Graph's lower rate for audio and video attachments. */
+function isAudioOrVideo(message: unknown): boolean {
+  const type = (message as { attachment?: { type?: unknown } } | undefined)?.attachment?.type;
+  return type === 'audio' || type === 'video';
+}
+
+function toSend(row: OutboxRow, message: unknown): Omit<OutboxSend, 'messaging_type' | 'tag'> {
   return {
     outbox_id: row.id,
     page_id: row.page_id,
     conversation_id: row.conversation_id,
     recipient_id: row.recipient_id,
     kind: row.kind as OutboxSend['kind'],
-    message: row.kind === 'message' ? JSON.parse(row.request) : undefined,
+    message,
   };
 }

@@ -92,6 +92,15 @@ describe('usage scaling', () => {
     expect(delays('p1', 3)).toEqual([0, 1000, 2000]);
   });
 
+  it('spaces audio and video sends at 10 a second after a burst of 10, and leaves other sends at the page rate', () => {
+    const { throttle } = setup({ rate: 50 });
+    const media = Array.from({ length: 12 }, () => throttle.delayFor('p1', true));
+    expect(media).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 200]);
+    // Text shares the page's bucket (50 a second, the burst spent by the media) but not the media's.
+    expect(throttle.delayFor('p1')).toBe(0);
+    expect(throttle.delayFor('p2', true)).toBe(0);
+  });
+
   it('applies app usage to every page of the app, and to no page of another app', () => {
     const apps: Record<string, string> = { p1: 'a1', p2: 'a1', p3: 'a2' };
     const { throttle } = setup({ rate: 10, appOf: (pageId) => apps[pageId] });

@@ -11,7 +11,8 @@
  *               = 0.1                        for u ≥ 100 %
  *
  * The burst shrinks by the same factor. A rate-limit error pauses the page; the bucket is empty when a pause ends,
- * so sends resume at the paced rate rather than all at once.
+ * so sends resume at the paced rate rather than all at once. Audio and video attachments also take a slot in a
+ * second bucket per page, at Graph's 10 calls per second for them (scaled alike).
  *
  * State lives in this process's memory: right for one gateway process; several processes would each pace on their
  * own (design.md §8 wants shared state then).
@@ -66,6 +67,8 @@ export interface ThrottleState {
 export type SendThrottle = ReturnType<typeof createSendThrottle>;
 
 const MIN_RATE = 0.01;
+/** Graph's limit for audio and video attachments, per page (messenger-platform.md §9). */
+const MEDIA_RATE_PER_SECOND = 10;
 
 interface Reading {
   value: number;
@@ -75,6 +78,8 @@ interface Reading {
 interface PageState {
   /** GCRA theoretical arrival time: the bucket is full again at `tat`, and a send may go at `tat - tolerance`. */
   tat: number;
+  /** The same, for audio and video attachments. */
+  mediaTat: number;
   pausedUntil: number;
   streak: number;
   page?: Reading;
@@ -101,7 +106,8 @@ export function createSendThrottle(options: SendThrottleOptions) {
   function pageState(pageId: string): PageState {
     let state = pages.get(pageId);
     if (!state) {
-      state = { tat: Number.NEGATIVE_INFINITY, pausedUntil: Number.NEGATIVE_INFINITY, streak: 0 };
+      const never = Number.NEGATIVE_INFINITY;
+      state = { tat: never, mediaTat: never, pausedUntil: never, streak: 0 };
       pages.set(pageId, state);
     }
     return state;
@@ -121,23 +127,35 @@ export function createSendThrottle(options: SendThrottleOptions) {
     const rate = Math.max(MIN_RATE, base * factor);
     const burst = Math.max(1, Math.floor((options.burst ?? Math.max(1, Math.floor(base))) * factor));
     const interval = 1000 / rate;
-    return { base, rate, usage, burst, interval, tolerance: (burst - 1) * interval };
+    const mediaRate = Math.min(rate, Math.max(MIN_RATE, MEDIA_RATE_PER_SECOND * factor));
+    const mediaInterval = 1000 / mediaRate;
+    const mediaTolerance = (Math.min(burst, MEDIA_RATE_PER_SECOND) - 1) * mediaInterval;
+    return { base, rate, usage, burst, interval, tolerance: (burst - 1) * interval, mediaInterval, mediaTolerance };
   }
 
   function pause(pageId: string, state: PageState, until: number) {
     if (until <= state.pausedUntil) return;
     state.pausedUntil = until;
     // Empty bucket at the end of the pause: the first send goes at `until`, the next one a slot later.
-    state.tat = Math.max(state.tat, until + pacing(pageId, state, options.now()).tolerance);
+    const { tolerance, mediaTolerance } = pacing(pageId, state, options.now());
+    state.tat = Math.max(state.tat, until + tolerance);
+    state.mediaTat = Math.max(state.mediaTat, until + mediaTolerance);
   }
 
   return {
-    /** Milliseconds to wait before the next send to this page (0 = go now). Reserves that slot. */
-    delayFor(pageId: string): number {
+    /**
+     * Milliseconds to wait before the next send to this page (0 = go now). Reserves that slot. `media`: the send is
+     * an audio or video attachment, under the lower limit for those too.
+     */
+    delayFor(pageId: string, media = false): number {
       const now = options.now();
       const state = pageState(pageId);
-      const { interval, tolerance } = pacing(pageId, state, now);
-      const sendAt = Math.max(now, state.tat - tolerance, state.pausedUntil);
+      const { interval, tolerance, mediaInterval, mediaTolerance } = pacing(pageId, state, now);
+      let sendAt = Math.max(now, state.tat - tolerance, state.pausedUntil);
+      if (media) {
+        sendAt = Math.max(sendAt, state.mediaTat - mediaTolerance);
+        state.mediaTat = Math.max(state.mediaTat, sendAt) + mediaInterval;
+      }
       state.tat = Math.max(state.tat, sendAt) + interval;
       return Math.ceil(sendAt - now);
     },
