@@ -4,7 +4,7 @@
  * through. A take-over (conversation, then its outbox rows) crosses a group commit that sent a reply (outbox row)
  * and then wrote the next turn of the same conversation.
  */
-export function isConflict(error: unknown): boolean {
+function isConflict(error: unknown): boolean {
   const { code } = (error ?? {}) as { code?: unknown };
   return code === '40P01' || code === '40001';
 }
