@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { findUserByEmail } from '../storage/user-repository.ts';
+import { isCrossSite } from './cross-site.ts';
 import { ApiError } from './errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
@@ -22,9 +23,10 @@ const CACHE_MS = 60_000;
 
 /**
  * Failed sign-ins allowed in a sliding window before further tries are refused: per email and client address (by
- * address alone, behind a proxy one person's typos would lock everyone out; by email alone, anyone could keep an
- * account locked with a few tries), and per email from anywhere, higher, since a proxy the gateway trusts
- * (`TRUST_PROXY`) forwards whatever address it is given.
+ * address alone, behind a proxy one person's typos would lock everyone out), and per email from anywhere, higher,
+ * since a proxy the gateway trusts (`TRUST_PROXY`) forwards whatever address it is given. Past the per-email limit
+ * only addresses that have not failed for that email lately are heard: guessers from many addresses get one try each,
+ * and the account's owner, on an address of their own, still signs in (a hard lock would let anyone keep them out).
  */
 export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmailAndAddress: 10, perEmail: 50 };
 
@@ -37,6 +39,7 @@ export function createBasicAuth(db: Kysely<Database>) {
   const verified = new Map<string, { user: AuthenticatedUser; until: number }>();
   const failures = createFailureLog(SIGN_IN_LIMITS.windowMs);
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (isCrossSite(request)) throw new ApiError('SB_CROSS_SITE');
     const header = request.headers.authorization ?? '';
     const key = createHash('sha256').update(header).digest('base64url');
     const cached = verified.get(key);
@@ -46,28 +49,31 @@ export function createBasicAuth(db: Kysely<Database>) {
     }
     const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
     const [email, ...rest] = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
+    const refuse = () => {
+      reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
+      return new ApiError('SB_UNAUTHENTICATED');
+    };
+    // No credentials: nothing to check, and no reason to spend a hash on it.
+    if (!email) throw refuse();
+    const pair = `${email.toLowerCase()}\u0000${request.ip}`;
+    const account = email.toLowerCase();
     // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
-    const limits = email
-      ? ([
-          [`${email.toLowerCase()}\u0000${request.ip}`, SIGN_IN_LIMITS.perEmailAndAddress],
-          [email.toLowerCase(), SIGN_IN_LIMITS.perEmail],
-        ] as const)
-      : [];
-    const wait = Math.max(0, ...limits.map(([tries, max]) => failures.waitMs(tries, max, Date.now())));
+    const now = Date.now();
+    const guessedFromAfar = failures.waitMs(account, SIGN_IN_LIMITS.perEmail, now) > 0;
+    const wait = failures.waitMs(pair, guessedFromAfar ? 1 : SIGN_IN_LIMITS.perEmailAndAddress, now);
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
       throw new ApiError('SB_TOO_MANY_SIGN_INS');
     }
-    const user = email ? await findUserByEmail(db, email) : undefined;
+    const user = await findUserByEmail(db, email);
     // An unknown email is checked against a decoy hash, so that its answer takes as long and does not tell it apart.
     decoy ??= hashPassword(randomBytes(16).toString('base64url'));
     const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
     if (!user || !matches) {
-      for (const [tries] of limits) failures.record(tries, Date.now());
-      reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
-      throw new ApiError('SB_UNAUTHENTICATED');
+      for (const key of [pair, account]) failures.record(key, Date.now());
+      throw refuse();
     }
-    for (const [tries] of limits) failures.forget(tries);
+    failures.forget(pair);
     request.user = { id: user.id, email: user.email, role: user.role };
     verified.set(key, { user: request.user, until: Date.now() + CACHE_MS });
   };

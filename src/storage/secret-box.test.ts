@@ -32,6 +32,16 @@ describe('secret box', () => {
     expect(() => box.open(tampered)).toThrow();
   });
 
+  it('refuses a value cut short, whose tag would be under 16 bytes', () => {
+    const box = createSecretBox([key()]);
+    const [prefix, keyId, iv, body] = box.seal('').split('.');
+    // An empty value seals to its 16-byte tag alone; its first 4 bytes would pass for a tag were short ones allowed.
+    const short = Buffer.from(body as string, 'base64url')
+      .subarray(0, 4)
+      .toString('base64url');
+    expect(() => box.open([prefix, keyId, iv, short].join('.'))).toThrow();
+  });
+
   it('rejects keys that are not 32 bytes', () => {
     expect(() => createSecretBox([Buffer.alloc(16).toString('base64')])).toThrow(/16 bytes/);
   });

@@ -11,6 +11,8 @@ export interface SecretBox {
 }
 
 const PREFIX = 'sb1';
+/** GCM's full authentication tag. */
+const TAG_BYTES = 16;
 
 /**
  * `keys` are base64 32-byte keys, newest first. New values use the first; any listed key opens old values,
@@ -42,9 +44,13 @@ export function createSecretBox(keys: string[]): SecretBox {
       const key = byId.get(keyId);
       if (!key) throw new Error(`sealed with key ${keyId}, which is not in SWITCHBOARD_SECRET_KEY`);
       const data = Buffer.from(body, 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-      decipher.setAuthTag(data.subarray(data.length - 16));
-      return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+      // The whole 16-byte tag, always: GCM would otherwise accept one as short as 4 bytes, far easier to forge.
+      if (data.length < TAG_BYTES) throw new Error('sealed value is malformed');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
+      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+      return Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]).toString(
+        'utf8',
+      );
     },
   };
 }

@@ -1,0 +1,19 @@
+import type { FastifyRequest } from 'fastify';
+
+/** Methods a page of another site can send without asking first (a form), with the credentials the browser holds. */
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A request that would change something, sent by a page of another origin. Browsers send `Origin` on such requests
+ * (forms included), and with it the HTTP Basic credentials they remember for this server: without this check any page
+ * the user opens could act in their name. Requests without `Origin` (curl, other servers) come from no page.
+ */
+export function isCrossSite(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (!origin || !UNSAFE.has(request.method)) return false;
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true; // `Origin: null` (a sandboxed page, a redirect): not this server's.
+  }
+}
