@@ -15,6 +15,11 @@ describe('the demo’s configuration', () => {
     expect(config.configPath).toBeUndefined();
   });
 
+  it('listens on this machine only, unless HOST says otherwise', () => {
+    expect(loadConfig(demoEnvironment({}), cwd()).host).toBe('localhost');
+    expect(loadConfig(demoEnvironment({ HOST: '0.0.0.0' }), cwd()).host).toBe('0.0.0.0');
+  });
+
   it('takes another SQLite file from --database-url, and nothing but SQLite', () => {
     const env = { DATABASE_URL: 'postgres://db.example/switchboard' };
     expect(loadConfig(demoEnvironment(env, 'sqlite:/tmp/demo-2.db'), cwd()).databaseUrl).toBe('sqlite:/tmp/demo-2.db');

@@ -22,7 +22,8 @@ export function demoEnvironment(env: NodeJS.ProcessEnv, databaseUrl = DEMO_DATAB
     ? databaseUrlProblem(databaseUrl)
     : 'the demo runs on SQLite only; give sqlite:<path>, e.g. sqlite:./data/demo-2.db';
   if (problem) throw new ConfigError([`--database-url: ${problem}`]);
-  return { LOG_LEVEL: 'info', ...env, DATABASE_URL: databaseUrl, SWITCHBOARD_CONFIG: undefined };
+  // This machine only, unless HOST says otherwise: the emulator's control API has no credentials.
+  return { LOG_LEVEL: 'info', HOST: 'localhost', ...env, DATABASE_URL: databaseUrl, SWITCHBOARD_CONFIG: undefined };
 }
 
 /**

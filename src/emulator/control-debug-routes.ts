@@ -98,9 +98,12 @@ export const controlDebugRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = 
   app.get<{ Params: { id: string } }>('/files/:id', async (request, reply) => {
     const file = ctx.state.files.get(request.params.id);
     if (!file) return controlError(reply, 'SB_EMULATOR_NOT_FOUND', 'no such file');
+    // Shown in place only as media: an uploaded page or SVG opened here would run its scripts on this origin.
+    const shown = /^(image\/(?!svg)|audio\/|video\/)/.test(file.mime) ? 'inline' : 'attachment';
     return reply
       .type(file.mime)
-      .header('content-disposition', `inline; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-disposition', `${shown}; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`)
       .send(file.data);
   });
 

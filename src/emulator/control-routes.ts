@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { isCrossSite } from '../server/cross-site.ts';
 import type { EmulatorContext } from './context.ts';
 import { controlCallbackRoutes } from './control-callback-routes.ts';
 import { controlConversationRoutes } from './control-conversation-routes.ts';
@@ -14,6 +15,11 @@ export const controlRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async
       return controlError(reply, 'SB_EMULATOR_INVALID_REQUEST', error.message, error.statusCode);
     request.log.error({ err: error }, 'emulator control route failed');
     return reply.code(500).send({ error: { code: 'SB_EMULATOR_INTERNAL', message: 'internal error' } });
+  });
+  // No credentials guard it: a page of another site (a form, even to localhost) must not re-point webhooks or more.
+  app.addHook('onRequest', async (request, reply) => {
+    if (isCrossSite(request))
+      return controlError(reply, 'SB_EMULATOR_CROSS_SITE', 'changes sent by a page of another site are refused');
   });
   await app.register(controlEntityRoutes, { ctx });
   await app.register(controlConversationRoutes, { ctx });

@@ -34,6 +34,20 @@ describe('control API', () => {
     expect(avatar.headers.get('content-type')).toContain('image/svg+xml');
   });
 
+  it('refuses changes sent by a page of another site, such as a form re-pointing the webhooks', async () => {
+    const post = (origin: string) =>
+      fetch(`${h.url}/_emulator/apps/1517776481860111/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: 'url=http%3A%2F%2F127.0.0.1%3A9%2Fhook&verify_token=x',
+      });
+    const forged = await post('https://attacker.example');
+    expect(forged.status).toBe(403);
+    expect((await forged.json()).error.code).toBe('SB_EMULATOR_CROSS_SITE');
+    // The chat page, on the emulator’s own origin, is heard (here the webhook check then fails: nothing listens there).
+    expect((await post(h.url)).status).not.toBe(403);
+  });
+
   it('creates apps, pages with their token, and people with a PSID on every page', async () => {
     const app = await h.client.createApp({ name: 'Second' });
     const page = await h.client.createPage({ name: 'Outlet', app_id: app.id });
@@ -154,11 +168,16 @@ describe('control API', () => {
     expect((await h.send({ text: 'works' })).status).toBe(200);
   });
 
-  it('stores uploads and serves them', async () => {
+  it('stores uploads and serves them, in place only as media', async () => {
     const { url } = await h.client.upload(Buffer.from('GIF89a'), 'pic.gif', 'image/gif');
     const file = await fetch(url);
     expect(file.headers.get('content-type')).toBe('image/gif');
+    expect(file.headers.get('content-disposition')).toMatch(/^inline;/);
     expect(await file.text()).toBe('GIF89a');
+    // A page (or an SVG) opened from here would run its scripts on the emulator's origin: it is downloaded instead.
+    const page = await fetch((await h.client.upload(Buffer.from('<script>1</script>'), 'x.html', 'text/html')).url);
+    expect(page.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     await h.client.sendAttachments(PAGE_ID, PSID, [{ type: 'image', url }]);
     const person = (await h.client.conversation(PAGE_ID, PSID)).items.at(-1);
     expect(person?.message).toEqual({ attachments: [{ type: 'image', payload: { url } }] });
