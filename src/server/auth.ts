@@ -37,6 +37,7 @@ export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmailAndAddress: 10, p
 export function createBasicAuth(db: Kysely<Database>) {
   let decoy: Promise<string> | undefined;
   const verified = new Map<string, { user: AuthenticatedUser; until: number }>();
+  let lastSweep = 0;
   const failures = createFailureLog(SIGN_IN_LIMITS.windowMs);
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (isCrossSite(request)) throw new ApiError('SB_CROSS_SITE');
@@ -75,6 +76,11 @@ export function createBasicAuth(db: Kysely<Database>) {
     }
     failures.forget(pair);
     request.user = { id: user.id, email: user.email, role: user.role };
+    // Headers no one sends again (or sends padded differently) are dropped once a minute: the map stays small.
+    if (now - lastSweep > CACHE_MS) {
+      for (const [k, entry] of verified) if (entry.until <= now) verified.delete(k);
+      lastSweep = now;
+    }
     verified.set(key, { user: request.user, until: Date.now() + CACHE_MS });
   };
 }
