@@ -67,10 +67,13 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
           if (outcome.kind === 'token' || (outcome.kind === 'permission' && outcome.error.code !== 100))
             report(page.id, outcome.kind, describeError(outcome.error));
           // Graph's own window errors are policy refusals like ours: shown as blocked, never retried.
+          if (outcome.kind === 'window')
+            return { status: 'blocked', error: errorOf(outcome.error), usage: outcome.usage };
           return {
-            status: outcome.kind === 'window' ? 'blocked' : 'failed',
+            status: 'failed',
             error: errorOf(outcome.error),
             usage: outcome.usage,
+            ...(outcome.kind === 'recipient' ? { unreachable: true } : {}),
           };
       }
     },

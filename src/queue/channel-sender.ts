@@ -41,7 +41,12 @@ export type SendResult = (
       app_wide?: boolean;
     }
   | { status: 'blocked'; error: SendError }
-  | { status: 'failed'; error: SendError }
+  | {
+      status: 'failed';
+      error: SendError;
+      /** The person cannot be messaged (blocked the page, left the channel, unknown id): stop until they write. */
+      unreachable?: boolean;
+    }
 ) & { usage?: ChannelUsage };
 
 /** Sends outbox rows to a channel (Messenger: the Graph Send API). Never throws for channel failures. */

@@ -240,6 +240,26 @@ for (const kind of DATABASES) {
       expect(await db.selectFrom('outbox').select('attempts').execute()).toEqual([{ attempts: 3 }]);
     });
 
+    it('blocks what waits for a person Graph says cannot be reached, handed over or not, without asking Graph again', async () => {
+      const gone: SendResult = {
+        status: 'failed',
+        unreachable: true,
+        error: { code: 551, subcode: 1545041, message: 'This person isn’t available right now.' },
+      };
+      const { db, store, conversation, outbox, outgoing, sent, status } = await setup(async (text) =>
+        text === 'one' ? gone : undefined,
+      );
+      const steps = [...outgoing('one').steps, ...outgoing('two').steps];
+      const { rows } = await store.commitTurn(
+        { event_id: await storePendingEvent(db), event_status: 'done', outgoing: { ...outgoing('one'), steps } },
+        Date.now(),
+      );
+      outbox.wake(conversation.id, { rows, context: { author: 'bot', last_inbound_at: Date.now() } });
+      await outbox.idle();
+      expect(sent).toEqual(['one']);
+      expect(await status()).toEqual(['one:failed', 'two:blocked']);
+    });
+
     describe('a send Graph accepted although the call failed (its echo came)', () => {
       const timeout: SendResult = { status: 'retry', error: { message: 'Graph did not answer in time' } };
       const messageStatus = async (db: Awaited<ReturnType<typeof setup>>['db']) =>

@@ -8,6 +8,7 @@ import {
   isPending,
   markRetry,
   markSent,
+  markUnreachable,
   markUnsent,
   type OutboxRow,
   PENDING_BATCH,
@@ -275,7 +276,13 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       case 'blocked':
       case 'failed':
         log().warn({ error: result.error }, `send ${result.status}`);
-        await transaction((tx) => markUnsent(tx, row, { status: result.status, attempts }, result.error, now));
+        await transaction(async (tx) => {
+          await markUnsent(tx, row, { status: result.status, attempts }, result.error, now);
+          // Graph's "stop messaging this person": what waits for them is blocked by the policy from now on.
+          if (result.status === 'failed' && result.unreachable) await markUnreachable(tx, row.conversation_id, now);
+        });
+        // The rows after it were handed over with the turn's context, which knows nothing of this: read them again.
+        if (result.status === 'failed' && result.unreachable) changed.add(row.conversation_id);
         break;
     }
     if (result.status !== 'retry') unrecordedRetries.delete(row.id);

@@ -6,11 +6,19 @@ import type { Database } from '../storage/schema.ts';
 /**
  * The 24-hour rule for one outbox row, decided when it is about to be sent (not when it was queued: a paced or
  * retried message may cross the window). Bots never get HUMAN_AGENT; agents get it between 24 hours and 7 days.
+ * Nothing goes to a person Graph said cannot be messaged, until they write again.
  */
+const UNREACHABLE =
+  'the person cannot be reached (they blocked the page, left Messenger, or are unknown to it): nothing is sent ' +
+  'until they write again';
+
 export function createSendPolicy(db: Kysely<Database>, now: () => number) {
   /** `known`: the context as the turn that queued the row left it, which saves reading it back. */
   return async function decide(row: OutboxRow, known?: SendContext): Promise<SendDecision> {
     const context = known ?? (await sendContextOf(db, row));
+    const unreachableAt = context?.unreachable_at ?? null;
+    if (unreachableAt !== null && (context?.last_inbound_at ?? 0) < unreachableAt)
+      return { ok: false, reason: UNREACHABLE };
     const author = context?.author === 'agent' || context?.author === 'system' ? context.author : 'bot';
     return decideSend({
       author,

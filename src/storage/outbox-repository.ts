@@ -33,6 +33,8 @@ const pendingOutboxRowsQuery = precompiled((db, v: { conversationId: string }) =
 export interface SendContext {
   last_inbound_at: number | null;
   author: string | null;
+  /** When Graph last said the person cannot be messaged; absent when the person has just written. */
+  unreachable_at?: number | null;
 }
 
 export async function sendContextOf(db: Kysely<Database>, row: OutboxRow): Promise<SendContext | undefined> {
@@ -44,7 +46,7 @@ const sendContextQuery = precompiled((db, v: { conversationId: string; messageId
   db
     .selectFrom('conversations as c')
     .leftJoin('messages as m', (join) => join.on('m.id', '=', v.messageId))
-    .select(['c.last_inbound_at', 'm.author'])
+    .select(['c.last_inbound_at', 'c.unreachable_at', 'm.author'])
     .where('c.id', '=', v.conversationId),
 );
 
@@ -201,6 +203,11 @@ export async function cancelBotSends(tx: Transaction<Database>, conversationId: 
       .where('id', 'in', messageIds)
       .execute();
   return messageIds.length;
+}
+
+/** Graph said the person cannot be messaged (run in a transaction with the send's failure). */
+export async function markUnreachable(tx: Transaction<Database>, conversationId: string, now: number) {
+  await tx.updateTable('conversations').set({ unreachable_at: now }).where('id', '=', conversationId).execute();
 }
 
 /** Sends that failed for good, queued since `since`: counted per page and error, for the pages' health. */

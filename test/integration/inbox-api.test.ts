@@ -18,7 +18,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 5,
+        people: 6,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 30 },
         timers: {
@@ -239,6 +239,34 @@ for (const database of DATABASES) {
         }
       },
     );
+
+    it('stops messaging a person Graph says cannot be reached, until they write again', async () => {
+      await h.fb.sendText(PAGE_ID, person(5), 'hello');
+      await h.settle();
+      const conversation = await conversationOf(person(5));
+      await h.fb.block(PAGE_ID, person(5));
+      const reply = (text: string) => h.api('POST', `/api/conversations/${conversation?.id}/messages`, { text });
+      await reply('Are you still there?');
+      await h.settle();
+      await reply('One more thing.');
+      await h.settle();
+      const thread = await h.api('GET', `/api/conversations/${conversation?.id}/messages`);
+      const agents = thread.body.data.messages.filter((m: { author: string }) => m.author === 'agent');
+      expect(agents.map((m: { text: string; status: string }) => [m.text, m.status])).toEqual([
+        ['Are you still there?', 'failed'],
+        ['One more thing.', 'blocked'],
+      ]);
+      // Graph was asked once: the second reply was refused here.
+      const calls = (await h.fb.graphCalls({ path_contains: '/messages' })).filter((c) =>
+        JSON.stringify(c.body).includes(person(5)),
+      );
+      expect(calls.filter((c) => c.status !== 200).map((c) => c.status)).toEqual([400]);
+
+      await h.fb.block(PAGE_ID, person(5), false);
+      await h.fb.sendText(PAGE_ID, person(5), 'I am back');
+      await h.settle();
+      expect(await pageSaw(person(5))).toContain('echo: I am back');
+    });
 
     it('rejects bad requests with a clear error', async () => {
       const conversation = await conversationOf(person(1));
