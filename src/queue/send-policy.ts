@@ -16,9 +16,8 @@ export function createSendPolicy(db: Kysely<Database>, now: () => number) {
   /** `known`: the context as the turn that queued the row left it, which saves reading it back. */
   return async function decide(row: OutboxRow, known?: SendContext): Promise<SendDecision> {
     const context = known ?? (await sendContextOf(db, row));
-    const unreachableAt = context?.unreachable_at ?? null;
-    if (unreachableAt !== null && (context?.last_inbound_at ?? 0) < unreachableAt)
-      return { ok: false, reason: UNREACHABLE };
+    // Cleared by the person's next message (conversation-store.ts), which hands its rows over without it.
+    if ((context?.unreachable_at ?? null) !== null) return { ok: false, reason: UNREACHABLE };
     const author = context?.author === 'agent' || context?.author === 'system' ? context.author : 'bot';
     return decideSend({
       author,

@@ -225,6 +225,8 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
     const { flagged, routing, paused_until, ...rest } = conversation?.changes ?? {};
     const { rows } = await updateConversation(tx, {
       ...rest,
+      // The person wrote: Graph's "cannot be reached" no longer holds (they unblocked the page, or came back).
+      ...(rest.last_inbound_at === undefined ? {} : { unreachable_at: null }),
       ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
       last_message_at: now,
       updated_at: now,

@@ -78,7 +78,10 @@ export interface ConversationsTable {
   flag_reason: string | null;
   /** The person's last message or postback: the 24-hour window runs from here. */
   last_inbound_at: number | null;
-  /** When Graph last said the person cannot be messaged (551, 100/2018001): nothing is sent until they write again. */
+  /**
+   * When Graph said the person cannot be messaged (551, 100/2018001); cleared when they write again. Nothing is sent
+   * to them meanwhile.
+   */
   unreachable_at: number | null;
   last_message_at: number;
   created_at: number;

@@ -266,6 +266,10 @@ for (const database of DATABASES) {
       await h.fb.sendText(PAGE_ID, person(5), 'I am back');
       await h.settle();
       expect(await pageSaw(person(5))).toContain('echo: I am back');
+      // An agent's reply, whose context is read back from the database, goes out again too.
+      await reply('Welcome back!');
+      await h.settle();
+      expect(await pageSaw(person(5))).toContain('Welcome back!');
     });
 
     it('rejects bad requests with a clear error', async () => {
