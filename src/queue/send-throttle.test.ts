@@ -92,13 +92,19 @@ describe('usage scaling', () => {
     expect(delays('p1', 3)).toEqual([0, 1000, 2000]);
   });
 
-  it('spaces audio and video sends at 10 a second after a burst of 10, and leaves other sends at the page rate', () => {
+  it('spaces audio and video sends at 10 a second, no burst, and holds up no other send of the page', () => {
     const { throttle } = setup({ rate: 50 });
     const media = Array.from({ length: 12 }, () => throttle.delayFor('p1', true));
-    expect(media).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 200]);
-    // Text shares the page's bucket (50 a second, the burst spent by the media) but not the media's.
+    expect(media).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100]);
+    // Text shares the page's bucket (50 a second, a burst of 50) but waits for no media slot.
     expect(throttle.delayFor('p1')).toBe(0);
     expect(throttle.delayFor('p2', true)).toBe(0);
+  });
+
+  it('slows audio and video with the rest at high usage', () => {
+    const { throttle } = setup({ rate: 300 });
+    throttle.onUsage('p1', { page: 100 });
+    expect([throttle.delayFor('p1', true), throttle.delayFor('p1', true)]).toEqual([0, 1000]);
   });
 
   it('applies app usage to every page of the app, and to no page of another app', () => {

@@ -12,7 +12,8 @@
  *
  * The burst shrinks by the same factor. A rate-limit error pauses the page; the bucket is empty when a pause ends,
  * so sends resume at the paced rate rather than all at once. Audio and video attachments also take a slot in a
- * second bucket per page, at Graph's 10 calls per second for them (scaled alike).
+ * second bucket per page, at Graph's 10 calls per second for them (scaled alike), without a burst: no second holds
+ * more than 10. Their wait there holds up no other send of the page.
  *
  * State lives in this process's memory: right for one gateway process; several processes would each pace on their
  * own (design.md §8 wants shared state then).
@@ -127,19 +128,16 @@ export function createSendThrottle(options: SendThrottleOptions) {
     const rate = Math.max(MIN_RATE, base * factor);
     const burst = Math.max(1, Math.floor((options.burst ?? Math.max(1, Math.floor(base))) * factor));
     const interval = 1000 / rate;
-    const mediaRate = Math.min(rate, Math.max(MIN_RATE, MEDIA_RATE_PER_SECOND * factor));
-    const mediaInterval = 1000 / mediaRate;
-    const mediaTolerance = (Math.min(burst, MEDIA_RATE_PER_SECOND) - 1) * mediaInterval;
-    return { base, rate, usage, burst, interval, tolerance: (burst - 1) * interval, mediaInterval, mediaTolerance };
+    const mediaInterval = 1000 / Math.min(rate, Math.max(MIN_RATE, MEDIA_RATE_PER_SECOND * factor));
+    return { base, rate, usage, burst, interval, tolerance: (burst - 1) * interval, mediaInterval };
   }
 
   function pause(pageId: string, state: PageState, until: number) {
     if (until <= state.pausedUntil) return;
     state.pausedUntil = until;
     // Empty bucket at the end of the pause: the first send goes at `until`, the next one a slot later.
-    const { tolerance, mediaTolerance } = pacing(pageId, state, options.now());
-    state.tat = Math.max(state.tat, until + tolerance);
-    state.mediaTat = Math.max(state.mediaTat, until + mediaTolerance);
+    state.tat = Math.max(state.tat, until + pacing(pageId, state, options.now()).tolerance);
+    state.mediaTat = Math.max(state.mediaTat, until);
   }
 
   return {
@@ -150,13 +148,12 @@ export function createSendThrottle(options: SendThrottleOptions) {
     delayFor(pageId: string, media = false): number {
       const now = options.now();
       const state = pageState(pageId);
-      const { interval, tolerance, mediaInterval, mediaTolerance } = pacing(pageId, state, now);
-      let sendAt = Math.max(now, state.tat - tolerance, state.pausedUntil);
-      if (media) {
-        sendAt = Math.max(sendAt, state.mediaTat - mediaTolerance);
-        state.mediaTat = Math.max(state.mediaTat, sendAt) + mediaInterval;
-      }
-      state.tat = Math.max(state.tat, sendAt) + interval;
+      const { interval, tolerance, mediaInterval } = pacing(pageId, state, now);
+      const pageSlot = Math.max(now, state.tat - tolerance, state.pausedUntil);
+      state.tat = Math.max(state.tat, pageSlot) + interval;
+      if (!media) return Math.ceil(pageSlot - now);
+      const sendAt = Math.max(pageSlot, state.mediaTat);
+      state.mediaTat = sendAt + mediaInterval;
       return Math.ceil(sendAt - now);
     },
 
