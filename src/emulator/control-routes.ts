@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { FastifyPluginAsync } from 'fastify';
 import { isCrossSite } from '../server/cross-site.ts';
 import type { EmulatorContext } from './context.ts';
@@ -8,6 +9,17 @@ import { controlEntityRoutes } from './control-entity-routes.ts';
 import { controlError } from './control-errors.ts';
 import { controlStreamRoutes } from './control-stream-routes.ts';
 
+/** A host the emulator's pages are served from: an address, localhost, or the configured public URL's host name. */
+function servedHost(host: string, publicUrl: string | undefined): boolean {
+  try {
+    const { hostname } = new URL(`http://${host}`);
+    if (hostname === 'localhost' || isIP(hostname.replace(/^\[|\]$/g, '')) !== 0) return true;
+    return publicUrl !== undefined && new URL(publicUrl).hostname === hostname;
+  } catch {
+    return false;
+  }
+}
+
 /** The control API under `/_emulator/` (JSON, `{error: {code, message}}` on failure). */
 export const controlRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
@@ -16,10 +28,17 @@ export const controlRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async
     request.log.error({ err: error }, 'emulator control route failed');
     return reply.code(500).send({ error: { code: 'SB_EMULATOR_INTERNAL', message: 'internal error' } });
   });
-  // No credentials guard it: a page of another site (a form, even to localhost) must not re-point webhooks or more.
+  // No credentials guard it: a page of another site (a form, even to localhost) must not re-point webhooks or more,
+  // nor one whose domain name an attacker turned to this machine's address (DNS rebinding).
   app.addHook('onRequest', async (request, reply) => {
     if (isCrossSite(request))
       return controlError(reply, 'SB_EMULATOR_CROSS_SITE', 'changes sent by a page of another site are refused');
+    if (!servedHost(request.host, ctx.options.publicUrl))
+      return controlError(
+        reply,
+        'SB_EMULATOR_CROSS_SITE',
+        `host ${request.host} is not this emulator's: use localhost or an address, or set its public URL`,
+      );
   });
   await app.register(controlEntityRoutes, { ctx });
   await app.register(controlConversationRoutes, { ctx });

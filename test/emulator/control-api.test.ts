@@ -46,6 +46,12 @@ describe('control API', () => {
     expect((await forged.json()).error.code).toBe('SB_EMULATOR_CROSS_SITE');
     // The chat page, on the emulator’s own origin, is heard (here the webhook check then fails: nothing listens there).
     expect((await post(h.url)).status).not.toBe(403);
+    // A page whose domain name an attacker pointed at this machine (DNS rebinding): its origin and host agree.
+    const rebound = await request(`${h.url}/_emulator/reset`, {
+      method: 'POST',
+      headers: { host: 'rebind.attacker.example', origin: 'http://rebind.attacker.example' },
+    });
+    expect(rebound.statusCode).toBe(403);
   });
 
   it('creates apps, pages with their token, and people with a PSID on every page', async () => {
