@@ -99,7 +99,9 @@ export const controlDebugRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = 
     const file = ctx.state.files.get(request.params.id);
     if (!file) return controlError(reply, 'SB_EMULATOR_NOT_FOUND', 'no such file');
     // Shown in place only as media: an uploaded page or SVG opened here would run its scripts on this origin.
-    const shown = /^(image\/(?!svg)|audio\/|video\/)/.test(file.mime) ? 'inline' : 'attachment';
+    const shown = /^(image\/(png|jpeg|gif|webp)|audio\/[\w.+-]+|video\/[\w.+-]+)$/i.test(file.mime)
+      ? 'inline'
+      : 'attachment';
     return reply
       .type(file.mime)
       .header('x-content-type-options', 'nosniff')

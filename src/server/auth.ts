@@ -25,8 +25,8 @@ const CACHE_MS = 60_000;
  * Failed sign-ins allowed in a sliding window before further tries are refused: per email and client address (by
  * address alone, behind a proxy one person's typos would lock everyone out), and per email from anywhere, higher,
  * since a proxy the gateway trusts (`TRUST_PROXY`) forwards whatever address it is given. Past the per-email limit
- * only addresses that have not failed for that email lately are heard: guessers from many addresses get one try each,
- * and the account's owner, on an address of their own, still signs in (a hard lock would let anyone keep them out).
+ * only addresses the account signed in from lately are heard: guessers wait, and the account's owner still signs in
+ * from where they usually do (a lock for everyone would let anyone keep them out).
  */
 export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmailAndAddress: 10, perEmail: 50 };
 
@@ -39,6 +39,7 @@ export function createBasicAuth(db: Kysely<Database>) {
   const verified = new Map<string, { user: AuthenticatedUser; until: number }>();
   let lastSweep = 0;
   const failures = createFailureLog(SIGN_IN_LIMITS.windowMs);
+  const known = createKnownAddresses();
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (isCrossSite(request)) throw new ApiError('SB_CROSS_SITE');
     const header = request.headers.authorization ?? '';
@@ -60,8 +61,8 @@ export function createBasicAuth(db: Kysely<Database>) {
     const account = email.toLowerCase();
     // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
     const now = Date.now();
-    const guessedFromAfar = failures.waitMs(account, SIGN_IN_LIMITS.perEmail, now) > 0;
-    const wait = failures.waitMs(pair, guessedFromAfar ? 1 : SIGN_IN_LIMITS.perEmailAndAddress, now);
+    const fromAfar = known.has(account, request.ip) ? 0 : failures.waitMs(account, SIGN_IN_LIMITS.perEmail, now);
+    const wait = Math.max(fromAfar, failures.waitMs(pair, SIGN_IN_LIMITS.perEmailAndAddress, now));
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
       throw new ApiError('SB_TOO_MANY_SIGN_INS');
@@ -75,6 +76,7 @@ export function createBasicAuth(db: Kysely<Database>) {
       throw refuse();
     }
     failures.forget(pair);
+    known.add(account, request.ip, now);
     request.user = { id: user.id, email: user.email, role: user.role };
     // Headers no one sends again (or sends padded differently) are dropped once a minute: the map stays small.
     if (now - lastSweep > CACHE_MS) {
@@ -82,6 +84,24 @@ export function createBasicAuth(db: Kysely<Database>) {
       lastSweep = now;
     }
     verified.set(key, { user: request.user, until: Date.now() + CACHE_MS });
+  };
+}
+
+/** Addresses each account signed in from lately: the last KNOWN_PER_ACCOUNT of them, for KNOWN_FOR_MS. */
+const KNOWN_PER_ACCOUNT = 10;
+const KNOWN_FOR_MS = 30 * 24 * 3_600_000;
+
+function createKnownAddresses() {
+  const known = new Map<string, Map<string, number>>();
+  return {
+    has: (account: string, address: string) => (known.get(account)?.get(address) ?? 0) > Date.now() - KNOWN_FOR_MS,
+    add(account: string, address: string, at: number) {
+      const addresses = known.get(account) ?? new Map<string, number>();
+      addresses.delete(address); // Most recent last: the oldest goes first.
+      addresses.set(address, at);
+      if (addresses.size > KNOWN_PER_ACCOUNT) addresses.delete(addresses.keys().next().value as string);
+      known.set(account, addresses);
+    },
   };
 }
 
