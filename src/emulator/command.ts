@@ -11,6 +11,8 @@ Runs the Messenger Platform emulator: a Graph API, webhooks to your bot, Faceboo
 
   --port <n>            port to listen on (default 3100)
   --host <host>         address to listen on (default 127.0.0.1)
+  --public-url <url>    the URL people open it at, when that is a host name other than localhost (default:
+                        EMULATOR_PUBLIC_URL); its control API refuses other host names (DNS rebinding)
   --webhook-url <url>   your bot's webhook (ignored with --seed)
   --app-secret <s>      the app secret webhooks are signed with (default: generated and printed)
   --verify-token <s>    the verify token sent when checking the webhook (default: generated and printed)
@@ -27,6 +29,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'public-url': { type: 'string' },
       'webhook-url': { type: 'string' },
       'app-secret': { type: 'string' },
       'verify-token': { type: 'string' },
@@ -53,7 +56,9 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
     });
   }
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
-  const emulator = await buildEmulator({ seed, logger });
+  const publicUrl = values['public-url'] ?? (process.env.EMULATOR_PUBLIC_URL || undefined);
+  if (publicUrl && !URL.canParse(publicUrl)) throw new Error(`--public-url must be a URL, got ${publicUrl}`);
+  const emulator = await buildEmulator({ seed, logger, ...(publicUrl ? { publicUrl } : {}) });
   const url = await emulator.listen({ port, host: values.host ?? '127.0.0.1' });
   process.stdout.write(`${describe(emulator, url)}\n`);
   await new Promise<void>((resolve) => {

@@ -54,6 +54,19 @@ describe('control API', () => {
     expect(rebound.statusCode).toBe(403);
   });
 
+  it('hears its control API at addresses, localhost and its public URL’s host name, and at no other name', async () => {
+    const emulator = await buildEmulator({ publicUrl: 'https://emulator.example.org/' });
+    try {
+      const statusAt = async (host: string) =>
+        (await emulator.app.inject({ method: 'GET', url: '/_emulator/state', headers: { host } })).statusCode;
+      for (const host of ['127.0.0.1:3100', '[::1]:3100', 'localhost:3100', '10.0.0.7', 'emulator.example.org'])
+        expect([host, await statusAt(host)]).toEqual([host, 200]);
+      expect(await statusAt('devbox:3100')).toBe(403);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('creates apps, pages with their token, and people with a PSID on every page', async () => {
     const app = await h.client.createApp({ name: 'Second' });
     const page = await h.client.createPage({ name: 'Outlet', app_id: app.id });
