@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { findUserByEmail } from '../storage/user-repository.ts';
+import { findUserByEmail, lastSignInFrom, recordSignIn } from '../storage/user-repository.ts';
 import { isCrossSite } from './cross-site.ts';
 import { ApiError } from './errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -20,6 +20,8 @@ declare module 'fastify' {
 }
 
 const CACHE_MS = 60_000;
+/** A known address's time is written again at most this often: not one write per sign-in. */
+const SIGN_IN_REFRESH_MS = 24 * 3_600_000;
 
 /**
  * Failed sign-ins allowed in a sliding window before further tries are refused: per email and client address (by
@@ -39,7 +41,6 @@ export function createBasicAuth(db: Kysely<Database>) {
   const verified = new Map<string, { user: AuthenticatedUser; until: number }>();
   let lastSweep = 0;
   const failures = createFailureLog(SIGN_IN_LIMITS.windowMs);
-  const known = createKnownAddresses();
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (isCrossSite(request)) throw new ApiError('SB_CROSS_SITE');
     const header = request.headers.authorization ?? '';
@@ -61,13 +62,15 @@ export function createBasicAuth(db: Kysely<Database>) {
     const account = email.toLowerCase();
     // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
     const now = Date.now();
-    const fromAfar = known.has(account, request.ip) ? 0 : failures.waitMs(account, SIGN_IN_LIMITS.perEmail, now);
-    const wait = Math.max(fromAfar, failures.waitMs(pair, SIGN_IN_LIMITS.perEmailAndAddress, now));
-    if (wait > 0) {
+    const tooMany = (wait: number) => {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      throw new ApiError('SB_TOO_MANY_SIGN_INS');
-    }
+      return new ApiError('SB_TOO_MANY_SIGN_INS');
+    };
+    const pairWait = failures.waitMs(pair, SIGN_IN_LIMITS.perEmailAndAddress, now);
+    if (pairWait > 0) throw tooMany(pairWait);
     const user = await findUserByEmail(db, email);
+    const accountWait = failures.waitMs(account, SIGN_IN_LIMITS.perEmail, now);
+    if (accountWait > 0 && !(user && lastSignInFrom(user, request.ip, now))) throw tooMany(accountWait);
     // An unknown email is checked against a decoy hash, so that its answer takes as long and does not tell it apart.
     decoy ??= hashPassword(randomBytes(16).toString('base64url'));
     const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
@@ -76,7 +79,8 @@ export function createBasicAuth(db: Kysely<Database>) {
       throw refuse();
     }
     failures.forget(pair);
-    known.add(account, request.ip, now);
+    if ((lastSignInFrom(user, request.ip, now) ?? 0) < now - SIGN_IN_REFRESH_MS)
+      await recordSignIn(db, user, request.ip, now);
     request.user = { id: user.id, email: user.email, role: user.role };
     // Headers no one sends again (or sends padded differently) are dropped once a minute: the map stays small.
     if (now - lastSweep > CACHE_MS) {
@@ -84,24 +88,6 @@ export function createBasicAuth(db: Kysely<Database>) {
       lastSweep = now;
     }
     verified.set(key, { user: request.user, until: Date.now() + CACHE_MS });
-  };
-}
-
-/** Addresses each account signed in from lately: the last KNOWN_PER_ACCOUNT of them, for KNOWN_FOR_MS. */
-const KNOWN_PER_ACCOUNT = 10;
-const KNOWN_FOR_MS = 30 * 24 * 3_600_000;
-
-function createKnownAddresses() {
-  const known = new Map<string, Map<string, number>>();
-  return {
-    has: (account: string, address: string) => (known.get(account)?.get(address) ?? 0) > Date.now() - KNOWN_FOR_MS,
-    add(account: string, address: string, at: number) {
-      const addresses = known.get(account) ?? new Map<string, number>();
-      addresses.delete(address); // Most recent last: the oldest goes first.
-      addresses.set(address, at);
-      if (addresses.size > KNOWN_PER_ACCOUNT) addresses.delete(addresses.keys().next().value as string);
-      known.set(account, addresses);
-    },
   };
 }
 

@@ -2,7 +2,7 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.ts';
 import * as users from './migrations/0002-users.ts';
 import * as settingsProfileSentAtClientKey from './migrations/0003-settings-profile-sent-at-client-key.ts';
-import * as unreachable from './migrations/0004-unreachable.ts';
+import * as unreachableSignInAddresses from './migrations/0004-unreachable-sign-in-addresses.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -10,7 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-users': users,
   '0003-settings-profile-sent-at-client-key': settingsProfileSentAtClientKey,
-  '0004-unreachable': unreachable,
+  '0004-unreachable-sign-in-addresses': unreachableSignInAddresses,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

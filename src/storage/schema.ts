@@ -193,6 +193,8 @@ export interface UsersTable {
   password_hash: string;
   /** `admin` or `agent`. */
   role: string;
+  /** JSON: the addresses the user signed in from lately, each with its last time (see server/auth.ts). */
+  sign_in_addresses: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { verifyPassword } from '../server/passwords.ts';
-import { ensureAdmin, findUserByEmail } from './user-repository.ts';
+import { ensureAdmin, findUserByEmail, lastSignInFrom, recordSignIn } from './user-repository.ts';
 
 for (const kind of DATABASES) {
   describe(`the configured admin on ${kind}`, () => {
@@ -18,6 +18,18 @@ for (const kind of DATABASES) {
       expect(await verifyPassword('after the leak', stored?.password_hash ?? '')).toBe(true);
       expect(await verifyPassword('first password', stored?.password_hash ?? '')).toBe(false);
       expect(await db.selectFrom('users').select('email').execute()).toEqual([{ email: 'admin@example.com' }]);
+    });
+
+    it('remembers the last ten addresses it signed in from, for 30 days', async () => {
+      const { db } = await open();
+      await ensureAdmin(db, { email: 'admin@example.com', password: 'pw' }, 1);
+      const day = 24 * 3_600_000;
+      const user = async () => (await findUserByEmail(db, 'admin@example.com'))!;
+      for (let i = 0; i < 11; i++) await recordSignIn(db, await user(), `203.0.113.${i}`, i * day);
+      const now = 11 * day;
+      expect(lastSignInFrom(await user(), '203.0.113.0', now)).toBeUndefined(); // The eleventh pushed it out.
+      expect(lastSignInFrom(await user(), '203.0.113.10', now)).toBe(10 * day);
+      expect(lastSignInFrom(await user(), '203.0.113.10', 41 * day)).toBeUndefined(); // Over 30 days ago.
     });
   });
 }

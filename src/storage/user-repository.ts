@@ -7,6 +7,28 @@ export function findUserByEmail(db: Kysely<Database>, email: string): Promise<Us
   return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
 }
 
+/** The last SIGN_IN_ADDRESSES_KEPT addresses a user signed in from, for SIGN_IN_ADDRESSES_KEPT_MS. */
+const SIGN_IN_ADDRESSES_KEPT = 10;
+const SIGN_IN_ADDRESSES_KEPT_MS = 30 * 24 * 3_600_000;
+
+/** When the user last signed in from `address`, if they did lately. */
+export function lastSignInFrom(user: Pick<UsersTable, 'sign_in_addresses'>, address: string, now: number) {
+  const at = (JSON.parse(user.sign_in_addresses ?? '{}') as Record<string, number>)[address];
+  return at !== undefined && at > now - SIGN_IN_ADDRESSES_KEPT_MS ? at : undefined;
+}
+
+/** Remembers that the user signed in from `address` (the most recent few only). */
+export async function recordSignIn(db: Kysely<Database>, user: UsersTable, address: string, now: number) {
+  const addresses = JSON.parse(user.sign_in_addresses ?? '{}') as Record<string, number>;
+  delete addresses[address];
+  const kept = Object.entries(addresses)
+    .filter(([, at]) => at > now - SIGN_IN_ADDRESSES_KEPT_MS)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, SIGN_IN_ADDRESSES_KEPT - 1);
+  const value = JSON.stringify(Object.fromEntries([[address, now], ...kept]));
+  await db.updateTable('users').set({ sign_in_addresses: value }).where('id', '=', user.id).execute();
+}
+
 /**
  * The admin of the configuration: created if no user has that email yet, its password changed when the configured one
  * no longer matches (changing `SWITCHBOARD_ADMIN_PASSWORD` and restarting is how it is rotated). Never removes a user.
