@@ -56,7 +56,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       case 'read':
         return handleReceipt(id, event, received_at);
       case 'referral':
-        return handleReferral(id, event);
+        return handleReferral(id, event, received_at);
       default:
         await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
     }
@@ -99,6 +99,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           event_id: eventId,
           event_status: allowed ? 'done' : 'throttled',
           incoming,
+          received_at: receivedAt,
           conversation: { id: conversation.id, changes },
         },
         now,
@@ -106,7 +107,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return;
     }
     const result = await runPersonTurn({ ...deps, eventId, event, page, ...opened, lastInboundAt, receivedAt });
-    await store.commitTurn({ ...result, incoming }, clock.now());
+    await store.commitTurn({ ...result, incoming, received_at: receivedAt }, clock.now());
   }
 
   async function handleEcho(eventId: string, event: Extract<InboundEvent, { kind: 'echo' }>, page: PageRuntime) {
@@ -141,12 +142,17 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /** An m.me link, an ad or the chat plugin opens or refreshes the 24-hour window as a message does (§3.2). */
-  async function handleReferral(eventId: string, event: InboundEvent) {
+  async function handleReferral(eventId: string, event: InboundEvent, receivedAt: number) {
     const now = clock.now();
     const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
     const changes = { last_inbound_at: Math.max(conversation.last_inbound_at ?? 0, event.timestamp) };
     await store.commitTurn(
-      { event_id: eventId, event_status: 'done', conversation: { id: conversation.id, changes } },
+      {
+        event_id: eventId,
+        event_status: 'done',
+        received_at: receivedAt,
+        conversation: { id: conversation.id, changes },
+      },
       now,
     );
   }

@@ -64,6 +64,11 @@ export interface TurnResult {
   event_status: 'done' | 'ignored' | 'throttled';
   /** The message this event brought, recorded once (by its external id) with the rest of the turn. */
   incoming?: NewMessage;
+  /**
+   * When the gateway stored the person's event, on its own clock: their writing clears Graph's "cannot be reached",
+   * unless Graph said so after the event came.
+   */
+  received_at?: number;
   conversation?: { id: string; changes: Partial<Omit<Conversation, 'id' | 'page_id' | 'contact_id'>> };
   session?: { conversation_id: string; session: Session };
   /** Steps to send, in order (messages and typing); each message step is also recorded as a message. */

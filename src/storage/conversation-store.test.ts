@@ -178,4 +178,30 @@ for (const kind of DATABASES) {
       ]);
     });
   });
+  describe(`conversation store on ${kind}: a person Graph said cannot be reached`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('is heard again once they write, but not for a message that came before Graph said so', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const { conversation } = await store.openConversation('page-1', 'psid-1', NOW);
+      await db.updateTable('conversations').set({ unreachable_at: NOW }).where('id', '=', conversation.id).execute();
+      const wrote = async (receivedAt: number) =>
+        store.commitTurn(
+          {
+            event_id: await storePendingEvent(db),
+            event_status: 'done',
+            received_at: receivedAt,
+            conversation: { id: conversation.id, changes: { last_inbound_at: receivedAt } },
+          },
+          NOW + 10_000,
+        );
+      const mark = async () =>
+        (await db.selectFrom('conversations').select('unreachable_at').executeTakeFirstOrThrow()).unreachable_at;
+      await wrote(NOW - 1000); // Stored before Graph refused the reply to an earlier message.
+      expect(await mark()).toBe(NOW);
+      await wrote(NOW + 5000);
+      expect(await mark()).toBeNull();
+    });
+  });
 }

@@ -225,8 +225,6 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
     const { flagged, routing, paused_until, ...rest } = conversation?.changes ?? {};
     const { rows } = await updateConversation(tx, {
       ...rest,
-      // The person wrote: Graph's "cannot be reached" no longer holds (they unblocked the page, or came back).
-      ...(rest.last_inbound_at === undefined ? {} : { unreachable_at: null }),
       ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
       last_message_at: now,
       updated_at: now,
@@ -234,6 +232,11 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
     });
     owner = rows[0];
     if (routing !== undefined) await changeRouting(tx, conversationId, routing, paused_until ?? null);
+    // The person wrote: Graph's "cannot be reached" no longer holds (they unblocked the page, or came back), unless
+    // Graph said so after this message came (a reply to an earlier one, refused meanwhile).
+    const unreachableAt = owner?.unreachable_at ?? null;
+    if (rest.last_inbound_at !== undefined && unreachableAt !== null && unreachableAt < (result.received_at ?? now))
+      await tx.updateTable('conversations').set({ unreachable_at: null }).where('id', '=', conversationId).execute();
   }
   // The assistant ran on the routing the turn read; a person may have taken the conversation over since. Then neither
   // its reply nor its session is kept: a flow must not wait for the answer to a question nobody saw.
@@ -244,8 +247,11 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   return { rows: await queueOutgoing(tx, outgoing, now), behindOthers: Boolean(owner?.sends_pending), dropped: false };
 }
 
-/** Who the conversation belonged to before the turn's own routing change, and whether rows of it wait to be sent. */
-type Owner = Pick<ConversationsTable, 'routing' | 'paused_until'> & { sends_pending: unknown };
+/**
+ * Who the conversation belonged to before the turn's own routing change, whether rows of it wait to be sent, and since
+ * when Graph says the person cannot be reached.
+ */
+type Owner = Pick<ConversationsTable, 'routing' | 'paused_until' | 'unreachable_at'> & { sends_pending: unknown };
 
 /** The bot answers while it owns the conversation, or once a pause (a reply from the Page Inbox) has run out. */
 function botOwns(owner: Owner, now: number): boolean {
@@ -287,6 +293,7 @@ const updateConversation = precompiled((db, v: ConversationUpdate) => {
     .returning((eb) => [
       'routing',
       'paused_until',
+      'unreachable_at',
       eb
         .exists(
           eb

@@ -205,9 +205,9 @@ export async function cancelBotSends(tx: Transaction<Database>, conversationId: 
   return messageIds.length;
 }
 
-/** Graph said the person cannot be messaged (run in a transaction with the send's failure). */
-export async function markUnreachable(tx: Transaction<Database>, conversationId: string, now: number) {
-  await tx.updateTable('conversations').set({ unreachable_at: now }).where('id', '=', conversationId).execute();
+/** Graph said the person cannot be messaged, to a call made `at` (run in a transaction with the send's failure). */
+export async function markUnreachable(tx: Transaction<Database>, conversationId: string, at: number) {
+  await tx.updateTable('conversations').set({ unreachable_at: at }).where('id', '=', conversationId).execute();
 }
 
 /** Sends that failed for good, queued since `since`: counted per page and error, for the pages' health. */
