@@ -166,11 +166,10 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
         const { outgoing, conversation } = result;
         // A commit whose answer was lost with the connection may have queued the rows all the same, and the event's
         // next run will find it handled: the dispatcher reads what waits.
-        const committed = store.commitTurn(result, now).catch((error: unknown) => {
+        const { rows, behindOthers, dropped } = await store.commitTurn(result, now).catch((error: unknown) => {
           if (outgoing) outbox.wake(outgoing.conversation_id);
           throw error;
         });
-        const { rows, behindOthers, dropped } = await committed;
         if (dropped)
           logger.info({ conversationId: outgoing?.conversation_id }, 'a person took the conversation over: not sent');
         if (!outgoing || rows.length === 0) return;

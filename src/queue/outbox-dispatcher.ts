@@ -274,18 +274,19 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         break;
       }
       case 'blocked':
-      case 'failed':
+      case 'failed': {
         log().warn({ error: result.error }, `send ${result.status}`);
+        const unreachable = result.status === 'failed' && result.unreachable === true;
         await transaction(async (tx) => {
           await markUnsent(tx, row, { status: result.status, attempts }, result.error, now);
           // Graph's "stop messaging this person": what waits for them is blocked by the policy from now on. As of the
           // call: a message the person sent after it (unblocked meanwhile) still clears the mark.
-          if (result.status === 'failed' && result.unreachable)
-            await markUnreachable(tx, row.conversation_id, calledAt);
+          if (unreachable) await markUnreachable(tx, row.conversation_id, calledAt);
         });
         // The rows after it were handed over with the turn's context, which knows nothing of this: read them again.
-        if (result.status === 'failed' && result.unreachable) changed.add(row.conversation_id);
+        if (unreachable) changed.add(row.conversation_id);
         break;
+      }
     }
     if (result.status !== 'retry') unrecordedRetries.delete(row.id);
     options.onResult?.(row, result.status, performance.now() - started);
