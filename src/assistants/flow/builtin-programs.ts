@@ -2,10 +2,14 @@ import { type BuiltinPhrases, builtinPhrases } from './builtin-phrases.ts';
 import type { FlowDefinition, FlowStep } from './flow-types.ts';
 import { compileSteps, type Instruction } from './program.ts';
 
-function hasStep(steps: readonly FlowStep[], kind: FlowStep['kind']): boolean {
-  return steps.some(
-    (s) => s.kind === kind || (s.kind === 'if' && (hasStep(s.then_steps, kind) || hasStep(s.else_steps, kind))),
-  );
+/** The action hands over whatever the person said before: it reaches `connect_to_agent` before any question or branch. */
+function handsOver(steps: readonly FlowStep[]): boolean {
+  for (const step of steps) {
+    if (step.kind === 'connect_to_agent') return true;
+    const question = step.kind === 'ask' || (step.kind === 'options' && step.variable !== undefined);
+    if (question || step.kind === 'if' || step.kind === 'goto' || step.kind === 'end') return false;
+  }
+  return false;
 }
 
 /**
@@ -22,8 +26,9 @@ export function builtinPrograms(def: FlowDefinition): {
 } {
   const phrases = builtinPhrases(def.language);
   const programs = new Map<string, Instruction[]>();
-  // Offer the file's own hand-over action when it has one, so its message and reason apply.
-  const human = def.actions.find((a) => hasStep(a.steps, 'connect_to_agent'))?.id ?? '_agent';
+  // Offer the file's own hand-over action when it has one, so its message and reason apply; not an action that only
+  // hands over on some branch (cancelling an order when the order is not found).
+  const human = def.actions.find((a) => handsOver(a.steps))?.id ?? '_agent';
   programs.set('_fallback', compileSteps(def.fallback ?? [{ kind: 'say', text: phrases.fallback }]));
   programs.set('_agent', compileSteps([{ kind: 'connect_to_agent', message: phrases.connecting }]));
   programs.set('_welcome', compileSteps([{ kind: 'say', text: phrases.welcome }]));

@@ -51,6 +51,12 @@ describe('checkAnswer', () => {
     expect(checkAnswer({ ...ask, pattern: undefined }, { text: '   ' }, 'en')).toEqual({ accepted: false });
   });
 
+  it('takes a number typed to an ask as the answer, not as the position of a suggestion', () => {
+    const count: AskStep = { ...ask, pattern: '^(\\d+)$', choices: [{ label: 'Not sure yet', value: 'unsure' }] };
+    expect(checkAnswer(count, { text: '1' }, 'en')).toEqual({ accepted: true, value: '1' });
+    expect(checkAnswer(count, { text: 'not sure yet' }, 'en')).toEqual({ accepted: true, value: 'unsure' });
+  });
+
   it('accepts a tapped suggestion without checking the pattern', () => {
     const withChoices: AskStep = { ...ask, choices: [{ label: 'I do not know', value: 'unknown' }] };
     expect(checkAnswer(withChoices, { text: 'I do not know', value: 'unknown' }, 'en')).toEqual({

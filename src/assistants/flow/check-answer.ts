@@ -8,15 +8,21 @@ const LABEL_THRESHOLD = 0.7;
 
 /**
  * The choice a typed text picks: its label or value (ignoring case and accents), its position
- * ("2" for the second, unless labels are numbers), or a close match of its label. Undefined when nothing fits well.
+ * ("2" for the second, unless labels are numbers, or `byPosition` is false), or a close match of its label. Undefined
+ * when nothing fits well.
  */
-export function pickChoice(text: string, choices: readonly Choice[], language: string): Choice | undefined {
+export function pickChoice(
+  text: string,
+  choices: readonly Choice[],
+  language: string,
+  byPosition = true,
+): Choice | undefined {
   const folded = foldText(text);
   if (folded === '') return undefined;
   const exact = choices.find((c) => foldText(c.label) === folded || foldText(c.value) === folded);
   if (exact) return exact;
   const numericLabels = choices.some((c) => /^\d+$/.test(foldText(c.label)));
-  if (/^\d{1,2}$/.test(folded) && !numericLabels) return choices[Number(folded) - 1];
+  if (byPosition && /^\d{1,2}$/.test(folded) && !numericLabels) return choices[Number(folded) - 1];
   const matcher = createIntentMatcher(
     choices.map((c, i) => ({ id: String(i), examples: [c.label] })),
     { language },
@@ -42,7 +48,8 @@ export function checkAnswer(
   const tapped = input.value !== undefined ? step.choices?.find((c) => c.value === input.value) : undefined;
   if (tapped) return { accepted: true, value: tapped.value };
   const text = input.text.trim();
-  const picked = step.choices ? pickChoice(text, step.choices, language) : undefined;
+  // An `ask` may well be answered with a number ("How many people?" "2"): its suggestions are not picked by position.
+  const picked = step.choices ? pickChoice(text, step.choices, language, step.kind === 'options') : undefined;
   if (picked) return { accepted: true, value: picked.value };
   if (step.kind === 'options' || text === '') return { accepted: false };
   if (step.pattern === undefined) return { accepted: true, value: text };

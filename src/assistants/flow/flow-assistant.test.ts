@@ -150,6 +150,19 @@ describe('flow assistant', () => {
       expect(driver.texts(await driver.send({ kind: 'choice', value: 'human' }))).toEqual(['Bringing in a colleague.']);
     });
 
+    it('does not offer an action that hands over only on one of its branches', async () => {
+      const driver = chat(`language: en
+actions:
+  - id: cancel_order
+    steps:
+      - ask: {text: "Which order?", variable: order}
+      - if: {variable: order, equals: "unknown"}
+        then: [{connect_to_agent: {}}]
+`);
+      const reply = await driver.send({ kind: 'attachment', attachments: [{ type: 'image' }] });
+      expect(reply.responses[1]).toMatchObject({ options: [{ label: 'Talk to a person', value: '_agent' }] });
+    });
+
     it('hands over with a built-in message when the file has no hand-over action, in its language', async () => {
       const driver = chat(single('      - say: x').replace('language: en', 'language: fr'));
       const reply = await driver.send({ kind: 'attachment', attachments: [{ type: 'file' }] });

@@ -69,13 +69,16 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
 
   function answer(waiting: Waiting, step: AskStep | OptionsStep, input: AssistantInput, scope: TemplateScope): Plan {
     const value = input.kind === 'choice' ? input.value : undefined;
+    // A tapped action always wins (a menu item, an older button), unless the question offers it as an answer: its
+    // label must not be taken for a typed answer.
+    if (value !== undefined && startable(value) && !step.choices?.some((c) => c.value === value))
+      return { run: { action: value, pc: 0 } };
     const check = checkAnswer(step, { text: scope.input, ...(value !== undefined && { value }) }, def.language);
     if (check.accepted) {
       scope.vars[step.variable!] = check.value;
       return { run: { action: waiting.action, pc: waiting.pc + 1 } };
     }
-    // A tapped action always wins; a typed text leaves the question only when it clearly asks for something else.
-    if (value !== undefined && startable(value)) return { run: { action: value, pc: 0 } };
+    // A typed text leaves the question only when it clearly asks for something else.
     const best = scope.input.trim() === '' ? undefined : matcher.rank(scope.input)[0];
     if (best && best.score >= digression_threshold && best.intent !== waiting.action) {
       return { run: { action: best.intent, pc: 0 } };

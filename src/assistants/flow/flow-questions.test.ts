@@ -76,6 +76,14 @@ describe('flow assistant questions', () => {
       await driver.send('where is my order');
       expect(driver.texts(await driver.send({ kind: 'choice', value: 'size' }))).toEqual(['Which size?']);
     });
+
+    it('follows a tapped action while a free-text ask waits, instead of storing its label as the answer', async () => {
+      const driver = chat();
+      await driver.send('I have feedback');
+      const tapped = await driver.send({ kind: 'choice', value: 'human', text: 'Talk to a person' });
+      expect(driver.texts(tapped)).toEqual(['Bringing in a colleague.']);
+      expect(driver.context).not.toHaveProperty('vars.comment');
+    });
   });
 
   describe('options with a variable', () => {
