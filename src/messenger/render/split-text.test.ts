@@ -124,6 +124,27 @@ describe('splitText for readability', () => {
     expect(splitText(text, { readableLength })).toEqual([text]);
   });
 
+  it('prefers a line break to a sentence boundary', () => {
+    const text = `${sentences(100, 100)}\n${sentences(100, 100)}`;
+    expect(splitText(text, { readableLength: 320 })).toEqual([sentences(100, 100), sentences(100, 100)]);
+  });
+
+  it('keeps each number of a numbered list with its step', () => {
+    const steps = Array.from({ length: 12 }, (_, i) => `${i + 1}. Step number ${i + 1} goes here with some words`);
+    const result = splitText(steps.join('\n'), { readableLength: 320 });
+    expect(result).toEqual([steps.slice(0, 7).join('\n'), steps.slice(7).join('\n')]);
+  });
+
+  it.each([
+    'Dr. Martin will call you back tomorrow.',
+    'Mrs. Martin will call you back tomorrow.',
+    'M. Martin vous rappellera demain.',
+    '2. Fold the sheet in half along the line.',
+  ])('does not cut between “%s” and what it starts', (next) => {
+    const text = `${sentence(300)} ${next}`;
+    expect(splitText(text, { readableLength: 320 })).toEqual([sentence(300), next]);
+  });
+
   it('never exceeds the hard limit when the readable length is larger', () => {
     const text = sentences(1500, 1500);
     expect(splitText(text, { readableLength: 5000 })).toEqual([sentence(1500), sentence(1500)]);

@@ -1,22 +1,23 @@
 import { MESSENGER_LIMITS } from './limits.ts';
-import { graphemes, measure, paragraphs, sentences, words } from './text-units.ts';
+import { graphemes, lines, measure, paragraphs, sentences, words } from './text-units.ts';
 
 /** How to cut one text into messages. */
 export interface SplitOptions {
   /** Hard limit of one piece; default 2000 (`message.text`). */
   maxLength?: number;
   /**
-   * Readability target: texts longer than this are cut at paragraph and sentence boundaries into pieces of at
+   * Readability target: texts longer than this are cut at paragraph, line and sentence boundaries into pieces of at
    * most this length, but a single sentence is never cut for readability (only for `maxLength`).
    * 0 or undefined: off.
    */
   readableLength?: number;
 }
 
-type Level = 'paragraph' | 'sentence' | 'word' | 'grapheme' | 'code point';
+type Level = 'paragraph' | 'line' | 'sentence' | 'word' | 'grapheme' | 'code point';
 
 const UNITS: Record<Level, (text: string) => string[]> = {
   paragraph: paragraphs,
+  line: lines,
   sentence: sentences,
   word: words,
   grapheme: graphemes,
@@ -24,8 +25,12 @@ const UNITS: Record<Level, (text: string) => string[]> = {
   'code point': (text) => Array.from(text),
 };
 
+/** The boundaries a text is cut at for readability; the finer ones only serve the hard limit. */
+const READABLE_LEVELS = new Set<Level>(['paragraph', 'line', 'sentence']);
+
 const NEXT: Record<Level, Level | undefined> = {
-  paragraph: 'sentence',
+  paragraph: 'line',
+  line: 'sentence',
   sentence: 'word',
   word: 'grapheme',
   grapheme: 'code point',
@@ -33,9 +38,9 @@ const NEXT: Record<Level, Level | undefined> = {
 };
 
 /**
- * Cuts a text into trimmed, non-empty pieces that each fit `maxLength`: at paragraph, then sentence, then word
- * boundaries, and only inside a word (between graphemes) when one word alone is too long. Each piece is as
- * full as it can be (greedy), so the number of messages stays small. A blank text gives no piece.
+ * Cuts a text into trimmed, non-empty pieces that each fit `maxLength`: at paragraph, then line, then sentence,
+ * then word boundaries, and only inside a word (between graphemes) when one word alone is too long. Each piece is
+ * as full as it can be (greedy), so the number of messages stays small. A blank text gives no piece.
  */
 export function splitText(text: string, options: SplitOptions = {}): string[] {
   const hard = options.maxLength ?? MESSENGER_LIMITS.textLength;
@@ -48,7 +53,7 @@ export function splitText(text: string, options: SplitOptions = {}): string[] {
 }
 
 function pack(text: string, level: Level, limits: { soft: number; hard: number }): string[] {
-  const limit = level === 'paragraph' || level === 'sentence' ? limits.soft : limits.hard;
+  const limit = READABLE_LEVELS.has(level) ? limits.soft : limits.hard;
   const pieces: string[] = [];
   let current = '';
   const flush = () => {

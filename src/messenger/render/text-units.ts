@@ -22,9 +22,35 @@ export function words(text: string): string[] {
   return Array.from(wordSegmenter.segment(text), (s) => s.segment);
 }
 
-/** Sentences, each with its trailing spaces and line break; joined they give the text back. */
+/**
+ * Sentences, each with its trailing spaces and line break; joined they give the text back. A list marker ("8.") or
+ * a title or initial ("Dr.", "M.", "J.") stays with the sentence after it: the segmenter ends a sentence there.
+ */
 export function sentences(text: string): string[] {
-  return Array.from(sentenceSegmenter.segment(text), (s) => s.segment);
+  const joined: string[] = [];
+  let held = '';
+  for (const { segment } of sentenceSegmenter.segment(text)) {
+    held += segment;
+    if (!endsBeforeItsSentence(segment)) {
+      joined.push(held);
+      held = '';
+    }
+  }
+  if (held !== '') joined.push(held);
+  return joined;
+}
+
+const LIST_MARKER = /^\s*\d{1,3}[.)]\s*$/u;
+// Titles before a name, and single capitals (initials, the French "M."): rarely the last word of a sentence.
+const ABBREVIATION_AT_END = /(?:^|[\s(])(?:Dr|Mr|Mrs|Ms|St|Mme|Mlle|\p{Lu})\.\s*$/u;
+
+function endsBeforeItsSentence(segment: string): boolean {
+  return LIST_MARKER.test(segment) || ABBREVIATION_AT_END.test(segment);
+}
+
+/** Lines, each with its line break and the blank space after it; joined they give the text back. */
+export function lines(text: string): string[] {
+  return text.split(/(?<=\n\s*)(?=\S)/);
 }
 
 /** Paragraphs separated by blank lines, each with its trailing separator; joined they give the text back. */
