@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboundStep } from './outbound-step.ts';
 import { type Pacing, paceTurn, type ResponseDelayPreset, responseDelayFor } from './pacing.ts';
+import { renderResponses } from './render-responses.ts';
 
 const msg = (text: string): OutboundStep => ({ kind: 'message', message: { text } });
 const on: OutboundStep = { kind: 'typing', on: true };
@@ -75,6 +76,12 @@ describe('paceTurn', () => {
       paced: [on, wait(7000), a],
     },
     {
+      name: 'shows no typing during a leading pause without typing',
+      steps: [wait(3000), a],
+      pacing: { typing: true, responseDelayMs: 5000 },
+      paced: [on, wait(5000), off, wait(3000), a],
+    },
+    {
       name: 'removes the typing of pauses when typing is off',
       steps: [a, on, wait(1000), b, on, wait(500), off],
       pacing: { typing: false, delayBetweenMs: 800 },
@@ -95,6 +102,14 @@ describe('paceTurn', () => {
     { name: 'keeps an empty turn empty', steps: [], pacing: { typing: true, responseDelayMs: 5000 }, paced: [] },
   ])('$name', ({ steps, pacing, paced }) => {
     expect(paceTurn(steps, pacing)).toEqual(paced);
+  });
+
+  it('keeps a rendered leading pause without typing free of the response delay’s typing', () => {
+    const steps = renderResponses([
+      { type: 'pause', ms: 3000, typing: false },
+      { type: 'text', text: 'a' },
+    ]);
+    expect(paceTurn(steps, { typing: true, responseDelayMs: 5000 })).toEqual([on, wait(5000), off, wait(3000), a]);
   });
 
   it('combines response delay, delays between messages and the end of typing', () => {

@@ -56,12 +56,18 @@ export function paceTurn(steps: readonly OutboundStep[], pacing: Pacing): Outbou
   return settleTyping(paced);
 }
 
+/**
+ * A delay of the page's, with typing shown when on. It ends with typing off so that the typing does not run on into
+ * a pause the assistant asked without typing (a leading pause has no typing-off of its own once settled);
+ * `settleTyping` drops that off where a message or more typing follows.
+ */
 function delay(ms: number | undefined, typing: boolean): OutboundStep[] {
   if (ms === undefined || !(ms > 0)) return [];
   return typing
     ? [
         { kind: 'typing', on: true },
         { kind: 'wait', ms },
+        { kind: 'typing', on: false },
       ]
     : [{ kind: 'wait', ms }];
 }
