@@ -11,9 +11,12 @@ import { sharedAgent } from './shared-agent.ts';
 export interface HttpAssistantOptions {
   /** The bot's endpoint; Switchboard POSTs each turn to it. */
   url: string;
-  /** Limit of one attempt. Default 10 000 ms: longer and the person gives up; a timeout is not retried. */
+  /**
+   * Limit of one attempt. Default 10 000 ms: longer and the person gives up; a timeout is not retried.
+   * The whole turn, retries and waits included, takes at most 1.5 × this.
+   */
   timeoutMs?: number;
-  /** Retries after a network error, a 5xx or a 429 (with back-off and jitter). Default 2. */
+  /** Retries after a network error, a 5xx (but 504 and 524) or a 429 (with back-off and jitter). Default 2. */
   retries?: number;
   retryDelay?: RetryDelayOptions;
   /** Extra request headers, such as the bot's own `authorization`. Never logged. */

@@ -10,7 +10,13 @@ export interface PostJsonOptions {
   dispatcher: Dispatcher;
   /** Limit of one attempt, from sending the request to the end of the answer. */
   timeoutMs: number;
-  /** Further attempts after a network error, a 5xx or a 429. A timeout is not retried (see below). */
+  /**
+   * Limit of the whole call, attempts and waits together; default 1.5 × `timeoutMs`. A person waits for the answer
+   * and their next messages queue behind it: no retry starts when its wait would reach this limit, and a retry gets
+   * only the time that is left.
+   */
+  budgetMs?: number;
+  /** Further attempts after a network error, a 5xx (but 504 and 524) or a 429. A timeout is not retried (see below). */
   retries: number;
   retryDelay?: RetryDelayOptions;
   /** When it aborts, the call rejects with its reason at once, whatever attempt or wait it is in. */
@@ -28,20 +34,25 @@ type Attempt =
   | { kind: 'failed'; reason: string; retryable: boolean; retryAfterMs?: number; status?: number; errorBody?: string };
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+const DEFAULT_BUDGET_FACTOR = 1.5;
 
 /**
- * POSTs a JSON body and reads a JSON answer, retrying with back-off on network errors, 5xx and 429.
- * A timed-out attempt is not retried: the server may still be working on it (a bot would act twice) and the
- * person has already waited the whole timeout. A 204 answer gives `json: undefined`. Failures are values;
+ * POSTs a JSON body and reads a JSON answer, retrying with back-off on network errors, 5xx (but 504 and 524) and
+ * 429, within `budgetMs`. A timed-out attempt is not retried: the server may still be working on it (a bot would act twice)
+ * and the person has already waited the whole timeout. A 204 answer gives `json: undefined`. Failures are values;
  * only the caller's `signal` makes it reject.
  */
 export async function postJson(options: PostJsonOptions): Promise<PostJsonResult> {
+  const budgetMs = options.budgetMs ?? Math.round(options.timeoutMs * DEFAULT_BUDGET_FACTOR);
+  const deadline = Date.now() + budgetMs;
   for (let retry = 0; ; retry++) {
-    const outcome = await attemptOnce(options);
+    // At least 1 ms: a timer may fire a little after the deadline it was set for.
+    const outcome = await attemptOnce(options, Math.max(1, Math.min(options.timeoutMs, deadline - Date.now())));
     const attempts = retry + 1;
     if (outcome.kind === 'ok') return { ok: true, status: outcome.status, json: outcome.json, attempts };
-    const wait =
+    let wait =
       outcome.retryable && retry < options.retries ? waitBeforeRetry(outcome, retry, options.retryDelay) : undefined;
+    if (typeof wait === 'number' && Date.now() + wait >= deadline) wait = `no time left to retry within ${budgetMs} ms`;
     if (typeof wait !== 'number') {
       const reason = [outcome.reason, wait, attempts > 1 ? `after ${attempts} attempts` : undefined]
         .filter(Boolean)
@@ -61,8 +72,8 @@ function waitBeforeRetry(outcome: Attempt & { kind: 'failed' }, retry: number, d
   return Math.max(backoff, outcome.retryAfterMs);
 }
 
-async function attemptOnce(options: PostJsonOptions): Promise<Attempt> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
+async function attemptOnce(options: PostJsonOptions, limitMs: number): Promise<Attempt> {
+  const timeout = AbortSignal.timeout(limitMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
     const answer = await request(options.url, {
@@ -81,7 +92,7 @@ async function attemptOnce(options: PostJsonOptions): Promise<Attempt> {
       return {
         kind: 'failed',
         reason: `HTTP ${status}`,
-        retryable: status >= 500 || status === 429,
+        retryable: isRetryableStatus(status),
         retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
         status,
         errorBody: text.slice(0, 1_000),
@@ -91,10 +102,17 @@ async function attemptOnce(options: PostJsonOptions): Promise<Attempt> {
     return parseJson(text, status);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    if (timeout.aborted)
-      return { kind: 'failed', reason: `no answer within ${options.timeoutMs} ms`, retryable: false };
+    if (timeout.aborted) return { kind: 'failed', reason: `no answer within ${limitMs} ms`, retryable: false };
     return { kind: 'failed', reason: `network error: ${describeError(error)}`, retryable: true };
   }
+}
+
+/**
+ * 5xx and 429 are worth another try, except a proxy's 504 and Cloudflare's 524: they mean the server got the
+ * request and is still working on it, like our own timeout (a retry could make a bot act twice).
+ */
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || (status >= 500 && status !== 504 && status !== 524);
 }
 
 function parseJson(text: string, status: number): Attempt {

@@ -20,9 +20,12 @@ export interface LlmAssistantOptions {
   maxHistory?: number;
   /** Sampling temperature; omitted from the request (the server's default) unless set. */
   temperature?: number;
-  /** Limit of one attempt. Default 30 000 ms: models are slower than bots, but a person is waiting. */
+  /**
+   * Limit of one attempt. Default 30 000 ms: models are slower than bots, but a person is waiting.
+   * The whole turn, retries and waits included, takes at most 1.5 × this.
+   */
   timeoutMs?: number;
-  /** Retries after a network error, a 5xx or a 429 (with back-off and jitter). Default 2. */
+  /** Retries after a network error, a 5xx (but 504 and 524) or a 429 (with back-off and jitter). Default 2. */
   retries?: number;
   retryDelay?: RetryDelayOptions;
   /** The page's fallback text, sent to the person when the model fails (read each time: settings change at run time). */

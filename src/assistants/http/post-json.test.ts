@@ -1,0 +1,59 @@
+import { Agent } from 'undici';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hang, json, type ScriptedServer, startScriptedServer } from '../../../test/support/scripted-server.ts';
+import { type PostJsonOptions, postJson } from './post-json.ts';
+
+const dispatcher = new Agent({ keepAliveTimeout: 1_000 });
+let server: ScriptedServer;
+
+beforeEach(async () => {
+  server = await startScriptedServer();
+});
+afterEach(() => server.close());
+afterAll(() => dispatcher.close());
+
+function post(options: Partial<PostJsonOptions> = {}) {
+  return postJson({
+    url: server.url,
+    body: '{}',
+    headers: { 'content-type': 'application/json' },
+    dispatcher,
+    timeoutMs: 5_000,
+    retries: 2,
+    retryDelay: { baseMs: 1 },
+    ...options,
+  });
+}
+
+describe('postJson', () => {
+  it.each([504, 524])('does not retry a %i: the server behind the proxy may still be working', async (status) => {
+    server.script(json(status, {}), json(200, { ok: true }));
+    const result = await post();
+    expect(result).toMatchObject({ ok: false, reason: `HTTP ${status}`, attempts: 1, status });
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('still retries a 502', async () => {
+    server.script(json(502, {}), json(200, { ok: true }));
+    expect(await post()).toMatchObject({ ok: true, json: { ok: true }, attempts: 2 });
+  });
+
+  it('does not start a retry whose wait would pass the time the call may take', async () => {
+    server.script(json(503, {}), json(200, { ok: true }));
+    // Budget 1.5 × 200 ms; the back-off before the first retry is 500 to 1 000 ms.
+    const result = await post({ timeoutMs: 200, retryDelay: { baseMs: 1_000, maxMs: 1_000 } });
+    expect(result).toMatchObject({ ok: false, reason: 'HTTP 503, no time left to retry within 300 ms', attempts: 1 });
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('gives a retry only the time left of the budget, not a whole timeout', async () => {
+    server.script(json(503, {}), hang);
+    const started = Date.now();
+    const result = await post({ timeoutMs: 5_000, budgetMs: 300 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toMatch(/^no answer within \d+ ms, after 2 attempts$/);
+    expect(Number(/\d+/.exec(result.reason)?.[0])).toBeLessThanOrEqual(300);
+  });
+});
