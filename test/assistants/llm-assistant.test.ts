@@ -162,7 +162,13 @@ describe('what the model answers', () => {
   it('hands over even when the tool arguments are unreadable', async () => {
     model.script(completion({ tool_calls: [toolCall('{"reason": ')] }, 'tool_calls'));
     const reply = await assistant().reply(makeTurn());
-    expect(reply.responses).toEqual([{ type: 'connect_to_agent', reason: 'the assistant asked for a colleague' }]);
+    expect(reply.responses).toEqual([
+      {
+        type: 'connect_to_agent',
+        reason: 'the assistant asked for a colleague',
+        message: "I'm bringing in a colleague. They'll reply right here as soon as they can.",
+      },
+    ]);
   });
 
   it('drops an unfinished last sentence when the answer hit the token limit', async () => {

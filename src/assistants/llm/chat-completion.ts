@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { builtinPhrases } from '../flow/builtin-phrases.ts';
 import type { GenericResponse } from '../responses.ts';
 import { CONNECT_TOOL_NAME, connectResponse } from './connect-tool.ts';
 import { dropUnfinishedSentence, splitMessage } from './split-message.ts';
@@ -14,7 +15,8 @@ const completionSchema = z.object({
           content: z.union([z.string(), z.array(z.object({ text: z.string().optional() }))]).nullish(),
           refusal: z.string().nullish(),
           tool_calls: z
-            .array(z.object({ function: z.object({ name: z.string(), arguments: z.string().nullish() }) }))
+            // Arguments should be a JSON string; whatever they are, connectResponse still hands over.
+            .array(z.object({ function: z.object({ name: z.string(), arguments: z.unknown() }) }))
             .nullish(),
         }),
       }),
@@ -26,13 +28,21 @@ export type CompletionOutcome =
   | { ok: true; responses: GenericResponse[]; warnings: string[] }
   | { ok: false; reason: string };
 
+export interface CompletionOptions {
+  /** Longer texts become several messages. */
+  maxMessageLength: number;
+  /** The person's language or locale ("fr", "fr_FR") for what Switchboard says itself; English by default. */
+  language?: string;
+}
+
 /**
  * Turns a Chat Completions answer into responses: the text (split into messages of at most
- * `maxMessageLength`), then a `connect_to_agent` when the model called the tool. An answer blocked by a
- * content filter, or with neither text nor hand-over, is a failure. An answer cut at the token limit loses
- * its unfinished last sentence, with a warning.
+ * `maxMessageLength`), then a `connect_to_agent` when the model called the tool; a hand-over without text or
+ * message gets the built-in "bringing in a colleague" message. An answer blocked by a content filter, or with
+ * neither text nor hand-over, is a failure. An answer cut at the token limit loses its unfinished last
+ * sentence, with a warning.
  */
-export function interpretCompletion(json: unknown, maxMessageLength: number): CompletionOutcome {
+export function interpretCompletion(json: unknown, options: CompletionOptions): CompletionOutcome {
   const parsed = completionSchema.safeParse(json);
   if (!parsed.success)
     return { ok: false, reason: `invalid answer from the model: ${parsed.error.issues[0]?.message}` };
@@ -47,7 +57,10 @@ export function interpretCompletion(json: unknown, maxMessageLength: number): Co
     text = dropUnfinishedSentence(text);
     warnings.push('the answer reached the token limit and was cut');
   }
-  let responses: GenericResponse[] = splitMessage(text, maxMessageLength).map((part) => ({ type: 'text', text: part }));
+  let responses: GenericResponse[] = splitMessage(text, options.maxMessageLength).map((part) => ({
+    type: 'text',
+    text: part,
+  }));
 
   const calls = choice.message.tool_calls ?? [];
   for (const call of calls.filter((c) => c.function.name !== CONNECT_TOOL_NAME)) {
@@ -55,10 +68,14 @@ export function interpretCompletion(json: unknown, maxMessageLength: number): Co
   }
   const connect = calls.find((call) => call.function.name === CONNECT_TOOL_NAME);
   if (connect !== undefined) {
-    const { response, readable } = connectResponse(connect.function.arguments ?? undefined);
+    const { response, readable } = connectResponse(connect.function.arguments);
     if (!readable) warnings.push('the connect_to_agent arguments were unreadable');
     // Models often repeat the hand-over message as content; the person should read it once.
     if (response.message !== undefined && response.message === text.trim()) responses = [];
+    // Models often leave out the optional message; a hand-over in silence leaves the person wondering.
+    if (responses.length === 0 && response.message === undefined) {
+      response.message = builtinPhrases(options.language ?? 'en').connecting;
+    }
     responses.push(response);
   }
   if (responses.length === 0) return { ok: false, reason: `the model gave an empty answer (finish: ${finish})` };

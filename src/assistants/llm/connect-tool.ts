@@ -32,17 +32,12 @@ const argumentsSchema = z.object({ reason: z.string().optional(), message: z.str
  * The response a call of the tool becomes. The hand-over happens even when the model's arguments cannot be
  * read: the model asked for a person, and a person can read the conversation themselves.
  */
-export function connectResponse(rawArguments: string | undefined): {
+export function connectResponse(rawArguments: unknown): {
   response: ConnectToAgentResponse;
   readable: boolean;
 } {
-  let parsed: z.infer<typeof argumentsSchema> | undefined;
-  try {
-    const result = argumentsSchema.safeParse(JSON.parse(rawArguments?.trim() || '{}'));
-    parsed = result.success ? result.data : undefined;
-  } catch {
-    parsed = undefined;
-  }
+  const result = argumentsSchema.safeParse(parseArguments(rawArguments));
+  const parsed = result.success ? result.data : undefined;
   const response: ConnectToAgentResponse = {
     type: 'connect_to_agent',
     reason: parsed?.reason?.trim() || 'the assistant asked for a colleague',
@@ -50,4 +45,14 @@ export function connectResponse(rawArguments: string | undefined): {
   const message = parsed?.message?.trim();
   if (message) response.message = message;
   return { response, readable: parsed !== undefined };
+}
+
+/** The arguments are a JSON string by the format; some compatible servers send the object itself. */
+function parseArguments(rawArguments: unknown): unknown {
+  if (typeof rawArguments !== 'string') return rawArguments ?? {};
+  try {
+    return JSON.parse(rawArguments.trim() || '{}');
+  } catch {
+    return undefined;
+  }
 }

@@ -84,7 +84,7 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
         signal: turn.signal,
       });
       if (!result.ok) return fail(withProviderMessage(result.reason, result.errorBody));
-      const outcome = interpretCompletion(result.json, maxMessageLength);
+      const outcome = interpretCompletion(result.json, { maxMessageLength, language: turn.contact.profile.locale });
       if (!outcome.ok) return fail(outcome.reason);
       for (const warning of outcome.warnings) {
         logger.warn({ assistant: 'llm', model: options.model, warning }, 'the model answer needed fixing');

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { interpretCompletion } from './chat-completion.ts';
+
+/** A Chat Completions answer with one choice. */
+function completion(message: Record<string, unknown>, finishReason = 'tool_calls') {
+  return {
+    choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: finishReason }],
+  };
+}
+
+function handOver(args: unknown, content: string | null = null) {
+  return completion({
+    content,
+    tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'connect_to_agent', arguments: args } }],
+  });
+}
+
+describe('interpretCompletion', () => {
+  describe('a hand-over', () => {
+    it('tells the person a colleague is coming when the model wrote nothing and gave no message', () => {
+      const outcome = interpretCompletion(handOver('{"reason": "wants a refund"}'), { maxMessageLength: 640 });
+      expect(outcome).toEqual({
+        ok: true,
+        responses: [
+          {
+            type: 'connect_to_agent',
+            reason: 'wants a refund',
+            message: "I'm bringing in a colleague. They'll reply right here as soon as they can.",
+          },
+        ],
+        warnings: [],
+      });
+    });
+
+    it("says so in the person's language", () => {
+      const outcome = interpretCompletion(handOver('{"reason": "remboursement"}'), {
+        maxMessageLength: 640,
+        language: 'fr_FR',
+      });
+      expect(outcome.ok && outcome.responses[0]).toMatchObject({
+        message: 'Je fais appel à un collègue. Il vous répondra ici dès que possible.',
+      });
+    });
+
+    it('adds no message of its own after text of the model', () => {
+      const outcome = interpretCompletion(handOver('{"reason": "angry"}', 'I understand, that is frustrating.'), {
+        maxMessageLength: 640,
+      });
+      expect(outcome.ok && outcome.responses).toEqual([
+        { type: 'text', text: 'I understand, that is frustrating.' },
+        { type: 'connect_to_agent', reason: 'angry' },
+      ]);
+    });
+
+    it('reads arguments sent as a JSON object instead of a string', () => {
+      const outcome = interpretCompletion(handOver({ reason: 'wants a refund', message: 'One moment, please.' }), {
+        maxMessageLength: 640,
+      });
+      expect(outcome).toEqual({
+        ok: true,
+        responses: [{ type: 'connect_to_agent', reason: 'wants a refund', message: 'One moment, please.' }],
+        warnings: [],
+      });
+    });
+
+    it('still hands over when the arguments are neither a string nor an object', () => {
+      const outcome = interpretCompletion(handOver(42), { maxMessageLength: 640 });
+      expect(outcome.ok && outcome.responses[0]).toMatchObject({
+        type: 'connect_to_agent',
+        reason: 'the assistant asked for a colleague',
+      });
+      expect(outcome.ok && outcome.warnings).toEqual(['the connect_to_agent arguments were unreadable']);
+    });
+  });
+});
