@@ -330,11 +330,10 @@ export const STRONG_WORDS = {
 export const MASKED_STRONG_WORDS =
   /\b(?:f[*#@!]+c?k|f[*#@]+k|sh[*#@!1]+t|b[*#@!1]+tch|p[*#@]+tain|m[*#@]+rde|c[*#@]+nnard)/u;
 
-/** Words that make a string of "!!!" joy rather than anger: "Merci !!!", "Great!!!". */
+/** Thanks, joy and greetings: a message of these (and GLAD_FILLERS) in capitals or with "!!!" is not anger. */
 export const GLAD_WORDS = [
   'thanks',
   'thank',
-  'you',
   'thx',
   'great',
   'perfect',
@@ -342,36 +341,67 @@ export const GLAD_WORDS = [
   'super',
   'cool',
   'nice',
+  'good',
   'yes',
   'yay',
   'wow',
   'ok',
   'okay',
   'love',
-  'it',
-  'so',
-  'much',
-  'very',
   'merci',
-  'beaucoup',
   'genial',
   'parfait',
   'top',
   'bravo',
   'oui',
-  'trop',
-  'bien',
-  'tres',
   'youpi',
-  'pour',
-  'tout',
   'hello',
   'hi',
   'hey',
+  'morning',
+  'evening',
   'bonjour',
   'bonsoir',
   'salut',
   'coucou',
+  'journee',
+  'soiree',
+];
+
+/**
+ * Short words that may go with GLAD_WORDS without making the message anything else: "Thanks a lot!!!", "Thank u for
+ * your help", "Merci à vous !!!", "Bonne journée !!!". Kept to what a thanks or a greeting is made of, so that
+ * "WHERE IS MY ORDER!!! thanks" and "THANKS FOR NOTHING" still count as shouting.
+ */
+export const GLAD_FILLERS = [
+  'you',
+  'u',
+  'it',
+  'got',
+  'so',
+  'much',
+  'very',
+  'a',
+  'lot',
+  'for',
+  'your',
+  'help',
+  'all',
+  'again',
+  'have',
+  'day',
+  'beaucoup',
+  'pour',
+  'tout',
+  'trop',
+  'bien',
+  'tres',
+  'votre',
+  'ton',
+  'aide',
+  'vous',
+  'toi',
+  'bonne',
 ];
 
 /** Replies too common to count as "the same message again": "yes", "ok", "merci"... */

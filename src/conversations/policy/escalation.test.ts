@@ -193,6 +193,10 @@ describe('shouting', () => {
     'I PAID THREE WEEKS AGO, STILL NOTHING ok',
     'answer me!!!',
     'Toujours rien !!!!',
+    'WHERE IS MY ORDER!!!',
+    'WHERE IS MY ORDER!!! thanks',
+    'THANKS FOR NOTHING',
+    'Merci pour rien !!!',
   ])('escalates “%s”', (text) => {
     expect(reasonFor(text)).toBe('shouting');
   });
@@ -209,6 +213,15 @@ describe('shouting', () => {
     'THANK YOU SO MUCH',
     'MERCI BEAUCOUP POUR TOUT',
     'Bonjour !!!',
+    'Thanks for your help!!!',
+    'Thanks a lot!!!',
+    'Got it, thanks!!!',
+    'Thank u!!!',
+    'Merci pour votre aide !!!',
+    'Merci à vous !!!',
+    'Good morning!!!',
+    'Bonne journée !!!',
+    'THANK YOU FOR YOUR HELP',
   ])('does not count “%s” as shouting', (text) => {
     expect(reasonFor(text)).toBeUndefined();
   });

@@ -1,5 +1,11 @@
 import { asksForHuman } from './ask-for-human.ts';
-import { GLAD_WORDS, MASKED_STRONG_WORDS, STRONG_WORDS, TOO_COMMON_TO_REPEAT } from './escalation-phrases.ts';
+import {
+  GLAD_FILLERS,
+  GLAD_WORDS,
+  MASKED_STRONG_WORDS,
+  STRONG_WORDS,
+  TOO_COMMON_TO_REPEAT,
+} from './escalation-phrases.ts';
 import { fold, hasPhrase, words } from './fold.ts';
 
 export type EscalationReason =
@@ -100,23 +106,28 @@ export function strongWord(text: string): string | undefined {
 }
 
 const GLAD = new Set(GLAD_WORDS);
+const GLAD_FILLER = new Set(GLAD_FILLERS);
 
 /**
  * Describes the shouting in a text, if any: mostly capitals over enough letters, or three "!" in a row (unless the
- * message is only thanks, joy or a greeting: "Merci !!!", "THANK YOU SO MUCH", "Hello!!!").
+ * message is only thanks, joy or a greeting: "Merci !!!", "THANK YOU FOR YOUR HELP", "Bonne journée !!!").
  */
 export function shouting(text: string): string | undefined {
   const upper = text.match(/\p{Lu}/gu)?.length ?? 0;
   const cased = upper + (text.match(/\p{Ll}/gu)?.length ?? 0);
   // Thanks, joy or a greeting in capitals or with "!!!" is enthusiasm, not anger.
-  const said = words(text);
-  const glad = said.length > 0 && said.every((word) => GLAD.has(word));
-  if (glad) return undefined;
+  if (onlyGlad(text)) return undefined;
   if (cased >= SHOUT_MIN_LETTERS && upper >= SHOUT_RATIO * cased) {
     return `wrote in capitals (${Math.round((100 * upper) / cased)} % of ${cased} letters)`;
   }
   if (/[!！]{3,}/u.test(text)) return 'wrote “!!!”';
   return undefined;
+}
+
+/** A thanks, joy or greeting word, and nothing but such words and the short words around them. */
+function onlyGlad(text: string): boolean {
+  const said = words(text);
+  return said.some((word) => GLAD.has(word)) && said.every((word) => GLAD.has(word) || GLAD_FILLER.has(word));
 }
 
 const COMMON = new Set(TOO_COMMON_TO_REPEAT);
