@@ -40,7 +40,7 @@ export const pageSettingsSchema = z.object({
     .min(1)
     .max(7 * 24 * 60)
     .default(60),
-  /** Run the welcome action on a person's first message too (not only on Get Started). */
+  /** Flow pages: run the welcome action on a person's first message too (not only on Get Started). */
   welcome_on_first_message: z.boolean().default(false),
   escalation_keywords: z.array(z.string()).default([]),
   /** The greeting people see before their first message (synced to the Messenger profile); may use {{user_first_name}}. */

@@ -26,6 +26,9 @@ export function assistantInputOf(
       if (event.payload === getStartedPayload)
         return { kind: 'welcome', value: event.payload, referral: event.referral?.ref };
       return event.payload !== undefined ? { kind: 'choice', value: event.payload, text: event.title } : undefined;
+    case 'referral':
+      // A person with a thread already followed an m.me link or an ad: with a `ref` it names where to start.
+      return event.referral.ref !== undefined ? { kind: 'welcome', referral: event.referral.ref } : undefined;
     default:
       return undefined;
   }

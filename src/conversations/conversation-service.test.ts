@@ -126,6 +126,41 @@ for (const kind of DATABASES) {
         [true, {}],
       ]);
     });
+
+    it('welcome a first message only on flow pages: a bot or a model gets the message itself', async () => {
+      const { db } = await open();
+      const inputs: Record<string, string[]> = { flow: [], http: [] };
+      for (const [n, kind] of (['flow', 'http'] as const).entries()) {
+        const service = createConversationService({
+          store: createConversationStore(db, createBatchedWrites(db)),
+          pages: (id) =>
+            id === PAGE.id
+              ? { ...PAGE, settings: { ...defaultPageSettings, welcome_on_first_message: true } }
+              : undefined,
+          assistantFor: () => ({
+            kind,
+            async reply(turn) {
+              inputs[kind]?.push(turn.input.kind);
+              return { responses: [] };
+            },
+          }),
+          renderer: { render: () => [] },
+          profiles: { fetchProfile: async () => undefined },
+          rateLimiter: createMemoryRateLimiter(),
+          clock: { now: () => 0 },
+          logger: pino({ level: 'silent' }),
+        } as ConversationServiceDeps);
+        const mid = `m_first_${n}`;
+        const event = { kind: 'message', page_id: PAGE.id, user_id: `psid-${kind}`, key: mid, mid, timestamp: 0 };
+        const [stored] = await insertInboundEvents(
+          db,
+          [{ ...event, text: 'where is my order?', attachments: [], standby: false } as InboundEvent],
+          0,
+        );
+        await service.handle(stored as StoredEvent);
+      }
+      expect(inputs).toEqual({ flow: ['welcome'], http: ['text'] });
+    });
   });
 
   describe(`conversation service on ${kind}: a failed assistant`, () => {

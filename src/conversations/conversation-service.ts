@@ -56,6 +56,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       case 'read':
         return handleReceipt(id, event, received_at);
       case 'referral':
+        // With a `ref` it names where to start (a flow's action): answered as Get Started is. Else it only opens the window.
+        if (event.referral.ref !== undefined) return handlePerson(id, event, page, received_at);
         return handleReferral(id, event, received_at);
       default:
         await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
@@ -80,14 +82,18 @@ export function createConversationService(deps: ConversationServiceDeps) {
       { id: eventId, at: receivedAt },
       now,
     );
-    const incoming: NewMessage = {
-      direction: 'in',
-      author: 'contact',
-      external_id: 'mid' in event ? event.mid : undefined,
-      text: inboundPreview(event),
-      content: contentOf(event),
-      status: allowed ? 'received' : 'throttled',
-    };
+    // A referral is no message: the inbox shows none.
+    const incoming: NewMessage | undefined =
+      event.kind === 'referral'
+        ? undefined
+        : {
+            direction: 'in',
+            author: 'contact',
+            external_id: 'mid' in event ? event.mid : undefined,
+            text: inboundPreview(event),
+            content: contentOf(event),
+            status: allowed ? 'received' : 'throttled',
+          };
     // The 24-hour window runs from the person's last message, on the channel's clock.
     const lastInboundAt = Math.max(conversation.last_inbound_at ?? 0, event.timestamp);
     if (!allowed || event.standby) {

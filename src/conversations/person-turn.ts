@@ -36,15 +36,17 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   const assistant = args.assistantFor(page.id);
   const timeoutMinutes = assistant.sessionTimeoutMinutes ?? page.settings.session_timeout_minutes;
   const existing = args.session;
+  let input = assistantInputOf(event, page.welcome_payload);
   // Never before the last activity: events of one person are handled in order, but their times may tie or skew.
   const receivedAt = Math.max(args.receivedAt, existing?.last_activity_at ?? 0);
-  const expired = !existing || receivedAt - existing.last_activity_at > timeoutMinutes * 60_000;
+  // Get Started (a "start over" menu item, a thread opened again) starts afresh whatever the time since.
+  const expired =
+    !existing || input?.kind === 'welcome' || receivedAt - existing.last_activity_at > timeoutMinutes * 60_000;
   const session: Session = expired
     ? { id: existing?.id ?? '', context: {}, state: {}, started_at: receivedAt, last_activity_at: receivedAt }
     : { ...existing, last_activity_at: receivedAt };
   const result: TurnResult = { ...base, session: { conversation_id: conversation.id, session } };
 
-  let input = assistantInputOf(event, page.welcome_payload);
   const escalation = input ? escalationOf(input, session, page.settings, now) : undefined;
   if (escalation) flag(result, escalation);
 
@@ -56,8 +58,10 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
     return withResponses(result, args, [{ type: 'text', text: page.settings.away_message }]);
   }
   if (!input) return result;
-  if (expired && !existing && page.settings.welcome_on_first_message && input.kind !== 'welcome')
-    input = { kind: 'welcome' };
+  // A flow's welcome action stands in for the first message; a bot or a model answers the message itself, which a
+  // welcome input would throw away.
+  const welcomesFirst = page.settings.welcome_on_first_message && assistant.kind === 'flow';
+  if (!existing && welcomesFirst && input.kind !== 'welcome') input = { kind: 'welcome' };
   const turn: AssistantTurn = {
     id: args.eventId,
     conversation: { id: conversation.id, page_id: page.id },

@@ -16,7 +16,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 11,
+        people: 12,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { rate_limit_per_minute: 3, session_timeout_minutes: 5, delay_between_messages_ms: 0 },
         // Long enough for an echo to come back on a loaded machine before a retry that may be a duplicate.
@@ -245,6 +245,18 @@ for (const database of DATABASES) {
         .filter((t) => ['first', 'second', 'after a break'].includes(t.input.text ?? ''))
         .map((t) => t.context);
       expect(contexts).toEqual([{}, { count: 1 }, {}]);
+    });
+
+    it('starts a new session on Get Started, however recent the last message', async () => {
+      await h.fb.sendText(PAGE_ID, person(11), 'before');
+      await h.settle();
+      await h.fb.getStarted(PAGE_ID, person(11));
+      await h.settle();
+      const first = bot.turns.findIndex((t) => t.input.text === 'before');
+      expect(bot.turns.slice(first).map((t) => [t.input.kind, t.context])).toEqual([
+        ['text', {}],
+        ['welcome', {}],
+      ]);
     });
   });
 }

@@ -92,7 +92,7 @@ for (const database of DATABASES) {
       expect(await sendCallsTo(person(1))).toHaveLength(1);
     });
 
-    it('counts a referral (an m.me link opened) as the person writing: the window opens again', async () => {
+    it('answers a referral (an m.me link with a ref) as Get Started, and counts it as the person writing', async () => {
       await h.fb.sendText(PAGE_ID, person(5), 'hello');
       await h.settle();
       await advance(30 * HOUR);
@@ -100,9 +100,11 @@ for (const database of DATABASES) {
       await h.settle();
       await h.api('POST', `/api/conversations/${await conversationId(person(5))}/messages`, { text: 'Welcome back!' });
       await h.settle();
-      expect((await sendCallsTo(person(5))).map((b) => [b.messaging_type, b.tag ?? null])).toEqual([
-        ['RESPONSE', null],
-        ['RESPONSE', null],
+      // The window opened again: the agent's reply needs no tag.
+      expect((await sendCallsTo(person(5))).map((b) => [b.messaging_type, b.tag ?? null, b.message?.text])).toEqual([
+        ['RESPONSE', null, 'echo: hello'],
+        ['RESPONSE', null, 'echo: welcome'],
+        ['RESPONSE', null, 'Welcome back!'],
       ]);
     });
 

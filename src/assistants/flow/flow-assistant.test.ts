@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createFlowAssistant } from './flow-assistant.ts';
 import { chat, SHOP, shop, single } from './flow-test-fixtures.ts';
+import { parseFlow } from './parse-flow.ts';
 
 describe('flow assistant', () => {
   it('exposes its kind, name and session timeout', () => {
@@ -7,6 +9,12 @@ describe('flow assistant', () => {
     expect(assistant.kind).toBe('flow');
     expect(assistant.name).toBe('shop');
     expect(assistant.sessionTimeoutMinutes).toBe(30);
+  });
+
+  it("leaves the session timeout to the page's setting when the file does not set one", () => {
+    expect(createFlowAssistant(parseFlow(single('      - say: hi'), 'x.yaml'))).not.toHaveProperty(
+      'sessionTimeoutMinutes',
+    );
   });
 
   describe('welcome trigger', () => {

@@ -22,8 +22,8 @@ export interface FlowUnderstanding {
 export interface FlowAssistant extends Assistant {
   readonly kind: 'flow';
   readonly name: string;
-  /** The gateway resets the context after this much inactivity (the file's `session_timeout_minutes`). */
-  readonly sessionTimeoutMinutes: number;
+  /** The gateway resets the context after this much inactivity (the file's `session_timeout_minutes`, if set). */
+  readonly sessionTimeoutMinutes?: number;
   readonly definition: FlowDefinition;
   /** Which action a text would start; for tests, benchmarks and "why did it answer that?" tools. */
   understand(text: string): FlowUnderstanding;
@@ -147,7 +147,7 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
   return {
     kind: 'flow',
     name: def.name,
-    sessionTimeoutMinutes: def.session_timeout_minutes,
+    ...(def.session_timeout_minutes !== undefined && { sessionTimeoutMinutes: def.session_timeout_minutes }),
     definition: def,
     understand,
     reply,

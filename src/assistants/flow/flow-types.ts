@@ -83,8 +83,8 @@ export interface FlowDefinition {
   name: string;
   /** Language of the examples and of the built-in phrases ("en", "fr", ...). */
   language: string;
-  /** Inactivity after which the gateway starts a new session with an empty context. */
-  session_timeout_minutes: number;
+  /** Inactivity after which the gateway starts a new session with an empty context; unset, the page's applies. */
+  session_timeout_minutes?: number;
   matching: MatchingSettings;
   actions: FlowAction[];
   /** Runs when nothing matches; null means the built-in phrase of the language. */

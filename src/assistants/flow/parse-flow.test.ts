@@ -82,12 +82,12 @@ describe('parseFlow', () => {
     expect(def.fallback).toEqual([{ kind: 'say', text: 'Sorry, I did not get that.' }]);
   });
 
-  it('fills defaults: name from the file, English, 60 minutes, the default thresholds', () => {
+  it("fills defaults: name from the file, English, the page's session timeout, the default thresholds", () => {
     const def = parseFlow('actions: [{id: a, steps: [{say: hi}]}]', 'dir/my-bot.en.yaml');
+    expect(def).not.toHaveProperty('session_timeout_minutes');
     expect(def).toMatchObject({
       name: 'my-bot.en',
       language: 'en',
-      session_timeout_minutes: 60,
       matching: { threshold: DEFAULT_THRESHOLD, digression_threshold: DEFAULT_DIGRESSION_THRESHOLD },
       fallback: null,
     });

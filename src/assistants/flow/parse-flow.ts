@@ -91,7 +91,10 @@ export function parseFlow(text: string, fileName: string): FlowDefinition {
   return {
     name: file.data.name ?? baseName,
     language: file.data.language ?? 'en',
-    session_timeout_minutes: file.data.session_timeout_minutes ?? 60,
+    // Unset, the page's `session_timeout_minutes` applies (which the inbox API can change without a restart).
+    ...(file.data.session_timeout_minutes !== undefined && {
+      session_timeout_minutes: file.data.session_timeout_minutes,
+    }),
     matching: {
       threshold: limit,
       digression_threshold: file.data.matching?.digression_threshold ?? Math.max(limit, DEFAULT_DIGRESSION_THRESHOLD),
