@@ -72,4 +72,28 @@ describe('interpretCompletion', () => {
       expect(outcome.ok && outcome.warnings).toEqual(['the connect_to_agent arguments were unreadable']);
     });
   });
+
+  describe('a long answer', () => {
+    const paragraphs = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}.`);
+
+    it('becomes at most the 25 messages a turn may send, the first ones', () => {
+      const outcome = interpretCompletion(completion({ content: paragraphs.join('\n\n') }, 'stop'), {
+        maxMessageLength: 20,
+      });
+      if (!outcome.ok) throw new Error(outcome.reason);
+      expect(outcome.responses).toHaveLength(25);
+      expect(outcome.responses.at(-1)).toEqual({ type: 'text', text: 'Paragraph 24.' });
+      expect(outcome.warnings).toEqual(['the answer was cut to the 25 messages a turn may send']);
+    });
+
+    it('keeps its hand-over when cut', () => {
+      const outcome = interpretCompletion(handOver('{"reason": "refund"}', paragraphs.join('\n\n')), {
+        maxMessageLength: 20,
+      });
+      if (!outcome.ok) throw new Error(outcome.reason);
+      expect(outcome.responses).toHaveLength(25);
+      expect(outcome.responses.at(-2)).toEqual({ type: 'text', text: 'Paragraph 23.' });
+      expect(outcome.responses.at(-1)).toEqual({ type: 'connect_to_agent', reason: 'refund' });
+    });
+  });
 });

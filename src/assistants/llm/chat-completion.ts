@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builtinPhrases } from '../flow/builtin-phrases.ts';
+import { TURN_LIMITS } from '../http/bot-reply.ts';
 import type { GenericResponse } from '../responses.ts';
 import { CONNECT_TOOL_NAME, connectResponse } from './connect-tool.ts';
 import { dropUnfinishedSentence, splitMessage } from './split-message.ts';
@@ -40,7 +41,7 @@ export interface CompletionOptions {
  * `maxMessageLength`), then a `connect_to_agent` when the model called the tool; a hand-over without text or
  * message gets the built-in "bringing in a colleague" message. An answer blocked by a content filter, or with
  * neither text nor hand-over, is a failure. An answer cut at the token limit loses its unfinished last
- * sentence, with a warning.
+ * sentence, with a warning; one longer than a turn may send (TURN_LIMITS) loses its last messages.
  */
 export function interpretCompletion(json: unknown, options: CompletionOptions): CompletionOutcome {
   const parsed = completionSchema.safeParse(json);
@@ -79,7 +80,16 @@ export function interpretCompletion(json: unknown, options: CompletionOptions): 
     responses.push(response);
   }
   if (responses.length === 0) return { ok: false, reason: `the model gave an empty answer (finish: ${finish})` };
-  return { ok: true, responses, warnings };
+  return { ok: true, responses: withinTurnLimit(responses, warnings), warnings };
+}
+
+/** At most the responses one turn may send, as for a bot: the first messages, and the hand-over, which comes last. */
+function withinTurnLimit(responses: GenericResponse[], warnings: string[]): GenericResponse[] {
+  if (responses.length <= TURN_LIMITS.responses) return responses;
+  warnings.push(`the answer was cut to the ${TURN_LIMITS.responses} messages a turn may send`);
+  const last = responses.at(-1);
+  const handOver = last?.type === 'connect_to_agent' ? [last] : [];
+  return [...responses.slice(0, TURN_LIMITS.responses - handOver.length), ...handOver];
 }
 
 function contentText(content: string | { text?: string }[] | null | undefined): string | undefined {
