@@ -72,16 +72,21 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
 
 /**
  * A refusal that governs the request right after it: "I don't want to | talk to a human", "never | connect me to an
- * agent", "I'd rather not | talk to a person", "je ne veux pas | parler à un conseiller". Only at the very end of what
- * comes before, so that a complaint before a request ("it doesn't work, connect me to an agent", "ça marche pas, je
- * veux un humain") and "why can't I talk to someone?" stay requests.
+ * agent", "I'd rather not | talk to a person", "no need to | speak to someone", "is it possible to avoid | talking to
+ * an agent", "je ne veux pas | parler à un conseiller", "pas la peine de | parler à un conseiller". Only at the very
+ * end of what comes before, so that a complaint before a request ("it doesn't work, connect me to an agent", "ça
+ * marche pas, je veux un humain") and "why can't I talk to someone?" stay requests.
  */
 const TURNED_DOWN = new RegExp(
   [
     '(?:^| )(?:don t|dont|do not|didn t|didnt|did not|doesn t|doesnt|does not|never|rather not|not)' +
       '(?: (?:want|wanna|need|wish|like|mean|intend|ask|asked|have))?(?: to)?$',
+    // "no" alone is not enough: "No, I want a human" is a request.
+    '(?:^| )no need(?: to)?$',
+    '(?:^| )(?:avoid|avoiding|without|sans|eviter (?:de|d))$',
     '(?:^| )(?:ne |n )?(?:veux|voulais|voudrais|souhaite|souhaiterais|desire|aimerais|ai) (?:pas|jamais|plus)' +
       '(?: (?:besoin|envie) (?:de|d))?$',
+    '(?:^| )pas (?:besoin|la peine) (?:de|d)$',
   ].join('|'),
   'u',
 );

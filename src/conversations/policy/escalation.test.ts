@@ -114,6 +114,12 @@ describe('asking for a person', () => {
     "pas besoin d'un conseiller",
     "je n'ai pas besoin d'un conseiller",
     'I never asked to speak to a human',
+    'No need to talk to a human',
+    "I'm fine, no need to speak to someone",
+    'pas besoin de parler à un conseiller',
+    'pas la peine de parler à un conseiller',
+    'Is it possible to avoid talking to an agent?',
+    'Can I fix this without speaking to someone?',
   ])('does not take the refusal “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);
   });
@@ -133,6 +139,9 @@ describe('asking for a person', () => {
     'ça ne marche pas, je veux parler à un conseiller',
     'ça marche pas je veux un humain',
     "je comprends pas, je veux parler à quelqu'un",
+    'I need to talk to a human',
+    "j'ai besoin de parler à un conseiller",
+    'No need to wait, talk to a human now',
   ])('still takes “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(true);
   });
