@@ -7,6 +7,7 @@ import type { RetryDelayOptions } from '../http/retry-delay.ts';
 import { sharedAgent } from '../http/shared-agent.ts';
 import { interpretCompletion } from './chat-completion.ts';
 import { buildChatRequest } from './chat-request.ts';
+import { redact, withProviderMessage } from './provider-error.ts';
 
 export interface LlmAssistantOptions {
   /** Base of an OpenAI-compatible API, such as `https://api.openai.com/v1`; `/chat/completions` is appended. */
@@ -83,7 +84,7 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
         retryDelay: options.retryDelay,
         signal: turn.signal,
       });
-      if (!result.ok) return fail(withProviderMessage(result.reason, result.errorBody));
+      if (!result.ok) return fail(withProviderMessage(result, options.apiKey));
       const outcome = interpretCompletion(result.json, { maxMessageLength, language: turn.contact.profile.locale });
       if (!outcome.ok) return fail(outcome.reason);
       for (const warning of outcome.warnings) {
@@ -92,21 +93,4 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
       return { responses: outcome.responses };
     },
   };
-}
-
-/** OpenAI-style errors say what is wrong (`{error: {message}}`: unknown model, quota...); worth keeping. */
-function withProviderMessage(reason: string, errorBody: string | undefined): string {
-  if (errorBody === undefined) return reason;
-  try {
-    const message = (JSON.parse(errorBody) as { error?: { message?: unknown } }).error?.message;
-    return typeof message === 'string' && message !== '' ? `${reason}: ${message.slice(0, 300)}` : reason;
-  } catch {
-    return reason;
-  }
-}
-
-/** Providers echo (parts of) a wrong key in their error messages; none of it may reach logs or the inbox. */
-function redact(text: string, apiKey: string | undefined): string {
-  const withoutKey = apiKey ? text.replaceAll(apiKey, '[redacted]') : text;
-  return withoutKey.replace(/\bsk-[^\s"',.]+/g, 'sk-[redacted]');
 }

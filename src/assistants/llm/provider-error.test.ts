@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { withProviderMessage } from './provider-error.ts';
+
+const API_KEY = 'gsk_live_0123456789abcdef';
+const failure = (message: string) => ({ reason: 'HTTP 401', errorBody: JSON.stringify({ error: { message } }) });
+
+describe('withProviderMessage', () => {
+  it("adds the provider's error message to the reason", () => {
+    expect(withProviderMessage(failure('The model `gpt-5-mini` does not exist'), API_KEY)).toBe(
+      'HTTP 401: The model `gpt-5-mini` does not exist',
+    );
+  });
+
+  it('takes the key out before cutting a long message, so no piece of it is left', () => {
+    const reason = withProviderMessage(failure(`${'x'.repeat(290)}${API_KEY} is not a valid key.`), API_KEY);
+    expect(reason).toBe(`HTTP 401: ${'x'.repeat(290)}[redacted]`);
+  });
+
+  it('keeps the reason alone when the body is not an OpenAI-style error', () => {
+    expect(withProviderMessage({ reason: 'HTTP 500', errorBody: '<html>oops</html>' }, API_KEY)).toBe('HTTP 500');
+    expect(withProviderMessage({ reason: 'HTTP 500' }, API_KEY)).toBe('HTTP 500');
+  });
+});
