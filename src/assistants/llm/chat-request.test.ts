@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { makeTurn } from '../../../test/assistants/turn-fixture.ts';
 import type { AssistantTurn, HistoryItem } from '../assistant.ts';
-import { historyMessages, systemPrompt } from './chat-request.ts';
+import { buildChatRequest, historyMessages, systemPrompt } from './chat-request.ts';
 
 const item = (role: HistoryItem['role'], text: string): HistoryItem => ({ role, text, at: 0 });
 
@@ -44,5 +45,17 @@ describe('systemPrompt', () => {
     const prompt = systemPrompt(turn(), 'Be kind.');
     expect(prompt).not.toContain('first name');
     expect(prompt).not.toContain('messages sent to');
+  });
+});
+
+describe('buildChatRequest', () => {
+  const options = { model: 'acme-chat-1', instructions: 'Be kind.', maxHistory: 20 };
+
+  it('asks for at most maxTokens tokens when set', () => {
+    expect(buildChatRequest(makeTurn(), { ...options, maxTokens: 400 }).max_tokens).toBe(400);
+  });
+
+  it("leaves the token limit to the server's default otherwise", () => {
+    expect(buildChatRequest(makeTurn(), options)).not.toHaveProperty('max_tokens');
   });
 });

@@ -13,6 +13,7 @@ export interface ChatCompletionRequest {
   messages: ChatMessage[];
   tools: [typeof connectToAgentTool];
   temperature?: number;
+  max_tokens?: number;
 }
 
 export interface ChatRequestOptions {
@@ -20,6 +21,7 @@ export interface ChatRequestOptions {
   instructions: string;
   maxHistory: number;
   temperature?: number;
+  maxTokens?: number;
 }
 
 /** System prompt, the last `maxHistory` messages of the session, then the new input; and the hand-over tool. */
@@ -35,6 +37,7 @@ export function buildChatRequest(turn: AssistantTurn, options: ChatRequestOption
     tools: [connectToAgentTool],
   };
   if (options.temperature !== undefined) request.temperature = options.temperature;
+  if (options.maxTokens !== undefined) request.max_tokens = options.maxTokens;
   return request;
 }
 

@@ -22,6 +22,11 @@ export interface LlmAssistantOptions {
   /** Sampling temperature; omitted from the request (the server's default) unless set. */
   temperature?: number;
   /**
+   * Sent as `max_tokens` when set, to bound the cost of one answer; omitted (the server's default) unless set.
+   * An answer cut at the limit loses its unfinished last sentence. OpenAI's reasoning models refuse `max_tokens`.
+   */
+  maxTokens?: number;
+  /**
    * Limit of one attempt. Default 30 000 ms: models are slower than bots, but a person is waiting.
    * The whole turn, retries and waits included, takes at most 1.5 × this.
    */
@@ -73,6 +78,7 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
         instructions: options.instructions,
         maxHistory: options.maxHistory ?? 20,
         temperature: options.temperature,
+        maxTokens: options.maxTokens,
       });
       const result = await postJson({
         url,
