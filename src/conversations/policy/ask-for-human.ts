@@ -4,10 +4,11 @@ import {
   NOT_TYPOS,
   REWRITES,
   SHORT_REQUESTS,
+  SHORT_REQUESTS_ONLY_AS,
   STRONG_HUMAN_NOUNS,
   TYPO_TARGETS,
 } from './escalation-phrases.ts';
-import { editDistance, memoized, words } from './fold.ts';
+import { editDistance, hasPhrase, memoized, words } from './fold.ts';
 
 const alt = (list: readonly string[]) => `(?:${[...list].sort((a, b) => b.length - a.length).join('|')})`;
 
@@ -114,7 +115,7 @@ const NEVER_CORRECTED = new Set<string>(NOT_TYPOS);
 export function asksForHuman(text: string): boolean {
   const canonical = canonicalWords(text).join(' ');
   if (canonical === '') return false;
-  if (SHORT.has(withoutFillers(canonical))) return true;
+  if (isShortRequest(canonical)) return true;
   return ASK_FOR_HUMAN_PATTERNS.some((pattern) => {
     // The patterns are global so that a request turned down can be followed by one that is not; exec, unlike
     // matchAll, copies no pattern (this runs on every message).
@@ -145,6 +146,13 @@ function correctTypoOnce(word: string): string {
     if (allowed > 0 && editDistance(word, target, allowed) <= allowed) return target;
   }
   return word;
+}
+
+/** Nothing but a role noun once fillers are dropped, in the form it must take (SHORT_REQUESTS_ONLY_AS). */
+function isShortRequest(canonical: string): boolean {
+  const rest = withoutFillers(canonical);
+  const onlyAs = SHORT_REQUESTS_ONLY_AS[rest];
+  return SHORT.has(rest) && (onlyAs === undefined || hasPhrase(canonical, onlyAs));
 }
 
 function withoutFillers(canonical: string): string {

@@ -141,6 +141,9 @@ export const SHORT_REQUESTS = [
   'interlocuteur',
 ] as const;
 
+/** Short requests that count only in the given form: a bare "Personne." is French for "nobody". */
+export const SHORT_REQUESTS_ONLY_AS: Record<string, string> = { personne: 'une personne' };
+
 /** Dropped before comparing a message with SHORT_REQUESTS. Longest phrases are removed first. */
 export const FILLER_PHRASES = [
   'please',
@@ -315,7 +318,6 @@ export const STRONG_WORDS = {
     'bordel',
     'foutre',
     'foutez',
-    'gueule',
     'tg',
     'abruti',
     'cretin',
@@ -325,6 +327,9 @@ export const STRONG_WORDS = {
     'arnaqueur',
   ],
 } as const;
+
+/** Insults only as these words together: "gueule" alone is in "amuse-gueule", "casse-gueule", "faire la gueule". */
+export const STRONG_PHRASES = ['ta gueule', 'vos gueules'] as const;
 
 /** Masked swearing ("f*ck", "sh!t", "p*tain"), matched on the lower-cased text before folding drops the symbols. */
 export const MASKED_STRONG_WORDS =

@@ -68,6 +68,7 @@ describe('asking for a person', () => {
     "est-ce qu'il y a un humain ?",
     "J'ai besoin d'un conseiller",
     "Je peux avoir quelqu'un au téléphone ?",
+    'une personne svp',
   ])('recognises the French request “%s”', (text) => {
     expect(reasonFor(text)).toBe('asked_for_human');
   });
@@ -99,6 +100,8 @@ describe('asking for a person', () => {
     'Are there any agents near Lyon?',
     'Is there a human size version?',
     "Please send me the manager's email",
+    'Personne.',
+    'personne !',
   ])('does not take “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);
   });
@@ -177,6 +180,7 @@ describe('strong language', () => {
     'Putain mais ça marche pas',
     "c'est de la merde",
     'ta gueule le bot',
+    'fermez vos gueules',
     'ptn',
     'vous êtes des escrocs',
   ])('escalates “%s”', (text) => {
@@ -190,6 +194,9 @@ describe('strong language', () => {
     'merdeux',
     'the shipping class',
     'con carne',
+    'amuse-gueules pour 20 personnes ?',
+    'une route casse-gueule',
+    'il fait la gueule',
   ])('leaves “%s” alone', (text) => {
     expect(reasonFor(text)).toBeUndefined();
   });

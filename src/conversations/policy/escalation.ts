@@ -3,6 +3,7 @@ import {
   GLAD_FILLERS,
   GLAD_WORDS,
   MASKED_STRONG_WORDS,
+  STRONG_PHRASES,
   STRONG_WORDS,
   TOO_COMMON_TO_REPEAT,
 } from './escalation-phrases.ts';
@@ -98,11 +99,12 @@ export function matchKeyword(text: string, keywords: readonly string[]): string 
 
 const STRONG = new Set<string>([...STRONG_WORDS.en, ...STRONG_WORDS.fr]);
 
-/** The first swear word or insult in the text, as folded; masked forms ("f*ck") count. */
+/** The first swear word or insult in the text, as folded; masked forms ("f*ck") and phrases ("ta gueule") count. */
 export function strongWord(text: string): string | undefined {
   const masked = MASKED_STRONG_WORDS.exec(text.toLowerCase());
   if (masked) return masked[0];
-  return words(text).find((word) => STRONG.has(word) || (word.endsWith('s') && STRONG.has(word.slice(0, -1))));
+  const word = words(text).find((w) => STRONG.has(w) || (w.endsWith('s') && STRONG.has(w.slice(0, -1))));
+  return word ?? STRONG_PHRASES.find((phrase) => hasPhrase(fold(text), phrase));
 }
 
 const GLAD = new Set(GLAD_WORDS);
