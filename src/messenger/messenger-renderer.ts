@@ -1,11 +1,16 @@
 import type { OutgoingStep, ResponseRenderer } from '../conversations/ports.ts';
-import { paceTurn, renderResponses, responseDelayFor } from './render/index.ts';
+import { type DroppedPiece, paceTurn, renderResponses, responseDelayFor } from './render/index.ts';
 import type { OutgoingMessage } from './send-types.ts';
 
+export interface MessengerRendererOptions {
+  random?: () => number;
+  attachmentIdFor?: (pageId: string, url: string) => string | undefined;
+  /** Told of every response, or part of one, Messenger cannot show (a relative URL a bot sent, an empty text…). */
+  onDrop?: (pageId: string, dropped: DroppedPiece) => void;
+}
+
 /** The domain's renderer port for Messenger: generic responses → Send API messages, paced per page settings. */
-export function createMessengerRenderer(
-  options: { random?: () => number; attachmentIdFor?: (pageId: string, url: string) => string | undefined } = {},
-): ResponseRenderer {
+export function createMessengerRenderer(options: MessengerRendererOptions = {}): ResponseRenderer {
   const random = options.random ?? Math.random;
   return {
     render(responses, page) {
@@ -13,6 +18,7 @@ export function createMessengerRenderer(
       const steps = renderResponses(responses, {
         readableLength: s.readable_length,
         attachmentIdFor: options.attachmentIdFor ? (url) => options.attachmentIdFor?.(page.id, url) : undefined,
+        onDrop: options.onDrop ? (dropped) => options.onDrop?.(page.id, dropped) : undefined,
       });
       const paced = paceTurn(steps, {
         typing: s.typing_indicators,

@@ -181,7 +181,12 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     },
     pages: (id) => directory.page(id),
     assistantFor: (id) => assistants.get(id) as Assistant,
-    renderer: createMessengerRenderer({ random: options.random, attachmentIdFor: attachments.get }),
+    renderer: createMessengerRenderer({
+      random: options.random,
+      attachmentIdFor: attachments.get,
+      onDrop: (pageId, { response, reason }) =>
+        logger.warn({ pageId, response: response.type, reason }, 'left out a response Messenger cannot show'),
+    }),
     profiles: sender,
     rateLimiter: createMemoryRateLimiter(),
     clock: timers,

@@ -180,6 +180,16 @@ describe('parseFlow', () => {
     ]);
   });
 
+  it('rejects media and link addresses Messenger cannot fetch, and lets templates through', () => {
+    const text = flow(`      - image: images/truck.png
+      - card: {title: C, image_url: "{{photo}}", buttons: [{label: Shop, url: www.shop.example}]}
+      - video: https://cdn.example/clip.mp4`);
+    const problem = problems(text);
+    expect(problem).toHaveLength(2);
+    expect(problem[0]).toMatch(new RegExp(`^support.yaml:${lineOf(text, 'truck')}: .*absolute http\\(s\\) URL`));
+    expect(problem[1]).toMatch(new RegExp(`^support.yaml:${lineOf(text, 'www.shop')}: .*absolute http\\(s\\) URL`));
+  });
+
   it('reports goto, choice, button and on_fail targets that name no action', () => {
     const text = flow(`      - options: {text: Pick, choices: [{label: A, value: othr}]}
       - card: {title: C, buttons: [{label: B, value: nowhere}]}

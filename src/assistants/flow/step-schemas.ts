@@ -31,10 +31,15 @@ export const variableName = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** A link or a media address Messenger can fetch: absolute http(s), unless a template fills it in at run time. */
+const url = text.refine((u) => u.includes('{{') || (/^https?:\/\//i.test(u) && URL.canParse(u)), {
+  message: 'must be an absolute http(s) URL, like https://shop.example/logo.png',
+});
+
 const choice = z.strictObject({ label: text, value: text });
 
 const button = z
-  .strictObject({ label: text, value: text.optional(), url: text.optional() })
+  .strictObject({ label: text, value: text.optional(), url: url.optional() })
   .refine((b) => (b.value === undefined) !== (b.url === undefined), {
     message: 'needs either "value" (a postback) or "url" (a link), not both',
   })
@@ -46,7 +51,7 @@ export const cardSchema = z
   .strictObject({
     title: text,
     subtitle: text.optional(),
-    image_url: text.optional(),
+    image_url: url.optional(),
     buttons: z.array(button).max(3).optional(),
   })
   .transform((c): Card => c);
@@ -55,7 +60,7 @@ const media = (type: 'image' | 'video' | 'audio' | 'file') =>
   z
     .preprocess(
       (v) => (typeof v === 'string' ? { url: v } : v),
-      z.strictObject({ url: text, title: text.optional(), description: text.optional() }),
+      z.strictObject({ url, title: text.optional(), description: text.optional() }),
     )
     .transform((m): FlowStep => ({ kind: 'media', type, ...m }));
 
