@@ -95,7 +95,7 @@ export interface Processing {
 export async function createProcessing(options: ProcessingOptions): Promise<Processing> {
   const { db, directory, logger, timers, observer } = options;
   const graph = createGraphClients(options.graph, directory, logger);
-  const attachments = await createAttachmentCache(db);
+  const attachments = await createAttachmentCache(db, () => timers.now());
   // Bookkeeping after a send: a failure is logged and the send itself stands; `stop` waits for what is in flight.
   const bookkeeping = new Set<Promise<void>>();
   const keep = (pageId: string, what: string, write: Promise<unknown>) => {

@@ -16,7 +16,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 12,
+        people: 13,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { rate_limit_per_minute: 3, session_timeout_minutes: 5, delay_between_messages_ms: 0 },
         // Long enough for an echo to come back on a loaded machine before a retry that may be a duplicate.
@@ -245,6 +245,27 @@ for (const database of DATABASES) {
         .filter((t) => ['first', 'second', 'after a break'].includes(t.input.text ?? ''))
         .map((t) => t.context);
       expect(contexts).toEqual([{}, { count: 1 }, {}]);
+    });
+
+    it('sends a media URL again by the id Messenger gave, until that id is near its 90 days', async () => {
+      const logo = { url: 'https://cdn.example/logo.png', is_reusable: true };
+      const ask = async () => {
+        await h.fb.sendText(PAGE_ID, person(12), 'logo please');
+        await h.settle();
+      };
+      await ask();
+      await ask();
+      const DAYS_91 = 91 * 24 * 60 * 60_000;
+      clockOffset += DAYS_91;
+      await h.fb.advanceClock(DAYS_91);
+      await ask();
+      const payloads = (await h.fb.graphCalls({ path_contains: '/messages' }))
+        .map((c) => c.body as { recipient?: { id: string }; message?: { attachment?: { payload: unknown } } })
+        .filter((b) => b.recipient?.id === person(12) && b.message?.attachment)
+        .map((b) => b.message?.attachment?.payload);
+      expect(payloads).toEqual([logo, { attachment_id: expect.any(String) }, logo]);
+      const sent = (await messagesOf(person(12))).filter((m) => m.direction === 'out');
+      expect(sent.map((m) => m.status)).toEqual(Array(3).fill(expect.stringMatching(/^(sent|delivered|read)$/)));
     });
 
     it('starts a new session on Get Started, however recent the last message', async () => {

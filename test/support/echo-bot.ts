@@ -28,12 +28,14 @@ export async function startEchoBot(): Promise<EchoBot> {
     const responses =
       text === 'agent please'
         ? [{ type: 'connect_to_agent', message: 'I am bringing in a colleague.', reason: 'asked for a person' }]
-        : text === 'two please'
-          ? [
-              { type: 'text', text: 'first' },
-              { type: 'text', text: 'second' },
-            ]
-          : [{ type: 'text', text: `echo: ${text}` }];
+        : text === 'logo please'
+          ? [{ type: 'image', url: 'https://cdn.example/logo.png' }]
+          : text === 'two please'
+            ? [
+                { type: 'text', text: 'first' },
+                { type: 'text', text: 'second' },
+              ]
+            : [{ type: 'text', text: `echo: ${text}` }];
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ responses, context: { count } }));
   });
