@@ -66,7 +66,7 @@ for (const kind of DATABASES) {
         },
         sender: {
           async send(send: OutboxSend): Promise<SendResult> {
-            const text = (send.message as { text: string }).text;
+            const text = send.kind === 'message' ? (send.message as { text: string }).text : send.kind;
             const result = (await onSend(text, send)) as SendResult | undefined;
             sent.push(text);
             return result ?? { status: 'sent', external_id: `m_${text}` };
@@ -174,6 +174,23 @@ for (const kind of DATABASES) {
       outbox.wake(conversation.id, { rows, context: { author: 'bot', last_inbound_at: queuedAt } });
       await outbox.idle();
       expect(sentAt[0] ?? 0).toBeGreaterThanOrEqual(queuedAt + 190);
+    });
+
+    it('leaves a typing indicator Graph could not take, without waiting to retry it, and sends the message after it', async () => {
+      const { db, conversation, store, outbox, outgoing, sent } = await setup(
+        async (text) => (text === 'typing_on' ? { status: 'retry', error: { message: 'timed out' } } : undefined),
+        { inDoubtGraceMs: 60_000 },
+      );
+      const reply = outgoing('hello');
+      await store.queueOutgoing({ ...reply, steps: [{ kind: 'typing', on: true }, ...reply.steps] }, Date.now());
+      outbox.wake(conversation.id);
+      await outbox.idle();
+      expect(sent).toEqual(['typing_on', 'hello']);
+      const rows = await db.selectFrom('outbox').select(['kind', 'status', 'attempts']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { kind: 'typing_on', status: 'failed', attempts: 1 },
+        { kind: 'message', status: 'sent', attempts: 1 },
+      ]);
     });
 
     it('reads the queue after a drain failed, so the row left behind goes first', async () => {

@@ -248,6 +248,14 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         rememberSend(row.conversation_id, now);
         break;
       case 'retry': {
+        if (row.kind !== 'message') {
+          // A typing indicator or a seen mark is worth nothing late, and never echoes: one that did not go through is
+          // left, not retried, so that the message after it does not wait out the retries.
+          log().warn({ error: result.error }, 'sender action failed: not retried');
+          await transaction((tx) => markUnsent(tx, row, { status: 'failed', attempts }, result.error, now));
+          options.onResult?.(row, 'failed', performance.now() - started);
+          return true;
+        }
         const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
         // A timeout or a 5xx may hide a send Graph accepted: the back-off comes after the wait for a row in doubt, so
         // that its echo can settle it first, and retries after an outage still spread out and grow. A rate limit is a
