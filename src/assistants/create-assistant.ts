@@ -39,6 +39,8 @@ export async function createAssistant(
         instructions: c.instructions,
         maxHistory: c.max_history,
         timeoutMs: c.timeout_ms,
+        temperature: c.temperature,
+        maxTokens: c.max_tokens,
         fallbackText: options.fallbackText,
         logger: options.logger,
       });

@@ -348,6 +348,7 @@ describe('configuration', () => {
     };
     const config = loadConfig({ ...env, SWITCHBOARD_CONFIG: 'switchboard.example.yaml' }, process.cwd());
     expect(config.pages.map((p) => p.assistant?.type)).toEqual(['flow', 'flow', 'llm']);
+    expect(config.pages[2]?.assistant).toMatchObject({ max_tokens: 400 });
     // A model's key named but not set would fail every turn of that page: refused at start instead.
     const { OPENAI_API_KEY: _key, ...withoutKey } = env;
     expect(() => loadConfig({ ...withoutKey, SWITCHBOARD_CONFIG: 'switchboard.example.yaml' }, process.cwd())).toThrow(
