@@ -115,7 +115,8 @@ export function createWebhookDispatcher(deps: {
         signal: abort.signal,
       });
       await response.body.text();
-      return response.statusCode >= 200 && response.statusCode < 300
+      // Only 200 counts as delivered (§1.3); a 202 or 204 is retried like any other answer.
+      return response.statusCode === 200
         ? { status: response.statusCode }
         : { status: response.statusCode, error: `HTTP ${response.statusCode}` };
     } catch (error) {

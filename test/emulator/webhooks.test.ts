@@ -201,6 +201,19 @@ describe('webhook delivery', () => {
     expect(attempts[0]?.delivery_id).toBe(attempts[2]?.delivery_id);
   });
 
+  it('counts only a 200 as delivered: a 202 or 204 is retried', async () => {
+    h = await startHarness();
+    h.receiver.failNext(204, 202);
+    await h.client.sendText(PAGE_ID, PSID, 'accepted is not enough');
+    await h.receiver.waitFor(1);
+    const attempts = await h.client.webhookDeliveries();
+    expect(attempts.map((a) => [a.attempt, a.ok, a.status])).toEqual([
+      [1, false, 204],
+      [2, false, 202],
+      [3, true, 200],
+    ]);
+  });
+
   it('gives up after maxAttempts and goes on with the next event', async () => {
     h = await startHarness();
     h.receiver.failNext(500, 500, 500);
