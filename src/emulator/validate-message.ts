@@ -99,13 +99,13 @@ function validateQuickReplies(value: unknown, rules: MessageRules): Record<strin
     }
     const hasImage = reply.image_url !== undefined;
     if (hasImage && !isHttpUrl(reply.image_url)) return invalidParam(`param ${at}[image_url] must be a valid URL`);
-    if ((typeof reply.title !== 'string' || reply.title.length === 0) && !hasImage) return required(`${at}[title]`);
+    // A text quick reply always needs a title; only the payload may be empty when it has an image (§3.4).
+    if (typeof reply.title !== 'string' || reply.title.length === 0) return required(`${at}[title]`);
     if (typeof reply.payload !== 'string' || (reply.payload.length === 0 && !hasImage))
       return required(`${at}[payload]`);
     if (characters(reply.payload) > 1000) return maxLength(`${at}[payload]`, 1000);
-    const title = typeof reply.title === 'string' ? reply.title : '';
-    if (characters(title) > 20 && rules.rejectLongQuickReplyTitles) return maxLength(`${at}[title]`, 20);
-    result.push({ ...reply, ...(title ? { title: [...title].slice(0, 20).join('') } : {}) });
+    if (characters(reply.title) > 20 && rules.rejectLongQuickReplyTitles) return maxLength(`${at}[title]`, 20);
+    result.push({ ...reply, title: [...reply.title].slice(0, 20).join('') });
   }
   return result;
 }

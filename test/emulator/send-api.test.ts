@@ -74,6 +74,15 @@ describe('Send API', () => {
     expect((await h.send({ text: 'pick', quick_replies: replies.slice(0, 13) })).status).toBe(200);
   });
 
+  it('requires a title on text quick replies, even with an image; only the payload may then be empty', async () => {
+    const image_url = 'https://example.com/red.png';
+    const reply = (fields: Record<string, unknown>) => h.send({ text: 'pick', quick_replies: [fields] });
+    expectError(await reply({ content_type: 'text', payload: 'RED' }), 100);
+    expectError(await reply({ content_type: 'text', title: '', payload: 'RED', image_url }), 100);
+    expectError(await reply({ content_type: 'text', payload: '', image_url }), 100);
+    expect((await reply({ content_type: 'text', title: 'Red', payload: '', image_url })).status).toBe(200);
+  });
+
   it('truncates quick reply titles over 20 characters, as Facebook does', async () => {
     const result = await h.send({
       text: 'pick',
