@@ -5,7 +5,7 @@ import { storePendingEvent } from '../../test/support/pending-event.ts';
 import type { Outgoing } from '../conversations/ports.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
-import type { SendContext } from '../storage/outbox-repository.ts';
+import { cancelBotSends, type SendContext } from '../storage/outbox-repository.ts';
 import type { OutboxSend, SendResult } from './channel-sender.ts';
 import { createOutboxDispatcher, systemTimers } from './outbox-dispatcher.ts';
 import { createSendPolicy } from './send-policy.ts';
@@ -191,6 +191,28 @@ for (const kind of DATABASES) {
         { kind: 'typing_on', status: 'failed', attempts: 1 },
         { kind: 'message', status: 'sent', attempts: 1 },
       ]);
+    });
+
+    it('sends an agent’s reply at once after a take-over cancelled the bot reply whose pacing it waited on', async () => {
+      const { db, conversation, store, outbox, outgoing, sent, status } = await setup();
+      const slow = outgoing('bot reply');
+      const { rows } = await store.commitTurn(
+        {
+          event_id: await storePendingEvent(db),
+          event_status: 'done',
+          outgoing: { ...slow, steps: [{ kind: 'wait', ms: 60_000 }, ...slow.steps] },
+        },
+        Date.now(),
+      );
+      outbox.wake(conversation.id, { rows, context: { author: 'bot', last_inbound_at: Date.now() } });
+      await new Promise((resolve) => setTimeout(resolve, 50)); // The drain now waits out the response delay.
+      await db.transaction().execute((tx) => cancelBotSends(tx, conversation.id, Date.now()));
+      outbox.reread(conversation.id);
+      await store.queueOutgoing({ ...outgoing('agent reply'), author: 'agent' }, Date.now());
+      outbox.wake(conversation.id);
+      await outbox.idle();
+      expect(sent).toEqual(['agent reply']);
+      expect(await status()).toEqual(['bot reply:cancelled', 'agent reply:sent']);
     });
 
     it('reads the queue after a drain failed, so the row left behind goes first', async () => {

@@ -101,6 +101,16 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const stopped = new Promise<void>((resolve) => (wakeSleepers = resolve));
   /** Waits for pacing or a retry, but not past a shutdown: the row stays queued for the next start. */
   const pause = (ms: number) => Promise.race([timers.sleep(ms), stopped]);
+  /** Ends the wait of a conversation's row early: its queue changed elsewhere, and the row may be cancelled. */
+  const interrupts = new Map<string, () => void>();
+  async function pauseRow(conversationId: string, ms: number) {
+    const interrupted = new Promise<void>((resolve) => interrupts.set(conversationId, resolve));
+    try {
+      await Promise.race([pause(ms), interrupted]);
+    } finally {
+      interrupts.delete(conversationId);
+    }
+  }
   let idleWaiters: (() => void)[] = [];
 
   async function drain(conversationId: string, state: { again: boolean }, handed?: QueuedSends) {
@@ -195,8 +205,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     // (the response delay, without a typing indicator before it).
     const due = Math.max(row.next_attempt_at, Math.max(last ?? 0, row.created_at) + row.delay_ms);
     const paced = due > timers.now();
-    if (paced) await pause(due - timers.now());
-    if (stopping) return false;
+    // A take-over cancels the bot's rows: the agent's reply must not wait out the pacing or back-off of one of them.
+    if (changed.has(row.conversation_id)) return false;
+    if (paced) await pauseRow(row.conversation_id, due - timers.now());
+    if (stopping || changed.has(row.conversation_id)) return false;
     const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
     const wait = options.throttle?.delayFor(row.page_id, isAudioOrVideo(message)) ?? 0;
     if (wait > 0) await pause(wait);
@@ -330,7 +342,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     },
     /** The conversation's queue changed elsewhere (rows cancelled): what is being sent there is read again first. */
     reread(conversationId: string) {
-      if (active.has(conversationId)) changed.add(conversationId);
+      if (!active.has(conversationId)) return;
+      changed.add(conversationId);
+      interrupts.get(conversationId)?.();
     },
     /**
      * Sends rows queued before `before` in conversations nothing is sending to (replayed beside the running gateway,

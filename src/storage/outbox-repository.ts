@@ -170,15 +170,16 @@ function errorColumns(e: SendErrorFields) {
 
 /**
  * Cancels what the bot queued in the conversation and has not sent (its messages, typing indicators, seen marks), when
- * people take it over: a bot reply to an earlier message must not arrive after an agent's. Agents' rows stay. Returns
- * how many messages it cancelled (typing indicators and seen marks are not counted).
+ * people take it over: a bot reply to an earlier message must not arrive after an agent's. Its dead letters too, which
+ * a replay would send. Agents' rows stay. Returns how many messages it cancelled (typing indicators and seen marks are
+ * not counted).
  */
 export async function cancelBotSends(tx: Transaction<Database>, conversationId: string, now: number): Promise<number> {
   const cancelled = await tx
     .updateTable('outbox')
     .set({ status: 'cancelled', updated_at: now })
     .where('conversation_id', '=', conversationId)
-    .where(UNSETTLED)
+    .where('status', 'in', ['pending', 'dead'])
     .where((eb) =>
       eb.or([
         eb('message_id', 'is', null),

@@ -1,10 +1,65 @@
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { cancelBotSends } from './outbox-repository.ts';
 import { replayDead } from './replay.ts';
 
 for (const kind of DATABASES) {
   describe(`dead-letter replay on ${kind}`, () => {
     const open = useMigratedDatabase(kind);
+
+    it('sends none of the bot’s dead replies once people took the conversation over', async () => {
+      const { db } = await open();
+      const message = (id: string, author: string) => ({
+        id,
+        conversation_id: 'c1',
+        direction: 'out',
+        author,
+        external_id: null,
+        text: id,
+        content: '{}',
+        status: 'failed',
+        error: 'Graph is down',
+        client_key: null,
+        sent_at: null,
+        created_at: 1,
+        updated_at: 1,
+      });
+      await db
+        .insertInto('messages')
+        .values([message('bot-1', 'bot'), message('agent-1', 'agent')])
+        .execute();
+      const dead = (id: string) => ({
+        id,
+        conversation_id: 'c1',
+        page_id: 'p1',
+        recipient_id: 'u1',
+        message_id: id,
+        kind: 'message',
+        request: '{}',
+        tag: null,
+        delay_ms: 0,
+        status: 'dead',
+        attempts: 5,
+        next_attempt_at: 1,
+        external_id: null,
+        error_code: 2,
+        error_subcode: null,
+        error_message: 'Graph is down',
+        created_at: 1,
+        updated_at: 1,
+      });
+      await db
+        .insertInto('outbox')
+        .values([dead('bot-1'), dead('agent-1')])
+        .execute();
+      expect(await db.transaction().execute((tx) => cancelBotSends(tx, 'c1', 2))).toBe(1);
+      expect(await replayDead(db, { outbox: true, events: false }, 3)).toEqual({ outbox: 1, events: 0 });
+      const rows = await db.selectFrom('outbox').select(['id', 'status']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { id: 'agent-1', status: 'pending' },
+        { id: 'bot-1', status: 'cancelled' },
+      ]);
+    });
 
     it('sends again more dead messages than one statement can bind, and sets their messages pending', async () => {
       const { db } = await open();
