@@ -45,6 +45,16 @@ export function rewriteGraphUrl(method: string | undefined, url: string): string
   return url;
 }
 
+/** The JSON parser's failure, told apart from Fastify's other 4xx errors by its code. */
+const INVALID_JSON = 'SB_EMULATOR_INVALID_JSON';
+
+/**
+ * The Send API answers a body that is not JSON with 1/1357046 (§4.2); other edges keep the generic 100. HTTP 400,
+ * not the 500 of other code-1 errors: the request is at fault, and retrying it cannot help.
+ */
+const sendApiInvalidJson = () => graphError(1, 'Received Invalid JSON reply.', { subcode: 1357046, status: 400 });
+const isSendApi = (request: FastifyRequest) => request.routeOptions.url?.endsWith('/:node/messages') === true;
+
 const started = new WeakMap<FastifyRequest, number>();
 /** Calls carried out whose answer is replaced by an injected error (`after` faults). */
 const answerAfter = new WeakMap<FastifyRequest, GraphError>();
@@ -72,7 +82,7 @@ export const graphPlugin: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (
     try {
       done(null, JSON.parse(text));
     } catch {
-      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400 }), undefined);
+      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: INVALID_JSON }), undefined);
     }
   });
 
@@ -110,6 +120,7 @@ export const graphPlugin: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code === INVALID_JSON && isSendApi(request)) return sendGraphError(reply, sendApiInvalidJson());
     if ((error.statusCode ?? 500) < 500) {
       return sendGraphError(reply, invalidParam(`Invalid request: ${error.message}`));
     }

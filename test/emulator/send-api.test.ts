@@ -142,14 +142,19 @@ describe('Send API', () => {
     expectError(await h.send({ text: 'hi' }, { messaging_type: 'MESSAGE_TAG' }), 100);
   });
 
-  it('answers a malformed body with 100', async () => {
-    const response = await fetch(`${h.url}/v25.0/me/messages?access_token=${PAGE_TOKEN}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"recipient":',
-    });
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { code: number } }).error.code).toBe(100);
+  it('answers a body that is not JSON with 1/1357046, a malformed parameter and other edges with 100', async () => {
+    const post = async (edge: string) => {
+      const response = await fetch(`${h.url}/v25.0/me/${edge}?access_token=${PAGE_TOKEN}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"recipient":',
+      });
+      return { status: response.status, error: (await response.json()).error };
+    };
+    expect(await post('messages')).toMatchObject({ status: 400, error: { code: 1, error_subcode: 1357046 } });
+    const profile = await post('messenger_profile');
+    expect(profile).toMatchObject({ status: 400, error: { code: 100 } });
+    expect(profile.error.error_subcode).toBeUndefined();
     expectError(
       await h.graph('POST', '/me/messages', {
         form: { recipient: '{nope', message: '{"text":"x"}', messaging_type: 'RESPONSE' },
