@@ -28,6 +28,35 @@ describe('emulator seed', () => {
     });
   });
 
+  it('draws a PSID for every person on every page, none equal to another', () => {
+    const result = normalizeSeed({
+      apps: [{ name: 'Bot', secret: 's' }],
+      pages: [
+        { id: '1', name: 'A' },
+        { id: '2', name: 'B' },
+      ],
+      people: [{ first_name: 'Lena', psids: { '1': '6021938475610234' } }, { first_name: 'Marc' }],
+    });
+    if (!result.ok) throw new Error(result.reason);
+    const [lena, marc] = result.seed.people;
+    expect(lena?.psids).toEqual({ '1': '6021938475610234', '2': expect.stringMatching(/^\d{16}$/) });
+    expect(Object.keys(marc?.psids ?? {})).toEqual(['1', '2']);
+    const all = result.seed.people.flatMap((person) => Object.values(person.psids));
+    expect(new Set(all).size).toBe(4);
+  });
+
+  it('refuses a PSID given twice', () => {
+    const result = normalizeSeed({
+      apps: [{ name: 'Bot', secret: 's' }],
+      pages: [{ id: '1', name: 'A' }],
+      people: [
+        { first_name: 'Lena', psids: { '1': '6021938475610234' } },
+        { first_name: 'Marc', psids: { '1': '6021938475610234' } },
+      ],
+    });
+    expect(result.ok ? '' : result.reason).toMatch(/Marc.*6021938475610234 is taken/);
+  });
+
   it('keeps unquoted 16-digit YAML ids exact', () => {
     const result = parseSeed(`
 apps:

@@ -48,7 +48,7 @@ const personSchema = z.object({
   locale: z.string().default('en_US'),
   timezone: z.coerce.number().default(0),
   profile_pic: z.string().optional(),
-  /** Fixed PSIDs per page id; the others are generated. */
+  /** Fixed PSIDs per page id, each used once; the others are generated when the seed is read. */
   psids: z.record(z.string(), idSchema).optional(),
   /** Read every page message as soon as it is delivered. */
   auto_read: z.boolean().default(false),
@@ -128,13 +128,17 @@ export function normalizeSeed(input: unknown): SeedResult {
   }
   const pageIds = new Set(pages.map((page) => page.id));
   const people: SeedPerson[] = [];
+  const fixedPsids = new Set<string>();
   for (const person of raw.people) {
-    for (const pageId of Object.keys(person.psids ?? {})) {
+    for (const [pageId, psid] of Object.entries(person.psids ?? {})) {
       if (!pageIds.has(pageId))
         return { ok: false, reason: `person "${person.first_name}": no page with id ${pageId}` };
+      if (fixedPsids.has(psid)) return { ok: false, reason: `person "${person.first_name}": PSID ${psid} is taken` };
+      fixedPsids.add(psid);
     }
     people.push({ ...person, id: person.id ?? numericId(15), psids: { ...person.psids } });
   }
+  fillPsids(people, [...pageIds], fixedPsids);
   const accounts = raw.accounts.map((account) => ({
     id: account.id ?? numericId(15),
     name: account.name,
@@ -149,6 +153,22 @@ export function normalizeSeed(input: unknown): SeedResult {
     if (unknown) return { ok: false, reason: `account "${account.name}": no page with id ${unknown.page_id}` };
   }
   return { ok: true, seed: { apps, pages, people, accounts } };
+}
+
+/**
+ * Gives every person a PSID on every page, drawn here once so that a reset gives the same ones; a drawn PSID is
+ * never one already taken.
+ */
+function fillPsids(people: SeedPerson[], pageIds: string[], taken: Set<string>): void {
+  for (const person of people) {
+    for (const pageId of pageIds) {
+      if (person.psids[pageId]) continue;
+      let psid = numericId(16);
+      while (taken.has(psid)) psid = numericId(16);
+      taken.add(psid);
+      person.psids[pageId] = psid;
+    }
+  }
 }
 
 /** Parses seed text; YAML is a superset of JSON, so one parser reads both. */

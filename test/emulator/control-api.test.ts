@@ -187,6 +187,28 @@ describe('control API', () => {
     expect((await h.send({ text: 'works' })).status).toBe(200);
   });
 
+  it('gives people the same PSIDs after a reset, the generated ones too', async () => {
+    const emulator = await buildEmulator({
+      seed: {
+        apps: [{ name: 'Bot', secret: 's' }],
+        pages: [{ name: 'Shop' }, { name: 'Outlet' }],
+        people: [{ first_name: 'Lena' }, { first_name: 'Marc' }],
+      },
+    });
+    try {
+      const psids = async () =>
+        (await emulator.app.inject({ method: 'GET', url: '/_emulator/state' }))
+          .json<{ people: { psids: Record<string, string> }[] }>()
+          .people.map((person) => person.psids);
+      const before = await psids();
+      expect(before.flatMap((byPage) => Object.keys(byPage))).toHaveLength(4);
+      expect((await emulator.app.inject({ method: 'POST', url: '/_emulator/reset' })).statusCode).toBe(200);
+      expect(await psids()).toEqual(before);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('stores uploads and serves them, in place only as media', async () => {
     const { url } = await h.client.upload(Buffer.from('GIF89a'), 'pic.gif', 'image/gif');
     const file = await fetch(url);
