@@ -57,7 +57,10 @@ export interface WebhookDispatcher {
   attempts(): DeliveryAttempt[];
   /** Resolves once no app has anything queued or in flight. */
   idle(): Promise<void>;
-  /** Forgets queued events and the attempt log (a reset). In-flight attempts finish. */
+  /**
+   * Forgets queued events and the attempt log (a reset). A body being retried is abandoned: an attempt in flight
+   * finishes, unrecorded, and no other is made.
+   */
   clear(): void;
   close(): Promise<void>;
 }
@@ -84,12 +87,15 @@ export function createWebhookDispatcher(deps: {
   const log: DeliveryAttempt[] = [];
   const agent = new Agent({ keepAliveTimeout: 1_000 });
   const abort = new AbortController();
+  // One generation per reset: clear() ends it, so deliveries of the old state stop retrying and free their app.
+  let generation = new AbortController();
   let idleWaiters: (() => void)[] = [];
   let nextAttemptId = 1;
   let nextDeliveryId = 1;
 
-  const pause = (ms: number) =>
-    sleep(ms, undefined, { signal: abort.signal }).then(
+  /** Waits; false when the wait was cut short (close, or a reset when `signal` is a generation's). */
+  const pause = (ms: number, signal = abort.signal) =>
+    sleep(ms, undefined, { signal }).then(
       () => true,
       () => false,
     );
@@ -146,12 +152,13 @@ export function createWebhookDispatcher(deps: {
       return;
     }
     const bytes = Buffer.from(text, 'utf8');
-    for (let attempt = 1; attempt <= deps.retry.maxAttempts && !abort.signal.aborted; attempt++) {
+    const stale = generation.signal; // aborted once a reset makes this body stale
+    for (let attempt = 1; attempt <= deps.retry.maxAttempts && !stale.aborted; attempt++) {
       const app = deps.findApp(appId);
       if (!app?.webhook_url) return;
       const started = Date.now();
       const result = await attemptOnce(app.webhook_url, bytes, app.secret);
-      if (abort.signal.aborted) return;
+      if (stale.aborted) return;
       const ok = result.error === undefined;
       record({
         ...base,
@@ -164,7 +171,7 @@ export function createWebhookDispatcher(deps: {
       });
       if (ok) return;
       deps.log.warn({ appId, attempt, error: result.error }, 'webhook delivery failed');
-      if (attempt < deps.retry.maxAttempts && !(await pause(deps.retry.baseMs * 2 ** (attempt - 1)))) return;
+      if (attempt < deps.retry.maxAttempts && !(await pause(deps.retry.baseMs * 2 ** (attempt - 1), stale))) return;
     }
     deps.log.error({ appId, deliveryId }, 'webhook delivery given up after the last attempt');
   }
@@ -205,11 +212,14 @@ export function createWebhookDispatcher(deps: {
     attempts: () => [...log],
     idle: () => (running.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
     clear() {
+      generation.abort();
+      generation = new AbortController();
       queues.clear();
       log.length = 0;
     },
     async close() {
       abort.abort();
+      generation.abort();
       queues.clear();
       for (const resolve of idleWaiters) resolve();
       idleWaiters = [];

@@ -224,6 +224,21 @@ describe('webhook delivery', () => {
     expect((await h.client.webhookDeliveries()).filter((a) => !a.ok)).toHaveLength(3);
   });
 
+  it('stops retrying a body from before a reset, so the events after it go out at once', async () => {
+    h = await startHarness({ webhookRetry: { baseMs: 60_000, maxAttempts: 3, timeoutMs: 2_000 } });
+    h.receiver.failNext(500);
+    await h.client.sendText(PAGE_ID, PSID, 'before the reset');
+    await expect.poll(async () => (await h.client.webhookDeliveries()).length).toBe(1);
+    await h.client.reset();
+    await h.client.sendText(PAGE_ID, PSID, 'after the reset');
+    await h.receiver.waitFor(1, 2_000);
+    await h.emulator.context.dispatcher.idle();
+    expect(h.receiver.events().map(({ event }) => (event as { message: { text: string } }).message.text)).toEqual([
+      'after the reset',
+    ]);
+    expect((await h.client.webhookDeliveries()).map((a) => [a.attempt, a.ok])).toEqual([[1, true]]);
+  });
+
   it('counts a receiver that does not answer in time as a failed attempt', async () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
