@@ -61,7 +61,7 @@ function measureTurn(responses: GenericResponse[], withPacing: boolean): number 
   let elapsed = 0;
   while (elapsed < TURN_MS) {
     for (let i = 0; i < 50; i++) {
-      const steps = renderResponses(responses, { readableLength: 320, attachmentIdFor: () => undefined });
+      const steps = renderResponses(responses, { readableLength: 320 });
       if (withPacing) paceTurn(steps, { typing: true, delayBetweenMs: 800, responseDelayMs: 20_000 });
       rendered += responses.length;
     }

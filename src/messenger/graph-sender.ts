@@ -15,6 +15,8 @@ export interface GraphSenderDeps {
    * lacks a permission or is restricted), and when a send succeeds again on a page this sender saw fail (`ok`).
    */
   onPageHealth: (pageId: string, health: PageHealth, detail: string | null) => void;
+  /** The attachment id Messenger gave for a media URL the page sent before, if still good (the attachment cache). */
+  attachmentIdFor?: (pageId: string, url: string) => string | undefined;
   /** Told the attachment id Messenger gave for a media URL sent with `is_reusable`. */
   onAttachmentId?: (pageId: string, url: string, attachmentId: string) => void;
   logger: Logger;
@@ -35,6 +37,9 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
       const page = deps.directory.page(send.page_id);
       if (!page) return { status: 'failed', error: { message: `page ${send.page_id} is not connected` } };
       const recipient = { id: send.recipient_id };
+      const message = send.message as OutgoingMessage | undefined;
+      const url = reusableUrlOf(message);
+      const attachmentId = url && deps.attachmentIdFor?.(page.id, url);
       const body: SendRequest =
         send.kind === 'message'
           ? {
@@ -42,14 +47,13 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
               messaging_type: send.messaging_type,
               ...(send.tag ? { tag: send.tag as MessageTag } : {}),
               // The echo carries this back, which settles a send left in doubt by a crash.
-              message: { ...(send.message as OutgoingMessage), metadata: `sb:${send.outbox_id}` },
+              message: { ...byId(message as OutgoingMessage, attachmentId), metadata: `sb:${send.outbox_id}` },
             }
           : { recipient, sender_action: send.kind };
       const outcome = await deps.graphFor(page.app_id).send(page.access_token, body);
       switch (outcome.status) {
         case 'sent': {
-          const url = reusableUrlOf(send.message as OutgoingMessage | undefined);
-          if (url && outcome.attachment_id) deps.onAttachmentId?.(page.id, url, outcome.attachment_id);
+          if (url && !attachmentId && outcome.attachment_id) deps.onAttachmentId?.(page.id, url, outcome.attachment_id);
           if ((health.get(page.id) ?? page.health) !== 'ok') report(page.id, 'ok', null);
           return { status: 'sent', external_id: outcome.message_id, usage: outcome.usage };
         }
@@ -99,6 +103,13 @@ function describeError({ code, error_subcode, message }: { code?: number; error_
 
 function errorOf(error: { code?: number; error_subcode?: number; message: string }) {
   return { code: error.code, subcode: error.error_subcode, message: error.message };
+}
+
+/** The media of the message by the attachment id Messenger gave for its URL, when there is one. */
+function byId(message: OutgoingMessage, attachmentId: string | undefined): OutgoingMessage {
+  const attachment = message.attachment;
+  if (!attachmentId || !attachment || attachment.type === 'template') return message;
+  return { ...message, attachment: { type: attachment.type, payload: { attachment_id: attachmentId } } };
 }
 
 function reusableUrlOf(message: OutgoingMessage | undefined): string | undefined {

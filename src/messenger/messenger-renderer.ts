@@ -4,7 +4,6 @@ import type { OutgoingMessage } from './send-types.ts';
 
 export interface MessengerRendererOptions {
   random?: () => number;
-  attachmentIdFor?: (pageId: string, url: string) => string | undefined;
   /** Told of every response, or part of one, Messenger cannot show (a relative URL a bot sent, an empty text…). */
   onDrop?: (pageId: string, dropped: DroppedPiece) => void;
 }
@@ -17,7 +16,6 @@ export function createMessengerRenderer(options: MessengerRendererOptions = {}):
       const s = page.settings;
       const steps = renderResponses(responses, {
         readableLength: s.readable_length,
-        attachmentIdFor: options.attachmentIdFor ? (url) => options.attachmentIdFor?.(page.id, url) : undefined,
         onDrop: options.onDrop ? (dropped) => options.onDrop?.(page.id, dropped) : undefined,
       });
       const paced = paceTurn(steps, {

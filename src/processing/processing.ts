@@ -110,6 +110,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     directory,
     graphFor: graph.graphFor,
     logger,
+    attachmentIdFor: attachments.get,
     onAttachmentId: (pageId, url, id) =>
       keep(pageId, 'cache an attachment id', attachments.remember(pageId, url, id, timers.now())),
     onPageHealth: (pageId, health, detail) => {
@@ -183,7 +184,6 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     assistantFor: (id) => assistants.get(id) as Assistant,
     renderer: createMessengerRenderer({
       random: options.random,
-      attachmentIdFor: attachments.get,
       onDrop: (pageId, { response, reason }) =>
         logger.warn({ pageId, response: response.type, reason }, 'left out a response Messenger cannot show'),
     }),

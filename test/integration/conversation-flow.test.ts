@@ -266,6 +266,16 @@ for (const database of DATABASES) {
       expect(payloads).toEqual([logo, { attachment_id: expect.any(String) }, logo]);
       const sent = (await messagesOf(person(12))).filter((m) => m.direction === 'out');
       expect(sent.map((m) => m.status)).toEqual(Array(3).fill(expect.stringMatching(/^(sent|delivered|read)$/)));
+      // The inbox shows which image went, whether it went by id or not.
+      const contents = await h.switchboard.db
+        .selectFrom('messages')
+        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+        .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+        .select('messages.content')
+        .where('contacts.external_id', '=', person(12))
+        .where('messages.direction', '=', 'out')
+        .execute();
+      expect(contents.map((c) => JSON.parse(c.content).attachment.payload)).toEqual([logo, logo, logo]);
     });
 
     it('starts a new session on Get Started, however recent the last message', async () => {

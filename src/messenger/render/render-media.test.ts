@@ -64,23 +64,6 @@ describe('media rendering', () => {
     expect(messages([media])).toEqual(expected);
   });
 
-  it('sends media by cached attachment id when there is one', () => {
-    const ids: Record<string, string> = { [url]: '2750196385013344' };
-    const shown = messages(
-      [
-        { type: 'video', url },
-        { type: 'audio', url: 'https://example.com/new.mp3' },
-      ],
-      {
-        attachmentIdFor: (u) => ids[u],
-      },
-    );
-    expect(shown).toEqual([
-      { attachment: { type: 'video', payload: { attachment_id: '2750196385013344' } } },
-      { attachment: { type: 'audio', payload: { url: 'https://example.com/new.mp3', is_reusable: true } } },
-    ]);
-  });
-
   it.each(['', '   ', 'not a url', 'ftp://example.com/a.png', 'javascript:alert(1)'])(
     'leaves out media whose URL is %j, and says why',
     (bad) => {

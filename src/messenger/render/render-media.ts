@@ -1,5 +1,4 @@
 import type { MediaResponse } from '../../assistants/responses.ts';
-import type { MessageAttachment } from '../send-types.ts';
 import { MESSENGER_LIMITS as L } from './limits.ts';
 import type { OutboundStep } from './outbound-step.ts';
 import { genericTemplate } from './render-card.ts';
@@ -8,7 +7,6 @@ import { measure } from './text-units.ts';
 
 /** What `renderMedia` needs from the page. */
 export interface MediaContext {
-  attachmentIdFor?: ((url: string) => string | undefined) | undefined;
   readableLength?: number | undefined;
   drop: (reason: string) => void;
 }
@@ -17,8 +15,9 @@ export interface MediaContext {
  * Media as Messenger shows them best:
  * - an image with a title or description that fit a card (80 characters each) → a card with the image on top,
  *   so the words show with it (an attachment has no caption);
- * - any other media → an attachment, by cached attachment id when there is one, else by URL with
- *   `is_reusable: true`; a title or description that did not fit a card follows as a text message.
+ * - any other media → an attachment by URL with `is_reusable: true` (the sender swaps in an attachment id Messenger
+ *   gave for it before, so the stored message keeps the URL); a title or description that did not fit a card
+ *   follows as a text message.
  * Media without an http(s) URL are left out.
  */
 export function renderMedia(media: MediaResponse, context: MediaContext): OutboundStep[] {
@@ -36,19 +35,10 @@ export function renderMedia(media: MediaResponse, context: MediaContext): Outbou
       : { title: description, image_url: url };
     return [genericTemplate([element])];
   }
-  const attachment = messageStep({ attachment: mediaAttachment(media.type, url, context.attachmentIdFor) });
+  const attachment = messageStep({ attachment: { type: media.type, payload: { url, is_reusable: true } } });
   return [attachment, ...textSteps(joinLines(title, description), context.readableLength)];
 }
 
 function fitsCard(title: string, description: string): boolean {
   return measure(title) <= L.elementTitleLength && measure(description) <= L.elementSubtitleLength;
-}
-
-function mediaAttachment(
-  type: MediaResponse['type'],
-  url: string,
-  attachmentIdFor: MediaContext['attachmentIdFor'],
-): MessageAttachment {
-  const attachment_id = attachmentIdFor?.(url);
-  return attachment_id ? { type, payload: { attachment_id } } : { type, payload: { url, is_reusable: true } };
 }

@@ -16,11 +16,6 @@ export interface RenderOptions {
    * Undefined or 0: only the 2000-character hard limit splits. Pages default to `DEFAULT_READABLE_LENGTH`.
    */
   readableLength?: number;
-  /**
-   * The attachment id Messenger gave for a media URL sent before (the attachment cache), or undefined.
-   * With an id the media goes by id; without, by URL with `is_reusable: true` so the send returns an id to cache.
-   */
-  attachmentIdFor?: (url: string) => string | undefined;
   /** Told about every response or part of one left out (empty text, a choice with no label, a bad URL...). */
   onDrop?: (dropped: DroppedPiece) => void;
 }
