@@ -11,8 +11,8 @@ Runs the Messenger Platform emulator: a Graph API, webhooks to your bot, Faceboo
 
   --port <n>            port to listen on (default 3100)
   --host <host>         address to listen on (default 127.0.0.1)
-  --public-url <url>    the URL people open it at, when that is a host name other than localhost (default:
-                        EMULATOR_PUBLIC_URL); its control API refuses other host names (DNS rebinding)
+  --public-url <url>    the URL people open it at, when not localhost or a loopback address (default:
+                        EMULATOR_PUBLIC_URL); its control API refuses other hosts (DNS rebinding, other machines)
   --webhook-url <url>   your bot's webhook (ignored with --seed)
   --app-secret <s>      the app secret webhooks are signed with (default: generated and printed)
   --verify-token <s>    the verify token sent when checking the webhook (default: generated and printed)

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { FastifyPluginAsync } from 'fastify';
 import { isCrossSite } from '../server/cross-site.ts';
 import type { EmulatorContext } from './context.ts';
@@ -7,18 +6,8 @@ import { controlConversationRoutes } from './control-conversation-routes.ts';
 import { controlDebugRoutes } from './control-debug-routes.ts';
 import { controlEntityRoutes } from './control-entity-routes.ts';
 import { controlError } from './control-errors.ts';
+import { isControlHost } from './control-host.ts';
 import { controlStreamRoutes } from './control-stream-routes.ts';
-
-/** A host the emulator's pages are served from: an address, localhost, or the configured public URL's host name. */
-function servedHost(host: string, publicUrl: string | undefined): boolean {
-  try {
-    const { hostname } = new URL(`http://${host}`);
-    if (hostname === 'localhost' || isIP(hostname.replace(/^\[|\]$/g, '')) !== 0) return true;
-    return publicUrl !== undefined && new URL(publicUrl).hostname === hostname;
-  } catch {
-    return false;
-  }
-}
 
 /** The control API under `/_emulator/` (JSON, `{error: {code, message}}` on failure). */
 export const controlRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
@@ -29,15 +18,15 @@ export const controlRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async
     return reply.code(500).send({ error: { code: 'SB_EMULATOR_INTERNAL', message: 'internal error' } });
   });
   // No credentials guard it: a page of another site (a form, even to localhost) must not re-point webhooks or more,
-  // nor one whose domain name an attacker turned to this machine's address (DNS rebinding).
+  // nor one whose domain name an attacker turned to this machine's address (DNS rebinding), nor another machine.
   app.addHook('onRequest', async (request, reply) => {
     if (isCrossSite(request))
       return controlError(reply, 'SB_EMULATOR_CROSS_SITE', 'changes sent by a page of another site are refused');
-    if (!servedHost(request.host, ctx.options.publicUrl))
+    if (!isControlHost(request.host, ctx.options.publicUrl))
       return controlError(
         reply,
         'SB_EMULATOR_CROSS_SITE',
-        `host ${request.host} is not this emulator's: use localhost or an address, or set its public URL`,
+        `host ${request.host} is not this emulator's: use localhost or 127.0.0.1, or set its public URL`,
       );
   });
   await app.register(controlEntityRoutes, { ctx });

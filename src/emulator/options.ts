@@ -40,7 +40,10 @@ export interface EmulatorOptions {
   rejectLongQuickReplyTitles?: boolean;
   /** The typing indicator switches off by itself after this long. Default 20 s (§3.3). */
   typingTimeoutMs?: number;
-  /** Base URL used in file, avatar and sticker URLs. Default: the origin of the request. */
+  /**
+   * Base URL used in file, avatar and sticker URLs. Default: the origin of the request. Its host is the one, besides
+   * localhost and loopback addresses, the control API answers at.
+   */
   publicUrl?: string;
   /** Folder of the chat page. Default: `src/emulator/web` beside this module. */
   webDir?: string;

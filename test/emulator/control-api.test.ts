@@ -54,17 +54,22 @@ describe('control API', () => {
     expect(rebound.statusCode).toBe(403);
   });
 
-  it('hears its control API at addresses, localhost and its public URL’s host name, and at no other name', async () => {
-    const emulator = await buildEmulator({ publicUrl: 'https://emulator.example.org/' });
-    try {
-      const statusAt = async (host: string) =>
-        (await emulator.app.inject({ method: 'GET', url: '/_emulator/state', headers: { host } })).statusCode;
-      for (const host of ['127.0.0.1:3100', '[::1]:3100', 'localhost:3100', '10.0.0.7', 'emulator.example.org'])
-        expect([host, await statusAt(host)]).toEqual([host, 200]);
-      expect(await statusAt('devbox:3100')).toBe(403);
-    } finally {
-      await emulator.close();
-    }
+  it('hears its control API at loopback addresses, localhost and its public URL’s host, and nowhere else', async () => {
+    const statusAt = async (publicUrl: string, host: string) => {
+      const emulator = await buildEmulator({ publicUrl });
+      try {
+        return (await emulator.app.inject({ method: 'GET', url: '/_emulator/state', headers: { host } })).statusCode;
+      } finally {
+        await emulator.close();
+      }
+    };
+    const named = 'https://emulator.example.org/';
+    const heard = ['127.0.0.1:3100', '127.8.0.1', '[::1]:3100', '[::ffff:127.0.0.1]', 'localhost:3100'];
+    for (const host of [...heard, 'emulator.example.org'])
+      expect([host, await statusAt(named, host)]).toEqual([host, 200]);
+    for (const host of ['devbox:3100', '10.0.0.7', '192.168.1.20:3100', '0.0.0.0:3100', '[::]', '[fe80::1]'])
+      expect([host, await statusAt(named, host)]).toEqual([host, 403]);
+    expect(await statusAt('http://192.168.1.20:3100', '192.168.1.20:3100')).toBe(200);
   });
 
   it('creates apps, pages with their token, and people with a PSID on every page', async () => {
