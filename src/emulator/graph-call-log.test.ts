@@ -16,6 +16,21 @@ describe('Graph call log', () => {
     );
   });
 
+  it('redacts inside strings that hold JSON, such as batch parameters and batch result bodies', () => {
+    const batch = JSON.stringify([
+      { method: 'GET', relative_url: 'debug_token?input_token=EAAx&access_token=1|app-secret' },
+      { method: 'POST', relative_url: 'me/messages', body: 'access_token=EAAy&message=%7B%7D' },
+    ]);
+    const results = [{ code: 200, body: JSON.stringify({ id: '1', access_token: 'EAAz' }) }];
+    const text = JSON.stringify(redact({ body: { batch }, response: results }));
+    for (const secret of ['EAAx', 'EAAy', 'EAAz', 'app-secret']) expect(text).not.toContain(secret);
+    expect(JSON.parse((redact(results) as { body: string }[])[0]?.body ?? '')).toEqual({
+      id: '1',
+      access_token: '[redacted]',
+    });
+    expect(redact('not json {"access_token":')).toBe('not json {"access_token":');
+  });
+
   it('filters by path and by id', () => {
     const log = createGraphCallLog();
     const call = { method: 'GET', query: {}, body: null, status: 200, response: {}, time: 0, duration_ms: 1 };

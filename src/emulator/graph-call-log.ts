@@ -18,35 +18,48 @@ export interface GraphCallLog {
   clear(): void;
 }
 
-const SECRET_KEYS = new Set([
-  'access_token',
-  'client_secret',
-  'fb_exchange_token',
-  'input_token',
-  'appsecret_proof',
-  'code',
-]);
+const SECRET_KEYS = ['access_token', 'client_secret', 'fb_exchange_token', 'input_token', 'appsecret_proof', 'code'];
+const SECRET_KEY_SET = new Set(SECRET_KEYS);
+/** `key=value` of a secret in a query or form string (the key at the start or after `?`/`&`). */
+const SECRET_PAIR = new RegExp(`(^|[?&])(${SECRET_KEYS.join('|')})=[^&#\\s"]*`, 'g');
 const MAX_CALLS = 5000;
 
-/** Replaces secret values (by key, and `access_token=…` inside strings such as batch bodies). */
+/**
+ * Replaces secret values: by key at any depth, as `key=value` pairs inside query and form strings, and inside
+ * strings that hold JSON (a batch's `batch` parameter, each batch result's `body`), which are parsed, redacted and
+ * written back.
+ */
 export function redact(value: unknown): unknown {
-  if (typeof value === 'string')
-    return value.replace(/(access_token|client_secret|fb_exchange_token)=[^&"\s]*/g, '$1=[redacted]');
+  if (typeof value === 'string') return redactString(value);
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, SECRET_KEYS.has(key) ? '[redacted]' : redact(inner)]),
+      Object.entries(value).map(([key, inner]) => [key, SECRET_KEY_SET.has(key) ? '[redacted]' : redact(inner)]),
     );
   }
   return value;
 }
 
+function redactString(text: string): string {
+  const json = parseJsonContainer(text);
+  if (json !== undefined) return JSON.stringify(redact(json));
+  return text.replace(SECRET_PAIR, '$1$2=[redacted]');
+}
+
+/** The object or array a string holds as JSON, or undefined. */
+function parseJsonContainer(text: string): unknown {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined;
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A URL with the values of secret query parameters replaced, for logs. */
 export function redactUrl(url: string): string {
-  return url.replace(
-    /([?&](?:access_token|client_secret|fb_exchange_token|input_token|appsecret_proof|code)=)[^&]*/g,
-    '$1[redacted]',
-  );
+  return url.replace(SECRET_PAIR, '$1$2=[redacted]');
 }
 
 export function createGraphCallLog(): GraphCallLog {

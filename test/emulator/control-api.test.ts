@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildEmulator } from '../../src/emulator/index.ts';
-import { APP_SECRET, type Harness, PAGE_ID, PAGE_TOKEN, PSID, startHarness } from './support/harness.ts';
+import { APP_ID, APP_SECRET, type Harness, PAGE_ID, PAGE_TOKEN, PSID, startHarness } from './support/harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -140,6 +140,18 @@ describe('control API', () => {
     });
     expect(JSON.stringify(await h.client.graphCalls())).not.toContain(PAGE_TOKEN);
     expect(await h.client.graphCalls({ since_id: calls[0]!.id })).toHaveLength(1);
+  });
+
+  it('redacts tokens and app secrets inside batch requests and batch results', async () => {
+    const batch = JSON.stringify([
+      { method: 'GET', relative_url: `${PAGE_ID}?fields=access_token` },
+      { method: 'GET', relative_url: `debug_token?input_token=${PAGE_TOKEN}&access_token=${APP_ID}|${APP_SECRET}` },
+    ]);
+    const result = await h.graph('POST', '/', { form: { batch } });
+    expect(JSON.stringify(result.body)).toContain(PAGE_TOKEN);
+    const logged = JSON.stringify(await h.client.graphCalls());
+    expect(logged).not.toContain(PAGE_TOKEN);
+    expect(logged).not.toContain(APP_SECRET);
   });
 
   it('injects the next errors with their status, subcode and usage headers, then recovers', async () => {
