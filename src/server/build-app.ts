@@ -13,7 +13,17 @@ export function createHttpApp(logger: Logger, trustProxy: TrustProxy = false): F
     logController: new LogController({ disableRequestLogging: true }),
     // Believed only from the proxies the operator names: anyone can write the header.
     trustProxy,
-    return503OnClosing: true,
+    // Fastify's own 503 is not our error shape: requests that reach the app while it closes are refused below.
+    return503OnClosing: false,
+  });
+
+  // While the app closes, requests still arriving on connections it kept open are refused (Fastify adds Connection: close).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new ApiError('SB_SHUTTING_DOWN');
   });
 
   // One place for request logs: 4xx at info, 5xx at error, successes at debug (the webhook path is hot).
@@ -24,7 +34,9 @@ export function createHttpApp(logger: Logger, trustProxy: TrustProxy = false): F
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     };
-    if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
+    // Refused for the shutdown, a request is retried elsewhere: not a failure.
+    const failed = reply.statusCode >= 500 && !(closing && reply.statusCode === 503);
+    if (failed) request.log.error(entry, 'request failed');
     else if (reply.statusCode >= 400) request.log.info(entry, 'request refused');
     else request.log.debug(entry, 'request');
   });

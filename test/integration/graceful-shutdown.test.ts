@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/storage/database.ts';
 import { startEchoBot } from '../support/echo-bot.ts';
@@ -35,6 +36,41 @@ describe('graceful shutdown', { timeout: PROMPTLY }, () => {
       await h.emulator.close();
       await h.db.drop();
       await bot.close();
+    }
+  });
+
+  it('answers a request that reaches it while it closes with 503 SB_SHUTTING_DOWN', async () => {
+    const h = await startHarness({ database: 'sqlite' });
+    try {
+      // Close ends idle connections: this one is busy with a webhook whose body has not been sent yet. The server's
+      // "100 Continue" says it has taken that request in, before the close.
+      const { port } = new URL(h.gatewayUrl);
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.setEncoding('utf8').on('data', (chunk) => (received += chunk));
+      socket.write(
+        'POST /webhooks/messenger HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+          'Content-Length: 2\r\nExpect: 100-continue\r\n\r\n',
+      );
+      await vi.waitFor(() => expect(received).toMatch(/^HTTP\/1\.1 100 Continue/), { timeout: 5_000, interval: 10 });
+      const closed = h.switchboard.close();
+      await vi.waitFor(() => expect(h.switchboard.app.server.listening).toBe(false), { timeout: 5_000, interval: 10 });
+      // The webhook's body, then a request sent on the same connection once the close has begun.
+      socket.write('{}GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await once(socket, 'end');
+      await closed;
+
+      // The webhook, taken in before the close, is answered (unsigned); the request after it is refused.
+      const responses = received.split(/(?=HTTP\/1\.1 \d{3} )/);
+      expect(responses.map((r) => r.slice('HTTP/1.1 '.length, 12))).toEqual(['100', '401', '503']);
+      const refused = responses.at(-1) ?? '';
+      expect(refused).toMatch(/\r\nconnection: close\r\n/i);
+      expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n')))).toEqual({
+        error: { code: 'SB_SHUTTING_DOWN', message: 'the server is shutting down; retry' },
+      });
+    } finally {
+      await h.emulator.close();
+      await h.db.drop();
     }
   });
 
