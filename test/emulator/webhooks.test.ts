@@ -277,6 +277,14 @@ describe('webhook delivery', () => {
       status: 400,
       code: 'SB_EMULATOR_WEBHOOK_VERIFICATION_FAILED',
     });
+    // The answer is not quoted back: the check would otherwise read any URL the emulator reaches.
+    h.receiver.answerVerification({ status: 200, body: 'iam-role-credentials' });
+    const refused = await h.client.setWebhook(APP_ID, { url: h.receiver.url, verify_token: 'x' }).then(
+      () => 'accepted',
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/HTTP 200 .*expected .*challenge/);
+    expect(refused).not.toContain('iam-role-credentials');
     h.receiver.answerVerification({ status: 403, body: '' });
     await expect(h.client.setWebhook(APP_ID, { url: h.receiver.url, verify_token: 'other' })).rejects.toThrow(/403/);
     h.receiver.answerVerification('challenge');
