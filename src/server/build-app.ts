@@ -17,7 +17,7 @@ export function createHttpApp(logger: Logger, trustProxy: TrustProxy = false): F
     return503OnClosing: false,
   });
 
-  // While the app closes, requests still arriving on connections it kept open are refused (Fastify adds Connection: close).
+  // While the app closes, requests still arriving on connections it kept open are refused (Connection: close).
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
