@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { pageSettingsSchema } from '../config/page-settings.ts';
 import { classifyGraphError } from '../messenger/graph/graph-error.ts';
 import { listDeadOutbox, sendFailuresSince } from '../storage/outbox-repository.ts';
@@ -7,6 +8,7 @@ import { replayDead } from '../storage/replay.ts';
 import type { Database } from '../storage/schema.ts';
 import { ApiError } from './errors.ts';
 import type { PageDirectory } from './page-directory.ts';
+import { parseRequest } from './request-parsing.ts';
 
 export interface AdminRoutesDeps {
   db: Kysely<Database>;
@@ -19,6 +21,7 @@ export interface AdminRoutesDeps {
 }
 
 const settingsPatch = pageSettingsSchema.partial().strict();
+const pageParams = z.object({ id: z.string().min(1) });
 const DAY_MS = 24 * 60 * 60_000;
 
 /**
@@ -64,25 +67,20 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
   });
 
   // A key set to null goes back to the configuration's value, or the default.
-  app.patch<{ Params: { id: string }; Body: Record<string, unknown> }>('/api/pages/:id/settings', async (request) => {
+  app.patch<{ Body: Record<string, unknown> }>('/api/pages/:id/settings', async (request) => {
     const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
     const resets = Object.keys(body).filter((key) => body[key] === null);
-    const parsed = settingsPatch.safeParse(Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null)));
-    if (!parsed.success) {
-      throw new ApiError(
-        'SB_BAD_REQUEST',
-        parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
-      );
-    }
+    const { id } = parseRequest(pageParams, request.params);
+    const parsed = parseRequest(settingsPatch, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null)));
     // zod fills defaults even in a partial schema: keep only the keys the request named.
-    const named = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => key in body));
+    const named = Object.fromEntries(Object.entries(parsed).filter(([key]) => key in body));
     // Kept apart from the configuration's settings, which every start writes again; null goes back to those.
     const found = await deps.db.transaction().execute(async (tx) => {
       // Read by a write: it locks the row on PostgreSQL, so two changes at once are applied one after the other.
       const row = await tx
         .updateTable('pages')
         .set({ updated_at: deps.now() })
-        .where('id', '=', request.params.id)
+        .where('id', '=', id)
         .returning('settings_changes')
         .executeTakeFirst();
       if (!row) return false;
@@ -91,15 +89,15 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
       await tx
         .updateTable('pages')
         .set({ settings_changes: JSON.stringify(changes) })
-        .where('id', '=', request.params.id)
+        .where('id', '=', id)
         .execute();
       return true;
     });
-    if (!found) throw new ApiError('SB_NOT_FOUND', `no page ${request.params.id}`);
+    if (!found) throw new ApiError('SB_NOT_FOUND', `no page ${id}`);
     await deps.directory.reload();
-    const synced = 'greeting' in body ? await deps.syncProfile(request.params.id) : undefined;
+    const synced = 'greeting' in body ? await deps.syncProfile(id) : undefined;
     return {
-      data: deps.directory.page(request.params.id)?.settings,
+      data: deps.directory.page(id)?.settings,
       ...(synced ? { profile_sync: synced.status } : {}),
     };
   });

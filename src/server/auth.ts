@@ -56,8 +56,9 @@ export function createBasicAuth(db: Kysely<Database>) {
       reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
       return new ApiError('SB_UNAUTHENTICATED');
     };
-    // No credentials: nothing to check, and no reason to spend a hash on it.
-    if (!email) throw refuse();
+    // No credentials: nothing to check, and no reason to spend a hash on it. Nor on an email holding U+0000: no account
+    // has one, and PostgreSQL would refuse to look it up (error 22021).
+    if (!email || email.includes('\u0000')) throw refuse();
     const pair = `${email.toLowerCase()}\u0000${request.ip}`;
     const account = email.toLowerCase();
     // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.

@@ -7,6 +7,7 @@ import { findConversation, listConversations, listMessages } from '../storage/in
 import { cancelBotSends } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { ApiError } from './errors.ts';
+import { parseRequest } from './request-parsing.ts';
 
 export interface ConversationRoutesDeps {
   db: Kysely<Database>;
@@ -48,37 +49,30 @@ const newMessage = z.object({
 const idempotencyKey = z.string().trim().min(1).max(200).optional();
 const routingChange = z.object({ routing: z.enum(['bot', 'human']) });
 const flagChange = z.object({ flagged: z.boolean(), reason: z.string().max(200).optional() });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  throw new ApiError(
-    'SB_BAD_REQUEST',
-    result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
-  );
-}
+const conversationParams = z.object({ id: z.string().min(1) });
 
 /** The conversations of the inbox: list, read, reply by hand, take over and give back, flags. */
 export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = async (app, deps) => {
-  const existing = async (id: string) => {
+  const existing = async (params: unknown) => {
+    const { id } = parseRequest(conversationParams, params);
     const conversation = await findConversation(deps.db, id);
     if (!conversation) throw new ApiError('SB_NOT_FOUND', `no conversation ${id}`);
     return conversation;
   };
 
   app.get('/api/conversations', async (request) => ({
-    data: await listConversations(deps.db, parse(listQuery, request.query)),
+    data: await listConversations(deps.db, parseRequest(listQuery, request.query)),
   }));
 
-  app.get<{ Params: { id: string } }>('/api/conversations/:id/messages', async (request) => {
-    const { limit, before } = parse(messagesQuery, request.query);
-    const conversation = await existing(request.params.id);
+  app.get('/api/conversations/:id/messages', async (request) => {
+    const { limit, before } = parseRequest(messagesQuery, request.query);
+    const conversation = await existing(request.params);
     return { data: { conversation, messages: await listMessages(deps.db, conversation.id, limit, before) } };
   });
 
-  app.post<{ Params: { id: string } }>('/api/conversations/:id/messages', async (request, reply) => {
-    const conversation = await existing(request.params.id);
-    const body = parse(newMessage, request.body);
+  app.post('/api/conversations/:id/messages', async (request, reply) => {
+    const conversation = await existing(request.params);
+    const body = parseRequest(newMessage, request.body);
     const key = idempotencyKey.safeParse(request.headers['idempotency-key']);
     if (!key.success) throw new ApiError('SB_BAD_REQUEST', 'Idempotency-Key: give one value of 1 to 200 characters');
     const queued = deps.store.queueOutgoing(
@@ -101,9 +95,9 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     return reply.code(202).send({ data: { queued: true } });
   });
 
-  app.post<{ Params: { id: string } }>('/api/conversations/:id/routing', async (request) => {
-    const conversation = await existing(request.params.id);
-    const { routing } = parse(routingChange, request.body);
+  app.post('/api/conversations/:id/routing', async (request) => {
+    const conversation = await existing(request.params);
+    const { routing } = parseRequest(routingChange, request.body);
     const now = deps.now();
     const cancelled = await retryingConflicts(() =>
       deps.db.transaction().execute(async (tx) => {
@@ -121,9 +115,9 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     return { data: { id: conversation.id, routing, cancelled_bot_messages: cancelled } };
   });
 
-  app.post<{ Params: { id: string } }>('/api/conversations/:id/flag', async (request) => {
-    const conversation = await existing(request.params.id);
-    const { flagged, reason } = parse(flagChange, request.body);
+  app.post('/api/conversations/:id/flag', async (request) => {
+    const conversation = await existing(request.params);
+    const { flagged, reason } = parseRequest(flagChange, request.body);
     const changes = {
       flagged: flagged ? 1 : 0,
       flag_reason: flagged ? (reason ?? 'flagged by an agent') : null,

@@ -29,6 +29,22 @@ for (const database of DATABASES) {
       expect(refused).toMatchObject({ status: 401, body: { error: { code: 'SB_UNAUTHENTICATED' } } });
     });
 
+    it('refuses a sign-in whose email holds a NUL character like a wrong one, without looking it up', async () => {
+      const nul = `Basic ${Buffer.from(`${ADMIN.email}\u0000:${ADMIN.password}`).toString('base64')}`;
+      const refused = await h.api('GET', '/api/pages', undefined, nul);
+      expect(refused).toMatchObject({ status: 401, body: { error: { code: 'SB_UNAUTHENTICATED' } } });
+    });
+
+    it('refuses a NUL character in a page id or a setting with a 400', async () => {
+      for (const [path, body] of [
+        [`/api/pages/${PAGE_ID}%00/settings`, { readable_length: 0 }],
+        [`/api/pages/${PAGE_ID}/settings`, { greeting: 'Hello\u0000' }],
+      ] as const) {
+        const refused = await h.api('PATCH', path, body);
+        expect(refused, path).toMatchObject({ status: 400, body: { error: { code: 'SB_BAD_REQUEST' } } });
+      }
+    });
+
     it('refuses an email from one address for a while after ten failed sign-ins, even with the right password', async () => {
       const basic = (email: string, password: string) =>
         `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`;

@@ -286,5 +286,25 @@ for (const database of DATABASES) {
       const alone = await h.api('GET', '/api/conversations?before_id=x');
       expect(alone).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/before_id/) } } });
     });
+
+    it('refuses a NUL character in a path, a query or a body with a 400 (PostgreSQL cannot store one)', async () => {
+      const conversation = await conversationOf(person(1));
+      const requests: [method: string, path: string, body?: unknown][] = [
+        ['GET', '/api/conversations/a%00b/messages'],
+        ['GET', `/api/conversations?page_id=${PAGE_ID}%00`],
+        ['GET', '/api/conversations?before=1&before_id=x%00'],
+        ['GET', `/api/conversations/${conversation?.id}/messages?before=m%00`],
+        ['POST', `/api/conversations/${conversation?.id}/flag`, { flagged: true, reason: 'spam\u0000' }],
+        ['POST', `/api/conversations/${conversation?.id}/messages`, { text: 'Hello\u0000' }],
+      ];
+      for (const [method, path, body] of requests) {
+        const refused = await h.api(method, path, body);
+        expect(refused, `${method} ${path}`).toMatchObject({
+          status: 400,
+          body: { error: { code: 'SB_BAD_REQUEST', message: expect.stringMatching(/NUL/) } },
+        });
+      }
+      expect(await conversationOf(person(1))).toMatchObject({ flagged: false });
+    });
   });
 }
