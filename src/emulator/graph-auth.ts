@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { EmulatorContext } from './context.ts';
 import { type GraphError, isGraphError, tokenErrors, unsupportedRequest } from './graph-errors.ts';
 import { type GraphParams, stringParam } from './graph-params.ts';
+import { missingAccess, type PageAccess } from './page-access.ts';
 import type { AccountRecord, AppRecord, PageRecord, TokenRecord } from './state-types.ts';
 
 /** Who is calling, from the access token. */
@@ -86,9 +87,18 @@ export function pageFor(
   return { page: principal.page, appId: principal.app.id, principal };
 }
 
-/** Authenticates and resolves the page in one step, for page-token endpoints. */
-export function authenticatePage(ctx: EmulatorContext, request: FastifyRequest, params: GraphParams, node: string) {
-  const principal = authenticate(ctx, request, params);
+/**
+ * Authenticates and resolves the page in one step, for page-token endpoints, and checks that the token has what the
+ * edge needs (permissions granted at Facebook Login, the user's tasks on the page: page-access.ts).
+ */
+export function authenticatePage(
+  ctx: EmulatorContext,
+  request: FastifyRequest,
+  edge: { params: GraphParams; node: string; needs: PageAccess },
+) {
+  const principal = authenticate(ctx, request, edge.params);
   if (isGraphError(principal)) return principal;
-  return pageFor(principal, node, request.method);
+  const target = pageFor(principal, edge.node, request.method);
+  if (isGraphError(target)) return target;
+  return missingAccess(ctx.state, target.principal.token, edge.needs) ?? target;
 }

@@ -5,6 +5,7 @@ import { authenticatePage } from './graph-auth.ts';
 import { invalidParam, isGraphError, sendGraphError } from './graph-errors.ts';
 import { graphParams, stringParam } from './graph-params.ts';
 import { passThread, releaseThread, requestThread, takeThread } from './handover.ts';
+import { MESSAGING_ACCESS } from './page-access.ts';
 import { PAGE_INBOX_APP_ID } from './platform-constants.ts';
 import { policyErrors } from './send-policy.ts';
 import type { Conversation, PageRecord } from './state-types.ts';
@@ -26,7 +27,7 @@ type Handover = (input: {
 export const graphHandoverRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
   async function handle(request: FastifyRequest<Node>, reply: FastifyReply, action: Handover) {
     const params = graphParams(request);
-    const target = authenticatePage(ctx, request, params, request.params.node);
+    const target = authenticatePage(ctx, request, { params, node: request.params.node, needs: MESSAGING_ACCESS });
     if (isGraphError(target)) return sendGraphError(reply, target);
     const psid = parseRecipient(params);
     if (isGraphError(psid)) return sendGraphError(reply, psid);
@@ -89,7 +90,7 @@ export const graphHandoverRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
 
   app.get<Node>('/:node/thread_owner', async (request, reply) => {
     const params = graphParams(request);
-    const target = authenticatePage(ctx, request, params, request.params.node);
+    const target = authenticatePage(ctx, request, { params, node: request.params.node, needs: MESSAGING_ACCESS });
     if (isGraphError(target)) return sendGraphError(reply, target);
     const psid = stringParam(params, 'recipient');
     if (!psid) return sendGraphError(reply, invalidParam('The parameter recipient is required'));
@@ -100,7 +101,7 @@ export const graphHandoverRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
 
   app.get<Node>('/:node/secondary_receivers', async (request, reply) => {
     const params = graphParams(request);
-    const target = authenticatePage(ctx, request, params, request.params.node);
+    const target = authenticatePage(ctx, request, { params, node: request.params.node, needs: MESSAGING_ACCESS });
     if (isGraphError(target)) return sendGraphError(reply, target);
     const data = [...target.page.subscribed.keys()]
       .filter((appId) => appId !== target.page.app_id)

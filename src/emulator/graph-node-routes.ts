@@ -12,6 +12,7 @@ import {
 } from './graph-errors.ts';
 import { graphParams, listParam, stringParam } from './graph-params.ts';
 import { pageTokenFor } from './oauth-tokens.ts';
+import { MESSAGING_ACCESS, missingAccess } from './page-access.ts';
 import type { PageRecord } from './state-types.ts';
 import { avatarUrl, originOf } from './urls.ts';
 
@@ -44,6 +45,8 @@ export const graphNodeRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = asy
     const person = owner ? state.people.get(owner.person_id) : undefined;
     if (!owner || !person) return unsupportedRequest('get', psid);
     if (principal.kind !== 'page') return tokenErrors.pageTokenRequired();
+    const denied = missingAccess(state, principal.token, MESSAGING_ACCESS);
+    if (denied) return denied;
     if (owner.page_id !== principal.page.id) return invalidParam('No matching user found', 2018001);
     // Profiles are available only once the person has started a conversation with the page (§6).
     const conversation = state.conversations.get(`${owner.page_id}:${psid}`);

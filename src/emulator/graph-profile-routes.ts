@@ -3,6 +3,7 @@ import type { EmulatorContext } from './context.ts';
 import { authenticatePage } from './graph-auth.ts';
 import { invalidParam, isGraphError, sendGraphError } from './graph-errors.ts';
 import { type GraphParams, graphParams, listParam, objectParam } from './graph-params.ts';
+import { PROFILE_ACCESS } from './page-access.ts';
 import type { MessengerProfile, PageRecord } from './state-types.ts';
 import { isProfileField, PROFILE_FIELDS, validateProfileUpdate } from './validate-profile.ts';
 
@@ -43,7 +44,7 @@ function requestedFields(params: Parameters<typeof listParam>[0]) {
 export const graphProfileRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
   app.get<Node>('/:node/messenger_profile', async (request, reply) => {
     const params = graphParams(request);
-    const target = authenticatePage(ctx, request, params, request.params.node);
+    const target = authenticatePage(ctx, request, { params, node: request.params.node, needs: PROFILE_ACCESS });
     if (isGraphError(target)) return sendGraphError(reply, target);
     const fields = requestedFields(params);
     if (isGraphError(fields)) return sendGraphError(reply, fields);
@@ -56,7 +57,7 @@ export const graphProfileRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = 
 
   app.post<Node>('/:node/messenger_profile', async (request, reply) => {
     const params = graphParams(request);
-    const target = authenticatePage(ctx, request, params, request.params.node);
+    const target = authenticatePage(ctx, request, { params, node: request.params.node, needs: PROFILE_ACCESS });
     if (isGraphError(target)) return sendGraphError(reply, target);
     const update = profileUpdate(params);
     if (isGraphError(update)) return sendGraphError(reply, update);
@@ -69,7 +70,7 @@ export const graphProfileRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = 
 
   app.delete<Node>('/:node/messenger_profile', async (request, reply) => {
     const params = graphParams(request);
-    const target = authenticatePage(ctx, request, params, request.params.node);
+    const target = authenticatePage(ctx, request, { params, node: request.params.node, needs: PROFILE_ACCESS });
     if (isGraphError(target)) return sendGraphError(reply, target);
     const fields = requestedFields(params);
     if (isGraphError(fields)) return sendGraphError(reply, fields);

@@ -6,6 +6,7 @@ import { authenticatePage } from './graph-auth.ts';
 import { type GraphError, invalidParam, isGraphError, sendGraphError } from './graph-errors.ts';
 import { graphParams, isRecord, objectParam } from './graph-params.ts';
 import { readGraphMultipart } from './multipart-body.ts';
+import { MESSAGING_ACCESS } from './page-access.ts';
 import { deliverPageMessage } from './page-delivery.ts';
 import { checkSendPolicy } from './send-policy.ts';
 import type { Conversation, PageRecord } from './state-types.ts';
@@ -23,7 +24,7 @@ export const graphSendRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = asy
     const upload = await readGraphMultipart(request);
     if (isGraphError(upload)) return sendGraphError(reply, upload);
     const params = graphParams(request);
-    const target = authenticatePage(ctx, request, params, request.params.node);
+    const target = authenticatePage(ctx, request, { params, node: request.params.node, needs: MESSAGING_ACCESS });
     if (isGraphError(target)) return sendGraphError(reply, target);
     const command = parseSendRequest(params, {
       rejectLongQuickReplyTitles: ctx.options.rejectLongQuickReplyTitles,
@@ -66,7 +67,7 @@ export const graphSendRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = asy
     const upload = await readGraphMultipart(request);
     if (isGraphError(upload)) return sendGraphError(reply, upload);
     const params = graphParams(request);
-    const target = authenticatePage(ctx, request, params, request.params.node);
+    const target = authenticatePage(ctx, request, { params, node: request.params.node, needs: MESSAGING_ACCESS });
     if (isGraphError(target)) return sendGraphError(reply, target);
     const message = objectParam(params, 'message');
     if (isGraphError(message)) return sendGraphError(reply, message);

@@ -12,6 +12,7 @@ import {
   unsupportedRequest,
 } from './graph-errors.ts';
 import { type GraphParams, graphParams, listParam, stringParam } from './graph-params.ts';
+import { METADATA_ACCESS } from './page-access.ts';
 import { WEBHOOK_FIELDS, type WebhookField } from './platform-constants.ts';
 
 type Node = { Params: { node: string } };
@@ -27,7 +28,11 @@ function parseFields(params: GraphParams, name: string): WebhookField[] | GraphE
 /** Page subscriptions (§8.6) and app subscriptions (§1.5). */
 export const graphSubscriptionRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
   app.get<Node>('/:node/subscribed_apps', async (request, reply) => {
-    const target = authenticatePage(ctx, request, graphParams(request), request.params.node);
+    const target = authenticatePage(ctx, request, {
+      params: graphParams(request),
+      node: request.params.node,
+      needs: METADATA_ACCESS,
+    });
     if (isGraphError(target)) return sendGraphError(reply, target);
     const data = [...target.page.subscribed.entries()].map(([appId, fields]) => ({
       id: appId,
@@ -39,7 +44,7 @@ export const graphSubscriptionRoutes: FastifyPluginAsync<{ ctx: EmulatorContext 
 
   app.post<Node>('/:node/subscribed_apps', async (request, reply) => {
     const params = graphParams(request);
-    const target = authenticatePage(ctx, request, params, request.params.node);
+    const target = authenticatePage(ctx, request, { params, node: request.params.node, needs: METADATA_ACCESS });
     if (isGraphError(target)) return sendGraphError(reply, target);
     const fields = parseFields(params, 'subscribed_fields');
     if (isGraphError(fields)) return sendGraphError(reply, fields);
@@ -48,7 +53,11 @@ export const graphSubscriptionRoutes: FastifyPluginAsync<{ ctx: EmulatorContext 
   });
 
   app.delete<Node>('/:node/subscribed_apps', async (request, reply) => {
-    const target = authenticatePage(ctx, request, graphParams(request), request.params.node);
+    const target = authenticatePage(ctx, request, {
+      params: graphParams(request),
+      node: request.params.node,
+      needs: METADATA_ACCESS,
+    });
     if (isGraphError(target)) return sendGraphError(reply, target);
     target.page.subscribed.delete(target.appId);
     return { success: true };

@@ -32,7 +32,8 @@ export function issueUserToken(ctx: EmulatorContext, grant: Grant, longLived: bo
 
 /**
  * The page token a user token yields (`/me/accounts`, `/{page}?fields=access_token`): no expiry
- * when the user token is long-lived, about an hour otherwise (§8.4). Asking again gives the same token.
+ * when the user token is long-lived, about an hour otherwise (§8.4). Asking again gives the same token,
+ * unless the user granted other permissions since (a new Login).
  */
 export function pageTokenFor(ctx: EmulatorContext, user: TokenRecord, page: PageRecord): TokenRecord {
   for (const token of ctx.state.tokens.values()) {
@@ -43,6 +44,7 @@ export function pageTokenFor(ctx: EmulatorContext, user: TokenRecord, page: Page
       token.app_id === user.app_id &&
       token.account_id === user.account_id &&
       token.long_lived === user.long_lived &&
+      sameScopes(token.scopes, user.scopes) &&
       (token.expires_at === 0 || token.expires_at > ctx.clock.now())
     ) {
       return token;
@@ -59,6 +61,10 @@ export function pageTokenFor(ctx: EmulatorContext, user: TokenRecord, page: Page
     expires_at: expiresAt,
     long_lived: user.long_lived,
   });
+}
+
+function sameScopes(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((scope) => b.includes(scope));
 }
 
 /** The user removed the app: every token of that grant stops working (190/467). */

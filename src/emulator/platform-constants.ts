@@ -25,6 +25,14 @@ export const WEBHOOK_FIELDS = [
 
 export type WebhookField = (typeof WEBHOOK_FIELDS)[number];
 
+/** The page permissions of Facebook Login a Messenger app asks for (§8.1); seeded and created page tokens have all. */
+export const PAGE_PERMISSIONS = [
+  'pages_messaging',
+  'pages_manage_metadata',
+  'pages_read_engagement',
+  'pages_show_list',
+];
+
 /** Current message tags (§3.2); older tags were removed in March 2020. */
 export const MESSAGE_TAGS = [
   'ACCOUNT_UPDATE',

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { EmulatorClock } from './clock.ts';
 import { accessToken, appId as newAppId, numericId } from './ids.ts';
-import { WEBHOOK_FIELDS, type WebhookField } from './platform-constants.ts';
+import { PAGE_PERMISSIONS, WEBHOOK_FIELDS, type WebhookField } from './platform-constants.ts';
 import type { NormalizedSeed, SeedApp, SeedPage, SeedPerson } from './seed.ts';
 import type {
   AccountRecord,
@@ -83,7 +83,7 @@ export function addApp(state: EmulatorState, input: NewApp): AppRecord {
 
 export type NewPage = Partial<SeedPage> & { name: string; app_id: string };
 
-/** Adds a page, its never-expiring token for its app, and a PSID on it for every person. */
+/** Adds a page, its never-expiring token for its app (with every page permission), and a PSID on it for every person. */
 export function addPage(state: EmulatorState, clock: EmulatorClock, input: NewPage): PageRecord {
   const page: PageRecord = {
     id: input.id ?? numericId(15),
@@ -101,7 +101,7 @@ export function addPage(state: EmulatorState, clock: EmulatorClock, input: NewPa
     kind: 'page',
     app_id: page.app_id,
     page_id: page.id,
-    scopes: ['pages_messaging', 'pages_show_list', 'pages_manage_metadata', 'pages_read_engagement'],
+    scopes: [...PAGE_PERMISSIONS],
     granted_page_ids: [page.id],
     issued_at: clock.now(),
     expires_at: 0,

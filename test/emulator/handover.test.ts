@@ -30,14 +30,22 @@ beforeEach(async () => {
   const { issueUserToken } = await import('../../src/emulator/oauth-tokens.ts');
   const user = issueUserToken(
     h.emulator.context,
-    { app_id: CRM, account_id: '1', scopes: ['pages_messaging'], page_ids: [PAGE_ID] },
+    {
+      app_id: CRM,
+      account_id: '1',
+      scopes: ['pages_messaging', 'pages_manage_metadata', 'pages_show_list'],
+      page_ids: [PAGE_ID],
+    },
     true,
   );
   h.emulator.state.accounts.set('1', { id: '1', name: 'Admin', pages: [{ page_id: PAGE_ID, tasks: ['MESSAGING'] }] });
   crmToken = pageTokenFor(h.emulator.context, user, page).token;
-  await h.graph('POST', '/me/subscribed_apps?subscribed_fields=messages,message_echoes,messaging_handovers,standby', {
-    token: crmToken,
-  });
+  const subscribed = await h.graph(
+    'POST',
+    '/me/subscribed_apps?subscribed_fields=messages,message_echoes,messaging_handovers,standby',
+    { token: crmToken },
+  );
+  expect(subscribed.body).toEqual({ success: true });
   await h.client.sendText(PAGE_ID, PSID, 'hello');
 });
 afterEach(async () => {

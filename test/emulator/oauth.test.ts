@@ -51,8 +51,8 @@ function parseDialog(html: string) {
   return { action, hidden, accounts, pages, scopes };
 }
 
-async function approve(pageIds: string[], action = 'approve') {
-  const dialog = parseDialog(await (await fetch(dialogUrl())).text());
+async function approve(pageIds: string[], { action = 'approve', scope = SCOPES } = {}) {
+  const dialog = parseDialog(await (await fetch(dialogUrl({ scope }))).text());
   const form = new URLSearchParams({ ...dialog.hidden, account_id: dialog.accounts[0] ?? '', action });
   for (const id of pageIds) form.append('page_ids', id);
   const response = await fetch(`${h.url}${dialog.action}`, {
@@ -110,7 +110,7 @@ describe('Facebook Login', () => {
   });
 
   it('redirects with error=access_denied when the person cancels', async () => {
-    const location = await approve([PAGE_ID], 'cancel');
+    const location = await approve([PAGE_ID], { action: 'cancel' });
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
     expect(Object.fromEntries(location.searchParams)).toMatchObject({
       error: 'access_denied',
@@ -205,6 +205,63 @@ describe('Facebook Login', () => {
   it('reports invalid tokens in debug_token data', async () => {
     const debug = await h.graph('GET', '/debug_token?input_token=EAAnothing', { token: `${APP_ID}|${APP_SECRET}` });
     expect(debug.body.data).toMatchObject({ is_valid: false, error: { code: 190 } });
+  });
+});
+
+/** Logs in with `scope` for the first page and returns its page token (through /me/accounts). */
+async function pageTokenFromLogin(scope = SCOPES): Promise<string> {
+  const code = (await approve([PAGE_ID], { scope })).searchParams.get('code') ?? '';
+  const userToken = (await exchange({ code, redirect_uri: REDIRECT })).body.access_token as string;
+  const accounts = await h.graph('GET', '/me/accounts', { token: userToken });
+  return (accounts.body.data as { access_token: string }[])[0]?.access_token ?? '';
+}
+
+describe('permissions of a page token from Facebook Login', () => {
+  const send = (token: string) =>
+    h.graph('POST', '/me/messages', {
+      token,
+      body: { recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: 'hi' } },
+    });
+  const subscribe = (token: string) => h.graph('POST', '/me/subscribed_apps?subscribed_fields=messages', { token });
+  const setProfile = (token: string) =>
+    h.graph('POST', '/me/messenger_profile', { token, body: { get_started: { payload: 'GO' } } });
+  const errorOf = (result: Awaited<ReturnType<Harness['graph']>>) => result.body.error;
+
+  beforeEach(() => h.client.sendText(PAGE_ID, PSID, 'hello'));
+
+  it('needs pages_messaging for the Send API, handover, profiles and pages_manage_metadata for subscribed_apps', async () => {
+    const token = await pageTokenFromLogin('pages_show_list');
+    const lacksMessaging = { code: 10, message: expect.stringContaining('pages_messaging') };
+    expect(errorOf(await send(token))).toMatchObject(lacksMessaging);
+    expect(errorOf(await send(token))?.error_subcode).toBeUndefined();
+    expect(errorOf(await setProfile(token))).toMatchObject(lacksMessaging);
+    expect(errorOf(await h.graph('GET', `/me/thread_owner?recipient=${PSID}`, { token }))).toMatchObject(
+      lacksMessaging,
+    );
+    expect(errorOf(await h.graph('GET', `/${PSID}`, { token }))).toMatchObject(lacksMessaging);
+    expect(errorOf(await subscribe(token))).toMatchObject({
+      code: 200,
+      message: expect.stringContaining('pages_manage_metadata'),
+    });
+
+    const granted = await pageTokenFromLogin('pages_show_list,pages_messaging,pages_manage_metadata');
+    expect((await send(granted)).status).toBe(200);
+    expect((await subscribe(granted)).body).toEqual({ success: true });
+  });
+
+  it('needs a messaging task on the page to send, and MANAGE for the Messenger profile', async () => {
+    const entry = h.emulator.state.accounts.get(ACCOUNT_ID)?.pages.find((page) => page.page_id === PAGE_ID);
+    if (!entry) throw new Error('the seed account manages the page');
+    entry.tasks = ['ANALYZE'];
+    const token = await pageTokenFromLogin();
+    expect(errorOf(await send(token))).toMatchObject({ code: 10, message: expect.stringContaining('MESSAGING') });
+    expect(errorOf(await setProfile(token))).toMatchObject({ code: 10, message: expect.stringContaining('MANAGE') });
+    expect((await subscribe(token)).body).toEqual({ success: true });
+    entry.tasks = ['MESSAGING'];
+    expect((await send(token)).status).toBe(200);
+    expect(errorOf(await setProfile(token))?.code).toBe(10);
+    entry.tasks = ['MANAGE'];
+    expect((await setProfile(token)).body).toEqual({ result: 'success' });
   });
 });
 
