@@ -29,6 +29,10 @@ describe('Graph call log', () => {
       access_token: '[redacted]',
     });
     expect(redact('not json {"access_token":')).toBe('not json {"access_token":');
+    expect(redact([{ code: 400, body: '{"error":{"code":100}}' }, { code: 'AQx' }])).toEqual([
+      { code: 400, body: '{"error":{"code":100}}' },
+      { code: '[redacted]' },
+    ]);
   });
 
   it('filters by path and by id', () => {

@@ -34,7 +34,11 @@ export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, SECRET_KEY_SET.has(key) ? '[redacted]' : redact(inner)]),
+      // Only strings: an error's numeric `code` is no OAuth code.
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        SECRET_KEY_SET.has(key) && typeof inner === 'string' ? '[redacted]' : redact(inner),
+      ]),
     );
   }
   return value;
