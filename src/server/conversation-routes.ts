@@ -55,13 +55,13 @@ const conversationParams = z.object({ id: z.string().min(1) });
 export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = async (app, deps) => {
   const existing = async (params: unknown) => {
     const { id } = parseRequest(conversationParams, params);
-    const conversation = await findConversation(deps.db, id);
+    const conversation = await findConversation(deps.db, id, deps.now());
     if (!conversation) throw new ApiError('SB_NOT_FOUND', `no conversation ${id}`);
     return conversation;
   };
 
   app.get('/api/conversations', async (request) => ({
-    data: await listConversations(deps.db, parseRequest(listQuery, request.query)),
+    data: await listConversations(deps.db, { ...parseRequest(listQuery, request.query), now: deps.now() }),
   }));
 
   app.get('/api/conversations/:id/messages', async (request) => {

@@ -17,14 +17,37 @@ for (const kind of DATABASES) {
       await db.updateTable('conversations').set({ last_message_at: NOW }).execute();
 
       const seen: string[] = [];
-      let page = await listConversations(db, { limit: 2 });
+      let page = await listConversations(db, { limit: 2, now: NOW });
       while (page.length > 0) {
         seen.push(...page.map((c) => c.id));
         const last = page.at(-1) as (typeof page)[number];
-        page = await listConversations(db, { limit: 2, before: last.last_message_at ?? 0, before_id: last.id });
+        page = await listConversations(db, { limit: 2, before: last.last_message_at, before_id: last.id, now: NOW });
       }
       const all = await db.selectFrom('conversations').select('id').orderBy('id', 'desc').execute();
       expect(seen).toEqual(all.map((c) => c.id));
+    });
+
+    it('lists a conversation whose pause has run out as the bot’s, and filters on that', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const pausedUntil = { running: NOW + 1, 'run out': NOW, unset: null };
+      for (const person of Object.keys(pausedUntil)) await store.openConversation('page-1', person, NOW);
+      for (const [person, until] of Object.entries(pausedUntil)) {
+        const contact = db.selectFrom('contacts').select('id').where('external_id', '=', person);
+        await db
+          .updateTable('conversations')
+          .set({ routing: 'paused', paused_until: until })
+          .where('contact_id', '=', contact)
+          .execute();
+      }
+
+      const people = async (routing?: string) =>
+        (await listConversations(db, { limit: 10, routing, now: NOW }))
+          .map((c) => `${c.contact_external_id}: ${c.routing}`)
+          .sort();
+      expect(await people()).toEqual(['run out: bot', 'running: paused', 'unset: bot']);
+      expect(await people('bot')).toEqual(['run out: bot', 'unset: bot']);
+      expect(await people('paused')).toEqual(['running: paused']);
     });
   });
 }

@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 export interface ConversationFilter {
   page_id?: string;
+  /** Matched against the effective routing (see `effectiveRouting`). */
   routing?: string;
   flagged?: boolean;
   limit: number;
@@ -10,6 +11,18 @@ export interface ConversationFilter {
   before?: number;
   /** With `before`: that row's id, so that conversations sharing its `last_message_at` are not skipped. */
   before_id?: string;
+  /** The gateway's clock, against which pauses run out. */
+  now: number;
+}
+
+/**
+ * Who owns a conversation at `now` (of the table aliased `c`): a pause (a reply typed in Facebook's Page Inbox) that
+ * has run out is the bot's again, though `routing` stays `paused` until the person's next message (as `botOwns` in
+ * conversation-store.ts reads it).
+ */
+function effectiveRouting(now: number) {
+  const pauseRunOut = sql<boolean>`c.routing = 'paused' and coalesce(c.paused_until, 0) <= ${now}`;
+  return sql<string>`case when ${pauseRunOut} then 'bot' else c.routing end`;
 }
 
 /** Conversations for the inbox, most recent first, with the contact and the last message. */
@@ -20,7 +33,7 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
     .select([
       'c.id',
       'c.page_id',
-      'c.routing',
+      effectiveRouting(filter.now).as('routing'),
       'c.paused_until',
       'c.flagged',
       'c.flag_reason',
@@ -43,7 +56,7 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
     .orderBy('c.id', 'desc')
     .limit(filter.limit);
   if (filter.page_id) query = query.where('c.page_id', '=', filter.page_id);
-  if (filter.routing) query = query.where('c.routing', '=', filter.routing);
+  if (filter.routing) query = query.where(effectiveRouting(filter.now), '=', filter.routing);
   if (filter.flagged !== undefined) query = query.where('c.flagged', '=', filter.flagged ? 1 : 0);
   const { before, before_id } = filter;
   if (before !== undefined && before_id !== undefined) {
@@ -58,14 +71,15 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
   return rows.map((r) => ({ ...r, flagged: r.flagged === 1 }));
 }
 
-export function findConversation(db: Kysely<Database>, id: string) {
+/** One conversation with its contact; its routing as it stands at `now` (see `effectiveRouting`). */
+export function findConversation(db: Kysely<Database>, id: string, now: number) {
   return db
     .selectFrom('conversations as c')
     .innerJoin('contacts as p', 'p.id', 'c.contact_id')
     .select([
       'c.id',
       'c.page_id',
-      'c.routing',
+      effectiveRouting(now).as('routing'),
       'c.flagged',
       'c.flag_reason',
       'c.last_inbound_at',

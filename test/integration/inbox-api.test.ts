@@ -18,7 +18,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 6,
+        people: 7,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 30 },
         timers: {
@@ -112,6 +112,33 @@ for (const database of DATABASES) {
       await h.settle();
       expect(botAnswers('after the pause')).toBe(1);
       expect(await conversationOf(person(1))).toMatchObject({ routing: 'bot' });
+    });
+
+    it('files a conversation whose pause has run out under the bot, before the person writes again', async () => {
+      await h.fb.sendText(PAGE_ID, person(6), 'a question');
+      await h.settle();
+      await h.fb.pageInboxReply(PAGE_ID, person(6), 'Answered from Business Suite');
+      await h.settle();
+      const listed = async (routing: string) =>
+        (await h.api('GET', `/api/conversations?routing=${routing}`)).body.data.map(
+          (c: { contact_external_id: string }) => c.contact_external_id,
+        );
+      expect([await listed('paused'), await listed('bot')]).toEqual([
+        expect.arrayContaining([person(6)]),
+        expect.not.arrayContaining([person(6)]),
+      ]);
+
+      // The pause runs out; the person has not written since, so the stored routing is still `paused`.
+      clockOffset += 31 * 60_000;
+      await h.fb.advanceClock(31 * 60_000);
+      expect([await listed('paused'), await listed('bot')]).toEqual([
+        expect.not.arrayContaining([person(6)]),
+        expect.arrayContaining([person(6)]),
+      ]);
+      const conversation = await conversationOf(person(6));
+      expect(conversation).toMatchObject({ routing: 'bot' });
+      const detail = await h.api('GET', `/api/conversations/${conversation?.id}/messages`);
+      expect(detail.body.data.conversation).toMatchObject({ routing: 'bot' });
     });
 
     it('sends a reply repeated with the same Idempotency-Key once', async () => {
