@@ -50,7 +50,7 @@ export async function run(argv: string[]): Promise<void> {
     seed,
     port: emulatorPort,
     host: base.host,
-    // Reached by a host name other than localhost (HOST set to share the demo): its control API must know it.
+    // Reached by another name or address than localhost (HOST set to share the demo): its control API must know it.
     ...(process.env.EMULATOR_PUBLIC_URL ? { publicUrl: process.env.EMULATOR_PUBLIC_URL } : {}),
     verifyWebhooksOnStart: false,
     logger: logger.child({ part: 'emulator' }),
