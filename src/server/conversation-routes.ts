@@ -31,10 +31,15 @@ const listQuery = z
     before: z.coerce.number().int().optional(),
     before_id: z.string().min(1).optional(),
   })
-  .refine((q) => q.before_id === undefined || q.before !== undefined, {
-    message: 'before_id goes with before (the last row’s last_message_at and id)',
+  // `before` alone would skip the conversations sharing that time: the cursor is both, or nothing.
+  .refine((q) => (q.before === undefined) === (q.before_id === undefined), {
+    message: 'pass before and before_id together (the last row’s last_message_at and id)',
     path: ['before_id'],
-  });
+  })
+  .transform(({ before, before_id, ...filter }) => ({
+    ...filter,
+    before: before !== undefined && before_id !== undefined ? { last_message_at: before, id: before_id } : undefined,
+  }));
 const messagesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(100),
   /** Messages older than this message id. */

@@ -21,7 +21,11 @@ for (const kind of DATABASES) {
       while (page.length > 0) {
         seen.push(...page.map((c) => c.id));
         const last = page.at(-1) as (typeof page)[number];
-        page = await listConversations(db, { limit: 2, before: last.last_message_at, before_id: last.id, now: NOW });
+        page = await listConversations(db, {
+          limit: 2,
+          before: { last_message_at: last.last_message_at, id: last.id },
+          now: NOW,
+        });
       }
       const all = await db.selectFrom('conversations').select('id').orderBy('id', 'desc').execute();
       expect(seen).toEqual(all.map((c) => c.id));

@@ -7,10 +7,8 @@ export interface ConversationFilter {
   routing?: string;
   flagged?: boolean;
   limit: number;
-  /** Cursor: the `last_message_at` of the last row of the previous page. */
-  before?: number;
-  /** With `before`: that row's id, so that conversations sharing its `last_message_at` are not skipped. */
-  before_id?: string;
+  /** Cursor: the last row of the previous page, whose id keeps conversations sharing its time from being skipped. */
+  before?: { last_message_at: number; id: string };
   /** The gateway's clock, against which pauses run out. */
   now: number;
 }
@@ -58,15 +56,15 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
   if (filter.page_id) query = query.where('c.page_id', '=', filter.page_id);
   if (filter.routing) query = query.where(effectiveRouting(filter.now), '=', filter.routing);
   if (filter.flagged !== undefined) query = query.where('c.flagged', '=', filter.flagged ? 1 : 0);
-  const { before, before_id } = filter;
-  if (before !== undefined && before_id !== undefined) {
+  const { before } = filter;
+  if (before) {
     query = query.where((eb) =>
       eb.or([
-        eb('c.last_message_at', '<', before),
-        eb.and([eb('c.last_message_at', '=', before), eb('c.id', '<', before_id)]),
+        eb('c.last_message_at', '<', before.last_message_at),
+        eb.and([eb('c.last_message_at', '=', before.last_message_at), eb('c.id', '<', before.id)]),
       ]),
     );
-  } else if (before !== undefined) query = query.where('c.last_message_at', '<', before);
+  }
   const rows = await query.execute();
   return rows.map((r) => ({ ...r, flagged: r.flagged === 1 }));
 }
