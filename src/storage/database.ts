@@ -40,6 +40,12 @@ export interface OpenOptions {
   writeLock?: WriteLock;
   /** With `writeLock`: WAL pages past which `checkpoint()` finishes under the lock (tests lower it). */
   walRestartPages?: number;
+  /**
+   * PostgreSQL: how long a query waits for a connection (a new one, or a free one of the pool) before it fails. Default
+   * 5 s; without it a server that does not answer, or a pool whose connections are all busy, held `/readyz` and every
+   * request for ever (tests lower it).
+   */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -50,13 +56,19 @@ export interface OpenOptions {
  */
 const WAL_RESTART_PAGES = 4096;
 
+const CONNECT_TIMEOUT_MS = 5_000;
+
 // PostgreSQL returns BIGINT (our epoch-ms timestamps) as strings by default; they fit a JS number exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 /** Opens `sqlite:<path>` (`sqlite::memory:` for tests) or `postgres://...`. */
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    });
     // An idle connection the server ends (a restart, a failover) is dropped by the pool and replaced on next use;
     // without a listener pg rethrows it and the process dies.
     const lost = options.onConnectionLost ?? (() => {});

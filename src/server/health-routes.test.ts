@@ -1,0 +1,72 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { type DatabaseHandle, openDatabase } from '../storage/database.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
+import { createHttpApp } from './build-app.ts';
+import { healthRoutes } from './health-routes.ts';
+import { createMetrics } from './metrics.ts';
+
+/** Short, so that a readiness check that waits for it answers well within the test's time. */
+const CONNECT_TIMEOUT_MS = 300;
+
+async function readinessApp(handle: DatabaseHandle): Promise<FastifyInstance> {
+  const app = createHttpApp(pino({ level: 'silent' }));
+  const metrics = createMetrics({ queueDepth: () => 0, sendingConversations: () => 0 });
+  await app.register(healthRoutes, { db: handle.db, metrics, isClosing: () => false });
+  return app;
+}
+
+describe('readiness on PostgreSQL', { timeout: 10_000 }, () => {
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('answers 503 once the pool gives up waiting, when every connection is busy', async () => {
+    const test: TestDatabase = await createTestDatabase('postgres');
+    cleanups.push(() => test.drop());
+    const handle = openDatabase(test.url, { connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    cleanups.push(() => handle.close());
+    await migrateToLatest(handle.db);
+    const app = await readinessApp(handle);
+    cleanups.push(() => app.close());
+
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    const busy = Array.from({ length: 10 }, () =>
+      handle.db.connection().execute(async () => {
+        held++;
+        await released;
+      }),
+    );
+    cleanups.push(() => Promise.all(busy), release);
+    while (held < 10) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const ready = await app.inject('/readyz');
+    expect([ready.statusCode, ready.json()]).toEqual([503, { status: 'database unreachable' }]);
+  });
+
+  it('answers 503 once connecting times out, when the server takes the connection and never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => silent.close(resolve)));
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+    });
+    const { port } = silent.address() as AddressInfo;
+    const handle = openDatabase(`postgres://postgres@127.0.0.1:${port}/switchboard`, {
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    });
+    cleanups.push(() => handle.close());
+    const app = await readinessApp(handle);
+    cleanups.push(() => app.close());
+
+    const ready = await app.inject('/readyz');
+    expect([ready.statusCode, ready.json()]).toEqual([503, { status: 'database unreachable' }]);
+  });
+});
