@@ -44,12 +44,6 @@ export function createHttpApp(logger: Logger, trustProxy: TrustProxy = false): F
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof ApiError) return reply.code(error.status).send(errorBody(error.code, error.message));
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('SB_BODY_TOO_LARGE'));
-    // PostgreSQL refuses U+0000 in text (22021). Requests are parsed to refuse it first; one that slipped through is
-    // still the client's error, not a 500 anyone could fill the error log with.
-    if (error.code === '22021') {
-      request.log.warn({ err: error }, 'a NUL character reached PostgreSQL: refuse it where the request is parsed');
-      return reply.code(400).send(errorBody('SB_BAD_REQUEST', 'the request holds a NUL character (U+0000)'));
-    }
     if (error.statusCode && error.statusCode < 500)
       return reply.code(error.statusCode).send(errorBody('SB_BAD_REQUEST', error.message));
     request.log.error({ err: error }, 'unhandled error');
