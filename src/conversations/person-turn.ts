@@ -3,7 +3,15 @@ import type { GenericResponse } from '../assistants/responses.ts';
 import { assistantInputOf } from './assistant-input.ts';
 import type { ConversationServiceDeps } from './conversation-service.ts';
 import type { InboundEvent } from './inbound-event.ts';
-import type { Contact, Conversation, OutgoingStep, PageRuntime, Session, TurnResult } from './ports.ts';
+import {
+  type Contact,
+  type Conversation,
+  currentRouting,
+  type OutgoingStep,
+  type PageRuntime,
+  type Session,
+  type TurnResult,
+} from './ports.ts';
 import { closedNotice, countFallback, escalationOf } from './turn-escalation.ts';
 
 interface PersonTurnArgs extends ConversationServiceDeps {
@@ -27,8 +35,7 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
     event_status: 'done',
     conversation: { id: conversation.id, changes: { last_inbound_at: args.lastInboundAt } },
   };
-  const routing =
-    conversation.routing === 'paused' && (conversation.paused_until ?? 0) <= now ? 'bot' : conversation.routing;
+  const routing = currentRouting(conversation, now);
   if (routing !== 'bot') return base; // A person owns the conversation: the message waits in the inbox.
   if (routing !== conversation.routing)
     Object.assign(base.conversation?.changes ?? {}, { routing, paused_until: null });

@@ -18,6 +18,14 @@ export interface Contact {
   profile_status: 'pending' | 'fetched' | 'unavailable';
 }
 
+/**
+ * Who answers the conversation at `now`: a pause (a reply typed in Facebook's Page Inbox) that has run out is the
+ * bot's again, though `routing` stays `paused` until the person's next message. (inbox-queries.ts says it in SQL.)
+ */
+export function currentRouting(c: { routing: string; paused_until: number | null }, now: number): string {
+  return c.routing === 'paused' && (c.paused_until ?? 0) <= now ? 'bot' : c.routing;
+}
+
 export interface Conversation {
   id: string;
   page_id: string;

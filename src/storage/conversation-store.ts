@@ -1,6 +1,13 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { HistoryItem } from '../assistants/assistant.ts';
-import type { ConversationStore, NewMessage, Outgoing, Session, TurnResult } from '../conversations/ports.ts';
+import {
+  type ConversationStore,
+  currentRouting,
+  type NewMessage,
+  type Outgoing,
+  type Session,
+  type TurnResult,
+} from '../conversations/ports.ts';
 import type { TransactionRunner } from './batched-writes.ts';
 import { idFloor, newId } from './ids.ts';
 import { EventAlreadyHandledError } from './inbound-event-repository.ts';
@@ -240,7 +247,7 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   }
   // The assistant ran on the routing the turn read; a person may have taken the conversation over since. Then neither
   // its reply nor its session is kept: a flow must not wait for the answer to a question nobody saw.
-  if (outgoing?.author === 'bot' && owner && !botOwns(owner, now))
+  if (outgoing?.author === 'bot' && owner && currentRouting(owner, now) !== 'bot')
     return { rows: [], behindOthers: false, dropped: true };
   if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
   if (!outgoing) return { rows: [], behindOthers: false, dropped: false };
@@ -252,11 +259,6 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
  * when Graph says the person cannot be reached.
  */
 type Owner = Pick<ConversationsTable, 'routing' | 'paused_until' | 'unreachable_at'> & { sends_pending: unknown };
-
-/** The bot answers while it owns the conversation, or once a pause (a reply from the Page Inbox) has run out. */
-function botOwns(owner: Owner, now: number): boolean {
-  return owner.routing === 'bot' || (owner.routing === 'paused' && (owner.paused_until ?? 0) <= now);
-}
 
 /**
  * The routings a turn may change each routing from. The turn read the conversation before its assistant ran, and an

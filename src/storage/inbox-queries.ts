@@ -13,11 +13,7 @@ export interface ConversationFilter {
   now: number;
 }
 
-/**
- * Who owns a conversation at `now` (of the table aliased `c`): a pause (a reply typed in Facebook's Page Inbox) that
- * has run out is the bot's again, though `routing` stays `paused` until the person's next message (as `botOwns` in
- * conversation-store.ts reads it).
- */
+/** `currentRouting` (conversations/ports.ts) in SQL, of the table aliased `c`. */
 function effectiveRouting(now: number) {
   const pauseRunOut = sql<boolean>`c.routing = 'paused' and coalesce(c.paused_until, 0) <= ${now}`;
   return sql<string>`case when ${pauseRunOut} then 'bot' else c.routing end`;
