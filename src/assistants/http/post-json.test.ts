@@ -1,6 +1,12 @@
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hang, json, type ScriptedServer, startScriptedServer } from '../../../test/support/scripted-server.ts';
+import {
+  type Answer,
+  hang,
+  json,
+  type ScriptedServer,
+  startScriptedServer,
+} from '../../../test/support/scripted-server.ts';
 import { type PostJsonOptions, postJson } from './post-json.ts';
 
 const dispatcher = new Agent({ keepAliveTimeout: 1_000 });
@@ -43,6 +49,16 @@ describe('postJson', () => {
     // Budget 1.5 × 200 ms; the back-off before the first retry is 500 to 1 000 ms.
     const result = await post({ timeoutMs: 200, retryDelay: { baseMs: 1_000, maxMs: 1_000 } });
     expect(result).toMatchObject({ ok: false, reason: 'HTTP 503, no time left to retry within 300 ms', attempts: 1 });
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('does not start a retry with less than half an attempt’s time left', async () => {
+    const late503: Answer = (request, response) => {
+      setTimeout(() => json(503, {})(request, response), 650);
+    };
+    server.script(late503, json(200, { ok: true }));
+    const result = await post({ timeoutMs: 1_000, budgetMs: 1_000 });
+    expect(result).toMatchObject({ ok: false, reason: 'HTTP 503, no time left to retry within 1000 ms', attempts: 1 });
     expect(server.received).toHaveLength(1);
   });
 

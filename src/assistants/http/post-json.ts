@@ -12,8 +12,8 @@ export interface PostJsonOptions {
   timeoutMs: number;
   /**
    * Limit of the whole call, attempts and waits together; default 1.5 × `timeoutMs`. A person waits for the answer
-   * and their next messages queue behind it: no retry starts when its wait would reach this limit, and a retry gets
-   * only the time that is left.
+   * and their next messages queue behind it: a retry gets only the time that is left, and none starts unless half an
+   * attempt's time (of the smaller of the two limits) is left after its wait.
    */
   budgetMs?: number;
   /** Further attempts after a network error, a 5xx (but 504 and 524) or a 429. A timeout is not retried (see below). */
@@ -45,6 +45,8 @@ const DEFAULT_BUDGET_FACTOR = 1.5;
 export async function postJson(options: PostJsonOptions): Promise<PostJsonResult> {
   const budgetMs = options.budgetMs ?? Math.round(options.timeoutMs * DEFAULT_BUDGET_FACTOR);
   const deadline = Date.now() + budgetMs;
+  // A retry cut short would reach the server and be abandoned: the bot could act on it, and the person still waits.
+  const minAttemptMs = Math.min(options.timeoutMs, budgetMs) / 2;
   for (let retry = 0; ; retry++) {
     // At least 1 ms: a timer may fire a little after the deadline it was set for.
     const outcome = await attemptOnce(options, Math.max(1, Math.min(options.timeoutMs, deadline - Date.now())));
@@ -52,7 +54,8 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
     if (outcome.kind === 'ok') return { ok: true, status: outcome.status, json: outcome.json, attempts };
     let wait =
       outcome.retryable && retry < options.retries ? waitBeforeRetry(outcome, retry, options.retryDelay) : undefined;
-    if (typeof wait === 'number' && Date.now() + wait >= deadline) wait = `no time left to retry within ${budgetMs} ms`;
+    if (typeof wait === 'number' && deadline - (Date.now() + wait) < minAttemptMs)
+      wait = `no time left to retry within ${budgetMs} ms`;
     if (typeof wait !== 'number') {
       const reason = [outcome.reason, wait, attempts > 1 ? `after ${attempts} attempts` : undefined]
         .filter(Boolean)
