@@ -127,6 +127,42 @@ for (const kind of DATABASES) {
       ]);
     });
 
+    it('restart the assistant on Get Started, but keep what the gateway remembers: the away notice goes once', async () => {
+      const { db } = await open();
+      const shown: string[] = [];
+      const settings = { ...defaultPageSettings, auto_replies: false, away_message: 'We are away.' };
+      const service = createConversationService({
+        store: createConversationStore(db, createBatchedWrites(db)),
+        pages: (id) => (id === PAGE.id ? { ...PAGE, settings, welcome_payload: 'GET_STARTED' } : undefined),
+        assistantFor: () => ({
+          kind: 'http',
+          reply: async () => ({ responses: [] }),
+        }),
+        renderer: {
+          render: (responses) => {
+            shown.push(...responses.map((r) => (r.type === 'text' ? r.text : r.type)));
+            return [];
+          },
+        },
+        profiles: { fetchProfile: async () => undefined },
+        rateLimiter: createMemoryRateLimiter(),
+        clock: { now: () => 1000 },
+        logger: pino({ level: 'silent' }),
+      } as ConversationServiceDeps);
+      const events = [
+        { kind: 'message', mid: 'm_away_1', text: 'hello', attachments: [] },
+        { kind: 'postback', payload: 'GET_STARTED', title: 'Get Started' },
+        { kind: 'message', mid: 'm_away_2', text: 'anyone?', attachments: [] },
+      ];
+      for (const [n, fields] of events.entries()) {
+        const key = `away-${n}`;
+        const event = { page_id: PAGE.id, user_id: 'psid-away', key, timestamp: 1000 + n, standby: false, ...fields };
+        const [stored] = await insertInboundEvents(db, [event as InboundEvent], 1000 + n);
+        await service.handle(stored as StoredEvent);
+      }
+      expect(shown).toEqual(['We are away.']);
+    });
+
     it('welcome a first message only on flow pages: a bot or a model gets the message itself', async () => {
       const { db } = await open();
       const inputs: Record<string, string[]> = { flow: [], http: [] };

@@ -46,12 +46,15 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   let input = assistantInputOf(event, page.welcome_payload);
   // Never before the last activity: events of one person are handled in order, but their times may tie or skew.
   const receivedAt = Math.max(args.receivedAt, existing?.last_activity_at ?? 0);
-  // Get Started (a "start over" menu item, a thread opened again) starts afresh whatever the time since.
-  const expired =
-    !existing || input?.kind === 'welcome' || receivedAt - existing.last_activity_at > timeoutMinutes * 60_000;
-  const session: Session = expired
-    ? { id: existing?.id ?? '', context: {}, state: {}, started_at: receivedAt, last_activity_at: receivedAt }
-    : { ...existing, last_activity_at: receivedAt };
+  const timedOut = !existing || receivedAt - existing.last_activity_at > timeoutMinutes * 60_000;
+  // Get Started (a "start over" menu item, a thread opened again) starts the assistant afresh whatever the time since;
+  // the gateway's own memory of the person (misses in a row, recent messages, the away notice sent) stays.
+  const restarted = !timedOut && input?.kind === 'welcome';
+  const expired = timedOut || restarted;
+  const session: Session =
+    !existing || timedOut
+      ? { id: existing?.id ?? '', context: {}, state: {}, started_at: receivedAt, last_activity_at: receivedAt }
+      : { ...existing, last_activity_at: receivedAt, ...(restarted && { context: {}, started_at: receivedAt }) };
   const result: TurnResult = { ...base, session: { conversation_id: conversation.id, session } };
 
   const escalation = input ? escalationOf(input, session, page.settings, now) : undefined;
