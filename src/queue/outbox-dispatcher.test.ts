@@ -5,7 +5,7 @@ import { storePendingEvent } from '../../test/support/pending-event.ts';
 import type { Outgoing } from '../conversations/ports.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
-import { cancelBotSends, type SendContext } from '../storage/outbox-repository.ts';
+import { cancelBotSends, type SendContext, sendFailuresSince } from '../storage/outbox-repository.ts';
 import type { OutboxSend, SendResult } from './channel-sender.ts';
 import { createOutboxDispatcher, systemTimers } from './outbox-dispatcher.ts';
 import { createSendPolicy } from './send-policy.ts';
@@ -191,6 +191,8 @@ for (const kind of DATABASES) {
         { kind: 'typing_on', status: 'failed', attempts: 1 },
         { kind: 'message', status: 'sent', attempts: 1 },
       ]);
+      // Nothing for the page's health to show: no message failed.
+      expect(await sendFailuresSince(db, 0)).toEqual([]);
     });
 
     it('sends an agent’s reply at once after a take-over cancelled the bot reply whose pacing it waited on', async () => {

@@ -211,11 +211,15 @@ export async function markUnreachable(tx: Transaction<Database>, conversationId:
   await tx.updateTable('conversations').set({ unreachable_at: at }).where('id', '=', conversationId).execute();
 }
 
-/** Sends that failed for good, queued since `since`: counted per page and error, for the pages' health. */
+/**
+ * Messages that failed for good, queued since `since`: counted per page and error, for the pages' health. Typing
+ * indicators and seen marks are left out: one Graph could not take is dropped, not retried, and harms nobody.
+ */
 export function sendFailuresSince(db: Kysely<Database>, since: number) {
   return db
     .selectFrom('outbox')
     .select(['page_id', 'status', 'error_code', 'error_subcode', (eb) => eb.fn.countAll<number | string>().as('count')])
+    .where('kind', '=', 'message')
     .where('status', 'in', ['failed', 'blocked', 'dead'])
     .where('id', '>=', idFloor(since))
     .groupBy(['page_id', 'status', 'error_code', 'error_subcode'])
