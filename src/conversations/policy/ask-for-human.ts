@@ -1,14 +1,14 @@
 import {
   FILLER_PHRASES,
   HUMAN_NOUNS,
+  NOT_REQUESTS_ALONE,
   NOT_TYPOS,
   REWRITES,
   SHORT_REQUESTS,
-  SHORT_REQUESTS_ONLY_AS,
   STRONG_HUMAN_NOUNS,
   TYPO_TARGETS,
 } from './escalation-phrases.ts';
-import { editDistance, hasPhrase, memoized, words } from './fold.ts';
+import { editDistance, memoized, words } from './fold.ts';
 
 const alt = (list: readonly string[]) => `(?:${[...list].sort((a, b) => b.length - a.length).join('|')})`;
 
@@ -75,8 +75,9 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
  * A refusal that governs the request right after it: "I don't want to | talk to a human", "never | connect me to an
  * agent", "I'd rather not | talk to a person", "no need to | speak to someone", "is it possible to avoid | talking to
  * an agent", "je ne veux pas | parler à un conseiller", "pas la peine de | parler à un conseiller". Only at the very
- * end of what comes before, so that a complaint before a request ("it doesn't work, connect me to an agent", "ça
- * marche pas, je veux un humain") and "why can't I talk to someone?" stay requests.
+ * end of what comes before in the sentence, so that a complaint before a request ("it doesn't work, connect me to an
+ * agent", "ça marche pas, je veux un humain") and "why can't I talk to someone?" stay requests. "without" and "sans"
+ * are checked apart (WITHOUT).
  */
 const TURNED_DOWN = new RegExp(
   [
@@ -84,7 +85,7 @@ const TURNED_DOWN = new RegExp(
       '(?: (?:want|wanna|need|wish|like|mean|intend|ask|asked|have))?(?: to)?$',
     // "no" alone is not enough: "No, I want a human" is a request.
     '(?:^| )no need(?: to)?$',
-    '(?:^| )(?:avoid|avoiding|without|sans|eviter (?:de|d))$',
+    '(?:^| )(?:avoid|avoiding|eviter (?:de|d))$',
     '(?:^| )(?:ne |n )?(?:veux|voulais|voudrais|souhaite|souhaiterais|desire|aimerais|ai) (?:pas|jamais|plus)' +
       '(?: (?:besoin|envie) (?:de|d))?$',
     '(?:^| )pas (?:besoin|la peine) (?:de|d)$',
@@ -92,18 +93,42 @@ const TURNED_DOWN = new RegExp(
   'u',
 );
 
-/** Whether what comes before a request (`before`) turns the request (`request`) down. */
+/** "without | speaking to someone": a refusal, unless the sentence says it cannot be done (NEGATED). */
+const WITHOUT = /(?:^| )(?:without|sans)$/u;
+
+/**
+ * A negation or an impossibility, which makes "without" a complaint: "I can't fix this without | talking to a human",
+ * "not possible without", "je ne peux rien régler sans | parler à un conseiller", "impossible sans".
+ */
+const NEGATED = new RegExp(
+  [
+    '(?:^| )(?:can t|cant|cannot|can not|couldn t|couldnt|could not|impossible|not possible|no way|pas possible)(?= |$)',
+    '(?:^| )(?:ne|n)(?: [^ ]+)*? (?:pas|rien|plus)(?= |$)',
+    '(?:^| )(?:peux|peut|pouvez|pourrai|pourrais) (?:pas|rien|plus)(?= |$)',
+  ].join('|'),
+  'u',
+);
+
+/**
+ * Whether what comes before a request in its sentence (`before`) turns the request (`request`) down. A refusal in
+ * an earlier sentence does not: "I don't understand. Talk to a human".
+ */
 function turnedDown(before: string, request: string): boolean {
   const head = before.trimEnd();
+  if (WITHOUT.test(head)) return !NEGATED.test(head);
   // "pas besoin d'un conseiller": the request starts at "besoin".
   return TURNED_DOWN.test(head) || (/(?:^| )pas$/u.test(head) && request.trimStart().startsWith('besoin'));
 }
 
 const SHORT = new Set<string>(SHORT_REQUESTS);
+const NOT_ALONE = new Set<string>(NOT_REQUESTS_ALONE);
 /** Longest first, padded with spaces as they are looked for (built once: this runs on every message). */
 const PADDED_FILLERS = [...FILLER_PHRASES].sort((a, b) => b.length - a.length).map((filler) => ` ${filler} `);
 const TARGETS = new Set<string>(TYPO_TARGETS);
 const NEVER_CORRECTED = new Set<string>(NOT_TYPOS);
+
+/** Where sentences end in a message, before folding drops the punctuation. */
+const SENTENCE_END = /[.!?;…\n]+/u;
 
 /**
  * Says whether a message asks for a person. Two rules, both on the folded text with typos corrected:
@@ -113,17 +138,37 @@ const NEVER_CORRECTED = new Set<string>(NOT_TYPOS);
  *   ("agent", "Human please!", "un humain svp"), so "I'm a real estate agent" does not count.
  */
 export function asksForHuman(text: string): boolean {
-  const canonical = canonicalWords(text).join(' ');
+  const sentences = text
+    .split(SENTENCE_END)
+    .map((sentence) => canonicalWords(sentence).join(' '))
+    .filter((sentence) => sentence !== '');
+  const canonical = sentences.join(' ');
   if (canonical === '') return false;
   if (isShortRequest(canonical)) return true;
+  const starts = sentenceStarts(sentences);
   return ASK_FOR_HUMAN_PATTERNS.some((pattern) => {
     // The patterns are global so that a request turned down can be followed by one that is not; exec, unlike
     // matchAll, copies no pattern (this runs on every message).
     pattern.lastIndex = 0;
-    for (let match = pattern.exec(canonical); match; match = pattern.exec(canonical))
-      if (!turnedDown(canonical.slice(0, match.index), match[0])) return true;
+    for (let match = pattern.exec(canonical); match; match = pattern.exec(canonical)) {
+      // A match starts with the space before its first word, unless it starts the text.
+      const at = match.index + (match[0].startsWith(' ') ? 1 : 0);
+      const sentenceStart = starts.findLast((start) => start <= at) ?? 0;
+      if (!turnedDown(canonical.slice(sentenceStart, at), match[0])) return true;
+    }
     return false;
   });
+}
+
+/** Where each sentence starts in the sentences joined by one space. */
+function sentenceStarts(sentences: readonly string[]): number[] {
+  const starts: number[] = [];
+  let at = 0;
+  for (const sentence of sentences) {
+    starts.push(at);
+    at += sentence.length + 1;
+  }
+  return starts;
 }
 
 /** Folded words with contractions rewritten and typos of the key nouns corrected. */
@@ -148,11 +193,9 @@ function correctTypoOnce(word: string): string {
   return word;
 }
 
-/** Nothing but a role noun once fillers are dropped, in the form it must take (SHORT_REQUESTS_ONLY_AS). */
+/** Nothing but a role noun once fillers are dropped, and not a whole message that means something else. */
 function isShortRequest(canonical: string): boolean {
-  const rest = withoutFillers(canonical);
-  const onlyAs = SHORT_REQUESTS_ONLY_AS[rest];
-  return SHORT.has(rest) && (onlyAs === undefined || hasPhrase(canonical, onlyAs));
+  return !NOT_ALONE.has(canonical) && SHORT.has(withoutFillers(canonical));
 }
 
 function withoutFillers(canonical: string): string {

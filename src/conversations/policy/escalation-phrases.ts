@@ -141,8 +141,11 @@ export const SHORT_REQUESTS = [
   'interlocuteur',
 ] as const;
 
-/** Short requests that count only in the given form: a bare "Personne." is French for "nobody". */
-export const SHORT_REQUESTS_ONLY_AS: Record<string, string> = { personne: 'une personne' };
+/**
+ * Short requests that are not one when they are the whole message (punctuation aside): "Personne." is French for
+ * "nobody", while "personne svp" and "une personne" ask for a person.
+ */
+export const NOT_REQUESTS_ALONE = ['personne'] as const;
 
 /** Dropped before comparing a message with SHORT_REQUESTS. Longest phrases are removed first. */
 export const FILLER_PHRASES = [

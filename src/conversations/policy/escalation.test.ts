@@ -69,6 +69,7 @@ describe('asking for a person', () => {
     "J'ai besoin d'un conseiller",
     "Je peux avoir quelqu'un au téléphone ?",
     'une personne svp',
+    'personne svp',
   ])('recognises the French request “%s”', (text) => {
     expect(reasonFor(text)).toBe('asked_for_human');
   });
@@ -123,6 +124,9 @@ describe('asking for a person', () => {
     'pas la peine de parler à un conseiller',
     'Is it possible to avoid talking to an agent?',
     'Can I fix this without speaking to someone?',
+    'Je préfère régler ça sans parler à un conseiller',
+    "It doesn't work. Can I fix this without speaking to someone?",
+    'Ça ne marche pas. Je préfère régler ça sans parler à un conseiller',
   ])('does not take the refusal “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);
   });
@@ -145,6 +149,15 @@ describe('asking for a person', () => {
     'I need to talk to a human',
     "j'ai besoin de parler à un conseiller",
     'No need to wait, talk to a human now',
+    "I can't fix this without talking to a human",
+    'I cannot do it without speaking to someone',
+    'Not possible without speaking to an agent',
+    'No way to get a refund without talking to a human?',
+    'je ne peux rien régler sans parler à un conseiller',
+    "je n'arrive plus à rien sans parler à un conseiller",
+    'impossible sans parler a un conseiller',
+    "c'est pas possible sans parler à un conseiller",
+    'je peux pas régler ça sans parler à un humain',
   ])('still takes “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(true);
   });
