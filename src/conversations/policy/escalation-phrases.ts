@@ -331,8 +331,24 @@ export const STRONG_WORDS = {
   ],
 } as const;
 
-/** Insults only as these words together: "gueule" alone is in "amuse-gueule", "casse-gueule", "faire la gueule". */
-export const STRONG_PHRASES = ['ta gueule', 'vos gueules'] as const;
+// Casser, péter, défoncer, exploser, éclater: infinitive, present, past participle, future and conditional.
+const VIOLENT_VERB =
+  '(?:cass|pet|defonc|explos|eclat)(?:er|e|es|ez|ons|ent|erai|eras|era|erons|erez|eront|erais|erait)';
+
+/**
+ * Insults and threats with "gueule", which alone is in "amuse-gueule", "casse-gueule", "faire la gueule": "ta gueule",
+ * "fermez votre gueule", "je vais te casser la gueule". Falling is not a threat: "je me suis cassé la gueule", "le
+ * site se casse la gueule". Matched on the folded text.
+ */
+export const STRONG_PHRASES = new RegExp(
+  '(?<=^| )(?:' +
+    [
+      '(?:ta|votre|vos|tes) gueules?',
+      `(?<!(?:^| )(?:je me|je m|se|s)(?: (?:suis|est|sont|etais|etait|etaient))? )${VIOLENT_VERB} (?:la|les) gueules?`,
+    ].join('|') +
+    ')(?= |$)',
+  'u',
+);
 
 /** Masked swearing ("f*ck", "sh!t", "p*tain"), matched on the lower-cased text before folding drops the symbols. */
 export const MASKED_STRONG_WORDS =

@@ -194,6 +194,15 @@ describe('strong language', () => {
     "c'est de la merde",
     'ta gueule le bot',
     'fermez vos gueules',
+    'je vais vous casser la gueule',
+    'je vais te péter la gueule',
+    'je vais lui peter la gueule',
+    'fermez votre gueule',
+    'ferme ta gueule',
+    'Je vais vous défoncer la gueule',
+    'on va vous exploser la gueule',
+    'je vais t’éclater la gueule',
+    'il m’a cassé la gueule',
     'ptn',
     'vous êtes des escrocs',
   ])('escalates “%s”', (text) => {
@@ -210,6 +219,10 @@ describe('strong language', () => {
     'amuse-gueules pour 20 personnes ?',
     'une route casse-gueule',
     'il fait la gueule',
+    'faire la gueule',
+    'Des amuse-gueule ?',
+    'je me suis cassé la gueule dans l’escalier',
+    'le site se casse la gueule',
   ])('leaves “%s” alone', (text) => {
     expect(reasonFor(text)).toBeUndefined();
   });

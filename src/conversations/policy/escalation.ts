@@ -104,7 +104,7 @@ export function strongWord(text: string): string | undefined {
   const masked = MASKED_STRONG_WORDS.exec(text.toLowerCase());
   if (masked) return masked[0];
   const word = words(text).find((w) => STRONG.has(w) || (w.endsWith('s') && STRONG.has(w.slice(0, -1))));
-  return word ?? STRONG_PHRASES.find((phrase) => hasPhrase(fold(text), phrase));
+  return word ?? STRONG_PHRASES.exec(fold(text))?.[0];
 }
 
 const GLAD = new Set(GLAD_WORDS);
