@@ -147,7 +147,8 @@ export function createEmulatorClient(baseUrl: string) {
     sendReferral: (
       pageId: string,
       psid: string,
-      referral: { ref: string; source?: string; type?: string } & Referral,
+      // An ad's referral may carry no `ref`.
+      referral: { ref?: string; source?: string; type?: string } & Referral,
     ) => personSends(pageId, psid, { referral }),
     read: (pageId: string, psid: string) =>
       call<{ read: boolean }>('POST', `${conversationPath(pageId, psid)}/read`, {}),

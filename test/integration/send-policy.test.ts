@@ -16,7 +16,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 6,
+        people: 7,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, typing_indicators: false },
         tuning: { sendRetryBaseMs: 300 },
@@ -105,6 +105,21 @@ for (const database of DATABASES) {
         ['RESPONSE', null, 'echo: hello'],
         ['RESPONSE', null, 'echo: welcome'],
         ['RESPONSE', null, 'Welcome back!'],
+      ]);
+      expect(bot.turns.at(-1)?.input).toEqual({ kind: 'welcome', referral: 'spring-sale' });
+    });
+
+    it('answers nothing to a referral without a ref (an ad opened), but counts it as the person writing', async () => {
+      await h.fb.sendText(PAGE_ID, person(6), 'hello');
+      await h.settle();
+      await advance(30 * HOUR);
+      await h.fb.sendReferral(PAGE_ID, person(6), { source: 'ADS', type: 'OPEN_THREAD', ad_id: '6045246247433' });
+      await h.settle();
+      await h.api('POST', `/api/conversations/${await conversationId(person(6))}/messages`, { text: 'Hi again!' });
+      await h.settle();
+      expect((await sendCallsTo(person(6))).map((b) => [b.messaging_type, b.tag ?? null, b.message?.text])).toEqual([
+        ['RESPONSE', null, 'echo: hello'],
+        ['RESPONSE', null, 'Hi again!'],
       ]);
     });
 
