@@ -18,52 +18,102 @@ export interface GraphCallLog {
   clear(): void;
 }
 
-const SECRET_KEYS = ['access_token', 'client_secret', 'fb_exchange_token', 'input_token', 'appsecret_proof', 'code'];
-const SECRET_KEY_SET = new Set(SECRET_KEYS);
+const TOKEN_KEYS = ['access_token', 'client_secret', 'fb_exchange_token', 'input_token', 'appsecret_proof'];
+/** Keys whose values are secret wherever they appear; a number is kept (an error's `code` is no OAuth code). */
+const SECRET_KEYS = new Set([...TOKEN_KEYS, 'code']);
 /** `key=value` of a secret in a query or form string (the key at the start or after `?`/`&`). */
-const SECRET_PAIR = new RegExp(`(^|[?&])(${SECRET_KEYS.join('|')})=[^&#\\s"]*`, 'g');
+const pairPattern = (keys: string[]) => new RegExp(`(^|[?&])(${keys.join('|')})=[^&#\\s"]*`, 'g');
+const TOKEN_PAIR = pairPattern(TOKEN_KEYS);
+/** `code=` is an OAuth code only in the token exchange; elsewhere it may be a promo code in a text or a button URL. */
+const OAUTH_PAIR = pairPattern([...TOKEN_KEYS, 'code']);
+/** The token exchange's path, as called, through `rewriteGraphUrl`'s prefix or as a batch's `relative_url`. */
+const OAUTH_EXCHANGE = /^\/*(?:graph\/)?(?:v\d+(?:\.\d+)?\/)?oauth\/access_token\/?(?:[?#]|$)/;
+/** The batch endpoint: the Graph root, with or without a version. */
+const BATCH_PATH = /^\/*(?:v\d+(?:\.\d+)?)?\/?$/;
 const MAX_CALLS = 5000;
 
+/** Where a value was sent: in the OAuth token exchange, `code=` is a secret too. */
+interface Scope {
+  oauth: boolean;
+}
+
 /**
- * Replaces secret values: by key at any depth, as `key=value` pairs inside query and form strings, and inside
- * strings that hold JSON (a batch's `batch` parameter, each batch result's `body`), which are parsed, redacted and
- * written back.
+ * The parts of a Graph call to `path` as the log keeps them: secret values replaced by key at any depth and as
+ * `key=value` pairs in query and form strings. The batch parameter and batch results' `body` hold JSON: they are
+ * parsed and redacted, and written back only when a secret was replaced. Other strings are never reformatted.
  */
-export function redact(value: unknown): unknown {
-  if (typeof value === 'string') return redactString(value);
-  if (Array.isArray(value)) return value.map(redact);
+export function redactGraphCall(path: string, parts: { query: unknown; body: unknown; response: unknown }) {
+  const scope = { oauth: OAUTH_EXCHANGE.test(path) };
+  return {
+    query: redactParams(parts.query, scope),
+    body: redactParams(parts.body, scope),
+    response:
+      BATCH_PATH.test(path) && Array.isArray(parts.response)
+        ? parts.response.map(redactBatchResult)
+        : redact(parts.response, scope),
+  };
+}
+
+/** A value with secrets replaced (see `redactGraphCall`); JSON held in strings is left alone. */
+export function redact(value: unknown, scope: Scope = { oauth: false }): unknown {
+  if (typeof value === 'string') return value.replace(scope.oauth ? OAUTH_PAIR : TOKEN_PAIR, '$1$2=[redacted]');
+  if (Array.isArray(value)) return value.map((inner) => redact(inner, scope));
   if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    return Object.fromEntries(
-      // Only strings: an error's numeric `code` is no OAuth code.
-      Object.entries(value).map(([key, inner]) => [
-        key,
-        SECRET_KEY_SET.has(key) && typeof inner === 'string' ? '[redacted]' : redact(inner),
-      ]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redactEntry(key, inner, scope)]));
   }
   return value;
 }
 
-function redactString(text: string): string {
-  const json = parseJsonContainer(text);
-  if (json !== undefined) return JSON.stringify(redact(json));
-  return text.replace(SECRET_PAIR, '$1$2=[redacted]');
+/** Query or body parameters; `batch` holds the batch's requests, as JSON text or as the array itself. */
+function redactParams(params: unknown, scope: Scope): unknown {
+  if (!params || typeof params !== 'object' || Array.isArray(params) || Buffer.isBuffer(params))
+    return redact(params, scope);
+  return Object.fromEntries(
+    Object.entries(params).map(([key, value]) => [
+      key,
+      key === 'batch' ? redactJson(value, redactBatchRequests) : redactEntry(key, value, scope),
+    ]),
+  );
 }
 
-/** The object or array a string holds as JSON, or undefined. */
-function parseJsonContainer(text: string): unknown {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined;
+function redactEntry(key: string, value: unknown, scope: Scope): unknown {
+  // Arrays and objects too: a repeated query parameter arrives as an array.
+  return SECRET_KEYS.has(key) && typeof value !== 'number' ? '[redacted]' : redact(value, scope);
+}
+
+/** Each request is redacted in its own scope: one may be a token exchange (`relative_url` oauth/access_token). */
+function redactBatchRequests(requests: unknown): unknown {
+  if (!Array.isArray(requests)) return redact(requests);
+  return requests.map((request) => {
+    const url = (request as { relative_url?: unknown } | null)?.relative_url;
+    return redact(request, { oauth: typeof url === 'string' && OAUTH_EXCHANGE.test(url) });
+  });
+}
+
+function redactBatchResult(result: unknown): unknown {
+  if (!result || typeof result !== 'object' || !('body' in result)) return redact(result);
+  return { ...(redact(result) as object), body: redactJson(result.body, redact) };
+}
+
+/**
+ * `redactInner` applied to the JSON a string holds. The string is written back only if a secret was replaced, so
+ * the log keeps what was sent (`1.0`, ids beyond 2^53); text that is not JSON is redacted as a plain string.
+ */
+function redactJson(value: unknown, redactInner: (parsed: unknown) => unknown): unknown {
+  if (typeof value !== 'string') return redactInner(value);
+  let parsed: unknown;
   try {
-    return JSON.parse(trimmed) as unknown;
+    parsed = JSON.parse(value);
   } catch {
-    return undefined;
+    return redact(value);
   }
+  const redacted = JSON.stringify(redactInner(parsed));
+  return redacted === JSON.stringify(parsed) ? value : redacted;
 }
 
-/** A URL with the values of secret query parameters replaced, for logs. */
+/** A URL with the values of secret query parameters replaced, for logs (`code` only in the token exchange). */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PAIR, '$1$2=[redacted]');
+  return redact(url, { oauth: OAUTH_EXCHANGE.test(url) }) as string;
 }
 
 export function createGraphCallLog(): GraphCallLog {

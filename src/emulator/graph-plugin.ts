@@ -3,7 +3,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from './context.ts';
 import { tokenFrom } from './graph-auth.ts';
 import { graphBatchRoutes } from './graph-batch-routes.ts';
-import { redact } from './graph-call-log.ts';
+import { redactGraphCall } from './graph-call-log.ts';
 import {
   type GraphError,
   graphError,
@@ -106,13 +106,18 @@ export const graphPlugin: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (
       reply.code(fault.status).headers(graphErrorHeaders(fault)).type('application/json; charset=UTF-8');
       payload = JSON.stringify(graphErrorBody(fault));
     }
+    const path = displayPath(request);
+    const redacted = redactGraphCall(path, {
+      query: request.query ?? {},
+      body: recordedBody(request) ?? null,
+      response: parseResponse(payload),
+    });
     ctx.graphCalls.add({
       method: request.method,
-      path: displayPath(request),
-      query: redact(request.query ?? {}) as Record<string, unknown>,
-      body: redact(recordedBody(request) ?? null),
+      path,
+      ...redacted,
+      query: redacted.query as Record<string, unknown>,
       status: reply.statusCode,
-      response: redact(parseResponse(payload)),
       time: ctx.clock.now(),
       duration_ms: Date.now() - (started.get(request) ?? Date.now()),
     });

@@ -154,6 +154,29 @@ describe('control API', () => {
     expect(logged).not.toContain(APP_SECRET);
   });
 
+  it('redacts a token given twice, and logs texts and button URLs as sent', async () => {
+    await h.graph('GET', `/me?access_token=${PAGE_TOKEN}&access_token=${PAGE_TOKEN}`, { token: null });
+    const text = '{"a": 1.0} ?code=ABC';
+    const url = 'https://shop.example/redeem?promo=1&code=SPRING24';
+    const buttons = [{ type: 'web_url', url, title: 'Redeem' }];
+    const sent = await h.send({
+      attachment: { type: 'template', payload: { template_type: 'button', text, buttons } },
+    });
+    expect(sent.status).toBe(200);
+    const form = {
+      recipient: `{"id": ${PSID}}`,
+      messaging_type: 'RESPONSE',
+      message: '{"text": "{\\"a\\": 1.0}"}',
+    };
+    expect((await h.graph('POST', '/me/messages', { form })).status).toBe(200);
+    const [me] = await h.client.graphCalls({ path_contains: '/me' });
+    expect(me?.query).toEqual({ access_token: '[redacted]' });
+    const [send, sentAsForm] = await h.client.graphCalls({ path_contains: '/messages' });
+    expect(send?.body).toMatchObject({ message: { attachment: { payload: { text, buttons } } } });
+    expect(sentAsForm?.body).toEqual(form);
+    expect(JSON.stringify(await h.client.graphCalls())).not.toContain(PAGE_TOKEN);
+  });
+
   it('injects the next errors with their status, subcode and usage headers, then recovers', async () => {
     await h.client.setFaults({ next: { count: 2, code: 80001, path_contains: '/messages' } });
     const first = await h.send({ text: 'x' });
