@@ -58,8 +58,8 @@ export interface WebhookDispatcher {
   /** Resolves once no app has anything queued or in flight. */
   idle(): Promise<void>;
   /**
-   * Forgets queued events and the attempt log (a reset). A body being retried is abandoned: an attempt in flight
-   * finishes, unrecorded, and no other is made.
+   * Forgets queued events and the attempt log (a reset). A body being retried is abandoned: an attempt in flight is
+   * aborted, unrecorded, and no other is made.
    */
   clear(): void;
   close(): Promise<void>;
@@ -105,7 +105,14 @@ export function createWebhookDispatcher(deps: {
     if (log.length > MAX_LOGGED_ATTEMPTS) log.splice(0, log.length - MAX_LOGGED_ATTEMPTS);
   }
 
-  async function attemptOnce(url: string, bytes: Buffer, secret: string): Promise<{ status?: number; error?: string }> {
+  /** One POST; `stale` is the delivery's generation, so a reset also ends a request the bot holds open. */
+  async function attemptOnce(attempt: {
+    url: string;
+    bytes: Buffer;
+    secret: string;
+    stale: AbortSignal;
+  }): Promise<{ status?: number; error?: string }> {
+    const { url, bytes, secret, stale } = attempt;
     try {
       const response = await request(url, {
         method: 'POST',
@@ -118,7 +125,7 @@ export function createWebhookDispatcher(deps: {
         headersTimeout: deps.retry.timeoutMs,
         bodyTimeout: deps.retry.timeoutMs,
         dispatcher: agent,
-        signal: abort.signal,
+        signal: AbortSignal.any([abort.signal, stale]),
       });
       await response.body.text();
       // Only 200 counts as delivered (§1.3); a 202 or 204 is retried like any other answer.
@@ -157,7 +164,7 @@ export function createWebhookDispatcher(deps: {
       const app = deps.findApp(appId);
       if (!app?.webhook_url) return;
       const started = Date.now();
-      const result = await attemptOnce(app.webhook_url, bytes, app.secret);
+      const result = await attemptOnce({ url: app.webhook_url, bytes, secret: app.secret, stale });
       if (stale.aborted) return;
       const ok = result.error === undefined;
       record({

@@ -224,14 +224,20 @@ describe('webhook delivery', () => {
     expect((await h.client.webhookDeliveries()).filter((a) => !a.ok)).toHaveLength(3);
   });
 
-  it('stops retrying a body from before a reset, so the events after it go out at once', async () => {
-    h = await startHarness({ webhookRetry: { baseMs: 60_000, maxAttempts: 3, timeoutMs: 2_000 } });
+  it('stops retrying a body from before a reset and ends one in flight, so the events after it go out at once', async () => {
+    // The timeout outlasts the wait below: only the reset can end the held attempt in time.
+    h = await startHarness({ webhookRetry: { baseMs: 60_000, maxAttempts: 3, timeoutMs: 20_000 } });
     h.receiver.failNext(500);
     await h.client.sendText(PAGE_ID, PSID, 'before the reset');
     await expect.poll(async () => (await h.client.webhookDeliveries()).length).toBe(1);
     await h.client.reset();
+    h.receiver.holdNext();
+    await h.client.sendText(PAGE_ID, PSID, 'held by the bot at the reset');
+    await expect.poll(() => h.receiver.held().length).toBe(1);
+    await h.client.reset();
     await h.client.sendText(PAGE_ID, PSID, 'after the reset');
     await h.receiver.waitFor(1, 2_000);
+    await expect.poll(() => h.receiver.held()[0]?.closed).toBe(true);
     await h.emulator.context.dispatcher.idle();
     expect(h.receiver.events().map(({ event }) => (event as { message: { text: string } }).message.text)).toEqual([
       'after the reset',

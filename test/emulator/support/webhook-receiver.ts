@@ -13,6 +13,10 @@ export interface WebhookReceiver {
   verifications: URLSearchParams[];
   /** Answers the next POSTs with these statuses (then 200). */
   failNext(...statuses: number[]): void;
+  /** Never answers the next POST (queued after any `failNext`), like a bot stuck in its handler. */
+  holdNext(): void;
+  /** The POSTs held open, and whether the sender has since closed each. */
+  held(): { raw: Buffer; closed: boolean }[];
   /** What the GET verification answers: the challenge (default), or a fixed body/status. */
   answerVerification(answer: 'challenge' | { status: number; body: string }): void;
   /** Resolves once `count` POSTs have arrived. */
@@ -28,7 +32,8 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const verifications: URLSearchParams[] = [];
-  const failures: number[] = [];
+  const failures: (number | 'hold')[] = [];
+  const held: { raw: Buffer; closed: boolean }[] = [];
   let verification: 'challenge' | { status: number; body: string } = 'challenge';
   let waiters: (() => void)[] = [];
 
@@ -44,6 +49,14 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const status = failures.shift() ?? 200;
+      if (status === 'hold') {
+        const entry = { raw: Buffer.concat(chunks), closed: false };
+        held.push(entry);
+        response.on('close', () => {
+          entry.closed = true;
+        });
+        return;
+      }
       if (status === 200) {
         const raw = Buffer.concat(chunks);
         received.push({ raw, headers: request.headers, body: JSON.parse(raw.toString('utf8')) });
@@ -60,6 +73,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     received,
     verifications,
     failNext: (...statuses) => failures.push(...statuses),
+    holdNext: () => failures.push('hold'),
+    held: () => [...held],
     answerVerification: (answer) => {
       verification = answer;
     },
