@@ -129,6 +129,24 @@ describe('splitText for readability', () => {
     expect(splitText(text, { readableLength: 320 })).toEqual([sentences(100, 100), sentences(100, 100)]);
   });
 
+  it('packs the short lines before a long line with its first sentences', () => {
+    const text = `Hi Anna!\n${sentences(100, 100, 100, 100)}`;
+    expect(splitText(text, { readableLength: 320 })).toEqual([`Hi Anna!\n${sentences(100, 100, 100)}`, sentence(100)]);
+  });
+
+  it('packs a list with a long step as full as it can, keeping the step number with its step', () => {
+    const text = `Here is what to do:\n1. Open the app.\n2. ${sentences(100, 100, 100, 100)}`;
+    expect(splitText(text, { readableLength: 320 })).toEqual([
+      `Here is what to do:\n1. Open the app.\n2. ${sentences(100, 100)}`,
+      sentences(100, 100),
+    ]);
+  });
+
+  it('keeps a step number with a step longer than the readable length', () => {
+    const text = `${sentence(100)}\n3. ${sentence(400)}`;
+    expect(splitText(text, { readableLength: 320 })).toEqual([sentence(100), `3. ${sentence(400)}`]);
+  });
+
   it('keeps each number of a numbered list with its step', () => {
     const steps = Array.from({ length: 12 }, (_, i) => `${i + 1}. Step number ${i + 1} goes here with some words`);
     const result = splitText(steps.join('\n'), { readableLength: 320 });

@@ -38,9 +38,10 @@ const NEXT: Record<Level, Level | undefined> = {
 };
 
 /**
- * Cuts a text into trimmed, non-empty pieces that each fit `maxLength`: at paragraph, then line, then sentence,
- * then word boundaries, and only inside a word (between graphemes) when one word alone is too long. Each piece is
- * as full as it can be (greedy), so the number of messages stays small. A blank text gives no piece.
+ * Cuts a text into trimmed, non-empty pieces that each fit `maxLength`: at paragraph, then line (when every line of
+ * the paragraph fits), then sentence, then word boundaries, and only inside a word (between graphemes) when one word
+ * alone is too long. Each piece is as full as it can be (greedy), so the number of messages stays small. A blank text
+ * gives no piece.
  */
 export function splitText(text: string, options: SplitOptions = {}): string[] {
   const hard = options.maxLength ?? MESSENGER_LIMITS.textLength;
@@ -77,6 +78,15 @@ function pack(text: string, level: Level, limits: { soft: number; hard: number }
 }
 
 function packFurther(text: string, level: Level, limits: { soft: number; hard: number }): string[] {
-  const next = NEXT[level];
+  const next = finerLevel(text, level, limits.soft);
   return next === undefined ? [text] : pack(text, next, limits);
+}
+
+/**
+ * Where a unit too long for its level is cut. A paragraph is cut at its lines only when every line fits: otherwise
+ * the lines before and after a long one would go alone ("Hi Anna!"), where sentences fill each piece.
+ */
+function finerLevel(text: string, level: Level, soft: number): Level | undefined {
+  if (level !== 'paragraph') return NEXT[level];
+  return lines(text).every((line) => measure(line.trim()) <= soft) ? 'line' : 'sentence';
 }
