@@ -147,6 +147,21 @@ describe('splitText for readability', () => {
     expect(splitText(text, { readableLength: 320 })).toEqual([sentence(100), `3. ${sentence(400)}`]);
   });
 
+  it('cuts between sentences that end with a single capital', () => {
+    const text = Array.from('ABCDEFGH', (c) => `If the first step fails, try again and then choose option ${c}.`).join(
+      ' ',
+    );
+    const result = splitText(text, { readableLength: 320 });
+    expect(result).toHaveLength(2);
+    for (const piece of result) expect(piece.length).toBeLessThanOrEqual(320);
+    expect(result.join(' ')).toBe(text);
+  });
+
+  it('cuts after initials when keeping them with their name would go over the readable length', () => {
+    const text = `Plan A. B. ${sentence(315)}`;
+    expect(splitText(text, { readableLength: 320 })).toEqual(['Plan A. B.', sentence(315)]);
+  });
+
   it('keeps each number of a numbered list with its step', () => {
     const steps = Array.from({ length: 12 }, (_, i) => `${i + 1}. Step number ${i + 1} goes here with some words`);
     const result = splitText(steps.join('\n'), { readableLength: 320 });

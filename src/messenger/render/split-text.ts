@@ -15,7 +15,8 @@ export interface SplitOptions {
 
 type Level = 'paragraph' | 'line' | 'sentence' | 'word' | 'grapheme' | 'code point';
 
-const UNITS: Record<Level, (text: string) => string[]> = {
+/** The units of a level, and the limit a piece of them is held to (which joined sentences must not exceed). */
+const UNITS: Record<Level, (text: string, limit: number) => string[]> = {
   paragraph: paragraphs,
   line: lines,
   sentence: sentences,
@@ -62,7 +63,7 @@ function pack(text: string, level: Level, limits: { soft: number; hard: number }
     if (piece !== '') pieces.push(piece);
     current = '';
   };
-  for (const unit of UNITS[level](text)) {
+  for (const unit of UNITS[level](text, limit)) {
     if (measure((current + unit).trim()) <= limit) {
       current += unit;
       continue;

@@ -13,6 +13,19 @@ describe('sentences', () => {
     expect(sentences(text)).toEqual(expected);
   });
 
+  it.each([
+    ['Choose option A. Then B. Then C.', ['Choose option A. ', 'Then B. ', 'Then C.']],
+    ['Contact J. Smith. Or M. Dupont.', ['Contact J. ', 'Smith. ', 'Or M. Dupont.']],
+  ])('cuts after a single capital that is not before another initial in %j', (text, expected) => {
+    expect(sentences(text)).toEqual(expected);
+  });
+
+  it('cuts after initials, but not after a list marker or a title, when joining would pass the length', () => {
+    expect(sentences('Plan A. B. Then go.')).toEqual(['Plan A. B. Then go.']);
+    expect(sentences('Plan A. B. Then go.', 10)).toEqual(['Plan A. ', 'B. ', 'Then go.']);
+    expect(sentences('Call Dr. Smith today. 2. Rest.', 10)).toEqual(['Call Dr. Smith today. ', '2. Rest.']);
+  });
+
   it('still cuts after an ordinary word and a full stop', () => {
     expect(sentences('It is late. We close at 8. See you.')).toEqual(['It is late. ', 'We close at 8. ', 'See you.']);
   });
