@@ -10,9 +10,11 @@ const USAGE = `switchboard emulator [options]
 Runs the Messenger Platform emulator: a Graph API, webhooks to your bot, Facebook Login and a chat page.
 
   --port <n>            port to listen on (default 3100)
-  --host <host>         address to listen on (default 127.0.0.1)
-  --public-url <url>    the URL people open it at, when not localhost or a loopback address (default:
-                        EMULATOR_PUBLIC_URL); its control API refuses other hosts (DNS rebinding, other machines)
+  --host <host>         address to listen on (default 127.0.0.1); 0.0.0.0 or :: (every interface) is printed
+                        as localhost, a specific address as it is
+  --public-url <url>    the URL people open it at, when not localhost, a loopback address or the --host address
+                        (default: EMULATOR_PUBLIC_URL); its control API refuses other hosts (DNS rebinding, other
+                        machines)
   --webhook-url <url>   your bot's webhook (ignored with --seed)
   --app-secret <s>      the app secret webhooks are signed with (default: generated and printed)
   --verify-token <s>    the verify token sent when checking the webhook (default: generated and printed)

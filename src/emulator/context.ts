@@ -16,5 +16,7 @@ export interface EmulatorContext {
   faults: FaultStore;
   graphCalls: GraphCallLog;
   options: ResolvedOptions;
+  /** The URL printed once listening (`printableUrl`); undefined before. Its host is one the control API answers at. */
+  listenUrl: string | undefined;
   log: Logger;
 }

@@ -3,14 +3,23 @@ import { BlockList, isIP } from 'node:net';
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
+/** Listening at these reaches every interface: they name no host a page may be opened at. */
+const WILDCARDS = new Set(['0.0.0.0', '[::]']);
+
+/** The URLs the emulator is known by: its public URL, and the one it printed once listening (`printableUrl`). */
+export interface KnownUrls {
+  publicUrl?: string | undefined;
+  listenUrl?: string | undefined;
+}
 
 /**
  * Whether the control API answers a request sent to `host` (the Host header): a loopback address, `localhost`, or
- * the host name of the emulator's public URL. The control API has no credentials: another name may be an attacker's
- * domain turned to this machine (DNS rebinding), and another address means a caller elsewhere on the network, which
- * is let in only when the public URL names that address.
+ * the host name of a known URL: the public URL, or the specific address the operator had it listen at (the chat
+ * page at the printed URL calls the control API there). The control API has no credentials: another name may be an
+ * attacker's domain turned to this machine (DNS rebinding), and another address means a caller elsewhere on the
+ * network, let in only when the operator named that address.
  */
-export function isControlHost(host: string, publicUrl: string | undefined): boolean {
+export function isControlHost(host: string, known: KnownUrls): boolean {
   let hostname: string;
   try {
     // The URL parser normalises the spellings of an address (127.1, 0x7f000001, [0:0:0:0:0:0:0:1]).
@@ -19,7 +28,20 @@ export function isControlHost(host: string, publicUrl: string | undefined): bool
     return false;
   }
   if (hostname === 'localhost' || isLoopback(hostname)) return true;
-  return publicUrl !== undefined && URL.canParse(publicUrl) && new URL(publicUrl).hostname === hostname;
+  if (WILDCARDS.has(hostname)) return false;
+  return [known.publicUrl, known.listenUrl].some(
+    (url) => url !== undefined && URL.canParse(url) && new URL(url).hostname === hostname,
+  );
+}
+
+/**
+ * The URL to print for the address the server listens at: a wildcard (`0.0.0.0`, `[::]`) or `[::1]` becomes
+ * `localhost`, which the control API answers at; a specific address stays as it is.
+ */
+export function printableUrl(address: string): string {
+  const url = new URL(address);
+  if (WILDCARDS.has(url.hostname) || url.hostname === '[::1]') url.hostname = 'localhost';
+  return url.origin;
 }
 
 function isLoopback(hostname: string): boolean {

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { verifySeededWebhooks } from './app-webhook.ts';
 import { createClock } from './clock.ts';
 import type { EmulatorContext } from './context.ts';
+import { printableUrl } from './control-host.ts';
 import { controlRoutes } from './control-routes.ts';
 import { createFaultStore } from './faults.ts';
 import { createGraphCallLog, redactUrl } from './graph-call-log.ts';
@@ -84,6 +85,7 @@ export async function buildEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     graphCalls: createGraphCallLog(),
     options: resolved,
+    listenUrl: undefined,
     log,
   };
 
@@ -123,7 +125,8 @@ export async function buildEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: undefined,
     async listen({ port = 0, host = '127.0.0.1' } = {}) {
       const address = await app.listen({ port, host });
-      emulator.url = address.replace('://[::1]', '://localhost').replace('://0.0.0.0', '://localhost');
+      emulator.url = printableUrl(address);
+      ctx.listenUrl = emulator.url;
       if (resolved.verifyWebhooksOnStart) await verifySeededWebhooks(ctx);
       return emulator.url;
     },

@@ -41,8 +41,8 @@ export interface EmulatorOptions {
   /** The typing indicator switches off by itself after this long. Default 20 s (§3.3). */
   typingTimeoutMs?: number;
   /**
-   * Base URL used in file, avatar and sticker URLs. Default: the origin of the request. Its host is the one, besides
-   * localhost and loopback addresses, the control API answers at.
+   * Base URL used in file, avatar and sticker URLs. Default: the origin of the request. The control API answers at its
+   * host too, besides localhost, loopback addresses and the specific address it listens at (see `control-host.ts`).
    */
   publicUrl?: string;
   /** Folder of the chat page. Default: `src/emulator/web` beside this module. */

@@ -1,6 +1,7 @@
+import { networkInterfaces } from 'node:os';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildEmulator } from '../../src/emulator/index.ts';
+import { buildEmulator, createEmulatorClient } from '../../src/emulator/index.ts';
 import { APP_ID, APP_SECRET, type Harness, PAGE_ID, PAGE_TOKEN, PSID, startHarness } from './support/harness.ts';
 
 let h: Harness;
@@ -70,6 +71,32 @@ describe('control API', () => {
     for (const host of ['devbox:3100', '10.0.0.7', '192.168.1.20:3100', '0.0.0.0:3100', '[::]', '[fe80::1]'])
       expect([host, await statusAt(named, host)]).toEqual([host, 403]);
     expect(await statusAt('http://192.168.1.20:3100', '192.168.1.20:3100')).toBe(200);
+  });
+
+  // The machine's own non-loopback address, as `--host 192.168.1.5` would name it.
+  const lanAddress = Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry && !entry.internal && entry.family === 'IPv4')?.address;
+  it.skipIf(!lanAddress)('answers at the URL it prints: a specific address as chosen, :: as localhost', async () => {
+    for (const [host, printed] of [
+      [lanAddress!, new RegExp(`^http://${lanAddress!.replaceAll('.', '\\.')}:\\d+$`)],
+      ['::', /^http:\/\/localhost:\d+$/],
+    ] as const) {
+      const emulator = await buildEmulator();
+      try {
+        const url = await emulator.listen({ host });
+        expect(url).toMatch(printed);
+        await expect(createEmulatorClient(url).state()).resolves.toMatchObject({ pages: [] });
+        for (const other of ['10.0.0.7', '[::]', 'devbox']) {
+          const port = new URL(url).port;
+          const refused = await request(`${url}/_emulator/state`, { headers: { host: `${other}:${port}` } });
+          await refused.body.dump();
+          expect([host, other, refused.statusCode]).toEqual([host, other, 403]);
+        }
+      } finally {
+        await emulator.close();
+      }
+    }
   });
 
   it('creates apps, pages with their token, and people with a PSID on every page', async () => {
