@@ -105,7 +105,7 @@ export function createWebhookDispatcher(deps: {
     if (log.length > MAX_LOGGED_ATTEMPTS) log.splice(0, log.length - MAX_LOGGED_ATTEMPTS);
   }
 
-  /** One POST; `stale` is the delivery's generation, so a reset also ends a request the bot holds open. */
+  /** One POST; `stale` is the delivery's generation, so a reset or a close ends a request the bot holds open. */
   async function attemptOnce(attempt: {
     url: string;
     bytes: Buffer;
@@ -125,7 +125,9 @@ export function createWebhookDispatcher(deps: {
         headersTimeout: deps.retry.timeoutMs,
         bodyTimeout: deps.retry.timeoutMs,
         dispatcher: agent,
-        signal: AbortSignal.any([abort.signal, stale]),
+        // The generation alone: `close()` aborts it too, and a signal combined per attempt would stay referenced
+        // from the long-lived one (Node 20), one per webhook sent.
+        signal: stale,
       });
       await response.body.text();
       // Only 200 counts as delivered (§1.3); a 202 or 204 is retried like any other answer.
