@@ -162,6 +162,33 @@ describe('splitText for readability', () => {
     expect(splitText(text, { readableLength: 320 })).toEqual(['Plan A. B.', sentence(315)]);
   });
 
+  it.each([
+    ['Ask John F. Kennedy about it today please.', 'Ask John F.'],
+    ['Contact J. Smith on Monday.', 'Contact J.'],
+  ])('does not cut a name with an initial: %j', (end, head) => {
+    const text = `${sentence(300)} ${end}`;
+    const result = splitText(text, { readableLength: 320 });
+    expect(result).toEqual([sentence(300), end]);
+    expect(result).not.toContain(head);
+  });
+
+  it('does not send initials alone when the rest of their sentence is too long anyway', () => {
+    const text = `J. K. Rowling wrote ${sentence(400)}`;
+    expect(splitText(text, { readableLength: 320 })).toEqual([text]);
+  });
+
+  it('still keeps every piece within the hard limit when initials start a very long sentence', () => {
+    const text = `J. K. Rowling wrote ${sentence(2500)}`;
+    const result = splitText(text, { readableLength: 320 });
+    for (const piece of result) expect(piece.length).toBeLessThanOrEqual(2000);
+    expect(result.join(' ')).toBe(text);
+  });
+
+  it('sends a short line alone before a long line that is a single sentence', () => {
+    const text = `Hi Anna!\n${sentence(400)}`;
+    expect(splitText(text, { readableLength: 320 })).toEqual(['Hi Anna!', sentence(400)]);
+  });
+
   it('keeps each number of a numbered list with its step', () => {
     const steps = Array.from({ length: 12 }, (_, i) => `${i + 1}. Step number ${i + 1} goes here with some words`);
     const result = splitText(steps.join('\n'), { readableLength: 320 });

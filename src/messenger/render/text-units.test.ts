@@ -14,15 +14,35 @@ describe('sentences', () => {
   });
 
   it.each([
-    ['Choose option A. Then B. Then C.', ['Choose option A. ', 'Then B. ', 'Then C.']],
-    ['Contact J. Smith. Or M. Dupont.', ['Contact J. ', 'Smith. ', 'Or M. Dupont.']],
-  ])('cuts after a single capital that is not before another initial in %j', (text, expected) => {
+    ['Ask John F. Kennedy about it.', ['Ask John F. Kennedy about it.']],
+    ['Contact J. Smith. Or M. Dupont.', ['Contact J. Smith. ', 'Or M. Dupont.']],
+    ['It was written by J. K. Rowling.', ['It was written by J. K. Rowling.']],
+  ])(
+    'keeps a single capital after a capitalised word, or before an initial, with what follows in %j',
+    (text, expected) => {
+      expect(sentences(text)).toEqual(expected);
+    },
+  );
+
+  it.each([
+    ['Choose option A. Then go.', ['Choose option A. ', 'Then go.']],
+    ['Try plan B. It works.', ['Try plan B. ', 'It works.']],
+  ])('cuts after a single capital that follows a lower-case word in %j', (text, expected) => {
     expect(sentences(text)).toEqual(expected);
   });
 
-  it('cuts after initials, but not after a list marker or a title, when joining would pass the length', () => {
+  it('cuts once after initials, where the rest fits, when joining would pass the length', () => {
     expect(sentences('Plan A. B. Then go.')).toEqual(['Plan A. B. Then go.']);
-    expect(sentences('Plan A. B. Then go.', 10)).toEqual(['Plan A. ', 'B. ', 'Then go.']);
+    expect(sentences('Plan A. B. Then go.', 10)).toEqual(['Plan A. B. ', 'Then go.']);
+    expect(sentences('Ask John F. Kennedy now.', 14)).toEqual(['Ask John F. ', 'Kennedy now.']);
+  });
+
+  it('does not cut after initials when the rest would still be too long, or the initials would go alone', () => {
+    expect(sentences('Ask John F. Kennedy now.', 5)).toEqual(['Ask John F. Kennedy now.']);
+    expect(sentences('J. K. Rowling wrote it.', 12)).toEqual(['J. K. Rowling wrote it.']);
+  });
+
+  it('never cuts after a list marker or a title, even when joining passes the length', () => {
     expect(sentences('Call Dr. Smith today. 2. Rest.', 10)).toEqual(['Call Dr. Smith today. ', '2. Rest.']);
   });
 

@@ -25,9 +25,11 @@ export function words(text: string): string[] {
 /**
  * Sentences, each with its trailing spaces and line break; joined they give the text back. The segmenter ends a
  * sentence after "8.", "Dr." and "J.", so a list marker or a title ("Dr.", "Mrs.", "M.") stays with the sentence after
- * it, and an initial with the initial after it or as one alone ("J. K. Rowling"); "Choose option A. Then B." is two
- * sentences. Initials never make a sentence longer than `maxLength` (default: no limit): such a sentence is cut
- * again after its initials, but never after a list marker or a title.
+ * it, and so does a single capital, unless the word before it starts with a lower-case letter and no initial follows:
+ * "John F. Kennedy", "Contact J. Smith", "by J. K. Rowling" stay whole, "Choose option A. Then B." is two sentences
+ * (and so is "Written by J. Smith.", the price of a simple rule). When a sentence held together by initials is longer
+ * than `maxLength` (default: no limit), it is cut once after its initials, only where the rest then fits and what
+ * comes before is more than initials; never between two initials, after a list marker or after a title.
  */
 export function sentences(text: string, maxLength = Number.POSITIVE_INFINITY): string[] {
   const segments = Array.from(sentenceSegmenter.segment(text), (s) => s.segment);
@@ -49,30 +51,34 @@ const LIST_MARKER = /^\s*\d{1,3}[.)]\s*$/u;
 const TITLE_AT_END = /(?:^|[\s(])(?:Dr|Mr|Mrs|Ms|St|M|Mme|Mlle)\.\s*$/u;
 const INITIAL_AT_END = /(?:^|[\s(])\p{Lu}\.\s*$/u;
 const ONLY_AN_INITIAL = /^\s*\p{Lu}\.\s*$/u;
+// "option A.", "plan B.": a capital after a lower-case word usually ends the sentence.
+const INITIAL_AFTER_LOWER_CASE_WORD = /(?:^|[\s(])\p{Ll}\S*\s+\p{Lu}\.\s*$/u;
+const ONLY_INITIALS = /^(?:\s*\p{Lu}\.)+\s*$/u;
 
 /** Why a segment stays with the one after it (`next`), if it does. */
 function heldBy(segment: string, next: string | undefined): 'marker or title' | 'initial' | undefined {
   if (LIST_MARKER.test(segment) || TITLE_AT_END.test(segment)) return 'marker or title';
+  if (!INITIAL_AT_END.test(segment)) return undefined;
   const beforeInitial = next !== undefined && ONLY_AN_INITIAL.test(next);
-  if (ONLY_AN_INITIAL.test(segment) || (beforeInitial && INITIAL_AT_END.test(segment))) return 'initial';
-  return undefined;
+  return beforeInitial || !INITIAL_AFTER_LOWER_CASE_WORD.test(segment) ? 'initial' : undefined;
 }
 
-/** The segments of one sentence joined, or joined only after list markers and titles when that is too long. */
+/**
+ * The segments of one sentence joined; when that is too long, cut once after the first run of initials ("A. B.")
+ * where the rest fits and the head is more than initials (so "J. K." never goes alone). Otherwise whole: the caller
+ * cuts it further.
+ */
 function joinWithin(parts: readonly string[], maxLength: number): string[] {
   const whole = parts.join('');
   if (measure(whole.trim()) <= maxLength) return [whole];
-  const cut: string[] = [];
-  let current = '';
-  for (const [i, part] of parts.entries()) {
-    current += part;
-    if (heldBy(part, parts[i + 1]) !== 'marker or title') {
-      cut.push(current);
-      current = '';
-    }
+  for (let i = 0; i < parts.length - 1; i++) {
+    const next = parts[i + 1] ?? '';
+    if (heldBy(parts[i] ?? '', next) !== 'initial' || ONLY_AN_INITIAL.test(next)) continue;
+    const head = parts.slice(0, i + 1).join('');
+    const rest = parts.slice(i + 1).join('');
+    if (!ONLY_INITIALS.test(head) && measure(rest.trim()) <= maxLength) return [head, rest];
   }
-  if (current !== '') cut.push(current);
-  return cut;
+  return [whole];
 }
 
 /** Lines, each with its line break and the blank space after it; joined they give the text back. */
