@@ -84,8 +84,9 @@ function packFurther(text: string, level: Level, limits: { soft: number; hard: n
 }
 
 /**
- * Where a unit too long for its level is cut. A paragraph is cut at its lines only when every line fits: otherwise
- * the lines before and after a long one would go alone ("Hi Anna!"), where sentences fill each piece.
+ * Where a unit too long for its level is cut. A paragraph is cut at its lines only when every line fits: otherwise at
+ * sentences, so the short lines around a long one are packed with its sentences where they fit together ("Hi Anna!"
+ * still goes alone before a long line that is one sentence).
  */
 function finerLevel(text: string, level: Level, soft: number): Level | undefined {
   if (level !== 'paragraph') return NEXT[level];
