@@ -1,14 +1,14 @@
 import {
   FILLER_PHRASES,
   HUMAN_NOUNS,
-  NOT_REQUESTS_ALONE,
   NOT_TYPOS,
+  PERSON_QUALIFIERS,
   REWRITES,
   SHORT_REQUESTS,
   STRONG_HUMAN_NOUNS,
   TYPO_TARGETS,
 } from './escalation-phrases.ts';
-import { editDistance, memoized, words } from './fold.ts';
+import { editDistance, hasPhrase, memoized, words } from './fold.ts';
 
 const alt = (list: readonly string[]) => `(?:${[...list].sort((a, b) => b.length - a.length).join('|')})`;
 
@@ -93,42 +93,49 @@ const TURNED_DOWN = new RegExp(
   'u',
 );
 
-/** "without | speaking to someone": a refusal, unless the sentence says it cannot be done (NEGATED). */
+/** "without | speaking to someone": a refusal, unless its clause says it cannot be done (NEGATED). */
 const WITHOUT = /(?:^| )(?:without|sans)$/u;
 
 /**
  * A negation or an impossibility, which makes "without" a complaint: "I can't fix this without | talking to a human",
- * "not possible without", "je ne peux rien régler sans | parler à un conseiller", "impossible sans".
+ * "it won't let me cancel without", "not possible without", "je ne peux rien régler sans | parler à un conseiller",
+ * "j'arrive pas à le faire sans", "impossible sans". "ne" is often dropped and "peux" misspelt "peu".
  */
 const NEGATED = new RegExp(
   [
-    '(?:^| )(?:can t|cant|cannot|can not|couldn t|couldnt|could not|impossible|not possible|no way|pas possible)(?= |$)',
+    '(?:^| )(?:can t|cant|cannot|can not|couldn t|couldnt|could not|won t|wont|will not|unable|impossible|not possible|no way|pas possible)(?= |$)',
     '(?:^| )(?:ne|n)(?: [^ ]+)*? (?:pas|rien|plus)(?= |$)',
-    '(?:^| )(?:peux|peut|pouvez|pourrai|pourrais) (?:pas|rien|plus)(?= |$)',
+    '(?:^| )(?:peux|peu|peut|pouvez|pourrai|pourrais|arrive|arrivons|arrivez|sais|sait|savons|savez) (?:pas|rien|plus)(?= |$)',
   ].join('|'),
   'u',
 );
 
+/** Everything up to the last "but"/"mais": what the clause before "without" starts after (commas split clauses). */
+const BEFORE_CLAUSE = /^.*(?:^| )(?:but|mais) /u;
+
 /**
- * Whether what comes before a request in its sentence (`before`) turns the request (`request`) down. A refusal in
- * an earlier sentence does not: "I don't understand. Talk to a human".
+ * Whether what comes before a request in its clause (`before`) turns the request (`request`) down. A refusal in an
+ * earlier sentence or clause does not: "I don't understand. Talk to a human", and a negation governs "without" only
+ * in its own clause: "I can't wait on hold, can I fix this without talking to someone?" is a refusal.
  */
 function turnedDown(before: string, request: string): boolean {
   const head = before.trimEnd();
-  if (WITHOUT.test(head)) return !NEGATED.test(head);
+  if (WITHOUT.test(head)) return !NEGATED.test(head.replace(BEFORE_CLAUSE, ''));
   // "pas besoin d'un conseiller": the request starts at "besoin".
   return TURNED_DOWN.test(head) || (/(?:^| )pas$/u.test(head) && request.trimStart().startsWith('besoin'));
 }
 
 const SHORT = new Set<string>(SHORT_REQUESTS);
-const NOT_ALONE = new Set<string>(NOT_REQUESTS_ALONE);
 /** Longest first, padded with spaces as they are looked for (built once: this runs on every message). */
 const PADDED_FILLERS = [...FILLER_PHRASES].sort((a, b) => b.length - a.length).map((filler) => ` ${filler} `);
 const TARGETS = new Set<string>(TYPO_TARGETS);
 const NEVER_CORRECTED = new Set<string>(NOT_TYPOS);
 
-/** Where sentences end in a message, before folding drops the punctuation. */
-const SENTENCE_END = /[.!?;…\n]+/u;
+/**
+ * Where clauses end in a message, before folding drops the punctuation: commas and sentence ends. Ellipses and runs of
+ * dots are a pause ("I don't want to... talk to a human"), and a line break ends a sentence only before a capital.
+ */
+const CLAUSE_END = /[,!?;]+|(?<!\.)\.(?!\.)|\n+(?=\s*\p{Lu})/u;
 
 /**
  * Says whether a message asks for a person. Two rules, both on the folded text with typos corrected:
@@ -138,14 +145,14 @@ const SENTENCE_END = /[.!?;…\n]+/u;
  *   ("agent", "Human please!", "un humain svp"), so "I'm a real estate agent" does not count.
  */
 export function asksForHuman(text: string): boolean {
-  const sentences = text
-    .split(SENTENCE_END)
-    .map((sentence) => canonicalWords(sentence).join(' '))
-    .filter((sentence) => sentence !== '');
-  const canonical = sentences.join(' ');
+  const clauses = text
+    .split(CLAUSE_END)
+    .map((clause) => canonicalWords(clause).join(' '))
+    .filter((clause) => clause !== '');
+  const canonical = clauses.join(' ');
   if (canonical === '') return false;
   if (isShortRequest(canonical)) return true;
-  const starts = sentenceStarts(sentences);
+  const starts = clauseStarts(clauses);
   return ASK_FOR_HUMAN_PATTERNS.some((pattern) => {
     // The patterns are global so that a request turned down can be followed by one that is not; exec, unlike
     // matchAll, copies no pattern (this runs on every message).
@@ -153,20 +160,20 @@ export function asksForHuman(text: string): boolean {
     for (let match = pattern.exec(canonical); match; match = pattern.exec(canonical)) {
       // A match starts with the space before its first word, unless it starts the text.
       const at = match.index + (match[0].startsWith(' ') ? 1 : 0);
-      const sentenceStart = starts.findLast((start) => start <= at) ?? 0;
-      if (!turnedDown(canonical.slice(sentenceStart, at), match[0])) return true;
+      const clauseStart = starts.findLast((start) => start <= at) ?? 0;
+      if (!turnedDown(canonical.slice(clauseStart, at), match[0])) return true;
     }
     return false;
   });
 }
 
-/** Where each sentence starts in the sentences joined by one space. */
-function sentenceStarts(sentences: readonly string[]): number[] {
+/** Where each clause starts in the clauses joined by one space. */
+function clauseStarts(clauses: readonly string[]): number[] {
   const starts: number[] = [];
   let at = 0;
-  for (const sentence of sentences) {
+  for (const clause of clauses) {
     starts.push(at);
-    at += sentence.length + 1;
+    at += clause.length + 1;
   }
   return starts;
 }
@@ -193,9 +200,12 @@ function correctTypoOnce(word: string): string {
   return word;
 }
 
-/** Nothing but a role noun once fillers are dropped, and not a whole message that means something else. */
+/** Nothing but a role noun once fillers are dropped; "personne" only with an article or a please-word. */
 function isShortRequest(canonical: string): boolean {
-  return !NOT_ALONE.has(canonical) && SHORT.has(withoutFillers(canonical));
+  const noun = withoutFillers(canonical);
+  if (!SHORT.has(noun)) return false;
+  const qualifiers = PERSON_QUALIFIERS[noun as keyof typeof PERSON_QUALIFIERS];
+  return qualifiers === undefined || qualifiers.some((word) => hasPhrase(canonical, word));
 }
 
 function withoutFillers(canonical: string): string {

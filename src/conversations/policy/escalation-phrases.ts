@@ -142,10 +142,12 @@ export const SHORT_REQUESTS = [
 ] as const;
 
 /**
- * Short requests that are not one when they are the whole message (punctuation aside): "Personne." is French for
- * "nobody", while "personne svp" and "une personne" ask for a person.
+ * Short requests that are one only with an article or a please-word: "Personne." and "Personne, merci" are French
+ * for "nobody (thanks)", while "une personne" and "personne svp" ask for a person.
  */
-export const NOT_REQUESTS_ALONE = ['personne'] as const;
+export const PERSON_QUALIFIERS: Readonly<Record<string, readonly string[]>> = {
+  personne: ['une', 'la', 'svp', 'stp', 's il vous plait', 's il te plait', 'please', 'pls', 'plz'],
+};
 
 /** Dropped before comparing a message with SHORT_REQUESTS. Longest phrases are removed first. */
 export const FILLER_PHRASES = [
@@ -336,16 +338,22 @@ const VIOLENT_VERB =
   '(?:cass|pet|defonc|explos|eclat)(?:er|e|es|ez|ons|ent|erai|eras|era|erons|erez|eront|erais|erait)';
 
 /**
+ * A reflexive verb, which is a fall and not a threat: the pronoun is the subject's own ("je me", "j'ai failli me",
+ * "tu t'es", "nous nous sommes", "se"), with a word or two before the verb ("je me suis encore pété"). "je vais te
+ * casser", "je vais vous casser", "il m'a cassé" are not reflexive, and "tu vas te faire péter la gueule" is a threat.
+ */
+const REFLEXIVE =
+  '(?:^| )(?:(?:je|j)(?: [^ ]+){0,2} (?:me|m)|tu(?: [^ ]+){0,2} (?:te|t)|nous(?: [^ ]+){0,2} nous|' +
+  'vous(?: [^ ]+){0,2} vous|se|s)(?: (?!(?:faire|fais|fait|ferai|feras|fera)(?: |$))[^ ]+){0,2} ';
+
+/**
  * Insults and threats with "gueule", which alone is in "amuse-gueule", "casse-gueule", "faire la gueule": "ta gueule",
- * "fermez votre gueule", "je vais te casser la gueule". Falling is not a threat: "je me suis cassé la gueule", "le
- * site se casse la gueule". Matched on the folded text.
+ * "fermez votre gueule", "je vais te casser la gueule". Falling is not a threat (REFLEXIVE): "je me suis cassé la
+ * gueule", "j'ai failli me casser la gueule", "le site se casse la gueule". Matched on the folded text.
  */
 export const STRONG_PHRASES = new RegExp(
   '(?<=^| )(?:' +
-    [
-      '(?:ta|votre|vos|tes) gueules?',
-      `(?<!(?:^| )(?:je me|je m|se|s)(?: (?:suis|est|sont|etais|etait|etaient))? )${VIOLENT_VERB} (?:la|les) gueules?`,
-    ].join('|') +
+    ['(?:ta|votre|vos|tes) gueules?', `(?<!${REFLEXIVE})${VIOLENT_VERB} (?:la|les) gueules?`].join('|') +
     ')(?= |$)',
   'u',
 );

@@ -103,6 +103,9 @@ describe('asking for a person', () => {
     "Please send me the manager's email",
     'Personne.',
     'personne !',
+    'personne merci',
+    'Personne. Merci',
+    'Personne, merci !',
   ])('does not take “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);
   });
@@ -127,6 +130,15 @@ describe('asking for a person', () => {
     'Je préfère régler ça sans parler à un conseiller',
     "It doesn't work. Can I fix this without speaking to someone?",
     'Ça ne marche pas. Je préfère régler ça sans parler à un conseiller',
+    "I can't wait on hold, can I fix this without talking to someone?",
+    "I can't wait on hold but can I fix this without talking to someone?",
+    'je ne veux pas attendre, je préfère régler ça sans parler à un conseiller',
+    "Je ne sais pas si c'est possible, mais j'aimerais régler ça sans parler à un conseiller",
+    "Je ne sais pas si c'est possible mais j'aimerais régler ça sans parler à un conseiller",
+    "I don't want to... talk to a human",
+    "I don't want to… talk to a human",
+    'je veux pas... parler a un conseiller',
+    "I don't want to\ntalk to a human",
   ])('does not take the refusal “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);
   });
@@ -158,6 +170,13 @@ describe('asking for a person', () => {
     'impossible sans parler a un conseiller',
     "c'est pas possible sans parler à un conseiller",
     'je peux pas régler ça sans parler à un humain',
+    "It won't let me cancel without talking to an agent",
+    "I'm unable to do it without talking to a human",
+    "j'arrive pas à le faire sans parler à un conseiller",
+    'je sais pas faire sans parler à un conseiller',
+    'je peu pas sans parler à un conseiller',
+    "I don't understand.\nTalk to a human",
+    'Hmm... talk to a human',
   ])('still takes “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(true);
   });
@@ -203,6 +222,8 @@ describe('strong language', () => {
     'on va vous exploser la gueule',
     'je vais t’éclater la gueule',
     'il m’a cassé la gueule',
+    'je m’en vais te casser la gueule',
+    'tu vas te faire péter la gueule',
     'ptn',
     'vous êtes des escrocs',
   ])('escalates “%s”', (text) => {
@@ -223,6 +244,12 @@ describe('strong language', () => {
     'Des amuse-gueule ?',
     'je me suis cassé la gueule dans l’escalier',
     'le site se casse la gueule',
+    'je me suis presque cassé la gueule',
+    'je me suis encore pété la gueule dans votre magasin',
+    "j'ai failli me casser la gueule sur votre trottoir",
+    'tu t’es cassé la gueule ?',
+    'nous nous sommes cassé la gueule',
+    'vous vous êtes cassé la gueule ?',
   ])('leaves “%s” alone', (text) => {
     expect(reasonFor(text)).toBeUndefined();
   });
