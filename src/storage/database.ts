@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { createFileSync } from './file-sync.ts';
 import type { Database } from './schema.ts';
@@ -103,7 +103,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     sqlite.pragma('journal_size_limit = 67108864');
     const restartPages = options.walRestartPages ?? WAL_RESTART_PAGES;
     const statements = withStatementCache(sqlite, options.writeLock);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+    const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: statements }) });
     registerSqliteConnection(db, sqlite, statements.prepare);
     const wal = path === ':memory:' ? undefined : createFileSync(`${path}-wal`);
     return {
@@ -131,6 +131,21 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   // Only the scheme is shown: what follows it may hold a password.
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? 'no scheme';
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${scheme})`);
+}
+
+/**
+ * SQLite's schema changes are transactional, though Kysely's adapter says otherwise to be safe. Said so, Kysely runs
+ * the migrations in a transaction, as on PostgreSQL: one cut short (a full disk, a kill) is rolled back and runs again
+ * at the next start, instead of leaving half its columns behind for good.
+ */
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter() {
+    return new (class extends SqliteAdapter {
+      override get supportsTransactionalDdl() {
+        return true;
+      }
+    })();
+  }
 }
 
 /**
