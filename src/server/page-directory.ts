@@ -36,30 +36,38 @@ export interface PageLookup {
  */
 export function createPageDirectory(db: Kysely<Database>, box: SecretBox, logger?: Logger) {
   const mirror = createDirectoryMirror({ apps: [], pages: [] });
+  async function load() {
+    const apps = await loadApps(db, box);
+    const pages: PageEntry[] = [];
+    for (const p of await loadPages(db, box)) {
+      // A page connected with Facebook Login whose app is no longer configured: nothing can verify or send for it.
+      if (!apps.some((a) => a.id === p.app_id)) continue;
+      const settings = settingsOf(p.settings, (keys) =>
+        logger?.error({ pageId: p.id, keys }, 'stored page settings no longer valid: those keys use their defaults'),
+      );
+      pages.push({
+        id: p.id,
+        app_id: p.app_id,
+        name: p.name ?? undefined,
+        access_token: p.access_token,
+        health: p.health,
+        assistant: p.assistant,
+        messenger_profile: p.messenger_profile,
+        welcome_payload: p.messenger_profile?.get_started ?? DEFAULT_GET_STARTED_PAYLOAD,
+        settings,
+      });
+    }
+    mirror.replace({ apps, pages });
+  }
+  // One reload at a time, in the order asked: on PostgreSQL two at once could finish out of order, and the one that
+  // read before the other's change would put the older pages back.
+  let reloading: Promise<void> = Promise.resolve();
   return {
     ...mirror,
-    async reload() {
-      const apps = await loadApps(db, box);
-      const pages: PageEntry[] = [];
-      for (const p of await loadPages(db, box)) {
-        // A page connected with Facebook Login whose app is no longer configured: nothing can verify or send for it.
-        if (!apps.some((a) => a.id === p.app_id)) continue;
-        const settings = settingsOf(p.settings, (keys) =>
-          logger?.error({ pageId: p.id, keys }, 'stored page settings no longer valid: those keys use their defaults'),
-        );
-        pages.push({
-          id: p.id,
-          app_id: p.app_id,
-          name: p.name ?? undefined,
-          access_token: p.access_token,
-          health: p.health,
-          assistant: p.assistant,
-          messenger_profile: p.messenger_profile,
-          welcome_payload: p.messenger_profile?.get_started ?? DEFAULT_GET_STARTED_PAYLOAD,
-          settings,
-        });
-      }
-      mirror.replace({ apps, pages });
+    reload(): Promise<void> {
+      const next = reloading.then(load);
+      reloading = next.catch(() => {});
+      return next;
     },
   };
 }
