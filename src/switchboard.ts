@@ -26,7 +26,7 @@ import { createConversationStore } from './storage/conversation-store.ts';
 import { openDatabase } from './storage/database.ts';
 import { insertInboundEvents, loadPendingByKey, quarantine } from './storage/inbound-event-repository.ts';
 import { migrateToLatest } from './storage/migrate.ts';
-import { syncConfiguredPages } from './storage/page-repository.ts';
+import { pagesVersion, syncConfiguredPages } from './storage/page-repository.ts';
 import { purgeExpired } from './storage/retention.ts';
 import type { Database } from './storage/schema.ts';
 import type { SecretBox } from './storage/secret-box.ts';
@@ -44,6 +44,8 @@ export interface SwitchboardOptions {
   tuning?: ProcessingTuning & {
     /** First wait before page upkeep Graph refused for now (webhook subscription, profile sync) is tried again. */
     pageRetryMs?: number;
+    /** How often a process sharing its database with others looks for their changes to the pages. */
+    pagePollMs?: number;
   };
   /**
    * Runs processing (conversations, assistants, sends) on a worker thread of its own, so that the webhook's 200
@@ -57,6 +59,9 @@ export interface SwitchboardOptions {
    */
   onFatal?: (error: Error) => void;
 }
+
+/** How often a process sharing PostgreSQL with others looks for their changes to the pages. */
+const PAGE_POLL_MS = 5_000;
 
 export interface Switchboard {
   app: FastifyInstance;
@@ -88,6 +93,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   await migrateToLatest(db);
   await syncConfiguredPages(db, secretBox, config, timers.now());
   const directory = createPageDirectory(db, secretBox, logger);
+  // Read before the pages are: a change another process makes meanwhile shows as a new version at the first look.
+  const pagesLoaded = capabilities.sharedAcrossProcesses ? await pagesVersion(db) : undefined;
   await directory.reload();
   if (config.admin) {
     const admin = await ensureAdmin(db, config.admin, timers.now());
@@ -203,6 +210,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   });
 
   const profilesSynced = upkeep.atStart();
+  const pagePoll = pagesLoaded === undefined ? undefined : watchOtherProcesses(pagesLoaded);
 
   const purge = () =>
     purgeExpired(db, timers.now())
@@ -210,6 +218,29 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       .catch((err) => logger.error({ err }, 'could not purge expired events'));
   const purgeTimer = setInterval(purge, 60 * 60_000).unref();
   void purge();
+
+  /**
+   * Processes on one PostgreSQL database each keep the pages in memory: a settings change made through one of them
+   * (auto replies turned off, say) reaches the others within `pagePollMs`.
+   */
+  function watchOtherProcesses(loaded: string) {
+    let seen = loaded;
+    let polling = false;
+    const poll = async () => {
+      if (polling) return;
+      polling = true;
+      try {
+        const version = await pagesVersion(db);
+        if (version !== seen) await pages.reload();
+        seen = version;
+      } catch (err) {
+        logger.warn({ err }, 'could not look for page changes made by other processes');
+      } finally {
+        polling = false;
+      }
+    };
+    return setInterval(poll, options.tuning?.pagePollMs ?? PAGE_POLL_MS).unref();
+  }
 
   const resumed = await processing.resume();
   if (resumed.events || resumed.conversations) logger.info(resumed, 'resumed unfinished work');
@@ -226,6 +257,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     async close() {
       closing = true;
       clearInterval(purgeTimer);
+      clearInterval(pagePoll);
       upkeep.close();
       await app.close();
       await ingress.flush();

@@ -132,6 +132,15 @@ export async function loadPages(db: Kysely<Database>, box: SecretBox): Promise<S
 }
 
 /** Records a permanent Graph failure of the page (e.g. a dead token) for operators to see, or `ok` again. */
+/** Changes whenever a page is added, removed or changed (its `updated_at`): another process's change shows in it. */
+export async function pagesVersion(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('pages')
+    .select((eb) => [eb.fn.max('updated_at').as('latest'), eb.fn.countAll().as('count')])
+    .executeTakeFirst();
+  return `${row?.latest ?? 0}:${row?.count ?? 0}`;
+}
+
 export async function recordPageHealth(
   db: Kysely<Database>,
   pageId: string,
