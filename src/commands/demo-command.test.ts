@@ -1,28 +1,43 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/load-config.ts';
-import { demoEnvironment } from './demo-command.ts';
+import { demoEnvironment, loadDemoConfig } from './demo-command.ts';
 
 const cwd = () => mkdtempSync(join(tmpdir(), 'switchboard-demo-'));
 
 describe('the demo’s configuration', () => {
   it('runs on its own SQLite file even when a production DATABASE_URL is exported', () => {
     const env = { DATABASE_URL: 'postgres://switchboard:secret@db.example/switchboard', SWITCHBOARD_CONFIG: 'x.yaml' };
-    const config = loadConfig(demoEnvironment(env), cwd());
+    const config = loadDemoConfig(env, { cwd: cwd() });
     expect(config.databaseUrl).toBe('sqlite:./data/demo.db');
     expect(config.configPath).toBeUndefined();
   });
 
+  it('reads no switchboard.yaml from the working directory, even one it could not load', () => {
+    const dir = cwd();
+    writeFileSync(
+      join(dir, 'switchboard.yaml'),
+      'port: 443\nadmin: { email: ops@example.com, password: production }\n',
+    );
+    const config = loadDemoConfig({}, { cwd: dir });
+    expect(config.configPath).toBeUndefined();
+    expect(config.port).toBe(3000);
+    expect(config.admin).toBeUndefined();
+    writeFileSync(join(dir, 'switchboard.yaml'), 'apps:\n  - id: "1"\n    secret: ${FB_APP_SECRET}\n');
+    expect(loadDemoConfig({}, { cwd: dir }).configPath).toBeUndefined();
+  });
+
   it('listens on this machine only, unless HOST says otherwise', () => {
-    expect(loadConfig(demoEnvironment({}), cwd()).host).toBe('localhost');
-    expect(loadConfig(demoEnvironment({ HOST: '0.0.0.0' }), cwd()).host).toBe('0.0.0.0');
+    expect(loadDemoConfig({}, { cwd: cwd() }).host).toBe('localhost');
+    expect(loadDemoConfig({ HOST: '0.0.0.0' }, { cwd: cwd() }).host).toBe('0.0.0.0');
   });
 
   it('takes another SQLite file from --database-url, and nothing but SQLite', () => {
     const env = { DATABASE_URL: 'postgres://db.example/switchboard' };
-    expect(loadConfig(demoEnvironment(env, 'sqlite:/tmp/demo-2.db'), cwd()).databaseUrl).toBe('sqlite:/tmp/demo-2.db');
+    expect(loadDemoConfig(env, { databaseUrl: 'sqlite:/tmp/demo-2.db', cwd: cwd() }).databaseUrl).toBe(
+      'sqlite:/tmp/demo-2.db',
+    );
     expect(() => demoEnvironment(env, 'postgres://db.example/switchboard')).toThrow(/--database-url: .*SQLite only/);
     expect(() => demoEnvironment(env, 'sqlite:')).toThrow(/--database-url: needs a file path/);
   });

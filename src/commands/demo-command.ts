@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { sampleAssistantPath } from '../assistants/create-assistant.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { databaseUrlProblem } from '../config/database-url.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { type Config, loadConfig } from '../config/load-config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createLogger } from '../server/logger.ts';
 import { createSwitchboard } from '../switchboard.ts';
@@ -13,9 +13,9 @@ import { closeOnSignals, demoAdmin, exitOnFatal, secretBoxFor } from './runtime.
 export const DEMO_DATABASE_URL = 'sqlite:./data/demo.db';
 
 /**
- * The environment the demo's configuration is read from. The demo replaces the configured pages with its own, which
- * deletes the others from its database: it always runs on a SQLite file of its own, never on an exported
- * DATABASE_URL (a production database). `--database-url` picks another SQLite file.
+ * The environment the demo's configuration is read from (see `loadDemoConfig`). The demo replaces the configured pages
+ * with its own, which deletes the others from its database: it always runs on a SQLite file of its own, never on an
+ * exported DATABASE_URL (a production database). `--database-url` picks another SQLite file.
  */
 export function demoEnvironment(env: NodeJS.ProcessEnv, databaseUrl = DEMO_DATABASE_URL): NodeJS.ProcessEnv {
   const problem = databaseUrl.startsWith('sqlite:')
@@ -23,7 +23,15 @@ export function demoEnvironment(env: NodeJS.ProcessEnv, databaseUrl = DEMO_DATAB
     : 'the demo runs on SQLite only; give sqlite:<path>, e.g. sqlite:./data/demo-2.db';
   if (problem) throw new ConfigError([`--database-url: ${problem}`]);
   // This machine only, unless HOST says otherwise: the emulator's control API has no credentials.
-  return { LOG_LEVEL: 'info', HOST: 'localhost', ...env, DATABASE_URL: databaseUrl, SWITCHBOARD_CONFIG: undefined };
+  return { LOG_LEVEL: 'info', HOST: 'localhost', ...env, DATABASE_URL: databaseUrl };
+}
+
+/**
+ * The demo's configuration: `demoEnvironment` and no config file, neither SWITCHBOARD_CONFIG nor a `switchboard.yaml`
+ * in the working directory (copied from the example for production, it would give the demo its port, admin and keys).
+ */
+export function loadDemoConfig(env: NodeJS.ProcessEnv, o: { databaseUrl?: string; cwd?: string } = {}): Config {
+  return loadConfig(demoEnvironment(env, o.databaseUrl), o.cwd ?? process.cwd(), { readFile: false });
 }
 
 /**
@@ -35,7 +43,7 @@ export async function run(argv: string[]): Promise<void> {
     args: argv,
     options: { 'emulator-port': { type: 'string' }, french: { type: 'boolean' }, 'database-url': { type: 'string' } },
   });
-  const base = loadConfig(demoEnvironment(process.env, values['database-url']));
+  const base = loadDemoConfig(process.env, { databaseUrl: values['database-url'] });
   const logger = createLogger(base.logLevel);
   if (process.env.DATABASE_URL && !values['database-url'])
     logger.info(`the demo runs on ${base.databaseUrl}, not DATABASE_URL; choose another file with --database-url`);

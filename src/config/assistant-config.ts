@@ -2,32 +2,52 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
-/** Which assistant answers a page. A bare string is a flow YAML path or an http(s) bot URL. */
-export const assistantConfigSchema = z.union([
-  z.object({ type: z.literal('flow'), path: z.string().min(1) }),
-  z.object({
-    type: z.literal('http'),
-    url: z.url({ protocol: /^https?$/ }),
-    /** Per attempt; at most a minute, since the person's next messages wait behind the turn. */
-    timeout_ms: z.number().int().positive().max(60_000).default(10_000),
-    retries: z.number().int().min(0).max(10).default(2),
-    /** Anyone could sign with a short or empty one. */
-    secret: z.string().min(16, 'use at least 16 random characters').optional(),
-  }),
-  z.object({
-    type: z.literal('llm'),
-    base_url: z.url({ protocol: /^https?$/ }),
-    model: z.string().min(1),
-    /** Name of the environment variable holding the API key (the key itself never goes in the file). */
-    api_key_env: z.string().optional(),
-    instructions: z.string().default('You are a helpful assistant for this business. Answer briefly.'),
-    max_history: z.number().int().min(0).default(20),
-    timeout_ms: z.number().int().positive().max(120_000).default(30_000),
-    /** Sent only when set: the provider's defaults apply otherwise (reasoning models refuse both). */
-    temperature: z.number().min(0).max(2).optional(),
-    max_tokens: z.number().int().positive().optional(),
-  }),
-]);
+const ASSISTANT_TYPES = ['flow', 'http', 'llm'] as const;
+
+/**
+ * Which assistant answers a page. Chosen by `type`, so a mistake is reported on the key it concerns rather than as
+ * "Invalid input"; each kind refuses keys it does not know. (A bare string in the file is read by `assistantFromString`.)
+ */
+export const assistantConfigSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('flow'), path: z.string().min(1) }).strict(),
+    z
+      .object({
+        type: z.literal('http'),
+        url: z.url({ protocol: /^https?$/ }),
+        /** Per attempt; at most a minute, since the person's next messages wait behind the turn. */
+        timeout_ms: z.number().int().positive().max(60_000).default(10_000),
+        retries: z.number().int().min(0).max(10).default(2),
+        /** Anyone could sign with a short or empty one. */
+        secret: z.string().min(16, 'use at least 16 random characters').optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('llm'),
+        base_url: z.url({ protocol: /^https?$/ }),
+        model: z.string().min(1),
+        /** Name of the environment variable holding the API key (the key itself never goes in the file). */
+        api_key_env: z.string().optional(),
+        instructions: z.string().default('You are a helpful assistant for this business. Answer briefly.'),
+        max_history: z.number().int().min(0).default(20),
+        timeout_ms: z.number().int().positive().max(120_000).default(30_000),
+        /** Sent only when set: the provider's defaults apply otherwise (reasoning models refuse both). */
+        temperature: z.number().min(0).max(2).optional(),
+        max_tokens: z.number().int().positive().optional(),
+      })
+      .strict(),
+  ],
+  {
+    error: (issue) => {
+      if (issue.code === 'invalid_union') return `must be one of ${ASSISTANT_TYPES.join(', ')}`;
+      if (issue.code === 'invalid_type')
+        return `must be a flow file path, an http(s) bot URL, or a mapping with type: ${ASSISTANT_TYPES.join(', ')}`;
+      return undefined;
+    },
+  },
+);
 
 export type AssistantConfig = z.infer<typeof assistantConfigSchema>;
 

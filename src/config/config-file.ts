@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { suggestKey } from '../assistants/flow/zod-issues.ts';
 import { ConfigError } from './config-error.ts';
 import { type FileConfig, fileConfigSchema } from './config-schema.ts';
+import { knownKeysAt } from './known-keys.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -39,7 +41,7 @@ export function readConfigFile(path: string, env: Env, only?: readonly (keyof Fi
   let parsed = fileConfigSchema.safeParse(substituted);
   if (!parsed.success && typeReferences(substituted, parsed.error.issues, references))
     parsed = fileConfigSchema.safeParse(substituted);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, path));
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, path, { input: substituted }));
   return parsed.data;
 }
 
@@ -114,14 +116,22 @@ function typeReferences(
 }
 
 /**
- * Turns zod issues into "where: what is wrong" lines, or "VARIABLE: what is wrong" for a key in `variables`. Values
- * are never echoed: they may be secrets.
+ * Turns zod issues into "where: what is wrong" lines, or "VARIABLE: what is wrong" for a key in `variables`; an unknown
+ * key gets a line of its own, with the likely key meant when `input` (what was validated) is given. Values are never
+ * echoed: they may be secrets.
  */
-export function describeIssues(error: z.ZodError, where: string, variables: Record<string, string> = {}): string[] {
-  return error.issues.map((issue) => {
+export function describeIssues(
+  error: z.ZodError,
+  where: string,
+  o: { variables?: Record<string, string>; input?: unknown } = {},
+): string[] {
+  const variables = o.variables ?? {};
+  return error.issues.flatMap((issue) => {
     const key = issue.path.length ? issue.path.join('.') : '(top level)';
-    const hint = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')}); remove or rename them` : '';
     const variable = variables[key] ?? variables[String(issue.path[0])];
-    return `${variable ?? `${where}: ${key}`}: ${issue.message}${hint}`;
+    const at = variable ?? `${where}: ${key}`;
+    if (issue.code !== 'unrecognized_keys') return [`${at}: ${issue.message}`];
+    const known = o.input === undefined ? [] : knownKeysAt(fileConfigSchema, issue.path, o.input);
+    return issue.keys.map((k) => `${at}: Unrecognized key: "${k}"${suggestKey(k, known)}; remove or rename it`);
   });
 }

@@ -5,25 +5,36 @@ import { pageSettingsSchema } from './page-settings.ts';
 
 const numericId = z.string().regex(/^\d+$/, 'must be a numeric Facebook id');
 
-export const appSchema = z.object({
-  id: numericId,
-  /** The app secret: signs webhooks and proves our Graph calls. */
-  secret: z.string().min(8, 'looks too short for an app secret'),
-  /** The string typed in the App Dashboard for the webhook subscription check. */
-  verify_token: z.string().min(1),
-});
+export const appSchema = z
+  .object({
+    id: numericId,
+    /** The app secret: signs webhooks and proves our Graph calls. */
+    secret: z.string().min(8, 'looks too short for an app secret'),
+    /** The string typed in the App Dashboard for the webhook subscription check. */
+    verify_token: z.string().min(1),
+  })
+  .strict();
 
-export const pageSchema = z.object({
-  id: numericId,
-  /** Needed only when several apps are configured. */
-  app_id: numericId.optional(),
-  name: z.string().optional(),
-  access_token: z.string().min(1),
-  assistant: z.union([z.string().min(1).transform(assistantFromString), assistantConfigSchema]).optional(),
-  settings: pageSettingsSchema.partial().default({}),
-  /** Greeting, Get Started, persistent menu and ice breakers, synced to the page at start-up. */
-  messenger_profile: profileConfigSchema.optional(),
-});
+export const pageSchema = z
+  .object({
+    id: numericId,
+    /** Needed only when several apps are configured. */
+    app_id: numericId.optional(),
+    name: z.string().optional(),
+    access_token: z.string().min(1),
+    // The short form becomes the object before validation, so a mistake in the object is reported as itself.
+    assistant: z
+      .preprocess(
+        (value) => (typeof value === 'string' && value !== '' ? assistantFromString(value) : value),
+        assistantConfigSchema,
+      )
+      .optional(),
+    /** Only the keys to change from the defaults; an unknown key stops start-up, as it does in `PATCH …/settings`. */
+    settings: pageSettingsSchema.partial().strict().default({}),
+    /** Greeting, Get Started, persistent menu and ice breakers, synced to the page at start-up. */
+    messenger_profile: profileConfigSchema.optional(),
+  })
+  .strict();
 
 /**
  * A listen port. Digits written as text (`port: "4000"`, PORT) are read as a number; an empty or blank value is
@@ -57,7 +68,7 @@ export const fileConfigSchema = z
     facebook_web_url: z.url(),
     /** Base64 keys of 32 bytes, newest first; older ones only decrypt (rotation). */
     secret_keys: z.array(z.string()),
-    admin: z.object({ email: z.email(), password: z.string().min(8) }),
+    admin: z.object({ email: z.email(), password: z.string().min(8) }).strict(),
     apps: z.array(appSchema),
     pages: z.array(pageSchema),
   })

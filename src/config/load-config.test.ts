@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -98,6 +98,108 @@ describe('configuration', () => {
     const config = loadConfig({ SWITCHBOARD_CONFIG: '' }, cwd);
     expect(config.configPath).toBe('switchboard.yaml');
     expect(config.pages.map((p) => p.id)).toEqual(['222']);
+  });
+
+  it('lets switchboard.yaml decide what an env-file copied from .env.example leaves at its default', () => {
+    const example = readFileSync(join(import.meta.dirname, '../../.env.example'), 'utf8');
+    const env = Object.fromEntries(
+      example
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      'port: 4000\nhost: 127.0.0.1\ndatabase_url: sqlite:./data/other.db\nlog_level: warn\n' +
+        'graph_api_url: https://graph.example.com\ngraph_api_version: v24.0\n',
+    );
+    expect(loadConfig(env, cwd)).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      databaseUrl: 'sqlite:./data/other.db',
+      logLevel: 'warn',
+      graph: { apiUrl: 'https://graph.example.com', version: 'v24.0' },
+    });
+    expect(loadDatabaseUrl(env, cwd)).toBe('sqlite:./data/other.db');
+  });
+
+  it('refuses unknown keys in apps, pages, page settings and assistants, naming each and the key meant', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(
+      file,
+      [
+        'apps:',
+        '  - { id: "111", secret: app-secret-1, verify_token: vt, secert: x }',
+        'admin: { email: admin@example.com, password: "12345678", pasword: x }',
+        'pages:',
+        '  - id: "222"',
+        '    access_token: EAA',
+        '    setings: { auto_replies: false }',
+        '    settings: { auto_reply: false, bussiness_hours: { time_zone: UTC, days: {} } }',
+        '  - id: "333"',
+        '    access_token: EAA',
+        '    assistant: { type: llm, base_url: "https://api.example.com/v1", model: m, api_key: sk-secret }',
+        '  - id: "444"',
+        '    access_token: EAA',
+        '    assistant: { type: http, url: "https://bot.example.com/", timeout: 5000 }',
+        '',
+      ].join('\n'),
+    );
+    const problems = problemsOf(() => loadConfig({}, cwd));
+    expect(problems.sort()).toEqual(
+      [
+        `${file}: apps.0: Unrecognized key: "secert" (did you mean "secret"?); remove or rename it`,
+        `${file}: admin: Unrecognized key: "pasword" (did you mean "password"?); remove or rename it`,
+        `${file}: pages.0: Unrecognized key: "setings" (did you mean "settings"?); remove or rename it`,
+        `${file}: pages.0.settings: Unrecognized key: "auto_reply"; remove or rename it`,
+        `${file}: pages.0.settings: Unrecognized key: "bussiness_hours" (did you mean "business_hours"?); remove or rename it`,
+        `${file}: pages.1.assistant: Unrecognized key: "api_key"; remove or rename it`,
+        `${file}: pages.2.assistant: Unrecognized key: "timeout"; remove or rename it`,
+      ].sort(),
+    );
+    expect(problems.join('\n')).not.toContain('sk-secret');
+  });
+
+  it('reports a mistake inside an assistant on its own key, not as "Invalid input"', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    const page = (id: string, assistant: string) => [
+      `  - id: "${id}"`,
+      '    access_token: EAA',
+      `    assistant: ${assistant}`,
+    ];
+    writeFileSync(
+      file,
+      [
+        'apps:',
+        '  - { id: "111", secret: app-secret-1, verify_token: vt }',
+        'pages:',
+        ...page('1', '{ type: llm, base_url: "https://api.example.com/v1" }'),
+        ...page('2', '{ type: lm, base_url: "https://api.example.com/v1", model: m }'),
+        ...page('3', '{ type: http, url: "https://bot.example.com/", timeout_ms: "${TMO}" }'),
+        ...page('4', '{ type: http, url: "https://bot.example.com/", timeout_ms: "${SLOW}" }'),
+        ...page('5', '""'),
+        '',
+      ].join('\n'),
+    );
+    const problems = problemsOf(() => loadConfig({ TMO: 'soon', SLOW: '600000' }, cwd));
+    expect(problems).toEqual([
+      `${file}: pages.0.assistant.model: Invalid input: expected string, received undefined`,
+      `${file}: pages.1.assistant.type: must be one of flow, http, llm`,
+      `${file}: pages.2.assistant.timeout_ms: Invalid input: expected number, received string`,
+      expect.stringMatching(new RegExp(`^${file}: pages\\.3\\.assistant\\.timeout_ms: Too big`)),
+      `${file}: pages.4.assistant: must be a flow file path, an http(s) bot URL, or a mapping with type: flow, http, llm`,
+    ]);
+    const env = { FB_APP_ID: '111', FB_APP_SECRET: 'app-secret-1', FB_VERIFY_TOKEN: 'vt', FB_PAGE_ID: '222' };
+    const bot = { ...env, FB_PAGE_ACCESS_TOKEN: 'EAA', SWITCHBOARD_ASSISTANT: 'https://bot.example.com/turn' };
+    expect(loadConfig(bot, dir()).pages[0]?.assistant).toEqual({
+      type: 'http',
+      url: 'https://bot.example.com/turn',
+      timeout_ms: 10_000,
+      retries: 2,
+    });
   });
 
   it('refuses an empty or blank port instead of listening on a port picked at random', () => {

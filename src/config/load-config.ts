@@ -42,9 +42,18 @@ export interface Config {
 
 const DEFAULT_DATABASE_URL = 'sqlite:./data/switchboard.db';
 
+/** How `loadConfig` finds its settings. */
+export interface LoadOptions {
+  /**
+   * Default true: read SWITCHBOARD_CONFIG, else `./switchboard.yaml` when present. False reads the environment alone
+   * (the demo, which must not take a production file's port, admin or keys).
+   */
+  readFile?: boolean;
+}
+
 /** Reads `switchboard.yaml` (if any) and the environment; throws ConfigError naming every bad key. */
-export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
-  const configPath = configPathOf(env, cwd);
+export function loadConfig(env: Env = process.env, cwd = process.cwd(), options: LoadOptions = {}): Config {
+  const configPath = options.readFile === false ? undefined : configPathOf(env, cwd);
   const file = configPath ? readConfigFile(resolve(cwd, configPath), env) : {};
   return resolveConfig({ file, env, configPath, cwd });
 }
@@ -72,7 +81,7 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
   const admin = Object.keys(fromEnv.admin).length ? { admin: { ...file.admin, ...fromEnv.admin } } : {};
   const merged = fileConfigSchema.safeParse({ ...file, ...fromEnv.values, ...admin });
   // The file passed alone: what fails now came from a variable, named as such.
-  if (!merged.success) throw new ConfigError(describeIssues(merged.error, 'environment', ENV_VARIABLES));
+  if (!merged.success) throw new ConfigError(describeIssues(merged.error, 'environment', { variables: ENV_VARIABLES }));
   const c = merged.data;
   // Where a key of the merged configuration came from: its variable, or the file.
   const source = (key: string, variable: string) =>
