@@ -30,6 +30,8 @@ describe('the demo’s configuration', () => {
 
   it('listens on this machine only, unless HOST says otherwise', () => {
     expect(loadDemoConfig({}, { cwd: cwd() }).host).toBe('localhost');
+    // An env file copied from .env.example sets it empty: unset, as everywhere.
+    expect(loadDemoConfig({ HOST: '', LOG_LEVEL: '' }, { cwd: cwd() })).toMatchObject({ host: 'localhost' });
     expect(loadDemoConfig({ HOST: '0.0.0.0' }, { cwd: cwd() }).host).toBe('0.0.0.0');
   });
 

@@ -23,7 +23,8 @@ export function demoEnvironment(env: NodeJS.ProcessEnv, databaseUrl = DEMO_DATAB
     : 'the demo runs on SQLite only; give sqlite:<path>, e.g. sqlite:./data/demo-2.db';
   if (problem) throw new ConfigError([`--database-url: ${problem}`]);
   // This machine only, unless HOST says otherwise: the emulator's control API has no credentials.
-  return { LOG_LEVEL: 'info', HOST: 'localhost', ...env, DATABASE_URL: databaseUrl };
+  // Empty counts as unset, as everywhere in the configuration (an env file copied from .env.example).
+  return { ...env, LOG_LEVEL: env.LOG_LEVEL || 'info', HOST: env.HOST || 'localhost', DATABASE_URL: databaseUrl };
 }
 
 /**

@@ -57,7 +57,8 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
       ...(values['webhook-url'] ? { webhook_url: values['webhook-url'] } : {}),
     });
   }
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  // Empty counts as unset, as in the gateway's configuration.
+  const logger = pino({ level: process.env.LOG_LEVEL || 'info' });
   const publicUrl = values['public-url'] ?? (process.env.EMULATOR_PUBLIC_URL || undefined);
   if (publicUrl && !URL.canParse(publicUrl)) throw new Error(`--public-url must be a URL, got ${publicUrl}`);
   const emulator = await buildEmulator({ seed, logger, ...(publicUrl ? { publicUrl } : {}) });
