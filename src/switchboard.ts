@@ -210,7 +210,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   });
 
   const profilesSynced = upkeep.atStart();
-  const pagePoll = pagesLoaded === undefined ? undefined : watchOtherProcesses(pagesLoaded);
+  const pageWatch = pagesLoaded === undefined ? undefined : watchOtherProcesses(pagesLoaded);
 
   const purge = () =>
     purgeExpired(db, timers.now())
@@ -225,21 +225,28 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
    */
   function watchOtherProcesses(loaded: string) {
     let seen = loaded;
-    let polling = false;
+    let polling: Promise<void> | undefined;
     const poll = async () => {
-      if (polling) return;
-      polling = true;
       try {
         const version = await pagesVersion(db);
         if (version !== seen) await pages.reload();
         seen = version;
       } catch (err) {
         logger.warn({ err }, 'could not look for page changes made by other processes');
-      } finally {
-        polling = false;
       }
     };
-    return setInterval(poll, options.tuning?.pagePollMs ?? PAGE_POLL_MS).unref();
+    const timer = setInterval(() => {
+      polling ??= poll().finally(() => {
+        polling = undefined;
+      });
+    }, options.tuning?.pagePollMs ?? PAGE_POLL_MS).unref();
+    return {
+      /** Stops looking, once a look under way is done: it must not reload after the database closes. */
+      async stop() {
+        clearInterval(timer);
+        await polling;
+      },
+    };
   }
 
   const resumed = await processing.resume();
@@ -257,7 +264,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     async close() {
       closing = true;
       clearInterval(purgeTimer);
-      clearInterval(pagePoll);
+      await pageWatch?.stop();
       upkeep.close();
       await app.close();
       await ingress.flush();

@@ -81,6 +81,7 @@ port.on('message', (message: ToThread) => {
       break;
     case 'pages':
       directory.replace(message.directory);
+      processing.pagesChanged();
       break;
     case 'call':
       // The stats go first, so that what a caller reads after the reply (metrics after `idle`) is current.

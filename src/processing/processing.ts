@@ -120,18 +120,22 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     },
   });
 
-  const assistants = new Map<string, Assistant>();
-  for (const page of directory.pages()) {
-    assistants.set(
-      page.id,
-      await createAssistant(page.assistant, {
+  /** Each page's assistant, made again when the page's assistant configuration changes (a config synced by another process). */
+  const assistants = new Map<string, { config: string; assistant: Assistant }>();
+  async function refreshAssistants() {
+    for (const page of directory.pages()) {
+      const config = JSON.stringify(page.assistant ?? null);
+      if (assistants.get(page.id)?.config === config) continue;
+      const assistant = await createAssistant(page.assistant, {
         // The page's current text: `PATCH /api/pages/:id/settings` changes it without a restart.
         fallbackText: () => (directory.page(page.id) ?? page).settings.fallback_text,
         env: options.env,
         logger,
-      }),
-    );
+      });
+      assistants.set(page.id, { config, assistant });
+    }
   }
+  await refreshAssistants();
 
   const { capabilities } = options;
   const transaction = createBatchedWrites(db, capabilities.concurrentWriters);
@@ -181,7 +185,12 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       },
     },
     pages: (id) => directory.page(id),
-    assistantFor: (id) => assistants.get(id) as Assistant,
+    assistantFor: (id) => {
+      const made = assistants.get(id);
+      // A page another process added a moment ago: its event is tried again once the assistant is made.
+      if (!made) throw new Error(`page ${id} has no assistant yet`);
+      return made.assistant;
+    },
     renderer: createMessengerRenderer({
       random: options.random,
       onDrop: (pageId, { response, reason }) =>
@@ -233,8 +242,10 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       sweeper ??= setInterval(sweep, sweepMs).unref();
       return { events, conversations };
     },
-    // In this thread the directory is the caller's own: it is current already.
-    pagesChanged: () => {},
+    // The directory is current already (the caller's own, or the thread's copy): a new or changed page needs its
+    // assistant.
+    pagesChanged: () =>
+      void refreshAssistants().catch((err) => logger.error({ err }, 'could not make the assistant of a changed page')),
     conversationChanged: (id) => {
       cache?.forget(id);
       outbox.reread(id);

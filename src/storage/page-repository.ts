@@ -131,16 +131,20 @@ export async function loadPages(db: Kysely<Database>, box: SecretBox): Promise<S
   }));
 }
 
-/** Records a permanent Graph failure of the page (e.g. a dead token) for operators to see, or `ok` again. */
-/** Changes whenever a page is added, removed or changed (its `updated_at`): another process's change shows in it. */
+/**
+ * Changes whenever a page is added, removed or changed: another process's change shows in it. Every page's
+ * `updated_at`, not the latest alone: a change committed after a later-stamped one, or stamped by a clock behind,
+ * would not move the latest.
+ */
 export async function pagesVersion(db: Kysely<Database>): Promise<string> {
-  const row = await db
-    .selectFrom('pages')
-    .select((eb) => [eb.fn.max('updated_at').as('latest'), eb.fn.countAll().as('count')])
-    .executeTakeFirst();
-  return `${row?.latest ?? 0}:${row?.count ?? 0}`;
+  const rows = await db.selectFrom('pages').select(['id', 'updated_at']).orderBy('id').execute();
+  return rows.map((r) => `${r.id}:${r.updated_at}`).join(',');
 }
 
+/**
+ * Records a permanent Graph failure of the page (e.g. a dead token) for operators to see, or `ok` again. Not a change
+ * of the page (`updated_at`): other processes would reload their pages at every failed send.
+ */
 export async function recordPageHealth(
   db: Kysely<Database>,
   pageId: string,
@@ -150,7 +154,7 @@ export async function recordPageHealth(
 ) {
   await db
     .updateTable('pages')
-    .set({ health, health_detail: detail, health_at: now, updated_at: now })
+    .set({ health, health_detail: detail, health_at: now })
     .where('id', '=', pageId)
     .execute();
 }
