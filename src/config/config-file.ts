@@ -123,15 +123,15 @@ function typeReferences(
 export function describeIssues(
   error: z.ZodError,
   where: string,
-  o: { variables?: Record<string, string>; input?: unknown } = {},
+  options: { variables?: Record<string, string>; input?: unknown } = {},
 ): string[] {
-  const variables = o.variables ?? {};
+  const variables = options.variables ?? {};
   return error.issues.flatMap((issue) => {
     const key = issue.path.length ? issue.path.join('.') : '(top level)';
     const variable = variables[key] ?? variables[String(issue.path[0])];
     const at = variable ?? `${where}: ${key}`;
     if (issue.code !== 'unrecognized_keys') return [`${at}: ${issue.message}`];
-    const known = o.input === undefined ? [] : knownKeysAt(fileConfigSchema, issue.path, o.input);
+    const known = options.input === undefined ? [] : knownKeysAt(fileConfigSchema, issue.path, options.input);
     return issue.keys.map((k) => `${at}: Unrecognized key: "${k}"${suggestKey(k, known)}; remove or rename it`);
   });
 }
