@@ -3,54 +3,58 @@ import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts'
 import { cancelBotSends } from './outbox-repository.ts';
 import { replayDead } from './replay.ts';
 
+/** A bot's or an agent's message Graph failed to take. */
+const failedMessage = (id: string, author = 'bot') => ({
+  id,
+  conversation_id: 'c1',
+  direction: 'out',
+  author,
+  external_id: null,
+  text: id,
+  content: '{}',
+  status: 'failed',
+  error: 'Graph is down',
+  client_key: null,
+  sent_at: null,
+  created_at: 1,
+  updated_at: 1,
+});
+
+/** The message's outbox row, dead after its retries. */
+const deadRow = (id: string) => ({
+  id,
+  conversation_id: 'c1',
+  page_id: 'p1',
+  recipient_id: 'u1',
+  message_id: id,
+  kind: 'message',
+  request: '{}',
+  tag: null,
+  delay_ms: 0,
+  status: 'dead',
+  attempts: 5,
+  next_attempt_at: 1,
+  external_id: null,
+  error_code: 2,
+  error_subcode: null,
+  error_message: 'Graph is down',
+  created_at: 1,
+  updated_at: 1,
+});
+
 for (const kind of DATABASES) {
   describe(`dead-letter replay on ${kind}`, () => {
     const open = useMigratedDatabase(kind);
 
     it('sends none of the bot’s dead replies once people took the conversation over', async () => {
       const { db } = await open();
-      const message = (id: string, author: string) => ({
-        id,
-        conversation_id: 'c1',
-        direction: 'out',
-        author,
-        external_id: null,
-        text: id,
-        content: '{}',
-        status: 'failed',
-        error: 'Graph is down',
-        client_key: null,
-        sent_at: null,
-        created_at: 1,
-        updated_at: 1,
-      });
       await db
         .insertInto('messages')
-        .values([message('bot-1', 'bot'), message('agent-1', 'agent')])
+        .values([failedMessage('bot-1'), failedMessage('agent-1', 'agent')])
         .execute();
-      const dead = (id: string) => ({
-        id,
-        conversation_id: 'c1',
-        page_id: 'p1',
-        recipient_id: 'u1',
-        message_id: id,
-        kind: 'message',
-        request: '{}',
-        tag: null,
-        delay_ms: 0,
-        status: 'dead',
-        attempts: 5,
-        next_attempt_at: 1,
-        external_id: null,
-        error_code: 2,
-        error_subcode: null,
-        error_message: 'Graph is down',
-        created_at: 1,
-        updated_at: 1,
-      });
       await db
         .insertInto('outbox')
-        .values([dead('bot-1'), dead('agent-1')])
+        .values([deadRow('bot-1'), deadRow('agent-1')])
         .execute();
       expect(await db.transaction().execute((tx) => cancelBotSends(tx, 'c1', 2))).toBe(1);
       expect(await replayDead(db, { outbox: true, events: false }, 3)).toEqual({ outbox: 1, events: 0 });
@@ -70,49 +74,9 @@ for (const kind of DATABASES) {
         const slice = ids.slice(i, i + 1000);
         await db
           .insertInto('messages')
-          .values(
-            slice.map((id) => ({
-              id,
-              conversation_id: 'c1',
-              direction: 'out',
-              author: 'bot',
-              external_id: null,
-              text: 'hi',
-              content: '{}',
-              status: 'failed',
-              error: 'Graph is down',
-              client_key: null,
-              sent_at: null,
-              created_at: 1,
-              updated_at: 1,
-            })),
-          )
+          .values(slice.map((id) => failedMessage(id)))
           .execute();
-        await db
-          .insertInto('outbox')
-          .values(
-            slice.map((id) => ({
-              id,
-              conversation_id: 'c1',
-              page_id: 'p1',
-              recipient_id: 'u1',
-              message_id: id,
-              kind: 'message',
-              request: '{}',
-              tag: null,
-              delay_ms: 0,
-              status: 'dead',
-              attempts: 5,
-              next_attempt_at: 1,
-              external_id: null,
-              error_code: 2,
-              error_subcode: null,
-              error_message: 'Graph is down',
-              created_at: 1,
-              updated_at: 1,
-            })),
-          )
-          .execute();
+        await db.insertInto('outbox').values(slice.map(deadRow)).execute();
       }
       expect(await replayDead(db, { outbox: true, events: false }, 2)).toEqual({ outbox: count, events: 0 });
       const statuses = await db
