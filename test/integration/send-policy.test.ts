@@ -92,16 +92,26 @@ for (const database of DATABASES) {
       expect(await sendCallsTo(person(1))).toHaveLength(1);
     });
 
-    it('answers a referral (an m.me link with a ref) as Get Started, and counts it as the person writing', async () => {
-      await h.fb.sendText(PAGE_ID, person(5), 'hello');
+    /** The person writes, is silent for 30 hours, follows a link (`referral`), then an agent replies: what was sent. */
+    const agentReplyAfterReferral = async (
+      psid: string,
+      referral: Parameters<typeof h.fb.sendReferral>[2],
+      text: string,
+    ) => {
+      await h.fb.sendText(PAGE_ID, psid, 'hello');
       await h.settle();
       await advance(30 * HOUR);
-      await h.fb.sendReferral(PAGE_ID, person(5), { ref: 'spring-sale', source: 'SHORTLINK', type: 'OPEN_THREAD' });
+      await h.fb.sendReferral(PAGE_ID, psid, referral);
       await h.settle();
-      await h.api('POST', `/api/conversations/${await conversationId(person(5))}/messages`, { text: 'Welcome back!' });
+      await h.api('POST', `/api/conversations/${await conversationId(psid)}/messages`, { text });
       await h.settle();
+      return (await sendCallsTo(psid)).map((b) => [b.messaging_type, b.tag ?? null, b.message?.text]);
+    };
+
+    it('answers a referral (an m.me link with a ref) as Get Started, and counts it as the person writing', async () => {
+      const referral = { ref: 'spring-sale', source: 'SHORTLINK', type: 'OPEN_THREAD' };
       // The window opened again: the agent's reply needs no tag.
-      expect((await sendCallsTo(person(5))).map((b) => [b.messaging_type, b.tag ?? null, b.message?.text])).toEqual([
+      expect(await agentReplyAfterReferral(person(5), referral, 'Welcome back!')).toEqual([
         ['RESPONSE', null, 'echo: hello'],
         ['RESPONSE', null, 'echo: welcome'],
         ['RESPONSE', null, 'Welcome back!'],
@@ -110,14 +120,8 @@ for (const database of DATABASES) {
     });
 
     it('answers nothing to a referral without a ref (an ad opened), but counts it as the person writing', async () => {
-      await h.fb.sendText(PAGE_ID, person(6), 'hello');
-      await h.settle();
-      await advance(30 * HOUR);
-      await h.fb.sendReferral(PAGE_ID, person(6), { source: 'ADS', type: 'OPEN_THREAD', ad_id: '6045246247433' });
-      await h.settle();
-      await h.api('POST', `/api/conversations/${await conversationId(person(6))}/messages`, { text: 'Hi again!' });
-      await h.settle();
-      expect((await sendCallsTo(person(6))).map((b) => [b.messaging_type, b.tag ?? null, b.message?.text])).toEqual([
+      const referral = { source: 'ADS', type: 'OPEN_THREAD', ad_id: '6045246247433' };
+      expect(await agentReplyAfterReferral(person(6), referral, 'Hi again!')).toEqual([
         ['RESPONSE', null, 'echo: hello'],
         ['RESPONSE', null, 'Hi again!'],
       ]);
