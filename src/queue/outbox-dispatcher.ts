@@ -249,56 +249,54 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const attempts = row.attempts + 1;
     // A child logger only for the failures: creating one per sent message is measurable on the hot path.
     const log = () => logger.child({ outboxId: row.id, conversationId: row.conversation_id, pageId: row.page_id });
-    switch (result.status) {
+    // A typing indicator or a seen mark is worth nothing late, and never echoes: one that did not go through is left
+    // as failed, not retried, so that the message after it does not wait out the retries.
+    const outcome: SendResult =
+      result.status === 'retry' && row.kind !== 'message'
+        ? { status: 'failed', error: result.error, usage: result.usage }
+        : result;
+    switch (outcome.status) {
       case 'sent':
         try {
-          await transaction((tx) => markSent(tx, row, result.external_id, calledAt, now));
+          await transaction((tx) => markSent(tx, row, outcome.external_id, calledAt, now));
         } catch (error) {
-          acceptedUnrecorded.set(row.id, { externalId: result.external_id, sentAt: calledAt });
+          acceptedUnrecorded.set(row.id, { externalId: outcome.external_id, sentAt: calledAt });
           throw error;
         }
         rememberSend(row.conversation_id, now);
         break;
       case 'retry': {
-        if (row.kind !== 'message') {
-          // A typing indicator or a seen mark is worth nothing late, and never echoes: one that did not go through is
-          // left, not retried, so that the message after it does not wait out the retries.
-          log().warn({ error: result.error }, 'sender action failed: not retried');
-          await transaction((tx) => markUnsent(tx, row, { status: 'failed', attempts }, result.error, now));
-          options.onResult?.(row, 'failed', performance.now() - started);
-          return true;
-        }
         const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
         // A timeout or a 5xx may hide a send Graph accepted: the back-off comes after the wait for a row in doubt, so
         // that its echo can settle it first, and retries after an outage still spread out and grow. A rate limit is a
         // refusal, nothing was sent.
-        const inDoubtWait = result.rate_limited ? 0 : inDoubtGraceMs;
-        const nextAttemptAt = Math.ceil(now + Math.max(inDoubtWait + backoff, result.after_ms ?? 0));
+        const inDoubtWait = outcome.rate_limited ? 0 : inDoubtGraceMs;
+        const nextAttemptAt = Math.ceil(now + Math.max(inDoubtWait + backoff, outcome.after_ms ?? 0));
         try {
           if (attempts >= maxAttempts) {
-            log().error({ error: result.error, attempts }, 'send failed after every retry: dead');
-            await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempts }, result.error, now));
+            log().error({ error: outcome.error, attempts }, 'send failed after every retry: dead');
+            await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempts }, outcome.error, now));
             unrecordedRetries.delete(row.id);
             options.onResult?.(row, 'dead', performance.now() - started);
             return true;
           }
-          log().warn({ error: result.error, attempts }, 'send failed: will retry');
-          await transaction((tx) => markRetry(tx, row.id, attempts, nextAttemptAt, result.error, now));
+          log().warn({ error: outcome.error, attempts }, 'send failed: will retry');
+          await transaction((tx) => markRetry(tx, row.id, attempts, nextAttemptAt, outcome.error, now));
           unrecordedRetries.delete(row.id);
         } catch (error) {
-          unrecordedRetries.set(row.id, { attempts, nextAttemptAt, error: result.error });
+          unrecordedRetries.set(row.id, { attempts, nextAttemptAt, error: outcome.error });
           // Read back as never tried, it waits for echoes first, as a row found after a restart does.
-          if (!result.rate_limited) inDoubt.add(row.conversation_id);
+          if (!outcome.rate_limited) inDoubt.add(row.conversation_id);
           throw error;
         }
         break;
       }
       case 'blocked':
       case 'failed': {
-        log().warn({ error: result.error }, `send ${result.status}`);
-        const unreachable = result.status === 'failed' && result.unreachable === true;
+        log().warn({ error: outcome.error }, `send ${outcome.status}`);
+        const unreachable = outcome.status === 'failed' && outcome.unreachable === true;
         await transaction(async (tx) => {
-          await markUnsent(tx, row, { status: result.status, attempts }, result.error, now);
+          await markUnsent(tx, row, { status: outcome.status, attempts }, outcome.error, now);
           // Graph's "stop messaging this person": what waits for them is blocked by the policy from now on. As of the
           // call: a message the person sent after it (unblocked meanwhile) still clears the mark.
           if (unreachable) await markUnreachable(tx, row.conversation_id, calledAt);
@@ -308,9 +306,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         break;
       }
     }
-    if (result.status !== 'retry') unrecordedRetries.delete(row.id);
-    options.onResult?.(row, result.status, performance.now() - started);
-    return result.status !== 'retry';
+    if (outcome.status !== 'retry') unrecordedRetries.delete(row.id);
+    options.onResult?.(row, outcome.status, performance.now() - started);
+    return outcome.status !== 'retry';
   }
 
   return {
