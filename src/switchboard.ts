@@ -177,7 +177,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const upkeep = createPageUpkeep({
     db,
     directory,
-    graphFor: (appId) => graph.graphFor(appId),
+    graphFor: graph.graphFor,
     logger,
     retryMs: options.tuning?.pageRetryMs,
   });

@@ -59,8 +59,8 @@ export function createBasicAuth(db: Kysely<Database>) {
     // No credentials: nothing to check, and no reason to spend a hash on it. Nor on an email holding U+0000: no account
     // has one, and PostgreSQL would refuse to look it up (error 22021).
     if (!email || email.includes('\u0000')) throw refuse();
-    const pair = `${email.toLowerCase()}\u0000${request.ip}`;
     const account = email.toLowerCase();
+    const pair = `${account}\u0000${request.ip}`;
     // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
     const now = Date.now();
     const tooMany = (wait: number) => {
@@ -71,7 +71,8 @@ export function createBasicAuth(db: Kysely<Database>) {
     if (pairWait > 0) throw tooMany(pairWait);
     const user = await findUserByEmail(db, email);
     const accountWait = failures.waitMs(account, SIGN_IN_LIMITS.perEmail, now);
-    if (accountWait > 0 && !(user && lastSignInFrom(user, request.ip, now))) throw tooMany(accountWait);
+    const signedInFromHere = user && lastSignInFrom(user, request.ip, now);
+    if (accountWait > 0 && !signedInFromHere) throw tooMany(accountWait);
     // An unknown email is checked against a decoy hash, so that its answer takes as long and does not tell it apart.
     decoy ??= hashPassword(randomBytes(16).toString('base64url'));
     const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
@@ -80,8 +81,7 @@ export function createBasicAuth(db: Kysely<Database>) {
       throw refuse();
     }
     failures.forget(pair);
-    if ((lastSignInFrom(user, request.ip, now) ?? 0) < now - SIGN_IN_REFRESH_MS)
-      await recordSignIn(db, user, request.ip, now);
+    if ((signedInFromHere ?? 0) < now - SIGN_IN_REFRESH_MS) await recordSignIn(db, user, request.ip, now);
     request.user = { id: user.id, email: user.email, role: user.role };
     // Headers no one sends again (or sends padded differently) are dropped once a minute: the map stays small.
     if (now - lastSweep > CACHE_MS) {

@@ -204,7 +204,7 @@ function correctTypoOnce(word: string): string {
 function isShortRequest(canonical: string): boolean {
   const noun = withoutFillers(canonical);
   if (!SHORT.has(noun)) return false;
-  const qualifiers = PERSON_QUALIFIERS[noun as keyof typeof PERSON_QUALIFIERS];
+  const qualifiers = PERSON_QUALIFIERS[noun];
   return qualifiers === undefined || qualifiers.some((word) => hasPhrase(canonical, word));
 }
 
