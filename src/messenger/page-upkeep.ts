@@ -30,30 +30,27 @@ type Outcome = { status: string; retryable?: boolean } | undefined;
  */
 export function createPageUpkeep(options: PageUpkeepOptions) {
   const { db, directory, graphFor, logger } = options;
-  const retries = new Map<string, NodeJS.Timeout>();
+  /**
+   * The latest run of each piece of work, with its retry's timer: an older run, still in flight when a newer one
+   * began, retries nothing, and a newer run cancels the older one's retry.
+   */
+  const runs = new Map<string, { timer?: NodeJS.Timeout }>();
   let closed = false;
 
   /** Logs a failure that is not Graph's (those come back as results): the database failing. */
   const failed = (what: string, pageId: string) => (err: unknown) => logger.error({ err, pageId }, `could not ${what}`);
 
-  /** The latest run of each piece of work: an older one, still in flight when a newer one began, retries nothing. */
-  const latest = new Map<string, object>();
-
   function retrying<T extends Outcome>(what: string, pageId: string, run: () => Promise<T>) {
     const key = `${what}:${pageId}`;
-    const self = {};
-    latest.set(key, self);
-    clearTimeout(retries.get(key));
-    retries.delete(key);
+    clearTimeout(runs.get(key)?.timer);
+    const self: { timer?: NodeJS.Timeout } = {};
+    runs.set(key, self);
     const attempt = async (n: number): Promise<T> => {
       const result = await run();
-      if (closed || latest.get(key) !== self) return result;
+      if (closed || runs.get(key) !== self) return result;
       if (result?.status !== 'failed' || !result.retryable || n >= RETRIES) return result;
-      const again = () => {
-        retries.delete(key);
-        if (latest.get(key) === self) void attempt(n + 1).catch(failed(what, pageId));
-      };
-      retries.set(key, setTimeout(again, (options.retryMs ?? RETRY_MS) * 2 ** n).unref());
+      const again = () => void attempt(n + 1).catch(failed(what, pageId));
+      self.timer = setTimeout(again, (options.retryMs ?? RETRY_MS) * 2 ** n).unref();
       return result;
     };
     return attempt(0);
@@ -122,7 +119,7 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     },
     close() {
       closed = true;
-      for (const timer of retries.values()) clearTimeout(timer);
+      for (const { timer } of runs.values()) clearTimeout(timer);
     },
   };
 }
