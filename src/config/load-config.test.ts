@@ -437,6 +437,31 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a page or an app configured twice, which would silently go to the last entry', () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      [
+        'apps:',
+        '  - {id: "1", secret: secret-one, verify_token: a}',
+        '  - {id: "2", secret: secret-two, verify_token: b}',
+        'pages:',
+        '  - {id: "3", app_id: "1", access_token: t}',
+        '  - {id: "3", app_id: "2", access_token: u}',
+        '',
+      ].join('\n'),
+    );
+    expect(problemsOf(() => loadConfig({}, cwd))).toEqual([
+      'pages[1].id: page 3 is already configured at pages[0].id; keep one entry',
+    ]);
+    const env = { FB_APP_ID: '1', FB_APP_SECRET: 'secret-secret', FB_VERIFY_TOKEN: 'v' };
+    expect(problemsOf(() => loadConfig({ ...env, FB_PAGE_ID: '3', FB_PAGE_ACCESS_TOKEN: 'w' }, cwd))).toEqual([
+      'FB_APP_ID: app 1 is already configured at apps[0].id; keep one entry',
+      'pages[1].id: page 3 is already configured at pages[0].id; keep one entry',
+      'FB_PAGE_ID: page 3 is already configured at pages[0].id; keep one entry',
+    ]);
+  });
+
   it('loads the example configuration shipped with the project', () => {
     const env = {
       POSTGRES_PASSWORD: 'p',

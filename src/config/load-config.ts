@@ -92,6 +92,15 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
     problems.push(`${source('trust_proxy', 'TRUST_PROXY')}: ${trustProxy.problem}`);
   const apps = [...(c.apps ?? []), ...fromEnv.apps];
   const filePages = c.pages?.length ?? 0;
+  const fileApps = c.apps?.length ?? 0;
+  problems.push(
+    ...duplicateProblems(apps, (i) => (i < fileApps ? `apps[${i}].id` : 'FB_APP_ID'), 'app'),
+    ...duplicateProblems(
+      [...(c.pages ?? []), ...fromEnv.pages],
+      (i) => (i < filePages ? `pages[${i}].id` : 'FB_PAGE_ID'),
+      'page',
+    ),
+  );
   const pages = [...(c.pages ?? []), ...fromEnv.pages].map((page, i) => {
     const appId = page.app_id ?? (apps.length === 1 ? apps[0]?.id : undefined);
     if (!appId)
@@ -128,6 +137,21 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
     pages,
     configPath,
   };
+}
+
+/**
+ * An id listed twice: the last entry would silently win (the page's app, token and assistant), and a page whose app
+ * is not the one that signs its webhooks loses every event.
+ */
+function duplicateProblems(entries: { id: string }[], where: (i: number) => string, kind: string): string[] {
+  const first = new Map<string, number>();
+  const problems: string[] = [];
+  entries.forEach(({ id }, i) => {
+    const earlier = first.get(id);
+    if (earlier === undefined) first.set(id, i);
+    else problems.push(`${where(i)}: ${kind} ${id} is already configured at ${where(earlier)}; keep one entry`);
+  });
+  return problems;
 }
 
 /**
