@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import type { Config } from '../config/load-config.ts';
 import { createPageDirectory } from '../server/page-directory.ts';
-import { loadApps, loadPages, syncConfiguredPages } from './page-repository.ts';
+import { loadApps, loadPages, pagesVersion, recordPageHealth, syncConfiguredPages } from './page-repository.ts';
 import { createSecretBox } from './secret-box.ts';
 
 const key = () => randomBytes(32).toString('base64');
@@ -92,6 +92,34 @@ for (const kind of DATABASES) {
         .execute();
       await syncConfiguredPages(db, box, configured, 2); // The next start.
       expect((await loadPages(db, box))[0]?.settings).toEqual({ auto_replies: false, away_message: 'Back soon' });
+    });
+
+    it('keep a dead token’s health across a restart, and start over with a new token', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      const configured = { apps: [app('111')], pages: [page('222', '111')] } as Configured;
+      await syncConfiguredPages(db, box, configured, 1);
+      await recordPageHealth(db, '222', 'token', 'Error validating access token', 2);
+      const health = async () =>
+        (await db.selectFrom('pages').select(['health', 'health_detail']).executeTakeFirst())?.health;
+
+      await syncConfiguredPages(db, box, configured, 3); // The next start, the same token.
+      expect(await health()).toBe('token');
+      const renewed = {
+        apps: configured.apps,
+        pages: [{ ...page('222', '111'), access_token: 'EAA-new' }],
+      } as Configured;
+      await syncConfiguredPages(db, box, renewed, 4);
+      expect(await health()).toBe('ok');
+    });
+
+    it('show a changed app secret in the version other processes poll, as a changed page', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [] } as Configured, 1);
+      const before = await pagesVersion(db);
+      await syncConfiguredPages(db, box, { apps: [{ ...app('111'), secret: 'rotated' }], pages: [] } as Configured, 2);
+      expect(await pagesVersion(db)).not.toBe(before);
     });
 
     it('give a stored setting that no longer passes its default, and keep the page’s other settings', async () => {

@@ -51,6 +51,8 @@ export async function syncConfiguredPages(
         .onConflict((oc) => oc.column('id').doUpdateSet(values))
         .execute();
     }
+    const stored = await tx.selectFrom('pages').select(['id', 'access_token_sealed']).execute();
+    const tokens = new Map(stored.map((p) => [p.id, p.access_token_sealed]));
     for (const page of config.pages) {
       const values = {
         app_id: page.app_id,
@@ -60,15 +62,15 @@ export async function syncConfiguredPages(
         assistant: page.assistant ? JSON.stringify(sealAssistant(page.assistant, box)) : null,
         settings: JSON.stringify(page.settings ?? {}),
         messenger_profile: page.messenger_profile ? JSON.stringify(page.messenger_profile) : null,
-        health: 'ok',
-        health_detail: null,
-        health_at: now,
         updated_at: now,
       };
+      const health = { health: 'ok', health_detail: null, health_at: now };
+      // A restart does not mend a dead token: the health Graph gave it stays until a new token or a send that works.
+      const sameToken = tokens.has(page.id) && openOrUndefined(box, tokens.get(page.id)) === page.access_token;
       await tx
         .insertInto('pages')
-        .values({ id: page.id, ...values, created_at: now })
-        .onConflict((oc) => oc.column('id').doUpdateSet(values))
+        .values({ id: page.id, ...values, ...health, created_at: now })
+        .onConflict((oc) => oc.column('id').doUpdateSet(sameToken ? values : { ...values, ...health }))
         .execute();
     }
     const appIds = config.apps.map((a) => a.id);
@@ -88,6 +90,16 @@ export async function syncConfiguredPages(
         .execute();
     }
   });
+}
+
+/** A secret sealed under a key no longer configured opens to nothing (and is sealed anew from the configuration). */
+function openOrUndefined(box: SecretBox, sealed: string | undefined): string | undefined {
+  if (sealed === undefined) return undefined;
+  try {
+    return box.open(sealed);
+  } catch {
+    return undefined;
+  }
 }
 
 /** An assistant as stored: the secret that signs requests to an HTTP bot is sealed like the page's token. */
@@ -132,13 +144,15 @@ export async function loadPages(db: Kysely<Database>, box: SecretBox): Promise<S
 }
 
 /**
- * Changes whenever a page is added, removed or changed: another process's change shows in it. Every page's
- * `updated_at`, not the latest alone: a change committed after a later-stamped one, or stamped by a clock behind,
- * would not move the latest.
+ * Changes whenever an app or a page is added, removed or changed: another process's change (a rotated app secret, a
+ * page token) shows in it. Every row's `updated_at`, not the latest alone: a change committed after a later-stamped
+ * one, or stamped by a clock behind, would not move the latest.
  */
 export async function pagesVersion(db: Kysely<Database>): Promise<string> {
-  const rows = await db.selectFrom('pages').select(['id', 'updated_at']).orderBy('id').execute();
-  return rows.map((r) => `${r.id}:${r.updated_at}`).join(',');
+  const apps = await db.selectFrom('apps').select(['id', 'updated_at']).orderBy('id').execute();
+  const pages = await db.selectFrom('pages').select(['id', 'updated_at']).orderBy('id').execute();
+  const version = (rows: { id: string; updated_at: number }[]) => rows.map((r) => `${r.id}:${r.updated_at}`).join(',');
+  return `${version(apps)};${version(pages)}`;
 }
 
 /**
