@@ -4,27 +4,33 @@ import type { Config } from '../config/load-config.ts';
 import { createGraphClient, type GraphClient } from '../messenger/graph/graph-client.ts';
 import type { PageLookup } from '../server/page-directory.ts';
 
-/** One Graph client per app (each proves its calls with its own secret), over one keep-alive connection pool. */
+/**
+ * One Graph client per app (each proves its calls with its own secret), over one keep-alive connection pool. A client
+ * is made again when its app's secret changes (rotated, and reloaded from a process that shares the database): proofs
+ * made with the old secret are refused for good.
+ */
 export function createGraphClients(graph: Config['graph'], directory: PageLookup, logger: Logger) {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
-  const clients = new Map<string, GraphClient>();
+  const clients = new Map<string, { secret: string | undefined; client: GraphClient }>();
   return {
     graphFor(appId: string): GraphClient {
-      let client = clients.get(appId);
-      if (!client) {
-        client = createGraphClient({
+      const secret = directory.app(appId)?.secret;
+      let made = clients.get(appId);
+      if (!made || made.secret !== secret) {
+        const client = createGraphClient({
           baseUrl: graph.apiUrl,
           version: graph.version,
-          appSecret: directory.app(appId)?.secret,
+          appSecret: secret,
           dispatcher,
           logger,
         });
-        clients.set(appId, client);
+        made = { secret, client };
+        clients.set(appId, made);
       }
-      return client;
+      return made.client;
     },
     async close() {
-      for (const client of clients.values()) await client.close();
+      // The clients own nothing but the shared pool.
       await dispatcher.close();
     },
   };
