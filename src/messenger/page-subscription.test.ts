@@ -52,4 +52,28 @@ describe('subscribePage', () => {
       retryable: true,
     });
   });
+
+  it('passes on how long Graph asked to wait, and says a refused token is one', async () => {
+    const limited = { message: '(#32) Page request limit reached', code: 32 };
+    const expired = { message: 'Error validating access token: Session has expired', code: 190, error_subcode: 463 };
+    graph.server.reply(
+      { status: 400, json: { error: limited }, headers: { 'retry-after': '90' } },
+      { status: 400, json: { error: expired } },
+    );
+    expect(await subscribePage(graph.client, 'EAAB-page', 'P1', APP)).toEqual({
+      status: 'failed',
+      step: 'read',
+      error: limited.message,
+      kind: 'rate_limited',
+      retryable: true,
+      retry_after_ms: 90_000,
+    });
+    expect(await subscribePage(graph.client, 'EAAB-page', 'P1', APP)).toEqual({
+      status: 'failed',
+      step: 'read',
+      error: expired.message,
+      kind: 'token',
+      retryable: false,
+    });
+  });
 });

@@ -1,14 +1,22 @@
-import { type GraphClient, type GraphFailure, isRetryableKind } from './graph/graph-client.ts';
+import { type GraphClient, type GraphFailure, type GraphFailureKind, isRetryableKind } from './graph/graph-client.ts';
 import { DEFAULT_PAGE_SUBSCRIBED_FIELDS } from './graph/pages-api.ts';
 
 export type SubscriptionResult =
   | { status: 'unchanged' }
   | { status: 'subscribed'; added: string[] }
   /**
-   * `step`: reading the subscription or changing it. `retryable`: Graph was busy or limiting calls, so a later try
-   * may go through.
+   * `step`: reading the subscription or changing it. `kind`: how Graph's refusal is handled (`token`: the page's token
+   * is dead). `retryable`: Graph was busy or limiting calls, so a later try may go through, not before
+   * `retry_after_ms` when Graph said.
    */
-  | { status: 'failed'; step: 'read' | 'write'; error: string; retryable: boolean };
+  | {
+      status: 'failed';
+      step: 'read' | 'write';
+      error: string;
+      kind: GraphFailureKind;
+      retryable: boolean;
+      retry_after_ms?: number;
+    };
 
 /**
  * Makes sure the page sends the app the webhooks the gateway reads: Messenger sends a page's events only to the apps
@@ -30,6 +38,13 @@ export async function subscribePage(
   return { status: 'subscribed', added };
 }
 
-function failed(step: 'read' | 'write', failure: GraphFailure): SubscriptionResult {
-  return { status: 'failed', step, error: failure.error.message, retryable: isRetryableKind(failure.kind) };
+function failed(step: 'read' | 'write', { error, kind, retry_after_ms }: GraphFailure): SubscriptionResult {
+  const result: SubscriptionResult = {
+    status: 'failed',
+    step,
+    error: error.message,
+    kind,
+    retryable: isRetryableKind(kind),
+  };
+  return retry_after_ms === undefined ? result : { ...result, retry_after_ms };
 }

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   type GraphClient,
+  type GraphFailureKind,
   isRetryableKind,
   type MessengerProfile,
   type MessengerProfileField,
@@ -10,8 +11,11 @@ import type { GraphFailure } from '../graph/graph-result.ts';
 export type SyncResult =
   | { status: 'unchanged' }
   | { status: 'updated'; fields: string[]; removed: string[] }
-  /** `retryable`: Graph was busy or limiting calls (a transient or rate-limit error), so a later try may go through. */
-  | { status: 'failed'; error: string; retryable: boolean };
+  /**
+   * `kind`: how Graph's refusal is handled (`token`: the page's token is dead). `retryable`: Graph was busy or limiting
+   * calls (a transient or rate-limit error), so a later try may go through, not before `retry_after_ms` when Graph said.
+   */
+  | { status: 'failed'; error: string; kind: GraphFailureKind; retryable: boolean; retry_after_ms?: number };
 
 /**
  * Makes the page's Messenger profile match the configuration. Reads it first and writes only what differs:
@@ -54,8 +58,9 @@ export async function syncMessengerProfile(
   return { status: 'updated', fields: changed, removed };
 }
 
-function failed(failure: GraphFailure): SyncResult {
-  return { status: 'failed', error: failure.error.message, retryable: isRetryableKind(failure.kind) };
+function failed({ error, kind, retry_after_ms }: GraphFailure): SyncResult {
+  const result: SyncResult = { status: 'failed', error: error.message, kind, retryable: isRetryableKind(kind) };
+  return retry_after_ms === undefined ? result : { ...result, retry_after_ms };
 }
 
 /** Graph may add defaults (e.g. `composer_input_disabled: false`) or drop them; compare without undefined keys. */
