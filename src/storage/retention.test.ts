@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
-import { insertInboundEvents } from './inbound-event-repository.ts';
+import { insertInboundEvents, quarantine } from './inbound-event-repository.ts';
 import { EVENT_RETENTION_MS, purgeExpired } from './retention.ts';
 
 const DAY = 24 * 60 * 60_000;
+/** Ids follow the clock and never go back within a process: each test starts after every time an earlier one used. */
+let clock = Date.now();
+const start = () => {
+  clock += 100 * DAY;
+  return clock;
+};
 
 for (const kind of DATABASES) {
   describe(`retention on ${kind}`, () => {
@@ -11,7 +17,7 @@ for (const kind of DATABASES) {
 
     it('deletes handled events after a week, keeps newer ones (redeliveries still dropped) and never pending ones', async () => {
       const { db } = await open();
-      const now = Date.now();
+      const now = start();
       const event = (mid: string) => ({
         kind: 'message' as const,
         mid,
@@ -22,27 +28,77 @@ for (const kind of DATABASES) {
         timestamp: now,
         standby: false,
       });
+      // Stored now (ids follow the clock), purged eight days later.
+      const later = now + 8 * DAY;
       const [old, recent, pending] = await insertInboundEvents(
         db,
         [event('old'), event('recent'), event('pending')],
-        now - 8 * DAY,
+        now,
       );
       await db
         .updateTable('inbound_events')
-        .set({ status: 'done', processed_at: now - 8 * DAY })
+        .set({ status: 'done', processed_at: now })
         .where('id', '=', old?.id as string)
         .execute();
       await db
         .updateTable('inbound_events')
-        .set({ status: 'done', processed_at: now - DAY })
+        .set({ status: 'done', processed_at: later - DAY })
         .where('id', '=', recent?.id as string)
         .execute();
-      expect(await purgeExpired(db, now)).toEqual({ events: 1, quarantined: 0 });
+      expect(await purgeExpired(db, later)).toEqual({ events: 1, quarantined: 0 });
       const left = await db.selectFrom('inbound_events').select('id').orderBy('id').execute();
       expect(left.map((r) => r.id)).toEqual([recent?.id, pending?.id]);
-      expect(await insertInboundEvents(db, [event('recent')], now)).toEqual([undefined]);
+      expect(await insertInboundEvents(db, [event('recent')], later)).toEqual([undefined]);
       // A week, as the name says: at least the 24 hours design.md promises redeliveries are dropped for.
       expect(EVENT_RETENTION_MS).toBe(7 * DAY);
+    });
+
+    it('deletes in steps until nothing old is left, and keeps an old event handled lately for a week from then', async () => {
+      const { db } = await open();
+      const now = start();
+      const event = (mid: string) => ({
+        kind: 'message' as const,
+        mid,
+        attachments: [],
+        key: `m:${mid}`,
+        page_id: '1',
+        user_id: '2',
+        timestamp: now,
+        standby: false,
+      });
+      // Oldest first: ids follow the clock.
+      await quarantine(db, [{ reason: 'malformed JSON', body: '{' }], now - 31 * DAY);
+      const mids = ['a', 'b', 'c', 'd', 'e', 'replayed'];
+      const stored = await insertInboundEvents(db, mids.map(event), now - 9 * DAY);
+      await db
+        .updateTable('inbound_events')
+        .set({ status: 'done', processed_at: now - 8 * DAY })
+        .execute();
+      // A dead event replayed yesterday: stored nine days ago, handled a day ago.
+      const replayed = stored[5]?.id as string;
+      await db
+        .updateTable('inbound_events')
+        .set({ processed_at: now - DAY })
+        .where('id', '=', replayed)
+        .execute();
+      await quarantine(db, [{ reason: 'malformed JSON', body: '{' }], now - DAY);
+
+      // Counts the statements: five events go in three steps of at most two, then one for the quarantine.
+      let deletes = 0;
+      const counting = db.withPlugin({
+        transformQuery: ({ node }) => {
+          if (node.kind === 'DeleteQueryNode') deletes++;
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      });
+      expect(await purgeExpired(counting, now, 2)).toEqual({ events: 5, quarantined: 1 });
+      expect(deletes).toBe(4);
+      const left = await db.selectFrom('inbound_events').select('id').execute();
+      expect(left.map((r) => r.id)).toEqual([replayed]);
+      expect(await db.selectFrom('webhook_quarantine').select('received_at').execute()).toEqual([
+        { received_at: now - DAY },
+      ]);
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { idFloor } from './ids.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -8,20 +9,64 @@ import type { Database } from './schema.ts';
 export const EVENT_RETENTION_MS = 7 * 24 * 60 * 60_000;
 /** Quarantined bodies are kept longer, for someone to inspect. */
 export const QUARANTINE_RETENTION_MS = 30 * 24 * 60 * 60_000;
+/**
+ * Rows deleted per statement. The purge runs beside the webhook: on SQLite each statement holds the write lock (and
+ * the thread) while it runs, so a busy week's worth of events goes in short steps with other work between them.
+ */
+export const PURGE_BATCH = 1000;
 
-/** Deletes handled events and old quarantined bodies; pending and dead events are never deleted. */
+const HANDLED = ['done', 'ignored', 'throttled'] as const;
+
+/**
+ * Deletes handled events and old quarantined bodies; pending and dead events are never deleted. Only rows stored
+ * before the cut-off can qualify (ids sort by creation), so each step reads a range of the primary key or of
+ * `(status, id)`, not every event kept.
+ */
 export async function purgeExpired(
   db: Kysely<Database>,
   now: number,
+  batch = PURGE_BATCH,
 ): Promise<{ events: number; quarantined: number }> {
-  const events = await db
-    .deleteFrom('inbound_events')
-    .where('status', 'in', ['done', 'ignored', 'throttled'])
-    .where('processed_at', '<', now - EVENT_RETENTION_MS)
-    .executeTakeFirst();
-  const quarantined = await db
-    .deleteFrom('webhook_quarantine')
-    .where('received_at', '<', now - QUARANTINE_RETENTION_MS)
-    .executeTakeFirst();
-  return { events: Number(events.numDeletedRows), quarantined: Number(quarantined.numDeletedRows) };
+  const eventsBefore = now - EVENT_RETENTION_MS;
+  const events = await inSteps(batch, (limit) =>
+    db
+      .deleteFrom('inbound_events')
+      .where('id', 'in', (q) =>
+        q
+          .selectFrom('inbound_events')
+          .select('id')
+          .where('status', 'in', HANDLED)
+          .where('id', '<', idFloor(eventsBefore))
+          // A dead event replayed lately was handled lately: its key is kept a week from then.
+          .where('processed_at', '<', eventsBefore)
+          .limit(limit),
+      )
+      .executeTakeFirst(),
+  );
+  const quarantineBefore = now - QUARANTINE_RETENTION_MS;
+  const quarantined = await inSteps(batch, (limit) =>
+    db
+      .deleteFrom('webhook_quarantine')
+      .where('id', 'in', (q) =>
+        q
+          .selectFrom('webhook_quarantine')
+          .select('id')
+          .where('id', '<', idFloor(quarantineBefore))
+          .where('received_at', '<', quarantineBefore)
+          .limit(limit),
+      )
+      .executeTakeFirst(),
+  );
+  return { events, quarantined };
+}
+
+/** Runs a bounded delete until it deletes less than a full step, letting other work run between steps. */
+async function inSteps(batch: number, step: (limit: number) => Promise<{ numDeletedRows: bigint }>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = Number((await step(batch)).numDeletedRows);
+    total += deleted;
+    if (deleted < batch) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
