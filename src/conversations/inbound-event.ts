@@ -11,6 +11,8 @@ export interface InboundAttachment {
   coordinates?: { lat: number; long: number };
   /** The channel's own payload, kept for display and inspection. */
   payload?: unknown;
+  /** For `other`: the type the channel gave (`reel`, `ig_post`, `appointment_booking`…), when it gave one. */
+  channel_type?: string;
 }
 
 export interface Referral {

@@ -101,8 +101,10 @@ function attachmentsOf(message: Json): InboundAttachment[] {
       return { type: 'location', url, title: str(a.title), coordinates, payload };
     }
     const known = ['image', 'video', 'audio', 'file', 'fallback', 'template'] as const;
-    const type = known.find((k) => k === a.type) ?? 'other';
-    return { type, url, title: str(a.title), payload };
+    const type = known.find((k) => k === a.type);
+    if (type) return { type, url, title: str(a.title), payload };
+    // Kinds the gateway does not show itself (a shared reel or post, a booking) keep their name for the inbox.
+    return { type: 'other', channel_type: str(a.type), url, title: str(a.title), payload };
   });
 }
 

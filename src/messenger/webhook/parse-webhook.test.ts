@@ -44,6 +44,21 @@ describe('webhook parsing', () => {
     expect(event.kind === 'message' && event.attachments[2]?.coordinates).toEqual({ lat: 48.85, long: 2.35 });
   });
 
+  it('keeps video, audio, fallback and template attachments, and the channel’s name for kinds it does not show', () => {
+    const event = only('attachments-more');
+    const attachments = event.kind === 'message' ? event.attachments : [];
+    expect(attachments.map((a) => [a.type, a.channel_type])).toEqual([
+      ['video', undefined],
+      ['audio', undefined],
+      ['fallback', undefined],
+      ['template', undefined],
+      ['other', 'reel'],
+      ['other', 'ig_post'],
+    ]);
+    expect(attachments[2]).toMatchObject({ title: 'A shared link', url: expect.stringContaining('l.facebook.com') });
+    expect(attachments[4]).toMatchObject({ url: 'https://cdn.example-fbcdn.test/reel.mp4' });
+  });
+
   it('reads stickers in both the legacy image form and the new sticker type', () => {
     for (const name of ['sticker-legacy', 'sticker']) {
       const event = only(name);
