@@ -61,6 +61,25 @@ for (const database of DATABASES) {
       expect(stored.filter((r) => /unsigned|forged|sha1 only/.test(r.body))).toEqual([]);
     });
 
+    it('verifies the bytes Facebook sent, with non-ASCII text \\u-escaped, and refuses a signature of their re-serialisation', async () => {
+      const mid = `m_${randomBytes(8).toString('base64url')}`;
+      // Facebook escapes non-ASCII text and the slashes: the bytes differ from what JSON.stringify would give.
+      const escaped = JSON.stringify(messageBody('caf\u00e9 \u{1f600} a/b', { mid }))
+        .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replaceAll('/', '\\/');
+      const reserialised = JSON.stringify(JSON.parse(escaped));
+      expect(reserialised).not.toBe(escaped);
+
+      expect((await h.postWebhook(escaped, h.sign(reserialised))).status).toBe(401);
+      expect((await h.postWebhook(escaped)).status).toBe(200);
+      const stored = await h.switchboard.db
+        .selectFrom('inbound_events')
+        .select('body')
+        .where('event_key', '=', `${PAGE_ID}:m:${mid}`)
+        .execute();
+      expect(stored.map((r) => JSON.parse(r.body).text)).toEqual(['caf\u00e9 \u{1f600} a/b']);
+    });
+
     it('answers 400 to malformed JSON with a valid signature and keeps it for inspection', async () => {
       const response = await h.postWebhook('{"object":"page","entry":[');
       expect(response.status).toBe(400);
