@@ -124,7 +124,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return;
     }
     // Someone else wrote to the person (a human in the Page Inbox, or another app): record it, never answer it,
-    // and keep the bot quiet for a while so the two do not talk over each other.
+    // and keep the bot quiet for a while so the two do not talk over each other. The pause's commit also cancels the
+    // replies the bot queued and has not sent, as a take-over does: one waiting out its delay would follow theirs.
     const { conversation } = await store.openConversation(page.id, event.user_id as string, now);
     const text =
       event.text ?? (event.attachments.length ? `[${event.attachments.map((a) => a.type).join(', ')}]` : undefined);

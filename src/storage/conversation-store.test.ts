@@ -55,6 +55,59 @@ for (const kind of DATABASES) {
       expect(await paused.read()).toMatchObject({ routing: 'bot', paused_until: null });
     });
 
+    it('cancels what the bot queued and has not sent when a reply typed in the Page Inbox pauses it, not an agent’s reply', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      /** A conversation with a bot reply (after a typing indicator) and an agent's reply queued, then paused. */
+      const pausedWith = async (psid: string, routing: string) => {
+        const { conversation } = await store.openConversation('page-1', psid, NOW);
+        const outgoing = { conversation_id: conversation.id, page_id: 'page-1', recipient_id: psid };
+        const message = (text: string) => ({ kind: 'message' as const, message: { text }, preview: text });
+        const queued: Outgoing[] = [
+          { ...outgoing, author: 'bot', steps: [{ kind: 'typing', on: true }, message(`bot reply to ${psid}`)] },
+          { ...outgoing, author: 'agent', steps: [message(`agent reply to ${psid}`)] },
+        ];
+        for (const out of queued)
+          await store.commitTurn({ event_id: await storePendingEvent(db), event_status: 'done', outgoing: out }, NOW);
+        await db.updateTable('conversations').set({ routing }).where('id', '=', conversation.id).execute();
+        const changes = { routing: 'paused' as const, paused_until: NOW + 60_000 };
+        const paused = await store.commitTurn(
+          {
+            event_id: await storePendingEvent(db),
+            event_status: 'done',
+            conversation: { id: conversation.id, changes },
+          },
+          NOW,
+        );
+        const rows = await db
+          .selectFrom('outbox')
+          .leftJoin('messages', 'messages.id', 'outbox.message_id')
+          .select(['outbox.kind', 'outbox.status', 'messages.status as message_status'])
+          .where('outbox.conversation_id', '=', conversation.id)
+          .orderBy('outbox.id')
+          .execute();
+        return { cancelled: paused.botSendsCancelled, rows };
+      };
+
+      expect(await pausedWith('psid-1', 'bot')).toEqual({
+        cancelled: true,
+        rows: [
+          { kind: 'typing_on', status: 'cancelled', message_status: null },
+          { kind: 'message', status: 'cancelled', message_status: 'cancelled' },
+          { kind: 'message', status: 'pending', message_status: 'pending' },
+        ],
+      });
+      // People own it: the pause does not apply, and their take-over dealt with the bot's rows already.
+      expect(await pausedWith('psid-2', 'human')).toEqual({
+        cancelled: false,
+        rows: [
+          { kind: 'typing_on', status: 'pending', message_status: null },
+          { kind: 'message', status: 'pending', message_status: 'pending' },
+          { kind: 'message', status: 'pending', message_status: 'pending' },
+        ],
+      });
+    });
+
     it('hands a conversation to people whatever its routing', async () => {
       const { commit, read } = await setup('paused');
       await commit({ routing: 'human', flagged: true, flag_reason: 'connect_to_agent: asked' });

@@ -12,7 +12,7 @@ import type { TransactionRunner } from './batched-writes.ts';
 import { idFloor, newId } from './ids.ts';
 import { EventAlreadyHandledError } from './inbound-event-repository.ts';
 import { openConversation } from './open-conversation.ts';
-import type { OutboxRow } from './outbox-repository.ts';
+import { cancelBotSends, type OutboxRow } from './outbox-repository.ts';
 import { precompiled } from './precompiled.ts';
 import type { ConversationsTable, Database, MessagesTable, OutboxTable, SessionsTable } from './schema.ts';
 
@@ -25,6 +25,11 @@ export interface QueuedRows {
   behindOthers: boolean;
   /** The bot's reply was not queued: a person took the conversation over while the turn ran. */
   dropped: boolean;
+  /**
+   * The turn paused the bot (a reply typed in Facebook's Page Inbox) and cancelled what it had queued and not sent, as
+   * a take-over does: the dispatcher must read the conversation's queue again (`reread`) instead of what it holds.
+   */
+  botSendsCancelled: boolean;
 }
 
 /** The conversation service's storage, whose `commitTurn` also says what it queued to send. */
@@ -228,6 +233,7 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   // A turn that sends updates its conversation too (`last_message_at`), which says who owns it now.
   const conversationId = conversation?.id ?? outgoing?.conversation_id;
   let owner: Owner | undefined;
+  let botSendsCancelled = false;
   if (conversationId !== undefined) {
     const { flagged, routing, paused_until, ...rest } = conversation?.changes ?? {};
     const { rows } = await updateConversation(tx, {
@@ -238,7 +244,13 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
       id: conversationId,
     });
     owner = rows[0];
-    if (routing !== undefined) await changeRouting(tx, conversationId, routing, paused_until ?? null);
+    const rerouted = routing !== undefined && (await changeRouting(tx, conversationId, routing, paused_until ?? null));
+    // A person answered in the Page Inbox: the bot's replies queued before it must not follow theirs (docs/adr/0003,
+    // take-overs). Not when people own the conversation: the pause did not apply, and the take-over cancelled them.
+    if (rerouted && routing === 'paused') {
+      await cancelBotSends(tx, conversationId, now);
+      botSendsCancelled = true;
+    }
     // The person wrote: Graph's "cannot be reached" no longer holds (they unblocked the page, or came back), unless
     // Graph said so after this message came (a reply to an earlier one, refused meanwhile).
     const unreachableAt = owner?.unreachable_at ?? null;
@@ -248,10 +260,11 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   // The assistant ran on the routing the turn read; a person may have taken the conversation over since. Then neither
   // its reply nor its session is kept: a flow must not wait for the answer to a question nobody saw.
   if (outgoing?.author === 'bot' && owner && currentRouting(owner, now) !== 'bot')
-    return { rows: [], behindOthers: false, dropped: true };
+    return { rows: [], behindOthers: false, dropped: true, botSendsCancelled };
   if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
-  if (!outgoing) return { rows: [], behindOthers: false, dropped: false };
-  return { rows: await queueOutgoing(tx, outgoing, now), behindOthers: Boolean(owner?.sends_pending), dropped: false };
+  if (!outgoing) return { rows: [], behindOthers: false, dropped: false, botSendsCancelled };
+  const rows = await queueOutgoing(tx, outgoing, now);
+  return { rows, behindOthers: Boolean(owner?.sends_pending), dropped: false, botSendsCancelled };
 }
 
 /**
@@ -271,13 +284,15 @@ const ROUTING_FROM: Record<string, string[]> = {
   human: ['bot', 'paused', 'human'],
 };
 
+/** Changes the routing if it may be changed from what it is now (ROUTING_FROM); true when it was. */
 async function changeRouting(tx: Transaction<Database>, id: string, routing: string, pausedUntil: number | null) {
-  await tx
+  const changed = await tx
     .updateTable('conversations')
     .set({ routing, paused_until: pausedUntil })
     .where('id', '=', id)
     .where('routing', 'in', ROUTING_FROM[routing] ?? [routing])
-    .execute();
+    .executeTakeFirst();
+  return changed.numUpdatedRows > 0n;
 }
 
 type ConversationUpdate = Partial<Omit<ConversationsTable, 'id'>> & { id: string };

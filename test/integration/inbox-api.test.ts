@@ -18,7 +18,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 7,
+        people: 8,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 30 },
         timers: {
@@ -212,6 +212,36 @@ for (const database of DATABASES) {
         expect(await queued()).toEqual([{ status: 'cancelled' }]);
         const thread = await h.api('GET', `/api/conversations/${conversation?.id}/messages`);
         expect(thread.body.data.messages.at(-1)).toMatchObject({ author: 'bot', status: 'cancelled' });
+      } finally {
+        await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: null });
+      }
+    });
+
+    it('cancels the replies the bot queued and had not sent yet when a human answers from the Page Inbox', async () => {
+      await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: 'short' });
+      try {
+        await h.fb.sendText(PAGE_ID, person(7), 'slow answer please');
+        const queued = () =>
+          h.switchboard.db
+            .selectFrom('outbox')
+            .select('status')
+            .where('recipient_id', '=', person(7))
+            .where('kind', '=', 'message')
+            .execute();
+        for (let i = 0; i < 250 && (await queued()).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        // While the bot's reply waits out its response delay, an employee answers in Business Suite.
+        await h.fb.pageInboxReply(PAGE_ID, person(7), 'Hi, Sam here, I will take this one.');
+        await new Promise((r) => setTimeout(r, 2000)); // Past the (shortened) response delay.
+        await h.settle();
+
+        expect(await conversationOf(person(7))).toMatchObject({ routing: 'paused' });
+        expect(await pageSaw(person(7))).toEqual(['Hi, Sam here, I will take this one.']);
+        expect(await queued()).toEqual([{ status: 'cancelled' }]);
+        const conversation = await conversationOf(person(7));
+        const thread = await h.api('GET', `/api/conversations/${conversation?.id}/messages`);
+        const outgoing = thread.body.data.messages.filter((m: { direction: string }) => m.direction === 'out');
+        expect(outgoing.map((m: { author: string }) => m.author)).toEqual(['bot', 'external']);
+        expect(outgoing[0]).toMatchObject({ author: 'bot', status: 'cancelled' });
       } finally {
         await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: null });
       }
