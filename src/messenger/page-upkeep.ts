@@ -8,52 +8,116 @@ import { type SubscriptionResult, subscribePage } from './page-subscription.ts';
 import { profileConfigSchema, toMessengerProfile } from './profile-sync/profile-config.ts';
 import { type SyncResult, syncMessengerProfile } from './profile-sync/sync-profile.ts';
 
-/** Work Graph refused for now is tried again this many times, after 1, 2, 4… minutes by default. */
+/** The first wait before work Graph refused for now is tried again; it doubles at each failure in a row. */
 const RETRY_MS = 60_000;
-const RETRIES = 3;
+/**
+ * The longest wait between two tries, unless Graph asks for longer. Tries go on while the process runs: only what
+ * Graph refused for now (busy, calls limited) is tried again, and a profile sync every 30 minutes spends at most 3 of
+ * the page's 10 profile calls per 10 minutes (messenger-platform.md §5), so retrying does not keep the limit spent.
+ */
+const MAX_RETRY_MS = 30 * 60_000;
 
 export interface PageUpkeepOptions {
   db: Kysely<Database>;
   directory: PageLookup;
   graphFor: (appId: string) => GraphClient;
   logger: Logger;
-  /** First wait before work Graph refused for now is tried again (doubling). */
+  /** First wait before work Graph refused for now is tried again (default 1 minute, doubling up to 30 minutes). */
   retryMs?: number;
 }
 
-type Outcome = { status: string; retryable?: boolean } | undefined;
+/** A run's result, as upkeep reads it: Graph's failures come back as values (sync-profile.ts, page-subscription.ts). */
+type Outcome = { status: string; retryable?: boolean; retry_after_ms?: number } | undefined;
+
+/** One piece of work on one page: at most one run in flight, and a retry waiting or one more run asked for. */
+interface Work<T> {
+  running: boolean;
+  /** Asked for while a run was in flight: one more run after it, which every such request gets the result of. */
+  next?: Deferred<T | undefined>;
+  /** The retry of a run Graph refused for now. */
+  timer?: NodeJS.Timeout;
+  /** Runs Graph refused for now in a row, for the back-off. */
+  failures: number;
+}
+
+/**
+ * The wait before the next try after `failures` refusals in a row: doubling from `baseMs`, at most 30 minutes, and
+ * never shorter than Graph asked (`graphWaitMs`, from its usage header or Retry-After).
+ */
+export function retryWait(failures: number, baseMs: number, graphWaitMs = 0): number {
+  return Math.max(Math.min(baseMs * 2 ** Math.max(failures - 1, 0), MAX_RETRY_MS), graphWaitMs);
+}
 
 /**
  * What the gateway keeps set on each page through Graph: the app's webhook subscription, and the Messenger profile
- * of the configuration and settings. Done at start-up and after a settings change; what Graph refused for now (busy,
- * or the page's calls spent) is tried again after 1, 2 and 4 minutes, a newer run of the same work replacing the retry.
+ * of the configuration and settings. Done at start-up and after a settings change, one run at a time per page and
+ * piece of work; what Graph refused for now (busy, or the page's calls spent) is tried again with a growing wait.
  */
 export function createPageUpkeep(options: PageUpkeepOptions) {
   const { db, directory, graphFor, logger } = options;
-  /**
-   * The latest run of each piece of work, with its retry's timer: an older run, still in flight when a newer one
-   * began, retries nothing, and a newer run cancels the older one's retry.
-   */
-  const runs = new Map<string, { timer?: NodeJS.Timeout }>();
+  const retryMs = options.retryMs ?? RETRY_MS;
+  const queues: { close(): void }[] = [];
   let closed = false;
 
   /** Logs a failure that is not Graph's (those come back as results): the database failing. */
   const failed = (what: string, pageId: string) => (err: unknown) => logger.error({ err, pageId }, `could not ${what}`);
 
-  function retrying<T extends Outcome>(what: string, pageId: string, run: () => Promise<T>) {
-    const key = `${what}:${pageId}`;
-    clearTimeout(runs.get(key)?.timer);
-    const self: { timer?: NodeJS.Timeout } = {};
-    runs.set(key, self);
-    const attempt = async (n: number): Promise<T> => {
-      const result = await run();
-      if (closed || runs.get(key) !== self) return result;
-      if (result?.status !== 'failed' || !result.retryable || n >= RETRIES) return result;
-      const again = () => void attempt(n + 1).catch(failed(what, pageId));
-      self.timer = setTimeout(again, (options.retryMs ?? RETRY_MS) * 2 ** n).unref();
-      return result;
+  /**
+   * Runs `run` for a page one run at a time. A request while a run is in flight makes one more run after it (however
+   * many came), so the older run cannot finish after a newer one and undo it; each run reads the page when it begins.
+   * A run Graph refused for now is tried again later, unless a request comes first.
+   */
+  function oneAtATime<T extends Outcome>(what: string, run: (pageId: string) => Promise<T>) {
+    const works = new Map<string, Work<T>>();
+
+    async function start(pageId: string, work: Work<T>): Promise<T | undefined> {
+      work.running = true;
+      let result: T | undefined;
+      try {
+        result = await run(pageId);
+        return result;
+      } finally {
+        work.running = false;
+        after(pageId, work, result);
+      }
+    }
+
+    function after(pageId: string, work: Work<T>, result: T | undefined) {
+      const next = work.next;
+      work.next = undefined;
+      if (next) {
+        if (closed) return next.resolve(undefined);
+        work.failures = 0;
+        return void start(pageId, work).then(next.resolve, next.reject);
+      }
+      if (closed || result?.status !== 'failed' || !result.retryable) return void works.delete(pageId);
+      work.failures += 1;
+      const wait = retryWait(work.failures, retryMs, result.retry_after_ms);
+      logger.info({ pageId, retry_in_ms: wait }, `will try again to ${what}`);
+      work.timer = setTimeout(() => {
+        work.timer = undefined;
+        start(pageId, work).catch(failed(what, pageId));
+      }, wait).unref();
+    }
+
+    queues.push({
+      close() {
+        for (const work of works.values()) clearTimeout(work.timer);
+      },
+    });
+    return (pageId: string): Promise<T | undefined> => {
+      if (closed) return Promise.resolve(undefined);
+      const work = works.get(pageId) ?? { running: false, failures: 0 };
+      works.set(pageId, work);
+      clearTimeout(work.timer);
+      work.timer = undefined;
+      if (work.running) {
+        work.next ??= deferred();
+        return work.next.promise;
+      }
+      work.failures = 0;
+      return start(pageId, work);
     };
-    return attempt(0);
   }
 
   /**
@@ -85,14 +149,16 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     const result = await subscribePage(graphFor(page.app_id), page.access_token, pageId, page.app_id);
     const log = logger.child({ pageId });
     if (result.status === 'subscribed') log.info(result, 'app subscribed to the page’s webhooks');
+    if (result.status !== 'failed') return result;
+    if (result.retryable) log.warn({ error: result.error }, `could not ${SUBSCRIPTION} for now`);
     // Reading needs the permission that changing needs: a page subscribed in the app dashboard may be fine.
-    else if (result.status === 'failed' && result.step === 'read')
+    else if (result.step === 'read')
       log.warn(
         { error: result.error },
         'could not check the app’s subscription to the page’s webhooks (the page token needs pages_manage_metadata); ' +
           'if the page is not subscribed in the app dashboard (Messenger, Webhooks), Facebook sends none of its messages',
       );
-    else if (result.status === 'failed')
+    else
       log.error(
         { error: result.error },
         'could not subscribe the app to the page’s webhooks: give the page token pages_manage_metadata, or subscribe ' +
@@ -101,25 +167,46 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     return result;
   }
 
-  const PROFILE = 'sync the Messenger profile';
-  const SUBSCRIPTION = 'subscribe the app to the page’s webhooks';
+  const profile = oneAtATime(PROFILE, syncProfile);
+  const subscription = oneAtATime(SUBSCRIPTION, subscribe);
   return {
-    /** The page's settings changed: its profile is synced again (and retried). */
-    syncProfile: (pageId: string) => retrying(PROFILE, pageId, () => syncProfile(pageId)),
+    /** The page's settings changed: its profile is synced again (after a run in flight, and retried). */
+    syncProfile: (pageId: string) => profile(pageId),
     /** Everything for every page, at start-up: failures are logged (and retried), start-up goes on. */
     async atStart(): Promise<void> {
       await Promise.all(
         directory
           .pages()
           .flatMap(({ id }) => [
-            retrying(SUBSCRIPTION, id, () => subscribe(id)).catch(failed(SUBSCRIPTION, id)),
-            retrying(PROFILE, id, () => syncProfile(id)).catch(failed(PROFILE, id)),
+            subscription(id).catch(failed(SUBSCRIPTION, id)),
+            profile(id).catch(failed(PROFILE, id)),
           ]),
       );
     },
+    /** Cancels every retry and every run asked for and not begun; runs in flight end on their own. */
     close() {
       closed = true;
-      for (const { timer } of runs.values()) clearTimeout(timer);
+      for (const queue of queues) queue.close();
     },
   };
+}
+
+const PROFILE = 'sync the Messenger profile';
+const SUBSCRIPTION = 'subscribe the app to the page’s webhooks';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (reason: unknown) => void;
+}
+
+/** `Promise.withResolvers`, which Node 20 lacks. */
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { useScriptedGraph } from '../../test/support/scripted-graph-server.ts';
+import type { Config } from '../config/load-config.ts';
+import type { PageSettingsInput } from '../config/page-settings.ts';
+import { createLogger } from '../server/logger.ts';
+import { createPageDirectory } from '../server/page-directory.ts';
+import { syncConfiguredPages } from '../storage/page-repository.ts';
+import { createSecretBox } from '../storage/secret-box.ts';
+import { createPageUpkeep, retryWait } from './page-upkeep.ts';
+
+const APP = '1517776481860111';
+const PAGE = '104857392018475';
+const MINUTE = 60_000;
+/** Answers a profile read (nothing set) as well as a write, whichever comes. */
+const OK = { json: { data: [], result: 'success' } };
+const BUSY = { status: 503, json: { error: { message: 'Service temporarily unavailable', code: 2 } } };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the wait before page upkeep tries again', () => {
+  it('doubles from the first wait up to 30 minutes, and is never shorter than Graph asked', () => {
+    expect([1, 2, 3, 4].map((failures) => retryWait(failures, MINUTE))).toEqual([
+      MINUTE,
+      2 * MINUTE,
+      4 * MINUTE,
+      8 * MINUTE,
+    ]);
+    expect(retryWait(6, MINUTE)).toBe(30 * MINUTE);
+    expect(retryWait(1000, MINUTE)).toBe(30 * MINUTE);
+    expect(retryWait(1, MINUTE, 7 * MINUTE)).toBe(7 * MINUTE);
+    expect(retryWait(20, MINUTE, 45 * MINUTE)).toBe(45 * MINUTE);
+  });
+});
+
+for (const kind of DATABASES) {
+  describe(`page upkeep on ${kind}`, () => {
+    const open = useMigratedDatabase(kind);
+    const graph = useScriptedGraph();
+    let close: (() => void) | undefined;
+    afterEach(() => {
+      close?.();
+      close = undefined;
+    });
+
+    async function start(settings: PageSettingsInput, retryMs: number) {
+      const { db } = await open();
+      const box = createSecretBox([randomBytes(32).toString('base64')]);
+      const configured = {
+        apps: [{ id: APP, secret: 'app-secret', verify_token: 'vt' }],
+        pages: [{ id: PAGE, app_id: APP, access_token: 'EAA-page', settings }],
+      } as Pick<Config, 'apps' | 'pages'>;
+      await syncConfiguredPages(db, box, configured, 1);
+      const directory = createPageDirectory(db, box);
+      await directory.reload();
+      const logs: { level: number; msg: string }[] = [];
+      const logger = createLogger('debug', { write: (line) => logs.push(JSON.parse(line)) });
+      const upkeep = createPageUpkeep({ db, directory, graphFor: () => graph.client, logger, retryMs });
+      close = upkeep.close;
+      /** What PATCH /api/pages/:id/settings does before it asks for a sync. */
+      const changeSettings = async (changes: PageSettingsInput) => {
+        await db
+          .updateTable('pages')
+          .set({ settings_changes: JSON.stringify(changes) })
+          .execute();
+        await directory.reload();
+      };
+      return { db, upkeep, logs, changeSettings };
+    }
+
+    /** Resolves once the scripted Graph has had `count` requests, or fails after 5 s. */
+    async function requestsReach(count: number) {
+      for (let waited = 0; graph.server.requests.length < count; waited += 10) {
+        if (waited > 5000) throw new Error(`${graph.server.requests.length} Graph requests, not ${count}`);
+        await sleep(10);
+      }
+    }
+
+    const greetingsPosted = () =>
+      graph.server.requests
+        .filter((r) => r.method === 'POST')
+        .map((r) => (r.json as { greeting?: { text: string }[] }).greeting?.[0]?.text);
+
+    it('waits as long as Graph asked before trying again, however short its own wait', async () => {
+      const { upkeep } = await start({ greeting: 'Hello!' }, 10);
+      const limited = { message: '(#613) Calls to this api have exceeded the rate limit.', code: 613 };
+      graph.server.reply({ status: 400, json: { error: limited }, headers: { 'retry-after': '1' } }, OK, OK);
+      const asked = Date.now();
+      expect(await upkeep.syncProfile(PAGE)).toMatchObject({ status: 'failed', retryable: true, retry_after_ms: 1000 });
+      await sleep(300);
+      expect(graph.server.requests).toHaveLength(1);
+      await requestsReach(3);
+      expect(Date.now() - asked).toBeGreaterThanOrEqual(1000);
+      expect(greetingsPosted()).toEqual(['Hello!']);
+    });
+
+    it('keeps trying while Graph is busy, past the third try', async () => {
+      const { upkeep } = await start({ greeting: 'Hello!' }, 5);
+      graph.server.reply(BUSY, BUSY, BUSY, BUSY, BUSY, OK, OK);
+      expect(await upkeep.syncProfile(PAGE)).toMatchObject({ status: 'failed', retryable: true });
+      await requestsReach(7);
+      expect(greetingsPosted()).toEqual(['Hello!']);
+    });
+
+    it('tries nothing more once closed', async () => {
+      const { upkeep } = await start({ greeting: 'Hello!' }, 20);
+      graph.server.reply(BUSY);
+      expect(await upkeep.syncProfile(PAGE)).toMatchObject({ status: 'failed', retryable: true });
+      upkeep.close();
+      await sleep(150);
+      expect(graph.server.requests).toHaveLength(1);
+    });
+
+    it('runs a sync asked for during one after it, once, so the newer greeting is the one left', async () => {
+      const { upkeep, changeSettings } = await start({ greeting: 'First' }, 10);
+      graph.server.reply({ ...OK, delayMs: 200 }, OK, OK, OK);
+      const first = upkeep.syncProfile(PAGE);
+      await changeSettings({ greeting: 'Second' });
+      const [second, third] = [upkeep.syncProfile(PAGE), upkeep.syncProfile(PAGE)];
+      expect(await first).toMatchObject({ status: 'updated' });
+      expect(await second).toMatchObject({ status: 'updated' });
+      expect(await third).toEqual(await second);
+      expect(graph.server.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'POST']);
+      expect(greetingsPosted()).toEqual(['First', 'Second']);
+    });
+  });
+}
