@@ -16,6 +16,7 @@ const MINUTE = 60_000;
 /** Answers a profile read (nothing set) as well as a write, whichever comes. */
 const OK = { json: { data: [], result: 'success' } };
 const BUSY = { status: 503, json: { error: { message: 'Service temporarily unavailable', code: 2 } } };
+const EXPIRED = { message: 'Error validating access token: Session has expired', code: 190, error_subcode: 463 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,7 +57,7 @@ for (const kind of DATABASES) {
       await directory.reload();
       const logs: { level: number; msg: string }[] = [];
       const logger = createLogger('debug', { write: (line) => logs.push(JSON.parse(line)) });
-      const upkeep = createPageUpkeep({ db, directory, graphFor: () => graph.client, logger, retryMs });
+      const upkeep = createPageUpkeep({ db, directory, graphFor: () => graph.client, logger, retryMs, now: () => 7 });
       close = upkeep.close;
       /** What PATCH /api/pages/:id/settings does before it asks for a sync. */
       const changeSettings = async (changes: PageSettingsInput) => {
@@ -123,6 +124,28 @@ for (const kind of DATABASES) {
       expect(await third).toEqual(await second);
       expect(graph.server.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'POST']);
       expect(greetingsPosted()).toEqual(['First', 'Second']);
+    });
+
+    it('records a refused token on the page’s health, says so, and does not try again', async () => {
+      const { db, upkeep, logs } = await start({}, 5);
+      graph.server.reply({ status: 400, json: { error: EXPIRED } });
+      await upkeep.atStart(); // Only the subscription to check: the page has no profile to sync.
+      await sleep(50);
+      expect(graph.server.requests.map((r) => r.url.pathname)).toEqual([`/v25.0/${PAGE}/subscribed_apps`]);
+      const page = await db.selectFrom('pages').select(['health', 'health_detail', 'health_at']).executeTakeFirst();
+      expect(page).toEqual({ health: 'token', health_detail: EXPIRED.message, health_at: 7 });
+      const errors = logs.filter((line) => line.level >= 40).map((line) => line.msg);
+      expect(errors).toEqual([expect.stringContaining('access token (invalid or expired)')]);
+      expect(errors.join()).not.toContain('pages_manage_metadata');
+    });
+
+    it('records a token the profile sync found refused on the page’s health', async () => {
+      const { db, upkeep } = await start({ greeting: 'Hello!' }, 5);
+      graph.server.reply({ status: 400, json: { error: EXPIRED } });
+      expect(await upkeep.syncProfile(PAGE)).toMatchObject({ status: 'failed', kind: 'token', retryable: false });
+      await sleep(50);
+      expect(graph.server.requests).toHaveLength(1);
+      expect(await db.selectFrom('pages').select('health').executeTakeFirst()).toEqual({ health: 'token' });
     });
   });
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { PageLookup } from '../server/page-directory.ts';
-import { profileFieldsSynced, recordProfileFieldsSynced } from '../storage/page-repository.ts';
+import { profileFieldsSynced, recordPageHealth, recordProfileFieldsSynced } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { GraphClient } from './graph/graph-client.ts';
 import { type SubscriptionResult, subscribePage } from './page-subscription.ts';
@@ -24,6 +24,8 @@ export interface PageUpkeepOptions {
   logger: Logger;
   /** First wait before work Graph refused for now is tried again (default 1 minute, doubling up to 30 minutes). */
   retryMs?: number;
+  /** The clock of the page health upkeep records (default `Date.now`). */
+  now?: () => number;
 }
 
 /** A run's result, as upkeep reads it: Graph's failures come back as values (sync-profile.ts, page-subscription.ts). */
@@ -56,6 +58,7 @@ export function retryWait(failures: number, baseMs: number, graphWaitMs = 0): nu
 export function createPageUpkeep(options: PageUpkeepOptions) {
   const { db, directory, graphFor, logger } = options;
   const retryMs = options.retryMs ?? RETRY_MS;
+  const now = options.now ?? Date.now;
   const queues: { close(): void }[] = [];
   let closed = false;
 
@@ -120,6 +123,15 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     };
   }
 
+  /** Graph refused the page's token (190): the page needs a new one, which trying again does not give it. */
+  async function tokenRefused(pageId: string, what: string, error: string) {
+    logger.error(
+      { pageId, error },
+      `could not ${what}: Graph refused the page’s access token (invalid or expired); give the page a new one`,
+    );
+    await recordPageHealth(db, pageId, 'token', error, now());
+  }
+
   /**
    * Syncs a page's Messenger profile: the configured one, with the greeting of its settings. A field the gateway set
    * before and no longer wants (a menu taken out of the configuration, a greeting taken away) is deleted.
@@ -137,7 +149,8 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     const result = await syncMessengerProfile(graphFor(page.app_id), page.access_token, wanted, ours);
     if (result.status !== 'failed') await recordProfileFieldsSynced(db, pageId, Object.keys(wanted));
     const log = logger.child({ pageId });
-    if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
+    if (result.status === 'failed' && result.kind === 'token') await tokenRefused(pageId, PROFILE, result.error);
+    else if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
     else log.info(result, 'Messenger profile synced');
     return result;
   }
@@ -150,7 +163,8 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     const log = logger.child({ pageId });
     if (result.status === 'subscribed') log.info(result, 'app subscribed to the page’s webhooks');
     if (result.status !== 'failed') return result;
-    if (result.retryable) log.warn({ error: result.error }, `could not ${SUBSCRIPTION} for now`);
+    if (result.kind === 'token') await tokenRefused(pageId, SUBSCRIPTION, result.error);
+    else if (result.retryable) log.warn({ error: result.error }, `could not ${SUBSCRIPTION} for now`);
     // Reading needs the permission that changing needs: a page subscribed in the app dashboard may be fine.
     else if (result.step === 'read')
       log.warn(
