@@ -18,6 +18,25 @@ export const businessHoursSchema = z
     if (!check.ok) ctx.addIssue({ code: 'custom', message: check.reason });
   });
 
+/** Messenger's limit on a greeting's length (messenger-platform.md §5). */
+const MAX_GREETING_CHARACTERS = 160;
+
+/**
+ * A greeting's text, at most 160 characters counted as Messenger counts them: by code point, so that an emoji (two
+ * UTF-16 units in a JavaScript string) is one character.
+ */
+export const greetingSchema = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    const characters = [...text].length;
+    if (characters > MAX_GREETING_CHARACTERS)
+      ctx.addIssue({
+        code: 'custom',
+        message: `has ${characters} characters; Messenger allows at most ${MAX_GREETING_CHARACTERS} (an emoji counts as one)`,
+      });
+  });
+
 /**
  * Per-page behaviour, stored with the page and editable through the API.
  * Defaults are what a new page gets; the config file and the API override them key by key.
@@ -44,7 +63,7 @@ export const pageSettingsSchema = z.object({
   welcome_on_first_message: z.boolean().default(false),
   escalation_keywords: z.array(z.string()).default([]),
   /** The greeting people see before their first message (synced to the Messenger profile); may use {{user_first_name}}. */
-  greeting: z.string().min(1).max(160).optional(),
+  greeting: greetingSchema.optional(),
   /** Minutes the bot stays quiet after a human answered from Facebook's Page Inbox. */
   human_reply_pause_minutes: z.number().int().min(0).default(30),
   /** Events one person may send per minute before the surplus is stored but not answered. */

@@ -16,4 +16,13 @@ describe('the Messenger profile wanted from the configuration', () => {
     expect(profileOf({ persistent_menu: menu }).get_started).toEqual({ payload: 'GET_STARTED' });
     expect(profileOf({ persistent_menu: menu, get_started: 'START' }).get_started).toEqual({ payload: 'START' });
   });
+
+  it('takes a greeting of 160 characters with emoji, counted as Messenger counts them, and refuses 161', () => {
+    const greeting = '🙂'.repeat(160); // 320 UTF-16 units
+    expect(profileOf({ greeting }).greeting).toEqual([{ locale: 'default', text: greeting }]);
+    const tooLong = profileConfigSchema.safeParse({ greeting: `${greeting}🙂` });
+    expect(tooLong.error?.issues[0]?.message).toBe(
+      'has 161 characters; Messenger allows at most 160 (an emoji counts as one)',
+    );
+  });
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { greetingSchema } from '../../config/page-settings.ts';
 import { DEFAULT_GET_STARTED_PAYLOAD } from '../../conversations/assistant-input.ts';
 import type { MessengerProfile } from '../graph/graph-client.ts';
 
-/** Messenger's limits on profile properties (messenger-platform.md §5). */
-const MAX_GREETING = 160;
+/** Messenger's limits on profile properties (messenger-platform.md §5); the greeting's is greetingSchema's. */
 const MAX_MENU_ITEMS = 20;
 const MAX_ICE_BREAKERS = 4;
 
@@ -25,7 +25,7 @@ export const profileConfigSchema = z
      */
     get_started: z.string().min(1).max(1000).optional(),
     /** Shown before the first message; may use {{user_first_name}}, {{user_last_name}}, {{user_full_name}}. */
-    greeting: z.string().min(1).max(MAX_GREETING).optional(),
+    greeting: greetingSchema.optional(),
     persistent_menu: z.array(menuItem).max(MAX_MENU_ITEMS).optional(),
     composer_input_disabled: z.boolean().default(false),
     ice_breakers: z
