@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InboundAttachment, InboundEvent, InboundEventBody, Referral } from '../../conversations/inbound-event.ts';
+import { personIdOf } from '../person-address.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -18,8 +19,9 @@ export function normalizeMessagingEvent(raw: unknown, pageId: string, standby: b
   if (!isObject(raw)) return { ok: false, reason: 'event is not an object' };
   const timestamp = num(raw.timestamp);
   if (timestamp === undefined) return { ok: false, reason: 'event has no numeric timestamp' };
-  const sender = isObject(raw.sender) ? (str(raw.sender.id) ?? str(raw.sender.user_ref)) : undefined;
-  const recipient = isObject(raw.recipient) ? (str(raw.recipient.id) ?? str(raw.recipient.user_ref)) : undefined;
+  // A chat-plugin guest comes as `user_ref`, not `id`: its person id says so, for the replies (§2.11).
+  const sender = personIdOf(raw.sender);
+  const recipient = personIdOf(raw.recipient);
   const message = isObject(raw.message) ? raw.message : undefined;
   const isEcho = message?.is_echo === true;
   // Echoes go from the page to the person: the person is the recipient (messenger-platform.md §2.2).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { webhookFixture } from '../../../test/fixtures/webhooks/index.ts';
+import { guestPersonId, recipientOf } from '../person-address.ts';
 import { parseWebhookBody } from './parse-webhook.ts';
 
 const PAGE = '104857392018475';
@@ -90,6 +91,56 @@ describe('webhook parsing', () => {
     expect(only('reaction')).toMatchObject({ kind: 'reaction', mid: 'm_Ec01', action: 'react', emoji: '\u2764\ufe0f' });
     expect(only('handover')).toMatchObject({ kind: 'handover', action: 'pass_thread_control' });
     expect(only('optin')).toMatchObject({ kind: 'optin' });
+  });
+
+  it('marks a chat-plugin guest (sender.user_ref) as a guest, one person id for all its events', () => {
+    const { events, rejected } = parseWebhookBody(webhookFixture('chat-plugin-guest'));
+    expect(rejected).toEqual([]);
+    const guest = guestPersonId('ur_4kP9dQ2vXn7LmA');
+    expect(events.map((e) => [e.kind, e.user_id])).toEqual([
+      ['postback', guest],
+      ['message', guest],
+    ]);
+    expect(recipientOf(guest)).toEqual({ user_ref: 'ur_4kP9dQ2vXn7LmA' });
+    expect(events[0]).toMatchObject({ referral: { source: 'CUSTOMER_CHAT_PLUGIN', referer_uri: expect.any(String) } });
+    expect(events[1]).toMatchObject({ text: 'Do you ship to Lyon?', key: 'm:m_Gm01' });
+  });
+
+  it('keeps a guest apart from a person whose PSID is the same string as its user_ref', () => {
+    const event = (sender: object, mid: string) => ({
+      sender,
+      recipient: { id: PAGE },
+      timestamp: 1,
+      message: { mid },
+    });
+    const { events } = parseWebhookBody({
+      object: 'page',
+      entry: [{ id: PAGE, time: 1, messaging: [event({ id: PERSON }, 'm_a'), event({ user_ref: PERSON }, 'm_b')] }],
+    });
+    expect(events[0]?.user_id).toBe(PERSON);
+    expect(events[1]?.user_id).toBe(guestPersonId(PERSON));
+    expect(events[1]?.user_id).not.toBe(PERSON);
+  });
+
+  it('turns an echo to a guest around too: the guest is the recipient', () => {
+    const { events } = parseWebhookBody({
+      object: 'page',
+      entry: [
+        {
+          id: PAGE,
+          time: 1,
+          messaging: [
+            {
+              sender: { id: PAGE },
+              recipient: { user_ref: 'ur_1' },
+              timestamp: 1,
+              message: { is_echo: true, mid: 'm_e', text: 'hello from the inbox' },
+            },
+          ],
+        },
+      ],
+    });
+    expect(events[0]).toMatchObject({ kind: 'echo', user_id: guestPersonId('ur_1') });
   });
 
   it('marks standby events so they are never answered, with a key apart from our own channel', () => {
