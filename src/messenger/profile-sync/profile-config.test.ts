@@ -25,4 +25,27 @@ describe('the Messenger profile wanted from the configuration', () => {
       'has 161 characters; Messenger allows at most 160 (an emoji counts as one)',
     );
   });
+
+  it('takes https URLs and bare domain names as allowed domains, not IP addresses, localhost or http', () => {
+    const allowed = ['https://shop.example.com', 'https://shop.example.com/help', 'shop.example.com'];
+    expect(profileOf({ whitelisted_domains: allowed }).whitelisted_domains).toEqual(allowed);
+    const refused = [
+      'https://localhost',
+      'https://127.0.0.1',
+      'https://127.1',
+      'https://[::1]',
+      'https://app.localhost',
+      'https://intranet',
+      'localhost',
+      '10.0.0.2',
+      'shop.example.com/help',
+      'http://shop.example.com',
+    ];
+    for (const domain of refused) {
+      const parsed = profileConfigSchema.safeParse({ whitelisted_domains: [domain] });
+      expect(parsed.error?.issues[0]?.message, domain).toBe(
+        'must be an https URL or a domain name (like shop.example.com), not an IP address or localhost',
+      );
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { greetingSchema } from '../../config/page-settings.ts';
 import { DEFAULT_GET_STARTED_PAYLOAD } from '../../conversations/assistant-input.ts';
@@ -11,6 +12,29 @@ const menuItem = z.union([
   z.object({ title: z.string().min(1).max(30), payload: z.string().min(1).max(1000) }).strict(),
   z.object({ title: z.string().min(1).max(30), url: z.url({ protocol: /^https?$/ }) }).strict(),
 ]);
+
+/**
+ * A domain the page's webviews and chat plugin may use: an https URL or a bare domain name, as Messenger takes them,
+ * and not an IP address or localhost, which it refuses (messenger-platform.md §5).
+ */
+const whitelistedDomain = z.string().refine(isAllowedDomain, {
+  error: 'must be an https URL or a domain name (like shop.example.com), not an IP address or localhost',
+});
+
+function isAllowedDomain(value: string): boolean {
+  const bare = !value.includes('://');
+  // A bare domain is a host name alone: no path, port, user or query.
+  if (bare && /[/:?#@\s]/.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(bare ? `https://${value}` : value);
+  } catch {
+    return false;
+  }
+  const host = url.hostname.replace(/\.$/, '');
+  if (url.protocol !== 'https:' || !host.includes('.') || host.endsWith('.localhost')) return false;
+  return isIP(host.replace(/^\[(.*)\]$/, '$1')) === 0;
+}
 
 /**
  * A page's Messenger profile as written in switchboard.yaml: a friendlier form of Messenger's own
@@ -32,10 +56,7 @@ export const profileConfigSchema = z
       .array(z.object({ question: z.string().min(1).max(80), payload: z.string().min(1).max(1000) }).strict())
       .max(MAX_ICE_BREAKERS)
       .optional(),
-    whitelisted_domains: z
-      .array(z.url({ protocol: /^https$/ }))
-      .max(50)
-      .optional(),
+    whitelisted_domains: z.array(whitelistedDomain).max(50).optional(),
   })
   .strict();
 
