@@ -73,8 +73,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const opened = await store.openConversation(page.id, event.user_id as string, now);
     const { contact, conversation } = opened;
     if (contact.profile_status === 'pending') {
-      contact.profile = (await deps.profiles.fetchProfile(page.id, contact.external_id)) ?? {};
-      await store.saveProfile(contact.id, Object.keys(contact.profile).length ? contact.profile : undefined, now);
+      const lookup = await deps.profiles.fetchProfile(page.id, contact.external_id);
+      contact.profile = lookup.status === 'found' ? lookup.profile : {};
+      // Not when the channel could not answer now (Graph down, a rate limit): it stays pending, asked again next time.
+      if (lookup.status !== 'unknown')
+        await store.saveProfile(contact.id, Object.keys(contact.profile).length ? contact.profile : undefined, now);
     }
     const allowed = deps.rateLimiter.allow(
       `${page.id}:${contact.external_id}`,

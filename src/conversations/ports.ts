@@ -134,9 +134,16 @@ export interface PageRuntime {
   welcome_payload: string;
 }
 
-/** Fetches a person's profile from the channel; undefined when the channel has none to give. */
+/**
+ * What the channel answered for a person's profile. `none`: it has none to give, and asking again would not change
+ * that (their privacy settings, an id of another page). `unknown`: it could not answer now (a timeout, a 5xx, a rate
+ * limit, the page's token refused): the person's next message asks again.
+ */
+export type ProfileLookup = { status: 'found'; profile: ContactProfile } | { status: 'none' } | { status: 'unknown' };
+
+/** Fetches a person's profile from the channel. */
 export interface ProfileProvider {
-  fetchProfile(pageId: string, externalId: string): Promise<ContactProfile | undefined>;
+  fetchProfile(pageId: string, externalId: string): Promise<ProfileLookup>;
 }
 
 /**

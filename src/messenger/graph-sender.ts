@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { ContactProfile } from '../assistants/assistant.ts';
-import type { ProfileProvider } from '../conversations/ports.ts';
+import type { ProfileLookup, ProfileProvider } from '../conversations/ports.ts';
 import type { ChannelSender, SendResult } from '../queue/channel-sender.ts';
 import type { PageLookup } from '../server/page-directory.ts';
 import type { GraphClient } from './graph/graph-client.ts';
+import { isRetryableKind } from './graph/graph-error.ts';
 import type { MessageTag, OutgoingMessage, SendRequest } from './send-types.ts';
 
 export interface GraphSenderDeps {
@@ -82,16 +82,20 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
       }
     },
 
-    async fetchProfile(pageId, externalId): Promise<ContactProfile | undefined> {
+    async fetchProfile(pageId, externalId): Promise<ProfileLookup> {
       const page = deps.directory.page(pageId);
-      if (!page) return undefined;
+      // Disconnected a moment ago: that says nothing about the person.
+      if (!page) return { status: 'unknown' };
       const result = await deps.graphFor(page.app_id).getUserProfile(page.access_token, externalId);
       if (!result.ok) {
-        deps.logger.info({ pageId, code: result.error.code }, 'no profile for this person');
-        return undefined;
+        // A failure of the moment, or of the page's token, not of the person: asked again at their next message.
+        const unknown = isRetryableKind(result.kind) || result.kind === 'token';
+        const log = { pageId, code: result.error.code, kind: result.kind };
+        deps.logger.info(log, unknown ? 'profile lookup failed: asked again later' : 'no profile for this person');
+        return { status: unknown ? 'unknown' : 'none' };
       }
       const { first_name, last_name, locale, timezone } = result.profile;
-      return { first_name, last_name, locale, timezone };
+      return { status: 'found', profile: { first_name, last_name, locale, timezone } };
     },
   };
 }

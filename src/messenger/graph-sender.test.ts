@@ -1,0 +1,113 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { type ScriptedReply, useScriptedGraph } from '../../test/support/scripted-graph-server.ts';
+import type { AssistantTurn } from '../assistants/assistant.ts';
+import { defaultPageSettings } from '../config/page-settings.ts';
+import { createConversationService } from '../conversations/conversation-service.ts';
+import type { InboundEvent } from '../conversations/inbound-event.ts';
+import { createMemoryRateLimiter } from '../conversations/rate-limiter.ts';
+import type { PageEntry, PageLookup } from '../server/page-directory.ts';
+import { createBatchedWrites } from '../storage/batched-writes.ts';
+import { createConversationStore } from '../storage/conversation-store.ts';
+import { insertInboundEvents } from '../storage/inbound-event-repository.ts';
+import { createGraphSender } from './graph-sender.ts';
+
+const PAGE = {
+  id: '104857392018475',
+  app_id: '1517776481860111',
+  access_token: 'EAA-page',
+  health: 'ok',
+  settings: defaultPageSettings,
+  welcome_payload: 'GET_STARTED',
+} as PageEntry;
+const PSID = '6021938475610234';
+const directory: PageLookup = {
+  page: (id) => (id === PAGE.id ? PAGE : undefined),
+  pages: () => [PAGE],
+  app: () => undefined,
+};
+const logger = pino({ level: 'silent' });
+
+const PROFILE = { json: { first_name: 'Lena', last_name: 'Okafor', id: PSID } };
+const failures: [string, ScriptedReply][] = [
+  ['a 5xx', { status: 503, json: { error: { message: 'Service temporarily unavailable', code: 2 } } }],
+  ['a timeout', { ...PROFILE, delayMs: 3000 }],
+  ['a rate limit', { status: 400, json: { error: { message: 'Application request limit reached', code: 4 } } }],
+  ['a refused page token', { status: 400, json: { error: { message: 'Session has expired', code: 190 } } }],
+];
+
+describe('graph sender: profile lookups', () => {
+  const graph = useScriptedGraph({ timeoutMs: 300 });
+  const sender = () => createGraphSender({ directory, graphFor: () => graph.client, onPageHealth: () => {}, logger });
+
+  it.each(failures)('calls the profile unknown after %s, to be asked again', async (_what, reply) => {
+    graph.server.reply(reply);
+    expect(await sender().fetchProfile(PAGE.id, PSID)).toEqual({ status: 'unknown' });
+  });
+
+  it('calls a profile Graph will not give none, and reads one it gives', async () => {
+    graph.server.reply(
+      { status: 400, json: { error: { message: 'No matching user', code: 100, error_subcode: 2018001 } } },
+      PROFILE,
+    );
+    expect(await sender().fetchProfile(PAGE.id, PSID)).toEqual({ status: 'none' });
+    expect(await sender().fetchProfile(PAGE.id, PSID)).toMatchObject({
+      status: 'found',
+      profile: { first_name: 'Lena', last_name: 'Okafor' },
+    });
+  });
+});
+
+for (const kind of DATABASES) {
+  describe(`a person's profile on ${kind}`, () => {
+    const open = useMigratedDatabase(kind);
+    const graph = useScriptedGraph({ timeoutMs: 300 });
+
+    it('is asked for again at the next message when Graph could not answer, then kept', async () => {
+      const { db } = await open();
+      const turns: AssistantTurn[] = [];
+      const service = createConversationService({
+        store: createConversationStore(db, createBatchedWrites(db)),
+        pages: (id) => directory.page(id),
+        assistantFor: () => ({
+          kind: 'flow',
+          async reply(turn) {
+            turns.push(turn);
+            return { responses: [], context: {} };
+          },
+        }),
+        renderer: { render: () => [] },
+        profiles: createGraphSender({ directory, graphFor: () => graph.client, onPageHealth: () => {}, logger }),
+        rateLimiter: createMemoryRateLimiter(),
+        clock: { now: Date.now },
+        logger,
+      });
+      let n = 0;
+      const message = async () => {
+        const mid = `m_${++n}`;
+        const event = { kind: 'message', page_id: PAGE.id, user_id: PSID, key: mid, mid, timestamp: Date.now() };
+        const [stored] = await insertInboundEvents(
+          db,
+          [{ ...event, text: `message ${n}`, attachments: [], standby: false } as InboundEvent],
+          Date.now(),
+        );
+        if (!stored) throw new Error('stored as a redelivery');
+        await service.handle(stored);
+      };
+      const contact = () => db.selectFrom('contacts').select(['first_name', 'profile_status']).executeTakeFirst();
+
+      graph.server.reply(failures[0]?.[1] as ScriptedReply);
+      await message();
+      expect(await contact()).toEqual({ first_name: null, profile_status: 'pending' });
+      graph.server.reply(PROFILE);
+      await message();
+      expect(await contact()).toEqual({ first_name: 'Lena', profile_status: 'fetched' });
+      await message();
+
+      // Asked twice: once Graph had it, never again.
+      expect(graph.server.requests.map((r) => r.url.pathname)).toEqual([`/v25.0/${PSID}`, `/v25.0/${PSID}`]);
+      expect(turns.map((t) => t.contact.profile.first_name)).toEqual([undefined, 'Lena', 'Lena']);
+    });
+  });
+}
