@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
@@ -7,11 +8,65 @@ import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { cancelBotSends, type SendContext, sendFailuresSince } from '../storage/outbox-repository.ts';
 import type { OutboxSend, SendResult } from './channel-sender.ts';
-import { createOutboxDispatcher, systemTimers } from './outbox-dispatcher.ts';
+import { createOutboxDispatcher, systemTimers, type Timers } from './outbox-dispatcher.ts';
 import { createSendPolicy } from './send-policy.ts';
 import type { SendThrottle } from './send-throttle.ts';
 
 const PAGE = 'page-1';
+
+/** Timers on the system clock whose sleeps end only when the test wakes them, or when their signal aborts. */
+function manualTimers() {
+  const sleeping = new Set<{ ms: number; wake: () => void }>();
+  const timers: Timers = {
+    now: () => Date.now(),
+    sleep: (ms, signal) =>
+      new Promise((resolve) => {
+        const sleeper = {
+          ms,
+          wake: () => {
+            sleeping.delete(sleeper);
+            signal?.removeEventListener('abort', sleeper.wake);
+            resolve();
+          },
+        };
+        sleeping.add(sleeper);
+        signal?.addEventListener('abort', sleeper.wake);
+      }),
+  };
+  return {
+    timers,
+    /** The sleeps not ended yet. */
+    sleeping,
+    /** Resolves once `count` sleeps have begun and not ended. */
+    asleep: (count = 1) =>
+      vi.waitFor(() => {
+        if (sleeping.size < count) throw new Error(`${sleeping.size} asleep, not ${count}`);
+      }),
+    wakeAll: () => {
+      for (const sleeper of [...sleeping]) sleeper.wake();
+    },
+  };
+}
+
+describe('system timers', () => {
+  const timeouts = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+
+  it('end a sleep when its signal aborts, clearing its timer', async () => {
+    const before = timeouts();
+    const wait = new AbortController();
+    const slept = systemTimers.sleep(60_000, wait.signal);
+    expect(timeouts()).toBe(before + 1);
+    wait.abort();
+    expect(timeouts()).toBe(before);
+    await slept;
+  });
+
+  it('leave no listener on the signal of a sleep that ran its course', async () => {
+    const wait = new AbortController();
+    await systemTimers.sleep(1, wait.signal);
+    expect(getEventListeners(wait.signal, 'abort')).toEqual([]);
+  });
+});
 
 for (const kind of DATABASES) {
   describe(`outbox dispatcher on ${kind}`, () => {
@@ -29,6 +84,7 @@ for (const kind of DATABASES) {
         inDoubtGraceMs?: number;
         failWrites?: number;
         throttle?: SendThrottle;
+        timers?: Timers;
       } = {},
     ) {
       const { db } = await open();
@@ -56,7 +112,7 @@ for (const kind of DATABASES) {
         db,
         // The dispatcher's own writes (a send's outcome); `failWrites` of them fail first, as a failing disk would.
         transaction: (write) => (writesToFail-- > 0 ? Promise.reject(new Error('disk I/O error')) : writes(write)),
-        timers: systemTimers,
+        timers: tuning.timers ?? systemTimers,
         logger: pino({ level: 'silent' }),
         ...dispatcherTuning,
         decide: (row, known) => {
@@ -215,6 +271,134 @@ for (const kind of DATABASES) {
       await outbox.idle();
       expect(sent).toEqual(['agent reply']);
       expect(await status()).toEqual(['bot reply:cancelled', 'agent reply:sent']);
+    });
+
+    describe('waits', () => {
+      /** A throttle that has the page's first send wait `firstMs`, and every other one `thenMs`. */
+      const throttleOf = (firstMs: number, thenMs = 0) => {
+        let calls = 0;
+        return {
+          delayFor: () => (calls++ === 0 ? firstMs : thenMs),
+          onUsage: () => {},
+          onRateLimited: () => {},
+        } as unknown as SendThrottle;
+      };
+
+      it('leaves nothing behind of the waits that ended: each is taken out and its sleep told to stop', async () => {
+        const signals: (AbortSignal | undefined)[] = [];
+        const waitingDuring: number[] = [];
+        let dispatcher: { waiting: number } | undefined;
+        const timers: Timers = {
+          now: () => Date.now(),
+          sleep: async (_ms, signal) => {
+            signals.push(signal);
+            waitingDuring.push(dispatcher?.waiting ?? -1);
+          },
+        };
+        const { db, store, conversation, outbox, outgoing, sent } = await setup(undefined, {
+          timers,
+          throttle: throttleOf(5, 5),
+        });
+        dispatcher = outbox;
+        const texts = Array.from({ length: 30 }, (_, i) => `m${i}`);
+        const steps = texts.flatMap((text) => outgoing(text).steps);
+        const { rows } = await store.commitTurn(
+          { event_id: await storePendingEvent(db), event_status: 'done', outgoing: { ...outgoing('m0'), steps } },
+          Date.now(),
+        );
+        outbox.wake(conversation.id, { rows, context: { author: 'bot', last_inbound_at: Date.now() } });
+        await outbox.idle();
+        expect(sent).toEqual(texts);
+        // One wait per send (the throttle's), each counted while it ran and gone once it ended.
+        expect(waitingDuring).toEqual(texts.map(() => 1));
+        expect(outbox.waiting).toBe(0);
+        expect(signals.map((signal) => signal?.aborted)).toEqual(texts.map(() => true));
+      });
+
+      it('ends the sleep under a wait that a take-over or a shutdown cut short', async () => {
+        const clock = manualTimers();
+        const { conversation, store, outbox, outgoing, sent } = await setup(undefined, { timers: clock.timers });
+        const slow = outgoing('bot reply');
+        const paced = { ...slow, steps: [{ kind: 'wait' as const, ms: 60_000 }, ...slow.steps] };
+        await store.queueOutgoing(paced, Date.now());
+        outbox.wake(conversation.id);
+        await clock.asleep();
+        outbox.reread(conversation.id); // Nothing cancelled: the row waits again, in a new sleep.
+        await vi.waitFor(() => expect([...clock.sleeping].map((s) => s.ms > 59_000)).toEqual([true]));
+        await outbox.stop();
+        expect(clock.sleeping.size).toBe(0);
+        expect(outbox.waiting).toBe(0);
+        expect(sent).toEqual([]);
+      });
+
+      it('sends an agent’s reply at once after a take-over during the wait for echoes of a row found at start', async () => {
+        const clock = manualTimers();
+        const { db, conversation, store, outbox, outgoing, sent, status } = await setup(undefined, {
+          timers: clock.timers,
+          inDoubtGraceMs: 60_000,
+        });
+        await store.queueOutgoing(outgoing('bot reply'), Date.now());
+        await outbox.resume(); // As after a restart: the row may have reached Graph, so it waits for its echo.
+        try {
+          await clock.asleep();
+          await db.transaction().execute((tx) => cancelBotSends(tx, conversation.id, Date.now()));
+          outbox.reread(conversation.id);
+          await store.queueOutgoing({ ...outgoing('agent reply'), author: 'agent' }, Date.now());
+          outbox.wake(conversation.id);
+          await vi.waitFor(() => expect(sent).toEqual(['agent reply']));
+          await outbox.idle();
+          expect(await status()).toEqual(['bot reply:cancelled', 'agent reply:sent']);
+          expect(clock.sleeping.size).toBe(0);
+        } finally {
+          await outbox.stop();
+        }
+      });
+
+      it('keeps a row found at start waiting out the rest of the grace when a take-over left it queued', async () => {
+        const clock = manualTimers();
+        const { conversation, store, outbox, outgoing, sent, status } = await setup(undefined, {
+          timers: clock.timers,
+          inDoubtGraceMs: 60_000,
+        });
+        // An agent's reply: a take-over does not cancel it, and it may have reached Graph before the restart.
+        await store.queueOutgoing({ ...outgoing('agent reply'), author: 'agent' }, Date.now());
+        await outbox.resume();
+        try {
+          await clock.asleep();
+          outbox.reread(conversation.id);
+          await vi.waitFor(() => expect([...clock.sleeping].map((s) => s.ms > 50_000)).toEqual([true]));
+          expect(sent).toEqual([]);
+          clock.wakeAll(); // The grace is over and no echo came: it is sent, once.
+          await outbox.idle();
+          expect(sent).toEqual(['agent reply']);
+          expect(await status()).toEqual(['agent reply:sent']);
+        } finally {
+          await outbox.stop();
+        }
+      });
+
+      it('sends an agent’s reply at once after a take-over during the throttle’s wait', async () => {
+        const clock = manualTimers();
+        const { db, conversation, store, outbox, outgoing, sent, status } = await setup(undefined, {
+          timers: clock.timers,
+          throttle: throttleOf(60_000),
+        });
+        await store.queueOutgoing(outgoing('bot reply'), Date.now());
+        outbox.wake(conversation.id);
+        try {
+          await clock.asleep();
+          await db.transaction().execute((tx) => cancelBotSends(tx, conversation.id, Date.now()));
+          outbox.reread(conversation.id);
+          await store.queueOutgoing({ ...outgoing('agent reply'), author: 'agent' }, Date.now());
+          outbox.wake(conversation.id);
+          await vi.waitFor(() => expect(sent).toEqual(['agent reply']));
+          await outbox.idle();
+          expect(await status()).toEqual(['bot reply:cancelled', 'agent reply:sent']);
+          expect(clock.sleeping.size).toBe(0);
+        } finally {
+          await outbox.stop();
+        }
+      });
     });
 
     it('reads the queue after a drain failed, so the row left behind goes first', async () => {

@@ -22,12 +22,26 @@ import { createSemaphore } from './semaphore.ts';
 import type { SendThrottle } from './send-throttle.ts';
 
 export interface Timers extends Clock {
-  sleep(ms: number): Promise<void>;
+  /**
+   * Resolves after `ms`, or at once (without an error) when `signal` aborts, its timer then cleared. An injected
+   * sleep may ignore the signal: the dispatcher ends its waits without it too, and only the timer lives on.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemTimers: Timers = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const end = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      signal?.addEventListener('abort', end);
+    }),
 };
 
 /**
@@ -83,8 +97,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   /** When each conversation last had a message sent: the next one is paced from it. Swept (see rememberSend). */
   const lastSentAt = new Map<string, number>();
   let lastSweep = timers.now();
-  /** Conversations with rows left unsent by the previous process. */
-  const inDoubt = new Set<string>();
+  /**
+   * Conversations with rows left unsent by the previous process (or by a failed write): the first row sent there
+   * waits for echoes until `until`, set when it is found.
+   */
+  const inDoubt = new Map<string, { rowId: string; until: number } | undefined>();
   /** Conversations whose drain failed and is retried shortly: older rows may wait there, so nothing is handed over. */
   const failed = new Set<string>();
   /** Conversations changed elsewhere (an agent took one over, cancelling the bot's rows): read again before sending. */
@@ -97,18 +114,27 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
    */
   const unrecordedRetries = new Map<string, { attempts: number; nextAttemptAt: number; error: SendErrorFields }>();
   let stopping = false;
-  let wakeSleepers: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => (wakeSleepers = resolve));
-  /** Waits for pacing or a retry, but not past a shutdown: the row stays queued for the next start. */
-  const pause = (ms: number) => Promise.race([timers.sleep(ms), stopped]);
-  /** Ends the wait of a conversation's row early: its queue changed elsewhere, and the row may be cancelled. */
-  const interrupts = new Map<string, () => void>();
-  async function pauseRow(conversationId: string, ms: number) {
-    const interrupted = new Promise<void>((resolve) => interrupts.set(conversationId, resolve));
+  /**
+   * The wait of each conversation's row (pacing, a retry, the throttle, the grace of a row in doubt). A change of the
+   * queue (`reread`: the row may be cancelled) ends it, and so does a shutdown (the row stays queued for the next
+   * start). A wait takes itself out and clears its timer as it ends, so nothing of it outlives it: racing every wait
+   * against one promise pending until shutdown kept a reaction per wait, and the heap grew without bound.
+   */
+  const waits = new Map<string, AbortController>();
+  /** Waits `ms` for the conversation's row; true when the wait was ended early. */
+  async function pauseRow(conversationId: string, ms: number): Promise<boolean> {
+    if (stopping) return true;
+    const wait = new AbortController();
+    waits.set(conversationId, wait);
+    const ended = new Promise<void>((resolve) =>
+      wait.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     try {
-      await Promise.race([pause(ms), interrupted]);
+      await Promise.race([timers.sleep(ms, wait.signal), ended]);
+      return wait.signal.aborted;
     } finally {
-      interrupts.delete(conversationId);
+      if (waits.get(conversationId) === wait) waits.delete(conversationId);
+      wait.abort();
     }
   }
   let idleWaiters: (() => void)[] = [];
@@ -173,6 +199,25 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     }
   }
 
+  /**
+   * Found unsent after a restart: Graph may have had the row when we stopped. Its echo (matched by metadata) settles it
+   * if it got through, so give echoes time to arrive before sending (docs/adr/0003). A take-over ends the wait at once.
+   * Only the row found first can have been under way (a conversation's rows go one at a time): if it is still first
+   * when the queue is read again, it waits out what is left of the grace; any other row goes at once. True when it
+   * waited: the queue is read again.
+   */
+  async function waitForEchoes(row: OutboxRow): Promise<boolean> {
+    const conversationId = row.conversation_id;
+    const grace = inDoubt.get(conversationId) ?? { rowId: row.id, until: timers.now() + inDoubtGraceMs };
+    if (grace.rowId !== row.id) {
+      inDoubt.delete(conversationId);
+      return false;
+    }
+    inDoubt.set(conversationId, grace);
+    if (!(await pauseRow(conversationId, grace.until - timers.now()))) inDoubt.delete(conversationId);
+    return true;
+  }
+
   /** Sends one row; false when it is still queued (a retry is due later, or the dispatcher is stopping). */
   async function sendRow(read: OutboxRow, known?: SendContext): Promise<boolean> {
     const row = withUnrecordedRetry(read);
@@ -183,12 +228,6 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       rememberSend(row.conversation_id, timers.now());
       options.onResult?.(row, 'sent', 0);
       return true;
-    }
-    if (inDoubt.delete(row.conversation_id)) {
-      // Found unsent after a restart: Graph may have had it when we stopped. Its echo (matched by metadata)
-      // settles it if it got through, so give echoes time to arrive before sending (docs/adr/0003).
-      await pause(inDoubtGraceMs);
-      return false;
     }
     const unrecorded = unrecordedRetries.get(row.id);
     if (unrecorded && row.attempts >= maxAttempts) {
@@ -207,12 +246,13 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const paced = due > timers.now();
     // A take-over cancels the bot's rows: the agent's reply must not wait out the pacing or back-off of one of them.
     if (changed.has(row.conversation_id)) return false;
+    if (inDoubt.has(row.conversation_id) && (await waitForEchoes(row))) return false;
     if (paced) await pauseRow(row.conversation_id, due - timers.now());
     if (stopping || changed.has(row.conversation_id)) return false;
     const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
     const wait = options.throttle?.delayFor(row.page_id, isAudioOrVideo(message)) ?? 0;
-    if (wait > 0) await pause(wait);
-    if (stopping) return false;
+    if (wait > 0) await pauseRow(row.conversation_id, wait);
+    if (stopping || changed.has(row.conversation_id)) return false;
     // Read again after a wait, and for a row tried before: an echo may have settled it (a timeout, a 5xx that reached
     // Graph after all), or an agent's take-over cancelled it, maybe in another process.
     if ((row.attempts > 0 || paced || wait > 0) && !(await isPending(db, row.id))) return true;
@@ -286,7 +326,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         } catch (error) {
           unrecordedRetries.set(row.id, { attempts, nextAttemptAt, error: outcome.error });
           // Read back as never tried, it waits for echoes first, as a row found after a restart does.
-          if (!outcome.rate_limited) inDoubt.add(row.conversation_id);
+          if (!outcome.rate_limited) inDoubt.set(row.conversation_id, undefined);
           throw error;
         }
         break;
@@ -342,7 +382,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     reread(conversationId: string) {
       if (!active.has(conversationId)) return;
       changed.add(conversationId);
-      interrupts.get(conversationId)?.();
+      waits.get(conversationId)?.abort();
     },
     /**
      * Sends rows queued before `before` in conversations nothing is sending to (replayed beside the running gateway,
@@ -357,7 +397,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     async resume(): Promise<number> {
       const conversations = await conversationsWithPendingSends(db);
       for (const id of conversations) {
-        if (!active.has(id)) inDoubt.add(id);
+        if (!active.has(id)) inDoubt.set(id, undefined);
         this.wake(id);
       }
       return conversations.length;
@@ -365,13 +405,17 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     get activeConversations() {
       return active.size;
     },
+    /** Waits under way (pacing, the throttle, a retry, the grace of a row in doubt): one per conversation at most. */
+    get waiting() {
+      return waits.size;
+    },
     idle(): Promise<void> {
       if (active.size === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     async stop() {
       stopping = true;
-      wakeSleepers();
+      for (const wait of waits.values()) wait.abort();
       while (active.size > 0) await new Promise((r) => setTimeout(r, 10));
     },
   };
