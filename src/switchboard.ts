@@ -180,6 +180,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     graphFor: graph.graphFor,
     logger,
     retryMs: options.tuning?.pageRetryMs,
+    now: () => timers.now(),
   });
   const authenticate = createBasicAuth(db);
   const store = createConversationStore(db, createBatchedWrites(db, capabilities.concurrentWriters));
