@@ -1,4 +1,5 @@
 /** Send API request shapes (messenger-platform.md §3). Field names are Messenger's own. */
+import type { Recipient } from './person-address.ts';
 
 export interface QuickReply {
   content_type: 'text' | 'user_email' | 'user_phone_number';
@@ -46,14 +47,17 @@ export type SenderAction = 'typing_on' | 'typing_off' | 'mark_seen';
 
 export type MessageTag = 'HUMAN_AGENT' | 'ACCOUNT_UPDATE' | 'CONFIRMED_EVENT_UPDATE' | 'POST_PURCHASE_UPDATE';
 
-/** The body of POST /{version}/me/messages. */
+/**
+ * The body of POST /{version}/me/messages. `recipient` is `recipientOf(personId)`; a person id in `recipient.id` is
+ * accepted too, and the Send API client addresses a guest's by user_ref (see `SendApi.send`).
+ */
 export type SendRequest =
   | {
-      recipient: { id: string };
+      recipient: Recipient;
       messaging_type: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG';
       tag?: MessageTag;
       message: OutgoingMessage;
       notification_type?: 'REGULAR' | 'SILENT_PUSH' | 'NO_PUSH';
       persona_id?: string;
     }
-  | { recipient: { id: string }; sender_action: SenderAction };
+  | { recipient: Recipient; sender_action: SenderAction };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useScriptedGraph } from '../../../test/support/scripted-graph-server.ts';
+import { guestPersonId } from '../person-address.ts';
 import { PAGE_INBOX_APP_ID } from './handover-api.ts';
 
 const TOKEN = 'EAAB-page-token-handover';
@@ -43,5 +44,22 @@ describe('handover', () => {
     expect(graph.server.requests[0]?.method).toBe('GET');
     expect(graph.server.requests[0]?.url.pathname).toBe('/v25.0/me/thread_owner');
     expect(graph.server.requests[0]?.url.searchParams.get('recipient')).toBe(PSID);
+  });
+
+  it('addresses a chat-plugin guest by recipient.user_ref when passing or taking the thread', async () => {
+    graph.server.reply({ json: { success: true } }, { json: { success: true } });
+    const guest = guestPersonId('ur_4kP9');
+    expect(await graph.client.passThreadControl(TOKEN, guest, PAGE_INBOX_APP_ID)).toEqual({ ok: true });
+    expect(await graph.client.takeThreadControl(TOKEN, guest)).toEqual({ ok: true });
+    expect(graph.server.requests.map((r) => r.json)).toEqual([
+      { recipient: { user_ref: 'ur_4kP9' }, target_app_id: PAGE_INBOX_APP_ID },
+      { recipient: { user_ref: 'ur_4kP9' } },
+    ]);
+  });
+
+  it('does not ask Graph for the thread owner of a guest: the call takes a PSID only', async () => {
+    const result = await graph.client.getThreadOwner(TOKEN, guestPersonId('ur_4kP9'));
+    expect(result).toMatchObject({ ok: false, kind: 'invalid' });
+    expect(graph.server.requests).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { startScriptedGraphServer, useScriptedGraph } from '../../../test/support/scripted-graph-server.ts';
+import { guestPersonId, recipientOf } from '../person-address.ts';
 import type { SendRequest } from '../send-types.ts';
 import { createGraphClient } from './graph-client.ts';
 
@@ -59,6 +60,28 @@ describe('send', () => {
       recipient: { id: '6021938475610234' },
       sender_action: 'typing_on',
     });
+  });
+
+  it('addresses a chat-plugin guest by recipient.user_ref, never by its person id', async () => {
+    graph.server.reply({ json: { message_id: 'm_G1' } }, { json: { message_id: 'm_G2' } });
+    await graph.client.send(TOKEN, { ...TEXT, recipient: { id: guestPersonId('ur_4kP9') } });
+    await graph.client.send(TOKEN, { ...TEXT, recipient: recipientOf(guestPersonId('ur_4kP9')) });
+    for (const req of graph.server.requests) {
+      expect(req.json).toEqual({ ...TEXT, recipient: { user_ref: 'ur_4kP9' } });
+    }
+  });
+
+  it('counts a send to a guest as sent though Graph answers without recipient_id', async () => {
+    graph.server.reply({ json: { message_id: 'm_G1' } }, { json: {} });
+    const guest = { id: guestPersonId('ur_4kP9') };
+    expect(await graph.client.send(TOKEN, { ...TEXT, recipient: guest })).toEqual({
+      status: 'sent',
+      message_id: 'm_G1',
+    });
+    expect(await graph.client.send(TOKEN, { recipient: guest, sender_action: 'typing_on' })).toEqual({
+      status: 'sent',
+    });
+    expect(graph.server.requests[1]?.json).toEqual({ recipient: { user_ref: 'ur_4kP9' }, sender_action: 'typing_on' });
   });
 
   it('fails a message outside the window without retry', async () => {
