@@ -6,9 +6,17 @@ import type { InboundEvent } from '../conversations/inbound-event.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { insertInboundEvents, type StoredInboundEvent } from '../storage/inbound-event-repository.ts';
+import { replayDead } from '../storage/replay.ts';
 import { createInboundWorker } from './inbound-worker.ts';
 
 const PAGE = '104857392018475';
+
+/** A promise and the function that resolves it. */
+function signal() {
+  let fire: () => void = () => {};
+  const promise = new Promise<void>((resolve) => (fire = resolve));
+  return { promise, fire };
+}
 
 function message(person: number, n: number): InboundEvent {
   return {
@@ -216,6 +224,103 @@ for (const kind of DATABASES) {
       await worker.idle();
       expect(handled).toEqual(['0:0', '0:1']);
     });
+  });
+
+  describe(`inbound worker on ${kind}: a dead event`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it.each(['resume', 'sweep'] as const)(
+      'is not run again by a read that saw it pending before it went dead, and runs once replayed (%s)',
+      async (pickUp) => {
+        const { db } = await open();
+        const store = createConversationStore(db, createBatchedWrites(db));
+        const [stored] = (await insertInboundEvents(db, [message(0, 0)], Date.now())) as StoredInboundEvent[];
+        // Holds back the worker's reads of pending events, once armed, until `release` is called.
+        const gate = { armed: false, read: signal(), release: signal() };
+        /** Selects that began while the gate was armed give their rows once the gate is released. */
+        const held = <T extends object>(builder: T): T =>
+          new Proxy(builder, {
+            get(target, key) {
+              const value = Reflect.get(target, key);
+              if (typeof value !== 'function') return value;
+              if (key === 'execute')
+                return async () => {
+                  const armed = gate.armed;
+                  const rows = await value.call(target);
+                  if (armed) {
+                    gate.read.fire();
+                    await gate.release.promise;
+                  }
+                  return rows;
+                };
+              return (...args: unknown[]) => {
+                const next = value.apply(target, args);
+                return typeof next === 'object' && next !== null && 'execute' in next ? held(next) : next;
+              };
+            },
+          });
+        const readsHeld = new Proxy(db, {
+          get(target, key) {
+            if (key === 'selectFrom')
+              return (...args: Parameters<typeof db.selectFrom>) => held(target.selectFrom(...args));
+            const value = Reflect.get(target, key);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+        let runs = 0;
+        let resumed: Promise<number> | undefined;
+        const service = {
+          async handle(event: StoredInboundEvent) {
+            runs++;
+            if (runs === 1) {
+              // Its last attempt fails while a read of the pending events is under way, and has seen it pending.
+              gate.armed = true;
+              resumed = worker.resume();
+              await gate.read.promise;
+              gate.armed = false;
+              throw new Error('the assistant is down');
+            }
+            const { conversation } = await store.openConversation(PAGE, event.event.user_id as string, Date.now());
+            const incoming = { direction: 'in', author: 'contact', content: {}, status: 'received' } as const;
+            await store.commitTurn(
+              {
+                event_id: event.id,
+                event_status: 'done',
+                incoming,
+                conversation: { id: conversation.id, changes: {} },
+              },
+              Date.now(),
+            );
+          },
+        } as unknown as ConversationService;
+        const outcomes: string[] = [];
+        const worker = createInboundWorker({
+          db: readsHeld,
+          service,
+          clock: { now: Date.now },
+          logger: pino({ level: 'silent' }),
+          maxAttempts: 1,
+          onProcessed: (_e, outcome) => outcomes.push(outcome),
+        });
+        const status = async () =>
+          (await db.selectFrom('inbound_events').select('status').executeTakeFirstOrThrow()).status;
+
+        worker.enqueue([stored as StoredInboundEvent]);
+        await vi.waitFor(() => expect(outcomes).toEqual(['dead']), { timeout: 5_000, interval: 5 });
+        gate.release.fire(); // The read goes on with what it saw: the event pending.
+        await resumed;
+        await worker.idle();
+        expect(runs).toBe(1);
+        expect(await status()).toBe('dead');
+
+        await replayDead(db, { outbox: false, events: true }, Date.now());
+        if (pickUp === 'resume') await worker.resume();
+        else expect(await worker.sweep(Date.now() + 60_000)).toBe(true);
+        await worker.idle();
+        expect(runs).toBe(2);
+        expect(await status()).toBe('done');
+      },
+    );
   });
 
   describe(`inbound worker on ${kind}: echoes`, () => {

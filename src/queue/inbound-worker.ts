@@ -52,6 +52,14 @@ export function createInboundWorker(options: InboundWorkerOptions) {
    * at what is pending) must not run it again, which would call its assistant a second time for a turn never kept.
    */
   const settled = new Set<string>();
+  /**
+   * Events whose last failure was recorded (dead), each with the mark taken as it was: a read that began before it may
+   * still see the event pending, and must not run it again. A read that began after it and sees it pending finds it
+   * replayed (`switchboard replay`, the API's replay): it is held again then.
+   */
+  const dead = new Map<string, number>();
+  /** Counts dead events recorded; a read takes the count as it begins. */
+  let deadMarks = 0;
   /** Some pending events are in the database only; every one with an id above `cursor` is still to be read. */
   let spilled = false;
   let cursor = '';
@@ -76,7 +84,7 @@ export function createInboundWorker(options: InboundWorkerOptions) {
   async function failed(stored: StoredInboundEvent, error: unknown, started: number): Promise<LaneOutcome> {
     if (error instanceof EventAlreadyHandledError) {
       logger.info({ eventId: stored.id }, 'event handled already: its second run wrote nothing');
-      settle(stored);
+      finish(stored);
       return 'done';
     }
     // Cut short by a shutdown: it stays pending, untouched, for the next start (the lanes start nothing now).
@@ -96,12 +104,13 @@ export function createInboundWorker(options: InboundWorkerOptions) {
     if (!recorded) {
       // Another run of the event committed its turn first: the failure of this one changes nothing.
       logger.info({ eventId: stored.id }, 'event handled already: its failed second run is ignored');
-      settle(stored);
+      finish(stored);
       return 'done';
     }
     stored.attempts++;
     options.onProcessed?.(stored, dead ? 'dead' : 'retry', performance.now() - started);
     if (dead) {
+      markDead(stored.id);
       release(stored);
       return 'done';
     }
@@ -123,8 +132,33 @@ export function createInboundWorker(options: InboundWorkerOptions) {
     release(e);
   }
 
-  function hold(e: StoredInboundEvent) {
-    if (queued.has(e.id) || settled.has(e.id)) return;
+  /** A second run found the event handled: settled, unless it is dead (which a replay can make pending again). */
+  function finish(e: StoredInboundEvent) {
+    if (dead.has(e.id)) release(e);
+    else settle(e);
+  }
+
+  function markDead(id: string) {
+    dead.delete(id);
+    dead.set(id, ++deadMarks);
+    if (dead.size > SETTLED_KEPT) dead.delete(dead.keys().next().value as string);
+  }
+
+  /**
+   * Whether a read that began at mark `since` and found the event pending saw it before it went dead. If not, the
+   * event was replayed since: it is no longer kept apart.
+   */
+  function deadSince(id: string, since: number): boolean {
+    const at = dead.get(id);
+    if (at === undefined) return false;
+    if (at > since) return true;
+    dead.delete(id);
+    return false;
+  }
+
+  /** `since`: the mark a read of the event began at; none for a hand-over whose read is not ours (a redelivery). */
+  function hold(e: StoredInboundEvent, since = -1) {
+    if (queued.has(e.id) || settled.has(e.id) || deadSince(e.id, since)) return;
     queued.add(e.id);
     if (e.id > lastHeld) lastHeld = e.id;
     lanes.push(laneOf(e), e);
@@ -137,8 +171,9 @@ export function createInboundWorker(options: InboundWorkerOptions) {
       if (room <= 0) return; // Still spilled: the next drain below half resumes reading.
       dropped = false;
       const from = cursor;
+      const since = deadMarks;
       const batch = await loadPendingEvents(db, room, from);
-      for (const e of batch) hold(e);
+      for (const e of batch) hold(e, since);
       // A reset during the read (an event older than the cursor came in) wins: the next read starts from the oldest.
       if (batch.length > 0 && cursor === from) cursor = (batch.at(-1) as StoredInboundEvent).id;
       if (batch.length < room && !dropped) {
@@ -203,8 +238,9 @@ export function createInboundWorker(options: InboundWorkerOptions) {
      */
     async sweep(before: number): Promise<boolean> {
       if (spilled || paging) return false; // Being read back already.
+      const since = deadMarks;
       const ids = await pendingEventIdsBefore(db, before, 100);
-      if (ids.every((id) => queued.has(id) || settled.has(id))) return false;
+      if (ids.every((id) => queued.has(id) || settled.has(id) || deadSince(id, since))) return false;
       spilled = true;
       cursor = '';
       startPaging();
