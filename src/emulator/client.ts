@@ -29,9 +29,16 @@ export interface ClientPerson {
   auto_read: boolean;
   psids: Record<string, string>;
 }
+/** A visitor of a page's website chat plugin: its conversation and actions take `user_ref` where people's take a PSID. */
+export interface ClientGuest {
+  user_ref: string;
+  page_id: string;
+  name: string;
+}
 export interface ClientState {
   pages: Omit<ClientPage, 'access_token'>[];
   people: ClientPerson[];
+  guests: ClientGuest[];
   apps: { id: string; name: string; webhook_url: string | null }[];
 }
 export interface ClientConversation {
@@ -82,7 +89,8 @@ export function createEmulatorClient(baseUrl: string) {
     return data as T;
   }
 
-  const conversationPath = (pageId: string, psid: string) => `/conversations/${pageId}/${psid}`;
+  const conversationPath = (pageId: string, psid: string) =>
+    `/conversations/${encodeURIComponent(pageId)}/${encodeURIComponent(psid)}`;
   const personSends = (pageId: string, psid: string, body: Record<string, unknown>) =>
     call<{ mid?: string }>('POST', `${conversationPath(pageId, psid)}/messages`, body);
 
@@ -121,6 +129,12 @@ export function createEmulatorClient(baseUrl: string) {
       auto_read?: boolean;
       psids?: Record<string, string>;
     }) => call<ClientPerson>('POST', '/people', input),
+    /**
+     * A chat-plugin guest of one page (generated user_ref unless given; never digits only). Every person action and
+     * `conversation` take its user_ref in place of a PSID; its events carry `sender.user_ref`.
+     */
+    createGuest: (input: { page_id: string; user_ref?: string; name?: string }) =>
+      call<ClientGuest>('POST', '/guests', input),
     createAccount: (input: { name: string; pages?: { page_id: string; tasks?: string[] }[] }) =>
       call<{ id: string; name: string }>('POST', '/accounts', input),
     pageProfile: (pageId: string) => call<MessengerProfile>('GET', `/pages/${pageId}/profile`),

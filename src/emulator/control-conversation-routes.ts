@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { EmulatorContext } from './context.ts';
 import { controlError, parseBody } from './control-errors.ts';
-import { findConversation, withinWindow } from './conversation.ts';
+import { findThread, withinWindow } from './conversation.ts';
 import { passThread, takeThread } from './handover.ts';
 import { deliverPageMessage, markRead } from './page-delivery.ts';
 import { type PersonInput, personActs } from './person-actions.ts';
@@ -53,16 +53,17 @@ function toInput(body: z.output<typeof messageBody>): PersonInput | string {
   return 'nothing to send';
 }
 
-/** The person's side of a conversation, as the chat page and tests drive it. */
+/** The person's side of a conversation, as the chat page and tests drive it; `:psid` may be a guest's user_ref. */
 export const controlConversationRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
   function target(
     request: FastifyRequest<Params>,
     reply: FastifyReply,
   ): { page: PageRecord; conversation: Conversation } | undefined {
     const page = ctx.state.pages.get(request.params.page_id);
-    const conversation = page ? findConversation(ctx.state, page.id, request.params.psid) : undefined;
+    const conversation = page ? findThread(ctx.state, page.id, request.params.psid) : undefined;
     if (!page || !conversation) {
-      controlError(reply, 'SB_EMULATOR_NOT_FOUND', `no PSID ${request.params.psid} on page ${request.params.page_id}`);
+      const { psid, page_id } = request.params;
+      controlError(reply, 'SB_EMULATOR_NOT_FOUND', `no PSID or guest user_ref ${psid} on page ${page_id}`);
       return undefined;
     }
     return { page, conversation };

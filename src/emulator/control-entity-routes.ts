@@ -5,7 +5,7 @@ import type { EmulatorContext } from './context.ts';
 import { controlError, parseBody } from './control-errors.ts';
 import { numericId } from './ids.ts';
 import { WEBHOOK_FIELDS } from './platform-constants.ts';
-import { addApp, addPage, addPerson, findPageToken, loadSeedIntoState } from './state.ts';
+import { addApp, addGuest, addPage, addPerson, findPageToken, loadSeedIntoState } from './state.ts';
 import type { PersonRecord } from './state-types.ts';
 import { avatarUrl, originOf } from './urls.ts';
 
@@ -48,6 +48,13 @@ const personBody = z.object({
   psids: z.record(z.string(), id).optional(),
 });
 
+const guestBody = z.object({
+  page_id: id,
+  // Never digits only: a guest's user_ref can then never be taken for a PSID.
+  user_ref: z.string().min(1).max(200).regex(/\D/, 'must not be digits only (the form of a PSID)').optional(),
+  name: z.string().min(1).optional(),
+});
+
 const accountBody = z.object({
   id: id.optional(),
   name: z.string().min(1),
@@ -85,6 +92,7 @@ export const controlEntityRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
         picture_url: page.picture_url || avatarUrl(origin, 'pages', page.id),
       })),
       people: [...state.people.values()].map((person) => personView(person, origin)),
+      guests: [...state.guests.values()].map((guest) => ({ ...guest })),
       apps: [...state.apps.values()].map((entry) => ({
         id: entry.id,
         name: entry.name,
@@ -146,6 +154,16 @@ export const controlEntityRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
     const taken = Object.values(body.psids ?? {}).find((psid) => state.psids.has(psid));
     if (taken) return controlError(reply, 'SB_EMULATOR_CONFLICT', `PSID ${taken} is taken`);
     return reply.code(201).send(personView(addPerson(state, body), originOf(ctx, request)));
+  });
+
+  /** A visitor of the page's website chat plugin, known by a user_ref (§2.11); it acts as people do, by its user_ref. */
+  app.post('/guests', async (request, reply) => {
+    const body = parseBody(guestBody, request.body, reply);
+    if (!body) return reply;
+    if (!state.pages.has(body.page_id)) return controlError(reply, 'SB_EMULATOR_NOT_FOUND', `no page ${body.page_id}`);
+    if (body.user_ref && state.guests.has(body.user_ref))
+      return controlError(reply, 'SB_EMULATOR_CONFLICT', `user_ref ${body.user_ref} is taken`);
+    return reply.code(201).send({ ...addGuest(state, body) });
   });
 
   app.post('/accounts', async (request, reply) => {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { EmulatorContext } from './context.ts';
 import { controlError } from './control-errors.ts';
 import type { ConversationEvent } from './conversation.ts';
-import { findConversation } from './conversation.ts';
+import { findThread } from './conversation.ts';
 
 type Params = { Params: { page_id: string; psid: string } };
 
@@ -23,8 +23,8 @@ export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
 
   app.get<Params>('/conversations/:page_id/:psid/stream', (request, reply) => {
     const { page_id: pageId, psid } = request.params;
-    if (!ctx.state.pages.has(pageId) || !findConversation(ctx.state, pageId, psid)) {
-      return controlError(reply, 'SB_EMULATOR_NOT_FOUND', `no PSID ${psid} on page ${pageId}`);
+    if (!ctx.state.pages.has(pageId) || !findThread(ctx.state, pageId, psid)) {
+      return controlError(reply, 'SB_EMULATOR_NOT_FOUND', `no PSID or guest user_ref ${psid} on page ${pageId}`);
     }
     reply.hijack();
     const response = reply.raw;

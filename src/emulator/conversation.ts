@@ -9,22 +9,47 @@ export interface ConversationEvent {
   data: unknown;
 }
 
+/** How a Graph call names a person (`recipient`): by PSID, or a chat-plugin guest by user_ref (§3.1). */
+export type RecipientAddress = { id: string } | { user_ref: string };
+
 /** The conversation of a PSID on a page, created on first use; undefined if the PSID is not the page's. */
 export function findConversation(state: EmulatorState, pageId: string, psid: string): Conversation | undefined {
   const owner = state.psids.get(psid);
   if (!owner || owner.page_id !== pageId) return undefined;
-  const key = `${pageId}:${psid}`;
+  return conversationOf(state, { page_id: pageId, psid, person_id: owner.person_id, guest: false });
+}
+
+/** The conversation of a chat-plugin guest on a page, created on first use; undefined if no such guest of the page. */
+export function findGuestConversation(state: EmulatorState, pageId: string, userRef: string): Conversation | undefined {
+  const guest = state.guests.get(userRef);
+  if (!guest || guest.page_id !== pageId) return undefined;
+  return conversationOf(state, { page_id: pageId, psid: userRef, person_id: userRef, guest: true });
+}
+
+/** The conversation a Graph `recipient` names: a PSID only by `id`, a guest only by `user_ref`. */
+export function findRecipientConversation(
+  state: EmulatorState,
+  pageId: string,
+  recipient: RecipientAddress,
+): Conversation | undefined {
+  return 'id' in recipient
+    ? findConversation(state, pageId, recipient.id)
+    : findGuestConversation(state, pageId, recipient.user_ref);
+}
+
+/** For the control API, where the person's address is a path segment: a PSID or a guest's user_ref. */
+export function findThread(state: EmulatorState, pageId: string, address: string): Conversation | undefined {
+  return findConversation(state, pageId, address) ?? findGuestConversation(state, pageId, address);
+}
+
+function conversationOf(
+  state: EmulatorState,
+  who: Pick<Conversation, 'page_id' | 'psid' | 'person_id' | 'guest'>,
+): Conversation {
+  const key = `${who.page_id}:${who.psid}`;
   let conversation = state.conversations.get(key);
   if (!conversation) {
-    conversation = {
-      page_id: pageId,
-      psid,
-      person_id: owner.person_id,
-      items: [],
-      typing: false,
-      owner_app_id: null,
-      blocked: false,
-    };
+    conversation = { ...who, items: [], typing: false, owner_app_id: null, blocked: false };
     state.conversations.set(key, conversation);
   }
   return conversation;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from './context.ts';
-import { findConversation, threadOwner } from './conversation.ts';
+import { findConversation, findRecipientConversation, threadOwner } from './conversation.ts';
 import { authenticatePage } from './graph-auth.ts';
 import { invalidParam, isGraphError, sendGraphError } from './graph-errors.ts';
 import { graphParams, stringParam } from './graph-params.ts';
@@ -29,9 +29,9 @@ export const graphHandoverRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
     const params = graphParams(request);
     const target = authenticatePage(ctx, request, { params, node: request.params.node, needs: MESSAGING_ACCESS });
     if (isGraphError(target)) return sendGraphError(reply, target);
-    const psid = parseRecipient(params);
-    if (isGraphError(psid)) return sendGraphError(reply, psid);
-    const conversation = findConversation(ctx.state, target.page.id, psid);
+    const recipient = parseRecipient(params);
+    if (isGraphError(recipient)) return sendGraphError(reply, recipient);
+    const conversation = findRecipientConversation(ctx.state, target.page.id, recipient);
     if (!conversation) return sendGraphError(reply, invalidParam('No matching user found', 2018001));
     const metadata = stringParam(params, 'metadata');
     if (metadata !== undefined && metadata.length > 1000)

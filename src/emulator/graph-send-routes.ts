@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { resolveMessageMedia, saveAttachment, storeFile } from './attachments.ts';
 import type { EmulatorContext } from './context.ts';
-import { findConversation, findItem, itemChanged, setStatus, setTyping } from './conversation.ts';
+import { findItem, findRecipientConversation, itemChanged, setStatus, setTyping } from './conversation.ts';
 import { authenticatePage } from './graph-auth.ts';
 import { type GraphError, invalidParam, isGraphError, sendGraphError } from './graph-errors.ts';
 import { graphParams, isRecord, objectParam } from './graph-params.ts';
@@ -31,13 +31,15 @@ export const graphSendRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = asy
       fileProvided: upload.file !== undefined,
     });
     if (isGraphError(command)) return sendGraphError(reply, command);
-    const conversation = findConversation(ctx.state, target.page.id, command.psid);
+    const conversation = findRecipientConversation(ctx.state, target.page.id, command.recipient);
     if (!conversation) return sendGraphError(reply, noMatchingUser());
     const policy = checkSendPolicy(ctx, { page: target.page, conversation, appId: target.appId, command });
     if (policy) return sendGraphError(reply, policy);
+    // Sends addressed by user_ref answer without recipient_id and are not echoed (§2.2, §3.9).
+    const byId = 'id' in command.recipient ? { recipient_id: command.recipient.id } : undefined;
     if (command.kind === 'action') {
       const error = runSenderAction(ctx, { page: target.page, conversation }, command);
-      return error ? sendGraphError(reply, error) : { recipient_id: command.psid };
+      return error ? sendGraphError(reply, error) : { ...byId };
     }
     const origin = originOf(ctx, request);
     const media = resolveMessageMedia(
@@ -54,10 +56,11 @@ export const graphSendRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = asy
         message: media.message,
         ...(command.tag ? { tag: command.tag } : {}),
         ...(command.personaId ? { personaId: command.personaId } : {}),
+        echo: byId !== undefined,
       },
     );
     return {
-      recipient_id: command.psid,
+      ...byId,
       message_id: item.id,
       ...(media.attachmentId ? { attachment_id: media.attachmentId } : {}),
     };

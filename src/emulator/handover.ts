@@ -2,7 +2,7 @@ import type { EmulatorContext } from './context.ts';
 import { threadOwner } from './conversation.ts';
 import { PAGE_INBOX_APP_ID } from './platform-constants.ts';
 import type { Conversation, PageRecord } from './state-types.ts';
-import { fromPerson } from './webhook-events.ts';
+import { fromPerson, partiesOf } from './webhook-events.ts';
 import { publishToApp } from './webhook-routing.ts';
 
 interface Target {
@@ -12,10 +12,7 @@ interface Target {
 
 function notify(ctx: EmulatorContext, target: Target, appId: string, body: Record<string, unknown>): void {
   if (appId === PAGE_INBOX_APP_ID) return;
-  const event = fromPerson(
-    { pageId: target.page.id, psid: target.conversation.psid, timestamp: ctx.clock.now() },
-    body,
-  );
+  const event = fromPerson(partiesOf(target, ctx.clock.now()), body);
   publishToApp(ctx, target.page, appId, 'messaging_handovers', event);
 }
 

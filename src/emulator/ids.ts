@@ -20,6 +20,14 @@ export function messageId(): string {
   return `m_${randomBytes(33).toString('base64url')}`;
 }
 
+/**
+ * A chat-plugin guest's `user_ref`: opaque, and never only digits, so it can never be taken for a PSID. (Facebook's
+ * own form is not documented; the plugin's checkbox sibling lets the site choose it.)
+ */
+export function userRef(): string {
+  return `ur_${randomBytes(12).toString('base64url')}`;
+}
+
 /** The `fbtrace_id` of an error envelope. */
 export function fbtraceId(): string {
   return randomBytes(9).toString('base64url');

@@ -3,7 +3,7 @@ import { appendItem, findItem, itemChanged } from './conversation.ts';
 import { messageId } from './ids.ts';
 import type { WebhookField } from './platform-constants.ts';
 import type { Conversation, PageRecord, ThreadItem } from './state-types.ts';
-import { fromPerson } from './webhook-events.ts';
+import { fromPerson, partiesOf } from './webhook-events.ts';
 import { publishConversationEvent } from './webhook-routing.ts';
 
 /** A person's action failed (e.g. Get Started on a page without one): said to the control API caller. */
@@ -75,7 +75,7 @@ function publish(
   body: Record<string, unknown>,
   standby?: Record<string, unknown>,
 ) {
-  const parties = { pageId: target.page.id, psid: target.conversation.psid, timestamp: ctx.clock.now() };
+  const parties = partiesOf(target, ctx.clock.now());
   publishConversationEvent(ctx, target, field, fromPerson(parties, body), standby && fromPerson(parties, standby));
 }
 

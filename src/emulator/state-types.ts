@@ -50,6 +50,18 @@ export interface PersonRecord {
   auto_read: boolean;
 }
 
+/**
+ * A visitor of the page's website chat plugin who did not log in (guest mode, messenger-platform.md §2.11): known to
+ * one page by a `user_ref`, never by a PSID. Graph has no profile for them, and sends no echo of what the page sends
+ * them by `user_ref` (§2.2).
+ */
+export interface GuestRecord {
+  user_ref: string;
+  page_id: string;
+  /** What the emulator shows for them; Facebook tells the page no name. */
+  name: string;
+}
+
 export interface AccountRecord {
   id: string;
   name: string;
@@ -91,8 +103,12 @@ export interface ThreadItem {
 
 export interface Conversation {
   page_id: string;
+  /** The person's address on the page: a PSID, or a guest's user_ref (then `guest` is true). */
   psid: string;
+  /** The person's id; a guest's user_ref. */
   person_id: string;
+  /** A chat-plugin guest's conversation: events come with `sender.user_ref`, sends go to `recipient.user_ref`. */
+  guest: boolean;
   items: ThreadItem[];
   typing: boolean;
   typing_timer?: NodeJS.Timeout;

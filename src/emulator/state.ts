@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { EmulatorClock } from './clock.ts';
-import { accessToken, appId as newAppId, numericId } from './ids.ts';
+import { accessToken, appId as newAppId, userRef as newUserRef, numericId } from './ids.ts';
 import { PAGE_PERMISSIONS, WEBHOOK_FIELDS, type WebhookField } from './platform-constants.ts';
 import type { NormalizedSeed, SeedApp, SeedPage, SeedPerson } from './seed.ts';
 import type {
@@ -8,6 +8,7 @@ import type {
   AppRecord,
   AttachmentRecord,
   Conversation,
+  GuestRecord,
   OAuthCode,
   PageRecord,
   PersonRecord,
@@ -24,6 +25,8 @@ export interface EmulatorState {
   tokens: Map<string, TokenRecord>;
   /** PSID → its page and person. */
   psids: Map<string, { page_id: string; person_id: string }>;
+  /** Chat-plugin guests by user_ref (never a PSID's form, so the two cannot meet). Not seeded: a reset forgets them. */
+  guests: Map<string, GuestRecord>;
   /** `${page_id}:${psid}` → conversation. */
   conversations: Map<string, Conversation>;
   attachments: Map<string, AttachmentRecord>;
@@ -43,6 +46,7 @@ export function createState(): EmulatorState {
     accounts: new Map(),
     tokens: new Map(),
     psids: new Map(),
+    guests: new Map(),
     conversations: new Map(),
     attachments: new Map(),
     files: new Map(),
@@ -55,6 +59,7 @@ export function createState(): EmulatorState {
 export function loadSeedIntoState(state: EmulatorState, seed: NormalizedSeed, clock: EmulatorClock): void {
   for (const conversation of state.conversations.values()) clearTimeout(conversation.typing_timer);
   for (const map of [state.apps, state.pages, state.people, state.accounts, state.tokens, state.psids]) map.clear();
+  state.guests.clear();
   for (const map of [state.conversations, state.attachments, state.files, state.oauthCodes]) map.clear();
   for (const app of seed.apps) addApp(state, app);
   for (const page of seed.pages) addPage(state, clock, page);
@@ -128,6 +133,17 @@ export function addPerson(state: EmulatorState, input: NewPerson): PersonRecord 
   state.people.set(person.id, person);
   for (const pageId of state.pages.keys()) assignPsid(state, person, pageId, input.psids?.[pageId]);
   return person;
+}
+
+export type NewGuest = { page_id: string; user_ref?: string; name?: string };
+
+/** Adds a chat-plugin guest of the page; the caller checks that the page exists and the user_ref is free. */
+export function addGuest(state: EmulatorState, input: NewGuest): GuestRecord {
+  let userRef = input.user_ref ?? newUserRef();
+  while (!input.user_ref && state.guests.has(userRef)) userRef = newUserRef();
+  const guest: GuestRecord = { user_ref: userRef, page_id: input.page_id, name: input.name ?? 'Guest' };
+  state.guests.set(guest.user_ref, guest);
+  return guest;
 }
 
 function assignPsid(state: EmulatorState, person: PersonRecord, pageId: string, fixed?: string): void {

@@ -1,3 +1,4 @@
+import type { RecipientAddress } from './conversation.ts';
 import { type GraphError, invalidParam, isGraphError } from './graph-errors.ts';
 import { type GraphParams, isRecord, objectParam, stringParam } from './graph-params.ts';
 import { MESSAGE_TAGS } from './platform-constants.ts';
@@ -10,7 +11,7 @@ export type SenderActionName = 'typing_on' | 'typing_off' | 'mark_seen' | 'react
 export type SendCommand =
   | {
       kind: 'message';
-      psid: string;
+      recipient: RecipientAddress;
       messagingType: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG';
       tag?: string;
       message: Record<string, unknown>;
@@ -18,7 +19,7 @@ export type SendCommand =
     }
   | {
       kind: 'action';
-      psid: string;
+      recipient: RecipientAddress;
       action: SenderActionName;
       personaId?: string;
       payload?: { message_id: string; reaction?: string };
@@ -27,17 +28,25 @@ export type SendCommand =
 const SENDER_ACTIONS = new Set<string>(['typing_on', 'typing_off', 'mark_seen', 'react', 'unreact']);
 const MESSAGING_TYPES = new Set<string>(['RESPONSE', 'UPDATE', 'MESSAGE_TAG']);
 
-/** `recipient` must be `{id}`; the other recipient kinds (user_ref, comment_id, …) are not emulated. */
-export function parseRecipient(params: GraphParams): string | GraphError {
+/**
+ * `recipient` must be `{id}` (a PSID) or `{user_ref}` (a chat-plugin guest, §2.11); the other recipient kinds
+ * (comment_id, phone_number, …) are not emulated.
+ */
+export function parseRecipient(params: GraphParams): RecipientAddress | GraphError {
   const recipient = objectParam(params, 'recipient');
   if (recipient === undefined) return required('recipient');
   if (!isRecord(recipient)) return invalidParam('param recipient must be a JSON object');
   const id = recipient.id;
-  if (typeof id === 'string' && /^\d+$/.test(id)) return id;
-  if (typeof id === 'number' && Number.isSafeInteger(id)) return String(id);
+  if (typeof id === 'string' && /^\d+$/.test(id)) return { id };
+  if (typeof id === 'number' && Number.isSafeInteger(id)) return { id: String(id) };
+  if (id === undefined && recipient.user_ref !== undefined) {
+    const userRef = recipient.user_ref;
+    if (typeof userRef === 'string' && userRef !== '') return { user_ref: userRef };
+    return invalidParam('param recipient[user_ref] must be a non-empty string');
+  }
   if (id === undefined && Object.keys(recipient).length > 0) {
     return invalidParam(
-      `recipient ${Object.keys(recipient).join(', ')} is not supported by the emulator; use recipient.id`,
+      `recipient ${Object.keys(recipient).join(', ')} is not supported by the emulator; use recipient.id or recipient.user_ref`,
     );
   }
   return invalidParam('param recipient[id] must be a valid ID string (e.g., "123")');
@@ -50,8 +59,8 @@ export function parseRecipient(params: GraphParams): string | GraphError {
  * MESSAGE_TAG needs a current tag.
  */
 export function parseSendRequest(params: GraphParams, rules: MessageRules): SendCommand | GraphError {
-  const psid = parseRecipient(params);
-  if (typeof psid !== 'string') return psid;
+  const recipient = parseRecipient(params);
+  if (isGraphError(recipient)) return recipient;
   const message = objectParam(params, 'message');
   if (isGraphError(message)) return message;
   const action = stringParam(params, 'sender_action');
@@ -59,7 +68,7 @@ export function parseSendRequest(params: GraphParams, rules: MessageRules): Send
   if (message !== undefined && action !== undefined) {
     return invalidParam('Cannot send a message and a sender_action in the same request', 2018034);
   }
-  if (action !== undefined) return parseSenderAction(params, psid, action.toLowerCase(), personaId);
+  if (action !== undefined) return parseSenderAction(params, recipient, action.toLowerCase(), personaId);
   if (message === undefined) return invalidParam('Must send either message or sender_action', 2018034);
   const messagingType = stringParam(params, 'messaging_type');
   if (messagingType === undefined) return required('messaging_type');
@@ -76,7 +85,7 @@ export function parseSendRequest(params: GraphParams, rules: MessageRules): Send
   if (isGraphError(validated)) return validated;
   const command: SendCommand = {
     kind: 'message',
-    psid,
+    recipient,
     messagingType: messagingType as 'RESPONSE',
     message: validated,
   };
@@ -87,13 +96,13 @@ export function parseSendRequest(params: GraphParams, rules: MessageRules): Send
 
 function parseSenderAction(
   params: GraphParams,
-  psid: string,
+  recipient: RecipientAddress,
   action: string,
   personaId?: string,
 ): SendCommand | GraphError {
   if (!SENDER_ACTIONS.has(action))
     return invalidParam('param sender_action must be one of {TYPING_ON, TYPING_OFF, MARK_SEEN, REACT, UNREACT}');
-  const command: SendCommand = { kind: 'action', psid, action: action as SenderActionName };
+  const command: SendCommand = { kind: 'action', recipient, action: action as SenderActionName };
   if (personaId) command.personaId = personaId;
   if (action !== 'react' && action !== 'unreact') return command;
   const payload = objectParam(params, 'payload');

@@ -1,21 +1,31 @@
+import type { Conversation, PageRecord } from './state-types.ts';
+
 /**
  * Builders for the `entry[].messaging[]` objects Facebook sends (messenger-platform.md §2).
- * Person events have the PSID as sender; echoes have the page as sender (§2.2).
+ * Person events have the PSID as sender, a chat-plugin guest's the user_ref (§2.11); echoes have the page as
+ * sender (§2.2).
  */
 type Event = Record<string, unknown>;
 
 interface Parties {
   pageId: string;
-  psid: string;
+  /** The person as events name them: `{id: PSID}`, or `{user_ref}` for a guest. */
+  person: { id: string } | { user_ref: string };
   timestamp: number;
 }
 
-export function fromPerson({ pageId, psid, timestamp }: Parties, body: Event): Event {
-  return { sender: { id: psid }, recipient: { id: pageId }, timestamp, ...body };
+/** The page and the person of a conversation, at `timestamp`. */
+export function partiesOf(target: { page: PageRecord; conversation: Conversation }, timestamp: number): Parties {
+  const { psid, guest } = target.conversation;
+  return { pageId: target.page.id, person: guest ? { user_ref: psid } : { id: psid }, timestamp };
 }
 
-export function fromPage({ pageId, psid, timestamp }: Parties, body: Event): Event {
-  return { sender: { id: pageId }, recipient: { id: psid }, timestamp, ...body };
+export function fromPerson({ pageId, person, timestamp }: Parties, body: Event): Event {
+  return { sender: person, recipient: { id: pageId }, timestamp, ...body };
+}
+
+export function fromPage({ pageId, person, timestamp }: Parties, body: Event): Event {
+  return { sender: { id: pageId }, recipient: person, timestamp, ...body };
 }
 
 /** The echo of a page message (§2.2): `app_id` is a number, `metadata` only if set. */
