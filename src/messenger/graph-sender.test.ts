@@ -7,7 +7,9 @@ import { defaultPageSettings } from '../config/page-settings.ts';
 import { createConversationService } from '../conversations/conversation-service.ts';
 import type { InboundEvent } from '../conversations/inbound-event.ts';
 import { createMemoryRateLimiter } from '../conversations/rate-limiter.ts';
+import type { OutboxSend } from '../queue/channel-sender.ts';
 import type { PageEntry, PageLookup } from '../server/page-directory.ts';
+import { createAttachmentCache } from '../storage/attachment-cache.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { insertInboundEvents } from '../storage/inbound-event-repository.ts';
@@ -108,6 +110,77 @@ for (const kind of DATABASES) {
       // Asked twice: once Graph had it, never again.
       expect(graph.server.requests.map((r) => r.url.pathname)).toEqual([`/v25.0/${PSID}`, `/v25.0/${PSID}`]);
       expect(turns.map((t) => t.contact.profile.first_name)).toEqual([undefined, 'Lena', 'Lena']);
+    });
+  });
+}
+
+for (const kind of DATABASES) {
+  describe(`graph sender on ${kind}: cached attachment ids`, () => {
+    const open = useMigratedDatabase(kind);
+    const graph = useScriptedGraph();
+    const URL = 'https://cdn.example.com/menu.jpg';
+    const REFUSED = {
+      status: 400,
+      json: { error: { message: '(#100) Invalid attachment_id', type: 'OAuthException', code: 100 } },
+    };
+    const image = (n: number): OutboxSend => ({
+      outbox_id: `o${n}`,
+      page_id: PAGE.id,
+      conversation_id: 'c1',
+      recipient_id: PSID,
+      kind: 'message',
+      messaging_type: 'RESPONSE',
+      message: { attachment: { type: 'image', payload: { url: URL, is_reusable: true } } },
+    });
+    /** A sender wired to the attachment cache as processing wires it, with an id cached for the image's URL. */
+    async function start() {
+      const { db } = await open();
+      const cache = await createAttachmentCache(db, Date.now);
+      await cache.remember(PAGE.id, URL, 'att-old', Date.now());
+      const writes: Promise<unknown>[] = [];
+      const sender = createGraphSender({
+        directory,
+        graphFor: () => graph.client,
+        onPageHealth: () => {},
+        attachmentIdFor: cache.get,
+        onAttachmentId: (pageId, url, id) => writes.push(cache.remember(pageId, url, id, Date.now())),
+        forgetAttachmentId: (pageId, url) => writes.push(cache.forget(pageId, url)),
+        logger,
+      });
+      const stored = async () => {
+        await Promise.all(writes);
+        return (await db.selectFrom('attachment_cache').select('attachment_id').execute()).map((r) => r.attachment_id);
+      };
+      /** What each request to Graph sent as the image's payload. */
+      const payloads = () =>
+        graph.server.requests.map(
+          (r) => (r.json as { message: { attachment: { payload: unknown } } }).message.attachment.payload,
+        );
+      return { sender, cache, stored, payloads };
+    }
+
+    it('sends by URL once more when Graph refuses the cached id, and keeps the id that send gives', async () => {
+      const { sender, cache, stored, payloads } = await start();
+      graph.server.reply(REFUSED, { json: { recipient_id: PSID, message_id: 'm_1', attachment_id: 'att-new' } });
+      expect(await sender.send(image(1))).toMatchObject({ status: 'sent', external_id: 'm_1' });
+      expect(payloads()).toEqual([{ attachment_id: 'att-old' }, { url: URL, is_reusable: true }]);
+      expect(cache.get(PAGE.id, URL)).toBe('att-new');
+      expect(await stored()).toEqual(['att-new']);
+    });
+
+    it('forgets a refused id when the send by URL fails too: the next send goes by URL only', async () => {
+      const { sender, cache, stored, payloads } = await start();
+      graph.server.reply(REFUSED, REFUSED);
+      expect(await sender.send(image(1))).toMatchObject({ status: 'failed', error: { code: 100 } });
+      expect(cache.get(PAGE.id, URL)).toBeUndefined();
+      expect(await stored()).toEqual([]);
+      graph.server.reply({ json: { recipient_id: PSID, message_id: 'm_2', attachment_id: 'att-new' } });
+      expect(await sender.send(image(2))).toMatchObject({ status: 'sent', external_id: 'm_2' });
+      expect(payloads()).toEqual([
+        { attachment_id: 'att-old' },
+        { url: URL, is_reusable: true },
+        { url: URL, is_reusable: true },
+      ]);
     });
   });
 }

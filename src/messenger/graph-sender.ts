@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { ProfileLookup, ProfileProvider } from '../conversations/ports.ts';
-import type { ChannelSender, SendResult } from '../queue/channel-sender.ts';
+import type { ChannelSender, OutboxSend, SendResult } from '../queue/channel-sender.ts';
 import type { PageLookup } from '../server/page-directory.ts';
 import type { GraphClient } from './graph/graph-client.ts';
 import { isRetryableKind } from './graph/graph-error.ts';
+import type { SendOutcome } from './graph/send-api.ts';
 import type { MessageTag, OutgoingMessage, SendRequest } from './send-types.ts';
 
 export interface GraphSenderDeps {
@@ -19,6 +20,8 @@ export interface GraphSenderDeps {
   attachmentIdFor?: (pageId: string, url: string) => string | undefined;
   /** Told the attachment id Messenger gave for a media URL sent with `is_reusable`. */
   onAttachmentId?: (pageId: string, url: string, attachmentId: string) => void;
+  /** Told Graph refused the attachment id cached for a media URL: it must not be used again. */
+  forgetAttachmentId?: (pageId: string, url: string) => void;
   logger: Logger;
 }
 
@@ -36,21 +39,21 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender & Profil
     async send(send): Promise<SendResult> {
       const page = deps.directory.page(send.page_id);
       if (!page) return { status: 'failed', error: { message: `page ${send.page_id} is not connected` } };
-      const recipient = { id: send.recipient_id };
-      const message = send.message as OutgoingMessage | undefined;
-      const url = reusableUrlOf(message);
-      const attachmentId = url && deps.attachmentIdFor?.(page.id, url);
-      const body: SendRequest =
-        send.kind === 'message'
-          ? {
-              recipient,
-              messaging_type: send.messaging_type,
-              ...(send.tag ? { tag: send.tag as MessageTag } : {}),
-              // The echo carries this back, which settles a send left in doubt by a crash.
-              message: { ...byId(message as OutgoingMessage, attachmentId), metadata: `sb:${send.outbox_id}` },
-            }
-          : { recipient, sender_action: send.kind };
-      const outcome = await deps.graphFor(page.app_id).send(page.access_token, body);
+      const url = reusableUrlOf(send.message as OutgoingMessage | undefined);
+      const graph = deps.graphFor(page.app_id);
+      let attachmentId = url && deps.attachmentIdFor?.(page.id, url);
+      let outcome = await graph.send(page.access_token, requestOf(send, attachmentId));
+      if (url && attachmentId && refusesAttachmentId(outcome)) {
+        // Graph no longer takes the id it gave (the page reconnected under another app): the media goes by URL once
+        // more, whose fresh id replaces it. Else every later send of the URL would fail the same way.
+        deps.logger.warn(
+          { pageId: page.id, error: outcome.error.message },
+          'cached attachment id refused: sent by URL',
+        );
+        attachmentId = undefined;
+        outcome = await graph.send(page.access_token, requestOf(send, attachmentId));
+        if (outcome.status !== 'sent' || !outcome.attachment_id) deps.forgetAttachmentId?.(page.id, url);
+      }
       switch (outcome.status) {
         case 'sent': {
           if (url && !attachmentId && outcome.attachment_id) deps.onAttachmentId?.(page.id, url, outcome.attachment_id);
@@ -107,6 +110,24 @@ function describeError({ code, error_subcode, message }: { code?: number; error_
 
 function errorOf(error: { code?: number; error_subcode?: number; message: string }) {
   return { code: error.code, subcode: error.error_subcode, message: error.message };
+}
+
+/** Graph's "invalid parameter" (100, no subcode of ours): what a send by an attachment id it no longer takes gets. */
+function refusesAttachmentId(outcome: SendOutcome): outcome is Extract<SendOutcome, { status: 'failed' }> {
+  return outcome.status === 'failed' && outcome.kind === 'invalid' && outcome.error.code === 100;
+}
+
+/** The Send API request for an outbox send; its media by `attachmentId` when given. */
+function requestOf(send: OutboxSend, attachmentId: string | undefined): SendRequest {
+  const recipient = { id: send.recipient_id };
+  if (send.kind !== 'message') return { recipient, sender_action: send.kind };
+  return {
+    recipient,
+    messaging_type: send.messaging_type,
+    ...(send.tag ? { tag: send.tag as MessageTag } : {}),
+    // The echo carries this back, which settles a send left in doubt by a crash.
+    message: { ...byId(send.message as OutgoingMessage, attachmentId), metadata: `sb:${send.outbox_id}` },
+  };
 }
 
 /** The media of the message by the attachment id Messenger gave for its URL, when there is one. */

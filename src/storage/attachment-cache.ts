@@ -31,6 +31,11 @@ export async function createAttachmentCache(db: Kysely<Database>, now: () => num
         )
         .execute();
     },
+    /** Graph refused the id: the URL goes as media again, and gets a fresh id. */
+    async forget(pageId: string, url: string) {
+      ids.delete(key(pageId, url));
+      await db.deleteFrom('attachment_cache').where('page_id', '=', pageId).where('url', '=', url).execute();
+    },
   };
 }
 
