@@ -111,6 +111,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     graphFor: graph.graphFor,
     logger,
     attachmentIdFor: attachments.get,
+    forgetAttachmentId: (pageId, url) => keep(pageId, 'forget an attachment id', attachments.forget(pageId, url)),
     onAttachmentId: (pageId, url, id) =>
       keep(pageId, 'cache an attachment id', attachments.remember(pageId, url, id, timers.now())),
     onPageHealth: (pageId, health, detail) => {
@@ -171,10 +172,15 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
         const { outgoing, conversation } = result;
         // A commit whose answer was lost with the connection may have queued the rows all the same, and the event's
         // next run will find it handled: the dispatcher reads what waits.
-        const { rows, behindOthers, dropped } = await store.commitTurn(result, now).catch((error: unknown) => {
-          if (outgoing) outbox.wake(outgoing.conversation_id);
-          throw error;
-        });
+        const { rows, behindOthers, dropped, botSendsCancelled } = await store
+          .commitTurn(result, now)
+          .catch((error: unknown) => {
+            if (outgoing) outbox.wake(outgoing.conversation_id);
+            throw error;
+          });
+        // A reply from the Page Inbox paused the bot and cancelled its unsent replies: what the dispatcher holds or
+        // waits out goes, as after a take-over.
+        if (botSendsCancelled && conversation) outbox.reread(conversation.id);
         if (dropped)
           logger.info({ conversationId: outgoing?.conversation_id }, 'a person took the conversation over: not sent');
         if (!outgoing || rows.length === 0) return;
