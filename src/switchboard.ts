@@ -174,16 +174,6 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     logger,
   });
 
-  const upkeep = createPageUpkeep({
-    db,
-    directory,
-    graphFor: graph.graphFor,
-    logger,
-    retryMs: options.tuning?.pageRetryMs,
-    now: () => timers.now(),
-  });
-  const authenticate = createBasicAuth(db);
-  const store = createConversationStore(db, createBatchedWrites(db, capabilities.concurrentWriters));
   // The processing thread keeps a copy of the directory: it hears of each reload.
   const pages: PageDirectory = {
     ...directory,
@@ -192,6 +182,17 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       processing.pagesChanged();
     },
   };
+  const upkeep = createPageUpkeep({
+    db,
+    directory,
+    graphFor: graph.graphFor,
+    logger,
+    retryMs: options.tuning?.pageRetryMs,
+    now: () => timers.now(),
+    healthRecorded: () => pages.reload(),
+  });
+  const authenticate = createBasicAuth(db);
+  const store = createConversationStore(db, createBatchedWrites(db, capabilities.concurrentWriters));
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate);
     await api.register(adminRoutes, {

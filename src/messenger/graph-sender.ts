@@ -28,14 +28,20 @@ export interface GraphSenderDeps {
 export type PageHealth = 'ok' | 'token' | 'permission';
 
 /** Sends outbox rows through the Send API and reads profiles: the Messenger side of the outbox and contacts. */
-export function createGraphSender(deps: GraphSenderDeps): ChannelSender & ProfileProvider {
-  /** Each page's health as this sender last saw it; before its first send, as the directory loaded it. */
+export function createGraphSender(
+  deps: GraphSenderDeps,
+): ChannelSender & ProfileProvider & { directoryReloaded(): void } {
+  /**
+   * Each page's health as this sender last saw it; before its first send, and after the directory is loaded again
+   * (another part recorded a health, the page upkeep a refused token), as the directory loaded it.
+   */
   const health = new Map<string, PageHealth>();
   const report = (pageId: string, now: PageHealth, detail: string | null) => {
     health.set(pageId, now);
     deps.onPageHealth(pageId, now, detail);
   };
   return {
+    directoryReloaded: () => health.clear(),
     async send(send): Promise<SendResult> {
       const page = deps.directory.page(send.page_id);
       if (!page) return { status: 'failed', error: { message: `page ${send.page_id} is not connected` } };

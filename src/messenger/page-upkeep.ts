@@ -26,6 +26,8 @@ export interface PageUpkeepOptions {
   retryMs?: number;
   /** The clock of the page health upkeep records (default `Date.now`). */
   now?: () => number;
+  /** Told once upkeep has recorded a page's health (a refused token): the pages are loaded again. */
+  healthRecorded?: () => Promise<void>;
 }
 
 /** A run's result, as upkeep reads it: Graph's failures come back as values (sync-profile.ts, page-subscription.ts). */
@@ -130,6 +132,8 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
       `could not ${what}: Graph refused the page’s access token (invalid or expired); give the page a new one`,
     );
     await recordPageHealth(db, pageId, 'token', error, now());
+    // So that the sender, which saw the page as it was loaded, records `ok` again once a send goes through.
+    await options.healthRecorded?.();
   }
 
   /**

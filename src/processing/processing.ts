@@ -250,8 +250,10 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     },
     // The directory is current already (the caller's own, or the thread's copy): a new or changed page needs its
     // assistant.
-    pagesChanged: () =>
-      void refreshAssistants().catch((err) => logger.error({ err }, 'could not make the assistant of a changed page')),
+    pagesChanged: () => {
+      sender.directoryReloaded();
+      void refreshAssistants().catch((err) => logger.error({ err }, 'could not make the assistant of a changed page'));
+    },
     conversationChanged: (id) => {
       cache?.forget(id);
       outbox.reread(id);

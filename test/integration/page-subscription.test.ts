@@ -44,4 +44,19 @@ describe('the app’s subscription to its pages’ webhooks', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await posted()).toBe(true);
   });
+
+  it('shows a token Graph refused at start-up on the page’s health, and ok again once a send goes through', async () => {
+    h = await startHarness({
+      database: 'sqlite',
+      beforeStart: (fb) => fb.setFaults({ next: { count: 1, code: 190, path_contains: 'subscribed_apps' } }),
+    });
+    const health = async () =>
+      (await h?.api('GET', '/api/pages'))?.body.data.find((p: { id: string }) => p.id === PAGE_ID)?.health;
+    await expect.poll(health, { timeout: 5000, interval: 50 }).toBe('token');
+
+    await h.fb.sendText(PAGE_ID, PSID, 'still there?');
+    await h.settle();
+    expect((await h.fb.conversation(PAGE_ID, PSID)).items.some((i) => i.from === 'page')).toBe(true);
+    await expect.poll(health, { timeout: 5000, interval: 50 }).toBe('ok');
+  });
 });
