@@ -24,7 +24,12 @@ import { createPageDirectory, type PageDirectory } from './server/page-directory
 import { createBatchedWrites } from './storage/batched-writes.ts';
 import { createConversationStore } from './storage/conversation-store.ts';
 import { openDatabase } from './storage/database.ts';
-import { insertInboundEvents, loadPendingByKey, quarantine } from './storage/inbound-event-repository.ts';
+import {
+  countPendingEvents,
+  insertInboundEvents,
+  loadPendingByKey,
+  quarantine,
+} from './storage/inbound-event-repository.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { pagesVersion, syncConfiguredPages } from './storage/page-repository.ts';
 import { purgeExpired } from './storage/retention.ts';
@@ -105,7 +110,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
 
   const graph = createGraphClients(config.graph, directory, logger);
   const metrics = createMetrics({
-    queueDepth: () => processing.depth,
+    // From the database: processing holds at most 10,000 of a backlog, and a backlog is when the figure matters.
+    queueDepth: () => countPendingEvents(db),
     sendingConversations: () => processing.activeConversations,
   });
   const observer: ProcessingObserver = {

@@ -1,7 +1,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one Switchboard process, served at GET /metrics. */
-export function createMetrics(gauges: { queueDepth: () => number; sendingConversations: () => number }) {
+export function createMetrics(gauges: {
+  queueDepth: () => number | Promise<number>;
+  sendingConversations: () => number;
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
   const metrics = {
@@ -58,8 +61,8 @@ export function createMetrics(gauges: { queueDepth: () => number; sendingConvers
     name: 'switchboard_queue_depth',
     help: 'Inbound events waiting or running',
     registers: [registry],
-    collect() {
-      this.set(gauges.queueDepth());
+    async collect() {
+      this.set(await gauges.queueDepth());
     },
   });
   new Gauge({

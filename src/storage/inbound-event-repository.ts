@@ -177,6 +177,19 @@ export async function recordEventFailure(
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * Events stored and not yet handled: those processing holds and those a backlog left in the database, which it holds
+ * no more than 10,000 of. Cheap while processing keeps up: it reads the pending part of `(status, id)`.
+ */
+export async function countPendingEvents(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('inbound_events')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 /** Keeps a body that could not be parsed, or an event that could not be understood, for inspection. */
 export async function quarantine(db: Kysely<Database>, items: { reason: string; body: string }[], now: number) {
   if (items.length === 0) return;

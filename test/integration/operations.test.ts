@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseWebhookBody } from '../../src/messenger/webhook/parse-webhook.ts';
+import { insertInboundEvents } from '../../src/storage/inbound-event-repository.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, messageBody, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
 
@@ -43,6 +45,23 @@ describe('operations', () => {
     expect(text).toMatch(/switchboard_sends_total\{outcome="sent"\} [1-9]/);
     expect(text).toMatch(/switchboard_webhook_ack_seconds_count [1-9]/);
     expect(text).toMatch(/switchboard_queue_depth 0/);
+  });
+
+  it('counts in the queue depth the events a backlog left in the database, which processing does not hold', async () => {
+    // As a previous process left them: stored, pending, never handed to this one (a resume or the sweep picks them up).
+    const events = parseWebhookBody(messageBody('left behind')).events;
+    await insertInboundEvents(
+      h.switchboard.db,
+      [...events, ...parseWebhookBody(messageBody('me too')).events],
+      Date.now(),
+    );
+    expect(metric(await metrics(), 'switchboard_queue_depth')).toBe(2);
+    await h.switchboard.db
+      .updateTable('inbound_events')
+      .set({ status: 'ignored' })
+      .where('status', '=', 'pending')
+      .execute();
+    expect(metric(await metrics(), 'switchboard_queue_depth')).toBe(0);
   });
 
   it('never writes the app secret, the page token or message webhooks signatures to the logs, even at trace level', async () => {
