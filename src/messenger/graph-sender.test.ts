@@ -14,6 +14,7 @@ import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { insertInboundEvents } from '../storage/inbound-event-repository.ts';
 import { createGraphSender } from './graph-sender.ts';
+import { guestPersonId } from './person-address.ts';
 
 const PAGE = {
   id: '104857392018475',
@@ -46,6 +47,24 @@ describe('graph sender: profile lookups', () => {
   it.each(failures)('calls the profile unknown after %s, to be asked again', async (_what, reply) => {
     graph.server.reply(reply);
     expect(await sender().fetchProfile(PAGE.id, PSID)).toEqual({ status: 'unknown' });
+  });
+
+  it('asks Graph for no profile of a chat-plugin guest, who has none, and addresses its replies by user_ref', async () => {
+    const guest = guestPersonId('ur_4kP9');
+    expect(await sender().fetchProfile(PAGE.id, guest)).toEqual({ status: 'none' });
+    expect(graph.server.requests).toEqual([]);
+    graph.server.reply({ json: { message_id: 'm_G1' } });
+    const send: OutboxSend = {
+      outbox_id: 'o1',
+      page_id: PAGE.id,
+      conversation_id: 'c1',
+      recipient_id: guest,
+      kind: 'message',
+      messaging_type: 'RESPONSE',
+      message: { text: 'hello' },
+    };
+    expect(await sender().send(send)).toMatchObject({ status: 'sent', external_id: 'm_G1' });
+    expect(graph.server.requests[0]?.json).toMatchObject({ recipient: { user_ref: 'ur_4kP9' } });
   });
 
   it('calls a profile Graph will not give none, and reads one it gives', async () => {

@@ -5,6 +5,7 @@ import type { PageLookup } from '../server/page-directory.ts';
 import type { GraphClient } from './graph/graph-client.ts';
 import { isRetryableKind } from './graph/graph-error.ts';
 import type { SendOutcome } from './graph/send-api.ts';
+import { isGuest, recipientOf } from './person-address.ts';
 import type { MessageTag, OutgoingMessage, SendRequest } from './send-types.ts';
 
 export interface GraphSenderDeps {
@@ -95,6 +96,8 @@ export function createGraphSender(
       const page = deps.directory.page(pageId);
       // Disconnected a moment ago: that says nothing about the person.
       if (!page) return { status: 'unknown' };
+      // A chat-plugin guest has no PSID, so no profile to read.
+      if (isGuest(externalId)) return { status: 'none' };
       const result = await deps.graphFor(page.app_id).getUserProfile(page.access_token, externalId);
       if (!result.ok) {
         // A failure of the moment, or of the page's token, not of the person: asked again at their next message.
@@ -125,7 +128,7 @@ function refusesAttachmentId(outcome: SendOutcome): outcome is Extract<SendOutco
 
 /** The Send API request for an outbox send; its media by `attachmentId` when given. */
 function requestOf(send: OutboxSend, attachmentId: string | undefined): SendRequest {
-  const recipient = { id: send.recipient_id };
+  const recipient = recipientOf(send.recipient_id);
   if (send.kind !== 'message') return { recipient, sender_action: send.kind };
   return {
     recipient,

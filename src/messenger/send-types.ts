@@ -47,10 +47,7 @@ export type SenderAction = 'typing_on' | 'typing_off' | 'mark_seen';
 
 export type MessageTag = 'HUMAN_AGENT' | 'ACCOUNT_UPDATE' | 'CONFIRMED_EVENT_UPDATE' | 'POST_PURCHASE_UPDATE';
 
-/**
- * The body of POST /{version}/me/messages. `recipient` is `recipientOf(personId)`; a person id in `recipient.id` is
- * accepted too, and the Send API client addresses a guest's by user_ref (see `SendApi.send`).
- */
+/** The body of POST /{version}/me/messages; `recipient` is `recipientOf(personId)` (a guest by user_ref). */
 export type SendRequest =
   | {
       recipient: Recipient;

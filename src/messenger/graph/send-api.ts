@@ -1,4 +1,3 @@
-import { isGuest, recipientOf } from '../person-address.ts';
 import type { SendRequest } from '../send-types.ts';
 import type { GraphError, GraphFailureKind } from './graph-error.ts';
 import { isRecord, toId } from './graph-json.ts';
@@ -35,9 +34,8 @@ export interface SendApi {
   /**
    * `POST /{version}/me/messages` with the request as JSON. Never throws for Graph or network failures.
    * A timeout becomes `retry` although Graph may have delivered the message: callers that must not send
-   * twice should treat a retried timeout as possibly sent. A guest's person id given as `recipient.id` goes out as
-   * `recipient.user_ref` (`recipientOf`), so Graph never sees the gateway's own form; Graph then answers without
-   * `recipient_id` and sends no echo (messenger-platform.md §2.2, §3.9).
+   * twice should treat a retried timeout as possibly sent. To a chat-plugin guest (`recipient.user_ref`), Graph
+   * answers without `recipient_id` and sends no echo (messenger-platform.md §2.2, §3.9).
    */
   send(token: string, body: SendRequest): Promise<SendOutcome>;
   /** `POST /{version}/me/message_attachments` with `{message: {attachment: {type, payload: {url, is_reusable}}}}`. */
@@ -48,8 +46,7 @@ export interface SendApi {
 export function createSendApi(graph: GraphRequester): SendApi {
   return {
     async send(token, body) {
-      const json = addressed(body);
-      const res = await graph.call({ method: 'POST', path: '/me/messages', token, json });
+      const res = await graph.call({ method: 'POST', path: '/me/messages', token, json: body });
       if (!res.ok) return toOutcome(res);
       const data = isRecord(res.body) ? res.body : {};
       const sent: Extract<SendOutcome, { status: 'sent' }> = { status: 'sent' };
@@ -72,12 +69,6 @@ export function createSendApi(graph: GraphRequester): SendApi {
       return { ok: true, attachment_id: attachmentId };
     },
   };
-}
-
-/** The request with its recipient as Graph addresses that person: a guest by user_ref. */
-function addressed(body: SendRequest): SendRequest {
-  const { recipient } = body;
-  return 'id' in recipient && isGuest(recipient.id) ? { ...body, recipient: recipientOf(recipient.id) } : body;
 }
 
 function toOutcome(failure: GraphFailure): SendOutcome {
