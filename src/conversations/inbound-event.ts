@@ -60,7 +60,10 @@ export type InboundEvent = InboundEventBody & {
   /** Deduplication key, unique per page: the message id when there is one, else derived from content. */
   key: string;
   page_id: string;
-  /** The person's page-scoped id (for echoes: the recipient). Absent for page-level events. */
+  /**
+   * The person (for echoes: the recipient): a PSID, or a chat-plugin guest's id (messenger/person-address.ts). Absent
+   * for page-level events.
+   */
   user_id?: string;
   /** Epoch milliseconds, as sent by the channel. */
   timestamp: number;
