@@ -1,0 +1,318 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulatorClient, type Emulator, type EmulatorClient, startEmulator } from '../../src/emulator/index.ts';
+import { openDatabase } from '../../src/storage/database.ts';
+import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.ts';
+import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
+
+const REPLY = 'echo: before the restart';
+const LATER = 'echo: after the restart';
+const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
+
+/**
+ * "A message Graph accepted is never sent again, even across restarts" (docs/adr/0003), at the restart boundary: the
+ * gateway's reply reaches the emulator, which accepts it and sends its echo, but the gateway is killed before it hears
+ * the answer, so the row is left `pending`. Two proxies make that moment certain instead of a race: one in front of
+ * Graph keeps the answer to the reply, one in front of the gateway's webhook keeps the echo until the next process
+ * listens. The restarted gateway must let the echo settle the row during its grace for rows in doubt.
+ */
+for (const database of DATABASES) {
+  describe(`restart after a send Graph accepted, on ${database}`, () => {
+    let emulator: Emulator;
+    let fb: EmulatorClient;
+    let bot: EchoBot;
+    let db: TestDatabase;
+    let graph: GraphProxy;
+    let webhook: WebhookProxy;
+    let env: Record<string, string>;
+    const children: ChildProcess[] = [];
+
+    beforeAll(async () => {
+      const secret = randomBytes(16).toString('hex');
+      const token = `EAAT${randomBytes(16).toString('hex')}`;
+      emulator = await startEmulator({
+        seed: {
+          apps: [{ id: APP_ID, name: 'Restart test', secret }],
+          pages: [{ id: PAGE_ID, name: 'Acme', app_id: APP_ID, access_token: token }],
+          people: [{ first_name: 'Lena', psids: { [PAGE_ID]: PSID } }],
+        },
+        // The echo is held by the webhook proxy across the restart: its delivery must not time out meanwhile.
+        webhookRetry: { baseMs: 100, maxAttempts: 20, timeoutMs: 60_000 },
+      });
+      fb = createEmulatorClient(emulator.url as string);
+      bot = await startEchoBot();
+      db = await createTestDatabase(database);
+      graph = await startGraphProxy(emulator.url as string);
+      webhook = await startWebhookProxy();
+      env = {
+        ...(process.env as Record<string, string>),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: db.url,
+        GRAPH_API_URL: graph.url,
+        FB_APP_ID: APP_ID,
+        FB_APP_SECRET: secret,
+        FB_VERIFY_TOKEN: 'restart-verify',
+        FB_PAGE_ID: PAGE_ID,
+        FB_PAGE_ACCESS_TOKEN: token,
+        SWITCHBOARD_ASSISTANT: bot.url,
+        SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('base64'),
+      };
+    });
+
+    afterAll(async () => {
+      for (const child of children) child.kill('SIGKILL');
+      await graph?.close();
+      await webhook?.close();
+      await emulator?.close();
+      await bot?.close();
+      await db?.drop();
+    });
+
+    /** Starts `switchboard start` as its own process; resolves with its URL once it listens. */
+    function startGateway(): Promise<{ child: ChildProcess; url: string }> {
+      const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      return new Promise((resolve, reject) => {
+        let output = '';
+        const late = setTimeout(() => reject(new Error(`gateway not listening after 20 s:\n${output}`)), 20_000);
+        child.stdout?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /"url":"(http:\/\/[^"]+)".*switchboard is listening/.exec(output);
+          if (match?.[1]) {
+            clearTimeout(late);
+            resolve({ child, url: match[1] });
+          }
+        });
+        child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
+      });
+    }
+
+    /** Kills the gateway with `signal` and waits for it to be gone. */
+    async function stopGateway(child: ChildProcess, signal: NodeJS.Signals) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      await exited;
+    }
+
+    /** The outbox rows of the person's conversation: their text (or kind) and status. */
+    async function outboxRows(): Promise<string[]> {
+      const handle = openDatabase(db.url);
+      try {
+        const rows = await handle.db
+          .selectFrom('outbox')
+          .select(['kind', 'request', 'status'])
+          .where('recipient_id', '=', PSID)
+          .orderBy('id')
+          .execute();
+        return rows.map((r) => `${r.kind === 'message' ? JSON.parse(r.request).text : r.kind}:${r.status}`);
+      } finally {
+        await handle.close();
+      }
+    }
+
+    /** Send API calls Graph accepted with this text. */
+    async function accepted(text: string) {
+      const calls = await fb.graphCalls({ path_contains: '/messages' });
+      return calls.filter(
+        (c) => c.status === 200 && (c.body as { message?: { text?: string } }).message?.text === text,
+      );
+    }
+
+    it('does not send the reply again when killed after Graph accepted it and before recording it', async () => {
+      graph.keepAnswerTo((body) => body.includes(REPLY));
+      const first = await startGateway();
+      webhook.passTo(first.url, { holdingEchoes: true });
+      await fb.setWebhook(APP_ID, { url: `${webhook.url}/webhooks/messenger`, verify_token: 'restart-verify' });
+
+      await fb.sendText(PAGE_ID, PSID, 'before the restart');
+      // Graph accepted the reply and its echo is on its way; the gateway is still waiting for the answer: kill it.
+      await waitFor(() => graph.kept.length === 1 && webhook.waiting > 0, 20_000);
+      expect(graph.kept[0]?.status).toBe(200);
+      expect(await accepted(REPLY)).toHaveLength(1);
+      webhook.passTo(undefined); // Deliveries wait for the next process instead of failing and backing off.
+      await stopGateway(first.child, 'SIGKILL');
+      expect((await outboxRows()).filter((r) => r.startsWith(REPLY))).toEqual([`${REPLY}:pending`]);
+
+      const second = await startGateway();
+      webhook.passTo(second.url);
+      // A later reply goes after the one in doubt (one conversation's rows in order): once Graph has it, the first one
+      // was either sent again before it or settled for good.
+      await fb.sendText(PAGE_ID, PSID, 'after the restart');
+      await waitFor(async () => (await outboxRows()).includes(`${LATER}:sent`), 30_000);
+
+      expect(await accepted(REPLY)).toHaveLength(1);
+      const replies = (await fb.conversation(PAGE_ID, PSID)).items.filter(
+        (i) => i.from === 'page' && i.message?.text === REPLY,
+      );
+      expect(replies).toHaveLength(1);
+      const rows = await outboxRows();
+      expect(rows.filter((r) => r.startsWith(REPLY))).toEqual([`${REPLY}:sent`]);
+      expect(rows.filter((r) => r.endsWith(':pending'))).toEqual([]);
+      await stopGateway(second.child, 'SIGTERM');
+    }, 90_000);
+  });
+}
+
+interface GraphProxy {
+  url: string;
+  /** The first Send API call whose body matches is carried out, and its answer kept from the gateway. */
+  keepAnswerTo(matches: (body: string) => boolean): void;
+  /** The answers kept: what Graph said. */
+  kept: { status: number; body: string }[];
+  close(): Promise<void>;
+}
+
+/** Passes the gateway's Graph calls to the emulator and their answers back, except the one it is told to keep. */
+async function startGraphProxy(graphUrl: string): Promise<GraphProxy> {
+  let keep: ((body: string) => boolean) | undefined;
+  const kept: GraphProxy['kept'] = [];
+  const server = await listen(async (req, res) => {
+    const body = await readBody(req);
+    const answer = await relay(req, body, graphUrl);
+    if (keep && (req.url ?? '').includes('/messages') && keep(body.toString('utf8'))) {
+      keep = undefined;
+      kept.push({ status: answer.status, body: answer.body });
+      return; // Never answered: the gateway dies waiting for it.
+    }
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  });
+  return {
+    url: serverUrl(server),
+    keepAnswerTo: (matches) => {
+      keep = matches;
+    },
+    kept,
+    close: () => close(server),
+  };
+}
+
+interface WebhookProxy {
+  url: string;
+  /**
+   * Passes the deliveries waiting, and those to come, to the gateway at `target`, except those with an echo while
+   * `holdingEchoes`. With no target, every delivery waits.
+   */
+  passTo(target: string | undefined, options?: { holdingEchoes?: boolean }): void;
+  /** Deliveries waiting. */
+  readonly waiting: number;
+  close(): Promise<void>;
+}
+
+/** Passes the emulator's webhook deliveries on to the gateway, or keeps them waiting while told to. */
+async function startWebhookProxy(): Promise<WebhookProxy> {
+  let target: string | undefined;
+  let holdingEchoes = false;
+  let waiting: { echo: boolean; pass: (target: string) => void }[] = [];
+  const passWaiting = () => {
+    if (!target) return;
+    const stay = waiting.filter((w) => holdingEchoes && w.echo);
+    for (const w of waiting) if (!stay.includes(w)) w.pass(target);
+    waiting = stay;
+  };
+  const server = await listen(async (req, res) => {
+    const body = await readBody(req);
+    const pass = (to: string) =>
+      void relay(req, body, to).then(
+        (answer) => {
+          res.writeHead(answer.status, answer.headers);
+          res.end(answer.body);
+        },
+        () => {
+          res.writeHead(502);
+          res.end();
+        },
+      );
+    waiting.push({ echo: req.method === 'POST' && hasEcho(body), pass });
+    passWaiting();
+  });
+  return {
+    url: serverUrl(server),
+    passTo(to, options = {}) {
+      target = to;
+      holdingEchoes = options.holdingEchoes ?? false;
+      passWaiting();
+    },
+    get waiting() {
+      return waiting.length;
+    },
+    close: () => close(server),
+  };
+}
+
+/** Makes the request again at `target` (same path, headers and bytes); its answer, read whole. */
+async function relay(req: IncomingMessage, body: Buffer, target: string) {
+  const hopByHop = ['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding'];
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers))
+    if (typeof value === 'string' && !hopByHop.includes(name)) headers[name] = value;
+  const method = req.method ?? 'GET';
+  const answer = await fetch(new URL(req.url ?? '/', target), {
+    method,
+    headers,
+    body: method === 'GET' || method === 'HEAD' ? undefined : new Uint8Array(body),
+  });
+  const answerHeaders: Record<string, string> = {};
+  answer.headers.forEach((value, name) => {
+    if (!hopByHop.includes(name)) answerHeaders[name] = value;
+  });
+  return { status: answer.status, headers: answerHeaders, body: await answer.text() };
+}
+
+function hasEcho(body: Buffer): boolean {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as {
+      entry?: { messaging?: { message?: { is_echo?: boolean } }[] }[];
+    };
+    return (parsed.entry ?? []).some((e) => (e.messaging ?? []).some((m) => m.message?.is_echo === true));
+  } catch {
+    return false;
+  }
+}
+
+async function listen(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<Server> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+function serverUrl(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
