@@ -121,7 +121,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
     sent(outcome, ms) {
       metrics.sends.inc({ outcome });
-      metrics.sendSeconds.observe(ms / 1000);
+      // Sends refused by the window policy, or recorded late, made no Graph call: no latency to count.
+      if (ms !== undefined) metrics.sendSeconds.observe(ms / 1000);
     },
   };
   const env = options.env ?? process.env;

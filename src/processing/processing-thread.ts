@@ -22,7 +22,7 @@ const handle = openDatabase(start.config.databaseUrl, { writeLock: createWriteLo
 const directory = createDirectoryMirror(start.directory);
 
 let processed: [ProcessedOutcome, number][] = [];
-let sent: [SendOutcome, number][] = [];
+let sent: [SendOutcome, number | undefined][] = [];
 const processing = await createProcessing({
   db: handle.db,
   capabilities: handle.capabilities,

@@ -49,7 +49,8 @@ export type SendOutcome = SendResult['status'] | 'dead';
 /** Told of each event handled and each send settled: the metrics, wherever they are kept. */
 export interface ProcessingObserver {
   processed(outcome: ProcessedOutcome, ms: number): void;
-  sent(outcome: SendOutcome, ms: number): void;
+  /** `ms`: the Graph call's time, when one was made. */
+  sent(outcome: SendOutcome, ms: number | undefined): void;
 }
 
 export interface ProcessingOptions {

@@ -30,7 +30,7 @@ export type FromThread =
       depth: number;
       activeConversations: number;
       processed: [ProcessedOutcome, number][];
-      sent: [SendOutcome, number][];
+      sent: [SendOutcome, number | undefined][];
     };
 
 export const STATS_MS = 100;

@@ -73,7 +73,8 @@ export interface OutboxDispatcherOptions {
   decide?: (row: OutboxRow, known?: SendContext) => Promise<SendDecision>;
   /** Per-page pacing under the channel's rate limits. */
   throttle?: SendThrottle;
-  onResult?: (row: OutboxRow, result: SendResult['status'] | 'dead', latencyMs: number) => void;
+  /** Each row settled, with how long its Graph call took (undefined when none was made: blocked, or recorded late). */
+  onResult?: (row: OutboxRow, result: SendResult['status'] | 'dead', latencyMs: number | undefined) => void;
 }
 
 /** Rows a turn just queued, with what the window policy needs: handed over, they are sent without reading back. */
@@ -226,7 +227,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       await transaction((tx) => markSent(tx, row, accepted.externalId, accepted.sentAt, timers.now()));
       acceptedUnrecorded.delete(row.id);
       rememberSend(row.conversation_id, timers.now());
-      options.onResult?.(row, 'sent', 0);
+      options.onResult?.(row, 'sent', undefined);
       return true;
     }
     const unrecorded = unrecordedRetries.get(row.id);
@@ -236,7 +237,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         markUnsent(tx, row, { status: 'dead', attempts: row.attempts }, unrecorded.error, timers.now()),
       );
       unrecordedRetries.delete(row.id);
-      options.onResult?.(row, 'dead', 0);
+      options.onResult?.(row, 'dead', undefined);
       return true;
     }
     const last = lastSentAt.get(row.conversation_id);
@@ -268,7 +269,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       await transaction((tx) =>
         markUnsent(tx, row, { status: 'blocked', attempts: row.attempts }, { message: decision.reason }, timers.now()),
       );
-      options.onResult?.(row, 'blocked', 0);
+      options.onResult?.(row, 'blocked', undefined);
       return true;
     }
     const started = performance.now();

@@ -46,6 +46,14 @@ for (const database of DATABASES) {
       const { body } = await h.api('GET', `/api/conversations/${await conversationId(psid)}/messages`);
       return body.data.messages.at(-1);
     };
+    const metrics = async () => {
+      const text = await (await fetch(`${h.gatewayUrl}/metrics`)).text();
+      const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+      return {
+        blocked: value(/^switchboard_sends_total\{outcome="blocked"\} (\d+)/m),
+        timed: value(/^switchboard_send_seconds_count (\d+)/m),
+      };
+    };
     const sendCallsTo = async (psid: string) =>
       (await h.fb.graphCalls({ path_contains: '/messages' }))
         .map(
@@ -81,6 +89,7 @@ for (const database of DATABASES) {
       await h.fb.sendText(PAGE_ID, person(1), 'hello');
       await h.settle();
       await advance(8 * 24 * HOUR);
+      const before = await metrics();
       await h.api('POST', `/api/conversations/${await conversationId(person(1))}/messages`, {
         text: 'Are you still there?',
       });
@@ -90,6 +99,10 @@ for (const database of DATABASES) {
         error: expect.stringMatching(/7 days|window/),
       });
       expect(await sendCallsTo(person(1))).toHaveLength(1);
+      // Counted as blocked, and not as a Send API call of no time.
+      const after = await metrics();
+      expect(after.blocked).toBe(before.blocked + 1);
+      expect(after.timed).toBe(before.timed);
     });
 
     /** The person writes, is silent for 30 hours, follows a link (`referral`), then an agent replies: what was sent. */
