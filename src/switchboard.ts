@@ -13,7 +13,7 @@ import {
 } from './processing/processing.ts';
 import { startProcessingThread } from './processing/thread-client.ts';
 import { createGroupCommit } from './queue/group-commit.ts';
-import { systemTimers, type Timers } from './queue/outbox-dispatcher.ts';
+import { systemTimers, type Timers } from './queue/row-waits.ts';
 import { adminRoutes } from './server/admin-routes.ts';
 import { createBasicAuth } from './server/auth.ts';
 import { createHttpApp } from './server/build-app.ts';

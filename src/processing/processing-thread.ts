@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { systemTimers } from '../queue/outbox-dispatcher.ts';
+import { systemTimers } from '../queue/row-waits.ts';
 import { createLogger } from '../server/logger.ts';
 import { createDirectoryMirror } from '../server/page-directory.ts';
 import { openDatabase } from '../storage/database.ts';

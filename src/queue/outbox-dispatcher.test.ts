@@ -8,7 +8,8 @@ import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { cancelBotSends, type SendContext, sendFailuresSince } from '../storage/outbox-repository.ts';
 import type { OutboxSend, SendResult } from './channel-sender.ts';
-import { createOutboxDispatcher, systemTimers, type Timers } from './outbox-dispatcher.ts';
+import { createOutboxDispatcher } from './outbox-dispatcher.ts';
+import { systemTimers, type Timers } from './row-waits.ts';
 import { createSendPolicy } from './send-policy.ts';
 import type { SendThrottle } from './send-throttle.ts';
 
@@ -39,9 +40,12 @@ function manualTimers() {
     sleeping,
     /** Resolves once `count` sleeps have begun and not ended. */
     asleep: (count = 1) =>
-      vi.waitFor(() => {
-        if (sleeping.size < count) throw new Error(`${sleeping.size} asleep, not ${count}`);
-      }),
+      vi.waitFor(
+        () => {
+          if (sleeping.size < count) throw new Error(`${sleeping.size} asleep, not ${count}`);
+        },
+        { timeout: 5000 },
+      ),
     wakeAll: () => {
       for (const sleeper of [...sleeping]) sleeper.wake();
     },
@@ -324,7 +328,9 @@ for (const kind of DATABASES) {
         outbox.wake(conversation.id);
         await clock.asleep();
         outbox.reread(conversation.id); // Nothing cancelled: the row waits again, in a new sleep.
-        await vi.waitFor(() => expect([...clock.sleeping].map((s) => s.ms > 59_000)).toEqual([true]));
+        await vi.waitFor(() => expect([...clock.sleeping].map((s) => s.ms > 30_000)).toEqual([true]), {
+          timeout: 5000,
+        });
         await outbox.stop();
         expect(clock.sleeping.size).toBe(0);
         expect(outbox.waiting).toBe(0);
@@ -345,7 +351,7 @@ for (const kind of DATABASES) {
           outbox.reread(conversation.id);
           await store.queueOutgoing({ ...outgoing('agent reply'), author: 'agent' }, Date.now());
           outbox.wake(conversation.id);
-          await vi.waitFor(() => expect(sent).toEqual(['agent reply']));
+          await vi.waitFor(() => expect(sent).toEqual(['agent reply']), { timeout: 5000 });
           await outbox.idle();
           expect(await status()).toEqual(['bot reply:cancelled', 'agent reply:sent']);
           expect(clock.sleeping.size).toBe(0);
@@ -366,7 +372,9 @@ for (const kind of DATABASES) {
         try {
           await clock.asleep();
           outbox.reread(conversation.id);
-          await vi.waitFor(() => expect([...clock.sleeping].map((s) => s.ms > 50_000)).toEqual([true]));
+          await vi.waitFor(() => expect([...clock.sleeping].map((s) => s.ms > 30_000)).toEqual([true]), {
+            timeout: 5000,
+          });
           expect(sent).toEqual([]);
           clock.wakeAll(); // The grace is over and no echo came: it is sent, once.
           await outbox.idle();
@@ -377,11 +385,47 @@ for (const kind of DATABASES) {
         }
       });
 
-      it('sends an agent’s reply at once after a take-over during the throttle’s wait', async () => {
+      /** A throttle whose first send waits a minute and the others not at all, counting the slots it books. */
+      const countingThrottle = () => {
+        const booked = { count: 0 };
+        const throttle = {
+          delayFor: () => (booked.count++ === 0 ? 60_000 : 0),
+          onUsage: () => {},
+          onRateLimited: () => {},
+        } as unknown as SendThrottle;
+        return { booked, throttle };
+      };
+
+      it('keeps the throttle’s slot a row waits for through a change of its conversation, booking no second one', async () => {
         const clock = manualTimers();
+        const { booked, throttle } = countingThrottle();
+        const { conversation, store, outbox, outgoing, sent } = await setup(undefined, {
+          timers: clock.timers,
+          throttle,
+        });
+        await store.queueOutgoing(outgoing('bot reply'), Date.now());
+        outbox.wake(conversation.id);
+        try {
+          await clock.asleep();
+          const [slot] = [...clock.sleeping];
+          outbox.reread(conversation.id); // A flag, say: nothing cancelled.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          expect([...clock.sleeping]).toEqual([slot]);
+          clock.wakeAll();
+          await outbox.idle();
+          expect(sent).toEqual(['bot reply']);
+          expect(booked.count).toBe(1);
+        } finally {
+          await outbox.stop();
+        }
+      });
+
+      it('sends an agent’s reply in the slot of the bot’s row a take-over cancelled during the throttle’s wait', async () => {
+        const clock = manualTimers();
+        const { booked, throttle } = countingThrottle();
         const { db, conversation, store, outbox, outgoing, sent, status } = await setup(undefined, {
           timers: clock.timers,
-          throttle: throttleOf(60_000),
+          throttle,
         });
         await store.queueOutgoing(outgoing('bot reply'), Date.now());
         outbox.wake(conversation.id);
@@ -391,9 +435,11 @@ for (const kind of DATABASES) {
           outbox.reread(conversation.id);
           await store.queueOutgoing({ ...outgoing('agent reply'), author: 'agent' }, Date.now());
           outbox.wake(conversation.id);
-          await vi.waitFor(() => expect(sent).toEqual(['agent reply']));
+          clock.wakeAll(); // The slot comes.
           await outbox.idle();
+          expect(sent).toEqual(['agent reply']);
           expect(await status()).toEqual(['bot reply:cancelled', 'agent reply:sent']);
+          expect(booked.count).toBe(2);
           expect(clock.sleeping.size).toBe(0);
         } finally {
           await outbox.stop();

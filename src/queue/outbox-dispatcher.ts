@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { SendDecision } from '../conversations/policy/messaging-window.ts';
-import type { Clock } from '../conversations/ports.ts';
 import type { TransactionRunner } from '../storage/batched-writes.ts';
 import {
   conversationsWithPendingSends,
@@ -18,31 +17,9 @@ import {
 } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ChannelSender, OutboxSend, SendResult } from './channel-sender.ts';
+import { createRowWaits, type Timers } from './row-waits.ts';
 import { createSemaphore } from './semaphore.ts';
 import type { SendThrottle } from './send-throttle.ts';
-
-export interface Timers extends Clock {
-  /**
-   * Resolves after `ms`, or at once (without an error) when `signal` aborts, its timer then cleared. An injected
-   * sleep may ignore the signal: the dispatcher ends its waits without it too, and only the timer lives on.
-   */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const systemTimers: Timers = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const end = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', end);
-        resolve();
-      };
-      const timer = setTimeout(end, ms);
-      signal?.addEventListener('abort', end);
-    }),
-};
 
 /**
  * How long a send paces the conversation's next message. A delay is a pause step (at most a minute) or the page's
@@ -115,29 +92,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
    */
   const unrecordedRetries = new Map<string, { attempts: number; nextAttemptAt: number; error: SendErrorFields }>();
   let stopping = false;
-  /**
-   * The wait of each conversation's row (pacing, a retry, the throttle, the grace of a row in doubt). A change of the
-   * queue (`reread`: the row may be cancelled) ends it, and so does a shutdown (the row stays queued for the next
-   * start). A wait takes itself out and clears its timer as it ends, so nothing of it outlives it: racing every wait
-   * against one promise pending until shutdown kept a reaction per wait, and the heap grew without bound.
-   */
-  const waits = new Map<string, AbortController>();
-  /** Waits `ms` for the conversation's row; true when the wait was ended early. */
-  async function pauseRow(conversationId: string, ms: number): Promise<boolean> {
-    if (stopping) return true;
-    const wait = new AbortController();
-    waits.set(conversationId, wait);
-    const ended = new Promise<void>((resolve) =>
-      wait.signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
-    try {
-      await Promise.race([timers.sleep(ms, wait.signal), ended]);
-      return wait.signal.aborted;
-    } finally {
-      if (waits.get(conversationId) === wait) waits.delete(conversationId);
-      wait.abort();
-    }
-  }
+  const waits = createRowWaits(timers);
   let idleWaiters: (() => void)[] = [];
 
   async function drain(conversationId: string, state: { again: boolean }, handed?: QueuedSends) {
@@ -215,7 +170,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       return false;
     }
     inDoubt.set(conversationId, grace);
-    if (!(await pauseRow(conversationId, grace.until - timers.now()))) inDoubt.delete(conversationId);
+    if (!(await waits.pause(conversationId, grace.until - timers.now()))) inDoubt.delete(conversationId);
     return true;
   }
 
@@ -248,18 +203,21 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     // A take-over cancels the bot's rows: the agent's reply must not wait out the pacing or back-off of one of them.
     if (changed.has(row.conversation_id)) return false;
     if (inDoubt.has(row.conversation_id) && (await waitForEchoes(row))) return false;
-    if (paced) await pauseRow(row.conversation_id, due - timers.now());
+    if (paced) await waits.pause(row.conversation_id, due - timers.now());
     if (stopping || changed.has(row.conversation_id)) return false;
     const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
     const wait = options.throttle?.delayFor(row.page_id, isAudioOrVideo(message)) ?? 0;
-    if (wait > 0) await pauseRow(row.conversation_id, wait);
-    if (stopping || changed.has(row.conversation_id)) return false;
+    if (wait > 0) await waits.pause(row.conversation_id, wait, { holdsSlot: true });
+    if (stopping) return false;
+    // Changed during the throttle's wait (a flag, a take-over): the row keeps the slot it waited for, and is read again
+    // with its conversation below rather than queued anew behind every send booked since.
+    const stale = changed.has(row.conversation_id);
     // Read again after a wait, and for a row tried before: an echo may have settled it (a timeout, a 5xx that reached
     // Graph after all), or an agent's take-over cancelled it, maybe in another process.
-    if ((row.attempts > 0 || paced || wait > 0) && !(await isPending(db, row.id))) return true;
+    if ((stale || row.attempts > 0 || paced || wait > 0) && !(await isPending(db, row.id))) return true;
     // Decided last, right before the call: a wait may cross the 24-hour window, and the tag depends on it.
     const decision: SendDecision = options.decide
-      ? await options.decide(row, known)
+      ? await options.decide(row, stale ? undefined : known)
       : { ok: true, messaging_type: 'RESPONSE' };
     if (!decision.ok) {
       logger.info(
@@ -272,14 +230,16 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       options.onResult?.(row, 'blocked', undefined);
       return true;
     }
-    const started = performance.now();
     const send = { ...toSend(row, message), messaging_type: decision.messaging_type, tag: decision.tag };
     // When the message left: before Facebook stamped it, so that a receipt's watermark covers it (see markSent).
     let calledAt = 0;
+    // How long the call took, not the wait for a turn among the sends under way.
+    let started = 0;
     // Changed since the drain read it (a take-over may have cancelled it), up to the call: read the queue again.
     const result = await semaphore.run(async () => {
-      if (changed.has(row.conversation_id)) return undefined;
+      if (changed.has(row.conversation_id) && !stale) return undefined;
       calledAt = timers.now();
+      started = performance.now();
       return sender.send(send);
     });
     if (result === undefined) return false;
@@ -383,7 +343,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     reread(conversationId: string) {
       if (!active.has(conversationId)) return;
       changed.add(conversationId);
-      waits.get(conversationId)?.abort();
+      waits.interrupt(conversationId);
     },
     /**
      * Sends rows queued before `before` in conversations nothing is sending to (replayed beside the running gateway,
@@ -416,7 +376,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     },
     async stop() {
       stopping = true;
-      for (const wait of waits.values()) wait.abort();
+      waits.stop();
       while (active.size > 0) await new Promise((r) => setTimeout(r, 10));
     },
   };
