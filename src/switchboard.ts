@@ -19,7 +19,7 @@ import { createBasicAuth } from './server/auth.ts';
 import { createHttpApp } from './server/build-app.ts';
 import { conversationRoutes } from './server/conversation-routes.ts';
 import { healthRoutes } from './server/health-routes.ts';
-import { createMetrics } from './server/metrics.ts';
+import { createMetrics, QUEUE_DEPTH_LIMIT } from './server/metrics.ts';
 import { createPageDirectory, type PageDirectory } from './server/page-directory.ts';
 import { createBatchedWrites } from './storage/batched-writes.ts';
 import { createConversationStore } from './storage/conversation-store.ts';
@@ -111,7 +111,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const graph = createGraphClients(config.graph, directory, logger);
   const metrics = createMetrics({
     // From the database: processing holds at most 10,000 of a backlog, and a backlog is when the figure matters.
-    queueDepth: () => countPendingEvents(db),
+    queueDepth: () => countPendingEvents(db, QUEUE_DEPTH_LIMIT),
     sendingConversations: () => processing.activeConversations,
   });
   const observer: ProcessingObserver = {

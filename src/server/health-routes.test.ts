@@ -19,6 +19,22 @@ async function readinessApp(handle: DatabaseHandle): Promise<FastifyInstance> {
   return app;
 }
 
+describe('metrics', () => {
+  it('keep the last queue depth when the database cannot count, instead of failing the scrape', async () => {
+    const depths = [7, new Error('the database went away')];
+    const metrics = createMetrics({
+      queueDepth: async () => {
+        const next = depths.shift();
+        if (next instanceof Error) throw next;
+        return next ?? 0;
+      },
+      sendingConversations: () => 0,
+    });
+    expect(await metrics.registry.metrics()).toMatch(/^switchboard_queue_depth 7$/m);
+    expect(await metrics.registry.metrics()).toMatch(/^switchboard_queue_depth 7$/m);
+  });
+});
+
 describe('readiness on PostgreSQL', { timeout: 10_000 }, () => {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   afterEach(async () => {

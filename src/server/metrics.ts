@@ -1,6 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one Switchboard process, served at GET /metrics. */
+/** How many pending events the queue depth counts at most: a backlog past it reads as this many. */
+export const QUEUE_DEPTH_LIMIT = 100_000;
+
 export function createMetrics(gauges: {
   queueDepth: () => number | Promise<number>;
   sendingConversations: () => number;
@@ -57,12 +60,15 @@ export function createMetrics(gauges: {
       registers: [registry],
     }),
   };
+  let queueDepth = 0;
   new Gauge({
     name: 'switchboard_queue_depth',
-    help: 'Inbound events waiting or running',
+    help: `Inbound events stored and not yet handled (at most ${QUEUE_DEPTH_LIMIT} counted)`,
     registers: [registry],
     async collect() {
-      this.set(await gauges.queueDepth());
+      // A database that fails leaves the last figure, rather than failing the whole scrape when the figures matter.
+      queueDepth = await Promise.resolve(gauges.queueDepth()).catch(() => queueDepth);
+      this.set(queueDepth);
     },
   });
   new Gauge({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import type { InboundEvent } from '../conversations/inbound-event.ts';
-import { insertInboundEvents, loadPendingEvents } from './inbound-event-repository.ts';
+import { countPendingEvents, insertInboundEvents, loadPendingEvents } from './inbound-event-repository.ts';
 
 const PAGE = '104857392018475';
 
@@ -24,6 +24,18 @@ const range = (from: number, to: number) => Array.from({ length: to - from }, (_
 for (const kind of DATABASES) {
   describe(`inbound events on ${kind}`, () => {
     const open = useMigratedDatabase(kind);
+
+    it('counts the pending events, up to a limit', async () => {
+      const { db } = await open();
+      const stored = await insertInboundEvents(db, range(0, 5), 1_000);
+      await db
+        .updateTable('inbound_events')
+        .set({ status: 'done' })
+        .where('id', '=', stored[0]?.id as string)
+        .execute();
+      expect(await countPendingEvents(db, 100)).toBe(4);
+      expect(await countPendingEvents(db, 3)).toBe(3);
+    });
 
     it('stores batches of any size once each, in order, and recognises redeliveries among new events', async () => {
       const { db } = await open();

@@ -178,14 +178,20 @@ export async function recordEventFailure(
 }
 
 /**
- * Events stored and not yet handled: those processing holds and those a backlog left in the database, which it holds
- * no more than 10,000 of. Cheap while processing keeps up: it reads the pending part of `(status, id)`.
+ * Events stored and not yet handled, up to `limit`: those processing holds and those a backlog left in the database,
+ * which it holds no more than 10,000 of. It reads the pending part of `(status, id)`, at most `limit` entries: cheap
+ * while processing keeps up, bounded during a flood.
  */
-export async function countPendingEvents(db: Kysely<Database>): Promise<number> {
-  const row = await db
+export async function countPendingEvents(db: Kysely<Database>, limit: number): Promise<number> {
+  const pending = db
     .selectFrom('inbound_events')
-    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .select('id')
     .where('status', '=', 'pending')
+    .limit(limit)
+    .as('pending');
+  const row = await db
+    .selectFrom(pending)
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
