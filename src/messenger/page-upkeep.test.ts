@@ -115,7 +115,8 @@ for (const kind of DATABASES) {
 
     it('runs a sync asked for during one after it, once, so the newer greeting is the one left', async () => {
       const { upkeep, changeSettings } = await start({ greeting: 'First' }, 10);
-      graph.server.reply({ ...OK, delayMs: 200 }, OK, OK, OK);
+      // The first run's read is slow: the settings change and the two requests come while it is in flight.
+      graph.server.reply({ ...OK, delayMs: 1000 }, OK, OK, OK);
       const first = upkeep.syncProfile(PAGE);
       await changeSettings({ greeting: 'Second' });
       const [second, third] = [upkeep.syncProfile(PAGE), upkeep.syncProfile(PAGE)];

@@ -219,6 +219,8 @@ for (const database of DATABASES) {
 
     it('cancels the replies the bot queued and had not sent yet when a human answers from the Page Inbox', async () => {
       await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: 'short' });
+      // The Page Inbox reply must be handled while the bot's reply still waits, on a busy machine too.
+      sleepCapMs = 4000;
       try {
         await h.fb.sendText(PAGE_ID, person(7), 'slow answer please');
         const queued = () =>
@@ -231,7 +233,7 @@ for (const database of DATABASES) {
         for (let i = 0; i < 250 && (await queued()).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
         // While the bot's reply waits out its response delay, an employee answers in Business Suite.
         await h.fb.pageInboxReply(PAGE_ID, person(7), 'Hi, Sam here, I will take this one.');
-        await new Promise((r) => setTimeout(r, 2000)); // Past the (shortened) response delay.
+        await new Promise((r) => setTimeout(r, 4500)); // Past the (shortened) response delay.
         await h.settle();
 
         expect(await conversationOf(person(7))).toMatchObject({ routing: 'paused' });
@@ -243,6 +245,7 @@ for (const database of DATABASES) {
         expect(outgoing.map((m: { author: string }) => m.author)).toEqual(['bot', 'external']);
         expect(outgoing[0]).toMatchObject({ author: 'bot', status: 'cancelled' });
       } finally {
+        sleepCapMs = 1500;
         await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { response_delay: null });
       }
     });

@@ -157,7 +157,7 @@ for (const database of DATABASES) {
       expect(rows.filter((r) => r.startsWith(REPLY))).toEqual([`${REPLY}:sent`]);
       expect(rows.filter((r) => r.endsWith(':pending'))).toEqual([]);
       await stopGateway(second.child, 'SIGTERM');
-    }, 90_000);
+    }, 150_000);
   });
 }
 
