@@ -44,12 +44,17 @@ interface Work<T> {
   failures: number;
 }
 
+/** The longest wait Graph's answer can set: its estimate of when access comes back may run to days. */
+const MAX_GRAPH_WAIT_MS = 24 * 60 * 60_000;
+
 /**
- * The wait before the next try after `failures` refusals in a row: doubling from `baseMs`, at most 30 minutes, and
- * never shorter than Graph asked (`graphWaitMs`, from its usage header or Retry-After).
+ * The wait before the next try after `failures` refusals in a row: doubling from `baseMs` up to 30 minutes, half of it
+ * fixed and half random (the pages of an app refused together do not all come back at once), never shorter than Graph
+ * asked (`graphWaitMs`, from its usage header or Retry-After) up to a day.
  */
-export function retryWait(failures: number, baseMs: number, graphWaitMs = 0): number {
-  return Math.max(Math.min(baseMs * 2 ** Math.max(failures - 1, 0), MAX_RETRY_MS), graphWaitMs);
+export function retryWait(failures: number, baseMs: number, graphWaitMs = 0, random = Math.random): number {
+  const ceiling = Math.min(baseMs * 2 ** Math.max(failures - 1, 0), MAX_RETRY_MS);
+  return Math.max(Math.round(ceiling / 2 + (ceiling / 2) * random()), Math.min(graphWaitMs, MAX_GRAPH_WAIT_MS));
 }
 
 /**
