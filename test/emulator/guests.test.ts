@@ -74,7 +74,8 @@ describe('chat-plugin guests', () => {
     const typing = await h.graph('POST', '/me/messages', {
       body: { recipient: { user_ref }, sender_action: 'typing_on' },
     });
-    expect(typing).toMatchObject({ status: 200, body: {} });
+    expect(typing.status).toBe(200);
+    expect(typing.body).toEqual({});
     expect((await h.client.conversation(PAGE_ID, user_ref)).typing).toBe(true);
   });
 

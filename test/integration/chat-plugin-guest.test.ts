@@ -62,6 +62,9 @@ for (const database of DATABASES) {
       // Graph has no profile for a guest: the turn goes on without one.
       const turn = bot.turns.find((t) => t.input.text === 'Do you ship to Lyon?');
       expect((turn?.contact as { profile?: unknown } | undefined)?.profile).toEqual({});
+      // And none was asked for: the guest's id never reaches a Graph path.
+      const calls = await h.fb.graphCalls({});
+      expect(calls.filter((call) => decodeURIComponent(call.path).includes(user_ref))).toEqual([]);
     });
 
     it('keeps each guest its own contact and conversation, apart from people', async () => {
