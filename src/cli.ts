@@ -5,8 +5,9 @@ const USAGE = `switchboard <command>
 
 Commands:
   start      run the gateway (configured by the environment and/or switchboard.yaml)
-  demo       gateway + Messenger emulator + sample assistant on SQLite, in one process
-  emulator   the Messenger Platform emulator alone (--port, --webhook-url, --app-secret, --verify-token, --seed)
+  demo       gateway + Messenger emulator + sample assistant on SQLite, in one process (--emulator-port,
+             default EMULATOR_PORT or PORT + 100; --french; --database-url sqlite:<path>)
+  emulator   the Messenger Platform emulator alone (switchboard emulator --help lists its options)
   migrate    apply database migrations and exit (needs only the database URL)
   replay     queue dead messages and events again (--outbox, --events, default both); a running gateway
              picks them up within two minutes: POST /api/dead-letters/replay resumes them at once
@@ -22,9 +23,13 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void
 
 const [name, ...argv] = process.argv.slice(2);
 const load = name ? commands[name] : undefined;
-if (!load || parseArgs({ args: argv, strict: false, options: { help: { type: 'boolean' } } }).values.help) {
+const askedForHelp = name === undefined || name === 'help' || name === '--help';
+// The emulator prints its own usage for --help (its flags); the other commands print this one.
+const commandHelp =
+  name !== 'emulator' && parseArgs({ args: argv, strict: false, options: { help: { type: 'boolean' } } }).values.help;
+if (!load || commandHelp) {
   process.stdout.write(USAGE);
-  process.exit(load || name === undefined || name === 'help' ? 0 : 2);
+  process.exit(load || askedForHelp ? 0 : 2);
 }
 try {
   await (await load()).run(argv);

@@ -60,6 +60,17 @@ describe('the switchboard command', () => {
     );
   });
 
+  it('prints its usage for --help and exits with 0, and the emulator its own options', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+    const help = switchboard(['--help'], cwd);
+    expect(help).toMatchObject({ status: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^switchboard <command>/);
+    const emulator = switchboard(['emulator', '--help'], cwd);
+    expect(emulator).toMatchObject({ status: 0, stderr: '' });
+    expect(emulator.stdout).toMatch(/^switchboard emulator \[options\][\s\S]*--public-url <url>/);
+    expect(switchboard(['unknown'], cwd).status).toBe(2);
+  });
+
   it('stops with the key and the fix for a database URL it cannot open, without a stack trace or the URL', () => {
     const cwd = configDir();
     const result = switchboard(['migrate'], cwd, { DATABASE_URL: 'postgres://sb:se/cret@db.example/sb' });
