@@ -43,6 +43,7 @@ export function createGraphSender(
   };
   return {
     directoryReloaded: () => health.clear(),
+    echoes: (recipientId) => !isGuest(recipientId),
     async send(send): Promise<SendResult> {
       const page = deps.directory.page(send.page_id);
       if (!page) return { status: 'failed', error: { message: `page ${send.page_id} is not connected` } };

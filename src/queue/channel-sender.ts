@@ -52,4 +52,9 @@ export type SendResult = (
 /** Sends outbox rows to a channel (Messenger: the Graph Send API). Never throws for channel failures. */
 export interface ChannelSender {
   send(send: OutboxSend): Promise<SendResult>;
+  /**
+   * Whether the channel echoes what is sent to this person, which is what settles a send in doubt (docs/adr/0003).
+   * Default true; a Messenger chat-plugin guest gets no echo, so waiting for one only delays the send.
+   */
+  echoes?(recipientId: string): boolean;
 }

@@ -89,10 +89,12 @@ for (const kind of DATABASES) {
         failWrites?: number;
         throttle?: SendThrottle;
         timers?: Timers;
+        /** Whether the channel echoes sends to the person (false: a chat-plugin guest). */
+        echoes?: boolean;
       } = {},
     ) {
       const { db } = await open();
-      const { failWrites = 0, ...dispatcherTuning } = tuning;
+      const { failWrites = 0, echoes, ...dispatcherTuning } = tuning;
       let writesToFail = failWrites;
       const writes = createBatchedWrites(db);
       const store = createConversationStore(db, createBatchedWrites(db));
@@ -131,6 +133,7 @@ for (const kind of DATABASES) {
             sent.push(text);
             return result ?? { status: 'sent', external_id: `m_${text}` };
           },
+          ...(echoes === undefined ? {} : { echoes: () => echoes }),
         },
       });
       const outgoing = (text: string): Outgoing => ({
@@ -354,6 +357,24 @@ for (const kind of DATABASES) {
           await vi.waitFor(() => expect(sent).toEqual(['agent reply']), { timeout: 5000 });
           await outbox.idle();
           expect(await status()).toEqual(['bot reply:cancelled', 'agent reply:sent']);
+          expect(clock.sleeping.size).toBe(0);
+        } finally {
+          await outbox.stop();
+        }
+      });
+
+      it('sends a row found at start at once to a person who gets no echoes, rather than wait for one', async () => {
+        const clock = manualTimers();
+        const { store, outbox, outgoing, sent } = await setup(undefined, {
+          timers: clock.timers,
+          inDoubtGraceMs: 60_000,
+          echoes: false,
+        });
+        await store.queueOutgoing(outgoing('bot reply'), Date.now());
+        await outbox.resume();
+        try {
+          await outbox.idle();
+          expect(sent).toEqual(['bot reply']);
           expect(clock.sleeping.size).toBe(0);
         } finally {
           await outbox.stop();

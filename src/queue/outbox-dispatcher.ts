@@ -93,6 +93,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const unrecordedRetries = new Map<string, { attempts: number; nextAttemptAt: number; error: SendErrorFields }>();
   let stopping = false;
   const waits = createRowWaits(timers);
+  /** Whether an echo can settle the row's send: not for a person the channel sends none for. */
+  const echoes = (row: OutboxRow) => sender.echoes?.(row.recipient_id) ?? true;
   let idleWaiters: (() => void)[] = [];
 
   async function drain(conversationId: string, state: { again: boolean }, handed?: QueuedSends) {
@@ -164,6 +166,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
    */
   async function waitForEchoes(row: OutboxRow): Promise<boolean> {
     const conversationId = row.conversation_id;
+    if (!echoes(row)) {
+      inDoubt.delete(conversationId);
+      return false;
+    }
     const grace = inDoubt.get(conversationId) ?? { rowId: row.id, until: timers.now() + inDoubtGraceMs };
     if (grace.rowId !== row.id) {
       inDoubt.delete(conversationId);
@@ -270,8 +276,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
         // A timeout or a 5xx may hide a send Graph accepted: the back-off comes after the wait for a row in doubt, so
         // that its echo can settle it first, and retries after an outage still spread out and grow. A rate limit is a
-        // refusal, nothing was sent.
-        const inDoubtWait = outcome.rate_limited ? 0 : inDoubtGraceMs;
+        // refusal, nothing was sent; a person who gets no echoes gets no wait for one.
+        const inDoubtWait = outcome.rate_limited || !echoes(row) ? 0 : inDoubtGraceMs;
         const nextAttemptAt = Math.ceil(now + Math.max(inDoubtWait + backoff, outcome.after_ms ?? 0));
         try {
           if (attempts >= maxAttempts) {
