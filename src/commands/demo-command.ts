@@ -48,7 +48,10 @@ export async function run(argv: string[]): Promise<void> {
   const logger = createLogger(base.logLevel);
   if (process.env.DATABASE_URL && !values['database-url'])
     logger.info(`the demo runs on ${base.databaseUrl}, not DATABASE_URL; choose another file with --database-url`);
-  const emulatorPort = Number(values['emulator-port'] ?? process.env.EMULATOR_PORT ?? base.port + 100);
+  // An empty value (an env file copied from .env.example) counts as unset, as for the gateway's own settings.
+  const emulatorPort = Number(values['emulator-port'] || process.env.EMULATOR_PORT || base.port + 100);
+  if (!Number.isInteger(emulatorPort) || emulatorPort < 1 || emulatorPort > 65535)
+    throw new ConfigError(['--emulator-port / EMULATOR_PORT: give a port number from 1 to 65535']);
   const gatewayUrl = `http://localhost:${base.port}`;
   const emulatorUrl = `http://localhost:${emulatorPort}`;
   const secret = randomBytes(24).toString('hex');
