@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/conversations/inbound-event.ts';
 import { parseWebhookBody } from '../../src/messenger/webhook/parse-webhook.ts';
@@ -78,6 +79,29 @@ for (const database of DATABASES) {
         .where('event_key', '=', `${PAGE_ID}:m:${mid}`)
         .execute();
       expect(stored.map((r) => JSON.parse(r.body).text)).toEqual(['caf\u00e9 \u{1f600} a/b']);
+    });
+
+    it('keeps a malformed body that is not UTF-8 whole, in base64, rather than with its bad bytes replaced', async () => {
+      const raw = Buffer.concat([
+        Buffer.from('{"object":"page","entry":["caf'),
+        Buffer.from([0xe9, 0xff]),
+        Buffer.from('"'),
+      ]);
+      const secret = h.config.apps[0]?.secret as string;
+      const signature = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+      const response = await request(`${h.gatewayUrl}/webhooks/messenger`, {
+        method: 'POST',
+        body: raw,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+      });
+      expect(response.statusCode).toBe(400);
+      await response.body.dump();
+      const kept = await h.switchboard.db
+        .selectFrom('webhook_quarantine')
+        .select(['reason', 'body'])
+        .where('body', '=', raw.toString('base64'))
+        .execute();
+      expect(kept).toEqual([{ reason: 'malformed JSON, not UTF-8 (body in base64)', body: raw.toString('base64') }]);
     });
 
     it('answers 400 to malformed JSON with a valid signature and keeps it for inspection', async () => {

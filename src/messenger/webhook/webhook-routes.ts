@@ -62,11 +62,18 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
       return reply.code(401).send(errorBody(code));
     }
     let body: unknown;
+    const text = raw.toString('utf8');
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      body = JSON.parse(text);
     } catch {
       deps.metrics.rejected.inc({ reason: 'json' });
-      await deps.quarantine([{ reason: 'malformed JSON', body: raw.toString('utf8') }]);
+      // Bytes that are not UTF-8 (maybe why it failed) would be replaced in text: kept whole, as base64, instead.
+      const utf8 = Buffer.from(text).equals(raw);
+      await deps.quarantine([
+        utf8
+          ? { reason: 'malformed JSON', body: text }
+          : { reason: 'malformed JSON, not UTF-8 (body in base64)', body: raw.toString('base64') },
+      ]);
       deps.logger.warn({ appId: check.appId, bytes: raw.length }, 'malformed webhook JSON kept for inspection');
       return reply.code(400).send(errorBody('SB_WEBHOOK_JSON_INVALID'));
     }
