@@ -106,6 +106,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       const rows = handed && !stale ? handed.rows : await pendingOutboxRows(db, conversationId);
       const known = handed?.context;
       handed = undefined;
+      // Nothing left of what a previous process left unsent (echoes settled it): a later reply has nothing to wait for.
+      if (rows.length === 0) inDoubt.delete(conversationId);
       // Read again when a row stays queued (a retry waits for its turn), when the read was full, or when rows were
       // queued meanwhile; otherwise the queue is empty and nothing is read after the last send.
       more = rows.length === PENDING_BATCH;
