@@ -91,10 +91,12 @@ for (const kind of DATABASES) {
         timers?: Timers;
         /** Whether the channel echoes sends to the person (false: a chat-plugin guest). */
         echoes?: boolean;
+        /** Runs as the window policy is asked, before it answers. */
+        beforeDecide?: () => Promise<void>;
       } = {},
     ) {
       const { db } = await open();
-      const { failWrites = 0, echoes, ...dispatcherTuning } = tuning;
+      const { failWrites = 0, echoes, beforeDecide, ...dispatcherTuning } = tuning;
       let writesToFail = failWrites;
       const writes = createBatchedWrites(db);
       const store = createConversationStore(db, createBatchedWrites(db));
@@ -121,9 +123,10 @@ for (const kind of DATABASES) {
         timers: tuning.timers ?? systemTimers,
         logger: pino({ level: 'silent' }),
         ...dispatcherTuning,
-        decide: (row, known) => {
+        decide: async (row, known) => {
           contexts.push(known);
           decidedAt.push(Date.now());
+          await beforeDecide?.();
           return policy(row, known);
         },
         sender: {
@@ -441,6 +444,34 @@ for (const kind of DATABASES) {
         }
       });
 
+      it('sends no row a take-over cancelled after a change during the throttle’s wait had it read again', async () => {
+        const clock = manualTimers();
+        const { throttle } = countingThrottle();
+        let takeOver = async () => {};
+        const { db, conversation, store, outbox, outgoing, sent, status } = await setup(undefined, {
+          timers: clock.timers,
+          throttle,
+          beforeDecide: () => takeOver(),
+        });
+        takeOver = async () => {
+          takeOver = async () => {};
+          await db.transaction().execute((tx) => cancelBotSends(tx, conversation.id, Date.now()));
+          outbox.reread(conversation.id);
+        };
+        await store.queueOutgoing(outgoing('bot reply'), Date.now());
+        outbox.wake(conversation.id);
+        try {
+          await clock.asleep();
+          outbox.reread(conversation.id); // A flag during the throttle's wait: the row is read again after it.
+          clock.wakeAll();
+          await outbox.idle();
+          expect(sent).toEqual([]);
+          expect(await status()).toEqual(['bot reply:cancelled']);
+        } finally {
+          await outbox.stop();
+        }
+      });
+
       it('sends an agent’s reply in the slot of the bot’s row a take-over cancelled during the throttle’s wait', async () => {
         const clock = manualTimers();
         const { booked, throttle } = countingThrottle();
@@ -460,7 +491,7 @@ for (const kind of DATABASES) {
           await outbox.idle();
           expect(sent).toEqual(['agent reply']);
           expect(await status()).toEqual(['bot reply:cancelled', 'agent reply:sent']);
-          expect(booked.count).toBe(2);
+          expect(booked.count).toBe(1);
           expect(clock.sleeping.size).toBe(0);
         } finally {
           await outbox.stop();

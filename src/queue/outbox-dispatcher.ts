@@ -84,6 +84,17 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const failed = new Set<string>();
   /** Conversations changed elsewhere (an agent took one over, cancelling the bot's rows): read again before sending. */
   const changed = new Set<string>();
+  /** Changes of each conversation under way, counted: a row read again after one is sent only if no other came since. */
+  const changes = new Map<string, number>();
+  const markChanged = (conversationId: string) => {
+    changed.add(conversationId);
+    changes.set(conversationId, (changes.get(conversationId) ?? 0) + 1);
+  };
+  /**
+   * Conversations whose row held a throttle slot and was cancelled meanwhile: their next row takes the slot, instead of
+   * booking another behind every send booked since.
+   */
+  const freeSlots = new Set<string>();
   /** Rows Graph accepted whose `sent` could not be written (the database failed): written on their next turn, not sent. */
   const acceptedUnrecorded = new Map<string, { externalId: string | undefined; sentAt: number }>();
   /**
@@ -153,6 +164,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   function settle(conversationId: string) {
     active.delete(conversationId);
     changed.delete(conversationId);
+    changes.delete(conversationId);
+    freeSlots.delete(conversationId);
     if (active.size === 0) {
       for (const resolve of idleWaiters) resolve();
       idleWaiters = [];
@@ -214,15 +227,21 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     if (paced) await waits.pause(row.conversation_id, due - timers.now());
     if (stopping || changed.has(row.conversation_id)) return false;
     const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
-    const wait = options.throttle?.delayFor(row.page_id, isAudioOrVideo(message)) ?? 0;
+    const wait = freeSlots.delete(row.conversation_id)
+      ? 0
+      : (options.throttle?.delayFor(row.page_id, isAudioOrVideo(message)) ?? 0);
     if (wait > 0) await waits.pause(row.conversation_id, wait, { holdsSlot: true });
     if (stopping) return false;
     // Changed during the throttle's wait (a flag, a take-over): the row keeps the slot it waited for, and is read again
     // with its conversation below rather than queued anew behind every send booked since.
     const stale = changed.has(row.conversation_id);
+    const seen = changes.get(row.conversation_id);
     // Read again after a wait, and for a row tried before: an echo may have settled it (a timeout, a 5xx that reached
     // Graph after all), or an agent's take-over cancelled it, maybe in another process.
-    if ((stale || row.attempts > 0 || paced || wait > 0) && !(await isPending(db, row.id))) return true;
+    if ((stale || row.attempts > 0 || paced || wait > 0) && !(await isPending(db, row.id))) {
+      if (wait > 0) freeSlots.add(row.conversation_id);
+      return true;
+    }
     // Decided last, right before the call: a wait may cross the 24-hour window, and the tag depends on it.
     const decision: SendDecision = options.decide
       ? await options.decide(row, stale ? undefined : known)
@@ -245,7 +264,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     let started = 0;
     // Changed since the drain read it (a take-over may have cancelled it), up to the call: read the queue again.
     const result = await semaphore.run(async () => {
-      if (changed.has(row.conversation_id) && !stale) return undefined;
+      if (stale ? changes.get(row.conversation_id) !== seen : changed.has(row.conversation_id)) return undefined;
       calledAt = timers.now();
       started = performance.now();
       return sender.send(send);
@@ -311,7 +330,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
           if (unreachable) await markUnreachable(tx, row.conversation_id, calledAt);
         });
         // The rows after it were handed over with the turn's context, which knows nothing of this: read them again.
-        if (unreachable) changed.add(row.conversation_id);
+        if (unreachable) markChanged(row.conversation_id);
         break;
       }
     }
@@ -350,7 +369,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     /** The conversation's queue changed elsewhere (rows cancelled): what is being sent there is read again first. */
     reread(conversationId: string) {
       if (!active.has(conversationId)) return;
-      changed.add(conversationId);
+      markChanged(conversationId);
       waits.interrupt(conversationId);
     },
     /**

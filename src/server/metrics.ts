@@ -1,8 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-/** Prometheus metrics of one Switchboard process, served at GET /metrics. */
 /** How many pending events the queue depth counts at most: a backlog past it reads as this many. */
 export const QUEUE_DEPTH_LIMIT = 100_000;
+
+/** Prometheus metrics of one Switchboard process, served at GET /metrics. */
 
 export function createMetrics(gauges: {
   queueDepth: () => number | Promise<number>;
@@ -67,7 +68,9 @@ export function createMetrics(gauges: {
     registers: [registry],
     async collect() {
       // A database that fails leaves the last figure, rather than failing the whole scrape when the figures matter.
-      queueDepth = await Promise.resolve(gauges.queueDepth()).catch(() => queueDepth);
+      queueDepth = await Promise.resolve()
+        .then(gauges.queueDepth)
+        .catch(() => queueDepth);
       this.set(queueDepth);
     },
   });
