@@ -1,15 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatorClient, type Emulator, type EmulatorClient, startEmulator } from '../../src/emulator/index.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
+import { startGatewayProcess, stopGatewayProcess } from '../support/gateway-process.ts';
 
 const REPLY = 'echo: before the crash';
-const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
 
 for (const database of DATABASES) {
   describe(`crash recovery on ${database}`, () => {
@@ -58,21 +57,7 @@ for (const database of DATABASES) {
       await db?.drop();
     });
 
-    /** Starts `switchboard start` as its own process; resolves with its URL once it listens. */
-    function startGateway(): Promise<{ child: ChildProcess; url: string }> {
-      const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      children.push(child);
-      return new Promise((resolve, reject) => {
-        let output = '';
-        child.stdout?.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /"url":"(http:\/\/[^"]+)".*switchboard is listening/.exec(output);
-          if (match?.[1]) resolve({ child, url: match[1] });
-        });
-        child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.on('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
-      });
-    }
+    const startGateway = () => startGatewayProcess(env, children);
 
     it('delivers the reply once after being killed with SIGKILL between the 200 and the reply', async () => {
       bot.hold();
@@ -85,8 +70,7 @@ for (const database of DATABASES) {
         (d) => d.status === 200 && JSON.stringify(d).includes('before the crash'),
       );
       expect(acked).toBe(true);
-      first.child.kill('SIGKILL');
-      await new Promise((resolve) => first.child.once('exit', resolve));
+      await stopGatewayProcess(first.child, 'SIGKILL');
       bot.release();
 
       const second = await startGateway();
@@ -122,8 +106,7 @@ for (const database of DATABASES) {
         (c) => c.status === 200 && (c.body as { message?: { text?: string } }).message?.text === REPLY,
       );
       expect(calls).toHaveLength(1);
-      second.child.kill('SIGTERM');
-      await new Promise((resolve) => second.child.once('exit', resolve));
+      await stopGatewayProcess(second.child, 'SIGTERM');
     });
   });
 }

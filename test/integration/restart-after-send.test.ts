@@ -1,18 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatorClient, type Emulator, type EmulatorClient, startEmulator } from '../../src/emulator/index.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
+import { startGatewayProcess, stopGatewayProcess } from '../support/gateway-process.ts';
 
 const REPLY = 'echo: before the restart';
 const LATER = 'echo: after the restart';
-const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
 
 /**
  * "A message Graph accepted is never sent again, even across restarts" (docs/adr/0003), at the restart boundary: the
@@ -75,32 +74,7 @@ for (const database of DATABASES) {
       await db?.drop();
     });
 
-    /** Starts `switchboard start` as its own process; resolves with its URL once it listens. */
-    function startGateway(): Promise<{ child: ChildProcess; url: string }> {
-      const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      children.push(child);
-      return new Promise((resolve, reject) => {
-        let output = '';
-        const late = setTimeout(() => reject(new Error(`gateway not listening after 20 s:\n${output}`)), 20_000);
-        child.stdout?.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /"url":"(http:\/\/[^"]+)".*switchboard is listening/.exec(output);
-          if (match?.[1]) {
-            clearTimeout(late);
-            resolve({ child, url: match[1] });
-          }
-        });
-        child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.on('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
-      });
-    }
-
-    /** Kills the gateway with `signal` and waits for it to be gone. */
-    async function stopGateway(child: ChildProcess, signal: NodeJS.Signals) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill(signal);
-      await exited;
-    }
+    const startGateway = () => startGatewayProcess(env, children);
 
     /** The outbox rows of the person's conversation: their text (or kind) and status. */
     async function outboxRows(): Promise<string[]> {
@@ -138,7 +112,7 @@ for (const database of DATABASES) {
       expect(graph.kept[0]?.status).toBe(200);
       expect(await accepted(REPLY)).toHaveLength(1);
       webhook.passTo(undefined); // Deliveries wait for the next process instead of failing and backing off.
-      await stopGateway(first.child, 'SIGKILL');
+      await stopGatewayProcess(first.child, 'SIGKILL');
       expect((await outboxRows()).filter((r) => r.startsWith(REPLY))).toEqual([`${REPLY}:pending`]);
 
       const second = await startGateway();
@@ -156,7 +130,7 @@ for (const database of DATABASES) {
       const rows = await outboxRows();
       expect(rows.filter((r) => r.startsWith(REPLY))).toEqual([`${REPLY}:sent`]);
       expect(rows.filter((r) => r.endsWith(':pending'))).toEqual([]);
-      await stopGateway(second.child, 'SIGTERM');
+      await stopGatewayProcess(second.child, 'SIGTERM');
     }, 150_000);
   });
 }
