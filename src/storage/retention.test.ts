@@ -11,6 +11,18 @@ const start = () => {
   return clock;
 };
 
+/** A message event of the person, by its id. */
+const event = (mid: string) => ({
+  kind: 'message' as const,
+  mid,
+  attachments: [],
+  key: `m:${mid}`,
+  page_id: '1',
+  user_id: '2',
+  timestamp: 1_767_225_600_000,
+  standby: false,
+});
+
 for (const kind of DATABASES) {
   describe(`retention on ${kind}`, () => {
     const open = useMigratedDatabase(kind);
@@ -18,16 +30,6 @@ for (const kind of DATABASES) {
     it('deletes handled events after a week, keeps newer ones (redeliveries still dropped) and never pending ones', async () => {
       const { db } = await open();
       const now = start();
-      const event = (mid: string) => ({
-        kind: 'message' as const,
-        mid,
-        attachments: [],
-        key: `m:${mid}`,
-        page_id: '1',
-        user_id: '2',
-        timestamp: now,
-        standby: false,
-      });
       // Stored now (ids follow the clock), purged eight days later.
       const later = now + 8 * DAY;
       const [old, recent, pending] = await insertInboundEvents(
@@ -56,16 +58,6 @@ for (const kind of DATABASES) {
     it('deletes in steps until nothing old is left, and keeps an old event handled lately for a week from then', async () => {
       const { db } = await open();
       const now = start();
-      const event = (mid: string) => ({
-        kind: 'message' as const,
-        mid,
-        attachments: [],
-        key: `m:${mid}`,
-        page_id: '1',
-        user_id: '2',
-        timestamp: now,
-        standby: false,
-      });
       // Oldest first: ids follow the clock.
       await quarantine(db, [{ reason: 'malformed JSON', body: '{' }], now - 31 * DAY);
       const mids = ['a', 'b', 'c', 'd', 'e', 'replayed'];
