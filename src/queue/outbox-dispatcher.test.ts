@@ -420,17 +420,20 @@ for (const kind of DATABASES) {
         return { booked, throttle };
       };
 
-      it('keeps the throttle’s slot a row waits for through a change of its conversation, booking no second one', async () => {
+      /** A bot reply queued and waiting for the throttle's first slot, a minute away, on timers the test wakes. */
+      const botReplyAwaitingSlot = async (tuning: { beforeDecide?: () => Promise<void> } = {}) => {
         const clock = manualTimers();
         const { booked, throttle } = countingThrottle();
-        const { conversation, store, outbox, outgoing, sent } = await setup(undefined, {
-          timers: clock.timers,
-          throttle,
-        });
-        await store.queueOutgoing(outgoing('bot reply'), Date.now());
-        outbox.wake(conversation.id);
+        const context = await setup(undefined, { timers: clock.timers, throttle, ...tuning });
+        await context.store.queueOutgoing(context.outgoing('bot reply'), Date.now());
+        context.outbox.wake(context.conversation.id);
+        await clock.asleep();
+        return { ...context, clock, booked };
+      };
+
+      it('keeps the throttle’s slot a row waits for through a change of its conversation, booking no second one', async () => {
+        const { conversation, outbox, sent, clock, booked } = await botReplyAwaitingSlot();
         try {
-          await clock.asleep();
           const [slot] = [...clock.sleeping];
           outbox.reread(conversation.id); // A flag, say: nothing cancelled.
           await new Promise((resolve) => setTimeout(resolve, 50));
@@ -445,12 +448,8 @@ for (const kind of DATABASES) {
       });
 
       it('sends no row a take-over cancelled after a change during the throttle’s wait had it read again', async () => {
-        const clock = manualTimers();
-        const { throttle } = countingThrottle();
         let takeOver = async () => {};
-        const { db, conversation, store, outbox, outgoing, sent, status } = await setup(undefined, {
-          timers: clock.timers,
-          throttle,
+        const { db, conversation, outbox, sent, status, clock } = await botReplyAwaitingSlot({
           beforeDecide: () => takeOver(),
         });
         takeOver = async () => {
@@ -458,10 +457,7 @@ for (const kind of DATABASES) {
           await db.transaction().execute((tx) => cancelBotSends(tx, conversation.id, Date.now()));
           outbox.reread(conversation.id);
         };
-        await store.queueOutgoing(outgoing('bot reply'), Date.now());
-        outbox.wake(conversation.id);
         try {
-          await clock.asleep();
           outbox.reread(conversation.id); // A flag during the throttle's wait: the row is read again after it.
           clock.wakeAll();
           await outbox.idle();
@@ -473,16 +469,8 @@ for (const kind of DATABASES) {
       });
 
       it('sends an agent’s reply in the slot of the bot’s row a take-over cancelled during the throttle’s wait', async () => {
-        const clock = manualTimers();
-        const { booked, throttle } = countingThrottle();
-        const { db, conversation, store, outbox, outgoing, sent, status } = await setup(undefined, {
-          timers: clock.timers,
-          throttle,
-        });
-        await store.queueOutgoing(outgoing('bot reply'), Date.now());
-        outbox.wake(conversation.id);
+        const { db, conversation, store, outbox, outgoing, sent, status, clock, booked } = await botReplyAwaitingSlot();
         try {
-          await clock.asleep();
           await db.transaction().execute((tx) => cancelBotSends(tx, conversation.id, Date.now()));
           outbox.reread(conversation.id);
           await store.queueOutgoing({ ...outgoing('agent reply'), author: 'agent' }, Date.now());
