@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/storage/database.ts';
 import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
-import { startGatewayProcess, stopGatewayProcess } from '../support/gateway-process.ts';
+import { gatewayProcessEnv, startGatewayProcess, stopGatewayProcess } from '../support/gateway-process.ts';
 
 const REPLY = 'echo: before the crash';
 
@@ -33,21 +33,14 @@ for (const database of DATABASES) {
       fb = createEmulatorClient(emulator.url as string);
       bot = await startEchoBot();
       db = await createTestDatabase(database);
-      env = {
-        ...(process.env as Record<string, string>),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: db.url,
-        GRAPH_API_URL: emulator.url as string,
-        FB_APP_ID: APP_ID,
-        FB_APP_SECRET: secret,
-        FB_VERIFY_TOKEN: 'crash-verify',
-        FB_PAGE_ID: PAGE_ID,
-        FB_PAGE_ACCESS_TOKEN: token,
-        SWITCHBOARD_ASSISTANT: bot.url,
-        SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('base64'),
-      };
+      env = gatewayProcessEnv({
+        databaseUrl: db.url,
+        graphUrl: emulator.url as string,
+        appSecret: secret,
+        pageToken: token,
+        verifyToken: 'crash-verify',
+        assistantUrl: bot.url,
+      });
     });
 
     afterAll(async () => {

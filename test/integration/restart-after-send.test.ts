@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/storage/database.ts';
 import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
-import { startGatewayProcess, stopGatewayProcess } from '../support/gateway-process.ts';
+import { gatewayProcessEnv, startGatewayProcess, stopGatewayProcess } from '../support/gateway-process.ts';
 
 const REPLY = 'echo: before the restart';
 const LATER = 'echo: after the restart';
@@ -48,21 +48,14 @@ for (const database of DATABASES) {
       db = await createTestDatabase(database);
       graph = await startGraphProxy(emulator.url as string);
       webhook = await startWebhookProxy();
-      env = {
-        ...(process.env as Record<string, string>),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: db.url,
-        GRAPH_API_URL: graph.url,
-        FB_APP_ID: APP_ID,
-        FB_APP_SECRET: secret,
-        FB_VERIFY_TOKEN: 'restart-verify',
-        FB_PAGE_ID: PAGE_ID,
-        FB_PAGE_ACCESS_TOKEN: token,
-        SWITCHBOARD_ASSISTANT: bot.url,
-        SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('base64'),
-      };
+      env = gatewayProcessEnv({
+        databaseUrl: db.url,
+        graphUrl: graph.url,
+        appSecret: secret,
+        pageToken: token,
+        verifyToken: 'restart-verify',
+        assistantUrl: bot.url,
+      });
     });
 
     afterAll(async () => {

@@ -1,10 +1,41 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { APP_ID, PAGE_ID } from './gateway-harness.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
 
 /** Gives up on a gateway that does not listen by then, with its output, rather than waiting for the test's timeout. */
 const LISTEN_TIMEOUT_MS = 20_000;
+
+/**
+ * The environment of a gateway process for the harness's app and page, answering with the bot at `assistantUrl`, as
+ * `switchboard start` reads it from the variables alone.
+ */
+export function gatewayProcessEnv(o: {
+  databaseUrl: string;
+  graphUrl: string;
+  appSecret: string;
+  pageToken: string;
+  verifyToken: string;
+  assistantUrl: string;
+}): Record<string, string> {
+  return {
+    ...(process.env as Record<string, string>),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: o.databaseUrl,
+    GRAPH_API_URL: o.graphUrl,
+    FB_APP_ID: APP_ID,
+    FB_APP_SECRET: o.appSecret,
+    FB_VERIFY_TOKEN: o.verifyToken,
+    FB_PAGE_ID: PAGE_ID,
+    FB_PAGE_ACCESS_TOKEN: o.pageToken,
+    SWITCHBOARD_ASSISTANT: o.assistantUrl,
+    SWITCHBOARD_SECRET_KEY: randomBytes(32).toString('base64'),
+  };
+}
 
 /**
  * Starts `switchboard start` as a process of its own with `env` (test support); resolves with it and its URL once it
