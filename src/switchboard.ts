@@ -19,6 +19,7 @@ import { createBasicAuth } from './server/auth.ts';
 import { createHttpApp } from './server/build-app.ts';
 import { conversationRoutes } from './server/conversation-routes.ts';
 import { healthRoutes } from './server/health-routes.ts';
+import { inboxRoutes } from './server/inbox-routes.ts';
 import { createMetrics, QUEUE_DEPTH_LIMIT } from './server/metrics.ts';
 import { createPageDirectory, type PageDirectory } from './server/page-directory.ts';
 import { createBatchedWrites } from './storage/batched-writes.ts';
@@ -217,6 +218,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       now: () => timers.now(),
     });
   });
+  await app.register(inboxRoutes, { mediaOrigins: [config.graph.apiUrl] });
 
   const profilesSynced = upkeep.atStart();
   const pageWatch = pagesLoaded === undefined ? undefined : watchOtherProcesses(pagesLoaded);
