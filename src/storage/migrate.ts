@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.ts';
 import * as users from './migrations/0002-users.ts';
 import * as settingsProfileSentAtClientKey from './migrations/0003-settings-profile-sent-at-client-key.ts';
 import * as unreachableSignInAddresses from './migrations/0004-unreachable-sign-in-addresses.ts';
+import * as pageConnections from './migrations/0005-page-connections.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-users': users,
   '0003-settings-profile-sent-at-client-key': settingsProfileSentAtClientKey,
   '0004-unreachable-sign-in-addresses': unreachableSignInAddresses,
+  '0005-page-connections': pageConnections,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

@@ -15,6 +15,7 @@ export interface Database {
   outbox: OutboxTable;
   attachment_cache: AttachmentCacheTable;
   users: UsersTable;
+  data_deletion_requests: DataDeletionRequestsTable;
 }
 
 export interface AppsTable {
@@ -47,6 +48,9 @@ export interface PagesTable {
   health: string;
   health_detail: string | null;
   health_at: number | null;
+  /** Connected with Facebook Login: the app-scoped id of the user whose login gave the token, and when. */
+  connected_by: string | null;
+  connected_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -197,4 +201,11 @@ export interface UsersTable {
   sign_in_addresses: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** A data deletion request Facebook sent (messenger-platform.md §8.7): its code, for the status address; no user id. */
+export interface DataDeletionRequestsTable {
+  confirmation_code: string;
+  pages_removed: number;
+  requested_at: number;
 }
