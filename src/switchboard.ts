@@ -18,9 +18,11 @@ import { adminRoutes } from './server/admin-routes.ts';
 import { createBasicAuth } from './server/auth.ts';
 import { createHttpApp } from './server/build-app.ts';
 import { conversationRoutes } from './server/conversation-routes.ts';
+import { facebookCallbackRoutes } from './server/facebook-callback-routes.ts';
 import { healthRoutes } from './server/health-routes.ts';
 import { inboxRoutes } from './server/inbox-routes.ts';
 import { createMetrics, QUEUE_DEPTH_LIMIT } from './server/metrics.ts';
+import { oauthRoutes } from './server/oauth-routes.ts';
 import { createPageDirectory, type PageDirectory } from './server/page-directory.ts';
 import { createBatchedWrites } from './storage/batched-writes.ts';
 import { createConversationStore } from './storage/conversation-store.ts';
@@ -218,6 +220,20 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       now: () => timers.now(),
     });
   });
+  const now = () => timers.now();
+  await app.register(oauthRoutes, {
+    db,
+    box: secretBox,
+    directory: pages,
+    graphFor: graph.graphFor,
+    publicUrl: config.publicUrl,
+    facebookWebUrl: config.facebookWebUrl,
+    authenticate,
+    connected: (pageIds) => upkeep.connected(pageIds),
+    logger,
+    now,
+  });
+  await app.register(facebookCallbackRoutes, { db, directory: pages, publicUrl: config.publicUrl, logger, now });
   await app.register(inboxRoutes, { mediaOrigins: [config.graph.apiUrl] });
 
   const profilesSynced = upkeep.atStart();

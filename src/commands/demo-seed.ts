@@ -3,8 +3,10 @@ import type { ProfileConfig } from '../messenger/profile-sync/profile-config.ts'
 
 const APP_ID = '1517776481860111';
 const PAGE_ID = '104857392018475';
+/** Not configured: the demo's admin connects it from the inbox with Facebook Login, which subscribes the app to it. */
+const OUTLET_PAGE_ID = '209384756102938';
 
-/** The demo's Facebook: one app, one shop page, a few customers with fixed PSIDs (so the demo database stays valid). */
+/** The demo's Facebook: one app, a shop page and its outlet's, a few customers with fixed PSIDs (so the demo database stays valid). */
 export function demoSeed(o: { webhookUrl: string; secret: string; verifyToken: string; gatewayUrl: string }) {
   return {
     apps: [
@@ -19,7 +21,10 @@ export function demoSeed(o: { webhookUrl: string; secret: string; verifyToken: s
         data_deletion_url: `${o.gatewayUrl}/callbacks/facebook/data-deletion`,
       },
     ],
-    pages: [{ id: PAGE_ID, name: 'Maple & Moss', app_id: APP_ID, access_token: `EAADEMO${o.secret.slice(0, 24)}` }],
+    pages: [
+      { id: PAGE_ID, name: 'Maple & Moss', app_id: APP_ID, access_token: `EAADEMO${o.secret.slice(0, 24)}` },
+      { id: OUTLET_PAGE_ID, name: 'Maple & Moss Outlet', app_id: APP_ID, subscribe_app: false },
+    ],
     people: [
       {
         first_name: 'Lena',
@@ -37,9 +42,15 @@ export function demoSeed(o: { webhookUrl: string; secret: string; verifyToken: s
         psids: { [PAGE_ID]: '6021938475610235' },
         auto_read: true,
       },
-      { first_name: 'Sam', last_name: 'Lee', locale: 'en_US', timezone: -5, psids: { [PAGE_ID]: '6021938475610236' } },
+      {
+        first_name: 'Sam',
+        last_name: 'Lee',
+        locale: 'en_US',
+        timezone: -5,
+        psids: { [PAGE_ID]: '6021938475610236', [OUTLET_PAGE_ID]: '6021938475610237' } as Record<string, string>,
+      },
     ],
-    accounts: [{ name: 'Alex Admin', pages: [PAGE_ID] }],
+    accounts: [{ name: 'Alex Admin', pages: [PAGE_ID, OUTLET_PAGE_ID] }],
   } satisfies EmulatorSeed;
 }
 

@@ -23,13 +23,13 @@ export interface Config {
   host: string;
   /** Whose `X-Forwarded-For` gives the client's address (the sign-in limits count per address); default none. */
   trustProxy?: TrustProxy;
-  /** Reserved for the Facebook Login flow (OAuth redirect, callbacks), not built yet: nothing reads it today. */
+  /** The address Facebook sends browsers back to after Facebook Login, and names in the data deletion answer. */
   publicUrl: string;
   /** `sqlite:<path>` or `postgres://...`. */
   databaseUrl: string;
   logLevel: string;
   graph: { apiUrl: string; version: string };
-  /** Where the Facebook Login dialog lives; reserved like `publicUrl`. */
+  /** Where the Facebook Login dialog lives (the emulator in the demo and tests). */
   facebookWebUrl: string;
   /** Base64 AES-256 keys, newest first. Empty only in the demo, which generates one. */
   secretKeys: string[];

@@ -195,6 +195,13 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
   return {
     /** The page's settings changed: its profile is synced again (after a run in flight, and retried). */
     syncProfile: (pageId: string) => profile(pageId),
+    /** Pages just connected (Facebook Login): subscribed and their profile synced; failures are logged and retried. */
+    connected(pageIds: string[]) {
+      for (const id of pageIds) {
+        subscription(id).catch(failed(SUBSCRIPTION, id));
+        profile(id).catch(failed(PROFILE, id));
+      }
+    },
     /** Everything for every page, at start-up: failures are logged (and retried), start-up goes on. */
     async atStart(): Promise<void> {
       await Promise.all(
