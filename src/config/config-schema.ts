@@ -36,6 +36,11 @@ export const pageSchema = z
   })
   .strict();
 
+/** What pages connected with Facebook Login start with: they have no entry of their own in the configuration. */
+export const connectedPagesSchema = pageSchema
+  .pick({ assistant: true, settings: true, messenger_profile: true })
+  .strict();
+
 /**
  * A listen port. Digits written as text (`port: "4000"`, PORT) are read as a number; an empty or blank value is
  * refused rather than read as 0, which would listen on a port picked at random. An explicit 0 still means that.
@@ -71,6 +76,7 @@ export const fileConfigSchema = z
     admin: z.object({ email: z.email(), password: z.string().min(8) }).strict(),
     apps: z.array(appSchema),
     pages: z.array(pageSchema),
+    connected_pages: connectedPagesSchema,
   })
   .partial()
   .strict();
@@ -78,3 +84,4 @@ export const fileConfigSchema = z
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 export type AppConfig = z.infer<typeof appSchema>;
 export type PageConfig = z.infer<typeof pageSchema>;
+export type ConnectedPagesConfig = z.infer<typeof connectedPagesSchema>;

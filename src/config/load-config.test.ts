@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +109,12 @@ describe('configuration', () => {
         .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
     );
     const cwd = dir();
+    // Its SWITCHBOARD_ASSISTANT names the sample flow, relative to the folder the gateway runs in.
+    mkdirSync(join(cwd, 'assistants'));
+    copyFileSync(
+      join(import.meta.dirname, '../../assistants/shop-support.en.yaml'),
+      join(cwd, 'assistants/shop-support.en.yaml'),
+    );
     writeFileSync(
       join(cwd, 'switchboard.yaml'),
       'port: 4000\nhost: 127.0.0.1\ndatabase_url: sqlite:./data/other.db\nlog_level: warn\n' +
@@ -394,6 +400,30 @@ describe('configuration', () => {
       type: 'flow',
       path: 'flow.yaml',
     });
+  });
+
+  it('gives pages connected with Facebook Login the file’s connected_pages, or SWITCHBOARD_ASSISTANT', () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, 'flow.yaml'), 'name: x\n');
+    expect(loadConfig({}, cwd).connectedPages).toEqual({ settings: {} });
+    expect(loadConfig({ SWITCHBOARD_ASSISTANT: 'flow.yaml' }, cwd).connectedPages).toEqual({
+      settings: {},
+      assistant: { type: 'flow', path: 'flow.yaml' },
+    });
+    expect(problemsOf(() => loadConfig({ SWITCHBOARD_ASSISTANT: 'missing.yaml' }, cwd))).toEqual([
+      `SWITCHBOARD_ASSISTANT: the flow file missing.yaml does not exist (relative paths are read from ${cwd}); fix the path`,
+    ]);
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      'connected_pages:\n  assistant: https://bot.example.com/turn\n  settings: {typing_indicators: false}\n  messenger_profile: {greeting: Hello}\n',
+    );
+    expect(loadConfig({ SWITCHBOARD_ASSISTANT: 'flow.yaml' }, cwd).connectedPages).toMatchObject({
+      assistant: { type: 'http', url: 'https://bot.example.com/turn' },
+      settings: { typing_indicators: false },
+      messenger_profile: { greeting: 'Hello' },
+    });
+    writeFileSync(join(cwd, 'switchboard.yaml'), 'connected_pages:\n  access_token: t\n');
+    expect(problemsOf(() => loadConfig({}, cwd)).join('\n')).toMatch(/connected_pages.*access_token/);
   });
 
   it('refuses a bad secret key, a trailing comma’s empty one too, without printing the keys', () => {

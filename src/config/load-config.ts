@@ -7,6 +7,8 @@ import { configPathOf, describeIssues, type Env, readConfigFile } from './config
 import {
   type AppConfig,
   appSchema,
+  type ConnectedPagesConfig,
+  connectedPagesSchema,
   type FileConfig,
   fileConfigSchema,
   type PageConfig,
@@ -36,6 +38,8 @@ export interface Config {
   admin?: { email: string; password: string };
   apps: AppConfig[];
   pages: (PageConfig & { app_id: string })[];
+  /** What pages connected with Facebook Login start with: assistant (default: the bundled sample), settings, profile. */
+  connectedPages: ConnectedPagesConfig;
   /** The YAML file read, if any. */
   configPath?: string;
 }
@@ -107,16 +111,11 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
       problems.push(`pages[${i}].app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`);
     else if (!apps.some((a) => a.id === appId))
       problems.push(`pages[${i}].app_id: no app with id ${appId} is configured`);
-    const assistant = page.assistant;
-    if (assistant?.type === 'llm' && assistant.api_key_env && !env[assistant.api_key_env])
-      problems.push(`pages[${i}].assistant.api_key_env: ${assistant.api_key_env} is not set in the environment`);
-    const flowFile = flowFileProblem(assistant, cwd);
-    if (flowFile)
-      problems.push(
-        `${i < filePages ? `pages[${i}].assistant` : 'SWITCHBOARD_ASSISTANT'}: page ${page.id}: ${flowFile}`,
-      );
+    const where = i < filePages ? `pages[${i}].assistant` : 'SWITCHBOARD_ASSISTANT';
+    problems.push(...assistantProblems(page.assistant, where, `page ${page.id}: `, { env, cwd }));
     return { ...page, app_id: appId ?? '' };
   });
+  const connectedPages = connectedPagesOf(c, fromEnv.pages, { env, cwd, problems });
   if (problems.length) throw new ConfigError(problems);
   const port = c.port ?? 3000;
   return {
@@ -135,8 +134,50 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
     admin: c.admin,
     apps,
     pages,
+    connectedPages,
     configPath,
   };
+}
+
+/**
+ * Pages connected with Facebook Login have no entry of their own: they take the file's `connected_pages`, whose
+ * assistant is by default SWITCHBOARD_ASSISTANT (the assistant, when the environment configures the gateway).
+ */
+function connectedPagesOf(
+  c: FileConfig,
+  envPages: PageConfig[],
+  o: { env: Env; cwd: string; problems: string[] },
+): ConnectedPagesConfig {
+  const connected: ConnectedPagesConfig = c.connected_pages ?? { settings: {} };
+  if (connected.assistant) {
+    o.problems.push(...assistantProblems(connected.assistant, 'connected_pages.assistant', '', o));
+    return connected;
+  }
+  // With FB_PAGE_ID the variable was read, and any problem reported, as that page's.
+  const fromEnv = o.env.FB_PAGE_ID
+    ? envPages[0]?.assistant
+    : o.env.SWITCHBOARD_ASSISTANT
+      ? checked(connectedPagesSchema, { assistant: o.env.SWITCHBOARD_ASSISTANT }, PAGE_VARIABLES, o.problems)[0]
+          ?.assistant
+      : undefined;
+  if (!fromEnv) return connected;
+  if (!o.env.FB_PAGE_ID) o.problems.push(...assistantProblems(fromEnv, 'SWITCHBOARD_ASSISTANT', '', o));
+  return { ...connected, assistant: fromEnv };
+}
+
+/** What would fail when the assistant is made: a model key's variable unset, a flow file missing or invalid. */
+function assistantProblems(
+  assistant: PageConfig['assistant'],
+  key: string,
+  subject: string,
+  o: { env: Env; cwd: string },
+): string[] {
+  const problems: string[] = [];
+  if (assistant?.type === 'llm' && assistant.api_key_env && !o.env[assistant.api_key_env])
+    problems.push(`${key}.api_key_env: ${assistant.api_key_env} is not set in the environment`);
+  const flowFile = flowFileProblem(assistant, o.cwd);
+  if (flowFile) problems.push(`${key}: ${subject}${flowFile}`);
+  return problems;
 }
 
 /**

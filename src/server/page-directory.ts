@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AssistantConfig } from '../config/assistant-config.ts';
+import type { ConnectedPagesConfig } from '../config/config-schema.ts';
 import { defaultPageSettings, type PageSettings, pageSettingsSchema } from '../config/page-settings.ts';
 import { DEFAULT_GET_STARTED_PAYLOAD } from '../conversations/assistant-input.ts';
 import type { PageRuntime } from '../conversations/ports.ts';
 import type { ProfileConfig } from '../messenger/profile-sync/profile-config.ts';
-import { loadApps, loadPages, type StoredApp } from '../storage/page-repository.ts';
+import { loadApps, loadPages, type StoredApp, type StoredPage } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { SecretBox } from '../storage/secret-box.ts';
 
@@ -34,14 +35,20 @@ export interface PageLookup {
  * The connected apps and pages, decrypted in memory, reloaded when they change (config sync, OAuth, settings API).
  * The webhook path reads it on every request, so it never touches the database.
  */
-export function createPageDirectory(db: Kysely<Database>, box: SecretBox, logger?: Logger) {
+export function createPageDirectory(
+  db: Kysely<Database>,
+  box: SecretBox,
+  logger?: Logger,
+  connected: ConnectedPagesConfig = { settings: {} },
+) {
   const mirror = createDirectoryMirror({ apps: [], pages: [] });
   async function load() {
     const apps = await loadApps(db, box);
     const pages: PageEntry[] = [];
-    for (const p of await loadPages(db, box)) {
+    for (const stored of await loadPages(db, box)) {
       // A page connected with Facebook Login whose app is no longer configured: nothing can verify or send for it.
-      if (!apps.some((a) => a.id === p.app_id)) continue;
+      if (!apps.some((a) => a.id === stored.app_id)) continue;
+      const p = stored.source === 'oauth' ? withConnectedDefaults(stored, connected) : stored;
       const settings = settingsOf(p.settings, (keys) =>
         logger?.error({ pageId: p.id, keys }, 'stored page settings no longer valid: those keys use their defaults'),
       );
@@ -73,6 +80,16 @@ export function createPageDirectory(db: Kysely<Database>, box: SecretBox, logger
 }
 
 export type PageDirectory = ReturnType<typeof createPageDirectory>;
+
+/** A page connected with Facebook Login has no configuration of its own: `connected_pages` gives it one. */
+function withConnectedDefaults(page: StoredPage, connected: ConnectedPagesConfig): StoredPage {
+  return {
+    ...page,
+    assistant: page.assistant ?? connected.assistant ?? null,
+    settings: { ...connected.settings, ...page.settings },
+    messenger_profile: page.messenger_profile ?? connected.messenger_profile ?? null,
+  };
+}
 
 /**
  * A page's stored settings, checked. A key that no longer passes (stored before a check was added) falls back to its

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedRequest } from '../../src/emulator/signed-request.ts';
 import { hashPassword } from '../../src/server/passwords.ts';
 import { DATABASES } from '../support/databases.ts';
+import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { ADMIN, APP_ID, type Harness, PAGE_ID, startHarness } from '../support/gateway-harness.ts';
 
 const NEW_PAGE = '209384756102938';
@@ -14,9 +15,18 @@ for (const database of DATABASES) {
     let h: Harness;
     let accountId: string;
     let newPageToken: string;
+    let bot: EchoBot;
 
     beforeAll(async () => {
-      h = await startHarness({ database });
+      bot = await startEchoBot();
+      h = await startHarness({
+        database,
+        connectedPages: {
+          assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+          settings: { typing_indicators: false },
+          messenger_profile: { greeting: 'Welcome to the outlet', composer_input_disabled: false },
+        },
+      });
       const page = await h.fb.createPage({ id: NEW_PAGE, name: 'Acme Outlet', app_id: APP_ID, subscribe_app: false });
       newPageToken = page.access_token;
       await h.fb.createPage({ id: READ_ONLY_PAGE, name: 'Acme Blog', app_id: APP_ID, subscribe_app: false });
@@ -31,7 +41,10 @@ for (const database of DATABASES) {
       app.deauthorize_url = `${h.gatewayUrl}/callbacks/facebook/deauthorize`;
       app.data_deletion_url = `${h.gatewayUrl}/callbacks/facebook/data-deletion`;
     });
-    afterAll(() => h?.close());
+    afterAll(async () => {
+      await h?.close();
+      await bot?.close();
+    });
 
     /** `POST /api/oauth/facebook/start` as the inbox does it: the dialog's address, and the browser's cookie. */
     async function start(authorization = basic(ADMIN.email, ADMIN.password)) {
@@ -108,10 +121,14 @@ for (const database of DATABASES) {
       await expect.poll(subscribed, { timeout: 5000, interval: 50 }).toBe(true);
       expect(row.access_token_sealed).not.toContain(newPageToken);
 
+      // It starts with connected_pages: its Messenger profile, and its assistant answers.
+      await expect
+        .poll(async () => (await h.fb.pageProfile(NEW_PAGE)).greeting, { timeout: 5000, interval: 50 })
+        .toEqual([{ locale: 'default', text: 'Welcome to the outlet' }]);
       await h.fb.sendText(NEW_PAGE, NEW_PSID, 'hello, new page');
       await h.settle();
       const replies = (await h.fb.conversation(NEW_PAGE, NEW_PSID)).items.filter((i) => i.from === 'page');
-      expect(replies.length).toBeGreaterThan(0);
+      expect(replies.map((r) => r.message?.text)).toContain('echo: hello, new page');
     });
 
     it('refuses a login the browser did not start, a state it did not seal, a code used twice, and a cancel', async () => {

@@ -37,6 +37,8 @@ export interface HarnessOptions {
   trustProxy?: Config['trustProxy'];
   /** Whether the emulator starts with the app subscribed to the page's webhooks (default true). */
   subscribed?: boolean;
+  /** What pages connected with Facebook Login start with (`connected_pages`). */
+  connectedPages?: Config['connectedPages'];
   /** Runs once the emulator is up, before the gateway starts (faults for its start-up calls). */
   beforeStart?: (fb: EmulatorClient) => Promise<unknown>;
 }
@@ -115,6 +117,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         },
       },
     ],
+    connectedPages: options.connectedPages ?? { settings: {} },
   };
   const switchboard = await createSwitchboard({
     config,
