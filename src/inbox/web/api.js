@@ -1,0 +1,70 @@
+/**
+ * Client of the gateway's JSON API (`/api/...`, beside `/inbox/`). Every call resolves to `{ok: true, value}` (the
+ * body's `data`) or `{ok: false, error: {status, code, message, retryAfter}}`; it never throws. Status 0 means the
+ * gateway could not be reached.
+ *
+ * Requests carry the credentials as an explicit `Authorization` header with `credentials: 'omit'`: no cookie goes,
+ * and a 401 never opens the browser's own sign-in dialog (it prompts only for requests that include credentials).
+ * Starting Facebook Login is the exception: its answer sets the cookie that binds the login to this browser.
+ */
+export function createApi({ authorization, onUnauthenticated, root = new URL('../', import.meta.url) }) {
+  async function call(method, path, { query, body, headers = {}, credentials = 'omit' } = {}) {
+    const url = new URL(path.replace(/^\//, ''), root);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+    }
+    const init = {
+      method,
+      credentials,
+      cache: 'no-store',
+      headers: { accept: 'application/json', authorization: authorization(), ...headers },
+    };
+    if (body !== undefined) {
+      init.headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(url, init);
+    } catch (err) {
+      return { ok: false, error: { status: 0, code: 'NETWORK', message: err.message } };
+    }
+    const text = await response.text().catch(() => '');
+    const parsed = parse(text);
+    if (response.ok) return { ok: true, value: parsed?.data ?? parsed ?? {} };
+    const error = {
+      status: response.status,
+      code: parsed?.error?.code ?? `HTTP_${response.status}`,
+      message: parsed?.error?.message ?? response.statusText,
+      retryAfter: Number(response.headers.get('retry-after')) || undefined,
+    };
+    if (response.status === 401) onUnauthenticated?.(error);
+    return { ok: false, error };
+  }
+
+  const conversation = (id) => `/api/conversations/${encodeURIComponent(id)}`;
+  return {
+    pages: () => call('GET', '/api/pages'),
+    /** `filter`: `{page_id, routing, flagged, limit, before, before_id}`. */
+    conversations: (filter) => call('GET', '/api/conversations', { query: filter }),
+    /** `{conversation, messages}`, messages oldest first, `limit` before the message id `before`. */
+    messages: (id, { limit, before } = {}) => call('GET', `${conversation(id)}/messages`, { query: { limit, before } }),
+    /** The same `key` for one submission: sent twice, it queues one message. */
+    reply: (id, text, key) =>
+      call('POST', `${conversation(id)}/messages`, { body: { text }, headers: { 'idempotency-key': key } }),
+    setRouting: (id, routing) => call('POST', `${conversation(id)}/routing`, { body: { routing } }),
+    setFlag: (id, flagged, reason) =>
+      call('POST', `${conversation(id)}/flag`, { body: flagged && reason ? { flagged, reason } : { flagged } }),
+    /** `{url}` of Facebook's Login dialog, to connect pages. */
+    startConnect: () => call('POST', '/api/oauth/facebook/start', { body: {}, credentials: 'same-origin' }),
+  };
+}
+
+function parse(text) {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Keeping what the inbox has loaded in step with what polling brings, without losing pages loaded with "load more"
+ * or older messages. Pure: unit tested in Node.
+ */
+
+/** Conversations come newest first by `last_message_at`, then `id` (the API's order and cursor). */
+export function newerFirst(a, b) {
+  if (a.last_message_at !== b.last_message_at) return b.last_message_at - a.last_message_at;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/**
+ * The list after a poll. `fresh` is the newest `limit` rows under the current filters. When it is shorter than
+ * `limit` it is the whole list. Otherwise the rows loaded earlier that sort after its last row are kept, minus the ones
+ * it holds (a conversation that moved up).
+ */
+export function mergeConversations(loaded, fresh, limit) {
+  if (fresh.length < limit) return fresh.slice();
+  const seen = new Set(fresh.map((row) => row.id));
+  const last = fresh[fresh.length - 1];
+  const older = loaded.filter((row) => !seen.has(row.id) && newerFirst(last, row) < 0);
+  return [...fresh, ...older];
+}
+
+/** The rows of a "load more" page added after those loaded; a row already there is not repeated. */
+export function appendConversations(loaded, page) {
+  const seen = new Set(loaded.map((row) => row.id));
+  return [...loaded, ...page.filter((row) => !seen.has(row.id))];
+}
+
+/** The API's cursor for the next page after these rows: `{before, before_id}`, or undefined for an empty list. */
+export function nextCursor(rows) {
+  const last = rows[rows.length - 1];
+  return last ? { before: last.last_message_at, before_id: last.id } : undefined;
+}
+
+/**
+ * A thread after a poll of its newest messages. Message ids sort by time, oldest first. The fresh ones replace those
+ * with the same id (a status that moved on), and older loaded messages stay in front.
+ */
+export function mergeMessages(loaded, fresh) {
+  if (fresh.length === 0) return loaded.slice();
+  const first = fresh[0].id;
+  const byId = new Set(fresh.map((m) => m.id));
+  const older = loaded.filter((m) => m.id < first && !byId.has(m.id));
+  return [...older, ...fresh];
+}
+
+/** Older messages put in front of those loaded. */
+export function prependMessages(loaded, older) {
+  const seen = new Set(loaded.map((m) => m.id));
+  return [...older.filter((m) => !seen.has(m.id)), ...loaded];
+}
+
+/** A key telling whether a row changed since it was drawn: the thread and the list redraw only what moved on. */
+export function rowSignature(row) {
+  return JSON.stringify(row);
+}

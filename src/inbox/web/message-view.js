@@ -1,0 +1,104 @@
+/** One message of a thread: who wrote it, when, its parts (content.js) and, for outgoing ones, where it stands. */
+import { describeContent } from './content.js';
+import { h } from './dom.js';
+import { authorLabel, describeStatus, fullTime, shortTime } from './format.js';
+
+/** `person` is the person's display name. */
+export function renderMessage(message, person) {
+  const outgoing = message.direction === 'out';
+  const status = describeStatus(message);
+  const time = message.created_at;
+  return h(
+    'article',
+    {
+      class: `message message--${outgoing ? 'out' : 'in'} message--${message.author}`,
+      dataset: { testid: 'message', id: message.id, direction: message.direction, author: message.author },
+      'data-status': message.status,
+      'aria-label': `${authorLabel(message, person)}, ${fullTime(time)}`,
+    },
+    h(
+      'div',
+      { class: 'message__meta' },
+      h('span', { class: 'message__author', dataset: { testid: 'message-author' } }, authorLabel(message, person)),
+      h('time', { datetime: new Date(time).toISOString(), title: fullTime(time) }, shortTime(time)),
+    ),
+    h('div', { class: 'message__bubble' }, describeContent(message).map(renderPart)),
+    status &&
+      h(
+        'div',
+        { class: `message__status tone-${status.tone}`, dataset: { testid: 'message-status' } },
+        status.label,
+        message.error && status.tone === 'error' ? h('span', { class: 'message__error' }, `: ${message.error}`) : null,
+      ),
+  );
+}
+
+/** One part of content.js's description as elements; every URL there is http(s) already. */
+export function renderPart(part) {
+  switch (part.kind) {
+    case 'text':
+      return h('p', { class: 'part-text' }, part.text);
+    case 'image':
+      return h(
+        'a',
+        { class: 'part-image', href: part.url, target: '_blank', rel: 'noopener noreferrer' },
+        h('img', { src: part.url, alt: part.alt, loading: 'lazy', referrerpolicy: 'no-referrer' }),
+      );
+    case 'sticker':
+      return h('img', {
+        class: 'part-sticker',
+        src: part.url,
+        alt: part.alt,
+        loading: 'lazy',
+        referrerpolicy: 'no-referrer',
+      });
+    case 'media':
+      return h(
+        'a',
+        { class: `part-media part-media--${part.media}`, href: part.url, target: '_blank', rel: 'noopener noreferrer' },
+        h('span', { class: 'part-media__kind' }, MEDIA[part.media] ?? 'Link'),
+        part.label,
+      );
+    case 'location':
+      return h(
+        'a',
+        { class: 'part-media part-media--location', href: part.url, target: '_blank', rel: 'noopener noreferrer' },
+        h('span', { class: 'part-media__kind' }, 'Location'),
+        `${part.label === 'Location' ? '' : `${part.label} · `}${part.lat.toFixed(5)}, ${part.long.toFixed(5)}`,
+      );
+    case 'card':
+      return h(
+        'div',
+        { class: 'part-card' },
+        part.imageUrl && h('img', { src: part.imageUrl, alt: '', loading: 'lazy', referrerpolicy: 'no-referrer' }),
+        h('div', { class: 'part-card__title' }, part.url ? link(part.url, part.title) : part.title),
+        part.subtitle && h('div', { class: 'part-card__subtitle' }, part.subtitle),
+        buttons(part.buttons),
+      );
+    case 'buttons':
+      return h('div', { class: 'part-card' }, h('p', { class: 'part-text' }, part.text), buttons(part.buttons));
+    case 'quick-replies':
+      return h(
+        'ul',
+        { class: 'part-quick-replies', 'aria-label': 'Quick replies offered' },
+        part.options.map((label) => h('li', {}, label)),
+      );
+    default:
+      return h('p', { class: 'part-note' }, part.text ?? '');
+  }
+}
+
+const MEDIA = { video: 'Video', audio: 'Audio', file: 'File', link: 'Link' };
+
+function buttons(list) {
+  if (!list.length) return null;
+  return h(
+    'ul',
+    { class: 'part-buttons', 'aria-label': 'Buttons' },
+    list.map((b) => h('li', {}, b.url ? link(b.url, b.label) : b.label)),
+  );
+}
+
+function link(url, text) {
+  return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, text);
+}

@@ -1,0 +1,105 @@
+/**
+ * The pages of the gateway with their health and the sends that failed for good in the last 24 hours, and the
+ * button that connects more through Facebook Login (`POST /api/oauth/facebook/start` answers the dialog's URL).
+ */
+import { safeUrl } from './content.js';
+import { h, replaceChildren } from './dom.js';
+import { describeError, describeFailures, describeHealth, fullTime } from './format.js';
+
+export const PAGES_POLL_MS = 15_000;
+
+/** `navigate(url)` leaves for Facebook's dialog (`location.assign`, replaced in tests). */
+export function createPagesPanel({ api, notices, navigate = (url) => location.assign(url) }) {
+  const list = h('ul', { class: 'pages', dataset: { testid: 'pages-list' } });
+  const connectStatus = h('p', { class: 'connect-status', role: 'status', dataset: { testid: 'connect-status' } });
+  const connect = h(
+    'button',
+    { type: 'button', class: 'button button--primary', dataset: { testid: 'connect-page' }, onclick: startConnect },
+    'Connect a Facebook Page',
+  );
+  const element = h(
+    'section',
+    { class: 'pages-panel', 'aria-labelledby': 'pages-title', dataset: { testid: 'pages-panel' } },
+    h('div', { class: 'pages-panel__head' }, h('h2', { id: 'pages-title' }, 'Pages'), connect),
+    connectStatus,
+    list,
+  );
+
+  async function startConnect() {
+    connect.disabled = true;
+    connectStatus.textContent = 'Opening Facebook Login…';
+    const result = await api.startConnect();
+    const url = result.ok ? safeUrl(result.value.url) : undefined;
+    if (url) {
+      navigate(url);
+      return;
+    }
+    connect.disabled = false;
+    if (result.ok) connectStatus.textContent = 'The gateway gave no Facebook Login address.';
+    else if (result.error.status === 404)
+      connectStatus.textContent = 'Connecting pages is not available on this gateway.';
+    else if (result.error.status !== 401)
+      connectStatus.textContent = `Could not start connecting pages. ${describeError(result.error)}`;
+  }
+
+  async function refresh() {
+    const result = await api.pages();
+    if (!result.ok) {
+      if (result.error.status !== 401) {
+        notices.show({ key: 'pages', tone: 'error', text: `Could not load the pages. ${describeError(result.error)}` });
+      }
+      return undefined;
+    }
+    notices.clear('pages');
+    draw(result.value);
+    return result.value;
+  }
+
+  function draw(pages) {
+    if (pages.length === 0) {
+      replaceChildren(
+        list,
+        h('li', { class: 'empty' }, 'No page yet: connect one, or configure one in switchboard.yaml.'),
+      );
+      return;
+    }
+    replaceChildren(list, pages.map(renderPage));
+  }
+
+  return { element, refresh, draw };
+}
+
+function renderPage(page) {
+  const health = describeHealth(page.health);
+  const failures = describeFailures(page.send_failures_24h);
+  return h(
+    'li',
+    { class: 'page', dataset: { testid: 'page-row', id: page.id, health: page.health } },
+    h(
+      'div',
+      { class: 'page__head' },
+      h('h3', { class: 'page__name' }, page.name ?? page.id),
+      h('span', { class: `badge tone-${health.tone}`, dataset: { testid: 'page-health' } }, health.label),
+    ),
+    h('p', { class: 'page__meta' }, `Page ${page.id}`, page.source ? ` · from ${page.source}` : ''),
+    page.health !== 'ok' &&
+      h(
+        'p',
+        { class: 'page__detail' },
+        page.health_detail ?? 'The last send failed for good.',
+        page.health_at ? ` (${fullTime(page.health_at)})` : '',
+      ),
+    h(
+      'div',
+      { class: 'page__failures', dataset: { testid: 'page-failures' } },
+      h('span', {}, 'Failed sends, last 24 hours: '),
+      failures.length === 0
+        ? h('span', {}, 'none')
+        : h(
+            'ul',
+            { class: 'failure-list' },
+            failures.map((f) => h('li', { dataset: { kind: f.kind } }, `${f.label}: ${f.count}`)),
+          ),
+    ),
+  );
+}

@@ -1,0 +1,152 @@
+/**
+ * One conversation: its header and actions (thread-actions.js), its messages with older ones on demand, and the
+ * reply box (composer.js). Polled every few seconds; new messages scroll into view only when the reader was at the
+ * bottom already, and loading older ones keeps the reader's place.
+ */
+import { createComposer } from './composer.js';
+import { h } from './dom.js';
+import { describeError, personName } from './format.js';
+import { mergeMessages, prependMessages, rowSignature } from './list-model.js';
+import { renderMessage } from './message-view.js';
+import { createThreadHeader } from './thread-actions.js';
+
+const PAGE_SIZE = 50;
+export const THREAD_POLL_MS = 3_000;
+
+/**
+ * `onChanged(id, changes)`: the routing or flag changed here; `changes` is undefined after a reply (the list's last
+ * message moved on). `pageName(id)`: a page's name.
+ */
+export function createThread({ api, id, notices, pageName, backHref, onChanged }) {
+  let conversation;
+  let messages = [];
+  let hasOlder = false;
+  let closed = false;
+  const drawn = new Map();
+
+  const log = h('div', { class: 'thread__messages', dataset: { testid: 'messages' } });
+  const older = h(
+    'button',
+    { type: 'button', class: 'button load-older', hidden: true, dataset: { testid: 'load-older' }, onclick: loadOlder },
+    'Load older messages',
+  );
+  const scroller = h(
+    'div',
+    {
+      class: 'thread__scroll',
+      role: 'log',
+      'aria-label': 'Messages',
+      tabindex: '0',
+      dataset: { testid: 'thread-log' },
+    },
+    older,
+    log,
+  );
+  const header = createThreadHeader({
+    api,
+    id,
+    notices,
+    backHref,
+    changed(changes) {
+      Object.assign(conversation, changes);
+      header.draw(conversation, pageName(conversation.page_id));
+      composer.setConversation(conversation);
+      onChanged(id, changes);
+    },
+  });
+  const composer = createComposer({
+    api,
+    id,
+    async sent() {
+      onChanged(id, undefined);
+      await refresh();
+      scroller.scrollTop = scroller.scrollHeight;
+    },
+  });
+  const element = h(
+    'section',
+    { class: 'thread', 'aria-label': 'Conversation', dataset: { testid: 'thread', id }, 'aria-busy': 'true' },
+    header.element,
+    scroller,
+    composer.element,
+  );
+
+  async function refresh() {
+    const result = await api.messages(id, { limit: PAGE_SIZE });
+    if (closed) return;
+    if (!result.ok) return failed(result.error);
+    notices.clear('thread');
+    const first = conversation === undefined;
+    conversation = result.value.conversation;
+    if (first) hasOlder = result.value.messages.length === PAGE_SIZE;
+    messages = mergeMessages(messages, result.value.messages);
+    header.draw(conversation, pageName(conversation.page_id));
+    composer.setConversation(conversation);
+    const atBottom = first || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+    draw();
+    if (atBottom) scroller.scrollTop = scroller.scrollHeight;
+    element.setAttribute('aria-busy', 'false');
+  }
+
+  async function loadOlder() {
+    const oldest = messages[0];
+    if (!oldest) return;
+    older.disabled = true;
+    const result = await api.messages(id, { limit: PAGE_SIZE, before: oldest.id });
+    older.disabled = false;
+    if (closed) return;
+    if (!result.ok) return failed(result.error);
+    hasOlder = result.value.messages.length === PAGE_SIZE;
+    messages = prependMessages(messages, result.value.messages);
+    // The reader stays on the message they were reading: the distance to the bottom is what does not change.
+    const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+    draw();
+    scroller.scrollTop = scroller.scrollHeight - fromBottom;
+  }
+
+  function failed(error) {
+    if (error.status === 401) return;
+    element.setAttribute('aria-busy', 'false');
+    if (error.status === 404) {
+      header.missing();
+      composer.element.hidden = true;
+      log.replaceChildren(h('p', { class: 'empty' }, 'This conversation does not exist (any more).'));
+      return;
+    }
+    notices.show({ key: 'thread', tone: 'error', text: `Could not load the conversation. ${describeError(error)}` });
+  }
+
+  function draw() {
+    const person = personName(conversation);
+    const wanted = new Set(messages.map((m) => m.id));
+    for (const [key, entry] of drawn) {
+      if (!wanted.has(key)) {
+        entry.el.remove();
+        drawn.delete(key);
+      }
+    }
+    messages.forEach((message, index) => {
+      const signature = rowSignature(message);
+      let entry = drawn.get(message.id);
+      if (!entry || entry.signature !== signature) {
+        const el = renderMessage(message, person);
+        if (entry) entry.el.replaceWith(el);
+        entry = { el, signature };
+        drawn.set(message.id, entry);
+      }
+      if (log.children[index] !== entry.el) log.insertBefore(entry.el, log.children[index] ?? null);
+    });
+    older.hidden = !hasOlder;
+    if (messages.length === 0) log.replaceChildren(h('p', { class: 'empty' }, 'No messages yet.'));
+    else log.querySelector(':scope > .empty')?.remove();
+  }
+
+  return {
+    element,
+    start: () => refresh(),
+    refresh,
+    close() {
+      closed = true;
+    },
+  };
+}
