@@ -1,0 +1,216 @@
+/**
+ * The web inbox (`/inbox/`) in Debian's Chromium, end to end over real HTTP: the gateway runs the shop assistant, the
+ * emulator stands in for Facebook, and a person writes through it while an agent works in the inbox. Skipped when
+ * /usr/bin/chromium is absent (apt-get install chromium).
+ *
+ * The screenshot of the inbox is written to test-results/inbox.png on every run, and to docs/inbox.png when
+ * UPDATE_DOCS_SCREENSHOT=1.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, APP_ID, type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { HAS_CHROMIUM, launchChromium, warnIfNoChromium } from './support/chromium.ts';
+
+warnIfNoChromium('the inbox browser tests');
+
+const NEW_PAGE = '209384756102938';
+const REPLY = 'Hi Lena, Sam from Acme here. Let me look at your order.';
+
+describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
+  let h: Harness;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const wait = { timeout: 15_000 };
+
+  const lena = () => page.getByTestId('conversation').filter({ hasText: 'Lena Okafor' });
+  const messages = (author: string, text?: string) =>
+    page.locator(`[data-testid="message"][data-author="${author}"]`, text ? { hasText: text } : {});
+
+  beforeAll(async () => {
+    h = await startHarness({
+      database: 'sqlite',
+      assistant: { type: 'flow', path: 'assistants/shop-support.en.yaml' },
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // Chromium logs the answers refused on purpose (the wrong password's 401, the 404 of page connection) as
+      // failed resources; anything else is a fault of the page, a Content-Security-Policy violation included.
+      const expected = /\/api\/(pages|oauth\/facebook\/start)$/.test(message.location().url);
+      if (message.type() === 'error' && !expected) pageErrors.push(`${message.text()} ${message.location().url}`);
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('serves the inbox at /inbox/ with a strict Content-Security-Policy', async () => {
+    const redirect = await request(`${h.gatewayUrl}/inbox?connected=1`);
+    await redirect.body.dump();
+    expect(redirect.statusCode).toBe(302);
+    expect(redirect.headers.location).toBe('/inbox/?connected=1');
+    const index = await request(`${h.gatewayUrl}/inbox/`);
+    expect(index.statusCode).toBe(200);
+    expect(await index.body.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const policy = String(index.headers['content-security-policy']);
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).not.toContain('unsafe-inline');
+  });
+
+  it('refuses a wrong password, then signs in', async () => {
+    await page.goto(`${h.gatewayUrl}/inbox`);
+    expect(new URL(page.url()).pathname).toBe('/inbox/');
+    await page.getByTestId('sign-in-email').fill(ADMIN.email);
+    await page.getByTestId('sign-in-password').fill('not the password');
+    await page.getByTestId('sign-in-submit').click();
+    await expectText(page.getByTestId('sign-in-error'), 'Wrong email or password');
+
+    await page.getByTestId('sign-in-password').fill(ADMIN.password);
+    await page.getByTestId('sign-in-submit').click();
+    await expectText(page.getByTestId('signed-in-as'), ADMIN.email);
+    // The credentials stay in this tab's sessionStorage: never localStorage, never the URL.
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual(['switchboard.inbox.session']);
+    expect(page.url()).not.toContain(encodeURIComponent(ADMIN.password));
+  });
+
+  it('shows a new conversation, with the person’s message and the assistant’s answer', async () => {
+    await h.fb.sendText(PAGE_ID, PSID, 'where is my order');
+    await lena().waitFor(wait);
+    await expectText(lena().getByTestId('routing-badge'), 'Bot');
+    await lena().click();
+    await messages('contact', 'where is my order').waitFor(wait);
+    await messages('bot').first().waitFor(wait);
+    await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+  });
+
+  it('takes over, and a reply sent with a double click reaches the person once', async () => {
+    await page.getByTestId('take-over').click();
+    await expectText(page.getByTestId('thread-routing'), 'Agent');
+    await expectText(lena().getByTestId('routing-badge'), 'Agent');
+
+    await page.getByTestId('reply-input').fill(REPLY);
+    await page.getByTestId('reply-send').dblclick();
+    await messages('agent', REPLY).waitFor(wait);
+    await h.fb.waitForPageMessages(
+      PAGE_ID,
+      PSID,
+      (items) => items.some((item) => item.message?.text === REPLY),
+      10_000,
+    );
+    await h.settle();
+    const { items } = await h.fb.conversation(PAGE_ID, PSID);
+    expect(items.filter((item) => item.message?.text === REPLY)).toHaveLength(1);
+    // The thread follows the message's status as the gateway records it (sent, then delivered once Messenger says so).
+    await page
+      .locator(
+        '[data-testid="message"][data-author="agent"]:is([data-status="sent"], [data-status="delivered"], [data-status="read"])',
+      )
+      .waitFor(wait);
+    expect(await messages('agent', REPLY).count()).toBe(1);
+    expect(await page.getByTestId('reply-input').inputValue()).toBe('');
+  });
+
+  it('gives the conversation back and flags it with a reason', async () => {
+    await page.getByTestId('give-back').click();
+    await expectText(page.getByTestId('thread-routing'), 'Bot');
+
+    await page.getByTestId('flag').click();
+    await page.getByTestId('flag-reason').fill('Parcel lost twice');
+    await page.getByTestId('flag-submit').click();
+    await expectText(page.getByTestId('thread-flag'), 'Parcel lost twice');
+    await expectText(lena().getByTestId('flag-badge'), 'Parcel lost twice');
+    const { body } = await h.api('GET', '/api/conversations');
+    expect(body.data[0]).toMatchObject({ routing: 'bot', flagged: true, flag_reason: 'Parcel lost twice' });
+  });
+
+  it('saves a screenshot of the inbox', async () => {
+    await page.mouse.move(0, 0);
+    const png = await page.screenshot({ animations: 'disabled' });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    mkdirSync(new URL('../../test-results/', import.meta.url), { recursive: true });
+    writeFileSync(new URL('../../test-results/inbox.png', import.meta.url), png);
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1')
+      writeFileSync(new URL('../../docs/inbox.png', import.meta.url), png);
+  });
+
+  it('filters the list by routing and by flag', async () => {
+    await page.getByTestId('filter-routing').selectOption('human');
+    await page.getByTestId('conversations-empty').waitFor(wait);
+    expect(await lena().count()).toBe(0);
+    await page.getByTestId('filter-routing').selectOption('bot');
+    await lena().waitFor(wait);
+    await page.getByTestId('filter-flagged').check();
+    await lena().waitFor(wait);
+    await page.getByTestId('filter-routing').selectOption('');
+    await page.getByTestId('filter-flagged').uncheck();
+    await lena().waitFor(wait);
+  });
+
+  it('lists the pages with their health, and says when connecting pages is not available', async () => {
+    await page.getByTestId('nav-pages').click();
+    const acme = page.getByTestId('page-row').filter({ hasText: 'Acme Shop' });
+    await expectText(acme.getByTestId('page-health'), 'Healthy');
+    await expectText(acme.getByTestId('page-failures'), 'none');
+    // Answered here as a gateway without page connection would: the real endpoint may exist by now.
+    await page.route('**/api/oauth/facebook/start', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: '{"error":{"code":"SB_NOT_FOUND","message":"no such resource"}}',
+      }),
+    );
+    await page.getByTestId('connect-page').click();
+    await expectText(page.getByTestId('connect-status'), 'Connecting pages is not available on this gateway');
+    await page.unroute('**/api/oauth/facebook/start');
+  });
+
+  it('connects a page through Facebook Login (the emulator’s dialog), comes back signed in and says so once', async () => {
+    await h.fb.createPage({ id: NEW_PAGE, name: 'Acme Outlet', app_id: APP_ID, subscribe_app: false });
+    await h.fb.createAccount({ name: 'Alex Admin', pages: [{ page_id: NEW_PAGE }] });
+    // The harness's PUBLIC_URL has no port: Facebook's redirect to it goes on to the gateway's real address.
+    await page.route(/^http:\/\/127\.0\.0\.1\/oauth\//, (route) =>
+      route.continue({ url: route.request().url().replace('http://127.0.0.1/', `${h.gatewayUrl}/`) }),
+    );
+    await page.getByTestId('connect-page').click();
+    await page.getByTestId('oauth-approve').click();
+    await expectText(page.getByTestId('connect-notice'), 'Connected 1 Facebook page');
+    expect(new URL(page.url()).search).toBe('');
+    await expectText(page.getByTestId('signed-in-as'), ADMIN.email);
+    await page.getByTestId('page-row').filter({ hasText: 'Acme Outlet' }).waitFor(wait);
+    await page.reload();
+    await page.getByTestId('pages-panel').waitFor(wait);
+    expect(await page.getByTestId('connect-notice').count()).toBe(0);
+    await page.unrouteAll();
+  });
+
+  it('shows the list or the thread, one at a time, on a narrow screen', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.getByTestId('nav-conversations').click();
+    await lena().waitFor(wait);
+    expect(await page.getByTestId('thread').count()).toBe(0);
+    await lena().click();
+    await page.getByTestId('thread').waitFor(wait);
+    expect(await lena().isVisible()).toBe(false);
+    await page.getByTestId('back').click();
+    await lena().waitFor(wait);
+    await page.setViewportSize({ width: 1280, height: 820 });
+  });
+
+  it('signs out, and the session is gone', async () => {
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in-form').waitFor(wait);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
+}
