@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  authorLabel,
+  describeError,
+  describeFailures,
+  describeStatus,
+  describeWait,
+  describeWindow,
+  initials,
+  personName,
+  shortTime,
+} from './web/format.js';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 2, 12, 15, 30); // a Thursday
+const utc = { now: NOW, locale: 'en-GB', timeZone: 'UTC' };
+
+describe('inbox labels', () => {
+  it('names a person by their profile, or by the end of their id when the profile is unknown', () => {
+    expect(personName({ first_name: 'Lena', last_name: 'Okafor' })).toBe('Lena Okafor');
+    expect(personName({ first_name: null, last_name: null, contact_external_id: '6021938475610234' })).toBe(
+      'Person …0234',
+    );
+    expect(initials('Lena Okafor')).toBe('LO');
+    expect(initials('Élodie')).toBe('É');
+    expect(initials('  ')).toBe('?');
+  });
+
+  it('writes list times as now, minutes, the time today, the weekday this week, else the date', () => {
+    expect(shortTime(NOW - 20_000, utc)).toBe('now');
+    expect(shortTime(NOW - 5 * 60_000, utc)).toBe('5 min');
+    expect(shortTime(NOW - 3 * HOUR, utc)).toBe('12:30');
+    expect(shortTime(NOW - 2 * 24 * HOUR, utc)).toBe('Tue');
+    expect(shortTime(NOW - 40 * 24 * HOUR, utc)).toBe('31 Jan');
+  });
+
+  it('says who wrote a message', () => {
+    expect(authorLabel({ direction: 'in', author: 'contact' }, 'Lena')).toBe('Lena');
+    expect(authorLabel({ direction: 'out', author: 'bot' }, 'Lena')).toBe('Assistant');
+    expect(authorLabel({ direction: 'out', author: 'agent' }, 'Lena')).toBe('Agent');
+    expect(authorLabel({ direction: 'out', author: 'external' }, 'Lena')).toBe('Page Inbox');
+  });
+
+  it('shows no status for a received message, and failed and blocked sends as errors', () => {
+    expect(describeStatus({ direction: 'in', author: 'contact', status: 'received' })).toBeUndefined();
+    expect(describeStatus({ direction: 'in', author: 'contact', status: 'throttled' })?.tone).toBe('warning');
+    expect(describeStatus({ direction: 'out', author: 'agent', status: 'read' })).toEqual({
+      label: 'Seen',
+      tone: 'ok',
+    });
+    expect(describeStatus({ direction: 'out', author: 'agent', status: 'failed' })?.tone).toBe('error');
+    expect(describeStatus({ direction: 'out', author: 'agent', status: 'blocked' })).toEqual({
+      label: 'Not sent',
+      tone: 'error',
+    });
+  });
+
+  it('tells where a conversation stands against the 24-hour window', () => {
+    expect(describeWindow(NOW - HOUR, NOW)).toMatchObject({ state: 'open', text: expect.stringContaining('23 hours') });
+    expect(describeWindow(NOW - 30 * HOUR, NOW)).toMatchObject({ state: 'agent' });
+    expect(describeWindow(NOW - 8 * 24 * HOUR, NOW)).toMatchObject({ state: 'closed' });
+    expect(describeWindow(null, NOW).state).toBe('never');
+  });
+
+  it('explains API errors: sign-in limits with their wait, the API’s own message otherwise', () => {
+    expect(describeError({ status: 429, code: 'SB_TOO_MANY_SIGN_INS', retryAfter: 840 })).toBe(
+      'Too many failed sign-ins. Try again in 14 minutes.',
+    );
+    expect(describeWait(1)).toBe('1 second');
+    expect(describeError({ status: 400, code: 'SB_BAD_REQUEST', message: 'text: too long' })).toBe('Text: too long');
+    expect(describeError({ status: 0, code: 'NETWORK', message: 'Failed to fetch' })).toContain('Could not reach');
+  });
+
+  it('lists a page’s failed sends, largest count first', () => {
+    expect(describeFailures({ window: 1, token: 3, other: 0 })).toEqual([
+      { kind: 'token', label: 'page token', count: 3 },
+      { kind: 'window', label: '24-hour window', count: 1 },
+    ]);
+  });
+});

@@ -1,0 +1,15 @@
+/** Types of list-model.js, for the unit tests (the browser loads the .js as it is). */
+export interface Row {
+  id: string;
+  last_message_at: number;
+}
+export interface Message {
+  id: string;
+}
+export function newerFirst(a: Row, b: Row): number;
+export function mergeConversations<T extends Row>(loaded: T[], fresh: T[], limit: number): T[];
+export function appendConversations<T extends Row>(loaded: T[], page: T[]): T[];
+export function nextCursor(rows: Row[]): { before: number; before_id: string } | undefined;
+export function mergeMessages<T extends Message>(loaded: T[], fresh: T[]): T[];
+export function prependMessages<T extends Message>(loaded: T[], older: T[]): T[];
+export function rowSignature(row: unknown): string;
