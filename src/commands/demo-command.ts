@@ -109,6 +109,7 @@ export async function run(argv: string[]): Promise<void> {
   Switchboard demo is running.
     Chat as a customer (Messenger emulator):  ${emulatorUrl}/
     Gateway:                                  ${gatewayUrl}  (health: ${gatewayUrl}/readyz, metrics: ${gatewayUrl}/metrics)
+    Inbox:                                    ${gatewayUrl}/inbox/
     API sign-in (HTTP Basic):                 ${admin.email} / ${admin.generated ? admin.password : '(SWITCHBOARD_ADMIN_PASSWORD)'}
   Press Ctrl+C to stop.
 `);
