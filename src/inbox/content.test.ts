@@ -28,8 +28,8 @@ describe('what a message shows', () => {
     expect(parts).toEqual([
       { kind: 'text', text: 'Look' },
       { kind: 'image', url: 'https://cdn.example.com/mug.jpg', alt: 'Picture' },
-      { kind: 'media', media: 'video', url: 'https://cdn.example.com/clip.mp4', label: 'Video' },
-      { kind: 'media', media: 'audio', url: 'https://cdn.example.com/voice.mp4', label: 'Audio' },
+      { kind: 'media', media: 'video', url: 'https://cdn.example.com/clip.mp4', label: 'clip.mp4' },
+      { kind: 'media', media: 'audio', url: 'https://cdn.example.com/voice.mp4', label: 'voice.mp4' },
       { kind: 'media', media: 'file', url: 'https://cdn.example.com/invoice.pdf', label: 'invoice.pdf' },
       {
         kind: 'location',
@@ -40,6 +40,12 @@ describe('what a message shows', () => {
       },
       { kind: 'sticker', url: 'https://cdn.example.com/like.png', alt: 'Sticker' },
     ]);
+  });
+
+  it('names a link without a title by its file name, else by its kind', () => {
+    expect(
+      describeContent(incoming({ attachments: [{ type: 'video', url: 'https://cdn.example.com/v/?id=7' }] })),
+    ).toEqual([{ kind: 'media', media: 'video', url: 'https://cdn.example.com/v/?id=7', label: 'Video' }]);
   });
 
   it('never links an attachment whose address is not http(s)', () => {

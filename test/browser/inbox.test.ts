@@ -16,6 +16,9 @@ import { HAS_CHROMIUM, launchChromium, warnIfNoChromium } from './support/chromi
 warnIfNoChromium('the inbox browser tests');
 
 const NEW_PAGE = '209384756102938';
+/** A 180×120 picture: blue over yellow. */
+const PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAALQAAAB4CAIAAADUhU+qAAAA70lEQVR42u3SQQ0AIAwAsTnCAE5mFzW8kDADMzDSpAouFysvtEICzIE5MAfmwByYA3NgDsyBOcAcmANzYA7MgTkwB+bAHJgDzIE5MAfmwByYA3NgDsyBOcAcmANzYA7MgTkwB+bAHJgDc4A5MAfmwByYA3NgDsyBOTAHmANzYA7MgTkwB+bAHJgDc4A5MAfmwByYA3NgDsyBOTAH5gBzYA7MgTkwB+ZgzBzvbGiZA3NgDsyBOTAH5sAcmANzYA4wB+bAHJgDc2AOzIE5MAfmAHNgDsyBOTAH5sAcmANzYA4wB+bAHJgDc2AOzIE5+EYB0dZC+aTxTB4AAAAASUVORK5CYII=';
 const REPLY = 'Hi Lena, Sam from Acme here. Let me look at your order.';
 
 describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
@@ -115,6 +118,23 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       .waitFor(wait);
     expect(await messages('agent', REPLY).count()).toBe(1);
     expect(await page.getByTestId('reply-input').inputValue()).toBe('');
+  });
+
+  it('shows a picture the person sends inline, and a file as a link', async () => {
+    const picture = await h.fb.upload(Buffer.from(PNG, 'base64'), 'mug.png', 'image/png');
+    await h.fb.sendAttachments(PAGE_ID, PSID, [
+      { type: 'image', url: picture.url },
+      { type: 'file', url: 'https://example.com/invoice-2045.pdf' },
+    ]);
+    const message = page.locator('[data-testid="message"][data-author="contact"]', { has: page.locator('img') });
+    await message.waitFor(wait);
+    // Served by the emulator (the Graph API's origin), which the Content-Security-Policy lets pictures load from.
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll<HTMLImageElement>('.part-image img')).some((img) => img.naturalWidth > 0),
+    );
+    const file = page.locator('.part-media--file');
+    expect(await file.getAttribute('href')).toBe('https://example.com/invoice-2045.pdf');
+    expect(await file.getAttribute('rel')).toContain('noopener');
   });
 
   it('gives the conversation back and flags it with a reason', async () => {

@@ -88,7 +88,7 @@ export function attachmentParts(attachment) {
 const MEDIA_LABELS = { video: 'Video', audio: 'Audio', file: 'File', link: 'Link' };
 
 function mediaPart(media, url, title) {
-  const label = title ?? MEDIA_LABELS[media];
+  const label = title ?? fileName(url) ?? MEDIA_LABELS[media];
   return url ? { kind: 'media', media, url, label } : { kind: 'note', text: `${label} (no link)` };
 }
 
@@ -147,6 +147,17 @@ function quickReplyLabel(reply) {
   if (reply.content_type === 'user_phone_number') return 'Phone number';
   if (reply.content_type === 'user_email') return 'Email';
   return typeof reply.title === 'string' ? reply.title : undefined;
+}
+
+/** The last segment of a URL's path (`invoice.pdf`), when it looks like a file's name. */
+function fileName(url) {
+  if (!url) return undefined;
+  try {
+    const last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+    return /^[^./]+\.[A-Za-z0-9]{1,5}$/.test(last) ? last : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function textPart(text) {
