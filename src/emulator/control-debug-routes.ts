@@ -23,6 +23,7 @@ const faultsBody = z.object({
     })
     .optional(),
   latency_ms: z.number().int().nonnegative().optional(),
+  answer_latency_ms: z.number().int().nonnegative().optional(),
   drop_webhooks: z.number().int().nonnegative().optional(),
   usage: z
     .object({

@@ -30,6 +30,11 @@ export interface FaultSettings {
   next?: NextFault;
   /** Added to every Graph call. */
   latency_ms?: number;
+  /**
+   * Added to every Graph answer, after the call was carried out: a sent message's echo and delivery go out before the
+   * answer comes back, as they may when Graph is slow to answer.
+   */
+  answer_latency_ms?: number;
   /** The next N webhook deliveries are dropped: logged as dropped, never sent. */
   drop_webhooks?: number;
   /**
@@ -45,6 +50,7 @@ export interface FaultStore {
   clear(): void;
   snapshot(): FaultSettings;
   latencyMs(): number;
+  answerLatencyMs(): number;
   /** How this Graph call must fail, if it must (consumes one `next`). */
   take(path: string, pageId: string | undefined): Fault | undefined;
   /** Whether the next webhook delivery is dropped (consumes one). */
@@ -89,6 +95,7 @@ export function createFaultStore(random: () => number = Math.random): FaultStore
     },
     snapshot: () => structuredClone(current),
     latencyMs: () => current.latency_ms ?? 0,
+    answerLatencyMs: () => current.answer_latency_ms ?? 0,
     take(path, pageId) {
       const next = current.next;
       if (next && next.count > 0 && (!next.path_contains || path.includes(next.path_contains))) {

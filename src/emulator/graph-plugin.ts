@@ -100,6 +100,8 @@ export const graphPlugin: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
+    const late = request.url.includes('/dialog/') ? 0 : ctx.faults.answerLatencyMs();
+    if (late > 0) await sleep(late);
     const fault = answerAfter.get(request);
     if (fault) {
       answerAfter.delete(request);

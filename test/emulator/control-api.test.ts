@@ -240,6 +240,20 @@ describe('control API', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it('answers late with answer_latency_ms, the message delivered before the answer comes back', async () => {
+    await h.client.setFaults({ answer_latency_ms: 400 });
+    const started = Date.now();
+    const sending = h.send({ text: 'slow answer' });
+    await expect
+      .poll(async () =>
+        (await h.client.conversation(PAGE_ID, PSID)).items.find((i) => i.message?.text === 'slow answer'),
+      )
+      .toMatchObject({ from: 'page', status: 'delivered' });
+    expect(Date.now() - started).toBeLessThan(390);
+    expect((await sending).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+  });
+
   it('goes back to the seed on reset', async () => {
     await h.client.createPerson({ first_name: 'Temp' });
     await h.client.advanceClock(3600_000);
