@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Assistant } from '../assistants/assistant.ts';
 import { inboundPreview } from './assistant-input.ts';
+import type { HeldReceipts } from './held-receipts.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import { runPersonTurn } from './person-turn.ts';
 import type { Clock, ConversationStore, NewMessage, PageRuntime, ProfileProvider, ResponseRenderer } from './ports.ts';
@@ -17,6 +18,8 @@ export interface ConversationServiceDeps {
   logger: Logger;
   /** Aborted when a shutdown stops waiting for running turns: assistants stop their calls (`AssistantTurn.signal`). */
   shutdown?: AbortSignal;
+  /** Receipts kept for the sends recorded after them (Graph slow to answer a send that reached the person). */
+  heldReceipts?: HeldReceipts;
 }
 
 export interface StoredEvent {
@@ -181,7 +184,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
     const sentBefore = event.watermark > 0 ? event.watermark + RECEIPT_ALLOWANCE_MS : receivedAt;
     const upTo = { sentBefore, ids: event.kind === 'delivery' ? event.mids : [] };
-    await store.markOutgoing(conversation.id, event.kind === 'delivery' ? 'delivered' : 'read', upTo, now);
+    const status = event.kind === 'delivery' ? 'delivered' : 'read';
+    await store.markOutgoing(conversation.id, status, upTo, now);
+    deps.heldReceipts?.hold(conversation.id, status, upTo, now);
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
   }
 

@@ -5,6 +5,7 @@ import type { Assistant } from '../assistants/assistant.ts';
 import { createAssistant } from '../assistants/create-assistant.ts';
 import type { Config } from '../config/load-config.ts';
 import { createConversationService } from '../conversations/conversation-service.ts';
+import { createHeldReceipts } from '../conversations/held-receipts.ts';
 import { createMemoryRateLimiter } from '../conversations/rate-limiter.ts';
 import { createGraphSender } from '../messenger/graph-sender.ts';
 import { createMessengerRenderer } from '../messenger/messenger-renderer.ts';
@@ -147,6 +148,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
   const cache = capabilities.sharedAcrossProcesses ? undefined : cachedConversations(stored);
   const store = cache ?? stored;
   const t = options.tuning ?? {};
+  const heldReceipts = createHeldReceipts();
   const outbox = createOutboxDispatcher({
     db,
     transaction,
@@ -162,6 +164,8 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       appOf: (pageId) => directory.page(pageId)?.app_id,
       now: () => timers.now(),
     }),
+    receiptStatus: (row, externalId, sentAt) =>
+      heldReceipts.statusOf(row.conversation_id, externalId, sentAt, timers.now()),
     onResult: (_row, outcome, ms) => observer.sent(outcome, ms),
   });
   const shutdown = new AbortController();
@@ -206,6 +210,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     }),
     profiles: sender,
     rateLimiter: createMemoryRateLimiter(),
+    heldReceipts,
     clock: timers,
     logger,
     shutdown: shutdown.signal,

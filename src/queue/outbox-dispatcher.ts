@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { ReceiptStatus } from '../conversations/held-receipts.ts';
 import type { SendDecision } from '../conversations/policy/messaging-window.ts';
 import type { TransactionRunner } from '../storage/batched-writes.ts';
 import {
@@ -50,6 +51,8 @@ export interface OutboxDispatcherOptions {
   decide?: (row: OutboxRow, known?: SendContext) => Promise<SendDecision>;
   /** Per-page pacing under the channel's rate limits. */
   throttle?: SendThrottle;
+  /** The status a receipt handled before the send was recorded gives it (conversations/held-receipts.ts). */
+  receiptStatus?: (row: OutboxRow, externalId: string | undefined, sentAt: number) => ReceiptStatus | undefined;
   /** Each row settled, with how long its Graph call took (undefined when none was made: blocked, or recorded late). */
   onResult?: (row: OutboxRow, result: SendResult['status'] | 'dead', latencyMs: number | undefined) => void;
 }
@@ -195,12 +198,17 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     return true;
   }
 
+  const sent = (row: OutboxRow, send: { externalId: string | undefined; sentAt: number }) => ({
+    ...send,
+    status: options.receiptStatus?.(row, send.externalId, send.sentAt),
+  });
+
   /** Sends one row; false when it is still queued (a retry is due later, or the dispatcher is stopping). */
   async function sendRow(read: OutboxRow, known?: SendContext): Promise<boolean> {
     const row = withUnrecordedRetry(read);
     const accepted = acceptedUnrecorded.get(row.id);
     if (accepted) {
-      await transaction((tx) => markSent(tx, row, accepted.externalId, accepted.sentAt, timers.now()));
+      await transaction((tx) => markSent(tx, row, sent(row, accepted), timers.now()));
       acceptedUnrecorded.delete(row.id);
       rememberSend(row.conversation_id, timers.now());
       options.onResult?.(row, 'sent', undefined);
@@ -286,7 +294,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     switch (outcome.status) {
       case 'sent':
         try {
-          await transaction((tx) => markSent(tx, row, outcome.external_id, calledAt, now));
+          await transaction((tx) =>
+            markSent(tx, row, sent(row, { externalId: outcome.external_id, sentAt: calledAt }), now),
+          );
         } catch (error) {
           acceptedUnrecorded.set(row.id, { externalId: outcome.external_id, sentAt: calledAt });
           throw error;

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { ReceiptStatus } from '../conversations/held-receipts.ts';
 import { idFloor } from './ids.ts';
 import { precompiled } from './precompiled.ts';
 import type { Database, OutboxTable } from './schema.ts';
@@ -65,14 +66,14 @@ export async function conversationsWithPendingSends(db: Kysely<Database>, queued
 export async function markSent(
   tx: Transaction<Database>,
   row: OutboxRow,
-  externalId: string | undefined,
-  sentAt: number,
+  sent: { externalId: string | undefined; sentAt: number; status?: ReceiptStatus },
   now: number,
 ) {
-  const values = { id: row.id, externalId: externalId ?? null, now };
+  const values = { id: row.id, externalId: sent.externalId ?? null, now };
   await outboxSentQuery(tx, values);
   // The echo may have linked it already, and a receipt moved it past `sent`: never go back.
-  if (row.message_id) await messageSentQuery(tx, { ...values, id: row.message_id, sentAt });
+  if (row.message_id)
+    await messageSentQuery(tx, { ...values, id: row.message_id, sentAt: sent.sentAt, status: sent.status ?? 'sent' });
 }
 
 const outboxSentQuery = precompiled((db, v: { id: string; externalId: string | null; now: number }) =>
@@ -82,17 +83,23 @@ const outboxSentQuery = precompiled((db, v: { id: string; externalId: string | n
     .where('id', '=', v.id),
 );
 
-const messageSentQuery = precompiled((db, v: { id: string; externalId: string | null; sentAt: number; now: number }) =>
-  db
-    .updateTable('messages')
-    .set((eb) => ({
-      // Cancelled by a take-over while Graph had it already: it was sent all the same.
-      status: eb.case().when('status', 'in', ['pending', 'cancelled']).then('sent').else(eb.ref('status')).end(),
-      external_id: eb.fn.coalesce('external_id', eb.val(v.externalId)),
-      sent_at: eb.fn.coalesce('sent_at', eb.val(v.sentAt)),
-      updated_at: v.now,
-    }))
-    .where('id', '=', v.id),
+const messageSentQuery = precompiled(
+  (db, v: { id: string; externalId: string | null; sentAt: number; status: string; now: number }) =>
+    db
+      .updateTable('messages')
+      .set((eb) => ({
+        // Cancelled by a take-over while Graph had it already: it was sent all the same. Its receipt may have come first.
+        status: eb
+          .case()
+          .when('status', 'in', ['pending', 'cancelled'])
+          .then(eb.val(v.status))
+          .else(eb.ref('status'))
+          .end(),
+        external_id: eb.fn.coalesce('external_id', eb.val(v.externalId)),
+        sent_at: eb.fn.coalesce('sent_at', eb.val(v.sentAt)),
+        updated_at: v.now,
+      }))
+      .where('id', '=', v.id),
 );
 
 /**
