@@ -13,7 +13,9 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
   let conversation;
   let page = '';
   let flagFormOpen = false;
+  let reasonDraft = '';
   let busy = false;
+  let drawn = '';
 
   async function act(action, run, done) {
     if (busy) return;
@@ -46,6 +48,7 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
       () => api.setFlag(id, flagged, reason),
       (value) => {
         flagFormOpen = false;
+        reasonDraft = '';
         status.textContent = flagged ? 'Conversation flagged.' : 'Flag cleared.';
         return { flagged: value.flagged, flag_reason: value.flag_reason };
       },
@@ -115,8 +118,12 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
       id: reasonId,
       type: 'text',
       maxlength: '200',
+      value: reasonDraft,
       placeholder: 'Why should people look at it?',
       dataset: { testid: 'flag-reason' },
+      oninput: (event) => {
+        reasonDraft = event.target.value;
+      },
     });
     return h(
       'form',
@@ -156,9 +163,13 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
     );
   }
 
+  /** Draws the header again when something in it changed: a poll does not disturb a reason being typed. */
   function draw(next, pageName) {
     conversation = next;
     page = pageName;
+    const state = JSON.stringify([conversation, page, busy, flagFormOpen]);
+    if (state === drawn) return;
+    drawn = state;
     const name = personName(conversation);
     const focusedTestId = document.activeElement?.closest?.('.thread__header')
       ? document.activeElement.dataset.testid
