@@ -43,7 +43,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     page.on('console', (message) => {
       // Chromium logs the answers refused on purpose (the wrong password's 401, the 404 of page connection) as
       // failed resources; anything else is a fault of the page, a Content-Security-Policy violation included.
-      const expected = /\/api\/(pages|oauth\/facebook\/start)$/.test(message.location().url);
+      const expected = /\/api\/(pages|oauth\/facebook\/start|conversations\?.*)$/.test(message.location().url);
       if (message.type() === 'error' && !expected) pageErrors.push(`${message.text()} ${message.location().url}`);
     });
   });
@@ -69,6 +69,20 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
   it('refuses a wrong password, then signs in', async () => {
     await page.goto(`${h.gatewayUrl}/inbox`);
     expect(new URL(page.url()).pathname).toBe('/inbox/');
+    // The gateway's answer once an address has failed 10 times (server/auth.ts), without failing 10 times here.
+    await page.route('**/api/pages', (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { 'retry-after': '840' },
+        json: { error: { code: 'SB_TOO_MANY_SIGN_INS', message: 'too many failed sign-ins' } },
+      }),
+    );
+    await page.getByTestId('sign-in-email').fill(ADMIN.email);
+    await page.getByTestId('sign-in-password').fill('a guess');
+    await page.getByTestId('sign-in-submit').click();
+    await expectText(page.getByTestId('sign-in-error'), 'Too many failed sign-ins. Try again in 14 minutes.');
+    await page.unroute('**/api/pages');
+
     await page.getByTestId('sign-in-email').fill(ADMIN.email);
     await page.getByTestId('sign-in-password').fill('not the password');
     await page.getByTestId('sign-in-submit').click();
@@ -227,6 +241,20 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.getByTestId('sign-out').click();
     await page.getByTestId('sign-in-form').waitFor(wait);
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
+  it('goes back to the sign-in form, saying why, when the credentials stop working', async () => {
+    await page.getByTestId('sign-in-email').fill(ADMIN.email);
+    await page.getByTestId('sign-in-password').fill(ADMIN.password);
+    await page.getByTestId('sign-in-submit').click();
+    await lena().waitFor(wait);
+    // As the gateway answers once the password was changed elsewhere.
+    await page.route('**/api/conversations?*', (route) =>
+      route.fulfill({ status: 401, json: { error: { code: 'SB_UNAUTHENTICATED', message: 'sign in first' } } }),
+    );
+    await expectText(page.getByTestId('sign-in-error'), 'Your session has ended');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.unrouteAll();
     expect(pageErrors).toEqual([]);
   });
 });
