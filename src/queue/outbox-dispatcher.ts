@@ -14,20 +14,14 @@ import {
   PENDING_BATCH,
   pendingOutboxRows,
   type SendContext,
-  type SendErrorFields,
 } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ChannelSender, OutboxSend, SendResult } from './channel-sender.ts';
+import { createLastSends } from './last-sends.ts';
 import { createRowWaits, type Timers } from './row-waits.ts';
 import { createSemaphore } from './semaphore.ts';
 import type { SendThrottle } from './send-throttle.ts';
-
-/**
- * How long a send paces the conversation's next message. A delay is a pause step (at most a minute) or the page's
- * delay between messages (at most a minute), summed over a few steps; ten minutes covers any sensible flow, and a
- * longer run of pauses only sends its next message early.
- */
-const PACING_MEMORY_MS = 10 * 60_000;
+import { createUnrecordedWrites } from './unrecorded-writes.ts';
 
 export interface OutboxDispatcherOptions {
   db: Kysely<Database>;
@@ -75,9 +69,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const inDoubtGraceMs = options.inDoubtGraceMs ?? 10_000;
   const semaphore = createSemaphore(options.concurrency ?? 128);
   const active = new Map<string, { again: boolean }>();
-  /** When each conversation last had a message sent: the next one is paced from it. Swept (see rememberSend). */
-  const lastSentAt = new Map<string, number>();
-  let lastSweep = timers.now();
+  const lastSends = createLastSends(timers.now());
   /**
    * Conversations with rows left unsent by the previous process (or by a failed write): the first row sent there
    * waits for echoes until `until`, set when it is found.
@@ -98,13 +90,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
    * booking another behind every send booked since.
    */
   const freeSlots = new Set<string>();
-  /** Rows Graph accepted whose `sent` could not be written (the database failed): written on their next turn, not sent. */
-  const acceptedUnrecorded = new Map<string, { externalId: string | undefined; sentAt: number }>();
-  /**
-   * Failed attempts whose retry could not be written (the database refused it): the row reads back as never tried, so
-   * its attempts and its wait are kept here until a write of them goes through, and retries still end.
-   */
-  const unrecordedRetries = new Map<string, { attempts: number; nextAttemptAt: number; error: SendErrorFields }>();
+  const unrecordedWrites = createUnrecordedWrites();
   let stopping = false;
   const waits = createRowWaits(timers);
   /** Whether an echo can settle the row's send: not for a person the channel sends none for. */
@@ -134,34 +120,6 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       more ||= state.again;
     }
     settle(conversationId);
-  }
-
-  /**
-   * A send older than PACING_MEMORY_MS paces nothing, so it is forgotten: otherwise the map would keep one entry per
-   * conversation ever served, and a long-running process would run out of heap. Swept at most once per
-   * PACING_MEMORY_MS, so it holds the conversations of the last two periods at most.
-   */
-  function rememberSend(conversationId: string, now: number) {
-    lastSentAt.set(conversationId, now);
-    if (now - lastSweep < PACING_MEMORY_MS) return;
-    lastSweep = now;
-    for (const [id, at] of lastSentAt) if (at <= now - PACING_MEMORY_MS) lastSentAt.delete(id);
-  }
-
-  /** The row as its unrecorded retry left it: tried that many times, not due before its back-off. */
-  function withUnrecordedRetry(row: OutboxRow): OutboxRow {
-    const unrecorded = unrecordedRetries.get(row.id);
-    if (!unrecorded) return row;
-    if (row.attempts >= unrecorded.attempts) {
-      // A later attempt's retry was written: the database knows best.
-      unrecordedRetries.delete(row.id);
-      return row;
-    }
-    return {
-      ...row,
-      attempts: unrecorded.attempts,
-      next_attempt_at: Math.max(row.next_attempt_at, unrecorded.nextAttemptAt),
-    };
   }
 
   function settle(conversationId: string) {
@@ -205,26 +163,26 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
 
   /** Sends one row; false when it is still queued (a retry is due later, or the dispatcher is stopping). */
   async function sendRow(read: OutboxRow, known?: SendContext): Promise<boolean> {
-    const row = withUnrecordedRetry(read);
-    const accepted = acceptedUnrecorded.get(row.id);
+    const row = unrecordedWrites.withRetry(read);
+    const accepted = unrecordedWrites.accepted.get(row.id);
     if (accepted) {
       await transaction((tx) => markSent(tx, row, sent(row, accepted), timers.now()));
-      acceptedUnrecorded.delete(row.id);
-      rememberSend(row.conversation_id, timers.now());
+      unrecordedWrites.accepted.delete(row.id);
+      lastSends.remember(row.conversation_id, timers.now());
       options.onResult?.(row, 'sent', undefined);
       return true;
     }
-    const unrecorded = unrecordedRetries.get(row.id);
+    const unrecorded = unrecordedWrites.retries.get(row.id);
     if (unrecorded && row.attempts >= maxAttempts) {
       // Its last attempt failed and going dead could not be written then: written now, without calling Graph again.
       await transaction((tx) =>
         markUnsent(tx, row, { status: 'dead', attempts: row.attempts }, unrecorded.error, timers.now()),
       );
-      unrecordedRetries.delete(row.id);
+      unrecordedWrites.retries.delete(row.id);
       options.onResult?.(row, 'dead', undefined);
       return true;
     }
-    const last = lastSentAt.get(row.conversation_id);
+    const last = lastSends.of(row.conversation_id);
     // A row's delay runs from the send before it, or from when it was queued: a turn's first row may carry one too
     // (the response delay, without a typing indicator before it).
     const due = Math.max(row.next_attempt_at, Math.max(last ?? 0, row.created_at) + row.delay_ms);
@@ -298,10 +256,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
             markSent(tx, row, sent(row, { externalId: outcome.external_id, sentAt: calledAt }), now),
           );
         } catch (error) {
-          acceptedUnrecorded.set(row.id, { externalId: outcome.external_id, sentAt: calledAt });
+          unrecordedWrites.accepted.set(row.id, { externalId: outcome.external_id, sentAt: calledAt });
           throw error;
         }
-        rememberSend(row.conversation_id, now);
+        lastSends.remember(row.conversation_id, now);
         break;
       case 'retry': {
         const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
@@ -314,15 +272,15 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
           if (attempts >= maxAttempts) {
             log().error({ error: outcome.error, attempts }, 'send failed after every retry: dead');
             await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempts }, outcome.error, now));
-            unrecordedRetries.delete(row.id);
+            unrecordedWrites.retries.delete(row.id);
             options.onResult?.(row, 'dead', performance.now() - started);
             return true;
           }
           log().warn({ error: outcome.error, attempts }, 'send failed: will retry');
           await transaction((tx) => markRetry(tx, row.id, attempts, nextAttemptAt, outcome.error, now));
-          unrecordedRetries.delete(row.id);
+          unrecordedWrites.retries.delete(row.id);
         } catch (error) {
-          unrecordedRetries.set(row.id, { attempts, nextAttemptAt, error: outcome.error });
+          unrecordedWrites.retries.set(row.id, { attempts, nextAttemptAt, error: outcome.error });
           // Read back as never tried, it waits for echoes first, as a row found after a restart does.
           if (!outcome.rate_limited) inDoubt.set(row.conversation_id, undefined);
           throw error;
@@ -344,7 +302,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         break;
       }
     }
-    if (outcome.status !== 'retry') unrecordedRetries.delete(row.id);
+    if (outcome.status !== 'retry') unrecordedWrites.retries.delete(row.id);
     options.onResult?.(row, outcome.status, performance.now() - started);
     return outcome.status !== 'retry';
   }
