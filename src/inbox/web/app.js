@@ -126,7 +126,7 @@ function brand() {
     'span',
     { class: 'brand' },
     h('img', { src: './favicon.svg', alt: '', width: 22, height: 22 }),
-    'Switchboard ',
+    h('span', { class: 'brand__name' }, 'Switchboard'),
     h('span', { class: 'brand__sub' }, 'Inbox'),
   );
 }
