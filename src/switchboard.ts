@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config/load-config.ts';
 import { createPageUpkeep } from './messenger/page-upkeep.ts';
 import { webhookRoutes } from './messenger/webhook/webhook-routes.ts';
 import { createGraphClients } from './processing/graph-clients.ts';
+import { createLeaderProcessing, WORK_CHANNEL } from './processing/leader.ts';
 import {
   createProcessing,
   type Processing,
@@ -30,6 +31,7 @@ import { openDatabase } from './storage/database.ts';
 import {
   countPendingEvents,
   insertInboundEvents,
+  loadPendingByIds,
   loadPendingByKey,
   quarantine,
 } from './storage/inbound-event-repository.ts';
@@ -54,6 +56,8 @@ export interface SwitchboardOptions {
     pageRetryMs?: number;
     /** How often a process sharing its database with others looks for their changes to the pages. */
     pagePollMs?: number;
+    /** How often a process sharing its database tries to take the processing lock (processing/leader.ts). */
+    leaderPollMs?: number;
   };
   /**
    * Runs processing (conversations, assistants, sends) on a worker thread of its own, so that the webhook's 200
@@ -129,6 +133,21 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
   };
   const env = options.env ?? process.env;
+  const makeProcessing = () =>
+    createProcessing({
+      db,
+      capabilities,
+      directory,
+      graph: config.graph,
+      logger,
+      timers,
+      random: options.random,
+      env,
+      tuning: options.tuning,
+      observer,
+    });
+  // On PostgreSQL one process at a time, the one holding a lock, processes; the others hand it their work.
+  const shared = capabilities.sharedAcrossProcesses;
   const processing: Processing = writeLock
     ? await startProcessingThread({
         config,
@@ -140,18 +159,16 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         logger,
         onFailure: (error) => options.onFatal?.(error),
       })
-    : await createProcessing({
-        db,
-        capabilities,
-        directory,
-        graph: config.graph,
-        logger,
-        timers,
-        random: options.random,
-        env,
-        tuning: options.tuning,
-        observer,
-      });
+    : shared
+      ? await createLeaderProcessing({
+          databaseUrl: config.databaseUrl,
+          logger,
+          start: makeProcessing,
+          loadEvents: (ids) => loadPendingByIds(db, ids),
+          notify: async (payload) => void (await sql`select pg_notify(${WORK_CHANNEL}, ${payload})`.execute(db)),
+          pollMs: options.tuning?.leaderPollMs,
+        })
+      : await makeProcessing();
   // Concurrent webhooks share one insert and one flush that makes them survive a power loss (storage/file-sync.ts).
   const ingress = createGroupCommit(async (events: Parameters<typeof insertInboundEvents>[1]) => {
     const stored = await insertInboundEvents(db, events, timers.now());
@@ -276,8 +293,11 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     };
   }
 
-  const resumed = await processing.resume();
-  if (resumed.events || resumed.conversations) logger.info(resumed, 'resumed unfinished work');
+  // The process that takes the processing lock resumes as it takes it.
+  if (!shared) {
+    const resumed = await processing.resume();
+    if (resumed.events || resumed.conversations) logger.info(resumed, 'resumed unfinished work');
+  }
 
   return {
     app,

@@ -100,6 +100,21 @@ export async function loadPendingByKey(db: Kysely<Database>, events: InboundEven
   return found.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+/** Of the events of these ids, those still waiting to be handled, oldest first. */
+export async function loadPendingByIds(db: Kysely<Database>, ids: string[]): Promise<StoredInboundEvent[]> {
+  const found: StoredInboundEvent[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom('inbound_events')
+      .select(STORED_COLUMNS)
+      .where('id', 'in', ids.slice(i, i + CHUNK))
+      .where('status', '=', 'pending')
+      .execute();
+    found.push(...rows.map(storedEventOf));
+  }
+  return found.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
 /** Acknowledged events not finished yet (after a crash or restart), oldest first. */
 export async function loadPendingEvents(
   db: Kysely<Database>,

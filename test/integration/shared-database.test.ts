@@ -1,30 +1,66 @@
+import { sql } from 'kysely';
 import pino from 'pino';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../src/storage/secret-box.ts';
 import { createSwitchboard, type Switchboard } from '../../src/switchboard.ts';
-import { ADMIN, type Harness, PAGE_ID, startHarness } from '../support/gateway-harness.ts';
+import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import {
+  ADMIN,
+  APP_ID,
+  type Harness,
+  messageBody,
+  PAGE_ID,
+  PSID,
+  personPsid,
+  startHarness,
+} from '../support/gateway-harness.ts';
 
 /** Two gateway processes on one PostgreSQL database, as a larger deployment runs them. */
 describe('gateways sharing a PostgreSQL database', () => {
   let h: Harness;
+  let bot: EchoBot;
   let other: Switchboard;
   let otherUrl: string;
+  let firstClosed = false;
 
   beforeAll(async () => {
-    h = await startHarness({ database: 'postgres' });
+    bot = await startEchoBot();
+    h = await startHarness({
+      database: 'postgres',
+      people: 3,
+      assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+      settings: { delay_between_messages_ms: 0 },
+      tuning: { leaderPollMs: 50, sweepMs: 60_000 },
+    });
     other = await createSwitchboard({
       config: h.config,
       secretBox: createSecretBox([h.secretKey]),
       logger: pino({ level: 'silent' }),
-      tuning: { pagePollMs: 50 },
+      tuning: { pagePollMs: 50, leaderPollMs: 50, eventRetryBaseMs: 20, sendRetryBaseMs: 20, inDoubtGraceMs: 200 },
     });
     otherUrl = await other.listen();
+    // Facebook reaches the processes through a load balancer: here every webhook goes to the second one.
+    const verifyToken = h.config.apps[0]?.verify_token as string;
+    await h.fb.setWebhook(APP_ID, { url: `${otherUrl}/webhooks/messenger`, verify_token: verifyToken });
   });
   afterAll(async () => {
     await other?.close();
-    await h?.close();
+    if (firstClosed) {
+      await h?.emulator.close();
+      await h?.db.drop();
+    } else await h?.close();
+    await bot?.close();
   });
+
+  /** Events a process handled, from its /metrics. */
+  const processedBy = async (url: string) => {
+    const text = await (await request(`${url}/metrics`)).body.text();
+    const lines = text.split('\n').filter((line) => line.startsWith('switchboard_events_processed_total{'));
+    return lines.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  };
+  const replies = async (psid: string) =>
+    (await h.fb.conversation(PAGE_ID, psid)).items.filter((i) => i.from === 'page').map((i) => i.message?.text);
 
   it('apply a page settings change made through one of them in the others', async () => {
     const changed = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { auto_replies: false });
@@ -36,5 +72,73 @@ describe('gateways sharing a PostgreSQL database', () => {
       return data.find((p) => p.id === PAGE_ID)?.settings.auto_replies;
     };
     await expect.poll(settingsSeenByOther, { timeout: 3_000, interval: 50 }).toBe(false);
+    await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { auto_replies: null });
+    await expect.poll(settingsSeenByOther, { timeout: 3_000, interval: 50 }).toBe(true);
+  });
+
+  it('answer each person once and in order, whichever process took the webhooks', async () => {
+    const people = [PSID, personPsid(0), personPsid(1), personPsid(2)];
+    const texts = ['one', 'two', 'three', 'four', 'five', 'six'];
+    for (const [i, text] of texts.entries()) {
+      // Alternately through Facebook (to the second process) and straight to the first; a person's next message once
+      // the last one reached the bot (messages of one person milliseconds apart at two processes may be taken in
+      // either order: see ADR 0002).
+      await Promise.all(
+        people.map(async (psid) => {
+          if (i % 2 === 0) return h.fb.sendText(PAGE_ID, psid, `${psid} ${text}`);
+          expect((await h.postWebhook(messageBody(`${psid} ${text}`, { psid }))).status).toBe(200);
+        }),
+      );
+      await expect.poll(() => bot.turns.length, { timeout: 10_000, interval: 10 }).toBe(people.length * (i + 1));
+    }
+    for (const psid of people) {
+      const expected = texts.map((text) => `echo: ${psid} ${text}`);
+      await expect.poll(() => replies(psid), { timeout: 10_000, interval: 50 }).toEqual(expected);
+    }
+    // Every turn ran once, in the process that holds the lock: the bot was asked once per message.
+    expect(bot.turns.length).toBe(people.length * texts.length);
+    expect(await processedBy(otherUrl)).toBe(0);
+    expect(await processedBy(h.gatewayUrl)).toBeGreaterThanOrEqual(people.length * texts.length);
+  });
+
+  it('hand a take-over and an agent reply made through the other process to the one that sends', async () => {
+    const psid = personPsid(0);
+    const [conversation] = (await h.api('GET', `/api/conversations?page_id=${PAGE_ID}&limit=200`)).body.data.filter(
+      (c: { contact_external_id: string }) => c.contact_external_id === psid,
+    );
+    const authorization = `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}`;
+    const post = (path: string, body: unknown) =>
+      request(`${otherUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post(`/api/conversations/${conversation.id}/routing`, { routing: 'human' })).statusCode).toBe(200);
+    expect((await post(`/api/conversations/${conversation.id}/messages`, { text: 'an agent here' })).statusCode).toBe(
+      202,
+    );
+    await expect.poll(async () => (await replies(psid)).at(-1), { timeout: 5_000, interval: 50 }).toBe('an agent here');
+  });
+
+  it('go on answering, each message once, when the connection holding the lock is lost', async () => {
+    const turns = bot.turns.length;
+    const ended = await sql<{ ended: boolean }>`
+      select pg_terminate_backend(pid) as ended from pg_locks
+      where locktype = 'advisory' and classid = ${0x5357} and objid = 1 and granted`.execute(h.switchboard.db);
+    expect(ended.rows.map((r) => r.ended)).toEqual([true]);
+    await h.fb.sendText(PAGE_ID, PSID, 'still there after the lock moved?');
+    await expect
+      .poll(async () => (await replies(PSID)).at(-1), { timeout: 10_000, interval: 50 })
+      .toBe('echo: still there after the lock moved?');
+    expect(bot.turns.length).toBe(turns + 1);
+  });
+
+  it('go on answering when the process that sends stops: another takes the lock and resumes', async () => {
+    firstClosed = true;
+    await h.switchboard.close();
+    await h.fb.sendText(PAGE_ID, PSID, 'anyone left?');
+    await expect
+      .poll(async () => (await replies(PSID)).at(-1), { timeout: 10_000, interval: 50 })
+      .toBe(`echo: anyone left?`);
   });
 });
