@@ -36,6 +36,7 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
       'p.external_id as contact_external_id',
       'p.first_name',
       'p.last_name',
+      'p.profile_pic',
     ])
     .select((eb) =>
       eb
@@ -80,6 +81,7 @@ export function findConversation(db: Kysely<Database>, id: string, now: number) 
       'p.external_id as contact_external_id',
       'p.first_name',
       'p.last_name',
+      'p.profile_pic',
     ])
     .where('c.id', '=', id)
     .executeTakeFirst();

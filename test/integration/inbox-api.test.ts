@@ -53,7 +53,10 @@ for (const database of DATABASES) {
         routing: 'human',
         flagged: true,
         flag_reason: 'connect_to_agent: asked for a person',
+        first_name: 'Person0',
       });
+      // The inbox shows the person's picture when Graph gave one (the test's people have none).
+      expect(await conversationOf(person(0))).toHaveProperty('profile_pic', null);
       const seen = (await h.fb.conversation(PAGE_ID, person(0))).items
         .filter((i) => i.from === 'page')
         .map((i) => i.message?.text);
