@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   appendConversations,
+  matchesFilter,
   mergeConversations,
   mergeMessages,
   nextCursor,
@@ -12,13 +13,40 @@ const row = (id: string, at: number, extra: object = {}) => ({ id, last_message_
 describe('keeping the loaded list and thread in step with polls', () => {
   it('takes a short poll as the whole list', () => {
     const loaded = [row('c', 30), row('b', 20), row('a', 10)];
-    expect(mergeConversations(loaded, [row('b', 40)], 50)).toEqual([row('b', 40)]);
+    expect(mergeConversations(loaded, [row('b', 40)], { limit: 50 })).toEqual([row('b', 40)]);
   });
 
   it('keeps the rows loaded with "load more" past a full poll, without repeating one that moved up', () => {
     const loaded = [row('d', 40), row('c', 30), row('b', 20), row('a', 10)];
     const fresh = [row('a', 50), row('d', 40)];
-    expect(mergeConversations(loaded, fresh, 2).map((r) => r.id)).toEqual(['a', 'd', 'c', 'b']);
+    expect(mergeConversations(loaded, fresh, { limit: 2 }).map((r) => r.id)).toEqual(['a', 'd', 'c', 'b']);
+  });
+
+  it('drops the loaded rows when a full poll does not reach them, rather than keep a gap before them', () => {
+    // Three conversations arrived since the last poll; only two came back, and the third is nowhere.
+    const loaded = [row('b', 20), row('a', 10)];
+    const fresh = [row('e', 50), row('d', 40)];
+    expect(mergeConversations(loaded, fresh, { limit: 2 }).map((r) => r.id)).toEqual(['e', 'd']);
+  });
+
+  it('drops loaded rows that no longer match the filter', () => {
+    const loaded = [
+      row('c', 30, { routing: 'bot' }),
+      row('b', 20, { routing: 'human' }),
+      row('a', 10, { routing: 'bot' }),
+    ];
+    const fresh = [row('d', 40, { routing: 'bot' }), row('c', 30, { routing: 'bot' })];
+    const merged = mergeConversations(loaded, fresh, { limit: 2, filter: { routing: 'bot' } });
+    expect(merged.map((r) => r.id)).toEqual(['d', 'c', 'a']);
+  });
+
+  it('matches rows against the page, routing and flag filters', () => {
+    const r = row('a', 1, { page_id: 'p1', routing: 'human', flagged: false });
+    expect(matchesFilter(r, {})).toBe(true);
+    expect(matchesFilter(r, { page_id: 'p1', routing: 'human' })).toBe(true);
+    expect(matchesFilter(r, { page_id: 'p2' })).toBe(false);
+    expect(matchesFilter(r, { routing: 'bot' })).toBe(false);
+    expect(matchesFilter(r, { flagged: true })).toBe(false);
   });
 
   it('pages on with the last row’s time and id, and appends without duplicates', () => {

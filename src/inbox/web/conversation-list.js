@@ -5,7 +5,7 @@
 import { avatar } from './avatar.js';
 import { h, replaceChildren } from './dom.js';
 import { describeError, fullTime, personName, ROUTING, routingLabel, shortTime } from './format.js';
-import { appendConversations, mergeConversations, nextCursor, rowSignature } from './list-model.js';
+import { appendConversations, matchesFilter, mergeConversations, nextCursor, rowSignature } from './list-model.js';
 
 const PAGE_SIZE = 50;
 export const LIST_POLL_MS = 4_000;
@@ -98,8 +98,10 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
     if (mine !== generation) return;
     if (!result.ok) return failed(result.error);
     notices.clear('list');
-    rows = mergeConversations(rows, result.value, PAGE_SIZE);
+    rows = mergeConversations(rows, result.value, { limit: PAGE_SIZE, filter });
+    // A full page that dropped the loaded tail leaves more to load.
     if (result.value.length < PAGE_SIZE) exhausted = true;
+    else if (rows.length === result.value.length) exhausted = false;
     draw();
   }
 
@@ -219,6 +221,8 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
       const row = rows.find((r) => r.id === id);
       if (!row) return;
       Object.assign(row, changes);
+      // A conversation taken over under "Handled by: Bot" leaves the list at once.
+      rows = rows.filter((r) => matchesFilter(r, filter));
       draw();
     },
     /** Stops answers of earlier requests from drawing (signed out). */

@@ -7,7 +7,20 @@ export interface Message {
   id: string;
 }
 export function newerFirst(a: Row, b: Row): number;
-export function mergeConversations<T extends Row>(loaded: T[], fresh: T[], limit: number): T[];
+export interface Filter {
+  page_id?: string;
+  routing?: string;
+  flagged?: boolean;
+}
+export function mergeConversations<T extends Row>(
+  loaded: T[],
+  fresh: T[],
+  options: { limit: number; filter?: Filter },
+): T[];
+export function matchesFilter(
+  row: Row & { page_id?: string; routing?: string; flagged?: boolean },
+  filter: Filter,
+): boolean;
 export function appendConversations<T extends Row>(loaded: T[], page: T[]): T[];
 export function nextCursor(rows: Row[]): { before: number; before_id: string } | undefined;
 export function mergeMessages<T extends Message>(loaded: T[], fresh: T[]): T[];

@@ -10,16 +10,27 @@ export function newerFirst(a, b) {
 }
 
 /**
- * The list after a poll. `fresh` is the newest `limit` rows under the current filters. When it is shorter than
- * `limit` it is the whole list. Otherwise the rows loaded earlier that sort after its last row are kept, minus the ones
- * it holds (a conversation that moved up).
+ * The list after a poll. `fresh` is the newest `limit` rows under `filter`. When it is shorter than `limit` it is the
+ * whole list. Otherwise the rows loaded earlier that sort after its last row are kept, minus the ones it holds (a
+ * conversation that moved up) and those that no longer match `filter`; but only when `fresh` reaches the loaded rows
+ * (one of them sorts at or before its last row). When it does not, rows arrived between the two that nobody loaded:
+ * the loaded tail is dropped rather than kept behind a silent gap, and "load more" brings it back.
  */
-export function mergeConversations(loaded, fresh, limit) {
+export function mergeConversations(loaded, fresh, { limit, filter = {} }) {
   if (fresh.length < limit) return fresh.slice();
   const seen = new Set(fresh.map((row) => row.id));
   const last = fresh[fresh.length - 1];
-  const older = loaded.filter((row) => !seen.has(row.id) && newerFirst(last, row) < 0);
+  if (!loaded.some((row) => newerFirst(row, last) <= 0)) return fresh.slice();
+  const older = loaded.filter((row) => !seen.has(row.id) && newerFirst(last, row) < 0 && matchesFilter(row, filter));
   return [...fresh, ...older];
+}
+
+/** Whether a row belongs in the list under `filter` (`{page_id, routing, flagged}`, empty values match anything). */
+export function matchesFilter(row, filter) {
+  if (filter.page_id && row.page_id !== filter.page_id) return false;
+  if (filter.routing && row.routing !== filter.routing) return false;
+  if (filter.flagged && !row.flagged) return false;
+  return true;
 }
 
 /** The rows of a "load more" page added after those loaded; a row already there is not repeated. */
