@@ -7,6 +7,8 @@ import type { Processing } from './processing.ts';
 const LOCK_CLASS = 0x5357; // "SW"
 const LOCK_ID = 1;
 export const WORK_CHANNEL = 'switchboard_work';
+/** How long connecting or a call on the lock's connection may take before the connection counts as lost. */
+const CALL_TIMEOUT_MS = 5_000;
 /** Event ids per notification: a payload must stay under PostgreSQL's 8,000 bytes. */
 const IDS_PER_NOTICE = 200;
 
@@ -44,47 +46,97 @@ export async function createLeaderProcessing(
   let attempt: Promise<void> = Promise.resolve();
 
   async function connect(): Promise<pg.Client> {
-    const next = new pg.Client({ connectionString: options.databaseUrl, keepAlive: true });
-    next.on('error', (err) => void lost(next, err));
-    next.on('end', () => void lost(next, new Error('the connection ended')));
+    const next = new pg.Client({
+      connectionString: options.databaseUrl,
+      connectionTimeoutMillis: CALL_TIMEOUT_MS,
+      query_timeout: CALL_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      // The server ends a session whose peer went silent within about half a minute, and with it the lock: a
+      // partitioned leader does not keep it for the two hours of the system's default.
+      options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
+    });
+    next.on('error', (err) => lost(next, err));
+    next.on('end', () => lost(next, new Error('the connection ended')));
     next.on('notification', (message) => {
       if (message.channel === WORK_CHANNEL && message.payload) void heard(message.payload);
     });
-    await next.connect();
-    await next.query(`LISTEN ${WORK_CHANNEL}`);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${WORK_CHANNEL}`);
+    } catch (error) {
+      await next.end().catch(() => {});
+      throw error;
+    }
     return next;
   }
 
-  /** Takes the lock if it is free, and then the processing: resumes what is stored, as at a start. */
+  /**
+   * Takes the lock if it is free, and then the processing: resumes what is stored, as at a start. While leading, checks
+   * that the connection still holds the lock: a connection that died silently (a failover, a dropped route) is noticed
+   * within `pollMs` plus the call's timeout, and processing stops.
+   */
   async function tryToLead() {
-    if (stopped || leading) return;
+    if (stopped) return;
+    if (leading) return checkLock();
+    let made: Processing | undefined;
     try {
       client ??= await connect();
-      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [
+      const holder = client;
+      const { rows } = await holder.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [
         LOCK_CLASS,
         LOCK_ID,
       ]);
-      if (!rows[0]?.locked || stopped) return;
-      leading = await options.start();
-      const resumed = await leading.resume();
+      if (!rows[0]?.locked) return;
+      made = await options.start();
+      if (client !== holder || stopped) throw new Error('the lock was lost while processing started');
+      leading = made;
+      const resumed = await made.resume();
+      if (leading !== made) return; // Lost meanwhile, and stopped by `lost`.
       logger.info(resumed, 'this process now handles conversations and sends (it holds the processing lock)');
     } catch (err) {
       logger.warn({ err }, 'could not take part in choosing the process that handles conversations; trying again');
-      const failed = client;
-      client = undefined;
-      await failed?.end().catch(() => {});
+      if (made && leading === made) leading = undefined;
+      await made?.stop().catch((error) => logger.error({ err: error }, 'could not stop processing'));
+      // Ending the session releases the lock, if it was taken.
+      await dropConnection();
     }
   }
 
-  /** The lock went with the connection: another process may lead now, so this one stops processing at once. */
-  async function lost(from: pg.Client, err: Error) {
+  async function checkLock() {
+    const holder = client;
+    try {
+      const { rows } = await (holder as pg.Client).query<{ held: boolean }>(
+        `select exists (select 1 from pg_locks where locktype = 'advisory' and classid = $1 and objid = $2
+           and pid = pg_backend_pid() and granted) as held`,
+        [LOCK_CLASS, LOCK_ID],
+      );
+      if (rows[0]?.held) return;
+      throw new Error('the connection no longer holds the processing lock');
+    } catch (err) {
+      if (holder === client) await stopLeading(err as Error);
+    }
+  }
+
+  /** The lock went with the connection (or may have): another process may lead now, so this one stops at once. */
+  function lost(from: pg.Client, err: Error) {
     if (from !== client) return;
-    client = undefined;
+    attempt = attempt.then(() => stopLeading(err));
+  }
+
+  async function stopLeading(err: Error) {
     const was = leading;
     leading = undefined;
-    if (!was || stopped) return;
-    logger.error({ err }, 'lost the processing lock with its connection: stopped handling conversations');
-    await was.stop();
+    await dropConnection();
+    if (!was) return;
+    logger.error({ err }, 'lost the processing lock: stopped handling conversations');
+    await was.stop().catch((error) => logger.error({ err: error }, 'could not stop processing'));
+  }
+
+  async function dropConnection() {
+    const last = client;
+    client = undefined;
+    await last?.end().catch(() => {});
   }
 
   async function heard(payload: string) {
@@ -133,6 +185,7 @@ export async function createLeaderProcessing(
       return { events: 0, conversations: 0 };
     },
     pagesChanged: () => leading?.pagesChanged(),
+    // A process that does not lead holds no work: what it stored is the leader's to finish.
     idle: async () => leading?.idle(),
     get depth() {
       return leading?.depth ?? 0;
@@ -148,9 +201,7 @@ export async function createLeaderProcessing(
       leading = undefined;
       await was?.stop();
       // Ending the session releases the lock: the next process takes it at its next try.
-      const last = client;
-      client = undefined;
-      await last?.end().catch(() => {});
+      await dropConnection();
     },
   };
 }

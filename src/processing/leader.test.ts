@@ -1,0 +1,119 @@
+import pg from 'pg';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
+import { createLeaderProcessing, WORK_CHANNEL } from './leader.ts';
+import type { Processing } from './processing.ts';
+
+/** A processing that records what it is handed; `resume` fails when told to. */
+function recordingProcessing(o: { failResume?: boolean } = {}) {
+  const seen = { enqueued: [] as string[], woken: [] as string[], changed: [] as string[], resumes: 0, stopped: false };
+  const processing: Processing = {
+    enqueue: (events) => void seen.enqueued.push(...events.map((e) => e.id)),
+    wake: (id) => void seen.woken.push(id),
+    conversationChanged: (id) => void seen.changed.push(id),
+    async resume() {
+      seen.resumes++;
+      if (o.failResume) throw new Error('the database refused the resume');
+      return { events: 0, conversations: 0 };
+    },
+    pagesChanged: () => {},
+    idle: async () => {},
+    depth: 0,
+    activeConversations: 0,
+    async stop() {
+      seen.stopped = true;
+    },
+  };
+  return { processing, seen };
+}
+
+const until = async (what: string, check: () => boolean | Promise<boolean>) => {
+  for (let waited = 0; waited < 5000; waited += 20) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+describe('the processing lock on PostgreSQL', () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  const leaders: { stop(): Promise<void> }[] = [];
+
+  beforeEach(async () => {
+    database = await createTestDatabase('postgres');
+    pool = new pg.Pool({ connectionString: database.url });
+  });
+  afterEach(async () => {
+    for (const leader of leaders.splice(0)) await leader.stop();
+    await pool.end();
+    await database.drop();
+  });
+
+  const lockHolders = async () =>
+    (
+      await pool.query<{ n: number }>(
+        "select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = $1 and granted",
+        [0x5357],
+      )
+    ).rows[0]?.n;
+
+  async function leader(processing: Processing) {
+    const made = await createLeaderProcessing({
+      databaseUrl: database.url,
+      logger: pino({ level: 'silent' }),
+      start: async () => processing,
+      loadEvents: async (ids) => ids.map((id) => ({ id }) as StoredInboundEvent),
+      notify: async (payload) => void (await pool.query('select pg_notify($1, $2)', [WORK_CHANNEL, payload])),
+      pollMs: 30,
+    });
+    leaders.push(made);
+    return made;
+  }
+
+  it('lets one process lead; the others hand it their events and changes, and take over when it stops', async () => {
+    const a = recordingProcessing();
+    const b = recordingProcessing();
+    const first = await leader(a.processing);
+    const second = await leader(b.processing);
+    expect([first.leads, second.leads]).toEqual([true, false]);
+    expect(a.seen.resumes).toBe(1);
+
+    second.enqueue([{ id: 'e1' }, { id: 'e2' }] as StoredInboundEvent[]);
+    second.wake('c1');
+    second.conversationChanged('c2');
+    await until('the hand-over', () => a.seen.changed.length === 1);
+    expect(a.seen).toMatchObject({ enqueued: ['e1', 'e2'], woken: ['c1'], changed: ['c2'] });
+    expect(b.seen.enqueued).toEqual([]);
+
+    await first.stop();
+    expect(a.seen.stopped).toBe(true);
+    await until('the second to lead', () => second.leads);
+    expect(b.seen.resumes).toBe(1);
+    expect(await lockHolders()).toBe(1);
+  });
+
+  it('stops what it started and lets go of the lock when its resume fails', async () => {
+    const failing = recordingProcessing({ failResume: true });
+    const made = await leader(failing.processing);
+    expect(made.leads).toBe(false);
+    expect(failing.seen.stopped).toBe(true);
+    await until('the lock to be free', async () => (await lockHolders()) === 0);
+  });
+
+  it('stops processing when the connection that holds the lock is ended, and another process leads', async () => {
+    const a = recordingProcessing();
+    const b = recordingProcessing();
+    const first = await leader(a.processing);
+    const second = await leader(b.processing);
+    await pool.query(
+      "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and granted",
+      [0x5357],
+    );
+    await until('the first to stop', () => a.seen.stopped && !first.leads);
+    await until('someone to lead again', async () => first.leads || second.leads);
+    expect(await lockHolders()).toBe(1);
+  });
+});
