@@ -186,7 +186,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const upTo = { sentBefore, ids: event.kind === 'delivery' ? event.mids : [] };
     const status = event.kind === 'delivery' ? 'delivered' : 'read';
     await store.markOutgoing(conversation.id, status, upTo, now);
-    deps.heldReceipts?.hold(conversation.id, status, upTo, now);
+    deps.heldReceipts?.hold({ conversationId: conversation.id, status, cover: upTo }, now);
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
   }
 

@@ -12,12 +12,11 @@ export interface ReceiptCover {
  * when it finds no message to mark. The send, once recorded, takes the status a held receipt gives it.
  */
 export interface HeldReceipts {
-  hold(conversationId: string, status: ReceiptStatus, cover: ReceiptCover, now: number): void;
+  /** A receipt handled `now`: it covers nothing sent after that, whatever its watermark's allowance. */
+  hold(receipt: { conversationId: string; status: ReceiptStatus; cover: ReceiptCover }, now: number): void;
   /** The furthest status a held receipt gives a message of the conversation sent at `sentAt` (Graph's id if known). */
   statusOf(
-    conversationId: string,
-    externalId: string | undefined,
-    sentAt: number,
+    send: { conversationId: string; externalId?: string; sentAt: number },
     now: number,
   ): ReceiptStatus | undefined;
   readonly size: number;
@@ -38,15 +37,16 @@ export function createHeldReceipts(options: { ttlMs?: number; max?: number } = {
   // Oldest first: each receipt moves its conversation to the end, and the oldest go when there are too many.
   const held = new Map<string, Held>();
   return {
-    hold(conversationId, status, cover, now) {
+    hold({ conversationId, status, cover }, now) {
+      const sentBefore = Math.min(cover.sentBefore, now);
       const previous = held.get(conversationId);
       const entry: Held = previous && now - previous.at <= ttlMs ? previous : { at: now };
       entry.at = now;
       if (status === 'read') {
-        entry.read = { sentBefore: Math.max(cover.sentBefore, entry.read?.sentBefore ?? -Infinity) };
+        entry.read = { sentBefore: Math.max(sentBefore, entry.read?.sentBefore ?? -Infinity) };
       } else {
         const ids = new Set([...(entry.delivered?.ids ?? []), ...cover.ids].slice(-MAX_IDS));
-        entry.delivered = { sentBefore: Math.max(cover.sentBefore, entry.delivered?.sentBefore ?? -Infinity), ids };
+        entry.delivered = { sentBefore: Math.max(sentBefore, entry.delivered?.sentBefore ?? -Infinity), ids };
       }
       held.delete(conversationId);
       held.set(conversationId, entry);
@@ -55,7 +55,7 @@ export function createHeldReceipts(options: { ttlMs?: number; max?: number } = {
         held.delete(id);
       }
     },
-    statusOf(conversationId, externalId, sentAt, now) {
+    statusOf({ conversationId, externalId, sentAt }, now) {
       const entry = held.get(conversationId);
       if (!entry) return undefined;
       if (now - entry.at > ttlMs) {

@@ -165,7 +165,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       now: () => timers.now(),
     }),
     receiptStatus: (row, externalId, sentAt) =>
-      heldReceipts.statusOf(row.conversation_id, externalId, sentAt, timers.now()),
+      heldReceipts.statusOf({ conversationId: row.conversation_id, externalId, sentAt }, timers.now()),
     onResult: (_row, outcome, ms) => observer.sent(outcome, ms),
   });
   const shutdown = new AbortController();

@@ -78,7 +78,9 @@ for (const database of DATABASES) {
       } finally {
         await h.fb.clearFaults();
       }
-      const deliveries = (await h.fb.webhookDeliveries()).filter((d) => d.body.includes('"delivery"'));
+      const deliveries = (await h.fb.webhookDeliveries()).filter(
+        (d) => d.body.includes('"delivery"') && d.body.includes(user_ref),
+      );
       expect(deliveries.length).toBeGreaterThan(0);
       const out = (await messagesOf(guestPersonId(user_ref))).filter((m) => m.direction === 'out');
       expect(out.map((m) => [m.text, m.status])).toEqual([['echo: Is the shop open on Sunday?', 'delivered']]);
