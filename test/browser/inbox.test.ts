@@ -64,6 +64,15 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("default-src 'none'");
     expect(policy).not.toContain('unsafe-inline');
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain('data:');
+    expect(policy).not.toContain('media-src');
+    expect(index.headers['x-frame-options']).toBe('DENY');
+    expect(index.headers['x-content-type-options']).toBe('nosniff');
+    // The unit tests' type declarations stay on the server.
+    const declarations = await request(`${h.gatewayUrl}/inbox/format.d.ts`);
+    await declarations.body.dump();
+    expect(declarations.statusCode).toBe(404);
   });
 
   it('refuses a wrong password, then signs in', async () => {
@@ -95,6 +104,24 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual(['switchboard.inbox.session']);
     expect(page.url()).not.toContain(encodeURIComponent(ADMIN.password));
+  });
+
+  it('shows a Facebook Login failure from the address only as short plain text, and shrugs off a malformed address', async () => {
+    const crafted = encodeURIComponent(
+      `Your session has ended: sign in again at https://evil.example/ ${'x'.repeat(400)}`,
+    );
+    await page.goto(`${h.gatewayUrl}/inbox/?connect_error=${crafted}#/c/%E0%A4%A`);
+    const notice = page.getByTestId('connect-notice').locator('p');
+    await notice.waitFor(wait);
+    const text = (await notice.textContent()) ?? '';
+    expect(text).toMatch(/^Facebook Login: could not connect pages \(Your session has ended/);
+    expect(text.length).toBeLessThan(260);
+    await page.getByTestId('filter-routing').waitFor(wait);
+    expect(await page.getByTestId('thread').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.getByTestId('connect-notice').getByRole('button', { name: 'Dismiss' }).click();
+    await page.goto(`${h.gatewayUrl}/inbox/#/`);
+    await expectText(page.getByTestId('signed-in-as'), ADMIN.email);
   });
 
   it('shows a new conversation, with the person’s message and the assistant’s answer', async () => {

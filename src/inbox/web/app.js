@@ -9,6 +9,7 @@ import { h, replaceChildren } from './dom.js';
 import { describeError } from './format.js';
 import { createNotices } from './notices.js';
 import { createPagesPanel, PAGES_POLL_MS } from './pages-panel.js';
+import { conversationHref, parseRoute } from './route.js';
 import { basicAuthorization, clearSession, loadSession, saveSession } from './session.js';
 import { renderSignIn } from './sign-in.js';
 import { createThread, THREAD_POLL_MS } from './thread.js';
@@ -36,10 +37,12 @@ function showConnectOutcome() {
   const failure = query.get('connect_error');
   if (connected === null && failure === null) return;
   if (failure !== null) {
+    // Anyone can craft this link: the text is capped and says where it comes from, so it cannot pass for another notice.
+    const reason = failure.length > 200 ? `${failure.slice(0, 200)}…` : failure;
     notices.show({
       tone: 'error',
       testid: 'connect-notice',
-      text: `Could not connect pages: ${failure.slice(0, 300)}`,
+      text: `Facebook Login: could not connect pages (${reason}).`,
     });
   } else {
     const count = Number.parseInt(connected, 10) || 0;
@@ -133,7 +136,7 @@ function brand() {
 
 function createInbox(pages) {
   const pageNames = new Map(pages.map((p) => [p.id, p.name ?? p.id]));
-  const list = createConversationList({ api, pages, notices, hrefFor: (id) => `#/c/${encodeURIComponent(id)}` });
+  const list = createConversationList({ api, pages, notices, hrefFor: conversationHref });
   const panel = createPagesPanel({ api, notices });
   panel.draw(pages);
   const placeholder = h('div', { class: 'thread-placeholder' }, h('p', {}, 'Pick a conversation to read it.'));
@@ -172,9 +175,7 @@ function createInbox(pages) {
 
   /** Draws the view the hash names. */
   function route() {
-    const hash = location.hash.replace(/^#\/?/, '');
-    const next = hash === 'pages' ? 'pages' : 'conversations';
-    const id = hash.startsWith('c/') ? decodeURIComponent(hash.slice(2)) : undefined;
+    const { view: next, id } = parseRoute(location.hash);
     if (next === 'pages') {
       if (view !== 'pages') replaceChildren(main, panel.element);
       void panel.refresh();

@@ -28,7 +28,7 @@ export function createPagesPanel({ api, notices, navigate = (url) => location.as
   async function startConnect() {
     connect.disabled = true;
     connectStatus.textContent = 'Opening Facebook Login…';
-    const result = await api.startConnect();
+    const result = await checkedStart();
     const url = result.ok ? safeUrl(result.value.url) : undefined;
     if (url) {
       navigate(url);
@@ -40,6 +40,17 @@ export function createPagesPanel({ api, notices, navigate = (url) => location.as
       connectStatus.textContent = 'Connecting pages is not available on this gateway.';
     else if (result.error.status !== 401)
       connectStatus.textContent = `Could not start connecting pages. ${describeError(result.error)}`;
+    else connectStatus.textContent = '';
+  }
+
+  /**
+   * The start request goes with the browser's credentials, since its answer sets the cookie that binds the login to
+   * this browser; and a 401 with `WWW-Authenticate` to such a request opens the browser's password dialog. So the
+   * session is checked first by a request without them: an ended session signs out, and no dialog shows.
+   */
+  async function checkedStart() {
+    const check = await api.pages();
+    return check.ok ? api.startConnect() : check;
   }
 
   async function refresh() {
@@ -66,7 +77,13 @@ export function createPagesPanel({ api, notices, navigate = (url) => location.as
     replaceChildren(list, pages.map(renderPage));
   }
 
-  return { element, refresh, draw };
+  /** The button as it was before leaving for Facebook: the browser's Back button may restore the page as it left it. */
+  function reset() {
+    connect.disabled = false;
+    connectStatus.textContent = '';
+  }
+
+  return { element, refresh, draw, reset };
 }
 
 function renderPage(page) {

@@ -1,0 +1,25 @@
+/** The views the address's hash names. Pure: unit tested in Node. */
+
+/**
+ * `#/pages` → `{view: 'pages'}`; `#/c/<id>` → `{view: 'conversations', id}`; anything else → the list. An id that is
+ * empty, `.` or `..` (a path segment the URL parser would resolve, `/api/conversations/..` being `/api/`) or not valid
+ * percent-encoding names no conversation: the list shows, and nothing throws.
+ */
+export function parseRoute(hash) {
+  const path = String(hash ?? '').replace(/^#\/?/, '');
+  if (path === 'pages') return { view: 'pages' };
+  if (!path.startsWith('c/')) return { view: 'conversations' };
+  let id;
+  try {
+    id = decodeURIComponent(path.slice(2));
+  } catch {
+    return { view: 'conversations' };
+  }
+  if (id === '' || id === '.' || id === '..') return { view: 'conversations' };
+  return { view: 'conversations', id };
+}
+
+/** The hash of a conversation's view. */
+export function conversationHref(id) {
+  return `#/c/${encodeURIComponent(id)}`;
+}
