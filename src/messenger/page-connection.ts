@@ -1,7 +1,10 @@
 import type { GraphClient, GraphFailure } from './graph/graph-client.ts';
 
-/** The permissions without which a connected page could neither be listed nor answered (messenger-platform.md §8.1). */
-const REQUIRED_SCOPES = ['pages_show_list', 'pages_messaging'];
+/**
+ * The permissions without which a connected page could not be listed, answered, or subscribed to its webhooks, so
+ * that Facebook would send none of its messages (messenger-platform.md §8.1, §8.6).
+ */
+const REQUIRED_SCOPES = ['pages_show_list', 'pages_messaging', 'pages_manage_metadata'];
 
 /** A page the person who signed in manages, with a token of no expiry (from their long-lived user token). */
 export interface LoginPage {

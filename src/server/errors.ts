@@ -11,7 +11,10 @@ export const ERRORS = {
   SB_BAD_REQUEST: { status: 400, message: 'the request is not valid' },
   SB_UNAUTHENTICATED: { status: 401, message: 'sign in first' },
   SB_FORBIDDEN: { status: 403, message: 'your role does not allow this' },
-  SB_SIGNED_REQUEST_INVALID: { status: 400, message: 'signed_request is missing, or no configured app signed it' },
+  SB_CALLBACK_SIGNATURE_INVALID: {
+    status: 400,
+    message: 'signed_request is missing or has no issued_at, or no configured app signed it',
+  },
   SB_CROSS_SITE: { status: 403, message: 'changes sent by a page of another site are refused' },
   SB_NOT_FOUND: { status: 404, message: 'no such resource' },
   SB_TOO_MANY_SIGN_INS: { status: 429, message: 'too many failed sign-ins; retry after the time Retry-After gives' },

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -42,28 +42,34 @@ export const facebookCallbackRoutes: FastifyPluginAsync<FacebookCallbackDeps> = 
   async function removePagesOf(body: unknown, what: string) {
     const parsed = signedBody.safeParse(body);
     const signed = parsed.success ? readSignedRequest(parsed.data.signed_request, directory.apps()) : undefined;
-    if (!signed) throw new ApiError('SB_SIGNED_REQUEST_INVALID');
+    // Facebook always says when it issued the request: without it, a request replayed later could not be told apart.
+    if (!parsed.success || signed?.payload.issued_at === undefined) throw new ApiError('SB_CALLBACK_SIGNATURE_INVALID');
     const { appId, payload } = signed;
     const removed = await removeConnectedPages(db, {
       appId,
       userId: payload.user_id,
       ...(payload.profile_id === undefined ? {} : { profileId: payload.profile_id }),
-      before: payload.issued_at === undefined ? deps.now() : payload.issued_at * 1000 + CLOCK_SKEW_MS,
+      before: (payload.issued_at as number) * 1000 + CLOCK_SKEW_MS,
     });
     if (removed.length > 0) await directory.reload();
-    logger.warn({ appId, pages: removed }, `${what}: removed the pages the user's Facebook Login connected`);
-    return removed;
+    const log = removed.length > 0 ? logger.warn.bind(logger) : logger.info.bind(logger);
+    log({ appId, pages: removed }, `${what}: removed the pages the user's Facebook Login connected`);
+    return { removed, signedRequest: parsed.data.signed_request };
   }
 
   app.post('/callbacks/facebook/deauthorize', async (request) => {
-    const removed = await removePagesOf(request.body, 'a Facebook user removed the app');
+    const { removed } = await removePagesOf(request.body, 'a Facebook user removed the app');
     return { pages_removed: removed.length };
   });
 
   app.post('/callbacks/facebook/data-deletion', async (request) => {
-    const removed = await removePagesOf(request.body, 'a Facebook user asked for their data to be deleted');
-    const code = `del_${randomBytes(12).toString('base64url')}`;
-    await recordDataDeletion(db, code, removed.length, deps.now());
+    const { removed, signedRequest } = await removePagesOf(
+      request.body,
+      'a Facebook user asked for their data to be deleted',
+    );
+    // The same request sent again gets the same code, and adds no row.
+    const code = `del_${createHash('sha256').update(signedRequest).digest('base64url').slice(0, 22)}`;
+    await recordDataDeletion(db, { code, pagesRemoved: removed.length }, deps.now());
     return { url: `${deps.publicUrl}${STATUS_PATH}?${new URLSearchParams({ code })}`, confirmation_code: code };
   });
 

@@ -56,17 +56,22 @@ interface LoginState {
  * (`POST /api/oauth/facebook/start` answers the dialog's address); Facebook sends the browser back to
  * `/oauth/facebook/callback`, which turns the code into page tokens, stores them sealed, and sends the browser on to the
  * inbox. The callback carries no credentials, so the `state` is sealed by the gateway and names a nonce that only the
- * browser which started the login holds, in a cookie: a code cannot be fed to another admin's browser, or replayed.
+ * browser which started the login holds, in a cookie cleared by the callback: a login cannot be finished in another
+ * browser, and Facebook's code is good once. One login at a time per browser: a second one replaces the cookie.
  */
 export const oauthRoutes: FastifyPluginAsync<OAuthRoutesDeps> = async (app, deps) => {
   const { box, directory, logger } = deps;
   const redirectUri = `${deps.publicUrl}${CALLBACK_PATH}`;
+  const publicHost = new URL(deps.publicUrl).hostname;
   const secure = deps.publicUrl.startsWith('https:') ? '; Secure' : '';
   const cookie = (value: string, maxAgeSeconds: number) =>
     `${COOKIE}=${value}; Path=/oauth/facebook; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
 
   app.post('/api/oauth/facebook/start', { onRequest: deps.authenticate }, async (request, reply) => {
     if (request.user?.role !== 'admin') throw new ApiError('SB_FORBIDDEN', 'only admins connect pages');
+    // The cookie is this host's, and Facebook sends the browser back to PUBLIC_URL's: they must be one.
+    if (request.hostname !== publicHost)
+      throw new ApiError('SB_BAD_REQUEST', `open the inbox at ${deps.publicUrl} (PUBLIC_URL) to connect pages`);
     const body = parseRequest(startBody, request.body ?? {});
     const apps = directory.apps();
     const appId = body.app_id ?? (apps.length === 1 ? apps[0]?.id : undefined);

@@ -80,10 +80,16 @@ export async function removeConnectedPages(
   return removed.map((r) => r.id).sort();
 }
 
-export async function recordDataDeletion(db: Kysely<Database>, code: string, pagesRemoved: number, now: number) {
+/** Records a data deletion request under its code; the same code again (a request sent twice) is kept once. */
+export async function recordDataDeletion(
+  db: Kysely<Database>,
+  request: { code: string; pagesRemoved: number },
+  now: number,
+) {
   await db
     .insertInto('data_deletion_requests')
-    .values({ confirmation_code: code, pages_removed: pagesRemoved, requested_at: now })
+    .values({ confirmation_code: request.code, pages_removed: request.pagesRemoved, requested_at: now })
+    .onConflict((oc) => oc.column('confirmation_code').doNothing())
     .execute();
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedRequest } from '../../src/emulator/signed-request.ts';
 import { hashPassword } from '../../src/server/passwords.ts';
+import { createSecretBox } from '../../src/storage/secret-box.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { ADMIN, APP_ID, type Harness, PAGE_ID, startHarness } from '../support/gateway-harness.ts';
@@ -113,13 +114,16 @@ for (const database of DATABASES) {
         .executeTakeFirstOrThrow();
       expect(row.access_token_sealed).toMatch(/^sb1\./);
       expect(row).toMatchObject({ connected_by: accountId, health: 'ok' });
+      // The token is the page token Facebook gave this login, not the one the page had before.
+      const token = createSecretBox([h.secretKey]).open(row.access_token_sealed);
+      expect(token).not.toBe(newPageToken);
+      expect(h.emulator.state.tokens.get(token)).toMatchObject({ page_id: NEW_PAGE });
       // The page token Graph gave for the long-lived login works for Graph; it is the page's own, not the seeded one.
       const subscribed = async () =>
         (await h.fb.graphCalls({ path_contains: `${NEW_PAGE}/subscribed_apps` })).some(
           (c) => c.method === 'POST' && c.status === 200,
         );
       await expect.poll(subscribed, { timeout: 5000, interval: 50 }).toBe(true);
-      expect(row.access_token_sealed).not.toContain(newPageToken);
 
       // It starts with connected_pages: its Messenger profile, and its assistant answers.
       await expect
@@ -142,7 +146,7 @@ for (const database of DATABASES) {
       const forged = new URL(back);
       forged.searchParams.set('state', 'sb1.x.y.z');
       expect((await callback(forged, started.cookie)).params.connect_error).toMatch(/not started here/);
-      // The real one works once; Facebook refuses its code the second time.
+      // The real one works once (and the browser's cookie is cleared); Facebook refuses its code a second time.
       expect((await callback(back, started.cookie)).params).toEqual({ connected: '1' });
       expect((await callback(back, started.cookie)).params.connect_error).toMatch(/did not accept the sign-in code/);
 
@@ -153,8 +157,15 @@ for (const database of DATABASES) {
       });
     });
 
-    it('lets only a signed-in admin start a login', async () => {
+    it('lets only a signed-in admin start a login, on the host Facebook sends the browser back to', async () => {
       expect((await start(basic(ADMIN.email, 'wrong'))).status).toBe(401);
+      const elsewhere = await fetch(`${h.gatewayUrl.replace('127.0.0.1', 'localhost')}/api/oauth/facebook/start`, {
+        method: 'POST',
+        headers: { authorization: basic(ADMIN.email, ADMIN.password), 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(elsewhere.status).toBe(400);
+      expect((await elsewhere.json()).error.message).toContain('PUBLIC_URL');
       await h.switchboard.db
         .insertInto('users')
         .values({
@@ -175,31 +186,38 @@ for (const database of DATABASES) {
 
     it('removes the pages of a user who removed the app, and answers data deletion requests', async () => {
       expect(await pagesListed()).toContain(`${NEW_PAGE}:oauth`);
-      const forged = await fetch(`${h.gatewayUrl}/callbacks/facebook/deauthorize`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ signed_request: 'c2lnbmF0dXJl.eyJ1c2VyX2lkIjoiMSJ9' }),
-      });
-      expect(forged.status).toBe(400);
+      const deauthorize = (signed: string) =>
+        fetch(`${h.gatewayUrl}/callbacks/facebook/deauthorize`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ signed_request: signed }),
+        });
+      const now = Math.floor(Date.now() / 1000);
+      // Signed with another secret, or without the time it was issued: refused, nothing removed.
+      const forged = signedRequest({ algorithm: 'HMAC-SHA256', issued_at: now, user_id: accountId }, 'not-the-secret');
+      expect((await deauthorize(forged)).status).toBe(400);
+      const undated = signedRequest({ algorithm: 'HMAC-SHA256', user_id: accountId }, h.secret);
+      expect((await deauthorize(undated)).status).toBe(400);
       expect(await pagesListed()).toContain(`${NEW_PAGE}:oauth`);
 
       // Sent again long after: the login made since keeps its page.
       const issuedAt = Math.floor(Date.now() / 1000) - 600;
       const old = signedRequest({ algorithm: 'HMAC-SHA256', issued_at: issuedAt, user_id: accountId }, h.secret);
-      const replayed = await fetch(`${h.gatewayUrl}/callbacks/facebook/deauthorize`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ signed_request: old }),
-      });
-      expect(await replayed.json()).toEqual({ pages_removed: 0 });
+      expect(await (await deauthorize(old)).json()).toEqual({ pages_removed: 0 });
       expect(await pagesListed()).toContain(`${NEW_PAGE}:oauth`);
 
       const sent = await h.fb.deauthorize(APP_ID, accountId);
       expect(sent).toMatchObject({ sent: true, status: 200 });
       expect(await pagesListed()).toEqual([`${PAGE_ID}:config`]);
 
+      // Connected again, then a data deletion request: the pages go too, and the person gets a status page.
+      const again = await start();
+      expect((await callback(await dialog(again.body.url, [NEW_PAGE]), again.cookie)).params).toEqual({
+        connected: '1',
+      });
       const deletion = await h.fb.requestDataDeletion(APP_ID, accountId);
       expect(deletion.status).toBe(200);
+      expect(await pagesListed()).toEqual([`${PAGE_ID}:config`]);
       const answer = JSON.parse(deletion.body);
       expect(answer.confirmation_code).toMatch(/^del_/);
       const status = new URL(answer.url);
@@ -208,6 +226,21 @@ for (const database of DATABASES) {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain(answer.confirmation_code);
       expect((await fetch(`${h.gatewayUrl}${status.pathname}?code=del_unknown`)).status).toBe(404);
+
+      // The same request twice gets the same code, and is kept once.
+      const body = signedRequest({ algorithm: 'HMAC-SHA256', issued_at: now, user_id: '4242' }, h.secret);
+      const ask = async () =>
+        (
+          await fetch(`${h.gatewayUrl}/callbacks/facebook/data-deletion`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ signed_request: body }),
+          })
+        ).json();
+      const [first, second] = [await ask(), await ask()];
+      expect(second.confirmation_code).toBe(first.confirmation_code);
+      const rows = await h.switchboard.db.selectFrom('data_deletion_requests').select('confirmation_code').execute();
+      expect(rows.filter((r) => r.confirmation_code === first.confirmation_code)).toHaveLength(1);
     });
   });
 }
