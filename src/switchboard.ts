@@ -104,7 +104,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const { db, capabilities, persist } = database;
   await migrateToLatest(db);
   await syncConfiguredPages(db, secretBox, config, timers.now());
-  const directory = createPageDirectory(db, secretBox, logger, config.connectedPages);
+  const directory = createPageDirectory(db, secretBox, { logger, connectedPages: config.connectedPages });
   // Read before the pages are: a change another process makes meanwhile shows as a new version at the first look.
   const pagesLoaded = capabilities.sharedAcrossProcesses ? await pagesVersion(db) : undefined;
   await directory.reload();

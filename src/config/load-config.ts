@@ -112,7 +112,7 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
     else if (!apps.some((a) => a.id === appId))
       problems.push(`pages[${i}].app_id: no app with id ${appId} is configured`);
     const where = i < filePages ? `pages[${i}].assistant` : 'SWITCHBOARD_ASSISTANT';
-    problems.push(...assistantProblems(page.assistant, where, `page ${page.id}: `, { env, cwd }));
+    problems.push(...assistantProblems(page.assistant, { key: where, subject: `page ${page.id}: ` }, { env, cwd }));
     return { ...page, app_id: appId ?? '' };
   });
   const connectedPages = connectedPagesOf(c, fromEnv.pages, { env, cwd, problems });
@@ -150,7 +150,7 @@ function connectedPagesOf(
 ): ConnectedPagesConfig {
   const connected: ConnectedPagesConfig = c.connected_pages ?? { settings: {} };
   if (connected.assistant) {
-    o.problems.push(...assistantProblems(connected.assistant, 'connected_pages.assistant', '', o));
+    o.problems.push(...assistantProblems(connected.assistant, { key: 'connected_pages.assistant', subject: '' }, o));
     return connected;
   }
   // With FB_PAGE_ID the variable was read, and any problem reported, as that page's.
@@ -161,17 +161,18 @@ function connectedPagesOf(
           ?.assistant
       : undefined;
   if (!fromEnv) return connected;
-  if (!o.env.FB_PAGE_ID) o.problems.push(...assistantProblems(fromEnv, 'SWITCHBOARD_ASSISTANT', '', o));
+  if (!o.env.FB_PAGE_ID)
+    o.problems.push(...assistantProblems(fromEnv, { key: 'SWITCHBOARD_ASSISTANT', subject: '' }, o));
   return { ...connected, assistant: fromEnv };
 }
 
 /** What would fail when the assistant is made: a model key's variable unset, a flow file missing or invalid. */
 function assistantProblems(
   assistant: PageConfig['assistant'],
-  key: string,
-  subject: string,
+  where: { key: string; subject: string },
   o: { env: Env; cwd: string },
 ): string[] {
+  const { key, subject } = where;
   const problems: string[] = [];
   if (assistant?.type === 'llm' && assistant.api_key_env && !o.env[assistant.api_key_env])
     problems.push(`${key}.api_key_env: ${assistant.api_key_env} is not set in the environment`);

@@ -38,9 +38,9 @@ export interface PageLookup {
 export function createPageDirectory(
   db: Kysely<Database>,
   box: SecretBox,
-  logger?: Logger,
-  connected: ConnectedPagesConfig = { settings: {} },
+  options: { logger?: Logger; connectedPages?: ConnectedPagesConfig } = {},
 ) {
+  const { logger, connectedPages: connected = { settings: {} } } = options;
   const mirror = createDirectoryMirror({ apps: [], pages: [] });
   async function load() {
     const apps = await loadApps(db, box);

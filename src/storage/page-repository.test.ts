@@ -133,7 +133,9 @@ for (const kind of DATABASES) {
         .set({ settings_changes: JSON.stringify(stale) })
         .execute();
       const invalid: unknown[] = [];
-      const directory = createPageDirectory(db, box, { error: (fields: unknown) => invalid.push(fields) } as never);
+      const directory = createPageDirectory(db, box, {
+        logger: { error: (fields: unknown) => invalid.push(fields) } as never,
+      });
       await directory.reload();
       expect(directory.page('222')?.settings.auto_replies).toBe(false);
       expect(directory.page('222')?.settings).not.toHaveProperty('business_hours');
