@@ -134,11 +134,37 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
   });
 
-  it('takes over, and a reply sent with a double click reaches the person once', async () => {
+  it('takes over, and a poll answered after the take-over, with what was before, does not flip it back', async () => {
+    // The list's and the thread's next polls are answered now (routing: bot), and handed over only after the take-over.
+    const held: (() => Promise<void>)[] = [];
+    const kinds = new Set<string>();
+    const polls = /\/api\/conversations(\?|\/[^/?]+\/messages\?limit=50$)/;
+    let holding = true;
+    await page.route(polls, async (route) => {
+      if (!holding || route.request().method() !== 'GET') return route.continue();
+      const response = await route.fetch();
+      kinds.add(route.request().url().includes('/messages') ? 'thread' : 'list');
+      held.push(() => route.fulfill({ response }));
+    });
+    await expect.poll(() => kinds.size, { timeout: 10_000 }).toBe(2);
+    holding = false;
     await page.getByTestId('take-over').click();
     await expectText(page.getByTestId('thread-routing'), 'Agent');
     await expectText(lena().getByTestId('routing-badge'), 'Agent');
+    const answered = held.length;
+    let delivered = 0;
+    page.on('requestfinished', (request) => {
+      if (polls.test(request.url())) delivered += 1;
+    });
+    for (const fulfill of held) await fulfill();
+    await expect.poll(() => delivered).toBeGreaterThanOrEqual(answered);
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    expect(await page.getByTestId('thread-routing').textContent()).toBe('Agent');
+    expect(await lena().getByTestId('routing-badge').textContent()).toBe('Agent');
+    await page.unroute(polls);
+  });
 
+  it('sends a reply clicked twice to the person once', async () => {
     await page.getByTestId('reply-input').fill(REPLY);
     await page.getByTestId('reply-send').dblclick();
     await messages('agent', REPLY).waitFor(wait);

@@ -16,6 +16,9 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
   let rows = [];
   let exhausted = false;
   let generation = 0;
+  /** Polls overlap with each other and with changes made in the thread: an answer older than those is dropped. */
+  let issued = 0;
+  let applied = 0;
   let selected;
   const elements = new Map();
   const pageNames = new Map(pages.map((p) => [p.id, p.name ?? p.id]));
@@ -94,8 +97,10 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
   /** The newest page again, merged into what is loaded (a poll). */
   async function refresh() {
     const mine = generation;
+    const number = ++issued;
     const result = await api.conversations(query());
-    if (mine !== generation) return;
+    if (mine !== generation || number < applied) return;
+    applied = number;
     if (!result.ok) return failed(result.error);
     notices.clear('list');
     rows = mergeConversations(rows, result.value, { limit: PAGE_SIZE, filter });
@@ -218,6 +223,7 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
     },
     /** A change made in the thread (routing, flag) shows at once, before the next poll. */
     patch(id, changes) {
+      applied = ++issued;
       const row = rows.find((r) => r.id === id);
       if (!row) return;
       Object.assign(row, changes);

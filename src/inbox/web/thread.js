@@ -23,6 +23,13 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged }
   let hasOlder = false;
   let closed = false;
   const drawn = new Map();
+  /**
+   * Polls, the refresh after a reply and the route's first load overlap: each request of the newest messages has a
+   * number, and an answer older than the newest one applied (or than a change made here) is dropped, so a reply just
+   * sent or a take-over just made never flips back.
+   */
+  let issued = 0;
+  let applied = 0;
 
   const log = h('div', { class: 'thread__messages', dataset: { testid: 'messages' } });
   const older = h(
@@ -48,6 +55,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged }
     notices,
     backHref,
     changed(changes) {
+      applied = ++issued;
       Object.assign(conversation, changes);
       header.draw(conversation, pageName(conversation.page_id));
       composer.setConversation(conversation);
@@ -72,8 +80,10 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged }
   );
 
   async function refresh() {
+    const mine = ++issued;
     const result = await api.messages(id, { limit: PAGE_SIZE });
-    if (closed) return;
+    if (closed || mine < applied) return;
+    applied = mine;
     if (!result.ok) return failed(result.error);
     notices.clear('thread');
     const first = conversation === undefined;
