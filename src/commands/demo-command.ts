@@ -69,6 +69,7 @@ export async function run(argv: string[]): Promise<void> {
   });
   const page = seed.pages[0] as { id: string; name: string; access_token: string };
   const admin = demoAdmin(base);
+  const assistant = { type: 'flow' as const, path: sampleAssistantPath(values.french ? 'fr' : 'en') };
   const config = {
     ...base,
     admin,
@@ -81,11 +82,13 @@ export async function run(argv: string[]): Promise<void> {
         app_id: seed.apps[0]?.id as string,
         name: page.name,
         access_token: page.access_token,
-        assistant: { type: 'flow' as const, path: sampleAssistantPath(values.french ? 'fr' : 'en') },
+        assistant,
         settings: {},
         messenger_profile: DEMO_PROFILE,
       },
     ],
+    // The outlet's page, connected from the inbox with Facebook Login, gets the sample assistant too.
+    connectedPages: { assistant, settings: {}, messenger_profile: DEMO_PROFILE },
   };
   const switchboard = await createSwitchboard({
     config,

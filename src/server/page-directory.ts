@@ -81,12 +81,17 @@ export function createPageDirectory(
 
 export type PageDirectory = ReturnType<typeof createPageDirectory>;
 
-/** A page connected with Facebook Login has no configuration of its own: `connected_pages` gives it one. */
+/**
+ * A page connected with Facebook Login has no configuration of its own: `connected_pages` gives it one. Without an
+ * assistant there, the page starts with automatic replies off, so that a real page is not answered by the bundled
+ * sample shop; people answer it in the inbox until an admin turns them on.
+ */
 function withConnectedDefaults(page: StoredPage, connected: ConnectedPagesConfig): StoredPage {
+  const replies = connected.assistant ? {} : { auto_replies: false };
   return {
     ...page,
     assistant: page.assistant ?? connected.assistant ?? null,
-    settings: { ...connected.settings, ...page.settings },
+    settings: { ...replies, ...connected.settings, ...page.settings },
     messenger_profile: page.messenger_profile ?? connected.messenger_profile ?? null,
   };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import type { Config } from '../config/load-config.ts';
 import { createPageDirectory } from '../server/page-directory.ts';
+import { saveConnectedPages } from './page-connections.ts';
 import { loadApps, loadPages, pagesVersion, recordPageHealth, syncConfiguredPages } from './page-repository.ts';
 import { createSecretBox } from './secret-box.ts';
 
@@ -54,6 +55,30 @@ for (const kind of DATABASES) {
       const newOnly = createSecretBox([newKey]);
       expect((await loadPages(db, newOnly)).map((p) => p.access_token)).toEqual(['EAA-333', 'EAA-555']);
       expect((await loadApps(db, newOnly)).map((a) => a.secret)).toEqual(['secret-of-444']);
+    });
+
+    it('gives pages connected by login the connected_pages configuration, and no automatic replies without one', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [] } as Configured, 1);
+      await saveConnectedPages(db, box, {
+        appId: '111',
+        userId: '999',
+        pages: [{ id: '333', name: 'Outlet', access_token: 'EAA-333' }],
+        now: 1,
+      });
+      const bare = createPageDirectory(db, box);
+      await bare.reload();
+      expect(bare.page('333')).toMatchObject({ assistant: null, settings: { auto_replies: false } });
+      const assistant = { type: 'http' as const, url: 'https://bot.example.com/turn', timeout_ms: 5000, retries: 0 };
+      const configured = createPageDirectory(db, box, {
+        connectedPages: { assistant, settings: { typing_indicators: false } },
+      });
+      await configured.reload();
+      expect(configured.page('333')).toMatchObject({
+        assistant,
+        settings: { auto_replies: true, typing_indicators: false },
+      });
     });
 
     it('seals the secret that signs requests to an HTTP bot, as it seals page tokens', async () => {
