@@ -113,7 +113,7 @@ export async function run(argv: string[]): Promise<void> {
     Chat as a customer (Messenger emulator):  ${emulatorUrl}/
     Gateway:                                  ${gatewayUrl}  (health: ${gatewayUrl}/readyz, metrics: ${gatewayUrl}/metrics)
     Inbox:                                    ${gatewayUrl}/inbox/
-    API sign-in (HTTP Basic):                 ${admin.email} / ${admin.generated ? admin.password : '(SWITCHBOARD_ADMIN_PASSWORD)'}
+    Inbox and API sign-in:                    ${admin.email} / ${admin.generated ? admin.password : '(SWITCHBOARD_ADMIN_PASSWORD)'}
   Press Ctrl+C to stop.
 `);
   closeOnSignals(logger, switchboard, emulator);
