@@ -144,8 +144,10 @@ export async function createLeaderProcessing(
     if (!target) return;
     try {
       const notice = JSON.parse(payload) as WorkNotice;
-      if ('events' in notice) target.enqueue(await options.loadEvents(notice.events));
-      else if ('wake' in notice) target.wake(notice.wake);
+      if ('events' in notice) {
+        const events = await options.loadEvents(notice.events);
+        if (leading === target) target.enqueue(events);
+      } else if ('wake' in notice) target.wake(notice.wake);
       else if ('changed' in notice) target.conversationChanged(notice.changed);
       else if ('resume' in notice) await target.resume();
     } catch (err) {
@@ -161,8 +163,14 @@ export async function createLeaderProcessing(
         logger.warn({ err }, 'could not hand work to the process that handles conversations; its sweep will find it'),
       );
 
+  // One try or check at a time: a check waiting out its timeout does not pile up the next ones behind it.
+  let trying = false;
   const run = () => {
-    attempt = attempt.then(tryToLead);
+    if (trying) return attempt;
+    trying = true;
+    attempt = attempt.then(tryToLead).finally(() => {
+      trying = false;
+    });
     return attempt;
   };
   await run();
