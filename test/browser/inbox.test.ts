@@ -208,8 +208,24 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.getByTestId('give-back').click();
     await expectText(page.getByTestId('thread-routing'), 'Bot');
 
+    expect(await page.getByTestId('flag').getAttribute('aria-expanded')).toBe('false');
     await page.getByTestId('flag').click();
-    await page.getByTestId('flag-reason').fill('Parcel lost twice');
+    expect(await page.getByTestId('flag').getAttribute('aria-expanded')).toBe('true');
+    const reason = page.getByTestId('flag-reason');
+    await reason.fill('Parcel lost twice');
+    // The person writes while the reason is typed: the header shows nothing that changed, so the field stays as it is.
+    await reason.evaluate((el: HTMLInputElement & { kept?: boolean }) => {
+      el.kept = true;
+      el.setSelectionRange(7, 11);
+    });
+    await h.fb.sendText(PAGE_ID, PSID, 'still waiting');
+    await messages('contact', 'still waiting').waitFor(wait);
+    expect(
+      await reason.evaluate(
+        (el: HTMLInputElement & { kept?: boolean }) =>
+          el.kept === true && document.activeElement === el && el.selectionStart === 7 && el.selectionEnd === 11,
+      ),
+    ).toBe(true);
     await page.getByTestId('flag-submit').click();
     await expectText(page.getByTestId('thread-flag'), 'Parcel lost twice');
     await expectText(lena().getByTestId('flag-badge'), 'Parcel lost twice');

@@ -3,7 +3,8 @@
  * (`POST .../routing`), flag with a reason or clear the flag (`POST .../flag`).
  */
 import { avatar } from './avatar.js';
-import { h, replaceChildren, uid } from './dom.js';
+import { h, replaceChildren } from './dom.js';
+import { renderFlagControls } from './flag-controls.js';
 import { describeError, personName, ROUTING, routingLabel } from './format.js';
 
 /** `changed(changes)` is told each change the API confirmed. */
@@ -83,97 +84,43 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
   }
 
   function flagControls() {
-    if (conversation.flagged) {
-      return h(
-        'button',
-        {
-          type: 'button',
-          class: 'button',
-          disabled: busy,
-          dataset: { testid: 'clear-flag' },
-          onclick: () => setFlag(false),
-        },
-        'Clear flag',
-      );
-    }
-    if (!flagFormOpen) {
-      return h(
-        'button',
-        {
-          type: 'button',
-          class: 'button',
-          dataset: { testid: 'flag' },
-          'aria-expanded': 'false',
-          onclick() {
-            flagFormOpen = true;
-            draw(conversation, page);
-            element.querySelector('[data-testid="flag-reason"]')?.focus();
-          },
-        },
-        'Flag…',
-      );
-    }
-    const reasonId = uid('flag-reason');
-    const reason = h('input', {
-      id: reasonId,
-      type: 'text',
-      maxlength: '200',
-      value: reasonDraft,
-      placeholder: 'Why should people look at it?',
-      dataset: { testid: 'flag-reason' },
-      oninput: (event) => {
-        reasonDraft = event.target.value;
+    return renderFlagControls({
+      conversation,
+      busy,
+      open: flagFormOpen,
+      draft: reasonDraft,
+      setOpen(open) {
+        flagFormOpen = open;
+        draw(conversation, page);
+        if (open) element.querySelector('[data-testid="flag-reason"]')?.focus();
       },
+      setDraft: (text) => {
+        reasonDraft = text;
+      },
+      flag: (reason) => setFlag(true, reason),
+      clear: () => setFlag(false),
     });
-    return h(
-      'form',
-      {
-        class: 'flag-form',
-        dataset: { testid: 'flag-form' },
-        onsubmit(event) {
-          event.preventDefault();
-          void setFlag(true, reason.value.trim() || undefined);
-        },
-        onkeydown(event) {
-          if (event.key === 'Escape') {
-            flagFormOpen = false;
-            draw(conversation, page);
-          }
-        },
-      },
-      h('label', { for: reasonId, class: 'visually-hidden' }, 'Reason for the flag'),
-      reason,
-      h(
-        'button',
-        { type: 'submit', class: 'button button--danger', disabled: busy, dataset: { testid: 'flag-submit' } },
-        'Flag',
-      ),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'button button--quiet',
-          onclick() {
-            flagFormOpen = false;
-            draw(conversation, page);
-          },
-        },
-        'Cancel',
-      ),
-    );
   }
 
-  /** Draws the header again when something in it changed: a poll does not disturb a reason being typed. */
+  /**
+   * Draws the header again when something it shows changed: a poll that brings a new message (`last_inbound_at`) does
+   * not disturb a reason being typed.
+   */
   function draw(next, pageName) {
     conversation = next;
     page = pageName;
-    const state = JSON.stringify([conversation, page, busy, flagFormOpen]);
+    const { first_name, last_name, contact_external_id, routing, flagged, flag_reason } = conversation;
+    const shown = [first_name, last_name, contact_external_id, routing, flagged, flag_reason];
+    const state = JSON.stringify([shown, page, busy, flagFormOpen]);
     if (state === drawn) return;
     drawn = state;
+    const focus = keepFocus(element);
+    rebuild();
+    focus.restore();
+  }
+
+  function rebuild() {
     const name = personName(conversation);
-    const focusedTestId = document.activeElement?.closest?.('.thread__header')
-      ? document.activeElement.dataset.testid
-      : undefined;
     replaceChildren(
       element,
       h(
@@ -217,8 +164,6 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
         ),
       status,
     );
-    // Redrawn under the reader's hands: the control they used keeps the focus when it is still there.
-    if (focusedTestId) element.querySelector(`[data-testid="${focusedTestId}"]`)?.focus();
   }
 
   return {
@@ -226,6 +171,28 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
     draw,
     missing() {
       replaceChildren(element, h('a', { class: 'back', href: backHref }, '← Conversations'));
+    },
+  };
+}
+
+/**
+ * The focused control inside `container`, to focus again once it is rebuilt under the reader's hands: found by its
+ * test id, with the caret and selection of a text field.
+ */
+function keepFocus(container) {
+  const active = document.activeElement;
+  if (!active || !container.contains(active)) return { restore() {} };
+  const testid = active.dataset.testid;
+  const selection =
+    typeof active.selectionStart === 'number'
+      ? [active.selectionStart, active.selectionEnd, active.selectionDirection]
+      : undefined;
+  return {
+    restore() {
+      const again = testid ? container.querySelector(`[data-testid="${testid}"]`) : undefined;
+      if (!again) return;
+      again.focus();
+      if (selection && typeof again.setSelectionRange === 'function') again.setSelectionRange(...selection);
     },
   };
 }
