@@ -303,6 +303,42 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await other().waitFor(wait);
   });
 
+  it('keeps a draft per conversation, and names the conversation of a reply that failed after the agent moved on', async () => {
+    expectedFailures = [/^503 \/api\/conversations\/[^/]+\/messages$/];
+    await lena().click();
+    await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+    await page.getByTestId('reply-input').fill('A draft for Lena');
+    await other().click();
+    await expectText(page.getByTestId('thread-name'), 'Person0 Test');
+    expect(await page.getByTestId('reply-input').inputValue()).toBe('');
+    // The answer to this reply comes once the agent is in another conversation, and it is a failure.
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const replies = '**/api/conversations/*/messages';
+    await page.route(replies, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      await answered;
+      await route.fulfill({ status: 503, json: { error: { code: 'SB_UNAVAILABLE', message: 'restarting' } } });
+    });
+    await page.getByTestId('reply-input').fill('Hello, how can I help?');
+    await page.getByTestId('reply-send').click();
+    await lena().click();
+    await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+    expect(await page.getByTestId('reply-input').inputValue()).toBe('A draft for Lena');
+    answer();
+    await expectText(page.getByTestId('reply-failed'), 'Your reply to Person0 Test was not sent');
+    await page.unroute(replies);
+    await other().click();
+    await expectText(page.getByTestId('thread-name'), 'Person0 Test');
+    expect(await page.getByTestId('reply-input').inputValue()).toBe('Hello, how can I help?');
+    await page.getByTestId('reply-failed').getByRole('button', { name: 'Dismiss' }).click();
+    await page.getByTestId('reply-input').fill('');
+    await lena().click();
+    await page.getByTestId('reply-input').fill('');
+  });
+
   it('lists the pages with their health, and says when connecting pages is not available', async () => {
     expectedFailures = [/^404 \/api\/oauth\/facebook\/start$/];
     await page.getByTestId('nav-pages').click();

@@ -136,6 +136,8 @@ function brand() {
 
 function createInbox(pages) {
   const pageNames = new Map(pages.map((p) => [p.id, p.name ?? p.id]));
+  /** Unsent replies by conversation id: they outlive the thread they were typed in. */
+  const drafts = new Map();
   const list = createConversationList({ api, pages, notices, hrefFor: conversationHref });
   const panel = createPagesPanel({ api, notices });
   panel.draw(pages);
@@ -167,6 +169,7 @@ function createInbox(pages) {
       backHref: '#/',
       pageName: (pageId) => pageNames.get(pageId) ?? pageId,
       onChanged: (changedId, changes) => (changes ? list.patch(changedId, changes) : void list.refresh()),
+      drafts,
     });
     thread = { id, ...created };
     replaceChildren(threadPane, created.element);

@@ -1,17 +1,21 @@
 /**
  * The reply box. One submission has one `Idempotency-Key`: a double click, or a retry after a lost answer, queues
- * one message. The key changes when the text does. Enter sends, Shift+Enter starts a new line.
+ * one message. The key changes when the text does. Enter sends, Shift+Enter starts a new line. What is typed is kept
+ * per conversation in `drafts` (with its key), so switching threads loses nothing.
  */
 import { h, uid } from './dom.js';
 import { describeError, describeWindow } from './format.js';
 
 const MAX_LENGTH = 2000;
 
-/** `sent()` runs once the gateway queued a reply. */
-export function createComposer({ api, id, sent }) {
+/**
+ * `sent()` runs once the gateway queued a reply. `drafts`: a Map of conversation id to `{text, submission}` that
+ * outlives the composer. `name()`: the person's name, for a failure told after the agent moved on (in `notices`).
+ */
+export function createComposer({ api, id, sent, drafts, notices, name }) {
   let conversation;
   let sending = false;
-  let submission;
+  let closed = false;
 
   const hintId = uid('reply-hint');
   const input = h('textarea', {
@@ -21,6 +25,7 @@ export function createComposer({ api, id, sent }) {
     placeholder: 'Write a reply…',
     'aria-describedby': hintId,
     dataset: { testid: 'reply-input' },
+    oninput: () => keep(input.value, drafts.get(id)?.submission),
     onkeydown(event) {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -51,10 +56,19 @@ export function createComposer({ api, id, sent }) {
     error,
   );
 
+  input.value = drafts.get(id)?.text ?? '';
+
+  function keep(text, submission) {
+    if (text === '' && !submission) drafts.delete(id);
+    else drafts.set(id, { text, submission });
+  }
+
   async function send() {
     const text = input.value.trim();
     if (sending || !text) return;
+    let submission = drafts.get(id)?.submission;
     if (submission?.text !== text) submission = { text, key: newKey() };
+    keep(input.value, submission);
     sending = true;
     button.disabled = true;
     button.textContent = 'Sending…';
@@ -64,14 +78,30 @@ export function createComposer({ api, id, sent }) {
     button.disabled = false;
     button.textContent = 'Send';
     if (result.ok) {
-      submission = undefined;
-      if (input.value.trim() === text) input.value = '';
+      const draft = drafts.get(id);
+      if (draft?.submission === submission) keep(draft.text.trim() === text ? '' : draft.text, undefined);
+      if (closed) return void sent();
+      input.value = drafts.get(id)?.text ?? '';
       input.focus();
       await sent();
     } else if (result.error.status !== 401) {
-      error.textContent = `Not sent. ${describeError(result.error)}`;
-      error.hidden = false;
+      failed(result.error);
     }
+  }
+
+  /** On screen, under the box; after the agent moved on, as a notice naming the conversation. */
+  function failed(apiError) {
+    if (!closed) {
+      error.textContent = `Not sent. ${describeError(apiError)}`;
+      error.hidden = false;
+      return;
+    }
+    notices.show({
+      key: `reply-${id}`,
+      tone: 'error',
+      testid: 'reply-failed',
+      text: `Your reply to ${name()} was not sent. ${describeError(apiError)} It waits in that conversation's reply box.`,
+    });
   }
 
   function setConversation(next) {
@@ -84,7 +114,13 @@ export function createComposer({ api, id, sent }) {
     hint.dataset.window = reach.state;
   }
 
-  return { element, setConversation };
+  return {
+    element,
+    setConversation,
+    close() {
+      closed = true;
+    },
+  };
 }
 
 /** A random key; `crypto.randomUUID` exists only on https and localhost, `getRandomValues` everywhere. */

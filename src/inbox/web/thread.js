@@ -15,9 +15,9 @@ export const THREAD_POLL_MS = 3_000;
 
 /**
  * `onChanged(id, changes)`: the routing or flag changed here; `changes` is undefined after a reply (the list's last
- * message moved on). `pageName(id)`: a page's name.
+ * message moved on). `pageName(id)`: a page's name. `drafts`: the reply boxes' texts by conversation (composer.js).
  */
-export function createThread({ api, id, notices, pageName, backHref, onChanged }) {
+export function createThread({ api, id, notices, pageName, backHref, onChanged, drafts }) {
   let conversation;
   let messages = [];
   let hasOlder = false;
@@ -65,6 +65,9 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged }
   const composer = createComposer({
     api,
     id,
+    drafts,
+    notices,
+    name: () => (conversation ? personName(conversation) : 'a conversation'),
     async sent() {
       onChanged(id, undefined);
       await refresh();
@@ -157,6 +160,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged }
     refresh,
     close() {
       closed = true;
+      composer.close();
     },
   };
 }
