@@ -7,8 +7,13 @@
  * and a 401 never opens the browser's own sign-in dialog (it prompts only for requests that include credentials).
  * Starting Facebook Login is the exception: its answer sets the cookie that binds the login to this browser.
  */
+/**
+ * `onUnauthenticated(error, sentAuthorization)` is told of each 401 with the `Authorization` its request carried: an
+ * answer to a request of an earlier session comes late, and must not end the current one.
+ */
 export function createApi({ authorization, onUnauthenticated, root = new URL('../', import.meta.url) }) {
   async function call(method, path, { query, body, headers = {}, credentials = 'omit' } = {}) {
+    const sent = authorization();
     const url = new URL(path.replace(/^\//, ''), root);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
@@ -17,7 +22,7 @@ export function createApi({ authorization, onUnauthenticated, root = new URL('..
       method,
       credentials,
       cache: 'no-store',
-      headers: { accept: 'application/json', authorization: authorization(), ...headers },
+      headers: { accept: 'application/json', authorization: sent, ...headers },
     };
     if (body !== undefined) {
       init.headers['content-type'] = 'application/json';
@@ -38,7 +43,7 @@ export function createApi({ authorization, onUnauthenticated, root = new URL('..
       message: parsed?.error?.message ?? response.statusText,
       retryAfter: Number(response.headers.get('retry-after')) || undefined,
     };
-    if (response.status === 401) onUnauthenticated?.(error);
+    if (response.status === 401) onUnauthenticated?.(error, sent);
     return { ok: false, error };
   }
 

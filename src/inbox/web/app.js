@@ -23,7 +23,11 @@ let inbox;
 
 const api = createApi({
   authorization: () => session?.authorization ?? '',
-  onUnauthenticated: () => signOut('Your session has ended (or your password changed): sign in again.'),
+  onUnauthenticated(_error, sent) {
+    if (session && sent === session.authorization) {
+      signOut('Your session has ended (or your password changed): sign in again.');
+    }
+  },
 });
 
 showConnectOutcome();
