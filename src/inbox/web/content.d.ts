@@ -14,6 +14,7 @@ export type Part =
   | { kind: 'quick-replies'; options: string[] }
   | { kind: 'note'; text: string };
 
+export const MEDIA_LABELS: Record<'video' | 'audio' | 'file' | 'link', string>;
 export function safeUrl(value: unknown): string | undefined;
 export function describeContent(message: { text?: string | null; content: unknown }): Part[];
 export function attachmentParts(attachment: unknown): Part[];

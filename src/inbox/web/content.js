@@ -85,7 +85,8 @@ export function attachmentParts(attachment) {
   }
 }
 
-const MEDIA_LABELS = { video: 'Video', audio: 'Audio', file: 'File', link: 'Link' };
+/** What a media part is, as its link says it. */
+export const MEDIA_LABELS = { video: 'Video', audio: 'Audio', file: 'File', link: 'Link' };
 
 function mediaPart(media, url, title) {
   const label = title ?? fileName(url) ?? MEDIA_LABELS[media];

@@ -1,5 +1,5 @@
 /** One message of a thread: who wrote it, when, its parts (content.js) and, for outgoing ones, where it stands. */
-import { describeContent } from './content.js';
+import { describeContent, MEDIA_LABELS } from './content.js';
 import { h } from './dom.js';
 import { authorLabel, describeStatus, fullTime, shortTime } from './format.js';
 
@@ -56,7 +56,7 @@ export function renderPart(part) {
       return h(
         'a',
         { class: `part-media part-media--${part.media}`, href: part.url, target: '_blank', rel: 'noopener noreferrer' },
-        h('span', { class: 'part-media__kind' }, MEDIA[part.media] ?? 'Link'),
+        h('span', { class: 'part-media__kind' }, MEDIA_LABELS[part.media] ?? 'Link'),
         part.label,
       );
     case 'location':
@@ -87,8 +87,6 @@ export function renderPart(part) {
       return h('p', { class: 'part-note' }, part.text ?? '');
   }
 }
-
-const MEDIA = { video: 'Video', audio: 'Audio', file: 'File', link: 'Link' };
 
 function buttons(list) {
   if (!list.length) return null;
