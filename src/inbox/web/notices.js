@@ -1,20 +1,23 @@
 /**
  * Notices above the inbox: outcomes (a page connected), errors of an action, a lost connection. Errors are announced
- * at once (`role="alert"`), the others politely; each can be dismissed, and `key` replaces an earlier notice of the
- * same key instead of stacking.
+ * at once (`role="alert"`), the others politely; each can be dismissed. `key` replaces an earlier notice of the same
+ * key instead of stacking, and leaves it alone when it says the same: a poll that keeps failing is announced once.
  */
 import { h } from './dom.js';
 
 export function createNotices(container) {
+  /** Shown notices by key: `{el, text, tone}`. */
   const byKey = new Map();
   function dismiss(el) {
     el.remove();
-    for (const [key, value] of byKey) if (value === el) byKey.delete(key);
+    for (const [key, value] of byKey) if (value.el === el) byKey.delete(key);
   }
   return {
-    /** `{text, tone: 'info'|'success'|'error', key?, testid?, timeoutMs?}`; returns a function that dismisses it. */
-    show({ text, tone = 'info', key, testid = 'notice', timeoutMs }) {
-      if (key && byKey.has(key)) dismiss(byKey.get(key));
+    /** `{text, tone: 'info'|'success'|'error', key?, testid?}`. */
+    show({ text, tone = 'info', key, testid = 'notice' }) {
+      const shown = key ? byKey.get(key) : undefined;
+      if (shown?.text === text && shown.tone === tone) return;
+      if (shown) dismiss(shown.el);
       const el = h(
         'div',
         { class: `notice notice--${tone}`, role: tone === 'error' ? 'alert' : 'status', dataset: { testid } },
@@ -25,15 +28,13 @@ export function createNotices(container) {
           '×',
         ),
       );
-      if (key) byKey.set(key, el);
+      if (key) byKey.set(key, { el, text, tone });
       container.append(el);
-      if (timeoutMs) setTimeout(() => dismiss(el), timeoutMs);
-      return () => dismiss(el);
     },
     /** Removes the notice shown under `key`, if any. */
     clear(key) {
-      const el = byKey.get(key);
-      if (el) dismiss(el);
+      const shown = byKey.get(key);
+      if (shown) dismiss(shown.el);
     },
     clearAll() {
       container.replaceChildren();
