@@ -339,6 +339,63 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.getByTestId('reply-input').fill('');
   });
 
+  it('follows the pages of each poll: a page added shows in the filter and as the rows’ page badges', async () => {
+    const pages = '**/api/pages';
+    await page.route(pages, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      body.data.push({ ...body.data[0], id: '3000', name: 'Acme Annex' });
+      await route.fulfill({ response, json: body });
+    });
+    await page.getByTestId('nav-pages').click();
+    await page.getByTestId('page-row').filter({ hasText: 'Acme Annex' }).waitFor(wait);
+    await page.getByTestId('nav-conversations').click();
+    await expectText(lena().getByTestId('page-badge'), 'Acme Shop');
+    expect(await page.getByTestId('filter-page').isVisible()).toBe(true);
+    await page.unroute(pages);
+    await page.getByTestId('nav-pages').click();
+    await page
+      .getByTestId('page-row')
+      .filter({ hasText: 'Acme Annex' })
+      .waitFor({ ...wait, state: 'detached' });
+    await page.getByTestId('nav-conversations').click();
+    await lena()
+      .getByTestId('page-badge')
+      .waitFor({ ...wait, state: 'detached' });
+    expect(await page.getByTestId('filter-page').isVisible()).toBe(false);
+  });
+
+  it('announces a list poll that keeps failing once, not at each failure', async () => {
+    expectedFailures = [/^503 \/api\/conversations$/];
+    const polls = '**/api/conversations?*';
+    await page.route(polls, (route) =>
+      route.fulfill({ status: 503, json: { error: { code: 'SB_UNAVAILABLE', message: 'restarting' } } }),
+    );
+    let failures = 0;
+    const count = (response: { url(): string }) => {
+      if (response.url().includes('/api/conversations?')) failures += 1;
+    };
+    page.on('response', count);
+    await page.getByTestId('nav-pages').click();
+    await page.getByTestId('nav-conversations').click();
+    const notice = page.getByTestId('notice').filter({ hasText: 'Could not load conversations' });
+    await notice.waitFor(wait);
+    await notice.evaluate((el: HTMLElement & { kept?: boolean }) => {
+      el.kept = true;
+    });
+    const before = failures;
+    await page.getByTestId('nav-pages').click();
+    await page.getByTestId('nav-conversations').click();
+    await expect.poll(() => failures).toBeGreaterThan(before);
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    expect(await notice.evaluate((el: HTMLElement & { kept?: boolean }) => el.kept)).toBe(true);
+    page.off('response', count);
+    await page.unroute(polls);
+    await page.getByTestId('nav-pages').click();
+    await page.getByTestId('nav-conversations').click();
+    await notice.waitFor({ ...wait, state: 'detached' });
+  });
+
   it('lists the pages with their health, and says when connecting pages is not available', async () => {
     expectedFailures = [/^404 \/api\/oauth\/facebook\/start$/];
     await page.getByTestId('nav-pages').click();
@@ -366,6 +423,12 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       route.continue({ url: route.request().url().replace('http://127.0.0.1/', `${h.gatewayUrl}/`) }),
     );
     await page.getByTestId('connect-page').click();
+    await page.getByTestId('oauth-approve').waitFor(wait);
+    // Back from Facebook's dialog without connecting: Connect works again.
+    await page.goBack();
+    await page.getByTestId('connect-page').waitFor(wait);
+    expect(await page.getByTestId('connect-page').isEnabled()).toBe(true);
+    await page.getByTestId('connect-page').click();
     await page.getByTestId('oauth-approve').click();
     await expectText(page.getByTestId('connect-notice'), 'Connected 1 Facebook page');
     expect(new URL(page.url()).search).toBe('');
@@ -375,6 +438,20 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.getByTestId('pages-panel').waitFor(wait);
     expect(await page.getByTestId('connect-notice').count()).toBe(0);
     await page.unrouteAll();
+  });
+
+  it('waits for a gateway that is restarting at a reload, instead of asking to sign in again', async () => {
+    expectedFailures = [/^503 \/api\/pages$/];
+    const pages = '**/api/pages';
+    await page.route(pages, (route) =>
+      route.fulfill({ status: 503, json: { error: { code: 'SB_UNAVAILABLE', message: 'restarting' } } }),
+    );
+    await page.reload();
+    await expectText(page.getByTestId('start-notice'), 'The gateway is restarting');
+    expect(await page.getByTestId('sign-in-form').count()).toBe(0);
+    await page.unroute(pages);
+    await expectText(page.getByTestId('signed-in-as'), ADMIN.email);
+    await page.getByTestId('start-notice').waitFor({ ...wait, state: 'detached' });
   });
 
   it('shows the list or the thread, one at a time, on a narrow screen', async () => {
@@ -432,10 +509,19 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
   });
 
   it('goes back to the sign-in form, saying why, when the credentials stop working', async () => {
+    const requested: string[] = [];
+    const note = (request: { url(): string }) => {
+      const path = new URL(request.url()).pathname;
+      if (path === '/api/pages' || path === '/api/conversations') requested.push(path);
+    };
+    page.on('request', note);
     await page.getByTestId('sign-in-email').fill(ADMIN.email);
     await page.getByTestId('sign-in-password').fill(ADMIN.password);
     await page.getByTestId('sign-in-submit').click();
     await lena().waitFor(wait);
+    page.off('request', note);
+    // One look at the pages (the sign-in's check) and one at the list: the polls come later.
+    expect(requested.sort()).toEqual(['/api/conversations', '/api/pages']);
     // As the gateway answers once the password was changed elsewhere.
     expectedFailures = [/^401 \/api\/conversations$/];
     await page.route('**/api/conversations?*', (route) =>

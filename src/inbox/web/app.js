@@ -1,18 +1,15 @@
 /**
  * The web inbox: signs in with an inbox user's credentials (kept for this tab only, session.js) and works through the
  * gateway's JSON API. Views follow the URL's hash: `#/` the conversations, `#/c/<id>` one of them (beside the list on
- * wide screens, alone on narrow ones), `#/pages` the pages. There is no stream: lists and threads are polled.
+ * wide screens, alone on narrow ones), `#/pages` the pages (inbox.js).
  */
 import { createApi } from './api.js';
-import { createConversationList, LIST_POLL_MS } from './conversation-list.js';
 import { h, replaceChildren } from './dom.js';
 import { describeError } from './format.js';
+import { createInbox } from './inbox.js';
 import { createNotices } from './notices.js';
-import { createPagesPanel, PAGES_POLL_MS } from './pages-panel.js';
-import { conversationHref, parseRoute } from './route.js';
 import { basicAuthorization, clearSession, loadSession, saveSession } from './session.js';
 import { renderSignIn } from './sign-in.js';
-import { createThread, THREAD_POLL_MS } from './thread.js';
 
 const main = document.getElementById('app');
 const topbar = document.getElementById('topbar');
@@ -95,16 +92,9 @@ function signOut(message) {
 
 /** Signed in: the top bar, the views, the pollers. `pages` when the sign-in fetched them already. */
 async function enter(pages) {
-  if (!pages) {
-    const result = await api.pages();
-    if (!result.ok) {
-      if (result.error.status !== 401) showSignIn(describeError(result.error));
-      return;
-    }
-    pages = result.value;
-  }
-  if (!session) return;
-  inbox = createInbox(pages);
+  pages ??= await loadPages();
+  if (!session || !pages) return;
+  inbox = createInbox({ api, notices, main, topbar, pages });
   replaceChildren(
     topbar,
     brand(),
@@ -128,6 +118,29 @@ async function enter(pages) {
   inbox.route();
 }
 
+/**
+ * The pages, for a session kept from before a reload. A gateway restarting or out of reach is waited for, with a
+ * notice and retries further and further apart; only a 401 (which signs out) or a sign-out ends the wait.
+ */
+async function loadPages() {
+  for (let wait = 2_000; session; wait = Math.min(wait * 2, 30_000)) {
+    const result = await api.pages();
+    if (result.ok) {
+      notices.clear('start');
+      return result.value;
+    }
+    if (result.error.status === 401) return undefined;
+    notices.show({
+      key: 'start',
+      tone: 'error',
+      testid: 'start-notice',
+      text: `Could not open the inbox. ${describeError(result.error)} It tries again by itself.`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  return undefined;
+}
+
 function brand() {
   return h(
     'span',
@@ -136,103 +149,4 @@ function brand() {
     h('span', { class: 'brand__name' }, 'Switchboard'),
     h('span', { class: 'brand__sub' }, 'Inbox'),
   );
-}
-
-function createInbox(pages) {
-  const pageNames = new Map(pages.map((p) => [p.id, p.name ?? p.id]));
-  /** Unsent replies by conversation id: they outlive the thread they were typed in. */
-  const drafts = new Map();
-  const list = createConversationList({ api, pages, notices, hrefFor: conversationHref });
-  const panel = createPagesPanel({ api, notices });
-  panel.draw(pages);
-  const placeholder = h('div', { class: 'thread-placeholder' }, h('p', {}, 'Pick a conversation to read it.'));
-  const threadPane = h('div', { class: 'thread-pane' }, placeholder);
-  const conversations = h('div', { class: 'inbox', dataset: { pane: 'list' } }, list.element, threadPane);
-  let thread;
-  let view;
-
-  const pollers = [
-    poll(() => view === 'conversations' && list.refresh(), LIST_POLL_MS),
-    poll(() => view === 'conversations' && thread?.refresh(), THREAD_POLL_MS),
-    poll(() => view === 'pages' && panel.refresh(), PAGES_POLL_MS),
-  ];
-  void list.start();
-
-  function openThread(id) {
-    if (thread?.id === id) return;
-    thread?.close();
-    if (!id) {
-      thread = undefined;
-      replaceChildren(threadPane, placeholder);
-      return;
-    }
-    const created = createThread({
-      api,
-      id,
-      notices,
-      backHref: '#/',
-      pageName: (pageId) => pageNames.get(pageId) ?? pageId,
-      onChanged: (changedId, changes) => (changes ? list.patch(changedId, changes) : void list.refresh()),
-      drafts,
-    });
-    thread = { id, ...created };
-    replaceChildren(threadPane, created.element);
-    void created.start();
-  }
-
-  /** Draws the view the hash names. */
-  function route() {
-    const { view: next, id } = parseRoute(location.hash);
-    if (next === 'pages') {
-      if (view !== 'pages') replaceChildren(main, panel.element);
-      void panel.refresh();
-    } else {
-      if (view !== 'conversations') {
-        replaceChildren(main, conversations);
-        void list.refresh();
-      }
-      openThread(id);
-      list.setSelected(id);
-      conversations.dataset.pane = id ? 'thread' : 'list';
-    }
-    view = next;
-    for (const link of topbar.querySelectorAll('.topbar__nav a')) {
-      const current = (link.getAttribute('href') === '#/pages') === (next === 'pages');
-      if (current) link.setAttribute('aria-current', 'page');
-      else link.removeAttribute('aria-current');
-    }
-  }
-
-  window.addEventListener('hashchange', route);
-  const onVisible = () => {
-    if (!document.hidden) for (const p of pollers) p.now();
-  };
-  document.addEventListener('visibilitychange', onVisible);
-
-  return {
-    route,
-    close() {
-      for (const p of pollers) p.stop();
-      window.removeEventListener('hashchange', route);
-      document.removeEventListener('visibilitychange', onVisible);
-      list.close();
-      thread?.close();
-    },
-  };
-}
-
-/** Runs `task` every `ms` while the tab is visible, one run at a time; `now()` runs it at once. */
-function poll(task, ms) {
-  let running = false;
-  const tick = async () => {
-    if (running || document.hidden) return;
-    running = true;
-    try {
-      await task();
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(tick, ms);
-  return { now: tick, stop: () => clearInterval(timer) };
 }

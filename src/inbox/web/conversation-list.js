@@ -2,16 +2,17 @@
  * The conversation list: filters (page, routing, flagged), rows newest first, "load more", and a poll every few
  * seconds that updates rows in place, so the selection, the focus and the scroll position stay where they were.
  */
-import { avatar } from './avatar.js';
+import { renderConversationRow } from './conversation-row.js';
 import { h, replaceChildren } from './dom.js';
-import { describeError, fullTime, personName, ROUTING, routingLabel, shortTime } from './format.js';
+import { describeError } from './format.js';
+import { createListFilters } from './list-filters.js';
 import { appendConversations, matchesFilter, mergeConversations, nextCursor, rowSignature } from './list-model.js';
 
 const PAGE_SIZE = 50;
 export const LIST_POLL_MS = 4_000;
 
-/** `pages`: the pages from the API (for the filter and the rows' page names). `hrefFor(id)`: a row's link. */
-export function createConversationList({ api, pages, hrefFor, notices }) {
+/** `hrefFor(id)`: a row's link. The pages (for the filter and the rows' page badges) come with `setPages`. */
+export function createConversationList({ api, hrefFor, notices }) {
   const filter = { page_id: '', routing: '', flagged: false };
   let rows = [];
   let exhausted = false;
@@ -21,7 +22,9 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
   let applied = 0;
   let selected;
   const elements = new Map();
-  const pageNames = new Map(pages.map((p) => [p.id, p.name ?? p.id]));
+  /** Page names by id, for the rows' badges: empty while there is one page only. */
+  let badges = new Map();
+  const filters = createListFilters({ filter, changed: () => void reload() });
 
   const list = h('ul', {
     class: 'conversations',
@@ -38,42 +41,10 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
   const element = h(
     'section',
     { class: 'list-pane', 'aria-label': 'Conversation list' },
-    renderFilters(),
+    filters.element,
     h('div', { class: 'list-scroll', dataset: { testid: 'list-scroll' } }, list, empty, more),
     status,
   );
-
-  function renderFilters() {
-    const onChange = (key, read) => (event) => {
-      filter[key] = read(event.target);
-      void reload();
-    };
-    const pageSelect = h(
-      'select',
-      { name: 'page', dataset: { testid: 'filter-page' }, onchange: onChange('page_id', (el) => el.value) },
-      h('option', { value: '' }, 'All pages'),
-      pages.map((p) => h('option', { value: p.id }, p.name ?? p.id)),
-    );
-    const routingSelect = h(
-      'select',
-      { name: 'routing', dataset: { testid: 'filter-routing' }, onchange: onChange('routing', (el) => el.value) },
-      h('option', { value: '' }, 'Anyone'),
-      Object.entries(ROUTING).map(([value, r]) => h('option', { value }, `${r.label}`)),
-    );
-    const flagged = h('input', {
-      type: 'checkbox',
-      name: 'flagged',
-      dataset: { testid: 'filter-flagged' },
-      onchange: onChange('flagged', (el) => el.checked),
-    });
-    return h(
-      'form',
-      { class: 'filters', 'aria-label': 'Filter conversations', onsubmit: (e) => e.preventDefault() },
-      h('label', { class: 'filters__field', hidden: pages.length < 2 }, h('span', {}, 'Page'), pageSelect),
-      h('label', { class: 'filters__field' }, h('span', {}, 'Handled by'), routingSelect),
-      h('label', { class: 'filters__check' }, flagged, h('span', {}, 'Flagged only')),
-    );
-  }
 
   const query = (extra) => ({
     page_id: filter.page_id || undefined,
@@ -99,7 +70,7 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
     const mine = generation;
     const number = ++issued;
     const result = await api.conversations(query());
-    if (mine !== generation || number < applied) return;
+    if (mine !== generation || number < applied) return true;
     applied = number;
     if (!result.ok) return failed(result.error);
     notices.clear('list');
@@ -108,6 +79,7 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
     if (result.value.length < PAGE_SIZE) exhausted = true;
     else if (rows.length === result.value.length) exhausted = false;
     draw();
+    return true;
   }
 
   async function loadMore() {
@@ -124,9 +96,12 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
     draw();
   }
 
+  /** Returns false, for the poller to back off. */
   function failed(error) {
-    if (error.status === 401) return;
-    notices.show({ key: 'list', tone: 'error', text: `Could not load conversations. ${describeError(error)}` });
+    if (error.status !== 401) {
+      notices.show({ key: 'list', tone: 'error', text: `Could not load conversations. ${describeError(error)}` });
+    }
+    return false;
   }
 
   /** Rows are kept by id and moved only when their place changed: a focused row keeps its focus. */
@@ -144,9 +119,10 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
         entry = { item: h('li', {}), signature: '' };
         elements.set(row.id, entry);
       }
-      const signature = rowSignature(row);
+      const page = badges.size > 0 ? (badges.get(row.page_id) ?? row.page_id) : undefined;
+      const signature = `${rowSignature(row)} ${page ?? ''}`;
       if (entry.signature !== signature) {
-        replaceChildren(entry.item, renderRow(row));
+        replaceChildren(entry.item, renderConversationRow(row, { href: hrefFor(row.id), page }));
         entry.signature = signature;
       }
       if (list.children[index] !== entry.item) list.insertBefore(entry.item, list.children[index] ?? null);
@@ -156,51 +132,6 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
     empty.textContent =
       filter.routing || filter.flagged || filter.page_id ? 'No conversation matches.' : 'No conversations yet.';
     more.hidden = exhausted || rows.length === 0;
-  }
-
-  function renderRow(row) {
-    const name = personName(row);
-    const link = h(
-      'a',
-      {
-        class: `conversation${row.flagged ? ' conversation--flagged' : ''}`,
-        href: hrefFor(row.id),
-        dataset: { testid: 'conversation', id: row.id, routing: row.routing, flagged: String(row.flagged) },
-      },
-      avatar(name),
-      h(
-        'span',
-        { class: 'conversation__body' },
-        h(
-          'span',
-          { class: 'conversation__top' },
-          h('span', { class: 'conversation__name', dataset: { testid: 'conversation-name' } }, name),
-          h(
-            'time',
-            { datetime: new Date(row.last_message_at).toISOString(), title: fullTime(row.last_message_at) },
-            shortTime(row.last_message_at),
-          ),
-        ),
-        h('span', { class: 'conversation__preview' }, row.last_text ?? ''),
-        h(
-          'span',
-          { class: 'conversation__badges' },
-          h(
-            'span',
-            { class: `badge badge--${row.routing}`, dataset: { testid: 'routing-badge' } },
-            routingLabel(row.routing),
-          ),
-          row.flagged &&
-            h(
-              'span',
-              { class: 'badge badge--flag', dataset: { testid: 'flag-badge' }, title: row.flag_reason ?? '' },
-              `Flagged${row.flag_reason ? `: ${row.flag_reason}` : ''}`,
-            ),
-          pages.length > 1 && h('span', { class: 'badge badge--page' }, pageNames.get(row.page_id) ?? row.page_id),
-        ),
-      ),
-    );
-    return link;
   }
 
   function markSelected() {
@@ -216,7 +147,14 @@ export function createConversationList({ api, pages, hrefFor, notices }) {
     element,
     /** Loads the first page. */
     start: () => reload(),
+    /** Resolves to false when the list could not be loaded. */
     refresh,
+    /** The pages, at sign-in and from each poll of them: a page added or renamed shows in the filter and the rows. */
+    setPages(pages) {
+      badges = pages.length > 1 ? new Map(pages.map((p) => [p.id, p.name ?? p.id])) : new Map();
+      filters.setPages(pages);
+      draw();
+    },
     setSelected(id) {
       selected = id;
       markSelected();

@@ -8,8 +8,11 @@ import { describeError, describeFailures, describeHealth, fullTime } from './for
 
 export const PAGES_POLL_MS = 15_000;
 
-/** `navigate(url)` leaves for Facebook's dialog (`location.assign`, replaced in tests). */
-export function createPagesPanel({ api, notices, navigate = (url) => location.assign(url) }) {
+/**
+ * `navigate(url)` leaves for Facebook's dialog (`location.assign`, replaced in tests). `onPages(pages)` is given each
+ * list of pages a refresh brings, to draw (`draw`) and to name pages elsewhere.
+ */
+export function createPagesPanel({ api, notices, onPages, navigate = (url) => location.assign(url) }) {
   const list = h('ul', { class: 'pages', dataset: { testid: 'pages-list' } });
   const connectStatus = h('p', { class: 'connect-status', role: 'status', dataset: { testid: 'connect-status' } });
   const connect = h(
@@ -53,17 +56,18 @@ export function createPagesPanel({ api, notices, navigate = (url) => location.as
     return check.ok ? api.startConnect() : check;
   }
 
+  /** Resolves to false when the pages could not be loaded. */
   async function refresh() {
     const result = await api.pages();
     if (!result.ok) {
       if (result.error.status !== 401) {
         notices.show({ key: 'pages', tone: 'error', text: `Could not load the pages. ${describeError(result.error)}` });
       }
-      return undefined;
+      return false;
     }
     notices.clear('pages');
-    draw(result.value);
-    return result.value;
+    onPages(result.value);
+    return true;
   }
 
   function draw(pages) {

@@ -1,6 +1,6 @@
 /**
  * One conversation: its header and actions (thread-actions.js), its messages with older ones on demand, and the
- * reply box (composer.js). Polled every few seconds; new messages scroll into view only when the reader was at the
+ * reply box (composer.js). Polled every few seconds (`refresh` resolves to false when it failed); new messages scroll into view only when the reader was at the
  * bottom already, and loading older ones keeps the reader's place.
  */
 import { createComposer } from './composer.js';
@@ -99,6 +99,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     draw();
     if (atBottom) scroller.scrollTop = scroller.scrollHeight;
     element.setAttribute('aria-busy', 'false');
+    return true;
   }
 
   async function loadOlder() {
@@ -117,16 +118,18 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     scroller.scrollTop = scroller.scrollHeight - fromBottom;
   }
 
+  /** Returns false, for the poller to back off. */
   function failed(error) {
-    if (error.status === 401) return;
+    if (error.status === 401) return false;
     element.setAttribute('aria-busy', 'false');
     if (error.status === 404) {
       header.missing();
       composer.element.hidden = true;
       log.replaceChildren(h('p', { class: 'empty' }, 'This conversation does not exist (any more).'));
-      return;
+      return false;
     }
     notices.show({ key: 'thread', tone: 'error', text: `Could not load the conversation. ${describeError(error)}` });
+    return false;
   }
 
   function draw() {

@@ -1,0 +1,49 @@
+/** One row of the conversation list: the person, the last message and its time, who handles it, the flag, the page. */
+import { avatar } from './avatar.js';
+import { h } from './dom.js';
+import { fullTime, personName, routingLabel, shortTime } from './format.js';
+
+/** `page`: the page's name for its badge, or undefined when there is one page only. */
+export function renderConversationRow(row, { href, page }) {
+  const name = personName(row);
+  return h(
+    'a',
+    {
+      class: `conversation${row.flagged ? ' conversation--flagged' : ''}`,
+      href,
+      dataset: { testid: 'conversation', id: row.id, routing: row.routing, flagged: String(row.flagged) },
+    },
+    avatar(name),
+    h(
+      'span',
+      { class: 'conversation__body' },
+      h(
+        'span',
+        { class: 'conversation__top' },
+        h('span', { class: 'conversation__name', dataset: { testid: 'conversation-name' } }, name),
+        h(
+          'time',
+          { datetime: new Date(row.last_message_at).toISOString(), title: fullTime(row.last_message_at) },
+          shortTime(row.last_message_at),
+        ),
+      ),
+      h('span', { class: 'conversation__preview' }, row.last_text ?? ''),
+      h(
+        'span',
+        { class: 'conversation__badges' },
+        h(
+          'span',
+          { class: `badge badge--${row.routing}`, dataset: { testid: 'routing-badge' } },
+          routingLabel(row.routing),
+        ),
+        row.flagged &&
+          h(
+            'span',
+            { class: 'badge badge--flag', dataset: { testid: 'flag-badge' }, title: row.flag_reason ?? '' },
+            `Flagged${row.flag_reason ? `: ${row.flag_reason}` : ''}`,
+          ),
+        page !== undefined && h('span', { class: 'badge badge--page', dataset: { testid: 'page-badge' } }, page),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * The signed-in inbox: the views the address's hash names (route.js), the conversation list beside a thread, the
+ * pages panel, and their polls. There is no stream: lists, threads and pages are polled, less often while requests
+ * fail (poller.js).
+ */
+import { createConversationList, LIST_POLL_MS } from './conversation-list.js';
+import { h, replaceChildren } from './dom.js';
+import { createPagesPanel, PAGES_POLL_MS } from './pages-panel.js';
+import { createPoller } from './poller.js';
+import { conversationHref, parseRoute } from './route.js';
+import { createThread, THREAD_POLL_MS } from './thread.js';
+
+/** `main`: where the views go; `topbar`: whose navigation links are marked; `pages`: the pages at sign-in. */
+export function createInbox({ api, notices, main, topbar, pages }) {
+  let pageNames = new Map();
+  /** Unsent replies by conversation id: they outlive the thread they were typed in. */
+  const drafts = new Map();
+  const list = createConversationList({ api, pages, notices, hrefFor: conversationHref });
+  const panel = createPagesPanel({ api, notices, onPages: setPages });
+  const placeholder = h('div', { class: 'thread-placeholder' }, h('p', {}, 'Pick a conversation to read it.'));
+  const threadPane = h('div', { class: 'thread-pane' }, placeholder);
+  const conversations = h('div', { class: 'inbox', dataset: { pane: 'list' } }, list.element, threadPane);
+  let thread;
+  let view;
+  setPages(pages);
+
+  /** Pages come with the sign-in and each poll of them: names and the page filter follow pages added or renamed. */
+  function setPages(next) {
+    pageNames = new Map(next.map((p) => [p.id, p.name ?? p.id]));
+    list.setPages(next);
+    panel.draw(next);
+  }
+
+  const isHidden = () => document.hidden;
+  const pollers = [
+    createPoller({ task: () => view !== 'conversations' || list.refresh(), intervalMs: LIST_POLL_MS, isHidden }),
+    createPoller({ task: () => view !== 'conversations' || thread?.refresh(), intervalMs: THREAD_POLL_MS, isHidden }),
+    createPoller({ task: () => panel.refresh(), intervalMs: PAGES_POLL_MS, isHidden }),
+  ];
+
+  function openThread(id) {
+    if (thread?.id === id) return;
+    thread?.close();
+    if (!id) {
+      thread = undefined;
+      replaceChildren(threadPane, placeholder);
+      return;
+    }
+    const created = createThread({
+      api,
+      id,
+      notices,
+      drafts,
+      backHref: '#/',
+      pageName: (pageId) => pageNames.get(pageId) ?? pageId,
+      onChanged: (changedId, changes) => (changes ? list.patch(changedId, changes) : void list.refresh()),
+    });
+    thread = { id, ...created };
+    replaceChildren(threadPane, created.element);
+    void created.start();
+  }
+
+  /** Draws the view the hash names; the list loads when it comes into view (the first time included). */
+  function route() {
+    const { view: next, id } = parseRoute(location.hash);
+    if (next === 'pages') {
+      if (view !== 'pages') replaceChildren(main, panel.element);
+      void panel.refresh();
+    } else {
+      if (view !== 'conversations') {
+        replaceChildren(main, conversations);
+        void (view === undefined ? list.start() : list.refresh());
+      }
+      openThread(id);
+      list.setSelected(id);
+      conversations.dataset.pane = id ? 'thread' : 'list';
+    }
+    view = next;
+    for (const link of topbar.querySelectorAll('.topbar__nav a')) {
+      const current = (link.getAttribute('href') === '#/pages') === (next === 'pages');
+      if (current) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+  }
+
+  const onVisible = () => {
+    if (!document.hidden) for (const p of pollers) void p.now();
+  };
+  // Back from Facebook's dialog, the browser may restore this page as it left it, with Connect disabled.
+  const onPageShow = (event) => {
+    if (event.persisted) panel.reset();
+  };
+  window.addEventListener('hashchange', route);
+  window.addEventListener('pageshow', onPageShow);
+  document.addEventListener('visibilitychange', onVisible);
+
+  return {
+    route,
+    close() {
+      for (const p of pollers) p.stop();
+      window.removeEventListener('hashchange', route);
+      window.removeEventListener('pageshow', onPageShow);
+      document.removeEventListener('visibilitychange', onVisible);
+      list.close();
+      thread?.close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/** The conversation list's filters: page (shown when there are several), who handles it, flagged only. */
+import { h, replaceChildren } from './dom.js';
+import { ROUTING } from './format.js';
+
+/** `filter` (`{page_id, routing, flagged}`) is changed in place; `changed()` follows each change. */
+export function createListFilters({ filter, changed }) {
+  const onChange = (key, read) => (event) => {
+    filter[key] = read(event.target);
+    changed();
+  };
+  const pageSelect = h('select', {
+    name: 'page',
+    dataset: { testid: 'filter-page' },
+    onchange: onChange('page_id', (el) => el.value),
+  });
+  const pageField = h('label', { class: 'filters__field', hidden: true }, h('span', {}, 'Page'), pageSelect);
+  const routingSelect = h(
+    'select',
+    { name: 'routing', dataset: { testid: 'filter-routing' }, onchange: onChange('routing', (el) => el.value) },
+    h('option', { value: '' }, 'Anyone'),
+    Object.entries(ROUTING).map(([value, r]) => h('option', { value }, r.label)),
+  );
+  const flagged = h('input', {
+    type: 'checkbox',
+    name: 'flagged',
+    dataset: { testid: 'filter-flagged' },
+    onchange: onChange('flagged', (el) => el.checked),
+  });
+  const element = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Filter conversations', onsubmit: (e) => e.preventDefault() },
+    pageField,
+    h('label', { class: 'filters__field' }, h('span', {}, 'Handled by'), routingSelect),
+    h('label', { class: 'filters__check' }, flagged, h('span', {}, 'Flagged only')),
+  );
+
+  /** The page choices, as the latest list of pages has them; the chosen page stays chosen. */
+  function setPages(pages) {
+    replaceChildren(
+      pageSelect,
+      h('option', { value: '' }, 'All pages'),
+      pages.map((p) => h('option', { value: p.id }, p.name ?? p.id)),
+    );
+    pageSelect.value = filter.page_id;
+    pageField.hidden = pages.length < 2 && !filter.page_id;
+  }
+
+  return { element, setPages };
+}
