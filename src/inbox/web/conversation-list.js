@@ -89,7 +89,8 @@ export function createConversationList({ api, hrefFor, notices }) {
     const mine = generation;
     const result = await api.conversations(query(cursor));
     more.disabled = false;
-    if (mine !== generation) return;
+    // A poll that dropped the loaded tail meanwhile: this page would follow rows no longer there.
+    if (mine !== generation || JSON.stringify(nextCursor(rows)) !== JSON.stringify(cursor)) return;
     if (!result.ok) return failed(result.error);
     rows = appendConversations(rows, result.value);
     exhausted = result.value.length < PAGE_SIZE;

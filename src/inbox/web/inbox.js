@@ -15,7 +15,7 @@ export function createInbox({ api, notices, main, topbar, pages }) {
   let pageNames = new Map();
   /** Unsent replies by conversation id: they outlive the thread they were typed in. */
   const drafts = new Map();
-  const list = createConversationList({ api, pages, notices, hrefFor: conversationHref });
+  const list = createConversationList({ api, notices, hrefFor: conversationHref });
   const panel = createPagesPanel({ api, notices, onPages: setPages });
   const placeholder = h('div', { class: 'thread-placeholder' }, h('p', {}, 'Pick a conversation to read it.'));
   const threadPane = h('div', { class: 'thread-pane' }, placeholder);
