@@ -120,7 +120,6 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
   }
 
   function rebuild() {
-    const name = personName(conversation);
     replaceChildren(
       element,
       h(
@@ -129,31 +128,7 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
         h('span', { 'aria-hidden': 'true' }, '← '),
         'Conversations',
       ),
-      h(
-        'div',
-        { class: 'thread__who' },
-        avatar(name, 'avatar--large'),
-        h(
-          'div',
-          {},
-          h('h2', { class: 'thread__name', dataset: { testid: 'thread-name' } }, name),
-          h(
-            'p',
-            { class: 'thread__sub' },
-            page,
-            ' · ',
-            h(
-              'span',
-              {
-                class: `badge badge--${conversation.routing}`,
-                dataset: { testid: 'thread-routing' },
-                title: ROUTING[conversation.routing]?.description ?? '',
-              },
-              routingLabel(conversation.routing),
-            ),
-          ),
-        ),
-      ),
+      renderWho(conversation, page),
       h('div', { class: 'thread__actions' }, routingButtons(), flagControls()),
       conversation.flagged &&
         h(
@@ -173,6 +148,31 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
       replaceChildren(element, h('a', { class: 'back', href: backHref }, '← Conversations'));
     },
   };
+}
+
+/** Who the conversation is with, on which page, and who answers. */
+function renderWho(conversation, page) {
+  const name = personName(conversation);
+  const routing = h(
+    'span',
+    {
+      class: `badge badge--${conversation.routing}`,
+      dataset: { testid: 'thread-routing' },
+      title: ROUTING[conversation.routing]?.description ?? '',
+    },
+    routingLabel(conversation.routing),
+  );
+  return h(
+    'div',
+    { class: 'thread__who' },
+    avatar(name, 'avatar--large'),
+    h(
+      'div',
+      {},
+      h('h2', { class: 'thread__name', dataset: { testid: 'thread-name' } }, name),
+      h('p', { class: 'thread__sub' }, page, ' · ', routing),
+    ),
+  );
 }
 
 /**
