@@ -79,8 +79,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       const lookup = await deps.profiles.fetchProfile(page.id, contact.external_id);
       contact.profile = lookup.status === 'found' ? lookup.profile : {};
       // Not when the channel could not answer now (Graph down, a rate limit): it stays pending, asked again next time.
-      if (lookup.status !== 'unknown')
-        await store.saveProfile(contact.id, Object.keys(contact.profile).length ? contact.profile : undefined, now);
+      if (lookup.status !== 'unknown') {
+        const picture = lookup.status === 'found' ? lookup.picture : undefined;
+        const found = Object.keys(contact.profile).length > 0 || picture !== undefined;
+        await store.saveProfile(contact.id, found ? { ...contact.profile, picture } : undefined, now);
+      }
     }
     const allowed = deps.rateLimiter.allow(
       `${page.id}:${contact.external_id}`,

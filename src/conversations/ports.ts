@@ -104,7 +104,12 @@ export interface ConversationStore {
    * stored one, expired or not: the caller decides.
    */
   openConversation(pageId: string, externalId: string, now: number): Promise<OpenConversation>;
-  saveProfile(contactId: string, profile: ContactProfile | undefined, now: number): Promise<void>;
+  /** The person's profile as Graph gave it, with their picture for the inbox (not for assistants); none: unavailable. */
+  saveProfile(
+    contactId: string,
+    profile: (ContactProfile & { picture?: string }) | undefined,
+    now: number,
+  ): Promise<void>;
   /** The last `limit` messages with text since `since` (the session's start), oldest first. */
   recentHistory(conversationId: string, limit: number, since: number): Promise<HistoryItem[]>;
   /**
@@ -139,7 +144,10 @@ export interface PageRuntime {
  * that (their privacy settings, an id of another page). `unknown`: it could not answer now (a timeout, a 5xx, a rate
  * limit, the page's token refused): the person's next message asks again.
  */
-export type ProfileLookup = { status: 'found'; profile: ContactProfile } | { status: 'none' } | { status: 'unknown' };
+export type ProfileLookup =
+  | { status: 'found'; profile: ContactProfile; picture?: string }
+  | { status: 'none' }
+  | { status: 'unknown' };
 
 /** Fetches a person's profile from the channel. */
 export interface ProfileProvider {

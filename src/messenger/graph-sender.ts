@@ -107,8 +107,8 @@ export function createGraphSender(
         deps.logger.info(log, unknown ? 'profile lookup failed: asked again later' : 'no profile for this person');
         return { status: unknown ? 'unknown' : 'none' };
       }
-      const { first_name, last_name, locale, timezone } = result.profile;
-      return { status: 'found', profile: { first_name, last_name, locale, timezone } };
+      const { first_name, last_name, locale, timezone, profile_pic } = result.profile;
+      return { status: 'found', profile: { first_name, last_name, locale, timezone }, picture: profile_pic };
     },
   };
 }

@@ -45,6 +45,7 @@ export function createConversationStore(
           last_name: profile?.last_name ?? null,
           locale: profile?.locale ?? null,
           timezone: profile?.timezone ?? null,
+          profile_pic: profile?.picture ?? null,
           profile_status: profile ? 'fetched' : 'unavailable',
           updated_at: now,
         })

@@ -145,6 +145,11 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await messages('contact', 'where is my order').waitFor(wait);
     await messages('bot').first().waitFor(wait);
     await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+    // Her profile picture, from Graph (the emulator's), loads under the inbox's policy in the row and the header.
+    const loaded = (locator: ReturnType<typeof lena>) =>
+      locator.locator('img.avatar__picture').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+    await expect.poll(() => loaded(lena()), { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => loaded(page.locator('.thread__who')), { timeout: 5_000 }).toBe(true);
   });
 
   it('takes over, and a poll answered after the take-over, with what was before, does not flip it back', async () => {

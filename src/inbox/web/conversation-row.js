@@ -13,7 +13,7 @@ export function renderConversationRow(row, { href, page }) {
       href,
       dataset: { testid: 'conversation', id: row.id, routing: row.routing, flagged: String(row.flagged) },
     },
-    avatar(name),
+    avatar(name, { picture: row.profile_pic }),
     h(
       'span',
       { class: 'conversation__body' },

@@ -109,8 +109,8 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
   function draw(next, pageName) {
     conversation = next;
     page = pageName;
-    const { first_name, last_name, contact_external_id, routing, flagged, flag_reason } = conversation;
-    const shown = [first_name, last_name, contact_external_id, routing, flagged, flag_reason];
+    const { first_name, last_name, contact_external_id, profile_pic, routing, flagged, flag_reason } = conversation;
+    const shown = [first_name, last_name, contact_external_id, profile_pic, routing, flagged, flag_reason];
     const state = JSON.stringify([shown, page, busy, flagFormOpen]);
     if (state === drawn) return;
     drawn = state;
@@ -165,7 +165,7 @@ function renderWho(conversation, page) {
   return h(
     'div',
     { class: 'thread__who' },
-    avatar(name, 'avatar--large'),
+    avatar(name, { className: 'avatar--large', picture: conversation.profile_pic }),
     h(
       'div',
       {},
