@@ -188,8 +188,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const sentBefore = event.watermark > 0 ? event.watermark + RECEIPT_ALLOWANCE_MS : receivedAt;
     const upTo = { sentBefore, ids: event.kind === 'delivery' ? event.mids : [] };
     const status = event.kind === 'delivery' ? 'delivered' : 'read';
-    await store.markOutgoing(conversation.id, status, upTo, now);
+    // Held first: a send whose record is being written now, which this update cannot see, reads it once written.
     deps.heldReceipts?.hold({ conversationId: conversation.id, status, cover: upTo }, now);
+    await store.markOutgoing(conversation.id, status, upTo, now);
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
   }
 

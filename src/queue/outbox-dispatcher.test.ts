@@ -8,7 +8,7 @@ import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { cancelBotSends, type SendContext, sendFailuresSince } from '../storage/outbox-repository.ts';
 import type { OutboxSend, SendResult } from './channel-sender.ts';
-import { createOutboxDispatcher } from './outbox-dispatcher.ts';
+import { createOutboxDispatcher, type OutboxDispatcherOptions } from './outbox-dispatcher.ts';
 import { systemTimers, type Timers } from './row-waits.ts';
 import { createSendPolicy } from './send-policy.ts';
 import type { SendThrottle } from './send-throttle.ts';
@@ -93,6 +93,7 @@ for (const kind of DATABASES) {
         echoes?: boolean;
         /** Runs as the window policy is asked, before it answers. */
         beforeDecide?: () => Promise<void>;
+        receiptStatus?: OutboxDispatcherOptions['receiptStatus'];
       } = {},
     ) {
       const { db } = await open();
@@ -169,6 +170,26 @@ for (const kind of DATABASES) {
       expect(sent).toEqual(['hello']);
       expect(contexts).toEqual([queued.context]);
       expect(await status()).toEqual(['hello:sent']);
+    });
+
+    it('gives a send the status of a receipt handled before it was recorded, or while it was', async () => {
+      const messageStatus = async (db: Awaited<ReturnType<typeof setup>>['db']) =>
+        (await db.selectFrom('messages').select('status').where('direction', '=', 'out').execute()).map(
+          (m) => m.status,
+        );
+      // Handled before: the record says so at once.
+      const before = await setup(async () => {}, { receiptStatus: () => 'read' });
+      before.outbox.wake(before.conversation.id, await before.turn('hello'));
+      await before.outbox.idle();
+      expect(await messageStatus(before.db)).toEqual(['read']);
+      // Handled while the record was written, which the receipt's update could not see: applied after it.
+      let asked = 0;
+      const during = await setup(async () => {}, { receiptStatus: () => (asked++ === 0 ? undefined : 'delivered') });
+      during.outbox.wake(during.conversation.id, await during.turn('hello'));
+      await during.outbox.idle();
+      expect(asked).toBe(2);
+      expect(await messageStatus(during.db)).toEqual(['delivered']);
+      expect(await during.status()).toEqual(['hello:sent']);
     });
 
     it('reads the queue of a conversation being sent to, so a handed row never overtakes an earlier one', async () => {

@@ -1,13 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { ReceiptStatus } from '../conversations/held-receipts.ts';
 import type { SendDecision } from '../conversations/policy/messaging-window.ts';
 import type { TransactionRunner } from '../storage/batched-writes.ts';
 import {
   conversationsWithPendingSends,
   isPending,
   markRetry,
-  markSent,
   markUnreachable,
   markUnsent,
   type OutboxRow,
@@ -18,6 +16,7 @@ import {
 import type { Database } from '../storage/schema.ts';
 import type { ChannelSender, OutboxSend, SendResult } from './channel-sender.ts';
 import { createLastSends } from './last-sends.ts';
+import { createSentRecorder, type SentRecorderOptions } from './record-sent.ts';
 import { createRowWaits, type Timers } from './row-waits.ts';
 import { createSemaphore } from './semaphore.ts';
 import type { SendThrottle } from './send-throttle.ts';
@@ -45,8 +44,7 @@ export interface OutboxDispatcherOptions {
   decide?: (row: OutboxRow, known?: SendContext) => Promise<SendDecision>;
   /** Per-page pacing under the channel's rate limits. */
   throttle?: SendThrottle;
-  /** The status a receipt handled before the send was recorded gives it (conversations/held-receipts.ts). */
-  receiptStatus?: (row: OutboxRow, externalId: string | undefined, sentAt: number) => ReceiptStatus | undefined;
+  receiptStatus?: SentRecorderOptions['receiptStatus'];
   /** Each row settled, with how long its Graph call took (undefined when none was made: blocked, or recorded late). */
   onResult?: (row: OutboxRow, result: SendResult['status'] | 'dead', latencyMs: number | undefined) => void;
 }
@@ -91,6 +89,12 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
    */
   const freeSlots = new Set<string>();
   const unrecordedWrites = createUnrecordedWrites();
+  const recordSent = createSentRecorder({
+    transaction,
+    receiptStatus: options.receiptStatus,
+    logger,
+    now: () => timers.now(),
+  });
   let stopping = false;
   const waits = createRowWaits(timers);
   /** Whether an echo can settle the row's send: not for a person the channel sends none for. */
@@ -156,17 +160,12 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     return true;
   }
 
-  const sent = (row: OutboxRow, send: { externalId: string | undefined; sentAt: number }) => ({
-    ...send,
-    status: options.receiptStatus?.(row, send.externalId, send.sentAt),
-  });
-
   /** Sends one row; false when it is still queued (a retry is due later, or the dispatcher is stopping). */
   async function sendRow(read: OutboxRow, known?: SendContext): Promise<boolean> {
     const row = unrecordedWrites.withRetry(read);
     const accepted = unrecordedWrites.accepted.get(row.id);
     if (accepted) {
-      await transaction((tx) => markSent(tx, row, sent(row, accepted), timers.now()));
+      await recordSent(row, accepted);
       unrecordedWrites.accepted.delete(row.id);
       lastSends.remember(row.conversation_id, timers.now());
       options.onResult?.(row, 'sent', undefined);
@@ -252,9 +251,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     switch (outcome.status) {
       case 'sent':
         try {
-          await transaction((tx) =>
-            markSent(tx, row, sent(row, { externalId: outcome.external_id, sentAt: calledAt }), now),
-          );
+          await recordSent(row, { externalId: outcome.external_id, sentAt: calledAt });
         } catch (error) {
           unrecordedWrites.accepted.set(row.id, { externalId: outcome.external_id, sentAt: calledAt });
           throw error;

@@ -76,6 +76,20 @@ export async function markSent(
     await messageSentQuery(tx, { ...values, id: row.message_id, sentAt: sent.sentAt, status: sent.status ?? 'sent' });
 }
 
+/** A receipt that came while its send was being recorded: the message moves on to its status, never back. */
+export async function markReceipt(
+  tx: Transaction<Database>,
+  receipt: { messageId: string; status: ReceiptStatus },
+  now: number,
+) {
+  await tx
+    .updateTable('messages')
+    .set({ status: receipt.status, updated_at: now })
+    .where('id', '=', receipt.messageId)
+    .where('status', 'in', receipt.status === 'read' ? ['sent', 'delivered'] : ['sent'])
+    .execute();
+}
+
 const outboxSentQuery = precompiled((db, v: { id: string; externalId: string | null; now: number }) =>
   db
     .updateTable('outbox')
