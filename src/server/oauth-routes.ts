@@ -118,12 +118,19 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesDeps> = async (app, deps
       logger.warn({ appId: stored.id, error: login.message }, 'Facebook Login did not connect pages');
       return back({ connect_error: login.message });
     }
-    const saved = await saveConnectedPages(deps.db, box, {
-      appId: stored.id,
-      userId: login.userId,
-      pages: login.pages,
-      now: deps.now(),
-    });
+    let saved: Awaited<ReturnType<typeof saveConnectedPages>>;
+    try {
+      saved = await saveConnectedPages(deps.db, box, {
+        appId: stored.id,
+        userId: login.userId,
+        pages: login.pages,
+        now: deps.now(),
+      });
+    } catch (err) {
+      // The person is a browser away from the inbox: tell them there, not with a JSON error page.
+      logger.error({ err, appId: stored.id }, 'could not store the pages Facebook Login gave');
+      return back({ connect_error: 'the gateway could not store the pages: connect again' });
+    }
     const skipped = login.skipped.map((p) => p.id);
     logger.info({ appId: stored.id, ...saved, skipped }, 'pages connected with Facebook Login');
     if (saved.connected.length > 0) {
