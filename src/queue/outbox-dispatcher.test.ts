@@ -190,6 +190,16 @@ for (const kind of DATABASES) {
       expect(asked).toBe(2);
       expect(await messageStatus(during.db)).toEqual(['delivered']);
       expect(await during.status()).toEqual(['hello:sent']);
+      // Handled before, then the echo marked the message sent before the record: the record alone would leave it so.
+      const echoed = await setup(
+        async () => {
+          await echoed.db.updateTable('messages').set({ status: 'sent', external_id: 'm_hello' }).execute();
+        },
+        { receiptStatus: () => 'read' },
+      );
+      echoed.outbox.wake(echoed.conversation.id, await echoed.turn('hello'));
+      await echoed.outbox.idle();
+      expect(await messageStatus(echoed.db)).toEqual(['read']);
     });
 
     it('reads the queue of a conversation being sent to, so a handed row never overtakes an earlier one', async () => {
