@@ -6,8 +6,8 @@ import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts'
 import { createLeaderProcessing, WORK_CHANNEL } from './leader.ts';
 import type { Processing } from './processing.ts';
 
-/** A processing that records what it is handed; `resume` fails when told to. */
-function recordingProcessing(o: { failResume?: boolean } = {}) {
+/** A processing that records what it is handed; `resume` fails, or waits for `resumeUntil`, when told to. */
+function recordingProcessing(o: { failResume?: boolean; resumeUntil?: Promise<void> } = {}) {
   const seen = { enqueued: [] as string[], woken: [] as string[], changed: [] as string[], resumes: 0, stopped: false };
   const processing: Processing = {
     enqueue: (events) => void seen.enqueued.push(...events.map((e) => e.id)),
@@ -15,6 +15,7 @@ function recordingProcessing(o: { failResume?: boolean } = {}) {
     conversationChanged: (id) => void seen.changed.push(id),
     async resume() {
       seen.resumes++;
+      await o.resumeUntil;
       if (o.failResume) throw new Error('the database refused the resume');
       return { events: 0, conversations: 0 };
     },
@@ -103,6 +104,26 @@ describe('the processing lock on PostgreSQL', () => {
     await until('the lock to be free', async () => (await lockHolders()) === 0);
   });
 
+  it('stops at once when the connection is lost during a long resume, so that two never lead together', async () => {
+    let finishResume: () => void = () => {};
+    const slow = recordingProcessing({ resumeUntil: new Promise<void>((resolve) => (finishResume = resolve)) });
+    const b = recordingProcessing();
+    const starting = leader(slow.processing);
+    await until('the resume to begin', () => slow.seen.resumes === 1);
+    const second = await leader(b.processing);
+    await pool.query(
+      "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and granted",
+      [0x5357],
+    );
+    // Stopped while its resume still runs, before the other process takes the lock.
+    await until('the slow one to stop', () => slow.seen.stopped);
+    await until('the second to lead', () => second.leads);
+    finishResume();
+    const first = await starting;
+    expect(first.leads).toBe(false);
+    expect(await lockHolders()).toBe(1);
+  });
+
   it('stops processing when the connection that holds the lock is ended, and another process leads', async () => {
     const a = recordingProcessing();
     const b = recordingProcessing();
@@ -114,6 +135,7 @@ describe('the processing lock on PostgreSQL', () => {
     );
     await until('the first to stop', () => a.seen.stopped && !first.leads);
     await until('someone to lead again', async () => first.leads || second.leads);
+    expect(first.leads && second.leads).toBe(false);
     expect(await lockHolders()).toBe(1);
   });
 });

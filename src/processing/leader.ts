@@ -44,6 +44,9 @@ export async function createLeaderProcessing(
   let leading: Processing | undefined;
   let stopped = false;
   let attempt: Promise<void> = Promise.resolve();
+  /** Processings being stopped after a loss, which `stop` waits for; and every processing stopped, stopped once. */
+  const stopping = new Set<Promise<void>>();
+  const halted = new WeakSet<Processing>();
 
   async function connect(): Promise<pg.Client> {
     const next = new pg.Client({
@@ -97,7 +100,7 @@ export async function createLeaderProcessing(
     } catch (err) {
       logger.warn({ err }, 'could not take part in choosing the process that handles conversations; trying again');
       if (made && leading === made) leading = undefined;
-      await made?.stop().catch((error) => logger.error({ err: error }, 'could not stop processing'));
+      if (made) await halt(made);
       // Ending the session releases the lock, if it was taken.
       await dropConnection();
     }
@@ -120,17 +123,32 @@ export async function createLeaderProcessing(
 
   /** The lock went with the connection (or may have): another process may lead now, so this one stops at once. */
   function lost(from: pg.Client, err: Error) {
-    if (from !== client) return;
-    attempt = attempt.then(() => stopLeading(err));
+    if (from === client) void stopLeading(err);
   }
 
-  async function stopLeading(err: Error) {
+  /**
+   * Stops processing at once, not behind a try under way (a long resume): the lock may be another process's already.
+   * The try then sees its connection gone, or its processing no longer leading, and gives up.
+   */
+  function stopLeading(err: Error): Promise<void> {
     const was = leading;
     leading = undefined;
-    await dropConnection();
-    if (!was) return;
-    logger.error({ err }, 'lost the processing lock: stopped handling conversations');
-    await was.stop().catch((error) => logger.error({ err: error }, 'could not stop processing'));
+    const done = (async () => {
+      await dropConnection();
+      if (!was) return;
+      logger.error({ err }, 'lost the processing lock: stopped handling conversations');
+      await halt(was);
+    })();
+    stopping.add(done);
+    void done.finally(() => stopping.delete(done));
+    return done;
+  }
+
+  /** Stops a processing once, whoever asks first; a failure is logged. */
+  function halt(processing: Processing): Promise<void> {
+    if (halted.has(processing)) return Promise.resolve();
+    halted.add(processing);
+    return processing.stop().catch((err) => logger.error({ err }, 'could not stop processing'));
   }
 
   async function dropConnection() {
@@ -207,9 +225,13 @@ export async function createLeaderProcessing(
       await attempt;
       const was = leading;
       leading = undefined;
-      await was?.stop();
-      // Ending the session releases the lock: the next process takes it at its next try.
-      await dropConnection();
+      try {
+        if (was) await halt(was);
+        await Promise.all(stopping);
+      } finally {
+        // Ending the session releases the lock: the next process takes it at its next try.
+        await dropConnection();
+      }
     },
   };
 }
