@@ -126,6 +126,7 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesDeps> = async (app, deps
         pages: login.pages,
         now: deps.now(),
       });
+      if (saved.connected.length > 0) await directory.reload();
     } catch (err) {
       // The person is a browser away from the inbox: tell them there, not with a JSON error page.
       logger.error({ err, appId: stored.id }, 'could not store the pages Facebook Login gave');
@@ -133,12 +134,10 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesDeps> = async (app, deps
     }
     const skipped = login.skipped.map((p) => p.id);
     logger.info({ appId: stored.id, ...saved, skipped }, 'pages connected with Facebook Login');
-    if (saved.connected.length > 0) {
-      await directory.reload();
-      deps.connected(saved.connected);
-      return back({ connected: String(saved.connected.length) });
-    }
-    return back({ connect_error: noPagesConnected(saved.configured.length, login.skipped.length) });
+    if (saved.connected.length === 0)
+      return back({ connect_error: noPagesConnected(saved.configured.length, login.skipped.length) });
+    deps.connected(saved.connected);
+    return back({ connected: String(saved.connected.length) });
   });
 
   /** The sealed state, if it is this gateway's, unexpired, and its nonce is the browser's cookie. */

@@ -46,7 +46,8 @@ export async function saveConnectedPages(
       await tx
         .insertInto('pages')
         .values({ id: page.id, ...values, assistant: null, settings: '{}', messenger_profile: null, created_at: now })
-        .onConflict((oc) => oc.column('id').doUpdateSet(values))
+        // A page the configuration wrote meanwhile stays the configuration's.
+        .onConflict((oc) => oc.column('id').doUpdateSet(values).where('pages.source', '=', 'oauth'))
         .execute();
       connected.push(page.id);
     }
