@@ -36,6 +36,30 @@ describe('polling', () => {
     poller.stop();
   });
 
+  it('forgets the back-off when reset, and runs next an interval later', async () => {
+    let ok = false;
+    const task = vi.fn(async () => ok);
+    const poller = createPoller({ task, intervalMs: 1_000, maxMs: 60_000 });
+    await vi.advanceTimersByTimeAsync(1_000 + 2_000 + 4_000);
+    expect(task).toHaveBeenCalledTimes(3);
+    expect(poller.delay()).toBe(8_000);
+    await vi.advanceTimersByTimeAsync(5_000);
+    ok = true;
+    poller.reset();
+    expect(poller.delay()).toBe(1_000);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(task).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(task).toHaveBeenCalledTimes(4);
+    // The timer before the reset is gone: nothing runs twice.
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(task).toHaveBeenCalledTimes(7);
+    poller.stop();
+    poller.reset();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(task).toHaveBeenCalledTimes(7);
+  });
+
   it('runs one task at a time and skips runs while hidden', async () => {
     let hidden = false;
     let finish!: () => void;

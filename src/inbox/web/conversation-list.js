@@ -11,8 +11,11 @@ import { appendConversations, matchesFilter, mergeConversations, nextCursor, row
 const PAGE_SIZE = 50;
 export const LIST_POLL_MS = 4_000;
 
-/** `hrefFor(id)`: a row's link. The pages (for the filter and the rows' page badges) come with `setPages`. */
-export function createConversationList({ api, hrefFor, notices }) {
+/**
+ * `hrefFor(id)`: a row's link. The pages (for the filter and the rows' page badges) come with `setPages`.
+ * `filtered()` is told each change of the filters, before the list loads again.
+ */
+export function createConversationList({ api, hrefFor, notices, filtered = () => {} }) {
   const filter = { page_id: '', routing: '', flagged: false };
   let rows = [];
   let exhausted = false;
@@ -24,7 +27,13 @@ export function createConversationList({ api, hrefFor, notices }) {
   const elements = new Map();
   /** Page names by id, for the rows' badges: empty while there is one page only. */
   let badges = new Map();
-  const filters = createListFilters({ filter, changed: () => void reload() });
+  const filters = createListFilters({
+    filter,
+    changed() {
+      filtered();
+      void reload();
+    },
+  });
 
   const list = h('ul', {
     class: 'conversations',

@@ -15,7 +15,12 @@ export function createInbox({ api, notices, main, topbar, pages }) {
   let pageNames = new Map();
   /** Unsent replies by conversation id: they outlive the thread they were typed in. */
   const drafts = new Map();
-  const list = createConversationList({ api, notices, hrefFor: conversationHref });
+  const list = createConversationList({
+    api,
+    notices,
+    hrefFor: conversationHref,
+    filtered: () => listPoller.reset(),
+  });
   const panel = createPagesPanel({ api, notices, onPages: setPages });
   const placeholder = h('div', { class: 'thread-placeholder' }, h('p', {}, 'Pick a conversation to read it.'));
   const threadPane = h('div', { class: 'thread-pane' }, placeholder);
@@ -32,9 +37,20 @@ export function createInbox({ api, notices, main, topbar, pages }) {
   }
 
   const isHidden = () => document.hidden;
+  /** One poller serves every thread and every filter: each opened thread and changed filter starts it afresh. */
+  const listPoller = createPoller({
+    task: () => view !== 'conversations' || list.refresh(),
+    intervalMs: LIST_POLL_MS,
+    isHidden,
+  });
+  const threadPoller = createPoller({
+    task: () => view !== 'conversations' || thread?.refresh(),
+    intervalMs: THREAD_POLL_MS,
+    isHidden,
+  });
   const pollers = [
-    createPoller({ task: () => view !== 'conversations' || list.refresh(), intervalMs: LIST_POLL_MS, isHidden }),
-    createPoller({ task: () => view !== 'conversations' || thread?.refresh(), intervalMs: THREAD_POLL_MS, isHidden }),
+    listPoller,
+    threadPoller,
     createPoller({ task: () => panel.refresh(), intervalMs: PAGES_POLL_MS, isHidden }),
   ];
 
@@ -57,6 +73,7 @@ export function createInbox({ api, notices, main, topbar, pages }) {
     });
     thread = { id, ...created };
     replaceChildren(threadPane, created.element);
+    threadPoller.reset();
     void created.start();
   }
 

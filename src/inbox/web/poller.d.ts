@@ -9,6 +9,7 @@ export interface PollerOptions {
 export interface Poller {
   now(): Promise<void>;
   delay(): number;
+  reset(): void;
   stop(): void;
 }
 export function createPoller(options: PollerOptions): Poller;

@@ -6,8 +6,9 @@
 /**
  * `task()` resolves to `false` when it failed (a rejection counts as a failure too); the next run is then twice as
  * far off, up to `maxMs` (default a minute), and back to `intervalMs` after a success. Runs are skipped while
- * `isHidden()` (a hidden tab). `now()` runs the task at once unless a run is under way. `timers` defaults to the
- * global `setTimeout` and `clearTimeout`.
+ * `isHidden()` (a hidden tab). `now()` runs the task at once unless a run is under way. `reset()` forgets the
+ * back-off: the next run is `intervalMs` from now (a poller that serves one thread after another must not make the next
+ * thread wait out the last one's failures). `timers` defaults to the global `setTimeout` and `clearTimeout`.
  */
 export function createPoller({ task, intervalMs, maxMs = 60_000, isHidden = () => false, timers = globalThis }) {
   let delay = intervalMs;
@@ -41,6 +42,12 @@ export function createPoller({ task, intervalMs, maxMs = 60_000, isHidden = () =
     now: run,
     /** The delay before the next scheduled run, as it stands. */
     delay: () => delay,
+    reset() {
+      if (stopped) return;
+      delay = intervalMs;
+      timers.clearTimeout(timer);
+      schedule();
+    },
     stop() {
       stopped = true;
       timers.clearTimeout(timer);
