@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversationHref, parseRoute } from './web/route.js';
+import { conversationHref, isRoute, parseRoute } from './web/route.js';
 
 describe('reading the view from the address', () => {
   it('names the pages, the list and a conversation', () => {
@@ -14,5 +14,10 @@ describe('reading the view from the address', () => {
     for (const hash of ['#/c/.', '#/c/..', '#/c/%2E%2E', '#/c/', '#/c/%', '#/c/%E0%A4%A']) {
       expect(parseRoute(hash)).toEqual({ view: 'conversations' });
     }
+  });
+
+  it('tells the views from a link to an element of the page', () => {
+    for (const hash of ['', '#', '#/', '#/pages', '#/c/c_01']) expect(isRoute(hash)).toBe(true);
+    for (const hash of ['#app', '#topbar', '#c/c_01']) expect(isRoute(hash)).toBe(false);
   });
 });

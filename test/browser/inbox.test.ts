@@ -152,6 +152,19 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await expect.poll(() => loaded(page.locator('.thread__who')), { timeout: 5_000 }).toBe(true);
   });
 
+  it('keeps the thread open when the skip link is followed', async () => {
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    await skip.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#app');
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    expect(await page.getByTestId('thread').count()).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('app');
+    await page.goBack();
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/c\//);
+    await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+  });
+
   it('takes over, and a poll answered after the take-over, with what was before, does not flip it back', async () => {
     // The list's and the thread's next polls are answered now (routing: bot), and handed over only after the take-over.
     const held: (() => Promise<void>)[] = [];

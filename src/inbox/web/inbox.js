@@ -7,7 +7,7 @@ import { createConversationList, LIST_POLL_MS } from './conversation-list.js';
 import { h, replaceChildren } from './dom.js';
 import { createPagesPanel, PAGES_POLL_MS } from './pages-panel.js';
 import { createPoller } from './poller.js';
-import { conversationHref, parseRoute } from './route.js';
+import { conversationHref, isRoute, parseRoute } from './route.js';
 import { createThread, THREAD_POLL_MS } from './thread.js';
 
 /** `main`: where the views go; `topbar`: whose navigation links are marked; `pages`: the pages at sign-in. */
@@ -77,8 +77,12 @@ export function createInbox({ api, notices, main, topbar, pages }) {
     void created.start();
   }
 
-  /** Draws the view the hash names; the list loads when it comes into view (the first time included). */
+  /**
+   * Draws the view the hash names; the list loads when it comes into view (the first time included). A hash that names
+   * no view (the skip link's `#app`) leaves the one drawn as it is.
+   */
   function route() {
+    if (view !== undefined && !isRoute(location.hash)) return;
     const { view: next, id } = parseRoute(location.hash);
     if (next === 'pages') {
       if (view !== 'pages') replaceChildren(main, panel.element);

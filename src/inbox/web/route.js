@@ -19,6 +19,15 @@ export function parseRoute(hash) {
   return { view: 'conversations', id };
 }
 
+/**
+ * Whether a hash names a view: empty or starting with `#/`. Another (`#app`, the skip link's target) only moves the
+ * focus, and leaves the view as it is.
+ */
+export function isRoute(hash) {
+  const value = String(hash ?? '');
+  return value === '' || value === '#' || value.startsWith('#/');
+}
+
 /** The hash of a conversation's view. */
 export function conversationHref(id) {
   return `#/c/${encodeURIComponent(id)}`;
