@@ -302,6 +302,35 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       writeFileSync(new URL('../../docs/inbox.png', import.meta.url), png);
   });
 
+  it('keeps the keyboard focus on the header’s actions as they change', async () => {
+    const focused = () =>
+      page.evaluate(() => {
+        const active = document.activeElement as HTMLElement | null;
+        return active?.dataset.testid ?? active?.tagName;
+      });
+    await page.getByTestId('take-over').press('Enter');
+    await expectText(page.getByTestId('thread-routing'), 'Agent');
+    await expect.poll(focused).toBe('give-back');
+    await page.keyboard.press('Enter');
+    await expectText(page.getByTestId('thread-routing'), 'Bot');
+    await expect.poll(focused).toBe('take-over');
+    await page.getByTestId('clear-flag').press('Enter');
+    await page.getByTestId('thread-flag').waitFor({ ...wait, state: 'detached' });
+    await expect.poll(focused).toBe('flag');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('flag-reason');
+    await page.keyboard.press('Escape');
+    await expect.poll(focused).toBe('flag');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('flag-cancel').press('Enter');
+    await expect.poll(focused).toBe('flag');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Parcel lost twice');
+    await page.keyboard.press('Enter');
+    await expectText(page.getByTestId('thread-flag'), 'Parcel lost twice');
+    await expect.poll(focused).toBe('clear-flag');
+  });
+
   it('filters the list by routing and by flag', async () => {
     await h.fb.sendText(PAGE_ID, personPsid(0), 'hello');
     await other().waitFor(wait);

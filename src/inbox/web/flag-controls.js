@@ -5,14 +5,21 @@
 import { h, uid } from './dom.js';
 
 /**
- * `open`: whether the form shows; `draft`: the reason typed so far. `setOpen(open)`, `setDraft(text)`, `flag(reason)`
+ * `busy`: an action runs; its buttons say so with `aria-disabled` and stay focusable (the header ignores clicks
+ * meanwhile). `open`: whether the form shows; `draft`: the reason typed so far. `setOpen(open)`, `setDraft(text)`, `flag(reason)`
  * and `clear()` are the header's.
  */
 export function renderFlagControls({ conversation, busy, open, draft, setOpen, setDraft, flag, clear }) {
   if (conversation.flagged) {
     return h(
       'button',
-      { type: 'button', class: 'button', disabled: busy, dataset: { testid: 'clear-flag' }, onclick: clear },
+      {
+        type: 'button',
+        class: 'button',
+        'aria-disabled': busy && 'true',
+        dataset: { testid: 'clear-flag' },
+        onclick: clear,
+      },
       'Clear flag',
     );
   }
@@ -62,9 +69,23 @@ function reasonForm({ formId, busy, draft, setOpen, setDraft, flag }) {
     reason,
     h(
       'button',
-      { type: 'submit', class: 'button button--danger', disabled: busy, dataset: { testid: 'flag-submit' } },
+      {
+        type: 'submit',
+        class: 'button button--danger',
+        'aria-disabled': busy && 'true',
+        dataset: { testid: 'flag-submit' },
+      },
       'Flag',
     ),
-    h('button', { type: 'button', class: 'button button--quiet', onclick: () => setOpen(false) }, 'Cancel'),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button--quiet',
+        dataset: { testid: 'flag-cancel' },
+        onclick: () => setOpen(false),
+      },
+      'Cancel',
+    ),
   );
 }

@@ -18,15 +18,21 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
   let busy = false;
   let drawn = '';
 
-  async function act(action, run, done) {
+  /**
+   * One action at a time: its buttons stay focusable while it runs (`aria-disabled`, clicks ignored), and once it is
+   * done the button that took the clicked one's place (`focusAfter`, a test id) gets the focus the clicked one had.
+   */
+  async function act({ action, run, done, focusAfter }) {
     if (busy) return;
     busy = true;
     draw(conversation, page);
     const result = await run();
     busy = false;
     if (result.ok) {
+      const focused = element.contains(document.activeElement);
       notices.clear('action');
       changed(done(result.value));
+      if (focused) element.querySelector(`[data-testid="${focusAfter}"]`)?.focus();
     } else if (result.error.status !== 401) {
       notices.show({ key: 'action', tone: 'error', text: `Could not ${action}. ${describeError(result.error)}` });
       draw(conversation, page);
@@ -34,26 +40,28 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
   }
 
   const setRouting = (routing) =>
-    act(
-      routing === 'human' ? 'take over' : 'give the conversation back',
-      () => api.setRouting(id, routing),
-      (value) => {
+    act({
+      action: routing === 'human' ? 'take over' : 'give the conversation back',
+      run: () => api.setRouting(id, routing),
+      done(value) {
         status.textContent = routing === 'human' ? 'You took over the conversation.' : 'The assistant answers again.';
         return { routing: value.routing };
       },
-    );
+      focusAfter: routing === 'human' ? 'give-back' : 'take-over',
+    });
 
   const setFlag = (flagged, reason) =>
-    act(
-      flagged ? 'flag the conversation' : 'clear the flag',
-      () => api.setFlag(id, flagged, reason),
-      (value) => {
+    act({
+      action: flagged ? 'flag the conversation' : 'clear the flag',
+      run: () => api.setFlag(id, flagged, reason),
+      done(value) {
         flagFormOpen = false;
         reasonDraft = '';
         status.textContent = flagged ? 'Conversation flagged.' : 'Flag cleared.';
         return { flagged: value.flagged, flag_reason: value.flag_reason };
       },
-    );
+      focusAfter: flagged ? 'clear-flag' : 'flag',
+    });
 
   function routingButtons() {
     const takeOver = h(
@@ -61,7 +69,7 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
       {
         type: 'button',
         class: 'button button--primary',
-        disabled: busy,
+        'aria-disabled': busy && 'true',
         dataset: { testid: 'take-over' },
         onclick: () => setRouting('human'),
       },
@@ -72,7 +80,7 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
       {
         type: 'button',
         class: 'button',
-        disabled: busy,
+        'aria-disabled': busy && 'true',
         dataset: { testid: 'give-back' },
         onclick: () => setRouting('bot'),
       },
@@ -92,7 +100,8 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
       setOpen(open) {
         flagFormOpen = open;
         draw(conversation, page);
-        if (open) element.querySelector('[data-testid="flag-reason"]')?.focus();
+        // Closed (Cancel, Escape), the focus goes back to the toggle rather than to the page.
+        element.querySelector(`[data-testid="${open ? 'flag-reason' : 'flag'}"]`)?.focus();
       },
       setDraft: (text) => {
         reasonDraft = text;
