@@ -34,8 +34,13 @@ export function createListFilters({ filter, changed }) {
     h('label', { class: 'filters__check' }, flagged, h('span', {}, 'Flagged only')),
   );
 
-  /** The page choices, as the latest list of pages has them; the chosen page stays chosen. */
+  /**
+   * The page choices, as the latest list of pages has them; the chosen page stays chosen. A chosen page that is gone
+   * would filter the list by a choice the select cannot show: the filter goes back to all pages.
+   */
   function setPages(pages) {
+    const vanished = filter.page_id !== '' && !pages.some((p) => p.id === filter.page_id);
+    if (vanished) filter.page_id = '';
     replaceChildren(
       pageSelect,
       h('option', { value: '' }, 'All pages'),
@@ -43,6 +48,7 @@ export function createListFilters({ filter, changed }) {
     );
     pageSelect.value = filter.page_id;
     pageField.hidden = pages.length < 2 && !filter.page_id;
+    if (vanished) changed();
   }
 
   return { element, setPages };
