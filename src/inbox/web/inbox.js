@@ -5,13 +5,19 @@
  */
 import { createConversationList, LIST_POLL_MS } from './conversation-list.js';
 import { h, replaceChildren } from './dom.js';
+import { sessionNotices } from './notices.js';
 import { createPagesPanel, PAGES_POLL_MS } from './pages-panel.js';
 import { createPoller } from './poller.js';
 import { conversationHref, isRoute, parseRoute } from './route.js';
 import { createThread, THREAD_POLL_MS } from './thread.js';
 
-/** `main`: where the views go; `topbar`: whose navigation links are marked; `pages`: the pages at sign-in. */
-export function createInbox({ api, notices, main, topbar, pages }) {
+/**
+ * `main`: where the views go; `topbar`: whose navigation links are marked; `pages`: the pages at sign-in. After
+ * `close()` (sign-out) the session's late answers show no notice and change nothing.
+ */
+export function createInbox({ api, notices: shared, main, topbar, pages }) {
+  const notices = sessionNotices(shared);
+  let closed = false;
   let pageNames = new Map();
   /** Unsent replies by conversation id: they outlive the thread they were typed in. */
   const drafts = new Map();
@@ -21,7 +27,7 @@ export function createInbox({ api, notices, main, topbar, pages }) {
     hrefFor: conversationHref,
     filtered: () => listPoller.reset(),
   });
-  const panel = createPagesPanel({ api, notices, onPages: setPages });
+  const panel = createPagesPanel({ api, notices, onPages: (next) => closed || setPages(next) });
   const placeholder = h('div', { class: 'thread-placeholder' }, h('p', {}, 'Pick a conversation to read it.'));
   const threadPane = h('div', { class: 'thread-pane' }, placeholder);
   const conversations = h('div', { class: 'inbox', dataset: { pane: 'list' } }, list.element, threadPane);
@@ -69,7 +75,11 @@ export function createInbox({ api, notices, main, topbar, pages }) {
       drafts,
       backHref: '#/',
       pageName: (pageId) => pageNames.get(pageId) ?? pageId,
-      onChanged: (changedId, changes) => (changes ? list.patch(changedId, changes) : void list.refresh()),
+      onChanged(changedId, changes) {
+        if (closed) return;
+        if (changes) list.patch(changedId, changes);
+        else void list.refresh();
+      },
     });
     thread = { id, ...created };
     replaceChildren(threadPane, created.element);
@@ -118,6 +128,8 @@ export function createInbox({ api, notices, main, topbar, pages }) {
   return {
     route,
     close() {
+      closed = true;
+      notices.end();
       for (const p of pollers) p.stop();
       window.removeEventListener('hashchange', route);
       window.removeEventListener('pageshow', onPageShow);

@@ -42,3 +42,22 @@ export function createNotices(container) {
     },
   };
 }
+
+/**
+ * `notices` for one signed-in session: once `end()` is called (sign-out), whatever its work still asks to show or
+ * clear is ignored, so a reply or an action answered late never speaks on the sign-in screen, or to the next person.
+ */
+export function sessionNotices(notices) {
+  let ended = false;
+  return {
+    show(notice) {
+      if (!ended) notices.show(notice);
+    },
+    clear(key) {
+      if (!ended) notices.clear(key);
+    },
+    end() {
+      ended = true;
+    },
+  };
+}

@@ -83,6 +83,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
   );
 
   async function refresh() {
+    if (closed) return true;
     const mine = ++issued;
     const result = await api.messages(id, { limit: PAGE_SIZE });
     if (closed || mine < applied) return;
