@@ -386,6 +386,48 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.getByTestId('reply-input').fill('');
   });
 
+  it('sends a reply once when the agent leaves and comes back before the answer', async () => {
+    const text = 'Your refund went out today.';
+    const keys: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const replies = '**/api/conversations/*/messages';
+    await page.route(replies, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      await released;
+      await route.continue();
+    });
+    await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+    const input = page.getByTestId('reply-input');
+    await input.fill(text);
+    await input.press('Enter');
+    await expect.poll(() => keys.length).toBe(1);
+    await other().click();
+    await expectText(page.getByTestId('thread-name'), 'Person0 Test');
+    await lena().click();
+    await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+    // The reply on its way shows as sending, and cannot be sent again meanwhile.
+    expect(await input.inputValue()).toBe(text);
+    expect(await input.isEditable()).toBe(false);
+    await expectText(page.getByTestId('reply-send'), 'Sending…');
+    release();
+    await messages('agent', text).waitFor(wait);
+    // An agent who saw the text still in the box would send it again.
+    await input.press('Enter');
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    await page.unroute(replies);
+    await h.fb.waitForPageMessages(PAGE_ID, PSID, (items) => items.some((item) => item.message?.text === text), 10_000);
+    await h.settle();
+    const { items } = await h.fb.conversation(PAGE_ID, PSID);
+    expect(items.filter((item) => item.message?.text === text)).toHaveLength(1);
+    expect(keys).toHaveLength(1);
+    expect(await input.inputValue()).toBe('');
+    expect(await input.isEditable()).toBe(true);
+  });
+
   it('follows the pages of each poll: a page added shows in the filter and as the rows’ page badges', async () => {
     const pages = '**/api/pages';
     await page.route(pages, async (route) => {

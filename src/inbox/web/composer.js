@@ -1,7 +1,9 @@
 /**
  * The reply box. One submission has one `Idempotency-Key`: a double click, or a retry after a lost answer, queues
  * one message. The key changes when the text does. Enter sends, Shift+Enter starts a new line. What is typed is kept
- * per conversation in `drafts` (with its key), so switching threads loses nothing.
+ * per conversation in `drafts` (with its key), so switching threads loses nothing. A reply on its way stays in its
+ * draft, marked in flight: the reply box of that conversation shows it as sending (read-only) until the answer comes,
+ * even one opened after the agent left and came back, so it cannot be sent twice.
  */
 import { h, uid } from './dom.js';
 import { describeError, describeWindow } from './format.js';
@@ -9,13 +11,16 @@ import { describeError, describeWindow } from './format.js';
 const MAX_LENGTH = 2000;
 
 /**
- * `sent()` runs once the gateway queued a reply. `drafts`: a Map of conversation id to `{text, submission}` that
- * outlives the composer. `name()`: the person's name, for a failure told after the agent moved on (in `notices`).
+ * `sent()` runs once the gateway queued a reply. `drafts`: a Map of conversation id to `{text, submission, flight?}`
+ * that outlives the composer; `flight` is `{answer, owner}`, the reply's request and the composer that handles its
+ * answer (the newest of the conversation). `name()`: the person's name, for a failure told after the agent moved on
+ * (in `notices`).
  */
 export function createComposer({ api, id, sent, drafts, notices, name }) {
   let conversation;
-  let sending = false;
   let closed = false;
+  /** This composer, as the owner of a flight. */
+  const self = {};
 
   const hintId = uid('reply-hint');
   const input = h('textarea', {
@@ -25,7 +30,7 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
     placeholder: 'Write a reply…',
     'aria-describedby': hintId,
     dataset: { testid: 'reply-input' },
-    oninput: () => keep(input.value, drafts.get(id)?.submission),
+    oninput: () => keep(input.value),
     onkeydown(event) {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -56,37 +61,58 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
     error,
   );
 
-  input.value = drafts.get(id)?.text ?? '';
+  const kept = drafts.get(id);
+  input.value = kept?.text ?? '';
+  if (kept?.flight) void follow(kept);
 
-  function keep(text, submission) {
+  function keep(text) {
+    const submission = drafts.get(id)?.submission;
     if (text === '' && !submission) drafts.delete(id);
     else drafts.set(id, { text, submission });
   }
 
   async function send() {
     const text = input.value.trim();
-    if (sending || !text) return;
-    let submission = drafts.get(id)?.submission;
-    if (submission?.text !== text) submission = { text, key: newKey() };
-    keep(input.value, submission);
-    sending = true;
-    button.disabled = true;
-    button.textContent = 'Sending…';
-    error.hidden = true;
-    const result = await api.reply(id, text, submission.key);
-    sending = false;
-    button.disabled = false;
-    button.textContent = 'Send';
+    const draft = drafts.get(id);
+    if (draft?.flight || !text) return;
+    const submission = draft?.submission?.text === text ? draft.submission : { text, key: newKey() };
+    const flying = { text: input.value, submission, flight: { answer: api.reply(id, text, submission.key) } };
+    drafts.set(id, flying);
+    await follow(flying);
+  }
+
+  /** Shows `draft` as sending until its answer, which only the flight's owner (the newest composer) handles. */
+  async function follow(draft) {
+    const { flight } = draft;
+    flight.owner = self;
+    showSending(true);
+    const result = await flight.answer;
+    if (flight.owner !== self) return;
+    if (drafts.get(id) === draft) {
+      // Sent: the draft is done. Not sent: it waits, with its key, for a retry that queues it once.
+      if (result.ok) drafts.delete(id);
+      else drafts.set(id, { text: draft.text, submission: draft.submission });
+    }
+    if (!closed) showSending(false);
     if (result.ok) {
-      const draft = drafts.get(id);
-      if (draft?.submission === submission) keep(draft.text.trim() === text ? '' : draft.text, undefined);
-      if (closed) return void sent();
-      input.value = drafts.get(id)?.text ?? '';
-      input.focus();
+      if (!closed) {
+        const focused = element.contains(document.activeElement);
+        input.value = drafts.get(id)?.text ?? '';
+        if (focused) input.focus();
+      }
       await sent();
     } else if (result.error.status !== 401) {
       failed(result.error);
     }
+  }
+
+  /** Read-only rather than disabled while sending: the focus stays in the box. */
+  function showSending(on) {
+    input.readOnly = on;
+    if (on) button.setAttribute('aria-disabled', 'true');
+    else button.removeAttribute('aria-disabled');
+    button.textContent = on ? 'Sending…' : 'Send';
+    if (on) error.hidden = true;
   }
 
   /** On screen, under the box; after the agent moved on, as a notice naming the conversation. */
