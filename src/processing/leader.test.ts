@@ -30,6 +30,10 @@ function recordingProcessing(o: { failResume?: boolean; resumeUntil?: Promise<vo
   return { processing, seen };
 }
 
+/** The processing lock in this test's database: advisory locks are per database, pg_locks lists every one's. */
+const OUR_LOCKS =
+  "locktype = 'advisory' and classid = $1 and granted and database = (select oid from pg_database where datname = current_database())";
+
 const until = async (what: string, check: () => boolean | Promise<boolean>) => {
   for (let waited = 0; waited < 5000; waited += 20) {
     if (await check()) return;
@@ -54,12 +58,8 @@ describe('the processing lock on PostgreSQL', () => {
   });
 
   const lockHolders = async () =>
-    (
-      await pool.query<{ n: number }>(
-        "select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = $1 and granted",
-        [0x5357],
-      )
-    ).rows[0]?.n;
+    (await pool.query<{ n: number }>(`select count(*)::int as n from pg_locks where ${OUR_LOCKS}`, [0x5357])).rows[0]
+      ?.n;
 
   async function leader(processing: Processing) {
     const made = await createLeaderProcessing({
@@ -111,10 +111,7 @@ describe('the processing lock on PostgreSQL', () => {
     const starting = leader(slow.processing);
     await until('the resume to begin', () => slow.seen.resumes === 1);
     const second = await leader(b.processing);
-    await pool.query(
-      "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and granted",
-      [0x5357],
-    );
+    await pool.query(`select pg_terminate_backend(pid) from pg_locks where ${OUR_LOCKS}`, [0x5357]);
     // Stopped while its resume still runs, before the other process takes the lock.
     await until('the slow one to stop', () => slow.seen.stopped);
     await until('the second to lead', () => second.leads);
@@ -129,10 +126,7 @@ describe('the processing lock on PostgreSQL', () => {
     const b = recordingProcessing();
     const first = await leader(a.processing);
     const second = await leader(b.processing);
-    await pool.query(
-      "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and granted",
-      [0x5357],
-    );
+    await pool.query(`select pg_terminate_backend(pid) from pg_locks where ${OUR_LOCKS}`, [0x5357]);
     await until('the first to stop', () => a.seen.stopped && !first.leads);
     await until('someone to lead again', async () => first.leads || second.leads);
     expect(first.leads && second.leads).toBe(false);

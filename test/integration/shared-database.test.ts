@@ -124,7 +124,8 @@ describe('gateways sharing a PostgreSQL database', () => {
     const turns = bot.turns.length;
     const ended = await sql<{ ended: boolean }>`
       select pg_terminate_backend(pid) as ended from pg_locks
-      where locktype = 'advisory' and classid = ${0x5357} and objid = 1 and granted`.execute(h.switchboard.db);
+      where locktype = 'advisory' and classid = ${0x5357} and objid = 1 and granted
+        and database = (select oid from pg_database where datname = current_database())`.execute(h.switchboard.db);
     expect(ended.rows.map((r) => r.ended)).toEqual([true]);
     await h.fb.sendText(PAGE_ID, PSID, 'still there after the lock moved?');
     await expect
