@@ -65,6 +65,21 @@ describe('system timers', () => {
     await slept;
   });
 
+  it('wait out what is left when the timer fires before the clock says the time has come', async () => {
+    const start = Date.now();
+    const realNow = Date.now.bind(Date);
+    let reads = 0;
+    // The clock at the timer's firing says 15 ms are still to go, as a loop's cached time ahead of it would make it.
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => (++reads === 2 ? start + 5 : realNow()));
+    try {
+      await systemTimers.sleep(20);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(reads).toBeGreaterThanOrEqual(3);
+    expect(realNow() - start).toBeGreaterThanOrEqual(30);
+  });
+
   it('leave no listener on the signal of a sleep that ran its course', async () => {
     const wait = new AbortController();
     await systemTimers.sleep(1, wait.signal);

@@ -13,12 +13,20 @@ export const systemTimers: Timers = {
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();
+      const until = Date.now() + ms;
       const end = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', end);
         resolve();
       };
-      const timer = setTimeout(end, ms);
+      // A timer counts from the event loop's cached time, so it may fire a few ms before Date.now() says: a paced
+      // message would go that much early. The rest is waited out.
+      const due = () => {
+        const left = until - Date.now();
+        if (left > 0) timer = setTimeout(due, left);
+        else end();
+      };
+      let timer = setTimeout(due, ms);
       signal?.addEventListener('abort', end);
     }),
 };
