@@ -154,16 +154,17 @@ function connectedPagesOf(
     return connected;
   }
   // With FB_PAGE_ID the variable was read, and any problem reported, as that page's.
-  const fromEnv = o.env.FB_PAGE_ID
-    ? envPages[0]?.assistant
-    : o.env.SWITCHBOARD_ASSISTANT
-      ? checked(connectedPagesSchema, { assistant: o.env.SWITCHBOARD_ASSISTANT }, PAGE_VARIABLES, o.problems)[0]
-          ?.assistant
-      : undefined;
-  if (!fromEnv) return connected;
-  if (!o.env.FB_PAGE_ID)
-    o.problems.push(...assistantProblems(fromEnv, { key: 'SWITCHBOARD_ASSISTANT', subject: '' }, o));
-  return { ...connected, assistant: fromEnv };
+  const assistant = o.env.FB_PAGE_ID ? envPages[0]?.assistant : assistantVariable(o);
+  return assistant ? { ...connected, assistant } : connected;
+}
+
+/** SWITCHBOARD_ASSISTANT read on its own, when no page of the environment has it: its problems named after it. */
+function assistantVariable(o: { env: Env; cwd: string; problems: string[] }) {
+  if (!o.env.SWITCHBOARD_ASSISTANT) return undefined;
+  const [read] = checked(connectedPagesSchema, { assistant: o.env.SWITCHBOARD_ASSISTANT }, PAGE_VARIABLES, o.problems);
+  if (read?.assistant)
+    o.problems.push(...assistantProblems(read.assistant, { key: 'SWITCHBOARD_ASSISTANT', subject: '' }, o));
+  return read?.assistant;
 }
 
 /** What would fail when the assistant is made: a model key's variable unset, a flow file missing or invalid. */
