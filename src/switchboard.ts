@@ -94,6 +94,7 @@ export interface Switchboard {
 export async function createSwitchboard(options: SwitchboardOptions): Promise<Switchboard> {
   const { config, secretBox, logger } = options;
   const timers = options.timers ?? systemTimers;
+  const now = () => timers.now();
   const lostConnection = (error: Error) =>
     logger.warn({ reason: error.message }, 'lost an idle PostgreSQL connection; the pool opens another on next use');
   const threaded =
@@ -215,7 +216,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     graphFor: graph.graphFor,
     logger,
     retryMs: options.tuning?.pageRetryMs,
-    now: () => timers.now(),
+    now,
     healthRecorded: () => pages.reload(),
   });
   const authenticate = createBasicAuth(db);
@@ -227,17 +228,16 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       directory: pages,
       resume: async () => void (await processing.resume()),
       syncProfile: (pageId) => upkeep.syncProfile(pageId),
-      now: () => timers.now(),
+      now,
     });
     await api.register(conversationRoutes, {
       db,
       store,
       wake: (id) => processing.wake(id),
       changed: (id) => processing.conversationChanged(id),
-      now: () => timers.now(),
+      now,
     });
   });
-  const now = () => timers.now();
   await app.register(oauthRoutes, {
     db,
     box: secretBox,
