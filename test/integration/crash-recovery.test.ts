@@ -1,56 +1,31 @@
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulatorClient, type Emulator, type EmulatorClient, startEmulator } from '../../src/emulator/index.ts';
+import type { Emulator, EmulatorClient } from '../../src/emulator/index.ts';
 import { openDatabase } from '../../src/storage/database.ts';
-import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.ts';
-import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { DATABASES, type TestDatabase } from '../support/databases.ts';
+import type { EchoBot } from '../support/echo-bot.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
-import { gatewayProcessEnv, startGatewayProcess, stopGatewayProcess } from '../support/gateway-process.ts';
+import { startProcessTestbed, stopGatewayProcess } from '../support/gateway-process.ts';
 
 const REPLY = 'echo: before the crash';
 
 for (const database of DATABASES) {
   describe(`crash recovery on ${database}`, () => {
+    let testbed: Awaited<ReturnType<typeof startProcessTestbed>>;
     let emulator: Emulator;
     let fb: EmulatorClient;
     let bot: EchoBot;
     let db: TestDatabase;
     let env: Record<string, string>;
-    const children: ChildProcess[] = [];
 
     beforeAll(async () => {
-      const secret = randomBytes(16).toString('hex');
-      const token = `EAAT${randomBytes(16).toString('hex')}`;
-      emulator = await startEmulator({
-        seed: {
-          apps: [{ id: APP_ID, name: 'Crash test', secret }],
-          pages: [{ id: PAGE_ID, name: 'Acme', app_id: APP_ID, access_token: token }],
-          people: [{ first_name: 'Lena', psids: { [PAGE_ID]: PSID } }],
-        },
-        webhookRetry: { baseMs: 100, maxAttempts: 20, timeoutMs: 5000 },
-      });
-      fb = createEmulatorClient(emulator.url as string);
-      bot = await startEchoBot();
-      db = await createTestDatabase(database);
-      env = gatewayProcessEnv({
-        databaseUrl: db.url,
-        graphUrl: emulator.url as string,
-        appSecret: secret,
-        pageToken: token,
-        verifyToken: 'crash-verify',
-        assistantUrl: bot.url,
-      });
+      testbed = await startProcessTestbed({ database, verifyToken: 'crash-verify', webhookTimeoutMs: 5000 });
+      ({ emulator, fb, bot, db } = testbed);
+      env = testbed.env();
     });
 
-    afterAll(async () => {
-      for (const child of children) child.kill('SIGKILL');
-      await emulator?.close();
-      await bot?.close();
-      await db?.drop();
-    });
+    afterAll(() => testbed?.close());
 
-    const startGateway = () => startGatewayProcess(env, children);
+    const startGateway = () => testbed.startGateway(env);
 
     it('delivers the reply once after being killed with SIGKILL between the 200 and the reply', async () => {
       bot.hold();

@@ -1,14 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulatorClient, type Emulator, type EmulatorClient, startEmulator } from '../../src/emulator/index.ts';
+import type { Emulator, EmulatorClient } from '../../src/emulator/index.ts';
 import { openDatabase } from '../../src/storage/database.ts';
-import { createTestDatabase, DATABASES, type TestDatabase } from '../support/databases.ts';
-import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { DATABASES, type TestDatabase } from '../support/databases.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
-import { gatewayProcessEnv, startGatewayProcess, stopGatewayProcess } from '../support/gateway-process.ts';
+import { startProcessTestbed, stopGatewayProcess } from '../support/gateway-process.ts';
 
 const REPLY = 'echo: before the restart';
 const LATER = 'echo: after the restart';
@@ -22,52 +19,30 @@ const LATER = 'echo: after the restart';
  */
 for (const database of DATABASES) {
   describe(`restart after a send Graph accepted, on ${database}`, () => {
+    let testbed: Awaited<ReturnType<typeof startProcessTestbed>>;
     let emulator: Emulator;
     let fb: EmulatorClient;
-    let bot: EchoBot;
     let db: TestDatabase;
     let graph: GraphProxy;
     let webhook: WebhookProxy;
     let env: Record<string, string>;
-    const children: ChildProcess[] = [];
 
     beforeAll(async () => {
-      const secret = randomBytes(16).toString('hex');
-      const token = `EAAT${randomBytes(16).toString('hex')}`;
-      emulator = await startEmulator({
-        seed: {
-          apps: [{ id: APP_ID, name: 'Restart test', secret }],
-          pages: [{ id: PAGE_ID, name: 'Acme', app_id: APP_ID, access_token: token }],
-          people: [{ first_name: 'Lena', psids: { [PAGE_ID]: PSID } }],
-        },
-        // The echo is held by the webhook proxy across the restart: its delivery must not time out meanwhile.
-        webhookRetry: { baseMs: 100, maxAttempts: 20, timeoutMs: 60_000 },
-      });
-      fb = createEmulatorClient(emulator.url as string);
-      bot = await startEchoBot();
-      db = await createTestDatabase(database);
+      // The echo is held by the webhook proxy across the restart: its delivery must not time out meanwhile.
+      testbed = await startProcessTestbed({ database, verifyToken: 'restart-verify', webhookTimeoutMs: 60_000 });
+      ({ emulator, fb, db } = testbed);
       graph = await startGraphProxy(emulator.url as string);
       webhook = await startWebhookProxy();
-      env = gatewayProcessEnv({
-        databaseUrl: db.url,
-        graphUrl: graph.url,
-        appSecret: secret,
-        pageToken: token,
-        verifyToken: 'restart-verify',
-        assistantUrl: bot.url,
-      });
+      env = testbed.env(graph.url);
     });
 
     afterAll(async () => {
-      for (const child of children) child.kill('SIGKILL');
       await graph?.close();
       await webhook?.close();
-      await emulator?.close();
-      await bot?.close();
-      await db?.drop();
+      await testbed?.close();
     });
 
-    const startGateway = () => startGatewayProcess(env, children);
+    const startGateway = () => testbed.startGateway(env);
 
     /** The outbox rows of the person's conversation: their text (or kind) and status. */
     async function outboxRows(): Promise<string[]> {

@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { APP_ID, PAGE_ID } from './gateway-harness.ts';
+import { createEmulatorClient, startEmulator } from '../../src/emulator/index.ts';
+import { createTestDatabase, type DatabaseKind } from './databases.ts';
+import { startEchoBot } from './echo-bot.ts';
+import { APP_ID, PAGE_ID, PSID } from './gateway-harness.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
 
@@ -12,7 +15,7 @@ const LISTEN_TIMEOUT_MS = 20_000;
  * The environment of a gateway process for the harness's app and page, answering with the bot at `assistantUrl`, as
  * `switchboard start` reads it from the variables alone.
  */
-export function gatewayProcessEnv(o: {
+function gatewayProcessEnv(o: {
   databaseUrl: string;
   graphUrl: string;
   appSecret: string;
@@ -41,7 +44,7 @@ export function gatewayProcessEnv(o: {
  * Starts `switchboard start` as a process of its own with `env` (test support); resolves with it and its URL once it
  * listens. Each process is added to `children`, for the suite to kill at its end.
  */
-export function startGatewayProcess(
+function startGatewayProcess(
   env: Record<string, string>,
   children: ChildProcess[],
 ): Promise<{ child: ChildProcess; url: string }> {
@@ -74,4 +77,52 @@ export async function stopGatewayProcess(child: ChildProcess, signal: NodeJS.Sig
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill(signal);
   await exited;
+}
+
+/**
+ * What a gateway run as a process talks to: the emulator with the harness's app, page and Lena, an echo bot as the
+ * page's assistant, and a database of its own. `env` is the gateway's environment for them (Graph at `graphUrl`, the
+ * emulator by default); `startGateway` starts one, and `close` kills every one started and stops the rest.
+ */
+export async function startProcessTestbed(o: {
+  database: DatabaseKind;
+  verifyToken: string;
+  webhookTimeoutMs: number;
+}) {
+  const secret = randomBytes(16).toString('hex');
+  const token = `EAAT${randomBytes(16).toString('hex')}`;
+  const emulator = await startEmulator({
+    seed: {
+      apps: [{ id: APP_ID, name: 'Gateway process test', secret }],
+      pages: [{ id: PAGE_ID, name: 'Acme', app_id: APP_ID, access_token: token }],
+      people: [{ first_name: 'Lena', psids: { [PAGE_ID]: PSID } }],
+    },
+    webhookRetry: { baseMs: 100, maxAttempts: 20, timeoutMs: o.webhookTimeoutMs },
+  });
+  const bot = await startEchoBot();
+  const db = await createTestDatabase(o.database);
+  const emulatorUrl = emulator.url as string;
+  const children: ChildProcess[] = [];
+  return {
+    emulator,
+    fb: createEmulatorClient(emulatorUrl),
+    bot,
+    db,
+    env: (graphUrl = emulatorUrl) =>
+      gatewayProcessEnv({
+        databaseUrl: db.url,
+        graphUrl,
+        appSecret: secret,
+        pageToken: token,
+        verifyToken: o.verifyToken,
+        assistantUrl: bot.url,
+      }),
+    startGateway: (env: Record<string, string>) => startGatewayProcess(env, children),
+    async close() {
+      for (const child of children) child.kill('SIGKILL');
+      await emulator.close();
+      await bot.close();
+      await db.drop();
+    },
+  };
 }
