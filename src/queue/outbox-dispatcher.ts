@@ -256,7 +256,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
           unrecordedWrites.accepted.set(row.id, { externalId: outcome.external_id, sentAt: calledAt });
           throw error;
         }
-        lastSends.remember(row.conversation_id, now);
+        // Paced from when the send is recorded, not from Graph's answer: never earlier than the row says it was sent.
+        lastSends.remember(row.conversation_id, timers.now());
         break;
       case 'retry': {
         const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + Math.random() * 0.5);
