@@ -10,6 +10,7 @@ export interface Poller {
   now(): Promise<void>;
   delay(): number;
   reset(): void;
+  setInterval(ms: number): void;
   stop(): void;
 }
 export function createPoller(options: PollerOptions): Poller;
