@@ -7,6 +7,7 @@ import { createApi } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { describeError } from './format.js';
 import { createInbox } from './inbox.js';
+import { createLiveStream } from './live.js';
 import { createNotices } from './notices.js';
 import { basicAuthorization, clearSession, loadSession, saveSession } from './session.js';
 import { renderSignIn } from './sign-in.js';
@@ -15,17 +16,18 @@ const main = document.getElementById('app');
 const topbar = document.getElementById('topbar');
 const notices = createNotices(document.getElementById('notices'));
 let session = loadSession();
-/** What runs while signed in: pollers, the list, the thread; torn down on sign-out. */
+/** What runs while signed in: the live stream, pollers, the list, the thread; torn down on sign-out. */
 let inbox;
 
-const api = createApi({
-  authorization: () => session?.authorization ?? '',
-  onUnauthenticated(_error, sent) {
-    if (session && sent === session.authorization) {
-      signOut('Your session has ended (or your password changed): sign in again.');
-    }
-  },
-});
+const authorization = () => session?.authorization ?? '';
+/** A 401 ends the session, unless it answers a request made with earlier credentials (api.js). */
+function onUnauthenticated(_error, sent) {
+  if (session && sent === session.authorization) {
+    signOut('Your session has ended (or your password changed): sign in again.');
+  }
+}
+const api = createApi({ authorization, onUnauthenticated });
+const connectLive = (handlers) => createLiveStream({ authorization, onUnauthenticated, ...handlers });
 
 showConnectOutcome();
 if (session) void enter();
@@ -90,11 +92,11 @@ function signOut(message) {
   showSignIn(message);
 }
 
-/** Signed in: the top bar, the views, the pollers. `pages` when the sign-in fetched them already. */
+/** Signed in: the top bar, the views, the stream and the pollers. `pages` when the sign-in fetched them already. */
 async function enter(pages) {
   pages ??= await loadPages();
   if (!session || !pages) return;
-  inbox = createInbox({ api, notices, main, topbar, pages });
+  inbox = createInbox({ api, notices, main, topbar, pages, connectLive });
   replaceChildren(
     topbar,
     brand(),
@@ -107,6 +109,7 @@ async function enter(pages) {
     h(
       'div',
       { class: 'topbar__user' },
+      inbox.liveStatus,
       h('span', { class: 'topbar__email', dataset: { testid: 'signed-in-as' } }, session.email),
       h(
         'button',

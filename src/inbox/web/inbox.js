@@ -1,7 +1,8 @@
 /**
  * The signed-in inbox: the views the address's hash names (route.js), the conversation list beside a thread, the
- * pages panel, and their polls. There is no stream: lists, threads and pages are polled, less often while requests
- * fail (poller.js).
+ * pages panel, and what keeps them up to date. The gateway's live stream (live.js) says which conversations changed,
+ * and the list and the open thread load again at once. Polls (poller.js) stay as the safety net: rare while the stream
+ * is live, at their usual pace while it is down, less often while requests fail. The pages are only polled.
  */
 import { createConversationList, LIST_POLL_MS } from './conversation-list.js';
 import { h, replaceChildren } from './dom.js';
@@ -11,11 +12,21 @@ import { createPoller } from './poller.js';
 import { conversationHref, isRoute, parseRoute } from './route.js';
 import { createThread, THREAD_POLL_MS } from './thread.js';
 
+/** The list's and the thread's polls while the stream is live: they only catch what it might miss. */
+export const LIVE_POLL_MS = 30_000;
+const LIVE_STATUS = {
+  connecting: { text: 'Connecting…', title: 'Updates come every few seconds until the live connection is up.' },
+  live: { text: 'Live', title: 'Updates show as they happen.' },
+  down: { text: 'Reconnecting…', title: 'Updates come every few seconds until the live connection is back.' },
+};
+
 /**
- * `main`: where the views go; `topbar`: whose navigation links are marked; `pages`: the pages at sign-in. After
- * `close()` (sign-out) the session's late answers show no notice and change nothing.
+ * `main`: where the views go; `topbar`: whose navigation links are marked; `pages`: the pages at sign-in;
+ * `connectLive({onChange, onState})`: opens the live stream (live.js) with the session's credentials. `liveStatus` is
+ * the stream's state, for the top bar. After `close()` (sign-out) the stream is closed, and the session's late answers
+ * show no notice and change nothing.
  */
-export function createInbox({ api, notices: shared, main, topbar, pages }) {
+export function createInbox({ api, notices: shared, main, topbar, pages, connectLive }) {
   const notices = sessionNotices(shared);
   let closed = false;
   let pageNames = new Map();
@@ -59,6 +70,27 @@ export function createInbox({ api, notices: shared, main, topbar, pages }) {
     threadPoller,
     createPoller({ task: () => panel.refresh(), intervalMs: PAGES_POLL_MS, isHidden }),
   ];
+
+  const liveLabel = h('span', { class: 'live-status__label' });
+  const liveStatus = h('span', { class: 'live-status', role: 'status', dataset: { testid: 'live-status' } }, liveLabel);
+  showLiveState('connecting');
+  const live = connectLive({ onChange: liveChanged, onState: showLiveState });
+
+  /** `ids` of the conversations that changed, or undefined for all of them. Hidden, the polls wait for the tab. */
+  function liveChanged(ids) {
+    if (closed) return;
+    void listPoller.now();
+    if (thread && (ids === undefined || ids.includes(thread.id))) void threadPoller.now();
+  }
+
+  function showLiveState(state) {
+    const isLive = state === 'live';
+    listPoller.setInterval(isLive ? LIVE_POLL_MS : LIST_POLL_MS);
+    threadPoller.setInterval(isLive ? LIVE_POLL_MS : THREAD_POLL_MS);
+    liveStatus.dataset.state = state;
+    liveStatus.title = LIVE_STATUS[state].title;
+    liveLabel.textContent = LIVE_STATUS[state].text;
+  }
 
   function openThread(id) {
     if (thread?.id === id) return;
@@ -127,8 +159,10 @@ export function createInbox({ api, notices: shared, main, topbar, pages }) {
 
   return {
     route,
+    liveStatus,
     close() {
       closed = true;
+      live.close();
       notices.end();
       for (const p of pollers) p.stop();
       window.removeEventListener('hashchange', route);
