@@ -60,7 +60,10 @@ export function createLiveStream({
     }
   }
 
-  /** One stream, from the request to its end: resolves to whether it got `ready`, never rejects. */
+  /**
+   * One stream, from the request to its end. Resolves to `{ready, retryAfterMs}`: whether it got `ready`, and the
+   * wait a refusal asked for. Never rejects.
+   */
   async function connect() {
     const aborter = new AbortController();
     connection = aborter;
