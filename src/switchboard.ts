@@ -18,6 +18,7 @@ import { systemTimers, type Timers } from './queue/row-waits.ts';
 import { adminRoutes } from './server/admin-routes.ts';
 import { createBasicAuth } from './server/auth.ts';
 import { createHttpApp } from './server/build-app.ts';
+import { createLocalChanges } from './server/conversation-changes.ts';
 import { conversationRoutes } from './server/conversation-routes.ts';
 import { facebookCallbackRoutes } from './server/facebook-callback-routes.ts';
 import { healthRoutes } from './server/health-routes.ts';
@@ -25,6 +26,8 @@ import { inboxRoutes } from './server/inbox-routes.ts';
 import { createMetrics, QUEUE_DEPTH_LIMIT } from './server/metrics.ts';
 import { oauthRoutes } from './server/oauth-routes.ts';
 import { createPageDirectory, type PageDirectory } from './server/page-directory.ts';
+import { CHANGES_CHANNEL, createSharedChanges } from './server/shared-changes.ts';
+import { streamRoutes } from './server/stream-routes.ts';
 import { createBatchedWrites } from './storage/batched-writes.ts';
 import { createConversationStore } from './storage/conversation-store.ts';
 import { openDatabase } from './storage/database.ts';
@@ -122,6 +125,14 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     queueDepth: () => countPendingEvents(db, QUEUE_DEPTH_LIMIT),
     sendingConversations: () => processing.activeConversations,
   });
+  // What the inboxes' live stream hears; on PostgreSQL, from every process.
+  const changes = capabilities.sharedAcrossProcesses
+    ? createSharedChanges({
+        databaseUrl: config.databaseUrl,
+        notify: async (payload) => void (await sql`select pg_notify(${CHANGES_CHANNEL}, ${payload})`.execute(db)),
+        logger,
+      })
+    : createLocalChanges();
   const observer: ProcessingObserver = {
     processed(outcome, ms) {
       metrics.eventsProcessed.inc({ outcome });
@@ -132,6 +143,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       // Sends refused by the window policy, or recorded late, made no Graph call: no latency to count.
       if (ms !== undefined) metrics.sendSeconds.observe(ms / 1000);
     },
+    changed: (conversationId) => changes.publish(conversationId),
   };
   const env = options.env ?? process.env;
   const makeProcessing = () =>
@@ -233,10 +245,17 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     await api.register(conversationRoutes, {
       db,
       store,
-      wake: (id) => processing.wake(id),
-      changed: (id) => processing.conversationChanged(id),
+      wake(id) {
+        processing.wake(id);
+        changes.publish(id);
+      },
+      changed(id) {
+        processing.conversationChanged(id);
+        changes.publish(id);
+      },
       now,
     });
+    await api.register(streamRoutes, { changes });
   });
   await app.register(oauthRoutes, {
     db,
@@ -314,6 +333,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       await pageWatch?.stop();
       upkeep.close();
       await app.close();
+      await changes.close();
       await ingress.flush();
       await processing.stop();
       await graph.close();

@@ -23,6 +23,7 @@ const directory = createDirectoryMirror(start.directory);
 
 let processed: [ProcessedOutcome, number][] = [];
 let sent: [SendOutcome, number | undefined][] = [];
+let changed = new Set<string>();
 const processing = await createProcessing({
   db: handle.db,
   capabilities: handle.capabilities,
@@ -35,18 +36,20 @@ const processing = await createProcessing({
   observer: {
     processed: (outcome, ms) => processed.push([outcome, ms]),
     sent: (outcome, ms) => sent.push([outcome, ms]),
+    changed: (conversationId) => changed.add(conversationId),
   },
 });
 
 let reported = { depth: 0, activeConversations: 0 };
 function report() {
   const { depth, activeConversations } = processing;
-  const changed = depth !== reported.depth || activeConversations !== reported.activeConversations;
-  if (!changed && processed.length === 0 && sent.length === 0) return;
-  post({ type: 'stats', depth, activeConversations, processed, sent });
+  const moved = depth !== reported.depth || activeConversations !== reported.activeConversations;
+  if (!moved && processed.length === 0 && sent.length === 0 && changed.size === 0) return;
+  post({ type: 'stats', depth, activeConversations, processed, sent, changed: [...changed] });
   reported = { depth, activeConversations };
   processed = [];
   sent = [];
+  changed = new Set();
 }
 const stats = setInterval(report, STATS_MS);
 const checkpoints = setInterval(() => {

@@ -53,6 +53,8 @@ export interface ProcessingObserver {
   processed(outcome: ProcessedOutcome, ms: number): void;
   /** `ms`: the Graph call's time, when one was made. */
   sent(outcome: SendOutcome, ms: number | undefined): void;
+  /** A conversation's messages or state changed, and the change is committed: the inboxes' live stream. */
+  changed(conversationId: string): void;
 }
 
 export interface ProcessingOptions {
@@ -166,7 +168,10 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     }),
     receiptStatus: (row, externalId, sentAt) =>
       heldReceipts.statusOf({ conversationId: row.conversation_id, externalId, sentAt }, timers.now()),
-    onResult: (_row, outcome, ms) => observer.sent(outcome, ms),
+    onResult: (row, outcome, ms) => {
+      observer.sent(outcome, ms);
+      observer.changed(row.conversation_id);
+    },
   });
   const shutdown = new AbortController();
   // One listener per running model or bot turn (person-turn.ts): many at once is normal, not a leak.
@@ -174,6 +179,10 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
   const service = createConversationService({
     store: {
       ...store,
+      async markOutgoing(conversationId, status, upTo, now) {
+        await store.markOutgoing(conversationId, status, upTo, now);
+        observer.changed(conversationId);
+      },
       async commitTurn(result, now) {
         const { outgoing, conversation } = result;
         // A commit whose answer was lost with the connection may have queued the rows all the same, and the event's
@@ -184,6 +193,8 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
             if (outgoing) outbox.wake(outgoing.conversation_id);
             throw error;
           });
+        const changed = conversation?.id ?? outgoing?.conversation_id ?? result.session?.conversation_id;
+        if (changed) observer.changed(changed);
         // A reply from the Page Inbox paused the bot and cancelled its unsent replies: what the dispatcher holds or
         // waits out goes, as after a take-over.
         if (botSendsCancelled && conversation) outbox.reread(conversation.id);

@@ -14,7 +14,7 @@ const start = (entry: URL, failures: Error[] = []) =>
     env: {},
     directory: { ...createDirectoryMirror({ apps: [], pages: [] }), reload: async () => {} } as PageDirectory,
     writeLock: createWriteLock(),
-    observer: { processed: () => {}, sent: () => {} },
+    observer: { processed: () => {}, sent: () => {}, changed: () => {} },
     logger: pino({ level: 'silent' }),
     onFailure: (error) => failures.push(error),
     entry,

@@ -93,6 +93,7 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
           activeConversations = message.activeConversations;
           for (const [outcome, ms] of message.processed) observer.processed(outcome, ms);
           for (const [outcome, ms] of message.sent) observer.sent(outcome, ms);
+          for (const conversationId of message.changed) observer.changed(conversationId);
           break;
         case 'reply': {
           const call = waiting.get(message.id);

@@ -31,6 +31,8 @@ export type FromThread =
       activeConversations: number;
       processed: [ProcessedOutcome, number][];
       sent: [SendOutcome, number | undefined][];
+      /** The conversations changed since the last one. */
+      changed: string[];
     };
 
 export const STATS_MS = 100;

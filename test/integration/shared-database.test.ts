@@ -2,9 +2,11 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANGES_CHANNEL } from '../../src/server/shared-changes.ts';
 import { createSecretBox } from '../../src/storage/secret-box.ts';
 import { createSwitchboard, type Switchboard } from '../../src/switchboard.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { changedFor, openStream } from '../support/event-stream.ts';
 import {
   ADMIN,
   APP_ID,
@@ -118,6 +120,45 @@ describe('gateways sharing a PostgreSQL database', () => {
       202,
     );
     await expect.poll(async () => (await replies(psid)).at(-1), { timeout: 5_000, interval: 50 }).toBe('an agent here');
+  });
+
+  it("tell an inbox watching one process of the changes the other handled and the API's made through it", async () => {
+    const stream = await openStream(otherUrl);
+    try {
+      await stream.next((e) => e.event === 'ready');
+      await h.fb.sendText(PAGE_ID, personPsid(1), 'watched from the other process');
+      const [conversation] = (await h.api('GET', `/api/conversations?page_id=${PAGE_ID}&limit=200`)).body.data.filter(
+        (c: { contact_external_id: string }) => c.contact_external_id === personPsid(1),
+      );
+      // Handled by the first process, which holds the lock: the other's metrics count nothing processed.
+      await stream.next(changedFor(conversation.id));
+      const heard = stream.events.length;
+      expect((await h.api('POST', `/api/conversations/${conversation.id}/flag`, { flagged: true })).status).toBe(200);
+      await stream.next((e, i) => i >= heard && changedFor(conversation.id)(e));
+      expect(await processedBy(otherUrl)).toBe(0);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('tell an inbox to read everything again after the connection that hears the changes was lost', async () => {
+    const stream = await openStream(otherUrl);
+    try {
+      await stream.next((e) => e.event === 'ready');
+      const ended = await sql<{ ended: boolean }>`
+        select pg_terminate_backend(pid) as ended from pg_stat_activity
+        where query = ${`LISTEN ${CHANGES_CHANNEL}`} and datname = current_database()`.execute(h.switchboard.db);
+      // One listening connection per process with a stream open: the second process's.
+      expect(ended.rows.map((r) => r.ended)).toEqual([true]);
+      await stream.next((e) => e.event === 'resync', 10_000);
+      // And it hears changes again.
+      const heard = stream.events.length;
+      const [conversation] = (await h.api('GET', `/api/conversations?page_id=${PAGE_ID}&limit=200`)).body.data;
+      expect((await h.api('POST', `/api/conversations/${conversation.id}/flag`, { flagged: false })).status).toBe(200);
+      await stream.next((e, i) => i >= heard && changedFor(conversation.id)(e));
+    } finally {
+      stream.close();
+    }
   });
 
   it('go on answering, each message once, when the connection holding the lock is lost', async () => {

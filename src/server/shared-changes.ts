@@ -1,0 +1,132 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import {
+  type ChangeListener,
+  type ChangeNotice,
+  type ConversationChanges,
+  createChangeBatcher,
+} from './conversation-changes.ts';
+
+export const CHANGES_CHANNEL = 'switchboard_changes';
+/** Ids per notification: a payload must stay under PostgreSQL's 8,000 bytes. */
+const IDS_PER_NOTICE = 100;
+const CONNECT_TIMEOUT_MS = 5_000;
+const RETRY_MS = { first: 1_000, max: 30_000 };
+
+export interface SharedChangesOptions {
+  databaseUrl: string;
+  /** Sends a notice on CHANGES_CHANNEL through the shared pool. */
+  notify: (payload: string) => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * The changes of every process on one PostgreSQL database (design.md §8): each process publishes through NOTIFY and
+ * hears every process's, its own included, on one LISTEN connection opened for its first subscriber. After that
+ * connection is lost and made again, subscribers are told to `resync`: what was published meanwhile is gone.
+ */
+export function createSharedChanges(options: SharedChangesOptions): ConversationChanges {
+  const { logger } = options;
+  const listeners = new Set<ChangeListener>();
+  let client: pg.Client | undefined;
+  let connecting: Promise<void> | undefined;
+  let retryMs = RETRY_MS.first;
+  let retry: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const tell = (notice: ChangeNotice) => {
+    for (const listener of listeners) listener(notice);
+  };
+
+  // Published whether or not anyone here listens: an agent may watch through another process.
+  const batcher = createChangeBatcher(
+    (ids) => {
+      for (let i = 0; i < ids.length; i += IDS_PER_NOTICE) {
+        const payload = JSON.stringify(ids.slice(i, i + IDS_PER_NOTICE));
+        options.notify(payload).catch((err) => logger.warn({ err }, 'could not tell the inboxes of a change'));
+      }
+    },
+    () => !closed,
+  );
+
+  async function connect(): Promise<void> {
+    const next = new pg.Client({
+      connectionString: options.databaseUrl,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
+    next.on('error', (err) => dropped(next, err));
+    next.on('end', () => dropped(next, new Error('the connection ended')));
+    next.on('notification', (message) => {
+      if (message.channel !== CHANGES_CHANNEL || !message.payload) return;
+      try {
+        tell({ type: 'changed', conversations: JSON.parse(message.payload) as string[] });
+      } catch (err) {
+        logger.warn({ err }, 'ignored a change notice that is not a list of ids');
+      }
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (error) {
+      await next.end().catch(() => {});
+      throw error;
+    }
+    if (closed) return void (await next.end().catch(() => {}));
+    client = next;
+    retryMs = RETRY_MS.first;
+  }
+
+  /** Listening, or a rejection: a subscriber waits for the first connection, not for ever. */
+  function listening(): Promise<void> {
+    if (client) return Promise.resolve();
+    connecting ??= connect().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  }
+
+  function dropped(from: pg.Client, err: Error) {
+    if (from !== client) return;
+    client = undefined;
+    void from.end().catch(() => {});
+    if (closed) return;
+    logger.warn({ err }, 'lost the connection that hears inbox changes; connecting again');
+    reconnect();
+  }
+
+  function reconnect() {
+    if (closed || retry || listeners.size === 0) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      listening().then(
+        () => tell({ type: 'resync' }),
+        (err) => {
+          logger.warn({ err, retryMs }, 'could not listen for inbox changes; trying again');
+          retryMs = Math.min(retryMs * 2, RETRY_MS.max);
+          reconnect();
+        },
+      );
+    }, retryMs);
+    retry.unref();
+  }
+
+  return {
+    publish: batcher.add,
+    async subscribe(listener) {
+      await listening();
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      batcher.stop();
+      clearTimeout(retry);
+      listeners.clear();
+      await connecting?.catch(() => {});
+      const last = client;
+      client = undefined;
+      await last?.end().catch(() => {});
+    },
+  };
+}

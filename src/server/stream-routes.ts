@@ -1,0 +1,55 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ChangeNotice, ConversationChanges } from './conversation-changes.ts';
+import { ApiError } from './errors.ts';
+
+export interface StreamRoutesDeps {
+  changes: ConversationChanges;
+  /** How often a comment keeps the stream alive through proxies, and shows the client it still is. */
+  heartbeatMs?: number;
+}
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * `GET /api/stream`: the inbox's live stream (server-sent events; docs/inbox.md). `ready` once subscribed, then
+ * `changed` with the ids of conversations that changed, and `resync` when changes may have been missed. It carries
+ * no data: the inbox reads what changed through the API. Authenticated like the rest of `/api`, by the caller.
+ */
+export const streamRoutes: FastifyPluginAsync<StreamRoutesDeps> = async (app, deps) => {
+  const open = new Set<ServerResponse>();
+  // A stream never ends by itself: the app's close would wait for it.
+  app.addHook('preClose', async () => {
+    for (const response of open) response.end();
+  });
+
+  app.get('/api/stream', async (request, reply) => {
+    const response = reply.raw;
+    const send = (notice: ChangeNotice) => {
+      const data = notice.type === 'changed' ? { conversations: notice.conversations } : {};
+      response.write(`event: ${notice.type}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const unsubscribe = await deps.changes.subscribe(send).catch((err) => {
+      request.log.warn({ err }, 'could not subscribe a live stream to the changes');
+      throw new ApiError('SB_STREAM_UNAVAILABLE');
+    });
+    reply.hijack();
+    // Gone while it waited: its close has been and will not come again.
+    if (response.destroyed) return unsubscribe();
+    open.add(response);
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      // Proxies that buffer answers (nginx) would hold the events back.
+      'x-accel-buffering': 'no',
+    });
+    response.write('event: ready\ndata: {}\n\n');
+    const heartbeat = setInterval(() => response.write(': ping\n\n'), deps.heartbeatMs ?? HEARTBEAT_MS);
+    request.raw.socket.setTimeout(0);
+    response.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      open.delete(response);
+    });
+  });
+};
