@@ -77,6 +77,8 @@ export interface SwitchboardOptions {
 
 /** How often a process sharing PostgreSQL with others looks for their changes to the pages. */
 const PAGE_POLL_MS = 5_000;
+/** How long a shutdown lets requests under way finish before it cuts their connections. */
+const HTTP_CLOSE_GRACE_MS = 5_000;
 
 export interface Switchboard {
   app: FastifyInstance;
@@ -332,7 +334,10 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       clearInterval(purgeTimer);
       await pageWatch?.stop();
       upkeep.close();
-      await app.close();
+      // A connection that never finishes a request (a client that connected and went quiet) would hold the close
+      // until Node's own timeouts, a minute or more: after the grace, whatever is left is cut.
+      const cut = setTimeout(() => app.server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
+      await app.close().finally(() => clearTimeout(cut));
       await changes.close();
       await ingress.flush();
       await processing.stop();

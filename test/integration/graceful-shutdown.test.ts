@@ -74,6 +74,22 @@ describe('graceful shutdown', { timeout: PROMPTLY }, () => {
     }
   });
 
+  it('does not wait for a client that connected and sent nothing', async () => {
+    const h = await startHarness({ database: 'sqlite' });
+    try {
+      const { port } = new URL(h.gatewayUrl);
+      const socket = connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      const ended = once(socket, 'close');
+      // Node times such a connection out after a minute or more, longer than the test may run (PROMPTLY).
+      await h.switchboard.close();
+      await ended;
+    } finally {
+      await h.emulator.close();
+      await h.db.drop();
+    }
+  });
+
   it('cuts short an assistant that does not answer, and leaves its event pending and unblamed for the next start', async () => {
     let asked = 0;
     const silent = createServer(() => asked++); // Reads the request, never answers.
