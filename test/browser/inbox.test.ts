@@ -7,6 +7,7 @@
  * UPDATE_DOCS_SCREENSHOT=1.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -29,18 +30,29 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
   /** The failed loads the running test causes on purpose, matched against "<status> <path>". */
   let expectedFailures: RegExp[] = [];
   const wait = { timeout: 15_000 };
+  /** Well within the 30 s between polls while the stream is live: what shows this soon came through the stream. */
+  const soon = { timeout: 5_000 };
+  /** The gateway's side of the live streams open, for a test to end them as a gateway stopping does. */
+  const streams = new Set<ServerResponse>();
 
   const lena = () => page.getByTestId('conversation').filter({ hasText: 'Lena Okafor' });
   /** A second person, who never gets a flag. */
   const other = () => page.getByTestId('conversation').filter({ hasText: 'Person0 Test' });
   const messages = (author: string, text?: string) =>
     page.locator(`[data-testid="message"][data-author="${author}"]`, text ? { hasText: text } : {});
+  const liveStatus = (state: 'connecting' | 'live' | 'down') =>
+    page.locator(`[data-testid="live-status"][data-state="${state}"]`);
 
   beforeAll(async () => {
     h = await startHarness({
       database: 'sqlite',
       assistant: { type: 'flow', path: 'assistants/shop-support.en.yaml' },
       people: 1,
+    });
+    h.switchboard.app.server.on('request', (request, response) => {
+      if (request.url !== '/api/stream') return;
+      streams.add(response);
+      response.on('close', () => streams.delete(response));
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
@@ -152,6 +164,39 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await expect.poll(() => loaded(page.locator('.thread__who')), { timeout: 5_000 }).toBe(true);
   });
 
+  it('shows what the person sends at once, in the thread and the list, through the live stream', async () => {
+    await liveStatus('live').waitFor(wait);
+    expect(await page.getByTestId('live-status').textContent()).toBe('Live');
+    // A wrong answer to the assistant's question (an order number has 6 digits): it asks again.
+    await h.fb.sendText(PAGE_ID, PSID, '12345');
+    await messages('contact', '12345').waitFor(soon);
+    await messages('bot', "doesn't look like an order number").waitFor(soon);
+    // The row shows the last message: the assistant's.
+    await lena().filter({ hasText: "doesn't look like an order number" }).waitFor(soon);
+  });
+
+  it('connects again when the gateway ends the live stream, and is live again', async () => {
+    // Every state the top bar shows from now on.
+    await page.evaluate(() => {
+      const status = document.querySelector<HTMLElement>('[data-testid="live-status"]')!;
+      const states: string[] = [];
+      Object.assign(window, { liveStates: states });
+      new MutationObserver(() => states.push(status.dataset.state ?? '')).observe(status, {
+        attributeFilter: ['data-state'],
+      });
+    });
+    const open = [...streams];
+    expect(open).toHaveLength(1);
+    for (const response of open) response.end();
+    const states = () => page.evaluate(() => (window as unknown as { liveStates: string[] }).liveStates);
+    await expect.poll(states, wait).toEqual(['down', 'live']);
+    expect(streams.size).toBe(1);
+    expect(streams.has(open[0]!)).toBe(false);
+    // A second person's first message: a row of its own in the list.
+    await h.fb.sendText(PAGE_ID, personPsid(0), 'hello');
+    await other().waitFor(soon);
+  });
+
   it('keeps the thread open when the skip link is followed', async () => {
     const skip = page.getByRole('link', { name: 'Skip to content' });
     await skip.focus();
@@ -177,6 +222,8 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       kinds.add(route.request().url().includes('/messages') ? 'thread' : 'list');
       held.push(() => route.fulfill({ response }));
     });
+    // While the stream is live the polls are 30 s apart: the tab coming back into view brings them at once.
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
     await expect.poll(() => kinds.size, { timeout: 10_000 }).toBe(2);
     holding = false;
     await page.getByTestId('take-over').click();
@@ -640,14 +687,29 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.getByTestId('sign-in-password').fill(ADMIN.password);
     await page.getByTestId('sign-in-submit').click();
     await lena().waitFor(wait);
+    await liveStatus('live').waitFor(wait);
     page.off('request', note);
-    // One look at the pages (the sign-in's check) and one at the list: the polls come later.
-    expect(requested.sort()).toEqual(['/api/conversations', '/api/pages']);
-    // As the gateway answers once the password was changed elsewhere.
+    // One look at the pages: the sign-in's check. (The list loads, and again once the stream is ready.)
+    expect(requested.filter((path) => path === '/api/pages')).toHaveLength(1);
+    // As the gateway answers once the password was changed elsewhere, here to the list's load after a change.
     expectedFailures = [/^401 \/api\/conversations$/];
     await page.route('**/api/conversations?*', (route) =>
       route.fulfill({ status: 401, json: { error: { code: 'SB_UNAUTHENTICATED', message: 'sign in first' } } }),
     );
+    await h.fb.sendText(PAGE_ID, personPsid(0), 'anyone there?');
+    await expectText(page.getByTestId('sign-in-error'), 'Your session has ended');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.unrouteAll();
+  });
+
+  it('goes back to the sign-in form, saying why, when the live stream is refused', async () => {
+    expectedFailures = [/^401 \/api\/stream$/];
+    await page.route('**/api/stream', (route) =>
+      route.fulfill({ status: 401, json: { error: { code: 'SB_UNAUTHENTICATED', message: 'sign in first' } } }),
+    );
+    await page.getByTestId('sign-in-email').fill(ADMIN.email);
+    await page.getByTestId('sign-in-password').fill(ADMIN.password);
+    await page.getByTestId('sign-in-submit').click();
     await expectText(page.getByTestId('sign-in-error'), 'Your session has ended');
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await page.unrouteAll();
