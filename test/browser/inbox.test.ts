@@ -32,7 +32,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
   const wait = { timeout: 15_000 };
   /** Well within the 30 s between polls while the stream is live: what shows this soon came through the stream. */
   const soon = { timeout: 5_000 };
-  /** The gateway's side of the live streams open, for a test to end them as a gateway stopping does. */
+  /** The gateway's side of each open live stream, for a test to end it as a stopping gateway does. */
   const streams = new Set<ServerResponse>();
 
   const lena = () => page.getByTestId('conversation').filter({ hasText: 'Lena Okafor' });
