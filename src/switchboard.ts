@@ -77,8 +77,6 @@ export interface SwitchboardOptions {
 
 /** How often a process sharing PostgreSQL with others looks for their changes to the pages. */
 const PAGE_POLL_MS = 5_000;
-/** How long a shutdown lets requests under way finish before it cuts their connections. */
-const HTTP_CLOSE_GRACE_MS = 5_000;
 
 export interface Switchboard {
   app: FastifyInstance;
@@ -131,7 +129,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const changes = capabilities.sharedAcrossProcesses
     ? createSharedChanges({
         databaseUrl: config.databaseUrl,
-        notify: async (payload) => void (await sql`select pg_notify(${CHANGES_CHANNEL}, ${payload})`.execute(db)),
+        notify: async (payloads) =>
+          void (await sql`select pg_notify(${CHANGES_CHANNEL}, p) from unnest(${payloads}::text[]) as p`.execute(db)),
         logger,
       })
     : createLocalChanges();
@@ -334,13 +333,11 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       clearInterval(purgeTimer);
       await pageWatch?.stop();
       upkeep.close();
-      // A connection that never finishes a request (a client that connected and went quiet) would hold the close
-      // until Node's own timeouts, a minute or more: after the grace, whatever is left is cut.
-      const cut = setTimeout(() => app.server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
-      await app.close().finally(() => clearTimeout(cut));
-      await changes.close();
+      await app.close();
       await ingress.flush();
       await processing.stop();
+      // After processing: what it did while stopping reaches the inboxes of other processes.
+      await changes.close();
       await graph.close();
       await database.close();
     },

@@ -7,7 +7,8 @@ describe('the changes of one process', () => {
 
   it('are told once per burst, each conversation once, to every subscriber', async () => {
     const changes = createLocalChanges();
-    const [first, second]: ChangeNotice[][] = [[], []];
+    const first: ChangeNotice[] = [];
+    const second: ChangeNotice[] = [];
     await changes.subscribe((n) => first.push(n));
     const unsubscribe = await changes.subscribe((n) => second.push(n));
     for (const id of ['a', 'b', 'a']) changes.publish(id);

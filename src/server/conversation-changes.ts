@@ -18,7 +18,7 @@ export const FLUSH_MS = 50;
 
 /**
  * Gathers published ids and hands them, at most once per FLUSH_MS, to `flush`. Nothing gathers while `wanted()` is
- * false: a gateway nobody watches pays one call per change.
+ * false: a gateway nobody watches pays one call per change. `flushNow()` hands over what gathered at once.
  */
 export function createChangeBatcher(flush: (ids: string[]) => void, wanted: () => boolean) {
   let pending = new Set<string>();
@@ -34,6 +34,10 @@ export function createChangeBatcher(flush: (ids: string[]) => void, wanted: () =
       if (!wanted()) return;
       pending.add(id);
       timer ??= setTimeout(send, FLUSH_MS);
+    },
+    flushNow() {
+      clearTimeout(timer);
+      send();
     },
     stop() {
       clearTimeout(timer);

@@ -10,14 +10,18 @@ import {
 export const CHANGES_CHANNEL = 'switchboard_changes';
 /** Ids per notification: a payload must stay under PostgreSQL's 8,000 bytes. */
 const IDS_PER_NOTICE = 100;
-const CONNECT_TIMEOUT_MS = 5_000;
+/** How long connecting or a call on the listening connection may take before the connection counts as lost. */
+const CALL_TIMEOUT_MS = 5_000;
+/** How often the listening connection is checked: one that died silently would leave the streams deaf. */
+const CHECK_MS = 15_000;
 const RETRY_MS = { first: 1_000, max: 30_000 };
 
 export interface SharedChangesOptions {
   databaseUrl: string;
-  /** Sends a notice on CHANGES_CHANNEL through the shared pool. */
-  notify: (payload: string) => Promise<void>;
+  /** Sends these notices on CHANGES_CHANNEL through the shared pool, in one statement. */
+  notify: (payloads: string[]) => Promise<void>;
   logger: Logger;
+  checkMs?: number;
 }
 
 /**
@@ -32,7 +36,9 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
   let connecting: Promise<void> | undefined;
   let retryMs = RETRY_MS.first;
   let retry: NodeJS.Timeout | undefined;
+  let check: NodeJS.Timeout | undefined;
   let closed = false;
+  const notifying = new Set<Promise<void>>();
 
   const tell = (notice: ChangeNotice) => {
     for (const listener of listeners) listener(notice);
@@ -41,10 +47,14 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
   // Published whether or not anyone here listens: an agent may watch through another process.
   const batcher = createChangeBatcher(
     (ids) => {
-      for (let i = 0; i < ids.length; i += IDS_PER_NOTICE) {
-        const payload = JSON.stringify(ids.slice(i, i + IDS_PER_NOTICE));
-        options.notify(payload).catch((err) => logger.warn({ err }, 'could not tell the inboxes of a change'));
-      }
+      const payloads: string[] = [];
+      for (let i = 0; i < ids.length; i += IDS_PER_NOTICE)
+        payloads.push(JSON.stringify(ids.slice(i, i + IDS_PER_NOTICE)));
+      const sent = options
+        .notify(payloads)
+        .catch((err) => logger.warn({ err }, 'could not tell the inboxes of a change; they read it at their next poll'))
+        .finally(() => notifying.delete(sent));
+      notifying.add(sent);
     },
     () => !closed,
   );
@@ -52,8 +62,12 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
   async function connect(): Promise<void> {
     const next = new pg.Client({
       connectionString: options.databaseUrl,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      connectionTimeoutMillis: CALL_TIMEOUT_MS,
+      query_timeout: CALL_TIMEOUT_MS,
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      // As the processing lock's connection (leader.ts): the server ends a session whose peer went silent.
+      options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
     });
     next.on('error', (err) => dropped(next, err));
     next.on('end', () => dropped(next, new Error('the connection ended')));
@@ -75,6 +89,11 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
     if (closed) return void (await next.end().catch(() => {}));
     client = next;
     retryMs = RETRY_MS.first;
+    clearInterval(check);
+    check = setInterval(() => {
+      next.query('select 1').catch((err: Error) => dropped(next, err));
+    }, options.checkMs ?? CHECK_MS);
+    check.unref();
   }
 
   /** Listening, or a rejection: a subscriber waits for the first connection, not for ever. */
@@ -89,6 +108,7 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
   function dropped(from: pg.Client, err: Error) {
     if (from !== client) return;
     client = undefined;
+    clearInterval(check);
     void from.end().catch(() => {});
     if (closed) return;
     logger.warn({ err }, 'lost the connection that hears inbox changes; connecting again');
@@ -118,10 +138,13 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
+    /** Sends what gathered, and waits for the notices under way: other processes' inboxes hear the last changes. */
     async close() {
+      batcher.flushNow();
       closed = true;
-      batcher.stop();
+      await Promise.all(notifying);
       clearTimeout(retry);
+      clearInterval(check);
       listeners.clear();
       await connecting?.catch(() => {});
       const last = client;

@@ -10,6 +10,11 @@ export interface StreamRoutesDeps {
 }
 
 const HEARTBEAT_MS = 15_000;
+/**
+ * What a stream may hold unsent before it is cut: a client that stopped reading (a frozen tab) would otherwise make
+ * the server buffer every change for it. It reconnects, and reads everything again at `ready`.
+ */
+const MAX_UNSENT_BYTES = 64 * 1024;
 
 /**
  * `GET /api/stream`: the inbox's live stream (server-sent events; docs/inbox.md). `ready` once subscribed, then
@@ -18,21 +23,33 @@ const HEARTBEAT_MS = 15_000;
  */
 export const streamRoutes: FastifyPluginAsync<StreamRoutesDeps> = async (app, deps) => {
   const open = new Set<ServerResponse>();
+  let closing = false;
   // A stream never ends by itself: the app's close would wait for it.
   app.addHook('preClose', async () => {
+    closing = true;
     for (const response of open) response.end();
   });
 
   app.get('/api/stream', async (request, reply) => {
     const response = reply.raw;
+    const write = (text: string) => {
+      if (response.writableLength > MAX_UNSENT_BYTES) response.destroy();
+      else response.write(text);
+    };
     const send = (notice: ChangeNotice) => {
       const data = notice.type === 'changed' ? { conversations: notice.conversations } : {};
-      response.write(`event: ${notice.type}\ndata: ${JSON.stringify(data)}\n\n`);
+      write(`event: ${notice.type}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     const unsubscribe = await deps.changes.subscribe(send).catch((err) => {
       request.log.warn({ err }, 'could not subscribe a live stream to the changes');
+      reply.header('retry-after', '5');
       throw new ApiError('SB_STREAM_UNAVAILABLE');
     });
+    // Asked for while the close began: the close would not end it.
+    if (closing) {
+      unsubscribe();
+      throw new ApiError('SB_SHUTTING_DOWN');
+    }
     reply.hijack();
     // Gone while it waited: its close has been and will not come again.
     if (response.destroyed) return unsubscribe();
@@ -40,11 +57,12 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesDeps> = async (app, de
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
       // Proxies that buffer answers (nginx) would hold the events back.
       'x-accel-buffering': 'no',
     });
     response.write('event: ready\ndata: {}\n\n');
-    const heartbeat = setInterval(() => response.write(': ping\n\n'), deps.heartbeatMs ?? HEARTBEAT_MS);
+    const heartbeat = setInterval(() => write(': ping\n\n'), deps.heartbeatMs ?? HEARTBEAT_MS);
     request.raw.socket.setTimeout(0);
     response.on('close', () => {
       clearInterval(heartbeat);

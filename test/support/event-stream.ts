@@ -13,8 +13,8 @@ export interface OpenStream {
   events: StreamEvent[];
   /** Resolves with the first event heard, from the start, that matches; rejects after `timeoutMs`. */
   next(matches: (event: StreamEvent, index: number) => boolean, timeoutMs?: number): Promise<StreamEvent>;
-  /** Resolves once the server ended the stream. */
-  ended: Promise<void>;
+  /** Resolves once the stream ended: `true` when the server ended it, `false` when it was cut or closed here. */
+  ended: Promise<boolean>;
   close(): void;
 }
 
@@ -27,6 +27,7 @@ export async function openStream(baseUrl: string, authorization = adminAuthoriza
   const response = await client.request({ method: 'GET', path: '/api/stream', headers: { authorization } });
   const events: StreamEvent[] = [];
   const waiters = new Set<() => void>();
+  let done = false;
   const ended = (async () => {
     let buffer = '';
     try {
@@ -46,14 +47,14 @@ export async function openStream(baseUrl: string, authorization = adminAuthoriza
         }
       }
     } catch {
-      // Closed by the test.
+      // Cut by the server, or closed by the test.
+      return false;
+    } finally {
+      done = true;
+      for (const wake of waiters) wake();
     }
-    for (const wake of waiters) wake();
+    return true;
   })();
-  let done = false;
-  void ended.then(() => {
-    done = true;
-  });
   return {
     status: response.statusCode,
     contentType: response.headers['content-type'] as string | undefined,
