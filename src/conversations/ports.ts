@@ -113,10 +113,16 @@ export interface ConversationStore {
   /** The last `limit` messages with text since `since` (the session's start), oldest first. */
   recentHistory(conversationId: string, limit: number, since: number): Promise<HistoryItem[]>;
   /**
-   * Links the echo of a message we sent; true when the echo was ours (matched by metadata or id). `stampedAt`: the
-   * echo's time on Facebook's clock, which receipts' watermarks are compared with.
+   * Links the echo of a message we sent: false when the echo was not ours (matched by metadata or id), else the
+   * conversation whose message it changed, if it changed one. `stampedAt`: the echo's time on Facebook's clock, which
+   * receipts' watermarks are compared with.
    */
-  linkEcho(outboxId: string | undefined, externalId: string, stampedAt: number, now: number): Promise<boolean>;
+  linkEcho(
+    outboxId: string | undefined,
+    externalId: string,
+    stampedAt: number,
+    now: number,
+  ): Promise<false | { changed?: string }>;
   /** Marks our outgoing messages with these ids, or sent before that time, delivered / read. */
   markOutgoing(
     conversationId: string,

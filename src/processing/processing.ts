@@ -179,21 +179,27 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
   const service = createConversationService({
     store: {
       ...store,
+      async linkEcho(outboxId, externalId, stampedAt, now) {
+        const linked = await store.linkEcho(outboxId, externalId, stampedAt, now);
+        if (linked && linked.changed !== undefined) observer.changed(linked.changed);
+        return linked;
+      },
       async markOutgoing(conversationId, status, upTo, now) {
         await store.markOutgoing(conversationId, status, upTo, now);
         observer.changed(conversationId);
       },
       async commitTurn(result, now) {
         const { outgoing, conversation } = result;
+        const changed = conversation?.id ?? outgoing?.conversation_id ?? result.session?.conversation_id;
         // A commit whose answer was lost with the connection may have queued the rows all the same, and the event's
-        // next run will find it handled: the dispatcher reads what waits.
+        // next run will find it handled: the dispatcher reads what waits, and the inboxes read again.
         const { rows, behindOthers, dropped, botSendsCancelled } = await store
           .commitTurn(result, now)
           .catch((error: unknown) => {
             if (outgoing) outbox.wake(outgoing.conversation_id);
+            if (changed) observer.changed(changed);
             throw error;
           });
-        const changed = conversation?.id ?? outgoing?.conversation_id ?? result.session?.conversation_id;
         if (changed) observer.changed(changed);
         // A reply from the Page Inbox paused the bot and cancelled its unsent replies: what the dispatcher holds or
         // waits out goes, as after a take-over.

@@ -78,7 +78,7 @@ export function createConversationStore(
       const row = outboxId
         ? await db
             .selectFrom('outbox')
-            .select(['id', 'status', 'message_id'])
+            .select(['id', 'status', 'message_id', 'conversation_id'])
             .where('id', '=', outboxId)
             .executeTakeFirst()
         : undefined;
@@ -88,7 +88,7 @@ export function createConversationStore(
           .select('id')
           .where('external_id', '=', externalId)
           .executeTakeFirst();
-        return known !== undefined;
+        return known !== undefined && {};
       }
       await transaction(async (tx) => {
         // An echo proves Graph accepted the send, even if we crashed before recording it, or recorded a timeout as a
@@ -119,7 +119,7 @@ export function createConversationStore(
             .execute();
         }
       });
-      return true;
+      return { changed: row.conversation_id };
     },
 
     async markOutgoing(conversationId, status, upTo, now) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { changedFor, type OpenStream, openStream } from '../support/event-stream.ts';
-import { type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
+import { APP_ID, type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
 
 for (const database of DATABASES) {
   describe(`the inbox's live stream on ${database}`, () => {
@@ -24,6 +24,7 @@ for (const database of DATABASES) {
         people: 3,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0 },
+        tuning: { sendMaxAttempts: 1 },
       });
     });
     afterAll(async () => {
@@ -31,6 +32,17 @@ for (const database of DATABASES) {
       await h?.close();
       await bot?.close();
     });
+
+    /**
+     * A stream opened once the changes of what came before have been told: they reach the streams up to 150 ms after
+     * the gateway is idle (the processing thread reports every 100 ms, the feed sends every 50 ms).
+     */
+    const quietStream = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const stream = await open();
+      expect(stream.events).toEqual([{ event: 'ready', data: {} }]);
+      return stream;
+    };
 
     const conversationOf = async (psid: string) => {
       const { body } = await (h as Harness).api('GET', `/api/conversations?page_id=${PAGE_ID}`);
@@ -94,12 +106,69 @@ for (const database of DATABASES) {
       await expect.poll(() => heard(second) === heard(first) && heard(first)).toBeGreaterThanOrEqual(3);
     });
 
+    it('names the conversation a receipt or an echo changed', async () => {
+      const harness = h as Harness;
+      // A send Graph refuses once: with one attempt allowed (tuning), it fails.
+      await harness.fb.setFaults({ next: { count: 1, code: 2, path_contains: '/messages' } });
+      await harness.fb.sendText(PAGE_ID, person(2), 'hello');
+      await harness.settle();
+      await harness.fb.clearFaults();
+      const id = await conversationOf(person(2));
+      const failed = await harness.switchboard.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('conversation_id', '=', id)
+        .where('kind', '=', 'message')
+        .where('status', 'in', ['failed', 'dead'])
+        .executeTakeFirstOrThrow();
+
+      let stream = await quietStream();
+      // Its echo after all: Graph had taken it.
+      const echo = {
+        object: 'page',
+        entry: [
+          {
+            id: PAGE_ID,
+            time: Date.now(),
+            messaging: [
+              {
+                sender: { id: PAGE_ID },
+                recipient: { id: person(2) },
+                timestamp: Date.now(),
+                message: {
+                  is_echo: true,
+                  app_id: Number(APP_ID),
+                  metadata: `sb:${failed.id}`,
+                  mid: 'm_late',
+                  text: 'x',
+                },
+              },
+            ],
+          },
+        ],
+      };
+      expect((await harness.postWebhook(echo)).status).toBe(200);
+      await stream.next((e, i) => i > 0 && changedFor(id)(e));
+      await harness.settle();
+      expect((await harness.api('GET', `/api/conversations/${id}/messages`)).body.data.messages.at(-1).status).toBe(
+        'sent',
+      );
+
+      // A reply the person has not read yet, then their read receipt.
+      await harness.fb.sendText(PAGE_ID, person(2), 'again');
+      await harness.settle();
+      stream = await quietStream();
+      expect(await harness.fb.read(PAGE_ID, person(2))).toEqual({ read: true });
+      await stream.next((e, i) => i > 0 && changedFor(id)(e));
+    });
+
     it('ends its streams when the gateway closes, which does not wait for them', async () => {
       const stream = await open();
       const harness = h as Harness;
       h = undefined;
       await harness.close();
-      await stream.ended;
+      // Ended by the gateway as it closed, not cut with the connections a close does not wait for.
+      expect(await stream.ended).toBe(true);
       expect(stream.events[0]?.event).toBe('ready');
     });
   });
