@@ -12,6 +12,8 @@ import { createPoller } from './poller.js';
 import { conversationHref, isRoute, parseRoute } from './route.js';
 import { createThread, THREAD_POLL_MS } from './thread.js';
 
+/** How long a hidden tab keeps its live stream. */
+const HIDDEN_STREAM_MS = 60_000;
 /** The list's and the thread's polls while the stream is live: they only catch what it might miss. */
 export const LIVE_POLL_MS = 30_000;
 const LIVE_STATUS = {
@@ -73,8 +75,14 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
 
   const liveLabel = h('span', { class: 'live-status__label' });
   const liveStatus = h('span', { class: 'live-status', role: 'status', dataset: { testid: 'live-status' } }, liveLabel);
-  showLiveState('connecting');
-  const live = connectLive({ onChange: liveChanged, onState: showLiveState });
+  let live;
+  let hiddenFor;
+  openLive();
+
+  function openLive() {
+    showLiveState('connecting');
+    live = connectLive({ onChange: liveChanged, onState: showLiveState });
+  }
 
   /** `ids` of the conversations that changed, or undefined for all of them. Hidden, the polls wait for the tab. */
   function liveChanged(ids) {
@@ -146,8 +154,21 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
     }
   }
 
+  /**
+   * A tab hidden for a while lets go of its stream: a browser keeps at most six connections to a server (HTTP/1.1), and
+   * every inbox tab left open would hold one. Shown again, it connects, and `ready` loads everything.
+   */
   const onVisible = () => {
-    if (!document.hidden) for (const p of pollers) void p.now();
+    clearTimeout(hiddenFor);
+    if (document.hidden) {
+      hiddenFor = setTimeout(() => {
+        live?.close();
+        live = undefined;
+      }, HIDDEN_STREAM_MS);
+      return;
+    }
+    if (!live) openLive();
+    for (const p of pollers) void p.now();
   };
   // Back from Facebook's dialog, the browser may restore this page as it left it, with Connect disabled.
   const onPageShow = (event) => {
@@ -162,7 +183,8 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
     liveStatus,
     close() {
       closed = true;
-      live.close();
+      clearTimeout(hiddenFor);
+      live?.close();
       notices.end();
       for (const p of pollers) p.stop();
       window.removeEventListener('hashchange', route);
