@@ -123,13 +123,13 @@ export interface ConversationStore {
     stampedAt: number,
     now: number,
   ): Promise<false | { changed?: string }>;
-  /** Marks our outgoing messages with these ids, or sent before that time, delivered / read. */
+  /** Marks our outgoing messages with these ids, or sent before that time, delivered / read; returns how many. */
   markOutgoing(
     conversationId: string,
     status: 'delivered' | 'read',
     upTo: { sentBefore: number; ids: string[] },
     now: number,
-  ): Promise<void>;
+  ): Promise<number>;
   /** Resolves once the turn is stored; what it resolves with is the implementation's (the rows it queued). */
   commitTurn(result: TurnResult, now: number): Promise<unknown>;
   /** Queues messages outside a turn (an agent's reply, a proactive update). */

@@ -40,6 +40,8 @@ export interface ProcessingTuning {
   sweepMs?: number;
 }
 
+/** The longest a timer may wait: Node fires a longer one at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long a shutdown waits for running turns (SIGTERM to SIGKILL is 10 s in Docker, 30 s in Kubernetes). */
 const SHUTDOWN_GRACE_MS = 5000;
 /** How often to look for stored work nothing holds, and how old it must be to count (older than any hand-over). */
@@ -176,6 +178,20 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
   const shutdown = new AbortController();
   // One listener per running model or bot turn (person-turn.ts): many at once is normal, not a leak.
   setMaxListeners(0, shutdown.signal);
+
+  // A pause runs out without a write: the inboxes are told when it does, or they would show it until their next poll.
+  const pauses = new Map<string, AbortController>();
+  function tellWhenPauseEnds(conversationId: string, until: number) {
+    pauses.get(conversationId)?.abort();
+    const pause = new AbortController();
+    pauses.set(conversationId, pause);
+    void timers.sleep(Math.min(until - timers.now(), MAX_TIMER_MS), pause.signal).then(() => {
+      if (pauses.get(conversationId) !== pause) return;
+      pauses.delete(conversationId);
+      if (!pause.signal.aborted) observer.changed(conversationId);
+    });
+  }
+
   const service = createConversationService({
     store: {
       ...store,
@@ -185,8 +201,10 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
         return linked;
       },
       async markOutgoing(conversationId, status, upTo, now) {
-        await store.markOutgoing(conversationId, status, upTo, now);
-        observer.changed(conversationId);
+        const marked = await store.markOutgoing(conversationId, status, upTo, now);
+        // A receipt repeated (the person opened the thread again) changes nothing: no inbox reads again.
+        if (marked > 0) observer.changed(conversationId);
+        return marked;
       },
       async commitTurn(result, now) {
         const { outgoing, conversation } = result;
@@ -201,6 +219,8 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
             throw error;
           });
         if (changed) observer.changed(changed);
+        const pausedUntil = conversation?.changes.paused_until;
+        if (conversation && typeof pausedUntil === 'number') tellWhenPauseEnds(conversation.id, pausedUntil);
         // A reply from the Page Inbox paused the bot and cancelled its unsent replies: what the dispatcher holds or
         // waits out goes, as after a take-over.
         if (botSendsCancelled && conversation) outbox.reread(conversation.id);
@@ -297,6 +317,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     },
     async stop() {
       clearInterval(sweeper);
+      for (const pause of pauses.values()) pause.abort();
       // A model's turn can take minutes with its retries; supervisors give a stop seconds. Cut short, a turn stays
       // pending for the next start, and its assistant is asked again then.
       const grace = setTimeout(

@@ -124,7 +124,7 @@ export function createConversationStore(
 
     async markOutgoing(conversationId, status, upTo, now) {
       const from = status === 'delivered' ? ['sent'] : ['sent', 'delivered'];
-      await transaction((tx) =>
+      const marked = await transaction((tx) =>
         tx
           .updateTable('messages')
           .set({ status, updated_at: now })
@@ -136,8 +136,9 @@ export function createConversationStore(
             const sentBefore = eb(eb.fn.coalesce('sent_at', 'updated_at'), '<=', upTo.sentBefore);
             return upTo.ids.length ? eb.or([eb('external_id', 'in', upTo.ids), sentBefore]) : sentBefore;
           })
-          .execute(),
+          .executeTakeFirst(),
       );
+      return Number(marked.numUpdatedRows);
     },
 
     commitTurn: (result, now) => transaction((tx) => writeTurn(tx, result, now)),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { changedFor, type OpenStream, openStream } from '../support/event-stream.ts';
-import { APP_ID, type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
+import { APP_ID, type Harness, PAGE_ID, PSID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
 
 for (const database of DATABASES) {
   describe(`the inbox's live stream on ${database}`, () => {
@@ -173,3 +173,51 @@ for (const database of DATABASES) {
     });
   });
 }
+
+describe("the inbox's live stream when a pause runs out", () => {
+  let h: Harness;
+  let bot: EchoBot;
+  let offset = 0;
+
+  beforeAll(async () => {
+    bot = await startEchoBot();
+    h = await startHarness({
+      database: 'sqlite',
+      assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+      settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 30 },
+      // Every wait takes a moment, then moves the clock past its end: the 30-minute pause runs out at once.
+      timers: {
+        now: () => Date.now() + offset,
+        sleep: async (ms) => {
+          await new Promise((resolve) => setTimeout(resolve, 2_000));
+          offset += ms;
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await bot?.close();
+  });
+
+  it('names the conversation when its pause after a Page Inbox reply ends, nothing written', async () => {
+    await h.fb.sendText(PAGE_ID, PSID, 'hello');
+    await h.settle();
+    await h.fb.pageInboxReply(PAGE_ID, PSID, 'Answering from Business Suite');
+    await h.settle();
+    const { body } = await h.api('GET', `/api/conversations?page_id=${PAGE_ID}`);
+    const [conversation] = body.data;
+    expect(conversation).toMatchObject({ contact_external_id: PSID, routing: 'paused' });
+
+    const stream = await openStream(h.gatewayUrl);
+    try {
+      await stream.next((e) => e.event === 'ready');
+      await stream.next(changedFor(conversation.id));
+      expect((await h.api('GET', `/api/conversations?page_id=${PAGE_ID}`)).body.data[0]).toMatchObject({
+        routing: 'bot',
+      });
+    } finally {
+      stream.close();
+    }
+  });
+});
