@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLiveStream, type LiveState, retryDelay, SILENCE_MS } from './web/live.js';
+import { createLiveStream, type LiveState, retryDelay, SILENCE_MS, STABLE_MS } from './web/live.js';
 
 const AUTHORIZATION = 'Basic YWdlbnQ6c2VjcmV0';
 
@@ -117,6 +117,7 @@ describe('the live stream', () => {
     const { stream, states } = start(gateway);
     await vi.advanceTimersByTimeAsync(0);
     gateway.requests[0]!.send(READY);
+    await vi.advanceTimersByTimeAsync(STABLE_MS);
     gateway.requests[0]!.end();
     // Restarting, then out of reach, then answering something that is not the stream.
     gateway.answers.push(
@@ -134,11 +135,31 @@ describe('the live stream', () => {
     gateway.requests.at(-1)!.send(READY);
     await vi.advanceTimersByTimeAsync(0);
     expect(states).toEqual(['connecting', 'live', 'down', 'live']);
+    await vi.advanceTimersByTimeAsync(STABLE_MS);
     gateway.requests.at(-1)!.end();
     await vi.advanceTimersByTimeAsync(999);
     expect(gateway.requests).toHaveLength(7);
     await vi.advanceTimersByTimeAsync(1);
     expect(gateway.requests).toHaveLength(8);
+    stream.close();
+  });
+
+  it('backs off from streams cut soon after ready as from failures, and not from one that stayed live', async () => {
+    const gateway = scriptedGateway();
+    const { stream } = start(gateway);
+    await vi.advanceTimersByTimeAsync(0);
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      gateway.requests.at(-1)!.send(READY);
+      await vi.advanceTimersByTimeAsync(STABLE_MS - 1_000);
+      gateway.requests.at(-1)!.end();
+      waits.push(await untilNextRequest(gateway));
+    }
+    expect(waits).toEqual([1_000, 2_000, 4_000]);
+    gateway.requests.at(-1)!.send(READY);
+    await vi.advanceTimersByTimeAsync(STABLE_MS);
+    gateway.requests.at(-1)!.end();
+    expect(await untilNextRequest(gateway)).toBe(1_000);
     stream.close();
   });
 

@@ -197,6 +197,26 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await other().waitFor(soon);
   });
 
+  it('shows what came while the pages were open on coming back to the same thread', async () => {
+    await other().click();
+    const thread = await page.evaluate(() => location.hash);
+    await page.evaluate(() => {
+      location.hash = '#/pages';
+    });
+    await page.getByTestId('pages-panel').waitFor(wait);
+    await h.fb.sendText(PAGE_ID, personPsid(0), 'hello again');
+    await h.settle();
+    // The stream's notice reaches the page while it shows the pages: its loads are at least a second apart.
+    await page.waitForTimeout(1_500);
+    await page.evaluate((hash) => {
+      location.hash = hash;
+    }, thread);
+    // The thread's polls are 30 s apart while the stream is live: only the return loads it this soon.
+    await messages('contact', 'hello again').waitFor(soon);
+    await lena().click();
+    await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+  });
+
   it('keeps the thread open when the skip link is followed', async () => {
     const skip = page.getByRole('link', { name: 'Skip to content' });
     await skip.focus();

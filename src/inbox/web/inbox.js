@@ -14,6 +14,8 @@ import { createThread, THREAD_POLL_MS } from './thread.js';
 
 /** How long a hidden tab keeps its live stream. */
 const HIDDEN_STREAM_MS = 60_000;
+/** The shortest time between two loads the stream brings. */
+const LIVE_GAP_MS = 1_000;
 /** The list's and the thread's polls while the stream is live: they only catch what it might miss. */
 export const LIVE_POLL_MS = 30_000;
 const LIVE_STATUS = {
@@ -78,23 +80,43 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
   let live;
   let hiddenFor;
   openLive();
+  // Opened in the background (a link opened in a new tab): no `visibilitychange` comes until it is shown.
+  if (document.hidden) closeLiveLater();
 
   function openLive() {
     showLiveState('connecting');
     live = connectLive({ onChange: liveChanged, onState: showLiveState });
   }
 
-  /** `ids` of the conversations that changed, or undefined for all of them. Hidden, the polls wait for the tab. */
+  /**
+   * `ids` of the conversations that changed, or undefined for all of them. Loads are at least LIVE_GAP_MS apart: a busy
+   * gateway tells of changes every 50 ms, and each tab would reload without pause. Hidden, the polls wait for the tab.
+   */
+  let liveLoad;
+  let threadChanged = false;
+  let lastLiveLoad = 0;
   function liveChanged(ids) {
     if (closed) return;
-    void listPoller.now();
-    if (thread && (ids === undefined || ids.includes(thread.id))) void threadPoller.now();
+    if (thread && (ids === undefined || ids.includes(thread.id))) threadChanged = true;
+    if (liveLoad) return;
+    liveLoad = setTimeout(
+      () => {
+        liveLoad = undefined;
+        lastLiveLoad = Date.now();
+        void listPoller.now();
+        if (threadChanged) void threadPoller.now();
+        threadChanged = false;
+      },
+      Math.max(0, lastLiveLoad + LIVE_GAP_MS - Date.now()),
+    );
   }
 
   function showLiveState(state) {
     const isLive = state === 'live';
     listPoller.setInterval(isLive ? LIVE_POLL_MS : LIST_POLL_MS);
     threadPoller.setInterval(isLive ? LIVE_POLL_MS : THREAD_POLL_MS);
+    // Unchanged, the text is left alone: a status region announces each change of it.
+    if (liveStatus.dataset.state === state) return;
     liveStatus.dataset.state = state;
     liveStatus.title = LIVE_STATUS[state].title;
     liveLabel.textContent = LIVE_STATUS[state].text;
@@ -134,6 +156,8 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
   function route() {
     if (view !== undefined && !isRoute(location.hash)) return;
     const { view: next, id } = parseRoute(location.hash);
+    // Back from the pages to the same thread: what the stream said of it meanwhile was not loaded.
+    const backToThread = view === 'pages' && next !== 'pages' && id !== undefined && thread?.id === id;
     if (next === 'pages') {
       if (view !== 'pages') replaceChildren(main, panel.element);
       void panel.refresh();
@@ -147,6 +171,7 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
       conversations.dataset.pane = id ? 'thread' : 'list';
     }
     view = next;
+    if (backToThread) void threadPoller.now();
     for (const link of topbar.querySelectorAll('.topbar__nav a')) {
       const current = (link.getAttribute('href') === '#/pages') === (next === 'pages');
       if (current) link.setAttribute('aria-current', 'page');
@@ -158,15 +183,16 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
    * A tab hidden for a while lets go of its stream: a browser keeps at most six connections to a server (HTTP/1.1), and
    * every inbox tab left open would hold one. Shown again, it connects, and `ready` loads everything.
    */
-  const onVisible = () => {
+  function closeLiveLater() {
     clearTimeout(hiddenFor);
-    if (document.hidden) {
-      hiddenFor = setTimeout(() => {
-        live?.close();
-        live = undefined;
-      }, HIDDEN_STREAM_MS);
-      return;
-    }
+    hiddenFor = setTimeout(() => {
+      live?.close();
+      live = undefined;
+    }, HIDDEN_STREAM_MS);
+  }
+  const onVisible = () => {
+    if (document.hidden) return closeLiveLater();
+    clearTimeout(hiddenFor);
     if (!live) openLive();
     for (const p of pollers) void p.now();
   };
@@ -184,6 +210,7 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
     close() {
       closed = true;
       clearTimeout(hiddenFor);
+      clearTimeout(liveLoad);
       live?.close();
       notices.end();
       for (const p of pollers) p.stop();

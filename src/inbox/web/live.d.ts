@@ -16,5 +16,6 @@ export interface LiveStream {
   close(): void;
 }
 export const SILENCE_MS: number;
+export const STABLE_MS: number;
 export function retryDelay(failures: number, random?: () => number): number;
 export function createLiveStream(options: LiveStreamOptions): LiveStream;

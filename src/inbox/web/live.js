@@ -9,9 +9,15 @@ import { createSseParser } from './sse.js';
 export const SILENCE_MS = 45_000;
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
+/**
+ * How long a stream must stay live for the next wait to start from 1 s again: one cut soon after `ready` (a proxy
+ * that ends it, a reader that falls behind) backs off like a failure, instead of reconnecting and reloading every
+ * second.
+ */
+export const STABLE_MS = 15_000;
 
 /**
- * The wait before connecting again, after `failures` attempts in a row since the last stream that got `ready`: 1 s
+ * The wait before connecting again, after `failures` attempts in a row since the last stream that stayed live: 1 s
  * doubling up to 30 s, each somewhere between half and the whole of that, so that the browsers a deploy cut off
  * together do not all come back in the same instant.
  */
@@ -55,25 +61,26 @@ export function createLiveStream({
       const outcome = await connect();
       if (closed) return;
       setState('down');
-      if (outcome.ready) failures = 0;
+      if (outcome.stable) failures = 0;
       await wait(Math.max(retryDelay(failures, random), outcome.retryAfterMs ?? 0));
     }
   }
 
   /**
-   * One stream, from the request to its end. Resolves to `{ready, retryAfterMs}`: whether it got `ready`, and the
-   * wait a refusal asked for. Never rejects.
+   * One stream, from the request to its end. Resolves to `{stable, retryAfterMs}`: whether it stayed live STABLE_MS,
+   * and the wait a refusal asked for. Never rejects.
    */
   async function connect() {
     const aborter = new AbortController();
     connection = aborter;
     const sent = authorization();
-    let ready = false;
+    let liveSince;
     let silence;
     const heard = () => {
       timers.clearTimeout(silence);
       silence = timers.setTimeout(() => aborter.abort(), SILENCE_MS);
     };
+    const ended = () => ({ stable: liveSince !== undefined && Date.now() - liveSince >= STABLE_MS });
     try {
       heard();
       const response = await fetch(url, {
@@ -84,17 +91,17 @@ export function createLiveStream({
       });
       if (!response.ok) return await refused(response, sent);
       // Something other than the stream answered (a proxy's page, say): tried again later, like a failure.
-      if (!response.headers.get('content-type')?.startsWith('text/event-stream')) return { ready };
+      if (!response.headers.get('content-type')?.startsWith('text/event-stream')) return ended();
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       const parser = createSseParser();
       for (;;) {
         const { done, value } = await reader.read();
-        if (done || closed) return { ready };
+        if (done || closed) return ended();
         heard();
         for (const event of parser.push(decoder.decode(value, { stream: true }))) {
           if (event.type === 'ready') {
-            ready = true;
+            liveSince ??= Date.now();
             setState('live');
           }
           deliver(event);
@@ -102,7 +109,7 @@ export function createLiveStream({
       }
     } catch {
       // Out of reach, cut off, silent too long, or closed: all the same here.
-      return { ready };
+      return ended();
     } finally {
       timers.clearTimeout(silence);
       aborter.abort();
@@ -121,7 +128,7 @@ export function createLiveStream({
       if (!closed) onUnauthenticated?.(error, sent);
     }
     const retryAfter = Number(response.headers.get('retry-after'));
-    return { ready: false, retryAfterMs: retryAfter > 0 ? retryAfter * 1_000 : undefined };
+    return { stable: false, retryAfterMs: retryAfter > 0 ? retryAfter * 1_000 : undefined };
   }
 
   function deliver(event) {
