@@ -1,14 +1,13 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
+import { openListeningSession } from '../storage/listening-session.ts';
 import type { Processing } from './processing.ts';
 
 /** The lock the processing process holds (`pg_try_advisory_lock(LOCK_CLASS, LOCK_ID)`), and the channel it listens on. */
 const LOCK_CLASS = 0x5357; // "SW"
 const LOCK_ID = 1;
 export const WORK_CHANNEL = 'switchboard_work';
-/** How long connecting or a call on the lock's connection may take before the connection counts as lost. */
-const CALL_TIMEOUT_MS = 5_000;
 /** Event ids per notification: a payload must stay under PostgreSQL's 8,000 bytes. */
 const IDS_PER_NOTICE = 200;
 
@@ -48,31 +47,13 @@ export async function createLeaderProcessing(
   const stopping = new Set<Promise<void>>();
   const halted = new WeakSet<Processing>();
 
-  async function connect(): Promise<pg.Client> {
-    const next = new pg.Client({
-      connectionString: options.databaseUrl,
-      connectionTimeoutMillis: CALL_TIMEOUT_MS,
-      query_timeout: CALL_TIMEOUT_MS,
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
-      // The server ends a session whose peer went silent within about half a minute, and with it the lock: a
-      // partitioned leader does not keep it for the two hours of the system's default.
-      options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
+  const connect = () =>
+    openListeningSession({
+      databaseUrl: options.databaseUrl,
+      channel: WORK_CHANNEL,
+      heard: (payload) => void heard(payload),
+      lost,
     });
-    next.on('error', (err) => lost(next, err));
-    next.on('end', () => lost(next, new Error('the connection ended')));
-    next.on('notification', (message) => {
-      if (message.channel === WORK_CHANNEL && message.payload) void heard(message.payload);
-    });
-    try {
-      await next.connect();
-      await next.query(`LISTEN ${WORK_CHANNEL}`);
-    } catch (error) {
-      await next.end().catch(() => {});
-      throw error;
-    }
-    return next;
-  }
 
   /**
    * Takes the lock if it is free, and then the processing: resumes what is stored, as at a start. While leading, checks

@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
+import { openListeningSession } from '../storage/listening-session.ts';
 import {
   type ChangeListener,
   type ChangeNotice,
@@ -10,8 +11,6 @@ import {
 export const CHANGES_CHANNEL = 'switchboard_changes';
 /** Ids per notification: a payload must stay under PostgreSQL's 8,000 bytes. */
 const IDS_PER_NOTICE = 100;
-/** How long connecting or a call on the listening connection may take before the connection counts as lost. */
-const CALL_TIMEOUT_MS = 5_000;
 /** How often the listening connection is checked: one that died silently would leave the streams deaf. */
 const CHECK_MS = 15_000;
 const RETRY_MS = { first: 1_000, max: 30_000 };
@@ -60,32 +59,18 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
   );
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({
-      connectionString: options.databaseUrl,
-      connectionTimeoutMillis: CALL_TIMEOUT_MS,
-      query_timeout: CALL_TIMEOUT_MS,
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
-      // As the processing lock's connection (leader.ts): the server ends a session whose peer went silent.
-      options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
+    const next = await openListeningSession({
+      databaseUrl: options.databaseUrl,
+      channel: CHANGES_CHANNEL,
+      heard(payload) {
+        try {
+          tell({ type: 'changed', conversations: JSON.parse(payload) as string[] });
+        } catch (err) {
+          logger.warn({ err }, 'ignored a change notice that is not a list of ids');
+        }
+      },
+      lost: dropped,
     });
-    next.on('error', (err) => dropped(next, err));
-    next.on('end', () => dropped(next, new Error('the connection ended')));
-    next.on('notification', (message) => {
-      if (message.channel !== CHANGES_CHANNEL || !message.payload) return;
-      try {
-        tell({ type: 'changed', conversations: JSON.parse(message.payload) as string[] });
-      } catch (err) {
-        logger.warn({ err }, 'ignored a change notice that is not a list of ids');
-      }
-    });
-    try {
-      await next.connect();
-      await next.query(`LISTEN ${CHANGES_CHANNEL}`);
-    } catch (error) {
-      await next.end().catch(() => {});
-      throw error;
-    }
     if (closed) return void (await next.end().catch(() => {}));
     client = next;
     retryMs = RETRY_MS.first;
