@@ -240,6 +240,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       db,
       directory: pages,
       resume: async () => void (await processing.resume()),
+      changed: (id) => changes.publish(id),
       syncProfile: (pageId) => upkeep.syncProfile(pageId),
       now,
     });

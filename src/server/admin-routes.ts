@@ -15,6 +15,8 @@ export interface AdminRoutesDeps {
   directory: PageDirectory;
   /** Picks up work put back in the queue (dead letters replayed). */
   resume: () => Promise<void>;
+  /** These conversations' messages changed here (the live stream). */
+  changed: (conversationId: string) => void;
   /** Pushes a page's Messenger profile after its greeting changed; undefined when the page has none to sync. */
   syncProfile: (pageId: string) => Promise<{ status: string } | undefined>;
   now: () => number;
@@ -115,7 +117,9 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
   });
 
   app.post('/api/dead-letters/replay', async () => {
-    const counts = await replayDead(deps.db, { outbox: true, events: true }, deps.now());
+    const { conversations, ...counts } = await replayDead(deps.db, { outbox: true, events: true }, deps.now());
+    // Failed a moment ago, sending again now: the inboxes show it before the sends settle.
+    for (const id of conversations) deps.changed(id);
     await deps.resume();
     return { data: counts };
   });

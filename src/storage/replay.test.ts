@@ -57,7 +57,11 @@ for (const kind of DATABASES) {
         .values([deadRow('bot-1'), deadRow('agent-1')])
         .execute();
       expect(await db.transaction().execute((tx) => cancelBotSends(tx, 'c1', 2))).toBe(1);
-      expect(await replayDead(db, { outbox: true, events: false }, 3)).toEqual({ outbox: 1, events: 0 });
+      expect(await replayDead(db, { outbox: true, events: false }, 3)).toEqual({
+        outbox: 1,
+        events: 0,
+        conversations: ['c1'],
+      });
       const rows = await db.selectFrom('outbox').select(['id', 'status']).orderBy('id').execute();
       expect(rows).toEqual([
         { id: 'agent-1', status: 'pending' },
@@ -78,7 +82,7 @@ for (const kind of DATABASES) {
           .execute();
         await db.insertInto('outbox').values(slice.map(deadRow)).execute();
       }
-      expect(await replayDead(db, { outbox: true, events: false }, 2)).toEqual({ outbox: count, events: 0 });
+      expect(await replayDead(db, { outbox: true, events: false }, 2)).toMatchObject({ outbox: count, events: 0 });
       const statuses = await db
         .selectFrom('messages')
         .select(['status', db.fn.countAll<number>().as('n')])

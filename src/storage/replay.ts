@@ -3,10 +3,14 @@ import type { Database } from './schema.ts';
 
 const SLICE = 500;
 
-/** Moves dead work back to pending, with its attempts reset; returns how many rows of each kind. */
+/**
+ * Moves dead work back to pending, with its attempts reset; returns how many rows of each kind, and the conversations
+ * whose messages it set pending again.
+ */
 export async function replayDead(db: Kysely<Database>, what: { outbox: boolean; events: boolean }, now: number) {
   let outbox = 0;
   let events = 0;
+  const conversations = new Set<string>();
   await db.transaction().execute(async (tx) => {
     if (what.outbox) {
       // The rows this update moves, and only those: one marked dead meanwhile is either in it or left dead.
@@ -14,9 +18,10 @@ export async function replayDead(db: Kysely<Database>, what: { outbox: boolean; 
         .updateTable('outbox')
         .set({ status: 'pending', attempts: 0, next_attempt_at: now, updated_at: now })
         .where('status', '=', 'dead')
-        .returning('message_id')
+        .returning(['message_id', 'conversation_id'])
         .execute();
       outbox = moved.length;
+      for (const row of moved) if (row.message_id) conversations.add(row.conversation_id);
       const messageIds = moved.flatMap((d) => (d.message_id ? [d.message_id] : []));
       // In slices: an outage can leave more dead rows than a statement may bind parameters.
       for (let i = 0; i < messageIds.length; i += SLICE) {
@@ -36,5 +41,5 @@ export async function replayDead(db: Kysely<Database>, what: { outbox: boolean; 
       events = Number(result.numUpdatedRows);
     }
   });
-  return { outbox, events };
+  return { outbox, events, conversations: [...conversations] };
 }

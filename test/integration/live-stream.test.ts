@@ -162,6 +162,28 @@ for (const database of DATABASES) {
       await stream.next((e, i) => i > 0 && changedFor(id)(e));
     });
 
+    it('names the conversations whose dead messages a replay sends again, before they are sent', async () => {
+      const harness = h as Harness;
+      await harness.fb.setFaults({ next: { count: 1, code: 1200, path_contains: '/messages' } });
+      await harness.fb.sendText(PAGE_ID, person(0), 'replay me');
+      await harness.settle();
+      const id = await conversationOf(person(0));
+      const last = async () =>
+        (await harness.api('GET', `/api/conversations/${id}/messages`)).body.data.messages.at(-1);
+      expect(await last()).toMatchObject({ text: 'echo: replay me', status: 'failed' });
+      // Graph refuses the send again, and only after the stream could have heard of it: nothing else changes meanwhile.
+      await harness.fb.setFaults({
+        next: { count: 1, code: 1200, path_contains: '/messages' },
+        answer_latency_ms: 6_000,
+      });
+      const stream = await quietStream();
+      expect((await harness.api('POST', '/api/dead-letters/replay')).status).toBe(200);
+      await stream.next((e, i) => i > 0 && changedFor(id)(e));
+      expect(await last()).toMatchObject({ status: 'pending' });
+      await harness.fb.clearFaults();
+      await harness.settle();
+    });
+
     it('ends its streams when the gateway closes, which does not wait for them', async () => {
       const stream = await open();
       const harness = h as Harness;

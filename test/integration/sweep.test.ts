@@ -63,7 +63,7 @@ for (const database of DATABASES) {
       await h.fb.clearFaults();
       const dead = await h.switchboard.db.selectFrom('outbox').select('id').where('status', '=', 'dead').execute();
       expect(dead).toHaveLength(1);
-      expect(await replayDead(h.switchboard.db, { outbox: true, events: false }, Date.now())).toEqual({
+      expect(await replayDead(h.switchboard.db, { outbox: true, events: false }, Date.now())).toMatchObject({
         outbox: 1,
         events: 0,
       });
