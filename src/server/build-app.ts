@@ -1,38 +1,21 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { TrustProxy } from '../config/trust-proxy.ts';
 import { ApiError, ERRORS, errorBody } from './errors.ts';
+import { quietConnections } from './quiet-connections.ts';
 
-/** How long a closing app waits before it cuts the connections with no request under way. */
-const QUIET_GRACE_MS = 5_000;
-
-/** The server's connections that have no request under way: a close cuts them once its grace is over. */
-function quietConnections(server: Server) {
-  const sockets = new Set<Socket>();
-  const busy = new WeakMap<Socket, number>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const { socket } = request;
-    busy.set(socket, (busy.get(socket) ?? 0) + 1);
-    response.once('close', () => busy.set(socket, (busy.get(socket) ?? 1) - 1));
-  });
-  return {
-    cut() {
-      for (const socket of sockets) if (!busy.get(socket)) socket.destroy();
-    },
-  };
-}
+/** How long a closing app lets requests under way finish before it cuts its connections as they go quiet. */
+const CLOSE_GRACE_MS = 5_000;
 
 /**
  * The Fastify app with its error handling and request logging; route groups are registered by the caller
  * (the composition root), each as its own plugin.
  */
-export function createHttpApp(logger: Logger, trustProxy: TrustProxy = false): FastifyInstance {
+export function createHttpApp(
+  logger: Logger,
+  trustProxy: TrustProxy = false,
+  { closeGraceMs = CLOSE_GRACE_MS } = {},
+): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -48,9 +31,7 @@ export function createHttpApp(logger: Logger, trustProxy: TrustProxy = false): F
   let cut: NodeJS.Timeout | undefined;
   app.addHook('preClose', async () => {
     closing = true;
-    // A client that connected and sent nothing, or not all of its headers, would hold the close until Node's own
-    // timeouts, a minute or more. Requests under way are left to finish.
-    cut = setTimeout(quiet.cut, QUIET_GRACE_MS).unref();
+    cut = setTimeout(quiet.cut, closeGraceMs).unref();
   });
   app.addHook('onClose', async () => clearTimeout(cut));
   app.addHook('onRequest', async () => {
