@@ -24,6 +24,7 @@ import type { DatabaseCapabilities } from '../storage/database.ts';
 import { loadPendingEchoes, type StoredInboundEvent } from '../storage/inbound-event-repository.ts';
 import { recordPageHealth } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
+import { reportChanges } from './change-reporting.ts';
 import { createGraphClients } from './graph-clients.ts';
 
 /** Retry and concurrency knobs; tests shorten the delays. */
@@ -40,8 +41,6 @@ export interface ProcessingTuning {
   sweepMs?: number;
 }
 
-/** The longest a timer may wait: Node fires a longer one at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long a shutdown waits for running turns (SIGTERM to SIGKILL is 10 s in Docker, 30 s in Kubernetes). */
 const SHUTDOWN_GRACE_MS = 5000;
 /** How often to look for stored work nothing holds, and how old it must be to count (older than any hand-over). */
@@ -55,7 +54,7 @@ export interface ProcessingObserver {
   processed(outcome: ProcessedOutcome, ms: number): void;
   /** `ms`: the Graph call's time, when one was made. */
   sent(outcome: SendOutcome, ms: number | undefined): void;
-  /** A conversation's messages or state changed, and the change is committed: the inboxes' live stream. */
+  /** A conversation's messages or state changed (or may have: a commit whose answer was lost): the live stream. */
   changed(conversationId: string): void;
 }
 
@@ -151,6 +150,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
   // In memory only where no other process writes the rows: elsewhere a turn must read what they wrote.
   const cache = capabilities.sharedAcrossProcesses ? undefined : cachedConversations(stored);
   const store = cache ?? stored;
+  const reporting = reportChanges({ store, changed: observer.changed, timers });
   const t = options.tuning ?? {};
   const heldReceipts = createHeldReceipts();
   const outbox = createOutboxDispatcher({
@@ -172,55 +172,27 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       heldReceipts.statusOf({ conversationId: row.conversation_id, externalId, sentAt }, timers.now()),
     onResult: (row, outcome, ms) => {
       observer.sent(outcome, ms);
-      observer.changed(row.conversation_id);
+      // A typing indicator or a seen mark shows nowhere in the inbox.
+      if (row.message_id) observer.changed(row.conversation_id);
     },
   });
   const shutdown = new AbortController();
   // One listener per running model or bot turn (person-turn.ts): many at once is normal, not a leak.
   setMaxListeners(0, shutdown.signal);
 
-  // A pause runs out without a write: the inboxes are told when it does, or they would show it until their next poll.
-  const pauses = new Map<string, AbortController>();
-  function tellWhenPauseEnds(conversationId: string, until: number) {
-    pauses.get(conversationId)?.abort();
-    const pause = new AbortController();
-    pauses.set(conversationId, pause);
-    void timers.sleep(Math.min(until - timers.now(), MAX_TIMER_MS), pause.signal).then(() => {
-      if (pauses.get(conversationId) !== pause) return;
-      pauses.delete(conversationId);
-      if (!pause.signal.aborted) observer.changed(conversationId);
-    });
-  }
-
   const service = createConversationService({
     store: {
-      ...store,
-      async linkEcho(outboxId, externalId, stampedAt, now) {
-        const linked = await store.linkEcho(outboxId, externalId, stampedAt, now);
-        if (linked && linked.changed !== undefined) observer.changed(linked.changed);
-        return linked;
-      },
-      async markOutgoing(conversationId, status, upTo, now) {
-        const marked = await store.markOutgoing(conversationId, status, upTo, now);
-        // A receipt repeated (the person opened the thread again) changes nothing: no inbox reads again.
-        if (marked > 0) observer.changed(conversationId);
-        return marked;
-      },
+      ...reporting.store,
       async commitTurn(result, now) {
         const { outgoing, conversation } = result;
-        const changed = conversation?.id ?? outgoing?.conversation_id ?? result.session?.conversation_id;
         // A commit whose answer was lost with the connection may have queued the rows all the same, and the event's
-        // next run will find it handled: the dispatcher reads what waits, and the inboxes read again.
-        const { rows, behindOthers, dropped, botSendsCancelled } = await store
+        // next run will find it handled: the dispatcher reads what waits.
+        const { rows, behindOthers, dropped, botSendsCancelled } = await reporting.store
           .commitTurn(result, now)
           .catch((error: unknown) => {
             if (outgoing) outbox.wake(outgoing.conversation_id);
-            if (changed) observer.changed(changed);
             throw error;
           });
-        if (changed) observer.changed(changed);
-        const pausedUntil = conversation?.changes.paused_until;
-        if (conversation && typeof pausedUntil === 'number') tellWhenPauseEnds(conversation.id, pausedUntil);
         // A reply from the Page Inbox paused the bot and cancelled its unsent replies: what the dispatcher holds or
         // waits out goes, as after a take-over.
         if (botSendsCancelled && conversation) outbox.reread(conversation.id);
@@ -289,6 +261,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       // a reply there, which would otherwise be sent ahead of them, and without the wait for their echoes.
       const conversations = await outbox.resume();
       const events = await worker.resume();
+      await reporting.resumePauses(db);
       sweeper ??= setInterval(sweep, sweepMs).unref();
       return { events, conversations };
     },
@@ -317,7 +290,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     },
     async stop() {
       clearInterval(sweeper);
-      for (const pause of pauses.values()) pause.abort();
+      reporting.stop();
       // A model's turn can take minutes with its retries; supervisors give a stop seconds. Cut short, a turn stays
       // pending for the next start, and its assistant is asked again then.
       const grace = setTimeout(
