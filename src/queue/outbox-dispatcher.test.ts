@@ -694,7 +694,9 @@ for (const kind of DATABASES) {
         await outbox.idle();
         expect(await status()).toEqual(['hello:dead']);
 
-        expect(await store.linkEcho(outboxId, 'm_hello', Date.now(), Date.now())).toBeTruthy();
+        expect(await store.linkEcho(outboxId, 'm_hello', Date.now(), Date.now())).toEqual({
+          changed: expect.any(String),
+        });
         expect(sent).toEqual(['hello']);
         expect(await status()).toEqual(['hello:sent']);
         expect(await messageStatus(db)).toEqual(['sent:null']);

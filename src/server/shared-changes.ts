@@ -63,11 +63,9 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
       databaseUrl: options.databaseUrl,
       channel: CHANGES_CHANNEL,
       heard(payload) {
-        try {
-          tell({ type: 'changed', conversations: JSON.parse(payload) as string[] });
-        } catch (err) {
-          logger.warn({ err }, 'ignored a change notice that is not a list of ids');
-        }
+        const ids = parseIds(payload);
+        if (ids) tell({ type: 'changed', conversations: ids });
+        else logger.warn('ignored a change notice that is not a list of ids');
       },
       lost: dropped,
     });
@@ -137,4 +135,14 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
       await last?.end().catch(() => {});
     },
   };
+}
+
+/** A notice's ids, or undefined when it is anything else (another program notifying on the channel). */
+function parseIds(payload: string): string[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    return Array.isArray(parsed) && parsed.every((id) => typeof id === 'string') ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }

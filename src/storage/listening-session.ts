@@ -27,6 +27,8 @@ export async function openListeningSession(options: ListeningSessionOptions): Pr
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
+    // Named after what it listens to: an operator (or a test) tells the sessions apart in pg_stat_activity.
+    application_name: `switchboard ${channel}`,
   });
   session.on('error', (err) => options.lost(session, err));
   session.on('end', () => options.lost(session, new Error('the connection ended')));

@@ -38,8 +38,11 @@ for (const database of DATABASES) {
      * the gateway is idle (the processing thread reports every 100 ms, the feed sends every 50 ms).
      */
     const quietStream = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      const pause = () => new Promise((resolve) => setTimeout(resolve, 400));
+      await pause();
       const stream = await open();
+      // Nothing told after ready, for longer than a change takes to be told: only what the test does next can be.
+      await pause();
       expect(stream.events).toEqual([{ event: 'ready', data: {} }]);
       return stream;
     };
@@ -73,9 +76,6 @@ for (const database of DATABASES) {
       await harness.fb.sendText(PAGE_ID, person(0), 'are you there?');
       await stream.next(changedFor(id));
       await harness.settle();
-      // The person's message, the bot's answer sent, its delivery and read: each is a change, told once done.
-      const later = stream.events.slice(before).filter(changedFor(id));
-      expect(later.length).toBeGreaterThanOrEqual(1);
       // Only this conversation changed: no other is named.
       for (const event of stream.events.slice(before))
         expect(event).toEqual({ event: 'changed', data: { conversations: [id] } });

@@ -150,7 +150,9 @@ describe('gateways sharing a PostgreSQL database', () => {
       await stream.next((e) => e.event === 'ready');
       const ended = await sql<{ ended: boolean }>`
         select pg_terminate_backend(pid) as ended from pg_stat_activity
-        where query = ${`LISTEN ${CHANGES_CHANNEL}`} and datname = current_database()`.execute(h.switchboard.db);
+        where application_name = ${`switchboard ${CHANGES_CHANNEL}`} and datname = current_database()`.execute(
+        h.switchboard.db,
+      );
       // One listening connection per process with a stream open: the second process's.
       expect(ended.rows.map((r) => r.ended)).toEqual([true]);
       await stream.next((e) => e.event === 'resync', 10_000);
