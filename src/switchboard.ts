@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config/load-config.ts';
 import { createPageUpkeep } from './messenger/page-upkeep.ts';
@@ -38,6 +38,7 @@ import {
   loadPendingByKey,
   quarantine,
 } from './storage/inbound-event-repository.ts';
+import { notifier } from './storage/listening-session.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { pagesVersion, syncConfiguredPages } from './storage/page-repository.ts';
 import { purgeExpired } from './storage/retention.ts';
@@ -129,8 +130,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const changes = capabilities.sharedAcrossProcesses
     ? createSharedChanges({
         databaseUrl: config.databaseUrl,
-        notify: async (payloads) =>
-          void (await sql`select pg_notify(${CHANGES_CHANNEL}, p) from unnest(${payloads}::text[]) as p`.execute(db)),
+        notify: notifier(db, CHANGES_CHANNEL),
         logger,
       })
     : createLocalChanges();
@@ -161,6 +161,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       observer,
     });
   // On PostgreSQL one process at a time, the one holding a lock, processes; the others hand it their work.
+  const notifyWork = notifier(db, WORK_CHANNEL);
   const shared = capabilities.sharedAcrossProcesses;
   const processing: Processing = writeLock
     ? await startProcessingThread({
@@ -179,7 +180,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
           logger,
           start: makeProcessing,
           loadEvents: (ids) => loadPendingByIds(db, ids),
-          notify: async (payload) => void (await sql`select pg_notify(${WORK_CHANNEL}, ${payload})`.execute(db)),
+          notify: (payload) => notifyWork([payload]),
           pollMs: options.tuning?.leaderPollMs,
         })
       : await makeProcessing();

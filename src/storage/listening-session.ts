@@ -1,4 +1,6 @@
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
+import type { Database } from './schema.ts';
 
 /** How long connecting or a call on a listening session may take before the connection counts as lost. */
 const CALL_TIMEOUT_MS = 5_000;
@@ -43,4 +45,10 @@ export async function openListeningSession(options: ListeningSessionOptions): Pr
     throw error;
   }
   return session;
+}
+
+/** Sends notices on `channel` through the pool, several in one statement: what listening sessions hear. */
+export function notifier(db: Kysely<Database>, channel: string) {
+  return async (payloads: string[]) =>
+    void (await sql`select pg_notify(${channel}, p) from unnest(${payloads}::text[]) as p`.execute(db));
 }
