@@ -1,5 +1,10 @@
 export type ReceiptStatus = 'delivered' | 'read';
 
+/** The statuses a receipt moves a message from: forward only, never back (a late delivery leaves `read` alone). */
+export function statusesBefore(status: ReceiptStatus): string[] {
+  return status === 'read' ? ['sent', 'delivered'] : ['sent'];
+}
+
 /** What a receipt covers: the page's messages sent up to a time, and (a delivery) the ids it names. */
 export interface ReceiptCover {
   sentBefore: number;

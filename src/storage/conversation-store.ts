@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { HistoryItem } from '../assistants/assistant.ts';
+import { statusesBefore } from '../conversations/held-receipts.ts';
 import { type ConversationStore, currentRouting, type Session, type TurnResult } from '../conversations/ports.ts';
 import type { TransactionRunner } from './batched-writes.ts';
 import { idFloor, newId } from './ids.ts';
@@ -123,14 +124,13 @@ export function createConversationStore(
     },
 
     async markOutgoing(conversationId, status, upTo, now) {
-      const from = status === 'delivered' ? ['sent'] : ['sent', 'delivered'];
       const marked = await transaction((tx) =>
         tx
           .updateTable('messages')
           .set({ status, updated_at: now })
           .where('conversation_id', '=', conversationId)
           .where('direction', '=', 'out')
-          .where('status', 'in', from)
+          .where('status', 'in', statusesBefore(status))
           .where((eb) => {
             // Rows sent before the column existed have only `updated_at`.
             const sentBefore = eb(eb.fn.coalesce('sent_at', 'updated_at'), '<=', upTo.sentBefore);

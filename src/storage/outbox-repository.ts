@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { ReceiptStatus } from '../conversations/held-receipts.ts';
+import { type ReceiptStatus, statusesBefore } from '../conversations/held-receipts.ts';
 import { idFloor } from './ids.ts';
 import { precompiled } from './precompiled.ts';
 import type { Database, OutboxTable } from './schema.ts';
@@ -86,7 +86,7 @@ export async function markReceipt(
     .updateTable('messages')
     .set({ status: receipt.status, updated_at: now })
     .where('id', '=', receipt.messageId)
-    .where('status', 'in', receipt.status === 'read' ? ['sent', 'delivered'] : ['sent'])
+    .where('status', 'in', statusesBefore(receipt.status))
     .execute();
 }
 
