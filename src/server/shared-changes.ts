@@ -14,6 +14,11 @@ const IDS_PER_NOTICE = 100;
 /** How often the listening connection is checked: one that died silently would leave the streams deaf. */
 const CHECK_MS = 15_000;
 const RETRY_MS = { first: 1_000, max: 30_000 };
+/**
+ * Ids kept while NOTIFY fails (the database out of reach), to send once it works again. Past this many, the rest are
+ * left to the inboxes' polls.
+ */
+const MAX_UNSENT = 10_000;
 
 export interface SharedChangesOptions {
   databaseUrl: string;
@@ -44,19 +49,59 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
   };
 
   // Published whether or not anyone here listens: an agent may watch through another process.
-  const batcher = createChangeBatcher(
-    (ids) => {
-      const payloads: string[] = [];
-      for (let i = 0; i < ids.length; i += IDS_PER_NOTICE)
-        payloads.push(JSON.stringify(ids.slice(i, i + IDS_PER_NOTICE)));
-      const sent = options
-        .notify(payloads)
-        .catch((err) => logger.warn({ err }, 'could not tell the inboxes of a change; they read it at their next poll'))
-        .finally(() => notifying.delete(sent));
-      notifying.add(sent);
-    },
-    () => !closed,
-  );
+  const batcher = createChangeBatcher(send, () => !closed);
+  /** Ids a failed NOTIFY did not tell, sent again after a back-off; meanwhile new ids join them instead of failing. */
+  const unsent = new Set<string>();
+  let resend: NodeJS.Timeout | undefined;
+  let resendMs = RETRY_MS.first;
+
+  function send(ids: string[]) {
+    if (resend) return keep(ids);
+    const payloads: string[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_NOTICE)
+      payloads.push(JSON.stringify(ids.slice(i, i + IDS_PER_NOTICE)));
+    const sent = options
+      .notify(payloads)
+      .then(
+        () => {
+          resendMs = RETRY_MS.first;
+        },
+        (err) => {
+          if (closed) {
+            logger.warn({ err }, 'could not tell the inboxes of the last changes; they read them at their next poll');
+            return;
+          }
+          keep(ids);
+          if (resend) return;
+          logger.warn({ err, retryMs: resendMs }, 'could not tell the inboxes of a change; trying again');
+          resend = setTimeout(() => {
+            resend = undefined;
+            for (const id of takeUnsent()) batcher.add(id);
+          }, resendMs);
+          resend.unref();
+          resendMs = Math.min(resendMs * 2, RETRY_MS.max);
+        },
+      )
+      .finally(() => notifying.delete(sent));
+    notifying.add(sent);
+  }
+
+  function keep(ids: string[]) {
+    const room = MAX_UNSENT - unsent.size;
+    for (const id of ids.slice(0, room)) unsent.add(id);
+    if (ids.length > room) {
+      logger.warn(
+        { dropped: ids.length - room },
+        'too many inbox changes not told; the inboxes read them at their next poll',
+      );
+    }
+  }
+
+  function takeUnsent(): string[] {
+    const ids = [...unsent];
+    unsent.clear();
+    return ids;
+  }
 
   async function connect(): Promise<void> {
     const next = await openListeningSession({
@@ -123,6 +168,9 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
     },
     /** Sends what gathered, and waits for the notices under way: other processes' inboxes hear the last changes. */
     async close() {
+      clearTimeout(resend);
+      resend = undefined;
+      for (const id of takeUnsent()) batcher.add(id);
       batcher.flushNow();
       closed = true;
       await Promise.all(notifying);
