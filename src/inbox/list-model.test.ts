@@ -6,6 +6,7 @@ import {
   mergeMessages,
   nextCursor,
   prependMessages,
+  replaceConversations,
 } from './web/list-model.js';
 
 const row = (id: string, at: number, extra: object = {}) => ({ id, last_message_at: at, ...extra });
@@ -38,6 +39,13 @@ describe('keeping the loaded list and thread in step with polls', () => {
     const fresh = [row('d', 40, { routing: 'bot' }), row('c', 30, { routing: 'bot' })];
     const merged = mergeConversations(loaded, fresh, { limit: 2, filter: { routing: 'bot' } });
     expect(merged.map((r) => r.id)).toEqual(['d', 'c', 'a']);
+  });
+
+  it('replaces the rows read again, drops those that came back no more, and leaves the others', () => {
+    const loaded = [row('c', 30), row('b', 20, { flagged: false }), row('a', 10)];
+    const replaced = replaceConversations(loaded, ['b', 'a'], [row('b', 20, { flagged: true })]);
+    expect(replaced).toEqual([row('c', 30), row('b', 20, { flagged: true })]);
+    expect(loaded).toHaveLength(3);
   });
 
   it('matches rows against the page, routing and flag filters', () => {

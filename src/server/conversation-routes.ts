@@ -27,6 +27,11 @@ const listQuery = z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
       .optional(),
+    ids: z
+      .string()
+      .transform((list) => list.split(',').filter((id) => id !== ''))
+      .pipe(z.array(z.string()).min(1, 'name at least one conversation id').max(200, 'name at most 200 ids'))
+      .optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     before: z.coerce.number().int().optional(),
     before_id: z.string().min(1).optional(),

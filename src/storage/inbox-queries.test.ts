@@ -53,5 +53,23 @@ for (const kind of DATABASES) {
       expect(await people('bot')).toEqual(['run out: bot', 'unset: bot']);
       expect(await people('paused')).toEqual(['running: paused']);
     });
+
+    it('lists only the conversations named, under the other filters too', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const ids: Record<string, string> = {};
+      for (const person of ['a', 'b', 'c'])
+        ids[person] = (await store.openConversation('page-1', person, NOW)).conversation.id;
+      await db
+        .updateTable('conversations')
+        .set({ flagged: 1 })
+        .where('id', '=', ids.b as string)
+        .execute();
+
+      const people = async (filter: { ids: string[]; flagged?: boolean }) =>
+        (await listConversations(db, { limit: 10, now: NOW, ...filter })).map((c) => c.contact_external_id).sort();
+      expect(await people({ ids: [ids.a as string, ids.b as string, 'no-such-id'] })).toEqual(['a', 'b']);
+      expect(await people({ ids: [ids.a as string, ids.b as string], flagged: true })).toEqual(['b']);
+    });
   });
 }

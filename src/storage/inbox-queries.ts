@@ -6,6 +6,8 @@ export interface ConversationFilter {
   /** Matched against the effective routing (see `effectiveRouting`). */
   routing?: string;
   flagged?: boolean;
+  /** Only these conversations (those an inbox holds, told changed by its stream), still under the other filters. */
+  ids?: string[];
   limit: number;
   /** Cursor: the last row of the previous page, whose id keeps conversations sharing its time from being skipped. */
   before?: { last_message_at: number; id: string };
@@ -53,6 +55,7 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
   if (filter.page_id) query = query.where('c.page_id', '=', filter.page_id);
   if (filter.routing) query = query.where(effectiveRouting(filter.now), '=', filter.routing);
   if (filter.flagged !== undefined) query = query.where('c.flagged', '=', filter.flagged ? 1 : 0);
+  if (filter.ids) query = query.where('c.id', 'in', filter.ids);
   const { before } = filter;
   if (before) {
     query = query.where((eb) =>

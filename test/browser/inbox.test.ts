@@ -21,6 +21,8 @@ const NEW_PAGE = '209384756102938';
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAALQAAAB4CAIAAADUhU+qAAAA70lEQVR42u3SQQ0AIAwAsTnCAE5mFzW8kDADMzDSpAouFysvtEICzIE5MAfmwByYA3NgDsyBOcAcmANzYA7MgTkwB+bAHJgDzIE5MAfmwByYA3NgDsyBOcAcmANzYA7MgTkwB+bAHJgDc4A5MAfmwByYA3NgDsyBOTAHmANzYA7MgTkwB+bAHJgDc4A5MAfmwByYA3NgDsyBOTAH5gBzYA7MgTkwB+ZgzBzvbGiZA3NgDsyBOTAH5sAcmANzYA4wB+bAHJgDc2AOzIE5MAfmAHNgDsyBOTAH5sAcmANzYA4wB+bAHJgDc2AOzIE5+EYB0dZC+aTxTB4AAAAASUVORK5CYII=';
 const REPLY = 'Hi Lena, Sam from Acme here. Let me look at your order.';
+/** People who write last, so that Lena's conversation falls below the list's first page (50 rows). */
+const BELOW_THE_FOLD = 50;
 
 describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
   let h: Harness;
@@ -47,7 +49,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     h = await startHarness({
       database: 'sqlite',
       assistant: { type: 'flow', path: 'assistants/shop-support.en.yaml' },
-      people: 1,
+      people: 1 + BELOW_THE_FOLD,
     });
     h.switchboard.app.server.on('request', (request, response) => {
       if (request.url !== '/api/stream') return;
@@ -733,6 +735,25 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await expectText(page.getByTestId('sign-in-error'), 'Your session has ended');
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await page.unrouteAll();
+  });
+
+  it('shows a change to a conversation loaded with "load more", told by the live stream', async () => {
+    for (let i = 1; i <= BELOW_THE_FOLD; i += 1) await h.fb.sendText(PAGE_ID, personPsid(i), 'hello');
+    const listed = async () => (await h.api('GET', '/api/conversations?limit=200')).body.data as { id: string }[];
+    await expect.poll(async () => (await listed()).length, wait).toBe(BELOW_THE_FOLD + 2);
+    await page.getByTestId('sign-in-email').fill(ADMIN.email);
+    await page.getByTestId('sign-in-password').fill(ADMIN.password);
+    await page.getByTestId('sign-in-submit').click();
+    await liveStatus('live').waitFor(wait);
+    await page.getByTestId('conversation').nth(49).waitFor(wait);
+    expect(await lena().count()).toBe(0);
+    await page.getByTestId('load-more').click();
+    await lena().waitFor(wait);
+
+    const id = (await listed()).find((c) => (c as { contact_external_id?: string }).contact_external_id === PSID)?.id;
+    const reason = 'Looked at from below the fold';
+    expect((await h.api('POST', `/api/conversations/${id}/flag`, { flagged: true, reason })).status).toBe(200);
+    await lena().filter({ hasText: reason }).waitFor(soon);
   });
 });
 

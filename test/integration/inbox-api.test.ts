@@ -354,6 +354,19 @@ for (const database of DATABASES) {
           body: { error: { code: 'SB_BAD_REQUEST', message: expect.stringMatching(/before and before_id together/) } },
         });
       }
+      const manyIds = Array.from({ length: 201 }, (_, i) => `c${i}`).join(',');
+      for (const [ids, message] of [
+        [',', /at least one/],
+        [manyIds, /at most 200/],
+      ] as const) {
+        const refused = await h.api('GET', `/api/conversations?ids=${ids}`);
+        expect(refused).toMatchObject({
+          status: 400,
+          body: { error: { code: 'SB_BAD_REQUEST', message: expect.stringMatching(message) } },
+        });
+      }
+      const named = await h.api('GET', `/api/conversations?ids=${conversation?.id},nope`);
+      expect(named.body.data.map((c: { id: string }) => c.id)).toEqual([conversation?.id]);
     });
 
     it('refuses a NUL character in a path, a query or a body with a 400 (PostgreSQL cannot store one)', async () => {

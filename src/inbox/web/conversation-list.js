@@ -6,9 +6,19 @@ import { renderConversationRow } from './conversation-row.js';
 import { h, replaceChildren } from './dom.js';
 import { describeError } from './format.js';
 import { createListFilters } from './list-filters.js';
-import { appendConversations, matchesFilter, mergeConversations, nextCursor, rowSignature } from './list-model.js';
+import {
+  appendConversations,
+  matchesFilter,
+  mergeConversations,
+  newerFirst,
+  nextCursor,
+  replaceConversations,
+  rowSignature,
+} from './list-model.js';
 
 const PAGE_SIZE = 50;
+/** The most ids the API takes in one request. */
+const IDS_PER_REQUEST = 200;
 export const LIST_POLL_MS = 4_000;
 
 /**
@@ -24,6 +34,9 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
   let issued = 0;
   let applied = 0;
   let selected;
+  /** Told changed by the stream (`all` after it reconnected): rows loaded below the newest page are read again. */
+  let changed = new Set();
+  let changedAll = false;
   const elements = new Map();
   /** Page names by id, for the rows' badges: empty while there is one page only. */
   let badges = new Map();
@@ -74,21 +87,55 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
     status.textContent = `${rows.length} conversation${rows.length === 1 ? '' : 's'}${exhausted ? '' : ' shown'}`;
   }
 
-  /** The newest page again, merged into what is loaded (a poll). */
+  /**
+   * The newest page again, merged into what is loaded (a poll), then the rows below it the stream said changed: a
+   * conversation loaded with "load more" that was taken over or flagged moves no higher.
+   */
   async function refresh() {
     const mine = generation;
     const number = ++issued;
+    const named = { all: changedAll, ids: changed };
+    changed = new Set();
+    changedAll = false;
     const result = await api.conversations(query());
     if (mine !== generation || number < applied) return true;
     applied = number;
-    if (!result.ok) return failed(result.error);
+    if (!result.ok) {
+      markChanged(named.all ? undefined : [...named.ids]);
+      return failed(result.error);
+    }
     notices.clear('list');
     rows = mergeConversations(rows, result.value, { limit: PAGE_SIZE, filter });
     // A full page that dropped the loaded tail leaves more to load.
     if (result.value.length < PAGE_SIZE) exhausted = true;
     else if (rows.length === result.value.length) exhausted = false;
     draw();
+    const newest = new Set(result.value.map((row) => row.id));
+    const below = rows.filter((row) => !newest.has(row.id) && (named.all || named.ids.has(row.id))).map((r) => r.id);
+    for (let i = 0; i < below.length; i += IDS_PER_REQUEST) {
+      if (!(await refreshRows(below.slice(i, i + IDS_PER_REQUEST), mine))) return false;
+    }
     return true;
+  }
+
+  /** Reads these loaded rows again: each comes back changed, or goes when it no longer matches the filter. */
+  async function refreshRows(ids, mine) {
+    const number = ++issued;
+    const result = await api.conversations(query({ ids: ids.join(','), limit: ids.length }));
+    if (mine !== generation || number < applied) return true;
+    applied = number;
+    if (!result.ok) {
+      markChanged(ids);
+      return failed(result.error);
+    }
+    rows = replaceConversations(rows, ids, result.value).sort(newerFirst);
+    draw();
+    return true;
+  }
+
+  function markChanged(ids) {
+    if (ids === undefined) changedAll = true;
+    else for (const id of ids) changed.add(id);
   }
 
   async function loadMore() {
@@ -159,6 +206,8 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
     start: () => reload(),
     /** Resolves to false when the list could not be loaded. */
     refresh,
+    /** The stream's news, for the next `refresh`: the ids of conversations that changed, or undefined for all. */
+    markChanged,
     /** The pages, at sign-in and from each poll of them: a page added or renamed shows in the filter and the rows. */
     setPages(pages) {
       badges = pages.length > 1 ? new Map(pages.map((p) => [p.id, p.name ?? p.id])) : new Map();

@@ -97,6 +97,7 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
   let lastLiveLoad = 0;
   function liveChanged(ids) {
     if (closed) return;
+    list.markChanged(ids);
     if (thread && (ids === undefined || ids.includes(thread.id))) threadChanged = true;
     if (liveLoad) return;
     liveLoad = setTimeout(

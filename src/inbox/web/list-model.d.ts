@@ -22,6 +22,7 @@ export function matchesFilter(
   filter: Filter,
 ): boolean;
 export function appendConversations<T extends Row>(loaded: T[], page: T[]): T[];
+export function replaceConversations<T extends Row>(loaded: T[], ids: string[], fresh: T[]): T[];
 export function nextCursor(rows: Row[]): { before: number; before_id: string } | undefined;
 export function mergeMessages<T extends Message>(loaded: T[], fresh: T[]): T[];
 export function prependMessages<T extends Message>(loaded: T[], older: T[]): T[];

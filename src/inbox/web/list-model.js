@@ -39,6 +39,16 @@ export function appendConversations(loaded, page) {
   return [...loaded, ...page.filter((row) => !seen.has(row.id))];
 }
 
+/**
+ * The rows after those named in `ids` were read again: each one `fresh` holds replaces its loaded row, and the others
+ * go (they no longer match the filter). Rows not named stay as they are.
+ */
+export function replaceConversations(loaded, ids, fresh) {
+  const named = new Set(ids);
+  const byId = new Map(fresh.map((row) => [row.id, row]));
+  return loaded.flatMap((row) => (named.has(row.id) ? (byId.has(row.id) ? [byId.get(row.id)] : []) : [row]));
+}
+
 /** The API's cursor for the next page after these rows: `{before, before_id}`, or undefined for an empty list. */
 export function nextCursor(rows) {
   const last = rows[rows.length - 1];
