@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { suggestKey } from '../assistants/flow/zod-issues.ts';
 import { ConfigError } from './config-error.ts';
@@ -22,14 +22,7 @@ export function configPathOf(env: Env, cwd: string): string | undefined {
 export function readConfigFile(path: string, env: Env, only?: readonly (keyof FileConfig)[]): FileConfig {
   if (!existsSync(path))
     throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} does not exist; fix the path or unset it`]);
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
-  } catch (error) {
-    // The parser's message goes on to quote the offending line, which may hold a token written in the file.
-    const [where] = (error as Error).message.split('\n');
-    throw new ConfigError([`${path}: not valid YAML: ${where}`]);
-  }
+  let raw = parseQuietly(readFileSync(path, 'utf8'), path);
   if (only && raw && typeof raw === 'object' && !Array.isArray(raw))
     raw = Object.fromEntries(Object.entries(raw).filter(([key]) => (only as readonly string[]).includes(key)));
   const problems: string[] = [];
@@ -44,6 +37,29 @@ export function readConfigFile(path: string, env: Env, only?: readonly (keyof Fi
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, path, { input: substituted }));
   return parsed.data;
 }
+
+/**
+ * The file's YAML, or a ConfigError that says where it is broken and never what is there: the parser's messages and
+ * warnings quote the offending text, which may be a token written in the file. A warning is refused too: an unknown
+ * tag (a secret starting with `!`) would be read as an empty value.
+ */
+function parseQuietly(text: string, path: string): unknown {
+  const document = parseDocument(text, { logLevel: 'silent' });
+  const problem = document.errors[0] ?? document.warnings[0];
+  if (problem) {
+    const at = problem.linePos?.[0];
+    const where = at ? ` at line ${at.line}, column ${at.col}` : '';
+    throw new ConfigError([`${path}: not valid YAML${where} (${problem.code}); ${QUOTE_HINT}`]);
+  }
+  try {
+    return document.toJS() ?? {};
+  } catch {
+    // An alias (`*name`) with no anchor: the message would quote the name.
+    throw new ConfigError([`${path}: not valid YAML: an alias (*…) names no anchor; ${QUOTE_HINT}`]);
+  }
+}
+
+const QUOTE_HINT = 'put values that start with ! * & | > % @ or ` between quotes';
 
 /** Where a value is in the parsed file, as zod reports it: keys, and indexes in lists. */
 type Path = PropertyKey[];

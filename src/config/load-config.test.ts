@@ -321,8 +321,33 @@ describe('configuration', () => {
     const cwd = dir();
     writeFileSync(join(cwd, 'switchboard.yaml'), 'pages:\n  - id: "1"\n    access_token: EAA-secret: oops\n');
     const [problem] = problemsOf(() => loadConfig({}, cwd));
-    expect(problem).toMatch(/switchboard\.yaml: not valid YAML: .*line 3/);
+    expect(problem).toMatch(/switchboard\.yaml: not valid YAML at line 3, column 19/);
     expect(problem).not.toContain('EAA-secret');
+  });
+
+  it.each([
+    [
+      'an unknown tag, which the parser would read as empty',
+      '!9f2c4e7a1b3d5f60',
+      /line 3, column 13 \(TAG_RESOLVE_FAILED\)/,
+    ],
+    ['an alias with no anchor', '*9f2c4e7a1b3d5f60', /an alias \(\*…\) names no anchor/],
+    ['a block scalar header', '|9f2c4e7a1b3d5f60', /line 3, column 15 \(UNEXPECTED_TOKEN\)/],
+  ])('refuses a secret written unquoted as %s, without quoting it or printing a warning', (_, secret, where) => {
+    const cwd = dir();
+    writeFileSync(join(cwd, 'switchboard.yaml'), `apps:\n  - id: "1"\n    secret: ${secret}\n    verify_token: x\n`);
+    const warnings: unknown[] = [];
+    const onWarning = (warning: unknown) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const problems = problemsOf(() => loadConfig({}, cwd));
+      expect(problems).toEqual([expect.stringMatching(where)]);
+      expect(problems[0]).toMatch(/between quotes/);
+      expect(problems[0]).not.toContain('9f2c4e7a1b3d5f60');
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
   });
 
   it('names a ${VAR} the environment lacks', () => {
