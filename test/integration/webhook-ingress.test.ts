@@ -202,6 +202,20 @@ for (const database of DATABASES) {
       expect(bot.turns.filter((t) => t.input.text === 'stored, not handed over')).toHaveLength(1);
     });
 
+    it('hands such an event over before a newer one of the person that came with it', async () => {
+      const now = Date.now();
+      const first = messageBody('stored first', { mid: `m_first_${database}`, timestamp: now });
+      const second = messageBody('came after', { mid: `m_after_${database}`, timestamp: now + 1 });
+      await insertInboundEvents(h.switchboard.db, parseWebhookBody(first).events, Date.now());
+      // Facebook sends the first again, batched with the next.
+      const both = structuredClone(first);
+      both.entry[0]?.messaging.push(...second.entry[0]!.messaging);
+      expect((await h.postWebhook(both)).status).toBe(200);
+      await h.settle();
+      const texts = bot.turns.map((t) => t.input.text).filter((t) => t === 'stored first' || t === 'came after');
+      expect(texts).toEqual(['stored first', 'came after']);
+    });
+
     it('stores a delivery receipt that lists many messages, and drops its redelivery', async () => {
       // Message ids as long and as random as Facebook's: their key would not fit PostgreSQL's index, even compressed.
       const mids = Array.from({ length: 60 }, () => `m_${randomBytes(66).toString('base64url')}`);

@@ -99,14 +99,15 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     const stored = events.length > 0 ? await deps.store(events) : [];
     const fresh = stored.filter((s): s is StoredInboundEvent => s !== undefined);
     for (const s of fresh) deps.metrics.eventsReceived.inc({ kind: s.event.kind });
-    if (fresh.length > 0) deps.enqueue(fresh);
+    let again: StoredInboundEvent[] = [];
     if (fresh.length < stored.length) {
       deps.metrics.duplicates.inc(stored.length - fresh.length);
       // Stored by an earlier delivery whose answer never came back (PostgreSQL lost the connection as it committed):
-      // never handed to the workers then. Those still pending are handed over now; the workers skip any they hold.
-      const again = await deps.stillPending(events.filter((_, i) => stored[i] === undefined));
-      if (again.length > 0) deps.enqueue(again);
+      // never handed to the workers then. Those still pending are handed over now, before the events stored after
+      // them (a person's order); the workers skip any they hold.
+      again = await deps.stillPending(events.filter((_, i) => stored[i] === undefined));
     }
+    if (again.length + fresh.length > 0) deps.enqueue([...again, ...fresh]);
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000);
     return reply.type('text/plain').send('EVENT_RECEIVED');
   });
