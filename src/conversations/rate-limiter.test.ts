@@ -6,25 +6,36 @@ let seq = 0;
 const event = (at: number) => ({ id: `e${++seq}`, at });
 
 describe('memory rate limiter', () => {
-  it('allows `limit` events per person in any minute, counting the refused ones too', () => {
+  it('allows `limit` events per person in any minute, not counting the refused ones', () => {
     const limiter = createMemoryRateLimiter();
     const at = (seconds: number) => seconds * 1000;
     const allow = (key: string, s: number) => limiter.allow(key, 2, event(at(s)), at(s));
     expect([0, 10, 20].map((s) => allow('a', s))).toEqual([true, true, false]);
     expect(allow('b', 20)).toBe(true); // Another person has a window of their own.
-    // At 61 s the event of 0 s has left the window; those of 10 s (allowed) and 20 s (refused) have not.
-    expect(allow('a', 61)).toBe(false);
-    expect(allow('a', 80.5)).toBe(true); // Only 61 s is left: one more is allowed.
-    expect(allow('a', 81)).toBe(false);
+    // At 61 s the event of 0 s has left the window, and the one refused at 20 s was never counted.
+    expect(allow('a', 61)).toBe(true);
+    expect(allow('a', 65)).toBe(false); // 10 s and 61 s.
+    expect(allow('a', 70.5)).toBe(true); // Only 61 s is left.
   });
 
-  it('decides the same with a long history as with a short one', () => {
+  it('answers `limit` a minute to a person who keeps writing faster, with a long history as with a short one', () => {
     const limiter = createMemoryRateLimiter();
-    // 10 events per second for 3 minutes against a limit of 100 per minute: 10 s of each minute pass, then none.
+    // 10 events per second for 3 minutes against a limit of 100 per minute: the first 10 s of each minute pass.
     const allowed: number[] = [];
     for (let i = 0; i < 1800; i++) if (limiter.allow('a', 100, event(i * 100), i * 100)) allowed.push(i);
-    expect(allowed).toHaveLength(100);
-    expect(allowed.at(-1)).toBe(99);
+    expect(allowed).toHaveLength(300);
+    expect([allowed[99], allowed[100], allowed[199], allowed[200]]).toEqual([99, 600, 699, 1200]);
+  });
+
+  it('applies a changed limit at once, to the events it allowed before', () => {
+    const limiter = createMemoryRateLimiter();
+    const allow = (limit: number, s: number) => limiter.allow('a', limit, event(s * 1000), s * 1000);
+    expect([0, 1, 2, 3, 4].map((s) => allow(10, s))).toEqual([true, true, true, true, true]);
+    expect(allow(3, 5)).toBe(false);
+    expect(allow(5, 6)).toBe(false); // Five in the minute, lowered from 10 or not.
+    expect(allow(6, 7)).toBe(true);
+    expect(allow(3, 62.5)).toBe(false); // 3, 4 and 7 s.
+    expect(allow(3, 63.5)).toBe(true); // 4 and 7 s.
   });
 
   it('counts a backlog by when the person wrote, however late it is handled', () => {

@@ -1,5 +1,7 @@
 /**
- * Counts events per key in a sliding window; `allow` records the event and says whether it is within the limit.
+ * Counts the events allowed per key in a sliding window; `allow` says whether one more is within the limit, and
+ * counts it when it is. Refused events are not counted: a person writing faster than the limit still gets `limit`
+ * answers a minute, and only the surplus goes unanswered.
  * `event.at` is when the event came (a backlog handled late is counted as it came); `now` is the processing clock.
  * An event tried again (a retry after a failure) gets the answer of its first try, and is counted once.
  */
@@ -10,7 +12,7 @@ export interface RateLimiter {
 const WINDOW_MS = 60_000;
 
 interface Hits {
-  /** When the events came, oldest first: the last `limit + 1` within the window at most. */
+  /** When the allowed events came, oldest first: those within the window, as many as the limit at most. */
   times: number[];
   /** When processing last counted one, on its own clock. */
   touched: number;
@@ -43,15 +45,14 @@ export function createMemoryRateLimiter(): RateLimiter {
       // Oldest first: drop what left the window, in place (this runs for every message).
       let expired = 0;
       while (expired < list.length && (list[expired] as number) <= at - WINDOW_MS) expired++;
-      list.push(at);
-      // Whether the limit is passed needs the last limit + 1 events only.
-      const drop = Math.max(expired, list.length - limit - 1);
-      if (drop > 0) {
-        list.copyWithin(0, drop);
-        list.length -= drop;
+      if (expired > 0) {
+        list.copyWithin(0, expired);
+        list.length -= expired;
       }
-      entry.last = { id, allowed: list.length <= limit };
-      return entry.last.allowed;
+      const allowed = list.length < limit;
+      if (allowed) list.push(at);
+      entry.last = { id, allowed };
+      return allowed;
     },
   };
 }
