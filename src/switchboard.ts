@@ -112,6 +112,9 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const directory = createPageDirectory(db, secretBox, { logger, connectedPages: config.connectedPages });
   // Read before the pages are: a change another process makes meanwhile shows as a new version at the first look.
   const pagesLoaded = capabilities.sharedAcrossProcesses ? await pagesVersion(db) : undefined;
+  /** PostgreSQL: looks for the pages other processes changed; set once the pages can be reloaded (below). */
+  let pageWatch: { catchUp(): Promise<void>; stop(): Promise<void> } | undefined;
+  const catchUpPages = async () => pageWatch?.catchUp();
   await directory.reload();
   if (config.admin) {
     const admin = await ensureAdmin(db, config.admin, timers.now());
@@ -159,6 +162,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       env,
       tuning: options.tuning,
       observer,
+      catchUpPages,
     });
   // On PostgreSQL one process at a time, the one holding a lock, processes; the others hand it their work.
   const notifyWork = notifier(db, WORK_CHANNEL);
@@ -212,6 +216,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     },
     stillPending: (events) => loadPendingByKey(db, events),
     enqueue: (events) => processing.enqueue(events),
+    catchUpPages,
     metrics,
     logger,
   });
@@ -276,7 +281,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   await app.register(inboxRoutes, { mediaOrigins: [config.graph.apiUrl] });
 
   const profilesSynced = upkeep.atStart();
-  const pageWatch = pagesLoaded === undefined ? undefined : watchOtherProcesses(pagesLoaded);
+  pageWatch = pagesLoaded === undefined ? undefined : watchOtherProcesses(pagesLoaded);
 
   const purge = () =>
     purgeExpired(db, timers.now())
@@ -292,6 +297,8 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   function watchOtherProcesses(loaded: string) {
     let seen = loaded;
     let polling: Promise<void> | undefined;
+    /** A look asked for while one was under way, which may have read the version before the change. */
+    let queued: Promise<void> | undefined;
     const poll = async () => {
       try {
         const version = await pagesVersion(db);
@@ -301,15 +308,29 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         logger.warn({ err }, 'could not look for page changes made by other processes');
       }
     };
-    const timer = setInterval(() => {
-      polling ??= poll().finally(() => {
+    const look = (): Promise<void> => {
+      if (polling) {
+        queued ??= polling.then(() => {
+          queued = undefined;
+          return look();
+        });
+        return queued;
+      }
+      polling = poll().finally(() => {
         polling = undefined;
       });
+      return polling;
+    };
+    const timer = setInterval(() => {
+      if (!polling) void look();
     }, options.tuning?.pagePollMs ?? PAGE_POLL_MS).unref();
     return {
+      /** Looks now, after the look under way: for a page another process connected a moment ago. */
+      catchUp: look,
       /** Stops looking, once a look under way is done: it must not reload after the database closes. */
       async stop() {
         clearInterval(timer);
+        await queued;
         await polling;
       },
     };

@@ -10,6 +10,8 @@ import type { RateLimiter } from './rate-limiter.ts';
 export interface ConversationServiceDeps {
   store: ConversationStore;
   pages: (pageId: string) => PageRuntime | undefined;
+  /** Looks for pages other processes connected (PostgreSQL), before an event of a page `pages` lacks is ignored. */
+  catchUpPages?: () => Promise<void>;
   assistantFor: (pageId: string) => Assistant;
   renderer: ResponseRenderer;
   profiles: ProfileProvider;
@@ -44,7 +46,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
   const { store, clock } = deps;
 
   async function handle({ id, event, received_at }: StoredEvent): Promise<void> {
-    const page = deps.pages(event.page_id);
+    let page = deps.pages(event.page_id);
+    if (!page && deps.catchUpPages) {
+      await deps.catchUpPages();
+      page = deps.pages(event.page_id);
+    }
     if (!page || !event.user_id) {
       await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
       return;

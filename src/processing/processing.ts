@@ -70,6 +70,8 @@ export interface ProcessingOptions {
   env: Record<string, string | undefined>;
   tuning?: ProcessingTuning;
   observer: ProcessingObserver;
+  /** PostgreSQL: brings `directory` up to date with the pages other processes changed (conversation-service.ts). */
+  catchUpPages?: () => Promise<void>;
 }
 
 /** What the HTTP side asks of processing, in this thread or in the processing thread (processing-thread.ts). */
@@ -142,7 +144,9 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       assistants.set(page.id, { config, assistant });
     }
   }
-  await refreshAssistants();
+  /** The assistants being made for the pages last loaded: an event of a page just caught up with waits for them. */
+  let assistantsMade = refreshAssistants();
+  await assistantsMade;
 
   const { capabilities } = options;
   const transaction = createBatchedWrites(db, capabilities.concurrentWriters);
@@ -206,6 +210,12 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       },
     },
     pages: (id) => directory.page(id),
+    catchUpPages:
+      options.catchUpPages &&
+      (async () => {
+        await options.catchUpPages?.();
+        await assistantsMade;
+      }),
     assistantFor: (id) => {
       const made = assistants.get(id);
       // A page another process added a moment ago: its event is tried again once the assistant is made.
@@ -269,7 +279,9 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     // assistant.
     pagesChanged: () => {
       sender.directoryReloaded();
-      void refreshAssistants().catch((err) => logger.error({ err }, 'could not make the assistant of a changed page'));
+      assistantsMade = refreshAssistants().catch((err) =>
+        logger.error({ err }, 'could not make the assistant of a changed page'),
+      );
     },
     conversationChanged: (id) => {
       cache?.forget(id);

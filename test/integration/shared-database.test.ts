@@ -3,6 +3,7 @@ import pino from 'pino';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANGES_CHANNEL } from '../../src/server/shared-changes.ts';
+import { saveConnectedPages } from '../../src/storage/page-connections.ts';
 import { createSecretBox } from '../../src/storage/secret-box.ts';
 import { createSwitchboard, type Switchboard } from '../../src/switchboard.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
@@ -28,12 +29,15 @@ describe('gateways sharing a PostgreSQL database', () => {
 
   beforeAll(async () => {
     bot = await startEchoBot();
+    const assistant = { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 } as const;
     h = await startHarness({
       database: 'postgres',
       people: 3,
-      assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+      assistant,
       settings: { delay_between_messages_ms: 0 },
-      tuning: { leaderPollMs: 50, sweepMs: 60_000 },
+      connectedPages: { assistant, settings: { delay_between_messages_ms: 0, typing_indicators: false } },
+      // The first process looks for pages the other changed once a minute: a test sees what it does meanwhile.
+      tuning: { leaderPollMs: 50, sweepMs: 60_000, pagePollMs: 60_000 },
     });
     other = await createSwitchboard({
       config: h.config,
@@ -76,6 +80,45 @@ describe('gateways sharing a PostgreSQL database', () => {
     await expect.poll(settingsSeenByOther, { timeout: 3_000, interval: 50 }).toBe(false);
     await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { auto_replies: null });
     await expect.poll(settingsSeenByOther, { timeout: 3_000, interval: 50 }).toBe(true);
+  });
+
+  it('take and answer the messages of a page connected through another process a moment ago', async () => {
+    // Pages connected with Facebook Login through a third process, one after the other: the first process, which
+    // sends, does not know them yet; the second looks every 50 ms.
+    const connect = async (id: string, psid: string) => {
+      const page = await h.fb.createPage({ id, name: `Outlet ${id}`, app_id: APP_ID, subscribe_app: true });
+      await h.fb.createPerson({ first_name: 'Noor', psids: { [id]: psid } });
+      const pages = [{ id, name: page.name, access_token: page.access_token }];
+      await saveConnectedPages(h.switchboard.db, createSecretBox([h.secretKey]), {
+        appId: APP_ID,
+        userId: 'u1',
+        pages,
+        now: Date.now(),
+      });
+    };
+    const answered = { timeout: 10_000, interval: 50 };
+
+    // Through Facebook to the second process, which hands it to the first.
+    await connect('209384756102938', '7100000000000001');
+    await h.fb.sendText('209384756102938', '7100000000000001', 'handed over');
+    const replies = async () =>
+      (await h.fb.conversation('209384756102938', '7100000000000001')).items
+        .filter((i) => i.from === 'page')
+        .map((i) => i.message?.text);
+    await expect.poll(replies, answered).toEqual(['echo: handed over']);
+
+    // Straight to the first process.
+    await connect('209384756102939', '7100000000000002');
+    const body = messageBody('taken directly', { psid: '7100000000000002' });
+    const entry = body.entry[0] as (typeof body.entry)[number];
+    entry.id = '209384756102939';
+    (entry.messaging[0] as { recipient: { id: string } }).recipient.id = '209384756102939';
+    expect((await h.postWebhook(body)).status).toBe(200);
+    // The emulator has no window open for a message it did not deliver: the turn is what shows it was taken.
+    await expect.poll(() => bot.turns.some((t) => t.input.text === 'taken directly'), answered).toBe(true);
+    const setAside = await h.switchboard.db.selectFrom('webhook_quarantine').select('reason').execute();
+    expect(setAside.map((q) => q.reason)).toEqual([]);
+    bot.turns.splice(0);
   });
 
   it('answer each person once and in order, whichever process took the webhooks', async () => {

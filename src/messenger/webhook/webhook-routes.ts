@@ -18,6 +18,11 @@ export interface WebhookRoutesDeps {
   /** Of these redelivered events, the stored ones still waiting to be handled. */
   stillPending: (events: InboundEvent[]) => Promise<StoredInboundEvent[]>;
   enqueue: (events: StoredInboundEvent[]) => void;
+  /**
+   * Brings the directory up to date with what other processes changed (PostgreSQL; they are looked for every few
+   * seconds): asked before the events of a page it does not know, or knows under another app, are put aside.
+   */
+  catchUpPages?: () => Promise<void>;
   metrics: Metrics;
   logger: Logger;
   /** Facebook batches up to 1000 updates per request. */
@@ -78,6 +83,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
       return reply.code(400).send(errorBody('SB_WEBHOOK_JSON_INVALID'));
     }
     const parsed = parseWebhookBody(body);
+    const known = (event: InboundEvent) => deps.directory.page(event.page_id)?.app_id === check.appId;
+    // A page connected through another process a moment ago.
+    if (deps.catchUpPages && !parsed.events.every(known)) await deps.catchUpPages();
     const events: InboundEvent[] = [];
     for (const event of parsed.events) {
       const page = deps.directory.page(event.page_id);
