@@ -10,7 +10,8 @@ Commands:
   emulator   the Messenger Platform emulator alone (switchboard emulator --help lists its options)
   migrate    apply database migrations and exit (needs only the database URL)
   replay     queue dead messages and events again (--outbox, --events, default both); a running gateway
-             picks them up within two minutes: POST /api/dead-letters/replay resumes them at once
+             picks them up within two minutes on SQLite, at once on PostgreSQL or through
+             POST /api/dead-letters/replay
 `;
 
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {

@@ -57,11 +57,8 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
 
   function send(ids: string[]) {
     if (resend) return keep(ids);
-    const payloads: string[] = [];
-    for (let i = 0; i < ids.length; i += IDS_PER_NOTICE)
-      payloads.push(JSON.stringify(ids.slice(i, i + IDS_PER_NOTICE)));
     const sent = options
-      .notify(payloads)
+      .notify(changeNotices(ids))
       .then(
         () => {
           resendMs = RETRY_MS.first;
@@ -183,6 +180,14 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
       await last?.end().catch(() => {});
     },
   };
+}
+
+/** The payloads that tell every process's inboxes these conversations changed (NOTIFY on CHANGES_CHANNEL). */
+export function changeNotices(conversationIds: string[]): string[] {
+  const payloads: string[] = [];
+  for (let i = 0; i < conversationIds.length; i += IDS_PER_NOTICE)
+    payloads.push(JSON.stringify(conversationIds.slice(i, i + IDS_PER_NOTICE)));
+  return payloads;
 }
 
 /** A notice's ids, or undefined when it is anything else (another program notifying on the channel). */

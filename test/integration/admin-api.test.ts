@@ -1,8 +1,26 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdmin } from '../../src/storage/user-repository.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { ADMIN, type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+
+const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
+
+/** Runs `switchboard replay` against `databaseUrl`, as an operator would beside the running gateway. */
+function replayCommand(databaseUrl: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'replay'], {
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
+    });
+    let [stdout, stderr] = ['', ''];
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 for (const database of DATABASES) {
   describe(`admin API on ${database}`, () => {
@@ -192,5 +210,26 @@ for (const database of DATABASES) {
       expect(replies).toHaveLength(1);
       expect((await h.api('GET', '/api/dead-letters')).body.data.outbox).toEqual([]);
     });
+
+    it.skipIf(database !== 'postgres')(
+      'sends dead messages again at once when the replay command queues them on PostgreSQL',
+      async () => {
+        await h.fb.setFaults({ next: { count: 2, code: 1200, path_contains: '/messages' } });
+        await h.fb.sendText(PAGE_ID, PSID, 'replayed from the command line');
+        await h.settle();
+        await h.fb.clearFaults();
+        expect((await h.api('GET', '/api/dead-letters')).body.data.outbox).toHaveLength(1);
+
+        const replayed = await replayCommand(h.config.databaseUrl);
+        expect(replayed).toMatchObject({ status: 0, stderr: '' });
+        expect(replayed.stdout).toMatch(/^queued again: 1 messages, 0 events\n.*were told/);
+        // Told, the gateway resumes at once: its sweep for work nothing holds would take a minute or more.
+        const replies = async () =>
+          (await h.fb.conversation(PAGE_ID, PSID)).items.filter(
+            (i) => i.message?.text === 'echo: replayed from the command line',
+          ).length;
+        await expect.poll(replies, { timeout: 10_000, interval: 50 }).toBe(1);
+      },
+    );
   });
 }

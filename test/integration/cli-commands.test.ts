@@ -56,7 +56,7 @@ describe('the switchboard command', () => {
       /^queued again: 0 messages, 0 events\n.*within two minutes.*POST \/api\/dead-letters\/replay/,
     );
     expect(switchboard(['--help'], cwd).stdout).toMatch(
-      /replay .*\n.*within two minutes.*POST \/api\/dead-letters\/replay/,
+      /replay .*\n.*within two minutes on SQLite, at once on PostgreSQL.*\n.*POST \/api\/dead-letters\/replay/,
     );
   });
 
