@@ -86,6 +86,21 @@ describe('interpretCompletion', () => {
       expect(outcome.warnings).toEqual(['the answer was cut to the 25 messages a turn may send']);
     });
 
+    it('is cut between the characters a person sees, keeping the text as the model wrote it', () => {
+      const flags = `a${'🇫🇷'.repeat(200)}`;
+      const outcome = interpretCompletion(completion({ content: flags }, 'stop'), { maxMessageLength: 640 });
+      if (!outcome.ok) throw new Error(outcome.reason);
+      const texts = outcome.responses.map((r) => (r.type === 'text' ? r.text : ''));
+      expect(texts.length).toBeGreaterThan(1);
+      expect(texts.join('')).toBe(flags);
+      for (const text of texts.slice(1)) expect(text.startsWith('🇫🇷')).toBe(true);
+
+      const sentences = 'これはテストの文です。'.repeat(70);
+      const cut = interpretCompletion(completion({ content: sentences }, 'stop'), { maxMessageLength: 640 });
+      if (!cut.ok) throw new Error(cut.reason);
+      expect(cut.responses.map((r) => (r.type === 'text' ? r.text : '')).join('')).toBe(sentences);
+    });
+
     it('keeps its hand-over when cut', () => {
       const outcome = interpretCompletion(handOver('{"reason": "refund"}', paragraphs.join('\n\n')), {
         maxMessageLength: 20,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { splitText } from '../../messenger/render/split-text.ts';
 import { builtinPhrases } from '../flow/builtin-phrases.ts';
 import { TURN_LIMITS } from '../http/bot-reply.ts';
 import type { GenericResponse } from '../responses.ts';
 import { CONNECT_TOOL_NAME, connectResponse } from './connect-tool.ts';
-import { dropUnfinishedSentence, splitMessage } from './split-message.ts';
+import { dropUnfinishedSentence } from './unfinished-sentence.ts';
 
 /** The part of a Chat Completions answer we use; compatible servers differ in the rest, so it is not checked. */
 const completionSchema = z.object({
@@ -58,7 +59,7 @@ export function interpretCompletion(json: unknown, options: CompletionOptions): 
     text = dropUnfinishedSentence(text);
     warnings.push('the answer reached the token limit and was cut');
   }
-  let responses: GenericResponse[] = splitMessage(text, options.maxMessageLength).map((part) => ({
+  let responses: GenericResponse[] = splitText(text, { maxLength: options.maxMessageLength }).map((part) => ({
     type: 'text',
     text: part,
   }));
