@@ -305,13 +305,13 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       reporting.stop();
       // A model's turn can take minutes with its retries; supervisors give a stop seconds. Cut short, a turn stays
       // pending for the next start, and its assistant is asked again then.
-      const grace = setTimeout(
-        () => shutdown.abort(new Error('the gateway is shutting down')),
-        t.shutdownGraceMs ?? SHUTDOWN_GRACE_MS,
-      );
+      const graceMs = t.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+      const graceEnds = performance.now() + graceMs;
+      const grace = setTimeout(() => shutdown.abort(new Error('the gateway is shutting down')), graceMs);
       await worker.stop();
       clearTimeout(grace);
-      await outbox.stop();
+      // What the last turns queued goes out in the rest of the grace, unless it must wait longer (pacing, a retry).
+      await outbox.stop(graceEnds - performance.now());
       await Promise.all(bookkeeping);
       await graph.close();
     },

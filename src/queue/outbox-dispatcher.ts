@@ -96,6 +96,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     now: () => timers.now(),
   });
   let stopping = false;
+  /** While stopping gracefully: rows due after this stay queued for the next start. */
+  let finishBy = Number.POSITIVE_INFINITY;
   const waits = createRowWaits(timers);
   /** Whether an echo can settle the row's send: not for a person the channel sends none for. */
   const echoes = (row: OutboxRow) => sender.echoes?.(row.recipient_id) ?? true;
@@ -117,7 +119,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       more = rows.length === PENDING_BATCH;
       for (const row of rows) {
         if (stopping || !(await sendRow(row, known))) {
-          more = true;
+          // Stopping, a row not due in time waits for the next start; a queue that changed is read again.
+          more = finishBy === Number.POSITIVE_INFINITY || changed.has(conversationId);
           break;
         }
       }
@@ -188,14 +191,16 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const paced = due > timers.now();
     // A take-over cancels the bot's rows: the agent's reply must not wait out the pacing or back-off of one of them.
     if (changed.has(row.conversation_id)) return false;
-    if (inDoubt.has(row.conversation_id) && (await waitForEchoes(row))) return false;
+    // Stopping, a row in doubt stays so: the next start waits for its echo.
+    const finishing = finishBy < Number.POSITIVE_INFINITY;
+    if (inDoubt.has(row.conversation_id) && (finishing || (await waitForEchoes(row)))) return false;
     if (paced) await waits.pause(row.conversation_id, due - timers.now());
-    if (stopping || changed.has(row.conversation_id)) return false;
+    if (stopping || due > finishBy || changed.has(row.conversation_id)) return false;
     const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
     const wait = freeSlots.delete(row.conversation_id)
       ? 0
       : (options.throttle?.delayFor(row.page_id, isAudioOrVideo(message)) ?? 0);
-    if (wait > 0) await waits.pause(row.conversation_id, wait, { holdsSlot: true });
+    if (wait > 0 && (await waits.pause(row.conversation_id, wait, { holdsSlot: true }))) return false;
     if (stopping) return false;
     // Changed during the throttle's wait (a flag, a take-over): the row keeps the slot it waited for, and is read again
     // with its conversation below rather than queued anew behind every send booked since.
@@ -367,10 +372,21 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       if (active.size === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
-    async stop() {
+    /**
+     * Stops sending; rows due within `finishMs` still go (a turn's reply queued as the gateway stops reaches the person
+     * now, not after the restart), later ones stay queued. Resolves once no send is under way.
+     */
+    async stop(finishMs = 0) {
+      const tick = () => new Promise((r) => setTimeout(r, 10));
+      if (finishMs > 0) {
+        finishBy = timers.now() + finishMs;
+        waits.cutAfter(finishBy);
+        const deadline = performance.now() + finishMs;
+        while (active.size > 0 && performance.now() < deadline) await tick();
+      }
       stopping = true;
       waits.stop();
-      while (active.size > 0) await new Promise((r) => setTimeout(r, 10));
+      while (active.size > 0) await tick();
     },
   };
 }

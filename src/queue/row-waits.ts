@@ -39,16 +39,20 @@ export const systemTimers: Timers = {
  * it ends, so nothing of it outlives it: racing every wait against one promise pending until shutdown kept a
  * reaction per wait, and the heap grew without bound.
  */
-export function createRowWaits(timers: Pick<Timers, 'sleep'>) {
-  const all = new Set<AbortController>();
+export function createRowWaits(timers: Pick<Timers, 'sleep' | 'now'>) {
+  /** Each wait under way, with when it would end. */
+  const all = new Map<AbortController, number>();
   const interruptible = new Map<string, AbortController>();
   let stopped = false;
+  /** Waits that would end after this end at once (a stop that still sends what is due before it). */
+  let cutoff = Number.POSITIVE_INFINITY;
   return {
     /** Waits `ms` for the conversation's row; true when the wait was ended early. */
     async pause(conversationId: string, ms: number, options: { holdsSlot?: boolean } = {}): Promise<boolean> {
-      if (stopped) return true;
+      const endsAt = timers.now() + ms;
+      if (stopped || endsAt > cutoff) return true;
       const wait = new AbortController();
-      all.add(wait);
+      all.set(wait, endsAt);
       if (!options.holdsSlot) interruptible.set(conversationId, wait);
       const ended = new Promise<void>((resolve) =>
         wait.signal.addEventListener('abort', () => resolve(), { once: true }),
@@ -66,10 +70,15 @@ export function createRowWaits(timers: Pick<Timers, 'sleep'>) {
     interrupt(conversationId: string) {
       interruptible.get(conversationId)?.abort();
     },
+    /** Ends the waits that would end after `at`, and those asked for from now on, at once. */
+    cutAfter(at: number) {
+      cutoff = at;
+      for (const [wait, endsAt] of all) if (endsAt > at) wait.abort();
+    },
     /** Ends every wait, and every wait asked for from now on at once. */
     stop() {
       stopped = true;
-      for (const wait of all) wait.abort();
+      for (const wait of all.keys()) wait.abort();
     },
     /** Waits under way: one per conversation at most. */
     get size() {

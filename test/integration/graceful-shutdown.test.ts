@@ -39,6 +39,30 @@ describe('graceful shutdown', { timeout: PROMPTLY }, () => {
     }
   });
 
+  it('sends the replies a turn finished during the close queued, when they are due before its grace ends', async () => {
+    const bot = await startEchoBot();
+    const h = await startHarness({
+      database: 'sqlite',
+      assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
+      settings: { delay_between_messages_ms: 300, typing_indicators: false },
+    });
+    try {
+      bot.hold();
+      await h.fb.sendText(PAGE_ID, PSID, 'two please');
+      await vi.waitFor(() => expect(bot.turns).toHaveLength(1), { timeout: 5_000, interval: 20 });
+      const closed = h.switchboard.close();
+      // The turn ends within the close's grace (5 s): its two messages, paced 300 ms apart, go out before it ends.
+      setTimeout(() => bot.release(), 200);
+      await closed;
+      const replies = (await h.fb.conversation(PAGE_ID, PSID)).items.filter((i) => i.from === 'page');
+      expect(replies.map((i) => i.message?.text)).toEqual(['first', 'second']);
+    } finally {
+      await h.emulator.close();
+      await h.db.drop();
+      await bot.close();
+    }
+  });
+
   it('answers a request that reaches it while it closes with 503 SB_SHUTTING_DOWN', async () => {
     const h = await startHarness({ database: 'sqlite' });
     try {
