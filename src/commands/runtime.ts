@@ -85,7 +85,9 @@ let fatal = false;
  */
 export function closeOnSignals(logger: Logger, ...closers: { close(): Promise<void> }[]) {
   const stop = async (signal: string) => {
-    if (closing) return;
+    // Heard, or a signal would find no listener and kill the process before it has closed: a supervisor, npm and the
+    // terminal may each send one.
+    if (closing) return void logger.warn({ signal }, 'already shutting down (SIGKILL stops at once)');
     closing = true;
     logger.info({ signal }, 'shutting down');
     for (const c of closers) {
@@ -96,17 +98,16 @@ export function closeOnSignals(logger: Logger, ...closers: { close(): Promise<vo
     }
     process.exit();
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 /**
  * A part of the gateway failed for good (the processing thread died, the disk refused a flush): shut down as on
  * SIGTERM, then exit with 1, so that the supervisor starts it again. Everything acknowledged is stored and resumed at
  * the next start. Sends SIGTERM once, and not at all during a shutdown already under way (one an operator started, or
- * an earlier failure's): failures keep coming while it closes (each webhook group whose flush fails), and a second
- * SIGTERM would find no listener (`closeOnSignals` listens once) and kill the process before it has closed. The exit
- * code is 1 either way.
+ * an earlier failure's): failures keep coming while it closes (each webhook group whose flush fails), and each would
+ * log another signal. The exit code is 1 either way.
  */
 export function exitOnFatal(): void {
   process.exitCode = 1;

@@ -76,6 +76,32 @@ for (const database of DATABASES) {
       expect(calls).toHaveLength(1);
       await stopGatewayProcess(second.child, 'SIGTERM');
     });
+
+    // Signals are the process's, whatever the database: once is enough.
+    it.skipIf(database !== 'sqlite')(
+      'finishes the turn under way and sends its reply when stopped by two signals, and exits with 0',
+      async () => {
+        bot.hold();
+        const gateway = await startGateway();
+        await fb.setWebhook(APP_ID, { url: `${gateway.url}/webhooks/messenger`, verify_token: 'crash-verify' });
+        await fb.sendText(PAGE_ID, PSID, 'stopped twice');
+        await waitFor(() => bot.turns.some((t) => t.input.text === 'stopped twice'));
+        const exited = new Promise((resolve) =>
+          gateway.child.once('exit', (code, signal) => resolve({ code, signal })),
+        );
+        // Ctrl-C pressed twice: the second must not kill it mid-close.
+        gateway.child.kill('SIGINT');
+        await new Promise((r) => setTimeout(r, 50));
+        gateway.child.kill('SIGINT');
+        await new Promise((r) => setTimeout(r, 200));
+        bot.release();
+        expect(await exited).toEqual({ code: 0, signal: null });
+        const replies = (await fb.conversation(PAGE_ID, PSID)).items.filter(
+          (i) => i.from === 'page' && i.message?.text === 'echo: stopped twice',
+        );
+        expect(replies).toHaveLength(1);
+      },
+    );
   });
 }
 
