@@ -51,6 +51,9 @@ export interface AssistantTurn {
   signal?: AbortSignal;
 }
 
+/** What an assistant's log lines about a turn name, so that an operator finds the conversation. */
+export const turnScope = (turn: AssistantTurn) => ({ pageId: turn.page.id, conversationId: turn.conversation.id });
+
 export interface AssistantReply {
   responses: GenericResponse[];
   /** The context to keep for the next turn; omitted means unchanged. */

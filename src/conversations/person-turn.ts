@@ -130,7 +130,7 @@ function applyHandover(result: TurnResult, reply: AssistantReply, page: PageRunt
 }
 
 function withResponses(result: TurnResult, args: PersonTurnArgs, responses: GenericResponse[]): TurnResult {
-  const rendered = args.renderer.render(responses, args.page);
+  const rendered = args.renderer.render(responses, args.page, args.conversation.id);
   if (rendered.length === 0) return result;
   const steps: OutgoingStep[] = args.page.settings.mark_seen ? [{ kind: 'seen' }, ...rendered] : rendered;
   return {

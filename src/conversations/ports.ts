@@ -173,7 +173,8 @@ export type OutgoingStep =
 
 /** Turns generic responses into the channel's messages with the page's pacing. */
 export interface ResponseRenderer {
-  render(responses: GenericResponse[], page: PageRuntime): OutgoingStep[];
+  /** `conversationId`: whose turn it is, for what is reported of it. */
+  render(responses: GenericResponse[], page: PageRuntime, conversationId: string): OutgoingStep[];
 }
 
 export type { InboundEvent };

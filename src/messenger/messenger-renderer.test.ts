@@ -4,9 +4,9 @@ import { createMessengerRenderer } from './messenger-renderer.ts';
 import type { DroppedPiece } from './render/index.ts';
 
 describe('Messenger renderer', () => {
-  it('tells which page left out a response Messenger cannot show, and why', () => {
-    const dropped: [string, DroppedPiece][] = [];
-    const renderer = createMessengerRenderer({ onDrop: (pageId, piece) => dropped.push([pageId, piece]) });
+  it('tells in which conversation it left out a response Messenger cannot show, and why', () => {
+    const dropped: [object, DroppedPiece][] = [];
+    const renderer = createMessengerRenderer({ onDrop: (turn, piece) => dropped.push([turn, piece]) });
     const page = {
       id: 'page-1',
       app_id: 'app-1',
@@ -19,10 +19,14 @@ describe('Messenger renderer', () => {
         { type: 'text', text: 'On its way!' },
       ],
       page,
+      'conversation-1',
     );
     expect(steps.filter((s) => s.kind === 'message')).toHaveLength(1);
     expect(dropped).toEqual([
-      ['page-1', { response: { type: 'image', url: 'images/truck.png' }, reason: expect.any(String) }],
+      [
+        { pageId: 'page-1', conversationId: 'conversation-1' },
+        { response: { type: 'image', url: 'images/truck.png' }, reason: expect.any(String) },
+      ],
     ]);
   });
 });

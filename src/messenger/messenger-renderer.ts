@@ -5,18 +5,20 @@ import type { OutgoingMessage } from './send-types.ts';
 export interface MessengerRendererOptions {
   random?: () => number;
   /** Told of every response, or part of one, Messenger cannot show (a relative URL a bot sent, an empty text…). */
-  onDrop?: (pageId: string, dropped: DroppedPiece) => void;
+  onDrop?: (turn: { pageId: string; conversationId: string }, dropped: DroppedPiece) => void;
 }
 
 /** The domain's renderer port for Messenger: generic responses → Send API messages, paced per page settings. */
 export function createMessengerRenderer(options: MessengerRendererOptions = {}): ResponseRenderer {
   const random = options.random ?? Math.random;
   return {
-    render(responses, page) {
+    render(responses, page, conversationId) {
       const s = page.settings;
       const steps = renderResponses(responses, {
         readableLength: s.readable_length,
-        onDrop: options.onDrop ? (dropped) => options.onDrop?.(page.id, dropped) : undefined,
+        onDrop: options.onDrop
+          ? (dropped) => options.onDrop?.({ pageId: page.id, conversationId }, dropped)
+          : undefined,
       });
       const paced = paceTurn(steps, {
         typing: s.typing_indicators,

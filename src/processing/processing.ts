@@ -224,8 +224,8 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     },
     renderer: createMessengerRenderer({
       random: options.random,
-      onDrop: (pageId, { response, reason }) =>
-        logger.warn({ pageId, response: response.type, reason }, 'left out a response Messenger cannot show'),
+      onDrop: (turn, { response, reason }) =>
+        logger.warn({ ...turn, response: response.type, reason }, 'left out a response Messenger cannot show'),
     }),
     profiles: sender,
     rateLimiter: createMemoryRateLimiter(),

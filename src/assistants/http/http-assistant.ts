@@ -1,5 +1,12 @@
 import type { Dispatcher } from 'undici';
-import type { Assistant, AssistantInput, AssistantReply, AssistantTurn, Context } from '../assistant.ts';
+import {
+  type Assistant,
+  type AssistantInput,
+  type AssistantReply,
+  type AssistantTurn,
+  type Context,
+  turnScope,
+} from '../assistant.ts';
 import { type AssistantLogger, silentLogger } from './assistant-logger.ts';
 import { SIGNATURE_HEADER, signBody } from './body-signature.ts';
 import { checkBotReply } from './bot-reply.ts';
@@ -55,8 +62,11 @@ export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
     Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
   );
 
-  function fail(reason: string): AssistantReply {
-    logger.warn({ assistant: 'http', host, reason }, 'the bot failed; the person gets the fallback text');
+  function fail(turn: AssistantTurn, reason: string): AssistantReply {
+    logger.warn(
+      { ...turnScope(turn), assistant: 'http', host, reason },
+      'the bot failed; the person gets the fallback text',
+    );
     return fallbackReply(options.fallbackText(), reason);
   }
 
@@ -89,12 +99,15 @@ export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
         retryDelay: options.retryDelay,
         signal: turn.signal,
       });
-      if (!result.ok) return fail(result.reason);
+      if (!result.ok) return fail(turn, result.reason);
       // 204 No Content: the bot chose to say nothing this turn.
       const checked = checkBotReply(result.json === undefined ? { responses: [] } : result.json);
-      if (!checked.ok) return fail(checked.reason);
+      if (!checked.ok) return fail(turn, checked.reason);
       for (const { index, reason } of checked.dropped) {
-        logger.warn({ assistant: 'http', host, index, reason }, 'dropped an invalid response from the bot');
+        logger.warn(
+          { ...turnScope(turn), assistant: 'http', host, index, reason },
+          'dropped an invalid response from the bot',
+        );
       }
       return checked.context === undefined
         ? { responses: checked.responses }

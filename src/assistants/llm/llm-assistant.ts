@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { Assistant, AssistantReply } from '../assistant.ts';
+import { type Assistant, type AssistantReply, type AssistantTurn, turnScope } from '../assistant.ts';
 import { type AssistantLogger, silentLogger } from '../http/assistant-logger.ts';
 import { fallbackReply } from '../http/fallback-reply.ts';
 import { postJson } from '../http/post-json.ts';
@@ -63,9 +63,12 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
   };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
 
-  function fail(reason: string): AssistantReply {
+  function fail(turn: AssistantTurn, reason: string): AssistantReply {
     const safeReason = redact(reason, options.apiKey);
-    logger.warn({ assistant: 'llm', model: options.model, reason: safeReason }, 'the model failed; sent the fallback');
+    logger.warn(
+      { ...turnScope(turn), assistant: 'llm', model: options.model, reason: safeReason },
+      'the model failed; sent the fallback',
+    );
     return fallbackReply(options.fallbackText(), safeReason);
   }
 
@@ -90,11 +93,14 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
         retryDelay: options.retryDelay,
         signal: turn.signal,
       });
-      if (!result.ok) return fail(withProviderMessage(result, options.apiKey));
+      if (!result.ok) return fail(turn, withProviderMessage(result, options.apiKey));
       const outcome = interpretCompletion(result.json, { maxMessageLength, language: turn.contact.profile.locale });
-      if (!outcome.ok) return fail(outcome.reason);
+      if (!outcome.ok) return fail(turn, outcome.reason);
       for (const warning of outcome.warnings) {
-        logger.warn({ assistant: 'llm', model: options.model, warning }, 'the model answer needed fixing');
+        logger.warn(
+          { ...turnScope(turn), assistant: 'llm', model: options.model, warning },
+          'the model answer needed fixing',
+        );
       }
       return { responses: outcome.responses };
     },

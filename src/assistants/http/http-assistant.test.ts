@@ -1,0 +1,41 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AssistantTurn } from '../assistant.ts';
+import { createHttpAssistant } from './http-assistant.ts';
+
+const turn: AssistantTurn = {
+  id: 'event-1',
+  conversation: { id: 'conversation-1', page_id: 'page-1' },
+  contact: { id: 'contact-1', profile: {} },
+  page: { id: 'page-1' },
+  input: { kind: 'text', text: 'hello' },
+  context: {},
+  new_session: false,
+  history: [],
+};
+
+describe('an external bot that fails', () => {
+  const server = createServer((_request, response) => response.writeHead(500).end());
+  let url = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bot`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('is logged with the page and conversation of the turn, and the person gets the fallback text', async () => {
+    const warnings: object[] = [];
+    const assistant = createHttpAssistant({
+      url,
+      retries: 0,
+      fallbackText: () => 'Sorry, one moment.',
+      logger: { warn: (fields) => void warnings.push(fields) },
+    });
+    const reply = await assistant.reply(turn);
+    expect(reply.responses).toEqual([{ type: 'text', text: 'Sorry, one moment.' }]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ pageId: 'page-1', conversationId: 'conversation-1', assistant: 'http' }),
+    ]);
+  });
+});
