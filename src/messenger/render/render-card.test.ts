@@ -60,6 +60,16 @@ describe('card rendering', () => {
     ).toEqual([{ text: 'Hello' }, { text: long }]);
   });
 
+  it('sends a title alone over 2000 characters whole, split as a text response is', () => {
+    const sentences = Array.from({ length: 120 }, (_, i) => `Sentence number ${i} of a card title.`).join(' ');
+    const asCard = renderResponses([{ type: 'card', title: sentences }], { readableLength: 320 });
+    const asText = renderResponses([{ type: 'text', text: sentences }], { readableLength: 320 });
+    expect(asCard).toEqual(asText);
+    const texts = asCard.flatMap((s) => (s.kind === 'message' && s.message.text ? [s.message.text] : []));
+    expect(texts.length).toBeGreaterThan(10);
+    expect(texts.join(' ')).toBe(sentences);
+  });
+
   it('shortens a title and subtitle over 80 characters and labels over 20, after sending them whole as text', () => {
     const long = 'word '.repeat(30);
     const { shown } = render([{ type: 'card', title: long, subtitle: long, buttons: [{ label: long, value: 'v' }] }]);

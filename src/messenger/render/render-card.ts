@@ -11,12 +11,13 @@ type Drop = (reason: string) => void;
 
 /**
  * A card as a generic template, or as text when it has nothing but a title. Nothing is lost: a title or subtitle cut
- * to fit goes first, whole, as text, and buttons past 3 go on more elements with the same title, as options do.
+ * to fit goes first, whole, as text, and buttons past 3 go on more elements with the same title, as options do. Text
+ * is split as a text response is (`readableLength`).
  */
-export function renderCard(card: CardResponse, drop: Drop): OutboundStep[] {
+export function renderCard(card: CardResponse, drop: Drop, readableLength?: number): OutboundStep[] {
   const element = cardElement(card, drop, Number.POSITIVE_INFINITY);
   if (element === undefined) return [];
-  if (isBare(element)) return [titleText(card)];
+  if (isBare(element)) return titleSteps(card, readableLength);
   const [first = [], ...more] = chunk(element.buttons ?? [], L.buttonsPerTemplate);
   const elements = [
     { ...element, ...(first.length > 0 && { buttons: first }) },
@@ -25,7 +26,7 @@ export function renderCard(card: CardResponse, drop: Drop): OutboundStep[] {
   const { title, subtitle } = headingOf(card);
   const cut = element.title !== title || (element.subtitle ?? '') !== subtitle;
   return [
-    ...(cut ? textSteps(joinLines(card.title, card.subtitle), undefined) : []),
+    ...(cut ? textSteps(joinLines(card.title, card.subtitle), readableLength) : []),
     ...chunk(elements, L.genericElements).map(genericTemplate),
   ];
 }
@@ -34,13 +35,13 @@ export function renderCard(card: CardResponse, drop: Drop): OutboundStep[] {
  * A carousel as generic templates of up to 10 elements each; cards that cannot be shown are left out, and those with
  * nothing but a title are sent as text before it.
  */
-export function renderCarousel(carousel: CarouselResponse, drop: Drop): OutboundStep[] {
+export function renderCarousel(carousel: CarouselResponse, drop: Drop, readableLength?: number): OutboundStep[] {
   const cards = (carousel.cards ?? []).flatMap((card) => {
     const element = cardElement(card, drop);
     return element === undefined ? [] : [{ card, element }];
   });
   if (cards.length === 0) drop('carousel without a card to show');
-  const texts = cards.filter((c) => isBare(c.element)).map((c) => titleText(c.card));
+  const texts = cards.filter((c) => isBare(c.element)).flatMap((c) => titleSteps(c.card, readableLength));
   const elements = cards.filter((c) => !isBare(c.element)).map((c) => c.element);
   return [...texts, ...chunk(elements, L.genericElements).map(genericTemplate)];
 }
@@ -50,9 +51,9 @@ function isBare(element: GenericElement): boolean {
   return element.subtitle === undefined && element.image_url === undefined && element.buttons === undefined;
 }
 
-/** A bare card's title as a message, whole (a card title is cut at 80). */
-function titleText(card: Card): OutboundStep {
-  return messageStep({ text: shortenText(headingOf(card).title, L.textLength) });
+/** A bare card's title as text, whole (a card title is cut at 80), in as many messages as it takes. */
+function titleSteps(card: Card, readableLength: number | undefined): OutboundStep[] {
+  return textSteps(headingOf(card).title, readableLength);
 }
 
 /** The element's title and subtitle, whole: a card with no title uses its subtitle as title. */

@@ -42,9 +42,9 @@ function renderOne(response: GenericResponse, context: RenderContext): OutboundS
     case 'file':
       return renderMedia(response, context);
     case 'card':
-      return renderCard(response, context.drop);
+      return renderCard(response, context.drop, context.readableLength);
     case 'carousel':
-      return renderCarousel(response, context.drop);
+      return renderCarousel(response, context.drop, context.readableLength);
     case 'pause':
       return renderPause(response.ms, response.typing, context.drop);
     case 'connect_to_agent':
