@@ -371,4 +371,12 @@ describe('which input escalates', () => {
       'asked for a person: “agent please”',
     );
   });
+
+  it('cuts a long request it quotes between the characters a person sees', () => {
+    const asked = 'Can I talk to a real person please? My order is late and I am getting worried. ';
+    const text = `${asked.slice(0, 78)}😡 Thanks.`;
+    expect(detectEscalation({ kind: 'text', text }, quiet)?.detail).toBe(
+      `asked for a person: “${asked.slice(0, 78)}…”`,
+    );
+  });
 });

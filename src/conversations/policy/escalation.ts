@@ -145,7 +145,16 @@ export function repeatCount(text: string, ctx: Pick<EscalationContext, 'recentIn
   return earlier.length + 1;
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The message on one line, cut at 80 between the characters a person sees (never in half an emoji). */
 function excerpt(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length <= 80 ? oneLine : `${oneLine.slice(0, 79)}…`;
+  if (oneLine.length <= 80) return oneLine;
+  let cut = '';
+  for (const { segment } of graphemes.segment(oneLine)) {
+    if (cut.length + segment.length > 79) break;
+    cut += segment;
+  }
+  return `${cut}…`;
 }
