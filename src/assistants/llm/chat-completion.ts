@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { splitText } from '../../messenger/render/split-text.ts';
+import { splitText } from '../../text/split-text.ts';
 import { builtinPhrases } from '../flow/builtin-phrases.ts';
 import { TURN_LIMITS } from '../http/bot-reply.ts';
 import type { GenericResponse } from '../responses.ts';

@@ -1,3 +1,4 @@
+import { graphemes } from '../../text/text-units.ts';
 import { asksForHuman } from './ask-for-human.ts';
 import {
   GLAD_FILLERS,
@@ -145,14 +146,12 @@ export function repeatCount(text: string, ctx: Pick<EscalationContext, 'recentIn
   return earlier.length + 1;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
 /** The message on one line, cut at 80 between the characters a person sees (never in half an emoji). */
 function excerpt(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ');
   if (oneLine.length <= 80) return oneLine;
   let cut = '';
-  for (const { segment } of graphemes.segment(oneLine)) {
+  for (const segment of graphemes(oneLine)) {
     if (cut.length + segment.length > 79) break;
     cut += segment;
   }

@@ -5,4 +5,3 @@ export { type Pacing, paceTurn, type ResponseDelayPreset, responseDelayFor } fro
 export { chooseOptionStyle, type OptionStyle } from './render-option.ts';
 export { DEFAULT_READABLE_LENGTH, type DroppedPiece, type RenderOptions } from './render-options.ts';
 export { renderResponses } from './render-responses.ts';
-export { type SplitOptions, splitText } from './split-text.ts';

@@ -1,9 +1,9 @@
 import type { MediaResponse } from '../../assistants/responses.ts';
+import { measure } from '../../text/text-units.ts';
 import { MESSENGER_LIMITS as L } from './limits.ts';
 import type { OutboundStep } from './outbound-step.ts';
 import { genericTemplate } from './render-card.ts';
 import { isWebUrl, joinLines, messageStep, textSteps } from './steps.ts';
-import { measure } from './text-units.ts';
 
 /** What `renderMedia` needs from the page. */
 export interface MediaContext {

@@ -1,12 +1,12 @@
 import type { Choice, OptionResponse } from '../../assistants/responses.ts';
+import { splitText } from '../../text/split-text.ts';
+import { measure, singleLine } from '../../text/text-units.ts';
 import type { GenericElement, TemplateButton } from '../send-types.ts';
 import { chunk } from './chunk.ts';
 import { MESSENGER_LIMITS as L } from './limits.ts';
 import type { OutboundStep } from './outbound-step.ts';
 import { shortenLabels, shortenText } from './shorten.ts';
-import { splitText } from './split-text.ts';
 import { joinLines, messageStep, textSteps } from './steps.ts';
-import { measure, singleLine } from './text-units.ts';
 
 /** How an option's choices are shown. See `chooseOptionStyle`. */
 export type OptionStyle = 'quick_replies' | 'buttons' | 'carousel';
@@ -64,7 +64,7 @@ function validChoices(choices: readonly Choice[] | undefined, drop: (reason: str
 }
 
 function withQuickReplies(text: string, choices: Choice[], readableLength: number | undefined): OutboundStep[] {
-  const pieces = splitText(text, { readableLength });
+  const pieces = splitText(text, { maxLength: L.textLength, readableLength });
   const last = pieces.pop() ?? '';
   const quick_replies = choices.map((c) => ({ content_type: 'text' as const, title: c.label, payload: c.value }));
   return [...pieces.map((piece) => messageStep({ text: piece })), messageStep({ text: last, quick_replies })];
@@ -72,7 +72,7 @@ function withQuickReplies(text: string, choices: Choice[], readableLength: numbe
 
 function withButtonTemplate(text: string, choices: Choice[], readableLength: number | undefined): OutboundStep[] {
   // The template's text is limited to 640: what does not fit goes before it as plain messages.
-  const pieces = splitText(text, { readableLength });
+  const pieces = splitText(text, { maxLength: L.textLength, readableLength });
   const lastPieces = splitText(pieces.pop() ?? '', { maxLength: L.buttonTemplateTextLength, readableLength });
   const last = lastPieces.pop() ?? '';
   const leading = [...pieces, ...lastPieces].map((piece) => messageStep({ text: piece }));
@@ -96,7 +96,9 @@ function withButtonCarousel(
   const elementSubtitle = subtitle === undefined ? undefined : shortenText(subtitle, L.elementSubtitleLength);
   // Cards cut long titles; then the whole text goes first as messages, so nothing is lost.
   const cut = elementTitle !== title || elementSubtitle !== subtitle;
-  const leading = cut ? splitText(joinLines(option.title, option.description), { readableLength }) : [];
+  const leading = cut
+    ? splitText(joinLines(option.title, option.description), { maxLength: L.textLength, readableLength })
+    : [];
   const elements: GenericElement[] = chunk(postbackButtons(choices), L.buttonsPerTemplate).map((buttons) => ({
     title: elementTitle,
     ...(elementSubtitle === undefined ? {} : { subtitle: elementSubtitle }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { graphemes } from '../../text/text-units.ts';
 import { shortenLabels, shortenText } from './shorten.ts';
-import { graphemes } from './text-units.ts';
 
 describe('shortenText', () => {
   it.each([

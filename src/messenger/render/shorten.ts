@@ -1,4 +1,4 @@
-import { graphemes, measure, words } from './text-units.ts';
+import { graphemes, measure, words } from '../../text/text-units.ts';
 
 const ELLIPSIS = '…';
 /** Left at the end of a shortened text before the ellipsis, these would look odd: "Yes, …", "A (…". */

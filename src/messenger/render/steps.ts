@@ -1,6 +1,7 @@
+import { splitText } from '../../text/split-text.ts';
 import type { OutgoingMessage } from '../send-types.ts';
+import { MESSENGER_LIMITS as L } from './limits.ts';
 import type { OutboundStep } from './outbound-step.ts';
-import { splitText } from './split-text.ts';
 
 /** One message step. */
 export function messageStep(message: OutgoingMessage): OutboundStep {
@@ -9,7 +10,7 @@ export function messageStep(message: OutgoingMessage): OutboundStep {
 
 /** A text as messages: split for the hard limit and, when asked, for readability. */
 export function textSteps(text: string, readableLength: number | undefined): OutboundStep[] {
-  return splitText(text, { readableLength }).map((piece) => messageStep({ text: piece }));
+  return splitText(text, { maxLength: L.textLength, readableLength }).map((piece) => messageStep({ text: piece }));
 }
 
 /** A title and an optional description as one text, on two lines. */

@@ -1,10 +1,9 @@
-import { MESSENGER_LIMITS } from './limits.ts';
 import { graphemes, lines, measure, paragraphs, sentences, words } from './text-units.ts';
 
 /** How to cut one text into messages. */
 export interface SplitOptions {
-  /** Hard limit of one piece; default 2000 (`message.text`). */
-  maxLength?: number;
+  /** Hard limit of one piece, in UTF-16 code units (`measure`). */
+  maxLength: number;
   /**
    * Readability target: texts longer than this are cut at paragraph, line and sentence boundaries into pieces of at
    * most this length, but a single sentence is never cut for readability (only for `maxLength`).
@@ -44,8 +43,8 @@ const NEXT: Record<Level, Level | undefined> = {
  * alone is too long. Each piece is as full as it can be (greedy), so the number of messages stays small. A blank text
  * gives no piece.
  */
-export function splitText(text: string, options: SplitOptions = {}): string[] {
-  const hard = options.maxLength ?? MESSENGER_LIMITS.textLength;
+export function splitText(text: string, options: SplitOptions): string[] {
+  const hard = options.maxLength;
   const readable = options.readableLength ?? 0;
   const soft = readable > 0 ? Math.min(readable, hard) : hard;
   const trimmed = text.trim();

@@ -1,6 +1,7 @@
 /**
- * Text measured and cut the way the renderer needs: lengths in UTF-16 code units (see `MESSENGER_LIMITS`),
- * cuts only at grapheme boundaries so an emoji, a ZWJ sequence or a letter with its accents is never split.
+ * Text measured and cut the way messages need: lengths in UTF-16 code units (what Messenger's limits count, see
+ * `MESSENGER_LIMITS`), cuts only at grapheme boundaries so an emoji, a ZWJ sequence or a letter with its accents is
+ * never split.
  */
 
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
