@@ -85,7 +85,8 @@ describe('the processing lock on PostgreSQL', () => {
     second.enqueue([{ id: 'e1' }, { id: 'e2' }] as StoredInboundEvent[]);
     second.wake('c1');
     second.conversationChanged('c2');
-    await until('the hand-over', () => a.seen.changed.length === 1);
+    // Each notice goes through a connection of the pool: they may arrive in any order.
+    await until('the hand-over', () => a.seen.enqueued.length + a.seen.woken.length + a.seen.changed.length === 4);
     expect(a.seen).toMatchObject({ enqueued: ['e1', 'e2'], woken: ['c1'], changed: ['c2'] });
     expect(b.seen.enqueued).toEqual([]);
 
