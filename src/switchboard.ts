@@ -184,7 +184,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
           logger,
           start: makeProcessing,
           loadEvents: (ids) => loadPendingByIds(db, ids),
-          notify: (payload) => notifyWork([payload]),
+          notify: notifyWork,
           pollMs: options.tuning?.leaderPollMs,
         })
       : await makeProcessing();

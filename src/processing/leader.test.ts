@@ -61,13 +61,18 @@ describe('the processing lock on PostgreSQL', () => {
     (await pool.query<{ n: number }>(`select count(*)::int as n from pg_locks where ${OUR_LOCKS}`, [0x5357])).rows[0]
       ?.n;
 
-  async function leader(processing: Processing) {
+  async function leader(processing: Processing, o: { loadMs?: (ids: string[]) => number } = {}) {
     const made = await createLeaderProcessing({
       databaseUrl: database.url,
       logger: pino({ level: 'silent' }),
       start: async () => processing,
-      loadEvents: async (ids) => ids.map((id) => ({ id }) as StoredInboundEvent),
-      notify: async (payload) => void (await pool.query('select pg_notify($1, $2)', [WORK_CHANNEL, payload])),
+      loadEvents: async (ids) => {
+        await new Promise((resolve) => setTimeout(resolve, o.loadMs?.(ids) ?? 0));
+        return ids.map((id) => ({ id }) as StoredInboundEvent);
+      },
+      // As the gateway's notifier: one statement for the notices of a call, through any connection of the pool.
+      notify: async (payloads) =>
+        void (await pool.query('select pg_notify($1, p) from unnest($2::text[]) as p', [WORK_CHANNEL, payloads])),
       pollMs: 30,
     });
     leaders.push(made);
@@ -95,6 +100,16 @@ describe('the processing lock on PostgreSQL', () => {
     await until('the second to lead', () => second.leads);
     expect(b.seen.resumes).toBe(1);
     expect(await lockHolders()).toBe(1);
+  });
+
+  it('hands over the events of many webhooks in the order they were stored, however long each takes to load', async () => {
+    const a = recordingProcessing();
+    await leader(a.processing, { loadMs: ([id]) => (id === 'e0' ? 50 : 0) });
+    const second = await leader(recordingProcessing().processing);
+    const ids = Array.from({ length: 50 }, (_, i) => `e${i}`);
+    for (const id of ids) second.enqueue([{ id } as StoredInboundEvent]);
+    await until('every event', () => a.seen.enqueued.length === ids.length);
+    expect(a.seen.enqueued).toEqual(ids);
   });
 
   it('stops what it started and lets go of the lock when its resume fails', async () => {

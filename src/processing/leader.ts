@@ -21,8 +21,8 @@ export interface LeaderOptions {
   start: () => Promise<Processing>;
   /** The stored events of these ids still pending, oldest first. */
   loadEvents: (ids: string[]) => Promise<StoredInboundEvent[]>;
-  /** Sends a notice on WORK_CHANNEL through the shared pool. */
-  notify: (payload: string) => Promise<void>;
+  /** Sends notices on WORK_CHANNEL through the shared pool, in one statement, in this order. */
+  notify: (payloads: string[]) => Promise<void>;
   /** How often a process that does not process tries to take the lock. */
   pollMs?: number;
 }
@@ -43,6 +43,8 @@ export async function createLeaderProcessing(
   let leading: Processing | undefined;
   let stopped = false;
   let attempt: Promise<void> = Promise.resolve();
+  /** The notices heard, handled one after the other. */
+  let hearing: Promise<void> = Promise.resolve();
   /** Processings being stopped after a loss, which `stop` waits for; and every processing stopped, stopped once. */
   const stopping = new Set<Promise<void>>();
   const halted = new WeakSet<Processing>();
@@ -51,7 +53,10 @@ export async function createLeaderProcessing(
     openListeningSession({
       databaseUrl: options.databaseUrl,
       channel: WORK_CHANNEL,
-      heard: (payload) => void heard(payload),
+      // One at a time, in the order sent: a person's events handed over by two notices stay in order.
+      heard: (payload) => {
+        hearing = hearing.then(() => heard(payload));
+      },
       lost,
     });
 
@@ -155,12 +160,28 @@ export async function createLeaderProcessing(
     }
   }
 
-  const tell = (notice: WorkNotice) =>
-    void options
-      .notify(JSON.stringify(notice))
-      .catch((err) =>
-        logger.warn({ err }, 'could not hand work to the process that handles conversations; its sweep will find it'),
-      );
+  /**
+   * Notices are sent one statement at a time, those told meanwhile together: sent side by side through the pool's
+   * connections, they could arrive in any order, and a person's later event be handled first.
+   */
+  const untold: string[] = [];
+  let telling: Promise<void> | undefined;
+  const tell = (notice: WorkNotice) => {
+    untold.push(JSON.stringify(notice));
+    telling ??= (async () => {
+      while (untold.length > 0) {
+        await options
+          .notify(untold.splice(0))
+          .catch((err) =>
+            logger.warn(
+              { err },
+              'could not hand work to the process that handles conversations; its sweep will find it',
+            ),
+          );
+      }
+      telling = undefined;
+    })();
+  };
 
   // One try or check at a time: a check waiting out its timeout does not pile up the next ones behind it.
   let trying = false;
@@ -203,6 +224,7 @@ export async function createLeaderProcessing(
     async stop() {
       stopped = true;
       clearInterval(timer);
+      await telling;
       await attempt;
       const was = leading;
       leading = undefined;
