@@ -16,7 +16,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 7,
+        people: 8,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, typing_indicators: false },
         tuning: { sendRetryBaseMs: 300 },
@@ -138,6 +138,21 @@ for (const database of DATABASES) {
         ['RESPONSE', null, 'echo: hello'],
         ['RESPONSE', null, 'Hi again!'],
       ]);
+    });
+
+    it('sends a tagged business update inside the window as an untagged UPDATE', async () => {
+      await h.fb.sendText(PAGE_ID, person(7), 'hello');
+      await h.settle();
+      await h.api('POST', `/api/conversations/${await conversationId(person(7))}/messages`, {
+        text: 'Your order has shipped.',
+        tag: 'POST_PURCHASE_UPDATE',
+      });
+      await h.settle();
+      expect((await sendCallsTo(person(7))).map((b) => [b.messaging_type, b.tag ?? null, b.message?.text])).toEqual([
+        ['RESPONSE', null, 'echo: hello'],
+        ['UPDATE', null, 'Your order has shipped.'],
+      ]);
+      expect(await lastMessage(person(7))).toMatchObject({ status: expect.stringMatching(/sent|delivered/) });
     });
 
     it('sends a tagged business update outside the window with its tag', async () => {

@@ -14,14 +14,14 @@ describe('within 24 hours of the person’s last message', () => {
     ['bot', 0],
     ['bot', 23 * H + 59 * MIN],
     ['agent', 23 * H + 59 * MIN],
-    ['system', 5 * MIN],
     ['bot', -2 * MIN],
   ] as const)('lets a %s answer %i ms later as an untagged RESPONSE', (author, ago) => {
     expect(decide(author, ago)).toEqual({ ok: true, messaging_type: 'RESPONSE' });
   });
 
-  it('drops a requested tag, which is not needed inside the window', () => {
-    expect(decide('system', 2 * H, 'POST_PURCHASE_UPDATE')).toEqual({ ok: true, messaging_type: 'RESPONSE' });
+  it('sends a business update as an untagged UPDATE: it answers nothing, and needs no tag inside the window', () => {
+    expect(decide('system', 5 * MIN)).toEqual({ ok: true, messaging_type: 'UPDATE' });
+    expect(decide('system', 2 * H, 'POST_PURCHASE_UPDATE')).toEqual({ ok: true, messaging_type: 'UPDATE' });
   });
 });
 

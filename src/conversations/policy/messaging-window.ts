@@ -32,7 +32,8 @@ export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR_MS;
  * Decides how a message may be sent, or why it may not. Windows are half-open: at exactly 24 hours the standard
  * window is closed, at exactly 7 days the HUMAN_AGENT one. A last message stamped after `now` (clocks apart)
  * counts as just now.
- * - within 24 hours: RESPONSE, untagged, for everyone (a requested tag is not needed and is dropped);
+ * - within 24 hours: untagged for everyone (a requested tag is not needed and is dropped): RESPONSE, or UPDATE for a
+ *   `system` message, which answers nothing (messenger-platform.md §3);
  * - 24 hours to 7 days: an agent sends MESSAGE_TAG + HUMAN_AGENT; the bot is blocked;
  * - after 7 days: agents are blocked too;
  * - outside the window, or to someone who never wrote, only a `system` message with a requested tag other than
@@ -41,7 +42,7 @@ export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR_MS;
 export function decideSend(input: SendRequest): SendDecision {
   const { author, lastInboundAt, now, requestedTag } = input;
   if (lastInboundAt !== null && now - lastInboundAt < STANDARD_WINDOW_MS)
-    return { ok: true, messaging_type: 'RESPONSE' };
+    return { ok: true, messaging_type: author === 'system' ? 'UPDATE' : 'RESPONSE' };
   if (author === 'system' && requestedTag && requestedTag !== 'HUMAN_AGENT') {
     return { ok: true, messaging_type: 'MESSAGE_TAG', tag: requestedTag };
   }
