@@ -69,17 +69,24 @@ export function createBasicAuth(db: Kysely<Database>) {
     };
     const pairWait = failures.waitMs(pair, SIGN_IN_LIMITS.perEmailAndAddress, now);
     if (pairWait > 0) throw tooMany(pairWait);
-    const user = await findUserByEmail(db, email);
     const accountWait = failures.waitMs(account, SIGN_IN_LIMITS.perEmail, now);
+    // Counted as a failure before anything is awaited, and taken back if it is not one: guesses sent all at once would
+    // otherwise each pass the checks above before the first of them is counted.
+    for (const key of [pair, account]) failures.record(key, now);
+    const takeBack = () => {
+      for (const key of [pair, account]) failures.retract(key, now);
+    };
+    const user = await findUserByEmail(db, email);
     const signedInFromHere = user && lastSignInFrom(user, request.ip, now);
-    if (accountWait > 0 && !signedInFromHere) throw tooMany(accountWait);
+    if (accountWait > 0 && !signedInFromHere) {
+      takeBack();
+      throw tooMany(accountWait);
+    }
     // An unknown email is checked against a decoy hash, so that its answer takes as long and does not tell it apart.
     decoy ??= hashPassword(randomBytes(16).toString('base64url'));
     const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
-    if (!user || !matches) {
-      for (const key of [pair, account]) failures.record(key, Date.now());
-      throw refuse();
-    }
+    if (!user || !matches) throw refuse();
+    takeBack();
     failures.forget(pair);
     if ((signedInFromHere ?? 0) < now - SIGN_IN_REFRESH_MS) await recordSignIn(db, user, request.ip, now);
     request.user = { id: user.id, email: user.email, role: user.role };
@@ -115,6 +122,13 @@ function createFailureLog(windowMs: number) {
         lastSweep = at;
       }
       log.set(key, [...recent(key, at), at]);
+    },
+    /** Takes back one failure recorded at `at`. */
+    retract(key: string, at: number) {
+      const times = log.get(key) ?? [];
+      const index = times.indexOf(at);
+      if (index >= 0) times.splice(index, 1);
+      if (times.length === 0) log.delete(key);
     },
     forget: (key: string) => log.delete(key),
   };

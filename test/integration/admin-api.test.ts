@@ -81,6 +81,18 @@ for (const database of DATABASES) {
       expect((await h.api('GET', '/api/pages')).status).toBe(200);
     });
 
+    it('counts guesses sent all at once: ten are heard, and the right password after them is not', async () => {
+      const basic = (password: string) => `Basic ${Buffer.from(`burst@example.com:${password}`).toString('base64')}`;
+      await ensureAdmin(h.switchboard.db, { email: 'burst@example.com', password: 'the right one' }, Date.now());
+      const guesses = Array.from({ length: 40 }, (_, i) => `guess ${i}`);
+      const statuses = await Promise.all(
+        guesses.map(async (password) => (await h.api('GET', '/api/pages', undefined, basic(password))).status),
+      );
+      expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+      expect((await h.api('GET', '/api/pages', undefined, basic('the right one'))).status).toBe(429);
+    });
+
     /** A failed sign-in as `email`, claiming to come from 203.0.113.i. */
     const guessFrom = (gatewayUrl: string, email: string, i: number) =>
       fetch(`${gatewayUrl}/api/pages`, {
