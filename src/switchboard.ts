@@ -114,7 +114,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const pagesLoaded = capabilities.sharedAcrossProcesses ? await pagesVersion(db) : undefined;
   /** PostgreSQL: looks for the pages other processes changed; set once the pages can be reloaded (below). */
   let pageWatch: { catchUp(): Promise<void>; stop(): Promise<void> } | undefined;
-  const catchUpPages = async () => pageWatch?.catchUp();
+  const catchUpPages = pagesLoaded === undefined ? undefined : async () => pageWatch?.catchUp();
   await directory.reload();
   if (config.admin) {
     const admin = await ensureAdmin(db, config.admin, timers.now());
