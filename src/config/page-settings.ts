@@ -64,8 +64,13 @@ export const pageSettingsSchema = z.object({
   escalation_keywords: z.array(z.string()).default([]),
   /** The greeting people see before their first message (synced to the Messenger profile); may use {{user_first_name}}. */
   greeting: greetingSchema.optional(),
-  /** Minutes the bot stays quiet after a human answered from Facebook's Page Inbox. */
-  human_reply_pause_minutes: z.number().int().min(0).default(30),
+  /** Minutes the bot stays quiet after a human answered from Facebook's Page Inbox (a year at most). */
+  human_reply_pause_minutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(365 * 24 * 60)
+    .default(30),
   /** Events one person may send per minute before the surplus is stored but not answered. */
   rate_limit_per_minute: z.number().int().min(1).default(100),
   /** Outgoing Send API calls per second for this page (token bucket). */

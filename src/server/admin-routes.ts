@@ -69,11 +69,16 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
   });
 
   // A key set to null goes back to the configuration's value, or the default.
-  app.patch<{ Body: Record<string, unknown> }>('/api/pages/:id/settings', async (request) => {
-    const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
-    const resets = Object.keys(body).filter((key) => body[key] === null);
+  app.patch<{ Body: unknown }>('/api/pages/:id/settings', async (request) => {
     const { id } = parseRequest(pageParams, request.params);
-    const parsed = parseRequest(settingsPatch, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null)));
+    const isObject = typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body);
+    const body = (isObject ? request.body : {}) as Record<string, unknown>;
+    const resets = Object.keys(body).filter((key) => body[key] === null);
+    // A reset is checked like a value (a misspelt key set to null is refused), and anything but an object is refused.
+    const asked = isObject
+      ? Object.fromEntries(Object.entries(body).map(([key, value]) => [key, value ?? undefined]))
+      : request.body;
+    const parsed = parseRequest(settingsPatch, asked);
     // zod fills defaults even in a partial schema: keep only the keys the request named.
     const named = Object.fromEntries(Object.entries(parsed).filter(([key]) => key in body));
     // Kept apart from the configuration's settings, which every start writes again; null goes back to those.

@@ -58,7 +58,16 @@ const newMessage = z.object({
 /** `Idempotency-Key` of a reply (optional): a request repeated with the same key queues nothing. */
 const idempotencyKey = z.string().trim().min(1).max(200).optional();
 const routingChange = z.object({ routing: z.enum(['bot', 'human']) });
-const flagChange = z.object({ flagged: z.boolean(), reason: z.string().max(200).optional() });
+const flagChange = z.object({
+  flagged: z.boolean(),
+  /** Blank is no reason: the default is given. */
+  reason: z
+    .string()
+    .trim()
+    .max(200)
+    .transform((reason) => reason || undefined)
+    .optional(),
+});
 const conversationParams = z.object({ id: z.string().min(1) });
 
 /** The conversations of the inbox: list, read, reply by hand, take over and give back, flags. */

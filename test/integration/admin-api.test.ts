@@ -177,6 +177,15 @@ for (const database of DATABASES) {
         expect(refused.status).toBe(400);
         expect(refused.body.error.message).toMatch(/business_hours: (unknown time zone "Mars\/Olympus"|mon: "99:99)/);
       }
+      // A misspelt key is refused set to null too (a reset), and so is a body that is no object of settings; a pause
+      // past a year would overflow the time it ends.
+      for (const body of [{ auto_reply: null }, [null], { human_reply_pause_minutes: 1e15 }]) {
+        const refused = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, body);
+        expect(refused, JSON.stringify(body)).toMatchObject({
+          status: 400,
+          body: { error: { code: 'SB_BAD_REQUEST' } },
+        });
+      }
       const ok = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, {
         delay_between_messages_ms: 0,
         readable_length: 0,

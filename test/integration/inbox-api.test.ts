@@ -369,6 +369,15 @@ for (const database of DATABASES) {
       expect(named.body.data.map((c: { id: string }) => c.id)).toEqual([conversation?.id]);
     });
 
+    it('flags with the default reason when the one given is blank', async () => {
+      const conversation = await conversationOf(person(1));
+      for (const reason of ['', '   ']) {
+        const flagged = await h.api('POST', `/api/conversations/${conversation?.id}/flag`, { flagged: true, reason });
+        expect(flagged.body.data).toMatchObject({ flagged: true, flag_reason: 'flagged by an agent' });
+      }
+      await h.api('POST', `/api/conversations/${conversation?.id}/flag`, { flagged: false });
+    });
+
     it('refuses a NUL character in a path, a query or a body with a 400 (PostgreSQL cannot store one)', async () => {
       const conversation = await conversationOf(person(1));
       const requests: [method: string, path: string, body?: unknown][] = [
