@@ -14,26 +14,29 @@ type Params = { Params: { page_id: string; psid: string } };
 
 const referral = z.record(z.string(), z.unknown());
 
-const messageBody = z.object({
-  text: z.string().min(1).optional(),
-  quick_reply: z.object({ payload: z.string() }).optional(),
-  attachments: z
-    .array(z.object({ type: z.enum(['image', 'video', 'audio', 'file']), url: z.url() }))
-    .min(1)
-    .optional(),
-  sticker_id: z.union([z.string().regex(/^\d+$/), z.number().int()]).optional(),
-  postback: z.object({ title: z.string(), payload: z.string(), referral: referral.optional() }).optional(),
-  get_started: z.literal(true).optional(),
-  reaction: z
-    .object({
-      mid: z.string(),
-      action: z.enum(['react', 'unreact']).default('react'),
-      reaction: z.string().optional(),
-      emoji: z.string().optional(),
-    })
-    .optional(),
-  referral: referral.optional(),
-});
+const messageBody = z
+  .object({
+    text: z.string().min(1).optional(),
+    quick_reply: z.object({ payload: z.string() }).optional(),
+    attachments: z
+      .array(z.object({ type: z.enum(['image', 'video', 'audio', 'file']), url: z.url() }))
+      .min(1)
+      .optional(),
+    sticker_id: z.union([z.string().regex(/^\d+$/), z.number().int()]).optional(),
+    postback: z.object({ title: z.string(), payload: z.string(), referral: referral.optional() }).optional(),
+    get_started: z.literal(true).optional(),
+    reaction: z
+      .object({
+        mid: z.string(),
+        action: z.enum(['react', 'unreact']).default('react'),
+        reaction: z.string().optional(),
+        emoji: z.string().optional(),
+      })
+      .optional(),
+    referral: referral.optional(),
+  })
+  // A key it does not know (`reply_to`, say) is refused: dropped, a test would believe it had sent it.
+  .strict();
 
 /** Exactly one thing per request; `referral` may come with `get_started` (a first-time entry). */
 function toInput(body: z.output<typeof messageBody>): PersonInput | string {
@@ -43,6 +46,8 @@ function toInput(body: z.output<typeof messageBody>): PersonInput | string {
   if (kinds.length === 0 && body.referral) return { kind: 'referral', referral: body.referral };
   if (kinds.length !== 1)
     return 'send exactly one of text, attachments, sticker_id, postback, get_started, reaction, referral';
+  if (body.referral && !body.get_started) return 'a referral comes alone or with get_started (a first entry)';
+  if (body.quick_reply && body.text === undefined) return 'a quick_reply comes with its text';
   if (body.text !== undefined)
     return { kind: 'text', text: body.text, ...(body.quick_reply ? { quick_reply: body.quick_reply } : {}) };
   if (body.attachments) return { kind: 'attachments', attachments: body.attachments };

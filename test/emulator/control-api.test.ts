@@ -140,6 +140,20 @@ describe('control API', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(await response.body.json()).toMatchObject({ error: { code: 'SB_EMULATOR_INVALID_REQUEST' } });
+    // What it cannot send is refused, not dropped: a test would believe the webhook carried it.
+    for (const body of [
+      { text: 'a', reply_to: { mid: 'm_1' } },
+      { text: 'a', referral: { source: 'ADS', ad_id: '1' } },
+      { quick_reply: { payload: 'P' } },
+    ]) {
+      const refused = await request(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(refused.statusCode, JSON.stringify(body)).toBe(400);
+      await refused.body.dump();
+    }
   });
 
   it('refuses Get Started when the page has none', async () => {
