@@ -8,7 +8,14 @@ import type { Processing } from './processing.ts';
 
 /** A processing that records what it is handed; `resume` fails, or waits for `resumeUntil`, when told to. */
 function recordingProcessing(o: { failResume?: boolean; resumeUntil?: Promise<void> } = {}) {
-  const seen = { enqueued: [] as string[], woken: [] as string[], changed: [] as string[], resumes: 0, stopped: false };
+  const seen = {
+    enqueued: [] as string[],
+    woken: [] as string[],
+    changed: [] as string[],
+    resumes: 0,
+    stopped: false,
+    sentDue: undefined as boolean | undefined,
+  };
   const processing: Processing = {
     enqueue: (events) => void seen.enqueued.push(...events.map((e) => e.id)),
     wake: (id) => void seen.woken.push(id),
@@ -23,8 +30,9 @@ function recordingProcessing(o: { failResume?: boolean; resumeUntil?: Promise<vo
     idle: async () => {},
     depth: 0,
     activeConversations: 0,
-    async stop() {
+    async stop(options) {
       seen.stopped = true;
+      seen.sentDue = options?.sendDue ?? true;
     },
   };
   return { processing, seen };
@@ -96,7 +104,7 @@ describe('the processing lock on PostgreSQL', () => {
     expect(b.seen.enqueued).toEqual([]);
 
     await first.stop();
-    expect(a.seen.stopped).toBe(true);
+    expect(a.seen).toMatchObject({ stopped: true, sentDue: true });
     await until('the second to lead', () => second.leads);
     expect(b.seen.resumes).toBe(1);
     expect(await lockHolders()).toBe(1);
@@ -145,6 +153,8 @@ describe('the processing lock on PostgreSQL', () => {
     await pool.query(`select pg_terminate_backend(pid) from pg_locks where ${OUR_LOCKS}`, [0x5357]);
     // It stops; then either process may take the lock again, this one too.
     await until('the first to stop', () => a.seen.stopped);
+    // Another process may be sending already: the replies due are left to it.
+    expect(a.seen.sentDue).toBe(false);
     await until('someone to lead again', async () => first.leads || second.leads);
     expect(first.leads && second.leads).toBe(false);
     expect(await lockHolders()).toBe(1);

@@ -86,7 +86,7 @@ export async function createLeaderProcessing(
     } catch (err) {
       logger.warn({ err }, 'could not take part in choosing the process that handles conversations; trying again');
       if (made && leading === made) leading = undefined;
-      if (made) await halt(made);
+      if (made) await halt(made, { sendDue: false });
       // Ending the session releases the lock, if it was taken.
       await dropConnection();
     }
@@ -123,7 +123,7 @@ export async function createLeaderProcessing(
       await dropConnection();
       if (!was) return;
       logger.error({ err }, 'lost the processing lock: stopped handling conversations');
-      await halt(was);
+      await halt(was, { sendDue: false });
     })();
     stopping.add(done);
     void done.finally(() => stopping.delete(done));
@@ -131,10 +131,10 @@ export async function createLeaderProcessing(
   }
 
   /** Stops a processing once, whoever asks first; a failure is logged. */
-  function halt(processing: Processing): Promise<void> {
+  function halt(processing: Processing, options?: { sendDue: boolean }): Promise<void> {
     if (halted.has(processing)) return Promise.resolve();
     halted.add(processing);
-    return processing.stop().catch((err) => logger.error({ err }, 'could not stop processing'));
+    return processing.stop(options).catch((err) => logger.error({ err }, 'could not stop processing'));
   }
 
   async function dropConnection() {

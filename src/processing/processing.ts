@@ -92,8 +92,12 @@ export interface Processing {
   readonly depth: number;
   /** Conversations with messages being sent. */
   readonly activeConversations: number;
-  /** Finishes what is running and stops; unfinished work stays in the database for the next start. */
-  stop(): Promise<void>;
+  /**
+   * Finishes what is running and stops; unfinished work stays in the database for the next start. The replies due
+   * within the grace are sent first, unless `sendDue` is false: after the lock was lost (leader.ts) another process
+   * may be sending them already.
+   */
+  stop(options?: { sendDue?: boolean }): Promise<void>;
 }
 
 /**
@@ -300,7 +304,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     get activeConversations() {
       return outbox.activeConversations;
     },
-    async stop() {
+    async stop({ sendDue = true } = {}) {
       clearInterval(sweeper);
       reporting.stop();
       // A model's turn can take minutes with its retries; supervisors give a stop seconds. Cut short, a turn stays
@@ -311,7 +315,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       await worker.stop();
       clearTimeout(grace);
       // What the last turns queued goes out in the rest of the grace, unless it must wait longer (pacing, a retry).
-      await outbox.stop(graceEnds - performance.now());
+      await outbox.stop(sendDue ? graceEnds - performance.now() : 0);
       await Promise.all(bookkeeping);
       await graph.close();
     },
