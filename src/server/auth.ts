@@ -32,15 +32,62 @@ const SIGN_IN_REFRESH_MS = 24 * 3_600_000;
  */
 export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmailAndAddress: 10, perEmail: 50 };
 
+/** What checking one header from one address found. */
+type Verdict = { user: AuthenticatedUser } | { refused: 'unauthenticated' } | { refused: 'too many'; waitMs: number };
+
 /**
  * Authenticates API calls with HTTP Basic credentials of an inbox user. scrypt is slow on purpose, so a verified
- * header is remembered (by its hash, never the password) for a minute.
+ * header is remembered (by its hash, never the password) for a minute, and requests that bring the same header from
+ * the same address at once share one check.
  */
 export function createBasicAuth(db: Kysely<Database>) {
   let decoy: Promise<string> | undefined;
   const verified = new Map<string, { user: AuthenticatedUser; until: number }>();
+  const checking = new Map<string, Promise<Verdict>>();
   let lastSweep = 0;
   const failures = createFailureLog(SIGN_IN_LIMITS.windowMs);
+
+  async function check(header: string, address: string): Promise<Verdict> {
+    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+    const [email, ...rest] = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
+    // No credentials: nothing to check, and no reason to spend a hash on it. Nor on an email holding U+0000: no account
+    // has one, and PostgreSQL would refuse to look it up (error 22021).
+    if (!email || email.includes('\u0000')) return { refused: 'unauthenticated' };
+    const account = email.toLowerCase();
+    const pair = `${account}\u0000${address}`;
+    // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
+    const now = Date.now();
+    const pairWait = failures.waitMs(pair, SIGN_IN_LIMITS.perEmailAndAddress, now);
+    if (pairWait > 0) return { refused: 'too many', waitMs: pairWait };
+    const accountWait = failures.waitMs(account, SIGN_IN_LIMITS.perEmail, now);
+    // Counted as a failure before anything is awaited, and taken back unless it is one: guesses sent all at once would
+    // otherwise each pass the checks above before the first of them is counted.
+    for (const key of [pair, account]) failures.record(key, now);
+    const takeBack = () => {
+      for (const key of [pair, account]) failures.retract(key, now);
+    };
+    try {
+      const user = await findUserByEmail(db, email);
+      const signedInFromHere = user && lastSignInFrom(user, address, now);
+      if (accountWait > 0 && !signedInFromHere) {
+        takeBack();
+        return { refused: 'too many', waitMs: accountWait };
+      }
+      // An unknown email is checked against a decoy hash, so that its answer takes as long and does not tell it apart.
+      decoy ??= hashPassword(randomBytes(16).toString('base64url'));
+      const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
+      if (!user || !matches) return { refused: 'unauthenticated' };
+      takeBack();
+      failures.forget(pair);
+      if ((signedInFromHere ?? 0) < now - SIGN_IN_REFRESH_MS) await recordSignIn(db, user, address, now);
+      return { user: { id: user.id, email: user.email, role: user.role } };
+    } catch (error) {
+      // The database failed, not the person: no failure of theirs to count.
+      takeBack();
+      throw error;
+    }
+  }
+
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (isCrossSite(request)) throw new ApiError('SB_CROSS_SITE');
     const header = request.headers.authorization ?? '';
@@ -50,53 +97,35 @@ export function createBasicAuth(db: Kysely<Database>) {
       request.user = cached.user;
       return;
     }
-    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
-    const [email, ...rest] = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
-    const refuse = () => {
-      reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
-      return new ApiError('SB_UNAUTHENTICATED');
-    };
-    // No credentials: nothing to check, and no reason to spend a hash on it. Nor on an email holding U+0000: no account
-    // has one, and PostgreSQL would refuse to look it up (error 22021).
-    if (!email || email.includes('\u0000')) throw refuse();
-    const account = email.toLowerCase();
-    const pair = `${account}\u0000${request.ip}`;
-    // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
-    const now = Date.now();
-    const tooMany = (wait: number) => {
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      return new ApiError('SB_TOO_MANY_SIGN_INS');
-    };
-    const pairWait = failures.waitMs(pair, SIGN_IN_LIMITS.perEmailAndAddress, now);
-    if (pairWait > 0) throw tooMany(pairWait);
-    const accountWait = failures.waitMs(account, SIGN_IN_LIMITS.perEmail, now);
-    // Counted as a failure before anything is awaited, and taken back if it is not one: guesses sent all at once would
-    // otherwise each pass the checks above before the first of them is counted.
-    for (const key of [pair, account]) failures.record(key, now);
-    const takeBack = () => {
-      for (const key of [pair, account]) failures.retract(key, now);
-    };
-    const user = await findUserByEmail(db, email);
-    const signedInFromHere = user && lastSignInFrom(user, request.ip, now);
-    if (accountWait > 0 && !signedInFromHere) {
-      takeBack();
-      throw tooMany(accountWait);
+    const flight = `${key}\u0000${request.ip}`;
+    let verdict = checking.get(flight);
+    if (!verdict) {
+      verdict = check(header, request.ip).finally(() => checking.delete(flight));
+      checking.set(flight, verdict);
     }
-    // An unknown email is checked against a decoy hash, so that its answer takes as long and does not tell it apart.
-    decoy ??= hashPassword(randomBytes(16).toString('base64url'));
-    const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
-    if (!user || !matches) throw refuse();
-    takeBack();
-    failures.forget(pair);
-    if ((signedInFromHere ?? 0) < now - SIGN_IN_REFRESH_MS) await recordSignIn(db, user, request.ip, now);
-    request.user = { id: user.id, email: user.email, role: user.role };
+    const found = await verdict;
+    if ('user' in found) {
+      request.user = found.user;
+      remember(key, found.user);
+      return;
+    }
+    if (found.refused === 'too many') {
+      reply.header('retry-after', String(Math.ceil(found.waitMs / 1000)));
+      throw new ApiError('SB_TOO_MANY_SIGN_INS');
+    }
+    reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
+    throw new ApiError('SB_UNAUTHENTICATED');
+  };
+
+  function remember(key: string, user: AuthenticatedUser) {
+    const now = Date.now();
     // Headers no one sends again (or sends padded differently) are dropped once a minute: the map stays small.
     if (now - lastSweep > CACHE_MS) {
       for (const [k, entry] of verified) if (entry.until <= now) verified.delete(k);
       lastSweep = now;
     }
-    verified.set(key, { user: request.user, until: Date.now() + CACHE_MS });
-  };
+    verified.set(key, { user, until: now + CACHE_MS });
+  }
 }
 
 /** Times of failed sign-ins per key within a sliding window; a key is dropped once its window has passed. */
