@@ -98,10 +98,16 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
     changed = new Set();
     changedAll = false;
     const result = await api.conversations(query());
-    if (mine !== generation || number < applied) return true;
+    // Not loaded after all: what the stream named waits for the next load.
+    const keepNamed = () => markChanged(named.all ? undefined : [...named.ids]);
+    if (mine !== generation) return true;
+    if (number < applied) {
+      keepNamed();
+      return true;
+    }
     applied = number;
     if (!result.ok) {
-      markChanged(named.all ? undefined : [...named.ids]);
+      keepNamed();
       return failed(result.error);
     }
     notices.clear('list');
@@ -113,7 +119,10 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
     const newest = new Set(result.value.map((row) => row.id));
     const below = rows.filter((row) => !newest.has(row.id) && (named.all || named.ids.has(row.id))).map((r) => r.id);
     for (let i = 0; i < below.length; i += IDS_PER_REQUEST) {
-      if (!(await refreshRows(below.slice(i, i + IDS_PER_REQUEST), mine))) return false;
+      if (!(await refreshRows(below.slice(i, i + IDS_PER_REQUEST), mine))) {
+        markChanged(below.slice(i + IDS_PER_REQUEST));
+        return false;
+      }
     }
     return true;
   }
@@ -122,7 +131,11 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
   async function refreshRows(ids, mine) {
     const number = ++issued;
     const result = await api.conversations(query({ ids: ids.join(','), limit: ids.length }));
-    if (mine !== generation || number < applied) return true;
+    if (mine !== generation) return true;
+    if (number < applied) {
+      markChanged(ids);
+      return true;
+    }
     applied = number;
     if (!result.ok) {
       markChanged(ids);
