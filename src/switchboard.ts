@@ -308,7 +308,9 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         logger.warn({ err }, 'could not look for page changes made by other processes');
       }
     };
+    let stopped = false;
     const look = (): Promise<void> => {
+      if (stopped) return Promise.resolve();
       if (polling) {
         queued ??= polling.then(() => {
           queued = undefined;
@@ -329,6 +331,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       catchUp: look,
       /** Stops looking, once a look under way is done: it must not reload after the database closes. */
       async stop() {
+        stopped = true;
         clearInterval(timer);
         await queued;
         await polling;

@@ -54,8 +54,8 @@ function parseQuietly(text: string, path: string): unknown {
   try {
     return document.toJS() ?? {};
   } catch {
-    // An alias (`*name`) with no anchor: the message would quote the name.
-    throw new ConfigError([`${path}: not valid YAML: an alias (*…) names no anchor; ${QUOTE_HINT}`]);
+    // Such as an alias (`*name`) with no anchor: the message would quote the name.
+    throw new ConfigError([`${path}: not valid YAML (an alias, *…, that names no anchor?); ${QUOTE_HINT}`]);
   }
 }
 

@@ -12,7 +12,7 @@ export interface RateLimiter {
 const WINDOW_MS = 60_000;
 
 interface Hits {
-  /** When the allowed events came, oldest first: those within the window, as many as the limit at most. */
+  /** When the allowed events came, oldest first: those within the window (as many as the highest limit used). */
   times: number[];
   /** When processing last counted one, on its own clock. */
   touched: number;

@@ -32,7 +32,8 @@ const listQuery = z
       .transform((list) => list.split(',').filter((id) => id !== ''))
       .pipe(z.array(z.string()).min(1, 'name at least one conversation id').max(200, 'name at most 200 ids'))
       .optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** Default 50, or as many as `ids` names. */
+    limit: z.coerce.number().int().min(1).max(200).optional(),
     before: z.coerce.number().int().optional(),
     before_id: z.string().min(1).optional(),
   })
@@ -41,8 +42,9 @@ const listQuery = z
     message: 'pass before and before_id together (the last row’s last_message_at and id)',
     path: ['before_id'],
   })
-  .transform(({ before, before_id, ...filter }) => ({
+  .transform(({ before, before_id, limit, ...filter }) => ({
     ...filter,
+    limit: limit ?? filter.ids?.length ?? 50,
     before: before !== undefined && before_id !== undefined ? { last_message_at: before, id: before_id } : undefined,
   }));
 const messagesQuery = z.object({

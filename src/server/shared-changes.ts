@@ -54,6 +54,7 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
   const unsent = new Set<string>();
   let resend: NodeJS.Timeout | undefined;
   let resendMs = RETRY_MS.first;
+  let overflowed = false;
 
   function send(ids: string[]) {
     if (resend) return keep(ids);
@@ -62,6 +63,7 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
       .then(
         () => {
           resendMs = RETRY_MS.first;
+          overflowed = false;
         },
         (err) => {
           if (closed) {
@@ -84,13 +86,15 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
   }
 
   function keep(ids: string[]) {
-    const room = MAX_UNSENT - unsent.size;
-    for (const id of ids.slice(0, room)) unsent.add(id);
-    if (ids.length > room) {
-      logger.warn(
-        { dropped: ids.length - room },
-        'too many inbox changes not told; the inboxes read them at their next poll',
-      );
+    let dropped = 0;
+    for (const id of ids) {
+      if (unsent.size < MAX_UNSENT || unsent.has(id)) unsent.add(id);
+      else dropped++;
+    }
+    // Said once until NOTIFY works again: the flushes of an outage would say it every 50 ms.
+    if (dropped > 0 && !overflowed) {
+      overflowed = true;
+      logger.warn({ dropped }, 'too many inbox changes not told; the inboxes read them at their next poll');
     }
   }
 

@@ -113,7 +113,11 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
       // Stored by an earlier delivery whose answer never came back (PostgreSQL lost the connection as it committed):
       // never handed to the workers then. Those still pending are handed over now, before the events stored after
       // them (a person's order); the workers skip any they hold.
-      again = await deps.stillPending(events.filter((_, i) => stored[i] === undefined));
+      again = await deps.stillPending(events.filter((_, i) => stored[i] === undefined)).catch((err) => {
+        // The new events go on: the minute's sweep finds what this could not.
+        deps.logger.warn({ err }, 'could not look for redelivered events still pending');
+        return [];
+      });
     }
     if (again.length + fresh.length > 0) deps.enqueue([...again, ...fresh]);
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000);

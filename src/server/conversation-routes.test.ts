@@ -1,0 +1,29 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { useMigratedDatabase } from '../../test/support/databases.ts';
+import { createBatchedWrites } from '../storage/batched-writes.ts';
+import { createConversationStore } from '../storage/conversation-store.ts';
+import { createHttpApp } from './build-app.ts';
+import { conversationRoutes } from './conversation-routes.ts';
+
+describe('the conversation list API', () => {
+  const open = useMigratedDatabase('sqlite');
+
+  it('answers every conversation `ids` names, past the default page of 50', async () => {
+    const { db } = await open();
+    const store = createConversationStore(db, createBatchedWrites(db));
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++)
+      ids.push((await store.openConversation('page-1', `person-${i}`, 1_000 + i)).conversation.id);
+    const app = createHttpApp(pino({ level: 'silent' }));
+    await app.register(conversationRoutes, { db, store, wake() {}, changed() {}, now: () => 2_000 });
+    try {
+      const answer = await app.inject({ method: 'GET', url: `/api/conversations?ids=${ids.join(',')}` });
+      expect(answer.json().data).toHaveLength(60);
+      const paged = await app.inject({ method: 'GET', url: `/api/conversations?ids=${ids.join(',')}&limit=10` });
+      expect(paged.json().data).toHaveLength(10);
+    } finally {
+      await app.close();
+    }
+  });
+});
