@@ -4,10 +4,20 @@ import type { WebhookField } from './platform-constants.ts';
 import { effectiveFields } from './state.ts';
 import type { Conversation, PageRecord } from './state-types.ts';
 
+/** What apps that do not own the thread hear on standby (messenger-platform.md §2.12); not reactions or referrals. */
+const STANDBY_FIELDS = new Set<WebhookField>([
+  'messages',
+  'message_echoes',
+  'message_deliveries',
+  'message_reads',
+  'messaging_postbacks',
+]);
+
 /**
  * Sends a conversation event to every app subscribed to the page: the thread owner gets it in
  * `messaging` (if subscribed to `field`), the others a copy in `standby` (if subscribed to
- * `standby`), as under handover / Conversation Routing (messenger-platform.md §2.12, §7).
+ * `standby`, and for the fields standby carries), as under handover / Conversation Routing (messenger-platform.md
+ * §2.12, §7).
  */
 export function publishConversationEvent(
   ctx: EmulatorContext,
@@ -21,7 +31,7 @@ export function publishConversationEvent(
     const fields = effectiveFields(ctx.state, target.page, appId);
     if (appId === owner) {
       if (fields.has(field)) ctx.dispatcher.enqueue(appId, { page_id: target.page.id, channel: 'messaging', event });
-    } else if (fields.has('standby')) {
+    } else if (fields.has('standby') && STANDBY_FIELDS.has(field)) {
       ctx.dispatcher.enqueue(appId, { page_id: target.page.id, channel: 'standby', event: standbyEvent });
     }
   }

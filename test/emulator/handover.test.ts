@@ -151,4 +151,18 @@ describe('handover protocol', () => {
     expect(standby?.channel).toBe('standby');
     expect(standby?.event.postback).toEqual({ mid: expect.any(String), title: 'Buy' });
   });
+
+  it('gives non-owners no standby copy of a reaction or a referral, which standby does not carry', async () => {
+    await crm.waitFor(1);
+    const [hello] = h.receiver.events();
+    const mid = (hello?.event.message as { mid?: string } | undefined)?.mid ?? '';
+    await h.client.react(PAGE_ID, PSID, { mid, reaction: 'love', emoji: '❤' });
+    await h.client.sendReferral(PAGE_ID, PSID, { ref: 'spring-sale' });
+    await h.client.sendText(PAGE_ID, PSID, 'after them');
+    await crm.waitFor(2);
+    expect(crm.events().map(({ channel, event }) => [channel, Object.keys(event).at(-1)])).toEqual([
+      ['standby', 'message'],
+      ['standby', 'message'],
+    ]);
+  });
 });
