@@ -27,6 +27,7 @@ export type SendCommand =
 
 const SENDER_ACTIONS = new Set<string>(['typing_on', 'typing_off', 'mark_seen', 'react', 'unreact']);
 const MESSAGING_TYPES = new Set<string>(['RESPONSE', 'UPDATE', 'MESSAGE_TAG']);
+const NOTIFICATION_TYPES = new Set<string>(['REGULAR', 'SILENT_PUSH', 'NO_PUSH']);
 
 /**
  * `recipient` must be `{id}` (a PSID) or `{user_ref}` (a chat-plugin guest, §2.11); the other recipient kinds
@@ -36,6 +37,8 @@ export function parseRecipient(params: GraphParams): RecipientAddress | GraphErr
   const recipient = objectParam(params, 'recipient');
   if (recipient === undefined) return required('recipient');
   if (!isRecord(recipient)) return invalidParam('param recipient must be a JSON object');
+  // Exactly one form (§3.1): a PSID beside a user_ref names two people.
+  if (Object.keys(recipient).length > 1) return invalidParam('param recipient must have exactly one of its keys');
   const id = recipient.id;
   if (typeof id === 'string' && /^\d+$/.test(id)) return { id };
   if (typeof id === 'number' && Number.isSafeInteger(id)) return { id: String(id) };
@@ -74,6 +77,9 @@ export function parseSendRequest(params: GraphParams, rules: MessageRules): Send
   if (messagingType === undefined) return required('messaging_type');
   if (!MESSAGING_TYPES.has(messagingType))
     return invalidParam('param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}');
+  const notificationType = stringParam(params, 'notification_type');
+  if (notificationType !== undefined && !NOTIFICATION_TYPES.has(notificationType))
+    return invalidParam('param notification_type must be one of {REGULAR, SILENT_PUSH, NO_PUSH}');
   const tag = stringParam(params, 'tag');
   if (messagingType === 'MESSAGE_TAG') {
     if (tag === undefined) return invalidParam('The parameter tag is required when messaging_type is MESSAGE_TAG');

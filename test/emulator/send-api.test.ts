@@ -63,6 +63,12 @@ describe('Send API', () => {
     expect(items.map((item) => item.message?.text)).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('rejects a recipient given two ways and an unknown notification_type with 100', async () => {
+    expectError(await h.send({ text: 'Hi' }, { recipient: { id: PSID, user_ref: 'guest-1' } }), 100);
+    expectError(await h.send({ text: 'Hi' }, { notification_type: 'LOUD' }), 100);
+    expect((await h.send({ text: 'Hi' }, { notification_type: 'SILENT_PUSH' })).status).toBe(200);
+  });
+
   it('rejects text over 2000 characters with 100, and accepts exactly 2000', async () => {
     expectError(await h.send({ text: 'x'.repeat(2001) }), 100);
     expect((await h.send({ text: 'é'.repeat(2000) })).status).toBe(200);
