@@ -17,6 +17,13 @@ describe('the Messenger profile wanted from the configuration', () => {
     expect(profileOf({ persistent_menu: menu, get_started: 'START' }).get_started).toEqual({ payload: 'START' });
   });
 
+  it('refuses an empty menu or list of ice breakers, which Graph would refuse with the whole profile', () => {
+    for (const key of ['persistent_menu', 'ice_breakers']) {
+      const empty = profileConfigSchema.safeParse({ greeting: 'Hello!', [key]: [] });
+      expect(empty.error?.issues[0]?.message, key).toBe('list at least one, or leave the key out for none');
+    }
+  });
+
   it('takes a greeting of 160 characters with emoji, counted as Messenger counts them, and refuses 161', () => {
     const greeting = '🙂'.repeat(160); // 320 UTF-16 units
     expect(profileOf({ greeting }).greeting).toEqual([{ locale: 'default', text: greeting }]);

@@ -7,6 +7,8 @@ import type { MessengerProfile } from '../graph/graph-client.ts';
 /** Messenger's limits on profile properties (messenger-platform.md §5); the greeting's is greetingSchema's. */
 const MAX_MENU_ITEMS = 20;
 const MAX_ICE_BREAKERS = 4;
+/** Said of an empty list: Graph refuses a profile update that holds one. */
+const NONE_IS_LEFT_OUT = 'list at least one, or leave the key out for none';
 
 const menuItem = z.union([
   z.object({ title: z.string().min(1).max(30), payload: z.string().min(1).max(1000) }).strict(),
@@ -50,10 +52,12 @@ export const profileConfigSchema = z
     get_started: z.string().min(1).max(1000).optional(),
     /** Shown before the first message; may use {{user_first_name}}, {{user_last_name}}, {{user_full_name}}. */
     greeting: greetingSchema.optional(),
-    persistent_menu: z.array(menuItem).max(MAX_MENU_ITEMS).optional(),
+    // An empty list is refused (Graph refuses the whole update for it): "no menu" is the key left out.
+    persistent_menu: z.array(menuItem).min(1, NONE_IS_LEFT_OUT).max(MAX_MENU_ITEMS).optional(),
     composer_input_disabled: z.boolean().default(false),
     ice_breakers: z
       .array(z.object({ question: z.string().min(1).max(80), payload: z.string().min(1).max(1000) }).strict())
+      .min(1, NONE_IS_LEFT_OUT)
       .max(MAX_ICE_BREAKERS)
       .optional(),
     whitelisted_domains: z.array(whitelistedDomain).max(50).optional(),

@@ -30,6 +30,11 @@ describe('syncMessengerProfile', () => {
     });
   });
 
+  it('calls nothing when nothing is wanted and nothing of its own is on the page', async () => {
+    expect(await syncMessengerProfile(graph.client, TOKEN, {}, [])).toEqual({ status: 'unchanged' });
+    expect(graph.server.requests).toEqual([]);
+  });
+
   it('says a refused token is one, not worth trying again', async () => {
     const expired = { message: 'Error validating access token: Session has expired', code: 190, error_subcode: 463 };
     graph.server.reply({ status: 400, json: { error: expired } });

@@ -32,6 +32,8 @@ export async function syncMessengerProfile(
 ): Promise<SyncResult> {
   const fields = Object.keys(wanted) as MessengerProfileField[];
   const read = new Set([...fields, ...ours]);
+  // Nothing to set and nothing of ours to take away (a profile of defaults): no call, which Graph would refuse.
+  if (read.size === 0) return { status: 'unchanged' };
   // To know whether a menu set elsewhere still needs the Get Started button that would go.
   if (ours.includes('get_started') && !('get_started' in wanted)) read.add('persistent_menu');
   const current = await graph.getMessengerProfile(token, [...read]);
