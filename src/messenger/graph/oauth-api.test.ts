@@ -7,7 +7,7 @@ const APP = { appId: '1517776481860111', appSecret: 'oauth-app-secret' };
 const graph = useScriptedGraph({ appSecret: APP.appSecret });
 
 describe('loginDialogUrl', () => {
-  it('builds the versioned dialog URL with a code response and comma-separated scopes', () => {
+  it('builds the versioned dialog URL with a code response, comma-separated scopes, re-asking declined ones', () => {
     const url = new URL(
       graph.client.loginDialogUrl({
         facebookWebUrl: 'http://127.0.0.1:4010/',
@@ -24,6 +24,7 @@ describe('loginDialogUrl', () => {
       state: 'csrf-123',
       response_type: 'code',
       scope: 'pages_show_list,pages_messaging,pages_manage_metadata,pages_read_engagement',
+      auth_type: 'rerequest',
     });
   });
 });

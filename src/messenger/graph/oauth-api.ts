@@ -74,6 +74,9 @@ export function createOAuthApi(graph: GraphRequester, version: string): OAuthApi
         state,
         response_type: 'code',
         scope: scopes.join(','),
+        // Permissions declined at an earlier login are asked again (messenger-platform.md §8.1): without it Facebook
+        // does not show them, and a connect that failed for them fails the same way for ever.
+        auth_type: 'rerequest',
       });
       const prefix = version ? `/${version}` : '';
       return `${facebookWebUrl.replace(/\/+$/, '')}${prefix}/dialog/oauth?${params}`;
