@@ -57,6 +57,25 @@ for (const kind of DATABASES) {
       expect((await loadApps(db, newOnly)).map((a) => a.secret)).toEqual(['secret-of-444']);
     });
 
+    it('forgets who connected a page by login once the configuration lists it', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [] } as Configured, 1);
+      await saveConnectedPages(db, box, {
+        appId: '111',
+        userId: 'ASID-42',
+        pages: [{ id: '333', access_token: 'EAA-333' }],
+        now: 2,
+      });
+      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [page('333', '111')] } as Configured, 3);
+      const row = await db
+        .selectFrom('pages')
+        .select(['source', 'connected_by', 'connected_at'])
+        .where('id', '=', '333')
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ source: 'config', connected_by: null, connected_at: null });
+    });
+
     it('gives pages connected by login the connected_pages configuration, and no automatic replies without one', async () => {
       const { db } = await open();
       const box = createSecretBox([key()]);

@@ -62,6 +62,10 @@ export async function syncConfiguredPages(
         assistant: page.assistant ? JSON.stringify(sealAssistant(page.assistant, box)) : null,
         settings: JSON.stringify(page.settings ?? {}),
         messenger_profile: page.messenger_profile ? JSON.stringify(page.messenger_profile) : null,
+        // A page connected by login that the configuration now lists is the configuration's: who connected it is
+        // forgotten (their data deletion request would find no page of theirs to clear it from).
+        connected_by: null,
+        connected_at: null,
         updated_at: now,
       };
       const health = { health: 'ok', health_detail: null, health_at: now };
