@@ -135,7 +135,7 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesDeps> = async (app, deps
     const skipped = login.skipped.map((p) => p.id);
     logger.info({ appId: stored.id, ...saved, skipped }, 'pages connected with Facebook Login');
     if (saved.connected.length === 0)
-      return back({ connect_error: noPagesConnected(saved.configured.length, login.skipped.length) });
+      return back({ connect_error: noPagesConnected(saved.configured.length, login.skipped) });
     deps.connected(saved.connected);
     return back({ connected: String(saved.connected.length) });
   });
@@ -156,11 +156,14 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesDeps> = async (app, deps
   }
 };
 
-function noPagesConnected(configured: number, skipped: number): string {
-  if (configured + skipped === 0) return 'your Facebook account manages no page this app can use';
+function noPagesConnected(configured: number, skipped: { why: 'messaging' | 'token' }[]): string {
+  if (configured + skipped.length === 0) return 'your Facebook account manages no page this app can use';
+  const role = skipped.filter((page) => page.why === 'messaging').length;
+  const tokenless = skipped.length - role;
   const reasons = [];
   if (configured > 0) reasons.push(`${configured} already configured in switchboard.yaml or the environment`);
-  if (skipped > 0) reasons.push(`${skipped} where your role does not allow answering messages`);
+  if (role > 0) reasons.push(`${role} where your role does not allow answering messages`);
+  if (tokenless > 0) reasons.push(`${tokenless} for which Facebook gave no page token`);
   return `no page was connected: ${reasons.join(', ')}`;
 }
 
