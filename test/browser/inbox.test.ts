@@ -600,6 +600,11 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.reload();
     await page.getByTestId('pages-panel').waitFor(wait);
     expect(await page.getByTestId('connect-notice').count()).toBe(0);
+    // Facebook's own redirect leaves `#_=_` on the address (the emulator's does not): the pages still show.
+    await page.goto(`${h.gatewayUrl}/inbox/?connected=1#_=_`);
+    await expectText(page.getByTestId('connect-notice'), 'Connected 1 Facebook page');
+    await page.getByTestId('pages-panel').waitFor(wait);
+    expect(new URL(page.url()).hash).toBe('#/pages');
     await page.unrouteAll();
   });
 

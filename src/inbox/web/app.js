@@ -39,6 +39,8 @@ function showConnectOutcome() {
   const connected = query.get('connected');
   const failure = query.get('connect_error');
   if (connected === null && failure === null) return;
+  // Facebook's redirect leaves `#_=_` on the address, which names no view of ours.
+  const hash = location.hash === '#_=_' ? '' : location.hash;
   if (failure !== null) {
     // Anyone can craft this link: the text is capped and says where it comes from, so it cannot pass for another notice.
     const reason = failure.length > 200 ? `${failure.slice(0, 200)}…` : failure;
@@ -51,9 +53,9 @@ function showConnectOutcome() {
     const count = Number.parseInt(connected, 10) || 0;
     const text = count === 0 ? 'No page was connected.' : `Connected ${count} Facebook page${count === 1 ? '' : 's'}.`;
     notices.show({ tone: count === 0 ? 'info' : 'success', testid: 'connect-notice', text });
-    if (!location.hash) location.hash = '#/pages';
   }
-  history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
+  const view = hash || (failure === null ? '#/pages' : '');
+  history.replaceState(history.state, '', `${location.pathname}${view}`);
 }
 
 function showSignIn(message) {
