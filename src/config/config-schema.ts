@@ -65,7 +65,11 @@ export const fileConfigSchema = z
     port: portSchema,
     host: z.string(),
     trust_proxy: z.union([z.boolean(), z.number(), z.string()]),
-    public_url: z.url(),
+    // Switchboard serves its paths from the root (the OAuth callback, its cookie's path, the inbox).
+    public_url: z.url().refine((url) => {
+      const { pathname, search, hash } = new URL(url);
+      return pathname === '/' && !search && !hash;
+    }, 'give the origin only, such as https://bot.example.com: Switchboard serves its paths from the root'),
     database_url: z.string(),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     graph_api_url: z.url(),

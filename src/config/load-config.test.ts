@@ -60,6 +60,13 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a PUBLIC_URL with a path, which the callbacks and the inbox would not follow', () => {
+    expect(problemsOf(() => loadConfig({ PUBLIC_URL: 'https://bot.example.com/switchboard' }, dir()))).toEqual([
+      'PUBLIC_URL: give the origin only, such as https://bot.example.com: Switchboard serves its paths from the root',
+    ]);
+    expect(loadConfig({ PUBLIC_URL: 'https://bot.example.com/' }, dir()).publicUrl).toBe('https://bot.example.com');
+  });
+
   it('checks an app and a page from the environment by the file’s rules, naming the variables', () => {
     const env = {
       FB_APP_ID: 'my-app',
