@@ -19,6 +19,16 @@ export function graphemes(text: string): string[] {
 }
 
 /** Words and the spaces and punctuation between them; joined they give the text back. */
+/** The first of `units` (graphemes, words) joined, as many as fit in `room`. */
+export function cutToFit(units: readonly string[], room: number): string {
+  let kept = '';
+  for (const unit of units) {
+    if (measure(kept + unit) > room) break;
+    kept += unit;
+  }
+  return kept;
+}
+
 export function words(text: string): string[] {
   return Array.from(wordSegmenter.segment(text), (s) => s.segment);
 }

@@ -1,4 +1,4 @@
-import { graphemes } from '../../text/text-units.ts';
+import { cutToFit, graphemes } from '../../text/text-units.ts';
 import { asksForHuman } from './ask-for-human.ts';
 import {
   GLAD_FILLERS,
@@ -149,11 +149,5 @@ export function repeatCount(text: string, ctx: Pick<EscalationContext, 'recentIn
 /** The message on one line, cut at 80 between the characters a person sees (never in half an emoji). */
 function excerpt(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ');
-  if (oneLine.length <= 80) return oneLine;
-  let cut = '';
-  for (const segment of graphemes(oneLine)) {
-    if (cut.length + segment.length > 79) break;
-    cut += segment;
-  }
-  return `${cut}…`;
+  return oneLine.length <= 80 ? oneLine : `${cutToFit(graphemes(oneLine), 79)}…`;
 }

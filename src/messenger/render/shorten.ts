@@ -1,4 +1,4 @@
-import { graphemes, measure, words } from '../../text/text-units.ts';
+import { cutToFit, graphemes, measure, words } from '../../text/text-units.ts';
 
 const ELLIPSIS = '…';
 /** Left at the end of a shortened text before the ellipsis, these would look odd: "Yes, …", "A (…". */
@@ -55,13 +55,4 @@ function cutMiddle(text: string, max: number): string {
 
 function cutAtGrapheme(text: string, max: number): string {
   return cutToFit(graphemes(text), max - ELLIPSIS.length).trimEnd() + ELLIPSIS;
-}
-
-function cutToFit(units: readonly string[], room: number): string {
-  let kept = '';
-  for (const unit of units) {
-    if (measure(kept + unit) > room) break;
-    kept += unit;
-  }
-  return kept;
 }
