@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { chunk } from '../collections/chunk.ts';
 import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
 import { openListeningSession } from '../storage/listening-session.ts';
 import type { Processing } from './processing.ts';
@@ -202,8 +203,7 @@ export async function createLeaderProcessing(
     },
     enqueue(events) {
       if (leading) return leading.enqueue(events);
-      for (let i = 0; i < events.length; i += IDS_PER_NOTICE)
-        tell({ events: events.slice(i, i + IDS_PER_NOTICE).map((e) => e.id) });
+      for (const part of chunk(events, IDS_PER_NOTICE)) tell({ events: part.map((e) => e.id) });
     },
     wake: (id) => (leading ? leading.wake(id) : tell({ wake: id })),
     conversationChanged: (id) => (leading ? leading.conversationChanged(id) : tell({ changed: id })),

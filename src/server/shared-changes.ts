@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { chunk } from '../collections/chunk.ts';
 import { openListeningSession } from '../storage/listening-session.ts';
 import {
   type ChangeListener,
@@ -188,10 +189,7 @@ export function createSharedChanges(options: SharedChangesOptions): Conversation
 
 /** The payloads that tell every process's inboxes these conversations changed (NOTIFY on CHANGES_CHANNEL). */
 export function changeNotices(conversationIds: string[]): string[] {
-  const payloads: string[] = [];
-  for (let i = 0; i < conversationIds.length; i += IDS_PER_NOTICE)
-    payloads.push(JSON.stringify(conversationIds.slice(i, i + IDS_PER_NOTICE)));
-  return payloads;
+  return chunk(conversationIds, IDS_PER_NOTICE).map((ids) => JSON.stringify(ids));
 }
 
 /** A notice's ids, or undefined when it is anything else (another program notifying on the channel). */

@@ -1,7 +1,7 @@
 import type { Button, Card, CardResponse, CarouselResponse } from '../../assistants/responses.ts';
+import { chunk } from '../../collections/chunk.ts';
 import { measure, singleLine } from '../../text/text-units.ts';
 import type { GenericElement, TemplateButton } from '../send-types.ts';
-import { chunk } from './chunk.ts';
 import { MESSENGER_LIMITS as L } from './limits.ts';
 import type { OutboundStep } from './outbound-step.ts';
 import { shortenLabels, shortenText } from './shorten.ts';

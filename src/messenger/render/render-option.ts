@@ -1,8 +1,8 @@
 import type { Choice, OptionResponse } from '../../assistants/responses.ts';
+import { chunk } from '../../collections/chunk.ts';
 import { splitText } from '../../text/split-text.ts';
 import { measure, singleLine } from '../../text/text-units.ts';
 import type { GenericElement, TemplateButton } from '../send-types.ts';
-import { chunk } from './chunk.ts';
 import { MESSENGER_LIMITS as L } from './limits.ts';
 import type { OutboundStep } from './outbound-step.ts';
 import { shortenLabels, shortenText } from './shorten.ts';
