@@ -119,7 +119,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
         return [];
       });
     }
-    if (again.length + fresh.length > 0) deps.enqueue([...again, ...fresh]);
+    const handed = again.length > 0 ? [...again, ...fresh] : fresh;
+    if (handed.length > 0) deps.enqueue(handed);
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000);
     return reply.type('text/plain').send('EVENT_RECEIVED');
   });
