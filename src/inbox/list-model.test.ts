@@ -73,10 +73,25 @@ describe('keeping the loaded list and thread in step with polls', () => {
       { id: '02', status: 'delivered' },
       { id: '03', status: 'received' },
     ];
-    expect(mergeMessages(loaded, fresh)).toEqual([{ id: '01', status: 'received' }, ...fresh]);
+    expect(mergeMessages(loaded, fresh, { limit: 2 })).toEqual({
+      messages: [{ id: '01', status: 'received' }, ...fresh],
+      olderDropped: false,
+    });
     expect(prependMessages(fresh, [{ id: '01', status: 'received' }, fresh[0]!])).toEqual([
       { id: '01', status: 'received' },
       ...fresh,
     ]);
+  });
+
+  it('drops the loaded messages when a full page of newer ones does not reach them, rather than leave a gap', () => {
+    const message = (n: number) => ({ id: String(n).padStart(3, '0') });
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
+    // 1–50 loaded, then 60 more came: the newest 50 are 61–110, and 51–60 were never loaded.
+    expect(mergeMessages(range(1, 50), range(61, 110), { limit: 50 })).toEqual({
+      messages: range(61, 110),
+      olderDropped: true,
+    });
+    // 40 more came: the page reaches the loaded ones, and all 90 are kept.
+    expect(mergeMessages(range(1, 50), range(41, 90), { limit: 50 }).messages).toEqual(range(1, 90));
   });
 });

@@ -24,6 +24,10 @@ export function matchesFilter(
 export function appendConversations<T extends Row>(loaded: T[], page: T[]): T[];
 export function replaceConversations<T extends Row>(loaded: T[], ids: string[], fresh: T[]): T[];
 export function nextCursor(rows: Row[]): { before: number; before_id: string } | undefined;
-export function mergeMessages<T extends Message>(loaded: T[], fresh: T[]): T[];
+export function mergeMessages<T extends Message>(
+  loaded: T[],
+  fresh: T[],
+  options: { limit: number },
+): { messages: T[]; olderDropped: boolean };
 export function prependMessages<T extends Message>(loaded: T[], older: T[]): T[];
 export function rowSignature(row: unknown): string;

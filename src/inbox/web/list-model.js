@@ -56,15 +56,20 @@ export function nextCursor(rows) {
 }
 
 /**
- * A thread after a poll of its newest messages. Message ids sort by time, oldest first. The fresh ones replace those
- * with the same id (a status that moved on), and older loaded messages stay in front.
+ * A thread after a poll of its newest `limit` messages. Message ids sort by time, oldest first. The fresh ones replace
+ * those with the same id (a status that moved on), and older loaded messages stay in front; but only when `fresh`
+ * reaches them. A full page that does not means more than `limit` messages came since the last load: the loaded ones
+ * are dropped (`olderDropped`) rather than kept behind a silent gap, and "load older" brings them back.
  */
-export function mergeMessages(loaded, fresh) {
-  if (fresh.length === 0) return loaded.slice();
+export function mergeMessages(loaded, fresh, { limit }) {
+  if (fresh.length === 0) return { messages: loaded.slice(), olderDropped: false };
   const first = fresh[0].id;
+  if (fresh.length >= limit && !loaded.some((m) => m.id >= first)) {
+    return { messages: fresh.slice(), olderDropped: loaded.length > 0 };
+  }
   const byId = new Set(fresh.map((m) => m.id));
   const older = loaded.filter((m) => m.id < first && !byId.has(m.id));
-  return [...older, ...fresh];
+  return { messages: [...older, ...fresh], olderDropped: false };
 }
 
 /** Older messages put in front of those loaded. */

@@ -93,7 +93,9 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     const first = conversation === undefined;
     conversation = result.value.conversation;
     if (first) hasOlder = result.value.messages.length === PAGE_SIZE;
-    messages = mergeMessages(messages, result.value.messages);
+    const merged = mergeMessages(messages, result.value.messages, { limit: PAGE_SIZE });
+    messages = merged.messages;
+    if (merged.olderDropped) hasOlder = true;
     header.draw(conversation, pageName(conversation.page_id));
     composer.setConversation(conversation);
     const atBottom = first || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
