@@ -23,6 +23,8 @@ export function builtinPrograms(def: FlowDefinition): {
   welcome: string;
   /** The program to run when an attachment arrives. */
   attachment: string;
+  /** The hand-over the built-in attachment offer shows: the file's own hand-over action, or `_agent`. */
+  offeredHandOver: string;
 } {
   const phrases = builtinPhrases(def.language);
   const programs = new Map<string, Instruction[]>();
@@ -44,5 +46,6 @@ export function builtinPrograms(def: FlowDefinition): {
     phrases,
     welcome: def.actions.find((a) => a.trigger === 'welcome')?.id ?? '_welcome',
     attachment: def.actions.find((a) => a.trigger === 'attachment')?.id ?? '_attachment',
+    offeredHandOver: human,
   };
 }

@@ -1,7 +1,6 @@
 import type { Choice } from '../responses.ts';
 import { foldText } from '../understanding/fold-text.ts';
 import { createIntentMatcher } from '../understanding/intent-matcher.ts';
-import type { AskStep, OptionsStep } from './flow-types.ts';
 
 /** Similarity a typed text needs to count as one of the labels on offer ("order statsu" for "Order status"). */
 const LABEL_THRESHOLD = 0.7;
@@ -32,6 +31,13 @@ export function pickChoice(
   return best && best.similarity >= LABEL_THRESHOLD ? choices[Number(best.intent)] : undefined;
 }
 
+/** What checking an answer needs of a question (an `ask` or `options` step): its choices as the person sees them. */
+export interface Question {
+  kind: 'ask' | 'options';
+  choices?: readonly Choice[] | undefined;
+  pattern?: string | undefined;
+}
+
 export type AnswerCheck = { accepted: true; value: string } | { accepted: false };
 
 /**
@@ -40,11 +46,7 @@ export type AnswerCheck = { accepted: true; value: string } | { accepted: false 
  * - `ask`: a tapped suggestion, a typed suggestion label, or text that fits `pattern` (the first capture
  *   group when the pattern has one, else the matched part); without `pattern` any non-empty text.
  */
-export function checkAnswer(
-  step: AskStep | OptionsStep,
-  input: { text: string; value?: string },
-  language: string,
-): AnswerCheck {
+export function checkAnswer(step: Question, input: { text: string; value?: string }, language: string): AnswerCheck {
   const tapped = input.value !== undefined ? step.choices?.find((c) => c.value === input.value) : undefined;
   if (tapped) return { accepted: true, value: tapped.value };
   const text = input.text.trim();

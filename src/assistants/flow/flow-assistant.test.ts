@@ -121,6 +121,28 @@ describe('flow assistant', () => {
       expect(driver.texts(await driver.send('talk to a persn'))).toEqual(['Bringing in a colleague.']);
     });
 
+    it("starts none of the engine's own programs from a payload, a tap or a link", async () => {
+      for (const value of ['_agent', '_fallback', '_welcome', '_attachment']) {
+        const driver = chat();
+        const tapped = await driver.send({ kind: 'choice', value, text: 'track my package' });
+        expect(driver.texts(tapped)).toEqual(['What is your order number?']);
+        const linked = await chat().send({ kind: 'welcome', referral: value });
+        expect(linked.responses[0]).toEqual({ type: 'text', text: 'Hi Ana!' });
+      }
+    });
+
+    it('takes a typed label as shown, when the labels are templates', async () => {
+      const driver = chat(
+        single(`      - set: {a: Lavender, b: Cedarwood}
+      - options: {text: Which scent?, variable: scent, choices: [{label: "{{a}}", value: lav}, {label: "{{b}}", value: ced}]}
+      - say: "Scent {{scent}}."
+      - options: {text: Anything else?, choices: [{label: "{{a}} again", value: next}]}`),
+      );
+      await driver.send('start the test');
+      expect(driver.texts(await driver.send('Cedarwood'))).toEqual(['Scent ced.', 'Anything else?']);
+      expect(driver.texts(await driver.send('lavender again'))).toEqual(['In next.']);
+    });
+
     it('treats an unknown choice value as text', async () => {
       const driver = chat();
       expect(
@@ -191,7 +213,7 @@ actions:
       const driver = chat();
       await driver.send('size guide');
       expect(JSON.parse(JSON.stringify(driver.context))).toEqual(driver.context);
-      expect(driver.context).toEqual({ vars: {}, waiting: { action: 'size', pc: 0, retries: 0 } });
+      expect(driver.context).toEqual({ vars: {}, waiting: { action: 'size', pc: 0, variable: 'size', retries: 0 } });
     });
 
     it('starts afresh on a new session, whatever the context says', async () => {
@@ -215,6 +237,38 @@ actions:
         { type: 'connect_to_agent', message: 'Bringing in a colleague.', reason: 'Asked for a person' },
       ]);
       expect(reply.context).toEqual({ vars: { x: 1 } });
+    });
+
+    it('reads an answer as a new message when the file now asks something else at the waiting place', async () => {
+      const v1 = `actions:
+  - id: signup
+    examples: [sign up]
+    steps:
+      - ask: {text: Your email?, variable: email, pattern: '\\S+@\\S+'}
+      - say: "Noted {{email}}."
+  - id: thanks
+    examples: [jane@example.com]
+    steps:
+      - say: Read as a new message.
+`;
+      const before = chat(v1);
+      await before.send('sign up');
+      // The file gains a question before the one the person is answering: its place now holds "phone".
+      const v2 = v1.replace(
+        '      - ask: {text: Your email?',
+        '      - ask: {text: Your phone?, variable: phone}\n      - ask: {text: Your email?',
+      );
+      const reply = await createFlowAssistant(parseFlow(v2, 'v2.yaml')).reply({
+        conversation: { id: 'c', page_id: 'p' },
+        contact: { id: 'u', profile: {} },
+        page: { id: 'p' },
+        input: { kind: 'text', text: 'jane@example.com' },
+        context: before.context,
+        new_session: false,
+        history: [],
+      });
+      expect(reply.context).toEqual({ vars: {} });
+      expect(reply.responses).toEqual([{ type: 'text', text: 'Read as a new message.' }]);
     });
 
     it('answers the same turn the same way every time', async () => {

@@ -6,7 +6,7 @@ import { checkAnswer, pickChoice } from './check-answer.ts';
 import { type FlowState, readState, type Waiting, writeState } from './flow-state.ts';
 import type { AskStep, FlowDefinition, OptionsStep } from './flow-types.ts';
 import { compileSteps, type Instruction } from './program.ts';
-import { promptFor, runProgram } from './run-program.ts';
+import { promptFor, runProgram, shownChoices } from './run-program.ts';
 import type { TemplateScope } from './template.ts';
 
 /** What the matcher makes of a text. */
@@ -57,23 +57,31 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
     return { action: best && score >= threshold ? best.intent : null, score, ranking };
   }
 
-  const startable = (value: string) => programs.has(value);
+  /**
+   * What a payload, a link's `ref` or a tap may start: the file's actions, and the hand-over the engine's own attachment
+   * offer shows. Not the engine's other programs: a link naming `_fallback` or `_agent` would run them on any page.
+   */
+  const startable = new Set([...def.actions.map((a) => a.id), builtins.offeredHandOver]);
 
-  /** The question step a waiting state points at, if the definition still has it there. */
+  /** The question step a waiting state points at, if the definition still has it there for the same variable. */
   function questionAt(waiting: Waiting): AskStep | OptionsStep | undefined {
     const instruction = programs.get(waiting.action)?.[waiting.pc];
     if (instruction?.op !== 'step') return undefined;
     const step = instruction.step;
-    return step.kind === 'ask' || (step.kind === 'options' && step.variable !== undefined) ? step : undefined;
+    const question = step.kind === 'ask' || (step.kind === 'options' && step.variable !== undefined);
+    if (!question || (waiting.variable !== undefined && step.variable !== waiting.variable)) return undefined;
+    return step;
   }
 
   function answer(waiting: Waiting, step: AskStep | OptionsStep, input: AssistantInput, scope: TemplateScope): Plan {
     const value = input.kind === 'choice' ? input.value : undefined;
     // A tapped action always wins (a menu item, an older button), unless the question offers it as an answer: its
     // label must not be taken for a typed answer.
-    if (value !== undefined && startable(value) && !step.choices?.some((c) => c.value === value))
+    if (value !== undefined && startable.has(value) && !step.choices?.some((c) => c.value === value))
       return { run: { action: value, pc: 0 } };
-    const check = checkAnswer(step, { text: scope.input, ...(value !== undefined && { value }) }, def.language);
+    // Typed answers are checked against the labels as shown (they are templates).
+    const shown = { ...step, choices: shownChoices(step, scope) };
+    const check = checkAnswer(shown, { text: scope.input, ...(value !== undefined && { value }) }, def.language);
     if (check.accepted) {
       scope.vars[step.variable!] = check.value;
       return { run: { action: waiting.action, pc: waiting.pc + 1 } };
@@ -94,15 +102,15 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
 
   function plan(input: AssistantInput, state: FlowState, scope: TemplateScope): Plan {
     if (input.kind === 'welcome') {
-      const named = [input.value, input.referral].find((v) => v !== undefined && startable(v));
+      const named = [input.value, input.referral].find((v) => v !== undefined && startable.has(v));
       return { run: { action: named ?? builtins.welcome, pc: 0 } };
     }
     if (input.kind === 'attachment') return { run: { action: builtins.attachment, pc: 0 } };
     const step = state.waiting ? questionAt(state.waiting) : undefined;
     if (state.waiting && step) return answer(state.waiting, step, input, scope);
-    if (input.kind === 'choice' && startable(input.value)) return { run: { action: input.value, pc: 0 } };
+    if (input.kind === 'choice' && startable.has(input.value)) return { run: { action: input.value, pc: 0 } };
     const offered = state.offered ? pickChoice(scope.input, state.offered, def.language) : undefined;
-    if (offered && startable(offered.value)) return { run: { action: offered.value, pc: 0 } };
+    if (offered && startable.has(offered.value)) return { run: { action: offered.value, pc: 0 } };
     return { run: { action: understand(scope.input).action ?? '_fallback', pc: 0 } };
   }
 

@@ -7,6 +7,11 @@ import type { Scalar } from './flow-types.ts';
 export interface Waiting {
   action: string;
   pc: number;
+  /**
+   * The question's variable: a file changed since (a question inserted before it) may hold another question at `pc`,
+   * whose variable must not take this answer. Absent from contexts stored before it was kept.
+   */
+  variable?: string;
   /** Wrong answers so far. */
   retries: number;
 }
@@ -25,7 +30,12 @@ export interface FlowState {
 const stateSchema = z.object({
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).catch({}),
   waiting: z
-    .object({ action: z.string(), pc: z.number().int().min(0), retries: z.number().int().min(0) })
+    .object({
+      action: z.string(),
+      pc: z.number().int().min(0),
+      variable: z.string().optional(),
+      retries: z.number().int().min(0),
+    })
     .optional()
     .catch(undefined),
   offered: z

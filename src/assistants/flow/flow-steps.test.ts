@@ -36,6 +36,16 @@ describe('flow assistant steps', () => {
     ]);
   });
 
+  it('leaves out a card button whose label or address renders as nothing, never showing raw braces', async () => {
+    const driver = chat(
+      single(
+        `      - card: {title: Parcel, buttons: [{label: "{{product}}", value: next}, {label: Track, url: "{{tracking_url}}"}, {label: Help, value: next}]}`,
+      ),
+    );
+    const reply = await driver.send('start the test');
+    expect(reply.responses).toEqual([{ type: 'card', title: 'Parcel', buttons: [{ label: 'Help', value: 'next' }] }]);
+  });
+
   it('sets, overwrites and removes context variables', async () => {
     const driver = chat(
       single(`      - set: {topic: returns, count: 2, vip: true, gone: x}

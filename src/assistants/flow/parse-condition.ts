@@ -42,9 +42,15 @@ export function parseCondition(value: unknown, path: YamlPath, ctx: Reporter): C
 }
 
 function parseTest(item: Record<string, unknown>, path: YamlPath, ctx: Reporter): Condition | undefined {
-  const known = ['variable', ...OPERATORS, 'all', 'any', 'not'];
+  const known = ['variable', ...OPERATORS];
   const unknown = Object.keys(item).filter((k) => !known.includes(k));
-  for (const k of unknown) ctx.report([...path, k], `condition has unknown key "${k}"${suggestKey(k, known)}`);
+  for (const k of unknown) {
+    // Beside a test, a combinator would be neither evaluated nor an error of its own.
+    const message = ['all', 'any', 'not'].includes(k)
+      ? `"${k}" cannot sit beside a variable test: combine them with "all: [...]"`
+      : `condition has unknown key "${k}"${suggestKey(k, [...known, 'all', 'any', 'not'])}`;
+    ctx.report([...path, k], message);
+  }
   if (typeof item.variable !== 'string' || item.variable === '') {
     ctx.report(path, `condition needs "variable" (${EXAMPLE})`);
     return undefined;

@@ -218,6 +218,43 @@ describe('parseFlow', () => {
     expect(problems(text)).toEqual([`support.yaml:4: two actions have the id "help"`]);
   });
 
+  it('points the file-wide checks at the right action when an earlier action failed to parse', () => {
+    const text = `actions:
+  - id: first
+    exemples: [hi]
+    steps: [{say: A}]
+  - id: help
+    steps: [{say: B}]
+  - id: other
+    steps: [{say: C}]
+  - id: help
+    steps: [{say: D}]
+`;
+    expect(problems(text)).toContain(`support.yaml:9: two actions have the id "help"`);
+  });
+
+  it('points at the card of a carousel written as a list', () => {
+    const missing = flow(`      - carousel:
+          - title: A
+          - subtitle: no title`);
+    expect(problems(missing)).toEqual([
+      `support.yaml:${lineOf(missing, 'no title')}: step "carousel" needs "cards[1].title"`,
+    ]);
+    const unknown = flow(`      - carousel:
+          - title: A
+          - title: C
+            buttons: [{label: Go, value: nosuch}]`);
+    expect(problems(unknown)).toEqual([`support.yaml:${lineOf(unknown, 'nosuch')}: button "nosuch" names no action`]);
+  });
+
+  it('refuses all, any or not written beside a variable test, which would go unread', () => {
+    const text = flow(`      - if: {variable: plan, equals: premium, not: {variable: vip, equals: true}}
+        then: [{say: x}]`);
+    expect(problems(text)).toEqual([
+      `support.yaml:${lineOf(text, 'plan')}: "not" cannot sit beside a variable test: combine them with "all: [...]"`,
+    ]);
+  });
+
   it('reports regular expressions that do not compile, in ask and in conditions', () => {
     const text = flow(`      - ask: {text: "?", variable: n, pattern: '^(\\d{6}$'}
       - if: {variable: n, matches: '[a-'}

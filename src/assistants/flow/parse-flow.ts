@@ -72,15 +72,19 @@ export function parseFlow(text: string, fileName: string): FlowDefinition {
       ctx.report(issue.path, issue.message);
     throw new FlowValidationError(fileName, issues);
   }
-  const actions = file.data.actions.flatMap((raw, i) => parseAction(raw, ['actions', i], ctx));
+  // Each action with its place in the file: those that failed to parse are left out, and the checks below must still
+  // point at the right lines.
+  const parsed = file.data.actions.flatMap((raw, i) => parseAction(raw, ['actions', i], ctx).map((a) => ({ a, i })));
+  const actions = parsed.map((p) => p.a);
+  const pathOf = (index: number): YamlPath => ['actions', (parsed[index] as { i: number }).i];
   const { steps: fallbackSteps, examples: fallbackExamples = [] } = file.data.fallback ?? {};
   if (file.data.fallback && !fallbackSteps && !file.data.fallback.examples)
     ctx.report(['fallback'], 'the fallback needs "steps" or "examples"');
   const fallback = fallbackSteps ? parseSteps(fallbackSteps, ['fallback', 'steps'], ctx) : null;
-  checkFlow(actions, references, ctx, (i) => ['actions', i]);
+  checkFlow(actions, references, ctx, pathOf);
   checkFallbackExamples(actions, fallbackExamples, ctx);
   // Only on an otherwise valid file: a step that failed to parse (a question, say) is missing from `actions`.
-  if (issues.length === 0) checkGotoLoops({ actions, report: ctx.report, pathOf: (i) => ['actions', i] });
+  if (issues.length === 0) checkGotoLoops({ actions, report: ctx.report, pathOf });
   if (issues.length > 0) throw new FlowValidationError(fileName, issues);
 
   const baseName = fileName

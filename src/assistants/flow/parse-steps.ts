@@ -54,13 +54,21 @@ function parseStep(item: unknown, path: YamlPath, ctx: StepParseContext): FlowSt
   }
   const kind = kinds[0] as SchemaStepKind;
   const result = STEP_SCHEMAS[kind].safeParse(item[kind], { reportInput: true });
+  // `carousel: [card, …]` is read as `{cards: […]}`: its problems are found on lines with no `cards` key.
+  const at = path.length + 1;
+  const listed = kind === 'carousel' && Array.isArray(item[kind]);
+  const located = (where: YamlPath) =>
+    listed && where[at] === 'cards' ? [...where.slice(0, at), ...where.slice(at + 1)] : where;
   if (!result.success) {
     for (const issue of describeZodIssues(result.error.issues, [...path, kind], `step "${kind}"`, knownKeys(kind))) {
-      ctx.report(issue.path, issue.message);
+      ctx.report(located(issue.path), issue.message);
     }
     return undefined;
   }
-  recordReferences(result.data, [...path, kind], ctx);
+  recordReferences(result.data, [...path, kind], {
+    ...ctx,
+    reference: (target, where, what) => ctx.reference(target, located(where), what),
+  });
   return result.data;
 }
 

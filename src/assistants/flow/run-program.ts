@@ -18,10 +18,15 @@ export interface RunResult {
   exhausted?: true;
 }
 
+/** A question's choices as the person sees them: labels are templates, and typing the label shown picks one. */
+export function shownChoices(step: AskStep | OptionsStep, scope: TemplateScope): Choice[] | undefined {
+  return step.choices?.map((c) => ({ label: renderTemplate(c.label, scope), value: c.value }));
+}
+
 /** Renders a question (`ask` or `options`) with its choices: an option response, or plain text. */
 export function promptFor(step: AskStep | OptionsStep, text: string, scope: TemplateScope): GenericResponse {
   const title = renderTemplate(text, scope);
-  const choices = step.choices?.map((c) => ({ label: renderTemplate(c.label, scope), value: c.value }));
+  const choices = shownChoices(step, scope);
   return choices ? { type: 'option', title, options: choices } : { type: 'text', text: title };
 }
 
@@ -31,12 +36,15 @@ function renderCard(card: Card, scope: TemplateScope): Card {
     title: renderTemplate(card.title, scope),
     ...(card.subtitle !== undefined && { subtitle: t(card.subtitle) }),
     ...(card.image_url !== undefined && { image_url: t(card.image_url) }),
+    // A button whose label or address renders as nothing is left out, as an option's is: never raw braces.
     ...(card.buttons && {
-      buttons: card.buttons.map((b) =>
-        'url' in b
-          ? { label: t(b.label) ?? b.label, url: t(b.url) ?? b.url }
-          : { label: t(b.label) ?? b.label, value: b.value },
-      ),
+      buttons: card.buttons.flatMap((b): NonNullable<Card['buttons']> => {
+        const label = t(b.label);
+        if (label === undefined) return [];
+        if (!('url' in b)) return [{ label, value: b.value }];
+        const url = t(b.url);
+        return url === undefined ? [] : [{ label, url }];
+      }),
     }),
   };
 }
@@ -116,11 +124,11 @@ export function runProgram(
     }
     if (step.kind === 'ask' || (step.kind === 'options' && step.variable !== undefined)) {
       responses.push(promptFor(step, step.text, scope));
-      return { responses, waiting: { action, pc, retries: 0 } };
+      return { responses, waiting: { action, pc, variable: step.variable, retries: 0 } };
     }
     if (step.kind === 'options') {
       responses.push(promptFor(step, step.text, scope));
-      offered = step.choices;
+      offered = shownChoices(step, scope);
     } else {
       responses.push(...output(step, scope));
     }
