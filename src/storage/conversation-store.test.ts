@@ -196,6 +196,25 @@ for (const kind of DATABASES) {
       const rows = await db.selectFrom('messages').select(['text', 'content']).execute();
       expect(rows.map((r) => [r.text, JSON.parse(r.content).text])).toEqual([['ab', 'a\u0000b']]);
     });
+
+    it('flags with a reason quoting U+0000, without it', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const { conversation } = await store.openConversation('page-1', 'psid-1', NOW);
+      await store.commitTurn(
+        {
+          event_id: await storePendingEvent(db),
+          event_status: 'done',
+          conversation: {
+            id: conversation.id,
+            changes: { flagged: true, flag_reason: 'asked for a person: “a\u0000b”' },
+          },
+        },
+        NOW,
+      );
+      const row = await db.selectFrom('conversations').select(['flagged', 'flag_reason']).executeTakeFirstOrThrow();
+      expect(row).toEqual({ flagged: 1, flag_reason: 'asked for a person: “ab”' });
+    });
   });
 
   describe(`conversation store on ${kind}: history for models`, () => {

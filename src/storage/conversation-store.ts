@@ -10,6 +10,7 @@ import { openConversation } from './open-conversation.ts';
 import { cancelBotSends, type OutboxRow } from './outbox-repository.ts';
 import { precompiled } from './precompiled.ts';
 import type { ConversationsTable, Database, SessionsTable } from './schema.ts';
+import { storableText } from './storable-text.ts';
 
 /** What a turn queued to send, as stored. */
 export interface QueuedRows {
@@ -194,10 +195,12 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   let owner: Owner | undefined;
   let botSendsCancelled = false;
   if (conversationId !== undefined) {
-    const { flagged, routing, paused_until, ...rest } = conversation?.changes ?? {};
+    const { flagged, flag_reason, routing, paused_until, ...rest } = conversation?.changes ?? {};
     const { rows } = await updateConversation(tx, {
       ...rest,
       ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
+      // A reason quotes the person or a bot: it may hold what PostgreSQL refuses.
+      ...(flag_reason === undefined ? {} : { flag_reason: flag_reason === null ? null : storableText(flag_reason) }),
       last_message_at: now,
       updated_at: now,
       id: conversationId,

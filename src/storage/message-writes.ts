@@ -4,6 +4,7 @@ import { newId } from './ids.ts';
 import type { OutboxRow } from './outbox-repository.ts';
 import { precompiled } from './precompiled.ts';
 import type { Database, MessagesTable, OutboxTable } from './schema.ts';
+import { storableText } from './storable-text.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -23,8 +24,7 @@ export async function insertMessage(db: Db, conversationId: string, m: NewMessag
     direction: m.direction,
     author: m.author,
     external_id: m.external_id ?? null,
-    // PostgreSQL's text cannot hold U+0000 (JSON escapes it): the turn would fail for good and the message never show.
-    text: m.text?.replaceAll('\0', '') ?? null,
+    text: m.text === undefined ? null : storableText(m.text),
     content: JSON.stringify(m.content),
     status: m.status,
     // Messages recorded as sent already: those typed in the Page Inbox, seen through their echoes.
