@@ -51,6 +51,8 @@ const TURNS: Record<string, GenericResponse[]> = {
     },
   ],
   'long model answer (readable split)': [{ type: 'text', text: paragraph.repeat(30) }],
+  // What any person or bot may send: the segmenters must stay linear in the text's length.
+  '60,000-character text (readable split)': [{ type: 'text', text: paragraph.repeat(300) }],
 };
 
 const TURN_MS = 400;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lines, sentences } from './text-units.ts';
+import { graphemes, lines, sentences, words } from './text-units.ts';
 
 describe('sentences', () => {
   it.each([
@@ -59,5 +59,39 @@ describe('sentences', () => {
 describe('lines', () => {
   it('cuts after each line break, keeping blank space with the line before', () => {
     expect(lines('a\nb\n \n  c\n')).toEqual(['a\n', 'b\n \n  ', 'c\n']);
+  });
+});
+
+describe('graphemes, words and sentences of a long text', () => {
+  // Longer than many of the windows the segmenters are given, with boundaries falling anywhere in them.
+  const pieces = [
+    'Hello Dr. Smith, how are you? ',
+    'Je suis allé à l’école. ',
+    '🇫🇷🇩🇪🇬🇧 flags! ',
+    '👩‍👩‍👧 family. ',
+    'e\u0301te\u0301 ',
+    '日本語の文章です。これは二番目。',
+    'J. K. Rowling wrote it. ',
+    '1. First item\n\n',
+    '...   etc. and more. ',
+    'a'.repeat(700),
+    ' ',
+    `${'b'.repeat(1500)}. `,
+  ];
+  const text = Array.from({ length: 60 }, (_, i) => pieces[(i * 7) % pieces.length]).join('');
+  const whole = (granularity: 'grapheme' | 'word' | 'sentence') =>
+    Array.from(new Intl.Segmenter(undefined, { granularity }).segment(text), (s) => s.segment);
+
+  it('are those of the text segmented whole', () => {
+    expect(text.length).toBeGreaterThan(10_000);
+    expect(graphemes(text)).toEqual(whole('grapheme'));
+    expect(words(text)).toEqual(whole('word'));
+    expect(sentences(text).join('')).toBe(text);
+  });
+
+  it('keep a word or a grapheme run longer than a window whole', () => {
+    const long = 'x'.repeat(5_000);
+    expect(words(`${long} end`)).toEqual([long, ' ', 'end']);
+    expect(graphemes('🇫🇷'.repeat(2_000))).toHaveLength(2_000);
   });
 });

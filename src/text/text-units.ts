@@ -13,12 +13,53 @@ export function measure(text: string): number {
   return text.length;
 }
 
-/** The user-perceived characters of a text, in order; joined they give the text back. */
-export function graphemes(text: string): string[] {
-  return Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
+/**
+ * Node 20's segmenters take time in proportion to the text's length for every segment they give, so a text of
+ * 100,000 characters took minutes (and any person may send a long one). They are given windows this long instead.
+ */
+const WINDOW = 512;
+/** How far from a window's end a boundary must be to be trusted: the rules of sentences look ahead. */
+const LOOKAHEAD = 64;
+
+/**
+ * The segments of a text, found window by window; joined they give the text back. Segments that end near a window's
+ * end are found again from their start in the next window. A window holding no trusted boundary (a word or sentence
+ * longer than it) is tried again twice as wide, which costs little: the cost grows with the segments given.
+ */
+function segmentsOf(segmenter: Intl.Segmenter, text: string): string[] {
+  const found: string[] = [];
+  let start = 0;
+  let size = WINDOW;
+  while (start < text.length) {
+    const end = start + size;
+    const parts = Array.from(segmenter.segment(text.slice(start, end)), (s) => s.segment);
+    if (end >= text.length) {
+      found.push(...parts);
+      break;
+    }
+    let kept = 0;
+    let length = 0;
+    for (const part of parts) {
+      if (length + part.length > size - LOOKAHEAD) break;
+      length += part.length;
+      kept++;
+    }
+    if (kept === 0) {
+      size *= 2;
+      continue;
+    }
+    for (let i = 0; i < kept; i++) found.push(parts[i] as string);
+    start += length;
+    size = WINDOW;
+  }
+  return found;
 }
 
-/** Words and the spaces and punctuation between them; joined they give the text back. */
+/** The user-perceived characters of a text, in order; joined they give the text back. */
+export function graphemes(text: string): string[] {
+  return segmentsOf(graphemeSegmenter, text);
+}
+
 /** The first of `units` (graphemes, words) joined, as many as fit in `room`. */
 export function cutToFit(units: readonly string[], room: number): string {
   let kept = '';
@@ -29,8 +70,9 @@ export function cutToFit(units: readonly string[], room: number): string {
   return kept;
 }
 
+/** Words and the spaces and punctuation between them; joined they give the text back. */
 export function words(text: string): string[] {
-  return Array.from(wordSegmenter.segment(text), (s) => s.segment);
+  return segmentsOf(wordSegmenter, text);
 }
 
 /**
@@ -43,7 +85,7 @@ export function words(text: string): string[] {
  * comes before is more than initials; never between two initials, after a list marker or after a title.
  */
 export function sentences(text: string, maxLength = Number.POSITIVE_INFINITY): string[] {
-  const segments = Array.from(sentenceSegmenter.segment(text), (s) => s.segment);
+  const segments = segmentsOf(sentenceSegmenter, text);
   const result: string[] = [];
   let parts: string[] = [];
   for (const [i, segment] of segments.entries()) {

@@ -22,4 +22,28 @@ describe("a bot's answer", () => {
       [27, 28, 29, 30, 31, 32].map((i) => `${i}: over the 25 responses a turn may send`),
     );
   });
+
+  it('is cut between words at the text one turn may send, so that a huge text does not become hundreds of messages', () => {
+    const sentence = 'Thank you for your order, it ships tomorrow. ';
+    const long = sentence.repeat(1_000); // 45,000 characters
+    const checked = checkBotReply({
+      responses: [
+        { type: 'text', text: long },
+        { type: 'text', text: long },
+        { type: 'text', text: 'after the limit' },
+      ],
+    });
+    if (!checked.ok) throw new Error(checked.reason);
+    const [first, second, ...rest] = checked.responses as { text: string }[];
+    expect(first?.text).toBe(long);
+    expect(second?.text.length).toBeLessThanOrEqual(TURN_LIMITS.textLength - long.length);
+    expect(second?.text.length).toBeGreaterThan(TURN_LIMITS.textLength - long.length - 20);
+    expect(long.startsWith(second?.text ?? '')).toBe(true);
+    expect(second?.text).toMatch(/\w$/);
+    expect(rest).toEqual([]);
+    expect(checked.dropped.map((d) => `${d.index}: ${d.reason}`)).toEqual([
+      '1: text over the 50000 characters a turn may send',
+      '2: text over the 50000 characters a turn may send',
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import { cutToFit, words } from '../../text/text-units.ts';
 import type { Context } from '../assistant.ts';
 import { checkGenericResponses } from '../generic-response-schema.ts';
 import type { GenericResponse } from '../responses.ts';
@@ -34,8 +35,11 @@ export function checkBotReply(json: unknown): BotReplyCheck {
   return { ok: true, responses: kept, context: context ?? undefined, dropped: checked.dropped };
 }
 
-/** What one turn may send: a bot's mistake must not queue hours of messages and pauses for one person. */
-export const TURN_LIMITS = { responses: 25, pauseMs: 60_000 };
+/**
+ * What one turn may send: a bot's mistake must not queue hours of messages and pauses for one person. Texts count by
+ * their length too, since a long one becomes many messages: at most as much as 25 messages of Messenger's 2,000.
+ */
+export const TURN_LIMITS = { responses: 25, pauseMs: 60_000, textLength: 50_000 };
 
 /** Keeps the first valid responses within TURN_LIMITS; what is over goes to `dropped`, by its index in the answer. */
 function withinTurnLimits(sent: number, valid: GenericResponse[], dropped: { index: number; reason: string }[]) {
@@ -43,14 +47,23 @@ function withinTurnLimits(sent: number, valid: GenericResponse[], dropped: { ind
   const indexInAnswer = [...Array(sent).keys()].filter((i) => !invalid.has(i));
   const kept: GenericResponse[] = [];
   let paused = 0;
+  let written = 0;
   valid.forEach((response, k) => {
     const index = indexInAnswer[k] as number;
+    const room = TURN_LIMITS.textLength - written;
     if (kept.length === TURN_LIMITS.responses) {
       dropped.push({ index, reason: `over the ${TURN_LIMITS.responses} responses a turn may send` });
     } else if (response.type === 'pause' && paused + response.ms > TURN_LIMITS.pauseMs) {
       dropped.push({ index, reason: `pauses over ${TURN_LIMITS.pauseMs / 1000} s in one turn` });
+    } else if (response.type === 'text' && response.text.length > room) {
+      // Cut between words; the rest is dropped.
+      const text = cutToFit(words(response.text.slice(0, room + 1)), room).trimEnd();
+      dropped.push({ index, reason: `text over the ${TURN_LIMITS.textLength} characters a turn may send` });
+      written = TURN_LIMITS.textLength;
+      if (text !== '') kept.push({ ...response, text });
     } else {
       if (response.type === 'pause') paused += response.ms;
+      if (response.type === 'text') written += response.text.length;
       kept.push(response);
     }
   });

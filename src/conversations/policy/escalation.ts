@@ -149,5 +149,6 @@ export function repeatCount(text: string, ctx: Pick<EscalationContext, 'recentIn
 /** The message on one line, cut at 80 between the characters a person sees (never in half an emoji). */
 function excerpt(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length <= 80 ? oneLine : `${cutToFit(graphemes(oneLine), 79)}…`;
+  // Only the start is shown: a person's message may be long, and only its first 79 code units can be kept.
+  return oneLine.length <= 80 ? oneLine : `${cutToFit(graphemes(oneLine.slice(0, 160)), 79)}…`;
 }
