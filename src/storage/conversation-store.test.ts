@@ -4,6 +4,7 @@ import { storePendingEvent } from '../../test/support/pending-event.ts';
 import type { Outgoing, TurnResult } from '../conversations/ports.ts';
 import { createBatchedWrites } from './batched-writes.ts';
 import { createConversationStore } from './conversation-store.ts';
+import { insertMessage } from './message-writes.ts';
 
 const NOW = Date.UTC(2026, 0, 5, 10, 0);
 
@@ -248,6 +249,20 @@ for (const kind of DATABASES) {
         'how are you?',
         'fine',
       ]);
+    });
+
+    it('leaves out of the history what the person never got: replies cancelled, failed or blocked', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const { conversation } = await store.openConversation('page-1', 'psid-1', NOW);
+      const statuses = ['sent', 'cancelled', 'failed', 'blocked', 'pending', 'throttled'];
+      for (const [i, status] of statuses.entries()) {
+        const direction = status === 'throttled' ? 'in' : 'out';
+        const author = direction === 'in' ? 'contact' : 'bot';
+        await insertMessage(db, conversation.id, { direction, author, text: status, content: {}, status }, NOW + i);
+      }
+      const history = await store.recentHistory(conversation.id, 10, NOW);
+      expect(history.map((h) => h.text)).toEqual(['sent', 'pending', 'throttled']);
     });
   });
   describe(`conversation store on ${kind}: a person Graph said cannot be reached`, () => {

@@ -61,6 +61,8 @@ export function createConversationStore(
         .select(['author', 'text', 'created_at'])
         .where('conversation_id', '=', conversationId)
         .where('text', 'is not', null)
+        // What the person never got is no part of what was said.
+        .where((eb) => eb.or([eb('direction', '=', 'in'), eb('status', 'not in', ['failed', 'blocked', 'cancelled'])]))
         .where('created_at', '>=', since)
         // Ids grow with time: this bound lets the index scan stop at the session's start.
         .where('id', '>=', idFloor(since))
