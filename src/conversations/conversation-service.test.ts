@@ -127,6 +127,55 @@ for (const kind of DATABASES) {
       ]);
     });
 
+    it('give a model the history of its own session only, though turns before it were handled late', async () => {
+      const { db } = await open();
+      let clock = 0;
+      const turns: AssistantTurn[] = [];
+      const service = createConversationService({
+        store: createConversationStore(db, createBatchedWrites(db)),
+        pages: (id) => (id === PAGE.id ? { ...PAGE, settings: defaultPageSettings } : undefined),
+        assistantFor: () => ({
+          kind: 'llm',
+          historyLength: 20,
+          async reply(turn) {
+            turns.push(turn);
+            return { responses: [{ type: 'text', text: `answer ${turns.length}` }] };
+          },
+        }),
+        renderer: {
+          render: (responses) =>
+            responses.map((r) => ({ kind: 'message', message: r, preview: r.type === 'text' ? r.text : '' })),
+        },
+        profiles: { fetchProfile: async () => ({ status: 'none' as const }) },
+        rateLimiter: createMemoryRateLimiter(),
+        clock: { now: () => clock },
+        logger: pino({ level: 'silent' }),
+      } as ConversationServiceDeps);
+      let n = 0;
+      /** Stores an event that came at `cameAt`, then handles it at `handledAt`. */
+      const send = async (event: Record<string, unknown>, cameAt: number, handledAt: number) => {
+        const key = `e_${++n}`;
+        const base = { page_id: PAGE.id, user_id: 'psid-1', key, timestamp: cameAt, standby: false };
+        const [stored] = await insertInboundEvents(db, [{ ...base, ...event } as InboundEvent], cameAt);
+        clock = handledAt;
+        await service.handle(stored as StoredEvent);
+      };
+      const text = (words: string) => ({ kind: 'message', mid: `m_${words}`, text: words, attachments: [] });
+      const history = (turn: AssistantTurn | undefined) => turn?.history.map((h) => h.text);
+
+      await send(text('hi'), 1_000, 1_000);
+      // Get Started came a second after this message, while a slow turn still handled it.
+      await send(text('my account number is 12345'), 60_000, 65_000);
+      await send({ kind: 'postback', payload: 'GET_STARTED', title: 'Get Started' }, 61_000, 65_001);
+      await send(text('hello again'), 70_000, 70_000);
+
+      expect(turns[1]?.new_session).toBe(false);
+      expect(history(turns[1])).toEqual(['hi', 'answer 1']);
+      expect(turns[2]?.new_session).toBe(true);
+      expect(history(turns[2])).toEqual([]);
+      expect(history(turns[3])).toEqual(['Get Started', 'answer 3']);
+    });
+
     it('restart the assistant on Get Started, but keep what the gateway remembers: the away notice goes once', async () => {
       const { db } = await open();
       const shown: string[] = [];

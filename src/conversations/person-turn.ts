@@ -51,10 +51,12 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   // the gateway's own memory of the person (misses in a row, recent messages, the away notice sent) stays.
   const restarted = !timedOut && input?.kind === 'welcome';
   const expired = timedOut || restarted;
+  // A session starts now on the clock messages are stored by: the history is what was stored since, and what turns
+  // before this one stored (handled late, or still running when this event came) belongs to the session before.
   const session: Session =
     !existing || timedOut
-      ? { id: existing?.id ?? '', context: {}, state: {}, started_at: receivedAt, last_activity_at: receivedAt }
-      : { ...existing, last_activity_at: receivedAt, ...(restarted && { context: {}, started_at: receivedAt }) };
+      ? { id: existing?.id ?? '', context: {}, state: {}, started_at: now, last_activity_at: receivedAt }
+      : { ...existing, last_activity_at: receivedAt, ...(restarted && { context: {}, started_at: now }) };
   const result: TurnResult = { ...base, session: { conversation_id: conversation.id, session } };
 
   const escalation = input ? escalationOf(input, session, page.settings, now) : undefined;
@@ -80,9 +82,11 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
     input,
     context: session.context,
     new_session: expired,
-    history: assistant.historyLength
-      ? await store.recentHistory(conversation.id, assistant.historyLength, session.started_at)
-      : [],
+    // A new session has said nothing yet: this turn's message is stored with its answer.
+    history:
+      assistant.historyLength && !expired
+        ? await store.recentHistory(conversation.id, assistant.historyLength, session.started_at)
+        : [],
   };
   const reply = await replyOf(assistant, turn, args.shutdown);
   session.context = reply.context ?? session.context;
