@@ -8,23 +8,26 @@ const item = (role: HistoryItem['role'], text: string): HistoryItem => ({ role, 
 describe('historyMessages', () => {
   it('keeps only the last maxHistory messages, oldest first', () => {
     const history = [item('contact', 'a'), item('assistant', 'b'), item('contact', 'c')];
-    expect(historyMessages(history, 'new', 2)).toEqual([
+    expect(historyMessages(history, 2)).toEqual([
       { role: 'assistant', content: 'b' },
       { role: 'user', content: 'c' },
     ]);
   });
 
   it('sends no history when maxHistory is 0', () => {
-    expect(historyMessages([item('contact', 'a')], 'new', 0)).toEqual([]);
+    expect(historyMessages([item('contact', 'a')], 0)).toEqual([]);
   });
 
-  it('leaves out a last contact message that is the new input itself', () => {
-    const history = [item('assistant', 'Order number?'), item('contact', '123456')];
-    expect(historyMessages(history, '123456', 20)).toEqual([{ role: 'assistant', content: 'Order number?' }]);
+  it('keeps a last contact message equal to the new input: the person said it twice', () => {
+    const history = [item('assistant', 'One moment.'), item('contact', 'is anyone there?')];
+    expect(historyMessages(history, 20)).toEqual([
+      { role: 'assistant', content: 'One moment.' },
+      { role: 'user', content: 'is anyone there?' },
+    ]);
   });
 
   it('leaves out empty messages, such as attachments without text', () => {
-    expect(historyMessages([item('contact', ''), item('agent', 'Hi')], 'new', 20)).toEqual([
+    expect(historyMessages([item('contact', ''), item('agent', 'Hi')], 20)).toEqual([
       { role: 'assistant', content: 'Hi' },
     ]);
   });

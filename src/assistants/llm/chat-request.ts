@@ -31,7 +31,7 @@ export function buildChatRequest(turn: AssistantTurn, options: ChatRequestOption
     model: options.model,
     messages: [
       { role: 'system', content: systemPrompt(turn, options.instructions) },
-      ...historyMessages(turn.history, input, options.maxHistory),
+      ...historyMessages(turn.history, options.maxHistory),
       { role: 'user', content: input },
     ],
     tools: [connectToAgentTool],
@@ -56,13 +56,11 @@ export function systemPrompt(turn: AssistantTurn, instructions: string): string 
 
 /**
  * The session's recent messages as chat roles: the contact is the user; the assistant and the agents who took
- * over are both the assistant's side. A last contact message equal to the new input is left out, in case the
- * gateway recorded the input in the history before this turn.
+ * over are both the assistant's side. The new input is never among them (the gateway stores it with the turn's
+ * answer): a last message equal to it was said twice.
  */
-export function historyMessages(history: HistoryItem[], input: string, maxHistory: number): ChatMessage[] {
-  let items = history.filter((item) => item.text.trim() !== '');
-  const last = items.at(-1);
-  if (last?.role === 'contact' && last.text === input) items = items.slice(0, -1);
+export function historyMessages(history: HistoryItem[], maxHistory: number): ChatMessage[] {
+  const items = history.filter((item) => item.text.trim() !== '');
   return items
     .slice(Math.max(0, items.length - maxHistory))
     .map((item) => ({ role: item.role === 'contact' ? 'user' : 'assistant', content: item.text }));
