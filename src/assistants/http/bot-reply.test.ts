@@ -46,4 +46,13 @@ describe("a bot's answer", () => {
       '2: text over the 50000 characters a turn may send',
     ]);
   });
+
+  it('fails when its context could not be stored: the fallback answers, instead of the turn failing after it', () => {
+    let context: Record<string, unknown> = {};
+    for (let i = 0; i < 20_000; i++) context = { c: context };
+    expect(checkBotReply({ responses: [{ type: 'text', text: 'hi' }], context })).toEqual({
+      ok: false,
+      reason: 'invalid answer: "context" is nested too deeply to store',
+    });
+  });
 });

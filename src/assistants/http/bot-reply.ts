@@ -26,6 +26,8 @@ export function checkBotReply(json: unknown): BotReplyCheck {
   if (context !== undefined && context !== null && !isRecord(context)) {
     return { ok: false, reason: 'invalid answer: "context" must be an object' };
   }
+  // The gateway stores it as JSON: one nested too deeply to write again would fail the turn after the bot answered.
+  if (!storable(context)) return { ok: false, reason: 'invalid answer: "context" is nested too deeply to store' };
   const checked = checkGenericResponses(responses);
   if (checked.responses.length === 0 && checked.dropped.length > 0) {
     const first = checked.dropped[0]?.reason ?? '';
@@ -68,6 +70,15 @@ function withinTurnLimits(sent: number, valid: GenericResponse[], dropped: { ind
     }
   });
   return kept;
+}
+
+function storable(context: unknown): boolean {
+  try {
+    JSON.stringify(context);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
