@@ -109,6 +109,7 @@ for (const kind of DATABASES) {
         /** Runs as the window policy is asked, before it answers. */
         beforeDecide?: () => Promise<void>;
         receiptStatus?: OutboxDispatcherOptions['receiptStatus'];
+        concurrency?: number;
       } = {},
     ) {
       const { db } = await open();
@@ -185,6 +186,40 @@ for (const kind of DATABASES) {
       expect(sent).toEqual(['hello']);
       expect(contexts).toEqual([queued.context]);
       expect(await status()).toEqual(['hello:sent']);
+    });
+
+    it('decides a send once its turn among the sends under way comes: the window may close while it waits', async () => {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const { db, store, conversation, outbox, turn, outgoing, decidedAt, sent } = await setup(
+        async (text) => {
+          if (text === 'first') await held;
+        },
+        { concurrency: 1 },
+      );
+      outbox.wake(conversation.id, await turn('first'));
+      await vi.waitFor(() => expect(decidedAt).toHaveLength(1));
+      // Another person, whose reply waits for the one send allowed at once.
+      const { conversation: other } = await store.openConversation(PAGE, 'psid-2', Date.now());
+      await store.commitTurn(
+        {
+          event_id: await storePendingEvent(db),
+          event_status: 'done',
+          conversation: { id: other.id, changes: { last_inbound_at: Date.now() } },
+          outgoing: { ...outgoing('second'), conversation_id: other.id, recipient_id: 'psid-2' },
+        },
+        Date.now(),
+      );
+      outbox.wake(other.id);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(decidedAt).toHaveLength(1);
+      const releasedAt = Date.now();
+      release();
+      await outbox.idle();
+      expect(sent).toEqual(['first', 'second']);
+      expect(decidedAt[1]).toBeGreaterThanOrEqual(releasedAt);
     });
 
     it('gives a send the status of a receipt handled before it was recorded, or while it was', async () => {

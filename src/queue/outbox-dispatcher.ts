@@ -212,34 +212,37 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       if (wait > 0) freeSlots.add(row.conversation_id);
       return true;
     }
-    // Decided last, right before the call: a wait may cross the 24-hour window, and the tag depends on it.
-    const decision: SendDecision = options.decide
-      ? await options.decide(row, stale ? undefined : known)
-      : { ok: true, messaging_type: 'RESPONSE' };
-    if (!decision.ok) {
-      logger.info(
-        { outboxId: row.id, conversationId: row.conversation_id, reason: decision.reason },
-        'send blocked by policy',
-      );
-      await transaction((tx) =>
-        markUnsent(tx, row, { status: 'blocked', attempts: row.attempts }, { message: decision.reason }, timers.now()),
-      );
-      options.onResult?.(row, 'blocked', undefined);
-      return true;
-    }
-    const send = { ...toSend(row, message), messaging_type: decision.messaging_type, tag: decision.tag };
     // When the message left: before Facebook stamped it, so that a receipt's watermark covers it (see markSent).
     let calledAt = 0;
     // How long the call took, not the wait for a turn among the sends under way.
     let started = 0;
-    // Changed since the drain read it (a take-over may have cancelled it), up to the call: read the queue again.
-    const result = await semaphore.run(async () => {
-      if (stale ? changes.get(row.conversation_id) !== seen : changed.has(row.conversation_id)) return undefined;
-      calledAt = timers.now();
-      started = performance.now();
-      return sender.send(send);
-    });
+    const result = await semaphore.run(
+      async (): Promise<SendResult | Extract<SendDecision, { ok: false }> | undefined> => {
+        // Decided last, right before the call: a wait (pacing, the throttle, a turn among the sends under way) may cross
+        // the 24-hour window, and the tag depends on it.
+        const decision: SendDecision = options.decide
+          ? await options.decide(row, stale ? undefined : known)
+          : { ok: true, messaging_type: 'RESPONSE' };
+        // Changed since the drain read it (a take-over may have cancelled it), up to the call: read the queue again.
+        if (stale ? changes.get(row.conversation_id) !== seen : changed.has(row.conversation_id)) return undefined;
+        if (!decision.ok) return decision;
+        calledAt = timers.now();
+        started = performance.now();
+        return sender.send({ ...toSend(row, message), messaging_type: decision.messaging_type, tag: decision.tag });
+      },
+    );
     if (result === undefined) return false;
+    if ('ok' in result) {
+      logger.info(
+        { outboxId: row.id, conversationId: row.conversation_id, reason: result.reason },
+        'send blocked by policy',
+      );
+      await transaction((tx) =>
+        markUnsent(tx, row, { status: 'blocked', attempts: row.attempts }, { message: result.reason }, timers.now()),
+      );
+      options.onResult?.(row, 'blocked', undefined);
+      return true;
+    }
     const now = timers.now();
     if (result.usage) options.throttle?.onUsage(row.page_id, result.usage);
     if (result.status === 'retry' && result.rate_limited)
