@@ -176,6 +176,41 @@ for (const kind of DATABASES) {
       expect(history(turns[3])).toEqual(['Get Started', 'answer 3']);
     });
 
+    it('count repeated messages by when they came: a backlog handled at once repeats nothing', async () => {
+      const { db } = await open();
+      let clock = 0;
+      const service = createConversationService({
+        store: createConversationStore(db, createBatchedWrites(db)),
+        pages: (id) => (id === PAGE.id ? { ...PAGE, settings: defaultPageSettings } : undefined),
+        assistantFor: () => ({ kind: 'flow', reply: async () => ({ responses: [] }) }),
+        renderer: { render: () => [] },
+        profiles: { fetchProfile: async () => ({ status: 'none' as const }) },
+        rateLimiter: createMemoryRateLimiter(),
+        clock: { now: () => clock },
+        logger: pino({ level: 'silent' }),
+      } as ConversationServiceDeps);
+      const flagged = async () =>
+        (await db.selectFrom('conversations').select('flag_reason').executeTakeFirstOrThrow()).flag_reason;
+      let n = 0;
+      const message = async (cameAt: number, handledAt: number) => {
+        const mid = `m_${++n}`;
+        const event = { kind: 'message', page_id: PAGE.id, user_id: 'psid-1', key: mid, mid, timestamp: cameAt };
+        const [stored] = await insertInboundEvents(
+          db,
+          [{ ...event, text: 'where is my parcel', attachments: [], standby: false } as InboundEvent],
+          cameAt,
+        );
+        clock = handledAt;
+        await service.handle(stored as StoredEvent);
+      };
+      // Eleven minutes apart, handled together after processing was down.
+      for (const minute of [0, 11, 22]) await message(minute * MINUTE, 23 * MINUTE + minute);
+      expect(await flagged()).toBeNull();
+      // Three within ten minutes are a repeat, however late they are handled.
+      for (const minute of [30, 33, 36]) await message(minute * MINUTE, 90 * MINUTE + minute);
+      expect(await flagged()).toMatch(/^repeated_message/);
+    });
+
     it('restart the assistant on Get Started, but keep what the gateway remembers: the away notice goes once', async () => {
       const { db } = await open();
       const shown: string[] = [];

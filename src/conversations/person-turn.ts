@@ -59,7 +59,8 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
       : { ...existing, last_activity_at: receivedAt, ...(restarted && { context: {}, started_at: now }) };
   const result: TurnResult = { ...base, session: { conversation_id: conversation.id, session } };
 
-  const escalation = input ? escalationOf(input, session, page.settings, now) : undefined;
+  // "The same message three times in ten minutes" counts when the messages came: a backlog handled at once is no repeat.
+  const escalation = input ? escalationOf(input, session, page.settings, receivedAt) : undefined;
   if (escalation) flag(result, escalation);
 
   if (!page.settings.auto_replies) {
