@@ -447,6 +447,26 @@ for (const kind of DATABASES) {
         }
       });
 
+      it('waits for the echo of a row the sweep finds (replayed beside the gateway), as of one found at start', async () => {
+        const clock = manualTimers();
+        const { store, outbox, outgoing, sent } = await setup(undefined, {
+          timers: clock.timers,
+          inDoubtGraceMs: 60_000,
+        });
+        await store.queueOutgoing({ ...outgoing('replayed reply'), author: 'agent' }, Date.now() - 1000);
+        try {
+          expect(await outbox.sweep(Date.now())).toBe(1);
+          await clock.asleep();
+          expect([...clock.sleeping].map((s) => s.ms > 30_000)).toEqual([true]);
+          expect(sent).toEqual([]);
+          clock.wakeAll();
+          await outbox.idle();
+          expect(sent).toEqual(['replayed reply']);
+        } finally {
+          await outbox.stop();
+        }
+      });
+
       it('sends a row found at start at once to a person who gets no echoes, rather than wait for one', async () => {
         const clock = manualTimers();
         const { store, outbox, outgoing, sent } = await setup(undefined, {

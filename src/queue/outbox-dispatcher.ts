@@ -352,7 +352,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
      */
     async sweep(before: number): Promise<number> {
       const idle = (await conversationsWithPendingSends(db, before)).filter((id) => !active.has(id));
-      for (const id of idle) this.wake(id);
+      // A replayed row may have reached Graph at its last try: its echo gets time to settle it, as after a restart.
+      for (const id of idle) {
+        inDoubt.set(id, undefined);
+        this.wake(id);
+      }
       return idle.length;
     },
     /** Resumes unsent rows after a restart. */
