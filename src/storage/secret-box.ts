@@ -16,7 +16,8 @@ const TAG_BYTES = 16;
 
 /**
  * `keys` are base64 32-byte keys, newest first. New values use the first; any listed key opens old values,
- * so rotating is: put the new key first, restart (start-up seals every stored secret again), drop the old key.
+ * so rotating is: put the new key first, restart (start-up seals every stored secret again), drop the old key. With
+ * several processes, every one must know the new key before any seals with it (README, "Configuration").
  */
 export function createSecretBox(keys: string[]): SecretBox {
   if (keys.length === 0) throw new Error('SWITCHBOARD_SECRET_KEY: no key given');
