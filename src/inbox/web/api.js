@@ -6,12 +6,18 @@
  * Requests carry the credentials as an explicit `Authorization` header with `credentials: 'omit'`: no cookie goes,
  * and a 401 never opens the browser's own sign-in dialog (it prompts only for requests that include credentials).
  * Starting Facebook Login is the exception: its answer sets the cookie that binds the login to this browser.
+ * `fetch` is the browser's unless given (tests).
  */
 /**
  * `onUnauthenticated(error, sentAuthorization)` is told of each 401 with the `Authorization` its request carried: an
  * answer to a request of an earlier session comes late, and must not end the current one.
  */
-export function createApi({ authorization, onUnauthenticated, root = new URL('../', import.meta.url) }) {
+export function createApi({
+  authorization,
+  onUnauthenticated,
+  root = new URL('../', import.meta.url),
+  fetch = (...args) => globalThis.fetch(...args),
+}) {
   async function call(method, path, { query, body, headers = {}, credentials = 'omit' } = {}) {
     const sent = authorization();
     const url = new URL(path.replace(/^\//, ''), root);
@@ -36,6 +42,11 @@ export function createApi({ authorization, onUnauthenticated, root = new URL('..
     }
     const text = await response.text().catch(() => '');
     const parsed = parse(text);
+    // Something other than the gateway answered (a proxy's page): no data to show, and not to be taken for some.
+    if (response.ok && text !== '' && parsed === undefined) {
+      const message = `the answer was not the gateway's (${response.status}, ${response.headers.get('content-type') ?? 'no type'})`;
+      return { ok: false, error: { status: response.status, code: 'BAD_RESPONSE', message } };
+    }
     if (response.ok) return { ok: true, value: parsed?.data ?? parsed ?? {} };
     const error = {
       status: response.status,

@@ -1,0 +1,20 @@
+/** Types of api.js, for the unit tests (the browser loads the .js as it is). */
+import type { ApiError } from './format.js';
+
+export type ApiResult<T = unknown> = { ok: true; value: T } | { ok: false; error: ApiError };
+export interface ApiOptions {
+  authorization: () => string;
+  onUnauthenticated?: (error: ApiError, sentAuthorization: string) => void;
+  root?: URL | string;
+  fetch?: (url: URL, init: RequestInit) => Promise<Response>;
+}
+export interface Api {
+  pages(): Promise<ApiResult>;
+  conversations(filter?: Record<string, unknown>): Promise<ApiResult>;
+  messages(id: string, options?: { limit?: number; before?: string }): Promise<ApiResult>;
+  reply(id: string, text: string, key: string): Promise<ApiResult>;
+  setRouting(id: string, routing: string): Promise<ApiResult>;
+  setFlag(id: string, flagged: boolean, reason?: string): Promise<ApiResult>;
+  startConnect(): Promise<ApiResult>;
+}
+export function createApi(options: ApiOptions): Api;
