@@ -4,7 +4,7 @@
  */
 import { renderConversationRow } from './conversation-row.js';
 import { h, replaceChildren } from './dom.js';
-import { describeError } from './format.js';
+import { describeError, shortTime } from './format.js';
 import { createListFilters } from './list-filters.js';
 import {
   appendConversations,
@@ -190,7 +190,8 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
         elements.set(row.id, entry);
       }
       const page = badges.size > 0 ? (badges.get(row.page_id) ?? row.page_id) : undefined;
-      const signature = `${rowSignature(row)} ${page ?? ''}`;
+      // Its time as shown moves on by itself ("now", "5 min"): drawn again when it does.
+      const signature = `${rowSignature(row)} ${page ?? ''} ${shortTime(row.last_message_at)}`;
       if (entry.signature !== signature) {
         replaceChildren(entry.item, renderConversationRow(row, { href: hrefFor(row.id), page }));
         entry.signature = signature;

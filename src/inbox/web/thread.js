@@ -5,7 +5,7 @@
  */
 import { createComposer } from './composer.js';
 import { h } from './dom.js';
-import { describeError, personName } from './format.js';
+import { describeError, personName, shortTime } from './format.js';
 import { mergeMessages, prependMessages, rowSignature } from './list-model.js';
 import { renderMessage } from './message-view.js';
 import { createThreadHeader } from './thread-actions.js';
@@ -145,7 +145,8 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
       }
     }
     messages.forEach((message, index) => {
-      const signature = rowSignature(message);
+      // What it shows beyond its data moves on too: "now" becomes "5 min", a name is found later.
+      const signature = `${rowSignature(message)} ${person} ${shortTime(message.created_at)}`;
       let entry = drawn.get(message.id);
       if (!entry || entry.signature !== signature) {
         const el = renderMessage(message, person);
