@@ -17,6 +17,7 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
   let reasonDraft = '';
   let busy = false;
   let drawn = '';
+  const who = () => (conversation ? personName(conversation) : 'this person');
 
   /**
    * One action at a time: its buttons stay focusable while it runs (`aria-disabled`, clicks ignored), and once it is
@@ -28,20 +29,23 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
     draw(conversation, page);
     const result = await run();
     busy = false;
+    // Keyed by conversation and naming the person: the agent may have opened another one meanwhile.
+    const key = `action-${id}`;
     if (result.ok) {
       const focused = element.contains(document.activeElement);
-      notices.clear('action');
+      notices.clear(key);
       changed(done(result.value));
       if (focused) element.querySelector(`[data-testid="${focusAfter}"]`)?.focus();
     } else if (result.error.status !== 401) {
-      notices.show({ key: 'action', tone: 'error', text: `Could not ${action}. ${describeError(result.error)}` });
+      notices.show({ key, tone: 'error', text: `Could not ${action()}. ${describeError(result.error)}` });
       draw(conversation, page);
     }
   }
 
   const setRouting = (routing) =>
     act({
-      action: routing === 'human' ? 'take over' : 'give the conversation back',
+      action: () =>
+        routing === 'human' ? `take over the conversation with ${who()}` : `give the conversation with ${who()} back`,
       run: () => api.setRouting(id, routing),
       done(value) {
         status.textContent = routing === 'human' ? 'You took over the conversation.' : 'The assistant answers again.';
@@ -52,7 +56,8 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
 
   const setFlag = (flagged, reason) =>
     act({
-      action: flagged ? 'flag the conversation' : 'clear the flag',
+      action: () =>
+        flagged ? `flag the conversation with ${who()}` : `clear the flag of the conversation with ${who()}`,
       run: () => api.setFlag(id, flagged, reason),
       done(value) {
         flagFormOpen = false;
