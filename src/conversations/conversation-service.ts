@@ -64,6 +64,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       case 'delivery':
       case 'read':
         return handleReceipt(id, event, received_at);
+      case 'handover':
+        return handleHandover(id, event, page);
       case 'referral':
         // With a `ref` it names where to start (a flow's action): answered as Get Started is. Else it only opens the window.
         if (event.referral.ref !== undefined) return handlePerson(id, event, page, received_at);
@@ -159,6 +161,38 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const changes = pause ? { routing: 'paused' as const, paused_until: now + pauseMs } : {};
     await store.commitTurn(
       { event_id: eventId, event_status: 'done', incoming, conversation: { id: conversation.id, changes } },
+      now,
+    );
+  }
+
+  /**
+   * Thread control moved (messenger-platform.md §2.9, §7). Taken from us (a human in the Page Inbox, or another app), the
+   * bot pauses as for a reply typed there, and its unsent replies are cancelled: they would fail, not being the thread's
+   * owner's. Passed back to us, a pause ends at once. A take-over by the inbox's own agents is left as it is.
+   */
+  async function handleHandover(
+    eventId: string,
+    event: Extract<InboundEvent, { kind: 'handover' }>,
+    page: PageRuntime,
+  ) {
+    const now = clock.now();
+    const newOwner = event.detail.new_owner_app_id;
+    const taken = event.action === 'take_thread_control' && newOwner !== page.app_id;
+    const given = event.action === 'pass_thread_control' && newOwner === page.app_id;
+    if (!taken && !given) {
+      await store.commitTurn({ event_id: eventId, event_status: 'ignored' }, now);
+      return;
+    }
+    const { conversation } = await store.openConversation(page.id, event.user_id as string, now);
+    const pauseMs = page.settings.human_reply_pause_minutes * 60_000;
+    const changes =
+      taken && conversation.routing !== 'human' && pauseMs > 0
+        ? { routing: 'paused' as const, paused_until: now + pauseMs }
+        : given && conversation.routing === 'paused'
+          ? { routing: 'bot' as const, paused_until: null }
+          : undefined;
+    await store.commitTurn(
+      { event_id: eventId, event_status: 'done', ...(changes && { conversation: { id: conversation.id, changes } }) },
       now,
     );
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_INBOX_APP_ID } from '../../src/emulator/index.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
-import { type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
+import { APP_ID, type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
 
 let clockOffset = 0;
 
@@ -16,7 +16,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 13,
+        people: 14,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { rate_limit_per_minute: 3, session_timeout_minutes: 5, delay_between_messages_ms: 0 },
         // Long enough for an echo to come back on a loaded machine before a retry that may be a duplicate.
@@ -72,6 +72,40 @@ for (const database of DATABASES) {
       expect(echoes.length).toBe(2);
       expect(echoes.every((e) => e.status === 'done')).toBe(true);
       expect(PAGE_INBOX_APP_ID).toBe('263902037430900');
+    });
+
+    it('pauses while the Page Inbox holds the thread, and answers again as soon as it is passed back', async () => {
+      const routing = async () =>
+        (
+          await h.switchboard.db
+            .selectFrom('conversations')
+            .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+            .select('conversations.routing')
+            .where('contacts.external_id', '=', person(13))
+            .executeTakeFirstOrThrow()
+        ).routing;
+      await h.fb.sendText(PAGE_ID, person(13), 'hello');
+      await h.settle();
+      // A human takes the thread in the Page Inbox: the app is told it lost it.
+      await h.fb.setThreadOwner(PAGE_ID, person(13), PAGE_INBOX_APP_ID);
+      await h.settle();
+      expect(await routing()).toBe('paused');
+      await h.fb.pageInboxReply(PAGE_ID, person(13), 'Maria here, sorted!');
+      await h.settle();
+      // Done, the human passes the thread back: the bot answers the next message, not 30 minutes later.
+      await h.fb.setThreadOwner(PAGE_ID, person(13), APP_ID);
+      await h.settle();
+      expect(await routing()).toBe('bot');
+      await h.fb.sendText(PAGE_ID, person(13), 'thanks');
+      await h.settle();
+      const texts = (await messagesOf(person(13))).map((m) => [m.author, m.text]);
+      expect(texts).toEqual([
+        ['contact', 'hello'],
+        ['bot', 'echo: hello'],
+        ['external', 'Maria here, sorted!'],
+        ['contact', 'thanks'],
+        ['bot', 'echo: thanks'],
+      ]);
     });
 
     it('marks its messages delivered, then read, from the receipts', async () => {
