@@ -418,6 +418,7 @@ export const GLAD_FILLERS = [
   'for',
   'your',
   'help',
+  'the',
   'all',
   'again',
   'have',

@@ -291,6 +291,7 @@ describe('shouting', () => {
     'Good morning!!!',
     'Bonne journée !!!',
     'THANK YOU FOR YOUR HELP',
+    'THANK YOU SO MUCH FOR THE HELP',
   ])('does not count “%s” as shouting', (text) => {
     expect(reasonFor(text)).toBeUndefined();
   });
