@@ -55,4 +55,16 @@ describe("a bot's answer", () => {
       reason: 'invalid answer: "context" is nested too deeply to store',
     });
   });
+
+  it('keeps a hand-over that comes after the responses one turn may send', () => {
+    const responses = [
+      ...Array.from({ length: 30 }, (_, i) => ({ type: 'text', text: `message ${i}` })),
+      { type: 'connect_to_agent', reason: 'asked for a refund' },
+    ];
+    const checked = checkBotReply({ responses });
+    if (!checked.ok) throw new Error(checked.reason);
+    expect(checked.responses).toHaveLength(TURN_LIMITS.responses + 1);
+    expect(checked.responses.at(-1)).toEqual({ type: 'connect_to_agent', reason: 'asked for a refund' });
+    expect(checked.dropped.map((d) => d.index)).toEqual([25, 26, 27, 28, 29]);
+  });
 });

@@ -53,7 +53,9 @@ function withinTurnLimits(sent: number, valid: GenericResponse[], dropped: { ind
   valid.forEach((response, k) => {
     const index = indexInAnswer[k] as number;
     const room = TURN_LIMITS.textLength - written;
-    if (kept.length === TURN_LIMITS.responses) {
+    // A hand-over is kept over the count: it is the bot asking for a person, which nothing else in the turn says.
+    const handOver = response.type === 'connect_to_agent' && !kept.some((r) => r.type === 'connect_to_agent');
+    if (kept.length >= TURN_LIMITS.responses && !handOver) {
       dropped.push({ index, reason: `over the ${TURN_LIMITS.responses} responses a turn may send` });
     } else if (response.type === 'pause' && paused + response.ms > TURN_LIMITS.pauseMs) {
       dropped.push({ index, reason: `pauses over ${TURN_LIMITS.pauseMs / 1000} s in one turn` });

@@ -39,3 +39,30 @@ describe('an external bot that fails', () => {
     ]);
   });
 });
+
+describe('an external bot that answers with thousands of invalid responses', () => {
+  const answer = JSON.stringify({
+    responses: [{ type: 'text', text: 'hi' }, ...Array.from({ length: 3_000 }, () => ({ type: 'text' }))],
+  });
+  const server = createServer((_request, response) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(answer),
+  );
+  let url = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bot`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('logs the first few dropped and counts the rest, in a handful of lines', async () => {
+    const warnings: { index?: number; dropped?: number }[] = [];
+    const assistant = createHttpAssistant({
+      url,
+      retries: 0,
+      logger: { warn: (fields) => void warnings.push(fields) },
+    });
+    const reply = await assistant.reply(turn);
+    expect(reply.responses).toEqual([{ type: 'text', text: 'hi' }]);
+    expect(warnings.map((w) => w.index ?? `${w.dropped} in all`)).toEqual([1, 2, 3, 4, 5, '3000 in all']);
+  });
+});

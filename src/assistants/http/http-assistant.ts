@@ -15,6 +15,9 @@ import { postJson } from './post-json.ts';
 import type { RetryDelayOptions } from './retry-delay.ts';
 import { sharedAgent } from './shared-agent.ts';
 
+/** Dropped responses logged one by one; the rest are counted. */
+const LOGGED_DROPS = 5;
+
 export interface HttpAssistantOptions {
   /** The bot's endpoint; Switchboard POSTs each turn to it. */
   url: string;
@@ -103,10 +106,17 @@ export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
       // 204 No Content: the bot chose to say nothing this turn.
       const checked = checkBotReply(result.json === undefined ? { responses: [] } : result.json);
       if (!checked.ok) return fail(turn, checked.reason);
-      for (const { index, reason } of checked.dropped) {
+      // The first few said one by one; an answer of thousands of them is not thousands of lines.
+      for (const { index, reason } of checked.dropped.slice(0, LOGGED_DROPS)) {
         logger.warn(
           { ...turnScope(turn), assistant: 'http', host, index, reason },
           'dropped an invalid response from the bot',
+        );
+      }
+      if (checked.dropped.length > LOGGED_DROPS) {
+        logger.warn(
+          { ...turnScope(turn), assistant: 'http', host, dropped: checked.dropped.length },
+          `dropped ${checked.dropped.length - LOGGED_DROPS} more responses from the bot`,
         );
       }
       return checked.context === undefined
