@@ -10,18 +10,21 @@ export function assistantInputOf(
   getStartedPayload = DEFAULT_GET_STARTED_PAYLOAD,
 ): AssistantInput | undefined {
   switch (event.kind) {
-    case 'message':
+    case 'message': {
       if (event.quick_reply_payload !== undefined) {
         return { kind: 'choice', value: event.quick_reply_payload, text: event.text };
       }
-      if (event.attachments.length > 0) {
-        const attachments = event.attachments.map((a) => ({
+      // A typed link comes with its preview as a `fallback` attachment: what the person said is the text.
+      const sent = event.text ? event.attachments.filter((a) => a.type !== 'fallback') : event.attachments;
+      if (sent.length > 0) {
+        const attachments = sent.map((a) => ({
           type: a.type === 'template' ? ('other' as const) : a.type,
           url: a.url,
         }));
         return { kind: 'attachment', attachments, text: event.text };
       }
       return event.text ? { kind: 'text', text: event.text } : undefined;
+    }
     case 'postback':
       if (event.payload === getStartedPayload)
         return { kind: 'welcome', value: event.payload, referral: event.referral?.ref };

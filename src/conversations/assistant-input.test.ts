@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { assistantInputOf } from './assistant-input.ts';
+import type { InboundEvent } from './inbound-event.ts';
+
+const message = (fields: Record<string, unknown>) =>
+  ({
+    kind: 'message',
+    page_id: 'p',
+    user_id: 'u',
+    key: 'm_1',
+    mid: 'm_1',
+    timestamp: 1,
+    standby: false,
+    attachments: [],
+    ...fields,
+  }) as InboundEvent;
+
+describe("the assistant's input of a message", () => {
+  const preview = { type: 'fallback', url: 'https://shop.example/orders/123456', title: 'Order 123456' };
+
+  it('is the text of a typed link, whose preview Messenger adds as a fallback attachment', () => {
+    const text = 'here it is https://shop.example/orders/123456';
+    expect(assistantInputOf(message({ text, attachments: [preview] }))).toEqual({ kind: 'text', text });
+  });
+
+  it('is the attachments of a message that has some beside its text, or a shared link alone', () => {
+    const image = { type: 'image', url: 'https://cdn.example/p.jpg' };
+    expect(assistantInputOf(message({ text: 'look', attachments: [preview, image] }))).toEqual({
+      kind: 'attachment',
+      attachments: [{ type: 'image', url: 'https://cdn.example/p.jpg' }],
+      text: 'look',
+    });
+    expect(assistantInputOf(message({ attachments: [preview] }))).toEqual({
+      kind: 'attachment',
+      attachments: [{ type: 'fallback', url: preview.url }],
+    });
+  });
+});
