@@ -59,6 +59,7 @@ describe('an external bot that answers with thousands of invalid responses', () 
     const assistant = createHttpAssistant({
       url,
       retries: 0,
+      fallbackText: () => 'Sorry, one moment.',
       logger: { warn: (fields) => void warnings.push(fields) },
     });
     const reply = await assistant.reply(turn);
