@@ -285,7 +285,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
 
   const purge = () =>
     purgeExpired(db, timers.now())
-      .then((counts) => (counts.events || counts.quarantined) && logger.info(counts, 'purged expired events'))
+      .then((counts) => Object.values(counts).some((n) => n > 0) && logger.info(counts, 'purged expired rows'))
       .catch((err) => logger.error({ err }, 'could not purge expired events'));
   const purgeTimer = setInterval(purge, 60 * 60_000).unref();
   void purge();

@@ -14,12 +14,19 @@ export const ATTACHMENT_ID_MAX_AGE_MS = 80 * 24 * 60 * 60_000;
 export async function createAttachmentCache(db: Kysely<Database>, now: () => number) {
   const ids = new Map<string, { id: string; savedAt: number }>();
   const key = (pageId: string, url: string) => `${pageId} ${url}`;
-  for (const row of await db.selectFrom('attachment_cache').selectAll().execute())
-    ids.set(key(row.page_id, row.url), { id: row.attachment_id, savedAt: row.created_at });
+  // Ids too old to use are not loaded, and are forgotten when met: the purge deletes their rows (retention.ts).
+  const rows = await db
+    .selectFrom('attachment_cache')
+    .selectAll()
+    .where('created_at', '>=', now() - ATTACHMENT_ID_MAX_AGE_MS)
+    .execute();
+  for (const row of rows) ids.set(key(row.page_id, row.url), { id: row.attachment_id, savedAt: row.created_at });
   return {
     get(pageId: string, url: string): string | undefined {
       const saved = ids.get(key(pageId, url));
-      return saved && now() - saved.savedAt < ATTACHMENT_ID_MAX_AGE_MS ? saved.id : undefined;
+      if (!saved || now() - saved.savedAt < ATTACHMENT_ID_MAX_AGE_MS) return saved?.id;
+      ids.delete(key(pageId, url));
+      return undefined;
     },
     async remember(pageId: string, url: string, attachmentId: string, savedAt: number) {
       ids.set(key(pageId, url), { id: attachmentId, savedAt });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { ATTACHMENT_ID_MAX_AGE_MS, createAttachmentCache } from './attachment-cache.ts';
 import { insertInboundEvents, quarantine } from './inbound-event-repository.ts';
 import { EVENT_RETENTION_MS, purgeExpired } from './retention.ts';
 
@@ -47,7 +48,7 @@ for (const kind of DATABASES) {
         .set({ status: 'done', processed_at: later - DAY })
         .where('id', '=', recent?.id as string)
         .execute();
-      expect(await purgeExpired(db, later)).toEqual({ events: 1, quarantined: 0 });
+      expect(await purgeExpired(db, later)).toEqual({ events: 1, quarantined: 0, attachmentIds: 0 });
       const left = await db.selectFrom('inbound_events').select('id').orderBy('id').execute();
       expect(left.map((r) => r.id)).toEqual([recent?.id, pending?.id]);
       expect(await insertInboundEvents(db, [event('recent')], later)).toEqual([undefined]);
@@ -75,7 +76,8 @@ for (const kind of DATABASES) {
         .execute();
       await quarantine(db, [{ reason: 'malformed JSON', body: '{' }], now - DAY);
 
-      // Counts the statements: five events go in three steps of at most two, then one for the quarantine.
+      // Counts the statements: five events go in three steps of at most two, then one for the quarantine and one for
+      // the attachment ids.
       let deletes = 0;
       const counting = db.withPlugin({
         transformQuery: ({ node }) => {
@@ -84,13 +86,29 @@ for (const kind of DATABASES) {
         },
         transformResult: async ({ result }) => result,
       });
-      expect(await purgeExpired(counting, now, 2)).toEqual({ events: 5, quarantined: 1 });
-      expect(deletes).toBe(4);
+      expect(await purgeExpired(counting, now, 2)).toEqual({ events: 5, quarantined: 1, attachmentIds: 0 });
+      expect(deletes).toBe(5);
       const left = await db.selectFrom('inbound_events').select('id').execute();
       expect(left.map((r) => r.id)).toEqual([replayed]);
       expect(await db.selectFrom('webhook_quarantine').select('received_at').execute()).toEqual([
         { received_at: now - DAY },
       ]);
+    });
+    it('deletes attachment ids too old to use, which a restart no longer loads', async () => {
+      const { db } = await open();
+      const now = start();
+      let clock = now;
+      const cache = await createAttachmentCache(db, () => clock);
+      await cache.remember('page-1', 'https://cdn.example/old.png', 'att-old', now - ATTACHMENT_ID_MAX_AGE_MS - DAY);
+      await cache.remember('page-1', 'https://cdn.example/new.png', 'att-new', now - DAY);
+      expect(cache.get('page-1', 'https://cdn.example/old.png')).toBeUndefined();
+      const restarted = await createAttachmentCache(db, () => clock);
+      expect(restarted.get('page-1', 'https://cdn.example/new.png')).toBe('att-new');
+      expect(await purgeExpired(db, now)).toEqual({ events: 0, quarantined: 0, attachmentIds: 1 });
+      const left = await db.selectFrom('attachment_cache').select('attachment_id').execute();
+      expect(left.map((r) => r.attachment_id)).toEqual(['att-new']);
+      clock = now + 2 * DAY;
+      expect(restarted.get('page-1', 'https://cdn.example/new.png')).toBe('att-new');
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { ATTACHMENT_ID_MAX_AGE_MS } from './attachment-cache.ts';
 import { idFloor } from './ids.ts';
 import type { Database } from './schema.ts';
 
@@ -18,7 +19,8 @@ export const PURGE_BATCH = 1000;
 const HANDLED = ['done', 'ignored', 'throttled'] as const;
 
 /**
- * Deletes handled events and old quarantined bodies; pending and dead events are never deleted. Only rows stored
+ * Deletes handled events, old quarantined bodies and attachment ids too old to use; pending and dead events are never
+ * deleted. Only rows stored
  * before the cut-off can qualify (ids sort by creation), so each step reads a range of the primary key or of
  * `(status, id)`, not every event kept.
  */
@@ -26,7 +28,7 @@ export async function purgeExpired(
   db: Kysely<Database>,
   now: number,
   batch = PURGE_BATCH,
-): Promise<{ events: number; quarantined: number }> {
+): Promise<{ events: number; quarantined: number; attachmentIds: number }> {
   const eventsBefore = now - EVENT_RETENTION_MS;
   const events = await inSteps(batch, (limit) =>
     db
@@ -57,7 +59,16 @@ export async function purgeExpired(
       )
       .executeTakeFirst(),
   );
-  return { events, quarantined };
+  // Few rows (one per media address a page sent lately): no step needed.
+  const attachmentIds = Number(
+    (
+      await db
+        .deleteFrom('attachment_cache')
+        .where('created_at', '<', now - ATTACHMENT_ID_MAX_AGE_MS)
+        .executeTakeFirst()
+    ).numDeletedRows,
+  );
+  return { events, quarantined, attachmentIds };
 }
 
 /** Runs a bounded delete until it deletes less than a full step, letting other work run between steps. */
