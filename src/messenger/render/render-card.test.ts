@@ -111,7 +111,7 @@ describe('card rendering', () => {
         ],
       },
     ]);
-    expect(elementsOf(shown[0])[0]?.buttons).toEqual([{ type: 'web_url', title: 'Good', url: 'https://example.com' }]);
+    expect(elementsOf(shown[0])[0]?.buttons).toEqual([{ type: 'web_url', title: 'Good', url: 'https://example.com/' }]);
     expect(dropped).toHaveLength(3);
   });
 

@@ -5,7 +5,7 @@ import type { GenericElement, TemplateButton } from '../send-types.ts';
 import { MESSENGER_LIMITS as L } from './limits.ts';
 import type { OutboundStep } from './outbound-step.ts';
 import { shortenLabels, shortenText } from './shorten.ts';
-import { isWebUrl, joinLines, messageStep, textSteps } from './steps.ts';
+import { joinLines, messageStep, textSteps, webUrl } from './steps.ts';
 
 type Drop = (reason: string) => void;
 
@@ -86,7 +86,8 @@ export function cardElement(
   const element: GenericElement = { title: shortenText(title, L.elementTitleLength) };
   if (subtitle !== '') element.subtitle = shortenText(subtitle, L.elementSubtitleLength);
   if (card.image_url !== undefined) {
-    if (isWebUrl(card.image_url.trim())) element.image_url = card.image_url.trim();
+    const imageUrl = webUrl(card.image_url);
+    if (imageUrl !== undefined) element.image_url = imageUrl;
     else drop(`card "${title}": image_url is not an http(s) URL`);
   }
   if (buttons.length > 0) element.buttons = buttons;
@@ -104,7 +105,7 @@ function templateButtons(buttons: readonly Button[], drop: Drop, max: number): T
   return shown.map((button, i) => {
     const title = titles[i] ?? button.label;
     return 'url' in button
-      ? { type: 'web_url', title, url: button.url.trim() }
+      ? { type: 'web_url', title, url: webUrl(button.url) ?? button.url }
       : { type: 'postback', title, payload: button.value };
   });
 }
@@ -113,7 +114,7 @@ function isValidButton(button: Button, drop: Drop): boolean {
   const label = singleLine(button.label ?? '');
   if (label === '') drop('button without a label');
   else if ('url' in button) {
-    if (isWebUrl(button.url?.trim())) return true;
+    if (webUrl(button.url) !== undefined) return true;
     drop(`button "${label}": url is not an http(s) URL`);
   } else if ((button.value ?? '').trim() === '') drop(`button "${label}" without a value`);
   else if (measure(button.value) > L.payloadLength) drop(`button "${label}": value over ${L.payloadLength} characters`);

@@ -76,4 +76,25 @@ describe('media rendering', () => {
   it('trims spaces around a URL', () => {
     expect(messages([{ type: 'image', url: ` ${url}\n` }])).toEqual([attachment('image')]);
   });
+
+  it('sends addresses as Graph fetches them: spaces and accents percent-encoded, once', () => {
+    const sent = (media: GenericResponse) => JSON.stringify(messages([media]));
+    expect(sent({ type: 'image', url: 'https://cdn.example.com/menu du jour.jpg' })).toContain(
+      '"https://cdn.example.com/menu%20du%20jour.jpg"',
+    );
+    expect(sent({ type: 'video', url: 'https://cdn.example.com/crème brûlée.mp4' })).toContain(
+      '"https://cdn.example.com/cr%C3%A8me%20br%C3%BBl%C3%A9e.mp4"',
+    );
+    expect(sent({ type: 'image', url: 'https://cdn.example.com/a%20b.jpg' })).toContain(
+      '"https://cdn.example.com/a%20b.jpg"',
+    );
+    const card = sent({
+      type: 'card',
+      title: 'Menu',
+      image_url: 'https://cdn.example.com/menu du jour.jpg',
+      buttons: [{ label: 'Open', url: 'https://shop.example/menu du jour' }],
+    });
+    expect(card).toContain('"image_url":"https://cdn.example.com/menu%20du%20jour.jpg"');
+    expect(card).toContain('"url":"https://shop.example/menu%20du%20jour"');
+  });
 });

@@ -3,7 +3,7 @@ import { measure } from '../../text/text-units.ts';
 import { MESSENGER_LIMITS as L } from './limits.ts';
 import type { OutboundStep } from './outbound-step.ts';
 import { genericTemplate } from './render-card.ts';
-import { isWebUrl, joinLines, messageStep, textSteps } from './steps.ts';
+import { joinLines, messageStep, textSteps, webUrl } from './steps.ts';
 
 /** What `renderMedia` needs from the page. */
 export interface MediaContext {
@@ -21,8 +21,8 @@ export interface MediaContext {
  * Media without an http(s) URL are left out.
  */
 export function renderMedia(media: MediaResponse, context: MediaContext): OutboundStep[] {
-  const url = (media.url ?? '').trim();
-  if (!isWebUrl(url)) {
+  const url = webUrl(media.url);
+  if (url === undefined) {
     context.drop(`${media.type} without an http(s) URL`);
     return [];
   }

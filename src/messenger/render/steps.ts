@@ -21,13 +21,16 @@ export function joinLines(...lines: (string | undefined)[]): string {
     .join('\n');
 }
 
-/** True for an absolute http(s) URL, the only kind Messenger fetches. */
-export function isWebUrl(url: string | undefined): url is string {
-  if (url === undefined) return false;
+/**
+ * An http(s) address as Graph fetches it (spaces and other characters percent-encoded, the host in ASCII); undefined
+ * for anything else. Graph fails to fetch an address with a space in it.
+ */
+export function webUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
   try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:';
+    const parsed = new URL(url.trim());
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
