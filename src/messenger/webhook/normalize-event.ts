@@ -91,7 +91,7 @@ function bodyOf(raw: Json, message: Json | undefined, isEcho: boolean): InboundE
 function attachmentsOf(message: Json): InboundAttachment[] {
   const list = Array.isArray(message.attachments) ? message.attachments : [];
   const stickerId = str(message.sticker_id);
-  return list.filter(isObject).map((a): InboundAttachment => {
+  const attachments = list.filter(isObject).map((a): InboundAttachment => {
     const payload = isObject(a.payload) ? a.payload : undefined;
     const url = str(payload?.url) ?? str(a.url);
     const sticker = str(payload?.sticker_id) ?? (a.type === 'image' ? stickerId : undefined);
@@ -108,6 +108,13 @@ function attachmentsOf(message: Json): InboundAttachment[] {
     // Kinds the gateway does not show itself (a shared reel or post, a booking) keep their name for the inbox.
     return { type: 'other', channel_type: str(a.type), url, title: str(a.title), payload };
   });
+  // During the 2026 change one sticker came in both forms (messenger-platform.md §2.1): it is one sticker.
+  return attachments.filter(
+    (a, i) =>
+      a.type !== 'sticker' ||
+      a.sticker_id === undefined ||
+      attachments.findIndex((b) => b.type === 'sticker' && b.sticker_id === a.sticker_id) === i,
+  );
 }
 
 /** The fields the gateway reads, typed; the others (`ads_context_data`, `referer_uri`…) kept as they came. */

@@ -70,6 +70,19 @@ describe('webhook parsing', () => {
     }
   });
 
+  it('reads a sticker sent in both forms at once, as during the 2026 change, as one sticker', () => {
+    type Body = { entry: { messaging: { message: { attachments: unknown[] } }[] }[] };
+    const both = webhookFixture('sticker-legacy') as unknown as Body;
+    const modern = webhookFixture('sticker') as unknown as Body;
+    both.entry[0]?.messaging[0]?.message.attachments.push(
+      ...(modern.entry[0]?.messaging[0]?.message.attachments ?? []),
+    );
+    const [event] = parseWebhookBody(both).events;
+    expect(event?.kind === 'message' && event.attachments).toEqual([
+      expect.objectContaining({ type: 'sticker', sticker_id: '369239263222822' }),
+    ]);
+  });
+
   it('turns an echo around: the person is the recipient', () => {
     expect(only('echo')).toMatchObject({
       kind: 'echo',
