@@ -37,6 +37,12 @@ export function findAttachment(ctx: EmulatorContext, pageId: string, id: string)
  * a URL (and an attachment id if `is_reusable`), an `attachment_id` gets its URL added beside it so
  * the chat page can show it, and a reusable URL gets an attachment id.
  */
+/** An upload Graph refuses for its content type (messenger-platform.md §3.5): audio must be sent as `audio/*`. */
+export function uploadTypeError(type: string, mime: string): GraphError | undefined {
+  if (type !== 'audio' || mime.startsWith('audio/')) return undefined;
+  return invalidParam('Audio attachments must be uploaded with an audio/* content type', 2018047);
+}
+
 export function resolveMessageMedia(
   ctx: EmulatorContext,
   target: { pageId: string; origin: string; file?: Omit<StoredFile, 'id'> },
@@ -46,7 +52,11 @@ export function resolveMessageMedia(
   if (!isRecord(attachment)) return { message };
   const payload = isRecord(attachment.payload) ? { ...attachment.payload } : {};
   if (attachment.type === 'template') return resolveMediaTemplate(ctx, target.pageId, message, attachment, payload);
-  if (target.file) payload.url = fileUrl(target.origin, storeFile(ctx, target.file).id);
+  if (target.file) {
+    const refused = uploadTypeError(String(attachment.type), target.file.mime);
+    if (refused) return refused;
+    payload.url = fileUrl(target.origin, storeFile(ctx, target.file).id);
+  }
   let attachmentId: string | undefined;
   if (payload.attachment_id !== undefined) {
     const record = findAttachment(ctx, target.pageId, String(payload.attachment_id));

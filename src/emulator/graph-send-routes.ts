@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { resolveMessageMedia, saveAttachment, storeFile } from './attachments.ts';
+import { resolveMessageMedia, saveAttachment, storeFile, uploadTypeError } from './attachments.ts';
 import type { EmulatorContext } from './context.ts';
 import { findItem, findRecipientConversation, itemChanged, setStatus, setTyping } from './conversation.ts';
 import { authenticatePage } from './graph-auth.ts';
@@ -90,12 +90,8 @@ export const graphSendRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = asy
       upload.file !== undefined,
     );
     if (payloadError) return sendGraphError(reply, payloadError);
-    if (upload.file && type === 'audio' && !upload.file.mime.startsWith('audio/')) {
-      return sendGraphError(
-        reply,
-        invalidParam('Audio attachments must be uploaded with an audio/* content type', 2018047),
-      );
-    }
+    const refused = upload.file && uploadTypeError(type, upload.file.mime);
+    if (refused) return sendGraphError(reply, refused);
     const payload = isRecord(attachment.payload) ? attachment.payload : {};
     if (payload.attachment_id !== undefined)
       return sendGraphError(reply, invalidParam('param message[attachment][payload][url] is required'));

@@ -305,5 +305,17 @@ describe('Send API', () => {
       body: audio,
     });
     expect(rejected.status).toBe(400);
+    // The Send API refuses it alike.
+    const sendAudio = new FormData();
+    sendAudio.append('recipient', JSON.stringify({ id: PSID }));
+    sendAudio.append('messaging_type', 'RESPONSE');
+    sendAudio.append('message', JSON.stringify({ attachment: { type: 'audio', payload: {} } }));
+    sendAudio.append('filedata', new Blob([Buffer.from('x')], { type: 'image/png' }), 'a.png');
+    const refused = await fetch(`${h.url}/v25.0/me/messages?access_token=${PAGE_TOKEN}`, {
+      method: 'POST',
+      body: sendAudio,
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 100, error_subcode: 2018047 } });
   });
 });
