@@ -679,6 +679,30 @@ for (const kind of DATABASES) {
           (m) => `${m.status}:${m.error}`,
         );
 
+      it('waits for the echo of a video until Graph has stopped fetching its address, 75 s after the call', async () => {
+        const { db, conversation, store, outbox, outgoing } = await setup(async () => timeout, {
+          retryBaseMs: 1,
+          inDoubtGraceMs: 1000,
+        });
+        const video = {
+          attachment: { type: 'video', payload: { url: 'https://cdn.example/v.mp4', is_reusable: true } },
+        };
+        const calledBefore = Date.now();
+        await store.queueOutgoing(
+          { ...outgoing('video'), steps: [{ kind: 'message', message: video, preview: '[video]' }] },
+          calledBefore,
+        );
+        outbox.wake(conversation.id);
+        await vi.waitFor(async () => {
+          const row = await db.selectFrom('outbox').select('attempts').executeTakeFirstOrThrow();
+          expect(row.attempts).toBe(1);
+        });
+        await outbox.stop();
+        const { next_attempt_at } = await db.selectFrom('outbox').select('next_attempt_at').executeTakeFirstOrThrow();
+        expect(next_attempt_at).toBeGreaterThanOrEqual(calledBefore + 75_000 + 1000);
+        expect(next_attempt_at).toBeLessThan(Date.now() + 75_000 + 1000 + 10);
+      });
+
       it('is not sent again when the echo arrives during the call', async () => {
         const { conversation, store, outbox, turn, sent, status } = await setup(
           async (text, send) => {

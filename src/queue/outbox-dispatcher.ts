@@ -272,7 +272,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         // A timeout or a 5xx may hide a send Graph accepted: the back-off comes after the wait for a row in doubt, so
         // that its echo can settle it first, and retries after an outage still spread out and grow. A rate limit is a
         // refusal, nothing was sent; a person who gets no echoes gets no wait for one.
-        const inDoubtWait = outcome.rate_limited || !echoes(row) ? 0 : inDoubtGraceMs;
+        // Graph may go on fetching a video's address after the call gave up (up to 75 s, messenger-platform.md §3.5):
+        // its echo comes after that.
+        const fetchedBy = isVideo(message) ? calledAt + VIDEO_FETCH_MS : now;
+        const inDoubtWait = outcome.rate_limited || !echoes(row) ? 0 : Math.max(0, fetchedBy - now) + inDoubtGraceMs;
         const nextAttemptAt = Math.ceil(now + Math.max(inDoubtWait + backoff, outcome.after_ms ?? 0));
         try {
           if (attempts >= maxAttempts) {
@@ -400,11 +403,19 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
 
 export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;
 
+/** How long Graph may take to fetch a video's address, inside the Send API call (messenger-platform.md §3.5). */
+const VIDEO_FETCH_MS = 75_000;
+
+const attachmentType = (message: unknown) =>
+  (message as { attachment?: { type?: unknown } } | undefined)?.attachment?.type;
+
 /** Sends under Graph's lower rate for audio and video attachments. */
 function isAudioOrVideo(message: unknown): boolean {
-  const type = (message as { attachment?: { type?: unknown } } | undefined)?.attachment?.type;
+  const type = attachmentType(message);
   return type === 'audio' || type === 'video';
 }
+
+const isVideo = (message: unknown) => attachmentType(message) === 'video';
 
 function toSend(row: OutboxRow, message: unknown): Omit<OutboxSend, 'messaging_type' | 'tag'> {
   return {
