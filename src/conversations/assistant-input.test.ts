@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assistantInputOf } from './assistant-input.ts';
+import { assistantInputOf, inboundPreview } from './assistant-input.ts';
 import type { InboundEvent } from './inbound-event.ts';
 
 const message = (fields: Record<string, unknown>) =>
@@ -34,5 +34,21 @@ describe("the assistant's input of a message", () => {
       kind: 'attachment',
       attachments: [{ type: 'fallback', url: preview.url }],
     });
+  });
+});
+
+describe('the inbox preview of a message', () => {
+  it('is its text, or the names of what it holds, shared posts and reels by their kind', () => {
+    expect(inboundPreview(message({ text: 'hi', attachments: [{ type: 'image' }] }))).toBe('hi');
+    const attachments = [
+      { type: 'image' },
+      { type: 'fallback' },
+      { type: 'other', channel_type: 'ig_post' },
+      { type: 'other', channel_type: 'reel' },
+      { type: 'other' },
+    ];
+    expect(inboundPreview(message({ attachments }))).toBe(
+      '[image, shared link, shared ig post, shared reel, attachment]',
+    );
   });
 });

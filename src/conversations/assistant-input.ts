@@ -1,5 +1,5 @@
 import type { AssistantInput } from '../assistants/assistant.ts';
-import type { InboundEvent } from './inbound-event.ts';
+import type { InboundAttachment, InboundEvent } from './inbound-event.ts';
 
 /** Messenger's Get Started button sends this payload unless the page's profile sets another. */
 export const DEFAULT_GET_STARTED_PAYLOAD = 'GET_STARTED';
@@ -37,13 +37,22 @@ export function assistantInputOf(
   }
 }
 
+/** A message's text as the inbox lists it: its text, or what it holds (`[image, shared link]`). */
+export function messagePreview(message: { text?: string; attachments: InboundAttachment[] }): string | undefined {
+  if (message.text !== undefined || message.attachments.length === 0) return message.text;
+  return `[${message.attachments.map(attachmentName).join(', ')}]`;
+}
+
+/** What the inbox calls an attachment: a shared reel or post by the channel's own name for it. */
+function attachmentName(a: InboundAttachment): string {
+  if (a.type === 'fallback') return 'shared link';
+  if (a.type === 'other') return a.channel_type ? `shared ${a.channel_type.replaceAll('_', ' ')}` : 'attachment';
+  return a.type;
+}
+
 /** The person's message as the inbox shows it. */
 export function inboundPreview(event: InboundEvent): string | undefined {
-  if (event.kind === 'message') {
-    return (
-      event.text ?? (event.attachments.length ? `[${event.attachments.map((a) => a.type).join(', ')}]` : undefined)
-    );
-  }
+  if (event.kind === 'message') return messagePreview(event);
   if (event.kind === 'postback') return event.title ?? event.payload;
   return undefined;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Assistant } from '../assistants/assistant.ts';
-import { inboundPreview } from './assistant-input.ts';
+import { inboundPreview, messagePreview } from './assistant-input.ts';
 import type { HeldReceipts } from './held-receipts.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import { runPersonTurn } from './person-turn.ts';
@@ -144,8 +144,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     // and keep the bot quiet for a while so the two do not talk over each other. The pause's commit also cancels the
     // replies the bot queued and has not sent, as a take-over does: one waiting out its delay would follow theirs.
     const { conversation } = await store.openConversation(page.id, event.user_id as string, now);
-    const text =
-      event.text ?? (event.attachments.length ? `[${event.attachments.map((a) => a.type).join(', ')}]` : undefined);
+    const text = messagePreview(event);
     const author = ours ? 'bot' : 'external';
     const incoming: NewMessage = {
       direction: 'out',
