@@ -13,13 +13,13 @@ export interface SignedRequestPayload {
 
 /**
  * Verifies and reads a `signed_request` (`<signature>.<payload>`, both base64url) against each candidate app secret.
- * The HMAC is over the payload as sent, still encoded. Answers the secret's app id and the payload, or undefined when
- * no secret signed it or the payload is not one.
+ * The HMAC is over the payload as sent, still encoded. Answers the secret's app id, the payload and the request's
+ * canonical spelling, or undefined when no secret signed it or the payload is not one.
  */
 export function readSignedRequest(
   value: string,
   apps: readonly { id: string; secret: string }[],
-): { appId: string; payload: SignedRequestPayload } | undefined {
+): { appId: string; payload: SignedRequestPayload; canonical: string } | undefined {
   const dot = value.indexOf('.');
   if (dot <= 0 || dot === value.length - 1) return undefined;
   const encodedPayload = value.slice(dot + 1);
@@ -36,7 +36,8 @@ export function readSignedRequest(
     return undefined;
   }
   const read = toPayload(payload);
-  return read && { appId: app.id, payload: read };
+  // base64url decoding forgives padding and stray characters: one request has many spellings, and one canonical form.
+  return read && { appId: app.id, payload: read, canonical: `${signature.toString('base64url')}.${encodedPayload}` };
 }
 
 /** Graph ids are strings, but older payloads wrote some as numbers. */

@@ -38,38 +38,53 @@ export const facebookCallbackRoutes: FastifyPluginAsync<FacebookCallbackDeps> = 
   const { db, directory, logger } = deps;
   await app.register(fastifyFormbody, { bodyLimit: 16_384 });
 
-  /** Verifies the request and removes the pages the user's login connected before it was issued. */
-  async function removePagesOf(body: unknown, what: string) {
+  /**
+   * Verifies the request and removes the pages the user's login connected before it was issued; `record` (a data
+   * deletion's) is written in the same transaction, so a request sent again after a failure reports what the first
+   * removed. The pages in memory are read again every time: a first try may have failed after the removal.
+   */
+  async function removePagesOf(
+    body: unknown,
+    what: string,
+    record?: (tx: Kysely<Database>, request: { removed: number; canonical: string }) => Promise<void>,
+  ) {
     const parsed = signedBody.safeParse(body);
     const signed = parsed.success ? readSignedRequest(parsed.data.signed_request, directory.apps()) : undefined;
     // Facebook always says when it issued the request: without it, a request replayed later could not be told apart.
     if (!parsed.success || signed?.payload.issued_at === undefined) throw new ApiError('SB_CALLBACK_SIGNATURE_INVALID');
-    const { appId, payload } = signed;
-    const removed = await removeConnectedPages(db, {
-      appId,
-      userId: payload.user_id,
-      ...(payload.profile_id === undefined ? {} : { profileId: payload.profile_id }),
-      before: (payload.issued_at as number) * 1000 + CLOCK_SKEW_MS,
+    const { appId, payload, canonical } = signed;
+    const removed = await db.transaction().execute(async (tx) => {
+      const pages = await removeConnectedPages(tx, {
+        appId,
+        userId: payload.user_id,
+        ...(payload.profile_id === undefined ? {} : { profileId: payload.profile_id }),
+        before: (payload.issued_at as number) * 1000 + CLOCK_SKEW_MS,
+      });
+      await record?.(tx, { removed: pages.length, canonical });
+      return pages;
     });
-    if (removed.length > 0) await directory.reload();
+    await directory.reload();
     const log = removed.length > 0 ? logger.warn.bind(logger) : logger.info.bind(logger);
     log({ appId, pages: removed }, `${what}: removed the pages the user's Facebook Login connected`);
-    return { removed, signedRequest: parsed.data.signed_request };
+    return removed;
   }
 
   app.post('/callbacks/facebook/deauthorize', async (request) => {
-    const { removed } = await removePagesOf(request.body, 'a Facebook user removed the app');
+    const removed = await removePagesOf(request.body, 'a Facebook user removed the app');
     return { pages_removed: removed.length };
   });
 
   app.post('/callbacks/facebook/data-deletion', async (request) => {
-    const { removed, signedRequest } = await removePagesOf(
+    let code = '';
+    await removePagesOf(
       request.body,
       'a Facebook user asked for their data to be deleted',
+      (tx, { removed, canonical }) => {
+        // The same request sent again, however spelt, gets the same code and adds no row.
+        code = `del_${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}`;
+        return recordDataDeletion(tx, { code, pagesRemoved: removed }, deps.now());
+      },
     );
-    // The same request sent again gets the same code, and adds no row.
-    const code = `del_${createHash('sha256').update(signedRequest).digest('base64url').slice(0, 22)}`;
-    await recordDataDeletion(db, { code, pagesRemoved: removed.length }, deps.now());
     return { url: `${deps.publicUrl}${STATUS_PATH}?${new URLSearchParams({ code })}`, confirmation_code: code };
   });
 
