@@ -1,12 +1,17 @@
+import { describeLongInputs, type LongInputFigure, runLongInputs } from './long-inputs.ts';
 import { type MatcherAccuracy, percent, runMatcherAccuracy } from './matcher-accuracy.ts';
 import { runRenderThroughput } from './render-throughput.ts';
 
 export interface OtherFigures {
   matcherAccuracy: MatcherAccuracy[];
   renderThroughput: { name: string; responsesPerSecond: number }[];
+  longInputs: LongInputFigure[];
 }
 
-/** Runs the matcher accuracy and renderer throughput benchmarks (written beside this one) and prints their figures. */
+/**
+ * Runs the matcher accuracy, renderer throughput and long input benchmarks (written beside this one) and prints their
+ * figures.
+ */
 export async function runOtherBenchmarks(print: (line: string) => void): Promise<OtherFigures> {
   // The blind sets 2, 3 and 4 are the measure (written by people who never saw the training examples, never tuned on);
   // the other sets were read while tuning, so they flatter the matcher (test/fixtures/matcher/README.md).
@@ -21,7 +26,10 @@ export async function runOtherBenchmarks(print: (line: string) => void): Promise
   for (const { name, responsesPerSecond } of renderThroughput) {
     print(`  ${name.padEnd(52)} ${responsesPerSecond.toLocaleString('en').padStart(12)} responses/s`);
   }
-  return { matcherAccuracy, renderThroughput };
+  print('\n== Long inputs on the processing thread (bench/long-inputs.ts): best of three');
+  const longInputs = await runLongInputs();
+  for (const line of describeLongInputs(longInputs)) print(line);
+  return { matcherAccuracy, renderThroughput, longInputs };
 }
 
 const line = (label: string, correct: number, total: number) => `  ${label.padEnd(28)} ${percent(correct, total)}`;

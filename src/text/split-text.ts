@@ -63,7 +63,8 @@ function pack(text: string, level: Level, limits: { soft: number; hard: number }
     current = '';
   };
   for (const unit of UNITS[level](text, limit)) {
-    if (measure((current + unit).trim()) <= limit) {
+    // Blank space always fits (it is trimmed away): appended without measuring what is there already.
+    if (unit.trim() === '' || measure((current + unit).trim()) <= limit) {
       current += unit;
       continue;
     }

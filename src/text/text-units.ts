@@ -124,24 +124,29 @@ function heldBy(segment: string, next: string | undefined): 'marker or title' | 
 function joinWithin(parts: readonly string[], maxLength: number): string[] {
   const whole = parts.join('');
   if (measure(whole.trim()) <= maxLength) return [whole];
+  let cut = 0;
   for (let i = 0; i < parts.length - 1; i++) {
+    cut += (parts[i] as string).length;
     const next = parts[i + 1] ?? '';
     if (heldBy(parts[i] ?? '', next) !== 'initial' || ONLY_AN_INITIAL.test(next)) continue;
-    const head = parts.slice(0, i + 1).join('');
-    const rest = parts.slice(i + 1).join('');
-    if (!ONLY_INITIALS.test(head) && measure(rest.trim()) <= maxLength) return [head, rest];
+    // Cut where the rest fits, found by lengths: building each candidate's head and rest made it quadratic.
+    const rest = whole.slice(cut);
+    if (measure(rest.trim()) > maxLength) continue;
+    const head = whole.slice(0, cut);
+    if (!ONLY_INITIALS.test(head)) return [head, rest];
   }
   return [whole];
 }
 
 /** Lines, each with its line break and the blank space after it; joined they give the text back. */
 export function lines(text: string): string[] {
-  return text.split(/(?<=\n\s*)(?=\S)/);
+  // The lookahead first: the lookbehind scanned back through a blank run at each of its characters.
+  return text.split(/(?=\S)(?<=\n\s*)/);
 }
 
 /** Paragraphs separated by blank lines, each with its trailing separator; joined they give the text back. */
 export function paragraphs(text: string): string[] {
-  return text.split(/(?<=\n[ \t]*\n\s*)(?=\S)/);
+  return text.split(/(?=\S)(?<=\n[ \t]*\n\s*)/);
 }
 
 /** Spaces collapsed to one and trimmed: a label is one line. */

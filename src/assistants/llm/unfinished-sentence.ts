@@ -1,4 +1,4 @@
-const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+import { sentences } from '../../text/text-units.ts';
 
 /**
  * Drops an unfinished last sentence (an answer cut at the token limit), so the person does not read half a
@@ -7,7 +7,7 @@ const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
 export function dropUnfinishedSentence(text: string): string {
   const trimmed = text.trim();
   if (trimmed === '' || /[.!?…。！？)"'”»]$/u.test(trimmed)) return trimmed;
-  const segments = [...sentences.segment(trimmed)].map((segment) => segment.segment);
+  const segments = sentences(trimmed);
   if (segments.length < 2) return `${trimmed}…`;
   return segments.slice(0, -1).join('').trim();
 }

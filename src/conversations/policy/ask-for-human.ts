@@ -104,7 +104,8 @@ const WITHOUT = /(?:^| )(?:without|sans)$/u;
 const NEGATED = new RegExp(
   [
     '(?:^| )(?:can t|cant|cannot|can not|couldn t|couldnt|could not|won t|wont|will not|unable|impossible|not possible|no way|pas possible)(?= |$)',
-    '(?:^| )(?:ne|n)(?: [^ ]+)*? (?:pas|rien|plus)(?= |$)',
+    // At most six words between "ne" and "pas": an unbounded gap made a long text cost its length cubed.
+    '(?:^| )(?:ne|n)(?: [^ ]+){0,6}? (?:pas|rien|plus)(?= |$)',
     '(?:^| )(?:peux|peu|peut|pouvez|pourrai|pourrais|arrive|arrivons|arrivez|sais|sait|savons|savez) (?:pas|rien|plus)(?= |$)',
   ].join('|'),
   'u',
@@ -119,7 +120,8 @@ const BEFORE_CLAUSE = /^.*(?:^| )(?:but|mais) /u;
  * in its own clause: "I can't wait on hold, can I fix this without talking to someone?" is a refusal.
  */
 function turnedDown(before: string, request: string): boolean {
-  const head = before.trimEnd();
+  // The clause's end is what turns a request down: only that is read, however long what came before.
+  const head = before.trimEnd().slice(-300);
   if (WITHOUT.test(head)) return !NEGATED.test(head.replace(BEFORE_CLAUSE, ''));
   // "pas besoin d'un conseiller": the request starts at "besoin".
   return TURNED_DOWN.test(head) || (/(?:^| )pas$/u.test(head) && request.trimStart().startsWith('besoin'));
@@ -135,7 +137,7 @@ const NEVER_CORRECTED = new Set<string>(NOT_TYPOS);
  * Where clauses end in a message, before folding drops the punctuation: commas and sentence ends. Ellipses and runs of
  * dots are a pause ("I don't want to... talk to a human"), and a line break ends a sentence only before a capital.
  */
-const CLAUSE_END = /[,!?;]+|(?<!\.)\.(?!\.)|\n+(?=\s*\p{Lu})/u;
+const CLAUSE_END = /[,!?;]+|(?<!\.)\.(?!\.)|\n(?=\p{Lu})/u;
 
 /**
  * Says whether a message asks for a person. Two rules, both on the folded text with typos corrected:
@@ -146,6 +148,8 @@ const CLAUSE_END = /[,!?;]+|(?<!\.)\.(?!\.)|\n+(?=\s*\p{Lu})/u;
  */
 export function asksForHuman(text: string): boolean {
   const clauses = text
+    // Blank runs as one space or one line break first: a run of line breaks not before a capital made the split cubic.
+    .replace(/\s+/g, (blank) => (blank.includes('\n') ? '\n' : ' '))
     .split(CLAUSE_END)
     .map((clause) => canonicalWords(clause).join(' '))
     .filter((clause) => clause !== '');
@@ -211,7 +215,7 @@ function isShortRequest(canonical: string): boolean {
 function withoutFillers(canonical: string): string {
   let rest = ` ${canonical} `;
   for (const padded of PADDED_FILLERS) {
-    while (rest.includes(padded)) rest = rest.replace(padded, ' ');
+    while (rest.includes(padded)) rest = rest.replaceAll(padded, ' ');
   }
   return rest.trim();
 }
