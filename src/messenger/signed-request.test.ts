@@ -21,7 +21,15 @@ describe('readSignedRequest', () => {
     expect(readSignedRequest(value, APPS)).toEqual({
       appId: '222',
       payload: { algorithm: 'HMAC-SHA256', issued_at: 1767225600, user_id: '10223344556677889' },
+      canonical: value,
     });
+  });
+
+  it('gives one canonical spelling of a request whose signature is padded or holds characters decoding skips', () => {
+    const value = sign({ algorithm: 'HMAC-SHA256', issued_at: 1767225600, user_id: '1' }, 'first-secret');
+    const [signature, payload] = value.split('.');
+    for (const spelling of [`${signature}=.${payload}`, `${signature}!.${payload}`])
+      expect(readSignedRequest(spelling, APPS)?.canonical).toBe(value);
   });
 
   it('reads ids written as numbers, as older payloads did, and a profile_id', () => {
