@@ -1,20 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { isControlHost, printableUrl } from './control-host.ts';
 
+const LOCAL = '127.0.0.1';
+
 describe('control API host', () => {
   it('answers at the specific address the emulator listens at, and refuses other addresses and names', () => {
     const known = { listenUrl: 'http://192.168.1.5:3100' };
     for (const host of ['192.168.1.5:3100', '192.168.1.5', 'localhost:3100', '127.0.0.1'])
-      expect([host, isControlHost(host, known)]).toEqual([host, true]);
+      expect([host, isControlHost(host, LOCAL, known)]).toEqual([host, true]);
     for (const host of ['192.168.1.6:3100', '10.0.0.7', 'devbox:3100', 'evil.example', '[::]:3100'])
-      expect([host, isControlHost(host, known)]).toEqual([host, false]);
-    expect(isControlHost('[fd00::2]:3100', { listenUrl: 'http://[fd00::2]:3100' })).toBe(true);
-    expect(isControlHost('emulator.example.org', { publicUrl: 'https://emulator.example.org/' })).toBe(true);
+      expect([host, isControlHost(host, LOCAL, known)]).toEqual([host, false]);
+    expect(isControlHost('[fd00::2]:3100', '192.168.1.9', { listenUrl: 'http://[fd00::2]:3100' })).toBe(true);
+    expect(isControlHost('emulator.example.org', '192.168.1.9', { publicUrl: 'https://emulator.example.org/' })).toBe(
+      true,
+    );
+  });
+
+  it('believes localhost and loopback addresses only from this machine: anyone can send that Host header', () => {
+    for (const remote of ['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+      expect([remote, isControlHost('localhost:3100', remote, {})]).toEqual([remote, true]);
+    for (const remote of ['192.0.2.2', '::ffff:192.0.2.2', 'fd00::9', undefined]) {
+      expect([remote, isControlHost('localhost:3100', remote, {})]).toEqual([remote, false]);
+      expect([remote, isControlHost('127.0.0.1:3100', remote, {})]).toEqual([remote, false]);
+    }
   });
 
   it('never answers at a wildcard address, even one it was given', () => {
-    expect(isControlHost('0.0.0.0:3100', { listenUrl: 'http://0.0.0.0:3100' })).toBe(false);
-    expect(isControlHost('[::]:3100', { listenUrl: 'http://[::]:3100', publicUrl: 'http://[::]:3100' })).toBe(false);
+    expect(isControlHost('0.0.0.0:3100', LOCAL, { listenUrl: 'http://0.0.0.0:3100' })).toBe(false);
+    expect(isControlHost('[::]:3100', LOCAL, { listenUrl: 'http://[::]:3100', publicUrl: 'http://[::]:3100' })).toBe(
+      false,
+    );
   });
 
   it('prints localhost for a wildcard or ::1, and a specific address as it is', () => {

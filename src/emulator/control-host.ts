@@ -13,13 +13,14 @@ export interface KnownUrls {
 }
 
 /**
- * Whether the control API answers a request sent to `host` (the Host header): a loopback address, `localhost`, or
- * the host name of a known URL: the public URL, or the specific address the operator had it listen at (the chat
- * page at the printed URL calls the control API there). The control API has no credentials: another name may be an
- * attacker's domain turned to this machine (DNS rebinding), and another address means a caller elsewhere on the
- * network, let in only when the operator named that address.
+ * Whether the control API answers a request sent to `host` (the Host header) from `remote` (the caller's address):
+ * `localhost` or a loopback address from this machine, or the host name of a known URL: the public URL, or the
+ * specific address the operator had it listen at (the chat page at the printed URL calls the control API there).
+ * The control API has no credentials: another name may be an attacker's domain turned to this machine (DNS
+ * rebinding), and another address means a caller elsewhere on the network, let in only when the operator named that
+ * address. A loopback name is believed only from this machine: any other caller can send `Host: localhost`.
  */
-export function isControlHost(host: string, known: KnownUrls): boolean {
+export function isControlHost(host: string, remote: string | undefined, known: KnownUrls): boolean {
   let hostname: string;
   try {
     // The URL parser normalises the spellings of an address (127.1, 0x7f000001, [0:0:0:0:0:0:0:1]).
@@ -27,7 +28,7 @@ export function isControlHost(host: string, known: KnownUrls): boolean {
   } catch {
     return false;
   }
-  if (hostname === 'localhost' || isLoopback(hostname)) return true;
+  if (hostname === 'localhost' || isLoopback(hostname)) return remote !== undefined && isLoopback(remote);
   if (WILDCARDS.has(hostname)) return false;
   return [known.publicUrl, known.listenUrl].some(
     (url) => url !== undefined && URL.canParse(url) && new URL(url).hostname === hostname,
@@ -45,7 +46,8 @@ export function printableUrl(address: string): string {
 }
 
 function isLoopback(hostname: string): boolean {
-  const address = hostname.replace(/^\[|\]$/g, '');
+  // A socket's IPv4 peer on a dual-stack server reads `::ffff:127.0.0.1`.
+  const address = hostname.replace(/^\[|\]$/g, '').replace(/^::ffff:(?=\d+\.)/i, '');
   const version = isIP(address);
   return version !== 0 && LOOPBACK.check(address, version === 4 ? 'ipv4' : 'ipv6');
 }

@@ -22,7 +22,8 @@ export const controlRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async
   app.addHook('onRequest', async (request, reply) => {
     if (isCrossSite(request))
       return controlError(reply, 'SB_EMULATOR_CROSS_SITE', 'changes sent by a page of another site are refused');
-    if (!isControlHost(request.host, { publicUrl: ctx.options.publicUrl, listenUrl: ctx.listenUrl }))
+    const known = { publicUrl: ctx.options.publicUrl, listenUrl: ctx.listenUrl };
+    if (!isControlHost(request.host, request.socket.remoteAddress, known))
       return controlError(
         reply,
         'SB_EMULATOR_CROSS_SITE',
