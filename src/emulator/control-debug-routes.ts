@@ -106,7 +106,7 @@ export const controlDebugRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = 
     return reply
       .type(file.mime)
       .header('x-content-type-options', 'nosniff')
-      .header('content-disposition', `${shown}; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`)
+      .header('content-disposition', contentDisposition(shown, file.filename))
       .send(file.data);
   });
 
@@ -122,3 +122,12 @@ export const controlDebugRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = 
     return reply.type('image/svg+xml').header('cache-control', 'public, max-age=3600').send(avatarSvg(name, id));
   });
 };
+
+/**
+ * A header holds Latin-1 only: a name beyond it (`фото.png`, `cat 🐱.png`) goes as `filename*` in UTF-8 (RFC 6266),
+ * with an ASCII `filename` for older clients. Set raw, it made Node refuse the answer, and the file was lost.
+ */
+function contentDisposition(shown: string, name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/gu, '_').replace(/["\\]/g, '_');
+  return `${shown}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}

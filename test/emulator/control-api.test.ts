@@ -314,6 +314,12 @@ describe('control API', () => {
     const page = await fetch((await h.client.upload(Buffer.from('<script>1</script>'), 'x.html', 'text/html')).url);
     expect(page.headers.get('content-disposition')).toMatch(/^attachment;/);
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    // A name beyond Latin-1 goes in UTF-8 beside an ASCII one: raw, it made the answer fail.
+    const photo = await fetch((await h.client.upload(Buffer.from('GIF89a'), 'фото 🐱.gif', 'image/gif')).url);
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-disposition')).toBe(
+      `inline; filename="____ _.gif"; filename*=UTF-8''${encodeURIComponent('фото 🐱.gif')}`,
+    );
     await h.client.sendAttachments(PAGE_ID, PSID, [{ type: 'image', url }]);
     const person = (await h.client.conversation(PAGE_ID, PSID)).items.at(-1);
     expect(person?.message).toEqual({ attachments: [{ type: 'image', payload: { url } }] });
