@@ -54,7 +54,10 @@ export function demoSeed(o: { webhookUrl: string; secret: string; verifyToken: s
   } satisfies EmulatorSeed;
 }
 
-/** The Messenger profile the demo page shows: greeting, Get Started, menu and ice breakers (synced at start). */
+/**
+ * The Messenger profile the demo page shows: greeting, Get Started and menu (synced at start). No ice breakers:
+ * Messenger shows them in Get Started's place, and the demo starts with Get Started's welcome.
+ */
 export const DEMO_PROFILE: ProfileConfig = {
   get_started: 'GET_STARTED',
   greeting: 'Hi {{user_first_name}}! Maple & Moss answers in seconds, day and night.',
@@ -63,10 +66,5 @@ export const DEMO_PROFILE: ProfileConfig = {
     { title: 'Track my order', payload: 'order_status' },
     { title: 'Talk to a person', payload: 'human' },
     { title: 'Visit the shop', url: 'https://maple-and-moss.example/' },
-  ],
-  ice_breakers: [
-    { question: 'Where is my order?', payload: 'order_status' },
-    { question: 'What do you sell?', payload: 'products' },
-    { question: 'Can I talk to someone?', payload: 'human' },
   ],
 };

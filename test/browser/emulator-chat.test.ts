@@ -33,7 +33,7 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
   let bot: ScriptedBot;
   let browser: Browser;
   let page: Page;
-  const ids = { acme: '', bikes: '', lena: '', tomas: '', psid: '' };
+  const ids = { acme: '', bikes: '', lena: '', tomas: '', psid: '', acmeToken: '' };
   const pageErrors: string[] = [];
 
   const client = () => createEmulatorClient(emulator.url ?? '');
@@ -64,7 +64,14 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     const bikes = await api.createPage({ name: 'City Bikes', app_id: app.id });
     const tomas = await api.createPerson({ first_name: 'Tomás', last_name: 'Ruiz', locale: 'es_ES' });
     const lena = await api.createPerson({ first_name: 'Lena', last_name: 'Okafor' });
-    Object.assign(ids, { acme: acme.id, bikes: bikes.id, lena: lena.id, tomas: tomas.id, psid: lena.psids[acme.id] });
+    Object.assign(ids, {
+      acme: acme.id,
+      bikes: bikes.id,
+      lena: lena.id,
+      tomas: tomas.id,
+      psid: lena.psids[acme.id],
+      acmeToken: acme.access_token,
+    });
     bot = await startScriptedBot({
       graphUrl: emulator.url ?? '',
       pageToken: acme.access_token,
@@ -100,7 +107,7 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect(new URL(page.url()).searchParams.get('page')).toBe(ids.acme);
   });
 
-  it('shows the welcome screen with the greeting for this person, the ice breakers and Get Started', async () => {
+  it('shows the welcome screen with the greeting for this person, the ice breakers instead of Get Started', async () => {
     await visible(page.getByTestId('welcome-greeting'));
     expect(await page.getByTestId('welcome-greeting').textContent()).toBe(
       'Hi Lena! Welcome to Acme. Ask us anything about your orders.',
@@ -109,9 +116,23 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
       'Where is my order?',
       'Do you ship abroad?',
     ]);
-    expect(await page.getByTestId('get-started').isVisible()).toBe(true);
-    expect(await page.getByTestId('composer').isVisible()).toBe(false);
+    // Messenger shows a page's ice breakers in place of Get Started, and lets the person type.
+    expect(await page.getByTestId('get-started').isVisible()).toBe(false);
+    expect(await page.getByTestId('composer').isVisible()).toBe(true);
     expect(await messages().count()).toBe(0);
+  });
+
+  it('shows Get Started, and no composer, once the page has no ice breakers', async () => {
+    const profile = `${emulator.url}/v25.0/me/messenger_profile?access_token=${encodeURIComponent(ids.acmeToken)}`;
+    const removed = await fetch(profile, {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ fields: ['ice_breakers'] }),
+    });
+    expect(removed.status).toBe(200);
+    await visible(page.getByTestId('get-started'));
+    expect(await page.getByTestId('ice-breaker').count()).toBe(0);
+    expect(await page.getByTestId('composer').isVisible()).toBe(false);
   });
 
   it('taps Get Started, shows the typing indicator, then the bot’s greeting and quick replies', async () => {

@@ -8,10 +8,10 @@ import { renderChatHeader, showWindowState } from './chat-header.js';
 import { createComposer } from './composer.js';
 import { openConversation } from './conversation.js';
 import { replaceChildren } from './dom.js';
-import { fullName, persistentMenu } from './profile.js';
+import { fullName, iceBreakers, persistentMenu } from './profile.js';
 import { renderQuickReplies } from './quick-replies.js';
 import { LIKE_STICKER_ID, summary } from './render-message.js';
-import { renderSidebar } from './sidebar.js';
+import { previewKey, renderSidebar } from './sidebar.js';
 import { createThreadView } from './thread.js';
 import { bubbleItems, itemMid, liveQuickReplies } from './thread-model.js';
 import { showError } from './toast.js';
@@ -133,14 +133,17 @@ function render(snap) {
     },
   );
   composer.setMode({
-    showGetStarted: welcome && Boolean(snap.profile.get_started),
+    // Ice breakers take Get Started's place, and leave the person free to type (messenger-platform.md §5).
+    showGetStarted:
+      welcome && Boolean(snap.profile.get_started) && iceBreakers(snap.profile, person?.locale).length === 0,
     menu: persistentMenu(snap.profile, person?.locale),
   });
   showWindowState($('chat-header'), snap.windowOpen);
   const last = bubbleItems(snap.items).at(-1);
   const preview = last && `${last.from === 'person' ? 'You: ' : ''}${summary(last)}`;
-  if (preview && app.previews.get(page.id) !== preview) {
-    app.previews.set(page.id, preview);
+  const key = previewKey(page.id, app.personId);
+  if (preview && app.previews.get(key) !== preview) {
+    app.previews.set(key, preview);
     renderSide();
   }
   markReadIfVisible(snap);

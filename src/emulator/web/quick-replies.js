@@ -34,10 +34,10 @@ export function renderQuickReplies(container, live, person, onTap) {
 }
 
 function replyValue(reply, person) {
-  const first = (person?.first_name ?? 'person').toLowerCase();
-  const last = (person?.last_name ?? 'emulated').toLowerCase();
   if (reply.content_type === 'user_email') {
-    const email = `${first}.${last}@example.com`.replace(/[^a-z0-9.@-]/g, '');
+    // Each part as an address may hold it, or a stand-in when nothing of it does (an empty or non-Latin name).
+    const part = (name, fallback) => (name ?? '').toLowerCase().replace(/[^a-z0-9-]/g, '') || fallback;
+    const email = `${part(person?.first_name, 'person')}.${part(person?.last_name, 'emulated')}@example.com`;
     return { text: email, payload: email };
   }
   if (reply.content_type === 'user_phone_number') return { text: '+15555550123', payload: '+15555550123' };

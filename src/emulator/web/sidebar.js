@@ -6,8 +6,11 @@ import { avatar } from './avatar.js';
 import { h, replaceChildren } from './dom.js';
 import { fullName } from './profile.js';
 
+/** The key of a chat's preview: the page and the person chatting, whose threads are their own. */
+export const previewKey = (pageId, personId) => `${pageId} ${personId}`;
+
 /**
- * `previews` maps a page id to a line of text shown under its name (the last message we know).
+ * `previews` maps a chat (`previewKey`) to a line of text shown under its page's name (the last message we know).
  * `onPage(id)` and `onPerson(id)` change the selection.
  */
 export function renderSidebar(root, { pages, people, pageId, personId, previews, onPage, onPerson }) {
@@ -66,7 +69,7 @@ export function renderSidebar(root, { pages, people, pageId, personId, previews,
                 h(
                   'span',
                   { class: 'page__preview' },
-                  previews.get(page.id) ?? (psid ? `PSID ${psid}` : 'Not connected yet'),
+                  previews.get(previewKey(page.id, personId)) ?? (psid ? `PSID ${psid}` : 'Not connected yet'),
                 ),
               ),
             );
