@@ -67,6 +67,8 @@ export const fileConfigSchema = z
     trust_proxy: z.union([z.boolean(), z.number(), z.string()]),
     // Switchboard serves its paths from the root (the OAuth callback, its cookie's path, the inbox).
     public_url: z.url().refine((url) => {
+      // Not a URL at all: z.url() says so.
+      if (!URL.canParse(url)) return true;
       const { pathname, search, hash } = new URL(url);
       return pathname === '/' && !search && !hash;
     }, 'give the origin only, such as https://bot.example.com: Switchboard serves its paths from the root'),

@@ -60,6 +60,12 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a PUBLIC_URL without a scheme by its name, rather than failing on it', () => {
+    expect(problemsOf(() => loadConfig({ PUBLIC_URL: 'bot.example.com' }, dir()))).toEqual([
+      expect.stringMatching(/^PUBLIC_URL: /),
+    ]);
+  });
+
   it('refuses a PUBLIC_URL with a path, which the callbacks and the inbox would not follow', () => {
     expect(problemsOf(() => loadConfig({ PUBLIC_URL: 'https://bot.example.com/switchboard' }, dir()))).toEqual([
       'PUBLIC_URL: give the origin only, such as https://bot.example.com: Switchboard serves its paths from the root',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { ConfigError } from '../config/config-error.ts';
 import type { Config } from '../config/load-config.ts';
 import { createPageDirectory } from '../server/page-directory.ts';
 import { saveConnectedPages } from './page-connections.ts';
@@ -55,6 +56,24 @@ for (const kind of DATABASES) {
       const newOnly = createSecretBox([newKey]);
       expect((await loadPages(db, newOnly)).map((p) => p.access_token)).toEqual(['EAA-333', 'EAA-555']);
       expect((await loadApps(db, newOnly)).map((a) => a.secret)).toEqual(['secret-of-444']);
+    });
+
+    it('stops start-up naming the key when a token connected by login was sealed with a key no longer listed', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [] } as Configured, 1);
+      await saveConnectedPages(db, box, {
+        appId: '111',
+        userId: 'ASID-42',
+        pages: [{ id: '333', access_token: 'EAA-333' }],
+        now: 2,
+      });
+      const dropped = createSecretBox([key()]);
+      const started = syncConfiguredPages(db, dropped, { apps: [app('111')], pages: [] } as Configured, 3);
+      await expect(started).rejects.toThrow(ConfigError);
+      await expect(started).rejects.toThrow(
+        /SWITCHBOARD_SECRET_KEY: the token of page 333.*list that key after the new one/,
+      );
     });
 
     it('forgets who connected a page by login once the configuration lists it', async () => {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AssistantConfig } from '../config/assistant-config.ts';
+import { ConfigError } from '../config/config-error.ts';
 import type { Config } from '../config/load-config.ts';
 import type { PageSettingsInput } from '../config/page-settings.ts';
 import type { MessengerProfileField } from '../messenger/graph/graph-client.ts';
@@ -87,13 +88,27 @@ export async function syncConfiguredPages(
     await pages.execute();
     const connected = await tx.selectFrom('pages').select(['id', 'access_token_sealed']).execute();
     for (const page of connected.filter((p) => box.isStale(p.access_token_sealed))) {
+      const token = openConnectedToken(box, page);
       await tx
         .updateTable('pages')
-        .set({ access_token_sealed: box.seal(box.open(page.access_token_sealed)), updated_at: now })
+        .set({ access_token_sealed: box.seal(token), updated_at: now })
         .where('id', '=', page.id)
         .execute();
     }
   });
+}
+
+/** A token a login gave, which nothing else can give again: a key dropped too early stops start-up, saying so. */
+function openConnectedToken(box: SecretBox, page: { id: string; access_token_sealed: string }): string {
+  try {
+    return box.open(page.access_token_sealed);
+  } catch {
+    throw new ConfigError([
+      `SWITCHBOARD_SECRET_KEY: the token of page ${page.id}, connected with Facebook Login, was sealed with a key that ` +
+        'is not listed: list that key after the new one (new,old) until start-up has sealed the tokens again, or ' +
+        'delete the page and connect it again',
+    ]);
+  }
 }
 
 /** A secret sealed under a key no longer configured opens to nothing (and is sealed anew from the configuration). */
