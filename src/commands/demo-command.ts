@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config-error.ts';
 import { databaseUrlProblem } from '../config/database-url.ts';
 import { type Config, loadConfig } from '../config/load-config.ts';
 import { startEmulator } from '../emulator/index.ts';
+import { isHttpUrl } from '../emulator/validate-rules.ts';
 import { createLogger } from '../server/logger.ts';
 import { createSwitchboard } from '../switchboard.ts';
 import { DEMO_PROFILE, demoSeed } from './demo-seed.ts';
@@ -49,9 +50,18 @@ export async function run(argv: string[]): Promise<void> {
   if (process.env.DATABASE_URL && !values['database-url'])
     logger.info(`the demo runs on ${base.databaseUrl}, not DATABASE_URL; choose another file with --database-url`);
   // An empty value (an env file copied from .env.example) counts as unset, as for the gateway's own settings.
+  // The addresses the demo prints and gives the emulator are built from the port: one the system picks has none yet.
+  if (base.port === 0) throw new ConfigError(['PORT: the demo needs a port number from 1 to 65535, not 0']);
   const emulatorPort = Number(values['emulator-port'] || process.env.EMULATOR_PORT || base.port + 100);
-  if (!Number.isInteger(emulatorPort) || emulatorPort < 1 || emulatorPort > 65535)
-    throw new ConfigError(['--emulator-port / EMULATOR_PORT: give a port number from 1 to 65535']);
+  if (!Number.isInteger(emulatorPort) || emulatorPort < 1 || emulatorPort > 65535) {
+    const named = values['emulator-port'] || process.env.EMULATOR_PORT ? '--emulator-port / EMULATOR_PORT' : 'PORT';
+    throw new ConfigError([
+      `${named}: give a port number from 1 to 65535 (the emulator listens at PORT + 100 unless told)`,
+    ]);
+  }
+  const emulatorPublicUrl = process.env.EMULATOR_PUBLIC_URL || undefined;
+  if (emulatorPublicUrl && !isHttpUrl(emulatorPublicUrl))
+    throw new ConfigError([`EMULATOR_PUBLIC_URL: give an http(s) URL such as http://192.0.2.10:3100`]);
   const gatewayUrl = `http://localhost:${base.port}`;
   const emulatorUrl = `http://localhost:${emulatorPort}`;
   const secret = randomBytes(24).toString('hex');
@@ -63,7 +73,7 @@ export async function run(argv: string[]): Promise<void> {
     port: emulatorPort,
     host: base.host,
     // Reached by another name or address than localhost (HOST set to share the demo): its control API must know it.
-    ...(process.env.EMULATOR_PUBLIC_URL ? { publicUrl: process.env.EMULATOR_PUBLIC_URL } : {}),
+    ...(emulatorPublicUrl ? { publicUrl: emulatorPublicUrl } : {}),
     verifyWebhooksOnStart: false,
     logger: logger.child({ part: 'emulator' }),
   });

@@ -24,7 +24,7 @@ const TOLD_NOTE = 'The running gateways were told: the one that sends resumes th
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { outbox: { type: 'boolean' }, events: { type: 'boolean' } } });
   const both = !values.outbox && !values.events;
-  const { db, capabilities, close } = openDatabase(loadDatabaseUrl());
+  const { db, capabilities, close } = openDatabase(loadDatabaseUrl(), { mustExist: true });
   try {
     const counts = await replayDead(
       db,

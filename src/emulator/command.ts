@@ -4,6 +4,7 @@ import pino from 'pino';
 import { buildEmulator } from './index.ts';
 import { defaultSeed, type EmulatorSeed, loadSeed } from './seed.ts';
 import { findPageToken } from './state.ts';
+import { isHttpUrl } from './validate-rules.ts';
 
 const USAGE = `switchboard emulator [options]
 
@@ -60,7 +61,8 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
   // Empty counts as unset, as in the gateway's configuration.
   const logger = pino({ level: process.env.LOG_LEVEL || 'info' });
   const publicUrl = values['public-url'] ?? (process.env.EMULATOR_PUBLIC_URL || undefined);
-  if (publicUrl && !URL.canParse(publicUrl)) throw new Error(`--public-url must be a URL, got ${publicUrl}`);
+  if (publicUrl && !isHttpUrl(publicUrl))
+    throw new Error(`--public-url must be an http(s) URL such as http://192.0.2.10:3100, got ${publicUrl}`);
   const emulator = await buildEmulator({ seed, logger, ...(publicUrl ? { publicUrl } : {}) });
   const url = await emulator.listen({ port, host: values.host ?? '127.0.0.1' });
   process.stdout.write(`${describe(emulator, url)}\n`);

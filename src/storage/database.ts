@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { ConfigError } from '../config/config-error.ts';
 import { createFileSync } from './file-sync.ts';
 import type { Database } from './schema.ts';
 import { registerSqliteConnection } from './sqlite-direct.ts';
@@ -31,6 +32,8 @@ export interface DatabaseHandle {
 }
 
 export interface OpenOptions {
+  /** SQLite: the database must exist already (a command run from the wrong folder must not create an empty one). */
+  mustExist?: boolean;
   /** Hears of idle PostgreSQL connections the server ended; the error carries credentials, so log its message only. */
   onConnectionLost?: (error: Error) => void;
   /**
@@ -88,6 +91,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   }
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
+    if (options.mustExist && (path === ':memory:' || !existsSync(path)))
+      throw new ConfigError([
+        `DATABASE_URL: no database at ${path}: run this where the gateway runs, or set DATABASE_URL`,
+      ]);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const sqlite = new SQLite(path);
     sqlite.pragma('journal_mode = WAL');

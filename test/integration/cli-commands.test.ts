@@ -60,6 +60,29 @@ describe('the switchboard command', () => {
     );
   });
 
+  it('replays nothing where there is no database, and creates none', () => {
+    const cwd = configDir();
+    const result = switchboard(['replay'], cwd);
+    expect(result.status).toBe(78);
+    expect(result.stderr).toMatch(
+      /^Invalid configuration:\n {2}- DATABASE_URL: no database at \.\/state\/switchboard\.db/,
+    );
+    expect(existsSync(join(cwd, 'state/switchboard.db'))).toBe(false);
+  });
+
+  it('refuses a demo on port 0 and an emulator public URL without http, by name', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+    const zero = switchboard(['demo'], cwd, { PORT: '0' });
+    expect(zero.status).toBe(78);
+    expect(zero.stderr).toMatch(/- PORT: the demo needs a port number/);
+    const schemeless = switchboard(['demo'], cwd, { EMULATOR_PUBLIC_URL: '192.0.2.10:3100' });
+    expect(schemeless.status).toBe(78);
+    expect(schemeless.stderr).toMatch(/- EMULATOR_PUBLIC_URL: give an http\(s\) URL/);
+    const emulator = switchboard(['emulator', '--public-url', 'demo.lan:3100'], cwd);
+    expect(emulator.status).not.toBe(0);
+    expect(emulator.stderr).toMatch(/--public-url must be an http\(s\) URL/);
+  });
+
   it('prints its usage for --help and exits with 0, and the emulator its own options', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
     const help = switchboard(['--help'], cwd);
