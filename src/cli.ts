@@ -39,5 +39,10 @@ try {
     process.stderr.write(`${error.message}\n`);
     process.exit(78); // EX_CONFIG
   }
+  // A flag the command does not take: said plainly, with the usage, as for an unknown command.
+  if ((error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    process.stderr.write(`${(error as Error).message}\n\n${name === 'emulator' ? '' : USAGE}`);
+    process.exit(2);
+  }
   throw error;
 }

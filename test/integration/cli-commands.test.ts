@@ -92,6 +92,10 @@ describe('the switchboard command', () => {
     expect(emulator).toMatchObject({ status: 0, stderr: '' });
     expect(emulator.stdout).toMatch(/^switchboard emulator \[options\][\s\S]*--public-url <url>/);
     expect(switchboard(['unknown'], cwd).status).toBe(2);
+    const flag = switchboard(['replay', '--outbx'], cwd);
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toMatch(/^Unknown option '--outbx'[\s\S]*switchboard <command>/);
+    expect(flag.stderr).not.toMatch(/\n {4}at /);
   });
 
   it('stops with the key and the fix for a database URL it cannot open, without a stack trace or the URL', () => {
