@@ -31,6 +31,40 @@ export interface WebhookRoutesDeps {
 
 /** `GET|POST /webhooks/messenger`: the subscription check and signed event delivery (design.md §3). */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, deps) => {
+  /** The last hand-over that waits for a lookup: those of bodies stored after it wait behind it. */
+  let waiting: Promise<void> | undefined;
+
+  /**
+   * Hands stored events to the workers in the order they were stored (a person's order). A redelivered event may have
+   * been stored by an earlier delivery whose answer never came back (PostgreSQL lost the connection as it committed),
+   * and never handed over then: those still pending go first, and the workers skip any they hold. Looking them up takes
+   * a read, so while one is under way the bodies stored after it wait their turn; otherwise a hand-over is at once.
+   */
+  function handOver(fresh: StoredInboundEvent[], redelivered: InboundEvent[]): Promise<void> | undefined {
+    if (redelivered.length === 0 && waiting === undefined) {
+      if (fresh.length > 0) deps.enqueue(fresh);
+      return undefined;
+    }
+    const handing = (waiting ?? Promise.resolve()).then(async () => {
+      const again = redelivered.length === 0 ? [] : await lookUp(redelivered);
+      const handed = again.length > 0 ? [...again, ...fresh] : fresh;
+      if (handed.length > 0) deps.enqueue(handed);
+    });
+    const settled = handing.catch(() => {});
+    waiting = settled;
+    void settled.then(() => {
+      if (waiting === settled) waiting = undefined;
+    });
+    return handing;
+  }
+
+  const lookUp = (redelivered: InboundEvent[]) =>
+    deps.stillPending(redelivered).catch((err) => {
+      // The new events go on: the minute's sweep finds what this could not.
+      deps.logger.warn({ err }, 'could not look for redelivered events still pending');
+      return [];
+    });
+
   // The signature covers the exact bytes, so this scope keeps bodies as Buffers and parses JSON itself.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -107,20 +141,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     const stored = events.length > 0 ? await deps.store(events) : [];
     const fresh = stored.filter((s): s is StoredInboundEvent => s !== undefined);
     for (const s of fresh) deps.metrics.eventsReceived.inc({ kind: s.event.kind });
-    let again: StoredInboundEvent[] = [];
-    if (fresh.length < stored.length) {
-      deps.metrics.duplicates.inc(stored.length - fresh.length);
-      // Stored by an earlier delivery whose answer never came back (PostgreSQL lost the connection as it committed):
-      // never handed to the workers then. Those still pending are handed over now, before the events stored after
-      // them (a person's order); the workers skip any they hold.
-      again = await deps.stillPending(events.filter((_, i) => stored[i] === undefined)).catch((err) => {
-        // The new events go on: the minute's sweep finds what this could not.
-        deps.logger.warn({ err }, 'could not look for redelivered events still pending');
-        return [];
-      });
-    }
-    const handed = again.length > 0 ? [...again, ...fresh] : fresh;
-    if (handed.length > 0) deps.enqueue(handed);
+    const redelivered = events.filter((_, i) => stored[i] === undefined);
+    if (redelivered.length > 0) deps.metrics.duplicates.inc(redelivered.length);
+    const handing = handOver(fresh, redelivered);
+    if (handing) await handing;
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000);
     return reply.type('text/plain').send('EVENT_RECEIVED');
   });
