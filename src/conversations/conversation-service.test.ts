@@ -211,6 +211,46 @@ for (const kind of DATABASES) {
       expect(await flagged()).toMatch(/^repeated_message/);
     });
 
+    it('stop waiting for a slow profile lookup when a shutdown stops waiting for running turns', async () => {
+      const { db } = await open();
+      const shutdown = new AbortController();
+      const service = createConversationService({
+        store: createConversationStore(db, createBatchedWrites(db)),
+        pages: (id) => (id === PAGE.id ? { ...PAGE, settings: defaultPageSettings } : undefined),
+        assistantFor: () => ({ kind: 'flow', reply: async () => ({ responses: [] }) }),
+        renderer: { render: () => [] },
+        // Graph answers in 30 s at worst: longer than any shutdown may wait.
+        profiles: { fetchProfile: () => new Promise(() => {}) },
+        rateLimiter: createMemoryRateLimiter(),
+        clock: { now: Date.now },
+        logger: pino({ level: 'silent' }),
+        shutdown: shutdown.signal,
+      } as ConversationServiceDeps);
+      const event = {
+        kind: 'message',
+        page_id: PAGE.id,
+        user_id: 'psid-new',
+        key: 'm_slow',
+        mid: 'm_slow',
+        timestamp: 1,
+      };
+      const [stored] = await insertInboundEvents(
+        db,
+        [{ ...event, text: 'hello while Graph is slow', attachments: [], standby: false } as InboundEvent],
+        Date.now(),
+      );
+      const handled = service.handle(stored as StoredEvent).then(
+        () => 'settled',
+        () => 'settled',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      shutdown.abort(new Error('the gateway is shutting down'));
+      const hung = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2_000));
+      expect(await Promise.race([handled, hung])).toBe('settled');
+      const contact = await db.selectFrom('contacts').select('profile_status').executeTakeFirstOrThrow();
+      expect(contact.profile_status).toBe('pending');
+    });
+
     it('restart the assistant on Get Started, but keep what the gateway remembers: the away notice goes once', async () => {
       const { db } = await open();
       const shown: string[] = [];

@@ -4,7 +4,15 @@ import { inboundPreview, messagePreview } from './assistant-input.ts';
 import type { HeldReceipts } from './held-receipts.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import { runPersonTurn } from './person-turn.ts';
-import type { Clock, ConversationStore, NewMessage, PageRuntime, ProfileProvider, ResponseRenderer } from './ports.ts';
+import type {
+  Clock,
+  ConversationStore,
+  NewMessage,
+  PageRuntime,
+  ProfileLookup,
+  ProfileProvider,
+  ResponseRenderer,
+} from './ports.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 export interface ConversationServiceDeps {
@@ -76,6 +84,22 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /**
+   * The person's profile from Graph, or `unknown` once a shutdown stops waiting for running turns: a slow Graph must
+   * not hold the close past its grace (the profile stays pending, asked for again next time).
+   */
+  function lookUpProfile(pageId: string, psid: string): Promise<ProfileLookup> {
+    const lookup = deps.profiles.fetchProfile(pageId, psid);
+    const shutdown = deps.shutdown;
+    if (!shutdown) return lookup;
+    return new Promise((resolve, reject) => {
+      const stop = () => resolve({ status: 'unknown' });
+      if (shutdown.aborted) return stop();
+      shutdown.addEventListener('abort', stop, { once: true });
+      lookup.then(resolve, reject).finally(() => shutdown.removeEventListener('abort', stop));
+    });
+  }
+
+  /**
    * `receivedAt`: when the gateway stored the event, on its own clock (not Facebook's). The rate limit and the session
    * count from it, so a backlog handled late is counted as it came.
    */
@@ -84,7 +108,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const opened = await store.openConversation(page.id, event.user_id as string, now);
     const { contact, conversation } = opened;
     if (contact.profile_status === 'pending') {
-      const lookup = await deps.profiles.fetchProfile(page.id, contact.external_id);
+      const lookup = await lookUpProfile(page.id, contact.external_id);
       contact.profile = lookup.status === 'found' ? lookup.profile : {};
       // Not when the channel could not answer now (Graph down, a rate limit): it stays pending, asked again next time.
       if (lookup.status !== 'unknown') {
