@@ -92,6 +92,39 @@ people:
     expect(twoApps.ok ? '' : twoApps.reason).toMatch(/app_id is required/);
   });
 
+  it('refuses keys it does not know and entries given twice, rather than dropping or replacing them', () => {
+    const problem = (input: unknown) => {
+      const result = normalizeSeed(input);
+      return result.ok ? undefined : result.reason;
+    };
+    expect(problem({ apps: [{ name: 'Bot', secret: 's', webhook: 'https://bot.example/hook' }] })).toMatch(/webhook/);
+    expect(problem({ app: [{ name: 'Bot', secret: 's' }] })).toMatch(/app/);
+    const twoApps = [
+      { id: '111', name: 'A', secret: 's' },
+      { id: '111', name: 'B', secret: 't' },
+    ];
+    expect(problem({ apps: twoApps })).toBe('two entries have the app id 111');
+    const app = { id: '111', name: 'A', secret: 's' };
+    expect(
+      problem({
+        apps: [app],
+        pages: [
+          { name: 'One', access_token: 'EAA-same' },
+          { name: 'Two', access_token: 'EAA-same' },
+        ],
+      }),
+    ).toBe('two pages have the same page access_token');
+    expect(
+      problem({
+        apps: [app],
+        pages: [
+          { id: '5', name: 'One' },
+          { id: '5', name: 'Two' },
+        ],
+      }),
+    ).toBe('two entries have the page id 5');
+  });
+
   it('gives accounts every page by default', () => {
     const result = normalizeSeed({
       apps: [{ name: 'Bot', secret: 's' }],

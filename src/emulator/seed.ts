@@ -16,7 +16,7 @@ const idSchema = z.union([
 
 const webhookField = z.enum(WEBHOOK_FIELDS);
 
-const appSchema = z.object({
+const appSchema = z.strictObject({
   id: idSchema.optional(),
   name: z.string().min(1),
   secret: z.string().min(1),
@@ -30,7 +30,7 @@ const appSchema = z.object({
   subscribed_fields: z.array(webhookField).optional(),
 });
 
-const pageSchema = z.object({
+const pageSchema = z.strictObject({
   id: idSchema.optional(),
   name: z.string().min(1),
   /** The app the seeded access token belongs to, and the thread owner by default. */
@@ -41,7 +41,7 @@ const pageSchema = z.object({
   subscribe_app: z.boolean().optional(),
 });
 
-const personSchema = z.object({
+const personSchema = z.strictObject({
   id: idSchema.optional(),
   first_name: z.string().min(1),
   last_name: z.string().default(''),
@@ -54,16 +54,16 @@ const personSchema = z.object({
   auto_read: z.boolean().default(false),
 });
 
-const accountSchema = z.object({
+const accountSchema = z.strictObject({
   id: idSchema.optional(),
   name: z.string().min(1),
   /** Pages this Facebook account manages, with its tasks on them (default MANAGE, MESSAGING, …). */
   pages: z
-    .array(z.union([idSchema, z.object({ page_id: idSchema, tasks: z.array(z.string()).optional() })]))
+    .array(z.union([idSchema, z.strictObject({ page_id: idSchema, tasks: z.array(z.string()).optional() })]))
     .optional(),
 });
 
-export const seedSchema = z.object({
+export const seedSchema = z.strictObject({
   apps: z.array(appSchema).default([]),
   pages: z.array(pageSchema).default([]),
   people: z.array(personSchema).default([]),
@@ -126,6 +126,25 @@ export function normalizeSeed(input: unknown): SeedResult {
       access_token: page.access_token ?? accessToken(),
     });
   }
+  // A later entry with the same id (or token) would silently stand in for the earlier one, as the control API refuses.
+  const repeated =
+    firstRepeat(
+      'app id',
+      apps.map((app) => app.id),
+    ) ??
+    firstRepeat(
+      'page id',
+      pages.map((page) => page.id),
+    ) ??
+    firstRepeat(
+      'page access_token',
+      pages.map((page) => page.access_token),
+    ) ??
+    firstRepeat(
+      'person id',
+      raw.people.flatMap((person) => (person.id ? [person.id] : [])),
+    );
+  if (repeated) return { ok: false, reason: repeated };
   const pageIds = new Set(pages.map((page) => page.id));
   const people: SeedPerson[] = [];
   const fixedPsids = new Set<string>();
@@ -153,6 +172,17 @@ export function normalizeSeed(input: unknown): SeedResult {
     if (unknown) return { ok: false, reason: `account "${account.name}": no page with id ${unknown.page_id}` };
   }
   return { ok: true, seed: { apps, pages, people, accounts } };
+}
+
+/** Says which value comes twice in `values`, if one does. */
+function firstRepeat(what: string, values: string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value))
+      return what === 'page access_token' ? `two pages have the same ${what}` : `two entries have the ${what} ${value}`;
+    seen.add(value);
+  }
+  return undefined;
 }
 
 /**
