@@ -58,6 +58,11 @@ describe('configuration', () => {
       'FB_VERIFY_TOKEN: required with FB_APP_ID; set it from the App Dashboard',
       'FB_PAGE_ACCESS_TOKEN: required with FB_PAGE_ID; copy the page token',
     ]);
+    // A page from the environment with no app to go with it is named by its variables.
+    const page = { FB_PAGE_ID: '222', FB_PAGE_ACCESS_TOKEN: 'EAA' };
+    expect(problemsOf(() => loadConfig(page, dir()))).toEqual([
+      'FB_APP_ID: page 222 (FB_PAGE_ID) needs it when 0 apps are configured',
+    ]);
   });
 
   it('refuses a PUBLIC_URL without a scheme by its name, rather than failing on it', () => {

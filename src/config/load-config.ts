@@ -107,7 +107,9 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
   );
   const pages = [...(c.pages ?? []), ...fromEnv.pages].map((page, i) => {
     const appId = page.app_id ?? (apps.length === 1 ? apps[0]?.id : undefined);
-    if (!appId)
+    if (!appId && i >= filePages)
+      problems.push(`FB_APP_ID: page ${page.id} (FB_PAGE_ID) needs it when ${apps.length} apps are configured`);
+    else if (!appId)
       problems.push(`pages[${i}].app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`);
     else if (!apps.some((a) => a.id === appId))
       problems.push(`pages[${i}].app_id: no app with id ${appId} is configured`);
