@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoEnvironment, loadDemoConfig } from './demo-command.ts';
+import { demoSeed } from './demo-seed.ts';
 
 const cwd = () => mkdtempSync(join(tmpdir(), 'switchboard-demo-'));
 
@@ -42,5 +43,16 @@ describe('the demo’s configuration', () => {
     );
     expect(() => demoEnvironment(env, 'postgres://db.example/switchboard')).toThrow(/--database-url: .*SQLite only/);
     expect(() => demoEnvironment(env, 'sqlite:')).toThrow(/--database-url: needs a file path/);
+  });
+
+  it("lets Facebook Login send browsers back to PUBLIC_URL, where they reach the demo's gateway", () => {
+    const seed = demoSeed({
+      webhookUrl: 'http://localhost:3000/webhooks/messenger',
+      secret: 's',
+      verifyToken: 'v',
+      gatewayUrl: 'http://localhost:3000',
+      publicUrl: 'http://192.0.2.10:3000',
+    });
+    expect(seed.apps[0]?.oauth_redirect_uris).toEqual(['http://192.0.2.10:3000/oauth/facebook/callback']);
   });
 });

@@ -66,7 +66,13 @@ export async function run(argv: string[]): Promise<void> {
   const emulatorUrl = `http://localhost:${emulatorPort}`;
   const secret = randomBytes(24).toString('hex');
   const verifyToken = randomBytes(12).toString('hex');
-  const seed = demoSeed({ webhookUrl: `${gatewayUrl}/webhooks/messenger`, secret, verifyToken, gatewayUrl });
+  const seed = demoSeed({
+    webhookUrl: `${gatewayUrl}/webhooks/messenger`,
+    secret,
+    verifyToken,
+    gatewayUrl,
+    publicUrl: base.publicUrl,
+  });
 
   const emulator = await startEmulator({
     seed,
@@ -84,7 +90,8 @@ export async function run(argv: string[]): Promise<void> {
     ...base,
     admin,
     graph: { apiUrl: emulatorUrl, version: base.graph.version },
-    facebookWebUrl: emulatorUrl,
+    // The login dialog opens in the browser: at the address people reach the emulator at.
+    facebookWebUrl: emulatorPublicUrl ?? emulatorUrl,
     apps: [{ id: seed.apps[0]?.id as string, secret, verify_token: verifyToken }],
     pages: [
       {

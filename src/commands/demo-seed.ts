@@ -7,7 +7,14 @@ const PAGE_ID = '104857392018475';
 const OUTLET_PAGE_ID = '209384756102938';
 
 /** The demo's Facebook: one app, a shop page and its outlet's, a few customers with fixed PSIDs (so the demo database stays valid). */
-export function demoSeed(o: { webhookUrl: string; secret: string; verifyToken: string; gatewayUrl: string }) {
+export function demoSeed(o: {
+  webhookUrl: string;
+  secret: string;
+  verifyToken: string;
+  gatewayUrl: string;
+  /** Where browsers reach the gateway (`PUBLIC_URL`): Facebook Login sends them back there. */
+  publicUrl: string;
+}) {
   return {
     apps: [
       {
@@ -16,7 +23,7 @@ export function demoSeed(o: { webhookUrl: string; secret: string; verifyToken: s
         secret: o.secret,
         webhook_url: o.webhookUrl,
         verify_token: o.verifyToken,
-        oauth_redirect_uris: [`${o.gatewayUrl}/oauth/facebook/callback`],
+        oauth_redirect_uris: [`${o.publicUrl}/oauth/facebook/callback`],
         deauthorize_url: `${o.gatewayUrl}/callbacks/facebook/deauthorize`,
         data_deletion_url: `${o.gatewayUrl}/callbacks/facebook/data-deletion`,
       },
