@@ -1,7 +1,7 @@
 /**
  * The live state of one conversation (page × person): its items, the typing flag, the 24-hour
- * window and the page's profile, kept current through the SSE stream. Every reconnect refetches
- * the thread and merges by id, so nothing sent while the stream was down is missed.
+ * window and the page's profile, kept current through the SSE stream. Every (re)connect refetches
+ * the thread and the profile, so nothing changed while the stream was down is missed or kept.
  */
 import { toMillis } from './thread-model.js';
 
@@ -17,11 +17,19 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     if (!closed) onChange(snap);
   };
 
+  /**
+   * The thread as the emulator has it. Items it no longer has go (it restarted or was reset while the stream was
+   * down), but not those the stream brought after the emulator's answer was made.
+   */
   async function loadThread() {
     const result = await api.getConversation(pageId, psid);
     if (closed) return;
     if (!result.ok) return onError(`Could not load the conversation: ${result.error}`);
-    for (const item of result.value.items ?? []) upsert(item);
+    const items = result.value.items ?? [];
+    const newest = Math.max(0, ...items.map((i) => toMillis(i.timestamp)));
+    const later = snap.items.filter((i) => toMillis(i.timestamp) > newest && !items.some((j) => j.id === i.id));
+    snap.items = [];
+    for (const item of [...items, ...later]) upsert(item);
     snap.typing = Boolean(result.value.typing);
     snap.windowOpen = result.value.window_open !== false;
     snap.loaded = true;
@@ -46,7 +54,11 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
   }
 
   const stopStream = api.openStream(pageId, psid, {
-    onOpen: () => loadThread(),
+    // Anything may have changed while the stream was down, the page's menu too.
+    onOpen: () => {
+      loadProfile();
+      loadThread();
+    },
     item: (item) => {
       upsert(item);
       // A message from the page ends its typing indicator, as in Messenger.
