@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -22,6 +22,8 @@ export function configPathOf(env: Env, cwd: string): string | undefined {
 export function readConfigFile(path: string, env: Env, only?: readonly (keyof FileConfig)[]): FileConfig {
   if (!existsSync(path))
     throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} does not exist; fix the path or unset it`]);
+  if (!statSync(path).isFile())
+    throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} is not a file; name the YAML file itself`]);
   let raw = parseQuietly(readFileSync(path, 'utf8'), path);
   if (only && raw && typeof raw === 'object' && !Array.isArray(raw))
     raw = Object.fromEntries(Object.entries(raw).filter(([key]) => (only as readonly string[]).includes(key)));

@@ -118,6 +118,12 @@ describe('configuration', () => {
     expect(config.pages.map((p) => p.id)).toEqual(['222']);
   });
 
+  it('refuses a SWITCHBOARD_CONFIG that names a folder, by name', () => {
+    expect(problemsOf(() => loadConfig({ SWITCHBOARD_CONFIG: '.' }, dir()))).toEqual([
+      'SWITCHBOARD_CONFIG: . is not a file; name the YAML file itself',
+    ]);
+  });
+
   it('lets switchboard.yaml decide what an env-file copied from .env.example leaves at its default', () => {
     const example = readFileSync(join(import.meta.dirname, '../../.env.example'), 'utf8');
     const env = Object.fromEntries(
