@@ -238,7 +238,13 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         'send blocked by policy',
       );
       await transaction((tx) =>
-        markUnsent(tx, row, { status: 'blocked', attempts: row.attempts }, { message: result.reason }, timers.now()),
+        markUnsent(
+          tx,
+          row,
+          { status: 'blocked', attempts: row.attempts },
+          { message: result.reason, ...(result.code !== undefined && { code: result.code }) },
+          timers.now(),
+        ),
       );
       options.onResult?.(row, 'blocked', undefined);
       return true;

@@ -17,7 +17,8 @@ export function createSendPolicy(db: Kysely<Database>, now: () => number) {
   return async function decide(row: OutboxRow, known?: SendContext): Promise<SendDecision> {
     const context = known ?? (await sendContextOf(db, row));
     // Cleared by the person's next message (conversation-store.ts), which hands its rows over without it.
-    if ((context?.unreachable_at ?? null) !== null) return { ok: false, reason: UNREACHABLE };
+    // Graph's own 551, which it said before: counted in the page's health as sends to a person who cannot be reached.
+    if ((context?.unreachable_at ?? null) !== null) return { ok: false, reason: UNREACHABLE, code: 551 };
     const author = context?.author === 'agent' || context?.author === 'system' ? context.author : 'bot';
     return decideSend({
       author,

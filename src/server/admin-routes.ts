@@ -28,7 +28,7 @@ const DAY_MS = 24 * 60 * 60_000;
 
 /**
  * The page's health beside its state: the sends queued since `since` that failed for good, counted by why. `window`
- * (blocked by the 24-hour rule) and `recipient` (the person cannot be messaged) concern one person each; `token` and
+ * (blocked by the 24-hour rule, or refused by Graph for it) and `recipient` (the person cannot be messaged) concern one person each; `token` and
  * `permission` mostly the whole page (`permission` also counts a thread another app owns); `retries_exhausted` are the
  * dead letters; `other` failed without a Graph code (a page no longer connected).
  */
@@ -38,7 +38,7 @@ async function sendFailuresByPage(db: Kysely<Database>, since: number) {
     const why =
       row.status === 'dead'
         ? 'retries_exhausted'
-        : row.status === 'blocked'
+        : row.status === 'blocked' && row.error_code === null
           ? 'window'
           : row.error_code === null
             ? 'other'

@@ -307,12 +307,19 @@ for (const database of DATABASES) {
       await h.fb.sendText(PAGE_ID, person(5), 'hello');
       await h.settle();
       const conversation = await conversationOf(person(5));
+      const failures = async (): Promise<Record<string, number>> =>
+        (await h.api('GET', '/api/pages')).body.data.find((p: { id: string }) => p.id === PAGE_ID).send_failures_24h;
+      const before = await failures();
       await h.fb.block(PAGE_ID, person(5));
       const reply = (text: string) => h.api('POST', `/api/conversations/${conversation?.id}/messages`, { text });
       await reply('Are you still there?');
       await h.settle();
       await reply('One more thing.');
       await h.settle();
+      // Both count on the page's health as sends to a person who cannot be reached, the one refused here too.
+      const after = await failures();
+      expect((after.recipient ?? 0) - (before.recipient ?? 0)).toBe(2);
+      expect(after.window ?? 0).toBe(before.window ?? 0);
       const thread = await h.api('GET', `/api/conversations/${conversation?.id}/messages`);
       const agents = thread.body.data.messages.filter((m: { author: string }) => m.author === 'agent');
       expect(agents.map((m: { text: string; status: string }) => [m.text, m.status])).toEqual([

@@ -20,7 +20,8 @@ export interface SendRequest {
 
 export type SendDecision =
   | { ok: true; messaging_type: 'RESPONSE' | 'MESSAGE_TAG' | 'UPDATE'; tag?: MessageTag }
-  | { ok: false; reason: string };
+  /** `code`: the Graph error code the refusal stands for, when it is one Graph would give (counted as its own). */
+  | { ok: false; reason: string; code?: number };
 
 const HOUR_MS = 3_600_000;
 /** The standard window: anything may be sent for 24 hours after the person's last message. */
