@@ -11,7 +11,7 @@ import { defaultPageSettings } from '../src/config/page-settings.ts';
 import { escalationOf } from '../src/conversations/turn-escalation.ts';
 import { renderResponses } from '../src/messenger/render/render-responses.ts';
 import { splitText } from '../src/text/split-text.ts';
-import { graphemes } from '../src/text/text-units.ts';
+import { graphemes, words } from '../src/text/text-units.ts';
 
 const PROSE = 'Your order left our warehouse this morning, and the courier brings it tomorrow. ';
 const SIZES = [10_000, 100_000] as const;
@@ -44,6 +44,7 @@ export async function runLongInputs(): Promise<LongInputFigure[]> {
     ['render: a bot text', (n) => renderResponses([{ type: 'text', text: fill(PROSE, n) }], { readableLength: 320 })],
     ['model answer cut at the token limit', (n) => dropUnfinishedSentence(`${fill(PROSE, n)} and then`)],
     ['graphemes', (n) => graphemes(fill('é🇫🇷', n))],
+    ['words: one long word, then short ones', (n) => words(`${'x'.repeat(n / 2)}${fill(' a', n / 2)}`)],
   ];
   const figures: LongInputFigure[] = [];
   for (const [name, run] of cases) {

@@ -25,6 +25,11 @@ describe('control API host', () => {
     }
   });
 
+  it('answers at localhost from elsewhere when the operator named it as the public URL (Docker port mapping)', () => {
+    expect(isControlHost('localhost:3100', '172.17.0.1', { publicUrl: 'http://localhost:3100' })).toBe(true);
+    expect(isControlHost('localhost:3100', '172.17.0.1', {})).toBe(false);
+  });
+
   it('never answers at a wildcard address, even one it was given', () => {
     expect(isControlHost('0.0.0.0:3100', LOCAL, { listenUrl: 'http://0.0.0.0:3100' })).toBe(false);
     expect(isControlHost('[::]:3100', LOCAL, { listenUrl: 'http://[::]:3100', publicUrl: 'http://[::]:3100' })).toBe(

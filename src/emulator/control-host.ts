@@ -28,11 +28,13 @@ export function isControlHost(host: string, remote: string | undefined, known: K
   } catch {
     return false;
   }
-  if (hostname === 'localhost' || isLoopback(hostname)) return remote !== undefined && isLoopback(remote);
   if (WILDCARDS.has(hostname)) return false;
-  return [known.publicUrl, known.listenUrl].some(
+  // An address the operator named is theirs to open, from anywhere (a public URL of localhost behind Docker's ports).
+  const named = [known.publicUrl, known.listenUrl].some(
     (url) => url !== undefined && URL.canParse(url) && new URL(url).hostname === hostname,
   );
+  if (named) return true;
+  return (hostname === 'localhost' || isLoopback(hostname)) && remote !== undefined && isLoopback(remote);
 }
 
 /**

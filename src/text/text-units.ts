@@ -18,7 +18,11 @@ export function measure(text: string): number {
  * 100,000 characters took minutes (and any person may send a long one). They are given windows this long instead.
  */
 const WINDOW = 512;
-/** How far from a window's end a boundary must be to be trusted: the rules of sentences look ahead. */
+/**
+ * How far from a window's end a boundary must be to be trusted: the rules of sentences look ahead. One of them (after
+ * "etc." and the like, through digits and punctuation to a lower-case letter) looks ahead without limit: a run of those
+ * longer than this may end a sentence where the whole text would not.
+ */
 const LOOKAHEAD = 64;
 
 /**
@@ -32,6 +36,20 @@ function segmentsOf(segmenter: Intl.Segmenter, text: string): string[] {
   let size = WINDOW;
   while (start < text.length) {
     const end = start + size;
+    if (size > WINDOW) {
+      // Widened for one long segment: only it is read, and the next window is a normal one again (each segment read
+      // costs the window's length, so reading the rest of a wide window would be quadratic again).
+      const first = (segmenter.segment(text.slice(start, end))[Symbol.iterator]().next().value?.segment ??
+        '') as string;
+      if (end < text.length && first.length > size - LOOKAHEAD) {
+        size *= 2;
+        continue;
+      }
+      found.push(first);
+      start += first.length;
+      size = WINDOW;
+      continue;
+    }
     const parts = Array.from(segmenter.segment(text.slice(start, end)), (s) => s.segment);
     if (end >= text.length) {
       found.push(...parts);

@@ -16,18 +16,21 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
   const emit = () => {
     if (!closed) onChange(snap);
   };
+  /** The ids the stream brought while each reload was under way: its answer may have been made before them. */
+  const streamedDuring = new Set();
 
   /**
    * The thread as the emulator has it. Items it no longer has go (it restarted or was reset while the stream was
-   * down), but not those the stream brought after the emulator's answer was made.
+   * down), but not those the stream brought while the reload was under way.
    */
   async function loadThread() {
-    const result = await api.getConversation(pageId, psid);
+    const streamed = new Set();
+    streamedDuring.add(streamed);
+    const result = await api.getConversation(pageId, psid).finally(() => streamedDuring.delete(streamed));
     if (closed) return;
     if (!result.ok) return onError(`Could not load the conversation: ${result.error}`);
     const items = result.value.items ?? [];
-    const newest = Math.max(0, ...items.map((i) => toMillis(i.timestamp)));
-    const later = snap.items.filter((i) => toMillis(i.timestamp) > newest && !items.some((j) => j.id === i.id));
+    const later = snap.items.filter((i) => streamed.has(i.id) && !items.some((j) => j.id === i.id));
     snap.items = [];
     for (const item of [...items, ...later]) upsert(item);
     snap.typing = Boolean(result.value.typing);
@@ -60,6 +63,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
       loadThread();
     },
     item: (item) => {
+      for (const streamed of streamedDuring) streamed.add(item.id);
       upsert(item);
       // A message from the page ends its typing indicator, as in Messenger.
       if (item.from === 'page' && item.message) snap.typing = false;

@@ -45,15 +45,17 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
       if (fresh.length > 0) deps.enqueue(fresh);
       return undefined;
     }
-    const handing = (waiting ?? Promise.resolve()).then(async () => {
-      const again = redelivered.length === 0 ? [] : await lookUp(redelivered);
-      const handed = again.length > 0 ? [...again, ...fresh] : fresh;
-      if (handed.length > 0) deps.enqueue(handed);
-    });
-    const settled = handing.catch(() => {});
-    waiting = settled;
-    void settled.then(() => {
-      if (waiting === settled) waiting = undefined;
+    const handing = (waiting ?? Promise.resolve())
+      .then(async () => {
+        const again = redelivered.length === 0 ? [] : await lookUp(redelivered);
+        const handed = again.length > 0 ? [...again, ...fresh] : fresh;
+        if (handed.length > 0) deps.enqueue(handed);
+      })
+      // Stored all the same: the minute's sweep hands over what this could not.
+      .catch((err) => deps.logger.error({ err }, 'could not hand stored webhook events to the workers'));
+    waiting = handing;
+    void handing.then(() => {
+      if (waiting === handing) waiting = undefined;
     });
     return handing;
   }
@@ -143,6 +145,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     for (const s of fresh) deps.metrics.eventsReceived.inc({ kind: s.event.kind });
     const redelivered = events.filter((_, i) => stored[i] === undefined);
     if (redelivered.length > 0) deps.metrics.duplicates.inc(redelivered.length);
+    // Answered once handed over, as the workers' callers expect of a 200. A lookup under way holds the bodies stored
+    // after it for one read of the database that stored them: a database too slow for it holds their stores as well.
     const handing = handOver(fresh, redelivered);
     if (handing) await handing;
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000);
