@@ -112,7 +112,7 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
     else if (!appId)
       problems.push(`pages[${i}].app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`);
     else if (!apps.some((a) => a.id === appId))
-      problems.push(`pages[${i}].app_id: no app with id ${appId} is configured`);
+      problems.push(`${i < filePages ? `pages[${i}].app_id` : 'FB_APP_ID'}: no app with id ${appId} is configured`);
     const where = i < filePages ? `pages[${i}].assistant` : 'SWITCHBOARD_ASSISTANT';
     problems.push(...assistantProblems(page.assistant, { key: where, subject: `page ${page.id}: ` }, { env, cwd }));
     return { ...page, app_id: appId ?? '' };

@@ -32,17 +32,17 @@ export function findAttachment(ctx: EmulatorContext, pageId: string, id: string)
   return record;
 }
 
-/**
- * Resolves the media of a validated message for the thread: a file uploaded with the request gets
- * a URL (and an attachment id if `is_reusable`), an `attachment_id` gets its URL added beside it so
- * the chat page can show it, and a reusable URL gets an attachment id.
- */
 /** An upload Graph refuses for its content type (messenger-platform.md §3.5): audio must be sent as `audio/*`. */
 export function uploadTypeError(type: string, mime: string): GraphError | undefined {
   if (type !== 'audio' || mime.startsWith('audio/')) return undefined;
   return invalidParam('Audio attachments must be uploaded with an audio/* content type', 2018047);
 }
 
+/**
+ * Resolves the media of a validated message for the thread: a file uploaded with the request gets
+ * a URL (and an attachment id if `is_reusable`), an `attachment_id` gets its URL added beside it so
+ * the chat page can show it, and a reusable URL gets an attachment id.
+ */
 export function resolveMessageMedia(
   ctx: EmulatorContext,
   target: { pageId: string; origin: string; file?: Omit<StoredFile, 'id'> },

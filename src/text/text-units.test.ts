@@ -92,6 +92,10 @@ describe('graphemes, words and sentences of a long text', () => {
   it('keep a word or a grapheme run longer than a window whole', () => {
     const long = 'x'.repeat(5_000);
     expect(words(`${long} end`)).toEqual([long, ' ', 'end']);
+    const after = `${long}${' a'.repeat(2_000)}`;
+    expect(words(after)).toEqual(
+      Array.from(new Intl.Segmenter(undefined, { granularity: 'word' }).segment(after), (s) => s.segment),
+    );
     expect(graphemes('🇫🇷'.repeat(2_000))).toHaveLength(2_000);
   });
 });

@@ -59,7 +59,8 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
 
   /**
    * What a payload, a link's `ref` or a tap may start: the file's actions, and the hand-over the engine's own attachment
-   * offer shows. Not the engine's other programs: a link naming `_fallback` or `_agent` would run them on any page.
+   * offer shows (`_agent` when the file has no hand-over of its own). Not the engine's other programs: a link naming
+   * `_fallback` would run it on any page.
    */
   const startable = new Set([...def.actions.map((a) => a.id), builtins.offeredHandOver]);
 
