@@ -1,4 +1,4 @@
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ const CONNECT_TIMEOUT_MS = 300;
 async function readinessApp(handle: DatabaseHandle): Promise<FastifyInstance> {
   const app = createHttpApp(pino({ level: 'silent' }));
   const metrics = createMetrics({ queueDepth: () => 0, sendingConversations: () => 0 });
-  await app.register(healthRoutes, { db: handle.db, metrics, isClosing: () => false });
+  await app.register(healthRoutes, { db: handle.db, metrics, isClosing: () => false, readyTimeoutMs: 500 });
   return app;
 }
 
@@ -82,6 +82,41 @@ describe('readiness on PostgreSQL', { timeout: 10_000 }, () => {
     const app = await readinessApp(handle);
     cleanups.push(() => app.close());
 
+    const ready = await app.inject('/readyz');
+    expect([ready.statusCode, ready.json()]).toEqual([503, { status: 'database unreachable' }]);
+  });
+
+  it('answers 503 when the server stops answering on a connection already open', async () => {
+    const test: TestDatabase = await createTestDatabase('postgres');
+    cleanups.push(() => test.drop());
+    // A proxy before the server, which stops passing anything on once frozen: a network cut, a hung server.
+    let frozen = false;
+    const sockets: Socket[] = [];
+    const target = new URL(test.url);
+    const proxy = createServer((client) => {
+      const server = connect(Number(target.port), target.hostname);
+      sockets.push(client, server);
+      client.on('data', (chunk) => frozen || server.write(chunk));
+      server.on('data', (chunk) => frozen || client.write(chunk));
+      client.on('error', () => {});
+      server.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => proxy.close(resolve)));
+    const through = new URL(test.url);
+    through.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const handle = openDatabase(through.toString(), { connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    cleanups.push(() => handle.close());
+    await migrateToLatest(handle.db);
+    const app = await readinessApp(handle);
+    cleanups.push(() => app.close());
+    // First: the pool waits for its hung query until its sockets go.
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+    });
+
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    frozen = true;
     const ready = await app.inject('/readyz');
     expect([ready.statusCode, ready.json()]).toEqual([503, { status: 'database unreachable' }]);
   });
