@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
@@ -7,12 +8,27 @@ import { defaultPageSettings } from '../config/page-settings.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { insertInboundEvents } from '../storage/inbound-event-repository.ts';
+import type { Database } from '../storage/schema.ts';
 import { type ConversationServiceDeps, createConversationService, type StoredEvent } from './conversation-service.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import type { PageRuntime } from './ports.ts';
 import { createMemoryRateLimiter } from './rate-limiter.ts';
 
 const PAGE = { id: 'page-1', app_id: 'app-1' } as PageRuntime;
+
+/** A service on `db` with quiet defaults (no output rendered, no profiles, a silent log), `deps` over them. */
+function serviceOn(db: Kysely<Database>, deps: Partial<ConversationServiceDeps>) {
+  return createConversationService({
+    store: createConversationStore(db, createBatchedWrites(db)),
+    pages: (id: string) => (id === PAGE.id ? { ...PAGE, settings: defaultPageSettings } : undefined),
+    renderer: { render: () => [] },
+    profiles: { fetchProfile: async () => ({ status: 'none' as const }) },
+    rateLimiter: createMemoryRateLimiter(),
+    clock: { now: Date.now },
+    logger: pino({ level: 'silent' }),
+    ...deps,
+  } as ConversationServiceDeps);
+}
 
 for (const kind of DATABASES) {
   describe(`conversation service on ${kind}: echoes stored before a restart`, () => {
@@ -131,9 +147,7 @@ for (const kind of DATABASES) {
       const { db } = await open();
       let clock = 0;
       const turns: AssistantTurn[] = [];
-      const service = createConversationService({
-        store: createConversationStore(db, createBatchedWrites(db)),
-        pages: (id) => (id === PAGE.id ? { ...PAGE, settings: defaultPageSettings } : undefined),
+      const service = serviceOn(db, {
         assistantFor: () => ({
           kind: 'llm',
           historyLength: 20,
@@ -146,11 +160,8 @@ for (const kind of DATABASES) {
           render: (responses) =>
             responses.map((r) => ({ kind: 'message', message: r, preview: r.type === 'text' ? r.text : '' })),
         },
-        profiles: { fetchProfile: async () => ({ status: 'none' as const }) },
-        rateLimiter: createMemoryRateLimiter(),
         clock: { now: () => clock },
-        logger: pino({ level: 'silent' }),
-      } as ConversationServiceDeps);
+      });
       let n = 0;
       /** Stores an event that came at `cameAt`, then handles it at `handledAt`. */
       const send = async (event: Record<string, unknown>, cameAt: number, handledAt: number) => {
@@ -179,16 +190,10 @@ for (const kind of DATABASES) {
     it('count repeated messages by when they came: a backlog handled at once repeats nothing', async () => {
       const { db } = await open();
       let clock = 0;
-      const service = createConversationService({
-        store: createConversationStore(db, createBatchedWrites(db)),
-        pages: (id) => (id === PAGE.id ? { ...PAGE, settings: defaultPageSettings } : undefined),
+      const service = serviceOn(db, {
         assistantFor: () => ({ kind: 'flow', reply: async () => ({ responses: [] }) }),
-        renderer: { render: () => [] },
-        profiles: { fetchProfile: async () => ({ status: 'none' as const }) },
-        rateLimiter: createMemoryRateLimiter(),
         clock: { now: () => clock },
-        logger: pino({ level: 'silent' }),
-      } as ConversationServiceDeps);
+      });
       const flagged = async () =>
         (await db.selectFrom('conversations').select('flag_reason').executeTakeFirstOrThrow()).flag_reason;
       let n = 0;
@@ -214,18 +219,12 @@ for (const kind of DATABASES) {
     it('stop waiting for a slow profile lookup when a shutdown stops waiting for running turns', async () => {
       const { db } = await open();
       const shutdown = new AbortController();
-      const service = createConversationService({
-        store: createConversationStore(db, createBatchedWrites(db)),
-        pages: (id) => (id === PAGE.id ? { ...PAGE, settings: defaultPageSettings } : undefined),
+      const service = serviceOn(db, {
         assistantFor: () => ({ kind: 'flow', reply: async () => ({ responses: [] }) }),
-        renderer: { render: () => [] },
         // Graph answers in 30 s at worst: longer than any shutdown may wait.
         profiles: { fetchProfile: () => new Promise(() => {}) },
-        rateLimiter: createMemoryRateLimiter(),
-        clock: { now: Date.now },
-        logger: pino({ level: 'silent' }),
         shutdown: shutdown.signal,
-      } as ConversationServiceDeps);
+      });
       const event = {
         kind: 'message',
         page_id: PAGE.id,
