@@ -6,6 +6,7 @@ import type { InboundEvent } from './inbound-event.ts';
 import { runPersonTurn } from './person-turn.ts';
 import type {
   Clock,
+  Conversation,
   ConversationStore,
   NewMessage,
   PageRuntime,
@@ -179,9 +180,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       status: 'sent',
       sent_at: stampOf(event, now),
     };
-    const pauseMs = page.settings.human_reply_pause_minutes * 60_000;
-    const pause = !ours && conversation.routing !== 'human' && pauseMs > 0;
-    const changes = pause ? { routing: 'paused' as const, paused_until: now + pauseMs } : {};
+    const changes = (!ours && pauseFor(page, conversation, now)) || {};
     await store.commitTurn(
       { event_id: eventId, event_status: 'done', incoming, conversation: { id: conversation.id, changes } },
       now,
@@ -207,13 +206,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return;
     }
     const { conversation } = await store.openConversation(page.id, event.user_id as string, now);
-    const pauseMs = page.settings.human_reply_pause_minutes * 60_000;
-    const changes =
-      taken && conversation.routing !== 'human' && pauseMs > 0
-        ? { routing: 'paused' as const, paused_until: now + pauseMs }
-        : given && conversation.routing === 'paused'
-          ? { routing: 'bot' as const, paused_until: null }
-          : undefined;
+    const changes = taken
+      ? pauseFor(page, conversation, now)
+      : conversation.routing === 'paused'
+        ? { routing: 'bot' as const, paused_until: null }
+        : undefined;
     await store.commitTurn(
       { event_id: eventId, event_status: 'done', ...(changes && { conversation: { id: conversation.id, changes } }) },
       now,
@@ -283,6 +280,16 @@ function outboxIdOf(event: Extract<InboundEvent, { kind: 'echo' }>, page: PageRu
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;
+
+/**
+ * The bot's pause when people answer the person elsewhere (the Page Inbox), for the page's `human_reply_pause_minutes`;
+ * none when the inbox's agents own the conversation already, or the page sets no pause.
+ */
+function pauseFor(page: PageRuntime, conversation: Conversation, now: number) {
+  const pauseMs = page.settings.human_reply_pause_minutes * 60_000;
+  if (conversation.routing === 'human' || pauseMs <= 0) return undefined;
+  return { routing: 'paused' as const, paused_until: now + pauseMs };
+}
 
 /** What the inbox shows of an event: the channel's fields without routing metadata. */
 function contentOf(event: InboundEvent): unknown {
