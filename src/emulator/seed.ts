@@ -127,24 +127,17 @@ export function normalizeSeed(input: unknown): SeedResult {
     });
   }
   // A later entry with the same id (or token) would silently stand in for the earlier one, as the control API refuses.
-  const repeated =
-    firstRepeat(
-      'app id',
-      apps.map((app) => app.id),
-    ) ??
-    firstRepeat(
-      'page id',
-      pages.map((page) => page.id),
-    ) ??
-    firstRepeat(
-      'page access_token',
-      pages.map((page) => page.access_token),
-    ) ??
-    firstRepeat(
-      'person id',
-      raw.people.flatMap((person) => (person.id ? [person.id] : [])),
-    );
-  if (repeated) return { ok: false, reason: repeated };
+  const ids: [string, string[]][] = [
+    ['app id', apps.map((app) => app.id)],
+    ['page id', pages.map((page) => page.id)],
+    ['person id', raw.people.flatMap((person) => (person.id ? [person.id] : []))],
+  ];
+  for (const [what, values] of ids) {
+    const twice = repeatedIn(values);
+    if (twice !== undefined) return { ok: false, reason: `two entries have the ${what} ${twice}` };
+  }
+  if (repeatedIn(pages.map((page) => page.access_token)) !== undefined)
+    return { ok: false, reason: 'two pages have the same page access_token' };
   const pageIds = new Set(pages.map((page) => page.id));
   const people: SeedPerson[] = [];
   const fixedPsids = new Set<string>();
@@ -174,12 +167,11 @@ export function normalizeSeed(input: unknown): SeedResult {
   return { ok: true, seed: { apps, pages, people, accounts } };
 }
 
-/** Says which value comes twice in `values`, if one does. */
-function firstRepeat(what: string, values: string[]): string | undefined {
+/** The first value that comes twice in `values`, if one does. */
+function repeatedIn(values: string[]): string | undefined {
   const seen = new Set<string>();
   for (const value of values) {
-    if (seen.has(value))
-      return what === 'page access_token' ? `two pages have the same ${what}` : `two entries have the ${what} ${value}`;
+    if (seen.has(value)) return value;
     seen.add(value);
   }
   return undefined;
