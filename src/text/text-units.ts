@@ -28,45 +28,26 @@ const LOOKAHEAD = 64;
 /**
  * The segments of a text, found window by window; joined they give the text back. Segments that end near a window's
  * end are found again from their start in the next window. A window holding no trusted boundary (a word or sentence
- * longer than it) is tried again twice as wide, which costs little: the cost grows with the segments given.
+ * longer than it) is tried again twice as wide, for its first segment only: each segment read costs the window's
+ * length, so reading the rest of a wide window would be quadratic again.
  */
 function segmentsOf(segmenter: Intl.Segmenter, text: string): string[] {
   const found: string[] = [];
   let start = 0;
   let size = WINDOW;
   while (start < text.length) {
-    const end = start + size;
-    if (size > WINDOW) {
-      // Widened for one long segment: only it is read, and the next window is a normal one again (each segment read
-      // costs the window's length, so reading the rest of a wide window would be quadratic again).
-      const first = (segmenter.segment(text.slice(start, end))[Symbol.iterator]().next().value?.segment ??
-        '') as string;
-      if (end < text.length && first.length > size - LOOKAHEAD) {
-        size *= 2;
-        continue;
-      }
-      found.push(first);
-      start += first.length;
-      size = WINDOW;
-      continue;
-    }
-    const parts = Array.from(segmenter.segment(text.slice(start, end)), (s) => s.segment);
-    if (end >= text.length) {
-      found.push(...parts);
-      break;
-    }
-    let kept = 0;
+    const last = start + size >= text.length;
     let length = 0;
-    for (const part of parts) {
-      if (length + part.length > size - LOOKAHEAD) break;
-      length += part.length;
-      kept++;
+    for (const { segment } of segmenter.segment(text.slice(start, start + size))) {
+      if (!last && length + segment.length > size - LOOKAHEAD) break;
+      found.push(segment);
+      length += segment.length;
+      if (size > WINDOW) break;
     }
-    if (kept === 0) {
+    if (length === 0) {
       size *= 2;
       continue;
     }
-    for (let i = 0; i < kept; i++) found.push(parts[i] as string);
     start += length;
     size = WINDOW;
   }
