@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssistantTurn } from '../assistant.ts';
@@ -15,19 +15,25 @@ const turn: AssistantTurn = {
   history: [],
 };
 
-describe('an external bot that fails', () => {
-  const server = createServer((_request, response) => response.writeHead(500).end());
+/** A bot at `url()` for the tests of a describe block, answering every turn with `answer`. */
+function botServer(answer: RequestListener) {
+  const server = createServer(answer);
   let url = '';
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bot`;
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
+  return { url: () => url };
+}
+
+describe('an external bot that fails', () => {
+  const bot = botServer((_request, response) => response.writeHead(500).end());
 
   it('is logged with the page and conversation of the turn, and the person gets the fallback text', async () => {
     const warnings: object[] = [];
     const assistant = createHttpAssistant({
-      url,
+      url: bot.url(),
       retries: 0,
       fallbackText: () => 'Sorry, one moment.',
       logger: { warn: (fields) => void warnings.push(fields) },
@@ -44,20 +50,14 @@ describe('an external bot that answers with thousands of invalid responses', () 
   const answer = JSON.stringify({
     responses: [{ type: 'text', text: 'hi' }, ...Array.from({ length: 3_000 }, () => ({ type: 'text' }))],
   });
-  const server = createServer((_request, response) =>
+  const bot = botServer((_request, response) =>
     response.writeHead(200, { 'content-type': 'application/json' }).end(answer),
   );
-  let url = '';
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bot`;
-  });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   it('logs the first few dropped and counts the rest, in a handful of lines', async () => {
     const warnings: { index?: number; dropped?: number }[] = [];
     const assistant = createHttpAssistant({
-      url,
+      url: bot.url(),
       retries: 0,
       fallbackText: () => 'Sorry, one moment.',
       logger: { warn: (fields) => void warnings.push(fields) },
