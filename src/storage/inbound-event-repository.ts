@@ -85,7 +85,10 @@ function storedEventOf(r: { id: string; body: string; attempts: number; received
 }
 
 /** Of these events, those stored (same page and key) and still waiting to be handled, oldest first. */
-export async function loadPendingByKey(db: Kysely<Database>, events: InboundEvent[]): Promise<StoredInboundEvent[]> {
+export async function loadPendingByKey(
+  db: Kysely<Database>,
+  events: readonly InboundEvent[],
+): Promise<StoredInboundEvent[]> {
   const found: StoredInboundEvent[] = [];
   for (let i = 0; i < events.length; i += CHUNK) {
     const keys = events.slice(i, i + CHUNK).map((e) => `${e.page_id}:${e.key}`);

@@ -16,7 +16,7 @@ export interface WebhookRoutesDeps {
   /** Durably keeps what could not be understood, for inspection: on disk when it resolves, like `store`. */
   quarantine: (items: { reason: string; body: string }[]) => Promise<void>;
   /** Of these redelivered events, the stored ones still waiting to be handled. */
-  stillPending: (events: InboundEvent[]) => Promise<StoredInboundEvent[]>;
+  stillPending: (events: readonly InboundEvent[]) => Promise<StoredInboundEvent[]>;
   enqueue: (events: StoredInboundEvent[]) => void;
   /**
    * Brings the directory up to date with what other processes changed (PostgreSQL; they are looked for every few
@@ -29,6 +29,8 @@ export interface WebhookRoutesDeps {
   bodyLimit?: number;
 }
 
+const NONE: readonly InboundEvent[] = [];
+
 /** `GET|POST /webhooks/messenger`: the subscription check and signed event delivery (design.md §3). */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, deps) => {
   /** The last hand-over that waits for a lookup: those of bodies stored after it wait behind it. */
@@ -40,7 +42,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
    * and never handed over then: those still pending go first, and the workers skip any they hold. Looking them up takes
    * a read, so while one is under way the bodies stored after it wait their turn; otherwise a hand-over is at once.
    */
-  function handOver(fresh: StoredInboundEvent[], redelivered: InboundEvent[]): Promise<void> | undefined {
+  function handOver(fresh: StoredInboundEvent[], redelivered: readonly InboundEvent[]): Promise<void> | undefined {
     if (redelivered.length === 0 && waiting === undefined) {
       if (fresh.length > 0) deps.enqueue(fresh);
       return undefined;
@@ -60,7 +62,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     return handing;
   }
 
-  const lookUp = (redelivered: InboundEvent[]) =>
+  const lookUp = (redelivered: readonly InboundEvent[]) =>
     deps.stillPending(redelivered).catch((err) => {
       // The new events go on: the minute's sweep finds what this could not.
       deps.logger.warn({ err }, 'could not look for redelivered events still pending');
@@ -143,7 +145,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     const stored = events.length > 0 ? await deps.store(events) : [];
     const fresh = stored.filter((s): s is StoredInboundEvent => s !== undefined);
     for (const s of fresh) deps.metrics.eventsReceived.inc({ kind: s.event.kind });
-    const redelivered = events.filter((_, i) => stored[i] === undefined);
+    // Built only when there are some: this runs for every webhook.
+    const redelivered = fresh.length < stored.length ? events.filter((_, i) => stored[i] === undefined) : NONE;
     if (redelivered.length > 0) deps.metrics.duplicates.inc(redelivered.length);
     // Answered once handed over, as the workers' callers expect of a 200. A lookup under way holds the bodies stored
     // after it for one read of the database that stored them: a database too slow for it holds their stores as well.
