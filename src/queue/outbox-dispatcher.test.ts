@@ -467,6 +467,34 @@ for (const kind of DATABASES) {
         }
       });
 
+      it('waits for the echo of a video found at start until Graph may have stopped fetching its address', async () => {
+        const clock = manualTimers();
+        const { store, outbox, outgoing, sent } = await setup(undefined, {
+          timers: clock.timers,
+          inDoubtGraceMs: 1000,
+        });
+        const video = {
+          attachment: { type: 'video', payload: { url: 'https://cdn.example/v.mp4', is_reusable: true } },
+        };
+        await store.queueOutgoing(
+          { ...outgoing('video'), steps: [{ kind: 'message', message: video, preview: '[video]' }] },
+          Date.now(),
+        );
+        try {
+          await outbox.resume(); // Its call may have ended just before the stop: Graph may fetch it for 75 s after.
+          await clock.asleep();
+          const [wait] = [...clock.sleeping].map((s) => s.ms);
+          expect(wait).toBeGreaterThan(75_000 + 900);
+          expect(wait).toBeLessThanOrEqual(75_000 + 1000);
+          expect(sent).toEqual([]);
+          clock.wakeAll();
+          await outbox.idle();
+          expect(sent).toHaveLength(1);
+        } finally {
+          await outbox.stop();
+        }
+      });
+
       it('sends a row found at start at once to a person who gets no echoes, rather than wait for one', async () => {
         const clock = manualTimers();
         const { store, outbox, outgoing, sent } = await setup(undefined, {

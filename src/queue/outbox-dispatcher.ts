@@ -153,7 +153,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       inDoubt.delete(conversationId);
       return false;
     }
-    const grace = inDoubt.get(conversationId) ?? { rowId: row.id, until: timers.now() + inDoubtGraceMs };
+    // A video's call may have ended any time before the stop, and Graph may fetch its address for 75 s after it.
+    const fetching = row.kind === 'message' && isVideo(JSON.parse(row.request)) ? VIDEO_FETCH_MS : 0;
+    const grace = inDoubt.get(conversationId) ?? { rowId: row.id, until: timers.now() + fetching + inDoubtGraceMs };
     if (grace.rowId !== row.id) {
       inDoubt.delete(conversationId);
       return false;
