@@ -7,6 +7,10 @@ import { type Config, loadConfig } from '../config/load-config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { isHttpUrl } from '../emulator/validate-rules.ts';
 import { createLogger } from '../server/logger.ts';
+import { openDatabase } from '../storage/database.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
+import { loadPages } from '../storage/page-repository.ts';
+import type { SecretBox } from '../storage/secret-box.ts';
 import { createSwitchboard } from '../switchboard.ts';
 import { DEMO_PROFILE, demoSeed } from './demo-seed.ts';
 import { closeOnSignals, demoAdmin, exitOnFatal, secretBoxFor } from './runtime.ts';
@@ -66,12 +70,14 @@ export async function run(argv: string[]): Promise<void> {
   const emulatorUrl = `http://localhost:${emulatorPort}`;
   const secret = randomBytes(24).toString('hex');
   const verifyToken = randomBytes(12).toString('hex');
+  const secretBox = secretBoxFor(base, logger, { generate: true });
   const seed = demoSeed({
     webhookUrl: `${gatewayUrl}/webhooks/messenger`,
     secret,
     verifyToken,
     gatewayUrl,
     publicUrl: base.publicUrl,
+    connected: await pagesConnectedBefore(base.databaseUrl, secretBox),
   });
 
   const emulator = await startEmulator({
@@ -109,7 +115,7 @@ export async function run(argv: string[]): Promise<void> {
   };
   const switchboard = await createSwitchboard({
     config,
-    secretBox: secretBoxFor(config, logger, { generate: true }),
+    secretBox,
     logger,
     processingThread: true,
     onFatal: exitOnFatal,
@@ -134,4 +140,25 @@ export async function run(argv: string[]): Promise<void> {
   Press Ctrl+C to stop.
 `);
   closeOnSignals(logger, switchboard, emulator);
+}
+
+/**
+ * The pages connected with Facebook Login in an earlier run of the demo, with their tokens. The emulator starts
+ * afresh each run: told of them, it takes their tokens and delivers their webhooks again.
+ */
+export async function pagesConnectedBefore(databaseUrl: string, box: SecretBox) {
+  let handle: ReturnType<typeof openDatabase>;
+  try {
+    handle = openDatabase(databaseUrl, { mustExist: true });
+  } catch (error) {
+    if (error instanceof ConfigError) return []; // The first run: no database yet.
+    throw error;
+  }
+  try {
+    await migrateToLatest(handle.db);
+    const pages = await loadPages(handle.db, box);
+    return pages.filter((p) => p.source === 'oauth').map((p) => ({ id: p.id, access_token: p.access_token }));
+  } finally {
+    await handle.close();
+  }
 }

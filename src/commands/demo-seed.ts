@@ -14,7 +14,10 @@ export function demoSeed(o: {
   gatewayUrl: string;
   /** Where browsers reach the gateway (`PUBLIC_URL`): Facebook Login sends them back there. */
   publicUrl: string;
+  /** Pages connected with Facebook Login in an earlier run: their tokens stay valid, the app subscribed. */
+  connected?: { id: string; access_token: string }[];
 }) {
+  const outlet = o.connected?.find((page) => page.id === OUTLET_PAGE_ID);
   return {
     apps: [
       {
@@ -30,7 +33,12 @@ export function demoSeed(o: {
     ],
     pages: [
       { id: PAGE_ID, name: 'Maple & Moss', app_id: APP_ID, access_token: `EAADEMO${o.secret.slice(0, 24)}` },
-      { id: OUTLET_PAGE_ID, name: 'Maple & Moss Outlet', app_id: APP_ID, subscribe_app: false },
+      {
+        id: OUTLET_PAGE_ID,
+        name: 'Maple & Moss Outlet',
+        app_id: APP_ID,
+        ...(outlet ? { access_token: outlet.access_token, subscribe_app: true } : { subscribe_app: false }),
+      },
     ],
     people: [
       {
