@@ -52,6 +52,9 @@ async function sendFailuresByPage(db: Kysely<Database>, since: number) {
 
 /** Pages, their settings and health, and dead letters (`/api/...`, authenticated by the caller's hook). */
 export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps) => {
+  // The apps pages can be connected through (Facebook Login), no secret: the inbox asks which one when there are several.
+  app.get('/api/apps', async () => ({ data: deps.directory.apps().map((stored) => ({ id: stored.id })) }));
+
   app.get('/api/pages', async () => {
     const rows = await deps.db
       .selectFrom('pages')

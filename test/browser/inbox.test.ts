@@ -578,6 +578,31 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.unroute('**/api/oauth/facebook/start');
   });
 
+  it('asks which app to connect pages through when several are configured, and starts the login with it', async () => {
+    expectedFailures = [/^404 \/api\/oauth\/facebook\/start$/];
+    // The harness configures one app: a gateway with two is answered here, and the start it gets is kept.
+    await page.route('**/api/apps', (route) => route.fulfill({ json: { data: [{ id: APP_ID }, { id: '777' }] } }));
+    const started: unknown[] = [];
+    await page.route('**/api/oauth/facebook/start', (route) => {
+      started.push(route.request().postDataJSON());
+      return route.fulfill({ status: 404, json: { error: { code: 'SB_NOT_FOUND', message: 'no such resource' } } });
+    });
+    await page.reload();
+    await page.getByTestId('nav-pages').click();
+    const picker = page.getByTestId('connect-app');
+    await picker.waitFor(wait);
+    expect(await picker.locator('option').allTextContents()).toEqual([`App ${APP_ID}: Acme Shop`, 'App 777']);
+    await picker.selectOption('777');
+    await page.getByTestId('connect-page').click();
+    await expectText(page.getByTestId('connect-status'), 'Connecting pages is not available on this gateway');
+    expect(started).toEqual([{ app_id: '777' }]);
+    await page.unrouteAll();
+    await page.reload();
+    await page.getByTestId('nav-pages').click();
+    await page.getByTestId('connect-page').waitFor(wait);
+    expect(await picker.isVisible()).toBe(false); // One app: nothing to pick.
+  });
+
   it('connects a page through Facebook Login (the emulator’s dialog), comes back signed in and says so once', async () => {
     await h.fb.createPage({ id: NEW_PAGE, name: 'Acme Outlet', app_id: APP_ID, subscribe_app: false });
     await h.fb.createAccount({ name: 'Alex Admin', pages: [{ page_id: NEW_PAGE }] });

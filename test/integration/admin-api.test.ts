@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdmin } from '../../src/storage/user-repository.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
-import { ADMIN, type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { ADMIN, APP_ID, type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
 
@@ -38,6 +38,12 @@ for (const database of DATABASES) {
     afterAll(async () => {
       await h?.close();
       await bot?.close();
+    });
+
+    it('lists the configured apps by id, with no secret, to signed-in people only', async () => {
+      const listed = await h.api('GET', '/api/apps');
+      expect(listed).toEqual({ status: 200, body: { data: [{ id: APP_ID }] } });
+      expect((await h.api('GET', '/api/apps', undefined, '')).status).toBe(401);
     });
 
     it('refuses calls without valid credentials', async () => {

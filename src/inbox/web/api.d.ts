@@ -15,6 +15,7 @@ export interface Api {
   reply(id: string, text: string, key: string): Promise<ApiResult>;
   setRouting(id: string, routing: string): Promise<ApiResult>;
   setFlag(id: string, flagged: boolean, reason?: string): Promise<ApiResult>;
-  startConnect(): Promise<ApiResult>;
+  apps(): Promise<ApiResult>;
+  startConnect(appId?: string): Promise<ApiResult>;
 }
 export function createApi(options: ApiOptions): Api;

@@ -71,8 +71,14 @@ export function createApi({
     setRouting: (id, routing) => call('POST', `${conversation(id)}/routing`, { body: { routing } }),
     setFlag: (id, flagged, reason) =>
       call('POST', `${conversation(id)}/flag`, { body: flagged && reason ? { flagged, reason } : { flagged } }),
-    /** `{url}` of Facebook's Login dialog, to connect pages. */
-    startConnect: () => call('POST', '/api/oauth/facebook/start', { body: {}, credentials: 'same-origin' }),
+    /** `[{id}]`: the apps pages can be connected through. */
+    apps: () => call('GET', '/api/apps'),
+    /** `{url}` of Facebook's Login dialog, to connect pages through the app `appId` (needed when there are several). */
+    startConnect: (appId) =>
+      call('POST', '/api/oauth/facebook/start', {
+        body: appId ? { app_id: appId } : {},
+        credentials: 'same-origin',
+      }),
   };
 }
 

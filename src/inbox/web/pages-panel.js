@@ -20,10 +20,25 @@ export function createPagesPanel({ api, notices, onPages, navigate = (url) => lo
     { type: 'button', class: 'button button--primary', dataset: { testid: 'connect-page' }, onclick: startConnect },
     'Connect a Facebook Page',
   );
+  // Shown when several apps are configured: Facebook Login connects pages through one of them.
+  const appPicker = h('select', {
+    class: 'connect-app',
+    'aria-label': 'Facebook app to connect pages through',
+    dataset: { testid: 'connect-app' },
+    hidden: true,
+  });
+  /** The configured apps (`[{id}]`), once loaded. */
+  let apps = [];
+  let drawnPages = [];
   const element = h(
     'section',
     { class: 'pages-panel', 'aria-labelledby': 'pages-title', dataset: { testid: 'pages-panel' } },
-    h('div', { class: 'pages-panel__head' }, h('h2', { id: 'pages-title' }, 'Pages'), connect),
+    h(
+      'div',
+      { class: 'pages-panel__head' },
+      h('h2', { id: 'pages-title' }, 'Pages'),
+      h('div', { class: 'pages-panel__connect' }, appPicker, connect),
+    ),
     connectStatus,
     list,
   );
@@ -31,7 +46,7 @@ export function createPagesPanel({ api, notices, onPages, navigate = (url) => lo
   async function startConnect() {
     connect.disabled = true;
     connectStatus.textContent = 'Opening Facebook Login…';
-    const result = await checkedStart();
+    const result = await checkedStart(appPicker.hidden ? undefined : appPicker.value);
     const url = result.ok ? safeUrl(result.value.url) : undefined;
     if (url) {
       navigate(url);
@@ -51,13 +66,21 @@ export function createPagesPanel({ api, notices, onPages, navigate = (url) => lo
    * this browser; and a 401 with `WWW-Authenticate` to such a request opens the browser's password dialog. So the
    * session is checked first by a request without them: an ended session signs out, and no dialog shows.
    */
-  async function checkedStart() {
+  async function checkedStart(appId) {
     const check = await api.pages();
-    return check.ok ? api.startConnect() : check;
+    return check.ok ? api.startConnect(appId) : check;
   }
 
   /** Resolves to false when the pages could not be loaded. */
   async function refresh() {
+    // Apps change only with the configuration, at a restart: loaded once.
+    if (apps.length === 0) {
+      const loaded = await api.apps();
+      if (loaded.ok) {
+        apps = loaded.value;
+        drawApps();
+      }
+    }
     const result = await api.pages();
     if (!result.ok) {
       if (result.error.status !== 401) {
@@ -70,7 +93,27 @@ export function createPagesPanel({ api, notices, onPages, navigate = (url) => lo
     return true;
   }
 
+  /** One choice per app, named by its pages (an app id alone says little). */
+  function drawApps() {
+    appPicker.hidden = apps.length < 2;
+    const chosen = appPicker.value;
+    replaceChildren(
+      appPicker,
+      apps.map((app) => {
+        const names = drawnPages.filter((page) => page.app_id === app.id).map((page) => page.name ?? page.id);
+        return h(
+          'option',
+          { value: app.id },
+          names.length > 0 ? `App ${app.id}: ${names.join(', ')}` : `App ${app.id}`,
+        );
+      }),
+    );
+    if (chosen) appPicker.value = chosen;
+  }
+
   function draw(pages) {
+    drawnPages = pages;
+    drawApps();
     if (pages.length === 0) {
       replaceChildren(
         list,
