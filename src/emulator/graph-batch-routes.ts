@@ -23,6 +23,11 @@ function substitute(text: string, named: Map<string, unknown>): string {
   });
 }
 
+const refused = (message: string): BatchResult => ({
+  code: 400,
+  body: JSON.stringify({ error: { message, type: 'OAuthException', code: 100 } }),
+});
+
 function hasToken(url: string, body: string): boolean {
   return /[?&]access_token=/.test(url) || /(^|&)access_token=/.test(body);
 }
@@ -53,12 +58,7 @@ export const graphBatchRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = as
     const results: (BatchResult | null)[] = [];
     for (const operation of batch) {
       if (!isRecord(operation) || typeof operation.relative_url !== 'string') {
-        results.push({
-          code: 400,
-          body: JSON.stringify({
-            error: { message: '(#100) Each batch request needs a relative_url', type: 'OAuthException', code: 100 },
-          }),
-        });
+        results.push(refused('(#100) Each batch request needs a relative_url'));
         continue;
       }
       const dependsOn = typeof operation.depends_on === 'string' ? operation.depends_on : undefined;
@@ -73,10 +73,18 @@ export const graphBatchRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = as
         .replace(/^v\d+(\.\d+)?\//, '');
       if (batchToken && !hasToken(url, body))
         url += `${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(batchToken)}`;
+      // Resolved as the injection would (`..`, `%2e%2e`, backslashes): a path that leaves the Graph API would reach
+      // the control API as a call from this machine, past its cross-site and host checks.
+      const target = new URL(`/graph/${url}`, 'http://emulator.invalid');
+      if (!target.pathname.startsWith('/graph/')) {
+        if (typeof operation.name === 'string') failed.add(operation.name);
+        results.push(refused('(#100) Unknown path components in relative_url'));
+        continue;
+      }
       const method = (typeof operation.method === 'string' ? operation.method : 'GET').toUpperCase() as 'GET';
       const response = await app.inject({
         method,
-        url: `/graph/${url}`,
+        url: `${target.pathname}${target.search}`,
         ...(body ? { payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}),
       });
       const ok = response.statusCode >= 200 && response.statusCode < 300;

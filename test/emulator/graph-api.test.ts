@@ -178,6 +178,24 @@ describe('batch requests', () => {
     expect((await h.graph('POST', '/', { body: { batch } })).body.error?.code).toBe(100);
   });
 
+  it('refuses a sub-request whose path leaves the Graph API (the control API must not be reached through it)', async () => {
+    const paths = [
+      '../_emulator/state',
+      '%2e%2e/_emulator/state',
+      'me/..%2F..%2F_emulator/state',
+      '..\\_emulator/state',
+    ];
+    const batch = paths.map((relative_url) => ({ method: 'GET', relative_url }));
+    const responses = (await h.graph('POST', '/', { body: { batch } })).body as unknown as {
+      code: number;
+      body: string;
+    }[];
+    expect(responses.map((response) => [response.code, JSON.parse(response.body).error?.code])).toEqual(
+      paths.map(() => [400, expect.any(Number)]),
+    );
+    expect(responses.map((response) => response.body).join()).not.toContain('"people"');
+  });
+
   it('returns null for a sub-request whose dependency failed', async () => {
     const batch = [
       { method: 'GET', relative_url: '999', name: 'missing' },
