@@ -25,6 +25,14 @@ describe('control API host', () => {
     }
   });
 
+  it('believes a loopback address it listens at only from this machine (on every interface it prints one)', () => {
+    for (const listenUrl of ['http://127.0.0.1:3100', 'http://localhost:3100']) {
+      expect(isControlHost('127.0.0.1:3100', '192.0.2.2', { listenUrl })).toBe(false);
+      expect(isControlHost('localhost:3100', '192.0.2.2', { listenUrl })).toBe(false);
+      expect(isControlHost('127.0.0.1:3100', LOCAL, { listenUrl })).toBe(true);
+    }
+  });
+
   it('answers at localhost from elsewhere when the operator named it as the public URL (Docker port mapping)', () => {
     expect(isControlHost('localhost:3100', '172.17.0.1', { publicUrl: 'http://localhost:3100' })).toBe(true);
     expect(isControlHost('localhost:3100', '172.17.0.1', {})).toBe(false);
@@ -41,6 +49,9 @@ describe('control API host', () => {
     expect(printableUrl('http://[::]:3100')).toBe('http://localhost:3100');
     expect(printableUrl('http://0.0.0.0:3100')).toBe('http://localhost:3100');
     expect(printableUrl('http://[::1]:3100')).toBe('http://localhost:3100');
+    // Fastify answers the first address of those it listens at.
+    expect(printableUrl('http://127.0.0.1:3100', '0.0.0.0')).toBe('http://localhost:3100');
+    expect(printableUrl('http://127.0.0.1:3100', '127.0.0.1')).toBe('http://127.0.0.1:3100');
     expect(printableUrl('http://192.168.1.5:3100')).toBe('http://192.168.1.5:3100');
     expect(printableUrl('http://[fd00::2]:3100')).toBe('http://[fd00::2]:3100');
   });

@@ -29,21 +29,25 @@ export function isControlHost(host: string, remote: string | undefined, known: K
     return false;
   }
   if (WILDCARDS.has(hostname)) return false;
+  const loopbackName = hostname === 'localhost' || isLoopback(hostname);
   // An address the operator named is theirs to open, from anywhere (a public URL of localhost behind Docker's ports).
-  const named = [known.publicUrl, known.listenUrl].some(
+  // The address it listens at counts only when it is not a loopback one: listening on every interface prints one.
+  const named = [known.publicUrl, loopbackName ? undefined : known.listenUrl].some(
     (url) => url !== undefined && URL.canParse(url) && new URL(url).hostname === hostname,
   );
   if (named) return true;
-  return (hostname === 'localhost' || isLoopback(hostname)) && remote !== undefined && isLoopback(remote);
+  return loopbackName && remote !== undefined && isLoopback(remote);
 }
 
 /**
- * The URL to print for the address the server listens at: a wildcard (`0.0.0.0`, `[::]`) or `[::1]` becomes
- * `localhost`, which the control API answers at; a specific address stays as it is.
+ * The URL to print for the address the server listens at (`host`, what it answered): on every interface (`0.0.0.0`,
+ * `::`, answered as `127.0.0.1` or `[::1]`) or at `[::1]`, `localhost`, which the control API answers at; a specific
+ * address stays as it is.
  */
-export function printableUrl(address: string): string {
+export function printableUrl(address: string, host?: string): string {
   const url = new URL(address);
-  if (WILDCARDS.has(url.hostname) || url.hostname === '[::1]') url.hostname = 'localhost';
+  const everywhere = host === '0.0.0.0' || host === '::';
+  if (everywhere || WILDCARDS.has(url.hostname) || url.hostname === '[::1]') url.hostname = 'localhost';
   return url.origin;
 }
 

@@ -125,7 +125,7 @@ export async function buildEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: undefined,
     async listen({ port = 0, host = '127.0.0.1' } = {}) {
       const address = await app.listen({ port, host });
-      emulator.url = printableUrl(address);
+      emulator.url = printableUrl(address, host);
       ctx.listenUrl = emulator.url;
       if (resolved.verifyWebhooksOnStart) await verifySeededWebhooks(ctx);
       return emulator.url;
