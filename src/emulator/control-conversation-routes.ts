@@ -9,6 +9,7 @@ import { type PersonInput, personActs } from './person-actions.ts';
 import { PAGE_INBOX_APP_ID, STANDARD_WINDOW_MS } from './platform-constants.ts';
 import type { Conversation, PageRecord } from './state-types.ts';
 import { originOf } from './urls.ts';
+import { httpUrl } from './validate-rules.ts';
 
 type Params = { Params: { page_id: string; psid: string } };
 
@@ -19,7 +20,7 @@ const messageBody = z
     text: z.string().min(1).optional(),
     quick_reply: z.object({ payload: z.string() }).optional(),
     attachments: z
-      .array(z.object({ type: z.enum(['image', 'video', 'audio', 'file']), url: z.url() }))
+      .array(z.object({ type: z.enum(['image', 'video', 'audio', 'file']), url: httpUrl() }))
       .min(1)
       .optional(),
     sticker_id: z.union([z.string().regex(/^\d+$/), z.number().int()]).optional(),

@@ -8,6 +8,7 @@ import { WEBHOOK_FIELDS } from './platform-constants.ts';
 import { addApp, addGuest, addPage, addPerson, findPageToken, loadSeedIntoState } from './state.ts';
 import type { PersonRecord } from './state-types.ts';
 import { avatarUrl, originOf } from './urls.ts';
+import { httpUrl } from './validate-rules.ts';
 
 const id = z.string().regex(/^\d+$/, 'must be a numeric string');
 
@@ -16,11 +17,11 @@ const appBody = z
     id: id.optional(),
     name: z.string().min(1).default('Test App'),
     secret: z.string().min(1).optional(),
-    webhook_url: z.url().optional(),
+    webhook_url: httpUrl().optional(),
     verify_token: z.string().min(1).optional(),
-    deauthorize_url: z.url().optional(),
-    data_deletion_url: z.url().optional(),
-    oauth_redirect_uris: z.array(z.url()).optional(),
+    deauthorize_url: httpUrl().optional(),
+    data_deletion_url: httpUrl().optional(),
+    oauth_redirect_uris: z.array(httpUrl()).optional(),
     subscribed_fields: z.array(z.enum(WEBHOOK_FIELDS)).optional(),
   })
   .refine((body) => !body.webhook_url || body.verify_token, {
@@ -61,7 +62,7 @@ const accountBody = z.object({
   pages: z.array(z.object({ page_id: id, tasks: z.array(z.string()).default(['MANAGE', 'MESSAGING']) })).optional(),
 });
 
-const webhookBody = z.object({ url: z.url(), verify_token: z.string().min(1) });
+const webhookBody = z.object({ url: httpUrl(), verify_token: z.string().min(1) });
 
 /** The person as the control API lists them (with every PSID). */
 export function personView(person: PersonRecord, origin: string) {

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { accessToken, appId as newAppId, numericId } from './ids.ts';
 import { WEBHOOK_FIELDS } from './platform-constants.ts';
+import { httpUrl } from './validate-rules.ts';
 
 /**
  * An id as a numeric string. YAML is parsed with big integers so unquoted 16-digit ids stay
@@ -20,12 +21,12 @@ const appSchema = z.strictObject({
   id: idSchema.optional(),
   name: z.string().min(1),
   secret: z.string().min(1),
-  webhook_url: z.url().optional(),
+  webhook_url: httpUrl().optional(),
   verify_token: z.string().min(1).optional(),
-  deauthorize_url: z.url().optional(),
-  data_deletion_url: z.url().optional(),
+  deauthorize_url: httpUrl().optional(),
+  data_deletion_url: httpUrl().optional(),
   /** Valid OAuth redirect URIs (strict match). Absent: any http(s) redirect URI is accepted. */
-  oauth_redirect_uris: z.array(z.url()).optional(),
+  oauth_redirect_uris: z.array(httpUrl()).optional(),
   /** App-level webhook fields (§1.5). Default: every Messenger field. */
   subscribed_fields: z.array(webhookField).optional(),
 });

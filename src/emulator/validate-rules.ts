@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import { type GraphError, invalidParam } from './graph-errors.ts';
+
+/** An http(s) URL in the control API and the seed: `z.url()` takes any scheme (`javascript:`, which a link would run). */
+export const httpUrl = () => z.url({ protocol: /^https?$/ });
 
 /** Length in characters (code points), the unit Facebook's limits are stated in. */
 export function characters(text: string): number {

@@ -323,6 +323,14 @@ describe('control API', () => {
     await h.client.sendAttachments(PAGE_ID, PSID, [{ type: 'image', url }]);
     const person = (await h.client.conversation(PAGE_ID, PSID)).items.at(-1);
     expect(person?.message).toEqual({ attachments: [{ type: 'image', payload: { url } }] });
+    // The chat page links attachments: a script's address would run when clicked.
+    for (const bad of ['javascript:alert(document.domain)//x.pdf', 'data:text/html,<script>1</script>'])
+      await expect(h.client.sendAttachments(PAGE_ID, PSID, [{ type: 'file', url: bad }])).rejects.toMatchObject({
+        status: 400,
+      });
+    await expect(h.client.setWebhook(APP_ID, { url: 'javascript:1', verify_token: 'v' })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it('streams items, statuses, typing and profile changes as server-sent events', async () => {
