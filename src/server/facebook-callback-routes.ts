@@ -26,7 +26,8 @@ export interface FacebookCallbackDeps {
 const CLOCK_SKEW_MS = 60_000;
 const STATUS_PATH = '/callbacks/facebook/data-deletion/status';
 const signedBody = z.object({ signed_request: z.string().min(1).max(8_192) });
-const statusQuery = z.object({ code: z.string().max(64) });
+/** Codes are ours (`del_` and base64url): anything else is not one, and a NUL would make PostgreSQL fail the query. */
+const statusQuery = z.object({ code: z.string().regex(/^[\w-]{1,64}$/) });
 
 /**
  * The app's compliance callbacks (messenger-platform.md §8.7–8.8), signed by Facebook with the app secret. Both are

@@ -226,6 +226,8 @@ for (const database of DATABASES) {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain(answer.confirmation_code);
       expect((await fetch(`${h.gatewayUrl}${status.pathname}?code=del_unknown`)).status).toBe(404);
+      // Not a code of ours: a NUL failed the query on PostgreSQL (500, and an error logged for anyone's request).
+      expect((await fetch(`${h.gatewayUrl}${status.pathname}?code=del%00x`)).status).toBe(404);
 
       // The same request twice gets the same code, and is kept once.
       const body = signedRequest({ algorithm: 'HMAC-SHA256', issued_at: now, user_id: '4242' }, h.secret);
