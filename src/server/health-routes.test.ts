@@ -33,6 +33,16 @@ describe('metrics', () => {
     expect(await metrics.registry.metrics()).toMatch(/^switchboard_queue_depth 7$/m);
     expect(await metrics.registry.metrics()).toMatch(/^switchboard_queue_depth 7$/m);
   });
+
+  it('keep the last queue depth when the database does not answer, instead of holding the scrape', async () => {
+    const depths: (() => Promise<number>)[] = [async () => 3, () => new Promise<number>(() => {})];
+    const metrics = createMetrics(
+      { queueDepth: () => (depths.shift() ?? (async () => 0))(), sendingConversations: () => 0 },
+      50,
+    );
+    expect(await metrics.registry.metrics()).toMatch(/^switchboard_queue_depth 3$/m);
+    expect(await metrics.registry.metrics()).toMatch(/^switchboard_queue_depth 3$/m);
+  });
 });
 
 describe('readiness on PostgreSQL', { timeout: 10_000 }, () => {

@@ -3,17 +3,9 @@ import { type Kysely, sql } from 'kysely';
 import { migrationsAreCurrent } from '../storage/migrate.ts';
 import type { Database } from '../storage/schema.ts';
 import type { Metrics } from './metrics.ts';
+import { withinMs } from './within-ms.ts';
 
 const READY_TIMEOUT_MS = 5_000;
-
-/** Resolves as `work` does, or rejects once `ms` have passed. */
-function withinMs<T>(ms: number, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work(), late]).finally(() => clearTimeout(timer));
-}
 
 /** `/healthz` (alive), `/readyz` (database reachable, migrations current), `/metrics` (Prometheus). */
 export const healthRoutes: FastifyPluginAsync<{

@@ -1,14 +1,16 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { withinMs } from './within-ms.ts';
 
 /** How many pending events the queue depth counts at most: a backlog past it reads as this many. */
 export const QUEUE_DEPTH_LIMIT = 100_000;
 
 /** Prometheus metrics of one Switchboard process, served at GET /metrics. */
 
-export function createMetrics(gauges: {
-  queueDepth: () => number | Promise<number>;
-  sendingConversations: () => number;
-}) {
+export function createMetrics(
+  gauges: { queueDepth: () => number | Promise<number>; sendingConversations: () => number },
+  /** How long a scrape waits for the database's count (tests shorten it). */
+  queueDepthTimeoutMs = 2_000,
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
   const metrics = {
@@ -67,10 +69,9 @@ export function createMetrics(gauges: {
     help: `Inbound events stored and not yet handled (at most ${QUEUE_DEPTH_LIMIT} counted)`,
     registers: [registry],
     async collect() {
-      // A database that fails leaves the last figure, rather than failing the whole scrape when the figures matter.
-      queueDepth = await Promise.resolve()
-        .then(gauges.queueDepth)
-        .catch(() => queueDepth);
+      // A database that fails or hangs leaves the last figure, rather than failing (or holding) the whole scrape when
+      // the figures matter.
+      queueDepth = await withinMs(queueDepthTimeoutMs, async () => gauges.queueDepth()).catch(() => queueDepth);
       this.set(queueDepth);
     },
   });
