@@ -102,6 +102,9 @@ for (const kind of DATABASES) {
         maxAttempts?: number;
         inDoubtGraceMs?: number;
         failWrites?: number;
+        /** How long each of the dispatcher's writes takes (a slow disk, a busy database). */
+        writeDelayMs?: number;
+        onResult?: OutboxDispatcherOptions['onResult'];
         throttle?: SendThrottle;
         timers?: Timers;
         /** Whether the channel echoes sends to the person (false: a chat-plugin guest). */
@@ -113,7 +116,7 @@ for (const kind of DATABASES) {
       } = {},
     ) {
       const { db } = await open();
-      const { failWrites = 0, echoes, beforeDecide, ...dispatcherTuning } = tuning;
+      const { failWrites = 0, writeDelayMs = 0, echoes, beforeDecide, ...dispatcherTuning } = tuning;
       let writesToFail = failWrites;
       const writes = createBatchedWrites(db);
       const store = createConversationStore(db, createBatchedWrites(db));
@@ -136,7 +139,11 @@ for (const kind of DATABASES) {
       const outbox = createOutboxDispatcher({
         db,
         // The dispatcher's own writes (a send's outcome); `failWrites` of them fail first, as a failing disk would.
-        transaction: (write) => (writesToFail-- > 0 ? Promise.reject(new Error('disk I/O error')) : writes(write)),
+        transaction: async (write) => {
+          if (writesToFail-- > 0) throw new Error('disk I/O error');
+          await new Promise((resolve) => setTimeout(resolve, writeDelayMs));
+          return writes(write);
+        },
         timers: tuning.timers ?? systemTimers,
         logger: pino({ level: 'silent' }),
         ...dispatcherTuning,
@@ -304,6 +311,27 @@ for (const kind of DATABASES) {
         Date.now(),
       );
       expect(alone.behindOthers).toBe(false);
+    });
+
+    it('reports how long each Graph call took, not the write of its outcome after it', async () => {
+      const latencies: (number | undefined)[] = [];
+      const { conversation, store, outbox, outgoing } = await setup(
+        async (text) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return text === 'retried' && latencies.length === 0
+            ? { status: 'retry', error: { message: '5xx' } }
+            : undefined;
+        },
+        { writeDelayMs: 300, retryBaseMs: 1, inDoubtGraceMs: 0, onResult: (_, __, ms) => latencies.push(ms) },
+      );
+      await store.queueOutgoing(outgoing('retried'), Date.now());
+      outbox.wake(conversation.id);
+      await outbox.idle();
+      expect(latencies).toHaveLength(2); // The retry, then the send.
+      for (const ms of latencies) {
+        expect(ms).toBeGreaterThanOrEqual(15);
+        expect(ms).toBeLessThan(250);
+      }
     });
 
     it('waits the delay of a turn’s first row from when it was queued (a response delay without typing)', async () => {

@@ -216,8 +216,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     }
     // When the message left: before Facebook stamped it, so that a receipt's watermark covers it (see markSent).
     let calledAt = 0;
-    // How long the call took, not the wait for a turn among the sends under way.
-    let started = 0;
+    // How long the call took: not the wait for a turn among the sends under way, nor the write of its outcome.
+    let callMs = 0;
     const result = await semaphore.run(
       async (): Promise<SendResult | Extract<SendDecision, { ok: false }> | undefined> => {
         // Decided last, right before the call: a wait (pacing, the throttle, a turn among the sends under way) may cross
@@ -229,8 +229,14 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         if (stale ? changes.get(row.conversation_id) !== seen : changed.has(row.conversation_id)) return undefined;
         if (!decision.ok) return decision;
         calledAt = timers.now();
-        started = performance.now();
-        return sender.send({ ...toSend(row, message), messaging_type: decision.messaging_type, tag: decision.tag });
+        const started = performance.now();
+        const sent = await sender.send({
+          ...toSend(row, message),
+          messaging_type: decision.messaging_type,
+          tag: decision.tag,
+        });
+        callMs = performance.now() - started;
+        return sent;
       },
     );
     if (result === undefined) return false;
@@ -290,7 +296,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
             log().error({ error: outcome.error, attempts }, 'send failed after every retry: dead');
             await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempts }, outcome.error, now));
             unrecordedWrites.retries.delete(row.id);
-            options.onResult?.(row, 'dead', performance.now() - started);
+            options.onResult?.(row, 'dead', callMs);
             return true;
           }
           log().warn({ error: outcome.error, attempts }, 'send failed: will retry');
@@ -320,7 +326,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       }
     }
     if (outcome.status !== 'retry') unrecordedWrites.retries.delete(row.id);
-    options.onResult?.(row, outcome.status, performance.now() - started);
+    options.onResult?.(row, outcome.status, callMs);
     return outcome.status !== 'retry';
   }
 
