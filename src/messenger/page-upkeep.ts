@@ -44,9 +44,6 @@ interface Work<T> {
   failures: number;
 }
 
-/** The longest wait Graph's answer can set: its estimate of when access comes back may run to days. */
-const MAX_GRAPH_WAIT_MS = 24 * 60 * 60_000;
-
 /**
  * The wait before the next try after `failures` refusals in a row: doubling from `baseMs` up to 30 minutes, half of it
  * fixed and half random (the pages of an app refused together do not all come back at once), never shorter than Graph
@@ -54,7 +51,7 @@ const MAX_GRAPH_WAIT_MS = 24 * 60 * 60_000;
  */
 export function retryWait(failures: number, baseMs: number, graphWaitMs = 0, random = Math.random): number {
   const ceiling = Math.min(baseMs * 2 ** Math.max(failures - 1, 0), MAX_RETRY_MS);
-  return Math.max(Math.round(ceiling / 2 + (ceiling / 2) * random()), Math.min(graphWaitMs, MAX_GRAPH_WAIT_MS));
+  return Math.max(Math.round(ceiling / 2 + (ceiling / 2) * random()), graphWaitMs);
 }
 
 /**

@@ -66,18 +66,47 @@ describe('system timers', () => {
   });
 
   it('wait out what is left when the timer fires before the clock says the time has come', async () => {
-    const start = Date.now();
-    const realNow = Date.now.bind(Date);
+    const start = performance.now();
+    const realNow = performance.now.bind(performance);
     let reads = 0;
     // The clock at the timer's firing says 15 ms are still to go, as a loop's cached time ahead of it would make it.
-    const clock = vi.spyOn(Date, 'now').mockImplementation(() => (++reads === 2 ? start + 5 : realNow()));
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (++reads === 2 ? start + 5 : realNow()));
     try {
       await systemTimers.sleep(20);
     } finally {
       clock.mockRestore();
     }
     expect(reads).toBeGreaterThanOrEqual(3);
-    expect(realNow() - start).toBeGreaterThanOrEqual(30);
+    expect(realNow() - start).toBeGreaterThanOrEqual(29);
+  });
+
+  it('are not made longer by the wall clock set back during a sleep', async () => {
+    const realNow = Date.now.bind(Date);
+    const slept = systemTimers.sleep(20).then(() => true);
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 60_000); // NTP steps the clock back.
+    try {
+      const ended = await Promise.race([slept, new Promise((resolve) => setTimeout(resolve, 5_000, false))]);
+      expect(ended).toBe(true);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('hold a wait longer than a timer can (24.8 days) without firing early', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const wait = new AbortController();
+    let ended = false;
+    const slept = systemTimers.sleep(30 * 24 * 60 * 60_000, wait.signal).then(() => {
+      ended = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ended).toBe(false);
+    wait.abort();
+    await slept;
+    process.off('warning', onWarning);
+    expect(warnings.map((w) => w.name)).not.toContain('TimeoutOverflowWarning');
   });
 
   it('leave no listener on the signal of a sleep that ran its course', async () => {

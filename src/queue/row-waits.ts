@@ -8,25 +8,28 @@ export interface Timers extends Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemTimers: Timers = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();
-      const until = Date.now() + ms;
+      // On the monotonic clock: a wall clock set back (NTP, a VM moved) would make every wait that much longer.
+      const until = performance.now() + ms;
       const end = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', end);
         resolve();
       };
-      // A timer counts from the event loop's cached time, so it may fire a few ms before Date.now() says: a paced
-      // message would go that much early. The rest is waited out.
+      // A timer counts from the event loop's cached time, so it may fire a few ms early: a paced message would go
+      // that much early. The rest is waited out, in steps a timer can hold (past 24.8 days it fires at once).
       const due = () => {
-        const left = until - Date.now();
-        if (left > 0) timer = setTimeout(due, left);
+        const left = until - performance.now();
+        if (left > 0) timer = setTimeout(due, Math.min(left, MAX_TIMER_MS));
         else end();
       };
-      let timer = setTimeout(due, ms);
+      let timer = setTimeout(due, Math.min(ms, MAX_TIMER_MS));
       signal?.addEventListener('abort', end);
     }),
 };

@@ -181,6 +181,17 @@ describe('createGraphRequester', () => {
     expect(invalid).not.toHaveProperty('retry_after_ms');
   });
 
+  it('waits at most a day, whatever Graph asks: past 24.8 days a timer fires at once, again and again', async () => {
+    const buc = '{"104857392018475":[{"type":"pages","call_count":100,"estimated_time_to_regain_access":60000}]}';
+    server.reply(
+      { status: 400, json: { error: { message: 'm', code: 80001 } }, headers: { 'x-business-use-case-usage': buc } },
+      { status: 503, json: { error: { message: 'm', code: 2 } }, headers: { 'retry-after': '2592000' } },
+    );
+    const day = 24 * 60 * 60_000;
+    expect(await graph.call({ method: 'GET', path: '/me', token: TOKEN })).toMatchObject({ retry_after_ms: day });
+    expect(await graph.call({ method: 'GET', path: '/me', token: TOKEN })).toMatchObject({ retry_after_ms: day });
+  });
+
   it('reads a Retry-After given as an HTTP date', async () => {
     const inAMinute = new Date(Date.now() + 60_000).toUTCString();
     server.reply({ status: 503, json: { error: { message: 'm', code: 2 } }, headers: { 'retry-after': inAMinute } });

@@ -52,6 +52,9 @@ export function readGraphResponse(
   return usage ? { ok: true, status, body, usage } : { ok: true, status, body };
 }
 
+/** The longest wait Graph's answer can set: its estimate of when access comes back may run to days, or to nonsense. */
+export const MAX_GRAPH_WAIT_MS = 24 * 60 * 60_000;
+
 /** A classified failure, with the retry wait for retryable kinds. */
 export function graphFailure(
   error: GraphError,
@@ -64,7 +67,7 @@ export function graphFailure(
   if (usage) result.usage = usage;
   if (kind === 'transient' || kind === 'rate_limited') {
     const wait = usage?.regain_access_ms ?? retryAfterHeader(headers);
-    if (wait !== undefined) result.retry_after_ms = wait;
+    if (wait !== undefined) result.retry_after_ms = Math.min(wait, MAX_GRAPH_WAIT_MS);
   }
   return result;
 }
