@@ -68,6 +68,7 @@ describe('inbox labels', () => {
     );
     expect(describeWait(1)).toBe('1 second');
     expect(describeError({ status: 400, code: 'SB_BAD_REQUEST', message: 'text: too long' })).toBe('Text: too long');
+    expect(describeError({ status: 503, code: 'SB_SIGN_INS_BUSY', message: 'm' })).toMatch(/^Too many sign-ins are/);
     expect(describeError({ status: 0, code: 'NETWORK', message: 'Failed to fetch' })).toContain('Could not reach');
   });
 

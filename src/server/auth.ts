@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { createSemaphore } from '../queue/semaphore.ts';
 import type { Database } from '../storage/schema.ts';
 import { findUserByEmail, lastSignInFrom, recordSignIn } from '../storage/user-repository.ts';
 import { isCrossSite } from './cross-site.ts';
@@ -32,8 +33,18 @@ const SIGN_IN_REFRESH_MS = 24 * 3_600_000;
  */
 export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perEmailAndAddress: 10, perEmail: 50 };
 
+/**
+ * Password checks that run at once, and how many more may wait for one. scrypt runs on libuv's pool of four threads,
+ * which static files and new database connections share: a flood of made-up emails (each escapes the limits above)
+ * is refused past these, instead of holding the inbox's files and everyone's sign-in for tens of seconds.
+ */
+export const PASSWORD_CHECKS = { atOnce: 2, waiting: 16 };
+
 /** What checking one header from one address found. */
-type Verdict = { user: AuthenticatedUser } | { refused: 'unauthenticated' } | { refused: 'too many'; waitMs: number };
+type Verdict =
+  | { user: AuthenticatedUser }
+  | { refused: 'unauthenticated' | 'busy' }
+  | { refused: 'too many'; waitMs: number };
 
 /**
  * Authenticates API calls with HTTP Basic credentials of an inbox user. scrypt is slow on purpose, so a verified
@@ -46,6 +57,7 @@ export function createBasicAuth(db: Kysely<Database>) {
   const checking = new Map<string, Promise<Verdict>>();
   let lastSweep = 0;
   const failures = createFailureLog(SIGN_IN_LIMITS.windowMs);
+  const hashing = createSemaphore(PASSWORD_CHECKS.atOnce);
 
   async function check(header: string, address: string): Promise<Verdict> {
     const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
@@ -73,9 +85,14 @@ export function createBasicAuth(db: Kysely<Database>) {
         takeBack();
         return { refused: 'too many', waitMs: accountWait };
       }
+      if (hashing.load >= PASSWORD_CHECKS.atOnce + PASSWORD_CHECKS.waiting) {
+        takeBack();
+        return { refused: 'busy' };
+      }
       // An unknown email is checked against a decoy hash, so that its answer takes as long and does not tell it apart.
       decoy ??= hashPassword(randomBytes(16).toString('base64url'));
-      const matches = await verifyPassword(rest.join(':'), user?.password_hash ?? (await decoy));
+      const stored = user?.password_hash ?? (await decoy);
+      const matches = await hashing.run(() => verifyPassword(rest.join(':'), stored));
       if (!user || !matches) return { refused: 'unauthenticated' };
       takeBack();
       failures.forget(pair);
@@ -112,6 +129,10 @@ export function createBasicAuth(db: Kysely<Database>) {
     if (found.refused === 'too many') {
       reply.header('retry-after', String(Math.ceil(found.waitMs / 1000)));
       throw new ApiError('SB_TOO_MANY_SIGN_INS');
+    }
+    if (found.refused === 'busy') {
+      reply.header('retry-after', '1');
+      throw new ApiError('SB_SIGN_INS_BUSY');
     }
     reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
     throw new ApiError('SB_UNAUTHENTICATED');

@@ -18,6 +18,7 @@ export const ERRORS = {
   SB_CROSS_SITE: { status: 403, message: 'changes sent by a page of another site are refused' },
   SB_NOT_FOUND: { status: 404, message: 'no such resource' },
   SB_TOO_MANY_SIGN_INS: { status: 429, message: 'too many failed sign-ins; retry after the time Retry-After gives' },
+  SB_SIGN_INS_BUSY: { status: 503, message: 'too many sign-ins are being checked; retry in a moment' },
   SB_STREAM_UNAVAILABLE: { status: 503, message: 'live updates are unavailable for now; retry' },
   SB_SHUTTING_DOWN: { status: 503, message: 'the server is shutting down; retry' },
   SB_INTERNAL: { status: 500, message: 'something went wrong on our side' },

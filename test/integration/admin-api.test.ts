@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD_CHECKS } from '../../src/server/auth.ts';
 import { ensureAdmin } from '../../src/storage/user-repository.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
@@ -97,6 +98,21 @@ for (const database of DATABASES) {
       expect(statuses.filter((s) => s === 401)).toHaveLength(10);
       expect(statuses.filter((s) => s === 429)).toHaveLength(30);
       expect((await h.api('GET', '/api/pages', undefined, basic('the right one'))).status).toBe(429);
+    });
+
+    it('refuses a flood of sign-ins with made-up emails past a few checks at once, and signs the admin in after', async () => {
+      const statuses = await Promise.all(
+        Array.from({ length: 80 }, async (_, i) => {
+          const header = `Basic ${Buffer.from(`flood-${i}@example.com:guess`).toString('base64')}`;
+          const answer = await h.api('GET', '/api/pages', undefined, header);
+          return answer.status === 503 ? answer.body.error.code : answer.status;
+        }),
+      );
+      // Each email escapes the failure limits; the password checks they queue are bounded instead.
+      expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(PASSWORD_CHECKS.atOnce);
+      expect(statuses.filter((s) => s === 'SB_SIGN_INS_BUSY').length).toBeGreaterThan(0);
+      expect(statuses.filter((s) => s !== 401 && s !== 'SB_SIGN_INS_BUSY')).toEqual([]);
+      expect((await h.api('GET', '/api/pages')).status).toBe(200);
     });
 
     it('checks a header sent by many requests at once once, and counts none of them as a failure', async () => {

@@ -144,6 +144,7 @@ export function describeError(error) {
   if (error.status === 429 && error.code === 'SB_TOO_MANY_SIGN_INS') {
     return `Too many failed sign-ins. Try again in ${describeWait(error.retryAfter)}.`;
   }
+  if (error.code === 'SB_SIGN_INS_BUSY') return 'Too many sign-ins are being checked. Retry in a moment.';
   if (error.status === 503) return 'The gateway is restarting. Retry in a moment.';
   return error.message ? capitalise(error.message) : `The gateway answered ${error.status}.`;
 }
