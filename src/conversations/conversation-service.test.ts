@@ -96,9 +96,9 @@ for (const kind of DATABASES) {
     const open = useMigratedDatabase(kind);
     const MINUTE = 60_000;
 
-    it('count from when the message came, not from when it was handled', async () => {
-      const { db } = await open();
-      let clock = 0;
+    /** A service whose assistant counts the turns of its session, on a clock the test sets. */
+    function countingService(db: Kysely<Database>) {
+      const time = { now: 0 };
       const turns: AssistantTurn[] = [];
       const service = createConversationService({
         store: createConversationStore(db, createBatchedWrites(db)),
@@ -114,20 +114,25 @@ for (const kind of DATABASES) {
         renderer: { render: () => [] },
         profiles: { fetchProfile: async () => ({ status: 'none' as const }) },
         rateLimiter: createMemoryRateLimiter(),
-        clock: { now: () => clock },
+        clock: { now: () => time.now },
         logger: pino({ level: 'silent' }),
       } as ConversationServiceDeps);
+      return { service, turns, time };
+    }
+    const messageAt = (n: number, wroteAt: number) => {
+      const mid = `m_${n}`;
+      const event = { kind: 'message', page_id: PAGE.id, user_id: 'psid-1', key: mid, mid, timestamp: wroteAt };
+      return { ...event, text: `message ${n}`, attachments: [], standby: false } as InboundEvent;
+    };
+
+    it('count from when the message came, not from when it was handled', async () => {
+      const { db } = await open();
+      const { service, turns, time } = countingService(db);
       let n = 0;
       /** Stores a message written at `wroteAt`, then handles it at `handledAt`. */
       const message = async (wroteAt: number, handledAt: number) => {
-        const mid = `m_${++n}`;
-        const event = { kind: 'message', page_id: PAGE.id, user_id: 'psid-1', key: mid, mid, timestamp: wroteAt };
-        const [stored] = await insertInboundEvents(
-          db,
-          [{ ...event, text: `message ${n}`, attachments: [], standby: false } as InboundEvent],
-          wroteAt,
-        );
-        clock = handledAt;
+        const [stored] = await insertInboundEvents(db, [messageAt(++n, wroteAt)], wroteAt);
+        time.now = handledAt;
         await service.handle(stored as StoredEvent);
       };
 
@@ -139,6 +144,19 @@ for (const kind of DATABASES) {
       expect(turns.map((t) => [t.new_session, t.context])).toEqual([
         [true, {}],
         [false, { seen: 1 }],
+        [true, {}],
+      ]);
+    });
+
+    it('count from when the person wrote when Facebook sends a backlog again, all at once, after an outage', async () => {
+      const { db } = await open();
+      const { service, turns, time } = countingService(db);
+      // Written 2 hours apart; stored together at 3 hours, when the gateway could take webhooks again.
+      time.now = 180 * MINUTE;
+      const stored = await insertInboundEvents(db, [messageAt(1, MINUTE), messageAt(2, 126 * MINUTE)], time.now);
+      for (const event of stored) await service.handle(event as StoredEvent);
+      expect(turns.map((t) => [t.new_session, t.context])).toEqual([
+        [true, {}],
         [true, {}],
       ]);
     });

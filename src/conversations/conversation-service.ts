@@ -50,6 +50,12 @@ const RECEIPT_ALLOWANCE_MS = 500;
 /** An echo's time on Facebook's clock, when it has one. */
 const stampOf = (event: InboundEvent, now: number) => (event.timestamp > 0 ? event.timestamp : now);
 
+/**
+ * When the person wrote: Facebook's stamp, never later than the gateway stored the event. A backlog Facebook sends
+ * again after an outage comes all at once, hours late; timed by its stamps, it plays out as it happened.
+ */
+const occurredAt = (event: InboundEvent, receivedAt: number) => Math.min(stampOf(event, receivedAt), receivedAt);
+
 /** Handles one stored inbound event. Called serially per person and page by the inbound worker. */
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, clock } = deps;
@@ -101,11 +107,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /**
-   * `receivedAt`: when the gateway stored the event, on its own clock (not Facebook's). The rate limit and the session
-   * count from it, so a backlog handled late is counted as it came.
+   * `receivedAt`: when the gateway stored the event, on its own clock. The rate limit and the session count from when
+   * the person wrote (`occurredAt`), so a backlog, the gateway's or Facebook's, is counted as it came.
    */
   async function handlePerson(eventId: string, event: InboundEvent, page: PageRuntime, receivedAt: number) {
     const now = clock.now();
+    const wroteAt = occurredAt(event, receivedAt);
     const opened = await store.openConversation(page.id, event.user_id as string, now);
     const { contact, conversation } = opened;
     if (contact.profile_status === 'pending') {
@@ -121,7 +128,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const allowed = deps.rateLimiter.allow(
       `${page.id}:${contact.external_id}`,
       page.settings.rate_limit_per_minute,
-      { id: eventId, at: receivedAt },
+      { id: eventId, at: wroteAt },
       now,
     );
     // A referral is no message: the inbox shows none.
@@ -154,7 +161,15 @@ export function createConversationService(deps: ConversationServiceDeps) {
       );
       return;
     }
-    const result = await runPersonTurn({ ...deps, eventId, event, page, ...opened, lastInboundAt, receivedAt });
+    const result = await runPersonTurn({
+      ...deps,
+      eventId,
+      event,
+      page,
+      ...opened,
+      lastInboundAt,
+      occurredAt: wroteAt,
+    });
     await store.commitTurn({ ...result, incoming, received_at: receivedAt }, clock.now());
   }
 
@@ -180,7 +195,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       status: 'sent',
       sent_at: stampOf(event, now),
     };
-    const changes = (!ours && pauseFor(page, conversation, now)) || {};
+    const changes = (!ours && pauseFor(page, conversation, stampOf(event, now), now)) || {};
     await store.commitTurn(
       { event_id: eventId, event_status: 'done', incoming, conversation: { id: conversation.id, changes } },
       now,
@@ -207,7 +222,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
     const { conversation } = await store.openConversation(page.id, event.user_id as string, now);
     const changes = taken
-      ? pauseFor(page, conversation, now)
+      ? pauseFor(page, conversation, stampOf(event, now), now)
       : conversation.routing === 'paused'
         ? { routing: 'bot' as const, paused_until: null }
         : undefined;
@@ -282,13 +297,15 @@ function outboxIdOf(event: Extract<InboundEvent, { kind: 'echo' }>, page: PageRu
 export type ConversationService = ReturnType<typeof createConversationService>;
 
 /**
- * The bot's pause when people answer the person elsewhere (the Page Inbox), for the page's `human_reply_pause_minutes`;
- * none when the inbox's agents own the conversation already, or the page sets no pause.
+ * The bot's pause when people answered the person elsewhere (the Page Inbox) at `answeredAt`, for the page's
+ * `human_reply_pause_minutes`; none when the inbox's agents own the conversation already, the page sets no pause, or
+ * the pause is over already (an answer Facebook sent again hours late).
  */
-function pauseFor(page: PageRuntime, conversation: Conversation, now: number) {
+function pauseFor(page: PageRuntime, conversation: Conversation, answeredAt: number, now: number) {
   const pauseMs = page.settings.human_reply_pause_minutes * 60_000;
-  if (conversation.routing === 'human' || pauseMs <= 0) return undefined;
-  return { routing: 'paused' as const, paused_until: now + pauseMs };
+  const until = Math.min(answeredAt, now) + pauseMs;
+  if (conversation.routing === 'human' || pauseMs <= 0 || until <= now) return undefined;
+  return { routing: 'paused' as const, paused_until: until };
 }
 
 /** What the inbox shows of an event: the channel's fields without routing metadata. */

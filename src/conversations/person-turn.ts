@@ -22,8 +22,8 @@ interface PersonTurnArgs extends ConversationServiceDeps {
   conversation: Conversation;
   session?: Session;
   lastInboundAt: number;
-  /** When the gateway stored the event, on its own clock: a backlog handled late keeps its sessions. */
-  receivedAt: number;
+  /** When the person wrote (Facebook's stamp, never after the gateway stored it): a backlog keeps its sessions. */
+  occurredAt: number;
 }
 
 /** Runs the page's assistant on a person's message or postback and says what to store and send. */
@@ -45,8 +45,8 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   const existing = args.session;
   let input = assistantInputOf(event, page.welcome_payload);
   // Never before the last activity: events of one person are handled in order, but their times may tie or skew.
-  const receivedAt = Math.max(args.receivedAt, existing?.last_activity_at ?? 0);
-  const timedOut = !existing || receivedAt - existing.last_activity_at > timeoutMinutes * 60_000;
+  const wroteAt = Math.max(args.occurredAt, existing?.last_activity_at ?? 0);
+  const timedOut = !existing || wroteAt - existing.last_activity_at > timeoutMinutes * 60_000;
   // Get Started (a "start over" menu item, a thread opened again) starts the assistant afresh whatever the time since;
   // the gateway's own memory of the person (misses in a row, recent messages, the away notice sent) stays.
   const restarted = !timedOut && input?.kind === 'welcome';
@@ -55,12 +55,12 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   // before this one stored (handled late, or still running when this event came) belongs to the session before.
   const session: Session =
     !existing || timedOut
-      ? { id: existing?.id ?? '', context: {}, state: {}, started_at: now, last_activity_at: receivedAt }
-      : { ...existing, last_activity_at: receivedAt, ...(restarted && { context: {}, started_at: now }) };
+      ? { id: existing?.id ?? '', context: {}, state: {}, started_at: now, last_activity_at: wroteAt }
+      : { ...existing, last_activity_at: wroteAt, ...(restarted && { context: {}, started_at: now }) };
   const result: TurnResult = { ...base, session: { conversation_id: conversation.id, session } };
 
   // "The same message three times in ten minutes" counts when the messages came: a backlog handled at once is no repeat.
-  const escalation = input ? escalationOf(input, session, page.settings, receivedAt) : undefined;
+  const escalation = input ? escalationOf(input, session, page.settings, wroteAt) : undefined;
   if (escalation) flag(result, escalation);
 
   if (!page.settings.auto_replies) {

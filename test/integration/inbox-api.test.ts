@@ -18,7 +18,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 8,
+        people: 9,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 30 },
         timers: {
@@ -115,6 +115,29 @@ for (const database of DATABASES) {
       await h.settle();
       expect(botAnswers('after the pause')).toBe(1);
       expect(await conversationOf(person(1))).toMatchObject({ routing: 'bot' });
+    });
+
+    it('pauses from when the human answered: a Page Inbox reply Facebook sends again hours late pauses nothing', async () => {
+      /** A reply typed in the Page Inbox `minutesAgo`, as Facebook delivers its echo (again, after an outage). */
+      const echo = (minutesAgo: number, mid: string) => {
+        const at = Date.now() + clockOffset - minutesAgo * 60_000;
+        const message = { is_echo: true, app_id: 263902037430900, mid, text: 'Answered from Business Suite' };
+        const event = { sender: { id: PAGE_ID }, recipient: { id: person(8) }, timestamp: at, message };
+        return { object: 'page', entry: [{ id: PAGE_ID, time: at, messaging: [event] }] };
+      };
+      expect((await h.postWebhook(echo(120, 'm_late_echo'))).status).toBe(200);
+      await h.fb.sendText(PAGE_ID, person(8), 'are you still there?');
+      await h.settle();
+      expect(botAnswers('are you still there?')).toBe(1);
+      expect(await conversationOf(person(8))).toMatchObject({ routing: 'bot' });
+      // Answered 20 minutes ago: 10 minutes of the pause are left.
+      expect((await h.postWebhook(echo(20, 'm_recent_echo'))).status).toBe(200);
+      await h.settle();
+      const { body } = await h.api('GET', `/api/conversations?page_id=${PAGE_ID}`);
+      const paused = body.data.find((c: { contact_external_id: string }) => c.contact_external_id === person(8));
+      expect(paused.routing).toBe('paused');
+      expect(paused.paused_until - (Date.now() + clockOffset)).toBeGreaterThan(9 * 60_000);
+      expect(paused.paused_until - (Date.now() + clockOffset)).toBeLessThanOrEqual(10 * 60_000);
     });
 
     it('files a conversation whose pause has run out under the bot, before the person writes again', async () => {
