@@ -13,7 +13,7 @@ import { loadPages } from '../storage/page-repository.ts';
 import type { SecretBox } from '../storage/secret-box.ts';
 import { createSwitchboard } from '../switchboard.ts';
 import { DEMO_PROFILE, demoSeed } from './demo-seed.ts';
-import { closeOnSignals, demoAdmin, exitOnFatal, secretBoxFor } from './runtime.ts';
+import { closeOnSignals, demoAdmin, exitOnFatal, secretBoxFor, unusableAddress } from './runtime.ts';
 
 export const DEMO_DATABASE_URL = 'sqlite:./data/demo.db';
 
@@ -88,6 +88,8 @@ export async function run(argv: string[]): Promise<void> {
     ...(emulatorPublicUrl ? { publicUrl: emulatorPublicUrl } : {}),
     verifyWebhooksOnStart: false,
     logger: logger.child({ part: 'emulator' }),
+  }).catch((error) => {
+    throw unusableAddress(error, { port: '--emulator-port / EMULATOR_PORT', host: 'HOST' }) ?? error;
   });
   const page = seed.pages[0] as { id: string; name: string; access_token: string };
   const admin = demoAdmin(base);
@@ -120,7 +122,9 @@ export async function run(argv: string[]): Promise<void> {
     processingThread: true,
     onFatal: exitOnFatal,
   });
-  await switchboard.listen();
+  await switchboard.listen().catch((error) => {
+    throw unusableAddress(error, { port: 'PORT', host: 'HOST' }) ?? error;
+  });
 
   // Facebook verifies the webhook when it is saved in the dashboard: the emulator does the same now the gateway listens.
   const verified = await fetch(`${emulatorUrl}/_emulator/apps/${config.apps[0]?.id}/webhook`, {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { loadDatabaseUrl } from '../config/load-config.ts';
 import { WORK_CHANNEL, type WorkNotice } from '../processing/leader.ts';
 import { CHANGES_CHANNEL, changeNotices } from '../server/shared-changes.ts';
-import { openDatabase } from '../storage/database.ts';
+import { openDatabase, unusableDatabase } from '../storage/database.ts';
 import { notifier } from '../storage/listening-session.ts';
 import { replayDead } from '../storage/replay.ts';
 import type { Database } from '../storage/schema.ts';
@@ -30,7 +30,9 @@ export async function run(argv: string[]): Promise<void> {
       db,
       { outbox: both || !!values.outbox, events: both || !!values.events },
       Date.now(),
-    );
+    ).catch((error) => {
+      throw unusableDatabase(error) ?? error;
+    });
     const queued = counts.outbox + counts.events > 0;
     const told = queued && capabilities.sharedAcrossProcesses && (await tellGateways(db, counts.conversations));
     process.stdout.write(

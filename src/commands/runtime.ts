@@ -42,6 +42,23 @@ function keptBesideDatabase(config: Config, name: string, make: () => string, on
   return readFileSync(path, 'utf8').trim();
 }
 
+/**
+ * A port taken or an address this machine cannot listen at, said by the settings that gave them (`port`, `host`);
+ * otherwise undefined.
+ */
+export function unusableAddress(error: unknown, settings: { port: string; host: string }): ConfigError | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code === 'EADDRINUSE')
+    return new ConfigError([`${settings.port}: another process listens there (${message}): stop it, or pick another`]);
+  if (code === 'EACCES')
+    return new ConfigError([`${settings.port}: not allowed to listen there (${message}): pick a port above 1023`]);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new ConfigError([
+      `${settings.host}: this machine has no such address (${message}): give one of its own, or 0.0.0.0 for all`,
+    ]);
+  return undefined;
+}
+
 /** The configuration as it may be printed: no secret, no token, no password. */
 export function describeConfig(config: Config) {
   return {

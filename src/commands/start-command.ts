@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../server/logger.ts';
 import { createSwitchboard } from '../switchboard.ts';
-import { closeOnSignals, describeConfig, exitOnFatal, secretBoxFor } from './runtime.ts';
+import { closeOnSignals, describeConfig, exitOnFatal, secretBoxFor, unusableAddress } from './runtime.ts';
 
 /** `switchboard start`: the production gateway. */
 export async function run(): Promise<void> {
@@ -15,7 +15,9 @@ export async function run(): Promise<void> {
     processingThread: true,
     onFatal: exitOnFatal,
   });
-  const url = await switchboard.listen();
+  const url = await switchboard.listen().catch((error) => {
+    throw unusableAddress(error, { port: 'PORT', host: 'HOST' }) ?? error;
+  });
   logger.info({ url, processingThread: switchboard.processingThread }, 'switchboard is listening');
   closeOnSignals(logger, switchboard);
 }

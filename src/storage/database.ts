@@ -64,6 +64,26 @@ const CONNECT_TIMEOUT_MS = 5_000;
 // PostgreSQL returns BIGINT (our epoch-ms timestamps) as strings by default; they fit a JS number exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/** Errors of a database that is down, unknown or refuses the credentials: the URL is to check, not the code. */
+const UNREACHABLE = new Set([
+  ...['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH'],
+  // SQLite: a file or folder that cannot be made or opened.
+  ...['SQLITE_CANTOPEN', 'EEXIST', 'ENOTDIR', 'EISDIR', 'EACCES', 'EROFS'],
+]);
+
+/** The setting to check, in one line, when `error` says the database cannot be used at all; otherwise undefined. */
+export function unusableDatabase(error: unknown): ConfigError | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const unusable =
+    (typeof code === 'string' && (UNREACHABLE.has(code) || code === '3D000' || code.startsWith('28'))) ||
+    (typeof message === 'string' && message.startsWith('timeout exceeded when trying to connect'));
+  if (!unusable) return undefined;
+  return new ConfigError([
+    `DATABASE_URL: cannot use the database (${String(message)}): check that its server runs, and the URL's host, ` +
+      'port, database name, credentials or file path',
+  ]);
+}
+
 /** Opens `sqlite:<path>` (`sqlite::memory:` for tests) or `postgres://...`. */
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -95,8 +115,13 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       throw new ConfigError([
         `DATABASE_URL: no database at ${path}: run this where the gateway runs, or set DATABASE_URL`,
       ]);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const sqlite = new SQLite(path);
+    let sqlite: SQLite.Database;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      sqlite = new SQLite(path);
+    } catch (error) {
+      throw unusableDatabase(error) ?? error;
+    }
     sqlite.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a commit survives a process crash but not a power loss. Writes that must survive power
     // loss (the webhook's events before its 200) are followed by an fdatasync of the WAL (`persist`), which persists

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
+import { unusableDatabase } from './database.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as users from './migrations/0002-users.ts';
 import * as settingsProfileSentAtClientKey from './migrations/0003-settings-profile-sent-at-client-key.ts';
@@ -23,7 +24,9 @@ function migrator(db: Kysely<Database>): Migrator {
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    // No migration ran: the database itself could not be used (the first query of a start).
+    if (!failed) throw unusableDatabase(error) ?? error;
     throw new Error(`migration ${failed} failed: ${(error as Error).message}`);
   }
   return (results ?? []).map((r) => r.migrationName);

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +19,14 @@ function switchboard(args: string[], cwd: string, env: Record<string, string> = 
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** What `switchboard start` needs beside the config file. */
+const START_ENV = {
+  FB_APP_SECRET: '0123456789abcdef0123456789abcdef',
+  FB_VERIFY_TOKEN: 'verify-token-123',
+  PAGE_TOKEN: `EAA${'x'.repeat(100)}`,
+  SWITCHBOARD_SECRET_KEY: Buffer.alloc(32, 1).toString('base64'),
+};
 
 /** A config file whose pages need tokens and a model key the maintenance commands never use. */
 function configDir() {
@@ -96,6 +106,43 @@ describe('the switchboard command', () => {
     expect(flag.status).toBe(2);
     expect(flag.stderr).toMatch(/^Unknown option '--outbx'[\s\S]*switchboard <command>/);
     expect(flag.stderr).not.toMatch(/\n {4}at /);
+  });
+
+  it('says which setting to check when the database cannot be used, in one line, not as a failed migration', () => {
+    const cwd = configDir();
+    const unreachable = { DATABASE_URL: 'postgres://postgres:se-cret@127.0.0.1:1/switchboard' };
+    for (const command of ['migrate', 'replay', 'start']) {
+      const result = switchboard([command], cwd, { ...unreachable, ...START_ENV });
+      expect([command, result.status]).toEqual([command, 78]);
+      expect(result.stderr).toMatch(/- DATABASE_URL: cannot use the database \(connect ECONNREFUSED 127\.0\.0\.1:1\)/);
+      expect(result.stderr).not.toMatch(/se-cret|migration|\n {4}at /);
+    }
+    // A file where the database's folder should be.
+    const folder = switchboard(['migrate'], cwd, { DATABASE_URL: 'sqlite:./switchboard.yaml/x.db' });
+    expect(folder.status).toBe(78);
+    expect(folder.stderr).toMatch(/- DATABASE_URL: cannot use the database \(EEXIST/);
+    const unopenable = switchboard(['migrate'], cwd, { DATABASE_URL: 'sqlite:.' }); // A folder.
+    expect(unopenable.status).toBe(78);
+    expect(unopenable.stderr).toMatch(/- DATABASE_URL: cannot use the database/);
+  });
+
+  it('says which setting to change when the port is taken', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const cwd = configDir();
+      const result = switchboard(['start'], cwd, {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ...START_ENV,
+      });
+      expect(result.status).toBe(78);
+      expect(result.stderr).toMatch(/- PORT: another process listens there \(.*EADDRINUSE/);
+      expect(result.stderr).not.toMatch(/\n {4}at /);
+    } finally {
+      taken.close();
+    }
   });
 
   it('stops with the key and the fix for a database URL it cannot open, without a stack trace or the URL', () => {
