@@ -26,3 +26,16 @@ describe('closing the HTTP app', () => {
     }
   });
 });
+
+describe('errors', () => {
+  it('answers an address that cannot be decoded in the API’s shape, and logs it as refused', async () => {
+    const lines: { msg: string; status?: number }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const app = createHttpApp(logger);
+    app.get('/api/conversations/:id/messages', async () => ({ ok: true }));
+    const answer = await app.inject('/api/conversations/%ff/messages');
+    expect([answer.statusCode, answer.json().error.code]).toEqual([400, 'SB_BAD_REQUEST']);
+    expect(lines.filter((line) => line.msg === 'request refused').map((line) => line.status)).toEqual([400]);
+    await app.close();
+  });
+});

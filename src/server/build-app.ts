@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { TrustProxy } from '../config/trust-proxy.ts';
 import { ApiError, ERRORS, errorBody } from './errors.ts';
@@ -23,6 +23,13 @@ export function createHttpApp(
     trustProxy,
     // Fastify's own 503 is not our error shape: requests that reach the app while it closes are refused below.
     return503OnClosing: false,
+    // An address that cannot be decoded (`%ff`) is refused before routing, and before the hooks that log requests:
+    // in our shape too, and logged here.
+    frameworkErrors: (error, request, reply) => {
+      const entry = { method: request.method, url: request.url.split('?')[0], status: 400, ms: 0 };
+      request.log.info(entry, 'request refused');
+      (reply as FastifyReply).code(400).send(errorBody('SB_BAD_REQUEST', error.message));
+    },
   });
 
   // While the app closes, requests still arriving on connections it kept open are refused (Connection: close).
