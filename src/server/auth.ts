@@ -3,7 +3,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { createSemaphore } from '../queue/semaphore.ts';
 import type { Database } from '../storage/schema.ts';
-import { findUserByEmail, lastSignInFrom, recordSignIn } from '../storage/user-repository.ts';
+import {
+  findUserByEmail,
+  forgetSignInFailures,
+  lastSignInFrom,
+  purgeSignInFailures,
+  recordSignIn,
+  recordSignInFailure,
+  signInFailuresSince,
+} from '../storage/user-repository.ts';
 import { isCrossSite } from './cross-site.ts';
 import { ApiError } from './errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -56,8 +64,10 @@ export function createBasicAuth(db: Kysely<Database>) {
   const verified = new Map<string, { user: AuthenticatedUser; until: number }>();
   const checking = new Map<string, Promise<Verdict>>();
   let lastSweep = 0;
+  // This process's failures, counted before anything is awaited (below), and every process's, in the database.
   const failures = createFailureLog(SIGN_IN_LIMITS.windowMs);
   const hashing = createSemaphore(PASSWORD_CHECKS.atOnce);
+  let lastPurge = 0;
 
   async function check(header: string, address: string): Promise<Verdict> {
     const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
@@ -66,7 +76,8 @@ export function createBasicAuth(db: Kysely<Database>) {
     // has one, and PostgreSQL would refuse to look it up (error 22021).
     if (!email || email.includes('\u0000')) return { refused: 'unauthenticated' };
     const account = email.toLowerCase();
-    const pair = `${account}\u0000${address}`;
+    // Stored too: no U+0000 (PostgreSQL refuses it in text). An address has no space: the last one splits them.
+    const pair = `${account} ${address}`;
     // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
     const now = Date.now();
     const pairWait = failures.waitMs(pair, SIGN_IN_LIMITS.perEmailAndAddress, now);
@@ -79,11 +90,24 @@ export function createBasicAuth(db: Kysely<Database>) {
       for (const key of [pair, account]) failures.retract(key, now);
     };
     try {
-      const user = await findUserByEmail(db, email);
-      const signedInFromHere = user && lastSignInFrom(user, address, now);
-      if (accountWait > 0 && !signedInFromHere) {
+      const since = now - SIGN_IN_LIMITS.windowMs;
+      const [user, elsewhere] = await Promise.all([
+        findUserByEmail(db, email),
+        signInFailuresSince(db, [pair, account], since),
+      ]);
+      const pairWaitAnywhere = waitMs(elsewhere.get(pair) ?? [], SIGN_IN_LIMITS.perEmailAndAddress, now);
+      if (pairWaitAnywhere > 0) {
         takeBack();
-        return { refused: 'too many', waitMs: accountWait };
+        return { refused: 'too many', waitMs: pairWaitAnywhere };
+      }
+      const signedInFromHere = user && lastSignInFrom(user, address, now);
+      const accountWaitAnywhere = Math.max(
+        accountWait,
+        waitMs(elsewhere.get(account) ?? [], SIGN_IN_LIMITS.perEmail, now),
+      );
+      if (accountWaitAnywhere > 0 && !signedInFromHere) {
+        takeBack();
+        return { refused: 'too many', waitMs: accountWaitAnywhere };
       }
       if (hashing.load >= PASSWORD_CHECKS.atOnce + PASSWORD_CHECKS.waiting) {
         takeBack();
@@ -93,9 +117,17 @@ export function createBasicAuth(db: Kysely<Database>) {
       decoy ??= hashPassword(randomBytes(16).toString('base64url'));
       const stored = user?.password_hash ?? (await decoy);
       const matches = await hashing.run(() => verifyPassword(rest.join(':'), stored));
-      if (!user || !matches) return { refused: 'unauthenticated' };
+      if (!user || !matches) {
+        await recordSignInFailure(db, [pair, account], now);
+        if (now - lastPurge > SIGN_IN_LIMITS.windowMs) {
+          lastPurge = now;
+          await purgeSignInFailures(db, since);
+        }
+        return { refused: 'unauthenticated' };
+      }
       takeBack();
       failures.forget(pair);
+      await forgetSignInFailures(db, pair);
       if ((signedInFromHere ?? 0) < now - SIGN_IN_REFRESH_MS) await recordSignIn(db, user, address, now);
       return { user: { id: user.id, email: user.email, role: user.role } };
     } catch (error) {
@@ -149,6 +181,11 @@ export function createBasicAuth(db: Kysely<Database>) {
   }
 }
 
+/** How long until a key with failures at `times` (within the window, oldest first) may try again: 0 below `max`. */
+function waitMs(times: number[], max: number, at: number): number {
+  return times.length < max ? 0 : (times[times.length - max] as number) + SIGN_IN_LIMITS.windowMs - at;
+}
+
 /** Times of failed sign-ins per key within a sliding window; a key is dropped once its window has passed. */
 function createFailureLog(windowMs: number) {
   const log = new Map<string, number[]>();
@@ -161,10 +198,7 @@ function createFailureLog(windowMs: number) {
   };
   return {
     /** How long until `key` may try again: 0 while it has fewer than `max` failures in the window. */
-    waitMs(key: string, max: number, at: number): number {
-      const times = recent(key, at);
-      return times.length < max ? 0 : (times[times.length - max] as number) + windowMs - at;
-    },
+    waitMs: (key: string, max: number, at: number): number => waitMs(recent(key, at), max, at),
     record(key: string, at: number) {
       // Keys no one tries again are dropped by a sweep once a window.
       if (at - lastSweep > windowMs) {

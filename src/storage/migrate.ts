@@ -5,6 +5,7 @@ import * as users from './migrations/0002-users.ts';
 import * as settingsProfileSentAtClientKey from './migrations/0003-settings-profile-sent-at-client-key.ts';
 import * as unreachableSignInAddresses from './migrations/0004-unreachable-sign-in-addresses.ts';
 import * as pageConnections from './migrations/0005-page-connections.ts';
+import * as signInFailures from './migrations/0006-sign-in-failures.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003-settings-profile-sent-at-client-key': settingsProfileSentAtClientKey,
   '0004-unreachable-sign-in-addresses': unreachableSignInAddresses,
   '0005-page-connections': pageConnections,
+  '0006-sign-in-failures': signInFailures,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

@@ -15,6 +15,7 @@ export interface Database {
   outbox: OutboxTable;
   attachment_cache: AttachmentCacheTable;
   users: UsersTable;
+  sign_in_failures: SignInFailuresTable;
   data_deletion_requests: DataDeletionRequestsTable;
 }
 
@@ -187,6 +188,11 @@ export interface AttachmentCacheTable {
   url: string;
   attachment_id: string;
   created_at: number;
+}
+
+export interface SignInFailuresTable {
+  key: string;
+  at: number;
 }
 
 export interface UsersTable {

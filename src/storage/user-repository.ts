@@ -63,3 +63,34 @@ export async function ensureAdmin(
     .execute();
   return 'created';
 }
+
+/** The failed sign-ins of each key since `since` (epoch ms), oldest first, of every process on the database. */
+export async function signInFailuresSince(db: Kysely<Database>, keys: string[], since: number) {
+  const rows = await db
+    .selectFrom('sign_in_failures')
+    .select(['key', 'at'])
+    .where('key', 'in', keys)
+    .where('at', '>', since)
+    .orderBy('at')
+    .execute();
+  const byKey = new Map<string, number[]>(keys.map((key) => [key, []]));
+  for (const row of rows) byKey.get(row.key)?.push(row.at);
+  return byKey;
+}
+
+export async function recordSignInFailure(db: Kysely<Database>, keys: string[], at: number) {
+  await db
+    .insertInto('sign_in_failures')
+    .values(keys.map((key) => ({ key, at })))
+    .execute();
+}
+
+/** Forgets `key`'s failures: a sign-in that worked. */
+export async function forgetSignInFailures(db: Kysely<Database>, key: string) {
+  await db.deleteFrom('sign_in_failures').where('key', '=', key).execute();
+}
+
+/** Deletes the failures from before `before`, which no limit counts any more. */
+export async function purgeSignInFailures(db: Kysely<Database>, before: number) {
+  await db.deleteFrom('sign_in_failures').where('at', '<=', before).execute();
+}
