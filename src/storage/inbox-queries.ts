@@ -70,8 +70,8 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
 }
 
 /** One conversation with its contact; its routing as it stands at `now` (see `effectiveRouting`). */
-export function findConversation(db: Kysely<Database>, id: string, now: number) {
-  return db
+export async function findConversation(db: Kysely<Database>, id: string, now: number) {
+  const row = await db
     .selectFrom('conversations as c')
     .innerJoin('contacts as p', 'p.id', 'c.contact_id')
     .select([
@@ -88,6 +88,7 @@ export function findConversation(db: Kysely<Database>, id: string, now: number) 
     ])
     .where('c.id', '=', id)
     .executeTakeFirst();
+  return row && { ...row, flagged: row.flagged === 1 };
 }
 
 /** A conversation's messages, oldest first, `limit` before the cursor (a message id). */

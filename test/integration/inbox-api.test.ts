@@ -365,6 +365,15 @@ for (const database of DATABASES) {
       expect(await pageSaw(person(5))).toContain('Welcome back!');
     });
 
+    it('says whether a conversation is flagged as a boolean when reading it, as the list does', async () => {
+      await h.fb.sendText(PAGE_ID, person(3), 'hi');
+      await h.settle();
+      const listed = await conversationOf(person(3));
+      const read = await h.api('GET', `/api/conversations/${listed?.id}/messages?limit=1`);
+      expect(read.body.data.conversation.flagged).toBe(listed?.flagged);
+      expect(typeof read.body.data.conversation.flagged).toBe('boolean');
+    });
+
     it('rejects bad requests with a clear error', async () => {
       const conversation = await conversationOf(person(1));
       expect((await h.api('POST', `/api/conversations/${conversation?.id}/messages`, { text: '' })).status).toBe(400);
