@@ -32,6 +32,7 @@ describe('inbox labels', () => {
     expect(shortTime(NOW - 3 * HOUR, utc)).toBe('12:30');
     expect(shortTime(NOW - 2 * 24 * HOUR, utc)).toBe('Tue');
     expect(shortTime(NOW - 40 * 24 * HOUR, utc)).toBe('31 Jan');
+    expect(shortTime(NOW - 400 * 24 * HOUR, utc)).toBe('5 Feb 2025');
   });
 
   it('says who wrote a message', () => {

@@ -647,17 +647,33 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.getByTestId('start-notice').waitFor({ ...wait, state: 'detached' });
   });
 
-  it('shows the list or the thread, one at a time, on a narrow screen', async () => {
-    await page.setViewportSize({ width: 390, height: 800 });
-    await page.getByTestId('nav-conversations').click();
-    await lena().waitFor(wait);
-    expect(await page.getByTestId('thread').count()).toBe(0);
-    await lena().click();
-    await page.getByTestId('thread').waitFor(wait);
-    expect(await lena().isVisible()).toBe(false);
-    await page.getByTestId('back').click();
-    await lena().waitFor(wait);
-    await page.setViewportSize({ width: 1280, height: 820 });
+  it('shows the list or the thread, one at a time, on a narrow screen, within its width', async () => {
+    /** How far the page reaches sideways, and whether Sign out is on the screen. */
+    const fits = () =>
+      page.evaluate(() => ({
+        scrolls: document.documentElement.scrollWidth > innerWidth,
+        signOut: document.querySelector('[data-testid="sign-out"]')!.getBoundingClientRect().right <= innerWidth,
+      }));
+    await page.setViewportSize({ width: 320, height: 800 });
+    try {
+      await page.getByTestId('nav-conversations').click();
+      await lena().waitFor(wait);
+      // A preview is one line, cut: the list does not grow as wide as it (a plain 1fr column did).
+      expect(await fits()).toEqual({ scrolls: false, signOut: true });
+      expect(await page.getByTestId('thread').count()).toBe(0);
+      await lena().click();
+      await page.getByTestId('thread').waitFor(wait);
+      expect(await lena().isVisible()).toBe(false);
+      expect(await fits()).toEqual({ scrolls: false, signOut: true });
+      // The actions go below the name rather than over it.
+      const name = await page.getByTestId('thread-name').boundingBox();
+      const action = await page.locator('.thread__actions').boundingBox();
+      expect(action!.y).toBeGreaterThanOrEqual(name!.y + name!.height);
+      await page.getByTestId('back').click();
+      await lena().waitFor(wait);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 820 });
+    }
   });
 
   it('signs out, and the session is gone: its work answered afterwards says nothing on the sign-in screen', async () => {

@@ -28,6 +28,7 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
     rows: '2',
     maxlength: String(MAX_LENGTH),
     placeholder: 'Write a reply…',
+    dir: 'auto',
     'aria-describedby': hintId,
     dataset: { testid: 'reply-input' },
     oninput: () => keep(input.value),

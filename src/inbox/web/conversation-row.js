@@ -20,14 +20,14 @@ export function renderConversationRow(row, { href, page }) {
       h(
         'span',
         { class: 'conversation__top' },
-        h('span', { class: 'conversation__name', dataset: { testid: 'conversation-name' } }, name),
+        h('span', { class: 'conversation__name', dir: 'auto', dataset: { testid: 'conversation-name' } }, name),
         h(
           'time',
           { datetime: new Date(row.last_message_at).toISOString(), title: fullTime(row.last_message_at) },
           shortTime(row.last_message_at),
         ),
       ),
-      h('span', { class: 'conversation__preview' }, row.last_text ?? ''),
+      h('span', { class: 'conversation__preview', dir: 'auto' }, row.last_text ?? ''),
       h(
         'span',
         { class: 'conversation__badges' },

@@ -42,7 +42,10 @@ export function shortTime(ms, options = {}) {
   if (day(ms) === day(now))
     return new Date(ms).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', timeZone });
   if (age > 0 && age < 6 * DAY) return new Date(ms).toLocaleDateString(locale, { weekday: 'short', timeZone });
-  return new Date(ms).toLocaleDateString(locale, { day: 'numeric', month: 'short', timeZone });
+  // The year only when it is not this one: "5 Dec" a year ago read as last week.
+  const year = (t) => new Date(t).toLocaleDateString('en-CA', { year: 'numeric', timeZone });
+  const otherYear = year(ms) !== year(now) ? { year: 'numeric' } : {};
+  return new Date(ms).toLocaleDateString(locale, { day: 'numeric', month: 'short', ...otherYear, timeZone });
 }
 
 /** The full date and time, for a `title` or a `<time>` label. */

@@ -37,7 +37,7 @@ export function renderMessage(message, person) {
 export function renderPart(part) {
   switch (part.kind) {
     case 'text':
-      return h('p', { class: 'part-text' }, part.text);
+      return h('p', { class: 'part-text', dir: 'auto' }, part.text);
     case 'image':
       return h(
         'a',
@@ -76,7 +76,12 @@ export function renderPart(part) {
         buttons(part.buttons),
       );
     case 'buttons':
-      return h('div', { class: 'part-card' }, h('p', { class: 'part-text' }, part.text), buttons(part.buttons));
+      return h(
+        'div',
+        { class: 'part-card' },
+        h('p', { class: 'part-text', dir: 'auto' }, part.text),
+        buttons(part.buttons),
+      );
     case 'quick-replies':
       return h(
         'ul',

@@ -183,7 +183,7 @@ function renderWho(conversation, page) {
     h(
       'div',
       {},
-      h('h2', { class: 'thread__name', dataset: { testid: 'thread-name' } }, name),
+      h('h2', { class: 'thread__name', dir: 'auto', dataset: { testid: 'thread-name' } }, name),
       h('p', { class: 'thread__sub' }, page, ' · ', routing),
     ),
   );
