@@ -400,6 +400,22 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await expect.poll(focused).toBe('clear-flag');
   });
 
+  it('keeps the keyboard focus on a row drawn again as it changes', async () => {
+    const focusedRow = () =>
+      page.evaluate(() => {
+        const active = document.activeElement as HTMLElement | null;
+        return active?.dataset.testid === 'conversation' ? active.textContent : active?.tagName;
+      });
+    await lena().focus();
+    const id = await lena().getAttribute('data-id');
+    // Flagged anew from elsewhere (another agent): the row is drawn again with the new reason, then the old one.
+    for (const reason of ['Asked twice', 'Parcel lost twice']) {
+      await h.api('POST', `/api/conversations/${id}/flag`, { flagged: true, reason });
+      await lena().filter({ hasText: reason }).waitFor(soon);
+      expect(await focusedRow()).toContain('Lena Okafor');
+    }
+  });
+
   it('filters the list by routing and by flag', async () => {
     await h.fb.sendText(PAGE_ID, personPsid(0), 'hello');
     await other().waitFor(wait);

@@ -3,7 +3,7 @@
  * seconds that updates rows in place, so the selection, the focus and the scroll position stay where they were.
  */
 import { renderConversationRow } from './conversation-row.js';
-import { h, replaceChildren } from './dom.js';
+import { h, replaceChildren, setText } from './dom.js';
 import { describeError, shortTime } from './format.js';
 import { createListFilters } from './list-filters.js';
 import {
@@ -190,12 +190,16 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
         elements.set(row.id, entry);
       }
       const page = badges.size > 0 ? (badges.get(row.page_id) ?? row.page_id) : undefined;
-      // Its time as shown moves on by itself ("now", "5 min"): drawn again when it does.
-      const signature = `${rowSignature(row)} ${page ?? ''} ${shortTime(row.last_message_at)}`;
+      const signature = `${rowSignature(row)} ${page ?? ''}`;
       if (entry.signature !== signature) {
+        // A focused row drawn again keeps the focus: a keyboard user would be sent back to the top of the page.
+        const focused = entry.item.contains(document.activeElement);
         replaceChildren(entry.item, renderConversationRow(row, { href: hrefFor(row.id), page }));
+        if (focused) entry.item.firstElementChild?.focus({ preventScroll: true });
         entry.signature = signature;
       }
+      // Its time as shown moves on by itself ("now", "5 min"): its text alone changes.
+      setText(entry.item.querySelector('time'), shortTime(row.last_message_at));
       if (list.children[index] !== entry.item) list.insertBefore(entry.item, list.children[index] ?? null);
     });
     markSelected();

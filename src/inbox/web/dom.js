@@ -37,3 +37,8 @@ export function uid(prefix) {
   counter += 1;
   return `${prefix}-${counter}`;
 }
+
+/** Sets `el`'s text when it differs: an unchanged node is left alone (screen readers announce changed ones). */
+export function setText(el, text) {
+  if (el && el.textContent !== text) el.textContent = text;
+}

@@ -4,7 +4,7 @@
  * bottom already, and loading older ones keeps the reader's place.
  */
 import { createComposer } from './composer.js';
-import { h } from './dom.js';
+import { h, setText } from './dom.js';
 import { describeError, personName, shortTime } from './format.js';
 import { mergeMessages, prependMessages, rowSignature } from './list-model.js';
 import { renderMessage } from './message-view.js';
@@ -145,8 +145,8 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
       }
     }
     messages.forEach((message, index) => {
-      // What it shows beyond its data moves on too: "now" becomes "5 min", a name is found later.
-      const signature = `${rowSignature(message)} ${person} ${shortTime(message.created_at)}`;
+      // What it shows beyond its data changes too: a name found later.
+      const signature = `${rowSignature(message)} ${person}`;
       let entry = drawn.get(message.id);
       if (!entry || entry.signature !== signature) {
         const el = renderMessage(message, person);
@@ -154,6 +154,8 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
         entry = { el, signature };
         drawn.set(message.id, entry);
       }
+      // "now" becomes "5 min": its text alone changes, so the log does not announce the message again.
+      setText(entry.el.querySelector('.message__meta time'), shortTime(message.created_at));
       if (log.children[index] !== entry.el) log.insertBefore(entry.el, log.children[index] ?? null);
     });
     older.hidden = !hasOlder;
