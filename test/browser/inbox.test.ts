@@ -809,8 +809,14 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await liveStatus('live').waitFor(wait);
     await page.getByTestId('conversation').nth(49).waitFor(wait);
     expect(await lena().count()).toBe(0);
-    await page.getByTestId('load-more').click();
+    // From the keyboard: the focus stays on the button, or goes on to the first row it brought, not to the page.
+    await page.getByTestId('load-more').press('Enter');
     await lena().waitFor(wait);
+    const focused = () =>
+      page.evaluate(
+        () => (document.activeElement as HTMLElement | null)?.dataset.testid ?? document.activeElement?.tagName,
+      );
+    await expect.poll(focused).toMatch(/^(load-more|conversation)$/);
 
     const id = (await listed()).find((c) => (c as { contact_external_id?: string }).contact_external_id === PSID)?.id;
     const reason = 'Looked at from below the fold';

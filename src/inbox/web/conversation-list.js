@@ -3,7 +3,7 @@
  * seconds that updates rows in place, so the selection, the focus and the scroll position stay where they were.
  */
 import { renderConversationRow } from './conversation-row.js';
-import { h, replaceChildren, setText } from './dom.js';
+import { h, replaceChildren, setText, whileBusy } from './dom.js';
 import { describeError, shortTime } from './format.js';
 import { createListFilters } from './list-filters.js';
 import {
@@ -84,6 +84,10 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
     elements.clear();
     list.replaceChildren();
     await refresh();
+    sayCount();
+  }
+
+  function sayCount() {
     status.textContent = `${rows.length} conversation${rows.length === 1 ? '' : 's'}${exhausted ? '' : ' shown'}`;
   }
 
@@ -154,16 +158,19 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
   async function loadMore() {
     const cursor = nextCursor(rows);
     if (!cursor) return;
-    more.disabled = true;
     const mine = generation;
-    const result = await api.conversations(query(cursor));
-    more.disabled = false;
+    const result = await whileBusy(more, () => api.conversations(query(cursor)));
     // A poll that dropped the loaded tail meanwhile: this page would follow rows no longer there.
-    if (mine !== generation || JSON.stringify(nextCursor(rows)) !== JSON.stringify(cursor)) return;
+    if (!result || mine !== generation || JSON.stringify(nextCursor(rows)) !== JSON.stringify(cursor)) return;
     if (!result.ok) return failed(result.error);
+    const firstNew = rows.length;
+    const focused = document.activeElement === more;
     rows = appendConversations(rows, result.value);
     exhausted = result.value.length < PAGE_SIZE;
     draw();
+    sayCount();
+    // Hidden once everything is loaded: the focus goes on to the first row it brought, not to the top of the page.
+    if (focused && more.hidden) list.children[firstNew]?.querySelector('a')?.focus();
   }
 
   /** Returns false, for the poller to back off. */

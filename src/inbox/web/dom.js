@@ -42,3 +42,17 @@ export function uid(prefix) {
 export function setText(el, text) {
   if (el && el.textContent !== text) el.textContent = text;
 }
+
+/**
+ * Runs `work` with `button` marked busy: `aria-disabled`, and clicks ignored meanwhile. Unlike `disabled`, it keeps
+ * the keyboard focus, which the browser would send back to the top of the page.
+ */
+export async function whileBusy(button, work) {
+  if (button.getAttribute('aria-disabled') === 'true') return undefined;
+  button.setAttribute('aria-disabled', 'true');
+  try {
+    return await work();
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
+}

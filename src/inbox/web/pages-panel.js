@@ -44,7 +44,9 @@ export function createPagesPanel({ api, notices, onPages, navigate = (url) => lo
   );
 
   async function startConnect() {
-    connect.disabled = true;
+    // Busy, not disabled: a disabled button loses the keyboard focus.
+    if (connect.getAttribute('aria-disabled') === 'true') return;
+    connect.setAttribute('aria-disabled', 'true');
     connectStatus.textContent = 'Opening Facebook Login…';
     const result = await checkedStart(appPicker.hidden ? undefined : appPicker.value);
     const url = result.ok ? safeUrl(result.value.url) : undefined;
@@ -52,7 +54,7 @@ export function createPagesPanel({ api, notices, onPages, navigate = (url) => lo
       navigate(url);
       return;
     }
-    connect.disabled = false;
+    connect.removeAttribute('aria-disabled');
     if (result.ok) connectStatus.textContent = 'The gateway gave no Facebook Login address.';
     else if (result.error.status === 404)
       connectStatus.textContent = 'Connecting pages is not available on this gateway.';
@@ -126,7 +128,7 @@ export function createPagesPanel({ api, notices, onPages, navigate = (url) => lo
 
   /** The button as it was before leaving for Facebook: the browser's Back button may restore the page as it left it. */
   function reset() {
-    connect.disabled = false;
+    connect.removeAttribute('aria-disabled');
     connectStatus.textContent = '';
   }
 

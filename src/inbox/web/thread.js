@@ -4,7 +4,7 @@
  * bottom already, and loading older ones keeps the reader's place.
  */
 import { createComposer } from './composer.js';
-import { h, setText } from './dom.js';
+import { h, setText, whileBusy } from './dom.js';
 import { describeError, personName, shortTime } from './format.js';
 import { mergeMessages, prependMessages, rowSignature } from './list-model.js';
 import { renderMessage } from './message-view.js';
@@ -108,17 +108,20 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
   async function loadOlder() {
     const oldest = messages[0];
     if (!oldest) return;
-    older.disabled = true;
-    const result = await api.messages(id, { limit: PAGE_SIZE, before: oldest.id });
-    older.disabled = false;
-    if (closed) return;
+    const result = await whileBusy(older, () => api.messages(id, { limit: PAGE_SIZE, before: oldest.id }));
+    if (!result || closed) return;
     if (!result.ok) return failed(result.error);
     hasOlder = result.value.messages.length === PAGE_SIZE;
     messages = prependMessages(messages, result.value.messages);
     // The reader stays on the message they were reading: the distance to the bottom is what does not change.
     const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+    const focused = document.activeElement === older;
     draw();
     scroller.scrollTop = scroller.scrollHeight - fromBottom;
+    // Hidden at the first message: the focus goes to it rather than to the top of the page.
+    const first = focused && older.hidden ? log.firstElementChild : null;
+    first?.setAttribute('tabindex', '-1');
+    first?.focus();
   }
 
   /** Returns false, for the poller to back off. */
