@@ -687,6 +687,17 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       expect(action!.y).toBeGreaterThanOrEqual(name!.y + name!.height);
       await page.getByTestId('back').click();
       await lena().waitFor(wait);
+      // From the keyboard: into the conversation opened, and back onto its row, never to the top of the page.
+      const focused = () =>
+        page.evaluate(
+          () => (document.activeElement as HTMLElement | null)?.dataset.testid ?? document.activeElement?.tagName,
+        );
+      await lena().press('Enter');
+      await page.getByTestId('thread').waitFor(wait);
+      expect(await focused()).toBe('thread-log');
+      await page.getByTestId('back').press('Enter');
+      await lena().waitFor(wait);
+      expect(await focused()).toBe('conversation');
     } finally {
       await page.setViewportSize({ width: 1280, height: 820 });
     }

@@ -243,6 +243,9 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
       selected = id;
       markSelected();
     },
+    focusRow(id) {
+      elements.get(id)?.item.firstElementChild?.focus();
+    },
     /** A change made in the thread (routing, flag) shows at once, before the next poll. */
     patch(id, changes) {
       applied = ++issued;

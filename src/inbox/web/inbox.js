@@ -167,9 +167,15 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
         replaceChildren(main, conversations);
         void (view === undefined ? list.start() : list.refresh());
       }
+      // From the keyboard (a row's Enter, the back link), the focus follows: opened from a row, into the conversation;
+      // back to the list, onto its row. Left where it was, it would sit on a hidden element or go to the page's top.
+      const fromRow = document.activeElement?.closest('[data-testid="conversation"], .back') !== null;
+      const left = thread?.id;
       openThread(id);
       list.setSelected(id);
       conversations.dataset.pane = id ? 'thread' : 'list';
+      if (fromRow && id && id !== left) thread?.focus();
+      else if (fromRow && !id && left) list.focusRow(left);
     }
     view = next;
     if (backToThread) void threadPoller.now();

@@ -170,6 +170,8 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     element,
     start: () => refresh(),
     refresh,
+    /** Into the messages: the next Tab reaches their links, then the reply box. */
+    focus: () => scroller.focus({ preventScroll: true }),
     close() {
       closed = true;
       composer.close();
