@@ -266,14 +266,26 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     }
   };
 
+  /**
+   * Until the first resume has marked the rows a previous process left unsent as in doubt, wakes wait: a drain
+   * started before (an agent's reply told by another process as this one takes the lock over) would send such a row
+   * without the wait for its echo.
+   */
+  let heldWakes: Set<string> | undefined = new Set();
+
   return {
     enqueue: (events) => worker.enqueue(events),
-    wake: (id) => outbox.wake(id),
+    wake: (id) => (heldWakes ? heldWakes.add(id) : outbox.wake(id)),
     async resume() {
+      // Events stored meanwhile (a process taking the lock over is taking webhooks already) come after the stored ones.
+      worker.holdBack();
       await service.settleStoredEchoes(await loadPendingEchoes(db));
       // The outbox first: it marks the conversations with rows left unsent as in doubt before any resumed turn queues
       // a reply there, which would otherwise be sent ahead of them, and without the wait for their echoes.
       const conversations = await outbox.resume();
+      const held = heldWakes ?? [];
+      heldWakes = undefined;
+      for (const id of held) outbox.wake(id);
       const events = await worker.resume();
       await reporting.resumePauses(db);
       sweeper ??= setInterval(sweep, sweepMs).unref();

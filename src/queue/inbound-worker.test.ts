@@ -87,6 +87,17 @@ for (const kind of DATABASES) {
       expect(pending).toHaveLength(0);
     });
 
+    it('hands events stored while it resumes over after the stored ones, in order (a process taking the lock over)', async () => {
+      const { db, handled, worker } = await start(100);
+      for (let n = 0; n < 3; n++) await insertInboundEvents(db, [message(0, n)], Date.now());
+      worker.holdBack();
+      // Stored and handed over by this process's webhook before the resume read the backlog.
+      worker.enqueue((await insertInboundEvents(db, [message(0, 3)], Date.now())) as StoredInboundEvent[]);
+      await worker.resume();
+      await worker.idle();
+      expect(handled).toEqual(['0:0', '0:1', '0:2', '0:3']);
+    });
+
     it('resumes a stored backlog after a restart, a bounded part at a time', async () => {
       const { db, handled, worker } = await start(6);
       for (let n = 0; n < 10; n++) await insertInboundEvents(db, [message(0, n), message(1, n)], Date.now());

@@ -219,6 +219,14 @@ export function createInboundWorker(options: InboundWorkerOptions) {
         service.settleStoredEchoes(early).catch((error) => logger.error({ err: error }, 'could not settle echoes'));
     },
     /**
+     * From now on new events wait in the database, to be read back in order with what is stored by the `resume` that
+     * must follow: handed over at once, a person's event stored later would be handled before theirs stored earlier.
+     */
+    holdBack() {
+      spilled = true;
+      cursor = '';
+    },
+    /**
      * Resumes everything acknowledged but unfinished (after a crash or restart, or a replay); returns how many events
      * it then holds (the rest, past `maxHeld`, is read as the backlog drains).
      */
