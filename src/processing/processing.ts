@@ -324,10 +324,13 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       const graceMs = t.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
       const graceEnds = performance.now() + graceMs;
       const grace = setTimeout(() => shutdown.abort(new Error('the gateway is shutting down')), graceMs);
+      // Nothing more to send (the lock was lost: another process sends now): stopped at once, not after the turns,
+      // which may hang on a database cut off meanwhile while the sends they queued would still go.
+      const unsent = sendDue ? undefined : outbox.stop(0);
       await worker.stop();
       clearTimeout(grace);
       // What the last turns queued goes out in the rest of the grace, unless it must wait longer (pacing, a retry).
-      await outbox.stop(sendDue ? graceEnds - performance.now() : 0);
+      await (unsent ?? outbox.stop(graceEnds - performance.now()));
       await Promise.all(bookkeeping);
       await graph.close();
     },

@@ -342,6 +342,27 @@ for (const kind of DATABASES) {
       expect(alone.behindOthers).toBe(false);
     });
 
+    it('does not send a row that was being decided when it stopped (the lock lost: another process sends it)', async () => {
+      let decided = () => {};
+      const deciding = new Promise<void>((resolve) => (decided = resolve));
+      let asked = () => {};
+      const asking = new Promise<void>((resolve) => (asked = resolve));
+      const { conversation, store, outbox, outgoing, sent } = await setup(undefined, {
+        // The window's read hangs, as on a database cut off.
+        beforeDecide: async () => {
+          asked();
+          await deciding;
+        },
+      });
+      await store.queueOutgoing(outgoing('hello'), Date.now());
+      outbox.wake(conversation.id);
+      await asking;
+      const stopped = outbox.stop(0);
+      decided();
+      await stopped;
+      expect(sent).toEqual([]);
+    });
+
     it('reports how long each Graph call took, not the write of its outcome after it', async () => {
       const latencies: (number | undefined)[] = [];
       const { conversation, store, outbox, outgoing } = await setup(

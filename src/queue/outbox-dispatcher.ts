@@ -227,6 +227,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
           : { ok: true, messaging_type: 'RESPONSE' };
         // Changed since the drain read it (a take-over may have cancelled it), up to the call: read the queue again.
         if (stale ? changes.get(row.conversation_id) !== seen : changed.has(row.conversation_id)) return undefined;
+        // Stopped while it waited for its slot or its decision (the lock lost: another process sends it now).
+        if (stopping) return undefined;
         if (!decision.ok) return decision;
         calledAt = timers.now();
         const started = performance.now();

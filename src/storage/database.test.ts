@@ -30,4 +30,13 @@ describe('PostgreSQL connections the server ends', () => {
     const after = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(handle.db);
     expect(after.rows[0]?.pid).not.toBe(pid);
   });
+
+  it('have the server end a transaction left idle and notice a silent peer soon: a cut-off process holds no locks for hours', async () => {
+    test = await createTestDatabase('postgres');
+    handle = openDatabase(test.url);
+    const settings = await sql<{ idle: string; keepalive: string }>`
+      select current_setting('idle_in_transaction_session_timeout') as idle,
+             current_setting('tcp_keepalives_idle') as keepalive`.execute(handle.db);
+    expect(settings.rows[0]).toEqual({ idle: '30s', keepalive: '10' });
+  });
 });

@@ -91,6 +91,13 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       connectionString: url,
       max: 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+      // A process cut off from the server (a network split, a frozen machine) holds its open transactions' row locks:
+      // the server ends them after 30 s idle, and notices a silent peer within about 25 s, instead of the system's 2
+      // hours, so the process that takes the processing lock over is not blocked behind them.
+      idle_in_transaction_session_timeout: 30_000,
+      options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     // An idle connection the server ends (a restart, a failover) is dropped by the pool and replaced on next use;
     // without a listener pg rethrows it and the process dies.
