@@ -147,14 +147,14 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
    * when the queue is read again, it waits out what is left of the grace; any other row goes at once. True when it
    * waited: the queue is read again.
    */
-  async function waitForEchoes(row: OutboxRow): Promise<boolean> {
+  async function waitForEchoes(row: OutboxRow, message: unknown): Promise<boolean> {
     const conversationId = row.conversation_id;
     if (!echoes(row)) {
       inDoubt.delete(conversationId);
       return false;
     }
     // A video's call may have ended any time before the stop, and Graph may fetch its address for 75 s after it.
-    const fetching = row.kind === 'message' && isVideo(JSON.parse(row.request)) ? VIDEO_FETCH_MS : 0;
+    const fetching = isVideo(message) ? VIDEO_FETCH_MS : 0;
     const grace = inDoubt.get(conversationId) ?? { rowId: row.id, until: timers.now() + fetching + inDoubtGraceMs };
     if (grace.rowId !== row.id) {
       inDoubt.delete(conversationId);
@@ -193,12 +193,12 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const paced = due > timers.now();
     // A take-over cancels the bot's rows: the agent's reply must not wait out the pacing or back-off of one of them.
     if (changed.has(row.conversation_id)) return false;
+    const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
     // Stopping, a row in doubt stays so: the next start waits for its echo.
     const finishing = finishBy < Number.POSITIVE_INFINITY;
-    if (inDoubt.has(row.conversation_id) && (finishing || (await waitForEchoes(row)))) return false;
+    if (inDoubt.has(row.conversation_id) && (finishing || (await waitForEchoes(row, message)))) return false;
     if (paced) await waits.pause(row.conversation_id, due - timers.now());
     if (stopping || due > finishBy || changed.has(row.conversation_id)) return false;
-    const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
     const wait = freeSlots.delete(row.conversation_id)
       ? 0
       : (options.throttle?.delayFor(row.page_id, isAudioOrVideo(message)) ?? 0);
