@@ -170,7 +170,12 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
     draw();
     sayCount();
     // Hidden once everything is loaded: the focus goes on to the first row it brought, not to the top of the page.
-    if (focused && more.hidden) list.children[firstNew]?.querySelector('a')?.focus();
+    const brought = rows[firstNew];
+    if (focused && more.hidden && brought) focusRow(brought.id);
+  }
+
+  function focusRow(id) {
+    elements.get(id)?.item.firstElementChild?.focus();
   }
 
   /** Returns false, for the poller to back off. */
@@ -243,9 +248,7 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
       selected = id;
       markSelected();
     },
-    focusRow(id) {
-      elements.get(id)?.item.firstElementChild?.focus();
-    },
+    focusRow,
     /** A change made in the thread (routing, flag) shows at once, before the next poll. */
     patch(id, changes) {
       applied = ++issued;

@@ -169,7 +169,7 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
       }
       // From the keyboard (a row's Enter, the back link), the focus follows: opened from a row, into the conversation;
       // back to the list, onto its row. Left where it was, it would sit on a hidden element or go to the page's top.
-      const fromRow = document.activeElement?.closest('[data-testid="conversation"], .back') !== null;
+      const fromRow = Boolean(document.activeElement?.closest('[data-testid="conversation"], .back'));
       const left = thread?.id;
       openThread(id);
       list.setSelected(id);
