@@ -7,13 +7,20 @@ import { type Config, loadConfig } from '../config/load-config.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { isHttpUrl } from '../emulator/validate-rules.ts';
 import { createLogger } from '../server/logger.ts';
-import { openDatabase } from '../storage/database.ts';
+import { type DatabaseHandle, openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { loadPages } from '../storage/page-repository.ts';
 import type { SecretBox } from '../storage/secret-box.ts';
 import { createSwitchboard } from '../switchboard.ts';
 import { DEMO_PROFILE, demoSeed } from './demo-seed.ts';
-import { closeOnSignals, demoAdmin, exitOnFatal, secretBoxFor, unusableAddress } from './runtime.ts';
+import {
+  closeOnSignals,
+  demoAdmin,
+  exitOnFatal,
+  explainListenError,
+  GATEWAY_ADDRESS,
+  secretBoxFor,
+} from './runtime.ts';
 
 export const DEMO_DATABASE_URL = 'sqlite:./data/demo.db';
 
@@ -88,9 +95,7 @@ export async function run(argv: string[]): Promise<void> {
     ...(emulatorPublicUrl ? { publicUrl: emulatorPublicUrl } : {}),
     verifyWebhooksOnStart: false,
     logger: logger.child({ part: 'emulator' }),
-  }).catch((error) => {
-    throw unusableAddress(error, { port: '--emulator-port / EMULATOR_PORT', host: 'HOST' }) ?? error;
-  });
+  }).catch(explainListenError({ port: '--emulator-port / EMULATOR_PORT', host: 'HOST' }));
   const page = seed.pages[0] as { id: string; name: string; access_token: string };
   const admin = demoAdmin(base);
   const assistant = { type: 'flow' as const, path: sampleAssistantPath(values.french ? 'fr' : 'en') };
@@ -122,9 +127,7 @@ export async function run(argv: string[]): Promise<void> {
     processingThread: true,
     onFatal: exitOnFatal,
   });
-  await switchboard.listen().catch((error) => {
-    throw unusableAddress(error, { port: 'PORT', host: 'HOST' }) ?? error;
-  });
+  await switchboard.listen().catch(explainListenError(GATEWAY_ADDRESS));
 
   // Facebook verifies the webhook when it is saved in the dashboard: the emulator does the same now the gateway listens.
   const verified = await fetch(`${emulatorUrl}/_emulator/apps/${config.apps[0]?.id}/webhook`, {
@@ -151,7 +154,7 @@ export async function run(argv: string[]): Promise<void> {
  * afresh each run: told of them, it takes their tokens and delivers their webhooks again.
  */
 export async function pagesConnectedBefore(databaseUrl: string, box: SecretBox) {
-  let handle: ReturnType<typeof openDatabase>;
+  let handle: DatabaseHandle;
   try {
     handle = openDatabase(databaseUrl, { mustExist: true });
   } catch (error) {

@@ -42,11 +42,21 @@ function keptBesideDatabase(config: Config, name: string, make: () => string, on
   return readFileSync(path, 'utf8').trim();
 }
 
+/** The settings the gateway's own address comes from. */
+export const GATEWAY_ADDRESS = { port: 'PORT', host: 'HOST' };
+
+/** For a listen's `.catch`: a port taken or an address this machine lacks, said by its settings; else as it was. */
+export const explainListenError =
+  (settings: { port: string; host: string }) =>
+  (error: unknown): never => {
+    throw unusableAddress(error, settings) ?? error;
+  };
+
 /**
  * A port taken or an address this machine cannot listen at, said by the settings that gave them (`port`, `host`);
  * otherwise undefined.
  */
-export function unusableAddress(error: unknown, settings: { port: string; host: string }): ConfigError | undefined {
+function unusableAddress(error: unknown, settings: { port: string; host: string }): ConfigError | undefined {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (code === 'EADDRINUSE')
     return new ConfigError([`${settings.port}: another process listens there (${message}): stop it, or pick another`]);

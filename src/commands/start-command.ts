@@ -1,7 +1,14 @@
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../server/logger.ts';
 import { createSwitchboard } from '../switchboard.ts';
-import { closeOnSignals, describeConfig, exitOnFatal, secretBoxFor, unusableAddress } from './runtime.ts';
+import {
+  closeOnSignals,
+  describeConfig,
+  exitOnFatal,
+  explainListenError,
+  GATEWAY_ADDRESS,
+  secretBoxFor,
+} from './runtime.ts';
 
 /** `switchboard start`: the production gateway. */
 export async function run(): Promise<void> {
@@ -15,9 +22,7 @@ export async function run(): Promise<void> {
     processingThread: true,
     onFatal: exitOnFatal,
   });
-  const url = await switchboard.listen().catch((error) => {
-    throw unusableAddress(error, { port: 'PORT', host: 'HOST' }) ?? error;
-  });
+  const url = await switchboard.listen().catch(explainListenError(GATEWAY_ADDRESS));
   logger.info({ url, processingThread: switchboard.processingThread }, 'switchboard is listening');
   closeOnSignals(logger, switchboard);
 }
