@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -6,11 +7,25 @@ import type { Config } from '../config/load-config.ts';
 import { createPageDirectory } from '../server/page-directory.ts';
 import { saveConnectedPages } from './page-connections.ts';
 import { loadApps, loadPages, pagesVersion, recordPageHealth, syncConfiguredPages } from './page-repository.ts';
+import type { Database } from './schema.ts';
 import { createSecretBox } from './secret-box.ts';
 
 const key = () => randomBytes(32).toString('base64');
 const app = (id: string) => ({ id, secret: `secret-of-${id}`, verify_token: `vt-${id}` });
 const page = (id: string, appId: string) => ({ id, app_id: appId, access_token: `EAA-${id}`, settings: {} });
+
+/** App 111 configured and page 333 connected by ASID-42's login; the box it was sealed with. */
+async function connectedByLogin(db: Kysely<Database>) {
+  const box = createSecretBox([key()]);
+  await syncConfiguredPages(db, box, { apps: [app('111')], pages: [] } as Configured, 1);
+  await saveConnectedPages(db, box, {
+    appId: '111',
+    userId: 'ASID-42',
+    pages: [{ id: '333', access_token: 'EAA-333' }],
+    now: 2,
+  });
+  return box;
+}
 type Configured = Pick<Config, 'apps' | 'pages'>;
 
 for (const kind of DATABASES) {
@@ -60,14 +75,7 @@ for (const kind of DATABASES) {
 
     it('stops start-up naming the key when a token connected by login was sealed with a key no longer listed', async () => {
       const { db } = await open();
-      const box = createSecretBox([key()]);
-      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [] } as Configured, 1);
-      await saveConnectedPages(db, box, {
-        appId: '111',
-        userId: 'ASID-42',
-        pages: [{ id: '333', access_token: 'EAA-333' }],
-        now: 2,
-      });
+      await connectedByLogin(db);
       const dropped = createSecretBox([key()]);
       const started = syncConfiguredPages(db, dropped, { apps: [app('111')], pages: [] } as Configured, 3);
       await expect(started).rejects.toThrow(ConfigError);
@@ -78,14 +86,7 @@ for (const kind of DATABASES) {
 
     it('forgets who connected a page by login once the configuration lists it', async () => {
       const { db } = await open();
-      const box = createSecretBox([key()]);
-      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [] } as Configured, 1);
-      await saveConnectedPages(db, box, {
-        appId: '111',
-        userId: 'ASID-42',
-        pages: [{ id: '333', access_token: 'EAA-333' }],
-        now: 2,
-      });
+      const box = await connectedByLogin(db);
       await syncConfiguredPages(db, box, { apps: [app('111')], pages: [page('333', '111')] } as Configured, 3);
       const row = await db
         .selectFrom('pages')
