@@ -15,6 +15,7 @@ import { createOutboxDispatcher } from '../queue/outbox-dispatcher.ts';
 import type { Timers } from '../queue/row-waits.ts';
 import { createSendPolicy } from '../queue/send-policy.ts';
 import { createSendThrottle } from '../queue/send-throttle.ts';
+import { createWebhookCatchUp } from '../queue/webhook-catch-up.ts';
 import type { PageLookup } from '../server/page-directory.ts';
 import { createAttachmentCache } from '../storage/attachment-cache.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
@@ -35,6 +36,7 @@ export interface ProcessingTuning {
   sendMaxAttempts?: number;
   sendRetryBaseMs?: number;
   inDoubtGraceMs?: number;
+  catchUpMaxMs?: number;
   /** How long a shutdown waits for running turns before it aborts their assistants' calls. */
   shutdownGraceMs?: number;
   /** How often to look for work nothing holds, older than this. */
@@ -170,6 +172,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     maxAttempts: t.sendMaxAttempts,
     retryBaseMs: t.sendRetryBaseMs,
     inDoubtGraceMs: t.inDoubtGraceMs,
+    catchUpMaxMs: t.catchUpMaxMs,
     decide: createSendPolicy(db, () => timers.now()),
     throttle: createSendThrottle({
       ratePerSecond: (pageId) => directory.page(pageId)?.settings.send_rate_per_second ?? 50,
@@ -273,8 +276,17 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
    */
   let heldWakes: Set<string> | undefined = new Set();
 
+  const tellHeard = createWebhookCatchUp({
+    outbox,
+    settleEchoes: (echoes) => service.settleStoredEchoes(echoes),
+    logger,
+  });
+
   return {
-    enqueue: (events) => worker.enqueue(events),
+    enqueue(events) {
+      worker.enqueue(events);
+      tellHeard(events);
+    },
     wake: (id) => (heldWakes ? heldWakes.add(id) : outbox.wake(id)),
     async resume() {
       // Events stored meanwhile (a process taking the lock over is taking webhooks already) come after the stored ones.

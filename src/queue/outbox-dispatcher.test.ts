@@ -130,6 +130,7 @@ for (const kind of DATABASES) {
         retryBaseMs?: number;
         maxAttempts?: number;
         inDoubtGraceMs?: number;
+        catchUpMaxMs?: number;
         failWrites?: number;
         /** How long each of the dispatcher's writes takes (a slow disk, a busy database). */
         writeDelayMs?: number;
@@ -550,6 +551,7 @@ for (const kind of DATABASES) {
         const { store, outbox, outgoing, sent } = await setup(undefined, {
           timers: clock.timers,
           inDoubtGraceMs: 1000,
+          catchUpMaxMs: 1000,
         });
         const video = {
           attachment: { type: 'video', payload: { url: 'https://cdn.example/v.mp4', is_reusable: true } },
@@ -571,6 +573,96 @@ for (const kind of DATABASES) {
         } finally {
           await outbox.stop();
         }
+      });
+
+      describe('after a restart, until Facebook has delivered what it held meanwhile', () => {
+        /** A bot reply found unsent at start, waiting for its echo on timers the test wakes. */
+        const foundAtStart = async () => {
+          const clock = manualTimers();
+          const context = await setup(undefined, {
+            timers: clock.timers,
+            inDoubtGraceMs: 1000,
+            catchUpMaxMs: 60_000,
+          });
+          await context.store.queueOutgoing(context.outgoing('bot reply'), Date.now());
+          const { id: outboxId } = await context.db.selectFrom('outbox').select('id').executeTakeFirstOrThrow();
+          const restartedAt = Date.now();
+          await context.outbox.resume();
+          await clock.asleep();
+          return { ...context, clock, restartedAt, outboxId };
+        };
+
+        it('keeps a row in doubt waiting past its grace while its page has sent nothing newer', async () => {
+          const { outbox, sent, clock, restartedAt } = await foundAtStart();
+          try {
+            expect([...clock.sleeping].map((s) => s.ms > 30_000)).toEqual([true]);
+            expect(outbox.awaitingWebhooks).toBe(true);
+            // Held events from before the restart, and another page's: the echo may still be on its way.
+            outbox.pageHeard(PAGE, restartedAt - 5000);
+            outbox.pageHeard('another-page', restartedAt + 5000);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            expect([...clock.sleeping].map((s) => s.ms > 30_000)).toEqual([true]);
+            clock.wakeAll(); // Two minutes and nothing newer came: sent, as the grace alone would have.
+            await outbox.idle();
+            expect(sent).toEqual(['bot reply']);
+            expect(outbox.awaitingWebhooks).toBe(false);
+          } finally {
+            await outbox.stop();
+          }
+        });
+
+        it('sends it once the page has caught up and the grace is over, the echo having had its chance', async () => {
+          const { outbox, sent, clock } = await foundAtStart();
+          try {
+            outbox.pageHeard(PAGE, Date.now() + 1000);
+            // What is left of the grace, no more.
+            await vi.waitFor(() => expect([...clock.sleeping].map((s) => s.ms <= 1000)).toEqual([true]), {
+              timeout: 5000,
+            });
+            expect(outbox.awaitingWebhooks).toBe(false);
+            clock.wakeAll();
+            await outbox.idle();
+            expect(sent).toEqual(['bot reply']);
+          } finally {
+            await outbox.stop();
+          }
+        });
+
+        it('does not send it when its echo came with what Facebook held, however long after the grace', async () => {
+          const { store, outbox, sent, clock, restartedAt, outboxId, status } = await foundAtStart();
+          try {
+            await store.linkEcho(outboxId, 'm_bot reply', restartedAt - 100, Date.now());
+            outbox.pageHeard(PAGE, Date.now() + 1000);
+            // Read again, the queue is empty: nothing left to wait for.
+            await outbox.idle();
+            expect(clock.sleeping.size).toBe(0);
+            expect(sent).toEqual([]);
+            expect(await status()).toEqual(['bot reply:sent']);
+          } finally {
+            await outbox.stop();
+          }
+        });
+
+        it('lets a page that caught up before the wait began wait out its grace alone', async () => {
+          const clock = manualTimers();
+          const { store, outbox, outgoing, sent } = await setup(undefined, {
+            timers: clock.timers,
+            inDoubtGraceMs: 1000,
+            catchUpMaxMs: 60_000,
+          });
+          await store.queueOutgoing(outgoing('bot reply'), Date.now());
+          await outbox.resume();
+          try {
+            outbox.pageHeard(PAGE, Date.now() + 1000);
+            await clock.asleep();
+            expect([...clock.sleeping].map((s) => s.ms <= 1000)).toEqual([true]);
+            clock.wakeAll();
+            await outbox.idle();
+            expect(sent).toEqual(['bot reply']);
+          } finally {
+            await outbox.stop();
+          }
+        });
       });
 
       it('sends a row found at start at once to a person who gets no echoes, rather than wait for one', async () => {

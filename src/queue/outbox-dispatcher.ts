@@ -40,6 +40,11 @@ export interface OutboxDispatcherOptions {
   maxRetryDelayMs?: number;
   /** After a crash, how long to wait for the echo of a send that may have reached Graph before sending it again. */
   inDoubtGraceMs?: number;
+  /**
+   * After a restart, how long at most a row in doubt waits for Facebook to deliver the webhooks it held while the
+   * gateway was down, its echo among them (`pageHeard`). Default two minutes.
+   */
+  catchUpMaxMs?: number;
   /** The messaging-window policy: how to send this row, or why not. Default: a plain RESPONSE. */
   decide?: (row: OutboxRow, known?: SendContext) => Promise<SendDecision>;
   /** Per-page pacing under the channel's rate limits. */
@@ -65,14 +70,20 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5 * 60_000;
   const inDoubtGraceMs = options.inDoubtGraceMs ?? 10_000;
+  const catchUpMaxMs = options.catchUpMaxMs ?? 120_000;
   const semaphore = createSemaphore(options.concurrency ?? 128);
   const active = new Map<string, { again: boolean }>();
   const lastSends = createLastSends(timers.now());
-  /**
-   * Conversations with rows left unsent by the previous process (or by a failed write): the first row sent there
-   * waits for echoes until `until`, set when it is found.
-   */
-  const inDoubt = new Map<string, { rowId: string; until: number } | undefined>();
+  /** Conversations with rows left unsent by the previous process (or by a failed write). */
+  const inDoubt = new Map<string, InDoubt>();
+  /** Those found at a restart whose page Facebook has not caught up with yet, as far as we know. */
+  const awaitingPage = new Set<string>();
+  /** The newest stamp of each page's events heard while some conversation awaits its page. */
+  const heard = new Map<string, number>();
+  const clearDoubt = (conversationId: string) => {
+    inDoubt.delete(conversationId);
+    awaitingPage.delete(conversationId);
+  };
   /** Conversations whose drain failed and is retried shortly: older rows may wait there, so nothing is handed over. */
   const failed = new Set<string>();
   /** Conversations changed elsewhere (an agent took one over, cancelling the bot's rows): read again before sending. */
@@ -113,7 +124,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       const known = handed?.context;
       handed = undefined;
       // Nothing left of what a previous process left unsent (echoes settled it): a later reply has nothing to wait for.
-      if (rows.length === 0) inDoubt.delete(conversationId);
+      if (rows.length === 0) clearDoubt(conversationId);
       // Read again when a row stays queued (a retry waits for its turn), when the read was full, or when rows were
       // queued meanwhile; otherwise the queue is empty and nothing is read after the last send.
       more = rows.length === PENDING_BATCH;
@@ -149,19 +160,30 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
    */
   async function waitForEchoes(row: OutboxRow, message: unknown): Promise<boolean> {
     const conversationId = row.conversation_id;
-    if (!echoes(row)) {
-      inDoubt.delete(conversationId);
+    const doubt = inDoubt.get(conversationId);
+    if (!doubt || !echoes(row)) {
+      clearDoubt(conversationId);
       return false;
     }
     // A video's call may have ended any time before the stop, and Graph may fetch its address for 75 s after it.
     const fetching = isVideo(message) ? VIDEO_FETCH_MS : 0;
-    const grace = inDoubt.get(conversationId) ?? { rowId: row.id, until: timers.now() + fetching + inDoubtGraceMs };
-    if (grace.rowId !== row.id) {
-      inDoubt.delete(conversationId);
+    const now = timers.now();
+    doubt.first ??= {
+      rowId: row.id,
+      pageId: row.page_id,
+      until: now + fetching + inDoubtGraceMs,
+      latest: now + fetching + catchUpMaxMs,
+    };
+    if (doubt.first.rowId !== row.id) {
+      clearDoubt(conversationId);
       return false;
     }
-    inDoubt.set(conversationId, grace);
-    if (!(await waits.pause(conversationId, grace.until - timers.now()))) inDoubt.delete(conversationId);
+    // Facebook delivers what it held while we were down before anything newer of the page: until an event stamped
+    // after the restart comes, the echo may still be on its way, however long the grace.
+    const behind = doubt.restartedAt !== undefined && !((heard.get(row.page_id) ?? 0) > doubt.restartedAt);
+    if (!behind) awaitingPage.delete(conversationId);
+    const until = behind ? Math.max(doubt.first.until, doubt.first.latest) : doubt.first.until;
+    if (!(await waits.pause(conversationId, until - timers.now()))) clearDoubt(conversationId);
     return true;
   }
 
@@ -307,7 +329,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         } catch (error) {
           unrecordedWrites.retries.set(row.id, { attempts, nextAttemptAt, error: outcome.error });
           // Read back as never tried, it waits for echoes first, as a row found after a restart does.
-          if (!outcome.rate_limited) inDoubt.set(row.conversation_id, undefined);
+          if (!outcome.rate_limited) inDoubt.set(row.conversation_id, {});
           throw error;
         }
         break;
@@ -373,7 +395,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       const idle = (await conversationsWithPendingSends(db, before)).filter((id) => !active.has(id));
       // A replayed row may have reached Graph at its last try: its echo gets time to settle it, as after a restart.
       for (const id of idle) {
-        inDoubt.set(id, undefined);
+        inDoubt.set(id, {});
         this.wake(id);
       }
       return idle.length;
@@ -381,11 +403,33 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     /** Resumes unsent rows after a restart. */
     async resume(): Promise<number> {
       const conversations = await conversationsWithPendingSends(db);
+      const restartedAt = timers.now();
       for (const id of conversations) {
-        if (!active.has(id)) inDoubt.set(id, undefined);
+        if (!active.has(id)) {
+          inDoubt.set(id, { restartedAt });
+          awaitingPage.add(id);
+        }
         this.wake(id);
       }
       return conversations.length;
+    },
+    /** Whether rows found at the restart still wait for their page's webhooks to catch up (`pageHeard`). */
+    get awaitingWebhooks() {
+      return awaitingPage.size > 0;
+    },
+    /**
+     * An event of the page stamped `stamp` was stored, and the echoes stored with or before it have settled their
+     * rows: a row found at the restart before `stamp` waits no longer than its grace, since its echo came first if any.
+     */
+    pageHeard(pageId: string, stamp: number) {
+      if (awaitingPage.size === 0) return;
+      heard.set(pageId, Math.max(heard.get(pageId) ?? 0, stamp));
+      for (const id of awaitingPage) {
+        const doubt = inDoubt.get(id);
+        if (!doubt?.first || doubt.first.pageId !== pageId || !(stamp > (doubt.restartedAt ?? 0))) continue;
+        awaitingPage.delete(id);
+        waits.interrupt(id);
+      }
     },
     get activeConversations() {
       return active.size;
@@ -418,6 +462,17 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
 }
 
 export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;
+
+/** A conversation whose rows a previous process, or a failed write, left unsent. */
+interface InDoubt {
+  /** Found at a restart, at this time: Facebook held the webhooks it could not deliver meanwhile, echoes included. */
+  restartedAt?: number;
+  /**
+   * The first row sent there, which may have reached Graph: it waits for echoes until `until`, and after a restart
+   * until its page catches up, or `latest` at the most.
+   */
+  first?: { rowId: string; pageId: string; until: number; latest: number };
+}
 
 /** How long Graph may take to fetch a video's address, inside the Send API call (messenger-platform.md §3.5). */
 const VIDEO_FETCH_MS = 75_000;

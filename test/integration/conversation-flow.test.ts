@@ -20,7 +20,7 @@ for (const database of DATABASES) {
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { rate_limit_per_minute: 3, session_timeout_minutes: 5, delay_between_messages_ms: 0 },
         // Long enough for an echo to come back on a loaded machine before a retry that may be a duplicate.
-        tuning: { sendMaxAttempts: 3, inDoubtGraceMs: 2000 },
+        tuning: { sendMaxAttempts: 3, inDoubtGraceMs: 2000, catchUpMaxMs: 2000 },
         timers: { now: () => Date.now() + clockOffset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
       });
     });

@@ -133,7 +133,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logger: options.logs
       ? createLogger('trace', options.logs)
       : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    tuning: { eventRetryBaseMs: 20, sendRetryBaseMs: 20, inDoubtGraceMs: 200, ...options.tuning },
+    tuning: { eventRetryBaseMs: 20, sendRetryBaseMs: 20, inDoubtGraceMs: 200, catchUpMaxMs: 200, ...options.tuning },
     timers: options.timers,
     processingThread: options.processingThread ?? (!options.timers && !options.logs),
     onFatal: options.onFatal,
