@@ -58,6 +58,13 @@ describe('configuration', () => {
       'FB_VERIFY_TOKEN: required with FB_APP_ID; set it from the App Dashboard',
       'FB_PAGE_ACCESS_TOKEN: required with FB_PAGE_ID; copy the page token',
     ]);
+    // The other way round: the values that come with an id, without it.
+    const withoutIds = { FB_APP_SECRET: 's3cret', FB_VERIFY_TOKEN: 'verify', FB_PAGE_ACCESS_TOKEN: 'EAA' };
+    expect(problemsOf(() => loadConfig(withoutIds, dir()))).toEqual([
+      'FB_APP_ID: required with FB_APP_SECRET; set it from the App Dashboard',
+      'FB_APP_ID: required with FB_VERIFY_TOKEN; set it from the App Dashboard',
+      'FB_PAGE_ID: required with FB_PAGE_ACCESS_TOKEN; the id of the page the token is for',
+    ]);
     // A page from the environment with no app to go with it is named by its variables.
     const page = { FB_PAGE_ID: '222', FB_PAGE_ACCESS_TOKEN: 'EAA' };
     expect(problemsOf(() => loadConfig(page, dir()))).toEqual([

@@ -81,7 +81,7 @@ export function loadDatabaseUrl(env: Env = process.env, cwd = process.cwd()): st
 
 function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | undefined; cwd: string }): Config {
   const { file, env, configPath, cwd } = o;
-  const fromEnv = envOverrides(env);
+  const fromEnv = envOverrides(env, configPath !== undefined);
   const admin = Object.keys(fromEnv.admin).length ? { admin: { ...file.admin, ...fromEnv.admin } } : {};
   const merged = fileConfigSchema.safeParse({ ...file, ...fromEnv.values, ...admin });
   // The file passed alone: what fails now came from a variable, named as such.
@@ -216,8 +216,11 @@ function valueProblems(c: FileConfig, source: (key: string, variable: string) =>
   return problems;
 }
 
-/** Environment variables of design.md §3; they win over the file. */
-function envOverrides(env: Env) {
+/**
+ * Environment variables of design.md §3; they win over the file. `withFile`: a configuration file is read, whose
+ * `${NAME}` references may use any variable.
+ */
+function envOverrides(env: Env, withFile: boolean) {
   const values: Record<string, unknown> = {};
   const set = (key: string, name: string) => {
     if (env[name] !== undefined && env[name] !== '') values[key] = env[name];
@@ -230,6 +233,13 @@ function envOverrides(env: Env) {
   const problems: string[] = [];
   const apps: AppConfig[] = [];
   const pages: PageConfig[] = [];
+  // Without a file, half a group is a mistake: the app or page left out would only show as webhooks refused later.
+  if (!withFile) {
+    for (const name of ['FB_APP_SECRET', 'FB_VERIFY_TOKEN'].filter((name) => env[name] && !env.FB_APP_ID))
+      problems.push(`FB_APP_ID: required with ${name}; set it from the App Dashboard`);
+    if (env.FB_PAGE_ACCESS_TOKEN && !env.FB_PAGE_ID)
+      problems.push('FB_PAGE_ID: required with FB_PAGE_ACCESS_TOKEN; the id of the page the token is for');
+  }
   if (env.FB_APP_ID) {
     const missing = ['FB_APP_SECRET', 'FB_VERIFY_TOKEN'].filter((name) => !env[name]);
     for (const name of missing) problems.push(`${name}: required with FB_APP_ID; set it from the App Dashboard`);
