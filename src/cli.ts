@@ -41,7 +41,8 @@ try {
   }
   // A flag the command does not take: said plainly, with the usage, as for an unknown command.
   if ((error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    process.stderr.write(`${(error as Error).message}\n\n${name === 'emulator' ? '' : USAGE}`);
+    const usage = name === 'emulator' ? 'switchboard emulator --help lists its options.\n' : USAGE;
+    process.stderr.write(`${(error as Error).message}\n\n${usage}`);
     process.exit(2);
   }
   throw error;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { ConfigError } from '../config/config-error.ts';
 import { buildEmulator } from './index.ts';
 import { defaultSeed, type EmulatorSeed, loadSeed } from './seed.ts';
 import { findPageToken } from './state.ts';
@@ -47,7 +48,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
   }
   const port = Number(values.port ?? 3100);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be a port number, got ${values.port}`);
+    throw new ConfigError([`--port: give a port number from 0 to 65535 (got ${values.port})`]);
   let seed: EmulatorSeed;
   if (values.seed) {
     seed = await loadSeed(values.seed);
@@ -62,7 +63,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL || 'info' });
   const publicUrl = values['public-url'] ?? (process.env.EMULATOR_PUBLIC_URL || undefined);
   if (publicUrl && !isHttpUrl(publicUrl))
-    throw new Error(`--public-url must be an http(s) URL such as http://192.0.2.10:3100, got ${publicUrl}`);
+    throw new ConfigError([`--public-url: give an http(s) URL such as http://192.0.2.10:3100 (got ${publicUrl})`]);
   const emulator = await buildEmulator({ seed, logger, ...(publicUrl ? { publicUrl } : {}) });
   const url = await emulator.listen({ port, host: values.host ?? '127.0.0.1' });
   process.stdout.write(`${describe(emulator, url)}\n`);

@@ -89,8 +89,13 @@ describe('the switchboard command', () => {
     expect(schemeless.status).toBe(78);
     expect(schemeless.stderr).toMatch(/- EMULATOR_PUBLIC_URL: give an http\(s\) URL/);
     const emulator = switchboard(['emulator', '--public-url', 'demo.lan:3100'], cwd);
-    expect(emulator.status).not.toBe(0);
-    expect(emulator.stderr).toMatch(/--public-url must be an http\(s\) URL/);
+    expect(emulator.status).toBe(78);
+    expect(emulator.stderr).toMatch(/- --public-url: give an http\(s\) URL/);
+    const port = switchboard(['emulator', '--port', 'abc'], cwd);
+    expect(port.status).toBe(78);
+    expect(port.stderr).toMatch(
+      /^Invalid configuration:\n {2}- --port: give a port number from 0 to 65535 \(got abc\)/,
+    );
   });
 
   it('prints its usage for --help and exits with 0, and the emulator its own options', () => {
@@ -106,6 +111,9 @@ describe('the switchboard command', () => {
     expect(flag.status).toBe(2);
     expect(flag.stderr).toMatch(/^Unknown option '--outbx'[\s\S]*switchboard <command>/);
     expect(flag.stderr).not.toMatch(/\n {4}at /);
+    const emulatorFlag = switchboard(['emulator', '--prot', '3100'], cwd);
+    expect(emulatorFlag.status).toBe(2);
+    expect(emulatorFlag.stderr).toMatch(/^Unknown option '--prot'[\s\S]*switchboard emulator --help lists its options/);
   });
 
   it('says which setting to check when the database cannot be used, in one line, not as a failed migration', () => {
