@@ -47,7 +47,7 @@ for (const kind of DATABASES) {
       close = undefined;
     });
 
-    async function start(settings: PageSettingsInput, retryMs: number) {
+    async function start(settings: PageSettingsInput, retryMs: number, now = () => 7) {
       const { db } = await open();
       const box = createSecretBox([randomBytes(32).toString('base64')]);
       const configured = {
@@ -59,8 +59,19 @@ for (const kind of DATABASES) {
       await directory.reload();
       const logs: { level: number; msg: string }[] = [];
       const logger = createLogger('debug', { write: (line) => logs.push(JSON.parse(line)) });
-      const upkeep = createPageUpkeep({ db, directory, graphFor: () => graph.client, logger, retryMs, now: () => 7 });
+      const upkeepOf = () => createPageUpkeep({ db, directory, graphFor: () => graph.client, logger, retryMs, now });
+      const upkeep = upkeepOf();
       close = upkeep.close;
+      /** Another process on the database, or this one restarted. */
+      const another = () => {
+        const next = upkeepOf();
+        const closeFirst = close;
+        close = () => {
+          closeFirst?.();
+          next.close();
+        };
+        return next;
+      };
       /** What PATCH /api/pages/:id/settings does before it asks for a sync. */
       const changeSettings = async (changes: PageSettingsInput) => {
         await db
@@ -69,7 +80,7 @@ for (const kind of DATABASES) {
           .execute();
         await directory.reload();
       };
-      return { db, upkeep, logs, changeSettings };
+      return { db, upkeep, logs, changeSettings, another };
     }
 
     /** Resolves once the scripted Graph has had `count` requests, or fails after 5 s. */
@@ -104,6 +115,27 @@ for (const kind of DATABASES) {
       expect(await upkeep.syncProfile(PAGE)).toMatchObject({ status: 'failed', retryable: true });
       await requestsReach(7);
       expect(greetingsPosted()).toEqual(['Hello!']);
+    });
+
+    it('reads a profile made to match less than 10 minutes ago no more, in another process or after a restart', async () => {
+      let time = 1_000_000;
+      const { upkeep, another, changeSettings } = await start({ greeting: 'Hello!' }, 10, () => time);
+      graph.server.reply(OK, OK);
+      expect(await upkeep.syncProfile(PAGE)).toMatchObject({ status: 'updated' });
+      expect(graph.server.requests).toHaveLength(2); // The read, and the greeting set.
+      time += 9 * MINUTE;
+      await another().atStart();
+      expect(graph.server.requests.filter((r) => r.url.pathname.endsWith('/messenger_profile'))).toHaveLength(2);
+      // Another profile wanted is read and set at once.
+      graph.server.reply(OK, OK);
+      await changeSettings({ greeting: 'Bonjour !' });
+      expect(await another().syncProfile(PAGE)).toMatchObject({ status: 'updated' });
+      expect(greetingsPosted()).toEqual(['Hello!', 'Bonjour !']);
+      // Past 10 minutes, the same profile is read again: someone may have changed the page's since.
+      time += 10 * MINUTE;
+      graph.server.reply({ json: { data: [{ greeting: [{ locale: 'default', text: 'Bonjour !' }] }] } });
+      expect(await another().syncProfile(PAGE)).toEqual({ status: 'unchanged' });
+      expect(graph.server.requests.filter((r) => r.url.pathname.endsWith('/messenger_profile'))).toHaveLength(5);
     });
 
     it('tries nothing more once closed', async () => {

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { PageLookup } from '../server/page-directory.ts';
-import { profileFieldsSynced, recordPageHealth, recordProfileFieldsSynced } from '../storage/page-repository.ts';
+import { profileSyncRecord, recordPageHealth, recordProfileSync } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
-import type { GraphClient } from './graph/graph-client.ts';
+import type { GraphClient, MessengerProfileField } from './graph/graph-client.ts';
 import { type SubscriptionResult, subscribePage } from './page-subscription.ts';
 import { profileConfigSchema, toMessengerProfile } from './profile-sync/profile-config.ts';
 import { type SyncResult, syncMessengerProfile } from './profile-sync/sync-profile.ts';
@@ -140,21 +141,37 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
 
   /**
    * Syncs a page's Messenger profile: the configured one, with the greeting of its settings. A field the gateway set
-   * before and no longer wants (a menu taken out of the configuration, a greeting taken away) is deleted.
+   * before and no longer wants (a menu taken out of the configuration, a greeting taken away) is deleted. The same
+   * profile made to match less than 10 minutes ago (by this process or another) is not read again: Graph allows 10
+   * profile calls per page per 10 minutes, which many processes or a crash loop would spend.
    */
   async function syncProfile(pageId: string): Promise<SyncResult | undefined> {
     const page = directory.page(pageId);
     if (!page) return undefined;
-    const ours = await profileFieldsSynced(db, pageId);
+    const { fields: ours, checked } = await profileSyncRecord(db, pageId);
     const greeting = page.settings.greeting ?? page.messenger_profile?.greeting;
     if (!page.messenger_profile && !greeting && ours.length === 0) return undefined;
     const wanted =
       page.messenger_profile || greeting
         ? toMessengerProfile(profileConfigSchema.parse({ ...page.messenger_profile, greeting }))
         : {};
-    const result = await syncMessengerProfile(graphFor(page.app_id), page.access_token, wanted, ours);
-    if (result.status !== 'failed') await recordProfileFieldsSynced(db, pageId, Object.keys(wanted));
+    const fingerprint = createHash('sha256').update(JSON.stringify(wanted)).digest('base64url');
     const log = logger.child({ pageId });
+    const checkedAt = now();
+    if (
+      checked?.fingerprint === fingerprint &&
+      checkedAt - checked.at < PROFILE_RECHECK_MS &&
+      checkedAt >= checked.at
+    ) {
+      log.info({ checked_at: checked.at }, 'Messenger profile made to match a moment ago: not read again');
+      return { status: 'unchanged' };
+    }
+    const result = await syncMessengerProfile(graphFor(page.app_id), page.access_token, wanted, ours);
+    if (result.status !== 'failed')
+      await recordProfileSync(db, pageId, {
+        fields: Object.keys(wanted) as MessengerProfileField[],
+        checked: { fingerprint, at: checkedAt },
+      });
     if (result.status === 'failed' && result.kind === 'token') await tokenRefused(pageId, PROFILE, result.error);
     else if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
     else log.info(result, 'Messenger profile synced');
@@ -219,6 +236,8 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
 }
 
 const PROFILE = 'sync the Messenger profile';
+/** How long a profile made to match the configuration is taken as still matching: Graph's window for its limit. */
+const PROFILE_RECHECK_MS = 10 * 60_000;
 const SUBSCRIPTION = 'subscribe the app to the page’s webhooks';
 
 interface Deferred<T> {

@@ -6,6 +6,7 @@ import * as settingsProfileSentAtClientKey from './migrations/0003-settings-prof
 import * as unreachableSignInAddresses from './migrations/0004-unreachable-sign-in-addresses.ts';
 import * as pageConnections from './migrations/0005-page-connections.ts';
 import * as signInFailures from './migrations/0006-sign-in-failures.ts';
+import * as profileChecked from './migrations/0007-profile-checked.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0004-unreachable-sign-in-addresses': unreachableSignInAddresses,
   '0005-page-connections': pageConnections,
   '0006-sign-in-failures': signInFailures,
+  '0007-profile-checked': profileChecked,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

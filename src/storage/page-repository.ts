@@ -193,19 +193,34 @@ export async function recordPageHealth(
 }
 
 /** The Messenger profile fields the gateway set on the page: the ones it deletes once no longer configured. */
-export async function profileFieldsSynced(db: Kysely<Database>, pageId: string): Promise<MessengerProfileField[]> {
-  const row = await db
-    .selectFrom('pages')
-    .select('messenger_profile_synced')
-    .where('id', '=', pageId)
-    .executeTakeFirst();
-  return JSON.parse(row?.messenger_profile_synced ?? '[]');
+/** What the gateway last did to the page's Messenger profile (sync-profile.ts, page-upkeep.ts). */
+export interface ProfileSyncRecord {
+  /** The fields it set on the page: the ones it deletes once no longer configured. */
+  fields: MessengerProfileField[];
+  /** A fingerprint of the profile it last made the page's match, and when (epoch ms). */
+  checked?: { fingerprint: string; at: number };
 }
 
-export async function recordProfileFieldsSynced(db: Kysely<Database>, pageId: string, fields: string[]) {
+export async function profileSyncRecord(db: Kysely<Database>, pageId: string): Promise<ProfileSyncRecord> {
+  const row = await db
+    .selectFrom('pages')
+    .select(['messenger_profile_synced', 'messenger_profile_checked', 'messenger_profile_checked_at'])
+    .where('id', '=', pageId)
+    .executeTakeFirst();
+  const fields = JSON.parse(row?.messenger_profile_synced ?? '[]');
+  const fingerprint = row?.messenger_profile_checked;
+  const at = row?.messenger_profile_checked_at;
+  return fingerprint && at != null ? { fields, checked: { fingerprint, at: Number(at) } } : { fields };
+}
+
+export async function recordProfileSync(db: Kysely<Database>, pageId: string, record: Required<ProfileSyncRecord>) {
   await db
     .updateTable('pages')
-    .set({ messenger_profile_synced: JSON.stringify(fields) })
+    .set({
+      messenger_profile_synced: JSON.stringify(record.fields),
+      messenger_profile_checked: record.checked.fingerprint,
+      messenger_profile_checked_at: record.checked.at,
+    })
     .where('id', '=', pageId)
     .execute();
 }

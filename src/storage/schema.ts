@@ -45,6 +45,9 @@ export interface PagesTable {
   messenger_profile: string | null;
   /** JSON list of the profile fields the gateway set on the page: the ones it deletes once no longer configured. */
   messenger_profile_synced: string | null;
+  /** A fingerprint of the profile last made to match the configuration (`messenger_profile_checked_at`, epoch ms). */
+  messenger_profile_checked: string | null;
+  messenger_profile_checked_at: number | null;
   /** `ok`, or the failure kind of the last permanent Graph error (e.g. `token`). */
   health: string;
   health_detail: string | null;
