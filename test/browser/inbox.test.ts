@@ -834,6 +834,38 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect((await h.api('POST', `/api/conversations/${id}/flag`, { flagged: true, reason })).status).toBe(200);
     await lena().filter({ hasText: reason }).waitFor(soon);
   });
+
+  it('speaks each new message once, and not the messages drawn again as their status changes', async () => {
+    await lena().click();
+    await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+    expect(await page.getByTestId('thread-log').getAttribute('aria-live')).toBe('off');
+    await page.evaluate(() => {
+      const announcer = document.querySelector('[data-testid="thread-announcer"]')!;
+      const said: string[] = [];
+      Object.assign(window, { said });
+      new MutationObserver(() => said.push(announcer.textContent ?? '')).observe(announcer, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    const before = await page.getByTestId('message').count();
+    await h.fb.sendText(PAGE_ID, PSID, 'one more thing');
+    await messages('contact', 'one more thing').waitFor(soon);
+    // Whoever answers her (the assistant, or nobody while people have the conversation), an agent does: their reply goes
+    // from sending to sent to delivered, drawn again each time, and spoken once.
+    const id = await page.getByTestId('thread').getAttribute('data-id');
+    expect((await h.api('POST', `/api/conversations/${id}/messages`, { text: 'Noted, thank you' })).status).toBe(202);
+    await h.settle();
+    const reply = messages('agent', 'Noted, thank you');
+    await expect.poll(() => reply.getAttribute('data-status'), wait).toMatch(/^(delivered|read)$/);
+    await page.waitForTimeout(300);
+    const arrived = (await page.getByTestId('message').count()) - before;
+    const spoken = (await page.evaluate(() => (window as unknown as { said: string[] }).said)).join('. ');
+    expect(spoken.match(/Lena Okafor: one more thing/g)).toHaveLength(1);
+    expect(spoken.match(/Agent: Noted, thank you/g)).toHaveLength(1);
+    expect(spoken.match(/(Lena Okafor|Assistant|Agent): /g)).toHaveLength(arrived);
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

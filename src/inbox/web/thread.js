@@ -5,7 +5,7 @@
  */
 import { createComposer } from './composer.js';
 import { h, setText, whileBusy } from './dom.js';
-import { describeError, personName, shortTime } from './format.js';
+import { authorLabel, describeError, personName, shortTime } from './format.js';
 import { mergeMessages, prependMessages, rowSignature } from './list-model.js';
 import { renderMessage } from './message-view.js';
 import { createThreadHeader } from './thread-actions.js';
@@ -37,11 +37,14 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     { type: 'button', class: 'button load-older', hidden: true, dataset: { testid: 'load-older' }, onclick: loadOlder },
     'Load older messages',
   );
+  // The log is read, not spoken: left live, it would speak older messages loaded above and every message drawn again
+  // (a status that changes). What is new is spoken by the announcer, once.
   const scroller = h(
     'div',
     {
       class: 'thread__scroll',
       role: 'log',
+      'aria-live': 'off',
       'aria-label': 'Messages',
       tabindex: '0',
       dataset: { testid: 'thread-log' },
@@ -49,6 +52,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     older,
     log,
   );
+  const announcer = h('p', { class: 'visually-hidden', role: 'status', dataset: { testid: 'thread-announcer' } });
   const header = createThreadHeader({
     api,
     id,
@@ -79,6 +83,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     { class: 'thread', 'aria-label': 'Conversation', dataset: { testid: 'thread', id }, 'aria-busy': 'true' },
     header.element,
     scroller,
+    announcer,
     composer.element,
   );
 
@@ -94,6 +99,8 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     conversation = result.value.conversation;
     if (first) hasOlder = result.value.messages.length === PAGE_SIZE;
     const merged = mergeMessages(messages, result.value.messages, { limit: PAGE_SIZE });
+    const known = new Set(messages.map((m) => m.id));
+    const arrived = first ? [] : merged.messages.filter((m) => !known.has(m.id));
     messages = merged.messages;
     if (merged.olderDropped) hasOlder = true;
     header.draw(conversation, pageName(conversation.page_id));
@@ -101,8 +108,19 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     const atBottom = first || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
     draw();
     if (atBottom) scroller.scrollTop = scroller.scrollHeight;
+    if (arrived.length > 0) announce(arrived);
     element.setAttribute('aria-busy', 'false');
     return true;
+  }
+
+  /** Speaks the messages that came since the last refresh: who wrote each and what it shows. */
+  function announce(arrived) {
+    const person = personName(conversation);
+    const said = arrived.map((m) => {
+      const content = drawn.get(m.id)?.el.querySelector('.message__bubble')?.textContent?.trim();
+      return `${authorLabel(m, person)}: ${content || 'a message'}`;
+    });
+    announcer.textContent = said.join('. ');
   }
 
   async function loadOlder() {
@@ -153,7 +171,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
       let entry = drawn.get(message.id);
       if (!entry || entry.signature !== signature) {
         const el = renderMessage(message, person);
-        if (entry) entry.el.replaceWith(el);
+        if (entry) replaceKeepingFocus(entry.el, el);
         entry = { el, signature };
         drawn.set(message.id, entry);
       }
@@ -164,6 +182,14 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     older.hidden = !hasOlder;
     if (messages.length === 0) log.replaceChildren(h('p', { class: 'empty' }, 'No messages yet.'));
     else log.querySelector(':scope > .empty')?.remove();
+  }
+
+  /** A message drawn again (its status changed) keeps the focus on the link it was on. */
+  function replaceKeepingFocus(before, after) {
+    const focusable = (el) => [...el.querySelectorAll('a[href], button')];
+    const at = focusable(before).indexOf(document.activeElement);
+    before.replaceWith(after);
+    if (at >= 0) focusable(after)[at]?.focus({ preventScroll: true });
   }
 
   return {
