@@ -294,7 +294,8 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       await service.settleStoredEchoes(await loadPendingEchoes(db));
       // The outbox first: it marks the conversations with rows left unsent as in doubt before any resumed turn queues
       // a reply there, which would otherwise be sent ahead of them, and without the wait for their echoes.
-      const conversations = await outbox.resume();
+      // Only the first resume follows a restart (or a take-over); later ones follow a replay.
+      const conversations = await outbox.resume({ restarted: heldWakes !== undefined });
       const held = heldWakes ?? [];
       heldWakes = undefined;
       for (const id of held) outbox.wake(id);

@@ -643,6 +643,27 @@ for (const kind of DATABASES) {
           }
         });
 
+        it('waits the grace alone for a row resumed after a replay: the webhook was up meanwhile', async () => {
+          const clock = manualTimers();
+          const { store, outbox, outgoing, sent } = await setup(undefined, {
+            timers: clock.timers,
+            inDoubtGraceMs: 1000,
+            catchUpMaxMs: 60_000,
+          });
+          await store.queueOutgoing(outgoing('replayed reply'), Date.now());
+          await outbox.resume({ restarted: false });
+          try {
+            await clock.asleep();
+            expect([...clock.sleeping].map((s) => s.ms <= 1000)).toEqual([true]);
+            expect(outbox.awaitingWebhooks).toBe(false);
+            clock.wakeAll();
+            await outbox.idle();
+            expect(sent).toEqual(['replayed reply']);
+          } finally {
+            await outbox.stop();
+          }
+        });
+
         it('lets a page that caught up before the wait began wait out its grace alone', async () => {
           const clock = manualTimers();
           const { store, outbox, outgoing, sent } = await setup(undefined, {

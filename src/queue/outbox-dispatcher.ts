@@ -400,14 +400,17 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       }
       return idle.length;
     },
-    /** Resumes unsent rows after a restart. */
-    async resume(): Promise<number> {
+    /**
+     * Resumes unsent rows after a restart, or after a replay (`restarted: false`): the webhook was up meanwhile, so
+     * Facebook holds nothing back and a row's echo has its grace alone.
+     */
+    async resume({ restarted = true } = {}): Promise<number> {
       const conversations = await conversationsWithPendingSends(db);
       const restartedAt = timers.now();
       for (const id of conversations) {
         if (!active.has(id)) {
-          inDoubt.set(id, { restartedAt });
-          awaitingPage.add(id);
+          inDoubt.set(id, restarted ? { restartedAt } : {});
+          if (restarted) awaitingPage.add(id);
         }
         this.wake(id);
       }
