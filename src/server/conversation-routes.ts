@@ -27,6 +27,8 @@ const listQuery = z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
       .optional(),
+    /** Text to find in the person's name or the messages, or the person's id. */
+    q: z.string().trim().max(200, 'search for at most 200 characters').optional(),
     ids: z
       .string()
       .transform((list) => list.split(',').filter((id) => id !== ''))
@@ -42,8 +44,9 @@ const listQuery = z
     message: 'pass before and before_id together (the last row’s last_message_at and id)',
     path: ['before_id'],
   })
-  .transform(({ before, before_id, limit, ...filter }) => ({
+  .transform(({ before, before_id, limit, q, ...filter }) => ({
     ...filter,
+    ...(q ? { search: q } : {}),
     limit: limit ?? filter.ids?.length ?? 50,
     before: before !== undefined && before_id !== undefined ? { last_message_at: before, id: before_id } : undefined,
   }));

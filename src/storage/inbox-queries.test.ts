@@ -71,5 +71,38 @@ for (const kind of DATABASES) {
       expect(await people({ ids: [ids.a as string, ids.b as string, 'no-such-id'] })).toEqual(['a', 'b']);
       expect(await people({ ids: [ids.a as string, ids.b as string], flagged: true })).toEqual(['b']);
     });
+
+    it('finds conversations by the person’s name, any of their messages or their id, taking % and _ as they are', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const said = { 'psid-lena': 'Where is my ORDER?', 'psid-marc': '100% cotton_shirt', 'psid-quiet': undefined };
+      const names = { 'psid-lena': ['Lena', 'Okafor'], 'psid-marc': ['Marc', 'Dubois'], 'psid-quiet': [null, null] };
+      for (const [person, text] of Object.entries(said)) {
+        const { conversation } = await store.openConversation('page-1', person, NOW);
+        const [first_name, last_name] = names[person as keyof typeof names];
+        await db.updateTable('contacts').set({ first_name, last_name }).where('external_id', '=', person).execute();
+        if (!text) continue;
+        const step = { kind: 'message' as const, message: { text }, preview: text };
+        const outgoing = { conversation_id: conversation.id, page_id: 'page-1', recipient_id: person, author: 'agent' };
+        await store.queueOutgoing({ ...outgoing, steps: [step] } as Parameters<typeof store.queueOutgoing>[0], NOW);
+        await store.queueOutgoing(
+          { ...outgoing, steps: [{ ...step, message: { text: 'later' }, preview: 'later' }] } as Parameters<
+            typeof store.queueOutgoing
+          >[0],
+          NOW + 1,
+        );
+      }
+      const found = async (search: string) =>
+        (await listConversations(db, { limit: 10, now: NOW, search })).map((c) => c.contact_external_id).sort();
+      expect(await found('order')).toEqual(['psid-lena']);
+      expect(await found('OKAFOR')).toEqual(['psid-lena']);
+      expect(await found('lena oka')).toEqual(['psid-lena']);
+      expect(await found('%')).toEqual(['psid-marc']);
+      // Taken as a wildcard, _ would find "my order".
+      expect(await found('my_order')).toEqual([]);
+      expect(await found('n_s')).toEqual(['psid-marc']);
+      expect(await found('psid-quiet')).toEqual(['psid-quiet']);
+      expect(await found('nobody')).toEqual([]);
+    });
   });
 }

@@ -6,6 +6,11 @@ export interface ConversationFilter {
   /** Matched against the effective routing (see `effectiveRouting`). */
   routing?: string;
   flagged?: boolean;
+  /**
+   * Text to find as typed, in the person's name or in any message of the conversation (in any case of ASCII letters),
+   * or the person's id whole.
+   */
+  search?: string;
   /** Only these conversations (those an inbox holds, told changed by its stream), still under the other filters. */
   ids?: string[];
   limit: number;
@@ -56,6 +61,24 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
   if (filter.routing) query = query.where(effectiveRouting(filter.now), '=', filter.routing);
   if (filter.flagged !== undefined) query = query.where('c.flagged', '=', filter.flagged ? 1 : 0);
   if (filter.ids) query = query.where('c.id', 'in', filter.ids);
+  const { search } = filter;
+  if (search) {
+    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+    const name = sql<string>`lower(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))`;
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`${name} like ${pattern} escape '\\'`,
+        eb('p.external_id', '=', search),
+        eb.exists(
+          eb
+            .selectFrom('messages as s')
+            .select('s.id')
+            .whereRef('s.conversation_id', '=', 'c.id')
+            .where(sql<boolean>`lower(s.text) like ${pattern} escape '\\'`),
+        ),
+      ]),
+    );
+  }
   const { before } = filter;
   if (before) {
     query = query.where((eb) =>

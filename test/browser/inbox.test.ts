@@ -435,6 +435,22 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await other().waitFor(wait);
   });
 
+  it('searches the list by name and by any message, as the agent types', async () => {
+    const search = page.getByTestId('filter-search');
+    await search.fill('okafor');
+    await other().waitFor({ ...wait, state: 'detached' });
+    await lena().waitFor(wait);
+    // A message of hers further back than the one the row shows.
+    await search.fill('where is my');
+    await lena().waitFor(wait);
+    expect(await other().count()).toBe(0);
+    await search.fill('nobody wrote this');
+    await expectText(page.getByTestId('conversations-empty'), 'No conversation matches.');
+    await search.fill('');
+    await lena().waitFor(wait);
+    await other().waitFor(wait);
+  });
+
   it('keeps a draft per conversation, and names the conversation of a reply that failed after the agent moved on', async () => {
     expectedFailures = [/^503 \/api\/conversations\/[^/]+\/messages$/];
     await lena().click();

@@ -406,6 +406,24 @@ for (const database of DATABASES) {
       }
       const named = await h.api('GET', `/api/conversations?ids=${conversation?.id},nope`);
       expect(named.body.data.map((c: { id: string }) => c.id)).toEqual([conversation?.id]);
+      const longSearch = await h.api('GET', `/api/conversations?q=${'x'.repeat(201)}`);
+      expect(longSearch).toMatchObject({
+        status: 400,
+        body: { error: { code: 'SB_BAD_REQUEST', message: expect.stringMatching(/at most 200 characters/) } },
+      });
+    });
+
+    it('searches conversations by what was said in them, and by the person’s id', async () => {
+      await h.fb.sendText(PAGE_ID, person(6), 'Is the speckled mug dishwasher safe?');
+      await h.settle();
+      const found = async (q: string) =>
+        (await h.api('GET', `/api/conversations?q=${encodeURIComponent(q)}`)).body.data.map(
+          (c: { contact_external_id: string }) => c.contact_external_id,
+        );
+      expect(await found('SPECKLED mug')).toEqual([person(6)]);
+      expect(await found(person(6))).toEqual([person(6)]);
+      // Blank is no search at all.
+      expect((await found('  ')).length).toBeGreaterThan(1);
     });
 
     it('flags with the default reason when the one given is blank', async () => {

@@ -1,5 +1,5 @@
 /**
- * The conversation list: filters (page, routing, flagged), rows newest first, "load more", and a poll every few
+ * The conversation list: filters (search, page, routing, flagged), rows newest first, "load more", and a poll every few
  * seconds that updates rows in place, so the selection, the focus and the scroll position stay where they were.
  */
 import { renderConversationRow } from './conversation-row.js';
@@ -26,7 +26,7 @@ export const LIST_POLL_MS = 4_000;
  * `filtered()` is told each change of the filters, before the list loads again.
  */
 export function createConversationList({ api, hrefFor, notices, filtered = () => {} }) {
-  const filter = { page_id: '', routing: '', flagged: false };
+  const filter = { search: '', page_id: '', routing: '', flagged: false };
   let rows = [];
   let exhausted = false;
   let generation = 0;
@@ -69,6 +69,7 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
   );
 
   const query = (extra) => ({
+    q: filter.search || undefined,
     page_id: filter.page_id || undefined,
     routing: filter.routing || undefined,
     flagged: filter.flagged ? 'true' : undefined,
@@ -217,7 +218,9 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
     markSelected();
     empty.hidden = rows.length > 0;
     empty.textContent =
-      filter.routing || filter.flagged || filter.page_id ? 'No conversation matches.' : 'No conversations yet.';
+      filter.search || filter.routing || filter.flagged || filter.page_id
+        ? 'No conversation matches.'
+        : 'No conversations yet.';
     more.hidden = exhausted || rows.length === 0;
   }
 

@@ -1,13 +1,41 @@
-/** The conversation list's filters: page (shown when there are several), who handles it, flagged only. */
+/**
+ * The conversation list's filters: a search of names and messages, page (shown when there are several), who handles
+ * it, flagged only.
+ */
 import { h, replaceChildren } from './dom.js';
 import { ROUTING } from './format.js';
 
-/** `filter` (`{page_id, routing, flagged}`) is changed in place; `changed()` follows each change. */
+/** Typing pauses this long before the list is searched again. */
+const SEARCH_PAUSE_MS = 300;
+
+/** `filter` (`{search, page_id, routing, flagged}`) is changed in place; `changed()` follows each change. */
 export function createListFilters({ filter, changed }) {
   const onChange = (key, read) => (event) => {
     filter[key] = read(event.target);
     changed();
   };
+  let typing;
+  /** Searches now (Enter), or once typing pauses; the same text twice is one search. */
+  const search = (now) => () => {
+    clearTimeout(typing);
+    const apply = () => {
+      const text = searchInput.value.trim();
+      if (text === filter.search) return;
+      filter.search = text;
+      changed();
+    };
+    if (now) apply();
+    else typing = setTimeout(apply, SEARCH_PAUSE_MS);
+  };
+  const searchInput = h('input', {
+    type: 'search',
+    name: 'q',
+    placeholder: 'Name or message',
+    maxlength: '200',
+    autocomplete: 'off',
+    dataset: { testid: 'filter-search' },
+    oninput: search(false),
+  });
   const pageSelect = h('select', {
     name: 'page',
     dataset: { testid: 'filter-page' },
@@ -28,7 +56,16 @@ export function createListFilters({ filter, changed }) {
   });
   const element = h(
     'form',
-    { class: 'filters', 'aria-label': 'Filter conversations', onsubmit: (e) => e.preventDefault() },
+    {
+      class: 'filters',
+      role: 'search',
+      'aria-label': 'Filter conversations',
+      onsubmit: (e) => {
+        e.preventDefault();
+        search(true)();
+      },
+    },
+    h('label', { class: 'filters__field filters__search' }, h('span', {}, 'Search'), searchInput),
     pageField,
     h('label', { class: 'filters__field' }, h('span', {}, 'Handled by'), routingSelect),
     h('label', { class: 'filters__check' }, flagged, h('span', {}, 'Flagged only')),

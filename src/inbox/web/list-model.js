@@ -25,7 +25,10 @@ export function mergeConversations(loaded, fresh, { limit, filter = {} }) {
   return [...fresh, ...older];
 }
 
-/** Whether a row belongs in the list under `filter` (`{page_id, routing, flagged}`, empty values match anything). */
+/**
+ * Whether a row belongs in the list under `filter` (`{page_id, routing, flagged}`, empty values match anything). A
+ * search is the server's to answer (a row may match by any of its messages), and a row it found stays found.
+ */
 export function matchesFilter(row, filter) {
   if (filter.page_id && row.page_id !== filter.page_id) return false;
   if (filter.routing && row.routing !== filter.routing) return false;
