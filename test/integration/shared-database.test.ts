@@ -43,7 +43,14 @@ describe('gateways sharing a PostgreSQL database', () => {
       config: h.config,
       secretBox: createSecretBox([h.secretKey]),
       logger: pino({ level: 'silent' }),
-      tuning: { pagePollMs: 50, leaderPollMs: 50, eventRetryBaseMs: 20, sendRetryBaseMs: 20, inDoubtGraceMs: 200, catchUpMaxMs: 200 },
+      tuning: {
+        pagePollMs: 50,
+        leaderPollMs: 50,
+        eventRetryBaseMs: 20,
+        sendRetryBaseMs: 20,
+        inDoubtGraceMs: 200,
+        catchUpMaxMs: 200,
+      },
     });
     otherUrl = await other.listen();
     // Facebook reaches the processes through a load balancer: here every webhook goes to the second one.
