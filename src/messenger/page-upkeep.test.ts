@@ -124,7 +124,7 @@ for (const kind of DATABASES) {
       expect(await upkeep.syncProfile(PAGE)).toMatchObject({ status: 'updated' });
       expect(graph.server.requests).toHaveLength(2); // The read, and the greeting set.
       time += 9 * MINUTE;
-      await another().atStart();
+      expect(await another().syncProfile(PAGE)).toEqual({ status: 'unchanged' });
       expect(graph.server.requests.filter((r) => r.url.pathname.endsWith('/messenger_profile'))).toHaveLength(2);
       // Another profile wanted is read and set at once.
       graph.server.reply(OK, OK);
