@@ -194,6 +194,12 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
   const service = createConversationService({
     store: {
       ...reporting.store,
+      async linkEcho(outboxId, externalId, stampedAt, now) {
+        const linked = await reporting.store.linkEcho(outboxId, externalId, stampedAt, now);
+        // A row in doubt waits for this: what follows it goes now.
+        if (linked && linked.changed !== undefined) outbox.echoed(linked.changed);
+        return linked;
+      },
       async commitTurn(result, now) {
         const { outgoing, conversation } = result;
         // A commit whose answer was lost with the connection may have queued the rows all the same, and the event's
@@ -276,8 +282,9 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
    */
   let heldWakes: Set<string> | undefined = new Set();
 
-  const tellHeard = createWebhookCatchUp({
+  const catchUp = createWebhookCatchUp({
     outbox,
+    loadPendingEchoes: () => loadPendingEchoes(db),
     settleEchoes: (echoes) => service.settleStoredEchoes(echoes),
     logger,
   });
@@ -285,7 +292,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
   return {
     enqueue(events) {
       worker.enqueue(events);
-      tellHeard(events);
+      catchUp.heard(events);
     },
     wake: (id) => (heldWakes ? heldWakes.add(id) : outbox.wake(id)),
     async resume() {
@@ -344,6 +351,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       clearTimeout(grace);
       // What the last turns queued goes out in the rest of the grace, unless it must wait longer (pacing, a retry).
       await (unsent ?? outbox.stop(graceEnds - performance.now()));
+      await catchUp.idle();
       await Promise.all(bookkeeping);
       await graph.close();
     },

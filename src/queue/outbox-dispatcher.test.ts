@@ -643,6 +643,26 @@ for (const kind of DATABASES) {
           }
         });
 
+        it('sends a typing indicator found first at once, and the reply after it: neither can have gone', async () => {
+          const clock = manualTimers();
+          const { store, outbox, outgoing, sent } = await setup(undefined, {
+            timers: clock.timers,
+            inDoubtGraceMs: 60_000,
+            catchUpMaxMs: 60_000,
+          });
+          const reply = outgoing('bot reply');
+          await store.queueOutgoing({ ...reply, steps: [{ kind: 'typing', on: true }, ...reply.steps] }, Date.now());
+          await outbox.resume();
+          try {
+            await outbox.idle();
+            expect(sent).toEqual(['typing_on', 'bot reply']);
+            expect(clock.sleeping.size).toBe(0);
+            expect(outbox.awaitingWebhooks).toBe(false);
+          } finally {
+            await outbox.stop();
+          }
+        });
+
         it('waits the grace alone for a row resumed after a replay: the webhook was up meanwhile', async () => {
           const clock = manualTimers();
           const { store, outbox, outgoing, sent } = await setup(undefined, {
@@ -659,6 +679,21 @@ for (const kind of DATABASES) {
             clock.wakeAll();
             await outbox.idle();
             expect(sent).toEqual(['replayed reply']);
+          } finally {
+            await outbox.stop();
+          }
+        });
+
+        it('reads the queue again once an echo settled the row in doubt, and sends what follows it at once', async () => {
+          const { store, outbox, outgoing, sent, clock, outboxId, conversation, status } = await foundAtStart();
+          try {
+            await store.queueOutgoing(outgoing('next reply'), Date.now());
+            await store.linkEcho(outboxId, 'm_bot reply', Date.now() - 100, Date.now());
+            outbox.echoed(conversation.id);
+            await vi.waitFor(() => expect(sent).toEqual(['next reply']), { timeout: 5000 });
+            await outbox.idle();
+            expect(clock.sleeping.size).toBe(0);
+            expect(await status()).toEqual(['bot reply:sent', 'next reply:sent']);
           } finally {
             await outbox.stop();
           }

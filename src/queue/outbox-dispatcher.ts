@@ -161,7 +161,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   async function waitForEchoes(row: OutboxRow, message: unknown): Promise<boolean> {
     const conversationId = row.conversation_id;
     const doubt = inDoubt.get(conversationId);
-    if (!doubt || !echoes(row)) {
+    // Only a message is echoed; a typing indicator or a seen mark first in the queue means nothing after it was sent.
+    if (!doubt || !echoes(row) || row.kind !== 'message') {
       clearDoubt(conversationId);
       return false;
     }
@@ -415,6 +416,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         this.wake(id);
       }
       return conversations.length;
+    },
+    /** An echo settled a row of the conversation: a wait for echoes there ends, and its queue is read again. */
+    echoed(conversationId: string) {
+      if (inDoubt.has(conversationId)) waits.interrupt(conversationId);
     },
     /** Whether rows found at the restart still wait for their page's webhooks to catch up (`pageHeard`). */
     get awaitingWebhooks() {

@@ -12,70 +12,83 @@ const stored = (id: string, event: Partial<InboundEvent> & Pick<InboundEvent, 'k
     event: { key: id, page_id: 'page-1', user_id: 'psid-1', standby: false, mid: `m_${id}`, attachments: [], ...event },
   }) as StoredInboundEvent;
 
-/** A catch-up whose echo settling waits until the test ends it, recording what happens in order. */
-function setup(awaiting = true) {
+/**
+ * A catch-up over a store of pending echoes (`pending`), whose settling waits until the test ends it, recording what
+ * happens in order.
+ */
+function setup({ awaiting = true, pending = [] as StoredInboundEvent[], fails = false } = {}) {
   const log: string[] = [];
   const settling: (() => void)[] = [];
-  const tell = createWebhookCatchUp({
+  const catchUp = createWebhookCatchUp({
     outbox: { awaitingWebhooks: awaiting, pageHeard: (pageId, stamp) => log.push(`heard ${pageId} ${stamp}`) },
+    loadPendingEchoes: async () => [...pending],
     settleEchoes: (echoes) => {
       log.push(`settling ${echoes.map((e) => e.id).join(' ')}`);
+      if (fails) return Promise.reject(new Error('database is locked'));
       return new Promise<void>((resolve) => settling.push(resolve));
     },
     logger: pino({ level: 'silent' }),
   });
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
   const settleNext = async () => {
     settling.shift()?.();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await tick();
   };
-  return { tell, log, settleNext };
+  return { catchUp, log, settleNext, tick };
 }
 
 describe('webhook catch-up', () => {
-  it('tells each page’s newest stamp only once the echoes stored with it have settled their rows', async () => {
-    const { tell, log, settleNext } = setup();
-    tell([
-      stored('e1', { kind: 'echo', timestamp: 100 }),
+  it('tells a page’s newest echo only once every echo stored, handed here or not, has settled its row', async () => {
+    // Stored by another process, whose notice has not come: the echo that proves the row.
+    const held = stored('e0', { kind: 'echo', timestamp: 50 });
+    const { catchUp, log, settleNext, tick } = setup({ pending: [held] });
+    catchUp.heard([stored('e1', { kind: 'echo', timestamp: 300 }), stored('e2', { kind: 'echo', timestamp: 200 })]);
+    await tick();
+    expect(log).toEqual(['settling e0']);
+    await settleNext();
+    expect(log).toEqual(['settling e0', 'heard page-1 300']);
+  });
+
+  it('tells what came while it settled in one more round, without settling the same echo twice', async () => {
+    const pending = [stored('e0', { kind: 'echo', timestamp: 50 })];
+    const { catchUp, log, settleNext, tick } = setup({ pending });
+    catchUp.heard([stored('e1', { kind: 'echo', timestamp: 100 })]);
+    await tick();
+    pending.push(stored('e9', { kind: 'echo', timestamp: 60 }));
+    catchUp.heard([stored('e2', { kind: 'echo', timestamp: 200, page_id: 'page-2' })]);
+    catchUp.heard([stored('e3', { kind: 'echo', timestamp: 300, page_id: 'page-2' })]);
+    await settleNext();
+    await settleNext();
+    await catchUp.idle();
+    expect(log).toEqual(['settling e0', 'heard page-1 100', 'settling e9', 'heard page-2 300']);
+  });
+
+  it('counts echoes only: the order Facebook promises is that of messages, and the proof awaited is an echo', async () => {
+    const { catchUp, log, tick } = setup();
+    catchUp.heard([
       stored('m1', { kind: 'message', timestamp: 300 }),
-      stored('m2', { kind: 'message', timestamp: 200, page_id: 'page-2' }),
+      stored('r1', { kind: 'read', timestamp: 400, watermark: 400 } as Partial<InboundEvent> & {
+        kind: 'read';
+        timestamp: number;
+      }),
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(log).toEqual(['settling e1']);
-    await settleNext();
-    expect(log).toEqual(['settling e1', 'heard page-1 300', 'heard page-2 200']);
-  });
-
-  it('tells a later batch after an earlier one’s echoes, even when it has none', async () => {
-    const { tell, log, settleNext } = setup();
-    tell([stored('e1', { kind: 'echo', timestamp: 100 })]);
-    tell([stored('m1', { kind: 'message', timestamp: 300 })]);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(log).toEqual(['settling e1']);
-    await settleNext();
-    expect(log).toEqual(['settling e1', 'heard page-1 100', 'heard page-1 300']);
-  });
-
-  it('tells nothing more once echoes could not be settled: the rows they prove wait out their longest wait', async () => {
-    const log: string[] = [];
-    const tell = createWebhookCatchUp({
-      outbox: { awaitingWebhooks: true, pageHeard: (pageId, stamp) => log.push(`heard ${pageId} ${stamp}`) },
-      settleEchoes: async () => {
-        throw new Error('database is locked');
-      },
-      logger: pino({ level: 'silent' }),
-    });
-    tell([stored('e1', { kind: 'echo', timestamp: 100 }), stored('m1', { kind: 'message', timestamp: 300 })]);
-    tell([stored('m2', { kind: 'message', timestamp: 400 })]);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    tell([stored('m3', { kind: 'message', timestamp: 500 })]);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await tick();
     expect(log).toEqual([]);
   });
 
+  it('tells nothing more once echoes could not be settled: the rows they prove wait out their longest wait', async () => {
+    const { catchUp, log, tick } = setup({ pending: [stored('e0', { kind: 'echo', timestamp: 50 })], fails: true });
+    catchUp.heard([stored('e1', { kind: 'echo', timestamp: 300 })]);
+    await catchUp.idle();
+    catchUp.heard([stored('e2', { kind: 'echo', timestamp: 400 })]);
+    await tick();
+    expect(log).toEqual(['settling e0']);
+  });
+
   it('does nothing while no row waits for its page to catch up', async () => {
-    const { tell, log } = setup(false);
-    tell([stored('e1', { kind: 'echo', timestamp: 100 }), stored('m1', { kind: 'message', timestamp: 300 })]);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const { catchUp, log, tick } = setup({ awaiting: false, pending: [stored('e0', { kind: 'echo', timestamp: 50 })] });
+    catchUp.heard([stored('e1', { kind: 'echo', timestamp: 300 })]);
+    await tick();
     expect(log).toEqual([]);
   });
 });

@@ -3,33 +3,62 @@ import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts'
 import type { OutboxDispatcher } from './outbox-dispatcher.ts';
 
 /**
- * After a restart, rows in doubt wait for Facebook to deliver what it held meanwhile (docs/adr/0003). Each batch of
- * stored events tells the outbox its pages' newest stamps once the echoes among them have settled their rows, batch
- * after batch: told any earlier, a row could go while the echo proving it still waits in its person's lane.
+ * After a restart, rows in doubt wait for Facebook to deliver what it held meanwhile (docs/adr/0003): the newest echo
+ * stamp of each page is told to the outbox, once every echo stored so far has settled its row. Stored, not handed
+ * here: on PostgreSQL another process may have stored the echo that proves a row and not told us yet, while a later
+ * echo reached us first. Only echoes count: Facebook promises the order of messages, echoes among them, and the
+ * proof a row waits for is an echo.
  */
 export function createWebhookCatchUp(deps: {
   outbox: Pick<OutboxDispatcher, 'awaitingWebhooks' | 'pageHeard'>;
+  /** Echoes stored and not handled yet, any process's. */
+  loadPendingEchoes: () => Promise<StoredInboundEvent[]>;
   settleEchoes: (echoes: StoredInboundEvent[]) => Promise<unknown>;
   logger: Logger;
 }) {
-  let hearing = Promise.resolve();
-  /** An echo could not be settled: nothing after it is told, and rows in doubt wait out their longest wait. */
+  /** Each page's newest echo stamp not told yet. */
+  let untold = new Map<string, number>();
+  /** Echoes settled here already: read again while pending, they are not settled again. */
+  const settled = new Set<string>();
+  let running: Promise<void> | undefined;
+  /** Echoes could not be settled: nothing more is told, and rows in doubt wait out their longest wait. */
   let failed = false;
-  return (events: StoredInboundEvent[]) => {
-    if (failed || !deps.outbox.awaitingWebhooks) return;
-    const newest = new Map<string, number>();
-    for (const { event } of events)
-      newest.set(event.page_id, Math.max(newest.get(event.page_id) ?? 0, event.timestamp));
-    const echoes = events.filter((e) => e.event.kind === 'echo');
-    hearing = hearing
-      .then(async () => {
-        if (failed) return;
-        if (echoes.length > 0) await deps.settleEchoes(echoes);
-        for (const [pageId, stamp] of newest) deps.outbox.pageHeard(pageId, stamp);
-      })
+
+  async function tell() {
+    while (untold.size > 0 && !failed) {
+      const told = untold;
+      untold = new Map();
+      const echoes = (await deps.loadPendingEchoes()).filter((e) => !settled.has(e.id));
+      if (echoes.length > 0) await deps.settleEchoes(echoes);
+      for (const e of echoes) settled.add(e.id);
+      for (const [pageId, stamp] of told) deps.outbox.pageHeard(pageId, stamp);
+    }
+    if (!deps.outbox.awaitingWebhooks) settled.clear();
+  }
+
+  function start() {
+    running = tell()
       .catch((err) => {
         failed = true;
         deps.logger.error({ err }, 'could not settle echoes: rows in doubt wait their longest for theirs');
+      })
+      .finally(() => {
+        running = undefined;
+        if (untold.size > 0 && !failed) start();
       });
+  }
+
+  return {
+    /** Events just stored. */
+    heard(events: StoredInboundEvent[]) {
+      if (failed || !deps.outbox.awaitingWebhooks) return;
+      for (const { event } of events)
+        if (event.kind === 'echo') untold.set(event.page_id, Math.max(untold.get(event.page_id) ?? 0, event.timestamp));
+      if (untold.size > 0 && !running) start();
+    },
+    /** Resolves once nothing is being told (a stop waits for it, before the database closes). */
+    async idle() {
+      while (running) await running;
+    },
   };
 }
