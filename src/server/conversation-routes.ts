@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ConversationStore } from '../conversations/ports.ts';
 import { retryingConflicts } from '../storage/conflicts.ts';
-import { findConversation, listConversations, listMessages } from '../storage/inbox-queries.ts';
+import { findConversation, listConversations, listMessages, markRead } from '../storage/inbox-queries.ts';
 import { cancelBotSends } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { ApiError } from './errors.ts';
@@ -63,6 +63,8 @@ const newMessage = z.object({
 /** `Idempotency-Key` of a reply (optional): a request repeated with the same key queues nothing. */
 const idempotencyKey = z.string().trim().min(1).max(200).optional();
 const routingChange = z.object({ routing: z.enum(['bot', 'human']) });
+/** The newest message of the conversation the user has seen. */
+const readMark = z.object({ up_to: z.string().min(1).max(100) });
 const flagChange = z.object({
   flagged: z.boolean(),
   /** Blank is no reason: the default is given. */
@@ -85,7 +87,11 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
   };
 
   app.get('/api/conversations', async (request) => ({
-    data: await listConversations(deps.db, { ...parseRequest(listQuery, request.query), now: deps.now() }),
+    data: await listConversations(deps.db, {
+      ...parseRequest(listQuery, request.query),
+      now: deps.now(),
+      reader: request.user?.id,
+    }),
   }));
 
   app.get('/api/conversations/:id/messages', async (request) => {
@@ -150,5 +156,21 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     await deps.db.updateTable('conversations').set(changes).where('id', '=', conversation.id).execute();
     deps.changed(conversation.id);
     return { data: { id: conversation.id, flagged, flag_reason: changes.flag_reason } };
+  });
+
+  /** The signed-in user has read the conversation up to a message: its row's unread count goes down to what came after. */
+  app.post('/api/conversations/:id/read', async (request, reply) => {
+    const conversation = await existing(request.params);
+    const { up_to } = parseRequest(readMark, request.body);
+    const message = await deps.db
+      .selectFrom('messages')
+      .select('id')
+      .where('id', '=', up_to)
+      .where('conversation_id', '=', conversation.id)
+      .executeTakeFirst();
+    if (!message) throw new ApiError('SB_BAD_REQUEST', 'up_to: name a message of this conversation');
+    const user = request.user;
+    if (user) await markRead(deps.db, user.id, conversation.id, message.id, deps.now());
+    return reply.code(204).send();
   });
 };

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { createBatchedWrites } from './batched-writes.ts';
 import { createConversationStore } from './conversation-store.ts';
-import { listConversations } from './inbox-queries.ts';
+import { listConversations, markRead, UNREAD_COUNTED } from './inbox-queries.ts';
+import { insertMessage } from './message-writes.ts';
 
 const NOW = Date.UTC(2026, 0, 5, 10, 0);
 
@@ -70,6 +71,34 @@ for (const kind of DATABASES) {
         (await listConversations(db, { limit: 10, now: NOW, ...filter })).map((c) => c.contact_external_id).sort();
       expect(await people({ ids: [ids.a as string, ids.b as string, 'no-such-id'] })).toEqual(['a', 'b']);
       expect(await people({ ids: [ids.a as string, ids.b as string], flagged: true })).toEqual(['b']);
+    });
+
+    it('counts the person’s messages each reader has not read, up to 100, and never marks a conversation back', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const { conversation } = await store.openConversation('page-1', 'psid-lena', NOW);
+      const say = (direction: 'in' | 'out', at: number) =>
+        insertMessage(
+          db,
+          conversation.id,
+          { direction, author: direction === 'in' ? 'contact' : 'agent', text: 'hi', content: {}, status: 'received' },
+          at,
+        );
+      const first = await say('in', NOW + 1);
+      const second = await say('in', NOW + 2);
+      await say('out', NOW + 3);
+      const unread = async (reader?: string) =>
+        (await listConversations(db, { limit: 10, now: NOW, reader }))[0]?.unread;
+      expect(await unread('ann')).toBe(2);
+      expect(await unread()).toBe(0);
+      await markRead(db, 'ann', conversation.id, second, NOW + 10);
+      expect(await unread('ann')).toBe(0);
+      expect(await unread('bob')).toBe(2);
+      // An inbox showing an older state (a slow answer) does not mark it back.
+      await markRead(db, 'ann', conversation.id, first, NOW + 11);
+      expect(await unread('ann')).toBe(0);
+      for (let i = 0; i < UNREAD_COUNTED + 5; i += 1) await say('in', NOW + 20 + i);
+      expect(await unread('ann')).toBe(UNREAD_COUNTED);
     });
 
     it('finds conversations by the person’s name, any of their messages or their id, taking % and _ as they are', async () => {

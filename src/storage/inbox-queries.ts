@@ -18,7 +18,12 @@ export interface ConversationFilter {
   before?: { last_message_at: number; id: string };
   /** The gateway's clock, against which pauses run out. */
   now: number;
+  /** The inbox user asking: each row counts the person's messages they have not read (`unread`, at most 100). */
+  reader?: string;
 }
+
+/** The most unread messages a row counts: a badge says "99+" past it, and counting on would cost for nothing. */
+export const UNREAD_COUNTED = 100;
 
 /** `currentRouting` (conversations/ports.ts) in SQL, of the table aliased `c`. */
 function effectiveRouting(now: number) {
@@ -54,6 +59,7 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
         .limit(1)
         .as('last_text'),
     )
+    .select(unreadCount(filter.reader))
     .orderBy('c.last_message_at', 'desc')
     .orderBy('c.id', 'desc')
     .limit(filter.limit);
@@ -89,7 +95,37 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
     );
   }
   const rows = await query.execute();
-  return rows.map((r) => ({ ...r, flagged: r.flagged === 1 }));
+  // PostgreSQL counts in bigint, which pg reads as text.
+  return rows.map((r) => ({ ...r, flagged: r.flagged === 1, unread: Number(r.unread) }));
+}
+
+/** The person's messages in conversation `c` newer than what `reader` read there, up to `UNREAD_COUNTED`. */
+function unreadCount(reader: string | undefined) {
+  if (reader === undefined) return sql<number>`0`.as('unread');
+  const readUpTo = sql`(select r.read_up_to from conversation_reads r where r.user_id = ${reader} and r.conversation_id = c.id)`;
+  return sql<number>`(select count(*) from (select 1 as one from messages u where u.conversation_id = c.id and u.direction = 'in' and u.id > coalesce(${readUpTo}, '') limit ${UNREAD_COUNTED}) n)`.as(
+    'unread',
+  );
+}
+
+/** Marks the conversation read by `userId` up to the message `messageId`; never back to an older one. */
+export async function markRead(
+  db: Kysely<Database>,
+  userId: string,
+  conversationId: string,
+  messageId: string,
+  now: number,
+) {
+  await db
+    .insertInto('conversation_reads')
+    .values({ user_id: userId, conversation_id: conversationId, read_up_to: messageId, updated_at: now })
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'conversation_id'])
+        .doUpdateSet({ read_up_to: (eb) => eb.ref('excluded.read_up_to'), updated_at: now })
+        .where('conversation_reads.read_up_to', '<', messageId),
+    )
+    .execute();
 }
 
 /** One conversation with its contact; its routing as it stands at `now` (see `effectiveRouting`). */

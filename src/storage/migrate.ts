@@ -7,6 +7,7 @@ import * as unreachableSignInAddresses from './migrations/0004-unreachable-sign-
 import * as pageConnections from './migrations/0005-page-connections.ts';
 import * as signInFailures from './migrations/0006-sign-in-failures.ts';
 import * as profileChecked from './migrations/0007-profile-checked.ts';
+import * as conversationReads from './migrations/0008-conversation-reads.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005-page-connections': pageConnections,
   '0006-sign-in-failures': signInFailures,
   '0007-profile-checked': profileChecked,
+  '0008-conversation-reads': conversationReads,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

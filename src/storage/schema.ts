@@ -16,6 +16,7 @@ export interface Database {
   attachment_cache: AttachmentCacheTable;
   users: UsersTable;
   sign_in_failures: SignInFailuresTable;
+  conversation_reads: ConversationReadsTable;
   data_deletion_requests: DataDeletionRequestsTable;
 }
 
@@ -196,6 +197,14 @@ export interface AttachmentCacheTable {
 export interface SignInFailuresTable {
   key: string;
   at: number;
+}
+
+/** How far an inbox user has read a conversation: the id of the newest message they saw (ids sort by time). */
+export interface ConversationReadsTable {
+  user_id: string;
+  conversation_id: string;
+  read_up_to: string;
+  updated_at: number;
 }
 
 export interface UsersTable {

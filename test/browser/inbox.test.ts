@@ -435,6 +435,19 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await other().waitFor(wait);
   });
 
+  it('counts what a person wrote since the agent last looked, and clears it when the conversation is opened', async () => {
+    await h.fb.sendText(PAGE_ID, personPsid(0), 'are you there?');
+    await expectText(other().getByTestId('unread'), '1');
+    expect(await lena().getByTestId('unread').count()).toBe(0);
+    await other().click();
+    await messages('contact', 'are you there?').waitFor(soon);
+    await other()
+      .getByTestId('unread')
+      .waitFor({ ...soon, state: 'detached' });
+    await lena().click();
+    await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+  });
+
   it('searches the list by name and by any message, as the agent types', async () => {
     const search = page.getByTestId('filter-search');
     await search.fill('okafor');

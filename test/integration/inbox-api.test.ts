@@ -41,6 +41,7 @@ for (const database of DATABASES) {
           routing: string;
           flagged: boolean;
           flag_reason: string | null;
+          unread: number;
         }[]
       ).find((c) => c.contact_external_id === psid);
     };
@@ -410,6 +411,26 @@ for (const database of DATABASES) {
       expect(longSearch).toMatchObject({
         status: 400,
         body: { error: { code: 'SB_BAD_REQUEST', message: expect.stringMatching(/at most 200 characters/) } },
+      });
+    });
+
+    it('counts the messages the signed-in user has not read, and marks a conversation read up to one of its own', async () => {
+      const before = (await conversationOf(person(8)))?.unread ?? 0;
+      await h.fb.sendText(PAGE_ID, person(8), 'first question');
+      await h.fb.sendText(PAGE_ID, person(8), 'second question');
+      await h.settle();
+      const row = await conversationOf(person(8));
+      expect(row?.unread).toBe(before + 2);
+      const { body } = await h.api('GET', `/api/conversations/${row?.id}/messages`);
+      const newest = body.data.messages.at(-1).id;
+      expect((await h.api('POST', `/api/conversations/${row?.id}/read`, { up_to: newest })).status).toBe(204);
+      expect((await conversationOf(person(8)))?.unread).toBe(0);
+      // Another conversation's message would mark this one read up to a moment that is not its own.
+      const other = await conversationOf(person(1));
+      const refused = await h.api('POST', `/api/conversations/${other?.id}/read`, { up_to: newest });
+      expect(refused).toMatchObject({
+        status: 400,
+        body: { error: { code: 'SB_BAD_REQUEST', message: expect.stringMatching(/a message of this conversation/) } },
       });
     });
 

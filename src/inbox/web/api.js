@@ -61,13 +61,15 @@ export function createApi({
   const conversation = (id) => `/api/conversations/${encodeURIComponent(id)}`;
   return {
     pages: () => call('GET', '/api/pages'),
-    /** `filter`: `{page_id, routing, flagged, limit, before, before_id}`. */
+    /** `filter`: `{q, page_id, routing, flagged, limit, before, before_id}`. */
     conversations: (filter) => call('GET', '/api/conversations', { query: filter }),
     /** `{conversation, messages}`, messages oldest first, `limit` before the message id `before`. */
     messages: (id, { limit, before } = {}) => call('GET', `${conversation(id)}/messages`, { query: { limit, before } }),
     /** The same `key` for one submission: sent twice, it queues one message. */
     reply: (id, text, key) =>
       call('POST', `${conversation(id)}/messages`, { body: { text }, headers: { 'idempotency-key': key } }),
+    /** The signed-in user has read the conversation up to the message `upTo`. */
+    markRead: (id, upTo) => call('POST', `${conversation(id)}/read`, { body: { up_to: upTo } }),
     setRouting: (id, routing) => call('POST', `${conversation(id)}/routing`, { body: { routing } }),
     setFlag: (id, flagged, reason) =>
       call('POST', `${conversation(id)}/flag`, { body: flagged && reason ? { flagged, reason } : { flagged } }),

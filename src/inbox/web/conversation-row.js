@@ -1,4 +1,7 @@
-/** One row of the conversation list: the person, the last message and its time, who handles it, the flag, the page. */
+/**
+ * One row of the conversation list: the person, the last message and its time, how many of the person's messages the
+ * signed-in user has not read, who handles it, the flag, the page.
+ */
 import { avatar } from './avatar.js';
 import { h } from './dom.js';
 import { fullTime, personName, routingLabel, shortTime } from './format.js';
@@ -9,7 +12,7 @@ export function renderConversationRow(row, { href, page }) {
   return h(
     'a',
     {
-      class: `conversation${row.flagged ? ' conversation--flagged' : ''}`,
+      class: `conversation${row.flagged ? ' conversation--flagged' : ''}${row.unread > 0 ? ' conversation--unread' : ''}`,
       href,
       dataset: { testid: 'conversation', id: row.id, routing: row.routing, flagged: String(row.flagged) },
     },
@@ -27,7 +30,17 @@ export function renderConversationRow(row, { href, page }) {
           shortTime(row.last_message_at),
         ),
       ),
-      h('span', { class: 'conversation__preview', dir: 'auto' }, row.last_text ?? ''),
+      h(
+        'span',
+        { class: 'conversation__middle' },
+        h('span', { class: 'conversation__preview', dir: 'auto' }, row.last_text ?? ''),
+        row.unread > 0 &&
+          h(
+            'span',
+            { class: 'unread', dataset: { testid: 'unread' }, 'aria-label': `${describeUnread(row.unread)} unread` },
+            describeUnread(row.unread),
+          ),
+      ),
       h(
         'span',
         { class: 'conversation__badges' },
@@ -46,4 +59,9 @@ export function renderConversationRow(row, { href, page }) {
       ),
     ),
   );
+}
+
+/** The API counts up to 100: past 99 the badge says so. */
+function describeUnread(count) {
+  return count > 99 ? '99+' : String(count);
 }

@@ -14,7 +14,7 @@ const PAGE_SIZE = 50;
 export const THREAD_POLL_MS = 3_000;
 
 /**
- * `onChanged(id, changes)`: the routing or flag changed here; `changes` is undefined after a reply (the list's last
+ * `onChanged(id, changes)`: the routing or flag changed here, or the conversation was read; `changes` is undefined after a reply (the list's last
  * message moved on). `pageName(id)`: a page's name. `drafts`: the reply boxes' texts by conversation (composer.js).
  */
 export function createThread({ api, id, notices, pageName, backHref, onChanged, drafts }) {
@@ -30,6 +30,8 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
    */
   let issued = 0;
   let applied = 0;
+  /** The newest message marked read, or being marked. */
+  let readUpTo = '';
 
   const log = h('div', { class: 'thread__messages', dataset: { testid: 'messages' } });
   const older = h(
@@ -110,7 +112,19 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     if (atBottom) scroller.scrollTop = scroller.scrollHeight;
     if (arrived.length > 0) announce(arrived);
     element.setAttribute('aria-busy', 'false');
+    void markRead();
     return true;
+  }
+
+  /** What shows in a visible thread is read: the list's row loses its unread count. */
+  async function markRead() {
+    const newest = messages.at(-1);
+    if (!newest || document.hidden || newest.id <= readUpTo) return;
+    readUpTo = newest.id;
+    const result = await api.markRead(id, newest.id);
+    if (closed) return;
+    if (result.ok) onChanged(id, { unread: 0 });
+    else readUpTo = ''; // Marked at the next refresh.
   }
 
   /** Speaks the messages that came since the last refresh: who wrote each and what it shows. */
