@@ -576,20 +576,22 @@ for (const kind of DATABASES) {
       });
 
       describe('after a restart, until Facebook has delivered what it held meanwhile', () => {
-        /** A bot reply found unsent at start, waiting for its echo on timers the test wakes. */
-        const foundAtStart = async () => {
+        /** A reply queued and resumed (as after a restart, by default) on timers the test wakes: grace 1 s. */
+        const resumed = async (text: string, options?: { restarted: boolean }) => {
           const clock = manualTimers();
-          const context = await setup(undefined, {
-            timers: clock.timers,
-            inDoubtGraceMs: 1000,
-            catchUpMaxMs: 60_000,
-          });
-          await context.store.queueOutgoing(context.outgoing('bot reply'), Date.now());
-          const { id: outboxId } = await context.db.selectFrom('outbox').select('id').executeTakeFirstOrThrow();
+          const context = await setup(undefined, { timers: clock.timers, inDoubtGraceMs: 1000, catchUpMaxMs: 60_000 });
+          await context.store.queueOutgoing(context.outgoing(text), Date.now());
           const restartedAt = Date.now();
-          await context.outbox.resume();
-          await clock.asleep();
-          return { ...context, clock, restartedAt, outboxId };
+          await context.outbox.resume(options);
+          return { ...context, clock, restartedAt };
+        };
+
+        /** A bot reply found unsent at start, waiting for its echo. */
+        const foundAtStart = async () => {
+          const context = await resumed('bot reply');
+          const { id: outboxId } = await context.db.selectFrom('outbox').select('id').executeTakeFirstOrThrow();
+          await context.clock.asleep();
+          return { ...context, outboxId };
         };
 
         it('keeps a row in doubt waiting past its grace while its page has sent nothing newer', async () => {
@@ -664,14 +666,7 @@ for (const kind of DATABASES) {
         });
 
         it('waits the grace alone for a row resumed after a replay: the webhook was up meanwhile', async () => {
-          const clock = manualTimers();
-          const { store, outbox, outgoing, sent } = await setup(undefined, {
-            timers: clock.timers,
-            inDoubtGraceMs: 1000,
-            catchUpMaxMs: 60_000,
-          });
-          await store.queueOutgoing(outgoing('replayed reply'), Date.now());
-          await outbox.resume({ restarted: false });
+          const { outbox, sent, clock } = await resumed('replayed reply', { restarted: false });
           try {
             await clock.asleep();
             expect([...clock.sleeping].map((s) => s.ms <= 1000)).toEqual([true]);
@@ -700,14 +695,7 @@ for (const kind of DATABASES) {
         });
 
         it('lets a page that caught up before the wait began wait out its grace alone', async () => {
-          const clock = manualTimers();
-          const { store, outbox, outgoing, sent } = await setup(undefined, {
-            timers: clock.timers,
-            inDoubtGraceMs: 1000,
-            catchUpMaxMs: 60_000,
-          });
-          await store.queueOutgoing(outgoing('bot reply'), Date.now());
-          await outbox.resume();
+          const { outbox, sent, clock } = await resumed('bot reply');
           try {
             outbox.pageHeard(PAGE, Date.now() + 1000);
             await clock.asleep();
