@@ -396,7 +396,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       const idle = (await conversationsWithPendingSends(db, before)).filter((id) => !active.has(id));
       // A replayed row may have reached Graph at its last try: its echo gets time to settle it, as after a restart.
       for (const id of idle) {
-        inDoubt.set(id, {});
+        // Kept when in doubt already (a drain that failed, retried in a second): it may be waiting for its page.
+        if (!inDoubt.has(id)) inDoubt.set(id, {});
         this.wake(id);
       }
       return idle.length;
@@ -410,7 +411,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       const restartedAt = timers.now();
       for (const id of conversations) {
         if (!active.has(id)) {
-          inDoubt.set(id, restarted ? { restartedAt } : {});
+          inDoubt.set(id, restarted ? { restartedAt } : (inDoubt.get(id) ?? {}));
           if (restarted) awaitingPage.add(id);
         }
         this.wake(id);
@@ -426,8 +427,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       return awaitingPage.size > 0;
     },
     /**
-     * An event of the page stamped `stamp` was stored, and the echoes stored with or before it have settled their
-     * rows: a row found at the restart before `stamp` waits no longer than its grace, since its echo came first if any.
+     * An echo of the page stamped `stamp` was stored, and every echo stored so far has settled its row: a row found at
+     * the restart before `stamp` waits no longer than its grace, since its echo came first if it had one.
      */
     pageHeard(pageId: string, stamp: number) {
       if (awaitingPage.size === 0) return;

@@ -9,6 +9,9 @@ import type { OutboxDispatcher } from './outbox-dispatcher.ts';
  * echo reached us first. Only echoes count: Facebook promises the order of messages, echoes among them, and the
  * proof a row waits for is an echo.
  */
+/** After a round could not settle the echoes, the next waits this long: a database that refuses does not get a round per webhook. */
+const RETRY_MS = 1000;
+
 export function createWebhookCatchUp(deps: {
   outbox: Pick<OutboxDispatcher, 'awaitingWebhooks' | 'pageHeard'>;
   /** Echoes stored and not handled yet, any process's. */
@@ -21,11 +24,9 @@ export function createWebhookCatchUp(deps: {
   /** Echoes settled here already: read again while pending, they are not settled again. */
   const settled = new Set<string>();
   let running: Promise<void> | undefined;
-  /** Echoes could not be settled: nothing more is told, and rows in doubt wait out their longest wait. */
-  let failed = false;
 
   async function tell() {
-    while (untold.size > 0 && !failed) {
+    while (untold.size > 0) {
       const told = untold;
       untold = new Map();
       const echoes = (await deps.loadPendingEchoes()).filter((e) => !settled.has(e.id));
@@ -38,20 +39,21 @@ export function createWebhookCatchUp(deps: {
 
   function start() {
     running = tell()
-      .catch((err) => {
-        failed = true;
-        deps.logger.error({ err }, 'could not settle echoes: rows in doubt wait their longest for theirs');
+      .catch(async (err) => {
+        // Nothing of this round is told: the next one, with what comes next, settles every echo pending first again.
+        deps.logger.error({ err }, 'could not settle echoes: rows in doubt wait longer for theirs');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       })
       .finally(() => {
         running = undefined;
-        if (untold.size > 0 && !failed) start();
+        if (untold.size > 0) start();
       });
   }
 
   return {
     /** Events just stored. */
     heard(events: StoredInboundEvent[]) {
-      if (failed || !deps.outbox.awaitingWebhooks) return;
+      if (!deps.outbox.awaitingWebhooks) return;
       for (const { event } of events)
         if (event.kind === 'echo') untold.set(event.page_id, Math.max(untold.get(event.page_id) ?? 0, event.timestamp));
       if (untold.size > 0 && !running) start();
