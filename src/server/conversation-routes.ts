@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ConversationStore } from '../conversations/ports.ts';
 import { retryingConflicts } from '../storage/conflicts.ts';
-import { findConversation, listConversations, listMessages, markRead } from '../storage/inbox-queries.ts';
+import { findConversation, listConversations, listMessages, markRead, readerOf } from '../storage/inbox-queries.ts';
 import { cancelBotSends } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { ApiError } from './errors.ts';
@@ -90,7 +90,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     data: await listConversations(deps.db, {
       ...parseRequest(listQuery, request.query),
       now: deps.now(),
-      reader: request.user?.id,
+      reader: request.user && (await readerOf(deps.db, request.user.id)),
     }),
   }));
 

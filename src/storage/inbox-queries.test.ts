@@ -84,28 +84,32 @@ for (const kind of DATABASES) {
           { direction, author: direction === 'in' ? 'contact' : 'agent', text: 'hi', content: {}, status: 'received' },
           at,
         );
-      const first = await say('in', NOW + 1);
-      const second = await say('in', NOW + 2);
-      await say('out', NOW + 3);
-      const unread = async (reader?: string) =>
-        (await listConversations(db, { limit: 10, now: NOW, reader }))[0]?.unread;
+      // Ids sort by time, and never go back in a process: times ahead of every id made so far.
+      const at = Date.now() + 60_000;
+      const first = await say('in', at + 1);
+      const second = await say('in', at + 2);
+      await say('out', at + 3);
+      const unread = async (id?: string, unreadFrom = 0) =>
+        (await listConversations(db, { limit: 10, now: NOW, reader: id ? { id, unreadFrom } : undefined }))[0]?.unread;
       expect(await unread('ann')).toBe(2);
       expect(await unread()).toBe(0);
-      await markRead(db, 'ann', conversation.id, second, NOW + 10);
+      await markRead(db, 'ann', conversation.id, second, at + 10);
       expect(await unread('ann')).toBe(0);
       expect(await unread('bob')).toBe(2);
       // An inbox showing an older state (a slow answer) does not mark it back.
-      await markRead(db, 'ann', conversation.id, first, NOW + 11);
+      await markRead(db, 'ann', conversation.id, first, at + 11);
       expect(await unread('ann')).toBe(0);
-      for (let i = 0; i < UNREAD_COUNTED + 5; i += 1) await say('in', NOW + 20 + i);
+      for (let i = 0; i < UNREAD_COUNTED + 5; i += 1) await say('in', at + 20 + i);
       expect(await unread('ann')).toBe(UNREAD_COUNTED);
+      // A user who never opened it counts from where their counts begin: what came before is history to them.
+      expect(await unread('carl', at + 20 + UNREAD_COUNTED)).toBe(5);
     });
 
     it('finds conversations by the person’s name, any of their messages or their id, taking % and _ as they are', async () => {
       const { db } = await open();
       const store = createConversationStore(db, createBatchedWrites(db));
       const said = { 'psid-lena': 'Where is my ORDER?', 'psid-marc': '100% cotton_shirt', 'psid-quiet': undefined };
-      const names = { 'psid-lena': ['Lena', 'Okafor'], 'psid-marc': ['Marc', 'Dubois'], 'psid-quiet': [null, null] };
+      const names = { 'psid-lena': ['Lena', 'Okafor'], 'psid-marc': ['Marc', 'Dubois'], 'psid-quiet': ['Émile', null] };
       for (const [person, text] of Object.entries(said)) {
         const { conversation } = await store.openConversation('page-1', person, NOW);
         const [first_name, last_name] = names[person as keyof typeof names];
@@ -131,6 +135,8 @@ for (const kind of DATABASES) {
       expect(await found('my_order')).toEqual([]);
       expect(await found('n_s')).toEqual(['psid-marc']);
       expect(await found('psid-quiet')).toEqual(['psid-quiet']);
+      // Letters beyond A to Z: as typed at least, on both databases.
+      expect(await found('Émile')).toEqual(['psid-quiet']);
       expect(await found('nobody')).toEqual([]);
     });
   });

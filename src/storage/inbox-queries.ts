@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { idFloor } from './ids.ts';
 import type { Database } from './schema.ts';
 
 export interface ConversationFilter {
@@ -18,8 +19,11 @@ export interface ConversationFilter {
   before?: { last_message_at: number; id: string };
   /** The gateway's clock, against which pauses run out. */
   now: number;
-  /** The inbox user asking: each row counts the person's messages they have not read (`unread`, at most 100). */
-  reader?: string;
+  /**
+   * The inbox user asking: each row counts the person's messages they have not read (`unread`, at most 100), in a
+   * conversation they never opened those since `unreadFrom`.
+   */
+  reader?: { id: string; unreadFrom: number };
 }
 
 /** The most unread messages a row counts: a badge says "99+" past it, and counting on would cost for nothing. */
@@ -69,7 +73,8 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
   if (filter.ids) query = query.where('c.id', 'in', filter.ids);
   const { search } = filter;
   if (search) {
-    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+    // Folded by the database on both sides, so that each folds the same letters in the text and in the search.
+    const pattern = sql<string>`lower(cast(${`%${search.replace(/[\\%_]/g, '\\$&')}%`} as text))`;
     const name = sql<string>`lower(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))`;
     query = query.where((eb) =>
       eb.or([
@@ -100,12 +105,23 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
 }
 
 /** The person's messages in conversation `c` newer than what `reader` read there, up to `UNREAD_COUNTED`. */
-function unreadCount(reader: string | undefined) {
+function unreadCount(reader: ConversationFilter['reader']) {
   if (reader === undefined) return sql<number>`0`.as('unread');
-  const readUpTo = sql`(select r.read_up_to from conversation_reads r where r.user_id = ${reader} and r.conversation_id = c.id)`;
-  return sql<number>`(select count(*) from (select 1 as one from messages u where u.conversation_id = c.id and u.direction = 'in' and u.id > coalesce(${readUpTo}, '') limit ${UNREAD_COUNTED}) n)`.as(
+  const readUpTo = sql`(select r.read_up_to from conversation_reads r where r.user_id = ${reader.id} and r.conversation_id = c.id)`;
+  const from = idFloor(reader.unreadFrom);
+  return sql<number>`(select count(*) from (select 1 as one from messages u where u.conversation_id = c.id and u.direction = 'in' and u.id > coalesce(${readUpTo}, ${from}) limit ${UNREAD_COUNTED}) n)`.as(
     'unread',
   );
+}
+
+/** The user as the list's unread counts need them: where their counts begin. Undefined for a user gone meanwhile. */
+export async function readerOf(db: Kysely<Database>, userId: string): Promise<ConversationFilter['reader']> {
+  const user = await db
+    .selectFrom('users')
+    .select(['unread_from', 'created_at'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return user && { id: userId, unreadFrom: Number(user.unread_from ?? user.created_at) };
 }
 
 /** Marks the conversation read by `userId` up to the message `messageId`; never back to an older one. */

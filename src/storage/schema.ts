@@ -217,6 +217,8 @@ export interface UsersTable {
   role: string;
   /** JSON: the addresses the user signed in from lately, each with its last time (see server/auth.ts). */
   sign_in_addresses: string | null;
+  /** Where the user's unread counts begin in a conversation they never opened (epoch ms; null: when they joined). */
+  unread_from: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -56,6 +56,7 @@ export async function ensureAdmin(
       name: 'Admin',
       password_hash: await hashPassword(admin.password),
       role: 'admin',
+      unread_from: now,
       created_at: now,
       updated_at: now,
     })

@@ -79,13 +79,14 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
 
   /** From the top, after a filter changed. */
   async function reload() {
-    generation += 1;
+    const mine = ++generation;
     rows = [];
     exhausted = false;
     elements.clear();
     list.replaceChildren();
     await refresh();
-    sayCount();
+    // Overtaken by another filter or search: that one says its count.
+    if (mine === generation) sayCount();
   }
 
   function sayCount() {
@@ -262,9 +263,10 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
       rows = rows.filter((r) => matchesFilter(r, filter));
       draw();
     },
-    /** Stops answers of earlier requests from drawing (signed out). */
+    /** Stops answers of earlier requests from drawing, and a search being typed (signed out). */
     close() {
       generation += 1;
+      filters.close();
     },
   };
 }

@@ -37,8 +37,9 @@ export function renderConversationRow(row, { href, page }) {
         row.unread > 0 &&
           h(
             'span',
-            { class: 'unread', dataset: { testid: 'unread' }, 'aria-label': `${describeUnread(row.unread)} unread` },
+            { class: 'unread', dataset: { testid: 'unread' } },
             describeUnread(row.unread),
+            h('span', { class: 'visually-hidden' }, ' unread'),
           ),
       ),
       h(

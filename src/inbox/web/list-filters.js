@@ -88,5 +88,10 @@ export function createListFilters({ filter, changed }) {
     if (vanished) changed();
   }
 
-  return { element, setPages };
+  return {
+    element,
+    setPages,
+    /** A search typed and not run yet is dropped. */
+    close: () => clearTimeout(typing),
+  };
 }

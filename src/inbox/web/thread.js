@@ -14,8 +14,9 @@ const PAGE_SIZE = 50;
 export const THREAD_POLL_MS = 3_000;
 
 /**
- * `onChanged(id, changes)`: the routing or flag changed here, or the conversation was read; `changes` is undefined after a reply (the list's last
- * message moved on). `pageName(id)`: a page's name. `drafts`: the reply boxes' texts by conversation (composer.js).
+ * `onChanged(id, changes)`: the routing or flag changed here; `changes` is undefined when the list's row is to be read
+ * again (after a reply its last message moved on, once read its unread count). `pageName(id)`: a page's name. `drafts`:
+ * the reply boxes' texts by conversation (composer.js).
  */
 export function createThread({ api, id, notices, pageName, backHref, onChanged, drafts }) {
   let conversation;
@@ -123,7 +124,8 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     readUpTo = newest.id;
     const result = await api.markRead(id, newest.id);
     if (closed) return;
-    if (result.ok) onChanged(id, { unread: 0 });
+    // The list reads its row again, after the mark: a poll answered meanwhile may have counted it unread still.
+    if (result.ok) onChanged(id, undefined);
     else readUpTo = ''; // Marked at the next refresh.
   }
 
