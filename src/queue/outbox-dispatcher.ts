@@ -78,7 +78,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const inDoubt = new Map<string, InDoubt>();
   /** Those found at a restart whose page Facebook has not caught up with yet, as far as we know. */
   const awaitingPage = new Set<string>();
-  /** The newest stamp of each page's events heard while some conversation awaits its page. */
+  /** The newest stamp of each page's echoes heard while some conversation awaits its page. */
   const heard = new Map<string, number>();
   const clearDoubt = (conversationId: string) => {
     inDoubt.delete(conversationId);
@@ -179,8 +179,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       clearDoubt(conversationId);
       return false;
     }
-    // Facebook delivers what it held while we were down before anything newer of the page: until an event stamped
-    // after the restart comes, the echo may still be on its way, however long the grace.
+    // Facebook delivers what it held while we were down before anything newer of the page: until an echo stamped
+    // after the restart comes, this row's may still be on its way, however long the grace.
     const behind = doubt.restartedAt !== undefined && !((heard.get(row.page_id) ?? 0) > doubt.restartedAt);
     if (!behind) awaitingPage.delete(conversationId);
     const until = behind ? Math.max(doubt.first.until, doubt.first.latest) : doubt.first.until;

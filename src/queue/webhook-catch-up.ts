@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
 import type { OutboxDispatcher } from './outbox-dispatcher.ts';
 
+/** After a round could not settle the echoes, the next waits this long: a refusing database gets no round per webhook. */
+const RETRY_MS = 1000;
+
 /**
  * After a restart, rows in doubt wait for Facebook to deliver what it held meanwhile (docs/adr/0003): the newest echo
  * stamp of each page is told to the outbox, once every echo stored so far has settled its row. Stored, not handed
@@ -9,9 +12,6 @@ import type { OutboxDispatcher } from './outbox-dispatcher.ts';
  * echo reached us first. Only echoes count: Facebook promises the order of messages, echoes among them, and the
  * proof a row waits for is an echo.
  */
-/** After a round could not settle the echoes, the next waits this long: a database that refuses does not get a round per webhook. */
-const RETRY_MS = 1000;
-
 export function createWebhookCatchUp(deps: {
   outbox: Pick<OutboxDispatcher, 'awaitingWebhooks' | 'pageHeard'>;
   /** Echoes stored and not handled yet, any process's. */

@@ -8,8 +8,8 @@ export interface ConversationFilter {
   routing?: string;
   flagged?: boolean;
   /**
-   * Text to find as typed, in the person's name or in any message of the conversation (in any case of ASCII letters),
-   * or the person's id whole.
+   * Text to find as typed, in the person's name or in any message of the conversation (in either case, for the letters
+   * the database folds: A to Z on SQLite), or the person's id whole.
    */
   search?: string;
   /** Only these conversations (those an inbox holds, told changed by its stream), still under the other filters. */
