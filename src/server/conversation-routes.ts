@@ -27,7 +27,7 @@ const listQuery = z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
       .optional(),
-    /** Text to find in the person's name or the messages, or the person's id. */
+    /** Text to find in the person's name, their id or the messages. */
     q: z.string().trim().max(200, 'search for at most 200 characters').optional(),
     ids: z
       .string()

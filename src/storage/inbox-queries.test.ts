@@ -135,6 +135,7 @@ for (const kind of DATABASES) {
       expect(await found('my_order')).toEqual([]);
       expect(await found('n_s')).toEqual(['psid-marc']);
       expect(await found('psid-quiet')).toEqual(['psid-quiet']);
+      expect(await found('d-qui')).toEqual(['psid-quiet']);
       // Letters beyond A to Z: as typed at least, on both databases.
       expect(await found('Émile')).toEqual(['psid-quiet']);
       expect(await found('nobody')).toEqual([]);

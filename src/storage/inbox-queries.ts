@@ -9,7 +9,7 @@ export interface ConversationFilter {
   flagged?: boolean;
   /**
    * Text to find as typed, in the person's name or in any message of the conversation (in either case, for the letters
-   * the database folds: A to Z on SQLite), or the person's id whole.
+   * the database folds: A to Z on SQLite), or in the person's id.
    */
   search?: string;
   /** Only these conversations (those an inbox holds, told changed by its stream), still under the other filters. */
@@ -79,7 +79,8 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
     query = query.where((eb) =>
       eb.or([
         sql<boolean>`${name} like ${pattern} escape '\\'`,
-        eb('p.external_id', '=', search),
+        // A person without a name shows as the end of their id ("Person …1234").
+        sql<boolean>`lower(p.external_id) like ${pattern} escape '\\'`,
         eb.exists(
           eb
             .selectFrom('messages as s')
