@@ -15,17 +15,13 @@ export function createListFilters({ filter, changed }) {
     changed();
   };
   let typing;
-  /** Searches now (Enter), or once typing pauses; the same text twice is one search. */
-  const search = (now) => () => {
+  /** Searches for what the box holds (Enter, or typing paused); the same text twice is one search. */
+  const search = () => {
     clearTimeout(typing);
-    const apply = () => {
-      const text = searchInput.value.trim();
-      if (text === filter.search) return;
-      filter.search = text;
-      changed();
-    };
-    if (now) apply();
-    else typing = setTimeout(apply, SEARCH_PAUSE_MS);
+    const text = searchInput.value.trim();
+    if (text === filter.search) return;
+    filter.search = text;
+    changed();
   };
   const searchInput = h('input', {
     type: 'search',
@@ -34,7 +30,10 @@ export function createListFilters({ filter, changed }) {
     maxlength: '200',
     autocomplete: 'off',
     dataset: { testid: 'filter-search' },
-    oninput: search(false),
+    oninput: () => {
+      clearTimeout(typing);
+      typing = setTimeout(search, SEARCH_PAUSE_MS);
+    },
   });
   const pageSelect = h('select', {
     name: 'page',
@@ -62,7 +61,7 @@ export function createListFilters({ filter, changed }) {
       'aria-label': 'Filter conversations',
       onsubmit: (e) => {
         e.preventDefault();
-        search(true)();
+        search();
       },
     },
     h('label', { class: 'filters__field filters__search' }, h('span', {}, 'Search'), searchInput),
