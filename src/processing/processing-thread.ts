@@ -3,7 +3,7 @@ import { systemTimers } from '../queue/row-waits.ts';
 import { createLogger } from '../server/logger.ts';
 import { createDirectoryMirror } from '../server/page-directory.ts';
 import { openDatabase } from '../storage/database.ts';
-import { createWriteLock } from '../storage/write-lock.ts';
+import { createWriteLock, PROCESSING_THREAD } from '../storage/write-lock.ts';
 import { createProcessing, type ProcessedOutcome, type SendOutcome } from './processing.ts';
 import { type FromThread, STATS_MS, type ThreadStart, type ToThread } from './thread-protocol.ts';
 
@@ -18,7 +18,9 @@ const post = (message: FromThread) => port.postMessage(message);
 
 const logger = createLogger(start.config.logLevel).child({ thread: 'processing' });
 
-const handle = openDatabase(start.config.databaseUrl, { writeLock: createWriteLock(start.writeLock) });
+const handle = openDatabase(start.config.databaseUrl, {
+  writeLock: createWriteLock(start.writeLock, PROCESSING_THREAD),
+});
 const directory = createDirectoryMirror(start.directory);
 
 let processed: [ProcessedOutcome, number][] = [];

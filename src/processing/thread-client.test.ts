@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Config } from '../config/load-config.ts';
 import { createDirectoryMirror, type PageDirectory } from '../server/page-directory.ts';
 import { createWriteLock } from '../storage/write-lock.ts';
@@ -7,13 +7,14 @@ import { startProcessingThread } from './thread-client.ts';
 
 const DIES_AFTER_READY = new URL('../../test/fixtures/threads/dies-after-ready.js', import.meta.url);
 const NEVER_IDLE = new URL('../../test/fixtures/threads/never-idle.js', import.meta.url);
+const DIES_HOLDING_THE_LOCK = new URL('../../test/fixtures/threads/dies-holding-the-lock.js', import.meta.url);
 
-const start = (entry: URL, failures: Error[] = []) =>
+const start = (entry: URL, failures: Error[] = [], writeLock = createWriteLock()) =>
   startProcessingThread({
     config: {} as Config,
     env: {},
     directory: { ...createDirectoryMirror({ apps: [], pages: [] }), reload: async () => {} } as PageDirectory,
-    writeLock: createWriteLock(),
+    writeLock,
     observer: { processed: () => {}, sent: () => {}, changed: () => {} },
     logger: pino({ level: 'silent' }),
     onFailure: (error) => failures.push(error),
@@ -29,6 +30,17 @@ describe('the processing thread, seen from the main thread', () => {
     await expect(waiting).rejects.toThrow('the thread broke on an event');
     expect(failures.map((e) => e.message)).toEqual(['the thread broke on an event']);
     await expect(processing.resume()).rejects.toThrow('the thread broke on an event');
+    await processing.stop();
+  });
+
+  it('frees the database write lock of a thread that died holding it', async () => {
+    const failures: Error[] = [];
+    const lock = createWriteLock();
+    const processing = await start(DIES_HOLDING_THE_LOCK, failures, lock);
+    const waiting = processing.idle();
+    processing.enqueue([]);
+    await expect(waiting).rejects.toThrow('the thread broke in a transaction');
+    await vi.waitFor(() => expect(new Int32Array(lock.buffer)[0]).toBe(0));
     await processing.stop();
   });
 

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load-config.ts';
 import type { PageDirectory } from '../server/page-directory.ts';
-import type { WriteLock } from '../storage/write-lock.ts';
+import { PROCESSING_THREAD, type WriteLock } from '../storage/write-lock.ts';
 import type { Processing, ProcessingObserver, ProcessingTuning } from './processing.ts';
 import type { CallName, FromThread, ThreadStart, ToThread } from './thread-protocol.ts';
 
@@ -111,6 +111,9 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
       reject(error);
     });
     worker.on('exit', (code) => {
+      // Ended in a transaction (out of memory, say): the webhook's inserts would wait on the lock for ever.
+      if (options.writeLock.releaseAbandoned(PROCESSING_THREAD))
+        logger.warn('the processing thread ended holding the database write lock: its transaction was rolled back');
       if (!stopped && !failure) {
         logger.fatal({ code }, 'the processing thread exited: events are stored but no longer processed');
         fail(new Error(`the processing thread exited with code ${code}`));

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from './database.ts';
-import { createWriteLock } from './write-lock.ts';
+import { createWriteLock, MAIN_THREAD, PROCESSING_THREAD } from './write-lock.ts';
 
 /**
  * Another thread of the process: takes the lock (as its own write would), tells us, waits for our go, then writes
@@ -26,6 +26,18 @@ parentPort.once('message', () => {
   Atomics.notify(state, 0, 1);
   parentPort.postMessage('released');
 });
+`;
+
+/** Another thread that takes the lock as `workerData.holder`, writes in a transaction it never commits, and ends. */
+const DIES_IN_A_TRANSACTION = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.module);
+const state = new Int32Array(workerData.lock);
+while (Atomics.compareExchange(state, 0, 0, workerData.holder) !== 0) Atomics.wait(state, 0, workerData.holder);
+const db = new Database(workerData.path);
+db.exec('begin immediate');
+db.prepare("insert into marks (name) values ('never committed')").run();
+throw new Error('ended in a transaction');
 `;
 
 describe('the write lock between threads', () => {
@@ -79,6 +91,31 @@ describe('the write lock between threads', () => {
     await released;
     expect(await names()).toEqual(['other thread', 'this thread']);
     await other.terminate();
+  });
+
+  it('is freed when the thread holding it ends, whose transaction SQLite rolled back', async () => {
+    const { other, next, lock } = await scene();
+    const released = next();
+    other.postMessage('go');
+    await released;
+    await other.terminate();
+    const dying = new Worker(DIES_IN_A_TRANSACTION, {
+      eval: true,
+      workerData: {
+        lock: lock.buffer,
+        path: join(dir as string, 'lock.db'),
+        module: createRequire(import.meta.url).resolve('better-sqlite3'),
+        holder: PROCESSING_THREAD,
+      },
+    });
+    const failed = new Promise<Error>((resolve) => dying.once('error', resolve));
+    await new Promise((resolve) => dying.once('exit', resolve));
+    expect((await failed).message).toBe('ended in a transaction');
+    // Only the lock of the thread that ended is freed.
+    expect(lock.releaseAbandoned(MAIN_THREAD)).toBe(false);
+    expect(lock.releaseAbandoned(PROCESSING_THREAD)).toBe(true);
+    await sql`insert into marks (name) values ('this thread')`.execute(open().db);
+    expect(await names()).toEqual(['other thread', 'this thread']);
   });
 
   it('lets reads through while the other thread holds it', async () => {

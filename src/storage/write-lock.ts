@@ -9,29 +9,47 @@ export interface WriteLock {
   readonly buffer: SharedArrayBuffer;
   acquire(): void;
   release(): void;
+  /**
+   * The thread `holder` has ended: frees the lock if that thread held it. SQLite rolled back the transaction its
+   * connection had open when the thread's environment closed it, so nothing of it remains to wait for. True if freed.
+   */
+  releaseAbandoned(holder: LockHolder): boolean;
 }
 
+/** Who holds the lock, as written in its shared memory: a thread that ended holding it can be told apart. */
+export const MAIN_THREAD = 1;
+export const PROCESSING_THREAD = 2;
+export type LockHolder = typeof MAIN_THREAD | typeof PROCESSING_THREAD;
+
 const FREE = 0;
-const HELD = 1;
 
 /** Longer than any transaction we run; past it the holder is stuck, and waiting on would hang the thread. */
 const MAX_WAIT_MS = 10_000;
 
-export function createWriteLock(buffer = new SharedArrayBuffer(4)): WriteLock {
+/** The lock as `holder` takes it: the main thread's by default, on new shared memory. */
+export function createWriteLock(buffer = new SharedArrayBuffer(4), holder: LockHolder = MAIN_THREAD): WriteLock {
   const state = new Int32Array(buffer);
+  const free = () => {
+    Atomics.store(state, 0, FREE);
+    Atomics.notify(state, 0, 1);
+  };
   return {
     buffer,
     acquire() {
       const deadline = Date.now() + MAX_WAIT_MS;
-      while (Atomics.compareExchange(state, 0, FREE, HELD) !== FREE) {
+      for (;;) {
+        const current = Atomics.compareExchange(state, 0, FREE, holder);
+        if (current === FREE) return;
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`the database write lock was held for over ${MAX_WAIT_MS / 1000} s`);
-        Atomics.wait(state, 0, HELD, left);
+        Atomics.wait(state, 0, current, left);
       }
     },
-    release() {
-      Atomics.store(state, 0, FREE);
+    release: free,
+    releaseAbandoned(ended) {
+      if (Atomics.compareExchange(state, 0, ended, FREE) !== ended) return false;
       Atomics.notify(state, 0, 1);
+      return true;
     },
   };
 }
