@@ -248,6 +248,21 @@ for (const database of DATABASES) {
       expect(stored).toEqual([{ event_key: expect.stringMatching(/^\d+:d:#[\w-]{43}$/), status: 'done' }]);
     });
 
+    it('answers a person in the order her bodies came when the first has events to set aside or pages to look for', async () => {
+      const psid = personPsid(2);
+      const first = messageBody('set aside first', { psid, mid: `m_aside_first_${database}` });
+      // A feed change batched with her message is kept for inspection, which takes a flush of its own; an event of a
+      // page not connected here makes a process on PostgreSQL look for pages other processes connected, first.
+      first.entry.push({ id: PAGE_ID, time: Date.now(), changes: [{ field: 'feed', value: { verb: 'add' } }] } as never);
+      first.entry.push(messageBody('elsewhere').entry.map((e) => ({ ...e, id: '333' }))[0] as never);
+      const second = messageBody('set aside second', { psid, mid: `m_aside_second_${database}` });
+      const answers = await Promise.all([h.postWebhook(first), h.postWebhook(second)]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      await h.settle();
+      const order = bot.turns.filter((t) => t.input.text?.startsWith('set aside')).map((t) => t.input.text);
+      expect(order).toEqual(['set aside first', 'set aside second']);
+    });
+
     it('answers one person strictly in order', async () => {
       const psid = personPsid(3);
       await h.fb.sendText(PAGE_ID, psid, 'hi');

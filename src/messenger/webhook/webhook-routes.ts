@@ -49,7 +49,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     }
     const handing = (waiting ?? Promise.resolve())
       .then(async () => {
-        const again = redelivered.length === 0 ? [] : await lookUp(redelivered);
+        const again = redelivered.length === 0 ? [] : await lookUpPending(redelivered);
         const handed = again.length > 0 ? [...again, ...fresh] : fresh;
         if (handed.length > 0) deps.enqueue(handed);
       })
@@ -62,7 +62,29 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     return handing;
   }
 
-  const lookUp = (redelivered: readonly InboundEvent[]) =>
+  /** Bodies between arrival and their store, in `inArrivalOrder`. */
+  let inLine = 0;
+  let line: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Submits a body's events to the store after the bodies that came before it, when one of them waits first (for a
+   * look-up of pages): else a person's later event would be stored, and handled, before the earlier one.
+   */
+  function inArrivalOrder<T>(lookUp: (() => Promise<void>) | undefined, submit: () => T): Promise<T> {
+    inLine++;
+    const turn = line.then(async () => {
+      try {
+        if (lookUp) await lookUp();
+        return submit();
+      } finally {
+        inLine--;
+      }
+    });
+    line = turn.catch(() => {});
+    return turn;
+  }
+
+  const lookUpPending = (redelivered: readonly InboundEvent[]) =>
     deps.stillPending(redelivered).catch((err) => {
       // The new events go on: the minute's sweep finds what this could not.
       deps.logger.warn({ err }, 'could not look for redelivered events still pending');
@@ -123,26 +145,33 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     const parsed = parseWebhookBody(body);
     const known = (event: InboundEvent) => deps.directory.page(event.page_id)?.app_id === check.appId;
     // A page connected through another process a moment ago.
-    if (deps.catchUpPages && !parsed.events.every(known)) await deps.catchUpPages();
-    const events: InboundEvent[] = [];
-    for (const event of parsed.events) {
-      const page = deps.directory.page(event.page_id);
-      if (page?.app_id === check.appId) events.push(event);
-      else
-        parsed.rejected.push({
-          reason: page ? 'page belongs to another app' : `page ${event.page_id} is not connected`,
-          raw: event,
-        });
-    }
+    const lookUp = deps.catchUpPages && !parsed.events.every(known) ? deps.catchUpPages : undefined;
+    const submit = () => {
+      const events: InboundEvent[] = [];
+      for (const event of parsed.events) {
+        const page = deps.directory.page(event.page_id);
+        if (page?.app_id === check.appId) events.push(event);
+        else
+          parsed.rejected.push({
+            reason: page ? 'page belongs to another app' : `page ${event.page_id} is not connected`,
+            raw: event,
+          });
+      }
+      return { events, storing: events.length > 0 ? deps.store(events) : Promise.resolve([]) };
+    };
+    const { events, storing } = lookUp || inLine > 0 ? await inArrivalOrder(lookUp, submit) : submit();
+    let setAside: Promise<void> | undefined;
     if (parsed.rejected.length > 0) {
       deps.metrics.rejected.inc({ reason: 'event' }, parsed.rejected.length);
       deps.logger.warn(
         { count: parsed.rejected.length, reasons: parsed.rejected.map((r) => r.reason) },
         'webhook events kept for inspection',
       );
-      await deps.quarantine(parsed.rejected.map((r) => ({ reason: r.reason, body: JSON.stringify(r.raw) })));
+      setAside = deps.quarantine(parsed.rejected.map((r) => ({ reason: r.reason, body: JSON.stringify(r.raw) })));
+      // Awaited before the 200, after the hand-over: a failure meanwhile is not an unhandled one.
+      setAside.catch(() => {});
     }
-    const stored = events.length > 0 ? await deps.store(events) : [];
+    const stored = await storing;
     const fresh = stored.filter((s): s is StoredInboundEvent => s !== undefined);
     for (const s of fresh) deps.metrics.eventsReceived.inc({ kind: s.event.kind });
     // Built only when there are some: this runs for every webhook.
@@ -152,6 +181,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     // after it for one read of the database that stored them: a database too slow for it holds their stores as well.
     const handing = handOver(fresh, redelivered);
     if (handing) await handing;
+    await setAside;
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000);
     return reply.type('text/plain').send('EVENT_RECEIVED');
   });
