@@ -5,13 +5,24 @@ import { pageSettingsSchema } from './page-settings.ts';
 
 const numericId = z.string().regex(/^\d+$/, 'must be a numeric Facebook id');
 
+/**
+ * A token or secret Facebook issued: printable ASCII, no space. The line break a secret file ends with (a Kubernetes or
+ * Docker secret) is trimmed; one inside it would make every Graph call fail before it leaves, as a bad header.
+ */
+const credential = (tooShort: { min: number; message: string }) =>
+  z
+    .string()
+    .trim()
+    .min(tooShort.min, tooShort.message)
+    .regex(/^[\x21-\x7e]*$/, 'holds a space, a line break or another character Facebook never puts in one');
+
 export const appSchema = z
   .object({
     id: numericId,
     /** The app secret: signs webhooks and proves our Graph calls. */
-    secret: z.string().min(8, 'looks too short for an app secret'),
+    secret: credential({ min: 8, message: 'looks too short for an app secret' }),
     /** The string typed in the App Dashboard for the webhook subscription check. */
-    verify_token: z.string().min(1),
+    verify_token: z.string().trim().min(1),
   })
   .strict();
 
@@ -21,7 +32,7 @@ export const pageSchema = z
     /** Needed only when several apps are configured. */
     app_id: numericId.optional(),
     name: z.string().optional(),
-    access_token: z.string().min(1),
+    access_token: credential({ min: 1, message: 'is empty' }),
     // The short form becomes the object before validation, so a mistake in the object is reported as itself.
     assistant: z
       .preprocess(

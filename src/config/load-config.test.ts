@@ -281,6 +281,27 @@ describe('configuration', () => {
     ]);
   });
 
+  it('trims the line break a secret file ends with from tokens and secrets, and refuses one inside them', () => {
+    const env = {
+      FB_APP_ID: '1517776481860111',
+      FB_APP_SECRET: '0123456789abcdef0123456789abcdef\n',
+      FB_VERIFY_TOKEN: 'verify me\n',
+      FB_PAGE_ID: '104857392018475',
+      FB_PAGE_ACCESS_TOKEN: 'EAAB-token\r\n',
+    };
+    const config = loadConfig(env, dir());
+    expect(config.apps[0]).toMatchObject({ secret: '0123456789abcdef0123456789abcdef', verify_token: 'verify me' });
+    expect(config.pages[0]?.access_token).toBe('EAAB-token');
+    const problems = problemsOf(() =>
+      loadConfig({ ...env, FB_APP_SECRET: '01234567 89abcdef', FB_PAGE_ACCESS_TOKEN: 'EAAB\n-token' }, dir()),
+    );
+    expect(problems).toEqual([
+      'FB_APP_SECRET: holds a space, a line break or another character Facebook never puts in one',
+      'FB_PAGE_ACCESS_TOKEN: holds a space, a line break or another character Facebook never puts in one',
+    ]);
+    expect(problems.join('\n')).not.toContain('EAAB');
+  });
+
   it('names the file, the key and the problem for a bad value, without echoing secrets', () => {
     const cwd = dir();
     writeFileSync(
