@@ -118,6 +118,17 @@ describe('createGraphRequester', () => {
     expect(res.error.message).toMatch(/^Graph request failed/);
   });
 
+  it('fails a request that cannot leave (a line break in its token) as invalid, not as a failure Graph may have seen', async () => {
+    const res = await graph.call({ method: 'GET', path: '/me', token: `${TOKEN}\n` });
+    expect(res).toMatchObject({
+      ok: false,
+      kind: 'invalid',
+      error: { message: expect.stringMatching(/^Graph request not sent/) },
+    });
+    expect(JSON.stringify(res)).not.toContain(TOKEN);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('gives up on an answer slower than timeoutMs as a transient failure', async () => {
     server.reply({ json: { id: '1' }, delayMs: 5_000 });
     const res = await graph.call({ method: 'GET', path: '/me', token: TOKEN });

@@ -165,7 +165,10 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
           resolve(readGraphResponse(status, responseHeaders, text, scrub));
         },
         onResponseError(_controller, err) {
-          resolve(graphFailure({ message: scrub(networkMessage(err, timeoutMs)) }, undefined, undefined));
+          // Refused by undici before a byte left (a bad header): Graph never saw it, and trying again cannot help.
+          const unsent = (err as { code?: unknown } | undefined)?.code === 'UND_ERR_INVALID_ARG';
+          const message = scrub(networkMessage(err, timeoutMs, unsent));
+          resolve(graphFailure({ message }, undefined, undefined, unsent ? 'invalid' : undefined));
         },
       });
     });
@@ -178,13 +181,13 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
   };
 }
 
-function networkMessage(err: unknown, timeoutMs: number): string {
+function networkMessage(err: unknown, timeoutMs: number, unsent: boolean): string {
   const code = (err as { code?: unknown } | undefined)?.code;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return `Graph request timed out after ${timeoutMs} ms`;
   }
   if (err instanceof Error) {
-    return `Graph request failed: ${typeof code === 'string' ? `${code} ` : ''}${err.message}`;
+    return `Graph request ${unsent ? 'not sent' : 'failed'}: ${typeof code === 'string' ? `${code} ` : ''}${err.message}`;
   }
   return 'Graph request failed';
 }
