@@ -139,7 +139,9 @@ export function createEmulatorClient(baseUrl: string) {
       call<{ id: string; name: string }>('POST', '/accounts', input),
     pageProfile: (pageId: string) => call<MessengerProfile>('GET', `/pages/${pageId}/profile`),
 
-    sendText: (pageId: string, psid: string, text: string) => personSends(pageId, psid, { text }),
+    /** `replyTo`: the mid of the thread's message the person replies to. */
+    sendText: (pageId: string, psid: string, text: string, options: { replyTo?: string } = {}) =>
+      personSends(pageId, psid, { text, ...(options.replyTo ? { reply_to: { mid: options.replyTo } } : {}) }),
     sendQuickReply: (pageId: string, psid: string, reply: { title: string; payload: string }) =>
       personSends(pageId, psid, { text: reply.title, quick_reply: { payload: reply.payload } }),
     sendPostback: (pageId: string, psid: string, postback: { title: string; payload: string; referral?: Referral }) =>

@@ -35,8 +35,10 @@ const messageBody = z
       })
       .optional(),
     referral: referral.optional(),
+    /** The message of this thread the person replies to (swiped or long-pressed in Messenger). */
+    reply_to: z.object({ mid: z.string().min(1) }).strict().optional(),
   })
-  // A key it does not know (`reply_to`, say) is refused: dropped, a test would believe it had sent it.
+  // A key it does not know is refused: dropped, a test would believe it had sent it.
   .strict();
 
 /** Exactly one thing per request; `referral` may come with `get_started` (a first-time entry). */
@@ -49,10 +51,13 @@ function toInput(body: z.output<typeof messageBody>): PersonInput | string {
     return 'send exactly one of text, attachments, sticker_id, postback, get_started, reaction, referral';
   if (body.referral && !body.get_started) return 'a referral comes alone or with get_started (a first entry)';
   if (body.quick_reply && body.text === undefined) return 'a quick_reply comes with its text';
+  if (body.reply_to && (body.quick_reply || !(body.text ?? body.attachments ?? body.sticker_id)))
+    return 'a reply_to comes with a text, attachments or a sticker (a quick reply answers the page, not a message)';
+  const replyTo = body.reply_to ? { reply_to: body.reply_to } : {};
   if (body.text !== undefined)
-    return { kind: 'text', text: body.text, ...(body.quick_reply ? { quick_reply: body.quick_reply } : {}) };
-  if (body.attachments) return { kind: 'attachments', attachments: body.attachments };
-  if (body.sticker_id !== undefined) return { kind: 'sticker', sticker_id: String(body.sticker_id) };
+    return { kind: 'text', text: body.text, ...(body.quick_reply ? { quick_reply: body.quick_reply } : replyTo) };
+  if (body.attachments) return { kind: 'attachments', attachments: body.attachments, ...replyTo };
+  if (body.sticker_id !== undefined) return { kind: 'sticker', sticker_id: String(body.sticker_id), ...replyTo };
   if (body.postback) return { kind: 'postback', ...body.postback };
   if (body.get_started) return { kind: 'get_started', ...(body.referral ? { referral: body.referral } : {}) };
   if (body.reaction) return { kind: 'reaction', ...body.reaction };

@@ -16,10 +16,13 @@ export interface PersonTarget {
   origin: string;
 }
 
+/** The message of the thread a person's message replies to. */
+type ReplyTo = { reply_to?: { mid: string } };
+
 export type PersonInput =
-  | { kind: 'text'; text: string; quick_reply?: { payload: string } }
-  | { kind: 'attachments'; attachments: { type: string; url: string }[] }
-  | { kind: 'sticker'; sticker_id: string }
+  | ({ kind: 'text'; text: string; quick_reply?: { payload: string } } & ReplyTo)
+  | ({ kind: 'attachments'; attachments: { type: string; url: string }[] } & ReplyTo)
+  | ({ kind: 'sticker'; sticker_id: string } & ReplyTo)
   | { kind: 'postback'; title: string; payload: string; referral?: Record<string, unknown> }
   | { kind: 'get_started'; referral?: Record<string, unknown> }
   | { kind: 'reaction'; mid: string; action: 'react' | 'unreact'; reaction?: string; emoji?: string }
@@ -30,8 +33,13 @@ export function personActs(ctx: EmulatorContext, target: PersonTarget, input: Pe
   switch (input.kind) {
     case 'text':
     case 'attachments':
-    case 'sticker':
-      return sendMessage(ctx, target, messageBody(ctx, target, input));
+    case 'sticker': {
+      const replied = input.reply_to?.mid;
+      if (replied !== undefined && !findItem(target.conversation, replied))
+        return { ok: false, status: 404, message: `no message ${replied} in this conversation to reply to` };
+      const body = messageBody(ctx, target, input);
+      return sendMessage(ctx, target, replied === undefined ? body : { ...body, reply_to: { mid: replied } });
+    }
     case 'postback':
       return postback(ctx, target, input);
     case 'get_started': {

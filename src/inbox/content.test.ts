@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeContent, safeUrl } from './web/content.js';
+import { describeContent, quoteOf, safeUrl } from './web/content.js';
 
 const incoming = (content: object, text: string | null = null) => ({ text, content: { kind: 'message', ...content } });
 
@@ -119,5 +119,24 @@ describe('what a message shows', () => {
       { kind: 'note', text: '[reaction]' },
     ]);
     expect(describeContent({ text: null, content: {} })).toEqual([{ kind: 'note', text: 'Message without text' }]);
+  });
+
+  it('quotes the message a reply answers by its text, or by what it holds', () => {
+    const replyTo = (message: { text?: string | null; content: unknown } | null) => ({
+      reply_to: { message },
+    });
+    expect(quoteOf(replyTo({ text: 'Which size?', content: { text: 'Which size?' } }))).toBe('Which size?');
+    expect(quoteOf(replyTo(incoming({ attachments: [{ type: 'image', url: 'https://x.test/a.png' }] })))).toBe(
+      'Picture',
+    );
+    expect(
+      quoteOf(
+        replyTo(incoming({ attachments: [{ type: 'file', url: 'https://x.test/f/menu.pdf', title: 'menu.pdf' }] })),
+      ),
+    ).toBe('File: menu.pdf');
+    const card = { type: 'template', payload: { template_type: 'generic', elements: [{ title: 'Speckled mug' }] } };
+    expect(quoteOf(replyTo({ content: { attachment: card } }))).toBe('Speckled mug');
+    // Not stored here: the reply says so instead of quoting.
+    expect(quoteOf(replyTo(null))).toBeUndefined();
   });
 });

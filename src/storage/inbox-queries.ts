@@ -202,6 +202,36 @@ export async function listMessages(db: Kysely<Database>, conversationId: string,
     .orderBy('id', 'desc')
     .limit(limit);
   if (before) query = query.where('id', '<', before);
-  const rows = await query.execute();
-  return rows.reverse().map((r) => ({ ...r, content: JSON.parse(r.content) }));
+  const messages = (await query.execute()).reverse().map((r) => ({ ...r, content: JSON.parse(r.content) }));
+  const quoted = await quotedMessages(db, conversationId, messages.map(replyToOf));
+  return messages.map((m) => {
+    const mid = replyToOf(m);
+    return mid === undefined ? m : { ...m, reply_to: { external_id: mid, message: quoted.get(mid) ?? null } };
+  });
+}
+
+/** The Messenger id of the message a person's message replies to (swiped to quote it), if it does. */
+function replyToOf(message: { direction: string; content: unknown }): string | undefined {
+  const content = message.content as { kind?: unknown; reply_to_mid?: unknown } | null;
+  if (message.direction !== 'in' || content?.kind !== 'message') return undefined;
+  return typeof content.reply_to_mid === 'string' ? content.reply_to_mid : undefined;
+}
+
+/** The conversation's stored messages of these Messenger ids: one read for a page of the thread. */
+async function quotedMessages(db: Kysely<Database>, conversationId: string, mids: (string | undefined)[]) {
+  const wanted = [...new Set(mids.filter((mid): mid is string => mid !== undefined))];
+  const found = new Map<
+    string,
+    { id: string; direction: string; author: string; text: string | null; content: unknown }
+  >();
+  if (wanted.length === 0) return found;
+  const rows = await db
+    .selectFrom('messages')
+    .select(['id', 'external_id', 'direction', 'author', 'text', 'content'])
+    .where('conversation_id', '=', conversationId)
+    .where('external_id', 'in', wanted)
+    .execute();
+  for (const { external_id, content, ...row } of rows)
+    found.set(external_id as string, { ...row, content: JSON.parse(content) });
+  return found;
 }

@@ -895,6 +895,21 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect(spoken.match(/Agent: Noted, thank you/g)).toHaveLength(1);
     expect(spoken.match(/(Lena Okafor|Assistant|Agent): /g)).toHaveLength(arrived);
   });
+
+  it('shows the message a person replied to above her reply', async () => {
+    await lena().click();
+    const agent = messages('agent', 'Noted, thank you');
+    await agent.waitFor(soon);
+    const { body } = await h.api(
+      'GET',
+      `/api/conversations/${await page.getByTestId('thread').getAttribute('data-id')}/messages`,
+    );
+    const quoted = body.data.messages.find((m: { text: string }) => m.text === 'Noted, thank you');
+    await h.fb.sendText(PAGE_ID, PSID, 'thanks for that', { replyTo: quoted.external_id });
+    const reply = messages('contact', 'thanks for that');
+    await reply.waitFor(soon);
+    await expectText(reply.getByTestId('message-quote'), '↩ AgentNoted, thank you');
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

@@ -141,10 +141,13 @@ describe('control API', () => {
     expect(response.statusCode).toBe(400);
     expect(await response.body.json()).toMatchObject({ error: { code: 'SB_EMULATOR_INVALID_REQUEST' } });
     // What it cannot send is refused, not dropped: a test would believe the webhook carried it.
+    const { mid } = await h.client.sendText(PAGE_ID, PSID, 'to reply to');
     for (const body of [
-      { text: 'a', reply_to: { mid: 'm_1' } },
       { text: 'a', referral: { source: 'ADS', ad_id: '1' } },
       { quick_reply: { payload: 'P' } },
+      { text: 'a', quick_reply: { payload: 'P' }, reply_to: { mid } },
+      { postback: { title: 'Buy', payload: 'BUY' }, reply_to: { mid } },
+      { text: 'a', reply_to: { mid, is_self_reply: true } },
     ]) {
       const refused = await request(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/messages`, {
         method: 'POST',
@@ -154,6 +157,11 @@ describe('control API', () => {
       expect(refused.statusCode, JSON.stringify(body)).toBe(400);
       await refused.body.dump();
     }
+    // A reply to a message the thread does not have.
+    await expect(h.client.sendText(PAGE_ID, PSID, 'a', { replyTo: 'm_not_here' })).rejects.toMatchObject({
+      status: 404,
+      code: 'SB_EMULATOR_NOT_FOUND',
+    });
   });
 
   it('refuses Get Started when the page has none', async () => {

@@ -64,7 +64,7 @@ describe('webhook delivery', () => {
     expect(timestamp).toBeLessThan(before + 10_000);
   });
 
-  it('produces quick reply, postback, Get Started, attachment, sticker, reaction and referral events', async () => {
+  it('produces quick reply, postback, Get Started, attachment, sticker, reaction, reply and referral events', async () => {
     h = await startHarness();
     await h.graph('POST', '/me/messenger_profile', { body: PROFILE });
     await h.client.sendQuickReply(PAGE_ID, PSID, { title: 'Red', payload: 'COLOR_RED' });
@@ -74,6 +74,7 @@ describe('webhook delivery', () => {
     await h.client.sendSticker(PAGE_ID, PSID, '369239263222822');
     const sent = await h.send({ text: 'to react to' });
     await h.client.react(PAGE_ID, PSID, { mid: sent.body.message_id as string, reaction: 'love', emoji: '❤️' });
+    await h.client.sendText(PAGE_ID, PSID, 'this one', { replyTo: sent.body.message_id as string });
     await h.client.sendReferral(PAGE_ID, PSID, { ref: 'promo42' });
     await h.emulator.context.dispatcher.idle();
     const events = h.receiver.events().map(({ event }) => event);
@@ -103,6 +104,11 @@ describe('webhook delivery', () => {
       ],
     });
     expect(pick('reaction')).toEqual([{ mid: sent.body.message_id, action: 'react', reaction: 'love', emoji: '❤️' }]);
+    expect(pick('message').find((m) => (m as { text?: string }).text === 'this one')).toEqual({
+      mid: expect.any(String),
+      text: 'this one',
+      reply_to: { mid: sent.body.message_id },
+    });
     expect(pick('referral')).toEqual([{ ref: 'promo42', source: 'SHORTLINK', type: 'OPEN_THREAD' }]);
   });
 

@@ -434,6 +434,34 @@ for (const database of DATABASES) {
       });
     });
 
+    it('shows which message a person replied to: the bot’s, their own, or one not stored here', async () => {
+      await h.fb.sendText(PAGE_ID, person(6), 'what sizes?');
+      await h.settle();
+      const row = await conversationOf(person(6));
+      const before = (await h.api('GET', `/api/conversations/${row?.id}/messages`)).body.data.messages;
+      const answer = before.find((m: { text: string }) => m.text === 'echo: what sizes?');
+      const question = before.find((m: { text: string }) => m.text === 'what sizes?');
+      await h.fb.sendText(PAGE_ID, person(6), 'that one', { replyTo: answer.external_id });
+      await h.fb.sendText(PAGE_ID, person(6), 'as I asked', { replyTo: question.external_id });
+      await h.fb.sendText(PAGE_ID, person(6), 'no reply');
+      await h.settle();
+      const thread = (await h.api('GET', `/api/conversations/${row?.id}/messages`)).body.data.messages;
+      const sent = (text: string) => thread.find((m: { text: string }) => m.text === text);
+      expect(sent('that one').reply_to).toEqual({
+        external_id: answer.external_id,
+        message: { id: answer.id, direction: 'out', author: 'bot', text: 'echo: what sizes?', content: answer.content },
+      });
+      expect(sent('as I asked').reply_to.message).toMatchObject({ id: question.id, direction: 'in', author: 'contact' });
+      expect(sent('no reply')).not.toHaveProperty('reply_to');
+      // Quoting a message older than the gateway: said, with nothing to show.
+      await h.switchboard.db.updateTable('messages').set({ external_id: null }).where('id', '=', answer.id).execute();
+      const later = (await h.api('GET', `/api/conversations/${row?.id}/messages`)).body.data.messages;
+      expect(later.find((m: { text: string }) => m.text === 'that one').reply_to).toEqual({
+        external_id: answer.external_id,
+        message: null,
+      });
+    });
+
     it('searches conversations by what was said in them, and by the person’s id', async () => {
       await h.fb.sendText(PAGE_ID, person(6), 'Is the speckled mug dishwasher safe?');
       await h.settle();

@@ -18,3 +18,6 @@ export const MEDIA_LABELS: Record<'video' | 'audio' | 'file' | 'link', string>;
 export function safeUrl(value: unknown): string | undefined;
 export function describeContent(message: { text?: string | null; content: unknown }): Part[];
 export function attachmentParts(attachment: unknown): Part[];
+export function quoteOf(message: {
+  reply_to?: { message: { text?: string | null; content: unknown } | null };
+}): string | undefined;

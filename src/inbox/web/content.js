@@ -28,6 +28,34 @@ export function describeContent(message) {
   return parts;
 }
 
+/**
+ * The line a reply shows of the message it quotes: its text, or what it holds ("Picture", "Video: menu.pdf"…);
+ * undefined when the quoted message is not stored here (older than the gateway, or deleted).
+ */
+export function quoteOf(message) {
+  const quoted = message.reply_to?.message;
+  if (!isObject(quoted)) return undefined;
+  const part = describeContent(quoted)[0];
+  switch (part.kind) {
+    case 'text':
+    case 'note':
+      return part.text;
+    case 'image':
+    case 'sticker':
+      return part.alt;
+    case 'media':
+      return `${MEDIA_LABELS[part.media] ?? 'Link'}: ${part.label}`;
+    case 'location':
+      return part.label;
+    case 'card':
+      return part.title;
+    case 'buttons':
+      return part.text;
+    default:
+      return 'Message';
+  }
+}
+
 /** A person's message, postback or other event, or an echo of the page's message. */
 function eventParts(content, message) {
   switch (content.kind) {

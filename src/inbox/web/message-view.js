@@ -1,5 +1,5 @@
 /** One message of a thread: who wrote it, when, its parts (content.js) and, for outgoing ones, where it stands. */
-import { describeContent, MEDIA_LABELS } from './content.js';
+import { describeContent, MEDIA_LABELS, quoteOf } from './content.js';
 import { h } from './dom.js';
 import { authorLabel, describeStatus, fullTime, shortTime } from './format.js';
 
@@ -22,7 +22,12 @@ export function renderMessage(message, person) {
       h('span', { class: 'message__author', dataset: { testid: 'message-author' } }, authorLabel(message, person)),
       h('time', { datetime: new Date(time).toISOString(), title: fullTime(time) }, shortTime(time)),
     ),
-    h('div', { class: 'message__bubble' }, describeContent(message).map(renderPart)),
+    h(
+      'div',
+      { class: 'message__bubble' },
+      message.reply_to ? renderQuote(message, person) : null,
+      describeContent(message).map(renderPart),
+    ),
     status &&
       h(
         'div',
@@ -30,6 +35,17 @@ export function renderMessage(message, person) {
         status.label,
         message.error && status.tone === 'error' ? h('span', { class: 'message__error' }, `: ${message.error}`) : null,
       ),
+  );
+}
+
+/** The message a person's reply quotes: who wrote it and its first part, or that it is not stored here. */
+function renderQuote(message, person) {
+  const quoted = message.reply_to.message;
+  return h(
+    'blockquote',
+    { class: 'message__quote', dataset: { testid: 'message-quote' } },
+    h('span', { class: 'message__quote-author' }, quoted ? `↩ ${authorLabel(quoted, person)}` : '↩ Reply'),
+    h('span', { class: 'message__quote-text', dir: 'auto' }, quoteOf(message) ?? 'to a message not stored here'),
   );
 }
 
