@@ -81,11 +81,19 @@ function bodyOf(raw: Json, message: Json | undefined, isEcho: boolean): InboundE
     };
   }
   for (const action of ['pass_thread_control', 'take_thread_control', 'request_thread_control', 'app_roles'] as const) {
-    if (isObject(raw[action])) return { kind: 'handover', action, detail: raw[action] as Json };
+    if (isObject(raw[action])) return { kind: 'handover', action, detail: withAppIdsAsText(raw[action] as Json) };
   }
   // Kept whole (a policy enforcement's reason, an edit's new text…): stored and ignored, but there to inspect.
   const { sender: _s, recipient: _r, timestamp: _t, ...fields } = raw;
   return { kind: 'unknown', keys: Object.keys(fields), fields };
+}
+
+/** App ids as text, as the gateway keeps them: one sent as a JSON number would never equal ours. */
+function withAppIdsAsText(detail: Json): Json {
+  const copy = { ...detail };
+  for (const key of ['new_owner_app_id', 'previous_owner_app_id', 'requested_owner_app_id'])
+    if (typeof copy[key] === 'number') copy[key] = String(copy[key]);
+  return copy;
 }
 
 function attachmentsOf(message: Json): InboundAttachment[] {

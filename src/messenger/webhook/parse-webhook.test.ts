@@ -169,6 +169,30 @@ describe('webhook parsing', () => {
     ]);
   });
 
+  it('reads the app ids of a handover as text, even sent as numbers', () => {
+    const body = {
+      object: 'page',
+      entry: [
+        {
+          id: PAGE,
+          time: 1767225600000,
+          messaging: [
+            {
+              sender: { id: PERSON },
+              recipient: { id: PAGE },
+              timestamp: 1767225600000,
+              pass_thread_control: { previous_owner_app_id: 263902037430900, new_owner_app_id: 1517776481860111 },
+            },
+          ],
+        },
+      ],
+    };
+    expect(parseWebhookBody(body).events[0]).toMatchObject({
+      kind: 'handover',
+      detail: { previous_owner_app_id: '263902037430900', new_owner_app_id: '1517776481860111' },
+    });
+  });
+
   it('accepts numeric-string timestamps as the dashboard test samples send them', () => {
     expect(only('string-timestamps')).toMatchObject({ timestamp: 1767225600999 });
   });
