@@ -36,7 +36,10 @@ const messageBody = z
       .optional(),
     referral: referral.optional(),
     /** The message of this thread the person replies to (swiped or long-pressed in Messenger). */
-    reply_to: z.object({ mid: z.string().min(1) }).strict().optional(),
+    reply_to: z
+      .object({ mid: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   // A key it does not know is refused: dropped, a test would believe it had sent it.
   .strict();

@@ -451,7 +451,11 @@ for (const database of DATABASES) {
         external_id: answer.external_id,
         message: { id: answer.id, direction: 'out', author: 'bot', text: 'echo: what sizes?', content: answer.content },
       });
-      expect(sent('as I asked').reply_to.message).toMatchObject({ id: question.id, direction: 'in', author: 'contact' });
+      expect(sent('as I asked').reply_to.message).toMatchObject({
+        id: question.id,
+        direction: 'in',
+        author: 'contact',
+      });
       expect(sent('no reply')).not.toHaveProperty('reply_to');
       // Quoting a message older than the gateway: said, with nothing to show.
       await h.switchboard.db.updateTable('messages').set({ external_id: null }).where('id', '=', answer.id).execute();

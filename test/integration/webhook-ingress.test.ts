@@ -253,7 +253,11 @@ for (const database of DATABASES) {
       const first = messageBody('set aside first', { psid, mid: `m_aside_first_${database}` });
       // A feed change batched with her message is kept for inspection, which takes a flush of its own; an event of a
       // page not connected here makes a process on PostgreSQL look for pages other processes connected, first.
-      first.entry.push({ id: PAGE_ID, time: Date.now(), changes: [{ field: 'feed', value: { verb: 'add' } }] } as never);
+      first.entry.push({
+        id: PAGE_ID,
+        time: Date.now(),
+        changes: [{ field: 'feed', value: { verb: 'add' } }],
+      } as never);
       first.entry.push(messageBody('elsewhere').entry.map((e) => ({ ...e, id: '333' }))[0] as never);
       const second = messageBody('set aside second', { psid, mid: `m_aside_second_${database}` });
       const answers = await Promise.all([h.postWebhook(first), h.postWebhook(second)]);
