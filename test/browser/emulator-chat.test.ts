@@ -47,6 +47,7 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
       bot.events.find((e) => !(e.message as { is_echo?: boolean } | undefined)?.is_echo && match(e)),
     );
   const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 5_000 });
+  const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
   /**
    * Calls an export of one of the page's own modules in the browser, with JSON arguments. A string,
    * because Vitest rewrites `import()` in functions it would otherwise send to the page.
@@ -338,6 +339,74 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
   });
 
   it('ran without script errors in the page or failed Send API calls in the bot', async () => {
+    await bot.idle();
+    expect(pageErrors).toEqual([]);
+    expect(bot.errors).toEqual([]);
+  });
+
+  it('replies to a page message: the bot gets its mid in reply_to, the bubble quotes it, the bar goes', async () => {
+    const { items } = await client().conversation(ids.acme, ids.psid);
+    const quoted = items.find((i) => i.from === 'page' && i.message?.text === 'Here are our bestsellers:');
+    expect(quoted).toBeDefined();
+    const bubble = fromPage('Here are our bestsellers:');
+    await bubble.hover();
+    await bubble.getByTestId('reply-button').click();
+    const bar = page.getByTestId('reply-bar');
+    await visible(bar);
+    expect(await bar.textContent()).toContain('Replying to Acme Shop');
+    expect(await bar.getByTestId('reply-preview').textContent()).toBe('Here are our bestsellers:');
+    expect(await focusedTestId()).toBe('composer-input');
+
+    await page.getByTestId('composer-input').fill('Is the blue one dishwasher safe?');
+    await page.getByTestId('composer-input').press('Enter');
+    const event = await botGot(
+      'the reply',
+      (e) => (e.message as { text?: string })?.text === 'Is the blue one dishwasher safe?',
+    );
+    expect(event.message).toMatchObject({ reply_to: { mid: quoted?.id } });
+    const quote = fromPerson('Is the blue one dishwasher safe?').getByTestId('bubble-quote');
+    await visible(quote);
+    expect(await quote.textContent()).toContain('You replied to Acme Shop');
+    expect(await quote.textContent()).toContain('Here are our bestsellers:');
+    expect(await bar.count()).toBe(0);
+  });
+
+  it('cancels a reply with Escape or the close button; the next message carries no reply_to', async () => {
+    const own = fromPerson('Do you have yellow mugs?');
+    await own.hover();
+    await own.getByTestId('reply-button').click();
+    await visible(page.getByTestId('reply-bar'));
+    expect(await page.getByTestId('reply-bar').textContent()).toContain('Replying to yourself');
+    await page.getByTestId('composer-input').press('Escape');
+    expect(await page.getByTestId('reply-bar').count()).toBe(0);
+    await page.getByTestId('composer-input').fill('Never mind');
+    await page.getByTestId('composer-input').press('Enter');
+    const event = await botGot('the text after Escape', (e) => (e.message as { text?: string })?.text === 'Never mind');
+    expect(event.message).not.toHaveProperty('reply_to');
+    expect(await fromPerson('Never mind').getByTestId('bubble-quote').count()).toBe(0);
+
+    const greeting = fromPage("Hi! I'm the Acme assistant.");
+    await greeting.hover();
+    await greeting.getByTestId('reply-button').click();
+    await page.getByTestId('cancel-reply').click();
+    expect(await page.getByTestId('reply-bar').count()).toBe(0);
+    expect(await focusedTestId()).toBe('composer-input');
+  });
+
+  it('sends a like as a reply, and offers no Reply on postbacks', async () => {
+    const { items } = await client().conversation(ids.acme, ids.psid);
+    const quoted = items.find((i) => i.from === 'page' && i.message?.text === 'Anything else?');
+    const bubble = fromPage('Anything else?');
+    await bubble.hover();
+    await bubble.getByTestId('reply-button').click();
+    await page.getByTestId('composer-like').click();
+    const event = await botGot('the like as a reply', (e) => {
+      const message = e.message as { sticker_id?: number; reply_to?: unknown } | undefined;
+      return message?.sticker_id === 369239263222822 && message.reply_to !== undefined;
+    });
+    expect(event.message).toMatchObject({ reply_to: { mid: quoted?.id } });
+    expect(await page.getByTestId('reply-bar').count()).toBe(0);
+    expect(await fromPerson('Browse mugs').getByTestId('reply-button').count()).toBe(0);
     await bot.idle();
     expect(pageErrors).toEqual([]);
     expect(bot.errors).toEqual([]);

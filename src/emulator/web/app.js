@@ -11,6 +11,7 @@ import { replaceChildren } from './dom.js';
 import { fullName, iceBreakers, persistentMenu } from './profile.js';
 import { renderQuickReplies } from './quick-replies.js';
 import { LIKE_STICKER_ID, summary } from './render-message.js';
+import { createReplyBar } from './reply.js';
 import { previewKey, renderSidebar } from './sidebar.js';
 import { createThreadView } from './thread.js';
 import { bubbleItems, itemMid, liveQuickReplies } from './thread-model.js';
@@ -31,15 +32,21 @@ const thread = createThreadView({
     postback: (title, payload) => send({ postback: { title, payload } }),
     react: (item, name, emoji) =>
       send({ reaction: { mid: itemMid(item), action: name ? 'react' : 'unreact', reaction: name ?? 'other', emoji } }),
+    reply: (item) => {
+      replyBar.show(item, item.from === 'page' ? (current().page?.name ?? 'the page') : 'yourself');
+      composer.focus();
+    },
   },
 });
+// Only what the person writes answers the message being replied to; quick replies and postbacks never do.
 const composer = createComposer($('composer'), {
-  onText: (text) => send({ text }),
-  onLike: () => send({ sticker_id: LIKE_STICKER_ID }),
-  onFile: uploadAndSend,
+  onText: (text) => send({ text, ...replyBar.take() }),
+  onLike: () => send({ sticker_id: LIKE_STICKER_ID, ...replyBar.take() }),
+  onFile: (file) => uploadAndSend(file, replyBar.take()),
   onGetStarted: () => send({ get_started: true }),
   onPostback: (title, payload) => send({ postback: { title, payload } }),
 });
+const replyBar = createReplyBar($('composer'), { onCancel: () => composer.focus() });
 
 async function loadState() {
   const result = await api.getState();
@@ -80,6 +87,7 @@ function openSelected() {
   conversation?.close();
   conversation = undefined;
   dismissedQuickReplies = undefined;
+  replyBar.cancel();
   const { page, person, psid } = current();
   $('chat').hidden = !page;
   $('placeholder').hidden = Boolean(page);
@@ -168,12 +176,13 @@ async function send(body) {
   if (!result.ok) showError(`Not sent: ${result.error}`);
 }
 
-async function uploadAndSend(file) {
+/** `replyTo` is what the body adds when the file answers a message (see createReplyBar's `take`). */
+async function uploadAndSend(file, replyTo) {
   const uploaded = await api.upload(file);
   if (!uploaded.ok) return showError(`Upload failed: ${uploaded.error}`);
   const kind = file.type.split('/')[0];
   const type = ['image', 'video', 'audio'].includes(kind) ? kind : 'file';
-  await send({ attachments: [{ type, url: uploaded.value.url }] });
+  await send({ attachments: [{ type, url: uploaded.value.url }], ...replyTo });
 }
 
 document.addEventListener('visibilitychange', () => {

@@ -57,7 +57,7 @@ export function renderReactionTool(item, actions) {
   function open() {
     picker.hidden = false;
     toggle.setAttribute('aria-expanded', 'true');
-    tool.classList.add('row__tools--open');
+    tool.classList.add('reaction-tool--open');
     document.addEventListener('pointerdown', onOutside);
     tool.addEventListener('keydown', onKey);
     picker.querySelector('button')?.focus();
@@ -65,11 +65,11 @@ export function renderReactionTool(item, actions) {
   function close() {
     picker.hidden = true;
     toggle.setAttribute('aria-expanded', 'false');
-    tool.classList.remove('row__tools--open');
+    tool.classList.remove('reaction-tool--open');
     document.removeEventListener('pointerdown', onOutside);
     tool.removeEventListener('keydown', onKey);
   }
-  const tool = h('div', { class: 'row__tools' }, toggle, picker);
+  const tool = h('div', { class: 'reaction-tool' }, toggle, picker);
   return tool;
 }
 

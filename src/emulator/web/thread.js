@@ -1,17 +1,21 @@
 /**
  * The scrolling message list. Rows are keyed by item id and only rebuilt when their item changes,
- * so a playing video or an open reaction picker survives live updates; grouping, status marks and
- * reactions are reapplied on every update because they depend on neighbours.
+ * so a playing video or an open reaction picker survives live updates; grouping, status marks,
+ * reactions and reply quotes are reapplied on every update because they depend on other items.
  */
 import { avatar } from './avatar.js';
 import { h, icon, replaceChildren } from './dom.js';
 import { CHECK_FILLED, CHECK_OUTLINE } from './icons.js';
 import { renderReactions, renderReactionTool } from './reactions.js';
 import { renderParts, summary } from './render-message.js';
-import { itemMid, layoutRows, reactionsByMid, statusCarrierId, toMillis } from './thread-model.js';
+import { renderQuote, renderReplyButton } from './reply.js';
+import { bubbleItems, itemMid, layoutRows, reactionsByMid, statusCarrierId, toMillis } from './thread-model.js';
 import { hoverLabel, separatorLabel } from './time.js';
 
-/** `root` is the scroll container; `actions` are `{postback(title, payload), react(item, name, emoji)}`. */
+/**
+ * `root` is the scroll container; `actions` are `{postback(title, payload), react(item, name, emoji),
+ * reply(item)}`.
+ */
 export function createThreadView({ root, actions }) {
   const intro = h('div', { class: 'thread__intro' });
   const rows = h('div', { class: 'thread__rows' });
@@ -41,11 +45,13 @@ export function createThreadView({ root, actions }) {
     const appended = renderRows(items, page);
     const statusId = statusCarrierId(items);
     const reactions = reactionsByMid(items);
+    const bubblesByMid = new Map(bubbleItems(items).map((item) => [itemMid(item), item]));
     for (const [id, entry] of cache) {
       if (entry.kind !== 'bubble') continue;
       // A bubble in the thread has reached Messenger: without a later status it shows as sent.
       applyStatus(entry, id === statusId ? (entry.item.status ?? 'sent') : undefined, page);
       applyReactions(entry, reactions.get(itemMid(entry.item)));
+      applyQuote(entry, bubblesByMid, page);
     }
     typing.hidden = !isTyping;
     if (stick || appended.some((item) => item.from === 'person')) {
@@ -98,6 +104,16 @@ function bubbleRow(item, page, actions) {
   const parts = h('div', { class: 'row__parts' }, renderParts(item, actions));
   const at = toMillis(item.timestamp);
   const time = h('time', { class: 'row__time', datetime: new Date(at).toISOString() }, hoverLabel(at));
+  const quote = item.message?.reply_to ? h('div', { class: 'row__quote' }) : null;
+  // A postback is a button the person tapped, not a message one can reply to.
+  const tools = item.postback
+    ? null
+    : h(
+        'div',
+        { class: 'row__tools' },
+        fromPage ? renderReactionTool(item, actions) : null,
+        renderReplyButton(item, actions),
+      );
   return h(
     'div',
     {
@@ -105,10 +121,9 @@ function bubbleRow(item, page, actions) {
       dataset: { testid: 'message', from: item.from, id: item.id },
       'aria-label': `${fromPage ? page.name : 'You'}: ${summary(item)}`,
     },
-    fromPage ? avatarCell(page) : null,
-    h('div', { class: 'row__body' }, parts, h('div', { class: 'row__reactions' }), time),
-    fromPage ? renderReactionTool(item, actions) : null,
-    fromPage ? null : h('div', { class: 'row__status' }),
+    fromPage ? avatarCell(page) : tools,
+    h('div', { class: 'row__body' }, quote, parts, h('div', { class: 'row__reactions' }), time),
+    fromPage ? tools : h('div', { class: 'row__status' }),
   );
 }
 
@@ -168,6 +183,17 @@ function applyReactions(entry, reactions) {
   replaceChildren(cell, renderReactions(reactions));
   entry.node.classList.toggle('row--reacted', sig !== '');
   entry.node.dataset.myReaction = reactions?.get('person') ?? '';
+}
+
+/** The quote above a reply; redrawn when the quoted message arrives, changes or goes. */
+function applyQuote(entry, bubblesByMid, page) {
+  const cell = entry.node.querySelector('.row__quote');
+  if (!cell) return;
+  const quoted = bubblesByMid.get(entry.item.message.reply_to.mid);
+  const sig = JSON.stringify([page.name, quoted?.from, quoted && summary(quoted)]);
+  if (cell.dataset.sig === sig) return;
+  cell.dataset.sig = sig;
+  replaceChildren(cell, renderQuote(entry.item, quoted, page.name));
 }
 
 function nearBottom(el) {
