@@ -25,11 +25,18 @@ export interface WebhookRoutesDeps {
   catchUpPages?: () => Promise<void>;
   metrics: Metrics;
   logger: Logger;
-  /** Facebook batches up to 1000 updates per request. */
+  /** Refused above this with a 413, which Facebook would retry for ever: see `BODY_LIMIT`. */
   bodyLimit?: number;
 }
 
 const NONE: readonly InboundEvent[] = [];
+
+/**
+ * Facebook batches up to 1000 updates in a request, and escapes non-ASCII text as `\uXXXX`, six bytes a character: 1000
+ * messages of 2,000 characters make 12 MB. A body refused is delivered again and again until Facebook gives up on the
+ * webhook, which stops every page of the app, so the limit leaves room for the worst Facebook sends.
+ */
+const BODY_LIMIT = 16 * 1024 * 1024;
 
 /** `GET|POST /webhooks/messenger`: the subscription check and signed event delivery (design.md §3). */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, deps) => {
@@ -93,10 +100,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
 
   // The signature covers the exact bytes, so this scope keeps bodies as Buffers and parses JSON itself.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    '*',
-    { parseAs: 'buffer', bodyLimit: deps.bodyLimit ?? 4 * 1024 * 1024 },
-    (_req, body, done) => done(null, body),
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit ?? BODY_LIMIT }, (_req, body, done) =>
+    done(null, body),
   );
   // Refused before the handler runs (413, build-app.ts answers it): counted and logged here, as the handler's refusals.
   app.addHook('onError', async (request, _reply, error: Error & { code?: string }) => {
