@@ -47,6 +47,8 @@ export interface AssistantTurn {
   new_session: boolean;
   /** Recent messages of the conversation, oldest first (for model assistants). */
   history: HistoryItem[];
+  /** The stored message the person's message replies to (they quoted it in Messenger), when there is one. */
+  replying_to?: HistoryItem;
   /** Aborted when the turn must end (timeout or shutdown). */
   signal?: AbortSignal;
 }

@@ -89,6 +89,11 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
         ? await store.recentHistory(conversation.id, assistant.historyLength, session.started_at)
         : [],
   };
+  const quoted = event.kind === 'message' && event.reply_to_mid;
+  if (quoted) {
+    const replyingTo = await store.quotedMessage(conversation.id, quoted);
+    if (replyingTo) turn.replying_to = replyingTo;
+  }
   const reply = await replyOf(assistant, turn, args.shutdown);
   session.context = reply.context ?? session.context;
   countFallback(session, reply);

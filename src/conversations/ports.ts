@@ -112,6 +112,8 @@ export interface ConversationStore {
   ): Promise<void>;
   /** The last `limit` messages with text since `since` (the session's start), oldest first. */
   recentHistory(conversationId: string, limit: number, since: number): Promise<HistoryItem[]>;
+  /** The conversation's stored message of this Messenger id, with text: what a person's reply quotes. */
+  quotedMessage(conversationId: string, externalId: string): Promise<HistoryItem | undefined>;
   /**
    * Links the echo of a message we sent: false when the echo was not ours (matched by metadata or id), else the
    * conversation whose message it changed, if it changed one. `stampedAt`: the echo's time on Facebook's clock, which

@@ -264,6 +264,23 @@ for (const kind of DATABASES) {
       const history = await store.recentHistory(conversation.id, 10, NOW);
       expect(history.map((h) => h.text)).toEqual(['sent', 'pending', 'throttled']);
     });
+
+    it('finds the message a reply quotes by its Messenger id, in the same conversation only', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const { conversation } = await store.openConversation('page-1', 'psid-1', NOW);
+      const { conversation: other } = await store.openConversation('page-1', 'psid-2', NOW);
+      const message = { direction: 'out', author: 'agent', content: {}, status: 'sent' } as const;
+      await insertMessage(db, conversation.id, { ...message, text: 'Size M fits', external_id: 'm_mine' }, NOW);
+      await insertMessage(db, other.id, { ...message, text: 'Not hers', external_id: 'm_other' }, NOW);
+      expect(await store.quotedMessage(conversation.id, 'm_mine')).toEqual({
+        role: 'agent',
+        text: 'Size M fits',
+        at: NOW,
+      });
+      expect(await store.quotedMessage(conversation.id, 'm_other')).toBeUndefined();
+      expect(await store.quotedMessage(conversation.id, 'm_unknown')).toBeUndefined();
+    });
   });
   describe(`conversation store on ${kind}: a person Graph said cannot be reached`, () => {
     const open = useMigratedDatabase(kind);

@@ -69,13 +69,18 @@ export function createConversationStore(
         .orderBy('id', 'desc')
         .limit(limit)
         .execute();
-      return rows.reverse().map(
-        (r): HistoryItem => ({
-          role: r.author === 'contact' ? 'contact' : r.author === 'bot' ? 'assistant' : 'agent',
-          text: r.text ?? '',
-          at: r.created_at,
-        }),
-      );
+      return rows.reverse().map(historyItemOf);
+    },
+
+    async quotedMessage(conversationId, externalId) {
+      const row = await db
+        .selectFrom('messages')
+        .select(['author', 'text', 'created_at'])
+        .where('conversation_id', '=', conversationId)
+        .where('external_id', '=', externalId)
+        .where('text', 'is not', null)
+        .executeTakeFirst();
+      return row && historyItemOf(row);
     },
 
     async linkEcho(outboxId, externalId, stampedAt, now) {
@@ -304,4 +309,13 @@ async function saveSession(tx: Transaction<Database>, conversationId: string, s:
     started_at: s.started_at,
     last_activity_at: s.last_activity_at,
   });
+}
+
+/** A stored message as the assistants see it: the person is `contact`, the bot `assistant`, anyone else `agent`. */
+function historyItemOf(r: { author: string; text: string | null; created_at: number }): HistoryItem {
+  return {
+    role: r.author === 'contact' ? 'contact' : r.author === 'bot' ? 'assistant' : 'agent',
+    text: r.text ?? '',
+    at: r.created_at,
+  };
 }

@@ -457,6 +457,11 @@ for (const database of DATABASES) {
         author: 'contact',
       });
       expect(sent('no reply')).not.toHaveProperty('reply_to');
+      // The bot is told what each reply answers.
+      const turn = (text: string) => bot.turns.find((t) => t.input.text === text);
+      expect(turn('that one')?.replying_to).toEqual({ role: 'assistant', text: 'echo: what sizes?' });
+      expect(turn('as I asked')?.replying_to).toEqual({ role: 'contact', text: 'what sizes?' });
+      expect(turn('no reply')).not.toHaveProperty('replying_to');
       // Quoting a message older than the gateway: said, with nothing to show.
       await h.switchboard.db.updateTable('messages').set({ external_id: null }).where('id', '=', answer.id).execute();
       const later = (await h.api('GET', `/api/conversations/${row?.id}/messages`)).body.data.messages;

@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 export interface EchoBot {
   url: string;
   /** Every turn the bot received, in arrival order. */
-  turns: { input: { kind: string; text?: string; value?: string }; contact: unknown; context: unknown }[];
+  turns: {
+    input: { kind: string; text?: string; value?: string };
+    contact: unknown;
+    context: unknown;
+    replying_to?: { role: string; text: string };
+  }[];
   /** While set, requests wait (until released) instead of answering. */
   hold(): void;
   release(): void;

@@ -5,6 +5,7 @@ import {
   type AssistantReply,
   type AssistantTurn,
   type Context,
+  type HistoryItem,
   turnScope,
 } from '../assistant.ts';
 import { type AssistantLogger, silentLogger } from './assistant-logger.ts';
@@ -50,6 +51,8 @@ export interface HttpBotRequest {
   contact: AssistantTurn['contact'];
   page: AssistantTurn['page'];
   input: AssistantInput;
+  /** The message the person replied to, when their message quotes one: who wrote it (`role`) and its `text`. */
+  replying_to?: { role: HistoryItem['role']; text: string };
   context: Context;
 }
 
@@ -83,6 +86,7 @@ export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
         contact: turn.contact,
         page: turn.page,
         input: turn.input,
+        ...(turn.replying_to && { replying_to: { role: turn.replying_to.role, text: turn.replying_to.text } }),
         context: turn.context,
       };
       const body = JSON.stringify(request);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTurn } from '../../../test/assistants/turn-fixture.ts';
 import type { AssistantTurn, HistoryItem } from '../assistant.ts';
-import { buildChatRequest, historyMessages, systemPrompt } from './chat-request.ts';
+import { buildChatRequest, describeQuote, historyMessages, systemPrompt } from './chat-request.ts';
 
 const item = (role: HistoryItem['role'], text: string): HistoryItem => ({ role, text, at: 0 });
 
@@ -60,5 +60,30 @@ describe('buildChatRequest', () => {
 
   it("leaves the token limit to the server's default otherwise", () => {
     expect(buildChatRequest(makeTurn(), options)).not.toHaveProperty('max_tokens');
+  });
+});
+
+describe('describeQuote', () => {
+  it('says which message a reply answers, whose it was, and its start', () => {
+    expect(describeQuote(item('assistant', 'We have S, M and L.'))).toBe(
+      '[The person replies to your earlier message: "We have S, M and L."]',
+    );
+    expect(describeQuote(item('contact', 'my order is 4411'))).toBe(
+      '[The person replies to their own earlier message: "my order is 4411"]',
+    );
+    const long = describeQuote(item('agent', `${'a'.repeat(299)}😀 and more`));
+    expect(long).toBe(`[The person replies to your earlier message: "${'a'.repeat(299)}…"]`);
+  });
+
+  it('comes before the input in the user message', () => {
+    const turn: AssistantTurn = makeTurn({
+      input: { kind: 'text', text: 'that one' },
+      replying_to: item('assistant', 'Mug or candle?'),
+    });
+    const request = buildChatRequest(turn, { model: 'm', instructions: 'Be kind.', maxHistory: 20 });
+    expect(request.messages.at(-1)).toEqual({
+      role: 'user',
+      content: '[The person replies to your earlier message: "Mug or candle?"]\nthat one',
+    });
   });
 });

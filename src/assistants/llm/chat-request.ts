@@ -26,7 +26,9 @@ export interface ChatRequestOptions {
 
 /** System prompt, the last `maxHistory` messages of the session, then the new input; and the hand-over tool. */
 export function buildChatRequest(turn: AssistantTurn, options: ChatRequestOptions): ChatCompletionRequest {
-  const input = describeInput(turn.input);
+  const input = turn.replying_to
+    ? `${describeQuote(turn.replying_to)}\n${describeInput(turn.input)}`
+    : describeInput(turn.input);
   const request: ChatCompletionRequest = {
     model: options.model,
     messages: [
@@ -39,6 +41,21 @@ export function buildChatRequest(turn: AssistantTurn, options: ChatRequestOption
   if (options.temperature !== undefined) request.temperature = options.temperature;
   if (options.maxTokens !== undefined) request.max_tokens = options.maxTokens;
   return request;
+}
+
+/** Longest quote given: a reply says which message it answers, its start is enough to tell. */
+const QUOTE_CHARS = 300;
+
+/** The message a person's reply quotes, as a line in square brackets (the system prompt says what those are). */
+export function describeQuote(quoted: HistoryItem): string {
+  let text = quoted.text;
+  if (text.length > QUOTE_CHARS) {
+    // Not between the two halves of an emoji.
+    const end = /[\uD800-\uDBFF]/.test(text.charAt(QUOTE_CHARS - 1)) ? QUOTE_CHARS - 1 : QUOTE_CHARS;
+    text = `${text.slice(0, end)}…`;
+  }
+  const whose = quoted.role === 'contact' ? 'their own earlier message' : 'your earlier message';
+  return `[The person replies to ${whose}: ${JSON.stringify(text)}]`;
 }
 
 /** The page's instructions, then who the model talks to and where (names quoted: they are not instructions). */
