@@ -5,6 +5,17 @@ import { parseWebhookBody } from './parse-webhook.ts';
 
 const PAGE = '104857392018475';
 const PERSON = '6021938475610234';
+/** A body with one event of the person on the page: `event` holds what makes its kind. */
+const bodyOf = (event: Record<string, unknown>) => ({
+  object: 'page',
+  entry: [
+    {
+      id: PAGE,
+      time: 1767225600000,
+      messaging: [{ sender: { id: PERSON }, recipient: { id: PAGE }, timestamp: 1767225600000, ...event }],
+    },
+  ],
+});
 const only = (name: string) => {
   const { events, rejected } = parseWebhookBody(webhookFixture(name));
   expect(rejected).toEqual([]);
@@ -170,23 +181,9 @@ describe('webhook parsing', () => {
   });
 
   it('reads the app ids of a handover as text, even sent as numbers', () => {
-    const body = {
-      object: 'page',
-      entry: [
-        {
-          id: PAGE,
-          time: 1767225600000,
-          messaging: [
-            {
-              sender: { id: PERSON },
-              recipient: { id: PAGE },
-              timestamp: 1767225600000,
-              pass_thread_control: { previous_owner_app_id: 263902037430900, new_owner_app_id: 1517776481860111 },
-            },
-          ],
-        },
-      ],
-    };
+    const body = bodyOf({
+      pass_thread_control: { previous_owner_app_id: 263902037430900, new_owner_app_id: 1517776481860111 },
+    });
     expect(parseWebhookBody(body).events[0]).toMatchObject({
       kind: 'handover',
       detail: { previous_owner_app_id: '263902037430900', new_owner_app_id: '1517776481860111' },
@@ -248,28 +245,16 @@ describe('webhook parsing', () => {
   });
 
   it('keeps the referral fields it does not read, for the inbox', () => {
-    const { events } = parseWebhookBody({
-      object: 'page',
-      entry: [
-        {
-          id: PAGE,
-          time: 1,
-          messaging: [
-            {
-              sender: { id: PERSON },
-              recipient: { id: PAGE },
-              timestamp: 7,
-              referral: {
-                source: 'ADS',
-                type: 'OPEN_THREAD',
-                ad_id: '6045246247433',
-                ads_context_data: { ad_title: 'Spring sale', photo_url: 'https://example.com/ad.jpg' },
-              },
-            },
-          ],
+    const { events } = parseWebhookBody(
+      bodyOf({
+        referral: {
+          source: 'ADS',
+          type: 'OPEN_THREAD',
+          ad_id: '6045246247433',
+          ads_context_data: { ad_title: 'Spring sale', photo_url: 'https://example.com/ad.jpg' },
         },
-      ],
-    });
+      }),
+    );
     expect(events[0]).toMatchObject({
       kind: 'referral',
       referral: { source: 'ADS', ad_id: '6045246247433', ads_context_data: { ad_title: 'Spring sale' } },
