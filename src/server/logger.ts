@@ -16,6 +16,8 @@ const REDACT = [
   'req.headers.cookie',
   'req.headers["x-hub-signature-256"]',
   'req.headers["x-hub-signature"]',
+  // The raw bytes of a request Node could not parse, headers and all, which Fastify logs at trace.
+  'err.rawPacket',
 ];
 
 /** The process logger: JSON lines on stdout (or `destination`), secrets redacted. */
