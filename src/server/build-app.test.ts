@@ -1,8 +1,10 @@
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { Client } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from './build-app.ts';
+import { createLogger } from './logger.ts';
 
 describe('closing the HTTP app', () => {
   it('lets a request under way finish, then ends its kept-alive connection instead of waiting for it', async () => {
@@ -27,6 +29,47 @@ describe('closing the HTTP app', () => {
   });
 });
 
+describe('closing the HTTP app, without waiting for its grace', () => {
+  // A grace longer than the test may run: a close that waited for it would time the test out.
+  const LONG_GRACE = { closeGraceMs: 600_000 };
+
+  it('ends a kept-alive connection with the answer to the request under way when the close began', async () => {
+    const app = createHttpApp(pino({ level: 'silent' }), false, LONG_GRACE);
+    app.get('/slow', async () => {
+      await sleep(200);
+      return { done: true };
+    });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const client = new Client(url, { keepAliveTimeout: 600_000, keepAliveMaxTimeout: 600_000 });
+    try {
+      const answer = client.request({ method: 'GET', path: '/slow' });
+      await sleep(50);
+      await app.close();
+      const response = await answer;
+      expect([response.statusCode, response.headers.connection]).toEqual([200, 'close']);
+      await response.body.dump();
+    } finally {
+      await client.destroy();
+    }
+  });
+
+  it('cuts a request whose body stopped coming once the grace is over', async () => {
+    const app = createHttpApp(pino({ level: 'silent' }), false, { closeGraceMs: 100 });
+    app.post('/webhooks/messenger', async () => 'EVENT_RECEIVED');
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.on('error', () => {});
+    socket.write(
+      'POST /webhooks/messenger HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"object"',
+    );
+    await sleep(50);
+    await app.close();
+    await closed;
+  });
+});
+
 describe('errors', () => {
   it('answers an address that cannot be decoded in the API’s shape, and logs it as refused', async () => {
     const lines: { msg: string; status?: number }[] = [];
@@ -37,5 +80,22 @@ describe('errors', () => {
     expect([answer.statusCode, answer.json().error.code]).toEqual([400, 'SB_BAD_REQUEST']);
     expect(lines.filter((line) => line.msg === 'request refused').map((line) => line.status)).toEqual([400]);
     await app.close();
+  });
+
+  it('logs a request Node could not parse without its raw bytes, which hold its credentials', async () => {
+    const lines: string[] = [];
+    const app = createHttpApp(createLogger('trace', { write: (line) => lines.push(line) }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    const answered = new Promise<string>((resolve) => socket.once('data', (data) => resolve(data.toString())));
+    const credentials = Buffer.from('admin@example.com:hunter2-password').toString('base64');
+    socket.write(`GET /api/pages HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${credentials}\r\nbroken header\r\n\r\n`);
+    expect(await answered).toMatch(/^HTTP\/1\.1 400/);
+    socket.destroy();
+    await app.close();
+    const logged = lines.map((line) => JSON.parse(line)).filter((line) => line.err?.rawPacket !== undefined);
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) expect(line.err.rawPacket).toBe('[redacted]');
   });
 });

@@ -7,6 +7,9 @@ import { quietConnections } from './quiet-connections.ts';
 /** How long a closing app lets requests under way finish before it cuts its connections as they go quiet. */
 const CLOSE_GRACE_MS = 5_000;
 
+/** Facebook gives a webhook 20 s; no request of ours takes longer to send, even a batch of several MB. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /**
  * The Fastify app with its error handling and request logging; route groups are registered by the caller
  * (the composition root), each as its own plugin.
@@ -23,6 +26,8 @@ export function createHttpApp(
     trustProxy,
     // Fastify's own 503 is not our error shape: requests that reach the app while it closes are refused below.
     return503OnClosing: false,
+    // A whole request, headers and body, within this: a client that stops half-way holds no connection for ever.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     // An address that cannot be decoded (`%ff`) is refused before routing, and before the hooks that log requests:
     // in our shape too, and logged here.
     frameworkErrors: (error, request, reply) => {
@@ -43,6 +48,10 @@ export function createHttpApp(
   app.addHook('onClose', async () => clearTimeout(cut));
   app.addHook('onRequest', async () => {
     if (closing) throw new ApiError('SB_SHUTTING_DOWN');
+  });
+  // Answered while closing, a kept-alive connection ends with its answer, rather than at the grace's cut.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
 
   // One place for request logs: 4xx at info, 5xx at error, successes at debug (the webhook path is hot).

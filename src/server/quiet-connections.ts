@@ -2,13 +2,16 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
- * The server's connections, and whether a request is under way on each. `cut()` (a close's grace is over) ends those
- * with none, and each of the others as its last request ends: a client that connected and sent nothing, or a
- * connection kept alive after its answer, would hold the close until Node's own timeouts, a minute or more.
+ * The server's connections, and the requests under way on each. `cut()` (a close's grace is over) ends those with
+ * none, and each of the others as its last request ends: a client that connected and sent nothing, or a connection
+ * kept alive after its answer, would hold the close until Node's own timeouts, a minute or more. A request still
+ * coming in (headers and part of a body, then silence) is cut too: nothing of it was handled, and waiting for it
+ * would hold the close, and the processing stopped after it, for as long as its client likes.
  */
 export function quietConnections(server: Server) {
   const sockets = new Set<Socket>();
   const busy = new WeakMap<Socket, number>();
+  const arriving = new WeakMap<Socket, IncomingMessage>();
   let cutting = false;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -17,6 +20,7 @@ export function quietConnections(server: Server) {
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const { socket } = request;
     busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    arriving.set(socket, request);
     response.once('close', () => {
       const left = (busy.get(socket) ?? 1) - 1;
       busy.set(socket, left);
@@ -27,7 +31,7 @@ export function quietConnections(server: Server) {
   return {
     cut() {
       cutting = true;
-      for (const socket of sockets) if (!busy.get(socket)) socket.destroy();
+      for (const socket of sockets) if (!busy.get(socket) || arriving.get(socket)?.complete === false) socket.destroy();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/storage/database.ts';
 import { startEchoBot } from '../support/echo-bot.ts';
@@ -63,7 +64,7 @@ describe('graceful shutdown', { timeout: PROMPTLY }, () => {
     }
   });
 
-  it('answers a request that reaches it while it closes with 503 SB_SHUTTING_DOWN', async () => {
+  it('answers a request under way when it began closing, then ends that connection', async () => {
     const h = await startHarness({ database: 'sqlite' });
     try {
       // Close ends idle connections: this one is busy with a webhook whose body has not been sent yet. The server's
@@ -84,12 +85,35 @@ describe('graceful shutdown', { timeout: PROMPTLY }, () => {
       await once(socket, 'end');
       await closed;
 
-      // The webhook, taken in before the close, is answered (unsigned); the request after it is refused.
+      // The webhook, taken in before the close, is answered (unsigned) with the connection's end: the request after
+      // it is not read, and its client sends it again elsewhere, as HTTP has it.
       const responses = received.split(/(?=HTTP\/1\.1 \d{3} )/);
-      expect(responses.map((r) => r.slice('HTTP/1.1 '.length, 12))).toEqual(['100', '401', '503']);
-      const refused = responses.at(-1) ?? '';
-      expect(refused).toMatch(/\r\nconnection: close\r\n/i);
-      expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n')))).toEqual({
+      expect(responses.map((r) => r.slice('HTTP/1.1 '.length, 12))).toEqual(['100', '401']);
+      expect(responses.at(-1)).toMatch(/\r\nconnection: close\r\n/i);
+    } finally {
+      await h.emulator.close();
+      await h.db.drop();
+    }
+  });
+
+  it('answers a request whose headers came in while it closes with 503 SB_SHUTTING_DOWN', async () => {
+    const h = await startHarness({ database: 'sqlite' });
+    try {
+      const { port } = new URL(h.gatewayUrl);
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.setEncoding('utf8').on('data', (chunk) => (received += chunk));
+      // A request begun before the close, its headers finished after it began.
+      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      await sleep(100);
+      const closed = h.switchboard.close();
+      await vi.waitFor(() => expect(h.switchboard.app.server.listening).toBe(false), { timeout: 5_000, interval: 10 });
+      socket.write('\r\n');
+      await once(socket, 'end');
+      await closed;
+      expect(received).toMatch(/^HTTP\/1\.1 503 /);
+      expect(received).toMatch(/\r\nconnection: close\r\n/i);
+      expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n')))).toEqual({
         error: { code: 'SB_SHUTTING_DOWN', message: 'the server is shutting down; retry' },
       });
     } finally {
