@@ -148,6 +148,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       if (ms !== undefined) metrics.sendSeconds.observe(ms / 1000);
     },
     changed: (conversationId) => changes.publish(conversationId),
+    threadHealth: metrics.threadHealth,
   };
   const env = options.env ?? process.env;
   const makeProcessing = () =>

@@ -1,11 +1,13 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { systemTimers } from '../queue/row-waits.ts';
 import { createLogger } from '../server/logger.ts';
 import { createDirectoryMirror } from '../server/page-directory.ts';
 import { openDatabase } from '../storage/database.ts';
 import { createWriteLock, PROCESSING_THREAD } from '../storage/write-lock.ts';
-import { createProcessing, type ProcessedOutcome, type SendOutcome } from './processing.ts';
-import { type FromThread, STATS_MS, type ThreadStart, type ToThread } from './thread-protocol.ts';
+import { createProcessing, type ProcessedOutcome, type SendOutcome, type ThreadHealth } from './processing.ts';
+import { type FromThread, HEALTH_MS, STATS_MS, type ThreadStart, type ToThread } from './thread-protocol.ts';
 
 /** How often the WAL's pages move to the database file; no commit does it while holding the write lock. */
 const CHECKPOINT_MS = 100;
@@ -42,12 +44,33 @@ const processing = await createProcessing({
   },
 });
 
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+let healthDueAt = performance.now() + HEALTH_MS;
+/** The thread's heap and event loop: /metrics shows only the main thread's of its own. */
+function health(): ThreadHealth {
+  const heap = getHeapStatistics();
+  const eventLoopDelayP99Ms = loopDelay.percentile(99) / 1e6;
+  loopDelay.reset();
+  return { heapUsedBytes: heap.used_heap_size, heapLimitBytes: heap.heap_size_limit, eventLoopDelayP99Ms };
+}
+
 let reported = { depth: 0, activeConversations: 0 };
 function report() {
   const { depth, activeConversations } = processing;
   const moved = depth !== reported.depth || activeConversations !== reported.activeConversations;
-  if (!moved && processed.length === 0 && sent.length === 0 && changed.size === 0) return;
-  post({ type: 'stats', depth, activeConversations, processed, sent, changed: [...changed] });
+  const healthDue = performance.now() >= healthDueAt;
+  if (!moved && !healthDue && processed.length === 0 && sent.length === 0 && changed.size === 0) return;
+  if (healthDue) healthDueAt = performance.now() + HEALTH_MS;
+  post({
+    type: 'stats',
+    depth,
+    activeConversations,
+    processed,
+    sent,
+    changed: [...changed],
+    ...(healthDue && { health: health() }),
+  });
   reported = { depth, activeConversations };
   processed = [];
   sent = [];

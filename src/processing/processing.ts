@@ -58,6 +58,16 @@ export interface ProcessingObserver {
   sent(outcome: SendOutcome, ms: number | undefined): void;
   /** A conversation's messages or state changed (or may have: a commit whose answer was lost): the live stream. */
   changed(conversationId: string): void;
+  /** The processing thread's heap and event loop (processing-thread.ts), every second; one thread has Node's own. */
+  threadHealth?(health: ThreadHealth): void;
+}
+
+export interface ThreadHealth {
+  heapUsedBytes: number;
+  /** Past it the thread dies, and the gateway with it (exit 1, for its supervisor to start it again). */
+  heapLimitBytes: number;
+  /** How late the thread's event loop ran, p99 over the last second: turns and sends wait that long. */
+  eventLoopDelayP99Ms: number;
 }
 
 export interface ProcessingOptions {

@@ -94,6 +94,7 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
           for (const [outcome, ms] of message.processed) observer.processed(outcome, ms);
           for (const [outcome, ms] of message.sent) observer.sent(outcome, ms);
           for (const conversationId of message.changed) observer.changed(conversationId);
+          if (message.health) observer.threadHealth?.(message.health);
           break;
         case 'reply': {
           const call = waiting.get(message.id);

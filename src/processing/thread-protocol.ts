@@ -1,7 +1,7 @@
 import type { Config } from '../config/load-config.ts';
 import type { DirectorySnapshot } from '../server/page-directory.ts';
 import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
-import type { ProcessedOutcome, ProcessingTuning, SendOutcome } from './processing.ts';
+import type { ProcessedOutcome, ProcessingTuning, SendOutcome, ThreadHealth } from './processing.ts';
 
 /** What the processing thread starts with. */
 export interface ThreadStart {
@@ -33,6 +33,9 @@ export type FromThread =
       sent: [SendOutcome, number | undefined][];
       /** The conversations changed since the last one. */
       changed: string[];
+      /** Every HEALTH_MS, whether anything changed or not. */
+      health?: ThreadHealth;
     };
 
 export const STATS_MS = 100;
+export const HEALTH_MS = 1_000;

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ThreadHealth } from '../processing/processing.ts';
 import { withinMs } from './within-ms.ts';
 
 /** How many pending events the queue depth counts at most: a backlog past it reads as this many. */
@@ -83,7 +84,29 @@ export function createMetrics(
       this.set(gauges.sendingConversations());
     },
   });
-  return metrics;
+  const threadHeapUsed = new Gauge({
+    name: 'switchboard_processing_thread_heap_used_bytes',
+    help: 'Heap used by the processing thread (SQLite; one thread has switchboard_nodejs_heap_size_used_bytes)',
+    registers: [registry],
+  });
+  const threadHeapLimit = new Gauge({
+    name: 'switchboard_processing_thread_heap_limit_bytes',
+    help: 'Heap the processing thread may use: past it, the thread and the gateway stop',
+    registers: [registry],
+  });
+  const threadLoopDelay = new Gauge({
+    name: 'switchboard_processing_thread_eventloop_delay_p99_seconds',
+    help: 'How late the processing thread ran its event loop, p99 over the last second',
+    registers: [registry],
+  });
+  return {
+    ...metrics,
+    threadHealth(health: ThreadHealth) {
+      threadHeapUsed.set(health.heapUsedBytes);
+      threadHeapLimit.set(health.heapLimitBytes);
+      threadLoopDelay.set(health.eventLoopDelayP99Ms / 1000);
+    },
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, PAGE_ID, PSID, personPsid, startHarness } from '../support/gateway-harness.ts';
 
@@ -64,6 +64,22 @@ describe('processing on a thread of its own (SQLite, as `switchboard start` runs
     expect(figure(/switchboard_event_processing_seconds_count (\d+)/)).toBe(processed);
     expect(figure(/switchboard_sends_total\{outcome="sent"\} (\d+)/)).toBe(7);
     expect(text).toMatch(/switchboard_queue_depth 0/);
+  });
+
+  it("shows the thread's heap and event loop, reported each second", async () => {
+    const metric = async (name: string) => {
+      const text = await (await fetch(`${h.gatewayUrl}/metrics`)).text();
+      return Number(new RegExp(`^${name} ([0-9.e+]+)$`, 'm').exec(text)?.[1]);
+    };
+    await vi.waitFor(
+      async () => expect(await metric('switchboard_processing_thread_heap_used_bytes')).toBeGreaterThan(0),
+      {
+        timeout: 5_000,
+      },
+    );
+    const used = await metric('switchboard_processing_thread_heap_used_bytes');
+    expect(await metric('switchboard_processing_thread_heap_limit_bytes')).toBeGreaterThan(used);
+    expect(await metric('switchboard_processing_thread_eventloop_delay_p99_seconds')).toBeGreaterThanOrEqual(0);
   });
 
   it('applies settings changed through the API to the next reply', async () => {
