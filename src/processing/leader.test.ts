@@ -69,7 +69,10 @@ describe('the processing lock on PostgreSQL', () => {
     (await pool.query<{ n: number }>(`select count(*)::int as n from pg_locks where ${OUR_LOCKS}`, [0x5357])).rows[0]
       ?.n;
 
-  async function leader(processing: Processing, o: { loadMs?: (ids: string[]) => number } = {}) {
+  async function leader(
+    processing: Processing,
+    o: { loadMs?: (ids: string[]) => number; notifyFails?: () => boolean } = {},
+  ) {
     const made = await createLeaderProcessing({
       databaseUrl: database.url,
       logger: pino({ level: 'silent' }),
@@ -79,8 +82,10 @@ describe('the processing lock on PostgreSQL', () => {
         return ids.map((id) => ({ id }) as StoredInboundEvent);
       },
       // As the gateway's notifier: one statement for the notices of a call, through any connection of the pool.
-      notify: async (payloads) =>
-        void (await pool.query('select pg_notify($1, p) from unnest($2::text[]) as p', [WORK_CHANNEL, payloads])),
+      notify: async (payloads) => {
+        if (o.notifyFails?.()) throw new Error('the pool lost its connection');
+        await pool.query('select pg_notify($1, p) from unnest($2::text[]) as p', [WORK_CHANNEL, payloads]);
+      },
       pollMs: 30,
     });
     leaders.push(made);
@@ -118,6 +123,31 @@ describe('the processing lock on PostgreSQL', () => {
     for (const id of ids) second.enqueue([{ id } as StoredInboundEvent]);
     await until('every event', () => a.seen.enqueued.length === ids.length);
     expect(a.seen.enqueued).toEqual(ids);
+  });
+
+  it('hands an event over again, before the later ones, when telling the leader failed', async () => {
+    const a = recordingProcessing();
+    await leader(a.processing);
+    let failures = 1;
+    const second = await leader(recordingProcessing().processing, { notifyFails: () => failures-- > 0 });
+    // The webhook answers once the first try is over, failed or not: the retry goes on meanwhile.
+    await second.enqueue([{ id: 'e1' } as StoredInboundEvent]);
+    await second.enqueue([{ id: 'e2' } as StoredInboundEvent]);
+    await until('both events', () => a.seen.enqueued.length === 2);
+    expect(a.seen.enqueued).toEqual(['e1', 'e2']);
+  });
+
+  it('hands its own events to processing after the notices of other processes heard before them', async () => {
+    const a = recordingProcessing();
+    const first = await leader(a.processing, { loadMs: ([id]) => (id === 'e1' ? 100 : 0) });
+    const second = await leader(recordingProcessing().processing);
+    // The person's first event, stored by the other process, whose 200 waited for the notice; then her next, here.
+    await second.enqueue([{ id: 'e1' } as StoredInboundEvent]);
+    // Its notice reaches the leader's session at once; loading its event takes 100 ms.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    first.enqueue([{ id: 'e2' } as StoredInboundEvent]);
+    await until('both events', () => a.seen.enqueued.length === 2);
+    expect(a.seen.enqueued).toEqual(['e1', 'e2']);
   });
 
   it('stops what it started and lets go of the lock when its resume fails', async () => {

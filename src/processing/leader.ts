@@ -11,6 +11,9 @@ const LOCK_ID = 1;
 export const WORK_CHANNEL = 'switchboard_work';
 /** Event ids per notification: a payload must stay under PostgreSQL's 8,000 bytes. */
 const IDS_PER_NOTICE = 200;
+/** The first pause before a failed hand-over is sent again, doubling up to the second. */
+const NOTIFY_RETRY_MS = 200;
+const NOTIFY_RETRY_MAX_MS = 5_000;
 
 /** What a process that does not process tells the one that does. */
 export type WorkNotice = { events: string[] } | { wake: string } | { changed: string } | { resume: true };
@@ -78,6 +81,9 @@ export async function createLeaderProcessing(
         LOCK_ID,
       ]);
       if (!rows[0]?.locked) return;
+      // A processing stopped after a loss may still be waiting on a Graph call: once it is done, its send is recorded,
+      // not sent again by the processing that resumes.
+      await Promise.all(stopping);
       made = await options.start();
       if (client !== holder || stopped) throw new Error('the lock was lost while processing started');
       leading = made;
@@ -163,26 +169,35 @@ export async function createLeaderProcessing(
 
   /**
    * Notices are sent one statement at a time, those told meanwhile together: sent side by side through the pool's
-   * connections, they could arrive in any order, and a person's later event be handled first.
+   * connections, they could arrive in any order, and a person's later event be handled first. A statement that fails is
+   * sent again after a pause, before what was told since: dropped, its events would wait for the minute's sweep and be
+   * handled after the person's later ones.
    */
-  const untold: string[] = [];
+  const untold: { payload: string; tried: () => void }[] = [];
   let telling: Promise<void> | undefined;
-  const tell = (notice: WorkNotice) => {
-    untold.push(JSON.stringify(notice));
-    telling ??= (async () => {
-      while (untold.length > 0) {
-        await options
-          .notify(untold.splice(0))
-          .catch((err) =>
-            logger.warn(
-              { err },
-              'could not hand work to the process that handles conversations; its sweep will find it',
-            ),
-          );
-      }
-      telling = undefined;
-    })();
-  };
+  /** Resolves once the notice was sent, or its first try failed (it is tried again meanwhile). */
+  const tell = (notice: WorkNotice) =>
+    new Promise<void>((tried) => {
+      untold.push({ payload: JSON.stringify(notice), tried });
+      telling ??= (async () => {
+        let pauseMs = NOTIFY_RETRY_MS;
+        while (untold.length > 0 && !stopped) {
+          const batch = untold.splice(0);
+          try {
+            await options.notify(batch.map((n) => n.payload));
+            pauseMs = NOTIFY_RETRY_MS;
+          } catch (err) {
+            logger.warn({ err }, 'could not hand work to the process that handles conversations; trying again');
+            untold.unshift(...batch.map((n) => ({ payload: n.payload, tried: () => {} })));
+            await new Promise((resume) => setTimeout(resume, pauseMs).unref());
+            pauseMs = Math.min(pauseMs * 2, NOTIFY_RETRY_MAX_MS);
+          } finally {
+            for (const n of batch) n.tried();
+          }
+        }
+        telling = undefined;
+      })();
+    });
 
   // One try or check at a time: a check waiting out its timeout does not pile up the next ones behind it.
   let trying = false;
@@ -202,8 +217,24 @@ export async function createLeaderProcessing(
       return leading !== undefined;
     },
     enqueue(events) {
-      if (leading) return leading.enqueue(events);
-      for (const part of chunk(events, IDS_PER_NOTICE)) tell({ events: part.map((e) => e.id) });
+      if (leading) {
+        // After the notices heard before them: a person's earlier event, stored by another process, goes first.
+        const target = leading;
+        hearing = hearing.then(() => {
+          try {
+            if (leading === target) target.enqueue(events);
+          } catch (err) {
+            // The minute's sweep hands over what this could not.
+            logger.error({ err }, 'could not hand stored events to processing');
+          }
+        });
+        return;
+      }
+      // The webhook answers once these are told: Facebook sends the person's next event only after that 200, so the
+      // notice of this one reaches the processing process before that one can.
+      return Promise.all(chunk(events, IDS_PER_NOTICE).map((part) => tell({ events: part.map((e) => e.id) }))).then(
+        () => {},
+      );
     },
     wake: (id) => (leading ? leading.wake(id) : tell({ wake: id })),
     conversationChanged: (id) => (leading ? leading.conversationChanged(id) : tell({ changed: id })),

@@ -88,8 +88,11 @@ export interface ProcessingOptions {
 
 /** What the HTTP side asks of processing, in this thread or in the processing thread (processing-thread.ts). */
 export interface Processing {
-  /** Takes events stored (and acknowledged) by the webhook. */
-  enqueue(events: StoredInboundEvent[]): void;
+  /**
+   * Takes events stored by the webhook. Handed to another process (PostgreSQL), a promise that resolves once it was
+   * told: the webhook answers after it.
+   */
+  enqueue(events: StoredInboundEvent[]): void | Promise<void>;
   /** Sends whatever is queued for the conversation (a reply typed in the inbox). */
   wake(conversationId: string): void;
   /** Picks up unfinished work from the database: at start-up, and after dead letters are replayed. */

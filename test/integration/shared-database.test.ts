@@ -133,8 +133,7 @@ describe('gateways sharing a PostgreSQL database', () => {
     const texts = ['one', 'two', 'three', 'four', 'five', 'six'];
     for (const [i, text] of texts.entries()) {
       // Alternately through Facebook (to the second process) and straight to the first; a person's next message once
-      // the last one reached the bot (messages of one person milliseconds apart at two processes may be taken in
-      // either order: see ADR 0002).
+      // the last one reached the bot (the next test sends it right after the 200 instead).
       await Promise.all(
         people.map(async (psid) => {
           if (i % 2 === 0) return h.fb.sendText(PAGE_ID, psid, `${psid} ${text}`);
@@ -151,6 +150,40 @@ describe('gateways sharing a PostgreSQL database', () => {
     expect(bot.turns.length).toBe(people.length * texts.length);
     expect(await processedBy(otherUrl)).toBe(0);
     expect(await processedBy(h.gatewayUrl)).toBeGreaterThanOrEqual(people.length * texts.length);
+  });
+
+  it('answer a person in order when her next message reaches the other process right after the 200 of the last', async () => {
+    const people = [PSID, personPsid(0), personPsid(1), personPsid(2)];
+    const post = async (url: string, body: object) => {
+      const text = JSON.stringify(body);
+      const headers = { 'content-type': 'application/json', 'x-hub-signature-256': h.sign(text) };
+      const response = await request(`${url}/webhooks/messenger`, { method: 'POST', body: text, headers });
+      await response.body.dump();
+      return response.statusCode;
+    };
+    const before = bot.turns.length;
+    const rounds = 5;
+    for (let round = 0; round < rounds; round++) {
+      // Facebook sends a person's next event once the last one's 200 came back; a load balancer sent the last one to
+      // the process that hands work over, this one to the process that handles it.
+      await Promise.all(
+        people.map(async (psid) => {
+          expect(await post(otherUrl, messageBody(`${psid} ${round} first`, { psid }))).toBe(200);
+          expect(await post(h.gatewayUrl, messageBody(`${psid} ${round} second`, { psid }))).toBe(200);
+        }),
+      );
+    }
+    await expect
+      .poll(() => bot.turns.length - before, { timeout: 10_000, interval: 10 })
+      .toBe(people.length * rounds * 2);
+    for (const psid of people) {
+      const order = bot.turns
+        .slice(before)
+        .map((t) => t.input.text ?? '')
+        .filter((text) => text.startsWith(`${psid} `));
+      const sent = Array.from({ length: rounds }, (_, round) => [`${psid} ${round} first`, `${psid} ${round} second`]);
+      expect(order).toEqual(sent.flat());
+    }
   });
 
   it('hand a take-over and an agent reply made through the other process to the one that sends', async () => {

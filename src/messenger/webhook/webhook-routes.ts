@@ -17,7 +17,8 @@ export interface WebhookRoutesDeps {
   quarantine: (items: { reason: string; body: string }[]) => Promise<void>;
   /** Of these redelivered events, the stored ones still waiting to be handled. */
   stillPending: (events: readonly InboundEvent[]) => Promise<StoredInboundEvent[]>;
-  enqueue: (events: StoredInboundEvent[]) => void;
+  /** A promise when the events go to another process: the 200 waits for it (a person's order across processes). */
+  enqueue: (events: StoredInboundEvent[]) => void | Promise<void>;
   /**
    * Brings the directory up to date with what other processes changed (PostgreSQL; they are looked for every few
    * seconds): asked before the events of a page it does not know, or knows under another app, are put aside.
@@ -49,16 +50,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
    * and never handed over then: those still pending go first, and the workers skip any they hold. Looking them up takes
    * a read, so while one is under way the bodies stored after it wait their turn; otherwise a hand-over is at once.
    */
-  function handOver(fresh: StoredInboundEvent[], redelivered: readonly InboundEvent[]): Promise<void> | undefined {
-    if (redelivered.length === 0 && waiting === undefined) {
-      if (fresh.length > 0) deps.enqueue(fresh);
-      return undefined;
-    }
+  function handOver(fresh: StoredInboundEvent[], redelivered: readonly InboundEvent[]): void | Promise<void> {
+    if (redelivered.length === 0 && waiting === undefined) return fresh.length > 0 ? deps.enqueue(fresh) : undefined;
     const handing = (waiting ?? Promise.resolve())
       .then(async () => {
         const again = redelivered.length === 0 ? [] : await lookUpPending(redelivered);
         const handed = again.length > 0 ? [...again, ...fresh] : fresh;
-        if (handed.length > 0) deps.enqueue(handed);
+        if (handed.length > 0) await deps.enqueue(handed);
       })
       // Stored all the same: the minute's sweep hands over what this could not.
       .catch((err) => deps.logger.error({ err }, 'could not hand stored webhook events to the workers'));
