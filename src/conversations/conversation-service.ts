@@ -60,7 +60,8 @@ const occurredAt = (event: InboundEvent, receivedAt: number) => Math.min(stampOf
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, clock } = deps;
 
-  async function handle({ id, event, received_at }: StoredEvent): Promise<void> {
+  /** Handles one stored event; says `throttled` when it was over the person's rate limit (kept, not answered). */
+  async function handle({ id, event, received_at }: StoredEvent): Promise<'throttled' | undefined> {
     let page = deps.pages(event.page_id);
     if (!page && deps.catchUpPages) {
       await deps.catchUpPages();
@@ -75,16 +76,20 @@ export function createConversationService(deps: ConversationServiceDeps) {
       case 'postback':
         return handlePerson(id, event, page, received_at);
       case 'echo':
-        return handleEcho(id, event, page);
+        await handleEcho(id, event, page);
+        return;
       case 'delivery':
       case 'read':
-        return handleReceipt(id, event, received_at);
+        await handleReceipt(id, event, received_at);
+        return;
       case 'handover':
-        return handleHandover(id, event, page);
+        await handleHandover(id, event, page);
+        return;
       case 'referral':
         // With a `ref` it names where to start (a flow's action): answered as Get Started is. Else it only opens the window.
         if (event.referral.ref !== undefined) return handlePerson(id, event, page, received_at);
-        return handleReferral(id, event, received_at);
+        await handleReferral(id, event, received_at);
+        return;
       default:
         await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
     }
@@ -110,7 +115,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
    * `receivedAt`: when the gateway stored the event, on its own clock. The rate limit and the session count from when
    * the person wrote (`occurredAt`), so a backlog, the gateway's or Facebook's, is counted as it came.
    */
-  async function handlePerson(eventId: string, event: InboundEvent, page: PageRuntime, receivedAt: number) {
+  async function handlePerson(
+    eventId: string,
+    event: InboundEvent,
+    page: PageRuntime,
+    receivedAt: number,
+  ): Promise<'throttled' | undefined> {
     const now = clock.now();
     const wroteAt = occurredAt(event, receivedAt);
     const opened = await store.openConversation(page.id, event.user_id as string, now);
@@ -159,7 +169,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         },
         now,
       );
-      return;
+      return allowed ? undefined : 'throttled';
     }
     const result = await runPersonTurn({
       ...deps,

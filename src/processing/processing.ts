@@ -48,7 +48,8 @@ const SHUTDOWN_GRACE_MS = 5000;
 /** How often to look for stored work nothing holds, and how old it must be to count (older than any hand-over). */
 const SWEEP_MS = 60_000;
 
-export type ProcessedOutcome = 'done' | 'retry' | 'dead';
+/** `throttled`: over the person's rate limit, stored and shown in the inbox, not answered. */
+export type ProcessedOutcome = 'done' | 'throttled' | 'retry' | 'dead';
 export type SendOutcome = SendResult['status'] | 'dead';
 
 /** Told of each event handled and each send settled: the metrics, wherever they are kept. */

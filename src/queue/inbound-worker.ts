@@ -27,7 +27,7 @@ export interface InboundWorkerOptions {
    * anyway) and are read back in order as the backlog drains, so a flood cannot exhaust memory.
    */
   maxHeld?: number;
-  onProcessed?: (event: StoredInboundEvent, outcome: 'done' | 'retry' | 'dead', ms: number) => void;
+  onProcessed?: (event: StoredInboundEvent, outcome: 'done' | 'throttled' | 'retry' | 'dead', ms: number) => void;
   /** Aborted when a shutdown stops waiting for running turns: what they were doing is no failure of theirs. */
   shutdown?: AbortSignal;
 }
@@ -71,13 +71,14 @@ export function createInboundWorker(options: InboundWorkerOptions) {
 
   async function run(stored: StoredInboundEvent): Promise<LaneOutcome> {
     const started = performance.now();
+    let handled: 'throttled' | undefined;
     try {
-      await service.handle(stored);
+      handled = await service.handle(stored);
     } catch (error) {
       return failed(stored, error, started);
     }
     settle(stored);
-    options.onProcessed?.(stored, 'done', performance.now() - started);
+    options.onProcessed?.(stored, handled ?? 'done', performance.now() - started);
     return 'done';
   }
 

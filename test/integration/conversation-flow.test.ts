@@ -264,6 +264,16 @@ for (const database of DATABASES) {
       const incoming = messages.filter((m) => m.direction === 'in');
       expect(incoming.map((m) => m.status)).toEqual(['received', 'received', 'received', 'throttled', 'throttled']);
       expect(messages.filter((m) => m.direction === 'out')).toHaveLength(3);
+      // And counted apart in /metrics, as every event the limit held back.
+      const { n } = await h.switchboard.db
+        .selectFrom('inbound_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'throttled')
+        .executeTakeFirstOrThrow();
+      const metrics = await (await fetch(`${h.gatewayUrl}/metrics`)).text();
+      const counted = /switchboard_events_processed_total\{outcome="throttled"\} (\d+)/.exec(metrics)?.[1];
+      expect(Number(counted)).toBe(Number(n));
+      expect(Number(n)).toBeGreaterThanOrEqual(2);
     });
 
     it('resets the assistant context after the inactivity timeout', async () => {
