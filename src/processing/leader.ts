@@ -181,20 +181,25 @@ export async function createLeaderProcessing(
       untold.push({ payload: JSON.stringify(notice), tried });
       telling ??= (async () => {
         let pauseMs = NOTIFY_RETRY_MS;
-        while (untold.length > 0 && !stopped) {
+        while (untold.length > 0) {
           const batch = untold.splice(0);
-          try {
-            await options.notify(batch.map((n) => n.payload));
+          const failure = await options.notify(batch.map((n) => n.payload)).then(
+            () => undefined,
+            (err: unknown) => err ?? new Error('notify failed'),
+          );
+          for (const n of batch) n.tried();
+          if (failure === undefined) {
             pauseMs = NOTIFY_RETRY_MS;
-          } catch (err) {
-            logger.warn({ err }, 'could not hand work to the process that handles conversations; trying again');
-            untold.unshift(...batch.map((n) => ({ payload: n.payload, tried: () => {} })));
-            await new Promise((resume) => setTimeout(resume, pauseMs).unref());
-            pauseMs = Math.min(pauseMs * 2, NOTIFY_RETRY_MAX_MS);
-          } finally {
-            for (const n of batch) n.tried();
+            continue;
           }
+          logger.warn({ err: failure }, 'could not hand work to the process that handles conversations; trying again');
+          // Stopping: what is left is stored, and found by the processing process's sweep.
+          if (stopped) break;
+          untold.unshift(...batch.map((n) => ({ payload: n.payload, tried: () => {} })));
+          await new Promise((resume) => setTimeout(resume, pauseMs).unref());
+          pauseMs = Math.min(pauseMs * 2, NOTIFY_RETRY_MAX_MS);
         }
+        for (const n of untold.splice(0)) n.tried();
         telling = undefined;
       })();
     });
