@@ -34,6 +34,7 @@ import { openDatabase } from './storage/database.ts';
 import {
   countPendingEvents,
   insertInboundEvents,
+  loadPendingBefore,
   loadPendingByIds,
   loadPendingByKey,
   quarantine,
@@ -185,6 +186,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
           logger,
           start: makeProcessing,
           loadEvents: (ids) => loadPendingByIds(db, ids),
+          loadEarlier: (events) => loadPendingBefore(db, events),
           notify: notifyWork,
           pollMs: options.tuning?.leaderPollMs,
         })

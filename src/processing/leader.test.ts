@@ -71,7 +71,11 @@ describe('the processing lock on PostgreSQL', () => {
 
   async function leader(
     processing: Processing,
-    o: { loadMs?: (ids: string[]) => number; notifyFails?: () => boolean } = {},
+    o: {
+      loadMs?: (ids: string[]) => number;
+      notifyFails?: () => boolean;
+      earlier?: (events: readonly StoredInboundEvent[]) => StoredInboundEvent[];
+    } = {},
   ) {
     const made = await createLeaderProcessing({
       databaseUrl: database.url,
@@ -81,6 +85,8 @@ describe('the processing lock on PostgreSQL', () => {
         await new Promise((resolve) => setTimeout(resolve, o.loadMs?.(ids) ?? 0));
         return ids.map((id) => ({ id }) as StoredInboundEvent);
       },
+      // Events another process stored, its notice of them not heard yet.
+      loadEarlier: async (events) => o.earlier?.(events) ?? [],
       // As the gateway's notifier: one statement for the notices of a call, through any connection of the pool.
       notify: async (payloads) => {
         if (o.notifyFails?.()) throw new Error('the pool lost its connection');
@@ -145,6 +151,16 @@ describe('the processing lock on PostgreSQL', () => {
     await second.enqueue([{ id: 'e1' } as StoredInboundEvent]);
     // Its notice reaches the leader's session at once; loading its event takes 100 ms.
     await new Promise((resolve) => setTimeout(resolve, 20));
+    first.enqueue([{ id: 'e2' } as StoredInboundEvent]);
+    await until('both events', () => a.seen.enqueued.length === 2);
+    expect(a.seen.enqueued).toEqual(['e1', 'e2']);
+  });
+
+  it('hands a person’s event stored by another process, its notice not heard yet, before her next one here', async () => {
+    const a = recordingProcessing();
+    const first = await leader(a.processing, {
+      earlier: (events) => (events[0]?.id === 'e2' ? [{ id: 'e1' } as StoredInboundEvent] : []),
+    });
     first.enqueue([{ id: 'e2' } as StoredInboundEvent]);
     await until('both events', () => a.seen.enqueued.length === 2);
     expect(a.seen.enqueued).toEqual(['e1', 'e2']);

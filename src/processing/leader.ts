@@ -25,6 +25,8 @@ export interface LeaderOptions {
   start: () => Promise<Processing>;
   /** The stored events of these ids still pending, oldest first. */
   loadEvents: (ids: string[]) => Promise<StoredInboundEvent[]>;
+  /** The pending events of these events' people stored before them, oldest first (`loadPendingBefore`). */
+  loadEarlier: (events: readonly StoredInboundEvent[]) => Promise<StoredInboundEvent[]>;
   /** Sends notices on WORK_CHANNEL through the shared pool, in one statement, in this order. */
   notify: (payloads: string[]) => Promise<void>;
   /** How often a process that does not process tries to take the lock. */
@@ -223,11 +225,13 @@ export async function createLeaderProcessing(
     },
     enqueue(events) {
       if (leading) {
-        // After the notices heard before them: a person's earlier event, stored by another process, goes first.
+        // A person's earlier event, stored by another process, goes first: after the notices heard before these, and
+        // read from the database when its notice has not come yet (the workers skip an event they were handed already).
         const target = leading;
-        hearing = hearing.then(() => {
+        hearing = hearing.then(async () => {
           try {
-            if (leading === target) target.enqueue(events);
+            const earlier = await options.loadEarlier(events);
+            if (leading === target) target.enqueue(earlier.length > 0 ? [...earlier, ...events] : events);
           } catch (err) {
             // The minute's sweep hands over what this could not.
             logger.error({ err }, 'could not hand stored events to processing');

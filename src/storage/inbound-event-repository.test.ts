@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import type { InboundEvent } from '../conversations/inbound-event.ts';
-import { countPendingEvents, insertInboundEvents, loadPendingEvents } from './inbound-event-repository.ts';
+import {
+  countPendingEvents,
+  insertInboundEvents,
+  loadPendingBefore,
+  loadPendingEvents,
+} from './inbound-event-repository.ts';
 
 const PAGE = '104857392018475';
 
@@ -50,6 +55,29 @@ for (const kind of DATABASES) {
       const pending = await loadPendingEvents(db, 1_000);
       expect(pending.map((e) => e.event)).toEqual(range(0, 456));
       expect(pending.map((e) => e.received_at)).toEqual([...Array(454).fill(1_000), 2_000, 2_000]);
+    });
+
+    it("finds the person's events stored before these and still pending, and no one else's", async () => {
+      const { db } = await open();
+      // Messages 0, 7 and 14 are one person's (psid-0); 1 is another's. 0 is handled already.
+      const stored = await insertInboundEvents(db, [message(0), message(1), message(7)], 1_000);
+      const later = await insertInboundEvents(db, [message(14)], 2_000);
+      await db
+        .updateTable('inbound_events')
+        .set({ status: 'done' })
+        .where('id', '=', stored[0]?.id as string)
+        .execute();
+      const earlier = await loadPendingBefore(
+        db,
+        later.filter((e) => e !== undefined),
+      );
+      expect(earlier.map((e) => e.event.key)).toEqual(['m_7']);
+      expect(
+        await loadPendingBefore(
+          db,
+          stored.slice(1, 2).filter((e) => e !== undefined),
+        ),
+      ).toEqual([]);
     });
   });
 }

@@ -103,6 +103,37 @@ export async function loadPendingByKey(
   return found.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+/**
+ * The events of these events' people stored before them and still waiting to be handled, oldest first: those another
+ * process stored whose hand-over has not reached this one yet.
+ */
+export async function loadPendingBefore(
+  db: Kysely<Database>,
+  events: readonly StoredInboundEvent[],
+): Promise<StoredInboundEvent[]> {
+  const users = [...new Set(events.map((e) => e.event.user_id).filter((u): u is string => u !== undefined))];
+  if (users.length === 0) return [];
+  const pages = [...new Set(events.map((e) => e.event.page_id))];
+  const newest = events
+    .map((e) => e.id)
+    .sort()
+    .at(-1) as string;
+  const given = new Set(events.map((e) => e.id));
+  const found: StoredInboundEvent[] = [];
+  for (let i = 0; i < users.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom('inbound_events')
+      .select(STORED_COLUMNS)
+      .where('status', '=', 'pending')
+      .where('id', '<', newest)
+      .where('page_id', 'in', pages)
+      .where('user_id', 'in', users.slice(i, i + CHUNK))
+      .execute();
+    for (const row of rows) if (!given.has(row.id)) found.push(storedEventOf(row));
+  }
+  return found.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
 /** Of the events of these ids, those still waiting to be handled, oldest first. */
 export async function loadPendingByIds(db: Kysely<Database>, ids: string[]): Promise<StoredInboundEvent[]> {
   const found: StoredInboundEvent[] = [];

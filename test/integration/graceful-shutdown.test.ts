@@ -64,62 +64,63 @@ describe('graceful shutdown', { timeout: PROMPTLY }, () => {
     }
   });
 
-  it('answers a request under way when it began closing, then ends that connection', async () => {
+  /**
+   * On a connection of its own: sends `before`, begins the close once `ready` says the gateway has it, sends `after` once
+   * the gateway no longer listens, and answers what came back when the connection ended and the close was over.
+   */
+  async function closeMidRequest(
+    before: string,
+    ready: (received: string) => boolean | Promise<boolean>,
+    after: string,
+  ) {
     const h = await startHarness({ database: 'sqlite' });
     try {
-      // Close ends idle connections: this one is busy with a webhook whose body has not been sent yet. The server's
-      // "100 Continue" says it has taken that request in, before the close.
-      const { port } = new URL(h.gatewayUrl);
-      const socket = connect(Number(port), '127.0.0.1');
+      const socket = connect(Number(new URL(h.gatewayUrl).port), '127.0.0.1');
       let received = '';
       socket.setEncoding('utf8').on('data', (chunk) => (received += chunk));
-      socket.write(
-        'POST /webhooks/messenger HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
-          'Content-Length: 2\r\nExpect: 100-continue\r\n\r\n',
-      );
-      await vi.waitFor(() => expect(received).toMatch(/^HTTP\/1\.1 100 Continue/), { timeout: 5_000, interval: 10 });
+      socket.write(before);
+      await vi.waitFor(async () => expect(await ready(received)).toBe(true), { timeout: 5_000, interval: 10 });
       const closed = h.switchboard.close();
       await vi.waitFor(() => expect(h.switchboard.app.server.listening).toBe(false), { timeout: 5_000, interval: 10 });
-      // The webhook's body, then a request sent on the same connection once the close has begun.
-      socket.write('{}GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      socket.write(after);
       await once(socket, 'end');
       await closed;
-
-      // The webhook, taken in before the close, is answered (unsigned) with the connection's end: the request after
-      // it is not read, and its client sends it again elsewhere, as HTTP has it.
-      const responses = received.split(/(?=HTTP\/1\.1 \d{3} )/);
-      expect(responses.map((r) => r.slice('HTTP/1.1 '.length, 12))).toEqual(['100', '401']);
-      expect(responses.at(-1)).toMatch(/\r\nconnection: close\r\n/i);
+      return received;
     } finally {
       await h.emulator.close();
       await h.db.drop();
     }
+  }
+
+  it('answers a request under way when it began closing, then ends that connection', async () => {
+    // Close ends idle connections: this one is busy with a webhook whose body has not been sent yet. The server's
+    // "100 Continue" says it has taken that request in, before the close. Then the webhook's body, and a request sent
+    // on the same connection once the close has begun.
+    const received = await closeMidRequest(
+      'POST /webhooks/messenger HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 2\r\nExpect: 100-continue\r\n\r\n',
+      (sofar) => /^HTTP\/1\.1 100 Continue/.test(sofar),
+      '{}GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    );
+    // The webhook, taken in before the close, is answered (unsigned) with the connection's end: the request after
+    // it is not read, and its client sends it again elsewhere, as HTTP has it.
+    const responses = received.split(/(?=HTTP\/1\.1 \d{3} )/);
+    expect(responses.map((r) => r.slice('HTTP/1.1 '.length, 12))).toEqual(['100', '401']);
+    expect(responses.at(-1)).toMatch(/\r\nconnection: close\r\n/i);
   });
 
   it('answers a request whose headers came in while it closes with 503 SB_SHUTTING_DOWN', async () => {
-    const h = await startHarness({ database: 'sqlite' });
-    try {
-      const { port } = new URL(h.gatewayUrl);
-      const socket = connect(Number(port), '127.0.0.1');
-      let received = '';
-      socket.setEncoding('utf8').on('data', (chunk) => (received += chunk));
-      // A request begun before the close, its headers finished after it began.
-      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-      await sleep(100);
-      const closed = h.switchboard.close();
-      await vi.waitFor(() => expect(h.switchboard.app.server.listening).toBe(false), { timeout: 5_000, interval: 10 });
-      socket.write('\r\n');
-      await once(socket, 'end');
-      await closed;
-      expect(received).toMatch(/^HTTP\/1\.1 503 /);
-      expect(received).toMatch(/\r\nconnection: close\r\n/i);
-      expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n')))).toEqual({
-        error: { code: 'SB_SHUTTING_DOWN', message: 'the server is shutting down; retry' },
-      });
-    } finally {
-      await h.emulator.close();
-      await h.db.drop();
-    }
+    // A request begun before the close (a moment for its first bytes to arrive), its headers finished after it began.
+    const received = await closeMidRequest(
+      'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n',
+      () => sleep(100).then(() => true),
+      '\r\n',
+    );
+    expect(received).toMatch(/^HTTP\/1\.1 503 /);
+    expect(received).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n')))).toEqual({
+      error: { code: 'SB_SHUTTING_DOWN', message: 'the server is shutting down; retry' },
+    });
   });
 
   it('does not wait for a client that connected and sent nothing', async () => {
