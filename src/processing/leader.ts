@@ -253,8 +253,16 @@ export async function createLeaderProcessing(
       return { events: 0, conversations: 0 };
     },
     pagesChanged: () => leading?.pagesChanged(),
-    // A process that does not lead holds no work: what it stored is the leader's to finish.
-    idle: async () => leading?.idle(),
+    // A process that does not lead holds no work: what it stored is the leader's to finish. Events on their way to its
+    // processing (behind notices, or a read of earlier ones) count as work.
+    async idle() {
+      let seen: Promise<void>;
+      do {
+        seen = hearing;
+        await seen;
+      } while (seen !== hearing);
+      await leading?.idle();
+    },
     get depth() {
       return leading?.depth ?? 0;
     },
