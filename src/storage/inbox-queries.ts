@@ -203,9 +203,10 @@ export async function listMessages(db: Kysely<Database>, conversationId: string,
     .limit(limit);
   if (before) query = query.where('id', '<', before);
   const messages = (await query.execute()).reverse().map((r) => ({ ...r, content: JSON.parse(r.content) }));
-  const quoted = await quotedMessages(db, conversationId, messages.map(replyToOf));
-  return messages.map((m) => {
-    const mid = replyToOf(m);
+  const replyTo = messages.map(replyToOf);
+  const quoted = await quotedMessages(db, conversationId, replyTo);
+  return messages.map((m, i) => {
+    const mid = replyTo[i];
     return mid === undefined ? m : { ...m, reply_to: { external_id: mid, message: quoted.get(mid) ?? null } };
   });
 }
@@ -220,18 +221,16 @@ function replyToOf(message: { direction: string; content: unknown }): string | u
 /** The conversation's stored messages of these Messenger ids: one read for a page of the thread. */
 async function quotedMessages(db: Kysely<Database>, conversationId: string, mids: (string | undefined)[]) {
   const wanted = [...new Set(mids.filter((mid): mid is string => mid !== undefined))];
-  const found = new Map<
-    string,
-    { id: string; direction: string; author: string; text: string | null; content: unknown }
-  >();
-  if (wanted.length === 0) return found;
-  const rows = await db
-    .selectFrom('messages')
-    .select(['id', 'external_id', 'direction', 'author', 'text', 'content'])
-    .where('conversation_id', '=', conversationId)
-    .where('external_id', 'in', wanted)
-    .execute();
-  for (const { external_id, content, ...row } of rows)
-    found.set(external_id as string, { ...row, content: JSON.parse(content) });
-  return found;
+  const rows =
+    wanted.length === 0
+      ? []
+      : await db
+          .selectFrom('messages')
+          .select(['id', 'external_id', 'direction', 'author', 'text', 'content'])
+          .where('conversation_id', '=', conversationId)
+          .where('external_id', 'in', wanted)
+          .execute();
+  return new Map(
+    rows.map(({ external_id, content, ...row }) => [external_id as string, { ...row, content: JSON.parse(content) }]),
+  );
 }

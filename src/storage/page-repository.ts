@@ -192,7 +192,6 @@ export async function recordPageHealth(
     .execute();
 }
 
-/** The Messenger profile fields the gateway set on the page: the ones it deletes once no longer configured. */
 /** What the gateway last did to the page's Messenger profile (sync-profile.ts, page-upkeep.ts). */
 export interface ProfileSyncRecord {
   /** The fields it set on the page: the ones it deletes once no longer configured. */
@@ -201,6 +200,7 @@ export interface ProfileSyncRecord {
   checked?: { fingerprint: string; at: number };
 }
 
+/** The page's record; no fields and no check for a page the gateway never synced. */
 export async function profileSyncRecord(db: Kysely<Database>, pageId: string): Promise<ProfileSyncRecord> {
   const row = await db
     .selectFrom('pages')
