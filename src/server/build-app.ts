@@ -50,8 +50,10 @@ export function createHttpApp(
     if (closing) throw new ApiError('SB_SHUTTING_DOWN');
   });
   // Answered while closing, a kept-alive connection ends with its answer, rather than at the grace's cut.
-  app.addHook('onSend', async (_request, reply) => {
+  // A callback, not an async function: it runs for every answer, the webhook's included, and costs no promise.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   // One place for request logs: 4xx at info, 5xx at error, successes at debug (the webhook path is hot).
