@@ -3,6 +3,7 @@ import {
   authorLabel,
   describeError,
   describeFailures,
+  describeFlag,
   describeStatus,
   describeWait,
   describeWindow,
@@ -78,5 +79,27 @@ describe('inbox labels', () => {
       { kind: 'token', label: 'page token', count: 3 },
       { kind: 'window', label: '24-hour window', count: 1 },
     ]);
+  });
+  it("says a gateway flag's source and detail in words, and shows an agent's own reason as it is", () => {
+    expect(describeFlag('connect_to_agent: Asked for a person')).toBe(
+      'Handed over by the assistant: Asked for a person',
+    );
+    expect(describeFlag('connect_to_agent: the assistant handed over')).toBe('Handed over by the assistant');
+    expect(
+      describeFlag(
+        'connect_to_agent: the assistant handed over (waits for the opening at 2026-03-13T08:00:00.000Z)',
+        utc,
+      ),
+    ).toBe('Handed over by the assistant (waits for the opening, 13 Mar 2026, 08:00)');
+    expect(describeFlag('assistant_failure: HTTP 502')).toBe('The assistant failed: HTTP 502');
+    expect(describeFlag('asked_for_human: asked for a person: “a human please”')).toBe(
+      'Asked for a person: “a human please”',
+    );
+    expect(describeFlag('repeated_message: sent the same message 3 times in 10 minutes')).toBe(
+      'Sent the same message 3 times in 10 minutes',
+    );
+    expect(describeFlag('Parcel lost twice')).toBe('Parcel lost twice');
+    expect(describeFlag('vip: call back before noon')).toBe('vip: call back before noon');
+    expect(describeFlag(null)).toBe('');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { avatar } from './avatar.js';
 import { h } from './dom.js';
-import { fullTime, personName, routingLabel, shortTime } from './format.js';
+import { describeFlag, fullTime, personName, routingLabel, shortTime } from './format.js';
 
 /** `page`: the page's name for its badge, or undefined when there is one page only. */
 export function renderConversationRow(row, { href, page }) {
@@ -53,8 +53,8 @@ export function renderConversationRow(row, { href, page }) {
         row.flagged &&
           h(
             'span',
-            { class: 'badge badge--flag', dataset: { testid: 'flag-badge' }, title: row.flag_reason ?? '' },
-            `Flagged${row.flag_reason ? `: ${row.flag_reason}` : ''}`,
+            { class: 'badge badge--flag', dataset: { testid: 'flag-badge' }, title: describeFlag(row.flag_reason) },
+            `Flagged${row.flag_reason ? `: ${describeFlag(row.flag_reason)}` : ''}`,
           ),
         page !== undefined && h('span', { class: 'badge badge--page', dataset: { testid: 'page-badge' } }, page),
       ),

@@ -39,4 +39,5 @@ export function describeWindow(
 export function describeWait(seconds: number | undefined): string;
 export function describeError(error: ApiError): string;
 export function describeFailures(counts?: Record<string, number>): { kind: string; label: string; count: number }[];
+export function describeFlag(reason: string | null | undefined, options?: TimeOptions): string;
 export function describeHealth(health: string): { label: string; tone: Tone };

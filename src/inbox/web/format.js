@@ -170,6 +170,39 @@ export function describeFailures(counts = {}) {
     .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 }
 
+/** Who or what raised each flag the gateway sets (`<code>: <detail>`); the escalation checks' details say it already. */
+const FLAG_SOURCES = {
+  connect_to_agent: 'Handed over by the assistant',
+  assistant_failure: 'The assistant failed',
+  asked_for_human: '',
+  keyword: '',
+  strong_language: '',
+  shouting: '',
+  repeated_message: '',
+  repeated_fallback: '',
+};
+
+/**
+ * A flag's reason in words: the gateway's `connect_to_agent: Asked for a person` reads "Handed over by the assistant:
+ * Asked for a person", its opening time in local time; a reason an agent typed is shown as it is.
+ */
+export function describeFlag(reason, options = {}) {
+  const found = /^([a-z_]+): ([\s\S]*)$/.exec(String(reason ?? ''));
+  if (!found || !Object.hasOwn(FLAG_SOURCES, found[1])) return String(reason ?? '');
+  const source = FLAG_SOURCES[found[1]];
+  // The gateway's stand-in when the assistant gave no reason says nothing the source does not.
+  const detail = found[2]
+    .replace(/^the assistant handed over(?= \(|$)/, '')
+    .replace(/\(waits for the opening at (\S+)\)$/, (all, iso) => {
+      const at = Date.parse(iso);
+      return Number.isNaN(at) ? all : `(waits for the opening, ${fullTime(at, options)})`;
+    })
+    .trim();
+  if (!source) return capitalise(detail);
+  if (!detail) return source;
+  return detail.startsWith('(') ? `${source} ${detail}` : `${source}: ${detail}`;
+}
+
 /** A page's health: `ok`, or the kind of its last permanent Graph failure. */
 export function describeHealth(health) {
   if (health === 'ok') return { label: 'Healthy', tone: 'ok' };

@@ -5,7 +5,7 @@
 import { avatar } from './avatar.js';
 import { h, replaceChildren } from './dom.js';
 import { renderFlagControls } from './flag-controls.js';
-import { describeError, personName, ROUTING, routingLabel } from './format.js';
+import { describeError, describeFlag, personName, ROUTING, routingLabel } from './format.js';
 
 /** `changed(changes)` is told each change the API confirmed. */
 export function createThreadHeader({ api, id, notices, backHref, changed }) {
@@ -149,7 +149,7 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
           'p',
           { class: 'flag-banner', dataset: { testid: 'thread-flag' } },
           h('strong', {}, 'Flagged'),
-          conversation.flag_reason ? `: ${conversation.flag_reason}` : '',
+          conversation.flag_reason ? `: ${describeFlag(conversation.flag_reason)}` : '',
         ),
       status,
     );
