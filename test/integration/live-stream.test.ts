@@ -92,7 +92,7 @@ for (const database of DATABASES) {
       const toldToEvery = async (change: () => Promise<number>, status: number) => {
         const before = streams.map(heard);
         expect(await change()).toBe(status);
-        await Promise.all(streams.map((s, i) => s.next((e) => changedFor(id)(e) && heard(s) > before[i])));
+        await Promise.all(streams.map((s, i) => s.next((e) => changedFor(id)(e) && heard(s) > (before[i] ?? 0))));
       };
       const api = async (path: string, body: object) => (await harness.api('POST', path, body)).status;
 
