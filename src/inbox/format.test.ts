@@ -5,6 +5,7 @@ import {
   describeFailures,
   describeFlag,
   describeStatus,
+  describeUpkeep,
   describeWait,
   describeWindow,
   initials,
@@ -101,5 +102,23 @@ describe('inbox labels', () => {
     expect(describeFlag('Parcel lost twice')).toBe('Parcel lost twice');
     expect(describeFlag('vip: call back before noon')).toBe('vip: call back before noon');
     expect(describeFlag(null)).toBe('');
+  });
+  it("says how a page's upkeep went: done, a token or permission to fix, or a failure tried again", () => {
+    const at = NOW;
+    expect(describeUpkeep(null, 'Subscribed')).toBeUndefined();
+    expect(describeUpkeep({ status: 'ok', kind: null, detail: null, retrying: false, at }, 'Subscribed')).toEqual({
+      label: 'Subscribed',
+      tone: 'ok',
+    });
+    const failed = { status: 'failed', detail: '(#190) expired', retrying: false, at } as const;
+    expect(describeUpkeep({ ...failed, kind: 'token' }, 'Subscribed')?.label).toBe(
+      'Token refused: connect the page again',
+    );
+    expect(describeUpkeep({ ...failed, kind: 'permission' }, 'Subscribed')?.tone).toBe('error');
+    expect(describeUpkeep({ ...failed, kind: 'transient', retrying: true }, 'Subscribed')).toEqual({
+      label: 'Failed for now, trying again',
+      tone: 'warning',
+    });
+    expect(describeUpkeep({ ...failed, kind: 'invalid' }, 'Subscribed')).toEqual({ label: 'Failed', tone: 'error' });
   });
 });

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { PageLookup } from '../server/page-directory.ts';
-import { profileSyncRecord, recordPageHealth, recordProfileSync } from '../storage/page-repository.ts';
+import {
+  profileSyncRecord,
+  recordPageHealth,
+  recordProfileSync,
+  recordUpkeepStatus,
+  type UpkeepStatus,
+} from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { GraphClient, MessengerProfileField } from './graph/graph-client.ts';
 import { type SubscriptionResult, subscribePage } from './page-subscription.ts';
@@ -66,6 +72,12 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
   const now = options.now ?? Date.now;
   const queues: { close(): void }[] = [];
   let closed = false;
+
+  /** What the Pages tab shows of a run that called Graph: how it went, and whether it is tried again. */
+  const statusOf = (result: SyncResult | SubscriptionResult): UpkeepStatus =>
+    result.status === 'failed'
+      ? { status: 'failed', kind: result.kind, detail: result.error, retrying: result.retryable, at: now() }
+      : { status: 'ok', kind: null, detail: null, retrying: false, at: now() };
 
   /** Logs a failure that is not Graph's (those come back as results): the database failing. */
   const failed = (what: string, pageId: string) => (err: unknown) => logger.error({ err, pageId }, `could not ${what}`);
@@ -150,7 +162,10 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     if (!page) return undefined;
     const { fields: ours, checked } = await profileSyncRecord(db, pageId);
     const greeting = page.settings.greeting ?? page.messenger_profile?.greeting;
-    if (!page.messenger_profile && !greeting && ours.length === 0) return undefined;
+    if (!page.messenger_profile && !greeting && ours.length === 0) {
+      await recordUpkeepStatus(db, pageId, 'profile_sync_status', null);
+      return undefined;
+    }
     const wanted =
       page.messenger_profile || greeting
         ? toMessengerProfile(profileConfigSchema.parse({ ...page.messenger_profile, greeting }))
@@ -167,6 +182,7 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
       return { status: 'unchanged' };
     }
     const result = await syncMessengerProfile(graphFor(page.app_id), page.access_token, wanted, ours);
+    await recordUpkeepStatus(db, pageId, 'profile_sync_status', statusOf(result));
     if (result.status !== 'failed')
       await recordProfileSync(db, pageId, {
         fields: Object.keys(wanted) as MessengerProfileField[],
@@ -183,6 +199,7 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     const page = directory.page(pageId);
     if (!page) return undefined;
     const result = await subscribePage(graphFor(page.app_id), page.access_token, pageId, page.app_id);
+    await recordUpkeepStatus(db, pageId, 'subscription_status', statusOf(result));
     const log = logger.child({ pageId });
     if (result.status === 'subscribed') log.info(result, 'app subscribed to the page’s webhooks');
     if (result.status !== 'failed') return result;

@@ -59,12 +59,15 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
     const rows = await deps.db
       .selectFrom('pages')
       .select(['id', 'app_id', 'name', 'source', 'health', 'health_detail', 'health_at'])
+      .select(['subscription_status', 'profile_sync_status'])
       .orderBy('id')
       .execute();
     const failures = await sendFailuresByPage(deps.db, deps.now() - DAY_MS);
     return {
       data: rows.map((row) => ({
         ...row,
+        subscription_status: row.subscription_status && JSON.parse(row.subscription_status),
+        profile_sync_status: row.profile_sync_status && JSON.parse(row.profile_sync_status),
         send_failures_24h: failures.get(row.id) ?? {},
         settings: deps.directory.page(row.id)?.settings,
       })),

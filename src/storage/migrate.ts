@@ -8,6 +8,7 @@ import * as pageConnections from './migrations/0005-page-connections.ts';
 import * as signInFailures from './migrations/0006-sign-in-failures.ts';
 import * as profileChecked from './migrations/0007-profile-checked.ts';
 import * as conversationReads from './migrations/0008-conversation-reads.ts';
+import * as pageUpkeepStatus from './migrations/0009-page-upkeep-status.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0006-sign-in-failures': signInFailures,
   '0007-profile-checked': profileChecked,
   '0008-conversation-reads': conversationReads,
+  '0009-page-upkeep-status': pageUpkeepStatus,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

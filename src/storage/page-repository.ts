@@ -224,3 +224,32 @@ export async function recordProfileSync(db: Kysely<Database>, pageId: string, re
     .where('id', '=', pageId)
     .execute();
 }
+
+/**
+ * How the last try of a piece of page upkeep went, for the Pages tab: `ok`, or `failed` with Graph's message, and
+ * whether it is tried again (Graph was busy or limiting calls) or waits for someone to act (a token, a permission).
+ */
+export interface UpkeepStatus {
+  status: 'ok' | 'failed';
+  /** How Graph's refusal is handled (graph-error.ts: `token`, `permission`, `transient`…), and its message. */
+  kind: string | null;
+  detail: string | null;
+  retrying: boolean;
+  at: number;
+}
+
+export type UpkeepWork = 'subscription_status' | 'profile_sync_status';
+
+/** Records a page upkeep's outcome; null when there is nothing to do (no profile configured). */
+export async function recordUpkeepStatus(
+  db: Kysely<Database>,
+  pageId: string,
+  work: UpkeepWork,
+  status: UpkeepStatus | null,
+) {
+  await db
+    .updateTable('pages')
+    .set({ [work]: status && JSON.stringify(status) })
+    .where('id', '=', pageId)
+    .execute();
+}

@@ -49,6 +49,10 @@ export interface PagesTable {
   /** A fingerprint of the profile last made to match the configuration (`messenger_profile_checked_at`, epoch ms). */
   messenger_profile_checked: string | null;
   messenger_profile_checked_at: number | null;
+  /** JSON UpkeepStatus of the last try to subscribe the app to the page's webhooks, or null before the first. */
+  subscription_status: string | null;
+  /** JSON UpkeepStatus of the last Messenger profile sync, or null before the first or with no profile configured. */
+  profile_sync_status: string | null;
   /** `ok`, or the failure kind of the last permanent Graph error (e.g. `token`). */
   health: string;
   health_detail: string | null;

@@ -610,6 +610,9 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     const acme = page.getByTestId('page-row').filter({ hasText: 'Acme Shop' });
     await expectText(acme.getByTestId('page-health'), 'Healthy');
     await expectText(acme.getByTestId('page-failures'), 'none');
+    // What start-up's upkeep did through Graph: the webhooks the page sends the app, and its Messenger profile.
+    await expectText(acme.getByTestId('page-subscription'), 'Webhooks: Subscribed');
+    await expectText(acme.getByTestId('page-profile'), 'Messenger profile: In sync with the configuration');
     // Answered here as a gateway without page connection would: the real endpoint may exist by now.
     await page.route('**/api/oauth/facebook/start', (route) =>
       route.fulfill({

@@ -11,11 +11,16 @@ describe('the app’s subscription to its pages’ webhooks', () => {
     h = undefined;
   });
 
+  /** What the Pages tab shows of the last try to subscribe the app. */
+  const shown = async () =>
+    (await h?.api('GET', '/api/pages'))?.body.data.find((p: { id: string }) => p.id === PAGE_ID)?.subscription_status;
+
   it('subscribes a page that sends the app nothing at start-up, so its messages are answered', async () => {
     h = await startHarness({ database: 'sqlite', subscribed: false });
     const posts = (await h.fb.graphCalls({ path_contains: 'subscribed_apps' })).filter((c) => c.method === 'POST');
     expect(posts).toHaveLength(1);
     expect(String(posts[0]?.query.subscribed_fields).split(',')).toEqual(expect.arrayContaining(FIELDS));
+    expect(await shown()).toEqual({ status: 'ok', kind: null, detail: null, retrying: false, at: expect.any(Number) });
 
     await h.fb.sendText(PAGE_ID, PSID, 'is anyone there?');
     await h.settle();
@@ -34,15 +39,21 @@ describe('the app’s subscription to its pages’ webhooks', () => {
       database: 'sqlite',
       subscribed: false,
       beforeStart: (fb) => fb.setFaults({ next: { count: 1, code: 2, path_contains: 'subscribed_apps' } }),
-      tuning: { pageRetryMs: 50 },
+      // Long enough to read what the Pages tab shows before the second try.
+      tuning: { pageRetryMs: 1000 },
+    });
+    expect(await shown()).toMatchObject({
+      status: 'failed',
+      kind: 'transient',
+      retrying: true,
+      detail: expect.any(String),
     });
     const posted = async () =>
       (await h?.fb.graphCalls({ path_contains: 'subscribed_apps' }))?.some(
         (c) => c.method === 'POST' && c.status === 200,
       );
-    for (let waited = 0; waited < 5000 && !(await posted()); waited += 50)
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await posted()).toBe(true);
+    await expect.poll(posted, { timeout: 5000, interval: 50 }).toBe(true);
+    expect(await shown()).toMatchObject({ status: 'ok', detail: null, retrying: false });
   });
 
   it('shows a token Graph refused at start-up on the page’s health, and ok again once a send goes through', async () => {
@@ -53,6 +64,13 @@ describe('the app’s subscription to its pages’ webhooks', () => {
     const health = async () =>
       (await h?.api('GET', '/api/pages'))?.body.data.find((p: { id: string }) => p.id === PAGE_ID)?.health;
     await expect.poll(health, { timeout: 5000, interval: 50 }).toBe('token');
+    // Trying again does not mend a token: the tab says so, with Graph's words.
+    expect(await shown()).toMatchObject({
+      status: 'failed',
+      kind: 'token',
+      retrying: false,
+      detail: '(#190) Injected error',
+    });
 
     await h.fb.sendText(PAGE_ID, PSID, 'still there?');
     await h.settle();

@@ -28,18 +28,24 @@ for (const database of DATABASES) {
       return greeting;
     };
 
+    /** What the Pages tab shows of the last sync. */
+    const shown = async () =>
+      (await h.api('GET', '/api/pages')).body.data.find((p: { id: string }) => p.id === PAGE_ID)?.profile_sync_status;
+
     it('is tried again at start-up, and then applies the profile', async () => {
       const calls = await h.fb.graphCalls({ path_contains: 'messenger_profile' });
       expect(calls[0]?.status).toBe(500);
       expect(await greetingOnceIs('Hi {{user_first_name}}!')).toEqual([
         { locale: 'default', text: 'Hi {{user_first_name}}!' },
       ]);
+      await expect.poll(shown, { timeout: 5000, interval: 50 }).toMatchObject({ status: 'ok', retrying: false });
     });
 
     it('is tried again after a settings change, whose answer says it failed', async () => {
       await h.fb.setFaults({ next: { count: 1, code: 2, path_contains: 'messenger_profile' } });
       const changed = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { greeting: 'Welcome back!' });
       expect(changed.body).toMatchObject({ data: { greeting: 'Welcome back!' }, profile_sync: 'failed' });
+      expect(await shown()).toMatchObject({ status: 'failed', retrying: true, detail: expect.any(String) });
       expect(await greetingOnceIs('Welcome back!')).toEqual([{ locale: 'default', text: 'Welcome back!' }]);
     });
   });

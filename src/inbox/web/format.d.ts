@@ -40,4 +40,15 @@ export function describeWait(seconds: number | undefined): string;
 export function describeError(error: ApiError): string;
 export function describeFailures(counts?: Record<string, number>): { kind: string; label: string; count: number }[];
 export function describeFlag(reason: string | null | undefined, options?: TimeOptions): string;
+export interface UpkeepStatus {
+  status: 'ok' | 'failed';
+  kind: string | null;
+  detail: string | null;
+  retrying: boolean;
+  at: number;
+}
+export function describeUpkeep(
+  status: UpkeepStatus | null | undefined,
+  done: string,
+): { label: string; tone: Tone } | undefined;
 export function describeHealth(health: string): { label: string; tone: Tone };

@@ -211,6 +211,19 @@ export function describeHealth(health) {
   return { label: String(health), tone: 'warning' };
 }
 
+/**
+ * The last try of a page's upkeep (`subscription_status`, `profile_sync_status`): `done` names success ("Subscribed").
+ * Undefined before the first try.
+ */
+export function describeUpkeep(status, done) {
+  if (!status) return undefined;
+  if (status.status === 'ok') return { label: done, tone: 'ok' };
+  if (status.kind === 'token') return { label: 'Token refused: connect the page again', tone: 'error' };
+  if (status.kind === 'permission') return { label: 'Permission missing', tone: 'error' };
+  if (status.retrying) return { label: 'Failed for now, trying again', tone: 'warning' };
+  return { label: 'Failed', tone: 'error' };
+}
+
 function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

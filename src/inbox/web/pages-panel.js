@@ -4,7 +4,7 @@
  */
 import { safeUrl } from './content.js';
 import { h, replaceChildren } from './dom.js';
-import { describeError, describeFailures, describeHealth, fullTime } from './format.js';
+import { describeError, describeFailures, describeHealth, describeUpkeep, fullTime } from './format.js';
 
 export const PAGES_POLL_MS = 15_000;
 
@@ -148,6 +148,8 @@ function renderPage(page) {
       h('span', { class: `badge tone-${health.tone}`, dataset: { testid: 'page-health' } }, health.label),
     ),
     h('p', { class: 'page__meta' }, `Page ${page.id}`, page.source ? ` · from ${page.source}` : ''),
+    renderUpkeep('Webhooks', page.subscription_status, 'Subscribed', 'page-subscription'),
+    renderUpkeep('Messenger profile', page.profile_sync_status, 'In sync with the configuration', 'page-profile'),
     page.health !== 'ok' &&
       h(
         'p',
@@ -167,5 +169,19 @@ function renderPage(page) {
             failures.map((f) => h('li', { dataset: { kind: f.kind } }, `${f.label}: ${f.count}`)),
           ),
     ),
+  );
+}
+
+/** A line on a piece of the page's upkeep: how its last try went, when, and Graph's words when it failed. */
+function renderUpkeep(name, status, done, testid) {
+  const shown = describeUpkeep(status, done);
+  if (!shown) return false;
+  return h(
+    'p',
+    { class: 'page__upkeep', dataset: { testid } },
+    h('span', {}, `${name}: `),
+    h('span', { class: `badge tone-${shown.tone}` }, shown.label),
+    h('span', { class: 'page__when' }, ` ${fullTime(status.at)}`),
+    status.detail && h('span', { class: 'page__detail' }, ` ${status.detail}`),
   );
 }
