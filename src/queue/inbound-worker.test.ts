@@ -334,6 +334,49 @@ for (const kind of DATABASES) {
     );
   });
 
+  describe(`inbound worker on ${kind}: the sweep`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('finds an event nothing holds behind more than a page of older ones held in memory (a retry’s back-off)', async () => {
+      const { db } = await open();
+      const handled: string[] = [];
+      const service = {
+        async handle(stored: StoredInboundEvent) {
+          const text = (stored.event as { text: string }).text;
+          // The first person's first event fails: its lane waits out a long back-off, holding all their events.
+          if (text === '0:0') throw new Error('the assistant is down');
+          handled.push(text);
+          await db.updateTable('inbound_events').set({ status: 'done' }).where('id', '=', stored.id).execute();
+        },
+      } as unknown as ConversationService;
+      const worker = createInboundWorker({
+        db,
+        service,
+        clock: { now: Date.now },
+        logger: pino({ level: 'silent' }),
+        retryBaseMs: 600_000,
+      });
+      const held = (await insertInboundEvents(
+        db,
+        [...Array(1100).keys()].map((n) => message(0, n)),
+        Date.now(),
+      )) as StoredInboundEvent[];
+      worker.enqueue(held);
+      // Stored after them, and never handed over (its hand-over was lost with its commit's answer).
+      await insertInboundEvents(db, [message(1, 0)], Date.now());
+
+      expect(await worker.sweep(Date.now() + 60_000)).toBe(true);
+      await vi.waitFor(
+        () => {
+          expect(handled).toEqual(['1:0']);
+          expect(worker.depth).toBe(1100);
+        },
+        { timeout: 5_000, interval: 5 },
+      );
+      await worker.stop();
+    });
+  });
+
   describe(`inbound worker on ${kind}: echoes`, () => {
     const open = useMigratedDatabase(kind);
 

@@ -35,6 +35,9 @@ export interface InboundWorkerOptions {
 /** How many handled event ids are remembered: far more than a read of pending events returns at once. */
 const SETTLED_KEPT = 4096;
 
+/** Ids a sweep reads at once, looking for a pending event nothing holds. */
+const SWEEP_PAGE = 1000;
+
 /** One lane per person and page. */
 const laneOf = (e: StoredInboundEvent) => `${e.event.page_id}:${e.event.user_id ?? '-'}`;
 
@@ -248,8 +251,15 @@ export function createInboundWorker(options: InboundWorkerOptions) {
     async sweep(before: number): Promise<boolean> {
       if (spilled || paging) return false; // Being read back already.
       const since = deadMarks;
-      const ids = await pendingEventIdsBefore(db, before, 100);
-      if (ids.every((id) => queued.has(id) || settled.has(id) || deadSince(id, since))) return false;
+      const held = (id: string) => queued.has(id) || settled.has(id) || deadSince(id, since);
+      // Page by page: the oldest may all be held (a retry's back-off, a backlog), with an event nothing holds behind
+      // them. Ids only, from the index: ten reads at most while the default 10,000 (maxHeld) are held.
+      for (let after = ''; ; ) {
+        const ids = await pendingEventIdsBefore(db, before, SWEEP_PAGE, after);
+        if (!ids.every(held)) break;
+        if (ids.length < SWEEP_PAGE) return false;
+        after = ids.at(-1) as string;
+      }
       spilled = true;
       cursor = '';
       startPaging();

@@ -166,12 +166,18 @@ export async function loadPendingEvents(
   return rows.map(storedEventOf);
 }
 
-/** Ids of up to `limit` events stored before `before` and still pending, oldest first. */
-export async function pendingEventIdsBefore(db: Kysely<Database>, before: number, limit: number): Promise<string[]> {
+/** Ids of up to `limit` events stored before `before`, after `afterId`, and still pending, oldest first. */
+export async function pendingEventIdsBefore(
+  db: Kysely<Database>,
+  before: number,
+  limit: number,
+  afterId = '',
+): Promise<string[]> {
   const rows = await db
     .selectFrom('inbound_events')
     .select('id')
     .where('status', '=', 'pending')
+    .where('id', '>', afterId)
     .where('id', '<', idFloor(before))
     .orderBy('id')
     .limit(limit)
