@@ -186,6 +186,20 @@ for (const kind of DATABASES) {
       expect(await pagesVersion(db)).not.toBe(before);
     });
 
+    it('show a page’s health changed by another process in the version, not the same health recorded again', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [page('222', '111')] } as Configured, 1);
+      const before = await pagesVersion(db);
+      await recordPageHealth(db, '222', 'token', 'Error validating access token', 2);
+      const refused = await pagesVersion(db);
+      expect(refused).not.toBe(before);
+      await recordPageHealth(db, '222', 'token', 'Error validating access token', 3); // The next refused send.
+      expect(await pagesVersion(db)).toBe(refused);
+      await recordPageHealth(db, '222', 'ok', null, 4);
+      expect(await pagesVersion(db)).not.toBe(refused);
+    });
+
     it('give a stored setting that no longer passes its default, and keep the page’s other settings', async () => {
       const { db } = await open();
       const box = createSecretBox([key()]);

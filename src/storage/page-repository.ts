@@ -165,18 +165,21 @@ export async function loadPages(db: Kysely<Database>, box: SecretBox): Promise<S
 /**
  * Changes whenever an app or a page is added, removed or changed: another process's change (a rotated app secret, a
  * page token) shows in it. Every row's `updated_at`, not the latest alone: a change committed after a later-stamped
- * one, or stamped by a clock behind, would not move the latest.
+ * one, or stamped by a clock behind, would not move the latest. A page's health too, when it changes to another
+ * value (not when the same is recorded again, at every refused send): the process that sends records `ok` once a send
+ * goes through only if it knows of the refusal, which another process may have met (its page upkeep).
  */
 export async function pagesVersion(db: Kysely<Database>): Promise<string> {
   const apps = await db.selectFrom('apps').select(['id', 'updated_at']).orderBy('id').execute();
-  const pages = await db.selectFrom('pages').select(['id', 'updated_at']).orderBy('id').execute();
-  const version = (rows: { id: string; updated_at: number }[]) => rows.map((r) => `${r.id}:${r.updated_at}`).join(',');
-  return `${version(apps)};${version(pages)}`;
+  const pages = await db.selectFrom('pages').select(['id', 'updated_at', 'health']).orderBy('id').execute();
+  const appsVersion = apps.map((r) => `${r.id}:${r.updated_at}`).join(',');
+  return `${appsVersion};${pages.map((r) => `${r.id}:${r.updated_at}:${r.health}`).join(',')}`;
 }
 
 /**
  * Records a permanent Graph failure of the page (e.g. a dead token) for operators to see, or `ok` again. Not a change
- * of the page (`updated_at`): other processes would reload their pages at every failed send.
+ * of the page (`updated_at`): other processes would reload their pages at every failed send. They reload when the
+ * health changes to another value (`pagesVersion`).
  */
 export async function recordPageHealth(
   db: Kysely<Database>,

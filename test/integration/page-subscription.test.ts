@@ -1,4 +1,7 @@
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSecretBox } from '../../src/storage/secret-box.ts';
+import { createSwitchboard, type Switchboard } from '../../src/switchboard.ts';
 import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
 
 /** The webhook fields every start makes sure the app gets for its pages (pages-api.ts). */
@@ -6,9 +9,12 @@ const FIELDS = ['messages', 'messaging_postbacks', 'message_deliveries', 'messag
 
 describe('the app’s subscription to its pages’ webhooks', () => {
   let h: Harness | undefined;
+  let other: Switchboard | undefined;
   afterEach(async () => {
+    await other?.close();
     await h?.close();
     h = undefined;
+    other = undefined;
   });
 
   /** What the Pages tab shows of the last try to subscribe the app. */
@@ -76,5 +82,32 @@ describe('the app’s subscription to its pages’ webhooks', () => {
     await h.settle();
     expect((await h.fb.conversation(PAGE_ID, PSID)).items.some((i) => i.from === 'page')).toBe(true);
     await expect.poll(health, { timeout: 5000, interval: 50 }).toBe('ok');
+  });
+
+  it('shows ok again once a send goes through, though the token was refused to a process that does not send (PostgreSQL)', async () => {
+    // The first process holds the processing lock: it sends. The second starts later, and Graph refuses its check of
+    // the subscription as a dead token: recorded by a process whose pages the sending one does not reload.
+    h = await startHarness({ database: 'postgres', tuning: { pagePollMs: 50 } });
+    await h.fb.setFaults({ next: { count: 1, code: 190, path_contains: 'subscribed_apps' } });
+    other = await createSwitchboard({
+      config: h.config,
+      secretBox: createSecretBox([h.secretKey]),
+      logger: pino({ level: 'silent' }),
+      tuning: { pagePollMs: 50 },
+    });
+    await other.profilesSynced;
+    const health = async () =>
+      (await h?.api('GET', '/api/pages'))?.body.data.find((p: { id: string }) => p.id === PAGE_ID)?.health;
+    expect(await health()).toBe('token');
+
+    // Graph takes the page's token again (it was refused for a moment, or mended without a new one): each look sends
+    // a message, and the sending process tells its page is fine once it has heard of the refusal.
+    let n = 0;
+    const healthAfterASend = async () => {
+      await h?.fb.sendText(PAGE_ID, PSID, `still there? ${++n}`);
+      await h?.settle();
+      return health();
+    };
+    await expect.poll(healthAfterASend, { timeout: 5000, interval: 100 }).toBe('ok');
   });
 });
