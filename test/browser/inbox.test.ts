@@ -913,6 +913,65 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await reply.waitFor(soon);
     await expectText(reply.getByTestId('message-quote'), '↩ AgentNoted, thank you');
   });
+
+  it('takes the reader to the message a reply quotes, loading older messages until it is there', async () => {
+    const id = await page.getByTestId('thread').getAttribute('data-id');
+    const all = (await h.api('GET', `/api/conversations/${id}/messages?limit=200`)).body.data.messages;
+    const first = all.find((m: { direction: string }) => m.direction === 'in');
+    // Her first message falls out of the thread's first page (50 messages) behind the agent's.
+    for (let i = 1; i <= 50; i += 1) {
+      expect((await h.api('POST', `/api/conversations/${id}/messages`, { text: `Update ${i}` })).status).toBe(202);
+    }
+    await h.settle();
+    await h.fb.sendText(PAGE_ID, PSID, 'about my first message', { replyTo: first.external_id });
+    const reply = messages('contact', 'about my first message');
+    await reply.waitFor(soon);
+    // Opened again, the thread has the newest page only.
+    await page.reload();
+    await reply.waitFor(wait);
+    const quoted = page.locator(`[data-testid="message"][data-id="${first.id}"]`);
+    expect(await quoted.count()).toBe(0);
+    const quote = reply.getByTestId('message-quote');
+    expect(await quote.evaluate((el) => el.tagName)).toBe('BUTTON');
+    expect(await quote.getAttribute('aria-label')).toMatch(/^Go to the message this replies to: Lena Okafor, /);
+
+    const inView = () =>
+      quoted.evaluate((el) => {
+        const log = document.querySelector('[data-testid="thread-log"]')!.getBoundingClientRect();
+        const box = el.getBoundingClientRect();
+        return box.top >= log.top && box.bottom <= log.bottom;
+      });
+    // From the keyboard: older pages load, the log scrolls (smoothly) to the message, highlighted, with the focus.
+    await quote.focus();
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-testid="message"][data-id="${first.id}"].message--highlighted`).waitFor(wait);
+    await expect.poll(inView, soon).toBe(true);
+    expect(await quoted.evaluate((el) => el === document.activeElement)).toBe(true);
+    // The highlight lasts a moment.
+    await expect.poll(() => quoted.getAttribute('class'), soon).not.toContain('message--highlighted');
+
+    // With reduced motion, the log jumps: the message is in view as its highlight begins.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    try {
+      await page.getByTestId('thread-log').evaluate((log) => {
+        log.scrollTop = log.scrollHeight;
+      });
+      expect(await inView()).toBe(false);
+      await quoted.evaluate((el) => {
+        const log = document.querySelector('[data-testid="thread-log"]')!;
+        new MutationObserver((_, observer) => {
+          const box = el.getBoundingClientRect();
+          const frame = log.getBoundingClientRect();
+          Object.assign(window, { jumped: box.top >= frame.top && box.bottom <= frame.bottom });
+          observer.disconnect();
+        }).observe(el, { attributeFilter: ['class'] });
+      });
+      await quote.click();
+      await expect.poll(() => page.evaluate(() => (window as unknown as { jumped?: boolean }).jumped), soon).toBe(true);
+    } finally {
+      await page.emulateMedia({ reducedMotion: null });
+    }
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

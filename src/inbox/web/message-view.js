@@ -3,8 +3,11 @@ import { describeContent, MEDIA_LABELS, quoteOf } from './content.js';
 import { h } from './dom.js';
 import { authorLabel, describeStatus, fullTime, shortTime } from './format.js';
 
-/** `person` is the person's display name. */
-export function renderMessage(message, person) {
+/**
+ * `person` is the person's display name. `goTo(id, quote)`, when given, takes the reader to the message of that id:
+ * a quote of a stored message is then a button that calls it.
+ */
+export function renderMessage(message, { person, goTo }) {
   const outgoing = message.direction === 'out';
   const status = describeStatus(message);
   const time = message.created_at;
@@ -25,7 +28,7 @@ export function renderMessage(message, person) {
     h(
       'div',
       { class: 'message__bubble' },
-      message.reply_to ? renderQuote(message, person) : null,
+      message.reply_to ? renderQuote(message, person, goTo) : null,
       describeContent(message).map(renderPart),
     ),
     status &&
@@ -38,15 +41,33 @@ export function renderMessage(message, person) {
   );
 }
 
-/** The message a person's reply quotes: who wrote it and its first part, or that it is not stored here. */
-function renderQuote(message, person) {
+/**
+ * The message a person's reply quotes: who wrote it and its first part, or that it is not stored here. A stored one is
+ * a button to it; one not stored has nowhere to go and stays a plain quote.
+ */
+function renderQuote(message, person, goTo) {
   const quoted = message.reply_to.message;
-  return h(
-    'blockquote',
-    { class: 'message__quote', dataset: { testid: 'message-quote' } },
-    h('span', { class: 'message__quote-author' }, quoted ? `↩ ${authorLabel(quoted, person)}` : '↩ Reply'),
-    h('span', { class: 'message__quote-text', dir: 'auto' }, quoteOf(message) ?? 'to a message not stored here'),
+  const author = quoted ? authorLabel(quoted, person) : undefined;
+  const text = quoteOf(message) ?? 'to a message not stored here';
+  const parts = [
+    h('span', { class: 'message__quote-author' }, author ? `↩ ${author}` : '↩ Reply'),
+    h('span', { class: 'message__quote-text', dir: 'auto' }, text),
+  ];
+  if (!quoted?.id || !goTo)
+    return h('blockquote', { class: 'message__quote', dataset: { testid: 'message-quote' } }, parts);
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'message__quote message__quote--link',
+      dataset: { testid: 'message-quote' },
+      // The name starts with what the reader is offered, and keeps the quote itself (it would otherwise replace it).
+      'aria-label': `Go to the message this replies to: ${author}, ${text}`,
+      onclick: () => goTo(quoted.id, button),
+    },
+    parts,
   );
+  return button;
 }
 
 /** One part of content.js's description as elements; every URL there is http(s) already. */

@@ -1,13 +1,15 @@
 /**
  * One conversation: its header and actions (thread-actions.js), its messages with older ones on demand, and the
  * reply box (composer.js). Polled every few seconds (`refresh` resolves to false when it failed); new messages scroll into view only when the reader was at the
- * bottom already, and loading older ones keeps the reader's place.
+ * bottom already, and loading older ones keeps the reader's place. A reply's quote takes the reader to the message it
+ * quotes (reveal.js), loading older pages until it is there.
  */
 import { createComposer } from './composer.js';
 import { h, setText, whileBusy } from './dom.js';
 import { authorLabel, describeError, personName, shortTime } from './format.js';
 import { mergeMessages, prependMessages, rowSignature } from './list-model.js';
 import { renderMessage } from './message-view.js';
+import { createRevealer } from './reveal.js';
 import { createThreadHeader } from './thread-actions.js';
 
 const PAGE_SIZE = 50;
@@ -56,6 +58,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     log,
   );
   const announcer = h('p', { class: 'visually-hidden', role: 'status', dataset: { testid: 'thread-announcer' } });
+  const reveal = createRevealer(scroller);
   const header = createThreadHeader({
     api,
     id,
@@ -139,11 +142,17 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     announcer.textContent = said.join('. ');
   }
 
-  async function loadOlder() {
+  /** Older messages on demand: one page, from the button. */
+  function loadOlder() {
+    return whileBusy(older, fetchOlder);
+  }
+
+  /** Puts one page of older messages in front, the reader kept in place; resolves to false when none came. */
+  async function fetchOlder() {
     const oldest = messages[0];
-    if (!oldest) return;
-    const result = await whileBusy(older, () => api.messages(id, { limit: PAGE_SIZE, before: oldest.id }));
-    if (!result || closed) return;
+    if (!oldest) return false;
+    const result = await api.messages(id, { limit: PAGE_SIZE, before: oldest.id });
+    if (closed) return false;
     if (!result.ok) return failed(result.error);
     hasOlder = result.value.messages.length === PAGE_SIZE;
     messages = prependMessages(messages, result.value.messages);
@@ -156,6 +165,26 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     const first = focused && older.hidden ? log.firstElementChild : null;
     first?.setAttribute('tabindex', '-1');
     first?.focus();
+    return true;
+  }
+
+  /**
+   * Takes the reader to the message a reply quotes (`quote`, its button), loading older pages until it is there. Ids
+   * sort by time: past the oldest loaded message, or once nothing older is left, it is not in the thread any more.
+   */
+  async function goTo(messageId, quote) {
+    const outcome = await whileBusy(quote, async () => {
+      while (!drawn.has(messageId) && hasOlder && messages[0]?.id > messageId) {
+        if (!(await whileBusy(older, fetchOlder))) return 'failed';
+      }
+      return drawn.has(messageId) ? 'found' : 'gone';
+    });
+    if (closed) return;
+    if (outcome === 'found') reveal(drawn.get(messageId).el);
+    if (outcome !== 'gone') return;
+    // Nowhere to go: the quote stays, no longer a way there.
+    quote.setAttribute('aria-disabled', 'true');
+    announcer.textContent = 'The message this replies to is no longer in the conversation.';
   }
 
   /** Returns false, for the poller to back off. */
@@ -186,7 +215,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
       const signature = `${rowSignature(message)} ${person}`;
       let entry = drawn.get(message.id);
       if (!entry || entry.signature !== signature) {
-        const el = renderMessage(message, person);
+        const el = renderMessage(message, { person, goTo });
         if (entry) replaceKeepingFocus(entry.el, el);
         entry = { el, signature };
         drawn.set(message.id, entry);
