@@ -7,6 +7,7 @@ import type { Outgoing } from '../conversations/ports.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { cancelBotSends, type SendContext, sendFailuresSince } from '../storage/outbox-repository.ts';
+import { replayDead } from '../storage/replay.ts';
 import type { OutboxSend, SendResult } from './channel-sender.ts';
 import { createOutboxDispatcher, type OutboxDispatcherOptions } from './outbox-dispatcher.ts';
 import { systemTimers, type Timers } from './row-waits.ts';
@@ -694,6 +695,46 @@ for (const kind of DATABASES) {
           }
         });
 
+        it('keeps the row in doubt waiting for its page when a dead row replayed before it goes first', async () => {
+          const clock = manualTimers();
+          const timeout: SendResult = { status: 'retry', error: { message: 'Graph did not answer in time' } };
+          const { conversation, db, store, outbox, turn, outgoing, sent } = await setup(
+            async (text) => (text === 'lost' && sent.length === 0 ? timeout : undefined),
+            { timers: clock.timers, maxAttempts: 1, inDoubtGraceMs: 1000, catchUpMaxMs: 60_000 },
+          );
+          outbox.wake(conversation.id, await turn('lost'));
+          await outbox.idle();
+          await store.queueOutgoing(outgoing('bot reply'), Date.now());
+          await outbox.resume(); // As after a restart: the reply waits for its echo, and for its page to catch up.
+          try {
+            await clock.asleep();
+            await replayDead(db, { outbox: true, events: false }, Date.now());
+            await outbox.resume({ restarted: false });
+            outbox.reread(conversation.id); // A change that cancels nothing: the queue is read again, the row first.
+            // The replayed row waits for the echo of its last attempt; then the reply waits on for its page.
+            const replayWait = () =>
+              vi.waitFor(() => expect([...clock.sleeping].map((s) => s.ms <= 1000)).toEqual([true]), {
+                timeout: 5000,
+              });
+            await replayWait();
+            // An echo settled some other row of the conversation: the replayed row's wait is cut, and taken up again.
+            outbox.echoed(conversation.id);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            await replayWait();
+            expect(sent).toEqual(['lost']);
+            clock.wakeAll();
+            await vi.waitFor(() => expect([...clock.sleeping].map((s) => s.ms > 30_000)).toEqual([true]), {
+              timeout: 5000,
+            });
+            expect(sent).toEqual(['lost', 'lost']);
+            clock.wakeAll();
+            await outbox.idle();
+            expect(sent).toEqual(['lost', 'lost', 'bot reply']);
+          } finally {
+            await outbox.stop();
+          }
+        });
+
         it('lets a page that caught up before the wait began wait out its grace alone', async () => {
           const { outbox, sent, clock } = await resumed('bot reply');
           try {
@@ -1021,6 +1062,40 @@ for (const kind of DATABASES) {
         expect(sent).toEqual(['hello']);
         expect(await status()).toEqual(['hello:sent']);
         expect(await messageStatus(db)).toEqual(['sent:null']);
+      });
+
+      it('waits for the echo of its last attempt when replayed into a conversation being sent to', async () => {
+        let release = () => {};
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let sending = () => {};
+        const nextStarted = new Promise<void>((resolve) => (sending = resolve));
+        let lostId = '';
+        const { db, conversation, store, outbox, turn, sent, status } = await setup(
+          async (text, send) => {
+            if (text === 'lost') {
+              lostId = send.outbox_id;
+              return timeout;
+            }
+            sending();
+            await held;
+          },
+          { maxAttempts: 1, inDoubtGraceMs: 1000 },
+        );
+        outbox.wake(conversation.id, await turn('lost'));
+        await outbox.idle();
+        expect(await status()).toEqual(['lost:dead']);
+        outbox.wake(conversation.id, await turn('next'));
+        await nextStarted; // The conversation is busy: its drain waits on the next reply's call.
+        // Replayed as `POST /api/dead-letters/replay` does, right after the row died.
+        await replayDead(db, { outbox: true, events: false }, Date.now());
+        await outbox.resume({ restarted: false });
+        release();
+        // Graph had taken the last attempt after all: its echo comes a moment later, within the grace.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await store.linkEcho(lostId, 'm_lost', Date.now(), Date.now());
+        await outbox.idle();
+        expect(sent).toEqual(['lost', 'next']);
+        expect(await status()).toEqual(['lost:sent', 'next:sent']);
       });
     });
   });

@@ -11,6 +11,7 @@ import {
   type OutboxRow,
   PENDING_BATCH,
   pendingOutboxRows,
+  replayed,
   type SendContext,
 } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
@@ -114,6 +115,16 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const echoes = (row: OutboxRow) => sender.echoes?.(row.recipient_id) ?? true;
   let idleWaiters: (() => void)[] = [];
 
+  /**
+   * A row replayed from the dead letters may have reached Graph at its last attempt, made before the replay: its echo
+   * gets the grace from the replay, as a retry's gets it from its call, whatever else the conversation is sending or
+   * waiting for (0 for any other row). It is read again before it goes, so an echo that came meanwhile settles it.
+   */
+  function replayedEchoDue(row: OutboxRow, message: unknown): number {
+    if (!replayed(row) || !echoes(row) || row.kind !== 'message') return 0;
+    return row.next_attempt_at + (isVideo(message) ? VIDEO_FETCH_MS : 0) + inDoubtGraceMs;
+  }
+
   async function drain(conversationId: string, state: { again: boolean }, handed?: QueuedSends) {
     let more = true;
     while (more && !stopping) {
@@ -176,7 +187,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       latest: now + fetching + catchUpMaxMs,
     };
     if (doubt.first.rowId !== row.id) {
-      clearDoubt(conversationId);
+      // A row replayed from the dead letters waits for its own echo (`sendRow`): the row in doubt keeps its wait.
+      if (!replayed(row)) clearDoubt(conversationId);
       return false;
     }
     // Facebook delivers what it held while we were down before anything newer of the page: until an echo stamped
@@ -209,18 +221,23 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
       options.onResult?.(row, 'dead', undefined);
       return true;
     }
+    const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
     const last = lastSends.of(row.conversation_id);
     // A row's delay runs from the send before it, or from when it was queued: a turn's first row may carry one too
     // (the response delay, without a typing indicator before it).
-    const due = Math.max(row.next_attempt_at, Math.max(last ?? 0, row.created_at) + row.delay_ms);
+    const due = Math.max(
+      row.next_attempt_at,
+      Math.max(last ?? 0, row.created_at) + row.delay_ms,
+      replayedEchoDue(row, message),
+    );
     const paced = due > timers.now();
     // A take-over cancels the bot's rows: the agent's reply must not wait out the pacing or back-off of one of them.
     if (changed.has(row.conversation_id)) return false;
-    const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
     // Stopping, a row in doubt stays so: the next start waits for its echo.
     const finishing = finishBy < Number.POSITIVE_INFINITY;
     if (inDoubt.has(row.conversation_id) && (finishing || (await waitForEchoes(row, message)))) return false;
-    if (paced) await waits.pause(row.conversation_id, due - timers.now());
+    // Cut short (an echo settled a row of the conversation, a change): the queue is read again, and the rest waited.
+    if (paced && (await waits.pause(row.conversation_id, due - timers.now()))) return false;
     if (stopping || due > finishBy || changed.has(row.conversation_id)) return false;
     const wait = freeSlots.delete(row.conversation_id)
       ? 0

@@ -6,6 +6,12 @@ import type { Database, OutboxTable } from './schema.ts';
 
 export type OutboxRow = OutboxTable;
 
+/**
+ * Whether the row was put back from the dead letters (`replayDead`): its attempts start again from none, and it keeps
+ * the error of its last attempt, which a row never tried has not.
+ */
+export const replayed = (row: OutboxRow) => row.attempts === 0 && row.error_message !== null;
+
 /** Literal, not parameters, so the databases can use the partial index `outbox_unsettled`. */
 const UNSETTLED = sql<boolean>`status = 'pending'`;
 

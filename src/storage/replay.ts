@@ -5,7 +5,8 @@ const SLICE = 500;
 
 /**
  * Moves dead work back to pending, with its attempts reset; returns how many rows of each kind, and the conversations
- * whose messages it set pending again.
+ * whose messages it set pending again. An outbox row keeps the error of its last attempt: the dispatcher tells a
+ * replayed row by it, and gives the echo of that attempt its grace before sending the row again.
  */
 export async function replayDead(db: Kysely<Database>, what: { outbox: boolean; events: boolean }, now: number) {
   let outbox = 0;
