@@ -340,6 +340,63 @@ for (const kind of DATABASES) {
     });
   });
 
+  describe(`conversation service on ${kind}: the rate limit`, () => {
+    const open = useMigratedDatabase(kind);
+
+    /** A service whose page allows one event a minute, on a clock the test sets; what its assistant answered. */
+    function limitedService(db: Kysely<Database>, options: { failFirstTurn?: boolean } = {}) {
+      const time = { now: 0 };
+      const answered: string[] = [];
+      let failing = options.failFirstTurn ?? false;
+      const service = serviceOn(db, {
+        pages: (id) =>
+          id === PAGE.id ? { ...PAGE, settings: { ...defaultPageSettings, rate_limit_per_minute: 1 } } : undefined,
+        assistantFor: () => ({
+          kind: 'flow',
+          async reply(turn) {
+            if (failing) {
+              failing = false;
+              throw new Error('the database went away mid-turn');
+            }
+            answered.push(turn.input.kind === 'text' ? turn.input.text : turn.input.kind);
+            return { responses: [] };
+          },
+        }),
+        clock: { now: () => time.now },
+      });
+      /** Stores a person's event (a message by default) that came at `cameAt`; handles it with `handle`. */
+      const store = async (body: Record<string, unknown>, cameAt: number) => {
+        const key = `e_${cameAt}_${JSON.stringify(body).length}`;
+        const event = { page_id: PAGE.id, user_id: 'psid-1', key, timestamp: cameAt, standby: false, ...body };
+        const [stored] = await insertInboundEvents(db, [event as InboundEvent], cameAt);
+        return stored as StoredEvent;
+      };
+      const handle = async (stored: StoredEvent, handledAt: number) => {
+        time.now = handledAt;
+        return service.handle(stored);
+      };
+      const text = (words: string) => ({ kind: 'message', mid: `m_${words}`, text: words, attachments: [] });
+      return { store, handle, text, answered };
+    }
+    const inbox = async (db: Kysely<Database>) =>
+      (
+        await db.selectFrom('messages').select(['text', 'status']).where('direction', '=', 'in').orderBy('id').execute()
+      ).map((m) => `${m.text}:${m.status}`);
+
+    it('answers a dead event replayed an hour later by the minute it was written in', async () => {
+      const { db } = await open();
+      const { store, handle, text, answered } = limitedService(db, { failFirstTurn: true });
+      const hour = 3600_000;
+      const lost = await store(text('lost'), 0);
+      await expect(handle(lost, 0)).rejects.toThrow(/went away/); // Failed for good: a dead event.
+      await handle(await store(text('an hour later'), hour), hour);
+      // Replayed from the dead letters: its minute held no other event of the person.
+      expect(await handle(lost, hour + 1000)).toBeUndefined();
+      expect(answered).toEqual(['an hour later', 'lost']);
+      expect(await inbox(db)).toEqual(['an hour later:received', 'lost:received']);
+    });
+  });
+
   describe(`conversation service on ${kind}: a failed assistant`, () => {
     const open = useMigratedDatabase(kind);
 

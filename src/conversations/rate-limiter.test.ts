@@ -52,6 +52,41 @@ describe('memory rate limiter', () => {
     expect(limiter.allow('c', 1, wrote(120), hourLater + 1)).toBe(true);
   });
 
+  it('counts an event handled out of the order it was written in by when it was written', () => {
+    const limiter = createMemoryRateLimiter();
+    const allow = (limit: number, s: number, handledAt: number) =>
+      limiter.allow('a', limit, event(s * 1000), handledAt);
+    // Written at 30 s, then one written at 0 s handled after it (another process took it, a dead event replayed).
+    expect(allow(2, 30, 0)).toBe(true);
+    expect(allow(2, 0, 1)).toBe(true);
+    // At 65 s the one of 0 s has left the window: only 30 s is left in it.
+    expect(allow(2, 65, 2)).toBe(true);
+    expect(allow(2, 70, 3)).toBe(false); // 30 and 65 s.
+  });
+
+  it('refuses an event that came late when a minute after it would then hold more than the limit', () => {
+    const limiter = createMemoryRateLimiter();
+    const allow = (s: number) => limiter.allow('a', 2, event(s * 1000), 0);
+    expect([100, 140].map(allow)).toEqual([true, true]);
+    expect(allow(95)).toBe(false); // 95, 100 and 140 s in the minute up to 140 s.
+    expect(allow(35)).toBe(true); // 100 s is more than a minute after it: no minute holds both.
+  });
+
+  it('answers an event replayed after it went dead by the minute it was written in, not by the minute it is in now', () => {
+    const limiter = createMemoryRateLimiter();
+    const hour = 3600 * 1000;
+    const lost = event(0);
+    expect(limiter.allow('a', 1, lost, 0)).toBe(true); // Its turn then failed for good: a dead event.
+    expect(limiter.allow('a', 1, event(1000), 1000)).toBe(false);
+    // Replayed half a minute later: counted once, with the answer it had.
+    expect(limiter.allow('a', 1, lost, 30_000)).toBe(true);
+    expect(limiter.allow('a', 1, event(40_000), 40_000)).toBe(false);
+    // An hour later the person writes again, then the dead event is replayed once more: its minute held nothing else.
+    expect(limiter.allow('a', 1, event(hour), hour)).toBe(true);
+    expect(limiter.allow('a', 1, lost, hour + 1)).toBe(true);
+    expect(limiter.allow('a', 1, event(hour + 2), hour + 2)).toBe(false);
+  });
+
   it('counts an event tried again once, with the answer of its first try', () => {
     const limiter = createMemoryRateLimiter();
     const first = event(0);

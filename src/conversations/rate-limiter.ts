@@ -3,17 +3,24 @@
  * counts it when it is. Refused events are not counted: a person writing faster than the limit still gets `limit`
  * answers a minute, and only the surplus goes unanswered.
  * `event.at` is when the event came (a backlog handled late is counted as it came); `now` is the processing clock.
- * An event tried again (a retry after a failure) gets the answer of its first try, and is counted once.
+ * Events may be handled out of the order they came in (a dead event replayed, two processes on PostgreSQL): one that
+ * came late is allowed only if no minute holding it would then hold more than the limit.
+ * An event tried again (a retry after a failure, a replay of a dead event) gets the answer of its first try, and is
+ * counted once.
  */
 export interface RateLimiter {
   allow(key: string, limitPerMinute: number, event: { id: string; at: number }, now: number): boolean;
 }
 
 const WINDOW_MS = 60_000;
+/** How far behind the newest time the allowed ones are kept: an event up to a window late is checked exactly. */
+const KEPT_MS = 2 * WINDOW_MS;
 
 interface Hits {
-  /** When the allowed events came, oldest first: those within the window (as many as the highest limit used). */
+  /** When the allowed events came, oldest first: those within KEPT_MS of the newest. */
   times: number[];
+  /** Their event ids, in the same order. */
+  ids: string[];
   /** When processing last counted one, on its own clock. */
   touched: number;
   /** The last event counted, and the answer it got. */
@@ -36,23 +43,70 @@ export function createMemoryRateLimiter(): RateLimiter {
       }
       let entry = hits.get(key);
       if (!entry) {
-        entry = { times: [], touched: now };
+        entry = { times: [], ids: [], touched: now };
         hits.set(key, entry);
       }
       entry.touched = now;
       if (entry.last?.id === id) return entry.last.allowed;
-      const list = entry.times;
-      // Oldest first: drop what left the window, in place (this runs for every message).
-      let expired = 0;
-      while (expired < list.length && (list[expired] as number) <= at - WINDOW_MS) expired++;
-      if (expired > 0) {
-        list.copyWithin(0, expired);
-        list.length -= expired;
+      const { times, ids } = entry;
+      if (countedAlready(entry, id, at)) {
+        entry.last = { id, allowed: true };
+        return true;
       }
-      const allowed = list.length < limit;
-      if (allowed) list.push(at);
+      // Oldest first: drop what no event can share a minute with any more, in place (this runs for every message).
+      const newest = Math.max(at, times.at(-1) ?? at);
+      const expired = countUpTo(times, newest - KEPT_MS);
+      if (expired > 0) {
+        times.copyWithin(0, expired);
+        times.length -= expired;
+        ids.copyWithin(0, expired);
+        ids.length -= expired;
+      }
+      const allowed = fits(times, at, limit);
+      if (allowed && at > newest - KEPT_MS) {
+        const place = countUpTo(times, at);
+        if (place === times.length) {
+          times.push(at);
+          ids.push(id);
+        } else {
+          times.splice(place, 0, at);
+          ids.splice(place, 0, id);
+        }
+      }
       entry.last = { id, allowed };
       return allowed;
     },
   };
+}
+
+/** Whether the event was allowed before (a dead event replayed): it is kept under its own time. */
+function countedAlready({ times, ids }: Hits, id: string, at: number): boolean {
+  for (let i = countUpTo(times, at) - 1; i >= 0 && times[i] === at; i--) if (ids[i] === id) return true;
+  return false;
+}
+
+/**
+ * Whether one more event at `at` keeps every minute that holds it within `limit`: the minute up to it, and, for an
+ * event that came late, the minute up to each one allowed less than a minute after it.
+ */
+function fits(times: number[], at: number, limit: number): boolean {
+  const upTo = countUpTo(times, at);
+  if (upTo - countUpTo(times, at - WINDOW_MS) >= limit) return false;
+  for (let i = upTo; i < times.length && (times[i] as number) < at + WINDOW_MS; i++) {
+    const end = times[i] as number;
+    if (countUpTo(times, end) - countUpTo(times, end - WINDOW_MS) >= limit) return false;
+  }
+  return true;
+}
+
+/** How many of the sorted `times` are at or before `t`: the index of the first one after it. */
+function countUpTo(times: number[], t: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((times[mid] as number) <= t) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
