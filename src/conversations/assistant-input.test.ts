@@ -51,4 +51,14 @@ describe('the inbox preview of a message', () => {
       '[image, shared link, shared ig post, shared reel, attachment]',
     );
   });
+
+  it('says for a referral where the person came from, and the ref it carried', () => {
+    const referral = (fields: Record<string, unknown>) =>
+      ({ ...message({}), kind: 'referral', referral: { type: 'OPEN_THREAD', ...fields } }) as InboundEvent;
+    expect(inboundPreview(referral({ ref: 'p42', source: 'CUSTOMER_CHAT_PLUGIN' }))).toBe(
+      'Came from the chat plugin (ref p42)',
+    );
+    expect(inboundPreview(referral({ source: 'ADS', ad_id: '42' }))).toBe('Came from an ad');
+    expect(inboundPreview(referral({ ref: 'x', source: 'MESSENGER_CODE' }))).toBe('Came from a link (ref x)');
+  });
 });

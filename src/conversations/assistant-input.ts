@@ -50,9 +50,20 @@ function attachmentName(a: InboundAttachment): string {
   return a.type;
 }
 
-/** The person's message as the inbox shows it. */
+/** The person's message as the inbox shows it; a referral says where the person came from. */
 export function inboundPreview(event: InboundEvent): string | undefined {
   if (event.kind === 'message') return messagePreview(event);
   if (event.kind === 'postback') return event.title ?? event.payload;
+  if (event.kind === 'referral') {
+    const where = REFERRAL_SOURCES[event.referral.source ?? ''] ?? 'a link';
+    return event.referral.ref === undefined ? `Came from ${where}` : `Came from ${where} (ref ${event.referral.ref})`;
+  }
   return undefined;
 }
+
+/** What the inbox calls a referral's source (messenger-platform.md §2.6); any other is "a link". */
+const REFERRAL_SOURCES: Record<string, string> = {
+  SHORTLINK: 'an m.me link',
+  ADS: 'an ad',
+  CUSTOMER_CHAT_PLUGIN: 'the chat plugin',
+};

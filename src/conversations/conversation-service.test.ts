@@ -395,6 +395,31 @@ for (const kind of DATABASES) {
       expect(answered).toEqual(['an hour later', 'lost']);
       expect(await inbox(db)).toEqual(['an hour later:received', 'lost:received']);
     });
+
+    it('keeps every event over the limit in the inbox, an m.me link or an ad saying where the person came from', async () => {
+      const { db } = await open();
+      const { store, handle, text, answered } = limitedService(db);
+      await handle(await store(text('hi'), 0), 0);
+      const over = [
+        text('again'),
+        { kind: 'postback', payload: 'ORDER_STATUS', title: 'Order status' },
+        { kind: 'referral', referral: { ref: 'spring-sale', source: 'SHORTLINK', type: 'OPEN_THREAD' } },
+        { kind: 'referral', referral: { ref: 'ad-42', source: 'ADS', type: 'OPEN_THREAD', ad_id: '42' } },
+      ];
+      for (const [i, body] of over.entries()) {
+        expect(await handle(await store(body, (i + 1) * 1000), (i + 1) * 1000)).toBe('throttled');
+      }
+      expect(answered).toEqual(['hi']);
+      expect(await inbox(db)).toEqual([
+        'hi:received',
+        'again:throttled',
+        'Order status:throttled',
+        'Came from an m.me link (ref spring-sale):throttled',
+        'Came from an ad (ref ad-42):throttled',
+      ]);
+      const [, , , , ad] = await db.selectFrom('messages').select('content').orderBy('id').execute();
+      expect(JSON.parse(ad?.content ?? '{}')).toMatchObject({ kind: 'referral', referral: { ad_id: '42' } });
+    });
   });
 
   describe(`conversation service on ${kind}: a failed assistant`, () => {

@@ -141,9 +141,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
       { id: eventId, at: wroteAt },
       now,
     );
-    // A referral is no message: the inbox shows none.
+    // A referral is no message: the inbox shows none, unless it goes unanswered over the rate limit. Then it is kept as
+    // the person's other events are, saying where they came from (the ad, the link's ref), which nothing else shows.
     const incoming: NewMessage | undefined =
-      event.kind === 'referral'
+      event.kind === 'referral' && allowed
         ? undefined
         : {
             direction: 'in',
