@@ -53,7 +53,7 @@ export function createMemoryRateLimiter(): RateLimiter {
         entry.last = { id, allowed: true };
         return true;
       }
-      // Oldest first: drop what no event can share a minute with any more, in place (this runs for every message).
+      // Oldest first: drop what is over two windows behind the newest, in place (this runs for every message).
       const newest = Math.max(at, times.at(-1) ?? at);
       const expired = countUpTo(times, newest - KEPT_MS);
       if (expired > 0) {
