@@ -60,6 +60,13 @@ describe('what a message shows', () => {
     expect(describeContent({ text: 'Order status', content: { kind: 'postback', title: 'Order status' } })).toEqual([
       { kind: 'note', text: 'Tapped “Order status”' },
     ]);
+    const getStarted = { kind: 'postback', title: 'Get Started', payload: 'GET_STARTED' };
+    expect(
+      describeContent({ content: { ...getStarted, referral: { source: 'ADS', type: 'OPEN_THREAD', ref: 'spring' } } }),
+    ).toEqual([{ kind: 'note', text: 'Tapped “Get Started”, from an ad (ref spring)' }]);
+    expect(
+      describeContent({ content: { ...getStarted, referral: { source: 'SHORTLINK', type: 'OPEN_THREAD' } } }),
+    ).toEqual([{ kind: 'note', text: 'Tapped “Get Started”, from an m.me link' }]);
   });
 
   it('shows what the gateway sent: text with quick replies, cards with buttons, button templates, media', () => {

@@ -62,13 +62,24 @@ function eventParts(content, message) {
     case 'message':
     case 'echo':
       return [...textPart(content.text), ...list(content.attachments).flatMap(attachmentParts)];
-    case 'postback':
-      return [{ kind: 'note', text: `Tapped “${content.title || content.payload || 'a button'}”` }];
+    case 'postback': {
+      const tapped = `Tapped “${content.title || content.payload || 'a button'}”`;
+      // A first entry through an ad or an m.me link: where the person came from, which nothing else shows.
+      return [{ kind: 'note', text: isObject(content.referral) ? `${tapped}, ${cameFrom(content.referral)}` : tapped }];
+    }
     case 'optin':
       return [{ kind: 'note', text: 'Opted in to messages' }];
     default:
       return message.text ? [{ kind: 'note', text: message.text }] : [];
   }
+}
+
+/** What the inbox calls a referral's source (messenger-platform.md §2.6), as the gateway's previews do. */
+const REFERRAL_SOURCES = { SHORTLINK: 'an m.me link', ADS: 'an ad', CUSTOMER_CHAT_PLUGIN: 'the chat plugin' };
+
+function cameFrom(referral) {
+  const where = REFERRAL_SOURCES[referral.source] ?? 'a link';
+  return typeof referral.ref === 'string' ? `from ${where} (ref ${referral.ref})` : `from ${where}`;
 }
 
 /** A Messenger message the gateway sent: text, one attachment, quick replies. */
