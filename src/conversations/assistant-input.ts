@@ -58,7 +58,19 @@ export function inboundPreview(event: InboundEvent): string | undefined {
     const where = REFERRAL_SOURCES[event.referral.source ?? ''] ?? 'a link';
     return event.referral.ref === undefined ? `Came from ${where}` : `Came from ${where} (ref ${event.referral.ref})`;
   }
+  if (event.kind === 'optin') return optinPreview(event.optin);
   return undefined;
+}
+
+/** A marketing-messages opt-in, stop or resume (messenger-platform.md §2.7), or a plugin's opt-in with its `ref`. */
+function optinPreview(optin: Record<string, unknown>): string {
+  const text = (key: string) => (typeof optin[key] === 'string' ? (optin[key] as string) : undefined);
+  if (optin.type !== 'notification_messages') return text('ref') ? `Opted in (ref ${text('ref')})` : 'Opted in';
+  const what = text('title') ? `“${text('title')}” messages` : 'marketing messages';
+  const status = text('notification_messages_status');
+  if (status === 'STOP_NOTIFICATIONS') return `Stopped ${what}`;
+  if (status === 'RESUME_NOTIFICATIONS') return `Resumed ${what}`;
+  return `Agreed to ${what}`;
 }
 
 /** What the inbox calls a referral's source (messenger-platform.md §2.6); any other is "a link". */

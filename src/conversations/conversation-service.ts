@@ -90,6 +90,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
         if (event.referral.ref !== undefined) return handlePerson(id, event, page, received_at);
         await handleReferral(id, event, received_at);
         return;
+      case 'optin':
+        await handleOptin(id, event, received_at);
+        return;
       default:
         await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
     }
@@ -254,6 +257,32 @@ export function createConversationService(deps: ConversationServiceDeps) {
         event_status: 'done',
         received_at: receivedAt,
         conversation: { id: conversation.id, changes },
+      },
+      now,
+    );
+  }
+
+  /**
+   * The person agreed to the page's marketing messages, or stopped or resumed them: kept in the inbox, with its token,
+   * and not answered. It is no message, so the 24-hour window stays as it was.
+   */
+  async function handleOptin(eventId: string, event: InboundEvent, receivedAt: number) {
+    const now = clock.now();
+    const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
+    const incoming: NewMessage = {
+      direction: 'in',
+      author: 'contact',
+      text: inboundPreview(event),
+      content: contentOf(event),
+      status: 'received',
+    };
+    await store.commitTurn(
+      {
+        event_id: eventId,
+        event_status: 'done',
+        incoming,
+        received_at: receivedAt,
+        conversation: { id: conversation.id, changes: {} },
       },
       now,
     );

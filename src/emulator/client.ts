@@ -166,6 +166,12 @@ export function createEmulatorClient(baseUrl: string) {
       // An ad's referral may carry no `ref`.
       referral: { ref?: string; source?: string; type?: string } & Referral,
     ) => personSends(pageId, psid, { referral }),
+    /** Agrees to the page's marketing messages titled `title`, or stops or resumes them (`status`). */
+    optIn: (
+      pageId: string,
+      psid: string,
+      optin: { title: string; payload: string; status?: 'STOP_NOTIFICATIONS' | 'RESUME_NOTIFICATIONS' },
+    ) => personSends(pageId, psid, { optin }),
     read: (pageId: string, psid: string) =>
       call<{ read: boolean }>('POST', `${conversationPath(pageId, psid)}/read`, {}),
     pageInboxReply: (pageId: string, psid: string, text: string) =>

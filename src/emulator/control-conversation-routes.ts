@@ -35,6 +35,15 @@ const messageBody = z
       })
       .optional(),
     referral: referral.optional(),
+    /** The person agrees to the page's marketing messages, or stops or resumes them (`status`). */
+    optin: z
+      .object({
+        title: z.string().min(1).max(65),
+        payload: z.string().min(1),
+        status: z.enum(['STOP_NOTIFICATIONS', 'RESUME_NOTIFICATIONS']).optional(),
+      })
+      .strict()
+      .optional(),
     /** The message of this thread the person replies to (swiped or long-pressed in Messenger). */
     reply_to: z
       .object({ mid: z.string().min(1) })
@@ -46,12 +55,12 @@ const messageBody = z
 
 /** Exactly one thing per request; `referral` may come with `get_started` (a first-time entry). */
 function toInput(body: z.output<typeof messageBody>): PersonInput | string {
-  const kinds = (['text', 'attachments', 'sticker_id', 'postback', 'get_started', 'reaction'] as const).filter(
+  const kinds = (['text', 'attachments', 'sticker_id', 'postback', 'get_started', 'reaction', 'optin'] as const).filter(
     (key) => body[key] !== undefined,
   );
   if (kinds.length === 0 && body.referral) return { kind: 'referral', referral: body.referral };
   if (kinds.length !== 1)
-    return 'send exactly one of text, attachments, sticker_id, postback, get_started, reaction, referral';
+    return 'send exactly one of text, attachments, sticker_id, postback, get_started, reaction, optin, referral';
   if (body.referral && !body.get_started) return 'a referral comes alone or with get_started (a first entry)';
   if (body.quick_reply && body.text === undefined) return 'a quick_reply comes with its text';
   if (body.reply_to && (body.quick_reply || !(body.text ?? body.attachments ?? body.sticker_id)))
@@ -64,6 +73,7 @@ function toInput(body: z.output<typeof messageBody>): PersonInput | string {
   if (body.postback) return { kind: 'postback', ...body.postback };
   if (body.get_started) return { kind: 'get_started', ...(body.referral ? { referral: body.referral } : {}) };
   if (body.reaction) return { kind: 'reaction', ...body.reaction };
+  if (body.optin) return { kind: 'optin', ...body.optin };
   return 'nothing to send';
 }
 

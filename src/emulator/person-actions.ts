@@ -1,6 +1,6 @@
 import type { EmulatorContext } from './context.ts';
 import { appendItem, findItem, itemChanged } from './conversation.ts';
-import { messageId } from './ids.ts';
+import { messageId, numericId } from './ids.ts';
 import type { WebhookField } from './platform-constants.ts';
 import type { Conversation, PageRecord, ThreadItem } from './state-types.ts';
 import { fromPerson, partiesOf } from './webhook-events.ts';
@@ -26,7 +26,8 @@ export type PersonInput =
   | { kind: 'postback'; title: string; payload: string; referral?: Record<string, unknown> }
   | { kind: 'get_started'; referral?: Record<string, unknown> }
   | { kind: 'reaction'; mid: string; action: 'react' | 'unreact'; reaction?: string; emoji?: string }
-  | { kind: 'referral'; referral: Record<string, unknown> };
+  | { kind: 'referral'; referral: Record<string, unknown> }
+  | { kind: 'optin'; title: string; payload: string; status?: 'STOP_NOTIFICATIONS' | 'RESUME_NOTIFICATIONS' };
 
 /** Runs one thing a person does in Messenger: the thread changes and the webhooks are queued. */
 export function personActs(ctx: EmulatorContext, target: PersonTarget, input: PersonInput): ActionResult {
@@ -52,6 +53,8 @@ export function personActs(ctx: EmulatorContext, target: PersonTarget, input: Pe
       return react(ctx, target, input);
     case 'referral':
       return referral(ctx, target, input.referral);
+    case 'optin':
+      return optIn(ctx, target, input);
   }
 }
 
@@ -86,6 +89,40 @@ function publish(
   const parties = partiesOf(target, ctx.clock.now());
   publishConversationEvent(ctx, target, field, fromPerson(parties, body), standby && fromPerson(parties, standby));
 }
+
+/**
+ * The person agrees to a page's marketing messages (a notification request's button), or stops or resumes them from
+ * the thread's menu: one token per opt-in, kept through stop and resume (§2.7). No window opens: it is no message.
+ */
+function optIn(
+  ctx: EmulatorContext,
+  target: PersonTarget,
+  input: Extract<PersonInput, { kind: 'optin' }>,
+): ActionResult {
+  target.conversation.notification_tokens ??= {};
+  const tokens = target.conversation.notification_tokens;
+  const known = tokens[input.payload];
+  if (input.status && !known)
+    return { ok: false, status: 409, message: `no opt-in ${input.payload} to stop or resume` };
+  const token = known ?? numericId();
+  tokens[input.payload] = token;
+  const now = ctx.clock.now();
+  const optin: Record<string, unknown> = {
+    type: 'notification_messages',
+    title: input.title,
+    payload: input.payload,
+    notification_messages_token: token,
+    notification_messages_timezone: 'UTC',
+    token_expiry_timestamp: now + TOKEN_LIFETIME_MS,
+    user_token_status: 'NOT_REFRESHED',
+  };
+  if (input.status) optin.notification_messages_status = input.status;
+  publish(ctx, target, 'messaging_optins', { optin });
+  return { ok: true };
+}
+
+/** A marketing-messages token lasts six months, unless the person renews it. */
+const TOKEN_LIFETIME_MS = 180 * 24 * 3_600_000;
 
 function sendMessage(ctx: EmulatorContext, target: PersonTarget, body: Record<string, unknown>): ActionResult {
   const item: ThreadItem = { id: messageId(), from: 'person', timestamp: ctx.clock.now(), message: body };

@@ -117,6 +117,8 @@ export interface Conversation {
   /** null: the page's default app owns the thread. */
   owner_app_id: string | null;
   blocked: boolean;
+  /** The person's marketing-messages tokens, by the opt-in's payload: stopping and resuming keep the token. */
+  notification_tokens?: Record<string, string>;
 }
 
 export interface AttachmentRecord {

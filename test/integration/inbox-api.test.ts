@@ -512,5 +512,32 @@ for (const database of DATABASES) {
       }
       expect(await conversationOf(person(1))).toMatchObject({ flagged: false });
     });
+    it('keeps a marketing-messages opt-in, its stop and its resume in the thread, with the token, unanswered', async () => {
+      const row = await conversationOf(person(6));
+      const windowFrom = async () => ((await conversationOf(person(6))) as { last_inbound_at: number }).last_inbound_at;
+      const before = await windowFrom();
+      const turns = bot.turns.length;
+      const deals = { title: 'Weekly deals', payload: 'DEALS' };
+      await h.fb.optIn(PAGE_ID, person(6), deals);
+      await h.fb.optIn(PAGE_ID, person(6), { ...deals, status: 'STOP_NOTIFICATIONS' });
+      await h.fb.optIn(PAGE_ID, person(6), { ...deals, status: 'RESUME_NOTIFICATIONS' });
+      await h.settle();
+      const thread = (await h.api('GET', `/api/conversations/${row?.id}/messages`)).body.data.messages;
+      const optins = thread.filter((m: { content: { kind?: string } }) => m.content?.kind === 'optin');
+      expect(optins.map((m: { text: string; direction: string }) => [m.direction, m.text])).toEqual([
+        ['in', 'Agreed to “Weekly deals” messages'],
+        ['in', 'Stopped “Weekly deals” messages'],
+        ['in', 'Resumed “Weekly deals” messages'],
+      ]);
+      // The token to send those messages with later, the same through stop and resume.
+      const tokens = optins.map(
+        (m: { content: { optin: Record<string, unknown> } }) => m.content.optin.notification_messages_token,
+      );
+      expect(tokens[0]).toMatch(/^\d+$/);
+      expect(new Set(tokens).size).toBe(1);
+      expect(bot.turns.length).toBe(turns);
+      // No message: the 24-hour window is as it was.
+      expect(await windowFrom()).toBe(before);
+    });
   });
 }

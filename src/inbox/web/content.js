@@ -68,7 +68,7 @@ function eventParts(content, message) {
       return [{ kind: 'note', text: isObject(content.referral) ? `${tapped}, ${cameFrom(content.referral)}` : tapped }];
     }
     case 'optin':
-      return [{ kind: 'note', text: 'Opted in to messages' }];
+      return [{ kind: 'note', text: message.text || 'Opted in to messages' }];
     default:
       return message.text ? [{ kind: 'note', text: message.text }] : [];
   }
