@@ -42,6 +42,7 @@ for (const database of DATABASES) {
           flagged: boolean;
           flag_reason: string | null;
           unread: number;
+          last_inbound_at: number | null;
         }[]
       ).find((c) => c.contact_external_id === psid);
     };
@@ -514,7 +515,7 @@ for (const database of DATABASES) {
     });
     it('keeps a marketing-messages opt-in, its stop and its resume in the thread, with the token, unanswered', async () => {
       const row = await conversationOf(person(6));
-      const windowFrom = async () => ((await conversationOf(person(6))) as { last_inbound_at: number }).last_inbound_at;
+      const windowFrom = async () => (await conversationOf(person(6)))?.last_inbound_at;
       const before = await windowFrom();
       const turns = bot.turns.length;
       const deals = { title: 'Weekly deals', payload: 'DEALS' };

@@ -1,4 +1,6 @@
 /** Types of format.js, for the unit tests (the browser loads the .js as it is). */
+import type { UpkeepStatus } from '../../storage/page-repository.ts';
+
 export interface Named {
   first_name?: string | null;
   last_name?: string | null;
@@ -40,13 +42,6 @@ export function describeWait(seconds: number | undefined): string;
 export function describeError(error: ApiError): string;
 export function describeFailures(counts?: Record<string, number>): { kind: string; label: string; count: number }[];
 export function describeFlag(reason: string | null | undefined, options?: TimeOptions): string;
-export interface UpkeepStatus {
-  status: 'ok' | 'failed';
-  kind: string | null;
-  detail: string | null;
-  retrying: boolean;
-  at: number;
-}
 export function describeUpkeep(
   status: UpkeepStatus | null | undefined,
   done: string,
