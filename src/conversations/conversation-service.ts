@@ -88,10 +88,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
       case 'referral':
         // With a `ref` it names where to start (a flow's action): answered as Get Started is. Else it only opens the window.
         if (event.referral.ref !== undefined) return handlePerson(id, event, page, received_at);
-        await handleReferral(id, event, received_at);
+        await recordUnanswered(id, event, received_at);
         return;
       case 'optin':
-        await handleOptin(id, event, received_at);
+        await recordUnanswered(id, event, received_at);
         return;
       default:
         await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
@@ -144,19 +144,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       { id: eventId, at: wroteAt },
       now,
     );
-    // A referral is no message: the inbox shows none, unless it goes unanswered over the rate limit. Then it is kept as
-    // the person's other events are, saying where they came from (the ad, the link's ref), which nothing else shows.
-    const incoming: NewMessage | undefined =
-      event.kind === 'referral' && allowed
-        ? undefined
-        : {
-            direction: 'in',
-            author: 'contact',
-            external_id: 'mid' in event ? event.mid : undefined,
-            text: inboundPreview(event),
-            content: contentOf(event),
-            status: allowed ? 'received' : 'throttled',
-          };
+    const incoming = incomingOf(event, allowed ? 'received' : 'throttled');
     // The 24-hour window runs from the person's last message, on the channel's clock.
     const lastInboundAt = Math.max(conversation.last_inbound_at ?? 0, event.timestamp);
     if (!allowed || event.standby) {
@@ -246,43 +234,23 @@ export function createConversationService(deps: ConversationServiceDeps) {
     );
   }
 
-  /** An m.me link, an ad or the chat plugin opens or refreshes the 24-hour window as a message does (§3.2). */
-  async function handleReferral(eventId: string, event: InboundEvent, receivedAt: number) {
+  /**
+   * Kept in the inbox, not answered: a referral without a `ref` (an ad opened, a link followed), which opens or
+   * refreshes the 24-hour window as a message does (§3.2); an opt-in to the page's marketing messages, or its stop or
+   * resume, with its token, which is no message and leaves the window as it was.
+   */
+  async function recordUnanswered(eventId: string, event: InboundEvent, receivedAt: number) {
     const now = clock.now();
     const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
-    const changes = { last_inbound_at: Math.max(conversation.last_inbound_at ?? 0, event.timestamp) };
+    const window = Math.max(conversation.last_inbound_at ?? 0, event.timestamp);
+    const changes = event.kind === 'referral' ? { last_inbound_at: window } : {};
     await store.commitTurn(
       {
         event_id: eventId,
         event_status: 'done',
+        incoming: incomingOf(event, 'received'),
         received_at: receivedAt,
         conversation: { id: conversation.id, changes },
-      },
-      now,
-    );
-  }
-
-  /**
-   * The person agreed to the page's marketing messages, or stopped or resumed them: kept in the inbox, with its token,
-   * and not answered. It is no message, so the 24-hour window stays as it was.
-   */
-  async function handleOptin(eventId: string, event: InboundEvent, receivedAt: number) {
-    const now = clock.now();
-    const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
-    const incoming: NewMessage = {
-      direction: 'in',
-      author: 'contact',
-      text: inboundPreview(event),
-      content: contentOf(event),
-      status: 'received',
-    };
-    await store.commitTurn(
-      {
-        event_id: eventId,
-        event_status: 'done',
-        incoming,
-        received_at: receivedAt,
-        conversation: { id: conversation.id, changes: {} },
       },
       now,
     );
@@ -349,6 +317,21 @@ function pauseFor(page: PageRuntime, conversation: Conversation, answeredAt: num
 }
 
 /** What the inbox shows of an event: the channel's fields without routing metadata. */
+/**
+ * What the person sent or did, as the inbox keeps it: a message, a tapped button, where they came from (a referral,
+ * which nothing else shows), an opt-in.
+ */
+function incomingOf(event: InboundEvent, status: 'received' | 'throttled'): NewMessage {
+  return {
+    direction: 'in',
+    author: 'contact',
+    external_id: 'mid' in event ? event.mid : undefined,
+    text: inboundPreview(event),
+    content: contentOf(event),
+    status,
+  };
+}
+
 function contentOf(event: InboundEvent): unknown {
   const { key: _key, page_id: _page, user_id: _user, standby: _standby, ...content } = event;
   return content;

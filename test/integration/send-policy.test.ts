@@ -105,6 +105,12 @@ for (const database of DATABASES) {
       expect(after.timed).toBe(before.timed);
     });
 
+    /** The texts of the person's thread in the inbox. */
+    const thread = async (psid: string) =>
+      (await h.api('GET', `/api/conversations/${await conversationId(psid)}/messages`)).body.data.messages.map(
+        (m: { text: string | null }) => m.text,
+      );
+
     /** The person writes, is silent for 30 hours, follows a link (`referral`), then an agent replies: what was sent. */
     const agentReplyAfterReferral = async (
       psid: string,
@@ -130,6 +136,7 @@ for (const database of DATABASES) {
         ['RESPONSE', null, 'Welcome back!'],
       ]);
       expect(bot.turns.at(-1)?.input).toEqual({ kind: 'welcome', referral: 'spring-sale' });
+      expect(await thread(person(5))).toContain('Came from an m.me link (ref spring-sale)');
     });
 
     it('answers nothing to a referral without a ref (an ad opened), but counts it as the person writing', async () => {
@@ -138,6 +145,8 @@ for (const database of DATABASES) {
         ['RESPONSE', null, 'echo: hello'],
         ['RESPONSE', null, 'Hi again!'],
       ]);
+      // Kept in the thread: where the person came from shows nowhere else.
+      expect(await thread(person(6))).toContain('Came from an ad');
     });
 
     it('sends a tagged business update inside the window as an untagged UPDATE', async () => {
