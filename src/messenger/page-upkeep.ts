@@ -8,6 +8,7 @@ import {
   recordProfileSync,
   recordUpkeepStatus,
   type UpkeepStatus,
+  type UpkeepWork,
 } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { GraphClient, MessengerProfileField } from './graph/graph-client.ts';
@@ -140,6 +141,20 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     };
   }
 
+  /**
+   * What a run that called Graph shows: its outcome on the Pages tab, and the page's health when it says something of
+   * the token. One that went through shows a token Graph refused before works again (a new one came another way, or
+   * the refusal was recorded by a run that started before a reconnect).
+   */
+  async function recordRun(pageId: string, work: UpkeepWork, result: SyncResult | SubscriptionResult, what: string) {
+    await recordUpkeepStatus(db, pageId, work, statusOf(result));
+    if (result.status === 'failed' && result.kind === 'token') await tokenRefused(pageId, what, result.error);
+    else if (result.status !== 'failed' && directory.page(pageId)?.health === 'token') {
+      await recordPageHealth(db, pageId, 'ok', null, now());
+      await options.healthRecorded?.();
+    }
+  }
+
   /** Graph refused the page's token (190): the page needs a new one, which trying again does not give it. */
   async function tokenRefused(pageId: string, what: string, error: string) {
     logger.error(
@@ -182,15 +197,15 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
       return { status: 'unchanged' };
     }
     const result = await syncMessengerProfile(graphFor(page.app_id), page.access_token, wanted, ours);
-    await recordUpkeepStatus(db, pageId, 'profile_sync_status', statusOf(result));
+    await recordRun(pageId, 'profile_sync_status', result, PROFILE);
     if (result.status !== 'failed')
       await recordProfileSync(db, pageId, {
         fields: Object.keys(wanted) as MessengerProfileField[],
         checked: { fingerprint, at: checkedAt },
       });
-    if (result.status === 'failed' && result.kind === 'token') await tokenRefused(pageId, PROFILE, result.error);
-    else if (result.status === 'failed') log.error({ error: result.error }, 'could not sync the Messenger profile');
-    else log.info(result, 'Messenger profile synced');
+    // A refused token is logged as such (recordRun).
+    if (result.status !== 'failed') log.info(result, 'Messenger profile synced');
+    else if (result.kind !== 'token') log.error({ error: result.error }, 'could not sync the Messenger profile');
     return result;
   }
 
@@ -199,12 +214,11 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     const page = directory.page(pageId);
     if (!page) return undefined;
     const result = await subscribePage(graphFor(page.app_id), page.access_token, pageId, page.app_id);
-    await recordUpkeepStatus(db, pageId, 'subscription_status', statusOf(result));
+    await recordRun(pageId, 'subscription_status', result, SUBSCRIPTION);
     const log = logger.child({ pageId });
     if (result.status === 'subscribed') log.info(result, 'app subscribed to the page’s webhooks');
-    if (result.status !== 'failed') return result;
-    if (result.kind === 'token') await tokenRefused(pageId, SUBSCRIPTION, result.error);
-    else if (result.retryable) log.warn({ error: result.error }, `could not ${SUBSCRIPTION} for now`);
+    if (result.status !== 'failed' || result.kind === 'token') return result;
+    if (result.retryable) log.warn({ error: result.error }, `could not ${SUBSCRIPTION} for now`);
     // Reading needs the permission that changing needs: a page subscribed in the app dashboard may be fine.
     else if (result.step === 'read')
       log.warn(

@@ -62,10 +62,26 @@ describe('the app’s subscription to its pages’ webhooks', () => {
     expect(await shown()).toMatchObject({ status: 'ok', detail: null, retrying: false });
   });
 
+  it('shows a token Graph refused as ok again once a call of the upkeep goes through with it, with no send', async () => {
+    h = await startHarness({
+      database: 'sqlite',
+      // Both of start-up's calls, the subscription's and the profile's, refused.
+      beforeStart: (fb) => fb.setFaults({ next: { count: 2, code: 190 } }),
+    });
+    const health = async () =>
+      (await h?.api('GET', '/api/pages'))?.body.data.find((p: { id: string }) => p.id === PAGE_ID)?.health;
+    await expect.poll(health, { timeout: 5000, interval: 50 }).toBe('token');
+    // A settings change syncs the profile with the same token, and Graph takes it: the token works.
+    const changed = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { greeting: 'Hello again!' });
+    expect(changed.body).toMatchObject({ profile_sync: 'updated' });
+    await expect.poll(health, { timeout: 5000, interval: 50 }).toBe('ok');
+  });
+
   it('shows a token Graph refused at start-up on the page’s health, and ok again once a send goes through', async () => {
     h = await startHarness({
       database: 'sqlite',
-      beforeStart: (fb) => fb.setFaults({ next: { count: 1, code: 190, path_contains: 'subscribed_apps' } }),
+      // Both of start-up's calls, the subscription's and the profile's, refused.
+      beforeStart: (fb) => fb.setFaults({ next: { count: 2, code: 190 } }),
     });
     const health = async () =>
       (await h?.api('GET', '/api/pages'))?.body.data.find((p: { id: string }) => p.id === PAGE_ID)?.health;
