@@ -17,6 +17,23 @@ describe('Graph call log', () => {
     expect(redactUrl('/v25.0/me?fields=id&access_token=EAAx')).toBe('/v25.0/me?fields=id&access_token=[redacted]');
   });
 
+  it('redacts the verify token an app webhook subscription sets, in the call and in the request log', () => {
+    const parts = redactGraphCall('/v25.0/1517776481860111/subscriptions', {
+      query: { object: 'page', callback_url: 'https://bot.example/hook', verify_token: 'vt-secret' },
+      body: 'object=page&verify_token=vt-secret',
+      response: { success: true },
+    });
+    expect(JSON.stringify(parts)).not.toContain('vt-secret');
+    expect(parts.query).toEqual({
+      object: 'page',
+      callback_url: 'https://bot.example/hook',
+      verify_token: '[redacted]',
+    });
+    expect(redactUrl('/v25.0/1/subscriptions?object=page&verify_token=vt-secret')).toBe(
+      '/v25.0/1/subscriptions?object=page&verify_token=[redacted]',
+    );
+  });
+
   it('redacts every value of a secret key that is not a number: repeated parameters, objects', () => {
     const parts = redactGraphCall('/v25.0/me', {
       query: { access_token: ['EAAx', 'EAAx'] },

@@ -18,7 +18,15 @@ export interface GraphCallLog {
   clear(): void;
 }
 
-const TOKEN_KEYS = ['access_token', 'client_secret', 'fb_exchange_token', 'input_token', 'appsecret_proof'];
+/** `verify_token`: what an app's webhook subscription (`POST /{app-id}/subscriptions`) sets, a secret gateways seal. */
+const TOKEN_KEYS = [
+  'access_token',
+  'client_secret',
+  'fb_exchange_token',
+  'input_token',
+  'appsecret_proof',
+  'verify_token',
+];
 /** Keys whose values are secret wherever they appear; a number is kept (an error's `code` is no OAuth code). */
 const SECRET_KEYS = new Set([...TOKEN_KEYS, 'code']);
 /** `key=value` of a secret in a query or form string (the key at the start or after `?`/`&`). */

@@ -243,13 +243,17 @@ describe('subscriptions', () => {
     const params = new URLSearchParams({
       object: 'page',
       callback_url: h.receiver.url,
-      verify_token: 'fresh',
+      verify_token: 'fresh-verify-token',
       fields: 'messages,message_echoes',
     });
     expect((await h.graph('POST', `/${APP_ID}/subscriptions?${params}`, { token: appToken })).body).toEqual({
       success: true,
     });
-    expect(h.receiver.verifications.at(-1)?.get('hub.verify_token')).toBe('fresh');
+    expect(h.receiver.verifications.at(-1)?.get('hub.verify_token')).toBe('fresh-verify-token');
+    // The verify token is a secret like the app's: the call log does not keep it.
+    const logged = await h.client.graphCalls({ path_contains: 'subscriptions' });
+    expect(logged.at(-1)?.query).toMatchObject({ verify_token: '[redacted]' });
+    expect(JSON.stringify(logged)).not.toContain('fresh-verify-token');
     const listed = await h.graph('GET', `/${APP_ID}/subscriptions`, { token: appToken });
     expect(listed.body.data).toEqual([
       {
