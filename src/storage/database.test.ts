@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,5 +41,27 @@ describe('PostgreSQL connections the server ends', () => {
       select current_setting('idle_in_transaction_session_timeout') as idle,
              current_setting('tcp_keepalives_idle') as keepalive`.execute(handle.db);
     expect(settings.rows[0]).toEqual({ idle: '30s', keepalive: '10' });
+  });
+});
+
+describe('a SQLite database the gateway creates', () => {
+  it('is readable by its user alone, WAL included; one the operator made keeps its mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-mode-'));
+    try {
+      const created = openDatabase(`sqlite:${join(dir, 'new.db')}`);
+      await sql`create table t (x integer)`.execute(created.db);
+      await sql`insert into t values (1)`.execute(created.db);
+      expect(statSync(join(dir, 'new.db')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'new.db-wal')).mode & 0o777).toBe(0o600);
+      await created.close();
+
+      writeFileSync(join(dir, 'shared.db'), '');
+      chmodSync(join(dir, 'shared.db'), 0o640);
+      const made = openDatabase(`sqlite:${join(dir, 'shared.db')}`);
+      expect(statSync(join(dir, 'shared.db')).mode & 0o777).toBe(0o640);
+      await made.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

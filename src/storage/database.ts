@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
@@ -124,8 +124,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       ]);
     let sqlite: SQLite.Database;
     try {
+      const created = path !== ':memory:' && !existsSync(path);
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       sqlite = new SQLite(path);
+      // Conversations and password hashes are for the gateway's user alone; SQLite gives its WAL the same mode. A file
+      // the operator made keeps theirs.
+      if (created) chmodSync(path, 0o600);
     } catch (error) {
       throw unusableDatabase(error) ?? error;
     }
