@@ -12,6 +12,9 @@ Commands:
   replay     queue dead messages and events again (--outbox, --events, default both); a running gateway
              picks them up within two minutes on SQLite, at once on PostgreSQL or through
              POST /api/dead-letters/replay
+
+start, migrate and replay take their settings from the environment and switchboard.yaml, not from flags
+(see .env.example): DATABASE_URL=postgres://… switchboard migrate. --help prints this text.
 `;
 
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
@@ -39,8 +42,9 @@ try {
     process.stderr.write(`${error.message}\n`);
     process.exit(78); // EX_CONFIG
   }
-  // A flag the command does not take: said plainly, with the usage, as for an unknown command.
-  if ((error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+  // A flag the command does not take, a flag's value missing or not wanted, an argument: said plainly, with the
+  // usage, as for an unknown command.
+  if (String((error as { code?: unknown } | undefined)?.code).startsWith('ERR_PARSE_ARGS_')) {
     const usage = name === 'emulator' ? 'switchboard emulator --help lists its options.\n' : USAGE;
     process.stderr.write(`${(error as Error).message}\n\n${usage}`);
     process.exit(2);

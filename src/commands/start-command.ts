@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../server/logger.ts';
 import { createSwitchboard } from '../switchboard.ts';
@@ -11,7 +12,10 @@ import {
 } from './runtime.ts';
 
 /** `switchboard start`: the production gateway. */
-export async function run(): Promise<void> {
+export async function run(argv: string[]): Promise<void> {
+  // No flags: a `--port 4000` ignored would start the gateway where the operator did not ask. Settings come from the
+  // environment and switchboard.yaml.
+  parseArgs({ args: argv, options: {} });
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   logger.info({ config: describeConfig(config) }, 'effective configuration');

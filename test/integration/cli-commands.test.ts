@@ -116,6 +116,38 @@ describe('the switchboard command', () => {
     expect(emulatorFlag.stderr).toMatch(/^Unknown option '--prot'[\s\S]*switchboard emulator --help lists its options/);
   });
 
+  it('refuses flags and arguments start and migrate do not take, instead of running without them', () => {
+    const cwd = configDir();
+    // Ignored, the flag would migrate ./state/switchboard.db, the configured database, and say it had.
+    const migrate = switchboard(['migrate', '--database-url', 'sqlite:./other.db'], cwd);
+    expect(migrate.status).toBe(2);
+    expect(migrate.stderr).toMatch(/^Unknown option '--database-url'[\s\S]*not from flags/);
+    expect(existsSync(join(cwd, 'state/switchboard.db'))).toBe(false);
+    expect(existsSync(join(cwd, 'other.db'))).toBe(false);
+    // Without the secret key the gateway would stop at the configuration (78); the flag is refused before.
+    const start = switchboard(['start', '--port', '4000'], cwd, { ...START_ENV, SWITCHBOARD_SECRET_KEY: '' });
+    expect(start.status).toBe(2);
+    expect(start.stderr).toMatch(/^Unknown option '--port'/);
+    const positional = switchboard(['migrate', 'now'], cwd);
+    expect(positional.status).toBe(2);
+    expect(positional.stderr).toMatch(/^Unexpected argument 'now'/);
+  });
+
+  it('says what is wrong with a flag’s value in one line and the usage, without a stack trace', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+    for (const [args, message] of [
+      [['replay', '--outbox=yes'], /^Option '--outbox' does not take an argument/],
+      [['demo', '--emulator-port'], /^Option '--emulator-port <value>' argument missing/],
+      [['replay', '--events', 'extra'], /^Unexpected argument 'extra'/],
+    ] as const) {
+      const result = switchboard([...args], cwd);
+      expect([args, result.status]).toEqual([args, 2]);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toMatch(/switchboard <command>/);
+      expect(result.stderr).not.toMatch(/\n {4}at /);
+    }
+  });
+
   it('says which setting to check when the database cannot be used, in one line, not as a failed migration', () => {
     const cwd = configDir();
     const unreachable = { DATABASE_URL: 'postgres://postgres:se-cret@127.0.0.1:1/switchboard' };
