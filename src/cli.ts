@@ -14,7 +14,7 @@ Commands:
              POST /api/dead-letters/replay
 
 start, migrate and replay take their settings from the environment and switchboard.yaml, not from flags
-(see .env.example): DATABASE_URL=postgres://… switchboard migrate. --help prints this text.
+(see .env.example): DATABASE_URL=postgres://… switchboard migrate. --help (-h) prints this text.
 `;
 
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
@@ -27,13 +27,18 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void
 
 const [name, ...argv] = process.argv.slice(2);
 const load = name ? commands[name] : undefined;
-const askedForHelp = name === undefined || name === 'help' || name === '--help';
+const askedForHelp = name === undefined || name === 'help' || name === '--help' || name === '-h';
 // The emulator prints its own usage for --help (its flags); the other commands print this one.
 const commandHelp =
-  name !== 'emulator' && parseArgs({ args: argv, strict: false, options: { help: { type: 'boolean' } } }).values.help;
-if (!load || commandHelp) {
+  name !== 'emulator' &&
+  parseArgs({ args: argv, strict: false, options: { help: { type: 'boolean', short: 'h' } } }).values.help;
+if (askedForHelp || (load && commandHelp)) {
   process.stdout.write(USAGE);
-  process.exit(load || askedForHelp ? 0 : 2);
+  process.exit(0);
+}
+if (!load) {
+  process.stderr.write(`Unknown command '${name}'\n\n${USAGE}`);
+  process.exit(2);
 }
 try {
   await (await load()).run(argv);

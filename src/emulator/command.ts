@@ -21,7 +21,7 @@ Runs the Messenger Platform emulator: a Graph API, webhooks to your bot, Faceboo
   --app-secret <s>      the app secret webhooks are signed with (default: generated and printed)
   --verify-token <s>    the verify token sent when checking the webhook (default: generated and printed)
   --seed <file>         a YAML or JSON seed (apps, pages, people, accounts; see docs/emulator.md)
-  --help                this text`;
+  --help, -h            this text`;
 
 /**
  * `switchboard emulator`: starts the emulator, prints the chat page URL and the credentials a bot
@@ -38,7 +38,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
       'app-secret': { type: 'string' },
       'verify-token': { type: 'string' },
       seed: { type: 'string' },
-      help: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });

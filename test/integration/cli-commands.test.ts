@@ -148,6 +148,21 @@ describe('the switchboard command', () => {
     }
   });
 
+  it('names an unknown command on stderr, and takes -h for --help', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+    const unknown = switchboard(['strat'], cwd);
+    expect(unknown).toMatchObject({ status: 2, stdout: '' });
+    expect(unknown.stderr).toMatch(/^Unknown command 'strat'\n\nswitchboard <command>/);
+    for (const args of [['-h'], ['demo', '-h'], ['replay', '-h']]) {
+      const help = switchboard(args, cwd);
+      expect([args, help.status, help.stderr]).toEqual([args, 0, '']);
+      expect(help.stdout).toMatch(/^switchboard <command>/);
+    }
+    const emulator = switchboard(['emulator', '-h'], cwd);
+    expect(emulator).toMatchObject({ status: 0, stderr: '' });
+    expect(emulator.stdout).toMatch(/^switchboard emulator \[options\]/);
+  });
+
   it('says which setting to check when the database cannot be used, in one line, not as a failed migration', () => {
     const cwd = configDir();
     const unreachable = { DATABASE_URL: 'postgres://postgres:se-cret@127.0.0.1:1/switchboard' };
