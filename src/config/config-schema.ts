@@ -70,6 +70,13 @@ const portSchema = z.preprocess(
     .max(65535),
 );
 
+/**
+ * An http(s) URL: `z.url()` alone takes any scheme, and reads `localhost:3100` as the scheme `localhost:`. A refusal
+ * ends the checks: what follows may assume a URL.
+ */
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: `give an http(s) URL such as ${example}`, abort: true });
+
 /** switchboard.yaml, after `${ENV}` substitution. Every key is optional: the environment can supply them. */
 export const fileConfigSchema = z
   .object({
@@ -77,17 +84,19 @@ export const fileConfigSchema = z
     host: z.string(),
     trust_proxy: z.union([z.boolean(), z.number(), z.string()]),
     // Switchboard serves its paths from the root (the OAuth callback, its cookie's path, the inbox).
-    public_url: z.url().refine((url) => {
-      // Not a URL at all: z.url() says so.
-      if (!URL.canParse(url)) return true;
+    public_url: httpUrl('https://bot.example.com').refine((url) => {
       const { pathname, search, hash } = new URL(url);
       return pathname === '/' && !search && !hash;
     }, 'give the origin only, such as https://bot.example.com: Switchboard serves its paths from the root'),
     database_url: z.string(),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    graph_api_url: z.url(),
+    // The client adds the version to it: https://graph.facebook.com/v25.0 would call /v25.0/v25.0/….
+    graph_api_url: httpUrl('https://graph.facebook.com').refine(
+      (url) => !/\/v\d+\.\d+\/?$/.test(new URL(url).pathname),
+      'leave the version out, such as https://graph.facebook.com: GRAPH_API_VERSION (graph_api_version) sets it',
+    ),
     graph_api_version: z.string().regex(/^v\d+\.\d+$/, 'looks like v25.0'),
-    facebook_web_url: z.url(),
+    facebook_web_url: httpUrl('https://www.facebook.com'),
     /** Base64 keys of 32 bytes, newest first; older ones only decrypt (rotation). */
     secret_keys: z.array(z.string()),
     admin: z.object({ email: z.email(), password: z.string().min(8) }).strict(),

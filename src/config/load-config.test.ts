@@ -85,6 +85,34 @@ describe('configuration', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://bot.example.com/' }, dir()).publicUrl).toBe('https://bot.example.com');
   });
 
+  it('refuses a URL setting that is not http(s), which z.url() alone took (localhost:3100 has the scheme localhost:)', () => {
+    const env = {
+      PUBLIC_URL: 'localhost:3000',
+      GRAPH_API_URL: 'localhost:3100',
+      FACEBOOK_WEB_URL: 'ftp://www.facebook.com',
+    };
+    expect(problemsOf(() => loadConfig(env, dir()))).toEqual([
+      'PUBLIC_URL: give an http(s) URL such as https://bot.example.com',
+      'GRAPH_API_URL: give an http(s) URL such as https://graph.facebook.com',
+      'FACEBOOK_WEB_URL: give an http(s) URL such as https://www.facebook.com',
+    ]);
+    const local = { PUBLIC_URL: 'http://[::1]:3000', GRAPH_API_URL: 'http://emulator_1:3100' };
+    expect(loadConfig(local, dir())).toMatchObject({
+      publicUrl: 'http://[::1]:3000',
+      graph: { apiUrl: 'http://emulator_1:3100' },
+    });
+  });
+
+  it('refuses a GRAPH_API_URL that ends with the version, which every call would then carry twice', () => {
+    expect(problemsOf(() => loadConfig({ GRAPH_API_URL: 'https://graph.facebook.com/v25.0/' }, dir()))).toEqual([
+      'GRAPH_API_URL: leave the version out, such as https://graph.facebook.com: GRAPH_API_VERSION (graph_api_version) sets it',
+    ]);
+    // A proxy's path is kept.
+    expect(loadConfig({ GRAPH_API_URL: 'https://proxy.example.com/graph/' }, dir()).graph.apiUrl).toBe(
+      'https://proxy.example.com/graph',
+    );
+  });
+
   it('checks an app and a page from the environment by the file’s rules, naming the variables', () => {
     const env = {
       FB_APP_ID: 'my-app',
