@@ -135,8 +135,8 @@ function typeReferences(
 
 /**
  * Turns zod issues into "where: what is wrong" lines, or "VARIABLE: what is wrong" for a key in `variables`; an unknown
- * key gets a line of its own, with the likely key meant when `input` (what was validated) is given. Values are never
- * echoed: they may be secrets.
+ * key gets a line of its own, with the likely key meant, and a key left out is said to be required, when `input` (what
+ * was validated) is given. Values are never echoed: they may be secrets.
  */
 export function describeIssues(
   error: z.ZodError,
@@ -148,8 +148,23 @@ export function describeIssues(
     const key = issue.path.length ? issue.path.join('.') : '(top level)';
     const variable = variables[key] ?? variables[String(issue.path[0])];
     const at = variable ?? `${where}: ${key}`;
+    // zod says "expected string, received undefined", which reads as a value of the wrong type.
+    if (
+      issue.code === 'invalid_type' &&
+      options.input !== undefined &&
+      valueAt(options.input, issue.path) === undefined
+    )
+      return [`${at}: is required; ${variable ? 'export it' : 'add it'}`];
     if (issue.code !== 'unrecognized_keys') return [`${at}: ${issue.message}`];
     const known = options.input === undefined ? [] : knownKeysAt(fileConfigSchema, issue.path, options.input);
     return issue.keys.map((k) => `${at}: Unrecognized key: "${k}"${suggestKey(k, known)}; remove or rename it`);
   });
+}
+
+/** The value at `path` of a parsed file, or undefined where there is none. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    input,
+  );
 }

@@ -251,7 +251,7 @@ describe('configuration', () => {
     );
     const problems = problemsOf(() => loadConfig({ TMO: 'soon', SLOW: '600000' }, cwd));
     expect(problems).toEqual([
-      `${file}: pages.0.assistant.model: Invalid input: expected string, received undefined`,
+      `${file}: pages.0.assistant.model: is required; add it`,
       `${file}: pages.1.assistant.type: must be one of flow, http, llm`,
       `${file}: pages.2.assistant.timeout_ms: Invalid input: expected number, received string`,
       expect.stringMatching(new RegExp(`^${file}: pages\\.3\\.assistant\\.timeout_ms: Too big`)),
@@ -298,6 +298,23 @@ describe('configuration', () => {
     ]);
     expect(problemsOf(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }, dir()))).toEqual([
       expect.stringMatching(/^TRUST_PROXY: /),
+    ]);
+  });
+
+  it('says a key left out is required, not that undefined is of the wrong type', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(file, 'apps:\n  - { id: "111", verify_token: vt }\npages:\n  - id: "222"\n');
+    expect(problemsOf(() => loadConfig({}, cwd))).toEqual([
+      `${file}: apps.0.secret: is required; add it`,
+      `${file}: pages.0.access_token: is required; add it`,
+    ]);
+    const password = { SWITCHBOARD_ADMIN_PASSWORD: 'a long password' };
+    expect(problemsOf(() => loadConfig(password, dir()))).toEqual(['SWITCHBOARD_ADMIN_EMAIL: is required; export it']);
+    // A value of the wrong type is still said as such.
+    writeFileSync(file, 'pages:\n  - { id: "222", access_token: 12 }\n');
+    expect(problemsOf(() => loadConfig({}, cwd))).toEqual([
+      `${file}: pages.0.access_token: Invalid input: expected string, received number`,
     ]);
   });
 

@@ -83,9 +83,11 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
   const { file, env, configPath, cwd } = o;
   const fromEnv = envOverrides(env, configPath !== undefined);
   const admin = Object.keys(fromEnv.admin).length ? { admin: { ...file.admin, ...fromEnv.admin } } : {};
-  const merged = fileConfigSchema.safeParse({ ...file, ...fromEnv.values, ...admin });
+  const input = { ...file, ...fromEnv.values, ...admin };
+  const merged = fileConfigSchema.safeParse(input);
   // The file passed alone: what fails now came from a variable, named as such.
-  if (!merged.success) throw new ConfigError(describeIssues(merged.error, 'environment', { variables: ENV_VARIABLES }));
+  if (!merged.success)
+    throw new ConfigError(describeIssues(merged.error, 'environment', { variables: ENV_VARIABLES, input }));
   const c = merged.data;
   // Where a key of the merged configuration came from: its variable, or the file.
   const source = (key: string, variable: string) =>
