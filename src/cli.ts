@@ -13,8 +13,9 @@ Commands:
              picks them up within two minutes on SQLite, at once on PostgreSQL or through
              POST /api/dead-letters/replay
 
-start, migrate and replay take their settings from the environment and switchboard.yaml, not from flags
-(see .env.example): DATABASE_URL=postgres://… switchboard migrate. --help (-h) prints this text.
+start, migrate and replay read their settings (DATABASE_URL, PORT, …) from the environment and
+switchboard.yaml, not from flags (see .env.example): DATABASE_URL=postgres://… switchboard migrate.
+--help (-h) prints this text.
 `;
 
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
