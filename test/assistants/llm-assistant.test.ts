@@ -183,6 +183,12 @@ describe('what the model answers', () => {
     model.script(completion({ content: '<think>The person wants tracking.</think>\nIt ships tomorrow.' }));
     expect((await assistant().reply(makeTurn())).responses).toEqual([{ type: 'text', text: 'It ships tomorrow.' }]);
   });
+
+  it('never shows reasoning whose opening tag was in the prompt (the answer holds only its end)', async () => {
+    // DeepSeek-R1's and QwQ's chat templates open <think> in the prompt, as vLLM and Ollama serve them.
+    model.script(completion({ content: 'The person wants tracking. Be brief.\n</think>\n\nIt ships tomorrow.' }));
+    expect((await assistant().reply(makeTurn())).responses).toEqual([{ type: 'text', text: 'It ships tomorrow.' }]);
+  });
 });
 
 describe('a model that fails', () => {

@@ -98,7 +98,13 @@ function contentText(content: string | { text?: string }[] | null | undefined): 
   return typeof content === 'string' ? content : content.map((part) => part.text ?? '').join('');
 }
 
-/** Reasoning models served by some compatible servers put their thinking in the content; the person must not see it. */
+/**
+ * Reasoning models served by some compatible servers put their thinking in the content; the person must not see it.
+ * Some chat templates (DeepSeek-R1's, QwQ's) open the block in the prompt: the content then holds only its end.
+ */
 function withoutThinking(text: string): string {
-  return text.replace(/<think>[\s\S]*?(<\/think>|$)/g, '').trim();
+  const open = text.indexOf('<think>');
+  const close = text.indexOf('</think>');
+  const answer = close !== -1 && (open === -1 || close < open) ? text.slice(close + '</think>'.length) : text;
+  return answer.replace(/<think>[\s\S]*?(<\/think>|$)/g, '').trim();
 }
