@@ -244,6 +244,27 @@ describe('a model that fails', () => {
     expect(reply.failure?.reason).toContain('invalid answer from the model');
   });
 
+  it("says what the server said when it answers an error as Ollama and some proxies do: {error: '...'}", async () => {
+    model.script(json(400, { error: 'registry.ollama.ai/library/gemma:2b does not support tools' }));
+    const reply = await assistant({ retries: 0 }).reply(makeTurn());
+    expect(reply.failure?.reason).toBe('HTTP 400: registry.ollama.ai/library/gemma:2b does not support tools');
+  });
+
+  it('says what the server said when it answers 200 with an error instead of a completion', async () => {
+    model.script(json(200, { error: { message: `Upstream overloaded for key ${API_KEY}`, code: 502 } }));
+    const reply = await assistant().reply(makeTurn());
+    expect(reply.responses).toEqual([{ type: 'text', text: FALLBACK }]);
+    expect(reply.failure?.reason).toBe("the model's server answered with an error: Upstream overloaded for key [redacted]");
+  });
+
+  it('names the field at fault in an answer that is not a chat completion', async () => {
+    model.script(json(200, { choices: [{ finish_reason: 'stop', text: 'hello' }] }));
+    const reply = await assistant().reply(makeTurn());
+    expect(reply.failure?.reason).toBe(
+      'invalid answer from the model: choices.0.message: Invalid input: expected object, received undefined',
+    );
+  });
+
   it('rejects with the abort reason when the turn is aborted while the model thinks', async () => {
     model.script(hang);
     const controller = new AbortController();

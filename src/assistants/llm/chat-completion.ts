@@ -46,8 +46,11 @@ export interface CompletionOptions {
  */
 export function interpretCompletion(json: unknown, options: CompletionOptions): CompletionOutcome {
   const parsed = completionSchema.safeParse(json);
-  if (!parsed.success)
-    return { ok: false, reason: `invalid answer from the model: ${parsed.error.issues[0]?.message}` };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    return { ok: false, reason: `invalid answer from the model: ${where}${issue?.message}` };
+  }
   const [choice] = parsed.data.choices;
   if (choice === undefined) return { ok: false, reason: 'invalid answer from the model: no choice' };
   const finish = choice.finish_reason ?? 'unknown';

@@ -7,7 +7,7 @@ import type { RetryDelayOptions } from '../http/retry-delay.ts';
 import { sharedAgent } from '../http/shared-agent.ts';
 import { interpretCompletion } from './chat-completion.ts';
 import { buildChatRequest } from './chat-request.ts';
-import { redact, withProviderMessage } from './provider-error.ts';
+import { errorMessageOf, providerMessageText, redact, withProviderMessage } from './provider-error.ts';
 
 export interface LlmAssistantOptions {
   /** Base of an OpenAI-compatible API, such as `https://api.openai.com/v1`; `/chat/completions` is appended. */
@@ -94,6 +94,10 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
         signal: turn.signal,
       });
       if (!result.ok) return fail(turn, withProviderMessage(result, options.apiKey));
+      // Some proxies and routers answer 200 with an error in place of a completion (an upstream that failed).
+      const error = errorMessageOf(result.json);
+      if (error !== undefined)
+        return fail(turn, `the model's server answered with an error: ${providerMessageText(error, options.apiKey)}`);
       const outcome = interpretCompletion(result.json, { maxMessageLength, language: turn.contact.profile.locale });
       if (!outcome.ok) return fail(turn, outcome.reason);
       for (const warning of outcome.warnings) {

@@ -9,17 +9,31 @@ const MAX_PROVIDER_MESSAGE = 300;
 export function withProviderMessage(failure: { reason: string; errorBody?: string }, apiKey: string | undefined) {
   const message = providerMessage(failure.errorBody);
   if (message === undefined) return failure.reason;
-  return `${failure.reason}: ${redact(message, apiKey).slice(0, MAX_PROVIDER_MESSAGE)}`;
+  return `${failure.reason}: ${providerMessageText(message, apiKey)}`;
 }
 
 function providerMessage(errorBody: string | undefined): string | undefined {
   if (errorBody === undefined) return undefined;
   try {
-    const message = (JSON.parse(errorBody) as { error?: { message?: unknown } }).error?.message;
-    return typeof message === 'string' && message !== '' ? message : undefined;
+    return errorMessageOf(JSON.parse(errorBody));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The message of an error answer: OpenAI-style `{error: {message}}`, or `{error: "..."}` as Ollama's and some
+ * proxies' errors are. Undefined for anything else.
+ */
+export function errorMessageOf(json: unknown): string | undefined {
+  const error = typeof json === 'object' && json !== null ? (json as { error?: unknown }).error : undefined;
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error;
+  return typeof message === 'string' && message.trim() !== '' ? message.trim() : undefined;
+}
+
+/** A provider's message as a failure reason keeps it: the key taken out first, then cut. */
+export function providerMessageText(message: string, apiKey: string | undefined): string {
+  return redact(message, apiKey).slice(0, MAX_PROVIDER_MESSAGE);
 }
 
 /** Providers echo (parts of) a wrong key in their error messages; none of it may reach logs or the inbox. */
