@@ -73,6 +73,30 @@ describe('interpretCompletion', () => {
     });
   });
 
+  describe('an answer without text', () => {
+    it('gives the refusal the model wrote, even when the content comes empty rather than null', () => {
+      for (const content of [null, '']) {
+        const outcome = interpretCompletion(completion({ content, refusal: "I can't help with that." }, 'stop'), {
+          maxMessageLength: 640,
+        });
+        expect(outcome).toEqual({
+          ok: true,
+          responses: [{ type: 'text', text: "I can't help with that." }],
+          warnings: [],
+        });
+      }
+    });
+
+    it('fails saying the token limit came before the answer, when it did', () => {
+      const outcome = interpretCompletion(completion({ content: '' }, 'length'), { maxMessageLength: 640 });
+      expect(outcome).toEqual({
+        ok: false,
+        reason:
+          'the model gave an empty answer (finish: length): it reached its token limit before answering (raise max_tokens)',
+      });
+    });
+  });
+
   describe('a long answer', () => {
     const paragraphs = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}.`);
 

@@ -57,7 +57,8 @@ export function interpretCompletion(json: unknown, options: CompletionOptions): 
   if (finish === 'content_filter') return { ok: false, reason: "the model's answer was blocked by its content filter" };
 
   const warnings: string[] = [];
-  let text = withoutThinking(contentText(choice.message.content) ?? choice.message.refusal ?? '');
+  // A refusal is the model's own words to the person; some servers send it with an empty content rather than none.
+  let text = withoutThinking(contentText(choice.message.content) ?? '') || (choice.message.refusal?.trim() ?? '');
   if (finish === 'length') {
     text = dropUnfinishedSentence(text);
     warnings.push('the answer reached the token limit and was cut');
@@ -83,7 +84,11 @@ export function interpretCompletion(json: unknown, options: CompletionOptions): 
     }
     responses.push(response);
   }
-  if (responses.length === 0) return { ok: false, reason: `the model gave an empty answer (finish: ${finish})` };
+  if (responses.length === 0) {
+    // Reasoning models spend their tokens thinking first: a low limit leaves nothing for the answer.
+    const hint = finish === 'length' ? ': it reached its token limit before answering (raise max_tokens)' : '';
+    return { ok: false, reason: `the model gave an empty answer (finish: ${finish})${hint}` };
+  }
   return { ok: true, responses: withinTurnLimit(responses, warnings), warnings };
 }
 
