@@ -33,7 +33,7 @@ export const assistantConfigSchema = z.discriminatedUnion(
         instructions: z.string().default('You are a helpful assistant for this business. Answer briefly.'),
         max_history: z.number().int().min(0).default(20),
         timeout_ms: z.number().int().positive().max(120_000).default(30_000),
-        /** Sent only when set: the provider's defaults apply otherwise (reasoning models refuse both). */
+        /** Sent only when set: the provider's defaults apply otherwise (reasoning models refuse a temperature). */
         temperature: z.number().min(0).max(2).optional(),
         max_tokens: z.number().int().positive().optional(),
       })

@@ -117,6 +117,60 @@ describe('the request the model receives', () => {
   });
 });
 
+describe('a server that refuses a parameter', () => {
+  const refusal = (error: Record<string, unknown>) => json(400, { error: { type: 'invalid_request_error', ...error } });
+
+  it('gets the token limit as max_completion_tokens, from then on, once it refuses max_tokens (OpenAI reasoning models)', async () => {
+    const logger = recordingLogger();
+    model.script(
+      refusal({
+        message:
+          "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        param: 'max_tokens',
+        code: 'unsupported_parameter',
+      }),
+      completion({ content: 'It ships tomorrow.' }),
+      completion({ content: 'You are welcome.' }),
+    );
+    const model5 = assistant({ maxTokens: 400, logger });
+    expect(await model5.reply(makeTurn())).toEqual({ responses: [{ type: 'text', text: 'It ships tomorrow.' }] });
+    expect(await model5.reply(makeTurn())).toEqual({ responses: [{ type: 'text', text: 'You are welcome.' }] });
+
+    const sent = model.received.map((request) => JSON.parse(request.body));
+    expect(sent.map((body) => [body.max_tokens, body.max_completion_tokens])).toEqual([
+      [400, undefined],
+      [undefined, 400],
+      [undefined, 400],
+    ]);
+    expect(logger.entries.map((entry) => entry.details.adaptation)).toEqual(['max_completion_tokens']);
+  });
+
+  it('answers without the hand-over tool, from then on, once it refuses tools (many models Ollama serves)', async () => {
+    model.script(
+      refusal({ message: 'registry.ollama.ai/library/gemma:2b does not support tools', type: 'api_error' }),
+      completion({ content: 'Hello!' }),
+      completion({ content: 'Hello again!' }),
+    );
+    const gemma = assistant();
+    expect(await gemma.reply(makeTurn())).toEqual({ responses: [{ type: 'text', text: 'Hello!' }] });
+    expect(await gemma.reply(makeTurn())).toEqual({ responses: [{ type: 'text', text: 'Hello again!' }] });
+    expect(model.received.map((request) => 'tools' in JSON.parse(request.body))).toEqual([true, false, false]);
+  });
+
+  it('is not asked again after another 400, such as a max_tokens over the model’s limit', async () => {
+    model.script(
+      refusal({
+        message: 'max_tokens is too large: 100000. This model supports at most 16384 completion tokens.',
+        param: 'max_tokens',
+        code: 'invalid_value',
+      }),
+    );
+    const reply = await assistant({ maxTokens: 100_000 }).reply(makeTurn());
+    expect(reply.failure?.reason).toMatch(/^HTTP 400: max_tokens is too large/);
+    expect(model.received).toHaveLength(1);
+  });
+});
+
 describe('what the model answers', () => {
   it('becomes one text message when short', async () => {
     model.script(completion({ content: 'Your order ships tomorrow.' }));
@@ -245,16 +299,18 @@ describe('a model that fails', () => {
   });
 
   it("says what the server said when it answers an error as Ollama and some proxies do: {error: '...'}", async () => {
-    model.script(json(400, { error: 'registry.ollama.ai/library/gemma:2b does not support tools' }));
-    const reply = await assistant({ retries: 0 }).reply(makeTurn());
-    expect(reply.failure?.reason).toBe('HTTP 400: registry.ollama.ai/library/gemma:2b does not support tools');
+    model.script(json(404, { error: 'model "llama9" not found, try pulling it first' }));
+    const reply = await assistant().reply(makeTurn());
+    expect(reply.failure?.reason).toBe('HTTP 404: model "llama9" not found, try pulling it first');
   });
 
   it('says what the server said when it answers 200 with an error instead of a completion', async () => {
     model.script(json(200, { error: { message: `Upstream overloaded for key ${API_KEY}`, code: 502 } }));
     const reply = await assistant().reply(makeTurn());
     expect(reply.responses).toEqual([{ type: 'text', text: FALLBACK }]);
-    expect(reply.failure?.reason).toBe("the model's server answered with an error: Upstream overloaded for key [redacted]");
+    expect(reply.failure?.reason).toBe(
+      "the model's server answered with an error: Upstream overloaded for key [redacted]",
+    );
   });
 
   it('names the field at fault in an answer that is not a chat completion', async () => {

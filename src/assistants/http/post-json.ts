@@ -36,6 +36,9 @@ type Attempt =
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 const DEFAULT_BUDGET_FACTOR = 1.5;
 
+/** The time a whole call may take by default: 1.5 × the limit of one attempt. */
+export const defaultBudgetMs = (timeoutMs: number) => Math.round(timeoutMs * DEFAULT_BUDGET_FACTOR);
+
 /**
  * POSTs a JSON body and reads a JSON answer, retrying with back-off on network errors, 5xx (but 504 and 524) and
  * 429, within `budgetMs`. A timed-out attempt is not retried: the server may still be working on it (a bot would act twice)
@@ -43,7 +46,7 @@ const DEFAULT_BUDGET_FACTOR = 1.5;
  * only the caller's `signal` makes it reject.
  */
 export async function postJson(options: PostJsonOptions): Promise<PostJsonResult> {
-  const budgetMs = options.budgetMs ?? Math.round(options.timeoutMs * DEFAULT_BUDGET_FACTOR);
+  const budgetMs = options.budgetMs ?? defaultBudgetMs(options.timeoutMs);
   const deadline = Date.now() + budgetMs;
   // A retry cut short would reach the server and be abandoned: the bot could act on it, and the person still waits.
   const minAttemptMs = Math.min(options.timeoutMs, budgetMs) / 2;

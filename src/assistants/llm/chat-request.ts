@@ -11,9 +11,10 @@ export interface ChatMessage {
 export interface ChatCompletionRequest {
   model: string;
   messages: ChatMessage[];
-  tools: [typeof connectToAgentTool];
+  tools?: [typeof connectToAgentTool];
   temperature?: number;
   max_tokens?: number;
+  max_completion_tokens?: number;
 }
 
 export interface ChatRequestOptions {
@@ -22,6 +23,10 @@ export interface ChatRequestOptions {
   maxHistory: number;
   temperature?: number;
   maxTokens?: number;
+  /** The name `maxTokens` is sent by: `max_tokens` (default, known to every server) or OpenAI's newer one. */
+  tokenParameter?: 'max_tokens' | 'max_completion_tokens';
+  /** False for a model whose server refuses tools: it answers without the hand-over tool. Default true. */
+  tools?: boolean;
 }
 
 /** System prompt, the last `maxHistory` messages of the session, then the new input; and the hand-over tool. */
@@ -36,10 +41,10 @@ export function buildChatRequest(turn: AssistantTurn, options: ChatRequestOption
       ...historyMessages(turn.history, options.maxHistory),
       { role: 'user', content: input },
     ],
-    tools: [connectToAgentTool],
   };
+  if (options.tools !== false) request.tools = [connectToAgentTool];
   if (options.temperature !== undefined) request.temperature = options.temperature;
-  if (options.maxTokens !== undefined) request.max_tokens = options.maxTokens;
+  if (options.maxTokens !== undefined) request[options.tokenParameter ?? 'max_tokens'] = options.maxTokens;
   return request;
 }
 

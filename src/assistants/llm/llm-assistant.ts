@@ -2,12 +2,13 @@ import type { Dispatcher } from 'undici';
 import { type Assistant, type AssistantReply, type AssistantTurn, turnScope } from '../assistant.ts';
 import { type AssistantLogger, silentLogger } from '../http/assistant-logger.ts';
 import { fallbackReply } from '../http/fallback-reply.ts';
-import { postJson } from '../http/post-json.ts';
+import { defaultBudgetMs, type PostJsonResult, postJson } from '../http/post-json.ts';
 import type { RetryDelayOptions } from '../http/retry-delay.ts';
 import { sharedAgent } from '../http/shared-agent.ts';
 import { interpretCompletion } from './chat-completion.ts';
-import { buildChatRequest } from './chat-request.ts';
+import { buildChatRequest, type ChatCompletionRequest, type ChatRequestOptions } from './chat-request.ts';
 import { errorMessageOf, providerMessageText, redact, withProviderMessage } from './provider-error.ts';
+import { adaptationFor } from './refused-parameter.ts';
 
 export interface LlmAssistantOptions {
   /** Base of an OpenAI-compatible API, such as `https://api.openai.com/v1`; `/chat/completions` is appended. */
@@ -23,7 +24,8 @@ export interface LlmAssistantOptions {
   temperature?: number;
   /**
    * Sent as `max_tokens` when set, to bound the cost of one answer; omitted (the server's default) unless set.
-   * An answer cut at the limit loses its unfinished last sentence. OpenAI's reasoning models refuse `max_tokens`.
+   * An answer cut at the limit loses its unfinished last sentence. Sent as `max_completion_tokens` once the server
+   * refuses `max_tokens` and names that one (OpenAI's reasoning models).
    */
   maxTokens?: number;
   /**
@@ -72,27 +74,59 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
     return fallbackReply(options.fallbackText(), safeReason);
   }
 
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  /** What the server refused once (a 400 naming it) and is not sent to it again. */
+  const learnt: Pick<ChatRequestOptions, 'tokenParameter' | 'tools'> = {};
+
+  async function ask(turn: AssistantTurn, budgetMs: number) {
+    const request = buildChatRequest(turn, {
+      model: options.model,
+      instructions: options.instructions,
+      maxHistory: options.maxHistory ?? 20,
+      temperature: options.temperature,
+      maxTokens: options.maxTokens,
+      ...learnt,
+    });
+    const result = await postJson({
+      url,
+      body: JSON.stringify(request),
+      headers,
+      dispatcher: options.dispatcher ?? sharedAgent(),
+      timeoutMs,
+      budgetMs,
+      retries: options.retries ?? 2,
+      retryDelay: options.retryDelay,
+      signal: turn.signal,
+    });
+    return { request, result };
+  }
+
+  /** Learns from a refusal of a parameter, and says so; false when the failure is no such refusal. */
+  function learn(turn: AssistantTurn, result: PostJsonResult, request: ChatCompletionRequest): boolean {
+    const adaptation = result.ok ? undefined : adaptationFor(result, request);
+    if (adaptation === undefined) return false;
+    if (adaptation === 'max_completion_tokens') learnt.tokenParameter = 'max_completion_tokens';
+    else learnt.tools = false;
+    logger.warn(
+      { ...turnScope(turn), assistant: 'llm', model: options.model, adaptation },
+      adaptation === 'no_tools'
+        ? 'the model refuses tools: it answers from now on without the connect_to_agent hand-over'
+        : 'the model refuses max_tokens: the limit is sent as max_completion_tokens from now on',
+    );
+    return true;
+  }
+
   return {
     kind: 'llm',
     historyLength: (options.maxHistory ?? 20) || undefined,
     async reply(turn) {
-      const request = buildChatRequest(turn, {
-        model: options.model,
-        instructions: options.instructions,
-        maxHistory: options.maxHistory ?? 20,
-        temperature: options.temperature,
-        maxTokens: options.maxTokens,
-      });
-      const result = await postJson({
-        url,
-        body: JSON.stringify(request),
-        headers,
-        dispatcher: options.dispatcher ?? sharedAgent(),
-        timeoutMs: options.timeoutMs ?? 30_000,
-        retries: options.retries ?? 2,
-        retryDelay: options.retryDelay,
-        signal: turn.signal,
-      });
+      const deadline = Date.now() + defaultBudgetMs(timeoutMs);
+      let { request, result } = await ask(turn, defaultBudgetMs(timeoutMs));
+      // Sent again at once, within the turn's time: a 400 comes fast and did nothing on the server. Twice at most, as
+      // a model may refuse both.
+      for (let again = 0; again < 2 && learn(turn, result, request); again++) {
+        ({ request, result } = await ask(turn, Math.max(1, deadline - Date.now())));
+      }
       if (!result.ok) return fail(turn, withProviderMessage(result, options.apiKey));
       // Some proxies and routers answer 200 with an error in place of a completion (an upstream that failed).
       const error = errorMessageOf(result.json);
