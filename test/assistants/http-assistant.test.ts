@@ -75,6 +75,15 @@ describe('the request a bot receives', () => {
     expect(timingSafeEqual(Buffer.from(header), Buffer.from(expected))).toBe(true);
   });
 
+  it('carries the user and password of the URL as Basic auth, and not in the URL', async () => {
+    bot.script(json(200, { responses: [] }));
+    const url = `${bot.url.replace('http://', 'http://switchboard:p%40ss@')}/bot`;
+    const reply = await assistant({ url }).reply(makeTurn());
+    expect(reply).toEqual({ responses: [] });
+    expect(bot.received[0]?.path).toBe('/bot');
+    expect(bot.received[0]?.headers.authorization).toBe(`Basic ${Buffer.from('switchboard:p@ss').toString('base64')}`);
+  });
+
   it('carries no signature header without a secret', async () => {
     bot.script(json(200, { responses: [] }));
     await assistant().reply(makeTurn());

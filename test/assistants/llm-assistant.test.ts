@@ -109,6 +109,16 @@ describe('the request the model receives', () => {
     });
   });
 
+  it('sends the user and password of a base URL without API key as Basic auth (a proxy in front of Ollama)', async () => {
+    model.script(completion({ content: 'Hello!' }));
+    const baseUrl = `${model.url.replace('http://', 'http://gateway:s3cret@')}/v1`;
+    expect(await assistant({ apiKey: undefined, baseUrl }).reply(makeTurn())).toEqual({
+      responses: [{ type: 'text', text: 'Hello!' }],
+    });
+    expect(model.received[0]?.path).toBe('/v1/chat/completions');
+    expect(model.received[0]?.headers.authorization).toBe(`Basic ${Buffer.from('gateway:s3cret').toString('base64')}`);
+  });
+
   it('sends no Authorization header and no temperature when none is configured', async () => {
     model.script(completion({ content: 'Hello!' }));
     await assistant({ apiKey: undefined }).reply(makeTurn());

@@ -15,12 +15,13 @@ import { fallbackReply } from './fallback-reply.ts';
 import { postJson } from './post-json.ts';
 import type { RetryDelayOptions } from './retry-delay.ts';
 import { sharedAgent } from './shared-agent.ts';
+import { splitCredentials } from './url-credentials.ts';
 
 /** Dropped responses logged one by one; the rest are counted. */
 const LOGGED_DROPS = 5;
 
 export interface HttpAssistantOptions {
-  /** The bot's endpoint; Switchboard POSTs each turn to it. */
+  /** The bot's endpoint; Switchboard POSTs each turn to it. A user and password in it are sent as Basic auth. */
   url: string;
   /**
    * Limit of one attempt. Default 10 000 ms: longer and the person gives up; a timeout is not retried.
@@ -62,11 +63,13 @@ export interface HttpBotRequest {
  * fallback text and the reply carries `failure`. If `turn.signal` aborts, `reply` rejects with its reason.
  */
 export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
-  const host = new URL(options.url).host;
+  const target = splitCredentials(options.url);
+  const host = new URL(target.url).host;
   const logger = options.logger ?? silentLogger;
-  const extraHeaders = Object.fromEntries(
-    Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-  );
+  const extraHeaders = {
+    ...(target.authorization && { authorization: target.authorization }),
+    ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+  };
 
   function fail(turn: AssistantTurn, reason: string): AssistantReply {
     logger.warn(
@@ -97,7 +100,7 @@ export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
       };
       if (options.secret !== undefined) headers[SIGNATURE_HEADER] = signBody(options.secret, body);
       const result = await postJson({
-        url: options.url,
+        url: target.url,
         body,
         headers,
         dispatcher: options.dispatcher ?? sharedAgent(),

@@ -5,13 +5,17 @@ import { fallbackReply } from '../http/fallback-reply.ts';
 import { defaultBudgetMs, type PostJsonResult, postJson } from '../http/post-json.ts';
 import type { RetryDelayOptions } from '../http/retry-delay.ts';
 import { sharedAgent } from '../http/shared-agent.ts';
+import { splitCredentials } from '../http/url-credentials.ts';
 import { interpretCompletion } from './chat-completion.ts';
 import { buildChatRequest, type ChatCompletionRequest, type ChatRequestOptions } from './chat-request.ts';
 import { errorMessageOf, providerMessageText, redact, withProviderMessage } from './provider-error.ts';
 import { adaptationFor } from './refused-parameter.ts';
 
 export interface LlmAssistantOptions {
-  /** Base of an OpenAI-compatible API, such as `https://api.openai.com/v1`; `/chat/completions` is appended. */
+  /**
+   * Base of an OpenAI-compatible API, such as `https://api.openai.com/v1`; `/chat/completions` is appended. A user and
+   * password in it (a proxy's) are sent as Basic auth, unless `apiKey` is set.
+   */
   baseUrl: string;
   model: string;
   /** Sent as `Authorization: Bearer …` when set. The caller reads it from the environment; it is never logged. */
@@ -54,11 +58,12 @@ export interface LlmAssistantOptions {
  * If `turn.signal` aborts, `reply` rejects with its reason.
  */
 export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-  new URL(url); // a bad base URL fails at start-up, not on the first message
+  // A bad base URL fails at start-up, not on the first message.
+  const { url, authorization } = splitCredentials(`${options.baseUrl.replace(/\/+$/, '')}/chat/completions`);
   const logger = options.logger ?? silentLogger;
   const maxMessageLength = options.maxMessageLength ?? 640;
   const headers: Record<string, string> = {
+    ...(authorization && { authorization }),
     ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
     'content-type': 'application/json',
     accept: 'application/json',
