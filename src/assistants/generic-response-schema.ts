@@ -66,17 +66,40 @@ export function checkGenericResponse(value: unknown): ResponseCheck {
 export interface ResponseListCheck {
   responses: GenericResponse[];
   dropped: { index: number; reason: string }[];
+  /** Hand-overs kept without their invalid fields, by index, with what was wrong. */
+  repaired: { index: number; reason: string }[];
 }
 
-/** Checks each response on its own, so one bad response does not cost the person the others. */
+/**
+ * Checks each response on its own, so one bad response does not cost the person the others. A hand-over with an
+ * invalid `message` or `reason` (a number, an object) is kept without it: dropped, the person would stay with a bot
+ * that asked for a colleague, and nothing in the inbox would say so.
+ */
 export function checkGenericResponses(values: readonly unknown[]): ResponseListCheck {
-  const checked: ResponseListCheck = { responses: [], dropped: [] };
+  const checked: ResponseListCheck = { responses: [], dropped: [], repaired: [] };
   values.forEach((value, index) => {
     const check = checkGenericResponse(value);
     if (check.ok) checked.responses.push(check.response);
-    else checked.dropped.push({ index, reason: check.reason });
+    else if (isHandOver(value)) {
+      checked.responses.push(bareHandOver(value));
+      checked.repaired.push({ index, reason: check.reason });
+    } else checked.dropped.push({ index, reason: check.reason });
   });
   return checked;
+}
+
+function isHandOver(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'connect_to_agent';
+}
+
+/** A hand-over with only the fields that are text: its two fields are optional, so nothing else can be wrong. */
+function bareHandOver(value: Record<string, unknown>): GenericResponse {
+  const { message, reason } = value;
+  return {
+    type: 'connect_to_agent',
+    ...(typeof message === 'string' && { message }),
+    ...(typeof reason === 'string' && { reason }),
+  };
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

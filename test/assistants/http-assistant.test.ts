@@ -169,6 +169,38 @@ describe('a bot that answers', () => {
   });
 });
 
+describe('a bot whose hand-over has an invalid field', () => {
+  it('still hands over, without that field, and logs why', async () => {
+    const logger = recordingLogger();
+    bot.script(
+      json(200, {
+        responses: [
+          { type: 'text', text: 'One moment.' },
+          { type: 'connect_to_agent', message: 'A colleague is coming.', reason: { code: 'refund' } },
+        ],
+      }),
+    );
+    const reply = await assistant({ logger }).reply(makeTurn());
+    expect(reply).toEqual({
+      responses: [
+        { type: 'text', text: 'One moment.' },
+        { type: 'connect_to_agent', message: 'A colleague is coming.' },
+      ],
+    });
+    expect(logger.entries).toEqual([
+      {
+        details: expect.objectContaining({ index: 1, reason: expect.stringContaining('reason') }),
+        message: 'kept a hand-over from the bot without its invalid fields',
+      },
+    ]);
+  });
+
+  it('hands over when the hand-over is all it sent', async () => {
+    bot.script(json(200, { responses: [{ type: 'connect_to_agent', message: 42 }] }));
+    expect(await assistant().reply(makeTurn())).toEqual({ responses: [{ type: 'connect_to_agent' }] });
+  });
+});
+
 describe('a bot that fails', () => {
   it('gives the fallback text and a failure, context unchanged, when it does not answer in time', async () => {
     bot.script(hang);

@@ -10,6 +10,8 @@ export type BotReplyCheck =
       /** Undefined when the bot sent none (or null): the context stays as it was. */
       context: Context | undefined;
       dropped: { index: number; reason: string }[];
+      /** Hand-overs kept without their invalid fields. */
+      repaired: { index: number; reason: string }[];
     }
   | { ok: false; reason: string };
 
@@ -34,7 +36,13 @@ export function checkBotReply(json: unknown): BotReplyCheck {
     return { ok: false, reason: `invalid answer: no valid response (first: ${first})` };
   }
   const kept = withinTurnLimits(responses.length, checked.responses, checked.dropped);
-  return { ok: true, responses: kept, context: context ?? undefined, dropped: checked.dropped };
+  return {
+    ok: true,
+    responses: kept,
+    context: context ?? undefined,
+    dropped: checked.dropped,
+    repaired: checked.repaired,
+  };
 }
 
 /**

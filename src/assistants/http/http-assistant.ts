@@ -120,6 +120,12 @@ export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
           'dropped an invalid response from the bot',
         );
       }
+      for (const { index, reason } of checked.repaired.slice(0, LOGGED_DROPS)) {
+        logger.warn(
+          { ...turnScope(turn), assistant: 'http', host, index, reason },
+          'kept a hand-over from the bot without its invalid fields',
+        );
+      }
       if (checked.dropped.length > LOGGED_DROPS) {
         logger.warn(
           { ...turnScope(turn), assistant: 'http', host, dropped: checked.dropped.length },
