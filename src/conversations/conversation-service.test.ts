@@ -460,6 +460,25 @@ for (const kind of DATABASES) {
         flagged: 1,
         flag_reason: expect.stringMatching(/^assistant_failure: flow_loop/),
       });
+      // Asking for a person in a turn the assistant fails: that is what the agent needs to read.
+      const [asking] = await insertInboundEvents(
+        db,
+        [
+          {
+            ...event,
+            key: 'm_2',
+            mid: 'm_2',
+            text: 'can I talk to a human please',
+            attachments: [],
+            standby: false,
+          } as InboundEvent,
+        ],
+        Date.now(),
+      );
+      await service.handle(asking as StoredEvent);
+      expect(await db.selectFrom('conversations').select('flag_reason').executeTakeFirst()).toMatchObject({
+        flag_reason: expect.stringMatching(/^asked_for_human: /),
+      });
     });
   });
 }

@@ -128,7 +128,9 @@ function flag(result: TurnResult, reason: string) {
  */
 function applyHandover(result: TurnResult, reply: AssistantReply, page: PageRuntime, now: number): GenericResponse[] {
   const handover = reply.responses.find((r) => r.type === 'connect_to_agent');
-  if (!handover && reply.failure) flag(result, `assistant_failure: ${reply.failure.reason}`);
+  // A person asking for someone in the same turn (the escalation's flag) says more to the agent than the failure.
+  if (!handover && reply.failure && !result.conversation?.changes.flagged)
+    flag(result, `assistant_failure: ${reply.failure.reason}`);
   // A failed assistant with nothing to say (a flow whose fallback loops too): the person still hears something.
   if (reply.failure && reply.responses.length === 0) return [{ type: 'text', text: page.settings.fallback_text }];
   if (handover?.type !== 'connect_to_agent') return reply.responses;
