@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { loadDatabaseUrl } from '../config/load-config.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
@@ -7,10 +8,15 @@ import { migrateToLatest } from '../storage/migrate.ts';
 export async function run(argv: string[]): Promise<void> {
   // No flags: a `--database-url` ignored would migrate the configured database, not the one named.
   parseArgs({ args: argv, options: {} });
-  const { db, close } = openDatabase(loadDatabaseUrl());
+  const url = loadDatabaseUrl();
+  const { db, close } = openDatabase(url);
   try {
     const applied = await migrateToLatest(db);
-    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+    // Which one: a PostgreSQL URL without a database name reaches the user's own (libpq's default).
+    const where = url.startsWith('sqlite:')
+      ? url.slice('sqlite:'.length)
+      : `database ${(await sql<{ name: string }>`select current_database() as name`.execute(db)).rows[0]?.name}`;
+    process.stdout.write(applied.length ? `applied to ${where}: ${applied.join(', ')}\n` : `${where} is up to date\n`);
   } finally {
     await close();
   }

@@ -53,7 +53,8 @@ describe('the switchboard command', () => {
     const cwd = configDir();
     const migrated = switchboard(['migrate'], cwd);
     expect(migrated).toMatchObject({ status: 0, stderr: '' });
-    expect(migrated.stdout).toMatch(/^applied: 0001-initial/);
+    expect(migrated.stdout).toMatch(/^applied to .*state\/switchboard\.db: 0001-initial/);
+    expect(switchboard(['migrate'], cwd).stdout).toMatch(/state\/switchboard\.db is up to date\n$/);
     expect(existsSync(join(cwd, 'state/switchboard.db'))).toBe(true);
   });
 
