@@ -56,7 +56,7 @@ interface LoginState {
  * (`POST /api/oauth/facebook/start` answers the dialog's address); Facebook sends the browser back to
  * `/oauth/facebook/callback`, which turns the code into page tokens, stores them sealed, and sends the browser on to the
  * inbox. The callback carries no credentials, so the `state` is sealed by the gateway and names a nonce that only the
- * browser which started the login holds, in a cookie cleared by the callback: a login cannot be finished in another
+ * browser which started the login holds, in a cookie cleared by its callback: a login cannot be finished in another
  * browser, and Facebook's code is good once. One login at a time per browser: a second one replaces the cookie.
  */
 export const oauthRoutes: FastifyPluginAsync<OAuthRoutesDeps> = async (app, deps) => {
@@ -95,12 +95,14 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesDeps> = async (app, deps
   });
 
   app.get(CALLBACK_PATH, async (request, reply) => {
-    reply.header('set-cookie', cookie('', 0)).header('cache-control', 'no-store');
+    reply.header('cache-control', 'no-store');
     const back = (outcome: Record<string, string>) => reply.redirect(`${INBOX}?${new URLSearchParams(outcome)}`);
     const query = callbackQuery.safeParse(request.query);
     const state = query.success ? loginState(request, query.data.state) : undefined;
+    // Not this browser's login: the cookie stays, or any page could send the browser here and end a login under way.
     if (!query.success || !state)
       return back({ connect_error: 'this login was not started here, or took over 10 minutes: connect again' });
+    reply.header('set-cookie', cookie('', 0));
     const { code, error, error_reason, error_description } = query.data;
     if (error || !code) {
       const why = error_reason === 'user_denied' ? 'Facebook Login was cancelled' : 'Facebook Login failed';

@@ -145,7 +145,10 @@ for (const database of DATABASES) {
       // A state the gateway did not seal.
       const forged = new URL(back);
       forged.searchParams.set('state', 'sb1.x.y.z');
-      expect((await callback(forged, started.cookie)).params.connect_error).toMatch(/not started here/);
+      const visit = await callback(forged, started.cookie);
+      expect(visit.params.connect_error).toMatch(/not started here/);
+      // Another site sending the browser there leaves the login under way alone: its cookie is not cleared.
+      expect(visit.setCookie).toBeNull();
       // The real one works once (and the browser's cookie is cleared); Facebook refuses its code a second time.
       expect((await callback(back, started.cookie)).params).toEqual({ connected: '1' });
       expect((await callback(back, started.cookie)).params.connect_error).toMatch(/did not accept the sign-in code/);
