@@ -97,6 +97,15 @@ describe('interpretCompletion', () => {
     });
   });
 
+  it('drops the unfinished sentence of an answer cut by the token limit, or by the context as Mistral says it', () => {
+    for (const finish of ['length', 'model_length']) {
+      const outcome = interpretCompletion(completion({ content: 'Your order shipped. It should arrive on' }, finish), {
+        maxMessageLength: 640,
+      });
+      expect(outcome).toMatchObject({ ok: true, responses: [{ type: 'text', text: 'Your order shipped.' }] });
+    }
+  });
+
   describe('a long answer', () => {
     const paragraphs = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}.`);
 

@@ -59,7 +59,9 @@ export function interpretCompletion(json: unknown, options: CompletionOptions): 
   const warnings: string[] = [];
   // A refusal is the model's own words to the person; some servers send it with an empty content rather than none.
   let text = withoutThinking(contentText(choice.message.content) ?? '') || (choice.message.refusal?.trim() ?? '');
-  if (finish === 'length') {
+  // Mistral says `model_length` when the model's context ran out rather than `max_tokens`: cut all the same.
+  const cut = finish === 'length' || finish === 'model_length';
+  if (cut) {
     text = dropUnfinishedSentence(text);
     warnings.push('the answer reached the token limit and was cut');
   }
@@ -86,7 +88,7 @@ export function interpretCompletion(json: unknown, options: CompletionOptions): 
   }
   if (responses.length === 0) {
     // Reasoning models spend their tokens thinking first: a low limit leaves nothing for the answer.
-    const hint = finish === 'length' ? ': it reached its token limit before answering (raise max_tokens)' : '';
+    const hint = cut ? ': it reached its token limit before answering (raise max_tokens)' : '';
     return { ok: false, reason: `the model gave an empty answer (finish: ${finish})${hint}` };
   }
   return { ok: true, responses: withinTurnLimit(responses, warnings), warnings };
