@@ -4,6 +4,7 @@ import {
   type Answer,
   hang,
   json,
+  raw,
   type ScriptedServer,
   startScriptedServer,
 } from '../../../test/support/scripted-server.ts';
@@ -37,6 +38,20 @@ describe('postJson', () => {
     const result = await post();
     expect(result).toMatchObject({ ok: false, reason: `HTTP ${status}`, attempts: 1, status });
     expect(server.received).toHaveLength(1);
+  });
+
+  it('fails an answer too large to read, but an error page too large is still its status, and retried as one', async () => {
+    const page = `<html>${'x'.repeat(2_000)}</html>`;
+    server.script(raw(200, `{"text":"${'y'.repeat(2_000)}"}`));
+    expect(await post({ maxResponseBytes: 1_000 })).toMatchObject({
+      ok: false,
+      reason: 'answer larger than 1000 bytes',
+      attempts: 1,
+    });
+    server.script(raw(502, page, 'text/html'), json(200, { ok: true }));
+    expect(await post({ maxResponseBytes: 1_000 })).toMatchObject({ ok: true, attempts: 2 });
+    server.script(raw(401, page, 'text/html'));
+    expect(await post({ maxResponseBytes: 1_000 })).toMatchObject({ ok: false, reason: 'HTTP 401', status: 401 });
   });
 
   it('still retries a 502', async () => {

@@ -92,7 +92,7 @@ async function attemptOnce(options: PostJsonOptions, limitMs: number): Promise<A
     const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const text = await readText(answer.body, limit);
     const status = answer.statusCode;
-    if (text === undefined) return { kind: 'failed', reason: `answer larger than ${limit} bytes`, retryable: false };
+    // An error page too large to read (a proxy's) is still its status: that says what went wrong, and whether to retry.
     if (status < 200 || status >= 300) {
       const retryAfter = answer.headers['retry-after'];
       return {
@@ -101,9 +101,10 @@ async function attemptOnce(options: PostJsonOptions, limitMs: number): Promise<A
         retryable: isRetryableStatus(status),
         retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
         status,
-        errorBody: text.slice(0, 1_000),
+        errorBody: text?.slice(0, 1_000),
       };
     }
+    if (text === undefined) return { kind: 'failed', reason: `answer larger than ${limit} bytes`, retryable: false };
     if (status === 204) return { kind: 'ok', status, json: undefined };
     return parseJson(text, status);
   } catch (error) {
