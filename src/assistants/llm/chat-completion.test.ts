@@ -106,6 +106,24 @@ describe('interpretCompletion', () => {
     }
   });
 
+  it('answers with the text beside a call of a tool that is not ours, a function or a custom one, and says so', () => {
+    const outcome = interpretCompletion(
+      completion({
+        content: 'Here is what I found.',
+        tool_calls: [
+          { id: 'a', type: 'function', function: { name: 'search', arguments: '{}' } },
+          { id: 'b', type: 'custom', custom: { name: 'grep', input: 'x' } },
+        ],
+      }),
+      { maxMessageLength: 640 },
+    );
+    expect(outcome).toEqual({
+      ok: true,
+      responses: [{ type: 'text', text: 'Here is what I found.' }],
+      warnings: ['ignored a call of the unknown tool "search"', 'ignored a call of the unknown tool "custom"'],
+    });
+  });
+
   describe('a long answer', () => {
     const paragraphs = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}.`);
 

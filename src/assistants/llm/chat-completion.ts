@@ -17,8 +17,14 @@ const completionSchema = z.object({
           content: z.union([z.string(), z.array(z.object({ text: z.string().optional() }))]).nullish(),
           refusal: z.string().nullish(),
           tool_calls: z
-            // Arguments should be a JSON string; whatever they are, connectResponse still hands over.
-            .array(z.object({ function: z.object({ name: z.string(), arguments: z.unknown() }) }))
+            // Arguments should be a JSON string; whatever they are, connectResponse still hands over. A call of another
+            // type than a function (a custom tool) is not ours, and is ignored like an unknown function.
+            .array(
+              z.object({
+                type: z.string().optional(),
+                function: z.object({ name: z.string(), arguments: z.unknown() }).optional(),
+              }),
+            )
             .nullish(),
         }),
       }),
@@ -71,12 +77,12 @@ export function interpretCompletion(json: unknown, options: CompletionOptions): 
   }));
 
   const calls = choice.message.tool_calls ?? [];
-  for (const call of calls.filter((c) => c.function.name !== CONNECT_TOOL_NAME)) {
-    warnings.push(`ignored a call of the unknown tool "${call.function.name}"`);
+  for (const call of calls.filter((c) => c.function?.name !== CONNECT_TOOL_NAME)) {
+    warnings.push(`ignored a call of the unknown tool "${call.function?.name ?? call.type}"`);
   }
-  const connect = calls.find((call) => call.function.name === CONNECT_TOOL_NAME);
+  const connect = calls.find((call) => call.function?.name === CONNECT_TOOL_NAME)?.function;
   if (connect !== undefined) {
-    const { response, readable } = connectResponse(connect.function.arguments);
+    const { response, readable } = connectResponse(connect.arguments);
     if (!readable) warnings.push('the connect_to_agent arguments were unreadable');
     // Models often repeat the hand-over message as content; the person should read it once.
     if (response.message !== undefined && response.message === text.trim()) responses = [];
