@@ -17,6 +17,12 @@ describe('the app’s subscription to its pages’ webhooks', () => {
     other = undefined;
   });
 
+  /** The page's health, as the Pages tab shows it. */
+  const health = async () =>
+    (await h?.api('GET', '/api/pages'))?.body.data.find((p: { id: string }) => p.id === PAGE_ID)?.health;
+  /** Both of start-up's calls with the page's token, the subscription's and the profile's, refused as a dead token. */
+  const refuseTheToken = (fb: Harness['fb']) => fb.setFaults({ next: { count: 2, code: 190 } });
+
   /** What the Pages tab shows of the last try to subscribe the app. */
   const shown = async () =>
     (await h?.api('GET', '/api/pages'))?.body.data.find((p: { id: string }) => p.id === PAGE_ID)?.subscription_status;
@@ -63,13 +69,7 @@ describe('the app’s subscription to its pages’ webhooks', () => {
   });
 
   it('shows a token Graph refused as ok again once a call of the upkeep goes through with it, with no send', async () => {
-    h = await startHarness({
-      database: 'sqlite',
-      // Both of start-up's calls, the subscription's and the profile's, refused.
-      beforeStart: (fb) => fb.setFaults({ next: { count: 2, code: 190 } }),
-    });
-    const health = async () =>
-      (await h?.api('GET', '/api/pages'))?.body.data.find((p: { id: string }) => p.id === PAGE_ID)?.health;
+    h = await startHarness({ database: 'sqlite', beforeStart: refuseTheToken });
     await expect.poll(health, { timeout: 5000, interval: 50 }).toBe('token');
     // A settings change syncs the profile with the same token, and Graph takes it: the token works.
     const changed = await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { greeting: 'Hello again!' });
@@ -78,13 +78,7 @@ describe('the app’s subscription to its pages’ webhooks', () => {
   });
 
   it('shows a token Graph refused at start-up on the page’s health, and ok again once a send goes through', async () => {
-    h = await startHarness({
-      database: 'sqlite',
-      // Both of start-up's calls, the subscription's and the profile's, refused.
-      beforeStart: (fb) => fb.setFaults({ next: { count: 2, code: 190 } }),
-    });
-    const health = async () =>
-      (await h?.api('GET', '/api/pages'))?.body.data.find((p: { id: string }) => p.id === PAGE_ID)?.health;
+    h = await startHarness({ database: 'sqlite', beforeStart: refuseTheToken });
     await expect.poll(health, { timeout: 5000, interval: 50 }).toBe('token');
     // Trying again does not mend a token: the tab says so, with Graph's words.
     expect(await shown()).toMatchObject({
