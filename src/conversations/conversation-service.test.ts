@@ -396,6 +396,15 @@ for (const kind of DATABASES) {
       expect(await inbox(db)).toEqual(['an hour later:received', 'lost:received']);
     });
 
+    it('does not count what the person wrote while another app had the thread (standby): none of it was answered', async () => {
+      const { db } = await open();
+      const { store, handle, text, answered } = limitedService(db);
+      await handle(await store({ ...text('to the Page Inbox'), standby: true }, 0), 0);
+      expect(await handle(await store(text('back with the bot'), 1000), 1000)).toBeUndefined();
+      expect(answered).toEqual(['back with the bot']);
+      expect(await inbox(db)).toEqual(['to the Page Inbox:received', 'back with the bot:received']);
+    });
+
     it('keeps every event over the limit in the inbox, an m.me link or an ad saying where the person came from', async () => {
       const { db } = await open();
       const { store, handle, text, answered } = limitedService(db);

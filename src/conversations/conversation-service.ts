@@ -138,12 +138,15 @@ export function createConversationService(deps: ConversationServiceDeps) {
         await store.saveProfile(contact.id, found ? { ...contact.profile, picture } : undefined, now);
       }
     }
-    const allowed = deps.rateLimiter.allow(
-      `${page.id}:${contact.external_id}`,
-      page.settings.rate_limit_per_minute,
-      { id: eventId, at: wroteAt },
-      now,
-    );
+    // What the person wrote while another app had the thread (standby) is not answered, so not counted either.
+    const allowed =
+      event.standby ||
+      deps.rateLimiter.allow(
+        `${page.id}:${contact.external_id}`,
+        page.settings.rate_limit_per_minute,
+        { id: eventId, at: wroteAt },
+        now,
+      );
     const incoming = incomingOf(event, allowed ? 'received' : 'throttled');
     // The 24-hour window runs from the person's last message, on the channel's clock.
     const lastInboundAt = Math.max(conversation.last_inbound_at ?? 0, event.timestamp);
