@@ -15,6 +15,11 @@ export interface RateLimiter {
 const WINDOW_MS = 60_000;
 /** How far behind the newest time the allowed ones are kept: an event up to a window late is checked exactly. */
 const KEPT_MS = 2 * WINDOW_MS;
+/**
+ * How long, on the processing clock, a person not counted is remembered: longer than a turn may run (a model's call may
+ * take 1.5 × its 120 s timeout), since the person's next events wait behind it, and must still be counted with theirs.
+ */
+const FORGET_MS = 5 * WINDOW_MS;
 
 interface Hits {
   /** When the allowed events came, oldest first: those within KEPT_MS of the newest. */
@@ -36,9 +41,9 @@ export function createMemoryRateLimiter(): RateLimiter {
   let lastSweep = 0;
   return {
     allow(key, limit, { id, at }, now) {
-      // Forget people processing has not counted for a window: a backlog's times may be far older than `now`.
+      // Forget people processing has not counted for FORGET_MS: a backlog's times may be far older than `now`.
       if (now - lastSweep > WINDOW_MS) {
-        for (const [k, h] of hits) if (h.touched <= now - WINDOW_MS) hits.delete(k);
+        for (const [k, h] of hits) if (h.touched <= now - FORGET_MS) hits.delete(k);
         lastSweep = now;
       }
       let entry = hits.get(key);
