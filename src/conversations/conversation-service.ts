@@ -245,8 +245,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
   async function recordUnanswered(eventId: string, event: InboundEvent, receivedAt: number) {
     const now = clock.now();
     const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
-    const window = Math.max(conversation.last_inbound_at ?? 0, event.timestamp);
-    const changes = event.kind === 'referral' ? { last_inbound_at: window } : {};
+    const changes =
+      event.kind === 'referral'
+        ? { last_inbound_at: Math.max(conversation.last_inbound_at ?? 0, event.timestamp) }
+        : {};
     await store.commitTurn(
       {
         event_id: eventId,
@@ -319,7 +321,6 @@ function pauseFor(page: PageRuntime, conversation: Conversation, answeredAt: num
   return { routing: 'paused' as const, paused_until: until };
 }
 
-/** What the inbox shows of an event: the channel's fields without routing metadata. */
 /**
  * What the person sent or did, as the inbox keeps it: a message, a tapped button, where they came from (a referral,
  * which nothing else shows), an opt-in.
@@ -335,6 +336,7 @@ function incomingOf(event: InboundEvent, status: 'received' | 'throttled'): NewM
   };
 }
 
+/** What the inbox shows of an event: the channel's fields without routing metadata. */
 function contentOf(event: InboundEvent): unknown {
   const { key: _key, page_id: _page, user_id: _user, standby: _standby, ...content } = event;
   return content;
