@@ -28,6 +28,7 @@ import { oauthRoutes } from './server/oauth-routes.ts';
 import { createPageDirectory, type PageDirectory } from './server/page-directory.ts';
 import { CHANGES_CHANNEL, createSharedChanges } from './server/shared-changes.ts';
 import { streamRoutes } from './server/stream-routes.ts';
+import { userRoutes } from './server/user-routes.ts';
 import { createBatchedWrites } from './storage/batched-writes.ts';
 import { createConversationStore } from './storage/conversation-store.ts';
 import { openDatabase } from './storage/database.ts';
@@ -267,6 +268,12 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       now,
     });
     await api.register(streamRoutes, { changes });
+    await api.register(userRoutes, {
+      db,
+      configuredAdmin: config.admin?.email,
+      forget: authenticate.forget,
+      now,
+    });
   });
   await app.register(oauthRoutes, {
     db,

@@ -9,6 +9,7 @@ import type { Database } from '../storage/schema.ts';
 import { ApiError } from './errors.ts';
 import type { PageDirectory } from './page-directory.ts';
 import { parseRequest } from './request-parsing.ts';
+import { requireAdmin } from './user-routes.ts';
 
 export interface AdminRoutesDeps {
   db: Kysely<Database>;
@@ -50,7 +51,10 @@ async function sendFailuresByPage(db: Kysely<Database>, since: number) {
   return byPage;
 }
 
-/** Pages, their settings and health, and dead letters (`/api/...`, authenticated by the caller's hook). */
+/**
+ * Pages, their settings and health, and dead letters (`/api/...`, authenticated by the caller's hook). Everyone reads;
+ * only admins change settings and replay dead letters.
+ */
 export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps) => {
   // The apps pages can be connected through (Facebook Login), no secret: the inbox asks which one when there are several.
   app.get('/api/apps', async () => ({ data: deps.directory.apps().map((stored) => ({ id: stored.id })) }));
@@ -76,6 +80,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
 
   // A key set to null goes back to the configuration's value, or the default.
   app.patch<{ Body: unknown }>('/api/pages/:id/settings', async (request) => {
+    requireAdmin(request);
     const { id } = parseRequest(pageParams, request.params);
     const isObject = typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body);
     const body = (isObject ? request.body : {}) as Record<string, unknown>;
@@ -127,7 +132,8 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
     return { data: { outbox, events } };
   });
 
-  app.post('/api/dead-letters/replay', async () => {
+  app.post('/api/dead-letters/replay', async (request) => {
+    requireAdmin(request);
     const { conversations, ...counts } = await replayDead(deps.db, { outbox: true, events: true }, deps.now());
     // Failed a moment ago, sending again now: the inboxes show it before the sends settle.
     for (const id of conversations) deps.changed(id);

@@ -137,7 +137,7 @@ export function createBasicAuth(db: Kysely<Database>) {
     }
   }
 
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (isCrossSite(request)) throw new ApiError('SB_CROSS_SITE');
     const header = request.headers.authorization ?? '';
     const key = createHash('sha256').update(header).digest('base64url');
@@ -168,7 +168,17 @@ export function createBasicAuth(db: Kysely<Database>) {
     }
     reply.header('www-authenticate', 'Basic realm="Switchboard", charset="UTF-8"');
     throw new ApiError('SB_UNAUTHENTICATED');
-  };
+  }
+
+  /**
+   * Forgets the user's verified headers: removed, given another role or password, they are checked afresh at their
+   * next request. Other processes on the database still trust theirs for up to CACHE_MS.
+   */
+  function forget(userId: string) {
+    for (const [key, entry] of verified) if (entry.user.id === userId) verified.delete(key);
+  }
+
+  return Object.assign(authenticate, { forget });
 
   function remember(key: string, user: AuthenticatedUser) {
     const now = Date.now();

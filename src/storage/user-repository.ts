@@ -40,6 +40,9 @@ export async function ensureAdmin(
 ): Promise<'created' | 'password changed' | 'unchanged'> {
   const existing = await findUserByEmail(db, admin.email);
   if (existing) {
+    // Made an agent in the database: the configuration says admin, and it is how a lost admin comes back.
+    if (existing.role !== 'admin')
+      await db.updateTable('users').set({ role: 'admin', updated_at: now }).where('id', '=', existing.id).execute();
     if (await verifyPassword(admin.password, existing.password_hash)) return 'unchanged';
     await db
       .updateTable('users')
@@ -63,6 +66,90 @@ export async function ensureAdmin(
     .onConflict((oc) => oc.column('email').doNothing())
     .execute();
   return 'created';
+}
+
+export type UserRole = 'admin' | 'agent';
+export const USER_ROLES: readonly UserRole[] = ['admin', 'agent'];
+
+/** What the inbox and the API show of a user: never the hash, nor where they signed in from. */
+export interface UserSummary {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  created_at: number;
+}
+
+const SUMMARY = ['id', 'email', 'name', 'role', 'created_at'] as const;
+
+export function listUsers(db: Kysely<Database>): Promise<UserSummary[]> {
+  return db.selectFrom('users').select(SUMMARY).orderBy('email').execute();
+}
+
+export function findUser(db: Kysely<Database>, id: string): Promise<UserSummary | undefined> {
+  return db.selectFrom('users').select(SUMMARY).where('id', '=', id).executeTakeFirst();
+}
+
+/** A new user, or undefined when the email has one already. Their unread counts begin now. */
+export async function createUser(
+  db: Kysely<Database>,
+  user: { email: string; name: string | null; role: UserRole; password: string },
+  now: number,
+): Promise<UserSummary | undefined> {
+  const created = await db
+    .insertInto('users')
+    .values({
+      id: newId(now),
+      email: user.email.toLowerCase(),
+      name: user.name,
+      password_hash: await hashPassword(user.password),
+      role: user.role,
+      unread_from: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .returning(SUMMARY)
+    .executeTakeFirst();
+  return created;
+}
+
+export async function updateUser(
+  db: Kysely<Database>,
+  id: string,
+  change: { name?: string | null; role?: UserRole; password?: string },
+  now: number,
+): Promise<UserSummary | undefined> {
+  const { password, ...rest } = change;
+  return db
+    .updateTable('users')
+    .set({
+      ...rest,
+      ...(password === undefined ? {} : { password_hash: await hashPassword(password) }),
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .returning(SUMMARY)
+    .executeTakeFirst();
+}
+
+/** Removes a user and how far they had read each conversation. */
+export async function removeUser(db: Kysely<Database>, id: string): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('conversation_reads').where('user_id', '=', id).execute();
+    const removed = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return removed.numDeletedRows > 0n;
+  });
+}
+
+/** How many admins there are: the last one may not be removed or made an agent, or no one could manage the rest. */
+export async function countAdmins(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('role', '=', 'admin')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 /** The failed sign-ins of each key since `since` (epoch ms), oldest first, of every process on the database. */

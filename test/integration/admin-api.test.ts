@@ -290,5 +290,24 @@ for (const database of DATABASES) {
         await expect.poll(replies, { timeout: 10_000, interval: 50 }).toBe(1);
       },
     );
+
+    it('adds an agent who works the conversations and reads the pages, but changes no page nor the team', async () => {
+      const added = await h.api('POST', '/api/users', { email: 'ana@example.com', name: 'Ana' });
+      expect(added).toMatchObject({ status: 201, body: { data: { user: { role: 'agent', name: 'Ana' } } } });
+      const ana = `Basic ${Buffer.from(`ana@example.com:${added.body.data.password}`).toString('base64')}`;
+      expect((await h.api('GET', '/api/pages', undefined, ana)).status).toBe(200);
+      expect((await h.api('GET', '/api/conversations', undefined, ana)).status).toBe(200);
+      for (const [method, path, body] of [
+        ['PATCH', `/api/pages/${PAGE_ID}/settings`, { readable_length: 0 }],
+        ['POST', '/api/dead-letters/replay', {}],
+        ['POST', '/api/oauth/facebook/start', {}],
+        ['POST', '/api/users', { email: 'eve@example.com' }],
+      ] as const) {
+        const refused = await h.api(method, path, body, ana);
+        expect(refused, path).toMatchObject({ status: 403, body: { error: { code: 'SB_FORBIDDEN' } } });
+      }
+      expect((await h.api('DELETE', `/api/users/${added.body.data.user.id}`)).status).toBe(204);
+      expect((await h.api('GET', '/api/pages', undefined, ana)).status).toBe(401);
+    });
   });
 }

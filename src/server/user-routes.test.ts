@@ -1,0 +1,158 @@
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import type { Database } from '../storage/schema.ts';
+import { ensureAdmin } from '../storage/user-repository.ts';
+import { createBasicAuth } from './auth.ts';
+import { createHttpApp } from './build-app.ts';
+import { userRoutes } from './user-routes.ts';
+
+const ADMIN = { email: 'admin@example.com', password: 'configured password' };
+const basic = (email: string, password: string) => `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`;
+
+/** The users API as the gateway mounts it: behind sign-in, with the configured admin. */
+async function gatewayOn(db: Kysely<Database>) {
+  await ensureAdmin(db, ADMIN, Date.now());
+  const app = createHttpApp(pino({ level: 'silent' }));
+  const authenticate = createBasicAuth(db);
+  await app.register(async (api) => {
+    api.addHook('onRequest', authenticate);
+    await api.register(userRoutes, { db, configuredAdmin: ADMIN.email, forget: authenticate.forget, now: Date.now });
+  });
+  const as =
+    (email: string, password: string) =>
+    async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => {
+      const answer = await app.inject({
+        method,
+        url,
+        headers: { authorization: basic(email, password) },
+        ...(payload ? { payload } : {}),
+      });
+      return { status: answer.statusCode, body: answer.body ? answer.json() : undefined };
+    };
+  return { app, admin: as(ADMIN.email, ADMIN.password), as };
+}
+
+for (const kind of DATABASES) {
+  describe(`the users API on ${kind}`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('adds an agent with a generated password that signs in, and shows no hash to anyone', async () => {
+      const { db } = await open();
+      const { app, admin, as } = await gatewayOn(db);
+      try {
+        const added = await admin('POST', '/api/users', { email: ' Ana@Example.com ', name: 'Ana' });
+        expect(added.status).toBe(201);
+        expect(added.body.data.user).toMatchObject({ email: 'ana@example.com', name: 'Ana', role: 'agent' });
+        const { password } = added.body.data;
+        expect(password).toMatch(/^[A-Za-z0-9_-]{22}$/);
+        const ana = as('ana@example.com', password);
+        const me = await ana('GET', '/api/me');
+        expect(me.body.data).toMatchObject({ email: 'ana@example.com', role: 'agent', configured_admin: false });
+        const team = await ana('GET', '/api/users');
+        expect(team.body.data.map((u: { email: string }) => u.email)).toEqual(['admin@example.com', 'ana@example.com']);
+        expect(JSON.stringify(team.body)).not.toMatch(/scrypt|password|sign_in/);
+        const stored = await db.selectFrom('users').select('password_hash').where('email', '=', 'ana@example.com');
+        expect((await stored.executeTakeFirstOrThrow()).password_hash).not.toContain(password);
+        expect((await admin('POST', '/api/users', { email: 'ana@example.com' })).status).toBe(409);
+        expect((await admin('POST', '/api/users', { email: 'not an email' })).status).toBe(400);
+        expect((await admin('POST', '/api/users', { email: 'b@example.com', role: 'owner' })).status).toBe(400);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('lets only admins manage the team', async () => {
+      const { db } = await open();
+      const { app, admin, as } = await gatewayOn(db);
+      try {
+        const { password } = (await admin('POST', '/api/users', { email: 'ana@example.com' })).body.data;
+        const ana = as('ana@example.com', password);
+        const adminId = (await admin('GET', '/api/me')).body.data.id;
+        expect((await ana('POST', '/api/users', { email: 'eve@example.com' })).status).toBe(403);
+        expect((await ana('PATCH', `/api/users/${adminId}`, { role: 'agent' })).status).toBe(403);
+        expect((await ana('POST', `/api/users/${adminId}/password`)).status).toBe(403);
+        expect((await ana('DELETE', `/api/users/${adminId}`)).status).toBe(403);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('takes a removal, a new role and a new password into account at the next request', async () => {
+      const { db } = await open();
+      const { app, admin, as } = await gatewayOn(db);
+      try {
+        const added = (await admin('POST', '/api/users', { email: 'ana@example.com' })).body.data;
+        const ana = as('ana@example.com', added.password);
+        expect((await ana('GET', '/api/me')).status).toBe(200);
+
+        const promoted = await admin('PATCH', `/api/users/${added.user.id}`, { role: 'admin', name: 'Ana B.' });
+        expect(promoted.body.data).toMatchObject({ role: 'admin', name: 'Ana B.' });
+        expect((await ana('GET', '/api/me')).body.data.role).toBe('admin');
+
+        const renewed = await admin('POST', `/api/users/${added.user.id}/password`);
+        expect((await ana('GET', '/api/me')).status).toBe(401);
+        const anaAgain = as('ana@example.com', renewed.body.data.password);
+        expect((await anaAgain('GET', '/api/me')).status).toBe(200);
+
+        expect((await admin('DELETE', `/api/users/${added.user.id}`)).status).toBe(204);
+        expect((await anaAgain('GET', '/api/me')).status).toBe(401);
+        expect((await admin('DELETE', `/api/users/${added.user.id}`)).status).toBe(404);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('keeps the configured admin and the last admin, and no admin removes themselves', async () => {
+      const { db } = await open();
+      const { app, admin, as } = await gatewayOn(db);
+      try {
+        const adminId = (await admin('GET', '/api/me')).body.data.id;
+        expect((await admin('DELETE', `/api/users/${adminId}`)).status).toBe(403);
+        expect((await admin('PATCH', `/api/users/${adminId}`, { role: 'agent' })).status).toBe(403);
+        expect((await admin('POST', `/api/users/${adminId}/password`)).status).toBe(403);
+        expect((await admin('POST', '/api/me/password', { password: 'a new long password' })).status).toBe(403);
+
+        const bea = (await admin('POST', '/api/users', { email: 'bea@example.com', role: 'admin' })).body.data;
+        const asBea = as('bea@example.com', bea.password);
+        expect((await asBea('DELETE', `/api/users/${bea.user.id}`)).body.error.message).toMatch(/another admin/);
+        // With the configured admin gone from the database, Bea is the last admin: she stays one.
+        await db.deleteFrom('users').where('email', '=', ADMIN.email).execute();
+        const cara = (await asBea('POST', '/api/users', { email: 'cara@example.com', role: 'admin' })).body.data;
+        const asCara = as('cara@example.com', cara.password);
+        expect((await asCara('PATCH', `/api/users/${bea.user.id}`, { role: 'agent' })).status).toBe(200);
+        const last = await asBea('PATCH', `/api/users/${cara.user.id}`, { role: 'agent' });
+        expect(last.status).toBe(403);
+        expect((await asCara('PATCH', `/api/users/${cara.user.id}`, { role: 'agent' })).status).toBe(403);
+        expect((await asCara('DELETE', `/api/users/${bea.user.id}`)).status).toBe(204);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('lets a user choose their own password, at least 12 characters', async () => {
+      const { db } = await open();
+      const { app, admin, as } = await gatewayOn(db);
+      try {
+        const { password } = (await admin('POST', '/api/users', { email: 'ana@example.com' })).body.data;
+        const ana = as('ana@example.com', password);
+        expect((await ana('POST', '/api/me/password', { password: 'too short' })).status).toBe(400);
+        expect((await ana('POST', '/api/me/password', { password: 'correct horse battery' })).status).toBe(200);
+        expect((await ana('GET', '/api/me')).status).toBe(401);
+        expect((await as('ana@example.com', 'correct horse battery')('GET', '/api/me')).status).toBe(200);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('makes the configured admin an admin again at start if the database made it an agent', async () => {
+      const { db } = await open();
+      await ensureAdmin(db, ADMIN, Date.now());
+      await db.updateTable('users').set({ role: 'agent' }).where('email', '=', ADMIN.email).execute();
+      expect(await ensureAdmin(db, ADMIN, Date.now())).toBe('unchanged');
+      const row = await db.selectFrom('users').select('role').where('email', '=', ADMIN.email).executeTakeFirst();
+      expect(row?.role).toBe('admin');
+    });
+  });
+}

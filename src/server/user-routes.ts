@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../storage/schema.ts';
+import {
+  countAdmins,
+  createUser,
+  findUser,
+  listUsers,
+  removeUser,
+  USER_ROLES,
+  type UserRole,
+  updateUser,
+} from '../storage/user-repository.ts';
+import type { AuthenticatedUser } from './auth.ts';
+import { ApiError } from './errors.ts';
+import { parseRequest } from './request-parsing.ts';
+
+export interface UserRoutesDeps {
+  db: Kysely<Database>;
+  /** The admin of the configuration (`SWITCHBOARD_ADMIN_EMAIL`): every start makes it an admin with that password. */
+  configuredAdmin: string | undefined;
+  /** Drops what the process remembers of a user's sign-in, so that a removal or a new password counts at once. */
+  forget: (userId: string) => void;
+  now: () => number;
+}
+
+/** Long enough to resist guessing at the sign-in limits, short enough to type: 16 random bytes, 22 characters. */
+function generatePassword(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+const name = z
+  .string()
+  .trim()
+  .max(100)
+  .transform((value) => value || null);
+const role = z.enum(USER_ROLES as [UserRole, ...UserRole[]]);
+const newUser = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  name: name.optional(),
+  role: role.default('agent'),
+});
+const userChange = z.object({ name: name.optional(), role: role.optional() }).strict();
+/** A password a user chooses: passphrases welcome, so only a floor. */
+const ownPassword = z.object({ password: z.string().min(12).max(200) });
+const userParams = z.object({ id: z.string().min(1) });
+
+/** Only admins manage the team (and pages): an agent works the conversations. */
+export function requireAdmin(request: FastifyRequest): AuthenticatedUser {
+  if (request.user?.role !== 'admin') throw new ApiError('SB_FORBIDDEN', 'only admins do this');
+  return request.user;
+}
+
+/**
+ * The inbox's users: who is signed in (`/api/me`, and their own password), and for admins the team: add (the answer
+ * holds a generated password, shown once and never stored in clear), rename, change role, give a new password,
+ * remove. The configured admin is changed through the configuration only, and the last admin stays one.
+ */
+export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) => {
+  const existing = async (params: unknown) => {
+    const { id } = parseRequest(userParams, params);
+    const user = await findUser(deps.db, id);
+    if (!user) throw new ApiError('SB_NOT_FOUND', `no user ${id}`);
+    return user;
+  };
+  const configured = (email: string) => email === deps.configuredAdmin?.toLowerCase();
+
+  app.get('/api/me', async (request) => {
+    const user = request.user && (await findUser(deps.db, request.user.id));
+    if (!user) throw new ApiError('SB_UNAUTHENTICATED');
+    return { data: { ...user, configured_admin: configured(user.email) } };
+  });
+
+  app.post('/api/me/password', async (request) => {
+    const user = request.user && (await findUser(deps.db, request.user.id));
+    if (!user) throw new ApiError('SB_UNAUTHENTICATED');
+    if (configured(user.email))
+      throw new ApiError('SB_FORBIDDEN', 'this admin’s password is SWITCHBOARD_ADMIN_PASSWORD: change it there');
+    const { password } = parseRequest(ownPassword, request.body);
+    await updateUser(deps.db, user.id, { password }, deps.now());
+    deps.forget(user.id);
+    return { data: { changed: true } };
+  });
+
+  app.get('/api/users', async () => ({
+    data: (await listUsers(deps.db)).map((user) => ({ ...user, configured_admin: configured(user.email) })),
+  }));
+
+  app.post('/api/users', async (request, reply) => {
+    requireAdmin(request);
+    const asked = parseRequest(newUser, request.body);
+    const password = generatePassword();
+    const user = await createUser(deps.db, { ...asked, name: asked.name ?? null, password }, deps.now());
+    if (!user) throw new ApiError('SB_CONFLICT', `${asked.email} has an account already`);
+    return reply.code(201).send({ data: { user, password } });
+  });
+
+  app.patch('/api/users/:id', async (request) => {
+    const admin = requireAdmin(request);
+    const user = await existing(request.params);
+    const change = parseRequest(userChange, request.body);
+    if (change.role === 'agent' && user.role === 'admin') {
+      if (configured(user.email))
+        throw new ApiError('SB_FORBIDDEN', `${user.email} is the admin of the configuration (SWITCHBOARD_ADMIN_EMAIL)`);
+      if (user.id === admin.id) throw new ApiError('SB_FORBIDDEN', 'ask another admin to make you an agent');
+      if ((await countAdmins(deps.db)) <= 1) throw new ApiError('SB_FORBIDDEN', 'the last admin stays an admin');
+    }
+    const updated = await updateUser(deps.db, user.id, change, deps.now());
+    if (!updated) throw new ApiError('SB_NOT_FOUND', `no user ${user.id}`);
+    deps.forget(user.id);
+    return { data: updated };
+  });
+
+  app.post('/api/users/:id/password', async (request) => {
+    requireAdmin(request);
+    const user = await existing(request.params);
+    if (configured(user.email))
+      throw new ApiError('SB_FORBIDDEN', 'this admin’s password is SWITCHBOARD_ADMIN_PASSWORD: change it there');
+    const password = generatePassword();
+    await updateUser(deps.db, user.id, { password }, deps.now());
+    deps.forget(user.id);
+    return { data: { user, password } };
+  });
+
+  app.delete('/api/users/:id', async (request, reply) => {
+    const admin = requireAdmin(request);
+    const user = await existing(request.params);
+    if (configured(user.email))
+      throw new ApiError('SB_FORBIDDEN', `${user.email} is the admin of the configuration (SWITCHBOARD_ADMIN_EMAIL)`);
+    if (user.id === admin.id) throw new ApiError('SB_FORBIDDEN', 'ask another admin to remove you');
+    if (user.role === 'admin' && (await countAdmins(deps.db)) <= 1)
+      throw new ApiError('SB_FORBIDDEN', 'the last admin cannot be removed');
+    await removeUser(deps.db, user.id);
+    deps.forget(user.id);
+    return reply.code(204).send();
+  });
+};
