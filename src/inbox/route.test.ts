@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { conversationHref, isRoute, parseRoute } from './web/route.js';
 
 describe('reading the view from the address', () => {
-  it('names the pages, the list and a conversation', () => {
+  it('names the pages, the team, the list and a conversation', () => {
     expect(parseRoute('#/pages')).toEqual({ view: 'pages' });
+    expect(parseRoute('#/team')).toEqual({ view: 'team' });
     expect(parseRoute('')).toEqual({ view: 'conversations' });
     expect(parseRoute('#/')).toEqual({ view: 'conversations' });
     expect(parseRoute('#/c/c_01%2F2')).toEqual({ view: 'conversations', id: 'c_01/2' });

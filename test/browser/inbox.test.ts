@@ -972,6 +972,55 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       await page.emulateMedia({ reducedMotion: null });
     }
   });
+
+  it('lets the admin add an agent, who works without page or team controls and chooses a password, then removes her', async () => {
+    const signInAs = async (email: string, password: string) => {
+      await page.getByTestId('sign-in-email').fill(email);
+      await page.getByTestId('sign-in-password').fill(password);
+      await page.getByTestId('sign-in-submit').click();
+      await expectText(page.getByTestId('signed-in-as'), email);
+    };
+    const member = (email: string) => page.locator(`[data-testid="team-member"][data-email="${email}"]`);
+
+    await page.getByTestId('nav-team').click();
+    await expectText(member(ADMIN.email), 'the admin of the configuration');
+    await page.getByTestId('team-add').getByLabel('Email').fill('ana@example.com');
+    await page.getByTestId('team-add').getByLabel('Name (optional)').fill('Ana Silva');
+    await page.getByTestId('team-add').getByRole('button', { name: 'Add' }).click();
+    await expectText(page.getByTestId('team-outcome'), 'Added ana@example.com');
+    const password = (await page.getByTestId('generated-password').textContent())!.trim();
+    expect(password).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(await member('ana@example.com').getAttribute('data-role')).toBe('agent');
+
+    await page.getByTestId('sign-out').click();
+    await signInAs('ana@example.com', password);
+    await page.getByTestId('nav-pages').click();
+    await page.getByTestId('page-row').first().waitFor(wait);
+    expect(await page.getByTestId('connect-page').count()).toBe(0);
+    await page.getByTestId('nav-team').click();
+    await member('ana@example.com').waitFor(wait);
+    expect(await page.getByTestId('team-add').isVisible()).toBe(false);
+    expect(await page.getByTestId('member-remove').count()).toBe(0);
+
+    const own = page.getByTestId('own-password');
+    await own.getByLabel('New password').fill('ana chose this one');
+    await own.getByLabel('Again').fill('ana chose this one');
+    await own.getByRole('button', { name: 'Change my password' }).click();
+    await expectText(page.getByTestId('own-password-status'), 'Your password is changed.');
+    // The session carries the new password: a reload keeps her signed in, and the old one no longer works.
+    await page.reload();
+    await member('ana@example.com').waitFor(wait);
+    const old = `Basic ${Buffer.from(`ana@example.com:${password}`).toString('base64')}`;
+    expect((await h.api('GET', '/api/me', undefined, old)).status).toBe(401);
+
+    await page.getByTestId('sign-out').click();
+    await signInAs(ADMIN.email, ADMIN.password);
+    await page.getByTestId('nav-team').click();
+    await member('ana@example.com').getByTestId('member-remove').click();
+    await member('ana@example.com').getByTestId('member-confirm-remove').click();
+    await expectText(page.getByTestId('team-outcome'), 'Removed Ana Silva (ana@example.com).');
+    await member('ana@example.com').waitFor({ state: 'detached', ...wait });
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

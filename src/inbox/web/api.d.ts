@@ -15,6 +15,13 @@ export interface Api {
   reply(id: string, text: string, key: string): Promise<ApiResult>;
   setRouting(id: string, routing: string): Promise<ApiResult>;
   setFlag(id: string, flagged: boolean, reason?: string): Promise<ApiResult>;
+  me(): Promise<ApiResult>;
+  changeOwnPassword(password: string): Promise<ApiResult>;
+  users(): Promise<ApiResult>;
+  addUser(user: { email: string; name?: string; role?: string }): Promise<ApiResult>;
+  updateUser(id: string, change: { name?: string; role?: string }): Promise<ApiResult>;
+  resetPassword(id: string): Promise<ApiResult>;
+  removeUser(id: string): Promise<ApiResult>;
   apps(): Promise<ApiResult>;
   startConnect(appId?: string): Promise<ApiResult>;
 }

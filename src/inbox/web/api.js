@@ -73,6 +73,18 @@ export function createApi({
     setRouting: (id, routing) => call('POST', `${conversation(id)}/routing`, { body: { routing } }),
     setFlag: (id, flagged, reason) =>
       call('POST', `${conversation(id)}/flag`, { body: flagged && reason ? { flagged, reason } : { flagged } }),
+    /** The signed-in user: `{id, email, name, role, configured_admin}`. */
+    me: () => call('GET', '/api/me'),
+    /** Sent with the current credentials, which stop working once it is done. */
+    changeOwnPassword: (password) => call('POST', '/api/me/password', { body: { password } }),
+    /** `[{id, email, name, role, created_at, configured_admin}]`. */
+    users: () => call('GET', '/api/users'),
+    /** `{user, password}`: the password is shown once. */
+    addUser: (user) => call('POST', '/api/users', { body: user }),
+    updateUser: (id, change) => call('PATCH', `/api/users/${encodeURIComponent(id)}`, { body: change }),
+    /** `{user, password}`: a new generated password, shown once. */
+    resetPassword: (id) => call('POST', `/api/users/${encodeURIComponent(id)}/password`),
+    removeUser: (id) => call('DELETE', `/api/users/${encodeURIComponent(id)}`),
     /** `[{id}]`: the apps pages can be connected through. */
     apps: () => call('GET', '/api/apps'),
     /** `{url}` of Facebook's Login dialog, to connect pages through the app `appId` (needed when there are several). */

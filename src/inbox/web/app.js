@@ -1,7 +1,7 @@
 /**
  * The web inbox: signs in with an inbox user's credentials (kept for this tab only, session.js) and works through the
  * gateway's JSON API. Views follow the URL's hash: `#/` the conversations, `#/c/<id>` one of them (beside the list on
- * wide screens, alone on narrow ones), `#/pages` the pages (inbox.js).
+ * wide screens, alone on narrow ones), `#/pages` the pages, `#/team` the people who sign in (inbox.js).
  */
 import { createApi } from './api.js';
 import { h, replaceChildren } from './dom.js';
@@ -20,9 +20,11 @@ let session = loadSession();
 let inbox;
 
 const authorization = () => session?.authorization ?? '';
+/** While the user's own password changes, requests sent with it a moment earlier may be refused: expected. */
+let changingOwnPassword = false;
 /** A 401 ends the session, unless it answers a request made with earlier credentials (api.js). */
 function onUnauthenticated(_error, sent) {
-  if (session && sent === session.authorization) {
+  if (session && sent === session.authorization && !changingOwnPassword) {
     signOut('Your session has ended (or your password changed): sign in again.');
   }
 }
@@ -97,8 +99,25 @@ function signOut(message) {
 /** Signed in: the top bar, the views, the stream and the pollers. `pages` when the sign-in fetched them already. */
 async function enter(pages) {
   pages ??= await loadPages();
-  if (!session || !pages) return;
-  inbox = createInbox({ api, notices, main, topbar, pages, connectLive });
+  const me = pages && (await api.me());
+  if (!session || !pages || !me?.ok) return;
+  inbox = createInbox({
+    api,
+    notices,
+    main,
+    topbar,
+    pages,
+    me: me.value,
+    connectLive,
+    ownPasswordChanged(password) {
+      if (!session) return;
+      session = { ...session, authorization: basicAuthorization(session.email, password) };
+      saveSession(session);
+    },
+    changingOwnPassword: (busy) => {
+      changingOwnPassword = busy;
+    },
+  });
   replaceChildren(
     topbar,
     brand(),
@@ -107,6 +126,7 @@ async function enter(pages) {
       { class: 'topbar__nav', 'aria-label': 'Sections' },
       h('a', { href: '#/', dataset: { testid: 'nav-conversations' } }, 'Conversations'),
       h('a', { href: '#/pages', dataset: { testid: 'nav-pages' } }, 'Pages'),
+      h('a', { href: '#/team', dataset: { testid: 'nav-team' } }, 'Team'),
     ),
     h(
       'div',

@@ -10,6 +10,7 @@ import { sessionNotices } from './notices.js';
 import { createPagesPanel, PAGES_POLL_MS } from './pages-panel.js';
 import { createPoller } from './poller.js';
 import { conversationHref, isRoute, parseRoute } from './route.js';
+import { createTeamPanel } from './team-panel.js';
 import { createThread, THREAD_POLL_MS } from './thread.js';
 
 /** How long a hidden tab keeps its live stream. */
@@ -25,12 +26,23 @@ const LIVE_STATUS = {
 };
 
 /**
- * `main`: where the views go; `topbar`: whose navigation links are marked; `pages`: the pages at sign-in;
- * `connectLive({onChange, onState})`: opens the live stream (live.js) with the session's credentials. `liveStatus` is
- * the stream's state, for the top bar. After `close()` (sign-out) the stream is closed, and the session's late answers
- * show no notice and change nothing.
+ * `main`: where the views go; `topbar`: whose navigation links are marked; `pages`: the pages at sign-in; `me`: the
+ * signed-in user (`/api/me`); `connectLive({onChange, onState})`: opens the live stream (live.js) with the session's
+ * credentials; `ownPasswordChanged` and `changingOwnPassword`: see team-panel.js. `liveStatus` is the stream's state,
+ * for the top bar. After `close()` (sign-out) the stream is closed, and the session's late answers show no notice and
+ * change nothing.
  */
-export function createInbox({ api, notices: shared, main, topbar, pages, connectLive }) {
+export function createInbox({
+  api,
+  notices: shared,
+  main,
+  topbar,
+  pages,
+  me,
+  connectLive,
+  ownPasswordChanged,
+  changingOwnPassword,
+}) {
   const notices = sessionNotices(shared);
   let closed = false;
   let pageNames = new Map();
@@ -42,7 +54,9 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
     hrefFor: conversationHref,
     filtered: () => listPoller.reset(),
   });
-  const panel = createPagesPanel({ api, notices, onPages: (next) => closed || setPages(next) });
+  const isAdmin = me.role === 'admin';
+  const panel = createPagesPanel({ api, notices, canConnect: isAdmin, onPages: (next) => closed || setPages(next) });
+  const team = createTeamPanel({ api, notices, me: () => me, ownPasswordChanged, changingOwnPassword });
   const placeholder = h('div', { class: 'thread-placeholder' }, h('p', {}, 'Pick a conversation to read it.'));
   const threadPane = h('div', { class: 'thread-pane' }, placeholder);
   const conversations = h('div', { class: 'inbox', dataset: { pane: 'list' } }, list.element, threadPane);
@@ -157,11 +171,12 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
   function route() {
     if (view !== undefined && !isRoute(location.hash)) return;
     const { view: next, id } = parseRoute(location.hash);
-    // Back from the pages to the same thread: what the stream said of it meanwhile was not loaded.
-    const backToThread = view === 'pages' && next !== 'pages' && id !== undefined && thread?.id === id;
-    if (next === 'pages') {
-      if (view !== 'pages') replaceChildren(main, panel.element);
-      void panel.refresh();
+    // Back from the pages or the team to the same thread: what the stream said of it meanwhile was not loaded.
+    const backToThread = view !== 'conversations' && next === 'conversations' && id !== undefined && thread?.id === id;
+    if (next === 'pages' || next === 'team') {
+      const shown = next === 'pages' ? panel : team;
+      if (view !== next) replaceChildren(main, shown.element);
+      void shown.refresh();
     } else {
       if (view !== 'conversations') {
         replaceChildren(main, conversations);
@@ -179,8 +194,9 @@ export function createInbox({ api, notices: shared, main, topbar, pages, connect
     }
     view = next;
     if (backToThread) void threadPoller.now();
+    const currentHref = next === 'conversations' ? '#/' : `#/${next}`;
     for (const link of topbar.querySelectorAll('.topbar__nav a')) {
-      const current = (link.getAttribute('href') === '#/pages') === (next === 'pages');
+      const current = link.getAttribute('href') === currentHref;
       if (current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }

@@ -10,9 +10,9 @@ export const PAGES_POLL_MS = 15_000;
 
 /**
  * `navigate(url)` leaves for Facebook's dialog (`location.assign`, replaced in tests). `onPages(pages)` is given each
- * list of pages a refresh brings, to draw (`draw`) and to name pages elsewhere.
+ * list of pages a refresh brings, to draw (`draw`) and to name pages elsewhere. `canConnect`: only admins connect pages.
  */
-export function createPagesPanel({ api, notices, onPages, navigate = (url) => location.assign(url) }) {
+export function createPagesPanel({ api, notices, onPages, canConnect, navigate = (url) => location.assign(url) }) {
   const list = h('ul', { class: 'pages', dataset: { testid: 'pages-list' } });
   const connectStatus = h('p', { class: 'connect-status', role: 'status', dataset: { testid: 'connect-status' } });
   const connect = h(
@@ -37,7 +37,7 @@ export function createPagesPanel({ api, notices, onPages, navigate = (url) => lo
       'div',
       { class: 'pages-panel__head' },
       h('h2', { id: 'pages-title' }, 'Pages'),
-      h('div', { class: 'pages-panel__connect' }, appPicker, connect),
+      canConnect && h('div', { class: 'pages-panel__connect' }, appPicker, connect),
     ),
     connectStatus,
     list,

@@ -1,13 +1,13 @@
 /** The views the address's hash names. Pure: unit tested in Node. */
 
 /**
- * `#/pages` → `{view: 'pages'}`; `#/c/<id>` → `{view: 'conversations', id}`; anything else → the list. An id that is
+ * `#/pages` → `{view: 'pages'}`; `#/team` → `{view: 'team'}`; `#/c/<id>` → `{view: 'conversations', id}`; anything else → the list. An id that is
  * empty, `.` or `..` (a path segment the URL parser would resolve, `/api/conversations/..` being `/api/`) or not valid
  * percent-encoding names no conversation: the list shows, and nothing throws.
  */
 export function parseRoute(hash) {
   const path = String(hash ?? '').replace(/^#\/?/, '');
-  if (path === 'pages') return { view: 'pages' };
+  if (path === 'pages' || path === 'team') return { view: path };
   if (!path.startsWith('c/')) return { view: 'conversations' };
   let id;
   try {

@@ -1,0 +1,283 @@
+/**
+ * The people who sign in to the inbox. Everyone sees the team and can choose their own password; admins add people
+ * (the gateway generates their first password, shown here once), make them admins or agents, give them a new
+ * password and remove them. The configured admin (`SWITCHBOARD_ADMIN_EMAIL`) is changed in the configuration only.
+ */
+import { h, replaceChildren, uid, whileBusy } from './dom.js';
+import { describeError, fullTime } from './format.js';
+
+const ROLES = { admin: 'Admin', agent: 'Agent' };
+
+/**
+ * `me()`: the signed-in user (`{id, role, configured_admin}`). `ownPasswordChanged(password)` is told once the
+ * gateway took the user's new password: the session's credentials change with it. `changingOwnPassword(busy)` is
+ * told around the request, while 401s of requests sent with the old password are to be expected.
+ */
+export function createTeamPanel({ api, notices, me, ownPasswordChanged, changingOwnPassword }) {
+  const list = h('ul', { class: 'team', dataset: { testid: 'team-list' } });
+  // One region for every outcome, with the generated password when there is one: it is shown once, never again.
+  const outcome = h('div', { class: 'team-outcome', role: 'status', dataset: { testid: 'team-outcome' } });
+  const addForm = renderAddForm();
+  const ownForm = renderOwnPasswordForm();
+  const element = h(
+    'section',
+    { class: 'pages-panel team-panel', 'aria-labelledby': 'team-title', dataset: { testid: 'team-panel' } },
+    h('div', { class: 'pages-panel__head' }, h('h2', { id: 'team-title' }, 'Team')),
+    outcome,
+    addForm,
+    list,
+    ownForm,
+  );
+  let users = [];
+
+  async function refresh() {
+    const result = await api.users();
+    if (!result.ok) {
+      if (result.error.status !== 401)
+        notices.show({ key: 'team', tone: 'error', text: `Could not load the team. ${describeError(result.error)}` });
+      return false;
+    }
+    notices.clear('team');
+    users = result.value;
+    draw();
+    return true;
+  }
+
+  function draw() {
+    const self = me();
+    addForm.hidden = self?.role !== 'admin';
+    ownForm.hidden = !self || self.configured_admin;
+    replaceChildren(
+      list,
+      users.map((user) => renderUser(user, self)),
+    );
+  }
+
+  function show(tone, text, secret) {
+    replaceChildren(
+      outcome,
+      h(
+        'p',
+        { class: `team-outcome__text tone-${tone}` },
+        text,
+        secret &&
+          h('code', { class: 'team-outcome__password', dataset: { testid: 'generated-password' } }, ` ${secret}`),
+      ),
+      secret && h('p', { class: 'team-outcome__hint' }, 'Give it to them now: it is not shown again.'),
+    );
+  }
+
+  function renderAddForm() {
+    const emailId = uid('team-email');
+    const nameId = uid('team-name');
+    const roleId = uid('team-role');
+    const email = h('input', { id: emailId, type: 'email', required: true, autocomplete: 'off', name: 'email' });
+    const name = h('input', { id: nameId, type: 'text', maxlength: '100', autocomplete: 'off', name: 'name' });
+    const role = h(
+      'select',
+      { id: roleId, name: 'role' },
+      Object.entries(ROLES).map(([value, label]) => h('option', { value, selected: value === 'agent' }, label)),
+    );
+    const submit = h('button', { type: 'submit', class: 'button button--primary' }, 'Add');
+    return h(
+      'form',
+      {
+        class: 'team-add',
+        dataset: { testid: 'team-add' },
+        hidden: true,
+        async onsubmit(event) {
+          event.preventDefault();
+          await whileBusy(submit, async () => {
+            const asked = { email: email.value.trim(), role: role.value };
+            if (name.value.trim()) asked.name = name.value.trim();
+            const result = await api.addUser(asked);
+            if (!result.ok) return show('error', `Could not add ${asked.email}. ${describeError(result.error)}`);
+            email.value = '';
+            name.value = '';
+            show('ok', `Added ${result.value.user.email}. Their password:`, result.value.password);
+            await refresh();
+          });
+        },
+      },
+      h('h3', {}, 'Add someone'),
+      h(
+        'div',
+        { class: 'team-add__fields' },
+        h('label', { for: emailId }, 'Email'),
+        email,
+        h('label', { for: nameId }, 'Name (optional)'),
+        name,
+        h('label', { for: roleId }, 'Role'),
+        role,
+        submit,
+      ),
+    );
+  }
+
+  function renderUser(user, self) {
+    const isSelf = user.id === self?.id;
+    const manage = self?.role === 'admin' && !user.configured_admin;
+    const label = user.name ? `${user.name} (${user.email})` : user.email;
+    return h(
+      'li',
+      { class: 'page team-member', dataset: { testid: 'team-member', email: user.email, role: user.role } },
+      h(
+        'div',
+        { class: 'page__head' },
+        h('h3', { class: 'page__name' }, user.name ?? user.email),
+        h('span', { class: 'badge tone-muted', dataset: { testid: 'member-role' } }, ROLES[user.role] ?? user.role),
+        isSelf && h('span', { class: 'page__meta' }, 'you'),
+      ),
+      h(
+        'p',
+        { class: 'page__meta' },
+        user.email,
+        ` · since ${fullTime(user.created_at)}`,
+        user.configured_admin ? ' · the admin of the configuration (SWITCHBOARD_ADMIN_EMAIL)' : '',
+      ),
+      manage &&
+        h(
+          'div',
+          { class: 'team-member__actions' },
+          !isSelf && roleButton(user, label),
+          passwordButton(user, label),
+          !isSelf && removeButton(user, label),
+        ),
+    );
+  }
+
+  function roleButton(user, label) {
+    const next = user.role === 'admin' ? 'agent' : 'admin';
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button--quiet',
+        dataset: { testid: 'member-make-role' },
+        onclick: () =>
+          whileBusy(button, async () => {
+            const result = await api.updateUser(user.id, { role: next });
+            if (!result.ok) return show('error', `Could not change ${label}. ${describeError(result.error)}`);
+            show('ok', `${label} is now ${next === 'admin' ? 'an admin' : 'an agent'}.`);
+            await refresh();
+          }),
+      },
+      next === 'admin' ? 'Make admin' : 'Make agent',
+    );
+    return button;
+  }
+
+  function passwordButton(user, label) {
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button--quiet',
+        dataset: { testid: 'member-new-password' },
+        onclick: () =>
+          whileBusy(button, async () => {
+            const result = await api.resetPassword(user.id);
+            if (!result.ok)
+              return show('error', `Could not give ${label} a new password. ${describeError(result.error)}`);
+            show('ok', `New password for ${label}:`, result.value.password);
+          }),
+      },
+      'New password',
+    );
+    return button;
+  }
+
+  /** Asks again in place before removing: a slip of the mouse should not lock a colleague out. */
+  function removeButton(user, label) {
+    const confirm = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button--danger',
+        dataset: { testid: 'member-confirm-remove' },
+        hidden: true,
+        onclick: () =>
+          whileBusy(confirm, async () => {
+            const result = await api.removeUser(user.id);
+            if (!result.ok) return show('error', `Could not remove ${label}. ${describeError(result.error)}`);
+            show('ok', `Removed ${label}.`);
+            await refresh();
+          }),
+      },
+      `Remove ${user.name ?? user.email}`,
+    );
+    const cancel = h('button', { type: 'button', class: 'button button--quiet', hidden: true }, 'Keep');
+    const ask = h(
+      'button',
+      { type: 'button', class: 'button button--quiet', dataset: { testid: 'member-remove' } },
+      'Remove…',
+    );
+    const asking = (on) => {
+      ask.hidden = on;
+      confirm.hidden = !on;
+      cancel.hidden = !on;
+      (on ? confirm : ask).focus();
+    };
+    ask.addEventListener('click', () => asking(true));
+    cancel.addEventListener('click', () => asking(false));
+    return h('span', { class: 'team-member__remove' }, ask, confirm, cancel);
+  }
+
+  function renderOwnPasswordForm() {
+    const newId = uid('own-password');
+    const againId = uid('own-password-again');
+    const password = h('input', { id: newId, type: 'password', minlength: '12', autocomplete: 'new-password' });
+    const again = h('input', { id: againId, type: 'password', minlength: '12', autocomplete: 'new-password' });
+    const status = h('p', { class: 'team-own__status', role: 'status', dataset: { testid: 'own-password-status' } });
+    const submit = h('button', { type: 'submit', class: 'button' }, 'Change my password');
+    return h(
+      'form',
+      {
+        class: 'team-own',
+        dataset: { testid: 'own-password' },
+        hidden: true,
+        async onsubmit(event) {
+          event.preventDefault();
+          const problem =
+            password.value.length < 12
+              ? 'Use at least 12 characters.'
+              : password.value !== again.value
+                ? 'The two passwords differ.'
+                : undefined;
+          status.textContent = problem ?? '';
+          if (problem) return;
+          await whileBusy(submit, async () => {
+            const chosen = password.value;
+            changingOwnPassword(true);
+            try {
+              const result = await api.changeOwnPassword(chosen);
+              if (!result.ok) {
+                status.textContent = `Could not change your password. ${describeError(result.error)}`;
+                return;
+              }
+              ownPasswordChanged(chosen);
+            } finally {
+              changingOwnPassword(false);
+            }
+            password.value = '';
+            again.value = '';
+            status.textContent = 'Your password is changed.';
+          });
+        },
+      },
+      h('h3', {}, 'Your password'),
+      h(
+        'div',
+        { class: 'team-add__fields' },
+        h('label', { for: newId }, 'New password'),
+        password,
+        h('label', { for: againId }, 'Again'),
+        again,
+        submit,
+      ),
+      status,
+    );
+  }
+
+  return { element, refresh, draw };
+}
