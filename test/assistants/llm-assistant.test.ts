@@ -279,6 +279,32 @@ describe('a model that fails', () => {
     expect(model.received).toHaveLength(2);
   });
 
+  it("is not asked again after a 429 that says the account's quota is used up, and the flag says so", async () => {
+    const message = 'You exceeded your current quota, please check your plan and billing details.';
+    model.script(
+      json(429, { error: { message, type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }),
+      completion({ content: 'Here I am.' }),
+    );
+    const reply = await assistant().reply(makeTurn());
+    expect(reply).toEqual({
+      responses: [{ type: 'text', text: FALLBACK }],
+      failure: { reason: `HTTP 429: ${message}` },
+    });
+    expect(model.received).toHaveLength(1);
+  });
+
+  it('still retries a 429 that is a rate limit, with or without a body', async () => {
+    const message = 'Rate limit reached for acme-chat-1 on tokens per min (TPM). Please try again in 1ms.';
+    model.script(
+      json(429, { error: { message, type: 'tokens', param: null, code: 'rate_limit_exceeded' } }),
+      raw(429, ''),
+      completion({ content: 'Here I am.' }),
+    );
+    const reply = await assistant().reply(makeTurn());
+    expect(reply).toEqual({ responses: [{ type: 'text', text: 'Here I am.' }] });
+    expect(model.received).toHaveLength(3);
+  });
+
   it('gives the fallback text and a failure when the model does not answer in time', async () => {
     model.script(hang);
     const reply = await assistant({ timeoutMs: 200 }).reply(makeTurn());

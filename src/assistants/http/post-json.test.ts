@@ -54,6 +54,20 @@ describe('postJson', () => {
     expect(await post({ maxResponseBytes: 1_000 })).toMatchObject({ ok: false, reason: 'HTTP 401', status: 401 });
   });
 
+  it('does not retry an error answer its caller says is permanent, and retries the others', async () => {
+    const isPermanentFailure = (answer: { status: number; errorBody?: string }) =>
+      answer.errorBody?.includes('quota') === true;
+    server.script(json(429, { error: 'no quota left' }), json(429, { error: 'slow down' }), json(200, { ok: true }));
+    expect(await post({ isPermanentFailure })).toMatchObject({
+      ok: false,
+      reason: 'HTTP 429',
+      attempts: 1,
+      status: 429,
+    });
+    expect(await post({ isPermanentFailure })).toMatchObject({ ok: true, attempts: 2 });
+    expect(server.received).toHaveLength(3);
+  });
+
   it('still retries a 502', async () => {
     server.script(json(502, {}), json(200, { ok: true }));
     expect(await post()).toMatchObject({ ok: true, json: { ok: true }, attempts: 2 });

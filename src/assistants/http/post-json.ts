@@ -18,6 +18,11 @@ export interface PostJsonOptions {
   budgetMs?: number;
   /** Further attempts after a network error, a 5xx (but 504 and 524) or a 429. A timeout is not retried (see below). */
   retries: number;
+  /**
+   * Says of an error answer otherwise retried (a 5xx or a 429) that another try would get the same, so it is not
+   * retried: the caller knows its server's lasting failures (a model provider's exhausted quota). Default: none is.
+   */
+  isPermanentFailure?: (answer: { status: number; errorBody?: string }) => boolean;
   retryDelay?: RetryDelayOptions;
   /** When it aborts, the call rejects with its reason at once, whatever attempt or wait it is in. */
   signal?: AbortSignal;
@@ -95,13 +100,14 @@ async function attemptOnce(options: PostJsonOptions, limitMs: number): Promise<A
     // An error page too large to read (a proxy's) is still its status: that says what went wrong, and whether to retry.
     if (status < 200 || status >= 300) {
       const retryAfter = answer.headers['retry-after'];
+      const errorBody = text?.slice(0, 1_000);
       return {
         kind: 'failed',
         reason: `HTTP ${status}`,
-        retryable: isRetryableStatus(status),
+        retryable: isRetryableStatus(status) && !options.isPermanentFailure?.({ status, errorBody }),
         retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
         status,
-        errorBody: text?.slice(0, 1_000),
+        errorBody,
       };
     }
     if (text === undefined) return { kind: 'failed', reason: `answer larger than ${limit} bytes`, retryable: false };

@@ -8,6 +8,7 @@ import { sharedAgent } from '../http/shared-agent.ts';
 import { splitCredentials } from '../http/url-credentials.ts';
 import { interpretCompletion } from './chat-completion.ts';
 import { buildChatRequest, type ChatCompletionRequest, type ChatRequestOptions } from './chat-request.ts';
+import { isExhaustedQuota } from './exhausted-quota.ts';
 import { errorMessageOf, providerMessageText, redact, withProviderMessage } from './provider-error.ts';
 import { adaptationFor } from './refused-parameter.ts';
 
@@ -37,7 +38,10 @@ export interface LlmAssistantOptions {
    * The whole turn, retries and waits included, takes at most 1.5 × this.
    */
   timeoutMs?: number;
-  /** Retries after a network error, a 5xx (but 504 and 524) or a 429 (with back-off and jitter). Default 2. */
+  /**
+   * Retries after a network error, a 5xx (but 504 and 524) or a 429 (with back-off and jitter), but not after a 429
+   * that says the account's quota is used up: that lasts until someone pays. Default 2.
+   */
   retries?: number;
   retryDelay?: RetryDelayOptions;
   /** The page's fallback text, sent to the person when the model fails (read each time: settings change at run time). */
@@ -100,6 +104,7 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
       timeoutMs,
       budgetMs,
       retries: options.retries ?? 2,
+      isPermanentFailure: isExhaustedQuota,
       retryDelay: options.retryDelay,
       signal: turn.signal,
     });

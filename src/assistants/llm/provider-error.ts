@@ -7,18 +7,31 @@ const MAX_PROVIDER_MESSAGE = 300;
  * two would no longer be found.
  */
 export function withProviderMessage(failure: { reason: string; errorBody?: string }, apiKey: string | undefined) {
-  const message = providerMessage(failure.errorBody);
+  const message = providerErrorOf(failure.errorBody)?.message;
   if (message === undefined) return failure.reason;
   return `${failure.reason}: ${providerMessageText(message, apiKey)}`;
 }
 
-function providerMessage(errorBody: string | undefined): string | undefined {
+/** What an error answer says: its message, and the `type`, `code` and `param` of an OpenAI-style `{error: {...}}`. */
+export interface ProviderError {
+  message?: string;
+  type?: unknown;
+  code?: unknown;
+  param?: unknown;
+}
+
+/** The error an answer's body holds; undefined when the body is not JSON. */
+export function providerErrorOf(errorBody: string | undefined): ProviderError | undefined {
   if (errorBody === undefined) return undefined;
+  let body: unknown;
   try {
-    return errorMessageOf(JSON.parse(errorBody));
+    body = JSON.parse(errorBody);
   } catch {
     return undefined;
   }
+  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  const { type, code, param } = typeof error === 'object' && error !== null ? (error as ProviderError) : {};
+  return { message: errorMessageOf(body), type, code, param };
 }
 
 /**
