@@ -179,6 +179,68 @@ describe('a server that refuses a parameter', () => {
     expect(reply.failure?.reason).toMatch(/^HTTP 400: max_tokens is too large/);
     expect(model.received).toHaveLength(1);
   });
+
+  it('is asked without the temperature, from then on, once it refuses any but its default (OpenAI reasoning models)', async () => {
+    const logger = recordingLogger();
+    model.script(
+      refusal({
+        message:
+          "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.",
+        param: 'temperature',
+        code: 'unsupported_value',
+      }),
+      completion({ content: 'It ships tomorrow.' }),
+      completion({ content: 'You are welcome.' }),
+    );
+    const o4 = assistant({ temperature: 0.2, logger });
+    expect(await o4.reply(makeTurn())).toEqual({ responses: [{ type: 'text', text: 'It ships tomorrow.' }] });
+    expect(await o4.reply(makeTurn())).toEqual({ responses: [{ type: 'text', text: 'You are welcome.' }] });
+
+    const sent = model.received.map((request) => JSON.parse(request.body));
+    expect(sent.map((body) => ['temperature' in body, body.temperature])).toEqual([
+      [true, 0.2],
+      [false, undefined],
+      [false, undefined],
+    ]);
+    expect(logger.entries.map((entry) => entry.details.adaptation)).toEqual(['no_temperature']);
+  });
+
+  it('adapts to each refusal in turn, all within one turn (a model that refuses the three)', async () => {
+    model.script(
+      refusal({ message: "Unsupported parameter: 'max_tokens'.", param: 'max_tokens', code: 'unsupported_parameter' }),
+      refusal({
+        message: "Unsupported parameter: 'temperature' is not supported with this model.",
+        param: 'temperature',
+        code: 'unsupported_parameter',
+      }),
+      refusal({ message: "Unsupported parameter: 'tools'.", param: 'tools', code: 'unsupported_parameter' }),
+      completion({ content: 'It ships tomorrow.' }),
+    );
+    const reply = await assistant({ maxTokens: 400, temperature: 0.2 }).reply(makeTurn());
+    expect(reply).toEqual({ responses: [{ type: 'text', text: 'It ships tomorrow.' }] });
+    const sent = model.received.map((request) => JSON.parse(request.body));
+    expect(
+      sent.map((body) => [body.max_tokens, body.max_completion_tokens, body.temperature, 'tools' in body]),
+    ).toEqual([
+      [400, undefined, 0.2, true],
+      [undefined, 400, 0.2, true],
+      [undefined, 400, undefined, true],
+      [undefined, 400, undefined, false],
+    ]);
+  });
+
+  it('is not asked again after a temperature out of its range', async () => {
+    model.script(
+      refusal({
+        message: "Invalid 'temperature': decimal above maximum value. Expected a value <= 1, but got 1.5 instead.",
+        param: 'temperature',
+        code: 'decimal_above_max_value',
+      }),
+    );
+    const reply = await assistant({ temperature: 1.5 }).reply(makeTurn());
+    expect(reply.failure?.reason).toMatch(/^HTTP 400: Invalid 'temperature'/);
+    expect(model.received).toHaveLength(1);
+  });
 });
 
 describe('what the model answers', () => {

@@ -10,7 +10,7 @@ import { interpretCompletion } from './chat-completion.ts';
 import { buildChatRequest, type ChatCompletionRequest, type ChatRequestOptions } from './chat-request.ts';
 import { isExhaustedQuota } from './exhausted-quota.ts';
 import { errorMessageOf, providerMessageText, redact, withProviderMessage } from './provider-error.ts';
-import { adaptationFor } from './refused-parameter.ts';
+import { adaptationFor, REQUEST_ADAPTATIONS, type RequestAdaptation } from './refused-parameter.ts';
 
 export interface LlmAssistantOptions {
   /**
@@ -25,7 +25,10 @@ export interface LlmAssistantOptions {
   instructions: string;
   /** Messages of the session's history sent with each turn. Default 20: enough context, bounded cost. */
   maxHistory?: number;
-  /** Sampling temperature; omitted from the request (the server's default) unless set. */
+  /**
+   * Sampling temperature; omitted from the request (the server's default) unless set, and from then on once the server
+   * refuses it (OpenAI's reasoning models take only their default).
+   */
   temperature?: number;
   /**
    * Sent as `max_tokens` when set, to bound the cost of one answer; omitted (the server's default) unless set.
@@ -54,6 +57,13 @@ export interface LlmAssistantOptions {
   dispatcher?: Dispatcher;
   logger?: AssistantLogger;
 }
+
+/** What is logged, once, when the model's server refuses a parameter and the requests change for it. */
+const ADAPTATION_NOTICES: Record<RequestAdaptation, string> = {
+  max_completion_tokens: 'the model refuses max_tokens: the limit is sent as max_completion_tokens from now on',
+  no_tools: 'the model refuses tools: it answers from now on without the connect_to_agent hand-over',
+  no_temperature: "the model refuses the temperature: it answers from now on at the server's default",
+};
 
 /**
  * A model behind any OpenAI-compatible Chat Completions endpoint. It keeps no context of its own: each turn
@@ -84,8 +94,8 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
   }
 
   const timeoutMs = options.timeoutMs ?? 30_000;
-  /** What the server refused once (a 400 naming it) and is not sent to it again. */
-  const learnt: Pick<ChatRequestOptions, 'tokenParameter' | 'tools'> = {};
+  /** What the server refused once (a 400 naming it) and is not sent to it again (`temperature: undefined`: none). */
+  const learnt: Pick<ChatRequestOptions, 'tokenParameter' | 'tools' | 'temperature'> = {};
 
   async function ask(turn: AssistantTurn, budgetMs: number) {
     const request = buildChatRequest(turn, {
@@ -115,13 +125,21 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
   function learn(turn: AssistantTurn, result: PostJsonResult, request: ChatCompletionRequest): boolean {
     const adaptation = result.ok ? undefined : adaptationFor(result, request);
     if (adaptation === undefined) return false;
-    if (adaptation === 'max_completion_tokens') learnt.tokenParameter = 'max_completion_tokens';
-    else learnt.tools = false;
+    switch (adaptation) {
+      case 'max_completion_tokens':
+        learnt.tokenParameter = 'max_completion_tokens';
+        break;
+      case 'no_tools':
+        learnt.tools = false;
+        break;
+      case 'no_temperature':
+        // Spread after the configured temperature in `ask`: it is left out.
+        learnt.temperature = undefined;
+        break;
+    }
     logger.warn(
       { ...turnScope(turn), assistant: 'llm', model: options.model, adaptation },
-      adaptation === 'no_tools'
-        ? 'the model refuses tools: it answers from now on without the connect_to_agent hand-over'
-        : 'the model refuses max_tokens: the limit is sent as max_completion_tokens from now on',
+      ADAPTATION_NOTICES[adaptation],
     );
     return true;
   }
@@ -132,9 +150,9 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
     async reply(turn) {
       const deadline = Date.now() + defaultBudgetMs(timeoutMs);
       let { request, result } = await ask(turn, defaultBudgetMs(timeoutMs));
-      // Sent again at once, within the turn's time: a 400 comes fast and did nothing on the server. Twice at most, as
-      // a model may refuse both.
-      for (let again = 0; again < 2 && learn(turn, result, request); again++) {
+      // Sent again at once, within the turn's time: a 400 comes fast and did nothing on the server. Once for each
+      // adaptation at most, as a model may refuse several (a reasoning model both max_tokens and temperature).
+      for (let again = 0; again < REQUEST_ADAPTATIONS.length && learn(turn, result, request); again++) {
         ({ request, result } = await ask(turn, Math.max(1, deadline - Date.now())));
       }
       if (!result.ok) return fail(turn, withProviderMessage(result, options.apiKey));
