@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, request } from 'undici';
+import type { WindowState } from './conversation.ts';
 import type { FaultSettings, NextFault } from './faults.ts';
 import type { GraphCall } from './graph-call-log.ts';
 import type { MessengerProfile, ThreadItem } from './state-types.ts';
@@ -45,6 +46,8 @@ export interface ClientConversation {
   items: ThreadItem[];
   typing: boolean;
   window_open: boolean;
+  /** The same, with when the window ends (emulator clock), for timing its close. */
+  window: WindowState;
   thread_owner_app_id: string;
   blocked: boolean;
 }

@@ -2,11 +2,11 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { EmulatorContext } from './context.ts';
 import { controlError, parseBody } from './control-errors.ts';
-import { findThread, withinWindow } from './conversation.ts';
+import { findThread, windowState } from './conversation.ts';
 import { passThread, takeThread } from './handover.ts';
 import { deliverPageMessage, markRead } from './page-delivery.ts';
 import { type PersonInput, personActs } from './person-actions.ts';
-import { PAGE_INBOX_APP_ID, STANDARD_WINDOW_MS } from './platform-constants.ts';
+import { PAGE_INBOX_APP_ID } from './platform-constants.ts';
 import type { Conversation, PageRecord } from './state-types.ts';
 import { originOf } from './urls.ts';
 import { httpUrl } from './validate-rules.ts';
@@ -97,10 +97,12 @@ export const controlConversationRoutes: FastifyPluginAsync<{ ctx: EmulatorContex
     const found = target(request, reply);
     if (!found) return reply;
     const { conversation } = found;
+    const window = windowState(conversation, ctx.clock.now());
     return {
       items: conversation.items,
       typing: conversation.typing,
-      window_open: withinWindow(conversation, ctx.clock.now(), STANDARD_WINDOW_MS),
+      window_open: window.open,
+      window,
       thread_owner_app_id: conversation.owner_app_id ?? found.page.app_id,
       blocked: conversation.blocked,
     };

@@ -187,7 +187,10 @@ export const controlEntityRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
   app.post('/clock', async (request, reply) => {
     const body = parseBody(z.object({ advance_ms: z.number().int().nonnegative() }), request.body, reply);
     if (!body) return reply;
-    return { now: ctx.clock.advance(body.advance_ms) };
+    const now = ctx.clock.advance(body.advance_ms);
+    // Open chat pages learn that windows may have closed (control-stream-routes.ts).
+    state.bus.emit('clock', now);
+    return { now };
   });
 
   app.post('/reset', async () => {

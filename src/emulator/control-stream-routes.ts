@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { EmulatorContext } from './context.ts';
 import { controlError } from './control-errors.ts';
 import type { ConversationEvent } from './conversation.ts';
-import { findThread } from './conversation.ts';
+import { findThread, windowState } from './conversation.ts';
 
 type Params = { Params: { page_id: string; psid: string } };
 
@@ -11,8 +11,9 @@ const KEEP_ALIVE_MS = 15_000;
 
 /**
  * `GET /_emulator/conversations/:page_id/:psid/stream`: Server-Sent Events `item` (a ThreadItem,
- * again with the same id when it changes), `status` ({id, status}), `typing` ({on}), `profile`
- * (the page's Messenger profile) and `reset` (the emulator went back to its seed).
+ * again with the same id when it changes), `status` ({id, status}), `typing` ({on}), `window` (a
+ * WindowState, when the person (re)opens it and when the clock is advanced), `profile` (the page's
+ * Messenger profile) and `reset` (the emulator went back to its seed).
  */
 export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
   const open = new Set<ServerResponse>();
@@ -42,17 +43,23 @@ export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
     const onProfile = (event: { page_id: string; profile: unknown }) => {
       if (event.page_id === pageId) send('profile', event.profile);
     };
+    const onClock = (now: number) => {
+      const conversation = findThread(ctx.state, pageId, psid);
+      if (conversation) send('window', windowState(conversation, now));
+    };
     const onReset = () => send('reset', {});
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     keepAlive.unref();
     ctx.state.bus.on('conversation', onConversation);
     ctx.state.bus.on('profile', onProfile);
+    ctx.state.bus.on('clock', onClock);
     ctx.state.bus.on('reset', onReset);
     open.add(response);
     response.on('close', () => {
       clearInterval(keepAlive);
       ctx.state.bus.off('conversation', onConversation);
       ctx.state.bus.off('profile', onProfile);
+      ctx.state.bus.off('clock', onClock);
       ctx.state.bus.off('reset', onReset);
       open.delete(response);
     });

@@ -1,3 +1,4 @@
+import { STANDARD_WINDOW_MS } from './platform-constants.ts';
 import type { EmulatorState } from './state.ts';
 import type { Conversation, ItemStatus, PageRecord, ThreadItem } from './state-types.ts';
 
@@ -5,8 +6,18 @@ import type { Conversation, ItemStatus, PageRecord, ThreadItem } from './state-t
 export interface ConversationEvent {
   page_id: string;
   psid: string;
-  type: 'item' | 'status' | 'typing';
+  type: 'item' | 'status' | 'typing' | 'window';
   data: unknown;
+}
+
+/**
+ * The 24-hour window as the chat page shows it, on the emulator's clock (epoch ms): `open_until` is its last
+ * instant (null before the person first writes), `now` the time it was measured at, so the page can time its close.
+ */
+export interface WindowState {
+  open: boolean;
+  open_until: number | null;
+  now: number;
 }
 
 /** How a Graph call names a person (`recipient`): by PSID, or a chat-plugin guest by user_ref (§3.1). */
@@ -103,6 +114,21 @@ export function threadOwner(conversation: Conversation, page: PageRecord): strin
 /** Whether the person's last message, postback or referral is within `windowMs` of `now`. */
 export function withinWindow(conversation: Conversation, now: number, windowMs: number): boolean {
   return conversation.last_person_at !== undefined && now - conversation.last_person_at <= windowMs;
+}
+
+export function windowState(conversation: Conversation, now: number): WindowState {
+  const last = conversation.last_person_at;
+  return {
+    open: withinWindow(conversation, now, STANDARD_WINDOW_MS),
+    open_until: last === undefined ? null : last + STANDARD_WINDOW_MS,
+    now,
+  };
+}
+
+/** The person's message, postback or referral at `at` (re)opens the window; the stream tells the chat page its end. */
+export function openWindow(state: EmulatorState, conversation: Conversation, at: number): void {
+  conversation.last_person_at = at;
+  emit(state, conversation, 'window', windowState(conversation, at));
 }
 
 export function findItem(conversation: Conversation, mid: string): ThreadItem | undefined {

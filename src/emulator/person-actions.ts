@@ -1,5 +1,5 @@
 import type { EmulatorContext } from './context.ts';
-import { appendItem, findItem, itemChanged } from './conversation.ts';
+import { appendItem, findItem, itemChanged, openWindow } from './conversation.ts';
 import { messageId, numericId } from './ids.ts';
 import type { WebhookField } from './platform-constants.ts';
 import type { Conversation, PageRecord, ThreadItem } from './state-types.ts';
@@ -75,8 +75,8 @@ function messageBody(ctx: EmulatorContext, target: PersonTarget, input: PersonIn
 }
 
 function record(ctx: EmulatorContext, target: PersonTarget, item: ThreadItem, opensWindow: boolean): void {
-  if (opensWindow) target.conversation.last_person_at = item.timestamp;
   appendItem(ctx.state, target.conversation, item);
+  if (opensWindow) openWindow(ctx.state, target.conversation, item.timestamp);
 }
 
 function publish(
@@ -172,7 +172,7 @@ function react(
 
 function referral(ctx: EmulatorContext, target: PersonTarget, ref: Record<string, unknown>): ActionResult {
   // Following an m.me link or an ad into an existing thread refreshes the window (§3.2).
-  target.conversation.last_person_at = ctx.clock.now();
+  openWindow(ctx.state, target.conversation, ctx.clock.now());
   publish(ctx, target, 'messaging_referrals', { referral: { source: 'SHORTLINK', type: 'OPEN_THREAD', ...ref } });
   return { ok: true };
 }

@@ -32,7 +32,10 @@ export interface EmulatorState {
   attachments: Map<string, AttachmentRecord>;
   files: Map<string, StoredFile>;
   oauthCodes: Map<string, OAuthCode>;
-  /** Conversation events (`item`, `status`, `typing`) and `profile` changes, for the SSE stream. */
+  /**
+   * Conversation events (`item`, `status`, `typing`, `window`), `profile` changes, `clock` advances and `reset`,
+   * for the SSE stream.
+   */
   bus: EventEmitter;
 }
 

@@ -16,6 +16,8 @@ import { type MessagingEvent, type ScriptedBot, startScriptedBot } from './suppo
 warnIfNoChromium('the emulator chat page browser tests');
 const SECRET = 'acme-app-secret';
 const VERIFY_TOKEN = 'acme-verify';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WINDOW_CLOSED = 'Active now \u00b7 24-hour window closed';
 
 /** Polls `check` until it returns something truthy; fails with `what` after `timeoutMs`. */
 async function waitUntil<T>(what: string, check: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
@@ -47,6 +49,7 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
       bot.events.find((e) => !(e.message as { is_echo?: boolean } | undefined)?.is_echo && match(e)),
     );
   const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 5_000 });
+  const headerMeta = () => page.getByTestId('chat-meta').textContent();
   const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
   /**
    * Calls an export of one of the page's own modules in the browser, with JSON arguments. A string,
@@ -408,6 +411,33 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect(await page.getByTestId('reply-bar').count()).toBe(0);
     expect(await fromPerson('Browse mugs').getByTestId('reply-button').count()).toBe(0);
     await bot.idle();
+    expect(pageErrors).toEqual([]);
+    expect(bot.errors).toEqual([]);
+  });
+
+  it('notes in the header the moment the 24-hour window closes, with nothing else happening', async () => {
+    await client().sendText(ids.acme, ids.psid, 'One more thing');
+    await visible(fromPerson('One more thing'));
+    await expect.poll(headerMeta, { timeout: 5_000 }).toBe('Active now');
+    // Brings the window's end to 1.5 s from now, so the page's own timer is what closes it.
+    const { items } = await client().conversation(ids.acme, ids.psid);
+    const written = items.findLast((i) => i.from === 'person' && i.message?.text === 'One more thing');
+    if (!written) throw new Error('the message is not in the conversation');
+    await client().advanceClock(written.timestamp + DAY_MS - (await client().now()) - 1_500);
+    expect(await headerMeta()).toBe('Active now');
+    await expect.poll(headerMeta, { timeout: 5_000 }).toBe(WINDOW_CLOSED);
+  });
+
+  it('notes in the header that the window closed when the emulator clock passes 24 hours', async () => {
+    await client().sendText(ids.acme, ids.psid, 'Are you still there?');
+    await page.goto(`${emulator.url}/?page=${ids.acme}&person=${ids.lena}`);
+    await visible(fromPerson('Are you still there?'));
+    await expect.poll(headerMeta, { timeout: 5_000 }).toBe('Active now');
+    const messageCount = await messages().count();
+
+    await client().advanceClock(DAY_MS + 60_000);
+    await expect.poll(headerMeta, { timeout: 5_000 }).toBe(WINDOW_CLOSED);
+    expect(await messages().count()).toBe(messageCount);
     expect(pageErrors).toEqual([]);
     expect(bot.errors).toEqual([]);
   });

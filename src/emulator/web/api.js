@@ -21,7 +21,7 @@ export function createApi(root = new URL('.', import.meta.url)) {
     },
     /**
      * Opens the live stream of one conversation. `handlers` maps event names (`item`, `status`,
-     * `typing`, `profile`) to functions taking the parsed data; `onOpen` runs on every (re)connect
+     * `typing`, `window`, `profile`) to functions taking the parsed data; `onOpen` runs on every (re)connect
      * so the caller can refetch what it may have missed. Returns a function that closes the stream.
      */
     openStream: (pageId, psid, { onOpen, ...handlers }) => {

@@ -2,6 +2,8 @@
  * The live state of one conversation (page × person): its items, the typing flag, the 24-hour
  * window and the page's profile, kept current through the SSE stream. Every (re)connect refetches
  * the thread and the profile, so nothing changed while the stream was down is missed or kept.
+ * The window closes on a timer to the end the emulator reports, re-armed whenever it reports again
+ * (the person writes, the emulator's clock is advanced).
  */
 import { toMillis } from './thread-model.js';
 
@@ -18,6 +20,25 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
   };
   /** The ids the stream brought while each reload was under way: its answer may have been made before them. */
   const streamedDuring = new Set();
+  let windowTimer;
+  /** How many `window` events the stream brought: a reload's answer made before the latest one is older. */
+  let windowEvents = 0;
+
+  /** Shows the emulator's `{open, open_until, now}` and arms a timer to the moment the window closes. */
+  function setWindow(state) {
+    if (!state) return;
+    clearTimeout(windowTimer);
+    snap.windowOpen = state.open;
+    if (!state.open) return;
+    // `open_until` is the window's last instant on the emulator's clock, which runs at real speed between advances.
+    windowTimer = setTimeout(
+      () => {
+        snap.windowOpen = false;
+        emit();
+      },
+      state.open_until - state.now + 1,
+    );
+  }
 
   /**
    * The thread as the emulator has it. Items it no longer has go (it restarted or was reset while the stream was
@@ -26,6 +47,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
   async function loadThread() {
     const streamed = new Set();
     streamedDuring.add(streamed);
+    const windowEventsBefore = windowEvents;
     const result = await api.getConversation(pageId, psid).finally(() => streamedDuring.delete(streamed));
     if (closed) return;
     if (!result.ok) return onError(`Could not load the conversation: ${result.error}`);
@@ -34,7 +56,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     snap.items = [];
     for (const item of [...items, ...later]) upsert(item);
     snap.typing = Boolean(result.value.typing);
-    snap.windowOpen = result.value.window_open !== false;
+    if (windowEvents === windowEventsBefore) setWindow(result.value.window);
     snap.loaded = true;
     emit();
   }
@@ -67,8 +89,12 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
       upsert(item);
       // A message from the page ends its typing indicator, as in Messenger.
       if (item.from === 'page' && item.message) snap.typing = false;
-      // The person's message or postback (re)opens the 24-hour window.
-      if (item.from === 'person') snap.windowOpen = true;
+      emit();
+    },
+    // The person (re)opened the window, or the emulator's clock moved: it may have closed.
+    window: (state) => {
+      windowEvents += 1;
+      setWindow(state);
       emit();
     },
     status: ({ id, status }) => {
@@ -96,6 +122,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     snapshot: () => snap,
     close: () => {
       closed = true;
+      clearTimeout(windowTimer);
       stopStream();
     },
   };
