@@ -265,6 +265,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         processing.conversationChanged(id);
         changes.publish(id);
       },
+      announce: (id) => changes.publish(id),
       now,
     });
     await api.register(streamRoutes, { changes });

@@ -16,7 +16,7 @@ describe('the conversation list API', () => {
     for (let i = 0; i < 60; i++)
       ids.push((await store.openConversation('page-1', `person-${i}`, 1_000 + i)).conversation.id);
     const app = createHttpApp(pino({ level: 'silent' }));
-    await app.register(conversationRoutes, { db, store, wake() {}, changed() {}, now: () => 2_000 });
+    await app.register(conversationRoutes, { db, store, wake() {}, changed() {}, announce() {}, now: () => 2_000 });
     try {
       const answer = await app.inject({ method: 'GET', url: `/api/conversations?ids=${ids.join(',')}` });
       expect(answer.json().data).toHaveLength(60);

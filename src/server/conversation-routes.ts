@@ -6,6 +6,7 @@ import { retryingConflicts } from '../storage/conflicts.ts';
 import { findConversation, listConversations, listMessages, markRead, readerOf } from '../storage/inbox-queries.ts';
 import { cancelBotSends } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
+import { findUser } from '../storage/user-repository.ts';
 import { ApiError } from './errors.ts';
 import { parseRequest } from './request-parsing.ts';
 
@@ -16,6 +17,8 @@ export interface ConversationRoutesDeps {
   wake: (conversationId: string) => void;
   /** The conversation's routing or flag changed here: processing must not go on with what it knew. */
   changed: (conversationId: string) => void;
+  /** Something only the inboxes show changed (the assignee): they are told, processing is not. */
+  announce: (conversationId: string) => void;
   now: () => number;
 }
 
@@ -27,6 +30,8 @@ const listQuery = z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
       .optional(),
+    /** A user id, `me` (the caller) or `none` (assigned to nobody). */
+    assignee: z.string().min(1).max(100).optional(),
     /** Text to find in the person's name, their id or the messages. */
     q: z.string().trim().max(200, 'search for at most 200 characters').optional(),
     ids: z
@@ -76,6 +81,8 @@ const flagChange = z.object({
     .optional(),
 });
 const conversationParams = z.object({ id: z.string().min(1) });
+/** A user id, or null for nobody. */
+const assigneeChange = z.object({ user_id: z.string().min(1).max(100).nullable() });
 
 /** The conversations of the inbox: list, read, reply by hand, take over and give back, flags. */
 export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = async (app, deps) => {
@@ -86,13 +93,17 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     return conversation;
   };
 
-  app.get('/api/conversations', async (request) => ({
-    data: await listConversations(deps.db, {
-      ...parseRequest(listQuery, request.query),
-      now: deps.now(),
-      reader: request.user && (await readerOf(deps.db, request.user.id)),
-    }),
-  }));
+  app.get('/api/conversations', async (request) => {
+    const { assignee, ...filter } = parseRequest(listQuery, request.query);
+    return {
+      data: await listConversations(deps.db, {
+        ...filter,
+        assignee: assignee === 'me' ? (request.user?.id ?? 'none') : assignee,
+        now: deps.now(),
+        reader: request.user && (await readerOf(deps.db, request.user.id)),
+      }),
+    };
+  });
 
   app.get('/api/conversations/:id/messages', async (request) => {
     const { limit, before } = parseRequest(messagesQuery, request.query);
@@ -137,8 +148,17 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
           .where('id', '=', conversation.id)
           .where('routing', '<>', routing)
           .executeTakeFirst();
+        if (routing !== 'human' || changed.numUpdatedRows === 0n) return 0;
+        // Whoever takes it over answers it from now on, unless it is someone's already.
+        if (request.user)
+          await tx
+            .updateTable('conversations')
+            .set({ assignee_id: request.user.id })
+            .where('id', '=', conversation.id)
+            .where('assignee_id', 'is', null)
+            .execute();
         // Taken from the bot: what it queued goes. Already with people (the bot's own hand-over), its last words stay.
-        return routing === 'human' && changed.numUpdatedRows > 0n ? cancelBotSends(tx, conversation.id, now) : 0;
+        return cancelBotSends(tx, conversation.id, now);
       }),
     );
     deps.changed(conversation.id);
@@ -156,6 +176,22 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     await deps.db.updateTable('conversations').set(changes).where('id', '=', conversation.id).execute();
     deps.changed(conversation.id);
     return { data: { id: conversation.id, flagged, flag_reason: changes.flag_reason } };
+  });
+
+  app.post('/api/conversations/:id/assignee', async (request) => {
+    const conversation = await existing(request.params);
+    const { user_id } = parseRequest(assigneeChange, request.body);
+    const assignee = user_id === null ? undefined : await findUser(deps.db, user_id);
+    if (user_id !== null && !assignee) throw new ApiError('SB_BAD_REQUEST', `user_id: no user ${user_id}`);
+    await deps.db
+      .updateTable('conversations')
+      .set({ assignee_id: user_id, updated_at: deps.now() })
+      .where('id', '=', conversation.id)
+      .execute();
+    deps.announce(conversation.id);
+    return {
+      data: { id: conversation.id, assignee_id: user_id, assignee_name: assignee?.name ?? assignee?.email ?? null },
+    };
   });
 
   /** The signed-in user has read the conversation up to a message: its row's unread count goes down to what came after. */

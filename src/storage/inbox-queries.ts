@@ -7,6 +7,8 @@ export interface ConversationFilter {
   /** Matched against the effective routing (see `effectiveRouting`). */
   routing?: string;
   flagged?: boolean;
+  /** Only the conversations assigned to this user id, or (`none`) to nobody. */
+  assignee?: string;
   /**
    * Text to find as typed, in the person's name or in any message of the conversation (in either case, for the letters
    * the database folds: A to Z on SQLite), or in the person's id.
@@ -55,6 +57,7 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
         .as('last_text'),
     )
     .select(unreadCount(filter.reader))
+    .select(assigneeName)
     .orderBy('c.last_message_at', 'desc')
     .orderBy('c.id', 'desc')
     .execute();
@@ -74,6 +77,7 @@ function pickConversations(db: Kysely<Database>, filter: ConversationFilter) {
       'c.paused_until',
       'c.flagged',
       'c.flag_reason',
+      'c.assignee_id',
       'c.last_inbound_at',
       'c.last_message_at',
       'p.external_id as contact_external_id',
@@ -87,6 +91,8 @@ function pickConversations(db: Kysely<Database>, filter: ConversationFilter) {
   if (filter.page_id) query = query.where('c.page_id', '=', filter.page_id);
   if (filter.routing) query = query.where(effectiveRouting(filter.now), '=', filter.routing);
   if (filter.flagged !== undefined) query = query.where('c.flagged', '=', filter.flagged ? 1 : 0);
+  if (filter.assignee === 'none') query = query.where('c.assignee_id', 'is', null);
+  else if (filter.assignee) query = query.where('c.assignee_id', '=', filter.assignee);
   if (filter.ids) query = query.where('c.id', 'in', filter.ids);
   const { search } = filter;
   if (search) {
@@ -119,6 +125,11 @@ function pickConversations(db: Kysely<Database>, filter: ConversationFilter) {
   }
   return query;
 }
+
+/** Who conversation `c` is assigned to, as the inbox names them: their name, else their email. */
+const assigneeName = sql<string | null>`(select coalesce(a.name, a.email) from users a where a.id = c.assignee_id)`.as(
+  'assignee_name',
+);
 
 /** The person's messages in conversation `c` newer than what `reader` read there, up to `UNREAD_COUNTED`. */
 function unreadCount(reader: ConversationFilter['reader']) {
@@ -171,6 +182,8 @@ export async function findConversation(db: Kysely<Database>, id: string, now: nu
       effectiveRouting(now).as('routing'),
       'c.flagged',
       'c.flag_reason',
+      'c.assignee_id',
+      assigneeName,
       'c.last_inbound_at',
       'p.external_id as contact_external_id',
       'p.first_name',

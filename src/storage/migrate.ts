@@ -9,6 +9,7 @@ import * as signInFailures from './migrations/0006-sign-in-failures.ts';
 import * as profileChecked from './migrations/0007-profile-checked.ts';
 import * as conversationReads from './migrations/0008-conversation-reads.ts';
 import * as pageUpkeepStatus from './migrations/0009-page-upkeep-status.ts';
+import * as conversationAssignee from './migrations/0010-conversation-assignee.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0007-profile-checked': profileChecked,
   '0008-conversation-reads': conversationReads,
   '0009-page-upkeep-status': pageUpkeepStatus,
+  '0010-conversation-assignee': conversationAssignee,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

@@ -96,6 +96,8 @@ export interface ConversationsTable {
    * to them meanwhile.
    */
   unreachable_at: number | null;
+  /** The inbox user it is assigned to (users.id), or null. */
+  assignee_id: string | null;
   last_message_at: number;
   created_at: number;
   updated_at: number;

@@ -133,10 +133,11 @@ export async function updateUser(
     .executeTakeFirst();
 }
 
-/** Removes a user and how far they had read each conversation. */
+/** Removes a user and how far they had read each conversation; their conversations are assigned to nobody. */
 export async function removeUser(db: Kysely<Database>, id: string): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
     await tx.deleteFrom('conversation_reads').where('user_id', '=', id).execute();
+    await tx.updateTable('conversations').set({ assignee_id: null }).where('assignee_id', '=', id).execute();
     const removed = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return removed.numDeletedRows > 0n;
   });

@@ -18,7 +18,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 9,
+        people: 10,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 30 },
         timers: {
@@ -539,6 +539,50 @@ for (const database of DATABASES) {
       expect(bot.turns.length).toBe(turns);
       // No message: the 24-hour window is as it was.
       expect(await windowFrom()).toBe(before);
+    });
+
+    it('assigns a conversation to a user or to nobody, to whoever takes it over, and lists by assignee', async () => {
+      await h.fb.sendText(PAGE_ID, person(9), 'hello there');
+      await h.settle();
+      const { id } = (await conversationOf(person(9)))!;
+      const admin = (await h.api('GET', '/api/me')).body.data;
+      const ana = (await h.api('POST', '/api/users', { email: 'ana@example.com', name: 'Ana' })).body.data;
+      const asAna = `Basic ${Buffer.from(`ana@example.com:${ana.password}`).toString('base64')}`;
+      const listed = async (assignee: string, authorization?: string) =>
+        (await h.api('GET', `/api/conversations?assignee=${assignee}`, undefined, authorization)).body.data.map(
+          (c: { id: string }) => c.id,
+        );
+      expect(await listed('none')).toContain(id);
+
+      // Taken over by Ana: hers, and the routing changes as before.
+      expect((await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'human' }, asAna)).status).toBe(200);
+      const row = (await h.api('GET', `/api/conversations?ids=${id}`)).body.data[0];
+      expect(row).toMatchObject({ routing: 'human', assignee_id: ana.user.id, assignee_name: 'Ana' });
+      expect(await listed('me', asAna)).toEqual([id]);
+      expect(await listed(ana.user.id)).toEqual([id]);
+      expect(await listed('none')).not.toContain(id);
+
+      // Given back and taken over again by the admin: still Ana's, until someone assigns it.
+      await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'bot' });
+      await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'human' });
+      expect((await h.api('GET', `/api/conversations/${id}/messages`)).body.data.conversation).toMatchObject({
+        assignee_id: ana.user.id,
+        assignee_name: 'Ana',
+      });
+      const moved = await h.api('POST', `/api/conversations/${id}/assignee`, { user_id: admin.id });
+      expect(moved).toMatchObject({ status: 200, body: { data: { assignee_id: admin.id, assignee_name: 'Admin' } } });
+      expect(await listed('me')).toContain(id);
+      expect(await listed('me', asAna)).toEqual([]);
+
+      const unknown = await h.api('POST', `/api/conversations/${id}/assignee`, { user_id: 'u_nobody' });
+      expect(unknown).toMatchObject({ status: 400, body: { error: { code: 'SB_BAD_REQUEST' } } });
+      expect((await h.api('POST', `/api/conversations/${id}/assignee`, {})).status).toBe(400);
+
+      // A user removed leaves their conversations to nobody.
+      await h.api('POST', `/api/conversations/${id}/assignee`, { user_id: ana.user.id });
+      expect((await h.api('DELETE', `/api/users/${ana.user.id}`)).status).toBe(204);
+      expect(await listed('none')).toContain(id);
+      await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'bot' });
     });
   });
 }
