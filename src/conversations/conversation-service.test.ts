@@ -405,6 +405,35 @@ for (const kind of DATABASES) {
       expect(await inbox(db)).toEqual(['to the Page Inbox:received', 'back with the bot:received']);
     });
 
+    it('flags for the team a person who asks for someone while over the limit, without answering or handing over', async () => {
+      const { db } = await open();
+      const { store, handle, text, answered } = limitedService(db);
+      const flagOf = () =>
+        db.selectFrom('conversations').select(['flagged', 'flag_reason', 'routing']).executeTakeFirstOrThrow();
+      await handle(await store(text('hi'), 0), 0);
+      expect(await handle(await store(text('hello??'), 1000), 1000)).toBe('throttled');
+      expect(await flagOf()).toEqual({ flagged: 0, flag_reason: null, routing: 'bot' });
+      expect(await handle(await store(text('I want to talk to a human'), 2000), 2000)).toBe('throttled');
+      const flagged = {
+        flagged: 1,
+        flag_reason:
+          'asked_for_human: asked for a person while over the rate limit (not answered): “I want to talk to a human”',
+        routing: 'bot',
+      };
+      expect(await flagOf()).toEqual(flagged);
+      // Flagged once: a second request keeps the first reason.
+      expect(await handle(await store(text('agent please'), 3000), 3000)).toBe('throttled');
+      expect(await flagOf()).toEqual(flagged);
+      expect(answered).toEqual(['hi']);
+      expect(await db.selectFrom('outbox').select('id').execute()).toEqual([]);
+      expect(await inbox(db)).toEqual([
+        'hi:received',
+        'hello??:throttled',
+        'I want to talk to a human:throttled',
+        'agent please:throttled',
+      ]);
+    });
+
     it('keeps every event over the limit in the inbox, an m.me link or an ad saying where the person came from', async () => {
       const { db } = await open();
       const { store, handle, text, answered } = limitedService(db);

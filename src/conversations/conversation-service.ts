@@ -15,6 +15,7 @@ import type {
   ResponseRenderer,
 } from './ports.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import { throttledEscalationOf } from './turn-escalation.ts';
 
 export interface ConversationServiceDeps {
   store: ConversationStore;
@@ -151,9 +152,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
     // The 24-hour window runs from the person's last message, on the channel's clock.
     const lastInboundAt = Math.max(conversation.last_inbound_at ?? 0, event.timestamp);
     if (!allowed || event.standby) {
+      // Not answered, but a person asking for someone is flagged for the team to see: nothing is handed over.
+      const escalation = allowed ? undefined : throttledEscalationOf(event, conversation, now);
       const log = deps.logger.child({ pageId: page.id, conversationId: conversation.id });
-      log.info({ standby: event.standby }, allowed ? 'standby event recorded' : 'rate limit: recorded, not answered');
-      const changes = { last_inbound_at: lastInboundAt };
+      log.info(
+        { standby: event.standby, flagged: escalation !== undefined },
+        allowed ? 'standby event recorded' : 'rate limit: recorded, not answered',
+      );
+      const changes = { last_inbound_at: lastInboundAt, ...(escalation && { flagged: true, flag_reason: escalation }) };
       await store.commitTurn(
         {
           event_id: eventId,

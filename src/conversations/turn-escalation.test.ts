@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPageSettings } from '../config/page-settings.ts';
-import type { Session } from './ports.ts';
-import { escalationOf } from './turn-escalation.ts';
+import type { InboundEvent } from './inbound-event.ts';
+import type { Conversation, Session } from './ports.ts';
+import { escalationOf, throttledEscalationOf } from './turn-escalation.ts';
 
 const NOW = Date.UTC(2025, 5, 2, 12, 0);
 const session = (state: Record<string, unknown>): Session => ({
@@ -34,5 +35,56 @@ describe('escalationOf', () => {
     });
     expect(say(s, 'Ou est ma commande')).toMatch(/^repeated_message/);
     expect((s.state.recent_inbound as unknown[]).at(-1)).toEqual({ folded: 'ou est ma commande', at: NOW });
+  });
+});
+
+describe('throttledEscalationOf', () => {
+  const conversation = (changes: Partial<Conversation> = {}): Conversation => ({
+    id: 'c1',
+    page_id: 'p1',
+    contact_id: 'k1',
+    routing: 'bot',
+    paused_until: null,
+    flagged: false,
+    flag_reason: null,
+    last_inbound_at: NOW - 1000,
+    ...changes,
+  });
+  const message = (fields: Record<string, unknown>) =>
+    ({
+      kind: 'message',
+      page_id: 'p1',
+      user_id: 'u1',
+      key: 'm1',
+      mid: 'm1',
+      timestamp: NOW,
+      standby: false,
+      attachments: [],
+      ...fields,
+    }) as InboundEvent;
+  const over = (event: InboundEvent, c = conversation()) => throttledEscalationOf(event, c, NOW);
+
+  it('says a person asked for someone while over the rate limit', () => {
+    expect(over(message({ text: '  I want to talk to a human ' }))).toBe(
+      'asked_for_human: asked for a person while over the rate limit (not answered): “I want to talk to a human”',
+    );
+    expect(over(message({ text: 'agent please' }))).toMatch(/^asked_for_human: /);
+  });
+
+  it('looks for a typed request only: not shouting, a quick reply or a button tapped, a picture', () => {
+    expect(over(message({ text: 'WHERE IS MY ORDER!!!' }))).toBeUndefined();
+    expect(over(message({ text: 'talk to a human', quick_reply_payload: 'HUMAN' }))).toBeUndefined();
+    expect(over(message({ attachments: [{ type: 'image', url: 'https://cdn.example/a.png' }] }))).toBeUndefined();
+    const postback = { ...message({}), kind: 'postback', title: 'Talk to a human', payload: 'HUMAN' } as InboundEvent;
+    expect(over(postback)).toBeUndefined();
+  });
+
+  it('leaves a flag standing, and a conversation people have, as it is', () => {
+    const asking = message({ text: 'talk to a human' });
+    expect(over(asking, conversation({ flagged: true, flag_reason: 'shouting: wrote “!!!”' }))).toBeUndefined();
+    expect(over(asking, conversation({ routing: 'human' }))).toBeUndefined();
+    expect(over(asking, conversation({ routing: 'paused', paused_until: NOW + 60_000 }))).toBeUndefined();
+    // A pause that has run out is the bot's again.
+    expect(over(asking, conversation({ routing: 'paused', paused_until: NOW - 1 }))).toMatch(/^asked_for_human: /);
   });
 });

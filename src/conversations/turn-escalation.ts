@@ -1,9 +1,10 @@
 import type { AssistantInput, AssistantReply } from '../assistants/assistant.ts';
 import type { PageSettings } from '../config/page-settings.ts';
+import type { InboundEvent } from './inbound-event.ts';
 import { isOpen, nextOpening } from './policy/business-hours.ts';
-import { detectEscalation } from './policy/escalation.ts';
+import { detectEscalation, requestForPerson } from './policy/escalation.ts';
 import { fold } from './policy/fold.ts';
-import type { Session } from './ports.ts';
+import { type Conversation, currentRouting, type Session } from './ports.ts';
 
 const REPEAT_WINDOW_MS = 10 * 60_000;
 const RECENT_KEPT = 10;
@@ -39,6 +40,23 @@ export function escalationOf(
     recent_inbound: text ? [...recent, { folded: fold(text), at: now }].slice(-RECENT_KEPT) : recent,
   };
   return found ? `${found.reason}: ${found.detail}` : undefined;
+}
+
+/**
+ * Why a message over the person's rate limit, which is not answered, should reach people: only a typed request for a
+ * person is looked for, and only while nothing is flagged and the bot has the conversation (as for a message answered).
+ * This runs on every throttled event of a flood, so the cheap checks come first and the session is left alone.
+ */
+export function throttledEscalationOf(
+  event: InboundEvent,
+  conversation: Conversation,
+  now: number,
+): string | undefined {
+  if (conversation.flagged || event.kind !== 'message' || event.quick_reply_payload !== undefined) return undefined;
+  const text = event.text?.trim();
+  if (!text || currentRouting(conversation, now) !== 'bot') return undefined;
+  const found = requestForPerson(text, 'while over the rate limit (not answered)');
+  return found && `${found.reason}: ${found.detail}`;
 }
 
 /** Counts the assistant's misses in a row in the session. */

@@ -16,7 +16,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 14,
+        people: 16,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { rate_limit_per_minute: 3, session_timeout_minutes: 5, delay_between_messages_ms: 0 },
         // Long enough for an echo to come back on a loaded machine before a retry that may be a duplicate.
@@ -274,6 +274,45 @@ for (const database of DATABASES) {
       const counted = /switchboard_events_processed_total\{outcome="throttled"\} (\d+)/.exec(metrics)?.[1];
       expect(Number(counted)).toBe(Number(n));
       expect(Number(n)).toBeGreaterThanOrEqual(2);
+    });
+
+    it('flags for the team a person who asks for someone while over the rate limit, answering nothing more', async () => {
+      const conversationOf = (psid: string) =>
+        h.switchboard.db
+          .selectFrom('conversations')
+          .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+          .select(['conversations.flagged', 'conversations.flag_reason', 'conversations.routing'])
+          .where('contacts.external_id', '=', psid)
+          .executeTakeFirstOrThrow();
+      const asking = ['one', 'two', 'three', 'I want to talk to a human', 'hello?'];
+      const other = ['one', 'two', 'three', 'four', 'hello?'];
+      for (const text of asking) await h.fb.sendText(PAGE_ID, person(14), text);
+      for (const text of other) await h.fb.sendText(PAGE_ID, person(15), text);
+      await h.settle();
+
+      const messages = await messagesOf(person(14));
+      expect(messages.filter((m) => m.direction === 'in').map((m) => [m.text, m.status])).toEqual([
+        ['one', 'received'],
+        ['two', 'received'],
+        ['three', 'received'],
+        ['I want to talk to a human', 'throttled'],
+        ['hello?', 'throttled'],
+      ]);
+      expect(messages.filter((m) => m.direction === 'out').map((m) => m.text)).toEqual([
+        'echo: one',
+        'echo: two',
+        'echo: three',
+      ]);
+      expect(bot.turns.filter((t) => t.input.text === 'I want to talk to a human')).toEqual([]);
+      expect(await conversationOf(person(14))).toEqual({
+        flagged: 1,
+        flag_reason:
+          'asked_for_human: asked for a person while over the rate limit (not answered): “I want to talk to a human”',
+        routing: 'bot',
+      });
+      // Over the limit too, but asking for nobody: nothing for the team.
+      expect((await messagesOf(person(15))).filter((m) => m.status === 'throttled')).toHaveLength(2);
+      expect(await conversationOf(person(15))).toEqual({ flagged: 0, flag_reason: null, routing: 'bot' });
     });
 
     it('resets the assistant context after the inactivity timeout', async () => {

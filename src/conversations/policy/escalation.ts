@@ -78,7 +78,8 @@ export function detectEscalation(input: EscalationInput, ctx: EscalationContext)
 }
 
 function textCause(text: string, ctx: EscalationContext): Escalation | undefined {
-  if (asksForHuman(text)) return { reason: 'asked_for_human', detail: `asked for a person: “${excerpt(text)}”` };
+  const asked = requestForPerson(text);
+  if (asked) return asked;
   const keyword = matchKeyword(text, ctx.keywords);
   if (keyword !== undefined) return { reason: 'keyword', detail: `used the keyword “${keyword}”` };
   const strong = strongWord(text);
@@ -90,6 +91,12 @@ function textCause(text: string, ctx: EscalationContext): Escalation | undefined
     return { reason: 'repeated_message', detail: `sent the same message ${repeats} times in 10 minutes` };
   }
   return undefined;
+}
+
+/** The text's request for a person, if it makes one; `when` follows "asked for a person" in the detail. */
+export function requestForPerson(text: string, when?: string): Escalation | undefined {
+  if (!asksForHuman(text)) return undefined;
+  return { reason: 'asked_for_human', detail: `asked for a person${when ? ` ${when}` : ''}: “${excerpt(text)}”` };
 }
 
 /** The first keyword found as whole words ("remboursement" matches "Remboursement ?" but not "remboursements"). */
