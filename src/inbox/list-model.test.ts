@@ -55,6 +55,12 @@ describe('keeping the loaded list and thread in step with polls', () => {
     expect(matchesFilter(r, { page_id: 'p2' })).toBe(false);
     expect(matchesFilter(r, { routing: 'bot' })).toBe(false);
     expect(matchesFilter(r, { flagged: true })).toBe(false);
+    expect(matchesFilter(r, { assignee: 'none' })).toBe(true);
+    expect(matchesFilter(r, { assignee: 'u1' })).toBe(false);
+    const mine = { ...r, assignee_id: 'u1' };
+    expect(matchesFilter(mine, { assignee: 'u1' })).toBe(true);
+    expect(matchesFilter(mine, { assignee: 'u2' })).toBe(false);
+    expect(matchesFilter(mine, { assignee: 'none' })).toBe(false);
   });
 
   it('pages on with the last row’s time and id, and appends without duplicates', () => {

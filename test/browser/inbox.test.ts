@@ -1021,6 +1021,33 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await expectText(page.getByTestId('team-outcome'), 'Removed Ana Silva (ana@example.com).');
     await member('ana@example.com').waitFor({ state: 'detached', ...wait });
   });
+
+  it('shows whose a conversation is, filters by it, and assigns it from the thread', async () => {
+    await page.getByTestId('nav-conversations').click();
+    await lena().click();
+    const assignee = page.getByTestId('assignee');
+    await assignee.waitFor(wait);
+    const me = (await h.api('GET', '/api/me')).body.data;
+    // Taken over by the admin in an earlier test: theirs.
+    expect(await assignee.inputValue()).toBe(me.id);
+    await expectText(lena().getByTestId('assignee-badge'), 'Admin');
+    await page.getByTestId('filter-assignee').selectOption({ label: 'Mine' });
+    await other().waitFor({ state: 'detached', ...wait });
+    await lena().waitFor(wait);
+
+    await assignee.selectOption({ label: 'Nobody' });
+    await lena().waitFor({ state: 'detached', ...wait });
+    const id = await page.getByTestId('thread').getAttribute('data-id');
+    expect((await h.api('GET', `/api/conversations?ids=${id}`)).body.data[0].assignee_id).toBeNull();
+
+    await page.getByTestId('filter-assignee').selectOption({ label: 'Nobody' });
+    await lena().waitFor(wait);
+    expect(await lena().getByTestId('assignee-badge').count()).toBe(0);
+    await assignee.selectOption({ label: 'Admin (me)' });
+    await lena().waitFor({ state: 'detached', ...wait });
+    await page.getByTestId('filter-assignee').selectOption({ label: 'Anyone' });
+    await expectText(lena().getByTestId('assignee-badge'), 'Admin');
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

@@ -14,6 +14,7 @@ export interface Api {
   messages(id: string, options?: { limit?: number; before?: string }): Promise<ApiResult>;
   reply(id: string, text: string, key: string): Promise<ApiResult>;
   setRouting(id: string, routing: string): Promise<ApiResult>;
+  assign(id: string, userId: string | null): Promise<ApiResult>;
   setFlag(id: string, flagged: boolean, reason?: string): Promise<ApiResult>;
   me(): Promise<ApiResult>;
   changeOwnPassword(password: string): Promise<ApiResult>;

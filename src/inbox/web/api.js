@@ -71,6 +71,8 @@ export function createApi({
     /** The signed-in user has read the conversation up to the message `upTo`. */
     markRead: (id, upTo) => call('POST', `${conversation(id)}/read`, { body: { up_to: upTo } }),
     setRouting: (id, routing) => call('POST', `${conversation(id)}/routing`, { body: { routing } }),
+    /** `userId` null: assigned to nobody. */
+    assign: (id, userId) => call('POST', `${conversation(id)}/assignee`, { body: { user_id: userId } }),
     setFlag: (id, flagged, reason) =>
       call('POST', `${conversation(id)}/flag`, { body: flagged && reason ? { flagged, reason } : { flagged } }),
     /** The signed-in user: `{id, email, name, role, configured_admin}`. */

@@ -25,8 +25,8 @@ export const LIST_POLL_MS = 4_000;
  * `hrefFor(id)`: a row's link. The pages (for the filter and the rows' page badges) come with `setPages`.
  * `filtered()` is told each change of the filters, before the list loads again.
  */
-export function createConversationList({ api, hrefFor, notices, filtered = () => {} }) {
-  const filter = { search: '', page_id: '', routing: '', flagged: false };
+export function createConversationList({ api, hrefFor, notices, me, filtered = () => {} }) {
+  const filter = { search: '', page_id: '', routing: '', flagged: false, assignee: '' };
   let rows = [];
   let exhausted = false;
   let generation = 0;
@@ -42,6 +42,7 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
   let badges = new Map();
   const filters = createListFilters({
     filter,
+    me,
     changed() {
       filtered();
       void reload();
@@ -73,6 +74,7 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
     page_id: filter.page_id || undefined,
     routing: filter.routing || undefined,
     flagged: filter.flagged ? 'true' : undefined,
+    assignee: filter.assignee || undefined,
     limit: PAGE_SIZE,
     ...extra,
   });
@@ -219,7 +221,7 @@ export function createConversationList({ api, hrefFor, notices, filtered = () =>
     markSelected();
     empty.hidden = rows.length > 0;
     empty.textContent =
-      filter.search || filter.routing || filter.flagged || filter.page_id
+      filter.search || filter.routing || filter.flagged || filter.page_id || filter.assignee
         ? 'No conversation matches.'
         : 'No conversations yet.';
     more.hidden = exhausted || rows.length === 0;

@@ -1,6 +1,6 @@
 /**
  * One row of the conversation list: the person, the last message and its time, how many of the person's messages the
- * signed-in user has not read, who handles it, the flag, the page.
+ * signed-in user has not read, who handles it, whose it is, the flag, the page.
  */
 import { avatar } from './avatar.js';
 import { h } from './dom.js';
@@ -50,6 +50,13 @@ export function renderConversationRow(row, { href, page }) {
           { class: `badge badge--${row.routing}`, dataset: { testid: 'routing-badge' } },
           routingLabel(row.routing),
         ),
+        row.assignee_name &&
+          h(
+            'span',
+            { class: 'badge badge--assignee', dataset: { testid: 'assignee-badge' }, title: 'Assigned to' },
+            h('span', { class: 'visually-hidden' }, 'Assigned to '),
+            row.assignee_name,
+          ),
         row.flagged &&
           h(
             'span',

@@ -48,21 +48,32 @@ export function createInbox({
   let pageNames = new Map();
   /** Unsent replies by conversation id: they outlive the thread they were typed in. */
   const drafts = new Map();
+  /** The inbox's users, to assign conversations to: loaded with the pages, and again with each of their polls. */
+  let users = [];
   const list = createConversationList({
     api,
     notices,
+    me,
     hrefFor: conversationHref,
     filtered: () => listPoller.reset(),
   });
   const isAdmin = me.role === 'admin';
   const panel = createPagesPanel({ api, notices, canConnect: isAdmin, onPages: (next) => closed || setPages(next) });
-  const team = createTeamPanel({ api, notices, me: () => me, ownPasswordChanged, changingOwnPassword });
+  const teamPanel = createTeamPanel({
+    api,
+    notices,
+    me: () => me,
+    onUsers: setUsers,
+    ownPasswordChanged,
+    changingOwnPassword,
+  });
   const placeholder = h('div', { class: 'thread-placeholder' }, h('p', {}, 'Pick a conversation to read it.'));
   const threadPane = h('div', { class: 'thread-pane' }, placeholder);
   const conversations = h('div', { class: 'inbox', dataset: { pane: 'list' } }, list.element, threadPane);
   let thread;
   let view;
   setPages(pages);
+  void loadTeam();
 
   /** Pages come with the sign-in and each poll of them: names and the page filter follow pages added or renamed. */
   function setPages(next) {
@@ -86,7 +97,11 @@ export function createInbox({
   const pollers = [
     listPoller,
     threadPoller,
-    createPoller({ task: () => panel.refresh(), intervalMs: PAGES_POLL_MS, isHidden }),
+    createPoller({
+      task: async () => (await Promise.all([panel.refresh(), loadTeam()]))[0],
+      intervalMs: PAGES_POLL_MS,
+      isHidden,
+    }),
   ];
 
   const liveLabel = h('span', { class: 'live-status__label' });
@@ -137,6 +152,17 @@ export function createInbox({
     liveLabel.textContent = LIVE_STATUS[state].text;
   }
 
+  async function loadTeam() {
+    const result = await api.users();
+    if (result.ok) setUsers(result.value);
+  }
+
+  function setUsers(next) {
+    if (closed) return;
+    users = next;
+    thread?.teamChanged();
+  }
+
   function openThread(id) {
     if (thread?.id === id) return;
     thread?.close();
@@ -151,6 +177,8 @@ export function createInbox({
       notices,
       drafts,
       backHref: '#/',
+      team: () => users,
+      me,
       pageName: (pageId) => pageNames.get(pageId) ?? pageId,
       onChanged(changedId, changes) {
         if (closed) return;
@@ -174,7 +202,7 @@ export function createInbox({
     // Back from the pages or the team to the same thread: what the stream said of it meanwhile was not loaded.
     const backToThread = view !== 'conversations' && next === 'conversations' && id !== undefined && thread?.id === id;
     if (next === 'pages' || next === 'team') {
-      const shown = next === 'pages' ? panel : team;
+      const shown = next === 'pages' ? panel : teamPanel;
       if (view !== next) replaceChildren(main, shown.element);
       void shown.refresh();
     } else {

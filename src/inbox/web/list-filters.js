@@ -1,6 +1,6 @@
 /**
  * The conversation list's filters: a search of names and messages, page (shown when there are several), who handles
- * it, flagged only.
+ * it, whose it is, flagged only.
  */
 import { h, replaceChildren } from './dom.js';
 import { ROUTING } from './format.js';
@@ -8,8 +8,11 @@ import { ROUTING } from './format.js';
 /** Typing pauses this long before the list is searched again. */
 const SEARCH_PAUSE_MS = 300;
 
-/** `filter` (`{search, page_id, routing, flagged}`) is changed in place; `changed()` follows each change. */
-export function createListFilters({ filter, changed }) {
+/**
+ * `filter` (`{search, page_id, routing, flagged, assignee}`) is changed in place; `changed()` follows each change. `me`:
+ * the signed-in user, whose id the "Mine" choice filters by.
+ */
+export function createListFilters({ filter, me, changed }) {
   const onChange = (key, read) => (event) => {
     filter[key] = read(event.target);
     changed();
@@ -47,6 +50,13 @@ export function createListFilters({ filter, changed }) {
     h('option', { value: '' }, 'Anyone'),
     Object.entries(ROUTING).map(([value, r]) => h('option', { value }, r.label)),
   );
+  const assigneeSelect = h(
+    'select',
+    { name: 'assignee', dataset: { testid: 'filter-assignee' }, onchange: onChange('assignee', (el) => el.value) },
+    h('option', { value: '' }, 'Anyone'),
+    h('option', { value: me.id }, 'Mine'),
+    h('option', { value: 'none' }, 'Nobody'),
+  );
   const flagged = h('input', {
     type: 'checkbox',
     name: 'flagged',
@@ -67,6 +77,7 @@ export function createListFilters({ filter, changed }) {
     h('label', { class: 'filters__field filters__search' }, h('span', {}, 'Search'), searchInput),
     pageField,
     h('label', { class: 'filters__field' }, h('span', {}, 'Handled by'), routingSelect),
+    h('label', { class: 'filters__field' }, h('span', {}, 'Assigned to'), assigneeSelect),
     h('label', { class: 'filters__check' }, flagged, h('span', {}, 'Flagged only')),
   );
 

@@ -11,6 +11,8 @@ export interface Filter {
   page_id?: string;
   routing?: string;
   flagged?: boolean;
+  /** A user id, or `none`. */
+  assignee?: string;
 }
 export function mergeConversations<T extends Row>(
   loaded: T[],
@@ -18,7 +20,7 @@ export function mergeConversations<T extends Row>(
   options: { limit: number; filter?: Filter },
 ): T[];
 export function matchesFilter(
-  row: Row & { page_id?: string; routing?: string; flagged?: boolean },
+  row: Row & { page_id?: string; routing?: string; flagged?: boolean; assignee_id?: string | null },
   filter: Filter,
 ): boolean;
 export function appendConversations<T extends Row>(loaded: T[], page: T[]): T[];

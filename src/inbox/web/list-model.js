@@ -26,13 +26,15 @@ export function mergeConversations(loaded, fresh, { limit, filter = {} }) {
 }
 
 /**
- * Whether a row belongs in the list under `filter` (`{page_id, routing, flagged}`, empty values match anything). A
+ * Whether a row belongs in the list under `filter` (`{page_id, routing, flagged, assignee}`, empty values match
+ * anything; `assignee` is a user id or `none`). A
  * search is the server's to answer (a row may match by any of its messages), and a row it found stays found.
  */
 export function matchesFilter(row, filter) {
   if (filter.page_id && row.page_id !== filter.page_id) return false;
   if (filter.routing && row.routing !== filter.routing) return false;
   if (filter.flagged && !row.flagged) return false;
+  if (filter.assignee && (row.assignee_id ?? 'none') !== filter.assignee) return false;
   return true;
 }
 

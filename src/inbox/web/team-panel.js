@@ -11,9 +11,10 @@ const ROLES = { admin: 'Admin', agent: 'Agent' };
 /**
  * `me()`: the signed-in user (`{id, role, configured_admin}`). `ownPasswordChanged(password)` is told once the
  * gateway took the user's new password: the session's credentials change with it. `changingOwnPassword(busy)` is
- * told around the request, while 401s of requests sent with the old password are to be expected.
+ * told around the request, while 401s of requests sent with the old password are to be expected. `onUsers(users)` is
+ * given each list of users a refresh brings.
  */
-export function createTeamPanel({ api, notices, me, ownPasswordChanged, changingOwnPassword }) {
+export function createTeamPanel({ api, notices, me, onUsers, ownPasswordChanged, changingOwnPassword }) {
   const list = h('ul', { class: 'team', dataset: { testid: 'team-list' } });
   // One region for every outcome, with the generated password when there is one: it is shown once, never again.
   const outcome = h('div', { class: 'team-outcome', role: 'status', dataset: { testid: 'team-outcome' } });
@@ -39,6 +40,7 @@ export function createTeamPanel({ api, notices, me, ownPasswordChanged, changing
     }
     notices.clear('team');
     users = result.value;
+    onUsers(users);
     draw();
     return true;
   }

@@ -1,14 +1,17 @@
 /**
- * The thread's header: who, on which page, who answers, the flag, and the actions on them: take over or give back
- * (`POST .../routing`), flag with a reason or clear the flag (`POST .../flag`).
+ * The thread's header: who, on which page, who answers, whose it is, the flag, and the actions on them: take over or
+ * give back (`POST .../routing`), assign (`POST .../assignee`), flag with a reason or clear the flag (`POST .../flag`).
  */
 import { avatar } from './avatar.js';
 import { h, replaceChildren } from './dom.js';
 import { renderFlagControls } from './flag-controls.js';
 import { describeError, describeFlag, personName, ROUTING, routingLabel } from './format.js';
 
-/** `changed(changes)` is told each change the API confirmed. */
-export function createThreadHeader({ api, id, notices, backHref, changed }) {
+/**
+ * `changed(changes)` is told each change the API confirmed. `team()`: the inbox's users, to assign to; `me`: the
+ * signed-in user.
+ */
+export function createThreadHeader({ api, id, notices, backHref, changed, team, me }) {
   const element = h('header', { class: 'thread__header' });
   const status = h('p', { class: 'visually-hidden', role: 'status' });
   let conversation;
@@ -68,6 +71,42 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
       focusAfter: flagged ? 'clear-flag' : 'flag',
     });
 
+  const assign = (userId) =>
+    act({
+      action: () => `assign the conversation with ${who()}`,
+      run: () => api.assign(id, userId),
+      done(value) {
+        status.textContent = value.assignee_name ? `Assigned to ${value.assignee_name}.` : 'Assigned to nobody.';
+        return { assignee_id: value.assignee_id, assignee_name: value.assignee_name };
+      },
+      focusAfter: 'assignee',
+    });
+
+  /** Whose the conversation is: nobody, or one of the team (a user removed meanwhile shows by the name it had). */
+  function assigneeControl() {
+    const users = team();
+    const current = conversation.assignee_id ?? '';
+    const known = current === '' || users.some((user) => user.id === current);
+    const select = h(
+      'select',
+      {
+        'aria-disabled': busy && 'true',
+        dataset: { testid: 'assignee' },
+        onchange: (event) => {
+          if (busy) return draw(conversation, page);
+          void assign(event.target.value || null);
+        },
+      },
+      h('option', { value: '' }, 'Nobody'),
+      !known && h('option', { value: current }, conversation.assignee_name ?? current),
+      users.map((user) =>
+        h('option', { value: user.id }, `${user.name ?? user.email}${user.id === me.id ? ' (me)' : ''}`),
+      ),
+    );
+    select.value = current;
+    return h('label', { class: 'thread__assignee' }, h('span', {}, 'Assigned to'), select);
+  }
+
   function routingButtons() {
     const takeOver = h(
       'button',
@@ -125,7 +164,8 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
     page = pageName;
     const { first_name, last_name, contact_external_id, profile_pic, routing, flagged, flag_reason } = conversation;
     const shown = [first_name, last_name, contact_external_id, profile_pic, routing, flagged, flag_reason];
-    const state = JSON.stringify([shown, page, busy, flagFormOpen]);
+    const assignment = [conversation.assignee_id, conversation.assignee_name, team().map((u) => [u.id, u.name])];
+    const state = JSON.stringify([shown, assignment, page, busy, flagFormOpen]);
     if (state === drawn) return;
     drawn = state;
     const focus = keepFocus(element);
@@ -143,7 +183,7 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
         'Conversations',
       ),
       renderWho(conversation, page),
-      h('div', { class: 'thread__actions' }, routingButtons(), flagControls()),
+      h('div', { class: 'thread__actions' }, routingButtons(), assigneeControl(), flagControls()),
       conversation.flagged &&
         h(
           'p',
@@ -158,6 +198,8 @@ export function createThreadHeader({ api, id, notices, backHref, changed }) {
   return {
     element,
     draw,
+    /** The team changed: the assignee's choices follow. */
+    redraw: () => conversation && draw(conversation, page),
     missing() {
       replaceChildren(element, h('a', { class: 'back', href: backHref }, '← Conversations'));
     },

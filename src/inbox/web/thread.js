@@ -16,11 +16,11 @@ const PAGE_SIZE = 50;
 export const THREAD_POLL_MS = 3_000;
 
 /**
- * `onChanged(id, changes)`: the routing or flag changed here; `changes` is undefined when the list's row is to be read
- * again (after a reply its last message moved on, once read its unread count). `pageName(id)`: a page's name. `drafts`:
- * the reply boxes' texts by conversation (composer.js).
+ * `onChanged(id, changes)`: the routing, assignee or flag changed here; `changes` is undefined when the list's row is
+ * to be read again (after a reply its last message moved on, once read its unread count). `pageName(id)`: a page's
+ * name. `drafts`: the reply boxes' texts by conversation (composer.js). `team()` and `me`: see thread-actions.js.
  */
-export function createThread({ api, id, notices, pageName, backHref, onChanged, drafts }) {
+export function createThread({ api, id, notices, pageName, backHref, onChanged, drafts, team, me }) {
   let conversation;
   let messages = [];
   let hasOlder = false;
@@ -64,6 +64,8 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     id,
     notices,
     backHref,
+    team,
+    me,
     changed(changes) {
       applied = ++issued;
       Object.assign(conversation, changes);
@@ -243,6 +245,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     refresh,
     /** Into the messages: the next Tab reaches their links, then the reply box. */
     focus: () => scroller.focus({ preventScroll: true }),
+    teamChanged: () => header.redraw(),
     close() {
       closed = true;
       composer.close();
