@@ -58,6 +58,8 @@ export interface NewMessage {
   sent_at?: number;
   /** An agent's reply: the idempotency key it came with. */
   client_key?: string;
+  /** An agent's reply: the inbox user who sent it. */
+  sender_id?: string;
 }
 
 export interface OpenConversation {
@@ -95,6 +97,8 @@ export interface Outgoing {
   tag?: string;
   /** The sender's idempotency key: a second request with the same one in the conversation queues nothing. */
   client_key?: string;
+  /** An agent's reply: the inbox user who sent it. */
+  sender_id?: string;
 }
 
 /** Storage the conversation service needs. Implemented over Kysely in storage/conversation-store.ts. */

@@ -41,6 +41,7 @@ describe('inbox labels', () => {
     expect(authorLabel({ direction: 'in', author: 'contact' }, 'Lena')).toBe('Lena');
     expect(authorLabel({ direction: 'out', author: 'bot' }, 'Lena')).toBe('Assistant');
     expect(authorLabel({ direction: 'out', author: 'agent' }, 'Lena')).toBe('Agent');
+    expect(authorLabel({ direction: 'out', author: 'agent', sender_name: 'Ana' }, 'Lena')).toBe('Agent · Ana');
     expect(authorLabel({ direction: 'out', author: 'external' }, 'Lena')).toBe('Page Inbox');
   });
 

@@ -125,6 +125,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
         tag: body.tag,
         steps: [{ kind: 'message', message: { text: body.text }, preview: body.text }],
         client_key: key.data,
+        sender_id: request.user?.id,
       },
       deps.now(),
     );

@@ -195,6 +195,11 @@ export async function findConversation(db: Kysely<Database>, id: string, now: nu
   return row && { ...row, flagged: row.flagged === 1 };
 }
 
+/** Who sent an agent's reply, as the inbox names them: their name, else their email; null once they are removed. */
+const senderName = sql<
+  string | null
+>`(select coalesce(u.name, u.email) from users u where u.id = messages.sender_id)`.as('sender_name');
+
 /** A conversation's messages, oldest first, `limit` before the cursor (a message id). */
 export async function listMessages(db: Kysely<Database>, conversationId: string, limit: number, before?: string) {
   let query = db
@@ -210,6 +215,7 @@ export async function listMessages(db: Kysely<Database>, conversationId: string,
       'error',
       'created_at',
       'updated_at',
+      senderName,
     ])
     .where('conversation_id', '=', conversationId)
     .orderBy('id', 'desc')
@@ -239,7 +245,7 @@ async function quotedMessages(db: Kysely<Database>, conversationId: string, mids
       ? []
       : await db
           .selectFrom('messages')
-          .select(['id', 'external_id', 'direction', 'author', 'text', 'content'])
+          .select(['id', 'external_id', 'direction', 'author', 'text', 'content', senderName])
           .where('conversation_id', '=', conversationId)
           .where('external_id', 'in', wanted)
           .execute();

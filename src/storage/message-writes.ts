@@ -30,6 +30,7 @@ export async function insertMessage(db: Db, conversationId: string, m: NewMessag
     // Messages recorded as sent already: those typed in the Page Inbox, seen through their echoes.
     sent_at: m.status === 'sent' ? (m.sent_at ?? now) : null,
     client_key: m.client_key ?? null,
+    sender_id: m.sender_id ?? null,
     created_at: now,
     updated_at: now,
   });
@@ -69,6 +70,7 @@ export async function queueOutgoing(tx: Transaction<Database>, out: Outgoing, no
           content: step.message,
           status: 'pending',
           client_key,
+          sender_id: out.sender_id,
         },
         now,
       );

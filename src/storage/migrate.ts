@@ -10,6 +10,7 @@ import * as profileChecked from './migrations/0007-profile-checked.ts';
 import * as conversationReads from './migrations/0008-conversation-reads.ts';
 import * as pageUpkeepStatus from './migrations/0009-page-upkeep-status.ts';
 import * as conversationAssignee from './migrations/0010-conversation-assignee.ts';
+import * as messageSender from './migrations/0011-message-sender.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0008-conversation-reads': conversationReads,
   '0009-page-upkeep-status': pageUpkeepStatus,
   '0010-conversation-assignee': conversationAssignee,
+  '0011-message-sender': messageSender,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

@@ -137,6 +137,8 @@ export interface MessagesTable {
   sent_at: number | null;
   /** An agent's reply: the `Idempotency-Key` it was sent with, unique in the conversation. */
   client_key: string | null;
+  /** An agent's reply: the inbox user who sent it (users.id). */
+  sender_id: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -895,8 +895,8 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     const arrived = (await page.getByTestId('message').count()) - before;
     const spoken = (await page.evaluate(() => (window as unknown as { said: string[] }).said)).join('. ');
     expect(spoken.match(/Lena Okafor: one more thing/g)).toHaveLength(1);
-    expect(spoken.match(/Agent: Noted, thank you/g)).toHaveLength(1);
-    expect(spoken.match(/(Lena Okafor|Assistant|Agent): /g)).toHaveLength(arrived);
+    expect(spoken.match(/Agent · Admin: Noted, thank you/g)).toHaveLength(1);
+    expect(spoken.match(/(Lena Okafor|Assistant|Agent · Admin): /g)).toHaveLength(arrived);
   });
 
   it('shows the message a person replied to above her reply', async () => {
@@ -911,7 +911,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await h.fb.sendText(PAGE_ID, PSID, 'thanks for that', { replyTo: quoted.external_id });
     const reply = messages('contact', 'thanks for that');
     await reply.waitFor(soon);
-    await expectText(reply.getByTestId('message-quote'), '↩ AgentNoted, thank you');
+    await expectText(reply.getByTestId('message-quote'), '↩ Agent · AdminNoted, thank you');
   });
 
   it('takes the reader to the message a reply quotes, loading older messages until it is there', async () => {

@@ -450,7 +450,14 @@ for (const database of DATABASES) {
       const sent = (text: string) => thread.find((m: { text: string }) => m.text === text);
       expect(sent('that one').reply_to).toEqual({
         external_id: answer.external_id,
-        message: { id: answer.id, direction: 'out', author: 'bot', text: 'echo: what sizes?', content: answer.content },
+        message: {
+          id: answer.id,
+          direction: 'out',
+          author: 'bot',
+          text: 'echo: what sizes?',
+          content: answer.content,
+          sender_name: null,
+        },
       });
       expect(sent('as I asked').reply_to.message).toMatchObject({
         id: question.id,
@@ -541,7 +548,7 @@ for (const database of DATABASES) {
       expect(await windowFrom()).toBe(before);
     });
 
-    it('assigns a conversation to a user or to nobody, to whoever takes it over, and lists by assignee', async () => {
+    it('assigns a conversation to a user or to nobody, to whoever takes it over, lists by assignee, and names who replied', async () => {
       await h.fb.sendText(PAGE_ID, person(9), 'hello there');
       await h.settle();
       const { id } = (await conversationOf(person(9)))!;
@@ -578,10 +585,21 @@ for (const database of DATABASES) {
       expect(unknown).toMatchObject({ status: 400, body: { error: { code: 'SB_BAD_REQUEST' } } });
       expect((await h.api('POST', `/api/conversations/${id}/assignee`, {})).status).toBe(400);
 
+      // Her reply says it is hers, until she is removed; then it is an agent's.
+      const sent = await h.api('POST', `/api/conversations/${id}/messages`, { text: 'Ana here, on it' }, asAna);
+      expect(sent.status).toBe(202);
+      await h.settle();
+      const reply = async () =>
+        (await h.api('GET', `/api/conversations/${id}/messages`)).body.data.messages.find(
+          (m: { text: string }) => m.text === 'Ana here, on it',
+        );
+      expect(await reply()).toMatchObject({ author: 'agent', status: 'delivered', sender_name: 'Ana' });
+
       // A user removed leaves their conversations to nobody.
       await h.api('POST', `/api/conversations/${id}/assignee`, { user_id: ana.user.id });
       expect((await h.api('DELETE', `/api/users/${ana.user.id}`)).status).toBe(204);
       expect(await listed('none')).toContain(id);
+      expect(await reply()).toMatchObject({ author: 'agent', sender_name: null });
       await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'bot' });
     });
   });

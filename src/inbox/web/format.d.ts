@@ -32,7 +32,10 @@ export function fullTime(ms: number, options?: TimeOptions): string;
 export function describeAge(ms: number): string;
 export const ROUTING: Record<'bot' | 'human' | 'paused', { label: string; description: string }>;
 export function routingLabel(routing: string): string;
-export function authorLabel(message: Pick<MessageLike, 'direction' | 'author'>, person: string): string;
+export function authorLabel(
+  message: Pick<MessageLike, 'direction' | 'author'> & { sender_name?: string | null },
+  person: string,
+): string;
 export function describeStatus(message: MessageLike): { label: string; tone: Tone } | undefined;
 export function describeWindow(
   lastInboundAt: number | null | undefined,

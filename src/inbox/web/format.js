@@ -76,14 +76,17 @@ export function routingLabel(routing) {
   return ROUTING[routing]?.label ?? String(routing);
 }
 
-/** Who wrote a message: the person, the assistant, an agent, a proactive update, or the page outside Switchboard. */
+/**
+ * Who wrote a message: the person, the assistant, an agent (by name when the gateway knows who), a proactive update,
+ * or the page outside Switchboard.
+ */
 export function authorLabel(message, person) {
   if (message.direction === 'in') return person;
   switch (message.author) {
     case 'bot':
       return 'Assistant';
     case 'agent':
-      return 'Agent';
+      return message.sender_name ? `Agent · ${message.sender_name}` : 'Agent';
     case 'system':
       return 'Update';
     case 'external':
