@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, type KyselyPlugin, sql } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { DATABASES, type DatabaseKind, POSTGRES_ADMIN_URL, useMigratedDatabase } from '../../test/support/databases.ts';
+import { openDatabase } from '../storage/database.ts';
 import type { Database } from '../storage/schema.ts';
 import { ensureAdmin } from '../storage/user-repository.ts';
 import { createBasicAuth, SIGN_IN_LIMITS } from './auth.ts';
@@ -16,6 +17,44 @@ function processOn(db: Kysely<Database>) {
 }
 
 const basic = (email: string, password: string) => `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`;
+
+/** Another connection to the test's database: SQLite's one connection is busy while a read is held (below). */
+async function secondConnection(kind: DatabaseKind, db: Kysely<Database>) {
+  if (kind === 'sqlite') {
+    const { rows } = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db);
+    return openDatabase(`sqlite:${rows[0]?.file}`);
+  }
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${rows[0]?.name}`;
+  return openDatabase(url.toString());
+}
+
+/** Holds back the first row read of the user `email` until `release()`: a password check caught half-way. */
+function holdingUserRow(email: string) {
+  let reached = () => {};
+  let release = () => {};
+  const atHold = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let armed = true;
+  const plugin: KyselyPlugin = {
+    transformQuery: ({ node }) => node,
+    async transformResult({ result }) {
+      const row = result.rows[0] as { email?: unknown; password_hash?: unknown } | undefined;
+      if (armed && row?.email === email && row.password_hash !== undefined) {
+        armed = false;
+        reached();
+        await released;
+      }
+      return result;
+    },
+  };
+  return { plugin, atHold, release };
+}
 
 for (const kind of DATABASES) {
   describe(`sign-in limits on ${kind}`, () => {
@@ -57,6 +96,47 @@ for (const kind of DATABASES) {
       expect(left).toHaveLength(1);
       await first.close();
       await second.close();
+    });
+
+    it('forget a user for good even while one of their passwords is being checked', async () => {
+      const { db } = await open();
+      await ensureAdmin(db, { email: 'ana@example.com', password: 'the right one' }, Date.now());
+      const other = await secondConnection(kind, db);
+      const hold = holdingUserRow('ana@example.com');
+      const authenticate = createBasicAuth(db.withPlugin(hold.plugin));
+      const app = createHttpApp(pino({ level: 'silent' }));
+      let arrived = () => {};
+      app.addHook('onRequest', async () => arrived());
+      app.addHook('onRequest', authenticate);
+      app.get('/api/pages', async () => ({ data: [] }));
+      const ask = async () =>
+        (await app.inject({ url: '/api/pages', headers: { authorization: basic('ana@example.com', 'the right one') } }))
+          .statusCode;
+      try {
+        const early = ask();
+        await hold.atHold;
+        // Removed while her password is checked: the check read her row before.
+        const { id } = await other.db
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', 'ana@example.com')
+          .executeTakeFirstOrThrow();
+        await other.db.deleteFrom('users').where('id', '=', id).execute();
+        authenticate.forget(id);
+        const reachedAuth = new Promise<void>((resolve) => {
+          arrived = resolve;
+        });
+        const meanwhile = ask();
+        await reachedAuth;
+        await new Promise((resolve) => setImmediate(resolve));
+        hold.release();
+        expect(await early).toBe(200); // Begun before the removal.
+        expect(await meanwhile).toBe(401);
+        expect(await ask()).toBe(401);
+      } finally {
+        await app.close();
+        await other.close();
+      }
     });
   });
 }

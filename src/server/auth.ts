@@ -62,7 +62,12 @@ type Verdict =
 export function createBasicAuth(db: Kysely<Database>) {
   let decoy: Promise<string> | undefined;
   const verified = new Map<string, { user: AuthenticatedUser; until: number }>();
-  const checking = new Map<string, Promise<Verdict>>();
+  const checking = new Map<string, { verdict: Promise<Verdict>; forgets: number }>();
+  /**
+   * How many times `forget` ran: a check begun before may have read the user it forgot (removed, or their old
+   * password), so its verdict is neither remembered nor shared with requests that come after.
+   */
+  let forgets = 0;
   let lastSweep = 0;
   // This process's failures, counted before anything is awaited (below), and every process's, in the database.
   const failures = createFailureLog(SIGN_IN_LIMITS.windowMs);
@@ -146,16 +151,19 @@ export function createBasicAuth(db: Kysely<Database>) {
       request.user = cached.user;
       return;
     }
-    const flight = `${key}\u0000${request.ip}`;
-    let verdict = checking.get(flight);
-    if (!verdict) {
-      verdict = check(header, request.ip).finally(() => checking.delete(flight));
-      checking.set(flight, verdict);
+    const flightKey = `${key}\u0000${request.ip}`;
+    let flight = checking.get(flightKey);
+    if (flight?.forgets !== forgets) {
+      const verdict: Promise<Verdict> = check(header, request.ip).finally(() => {
+        if (checking.get(flightKey)?.verdict === verdict) checking.delete(flightKey);
+      });
+      flight = { verdict, forgets };
+      checking.set(flightKey, flight);
     }
-    const found = await verdict;
+    const found = await flight.verdict;
     if ('user' in found) {
       request.user = found.user;
-      remember(key, found.user);
+      if (flight.forgets === forgets) remember(key, found.user);
       return;
     }
     if (found.refused === 'too many') {
@@ -175,6 +183,7 @@ export function createBasicAuth(db: Kysely<Database>) {
    * next request. Other processes on the database still trust theirs for up to CACHE_MS.
    */
   function forget(userId: string) {
+    forgets += 1;
     for (const [key, entry] of verified) if (entry.user.id === userId) verified.delete(key);
   }
 
