@@ -268,7 +268,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       announce: (id) => changes.publish(id),
       now,
     });
-    await api.register(streamRoutes, { changes });
+    await api.register(streamRoutes, { changes, onForget: authenticate.onForget });
     await api.register(userRoutes, {
       db,
       configuredAdmin: config.admin?.email,

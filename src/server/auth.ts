@@ -185,9 +185,16 @@ export function createBasicAuth(db: Kysely<Database>) {
   function forget(userId: string) {
     forgets += 1;
     for (const [key, entry] of verified) if (entry.user.id === userId) verified.delete(key);
+    for (const listener of forgetListeners) listener(userId);
   }
 
-  return Object.assign(authenticate, { forget });
+  /** Told of each user forgotten: what they hold open (a live stream) was authenticated once, at its start. */
+  const forgetListeners = new Set<(userId: string) => void>();
+  function onForget(listener: (userId: string) => void) {
+    forgetListeners.add(listener);
+  }
+
+  return Object.assign(authenticate, { forget, onForget });
 
   function remember(key: string, user: AuthenticatedUser) {
     const now = Date.now();

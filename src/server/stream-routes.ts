@@ -7,6 +7,11 @@ export interface StreamRoutesDeps {
   changes: ConversationChanges;
   /** How often a comment keeps the stream alive through proxies, and shows the client it still is. */
   heartbeatMs?: number;
+  /**
+   * Hears of each user the sign-in forgets (removed, given another role or password): their streams are ended, and
+   * the inbox connects again with its credentials, if they still work.
+   */
+  onForget?: (listener: (userId: string) => void) => void;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -22,12 +27,16 @@ const MAX_UNSENT_BYTES = 64 * 1024;
  * no data: the inbox reads what changed through the API. Authenticated like the rest of `/api`, by the caller.
  */
 export const streamRoutes: FastifyPluginAsync<StreamRoutesDeps> = async (app, deps) => {
-  const open = new Set<ServerResponse>();
+  /** Each open stream, and the user it was opened for. */
+  const open = new Map<ServerResponse, string | undefined>();
   let closing = false;
+  deps.onForget?.((userId) => {
+    for (const [response, user] of open) if (user === userId) response.end();
+  });
   // A stream never ends by itself: the app's close would wait for it.
   app.addHook('preClose', async () => {
     closing = true;
-    for (const response of open) response.end();
+    for (const response of open.keys()) response.end();
   });
 
   app.get('/api/stream', async (request, reply) => {
@@ -53,7 +62,7 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesDeps> = async (app, de
     reply.hijack();
     // Gone while it waited: its close has been and will not come again.
     if (response.destroyed) return unsubscribe();
-    open.add(response);
+    open.set(response, request.user?.id);
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',

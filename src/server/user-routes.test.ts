@@ -2,10 +2,13 @@ import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { openStream } from '../../test/support/event-stream.ts';
 import type { Database } from '../storage/schema.ts';
 import { ensureAdmin } from '../storage/user-repository.ts';
 import { createBasicAuth } from './auth.ts';
 import { createHttpApp } from './build-app.ts';
+import { createLocalChanges } from './conversation-changes.ts';
+import { streamRoutes } from './stream-routes.ts';
 import { userRoutes } from './user-routes.ts';
 
 const ADMIN = { email: 'admin@example.com', password: 'configured password' };
@@ -19,6 +22,7 @@ async function gatewayOn(db: Kysely<Database>) {
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate);
     await api.register(userRoutes, { db, configuredAdmin: ADMIN.email, forget: authenticate.forget, now: Date.now });
+    await api.register(streamRoutes, { changes: createLocalChanges(), onForget: authenticate.onForget });
   });
   const as =
     (email: string, password: string) =>
@@ -99,6 +103,25 @@ for (const kind of DATABASES) {
         expect((await admin('DELETE', `/api/users/${added.user.id}`)).status).toBe(204);
         expect((await anaAgain('GET', '/api/me')).status).toBe(401);
         expect((await admin('DELETE', `/api/users/${added.user.id}`)).status).toBe(404);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('ends the live stream of a user removed: it would tell them of every conversation that changes', async () => {
+      const { db } = await open();
+      const { app, admin } = await gatewayOn(db);
+      try {
+        const added = (await admin('POST', '/api/users', { email: 'ana@example.com' })).body.data;
+        const url = await app.listen({ port: 0, host: '127.0.0.1' });
+        const mine = await openStream(url, basic(ADMIN.email, ADMIN.password));
+        const hers = await openStream(url, basic('ana@example.com', added.password));
+        await hers.next((event) => event.event === 'ready');
+        expect((await admin('DELETE', `/api/users/${added.user.id}`)).status).toBe(204);
+        const stillOpen = new Promise((resolve) => setTimeout(() => resolve('still open'), 2_000));
+        expect(await Promise.race([hers.ended, stillOpen])).toBe(true);
+        expect(await Promise.race([mine.ended, new Promise((resolve) => setImmediate(resolve, 'open'))])).toBe('open');
+        mine.close();
       } finally {
         await app.close();
       }

@@ -5,6 +5,7 @@ import { PASSWORD_CHECKS } from '../../src/server/auth.ts';
 import { ensureAdmin } from '../../src/storage/user-repository.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
+import { openStream } from '../support/event-stream.ts';
 import { ADMIN, APP_ID, type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/switchboard.js', import.meta.url));
@@ -306,8 +307,13 @@ for (const database of DATABASES) {
         const refused = await h.api(method, path, body, ana);
         expect(refused, path).toMatchObject({ status: 403, body: { error: { code: 'SB_FORBIDDEN' } } });
       }
+      const stream = await openStream(h.gatewayUrl, ana);
+      await stream.next((event) => event.event === 'ready');
       expect((await h.api('DELETE', `/api/users/${added.body.data.user.id}`)).status).toBe(204);
       expect((await h.api('GET', '/api/pages', undefined, ana)).status).toBe(401);
+      // Her live stream ends with her account.
+      const stillOpen = new Promise((resolve) => setTimeout(() => resolve('still open'), 2_000));
+      expect(await Promise.race([stream.ended, stillOpen])).toBe(true);
     });
   });
 }
