@@ -140,6 +140,13 @@ for (const kind of DATABASES) {
         const bea = (await admin('POST', '/api/users', { email: 'bea@example.com', role: 'admin' })).body.data;
         const asBea = as('bea@example.com', bea.password);
         expect((await asBea('DELETE', `/api/users/${bea.user.id}`)).body.error.message).toMatch(/another admin/);
+        // A generated password for herself would end her session before she could note it: she chooses her own.
+        const ownReset = await asBea('POST', `/api/users/${bea.user.id}/password`);
+        expect(ownReset).toMatchObject({
+          status: 403,
+          body: { error: { message: expect.stringMatching(/your own/) } },
+        });
+        expect((await asBea('GET', '/api/me')).status).toBe(200);
         // With the configured admin gone from the database, Bea is the last admin: she stays one.
         await db.deleteFrom('users').where('email', '=', ADMIN.email).execute();
         const cara = (await asBea('POST', '/api/users', { email: 'cara@example.com', role: 'admin' })).body.data;

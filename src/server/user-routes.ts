@@ -114,10 +114,12 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
   });
 
   app.post('/api/users/:id/password', async (request) => {
-    requireAdmin(request);
+    const admin = requireAdmin(request);
     const user = await existing(request.params);
     if (configured(user.email))
       throw new ApiError('SB_FORBIDDEN', 'this admin’s password is SWITCHBOARD_ADMIN_PASSWORD: change it there');
+    // It would end the session that is to show it.
+    if (user.id === admin.id) throw new ApiError('SB_FORBIDDEN', 'choose your own password instead (/api/me/password)');
     const password = generatePassword();
     await updateUser(deps.db, user.id, { password }, deps.now());
     deps.forget(user.id);

@@ -1020,6 +1020,21 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await member('ana@example.com').getByTestId('member-confirm-remove').click();
     await expectText(page.getByTestId('team-outcome'), 'Removed Ana Silva (ana@example.com).');
     await member('ana@example.com').waitFor({ state: 'detached', ...wait });
+
+    // Another admin manages no one of the configuration, nor themselves: a password generated for her own account
+    // would end her session before she noted it. Hers is chosen under "Your password".
+    await page.getByTestId('team-add').getByLabel('Email').fill('bea@example.com');
+    await page.getByTestId('team-add').getByLabel('Role').selectOption('admin');
+    await page.getByTestId('team-add').getByRole('button', { name: 'Add' }).click();
+    await expectText(page.getByTestId('team-outcome'), 'Added bea@example.com');
+    const beas = (await page.getByTestId('generated-password').textContent())!.trim();
+    await page.getByTestId('sign-out').click();
+    await signInAs('bea@example.com', beas);
+    await page.getByTestId('nav-team').click();
+    await member('bea@example.com').waitFor(wait);
+    expect(await member('bea@example.com').getByRole('button').count()).toBe(0);
+    expect(await member(ADMIN.email).getByRole('button').count()).toBe(0);
+    expect(await page.getByTestId('own-password').isVisible()).toBe(true);
   });
 
   it('shows whose a conversation is, filters by it, and assigns it from the thread', async () => {

@@ -118,7 +118,8 @@ export function createTeamPanel({ api, notices, me, onUsers, ownPasswordChanged,
 
   function renderUser(user, self) {
     const isSelf = user.id === self?.id;
-    const manage = self?.role === 'admin' && !user.configured_admin;
+    // Not oneself: no admin demotes or removes themselves, and their own password is chosen under "Your password".
+    const manage = self?.role === 'admin' && !user.configured_admin && !isSelf;
     const label = user.name ? `${user.name} (${user.email})` : user.email;
     return h(
       'li',
@@ -141,9 +142,9 @@ export function createTeamPanel({ api, notices, me, onUsers, ownPasswordChanged,
         h(
           'div',
           { class: 'team-member__actions' },
-          !isSelf && roleButton(user, label),
+          roleButton(user, label),
           passwordButton(user, label),
-          !isSelf && removeButton(user, label),
+          removeButton(user, label),
         ),
     );
   }
