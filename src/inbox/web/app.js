@@ -98,16 +98,16 @@ function signOut(message) {
 
 /** Signed in: the top bar, the views, the stream and the pollers. `pages` when the sign-in fetched them already. */
 async function enter(pages) {
-  pages ??= await loadPages();
-  const me = pages && (await api.me());
-  if (!session || !pages || !me?.ok) return;
+  pages ??= await untilLoaded(api.pages);
+  const me = pages && (await untilLoaded(api.me));
+  if (!session || !pages || !me) return;
   inbox = createInbox({
     api,
     notices,
     main,
     topbar,
     pages,
-    me: me.value,
+    me,
     connectLive,
     ownPasswordChanged(password) {
       if (!session) return;
@@ -144,12 +144,12 @@ async function enter(pages) {
 }
 
 /**
- * The pages, for a session kept from before a reload. A gateway restarting or out of reach is waited for, with a
- * notice and retries further and further apart; only a 401 (which signs out) or a sign-out ends the wait.
+ * What the inbox opens with (the pages, then who is signed in). A gateway restarting or out of reach is waited for,
+ * with a notice and retries further and further apart; only a 401 (which signs out) or a sign-out ends the wait.
  */
-async function loadPages() {
+async function untilLoaded(load) {
   for (let wait = 2_000; session; wait = Math.min(wait * 2, 30_000)) {
-    const result = await api.pages();
+    const result = await load();
     if (result.ok) {
       notices.clear('start');
       return result.value;
