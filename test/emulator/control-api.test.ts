@@ -176,6 +176,40 @@ describe('control API', () => {
     expect((await h.client.conversation(PAGE_ID, PSID)).window_open).toBe(false);
   });
 
+  it('says when the window ends, in a conversation and in its stream as the person writes and the clock moves', async () => {
+    const { window } = await h.client.conversation(PAGE_ID, PSID);
+    const [last] = (await h.client.conversation(PAGE_ID, PSID)).items.slice(-1);
+    expect(window).toEqual({ open: true, open_until: last!.timestamp + 24 * 3600_000, now: expect.any(Number) });
+
+    const controller = new AbortController();
+    const response = await fetch(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/stream`, {
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const windows = () =>
+      text
+        .split('\n\n')
+        .filter((chunk) => chunk.startsWith('event: window'))
+        .map((chunk) => JSON.parse(chunk.split('data: ')[1] ?? 'null'));
+    const readUntil = async (count: number) => {
+      while (windows().length < count) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        text += decoder.decode(value);
+      }
+    };
+    await h.client.sendText(PAGE_ID, PSID, 'still there?');
+    await readUntil(1);
+    expect(windows()[0]).toMatchObject({ open: true });
+    expect(windows()[0].open_until).toBeGreaterThan(window.open_until!);
+    await h.client.advanceClock(25 * 3600_000);
+    await readUntil(2);
+    expect(windows()[1]).toMatchObject({ open: false });
+    controller.abort();
+  });
+
   it('records Graph calls with tokens redacted, filtered by path and id', async () => {
     await h.send({ text: 'one' });
     await h.graph('GET', '/me/messenger_profile?fields=greeting');
