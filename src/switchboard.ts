@@ -273,6 +273,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       db,
       configuredAdmin: config.admin?.email,
       forget: authenticate.forget,
+      announce: (id) => changes.publish(id),
       now,
     });
   });

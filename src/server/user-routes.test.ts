@@ -21,7 +21,13 @@ async function gatewayOn(db: Kysely<Database>) {
   const authenticate = createBasicAuth(db);
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate);
-    await api.register(userRoutes, { db, configuredAdmin: ADMIN.email, forget: authenticate.forget, now: Date.now });
+    await api.register(userRoutes, {
+      db,
+      configuredAdmin: ADMIN.email,
+      forget: authenticate.forget,
+      announce() {},
+      now: Date.now,
+    });
     await api.register(streamRoutes, { changes: createLocalChanges(), onForget: authenticate.onForget });
   });
   const as =

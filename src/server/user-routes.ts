@@ -23,6 +23,8 @@ export interface UserRoutesDeps {
   configuredAdmin: string | undefined;
   /** Drops what the process remembers of a user's sign-in, so that a removal or a new password counts at once. */
   forget: (userId: string) => void;
+  /** Tells the inboxes of a conversation this changed: its assignee, a user removed. */
+  announce: (conversationId: string) => void;
   now: () => number;
 }
 
@@ -134,8 +136,10 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
     if (user.id === admin.id) throw new ApiError('SB_FORBIDDEN', 'ask another admin to remove you');
     if (user.role === 'admin' && (await countAdmins(deps.db)) <= 1)
       throw new ApiError('SB_FORBIDDEN', 'the last admin cannot be removed');
-    await removeUser(deps.db, user.id);
+    const unassigned = await removeUser(deps.db, user.id);
     deps.forget(user.id);
+    // Nobody's now: the inboxes that show them as the user's would say so until each row changed again.
+    for (const id of unassigned ?? []) deps.announce(id);
     return reply.code(204).send();
   });
 };

@@ -133,13 +133,21 @@ export async function updateUser(
     .executeTakeFirst();
 }
 
-/** Removes a user and how far they had read each conversation; their conversations are assigned to nobody. */
-export async function removeUser(db: Kysely<Database>, id: string): Promise<boolean> {
+/**
+ * Removes a user and how far they had read each conversation; their conversations are assigned to nobody. Returns
+ * those conversations' ids, for the inboxes to be told; undefined when there was no such user.
+ */
+export async function removeUser(db: Kysely<Database>, id: string): Promise<string[] | undefined> {
   return db.transaction().execute(async (tx) => {
     await tx.deleteFrom('conversation_reads').where('user_id', '=', id).execute();
-    await tx.updateTable('conversations').set({ assignee_id: null }).where('assignee_id', '=', id).execute();
+    const unassigned = await tx
+      .updateTable('conversations')
+      .set({ assignee_id: null })
+      .where('assignee_id', '=', id)
+      .returning('id')
+      .execute();
     const removed = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-    return removed.numDeletedRows > 0n;
+    return removed.numDeletedRows > 0n ? unassigned.map((row) => row.id) : undefined;
   });
 }
 

@@ -101,6 +101,24 @@ for (const database of DATABASES) {
       await toldToEvery(() => api(`/api/conversations/${id}/messages`, { text: 'An agent here' }), 202);
     });
 
+    it('names a conversation assigned, and those of a user removed, whose rows then say nobody has them', async () => {
+      const harness = h as Harness;
+      await harness.fb.sendText(PAGE_ID, person(1), 'anyone there?');
+      await harness.settle();
+      const id = await conversationOf(person(1));
+      const ana = (await harness.api('POST', '/api/users', { email: 'ana@example.com', name: 'Ana' })).body.data;
+      let stream = await quietStream();
+      const assigned = await harness.api('POST', `/api/conversations/${id}/assignee`, { user_id: ana.user.id });
+      expect(assigned.status).toBe(200);
+      await stream.next((e, i) => i > 0 && changedFor(id)(e));
+
+      stream = await quietStream();
+      expect((await harness.api('DELETE', `/api/users/${ana.user.id}`)).status).toBe(204);
+      await stream.next((e, i) => i > 0 && changedFor(id)(e));
+      const row = (await harness.api('GET', `/api/conversations?ids=${id}`)).body.data[0];
+      expect(row).toMatchObject({ assignee_id: null, assignee_name: null });
+    });
+
     it('names the conversation a receipt or an echo changed', async () => {
       const harness = h as Harness;
       // A send Graph refuses once: with one attempt allowed (tuning), it fails.
