@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, APP_ID, type Harness, PAGE_ID, PSID, personPsid, startHarness } from '../support/gateway-harness.ts';
@@ -1057,6 +1057,10 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await lena().click();
     const assignee = page.getByTestId('assignee');
     await assignee.waitFor(wait);
+    const assignTo = async (label: string) => {
+      await assignee.selectOption({ label });
+      await page.getByTestId('assign').click();
+    };
     const me = (await h.api('GET', '/api/me')).body.data;
     // Taken over by the admin in an earlier test: theirs.
     expect(await assignee.inputValue()).toBe(me.id);
@@ -1065,7 +1069,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await other().waitFor({ state: 'detached', ...wait });
     await lena().waitFor(wait);
 
-    await assignee.selectOption({ label: 'Nobody' });
+    await assignTo('Nobody');
     await lena().waitFor({ state: 'detached', ...wait });
     const id = await page.getByTestId('thread').getAttribute('data-id');
     expect((await h.api('GET', `/api/conversations?ids=${id}`)).body.data[0].assignee_id).toBeNull();
@@ -1073,10 +1077,40 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.getByTestId('filter-assignee').selectOption({ label: 'Nobody' });
     await lena().waitFor(wait);
     expect(await lena().getByTestId('assignee-badge').count()).toBe(0);
-    await assignee.selectOption({ label: 'Admin (me)' });
+    await assignTo('Admin (me)');
     await lena().waitFor({ state: 'detached', ...wait });
     await page.getByTestId('filter-assignee').selectOption({ label: 'Anyone' });
     await expectText(lena().getByTestId('assignee-badge'), 'Admin');
+  });
+
+  it('assigns from the keyboard only once the choice is confirmed: arrowing through the team assigns no one', async () => {
+    const id = (await page.getByTestId('thread').getAttribute('data-id')) as string;
+    const assigneeOf = async () => (await h.api('GET', `/api/conversations?ids=${id}`)).body.data[0].assignee_id;
+    const bea = (await h.api('GET', '/api/users')).body.data.find(
+      (u: { email: string }) => u.email === 'bea@example.com',
+    );
+    const posted: unknown[] = [];
+    const onRequest = (request: Request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/assignee'))
+        posted.push(request.postDataJSON().user_id);
+    };
+    page.on('request', onRequest);
+    try {
+      const assignee = page.getByTestId('assignee');
+      await assignee.focus();
+      // Chromium moves a closed <select> with each arrow key, and fires `change` each time: Nobody, Admin, bea.
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await expect.poll(assigneeOf, wait).toBe(bea.id);
+      expect(posted).toEqual([bea.id]);
+      expect(await assignee.inputValue()).toBe(bea.id);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('assign');
+    } finally {
+      page.off('request', onRequest);
+    }
   });
 });
 

@@ -18,6 +18,8 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
   let page = '';
   let flagFormOpen = false;
   let reasonDraft = '';
+  /** The assignee chosen in the select and not yet confirmed (`to`: a user id, '' for nobody), over `from`. */
+  let assigneeDraft;
   let busy = false;
   let drawn = '';
   const who = () => (conversation ? personName(conversation) : 'this person');
@@ -76,13 +78,17 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
       action: () => `assign the conversation with ${who()}`,
       run: () => api.assign(id, userId),
       done(value) {
+        assigneeDraft = undefined;
         status.textContent = value.assignee_name ? `Assigned to ${value.assignee_name}.` : 'Assigned to nobody.';
         return { assignee_id: value.assignee_id, assignee_name: value.assignee_name };
       },
-      focusAfter: 'assignee',
+      focusAfter: 'assign',
     });
 
-  /** Whose the conversation is: nobody, or one of the team (a user removed meanwhile shows by the name it had). */
+  /**
+   * Whose the conversation is: nobody, or one of the team (a user removed meanwhile shows by the name it had). Chosen,
+   * then confirmed with Assign: a closed select changes with each arrow key, and would assign everyone on the way.
+   */
   function assigneeControl() {
     const users = team();
     const current = conversation.assignee_id ?? '';
@@ -90,11 +96,9 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
     const select = h(
       'select',
       {
-        'aria-disabled': busy && 'true',
         dataset: { testid: 'assignee' },
         onchange: (event) => {
-          if (busy) return draw(conversation, page);
-          void assign(event.target.value || null);
+          assigneeDraft = { from: current, to: event.target.value };
         },
       },
       h('option', { value: '' }, 'Nobody'),
@@ -103,8 +107,25 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
         h('option', { value: user.id }, `${user.name ?? user.email}${user.id === me.id ? ' (me)' : ''}`),
       ),
     );
-    select.value = current;
-    return h('label', { class: 'thread__assignee' }, h('span', {}, 'Assigned to'), select);
+    // A choice not yet confirmed outlives a redraw, unless someone assigned the conversation meanwhile: it shows theirs.
+    select.value = assigneeDraft?.from === current ? assigneeDraft.to : current;
+    if (select.selectedIndex < 0) select.value = current;
+    return h(
+      'form',
+      {
+        class: 'thread__assignee',
+        onsubmit(event) {
+          event.preventDefault();
+          void assign(select.value || null);
+        },
+      },
+      h('label', {}, h('span', {}, 'Assigned to'), select),
+      h(
+        'button',
+        { type: 'submit', class: 'button', 'aria-disabled': busy && 'true', dataset: { testid: 'assign' } },
+        'Assign',
+      ),
+    );
   }
 
   function routingButtons() {
