@@ -84,6 +84,29 @@ const conversationParams = z.object({ id: z.string().min(1) });
 /** A user id, or null for nobody. */
 const assigneeChange = z.object({ user_id: z.string().min(1).max(100).nullable() });
 
+/**
+ * Assigns the conversation to `userId` (null: to nobody), in one statement that checks the user exists, so that one
+ * removed meanwhile is never assigned. `unassignedOnly`: unless it is someone's already. False when nothing changed.
+ */
+async function assign(
+  db: Kysely<Database>,
+  conversationId: string,
+  userId: string | null,
+  { unassignedOnly = false, at }: { unassignedOnly?: boolean; at?: number },
+): Promise<boolean> {
+  let update = db
+    .updateTable('conversations')
+    .set({ assignee_id: userId, ...(at === undefined ? {} : { updated_at: at }) })
+    .where('id', '=', conversationId);
+  if (unassignedOnly) update = update.where('assignee_id', 'is', null);
+  if (userId !== null)
+    update = update.where(({ exists, selectFrom }) =>
+      exists(selectFrom('users').select('users.id').where('users.id', '=', userId)),
+    );
+  const result = await update.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 /** The conversations of the inbox: list, read, reply by hand, take over and give back, flags. */
 export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = async (app, deps) => {
   const existing = async (params: unknown) => {
@@ -151,19 +174,23 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
           .executeTakeFirst();
         if (routing !== 'human' || changed.numUpdatedRows === 0n) return 0;
         // Whoever takes it over answers it from now on, unless it is someone's already.
-        if (request.user)
-          await tx
-            .updateTable('conversations')
-            .set({ assignee_id: request.user.id })
-            .where('id', '=', conversation.id)
-            .where('assignee_id', 'is', null)
-            .execute();
+        if (request.user) await assign(tx, conversation.id, request.user.id, { unassignedOnly: true });
         // Taken from the bot: what it queued goes. Already with people (the bot's own hand-over), its last words stay.
         return cancelBotSends(tx, conversation.id, now);
       }),
     );
     deps.changed(conversation.id);
-    return { data: { id: conversation.id, routing, cancelled_bot_messages: cancelled } };
+    // Whose it is now, which a take-over may have changed: the inbox shows it at once.
+    const after = await findConversation(deps.db, conversation.id, now);
+    return {
+      data: {
+        id: conversation.id,
+        routing,
+        cancelled_bot_messages: cancelled,
+        assignee_id: after?.assignee_id ?? null,
+        assignee_name: after?.assignee_name ?? null,
+      },
+    };
   });
 
   app.post('/api/conversations/:id/flag', async (request) => {
@@ -183,12 +210,9 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     const conversation = await existing(request.params);
     const { user_id } = parseRequest(assigneeChange, request.body);
     const assignee = user_id === null ? undefined : await findUser(deps.db, user_id);
-    if (user_id !== null && !assignee) throw new ApiError('SB_BAD_REQUEST', `user_id: no user ${user_id}`);
-    await deps.db
-      .updateTable('conversations')
-      .set({ assignee_id: user_id, updated_at: deps.now() })
-      .where('id', '=', conversation.id)
-      .execute();
+    const assigned = (!user_id || assignee) && (await assign(deps.db, conversation.id, user_id, { at: deps.now() }));
+    // Unknown, or removed between the two statements: nothing was assigned.
+    if (!assigned) throw new ApiError('SB_BAD_REQUEST', `user_id: no user ${user_id}`);
     deps.announce(conversation.id);
     return {
       data: { id: conversation.id, assignee_id: user_id, assignee_name: assignee?.name ?? assignee?.email ?? null },

@@ -562,7 +562,8 @@ for (const database of DATABASES) {
       expect(await listed('none')).toContain(id);
 
       // Taken over by Ana: hers, and the routing changes as before.
-      expect((await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'human' }, asAna)).status).toBe(200);
+      const taken = await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'human' }, asAna);
+      expect(taken).toMatchObject({ status: 200, body: { data: { assignee_id: ana.user.id, assignee_name: 'Ana' } } });
       const row = (await h.api('GET', `/api/conversations?ids=${id}`)).body.data[0];
       expect(row).toMatchObject({ routing: 'human', assignee_id: ana.user.id, assignee_name: 'Ana' });
       expect(await listed('me', asAna)).toEqual([id]);

@@ -54,7 +54,7 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
       run: () => api.setRouting(id, routing),
       done(value) {
         status.textContent = routing === 'human' ? 'You took over the conversation.' : 'The assistant answers again.';
-        return { routing: value.routing };
+        return { routing: value.routing, assignee_id: value.assignee_id, assignee_name: value.assignee_name };
       },
       focusAfter: routing === 'human' ? 'give-back' : 'take-over',
     });
