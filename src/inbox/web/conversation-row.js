@@ -53,9 +53,8 @@ export function renderConversationRow(row, { href, page }) {
         row.assignee_name &&
           h(
             'span',
-            { class: 'badge badge--assignee', dataset: { testid: 'assignee-badge' }, title: 'Assigned to' },
-            h('span', { class: 'visually-hidden' }, 'Assigned to '),
-            row.assignee_name,
+            { class: 'badge badge--assignee', dataset: { testid: 'assignee-badge' } },
+            `Assigned to ${row.assignee_name}`,
           ),
         row.flagged &&
           h(
