@@ -15,7 +15,8 @@ const ROLES = { admin: 'Admin', agent: 'Agent' };
  * given each list of users a refresh brings.
  */
 export function createTeamPanel({ api, notices, me, onUsers, ownPasswordChanged, changingOwnPassword }) {
-  const list = h('ul', { class: 'team', dataset: { testid: 'team-list' } });
+  // The pages panel's list, with the same layout.
+  const list = h('ul', { class: 'pages', dataset: { testid: 'team-list' } });
   // One region for every outcome, with the generated password when there is one: it is shown once, never again.
   const outcome = h('div', { class: 'team-outcome', role: 'status', dataset: { testid: 'team-outcome' } });
   const addForm = renderAddForm();
