@@ -1008,7 +1008,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await signInAs('ana@example.com', password);
     await page.getByTestId('nav-pages').click();
     await page.getByTestId('page-row').first().waitFor(wait);
-    expect(await page.getByTestId('connect-page').count()).toBe(0);
+    expect(await page.getByTestId('connect-page').isVisible()).toBe(false);
     await page.getByTestId('nav-team').click();
     await member('ana@example.com').waitFor(wait);
     expect(await page.getByTestId('team-add').isVisible()).toBe(false);
@@ -1110,6 +1110,29 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('assign');
     } finally {
       page.off('request', onRequest);
+    }
+  });
+
+  it('follows a role an admin changes while the person works: the admin controls come and go without a reload', async () => {
+    const cara = (await h.api('POST', '/api/users', { email: 'cara@example.com', name: 'Cara' })).body.data;
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+    try {
+      await tab.goto(`${h.gatewayUrl}/inbox/#/pages`);
+      await tab.getByTestId('sign-in-email').fill('cara@example.com');
+      await tab.getByTestId('sign-in-password').fill(cara.password);
+      await tab.getByTestId('sign-in-submit').click();
+      await tab.getByTestId('page-row').first().waitFor(wait);
+      await tab.locator('[data-testid="live-status"][data-state="live"]').waitFor(wait);
+      expect(await tab.getByTestId('connect-page').isVisible()).toBe(false);
+
+      // Her stream ends with the change, and the inbox reads who she is as it connects again.
+      expect((await h.api('PATCH', `/api/users/${cara.user.id}`, { role: 'admin' })).status).toBe(200);
+      await tab.getByTestId('connect-page').waitFor(soon);
+      expect((await h.api('PATCH', `/api/users/${cara.user.id}`, { role: 'agent' })).status).toBe(200);
+      await tab.getByTestId('connect-page').waitFor({ state: 'hidden', ...soon });
+    } finally {
+      await tab.close();
+      await h.api('DELETE', `/api/users/${cara.user.id}`);
     }
   });
 });

@@ -38,7 +38,7 @@ export function createInbox({
   main,
   topbar,
   pages,
-  me,
+  me: signedIn,
   connectLive,
   ownPasswordChanged,
   changingOwnPassword,
@@ -50,6 +50,8 @@ export function createInbox({
   const drafts = new Map();
   /** The inbox's users, to assign conversations to: loaded with the pages, and again with each of their polls. */
   let users = [];
+  /** Who is signed in: read again with the team, since an admin may change their role meanwhile. */
+  let me = signedIn;
   const list = createConversationList({
     api,
     notices,
@@ -57,8 +59,12 @@ export function createInbox({
     hrefFor: conversationHref,
     filtered: () => listPoller.reset(),
   });
-  const isAdmin = me.role === 'admin';
-  const panel = createPagesPanel({ api, notices, canConnect: isAdmin, onPages: (next) => closed || setPages(next) });
+  const panel = createPagesPanel({
+    api,
+    notices,
+    canConnect: me.role === 'admin',
+    onPages: (next) => closed || setPages(next),
+  });
   const teamPanel = createTeamPanel({
     api,
     notices,
@@ -107,6 +113,7 @@ export function createInbox({
   const liveLabel = h('span', { class: 'live-status__label' });
   const liveStatus = h('span', { class: 'live-status', role: 'status', dataset: { testid: 'live-status' } }, liveLabel);
   let live;
+  let beenLive = false;
   let hiddenFor;
   openLive();
   // Opened in the background (a link opened in a new tab): no `visibilitychange` comes until it is shown.
@@ -143,6 +150,11 @@ export function createInbox({
 
   function showLiveState(state) {
     const isLive = state === 'live';
+    // Connected again: the gateway ends a user's stream when their role or password changes.
+    if (isLive && liveStatus.dataset.state !== 'live') {
+      if (beenLive) void loadTeam();
+      beenLive = true;
+    }
     listPoller.setInterval(isLive ? LIVE_POLL_MS : LIST_POLL_MS);
     threadPoller.setInterval(isLive ? LIVE_POLL_MS : THREAD_POLL_MS);
     // Unchanged, the text is left alone: a status region announces each change of it.
@@ -152,9 +164,16 @@ export function createInbox({
     liveLabel.textContent = LIVE_STATUS[state].text;
   }
 
+  /** The team, and who is signed in: a role changed by an admin shows without a reload. */
   async function loadTeam() {
-    const result = await api.users();
-    if (result.ok) setUsers(result.value);
+    const [team, self] = await Promise.all([api.users(), api.me()]);
+    if (closed) return;
+    if (self.ok && self.value.role !== me.role) {
+      me = self.value;
+      panel.setCanConnect(me.role === 'admin');
+      teamPanel.draw();
+    }
+    if (team.ok) setUsers(team.value);
   }
 
   function setUsers(next) {

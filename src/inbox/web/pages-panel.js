@@ -30,15 +30,11 @@ export function createPagesPanel({ api, notices, onPages, canConnect, navigate =
   /** The configured apps (`[{id}]`), once loaded. */
   let apps = [];
   let drawnPages = [];
+  const connectArea = h('div', { class: 'pages-panel__connect', hidden: !canConnect }, appPicker, connect);
   const element = h(
     'section',
     { class: 'pages-panel', 'aria-labelledby': 'pages-title', dataset: { testid: 'pages-panel' } },
-    h(
-      'div',
-      { class: 'pages-panel__head' },
-      h('h2', { id: 'pages-title' }, 'Pages'),
-      canConnect && h('div', { class: 'pages-panel__connect' }, appPicker, connect),
-    ),
+    h('div', { class: 'pages-panel__head' }, h('h2', { id: 'pages-title' }, 'Pages'), connectArea),
     connectStatus,
     list,
   );
@@ -132,7 +128,12 @@ export function createPagesPanel({ api, notices, onPages, canConnect, navigate =
     connectStatus.textContent = '';
   }
 
-  return { element, refresh, draw, reset };
+  /** Only admins connect pages: the button follows the signed-in user's role. */
+  function setCanConnect(can) {
+    connectArea.hidden = !can;
+  }
+
+  return { element, refresh, draw, reset, setCanConnect };
 }
 
 function renderPage(page) {
