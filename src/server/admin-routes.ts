@@ -6,10 +6,10 @@ import { classifyGraphError } from '../messenger/graph/graph-error.ts';
 import { listDeadOutbox, sendFailuresSince } from '../storage/outbox-repository.ts';
 import { replayDead } from '../storage/replay.ts';
 import type { Database } from '../storage/schema.ts';
+import { requireAdmin } from './auth.ts';
 import { ApiError } from './errors.ts';
 import type { PageDirectory } from './page-directory.ts';
 import { parseRequest } from './request-parsing.ts';
-import { requireAdmin } from './user-routes.ts';
 
 export interface AdminRoutesDeps {
   db: Kysely<Database>;

@@ -22,6 +22,12 @@ export interface AuthenticatedUser {
   role: string;
 }
 
+/** Only admins manage the team and the pages (`what` they do): an agent works the conversations. */
+export function requireAdmin(request: FastifyRequest, what = 'do this'): AuthenticatedUser {
+  if (request.user?.role !== 'admin') throw new ApiError('SB_FORBIDDEN', `only admins ${what}`);
+  return request.user;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     user?: AuthenticatedUser;

@@ -9,6 +9,7 @@ import { pagesFromLogin } from '../messenger/page-connection.ts';
 import { saveConnectedPages } from '../storage/page-connections.ts';
 import type { Database } from '../storage/schema.ts';
 import type { SecretBox } from '../storage/secret-box.ts';
+import { requireAdmin } from './auth.ts';
 import { ApiError } from './errors.ts';
 import type { PageDirectory } from './page-directory.ts';
 import { parseRequest } from './request-parsing.ts';
@@ -68,7 +69,7 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesDeps> = async (app, deps
     `${COOKIE}=${value}; Path=/oauth/facebook; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
 
   app.post('/api/oauth/facebook/start', { onRequest: deps.authenticate }, async (request, reply) => {
-    if (request.user?.role !== 'admin') throw new ApiError('SB_FORBIDDEN', 'only admins connect pages');
+    requireAdmin(request, 'connect pages');
     // The cookie is this host's, and Facebook sends the browser back to PUBLIC_URL's: they must be one.
     if (request.hostname !== publicHost)
       throw new ApiError('SB_BAD_REQUEST', `open the inbox at ${deps.publicUrl} (PUBLIC_URL) to connect pages`);

@@ -10,10 +10,9 @@ import {
   listUsers,
   removeUser,
   USER_ROLES,
-  type UserRole,
   updateUser,
 } from '../storage/user-repository.ts';
-import type { AuthenticatedUser } from './auth.ts';
+import { requireAdmin } from './auth.ts';
 import { ApiError } from './errors.ts';
 import { parseRequest } from './request-parsing.ts';
 
@@ -38,7 +37,7 @@ const name = z
   .trim()
   .max(100)
   .transform((value) => value || null);
-const role = z.enum(USER_ROLES as [UserRole, ...UserRole[]]);
+const role = z.enum(USER_ROLES);
 const newUser = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   name: name.optional(),
@@ -49,11 +48,9 @@ const userChange = z.object({ name: name.optional(), role: role.optional() }).st
 const ownPassword = z.object({ password: z.string().min(12).max(200) });
 const userParams = z.object({ id: z.string().min(1) });
 
-/** Only admins manage the team (and pages): an agent works the conversations. */
-export function requireAdmin(request: FastifyRequest): AuthenticatedUser {
-  if (request.user?.role !== 'admin') throw new ApiError('SB_FORBIDDEN', 'only admins do this');
-  return request.user;
-}
+/** What refuses a change the configuration makes again at each start. */
+const CONFIGURED_PASSWORD = 'this admin’s password is SWITCHBOARD_ADMIN_PASSWORD: change it there';
+const configuredAdmin = (email: string) => `${email} is the admin of the configuration (SWITCHBOARD_ADMIN_EMAIL)`;
 
 /**
  * The inbox's users: who is signed in (`/api/me`, and their own password), and for admins the team: add (the answer
@@ -68,18 +65,21 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
     return user;
   };
   const configured = (email: string) => email === deps.configuredAdmin?.toLowerCase();
-
-  app.get('/api/me', async (request) => {
+  /** The signed-in user as stored now (removed since their password was checked: signed out). */
+  const signedIn = async (request: FastifyRequest) => {
     const user = request.user && (await findUser(deps.db, request.user.id));
     if (!user) throw new ApiError('SB_UNAUTHENTICATED');
+    return user;
+  };
+
+  app.get('/api/me', async (request) => {
+    const user = await signedIn(request);
     return { data: { ...user, configured_admin: configured(user.email) } };
   });
 
   app.post('/api/me/password', async (request) => {
-    const user = request.user && (await findUser(deps.db, request.user.id));
-    if (!user) throw new ApiError('SB_UNAUTHENTICATED');
-    if (configured(user.email))
-      throw new ApiError('SB_FORBIDDEN', 'this admin’s password is SWITCHBOARD_ADMIN_PASSWORD: change it there');
+    const user = await signedIn(request);
+    if (configured(user.email)) throw new ApiError('SB_FORBIDDEN', CONFIGURED_PASSWORD);
     const { password } = parseRequest(ownPassword, request.body);
     await updateUser(deps.db, user.id, { password }, deps.now());
     deps.forget(user.id);
@@ -104,8 +104,7 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
     const user = await existing(request.params);
     const change = parseRequest(userChange, request.body);
     if (change.role === 'agent' && user.role === 'admin') {
-      if (configured(user.email))
-        throw new ApiError('SB_FORBIDDEN', `${user.email} is the admin of the configuration (SWITCHBOARD_ADMIN_EMAIL)`);
+      if (configured(user.email)) throw new ApiError('SB_FORBIDDEN', configuredAdmin(user.email));
       if (user.id === admin.id) throw new ApiError('SB_FORBIDDEN', 'ask another admin to make you an agent');
       if ((await countAdmins(deps.db)) <= 1) throw new ApiError('SB_FORBIDDEN', 'the last admin stays an admin');
     }
@@ -118,8 +117,7 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
   app.post('/api/users/:id/password', async (request) => {
     const admin = requireAdmin(request);
     const user = await existing(request.params);
-    if (configured(user.email))
-      throw new ApiError('SB_FORBIDDEN', 'this admin’s password is SWITCHBOARD_ADMIN_PASSWORD: change it there');
+    if (configured(user.email)) throw new ApiError('SB_FORBIDDEN', CONFIGURED_PASSWORD);
     // It would end the session that is to show it.
     if (user.id === admin.id) throw new ApiError('SB_FORBIDDEN', 'choose your own password instead (/api/me/password)');
     const password = generatePassword();
@@ -131,8 +129,7 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
   app.delete('/api/users/:id', async (request, reply) => {
     const admin = requireAdmin(request);
     const user = await existing(request.params);
-    if (configured(user.email))
-      throw new ApiError('SB_FORBIDDEN', `${user.email} is the admin of the configuration (SWITCHBOARD_ADMIN_EMAIL)`);
+    if (configured(user.email)) throw new ApiError('SB_FORBIDDEN', configuredAdmin(user.email));
     if (user.id === admin.id) throw new ApiError('SB_FORBIDDEN', 'ask another admin to remove you');
     if (user.role === 'admin' && (await countAdmins(deps.db)) <= 1)
       throw new ApiError('SB_FORBIDDEN', 'the last admin cannot be removed');

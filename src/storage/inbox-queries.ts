@@ -126,10 +126,13 @@ function pickConversations(db: Kysely<Database>, filter: ConversationFilter) {
   return query;
 }
 
-/** Who conversation `c` is assigned to, as the inbox names them: their name, else their email. */
-const assigneeName = sql<string | null>`(select coalesce(a.name, a.email) from users a where a.id = c.assignee_id)`.as(
-  'assignee_name',
-);
+/** The user `userId` names (a column), as the inbox names them: their name, else their email; null once removed. */
+function userName(userId: 'c.assignee_id' | 'messages.sender_id') {
+  return sql<string | null>`(select coalesce(u.name, u.email) from users u where u.id = ${sql.ref(userId)})`;
+}
+
+/** Who conversation `c` is assigned to. */
+const assigneeName = userName('c.assignee_id').as('assignee_name');
 
 /** The person's messages in conversation `c` newer than what `reader` read there, up to `UNREAD_COUNTED`. */
 function unreadCount(reader: ConversationFilter['reader']) {
@@ -195,10 +198,8 @@ export async function findConversation(db: Kysely<Database>, id: string, now: nu
   return row && { ...row, flagged: row.flagged === 1 };
 }
 
-/** Who sent an agent's reply, as the inbox names them: their name, else their email; null once they are removed. */
-const senderName = sql<
-  string | null
->`(select coalesce(u.name, u.email) from users u where u.id = messages.sender_id)`.as('sender_name');
+/** Who sent an agent's reply. */
+const senderName = userName('messages.sender_id').as('sender_name');
 
 /** A conversation's messages, oldest first, `limit` before the cursor (a message id). */
 export async function listMessages(db: Kysely<Database>, conversationId: string, limit: number, before?: string) {

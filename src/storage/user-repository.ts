@@ -68,8 +68,8 @@ export async function ensureAdmin(
   return 'created';
 }
 
-export type UserRole = 'admin' | 'agent';
-export const USER_ROLES: readonly UserRole[] = ['admin', 'agent'];
+export const USER_ROLES = ['admin', 'agent'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
 
 /** What the inbox and the API show of a user: never the hash, nor where they signed in from. */
 export interface UserSummary {
@@ -96,7 +96,7 @@ export async function createUser(
   user: { email: string; name: string | null; role: UserRole; password: string },
   now: number,
 ): Promise<UserSummary | undefined> {
-  const created = await db
+  return db
     .insertInto('users')
     .values({
       id: newId(now),
@@ -111,7 +111,6 @@ export async function createUser(
     .onConflict((oc) => oc.column('email').doNothing())
     .returning(SUMMARY)
     .executeTakeFirst();
-  return created;
 }
 
 export async function updateUser(
