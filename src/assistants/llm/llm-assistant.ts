@@ -148,8 +148,9 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
     kind: 'llm',
     historyLength: (options.maxHistory ?? 20) || undefined,
     async reply(turn) {
-      const deadline = Date.now() + defaultBudgetMs(timeoutMs);
-      let { request, result } = await ask(turn, defaultBudgetMs(timeoutMs));
+      const budgetMs = defaultBudgetMs(timeoutMs);
+      const deadline = Date.now() + budgetMs;
+      let { request, result } = await ask(turn, budgetMs);
       // Sent again at once, within the turn's time: a 400 comes fast and did nothing on the server. Once for each
       // adaptation at most, as a model may refuse several (a reasoning model both max_tokens and temperature).
       for (let again = 0; again < REQUEST_ADAPTATIONS.length && learn(turn, result, request); again++) {

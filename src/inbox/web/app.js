@@ -109,14 +109,7 @@ async function enter(pages) {
     pages,
     me,
     connectLive,
-    ownPasswordChanged(password) {
-      if (!session) return;
-      session = { ...session, authorization: basicAuthorization(session.email, password) };
-      saveSession(session);
-    },
-    changingOwnPassword: (busy) => {
-      changingOwnPassword = busy;
-    },
+    changeOwnPassword,
   });
   replaceChildren(
     topbar,
@@ -141,6 +134,24 @@ async function enter(pages) {
     ),
   );
   inbox.route();
+}
+
+/**
+ * Changes the signed-in user's password, and signs the session in with the new one. Meanwhile requests sent with the
+ * old one a moment earlier may be refused: those 401s do not sign out.
+ */
+async function changeOwnPassword(password) {
+  changingOwnPassword = true;
+  try {
+    const result = await api.changeOwnPassword(password);
+    if (result.ok && session) {
+      session = { ...session, authorization: basicAuthorization(session.email, password) };
+      saveSession(session);
+    }
+    return result;
+  } finally {
+    changingOwnPassword = false;
+  }
 }
 
 /**

@@ -28,7 +28,7 @@ const LIVE_STATUS = {
 /**
  * `main`: where the views go; `topbar`: whose navigation links are marked; `pages`: the pages at sign-in; `me`: the
  * signed-in user (`/api/me`); `connectLive({onChange, onState})`: opens the live stream (live.js) with the session's
- * credentials; `ownPasswordChanged` and `changingOwnPassword`: see team-panel.js. `liveStatus` is the stream's state,
+ * credentials; `changeOwnPassword`: see team-panel.js. `liveStatus` is the stream's state,
  * for the top bar. After `close()` (sign-out) the stream is closed, and the session's late answers show no notice and
  * change nothing.
  */
@@ -40,8 +40,7 @@ export function createInbox({
   pages,
   me: signedIn,
   connectLive,
-  ownPasswordChanged,
-  changingOwnPassword,
+  changeOwnPassword,
 }) {
   const notices = sessionNotices(shared);
   let closed = false;
@@ -70,8 +69,7 @@ export function createInbox({
     notices,
     me: () => me,
     onUsers: setUsers,
-    ownPasswordChanged,
-    changingOwnPassword,
+    changeOwnPassword,
   });
   const placeholder = h('div', { class: 'thread-placeholder' }, h('p', {}, 'Pick a conversation to read it.'));
   const threadPane = h('div', { class: 'thread-pane' }, placeholder);

@@ -9,12 +9,11 @@ import { describeError, fullTime } from './format.js';
 const ROLES = { admin: 'Admin', agent: 'Agent' };
 
 /**
- * `me()`: the signed-in user (`{id, role, configured_admin}`). `ownPasswordChanged(password)` is told once the
- * gateway took the user's new password: the session's credentials change with it. `changingOwnPassword(busy)` is
- * told around the request, while 401s of requests sent with the old password are to be expected. `onUsers(users)` is
- * given each list of users a refresh brings.
+ * `me()`: the signed-in user (`{id, role, configured_admin}`). `changeOwnPassword(password)` asks the gateway for the
+ * user's new password and keeps the session signed in with it (app.js), resolving to the API's result. `onUsers(users)`
+ * is given each list of users a refresh brings.
  */
-export function createTeamPanel({ api, notices, me, onUsers, ownPasswordChanged, changingOwnPassword }) {
+export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }) {
   // The pages panel's list, with the same layout.
   const list = h('ul', { class: 'pages', dataset: { testid: 'team-list' } });
   // One region for every outcome, with the generated password when there is one: it is shown once, never again.
@@ -150,66 +149,68 @@ export function createTeamPanel({ api, notices, me, onUsers, ownPasswordChanged,
     );
   }
 
-  function roleButton(user, label) {
-    const next = user.role === 'admin' ? 'agent' : 'admin';
+  /**
+   * A button that runs `call()` (an API request) while it shows busy; the outcome is said in the panel: `failed` (what
+   * could not be done) or `done(value)`, which may say more or load the team again.
+   */
+  function actionButton({ testid, text, tone = 'quiet', hidden, call, failed, done }) {
     const button = h(
       'button',
       {
         type: 'button',
-        class: 'button button--quiet',
-        dataset: { testid: 'member-make-role' },
+        class: `button button--${tone}`,
+        dataset: { testid },
+        hidden,
         onclick: () =>
           whileBusy(button, async () => {
-            const result = await api.updateUser(user.id, { role: next });
-            if (!result.ok) return show('error', `Could not change ${label}. ${describeError(result.error)}`);
-            show('ok', `${label} is now ${next === 'admin' ? 'an admin' : 'an agent'}.`);
-            await refresh();
+            const result = await call();
+            if (!result.ok) return show('error', `Could not ${failed}. ${describeError(result.error)}`);
+            await done(result.value);
           }),
       },
-      next === 'admin' ? 'Make admin' : 'Make agent',
+      text,
     );
     return button;
   }
 
-  function passwordButton(user, label) {
-    const button = h(
-      'button',
-      {
-        type: 'button',
-        class: 'button button--quiet',
-        dataset: { testid: 'member-new-password' },
-        onclick: () =>
-          whileBusy(button, async () => {
-            const result = await api.resetPassword(user.id);
-            if (!result.ok)
-              return show('error', `Could not give ${label} a new password. ${describeError(result.error)}`);
-            show('ok', `New password for ${label}:`, result.value.password);
-          }),
+  function roleButton(user, label) {
+    const next = user.role === 'admin' ? 'agent' : 'admin';
+    return actionButton({
+      testid: 'member-make-role',
+      text: next === 'admin' ? 'Make admin' : 'Make agent',
+      call: () => api.updateUser(user.id, { role: next }),
+      failed: `change ${label}`,
+      async done() {
+        show('ok', `${label} is now ${next === 'admin' ? 'an admin' : 'an agent'}.`);
+        await refresh();
       },
-      'New password',
-    );
-    return button;
+    });
+  }
+
+  function passwordButton(user, label) {
+    return actionButton({
+      testid: 'member-new-password',
+      text: 'New password',
+      call: () => api.resetPassword(user.id),
+      failed: `give ${label} a new password`,
+      done: (value) => show('ok', `New password for ${label}:`, value.password),
+    });
   }
 
   /** Asks again in place before removing: a slip of the mouse should not lock a colleague out. */
   function removeButton(user, label) {
-    const confirm = h(
-      'button',
-      {
-        type: 'button',
-        class: 'button button--danger',
-        dataset: { testid: 'member-confirm-remove' },
-        hidden: true,
-        onclick: () =>
-          whileBusy(confirm, async () => {
-            const result = await api.removeUser(user.id);
-            if (!result.ok) return show('error', `Could not remove ${label}. ${describeError(result.error)}`);
-            show('ok', `Removed ${label}.`);
-            await refresh();
-          }),
+    const confirm = actionButton({
+      testid: 'member-confirm-remove',
+      text: `Remove ${user.name ?? user.email}`,
+      tone: 'danger',
+      hidden: true,
+      call: () => api.removeUser(user.id),
+      failed: `remove ${label}`,
+      async done() {
+        show('ok', `Removed ${label}.`);
+        await refresh();
       },
-      `Remove ${user.name ?? user.email}`,
-    );
+    });
     const cancel = h('button', { type: 'button', class: 'button button--quiet', hidden: true }, 'Keep');
     const ask = h(
       'button',
@@ -251,17 +252,10 @@ export function createTeamPanel({ api, notices, me, onUsers, ownPasswordChanged,
           status.textContent = problem ?? '';
           if (problem) return;
           await whileBusy(submit, async () => {
-            const chosen = password.value;
-            changingOwnPassword(true);
-            try {
-              const result = await api.changeOwnPassword(chosen);
-              if (!result.ok) {
-                status.textContent = `Could not change your password. ${describeError(result.error)}`;
-                return;
-              }
-              ownPasswordChanged(chosen);
-            } finally {
-              changingOwnPassword(false);
+            const result = await changeOwnPassword(password.value);
+            if (!result.ok) {
+              status.textContent = `Could not change your password. ${describeError(result.error)}`;
+              return;
             }
             password.value = '';
             again.value = '';
