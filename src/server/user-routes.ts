@@ -4,12 +4,12 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../storage/schema.ts';
 import {
-  countAdmins,
   createUser,
   findUser,
   listUsers,
   removeUser,
   USER_ROLES,
+  unlessLastAdmin,
   updateUser,
 } from '../storage/user-repository.ts';
 import { requireAdmin } from './auth.ts';
@@ -103,12 +103,14 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
     const admin = requireAdmin(request);
     const user = await existing(request.params);
     const change = parseRequest(userChange, request.body);
-    if (change.role === 'agent' && user.role === 'admin') {
+    const demoted = change.role === 'agent' && user.role === 'admin';
+    if (demoted) {
       if (configured(user.email)) throw new ApiError('SB_FORBIDDEN', configuredAdmin(user.email));
       if (user.id === admin.id) throw new ApiError('SB_FORBIDDEN', 'ask another admin to make you an agent');
-      if ((await countAdmins(deps.db)) <= 1) throw new ApiError('SB_FORBIDDEN', 'the last admin stays an admin');
     }
-    const updated = await updateUser(deps.db, user.id, change, deps.now());
+    const update = (db: Kysely<Database>) => updateUser(db, user.id, change, deps.now());
+    const updated = demoted ? await unlessLastAdmin(deps.db, user.id, update) : await update(deps.db);
+    if (updated === 'last admin') throw new ApiError('SB_FORBIDDEN', 'the last admin stays an admin');
     if (!updated) throw new ApiError('SB_NOT_FOUND', `no user ${user.id}`);
     deps.forget(user.id);
     return { data: updated };
@@ -131,9 +133,8 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
     const user = await existing(request.params);
     if (configured(user.email)) throw new ApiError('SB_FORBIDDEN', configuredAdmin(user.email));
     if (user.id === admin.id) throw new ApiError('SB_FORBIDDEN', 'ask another admin to remove you');
-    if (user.role === 'admin' && (await countAdmins(deps.db)) <= 1)
-      throw new ApiError('SB_FORBIDDEN', 'the last admin cannot be removed');
-    const unassigned = await removeUser(deps.db, user.id);
+    const unassigned = await unlessLastAdmin(deps.db, user.id, (tx) => removeUser(tx, user.id));
+    if (unassigned === 'last admin') throw new ApiError('SB_FORBIDDEN', 'the last admin cannot be removed');
     deps.forget(user.id);
     // Nobody's now: the inboxes that show them as the user's would say so until each row changed again.
     for (const id of unassigned ?? []) deps.announce(id);

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { verifyPassword } from '../server/passwords.ts';
-import { ensureAdmin, findUserByEmail, lastSignInFrom, recordSignIn } from './user-repository.ts';
+import {
+  createUser,
+  ensureAdmin,
+  findUserByEmail,
+  lastSignInFrom,
+  listUsers,
+  recordSignIn,
+  removeUser,
+  unlessLastAdmin,
+  updateUser,
+} from './user-repository.ts';
 
 for (const kind of DATABASES) {
   describe(`the configured admin on ${kind}`, () => {
@@ -30,6 +40,36 @@ for (const kind of DATABASES) {
       expect(lastSignInFrom(await user(), '203.0.113.0', now)).toBeUndefined(); // The eleventh pushed it out.
       expect(lastSignInFrom(await user(), '203.0.113.10', now)).toBe(10 * day);
       expect(lastSignInFrom(await user(), '203.0.113.10', 41 * day)).toBeUndefined(); // Over 30 days ago.
+    });
+  });
+
+  describe(`the team on ${kind}`, () => {
+    const open = useMigratedDatabase(kind);
+
+    it('keeps an admin when two admins demote or remove each other at once', async () => {
+      const { db } = await open();
+      const admin = (email: string) => createUser(db, { email, name: null, role: 'admin', password: 'pw' }, 1);
+      const [ana, bo] = [await admin('ana@example.com'), await admin('bo@example.com')];
+      let counted!: () => void;
+      const hasCounted = new Promise<void>((resolve) => (counted = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      // Bo demotes Ana and pauses after counting the admins; meanwhile Ana removes Bo.
+      const demotion = unlessLastAdmin(db, ana!.id, async (tx) => {
+        counted();
+        await released;
+        return updateUser(tx, ana!.id, { role: 'agent' }, 2);
+      });
+      await hasCounted;
+      const removal = unlessLastAdmin(db, bo!.id, (tx) => removeUser(tx, bo!.id));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // Time for the removal to run, were it not held.
+      release();
+      expect((await demotion) === 'last admin').toBe(false);
+      expect(await removal).toBe('last admin');
+      expect((await listUsers(db)).map((user) => [user.email, user.role])).toEqual([
+        ['ana@example.com', 'agent'],
+        ['bo@example.com', 'admin'],
+      ]);
     });
   });
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter } from 'kysely';
 import { hashPassword, verifyPassword } from '../server/passwords.ts';
 import { newId } from './ids.ts';
 import type { Database, UsersTable } from './schema.ts';
@@ -134,30 +134,42 @@ export async function updateUser(
 
 /**
  * Removes a user and how far they had read each conversation; their conversations are assigned to nobody. Returns
- * those conversations' ids, for the inboxes to be told; undefined when there was no such user.
+ * those conversations' ids, for the inboxes to be told; undefined when there was no such user. Run it in a
+ * transaction (`unlessLastAdmin`): its writes stand or fall together.
  */
-export async function removeUser(db: Kysely<Database>, id: string): Promise<string[] | undefined> {
-  return db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('conversation_reads').where('user_id', '=', id).execute();
-    const unassigned = await tx
-      .updateTable('conversations')
-      .set({ assignee_id: null })
-      .where('assignee_id', '=', id)
-      .returning('id')
-      .execute();
-    const removed = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-    return removed.numDeletedRows > 0n ? unassigned.map((row) => row.id) : undefined;
-  });
+export async function removeUser(tx: Kysely<Database>, id: string): Promise<string[] | undefined> {
+  await tx.deleteFrom('conversation_reads').where('user_id', '=', id).execute();
+  const unassigned = await tx
+    .updateTable('conversations')
+    .set({ assignee_id: null })
+    .where('assignee_id', '=', id)
+    .returning('id')
+    .execute();
+  const removed = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return removed.numDeletedRows > 0n ? unassigned.map((row) => row.id) : undefined;
 }
 
-/** How many admins there are: the last one may not be removed or made an agent, or no one could manage the rest. */
-export async function countAdmins(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number | string>().as('count'))
-    .where('role', '=', 'admin')
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
+/**
+ * Runs `change` (a removal, a demotion of user `id`) in a transaction, unless `id` is the last admin: then nothing
+ * changes and the answer is 'last admin', for no one could manage the rest. On PostgreSQL the transaction holds the
+ * admins' rows first: two admins demoting each other at once would each count the other, and leave none. (SQLite runs
+ * one transaction at a time.)
+ */
+export async function unlessLastAdmin<T>(
+  db: Kysely<Database>,
+  id: string,
+  change: (tx: Kysely<Database>) => Promise<T>,
+): Promise<T | 'last admin'> {
+  return db.transaction().execute(async (tx) => {
+    const admins = await tx
+      .selectFrom('users')
+      .select('id')
+      .where('role', '=', 'admin')
+      .$if(tx.getExecutor().adapter instanceof PostgresAdapter, (query) => query.forUpdate())
+      .execute();
+    if (admins.length === 1 && admins[0]?.id === id) return 'last admin';
+    return change(tx);
+  });
 }
 
 /** The failed sign-ins of each key since `since` (epoch ms), oldest first, of every process on the database. */
