@@ -268,7 +268,11 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
       announce: (id) => changes.publish(id),
       now,
     });
-    await api.register(streamRoutes, { changes, onForget: authenticate.onForget });
+    await api.register(streamRoutes, {
+      changes,
+      onForget: authenticate.onForget,
+      stillSignedIn: authenticate.stillSignedIn,
+    });
     await api.register(userRoutes, {
       db,
       configuredAdmin: config.admin?.email,

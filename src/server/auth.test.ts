@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DATABASES, type DatabaseKind, POSTGRES_ADMIN_URL, useMigratedDatabase } from '../../test/support/databases.ts';
 import { openDatabase } from '../storage/database.ts';
 import type { Database } from '../storage/schema.ts';
-import { ensureAdmin } from '../storage/user-repository.ts';
+import { ensureAdmin, findUserByEmail, updateUser } from '../storage/user-repository.ts';
 import { createBasicAuth, SIGN_IN_LIMITS } from './auth.ts';
 import { createHttpApp } from './build-app.ts';
 
@@ -136,6 +136,35 @@ for (const kind of DATABASES) {
       } finally {
         await app.close();
         await other.close();
+      }
+    });
+
+    it('take a removal, a new role or a new password made through another process into account at once', async () => {
+      const { db } = await open();
+      await ensureAdmin(db, { email: 'ana@example.com', password: 'the right one' }, Date.now());
+      const { id } = (await findUserByEmail(db, 'ana@example.com'))!;
+      // This process remembers Ana's header; the changes are made by another one, which cannot tell it.
+      const app = createHttpApp(pino({ level: 'silent' }));
+      app.addHook('onRequest', createBasicAuth(db));
+      app.get('/api/me', async (request) => request.user);
+      const me = async (password: string) => {
+        const answer = await app.inject({
+          url: '/api/me',
+          headers: { authorization: basic('ana@example.com', password) },
+        });
+        return answer.statusCode === 200 ? answer.json<{ role: string }>().role : answer.statusCode;
+      };
+      try {
+        expect(await me('the right one')).toBe('admin');
+        await updateUser(db, id, { role: 'agent' }, Date.now());
+        expect(await me('the right one')).toBe('agent');
+        await updateUser(db, id, { password: 'another good one' }, Date.now());
+        expect(await me('the right one')).toBe(401);
+        expect(await me('another good one')).toBe('agent');
+        await db.deleteFrom('users').where('id', '=', id).execute();
+        expect(await me('another good one')).toBe(401);
+      } finally {
+        await app.close();
       }
     });
   });

@@ -5,6 +5,7 @@ import { createSemaphore } from '../queue/semaphore.ts';
 import type { Database } from '../storage/schema.ts';
 import {
   findUserByEmail,
+  findUserCredentials,
   forgetSignInFailures,
   lastSignInFrom,
   purgeSignInFailures,
@@ -56,18 +57,20 @@ export const PASSWORD_CHECKS = { atOnce: 2, waiting: 16 };
 
 /** What checking one header from one address found. */
 type Verdict =
-  | { user: AuthenticatedUser }
+  | { user: AuthenticatedUser; passwordHash: string }
   | { refused: 'unauthenticated' | 'busy' }
   | { refused: 'too many'; waitMs: number };
 
 /**
  * Authenticates API calls with HTTP Basic credentials of an inbox user. scrypt is slow on purpose, so a verified
  * header is remembered (by its hash, never the password) for a minute, and requests that bring the same header from
- * the same address at once share one check.
+ * the same address at once share one check. A remembered header still costs a read of the user at each request: a
+ * removal, a new role or a new password made through any process on the database counts at once.
  */
 export function createBasicAuth(db: Kysely<Database>) {
   let decoy: Promise<string> | undefined;
-  const verified = new Map<string, { user: AuthenticatedUser; until: number }>();
+  /** The user each verified header signed in, and their password's hash then: changed since, the header is checked. */
+  const verified = new Map<string, { user: AuthenticatedUser; passwordHash: string; until: number }>();
   const checking = new Map<string, { verdict: Promise<Verdict>; forgets: number }>();
   /**
    * How many times `forget` ran: a check begun before may have read the user it forgot (removed, or their old
@@ -140,7 +143,7 @@ export function createBasicAuth(db: Kysely<Database>) {
       failures.forget(pair);
       await forgetSignInFailures(db, pair);
       if ((signedInFromHere ?? 0) < now - SIGN_IN_REFRESH_MS) await recordSignIn(db, user, address, now);
-      return { user: { id: user.id, email: user.email, role: user.role } };
+      return { user: { id: user.id, email: user.email, role: user.role }, passwordHash: user.password_hash };
     } catch (error) {
       // The database failed, not the person: no failure of theirs to count.
       takeBack();
@@ -148,28 +151,40 @@ export function createBasicAuth(db: Kysely<Database>) {
     }
   }
 
-  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (isCrossSite(request)) throw new ApiError('SB_CROSS_SITE');
-    const header = request.headers.authorization ?? '';
+  /** Who `header` signs in from `address`: remembered, or checked once for the requests that bring it at once. */
+  async function signIn(header: string, address: string): Promise<Verdict> {
     const key = createHash('sha256').update(header).digest('base64url');
     const cached = verified.get(key);
     if (cached && cached.until > Date.now()) {
-      request.user = cached.user;
-      return;
+      const current = await findUserCredentials(db, cached.user.id);
+      if (current?.password_hash === cached.passwordHash) {
+        return {
+          user: { id: current.id, email: current.email, role: current.role },
+          passwordHash: current.password_hash,
+        };
+      }
+      // Removed, or given another password: the header is checked afresh.
+      verified.delete(key);
     }
-    const flightKey = `${key}\u0000${request.ip}`;
+    const flightKey = `${key}\u0000${address}`;
     let flight = checking.get(flightKey);
     if (flight?.forgets !== forgets) {
-      const verdict: Promise<Verdict> = check(header, request.ip).finally(() => {
+      const verdict: Promise<Verdict> = check(header, address).finally(() => {
         if (checking.get(flightKey)?.verdict === verdict) checking.delete(flightKey);
       });
       flight = { verdict, forgets };
       checking.set(flightKey, flight);
     }
     const found = await flight.verdict;
+    if ('user' in found && flight.forgets === forgets) remember(key, found);
+    return found;
+  }
+
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (isCrossSite(request)) throw new ApiError('SB_CROSS_SITE');
+    const found = await signIn(request.headers.authorization ?? '', request.ip);
     if ('user' in found) {
       request.user = found.user;
-      if (flight.forgets === forgets) remember(key, found.user);
       return;
     }
     if (found.refused === 'too many') {
@@ -185,12 +200,12 @@ export function createBasicAuth(db: Kysely<Database>) {
   }
 
   /**
-   * Forgets the user's verified headers: removed, given another role or password, they are checked afresh at their
-   * next request. Other processes on the database still trust theirs for up to CACHE_MS.
+   * The user was removed, or given another role or password: requests that come after do not share a check begun
+   * before, and what they hold open here is ended (`onForget`). Their remembered headers need nothing: each request
+   * reads the user.
    */
   function forget(userId: string) {
     forgets += 1;
-    for (const [key, entry] of verified) if (entry.user.id === userId) verified.delete(key);
     for (const listener of forgetListeners) listener(userId);
   }
 
@@ -200,16 +215,29 @@ export function createBasicAuth(db: Kysely<Database>) {
     forgetListeners.add(listener);
   }
 
-  return Object.assign(authenticate, { forget, onForget });
+  /**
+   * Whether what `request` signed in with still signs in its user, as a live stream asks now and then: a change made
+   * through another process on the database is not told to `onForget` here. Busy, or the database out of reach: yes.
+   */
+  async function stillSignedIn(request: FastifyRequest): Promise<boolean> {
+    try {
+      const found = await signIn(request.headers.authorization ?? '', request.ip);
+      return 'user' in found ? found.user.id === request.user?.id : found.refused === 'busy';
+    } catch {
+      return true;
+    }
+  }
 
-  function remember(key: string, user: AuthenticatedUser) {
+  return Object.assign(authenticate, { forget, onForget, stillSignedIn });
+
+  function remember(key: string, found: { user: AuthenticatedUser; passwordHash: string }) {
     const now = Date.now();
     // Headers no one sends again (or sends padded differently) are dropped once a minute: the map stays small.
     if (now - lastSweep > CACHE_MS) {
       for (const [k, entry] of verified) if (entry.until <= now) verified.delete(k);
       lastSweep = now;
     }
-    verified.set(key, { user, until: now + CACHE_MS });
+    verified.set(key, { ...found, until: now + CACHE_MS });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ChangeNotice, ConversationChanges } from './conversation-changes.ts';
 import { ApiError } from './errors.ts';
 
@@ -12,6 +12,8 @@ export interface StreamRoutesDeps {
    * the inbox connects again with its credentials, if they still work.
    */
   onForget?: (listener: (userId: string) => void) => void;
+  /** Asked at each heartbeat: a user removed, or given another password, through another process loses the stream. */
+  stillSignedIn?: (request: FastifyRequest) => Promise<boolean>;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -71,7 +73,10 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesDeps> = async (app, de
       'x-accel-buffering': 'no',
     });
     response.write('event: ready\ndata: {}\n\n');
-    const heartbeat = setInterval(() => write(': ping\n\n'), deps.heartbeatMs ?? HEARTBEAT_MS);
+    const heartbeat = setInterval(async () => {
+      write(': ping\n\n');
+      if (deps.stillSignedIn && !(await deps.stillSignedIn(request))) response.end();
+    }, deps.heartbeatMs ?? HEARTBEAT_MS);
     request.raw.socket.setTimeout(0);
     response.on('close', () => {
       clearInterval(heartbeat);

@@ -15,7 +15,7 @@ const ADMIN = { email: 'admin@example.com', password: 'configured password' };
 const basic = (email: string, password: string) => `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`;
 
 /** The users API as the gateway mounts it: behind sign-in, with the configured admin. */
-async function gatewayOn(db: Kysely<Database>) {
+async function gatewayOn(db: Kysely<Database>, heartbeatMs?: number) {
   await ensureAdmin(db, ADMIN, Date.now());
   const app = createHttpApp(pino({ level: 'silent' }));
   const authenticate = createBasicAuth(db);
@@ -28,7 +28,12 @@ async function gatewayOn(db: Kysely<Database>) {
       announce() {},
       now: Date.now,
     });
-    await api.register(streamRoutes, { changes: createLocalChanges(), onForget: authenticate.onForget });
+    await api.register(streamRoutes, {
+      changes: createLocalChanges(),
+      onForget: authenticate.onForget,
+      stillSignedIn: authenticate.stillSignedIn,
+      heartbeatMs,
+    });
   });
   const as =
     (email: string, password: string) =>
@@ -130,6 +135,33 @@ for (const kind of DATABASES) {
         mine.close();
       } finally {
         await app.close();
+      }
+    });
+
+    it('ends the live stream, on another process, of a user removed or given a new password', async () => {
+      const { db } = await open();
+      const one = await gatewayOn(db);
+      const other = await gatewayOn(db, 100);
+      try {
+        const url = await other.app.listen({ port: 0, host: '127.0.0.1' });
+        const add = async (email: string) => (await one.admin('POST', '/api/users', { email })).body.data;
+        const [ana, bo, cy] = [await add('ana@example.com'), await add('bo@example.com'), await add('cy@example.com')];
+        const streams = [
+          await openStream(url, basic('ana@example.com', ana.password)),
+          await openStream(url, basic('bo@example.com', bo.password)),
+          await openStream(url, basic('cy@example.com', cy.password)),
+        ];
+        for (const stream of streams) await stream.next((event) => event.event === 'ready');
+        expect((await one.admin('DELETE', `/api/users/${ana.user.id}`)).status).toBe(204);
+        expect((await one.admin('POST', `/api/users/${bo.user.id}/password`)).status).toBe(200);
+        const within = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms, 'open'));
+        expect(await Promise.race([streams[0]?.ended, within(2_000)])).toBe(true);
+        expect(await Promise.race([streams[1]?.ended, within(2_000)])).toBe(true);
+        expect(await Promise.race([streams[2]?.ended, within(300)])).toBe('open');
+        streams[2]?.close();
+      } finally {
+        await other.app.close();
+        await one.app.close();
       }
     });
 

@@ -7,6 +7,18 @@ export function findUserByEmail(db: Kysely<Database>, email: string): Promise<Us
   return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
 }
 
+/** What a remembered sign-in is checked against at each request: the user still there, their role and password now. */
+export function findUserCredentials(
+  db: Kysely<Database>,
+  id: string,
+): Promise<Pick<UsersTable, 'id' | 'email' | 'role' | 'password_hash'> | undefined> {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'role', 'password_hash'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
 /** The last SIGN_IN_ADDRESSES_KEPT addresses a user signed in from, for SIGN_IN_ADDRESSES_KEPT_MS. */
 const SIGN_IN_ADDRESSES_KEPT = 10;
 const SIGN_IN_ADDRESSES_KEPT_MS = 30 * 24 * 3_600_000;
