@@ -42,6 +42,8 @@ describe('inbox labels', () => {
     expect(authorLabel({ direction: 'out', author: 'bot' }, 'Lena')).toBe('Assistant');
     expect(authorLabel({ direction: 'out', author: 'agent' }, 'Lena')).toBe('Agent');
     expect(authorLabel({ direction: 'out', author: 'agent', sender_name: 'Ana' }, 'Lena')).toBe('Agent · Ana');
+    expect(authorLabel({ direction: 'out', author: 'system' }, 'Lena')).toBe('Update');
+    expect(authorLabel({ direction: 'out', author: 'system', sender_name: 'Ana' }, 'Lena')).toBe('Update · Ana');
     expect(authorLabel({ direction: 'out', author: 'external' }, 'Lena')).toBe('Page Inbox');
   });
 

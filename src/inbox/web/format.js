@@ -77,7 +77,7 @@ export function routingLabel(routing) {
 }
 
 /**
- * Who wrote a message: the person, the assistant, an agent (by name when the gateway knows who), a proactive update,
+ * Who wrote a message: the person, the assistant, an agent or a tagged update (by name when the gateway knows who),
  * or the page outside Switchboard.
  */
 export function authorLabel(message, person) {
@@ -86,15 +86,17 @@ export function authorLabel(message, person) {
     case 'bot':
       return 'Assistant';
     case 'agent':
-      return message.sender_name ? `Agent · ${message.sender_name}` : 'Agent';
+      return byName('Agent', message);
     case 'system':
-      return 'Update';
+      return byName('Update', message);
     case 'external':
       return 'Page Inbox';
     default:
       return 'Page';
   }
 }
+
+const byName = (label, message) => (message.sender_name ? `${label} · ${message.sender_name}` : label);
 
 const STATUSES = {
   pending: { label: 'Sending…', tone: 'pending' },
