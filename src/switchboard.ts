@@ -64,6 +64,8 @@ export interface SwitchboardOptions {
     pagePollMs?: number;
     /** How often a process sharing its database tries to take the processing lock (processing/leader.ts). */
     leaderPollMs?: number;
+    /** How long the processing lock's session may be silent before the server ends it (processing/leader.ts). */
+    leaderSilenceMs?: number;
   };
   /**
    * Runs processing (conversations, assistants, sends) on a worker thread of its own, so that the webhook's 200
@@ -190,6 +192,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
           loadEarlier: (events) => loadPendingBefore(db, events),
           notify: notifyWork,
           pollMs: options.tuning?.leaderPollMs,
+          silenceMs: options.tuning?.leaderSilenceMs,
         })
       : await makeProcessing();
   // Concurrent webhooks share one insert and one flush that makes them survive a power loss (storage/file-sync.ts).

@@ -75,11 +75,14 @@ describe('the processing lock on PostgreSQL', () => {
       loadMs?: (ids: string[]) => number;
       notifyFails?: () => boolean;
       earlier?: (events: readonly StoredInboundEvent[]) => StoredInboundEvent[];
+      pollMs?: number;
+      silenceMs?: number;
+      logger?: pino.Logger;
     } = {},
   ) {
     const made = await createLeaderProcessing({
       databaseUrl: database.url,
-      logger: pino({ level: 'silent' }),
+      logger: o.logger ?? pino({ level: 'silent' }),
       start: async () => processing,
       loadEvents: async (ids) => {
         await new Promise((resolve) => setTimeout(resolve, o.loadMs?.(ids) ?? 0));
@@ -92,7 +95,8 @@ describe('the processing lock on PostgreSQL', () => {
         if (o.notifyFails?.()) throw new Error('the pool lost its connection');
         await pool.query('select pg_notify($1, p) from unnest($2::text[]) as p', [WORK_CHANNEL, payloads]);
       },
-      pollMs: 30,
+      pollMs: o.pollMs ?? 30,
+      silenceMs: o.silenceMs,
     });
     leaders.push(made);
     return made;
@@ -203,6 +207,47 @@ describe('the processing lock on PostgreSQL', () => {
     expect(a.seen.sentDue).toBe(false);
     await until('someone to lead again', async () => first.leads || second.leads);
     expect(first.leads && second.leads).toBe(false);
+    expect(await lockHolders()).toBe(1);
+  });
+
+  it('lets another process lead when the leader hangs with its connection up, and stops the hung one as it wakes', async () => {
+    const a = recordingProcessing();
+    const b = recordingProcessing();
+    const logged: { msg: string; err?: { code?: string } }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    // It would not check the lock again for a minute: only the server can see it fall silent.
+    const first = await leader(a.processing, { pollMs: 60_000, silenceMs: 300, logger });
+    const second = await leader(b.processing);
+    expect([first.leads, second.leads]).toEqual([true, false]);
+    // The whole process hangs (SIGSTOP, a paused machine), its connections up; the other process's timers wait too.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800);
+    await until('the second to lead', () => second.leads);
+    expect(b.seen.resumes).toBe(1);
+    await until('the first to stop', () => a.seen.stopped);
+    expect(a.seen.sentDue).toBe(false);
+    expect(first.leads).toBe(false);
+    expect(await lockHolders()).toBe(1);
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        msg: expect.stringContaining('without a word from this process'),
+        err: expect.objectContaining({ code: '57P05' }),
+      }),
+    );
+  });
+
+  it('keeps its session while a long resume runs, so that a live leader is not taken for a hung one', async () => {
+    let finishResume: () => void = () => {};
+    const slow = recordingProcessing({ resumeUntil: new Promise<void>((resolve) => (finishResume = resolve)) });
+    const starting = leader(slow.processing, { silenceMs: 300 });
+    await until('the resume to begin', () => slow.seen.resumes === 1);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(slow.seen.stopped).toBe(false);
+    finishResume();
+    const first = await starting;
+    expect(first.leads).toBe(true);
+    // Leading, it keeps talking through its checks.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(first.leads).toBe(true);
     expect(await lockHolders()).toBe(1);
   });
 });

@@ -14,6 +14,10 @@ const IDS_PER_NOTICE = 200;
 /** The first pause before a failed hand-over is sent again, doubling up to the second. */
 const NOTIFY_RETRY_MS = 200;
 const NOTIFY_RETRY_MAX_MS = 5_000;
+/** SQLSTATE of a parameter the server does not know: `idle_session_timeout` before PostgreSQL 14. */
+const UNKNOWN_PARAMETER = '42704';
+/** SQLSTATE of a session the server ended after `idle_session_timeout`. */
+const IDLE_SESSION_ENDED = '57P05';
 
 /** What a process that does not process tells the one that does. */
 export type WorkNotice = { events: string[] } | { wake: string } | { changed: string } | { resume: true };
@@ -29,8 +33,17 @@ export interface LeaderOptions {
   loadEarlier: (events: readonly StoredInboundEvent[]) => Promise<StoredInboundEvent[]>;
   /** Sends notices on WORK_CHANNEL through the shared pool, in one statement, in this order. */
   notify: (payloads: string[]) => Promise<void>;
-  /** How often a process that does not process tries to take the lock. */
+  /** How often a process that does not process tries to take the lock, and the one that does checks it holds it. */
   pollMs?: number;
+  /**
+   * How long the lock's session may go without a word from this process before the server ends it, releasing the lock
+   * (`idle_session_timeout`, PostgreSQL 14+): a process that hangs with its connection up (stopped, its machine paused,
+   * its event loop stuck) does not keep the lock. Keep it well above `pollMs`; 0 turns it off. Default: 30 s, or 10
+   * `pollMs` if longer. A live process speaks every `pollMs`, but a check may wait out its 5 s timeout and a collection
+   * or a burst of work may hold its event loop for seconds; and 30 s is about what the keepalives take to end a dead
+   * peer's session, so a hung leader is replaced about as soon as a dead one.
+   */
+  silenceMs?: number;
 }
 
 /**
@@ -38,13 +51,16 @@ export interface LeaderOptions {
  * and one at a time, the one holding an advisory lock, processes conversations and sends. The others hand it what they
  * store or change through LISTEN/NOTIFY. The lock is a session's: when its process stops or its connection is lost,
  * another process takes it within `pollMs` and resumes the stored work, as a restart would (a send in doubt waits for
- * its echo, docs/adr/0003). One processing process keeps each person's messages in order and every reply single.
+ * its echo, docs/adr/0003). So does a process that hangs with its connection up: the server ends its session once it
+ * has been silent for `silenceMs`, and if it ever runs again it stops processing as it hears so. One processing process
+ * keeps each person's messages in order and every reply single.
  */
 export async function createLeaderProcessing(
   options: LeaderOptions,
 ): Promise<Processing & { readonly leads: boolean }> {
   const { logger } = options;
   const pollMs = options.pollMs ?? 2_000;
+  const silenceMs = options.silenceMs ?? Math.max(30_000, 10 * pollMs);
   let client: pg.Client | undefined;
   let leading: Processing | undefined;
   let stopped = false;
@@ -55,8 +71,8 @@ export async function createLeaderProcessing(
   const stopping = new Set<Promise<void>>();
   const halted = new WeakSet<Processing>();
 
-  const connect = () =>
-    openListeningSession({
+  async function connect() {
+    const session = await openListeningSession({
       databaseUrl: options.databaseUrl,
       channel: WORK_CHANNEL,
       // One at a time, in the order sent: a person's events handed over by two notices stay in order.
@@ -65,6 +81,35 @@ export async function createLeaderProcessing(
       },
       lost,
     });
+    try {
+      await endWhenSilent(session);
+    } catch (error) {
+      await session.end().catch(() => {});
+      throw error;
+    }
+    return session;
+  }
+
+  /**
+   * Has the server end the session once this process has said nothing on it for `silenceMs`, and the lock go with it.
+   * Every try or check (every `pollMs`) starts the count again. An older server leaves a hung leader be, as before.
+   */
+  let warnedUnknown = false;
+  async function endWhenSilent(session: pg.Client) {
+    try {
+      // SET takes no parameters; set_config does.
+      await session.query("select set_config('idle_session_timeout', $1, false)", [`${silenceMs}ms`]);
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNKNOWN_PARAMETER) throw err;
+      if (!warnedUnknown) {
+        logger.warn(
+          { err },
+          'this PostgreSQL has no idle_session_timeout (it came in 14): a process that hangs while it handles conversations keeps the processing lock until it is stopped',
+        );
+      }
+      warnedUnknown = true;
+    }
+  }
 
   /**
    * Takes the lock if it is free, and then the processing: resumes what is stored, as at a start. While leading, checks
@@ -131,13 +176,19 @@ export async function createLeaderProcessing(
     const done = (async () => {
       await dropConnection();
       if (!was) return;
-      logger.error({ err }, 'lost the processing lock: stopped handling conversations');
+      logger.error({ err }, lossMessage(err));
       await halt(was, { sendDue: false });
     })();
     stopping.add(done);
     void done.finally(() => stopping.delete(done));
     return done;
   }
+
+  /** The server's idle-session timeout means that this process fell silent (it hung, or its event loop was held). */
+  const lossMessage = (err: Error) =>
+    (err as { code?: string }).code === IDLE_SESSION_ENDED
+      ? `lost the processing lock: the database ended its session after ${silenceMs} ms without a word from this process (was it stopped, or its event loop blocked?); stopped handling conversations`
+      : 'lost the processing lock: stopped handling conversations';
 
   /** Stops a processing once, whoever asks first; a failure is logged. */
   function halt(processing: Processing, options?: { sendDue: boolean }): Promise<void> {
@@ -209,15 +260,38 @@ export async function createLeaderProcessing(
   // One try or check at a time: a check waiting out its timeout does not pile up the next ones behind it.
   let trying = false;
   const run = () => {
-    if (trying) return attempt;
+    if (trying) {
+      keepTalking();
+      return attempt;
+    }
     trying = true;
     attempt = attempt.then(tryToLead).finally(() => {
       trying = false;
     });
     return attempt;
   };
-  await run();
+
+  /**
+   * A try waiting on its processing (a long resume, or a processing stopped after a loss) says nothing on the session:
+   * a word every `pollMs` meanwhile, so that the server does not take this live process for a hung one. A failure is
+   * the session's: the lock may have gone with it.
+   */
+  let talking = false;
+  function keepTalking() {
+    const session = client;
+    if (!session || talking) return;
+    talking = true;
+    void session
+      .query('select 1')
+      .catch((err: Error) => lost(session, err))
+      .finally(() => {
+        talking = false;
+      });
+  }
+
+  // Before the first try, whose resume may be long.
   const timer = setInterval(run, pollMs).unref();
+  await run();
 
   return {
     get leads() {
