@@ -1135,6 +1135,27 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       await h.api('DELETE', `/api/users/${cara.user.id}`);
     }
   });
+
+  it('names an assignee renamed on every row, even one the list does not read again', async () => {
+    await page.getByTestId('nav-conversations').click();
+    const bea = (await h.api('GET', '/api/users')).body.data.find(
+      (u: { email: string }) => u.email === 'bea@example.com',
+    );
+    // Assigned to her in the test before.
+    await expectText(lena().getByTestId('assignee-badge'), 'bea@example.com');
+    // No row is read again from here on: only the team is, as the Team view opens.
+    const held = '**/api/conversations?**';
+    expectedFailures = [/^error \/api\/conversations$/];
+    await page.route(held, (route) => route.abort());
+    try {
+      expect((await h.api('PATCH', `/api/users/${bea.id}`, { name: 'Bea Renamed' })).status).toBe(200);
+      await page.getByTestId('nav-team').click();
+      await page.getByTestId('nav-conversations').click();
+      await expectText(lena().getByTestId('assignee-badge'), 'Assigned to Bea Renamed');
+    } finally {
+      await page.unroute(held);
+    }
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

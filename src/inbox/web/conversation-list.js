@@ -40,6 +40,8 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
   const elements = new Map();
   /** Page names by id, for the rows' badges: empty while there is one page only. */
   let badges = new Map();
+  /** The team's names by user id (`setUsers`). */
+  let userNames = new Map();
   const filters = createListFilters({
     filter,
     me,
@@ -206,11 +208,13 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
         elements.set(row.id, entry);
       }
       const page = badges.size > 0 ? (badges.get(row.page_id) ?? row.page_id) : undefined;
-      const signature = `${rowSignature(row)} ${page ?? ''}`;
+      // The team's names are newer than a row loaded a while ago (renamed since, below the polled first page).
+      const assignee = row.assignee_id ? (userNames.get(row.assignee_id) ?? row.assignee_name) : undefined;
+      const signature = `${rowSignature(row)} ${page ?? ''} ${assignee ?? ''}`;
       if (entry.signature !== signature) {
         // A focused row drawn again keeps the focus: a keyboard user would be sent back to the top of the page.
         const focused = entry.item.contains(document.activeElement);
-        replaceChildren(entry.item, renderConversationRow(row, { href: hrefFor(row.id), page }));
+        replaceChildren(entry.item, renderConversationRow(row, { href: hrefFor(row.id), page, assignee }));
         if (focused) entry.item.firstElementChild?.focus({ preventScroll: true });
         entry.signature = signature;
       }
@@ -248,6 +252,11 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
     setPages(pages) {
       badges = pages.length > 1 ? new Map(pages.map((p) => [p.id, p.name ?? p.id])) : new Map();
       filters.setPages(pages);
+      draw();
+    },
+    /** The team, as the inbox reads it with the pages: a user renamed is named so on every row. */
+    setUsers(users) {
+      userNames = new Map(users.map((user) => [user.id, user.name ?? user.email]));
       draw();
     },
     setSelected(id) {

@@ -6,8 +6,11 @@ import { avatar } from './avatar.js';
 import { h } from './dom.js';
 import { describeFlag, fullTime, personName, routingLabel, shortTime } from './format.js';
 
-/** `page`: the page's name for its badge, or undefined when there is one page only. */
-export function renderConversationRow(row, { href, page }) {
+/**
+ * `page`: the page's name for its badge, or undefined when there is one page only. `assignee`: the name of the user
+ * it is assigned to, as the inbox knows them now.
+ */
+export function renderConversationRow(row, { href, page, assignee }) {
   const name = personName(row);
   return h(
     'a',
@@ -50,11 +53,11 @@ export function renderConversationRow(row, { href, page }) {
           { class: `badge badge--${row.routing}`, dataset: { testid: 'routing-badge' } },
           routingLabel(row.routing),
         ),
-        row.assignee_name &&
+        assignee &&
           h(
             'span',
             { class: 'badge badge--assignee', dataset: { testid: 'assignee-badge' } },
-            `Assigned to ${row.assignee_name}`,
+            `Assigned to ${assignee}`,
           ),
         row.flagged &&
           h(

@@ -177,6 +177,7 @@ export function createInbox({
   function setUsers(next) {
     if (closed) return;
     users = next;
+    list.setUsers(next);
     thread?.teamChanged();
   }
 
