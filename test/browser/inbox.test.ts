@@ -1156,6 +1156,65 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       await page.unroute(held);
     }
   });
+
+  it("lets an admin change a page's settings, which the gateway applies and Messenger's profile follows", async () => {
+    const text = 'We are closed for the day: back tomorrow at nine.';
+    await page.getByTestId('nav-pages').click();
+    const row = page.locator(`[data-testid="page-row"][data-id="${PAGE_ID}"]`);
+    await row.getByTestId('page-settings-toggle').click();
+    const form = row.getByTestId('page-settings');
+    await form.waitFor(wait);
+    const status = form.getByTestId('settings-status');
+    try {
+      expect(await form.getByTestId('setting-auto_replies').isChecked()).toBe(true);
+      await form.getByTestId('setting-auto_replies').uncheck();
+      await form.getByTestId('setting-away_message').fill(text);
+      await form.getByTestId('setting-greeting').fill('Hello {{user_first_name}}, ask us anything.');
+      // A time zone that does not exist: refused, with the gateway's words, and nothing saved.
+      expectedFailures = [/^400 \/api\/pages\/[^/]+\/settings$/];
+      await form.getByTestId('setting-time_zone').fill('Mars/Olympus_Mons');
+      await form.getByTestId('hours-mon').fill('09:00-17:00');
+      await form.getByRole('button', { name: 'Save settings' }).click();
+      await expectText(status, 'Not saved. Business hours: unknown time zone');
+      const before = (await h.api('GET', '/api/pages')).body.data.find((p: { id: string }) => p.id === PAGE_ID);
+      expect(before.settings.auto_replies).toBe(true);
+
+      // What was typed survives the pages drawn again meanwhile (each poll).
+      await page.getByTestId('nav-conversations').click();
+      await page.getByTestId('nav-pages').click();
+      expect(await form.getByTestId('setting-away_message').inputValue()).toBe(text);
+      await form.getByTestId('setting-time_zone').fill('');
+      await form.getByTestId('hours-mon').fill('');
+      await form.getByRole('button', { name: 'Save settings' }).click();
+      await expect.poll(() => status.textContent(), wait).toBe('Saved, and the greeting is on Messenger.');
+      const after = (await h.api('GET', '/api/pages')).body.data.find((p: { id: string }) => p.id === PAGE_ID);
+      expect(after.settings).toMatchObject({ auto_replies: false, away_message: text });
+      expect(after.settings.business_hours).toBeUndefined();
+      expect((await h.fb.pageProfile(PAGE_ID)).greeting).toEqual([
+        { locale: 'default', text: 'Hello {{user_first_name}}, ask us anything.' },
+      ]);
+
+      // The assistant is off: a person writing gets the away message.
+      await h.fb.sendText(PAGE_ID, personPsid(3), 'is anyone there?');
+      await h.fb.waitForPageMessages(
+        PAGE_ID,
+        personPsid(3),
+        (items) => items.some((item) => item.message?.text === text),
+        10_000,
+      );
+      // Closed, and opened again: the form shows what is saved.
+      await row.getByTestId('page-settings-toggle').click();
+      await form.waitFor({ state: 'detached', ...wait });
+      await row.getByTestId('page-settings-toggle').click();
+      expect(await form.getByTestId('setting-auto_replies').isChecked()).toBe(false);
+    } finally {
+      await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, {
+        auto_replies: null,
+        away_message: null,
+        greeting: null,
+      });
+    }
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

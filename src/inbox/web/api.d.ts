@@ -23,6 +23,7 @@ export interface Api {
   updateUser(id: string, change: { name?: string; role?: string }): Promise<ApiResult>;
   resetPassword(id: string): Promise<ApiResult>;
   removeUser(id: string): Promise<ApiResult>;
+  updatePageSettings(id: string, changes: Record<string, unknown>): Promise<ApiResult>;
   apps(): Promise<ApiResult>;
   startConnect(appId?: string): Promise<ApiResult>;
 }

@@ -18,7 +18,8 @@ export function createApi({
   root = new URL('../', import.meta.url),
   fetch = (...args) => globalThis.fetch(...args),
 }) {
-  async function call(method, path, { query, body, headers = {}, credentials = 'omit' } = {}) {
+  /** `whole`: the value is the answer's whole body, for the few that say more beside `data`. */
+  async function call(method, path, { query, body, headers = {}, credentials = 'omit', whole = false } = {}) {
     const sent = authorization();
     const url = new URL(path.replace(/^\//, ''), root);
     for (const [key, value] of Object.entries(query ?? {})) {
@@ -47,7 +48,7 @@ export function createApi({
       const message = `the answer was not the gateway's (${response.status}, ${response.headers.get('content-type') ?? 'no type'})`;
       return { ok: false, error: { status: response.status, code: 'BAD_RESPONSE', message } };
     }
-    if (response.ok) return { ok: true, value: parsed?.data ?? parsed ?? {} };
+    if (response.ok) return { ok: true, value: (whole ? undefined : parsed?.data) ?? parsed ?? {} };
     const error = {
       status: response.status,
       code: parsed?.error?.code ?? `HTTP_${response.status}`,
@@ -87,6 +88,12 @@ export function createApi({
     /** `{user, password}`: a new generated password, shown once. */
     resetPassword: (id) => call('POST', `/api/users/${encodeURIComponent(id)}/password`),
     removeUser: (id) => call('DELETE', `/api/users/${encodeURIComponent(id)}`),
+    /**
+     * `changes`: the settings to change, null to go back to the configuration's. `{data, profile_sync}`: the page's
+     * settings, and how syncing its greeting to Messenger went when it changed.
+     */
+    updatePageSettings: (id, changes) =>
+      call('PATCH', `/api/pages/${encodeURIComponent(id)}/settings`, { body: changes, whole: true }),
     /** `[{id}]`: the apps pages can be connected through. */
     apps: () => call('GET', '/api/apps'),
     /** `{url}` of Facebook's Login dialog, to connect pages through the app `appId` (needed when there are several). */

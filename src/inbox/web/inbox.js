@@ -61,7 +61,7 @@ export function createInbox({
   const panel = createPagesPanel({
     api,
     notices,
-    canConnect: me.role === 'admin',
+    isAdmin: me.role === 'admin',
     onPages: (next) => closed || setPages(next),
   });
   const teamPanel = createTeamPanel({
@@ -168,7 +168,7 @@ export function createInbox({
     if (closed) return;
     if (self.ok && self.value.role !== me.role) {
       me = self.value;
-      panel.setCanConnect(me.role === 'admin');
+      panel.setAdmin(me.role === 'admin');
       teamPanel.draw();
     }
     if (team.ok) setUsers(team.value);

@@ -1,18 +1,21 @@
 /**
- * The pages of the gateway with their health and the sends that failed for good in the last 24 hours, and the
- * button that connects more through Facebook Login (`POST /api/oauth/facebook/start` answers the dialog's URL).
+ * The pages of the gateway with their health and the sends that failed for good in the last 24 hours, the button
+ * that connects more through Facebook Login (`POST /api/oauth/facebook/start` answers the dialog's URL), and for
+ * admins each page's settings.
  */
 import { safeUrl } from './content.js';
 import { h, replaceChildren } from './dom.js';
 import { describeError, describeFailures, describeHealth, describeUpkeep, fullTime } from './format.js';
+import { createPageSettingsForm } from './page-settings-form.js';
 
 export const PAGES_POLL_MS = 15_000;
 
 /**
  * `navigate(url)` leaves for Facebook's dialog (`location.assign`, replaced in tests). `onPages(pages)` is given each
- * list of pages a refresh brings, to draw (`draw`) and to name pages elsewhere. `canConnect`: only admins connect pages.
+ * list of pages a refresh brings, to draw (`draw`) and to name pages elsewhere. `isAdmin`: only admins connect pages
+ * and change their settings.
  */
-export function createPagesPanel({ api, notices, onPages, canConnect, navigate = (url) => location.assign(url) }) {
+export function createPagesPanel({ api, notices, onPages, isAdmin, navigate = (url) => location.assign(url) }) {
   const list = h('ul', { class: 'pages', dataset: { testid: 'pages-list' } });
   const connectStatus = h('p', { class: 'connect-status', role: 'status', dataset: { testid: 'connect-status' } });
   const connect = h(
@@ -30,7 +33,12 @@ export function createPagesPanel({ api, notices, onPages, canConnect, navigate =
   /** The configured apps (`[{id}]`), once loaded. */
   let apps = [];
   let drawnPages = [];
-  const connectArea = h('div', { class: 'pages-panel__connect', hidden: !canConnect }, appPicker, connect);
+  let admin = isAdmin;
+  /** The settings forms open, by page id: kept as the pages are drawn again, with what is typed in them. */
+  const openSettings = new Map();
+  /** Each page's list item, drawn again only when the page changed. */
+  const rows = new Map();
+  const connectArea = h('div', { class: 'pages-panel__connect', hidden: !admin }, appPicker, connect);
   const element = h(
     'section',
     { class: 'pages-panel', 'aria-labelledby': 'pages-title', dataset: { testid: 'pages-panel' } },
@@ -113,13 +121,63 @@ export function createPagesPanel({ api, notices, onPages, canConnect, navigate =
     drawnPages = pages;
     drawApps();
     if (pages.length === 0) {
+      rows.clear();
       replaceChildren(
         list,
         h('li', { class: 'empty' }, 'No page yet: connect one, or configure one in switchboard.yaml.'),
       );
       return;
     }
-    replaceChildren(list, pages.map(renderPage));
+    if (rows.size === 0) list.replaceChildren();
+    const wanted = new Set(pages.map((page) => page.id));
+    for (const id of openSettings.keys()) if (!wanted.has(id)) openSettings.delete(id);
+    for (const [id, row] of rows) {
+      if (wanted.has(id)) continue;
+      row.item.remove();
+      rows.delete(id);
+    }
+    pages.forEach((page, index) => {
+      let row = rows.get(page.id);
+      if (!row) {
+        const summary = h('div', { class: 'page__summary' });
+        const item = h('li', { class: 'page', dataset: { testid: 'page-row', id: page.id } }, summary);
+        row = { item, summary, signature: '' };
+        rows.set(page.id, row);
+      }
+      // Drawn again only when it changed, and its open settings never: a poll moves neither the focus nor what is typed.
+      const form = admin ? openSettings.get(page.id)?.element : undefined;
+      const signature = `${JSON.stringify(page)} ${admin} ${form !== undefined}`;
+      if (row.signature !== signature) {
+        row.item.dataset.health = page.health;
+        replaceChildren(row.summary, renderPage(page, admin && settingsToggle(page)));
+        row.signature = signature;
+      }
+      if (form && form.parentNode !== row.item) row.item.append(form);
+      for (const other of row.item.querySelectorAll(':scope > form')) if (other !== form) other.remove();
+      if (list.children[index] !== row.item) list.insertBefore(row.item, list.children[index] ?? null);
+    });
+  }
+
+  /** Opens and closes the page's settings (closed, what was typed and not saved is dropped). */
+  function settingsToggle(page) {
+    const open = openSettings.has(page.id);
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'button',
+        'aria-expanded': String(open),
+        dataset: { testid: 'page-settings-toggle' },
+        onclick() {
+          if (open) openSettings.delete(page.id);
+          else openSettings.set(page.id, createPageSettingsForm({ api, page, onSaved: () => void refresh() }));
+          draw(drawnPages);
+          // Drawn afresh: the focus stays on this page's button.
+          rows.get(page.id)?.item.querySelector('[data-testid="page-settings-toggle"]')?.focus();
+        },
+      },
+      open ? 'Close settings' : 'Settings',
+    );
   }
 
   /** The button as it was before leaving for Facebook: the browser's Back button may restore the page as it left it. */
@@ -128,25 +186,28 @@ export function createPagesPanel({ api, notices, onPages, canConnect, navigate =
     connectStatus.textContent = '';
   }
 
-  /** Only admins connect pages: the button follows the signed-in user's role. */
-  function setCanConnect(can) {
-    connectArea.hidden = !can;
+  /** Only admins connect pages and change their settings: the controls follow the signed-in user's role. */
+  function setAdmin(is) {
+    admin = is;
+    connectArea.hidden = !is;
+    if (!is) openSettings.clear();
+    draw(drawnPages);
   }
 
-  return { element, refresh, draw, reset, setCanConnect };
+  return { element, refresh, draw, reset, setAdmin };
 }
 
-function renderPage(page) {
+/** What a page's item shows; `settingsToggle`: the button that opens its settings, for admins. */
+function renderPage(page, settingsToggle) {
   const health = describeHealth(page.health);
   const failures = describeFailures(page.send_failures_24h);
-  return h(
-    'li',
-    { class: 'page', dataset: { testid: 'page-row', id: page.id, health: page.health } },
+  return [
     h(
       'div',
       { class: 'page__head' },
       h('h3', { class: 'page__name' }, page.name ?? page.id),
       h('span', { class: `badge tone-${health.tone}`, dataset: { testid: 'page-health' } }, health.label),
+      settingsToggle && h('span', { class: 'page__actions' }, settingsToggle),
     ),
     h('p', { class: 'page__meta' }, `Page ${page.id}`, page.source ? ` · from ${page.source}` : ''),
     renderUpkeep('Webhooks', page.subscription_status, 'Subscribed', 'page-subscription'),
@@ -170,7 +231,7 @@ function renderPage(page) {
             failures.map((f) => h('li', { dataset: { kind: f.kind } }, `${f.label}: ${f.count}`)),
           ),
     ),
-  );
+  ];
 }
 
 /** A line on a piece of the page's upkeep: how its last try went, when, and Graph's words when it failed. */
