@@ -64,7 +64,10 @@ describe('inbox labels', () => {
   it('tells where a conversation stands against the 24-hour window', () => {
     expect(describeWindow(NOW - HOUR, NOW)).toMatchObject({ state: 'open', text: expect.stringContaining('23 hours') });
     expect(describeWindow(NOW - 30 * HOUR, NOW)).toMatchObject({ state: 'agent' });
-    expect(describeWindow(NOW - 8 * 24 * HOUR, NOW)).toMatchObject({ state: 'closed' });
+    expect(describeWindow(NOW - 8 * 24 * HOUR, NOW)).toEqual({
+      state: 'closed',
+      text: 'Last message 8 days ago: until the person writes again, only a business update can be sent (choose one under Send as).',
+    });
     expect(describeWindow(null, NOW).state).toBe('never');
   });
 

@@ -1,5 +1,6 @@
 /** Types of api.js, for the unit tests (the browser loads the .js as it is). */
 import type { ApiError } from './format.js';
+import type { UpdateTag } from './update-tags.js';
 
 export type ApiResult<T = unknown> = { ok: true; value: T } | { ok: false; error: ApiError };
 export interface ApiOptions {
@@ -12,7 +13,7 @@ export interface Api {
   pages(): Promise<ApiResult>;
   conversations(filter?: Record<string, unknown>): Promise<ApiResult>;
   messages(id: string, options?: { limit?: number; before?: string }): Promise<ApiResult>;
-  reply(id: string, text: string, key: string): Promise<ApiResult>;
+  reply(id: string, message: { text: string; tag?: UpdateTag; key: string }): Promise<ApiResult>;
   setRouting(id: string, routing: string): Promise<ApiResult>;
   assign(id: string, userId: string | null): Promise<ApiResult>;
   setFlag(id: string, flagged: boolean, reason?: string): Promise<ApiResult>;

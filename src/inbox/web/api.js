@@ -66,9 +66,15 @@ export function createApi({
     conversations: (filter) => call('GET', '/api/conversations', { query: filter }),
     /** `{conversation, messages}`, messages oldest first, `limit` before the message id `before`. */
     messages: (id, { limit, before } = {}) => call('GET', `${conversation(id)}/messages`, { query: { limit, before } }),
-    /** The same `key` for one submission: sent twice, it queues one message. */
-    reply: (id, text, key) =>
-      call('POST', `${conversation(id)}/messages`, { body: { text }, headers: { 'idempotency-key': key } }),
+    /**
+     * The same `key` for one submission: sent twice, it queues one message. `tag`, only when the agent chose one, makes
+     * it a business update (ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE).
+     */
+    reply: (id, { text, tag, key }) =>
+      call('POST', `${conversation(id)}/messages`, {
+        body: tag ? { text, tag } : { text },
+        headers: { 'idempotency-key': key },
+      }),
     /** The signed-in user has read the conversation up to the message `upTo`. */
     markRead: (id, upTo) => call('POST', `${conversation(id)}/read`, { body: { up_to: upTo } }),
     setRouting: (id, routing) => call('POST', `${conversation(id)}/routing`, { body: { routing } }),

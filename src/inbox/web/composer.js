@@ -1,20 +1,22 @@
 /**
- * The reply box. One submission has one `Idempotency-Key`: a double click, or a retry after a lost answer, queues
- * one message. The key changes when the text does. Enter sends, Shift+Enter starts a new line. What is typed is kept
+ * The reply box, which sends a reply or, chosen under "Send as" (send-as.js), a tagged business update. One submission
+ * has one `Idempotency-Key`: a double click, or a retry after a lost answer, queues one message. The key changes when
+ * the text or the kind does. Enter sends, Shift+Enter starts a new line. What is typed, and the kind chosen, is kept
  * per conversation in `drafts` (with its key), so switching threads loses nothing. A reply on its way stays in its
  * draft, marked in flight: the reply box of that conversation shows it as sending (read-only) until the answer comes,
  * even one opened after the agent left and came back, so it cannot be sent twice.
  */
 import { h, uid } from './dom.js';
 import { describeError, describeWindow } from './format.js';
+import { createSendAs } from './send-as.js';
 
 const MAX_LENGTH = 2000;
 
 /**
- * `sent()` runs once the gateway queued a reply. `drafts`: a Map of conversation id to `{text, submission, flight?}`
- * that outlives the composer; `flight` is `{answer, owner}`, the reply's request and the composer that handles its
- * answer (the newest of the conversation). `name()`: the person's name, for a failure told after the agent moved on
- * (in `notices`).
+ * `sent()` runs once the gateway queued a reply. `drafts`: a Map of conversation id to `{text, tag, submission,
+ * flight?}` that outlives the composer (`tag` undefined: a reply); `flight` is `{answer, owner}`, the reply's request
+ * and the composer that handles its answer (the newest of the conversation). `name()`: the person's name, for a
+ * failure told after the agent moved on (in `notices`).
  */
 export function createComposer({ api, id, sent, drafts, notices, name }) {
   let conversation;
@@ -23,15 +25,22 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
   const self = {};
 
   const hintId = uid('reply-hint');
+  const sendAs = createSendAs({
+    // Never while sending: the choice is fixed then.
+    changed(tag) {
+      input.placeholder = placeholderFor(tag);
+      button.textContent = sendLabel(tag);
+      keep();
+    },
+  });
   const input = h('textarea', {
     id: uid('reply'),
     rows: '2',
     maxlength: String(MAX_LENGTH),
-    placeholder: 'Write a reply…',
     dir: 'auto',
-    'aria-describedby': hintId,
+    'aria-describedby': `${sendAs.helpId} ${hintId}`,
     dataset: { testid: 'reply-input' },
-    oninput: () => keep(input.value),
+    oninput: () => keep(),
     onkeydown(event) {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -56,6 +65,7 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
         void send();
       },
     },
+    sendAs.element,
     h('label', { for: input.id, class: 'visually-hidden' }, 'Reply to the person'),
     h('div', { class: 'composer__row' }, input, button),
     hint,
@@ -63,21 +73,33 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
   );
 
   const kept = drafts.get(id);
-  input.value = kept?.text ?? '';
+  show(kept);
   if (kept?.flight) void follow(kept);
 
-  function keep(text) {
-    const submission = drafts.get(id)?.submission;
-    if (text === '' && !submission) drafts.delete(id);
-    else drafts.set(id, { text, submission });
+  /** The box shows `draft`'s text and kind, or an empty reply. */
+  function show(draft) {
+    input.value = draft?.text ?? '';
+    sendAs.choose(draft?.tag);
+    input.placeholder = placeholderFor(draft?.tag);
+    button.textContent = sendLabel(draft?.tag);
+  }
+
+  function keep() {
+    const draft = { text: input.value, tag: sendAs.tag(), submission: drafts.get(id)?.submission };
+    if (draft.text === '' && !draft.tag && !draft.submission) drafts.delete(id);
+    else drafts.set(id, draft);
   }
 
   async function send() {
     const text = input.value.trim();
+    // Only what the agent chose: a reply unless they picked an update.
+    const tag = sendAs.tag();
     const draft = drafts.get(id);
     if (draft?.flight || !text) return;
-    const submission = draft?.submission?.text === text ? draft.submission : { text, key: newKey() };
-    const flying = { text: input.value, submission, flight: { answer: api.reply(id, text, submission.key) } };
+    const again = draft?.submission?.text === text && draft.submission.tag === tag;
+    const submission = again ? draft.submission : { text, tag, key: newKey() };
+    const answer = api.reply(id, { text, tag, key: submission.key });
+    const flying = { text: input.value, tag, submission, flight: { answer } };
     drafts.set(id, flying);
     await follow(flying);
   }
@@ -92,42 +114,45 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
     if (drafts.get(id) === draft) {
       // Sent: the draft is done. Not sent: it waits, with its key, for a retry that queues it once.
       if (result.ok) drafts.delete(id);
-      else drafts.set(id, { text: draft.text, submission: draft.submission });
+      else drafts.set(id, { text: draft.text, tag: draft.tag, submission: draft.submission });
     }
     if (!closed) showSending(false);
     if (result.ok) {
       if (!closed) {
         const focused = element.contains(document.activeElement);
-        input.value = drafts.get(id)?.text ?? '';
+        // The next message is a reply again, unless the agent chooses otherwise.
+        show(drafts.get(id));
         if (focused) input.focus();
       }
       await sent();
     } else if (result.error.status !== 401) {
-      failed(result.error);
+      failed(result.error, draft.tag);
     }
   }
 
   /** Read-only rather than disabled while sending: the focus stays in the box. */
   function showSending(on) {
     input.readOnly = on;
+    sendAs.setBusy(on);
     if (on) button.setAttribute('aria-disabled', 'true');
     else button.removeAttribute('aria-disabled');
-    button.textContent = on ? 'Sending…' : 'Send';
+    button.textContent = on ? 'Sending…' : sendLabel(sendAs.tag());
     if (on) error.hidden = true;
   }
 
   /** On screen, under the box; after the agent moved on, as a notice naming the conversation. */
-  function failed(apiError) {
+  function failed(apiError, tag) {
     if (!closed) {
       error.textContent = `Not sent. ${describeError(apiError)}`;
       error.hidden = false;
       return;
     }
+    const what = tag ? 'update' : 'reply';
     notices.show({
       key: `reply-${id}`,
       tone: 'error',
       testid: 'reply-failed',
-      text: `Your reply to ${name()} was not sent. ${describeError(apiError)} It waits in that conversation's reply box.`,
+      text: `Your ${what} to ${name()} was not sent. ${describeError(apiError)} It waits in that conversation's reply box.`,
     });
   }
 
@@ -139,6 +164,7 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
       notes.push('Take over first, so the assistant does not answer alongside you.');
     hint.textContent = notes.join(' ');
     hint.dataset.window = reach.state;
+    sendAs.setWindow(reach.state);
   }
 
   return {
@@ -149,6 +175,9 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
     },
   };
 }
+
+const placeholderFor = (tag) => (tag ? 'Write the update…' : 'Write a reply…');
+const sendLabel = (tag) => (tag ? 'Send update' : 'Send');
 
 /** A random key; `crypto.randomUUID` exists only on https and localhost, `getRandomValues` everywhere. */
 function newKey() {

@@ -117,7 +117,8 @@ export function describeStatus(message) {
 
 /**
  * Where the conversation stands against Messenger's 24-hour rule: `open` (anyone may send), `agent` (only an agent's
- * reply, tagged HUMAN_AGENT, up to 7 days), `closed`, or `never` (the person never wrote).
+ * reply, tagged HUMAN_AGENT, up to 7 days), `closed` (only a business update with its tag), or `never` (the person
+ * never wrote). Business updates may go in every state (update-tags.js).
  */
 export function describeWindow(lastInboundAt, now = Date.now()) {
   if (lastInboundAt === null || lastInboundAt === undefined) {
@@ -133,7 +134,7 @@ export function describeWindow(lastInboundAt, now = Date.now()) {
   }
   return {
     state: 'closed',
-    text: `Last message ${describeAge(age)} ago: nothing can be sent until the person writes again.`,
+    text: `Last message ${describeAge(age)} ago: until the person writes again, only a business update can be sent (choose one under Send as).`,
   };
 }
 
