@@ -1215,6 +1215,100 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       });
     }
   });
+
+  it('sends a business update with the tag the agent chose to a person who last wrote 8 days ago', async () => {
+    const psid = '7100000000000001';
+    const text = 'Your refund for order 482913 is on its way to your card.';
+    await h.fb.createPerson({ first_name: 'Omar', last_name: 'Haddad', psids: { [PAGE_ID]: psid } });
+    // The gateway counts the window from each message's own time, on a clock this suite does not move: a message
+    // stamped eight days ago, signed as Facebook signs it, stands for a person who last wrote then.
+    const at = Date.now() - 8 * 24 * 3_600_000;
+    const written = { mid: 'm_omar_eight_days_ago', text: 'Where is my refund?' };
+    const event = { sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: at, message: written };
+    expect(
+      (await h.postWebhook({ object: 'page', entry: [{ id: PAGE_ID, time: at, messaging: [event] }] })).status,
+    ).toBe(200);
+    await h.settle();
+    const rows = (await h.api('GET', '/api/conversations?limit=200')).body.data as {
+      id: string;
+      contact_external_id: string;
+    }[];
+    const id = rows.find((row) => row.contact_external_id === psid)?.id as string;
+    await page.evaluate(
+      (hash) => {
+        location.hash = hash;
+      },
+      `#/c/${encodeURIComponent(id)}`,
+    );
+    await messages('contact', written.text).waitFor(wait);
+    await expectText(page.getByTestId('reply-hint'), 'only a business update can be sent');
+
+    // A reply unless the agent chooses otherwise; the choice is a labelled select, worked from the keyboard.
+    const sendAs = page.getByRole('combobox', { name: /^Send as/ });
+    expect(await sendAs.inputValue()).toBe('');
+    expect(await page.getByTestId('send-as-help').isVisible()).toBe(false);
+    await sendAs.focus();
+    for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowDown');
+    expect(await sendAs.inputValue()).toBe('POST_PURCHASE_UPDATE');
+    await expectText(page.getByTestId('send-as-help'), 'something the person has bought');
+    await expectText(page.getByTestId('send-as-help'), 'forbids promotion');
+    await expectText(page.getByTestId('reply-send'), 'Send update');
+
+    // The first try goes with a tag the gateway refuses (as an inbox older than the gateway might send): its answer
+    // shows under the box, and the update waits there with its kind and its key.
+    const replies = '**/api/conversations/*/messages';
+    const sent: { key: string; tag: unknown }[] = [];
+    expectedFailures = [/^400 \/api\/conversations\/[^/]+\/messages$/];
+    await page.route(replies, async (route) => {
+      const request = route.request();
+      if (request.method() !== 'POST') return route.continue();
+      const body = request.postDataJSON();
+      sent.push({ key: request.headers()['idempotency-key'] ?? '', tag: body.tag });
+      if (sent.length > 1) return route.continue();
+      return route.continue({ postData: JSON.stringify({ ...body, tag: 'HUMAN_AGENT' }) });
+    });
+    try {
+      await page.getByTestId('reply-input').fill(text);
+      await page.getByTestId('reply-send').click();
+      await expectText(page.getByTestId('reply-error'), 'Not sent. Tag: Invalid option');
+      expect(await sendAs.inputValue()).toBe('POST_PURCHASE_UPDATE');
+      await page.getByTestId('reply-send').click();
+      await messages('system', text).waitFor(wait);
+    } finally {
+      await page.unroute(replies);
+    }
+    expect(sent).toEqual([
+      { key: sent[0]?.key, tag: 'POST_PURCHASE_UPDATE' },
+      { key: sent[0]?.key, tag: 'POST_PURCHASE_UPDATE' },
+    ]);
+    await expectText(messages('system', text).getByTestId('message-author'), 'Update · Admin');
+    // The box is a plain reply again.
+    expect(await sendAs.inputValue()).toBe('');
+    expect(await page.getByTestId('reply-input').inputValue()).toBe('');
+
+    // Facebook got it once, tagged as chosen, although the window had closed.
+    const items = await h.fb.waitForPageMessages(
+      PAGE_ID,
+      psid,
+      (thread) => thread.some((item) => item.message?.text === text),
+      10_000,
+    );
+    expect(items.filter((item) => item.message?.text === text).map((item) => item.tag)).toEqual([
+      'POST_PURCHASE_UPDATE',
+    ]);
+    const calls = (await h.fb.graphCalls({ path_contains: '/messages' }))
+      .map(
+        (call) =>
+          call.body as {
+            recipient?: { id: string };
+            messaging_type?: string;
+            tag?: string;
+            message?: { text?: string };
+          },
+      )
+      .filter((body) => body.recipient?.id === psid && body.message?.text === text);
+    expect(calls.map((body) => [body.messaging_type, body.tag])).toEqual([['MESSAGE_TAG', 'POST_PURCHASE_UPDATE']]);
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {
