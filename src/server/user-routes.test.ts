@@ -214,6 +214,28 @@ for (const kind of DATABASES) {
       }
     });
 
+    it('lets everyone name themselves, and nothing else about them', async () => {
+      const { db } = await open();
+      const { app, admin, as } = await gatewayOn(db);
+      try {
+        const { password } = (await admin('POST', '/api/users', { email: 'ana@example.com' })).body.data;
+        const ana = as('ana@example.com', password);
+        const named = await ana('PATCH', '/api/me', { name: '  Ana Lima ' });
+        expect(named.status).toBe(200);
+        expect(named.body.data).toMatchObject({ email: 'ana@example.com', name: 'Ana Lima', role: 'agent' });
+        expect((await ana('PATCH', '/api/me', { name: 'Ana', role: 'admin' })).status).toBe(400);
+        expect((await ana('GET', '/api/me')).body.data).toMatchObject({ name: 'Ana Lima', role: 'agent' });
+        // Emptied: no name, the email stands for her.
+        expect((await ana('PATCH', '/api/me', { name: '' })).body.data.name).toBeNull();
+        expect((await admin('PATCH', '/api/me', { name: 'The Admin' })).body.data).toMatchObject({
+          name: 'The Admin',
+          configured_admin: true,
+        });
+      } finally {
+        await app.close();
+      }
+    });
+
     it('makes the configured admin an admin again at start if the database made it an agent', async () => {
       const { db } = await open();
       await ensureAdmin(db, ADMIN, Date.now());

@@ -44,6 +44,7 @@ const newUser = z.object({
   role: role.default('agent'),
 });
 const userChange = z.object({ name: name.optional(), role: role.optional() }).strict();
+const ownName = z.object({ name }).strict();
 /** A password a user chooses: passphrases welcome, so only a floor. */
 const ownPassword = z.object({ password: z.string().min(12).max(200) });
 const userParams = z.object({ id: z.string().min(1) });
@@ -53,7 +54,7 @@ const CONFIGURED_PASSWORD = 'this admin’s password is SWITCHBOARD_ADMIN_PASSWO
 const configuredAdmin = (email: string) => `${email} is the admin of the configuration (SWITCHBOARD_ADMIN_EMAIL)`;
 
 /**
- * The inbox's users: who is signed in (`/api/me`, and their own password), and for admins the team: add (the answer
+ * The inbox's users: who is signed in (`/api/me`, and their own name and password), and for admins the team: add (the answer
  * holds a generated password, shown once and never stored in clear), rename, change role, give a new password,
  * remove. The configured admin is changed through the configuration only, and the last admin stays one.
  */
@@ -75,6 +76,15 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
   app.get('/api/me', async (request) => {
     const user = await signedIn(request);
     return { data: { ...user, configured_admin: configured(user.email) } };
+  });
+
+  // Everyone names themselves: the name their replies are signed with in the inbox (Agent · Ana).
+  app.patch('/api/me', async (request) => {
+    const user = await signedIn(request);
+    const { name: chosen } = parseRequest(ownName, request.body);
+    const updated = await updateUser(deps.db, user.id, { name: chosen }, deps.now());
+    if (!updated) throw new ApiError('SB_UNAUTHENTICATED');
+    return { data: { ...updated, configured_admin: configured(updated.email) } };
   });
 
   app.post('/api/me/password', async (request) => {

@@ -1044,8 +1044,9 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await signInAs('bea@example.com', beas);
     await page.getByTestId('nav-team').click();
     await member('bea@example.com').waitFor(wait);
-    expect(await member('bea@example.com').getByRole('button').count()).toBe(0);
-    expect(await member(ADMIN.email).getByRole('button').count()).toBe(0);
+    // Only a name to give: her own, and the configured admin's.
+    expect(await member('bea@example.com').getByRole('button').allTextContents()).toEqual(['Rename…']);
+    expect(await member(ADMIN.email).getByRole('button').allTextContents()).toEqual(['Rename…']);
     expect(await page.getByTestId('own-password').isVisible()).toBe(true);
 
     await page.getByTestId('sign-out').click();
@@ -1308,6 +1309,20 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       )
       .filter((body) => body.recipient?.id === psid && body.message?.text === text);
     expect(calls.map((body) => [body.messaging_type, body.tag])).toEqual([['MESSAGE_TAG', 'POST_PURCHASE_UPDATE']]);
+  });
+
+  it('renames a teammate from the Team view, and the inbox names her so', async () => {
+    await page.getByTestId('nav-team').click();
+    const bea = page.locator('[data-testid="team-member"][data-email="bea@example.com"]');
+    await bea.getByTestId('member-rename').click();
+    const name = bea.getByTestId('member-name');
+    expect(await name.inputValue()).toBe('Bea Renamed');
+    await name.fill('Bea Lopes');
+    await name.press('Enter');
+    await expectText(page.getByTestId('team-outcome'), 'bea@example.com is now named Bea Lopes.');
+    await expectText(bea.locator('.page__name'), 'Bea Lopes');
+    await page.getByTestId('nav-conversations').click();
+    await expectText(lena().getByTestId('assignee-badge'), 'Assigned to Bea Lopes');
   });
 });
 

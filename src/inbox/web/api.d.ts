@@ -18,6 +18,7 @@ export interface Api {
   assign(id: string, userId: string | null): Promise<ApiResult>;
   setFlag(id: string, flagged: boolean, reason?: string): Promise<ApiResult>;
   me(): Promise<ApiResult>;
+  renameMe(name: string): Promise<ApiResult>;
   changeOwnPassword(password: string): Promise<ApiResult>;
   users(): Promise<ApiResult>;
   addUser(user: { email: string; name?: string; role?: string }): Promise<ApiResult>;

@@ -84,6 +84,8 @@ export function createApi({
       call('POST', `${conversation(id)}/flag`, { body: flagged && reason ? { flagged, reason } : { flagged } }),
     /** The signed-in user: `{id, email, name, role, configured_admin}`. */
     me: () => call('GET', '/api/me'),
+    /** The signed-in user's own name (empty: none); answers who they are, as `me`. */
+    renameMe: (name) => call('PATCH', '/api/me', { body: { name } }),
     /** Sent with the current credentials, which stop working once it is done. */
     changeOwnPassword: (password) => call('POST', '/api/me/password', { body: { password } }),
     /** `[{id, email, name, role, created_at, configured_admin}]`. */

@@ -120,6 +120,8 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
     const isSelf = user.id === self?.id;
     // Not oneself: no admin demotes or removes themselves, and their own password is chosen under "Your password".
     const manage = self?.role === 'admin' && !user.configured_admin && !isSelf;
+    // The name replies are signed with: an admin names anyone, everyone names themselves.
+    const canRename = self?.role === 'admin' || isSelf;
     const label = user.name ? `${user.name} (${user.email})` : user.email;
     return h(
       'li',
@@ -138,13 +140,12 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
         ` · since ${fullTime(user.created_at)}`,
         user.configured_admin ? ' · the admin of the configuration (SWITCHBOARD_ADMIN_EMAIL)' : '',
       ),
-      manage &&
+      (manage || canRename) &&
         h(
           'div',
           { class: 'team-member__actions' },
-          roleButton(user, label),
-          passwordButton(user, label),
-          removeButton(user, label),
+          canRename && renameForm(user, label, isSelf),
+          manage && [roleButton(user, label), passwordButton(user, label), removeButton(user, label)],
         ),
     );
   }
@@ -195,6 +196,55 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
       failed: `give ${label} a new password`,
       done: (value) => show('ok', `New password for ${label}:`, value.password),
     });
+  }
+
+  /** The name, edited in place after a click on Rename…: Enter saves, Cancel puts the button back. */
+  function renameForm(user, label, isSelf) {
+    const inputId = uid('member-name');
+    const input = h('input', {
+      id: inputId,
+      type: 'text',
+      maxlength: '100',
+      autocomplete: 'off',
+      value: user.name ?? '',
+      dataset: { testid: 'member-name' },
+    });
+    const save = h('button', { type: 'submit', class: 'button button--primary' }, 'Save name');
+    const cancel = h('button', { type: 'button', class: 'button button--quiet' }, 'Cancel');
+    const ask = h(
+      'button',
+      { type: 'button', class: 'button button--quiet', dataset: { testid: 'member-rename' } },
+      'Rename…',
+    );
+    const form = h(
+      'form',
+      {
+        class: 'team-member__rename',
+        hidden: true,
+        onsubmit(event) {
+          event.preventDefault();
+          return whileBusy(save, async () => {
+            const name = input.value.trim();
+            const result = isSelf ? await api.renameMe(name) : await api.updateUser(user.id, { name });
+            if (!result.ok) return show('error', `Could not rename ${label}. ${describeError(result.error)}`);
+            show('ok', name ? `${user.email} is now named ${name}.` : `${user.email} has no name now.`);
+            await refresh();
+          });
+        },
+      },
+      h('label', { for: inputId }, `Name of ${user.email}`),
+      input,
+      save,
+      cancel,
+    );
+    const editing = (on) => {
+      ask.hidden = on;
+      form.hidden = !on;
+      (on ? input : ask).focus();
+    };
+    ask.addEventListener('click', () => editing(true));
+    cancel.addEventListener('click', () => editing(false));
+    return h('span', { class: 'team-member__name' }, ask, form);
   }
 
   /** Asks again in place before removing: a slip of the mouse should not lock a colleague out. */
