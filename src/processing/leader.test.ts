@@ -7,7 +7,7 @@ import { createLeaderProcessing, WORK_CHANNEL } from './leader.ts';
 import type { Processing } from './processing.ts';
 
 /** A processing that records what it is handed; `resume` fails, or waits for `resumeUntil`, when told to. */
-function recordingProcessing(o: { failResume?: boolean; resumeUntil?: Promise<void> } = {}) {
+function recordingProcessing(o: { failResume?: boolean; resumeUntil?: Promise<void>; stopMs?: number } = {}) {
   const seen = {
     enqueued: [] as string[],
     woken: [] as string[],
@@ -33,6 +33,7 @@ function recordingProcessing(o: { failResume?: boolean; resumeUntil?: Promise<vo
     async stop(options) {
       seen.stopped = true;
       seen.sentDue = options?.sendDue ?? true;
+      if (o.stopMs) await new Promise((resolve) => setTimeout(resolve, o.stopMs));
     },
   };
   return { processing, seen };
@@ -249,5 +250,19 @@ describe('the processing lock on PostgreSQL', () => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(first.leads).toBe(true);
     expect(await lockHolders()).toBe(1);
+  });
+
+  it('keeps the lock while it stops, however long its processing takes to finish', async () => {
+    const slow = recordingProcessing({ stopMs: 1000 });
+    const first = await leader(slow.processing, { silenceMs: 300, pollMs: 50 });
+    const second = await leader(recordingProcessing().processing, { pollMs: 50 });
+    expect(first.leads).toBe(true);
+    const stopping = first.stop();
+    await until('the processing to be stopping', () => slow.seen.stopped);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    // Still sending what was due: no other process may lead yet.
+    expect(second.leads).toBe(false);
+    await stopping;
+    await until('the second to lead', () => second.leads);
   });
 });

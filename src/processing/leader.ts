@@ -61,6 +61,8 @@ export async function createLeaderProcessing(
   const { logger } = options;
   const pollMs = options.pollMs ?? 2_000;
   const silenceMs = options.silenceMs ?? Math.max(30_000, 10 * pollMs);
+  if (!Number.isInteger(silenceMs) || silenceMs < 0)
+    throw new Error(`silenceMs must be a whole number of ms, 0 for off`);
   let client: pg.Client | undefined;
   let leading: Processing | undefined;
   let stopped = false;
@@ -260,7 +262,8 @@ export async function createLeaderProcessing(
   // One try or check at a time: a check waiting out its timeout does not pile up the next ones behind it.
   let trying = false;
   const run = () => {
-    if (trying) {
+    // Stopping: the session still holds the lock while the processing finishes, so it keeps talking until it ends.
+    if (trying || stopped) {
       keepTalking();
       return attempt;
     }
@@ -345,7 +348,6 @@ export async function createLeaderProcessing(
     },
     async stop() {
       stopped = true;
-      clearInterval(timer);
       await telling;
       await attempt;
       const was = leading;
@@ -354,6 +356,7 @@ export async function createLeaderProcessing(
         if (was) await halt(was);
         await Promise.all(stopping);
       } finally {
+        clearInterval(timer);
         // Ending the session releases the lock: the next process takes it at its next try.
         await dropConnection();
       }

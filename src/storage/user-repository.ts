@@ -177,6 +177,8 @@ export async function unlessLastAdmin<T>(
       .selectFrom('users')
       .select('id')
       .where('role', '=', 'admin')
+      // In one order, so that two such changes wait for each other instead of deadlocking.
+      .orderBy('id')
       .$if(tx.getExecutor().adapter instanceof PostgresAdapter, (query) => query.forUpdate())
       .execute();
     if (admins.length === 1 && admins[0]?.id === id) return 'last admin';

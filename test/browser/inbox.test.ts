@@ -1180,16 +1180,22 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       const before = (await h.api('GET', '/api/pages')).body.data.find((p: { id: string }) => p.id === PAGE_ID);
       expect(before.settings.auto_replies).toBe(true);
 
-      // What was typed survives the pages drawn again meanwhile (each poll).
+      // Another admin changes another setting meanwhile: the page is drawn again, and what was typed survives it.
+      expect((await h.api('PATCH', `/api/pages/${PAGE_ID}/settings`, { readable_length: 500 })).status).toBe(200);
       await page.getByTestId('nav-conversations').click();
+      const polled = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/pages');
       await page.getByTestId('nav-pages').click();
+      await polled;
+      // Drawn once the answer is read: a frame later.
+      await page.evaluate(() => new Promise((drawn) => requestAnimationFrame(drawn)));
       expect(await form.getByTestId('setting-away_message').inputValue()).toBe(text);
       await form.getByTestId('setting-time_zone').fill('');
       await form.getByTestId('hours-mon').fill('');
       await form.getByRole('button', { name: 'Save settings' }).click();
       await expect.poll(() => status.textContent(), wait).toBe('Saved, and the greeting is on Messenger.');
       const after = (await h.api('GET', '/api/pages')).body.data.find((p: { id: string }) => p.id === PAGE_ID);
-      expect(after.settings).toMatchObject({ auto_replies: false, away_message: text });
+      // Only what this admin changed was sent: the other admin's change stands.
+      expect(after.settings).toMatchObject({ auto_replies: false, away_message: text, readable_length: 500 });
       expect(after.settings.business_hours).toBeUndefined();
       expect((await h.fb.pageProfile(PAGE_ID)).greeting).toEqual([
         { locale: 'default', text: 'Hello {{user_first_name}}, ask us anything.' },
@@ -1213,6 +1219,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
         auto_replies: null,
         away_message: null,
         greeting: null,
+        readable_length: null,
       });
     }
   });

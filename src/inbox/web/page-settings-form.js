@@ -37,14 +37,13 @@ export function createPageSettingsForm({ api, page, onSaved }) {
   );
   fill();
 
-  function fill() {
-    for (const field of FIELDS) inputs.get(field.key).set(toInput(field, current[field.key]));
+  function fill(which = () => true) {
+    for (const field of FIELDS.filter(which)) inputs.get(field.key).set(toInput(field, current[field.key]));
   }
 
   async function submit() {
-    const edited = Object.fromEntries(
-      FIELDS.map((field) => [field.key, fromInput(field, inputs.get(field.key).get())]),
-    );
+    const typed = new Map(FIELDS.map((field) => [field.key, inputs.get(field.key).get()]));
+    const edited = Object.fromEntries(FIELDS.map((field) => [field.key, fromInput(field, typed.get(field.key))]));
     const changes = settingsChanges(current, edited);
     if (!changes) return say('ok', 'Nothing to save: the settings are as shown.');
     const result = await api.updatePageSettings(page.id, changes);
@@ -55,10 +54,9 @@ export function createPageSettingsForm({ api, page, onSaved }) {
     }
     const { data: settings, profile_sync: synced } = result.value;
     current = settings;
-    fill();
-    if (synced === 'failed')
-      say('warning', 'Saved, but Messenger did not take the greeting yet: see the page’s profile.');
-    else say('ok', synced ? 'Saved, and the greeting is on Messenger.' : 'Saved.');
+    // As saved, but a field typed into while the save was on its way: that is the next save's.
+    fill((field) => JSON.stringify(inputs.get(field.key).get()) === JSON.stringify(typed.get(field.key)));
+    say(synced === 'failed' ? 'warning' : 'ok', savedMessage(synced, settings.greeting));
     onSaved();
   }
 
@@ -68,6 +66,15 @@ export function createPageSettingsForm({ api, page, onSaved }) {
   }
 
   return { element };
+}
+
+/** What a save says; `synced`: how syncing a changed greeting to Messenger went (none when it did not change). */
+function savedMessage(synced, greeting) {
+  if (!synced) return 'Saved.';
+  if (synced === 'failed') return 'Saved, but Messenger did not take the greeting yet: see the page’s profile.';
+  return greeting
+    ? 'Saved, and the greeting is on Messenger.'
+    : 'Saved, and Messenger shows the configured greeting, if any.';
 }
 
 /** A field's label, input and help, with `get()` and `set(value)` on its input's value. */
