@@ -1,4 +1,5 @@
 /** Types of api.js, for the unit tests (the browser loads the .js as it is). */
+import type { DeadEvent, DeadSend } from './dead-letters.js';
 import type { ApiError } from './format.js';
 import type { UpdateTag } from './update-tags.js';
 
@@ -26,6 +27,8 @@ export interface Api {
   resetPassword(id: string): Promise<ApiResult>;
   removeUser(id: string): Promise<ApiResult>;
   updatePageSettings(id: string, changes: Record<string, unknown>): Promise<ApiResult>;
+  deadLetters(): Promise<ApiResult<{ outbox: DeadSend[]; events: DeadEvent[] }>>;
+  replayDeadLetters(): Promise<ApiResult<{ outbox: number; events: number }>>;
   apps(): Promise<ApiResult>;
   startConnect(appId?: string): Promise<ApiResult>;
 }

@@ -102,6 +102,10 @@ export function createApi({
      */
     updatePageSettings: (id, changes) =>
       call('PATCH', `/api/pages/${encodeURIComponent(id)}/settings`, { body: changes, whole: true }),
+    /** `{outbox, events}`: the newest 100 sends and the newest 100 inbound events whose retries ran out. */
+    deadLetters: () => call('GET', '/api/dead-letters'),
+    /** Admins: queues every dead send and event again, listed or not; `{outbox, events}` says how many. */
+    replayDeadLetters: () => call('POST', '/api/dead-letters/replay'),
     /** `[{id}]`: the apps pages can be connected through. */
     apps: () => call('GET', '/api/apps'),
     /** `{url}` of Facebook's Login dialog, to connect pages through the app `appId` (needed when there are several). */

@@ -5,6 +5,7 @@
  * is live, at their usual pace while it is down, less often while requests fail. The pages are only polled.
  */
 import { createConversationList, LIST_POLL_MS } from './conversation-list.js';
+import { createDeadLettersPanel } from './dead-letters-panel.js';
 import { h, replaceChildren } from './dom.js';
 import { sessionNotices } from './notices.js';
 import { createPagesPanel, PAGES_POLL_MS } from './pages-panel.js';
@@ -58,11 +59,18 @@ export function createInbox({
     hrefFor: conversationHref,
     filtered: () => listPoller.reset(),
   });
+  const deadLetters = createDeadLettersPanel({
+    api,
+    notices,
+    isAdmin: me.role === 'admin',
+    pageName: (pageId) => pageNames.get(pageId) ?? pageId,
+  });
   const panel = createPagesPanel({
     api,
     notices,
     isAdmin: me.role === 'admin',
     onPages: (next) => closed || setPages(next),
+    below: deadLetters.element,
   });
   const teamPanel = createTeamPanel({
     api,
@@ -102,7 +110,9 @@ export function createInbox({
     listPoller,
     threadPoller,
     createPoller({
-      task: async () => (await Promise.all([panel.refresh(), loadTeam()]))[0],
+      // The dead letters only while they are shown: the pages are read everywhere, for their names.
+      task: async () =>
+        (await Promise.all([panel.refresh(), loadTeam(), view === 'pages' && deadLetters.refresh()]))[0],
       intervalMs: PAGES_POLL_MS,
       isHidden,
     }),
@@ -169,6 +179,7 @@ export function createInbox({
     if (self.ok && self.value.role !== me.role) {
       me = self.value;
       panel.setAdmin(me.role === 'admin');
+      deadLetters.setAdmin(me.role === 'admin');
       teamPanel.draw();
     }
     if (team.ok) setUsers(team.value);
@@ -223,6 +234,7 @@ export function createInbox({
       const shown = next === 'pages' ? panel : teamPanel;
       if (view !== next) replaceChildren(main, shown.element);
       void shown.refresh();
+      if (next === 'pages') void deadLetters.refresh();
     } else {
       if (view !== 'conversations') {
         replaceChildren(main, conversations);

@@ -13,9 +13,9 @@ export const PAGES_POLL_MS = 15_000;
 /**
  * `navigate(url)` leaves for Facebook's dialog (`location.assign`, replaced in tests). `onPages(pages)` is given each
  * list of pages a refresh brings, to draw (`draw`) and to name pages elsewhere. `isAdmin`: only admins connect pages
- * and change their settings.
+ * and change their settings. `below`: shown under the pages (the dead letters).
  */
-export function createPagesPanel({ api, notices, onPages, isAdmin, navigate = (url) => location.assign(url) }) {
+export function createPagesPanel({ api, notices, onPages, isAdmin, below, navigate = (url) => location.assign(url) }) {
   const list = h('ul', { class: 'pages', dataset: { testid: 'pages-list' } });
   const connectStatus = h('p', { class: 'connect-status', role: 'status', dataset: { testid: 'connect-status' } });
   const connect = h(
@@ -45,6 +45,7 @@ export function createPagesPanel({ api, notices, onPages, isAdmin, navigate = (u
     h('div', { class: 'pages-panel__head' }, h('h2', { id: 'pages-title' }, 'Pages'), connectArea),
     connectStatus,
     list,
+    below,
   );
 
   async function startConnect() {
