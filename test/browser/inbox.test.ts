@@ -1331,6 +1331,75 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.getByTestId('nav-conversations').click();
     await expectText(lena().getByTestId('assignee-badge'), 'Assigned to Bea Lopes');
   });
+
+  it('lists a send whose retries ran out with its error under the pages, and an admin replays it to the person', async () => {
+    const text = 'Your parcel is with the courier and arrives tomorrow.';
+    const rows = (await h.api('GET', '/api/conversations?limit=200')).body.data as {
+      id: string;
+      contact_external_id: string;
+    }[];
+    const id = rows.find((row) => row.contact_external_id === PSID)?.id as string;
+    expect((await h.api('GET', '/api/dead-letters')).body.data).toEqual({ outbox: [], events: [] });
+    // Graph refuses every try for now (1200, a temporary failure): the reply goes dead once its retries run out.
+    await h.fb.setFaults({ next: { count: 1_000, code: 1200, path_contains: '/messages' } });
+    try {
+      expect((await h.api('POST', `/api/conversations/${id}/messages`, { text })).status).toBe(202);
+      const dead = async () => (await h.api('GET', '/api/dead-letters')).body.data.outbox.length;
+      await expect.poll(dead, { timeout: 30_000, interval: 200 }).toBe(1);
+    } finally {
+      await h.fb.clearFaults();
+    }
+
+    await page.getByTestId('nav-pages').click();
+    const send = page.getByTestId('dead-send');
+    await send.first().waitFor(wait);
+    expect(await send.count()).toBe(1);
+    expect(await page.getByTestId('dead-event').count()).toBe(0);
+    await expectText(send, 'Message to Lena Okafor on Acme Shop');
+    await expectText(send, '10 attempts · given up');
+    await expectText(
+      send.getByTestId('dead-letter-error'),
+      'Temporary send message failure. Please try again later (code 1200)',
+    );
+    // Its person's name leads to the conversation, where the reply shows as failed.
+    await send.getByRole('link', { name: 'Lena Okafor' }).click();
+    await expectText(messages('agent', text).getByTestId('message-status'), 'Failed');
+    await page.getByTestId('nav-pages').click();
+
+    // An agent sees it too, but no replay.
+    const agent = (await h.api('POST', '/api/users', { email: 'dan@example.com', name: 'Dan' })).body.data;
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+    try {
+      await tab.goto(`${h.gatewayUrl}/inbox/#/pages`);
+      await tab.getByTestId('sign-in-email').fill('dan@example.com');
+      await tab.getByTestId('sign-in-password').fill(agent.password);
+      await tab.getByTestId('sign-in-submit').click();
+      await tab.getByTestId('dead-send').waitFor(wait);
+      expect(await tab.getByTestId('replay-dead-letters').isVisible()).toBe(false);
+    } finally {
+      await tab.close();
+      await h.api('DELETE', `/api/users/${agent.user.id}`);
+    }
+
+    // Asked again in place, with the focus on the second button.
+    await page.getByTestId('replay-dead-letters').click();
+    const confirm = page.getByTestId('confirm-replay');
+    expect(await confirm.evaluate((button) => button === document.activeElement)).toBe(true);
+    await confirm.click();
+    await expectText(page.getByTestId('dead-letters-outcome'), 'Queued again: 1 send and 0 events.');
+    await send.waitFor({ state: 'detached', ...wait });
+    await expectText(page.getByTestId('dead-letters'), 'Nothing is dead');
+    // The replay button went with the list: the focus waits on the section's heading, not the top of the page.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('dead-letters-title');
+    const items = await h.fb.waitForPageMessages(
+      PAGE_ID,
+      PSID,
+      (thread) => thread.some((item) => item.message?.text === text),
+      10_000,
+    );
+    expect(items.filter((item) => item.message?.text === text)).toHaveLength(1);
+    expect((await h.api('GET', '/api/dead-letters')).body.data).toEqual({ outbox: [], events: [] });
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {
