@@ -1319,12 +1319,23 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
   });
 
   it('renames a teammate from the Team view, and the inbox names her so', async () => {
-    await page.getByTestId('nav-team').click();
+    const teamRead = async () => {
+      const loaded = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/users');
+      await page.getByTestId('nav-team').click();
+      await loaded;
+      await page.evaluate(() => new Promise((drawn) => requestAnimationFrame(drawn)));
+    };
+    await teamRead();
     const bea = page.locator('[data-testid="team-member"][data-email="bea@example.com"]');
     await bea.getByTestId('member-rename').click();
     const name = bea.getByTestId('member-name');
     expect(await name.inputValue()).toBe('Bea Renamed');
     await name.fill('Bea Lopes');
+    // The team read again, unchanged, leaves the name being typed as it is.
+    await page.getByTestId('nav-conversations').click();
+    await teamRead();
+    expect(await name.isVisible()).toBe(true);
+    expect(await name.inputValue()).toBe('Bea Lopes');
     await name.press('Enter');
     await expectText(page.getByTestId('team-outcome'), 'bea@example.com is now named Bea Lopes.');
     await expectText(bea.locator('.page__name'), 'Bea Lopes');

@@ -30,6 +30,8 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
     ownForm,
   );
   let users = [];
+  /** Each member's drawn item, by user id, with what it was drawn from. */
+  let members = new Map();
 
   async function refresh() {
     const result = await api.users();
@@ -45,14 +47,28 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
     return true;
   }
 
+  /**
+   * Each member's item is drawn again only when they or the signed-in user changed: a refresh that brings the same team
+   * (the view opened again, another member changed) leaves a name being edited, and the focus, where they are.
+   */
   function draw() {
     const self = me();
     addForm.hidden = self?.role !== 'admin';
     ownForm.hidden = !self || self.configured_admin;
-    replaceChildren(
-      list,
-      users.map((user) => renderUser(user, self)),
+    const viewer = JSON.stringify([self?.id, self?.role]);
+    const drawn = new Map(
+      users.map((user) => {
+        const signature = `${JSON.stringify(user)} ${viewer}`;
+        const kept = members.get(user.id);
+        return [user.id, kept?.signature === signature ? kept : { item: renderUser(user, self), signature }];
+      }),
     );
+    members = drawn;
+    users.forEach((user, index) => {
+      const { item } = drawn.get(user.id);
+      if (list.children[index] !== item) list.insertBefore(item, list.children[index] ?? null);
+    });
+    while (list.children.length > users.length) list.lastElementChild.remove();
   }
 
   function show(tone, text, secret) {
