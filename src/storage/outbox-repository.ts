@@ -254,6 +254,15 @@ export function sendFailuresSince(db: Kysely<Database>, since: number) {
 }
 
 /** Rows whose retries ran out, newest first (for the API and `switchboard replay`). */
+/** The newest dead rows, each with its message's short text (`text`, null for a sender action or an attachment). */
 export function listDeadOutbox(db: Kysely<Database>, limit = 100) {
-  return db.selectFrom('outbox').selectAll().where('status', '=', 'dead').orderBy('id', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('outbox')
+    .leftJoin('messages', 'messages.id', 'outbox.message_id')
+    .selectAll('outbox')
+    .select('messages.text')
+    .where('outbox.status', '=', 'dead')
+    .orderBy('outbox.id', 'desc')
+    .limit(limit)
+    .execute();
 }

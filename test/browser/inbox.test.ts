@@ -1367,6 +1367,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect(await send.count()).toBe(1);
     expect(await page.getByTestId('dead-event').count()).toBe(0);
     await expectText(send, 'Message to Lena Okafor on Acme Shop');
+    expect(await send.getByTestId('dead-letter-text').textContent()).toBe(text);
     await expectText(send, '10 attempts · given up');
     await expectText(
       send.getByTestId('dead-letter-error'),

@@ -131,6 +131,8 @@ export function createDeadLettersPanel({ api, notices, pageName, isAdmin }) {
         h('a', { href: conversationHref(row.conversation_id) }, personOf(row, named)),
         h('span', { class: 'dead-letter__page' }, ` on ${pageName(row.page_id)}`),
       ),
+      row.text &&
+        h('p', { class: 'dead-letter__text', dir: 'auto', dataset: { testid: 'dead-letter-text' } }, row.text),
       h('p', { class: 'page__detail', dataset: { testid: 'dead-letter-error' } }, describeSendError(row)),
       h(
         'p',
