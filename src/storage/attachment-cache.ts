@@ -8,28 +8,55 @@ import type { Database } from './schema.ts';
 export const ATTACHMENT_ID_MAX_AGE_MS = 80 * 24 * 60 * 60_000;
 
 /**
+ * How many ids are kept in memory, the most recently used: an assistant that sends a new URL each time (a QR code, a
+ * signed link) would otherwise fill the processing thread's heap with ids never used again, and reload them all at
+ * each start. A URL past them goes by URL again, which gives a fresh id.
+ */
+export const ATTACHMENT_IDS_KEPT = 10_000;
+
+/**
  * Attachment ids Messenger gave for media URLs a page sent before (`is_reusable`), so the same URL is not
  * uploaded again. Read synchronously by the renderer; written through to the database.
  */
-export async function createAttachmentCache(db: Kysely<Database>, now: () => number) {
+export async function createAttachmentCache(
+  db: Kysely<Database>,
+  now: () => number,
+  kept: number = ATTACHMENT_IDS_KEPT,
+) {
+  /** In the order they were last used, the least recent first. */
   const ids = new Map<string, { id: string; savedAt: number }>();
   const key = (pageId: string, url: string) => `${pageId} ${url}`;
+  const keep = (k: string, saved: { id: string; savedAt: number }) => {
+    ids.delete(k);
+    ids.set(k, saved);
+    for (const oldest of ids.keys()) {
+      if (ids.size <= kept) break;
+      ids.delete(oldest);
+    }
+  };
   // Ids too old to use are not loaded, and are forgotten when met: the purge deletes their rows (retention.ts).
   const rows = await db
     .selectFrom('attachment_cache')
     .selectAll()
     .where('created_at', '>=', now() - ATTACHMENT_ID_MAX_AGE_MS)
+    .orderBy('created_at', 'desc')
+    .limit(kept)
     .execute();
-  for (const row of rows) ids.set(key(row.page_id, row.url), { id: row.attachment_id, savedAt: row.created_at });
+  for (const row of rows.reverse()) keep(key(row.page_id, row.url), { id: row.attachment_id, savedAt: row.created_at });
   return {
     get(pageId: string, url: string): string | undefined {
-      const saved = ids.get(key(pageId, url));
-      if (!saved || now() - saved.savedAt < ATTACHMENT_ID_MAX_AGE_MS) return saved?.id;
-      ids.delete(key(pageId, url));
-      return undefined;
+      const k = key(pageId, url);
+      const saved = ids.get(k);
+      if (!saved) return undefined;
+      if (now() - saved.savedAt >= ATTACHMENT_ID_MAX_AGE_MS) {
+        ids.delete(k);
+        return undefined;
+      }
+      keep(k, saved);
+      return saved.id;
     },
     async remember(pageId: string, url: string, attachmentId: string, savedAt: number) {
-      ids.set(key(pageId, url), { id: attachmentId, savedAt });
+      keep(key(pageId, url), { id: attachmentId, savedAt });
       await db
         .insertInto('attachment_cache')
         .values({ page_id: pageId, url, attachment_id: attachmentId, created_at: savedAt })

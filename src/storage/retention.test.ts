@@ -110,5 +110,20 @@ for (const kind of DATABASES) {
       clock = now + 2 * DAY;
       expect(restarted.get('page-1', 'https://cdn.example/new.png')).toBe('att-new');
     });
+
+    it('keeps the most recently used attachment ids in memory, a bounded number, and loads the newest at start', async () => {
+      const { db } = await open();
+      const now = start();
+      const url = (n: number) => `https://cdn.example/qr-${n}.png`;
+      const cache = await createAttachmentCache(db, () => now, 3);
+      for (let n = 1; n <= 3; n++) await cache.remember('page-1', url(n), `att-${n}`, now - (10 - n) * DAY);
+      expect(cache.get('page-1', url(1))).toBe('att-1'); // Used: the least recent is now the second.
+      await cache.remember('page-1', url(4), 'att-4', now);
+      expect([1, 2, 3, 4].map((n) => cache.get('page-1', url(n)))).toEqual(['att-1', undefined, 'att-3', 'att-4']);
+      // Every row stays stored; a start loads the newest three.
+      expect(await db.selectFrom('attachment_cache').select('url').execute()).toHaveLength(4);
+      const restarted = await createAttachmentCache(db, () => now, 3);
+      expect([1, 2, 3, 4].map((n) => restarted.get('page-1', url(n)))).toEqual([undefined, 'att-2', 'att-3', 'att-4']);
+    });
   });
 }
