@@ -935,6 +935,23 @@ for (const kind of DATABASES) {
       expect(await db.selectFrom('outbox').select('attempts').execute()).toEqual([{ attempts: 3 }]);
     });
 
+    it('tries a rate-limited send again past its attempts: a limit of some minutes does not kill it', async () => {
+      const limited: SendResult = {
+        status: 'retry',
+        rate_limited: true,
+        error: { code: 613, message: 'Calls to this api have exceeded the rate limit.' },
+      };
+      let refusals = 3;
+      const { db, conversation, outbox, turn, sent, status } = await setup(
+        async () => (refusals-- > 0 ? limited : undefined),
+        { maxAttempts: 2, retryBaseMs: 1 },
+      );
+      outbox.wake(conversation.id, await turn('hello'));
+      await vi.waitFor(async () => expect(await status()).toEqual(['hello:sent']), { timeout: 8_000, interval: 50 });
+      expect(sent).toEqual(['hello', 'hello', 'hello', 'hello']);
+      expect(await db.selectFrom('outbox').select('attempts').execute()).toEqual([{ attempts: 4 }]);
+    });
+
     it('blocks what waits for a person Graph says cannot be reached, handed over or not, without asking Graph again', async () => {
       const gone: SendResult = {
         status: 'failed',

@@ -304,6 +304,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     if (result.status === 'retry' && result.rate_limited)
       options.throttle?.onRateLimited(row.page_id, result.after_ms, result.app_wide);
     const attempts = row.attempts + 1;
+    // A rate limit refuses a call rather than fails it, and the page's throttle spaces the next ones: the row goes dead
+    // over it only once it has waited RATE_LIMIT_PATIENCE_MS, or a limit of some minutes would kill every reply queued.
+    const refused = result.status === 'retry' && result.rate_limited && now - row.created_at < RATE_LIMIT_PATIENCE_MS;
     // A child logger only for the failures: creating one per sent message is measurable on the hot path.
     const log = () => logger.child({ outboxId: row.id, conversationId: row.conversation_id, pageId: row.page_id });
     // A typing indicator or a seen mark is worth nothing late, and never echoes: one that did not go through is left
@@ -334,7 +337,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         const inDoubtWait = outcome.rate_limited || !echoes(row) ? 0 : Math.max(0, fetchedBy - now) + inDoubtGraceMs;
         const nextAttemptAt = Math.ceil(now + Math.max(inDoubtWait + backoff, outcome.after_ms ?? 0));
         try {
-          if (attempts >= maxAttempts) {
+          if (attempts >= maxAttempts && !refused) {
             log().error({ error: outcome.error, attempts }, 'send failed after every retry: dead');
             await transaction((tx) => markUnsent(tx, row, { status: 'dead', attempts }, outcome.error, now));
             unrecordedWrites.retries.delete(row.id);
@@ -502,6 +505,8 @@ interface InDoubt {
 
 /** How long Graph may take to fetch a video's address, inside the Send API call (messenger-platform.md §3.5). */
 const VIDEO_FETCH_MS = 75_000;
+/** How long a row refused by rate limits is tried again past its attempts before it goes dead. */
+export const RATE_LIMIT_PATIENCE_MS = 60 * 60_000;
 
 const attachmentType = (message: unknown) =>
   (message as { attachment?: { type?: unknown } } | undefined)?.attachment?.type;

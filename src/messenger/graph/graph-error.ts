@@ -55,8 +55,8 @@ export function classifyGraphError(error: GraphError): GraphFailureKind {
   if (error.is_transient === true) return 'transient';
   if (code === undefined) return classifyHttpOnly(error.http_status);
   if (code === 100 || code === 1) return 'invalid';
-  // A Graph error code we do not know: a 5xx status still says "try again".
-  return error.http_status !== undefined && error.http_status >= 500 ? 'transient' : 'invalid';
+  // A Graph error code we do not know: the HTTP status still says "try again" (a 5xx, 408) or "slow down" (429).
+  return classifyHttpOnly(error.http_status ?? 400);
 }
 
 function classifyCode(code: number, sub: number | undefined): GraphFailureKind {
