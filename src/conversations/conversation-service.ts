@@ -94,6 +94,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
       case 'optin':
         await recordUnanswered(id, event, received_at);
         return;
+      case 'reaction':
+        await handleReaction(id, event);
+        return;
       default:
         await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
     }
@@ -288,6 +291,16 @@ export function createConversationService(deps: ConversationServiceDeps) {
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
   }
 
+  /** A reaction to a message (ours or the person's) shows on it in the inbox; nothing is answered. */
+  async function handleReaction(eventId: string, event: Extract<InboundEvent, { kind: 'reaction' }>) {
+    const now = clock.now();
+    const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
+    const reaction =
+      event.action === 'react' ? (event.emoji ?? REACTION_EMOJI[event.reaction ?? ''] ?? event.reaction ?? '👍') : null;
+    await store.markReaction(conversation.id, event.mid, reaction, now);
+    await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
+  }
+
   /**
    * Settles the sends that stored echoes prove, before anything is sent after a restart. An echo waits in its person's
    * lane behind the rest of the backlog, maybe longer than the outbox waits for echoes, but it is proof already.
@@ -306,6 +319,17 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   return { handle, settleStoredEchoes };
 }
+
+/** Messenger's names for its reactions, for an event that names one without its emoji (messenger-platform.md §2.8). */
+const REACTION_EMOJI: Record<string, string> = {
+  like: '👍',
+  love: '❤️',
+  smile: '😆',
+  wow: '😮',
+  sad: '😢',
+  angry: '😠',
+  dislike: '👎',
+};
 
 /** The outbox row an echo of our own app's send names in its metadata (`sb:<outbox id>`, see graph-sender.ts). */
 function outboxIdOf(event: Extract<InboundEvent, { kind: 'echo' }>, page: PageRuntime): string | undefined {

@@ -129,6 +129,8 @@ export interface ConversationStore {
     stampedAt: number,
     now: number,
   ): Promise<false | { changed?: string }>;
+  /** Records the person's reaction to the message `externalId` of the conversation (null: taken back); how many rows. */
+  markReaction(conversationId: string, externalId: string, reaction: string | null, now: number): Promise<number>;
   /** Marks our outgoing messages with these ids, or sent before that time, delivered / read; returns how many. */
   markOutgoing(
     conversationId: string,

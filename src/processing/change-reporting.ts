@@ -43,6 +43,11 @@ export function reportChanges(options: {
       if (marked > 0) changed(conversationId);
       return marked;
     },
+    async markReaction(conversationId, externalId, reaction, now) {
+      const marked = await store.markReaction(conversationId, externalId, reaction, now);
+      if (marked > 0) changed(conversationId);
+      return marked;
+    },
     async commitTurn(result, now) {
       const { conversation } = result;
       const conversationId = conversation?.id ?? result.outgoing?.conversation_id ?? result.session?.conversation_id;

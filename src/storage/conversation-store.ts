@@ -149,6 +149,18 @@ export function createConversationStore(
       return Number(marked.numUpdatedRows);
     },
 
+    async markReaction(conversationId, externalId, reaction, now) {
+      const marked = await transaction((tx) =>
+        tx
+          .updateTable('messages')
+          .set({ reaction, updated_at: now })
+          .where('conversation_id', '=', conversationId)
+          .where('external_id', '=', externalId)
+          .executeTakeFirst(),
+      );
+      return Number(marked.numUpdatedRows);
+    },
+
     commitTurn: (result, now) => transaction((tx) => writeTurn(tx, result, now)),
 
     queueOutgoing: (outgoing, now) =>

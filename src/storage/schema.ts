@@ -139,6 +139,8 @@ export interface MessagesTable {
   client_key: string | null;
   /** An agent's reply: the inbox user who sent it (users.id). */
   sender_id: string | null;
+  /** The person's reaction to the message (its emoji, else Messenger's name for it); null when none or taken back. */
+  reaction: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -1412,6 +1412,20 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect(items.filter((item) => item.message?.text === text)).toHaveLength(1);
     expect((await h.api('GET', '/api/dead-letters')).body.data).toEqual({ outbox: [], events: [] });
   });
+
+  it('shows the reaction a person gives to a message under it, as it comes', async () => {
+    await page.getByTestId('nav-conversations').click();
+    await lena().click();
+    const text = 'Your parcel is with the courier and arrives tomorrow.';
+    const sent = messages('agent', text);
+    await sent.waitFor(wait);
+    const { items } = await h.fb.conversation(PAGE_ID, PSID);
+    const mid = items.find((item) => item.message?.text === text)?.id as string;
+    await h.fb.react(PAGE_ID, PSID, { mid, action: 'react', reaction: 'love', emoji: '❤️' });
+    await expectText(sent.getByTestId('message-reaction'), 'Lena Okafor reacted ❤️');
+    await h.fb.react(PAGE_ID, PSID, { mid, action: 'unreact' });
+    await sent.getByTestId('message-reaction').waitFor({ state: 'detached', ...soon });
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

@@ -479,6 +479,29 @@ for (const database of DATABASES) {
       });
     });
 
+    it('shows the person’s reaction on the message it is to, and takes it away when taken back', async () => {
+      const row = await conversationOf(person(6));
+      const messages = async () =>
+        (await h.api('GET', `/api/conversations/${row?.id}/messages`)).body.data.messages as {
+          text: string;
+          external_id: string;
+          reaction: string | null;
+        }[];
+      const answer = (await messages()).find((m) => m.text === 'echo: that one');
+      const turns = bot.turns.length;
+      await h.fb.react(PAGE_ID, person(6), { mid: answer!.external_id, action: 'react', reaction: 'wow', emoji: '😮' });
+      await h.settle();
+      const reacted = await messages();
+      expect(reacted.filter((m) => m.reaction !== null).map((m) => [m.text, m.reaction])).toEqual([
+        ['echo: that one', '😮'],
+      ]);
+      await h.fb.react(PAGE_ID, person(6), { mid: answer!.external_id, action: 'unreact' });
+      await h.settle();
+      expect((await messages()).every((m) => m.reaction === null)).toBe(true);
+      // Nothing to answer: the bot heard neither.
+      expect(bot.turns.length).toBe(turns);
+    });
+
     it('searches conversations by what was said in them, and by the person’s id', async () => {
       await h.fb.sendText(PAGE_ID, person(6), 'Is the speckled mug dishwasher safe?');
       await h.settle();

@@ -1,4 +1,7 @@
-/** One message of a thread: who wrote it, when, its parts (content.js) and, for outgoing ones, where it stands. */
+/**
+ * One message of a thread: who wrote it, when, its parts (content.js), the person's reaction to it, and for outgoing
+ * ones where it stands.
+ */
 import { describeContent, MEDIA_LABELS, quoteOf } from './content.js';
 import { h } from './dom.js';
 import { authorLabel, describeStatus, fullTime, shortTime } from './format.js';
@@ -31,6 +34,13 @@ export function renderMessage(message, { person, goTo }) {
       message.reply_to ? renderQuote(message, person, goTo) : null,
       describeContent(message).map(renderPart),
     ),
+    message.reaction &&
+      h(
+        'div',
+        { class: 'message__reaction', dataset: { testid: 'message-reaction' }, title: `${person} reacted` },
+        h('span', { 'aria-hidden': 'true' }, message.reaction),
+        h('span', { class: 'visually-hidden' }, `${person} reacted ${message.reaction}`),
+      ),
     status &&
       h(
         'div',
