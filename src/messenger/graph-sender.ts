@@ -78,8 +78,7 @@ export function createGraphSender(
             usage: outcome.usage,
           };
         case 'failed':
-          // Not 100/2018234 (another app owns this one thread): a permission of one conversation, not of the page.
-          if (outcome.kind === 'token' || (outcome.kind === 'permission' && outcome.error.code !== 100))
+          if (outcome.kind === 'token' || (outcome.kind === 'permission' && !concernsOnePerson(outcome.error)))
             report(page.id, outcome.kind, describeError(outcome.error));
           // Graph's own window errors are policy refusals like ours: shown as blocked, never retried.
           if (outcome.kind === 'window')
@@ -151,4 +150,12 @@ function reusableUrlOf(message: OutgoingMessage | undefined): string | undefined
   const attachment = message?.attachment;
   if (!attachment || attachment.type === 'template' || !('url' in attachment.payload)) return undefined;
   return attachment.payload.is_reusable ? attachment.payload.url : undefined;
+}
+
+/**
+ * A refused permission of one conversation, not of the page: another app owns this one thread (100/2018234), or an app
+ * in development mode refuses a person without a role on it (200/2018027; messenger-platform.md §8.1).
+ */
+function concernsOnePerson(error: { code?: number; error_subcode?: number }): boolean {
+  return error.code === 100 || (error.code === 200 && error.error_subcode === 2018027);
 }

@@ -241,6 +241,12 @@ for (const database of DATABASES) {
       await h.settle();
       expect((await messagesOf(person(3))).at(-1)).toMatchObject({ status: 'failed' });
       expect((await pageHealth()).health).toBe('ok');
+      // Nor is an app in development mode refusing a person without a role on it: others are answered.
+      await h.fb.setFaults({ next: { count: 1, code: 200, error_subcode: 2018027, path_contains: '/messages' } });
+      await h.fb.sendText(PAGE_ID, person(3), 'not a tester of the app');
+      await h.settle();
+      expect((await messagesOf(person(3))).at(-1)).toMatchObject({ status: 'failed' });
+      expect((await pageHealth()).health).toBe('ok');
     });
 
     it('moves a send whose retries run out to the dead state, with its error', async () => {
