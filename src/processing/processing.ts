@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Assistant } from '../assistants/assistant.ts';
 import { createAssistant } from '../assistants/create-assistant.ts';
 import type { Config } from '../config/load-config.ts';
 import { createConversationService } from '../conversations/conversation-service.ts';
@@ -27,6 +26,7 @@ import { recordPageHealth } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { reportChanges } from './change-reporting.ts';
 import { createGraphClients } from './graph-clients.ts';
+import { createPageAssistants } from './page-assistants.ts';
 
 /** Retry and concurrency knobs; tests shorten the delays. */
 export interface ProcessingTuning {
@@ -149,24 +149,17 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     },
   });
 
-  /** Each page's assistant, made again when the page's assistant configuration changes (a config synced by another process). */
-  const assistants = new Map<string, { config: string; assistant: Assistant }>();
-  async function refreshAssistants() {
-    for (const page of directory.pages()) {
-      const config = JSON.stringify(page.assistant ?? null);
-      if (assistants.get(page.id)?.config === config) continue;
-      const assistant = await createAssistant(page.assistant, {
+  const assistants = await createPageAssistants({
+    pages: () => directory.pages(),
+    make: (page) =>
+      createAssistant(page.assistant, {
         // The page's current text: `PATCH /api/pages/:id/settings` changes it without a restart.
         fallbackText: () => (directory.page(page.id) ?? page).settings.fallback_text,
         env: options.env,
         logger,
-      });
-      assistants.set(page.id, { config, assistant });
-    }
-  }
-  /** The assistants being made for the pages last loaded: an event of a page just caught up with waits for them. */
-  let assistantsMade = refreshAssistants();
-  await assistantsMade;
+      }),
+    logger,
+  });
 
   const { capabilities } = options;
   const transaction = createBatchedWrites(db, capabilities.concurrentWriters);
@@ -241,13 +234,13 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       options.catchUpPages &&
       (async () => {
         await options.catchUpPages?.();
-        await assistantsMade;
+        await assistants.ready();
       }),
     assistantFor: (id) => {
-      const made = assistants.get(id);
+      const made = assistants.of(id);
       // A page another process added a moment ago: its event is tried again once the assistant is made.
       if (!made) throw new Error(`page ${id} has no assistant yet`);
-      return made.assistant;
+      return made;
     },
     renderer: createMessengerRenderer({
       random: options.random,
@@ -329,9 +322,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     // assistant.
     pagesChanged: () => {
       sender.directoryReloaded();
-      assistantsMade = refreshAssistants().catch((err) =>
-        logger.error({ err }, 'could not make the assistant of a changed page'),
-      );
+      assistants.pagesChanged();
     },
     conversationChanged: (id) => {
       cache?.forget(id);
