@@ -7,12 +7,12 @@ import type { AssistantTurn } from '../assistants/assistant.ts';
 import { defaultPageSettings } from '../config/page-settings.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
-import { insertInboundEvents } from '../storage/inbound-event-repository.ts';
+import { insertInboundEvents, loadHandledTurnsSince } from '../storage/inbound-event-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { type ConversationServiceDeps, createConversationService, type StoredEvent } from './conversation-service.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import type { PageRuntime } from './ports.ts';
-import { createMemoryRateLimiter } from './rate-limiter.ts';
+import { createMemoryRateLimiter, KEPT_MS as RATE_LIMIT_KEPT_MS } from './rate-limiter.ts';
 
 const PAGE = { id: 'page-1', app_id: 'app-1' } as PageRuntime;
 
@@ -376,7 +376,7 @@ for (const kind of DATABASES) {
         return service.handle(stored);
       };
       const text = (words: string) => ({ kind: 'message', mid: `m_${words}`, text: words, attachments: [] });
-      return { store, handle, text, answered };
+      return { store, handle, text, answered, service, time };
     }
     const inbox = async (db: Kysely<Database>) =>
       (
@@ -394,6 +394,21 @@ for (const kind of DATABASES) {
       expect(await handle(lost, hour + 1000)).toBeUndefined();
       expect(answered).toEqual(['an hour later', 'lost']);
       expect(await inbox(db)).toEqual(['an hour later:received', 'lost:received']);
+    });
+
+    it('counts again what a person was answered before a restart: their limit does not start afresh', async () => {
+      const { db } = await open();
+      const now = Date.now();
+      const before = limitedService(db);
+      await before.handle(await before.store(before.text('before the restart'), now), now);
+      // Another processing (a restart, a take-over) counts what was handled in the last two minutes.
+      const after = limitedService(db);
+      const later = now + 10_000;
+      after.time.now = later;
+      after.service.countAgain(await loadHandledTurnsSince(db, later - RATE_LIMIT_KEPT_MS));
+      expect(await after.handle(await after.store(after.text('right after it'), later), later)).toBe('throttled');
+      expect(after.answered).toEqual([]);
+      expect(await inbox(db)).toEqual(['before the restart:received', 'right after it:throttled']);
     });
 
     it('does not count what the person wrote while another app had the thread (standby): none of it was answered', async () => {

@@ -72,10 +72,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
       return;
     }
+    if (isTurn(event)) return handlePerson(id, event, page, received_at);
     switch (event.kind) {
-      case 'message':
-      case 'postback':
-        return handlePerson(id, event, page, received_at);
       case 'echo':
         await handleEcho(id, event, page);
         return;
@@ -87,10 +85,6 @@ export function createConversationService(deps: ConversationServiceDeps) {
         await handleHandover(id, event, page);
         return;
       case 'referral':
-        // With a `ref` it names where to start (a flow's action): answered as Get Started is. Else it only opens the window.
-        if (event.referral.ref !== undefined) return handlePerson(id, event, page, received_at);
-        await recordUnanswered(id, event, received_at);
-        return;
       case 'optin':
         await recordUnanswered(id, event, received_at);
         return;
@@ -317,7 +311,32 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return settled;
   }
 
-  return { handle, settleStoredEchoes };
+  /**
+   * Counts again the events handled lately (`events`, oldest first) toward their people's rate limits, as `handle`
+   * counted them: after a restart, or when another process took over processing, nobody's limit starts afresh.
+   */
+  function countAgain(events: StoredEvent[]) {
+    const now = clock.now();
+    for (const { id, event, received_at } of events) {
+      if (!isTurn(event) || event.standby || !event.user_id) continue;
+      const at = occurredAt(event, received_at);
+      deps.rateLimiter.allow(`${event.page_id}:${event.user_id}`, Number.POSITIVE_INFINITY, { id, at }, now);
+    }
+  }
+
+  return { handle, settleStoredEchoes, countAgain };
+}
+
+/**
+ * The events a person's turn answers, which the rate limit counts: messages, postbacks, and a referral with a `ref`,
+ * which names where to start (a flow's action) and is answered as Get Started is. One without only opens the window.
+ */
+function isTurn(event: InboundEvent): boolean {
+  return (
+    event.kind === 'message' ||
+    event.kind === 'postback' ||
+    (event.kind === 'referral' && event.referral.ref !== undefined)
+  );
 }
 
 /** Messenger's names for its reactions, for an event that names one without its emoji (messenger-platform.md §2.8). */

@@ -14,7 +14,7 @@ export interface RateLimiter {
 
 const WINDOW_MS = 60_000;
 /** How far behind the newest time the allowed ones are kept: an event up to a window late is checked exactly. */
-const KEPT_MS = 2 * WINDOW_MS;
+export const KEPT_MS = 2 * WINDOW_MS;
 /**
  * How long, on the processing clock, a person not counted is remembered: longer than a turn may run (a model's call may
  * take 1.5 × its 120 s timeout), since the person's next events wait behind it, and must still be counted with theirs.
@@ -33,8 +33,9 @@ interface Hits {
 }
 
 /**
- * In-process sliding window (one list of times per person). Right for one process on SQLite; several processes
- * on PostgreSQL would count per process (see docs/adr/0002-queue.md).
+ * In-process sliding window (one list of times per person), in the one process that handles conversations (on
+ * PostgreSQL, the one holding the lock: docs/adr/0002-queue.md). A processing that starts counts again what was handled
+ * in the last KEPT_MS (conversation-service.ts `countAgain`), so a restart or a take-over starts nobody's limit afresh.
  */
 export function createMemoryRateLimiter(): RateLimiter {
   const hits = new Map<string, Hits>();

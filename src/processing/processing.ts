@@ -5,7 +5,7 @@ import { createAssistant } from '../assistants/create-assistant.ts';
 import type { Config } from '../config/load-config.ts';
 import { createConversationService } from '../conversations/conversation-service.ts';
 import { createHeldReceipts } from '../conversations/held-receipts.ts';
-import { createMemoryRateLimiter } from '../conversations/rate-limiter.ts';
+import { createMemoryRateLimiter, KEPT_MS as RATE_LIMIT_KEPT_MS } from '../conversations/rate-limiter.ts';
 import { createGraphSender } from '../messenger/graph-sender.ts';
 import { createMessengerRenderer } from '../messenger/messenger-renderer.ts';
 import type { SendResult } from '../queue/channel-sender.ts';
@@ -21,7 +21,11 @@ import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { cachedConversations } from '../storage/conversation-cache.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import type { DatabaseCapabilities } from '../storage/database.ts';
-import { loadPendingEchoes, type StoredInboundEvent } from '../storage/inbound-event-repository.ts';
+import {
+  loadHandledTurnsSince,
+  loadPendingEchoes,
+  type StoredInboundEvent,
+} from '../storage/inbound-event-repository.ts';
 import { recordPageHealth } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { reportChanges } from './change-reporting.ts';
@@ -254,6 +258,8 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     logger,
     shutdown: shutdown.signal,
   });
+  // Nobody's rate limit starts afresh with this processing (a restart, a take-over on PostgreSQL).
+  service.countAgain(await loadHandledTurnsSince(db, timers.now() - RATE_LIMIT_KEPT_MS));
   const worker = createInboundWorker({
     db,
     service,

@@ -149,6 +149,22 @@ export async function loadPendingByIds(db: Kysely<Database>, ids: string[]): Pro
   return found.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+/**
+ * The messages, postbacks and referrals stored since `since` and handled (`done`: answered, not throttled), oldest
+ * first: what the rate limit counted lately, to count again when processing starts.
+ */
+export async function loadHandledTurnsSince(db: Kysely<Database>, since: number): Promise<StoredInboundEvent[]> {
+  const rows = await db
+    .selectFrom('inbound_events')
+    .select(STORED_COLUMNS)
+    .where('status', '=', 'done')
+    .where('id', '>=', idFloor(since))
+    .where('kind', 'in', ['message', 'postback', 'referral'])
+    .orderBy('id')
+    .execute();
+  return rows.map(storedEventOf);
+}
+
 /** Acknowledged events not finished yet (after a crash or restart), oldest first. */
 export async function loadPendingEvents(
   db: Kysely<Database>,
