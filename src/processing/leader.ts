@@ -103,13 +103,12 @@ export async function createLeaderProcessing(
       await session.query("select set_config('idle_session_timeout', $1, false)", [`${silenceMs}ms`]);
     } catch (err) {
       if ((err as { code?: string }).code !== UNKNOWN_PARAMETER) throw err;
-      if (!warnedUnknown) {
-        logger.warn(
-          { err },
-          'this PostgreSQL has no idle_session_timeout (it came in 14): a process that hangs while it handles conversations keeps the processing lock until it is stopped',
-        );
-      }
+      if (warnedUnknown) return;
       warnedUnknown = true;
+      logger.warn(
+        { err },
+        'this PostgreSQL has no idle_session_timeout (it came in 14): a process that hangs while it handles conversations keeps the processing lock until it is stopped',
+      );
     }
   }
 

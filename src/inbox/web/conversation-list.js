@@ -3,7 +3,7 @@
  * seconds that updates rows in place, so the selection, the focus and the scroll position stay where they were.
  */
 import { renderConversationRow } from './conversation-row.js';
-import { h, replaceChildren, setText, whileBusy } from './dom.js';
+import { h, placeInOrder, replaceChildren, setText, whileBusy } from './dom.js';
 import { describeError, shortTime } from './format.js';
 import { createListFilters } from './list-filters.js';
 import {
@@ -195,13 +195,8 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
   /** Rows are kept by id and moved only when their place changed: a focused row keeps its focus. */
   function draw() {
     const wanted = new Set(rows.map((r) => r.id));
-    for (const [id, entry] of elements) {
-      if (!wanted.has(id)) {
-        entry.item.remove();
-        elements.delete(id);
-      }
-    }
-    rows.forEach((row, index) => {
+    for (const id of elements.keys()) if (!wanted.has(id)) elements.delete(id);
+    const items = rows.map((row) => {
       let entry = elements.get(row.id);
       if (!entry) {
         entry = { item: h('li', {}), signature: '' };
@@ -220,8 +215,9 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
       }
       // Its time as shown moves on by itself ("now", "5 min"): its text alone changes.
       setText(entry.item.querySelector('time'), shortTime(row.last_message_at));
-      if (list.children[index] !== entry.item) list.insertBefore(entry.item, list.children[index] ?? null);
+      return entry.item;
     });
+    placeInOrder(list, items);
     markSelected();
     empty.hidden = rows.length > 0;
     empty.textContent =

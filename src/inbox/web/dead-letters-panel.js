@@ -13,7 +13,7 @@ import {
   personOf,
   sendKindLabel,
 } from './dead-letters.js';
-import { h, replaceChildren, setText, whileBusy } from './dom.js';
+import { askInPlace, h, replaceChildren, setText, whileBusy } from './dom.js';
 import { describeError, fullTime } from './format.js';
 import { conversationHref } from './route.js';
 
@@ -172,14 +172,7 @@ export function createDeadLettersPanel({ api, notices, pageName, isAdmin }) {
     );
     const cancel = h('button', { type: 'button', class: 'button button--quiet', hidden: true }, 'Cancel');
     const controls = h('span', { class: 'dead-letters__replay', hidden: true }, ask, confirm, cancel);
-    const asking = (on, { focus = true } = {}) => {
-      ask.hidden = on;
-      confirm.hidden = !on;
-      cancel.hidden = !on;
-      if (focus) (on ? confirm : ask).focus();
-    };
-    ask.addEventListener('click', () => asking(true));
-    cancel.addEventListener('click', () => asking(false));
+    const asking = askInPlace({ ask, shown: [confirm, cancel], focus: confirm, cancel });
     confirm.addEventListener('click', () =>
       whileBusy(confirm, async () => {
         const result = await api.replayDeadLetters();

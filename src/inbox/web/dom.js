@@ -31,6 +31,32 @@ export function replaceChildren(el, ...children) {
   append(el, children);
 }
 
+/**
+ * Makes `items` (elements, in order) the children of `list`, moving only what is out of place and removing the rest:
+ * an element kept from the last draw keeps its focus and what is typed in it.
+ */
+export function placeInOrder(list, items) {
+  items.forEach((item, index) => {
+    if (list.children[index] !== item) list.insertBefore(item, list.children[index] ?? null);
+  });
+  while (list.children.length > items.length) list.lastElementChild.remove();
+}
+
+/**
+ * Asks again in place: a click on `ask` hides it and shows `shown` (a confirm button and `cancel`, or a form holding
+ * it), with the focus on `focus`; `cancel` puts `ask` back. Returns `asking(on, {focus})` for the caller to end it.
+ */
+export function askInPlace({ ask, shown, focus, cancel }) {
+  const asking = (on, { focus: moveFocus = true } = {}) => {
+    ask.hidden = on;
+    for (const element of shown) element.hidden = !on;
+    if (moveFocus) (on ? focus : ask).focus();
+  };
+  ask.addEventListener('click', () => asking(true));
+  cancel.addEventListener('click', () => asking(false));
+  return asking;
+}
+
 /** A fresh id for an element that a label or `aria-describedby` points at. */
 let counter = 0;
 export function uid(prefix) {

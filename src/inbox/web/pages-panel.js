@@ -4,7 +4,7 @@
  * admins each page's settings.
  */
 import { safeUrl } from './content.js';
-import { h, replaceChildren } from './dom.js';
+import { h, placeInOrder, replaceChildren } from './dom.js';
 import { describeError, describeFailures, describeHealth, describeUpkeep, fullTime } from './format.js';
 import { createPageSettingsForm } from './page-settings-form.js';
 
@@ -129,15 +129,10 @@ export function createPagesPanel({ api, notices, onPages, isAdmin, below, naviga
       );
       return;
     }
-    if (rows.size === 0) list.replaceChildren();
     const wanted = new Set(pages.map((page) => page.id));
     for (const id of openSettings.keys()) if (!wanted.has(id)) openSettings.delete(id);
-    for (const [id, row] of rows) {
-      if (wanted.has(id)) continue;
-      row.item.remove();
-      rows.delete(id);
-    }
-    pages.forEach((page, index) => {
+    for (const id of rows.keys()) if (!wanted.has(id)) rows.delete(id);
+    const items = pages.map((page) => {
       let row = rows.get(page.id);
       if (!row) {
         const summary = h('div', { class: 'page__summary' });
@@ -155,8 +150,9 @@ export function createPagesPanel({ api, notices, onPages, isAdmin, below, naviga
       }
       if (form && form.parentNode !== row.item) row.item.append(form);
       for (const other of row.item.querySelectorAll(':scope > form')) if (other !== form) other.remove();
-      if (list.children[index] !== row.item) list.insertBefore(row.item, list.children[index] ?? null);
+      return row.item;
     });
+    placeInOrder(list, items);
   }
 
   /** Opens and closes the page's settings (closed, what was typed and not saved is dropped). */

@@ -3,7 +3,7 @@
  * (the gateway generates their first password, shown here once), make them admins or agents, give them a new
  * password and remove them. The configured admin (`SWITCHBOARD_ADMIN_EMAIL`) is changed in the configuration only.
  */
-import { h, replaceChildren, uid, whileBusy } from './dom.js';
+import { askInPlace, h, placeInOrder, replaceChildren, uid, whileBusy } from './dom.js';
 import { describeError, fullTime } from './format.js';
 
 const ROLES = { admin: 'Admin', agent: 'Agent' };
@@ -64,11 +64,10 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
       }),
     );
     members = drawn;
-    users.forEach((user, index) => {
-      const { item } = drawn.get(user.id);
-      if (list.children[index] !== item) list.insertBefore(item, list.children[index] ?? null);
-    });
-    while (list.children.length > users.length) list.lastElementChild.remove();
+    placeInOrder(
+      list,
+      users.map((user) => drawn.get(user.id).item),
+    );
   }
 
   function show(tone, text, secret) {
@@ -253,13 +252,7 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
       save,
       cancel,
     );
-    const editing = (on) => {
-      ask.hidden = on;
-      form.hidden = !on;
-      (on ? input : ask).focus();
-    };
-    ask.addEventListener('click', () => editing(true));
-    cancel.addEventListener('click', () => editing(false));
+    askInPlace({ ask, shown: [form], focus: input, cancel });
     return h('span', { class: 'team-member__name' }, ask, form);
   }
 
@@ -283,14 +276,7 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
       { type: 'button', class: 'button button--quiet', dataset: { testid: 'member-remove' } },
       'Remove…',
     );
-    const asking = (on) => {
-      ask.hidden = on;
-      confirm.hidden = !on;
-      cancel.hidden = !on;
-      (on ? confirm : ask).focus();
-    };
-    ask.addEventListener('click', () => asking(true));
-    cancel.addEventListener('click', () => asking(false));
+    askInPlace({ ask, shown: [confirm, cancel], focus: confirm, cancel });
     return h('span', { class: 'team-member__remove' }, ask, confirm, cancel);
   }
 
