@@ -32,6 +32,8 @@ export interface ConversationServiceDeps {
   shutdown?: AbortSignal;
   /** Receipts kept for the sends recorded after them (Graph slow to answer a send that reached the person). */
   heldReceipts?: HeldReceipts;
+  /** Told Meta stopped the page from messaging, or let it again (the page's health). */
+  policyEnforced?: (pageId: string, action: 'block' | 'unblock', reason: string | undefined) => void;
 }
 
 export interface StoredEvent {
@@ -68,6 +70,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       await deps.catchUpPages();
       page = deps.pages(event.page_id);
     }
+    if (page && event.kind === 'policy_enforcement' && deps.policyEnforced) {
+      deps.policyEnforced(page.id, event.action, event.reason);
+      await store.commitTurn({ event_id: id, event_status: 'done' }, clock.now());
+      return;
+    }
     if (!page || !event.user_id) {
       await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
       return;
@@ -90,6 +97,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
         return;
       case 'reaction':
         await handleReaction(id, event);
+        return;
+      case 'edit':
+        await handleEdit(id, event);
         return;
       default:
         await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
@@ -293,6 +303,18 @@ export function createConversationService(deps: ConversationServiceDeps) {
       event.action === 'react' ? (event.emoji ?? REACTION_EMOJI[event.reaction ?? ''] ?? event.reaction ?? '👍') : null;
     await store.markReaction(conversation.id, event.mid, reaction, now);
     await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
+  }
+
+  /**
+   * The person changed the text of a message: the inbox shows the new text, marked edited. Nothing is answered: the
+   * assistant answered what it was first, and an edit is no new turn in Messenger either.
+   */
+  async function handleEdit(eventId: string, event: Extract<InboundEvent, { kind: 'edit' }>) {
+    const now = clock.now();
+    const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
+    const edited = await store.markEdited(conversation.id, event.mid, event.text, now);
+    // A message from before the gateway knew the person, or one it kept no row of: nothing to change.
+    await store.commitTurn({ event_id: eventId, event_status: edited > 0 ? 'done' : 'ignored' }, now);
   }
 
   /**

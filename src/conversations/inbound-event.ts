@@ -48,6 +48,10 @@ export type InboundEventBody =
   | { kind: 'delivery'; mids: string[]; watermark: number }
   | { kind: 'read'; watermark: number }
   | { kind: 'reaction'; mid: string; action: 'react' | 'unreact'; reaction?: string; emoji?: string }
+  /** The person changed the text of a message they sent; `num_edit` counts the edits (1 for the first). */
+  | { kind: 'edit'; mid: string; text: string; num_edit?: number }
+  /** Meta stopped the page from messaging (`block`, with why), or let it again (`unblock`). A page-level event. */
+  | { kind: 'policy_enforcement'; action: 'block' | 'unblock'; reason?: string }
   | {
       kind: 'handover';
       action: 'pass_thread_control' | 'take_thread_control' | 'request_thread_control' | 'app_roles';

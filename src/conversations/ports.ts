@@ -131,6 +131,11 @@ export interface ConversationStore {
   ): Promise<false | { changed?: string }>;
   /** Records the person's reaction to the message `externalId` of the conversation (null: taken back); how many rows. */
   markReaction(conversationId: string, externalId: string, reaction: string | null, now: number): Promise<number>;
+  /**
+   * The person changed the text of their message `externalId` of the conversation: the new text replaces it, the
+   * earlier ones are kept with it. How many rows.
+   */
+  markEdited(conversationId: string, externalId: string, text: string, now: number): Promise<number>;
   /** Marks our outgoing messages with these ids, or sent before that time, delivered / read; returns how many. */
   markOutgoing(
     conversationId: string,

@@ -4,6 +4,7 @@ import {
   describeError,
   describeFailures,
   describeFlag,
+  describeHealth,
   describeStatus,
   describeUpkeep,
   describeWait,
@@ -79,6 +80,13 @@ describe('inbox labels', () => {
     expect(describeError({ status: 400, code: 'SB_BAD_REQUEST', message: 'text: too long' })).toBe('Text: too long');
     expect(describeError({ status: 503, code: 'SB_SIGN_INS_BUSY', message: 'm' })).toMatch(/^Too many sign-ins are/);
     expect(describeError({ status: 0, code: 'NETWORK', message: 'Failed to fetch' })).toContain('Could not reach');
+  });
+
+  it("names a page's health: healthy, a refused token or permission, Meta's block, else the value as a warning", () => {
+    expect(describeHealth('ok')).toEqual({ label: 'Healthy', tone: 'ok' });
+    expect(describeHealth('token')).toEqual({ label: 'Token refused', tone: 'error' });
+    expect(describeHealth('blocked')).toEqual({ label: 'Blocked by Meta', tone: 'error' });
+    expect(describeHealth('later')).toEqual({ label: 'later', tone: 'warning' });
   });
 
   it('lists a page’s failed sends, largest count first', () => {

@@ -80,6 +80,60 @@ describe('graph sender: profile lookups', () => {
   });
 });
 
+describe("graph sender: the page's health", () => {
+  const graph = useScriptedGraph({ timeoutMs: 300 });
+  const send: OutboxSend = {
+    outbox_id: 'o1',
+    page_id: PAGE.id,
+    conversation_id: 'c1',
+    recipient_id: PSID,
+    kind: 'message',
+    messaging_type: 'RESPONSE',
+    message: { text: 'hello' },
+  };
+  const blockedByGraph = {
+    status: 400,
+    json: { error: { message: 'The action attempted has been deemed abusive or is otherwise disallowed', code: 368 } },
+  };
+
+  it("shows Meta's block until Meta lifts it; Graph's refusals meanwhile do not hide its reason", async () => {
+    const reports: [string, string | null][] = [];
+    const sender = createGraphSender({
+      directory,
+      graphFor: () => graph.client,
+      onPageHealth: (_page, health, detail) => reports.push([health, detail]),
+      logger,
+    });
+    sender.policyEnforced(PAGE.id, 'unblock', undefined);
+    expect(reports).toEqual([]);
+    sender.policyEnforced(PAGE.id, 'block', 'Spam reported by people.');
+    expect(reports).toEqual([['blocked', 'Meta blocked the page from messaging: Spam reported by people.']]);
+    graph.server.reply(blockedByGraph);
+    expect(await sender.send(send)).toMatchObject({ status: 'failed', error: { code: 368 } });
+    expect(reports).toHaveLength(1);
+    sender.policyEnforced(PAGE.id, 'unblock', undefined);
+    expect(reports.at(-1)).toEqual(['ok', null]);
+    // Unblocked, a refusal shows as Graph gave it.
+    graph.server.reply(blockedByGraph);
+    await sender.send(send);
+    expect(reports.at(-1)).toEqual(['permission', expect.stringMatching(/^\(#368\) /)]);
+  });
+
+  it('calls the page healthy again once a send goes through, though the unblock never came', async () => {
+    const reports: string[] = [];
+    const sender = createGraphSender({
+      directory,
+      graphFor: () => graph.client,
+      onPageHealth: (_page, health) => reports.push(health),
+      logger,
+    });
+    sender.policyEnforced(PAGE.id, 'block', undefined);
+    graph.server.reply({ json: { recipient_id: PSID, message_id: 'm_1' } });
+    expect(await sender.send(send)).toMatchObject({ status: 'sent' });
+    expect(reports).toEqual(['blocked', 'ok']);
+  });
+});
+
 for (const kind of DATABASES) {
   describe(`a person's profile on ${kind}`, () => {
     const open = useMigratedDatabase(kind);

@@ -14,7 +14,8 @@ export interface GraphSenderDeps {
   graphFor: (appId: string) => GraphClient;
   /**
    * Told when a send shows the whole page cannot send (`token`: Graph refused its token; `permission`: the page or app
-   * lacks a permission or is restricted), and when a send succeeds again on a page this sender saw fail (`ok`).
+   * lacks a permission or is restricted), when Meta said it blocked the page from messaging (`blocked`), and when a
+   * send succeeds again on a page this sender saw fail, or Meta lifts its block (`ok`).
    */
   onPageHealth: (pageId: string, health: PageHealth, detail: string | null) => void;
   /** The attachment id Messenger gave for a media URL the page sent before, if still good (the attachment cache). */
@@ -26,12 +27,14 @@ export interface GraphSenderDeps {
   logger: Logger;
 }
 
-export type PageHealth = 'ok' | 'token' | 'permission';
+export type PageHealth = 'ok' | 'token' | 'permission' | 'blocked';
 
 /** Sends outbox rows through the Send API and reads profiles: the Messenger side of the outbox and contacts. */
-export function createGraphSender(
-  deps: GraphSenderDeps,
-): ChannelSender & ProfileProvider & { directoryReloaded(): void } {
+export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
+  ProfileProvider & {
+    directoryReloaded(): void;
+    policyEnforced(pageId: string, action: 'block' | 'unblock', reason: string | undefined): void;
+  } {
   /**
    * Each page's health as this sender last saw it; before its first send, and after the directory is loaded again
    * (another part recorded a health, the page upkeep a refused token), as the directory loaded it.
@@ -41,8 +44,15 @@ export function createGraphSender(
     health.set(pageId, now);
     deps.onPageHealth(pageId, now, detail);
   };
+  const healthOf = (pageId: string) => health.get(pageId) ?? deps.directory.page(pageId)?.health ?? 'ok';
   return {
     directoryReloaded: () => health.clear(),
+    /** Meta's `messaging_policy_enforcement` event: its block and reason show on the page until it lifts it. */
+    policyEnforced(pageId, action, reason) {
+      if (action === 'block')
+        report(pageId, 'blocked', `Meta blocked the page from messaging: ${reason ?? 'no reason given'}`);
+      else if (healthOf(pageId) === 'blocked') report(pageId, 'ok', null);
+    },
     echoes: (recipientId) => !isGuest(recipientId),
     async send(send): Promise<SendResult> {
       const page = deps.directory.page(send.page_id);
@@ -65,7 +75,7 @@ export function createGraphSender(
       switch (outcome.status) {
         case 'sent': {
           if (url && !attachmentId && outcome.attachment_id) deps.onAttachmentId?.(page.id, url, outcome.attachment_id);
-          if ((health.get(page.id) ?? page.health) !== 'ok') report(page.id, 'ok', null);
+          if (healthOf(page.id) !== 'ok') report(page.id, 'ok', null);
           return { status: 'sent', external_id: outcome.message_id, usage: outcome.usage };
         }
         case 'retry':
@@ -78,8 +88,11 @@ export function createGraphSender(
             usage: outcome.usage,
           };
         case 'failed':
-          if (outcome.kind === 'token' || (outcome.kind === 'permission' && !concernsOnePerson(outcome.error)))
-            report(page.id, outcome.kind, describeError(outcome.error));
+          if (outcome.kind === 'token' || (outcome.kind === 'permission' && !concernsOnePerson(outcome.error))) {
+            // Graph's refusal of a blocked page says less than Meta's block did (its reason).
+            if (outcome.kind === 'token' || healthOf(page.id) !== 'blocked')
+              report(page.id, outcome.kind, describeError(outcome.error));
+          }
           // Graph's own window errors are policy refusals like ours: shown as blocked, never retried.
           if (outcome.kind === 'window')
             return { status: 'blocked', error: errorOf(outcome.error), usage: outcome.usage };

@@ -48,6 +48,11 @@ export function reportChanges(options: {
       if (marked > 0) changed(conversationId);
       return marked;
     },
+    async markEdited(conversationId, externalId, text, now) {
+      const marked = await store.markEdited(conversationId, externalId, text, now);
+      if (marked > 0) changed(conversationId);
+      return marked;
+    },
     async commitTurn(result, now) {
       const { conversation } = result;
       const conversationId = conversation?.id ?? result.outgoing?.conversation_id ?? result.session?.conversation_id;

@@ -148,6 +148,8 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
       keep(pageId, 'cache an attachment id', attachments.remember(pageId, url, id, timers.now())),
     onPageHealth: (pageId, health, detail) => {
       if (health === 'ok') logger.info({ pageId }, 'page sends again');
+      else if (health === 'blocked')
+        logger.error({ pageId, detail }, 'page needs attention: Meta blocked its messaging');
       else logger.error({ pageId, health, detail }, 'page needs attention: Graph refuses its sends');
       keep(pageId, 'record page health', recordPageHealth(db, pageId, health, detail, timers.now()));
     },
@@ -254,6 +256,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     profiles: sender,
     rateLimiter: createMemoryRateLimiter(),
     heldReceipts,
+    policyEnforced: sender.policyEnforced,
     clock: timers,
     logger,
     shutdown: shutdown.signal,

@@ -161,6 +161,29 @@ export function createConversationStore(
       return Number(marked.numUpdatedRows);
     },
 
+    markEdited: (conversationId, externalId, text, now) =>
+      transaction(async (tx) => {
+        const message = await tx
+          .selectFrom('messages')
+          .select(['id', 'content'])
+          .where('conversation_id', '=', conversationId)
+          .where('external_id', '=', externalId)
+          .where('direction', '=', 'in')
+          .executeTakeFirst();
+        if (!message) return 0;
+        await tx
+          .updateTable('messages')
+          .set({
+            text: storableText(text),
+            content: editedContent(message.content, text),
+            edited_at: now,
+            updated_at: now,
+          })
+          .where('id', '=', message.id)
+          .execute();
+        return 1;
+      }),
+
     commitTurn: (result, now) => transaction((tx) => writeTurn(tx, result, now)),
 
     queueOutgoing: (outgoing, now) =>
@@ -330,4 +353,11 @@ function historyItemOf(r: { author: string; text: string | null; created_at: num
     text: r.text ?? '',
     at: r.created_at,
   };
+}
+
+/** The message's content with its new text; the texts it had before stay in `earlier_texts`, oldest first. */
+function editedContent(stored: string, text: string): string {
+  const content = JSON.parse(stored) as { text?: string; earlier_texts?: string[] };
+  const earlier = [...(content.earlier_texts ?? []), ...(content.text === undefined ? [] : [content.text])];
+  return JSON.stringify({ ...content, text, earlier_texts: earlier });
 }

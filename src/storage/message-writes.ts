@@ -8,7 +8,7 @@ import { storableText } from './storable-text.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const insertMessageQuery = precompiled((db, v: Omit<MessagesTable, 'error' | 'reaction'>) =>
+const insertMessageQuery = precompiled((db, v: Omit<MessagesTable, 'error' | 'reaction' | 'edited_at'>) =>
   db
     .insertInto('messages')
     .values({ ...v, error: null })

@@ -12,6 +12,7 @@ import * as pageUpkeepStatus from './migrations/0009-page-upkeep-status.ts';
 import * as conversationAssignee from './migrations/0010-conversation-assignee.ts';
 import * as messageSender from './migrations/0011-message-sender.ts';
 import * as messageReaction from './migrations/0012-message-reaction.ts';
+import * as messageEdited from './migrations/0013-message-edited.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0010-conversation-assignee': conversationAssignee,
   '0011-message-sender': messageSender,
   '0012-message-reaction': messageReaction,
+  '0013-message-edited': messageEdited,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

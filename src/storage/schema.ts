@@ -141,6 +141,8 @@ export interface MessagesTable {
   sender_id: string | null;
   /** The person's reaction to the message (its emoji, else Messenger's name for it); null when none or taken back. */
   reaction: string | null;
+  /** When the person last changed the message's text (the content keeps the earlier texts); null when never. */
+  edited_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -214,6 +214,7 @@ export function describeHealth(health) {
   if (health === 'ok') return { label: 'Healthy', tone: 'ok' };
   if (health === 'token') return { label: 'Token refused', tone: 'error' };
   if (health === 'permission') return { label: 'Permission missing', tone: 'error' };
+  if (health === 'blocked') return { label: 'Blocked by Meta', tone: 'error' };
   return { label: String(health), tone: 'warning' };
 }
 

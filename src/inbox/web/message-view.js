@@ -1,6 +1,6 @@
 /**
- * One message of a thread: who wrote it, when, its parts (content.js), the person's reaction to it, and for outgoing
- * ones where it stands.
+ * One message of a thread: who wrote it, when, its parts (content.js), the person's reaction to it and what they wrote
+ * before an edit, and for outgoing ones where it stands.
  */
 import { describeContent, MEDIA_LABELS, quoteOf } from './content.js';
 import { h } from './dom.js';
@@ -34,6 +34,7 @@ export function renderMessage(message, { person, goTo }) {
       message.reply_to ? renderQuote(message, person, goTo) : null,
       describeContent(message).map(renderPart),
     ),
+    message.edited_at && renderEdits(message),
     message.reaction &&
       h(
         'div',
@@ -48,6 +49,21 @@ export function renderMessage(message, { person, goTo }) {
         status.label,
         message.error && status.tone === 'error' ? h('span', { class: 'message__error' }, `: ${message.error}`) : null,
       ),
+  );
+}
+
+/** "Edited", as Messenger marks it; opened, the texts the message had before, oldest first. */
+function renderEdits(message) {
+  const earlier = Array.isArray(message.content?.earlier_texts) ? message.content.earlier_texts : [];
+  return h(
+    'details',
+    { class: 'message__edits', dataset: { testid: 'message-edits' } },
+    h('summary', { title: `Edited ${fullTime(message.edited_at)}` }, 'Edited'),
+    h(
+      'ol',
+      { 'aria-label': 'Before the edits, oldest first' },
+      earlier.map((text) => h('li', { dir: 'auto' }, text)),
+    ),
   );
 }
 

@@ -80,6 +80,17 @@ function bodyOf(raw: Json, message: Json | undefined, isEcho: boolean): InboundE
       emoji: str(r.emoji),
     };
   }
+  if (isObject(raw.message_edit)) {
+    const e = raw.message_edit;
+    const mid = str(e.mid);
+    const text = str(e.text);
+    if (!mid || text === undefined) return { error: 'message_edit has no mid or no text' };
+    return { kind: 'edit', mid, text, num_edit: num(e.num_edit) };
+  }
+  // Facebook's documentation spells the key with a hyphen, its field with underscores (messenger-platform.md §2).
+  const enforcement = raw['policy-enforcement'] ?? raw.policy_enforcement;
+  if (isObject(enforcement) && (enforcement.action === 'block' || enforcement.action === 'unblock'))
+    return { kind: 'policy_enforcement', action: enforcement.action, reason: str(enforcement.reason) };
   for (const action of ['pass_thread_control', 'take_thread_control', 'request_thread_control', 'app_roles'] as const) {
     if (isObject(raw[action])) return { kind: 'handover', action, detail: withAppIdsAsText(raw[action] as Json) };
   }
@@ -157,6 +168,8 @@ function keyOf(body: InboundEventBody, userId: string | undefined, timestamp: nu
       return `r:${userId}:${body.watermark}`;
     case 'reaction':
       return `x:${userId}:${body.mid}:${body.action}:${body.reaction ?? ''}:${timestamp}`;
+    case 'edit':
+      return `e:${body.mid}:${body.num_edit ?? timestamp}`;
     default:
       return `h:${createHash('sha256').update(JSON.stringify(raw)).digest('base64url')}`;
   }

@@ -117,6 +117,40 @@ describe('webhook parsing', () => {
     expect(only('optin')).toMatchObject({ kind: 'optin' });
   });
 
+  it('normalises a message edit, each edit its own event', () => {
+    const edit = (num_edit: number) =>
+      parseWebhookBody(bodyOf({ message_edit: { mid: 'm_Ed01', text: `now ${num_edit}`, num_edit } })).events[0];
+    expect(edit(1)).toMatchObject({ kind: 'edit', mid: 'm_Ed01', text: 'now 1', num_edit: 1, user_id: PERSON });
+    expect(edit(2)?.key).not.toBe(edit(1)?.key);
+    expect(edit(1)?.key).toBe(edit(1)?.key);
+    const { rejected } = parseWebhookBody(bodyOf({ message_edit: { text: 'no mid' } }));
+    expect(rejected.map((r) => r.reason)).toEqual(['message_edit has no mid or no text']);
+  });
+
+  it("normalises Meta's block and unblock of the page, an event of the page with no person", () => {
+    const enforcement = (event: Record<string, unknown>) => {
+      const body = {
+        object: 'page',
+        entry: [{ id: PAGE, time: 1, messaging: [{ recipient: { id: PAGE }, timestamp: 1767225600000, ...event }] }],
+      };
+      return parseWebhookBody(body).events[0];
+    };
+    const reason = 'This page violated the Messenger Platform policies.';
+    expect(enforcement({ 'policy-enforcement': { action: 'block', reason } })).toMatchObject({
+      kind: 'policy_enforcement',
+      action: 'block',
+      reason,
+      page_id: PAGE,
+      user_id: undefined,
+    });
+    expect(enforcement({ policy_enforcement: { action: 'unblock' } })).toMatchObject({
+      kind: 'policy_enforcement',
+      action: 'unblock',
+    });
+    // An action it does not know is kept whole for inspection, never taken for a block.
+    expect(enforcement({ 'policy-enforcement': { action: 'warn' } })).toMatchObject({ kind: 'unknown' });
+  });
+
   it('marks a chat-plugin guest (sender.user_ref) as a guest, one person id for all its events', () => {
     const { events, rejected } = parseWebhookBody(webhookFixture('chat-plugin-guest'));
     expect(rejected).toEqual([]);
