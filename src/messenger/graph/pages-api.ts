@@ -23,6 +23,8 @@ export const DEFAULT_PAGE_SUBSCRIBED_FIELDS: readonly string[] = [
   'messaging_referrals',
   'messaging_handovers',
   'message_reactions',
+  'message_edits',
+  'messaging_policy_enforcement',
   'standby',
 ];
 
