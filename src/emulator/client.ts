@@ -163,6 +163,8 @@ export function createEmulatorClient(baseUrl: string) {
       psid: string,
       reaction: { mid: string; action?: 'react' | 'unreact'; reaction?: string; emoji?: string },
     ) => personSends(pageId, psid, { reaction }),
+    /** The person edits a text they sent (`mid`): within 15 minutes of sending, at most 5 times, else 409. */
+    edit: (pageId: string, psid: string, edit: { mid: string; text: string }) => personSends(pageId, psid, { edit }),
     sendReferral: (
       pageId: string,
       psid: string,

@@ -34,6 +34,11 @@ const messageBody = z
         emoji: z.string().optional(),
       })
       .optional(),
+    /** The person edits a text they sent: its mid and the new text. */
+    edit: z
+      .object({ mid: z.string().min(1), text: z.string().min(1) })
+      .strict()
+      .optional(),
     referral: referral.optional(),
     /** The person agrees to the page's marketing messages, or stops or resumes them (`status`). */
     optin: z
@@ -53,14 +58,13 @@ const messageBody = z
   // A key it does not know is refused: dropped, a test would believe it had sent it.
   .strict();
 
+const KINDS = ['text', 'attachments', 'sticker_id', 'postback', 'get_started', 'reaction', 'edit', 'optin'] as const;
+
 /** Exactly one thing per request; `referral` may come with `get_started` (a first-time entry). */
 function toInput(body: z.output<typeof messageBody>): PersonInput | string {
-  const kinds = (['text', 'attachments', 'sticker_id', 'postback', 'get_started', 'reaction', 'optin'] as const).filter(
-    (key) => body[key] !== undefined,
-  );
+  const kinds = KINDS.filter((key) => body[key] !== undefined);
   if (kinds.length === 0 && body.referral) return { kind: 'referral', referral: body.referral };
-  if (kinds.length !== 1)
-    return 'send exactly one of text, attachments, sticker_id, postback, get_started, reaction, optin, referral';
+  if (kinds.length !== 1) return `send exactly one of ${KINDS.join(', ')}, referral`;
   if (body.referral && !body.get_started) return 'a referral comes alone or with get_started (a first entry)';
   if (body.quick_reply && body.text === undefined) return 'a quick_reply comes with its text';
   if (body.reply_to && (body.quick_reply || !(body.text ?? body.attachments ?? body.sticker_id)))
@@ -73,6 +77,7 @@ function toInput(body: z.output<typeof messageBody>): PersonInput | string {
   if (body.postback) return { kind: 'postback', ...body.postback };
   if (body.get_started) return { kind: 'get_started', ...(body.referral ? { referral: body.referral } : {}) };
   if (body.reaction) return { kind: 'reaction', ...body.reaction };
+  if (body.edit) return { kind: 'edit', ...body.edit };
   if (body.optin) return { kind: 'optin', ...body.optin };
   return 'nothing to send';
 }

@@ -1,7 +1,7 @@
 import type { EmulatorContext } from './context.ts';
 import { appendItem, findItem, itemChanged, openWindow } from './conversation.ts';
 import { messageId, numericId } from './ids.ts';
-import type { WebhookField } from './platform-constants.ts';
+import { EDIT_WINDOW_MS, MAX_EDITS, type WebhookField } from './platform-constants.ts';
 import type { Conversation, PageRecord, ThreadItem } from './state-types.ts';
 import { fromPerson, partiesOf } from './webhook-events.ts';
 import { publishConversationEvent } from './webhook-routing.ts';
@@ -26,6 +26,7 @@ export type PersonInput =
   | { kind: 'postback'; title: string; payload: string; referral?: Record<string, unknown> }
   | { kind: 'get_started'; referral?: Record<string, unknown> }
   | { kind: 'reaction'; mid: string; action: 'react' | 'unreact'; reaction?: string; emoji?: string }
+  | { kind: 'edit'; mid: string; text: string }
   | { kind: 'referral'; referral: Record<string, unknown> }
   | { kind: 'optin'; title: string; payload: string; status?: 'STOP_NOTIFICATIONS' | 'RESUME_NOTIFICATIONS' };
 
@@ -51,6 +52,8 @@ export function personActs(ctx: EmulatorContext, target: PersonTarget, input: Pe
     }
     case 'reaction':
       return react(ctx, target, input);
+    case 'edit':
+      return edit(ctx, target, input);
     case 'referral':
       return referral(ctx, target, input.referral);
     case 'optin':
@@ -168,6 +171,39 @@ function react(
   if (input.action === 'react') Object.assign(body, { reaction, emoji });
   publish(ctx, target, 'message_reactions', { reaction: body });
   return { ok: true };
+}
+
+/**
+ * The person edits a text they sent (field `message_edits`, §2.10): the bubble shows the new text, the page hears
+ * `message_edit` with `num_edit` counting up. Messenger offers it only on the person's own typed texts, for 15
+ * minutes after sending and at most 5 times. An edit is no new message: the window stays as it was.
+ */
+function edit(ctx: EmulatorContext, target: PersonTarget, input: Extract<PersonInput, { kind: 'edit' }>): ActionResult {
+  const item = findItem(target.conversation, input.mid);
+  if (!item) return { ok: false, status: 404, message: `no message ${input.mid} in this conversation` };
+  const refused = editRefusal(item, ctx.clock.now());
+  if (refused) return { ok: false, status: 409, message: `cannot edit message ${input.mid}: ${refused}` };
+  const numEdit = (item.edit_count ?? 0) + 1;
+  item.message = { ...item.message, text: input.text };
+  item.edit_count = numEdit;
+  itemChanged(ctx.state, target.conversation, item);
+  publish(ctx, target, 'message_edits', { message_edit: { mid: item.id, text: input.text, num_edit: numEdit } });
+  return { ok: true, mid: item.id };
+}
+
+/** Why Messenger would offer no Edit on this item now; undefined when it would. */
+function editRefusal(item: ThreadItem, now: number): string | undefined {
+  if (item.from !== 'person') return "it is the page's; a person edits only their own messages";
+  const message = item.message;
+  if (typeof message?.text !== 'string' || message.attachments !== undefined || message.sticker_id !== undefined)
+    return 'only a text message can be edited, not a postback, a sticker or attachments';
+  // A quick reply is a button the page offered that the person tapped, not text they typed.
+  if (message.quick_reply !== undefined) return 'a quick reply cannot be edited';
+  if (now - item.timestamp > EDIT_WINDOW_MS)
+    return 'it was sent more than 15 minutes ago; Messenger allows edits only within 15 minutes of sending';
+  if ((item.edit_count ?? 0) >= MAX_EDITS)
+    return `it was already edited ${MAX_EDITS} times; Messenger allows at most ${MAX_EDITS} edits per message`;
+  return undefined;
 }
 
 function referral(ctx: EmulatorContext, target: PersonTarget, ref: Record<string, unknown>): ActionResult {

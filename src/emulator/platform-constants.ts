@@ -58,6 +58,10 @@ export const LONG_USER_TOKEN_TTL_S = 5_183_944;
 export const SHORT_PAGE_TOKEN_TTL_S = 3600;
 /** Reusable attachment ids expire after 90 days (§3.5). */
 export const ATTACHMENT_TTL_MS = 90 * DAY_MS;
+/** A person may edit a text they sent for 15 minutes after sending it (Messenger's client enforces it). */
+export const EDIT_WINDOW_MS = 15 * 60 * 1000;
+/** …and at most five times: `num_edit` never passes 5 (message_edits reference; §2.10). */
+export const MAX_EDITS = 5;
 /** The typing indicator switches itself off after about 20 s (§3.3, unconfirmed). */
 export const TYPING_TIMEOUT_MS = 20_000;
 /** The "like" thumbs-up sticker (§2.1). */

@@ -97,6 +97,8 @@ export interface ThreadItem {
   postback?: { title: string; payload: string };
   referral?: Record<string, unknown>;
   reaction?: { reaction?: string; emoji: string; by: 'person' | 'page' };
+  /** How often the person edited this text (`message_edit.num_edit` of the last edit); absent if never. */
+  edit_count?: number;
   persona_id?: string;
   status?: ItemStatus;
 }

@@ -152,11 +152,12 @@ describe('handover protocol', () => {
     expect(standby?.event.postback).toEqual({ mid: expect.any(String), title: 'Buy' });
   });
 
-  it('gives non-owners no standby copy of a reaction or a referral, which standby does not carry', async () => {
+  it('gives non-owners no standby copy of a reaction, an edit or a referral, which standby does not carry', async () => {
     await crm.waitFor(1);
     const [hello] = h.receiver.events();
     const mid = (hello?.event.message as { mid?: string } | undefined)?.mid ?? '';
     await h.client.react(PAGE_ID, PSID, { mid, reaction: 'love', emoji: '❤' });
+    await h.client.edit(PAGE_ID, PSID, { mid, text: 'hello!' });
     await h.client.sendReferral(PAGE_ID, PSID, { ref: 'spring-sale' });
     await h.client.sendText(PAGE_ID, PSID, 'after them');
     await crm.waitFor(2);
@@ -164,5 +165,7 @@ describe('handover protocol', () => {
       ['standby', 'message'],
       ['standby', 'message'],
     ]);
+    await h.emulator.context.dispatcher.idle();
+    expect(h.receiver.events().find(({ event }) => 'message_edit' in event)?.channel).toBe('messaging');
   });
 });
