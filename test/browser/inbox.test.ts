@@ -1426,6 +1426,21 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await h.fb.react(PAGE_ID, PSID, { mid, action: 'unreact' });
     await sent.getByTestId('message-reaction').waitFor({ state: 'detached', ...soon });
   });
+
+  it('shows the new text of a message the person edited, marked Edited, with what it said before', async () => {
+    await page.getByTestId('nav-conversations').click();
+    await lena().click();
+    const { mid } = await h.fb.sendText(PAGE_ID, PSID, 'Is the blue mug back in stock?');
+    await messages('contact', 'Is the blue mug back in stock?').waitFor(wait);
+    await h.fb.edit(PAGE_ID, PSID, { mid: mid as string, text: 'Is the green mug back in stock?' });
+    const edited = messages('contact', 'Is the green mug back in stock?');
+    await edited.waitFor(wait);
+    const edits = edited.getByTestId('message-edits');
+    await expectText(edits, 'Edited');
+    await edits.getByText('Edited').click();
+    await expectText(edits, 'Is the blue mug back in stock?');
+    expect(await edited.locator('.message__bubble').textContent()).not.toContain('blue');
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

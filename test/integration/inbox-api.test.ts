@@ -502,6 +502,34 @@ for (const database of DATABASES) {
       expect(bot.turns.length).toBe(turns);
     });
 
+    it('shows what the person edited, keeps what it said before, and answers nothing more', async () => {
+      const { mid } = await h.fb.sendText(PAGE_ID, person(6), 'Two mugs please');
+      await h.settle();
+      const row = await conversationOf(person(6));
+      const messages = async () =>
+        (await h.api('GET', `/api/conversations/${row?.id}/messages`)).body.data.messages as {
+          text: string;
+          external_id: string;
+          edited_at: number | null;
+          content: { text?: string; earlier_texts?: string[] };
+        }[];
+      const turns = bot.turns.length;
+      await h.fb.edit(PAGE_ID, person(6), { mid: mid as string, text: 'Three mugs please' });
+      await h.fb.edit(PAGE_ID, person(6), { mid: mid as string, text: 'Four mugs please' });
+      await h.settle();
+      const edited = (await messages()).find((m) => m.external_id === mid);
+      expect(edited).toMatchObject({
+        text: 'Four mugs please',
+        edited_at: expect.any(Number),
+        content: { text: 'Four mugs please', earlier_texts: ['Two mugs please', 'Three mugs please'] },
+      });
+      expect((await messages()).filter((m) => m.edited_at !== null)).toHaveLength(1);
+      // Search finds the new text; the assistant answered the first only.
+      const found = await h.api('GET', `/api/conversations?q=${encodeURIComponent('four mugs')}`);
+      expect(found.body.data.map((c: { id: string }) => c.id)).toEqual([row?.id]);
+      expect(bot.turns.length).toBe(turns);
+    });
+
     it('searches conversations by what was said in them, and by the person’s id', async () => {
       await h.fb.sendText(PAGE_ID, person(6), 'Is the speckled mug dishwasher safe?');
       await h.settle();
