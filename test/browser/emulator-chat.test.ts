@@ -441,4 +441,68 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect(pageErrors).toEqual([]);
     expect(bot.errors).toEqual([]);
   });
+
+  it('edits the person’s own text in the composer: the bot gets message_edit, the bubble says Edited', async () => {
+    await page.getByTestId('composer-input').fill('Do you ship to Lisbon?');
+    await page.getByTestId('composer-input').press('Enter');
+    const own = fromPerson('Do you ship to Lisbon?');
+    await visible(own);
+    const messageCount = await messages().count();
+    // Only the person's own typed texts: no Edit on the page's messages, postbacks or quick replies.
+    expect(await fromPage('Anything else?').getByTestId('edit-button').count()).toBe(0);
+    expect(await fromPerson('Browse mugs').getByTestId('edit-button').count()).toBe(0);
+    expect(await fromPerson('Order status').getByTestId('edit-button').count()).toBe(0);
+    expect(await fromPerson('Do you have yellow mugs?').getByTestId('edit-button').count()).toBe(1);
+
+    await own.hover();
+    await own.getByTestId('edit-button').click();
+    const bar = page.getByTestId('edit-bar');
+    await visible(bar);
+    expect(await bar.textContent()).toContain('Editing message');
+    expect(await page.getByTestId('composer-input').inputValue()).toBe('Do you ship to Lisbon?');
+    expect(await focusedTestId()).toBe('composer-input');
+    expect(await page.getByTestId('composer-like').isVisible()).toBe(false);
+
+    await page.getByTestId('composer-input').fill('Do you ship to Porto?');
+    await page.getByTestId('composer-input').press('Enter');
+    const event = await botGot('the edit', (e) => 'message_edit' in e);
+    const { items } = await client().conversation(ids.acme, ids.psid);
+    const edited = items.find((i) => i.message?.text === 'Do you ship to Porto?');
+    expect(event.message_edit).toEqual({ mid: edited?.id, text: 'Do you ship to Porto?', num_edit: 1 });
+    const bubble = fromPerson('Do you ship to Porto?');
+    await visible(bubble.getByTestId('edited-label'));
+    expect(await bubble.getByTestId('edited-label').textContent()).toBe('Edited');
+    expect(await fromPerson('Do you ship to Lisbon?').count()).toBe(0);
+    expect(await messages().count()).toBe(messageCount);
+    expect(await bar.count()).toBe(0);
+    expect(await page.getByTestId('composer-input').inputValue()).toBe('');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('cancels an edit with the close button or Escape, and shows the refusal of an edit after 15 minutes', async () => {
+    const bubble = fromPerson('Do you ship to Porto?');
+    await bubble.hover();
+    await bubble.getByTestId('edit-button').click();
+    await page.getByTestId('cancel-edit').click();
+    expect(await page.getByTestId('edit-bar').count()).toBe(0);
+    expect(await page.getByTestId('composer-input').inputValue()).toBe('');
+    expect(await focusedTestId()).toBe('composer-input');
+    await bubble.hover();
+    await bubble.getByTestId('edit-button').click();
+    await page.getByTestId('composer-input').press('Escape');
+    expect(await page.getByTestId('edit-bar').count()).toBe(0);
+
+    await client().advanceClock(16 * 60_000);
+    await bubble.hover();
+    await bubble.getByTestId('edit-button').click();
+    await page.getByTestId('composer-input').fill('Do you ship to Faro?');
+    await page.getByTestId('composer-input').press('Enter');
+    const toast = page.getByTestId('toast').filter({ hasText: 'Not edited' });
+    await visible(toast);
+    expect(await toast.textContent()).toContain('409');
+    expect(await toast.textContent()).toContain('15 minutes');
+    expect(await fromPerson('Do you ship to Faro?').count()).toBe(0);
+    expect(bot.events.filter((e) => 'message_edit' in e)).toHaveLength(1);
+    expect(bot.errors).toEqual([]);
+  });
 });

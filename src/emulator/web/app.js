@@ -8,6 +8,7 @@ import { renderChatHeader, showWindowState } from './chat-header.js';
 import { createComposer } from './composer.js';
 import { openConversation } from './conversation.js';
 import { replaceChildren } from './dom.js';
+import { createEditBar } from './edit.js';
 import { fullName, iceBreakers, persistentMenu } from './profile.js';
 import { renderQuickReplies } from './quick-replies.js';
 import { LIKE_STICKER_ID, summary } from './render-message.js';
@@ -33,20 +34,42 @@ const thread = createThreadView({
     react: (item, name, emoji) =>
       send({ reaction: { mid: itemMid(item), action: name ? 'react' : 'unreact', reaction: name ?? 'other', emoji } }),
     reply: (item) => {
+      stopEditing();
       replyBar.show(item, item.from === 'page' ? (current().page?.name ?? 'the page') : 'yourself');
       composer.focus();
+    },
+    edit: (item) => {
+      replyBar.cancel();
+      editBar.show(item);
+      composer.startEdit(item.message?.text ?? '');
     },
   },
 });
 // Only what the person writes answers the message being replied to; quick replies and postbacks never do.
 const composer = createComposer($('composer'), {
-  onText: (text) => send({ text, ...replyBar.take() }),
+  onText: (text) => {
+    const edit = editBar.take();
+    if (!edit) return send({ text, ...replyBar.take() });
+    composer.endEdit();
+    // Messenger sends no edit that changes nothing.
+    if (text !== edit.text) return send({ edit: { mid: edit.mid, text } }, 'Not edited');
+  },
   onLike: () => send({ sticker_id: LIKE_STICKER_ID, ...replyBar.take() }),
   onFile: (file) => uploadAndSend(file, replyBar.take()),
   onGetStarted: () => send({ get_started: true }),
   onPostback: (title, payload) => send({ postback: { title, payload } }),
 });
 const replyBar = createReplyBar($('composer'), { onCancel: () => composer.focus() });
+const editBar = createEditBar($('composer'), {
+  onCancel: () => {
+    composer.endEdit();
+    composer.focus();
+  },
+});
+
+function stopEditing() {
+  if (editBar.take()) composer.endEdit();
+}
 
 async function loadState() {
   const result = await api.getState();
@@ -88,6 +111,7 @@ function openSelected() {
   conversation = undefined;
   dismissedQuickReplies = undefined;
   replyBar.cancel();
+  stopEditing();
   const { page, person, psid } = current();
   $('chat').hidden = !page;
   $('placeholder').hidden = Boolean(page);
@@ -169,11 +193,12 @@ function markReadIfVisible(snap) {
   if (page && psid) api.markRead(page.id, psid).then((r) => r.ok || showError(`Could not mark as read: ${r.error}`));
 }
 
-async function send(body) {
+/** `failure` heads the toast when the emulator refuses (an edit too late or one too many, a missing message). */
+async function send(body, failure = 'Not sent') {
   const { page, psid } = current();
   if (!page || !psid) return;
   const result = await api.send(page.id, psid, body);
-  if (!result.ok) showError(`Not sent: ${result.error}`);
+  if (!result.ok) showError(`${failure}: ${result.error}`);
 }
 
 /** `replyTo` is what the body adds when the file answers a message (see createReplyBar's `take`). */

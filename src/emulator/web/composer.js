@@ -92,10 +92,16 @@ export function createComposer(root, { onText, onLike, onFile, onGetStarted, onP
   );
   root.append(getStarted, form);
 
+  /** The page's menu hides the text field; while editing, only the text and send remain. */
+  let inputDisabled = false;
+  let editing = false;
   const syncButtons = () => {
     const empty = input.value.trim() === '';
-    send.hidden = empty;
-    like.hidden = !empty;
+    field.hidden = inputDisabled;
+    attach.hidden = inputDisabled || editing;
+    like.hidden = inputDisabled || editing || !empty;
+    send.hidden = inputDisabled || empty;
+    if (inputDisabled) return;
     input.style.height = 'auto';
     input.style.height = `${Math.min(input.scrollHeight, 120)}px`;
   };
@@ -122,15 +128,30 @@ export function createComposer(root, { onText, onLike, onFile, onGetStarted, onP
    * `showGetStarted`: the thread is empty and the page has a Get Started button.
    * `menu`: `{items, inputDisabled}` from the page's persistent menu for this person.
    */
-  function setMode({ showGetStarted, menu: { items, inputDisabled } }) {
+  function setMode({ showGetStarted, menu: { items, inputDisabled: disabled } }) {
     getStarted.hidden = !showGetStarted;
     form.hidden = showGetStarted;
     menu.setItems(items);
-    for (const el of [attach, field, like]) el.hidden = inputDisabled;
-    if (inputDisabled) send.hidden = true;
-    else syncButtons();
-    form.classList.toggle('composer--menu-only', inputDisabled);
+    inputDisabled = disabled;
+    syncButtons();
+    form.classList.toggle('composer--menu-only', disabled);
   }
 
-  return { setMode, focus: () => input.focus(), closeMenu: menu.close };
+  /** Puts a sent text in the field to edit it; the next submit is the edit. */
+  function startEdit(text) {
+    editing = true;
+    input.value = text;
+    syncButtons();
+    input.focus();
+    input.setSelectionRange(text.length, text.length);
+  }
+
+  /** Leaves editing with an empty field (sent or cancelled). */
+  function endEdit() {
+    editing = false;
+    input.value = '';
+    syncButtons();
+  }
+
+  return { setMode, startEdit, endEdit, focus: () => input.focus(), closeMenu: menu.close };
 }

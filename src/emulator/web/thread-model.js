@@ -23,6 +23,18 @@ export function isReactionEvent(item) {
   return Boolean(item.reaction) && !item.message && !item.postback;
 }
 
+/** The person's own typed texts: what Messenger lets them edit (not quick replies, stickers, files, postbacks). */
+export function isEditable(item) {
+  const m = item.message;
+  return (
+    item.from === 'person' &&
+    typeof m?.text === 'string' &&
+    !m.quick_reply &&
+    m.attachments === undefined &&
+    m.sticker_id === undefined
+  );
+}
+
 /** Items drawn as bubbles, in order. */
 export function bubbleItems(items) {
   return items.filter((item) => !isReactionEvent(item) && (item.message || item.postback));

@@ -5,16 +5,25 @@
  */
 import { avatar } from './avatar.js';
 import { h, icon, replaceChildren } from './dom.js';
+import { renderEditButton, renderEditedLabel } from './edit.js';
 import { CHECK_FILLED, CHECK_OUTLINE } from './icons.js';
 import { renderReactions, renderReactionTool } from './reactions.js';
 import { renderParts, summary } from './render-message.js';
 import { renderQuote, renderReplyButton } from './reply.js';
-import { bubbleItems, itemMid, layoutRows, reactionsByMid, statusCarrierId, toMillis } from './thread-model.js';
+import {
+  bubbleItems,
+  isEditable,
+  itemMid,
+  layoutRows,
+  reactionsByMid,
+  statusCarrierId,
+  toMillis,
+} from './thread-model.js';
 import { hoverLabel, separatorLabel } from './time.js';
 
 /**
  * `root` is the scroll container; `actions` are `{postback(title, payload), react(item, name, emoji),
- * reply(item)}`.
+ * reply(item), edit(item)}`.
  */
 export function createThreadView({ root, actions }) {
   const intro = h('div', { class: 'thread__intro' });
@@ -112,17 +121,27 @@ function bubbleRow(item, page, actions) {
         'div',
         { class: 'row__tools' },
         fromPage ? renderReactionTool(item, actions) : null,
+        isEditable(item) ? renderEditButton(item, actions) : null,
         renderReplyButton(item, actions),
       );
+  const edited = item.edit_count > 0;
   return h(
     'div',
     {
       class: `row row--${item.from}`,
       dataset: { testid: 'message', from: item.from, id: item.id },
-      'aria-label': `${fromPage ? page.name : 'You'}: ${summary(item)}`,
+      'aria-label': `${fromPage ? page.name : 'You'}: ${summary(item)}${edited ? ' (edited)' : ''}`,
     },
     fromPage ? avatarCell(page) : tools,
-    h('div', { class: 'row__body' }, quote, parts, h('div', { class: 'row__reactions' }), time),
+    h(
+      'div',
+      { class: 'row__body' },
+      quote,
+      edited ? renderEditedLabel() : null,
+      parts,
+      h('div', { class: 'row__reactions' }),
+      time,
+    ),
     fromPage ? tools : h('div', { class: 'row__status' }),
   );
 }

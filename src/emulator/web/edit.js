@@ -1,0 +1,89 @@
+/**
+ * Edits, as in Messenger: an Edit button beside the person's own texts, a bar above the composer
+ * while the composer holds the text being edited, and an "Edited" label under an edited bubble.
+ * Messenger allows an edit for 15 minutes after sending and five edits per message; the emulator
+ * says no (409) past either, and the page shows that as a toast.
+ */
+import { h, icon, replaceChildren } from './dom.js';
+import { CLOSE, EDIT } from './icons.js';
+import { itemMid } from './thread-model.js';
+
+/** The Edit button of one of the person's texts; `actions.edit(item)` starts the edit. */
+export function renderEditButton(item, actions) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'row__tool edit-button',
+      'aria-label': 'Edit',
+      dataset: { testid: 'edit-button' },
+      onclick: () => actions.edit(item),
+    },
+    icon(EDIT),
+  );
+}
+
+/** The small label under an edited bubble. */
+export function renderEditedLabel() {
+  return h('div', { class: 'row__edited', dataset: { testid: 'edited-label' } }, 'Edited');
+}
+
+/**
+ * The bar at the top of `root` (the composer area) while the person edits a message. `show(item)`
+ * starts editing it; `take()` ends the edit and returns `{mid, text}` (the message and its text
+ * before the edit), undefined when none was under way; `cancel()` ends it. Escape in `root` or the
+ * close button cancels, then runs `onCancel()`.
+ */
+export function createEditBar(root, { onCancel }) {
+  // A live region, so a screen reader says the composer now edits a message while focus stays in it.
+  const slot = h('div', { class: 'reply-slot', role: 'status' });
+  root.prepend(slot);
+  let editing;
+
+  function show(item) {
+    editing = { mid: itemMid(item), text: item.message?.text ?? '' };
+    replaceChildren(
+      slot,
+      h(
+        'div',
+        { class: 'reply-bar', dataset: { testid: 'edit-bar' } },
+        h(
+          'div',
+          { class: 'reply-bar__text' },
+          h('div', { class: 'reply-bar__to' }, h('strong', {}, 'Editing message')),
+          h('div', { class: 'reply-bar__preview', dataset: { testid: 'edit-preview' } }, editing.text),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'reply-bar__close',
+            'aria-label': 'Cancel edit',
+            dataset: { testid: 'cancel-edit' },
+            onclick: cancelByPerson,
+          },
+          icon(CLOSE),
+        ),
+      ),
+    );
+  }
+  function cancel() {
+    editing = undefined;
+    slot.replaceChildren();
+  }
+  function cancelByPerson() {
+    cancel();
+    onCancel();
+  }
+  function take() {
+    const taken = editing;
+    cancel();
+    return taken;
+  }
+  root.addEventListener('keydown', (e) => {
+    // Escape in the persistent menu closes the menu, not the edit.
+    if (e.key === 'Escape' && editing && !e.target.closest('[role="menu"]')) cancelByPerson();
+  });
+
+  return { show, take, cancel };
+}
