@@ -36,8 +36,13 @@ export interface ClientGuest {
   page_id: string;
   name: string;
 }
+/** Meta blocked the page from messaging (`enforcePolicy` with `block`): since when (emulator clock) and why. */
+export interface ClientMessagingBlock {
+  reason: string;
+  since: number;
+}
 export interface ClientState {
-  pages: Omit<ClientPage, 'access_token'>[];
+  pages: (Omit<ClientPage, 'access_token'> & { messaging_block: ClientMessagingBlock | null })[];
   people: ClientPerson[];
   guests: ClientGuest[];
   apps: { id: string; name: string; webhook_url: string | null }[];
@@ -50,6 +55,7 @@ export interface ClientConversation {
   window: WindowState;
   thread_owner_app_id: string;
   blocked: boolean;
+  page_messaging_block: ClientMessagingBlock | null;
 }
 
 /** A control API call failed; `code` is the `SB_EMULATOR_*` code when the emulator sent one. */
@@ -141,6 +147,17 @@ export function createEmulatorClient(baseUrl: string) {
     createAccount: (input: { name: string; pages?: { page_id: string; tasks?: string[] }[] }) =>
       call<{ id: string; name: string }>('POST', '/accounts', input),
     pageProfile: (pageId: string) => call<MessengerProfile>('GET', `/pages/${pageId}/profile`),
+    /**
+     * Meta warns, blocks or unblocks the page (`messaging_policy_enforcement` webhook); while blocked, its sends fail
+     * with 368. `reason` defaults to Meta's sample for warning and block; an unblock has none. Blocking a blocked page
+     * or unblocking one that is not: 409.
+     */
+    enforcePolicy: (pageId: string, input: { action: 'warning' | 'block' | 'unblock'; reason?: string }) =>
+      call<{ ok: true; messaging_block: ClientMessagingBlock | null }>(
+        'POST',
+        `/pages/${encodeURIComponent(pageId)}/policy-enforcement`,
+        input,
+      ),
 
     /** `replyTo`: the mid of the thread's message the person replies to. */
     sendText: (pageId: string, psid: string, text: string, options: { replyTo?: string } = {}) =>

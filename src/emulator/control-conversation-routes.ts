@@ -110,6 +110,7 @@ export const controlConversationRoutes: FastifyPluginAsync<{ ctx: EmulatorContex
       window,
       thread_owner_app_id: conversation.owner_app_id ?? found.page.app_id,
       blocked: conversation.blocked,
+      page_messaging_block: found.page.messaging_block ?? null,
     };
   });
 

@@ -91,6 +91,7 @@ export const controlEntityRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
         name: page.name,
         app_id: page.app_id,
         picture_url: page.picture_url || avatarUrl(origin, 'pages', page.id),
+        messaging_block: page.messaging_block ?? null,
       })),
       people: [...state.people.values()].map((person) => personView(person, origin)),
       guests: [...state.guests.values()].map((guest) => ({ ...guest })),

@@ -7,6 +7,7 @@ import { controlDebugRoutes } from './control-debug-routes.ts';
 import { controlEntityRoutes } from './control-entity-routes.ts';
 import { controlError } from './control-errors.ts';
 import { isControlHost } from './control-host.ts';
+import { controlPolicyRoutes } from './control-policy-routes.ts';
 import { controlStreamRoutes } from './control-stream-routes.ts';
 
 /** The control API under `/_emulator/` (JSON, `{error: {code, message}}` on failure). */
@@ -32,6 +33,7 @@ export const controlRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async
   });
   await app.register(controlEntityRoutes, { ctx });
   await app.register(controlConversationRoutes, { ctx });
+  await app.register(controlPolicyRoutes, { ctx });
   await app.register(controlStreamRoutes, { ctx });
   await app.register(controlDebugRoutes, { ctx });
   await app.register(controlCallbackRoutes, { ctx });

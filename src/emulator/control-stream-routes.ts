@@ -4,6 +4,7 @@ import type { EmulatorContext } from './context.ts';
 import { controlError } from './control-errors.ts';
 import type { ConversationEvent } from './conversation.ts';
 import { findThread, windowState } from './conversation.ts';
+import type { PagePolicyEvent } from './policy-enforcement.ts';
 
 type Params = { Params: { page_id: string; psid: string } };
 
@@ -13,7 +14,8 @@ const KEEP_ALIVE_MS = 15_000;
  * `GET /_emulator/conversations/:page_id/:psid/stream`: Server-Sent Events `item` (a ThreadItem,
  * again with the same id when it changes), `status` ({id, status}), `typing` ({on}), `window` (a
  * WindowState, when the person (re)opens it and when the clock is advanced), `profile` (the page's
- * Messenger profile) and `reset` (the emulator went back to its seed).
+ * Messenger profile), `page` (`{messaging_block}`, when Meta blocks or unblocks the page) and `reset` (the emulator
+ * went back to its seed).
  */
 export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
   const open = new Set<ServerResponse>();
@@ -43,6 +45,9 @@ export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
     const onProfile = (event: { page_id: string; profile: unknown }) => {
       if (event.page_id === pageId) send('profile', event.profile);
     };
+    const onPage = (event: PagePolicyEvent) => {
+      if (event.page_id === pageId) send('page', { messaging_block: event.messaging_block });
+    };
     const onClock = (now: number) => {
       const conversation = findThread(ctx.state, pageId, psid);
       if (conversation) send('window', windowState(conversation, now));
@@ -52,6 +57,7 @@ export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
     keepAlive.unref();
     ctx.state.bus.on('conversation', onConversation);
     ctx.state.bus.on('profile', onProfile);
+    ctx.state.bus.on('page', onPage);
     ctx.state.bus.on('clock', onClock);
     ctx.state.bus.on('reset', onReset);
     open.add(response);
@@ -59,6 +65,7 @@ export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
       clearInterval(keepAlive);
       ctx.state.bus.off('conversation', onConversation);
       ctx.state.bus.off('profile', onProfile);
+      ctx.state.bus.off('page', onPage);
       ctx.state.bus.off('clock', onClock);
       ctx.state.bus.off('reset', onReset);
       open.delete(response);

@@ -8,7 +8,7 @@ import { graphParams, isRecord, objectParam } from './graph-params.ts';
 import { readGraphMultipart } from './multipart-body.ts';
 import { MESSAGING_ACCESS } from './page-access.ts';
 import { deliverPageMessage } from './page-delivery.ts';
-import { checkSendPolicy } from './send-policy.ts';
+import { checkSendPolicy, policyErrors } from './send-policy.ts';
 import type { Conversation, PageRecord } from './state-types.ts';
 import { fileUrl, originOf } from './urls.ts';
 import { validateMediaPayload } from './validate-message.ts';
@@ -31,6 +31,8 @@ export const graphSendRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = asy
       fileProvided: upload.file !== undefined,
     });
     if (isGraphError(command)) return sendGraphError(reply, command);
+    // A page Meta blocked sends nothing to anyone, sender actions included.
+    if (target.page.messaging_block) return sendGraphError(reply, policyErrors.pageBlocked());
     const conversation = findRecipientConversation(ctx.state, target.page.id, command.recipient);
     if (!conversation) return sendGraphError(reply, noMatchingUser());
     const policy = checkSendPolicy(ctx, { page: target.page, conversation, appId: target.appId, command });

@@ -46,6 +46,7 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     autoDeliver: options.autoDeliver ?? true,
     verifyWebhooksOnStart: options.verifyWebhooksOnStart ?? true,
     stickerFormat: options.stickerFormat ?? 'legacy',
+    policyEnforcementKey: options.policyEnforcementKey ?? 'policy-enforcement',
     rejectLongQuickReplyTitles: options.rejectLongQuickReplyTitles ?? false,
     typingTimeoutMs: options.typingTimeoutMs ?? TYPING_TIMEOUT_MS,
     retry: { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry },

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { EmulatorSeed } from './seed.ts';
 import type { WebhookRetryOptions } from './webhook-dispatcher.ts';
 
+export type PolicyEnforcementKey = 'policy-enforcement' | 'policy_enforcement';
+
 /** How `buildEmulator` is configured. Every field is optional. */
 export interface EmulatorOptions {
   /** Apps, pages, people and accounts to start with (and to return to on reset). Default: empty. */
@@ -34,6 +36,12 @@ export interface EmulatorOptions {
    */
   stickerFormat?: 'legacy' | 'sticker' | 'both';
   /**
+   * The key of a policy enforcement event (field `messaging_policy_enforcement`): `policy-enforcement`, as
+   * messenger-platform.md §2.10 and older SDKs have it (the default), or `policy_enforcement`, as Meta's current
+   * reference shows it (§12.15: which one live webhooks use is unconfirmed).
+   */
+  policyEnforcementKey?: PolicyEnforcementKey;
+  /**
    * Quick-reply titles over 20 characters: Facebook truncates them silently (messenger-platform.md
    * §3.4), and so does the emulator by default. Set true to reject them with error 100 instead.
    */
@@ -55,6 +63,7 @@ export interface ResolvedOptions {
   autoDeliver: boolean;
   verifyWebhooksOnStart: boolean;
   stickerFormat: 'legacy' | 'sticker' | 'both';
+  policyEnforcementKey: PolicyEnforcementKey;
   rejectLongQuickReplyTitles: boolean;
   typingTimeoutMs: number;
   retry: WebhookRetryOptions;

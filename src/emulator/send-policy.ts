@@ -6,6 +6,8 @@ import type { Conversation, PageRecord } from './state-types.ts';
 import type { SendCommand } from './validate-send.ts';
 
 export const policyErrors = {
+  /** Meta blocked the page from messaging (a `policy_enforcement` block, §2.10, §4.2): no retry helps. */
+  pageBlocked: () => graphError(368, 'The action attempted has been deemed abusive or is otherwise disallowed'),
   /** The person blocked the page or is otherwise unavailable (§4.2). */
   unavailable: () => graphError(551, "This person isn't available right now.", { subcode: 1545041 }),
   /**

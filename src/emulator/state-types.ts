@@ -36,6 +36,11 @@ export interface PageRecord {
   /** Page-level subscriptions: app id → fields (`/{page-id}/subscribed_apps`). */
   subscribed: Map<string, WebhookField[]>;
   profile: MessengerProfile;
+  /**
+   * Meta has blocked the page from messaging (a `policy_enforcement` block, §2.10): every Send API call fails with
+   * 368 until it is unblocked. Absent while the page may message.
+   */
+  messaging_block?: { reason: string; since: number };
 }
 
 export interface PersonRecord {

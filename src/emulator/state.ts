@@ -33,8 +33,8 @@ export interface EmulatorState {
   files: Map<string, StoredFile>;
   oauthCodes: Map<string, OAuthCode>;
   /**
-   * Conversation events (`item`, `status`, `typing`, `window`), `profile` changes, `clock` advances and `reset`,
-   * for the SSE stream.
+   * Conversation events (`item`, `status`, `typing`, `window`), `profile` changes, `page` blocks and unblocks
+   * (policy-enforcement.ts), `clock` advances and `reset`, for the SSE stream.
    */
   bus: EventEmitter;
 }

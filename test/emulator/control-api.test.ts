@@ -20,6 +20,7 @@ describe('control API', () => {
         name: 'Acme Shop',
         app_id: '1517776481860111',
         picture_url: expect.stringContaining('/_emulator/avatars/pages/'),
+        messaging_block: null,
       },
     ]);
     expect(state.people[0]).toMatchObject({
