@@ -505,4 +505,25 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect(bot.events.filter((e) => 'message_edit' in e)).toHaveLength(1);
     expect(bot.errors).toEqual([]);
   });
+
+  it('says in the thread while Meta blocks the page from messaging, and no more once it is unblocked', async () => {
+    const banner = page.getByTestId('page-block');
+    expect(await banner.isVisible()).toBe(false);
+    await client().enforcePolicy(ids.acme, { action: 'block', reason: 'Too many unsolicited messages.' });
+    await visible(banner);
+    expect(await banner.textContent()).toBe(
+      'Acme Shop can’t send messages right now: Meta blocked it from messaging. Too many unsolicited messages.',
+    );
+    await page.reload();
+    await visible(banner);
+    // Another page's thread says nothing of it.
+    await page.getByTestId(`page-${ids.bikes}`).click();
+    await visible(page.getByTestId('chat-page-name').filter({ hasText: 'City Bikes' }));
+    expect(await banner.isVisible()).toBe(false);
+    await page.getByTestId(`page-${ids.acme}`).click();
+    await visible(banner);
+    await client().enforcePolicy(ids.acme, { action: 'unblock' });
+    await banner.waitFor({ state: 'hidden', timeout: 5_000 });
+    expect(pageErrors.filter((error) => !error.includes('409'))).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@
  * open a given conversation directly.
  */
 import { createApi } from './api.js';
-import { renderChatHeader, showWindowState } from './chat-header.js';
+import { renderChatHeader, showPageBlock, showWindowState } from './chat-header.js';
 import { createComposer } from './composer.js';
 import { openConversation } from './conversation.js';
 import { replaceChildren } from './dom.js';
@@ -114,6 +114,7 @@ function openSelected() {
   stopEditing();
   const { page, person, psid } = current();
   $('chat').hidden = !page;
+  $('page-block').hidden = true;
   $('placeholder').hidden = Boolean(page);
   if (!page) return;
   renderChatHeader($('chat-header'), page, person);
@@ -171,6 +172,7 @@ function render(snap) {
     menu: persistentMenu(snap.profile, person?.locale),
   });
   showWindowState($('chat-header'), snap.windowOpen);
+  showPageBlock($('page-block'), page, snap.pageBlock);
   const last = bubbleItems(snap.items).at(-1);
   const preview = last && `${last.from === 'person' ? 'You: ' : ''}${summary(last)}`;
   const key = previewKey(page.id, app.personId);

@@ -1,4 +1,4 @@
-/** The bar above the thread: the page's picture and name, and who you are chatting as. */
+/** The bar above the thread: the page's picture and name, who you are chatting as, and the page's state. */
 import { avatar } from './avatar.js';
 import { h, replaceChildren } from './dom.js';
 import { fullName } from './profile.js';
@@ -25,4 +25,18 @@ export function renderChatHeader(root, page, person) {
 export function showWindowState(root, open) {
   const meta = root.querySelector('.chat-header__meta');
   if (meta) meta.textContent = open ? 'Active now' : 'Active now \u00b7 24-hour window closed';
+}
+
+/**
+ * Fills `root` (a live region) while Meta blocks the page from messaging (`block`: `{reason}` or
+ * null): the page's sends fail with 368 then, which explains a silent bot. Untouched while nothing
+ * changed, so a screen reader says it once.
+ */
+export function showPageBlock(root, page, block) {
+  const text = block
+    ? `${page.name} can’t send messages right now: Meta blocked it from messaging. ${block.reason}`
+    : '';
+  if (root.textContent === text && root.hidden === !block) return;
+  root.textContent = text;
+  root.hidden = !block;
 }

@@ -8,13 +8,14 @@
 import { toMillis } from './thread-model.js';
 
 /**
- * `onChange(snapshot)` runs after every change with `{items, typing, windowOpen, profile, loaded}`;
+ * `onChange(snapshot)` runs after every change with `{items, typing, windowOpen, profile, pageBlock, loaded}`
+ * (`pageBlock`: `{reason, since}` while Meta blocks the page from messaging, else null);
  * `onError(message)` for failed fetches; `onReset()` when the emulator is reset to its seed.
  * Returns `{close(), snapshot()}`.
  */
 export function openConversation({ api, pageId, psid, onChange, onError, onReset }) {
   let closed = false;
-  const snap = { items: [], typing: false, windowOpen: true, profile: {}, loaded: false };
+  const snap = { items: [], typing: false, windowOpen: true, profile: {}, pageBlock: null, loaded: false };
   const emit = () => {
     if (!closed) onChange(snap);
   };
@@ -56,6 +57,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     snap.items = [];
     for (const item of [...items, ...later]) upsert(item);
     snap.typing = Boolean(result.value.typing);
+    snap.pageBlock = result.value.page_messaging_block ?? null;
     if (windowEvents === windowEventsBefore) setWindow(result.value.window);
     snap.loaded = true;
     emit();
@@ -111,6 +113,11 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
         snap.profile = profile;
         emit();
       } else loadProfile();
+    },
+    // Meta blocked or unblocked the page from messaging.
+    page: ({ messaging_block }) => {
+      snap.pageBlock = messaging_block ?? null;
+      emit();
     },
     // The emulator went back to its seed: this conversation may not exist any more.
     reset: () => onReset(),
