@@ -39,9 +39,9 @@ const thread = createThreadView({
       composer.focus();
     },
     edit: (item) => {
+      if (!composer.startEdit(item.message?.text ?? '')) return;
       replyBar.cancel();
       editBar.show(item);
-      composer.startEdit(item.message?.text ?? '');
     },
   },
 });

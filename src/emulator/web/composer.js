@@ -137,13 +137,18 @@ export function createComposer(root, { onText, onLike, onFile, onGetStarted, onP
     form.classList.toggle('composer--menu-only', disabled);
   }
 
-  /** Puts a sent text in the field to edit it; the next submit is the edit. */
+  /**
+   * Puts a sent text in the field to edit it; the next submit is the edit. False, and nothing
+   * changes, while the page's menu leaves the person no text field.
+   */
   function startEdit(text) {
+    if (inputDisabled) return false;
     editing = true;
     input.value = text;
     syncButtons();
     input.focus();
     input.setSelectionRange(text.length, text.length);
+    return true;
   }
 
   /** Leaves editing with an empty field (sent or cancelled). */
