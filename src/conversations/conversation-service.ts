@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Assistant } from '../assistants/assistant.ts';
 import { inboundPreview, messagePreview } from './assistant-input.ts';
 import type { HeldReceipts } from './held-receipts.ts';
-import type { InboundEvent } from './inbound-event.ts';
+import type { InboundEvent, PolicyAction } from './inbound-event.ts';
 import { runPersonTurn } from './person-turn.ts';
 import type {
   Clock,
@@ -32,8 +32,8 @@ export interface ConversationServiceDeps {
   shutdown?: AbortSignal;
   /** Receipts kept for the sends recorded after them (Graph slow to answer a send that reached the person). */
   heldReceipts?: HeldReceipts;
-  /** Told Meta stopped the page from messaging, or let it again (the page's health). */
-  policyEnforced?: (pageId: string, action: 'block' | 'unblock', reason: string | undefined) => void;
+  /** Told Meta warned the page, stopped it from messaging, or let it again (the page's health). */
+  policyEnforced?: (pageId: string, action: PolicyAction, reason: string | undefined) => void;
 }
 
 export interface StoredEvent {

@@ -24,6 +24,9 @@ export interface Referral {
   [field: string]: unknown;
 }
 
+/** What Meta did to the page's messaging (messenger-platform.md §2.10). */
+export type PolicyAction = 'warning' | 'block' | 'unblock';
+
 export type InboundEventBody =
   | {
       kind: 'message';
@@ -50,8 +53,8 @@ export type InboundEventBody =
   | { kind: 'reaction'; mid: string; action: 'react' | 'unreact'; reaction?: string; emoji?: string }
   /** The person changed the text of a message they sent; `num_edit` counts the edits (1 for the first). */
   | { kind: 'edit'; mid: string; text: string; num_edit?: number }
-  /** Meta stopped the page from messaging (`block`, with why), or let it again (`unblock`). A page-level event. */
-  | { kind: 'policy_enforcement'; action: 'block' | 'unblock'; reason?: string }
+  /** Meta warned the page, stopped it from messaging (`block`, with why), or let it again (`unblock`): page-level. */
+  | { kind: 'policy_enforcement'; action: PolicyAction; reason?: string }
   | {
       kind: 'handover';
       action: 'pass_thread_control' | 'take_thread_control' | 'request_thread_control' | 'app_roles';

@@ -105,6 +105,7 @@ describe("graph sender: the page's health", () => {
       logger,
     });
     sender.policyEnforced(PAGE.id, 'unblock', undefined);
+    sender.policyEnforced(PAGE.id, 'warning', 'People reported messages as spam.');
     expect(reports).toEqual([]);
     sender.policyEnforced(PAGE.id, 'block', 'Spam reported by people.');
     expect(reports).toEqual([['blocked', 'Meta blocked the page from messaging: Spam reported by people.']]);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { PolicyAction } from '../conversations/inbound-event.ts';
 import type { ProfileLookup, ProfileProvider } from '../conversations/ports.ts';
 import type { ChannelSender, OutboxSend, SendResult } from '../queue/channel-sender.ts';
 import type { PageLookup } from '../server/page-directory.ts';
@@ -33,7 +34,7 @@ export type PageHealth = 'ok' | 'token' | 'permission' | 'blocked';
 export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
   ProfileProvider & {
     directoryReloaded(): void;
-    policyEnforced(pageId: string, action: 'block' | 'unblock', reason: string | undefined): void;
+    policyEnforced(pageId: string, action: PolicyAction, reason: string | undefined): void;
   } {
   /**
    * Each page's health as this sender last saw it; before its first send, and after the directory is loaded again
@@ -49,7 +50,9 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
     directoryReloaded: () => health.clear(),
     /** Meta's `messaging_policy_enforcement` event: its block and reason show on the page until it lifts it. */
     policyEnforced(pageId, action, reason) {
-      if (action === 'block')
+      // A warning changes nothing yet: the operators read it in the log, before a block.
+      if (action === 'warning') deps.logger.warn({ pageId, reason }, 'Meta warned the page about its messaging');
+      else if (action === 'block')
         report(pageId, 'blocked', `Meta blocked the page from messaging: ${reason ?? 'no reason given'}`);
       else if (healthOf(pageId) === 'blocked') report(pageId, 'ok', null);
     },

@@ -12,6 +12,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, APP_ID, type Harness, PAGE_ID, PSID, personPsid, startHarness } from '../support/gateway-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { HAS_CHROMIUM, launchChromium, warnIfNoChromium } from './support/chromium.ts';
 
 warnIfNoChromium('the inbox browser tests');
@@ -1440,6 +1441,22 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await edits.getByText('Edited').click();
     await expectText(edits, 'Is the blue mug back in stock?');
     expect(await edited.locator('.message__bubble').textContent()).not.toContain('blue');
+  });
+
+  it("shows Meta's block on the page with Meta's reason, and Healthy once lifted", async () => {
+    const health = async () => (await h.api('GET', '/api/pages')).body.data[0].health as string;
+    const reason = 'People reported messages from this Page as spam.';
+    await h.fb.enforcePolicy(PAGE_ID, { action: 'block', reason });
+    await waitFor(async () => (await health()) === 'blocked');
+    await page.getByTestId('nav-pages').click();
+    const row = page.getByTestId('page-row').filter({ hasText: 'Acme Shop' });
+    await expectText(row.getByTestId('page-health'), 'Blocked by Meta');
+    await expectText(row, reason);
+    await h.fb.enforcePolicy(PAGE_ID, { action: 'unblock' });
+    await waitFor(async () => (await health()) === 'ok');
+    await page.getByTestId('nav-conversations').click();
+    await page.getByTestId('nav-pages').click();
+    await expectText(row.getByTestId('page-health'), 'Healthy');
   });
 });
 

@@ -3,6 +3,7 @@ import { guestPersonId } from '../../src/messenger/person-address.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 /** Website chat-plugin guests write as `sender.user_ref` and are answered as `recipient.user_ref` (§2.11). */
 for (const database of DATABASES) {
@@ -123,12 +124,4 @@ for (const database of DATABASES) {
       expect(items.map((i) => i.message?.text)).toEqual(['echo: a person please', 'Maria here']);
     });
   });
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

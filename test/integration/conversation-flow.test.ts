@@ -3,6 +3,7 @@ import { PAGE_INBOX_APP_ID } from '../../src/emulator/index.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { APP_ID, type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let clockOffset = 0;
 
@@ -16,7 +17,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 16,
+        people: 17,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { rate_limit_per_minute: 3, session_timeout_minutes: 5, delay_between_messages_ms: 0 },
         // Long enough for an echo to come back on a loaded machine before a retry that may be a duplicate.
@@ -249,6 +250,34 @@ for (const database of DATABASES) {
       expect((await pageHealth()).health).toBe('ok');
     });
 
+    it("shows Meta's block of the page with its reason, through Graph's refusals, until Meta lifts it", async () => {
+      const reason = 'Your Page sent messages that people reported as spam.';
+      await h.fb.enforcePolicy(PAGE_ID, { action: 'block', reason });
+      await h.settle();
+      await waitFor(async () => (await pageHealth()).health === 'blocked');
+      expect(await pageHealth()).toEqual({
+        health: 'blocked',
+        health_detail: `Meta blocked the page from messaging: ${reason}`,
+      });
+      // Its replies fail meanwhile (Graph's 368), and the page still says why.
+      await h.fb.sendText(PAGE_ID, person(16), 'anyone there?');
+      await h.settle();
+      expect((await messagesOf(person(16))).at(-1)).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('368'),
+      });
+      expect((await pageHealth()).health).toBe('blocked');
+      const { body } = await h.api('GET', '/api/pages');
+      expect(body.data[0]).toMatchObject({ health: 'blocked', health_detail: expect.stringContaining(reason) });
+
+      await h.fb.enforcePolicy(PAGE_ID, { action: 'unblock' });
+      await h.settle();
+      await waitFor(async () => (await pageHealth()).health === 'ok');
+      expect(await pageHealth()).toEqual({ health: 'ok', health_detail: null });
+      await h.fb.sendText(PAGE_ID, person(16), 'hello again');
+      await h.fb.waitForPageMessages(PAGE_ID, person(16), 1);
+    });
+
     it('moves a send whose retries run out to the dead state, with its error', async () => {
       await h.fb.setFaults({ next: { count: 3, code: 2, path_contains: '/messages' } });
       await h.fb.sendText(PAGE_ID, person(5), 'graph is down');
@@ -379,12 +408,4 @@ for (const database of DATABASES) {
       ]);
     });
   });
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -5,6 +5,7 @@ import { DATABASES, type TestDatabase } from '../support/databases.ts';
 import type { EchoBot } from '../support/echo-bot.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
 import { startProcessTestbed, stopGatewayProcess } from '../support/gateway-process.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const REPLY = 'echo: before the crash';
 
@@ -103,12 +104,4 @@ for (const database of DATABASES) {
       },
     );
   });
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

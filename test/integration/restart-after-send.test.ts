@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/storage/database.ts';
 import { DATABASES, type TestDatabase } from '../support/databases.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
 import { startProcessTestbed, stopGatewayProcess } from '../support/gateway-process.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const REPLY = 'echo: before the restart';
 
@@ -274,12 +275,4 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

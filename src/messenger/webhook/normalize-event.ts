@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { InboundAttachment, InboundEvent, InboundEventBody, Referral } from '../../conversations/inbound-event.ts';
+import type {
+  InboundAttachment,
+  InboundEvent,
+  InboundEventBody,
+  PolicyAction,
+  Referral,
+} from '../../conversations/inbound-event.ts';
 import { personIdOf } from '../person-address.ts';
 
 type Json = Record<string, unknown>;
@@ -87,10 +93,10 @@ function bodyOf(raw: Json, message: Json | undefined, isEcho: boolean): InboundE
     if (!mid || text === undefined) return { error: 'message_edit has no mid or no text' };
     return { kind: 'edit', mid, text, num_edit: num(e.num_edit) };
   }
-  // Facebook's documentation spells the key with a hyphen, its field with underscores (messenger-platform.md §2).
+  // Older payloads spell the key with a hyphen, Meta's current reference with an underscore (messenger-platform.md §2.10).
   const enforcement = raw['policy-enforcement'] ?? raw.policy_enforcement;
-  if (isObject(enforcement) && (enforcement.action === 'block' || enforcement.action === 'unblock'))
-    return { kind: 'policy_enforcement', action: enforcement.action, reason: str(enforcement.reason) };
+  const action = isObject(enforcement) ? POLICY_ACTIONS.find((a) => a === enforcement.action) : undefined;
+  if (isObject(enforcement) && action) return { kind: 'policy_enforcement', action, reason: str(enforcement.reason) };
   for (const action of ['pass_thread_control', 'take_thread_control', 'request_thread_control', 'app_roles'] as const) {
     if (isObject(raw[action])) return { kind: 'handover', action, detail: withAppIdsAsText(raw[action] as Json) };
   }
@@ -135,6 +141,8 @@ function attachmentsOf(message: Json): InboundAttachment[] {
       attachments.findIndex((b) => b.type === 'sticker' && b.sticker_id === a.sticker_id) === i,
   );
 }
+
+const POLICY_ACTIONS: readonly PolicyAction[] = ['warning', 'block', 'unblock'];
 
 /** The fields the gateway reads, typed; the others (`ads_context_data`, `referer_uri`…) kept as they came. */
 function referralOf(v: unknown): Referral | undefined {

@@ -147,8 +147,9 @@ describe('webhook parsing', () => {
       kind: 'policy_enforcement',
       action: 'unblock',
     });
+    expect(enforcement({ policy_enforcement: { action: 'warning', reason } })).toMatchObject({ action: 'warning' });
     // An action it does not know is kept whole for inspection, never taken for a block.
-    expect(enforcement({ 'policy-enforcement': { action: 'warn' } })).toMatchObject({ kind: 'unknown' });
+    expect(enforcement({ 'policy-enforcement': { action: 'suspend' } })).toMatchObject({ kind: 'unknown' });
   });
 
   it('marks a chat-plugin guest (sender.user_ref) as a guest, one person id for all its events', () => {
