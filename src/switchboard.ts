@@ -43,6 +43,7 @@ import {
 import { notifier } from './storage/listening-session.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { pagesVersion, syncConfiguredPages } from './storage/page-repository.ts';
+import { countDeadLetters } from './storage/replay.ts';
 import { purgeExpired } from './storage/retention.ts';
 import type { Database } from './storage/schema.ts';
 import type { SecretBox } from './storage/secret-box.ts';
@@ -132,6 +133,9 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     // From the database: processing holds at most 10,000 of a backlog, and a backlog is when the figure matters.
     queueDepth: () => countPendingEvents(db, QUEUE_DEPTH_LIMIT),
     sendingConversations: () => processing.activeConversations,
+    deadLetters: () => countDeadLetters(db, QUEUE_DEPTH_LIMIT),
+    // Every process reads what the one that sends recorded.
+    pageHealth: () => db.selectFrom('pages').select(['id', 'health']).execute(),
   });
   // What the inboxes' live stream hears; on PostgreSQL, from every process.
   const changes = capabilities.sharedAcrossProcesses

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { idleMetricSources as idle } from '../../test/support/idle-metrics.ts';
 import { type DatabaseHandle, openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { createHttpApp } from './build-app.ts';
@@ -14,7 +15,7 @@ const CONNECT_TIMEOUT_MS = 300;
 
 async function readinessApp(handle: DatabaseHandle): Promise<FastifyInstance> {
   const app = createHttpApp(pino({ level: 'silent' }));
-  const metrics = createMetrics({ queueDepth: () => 0, sendingConversations: () => 0 });
+  const metrics = createMetrics(idle);
   await app.register(healthRoutes, { db: handle.db, metrics, isClosing: () => false, readyTimeoutMs: 500 });
   return app;
 }
@@ -23,12 +24,12 @@ describe('metrics', () => {
   it('keep the last queue depth when the database cannot count, instead of failing the scrape', async () => {
     const depths = [7, new Error('the database went away')];
     const metrics = createMetrics({
+      ...idle,
       queueDepth: async () => {
         const next = depths.shift();
         if (next instanceof Error) throw next;
         return next ?? 0;
       },
-      sendingConversations: () => 0,
     });
     expect(await metrics.registry.metrics()).toMatch(/^switchboard_queue_depth 7$/m);
     expect(await metrics.registry.metrics()).toMatch(/^switchboard_queue_depth 7$/m);
@@ -36,12 +37,46 @@ describe('metrics', () => {
 
   it('keep the last queue depth when the database does not answer, instead of holding the scrape', async () => {
     const depths: (() => Promise<number>)[] = [async () => 3, () => new Promise<number>(() => {})];
-    const metrics = createMetrics(
-      { queueDepth: () => (depths.shift() ?? (async () => 0))(), sendingConversations: () => 0 },
-      50,
-    );
+    const metrics = createMetrics({ ...idle, queueDepth: () => (depths.shift() ?? (async () => 0))() }, 50);
     expect(await metrics.registry.metrics()).toMatch(/^switchboard_queue_depth 3$/m);
     expect(await metrics.registry.metrics()).toMatch(/^switchboard_queue_depth 3$/m);
+  });
+});
+
+describe('metrics of what needs attention', () => {
+  it("give each page's health as a series of its own, and none for a page gone or a health it left", async () => {
+    const stored = [
+      [
+        { id: '1001', health: 'ok' },
+        { id: '1002', health: 'blocked' },
+      ],
+      [{ id: '1001', health: 'token' }],
+    ];
+    const metrics = createMetrics({ ...idle, pageHealth: async () => stored.shift() ?? [] });
+    const first = await metrics.registry.metrics();
+    expect(first).toMatch(/^switchboard_page_health\{page_id="1001",health="ok"\} 1$/m);
+    expect(first).toMatch(/^switchboard_page_health\{page_id="1002",health="blocked"\} 1$/m);
+    const second = await metrics.registry.metrics();
+    expect(second.match(/^switchboard_page_health\{.*$/gm)).toEqual([
+      'switchboard_page_health{page_id="1001",health="token"} 1',
+    ]);
+  });
+
+  it('count dead sends and events, and keep the last counts when the database cannot answer', async () => {
+    const counts = [{ sends: 2, events: 1 }, new Error('the database went away')];
+    const metrics = createMetrics({
+      ...idle,
+      deadLetters: async () => {
+        const next = counts.shift();
+        if (next instanceof Error) throw next;
+        return next ?? { sends: 0, events: 0 };
+      },
+    });
+    for (let scrape = 0; scrape < 2; scrape++) {
+      const text = await metrics.registry.metrics();
+      expect(text).toMatch(/^switchboard_dead_letters\{kind="send"\} 2$/m);
+      expect(text).toMatch(/^switchboard_dead_letters\{kind="event"\} 1$/m);
+    }
   });
 });
 

@@ -5,13 +5,34 @@ import { withinMs } from './within-ms.ts';
 /** How many pending events the queue depth counts at most: a backlog past it reads as this many. */
 export const QUEUE_DEPTH_LIMIT = 100_000;
 
-/** Prometheus metrics of one Switchboard process, served at GET /metrics. */
+/** What the gauges read at each scrape. */
+export interface MetricSources {
+  /** Inbound events stored and not yet handled (the database's count). */
+  queueDepth: () => number | Promise<number>;
+  sendingConversations: () => number;
+  /** Sends and inbound events whose retries ran out (the database's counts). */
+  deadLetters: () => Promise<{ sends: number; events: number }>;
+  /** Each page's health as stored: `ok`, or what needs attention (`token`, `permission`, `blocked`). */
+  pageHealth: () => Promise<{ id: string; health: string }[]>;
+}
 
+/** Prometheus metrics of one Switchboard process, served at GET /metrics. */
 export function createMetrics(
-  gauges: { queueDepth: () => number | Promise<number>; sendingConversations: () => number },
-  /** How long a scrape waits for the database's count (tests shorten it). */
-  queueDepthTimeoutMs = 2_000,
+  gauges: MetricSources,
+  /** How long a scrape waits for each of the database's reads (tests shorten it). */
+  readTimeoutMs = 2_000,
 ) {
+  /**
+   * A figure read from the database at each scrape. A read that fails or hangs leaves the last figure, rather than
+   * failing (or holding) the whole scrape when the figures matter.
+   */
+  const lastKnown = <T>(read: () => T | Promise<T>, initial: T) => {
+    let last = initial;
+    return async () => {
+      last = await withinMs(readTimeoutMs, async () => read()).catch(() => last);
+      return last;
+    };
+  };
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
   const metrics = {
@@ -64,16 +85,38 @@ export function createMetrics(
       registers: [registry],
     }),
   };
-  let queueDepth = 0;
+  const queueDepth = lastKnown(gauges.queueDepth, 0);
   new Gauge({
     name: 'switchboard_queue_depth',
     help: `Inbound events stored and not yet handled (at most ${QUEUE_DEPTH_LIMIT} counted)`,
     registers: [registry],
     async collect() {
-      // A database that fails or hangs leaves the last figure, rather than failing (or holding) the whole scrape when
-      // the figures matter.
-      queueDepth = await withinMs(queueDepthTimeoutMs, async () => gauges.queueDepth()).catch(() => queueDepth);
-      this.set(queueDepth);
+      this.set(await queueDepth());
+    },
+  });
+  const deadLetters = lastKnown(gauges.deadLetters, { sends: 0, events: 0 });
+  new Gauge({
+    name: 'switchboard_dead_letters',
+    help: `Work whose retries ran out, kept for a replay, by kind: send or event (at most ${QUEUE_DEPTH_LIMIT} counted)`,
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      const { sends, events } = await deadLetters();
+      this.set({ kind: 'send' }, sends);
+      this.set({ kind: 'event' }, events);
+    },
+  });
+  const pageHealth = lastKnown(gauges.pageHealth, []);
+  new Gauge({
+    name: 'switchboard_page_health',
+    help: "Each page's health: 1 for the one it has (ok, or token, permission or blocked: needs attention)",
+    labelNames: ['page_id', 'health'],
+    registers: [registry],
+    async collect() {
+      const pages = await pageHealth();
+      // A page removed, or whose health changed, leaves no series behind.
+      this.reset();
+      for (const { id, health } of pages) this.set({ page_id: id, health }, 1);
     },
   });
   new Gauge({

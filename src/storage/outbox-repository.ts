@@ -253,8 +253,10 @@ export function sendFailuresSince(db: Kysely<Database>, since: number) {
     .execute();
 }
 
-/** Rows whose retries ran out, newest first (for the API and `switchboard replay`). */
-/** The newest dead rows, each with its message's short text (`text`, null for a sender action or an attachment). */
+/**
+ * The newest rows whose retries ran out (for the API and `switchboard replay`), each with its message's short text
+ * (`text`, null for a sender action or an attachment).
+ */
 export function listDeadOutbox(db: Kysely<Database>, limit = 100) {
   return db
     .selectFrom('outbox')

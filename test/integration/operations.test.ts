@@ -4,6 +4,7 @@ import { parseWebhookBody } from '../../src/messenger/webhook/parse-webhook.ts';
 import { insertInboundEvents } from '../../src/storage/inbound-event-repository.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, messageBody, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 describe('operations', () => {
   let h: Harness;
@@ -62,6 +63,35 @@ describe('operations', () => {
       .where('status', '=', 'pending')
       .execute();
     expect(metric(await metrics(), 'switchboard_queue_depth')).toBe(0);
+  });
+
+  it("shows each page's health, and the dead letters waiting for a replay", async () => {
+    const series = async () => (await metrics()).match(/^switchboard_(page_health|dead_letters)\{.*$/gm);
+    expect(await series()).toEqual([
+      'switchboard_dead_letters{kind="send"} 0',
+      'switchboard_dead_letters{kind="event"} 0',
+      `switchboard_page_health{page_id="${PAGE_ID}",health="ok"} 1`,
+    ]);
+    await h.fb.enforcePolicy(PAGE_ID, { action: 'block' });
+    await h.settle();
+    await waitFor(async () => (await metrics()).includes('health="blocked"} 1'));
+    // As a send and an event whose retries ran out leave them.
+    await h.switchboard.db.updateTable('outbox').set({ status: 'dead' }).where('status', '=', 'sent').execute();
+    await h.switchboard.db.updateTable('inbound_events').set({ status: 'dead' }).where('status', '=', 'done').execute();
+    const dead = {
+      sends: await h.switchboard.db.selectFrom('outbox').select('id').where('status', '=', 'dead').execute(),
+      events: await h.switchboard.db.selectFrom('inbound_events').select('id').where('status', '=', 'dead').execute(),
+    };
+    expect(await series()).toEqual([
+      `switchboard_dead_letters{kind="send"} ${dead.sends.length}`,
+      `switchboard_dead_letters{kind="event"} ${dead.events.length}`,
+      `switchboard_page_health{page_id="${PAGE_ID}",health="blocked"} 1`,
+    ]);
+    expect([dead.sends.length, dead.events.length]).not.toContain(0);
+    await h.switchboard.db.updateTable('outbox').set({ status: 'sent' }).where('status', '=', 'dead').execute();
+    await h.switchboard.db.updateTable('inbound_events').set({ status: 'done' }).where('status', '=', 'dead').execute();
+    await h.fb.enforcePolicy(PAGE_ID, { action: 'unblock' });
+    await h.settle();
   });
 
   it('never writes the app secret, the page token or message webhooks signatures to the logs, even at trace level', async () => {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../../test/support/databases.ts';
+import { idleMetricSources } from '../../../test/support/idle-metrics.ts';
 import { createGroupCommit } from '../../queue/group-commit.ts';
 import { createHttpApp } from '../../server/build-app.ts';
 import { createMetrics } from '../../server/metrics.ts';
@@ -35,7 +36,7 @@ for (const kind of DATABASES) {
         enqueue: (events) => {
           for (const { event } of events) handed.push((event as { mid: string }).mid);
         },
-        metrics: createMetrics({ queueDepth: () => 0, sendingConversations: () => 0 }),
+        metrics: createMetrics(idleMetricSources),
         logger: pino({ level: 'silent' }),
       });
       const message = (mid: string) => ({
