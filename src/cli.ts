@@ -8,12 +8,14 @@ Commands:
   demo       gateway + Messenger emulator + sample assistant on SQLite, in one process (--emulator-port,
              default EMULATOR_PORT or PORT + 100; --french; --database-url sqlite:<path>)
   emulator   the Messenger Platform emulator alone (switchboard emulator --help lists its options)
+  check      check the configuration, the secret keys and each configured assistant (a flow is read
+             and trained) without starting; exits 0, or 78 with every problem
   migrate    apply database migrations and exit (needs only the database URL)
   replay     queue dead messages and events again (--outbox, --events, default both); a running gateway
              picks them up within two minutes on SQLite, at once on PostgreSQL or through
              POST /api/dead-letters/replay
 
-start, migrate and replay read their settings (DATABASE_URL, PORT, …) from the environment and
+start, check, migrate and replay read their settings (DATABASE_URL, PORT, …) from the environment and
 switchboard.yaml, not from flags (see .env.example): DATABASE_URL=postgres://… switchboard migrate.
 --help (-h) prints this text.
 `;
@@ -22,6 +24,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   start: () => import('./commands/start-command.ts'),
   demo: () => import('./commands/demo-command.ts'),
   emulator: async () => ({ run: (await import('./emulator/command.ts')).runEmulatorCommand }),
+  check: () => import('./commands/check-command.ts'),
   migrate: () => import('./commands/migrate-command.ts'),
   replay: () => import('./commands/replay-command.ts'),
 };

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,5 +207,37 @@ describe('the switchboard command', () => {
     expect(result.status).toBe(78);
     expect(result.stderr).toMatch(/^Invalid configuration:\n {2}- DATABASE_URL: .*percent-encode/);
     expect(result.stderr).not.toMatch(/se\/cret|db\.example|\n {4}at /);
+  });
+
+  it('checks the configuration, the secret key and each assistant without starting, printing no secret', () => {
+    const cwd = configDir();
+    const valid = switchboard(['check'], cwd, START_ENV);
+    expect(valid).toMatchObject({ status: 0, stderr: '' });
+    expect(valid.stdout).toMatch(
+      /"pages": \[\n\s+\{\n\s+"id": "104857392018475"[\s\S]*\nThe configuration is valid\.\n$/,
+    );
+    for (const secret of Object.values(START_ENV)) expect(valid.stdout).not.toContain(secret);
+    // Nothing started, and no database made.
+    expect(existsSync(join(cwd, 'state'))).toBe(false);
+
+    writeFileSync(
+      join(cwd, 'typo.yaml'),
+      'name: typo\nactions:\n  - id: hi\n    examples: [hello]\n    steps:\n      - sya: hi\n',
+    );
+    writeFileSync(
+      join(cwd, 'switchboard.yaml'),
+      `${readFileSync(join(cwd, 'switchboard.yaml'), 'utf8')}    assistant: { type: flow, path: typo.yaml }\n`,
+    );
+    const { SWITCHBOARD_SECRET_KEY: _key, ...withoutKey } = START_ENV;
+    const invalid = switchboard(['check'], cwd, withoutKey);
+    expect(invalid).toMatchObject({ status: 78, stdout: '' });
+    expect(invalid.stderr).toBe(
+      [
+        'Invalid configuration:',
+        '  - SWITCHBOARD_SECRET_KEY: required to encrypt tokens at rest; generate one with "openssl rand -base64 32"',
+        '  - page 104857392018475: typo.yaml:6: unknown step "sya" (did you mean "say"?)',
+        '',
+      ].join('\n'),
+    );
   });
 });
