@@ -1443,20 +1443,28 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect(await edited.locator('.message__bubble').textContent()).not.toContain('blue');
   });
 
-  it("shows Meta's block on the page with Meta's reason, and Healthy once lifted", async () => {
+  it("shows Meta's block on the page with Meta's reason and in its reply boxes, until it is lifted", async () => {
     const health = async () => (await h.api('GET', '/api/pages')).body.data[0].health as string;
     const reason = 'People reported messages from this Page as spam.';
+    const hint = page.getByTestId('reply-hint');
     await h.fb.enforcePolicy(PAGE_ID, { action: 'block', reason });
     await waitFor(async () => (await health()) === 'blocked');
     await page.getByTestId('nav-pages').click();
     const row = page.getByTestId('page-row').filter({ hasText: 'Acme Shop' });
     await expectText(row.getByTestId('page-health'), 'Blocked by Meta');
     await expectText(row, reason);
+    await page.getByTestId('nav-conversations').click();
+    await lena().click();
+    await expectText(hint, 'Blocked by Meta: what is sent from this page fails until that is fixed (see Pages).');
+
     await h.fb.enforcePolicy(PAGE_ID, { action: 'unblock' });
     await waitFor(async () => (await health()) === 'ok');
-    await page.getByTestId('nav-conversations').click();
     await page.getByTestId('nav-pages').click();
     await expectText(row.getByTestId('page-health'), 'Healthy');
+    await page.getByTestId('nav-conversations').click();
+    await lena().click();
+    await page.locator('[data-testid="reply-hint"][data-page="ok"]').waitFor(wait);
+    expect(await hint.textContent()).not.toContain('Blocked');
   });
 });
 

@@ -7,7 +7,7 @@
  * even one opened after the agent left and came back, so it cannot be sent twice.
  */
 import { h, uid } from './dom.js';
-import { describeError, describeWindow } from './format.js';
+import { describeError, describeHealth, describeWindow } from './format.js';
 import { createSendAs } from './send-as.js';
 
 const MAX_LENGTH = 2000;
@@ -16,9 +16,9 @@ const MAX_LENGTH = 2000;
  * `sent()` runs once the gateway queued a reply. `drafts`: a Map of conversation id to `{text, tag, submission,
  * flight?}` that outlives the composer (`tag` undefined: a reply); `flight` is `{answer, owner}`, the reply's request
  * and the composer that handles its answer (the newest of the conversation). `name()`: the person's name, for a
- * failure told after the agent moved on (in `notices`).
+ * failure told after the agent moved on (in `notices`). `pageHealth(id)`: the page's health, when the pages are known.
  */
-export function createComposer({ api, id, sent, drafts, notices, name }) {
+export function createComposer({ api, id, sent, drafts, notices, name, pageHealth }) {
   let conversation;
   let closed = false;
   /** This composer, as the owner of a flight. */
@@ -159,7 +159,10 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
   function setConversation(next) {
     conversation = next;
     const reach = describeWindow(conversation.last_inbound_at);
-    const notes = [reach.text];
+    const health = pageHealth(conversation.page_id) ?? 'ok';
+    // Said first: whatever the window, nothing leaves this page until it is fixed.
+    const notes = health === 'ok' ? [reach.text] : [pageTrouble(health), reach.text];
+    hint.dataset.page = health;
     if (conversation.routing !== 'human')
       notes.push('Take over first, so the assistant does not answer alongside you.');
     hint.textContent = notes.join(' ');
@@ -175,6 +178,10 @@ export function createComposer({ api, id, sent, drafts, notices, name }) {
     },
   };
 }
+
+/** Why the page's sends fail for now (its health in the Pages view), for the agent about to send. */
+const pageTrouble = (health) =>
+  `${describeHealth(health).label}: what is sent from this page fails until that is fixed (see Pages).`;
 
 const placeholderFor = (tag) => (tag ? 'Write the update…' : 'Write a reply…');
 const sendLabel = (tag) => (tag ? 'Send update' : 'Send');

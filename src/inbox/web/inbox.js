@@ -45,7 +45,9 @@ export function createInbox({
 }) {
   const notices = sessionNotices(shared);
   let closed = false;
-  let pageNames = new Map();
+  /** The pages as last read, by id: their names, and their health for the reply box. */
+  let pagesById = new Map();
+  const pageName = (pageId) => pagesById.get(pageId)?.name ?? pageId;
   /** Unsent replies by conversation id: they outlive the thread they were typed in. */
   const drafts = new Map();
   /** The inbox's users, to assign conversations to: loaded with the pages, and again with each of their polls. */
@@ -63,7 +65,7 @@ export function createInbox({
     api,
     notices,
     isAdmin: me.role === 'admin',
-    pageName: (pageId) => pageNames.get(pageId) ?? pageId,
+    pageName,
   });
   const panel = createPagesPanel({
     api,
@@ -89,9 +91,10 @@ export function createInbox({
 
   /** Pages come with the sign-in and each poll of them: names and the page filter follow pages added or renamed. */
   function setPages(next) {
-    pageNames = new Map(next.map((p) => [p.id, p.name ?? p.id]));
+    pagesById = new Map(next.map((p) => [p.id, p]));
     list.setPages(next);
     panel.draw(next);
+    thread?.pagesChanged();
   }
 
   const isHidden = () => document.hidden;
@@ -208,7 +211,8 @@ export function createInbox({
       backHref: '#/',
       team: () => users,
       me,
-      pageName: (pageId) => pageNames.get(pageId) ?? pageId,
+      pageName,
+      pageHealth: (pageId) => pagesById.get(pageId)?.health,
       onChanged(changedId, changes) {
         if (closed) return;
         if (changes) list.patch(changedId, changes);

@@ -17,10 +17,11 @@ export const THREAD_POLL_MS = 3_000;
 
 /**
  * `onChanged(id, changes)`: the routing, assignee or flag changed here; `changes` is undefined when the list's row is
- * to be read again (after a reply its last message moved on, once read its unread count). `pageName(id)`: a page's
- * name. `drafts`: the reply boxes' texts by conversation (composer.js). `team()` and `me`: see thread-actions.js.
+ * to be read again (after a reply its last message moved on, once read its unread count). `pageName(id)` and
+ * `pageHealth(id)`: a page's name and health. `drafts`: the reply boxes' texts by conversation (composer.js). `team()`
+ * and `me`: see thread-actions.js.
  */
-export function createThread({ api, id, notices, pageName, backHref, onChanged, drafts, team, me }) {
+export function createThread({ api, id, notices, pageName, pageHealth, backHref, onChanged, drafts, team, me }) {
   let conversation;
   let messages = [];
   let hasOlder = false;
@@ -79,6 +80,7 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     id,
     drafts,
     notices,
+    pageHealth,
     name: () => (conversation ? personName(conversation) : 'a conversation'),
     async sent() {
       onChanged(id, undefined);
@@ -246,6 +248,8 @@ export function createThread({ api, id, notices, pageName, backHref, onChanged, 
     /** Into the messages: the next Tab reaches their links, then the reply box. */
     focus: () => scroller.focus({ preventScroll: true }),
     teamChanged: () => header.redraw(),
+    /** The pages were read again: the reply box says whether this one's page can send. */
+    pagesChanged: () => conversation && composer.setConversation(conversation),
     close() {
       closed = true;
       composer.close();
