@@ -312,8 +312,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
   async function handleEdit(eventId: string, event: Extract<InboundEvent, { kind: 'edit' }>) {
     const now = clock.now();
     const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
-    const edited = await store.markEdited(conversation.id, event.mid, event.text, now);
-    // A message from before the gateway knew the person, or one it kept no row of: nothing to change.
+    const edited = await store.markEdited(
+      conversation.id,
+      event.mid,
+      { text: event.text, num_edit: event.num_edit },
+      now,
+    );
+    // A message from before the gateway knew the person, or one it kept no row of, or an edit applied already or
+    // older than the last applied: nothing to change.
     await store.commitTurn({ event_id: eventId, event_status: edited > 0 ? 'done' : 'ignored' }, now);
   }
 

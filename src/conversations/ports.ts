@@ -101,6 +101,12 @@ export interface Outgoing {
   sender_id?: string;
 }
 
+/** The new text of a person's message, and Messenger's count of its edits (1 for the first) when it gave one. */
+export interface MessageEdit {
+  text: string;
+  num_edit?: number;
+}
+
 /** Storage the conversation service needs. Implemented over Kysely in storage/conversation-store.ts. */
 export interface ConversationStore {
   /**
@@ -133,9 +139,10 @@ export interface ConversationStore {
   markReaction(conversationId: string, externalId: string, reaction: string | null, now: number): Promise<number>;
   /**
    * The person changed the text of their message `externalId` of the conversation: the new text replaces it, the
-   * earlier ones are kept with it. How many rows.
+   * earlier ones are kept with it. How many rows: none for an edit applied already or older than the last one applied
+   * (`num_edit` counts up; a retried delivery may come after a newer edit, a lost commit's answer runs an event again).
    */
-  markEdited(conversationId: string, externalId: string, text: string, now: number): Promise<number>;
+  markEdited(conversationId: string, externalId: string, edit: MessageEdit, now: number): Promise<number>;
   /** Marks our outgoing messages with these ids, or sent before that time, delivered / read; returns how many. */
   markOutgoing(
     conversationId: string,

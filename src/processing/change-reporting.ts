@@ -48,8 +48,8 @@ export function reportChanges(options: {
       if (marked > 0) changed(conversationId);
       return marked;
     },
-    async markEdited(conversationId, externalId, text, now) {
-      const marked = await store.markEdited(conversationId, externalId, text, now);
+    async markEdited(conversationId, externalId, edit, now) {
+      const marked = await store.markEdited(conversationId, externalId, edit, now);
       if (marked > 0) changed(conversationId);
       return marked;
     },

@@ -1,7 +1,13 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { HistoryItem } from '../assistants/assistant.ts';
 import { statusesBefore } from '../conversations/held-receipts.ts';
-import { type ConversationStore, currentRouting, type Session, type TurnResult } from '../conversations/ports.ts';
+import {
+  type ConversationStore,
+  currentRouting,
+  type MessageEdit,
+  type Session,
+  type TurnResult,
+} from '../conversations/ports.ts';
 import type { TransactionRunner } from './batched-writes.ts';
 import { idFloor, newId } from './ids.ts';
 import { EventAlreadyHandledError } from './inbound-event-repository.ts';
@@ -161,7 +167,7 @@ export function createConversationStore(
       return Number(marked.numUpdatedRows);
     },
 
-    markEdited: (conversationId, externalId, text, now) =>
+    markEdited: (conversationId, externalId, edit, now) =>
       transaction(async (tx) => {
         const message = await tx
           .selectFrom('messages')
@@ -170,12 +176,13 @@ export function createConversationStore(
           .where('external_id', '=', externalId)
           .where('direction', '=', 'in')
           .executeTakeFirst();
-        if (!message) return 0;
+        const content = message && editedContent(message.content, edit);
+        if (!message || !content) return 0;
         await tx
           .updateTable('messages')
           .set({
-            text: storableText(text),
-            content: editedContent(message.content, text),
+            text: storableText(edit.text),
+            content,
             edited_at: now,
             updated_at: now,
           })
@@ -355,9 +362,16 @@ function historyItemOf(r: { author: string; text: string | null; created_at: num
   };
 }
 
-/** The message's content with its new text; the texts it had before stay in `earlier_texts`, oldest first. */
-function editedContent(stored: string, text: string): string {
-  const content = JSON.parse(stored) as { text?: string; earlier_texts?: string[] };
+/**
+ * The message's content with its new text; the texts it had before stay in `earlier_texts`, oldest first, and the last
+ * `num_edit` applied in `num_edit`. Undefined for an edit applied already or older than that one: a second run of its
+ * event would keep the text twice, a retried delivery that comes late would put an older text back.
+ */
+function editedContent(stored: string, edit: MessageEdit): string | undefined {
+  const content = JSON.parse(stored) as { text?: string; earlier_texts?: string[]; num_edit?: number };
+  const stale = edit.num_edit === undefined ? edit.text === content.text : edit.num_edit <= (content.num_edit ?? 0);
+  if (stale) return undefined;
   const earlier = [...(content.earlier_texts ?? []), ...(content.text === undefined ? [] : [content.text])];
-  return JSON.stringify({ ...content, text, earlier_texts: earlier });
+  const counted = edit.num_edit === undefined ? {} : { num_edit: edit.num_edit };
+  return JSON.stringify({ ...content, text: edit.text, earlier_texts: earlier, ...counted });
 }

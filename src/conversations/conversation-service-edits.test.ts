@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { defaultPageSettings } from '../config/page-settings.ts';
+import { createBatchedWrites } from '../storage/batched-writes.ts';
+import { createConversationStore } from '../storage/conversation-store.ts';
+import { insertInboundEvents } from '../storage/inbound-event-repository.ts';
+import type { Database } from '../storage/schema.ts';
+import { type ConversationServiceDeps, createConversationService, type StoredEvent } from './conversation-service.ts';
+import type { InboundEvent } from './inbound-event.ts';
+import type { PageRuntime } from './ports.ts';
+import { createMemoryRateLimiter } from './rate-limiter.ts';
+
+const PAGE = { id: 'page-1', app_id: 'app-1', settings: defaultPageSettings } as PageRuntime;
+const MID = 'm_Ed01';
+
+for (const kind of DATABASES) {
+  describe(`conversation service on ${kind}: a person's edits`, () => {
+    const open = useMigratedDatabase(kind);
+
+    function editing(db: Kysely<Database>) {
+      const service = createConversationService({
+        store: createConversationStore(db, createBatchedWrites(db)),
+        pages: (id: string) => (id === PAGE.id ? PAGE : undefined),
+        assistantFor: () => ({ kind: 'flow', reply: async () => ({ responses: [] }) }),
+        renderer: { render: () => [] },
+        profiles: { fetchProfile: async () => ({ status: 'none' as const }) },
+        rateLimiter: createMemoryRateLimiter(),
+        clock: { now: Date.now },
+        logger: pino({ level: 'silent' }),
+      } as ConversationServiceDeps);
+      const store = async (body: Record<string, unknown>, key: string) => {
+        const event = { page_id: PAGE.id, user_id: 'psid-1', key, timestamp: Date.now(), standby: false, ...body };
+        const [stored] = await insertInboundEvents(db, [event as InboundEvent], Date.now());
+        return stored as StoredEvent;
+      };
+      const message = (text: string) =>
+        store({ kind: 'message', mid: MID, text, attachments: [] }, `m:${MID}`).then((e) => service.handle(e));
+      const edit = (text: string, num_edit: number) =>
+        store({ kind: 'edit', mid: MID, text, num_edit }, `e:${MID}:${num_edit}`);
+      const stored = async () => {
+        const row = await db
+          .selectFrom('messages')
+          .select(['text', 'content', 'edited_at'])
+          .where('external_id', '=', MID)
+          .executeTakeFirstOrThrow();
+        const { text, earlier_texts } = JSON.parse(row.content) as { text: string; earlier_texts?: string[] };
+        return { text: row.text, content: { text, earlier_texts }, edited: row.edited_at !== null };
+      };
+      return { service, message, edit, stored };
+    }
+
+    it('keeps each earlier text once when an edit runs a second time (its commit’s answer was lost)', async () => {
+      const { db } = await open();
+      const { service, message, edit, stored } = editing(db);
+      await message('Two mugs please');
+      const first = await edit('Three mugs please', 1);
+      await service.handle(first);
+      // The commit went through but its answer was lost: the worker runs the event again.
+      await service.handle(first).catch(() => {});
+      expect(await stored()).toEqual({
+        text: 'Three mugs please',
+        content: { text: 'Three mugs please', earlier_texts: ['Two mugs please'] },
+        edited: true,
+      });
+    });
+
+    it('keeps the newest text when Facebook delivers an older edit after a newer one', async () => {
+      const { db } = await open();
+      const { service, message, edit, stored } = editing(db);
+      await message('Two mugs please');
+      const older = await edit('Three mugs please', 1);
+      const newer = await edit('Four mugs please', 2);
+      // The first delivery of the older one failed; Facebook sent it again after the newer one.
+      await service.handle(newer);
+      await service.handle(older);
+      expect((await stored()).text).toBe('Four mugs please');
+    });
+  });
+}
