@@ -77,5 +77,16 @@ for (const kind of DATABASES) {
       await service.handle(older);
       expect((await stored()).text).toBe('Four mugs please');
     });
+
+    // Defect, not fixed here: the edit finds no row, is marked ignored and never looked at again. Flip to `it` once the
+    // message's insert applies the edits stored before it (review notes).
+    it.fails('shows the edited text when the edit is handled before its message (a dead message replayed)', async () => {
+      const { db } = await open();
+      const { service, message, edit, stored } = editing(db);
+      // The message's event went dead (its turn failed five times); the edit behind it in the lane ran meanwhile.
+      await service.handle(await edit('Three mugs please', 1));
+      await message('Two mugs please'); // Replayed from the dead letters.
+      expect(await stored()).toMatchObject({ text: 'Three mugs please', edited: true });
+    });
   });
 }
