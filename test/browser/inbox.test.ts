@@ -1443,6 +1443,21 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect(await edited.locator('.message__bubble').textContent()).not.toContain('blue');
   });
 
+  it('keeps the earlier texts open, and the focus on Edited, when the message is drawn again', async () => {
+    const { mid } = await h.fb.sendText(PAGE_ID, PSID, 'Do you ship to Oslo?');
+    await messages('contact', 'Do you ship to Oslo?').waitFor(wait);
+    await h.fb.edit(PAGE_ID, PSID, { mid: mid as string, text: 'Do you ship to Bergen?' });
+    const summary = messages('contact', 'Do you ship to Bergen?').getByTestId('message-edits').locator('summary');
+    await summary.waitFor(wait);
+    await summary.focus();
+    await page.keyboard.press('Enter'); // Opens the earlier texts, as a keyboard user does.
+    await h.fb.edit(PAGE_ID, PSID, { mid: mid as string, text: 'Do you ship to Tromsø?' });
+    const edits = messages('contact', 'Do you ship to Tromsø?').getByTestId('message-edits');
+    await edits.waitFor(wait);
+    expect(await edits.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(true);
+    expect(await edits.locator('summary').evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
   it("shows Meta's block on the page with Meta's reason and in its reply boxes, until it is lifted", async () => {
     const health = async () => (await h.api('GET', '/api/pages')).body.data[0].health as string;
     const reason = 'People reported messages from this Page as spam.';

@@ -233,10 +233,15 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
     else log.querySelector(':scope > .empty')?.remove();
   }
 
-  /** A message drawn again (its status changed) keeps the focus on the link it was on. */
+  /**
+   * A message drawn again (its status changed, an edit, a reaction) keeps the focus on the control it was on, and its
+   * Edited list open if it was.
+   */
   function replaceKeepingFocus(before, after) {
-    const focusable = (el) => [...el.querySelectorAll('a[href], button')];
+    const focusable = (el) => [...el.querySelectorAll('a[href], button, summary')];
     const at = focusable(before).indexOf(document.activeElement);
+    const edits = after.querySelector('details');
+    if (edits && before.querySelector('details')?.open) edits.open = true;
     before.replaceWith(after);
     if (at >= 0) focusable(after)[at]?.focus({ preventScroll: true });
   }
