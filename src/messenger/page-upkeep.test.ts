@@ -174,6 +174,18 @@ for (const kind of DATABASES) {
       expect(errors.join()).not.toContain('pages_manage_metadata');
     });
 
+    it('leaves a health recorded since its directory was loaded when a sync goes through: only a refused token clears', async () => {
+      const { db, upkeep, changeSettings } = await start({ greeting: 'Hello!' }, 5);
+      const health = (value: string) => db.updateTable('pages').set({ health: value, health_detail: value }).execute();
+      await health('token');
+      await changeSettings({}); // The directory is loaded with the refused token.
+      // The processing thread (or another process) recorded Meta's block since; nothing reloaded this directory.
+      await health('blocked');
+      graph.server.reply(OK, OK);
+      await upkeep.syncProfile(PAGE);
+      expect(await db.selectFrom('pages').select('health').executeTakeFirst()).toEqual({ health: 'blocked' });
+    });
+
     it('records a token the profile sync found refused on the page’s health', async () => {
       const { db, upkeep } = await start({ greeting: 'Hello!' }, 5);
       graph.server.reply({ status: 400, json: { error: EXPIRED } });

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { PageLookup } from '../server/page-directory.ts';
 import {
+  clearPageHealth,
   profileSyncRecord,
   recordPageHealth,
   recordProfileSync,
@@ -150,7 +151,8 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     await recordUpkeepStatus(db, pageId, work, statusOf(result));
     if (result.status === 'failed' && result.kind === 'token') await tokenRefused(pageId, what, result.error);
     else if (result.status !== 'failed' && directory.page(pageId)?.health === 'token') {
-      await recordPageHealth(db, pageId, 'ok', null, now());
+      // The directory may be behind: a health recorded since (Meta's block, by the processing) stays.
+      await clearPageHealth(db, pageId, 'token', now());
       await options.healthRecorded?.();
     }
   }

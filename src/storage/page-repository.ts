@@ -195,6 +195,19 @@ export async function recordPageHealth(
     .execute();
 }
 
+/**
+ * Records `ok` for the page only while its recorded health is still `was`: what a caller read may be stale (another
+ * thread or process may have recorded another health since, Meta's block say), which must not be cleared by it.
+ */
+export async function clearPageHealth(db: Kysely<Database>, pageId: string, was: string, now: number) {
+  await db
+    .updateTable('pages')
+    .set({ health: 'ok', health_detail: null, health_at: now })
+    .where('id', '=', pageId)
+    .where('health', '=', was)
+    .execute();
+}
+
 /** What the gateway last did to the page's Messenger profile (sync-profile.ts, page-upkeep.ts). */
 export interface ProfileSyncRecord {
   /** The fields it set on the page: the ones it deletes once no longer configured. */
