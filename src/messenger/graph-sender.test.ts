@@ -104,7 +104,6 @@ describe("graph sender: the page's health", () => {
       onPageHealth: (_page, health, detail) => reports.push([health, detail]),
       logger,
     });
-    sender.policyEnforced(PAGE.id, 'unblock', undefined);
     sender.policyEnforced(PAGE.id, 'warning', 'People reported messages as spam.');
     expect(reports).toEqual([]);
     sender.policyEnforced(PAGE.id, 'block', 'Spam reported by people.');
@@ -118,6 +117,26 @@ describe("graph sender: the page's health", () => {
     graph.server.reply(blockedByGraph);
     await sender.send(send);
     expect(reports.at(-1)).toEqual(['permission', expect.stringMatching(/^\(#368\) /)]);
+  });
+
+  it("lifts Meta's block on the unblock though this sender never saw the block, unless the token is refused", async () => {
+    const reports: [string, string | null][] = [];
+    const onPageHealth = (_page: string, health: string, detail: string | null) => reports.push([health, detail]);
+    // The block was recorded by the process that led before this one took the lock over, whose directory was loaded
+    // before that; or by this sender, and a reload read the page before the write (SQLite: no poll reads it again).
+    const taken = createGraphSender({ directory, graphFor: () => graph.client, onPageHealth, logger });
+    taken.policyEnforced(PAGE.id, 'unblock', undefined);
+    expect(reports).toEqual([['ok', null]]);
+    const reloaded = createGraphSender({ directory, graphFor: () => graph.client, onPageHealth, logger });
+    reloaded.policyEnforced(PAGE.id, 'block', 'Spam reported by people.');
+    reloaded.directoryReloaded();
+    reloaded.policyEnforced(PAGE.id, 'unblock', undefined);
+    expect(reports.at(-1)).toEqual(['ok', null]);
+    // A refused token is no matter of Meta's block: it stays until a send goes through.
+    graph.server.reply({ status: 400, json: { error: { message: 'Session has expired', code: 190 } } });
+    await reloaded.send(send);
+    reloaded.policyEnforced(PAGE.id, 'unblock', undefined);
+    expect(reports.at(-1)?.[0]).toBe('token');
   });
 
   it('calls the page healthy again once a send goes through, though the unblock never came', async () => {

@@ -54,7 +54,9 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
       if (action === 'warning') deps.logger.warn({ pageId, reason }, 'Meta warned the page about its messaging');
       else if (action === 'block')
         report(pageId, 'blocked', `Meta blocked the page from messaging: ${reason ?? 'no reason given'}`);
-      else if (healthOf(pageId) === 'blocked') report(pageId, 'ok', null);
+      // Whatever this sender last saw: the block may have been recorded by the process that led before this one, or a
+      // reload may have read the page before the block was written. Only a refused token outlasts the unblock.
+      else if (healthOf(pageId) !== 'token') report(pageId, 'ok', null);
     },
     echoes: (recipientId) => !isGuest(recipientId),
     async send(send): Promise<SendResult> {
