@@ -44,6 +44,12 @@ export interface StoredEvent {
 }
 
 /**
+ * A message handled this long after the person sent it (replayed from the dead letters, or sent again by Facebook after
+ * an outage) may have been edited meanwhile, and its edits handled before it, finding nothing to change.
+ */
+const LATE_MS = 60_000;
+
+/**
  * For a message whose echo has not come yet, how far our clock may run ahead of Facebook's. Its `sent_at` is when we
  * called Graph, before Facebook stamped it, so with the clocks in step a watermark covers it; its echo then replaces
  * that with Facebook's stamp. It is below the default 800 ms between paced messages.
@@ -79,7 +85,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       await store.commitTurn({ event_id: id, event_status: 'ignored' }, clock.now());
       return;
     }
-    if (isTurn(event)) return handlePerson(id, event, page, received_at);
+    if (isTurn(event)) {
+      const handled = await handlePerson(id, event, page, received_at);
+      if (event.kind === 'message' && clock.now() - event.timestamp >= LATE_MS) await applyEarlierEdits(event);
+      return handled;
+    }
     switch (event.kind) {
       case 'echo':
         await handleEcho(id, event, page);
@@ -321,6 +331,22 @@ export function createConversationService(deps: ConversationServiceDeps) {
     // A message from before the gateway knew the person, or one it kept no row of, or an edit applied already or
     // older than the last applied: nothing to change.
     await store.commitTurn({ event_id: eventId, event_status: edited > 0 ? 'done' : 'ignored' }, now);
+  }
+
+  /**
+   * The edits of a message handled late, which came before it and found nothing to change then. Its turn is kept
+   * whatever happens here: a failure is logged, and the edits stay in the event log.
+   */
+  async function applyEarlierEdits(event: Extract<InboundEvent, { kind: 'message' }>) {
+    try {
+      const edits = await store.storedEdits(event.page_id, event.mid);
+      if (edits.length === 0) return;
+      const now = clock.now();
+      const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
+      for (const edit of edits) await store.markEdited(conversation.id, event.mid, edit, now);
+    } catch (err) {
+      deps.logger.error({ err, pageId: event.page_id, mid: event.mid }, 'could not apply the edits of a late message');
+    }
   }
 
   /**

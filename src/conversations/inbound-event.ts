@@ -24,6 +24,12 @@ export interface Referral {
   [field: string]: unknown;
 }
 
+/** Messenger lets a person edit a message they sent five times at most (within 15 minutes). */
+export const MAX_EDITS = 5;
+
+/** An edit's deduplication key: each edit of a message (`num_edit` counts them) is an event of its own. */
+export const editKey = (mid: string, numEdit: number) => `e:${mid}:${numEdit}`;
+
 /** What Meta did to the page's messaging (messenger-platform.md §2.10). */
 export type PolicyAction = 'warning' | 'block' | 'unblock';
 

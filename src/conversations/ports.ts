@@ -143,6 +143,8 @@ export interface ConversationStore {
    * (`num_edit` counts up; a retried delivery may come after a newer edit, a lost commit's answer runs an event again).
    */
   markEdited(conversationId: string, externalId: string, edit: MessageEdit, now: number): Promise<number>;
+  /** The edits of the person's message `mid` stored so far, oldest first. */
+  storedEdits(pageId: string, mid: string): Promise<MessageEdit[]>;
   /** Marks our outgoing messages with these ids, or sent before that time, delivered / read; returns how many. */
   markOutgoing(
     conversationId: string,

@@ -10,7 +10,7 @@ import {
 } from '../conversations/ports.ts';
 import type { TransactionRunner } from './batched-writes.ts';
 import { idFloor, newId } from './ids.ts';
-import { EventAlreadyHandledError } from './inbound-event-repository.ts';
+import { EventAlreadyHandledError, loadStoredEdits } from './inbound-event-repository.ts';
 import { insertMessage, queueOutgoing } from './message-writes.ts';
 import { openConversation } from './open-conversation.ts';
 import { cancelBotSends, type OutboxRow } from './outbox-repository.ts';
@@ -166,6 +166,8 @@ export function createConversationStore(
       );
       return Number(marked.numUpdatedRows);
     },
+
+    storedEdits: (pageId, mid) => loadStoredEdits(db, pageId, mid),
 
     markEdited: (conversationId, externalId, edit, now) =>
       transaction(async (tx) => {

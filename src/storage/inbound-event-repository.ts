@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { InboundEvent } from '../conversations/inbound-event.ts';
+import { editKey, type InboundEvent, MAX_EDITS } from '../conversations/inbound-event.ts';
 import { idFloor, newId } from './ids.ts';
 import { precompiled } from './precompiled.ts';
 import type { Database, InboundEventsTable } from './schema.ts';
@@ -163,6 +163,16 @@ export async function loadHandledTurnsSince(db: Kysely<Database>, since: number)
     .orderBy('id')
     .execute();
   return rows.map(storedEventOf);
+}
+
+/** The edits of the person's message `mid` stored so far (any status), by their count. */
+export async function loadStoredEdits(db: Kysely<Database>, pageId: string, mid: string) {
+  const keys = Array.from({ length: MAX_EDITS }, (_, i) => `${pageId}:${editKey(mid, i + 1)}`);
+  const rows = await db.selectFrom('inbound_events').select('body').where('event_key', 'in', keys).execute();
+  return rows
+    .map((r) => JSON.parse(r.body) as InboundEvent)
+    .flatMap((e) => (e.kind === 'edit' ? [{ text: e.text, num_edit: e.num_edit }] : []))
+    .sort((a, b) => (a.num_edit ?? 0) - (b.num_edit ?? 0));
 }
 
 /** Acknowledged events not finished yet (after a crash or restart), oldest first. */

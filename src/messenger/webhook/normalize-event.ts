@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type {
-  InboundAttachment,
-  InboundEvent,
-  InboundEventBody,
-  PolicyAction,
-  Referral,
+import {
+  editKey,
+  type InboundAttachment,
+  type InboundEvent,
+  type InboundEventBody,
+  type PolicyAction,
+  type Referral,
 } from '../../conversations/inbound-event.ts';
 import { personIdOf } from '../person-address.ts';
 
@@ -177,7 +178,8 @@ function keyOf(body: InboundEventBody, userId: string | undefined, timestamp: nu
     case 'reaction':
       return `x:${userId}:${body.mid}:${body.action}:${body.reaction ?? ''}:${timestamp}`;
     case 'edit':
-      return `e:${body.mid}:${body.num_edit ?? timestamp}`;
+      // Without its count (Meta's reference always gives one), the time tells the edits apart.
+      return editKey(body.mid, body.num_edit ?? timestamp);
     default:
       return `h:${createHash('sha256').update(JSON.stringify(raw)).digest('base64url')}`;
   }
