@@ -139,6 +139,28 @@ describe("graph sender: the page's health", () => {
     expect(reports.at(-1)?.[0]).toBe('token');
   });
 
+  it('says the page sends at its first send after a start or a reload, whatever the directory read, then not again', async () => {
+    const reports: string[] = [];
+    const sender = createGraphSender({
+      directory,
+      graphFor: () => graph.client,
+      onPageHealth: (_page, health) => reports.push(health),
+      logger,
+    });
+    // The directory says ok, but a trouble may have been recorded since it was read (another process, the upkeep).
+    graph.server.reply(
+      { json: { recipient_id: PSID, message_id: 'm_1' } },
+      { json: { recipient_id: PSID, message_id: 'm_2' } },
+    );
+    await sender.send(send);
+    await sender.send(send);
+    expect(reports).toEqual(['ok']);
+    sender.directoryReloaded();
+    graph.server.reply({ json: { recipient_id: PSID, message_id: 'm_3' } });
+    await sender.send(send);
+    expect(reports).toEqual(['ok', 'ok']);
+  });
+
   it('calls the page healthy again once a send goes through, though the unblock never came', async () => {
     const reports: string[] = [];
     const sender = createGraphSender({

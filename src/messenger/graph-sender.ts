@@ -37,7 +37,7 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
     policyEnforced(pageId: string, action: PolicyAction, reason: string | undefined): void;
   } {
   /**
-   * Each page's health as this sender last saw it; before its first send, and after the directory is loaded again
+   * Each page's health as this sender last saw it or recorded it; before that, and after the directory is loaded again
    * (another part recorded a health, the page upkeep a refused token), as the directory loaded it.
    */
   const health = new Map<string, PageHealth>();
@@ -80,7 +80,9 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
       switch (outcome.status) {
         case 'sent': {
           if (url && !attachmentId && outcome.attachment_id) deps.onAttachmentId?.(page.id, url, outcome.attachment_id);
-          if (healthOf(page.id) !== 'ok') report(page.id, 'ok', null);
+          // Until this sender has seen the page send, what the directory says may be stale: a trouble recorded since
+          // it was read (by the processing before this one, or the page upkeep) is cleared by the first send.
+          if (health.get(page.id) !== 'ok') report(page.id, 'ok', null);
           return { status: 'sent', external_id: outcome.message_id, usage: outcome.usage };
         }
         case 'retry':

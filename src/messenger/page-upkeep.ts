@@ -152,7 +152,7 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
     if (result.status === 'failed' && result.kind === 'token') await tokenRefused(pageId, what, result.error);
     else if (result.status !== 'failed' && directory.page(pageId)?.health === 'token') {
       // The directory may be behind: a health recorded since (Meta's block, by the processing) stays.
-      await clearPageHealth(db, pageId, 'token', now());
+      await clearPageHealth(db, pageId, now(), 'token');
       await options.healthRecorded?.();
     }
   }

@@ -26,7 +26,7 @@ import {
   loadPendingEchoes,
   type StoredInboundEvent,
 } from '../storage/inbound-event-repository.ts';
-import { recordPageHealth } from '../storage/page-repository.ts';
+import { clearPageHealth, recordPageHealth } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { reportChanges } from './change-reporting.ts';
 import { createGraphClients } from './graph-clients.ts';
@@ -147,9 +147,17 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     onAttachmentId: (pageId, url, id) =>
       keep(pageId, 'cache an attachment id', attachments.remember(pageId, url, id, timers.now())),
     onPageHealth: (pageId, health, detail) => {
-      if (health === 'ok') logger.info({ pageId }, 'page sends again');
-      else if (health === 'blocked')
-        logger.error({ pageId, detail }, 'page needs attention: Meta blocked its messaging');
+      if (health === 'ok') {
+        // Said at the first send after a start or a reload too: written only when a trouble was recorded.
+        const cleared = clearPageHealth(db, pageId, timers.now());
+        keep(
+          pageId,
+          'record page health',
+          cleared.then((was) => was && logger.info({ pageId }, 'page sends again')),
+        );
+        return;
+      }
+      if (health === 'blocked') logger.error({ pageId, detail }, 'page needs attention: Meta blocked its messaging');
       else logger.error({ pageId, health, detail }, 'page needs attention: Graph refuses its sends');
       keep(pageId, 'record page health', recordPageHealth(db, pageId, health, detail, timers.now()));
     },

@@ -6,7 +6,14 @@ import { ConfigError } from '../config/config-error.ts';
 import type { Config } from '../config/load-config.ts';
 import { createPageDirectory } from '../server/page-directory.ts';
 import { saveConnectedPages } from './page-connections.ts';
-import { loadApps, loadPages, pagesVersion, recordPageHealth, syncConfiguredPages } from './page-repository.ts';
+import {
+  clearPageHealth,
+  loadApps,
+  loadPages,
+  pagesVersion,
+  recordPageHealth,
+  syncConfiguredPages,
+} from './page-repository.ts';
 import type { Database } from './schema.ts';
 import { createSecretBox } from './secret-box.ts';
 
@@ -198,6 +205,21 @@ for (const kind of DATABASES) {
       expect(await pagesVersion(db)).toBe(refused);
       await recordPageHealth(db, '222', 'ok', null, 4);
       expect(await pagesVersion(db)).not.toBe(refused);
+    });
+
+    it('clear a page’s trouble only when one is recorded, or only the one the caller saw', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [page('222', '111')] } as Configured, 1);
+      const health = async () =>
+        db.selectFrom('pages').select(['health', 'health_at']).where('id', '=', '222').executeTakeFirstOrThrow();
+      expect(await clearPageHealth(db, '222', 2)).toBe(false);
+      expect((await health()).health_at).toBe(1);
+      await recordPageHealth(db, '222', 'blocked', 'Meta blocked the page from messaging: spam', 3);
+      // The page upkeep saw a refused token: Meta's block recorded since is not its to clear.
+      expect(await clearPageHealth(db, '222', 4, 'token')).toBe(false);
+      expect(await clearPageHealth(db, '222', 5)).toBe(true);
+      expect(await health()).toEqual({ health: 'ok', health_at: 5 });
     });
 
     it('give a stored setting that no longer passes its default, and keep the page’s other settings', async () => {

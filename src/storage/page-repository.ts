@@ -196,16 +196,18 @@ export async function recordPageHealth(
 }
 
 /**
- * Records `ok` for the page only while its recorded health is still `was`: what a caller read may be stale (another
- * thread or process may have recorded another health since, Meta's block say), which must not be cleared by it.
+ * Records `ok` for the page while its recorded health is `was` (by default, anything else); says whether it did. What a
+ * caller read may be stale: another thread or process may have recorded another health since (Meta's block, say),
+ * which a caller that saw a refused token must not clear, and which a send that went through must clear.
  */
-export async function clearPageHealth(db: Kysely<Database>, pageId: string, was: string, now: number) {
-  await db
+export async function clearPageHealth(db: Kysely<Database>, pageId: string, now: number, was?: string) {
+  const cleared = await db
     .updateTable('pages')
     .set({ health: 'ok', health_detail: null, health_at: now })
     .where('id', '=', pageId)
-    .where('health', '=', was)
-    .execute();
+    .where('health', was === undefined ? '!=' : '=', was ?? 'ok')
+    .executeTakeFirst();
+  return Number(cleared.numUpdatedRows) > 0;
 }
 
 /** What the gateway last did to the page's Messenger profile (sync-profile.ts, page-upkeep.ts). */
