@@ -50,7 +50,7 @@ for (const kind of DATABASES) {
         const { text, earlier_texts } = JSON.parse(row.content) as { text: string; earlier_texts?: string[] };
         return { text: row.text, content: { text, earlier_texts }, edited: row.edited_at !== null };
       };
-      return { service, message, edit, stored };
+      return { service, message, edit, stored, store };
     }
 
     it('keeps each earlier text once when an edit runs a second time (its commit’s answer was lost)', async () => {
@@ -78,6 +78,16 @@ for (const kind of DATABASES) {
       await service.handle(newer);
       await service.handle(older);
       expect((await stored()).text).toBe('Four mugs please');
+    });
+
+    it('makes no conversation for an edit or a reaction to a message from before the gateway knew the person', async () => {
+      const { db } = await open();
+      const { service, edit, store } = editing(db);
+      await service.handle(await edit('Three mugs please', 1));
+      await service.handle(await store({ kind: 'reaction', mid: MID, action: 'react', emoji: '😮' }, `x:${MID}`));
+      expect(await db.selectFrom('conversations').select('id').execute()).toEqual([]);
+      const statuses = await db.selectFrom('inbound_events').select('status').execute();
+      expect(statuses.map((e) => e.status)).toEqual(['ignored', 'ignored']);
     });
 
     it('shows the edited text when the edits were handled before their message (a dead message replayed)', async () => {

@@ -308,11 +308,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
   /** A reaction to a message (ours or the person's) shows on it in the inbox; nothing is answered. */
   async function handleReaction(eventId: string, event: Extract<InboundEvent, { kind: 'reaction' }>) {
     const now = clock.now();
-    const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
     const reaction =
       event.action === 'react' ? (event.emoji ?? REACTION_EMOJI[event.reaction ?? ''] ?? event.reaction ?? '👍') : null;
-    await store.markReaction(conversation.id, event.mid, reaction, now);
-    await store.commitTurn({ event_id: eventId, event_status: 'done' }, now);
+    // To a message from before the gateway knew the person: nothing to show it on, and no conversation made for it.
+    const marked = await store.markReaction(event.mid, reaction, now);
+    await store.commitTurn({ event_id: eventId, event_status: marked === undefined ? 'ignored' : 'done' }, now);
   }
 
   /**
@@ -321,16 +321,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
    */
   async function handleEdit(eventId: string, event: Extract<InboundEvent, { kind: 'edit' }>) {
     const now = clock.now();
-    const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
-    const edited = await store.markEdited(
-      conversation.id,
-      event.mid,
-      { text: event.text, num_edit: event.num_edit },
-      now,
-    );
-    // A message from before the gateway knew the person, or one it kept no row of, or an edit applied already or
-    // older than the last applied: nothing to change.
-    await store.commitTurn({ event_id: eventId, event_status: edited > 0 ? 'done' : 'ignored' }, now);
+    const edited = await store.markEdited(event.mid, { text: event.text, num_edit: event.num_edit }, now);
+    // A message from before the gateway knew the person, or an edit applied already or older than the last applied:
+    // nothing to change, and no conversation made for it.
+    await store.commitTurn({ event_id: eventId, event_status: edited === undefined ? 'ignored' : 'done' }, now);
   }
 
   /**
@@ -340,10 +334,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
   async function applyEarlierEdits(event: Extract<InboundEvent, { kind: 'message' }>) {
     try {
       const edits = await store.storedEdits(event.page_id, event.mid);
-      if (edits.length === 0) return;
-      const now = clock.now();
-      const { conversation } = await store.openConversation(event.page_id, event.user_id as string, now);
-      for (const edit of edits) await store.markEdited(conversation.id, event.mid, edit, now);
+      for (const edit of edits) await store.markEdited(event.mid, edit, clock.now());
     } catch (err) {
       deps.logger.error({ err, pageId: event.page_id, mid: event.mid }, 'could not apply the edits of a late message');
     }

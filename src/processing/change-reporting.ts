@@ -43,15 +43,15 @@ export function reportChanges(options: {
       if (marked > 0) changed(conversationId);
       return marked;
     },
-    async markReaction(conversationId, externalId, reaction, now) {
-      const marked = await store.markReaction(conversationId, externalId, reaction, now);
-      if (marked > 0) changed(conversationId);
-      return marked;
+    async markReaction(externalId, reaction, now) {
+      const conversationId = await store.markReaction(externalId, reaction, now);
+      if (conversationId !== undefined) changed(conversationId);
+      return conversationId;
     },
-    async markEdited(conversationId, externalId, edit, now) {
-      const marked = await store.markEdited(conversationId, externalId, edit, now);
-      if (marked > 0) changed(conversationId);
-      return marked;
+    async markEdited(externalId, edit, now) {
+      const conversationId = await store.markEdited(externalId, edit, now);
+      if (conversationId !== undefined) changed(conversationId);
+      return conversationId;
     },
     async commitTurn(result, now) {
       const { conversation } = result;

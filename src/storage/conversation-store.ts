@@ -155,42 +155,35 @@ export function createConversationStore(
       return Number(marked.numUpdatedRows);
     },
 
-    async markReaction(conversationId, externalId, reaction, now) {
-      const marked = await transaction((tx) =>
-        tx
+    markReaction: (externalId, reaction, now) =>
+      transaction(async (tx) => {
+        const marked = await tx
           .updateTable('messages')
           .set({ reaction, updated_at: now })
-          .where('conversation_id', '=', conversationId)
           .where('external_id', '=', externalId)
-          .executeTakeFirst(),
-      );
-      return Number(marked.numUpdatedRows);
-    },
+          .returning('conversation_id')
+          .executeTakeFirst();
+        return marked?.conversation_id;
+      }),
 
     storedEdits: (pageId, mid) => loadStoredEdits(db, pageId, mid),
 
-    markEdited: (conversationId, externalId, edit, now) =>
+    markEdited: (externalId, edit, now) =>
       transaction(async (tx) => {
         const message = await tx
           .selectFrom('messages')
-          .select(['id', 'content'])
-          .where('conversation_id', '=', conversationId)
+          .select(['id', 'conversation_id', 'content'])
           .where('external_id', '=', externalId)
           .where('direction', '=', 'in')
           .executeTakeFirst();
         const content = message && editedContent(message.content, edit);
-        if (!message || !content) return 0;
+        if (!message || !content) return undefined;
         await tx
           .updateTable('messages')
-          .set({
-            text: storableText(edit.text),
-            content,
-            edited_at: now,
-            updated_at: now,
-          })
+          .set({ text: storableText(edit.text), content, edited_at: now, updated_at: now })
           .where('id', '=', message.id)
           .execute();
-        return 1;
+        return message.conversation_id;
       }),
 
     commitTurn: (result, now) => transaction((tx) => writeTurn(tx, result, now)),
