@@ -132,9 +132,10 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
   };
 }
 
+/** `(#code/subcode) message`: Graph's own `(#code)` at the start of most messages is replaced, not repeated. */
 function describeError({ code, error_subcode, message }: { code?: number; error_subcode?: number; message: string }) {
   const codes = [code, error_subcode].filter((c) => c !== undefined).join('/');
-  return codes ? `(#${codes}) ${message}` : message;
+  return codes ? `(#${codes}) ${message.replace(/^\(#\d+\)\s*/, '')}` : message;
 }
 
 function errorOf(error: { code?: number; error_subcode?: number; message: string }) {
