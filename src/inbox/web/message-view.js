@@ -58,7 +58,13 @@ function renderEdits(message) {
   return h(
     'details',
     { class: 'message__edits', dataset: { testid: 'message-edits' } },
-    h('summary', { title: `Edited ${fullTime(message.edited_at)}` }, 'Edited'),
+    h(
+      'summary',
+      { title: `Edited ${fullTime(message.edited_at)}` },
+      'Edited',
+      // The time the title shows the mouse, for the keyboard and screen readers.
+      h('span', { class: 'visually-hidden' }, ` ${fullTime(message.edited_at)}`),
+    ),
     h(
       'ol',
       { 'aria-label': 'Before the edits, oldest first' },
