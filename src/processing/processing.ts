@@ -26,7 +26,7 @@ import {
   loadPendingEchoes,
   type StoredInboundEvent,
 } from '../storage/inbound-event-repository.ts';
-import { clearPageHealth, recordPageHealth } from '../storage/page-repository.ts';
+import { clearPageHealth, recordPageHealth, recordPolicyWarning } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { reportChanges } from './change-reporting.ts';
 import { createGraphClients } from './graph-clients.ts';
@@ -264,7 +264,12 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     profiles: sender,
     rateLimiter: createMemoryRateLimiter(),
     heldReceipts,
-    policyEnforced: sender.policyEnforced,
+    policyEnforced(pageId, action, reason) {
+      sender.policyEnforced(pageId, action, reason);
+      // A block or an unblock says what stands now: the warning before it is done with.
+      const warning = action === 'warning' ? (reason ?? '') : null;
+      keep(pageId, 'record a policy warning', recordPolicyWarning(db, pageId, warning, timers.now()));
+    },
     clock: timers,
     logger,
     shutdown: shutdown.signal,

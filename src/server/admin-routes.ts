@@ -26,6 +26,8 @@ export interface AdminRoutesDeps {
 const settingsPatch = pageSettingsSchema.partial().strict();
 const pageParams = z.object({ id: z.string().min(1) });
 const DAY_MS = 24 * 60 * 60_000;
+/** How long Meta's warning about a page's messaging is shown, when no block or unblock followed it. */
+const WARNING_SHOWN_MS = 30 * DAY_MS;
 
 /**
  * The page's health beside its state: the sends queued since `since` that failed for good, counted by why. `window`
@@ -63,15 +65,20 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesDeps> = async (app, deps
     const rows = await deps.db
       .selectFrom('pages')
       .select(['id', 'app_id', 'name', 'source', 'health', 'health_detail', 'health_at'])
-      .select(['subscription_status', 'profile_sync_status'])
+      .select(['subscription_status', 'profile_sync_status', 'policy_warning', 'policy_warning_at'])
       .orderBy('id')
       .execute();
     const failures = await sendFailuresByPage(deps.db, deps.now() - DAY_MS);
     return {
-      data: rows.map((row) => ({
+      data: rows.map(({ policy_warning, policy_warning_at, ...row }) => ({
         ...row,
         subscription_status: row.subscription_status && JSON.parse(row.subscription_status),
         profile_sync_status: row.profile_sync_status && JSON.parse(row.profile_sync_status),
+        // Shown for a month: a warning Meta never followed with a block is old news then.
+        policy_warning:
+          policy_warning !== null && policy_warning_at !== null && policy_warning_at > deps.now() - WARNING_SHOWN_MS
+            ? { reason: policy_warning, at: policy_warning_at }
+            : null,
         send_failures_24h: failures.get(row.id) ?? {},
         settings: deps.directory.page(row.id)?.settings,
       })),

@@ -13,6 +13,7 @@ import * as conversationAssignee from './migrations/0010-conversation-assignee.t
 import * as messageSender from './migrations/0011-message-sender.ts';
 import * as messageReaction from './migrations/0012-message-reaction.ts';
 import * as messageEdited from './migrations/0013-message-edited.ts';
+import * as pagePolicyWarning from './migrations/0014-page-policy-warning.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0011-message-sender': messageSender,
   '0012-message-reaction': messageReaction,
   '0013-message-edited': messageEdited,
+  '0014-page-policy-warning': pagePolicyWarning,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

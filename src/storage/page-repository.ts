@@ -210,6 +210,15 @@ export async function clearPageHealth(db: Kysely<Database>, pageId: string, now:
   return Number(cleared.numUpdatedRows) > 0;
 }
 
+/** Records Meta's warning about the page's messaging, or clears it (null) once Meta blocks or unblocks the page. */
+export async function recordPolicyWarning(db: Kysely<Database>, pageId: string, reason: string | null, now: number) {
+  await db
+    .updateTable('pages')
+    .set({ policy_warning: reason, policy_warning_at: reason === null ? null : now })
+    .where('id', '=', pageId)
+    .execute();
+}
+
 /** What the gateway last did to the page's Messenger profile (sync-profile.ts, page-upkeep.ts). */
 export interface ProfileSyncRecord {
   /** The fields it set on the page: the ones it deletes once no longer configured. */

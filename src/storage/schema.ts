@@ -57,6 +57,9 @@ export interface PagesTable {
   health: string;
   health_detail: string | null;
   health_at: number | null;
+  /** Meta's last warning about the page's messaging (its reason, may be empty), and when; null once it blocks or unblocks. */
+  policy_warning: string | null;
+  policy_warning_at: number | null;
   /** Connected with Facebook Login: the app-scoped id of the user whose login gave the token, and when. */
   connected_by: string | null;
   connected_at: number | null;

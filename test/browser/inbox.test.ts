@@ -1458,16 +1458,26 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect(await edits.locator('summary').evaluate((el) => el === document.activeElement)).toBe(true);
   });
 
-  it("shows Meta's block on the page with Meta's reason and in its reply boxes, until it is lifted", async () => {
+  it("shows Meta's warning, then its block with Meta's reason on the page and in its reply boxes, until lifted", async () => {
     const health = async () => (await h.api('GET', '/api/pages')).body.data[0].health as string;
     const reason = 'People reported messages from this Page as spam.';
     const hint = page.getByTestId('reply-hint');
+    const row = page.getByTestId('page-row').filter({ hasText: 'Acme Shop' });
+    // Meta warns first: the page still sends.
+    await h.fb.enforcePolicy(PAGE_ID, { action: 'warning', reason });
+    await waitFor(async () => (await h.api('GET', '/api/pages')).body.data[0].policy_warning !== null);
+    await page.getByTestId('nav-pages').click();
+    await expectText(row.getByTestId('page-policy-warning'), `the step before a block: ${reason}`);
+    await expectText(row.getByTestId('page-health'), 'Healthy');
+    await page.getByTestId('nav-conversations').click();
+
     await h.fb.enforcePolicy(PAGE_ID, { action: 'block', reason });
     await waitFor(async () => (await health()) === 'blocked');
+    await waitFor(async () => (await h.api('GET', '/api/pages')).body.data[0].policy_warning === null);
     await page.getByTestId('nav-pages').click();
-    const row = page.getByTestId('page-row').filter({ hasText: 'Acme Shop' });
     await expectText(row.getByTestId('page-health'), 'Blocked by Meta');
     await expectText(row, reason);
+    expect(await row.getByTestId('page-policy-warning').count()).toBe(0);
     await page.getByTestId('nav-conversations').click();
     await lena().click();
     await expectText(hint, 'Blocked by Meta: what is sent from this page fails until that is fixed (see Pages).');

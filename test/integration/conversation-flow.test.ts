@@ -251,6 +251,32 @@ for (const database of DATABASES) {
       expect((await pageHealth()).health).toBe('ok');
     });
 
+    it("shows Meta's warning about the page's messaging for a month, until a block or an unblock follows", async () => {
+      const warning = async () => (await h.api('GET', '/api/pages')).body.data[0].policy_warning;
+      const reason = 'People reported messages from your Page as spam. Further reports may block it.';
+      expect(await warning()).toBeNull();
+      await h.fb.enforcePolicy(PAGE_ID, { action: 'warning', reason });
+      await h.settle();
+      await waitFor(async () => (await warning()) !== null);
+      expect(await warning()).toEqual({ reason, at: expect.any(Number) });
+      // Nothing is blocked yet.
+      expect((await pageHealth()).health).toBe('ok');
+      await h.switchboard.db
+        .updateTable('pages')
+        .set({ policy_warning_at: Date.now() - 31 * 24 * 3_600_000 })
+        .execute();
+      expect(await warning()).toBeNull();
+      await h.fb.enforcePolicy(PAGE_ID, { action: 'warning', reason });
+      await h.settle();
+      await waitFor(async () => (await warning()) !== null);
+      await h.fb.enforcePolicy(PAGE_ID, { action: 'block', reason });
+      await h.settle();
+      await waitFor(async () => (await warning()) === null);
+      await h.fb.enforcePolicy(PAGE_ID, { action: 'unblock' });
+      await h.settle();
+      await waitFor(async () => (await pageHealth()).health === 'ok');
+    });
+
     it("shows Meta's block of the page with its reason, through Graph's refusals, until Meta lifts it", async () => {
       const reason = 'Your Page sent messages that people reported as spam.';
       await h.fb.enforcePolicy(PAGE_ID, { action: 'block', reason });

@@ -216,6 +216,13 @@ function renderPage(page, settingsToggle) {
         page.health_detail ?? 'The last send failed for good.',
         page.health_at ? ` (${fullTime(page.health_at)})` : '',
       ),
+    page.policy_warning &&
+      h(
+        'p',
+        { class: 'page__warning tone-warning', dataset: { testid: 'page-policy-warning' } },
+        `Meta warned this page about its messaging (${fullTime(page.policy_warning.at)}), the step before a block`,
+        page.policy_warning.reason ? `: ${page.policy_warning.reason}` : '.',
+      ),
     h(
       'div',
       { class: 'page__failures', dataset: { testid: 'page-failures' } },
