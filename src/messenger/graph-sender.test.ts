@@ -98,14 +98,15 @@ describe("graph sender: the page's health", () => {
     },
   };
 
-  it("shows Meta's block until Meta lifts it; Graph's refusals meanwhile do not hide its reason", async () => {
+  /** A sender, and the healths it reports with their details. */
+  const watched = () => {
     const reports: [string, string | null][] = [];
-    const sender = createGraphSender({
-      directory,
-      graphFor: () => graph.client,
-      onPageHealth: (_page, health, detail) => reports.push([health, detail]),
-      logger,
-    });
+    const onPageHealth = (_page: string, health: string, detail: string | null) => reports.push([health, detail]);
+    return { reports, sender: createGraphSender({ directory, graphFor: () => graph.client, onPageHealth, logger }) };
+  };
+
+  it("shows Meta's block until Meta lifts it; Graph's refusals meanwhile do not hide its reason", async () => {
+    const { reports, sender } = watched();
     sender.policyEnforced(PAGE.id, 'warning', 'People reported messages as spam.');
     expect(reports).toEqual([]);
     sender.policyEnforced(PAGE.id, 'block', 'Spam reported by people.');
@@ -125,33 +126,25 @@ describe("graph sender: the page's health", () => {
   });
 
   it("lifts Meta's block on the unblock though this sender never saw the block, unless the token is refused", async () => {
-    const reports: [string, string | null][] = [];
-    const onPageHealth = (_page: string, health: string, detail: string | null) => reports.push([health, detail]);
     // The block was recorded by the process that led before this one took the lock over, whose directory was loaded
     // before that; or by this sender, and a reload read the page before the write (SQLite: no poll reads it again).
-    const taken = createGraphSender({ directory, graphFor: () => graph.client, onPageHealth, logger });
+    const { reports, sender: taken } = watched();
     taken.policyEnforced(PAGE.id, 'unblock', undefined);
     expect(reports).toEqual([['ok', null]]);
-    const reloaded = createGraphSender({ directory, graphFor: () => graph.client, onPageHealth, logger });
+    const { reports: later, sender: reloaded } = watched();
     reloaded.policyEnforced(PAGE.id, 'block', 'Spam reported by people.');
     reloaded.directoryReloaded();
     reloaded.policyEnforced(PAGE.id, 'unblock', undefined);
-    expect(reports.at(-1)).toEqual(['ok', null]);
+    expect(later.at(-1)).toEqual(['ok', null]);
     // A refused token is no matter of Meta's block: it stays until a send goes through.
     graph.server.reply({ status: 400, json: { error: { message: 'Session has expired', code: 190 } } });
     await reloaded.send(send);
     reloaded.policyEnforced(PAGE.id, 'unblock', undefined);
-    expect(reports.at(-1)?.[0]).toBe('token');
+    expect(later.at(-1)?.[0]).toBe('token');
   });
 
   it('says the page sends at its first send after a start or a reload, whatever the directory read, then not again', async () => {
-    const reports: string[] = [];
-    const sender = createGraphSender({
-      directory,
-      graphFor: () => graph.client,
-      onPageHealth: (_page, health) => reports.push(health),
-      logger,
-    });
+    const { reports, sender } = watched();
     // The directory says ok, but a trouble may have been recorded since it was read (another process, the upkeep).
     graph.server.reply(
       { json: { recipient_id: PSID, message_id: 'm_1' } },
@@ -159,25 +152,22 @@ describe("graph sender: the page's health", () => {
     );
     await sender.send(send);
     await sender.send(send);
-    expect(reports).toEqual(['ok']);
+    expect(reports).toEqual([['ok', null]]);
     sender.directoryReloaded();
     graph.server.reply({ json: { recipient_id: PSID, message_id: 'm_3' } });
     await sender.send(send);
-    expect(reports).toEqual(['ok', 'ok']);
+    expect(reports).toEqual([
+      ['ok', null],
+      ['ok', null],
+    ]);
   });
 
   it('calls the page healthy again once a send goes through, though the unblock never came', async () => {
-    const reports: string[] = [];
-    const sender = createGraphSender({
-      directory,
-      graphFor: () => graph.client,
-      onPageHealth: (_page, health) => reports.push(health),
-      logger,
-    });
+    const { reports, sender } = watched();
     sender.policyEnforced(PAGE.id, 'block', undefined);
     graph.server.reply({ json: { recipient_id: PSID, message_id: 'm_1' } });
     expect(await sender.send(send)).toMatchObject({ status: 'sent' });
-    expect(reports).toEqual(['blocked', 'ok']);
+    expect(reports.map(([health]) => health)).toEqual(['blocked', 'ok']);
   });
 });
 
