@@ -176,13 +176,21 @@ function react(
 /**
  * The person edits a text they sent (field `message_edits`, §2.10): the bubble shows the new text, the page hears
  * `message_edit` with `num_edit` counting up. Messenger offers it only on the person's own typed texts, for 15
- * minutes after sending and at most 5 times. An edit is no new message: the window stays as it was.
+ * minutes after sending and at most 5 times, and sends no edit that leaves the text as it was. An edit is no new
+ * message: the window stays as it was.
  */
 function edit(ctx: EmulatorContext, target: PersonTarget, input: Extract<PersonInput, { kind: 'edit' }>): ActionResult {
   const item = findItem(target.conversation, input.mid);
   if (!item) return { ok: false, status: 404, message: `no message ${input.mid} in this conversation` };
   const refused = editRefusal(item, ctx.clock.now());
   if (refused) return { ok: false, status: 409, message: `cannot edit message ${input.mid}: ${refused}` };
+  // Messenger sends nothing for an edit that changes nothing; a test that expected a webhook hears why it gets none.
+  if (input.text === item.message?.text)
+    return {
+      ok: false,
+      status: 409,
+      message: `cannot edit message ${input.mid}: the text is unchanged; Messenger sends no edit that changes nothing`,
+    };
   const numEdit = (item.edit_count ?? 0) + 1;
   item.message = { ...item.message, text: input.text };
   item.edit_count = numEdit;

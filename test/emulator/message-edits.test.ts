@@ -137,6 +137,18 @@ describe('a person edits a message they sent (message_edits)', () => {
     expect(editsReceived()).toEqual([1, 2, 3, 4, 5].map((n) => ({ mid, text: `v${n}`, num_edit: n })));
   });
 
+  it('refuses with 409 an edit that leaves the text as it is, publishes nothing and counts no edit', async () => {
+    const { mid } = await h.client.sendText(PAGE_ID, PSID, 'See you at 5');
+    const error = await refusal(h.client.edit(PAGE_ID, PSID, { mid: mid as string, text: 'See you at 5' }));
+    expect(error).toMatchObject({ status: 409, code: 'SB_EMULATOR_CONFLICT' });
+    expect(error.message).toContain('the text is unchanged');
+    expect((await h.client.conversation(PAGE_ID, PSID)).items[0]).not.toHaveProperty('edit_count');
+    await h.client.edit(PAGE_ID, PSID, { mid: mid as string, text: 'See you at 6' });
+    await h.receiver.waitFor(2);
+    await h.emulator.context.dispatcher.idle();
+    expect(editsReceived()).toEqual([{ mid, text: 'See you at 6', num_edit: 1 }]);
+  });
+
   it('refuses an edit beside another kind, an empty text and unknown keys with 400', async () => {
     const { mid } = await h.client.sendText(PAGE_ID, PSID, 'first');
     for (const body of [
