@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, request } from 'undici';
 import type { WindowState } from './conversation.ts';
+import type { ThreadItemView } from './edit-rules.ts';
 import type { FaultSettings, NextFault } from './faults.ts';
 import type { GraphCall } from './graph-call-log.ts';
 import type { MessengerProfile, ThreadItem } from './state-types.ts';
@@ -48,7 +49,8 @@ export interface ClientState {
   apps: { id: string; name: string; webhook_url: string | null }[];
 }
 export interface ClientConversation {
-  items: ThreadItem[];
+  /** The person's typed texts also carry `editable_until` and `edits_left` (see EditLimits). */
+  items: ThreadItemView[];
   typing: boolean;
   window_open: boolean;
   /** The same, with when the window ends (emulator clock), for timing its close. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from './context.ts';
 import { controlError, parseBody } from './control-errors.ts';
 import { findThread, windowState } from './conversation.ts';
+import { itemView } from './edit-rules.ts';
 import { passThread, takeThread } from './handover.ts';
 import { deliverPageMessage, markRead } from './page-delivery.ts';
 import { type PersonInput, personActs } from './person-actions.ts';
@@ -104,7 +105,7 @@ export const controlConversationRoutes: FastifyPluginAsync<{ ctx: EmulatorContex
     const { conversation } = found;
     const window = windowState(conversation, ctx.clock.now());
     return {
-      items: conversation.items,
+      items: conversation.items.map(itemView),
       typing: conversation.typing,
       window_open: window.open,
       window,

@@ -1,3 +1,4 @@
+import { itemView } from './edit-rules.ts';
 import { STANDARD_WINDOW_MS } from './platform-constants.ts';
 import type { EmulatorState } from './state.ts';
 import type { Conversation, ItemStatus, PageRecord, ThreadItem } from './state-types.ts';
@@ -73,12 +74,12 @@ function emit(state: EmulatorState, conversation: Conversation, type: Conversati
 
 export function appendItem(state: EmulatorState, conversation: Conversation, item: ThreadItem): void {
   conversation.items.push(item);
-  emit(state, conversation, 'item', item);
+  emit(state, conversation, 'item', itemView(item));
 }
 
-/** Announces a changed item (a reaction); the chat page replaces the bubble with the same id. */
+/** Announces a changed item (a reaction, an edit); the chat page replaces the bubble with the same id. */
 export function itemChanged(state: EmulatorState, conversation: Conversation, item: ThreadItem): void {
-  emit(state, conversation, 'item', item);
+  emit(state, conversation, 'item', itemView(item));
 }
 
 export function setStatus(

@@ -21,6 +21,7 @@ import { createWebhookDispatcher, DEFAULT_WEBHOOK_RETRY } from './webhook-dispat
 
 export type { EmulatorClient } from './client.ts';
 export { createEmulatorClient, EmulatorClientError } from './client.ts';
+export type { EditLimits, ThreadItemView } from './edit-rules.ts';
 export type { EmulatorOptions } from './options.ts';
 export { PAGE_INBOX_APP_ID } from './platform-constants.ts';
 export type { EmulatorSeed } from './seed.ts';

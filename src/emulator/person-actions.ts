@@ -1,7 +1,8 @@
 import type { EmulatorContext } from './context.ts';
 import { appendItem, findItem, itemChanged, openWindow } from './conversation.ts';
+import { editRefusal } from './edit-rules.ts';
 import { messageId, numericId } from './ids.ts';
-import { EDIT_WINDOW_MS, MAX_EDITS, type WebhookField } from './platform-constants.ts';
+import type { WebhookField } from './platform-constants.ts';
 import type { Conversation, PageRecord, ThreadItem } from './state-types.ts';
 import { fromPerson, partiesOf } from './webhook-events.ts';
 import { publishConversationEvent } from './webhook-routing.ts';
@@ -197,21 +198,6 @@ function edit(ctx: EmulatorContext, target: PersonTarget, input: Extract<PersonI
   itemChanged(ctx.state, target.conversation, item);
   publish(ctx, target, 'message_edits', { message_edit: { mid: item.id, text: input.text, num_edit: numEdit } });
   return { ok: true, mid: item.id };
-}
-
-/** Why Messenger would offer no Edit on this item now; undefined when it would. */
-function editRefusal(item: ThreadItem, now: number): string | undefined {
-  if (item.from !== 'person') return "it is the page's; a person edits only their own messages";
-  const message = item.message;
-  if (typeof message?.text !== 'string' || message.attachments !== undefined || message.sticker_id !== undefined)
-    return 'only a text message can be edited, not a postback, a sticker or attachments';
-  // A quick reply is a button the page offered that the person tapped, not text they typed.
-  if (message.quick_reply !== undefined) return 'a quick reply cannot be edited';
-  if (now - item.timestamp > EDIT_WINDOW_MS)
-    return 'it was sent more than 15 minutes ago; Messenger allows edits only within 15 minutes of sending';
-  if ((item.edit_count ?? 0) >= MAX_EDITS)
-    return `it was already edited ${MAX_EDITS} times; Messenger allows at most ${MAX_EDITS} edits per message`;
-  return undefined;
 }
 
 function referral(ctx: EmulatorContext, target: PersonTarget, ref: Record<string, unknown>): ActionResult {

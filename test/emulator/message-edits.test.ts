@@ -149,6 +149,63 @@ describe('a person edits a message they sent (message_edits)', () => {
     expect(editsReceived()).toEqual([{ mid, text: 'See you at 6', num_edit: 1 }]);
   });
 
+  it('gives the person’s typed texts editable_until and edits_left, which move with the 409 as the clock and edits do', async () => {
+    const { mid } = await h.client.sendText(PAGE_ID, PSID, 'On my way');
+    const before = await h.client.conversation(PAGE_ID, PSID);
+    const sent = before.items[0];
+    expect(sent).toMatchObject({ id: mid, editable_until: (sent?.timestamp ?? 0) + 15 * MINUTE_MS, edits_left: 5 });
+    expect(before.window.now).toBeLessThanOrEqual(sent?.editable_until ?? 0);
+
+    const streamed = new Promise<unknown>((resolve) =>
+      h.emulator.state.bus.once('conversation', (event: { type: string; data: unknown }) => resolve(event)),
+    );
+    await h.client.edit(PAGE_ID, PSID, { mid: mid as string, text: 'On my way!' });
+    expect(await streamed).toMatchObject({
+      type: 'item',
+      data: { id: mid, editable_until: sent?.editable_until, edits_left: 4 },
+    });
+    // 5 s short of the 15 minutes the page still offers Edit, and the emulator takes it; 5 s past them, neither.
+    await h.client.advanceClock(15 * MINUTE_MS - 5_000);
+    const inTime = await h.client.conversation(PAGE_ID, PSID);
+    expect(inTime.window.now).toBeLessThanOrEqual(inTime.items[0]?.editable_until ?? 0);
+    await h.client.edit(PAGE_ID, PSID, { mid: mid as string, text: 'On my way!!' });
+    expect((await h.client.conversation(PAGE_ID, PSID)).items[0]).toMatchObject({ edits_left: 3 });
+    await h.client.advanceClock(10_000);
+    const late = await h.client.conversation(PAGE_ID, PSID);
+    expect(late.window.now).toBeGreaterThan(late.items[0]?.editable_until ?? Number.POSITIVE_INFINITY);
+    expect(await refusal(h.client.edit(PAGE_ID, PSID, { mid: mid as string, text: 'Here' }))).toMatchObject({
+      status: 409,
+    });
+  });
+
+  it('counts edits_left down to 0 with the five edits, where the emulator refuses the sixth', async () => {
+    const { mid } = await h.client.sendText(PAGE_ID, PSID, 'v0');
+    const left = async () => (await h.client.conversation(PAGE_ID, PSID)).items[0]?.edits_left;
+    const counts = [await left()];
+    for (let n = 1; n <= 5; n++) {
+      await h.client.edit(PAGE_ID, PSID, { mid: mid as string, text: `v${n}` });
+      counts.push(await left());
+    }
+    expect(counts).toEqual([5, 4, 3, 2, 1, 0]);
+    expect(await refusal(h.client.edit(PAGE_ID, PSID, { mid: mid as string, text: 'v6' }))).toMatchObject({
+      status: 409,
+    });
+  });
+
+  it('gives no edit limits to what cannot be edited: the page’s messages, postbacks, stickers, files, quick replies', async () => {
+    await h.client.sendQuickReply(PAGE_ID, PSID, { title: 'Red', payload: 'RED' });
+    await h.send({ text: 'from the page' });
+    await h.client.sendPostback(PAGE_ID, PSID, { title: 'Buy', payload: 'BUY' });
+    await h.client.sendSticker(PAGE_ID, PSID, '369239263222822');
+    await h.client.sendAttachments(PAGE_ID, PSID, [{ type: 'image', url: 'https://example.com/a.jpg' }]);
+    const { items } = await h.client.conversation(PAGE_ID, PSID);
+    expect(items).toHaveLength(5);
+    for (const item of items) {
+      expect(item, JSON.stringify(item)).not.toHaveProperty('editable_until');
+      expect(item, JSON.stringify(item)).not.toHaveProperty('edits_left');
+    }
+  });
+
   it('refuses an edit beside another kind, an empty text and unknown keys with 400', async () => {
     const { mid } = await h.client.sendText(PAGE_ID, PSID, 'first');
     for (const body of [
