@@ -452,7 +452,9 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect(await fromPage('Anything else?').getByTestId('edit-button').count()).toBe(0);
     expect(await fromPerson('Browse mugs').getByTestId('edit-button').count()).toBe(0);
     expect(await fromPerson('Order status').getByTestId('edit-button').count()).toBe(0);
-    expect(await fromPerson('Do you have yellow mugs?').getByTestId('edit-button').count()).toBe(1);
+    expect(await own.getByTestId('edit-button').count()).toBe(1);
+    // A typed text of the person's from before the clock moved on a day: its 15 minutes are long gone.
+    expect(await fromPerson('Do you have yellow mugs?').getByTestId('edit-button').count()).toBe(0);
 
     await own.hover();
     await own.getByTestId('edit-button').click();
@@ -479,7 +481,7 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('cancels an edit with the close button or Escape, and shows the refusal of an edit after 15 minutes', async () => {
+  it('cancels an edit with the close button or Escape, and shows the refusal of an edit sent after 15 minutes', async () => {
     const bubble = fromPerson('Do you ship to Porto?');
     await bubble.hover();
     await bubble.getByTestId('edit-button').click();
@@ -492,9 +494,11 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     await page.getByTestId('composer-input').press('Escape');
     expect(await page.getByTestId('edit-bar').count()).toBe(0);
 
-    await client().advanceClock(16 * 60_000);
+    // Started in time, sent too late: the emulator, not the page, has the last word.
     await bubble.hover();
     await bubble.getByTestId('edit-button').click();
+    await client().advanceClock(16 * 60_000);
+    await expect.poll(() => bubble.getByTestId('edit-button').count(), { timeout: 5_000 }).toBe(0);
     await page.getByTestId('composer-input').fill('Do you ship to Faro?');
     await page.getByTestId('composer-input').press('Enter');
     const toast = page.getByTestId('toast').filter({ hasText: 'Not edited' });
@@ -525,5 +529,63 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     await client().enforcePolicy(ids.acme, { action: 'unblock' });
     await banner.waitFor({ state: 'hidden', timeout: 5_000 });
     expect(pageErrors.filter((error) => !error.includes('409'))).toEqual([]);
+  });
+  /** The person types and sends `text`; resolves once its bubble is in the thread. */
+  const typeAndSend = async (text: string) => {
+    await page.getByTestId('composer-input').fill(text);
+    await page.getByTestId('composer-input').press('Enter');
+    await visible(fromPerson(text));
+    return fromPerson(text);
+  };
+  const editButtons = (bubble: Locator) => () => bubble.getByTestId('edit-button').count();
+  /** The emulator's mid of the person's text `text`. */
+  const midOf = async (text: string) => {
+    const { items } = await client().conversation(ids.acme, ids.psid);
+    const item = items.findLast((i) => i.from === 'person' && i.message?.text === text);
+    if (!item) throw new Error(`no "${text}" from the person in the conversation`);
+    return item;
+  };
+
+  it('takes the Edit button away when the emulator’s clock moves past 15 minutes after sending, with no reload', async () => {
+    const bubble = await typeAndSend('Is the green mug in stock?');
+    await expect.poll(editButtons(bubble), { timeout: 5_000 }).toBe(1);
+    const messageCount = await messages().count();
+    // The emulator's clock is days ahead of the browser's by now: only the emulator's time says the 15 minutes are up.
+    await client().advanceClock(14 * 60_000);
+    await expect.poll(headerMeta, { timeout: 5_000 }).toBe('Active now');
+    expect(await editButtons(bubble)()).toBe(1);
+    await client().advanceClock(2 * 60_000);
+    await expect.poll(editButtons(bubble), { timeout: 5_000 }).toBe(0);
+    expect(await messages().count()).toBe(messageCount);
+  });
+
+  it('takes the Edit button away the moment the 15 minutes end, with nothing else happening', async () => {
+    const bubble = await typeAndSend('And the yellow one?');
+    const { editable_until: until } = await midOf('And the yellow one?');
+    if (until === undefined) throw new Error('the text carries no editable_until');
+    // Brings the end of the 15 minutes to 1.5 s from now, so the page's own timer is what takes the button away.
+    await client().advanceClock(until - (await client().now()) - 1_500);
+    await sleep(300);
+    expect(await editButtons(bubble)()).toBe(1);
+    await expect.poll(editButtons(bubble), { timeout: 5_000 }).toBe(0);
+  });
+
+  it('takes the Edit button away after the fifth edit', async () => {
+    await typeAndSend('Can I pick it up today');
+    const { id: mid } = await midOf('Can I pick it up today');
+    for (let n = 1; n <= 4; n++)
+      await client().edit(ids.acme, ids.psid, { mid, text: `Can I pick it up today (${n})` });
+    const bubble = fromPerson('Can I pick it up today (4)');
+    await visible(bubble);
+    expect(await editButtons(bubble)()).toBe(1);
+    await bubble.hover();
+    await bubble.getByTestId('edit-button').click();
+    await page.getByTestId('composer-input').fill('Can I pick it up tomorrow?');
+    await page.getByTestId('composer-input').press('Enter');
+    const fifth = await botGot('the fifth edit', (e) => (e.message_edit as { num_edit?: number })?.num_edit === 5);
+    expect(fifth.message_edit).toEqual({ mid, text: 'Can I pick it up tomorrow?', num_edit: 5 });
+    const edited = fromPerson('Can I pick it up tomorrow?');
+    await visible(edited.getByTestId('edited-label'));
+    expect(await editButtons(edited)()).toBe(0);
   });
 });

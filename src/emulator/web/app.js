@@ -154,7 +154,7 @@ function render(snap) {
         onIceBreaker: (question, payload) => send({ postback: { title: question, payload } }),
       }),
   };
-  thread.update({ page, intro, items: snap.items, typing: snap.typing });
+  thread.update({ page, intro, items: snap.items, typing: snap.typing, now: snap.now() });
   renderQuickReplies(
     $('quick-replies'),
     liveQuickReplies(snap.items, dismissedQuickReplies),

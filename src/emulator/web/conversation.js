@@ -3,22 +3,49 @@
  * window and the page's profile, kept current through the SSE stream. Every (re)connect refetches
  * the thread and the profile, so nothing changed while the stream was down is missed or kept.
  * The window closes on a timer to the end the emulator reports, re-armed whenever it reports again
- * (the person writes, the emulator's clock is advanced).
+ * (the person writes, the emulator's clock is advanced). Edit buttons go the same way: a redraw when
+ * the first of them runs out of time.
+ *
+ * The page keeps the emulator's clock, not the browser's: every report of the window says the
+ * emulator's `now`, and the clock runs at real speed between advances, so `snapshot().now()` is the
+ * browser's time moved by the difference last reported.
  */
-import { toMillis } from './thread-model.js';
+import { nextEditExpiry, toMillis } from './thread-model.js';
 
 /**
- * `onChange(snapshot)` runs after every change with `{items, typing, windowOpen, profile, pageBlock, loaded}`
- * (`pageBlock`: `{reason, since}` while Meta blocks the page from messaging, else null);
+ * `onChange(snapshot)` runs after every change with `{items, typing, windowOpen, profile, pageBlock, loaded, now()}`
+ * (`pageBlock`: `{reason, since}` while Meta blocks the page from messaging, else null; `now()`: the emulator's
+ * clock in epoch ms);
  * `onError(message)` for failed fetches; `onReset()` when the emulator is reset to its seed.
  * Returns `{close(), snapshot()}`.
  */
 export function openConversation({ api, pageId, psid, onChange, onError, onReset }) {
   let closed = false;
-  const snap = { items: [], typing: false, windowOpen: true, profile: {}, pageBlock: null, loaded: false };
-  const emit = () => {
-    if (!closed) onChange(snap);
+  /** The emulator's clock less the browser's, as last reported; 0 until the first report. */
+  let clockOffset = 0;
+  let editTimer;
+  const snap = {
+    items: [],
+    typing: false,
+    windowOpen: true,
+    profile: {},
+    pageBlock: null,
+    loaded: false,
+    now: () => Date.now() + clockOffset,
   };
+  const emit = () => {
+    if (closed) return;
+    armEditTimer();
+    onChange(snap);
+  };
+
+  /** Redraws when the next Edit button's 15 minutes end, on the emulator's clock. */
+  function armEditTimer() {
+    clearTimeout(editTimer);
+    const now = snap.now();
+    const next = nextEditExpiry(snap.items, now);
+    if (next !== undefined) editTimer = setTimeout(emit, next - now);
+  }
   /** The ids the stream brought while each reload was under way: its answer may have been made before them. */
   const streamedDuring = new Set();
   let windowTimer;
@@ -28,6 +55,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
   /** Shows the emulator's `{open, open_until, now}` and arms a timer to the moment the window closes. */
   function setWindow(state) {
     if (!state) return;
+    clockOffset = state.now - Date.now();
     clearTimeout(windowTimer);
     snap.windowOpen = state.open;
     if (!state.open) return;
@@ -130,6 +158,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     close: () => {
       closed = true;
       clearTimeout(windowTimer);
+      clearTimeout(editTimer);
       stopStream();
     },
   };

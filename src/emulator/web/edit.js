@@ -1,15 +1,16 @@
 /**
  * Edits, as in Messenger: an Edit button beside the person's own texts, a bar above the composer
  * while the composer holds the text being edited, and an "Edited" label under an edited bubble.
- * Messenger allows an edit for 15 minutes after sending and five edits per message; the emulator
- * says no (409) past either, and the page shows that as a toast.
+ * Messenger allows an edit for 15 minutes after sending and five edits per message: the button is there only
+ * while both hold on the emulator's clock (thread-model.js `isEditable`), and goes when either ends. The emulator
+ * still decides: an edit it refuses (409, e.g. sent just as the time ran out) shows as a toast.
  */
 import { h, icon, replaceChildren } from './dom.js';
 import { CLOSE, EDIT } from './icons.js';
 import { itemMid } from './thread-model.js';
 
-/** The Edit button of one of the person's texts; `actions.edit(item)` starts the edit. */
-export function renderEditButton(item, actions) {
+/** The Edit button of one of the person's texts; `onEdit()` starts the edit. */
+export function renderEditButton(onEdit) {
   return h(
     'button',
     {
@@ -17,7 +18,7 @@ export function renderEditButton(item, actions) {
       class: 'row__tool edit-button',
       'aria-label': 'Edit',
       dataset: { testid: 'edit-button' },
-      onclick: () => actions.edit(item),
+      onclick: () => onEdit(),
     },
     icon(EDIT),
   );

@@ -23,16 +23,21 @@ export function isReactionEvent(item) {
   return Boolean(item.reaction) && !item.message && !item.postback;
 }
 
-/** The person's own typed texts: what Messenger lets them edit (not quick replies, stickers, files, postbacks). */
-export function isEditable(item) {
-  const m = item.message;
-  return (
-    item.from === 'person' &&
-    typeof m?.text === 'string' &&
-    !m.quick_reply &&
-    m.attachments === undefined &&
-    m.sticker_id === undefined
-  );
+/**
+ * Whether Messenger offers Edit on this item at `now` (the emulator's clock). The emulator gives the person's own
+ * typed texts `editable_until` and `edits_left` from its edit rules (edit-rules.ts); nothing else can be edited.
+ */
+export function isEditable(item, now) {
+  return item.edits_left > 0 && now <= item.editable_until;
+}
+
+/** The next instant after `now` at which an Edit button goes because its time is up; undefined if none will. */
+export function nextEditExpiry(items, now) {
+  let next;
+  for (const item of items) {
+    if (isEditable(item, now) && (next === undefined || item.editable_until < next)) next = item.editable_until;
+  }
+  return next === undefined ? undefined : next + 1;
 }
 
 /** Items drawn as bubbles, in order. */

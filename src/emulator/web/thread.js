@@ -36,9 +36,10 @@ export function createThreadView({ root, actions }) {
 
   /**
    * `intro` is `{key, render()}`: the thread's top (page header, welcome screen), redrawn only when
-   * its key changes so focus and screen readers are not disturbed by unrelated updates.
+   * its key changes so focus and screen readers are not disturbed by unrelated updates. `now` is the
+   * emulator's clock, which decides which texts still have their Edit button.
    */
-  function update({ page, intro: introSpec, items, typing: isTyping }) {
+  function update({ page, intro: introSpec, items, typing: isTyping, now }) {
     const stick = nearBottom(root);
     const key = `${page.id}|${page.picture_url}`;
     if (key !== pageKey) {
@@ -61,6 +62,7 @@ export function createThreadView({ root, actions }) {
       applyStatus(entry, id === statusId ? (entry.item.status ?? 'sent') : undefined, page);
       applyReactions(entry, reactions.get(itemMid(entry.item)));
       applyQuote(entry, bubblesByMid, page);
+      applyEditButton(entry, isEditable(entry.item, now), actions);
     }
     typing.hidden = !isTyping;
     if (stick || appended.some((item) => item.from === 'person')) {
@@ -102,9 +104,12 @@ export function createThreadView({ root, actions }) {
   return { update };
 }
 
-/** What the bubble's DOM depends on: everything but the status and reaction, which are patched in place. */
+/**
+ * What the bubble's DOM depends on: everything but the status, the reaction and the Edit button,
+ * which are patched in place.
+ */
 function contentSignature(item) {
-  const { status: _status, reaction: _reaction, ...content } = item;
+  const { status: _status, reaction: _reaction, editable_until: _until, edits_left: _left, ...content } = item;
   return JSON.stringify(content);
 }
 
@@ -121,7 +126,6 @@ function bubbleRow(item, page, actions) {
         'div',
         { class: 'row__tools' },
         fromPage ? renderReactionTool(item, actions) : null,
-        isEditable(item) ? renderEditButton(item, actions) : null,
         renderReplyButton(item, actions),
       );
   const edited = item.edit_count > 0;
@@ -202,6 +206,15 @@ function applyReactions(entry, reactions) {
   replaceChildren(cell, renderReactions(reactions));
   entry.node.classList.toggle('row--reacted', sig !== '');
   entry.node.dataset.myReaction = reactions?.get('person') ?? '';
+}
+
+/** Adds or removes the Edit button of the person's text: it goes once the 15 minutes or the 5 edits are used up. */
+function applyEditButton(entry, editable, actions) {
+  const tools = entry.node.querySelector('.row__tools');
+  const button = tools?.querySelector('.edit-button');
+  if (!tools || editable === Boolean(button)) return;
+  if (button) return button.remove();
+  tools.prepend(renderEditButton(() => actions.edit(entry.item)));
 }
 
 /** The quote above a reply; redrawn when the quoted message arrives, changes or goes. */
