@@ -588,4 +588,44 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     await visible(edited.getByTestId('edited-label'));
     expect(await editButtons(edited)()).toBe(0);
   });
+
+  it('cancels an edit under way when the page’s menu takes the text field away', async () => {
+    const menu = (disabled: boolean) =>
+      fetch(`${emulator.url}/v25.0/me/messenger_profile?access_token=${encodeURIComponent(ids.acmeToken)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          persistent_menu: [
+            {
+              locale: 'default',
+              composer_input_disabled: disabled,
+              call_to_actions: [{ type: 'postback', title: 'Browse mugs', payload: 'MUGS' }],
+            },
+          ],
+        }),
+      });
+    // The policy events (no sender) earlier made the scripted bot fail; only what happens here counts.
+    const botErrorsBefore = bot.errors.length;
+    const bubble = await typeAndSend('Do you gift wrap?');
+    await bubble.hover();
+    await bubble.getByTestId('edit-button').click();
+    await visible(page.getByTestId('edit-bar'));
+
+    expect((await menu(true)).status).toBe(200);
+    await page.getByTestId('composer-input').waitFor({ state: 'hidden', timeout: 5_000 });
+    expect(await page.getByTestId('edit-bar').count()).toBe(0);
+
+    // With the field back, the composer is empty and what the person sends is a new message, not the edit.
+    expect((await menu(false)).status).toBe(200);
+    await visible(page.getByTestId('composer-input'));
+    expect(await page.getByTestId('composer-input').inputValue()).toBe('');
+    expect(await page.getByTestId('composer-like').isVisible()).toBe(true);
+    await typeAndSend('Thanks!');
+    await botGot('the new text', (e) => (e.message as { text?: string })?.text === 'Thanks!');
+    expect(await fromPerson('Do you gift wrap?').count()).toBe(1);
+    await bot.idle();
+    expect(bot.events.filter((e) => (e.message_edit as { text?: string })?.text === 'Thanks!')).toEqual([]);
+    expect(pageErrors.filter((error) => !error.includes('409'))).toEqual([]);
+    expect(bot.errors.slice(botErrorsBefore)).toEqual([]);
+  });
 });

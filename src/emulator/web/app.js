@@ -165,12 +165,13 @@ function render(snap) {
       send({ text, quick_reply: { payload } });
     },
   );
-  composer.setMode({
-    // Ice breakers take Get Started's place, and leave the person free to type (messenger-platform.md §5).
-    showGetStarted:
-      welcome && Boolean(snap.profile.get_started) && iceBreakers(snap.profile, person?.locale).length === 0,
-    menu: persistentMenu(snap.profile, person?.locale),
-  });
+  const menu = persistentMenu(snap.profile, person?.locale);
+  // Ice breakers take Get Started's place, and leave the person free to type (messenger-platform.md §5).
+  const showGetStarted =
+    welcome && Boolean(snap.profile.get_started) && iceBreakers(snap.profile, person?.locale).length === 0;
+  composer.setMode({ showGetStarted, menu });
+  // The page's menu took the text field away (composer_input_disabled): an edit under way has nowhere left to go.
+  if (menu.inputDisabled) stopEditing();
   showWindowState($('chat-header'), snap.windowOpen);
   showPageBlock($('page-block'), page, snap.pageBlock);
   const last = bubbleItems(snap.items).at(-1);
