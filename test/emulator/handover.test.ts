@@ -168,4 +168,14 @@ describe('handover protocol', () => {
     await h.emulator.context.dispatcher.idle();
     expect(h.receiver.events().find(({ event }) => 'message_edit' in event)?.channel).toBe('messaging');
   });
+
+  it('stops the sends of every app of the page while Meta blocks it, the thread owner it was passed to too', async () => {
+    await handover(BOT_TOKEN, 'pass_thread_control', { target_app_id: CRM });
+    await h.client.enforcePolicy(PAGE_ID, { action: 'block', reason: 'The Page sent spam.' });
+    for (const token of [crmToken, BOT_TOKEN]) {
+      expect((await send(token, 'still here?')).body.error).toMatchObject({ code: 368 });
+    }
+    await h.client.enforcePolicy(PAGE_ID, { action: 'unblock' });
+    expect((await send(crmToken, 'back again')).status).toBe(200);
+  });
 });
