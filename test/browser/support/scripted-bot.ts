@@ -18,8 +18,8 @@ export interface ScriptedBotOptions {
   typingMs?: number;
 }
 
-/** One messaging event the bot received, as parsed from a signed webhook. */
-export type MessagingEvent = Record<string, unknown> & { sender: { id: string } };
+/** One messaging event the bot received, as parsed from a signed webhook; a page's own events have no sender. */
+export type MessagingEvent = Record<string, unknown> & { sender?: { id: string } };
 
 export interface ScriptedBot {
   /** The webhook URL to register with the emulator. */
@@ -71,7 +71,9 @@ export async function startScriptedBot(options: ScriptedBotOptions): Promise<Scr
   };
 
   const answer = async (event: MessagingEvent) => {
-    const psid = event.sender.id;
+    // Meta's block of the page, its app roles: nothing to answer, no one to answer.
+    const psid = event.sender?.id;
+    if (psid === undefined) return;
     const postback = event.postback as { payload?: string } | undefined;
     const message = event.message as { text?: string; quick_reply?: { payload: string } } | undefined;
     const payload = postback?.payload ?? message?.quick_reply?.payload;
