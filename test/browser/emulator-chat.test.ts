@@ -593,7 +593,7 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect(await editButtons(edited)()).toBe(0);
   });
 
-  it('cancels an edit under way when the page’s menu takes the text field away', async () => {
+  it('cancels an edit or a reply under way when the page’s menu takes the text field away', async () => {
     const menu = (disabled: boolean) =>
       fetch(`${emulator.url}/v25.0/me/messenger_profile?access_token=${encodeURIComponent(ids.acmeToken)}`, {
         method: 'POST',
@@ -616,6 +616,15 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect((await menu(true)).status).toBe(200);
     await page.getByTestId('composer-input').waitFor({ state: 'hidden', timeout: 5_000 });
     expect(await page.getByTestId('edit-bar').count()).toBe(0);
+    // A reply started then goes the same way.
+    expect((await menu(false)).status).toBe(200);
+    await visible(page.getByTestId('composer-input'));
+    await bubble.hover();
+    await bubble.getByTestId('reply-button').click();
+    await visible(page.getByTestId('reply-bar'));
+    expect((await menu(true)).status).toBe(200);
+    await page.getByTestId('composer-input').waitFor({ state: 'hidden', timeout: 5_000 });
+    expect(await page.getByTestId('reply-bar').count()).toBe(0);
 
     // With the field back, the composer is empty and what the person sends is a new message, not the edit.
     expect((await menu(false)).status).toBe(200);

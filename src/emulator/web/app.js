@@ -170,8 +170,11 @@ function render(snap) {
   const showGetStarted =
     welcome && Boolean(snap.profile.get_started) && iceBreakers(snap.profile, person?.locale).length === 0;
   composer.setMode({ showGetStarted, menu });
-  // The page's menu took the text field away (composer_input_disabled): an edit under way has nowhere left to go.
-  if (menu.inputDisabled) stopEditing();
+  // The page's menu took the composer away (composer_input_disabled): a reply or an edit under way has nowhere to go.
+  if (menu.inputDisabled) {
+    replyBar.cancel();
+    stopEditing();
+  }
   showWindowState($('chat-header'), snap.windowOpen);
   showPageBlock($('page-block'), page, snap.pageBlock);
   const last = bubbleItems(snap.items).at(-1);
