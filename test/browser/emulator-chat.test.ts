@@ -639,4 +639,12 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect(pageErrors.filter((error) => !error.includes('409'))).toEqual([]);
     expect(bot.errors).toEqual([]);
   });
+
+  it("labels the thread's times by the emulator's clock: a message of its today shows its time alone", async () => {
+    await client().advanceClock(3 * DAY_MS);
+    await typeAndSend('Three days later');
+    const label = await page.locator('.separator').last().textContent();
+    // By the browser's clock it was three days ahead, and got a weekday.
+    expect(label).toMatch(/^\d{1,2}:\d{2}/);
+  });
 });

@@ -37,7 +37,7 @@ export function createThreadView({ root, actions }) {
   /**
    * `intro` is `{key, render()}`: the thread's top (page header, welcome screen), redrawn only when
    * its key changes so focus and screen readers are not disturbed by unrelated updates. `now` is the
-   * emulator's clock, which decides which texts still have their Edit button.
+   * emulator's clock, which decides which texts still have their Edit button and what the time separators say.
    */
   function update({ page, intro: introSpec, items, typing: isTyping, now }) {
     const stick = nearBottom(root);
@@ -52,7 +52,7 @@ export function createThreadView({ root, actions }) {
       replaceChildren(intro, introSpec.render());
       introKey = introSpec.key;
     }
-    const appended = renderRows(items, page);
+    const appended = renderRows(items, page, now);
     const statusId = statusCarrierId(items);
     const reactions = reactionsByMid(items);
     const bubblesByMid = new Map(bubbleItems(items).map((item) => [itemMid(item), item]));
@@ -71,12 +71,12 @@ export function createThreadView({ root, actions }) {
   }
 
   /** Brings the DOM in line with the layout; returns the items whose rows were created. */
-  function renderRows(items, page) {
+  function renderRows(items, page, now) {
     const created = [];
     const next = new Map();
     let prev = null;
     for (const row of layoutRows(items)) {
-      const sig = row.kind === 'bubble' ? contentSignature(row.item) : separatorLabel(row.timestamp);
+      const sig = row.kind === 'bubble' ? contentSignature(row.item) : separatorLabel(row.timestamp, now);
       let entry = cache.get(row.key);
       if (!entry || entry.sig !== sig) {
         const node = row.kind === 'bubble' ? bubbleRow(row.item, page, actions) : separator(sig);

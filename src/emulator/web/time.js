@@ -8,8 +8,8 @@ export const SEPARATOR_GAP_MS = 15 * MINUTE;
 /** Consecutive bubbles from one sender closer than this are drawn as one group. */
 export const GROUP_GAP_MS = 5 * MINUTE;
 
-/** `14:03`, `Tue 14:03` within a week, else `3 Mar 2026, 14:03`. */
-export function separatorLabel(timestamp, now = Date.now()) {
+/** `14:03`, `Tue 14:03` within a week, else `3 Mar 2026, 14:03`; `now` on the emulator's clock, which tests move. */
+export function separatorLabel(timestamp, now) {
   const date = new Date(timestamp);
   const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   if (sameDay(date, new Date(now))) return time;
