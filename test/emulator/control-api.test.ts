@@ -2,6 +2,7 @@ import { networkInterfaces } from 'node:os';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildEmulator, createEmulatorClient } from '../../src/emulator/index.ts';
+import { openConversationStream } from './support/conversation-stream.ts';
 import { APP_ID, APP_SECRET, type Harness, PAGE_ID, PAGE_TOKEN, PSID, startHarness } from './support/harness.ts';
 
 let h: Harness;
@@ -182,33 +183,21 @@ describe('control API', () => {
     const [last] = (await h.client.conversation(PAGE_ID, PSID)).items.slice(-1);
     expect(window).toEqual({ open: true, open_until: last!.timestamp + 24 * 3600_000, now: expect.any(Number) });
 
-    const controller = new AbortController();
-    const response = await fetch(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/stream`, {
-      signal: controller.signal,
-    });
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
+    const stream = await openConversationStream(h.url, PAGE_ID, PSID);
     const windows = () =>
-      text
-        .split('\n\n')
-        .filter((chunk) => chunk.startsWith('event: window'))
-        .map((chunk) => JSON.parse(chunk.split('data: ')[1] ?? 'null'));
-    const readUntil = async (count: number) => {
-      while (windows().length < count) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        text += decoder.decode(value);
-      }
-    };
+      stream
+        .events()
+        .filter((e) => e.event === 'window')
+        .map((e) => e.data as { open: boolean; open_until: number });
+    const readUntil = (count: number) => stream.readUntil(() => windows().length >= count);
     await h.client.sendText(PAGE_ID, PSID, 'still there?');
     await readUntil(1);
     expect(windows()[0]).toMatchObject({ open: true });
-    expect(windows()[0].open_until).toBeGreaterThan(window.open_until!);
+    expect(windows()[0]?.open_until).toBeGreaterThan(window.open_until!);
     await h.client.advanceClock(25 * 3600_000);
     await readUntil(2);
     expect(windows()[1]).toMatchObject({ open: false });
-    controller.abort();
+    stream.close();
   });
 
   it('records Graph calls with tokens redacted, filtered by path and id', async () => {
@@ -377,39 +366,19 @@ describe('control API', () => {
   });
 
   it('streams items, statuses, typing and profile changes as server-sent events', async () => {
-    const controller = new AbortController();
-    const response = await fetch(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/stream`, {
-      signal: controller.signal,
-    });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    const readUntil = async (needle: string) => {
-      while (!text.includes(needle)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        text += decoder.decode(value);
-      }
-    };
-    await readUntil(': connected');
+    const stream = await openConversationStream(h.url, PAGE_ID, PSID);
+    expect(stream.contentType).toContain('text/event-stream');
     await h.graph('POST', '/me/messages', { body: { recipient: { id: PSID }, sender_action: 'typing_on' } });
     await h.send({ text: 'streamed' });
     await h.graph('POST', '/me/messenger_profile', { body: { get_started: { payload: 'GO' } } });
-    await readUntil('event: profile');
-    const events = text
-      .split('\n\n')
-      .filter((chunk) => chunk.startsWith('event:'))
-      .map((chunk) => ({
-        event: /^event: (\w+)/.exec(chunk)?.[1],
-        data: JSON.parse(chunk.split('data: ')[1] ?? 'null'),
-      }));
+    await stream.readUntil('event: profile');
+    const events = stream.events() as { event: string; data: { id?: string } }[];
     expect(events.map((event) => event.event)).toEqual(['typing', 'typing', 'item', 'status', 'profile']);
     expect(events[0]?.data).toEqual({ on: true });
     expect(events[2]?.data).toMatchObject({ from: 'page', message: { text: 'streamed' }, status: 'sent' });
     expect(events[3]?.data).toEqual({ id: events[2]?.data.id, status: 'delivered' });
     expect(events[4]?.data).toEqual({ get_started: { payload: 'GO' } });
-    controller.abort();
+    stream.close();
   });
 
   it('serves a placeholder at / when the chat page is absent, and works with inject before listening', async () => {

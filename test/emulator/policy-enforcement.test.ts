@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openConversationStream } from './support/conversation-stream.ts';
 import { APP_SECRET, type Harness, PAGE_ID, PSID, startHarness } from './support/harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -127,34 +128,16 @@ describe('Meta blocks or unblocks a page from messaging (messaging_policy_enforc
 
   it('streams the block and the unblock to open chat pages as page events; a warning changes nothing there', async () => {
     h = await startHarness();
-    const controller = new AbortController();
-    const response = await fetch(`${h.url}/_emulator/conversations/${PAGE_ID}/${PSID}/stream`, {
-      signal: controller.signal,
-    });
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    const readUntil = async (needle: string) => {
-      while (!text.includes(needle)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        text += decoder.decode(value);
-      }
-    };
-    await readUntil(': connected');
+    const stream = await openConversationStream(h.url, PAGE_ID, PSID);
     await h.client.enforcePolicy(PAGE_ID, { action: 'block', reason: REASON });
     await h.client.enforcePolicy(PAGE_ID, { action: 'warning', reason: 'careful' });
     await h.client.enforcePolicy(PAGE_ID, { action: 'unblock' });
-    await readUntil('"messaging_block":null');
-    const events = text
-      .split('\n\n')
-      .filter((chunk) => chunk.startsWith('event:'))
-      .map((chunk) => [/^event: (\w+)/.exec(chunk)?.[1], JSON.parse(chunk.split('data: ')[1] ?? 'null')]);
-    expect(events).toEqual([
-      ['page', { messaging_block: { reason: REASON, since: expect.any(Number) } }],
-      ['page', { messaging_block: null }],
+    await stream.readUntil('"messaging_block":null');
+    expect(stream.events()).toEqual([
+      { event: 'page', data: { messaging_block: { reason: REASON, since: expect.any(Number) } } },
+      { event: 'page', data: { messaging_block: null } },
     ]);
-    controller.abort();
+    stream.close();
   });
 
   it('tells every app subscribed to the page with messaging_policy_enforcement, and no other', async () => {
