@@ -5,8 +5,9 @@
  * while both hold on the emulator's clock (thread-model.js `isEditable`), and goes when either ends. The emulator
  * still decides: an edit it refuses (409, e.g. sent just as the time ran out) shows as a toast.
  */
-import { h, icon, replaceChildren } from './dom.js';
-import { CLOSE, EDIT } from './icons.js';
+import { createComposerBar } from './composer-bar.js';
+import { h, icon } from './dom.js';
+import { EDIT } from './icons.js';
 import { itemMid } from './thread-model.js';
 
 /** The Edit button of one of the person's texts; `onEdit()` starts the edit. */
@@ -36,55 +37,13 @@ export function renderEditedLabel() {
  * close button cancels, then runs `onCancel()`.
  */
 export function createEditBar(root, { onCancel }) {
-  // A live region, so a screen reader says the composer now edits a message while focus stays in it.
-  const slot = h('div', { class: 'reply-slot', role: 'status' });
-  root.prepend(slot);
-  let editing;
-
-  function show(item) {
-    editing = { mid: itemMid(item), text: item.message?.text ?? '' };
-    replaceChildren(
-      slot,
-      h(
-        'div',
-        { class: 'reply-bar', dataset: { testid: 'edit-bar' } },
-        h(
-          'div',
-          { class: 'reply-bar__text' },
-          h('div', { class: 'reply-bar__to' }, h('strong', {}, 'Editing message')),
-          h('div', { class: 'reply-bar__preview', dataset: { testid: 'edit-preview' } }, editing.text),
-        ),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'reply-bar__close',
-            'aria-label': 'Cancel edit',
-            dataset: { testid: 'cancel-edit' },
-            onclick: cancelByPerson,
-          },
-          icon(CLOSE),
-        ),
-      ),
-    );
-  }
-  function cancel() {
-    editing = undefined;
-    slot.replaceChildren();
-  }
-  function cancelByPerson() {
-    cancel();
-    onCancel();
-  }
-  function take() {
-    const taken = editing;
-    cancel();
-    return taken;
-  }
-  root.addEventListener('keydown', (e) => {
-    // Escape in the persistent menu closes the menu, not the edit.
-    if (e.key === 'Escape' && editing && !e.target.closest('[role="menu"]')) cancelByPerson();
-  });
-
-  return { show, take, cancel };
+  const bar = createComposerBar(root, { onCancel, testid: 'edit', cancelLabel: 'Cancel edit' });
+  return {
+    show(item) {
+      const editing = { mid: itemMid(item), text: item.message?.text ?? '' };
+      bar.show(editing, { to: h('strong', {}, 'Editing message'), preview: editing.text });
+    },
+    take: bar.take,
+    cancel: bar.cancel,
+  };
 }

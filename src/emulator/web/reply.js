@@ -2,8 +2,9 @@
  * Replies, as in Messenger: a Reply button beside each bubble, a bar above the composer naming the
  * message being answered, and the quote drawn above a bubble that answers another message.
  */
-import { h, icon, replaceChildren } from './dom.js';
-import { CLOSE, REPLY } from './icons.js';
+import { createComposerBar } from './composer-bar.js';
+import { h, icon } from './dom.js';
+import { REPLY } from './icons.js';
 import { summary } from './render-message.js';
 import { itemMid } from './thread-model.js';
 
@@ -30,57 +31,15 @@ export function renderReplyButton(item, actions) {
  * runs `onCancel()`.
  */
 export function createReplyBar(root, { onCancel }) {
-  // A live region, so a screen reader says what the composer now answers while focus stays in it.
-  const slot = h('div', { class: 'reply-slot', role: 'status' });
-  root.prepend(slot);
-  let mid;
-
-  function show(item, to) {
-    mid = itemMid(item);
-    replaceChildren(
-      slot,
-      h(
-        'div',
-        { class: 'reply-bar', dataset: { testid: 'reply-bar' } },
-        h(
-          'div',
-          { class: 'reply-bar__text' },
-          h('div', { class: 'reply-bar__to' }, 'Replying to ', h('strong', {}, to)),
-          h('div', { class: 'reply-bar__preview', dataset: { testid: 'reply-preview' } }, summary(item)),
-        ),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'reply-bar__close',
-            'aria-label': 'Cancel reply',
-            dataset: { testid: 'cancel-reply' },
-            onclick: cancelByPerson,
-          },
-          icon(CLOSE),
-        ),
-      ),
-    );
-  }
-  function cancel() {
-    mid = undefined;
-    slot.replaceChildren();
-  }
-  function cancelByPerson() {
-    cancel();
-    onCancel();
-  }
-  function take() {
-    const replyTo = mid === undefined ? {} : { reply_to: { mid } };
-    cancel();
-    return replyTo;
-  }
-  root.addEventListener('keydown', (e) => {
-    // Escape in the persistent menu closes the menu, not the reply.
-    if (e.key === 'Escape' && mid !== undefined && !e.target.closest('[role="menu"]')) cancelByPerson();
-  });
-
-  return { show, take, cancel };
+  const bar = createComposerBar(root, { onCancel, testid: 'reply', cancelLabel: 'Cancel reply' });
+  return {
+    show: (item, to) => bar.show(itemMid(item), { to: ['Replying to ', h('strong', {}, to)], preview: summary(item) }),
+    take() {
+      const mid = bar.take();
+      return mid === undefined ? {} : { reply_to: { mid } };
+    },
+    cancel: bar.cancel,
+  };
 }
 
 /**
