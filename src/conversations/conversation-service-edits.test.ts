@@ -13,6 +13,8 @@ import type { PageRuntime } from './ports.ts';
 import { createMemoryRateLimiter } from './rate-limiter.ts';
 
 const PAGE = { id: 'page-1', app_id: 'app-1', settings: defaultPageSettings } as PageRuntime;
+/** A page of another app. */
+const OTHER = { id: 'page-2', app_id: 'app-2', settings: defaultPageSettings } as PageRuntime;
 const MID = 'm_Ed01';
 
 for (const kind of DATABASES) {
@@ -22,7 +24,7 @@ for (const kind of DATABASES) {
     function editing(db: Kysely<Database>) {
       const service = createConversationService({
         store: createConversationStore(db, createBatchedWrites(db)),
-        pages: (id: string) => (id === PAGE.id ? PAGE : undefined),
+        pages: (id: string) => [PAGE, OTHER].find((page) => page.id === id),
         assistantFor: () => ({ kind: 'flow', reply: async () => ({ responses: [] }) }),
         renderer: { render: () => [] },
         profiles: { fetchProfile: async () => ({ status: 'none' as const }) },
@@ -88,6 +90,20 @@ for (const kind of DATABASES) {
       expect(await db.selectFrom('conversations').select('id').execute()).toEqual([]);
       const statuses = await db.selectFrom('inbound_events').select('status').execute();
       expect(statuses.map((e) => e.status)).toEqual(['ignored', 'ignored']);
+    });
+
+    it("changes no message of another page's, whatever message id an event of its page names", async () => {
+      const { db } = await open();
+      const { service, message, store, stored } = editing(db);
+      await message('Two mugs please');
+      const elsewhere = { page_id: OTHER.id, user_id: 'psid-9' };
+      await service.handle(await store({ ...elsewhere, kind: 'edit', mid: MID, text: 'Ten mugs', num_edit: 1 }, 'e:1'));
+      await service.handle(
+        await store({ ...elsewhere, kind: 'reaction', mid: MID, action: 'react', emoji: '😮' }, 'x:1'),
+      );
+      expect(await stored()).toMatchObject({ text: 'Two mugs please', edited: false });
+      const [row] = await db.selectFrom('messages').select('reaction').where('external_id', '=', MID).execute();
+      expect(row?.reaction).toBeNull();
     });
 
     it('shows the edited text when the edits were handled before their message (a dead message replayed)', async () => {

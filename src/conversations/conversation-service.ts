@@ -311,7 +311,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const reaction =
       event.action === 'react' ? (event.emoji ?? REACTION_EMOJI[event.reaction ?? ''] ?? event.reaction ?? '👍') : null;
     // To a message from before the gateway knew the person: nothing to show it on, and no conversation made for it.
-    const marked = await store.markReaction(event.mid, reaction, now);
+    const marked = await store.markReaction(event.page_id, event.mid, reaction, now);
     await store.commitTurn({ event_id: eventId, event_status: marked === undefined ? 'ignored' : 'done' }, now);
   }
 
@@ -321,7 +321,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
    */
   async function handleEdit(eventId: string, event: Extract<InboundEvent, { kind: 'edit' }>) {
     const now = clock.now();
-    const edited = await store.markEdited(event.mid, { text: event.text, num_edit: event.num_edit }, now);
+    const edited = await store.markEdited(
+      event.page_id,
+      event.mid,
+      { text: event.text, num_edit: event.num_edit },
+      now,
+    );
     // A message from before the gateway knew the person, or an edit applied already or older than the last applied:
     // nothing to change, and no conversation made for it.
     await store.commitTurn({ event_id: eventId, event_status: edited === undefined ? 'ignored' : 'done' }, now);
@@ -334,7 +339,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
   async function applyEarlierEdits(event: Extract<InboundEvent, { kind: 'message' }>) {
     try {
       const edits = await store.storedEdits(event.page_id, event.mid);
-      for (const edit of edits) await store.markEdited(event.mid, edit, clock.now());
+      for (const edit of edits) await store.markEdited(event.page_id, event.mid, edit, clock.now());
     } catch (err) {
       deps.logger.error({ err, pageId: event.page_id, mid: event.mid }, 'could not apply the edits of a late message');
     }

@@ -136,17 +136,17 @@ export interface ConversationStore {
     now: number,
   ): Promise<false | { changed?: string }>;
   /**
-   * Records the person's reaction to the message `externalId` (null: taken back); the conversation it is in, undefined
-   * when no message has that id (one from before the gateway knew the person).
+   * Records the person's reaction to the page's message `externalId` (null: taken back); the conversation it is in,
+   * undefined when the page has no message of that id (one from before the gateway knew the person).
    */
-  markReaction(externalId: string, reaction: string | null, now: number): Promise<string | undefined>;
+  markReaction(pageId: string, externalId: string, reaction: string | null, now: number): Promise<string | undefined>;
   /**
-   * The person changed the text of their message `externalId`: the new text replaces it, the earlier ones are kept
-   * with it. The conversation it is in; undefined when no message has that id, or for an edit applied already or older
-   * than the last one applied (`num_edit` counts up; a retried delivery may come after a newer edit, a lost commit's
-   * answer runs an event again).
+   * The person changed the text of their message `externalId` to the page: the new text replaces it, the earlier ones
+   * are kept with it. The conversation it is in; undefined when the page has no message of that id, or for an edit
+   * applied already or older than the last one applied (`num_edit` counts up; a retried delivery may come after a newer
+   * edit, a lost commit's answer runs an event again).
    */
-  markEdited(externalId: string, edit: MessageEdit, now: number): Promise<string | undefined>;
+  markEdited(pageId: string, externalId: string, edit: MessageEdit, now: number): Promise<string | undefined>;
   /** The edits of the person's message `mid` stored so far, oldest first. */
   storedEdits(pageId: string, mid: string): Promise<MessageEdit[]>;
   /** Marks our outgoing messages with these ids, or sent before that time, delivered / read; returns how many. */

@@ -43,13 +43,13 @@ export function reportChanges(options: {
       if (marked > 0) changed(conversationId);
       return marked;
     },
-    async markReaction(externalId, reaction, now) {
-      const conversationId = await store.markReaction(externalId, reaction, now);
+    async markReaction(pageId, externalId, reaction, now) {
+      const conversationId = await store.markReaction(pageId, externalId, reaction, now);
       if (conversationId !== undefined) changed(conversationId);
       return conversationId;
     },
-    async markEdited(externalId, edit, now) {
-      const conversationId = await store.markEdited(externalId, edit, now);
+    async markEdited(pageId, externalId, edit, now) {
+      const conversationId = await store.markEdited(pageId, externalId, edit, now);
       if (conversationId !== undefined) changed(conversationId);
       return conversationId;
     },

@@ -155,12 +155,13 @@ export function createConversationStore(
       return Number(marked.numUpdatedRows);
     },
 
-    markReaction: (externalId, reaction, now) =>
+    markReaction: (pageId, externalId, reaction, now) =>
       transaction(async (tx) => {
         const marked = await tx
           .updateTable('messages')
           .set({ reaction, updated_at: now })
           .where('external_id', '=', externalId)
+          .where('conversation_id', 'in', pageConversations(tx, pageId))
           .returning('conversation_id')
           .executeTakeFirst();
         return marked?.conversation_id;
@@ -168,13 +169,14 @@ export function createConversationStore(
 
     storedEdits: (pageId, mid) => loadStoredEdits(db, pageId, mid),
 
-    markEdited: (externalId, edit, now) =>
+    markEdited: (pageId, externalId, edit, now) =>
       transaction(async (tx) => {
         const message = await tx
           .selectFrom('messages')
           .select(['id', 'conversation_id', 'content'])
           .where('external_id', '=', externalId)
           .where('direction', '=', 'in')
+          .where('conversation_id', 'in', pageConversations(tx, pageId))
           .executeTakeFirst();
         const content = message && editedContent(message.content, edit);
         if (!message || !content) return undefined;
@@ -356,6 +358,13 @@ function historyItemOf(r: { author: string; text: string | null; created_at: num
     at: r.created_at,
   };
 }
+
+/**
+ * The page's conversations: an event of one page (signed by its app) changes no message of another page's, whatever
+ * message id it names.
+ */
+const pageConversations = (tx: Transaction<Database>, pageId: string) =>
+  tx.selectFrom('conversations').select('id').where('page_id', '=', pageId);
 
 /**
  * The message's content with its new text; the texts it had before stay in `earlier_texts`, oldest first, and the last
