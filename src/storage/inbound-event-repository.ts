@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { editKey, type InboundEvent, MAX_EDITS } from '../conversations/inbound-event.ts';
+import { countByStatus } from './count-by-status.ts';
 import { idFloor, newId } from './ids.ts';
 import { precompiled } from './precompiled.ts';
 import type { Database, InboundEventsTable } from './schema.ts';
@@ -260,22 +261,10 @@ export async function recordEventFailure(
 
 /**
  * Events stored and not yet handled, up to `limit`: those processing holds and those a backlog left in the database,
- * which it holds no more than 10,000 of. It reads the pending part of `(status, id)`, at most `limit` entries: cheap
- * while processing keeps up, bounded during a flood.
+ * which it holds no more than 10,000 of.
  */
-export async function countPendingEvents(db: Kysely<Database>, limit: number): Promise<number> {
-  const pending = db
-    .selectFrom('inbound_events')
-    .select('id')
-    .where('status', '=', 'pending')
-    .limit(limit)
-    .as('pending');
-  const row = await db
-    .selectFrom(pending)
-    .select((eb) => eb.fn.countAll<number | string>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
+export const countPendingEvents = (db: Kysely<Database>, limit: number) =>
+  countByStatus(db, 'inbound_events', 'pending', limit);
 
 /** Keeps a body that could not be parsed, or an event that could not be understood, for inspection. */
 export async function quarantine(db: Kysely<Database>, items: { reason: string; body: string }[], now: number) {

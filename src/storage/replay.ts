@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { countByStatus } from './count-by-status.ts';
 import type { Database } from './schema.ts';
 
 const SLICE = 500;
@@ -47,13 +48,8 @@ export async function replayDead(db: Kysely<Database>, what: { outbox: boolean; 
 
 /** How many sends and inbound events are dead, waiting for a replay; each count stops at `limit`. */
 export async function countDeadLetters(db: Kysely<Database>, limit: number) {
-  const count = async (table: 'outbox' | 'inbound_events') => {
-    const dead = db.selectFrom(table).select('id').where('status', '=', 'dead').limit(limit).as('dead');
-    const row = await db
-      .selectFrom(dead)
-      .select((eb) => eb.fn.countAll<number | string>().as('count'))
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
+  return {
+    sends: await countByStatus(db, 'outbox', 'dead', limit),
+    events: await countByStatus(db, 'inbound_events', 'dead', limit),
   };
-  return { sends: await count('outbox'), events: await count('inbound_events') };
 }
