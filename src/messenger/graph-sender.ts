@@ -50,9 +50,9 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
     directoryReloaded: () => health.clear(),
     /** Meta's `messaging_policy_enforcement` event: its block and reason show on the page until it lifts it. */
     policyEnforced(pageId, action, reason) {
-      // A warning changes nothing yet: the operators read it in the log, before a block.
-      if (action === 'warning') deps.logger.warn({ pageId, reason }, 'Meta warned the page about its messaging');
-      else if (action === 'block')
+      // A warning changes no health: the page still sends (processing.ts records it for the Pages view).
+      if (action === 'warning') return;
+      if (action === 'block')
         report(pageId, 'blocked', `Meta blocked the page from messaging: ${reason ?? 'no reason given'}`);
       // Whatever this sender last saw: the block may have been recorded by the process that led before this one, or a
       // reload may have read the page before the block was written. Only a refused token outlasts the unblock.

@@ -266,6 +266,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     heldReceipts,
     policyEnforced(pageId, action, reason) {
       sender.policyEnforced(pageId, action, reason);
+      if (action === 'warning') logger.warn({ pageId, reason }, 'Meta warned the page about its messaging');
       // A block or an unblock says what stands now: the warning before it is done with.
       const warning = action === 'warning' ? (reason ?? '') : null;
       keep(pageId, 'record a policy warning', recordPolicyWarning(db, pageId, warning, timers.now()));
