@@ -647,4 +647,26 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     // By the browser's clock it was three days ahead, and got a weekday.
     expect(label).toMatch(/^\d{1,2}:\d{2}/);
   });
+  it('shows a tile naming the file where a picture the page sent cannot be loaded, not a broken image', async () => {
+    const send = (message: unknown) =>
+      fetch(`${emulator.url}/v25.0/me/messages?access_token=${ids.acmeToken}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ recipient: { id: ids.psid }, messaging_type: 'RESPONSE', message }),
+      });
+    // Port 9 refuses connections: the picture can never load.
+    const unreachable = 'http://127.0.0.1:9/img';
+    expect((await send({ attachment: { type: 'image', payload: { url: `${unreachable}/on-its-way.png` } } })).ok).toBe(
+      true,
+    );
+    const card = { title: 'Forest walk', image_url: `${unreachable}/forest-walk.jpg` };
+    const template = { template_type: 'generic', elements: [card] };
+    expect((await send({ attachment: { type: 'template', payload: template } })).ok).toBe(true);
+    const missing = page.getByTestId('picture-missing');
+    await expect.poll(() => missing.count(), { timeout: 5_000 }).toBe(2);
+    expect(await missing.allTextContents()).toEqual(['on-its-way.png', 'forest-walk.jpg']);
+    expect(await missing.first().getAttribute('aria-label')).toBe('Picture not loaded: on-its-way.png');
+    expect(await page.getByTestId('attachment-image').last().locator('img').count()).toBe(0);
+    expect(await page.getByTestId('card').last().locator('img').count()).toBe(0);
+  });
 });

@@ -1491,6 +1491,21 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     await page.locator('[data-testid="reply-hint"][data-page="ok"]').waitFor(wait);
     expect(await hint.textContent()).not.toContain('Blocked');
   });
+
+  it('says which picture could not be loaded, where the browser would show a broken image', async () => {
+    await page.getByTestId('nav-conversations').click();
+    await lena().click();
+    // Port 9 refuses connections: the picture can never load, and Chromium says so in the console.
+    expectedFailures = [/^error \/img\/receipt-photo\.jpg$/];
+    await h.fb.sendAttachments(PAGE_ID, PSID, [{ type: 'image', url: 'https://127.0.0.1:9/img/receipt-photo.jpg' }]);
+    const missing = messages('contact').getByTestId('picture-missing');
+    await expectText(missing, 'Picture not loaded: receipt-photo.jpg');
+    expect(await missing.last().getAttribute('title')).toBe('https://127.0.0.1:9/img/receipt-photo.jpg');
+    // Still a link to the picture, for a browser that can reach it.
+    expect(await missing.last().locator('xpath=..').getAttribute('href')).toBe(
+      'https://127.0.0.1:9/img/receipt-photo.jpg',
+    );
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

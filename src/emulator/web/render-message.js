@@ -4,6 +4,7 @@
  */
 import { h, icon } from './dom.js';
 import { FILE, LIKE } from './icons.js';
+import { picture } from './picture.js';
 import { renderTemplate } from './templates.js';
 
 /** The Messenger "like" thumbs-up sticker the composer sends. */
@@ -94,7 +95,7 @@ export function renderMedia(type, url) {
       return h(
         'a',
         { class: 'media media--image', href: url, target: '_blank', rel: 'noopener noreferrer', dataset: { testid } },
-        h('img', { src: url, alt: 'Image', loading: 'lazy' }),
+        picture(url, 'Image'),
       );
     case 'video':
       return h('video', {

@@ -5,6 +5,7 @@
  */
 import { h, icon } from './dom.js';
 import { CHEVRON_LEFT, CHEVRON_RIGHT, LINK } from './icons.js';
+import { picture } from './picture.js';
 
 /** The element for one template payload; unknown template types show as a muted note. */
 export function renderTemplate(payload, actions) {
@@ -119,11 +120,7 @@ function renderCard(element, actions, square) {
   const linked = (child) =>
     link ? h('a', { href: link, target: '_blank', rel: 'noopener noreferrer', class: 'card__link' }, child) : child;
   const image = element.image_url
-    ? h(
-        'div',
-        { class: `card__image${square ? ' card__image--square' : ''}` },
-        h('img', { src: element.image_url, alt: '', loading: 'lazy' }),
-      )
+    ? h('div', { class: `card__image${square ? ' card__image--square' : ''}` }, picture(element.image_url))
     : null;
   return h(
     'article',
@@ -145,7 +142,7 @@ function renderMediaTemplate(element, actions) {
     media = h('div', { class: 'card__placeholder' }, `${element.media_type ?? 'media'} ${element.attachment_id ?? ''}`);
   else if (element.media_type === 'video')
     media = h('video', { src: element.url, controls: true, preload: 'metadata' });
-  else media = h('img', { src: element.url, alt: '', loading: 'lazy' });
+  else media = picture(element.url);
   return h(
     'article',
     { class: 'card card--media', dataset: { testid: 'media-template' } },

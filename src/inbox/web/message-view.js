@@ -5,6 +5,7 @@
 import { describeContent, MEDIA_LABELS, quoteOf } from './content.js';
 import { h } from './dom.js';
 import { authorLabel, describeStatus, fullTime, shortTime } from './format.js';
+import { picture } from './picture.js';
 
 /**
  * `person` is the person's display name. `goTo(id, quote)`, when given, takes the reader to the message of that id:
@@ -111,7 +112,7 @@ export function renderPart(part) {
       return h(
         'a',
         { class: 'part-image', href: part.url, target: '_blank', rel: 'noopener noreferrer' },
-        h('img', { src: part.url, alt: part.alt, loading: 'lazy', referrerpolicy: 'no-referrer' }),
+        picture(part.url, part.alt),
       );
     case 'sticker':
       return h('img', {
@@ -139,7 +140,7 @@ export function renderPart(part) {
       return h(
         'div',
         { class: 'part-card' },
-        part.imageUrl && h('img', { src: part.imageUrl, alt: '', loading: 'lazy', referrerpolicy: 'no-referrer' }),
+        part.imageUrl && picture(part.imageUrl, ''),
         h('div', { class: 'part-card__title' }, part.url ? link(part.url, part.title) : part.title),
         part.subtitle && h('div', { class: 'part-card__subtitle' }, part.subtitle),
         buttons(part.buttons),
