@@ -355,6 +355,18 @@ describe('a model that fails', () => {
     expect(model.received).toHaveLength(1);
   });
 
+  it('reads the error of an answer longer than a thousand characters (a proxy adds the upstream details)', async () => {
+    const message = 'You exceeded your current quota, please check your plan and billing details.';
+    const upstream = { provider: 'openai', trace: 'x'.repeat(2_000) };
+    model.script(
+      json(429, { error: { message, type: 'insufficient_quota', param: null, code: 'insufficient_quota', upstream } }),
+      completion({ content: 'Here I am.' }),
+    );
+    const reply = await assistant().reply(makeTurn());
+    expect(reply.failure?.reason).toBe(`HTTP 429: ${message}`);
+    expect(model.received).toHaveLength(1);
+  });
+
   it('still retries a 429 that is a rate limit, with or without a body', async () => {
     const message = 'Rate limit reached for acme-chat-1 on tokens per min (TPM). Please try again in 1ms.';
     model.script(

@@ -32,7 +32,14 @@ export interface PostJsonOptions {
 
 export type PostJsonResult =
   | { ok: true; status: number; json: unknown; attempts: number }
-  | { ok: false; reason: string; attempts: number; status?: number; errorBody?: string };
+  | {
+      ok: false;
+      reason: string;
+      attempts: number;
+      status?: number;
+      /** The body of an error answer (at most `maxResponseBytes`), for the caller to read what the server said. */
+      errorBody?: string;
+    };
 
 type Attempt =
   | { kind: 'ok'; status: number; json: unknown }
@@ -100,7 +107,8 @@ async function attemptOnce(options: PostJsonOptions, limitMs: number): Promise<A
     // An error page too large to read (a proxy's) is still its status: that says what went wrong, and whether to retry.
     if (status < 200 || status >= 300) {
       const retryAfter = answer.headers['retry-after'];
-      const errorBody = text?.slice(0, 1_000);
+      // Whole (it is within `limit`): a JSON error cut short could not be read, and what it says decides the retry.
+      const errorBody = text;
       return {
         kind: 'failed',
         reason: `HTTP ${status}`,
