@@ -75,6 +75,16 @@ describe('describeQuote', () => {
     expect(long).toBe(`[The person replies to your earlier message: "${'a'.repeat(299)}…"]`);
   });
 
+  it('cuts a long quote between the characters a person sees, never inside a flag or a family emoji', () => {
+    const quote = (text: string) => describeQuote(item('assistant', text));
+    expect(quote(`${'a'.repeat(298)}🇫🇷 and more`)).toBe(
+      `[The person replies to your earlier message: "${'a'.repeat(298)}…"]`,
+    );
+    expect(quote(`${'a'.repeat(296)}👨‍👩‍👧 and more`)).toBe(
+      `[The person replies to your earlier message: "${'a'.repeat(296)}…"]`,
+    );
+  });
+
   it('comes before the input in the user message', () => {
     const turn: AssistantTurn = makeTurn({
       input: { kind: 'text', text: 'that one' },

@@ -1,3 +1,4 @@
+import { cutToFit, graphemes, measure } from '../../text/text-units.ts';
 import type { AssistantTurn, HistoryItem } from '../assistant.ts';
 import { connectToAgentTool } from './connect-tool.ts';
 import { describeInput } from './describe-input.ts';
@@ -54,11 +55,8 @@ const QUOTE_CHARS = 300;
 /** The message a person's reply quotes, as a line in square brackets (the system prompt says what those are). */
 export function describeQuote(quoted: HistoryItem): string {
   let text = quoted.text;
-  if (text.length > QUOTE_CHARS) {
-    // Not between the two halves of an emoji.
-    const end = /[\uD800-\uDBFF]/.test(text.charAt(QUOTE_CHARS - 1)) ? QUOTE_CHARS - 1 : QUOTE_CHARS;
-    text = `${text.slice(0, end)}…`;
-  }
+  // Between the characters a person sees: not inside a flag, an emoji sequence or a letter and its accents.
+  if (measure(text) > QUOTE_CHARS) text = `${cutToFit(graphemes(text), QUOTE_CHARS)}…`;
   const whose = quoted.role === 'contact' ? 'their own earlier message' : 'your earlier message';
   return `[The person replies to ${whose}: ${JSON.stringify(text)}]`;
 }
