@@ -119,6 +119,13 @@ describe('the request the model receives', () => {
     expect(model.received[0]?.headers.authorization).toBe(`Basic ${Buffer.from('gateway:s3cret').toString('base64')}`);
   });
 
+  it('keeps a query of the base URL after the path (Azure OpenAI’s api-version)', async () => {
+    model.script(completion({ content: 'Hello!' }));
+    const baseUrl = `${model.url}/openai/deployments/acme/?api-version=2024-10-21`;
+    expect(await assistant({ baseUrl }).reply(makeTurn())).toEqual({ responses: [{ type: 'text', text: 'Hello!' }] });
+    expect(model.received[0]?.path).toBe('/openai/deployments/acme/chat/completions?api-version=2024-10-21');
+  });
+
   it('sends no Authorization header and no temperature when none is configured', async () => {
     model.script(completion({ content: 'Hello!' }));
     await assistant({ apiKey: undefined }).reply(makeTurn());

@@ -73,7 +73,7 @@ const ADAPTATION_NOTICES: Record<RequestAdaptation, string> = {
  */
 export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
   // A bad base URL fails at start-up, not on the first message.
-  const { url, authorization } = splitCredentials(`${options.baseUrl.replace(/\/+$/, '')}/chat/completions`);
+  const { url, authorization } = splitCredentials(completionsUrl(options.baseUrl));
   const logger = options.logger ?? silentLogger;
   const maxMessageLength = options.maxMessageLength ?? 640;
   const headers: Record<string, string> = {
@@ -172,4 +172,11 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
       return { responses: outcome.responses };
     },
   };
+}
+
+/** `{baseUrl}/chat/completions`, the path added before any query of the base URL (Azure OpenAI's `api-version`). */
+function completionsUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  return url.href;
 }
