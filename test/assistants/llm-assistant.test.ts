@@ -421,6 +421,13 @@ describe('a model that fails', () => {
     expect(reply.failure?.reason).toBe('HTTP 404: model "llama9" not found, try pulling it first');
   });
 
+  it('says what the server said when its error comes in a list, as Gemini’s OpenAI-compatible API sends it', async () => {
+    const message = 'Invalid JSON payload received. Unknown name "tools": Cannot find field.';
+    model.script(json(400, [{ error: { code: 400, message, status: 'INVALID_ARGUMENT' } }]));
+    const reply = await assistant().reply(makeTurn());
+    expect(reply.failure?.reason).toBe(`HTTP 400: ${message}`);
+  });
+
   it('says what the server said when it answers 200 with an error instead of a completion', async () => {
     model.script(json(200, { error: { message: `Upstream overloaded for key ${API_KEY}`, code: 502 } }));
     const reply = await assistant().reply(makeTurn());

@@ -29,19 +29,25 @@ export function providerErrorOf(errorBody: string | undefined): ProviderError | 
   } catch {
     return undefined;
   }
-  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  const error = errorOf(body);
   const { type, code, param } = typeof error === 'object' && error !== null ? (error as ProviderError) : {};
   return { message: errorMessageOf(body), type, code, param };
 }
 
 /**
  * The message of an error answer: OpenAI-style `{error: {message}}`, or `{error: "..."}` as Ollama's and some
- * proxies' errors are. Undefined for anything else.
+ * proxies' errors are, alone or in a list of one (`[{error: {...}}]`, Gemini's). Undefined for anything else.
  */
 export function errorMessageOf(json: unknown): string | undefined {
-  const error = typeof json === 'object' && json !== null ? (json as { error?: unknown }).error : undefined;
+  const error = errorOf(json);
   const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error;
   return typeof message === 'string' && message.trim() !== '' ? message.trim() : undefined;
+}
+
+/** The `error` field of an answer's body, also when the body is a list of one error (Gemini's OpenAI-compatible API). */
+function errorOf(json: unknown): unknown {
+  const body = Array.isArray(json) && json.length === 1 ? json[0] : json;
+  return typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
 }
 
 /** A provider's message as a failure reason keeps it: the key taken out first, then cut. */
