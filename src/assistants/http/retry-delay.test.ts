@@ -23,6 +23,11 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('3')).toBe(3_000);
   });
 
+  it('reads a fraction of a second as seconds, not as a date (Date.parse reads "1.5" as 5 January 2001)', () => {
+    expect(parseRetryAfter('1.5')).toBe(1_500);
+    expect(parseRetryAfter('120.0')).toBe(120_000);
+  });
+
   it('reads an HTTP date relative to now', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:02 GMT', now)).toBe(2_000);
