@@ -68,6 +68,15 @@ describe('postJson', () => {
     expect(server.received).toHaveLength(3);
   });
 
+  it('does not retry a request that could not be sent as given (a header value with a line break)', async () => {
+    const result = await post({ headers: { authorization: 'Bearer sk-test\r' } });
+    expect(result).toMatchObject({ ok: false, attempts: 1 });
+    expect(result.ok === false && result.reason).toBe(
+      'request not sent: UND_ERR_INVALID_ARG invalid authorization header',
+    );
+    expect(server.received).toHaveLength(0);
+  });
+
   it('still retries a 502', async () => {
     server.script(json(502, {}), json(200, { ok: true }));
     expect(await post()).toMatchObject({ ok: true, json: { ok: true }, attempts: 2 });

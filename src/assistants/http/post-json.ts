@@ -124,6 +124,9 @@ async function attemptOnce(options: PostJsonOptions, limitMs: number): Promise<A
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     if (timeout.aborted) return { kind: 'failed', reason: `no answer within ${limitMs} ms`, retryable: false };
+    // undici refused to send it (a header value with a line break: a key read from a CRLF env file): every try would.
+    if (error instanceof Error && (error as { code?: unknown }).code === 'UND_ERR_INVALID_ARG')
+      return { kind: 'failed', reason: `request not sent: ${describeError(error)}`, retryable: false };
     return { kind: 'failed', reason: `network error: ${describeError(error)}`, retryable: true };
   }
 }
