@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { splitText } from '../../text/split-text.ts';
 import { interpretCompletion } from './chat-completion.ts';
 
 /** A Chat Completions answer with one choice. */
@@ -135,6 +136,22 @@ describe('interpretCompletion', () => {
       expect(outcome.responses).toHaveLength(25);
       expect(outcome.responses.at(-1)).toEqual({ type: 'text', text: 'Paragraph 24.' });
       expect(outcome.warnings).toEqual(['the answer was cut to the 25 messages a turn may send']);
+    });
+
+    it('keeps the start of an answer longer than 25 messages hold, split as the whole would be', () => {
+      const text = `${'word '.repeat(3_000)}${'x'.repeat(100_000)}`;
+      const outcome = interpretCompletion(completion({ content: text }, 'stop'), { maxMessageLength: 640 });
+      if (!outcome.ok) throw new Error(outcome.reason);
+      const texts = outcome.responses.map((r) => (r.type === 'text' ? r.text : ''));
+      expect(texts).toEqual(splitText(text, { maxLength: 640 }).slice(0, 25));
+      expect(texts.at(-1)).toBe('x'.repeat(640));
+      expect(outcome.warnings).toEqual(['the answer was cut to the 25 messages a turn may send']);
+
+      const unbroken = interpretCompletion(completion({ content: 'y'.repeat(1_000_000) }, 'stop'), {
+        maxMessageLength: 640,
+      });
+      if (!unbroken.ok) throw new Error(unbroken.reason);
+      expect(unbroken.responses).toEqual(Array(25).fill({ type: 'text', text: 'y'.repeat(640) }));
     });
 
     it('is cut between the characters a person sees, keeping the text as the model wrote it', () => {

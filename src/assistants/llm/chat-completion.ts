@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { splitText } from '../../text/split-text.ts';
+import { cutToFit, graphemes } from '../../text/text-units.ts';
 import { builtinPhrases } from '../flow/builtin-phrases.ts';
 import { TURN_LIMITS } from '../http/bot-reply.ts';
 import type { GenericResponse } from '../responses.ts';
@@ -71,6 +72,7 @@ export function interpretCompletion(json: unknown, options: CompletionOptions): 
     text = dropUnfinishedSentence(text);
     warnings.push('the answer reached the token limit and was cut');
   }
+  text = withinTurnRoom(text, options.maxMessageLength, warnings);
   let responses: GenericResponse[] = splitText(text, { maxLength: options.maxMessageLength }).map((part) => ({
     type: 'text',
     text: part,
@@ -100,10 +102,24 @@ export function interpretCompletion(json: unknown, options: CompletionOptions): 
   return { ok: true, responses: withinTurnLimit(responses, warnings), warnings };
 }
 
+const CUT_TO_TURN = `the answer was cut to the ${TURN_LIMITS.responses} messages a turn may send`;
+
+/**
+ * The start of an answer that the messages of one turn can hold, and one message more, so that the first messages are
+ * those of the whole answer. Splitting it whole would only make more messages to drop, and takes seconds for a
+ * megabyte on the one thread that runs every conversation's turn.
+ */
+function withinTurnRoom(text: string, maxMessageLength: number, warnings: string[]): string {
+  const room = (TURN_LIMITS.responses + 1) * maxMessageLength;
+  if (text.length <= room) return text;
+  warnings.push(CUT_TO_TURN);
+  return cutToFit(graphemes(text.slice(0, room + 1)), room);
+}
+
 /** At most the responses one turn may send, as for a bot: the first messages, and the hand-over, which comes last. */
 function withinTurnLimit(responses: GenericResponse[], warnings: string[]): GenericResponse[] {
   if (responses.length <= TURN_LIMITS.responses) return responses;
-  warnings.push(`the answer was cut to the ${TURN_LIMITS.responses} messages a turn may send`);
+  if (!warnings.includes(CUT_TO_TURN)) warnings.push(CUT_TO_TURN);
   const last = responses.at(-1);
   const handOver = last?.type === 'connect_to_agent' ? [last] : [];
   return [...responses.slice(0, TURN_LIMITS.responses - handOver.length), ...handOver];
