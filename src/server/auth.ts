@@ -216,13 +216,15 @@ export function createBasicAuth(db: Kysely<Database>) {
   }
 
   /**
-   * Whether what `request` signed in with still signs in its user, as a live stream asks now and then: a change made
-   * through another process on the database is not told to `onForget` here. Busy, or the database out of reach: yes.
+   * Whether what `request` signed in with still signs in its user, in the role they had then, as a live stream asks
+   * now and then: a change made through another process on the database is not told to `onForget` here. Busy, or the
+   * database out of reach: yes.
    */
   async function stillSignedIn(request: FastifyRequest): Promise<boolean> {
     try {
       const found = await signIn(request.headers.authorization ?? '', request.ip);
-      return 'user' in found ? found.user.id === request.user?.id : found.refused === 'busy';
+      if (!('user' in found)) return found.refused === 'busy';
+      return found.user.id === request.user?.id && found.user.role === request.user.role;
     } catch {
       return true;
     }

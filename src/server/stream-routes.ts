@@ -12,7 +12,10 @@ export interface StreamRoutesDeps {
    * the inbox connects again with its credentials, if they still work.
    */
   onForget?: (listener: (userId: string) => void) => void;
-  /** Asked at each heartbeat: a user removed, or given another password, through another process loses the stream. */
+  /**
+   * Asked at each heartbeat: a user removed, or given another role or password, through another process loses the
+   * stream.
+   */
   stillSignedIn?: (request: FastifyRequest) => Promise<boolean>;
 }
 

@@ -165,6 +165,30 @@ for (const kind of DATABASES) {
       }
     });
 
+    it('ends the live stream, on another process, of a user given another role: their inbox shows its controls', async () => {
+      const { db } = await open();
+      const one = await gatewayOn(db);
+      const other = await gatewayOn(db, 100);
+      try {
+        const url = await other.app.listen({ port: 0, host: '127.0.0.1' });
+        const add = async (email: string) => (await one.admin('POST', '/api/users', { email })).body.data;
+        const [ana, bo] = [await add('ana@example.com'), await add('bo@example.com')];
+        const streams = [
+          await openStream(url, basic('ana@example.com', ana.password)),
+          await openStream(url, basic('bo@example.com', bo.password)),
+        ];
+        for (const stream of streams) await stream.next((event) => event.event === 'ready');
+        expect((await one.admin('PATCH', `/api/users/${ana.user.id}`, { role: 'admin' })).status).toBe(200);
+        const within = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms, 'open'));
+        expect(await Promise.race([streams[0]?.ended, within(2_000)])).toBe(true);
+        expect(await Promise.race([streams[1]?.ended, within(300)])).toBe('open');
+        streams[1]?.close();
+      } finally {
+        await other.app.close();
+        await one.app.close();
+      }
+    });
+
     it('keeps the configured admin and the last admin, and no admin removes themselves', async () => {
       const { db } = await open();
       const { app, admin, as } = await gatewayOn(db);
