@@ -20,6 +20,7 @@ export interface StreamRoutesDeps {
 }
 
 const HEARTBEAT_MS = 15_000;
+const EVENT_STREAM = 'text/event-stream; charset=utf-8';
 /**
  * What a stream may hold unsent before it is cut: a client that stopped reading (a frozen tab) would otherwise make
  * the server buffer every change for it. It reconnects, and reads everything again at `ready`.
@@ -45,6 +46,9 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesDeps> = async (app, de
   });
 
   app.get('/api/stream', async (request, reply) => {
+    // Fastify answers HEAD with this handler too. A HEAD's answer has no body: Node would never send the headers of a
+    // stream, and the subscription would last until the client gave up. The headers alone, as the stream's would be.
+    if (request.method === 'HEAD') return reply.type(EVENT_STREAM).header('cache-control', 'no-store').send();
     const response = reply.raw;
     const write = (text: string) => {
       if (response.writableLength > MAX_UNSENT_BYTES) response.destroy();
@@ -69,7 +73,7 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesDeps> = async (app, de
     if (response.destroyed) return unsubscribe();
     open.set(response, request.user?.id);
     response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
+      'content-type': EVENT_STREAM,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       // Proxies that buffer answers (nginx) would hold the events back.
