@@ -67,4 +67,26 @@ describe("a bot's answer", () => {
     expect(checked.responses.at(-1)).toEqual({ type: 'connect_to_agent', reason: 'asked for a refund' });
     expect(checked.dropped.map((d) => d.index)).toEqual([25, 26, 27, 28, 29]);
   });
+
+  it('reads the first 100 responses and a hand-over after them, not the rest of an answer full of junk', () => {
+    const responses = [
+      ...Array.from({ length: 5 }, (_, i) => ({ type: 'text', text: `message ${i}` })),
+      ...Array.from({ length: 200_000 }, () => ({})),
+      { type: 'connect_to_agent', reason: 42 }, // repaired: the reason must be text
+    ];
+    const checked = checkBotReply({ responses });
+    if (!checked.ok) throw new Error(checked.reason);
+    expect(checked.responses).toEqual([
+      ...Array.from({ length: 5 }, (_, i) => ({ type: 'text', text: `message ${i}` })),
+      { type: 'connect_to_agent' },
+    ]);
+    expect(checked.repaired.map((r) => r.index)).toEqual([200_005]);
+    expect(checked.dropped).toHaveLength(96);
+    expect(checked.droppedCount).toBe(200_000);
+    expect(checked.dropped.slice(0, 95).map((d) => d.index)).toEqual([...Array(95).keys()].map((i) => i + 5));
+    expect(checked.dropped.at(-1)).toEqual({
+      index: 100,
+      reason: 'one of 199905 responses past the first 100, not read',
+    });
+  });
 });

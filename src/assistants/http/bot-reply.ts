@@ -9,7 +9,10 @@ export type BotReplyCheck =
       responses: GenericResponse[];
       /** Undefined when the bot sent none (or null): the context stays as it was. */
       context: Context | undefined;
+      /** Why responses were dropped, by index; past the first READ_LIMIT, one entry stands for those not read. */
       dropped: { index: number; reason: string }[];
+      /** How many responses were dropped in all. */
+      droppedCount: number;
       /** Hand-overs kept without their invalid fields. */
       repaired: { index: number; reason: string }[];
     }
@@ -30,17 +33,26 @@ export function checkBotReply(json: unknown): BotReplyCheck {
   }
   // The gateway stores it as JSON: one nested too deeply to write again would fail the turn after the bot answered.
   if (!storable(context)) return { ok: false, reason: 'invalid answer: "context" is nested too deeply to store' };
-  const checked = checkGenericResponses(responses);
+  const read = readPart(responses);
+  const checked = checkGenericResponses(read.map((i) => responses[i]));
+  // By their index in the answer.
+  for (const entry of [...checked.dropped, ...checked.repaired]) entry.index = read[entry.index] as number;
+  if (read.length < responses.length) {
+    const index = read.includes(READ_LIMIT) ? READ_LIMIT + 1 : READ_LIMIT;
+    const unread = responses.length - read.length;
+    checked.dropped.push({ index, reason: `one of ${unread} responses past the first ${READ_LIMIT}, not read` });
+  }
   if (checked.responses.length === 0 && checked.dropped.length > 0) {
     const first = checked.dropped[0]?.reason ?? '';
     return { ok: false, reason: `invalid answer: no valid response (first: ${first})` };
   }
-  const kept = withinTurnLimits(responses.length, checked.responses, checked.dropped);
+  const kept = withinTurnLimits(read, checked.responses, checked.dropped);
   return {
     ok: true,
     responses: kept,
     context: context ?? undefined,
     dropped: checked.dropped,
+    droppedCount: responses.length - kept.length,
     repaired: checked.repaired,
   };
 }
@@ -51,10 +63,27 @@ export function checkBotReply(json: unknown): BotReplyCheck {
  */
 export const TURN_LIMITS = { responses: 25, pauseMs: 60_000, textLength: 50_000 };
 
-/** Keeps the first valid responses within TURN_LIMITS; what is over goes to `dropped`, by its index in the answer. */
-function withinTurnLimits(sent: number, valid: GenericResponse[], dropped: { index: number; reason: string }[]) {
+/**
+ * Responses past these are not checked, but for the first hand-over among them: a turn sends 25, and checking the
+ * hundreds of thousands a bot's bug can fit in the 1 MiB of an answer held up every conversation's turn for seconds.
+ */
+const READ_LIMIT = 100;
+
+/** The indexes of the responses that are checked: the first READ_LIMIT, and the first hand-over after them. */
+function readPart(responses: unknown[]): number[] {
+  const read = [...Array(Math.min(responses.length, READ_LIMIT)).keys()];
+  const handOver = responses.findIndex((r, i) => i >= READ_LIMIT && isRecord(r) && r.type === 'connect_to_agent');
+  if (handOver >= 0) read.push(handOver);
+  return read;
+}
+
+/**
+ * Keeps the first valid responses within TURN_LIMITS; what is over goes to `dropped`, by its index in the answer.
+ * `read` are the indexes in the answer of the responses checked.
+ */
+function withinTurnLimits(read: number[], valid: GenericResponse[], dropped: { index: number; reason: string }[]) {
   const invalid = new Set(dropped.map((d) => d.index));
-  const indexInAnswer = [...Array(sent).keys()].filter((i) => !invalid.has(i));
+  const indexInAnswer = read.filter((i) => !invalid.has(i));
   const kept: GenericResponse[] = [];
   let paused = 0;
   let written = 0;

@@ -126,10 +126,11 @@ export function createHttpAssistant(options: HttpAssistantOptions): Assistant {
           'kept a hand-over from the bot without its invalid fields',
         );
       }
-      if (checked.dropped.length > LOGGED_DROPS) {
+      const logged = Math.min(checked.dropped.length, LOGGED_DROPS);
+      if (checked.droppedCount > logged) {
         logger.warn(
-          { ...turnScope(turn), assistant: 'http', host, dropped: checked.dropped.length },
-          `dropped ${checked.dropped.length - LOGGED_DROPS} more responses from the bot`,
+          { ...turnScope(turn), assistant: 'http', host, dropped: checked.droppedCount },
+          `dropped ${checked.droppedCount - logged} more responses from the bot`,
         );
       }
       return checked.context === undefined
