@@ -4,6 +4,7 @@
  * is assigned to `GenericResponse`, so the compiler catches a schema that drifts from them.
  */
 import { z } from 'zod';
+import { cutToFit, graphemes } from '../text/text-units.ts';
 import type { GenericResponse } from './responses.ts';
 
 const RESPONSE_TYPES = 'text, image, video, audio, file, option, card, carousel, pause, connect_to_agent';
@@ -55,7 +56,8 @@ export function checkGenericResponse(value: unknown): ResponseCheck {
   const result = genericResponseSchema.safeParse(value);
   if (!result.success) {
     const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-    const prefix = typeof type === 'string' ? `${type}: ` : '';
+    // A type of a known length: the reason is logged, and stored in the flag of an answer with no valid response.
+    const prefix = typeof type === 'string' ? `${shortType(type)}: ` : '';
     return { ok: false, reason: `${prefix}${describeIssues(result.error.issues)}` };
   }
   const response: GenericResponse = result.data;
@@ -100,6 +102,10 @@ function bareHandOver(value: Record<string, unknown>): GenericResponse {
     ...(typeof message === 'string' && { message }),
     ...(typeof reason === 'string' && { reason }),
   };
+}
+
+function shortType(type: string): string {
+  return type.length > 40 ? `${cutToFit(graphemes(type.slice(0, 41)), 40)}…` : type;
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {

@@ -68,4 +68,9 @@ describe('checkGenericResponses', () => {
     ]);
     expect(checked.dropped).toEqual([{ index: 1, reason: expect.stringContaining('video: url') }]);
   });
+
+  it('names an unknown type by its first 40 characters: the reason is logged and may be stored in a flag', () => {
+    const [dropped] = checkGenericResponses([{ type: 'x'.repeat(100_000) }]).dropped;
+    expect(dropped?.reason).toMatch(/^x{40}…: type must be one of text, /);
+  });
 });
