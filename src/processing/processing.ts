@@ -198,7 +198,6 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     throttle: createSendThrottle({
       ratePerSecond: (pageId) => directory.page(pageId)?.settings.send_rate_per_second ?? 50,
       appOf: (pageId) => directory.page(pageId)?.app_id,
-      now: () => timers.now(),
     }),
     receiptStatus: (row, externalId, sentAt) =>
       heldReceipts.statusOf({ conversationId: row.conversation_id, externalId, sentAt }, timers.now()),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSendThrottle, type SendThrottleOptions, usageFactor } from './send-throttle.ts';
 
 function setup(options: Partial<SendThrottleOptions> & { rate?: number } = {}) {
@@ -221,5 +221,17 @@ describe('state', () => {
     expect(throttle.state('p1').tokens).toBe(0);
     advance(300);
     expect(throttle.state('p1').tokens).toBeCloseTo(0.5, 10);
+  });
+});
+
+describe('its clock', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('is monotonic by default: a wall clock set back an hour does not hold the page for that hour', () => {
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 11, 7, 12));
+    const throttle = createSendThrottle({ ratePerSecond: () => 1, burst: 1 });
+    expect(throttle.delayFor('p1')).toBe(0);
+    wall.mockReturnValue(Date.UTC(2026, 11, 7, 11));
+    expect(throttle.delayFor('p1')).toBeLessThanOrEqual(1000);
   });
 });

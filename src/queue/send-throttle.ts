@@ -36,7 +36,11 @@ export interface SendThrottleOptions {
   ratePerSecond: (pageId: string) => number;
   /** Sends that may go back to back after a quiet spell. Default: one second's worth at the page's rate (≥ 1). */
   burst?: number;
-  now: () => number;
+  /**
+   * ms on a clock that only moves forward. Default: the monotonic clock; on the wall clock, one set back an hour (NTP,
+   * a VM moved) would hold every page's sends for that hour.
+   */
+  now?: () => number;
   /** How long a usage figure counts when not reported again (X-Page-Usage is left out when near 0). Default 60 s. */
   usageTtlMs?: number;
   /** Pause after a first rate-limit error that gives no wait time. Default 1 s, doubling on each further error. */
@@ -99,6 +103,7 @@ export function createSendThrottle(options: SendThrottleOptions) {
   const firstPauseMs = options.firstPauseMs ?? 1000;
   const maxPauseMs = options.maxPauseMs ?? 5 * 60_000;
   const streakResetMs = options.streakResetMs ?? 60_000;
+  const clock = options.now ?? (() => performance.now());
   const pages = new Map<string, PageState>();
   /** X-App-Usage per app (one entry when `appOf` is not given). */
   const apps = new Map<string, Reading>();
@@ -136,7 +141,7 @@ export function createSendThrottle(options: SendThrottleOptions) {
     if (until <= state.pausedUntil) return;
     state.pausedUntil = until;
     // Empty bucket at the end of the pause: the first send goes at `until`, the next one a slot later.
-    state.tat = Math.max(state.tat, until + pacing(pageId, state, options.now()).tolerance);
+    state.tat = Math.max(state.tat, until + pacing(pageId, state, clock()).tolerance);
     state.mediaTat = Math.max(state.mediaTat, until);
   }
 
@@ -146,7 +151,7 @@ export function createSendThrottle(options: SendThrottleOptions) {
      * an audio or video attachment, under the lower limit for those too.
      */
     delayFor(pageId: string, media = false): number {
-      const now = options.now();
+      const now = clock();
       const state = pageState(pageId);
       const { interval, tolerance, mediaInterval } = pacing(pageId, state, now);
       const pageSlot = Math.max(now, state.tat - tolerance, state.pausedUntil);
@@ -159,7 +164,7 @@ export function createSendThrottle(options: SendThrottleOptions) {
 
     /** Records the usage Graph reported on a response for this page; `app` counts for every page of its app. */
     onUsage(pageId: string, usage: GraphUsage): void {
-      const now = options.now();
+      const now = clock();
       const state = pageState(pageId);
       if (usage.app !== undefined) apps.set(appKey(pageId), { value: usage.app, at: now });
       if (usage.page !== undefined) state.page = { value: usage.page, at: now };
@@ -175,7 +180,7 @@ export function createSendThrottle(options: SendThrottleOptions) {
      * `appWide`: the app's limit (Graph's code 4), so every page of the app that has sent is paused as long.
      */
     onRateLimited(pageId: string, retryAfterMs?: number, appWide = false): void {
-      const now = options.now();
+      const now = clock();
       const state = pageState(pageId);
       let until: number;
       if (now < state.pausedUntil) {
@@ -193,7 +198,7 @@ export function createSendThrottle(options: SendThrottleOptions) {
     },
 
     state(pageId: string): ThrottleState {
-      const now = options.now();
+      const now = clock();
       const state = pageState(pageId);
       const { base, rate, usage, burst, interval, tolerance } = pacing(pageId, state, now);
       const paused = now < state.pausedUntil;
