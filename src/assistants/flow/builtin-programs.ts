@@ -14,7 +14,7 @@ function handsOver(steps: readonly FlowStep[]): boolean {
 
 /**
  * The programs the engine adds to a file's actions, under ids no action can have (they start with `_`):
- * `_fallback`, `_agent` (hand over), and `_welcome` / `_attachment` when the file has no action with that trigger.
+ * `_fallback`, `_sorry` (the built-in apology), `_agent` (hand over), and `_welcome` / `_attachment` when the file has no action with that trigger.
  */
 export function builtinPrograms(def: FlowDefinition): {
   programs: Map<string, Instruction[]>;
@@ -32,6 +32,8 @@ export function builtinPrograms(def: FlowDefinition): {
   // hands over on some branch (cancelling an order when the order is not found).
   const human = def.actions.find((a) => handsOver(a.steps))?.id ?? '_agent';
   programs.set('_fallback', compileSteps(def.fallback ?? [{ kind: 'say', text: phrases.fallback }]));
+  // The built-in apology, for when the file's fallback would only ask again the question that gave up.
+  programs.set('_sorry', compileSteps([{ kind: 'say', text: phrases.fallback }]));
   programs.set('_agent', compileSteps([{ kind: 'connect_to_agent', message: phrases.connecting }]));
   programs.set('_welcome', compileSteps([{ kind: 'say', text: phrases.welcome }]));
   programs.set(

@@ -122,7 +122,7 @@ describe('flow assistant', () => {
     });
 
     it("starts none of the engine's own programs from a payload, a tap or a link", async () => {
-      for (const value of ['_agent', '_fallback', '_welcome', '_attachment']) {
+      for (const value of ['_agent', '_fallback', '_sorry', '_welcome', '_attachment']) {
         const driver = chat();
         const tapped = await driver.send({ kind: 'choice', value, text: 'track my package' });
         expect(driver.texts(tapped)).toEqual(['What is your order number?']);

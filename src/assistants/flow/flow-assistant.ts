@@ -29,7 +29,10 @@ export interface FlowAssistant extends Assistant {
   understand(text: string): FlowUnderstanding;
 }
 
-type Plan = { run: { action: string; pc: number } } | { responses: GenericResponse[]; waiting: Waiting };
+/** What a turn does: run a program (`gaveUp`: because this question gave up), or send a retry and keep waiting. */
+type Plan =
+  | { run: { action: string; pc: number }; gaveUp?: Waiting }
+  | { responses: GenericResponse[]; waiting: Waiting };
 
 function inputText(input: AssistantInput): string {
   if (input.kind === 'text') return input.text;
@@ -95,7 +98,10 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
     const retries = waiting.retries + 1;
     const maxRetries = step.kind === 'ask' ? step.max_retries : 3;
     if (retries > maxRetries) {
-      return { run: { action: step.kind === 'ask' && step.on_fail ? step.on_fail : '_fallback', pc: 0 } };
+      return {
+        run: { action: step.kind === 'ask' && step.on_fail ? step.on_fail : '_fallback', pc: 0 },
+        gaveUp: waiting,
+      };
     }
     const text = step.retry ?? (step.kind === 'ask' ? step.text : builtins.phrases.pickOption);
     return { responses: [promptFor(step, text, scope)], waiting: { ...waiting, retries } };
@@ -138,6 +144,18 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
       const fallback =
         next.run.action === '_fallback' ? result : runProgram(programs, { action: '_fallback', pc: 0 }, scope);
       result = fallback.exhausted ? { responses: [] } : fallback;
+    }
+    // A question that gives up to a fallback asking it again (the fallback holds it, or leads back to it) would retry
+    // forever: the built-in apology answers instead, and the question is dropped.
+    const [gaveUp, again] = [next.gaveUp, result.waiting];
+    if (
+      gaveUp &&
+      again &&
+      next.run.action === '_fallback' &&
+      again.action === gaveUp.action &&
+      again.pc === gaveUp.pc
+    ) {
+      result = runProgram(programs, { action: '_sorry', pc: 0 }, scope);
     }
     // `fallback` tells the gateway the person was not understood, so misses in a row can escalate.
     const reply: AssistantReply & { fallback?: boolean } = {

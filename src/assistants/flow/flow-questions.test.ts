@@ -27,6 +27,35 @@ describe('flow assistant questions', () => {
       expect(driver.texts(await driver.send('12'))).toEqual(['In next.']);
     });
 
+    it('gives up for good when the fallback would only ask the same question again', async () => {
+      const fallback = `fallback:
+  steps:
+    - say: Not sure what you meant.
+    - ask: {text: "Yes or no?", variable: meant, pattern: "^(yes|no)$", max_retries: 1}
+`;
+      const driver = chat(single('      - say: Main.', fallback));
+      expect(driver.texts(await driver.send('qwerty uiop'))).toEqual(['Not sure what you meant.', 'Yes or no?']);
+      expect(driver.texts(await driver.send('maybe'))).toEqual(['Yes or no?']);
+      const gaveUp = await driver.send('perhaps');
+      expect(driver.texts(gaveUp)).toEqual(["Sorry, I didn't quite get that. Could you say it another way?"]);
+      expect(gaveUp).toMatchObject({ fallback: true });
+      expect(driver.context).not.toHaveProperty('waiting');
+      // A fresh miss asks it again.
+      expect(driver.texts(await driver.send('asdf ghjk'))).toEqual(['Not sure what you meant.', 'Yes or no?']);
+    });
+
+    it('gives up to a fallback that leads back to the same question only once', async () => {
+      const fallback = 'fallback:\n  steps:\n    - say: Hmm.\n    - goto: main\n';
+      const driver = chat(
+        single('      - ask: {text: "Code?", variable: code, pattern: "^[A-Z]{3}$", max_retries: 0}', fallback),
+      );
+      await driver.send('start the test');
+      expect(driver.texts(await driver.send('12'))).toEqual([
+        "Sorry, I didn't quite get that. Could you say it another way?",
+      ]);
+      expect(driver.context).not.toHaveProperty('waiting');
+    });
+
     it('repeats the question when there is no retry text', async () => {
       const driver = chat(single('      - ask: {text: "Code?", variable: code, pattern: "^[A-Z]{3}$"}'));
       await driver.send('start the test');
