@@ -5,30 +5,51 @@ import { createIntentMatcher } from '../understanding/intent-matcher.ts';
 /** Similarity a typed text needs to count as one of the labels on offer ("order statsu" for "Order status"). */
 const LABEL_THRESHOLD = 0.7;
 
+/** A choice a typed text picks, and whether it named it exactly (its label, its value or its position). */
+export interface PickedChoice {
+  choice: Choice;
+  exact: boolean;
+}
+
 /**
  * The choice a typed text picks: its label or value (ignoring case and accents), its position
  * ("2" for the second, unless labels are numbers, or `byPosition` is false), or a close match of its label. Undefined
  * when nothing fits well.
  */
-export function pickChoice(
+export function findChoice(
   text: string,
   choices: readonly Choice[],
   language: string,
   byPosition = true,
-): Choice | undefined {
+): PickedChoice | undefined {
   const folded = foldText(text);
   if (folded === '') return undefined;
   const exact = choices.find((c) => foldText(c.label) === folded || foldText(c.value) === folded);
-  if (exact) return exact;
+  if (exact) return { choice: exact, exact: true };
   const numericLabels = choices.some((c) => /^\d+$/.test(foldText(c.label)));
-  if (byPosition && /^\d{1,2}$/.test(folded) && !numericLabels) return choices[Number(folded) - 1];
+  if (byPosition && /^\d{1,2}$/.test(folded) && !numericLabels) {
+    const choice = choices[Number(folded) - 1];
+    return choice && { choice, exact: true };
+  }
   const matcher = createIntentMatcher(
     choices.map((c, i) => ({ id: String(i), examples: [c.label] })),
     { language },
   );
   const best = matcher.rank(text)[0];
   // Similarity alone: with a few labels and one example each, the learned probabilities say little.
-  return best && best.similarity >= LABEL_THRESHOLD ? choices[Number(best.intent)] : undefined;
+  return best && best.similarity >= LABEL_THRESHOLD
+    ? { choice: choices[Number(best.intent)]!, exact: false }
+    : undefined;
+}
+
+/** The choice a typed text picks (see `findChoice`). */
+export function pickChoice(
+  text: string,
+  choices: readonly Choice[],
+  language: string,
+  byPosition = true,
+): Choice | undefined {
+  return findChoice(text, choices, language, byPosition)?.choice;
 }
 
 /** What checking an answer needs of a question (an `ask` or `options` step): its choices as the person sees them. */

@@ -121,6 +121,20 @@ describe('flow assistant', () => {
       expect(driver.texts(await driver.send('talk to a persn'))).toEqual(['Bringing in a colleague.']);
     });
 
+    it('starts the action the matcher finds over an offered label the text only resembles', async () => {
+      const yaml = SHOP.replace(
+        '  - id: human\n',
+        '  - id: cancel\n    examples: [cancel my order, cancel the order status]\n    steps: [{say: Cancelling.}]\n  - id: human\n',
+      );
+      const driver = chat(yaml);
+      await driver.send({ kind: 'welcome' });
+      expect(driver.texts(await driver.send('please cancel the order status'))).toEqual(['Cancelling.']);
+      await driver.send({ kind: 'welcome' });
+      expect(driver.texts(await driver.send('Order status'))).toEqual(['What is your order number?']);
+      await driver.send({ kind: 'welcome' });
+      expect(driver.texts(await driver.send('2'))).toEqual(['Bringing in a colleague.']);
+    });
+
     it("starts none of the engine's own programs from a payload, a tap or a link", async () => {
       for (const value of ['_agent', '_fallback', '_sorry', '_welcome', '_attachment']) {
         const driver = chat();

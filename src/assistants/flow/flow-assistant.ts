@@ -2,7 +2,7 @@ import type { Assistant, AssistantInput, AssistantReply, AssistantTurn } from '.
 import type { GenericResponse } from '../responses.ts';
 import { createIntentMatcher, type IntentScore } from '../understanding/intent-matcher.ts';
 import { builtinPrograms } from './builtin-programs.ts';
-import { checkAnswer, pickChoice } from './check-answer.ts';
+import { checkAnswer, findChoice } from './check-answer.ts';
 import { type FlowState, readState, type Waiting, writeState } from './flow-state.ts';
 import type { AskStep, FlowDefinition, OptionsStep } from './flow-types.ts';
 import { compileSteps, type Instruction } from './program.ts';
@@ -116,9 +116,14 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
     const step = state.waiting ? questionAt(state.waiting) : undefined;
     if (state.waiting && step) return answer(state.waiting, step, input, scope);
     if (input.kind === 'choice' && startable.has(input.value)) return { run: { action: input.value, pc: 0 } };
-    const offered = state.offered ? pickChoice(scope.input, state.offered, def.language) : undefined;
-    if (offered && startable.has(offered.value)) return { run: { action: offered.value, pc: 0 } };
-    return { run: { action: understand(scope.input).action ?? '_fallback', pc: 0 } };
+    const understood = understand(scope.input).action;
+    const offered = state.offered ? findChoice(scope.input, state.offered, def.language) : undefined;
+    // A text that only resembles a label ("cancel my order" for "Order status") gives way to another action the
+    // matcher starts; a label typed as shown, or a position, does not.
+    const loose = offered && !offered.exact && understood !== null && understood !== offered.choice.value;
+    if (offered && !loose && startable.has(offered.choice.value))
+      return { run: { action: offered.choice.value, pc: 0 } };
+    return { run: { action: understood ?? '_fallback', pc: 0 } };
   }
 
   async function reply(turn: AssistantTurn): Promise<AssistantReply> {

@@ -190,6 +190,16 @@ describe('sample assistants', () => {
     expect(fr.understand('REMBOURSEMENT').action).toBe('returns');
   });
 
+  it('starts the action a typed request names, not an offered label it only shares a word with', async () => {
+    const fr = createFlowTestDriver(await load('fr'));
+    await fr.send({ kind: 'welcome' }); // offers "📦 Ma commande"
+    await fr.send('je veux annuler ma commande');
+    expect(fr.context).toMatchObject({ waiting: { action: 'cancel_order' } });
+    await fr.send({ kind: 'welcome' });
+    await fr.send('ma commande');
+    expect(fr.context).toMatchObject({ waiting: { action: 'order_status' } });
+  });
+
   it('understands at least 90 % of the development phrasings in each language', async () => {
     for (const lang of ['en', 'fr']) {
       const assistant = await load(lang);
