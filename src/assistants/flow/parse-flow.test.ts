@@ -163,6 +163,14 @@ describe('parseFlow', () => {
     expect(problems(text)).toEqual([`support.yaml:${lineOf(text, 'ms: soon')}: step "pause": "ms" should be a number`]);
   });
 
+  it('says what end and set values take instead of "Invalid input"', () => {
+    const text = flow('      - set: {basket: [mug, candle]}\n      - end: false');
+    expect(problems(text)).toEqual([
+      `support.yaml:${lineOf(text, 'set:')}: step "set": "basket" should be text, a number, true or false (or null to remove it)`,
+      `support.yaml:${lineOf(text, 'end:')}: step "end" takes no value: write \`- end\` (or \`end: true\`)`,
+    ]);
+  });
+
   it('suggests the step or key that was probably meant', () => {
     const text = flow(`      - sya: Hello
       - ask: {text: "Number?", variable: n, patern: "\\\\d+"}`);

@@ -64,7 +64,9 @@ const media = (type: 'image' | 'video' | 'audio' | 'file') =>
     )
     .transform((m): FlowStep => ({ kind: 'media', type, ...m }));
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], {
+  error: 'should be text, a number, true or false (or null to remove it)',
+});
 
 /** Schemas for every step kind but `if`, which parse-steps.ts handles because it nests steps. */
 export const STEP_SCHEMAS = {
@@ -117,7 +119,9 @@ export const STEP_SCHEMAS = {
     })
     .transform((values): FlowStep => ({ kind: 'set', values })),
   goto: text.transform((action): FlowStep => ({ kind: 'goto', action })),
-  end: z.union([z.literal(true), z.null()]).transform((): FlowStep => ({ kind: 'end' })),
+  end: z
+    .union([z.literal(true), z.null()], { error: 'takes no value: write `- end` (or `end: true`)' })
+    .transform((): FlowStep => ({ kind: 'end' })),
 } as const;
 
 export type SchemaStepKind = keyof typeof STEP_SCHEMAS;
