@@ -133,6 +133,16 @@ describe('flow assistant questions', () => {
       expect(driver.texts(await driver.send('2'))).toEqual(['Large it is.', 'Noted: l.']);
     });
 
+    it('gives up to the fallback on the fourth answer that picks nothing', async () => {
+      const driver = chat();
+      await driver.send('size guide');
+      for (const text of ['blue', 'green', 'red']) {
+        expect(driver.texts(await driver.send(text))).toEqual(['Please pick one of these options:']);
+      }
+      expect(driver.texts(await driver.send('purple'))).toEqual(['Sorry, I did not get that.']);
+      expect(driver.context).not.toHaveProperty('waiting');
+    });
+
     it('shows the choices again with a built-in request to pick one', async () => {
       const driver = chat();
       await driver.send('size guide');

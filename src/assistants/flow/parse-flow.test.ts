@@ -93,6 +93,11 @@ describe('parseFlow', () => {
     });
   });
 
+  it('raises the default digression threshold to a threshold set above it', () => {
+    const def = parseFlow(`matching: {threshold: 0.8}\n${flow('      - say: Hi').replace('name: t\n', '')}`, 't.yaml');
+    expect(def.matching).toEqual({ threshold: 0.8, digression_threshold: 0.8 });
+  });
+
   it('expands the shorthands of media, pause, connect_to_agent, carousel and end', () => {
     const def = parseFlow(
       flow(`      - image: https://example.com/a.png
