@@ -15,6 +15,10 @@ const HINTS: Record<string, string> = {
   choice: ' (or give the options step a "variable" to store the value instead)',
 };
 
+/** An example made only of emoji or punctuation: the matcher reads letters and digits, so nothing ever matches it. */
+const wordless = (what: string, example: string) =>
+  `${what} "${example}" has no letters or digits: emoji and punctuation are ignored, so nothing matches it`;
+
 /**
  * Checks what no single part can: duplicate action ids, two actions with the same trigger, the same example
  * in two actions, and references to actions that do not exist.
@@ -43,6 +47,10 @@ export function checkFlow(
     }
     action.examples.forEach((example, e) => {
       const key = foldText(example);
+      if (key === '') {
+        ctx.report([...path, 'examples', e], wordless('example', example));
+        return;
+      }
       const owner = examples.get(key);
       if (owner !== undefined && owner !== action.id) {
         ctx.report([...path, 'examples', e], `example "${example}" is also an example of action "${owner}"`);
@@ -75,7 +83,12 @@ export function checkFallbackExamples(
     }
   }
   fallbackExamples.forEach((example, e) => {
-    const owner = owners.get(foldText(example));
+    const key = foldText(example);
+    if (key === '') {
+      ctx.report(['fallback', 'examples', e], wordless('fallback example', example));
+      return;
+    }
+    const owner = owners.get(key);
     if (owner !== undefined)
       ctx.report(['fallback', 'examples', e], `fallback example "${example}" is also an example of action "${owner}"`);
   });

@@ -399,6 +399,17 @@ ${question}      - goto: a
     ]);
   });
 
+  it('reports examples with no letters or digits, which nothing can match', () => {
+    const text = flow('      - say: Hi', 'fallback:\n  examples: [weather, "?!"]\n')
+      .replace('examples: [hello]', 'examples: [hello, "👍"]')
+      .replace('examples: [bye]', 'examples: [bye, "❤️"]');
+    expect(problems(text)).toEqual([
+      `support.yaml:${lineOf(text, '👍')}: example "👍" has no letters or digits: emoji and punctuation are ignored, so nothing matches it`,
+      `support.yaml:${lineOf(text, '❤️')}: example "❤️" has no letters or digits: emoji and punctuation are ignored, so nothing matches it`,
+      `support.yaml:${lineOf(text, '?!')}: fallback example "?!" has no letters or digits: emoji and punctuation are ignored, so nothing matches it`,
+    ]);
+  });
+
   it('reads fallback examples, with or without fallback steps', () => {
     const both = parseFlow(
       flow('      - say: Hi', 'fallback:\n  steps: [{say: Sorry}]\n  examples: [weather, who won]'),
