@@ -74,19 +74,23 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
 /**
  * A refusal that governs the request right after it: "I don't want to | talk to a human", "never | connect me to an
  * agent", "I'd rather not | talk to a person", "no need to | speak to someone", "is it possible to avoid | talking to
- * an agent", "je ne veux pas | parler à un conseiller", "pas la peine de | parler à un conseiller". Only at the very
- * end of what comes before in the sentence, so that a complaint before a request ("it doesn't work, connect me to an
- * agent", "ça marche pas, je veux un humain") and "why can't I talk to someone?" stay requests. "without" and "sans"
- * are checked apart (WITHOUT).
+ * an agent", "je ne veux pas | parler à un conseiller", "pas la peine de | parler à un conseiller", with a word that
+ * only stresses it ("I don't really want to", "I'm not going to", "I won't", "I no longer need to", "je ne veux
+ * surtout pas"). Only at the very end of what comes before in the sentence, so that a complaint before a request ("it
+ * doesn't work, connect me to an agent", "ça marche pas, je veux un humain") and "why can't I talk to someone?" stay
+ * requests. "without" and "sans" are checked apart (WITHOUT).
  */
 const TURNED_DOWN = new RegExp(
   [
-    '(?:^| )(?:don t|dont|do not|didn t|didnt|did not|doesn t|doesnt|does not|never|rather not|not)' +
-      '(?: (?:want|wanna|need|wish|like|mean|intend|ask|asked|have))?(?: to)?$',
+    '(?:^| )(?:don t|dont|do not|didn t|didnt|did not|doesn t|doesnt|does not|won t|will not|never|rather not|' +
+      'no longer|not)(?: (?:really|even|actually|necessarily|particularly|ever))?' +
+      '(?: (?:want|wanna|need|wish|like|mean|intend|ask|asked|asking|have|trying|looking|going|gonna|planning))?' +
+      '(?: to)?(?: have to)?$',
     // "no" alone is not enough: "No, I want a human" is a request.
     '(?:^| )no need(?: to)?$',
     '(?:^| )(?:avoid|avoiding|eviter (?:de|d))$',
-    '(?:^| )(?:ne |n )?(?:veux|voulais|voudrais|souhaite|souhaiterais|desire|aimerais|ai) (?:pas|jamais|plus)' +
+    '(?:^| )(?:ne |n )?(?:veux|voulais|voudrais|souhaite|souhaiterais|desire|aimerais|ai)' +
+      '(?: (?:vraiment|surtout|absolument|franchement))? (?:pas|jamais|plus)(?: (?:vraiment|du tout))?' +
       '(?: (?:besoin|envie) (?:de|d))?$',
     '(?:^| )pas (?:besoin|la peine) (?:de|d)$',
   ].join('|'),

@@ -139,6 +139,15 @@ describe('asking for a person', () => {
     "I don't want to… talk to a human",
     'je veux pas... parler a un conseiller',
     "I don't want to\ntalk to a human",
+    "I don't really want to talk to a human",
+    "I don't even want to speak to an agent",
+    "I don't want to have to talk to a human",
+    "I'm not asking to talk to a human",
+    "I'm not going to talk to an agent",
+    "I won't talk to a human",
+    'I no longer need to talk to a human',
+    'Je ne veux surtout pas parler à un conseiller',
+    'je ne veux pas du tout parler à un humain',
   ])('does not take the refusal “%s” for a request', (text) => {
     expect(asksForHuman(text)).toBe(false);
   });
@@ -148,6 +157,9 @@ describe('asking for a person', () => {
     "I don't understand, I want to talk to a human",
     "I don't want the bot, I want to talk to a human",
     "why can't I talk to a human?",
+    "Why won't you let me talk to a human?",
+    "Why don't you connect me to an agent?",
+    "I'm not trying to be rude, but I need to talk to a human",
     'je ne peux pas parler à un conseiller ?',
     "je n'arrive pas à joindre le service client",
     "it doesn't work, connect me to an agent",
