@@ -420,6 +420,26 @@ for (const kind of DATABASES) {
       expect(await inbox(db)).toEqual(['to the Page Inbox:received', 'back with the bot:received']);
     });
 
+    it('does not count what the person wrote while people had the conversation: the bot answered none of it', async () => {
+      const { db } = await open();
+      const { store, handle, text, answered } = limitedService(db);
+      const route = (routing: 'bot' | 'human') => db.updateTable('conversations').set({ routing }).execute();
+      await handle(await store(text('hi'), 0), 0);
+      await route('human');
+      expect(await handle(await store(text('my order is late'), 61_000), 61_000)).toBeUndefined();
+      expect(await handle(await store(text('it is order 123456'), 62_000), 62_000)).toBeUndefined();
+      // Given back to the bot: the minute holds nothing it answered.
+      await route('bot');
+      expect(await handle(await store(text('back with the bot'), 63_000), 63_000)).toBeUndefined();
+      expect(answered).toEqual(['hi', 'back with the bot']);
+      expect(await inbox(db)).toEqual([
+        'hi:received',
+        'my order is late:received',
+        'it is order 123456:received',
+        'back with the bot:received',
+      ]);
+    });
+
     it('flags for the team a person who asks for someone while over the limit, without answering or handing over', async () => {
       const { db } = await open();
       const { store, handle, text, answered } = limitedService(db);

@@ -4,15 +4,16 @@ import { inboundPreview, messagePreview } from './assistant-input.ts';
 import type { HeldReceipts } from './held-receipts.ts';
 import type { InboundEvent, PolicyAction } from './inbound-event.ts';
 import { runPersonTurn } from './person-turn.ts';
-import type {
-  Clock,
-  Conversation,
-  ConversationStore,
-  NewMessage,
-  PageRuntime,
-  ProfileLookup,
-  ProfileProvider,
-  ResponseRenderer,
+import {
+  type Clock,
+  type Conversation,
+  type ConversationStore,
+  currentRouting,
+  type NewMessage,
+  type PageRuntime,
+  type ProfileLookup,
+  type ProfileProvider,
+  type ResponseRenderer,
 } from './ports.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { throttledEscalationOf } from './turn-escalation.ts';
@@ -156,9 +157,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
         await store.saveProfile(contact.id, found ? { ...contact.profile, picture } : undefined, now);
       }
     }
-    // What the person wrote while another app had the thread (standby) is not answered, so not counted either.
+    // The limit counts what the bot would answer. What the person wrote while another app had the thread (standby), or
+    // while people own the conversation (taken over, or paused by a Page Inbox reply), is not counted: the bot answers
+    // none of it, and what a person is to answer must not show as "not answered: over the rate limit".
+    const botAnswers = !event.standby && currentRouting(conversation, now) === 'bot';
     const allowed =
-      event.standby ||
+      !botAnswers ||
       deps.rateLimiter.allow(
         `${page.id}:${contact.external_id}`,
         page.settings.rate_limit_per_minute,
@@ -363,7 +367,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   /**
    * Counts again the events handled lately (`events`, oldest first) toward their people's rate limits, as `handle`
-   * counted them: after a restart, or when another process took over processing, nobody's limit starts afresh.
+   * counted them: after a restart, or when another process took over processing, nobody's limit starts afresh. Those
+   * handled while people had the conversation count too (the routing they came under is not kept): a limit a little
+   * too strict, for two minutes after a restart, for someone given back to the bot meanwhile.
    */
   function countAgain(events: StoredEvent[]) {
     const now = clock.now();
