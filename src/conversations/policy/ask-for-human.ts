@@ -35,7 +35,9 @@ export const ASK_FOR_HUMAN_PATTERNS: readonly RegExp[] = [
   '(?:real|actual) (?:human|humans|person|people|someone|somebody)',
   'live (?:agent|operator|representative|person|human|support|chat)',
   // get me a human · put me through to someone · transfer me to an agent · connect me with customer service
-  `(?:connect|transfer|put|pass|forward|redirect|get|escalate) me (?:(?:to|through to|over to|with) )?${ART_EN}${REAL}${WHO}`,
+  `(?:connect|transfer|put|pass|forward|redirect|get|escalate|bring) me (?:(?:to|through to|over to|with) )?${ART_EN}${REAL}${WHO}`,
+  // I need help from a human · can I get some assistance from a real person (not "I got help from an agent")
+  `(?:need|want|like|get|have) (?:some )?(?:help|assistance|support) from ${ART_EN}${REAL}${STRONG_WHO}`,
   // transfer to an agent · send me to a human (not "send me the manager's email")
   `(?:transfer|connect) to ${ART_EN}${REAL}${WHO}`,
   `send me (?:to|through to|over to) ${ART_EN}${REAL}${WHO}`,

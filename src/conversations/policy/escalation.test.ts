@@ -42,6 +42,9 @@ describe('asking for a person', () => {
     'is there an agent who can help',
     'is there a person I could speak to',
     'send me a human',
+    'I need help from a human',
+    'Can I get some help from an agent?',
+    'bring me a manager',
   ])('recognises the English request “%s”', (text) => {
     expect(reasonFor(text)).toBe('asked_for_human');
   });
