@@ -120,19 +120,21 @@ function attachmentsOf(message: Json): InboundAttachment[] {
   const attachments = list.filter(isObject).map((a): InboundAttachment => {
     const payload = isObject(a.payload) ? a.payload : undefined;
     const url = str(payload?.url) ?? str(a.url);
+    // Legacy kinds name the attachment beside its payload; shared posts and reels inside it (`{url, title}`).
+    const title = str(a.title) ?? str(payload?.title);
     const sticker = str(payload?.sticker_id) ?? (a.type === 'image' ? stickerId : undefined);
     // Legacy stickers are images with a sticker_id; since 2026 there is a `sticker` type (messenger-platform.md §2.1).
     if (a.type === 'sticker' || sticker) return { type: 'sticker', url, sticker_id: sticker, payload };
     if (a.type === 'location') {
       const c = isObject(payload?.coordinates) ? payload.coordinates : undefined;
       const coordinates = c ? { lat: num(c.lat) ?? 0, long: num(c.long) ?? 0 } : undefined;
-      return { type: 'location', url, title: str(a.title), coordinates, payload };
+      return { type: 'location', url, title, coordinates, payload };
     }
     const known = ['image', 'video', 'audio', 'file', 'fallback', 'template'] as const;
     const type = known.find((k) => k === a.type);
-    if (type) return { type, url, title: str(a.title), payload };
+    if (type) return { type, url, title, payload };
     // Kinds the gateway does not show itself (a shared reel or post, a booking) keep their name for the inbox.
-    return { type: 'other', channel_type: str(a.type), url, title: str(a.title), payload };
+    return { type: 'other', channel_type: str(a.type), url, title, payload };
   });
   // During the 2026 change one sticker came in both forms (messenger-platform.md §2.1): it is one sticker.
   return attachments.filter(

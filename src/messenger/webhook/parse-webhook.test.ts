@@ -71,6 +71,12 @@ describe('webhook parsing', () => {
     expect(attachments[4]).toMatchObject({ url: 'https://cdn.example-fbcdn.test/reel.mp4' });
   });
 
+  it('reads the title of a shared post or reel from inside its payload, for the inbox', () => {
+    const event = only('attachments-more');
+    const attachments = event.kind === 'message' ? event.attachments : [];
+    expect(attachments[5]).toMatchObject({ type: 'other', channel_type: 'ig_post', title: 'A post' });
+  });
+
   it('reads stickers in both the legacy image form and the new sticker type', () => {
     for (const name of ['sticker-legacy', 'sticker']) {
       const event = only(name);
