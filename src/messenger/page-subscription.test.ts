@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useScriptedGraph } from '../../test/support/scripted-graph-server.ts';
 import { DEFAULT_PAGE_SUBSCRIBED_FIELDS } from './graph/pages-api.ts';
@@ -75,5 +76,16 @@ describe('subscribePage', () => {
       kind: 'token',
       retryable: false,
     });
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+
+  it('names every webhook field the gateway subscribes pages to, and counts them right', () => {
+    for (const field of DEFAULT_PAGE_SUBSCRIBED_FIELDS) expect(readme).toContain(`\`${field}\``);
+    const words = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen'];
+    const counted = /the (\w+) fields above/.exec(readme)?.[1];
+    expect(counted && words.indexOf(counted) + 10).toBe(DEFAULT_PAGE_SUBSCRIBED_FIELDS.length);
   });
 });
