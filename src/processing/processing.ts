@@ -327,11 +327,19 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     async resume() {
       // Events stored meanwhile (a process taking the lock over is taking webhooks already) come after the stored ones.
       worker.holdBack();
-      await service.settleStoredEchoes(await loadPendingEchoes(db));
-      // The outbox first: it marks the conversations with rows left unsent as in doubt before any resumed turn queues
-      // a reply there, which would otherwise be sent ahead of them, and without the wait for their echoes.
-      // Only the first resume follows a restart (or a take-over); later ones follow a replay.
-      const conversations = await outbox.resume({ restarted: heldWakes !== undefined });
+      let conversations: number;
+      try {
+        await service.settleStoredEchoes(await loadPendingEchoes(db));
+        // The outbox first: it marks the conversations with rows left unsent as in doubt before any resumed turn
+        // queues a reply there, which would otherwise be sent ahead of them, and without the wait for their echoes.
+        // Only the first resume follows a restart (or a take-over); later ones follow a replay.
+        conversations = await outbox.resume({ restarted: heldWakes !== undefined });
+      } catch (error) {
+        // The events held back meanwhile are in the database only: read back, or nothing would handle them (a sweep
+        // leaves them to the read it takes to be under way) until the next start.
+        await worker.resume();
+        throw error;
+      }
       const held = heldWakes ?? [];
       heldWakes = undefined;
       for (const id of held) outbox.wake(id);
