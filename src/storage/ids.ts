@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 let lastTime = 0;
 let counter = 0;
+/** Ids within one millisecond: the counter's four base-36 digits. */
+const COUNTER_LIMIT = 36 ** 4;
 // Random bytes drawn in blocks: one small randomBytes call per id costs more than the rest of newId.
 let pool = Buffer.alloc(0);
 let offset = 0;
@@ -22,6 +24,12 @@ function randomHex(bytes: number): string {
 export function newId(now: number = Date.now()): string {
   if (now <= lastTime) {
     counter++;
+    // Four base-36 digits at most: a fifth would sort the id before those it follows (a clock set back for a while
+    // reaches it). The next millisecond is taken instead.
+    if (counter >= COUNTER_LIMIT) {
+      lastTime++;
+      counter = 0;
+    }
   } else {
     lastTime = now;
     counter = 0;
