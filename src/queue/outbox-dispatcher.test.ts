@@ -952,6 +952,18 @@ for (const kind of DATABASES) {
       expect(await db.selectFrom('outbox').select('attempts').execute()).toEqual([{ attempts: 4 }]);
     });
 
+    it("records a failure whose error holds a NUL, which PostgreSQL's text cannot store, on the row and its message", async () => {
+      const refused: SendResult = { status: 'failed', error: { code: 100, message: 'Invalid parameter \0 here' } };
+      const { db, conversation, outbox, turn, status } = await setup(async () => refused);
+      outbox.wake(conversation.id, await turn('hello'));
+      await vi.waitFor(async () => expect(await status()).toEqual(['hello:failed']), { timeout: 5_000, interval: 50 });
+      expect(await db.selectFrom('outbox').select('error_message').execute()).toEqual([
+        { error_message: 'Invalid parameter  here' },
+      ]);
+      const messages = await db.selectFrom('messages').select('error').where('direction', '=', 'out').execute();
+      expect(messages).toEqual([{ error: 'Invalid parameter  here (code 100)' }]);
+    });
+
     it('blocks what waits for a person Graph says cannot be reached, handed over or not, without asking Graph again', async () => {
       const gone: SendResult = {
         status: 'failed',

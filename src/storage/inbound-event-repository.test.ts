@@ -6,6 +6,7 @@ import {
   insertInboundEvents,
   loadPendingBefore,
   loadPendingEvents,
+  recordEventFailure,
 } from './inbound-event-repository.ts';
 
 const PAGE = '104857392018475';
@@ -40,6 +41,14 @@ for (const kind of DATABASES) {
         .execute();
       expect(await countPendingEvents(db, 100)).toBe(4);
       expect(await countPendingEvents(db, 3)).toBe(3);
+    });
+
+    it('records a failure whose text holds a NUL, which PostgreSQL cannot store: the event is not retried for ever', async () => {
+      const { db } = await open();
+      const [stored] = await insertInboundEvents(db, range(0, 1), 1_000);
+      expect(await recordEventFailure(db, stored?.id as string, 'bad byte \0 in an answer', true, 2_000)).toBe(true);
+      const row = await db.selectFrom('inbound_events').select(['status', 'error']).executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'dead', error: 'bad byte  in an answer' });
     });
 
     it('stores batches of any size once each, in order, and recognises redeliveries among new events', async () => {

@@ -4,6 +4,7 @@ import { countByStatus } from './count-by-status.ts';
 import { idFloor, newId } from './ids.ts';
 import { precompiled } from './precompiled.ts';
 import type { Database, InboundEventsTable } from './schema.ts';
+import { storableText } from './storable-text.ts';
 
 export interface StoredInboundEvent {
   id: string;
@@ -249,7 +250,7 @@ export async function recordEventFailure(
     .updateTable('inbound_events')
     .set((eb) => ({
       attempts: eb('attempts', '+', 1),
-      error: error.slice(0, 2000),
+      error: storableText(error.slice(0, 2000)),
       status: dead ? 'dead' : 'pending',
       processed_at: dead ? now : null,
     }))

@@ -3,6 +3,7 @@ import { type ReceiptStatus, statusesBefore } from '../conversations/held-receip
 import { idFloor } from './ids.ts';
 import { precompiled } from './precompiled.ts';
 import type { Database, OutboxTable } from './schema.ts';
+import { storableText } from './storable-text.ts';
 
 export type OutboxRow = OutboxTable;
 
@@ -180,7 +181,7 @@ export async function markUnsent(
     : error.message;
   await tx
     .updateTable('messages')
-    .set({ status: status === 'blocked' ? 'blocked' : 'failed', error: reason, updated_at: now })
+    .set({ status: status === 'blocked' ? 'blocked' : 'failed', error: storableText(reason), updated_at: now })
     .where('id', '=', row.message_id)
     .execute();
 }
@@ -192,7 +193,8 @@ export interface SendErrorFields {
 }
 
 function errorColumns(e: SendErrorFields) {
-  return { error_code: e.code ?? null, error_subcode: e.subcode ?? null, error_message: e.message.slice(0, 1000) };
+  const error_message = storableText(e.message.slice(0, 1000));
+  return { error_code: e.code ?? null, error_subcode: e.subcode ?? null, error_message };
 }
 
 /**
