@@ -65,11 +65,14 @@ export type AnswerCheck = { accepted: true; value: string } | { accepted: false 
  * Whether an input answers the question a flow waits on, and the value to store:
  * - `options`: a tapped value or a typed label of its choices;
  * - `ask`: a tapped suggestion, a typed suggestion label, or text that fits `pattern` (the first capture
- *   group when the pattern has one, else the matched part); without `pattern` any non-empty text.
+ *   group when the pattern has one, else the matched part); without `pattern` any non-empty text typed.
  */
 export function checkAnswer(step: Question, input: { text: string; value?: string }, language: string): AnswerCheck {
   const tapped = input.value !== undefined ? step.choices?.find((c) => c.value === input.value) : undefined;
   if (tapped) return { accepted: true, value: tapped.value };
+  // A tap on something the question does not offer (a menu item, an older button) is no answer typed: "Opening hours"
+  // is not an order number, nor a name.
+  if (input.value !== undefined) return { accepted: false };
   const text = input.text.trim();
   // An `ask` may well be answered with a number ("How many people?" "2"): its suggestions are not picked by position.
   const picked = step.choices ? pickChoice(text, step.choices, language, step.kind === 'options') : undefined;

@@ -56,6 +56,15 @@ describe('flow assistant questions', () => {
       expect(driver.context).not.toHaveProperty('waiting');
     });
 
+    it('takes a tap on something the question does not offer (a menu item) for no answer', async () => {
+      const driver = chat(single('      - ask: {text: "Your name?", variable: name}\n      - say: "Hi {{name}}."'));
+      await driver.send('start the test');
+      expect(driver.texts(await driver.send({ kind: 'choice', value: 'HOURS', text: 'Opening hours' }))).toEqual([
+        'Your name?',
+      ]);
+      expect(driver.texts(await driver.send('Ana'))).toEqual(['Hi Ana.']);
+    });
+
     it('repeats the question when there is no retry text', async () => {
       const driver = chat(single('      - ask: {text: "Code?", variable: code, pattern: "^[A-Z]{3}$"}'));
       await driver.send('start the test');
