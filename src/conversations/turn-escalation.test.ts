@@ -26,6 +26,16 @@ describe('escalationOf', () => {
     expect(say(s, 'where is my order !')).toMatch(/^repeated_message/);
   });
 
+  it('counts only what the person typed as a message repeated, not a button tapped again', () => {
+    const s = session({});
+    const tap = () =>
+      escalationOf({ kind: 'choice', value: 'ORDER', text: 'Order status' }, s, defaultPageSettings, NOW);
+    expect(tap()).toBeUndefined();
+    expect(tap()).toBeUndefined();
+    expect(say(s, 'order status')).toBeUndefined();
+    expect(s.state.recent_inbound).toEqual([{ folded: 'order status', at: NOW }]);
+  });
+
   it('reads the texts that sessions saved by earlier versions kept', () => {
     const s = session({
       recent_inbound: [

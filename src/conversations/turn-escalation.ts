@@ -26,6 +26,8 @@ export function escalationOf(
     .filter((r) => now - r.at < REPEAT_WINDOW_MS)
     .map((r) => (r.folded === undefined ? { folded: fold(r.text), at: r.at } : r));
   const text = 'text' in input ? input.text : undefined;
+  // Only what the person typed is a message repeated: tapping the same button again is how menus are used.
+  const typed = input.kind === 'text' ? text : undefined;
   const found = detectEscalation(
     { text, kind: input.kind },
     {
@@ -37,7 +39,7 @@ export function escalationOf(
   );
   session.state = {
     ...session.state,
-    recent_inbound: text ? [...recent, { folded: fold(text), at: now }].slice(-RECENT_KEPT) : recent,
+    recent_inbound: typed ? [...recent, { folded: fold(typed), at: now }].slice(-RECENT_KEPT) : recent,
   };
   return found ? `${found.reason}: ${found.detail}` : undefined;
 }
