@@ -1506,6 +1506,31 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       'https://127.0.0.1:9/img/receipt-photo.jpg',
     );
   });
+
+  it('shows neither the last filter’s "Load more" nor a count of nothing when a filter’s list cannot be loaded', async () => {
+    await page.getByTestId('nav-conversations').click();
+    await page.getByTestId('load-more').waitFor(wait);
+    expectedFailures = [/^503 \/api\/conversations$/];
+    const botOnly = '**/api/conversations?*routing=bot*';
+    await page.route(botOnly, (route) =>
+      route.fulfill({ status: 503, json: { error: { code: 'SB_UNAVAILABLE', message: 'restarting' } } }),
+    );
+    try {
+      await page.getByTestId('filter-routing').selectOption('bot');
+      const notice = page.getByTestId('notice').filter({ hasText: 'Could not load conversations' });
+      await notice.waitFor(wait);
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+      expect(await page.getByTestId('load-more').isVisible()).toBe(false);
+      expect(await page.locator('.list-pane > [role="status"]').textContent()).not.toBe('0 conversations shown');
+      await page.unroute(botOnly);
+      await page.getByTestId('filter-routing').selectOption('');
+      await page.getByTestId('load-more').waitFor(wait);
+      await notice.waitFor({ ...wait, state: 'detached' });
+    } finally {
+      await page.unroute(botOnly);
+    }
+  });
+
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

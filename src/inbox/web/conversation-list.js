@@ -88,9 +88,12 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
     exhausted = false;
     elements.clear();
     list.replaceChildren();
-    await refresh();
-    // Overtaken by another filter or search: that one says its count.
-    if (mine === generation) sayCount();
+    // What the last filter found, and its "Load more", are not this one's: a failed load would leave them showing.
+    empty.hidden = true;
+    more.hidden = true;
+    const loaded = await refresh();
+    // Overtaken by another filter or search: that one says its count. Not loaded: the notice says so, not a count.
+    if (mine === generation && loaded) sayCount();
   }
 
   function sayCount() {
