@@ -1563,6 +1563,25 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       await h.api('DELETE', `/api/users/${added.user.id}`);
     }
   });
+  it('says the dead letters could not be loaded, rather than loading them forever', async () => {
+    expectedFailures = [/^503 \/api\/dead-letters$/];
+    // A fresh inbox: the one signed in has loaded them already.
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+    await tab.route('**/api/dead-letters', (route) =>
+      route.fulfill({ status: 503, json: { error: { code: 'SB_UNAVAILABLE', message: 'restarting' } } }),
+    );
+    try {
+      await tab.goto(`${h.gatewayUrl}/inbox/#/pages`);
+      await tab.getByTestId('sign-in-email').fill(ADMIN.email);
+      await tab.getByTestId('sign-in-password').fill(ADMIN.password);
+      await tab.getByTestId('sign-in-submit').click();
+      await tab.getByTestId('notice').filter({ hasText: 'Could not load the dead letters' }).waitFor(wait);
+      await expectText(tab.getByTestId('dead-letters'), 'The dead letters could not be loaded yet.');
+      expect(await tab.getByTestId('dead-letters').textContent()).not.toContain('Loading');
+    } finally {
+      await tab.close();
+    }
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

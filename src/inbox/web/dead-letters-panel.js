@@ -59,6 +59,8 @@ export function createDeadLettersPanel({ api, notices, pageName, isAdmin }) {
       if (result.error.status !== 401) {
         const text = `Could not load the dead letters. ${describeError(result.error)}`;
         notices.show({ key: 'dead-letters', tone: 'error', text });
+        // Never loaded: "Loading…" would stay until a poll succeeds.
+        if (!letters) replaceChildren(content, h('p', { class: 'empty' }, 'The dead letters could not be loaded yet.'));
       }
       return false;
     }
