@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { createBatchedWrites } from './batched-writes.ts';
 import { createConversationStore } from './conversation-store.ts';
-import { listConversations, markRead, UNREAD_COUNTED } from './inbox-queries.ts';
+import { LAST_TEXT_LENGTH, listConversations, markRead, UNREAD_COUNTED } from './inbox-queries.ts';
 import { insertMessage } from './message-writes.ts';
 
 const NOW = Date.UTC(2026, 0, 5, 10, 0);
@@ -103,6 +103,18 @@ for (const kind of DATABASES) {
       expect(await unread('ann')).toBe(UNREAD_COUNTED);
       // A user who never opened it counts from where their counts begin: what came before is history to them.
       expect(await unread('carl', at + 20 + UNREAD_COUNTED)).toBe(5);
+    });
+
+    it('carries the start of the last message, however long, in characters', async () => {
+      const { db } = await open();
+      const store = createConversationStore(db, createBatchedWrites(db));
+      const { conversation } = await store.openConversation('page-1', 'psid-lena', NOW);
+      const text = `${'é🙂'.repeat(150)}${'x'.repeat(5_000)}`;
+      const message = { direction: 'in', author: 'contact', text, content: {}, status: 'received' } as const;
+      await insertMessage(db, conversation.id, message, Date.now() + 60_000);
+      const [row] = await listConversations(db, { limit: 10, now: NOW });
+      expect(row?.last_text).toBe(`${'é🙂'.repeat(100)}`);
+      expect(Array.from(row?.last_text ?? '')).toHaveLength(LAST_TEXT_LENGTH);
     });
 
     it('finds conversations by the person’s name, any of their messages or their id, taking % and _ as they are', async () => {

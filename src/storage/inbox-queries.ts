@@ -37,6 +37,9 @@ function effectiveRouting(now: number) {
   return sql<string>`case when ${pauseRunOut} then 'bot' else c.routing end`;
 }
 
+/** Characters of the last message a listed conversation carries. */
+export const LAST_TEXT_LENGTH = 200;
+
 /**
  * Conversations for the inbox, most recent first, with the contact, the last message and the unread count. The page
  * of rows is picked first, and the last message and the count read for those rows alone: run for every row before the
@@ -50,7 +53,8 @@ export async function listConversations(db: Kysely<Database>, filter: Conversati
     .select((eb) =>
       eb
         .selectFrom('messages as m')
-        .select('m.text')
+        // What a row shows of it: a long message would make every poll of the list heavy, and its row's name too.
+        .select(sql<string | null>`substr(m.text, 1, ${sql.lit(LAST_TEXT_LENGTH)})`.as('text'))
         .whereRef('m.conversation_id', '=', 'c.id')
         .orderBy('m.id', 'desc')
         .limit(1)
