@@ -1582,6 +1582,33 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       await tab.close();
     }
   });
+
+  it('keeps the focus on the way back from a conversation that does not exist, through the polls after', async () => {
+    expectedFailures = [/^404 \/api\/conversations\/no-such-conversation/];
+    await page.getByTestId('nav-conversations').click();
+    // The narrow layout, where the thread alone shows and the way back is its link.
+    await page.setViewportSize({ width: 400, height: 800 });
+    try {
+      await page.evaluate(() => {
+        location.hash = '#/c/no-such-conversation';
+      });
+      await page.getByText('This conversation does not exist (any more).').waitFor(wait);
+      const back = page.locator('[data-testid="thread"] a.back');
+      await back.focus();
+      expect(await back.evaluate((el) => el === document.activeElement)).toBe(true);
+      for (let i = 0; i < 2; i += 1) {
+        const asked = page.waitForResponse((r) => r.url().includes('/no-such-conversation') && r.status() === 404);
+        // The stream says anything may have changed: the thread is read again, and is still not there.
+        for (const stream of streams) stream.write('event: resync\ndata: {}\n\n');
+        await asked;
+      }
+      await page.waitForTimeout(100);
+      expect(await back.evaluate((el) => el === document.activeElement)).toBe(true);
+      await back.click();
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 820 });
+    }
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

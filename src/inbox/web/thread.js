@@ -26,6 +26,8 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
   let messages = [];
   let hasOlder = false;
   let closed = false;
+  /** The gateway said there is no such conversation. */
+  let missing = false;
   const drawn = new Map();
   /**
    * Polls, the refresh after a reply and the route's first load overlap: each request of the newest messages has a
@@ -196,9 +198,13 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
     if (error.status === 401) return false;
     element.setAttribute('aria-busy', 'false');
     if (error.status === 404) {
-      header.missing();
-      composer.element.hidden = true;
-      log.replaceChildren(h('p', { class: 'empty' }, 'This conversation does not exist (any more).'));
+      // Drawn once: the polls that follow would take the focus from the way back each time.
+      if (!missing) {
+        missing = true;
+        header.missing();
+        composer.element.hidden = true;
+        log.replaceChildren(h('p', { class: 'empty' }, 'This conversation does not exist (any more).'));
+      }
       return false;
     }
     notices.show({ key: 'thread', tone: 'error', text: `Could not load the conversation. ${describeError(error)}` });
