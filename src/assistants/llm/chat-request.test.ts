@@ -54,6 +54,22 @@ describe('systemPrompt', () => {
 describe('buildChatRequest', () => {
   const options = { model: 'acme-chat-1', instructions: 'Be kind.', maxHistory: 20 };
 
+  it('joins messages of one side in a row, so that the roles alternate as strict chat templates require', () => {
+    const history = [
+      item('contact', 'hi'),
+      item('assistant', 'Hello!'),
+      item('assistant', 'How can I help?'),
+      item('agent', 'Ana here.'),
+      item('contact', 'my order'),
+    ];
+    const turn = makeTurn({ history, input: { kind: 'text', text: 'is late' } });
+    expect(buildChatRequest(turn, options).messages.slice(1)).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'Hello!\n\nHow can I help?\n\nAna here.' },
+      { role: 'user', content: 'my order\n\nis late' },
+    ]);
+  });
+
   it('asks for at most maxTokens tokens when set', () => {
     expect(buildChatRequest(makeTurn(), { ...options, maxTokens: 400 }).max_tokens).toBe(400);
   });

@@ -39,14 +39,28 @@ export function buildChatRequest(turn: AssistantTurn, options: ChatRequestOption
     model: options.model,
     messages: [
       { role: 'system', content: systemPrompt(turn, options.instructions) },
-      ...historyMessages(turn.history, options.maxHistory),
-      { role: 'user', content: input },
+      ...alternating([...historyMessages(turn.history, options.maxHistory), { role: 'user', content: input }]),
     ],
   };
   if (options.tools !== false) request.tools = [connectToAgentTool];
   if (options.temperature !== undefined) request.temperature = options.temperature;
   if (options.maxTokens !== undefined) request[options.tokenParameter ?? 'max_tokens'] = options.maxTokens;
   return request;
+}
+
+/**
+ * Messages of one side in a row joined into one (a long answer sent as several messages, a person writing twice
+ * before an answer): some servers' chat templates (Mistral's, on vLLM) refuse roles that do not alternate.
+ */
+function alternating(messages: ChatMessage[]): ChatMessage[] {
+  const joined: ChatMessage[] = [];
+  for (const message of messages) {
+    const last = joined.at(-1);
+    if (last?.role === message.role)
+      joined[joined.length - 1] = { ...last, content: `${last.content}\n\n${message.content}` };
+    else joined.push(message);
+  }
+  return joined;
 }
 
 /** Longest quote given: a reply says which message it answers, its start is enough to tell. */
