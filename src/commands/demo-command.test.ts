@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoEnvironment, loadDemoConfig } from './demo-command.ts';
+import { demoEnvironment, demoHostProblem, loadDemoConfig } from './demo-command.ts';
 import { demoSeed } from './demo-seed.ts';
 
 const cwd = () => mkdtempSync(join(tmpdir(), 'switchboard-demo-'));
@@ -34,6 +34,13 @@ describe('the demo’s configuration', () => {
     // An env file copied from .env.example sets it empty: unset, as everywhere.
     expect(loadDemoConfig({ HOST: '', LOG_LEVEL: '' }, { cwd: cwd() })).toMatchObject({ host: 'localhost' });
     expect(loadDemoConfig({ HOST: '0.0.0.0' }, { cwd: cwd() }).host).toBe('0.0.0.0');
+  });
+
+  it('refuses a single address its gateway and emulator cannot reach each other at, before starting either', async () => {
+    for (const host of ['localhost', '127.0.0.1', '0.0.0.0', '::', '0:0:0:0:0:0:0:0'])
+      expect(await demoHostProblem(host), host).toBeUndefined();
+    for (const host of ['192.0.2.10', '2001:db8::1'])
+      expect(await demoHostProblem(host), host).toMatch(/reach each other at localhost.*set 0\.0\.0\.0/);
   });
 
   it('takes another SQLite file from --database-url, and nothing but SQLite', () => {

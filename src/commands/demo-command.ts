@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { isIPv6 } from 'node:net';
 import { parseArgs } from 'node:util';
 import { sampleAssistantPath } from '../assistants/create-assistant.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -47,6 +49,36 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv, o: { databaseUrl?: string
   return loadConfig(demoEnvironment(env, o.databaseUrl), o.cwd ?? process.cwd(), { readFile: false });
 }
 
+/** Addresses that listen on every interface, `localhost` included. */
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+/**
+ * Why the demo cannot listen at `host`, or undefined. Its gateway and emulator reach each other at `localhost`, so HOST
+ * must be a wildcard or an address `localhost` stands for on this machine: at another one, the webhook check failed
+ * with a stack trace once both were listening.
+ */
+export async function demoHostProblem(host: string): Promise<string | undefined> {
+  if (host === 'localhost') return undefined;
+  // As the listen does: a name is its first address. One that does not resolve is said by the listen's error.
+  const address = await lookup(host).then(
+    (found) => canonical(found.address),
+    () => undefined,
+  );
+  if (address === undefined || WILDCARDS.has(address)) return undefined;
+  const local = await lookup('localhost', { all: true }).catch(() => []);
+  if (local.some((a) => canonical(a.address) === address)) return undefined;
+  return (
+    "the demo's gateway and emulator reach each other at localhost, so they cannot listen at another single address; " +
+    'leave HOST unset for this machine only, or to share the demo set 0.0.0.0 (or ::) with EMULATOR_PUBLIC_URL and ' +
+    'PUBLIC_URL'
+  );
+}
+
+/** An IPv6 address in its shortest form (`0:0:0:0:0:0:0:1` is `::1`); others as they are. */
+function canonical(address: string): string {
+  return isIPv6(address) ? new URL(`http://[${address}]`).hostname.slice(1, -1) : address;
+}
+
 /**
  * `switchboard demo`: the gateway, the Messenger emulator standing in for Facebook, and the sample assistant,
  * on SQLite in one process. Nothing leaves the machine.
@@ -62,6 +94,8 @@ export async function run(argv: string[]): Promise<void> {
     logger.info(`the demo runs on ${base.databaseUrl}, not DATABASE_URL; choose another file with --database-url`);
   // An empty value (an env file copied from .env.example) counts as unset, as for the gateway's own settings.
   // The addresses the demo prints and gives the emulator are built from the port: one the system picks has none yet.
+  const hostProblem = await demoHostProblem(base.host);
+  if (hostProblem) throw new ConfigError([`HOST: ${hostProblem}`]);
   if (base.port === 0) throw new ConfigError(['PORT: the demo needs a port number from 1 to 65535, not 0']);
   const emulatorPort = Number(values['emulator-port'] || process.env.EMULATOR_PORT || base.port + 100);
   if (!Number.isInteger(emulatorPort) || emulatorPort < 1 || emulatorPort > 65535) {
