@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoEnvironment, demoHostProblem, loadDemoConfig } from './demo-command.ts';
+import { demoEmulatorPort, demoEnvironment, demoHostProblem, loadDemoConfig } from './demo-command.ts';
 import { demoSeed } from './demo-seed.ts';
 
 const cwd = () => mkdtempSync(join(tmpdir(), 'switchboard-demo-'));
@@ -41,6 +41,16 @@ describe('the demo’s configuration', () => {
       expect(await demoHostProblem(host), host).toBeUndefined();
     for (const host of ['192.0.2.10', '2001:db8::1'])
       expect(await demoHostProblem(host), host).toMatch(/reach each other at localhost.*set 0\.0\.0\.0/);
+  });
+
+  it("puts the emulator at PORT + 100 unless told, and never at the gateway's own port", () => {
+    expect(demoEmulatorPort({ flag: undefined, env: { EMULATOR_PORT: '' }, port: 3000 })).toBe(3100);
+    expect(demoEmulatorPort({ flag: undefined, env: { EMULATOR_PORT: '4100' }, port: 3000 })).toBe(4100);
+    expect(demoEmulatorPort({ flag: '5100', env: { EMULATOR_PORT: '4100' }, port: 3000 })).toBe(5100);
+    expect(() => demoEmulatorPort({ flag: undefined, env: {}, port: 65500 })).toThrow(/ - PORT: give a port/);
+    expect(() => demoEmulatorPort({ flag: '3000', env: {}, port: 3000 })).toThrow(
+      /--emulator-port \/ EMULATOR_PORT: 3000 is the gateway's port \(PORT\)/,
+    );
   });
 
   it('takes another SQLite file from --database-url, and nothing but SQLite', () => {

@@ -80,6 +80,27 @@ function canonical(address: string): string {
 }
 
 /**
+ * The emulator's port: `--emulator-port`, else EMULATOR_PORT, else the gateway's PORT + 100 (an empty value counts as
+ * unset). Throws ConfigError for one that is no port, or the gateway's own, which the listen would call taken by
+ * another process.
+ */
+export function demoEmulatorPort(o: { flag: string | undefined; env: NodeJS.ProcessEnv; port: number }): number {
+  const told = o.flag || o.env.EMULATOR_PORT;
+  const port = Number(told || o.port + 100);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    const named = told ? '--emulator-port / EMULATOR_PORT' : 'PORT';
+    throw new ConfigError([
+      `${named}: give a port number from 1 to 65535 (the emulator listens at PORT + 100 unless told)`,
+    ]);
+  }
+  if (port === o.port)
+    throw new ConfigError([
+      `--emulator-port / EMULATOR_PORT: ${port} is the gateway's port (PORT); give the emulator another one`,
+    ]);
+  return port;
+}
+
+/**
  * `switchboard demo`: the gateway, the Messenger emulator standing in for Facebook, and the sample assistant,
  * on SQLite in one process. Nothing leaves the machine.
  */
@@ -97,13 +118,7 @@ export async function run(argv: string[]): Promise<void> {
   const hostProblem = await demoHostProblem(base.host);
   if (hostProblem) throw new ConfigError([`HOST: ${hostProblem}`]);
   if (base.port === 0) throw new ConfigError(['PORT: the demo needs a port number from 1 to 65535, not 0']);
-  const emulatorPort = Number(values['emulator-port'] || process.env.EMULATOR_PORT || base.port + 100);
-  if (!Number.isInteger(emulatorPort) || emulatorPort < 1 || emulatorPort > 65535) {
-    const named = values['emulator-port'] || process.env.EMULATOR_PORT ? '--emulator-port / EMULATOR_PORT' : 'PORT';
-    throw new ConfigError([
-      `${named}: give a port number from 1 to 65535 (the emulator listens at PORT + 100 unless told)`,
-    ]);
-  }
+  const emulatorPort = demoEmulatorPort({ flag: values['emulator-port'], env: process.env, port: base.port });
   const emulatorPublicUrl = process.env.EMULATOR_PUBLIC_URL || undefined;
   if (emulatorPublicUrl && !isHttpUrl(emulatorPublicUrl))
     throw new ConfigError([`EMULATOR_PUBLIC_URL: give an http(s) URL such as http://192.0.2.10:3100`]);
