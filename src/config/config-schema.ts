@@ -97,8 +97,12 @@ export const fileConfigSchema = z
     ),
     graph_api_version: z.string().regex(/^v\d+\.\d+$/, 'looks like v25.0'),
     facebook_web_url: httpUrl('https://www.facebook.com'),
-    /** Base64 keys of 32 bytes, newest first; older ones only decrypt (rotation). */
-    secret_keys: z.array(z.string()),
+    /**
+     * Base64 keys of 32 bytes, newest first; older ones only decrypt (rotation). Trimmed as SWITCHBOARD_SECRET_KEY is:
+     * a `${NAME}` read from a secret file ends with a line break, and "not base64, generate one" would lose every
+     * secret sealed with the key.
+     */
+    secret_keys: z.array(z.string().trim()),
     admin: z.object({ email: z.email(), password: z.string().min(8) }).strict(),
     apps: z.array(appSchema),
     pages: z.array(pageSchema),

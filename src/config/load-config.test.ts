@@ -560,6 +560,10 @@ describe('configuration', () => {
       expect(problems.join()).not.toContain(key.slice(0, 8));
     }
     expect(loadConfig({ SWITCHBOARD_SECRET_KEY: ` ${key} ` }, dir()).secretKeys).toEqual([key]);
+    // The file's list too: a key read from a secret file ends with a line break.
+    const cwd = dir();
+    writeFileSync(join(cwd, 'switchboard.yaml'), 'secret_keys: ["${NEW_KEY}", "${OLD_KEY}"]\n');
+    expect(loadConfig({ NEW_KEY: `${key}\n`, OLD_KEY: ` ${key}\r\n` }, cwd).secretKeys).toEqual([key, key]);
   });
 
   it('reads the database URL alone for migrate and replay, needing none of the file’s tokens', () => {
