@@ -103,7 +103,16 @@ export const fileConfigSchema = z
      * secret sealed with the key.
      */
     secret_keys: z.array(z.string().trim()),
-    admin: z.object({ email: z.email(), password: z.string().min(8) }).strict(),
+    // The line break a secret file ends with is dropped, as from tokens: no one could type it when signing in.
+    admin: z
+      .object({
+        email: z.string().trim().pipe(z.email()),
+        password: z
+          .string()
+          .overwrite((password) => password.replace(/[\r\n]+$/, ''))
+          .min(8),
+      })
+      .strict(),
     apps: z.array(appSchema),
     pages: z.array(pageSchema),
     connected_pages: connectedPagesSchema,

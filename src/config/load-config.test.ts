@@ -345,6 +345,8 @@ describe('configuration', () => {
       'FB_PAGE_ACCESS_TOKEN: holds a space, a line break or another character Facebook never puts in one',
     ]);
     expect(problems.join('\n')).not.toContain('EAAB');
+    const admin = { SWITCHBOARD_ADMIN_EMAIL: 'ops@example.com\n', SWITCHBOARD_ADMIN_PASSWORD: ' a long password \r\n' };
+    expect(loadConfig(admin, dir()).admin).toEqual({ email: 'ops@example.com', password: ' a long password ' });
   });
 
   it('names the file, the key and the problem for a bad value, without echoing secrets', () => {
