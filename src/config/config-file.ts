@@ -86,7 +86,11 @@ function substituteEnv(
     if (/^\$\{[A-Za-z0-9_]+\}$/.test(value)) references.add(path.join('.'));
     // Checked in the file's text, not after substitution: a variable's value may hold `${` (a password, say).
     if (value.replace(REFERENCE, '').includes('${'))
-      problem(key, `only \${NAME} references are supported (letters, digits and _, no default like \${NAME:-x})`);
+      problem(
+        key,
+        `only \${NAME} references are supported (letters, digits and _, no default like \${NAME:-x}); ` +
+          `a value holding \${ itself goes in a variable, written \${NAME} here`,
+      );
     return value.replace(REFERENCE, (_, name: string) => {
       if (env[name] === undefined) problem(key, `\${${name}} is not set in the environment; export ${name}`);
       return env[name] ?? '';

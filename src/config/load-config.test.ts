@@ -466,9 +466,12 @@ describe('configuration', () => {
       join(cwd, 'switchboard.yaml'),
       'apps:\n  - id: "1"\n    secret: ${FB_APP_SECRET:-}\n    verify_token: ${my-token}\n',
     );
+    const only =
+      'only ${NAME} references are supported (letters, digits and _, no default like ${NAME:-x}); ' +
+      'a value holding ${ itself goes in a variable, written ${NAME} here';
     expect(problemsOf(() => loadConfig({ FB_APP_SECRET: 'app-secret-1' }, cwd))).toEqual([
-      `${join(cwd, 'switchboard.yaml')}: apps.0.secret: only \${NAME} references are supported (letters, digits and _, no default like \${NAME:-x})`,
-      `${join(cwd, 'switchboard.yaml')}: apps.0.verify_token: only \${NAME} references are supported (letters, digits and _, no default like \${NAME:-x})`,
+      `${join(cwd, 'switchboard.yaml')}: apps.0.secret: ${only}`,
+      `${join(cwd, 'switchboard.yaml')}: apps.0.verify_token: ${only}`,
     ]);
     // A variable's value may hold `${` itself.
     writeFileSync(join(cwd, 'switchboard.yaml'), 'apps:\n  - {id: "1", secret: "${SECRET}", verify_token: vt}\n');
