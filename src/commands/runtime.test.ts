@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeDatabaseUrl } from './runtime.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { describeConfig, describeDatabaseUrl } from './runtime.ts';
 
 const RUNTIME = fileURLToPath(new URL('./runtime.ts', import.meta.url));
 
@@ -86,5 +90,25 @@ describe('describeDatabaseUrl', () => {
 
   it('shows a SQLite path as it is', () => {
     expect(describeDatabaseUrl('sqlite:data/switchboard.db')).toBe('sqlite:data/switchboard.db');
+  });
+});
+
+describe('describeConfig', () => {
+  it('shows no password of the web addresses', () => {
+    const config = loadConfig(
+      {
+        PUBLIC_URL: 'https://ops:hunter22@switchboard.example',
+        GRAPH_API_URL: 'http://proxy:s3cret@127.0.0.1:9000',
+        FACEBOOK_WEB_URL: 'https://www.facebook.com',
+      },
+      mkdtempSync(join(tmpdir(), 'switchboard-describe-')),
+    );
+    const shown = describeConfig(config);
+    expect(JSON.stringify(shown)).not.toMatch(/hunter22|s3cret/);
+    expect(shown).toMatchObject({
+      public_url: 'https://ops:redacted@switchboard.example',
+      graph: 'http://proxy:redacted@127.0.0.1:9000/v25.0',
+      facebook_web_url: 'https://www.facebook.com',
+    });
   });
 });

@@ -73,15 +73,29 @@ function unusableAddress(error: unknown, settings: { port: string; host: string 
 export function describeConfig(config: Config) {
   return {
     listen: `${config.host}:${config.port}`,
-    public_url: config.publicUrl,
+    public_url: withoutPassword(config.publicUrl),
     database: describeDatabaseUrl(config.databaseUrl),
-    graph: `${config.graph.apiUrl}/${config.graph.version}`,
-    facebook_web_url: config.facebookWebUrl,
+    graph: `${withoutPassword(config.graph.apiUrl)}/${config.graph.version}`,
+    facebook_web_url: withoutPassword(config.facebookWebUrl),
     config_file: config.configPath ?? null,
     secret_keys: config.secretKeys.length,
     apps: config.apps.map((a) => a.id),
     pages: config.pages.map((p) => ({ id: p.id, app_id: p.app_id, assistant: p.assistant?.type ?? 'sample flow' })),
   };
+}
+
+/** A web address as it may be printed: a password in it (`https://user:pass@proxy…`) replaced. */
+function withoutPassword(url: string): string {
+  if (!url.includes('@')) return url;
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = 'redacted';
+    // As written otherwise: the parser adds a slash to a bare host.
+    return url.endsWith('/') ? parsed.href : parsed.href.replace(/\/$/, '');
+  } catch {
+    return url;
+  }
 }
 
 /**
