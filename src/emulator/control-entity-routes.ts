@@ -195,11 +195,12 @@ export const controlEntityRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
   });
 
   app.post('/reset', async () => {
+    // The clock first: the seed's tokens are issued at the time it is back to, not at the time the reset undoes.
+    ctx.clock.reset();
     loadSeedIntoState(state, ctx.seed, ctx.clock);
     ctx.dispatcher.clear();
     ctx.graphCalls.clear();
     ctx.faults.clear();
-    ctx.clock.reset();
     state.bus.emit('reset');
     return { ok: true };
   });

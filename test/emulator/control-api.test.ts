@@ -314,6 +314,14 @@ describe('control API', () => {
     expect((await h.send({ text: 'works' })).status).toBe(200);
   });
 
+  it("issues the seed's tokens again at the reset clock, not the clock the reset undid", async () => {
+    await h.client.advanceClock(30 * 24 * 3600_000);
+    await h.client.reset();
+    const debug = await h.graph('GET', `/debug_token?input_token=${PAGE_TOKEN}`, { token: `${APP_ID}|${APP_SECRET}` });
+    const issuedAt = (debug.body.data as { issued_at: number }).issued_at;
+    expect(issuedAt).toBeLessThanOrEqual(Math.ceil((await h.client.now()) / 1000));
+  });
+
   it('gives people the same PSIDs after a reset, the generated ones too', async () => {
     const emulator = await buildEmulator({
       seed: {
