@@ -14,7 +14,8 @@ const id = z.string().regex(/^\d+$/, 'must be a numeric string');
 
 const appBody = z
   .object({
-    id: id.optional(),
+    // Echoes carry app_id as a JSON number (§2.2): a larger id would reach the bot as another app's.
+    id: id.refine((value) => Number.isSafeInteger(Number(value)), 'too large for the number echoes carry').optional(),
     name: z.string().min(1).default('Test App'),
     secret: z.string().min(1).optional(),
     webhook_url: httpUrl().optional(),
@@ -139,6 +140,9 @@ export const controlEntityRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
       return controlError(reply, 'SB_EMULATOR_INVALID_REQUEST', 'app_id must name an existing app');
     if (body.id && state.pages.has(body.id))
       return controlError(reply, 'SB_EMULATOR_CONFLICT', `page ${body.id} exists`);
+    // Taken over, another page's token would act as this page.
+    if (body.access_token && state.tokens.has(body.access_token))
+      return controlError(reply, 'SB_EMULATOR_CONFLICT', 'the access_token is already in use');
     const page = addPage(state, ctx.clock, { ...body, app_id: appId });
     const origin = originOf(ctx, request);
     return reply.code(201).send({
@@ -153,6 +157,9 @@ export const controlEntityRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
   app.post('/people', async (request, reply) => {
     const body = parseBody(personBody, request.body, reply);
     if (!body) return reply;
+    // Replaced, the person's PSIDs would name the newcomer.
+    if (body.id && state.people.has(body.id))
+      return controlError(reply, 'SB_EMULATOR_CONFLICT', `person ${body.id} exists`);
     const taken = Object.values(body.psids ?? {}).find((psid) => state.psids.has(psid));
     if (taken) return controlError(reply, 'SB_EMULATOR_CONFLICT', `PSID ${taken} is taken`);
     return reply.code(201).send(personView(addPerson(state, body), originOf(ctx, request)));

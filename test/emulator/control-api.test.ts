@@ -117,6 +117,23 @@ describe('control API', () => {
     expect(item?.status).toBe('read');
   });
 
+  it('refuses an app id too large for echoes, a page token in use and a person id taken, with 409 or 400', async () => {
+    const refused = async (path: string, body: Record<string, unknown>) => {
+      const response = await fetch(`${h.url}/_emulator/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return response.status;
+    };
+    expect(await refused('apps', { id: '12345678901234567890', name: 'Big' })).toBe(400);
+    expect(await refused('pages', { name: 'Other', app_id: APP_ID, access_token: PAGE_TOKEN })).toBe(409);
+    expect((await h.graph('GET', '/me')).body).toMatchObject({ id: PAGE_ID });
+    const [lena] = (await h.client.state()).people;
+    expect(await refused('people', { id: lena?.id, first_name: 'Marc' })).toBe(409);
+    expect((await h.client.state()).people.map((person) => person.first_name)).toEqual(['Lena']);
+  });
+
   it('verifies the webhook of a new app before creating it', async () => {
     const created = await h.client.createApp({ name: 'Hooked', webhook_url: h.receiver.url, verify_token: 'tok' });
     expect(created.webhook_url).toBe(h.receiver.url);
