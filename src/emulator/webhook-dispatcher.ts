@@ -105,7 +105,11 @@ export function createWebhookDispatcher(deps: {
     if (log.length > MAX_LOGGED_ATTEMPTS) log.splice(0, log.length - MAX_LOGGED_ATTEMPTS);
   }
 
-  /** One POST; `stale` is the delivery's generation, so a reset or a close ends a request the bot holds open. */
+  /**
+   * One POST; `stale` is the delivery's generation, so a reset or a close ends a request the bot holds open. The whole
+   * answer must come within `timeoutMs` (§1.3): undici's own timeouts bound only the wait for the headers and each
+   * pause in the body, so a bot that answered its status at once and its body much later was waited for without end.
+   */
   async function attemptOnce(attempt: {
     url: string;
     bytes: Buffer;
@@ -113,6 +117,15 @@ export function createWebhookDispatcher(deps: {
     stale: AbortSignal;
   }): Promise<{ status?: number; error?: string }> {
     const { url, bytes, secret, stale } = attempt;
+    const limit = new AbortController();
+    const endLimit = () => limit.abort(stale.reason);
+    // Forwarded by hand and removed after: a signal combined per attempt would stay referenced from the long-lived
+    // generation (Node 20), one per webhook sent.
+    stale.addEventListener('abort', endLimit, { once: true });
+    const timer = setTimeout(
+      () => limit.abort(new Error(`timeout: no complete answer within ${deps.retry.timeoutMs} ms`)),
+      deps.retry.timeoutMs,
+    );
     try {
       const response = await request(url, {
         method: 'POST',
@@ -125,9 +138,7 @@ export function createWebhookDispatcher(deps: {
         headersTimeout: deps.retry.timeoutMs,
         bodyTimeout: deps.retry.timeoutMs,
         dispatcher: agent,
-        // The generation alone: `close()` aborts it too, and a signal combined per attempt would stay referenced
-        // from the long-lived one (Node 20), one per webhook sent.
-        signal: stale,
+        signal: limit.signal,
       });
       await response.body.text();
       // Only 200 counts as delivered (§1.3); a 202 or 204 is retried like any other answer.
@@ -136,6 +147,9 @@ export function createWebhookDispatcher(deps: {
         : { status: response.statusCode, error: `HTTP ${response.statusCode}` };
     } catch (error) {
       return { error: (error as Error).message || String(error) };
+    } finally {
+      clearTimeout(timer);
+      stale.removeEventListener('abort', endLimit);
     }
   }
 

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PAGE_INBOX_APP_ID } from '../../src/emulator/index.ts';
 import { APP_ID, APP_SECRET, type Harness, PAGE_ID, PSID, startHarness } from './support/harness.ts';
@@ -266,6 +268,30 @@ describe('webhook delivery', () => {
     expect(attempt).toMatchObject({ attempt: 1, ok: false });
     expect(attempt?.error).toMatch(/timeout/i);
     silent.close();
+  });
+
+  it('counts a receiver that answers its status at once but its body too late as a failed attempt', async () => {
+    const slow = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      const drip = setInterval(() => response.write('.'), 50);
+      response.on('close', () => clearInterval(drip));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const port = (slow.address() as { port: number }).port;
+    h = await startHarness({
+      webhookRetry: { baseMs: 10, maxAttempts: 1, timeoutMs: 300 },
+      verifyWebhooksOnStart: false,
+    });
+    h.emulator.state.apps.get(APP_ID)!.webhook_url = `http://127.0.0.1:${port}/hook`;
+    await h.client.sendText(PAGE_ID, PSID, 'anyone?');
+    const idle = h.emulator.context.dispatcher.idle();
+    const settled = await Promise.race([idle.then(() => true), sleep(3_000).then(() => false)]);
+    slow.closeAllConnections();
+    slow.close();
+    expect(settled).toBe(true);
+    const [attempt] = await h.client.webhookDeliveries();
+    expect(attempt).toMatchObject({ attempt: 1, ok: false });
+    expect(attempt?.error).toMatch(/timeout/i);
   });
 
   it('drops webhooks when a drop_webhooks fault is set', async () => {
