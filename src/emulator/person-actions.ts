@@ -83,14 +83,19 @@ function record(ctx: EmulatorContext, target: PersonTarget, item: ThreadItem, op
   if (opensWindow) openWindow(ctx.state, target.conversation, item.timestamp);
 }
 
+/**
+ * Queues the person's event. `at` is the time the thread recorded it: the event says that same time, so a bot that
+ * times the 24-hour window from it ends it when the emulator does (the clock may have moved a millisecond since).
+ */
 function publish(
   ctx: EmulatorContext,
   target: PersonTarget,
   field: WebhookField,
   body: Record<string, unknown>,
-  standby?: Record<string, unknown>,
+  extra: { standby?: Record<string, unknown>; at?: number } = {},
 ) {
-  const parties = partiesOf(target, ctx.clock.now());
+  const parties = partiesOf(target, extra.at ?? ctx.clock.now());
+  const { standby } = extra;
   publishConversationEvent(ctx, target, field, fromPerson(parties, body), standby && fromPerson(parties, standby));
 }
 
@@ -131,7 +136,7 @@ const TOKEN_LIFETIME_MS = 180 * 24 * 3_600_000;
 function sendMessage(ctx: EmulatorContext, target: PersonTarget, body: Record<string, unknown>): ActionResult {
   const item: ThreadItem = { id: messageId(), from: 'person', timestamp: ctx.clock.now(), message: body };
   record(ctx, target, item, true);
-  publish(ctx, target, 'messages', { message: { mid: item.id, ...body } });
+  publish(ctx, target, 'messages', { message: { mid: item.id, ...body } }, { at: item.timestamp });
   return { ok: true, mid: item.id };
 }
 
@@ -152,7 +157,13 @@ function postback(
   if (input.referral) body.referral = input.referral;
   // Apps that did not create the button get the postback on standby without its payload (§2.3).
   const { payload: _payload, ...standby } = body;
-  publish(ctx, target, 'messaging_postbacks', { postback: body }, { postback: standby });
+  publish(
+    ctx,
+    target,
+    'messaging_postbacks',
+    { postback: body },
+    { standby: { postback: standby }, at: item.timestamp },
+  );
   return { ok: true, mid: item.id };
 }
 
@@ -202,7 +213,14 @@ function edit(ctx: EmulatorContext, target: PersonTarget, input: Extract<PersonI
 
 function referral(ctx: EmulatorContext, target: PersonTarget, ref: Record<string, unknown>): ActionResult {
   // Following an m.me link or an ad into an existing thread refreshes the window (§3.2).
-  openWindow(ctx.state, target.conversation, ctx.clock.now());
-  publish(ctx, target, 'messaging_referrals', { referral: { source: 'SHORTLINK', type: 'OPEN_THREAD', ...ref } });
+  const now = ctx.clock.now();
+  openWindow(ctx.state, target.conversation, now);
+  publish(
+    ctx,
+    target,
+    'messaging_referrals',
+    { referral: { source: 'SHORTLINK', type: 'OPEN_THREAD', ...ref } },
+    { at: now },
+  );
   return { ok: true };
 }

@@ -114,6 +114,23 @@ describe('webhook delivery', () => {
     expect(pick('referral')).toEqual([{ ref: 'promo42', source: 'SHORTLINK', type: 'OPEN_THREAD' }]);
   });
 
+  it("stamps a person's message, postback and referral with the time that opened the window", async () => {
+    h = await startHarness();
+    // A clock one millisecond further on at every reading, as a real one may be between two readings.
+    let tick = Date.now();
+    h.emulator.context.clock = { now: () => ++tick, advance: () => tick, reset: () => undefined };
+    const windowStart = async () => (await h.client.conversation(PAGE_ID, PSID)).window.open_until! - 24 * 3600_000;
+    await h.client.sendText(PAGE_ID, PSID, 'hello');
+    const afterText = await windowStart();
+    await h.client.sendPostback(PAGE_ID, PSID, { title: 'Buy', payload: 'BUY' });
+    const afterPostback = await windowStart();
+    await h.client.sendReferral(PAGE_ID, PSID, { ref: 'promo42' });
+    const afterReferral = await windowStart();
+    await h.emulator.context.dispatcher.idle();
+    const stamps = h.receiver.events().map(({ event }) => event.timestamp);
+    expect(stamps).toEqual([afterText, afterPostback, afterReferral]);
+  });
+
   it('sends stickers in the 2026 form, or both forms, when asked', async () => {
     h = await startHarness({ stickerFormat: 'both' });
     await h.client.sendSticker(PAGE_ID, PSID, '369239263222822');
