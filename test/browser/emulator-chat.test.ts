@@ -669,4 +669,31 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect(await page.getByTestId('attachment-image').last().locator('img').count()).toBe(0);
     expect(await page.getByTestId('card').last().locator('img').count()).toBe(0);
   });
+
+  it('forgets the last messages the chat list shows once the emulator is reset to its seed', async () => {
+    const [shop, outlet] = ['301857392018475', '302857392018475'];
+    const seeded = await startEmulator({
+      verifyWebhooksOnStart: false,
+      seed: {
+        apps: [{ name: 'Bot', secret: 'seeded-app-secret' }],
+        pages: [
+          { id: shop, name: 'Seeded Shop' },
+          { id: outlet, name: 'Seeded Outlet' },
+        ],
+        people: [{ id: '31', first_name: 'Nora' }],
+      },
+    });
+    try {
+      const preview = (pageId: string) => page.getByTestId(`page-${pageId}`).locator('.page__preview');
+      await page.goto(`${seeded.url}/?page=${shop}&person=31`);
+      await page.getByTestId('composer-input').fill('Before the reset');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => preview(shop).textContent(), { timeout: 5_000 }).toBe('You: Before the reset');
+      await page.getByTestId(`page-${outlet}`).click();
+      await createEmulatorClient(seeded.url ?? '').reset();
+      await expect.poll(() => preview(shop).textContent(), { timeout: 5_000 }).toMatch(/^PSID \d+$/);
+    } finally {
+      await seeded.close();
+    }
+  });
 });

@@ -133,6 +133,8 @@ function openSelected() {
     onReset: () => {
       conversation?.close();
       conversation = undefined;
+      // The emulator forgot every conversation: the chat list must not go on showing their last messages.
+      app.previews.clear();
       loadState();
     },
   });
