@@ -22,6 +22,8 @@ export async function postSignedRequest(url: string, signed: string, timeoutMs: 
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
+      // The whole answer within the timeout: the two above bound only the wait for the headers and each pause after.
+      signal: AbortSignal.timeout(timeoutMs),
     });
     return { ok: true, status: response.statusCode, body: await response.body.text() };
   } catch (error) {

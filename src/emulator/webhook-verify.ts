@@ -23,6 +23,8 @@ export async function verifyWebhook(options: {
       method: 'GET',
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
+      // The whole answer within the timeout: the two above bound only the wait for the headers and each pause after.
+      signal: AbortSignal.timeout(options.timeoutMs),
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     const body = await response.body.text();

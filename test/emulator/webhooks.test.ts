@@ -288,13 +288,7 @@ describe('webhook delivery', () => {
   });
 
   it('counts a receiver that answers its status at once but its body too late as a failed attempt', async () => {
-    const slow = createHttpServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/plain' });
-      const drip = setInterval(() => response.write('.'), 50);
-      response.on('close', () => clearInterval(drip));
-    });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const port = (slow.address() as { port: number }).port;
+    const { slow, port } = await startDrippingServer();
     h = await startHarness({
       webhookRetry: { baseMs: 10, maxAttempts: 1, timeoutMs: 300 },
       verifyWebhooksOnStart: false,
@@ -309,6 +303,28 @@ describe('webhook delivery', () => {
     const [attempt] = await h.client.webhookDeliveries();
     expect(attempt).toMatchObject({ attempt: 1, ok: false });
     expect(attempt?.error).toMatch(/timeout/i);
+  });
+
+  it('gives up on a webhook check or a compliance callback whose answer has not ended within timeoutMs', async () => {
+    const { slow, port } = await startDrippingServer();
+    h = await startHarness({ webhookRetry: { baseMs: 10, maxAttempts: 1, timeoutMs: 300 } });
+    h.emulator.state.apps.get(APP_ID)!.data_deletion_url = `http://127.0.0.1:${port}/data-deletion`;
+    const within = <T>(promise: Promise<T>) =>
+      Promise.race([
+        promise.then(
+          () => 'settled',
+          () => 'settled',
+        ),
+        sleep(3_000).then(() => 'hung'),
+      ]);
+    const check = h.client.setWebhook(APP_ID, { url: `http://127.0.0.1:${port}/hook`, verify_token: 'verify-me' });
+    const deletion = h.client.requestDataDeletion(APP_ID, '10223344556677889');
+    const outcomes = await Promise.all([within(check), within(deletion)]);
+    slow.closeAllConnections();
+    slow.close();
+    expect(outcomes).toEqual(['settled', 'settled']);
+    await expect(check).rejects.toMatchObject({ status: 400 });
+    await expect(deletion).rejects.toMatchObject({ status: 502 });
   });
 
   it('drops webhooks when a drop_webhooks fault is set', async () => {
@@ -359,3 +375,14 @@ describe('webhook delivery', () => {
     expect(item?.app_id).toBe(PAGE_INBOX_APP_ID);
   });
 });
+
+/** A server that answers 200 at once and then its body a byte at a time, never ending it. */
+async function startDrippingServer() {
+  const slow = createHttpServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    const drip = setInterval(() => response.write('.'), 50);
+    response.on('close', () => clearInterval(drip));
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  return { slow, port: (slow.address() as { port: number }).port };
+}
