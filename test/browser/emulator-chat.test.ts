@@ -696,4 +696,34 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
       await seeded.close();
     }
   });
+
+  it('opens the chat it falls back to when a restarted emulator no longer has the person chosen', async () => {
+    const shop = '401857392018475';
+    // People without fixed ids (as in the demo's seed) get new ones at every start; their PSIDs stay.
+    const seedWith = (nora: string, omar: string) => ({
+      apps: [{ name: 'Bot', secret: 'restart-app-secret' }],
+      pages: [{ id: shop, name: 'Restart Shop' }],
+      people: [
+        { id: nora, first_name: 'Nora', psids: { [shop]: '7021938475610234' } },
+        { id: omar, first_name: 'Omar', psids: { [shop]: '7021938475610235' } },
+      ],
+    });
+    let running = await startEmulator({ verifyWebhooksOnStart: false, seed: seedWith('41', '42') });
+    const port = Number(new URL(running.url ?? '').port);
+    const chattingAs = () => page.locator('.chat-header__as').textContent();
+    try {
+      await page.goto(`${running.url}/?page=${shop}&person=42`);
+      await expect.poll(chattingAs, { timeout: 5_000 }).toBe('You are Omar');
+      await running.close();
+      running = await startEmulator({ verifyWebhooksOnStart: false, port, seed: seedWith('51', '52') });
+      await page.evaluate("window.dispatchEvent(new Event('focus'))");
+      await expect.poll(() => page.getByTestId('person-51').getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(chattingAs, { timeout: 5_000 }).toBe('You are Nora');
+      await page.getByTestId('composer-input').fill('Whose thread is this?');
+      await page.getByTestId('composer-input').press('Enter');
+      await visible(fromPerson('Whose thread is this?'));
+    } finally {
+      await running.close();
+    }
+  });
 });

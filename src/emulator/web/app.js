@@ -76,9 +76,11 @@ async function loadState() {
   if (!result.ok) return showError(`Could not reach the emulator: ${result.error}`);
   app.pages = result.value.pages ?? [];
   app.people = result.value.people ?? [];
-  if (!app.pages.some((p) => p.id === app.pageId)) app.pageId = app.pages[0]?.id ?? null;
-  if (!app.people.some((p) => p.id === app.personId)) app.personId = app.people[0]?.id ?? null;
-  select({});
+  // A page or person the emulator no longer has (it restarted with other ids) gives way to the first one, through
+  // select(), which opens that chat: the thread shown stays the one the composer writes to.
+  const pageId = app.pages.some((p) => p.id === app.pageId) ? app.pageId : (app.pages[0]?.id ?? null);
+  const personId = app.people.some((p) => p.id === app.personId) ? app.personId : (app.people[0]?.id ?? null);
+  select({ pageId, personId });
 }
 
 function select({ pageId = app.pageId, personId = app.personId }) {
