@@ -726,4 +726,30 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
       await running.close();
     }
   });
+
+  it('opens the thread of the PSID a restarted emulator gives the same person, and writes there', async () => {
+    const shop = '501857392018475';
+    const seedWith = (psid: string) => ({
+      apps: [{ name: 'Bot', secret: 'restart-app-secret' }],
+      pages: [{ id: shop, name: 'Restart Shop' }],
+      people: [{ id: '61', first_name: 'Nora', psids: { [shop]: psid } }],
+    });
+    let running = await startEmulator({ verifyWebhooksOnStart: false, seed: seedWith('8021938475610234') });
+    const port = Number(new URL(running.url ?? '').port);
+    try {
+      await page.goto(`${running.url}/?page=${shop}&person=61`);
+      await page.getByTestId('composer-input').fill('Before the restart');
+      await page.getByTestId('composer-input').press('Enter');
+      await visible(fromPerson('Before the restart'));
+      await running.close();
+      running = await startEmulator({ verifyWebhooksOnStart: false, port, seed: seedWith('8021938475610235') });
+      await page.evaluate("window.dispatchEvent(new Event('focus'))");
+      await expect.poll(() => fromPerson('Before the restart').count(), { timeout: 5_000 }).toBe(0);
+      await page.getByTestId('composer-input').fill('After the restart');
+      await page.getByTestId('composer-input').press('Enter');
+      await visible(fromPerson('After the restart'));
+    } finally {
+      await running.close();
+    }
+  });
 });

@@ -24,6 +24,8 @@ const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const app = { pages: [], people: [], pageId: params.get('page'), personId: params.get('person'), previews: new Map() };
 let conversation;
+/** The PSID of the open conversation's thread. */
+let openedPsid;
 let dismissedQuickReplies;
 let lastMarkedRead;
 
@@ -91,7 +93,9 @@ function select({ pageId = app.pageId, personId = app.personId }) {
   url.search = new URLSearchParams(Object.entries({ page: pageId, person: personId }).filter(([, v]) => v)).toString();
   history.replaceState(null, '', url);
   renderSide();
-  if (changed) openSelected();
+  // The same page and person may have another PSID now (the emulator restarted and drew new ones): the open thread is
+  // then no longer the one the composer writes to.
+  if (changed || current().psid !== openedPsid) openSelected();
 }
 
 function renderSide() {
@@ -126,6 +130,7 @@ function openSelected() {
     return;
   }
   $('notice').hidden = true;
+  openedPsid = psid;
   conversation = openConversation({
     api,
     pageId: page.id,
