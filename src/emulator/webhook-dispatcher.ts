@@ -14,7 +14,7 @@ export interface WebhookRetryOptions {
 }
 
 /**
- * Facebook's exact schedule is not documented (§1.3, §12.1); this retries for about 20 minutes:
+ * Facebook's exact schedule is not documented (§1.3, §12.1); this retries for about 11 to 13 minutes:
  * 5 s, 10 s, 20 s … 320 s between 8 attempts, each with Facebook's 20 s timeout.
  */
 export const DEFAULT_WEBHOOK_RETRY: WebhookRetryOptions = { baseMs: 5_000, maxAttempts: 8, timeoutMs: 20_000 };
