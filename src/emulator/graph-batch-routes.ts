@@ -82,10 +82,13 @@ export const graphBatchRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = as
         continue;
       }
       const method = (typeof operation.method === 'string' ? operation.method : 'GET').toUpperCase() as 'GET';
+      // The batch's own Host: URLs a sub-request answers (avatars, files) name the address the caller reached.
+      const host = request.headers.host ? { host: request.headers.host } : {};
       const response = await app.inject({
         method,
         url: `${target.pathname}${target.search}`,
-        ...(body ? { payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}),
+        headers: body ? { ...host, 'content-type': 'application/x-www-form-urlencoded' } : host,
+        ...(body ? { payload: body } : {}),
       });
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       if (typeof operation.name === 'string') {

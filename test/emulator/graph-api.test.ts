@@ -173,6 +173,16 @@ describe('batch requests', () => {
     expect(items.map((item) => item.message?.text)).toEqual(['one', 'two']);
   });
 
+  it('gives URLs at the address the batch was sent to in its sub-requests, as in direct calls', async () => {
+    await h.client.sendText(PAGE_ID, PSID, 'hello');
+    const direct = await h.graph('GET', `/${PSID}`);
+    const batch = [{ method: 'GET', relative_url: PSID }];
+    const result = await h.graph('POST', '/', { form: { batch: JSON.stringify(batch) } });
+    const [profile] = result.body as unknown as { code: number; body: string }[];
+    expect(direct.body.profile_pic).toMatch(new RegExp(`^${h.url}/_emulator/avatars/`));
+    expect(JSON.parse(profile!.body).profile_pic).toBe(direct.body.profile_pic);
+  });
+
   it('refuses more than 50 sub-requests', async () => {
     const batch = Array.from({ length: 51 }, () => ({ method: 'GET', relative_url: 'me' }));
     expect((await h.graph('POST', '/', { body: { batch } })).body.error?.code).toBe(100);
