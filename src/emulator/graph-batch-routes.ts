@@ -52,6 +52,7 @@ export const graphBatchRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = as
       );
     }
     const batchToken = tokenFrom(request, params);
+    const batchProof = typeof params.appsecret_proof === 'string' ? params.appsecret_proof : undefined;
     const includeHeaders = String(params.include_headers ?? 'true') !== 'false';
     const named = new Map<string, unknown>();
     const failed = new Set<string>();
@@ -71,8 +72,12 @@ export const graphBatchRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = as
       let url = substitute(operation.relative_url, named)
         .replace(/^\/+/, '')
         .replace(/^v\d+(\.\d+)?\//, '');
-      if (batchToken && !hasToken(url, body))
+      // A sub-request without a token of its own uses the batch's, and the batch's appsecret_proof for it.
+      if (batchToken && !hasToken(url, body)) {
         url += `${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(batchToken)}`;
+        if (batchProof && !/[?&]appsecret_proof=/.test(url))
+          url += `&appsecret_proof=${encodeURIComponent(batchProof)}`;
+      }
       // Resolved as the injection would (`..`, `%2e%2e`, backslashes): a path that leaves the Graph API would reach
       // the control API as a call from this machine, past its cross-site and host checks.
       const target = new URL(`/graph/${url}`, 'http://emulator.invalid');

@@ -183,6 +183,15 @@ describe('batch requests', () => {
     expect(JSON.parse(profile!.body).profile_pic).toBe(direct.body.profile_pic);
   });
 
+  it("uses the batch's appsecret_proof with the batch's token in its sub-requests", async () => {
+    const proof = createHmac('sha256', APP_SECRET).update(PAGE_TOKEN).digest('hex');
+    const batch = [{ method: 'GET', relative_url: `${PSID}/ids_for_pages` }];
+    const result = await h.graph('POST', '/', { form: { batch: JSON.stringify(batch), appsecret_proof: proof } });
+    const [ids] = result.body as unknown as { code: number; body: string }[];
+    expect(ids?.code).toBe(200);
+    expect(JSON.parse(ids!.body)).toMatchObject({ data: [] });
+  });
+
   it('refuses more than 50 sub-requests', async () => {
     const batch = Array.from({ length: 51 }, () => ({ method: 'GET', relative_url: 'me' }));
     expect((await h.graph('POST', '/', { body: { batch } })).body.error?.code).toBe(100);
