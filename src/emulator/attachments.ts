@@ -6,7 +6,7 @@ import { ATTACHMENT_TTL_MS } from './platform-constants.ts';
 import type { AttachmentRecord, StoredFile } from './state-types.ts';
 import { fileUrl } from './urls.ts';
 
-/** Keeps an uploaded file in memory; it is served at `/_emulator/files/:id`. */
+/** Keeps an uploaded file in memory; it is served at `/_emulator/files/:id` (and `/_emulator/files/:id/:name`). */
 export function storeFile(ctx: EmulatorContext, file: Omit<StoredFile, 'id'>): StoredFile {
   const stored = { id: numericId(16), ...file };
   ctx.state.files.set(stored.id, stored);
@@ -55,7 +55,7 @@ export function resolveMessageMedia(
   if (target.file) {
     const refused = uploadTypeError(String(attachment.type), target.file.mime);
     if (refused) return refused;
-    payload.url = fileUrl(target.origin, storeFile(ctx, target.file).id);
+    payload.url = fileUrl(target.origin, storeFile(ctx, target.file));
   }
   let attachmentId: string | undefined;
   if (payload.attachment_id !== undefined) {

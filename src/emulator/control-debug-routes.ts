@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { storeFile } from './attachments.ts';
 import type { EmulatorContext } from './context.ts';
@@ -90,14 +90,18 @@ export const controlDebugRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = 
     const stored = storeFile(ctx, { data, mime: part.mimetype, filename: part.filename });
     return {
       id: stored.id,
-      url: fileUrl(originOf(ctx, request), stored.id),
+      url: fileUrl(originOf(ctx, request), stored),
       mime: stored.mime,
       filename: stored.filename,
     };
   });
 
-  app.get<{ Params: { id: string } }>('/files/:id', async (request, reply) => {
-    const file = ctx.state.files.get(request.params.id);
+  // The name after the id is the file's own (fileUrl); the id alone finds the file.
+  app.get<{ Params: { id: string } }>('/files/:id/:name', async (request, reply) => sendFile(request.params.id, reply));
+  app.get<{ Params: { id: string } }>('/files/:id', async (request, reply) => sendFile(request.params.id, reply));
+
+  function sendFile(id: string, reply: FastifyReply) {
+    const file = ctx.state.files.get(id);
     if (!file) return controlError(reply, 'SB_EMULATOR_NOT_FOUND', 'no such file');
     // Shown in place only as media: an uploaded page or SVG opened here would run its scripts on this origin.
     const shown = /^(image\/(png|jpeg|gif|webp)|audio\/[\w.+-]+|video\/[\w.+-]+)$/i.test(file.mime)
@@ -108,7 +112,7 @@ export const controlDebugRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = 
       .header('x-content-type-options', 'nosniff')
       .header('content-disposition', contentDisposition(shown, file.filename))
       .send(file.data);
-  });
+  }
 
   app.get<{ Params: { id: string } }>('/stickers/:id', async (request, reply) =>
     reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(stickerSvg(request.params.id)),

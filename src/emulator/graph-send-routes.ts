@@ -97,7 +97,7 @@ export const graphSendRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = asy
     const payload = isRecord(attachment.payload) ? attachment.payload : {};
     if (payload.attachment_id !== undefined)
       return sendGraphError(reply, invalidParam('param message[attachment][payload][url] is required'));
-    const url = upload.file ? fileUrl(originOf(ctx, request), storeFile(ctx, upload.file).id) : String(payload.url);
+    const url = upload.file ? fileUrl(originOf(ctx, request), storeFile(ctx, upload.file)) : String(payload.url);
     return { attachment_id: saveAttachment(ctx, { page_id: target.page.id, type, url }).id };
   });
 };

@@ -7,8 +7,13 @@ export function originOf(ctx: EmulatorContext, request: FastifyRequest): string 
   return `${request.protocol}://${request.host}`;
 }
 
-export function fileUrl(origin: string, id: string): string {
-  return `${origin}/_emulator/files/${id}`;
+/**
+ * A stored file's URL, ending with its name as Facebook's file URLs do: the chat page (like Messenger) names a file by
+ * it. `/_emulator/files/:id` alone serves the file too.
+ */
+export function fileUrl(origin: string, file: { id: string; filename?: string }): string {
+  const name = file.filename ? `/${encodeURIComponent(file.filename)}` : '';
+  return `${origin}/_emulator/files/${file.id}${name}`;
 }
 
 /** A generated avatar (initials on a colour) when a person or page has no picture. */

@@ -752,4 +752,28 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
       await running.close();
     }
   });
+
+  it('names a file the person sends by its name, as Messenger does', async () => {
+    const shop = '601857392018475';
+    const seeded = await startEmulator({
+      verifyWebhooksOnStart: false,
+      seed: {
+        apps: [{ name: 'Bot', secret: 'files-app-secret' }],
+        pages: [{ id: shop, name: 'Files Shop' }],
+        people: [{ id: '71', first_name: 'Nora' }],
+      },
+    });
+    try {
+      await page.goto(`${seeded.url}/?page=${shop}&person=71`);
+      await page.getByTestId('composer-file').setInputFiles({
+        name: 'Quarterly report.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4'),
+      });
+      await visible(page.getByTestId('attachment-file'));
+      expect(await page.getByTestId('attachment-file').textContent()).toBe('Quarterly report.pdf');
+    } finally {
+      await seeded.close();
+    }
+  });
 });

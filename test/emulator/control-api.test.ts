@@ -362,7 +362,10 @@ describe('control API', () => {
   });
 
   it('stores uploads and serves them, in place only as media', async () => {
-    const { url } = await h.client.upload(Buffer.from('GIF89a'), 'pic.gif', 'image/gif');
+    const { url, id } = await h.client.upload(Buffer.from('GIF89a'), 'pic.gif', 'image/gif');
+    // Named as Facebook's file URLs are, by the file's name; the id alone serves it too.
+    expect(url).toBe(`${h.url}/_emulator/files/${id}/pic.gif`);
+    expect((await fetch(`${h.url}/_emulator/files/${id}`)).status).toBe(200);
     const file = await fetch(url);
     expect(file.headers.get('content-type')).toBe('image/gif');
     expect(file.headers.get('content-disposition')).toMatch(/^inline;/);
