@@ -11,8 +11,9 @@ import type { AccountRecord, AppRecord } from './state-types.ts';
 import { debugToken } from './token-debug.ts';
 
 const DEFAULT_TASKS = ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE'];
+/** OAuth endpoint errors are the caller's mistakes: HTTP 400 whatever the code (a wrong secret is code 1). */
 const oauthError = (message: string, code = 100, subcode?: number) =>
-  graphError(code, message, { raw: true, ...(subcode === undefined ? {} : { subcode }) });
+  graphError(code, message, { raw: true, status: 400, ...(subcode === undefined ? {} : { subcode }) });
 
 /** Strict redirect URI check: origin and path must equal a registered URI (none registered: any http(s) URI). */
 function redirectAllowed(app: AppRecord, redirectUri: string): boolean {

@@ -192,9 +192,10 @@ describe('Facebook Login', () => {
       code: 100,
       error_subcode: 36007,
     });
-    expect((await exchange({ code: late, redirect_uri: REDIRECT, client_secret: 'wrong' })).body.error).toMatchObject({
-      code: 1,
-    });
+    const wrongSecret = await exchange({ code: late, redirect_uri: REDIRECT, client_secret: 'wrong' });
+    expect(wrongSecret.body.error).toMatchObject({ code: 1 });
+    // The caller's mistake, as every OAuth endpoint error: 400, not the 500 of a code 1 Graph fails with itself.
+    expect(wrongSecret.status).toBe(400);
   });
 
   it('issues app tokens with client_credentials', async () => {
