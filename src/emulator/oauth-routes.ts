@@ -42,12 +42,19 @@ function withQuery(target: string, query: Record<string, string>): string {
 export const oauthRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
   const { state } = ctx;
 
+  /** The account made for a state without accounts; it gains the pages created since (a reset forgets it). */
+  let madeAdmin: AccountRecord | undefined;
+
   /** Without seeded accounts the dialog offers one account that manages every page. */
   function accounts(): AccountRecord[] {
     if (state.accounts.size === 0) {
-      const pages = [...state.pages.keys()].map((page_id) => ({ page_id, tasks: DEFAULT_TASKS }));
-      const account = { id: numericId(15), name: 'Emulator Admin', pages };
-      state.accounts.set(account.id, account);
+      madeAdmin = { id: numericId(15), name: 'Emulator Admin', pages: [] };
+      state.accounts.set(madeAdmin.id, madeAdmin);
+    }
+    if (madeAdmin && state.accounts.get(madeAdmin.id) === madeAdmin) {
+      const managed = new Set(madeAdmin.pages.map((entry) => entry.page_id));
+      for (const page_id of state.pages.keys())
+        if (!managed.has(page_id)) madeAdmin.pages.push({ page_id, tasks: DEFAULT_TASKS });
     }
     return [...state.accounts.values()];
   }

@@ -95,6 +95,10 @@ describe('Facebook Login', () => {
       const html = (await bare.app.inject({ method: 'GET', url: `/v25.0/dialog/oauth?${query}` })).body;
       expect(html).toContain('Continue as Emulator Admin');
       expect(parseDialog(html).pages).toEqual([PAGE_ID]);
+      // Every page: one created since the dialog was first shown too.
+      const created = await bare.app.inject({ method: 'POST', url: '/_emulator/pages', payload: { name: 'Outlet' } });
+      const again = (await bare.app.inject({ method: 'GET', url: `/v25.0/dialog/oauth?${query}` })).body;
+      expect(parseDialog(again).pages).toEqual([PAGE_ID, created.json<{ id: string }>().id]);
     } finally {
       await bare.close();
     }
