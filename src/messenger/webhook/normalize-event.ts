@@ -30,7 +30,9 @@ export function normalizeMessagingEvent(raw: unknown, pageId: string, standby: b
   const sender = personIdOf(raw.sender);
   const recipient = personIdOf(raw.recipient);
   const message = isObject(raw.message) ? raw.message : undefined;
-  const isEcho = message?.is_echo === true;
+  // Facebook flags an echo with `is_echo: true`; a message the page itself sent is one whatever the flag says (a
+  // string, or none): taken for the person's, it would be answered, and the answer echoed and answered in turn.
+  const isEcho = message !== undefined && (message.is_echo === true || message.is_echo === 'true' || sender === pageId);
   // Echoes go from the page to the person: the person is the recipient (messenger-platform.md §2.2).
   const userId = isEcho ? recipient : sender !== pageId ? sender : recipient;
   const body = bodyOf(raw, message, isEcho);

@@ -208,6 +208,28 @@ describe('webhook parsing', () => {
     expect(events[0]).toMatchObject({ kind: 'echo', user_id: guestPersonId('ur_1') });
   });
 
+  it('takes a message the page sent for an echo, whatever its is_echo says: answering it would talk to itself', () => {
+    const fromPage = (message: Record<string, unknown>) =>
+      parseWebhookBody({
+        object: 'page',
+        entry: [
+          {
+            id: PAGE,
+            time: 1,
+            messaging: [{ sender: { id: PAGE }, recipient: { id: PERSON }, timestamp: 1, message }],
+          },
+        ],
+      }).events[0];
+    expect(fromPage({ is_echo: 'true', mid: 'm_s', text: 'a string' })).toMatchObject({
+      kind: 'echo',
+      user_id: PERSON,
+    });
+    expect(fromPage({ mid: 'm_n', text: 'no flag' })).toMatchObject({ kind: 'echo', user_id: PERSON });
+    // The person's own message is theirs, even with a stray flag of the wrong type.
+    const fromPerson = bodyOf({ message: { is_echo: 'false', mid: 'm_p', text: 'hi' } });
+    expect(parseWebhookBody(fromPerson).events[0]).toMatchObject({ kind: 'message', user_id: PERSON });
+  });
+
   it('marks standby events so they are never answered, with a key apart from our own channel', () => {
     expect(only('standby')).toMatchObject({ kind: 'message', standby: true, key: 's:m:m_Sb01' });
   });
