@@ -69,7 +69,8 @@ type Path = PropertyKey[];
 const REFERENCE = /\$\{([A-Za-z0-9_]+)\}/g;
 
 /**
- * Replaces `${NAME}` in string values (never in keys or comments, and never re-parsed as YAML). The result is text;
+ * Replaces `${NAME}` in string values (never in keys or comments, and never re-parsed as YAML); a variable unset or
+ * empty is a problem, whatever the key: a value meant to be empty is written `""` in the file. The result is text;
  * `references` gets the path (joined with dots) of each value that is one reference and nothing else (see
  * `typeReferences`). Any other `${` (`${NAME:-default}`, `${my-token}`) is a problem: left as text it would pass for
  * a value, an 18-character app secret say.
@@ -92,7 +93,10 @@ function substituteEnv(
           `a value holding \${ itself goes in a variable, written \${NAME} here`,
       );
     return value.replace(REFERENCE, (_, name: string) => {
+      // Empty counts as unset, as for every variable: an env-file's `NAME=` left blank would be an empty secret.
       if (env[name] === undefined) problem(key, `\${${name}} is not set in the environment; export ${name}`);
+      else if (env[name] === '')
+        problem(key, `\${${name}} is set but empty; export ${name} with its value, or write the value in the file`);
       return env[name] ?? '';
     });
   }

@@ -271,7 +271,7 @@ describe('configuration', () => {
     const cwd = dir();
     writeFileSync(join(cwd, 'switchboard.yaml'), 'port: ${PORT}\n');
     expect(problemsOf(() => loadConfig({ PORT: '' }, cwd))).toEqual([
-      expect.stringMatching(/^.*switchboard\.yaml: port: must be a port number such as 3000/),
+      expect.stringMatching(/^.*switchboard\.yaml: port: \$\{PORT\} is set but empty; export PORT with its value/),
     ]);
     writeFileSync(join(cwd, 'switchboard.yaml'), 'port:\n');
     expect(problemsOf(() => loadConfig({}, cwd))).toEqual([expect.stringMatching(/switchboard\.yaml: port: must be/)]);
@@ -458,6 +458,24 @@ describe('configuration', () => {
     expect(problemsOf(() => loadConfig({}, cwd))[0]).toMatch(
       /\$\{MISSING_SECRET\} is not set in the environment; export MISSING_SECRET/,
     );
+  });
+
+  it('names a ${VAR} set empty as it names one unset, instead of taking an empty value', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(file, 'apps:\n  - id: "1"\n    secret: ${APP_SECRET}\n    verify_token: x${SUFFIX}\n');
+    const empty = (name: string) =>
+      `\${${name}} is set but empty; export ${name} with its value, or write the value in the file`;
+    expect(problemsOf(() => loadConfig({ APP_SECRET: '', SUFFIX: '' }, cwd))).toEqual([
+      `${file}: apps.0.secret: ${empty('APP_SECRET')}`,
+      `${file}: apps.0.verify_token: ${empty('SUFFIX')}`,
+    ]);
+    // A value meant to be empty is written so in the file.
+    writeFileSync(
+      file,
+      'apps: [{id: "1", secret: app-secret-1, verify_token: vt}]\npages: [{id: "2", access_token: "${TOKEN}", name: ""}]\n',
+    );
+    expect(loadConfig({ TOKEN: 'EAA' }, cwd).pages[0]?.name).toBe('');
   });
 
   it('refuses a ${...} other than ${NAME} instead of keeping it as the value', () => {
