@@ -110,9 +110,10 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     options.processingThread && config.databaseUrl.startsWith('sqlite:') && config.databaseUrl !== 'sqlite::memory:';
   // The lock is what lets a second thread write: it exists exactly when processing runs on one.
   const writeLock = threaded ? createWriteLock() : undefined;
-  const database = openDatabase(config.databaseUrl, { onConnectionLost: lostConnection, writeLock });
+  const setting = config.sources?.databaseUrl;
+  const database = openDatabase(config.databaseUrl, { onConnectionLost: lostConnection, writeLock, setting });
   const { db, capabilities, persist } = database;
-  await migrateToLatest(db);
+  await migrateToLatest(db, setting);
   await syncConfiguredPages(db, secretBox, config, timers.now());
   const directory = createPageDirectory(db, secretBox, { logger, connectedPages: config.connectedPages });
   // Read before the pages are: a change another process makes meanwhile shows as a new version at the first look.

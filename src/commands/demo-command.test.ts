@@ -13,6 +13,8 @@ describe('the demo’s configuration', () => {
     const config = loadDemoConfig(env, { cwd: cwd() });
     expect(config.databaseUrl).toBe('sqlite:./data/demo.db');
     expect(config.configPath).toBeUndefined();
+    // A database it cannot use is said by the flag that picks another, not by the DATABASE_URL it does not read.
+    expect(config.sources?.databaseUrl).toBe('--database-url');
   });
 
   it('reads no switchboard.yaml from the working directory, even one it could not load', () => {

@@ -15,16 +15,11 @@ import { loadPages } from '../storage/page-repository.ts';
 import type { SecretBox } from '../storage/secret-box.ts';
 import { createSwitchboard } from '../switchboard.ts';
 import { DEMO_PROFILE, demoSeed } from './demo-seed.ts';
-import {
-  closeOnSignals,
-  demoAdmin,
-  exitOnFatal,
-  explainListenError,
-  GATEWAY_ADDRESS,
-  secretBoxFor,
-} from './runtime.ts';
+import { closeOnSignals, demoAdmin, exitOnFatal, explainListenError, gatewayAddress, secretBoxFor } from './runtime.ts';
 
 export const DEMO_DATABASE_URL = 'sqlite:./data/demo.db';
+/** What the demo's database comes from (DATABASE_URL is not read), as its errors name it. */
+const DEMO_DATABASE_SETTING = '--database-url';
 
 /**
  * The environment the demo's configuration is read from (see `loadDemoConfig`). The demo replaces the configured pages
@@ -46,7 +41,8 @@ export function demoEnvironment(env: NodeJS.ProcessEnv, databaseUrl = DEMO_DATAB
  * in the working directory (copied from the example for production, it would give the demo its port, admin and keys).
  */
 export function loadDemoConfig(env: NodeJS.ProcessEnv, o: { databaseUrl?: string; cwd?: string } = {}): Config {
-  return loadConfig(demoEnvironment(env, o.databaseUrl), o.cwd ?? process.cwd(), { readFile: false });
+  const config = loadConfig(demoEnvironment(env, o.databaseUrl), o.cwd ?? process.cwd(), { readFile: false });
+  return { ...config, sources: { port: 'PORT', host: 'HOST', ...config.sources, databaseUrl: DEMO_DATABASE_SETTING } };
 }
 
 /** Addresses that listen on every interface, `localhost` included. */
@@ -176,7 +172,7 @@ export async function run(argv: string[]): Promise<void> {
     processingThread: true,
     onFatal: exitOnFatal,
   });
-  await switchboard.listen().catch(explainListenError(GATEWAY_ADDRESS));
+  await switchboard.listen().catch(explainListenError(gatewayAddress(config)));
 
   // Facebook verifies the webhook when it is saved in the dashboard: the emulator does the same now the gateway listens.
   const verified = await fetch(`${emulatorUrl}/_emulator/apps/${config.apps[0]?.id}/webhook`, {
@@ -205,13 +201,13 @@ export async function run(argv: string[]): Promise<void> {
 export async function pagesConnectedBefore(databaseUrl: string, box: SecretBox) {
   let handle: DatabaseHandle;
   try {
-    handle = openDatabase(databaseUrl, { mustExist: true });
+    handle = openDatabase(databaseUrl, { mustExist: true, setting: DEMO_DATABASE_SETTING });
   } catch (error) {
     if (error instanceof ConfigError) return []; // The first run: no database yet.
     throw error;
   }
   try {
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle.db, DEMO_DATABASE_SETTING);
     const pages = await loadPages(handle.db, box);
     return pages.filter((p) => p.source === 'oauth').map((p) => ({ id: p.id, access_token: p.access_token }));
   } finally {

@@ -8,10 +8,10 @@ import { migrateToLatest } from '../storage/migrate.ts';
 export async function run(argv: string[]): Promise<void> {
   // No flags: a `--database-url` ignored would migrate the configured database, not the one named.
   parseArgs({ args: argv, options: {} });
-  const url = loadDatabaseUrl();
-  const { db, close } = openDatabase(url);
+  const { url, setting } = loadDatabaseUrl();
+  const { db, close } = openDatabase(url, { setting });
   try {
-    const applied = await migrateToLatest(db);
+    const applied = await migrateToLatest(db, setting);
     // Which one: a PostgreSQL URL without a database name reaches the user's own (libpq's default).
     const where = url.startsWith('sqlite:')
       ? url.slice('sqlite:'.length)

@@ -24,14 +24,15 @@ const TOLD_NOTE = 'The running gateways were told: the one that sends resumes th
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { outbox: { type: 'boolean' }, events: { type: 'boolean' } } });
   const both = !values.outbox && !values.events;
-  const { db, capabilities, close } = openDatabase(loadDatabaseUrl(), { mustExist: true });
+  const { url, setting } = loadDatabaseUrl();
+  const { db, capabilities, close } = openDatabase(url, { mustExist: true, setting });
   try {
     const counts = await replayDead(
       db,
       { outbox: both || !!values.outbox, events: both || !!values.events },
       Date.now(),
     ).catch((error) => {
-      throw unusableDatabase(error) ?? error;
+      throw unusableDatabase(error, setting) ?? error;
     });
     const queued = counts.outbox + counts.events > 0;
     const told = queued && capabilities.sharedAcrossProcesses && (await tellGateways(db, counts.conversations));

@@ -42,8 +42,11 @@ function keptBesideDatabase(config: Config, name: string, make: () => string, on
   return readFileSync(path, 'utf8').trim();
 }
 
-/** The settings the gateway's own address comes from. */
-export const GATEWAY_ADDRESS = { port: 'PORT', host: 'HOST' };
+/** The settings the gateway's own address came from: PORT and HOST, or the keys of switchboard.yaml. */
+export const gatewayAddress = (config: Config) => ({
+  port: config.sources?.port ?? 'PORT',
+  host: config.sources?.host ?? 'HOST',
+});
 
 /** For a listen's `.catch`: a port taken or an address this machine lacks, said by its settings; else as it was. */
 export const explainListenError =

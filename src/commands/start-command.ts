@@ -7,7 +7,7 @@ import {
   describeConfig,
   exitOnFatal,
   explainListenError,
-  GATEWAY_ADDRESS,
+  gatewayAddress,
   secretBoxFor,
 } from './runtime.ts';
 
@@ -26,7 +26,7 @@ export async function run(argv: string[]): Promise<void> {
     processingThread: true,
     onFatal: exitOnFatal,
   });
-  const url = await switchboard.listen().catch(explainListenError(GATEWAY_ADDRESS));
+  const url = await switchboard.listen().catch(explainListenError(gatewayAddress(config)));
   logger.info({ url, processingThread: switchboard.processingThread }, 'switchboard is listening');
   closeOnSignals(logger, switchboard);
 }

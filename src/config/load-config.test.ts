@@ -186,7 +186,25 @@ describe('configuration', () => {
       logLevel: 'warn',
       graph: { apiUrl: 'https://graph.example.com', version: 'v24.0' },
     });
-    expect(loadDatabaseUrl(env, cwd)).toBe('sqlite:./data/other.db');
+    expect(loadDatabaseUrl(env, cwd).url).toBe('sqlite:./data/other.db');
+  });
+
+  it('says which setting gave the database URL, the port and the host, for the errors that name them', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(file, 'database_url: sqlite:./data/other.db\nport: 4000\n');
+    expect(loadConfig({}, cwd).sources).toEqual({
+      databaseUrl: `${file}: database_url`,
+      port: `${file}: port`,
+      host: 'HOST',
+    });
+    // The environment wins over the file; a setting left at its default is named by its variable.
+    expect(loadConfig({ DATABASE_URL: 'sqlite:./x.db', HOST: '127.0.0.1' }, cwd).sources).toEqual({
+      databaseUrl: 'DATABASE_URL',
+      port: `${file}: port`,
+      host: 'HOST',
+    });
+    expect(loadConfig({}, dir()).sources).toEqual({ databaseUrl: 'DATABASE_URL', port: 'PORT', host: 'HOST' });
   });
 
   it('refuses unknown keys in apps, pages, page settings and assistants, naming each and the key meant', () => {
@@ -595,10 +613,17 @@ describe('configuration', () => {
       join(cwd, 'switchboard.yaml'),
       'database_url: postgres://sb:${DB_PASSWORD}@db.example/sb\napps:\n  - id: "1"\n    secret: ${APP_SECRET}\n    verify_token: vt\n',
     );
-    expect(loadDatabaseUrl({ DB_PASSWORD: 'pw' }, cwd)).toBe('postgres://sb:pw@db.example/sb');
+    const file = join(cwd, 'switchboard.yaml');
+    expect(loadDatabaseUrl({ DB_PASSWORD: 'pw' }, cwd)).toEqual({
+      url: 'postgres://sb:pw@db.example/sb',
+      setting: `${file}: database_url`,
+    });
     expect(() => loadConfig({ DB_PASSWORD: 'pw' }, cwd)).toThrow(/APP_SECRET/);
-    expect(loadDatabaseUrl({ DATABASE_URL: 'sqlite:./x.db' }, cwd)).toBe('sqlite:./x.db');
-    expect(loadDatabaseUrl({}, dir())).toBe('sqlite:./data/switchboard.db');
+    expect(loadDatabaseUrl({ DATABASE_URL: 'sqlite:./x.db' }, cwd)).toEqual({
+      url: 'sqlite:./x.db',
+      setting: 'DATABASE_URL',
+    });
+    expect(loadDatabaseUrl({}, dir())).toEqual({ url: 'sqlite:./data/switchboard.db', setting: 'DATABASE_URL' });
     expect(problemsOf(() => loadDatabaseUrl({}, cwd))).toEqual([expect.stringMatching(/DB_PASSWORD.*export/)]);
     expect(problemsOf(() => loadDatabaseUrl({ DATABASE_URL: 'sqlite:' }, cwd))).toEqual([
       expect.stringMatching(/^DATABASE_URL: needs a file path/),

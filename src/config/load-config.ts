@@ -42,6 +42,19 @@ export interface Config {
   connectedPages: ConnectedPagesConfig;
   /** The YAML file read, if any. */
   configPath?: string;
+  /**
+   * The setting each of these values came from, as the errors met using them name it (a database that cannot be used,
+   * a port taken): its variable, also for a default, or `<file>: <key>`. Absent (a configuration made in code), the
+   * variables.
+   */
+  sources?: ConfigSources;
+}
+
+/** See `Config.sources`. */
+export interface ConfigSources {
+  databaseUrl: string;
+  port: string;
+  host: string;
 }
 
 const DEFAULT_DATABASE_URL = 'sqlite:./data/switchboard.db';
@@ -64,19 +77,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), options:
 
 /**
  * The database URL alone, for the commands that use nothing else (`migrate`, `replay`): DATABASE_URL, else the file's
- * `database_url`, else the default. The rest of the file is neither read nor required, so a migration job needs no
- * page token or model key. Throws ConfigError as `loadConfig` does for a bad URL.
+ * `database_url`, else the default; with the setting it came from (see `Config.sources`). The rest of the file is
+ * neither read nor required, so a migration job needs no page token or model key. Throws ConfigError as `loadConfig`
+ * does for a bad URL.
  */
-export function loadDatabaseUrl(env: Env = process.env, cwd = process.cwd()): string {
+export function loadDatabaseUrl(env: Env = process.env, cwd = process.cwd()): { url: string; setting: string } {
   const configPath = configPathOf(env, cwd);
   const file = configPath && !env.DATABASE_URL ? readConfigFile(resolve(cwd, configPath), env, ['database_url']) : {};
   const url = env.DATABASE_URL || file.database_url;
+  const setting =
+    env.DATABASE_URL || url === undefined ? 'DATABASE_URL' : `${resolve(cwd, configPath ?? '')}: database_url`;
   const problem = url === undefined ? undefined : databaseUrlProblem(url);
-  if (problem) {
-    const key = env.DATABASE_URL ? 'DATABASE_URL' : `${resolve(cwd, configPath ?? '')}: database_url`;
-    throw new ConfigError([`${key}: ${problem}`]);
-  }
-  return url ?? DEFAULT_DATABASE_URL;
+  if (problem) throw new ConfigError([`${setting}: ${problem}`]);
+  return { url: url ?? DEFAULT_DATABASE_URL, setting };
 }
 
 function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | undefined; cwd: string }): Config {
@@ -89,9 +102,11 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
   if (!merged.success)
     throw new ConfigError(describeIssues(merged.error, 'environment', { variables: ENV_VARIABLES, input }));
   const c = merged.data;
-  // Where a key of the merged configuration came from: its variable, or the file.
-  const source = (key: string, variable: string) =>
-    fromEnv.values[key] !== undefined ? variable : `${resolve(cwd, configPath ?? '')}: ${key}`;
+  // Where a key of the merged configuration came from: the file when it gave the value, else its variable.
+  const source = (key: keyof FileConfig, variable: string) =>
+    fromEnv.values[key] === undefined && file[key] !== undefined
+      ? `${resolve(cwd, configPath ?? '')}: ${key}`
+      : variable;
   const problems = [...fromEnv.problems, ...valueProblems(c, source)];
   const trustProxy = parseTrustProxy(c.trust_proxy);
   if (typeof trustProxy === 'object' && 'problem' in trustProxy)
@@ -140,6 +155,11 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
     pages,
     connectedPages,
     configPath,
+    sources: {
+      databaseUrl: source('database_url', 'DATABASE_URL'),
+      port: source('port', 'PORT'),
+      host: source('host', 'HOST'),
+    },
   };
 }
 
@@ -205,7 +225,7 @@ function duplicateProblems(entries: { id: string }[], where: (i: number) => stri
  * Values whose shape passed but that would fail when used, with a stack trace: the database URL and the secret keys.
  * Problems name the key (`source`) and the fix, never the value.
  */
-function valueProblems(c: FileConfig, source: (key: string, variable: string) => string): string[] {
+function valueProblems(c: FileConfig, source: (key: keyof FileConfig, variable: string) => string): string[] {
   const problems: string[] = [];
   const database = c.database_url === undefined ? undefined : databaseUrlProblem(c.database_url);
   if (database) problems.push(`${source('database_url', 'DATABASE_URL')}: ${database}`);

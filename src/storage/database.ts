@@ -49,6 +49,8 @@ export interface OpenOptions {
    * request for ever (tests lower it).
    */
   connectTimeoutMs?: number;
+  /** Where the URL came from, named in errors (`Config.sources`); default DATABASE_URL. */
+  setting?: string;
 }
 
 /**
@@ -71,15 +73,18 @@ const UNREACHABLE = new Set([
   ...['SQLITE_CANTOPEN', 'EEXIST', 'ENOTDIR', 'EISDIR', 'EACCES', 'EROFS'],
 ]);
 
-/** The setting to check, in one line, when `error` says the database cannot be used at all; otherwise undefined. */
-export function unusableDatabase(error: unknown): ConfigError | undefined {
+/**
+ * The setting to check, in one line, when `error` says the database cannot be used at all; otherwise undefined.
+ * `setting` is where the URL came from (`Config.sources`): DATABASE_URL, or the key of switchboard.yaml.
+ */
+export function unusableDatabase(error: unknown, setting = 'DATABASE_URL'): ConfigError | undefined {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const unusable =
     (typeof code === 'string' && (UNREACHABLE.has(code) || code === '3D000' || code.startsWith('28'))) ||
     (typeof message === 'string' && message.startsWith('timeout exceeded when trying to connect'));
   if (!unusable) return undefined;
   return new ConfigError([
-    `DATABASE_URL: cannot use the database (${String(message)}): check that its server runs, and the URL's host, ` +
+    `${setting}: cannot use the database (${String(message)}): check that its server runs, and the URL's host, ` +
       'port, database name, credentials or file path',
   ]);
 }
@@ -120,7 +125,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     const path = url.slice('sqlite:'.length);
     if (options.mustExist && (path === ':memory:' || !existsSync(path)))
       throw new ConfigError([
-        `DATABASE_URL: no database at ${path}: run this where the gateway runs, or set DATABASE_URL`,
+        `${options.setting ?? 'DATABASE_URL'}: no database at ${path}: run this where the gateway runs, or point it at the gateway's database`,
       ]);
     let sqlite: SQLite.Database;
     try {
@@ -131,7 +136,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       // the operator made keeps theirs.
       if (created) chmodSync(path, 0o600);
     } catch (error) {
-      throw unusableDatabase(error) ?? error;
+      throw unusableDatabase(error, options.setting) ?? error;
     }
     sqlite.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a commit survives a process crash but not a power loss. Writes that must survive power
@@ -173,7 +178,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   }
   // Only the scheme is shown: what follows it may hold a password.
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? 'no scheme';
-  throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${scheme})`);
+  throw new Error(`${options.setting ?? 'DATABASE_URL'} must start with sqlite: or postgres:// (got ${scheme})`);
 }
 
 /**

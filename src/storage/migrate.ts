@@ -38,13 +38,16 @@ function migrator(db: Kysely<Database>): Migrator {
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
 
-/** Applies pending migrations; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+/**
+ * Applies pending migrations; throws with the failing migration's name, or a ConfigError naming `setting` (where the
+ * URL came from, default DATABASE_URL) when the database cannot be used at all.
+ */
+export async function migrateToLatest(db: Kysely<Database>, setting?: string): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     // No migration ran: the database itself could not be used (the first query of a start).
-    if (!failed) throw unusableDatabase(error) ?? error;
+    if (!failed) throw unusableDatabase(error, setting) ?? error;
     throw new Error(`migration ${failed} failed: ${(error as Error).message}`);
   }
   return (results ?? []).map((r) => r.migrationName);

@@ -75,8 +75,9 @@ describe('the switchboard command', () => {
     const cwd = configDir();
     const result = switchboard(['replay'], cwd);
     expect(result.status).toBe(78);
+    // The URL came from the file: the message names its key there, not DATABASE_URL.
     expect(result.stderr).toMatch(
-      /^Invalid configuration:\n {2}- DATABASE_URL: no database at \.\/state\/switchboard\.db/,
+      /^Invalid configuration:\n {2}- \/.*\/switchboard\.yaml: database_url: no database at \.\/state\/switchboard\.db/,
     );
     expect(existsSync(join(cwd, 'state/switchboard.db'))).toBe(false);
   });
@@ -182,6 +183,18 @@ describe('the switchboard command', () => {
     expect(unopenable.stderr).toMatch(/- DATABASE_URL: cannot use the database/);
   });
 
+  it('names the key of switchboard.yaml, not the variable, when the file gave the database URL', () => {
+    const cwd = configDir();
+    const file = join(cwd, 'switchboard.yaml');
+    const yaml = readFileSync(file, 'utf8').replace('sqlite:./state/switchboard.db', 'sqlite:./switchboard.yaml/x.db');
+    writeFileSync(file, yaml);
+    for (const command of ['migrate', 'start']) {
+      const result = switchboard([command], cwd, START_ENV);
+      expect([command, result.status]).toEqual([command, 78]);
+      expect(result.stderr).toContain(`- ${file}: database_url: cannot use the database (EEXIST`);
+    }
+  });
+
   it('says which setting to change when the port is taken', async () => {
     const taken = createServer().listen(0, '127.0.0.1');
     await once(taken, 'listening');
@@ -196,6 +209,12 @@ describe('the switchboard command', () => {
       expect(result.status).toBe(78);
       expect(result.stderr).toMatch(/- PORT: another process listens there \(.*EADDRINUSE/);
       expect(result.stderr).not.toMatch(/\n {4}at /);
+      // Given by the file, the port is named by its key there.
+      const file = join(cwd, 'switchboard.yaml');
+      writeFileSync(file, `port: ${port}\nhost: 127.0.0.1\n${readFileSync(file, 'utf8')}`);
+      const fromFile = switchboard(['start'], cwd, START_ENV);
+      expect(fromFile.status).toBe(78);
+      expect(fromFile.stderr).toContain(`- ${file}: port: another process listens there (`);
     } finally {
       taken.close();
     }
