@@ -74,6 +74,8 @@ export interface SwitchboardOptions {
    * The thread keeps the system clock, so tests that inject `timers` or `random` run in one thread.
    */
   processingThread?: boolean;
+  /** The processing thread's module; tests give one that fails. */
+  processingThreadEntry?: URL;
   /**
    * Told when a part of the gateway fails for good (the processing thread died, the disk refused a flush);
    * `switchboard start` exits.
@@ -187,6 +189,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         observer,
         logger,
         onFailure: (error) => options.onFatal?.(error),
+        entry: options.processingThreadEntry,
       })
     : shared
       ? await createLeaderProcessing({
@@ -381,15 +384,31 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     async close() {
       closing = true;
       clearInterval(purgeTimer);
-      await pageWatch?.stop();
-      upkeep.close();
-      await app.close();
-      await ingress.flush();
-      await processing.stop();
+      // Every part is closed, whatever failed before it (a processing thread that died or failed its stop), so the
+      // database is closed and its WAL checkpointed; then the failures reject, so that `switchboard start` exits with
+      // 1 (runtime.ts `closeOnSignals` logs them once), and a supervisor sees a shutdown that did not go cleanly.
+      const failed: { part: string; error: unknown }[] = [];
+      const closePart = async (part: string, close: () => unknown) => {
+        try {
+          await close();
+        } catch (error) {
+          failed.push({ part, error });
+        }
+      };
+      await closePart('the page watch', () => pageWatch?.stop());
+      await closePart('the page upkeep', () => upkeep.close());
+      await closePart('the HTTP server', () => app.close());
+      await closePart('the webhook writes', () => ingress.flush());
+      await closePart('the processing thread', () => processing.stop());
       // After processing: what it did while stopping reaches the inboxes of other processes.
-      await changes.close();
-      await graph.close();
-      await database.close();
+      await closePart('the live changes', () => changes.close());
+      await closePart('the Graph clients', () => graph.close());
+      await closePart('the database', () => database.close());
+      if (failed.length > 0)
+        throw new AggregateError(
+          failed.map((f) => f.error),
+          `could not close ${failed.map((f) => f.part).join(', ')}; the rest closed`,
+        );
     },
   };
 }

@@ -8,6 +8,7 @@ import { startProcessingThread } from './thread-client.ts';
 const DIES_AFTER_READY = new URL('../../test/fixtures/threads/dies-after-ready.js', import.meta.url);
 const NEVER_IDLE = new URL('../../test/fixtures/threads/never-idle.js', import.meta.url);
 const DIES_HOLDING_THE_LOCK = new URL('../../test/fixtures/threads/dies-holding-the-lock.js', import.meta.url);
+const FAILS_TO_STOP = new URL('../../test/fixtures/threads/fails-to-stop.js', import.meta.url);
 
 const start = (entry: URL, failures: Error[] = [], writeLock = createWriteLock()) =>
   startProcessingThread({
@@ -51,4 +52,16 @@ describe('the processing thread, seen from the main thread', () => {
     await expect(waiting).rejects.toThrow('the processing thread has stopped');
     await expect(processing.idle()).rejects.toThrow('the processing thread has stopped');
   });
+
+  it('ends a thread whose stop fails, fails the calls waiting on it, and then reports the failure', async () => {
+    const failures: Error[] = [];
+    const processing = await start(FAILS_TO_STOP, failures);
+    const waiting = processing.idle();
+    await expect(processing.stop()).rejects.toThrow('the thread broke while stopping');
+    // Left running, the thread would write to a database the gateway goes on to close, and the call would wait for ever.
+    await expect(waiting).rejects.toThrow('the processing thread has stopped');
+    await expect(processing.idle()).rejects.toThrow('the processing thread has stopped');
+    // A stop asked for is no failure of the thread's: the gateway is not told to shut down again.
+    expect(failures).toEqual([]);
+  }, 5_000);
 });

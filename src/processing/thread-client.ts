@@ -146,13 +146,18 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
       return activeConversations;
     },
     async stop() {
-      if (!failure) await call('stop');
-      stopped = true;
-      await worker.terminate();
-      // Calls still waiting (an `idle` with events left for the next start) would wait for ever.
-      failure ??= new Error('the processing thread has stopped');
-      for (const waiter of waiting.values()) waiter.reject(failure);
-      waiting.clear();
+      try {
+        if (!failure) await call('stop');
+      } finally {
+        // Ended even when its stop failed (an error in it, or the thread died meanwhile): left running, it would write
+        // to the database the gateway goes on to close. The stop's error is the caller's to report.
+        stopped = true;
+        await worker.terminate();
+        // Calls still waiting (an `idle` with events left for the next start) would wait for ever.
+        failure ??= new Error('the processing thread has stopped');
+        for (const waiter of waiting.values()) waiter.reject(failure);
+        waiting.clear();
+      }
     },
   };
 }

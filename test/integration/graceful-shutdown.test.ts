@@ -169,4 +169,26 @@ describe('graceful shutdown', { timeout: PROMPTLY }, () => {
       await h.db.drop();
     }
   });
+
+  it('closes every part when the processing thread fails to stop, then reports that it did not close cleanly', async () => {
+    const h = await startHarness({
+      database: 'sqlite',
+      processingThread: true,
+      processingThreadEntry: new URL('../fixtures/threads/fails-to-stop.js', import.meta.url),
+    });
+    try {
+      const closed = await h.switchboard.close().then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      // Closed after processing: the database too, or its WAL would be left for the next start to replay.
+      await expect(h.switchboard.db.selectFrom('pages').select('id').execute()).rejects.toThrow(/destroyed/);
+      await expect(fetch(`${h.gatewayUrl}/healthz`)).rejects.toThrow();
+      expect(closed?.message).toBe('could not close the processing thread; the rest closed');
+      expect((closed as AggregateError).errors).toEqual([new Error('the thread broke while stopping')]);
+    } finally {
+      await h.emulator.close();
+      await h.db.drop();
+    }
+  });
 });

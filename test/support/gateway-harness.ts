@@ -32,6 +32,8 @@ export interface HarnessOptions {
    * reads the logs, which stay in this thread). PostgreSQL always runs in one thread.
    */
   processingThread?: boolean;
+  /** The processing thread's module (`SwitchboardOptions.processingThreadEntry`): one that fails. */
+  processingThreadEntry?: URL;
   onFatal?: SwitchboardOptions['onFatal'];
   /** Proxies whose X-Forwarded-For the gateway believes (TRUST_PROXY); default none. */
   trustProxy?: Config['trustProxy'];
@@ -136,6 +138,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     tuning: { eventRetryBaseMs: 20, sendRetryBaseMs: 20, inDoubtGraceMs: 200, catchUpMaxMs: 200, ...options.tuning },
     timers: options.timers,
     processingThread: options.processingThread ?? (!options.timers && !options.logs),
+    processingThreadEntry: options.processingThreadEntry,
     onFatal: options.onFatal,
   });
   const gatewayUrl = await switchboard.listen();
