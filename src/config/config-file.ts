@@ -20,24 +20,64 @@ export function configPathOf(env: Env, cwd: string): string | undefined {
  * top-level keys: the rest is neither substituted nor checked.
  */
 export function readConfigFile(path: string, env: Env, only?: readonly (keyof FileConfig)[]): FileConfig {
+  const { file, problems } = inspectConfigFile(path, env, only);
+  if (problems.length) throw new ConfigError(problems);
+  return file;
+}
+
+/** What `inspectConfigFile` found. */
+export interface FileInspection {
+  /** The file without its broken keys. */
+  file: FileConfig;
+  /** Every problem found, naming the file and the key. */
+  problems: string[];
+  /** The top-level keys left out of `file` for a problem, so that what is checked after them says nothing more. */
+  broken: Set<string>;
+}
+
+/**
+ * As `readConfigFile`, but a problem leaves out only its top-level key (a `${NAME}` unset, a bad value, an unknown
+ * key): the rest is returned, so that checks that need no broken part still run, and report theirs with these. A file
+ * that is missing or not YAML still throws: there is nothing to read.
+ */
+export function inspectConfigFile(path: string, env: Env, only?: readonly (keyof FileConfig)[]): FileInspection {
   if (!existsSync(path))
     throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} does not exist; fix the path or unset it`]);
   if (!statSync(path).isFile())
     throw new ConfigError([`SWITCHBOARD_CONFIG: ${path} is not a file; name the YAML file itself`]);
   let raw = parseQuietly(readFileSync(path, 'utf8'), path);
-  if (only && raw && typeof raw === 'object' && !Array.isArray(raw))
+  if (only && isMapping(raw))
     raw = Object.fromEntries(Object.entries(raw).filter(([key]) => (only as readonly string[]).includes(key)));
   const problems: string[] = [];
+  const broken = new Set<string>();
   const references = new Set<string>();
-  const substituted = substituteEnv(raw, env, references, (key, problem) =>
-    problems.push(`${path}: ${key}: ${problem}`),
-  );
-  if (problems.length) throw new ConfigError(problems);
-  let parsed = fileConfigSchema.safeParse(substituted);
-  if (!parsed.success && typeReferences(substituted, parsed.error.issues, references))
-    parsed = fileConfigSchema.safeParse(substituted);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, path, { input: substituted }));
-  return parsed.data;
+  const substituted = substituteEnv(raw, env, references, (at, problem) => {
+    problems.push(`${path}: ${at.join('.') || '(top level)'}: ${problem}`);
+    broken.add(String(at[0] ?? ''));
+  });
+  // A key whose value could not be substituted is not validated: its problems would be those of the text left.
+  const input = withoutKeys(substituted, broken);
+  let parsed = fileConfigSchema.safeParse(input);
+  if (!parsed.success && typeReferences(input, parsed.error.issues, references))
+    parsed = fileConfigSchema.safeParse(input);
+  if (parsed.success) return { file: parsed.data, problems, broken };
+  problems.push(...describeIssues(parsed.error, path, { input }));
+  for (const issue of parsed.error.issues) {
+    if (issue.path.length > 0) broken.add(String(issue.path[0]));
+    else if (issue.code === 'unrecognized_keys') for (const key of issue.keys) broken.add(key);
+  }
+  // Each top-level key is checked on its own, so the rest passes; a file that is no mapping has nothing to keep.
+  const rest = fileConfigSchema.safeParse(withoutKeys(input, broken));
+  return { file: rest.success ? rest.data : {}, problems, broken };
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** A parsed file without the given top-level keys (a copy; anything but a mapping as it is). */
+function withoutKeys(value: unknown, keys: ReadonlySet<string>): unknown {
+  if (!isMapping(value) || keys.size === 0) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.has(key)));
 }
 
 /**
@@ -79,24 +119,23 @@ function substituteEnv(
   value: unknown,
   env: Env,
   references: Set<string>,
-  problem: (key: string, message: string) => void,
+  problem: (path: Path, message: string) => void,
   path: Path = [],
 ): unknown {
   if (typeof value === 'string') {
-    const key = path.join('.') || '(top level)';
     if (/^\$\{[A-Za-z0-9_]+\}$/.test(value)) references.add(path.join('.'));
     // Checked in the file's text, not after substitution: a variable's value may hold `${` (a password, say).
     if (value.replace(REFERENCE, '').includes('${'))
       problem(
-        key,
+        path,
         `only \${NAME} references are supported (letters, digits and _, no default like \${NAME:-x}); ` +
           `a value holding \${ itself goes in a variable, written \${NAME} here`,
       );
     return value.replace(REFERENCE, (_, name: string) => {
       // Empty counts as unset, as for every variable: an env-file's `NAME=` left blank would be an empty secret.
-      if (env[name] === undefined) problem(key, `\${${name}} is not set in the environment; export ${name}`);
+      if (env[name] === undefined) problem(path, `\${${name}} is not set in the environment; export ${name}`);
       else if (env[name] === '')
-        problem(key, `\${${name}} is set but empty; export ${name} with its value, or write the value in the file`);
+        problem(path, `\${${name}} is set but empty; export ${name} with its value, or write the value in the file`);
       return env[name] ?? '';
     });
   }

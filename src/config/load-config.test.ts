@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
-import { loadConfig, loadDatabaseUrl } from './load-config.ts';
+import { inspectConfig, loadConfig, loadDatabaseUrl } from './load-config.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'switchboard-config-'));
 const problemsOf = (fn: () => unknown): string[] => {
@@ -494,6 +494,53 @@ describe('configuration', () => {
       'apps: [{id: "1", secret: app-secret-1, verify_token: vt}]\npages: [{id: "2", access_token: "${TOKEN}", name: ""}]\n',
     );
     expect(loadConfig({ TOKEN: 'EAA' }, cwd).pages[0]?.name).toBe('');
+  });
+
+  it('reports every problem at once: a variable unset hides no bad key elsewhere, a bad key no missing flow file', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(
+      file,
+      [
+        'port: abc',
+        'apps:',
+        '  - {id: "1", secret: "${MISSING_SECRET}", verify_token: vt}',
+        'pages:',
+        '  - {id: "2", app_id: "1", access_token: t, assistant: {type: flow, path: missing.yaml}}',
+        '',
+      ].join('\n'),
+    );
+    // The apps are left out, not reported again: page 2's app_id is not said to name no app.
+    expect(problemsOf(() => loadConfig({ PORT: 'x' }, cwd))).toEqual([
+      `${file}: apps.0.secret: \${MISSING_SECRET} is not set in the environment; export MISSING_SECRET`,
+      expect.stringMatching(new RegExp(`^${file}: port: must be a port number`)),
+      expect.stringMatching(/^PORT: must be a port number/),
+      expect.stringMatching(/^pages\[0\]\.assistant: page 2: the flow file missing\.yaml does not exist/),
+    ]);
+  });
+
+  it('keeps the sound parts of a configuration with problems, and says which keys are broken', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(join(cwd, 'support.yaml'), 'name: support\n');
+    writeFileSync(
+      file,
+      [
+        'secret_keys: ["${MISSING_KEY}"]',
+        'apps: [{id: "1", secret: app-secret-1, verify_token: vt}]',
+        'pages: [{id: "2", access_token: t, assistant: support.yaml}]',
+        'unknown_key: 1',
+        '',
+      ].join('\n'),
+    );
+    const { config, problems, broken } = inspectConfig({}, cwd);
+    expect(problems).toEqual([
+      `${file}: secret_keys.0: \${MISSING_KEY} is not set in the environment; export MISSING_KEY`,
+      `${file}: (top level): Unrecognized key: "unknown_key"; remove or rename it`,
+    ]);
+    expect([...broken].sort()).toEqual(['secret_keys', 'unknown_key']);
+    expect(config.secretKeys).toEqual([]);
+    expect(config.pages).toMatchObject([{ id: '2', app_id: '1', assistant: { type: 'flow', path: 'support.yaml' } }]);
   });
 
   it('refuses a ${...} other than ${NAME} instead of keeping it as the value', () => {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { secretKeyProblem } from '../storage/secret-box.ts';
 import { flowFileProblem } from './assistant-config.ts';
 import { ConfigError } from './config-error.ts';
-import { configPathOf, describeIssues, type Env, readConfigFile } from './config-file.ts';
+import { configPathOf, describeIssues, type Env, inspectConfigFile, readConfigFile } from './config-file.ts';
 import {
   type AppConfig,
   appSchema,
@@ -70,9 +70,36 @@ export interface LoadOptions {
 
 /** Reads `switchboard.yaml` (if any) and the environment; throws ConfigError naming every bad key. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd(), options: LoadOptions = {}): Config {
+  const { config, problems } = inspectConfig(env, cwd, options);
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** What `inspectConfig` found. */
+export interface ConfigInspection {
+  /** The configuration without its broken parts: each left at its default, or out (an app, a page). */
+  config: Config;
+  /** Every problem found, as `loadConfig` reports them. */
+  problems: string[];
+  /** The top-level keys (`secret_keys`, `pages`…) with a problem: what `config` has for them is not what was meant. */
+  broken: ReadonlySet<string>;
+}
+
+/**
+ * As `loadConfig`, without throwing: a problem leaves out only the part it is in, so that the checks of the other
+ * parts still run (`switchboard check` goes on with what needs none of the broken parts). A checked part that depends
+ * on a broken one is not checked (pages' app ids when the apps are broken): it would only repeat the problem.
+ */
+export function inspectConfig(
+  env: Env = process.env,
+  cwd = process.cwd(),
+  options: LoadOptions = {},
+): ConfigInspection {
   const configPath = options.readFile === false ? undefined : configPathOf(env, cwd);
-  const file = configPath ? readConfigFile(resolve(cwd, configPath), env) : {};
-  return resolveConfig({ file, env, configPath, cwd });
+  const read = configPath
+    ? inspectConfigFile(resolve(cwd, configPath), env)
+    : { file: {}, problems: [], broken: new Set<string>() };
+  return resolveConfig({ ...read, env, configPath, cwd });
 }
 
 /**
@@ -92,25 +119,29 @@ export function loadDatabaseUrl(env: Env = process.env, cwd = process.cwd()): { 
   return { url: url ?? DEFAULT_DATABASE_URL, setting };
 }
 
-function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | undefined; cwd: string }): Config {
-  const { file, env, configPath, cwd } = o;
+function resolveConfig(o: {
+  file: FileConfig;
+  problems: string[];
+  broken: Set<string>;
+  env: Env;
+  configPath: string | undefined;
+  cwd: string;
+}): ConfigInspection {
+  const { file, env, configPath, cwd, problems, broken } = o;
   const fromEnv = envOverrides(env, configPath !== undefined);
-  const admin = Object.keys(fromEnv.admin).length ? { admin: { ...file.admin, ...fromEnv.admin } } : {};
-  const input = { ...file, ...fromEnv.values, ...admin };
-  const merged = fileConfigSchema.safeParse(input);
-  // The file passed alone: what fails now came from a variable, named as such.
-  if (!merged.success)
-    throw new ConfigError(describeIssues(merged.error, 'environment', { variables: ENV_VARIABLES, input }));
-  const c = merged.data;
+  const c = mergeEnvironment(file, fromEnv, { problems, broken });
   // Where a key of the merged configuration came from: the file when it gave the value, else its variable.
   const source = (key: keyof FileConfig, variable: string) =>
     fromEnv.values[key] === undefined && file[key] !== undefined
       ? `${resolve(cwd, configPath ?? '')}: ${key}`
       : variable;
-  const problems = [...fromEnv.problems, ...valueProblems(c, source)];
-  const trustProxy = parseTrustProxy(c.trust_proxy);
-  if (typeof trustProxy === 'object' && 'problem' in trustProxy)
-    problems.push(`${source('trust_proxy', 'TRUST_PROXY')}: ${trustProxy.problem}`);
+  problems.push(...fromEnv.problems, ...valueProblems(c, source, broken));
+  const trusted = parseTrustProxy(c.trust_proxy);
+  let trustProxy: TrustProxy = false;
+  if (typeof trusted === 'object' && 'problem' in trusted) {
+    problems.push(`${source('trust_proxy', 'TRUST_PROXY')}: ${trusted.problem}`);
+    broken.add('trust_proxy');
+  } else trustProxy = trusted;
   const apps = [...(c.apps ?? []), ...fromEnv.apps];
   const filePages = c.pages?.length ?? 0;
   const fileApps = c.apps?.length ?? 0;
@@ -124,23 +155,19 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
   );
   const pages = [...(c.pages ?? []), ...fromEnv.pages].map((page, i) => {
     const appId = page.app_id ?? (apps.length === 1 ? apps[0]?.id : undefined);
-    if (!appId && i >= filePages)
-      problems.push(`FB_APP_ID: page ${page.id} (FB_PAGE_ID) needs it when ${apps.length} apps are configured`);
-    else if (!appId)
-      problems.push(`pages[${i}].app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`);
-    else if (!apps.some((a) => a.id === appId))
-      problems.push(`${i < filePages ? `pages[${i}].app_id` : 'FB_APP_ID'}: no app with id ${appId} is configured`);
+    // With the file's apps broken, a page's app cannot be told: its problem is theirs, reported already.
+    const appProblem = broken.has('apps') ? undefined : pageAppProblem(page, appId, { i, filePages, apps });
+    if (appProblem) problems.push(appProblem);
     const where = i < filePages ? `pages[${i}].assistant` : 'SWITCHBOARD_ASSISTANT';
     problems.push(...assistantProblems(page.assistant, { key: where, subject: `page ${page.id}: ` }, { env, cwd }));
     return { ...page, app_id: appId ?? '' };
   });
   const connectedPages = connectedPagesOf(c, fromEnv.pages, { env, cwd, problems });
-  if (problems.length) throw new ConfigError(problems);
   const port = c.port ?? 3000;
-  return {
+  const config: Config = {
     port,
     host: c.host ?? '0.0.0.0',
-    trustProxy: trustProxy as TrustProxy,
+    trustProxy,
     publicUrl: (c.public_url ?? `http://localhost:${port}`).replace(/\/$/, ''),
     databaseUrl: c.database_url ?? DEFAULT_DATABASE_URL,
     logLevel: c.log_level ?? 'info',
@@ -161,6 +188,44 @@ function resolveConfig(o: { file: FileConfig; env: Env; configPath: string | und
       host: source('host', 'HOST'),
     },
   };
+  return { config, problems, broken };
+}
+
+/** A page whose app is not told (several apps, no `app_id`) or not configured; `appId` is its own or the only app's. */
+function pageAppProblem(
+  page: PageConfig,
+  appId: string | undefined,
+  o: { i: number; filePages: number; apps: AppConfig[] },
+): string | undefined {
+  const { i, filePages, apps } = o;
+  if (!appId && i >= filePages)
+    return `FB_APP_ID: page ${page.id} (FB_PAGE_ID) needs it when ${apps.length} apps are configured`;
+  if (!appId) return `pages[${i}].app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`;
+  if (!apps.some((a) => a.id === appId))
+    return `${i < filePages ? `pages[${i}].app_id` : 'FB_APP_ID'}: no app with id ${appId} is configured`;
+  return undefined;
+}
+
+/**
+ * The file with the variables over it, validated again: the file passed alone, so what fails now came from a
+ * variable, named as such, and is left out (its default applies). The admin is not completed from the variables when
+ * the file's is broken: it would be said to lack what the file had.
+ */
+function mergeEnvironment(
+  file: FileConfig,
+  fromEnv: ReturnType<typeof envOverrides>,
+  o: { problems: string[]; broken: Set<string> },
+): FileConfig {
+  const withAdmin = Object.keys(fromEnv.admin).length > 0 && !o.broken.has('admin');
+  const admin = withAdmin ? { admin: { ...file.admin, ...fromEnv.admin } } : {};
+  const input: Record<string, unknown> = { ...file, ...fromEnv.values, ...admin };
+  const merged = fileConfigSchema.safeParse(input);
+  if (merged.success) return merged.data;
+  o.problems.push(...describeIssues(merged.error, 'environment', { variables: ENV_VARIABLES, input }));
+  const failed = new Set(merged.error.issues.map((issue) => String(issue.path[0])));
+  for (const key of failed) o.broken.add(key);
+  const rest = fileConfigSchema.safeParse(Object.fromEntries(Object.entries(input).filter(([k]) => !failed.has(k))));
+  return rest.success ? rest.data : {};
 }
 
 /**
@@ -223,17 +288,25 @@ function duplicateProblems(entries: { id: string }[], where: (i: number) => stri
 
 /**
  * Values whose shape passed but that would fail when used, with a stack trace: the database URL and the secret keys.
- * Problems name the key (`source`) and the fix, never the value.
+ * Problems name the key (`source`) and the fix, never the value; their keys are added to `broken`.
  */
-function valueProblems(c: FileConfig, source: (key: keyof FileConfig, variable: string) => string): string[] {
+function valueProblems(
+  c: FileConfig,
+  source: (key: keyof FileConfig, variable: string) => string,
+  broken: Set<string>,
+): string[] {
   const problems: string[] = [];
   const database = c.database_url === undefined ? undefined : databaseUrlProblem(c.database_url);
-  if (database) problems.push(`${source('database_url', 'DATABASE_URL')}: ${database}`);
+  if (database) {
+    problems.push(`${source('database_url', 'DATABASE_URL')}: ${database}`);
+    broken.add('database_url');
+  }
   for (const [i, key] of (c.secret_keys ?? []).entries()) {
     const problem = secretKeyProblem(key);
     const count = c.secret_keys?.length ?? 0;
-    if (problem)
-      problems.push(`${source('secret_keys', 'SWITCHBOARD_SECRET_KEY')}: key ${i + 1} of ${count} ${problem}`);
+    if (!problem) continue;
+    problems.push(`${source('secret_keys', 'SWITCHBOARD_SECRET_KEY')}: key ${i + 1} of ${count} ${problem}`);
+    broken.add('secret_keys');
   }
   return problems;
 }

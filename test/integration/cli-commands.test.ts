@@ -258,5 +258,19 @@ describe('the switchboard command', () => {
         '',
       ].join('\n'),
     );
+
+    // A problem in the configuration itself does not hide those of the parts that do not depend on it.
+    const { FB_APP_SECRET: _secret, ...withoutSecrets } = withoutKey;
+    const broken = switchboard(['check'], cwd, withoutSecrets);
+    expect(broken).toMatchObject({ status: 78, stdout: '' });
+    expect(broken.stderr).toBe(
+      [
+        'Invalid configuration:',
+        `  - ${join(cwd, 'switchboard.yaml')}: apps.0.secret: \${FB_APP_SECRET} is not set in the environment; export FB_APP_SECRET`,
+        '  - SWITCHBOARD_SECRET_KEY: required to encrypt tokens at rest; generate one with "openssl rand -base64 32"',
+        '  - page 104857392018475: typo.yaml:6: unknown step "sya" (did you mean "say"?)',
+        '',
+      ].join('\n'),
+    );
   });
 });
