@@ -93,7 +93,7 @@ function renderInput(field) {
       },
     };
   }
-  if (field.kind === 'hours') return renderHours(field, help, helpId);
+  if (field.kind === 'hours') return renderHours(help, helpId);
   const input =
     field.kind === 'choice'
       ? h(
@@ -114,7 +114,7 @@ function renderInput(field) {
 }
 
 /** The time zone and a line of ranges per weekday. */
-function renderHours(field, help, helpId) {
+function renderHours(help, helpId) {
   const zoneId = uid('setting-time-zone');
   const zone = h('input', {
     id: zoneId,
