@@ -533,12 +533,14 @@ for (const kind of DATABASES) {
         flagged: 1,
         flag_reason: expect.stringMatching(/^assistant_failure: flow_loop/),
       });
-      // Asking for a person in a turn the assistant fails: that is what the agent needs to read.
+      // Asking for a person in a turn the assistant fails: that is what the agent needs to read. (Another person's
+      // conversation: one flagged already keeps the reason it was flagged for.)
       const [asking] = await insertInboundEvents(
         db,
         [
           {
             ...event,
+            user_id: 'psid-2',
             key: 'm_2',
             mid: 'm_2',
             text: 'can I talk to a human please',
@@ -549,9 +551,78 @@ for (const kind of DATABASES) {
         Date.now(),
       );
       await service.handle(asking as StoredEvent);
-      expect(await db.selectFrom('conversations').select('flag_reason').executeTakeFirst()).toMatchObject({
-        flag_reason: expect.stringMatching(/^asked_for_human: /),
+      const flags = await db.selectFrom('conversations').select('flag_reason').orderBy('created_at').execute();
+      expect(flags).toEqual([
+        { flag_reason: expect.stringMatching(/^assistant_failure: /) },
+        { flag_reason: expect.stringMatching(/^asked_for_human: /) },
+      ]);
+    });
+  });
+
+  describe(`conversation service on ${kind}: a conversation flagged already`, () => {
+    const open = useMigratedDatabase(kind);
+
+    /** A service whose assistant runs `during` before it answers (nothing), and a way to send the person's text. */
+    function flaggingService(db: Kysely<Database>, during: () => Promise<void> = async () => {}) {
+      const service = serviceOn(db, {
+        assistantFor: () => ({
+          kind: 'flow',
+          async reply() {
+            await during();
+            return { responses: [] };
+          },
+        }),
       });
+      let n = 0;
+      const say = async (text: string) => {
+        const mid = `m_${++n}`;
+        const event = { kind: 'message', page_id: PAGE.id, user_id: 'psid-1', key: mid, mid, timestamp: Date.now() };
+        const [stored] = await insertInboundEvents(
+          db,
+          [{ ...event, text, attachments: [], standby: false } as InboundEvent],
+          Date.now(),
+        );
+        await service.handle(stored as StoredEvent);
+      };
+      return say;
+    }
+    const flagOf = (db: Kysely<Database>) =>
+      db.selectFrom('conversations').select(['flagged', 'flag_reason']).executeTakeFirstOrThrow();
+    const flagByAgent = (db: Kysely<Database>) =>
+      db.updateTable('conversations').set({ flagged: 1, flag_reason: 'angry on the phone: call back' }).execute();
+
+    it('keeps the reason an agent flagged it for when the person then asks for someone', async () => {
+      const { db } = await open();
+      const say = flaggingService(db);
+      await say('hello');
+      await flagByAgent(db);
+      await say('I want to talk to a human');
+      expect(await flagOf(db)).toEqual({ flagged: 1, flag_reason: 'angry on the phone: call back' });
+    });
+
+    it('keeps the reason of the first automatic flag when another message would flag it again', async () => {
+      const { db } = await open();
+      const say = flaggingService(db);
+      await say('I want to talk to a human');
+      const first = await flagOf(db);
+      expect(first).toEqual({
+        flagged: 1,
+        flag_reason: 'asked_for_human: asked for a person: “I want to talk to a human”',
+      });
+      await say('WHERE IS MY ORDER, THIS IS SHIT');
+      expect(await flagOf(db)).toEqual(first);
+    });
+
+    it('keeps the reason of a flag raised while the assistant ran, after the turn read the conversation', async () => {
+      const { db } = await open();
+      let flagMeanwhile = false;
+      const say = flaggingService(db, async () => {
+        if (flagMeanwhile) await flagByAgent(db);
+      });
+      await say('hello');
+      flagMeanwhile = true;
+      await say('agent please');
+      expect(await flagOf(db)).toEqual({ flagged: 1, flag_reason: 'angry on the phone: call back' });
     });
   });
 }

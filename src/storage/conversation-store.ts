@@ -242,11 +242,18 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   let botSendsCancelled = false;
   if (conversationId !== undefined) {
     const { flagged, flag_reason, routing, paused_until, ...rest } = conversation?.changes ?? {};
+    // A reason quotes the person or a bot: it may hold what PostgreSQL refuses.
+    const reason = typeof flag_reason === 'string' ? storableText(flag_reason) : flag_reason;
     const { rows } = await updateConversation(tx, {
       ...rest,
       ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
-      // A reason quotes the person or a bot: it may hold what PostgreSQL refuses.
-      ...(flag_reason === undefined ? {} : { flag_reason: flag_reason === null ? null : storableText(flag_reason) }),
+      // A flag that stands keeps the reason the team was told (an agent's, or the first cause found): a turn's flag
+      // gives its reason only to a conversation not flagged when the turn is written.
+      ...(reason === undefined
+        ? {}
+        : flagged && reason !== null
+          ? { raised_flag_reason: reason }
+          : { flag_reason: reason }),
       last_message_at: now,
       updated_at: now,
       id: conversationId,
@@ -303,17 +310,33 @@ async function changeRouting(tx: Transaction<Database>, id: string, routing: str
   return changed.numUpdatedRows > 0n;
 }
 
-type ConversationUpdate = Partial<Omit<ConversationsTable, 'id'>> & { id: string };
+type ConversationUpdate = Partial<Omit<ConversationsTable, 'id'>> & {
+  id: string;
+  /** The reason of a flag the turn raises, written only where no flag with a reason stands. */
+  raised_flag_reason?: string;
+};
 
 /**
  * Precompiled once per set of changed columns: a turn changes one of a handful of sets. Returns who owns the
  * conversation, and whether rows of it wait to be sent (an agent's reply whose wake is on its way).
  */
 const updateConversation = precompiled((db, v: ConversationUpdate) => {
-  const { id, ...changes } = v;
+  const { id, raised_flag_reason: raised, ...changes } = v;
   return db
     .updateTable('conversations')
     .set(changes)
+    .$if(raised !== undefined, (update) =>
+      // Compared with the row before this update (SQL reads the old row): an agent's flag written while the turn's
+      // assistant ran keeps its reason too.
+      update.set((eb) => ({
+        flag_reason: eb
+          .case()
+          .when(eb.and([eb('flagged', '=', 1), eb('flag_reason', 'is not', null)]))
+          .then(eb.ref('flag_reason'))
+          .else(eb.val(raised as string))
+          .end(),
+      })),
+    )
     .where('id', '=', id)
     .returning((eb) => [
       'routing',
