@@ -6,6 +6,7 @@ import {
   REWRITES,
   SHORT_REQUESTS,
   STRONG_HUMAN_NOUNS,
+  THING_AFTER_NOUN,
   TYPO_TARGETS,
 } from './escalation-phrases.ts';
 import { editDistance, hasPhrase, memoized, words } from './fold.ts';
@@ -171,10 +172,23 @@ export function asksForHuman(text: string): boolean {
       // A match starts with the space before its first word, unless it starts the text.
       const at = match.index + (match[0].startsWith(' ') ? 1 : 0);
       const clauseStart = starts.findLast((start) => start <= at) ?? 0;
+      if (describesAThing(canonical, at + match[0].trimStart().length, starts)) continue;
       if (!turnedDown(canonical.slice(clauseStart, at), match[0])) return true;
     }
     return false;
   });
+}
+
+const THING_WORDS = new Set(THING_AFTER_NOUN);
+
+/**
+ * Whether the word after a request that ends at `end` makes its noun describe a thing ("can I get a human | size
+ * mannequin"), in the same clause (`starts`: where the clauses start).
+ */
+function describesAThing(canonical: string, end: number, starts: readonly number[]): boolean {
+  if (canonical[end] !== ' ' || starts.includes(end + 1)) return false;
+  const next = canonical.slice(end + 1).split(' ', 1)[0] ?? '';
+  return THING_WORDS.has(next);
 }
 
 /** Where each clause starts in the clauses joined by one space. */

@@ -61,6 +61,13 @@ export const HUMAN_NOUNS = {
 } as const;
 
 /**
+ * Words that make the role noun just before them describe a thing, not a request for someone: "a human size mannequin",
+ * "a human-sized teddy bear", "a person shaped cake", "human hair extensions". Only in the same clause: "I want a human,
+ * size M is wrong" still asks for one.
+ */
+export const THING_AFTER_NOUN = ['size', 'sized', 'sizes', 'scale', 'shaped', 'hair', 'version', 'limit', 'limits'];
+
+/**
  * Nouns strong enough to mean "a person" after "I want / je veux" without a verb: "I need an agent", "je veux un
  * humain". `someone` is left out ("I want someone to explain" is not a request for the team).
  */

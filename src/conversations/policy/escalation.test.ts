@@ -45,6 +45,11 @@ describe('asking for a person', () => {
     'I need help from a human',
     'Can I get some help from an agent?',
     'bring me a manager',
+    'human please',
+    'Can I get a human please?',
+    'I want a human, the size of my order is wrong',
+    'I want a human, size M is wrong',
+    'Do you sell a human size mannequin? I need to talk to a human',
   ])('recognises the English request “%s”', (text) => {
     expect(reasonFor(text)).toBe('asked_for_human');
   });
@@ -103,6 +108,10 @@ describe('asking for a person', () => {
     'Is there a person limit?',
     'Are there any agents near Lyon?',
     'Is there a human size version?',
+    'Can I get a human size mannequin?',
+    'I want a human-sized teddy bear',
+    'Could I have a person shaped cake?',
+    'I need a human scale model of the shelf',
     "Please send me the manager's email",
     'Personne.',
     'personne !',
