@@ -405,11 +405,32 @@ export const GLAD_WORDS = [
   'coucou',
   'journee',
   'soiree',
+  'amazing',
+  'excited',
+  'exciting',
+  'happy',
+  'glad',
+  'lovely',
+  'beautiful',
+  'gorgeous',
+  'wonderful',
+  'fantastic',
+  'excellent',
+  'brilliant',
+  'congrats',
+  'congratulations',
+  'adore',
+  'magnifique',
+  'felicitations',
 ];
+
+/** Joy said in more than one word, counted as one of GLAD_WORDS: "Can't wait!!!", "J'ai hâte !!!". */
+export const GLAD_PHRASES = ['can t wait', 'cant wait', 'looking forward', 'j ai hate'];
 
 /**
  * Short words that may go with GLAD_WORDS without making the message anything else: "Thanks a lot!!!", "Thank u for
- * your help", "Merci à vous !!!", "Bonne journée !!!". Kept to what a thanks or a greeting is made of, so that
+ * your help", "Merci à vous !!!", "Bonne journée !!!", "I'm so excited!!!", "This is amazing!!!". No negation and no
+ * question word ("Not happy!!!", "Why is nobody answering!!!" are frustration). Kept to what a thanks or a greeting is made of, so that
  * "WHERE IS MY ORDER!!! thanks" and "THANKS FOR NOTHING" still count as shouting.
  */
 export const GLAD_FILLERS = [
@@ -442,6 +463,17 @@ export const GLAD_FILLERS = [
   'vous',
   'toi',
   'bonne',
+  'i',
+  'm',
+  'am',
+  'we',
+  're',
+  'are',
+  'this',
+  'is',
+  's',
+  'to',
+  'j',
 ];
 
 /** Replies too common to count as "the same message again": "yes", "ok", "merci"... */

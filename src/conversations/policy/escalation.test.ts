@@ -290,6 +290,11 @@ describe('shouting', () => {
     'WHERE IS MY ORDER!!! thanks',
     'THANKS FOR NOTHING',
     'Merci pour rien !!!',
+    'Why is nobody answering!!!',
+    "I can't wait any longer!!!",
+    'Amazing, still no answer!!!',
+    'Not happy at all!!!',
+    'I CAN NOT WAIT ANY LONGER',
   ])('escalates “%s”', (text) => {
     expect(reasonFor(text)).toBe('shouting');
   });
@@ -316,6 +321,19 @@ describe('shouting', () => {
     'Bonne journée !!!',
     'THANK YOU FOR YOUR HELP',
     'THANK YOU SO MUCH FOR THE HELP',
+    'Thank you so much!!!',
+    'Love it!!!',
+    "Can't wait!!!",
+    'Cant wait!!!',
+    'Amazing!!!',
+    'This is amazing!!!',
+    "I'm so excited!!!",
+    'I love it so much!!!',
+    'Looking forward to it!!!',
+    'Happy!!!',
+    "J'adore !!!",
+    "J'ai hâte !!!",
+    'Magnifique !!!',
   ])('does not count “%s” as shouting', (text) => {
     expect(reasonFor(text)).toBeUndefined();
   });

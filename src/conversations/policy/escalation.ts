@@ -2,6 +2,7 @@ import { cutToFit, graphemes } from '../../text/text-units.ts';
 import { asksForHuman } from './ask-for-human.ts';
 import {
   GLAD_FILLERS,
+  GLAD_PHRASES,
   GLAD_WORDS,
   MASKED_STRONG_WORDS,
   STRONG_PHRASES,
@@ -120,7 +121,8 @@ const GLAD_FILLER = new Set(GLAD_FILLERS);
 
 /**
  * Describes the shouting in a text, if any: mostly capitals over enough letters, or three "!" in a row (unless the
- * message is only thanks, joy or a greeting: "Merci !!!", "THANK YOU FOR YOUR HELP", "Bonne journée !!!").
+ * message is only thanks, joy or a greeting: "Merci !!!", "THANK YOU FOR YOUR HELP", "Bonne journée !!!", "Can't
+ * wait!!!", "Amazing!!!").
  */
 export function shouting(text: string): string | undefined {
   const upper = text.match(/\p{Lu}/gu)?.length ?? 0;
@@ -134,10 +136,24 @@ export function shouting(text: string): string | undefined {
   return undefined;
 }
 
-/** A thanks, joy or greeting word, and nothing but such words and the short words around them. */
+/** Padded with spaces as they are looked for in the folded text. */
+const PADDED_GLAD_PHRASES = GLAD_PHRASES.map((phrase) => ` ${phrase} `);
+
+/**
+ * A thanks, joy or greeting word or phrase, and nothing but such words and the short words around them: "Can't
+ * wait!!!" and "This is amazing!!!" are enthusiasm, "I can't wait any longer!!!" is not.
+ */
 function onlyGlad(text: string): boolean {
-  const said = words(text);
-  return said.some((word) => GLAD.has(word)) && said.every((word) => GLAD.has(word) || GLAD_FILLER.has(word));
+  let rest = ` ${fold(text)} `;
+  let glad = false;
+  for (const padded of PADDED_GLAD_PHRASES) {
+    while (rest.includes(padded)) {
+      rest = rest.replace(padded, ' ');
+      glad = true;
+    }
+  }
+  const said = rest.trim() === '' ? [] : rest.trim().split(' ');
+  return (glad || said.some((word) => GLAD.has(word))) && said.every((word) => GLAD.has(word) || GLAD_FILLER.has(word));
 }
 
 const COMMON = new Set(TOO_COMMON_TO_REPEAT);
