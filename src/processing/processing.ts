@@ -224,7 +224,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
         const { outgoing, conversation } = result;
         // A commit whose answer was lost with the connection may have queued the rows all the same, and the event's
         // next run will find it handled: the dispatcher reads what waits.
-        const { rows, behindOthers, dropped, botSendsCancelled } = await reporting.store
+        const { rows, behindOthers, dropped, botSendsCancelled, unreachableAt } = await reporting.store
           .commitTurn(result, now)
           .catch((error: unknown) => {
             if (outgoing) outbox.wake(outgoing.conversation_id);
@@ -236,7 +236,12 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
         if (dropped)
           logger.info({ conversationId: outgoing?.conversation_id }, 'a person took the conversation over: not sent');
         if (!outgoing || rows.length === 0) return;
-        const context = { author: outgoing.author, last_inbound_at: conversation?.changes.last_inbound_at ?? null };
+        // With Graph's "cannot be reached" if it still stands (said after the person's message came, not cleared by it).
+        const context = {
+          author: outgoing.author,
+          last_inbound_at: conversation?.changes.last_inbound_at ?? null,
+          unreachable_at: unreachableAt,
+        };
         // Read back when the turn did not change the window, or when older rows wait: the dispatcher keeps the order.
         const handed = context.last_inbound_at === null || behindOthers ? undefined : { rows, context };
         outbox.wake(outgoing.conversation_id, handed);

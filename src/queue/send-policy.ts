@@ -16,7 +16,8 @@ export function createSendPolicy(db: Kysely<Database>, now: () => number) {
   /** `known`: the context as the turn that queued the row left it, which saves reading it back. */
   return async function decide(row: OutboxRow, known?: SendContext): Promise<SendDecision> {
     const context = known ?? (await sendContextOf(db, row));
-    // Cleared by the person's next message (conversation-store.ts), which hands its rows over without it.
+    // Cleared by the person's next message (conversation-store.ts), unless Graph said it after that message came: the
+    // turn's rows are handed over with what stands then.
     // Graph's own 551, which it said before: counted in the page's health as sends to a person who cannot be reached.
     if ((context?.unreachable_at ?? null) !== null) return { ok: false, reason: UNREACHABLE, code: 551 };
     const author = context?.author === 'agent' || context?.author === 'system' ? context.author : 'bot';

@@ -302,9 +302,10 @@ for (const kind of DATABASES) {
         );
       const mark = async () =>
         (await db.selectFrom('conversations').select('unreachable_at').executeTakeFirstOrThrow()).unreachable_at;
-      await wrote(NOW - 1000); // Stored before Graph refused the reply to an earlier message.
+      // Stored before Graph refused the reply to an earlier message: the turn says the mark stands, for what it hands over.
+      expect(await wrote(NOW - 1000)).toMatchObject({ unreachableAt: NOW });
       expect(await mark()).toBe(NOW);
-      await wrote(NOW + 5000);
+      expect(await wrote(NOW + 5000)).toMatchObject({ unreachableAt: null });
       expect(await mark()).toBeNull();
     });
   });

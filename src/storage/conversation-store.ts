@@ -30,6 +30,11 @@ export interface QueuedRows {
    * a take-over does: the dispatcher must read the conversation's queue again (`reread`) instead of what it holds.
    */
   botSendsCancelled: boolean;
+  /**
+   * When Graph said the person cannot be reached, if that stands after the turn (said after their message came): the
+   * rows handed over are refused by the window policy as rows read back are.
+   */
+  unreachableAt: number | null;
 }
 
 /** The conversation service's storage, whose `commitTurn` also says what it queued to send. */
@@ -240,6 +245,7 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   const conversationId = conversation?.id ?? outgoing?.conversation_id;
   let owner: Owner | undefined;
   let botSendsCancelled = false;
+  let unreachableAt: number | null = null;
   if (conversationId !== undefined) {
     const { flagged, flag_reason, routing, paused_until, ...rest } = conversation?.changes ?? {};
     // A reason quotes the person or a bot: it may hold what PostgreSQL refuses.
@@ -268,18 +274,20 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
     }
     // The person wrote: Graph's "cannot be reached" no longer holds (they unblocked the page, or came back), unless
     // Graph said so after this message came (a reply to an earlier one, refused meanwhile).
-    const unreachableAt = owner?.unreachable_at ?? null;
-    if (rest.last_inbound_at !== undefined && unreachableAt !== null && unreachableAt < (result.received_at ?? now))
+    unreachableAt = owner?.unreachable_at ?? null;
+    if (rest.last_inbound_at !== undefined && unreachableAt !== null && unreachableAt < (result.received_at ?? now)) {
       await tx.updateTable('conversations').set({ unreachable_at: null }).where('id', '=', conversationId).execute();
+      unreachableAt = null;
+    }
   }
   // The assistant ran on the routing the turn read; a person may have taken the conversation over since. Then neither
   // its reply nor its session is kept: a flow must not wait for the answer to a question nobody saw.
   if (outgoing?.author === 'bot' && owner && currentRouting(owner, now) !== 'bot')
-    return { rows: [], behindOthers: false, dropped: true, botSendsCancelled };
+    return { rows: [], behindOthers: false, dropped: true, botSendsCancelled, unreachableAt };
   if (result.session) await saveSession(tx, result.session.conversation_id, result.session.session, now);
-  if (!outgoing) return { rows: [], behindOthers: false, dropped: false, botSendsCancelled };
+  if (!outgoing) return { rows: [], behindOthers: false, dropped: false, botSendsCancelled, unreachableAt };
   const rows = await queueOutgoing(tx, outgoing, now);
-  return { rows, behindOthers: Boolean(owner?.sends_pending), dropped: false, botSendsCancelled };
+  return { rows, behindOthers: Boolean(owner?.sends_pending), dropped: false, botSendsCancelled, unreachableAt };
 }
 
 /**

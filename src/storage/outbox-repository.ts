@@ -41,7 +41,7 @@ const pendingOutboxRowsQuery = precompiled((db, v: { conversationId: string }) =
 export interface SendContext {
   last_inbound_at: number | null;
   author: string | null;
-  /** When Graph last said the person cannot be messaged; absent when the person has just written. */
+  /** When Graph last said the person cannot be messaged, if that stands (a turn's message may have cleared it). */
   unreachable_at?: number | null;
 }
 

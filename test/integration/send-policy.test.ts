@@ -16,7 +16,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 8,
+        people: 9,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0, typing_indicators: false },
         tuning: { sendRetryBaseMs: 300 },
@@ -206,6 +206,28 @@ for (const database of DATABASES) {
         .where('recipient_id', '=', person(2))
         .execute();
       expect(rows).toEqual([{ status: 'blocked', attempts: 1 }]);
+    });
+
+    it('blocks a reply to a person Graph said cannot be reached after they wrote, without asking Graph', async () => {
+      const psid = person(8);
+      bot.hold();
+      await h.fb.sendText(PAGE_ID, psid, 'are you there?');
+      await vi.waitFor(() => expect(bot.turns.at(-1)?.input.text).toBe('are you there?'), { timeout: 5_000 });
+      // While the assistant ran, Graph refused a send to them (a reply to an earlier message): after they wrote, so
+      // their message does not clear it, and the turn's reply is handed to the outbox as it is queued.
+      await h.switchboard.db
+        .updateTable('conversations')
+        .set({ unreachable_at: Date.now() + clockOffset })
+        .where('id', '=', await conversationId(psid))
+        .execute();
+      bot.release();
+      await h.settle();
+      expect(await sendCallsTo(psid)).toEqual([]);
+      expect(await lastMessage(psid)).toMatchObject({
+        author: 'bot',
+        status: 'blocked',
+        error: expect.stringContaining('cannot be reached'),
+      });
     });
 
     it("treats Graph's own window error as blocked, not retried", async () => {
