@@ -111,11 +111,14 @@ describe("graph sender: the page's health", () => {
     expect(reports).toEqual([]);
     sender.policyEnforced(PAGE.id, 'block', 'Spam reported by people.');
     expect(reports).toEqual([['blocked', 'Meta blocked the page from messaging: Spam reported by people.']]);
+    // What the outbox fails the page's rows with meanwhile, instead of asking Graph.
+    expect(sender.blockedReason(PAGE.id)).toBe('Meta blocked the page from messaging: Spam reported by people.');
     graph.server.reply(blockedByGraph);
     expect(await sender.send(send)).toMatchObject({ status: 'failed', error: { code: 368 } });
     expect(reports).toHaveLength(1);
     sender.policyEnforced(PAGE.id, 'unblock', undefined);
     expect(reports.at(-1)).toEqual(['ok', null]);
+    expect(sender.blockedReason(PAGE.id)).toBeUndefined();
     // Unblocked, a refusal shows as Graph gave it.
     graph.server.reply(blockedByGraph);
     await sender.send(send);
@@ -160,6 +163,18 @@ describe("graph sender: the page's health", () => {
       ['ok', null],
       ['ok', null],
     ]);
+  });
+
+  it('reads the reason of a block recorded before it started from the directory', () => {
+    const detail = 'Meta blocked the page from messaging: Spam reported by people.';
+    const blockedPage = { ...PAGE, health: 'blocked', health_detail: detail };
+    const sender = createGraphSender({
+      directory: { ...directory, page: (id) => (id === PAGE.id ? blockedPage : undefined) },
+      graphFor: () => graph.client,
+      onPageHealth: () => {},
+      logger,
+    });
+    expect(sender.blockedReason(PAGE.id)).toBe(detail);
   });
 
   it('calls the page healthy again once a send goes through, though the unblock never came', async () => {

@@ -35,19 +35,29 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
   ProfileProvider & {
     directoryReloaded(): void;
     policyEnforced(pageId: string, action: PolicyAction, reason: string | undefined): void;
+    blockedReason(pageId: string): string | undefined;
   } {
   /**
    * Each page's health as this sender last saw it or recorded it; before that, and after the directory is loaded again
    * (another part recorded a health, the page upkeep a refused token), as the directory loaded it.
    */
-  const health = new Map<string, PageHealth>();
+  const health = new Map<string, { health: PageHealth; detail: string | null }>();
   const report = (pageId: string, now: PageHealth, detail: string | null) => {
-    health.set(pageId, now);
+    health.set(pageId, { health: now, detail });
     deps.onPageHealth(pageId, now, detail);
   };
-  const healthOf = (pageId: string) => health.get(pageId) ?? deps.directory.page(pageId)?.health ?? 'ok';
+  const seen = (pageId: string) => {
+    const page = deps.directory.page(pageId);
+    return health.get(pageId) ?? { health: page?.health ?? 'ok', detail: page?.health_detail ?? null };
+  };
+  const healthOf = (pageId: string) => seen(pageId).health;
   return {
     directoryReloaded: () => health.clear(),
+    /** Why Meta blocked the page from messaging, while it does as far as this sender knows. */
+    blockedReason(pageId) {
+      const { health: now, detail } = seen(pageId);
+      return now === 'blocked' ? (detail ?? 'Meta blocked the page from messaging') : undefined;
+    },
     /** Meta's `messaging_policy_enforcement` event: its block and reason show on the page until it lifts it. */
     policyEnforced(pageId, action, reason) {
       // A warning changes no health: the page still sends (processing.ts records it for the Pages view).
@@ -82,7 +92,7 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
           if (url && !attachmentId && outcome.attachment_id) deps.onAttachmentId?.(page.id, url, outcome.attachment_id);
           // Until this sender has seen the page send, what the directory says may be stale: a trouble recorded since
           // it was read (by the processing before this one, or the page upkeep) is cleared by the first send.
-          if (health.get(page.id) !== 'ok') report(page.id, 'ok', null);
+          if (health.get(page.id)?.health !== 'ok') report(page.id, 'ok', null);
           return { status: 'sent', external_id: outcome.message_id, usage: outcome.usage };
         }
         case 'retry':

@@ -195,6 +195,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     inDoubtGraceMs: t.inDoubtGraceMs,
     catchUpMaxMs: t.catchUpMaxMs,
     decide: createSendPolicy(db, () => timers.now()),
+    pageBlocked: sender.blockedReason,
     throttle: createSendThrottle({
       ratePerSecond: (pageId) => directory.page(pageId)?.settings.send_rate_per_second ?? 50,
       appOf: (pageId) => directory.page(pageId)?.app_id,

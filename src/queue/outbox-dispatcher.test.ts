@@ -144,6 +144,8 @@ for (const kind of DATABASES) {
         beforeDecide?: () => Promise<void>;
         receiptStatus?: OutboxDispatcherOptions['receiptStatus'];
         concurrency?: number;
+        pageBlocked?: OutboxDispatcherOptions['pageBlocked'];
+        blockedProbeMs?: number;
       } = {},
     ) {
       const { db } = await open();
@@ -982,6 +984,51 @@ for (const kind of DATABASES) {
       await outbox.idle();
       expect(sent).toEqual(['one']);
       expect(await status()).toEqual(['one:failed', 'two:blocked']);
+    });
+
+    it('fails the rows of a page Meta blocks at once with its reason, asking Graph only now and then if it stands', async () => {
+      const reason = 'Meta blocked the page from messaging: Spam reported by people.';
+      let blocked = true;
+      let offset = 0;
+      const timers: Timers = { now: () => Date.now() + offset, sleep: systemTimers.sleep };
+      const calls: (number | undefined)[] = [];
+      const refused: SendResult = { status: 'failed', error: { code: 368, message: '(#368) deemed abusive' } };
+      const { db, conversation, outbox, turn, sent, status } = await setup(
+        async () => (blocked ? refused : undefined),
+        {
+          timers,
+          pageBlocked: (pageId) => (blocked && pageId === PAGE ? reason : undefined),
+          blockedProbeMs: 60_000,
+          onResult: (_row, _outcome, ms) => calls.push(ms),
+        },
+      );
+      const errors = async () =>
+        (await db.selectFrom('messages').select('error').where('direction', '=', 'out').orderBy('id').execute()).map(
+          (m) => m.error,
+        );
+      outbox.wake(conversation.id, await turn('one'));
+      await outbox.idle();
+      outbox.wake(conversation.id, await turn('two'));
+      await outbox.idle();
+      expect(sent).toEqual([]);
+      expect(await status()).toEqual(['one:failed', 'two:failed']);
+      expect(await errors()).toEqual([`${reason} (code 368)`, `${reason} (code 368)`]);
+      // No Graph call, so no latency to count.
+      expect(calls).toEqual([undefined, undefined]);
+      // A minute on, one send asks Graph whether the block stands (its unblock may never come); the next does not.
+      offset += 60_000;
+      outbox.wake(conversation.id, await turn('three'));
+      await outbox.idle();
+      outbox.wake(conversation.id, await turn('four'));
+      await outbox.idle();
+      expect(sent).toEqual(['three']);
+      expect(await status()).toEqual(['one:failed', 'two:failed', 'three:failed', 'four:failed']);
+      // Lifted: sends go as ever.
+      blocked = false;
+      outbox.wake(conversation.id, await turn('five'));
+      await outbox.idle();
+      expect(sent).toEqual(['three', 'five']);
+      expect((await status()).at(-1)).toBe('five:sent');
     });
 
     describe('a send Graph accepted although the call failed (its echo came)', () => {

@@ -51,6 +51,14 @@ export interface OutboxDispatcherOptions {
   /** Per-page pacing under the channel's rate limits. */
   throttle?: SendThrottle;
   receiptStatus?: SentRecorderOptions['receiptStatus'];
+  /**
+   * Why Meta blocked the page from messaging, while its health says it does. Its rows fail at once with that reason and
+   * Graph's code for it (368), as Graph would refuse them, without a call; but one send every `blockedProbeMs` still
+   * goes, which finds out whether the block stands (its unblock may never come): one that goes through ends it.
+   */
+  pageBlocked?: (pageId: string) => string | undefined;
+  /** While a page is blocked, how often one of its sends goes to Graph all the same. Default five minutes. */
+  blockedProbeMs?: number;
   /** Each row settled, with how long its Graph call took (undefined when none was made: blocked, or recorded late). */
   onResult?: (row: OutboxRow, result: SendResult['status'] | 'dead', latencyMs: number | undefined) => void;
 }
@@ -72,6 +80,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5 * 60_000;
   const inDoubtGraceMs = options.inDoubtGraceMs ?? 10_000;
   const catchUpMaxMs = options.catchUpMaxMs ?? 120_000;
+  const blockedProbeMs = options.blockedProbeMs ?? 5 * 60_000;
   const semaphore = createSemaphore(options.concurrency ?? 128);
   const active = new Map<string, { again: boolean }>();
   const lastSends = createLastSends(timers.now());
@@ -111,6 +120,26 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   /** While stopping gracefully: rows due after this stay queued for the next start. */
   let finishBy = Number.POSITIVE_INFINITY;
   const waits = createRowWaits(timers);
+  /** For each page Meta blocks, when one of its sends may next go to Graph to see whether the block stands. */
+  const blockProbes = new Map<string, number>();
+
+  /** Why the row is not to be sent: its page is blocked, and no probe is due (the first comes a while after the block). */
+  function blockOf(pageId: string): string | undefined {
+    const reason = options.pageBlocked?.(pageId);
+    if (reason === undefined) {
+      blockProbes.delete(pageId);
+      return undefined;
+    }
+    const now = timers.now();
+    const probeAt = blockProbes.get(pageId);
+    if (probeAt === undefined || now < probeAt) {
+      if (probeAt === undefined) blockProbes.set(pageId, now + blockedProbeMs);
+      return reason;
+    }
+    blockProbes.set(pageId, now + blockedProbeMs);
+    return undefined;
+  }
+
   /** Whether an echo can settle the row's send: not for a person the channel sends none for. */
   const echoes = (row: OutboxRow) => sender.echoes?.(row.recipient_id) ?? true;
   let idleWaiters: (() => void)[] = [];
@@ -236,6 +265,19 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     // Stopping, a row in doubt stays so: the next start waits for its echo.
     const finishing = finishBy < Number.POSITIVE_INFINITY;
     if (inDoubt.has(row.conversation_id) && (finishing || (await waitForEchoes(row, message)))) return false;
+    // Meta blocks the page: Graph would refuse the send (368), as it refuses those of a refused token, so it fails now.
+    const block = blockOf(row.page_id);
+    if (block !== undefined) {
+      logger.info(
+        { outboxId: row.id, conversationId: row.conversation_id, pageId: row.page_id },
+        'page blocked by Meta: not sent',
+      );
+      const error = { code: GRAPH_PAGE_BLOCKED, message: block };
+      await transaction((tx) => markUnsent(tx, row, { status: 'failed', attempts: row.attempts }, error, timers.now()));
+      unrecordedWrites.retries.delete(row.id);
+      options.onResult?.(row, 'failed', undefined);
+      return true;
+    }
     // Cut short (an echo settled a row of the conversation, a change): the queue is read again, and the rest waited.
     if (paced && (await waits.pause(row.conversation_id, due - timers.now()))) return false;
     if (stopping || due > finishBy || changed.has(row.conversation_id)) return false;
@@ -503,6 +545,8 @@ interface InDoubt {
   first?: { rowId: string; pageId: string; until: number; latest: number };
 }
 
+/** Graph's refusal of a send from a page Meta blocked (messenger-platform.md §4.2). */
+const GRAPH_PAGE_BLOCKED = 368;
 /** How long Graph may take to fetch a video's address, inside the Send API call (messenger-platform.md §3.5). */
 const VIDEO_FETCH_MS = 75_000;
 /** How long a row refused by rate limits is tried again past its attempts before it goes dead. */

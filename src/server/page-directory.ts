@@ -14,6 +14,8 @@ export interface PageEntry extends PageRuntime {
   access_token: string;
   /** As stored when the directory was loaded: `ok`, or why Graph refuses the page's sends (graph-sender.ts). */
   health: string;
+  /** What the health says of the trouble (Meta's reason for its block), as stored when the directory was loaded. */
+  health_detail?: string | null;
   assistant: AssistantConfig | null;
   messenger_profile: ProfileConfig | null;
 }
@@ -58,6 +60,7 @@ export function createPageDirectory(
         name: p.name ?? undefined,
         access_token: p.access_token,
         health: p.health,
+        health_detail: p.health_detail,
         assistant: p.assistant,
         messenger_profile: p.messenger_profile,
         welcome_payload: p.messenger_profile?.get_started ?? DEFAULT_GET_STARTED_PAYLOAD,

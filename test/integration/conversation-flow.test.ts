@@ -286,13 +286,17 @@ for (const database of DATABASES) {
         health: 'blocked',
         health_detail: `Meta blocked the page from messaging: ${reason}`,
       });
-      // Its replies fail meanwhile (Graph's 368), and the page still says why.
+      // Its replies fail meanwhile, with Meta's reason and Graph's code for it (368), without a call to Graph that
+      // would fail the same way; and the page still says why.
+      const callsTo = async (psid: string) =>
+        (await h.fb.graphCalls({ path_contains: '/messages' })).filter((c) => JSON.stringify(c.body).includes(psid));
       await h.fb.sendText(PAGE_ID, person(16), 'anyone there?');
       await h.settle();
       expect((await messagesOf(person(16))).at(-1)).toMatchObject({
         status: 'failed',
-        error: expect.stringContaining('368'),
+        error: `Meta blocked the page from messaging: ${reason} (code 368)`,
       });
+      expect(await callsTo(person(16))).toEqual([]);
       expect((await pageHealth()).health).toBe('blocked');
       const { body } = await h.api('GET', '/api/pages');
       expect(body.data[0]).toMatchObject({ health: 'blocked', health_detail: expect.stringContaining(reason) });
