@@ -16,9 +16,10 @@ export interface GraphSenderDeps {
   /**
    * Told when a send shows the whole page cannot send (`token`: Graph refused its token; `permission`: the page or app
    * lacks a permission or is restricted), when Meta said it blocked the page from messaging (`blocked`), and when a
-   * send succeeds again on a page this sender saw fail, or Meta lifts its block (`ok`).
+   * send succeeds again on a page this sender saw fail, or Meta lifts its block (`ok`). `was`, with `ok`: the only
+   * trouble it ends, wherever it is recorded (Meta's unblock ends its block, not a refused token); by default any.
    */
-  onPageHealth: (pageId: string, health: PageHealth, detail: string | null) => void;
+  onPageHealth: (pageId: string, health: PageHealth, detail: string | null, was?: PageHealth) => void;
   /** The attachment id Messenger gave for a media URL the page sent before, if still good (the attachment cache). */
   attachmentIdFor?: (pageId: string, url: string) => string | undefined;
   /** Told the attachment id Messenger gave for a media URL sent with `is_reusable`. */
@@ -64,9 +65,14 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
       if (action === 'warning') return;
       if (action === 'block')
         report(pageId, 'blocked', `Meta blocked the page from messaging: ${reason ?? 'no reason given'}`);
-      // Whatever this sender last saw: the block may have been recorded by the process that led before this one, or a
-      // reload may have read the page before the block was written. Only a refused token outlasts the unblock.
-      else if (healthOf(pageId) !== 'token') report(pageId, 'ok', null);
+      else {
+        // Whatever this sender last saw: the block may have been recorded by the process that led before this one, or
+        // a reload may have read the page before the block was written. Only the block ends: a refused token or a
+        // missing permission, seen here or recorded where this sender did not see it, stands until a send goes through.
+        const was = healthOf(pageId);
+        if (was !== 'token' && was !== 'permission') health.set(pageId, { health: 'ok', detail: null });
+        deps.onPageHealth(pageId, 'ok', null, 'blocked');
+      }
     },
     echoes: (recipientId) => !isGuest(recipientId),
     async send(send): Promise<SendResult> {

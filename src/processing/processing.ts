@@ -146,10 +146,11 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     forgetAttachmentId: (pageId, url) => keep(pageId, 'forget an attachment id', attachments.forget(pageId, url)),
     onAttachmentId: (pageId, url, id) =>
       keep(pageId, 'cache an attachment id', attachments.remember(pageId, url, id, timers.now())),
-    onPageHealth: (pageId, health, detail) => {
+    onPageHealth: (pageId, health, detail, was) => {
       if (health === 'ok') {
-        // Said at the first send after a start or a reload too: written only when a trouble was recorded.
-        const cleared = clearPageHealth(db, pageId, timers.now());
+        // Said at the first send after a start or a reload too: written only when a trouble (or the one it ends, `was`:
+        // Meta's unblock clears its block alone) was recorded.
+        const cleared = clearPageHealth(db, pageId, timers.now(), was);
         keep(
           pageId,
           'record page health',

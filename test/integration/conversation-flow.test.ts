@@ -309,6 +309,26 @@ for (const database of DATABASES) {
       await h.fb.waitForPageMessages(PAGE_ID, person(16), 1);
     });
 
+    it("lifts only Meta's block on the unblock: a refused token recorded meanwhile stays", async () => {
+      await h.fb.enforcePolicy(PAGE_ID, { action: 'block', reason: 'Spam reported by people.' });
+      await h.settle();
+      await waitFor(async () => (await pageHealth()).health === 'blocked');
+      // The page upkeep found the token refused meanwhile (another thread or process: this sender did not see it).
+      const refused = { health: 'token', health_detail: '(#190) Error validating access token' };
+      await h.switchboard.db
+        .updateTable('pages')
+        .set({ ...refused, policy_warning: 'shown until the unblock', policy_warning_at: Date.now() })
+        .execute();
+      await h.fb.enforcePolicy(PAGE_ID, { action: 'unblock' });
+      await h.settle();
+      // The unblock's writes are done once the warning, written after its health, is gone.
+      const warning = async () =>
+        (await h.switchboard.db.selectFrom('pages').select('policy_warning').executeTakeFirstOrThrow()).policy_warning;
+      await waitFor(async () => (await warning()) === null);
+      expect(await pageHealth()).toEqual(refused);
+      await h.switchboard.db.updateTable('pages').set({ health: 'ok', health_detail: null }).execute();
+    });
+
     it('moves a send whose retries run out to the dead state, with its error', async () => {
       await h.fb.setFaults({ next: { count: 3, code: 2, path_contains: '/messages' } });
       await h.fb.sendText(PAGE_ID, person(5), 'graph is down');
