@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAnswer, pickChoice } from './check-answer.ts';
 import type { AskStep } from './flow-types.ts';
+import { PatternTimeoutError } from './run-pattern.ts';
 
 const sizes = [
   { label: 'Small', value: 's' },
@@ -49,6 +50,13 @@ describe('checkAnswer', () => {
   it('rejects empty answers and answers that do not fit the pattern', () => {
     expect(checkAnswer(ask, { text: '12345' }, 'en')).toEqual({ accepted: false });
     expect(checkAnswer({ ...ask, pattern: undefined }, { text: '   ' }, 'en')).toEqual({ accepted: false });
+  });
+
+  it('stops a pattern that backtracks catastrophically, and never runs one on an answer over 2,000 characters', () => {
+    const words: AskStep = { ...ask, pattern: '^(\\w+\\s?)*$' };
+    expect(() => checkAnswer(words, { text: `${'a'.repeat(27)}!` }, 'en')).toThrow(PatternTimeoutError);
+    expect(checkAnswer(ask, { text: `${'x'.repeat(1994)}204518` }, 'en')).toEqual({ accepted: true, value: '204518' });
+    expect(checkAnswer(ask, { text: `${'x'.repeat(1995)}204518` }, 'en')).toEqual({ accepted: false });
   });
 
   it('takes a number typed to an ask as the answer, not as the position of a suggestion', () => {

@@ -1,6 +1,7 @@
 import type { Choice } from '../responses.ts';
 import { foldText } from '../understanding/fold-text.ts';
 import { createIntentMatcher } from '../understanding/intent-matcher.ts';
+import { runPattern } from './run-pattern.ts';
 
 /** Similarity a typed text needs to count as one of the labels on offer ("order statsu" for "Order status"). */
 const LABEL_THRESHOLD = 0.7;
@@ -66,6 +67,7 @@ export type AnswerCheck = { accepted: true; value: string } | { accepted: false 
  * - `options`: a tapped value or a typed label of its choices;
  * - `ask`: a tapped suggestion, a typed suggestion label, or text that fits `pattern` (the first capture
  *   group when the pattern has one, else the matched part); without `pattern` any non-empty text typed.
+ * Throws `PatternTimeoutError` when the pattern runs too long (run-pattern.ts).
  */
 export function checkAnswer(step: Question, input: { text: string; value?: string }, language: string): AnswerCheck {
   const tapped = input.value !== undefined ? step.choices?.find((c) => c.value === input.value) : undefined;
@@ -79,7 +81,7 @@ export function checkAnswer(step: Question, input: { text: string; value?: strin
   if (picked) return { accepted: true, value: picked.value };
   if (step.kind === 'options' || text === '') return { accepted: false };
   if (step.pattern === undefined) return { accepted: true, value: text };
-  const match = new RegExp(step.pattern, 'iu').exec(text);
+  const match = runPattern(step.pattern, text);
   if (!match) return { accepted: false };
   return { accepted: true, value: match[1] ?? match[0] };
 }

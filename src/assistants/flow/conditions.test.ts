@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCondition } from './conditions.ts';
 import type { Condition } from './flow-types.ts';
+import { PatternTimeoutError } from './run-pattern.ts';
 import type { TemplateScope } from './template.ts';
 
 const scope: TemplateScope = {
@@ -21,6 +22,19 @@ describe('evaluateCondition', () => {
   it('tests the last input with a case-insensitive regular expression', () => {
     expect(test('input', { op: 'matches', pattern: '^(oui|yes)\\b' })).toBe(true);
     expect(test('input', { op: 'matches', pattern: '^non' })).toBe(false);
+  });
+
+  it('stops a pattern that backtracks catastrophically instead of holding the thread every conversation shares', () => {
+    const input = (text: string) => ({ ...scope, input: text });
+    const condition: Condition = { kind: 'test', variable: 'input', test: { op: 'matches', pattern: '(a+)+$' } };
+    expect(() => evaluateCondition(condition, input(`${'a'.repeat(25)}!`))).toThrow(PatternTimeoutError);
+    expect(evaluateCondition(condition, input('aaa'))).toBe(true);
+  });
+
+  it('does not run a pattern on a text longer than 2,000 characters', () => {
+    const condition: Condition = { kind: 'test', variable: 'input', test: { op: 'matches', pattern: '^yes' } };
+    expect(evaluateCondition(condition, { ...scope, input: `yes ${'x'.repeat(1996)}` })).toBe(true);
+    expect(evaluateCondition(condition, { ...scope, input: `yes ${'x'.repeat(1997)}` })).toBe(false);
   });
 
   it('treats missing and empty variables as not existing', () => {

@@ -1,4 +1,5 @@
 import type { Condition, ConditionTest } from './flow-types.ts';
+import { runPattern } from './run-pattern.ts';
 import { lookup, type TemplateScope } from './template.ts';
 
 /** Compares values the way people expect of answers: trimmed, ignoring case and accents. */
@@ -9,16 +10,6 @@ function loose(value: unknown): string {
     .replace(/\p{M}+/gu, '')
     .trim()
     .toLowerCase();
-}
-
-const compiled = new Map<string, RegExp>();
-function regex(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    re = new RegExp(pattern, 'iu');
-    compiled.set(pattern, re);
-  }
-  return re;
 }
 
 function numeric(value: unknown): number | undefined {
@@ -35,7 +26,7 @@ function test(value: unknown, t: ConditionTest): boolean {
     case 'not_equals':
       return loose(value) !== loose(t.value);
     case 'matches':
-      return regex(t.pattern).test(value === undefined || value === null ? '' : String(value));
+      return runPattern(t.pattern, value === undefined || value === null ? '' : String(value)) !== null;
     case 'exists':
       return (loose(value) !== '') === t.value;
     case 'in':
@@ -49,7 +40,10 @@ function test(value: unknown, t: ConditionTest): boolean {
   }
 }
 
-/** Evaluates an `if` condition against variables, the profile and the last input. */
+/**
+ * Evaluates an `if` condition against variables, the profile and the last input. Throws `PatternTimeoutError` when a
+ * `matches` pattern runs too long (run-pattern.ts).
+ */
 export function evaluateCondition(condition: Condition, scope: TemplateScope): boolean {
   switch (condition.kind) {
     case 'all':

@@ -6,6 +6,7 @@ import { checkAnswer, findChoice } from './check-answer.ts';
 import { type FlowState, readState, type Waiting, writeState } from './flow-state.ts';
 import type { AskStep, FlowDefinition, OptionsStep } from './flow-types.ts';
 import { compileSteps, type Instruction } from './program.ts';
+import { PatternTimeoutError } from './run-pattern.ts';
 import { promptFor, runProgram, shownChoices } from './run-program.ts';
 import type { TemplateScope } from './template.ts';
 
@@ -39,6 +40,22 @@ function inputText(input: AssistantInput): string {
   if (input.kind === 'choice') return input.text ?? input.value;
   if (input.kind === 'attachment') return input.text ?? '';
   return '';
+}
+
+/** The state a turn starts from: none on a new session or Get Started. */
+function previousState(turn: AssistantTurn): FlowState {
+  return turn.new_session || turn.input.kind === 'welcome' ? { vars: {} } : readState(turn.context);
+}
+
+/** What templates and conditions read during a turn, with its own copy of the variables. */
+function scopeOf(turn: AssistantTurn, previous: FlowState): TemplateScope {
+  const first = turn.input.kind === 'attachment' ? turn.input.attachments[0] : undefined;
+  return {
+    profile: turn.contact.profile,
+    vars: { ...previous.vars },
+    input: inputText(turn.input),
+    ...(first && { attachment: { type: first.type, ...(first.url !== undefined && { url: first.url }) } }),
+  };
 }
 
 /** Builds the assistant: compiles every action and trains the intent matcher on the examples. */
@@ -126,15 +143,9 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
     return { run: { action: understood ?? '_fallback', pc: 0 } };
   }
 
-  async function reply(turn: AssistantTurn): Promise<AssistantReply> {
-    const previous = turn.new_session || turn.input.kind === 'welcome' ? { vars: {} } : readState(turn.context);
-    const first = turn.input.kind === 'attachment' ? turn.input.attachments[0] : undefined;
-    const scope: TemplateScope = {
-      profile: turn.contact.profile,
-      vars: { ...previous.vars },
-      input: inputText(turn.input),
-      ...(first && { attachment: { type: first.type, ...(first.url !== undefined && { url: first.url }) } }),
-    };
+  function answerTurn(turn: AssistantTurn): AssistantReply {
+    const previous = previousState(turn);
+    const scope = scopeOf(turn, previous);
     const next = plan(turn.input, previous, scope);
     const state: FlowState = { vars: scope.vars };
     if ('responses' in next) {
@@ -174,6 +185,45 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
       ...(next.run.action === '_fallback' && { fallback: true }),
     };
     return reply;
+  }
+
+  /**
+   * A turn stopped by a pattern that ran too long (run-pattern.ts): what it built up is not sent, the fallback answers
+   * from the context the turn started with (the built-in apology, if the fallback runs into the pattern too), and the
+   * conversation is flagged for someone to fix the file.
+   */
+  function afterSlowPattern(turn: AssistantTurn, error: PatternTimeoutError): AssistantReply {
+    const previous = previousState(turn);
+    let scope = scopeOf(turn, previous);
+    let result: ReturnType<typeof runProgram>;
+    try {
+      result = runProgram(programs, { action: '_fallback', pc: 0 }, scope);
+    } catch (again) {
+      if (!(again instanceof PatternTimeoutError)) throw again;
+      scope = scopeOf(turn, previous);
+      result = runProgram(programs, { action: '_sorry', pc: 0 }, scope);
+    }
+    if (result.exhausted) result = { responses: [] };
+    const reply: AssistantReply & { fallback?: boolean } = {
+      failure: { reason: `slow_pattern: ${error.message}` },
+      responses: result.responses,
+      context: writeState({
+        vars: scope.vars,
+        ...(result.waiting && { waiting: result.waiting }),
+        ...(result.offered && { offered: result.offered }),
+      }),
+      fallback: true,
+    };
+    return reply;
+  }
+
+  async function reply(turn: AssistantTurn): Promise<AssistantReply> {
+    try {
+      return answerTurn(turn);
+    } catch (error) {
+      if (error instanceof PatternTimeoutError) return afterSlowPattern(turn, error);
+      throw error;
+    }
   }
 
   return {

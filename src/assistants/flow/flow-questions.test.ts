@@ -19,6 +19,21 @@ describe('flow assistant questions', () => {
       expect(driver.context).not.toHaveProperty('waiting');
     });
 
+    it('stops a pattern that backtracks catastrophically: the fallback answers and the conversation is flagged', async () => {
+      const driver = chat(single('      - ask: {text: "Your name?", variable: name, pattern: "^(\\\\w+\\\\s?)*$"}'));
+      await driver.send('start the test');
+      const reply = await driver.send(`${'a'.repeat(27)}!`);
+      expect(driver.texts(reply)).toEqual(["Sorry, I didn't quite get that. Could you say it another way?"]);
+      expect(reply).toMatchObject({ fallback: true });
+      expect(reply.failure?.reason).toMatch(/^slow_pattern: the pattern '\^\(\\w\+\\s\?\)\*\$' ran over 100 ms/);
+      expect(driver.context).toEqual({ vars: {} });
+      // Ordinary answers still go through it.
+      await driver.send('start the test');
+      expect(driver.context).toMatchObject({ waiting: { variable: 'name' } });
+      expect((await driver.send('Zoe')).failure).toBeUndefined();
+      expect(driver.context).toEqual({ vars: { name: 'Zoe' } });
+    });
+
     it('goes to on_fail after too many wrong answers', async () => {
       const driver = chat(
         single('      - ask: {text: "Code?", variable: code, pattern: "^[A-Z]{3}$", max_retries: 0, on_fail: next}'),
