@@ -50,6 +50,36 @@ describe('evaluateCondition', () => {
     expect(test('plan', { op: 'greater_than', value: 1 })).toBe(false);
   });
 
+  it('reads thousands in English: a comma before groups of three digits, spaces; any other comma is a decimal one', () => {
+    const compare = (total: string, op: 'greater_than' | 'less_than', value: number, language?: string) =>
+      evaluateCondition(
+        { kind: 'test', variable: 'total', test: { op, value } },
+        { ...scope, vars: { total }, ...(language && { language }) },
+      );
+    expect(compare('1,000', 'greater_than', 999)).toBe(true);
+    expect(compare('12,500', 'greater_than', 12_499)).toBe(true);
+    expect(compare('12,500', 'less_than', 12_501)).toBe(true);
+    expect(compare('1,000,000.5', 'greater_than', 1_000_000)).toBe(true);
+    expect(compare('1 000', 'greater_than', 999, 'en')).toBe(true);
+    expect(compare('1,5', 'greater_than', 1.4, 'en')).toBe(true);
+    expect(compare('1,5', 'less_than', 1.6, 'en')).toBe(true);
+    expect(compare('1,000,00', 'greater_than', 0, 'en')).toBe(false);
+  });
+
+  it('reads numbers as French writes them: a decimal comma, thousands after spaces or periods', () => {
+    const compare = (total: string, op: 'greater_than' | 'less_than', value: number) =>
+      evaluateCondition(
+        { kind: 'test', variable: 'total', test: { op, value } },
+        { ...scope, vars: { total }, language: 'fr' },
+      );
+    expect(compare('1,5', 'greater_than', 1.4)).toBe(true);
+    expect(compare('1,5', 'less_than', 1.6)).toBe(true);
+    expect(compare('1,000', 'less_than', 1.001)).toBe(true);
+    for (const thousand of ['1 000', '1\u00a0000', '1\u202f000', '1.000'])
+      expect([thousand, compare(thousand, 'greater_than', 999)]).toEqual([thousand, true]);
+    expect(compare('12 500,75', 'greater_than', 12_500.7)).toBe(true);
+  });
+
   it('combines conditions with all, any and not', () => {
     const premium: Condition = { kind: 'test', variable: 'plan', test: { op: 'equals', value: 'premium' } };
     const basic: Condition = { kind: 'test', variable: 'plan', test: { op: 'equals', value: 'basic' } };

@@ -1,4 +1,5 @@
 import type { Condition, ConditionTest } from './flow-types.ts';
+import { readNumber } from './read-number.ts';
 import { runPattern } from './run-pattern.ts';
 import { lookup, type TemplateScope } from './template.ts';
 
@@ -12,14 +13,12 @@ function loose(value: unknown): string {
     .toLowerCase();
 }
 
-function numeric(value: unknown): number | undefined {
+function numeric(value: unknown, language: string): number | undefined {
   if (typeof value === 'number') return value;
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const n = Number(value.trim().replace(',', '.'));
-  return Number.isFinite(n) ? n : undefined;
+  return typeof value === 'string' ? readNumber(value, language) : undefined;
 }
 
-function test(value: unknown, t: ConditionTest): boolean {
+function test(value: unknown, t: ConditionTest, language: string): boolean {
   switch (t.op) {
     case 'equals':
       return loose(value) === loose(t.value);
@@ -33,7 +32,7 @@ function test(value: unknown, t: ConditionTest): boolean {
       return t.values.some((v) => loose(v) === loose(value));
     case 'greater_than':
     case 'less_than': {
-      const n = numeric(value);
+      const n = numeric(value, language);
       if (n === undefined) return false;
       return t.op === 'greater_than' ? n > t.value : n < t.value;
     }
@@ -53,6 +52,6 @@ export function evaluateCondition(condition: Condition, scope: TemplateScope): b
     case 'not':
       return !evaluateCondition(condition.condition, scope);
     case 'test':
-      return test(lookup(scope, condition.variable), condition.test);
+      return test(lookup(scope, condition.variable), condition.test, scope.language ?? 'en');
   }
 }

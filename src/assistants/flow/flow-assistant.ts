@@ -48,9 +48,10 @@ function previousState(turn: AssistantTurn): FlowState {
 }
 
 /** What templates and conditions read during a turn, with its own copy of the variables. */
-function scopeOf(turn: AssistantTurn, previous: FlowState): TemplateScope {
+function scopeOf(turn: AssistantTurn, previous: FlowState, language: string): TemplateScope {
   const first = turn.input.kind === 'attachment' ? turn.input.attachments[0] : undefined;
   return {
+    language,
     profile: turn.contact.profile,
     vars: { ...previous.vars },
     input: inputText(turn.input),
@@ -145,7 +146,7 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
 
   function answerTurn(turn: AssistantTurn): AssistantReply {
     const previous = previousState(turn);
-    const scope = scopeOf(turn, previous);
+    const scope = scopeOf(turn, previous, def.language);
     const next = plan(turn.input, previous, scope);
     const state: FlowState = { vars: scope.vars };
     if ('responses' in next) {
@@ -194,13 +195,13 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
    */
   function afterSlowPattern(turn: AssistantTurn, error: PatternTimeoutError): AssistantReply {
     const previous = previousState(turn);
-    let scope = scopeOf(turn, previous);
+    let scope = scopeOf(turn, previous, def.language);
     let result: ReturnType<typeof runProgram>;
     try {
       result = runProgram(programs, { action: '_fallback', pc: 0 }, scope);
     } catch (again) {
       if (!(again instanceof PatternTimeoutError)) throw again;
-      scope = scopeOf(turn, previous);
+      scope = scopeOf(turn, previous, def.language);
       result = runProgram(programs, { action: '_sorry', pc: 0 }, scope);
     }
     if (result.exhausted) result = { responses: [] };

@@ -65,6 +65,22 @@ describe('flow assistant steps', () => {
     expect(driver.texts(await driver.send('start the test please'))).toEqual(['In next.']);
   });
 
+  it("compares the numbers people type as the file's language writes them", async () => {
+    const steps = `      - ask: {text: "Budget?", variable: budget}
+      - if: {variable: budget, greater_than: 999}
+        then: [{say: Large.}]
+        else: [{say: Small.}]`;
+    const answer = async (language: string, text: string) => {
+      const driver = chat(single(steps).replace('language: en', `language: ${language}`));
+      await driver.send('start the test');
+      return driver.texts(await driver.send(text));
+    };
+    expect(await answer('en', '1,000')).toEqual(['Large.']);
+    expect(await answer('en', '1,5')).toEqual(['Small.']);
+    expect(await answer('fr', '1,000')).toEqual(['Small.']);
+    expect(await answer('fr', '1 000')).toEqual(['Large.']);
+  });
+
   it('stops at end', async () => {
     const driver = chat(
       single(`      - if: {variable: input, matches: "now"}

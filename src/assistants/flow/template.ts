@@ -10,6 +10,8 @@ export interface TemplateScope {
   input: string;
   /** The first attachment of this turn, if any. */
   attachment?: { type: string; url?: string };
+  /** The file's language: how conditions read the numbers people type ("1,5" is 1.5 in French). Default "en". */
+  language?: string;
 }
 
 /**
