@@ -71,6 +71,16 @@ describe('flow assistant', () => {
       expect(driver.texts(await driver.send('what is the capital of Peru'))).toEqual(['Sorry, I did not get that.']);
     });
 
+    it('runs the fallback for a request the person turns down, and the other request of the text', async () => {
+      const driver = chat();
+      expect(driver.texts(await driver.send("I don't want to talk to a human"))).toEqual([
+        'Sorry, I did not get that.',
+      ]);
+      expect(driver.texts(await driver.send("I don't want to talk to a human, where is my order?"))).toEqual([
+        'What is your order number?',
+      ]);
+    });
+
     it('marks replies where the fallback ran, and only those', async () => {
       const driver = chat();
       expect(await driver.send('what is the capital of Peru')).toMatchObject({ fallback: true });

@@ -31,6 +31,59 @@ describe('createIntentMatcher', () => {
     expect(ranking[0]).toMatchObject({ intent: 'order_status' });
   });
 
+  it('does not take a request the text turns down for that request', () => {
+    const matcher = createIntentMatcher(
+      [
+        {
+          id: 'cancel_order',
+          examples: ['cancel my order', 'I want to cancel my order', "I don't want my order anymore"],
+        },
+        { id: 'login', examples: ["I can't log in", 'login problem', 'forgot my password'] },
+        ...EN.slice(0, 1),
+      ],
+      { language: 'en' },
+    );
+    for (const text of [
+      "I don't want to cancel my order",
+      'no need to cancel my order',
+      "I didn't mean to cancel my order",
+    ])
+      expect([text, best(matcher, text).score]).toEqual([text, 0]);
+    expect(best(matcher, 'I do not want to cancel my order, where is it?').intent).toBe('order_status');
+    expect(best(matcher, "I can't log in")).toMatchObject({ intent: 'login', similarity: 1 });
+    expect(best(matcher, "cancel my order, I don't want it anymore").intent).toBe('cancel_order');
+    expect(best(matcher, "I don't want my order anymore").intent).toBe('cancel_order');
+    const french = createIntentMatcher(
+      [
+        {
+          id: 'cancel_order',
+          examples: ['annuler ma commande', 'je veux annuler ma commande', 'je ne veux plus de ma commande'],
+        },
+        ...FR.slice(0, 1),
+      ],
+      { language: 'fr' },
+    );
+    expect(best(french, 'je ne veux pas annuler ma commande').score).toBe(0);
+    expect(best(french, "pas besoin d'annuler ma commande, elle est où ?").intent).toBe('order_status');
+    expect(best(french, "annulez ma commande, je n'en veux plus").intent).toBe('cancel_order');
+  });
+
+  it('matches a request turned down with an example turning the same down, not with the request', () => {
+    const matcher = createIntentMatcher(
+      [
+        { id: 'cancel_order', examples: ['cancel my order', 'I want to cancel my order'] },
+        { id: 'keep_order', examples: ["I don't want to cancel anymore", 'keep my order'] },
+        { id: 'unsubscribe', examples: ["I don't want to receive your emails", 'unsubscribe me'] },
+        { id: 'subscribe', examples: ['I want to receive your emails', 'sign me up to the newsletter'] },
+      ],
+      { language: 'en' },
+    );
+    expect(best(matcher, "I don't want to cancle my order anymore").intent).toBe('keep_order');
+    expect(best(matcher, "I don't want to receive emails anymore").intent).toBe('unsubscribe');
+    expect(best(matcher, 'I want to receive emails').intent).toBe('subscribe');
+    expect(best(matcher, 'cancel my order please').intent).toBe('cancel_order');
+  });
+
   it('ranks every intent, best first', () => {
     const ranking = en.rank('where is my refund');
     expect(ranking.map((r) => r.intent).sort()).toEqual(['human', 'opening_hours', 'order_status', 'returns']);

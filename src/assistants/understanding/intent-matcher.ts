@@ -98,6 +98,13 @@ export function createIntentMatcher(
   function inputWords(candidates: readonly string[]): string[] {
     const corrected: string[] = [];
     for (const word of candidates) {
+      // A word of a request the text turns down (in capitals, declined-requests.ts) meets only an example turning the
+      // same down; with none, it says nothing of what the text asks, and does not count against it.
+      if (!known(word) && word !== word.toLowerCase()) {
+        const like = index.misspelt(word);
+        if (like !== undefined) corrected.push(like);
+        continue;
+      }
       const kept = known(word) ? word : analyzer.correct(word);
       if (kept !== undefined) corrected.push(known(kept) ? kept : (index.misspelt(kept) ?? kept));
     }

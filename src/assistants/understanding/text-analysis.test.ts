@@ -66,6 +66,41 @@ describe('createTextAnalyzer', () => {
     expect(en.contentWords('are you a bot')).toEqual(['bot']);
   });
 
+  it('writes a request the text turns down in capitals, to the end of its clause, without its negation', () => {
+    expect(en.contentWords("I don't want to cancel my order")).toEqual(['CANCEL', 'ORDER']);
+    expect(en.words("I don't want to cancel my order")).toEqual(['i', 'CANCEL', 'MY', 'ORDER']);
+    expect(en.contentWords('I do not want to cancel my order, just change the address')).toEqual([
+      'CANCEL',
+      'ORDER',
+      'change',
+      'address',
+    ]);
+    expect(en.contentWords("I didn't mean to cancel it but where is it")).toEqual(['CANCEL', 'where']);
+    expect(en.contentWords('no need to cancel')).toEqual(['CANCEL']);
+    expect(en.contentWords("I really don't want to wait and I want a person")).toEqual(['WAIT', 'person']);
+    expect(en.contentWords("I don't want to")).toEqual([]);
+    expect(fr.contentWords('je ne veux pas annuler ma commande')).toEqual(['ANNULER', 'COMMANDE']);
+    expect(fr.contentWords('je veux plus annuler')).toEqual(['ANNULER']);
+    expect(fr.contentWords("pas besoin d'annuler, juste changer l'adresse")).toEqual([
+      'ANNULER',
+      'modifier',
+      'adresse',
+    ]);
+  });
+
+  it('keeps the negations that are part of a request', () => {
+    expect(en.contentWords("I can't log in")).toEqual(['not', 'log']);
+    expect(en.contentWords('my parcel never came')).toEqual(['parcel', 'never', 'came']);
+    expect(en.contentWords("don't send my order")).toEqual(['not', 'send', 'order']);
+    expect(en.contentWords("cancel my order, I don't want it anymore")).toEqual(['cancel', 'order', 'not', 'anymore']);
+    expect(en.contentWords("I don't want a refund")).toEqual(['not', 'refund']);
+    expect(fr.contentWords('je ne veux plus de ma commande')).toEqual(['plus', 'commande']);
+    expect(fr.contentWords("je n'ai pas reçu ma commande")).toEqual(['pas', 'recu', 'commande']);
+    // Not wanting to talk to the bot asks for a person.
+    expect(en.contentWords("I don't want to talk to a bot")).toEqual(['not', 'talk', 'bot']);
+    expect(fr.contentWords('je ne veux pas parler à un robot')).toEqual(['pas', 'parler', 'robot']);
+  });
+
   it('corrects an unknown word into a synonym, a question word or nothing', () => {
     expect(en.correct('packge')).toBe('parcel');
     expect(en.correct('heyy')).toBe('hello');
@@ -75,7 +110,12 @@ describe('createTextAnalyzer', () => {
   });
 
   it('reads both the words and the content words of a text at once, as the two calls would', () => {
-    for (const text of ['Hiya, where is my packge??', 'a person instead of this bot', 'please']) {
+    for (const text of [
+      'Hiya, where is my packge??',
+      'a person instead of this bot',
+      'please',
+      "I don't want to cancel",
+    ]) {
       expect(en.read(text)).toEqual({ words: en.words(text), contentWords: en.contentWords(text) });
     }
   });

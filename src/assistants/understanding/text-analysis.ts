@@ -1,3 +1,4 @@
+import { markDeclinedRequests } from './declined-requests.ts';
 import { tokenize } from './fold-text.ts';
 import { lexiconFor } from './lexicon.ts';
 import { type Stemmer, stemmerFor } from './stemmer.ts';
@@ -9,11 +10,15 @@ export interface TextAnalyzer {
   /**
    * The content words of a text, each once, in order: folded, letters repeated three times or more
    * squeezed ("merciii" → "merci"), rewritten by the lexicon ("hiya" → "hello"), without stop words,
-   * bare numbers and what the text turns down ("a person instead of a bot": "bot"). A text made only of stop
+   * bare numbers and what the text turns down ("a person instead of a bot": "bot"), and with a request it turns down in
+   * capitals ("I don't want to cancel my order" → "CANCEL", "ORDER"; declined-requests.ts). A text made only of stop
    * words keeps them, fillers ("please", "guys") excepted.
    */
   contentWords(text: string): string[];
-  /** Every word of a text, in order, stop words included: folded, squeezed and rewritten by the lexicon. */
+  /**
+   * Every word of a text, in order, stop words included: folded, squeezed and rewritten by the lexicon, with a request
+   * the text turns down in capitals and its negation left out (declined-requests.ts).
+   */
   words(text: string): string[];
   /** Both readings of a text at once, for the price of one. */
   read(text: string): { words: string[]; contentWords: string[] };
@@ -31,6 +36,9 @@ export interface TextAnalyzer {
   correct(word: string): string | undefined;
 }
 
+/** Punctuation that ends a clause, and with it what a negation covers ("I don't want to cancel, just to change it"). */
+const CLAUSE_BREAK = /[,;:.!?…()\n]+/u;
+
 /** The lexicon's word for "instead of", "rather than", "plutôt qu'à": what follows is what the person does not want. */
 const INSTEAD = 'instead';
 
@@ -46,19 +54,34 @@ export function createTextAnalyzer(language: string): TextAnalyzer {
   const [stopList, questionList] = [[...stopwords], [...questionWords]];
   const oneTypoFrom = (word: string, list: readonly string[]) =>
     word.length >= 4 ? list.find((w) => w[0] === word[0] && editDistance(word, w, 1) === 1) : undefined;
-  const allWords = (text: string) =>
-    lexicon.rewrite(tokenize(lexicon.prepare(text)).map((w) => w.replace(/(\p{L})\1{2,}/gu, '$1')));
-  const contentOf = (words: readonly string[]) => {
-    const content = withoutRejected(words.filter((w) => !isStopword(w, stopwords) && !/^\d+$/.test(w)));
+  const squeeze = (word: string) => word.replace(/(\p{L})\1{2,}/gu, '$1');
+  // Clause by clause, so that a request turned down ends at the punctuation that ends its clause.
+  const reading = (text: string) => {
+    let declined = false;
+    const words = lexicon
+      .prepare(text)
+      .split(CLAUSE_BREAK)
+      .flatMap((clause) => {
+        const read = markDeclinedRequests(lexicon.rewrite(tokenize(clause).map(squeeze)), language);
+        declined ||= read.declined;
+        return read.words;
+      });
+    return { words, declined };
+  };
+  // Words turned down are in capitals (declined-requests.ts): "MY" is a stop word too. A text made only of stop words
+  // keeps them ("are you there?"), but not one that turned a request down: "I" is all that is left of "I don't want to".
+  const contentOf = ({ words, declined }: { words: readonly string[]; declined: boolean }) => {
+    const content = withoutRejected(words.filter((w) => !isStopword(w.toLowerCase(), stopwords) && !/^\d+$/.test(w)));
+    if (content.length > 0 || declined) return [...new Set(content)];
     const meaningful = words.filter((w) => !fillers.has(w));
-    return [...new Set(content.length > 0 ? content : meaningful.length > 0 ? meaningful : words)];
+    return [...new Set(meaningful.length > 0 ? meaningful : words)];
   };
   return {
-    words: allWords,
-    contentWords: (text) => contentOf(allWords(text)),
+    words: (text) => reading(text).words,
+    contentWords: (text) => contentOf(reading(text)),
     read(text) {
-      const words = allWords(text);
-      return { words, contentWords: contentOf(words) };
+      const read = reading(text);
+      return { words: read.words, contentWords: contentOf(read) };
     },
     stem: stemmerFor(language),
     isQuestionWord: (word) => questionWords.has(word),
