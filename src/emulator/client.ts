@@ -208,6 +208,11 @@ export function createEmulatorClient(baseUrl: string) {
         app_id: appId,
         ...(metadata ? { metadata } : {}),
       }),
+    /** A human in the Page Inbox asks the app that owns the thread for it (`request_thread_control`). */
+    requestThread: (pageId: string, psid: string, metadata?: string) =>
+      call<{ requested: boolean }>('POST', `${conversationPath(pageId, psid)}/thread-request`, {
+        ...(metadata ? { metadata } : {}),
+      }),
     conversation: (pageId: string, psid: string) => call<ClientConversation>('GET', conversationPath(pageId, psid)),
 
     /**

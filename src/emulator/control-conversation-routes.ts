@@ -2,9 +2,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { EmulatorContext } from './context.ts';
 import { controlError, parseBody } from './control-errors.ts';
-import { findThread, windowState } from './conversation.ts';
+import { findThread, threadOwner, windowState } from './conversation.ts';
 import { itemView } from './edit-rules.ts';
-import { passThread, takeThread } from './handover.ts';
+import { passThread, requestThread, takeThread } from './handover.ts';
 import { deliverPageMessage, markRead } from './page-delivery.ts';
 import { type PersonInput, personActs } from './person-actions.ts';
 import { PAGE_INBOX_APP_ID } from './platform-constants.ts';
@@ -166,5 +166,17 @@ export const controlConversationRoutes: FastifyPluginAsync<{ ctx: EmulatorContex
     else if (ctx.state.apps.has(body.app_id)) passThread(ctx, found, body.app_id, body.metadata);
     else return controlError(reply, 'SB_EMULATOR_NOT_FOUND', `no app ${body.app_id}`);
     return { thread_owner_app_id: body.app_id };
+  });
+
+  /** A human in the Page Inbox asks the app that owns the thread for it: the owner gets `request_thread_control`. */
+  app.post<Params>('/conversations/:page_id/:psid/thread-request', async (request, reply) => {
+    const found = target(request, reply);
+    if (!found) return reply;
+    const body = parseBody(z.object({ metadata: z.string().optional() }), request.body, reply);
+    if (!body) return reply;
+    if (threadOwner(found.conversation, found.page) === PAGE_INBOX_APP_ID)
+      return controlError(reply, 'SB_EMULATOR_CONFLICT', 'the Page Inbox owns the thread already');
+    requestThread(ctx, found, PAGE_INBOX_APP_ID, body.metadata);
+    return { requested: true };
   });
 };

@@ -144,6 +144,17 @@ describe('handover protocol', () => {
     expect((await send(BOT_TOKEN, 'bot again')).status).toBe(200);
   });
 
+  it('tells the owner when a human in the Page Inbox asks for the thread, which stays where it is until passed', async () => {
+    expect((await h.client.requestThread(PAGE_ID, PSID, 'Sam would like to answer')).requested).toBe(true);
+    await h.emulator.context.dispatcher.idle();
+    expect(h.receiver.events().at(-1)?.event).toMatchObject({
+      request_thread_control: { requested_owner_app_id: PAGE_INBOX_APP_ID, metadata: 'Sam would like to answer' },
+    });
+    expect((await h.client.conversation(PAGE_ID, PSID)).thread_owner_app_id).toBe(BOT);
+    await handover(BOT_TOKEN, 'pass_thread_control', { target_app_id: PAGE_INBOX_APP_ID });
+    await expect(h.client.requestThread(PAGE_ID, PSID)).rejects.toThrow(/owns the thread already/);
+  });
+
   it('sends postbacks to non-owners on standby without their payload', async () => {
     await h.client.sendPostback(PAGE_ID, PSID, { title: 'Buy', payload: 'SECRET_PAYLOAD' });
     await crm.waitFor(2);
