@@ -14,8 +14,10 @@ import {
   type ProfileLookup,
   type ProfileProvider,
   type ResponseRenderer,
+  type ThreadControl,
 } from './ports.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import { answerThreadRequest } from './thread-request.ts';
 import { throttledEscalationOf } from './turn-escalation.ts';
 
 export interface ConversationServiceDeps {
@@ -26,6 +28,11 @@ export interface ConversationServiceDeps {
   assistantFor: (pageId: string) => Assistant;
   renderer: ResponseRenderer;
   profiles: ProfileProvider;
+  /**
+   * Passes a person's thread to another app that asks for it (the Page Inbox) while the bot has the conversation.
+   * Without it (a channel with no such apps), their requests are ignored.
+   */
+  threads?: ThreadControl;
   rateLimiter: RateLimiter;
   clock: Clock;
   logger: Logger;
@@ -100,7 +107,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
         await handleReceipt(id, event, received_at);
         return;
       case 'handover':
-        await handleHandover(id, event, page);
+        if (event.action === 'request_thread_control') await handleThreadRequest(id, event, page);
+        else await handleHandover(id, event, page);
         return;
       case 'referral':
       case 'optin':
@@ -261,6 +269,37 @@ export function createConversationService(deps: ConversationServiceDeps) {
     await store.commitTurn(
       { event_id: eventId, event_status: 'done', ...(changes && { conversation: { id: conversation.id, changes } }) },
       now,
+    );
+  }
+
+  /**
+   * Another app asked for the thread (thread-request.ts). Only its owner is asked, so one on standby, or one our own app
+   * made, is ignored. The Graph call is made before the commit, outside its transaction.
+   */
+  async function handleThreadRequest(
+    eventId: string,
+    event: Extract<InboundEvent, { kind: 'handover' }>,
+    page: PageRuntime,
+  ) {
+    const requester = event.detail.requested_owner_app_id;
+    if (!deps.threads || typeof requester !== 'string' || requester === page.app_id || event.standby) {
+      await store.commitTurn({ event_id: eventId, event_status: 'ignored' }, clock.now());
+      return;
+    }
+    const opened = await store.openConversation(page.id, event.user_id as string, clock.now());
+    const { conversation } = opened;
+    const changes = await answerThreadRequest({
+      threads: deps.threads,
+      logger: deps.logger,
+      page,
+      conversation,
+      personId: opened.contact.external_id,
+      requester,
+      pause: pauseFor(page, conversation, stampOf(event, clock.now()), clock.now()),
+    });
+    await store.commitTurn(
+      { event_id: eventId, event_status: 'done', conversation: { id: conversation.id, changes } },
+      clock.now(),
     );
   }
 

@@ -186,6 +186,17 @@ export interface ProfileProvider {
   fetchProfile(pageId: string, externalId: string): Promise<ProfileLookup>;
 }
 
+/** What the channel answered when asked to pass a person's thread: `retry` for a failure of the moment (a 5xx, a limit). */
+export type ThreadPass = { status: 'passed' } | { status: 'retry' | 'failed'; error: string };
+
+/** Hands a person's thread to another app of the page (Messenger: the handover protocol, messenger-platform.md §7). */
+export interface ThreadControl {
+  /** Passes the thread to app `appId`, with `note` for it saying why. Never throws for channel failures. */
+  passThread(input: { pageId: string; personId: string; appId: string; note: string }): Promise<ThreadPass>;
+  /** What the team calls an app that asks for a thread: "the Page Inbox", else "app <id>". */
+  appName(appId: string): string;
+}
+
 /**
  * A rendered step, channel-neutral for the domain: `message` is the channel's own message object (opaque here),
  * `preview` its text for the inbox. Waits become the delay before the next step.

@@ -13,6 +13,7 @@ import { createAttachmentCache } from '../storage/attachment-cache.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { insertInboundEvents } from '../storage/inbound-event-repository.ts';
+import { PAGE_INBOX_APP_ID } from './graph/handover-api.ts';
 import { createGraphSender } from './graph-sender.ts';
 import { guestPersonId } from './person-address.ts';
 
@@ -77,6 +78,40 @@ describe('graph sender: profile lookups', () => {
       status: 'found',
       profile: { first_name: 'Lena', last_name: 'Okafor' },
     });
+  });
+});
+
+describe('graph sender: thread passes', () => {
+  const graph = useScriptedGraph({ timeoutMs: 300 });
+  const sender = () => createGraphSender({ directory, graphFor: () => graph.client, onPageHealth: () => {}, logger });
+  const pass = { pageId: PAGE.id, personId: PSID, appId: PAGE_INBOX_APP_ID, note: 'on request' };
+
+  it('passes the thread with the page token and the note, and says a failure of the moment is to be retried', async () => {
+    graph.server.reply({ json: { success: true } }, failures[0]?.[1] as ScriptedReply, {
+      status: 400,
+      json: { error: { message: '(#10) Application does not have permission', code: 10, error_subcode: 2018300 } },
+    });
+    expect(await sender().passThread(pass)).toEqual({ status: 'passed' });
+    expect(graph.server.requests[0]?.url.pathname).toMatch(/\/me\/pass_thread_control$/);
+    expect(graph.server.requests[0]?.json).toEqual({
+      recipient: { id: PSID },
+      target_app_id: PAGE_INBOX_APP_ID,
+      metadata: 'on request',
+    });
+    expect(await sender().passThread(pass)).toEqual({
+      status: 'retry',
+      error: '(#2) Service temporarily unavailable',
+    });
+    expect(await sender().passThread(pass)).toEqual({
+      status: 'failed',
+      error: '(#10/2018300) Application does not have permission',
+    });
+    expect(await sender().passThread({ ...pass, pageId: 'gone' })).toMatchObject({ status: 'failed' });
+  });
+
+  it('calls the Page Inbox by its name, any other app by its id', () => {
+    expect(sender().appName(PAGE_INBOX_APP_ID)).toBe('the Page Inbox');
+    expect(sender().appName('1600000000000001')).toBe('app 1600000000000001');
   });
 });
 

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { PolicyAction } from '../conversations/inbound-event.ts';
-import type { ProfileLookup, ProfileProvider } from '../conversations/ports.ts';
+import type { ProfileLookup, ProfileProvider, ThreadControl, ThreadPass } from '../conversations/ports.ts';
 import type { ChannelSender, OutboxSend, SendResult } from '../queue/channel-sender.ts';
 import type { PageLookup } from '../server/page-directory.ts';
 import type { GraphClient } from './graph/graph-client.ts';
 import { isRetryableKind } from './graph/graph-error.ts';
+import { PAGE_INBOX_APP_ID } from './graph/handover-api.ts';
 import type { SendOutcome } from './graph/send-api.ts';
 import { isGuest, recipientOf } from './person-address.ts';
 import type { MessageTag, OutgoingMessage, SendRequest } from './send-types.ts';
@@ -31,9 +32,13 @@ export interface GraphSenderDeps {
 
 export type PageHealth = 'ok' | 'token' | 'permission' | 'blocked';
 
-/** Sends outbox rows through the Send API and reads profiles: the Messenger side of the outbox and contacts. */
+/**
+ * Sends outbox rows through the Send API, reads profiles and passes threads: the Messenger side of the outbox and
+ * contacts.
+ */
 export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
-  ProfileProvider & {
+  ProfileProvider &
+  ThreadControl & {
     directoryReloaded(): void;
     policyEnforced(pageId: string, action: PolicyAction, reason: string | undefined): void;
     blockedReason(pageId: string): string | undefined;
@@ -145,6 +150,16 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
       const { first_name, last_name, locale, timezone, profile_pic } = result.profile;
       return { status: 'found', profile: { first_name, last_name, locale, timezone }, picture: profile_pic };
     },
+
+    async passThread({ pageId, personId, appId, note }): Promise<ThreadPass> {
+      const page = deps.directory.page(pageId);
+      if (!page) return { status: 'failed', error: `page ${pageId} is not connected` };
+      const result = await deps.graphFor(page.app_id).passThreadControl(page.access_token, personId, appId, note);
+      if (result.ok) return { status: 'passed' };
+      return { status: isRetryableKind(result.kind) ? 'retry' : 'failed', error: describeError(result.error) };
+    },
+
+    appName: (appId) => (appId === PAGE_INBOX_APP_ID ? 'the Page Inbox' : `app ${appId}`),
   };
 }
 

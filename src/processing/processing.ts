@@ -268,6 +268,7 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
         logger.warn({ ...turn, response: response.type, reason }, 'left out a response Messenger cannot show'),
     }),
     profiles: sender,
+    threads: sender,
     rateLimiter: createMemoryRateLimiter(),
     heldReceipts,
     policyEnforced(pageId, action, reason) {
