@@ -113,6 +113,9 @@ describe('inbox labels', () => {
     expect(describeFlag('repeated_message: sent the same message 3 times in 10 minutes')).toBe(
       'Sent the same message 3 times in 10 minutes',
     );
+    expect(
+      describeFlag('thread_requested: the Page Inbox asked for the conversation (not passed: an agent has it here)'),
+    ).toBe('The Page Inbox asked for the conversation (not passed: an agent has it here)');
     expect(describeFlag('Parcel lost twice')).toBe('Parcel lost twice');
     expect(describeFlag('vip: call back before noon')).toBe('vip: call back before noon');
     expect(describeFlag(null)).toBe('');

@@ -186,6 +186,7 @@ const FLAG_SOURCES = {
   shouting: '',
   repeated_message: '',
   repeated_fallback: '',
+  thread_requested: '',
 };
 
 /**
