@@ -51,6 +51,31 @@ const until = async (what: string, check: () => boolean | Promise<boolean>) => {
   throw new Error(`timed out waiting for ${what}`);
 };
 
+describe('the processing lock’s options', () => {
+  const options = (pollMs: number, silenceMs: number) => ({
+    // Never reached: the options are refused before any connection.
+    databaseUrl: 'postgres://switchboard.invalid/none',
+    logger: pino({ level: 'silent' }),
+    start: async () => recordingProcessing().processing,
+    loadEvents: async () => [],
+    loadEarlier: async () => [],
+    notify: async () => {},
+    pollMs,
+    silenceMs,
+  });
+
+  it('refuses a silence a live leader could reach between two checks, naming both values and the rule', async () => {
+    for (const [pollMs, silenceMs] of [
+      [2_000, 1_000],
+      [2_000, 2_000],
+      [2_000, 5_999],
+    ] as const)
+      await expect(createLeaderProcessing(options(pollMs, silenceMs))).rejects.toThrow(
+        `silenceMs (${silenceMs}) must be 0 (off) or at least 3 times pollMs (${pollMs})`,
+      );
+  });
+});
+
 describe('the processing lock on PostgreSQL', () => {
   let database: TestDatabase;
   let pool: pg.Pool;
@@ -216,8 +241,8 @@ describe('the processing lock on PostgreSQL', () => {
     const b = recordingProcessing();
     const logged: { msg: string; err?: { code?: string } }[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
-    // It would not check the lock again for a minute: only the server can see it fall silent.
-    const first = await leader(a.processing, { pollMs: 60_000, silenceMs: 300, logger });
+    // Hung, it says nothing: only the server can see it fall silent.
+    const first = await leader(a.processing, { pollMs: 100, silenceMs: 300, logger });
     const second = await leader(b.processing);
     expect([first.leads, second.leads]).toEqual([true, false]);
     // The whole process hangs (SIGSTOP, a paused machine), its connections up; the other process's timers wait too.

@@ -14,6 +14,8 @@ const IDS_PER_NOTICE = 200;
 /** The first pause before a failed hand-over is sent again, doubling up to the second. */
 const NOTIFY_RETRY_MS = 200;
 const NOTIFY_RETRY_MAX_MS = 5_000;
+/** `silenceMs` is at least this many `pollMs`: a leader's word may come a poll or two late under load. */
+const SILENCE_POLLS = 3;
 /** SQLSTATE of a parameter the server does not know: `idle_session_timeout` before PostgreSQL 14. */
 const UNKNOWN_PARAMETER = '42704';
 /** SQLSTATE of a session the server ended after `idle_session_timeout`. */
@@ -38,8 +40,8 @@ export interface LeaderOptions {
   /**
    * How long the lock's session may go without a word from this process before the server ends it, releasing the lock
    * (`idle_session_timeout`, PostgreSQL 14+): a process that hangs with its connection up (stopped, its machine paused,
-   * its event loop stuck) does not keep the lock. Keep it well above `pollMs`; 0 turns it off. Default: 30 s, or 10
-   * `pollMs` if longer. A live process speaks every `pollMs`, but a check may wait out its 5 s timeout and a collection
+   * its event loop stuck) does not keep the lock. At least 3 `pollMs` (refused otherwise); 0 turns it off. Default: 30 s,
+   * or 10 `pollMs` if longer. A live process speaks every `pollMs`, but a check may wait out its 5 s timeout and a collection
    * or a burst of work may hold its event loop for seconds; and 30 s is about what the keepalives take to end a dead
    * peer's session, so a hung leader is replaced about as soon as a dead one.
    */
@@ -63,6 +65,12 @@ export async function createLeaderProcessing(
   const silenceMs = options.silenceMs ?? Math.max(30_000, 10 * pollMs);
   if (!Number.isInteger(silenceMs) || silenceMs < 0)
     throw new Error(`silenceMs must be a whole number of ms, 0 for off`);
+  // A live leader speaks every `pollMs` (later under load): a silence it could reach between two checks would have the
+  // server end a healthy leader's session, and processing move from process to process.
+  if (silenceMs !== 0 && silenceMs < SILENCE_POLLS * pollMs)
+    throw new Error(
+      `silenceMs (${silenceMs}) must be 0 (off) or at least ${SILENCE_POLLS} times pollMs (${pollMs}): a live leader speaks only every pollMs, and the database would end its session`,
+    );
   let client: pg.Client | undefined;
   let leading: Processing | undefined;
   let stopped = false;
