@@ -17,11 +17,22 @@ import { isCrossSite } from './cross-site.ts';
 import { ApiError } from './errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
+/** The signed-in user as read at sign-in, in this request: what `/api/me` shows, without reading them again. */
 export interface AuthenticatedUser {
   id: string;
   email: string;
+  name: string | null;
   role: string;
+  created_at: number;
 }
+
+const authenticated = (user: AuthenticatedUser): AuthenticatedUser => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  created_at: user.created_at,
+});
 
 /** Only admins manage the team and the pages (`what` they do): an agent works the conversations. */
 export function requireAdmin(request: FastifyRequest, what = 'do this'): AuthenticatedUser {
@@ -143,7 +154,7 @@ export function createBasicAuth(db: Kysely<Database>) {
       failures.forget(pair);
       await forgetSignInFailures(db, pair);
       if ((signedInFromHere ?? 0) < now - SIGN_IN_REFRESH_MS) await recordSignIn(db, user, address, now);
-      return { user: { id: user.id, email: user.email, role: user.role }, passwordHash: user.password_hash };
+      return { user: authenticated(user), passwordHash: user.password_hash };
     } catch (error) {
       // The database failed, not the person: no failure of theirs to count.
       takeBack();
@@ -158,10 +169,7 @@ export function createBasicAuth(db: Kysely<Database>) {
     if (cached && cached.until > Date.now()) {
       const current = await findUserCredentials(db, cached.user.id);
       if (current?.password_hash === cached.passwordHash) {
-        return {
-          user: { id: current.id, email: current.email, role: current.role },
-          passwordHash: current.password_hash,
-        };
+        return { user: authenticated(current), passwordHash: current.password_hash };
       }
       // Removed, or given another password: the header is checked afresh.
       verified.delete(key);

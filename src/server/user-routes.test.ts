@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, type KyselyPlugin, type OperationNode, TableNode } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
@@ -49,6 +49,20 @@ async function gatewayOn(db: Kysely<Database>, heartbeatMs?: number) {
   return { app, admin: as(ADMIN.email, ADMIN.password), as };
 }
 
+/** Counts the reads of the users table made through the database it is plugged into. */
+function countingUserReads() {
+  const counted = { reads: 0 };
+  const table = (node: OperationNode) => (TableNode.is(node) ? node.table.identifier.name : undefined);
+  const plugin: KyselyPlugin = {
+    transformQuery({ node }) {
+      if (node.kind === 'SelectQueryNode' && node.from?.froms.some((from) => table(from) === 'users')) counted.reads++;
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+  return { plugin, counted };
+}
+
 for (const kind of DATABASES) {
   describe(`the users API on ${kind}`, () => {
     const open = useMigratedDatabase(kind);
@@ -73,6 +87,38 @@ for (const kind of DATABASES) {
         expect((await admin('POST', '/api/users', { email: 'ana@example.com' })).status).toBe(409);
         expect((await admin('POST', '/api/users', { email: 'not an email' })).status).toBe(400);
         expect((await admin('POST', '/api/users', { email: 'b@example.com', role: 'owner' })).status).toBe(400);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('reads the signed-in user once for /api/me, as signing in read them, and shows their name as it is now', async () => {
+      const { db } = await open();
+      const { plugin, counted } = countingUserReads();
+      const { app, admin } = await gatewayOn(db.withPlugin(plugin));
+      try {
+        const me = async () => {
+          counted.reads = 0;
+          const answer = await admin('GET', '/api/me');
+          expect(answer.status).toBe(200);
+          return { reads: counted.reads, data: answer.body.data };
+        };
+        // The password checked (one read of the user), then the header remembered (one read of who it signs in).
+        expect(await me()).toMatchObject({ reads: 1, data: { email: ADMIN.email, name: 'Admin', role: 'admin' } });
+        const { id } = (await me()).data;
+        expect((await admin('PATCH', `/api/users/${id}`, { name: 'Ada' })).status).toBe(200);
+        expect(await me()).toMatchObject({
+          reads: 1,
+          data: { id, email: ADMIN.email, name: 'Ada', role: 'admin', configured_admin: true },
+        });
+        expect(Object.keys((await me()).data).sort()).toEqual([
+          'configured_admin',
+          'created_at',
+          'email',
+          'id',
+          'name',
+          'role',
+        ]);
       } finally {
         await app.close();
       }

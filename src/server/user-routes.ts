@@ -66,21 +66,20 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
     return user;
   };
   const configured = (email: string) => email === deps.configuredAdmin?.toLowerCase();
-  /** The signed-in user as stored now (removed since their password was checked: signed out). */
-  const signedIn = async (request: FastifyRequest) => {
-    const user = request.user && (await findUser(deps.db, request.user.id));
-    if (!user) throw new ApiError('SB_UNAUTHENTICATED');
-    return user;
+  /** The signed-in user as signing in read them, in this request: not read again. */
+  const signedIn = (request: FastifyRequest) => {
+    if (!request.user) throw new ApiError('SB_UNAUTHENTICATED');
+    return request.user;
   };
 
   app.get('/api/me', async (request) => {
-    const user = await signedIn(request);
-    return { data: { ...user, configured_admin: configured(user.email) } };
+    const { id, email, name, role, created_at } = signedIn(request);
+    return { data: { id, email, name, role, created_at, configured_admin: configured(email) } };
   });
 
   // Everyone names themselves: the name their replies are signed with in the inbox (Agent · Ana).
   app.patch('/api/me', async (request) => {
-    const user = await signedIn(request);
+    const user = signedIn(request);
     const { name: chosen } = parseRequest(ownName, request.body);
     const updated = await updateUser(deps.db, user.id, { name: chosen }, deps.now());
     if (!updated) throw new ApiError('SB_UNAUTHENTICATED');
@@ -88,10 +87,12 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
   });
 
   app.post('/api/me/password', async (request) => {
-    const user = await signedIn(request);
+    const user = signedIn(request);
     if (configured(user.email)) throw new ApiError('SB_FORBIDDEN', CONFIGURED_PASSWORD);
     const { password } = parseRequest(ownPassword, request.body);
-    await updateUser(deps.db, user.id, { password }, deps.now());
+    const changed = await updateUser(deps.db, user.id, { password }, deps.now());
+    // Removed since signing in read them: nothing changed, and signed out.
+    if (!changed) throw new ApiError('SB_UNAUTHENTICATED');
     deps.forget(user.id);
     return { data: { changed: true } };
   });

@@ -7,14 +7,17 @@ export function findUserByEmail(db: Kysely<Database>, email: string): Promise<Us
   return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
 }
 
-/** What a remembered sign-in is checked against at each request: the user still there, their role and password now. */
+/**
+ * What a remembered sign-in is checked against at each request: the user still there, their role and password now; and
+ * what the request is told of them (`/api/me`).
+ */
 export function findUserCredentials(
   db: Kysely<Database>,
   id: string,
-): Promise<Pick<UsersTable, 'id' | 'email' | 'role' | 'password_hash'> | undefined> {
+): Promise<Pick<UsersTable, 'id' | 'email' | 'name' | 'role' | 'created_at' | 'password_hash'> | undefined> {
   return db
     .selectFrom('users')
-    .select(['id', 'email', 'role', 'password_hash'])
+    .select(['id', 'email', 'name', 'role', 'created_at', 'password_hash'])
     .where('id', '=', id)
     .executeTakeFirst();
 }
