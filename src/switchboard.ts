@@ -253,7 +253,7 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
     now,
     healthRecorded: () => pages.reload(),
   });
-  const authenticate = createBasicAuth(db);
+  const authenticate = createBasicAuth(db, { publicUrl: config.publicUrl });
   const store = createConversationStore(db, createBatchedWrites(db, capabilities.concurrentWriters));
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate);

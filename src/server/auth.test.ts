@@ -56,6 +56,33 @@ function holdingUserRow(email: string) {
   return { plugin, atHold, release };
 }
 
+describe('sign-in on a gateway at https://gateway.example', () => {
+  const open = useMigratedDatabase('sqlite');
+
+  it('refuses a change sent by a page of the gateway’s host in the other scheme, before any password check', async () => {
+    const { db } = await open();
+    await ensureAdmin(db, { email: 'admin@example.com', password: 'right password' }, Date.now());
+    const app = createHttpApp(pino({ level: 'silent' }));
+    app.addHook('onRequest', createBasicAuth(db, { publicUrl: 'https://gateway.example' }));
+    app.post('/api/replay', async () => ({ data: { replayed: 0 } }));
+    try {
+      const replay = async (origin: string) => {
+        const headers = {
+          host: 'gateway.example',
+          origin,
+          authorization: basic('admin@example.com', 'right password'),
+        };
+        const answer = await app.inject({ method: 'POST', url: '/api/replay', headers });
+        return { status: answer.statusCode, code: answer.statusCode === 200 ? undefined : answer.json().error.code };
+      };
+      expect(await replay('https://gateway.example')).toEqual({ status: 200, code: undefined });
+      expect(await replay('http://gateway.example')).toEqual({ status: 403, code: 'SB_CROSS_SITE' });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 for (const kind of DATABASES) {
   describe(`sign-in limits on ${kind}`, () => {
     const open = useMigratedDatabase(kind);

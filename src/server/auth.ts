@@ -78,7 +78,11 @@ type Verdict =
  * the same address at once share one check. A remembered header still costs a read of the user at each request: a
  * removal, a new role or a new password made through any process on the database counts at once.
  */
-export function createBasicAuth(db: Kysely<Database>) {
+export function createBasicAuth(
+  db: Kysely<Database>,
+  /** `publicUrl`: the gateway's configured address (`PUBLIC_URL`), whose scheme the cross-site check compares. */
+  { publicUrl }: { publicUrl?: string } = {},
+) {
   let decoy: Promise<string> | undefined;
   /** The user each verified header signed in, and their password's hash then: changed since, the header is checked. */
   const verified = new Map<string, { user: AuthenticatedUser; passwordHash: string; until: number }>();
@@ -189,7 +193,7 @@ export function createBasicAuth(db: Kysely<Database>) {
   }
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (isCrossSite(request)) throw new ApiError('SB_CROSS_SITE');
+    if (isCrossSite(request, publicUrl)) throw new ApiError('SB_CROSS_SITE');
     const found = await signIn(request.headers.authorization ?? '', request.ip);
     if ('user' in found) {
       request.user = found.user;
