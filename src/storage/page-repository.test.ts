@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, type KyselyPlugin, RawNode, UpdateQueryNode, WhereNode } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -34,6 +34,27 @@ async function connectedByLogin(db: Kysely<Database>) {
   return box;
 }
 type Configured = Pick<Config, 'apps' | 'pages'>;
+
+/**
+ * Holds the first update of the pages table for 300 ms inside the database (PostgreSQL: `pg_sleep`), so that a write
+ * issued after it on another of the pool's connections lands first unless it waits. SQLite's one connection runs the
+ * statements in turn: there it changes nothing.
+ */
+function slowFirstPageUpdate(kind: string): KyselyPlugin {
+  let armed = true;
+  return {
+    transformQuery({ node }) {
+      if (!armed || !UpdateQueryNode.is(node) || kind !== 'postgres') return node;
+      armed = false;
+      const slow = RawNode.createWithSql('(select true from pg_sleep(0.3))');
+      return {
+        ...node,
+        where: node.where ? WhereNode.cloneWithOperation(node.where, 'And', slow) : WhereNode.create(slow),
+      };
+    },
+    transformResult: async ({ result }) => result,
+  };
+}
 
 for (const kind of DATABASES) {
   describe(`configured apps and pages on ${kind}`, () => {
@@ -220,6 +241,20 @@ for (const kind of DATABASES) {
       expect(await clearPageHealth(db, '222', 4, 'token')).toBe(false);
       expect(await clearPageHealth(db, '222', 5)).toBe(true);
       expect(await health()).toEqual({ health: 'ok', health_at: 5 });
+    });
+
+    it('store the health reported last for a page, whatever order the database would run its writes in', async () => {
+      const { db } = await open();
+      const box = createSecretBox([key()]);
+      await syncConfiguredPages(db, box, { apps: [app('111')], pages: [page('222', '111')] } as Configured, 1);
+      const slowed = db.withPlugin(slowFirstPageUpdate(kind));
+      // A send refused for the token, then one that went through: reported in this order, neither awaited.
+      const refused = recordPageHealth(slowed, '222', 'token', 'Error validating access token', 2);
+      const cleared = clearPageHealth(slowed, '222', 3);
+      await Promise.all([refused, cleared]);
+      expect(await cleared).toBe(true);
+      const stored = db.selectFrom('pages').select(['health', 'health_at']).where('id', '=', '222');
+      expect(await stored.executeTakeFirstOrThrow()).toEqual({ health: 'ok', health_at: 3 });
     });
 
     it('give a stored setting that no longer passes its default, and keep the page’s other settings', async () => {

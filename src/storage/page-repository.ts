@@ -181,18 +181,20 @@ export async function pagesVersion(db: Kysely<Database>): Promise<string> {
  * of the page (`updated_at`): other processes would reload their pages at every failed send. They reload when the
  * health changes to another value (`pagesVersion`).
  */
-export async function recordPageHealth(
+export function recordPageHealth(
   db: Kysely<Database>,
   pageId: string,
   health: string,
   detail: string | null,
   now: number,
-) {
-  await db
-    .updateTable('pages')
-    .set({ health, health_detail: detail, health_at: now })
-    .where('id', '=', pageId)
-    .execute();
+): Promise<void> {
+  return inTurn(db, pageId, async () => {
+    await db
+      .updateTable('pages')
+      .set({ health, health_detail: detail, health_at: now })
+      .where('id', '=', pageId)
+      .execute();
+  });
 }
 
 /**
@@ -200,14 +202,38 @@ export async function recordPageHealth(
  * caller read may be stale: another thread or process may have recorded another health since (Meta's block, say),
  * which a caller that saw a refused token must not clear, and which a send that went through must clear.
  */
-export async function clearPageHealth(db: Kysely<Database>, pageId: string, now: number, was?: string) {
-  const cleared = await db
-    .updateTable('pages')
-    .set({ health: 'ok', health_detail: null, health_at: now })
-    .where('id', '=', pageId)
-    .where('health', was === undefined ? '!=' : '=', was ?? 'ok')
-    .executeTakeFirst();
-  return Number(cleared.numUpdatedRows) > 0;
+export function clearPageHealth(db: Kysely<Database>, pageId: string, now: number, was?: string): Promise<boolean> {
+  return inTurn(db, pageId, async () => {
+    const cleared = await db
+      .updateTable('pages')
+      .set({ health: 'ok', health_detail: null, health_at: now })
+      .where('id', '=', pageId)
+      .where('health', was === undefined ? '!=' : '=', was ?? 'ok')
+      .executeTakeFirst();
+    return Number(cleared.numUpdatedRows) > 0;
+  });
+}
+
+/** Each database's last health write per page, which the next one of the page waits for (`inTurn`). */
+const healthWrites = new WeakMap<Kysely<Database>, Map<string, Promise<unknown>>>();
+
+/**
+ * Runs a page's health write once the previous one through `db` is done, failed or not: issued close together (a send
+ * refused for its token, then one that went through), they would go through two of the pool's connections and could
+ * land in the other order, the health stored not the one reported last.
+ */
+function inTurn<T>(db: Kysely<Database>, pageId: string, write: () => Promise<T>): Promise<T> {
+  const pages = healthWrites.get(db) ?? new Map<string, Promise<unknown>>();
+  healthWrites.set(db, pages);
+  // What is kept is settled: a failed write (logged by its caller) does not stop the next.
+  const turn = (pages.get(pageId) ?? Promise.resolve()).then(write);
+  const settled = turn.catch(() => {});
+  pages.set(pageId, settled);
+  // The last write of the page done, nothing waits for it: the map does not keep every page ever written.
+  void settled.then(() => {
+    if (pages.get(pageId) === settled) pages.delete(pageId);
+  });
+  return turn;
 }
 
 /** Records Meta's warning about the page's messaging, or clears it (null) once Meta blocks or unblocks the page. */
