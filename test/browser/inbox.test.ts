@@ -1609,6 +1609,33 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       await page.setViewportSize({ width: 1280, height: 820 });
     }
   });
+
+  it('keeps the header’s status region in place as the header is drawn again, and changes only its text', async () => {
+    expectedFailures = [/^error \/img\/receipt-photo\.jpg$/];
+    await page.getByTestId('nav-conversations').click();
+    await lena().click();
+    await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+    // Tagged, and counting the times it leaves the header: a live region taken out and put back may not be spoken.
+    await page.locator('.thread__header [role="status"]').evaluate((el: HTMLElement) => {
+      el.dataset.tagged = 'yes';
+      el.dataset.removals = '0';
+      new MutationObserver((records) => {
+        const out = records.filter((record) => Array.from(record.removedNodes).includes(el)).length;
+        el.dataset.removals = String(Number(el.dataset.removals) + out);
+      }).observe(el.parentElement as HTMLElement, { childList: true });
+    });
+    const takeOver = (await page.getByTestId('take-over').count()) > 0;
+    const before = await page.getByTestId('thread-routing').textContent();
+    await page.getByTestId(takeOver ? 'take-over' : 'give-back').click();
+    const said = takeOver ? 'You took over the conversation.' : 'The assistant answers again.';
+    const status = page.locator('.thread__header [role="status"]');
+    await expect.poll(() => status.textContent(), wait).toBe(said);
+    // The header was drawn again (its routing changed), around the same status element, which never left it.
+    expect(await page.getByTestId('thread-routing').textContent()).not.toBe(before);
+    expect(await status.count()).toBe(1);
+    expect(await status.getAttribute('data-tagged')).toBe('yes');
+    expect(await status.getAttribute('data-removals')).toBe('0');
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

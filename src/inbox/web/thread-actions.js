@@ -3,7 +3,7 @@
  * give back (`POST .../routing`), assign (`POST .../assignee`), flag with a reason or clear the flag (`POST .../flag`).
  */
 import { avatar } from './avatar.js';
-import { h, replaceChildren } from './dom.js';
+import { h } from './dom.js';
 import { renderFlagControls } from './flag-controls.js';
 import { describeError, describeFlag, personName, ROUTING, routingLabel } from './format.js';
 
@@ -12,8 +12,10 @@ import { describeError, describeFlag, personName, ROUTING, routingLabel } from '
  * signed-in user.
  */
 export function createThreadHeader({ api, id, notices, backHref, changed, team, me }) {
-  const element = h('header', { class: 'thread__header' });
-  const status = h('p', { class: 'visually-hidden', role: 'status' });
+  // The status stays in the header as it is drawn again, its text alone changing: a live region taken out and put
+  // back may be announced twice, or not at all.
+  const status = h('p', { class: 'visually-hidden', role: 'status', dataset: { testid: 'thread-status' } });
+  const element = h('header', { class: 'thread__header' }, status);
   let conversation;
   let page = '';
   let flagFormOpen = false;
@@ -194,15 +196,24 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
     focus.restore();
   }
 
+  /** Everything in the header but its status, which stays where it is. */
+  function show(...children) {
+    for (const child of Array.from(element.childNodes)) if (child !== status) child.remove();
+    status.before(...children.filter(Boolean));
+  }
+
+  /** On a narrow screen, where the thread shows alone: the way back to the list (hidden beside it, see layout.css). */
+  const back = () =>
+    h(
+      'a',
+      { class: 'back', href: backHref, dataset: { testid: 'back' } },
+      h('span', { 'aria-hidden': 'true' }, '← '),
+      'Conversations',
+    );
+
   function rebuild() {
-    replaceChildren(
-      element,
-      h(
-        'a',
-        { class: 'back', href: backHref, dataset: { testid: 'back' } },
-        h('span', { 'aria-hidden': 'true' }, '← '),
-        'Conversations',
-      ),
+    show(
+      back(),
       renderWho(conversation, page),
       h('div', { class: 'thread__actions' }, routingButtons(), assigneeControl(), flagControls()),
       conversation.flagged &&
@@ -212,7 +223,6 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
           h('strong', {}, 'Flagged'),
           conversation.flag_reason ? `: ${describeFlag(conversation.flag_reason)}` : '',
         ),
-      status,
     );
   }
 
@@ -221,8 +231,12 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
     draw,
     /** The team changed: the assignee's choices follow. */
     redraw: () => conversation && draw(conversation, page),
-    missing() {
-      replaceChildren(element, h('a', { class: 'back', href: backHref }, '← Conversations'));
+    /** No conversation to show: the way back alone, until `draw`. */
+    backOnly() {
+      drawn = '';
+      const focus = keepFocus(element);
+      show(back());
+      focus.restore();
     },
   };
 }

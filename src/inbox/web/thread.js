@@ -201,7 +201,7 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
       // Drawn once: the polls that follow would take the focus from the way back each time.
       if (!missing) {
         missing = true;
-        header.missing();
+        header.backOnly();
         composer.element.hidden = true;
         log.replaceChildren(h('p', { class: 'empty' }, 'This conversation does not exist (any more).'));
       }
