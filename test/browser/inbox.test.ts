@@ -1610,6 +1610,54 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     }
   });
 
+  it('offers the way back from a conversation whose first load failed, and shows it once a later load succeeds', async () => {
+    // Her thread holds a picture that never loads (see above).
+    expectedFailures = [/^500 \/api\/conversations\/[^/]+\/messages$/, /^error \/img\/receipt-photo\.jpg$/];
+    const thread = /\/api\/conversations\/[^/]+\/messages\?limit=50$/;
+    let failing = true;
+    await page.route(thread, (route) =>
+      failing && route.request().method() === 'GET'
+        ? route.fulfill({ status: 500, json: { error: { code: 'SB_INTERNAL', message: 'Something went wrong.' } } })
+        : route.continue(),
+    );
+    const focused = () =>
+      page.evaluate(
+        () => (document.activeElement as HTMLElement | null)?.dataset.testid ?? document.activeElement?.tagName,
+      );
+    try {
+      await page.getByTestId('nav-conversations').click();
+      await lena().click();
+      await expectText(page.getByTestId('notice'), 'Could not load the conversation.');
+      // On a wide screen the list beside it is the way back, as for a loaded conversation.
+      expect(await lena().isVisible()).toBe(true);
+      // On a narrow one the thread shows alone, with its link back, which the keyboard reaches from the messages.
+      await page.setViewportSize({ width: 400, height: 800 });
+      const back = page.locator('[data-testid="thread"] [data-testid="back"]');
+      expect(await back.isVisible()).toBe(true);
+      // The thread says why it is empty, and the reply box waits for the conversation.
+      await expectText(page.getByTestId('thread-unavailable'), 'The conversation could not be loaded yet.');
+      expect(await page.getByTestId('reply-input').isVisible()).toBe(false);
+      await page.getByTestId('thread-log').focus();
+      await page.keyboard.press('Shift+Tab');
+      expect(await focused()).toBe('back');
+      // The gateway answers again: the conversation shows, and the focus stays on the way back.
+      failing = false;
+      const loaded = page.waitForResponse((r) => thread.test(r.url()) && r.status() === 200);
+      for (const stream of streams) stream.write('event: resync\ndata: {}\n\n');
+      await loaded;
+      await expectText(page.getByTestId('thread-name'), 'Lena Okafor');
+      expect(await page.getByTestId('thread-unavailable').count()).toBe(0);
+      expect(await page.getByTestId('reply-input').isVisible()).toBe(true);
+      expect(await focused()).toBe('back');
+      await back.press('Enter');
+      await lena().waitFor(wait);
+      expect(await focused()).toBe('conversation');
+    } finally {
+      await page.unroute(thread);
+      await page.setViewportSize({ width: 1280, height: 820 });
+    }
+  });
+
   it('keeps the header’s status region in place as the header is drawn again, and changes only its text', async () => {
     expectedFailures = [/^error \/img\/receipt-photo\.jpg$/];
     await page.getByTestId('nav-conversations').click();

@@ -231,7 +231,7 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
     draw,
     /** The team changed: the assignee's choices follow. */
     redraw: () => conversation && draw(conversation, page),
-    /** No conversation to show: the way back alone, until `draw`. */
+    /** No conversation to show (none such, or not loaded yet): the way back alone, until `draw`. */
     backOnly() {
       drawn = '';
       const focus = keepFocus(element);

@@ -28,6 +28,8 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
   let closed = false;
   /** The gateway said there is no such conversation. */
   let missing = false;
+  /** The first load failed: the thread shows the way back until a poll loads it. */
+  let unloaded = false;
   const drawn = new Map();
   /**
    * Polls, the refresh after a reply and the route's first load overlap: each request of the newest messages has a
@@ -108,6 +110,10 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
     if (!result.ok) return failed(result.error);
     notices.clear('thread');
     const first = conversation === undefined;
+    if (unloaded) {
+      unloaded = false;
+      composer.element.hidden = false;
+    }
     conversation = result.value.conversation;
     if (first) hasOlder = result.value.messages.length === PAGE_SIZE;
     const merged = mergeMessages(messages, result.value.messages, { limit: PAGE_SIZE });
@@ -201,6 +207,7 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
       // Drawn once: the polls that follow would take the focus from the way back each time.
       if (!missing) {
         missing = true;
+        unloaded = false;
         header.backOnly();
         composer.element.hidden = true;
         log.replaceChildren(h('p', { class: 'empty' }, 'This conversation does not exist (any more).'));
@@ -208,6 +215,19 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
       return false;
     }
     notices.show({ key: 'thread', tone: 'error', text: `Could not load the conversation. ${describeError(error)}` });
+    // Never loaded: an empty header would leave no way back on a narrow screen. Drawn once, as above; the polls go on.
+    if (conversation === undefined && !unloaded) {
+      unloaded = true;
+      header.backOnly();
+      composer.element.hidden = true;
+      log.replaceChildren(
+        h(
+          'p',
+          { class: 'empty', dataset: { testid: 'thread-unavailable' } },
+          'The conversation could not be loaded yet.',
+        ),
+      );
+    }
     return false;
   }
 
