@@ -11,6 +11,7 @@ import {
   describeWindow,
   initials,
   personName,
+  ROUTING,
   shortTime,
 } from './web/format.js';
 
@@ -137,5 +138,10 @@ describe('inbox labels', () => {
       tone: 'warning',
     });
     expect(describeUpkeep({ ...failed, kind: 'invalid' }, 'Subscribed')).toEqual({ label: 'Failed', tone: 'error' });
+  });
+
+  it('says a paused conversation is with the Page Inbox or another app, however it got there', () => {
+    // Paused by a reply typed there, by a thread taken, or by one passed on request: "someone replied" is not always so.
+    expect(ROUTING.paused.description).toBe('The Page Inbox or another app has the conversation; the assistant waits');
   });
 });

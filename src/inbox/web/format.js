@@ -69,7 +69,7 @@ export function describeAge(ms) {
 export const ROUTING = {
   bot: { label: 'Bot', description: 'The assistant answers' },
   human: { label: 'Agent', description: 'An agent has taken over; the assistant is silent' },
-  paused: { label: 'Paused', description: 'Someone replied from the Page Inbox; the assistant waits' },
+  paused: { label: 'Paused', description: 'The Page Inbox or another app has the conversation; the assistant waits' },
 };
 
 export function routingLabel(routing) {
