@@ -7,7 +7,7 @@ import { type FlowState, readState, type Waiting, writeState } from './flow-stat
 import type { AskStep, FlowDefinition, OptionsStep } from './flow-types.ts';
 import { compileSteps, type Instruction } from './program.ts';
 import { PatternTimeoutError } from './run-pattern.ts';
-import { promptFor, runProgram, shownChoices } from './run-program.ts';
+import { promptFor, type RunResult, runProgram, shownChoices } from './run-program.ts';
 import type { TemplateScope } from './template.ts';
 
 /** What the matcher makes of a text. */
@@ -56,6 +56,27 @@ function scopeOf(turn: AssistantTurn, previous: FlowState, language: string): Te
     vars: { ...previous.vars },
     input: inputText(turn.input),
     ...(first && { attachment: { type: first.type, ...(first.url !== undefined && { url: first.url }) } }),
+  };
+}
+
+/**
+ * The reply of a turn's run: its responses, and the state the next turn starts from. `fallback` tells the gateway the
+ * person was not understood, so misses in a row can escalate.
+ */
+function replyOf(
+  result: RunResult,
+  vars: FlowState['vars'],
+  o: { failure?: AssistantReply['failure']; fallback: boolean },
+): AssistantReply & { fallback?: boolean } {
+  return {
+    ...(o.failure && { failure: o.failure }),
+    responses: result.responses,
+    context: writeState({
+      vars,
+      ...(result.waiting && { waiting: result.waiting }),
+      ...(result.offered && { offered: result.offered }),
+    }),
+    ...(o.fallback && { fallback: true }),
   };
 }
 
@@ -174,18 +195,7 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
     ) {
       result = runProgram(programs, { action: '_sorry', pc: 0 }, scope);
     }
-    // `fallback` tells the gateway the person was not understood, so misses in a row can escalate.
-    const reply: AssistantReply & { fallback?: boolean } = {
-      ...(failure && { failure }),
-      responses: result.responses,
-      context: writeState({
-        vars: scope.vars,
-        ...(result.waiting && { waiting: result.waiting }),
-        ...(result.offered && { offered: result.offered }),
-      }),
-      ...(next.run.action === '_fallback' && { fallback: true }),
-    };
-    return reply;
+    return replyOf(result, scope.vars, { failure, fallback: next.run.action === '_fallback' });
   }
 
   /**
@@ -205,17 +215,7 @@ export function createFlowAssistant(def: FlowDefinition): FlowAssistant {
       result = runProgram(programs, { action: '_sorry', pc: 0 }, scope);
     }
     if (result.exhausted) result = { responses: [] };
-    const reply: AssistantReply & { fallback?: boolean } = {
-      failure: { reason: `slow_pattern: ${error.message}` },
-      responses: result.responses,
-      context: writeState({
-        vars: scope.vars,
-        ...(result.waiting && { waiting: result.waiting }),
-        ...(result.offered && { offered: result.offered }),
-      }),
-      fallback: true,
-    };
-    return reply;
+    return replyOf(result, scope.vars, { failure: { reason: `slow_pattern: ${error.message}` }, fallback: true });
   }
 
   async function reply(turn: AssistantTurn): Promise<AssistantReply> {
