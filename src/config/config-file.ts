@@ -62,13 +62,22 @@ export function inspectConfigFile(path: string, env: Env, only?: readonly (keyof
     parsed = fileConfigSchema.safeParse(input);
   if (parsed.success) return { file: parsed.data, problems, broken };
   problems.push(...describeIssues(parsed.error, path, { input }));
-  for (const issue of parsed.error.issues) {
-    if (issue.path.length > 0) broken.add(String(issue.path[0]));
-    else if (issue.code === 'unrecognized_keys') for (const key of issue.keys) broken.add(key);
+  return { file: soundPart(input, parsed.error, broken), problems, broken };
+}
+
+/**
+ * What of `input` passes once the top-level keys `error` found a problem in are left out, those keys added to
+ * `broken`. Each top-level key is checked on its own, so the rest passes; what is no mapping has nothing to keep.
+ */
+export function soundPart(input: unknown, error: z.ZodError, broken: Set<string>): FileConfig {
+  const failed = new Set<string>();
+  for (const issue of error.issues) {
+    if (issue.path.length > 0) failed.add(String(issue.path[0]));
+    else if (issue.code === 'unrecognized_keys') for (const key of issue.keys) failed.add(key);
   }
-  // Each top-level key is checked on its own, so the rest passes; a file that is no mapping has nothing to keep.
-  const rest = fileConfigSchema.safeParse(withoutKeys(input, broken));
-  return { file: rest.success ? rest.data : {}, problems, broken };
+  for (const key of failed) broken.add(key);
+  const rest = fileConfigSchema.safeParse(withoutKeys(input, failed));
+  return rest.success ? rest.data : {};
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>

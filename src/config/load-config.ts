@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { secretKeyProblem } from '../storage/secret-box.ts';
 import { flowFileProblem } from './assistant-config.ts';
 import { ConfigError } from './config-error.ts';
-import { configPathOf, describeIssues, type Env, inspectConfigFile, readConfigFile } from './config-file.ts';
+import { configPathOf, describeIssues, type Env, inspectConfigFile, readConfigFile, soundPart } from './config-file.ts';
 import {
   type AppConfig,
   appSchema,
@@ -222,10 +222,7 @@ function mergeEnvironment(
   const merged = fileConfigSchema.safeParse(input);
   if (merged.success) return merged.data;
   o.problems.push(...describeIssues(merged.error, 'environment', { variables: ENV_VARIABLES, input }));
-  const failed = new Set(merged.error.issues.map((issue) => String(issue.path[0])));
-  for (const key of failed) o.broken.add(key);
-  const rest = fileConfigSchema.safeParse(Object.fromEntries(Object.entries(input).filter(([k]) => !failed.has(k))));
-  return rest.success ? rest.data : {};
+  return soundPart(input, merged.error, o.broken);
 }
 
 /**
