@@ -13,6 +13,7 @@ import {
   pendingOutboxRows,
   replayed,
   type SendContext,
+  type SendErrorFields,
 } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ChannelSender, OutboxSend, SendResult } from './channel-sender.ts';
@@ -132,12 +133,17 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     }
     const now = timers.now();
     const probeAt = blockProbes.get(pageId);
-    if (probeAt === undefined || now < probeAt) {
-      if (probeAt === undefined) blockProbes.set(pageId, now + blockedProbeMs);
-      return reason;
-    }
+    if (probeAt !== undefined && now < probeAt) return reason;
     blockProbes.set(pageId, now + blockedProbeMs);
-    return undefined;
+    // The block's first row fails; a row once the probe is due goes to Graph.
+    return probeAt === undefined ? reason : undefined;
+  }
+
+  /** Settles a row without calling Graph: its outcome written, a retry it waited for forgotten. */
+  async function settleUnsent(row: OutboxRow, status: 'dead' | 'failed', error: SendErrorFields) {
+    await transaction((tx) => markUnsent(tx, row, { status, attempts: row.attempts }, error, timers.now()));
+    unrecordedWrites.retries.delete(row.id);
+    options.onResult?.(row, status, undefined);
   }
 
   /** Whether an echo can settle the row's send: not for a person the channel sends none for. */
@@ -243,11 +249,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     const unrecorded = unrecordedWrites.retries.get(row.id);
     if (unrecorded && row.attempts >= maxAttempts) {
       // Its last attempt failed and going dead could not be written then: written now, without calling Graph again.
-      await transaction((tx) =>
-        markUnsent(tx, row, { status: 'dead', attempts: row.attempts }, unrecorded.error, timers.now()),
-      );
-      unrecordedWrites.retries.delete(row.id);
-      options.onResult?.(row, 'dead', undefined);
+      await settleUnsent(row, 'dead', unrecorded.error);
       return true;
     }
     const message: unknown = row.kind === 'message' ? JSON.parse(row.request) : undefined;
@@ -272,10 +274,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         { outboxId: row.id, conversationId: row.conversation_id, pageId: row.page_id },
         'page blocked by Meta: not sent',
       );
-      const error = { code: GRAPH_PAGE_BLOCKED, message: block };
-      await transaction((tx) => markUnsent(tx, row, { status: 'failed', attempts: row.attempts }, error, timers.now()));
-      unrecordedWrites.retries.delete(row.id);
-      options.onResult?.(row, 'failed', undefined);
+      await settleUnsent(row, 'failed', { code: GRAPH_PAGE_BLOCKED, message: block });
       return true;
     }
     // Cut short (an echo settled a row of the conversation, a change): the queue is read again, and the rest waited.
