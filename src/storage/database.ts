@@ -91,6 +91,7 @@ export function unusableDatabase(error: unknown, setting = 'DATABASE_URL'): Conf
 
 /** Opens `sqlite:<path>` (`sqlite::memory:` for tests) or `postgres://...`. */
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
+  const setting = options.setting ?? 'DATABASE_URL';
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({
       connectionString: url,
@@ -125,7 +126,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     const path = url.slice('sqlite:'.length);
     if (options.mustExist && (path === ':memory:' || !existsSync(path)))
       throw new ConfigError([
-        `${options.setting ?? 'DATABASE_URL'}: no database at ${path}: run this where the gateway runs, or point it at the gateway's database`,
+        `${setting}: no database at ${path}: run this where the gateway runs, or point it at the gateway's database`,
       ]);
     let sqlite: SQLite.Database;
     try {
@@ -136,7 +137,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       // the operator made keeps theirs.
       if (created) chmodSync(path, 0o600);
     } catch (error) {
-      throw unusableDatabase(error, options.setting) ?? error;
+      throw unusableDatabase(error, setting) ?? error;
     }
     sqlite.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a commit survives a process crash but not a power loss. Writes that must survive power
@@ -178,7 +179,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   }
   // Only the scheme is shown: what follows it may hold a password.
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? 'no scheme';
-  throw new Error(`${options.setting ?? 'DATABASE_URL'} must start with sqlite: or postgres:// (got ${scheme})`);
+  throw new Error(`${setting} must start with sqlite: or postgres:// (got ${scheme})`);
 }
 
 /**
