@@ -26,10 +26,11 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
   let messages = [];
   let hasOlder = false;
   let closed = false;
-  /** The gateway said there is no such conversation. */
-  let missing = false;
-  /** The first load failed: the thread shows the way back until a poll loads it. */
-  let unloaded = false;
+  /**
+   * What the thread shows in place of a conversation, with the way back: `missing` (the gateway said there is none
+   * such), `unloaded` (the first load failed; until a poll loads it), or '' (none of that).
+   */
+  let instead = '';
   const drawn = new Map();
   /**
    * Polls, the refresh after a reply and the route's first load overlap: each request of the newest messages has a
@@ -110,8 +111,8 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
     if (!result.ok) return failed(result.error);
     notices.clear('thread');
     const first = conversation === undefined;
-    if (unloaded) {
-      unloaded = false;
+    if (instead === 'unloaded') {
+      instead = '';
       composer.element.hidden = false;
     }
     conversation = result.value.conversation;
@@ -204,31 +205,28 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
     if (error.status === 401) return false;
     element.setAttribute('aria-busy', 'false');
     if (error.status === 404) {
-      // Drawn once: the polls that follow would take the focus from the way back each time.
-      if (!missing) {
-        missing = true;
-        unloaded = false;
-        header.backOnly();
-        composer.element.hidden = true;
-        log.replaceChildren(h('p', { class: 'empty' }, 'This conversation does not exist (any more).'));
-      }
+      showInstead('missing', h('p', { class: 'empty' }, 'This conversation does not exist (any more).'));
       return false;
     }
     notices.show({ key: 'thread', tone: 'error', text: `Could not load the conversation. ${describeError(error)}` });
-    // Never loaded: an empty header would leave no way back on a narrow screen. Drawn once, as above; the polls go on.
-    if (conversation === undefined && !unloaded) {
-      unloaded = true;
-      header.backOnly();
-      composer.element.hidden = true;
-      log.replaceChildren(
-        h(
-          'p',
-          { class: 'empty', dataset: { testid: 'thread-unavailable' } },
-          'The conversation could not be loaded yet.',
-        ),
-      );
+    // Never loaded: an empty header would leave no way back on a narrow screen. The polls go on.
+    if (conversation === undefined) {
+      const text = 'The conversation could not be loaded yet.';
+      showInstead('unloaded', h('p', { class: 'empty', dataset: { testid: 'thread-unavailable' } }, text));
     }
     return false;
+  }
+
+  /**
+   * The way back and `paragraph` in place of the conversation, drawn once for each `kind`: the polls that follow would
+   * take the focus from the way back each time.
+   */
+  function showInstead(kind, paragraph) {
+    if (instead === kind) return;
+    instead = kind;
+    header.backOnly();
+    composer.element.hidden = true;
+    log.replaceChildren(paragraph);
   }
 
   function draw() {
