@@ -12,9 +12,11 @@ const CLAUSE_ENDS = new Set(['but', 'and', 'because', 'so', 'then', 'mais', 'et'
 const BOT_WORDS = new Set(['bot', 'robot', 'machine', 'chatbot', 'ia']);
 
 // English, as the lexicon writes it ("don't", "didn't", "do not" → "not"): not or never, then a wish or a need, then
-// "to": "I don't want to", "I didn't mean to", "I never wanted to", "I don't really need to". Also "no need to" and
-// "no longer want to".
+// "to": "I don't want to", "I didn't mean to", "I never wanted to", "I don't really need to". Also "no need to",
+// "no longer want to", and a preference: "I'd rather not", "I'd sooner not", "I'd prefer not to".
 const EN_NOT = new Set(['not', 'never']);
+const EN_RATHER = new Set(['rather', 'sooner']);
+const EN_PREFER = new Set(['prefer', 'preferred']);
 const EN_WISH = new Set(['want', 'wanted', 'wish', 'need', 'needed', 'mean', 'meant', 'intend', 'plan', 'planned']);
 const EN_ADVERBS = new Set(['really', 'even', 'actually', 'necessarily', 'longer']);
 
@@ -43,6 +45,9 @@ function declinedFinder(words: readonly string[], language: string) {
           return { start: i, object: i + 3 };
       } else {
         if (at(i) === 'no' && at(i + 1) === 'need' && at(i + 2) === 'to') return { start: i, object: i + 3 };
+        if (EN_RATHER.has(at(i)) && at(i + 1) === 'not')
+          return { start: i, object: at(i + 2) === 'to' ? i + 3 : i + 2 };
+        if (EN_PREFER.has(at(i)) && at(i + 1) === 'not' && at(i + 2) === 'to') return { start: i, object: i + 3 };
         if (!EN_NOT.has(at(i)) && !(at(i) === 'no' && at(i + 1) === 'longer')) continue;
         const wish = EN_ADVERBS.has(at(i + 1)) ? i + 2 : i + 1;
         if (at(wish) === 'wanna') return { start: i, object: wish + 1 };

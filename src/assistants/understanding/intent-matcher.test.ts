@@ -47,6 +47,7 @@ describe('createIntentMatcher', () => {
       "I don't want to cancel my order",
       'no need to cancel my order',
       "I didn't mean to cancel my order",
+      "I'd rather not cancel my order",
     ])
       expect([text, best(matcher, text).score]).toEqual([text, 0]);
     expect(best(matcher, 'I do not want to cancel my order, where is it?').intent).toBe('order_status');

@@ -79,6 +79,9 @@ describe('createTextAnalyzer', () => {
     expect(en.contentWords('no need to cancel')).toEqual(['CANCEL']);
     expect(en.contentWords("I really don't want to wait and I want a person")).toEqual(['WAIT', 'person']);
     expect(en.contentWords("I don't want to")).toEqual([]);
+    expect(en.contentWords("I'd rather not cancel my order")).toEqual(['CANCEL', 'ORDER']);
+    expect(en.contentWords('I would sooner not wait, get me a person')).toEqual(['WAIT', 'person']);
+    expect(en.contentWords("I'd prefer not to cancel it")).toEqual(['CANCEL']);
     expect(fr.contentWords('je ne veux pas annuler ma commande')).toEqual(['ANNULER', 'COMMANDE']);
     expect(fr.contentWords('je veux plus annuler')).toEqual(['ANNULER']);
     expect(fr.contentWords("pas besoin d'annuler, juste changer l'adresse")).toEqual([
