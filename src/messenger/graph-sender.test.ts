@@ -205,6 +205,19 @@ describe("graph sender: the page's health", () => {
     ]);
   });
 
+  it('records a token Graph refuses on a thread pass, as on a send; a permission refused there is the handover’s', async () => {
+    const { reports, sender } = watched();
+    const pass = { pageId: PAGE.id, personId: PSID, appId: PAGE_INBOX_APP_ID, note: 'on request' };
+    graph.server.reply(
+      { status: 400, json: { error: { message: 'Error validating access token', code: 190, error_subcode: 460 } } },
+      { status: 400, json: { error: { message: '(#10) Application does not have permission', code: 10 } } },
+    );
+    expect(await sender.passThread(pass)).toMatchObject({ status: 'failed' });
+    expect(reports).toEqual([['token', '(#190/460) Error validating access token']]);
+    expect(await sender.passThread(pass)).toMatchObject({ status: 'failed' });
+    expect(reports).toHaveLength(1);
+  });
+
   it('reads the reason of a block recorded before it started from the directory', () => {
     const detail = 'Meta blocked the page from messaging: Spam reported by people.';
     const blockedPage = { ...PAGE, health: 'blocked', health_detail: detail };

@@ -4,7 +4,7 @@ import type { ProfileLookup, ProfileProvider, ThreadControl, ThreadPass } from '
 import type { ChannelSender, OutboxSend, SendResult } from '../queue/channel-sender.ts';
 import type { PageLookup } from '../server/page-directory.ts';
 import type { GraphClient } from './graph/graph-client.ts';
-import { isRetryableKind } from './graph/graph-error.ts';
+import { type GraphError, type GraphFailureKind, isRetryableKind } from './graph/graph-error.ts';
 import { PAGE_INBOX_APP_ID } from './graph/handover-api.ts';
 import type { SendOutcome } from './graph/send-api.ts';
 import { isGuest, recipientOf } from './person-address.ts';
@@ -15,10 +15,11 @@ export interface GraphSenderDeps {
   /** The Graph client of the page's app (each app proves its calls with its own secret). */
   graphFor: (appId: string) => GraphClient;
   /**
-   * Told when a send shows the whole page cannot send (`token`: Graph refused its token; `permission`: the page or app
-   * lacks a permission or is restricted), when Meta said it blocked the page from messaging (`blocked`), and when a
-   * send succeeds again on a page this sender saw fail, or Meta lifts its block (`ok`). `was`, with `ok`: the only
-   * trouble it ends, wherever it is recorded (Meta's unblock ends its block, not a refused token); by default any.
+   * Told when a send shows the whole page cannot send (`token`: Graph refused its token, which a thread pass shows
+   * too; `permission`: the page or app lacks a permission or is restricted), when Meta said it blocked the page from
+   * messaging (`blocked`), and when a send succeeds again on a page this sender saw fail, or Meta lifts its block
+   * (`ok`). `was`, with `ok`: the only trouble it ends, wherever it is recorded (Meta's unblock ends its block, not a
+   * refused token); by default any.
    */
   onPageHealth: (pageId: string, health: PageHealth, detail: string | null, was?: PageHealth) => void;
   /** The attachment id Messenger gave for a media URL the page sent before, if still good (the attachment cache). */
@@ -31,6 +32,9 @@ export interface GraphSenderDeps {
 }
 
 export type PageHealth = 'ok' | 'token' | 'permission' | 'blocked';
+
+/** The Graph calls whose refusals tell of the page's health. */
+type Call = 'send' | 'pass';
 
 /**
  * Sends outbox rows through the Send API, reads profiles and passes threads: the Messenger side of the outbox and
@@ -57,6 +61,18 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
     return health.get(pageId) ?? { health: page?.health ?? 'ok', detail: page?.health_detail ?? null };
   };
   const healthOf = (pageId: string) => seen(pageId).health;
+  /**
+   * Records on the page's health what Graph's refusal says of the whole page: the one place sends and passes tell it. A
+   * refused token, whatever the call. A refused permission of a send, unless it concerns one person; not of a pass,
+   * where it may be the handover's alone (the app's role in Conversation Routing, messenger-platform.md §7), which says
+   * nothing of the page's sends.
+   */
+  const recordRefusal = (pageId: string, refusal: { kind: GraphFailureKind; error: GraphError }, call: Call) => {
+    const { kind, error } = refusal;
+    if (kind !== 'token' && (kind !== 'permission' || call !== 'send' || concernsOnePerson(error))) return;
+    // Graph's refusal of a blocked page says less than Meta's block did (its reason).
+    if (kind === 'token' || healthOf(pageId) !== 'blocked') report(pageId, kind, describeError(error));
+  };
   return {
     directoryReloaded: () => health.clear(),
     /** Why Meta blocked the page from messaging, while it does as far as this sender knows. */
@@ -116,11 +132,7 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
             usage: outcome.usage,
           };
         case 'failed':
-          if (outcome.kind === 'token' || (outcome.kind === 'permission' && !concernsOnePerson(outcome.error))) {
-            // Graph's refusal of a blocked page says less than Meta's block did (its reason).
-            if (outcome.kind === 'token' || healthOf(page.id) !== 'blocked')
-              report(page.id, outcome.kind, describeError(outcome.error));
-          }
+          recordRefusal(page.id, outcome, 'send');
           // Graph's own window errors are policy refusals like ours: shown as blocked, never retried.
           if (outcome.kind === 'window')
             return { status: 'blocked', error: errorOf(outcome.error), usage: outcome.usage };
@@ -156,6 +168,7 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
       if (!page) return { status: 'failed', error: `page ${pageId} is not connected` };
       const result = await deps.graphFor(page.app_id).passThreadControl(page.access_token, personId, appId, note);
       if (result.ok) return { status: 'passed' };
+      recordRefusal(page.id, result, 'pass');
       return { status: isRetryableKind(result.kind) ? 'retry' : 'failed', error: describeError(result.error) };
     },
 
