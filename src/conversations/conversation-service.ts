@@ -274,7 +274,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   /**
    * Another app asked for the thread (thread-request.ts). Only its owner is asked, so one on standby, or one our own app
-   * made, is ignored. The Graph call is made before the commit, outside its transaction.
+   * made, is ignored. The Graph call is made before the commit, outside its transaction: handled again after a crash
+   * between the two, the request finds the thread passed already (`ThreadControl.passThread`).
    */
   async function handleThreadRequest(
     eventId: string,

@@ -85,12 +85,23 @@ describe('graph sender: thread passes', () => {
   const graph = useScriptedGraph({ timeoutMs: 300 });
   const sender = () => createGraphSender({ directory, graphFor: () => graph.client, onPageHealth: () => {}, logger });
   const pass = { pageId: PAGE.id, personId: PSID, appId: PAGE_INBOX_APP_ID, note: 'on request' };
+  /** Graph's refusal of a pass by an app that does not own the thread (messenger-platform.md §7). */
+  const NOT_OWNER = {
+    status: 400,
+    json: { error: { message: 'This app has secondary visibility only', code: 100, error_subcode: 2018234 } },
+  };
 
   it('passes the thread with the page token and the note, and says a failure of the moment is to be retried', async () => {
-    graph.server.reply({ json: { success: true } }, failures[0]?.[1] as ScriptedReply, {
-      status: 400,
-      json: { error: { message: '(#10) Application does not have permission', code: 10, error_subcode: 2018300 } },
-    });
+    graph.server.reply(
+      { json: { success: true } },
+      failures[0]?.[1] as ScriptedReply,
+      {
+        status: 400,
+        json: { error: { message: '(#10) Application does not have permission', code: 10, error_subcode: 2018300 } },
+      },
+      // Asked after the refusal: the thread is still the page's app's.
+      { json: { data: [{ thread_owner: { app_id: PAGE.app_id } }] } },
+    );
     expect(await sender().passThread(pass)).toEqual({ status: 'passed' });
     expect(graph.server.requests[0]?.url.pathname).toMatch(/\/me\/pass_thread_control$/);
     expect(graph.server.requests[0]?.json).toEqual({
@@ -107,6 +118,37 @@ describe('graph sender: thread passes', () => {
       error: '(#10/2018300) Application does not have permission',
     });
     expect(await sender().passThread({ ...pass, pageId: 'gone' })).toMatchObject({ status: 'failed' });
+  });
+
+  it('calls a refused pass passed when the app has the thread already: passed before a crash lost the commit', async () => {
+    graph.server.reply(NOT_OWNER, { json: { data: [{ thread_owner: { app_id: Number(PAGE_INBOX_APP_ID) } }] } });
+    expect(await sender().passThread(pass)).toEqual({ status: 'passed' });
+    expect(graph.server.requests.map((r) => `${r.method} ${r.url.pathname}${r.url.search}`)).toEqual([
+      'POST /v25.0/me/pass_thread_control',
+      `GET /v25.0/me/thread_owner?recipient=${PSID}`,
+    ]);
+  });
+
+  it('says a refused pass is to be retried when the thread’s owner cannot be read for the moment', async () => {
+    graph.server.reply(NOT_OWNER, failures[0]?.[1] as ScriptedReply);
+    expect(await sender().passThread(pass)).toEqual({
+      status: 'retry',
+      error:
+        '(#100/2018234) This app has secondary visibility only; its owner unknown: (#2) Service temporarily unavailable',
+    });
+  });
+
+  it('asks no owner after a refused token, nor for a chat-plugin guest, who has no PSID to ask with', async () => {
+    graph.server.reply({ status: 400, json: { error: { message: 'Session has expired', code: 190 } } }, NOT_OWNER);
+    expect(await sender().passThread(pass)).toMatchObject({ status: 'failed' });
+    expect(await sender().passThread({ ...pass, personId: guestPersonId('ur_4kP9') })).toEqual({
+      status: 'failed',
+      error: '(#100/2018234) This app has secondary visibility only',
+    });
+    expect(graph.server.requests.map((r) => r.url.pathname)).toEqual([
+      '/v25.0/me/pass_thread_control',
+      '/v25.0/me/pass_thread_control',
+    ]);
   });
 
   it('calls the Page Inbox by its name, any other app by its id', () => {
@@ -211,6 +253,7 @@ describe("graph sender: the page's health", () => {
     graph.server.reply(
       { status: 400, json: { error: { message: 'Error validating access token', code: 190, error_subcode: 460 } } },
       { status: 400, json: { error: { message: '(#10) Application does not have permission', code: 10 } } },
+      { json: { data: [{ thread_owner: { app_id: PAGE.app_id } }] } },
     );
     expect(await sender.passThread(pass)).toMatchObject({ status: 'failed' });
     expect(reports).toEqual([['token', '(#190/460) Error validating access token']]);

@@ -166,10 +166,25 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
     async passThread({ pageId, personId, appId, note }): Promise<ThreadPass> {
       const page = deps.directory.page(pageId);
       if (!page) return { status: 'failed', error: `page ${pageId} is not connected` };
-      const result = await deps.graphFor(page.app_id).passThreadControl(page.access_token, personId, appId, note);
+      const graph = deps.graphFor(page.app_id);
+      const result = await graph.passThreadControl(page.access_token, personId, appId, note);
       if (result.ok) return { status: 'passed' };
       recordRefusal(page.id, result, 'pass');
-      return { status: isRetryableKind(result.kind) ? 'retry' : 'failed', error: describeError(result.error) };
+      const error = describeError(result.error);
+      if (isRetryableKind(result.kind)) return { status: 'retry', error };
+      // Refused, the thread may be the app's already: passed by this request before a crash lost its commit, the event
+      // handled again, Graph refuses a pass by an app that no longer owns the thread. Its owner tells (not with a token
+      // Graph refuses).
+      if (result.kind === 'token') return { status: 'failed', error };
+      const owner = await graph.getThreadOwner(page.access_token, personId);
+      if (owner.ok && owner.app_id === appId) {
+        deps.logger.info({ pageId, appId }, 'thread pass refused, but the app has the thread already: passed before');
+        return { status: 'passed' };
+      }
+      // Unknown for now whether it was passed: asked again when the event is tried again.
+      if (!owner.ok && isRetryableKind(owner.kind))
+        return { status: 'retry', error: `${error}; its owner unknown: ${describeError(owner.error)}` };
+      return { status: 'failed', error };
     },
 
     appName: (appId) => (appId === PAGE_INBOX_APP_ID ? 'the Page Inbox' : `app ${appId}`),

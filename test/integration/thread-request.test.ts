@@ -13,7 +13,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 4,
+        people: 5,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0 },
         tuning: { eventRetryBaseMs: 20 },
@@ -94,6 +94,40 @@ for (const database of DATABASES) {
       await h.fb.sendText(PAGE_ID, person(2), 'still there?');
       await h.settle();
       expect(await pageSaw(person(2))).toEqual(['echo: hello', 'echo: still there?']);
+    });
+
+    it('pauses the bot when the request is handled again after Graph passed the thread (a crash before the commit)', async () => {
+      await h.fb.sendText(PAGE_ID, person(4), 'hello');
+      await h.settle();
+      // Graph granted the pass the gateway made, and the gateway died before it recorded it: the thread is the Page
+      // Inbox's, the conversation still the bot's, and the request is handled again.
+      const token = h.config.pages[0]?.access_token;
+      const passed = await fetch(`${h.emulator.url}/v25.0/me/pass_thread_control`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ recipient: { id: person(4) }, target_app_id: PAGE_INBOX_APP_ID }),
+      });
+      expect(passed.status).toBe(200);
+      const at = Date.now();
+      const request = {
+        sender: { id: person(4) },
+        recipient: { id: PAGE_ID },
+        timestamp: at,
+        request_thread_control: { requested_owner_app_id: PAGE_INBOX_APP_ID },
+      };
+      const posted = await h.postWebhook({ object: 'page', entry: [{ id: PAGE_ID, time: at, messaging: [request] }] });
+      expect(posted.status).toBe(200);
+      await h.settle();
+      expect(await owner(person(4))).toBe(PAGE_INBOX_APP_ID);
+      expect(await conversationOf(person(4))).toMatchObject({ routing: 'paused', flag_reason: null });
+      // Graph refused the pass (the app no longer owns the thread); who owns it said it was passed.
+      const calls = await h.fb.graphCalls({ path_contains: 'thread' });
+      const ofPerson = calls.filter((c) => JSON.stringify([c.body, c.query]).includes(person(4)));
+      expect(ofPerson.map((c) => [c.method, c.path.replace(/^\/v[\d.]+/, ''), c.status])).toEqual([
+        ['POST', '/me/pass_thread_control', 200],
+        ['POST', '/me/pass_thread_control', 400],
+        ['GET', '/me/thread_owner', 200],
+      ]);
     });
 
     it('passes the thread on a second try when Graph fails for the moment', async () => {
