@@ -140,7 +140,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   }
 
   /** Settles a row without calling Graph: its outcome written, a retry it waited for forgotten. */
-  async function settleUnsent(row: OutboxRow, status: 'dead' | 'failed', error: SendErrorFields) {
+  async function settleUnsent(row: OutboxRow, status: 'dead' | 'failed' | 'blocked', error: SendErrorFields) {
     await transaction((tx) => markUnsent(tx, row, { status, attempts: row.attempts }, error, timers.now()));
     unrecordedWrites.retries.delete(row.id);
     options.onResult?.(row, status, undefined);
@@ -328,16 +328,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         { outboxId: row.id, conversationId: row.conversation_id, reason: result.reason },
         'send blocked by policy',
       );
-      await transaction((tx) =>
-        markUnsent(
-          tx,
-          row,
-          { status: 'blocked', attempts: row.attempts },
-          { message: result.reason, ...(result.code !== undefined && { code: result.code }) },
-          timers.now(),
-        ),
-      );
-      options.onResult?.(row, 'blocked', undefined);
+      await settleUnsent(row, 'blocked', {
+        message: result.reason,
+        ...(result.code !== undefined && { code: result.code }),
+      });
       return true;
     }
     const now = timers.now();
