@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
@@ -15,6 +16,14 @@ export const ATTACHMENT_ID_MAX_AGE_MS = 80 * 24 * 60 * 60_000;
 export const ATTACHMENT_IDS_KEPT = 10_000;
 
 /**
+ * What a media URL is stored and kept by: its SHA-256, in hex. A URL can be longer than PostgreSQL lets an index row be
+ * (2,704 bytes; a signed CDN link can be 5 KB), and the ids kept in memory would hold every such URL whole.
+ */
+export function urlDigest(url: string): string {
+  return createHash('sha256').update(url).digest('hex');
+}
+
+/**
  * Attachment ids Messenger gave for media URLs a page sent before (`is_reusable`), so the same URL is not
  * uploaded again. Read synchronously by the renderer; written through to the database.
  */
@@ -23,9 +32,9 @@ export async function createAttachmentCache(
   now: () => number,
   kept: number = ATTACHMENT_IDS_KEPT,
 ) {
-  /** In the order they were last used, the least recent first. */
+  /** In the order they were last used, the least recent first; by page and URL digest. */
   const ids = new Map<string, { id: string; savedAt: number }>();
-  const key = (pageId: string, url: string) => `${pageId} ${url}`;
+  const key = (pageId: string, digest: string) => `${pageId} ${digest}`;
   const keep = (k: string, saved: { id: string; savedAt: number }) => {
     ids.delete(k);
     ids.set(k, saved);
@@ -42,10 +51,12 @@ export async function createAttachmentCache(
     .orderBy('created_at', 'desc')
     .limit(kept)
     .execute();
-  for (const row of rows.reverse()) keep(key(row.page_id, row.url), { id: row.attachment_id, savedAt: row.created_at });
+  for (const row of rows.reverse()) {
+    keep(key(row.page_id, row.url_sha256), { id: row.attachment_id, savedAt: row.created_at });
+  }
   return {
     get(pageId: string, url: string): string | undefined {
-      const k = key(pageId, url);
+      const k = key(pageId, urlDigest(url));
       const saved = ids.get(k);
       if (!saved) return undefined;
       if (now() - saved.savedAt >= ATTACHMENT_ID_MAX_AGE_MS) {
@@ -56,19 +67,21 @@ export async function createAttachmentCache(
       return saved.id;
     },
     async remember(pageId: string, url: string, attachmentId: string, savedAt: number) {
-      keep(key(pageId, url), { id: attachmentId, savedAt });
+      const digest = urlDigest(url);
+      keep(key(pageId, digest), { id: attachmentId, savedAt });
       await db
         .insertInto('attachment_cache')
-        .values({ page_id: pageId, url, attachment_id: attachmentId, created_at: savedAt })
+        .values({ page_id: pageId, url_sha256: digest, attachment_id: attachmentId, created_at: savedAt })
         .onConflict((oc) =>
-          oc.columns(['page_id', 'url']).doUpdateSet({ attachment_id: attachmentId, created_at: savedAt }),
+          oc.columns(['page_id', 'url_sha256']).doUpdateSet({ attachment_id: attachmentId, created_at: savedAt }),
         )
         .execute();
     },
     /** Graph refused the id: the URL goes as media again, and gets a fresh id. */
     async forget(pageId: string, url: string) {
-      ids.delete(key(pageId, url));
-      await db.deleteFrom('attachment_cache').where('page_id', '=', pageId).where('url', '=', url).execute();
+      const digest = urlDigest(url);
+      ids.delete(key(pageId, digest));
+      await db.deleteFrom('attachment_cache').where('page_id', '=', pageId).where('url_sha256', '=', digest).execute();
     },
   };
 }

@@ -14,6 +14,7 @@ import * as messageSender from './migrations/0011-message-sender.ts';
 import * as messageReaction from './migrations/0012-message-reaction.ts';
 import * as messageEdited from './migrations/0013-message-edited.ts';
 import * as pagePolicyWarning from './migrations/0014-page-policy-warning.ts';
+import * as attachmentCacheUrlDigest from './migrations/0015-attachment-cache-url-digest.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0012-message-reaction': messageReaction,
   '0013-message-edited': messageEdited,
   '0014-page-policy-warning': pagePolicyWarning,
+  '0015-attachment-cache-url-digest': attachmentCacheUrlDigest,
 };
 
 function migrator(db: Kysely<Database>): Migrator {
@@ -51,6 +53,12 @@ export async function migrateToLatest(db: Kysely<Database>, setting?: string): P
     throw new Error(`migration ${failed} failed: ${(error as Error).message}`);
   }
   return (results ?? []).map((r) => r.migrationName);
+}
+
+/** Applies the migrations up to `name`, that one included: for tests of how a later one carries rows over. */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
+  const { error } = await migrator(db).migrateTo(name);
+  if (error) throw error;
 }
 
 /** True when every known migration has run (for /readyz). */

@@ -121,7 +121,7 @@ for (const kind of DATABASES) {
       await cache.remember('page-1', url(4), 'att-4', now);
       expect([1, 2, 3, 4].map((n) => cache.get('page-1', url(n)))).toEqual(['att-1', undefined, 'att-3', 'att-4']);
       // Every row stays stored; a start loads the newest three.
-      expect(await db.selectFrom('attachment_cache').select('url').execute()).toHaveLength(4);
+      expect(await db.selectFrom('attachment_cache').select('url_sha256').execute()).toHaveLength(4);
       const restarted = await createAttachmentCache(db, () => now, 3);
       expect([1, 2, 3, 4].map((n) => restarted.get('page-1', url(n)))).toEqual([undefined, 'att-2', 'att-3', 'att-4']);
     });

@@ -204,7 +204,8 @@ export interface OutboxTable {
 
 export interface AttachmentCacheTable {
   page_id: string;
-  url: string;
+  /** The SHA-256 of the media URL, in hex (`urlDigest`): a URL may be too long for an index. */
+  url_sha256: string;
   attachment_id: string;
   created_at: number;
 }
