@@ -5,6 +5,7 @@ import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts'
 import { ConfigError } from '../config/config-error.ts';
 import type { Config } from '../config/load-config.ts';
 import { createPageDirectory } from '../server/page-directory.ts';
+import { openDatabase } from './database.ts';
 import { saveConnectedPages } from './page-connections.ts';
 import {
   clearPageHealth,
@@ -37,8 +38,8 @@ type Configured = Pick<Config, 'apps' | 'pages'>;
 
 /**
  * Holds the first update of the pages table for 300 ms inside the database (PostgreSQL: `pg_sleep`), so that a write
- * issued after it on another of the pool's connections lands first unless it waits. SQLite's one connection runs the
- * statements in turn: there it changes nothing.
+ * issued after it on another of the pool's connections lands first. SQLite's one connection runs the statements in
+ * turn: there it changes nothing.
  */
 function slowFirstPageUpdate(kind: string): KyselyPlugin {
   let armed = true;
@@ -234,8 +235,9 @@ for (const kind of DATABASES) {
       await syncConfiguredPages(db, box, { apps: [app('111')], pages: [page('222', '111')] } as Configured, 1);
       const health = async () =>
         db.selectFrom('pages').select(['health', 'health_at']).where('id', '=', '222').executeTakeFirstOrThrow();
+      // Nothing to clear; the page is noted as seen sending at 2.
       expect(await clearPageHealth(db, '222', 2)).toBe(false);
-      expect((await health()).health_at).toBe(1);
+      expect(await health()).toEqual({ health: 'ok', health_at: 2 });
       await recordPageHealth(db, '222', 'blocked', 'Meta blocked the page from messaging: spam', 3);
       // The page upkeep saw a refused token: Meta's block recorded since is not its to clear.
       expect(await clearPageHealth(db, '222', 4, 'token')).toBe(false);
@@ -252,9 +254,36 @@ for (const kind of DATABASES) {
       const refused = recordPageHealth(slowed, '222', 'token', 'Error validating access token', 2);
       const cleared = clearPageHealth(slowed, '222', 3);
       await Promise.all([refused, cleared]);
-      expect(await cleared).toBe(true);
       const stored = db.selectFrom('pages').select(['health', 'health_at']).where('id', '=', '222');
       expect(await stored.executeTakeFirstOrThrow()).toEqual({ health: 'ok', health_at: 3 });
+    });
+
+    it('keep the health seen last when another process writes one seen before it late', async () => {
+      const { db, url } = await open();
+      const other = openDatabase(url); // Another process's connection.
+      try {
+        const box = createSecretBox([key()]);
+        await syncConfiguredPages(db, box, { apps: [app('111')], pages: [page('222', '111')] } as Configured, 1);
+        const stored = () =>
+          db.selectFrom('pages').select(['health', 'health_at']).where('id', '=', '222').executeTakeFirstOrThrow();
+        // Each observation is written by one process after the other process wrote a later one.
+        await recordPageHealth(other.db, '222', 'blocked', 'Meta blocked the page from messaging: spam', 3);
+        await recordPageHealth(db, '222', 'token', 'Error validating access token', 2);
+        expect(await stored()).toEqual({ health: 'blocked', health_at: 3 });
+        expect(await clearPageHealth(other.db, '222', 5, 'blocked')).toBe(true);
+        await recordPageHealth(db, '222', 'blocked', 'Meta blocked the page from messaging: spam', 4);
+        expect(await stored()).toEqual({ health: 'ok', health_at: 5 });
+        // A send that went through while the page was known to send: noted, so that an older refusal does not win.
+        expect(await clearPageHealth(other.db, '222', 7)).toBe(false);
+        await recordPageHealth(db, '222', 'token', 'Error validating access token', 6);
+        expect(await stored()).toEqual({ health: 'ok', health_at: 7 });
+        // Nor does an older send that went through end a newer refusal.
+        await recordPageHealth(other.db, '222', 'token', 'Error validating access token', 9);
+        expect(await clearPageHealth(db, '222', 8)).toBe(false);
+        expect(await stored()).toEqual({ health: 'token', health_at: 9 });
+      } finally {
+        await other.close();
+      }
     });
 
     it('give a stored setting that no longer passes its default, and keep the page’s other settings', async () => {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { AssistantConfig } from '../config/assistant-config.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { Config } from '../config/load-config.ts';
@@ -179,61 +179,56 @@ export async function pagesVersion(db: Kysely<Database>): Promise<string> {
 /**
  * Records a permanent Graph failure of the page (e.g. a dead token) for operators to see, or `ok` again. Not a change
  * of the page (`updated_at`): other processes would reload their pages at every failed send. They reload when the
- * health changes to another value (`pagesVersion`).
+ * health changes to another value (`pagesVersion`). A health seen after `now` stays (`seenBy`).
  */
-export function recordPageHealth(
+export async function recordPageHealth(
   db: Kysely<Database>,
   pageId: string,
   health: string,
   detail: string | null,
   now: number,
 ): Promise<void> {
-  return inTurn(db, pageId, async () => {
-    await db
-      .updateTable('pages')
-      .set({ health, health_detail: detail, health_at: now })
-      .where('id', '=', pageId)
-      .execute();
-  });
+  await db
+    .updateTable('pages')
+    .set({ health, health_detail: detail, health_at: now })
+    .where('id', '=', pageId)
+    .where(seenBy(now))
+    .execute();
 }
 
 /**
- * Records `ok` for the page while its recorded health is `was` (by default, anything else); says whether it did. What a
- * caller read may be stale: another thread or process may have recorded another health since (Meta's block, say),
- * which a caller that saw a refused token must not clear, and which a send that went through must clear.
+ * Records `ok` for the page over the trouble recorded, if it is `was` (by default, any trouble); says whether it cleared
+ * one. What a caller read may be stale: another thread or process may have recorded another health since (Meta's
+ * block, say), which a caller that saw a refused token must not clear, and which a send that went through must clear.
+ * A health seen after `now` stays (`seenBy`).
  */
-export function clearPageHealth(db: Kysely<Database>, pageId: string, now: number, was?: string): Promise<boolean> {
-  return inTurn(db, pageId, async () => {
-    const cleared = await db
-      .updateTable('pages')
-      .set({ health: 'ok', health_detail: null, health_at: now })
-      .where('id', '=', pageId)
-      .where('health', was === undefined ? '!=' : '=', was ?? 'ok')
-      .executeTakeFirst();
-    return Number(cleared.numUpdatedRows) > 0;
-  });
+export async function clearPageHealth(
+  db: Kysely<Database>,
+  pageId: string,
+  now: number,
+  was?: string,
+): Promise<boolean> {
+  const ok = db
+    .updateTable('pages')
+    .set({ health: 'ok', health_detail: null, health_at: now })
+    .where('id', '=', pageId)
+    .where(seenBy(now));
+  const cleared = await ok.where('health', was === undefined ? '!=' : '=', was ?? 'ok').executeTakeFirst();
+  if (Number(cleared.numUpdatedRows) > 0) return true;
+  // None cleared: `ok` is recorded as seen at `now` all the same, so that a trouble seen before, written late, does not
+  // replace it. A trouble written between the two statements is cleared by this one, without saying so.
+  await (was === undefined ? ok : ok.where('health', 'in', ['ok', was])).execute();
+  return false;
 }
 
-/** Each database's last health write per page, which the next one of the page waits for (`inTurn`). */
-const healthWrites = new WeakMap<Kysely<Database>, Map<string, Promise<unknown>>>();
-
 /**
- * Runs a page's health write once the previous one through `db` is done, failed or not: issued close together (a send
- * refused for its token, then one that went through), they would go through two of the pool's connections and could
- * land in the other order, the health stored not the one reported last.
+ * The page's recorded health was seen at `now` or before: a write of what was seen at `now` may replace it. Health is
+ * written by several processes on one PostgreSQL, and through several connections of each, so writes can land in
+ * another order than they were seen in; the time they were seen orders them (each process's clock, to the
+ * millisecond: the later write of the same millisecond wins).
  */
-function inTurn<T>(db: Kysely<Database>, pageId: string, write: () => Promise<T>): Promise<T> {
-  const pages = healthWrites.get(db) ?? new Map<string, Promise<unknown>>();
-  healthWrites.set(db, pages);
-  // What is kept is settled: a failed write (logged by its caller) does not stop the next.
-  const turn = (pages.get(pageId) ?? Promise.resolve()).then(write);
-  const settled = turn.catch(() => {});
-  pages.set(pageId, settled);
-  // The last write of the page done, nothing waits for it: the map does not keep every page ever written.
-  void settled.then(() => {
-    if (pages.get(pageId) === settled) pages.delete(pageId);
-  });
-  return turn;
+function seenBy(now: number) {
+  return (eb: ExpressionBuilder<Database, 'pages'>) => eb.or([eb('health_at', 'is', null), eb('health_at', '<=', now)]);
 }
 
 /** Records Meta's warning about the page's messaging, or clears it (null) once Meta blocks or unblocks the page. */

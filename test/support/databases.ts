@@ -53,9 +53,9 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
 
 /**
  * For the tests of one `describe`: opens a fresh, migrated database of this kind per call, closed and dropped after
- * each test.
+ * each test. Its `url` opens more connections to it, as other processes would (to be closed by the test).
  */
-export function useMigratedDatabase(kind: DatabaseKind): () => Promise<DatabaseHandle> {
+export function useMigratedDatabase(kind: DatabaseKind): () => Promise<DatabaseHandle & { url: string }> {
   let test: TestDatabase | undefined;
   let handle: DatabaseHandle | undefined;
   afterEach(async () => {
@@ -68,6 +68,6 @@ export function useMigratedDatabase(kind: DatabaseKind): () => Promise<DatabaseH
     test = await createTestDatabase(kind);
     handle = openDatabase(test.url);
     await migrateToLatest(handle.db);
-    return handle;
+    return { ...handle, url: test.url };
   };
 }
