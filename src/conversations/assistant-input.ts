@@ -1,4 +1,5 @@
 import type { AssistantInput } from '../assistants/assistant.ts';
+import { referralSourceName } from '../inbox/web/referral-sources.js';
 import type { InboundAttachment, InboundEvent } from './inbound-event.ts';
 
 /** Messenger's Get Started button sends this payload unless the page's profile sets another. */
@@ -55,7 +56,7 @@ export function inboundPreview(event: InboundEvent): string | undefined {
   if (event.kind === 'message') return messagePreview(event);
   if (event.kind === 'postback') return event.title ?? event.payload;
   if (event.kind === 'referral') {
-    const where = REFERRAL_SOURCES[event.referral.source ?? ''] ?? 'a link';
+    const where = referralSourceName(event.referral.source);
     return event.referral.ref === undefined ? `Came from ${where}` : `Came from ${where} (ref ${event.referral.ref})`;
   }
   if (event.kind === 'optin') return optinPreview(event.optin);
@@ -72,10 +73,3 @@ function optinPreview(optin: Record<string, unknown>): string {
   if (status === 'RESUME_NOTIFICATIONS') return `Resumed ${what}`;
   return `Agreed to ${what}`;
 }
-
-/** What the inbox calls a referral's source (messenger-platform.md §2.6); any other is "a link". */
-const REFERRAL_SOURCES: Record<string, string> = {
-  SHORTLINK: 'an m.me link',
-  ADS: 'an ad',
-  CUSTOMER_CHAT_PLUGIN: 'the chat plugin',
-};

@@ -9,6 +9,8 @@
  * buttons}` · `quick-replies {options}` · `note {text}`. Buttons are `{label, url?}`. Every URL is http(s) or absent.
  */
 
+import { referralSourceName } from './referral-sources.js';
+
 /** The URL as a string when it is an http(s) URL, else undefined: no `javascript:` or `data:` link ever renders. */
 export function safeUrl(value) {
   if (typeof value !== 'string' || value === '') return undefined;
@@ -74,11 +76,8 @@ function eventParts(content, message) {
   }
 }
 
-/** What the inbox calls a referral's source (messenger-platform.md §2.6), as the gateway's previews do. */
-const REFERRAL_SOURCES = { SHORTLINK: 'an m.me link', ADS: 'an ad', CUSTOMER_CHAT_PLUGIN: 'the chat plugin' };
-
 function cameFrom(referral) {
-  const where = REFERRAL_SOURCES[referral.source] ?? 'a link';
+  const where = referralSourceName(referral.source);
   return typeof referral.ref === 'string' ? `from ${where} (ref ${referral.ref})` : `from ${where}`;
 }
 
