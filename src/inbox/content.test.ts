@@ -67,6 +67,11 @@ describe('what a message shows', () => {
     expect(
       describeContent({ content: { ...getStarted, referral: { source: 'SHORTLINK', type: 'OPEN_THREAD' } } }),
     ).toEqual([{ kind: 'note', text: 'Tapped “Get Started”, from an m.me link' }]);
+    // A source no table names, even one named like an object's own properties, is a link.
+    for (const source of ['DISCOVER_TAB', 'constructor', 'toString'])
+      expect(describeContent({ content: { ...getStarted, referral: { source, type: 'OPEN_THREAD' } } })).toEqual([
+        { kind: 'note', text: 'Tapped “Get Started”, from a link' },
+      ]);
   });
 
   it('shows what the gateway sent: text with quick replies, cards with buttons, button templates, media', () => {

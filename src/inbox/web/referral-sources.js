@@ -7,5 +7,5 @@ const REFERRAL_SOURCES = { SHORTLINK: 'an m.me link', ADS: 'an ad', CUSTOMER_CHA
 
 /** "an m.me link", "an ad" or "the chat plugin"; any other source (or none) is "a link". */
 export function referralSourceName(source) {
-  return REFERRAL_SOURCES[source] ?? 'a link';
+  return Object.hasOwn(REFERRAL_SOURCES, source) ? REFERRAL_SOURCES[source] : 'a link';
 }
