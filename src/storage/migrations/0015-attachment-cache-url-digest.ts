@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { urlDigest } from '../attachment-cache.ts';
 
 /** The table as it was before and after this migration; later changes of schema.ts do not change what this does. */
 interface Tables {
   attachment_cache: { page_id: string; url: string; attachment_id: string; created_at: number };
   attachment_cache_by_digest: { page_id: string; url_sha256: string; attachment_id: string; created_at: number };
 }
+
+/** The digest attachment-cache.ts keys by, copied so that this migration keeps doing what it did. */
+const urlDigest = (url: string) => createHash('sha256').update(url).digest('hex');
 
 /** Rows copied per statement: a busy page's cache is not read whole into memory. */
 const BATCH = 500;
