@@ -14,7 +14,7 @@ import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { insertInboundEvents } from '../storage/inbound-event-repository.ts';
 import { PAGE_INBOX_APP_ID } from './graph/handover-api.ts';
-import { createGraphSender } from './graph-sender.ts';
+import { createGraphSender, TAKE_NOTE } from './graph-sender.ts';
 import { guestPersonId } from './person-address.ts';
 
 const PAGE = {
@@ -154,6 +154,56 @@ describe('graph sender: thread passes', () => {
   it('calls the Page Inbox by its name, any other app by its id', () => {
     expect(sender().appName(PAGE_INBOX_APP_ID)).toBe('the Page Inbox');
     expect(sender().appName('1600000000000001')).toBe('app 1600000000000001');
+  });
+});
+
+describe("graph sender: an agent's reply to a thread another app has", () => {
+  const graph = useScriptedGraph({ timeoutMs: 300 });
+  const sender = () => createGraphSender({ directory, graphFor: () => graph.client, onPageHealth: () => {}, logger });
+  const reply: OutboxSend = {
+    outbox_id: 'o1',
+    page_id: PAGE.id,
+    conversation_id: 'c1',
+    recipient_id: PSID,
+    kind: 'message',
+    messaging_type: 'RESPONSE',
+    message: { text: 'Ana here' },
+  };
+  /** Graph's refusal of a send by an app that does not own the thread (messenger-platform.md §7). */
+  const NOT_OWNER = {
+    status: 400,
+    json: { error: { message: 'This app has secondary visibility only', code: 100, error_subcode: 2018234 } },
+  };
+  const calls = () => graph.server.requests.map((r) => r.url.pathname.replace(/^\/v[\d.]+/, ''));
+
+  it('takes the thread, with a note for the app that had it, and sends the reply once more', async () => {
+    graph.server.reply(NOT_OWNER, { json: { success: true } }, { json: { message_id: 'm_A1' } });
+    expect(await sender().send({ ...reply, takes_thread: true })).toMatchObject({
+      status: 'sent',
+      external_id: 'm_A1',
+    });
+    expect(calls()).toEqual(['/me/messages', '/me/take_thread_control', '/me/messages']);
+    expect(graph.server.requests[1]?.json).toEqual({ recipient: { id: PSID }, metadata: TAKE_NOTE });
+    expect(graph.server.requests[2]?.json).toEqual(graph.server.requests[0]?.json);
+  });
+
+  it("takes no thread for the bot's replies, nor for another refusal, and fails as Graph said when it cannot take it", async () => {
+    graph.server.reply(
+      NOT_OWNER,
+      { status: 400, json: { error: { message: '(#10) Application does not have permission', code: 10 } } },
+      NOT_OWNER,
+      { status: 400, json: { error: { message: 'Cannot take thread control', code: 551 } } },
+    );
+    expect(await sender().send(reply)).toMatchObject({ status: 'failed', error: { code: 100, subcode: 2018234 } });
+    expect(await sender().send({ ...reply, takes_thread: true })).toMatchObject({
+      status: 'failed',
+      error: { code: 10 },
+    });
+    expect(await sender().send({ ...reply, takes_thread: true })).toMatchObject({
+      status: 'failed',
+      error: { code: 100, subcode: 2018234 },
+    });
+    expect(calls()).toEqual(['/me/messages', '/me/messages', '/me/messages', '/me/take_thread_control']);
   });
 });
 

@@ -33,8 +33,11 @@ export interface GraphSenderDeps {
 
 export type PageHealth = 'ok' | 'token' | 'permission' | 'blocked';
 
-/** The Graph calls whose refusals tell of the page's health. */
-type Call = 'send' | 'pass';
+/** The Graph calls whose refusals tell of the page's health: a send, or a move of the thread (handover). */
+type Call = 'send' | 'handover';
+
+/** What the app that loses the thread to an agent's reply reads with it (`take_thread_control`'s metadata). */
+export const TAKE_NOTE = 'Switchboard: a person of the team answers here';
 
 /**
  * Sends outbox rows through the Send API, reads profiles and passes threads: the Messenger side of the outbox and
@@ -63,8 +66,8 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
   const healthOf = (pageId: string) => seen(pageId).health;
   /**
    * Records on the page's health what Graph's refusal says of the whole page: the one place sends and passes tell it. A
-   * refused token, whatever the call. A refused permission of a send, unless it concerns one person; not of a pass,
-   * where it may be the handover's alone (the app's role in Conversation Routing, messenger-platform.md §7), which says
+   * refused token, whatever the call. A refused permission of a send, unless it concerns one person; not of a
+   * handover, where it may be the handover's alone (the app's role in Conversation Routing, messenger-platform.md §7), which says
    * nothing of the page's sends.
    */
   const recordRefusal = (pageId: string, refusal: { kind: GraphFailureKind; error: GraphError }, call: Call) => {
@@ -113,6 +116,22 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
         attachmentId = undefined;
         outcome = await graph.send(page.access_token, requestOf(send, attachmentId));
         if (outcome.status !== 'sent' || !outcome.attachment_id) deps.forgetAttachmentId?.(page.id, url);
+      }
+      if (send.takes_thread && outcome.status === 'failed' && isNotThreadOwner(outcome.error)) {
+        // A person of the team answers a conversation another app has (the Page Inbox, where someone took it or was
+        // passed it): the reply takes the thread back, as the team member meant, and goes once more.
+        const log = { pageId: page.id, conversationId: send.conversation_id };
+        const taken = await graph.takeThreadControl(page.access_token, send.recipient_id, TAKE_NOTE);
+        if (taken.ok) {
+          deps.logger.info(log, "an agent's reply took the thread from the app that had it");
+          outcome = await graph.send(page.access_token, requestOf(send, attachmentId));
+        } else {
+          recordRefusal(page.id, taken, 'handover');
+          deps.logger.warn(
+            { ...log, error: describeError(taken.error) },
+            "could not take the thread for an agent's reply",
+          );
+        }
       }
       switch (outcome.status) {
         case 'sent': {
@@ -169,7 +188,7 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
       const graph = deps.graphFor(page.app_id);
       const result = await graph.passThreadControl(page.access_token, personId, appId, note);
       if (result.ok) return { status: 'passed' };
-      recordRefusal(page.id, result, 'pass');
+      recordRefusal(page.id, result, 'handover');
       const error = describeError(result.error);
       if (isRetryableKind(result.kind)) return { status: 'retry', error };
       // Refused, the thread may be the app's already: passed by this request before a crash lost its commit, the event
@@ -236,6 +255,11 @@ function reusableUrlOf(message: OutgoingMessage | undefined): string | undefined
  * A refused permission of one conversation, not of the page: another app owns this one thread (100/2018234), or an app
  * in development mode refuses a person without a role on it (200/2018027; messenger-platform.md §8.1).
  */
+/** Graph's refusal of a send by an app that does not own the thread ("secondary visibility", messenger-platform.md §7). */
+function isNotThreadOwner(error: { code?: number; error_subcode?: number }): boolean {
+  return error.code === 100 && error.error_subcode === 2018234;
+}
+
 function concernsOnePerson(error: { code?: number; error_subcode?: number }): boolean {
   return error.code === 100 || (error.code === 200 && error.error_subcode === 2018027);
 }

@@ -10,6 +10,8 @@ export interface OutboxSend {
   /** Decided by the window policy just before sending. */
   messaging_type: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG';
   tag?: string;
+  /** A person of the team's message: if another app has the person's thread, the channel takes it for them. */
+  takes_thread?: boolean;
 }
 
 /** The channel's usage of its rate limits, in percent, when it reports it (Messenger: usage headers). */

@@ -317,6 +317,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
           ...toSend(row, message),
           messaging_type: decision.messaging_type,
           tag: decision.tag,
+          takes_thread: decision.takes_thread,
         });
         callMs = performance.now() - started;
         return sent;

@@ -5,7 +5,8 @@ import type { Database } from '../storage/schema.ts';
 
 /**
  * The 24-hour rule for one outbox row, decided when it is about to be sent (not when it was queued: a paced or
- * retried message may cross the window). Bots never get HUMAN_AGENT; agents get it between 24 hours and 7 days.
+ * retried message may cross the window). Bots never get HUMAN_AGENT; agents get it between 24 hours and 7 days, and
+ * their replies may take the person's thread from another app.
  * Nothing goes to a person Graph said cannot be messaged, until they write again.
  */
 const UNREACHABLE =
@@ -21,11 +22,14 @@ export function createSendPolicy(db: Kysely<Database>, now: () => number) {
     // Graph's own 551, which it said before: counted in the page's health as sends to a person who cannot be reached.
     if ((context?.unreachable_at ?? null) !== null) return { ok: false, reason: UNREACHABLE, code: 551 };
     const author = context?.author === 'agent' || context?.author === 'system' ? context.author : 'bot';
-    return decideSend({
+    const decision = decideSend({
       author,
       lastInboundAt: context?.last_inbound_at ?? null,
       now: now(),
       requestedTag: (row.tag ?? undefined) as MessageTag | undefined,
     });
+    // An agent answers a person whose thread another app may have (the Page Inbox): the reply may take it, the bot's
+    // never (it waits until the thread comes back).
+    return decision.ok && author === 'agent' ? { ...decision, takes_thread: true } : decision;
   };
 }

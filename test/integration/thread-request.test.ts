@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_INBOX_APP_ID } from '../../src/emulator/index.ts';
+import { TAKE_NOTE } from '../../src/messenger/graph-sender.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { APP_ID, type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
@@ -13,7 +14,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 5,
+        people: 6,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         settings: { delay_between_messages_ms: 0 },
         tuning: { eventRetryBaseMs: 20 },
@@ -128,6 +129,26 @@ for (const database of DATABASES) {
         ['POST', '/me/pass_thread_control', 400],
         ['GET', '/me/thread_owner', 200],
       ]);
+    });
+
+    it('takes the thread back for an agent who answers in Switchboard while the Page Inbox has it', async () => {
+      await h.fb.sendText(PAGE_ID, person(5), 'hello');
+      await h.settle();
+      await h.fb.requestThread(PAGE_ID, person(5));
+      await h.settle();
+      expect(await owner(person(5))).toBe(PAGE_INBOX_APP_ID);
+      const { id } = (await conversationOf(person(5))) ?? {};
+      await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'human' });
+      const sent = await h.api('POST', `/api/conversations/${id}/messages`, { text: 'Ana here, I have it now' });
+      expect(sent.status).toBeLessThan(300);
+      await h.settle();
+      expect(await owner(person(5))).toBe(APP_ID);
+      expect(await pageSaw(person(5))).toEqual(['echo: hello', 'Ana here, I have it now']);
+      const [take] = await h.fb.graphCalls({ path_contains: 'take_thread_control' });
+      expect(take?.body).toEqual({ recipient: { id: person(5) }, metadata: TAKE_NOTE });
+      const thread = await h.api('GET', `/api/conversations/${id}/messages`);
+      expect(thread.body.data.messages.at(-1)).toMatchObject({ author: 'agent', text: 'Ana here, I have it now' });
+      expect(thread.body.data.messages.at(-1).status).not.toBe('failed');
     });
 
     it('passes the thread on a second try when Graph fails for the moment', async () => {

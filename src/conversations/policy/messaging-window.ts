@@ -19,7 +19,13 @@ export interface SendRequest {
 }
 
 export type SendDecision =
-  | { ok: true; messaging_type: 'RESPONSE' | 'MESSAGE_TAG' | 'UPDATE'; tag?: MessageTag }
+  | {
+      ok: true;
+      messaging_type: 'RESPONSE' | 'MESSAGE_TAG' | 'UPDATE';
+      tag?: MessageTag;
+      /** A person of the team's message, which may take the thread from another app (send-policy.ts). */
+      takes_thread?: true;
+    }
   /** `code`: the Graph error code the refusal stands for, when it is one Graph would give (counted as its own). */
   | { ok: false; reason: string; code?: number };
 
