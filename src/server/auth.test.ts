@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Kysely, type KyselyPlugin, sql } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -123,6 +124,31 @@ for (const kind of DATABASES) {
       expect(left).toHaveLength(1);
       await first.close();
       await second.close();
+    });
+
+    it('refuse an email longer than any account’s, and hear a forwarded address of any text (PostgreSQL failed with a 500)', async () => {
+      const { db } = await open();
+      await ensureAdmin(db, { email: 'admin@example.com', password: 'the right one' }, Date.now());
+      // Behind a proxy believed whatever it forwards (TRUST_PROXY=true): the client writes its own address.
+      const app = createHttpApp(pino({ level: 'silent' }), true);
+      app.addHook('onRequest', createBasicAuth(db));
+      app.get('/api/pages', async () => ({ data: [] }));
+      // Random, so that PostgreSQL cannot compress them under the size its index takes.
+      const noise = () => randomBytes(1_500).toString('hex');
+      const ask = async (email: string, password: string, forwardedFor = '192.0.2.1') => {
+        const headers = { authorization: basic(email, password), 'x-forwarded-for': forwardedFor };
+        return (await app.inject({ url: '/api/pages', headers })).statusCode;
+      };
+      try {
+        expect(await ask(`${noise()}@example.com`, 'a guess')).toBe(401);
+        // Counted as from one address, whatever each says.
+        for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress; i++)
+          expect(await ask('admin@example.com', `guess ${i}`, noise())).toBe(401);
+        expect(await ask('admin@example.com', 'the right one', noise())).toBe(429);
+        expect(await ask('admin@example.com', 'the right one')).toBe(200);
+      } finally {
+        await app.close();
+      }
     });
 
     it('forget a user for good even while one of their passwords is being checked', async () => {

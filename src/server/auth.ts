@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { createSemaphore } from '../queue/semaphore.ts';
@@ -45,6 +46,9 @@ declare module 'fastify' {
     user?: AuthenticatedUser;
   }
 }
+
+/** The longest email an account has: the API adds none longer (nor does SMTP carry one). */
+export const MAX_EMAIL_LENGTH = 254;
 
 const CACHE_MS = 60_000;
 /** A known address's time is written again at most this often: not one write per sign-in. */
@@ -102,11 +106,15 @@ export function createBasicAuth(
     const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
     const [email, ...rest] = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
     // No credentials: nothing to check, and no reason to spend a hash on it. Nor on an email holding U+0000: no account
-    // has one, and PostgreSQL would refuse to look it up (error 22021).
-    if (!email || email.includes('\u0000')) return { refused: 'unauthenticated' };
+    // has one, and PostgreSQL would refuse to look it up (error 22021). Nor on one longer than any account's: PostgreSQL
+    // could not index its failures past some 2,700 bytes (error 54000).
+    if (!email || email.includes('\u0000') || email.length > MAX_EMAIL_LENGTH) return { refused: 'unauthenticated' };
     const account = email.toLowerCase();
+    // What a trusted proxy forwards may be any text (`TRUST_PROXY=true` believes what the client wrote), which could
+    // not be indexed either: anything but an IP address counts as one address.
+    const from = isIP(address) ? address : 'unknown';
     // Stored too: no U+0000 (PostgreSQL refuses it in text). An address has no space: the last one splits them.
-    const pair = `${account} ${address}`;
+    const pair = `${account} ${from}`;
     // Refused before the slow hash, so that guessing costs the guesser's time, not the server's.
     const now = Date.now();
     const pairWait = failures.waitMs(pair, SIGN_IN_LIMITS.perEmailAndAddress, now);
@@ -129,7 +137,7 @@ export function createBasicAuth(
         takeBack();
         return { refused: 'too many', waitMs: pairWaitAnywhere };
       }
-      const signedInFromHere = user && lastSignInFrom(user, address, now);
+      const signedInFromHere = user && lastSignInFrom(user, from, now);
       const accountWaitAnywhere = Math.max(
         accountWait,
         waitMs(elsewhere.get(account) ?? [], SIGN_IN_LIMITS.perEmail, now),
@@ -157,7 +165,7 @@ export function createBasicAuth(
       takeBack();
       failures.forget(pair);
       await forgetSignInFailures(db, pair);
-      if ((signedInFromHere ?? 0) < now - SIGN_IN_REFRESH_MS) await recordSignIn(db, user, address, now);
+      if ((signedInFromHere ?? 0) < now - SIGN_IN_REFRESH_MS) await recordSignIn(db, user, from, now);
       return { user: authenticated(user), passwordHash: user.password_hash };
     } catch (error) {
       // The database failed, not the person: no failure of theirs to count.

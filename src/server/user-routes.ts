@@ -12,7 +12,7 @@ import {
   unlessLastAdmin,
   updateUser,
 } from '../storage/user-repository.ts';
-import { requireAdmin } from './auth.ts';
+import { MAX_EMAIL_LENGTH, requireAdmin } from './auth.ts';
 import { ApiError } from './errors.ts';
 import { parseRequest } from './request-parsing.ts';
 
@@ -39,7 +39,7 @@ const name = z
   .transform((value) => value || null);
 const role = z.enum(USER_ROLES);
 const newUser = z.object({
-  email: z.string().trim().toLowerCase().email().max(254),
+  email: z.string().trim().toLowerCase().email().max(MAX_EMAIL_LENGTH),
   name: name.optional(),
   role: role.default('agent'),
 });
