@@ -38,6 +38,15 @@ for (const database of DATABASES) {
       expect(bad.status).toBe(403);
     });
 
+    it('refuses a subscription check that gives a parameter twice with a 400 (the challenge failed with a 500)', async () => {
+      const token = h.config.apps[0]?.verify_token as string;
+      for (const twice of ['hub.challenge=1&hub.challenge=2', `hub.verify_token=${token}`, 'hub.mode=subscribe']) {
+        const query = `hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1&${twice}`;
+        const refused = await fetch(`${h.gatewayUrl}/webhooks/messenger?${query}`);
+        expect([refused.status, (await refused.json()).error.code], twice).toEqual([400, 'SB_BAD_REQUEST']);
+      }
+    });
+
     it('replies to a person through the Send API, once', async () => {
       await h.fb.sendText(PAGE_ID, PSID, 'hello there');
       await h.fb.waitForPageMessages(PAGE_ID, PSID, (items) =>

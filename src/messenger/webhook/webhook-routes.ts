@@ -1,10 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { InboundEvent } from '../../conversations/inbound-event.ts';
 import { errorBody } from '../../server/errors.ts';
 import type { Metrics } from '../../server/metrics.ts';
 import type { PageDirectory } from '../../server/page-directory.ts';
+import { parseRequest } from '../../server/request-parsing.ts';
 import type { StoredInboundEvent } from '../../storage/inbound-event-repository.ts';
 import { parseWebhookBody } from './parse-webhook.ts';
 import { verifyWebhookSignature } from './webhook-signature.ts';
@@ -31,6 +33,13 @@ export interface WebhookRoutesDeps {
 }
 
 const NONE: readonly InboundEvent[] = [];
+
+/** The subscription check (messenger-platform.md §1.1): each parameter once, a string, as Facebook sends it. */
+const subscriptionCheck = z.object({
+  'hub.mode': z.string().optional(),
+  'hub.verify_token': z.string().optional(),
+  'hub.challenge': z.string().optional(),
+});
 
 /**
  * Facebook batches up to 1000 updates in a request, and escapes non-ASCII text as `\uXXXX`, six bytes a character: 1000
@@ -111,12 +120,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     );
   });
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/webhooks/messenger', async (request, reply) => {
-    const mode = request.query['hub.mode'];
-    const token = request.query['hub.verify_token'] ?? '';
+  app.get('/webhooks/messenger', async (request, reply) => {
+    const query = parseRequest(subscriptionCheck, request.query);
+    const mode = query['hub.mode'];
+    const token = query['hub.verify_token'] ?? '';
     const known = deps.directory.apps().some((a) => safeEqual(a.verify_token, token));
     if (mode !== 'subscribe' || !known) return reply.code(403).send(errorBody('SB_WEBHOOK_VERIFY_REFUSED'));
-    return reply.type('text/plain').send(request.query['hub.challenge'] ?? '');
+    return reply.type('text/plain').send(query['hub.challenge'] ?? '');
   });
 
   app.post('/webhooks/messenger', async (request, reply) => {
