@@ -75,6 +75,24 @@ describe('errors', () => {
     await app.close();
   });
 
+  it('says what is wrong with an address it refuses before routing, without quoting the address back', async () => {
+    const app = createHttpApp(pino({ level: 'silent' }));
+    app.get('/api/conversations/:id/messages', async () => ({ ok: true }));
+    try {
+      for (const [url, message] of [
+        ['/api/conversations/%ff-secret/messages', /cannot be decoded/],
+        [`/api/conversations/${'secret'.repeat(20)}/messages`, /longer than any id/],
+      ] as const) {
+        const answer = await app.inject(url);
+        expect([answer.statusCode, answer.json().error.code], url).toEqual([400, 'SB_BAD_REQUEST']);
+        expect(answer.json().error.message, url).toMatch(message);
+        expect(answer.body, url).not.toContain('secret');
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   it('logs a request Node could not parse without its raw bytes, which hold its credentials', async () => {
     const lines: string[] = [];
     const app = createHttpApp(createLogger('trace', { write: (line) => lines.push(line) }));

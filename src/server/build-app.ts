@@ -28,12 +28,16 @@ export function createHttpApp(
     return503OnClosing: false,
     // A whole request, headers and body, within this: a client that stops half-way holds no connection for ever.
     requestTimeout: REQUEST_TIMEOUT_MS,
-    // An address that cannot be decoded (`%ff`) is refused before routing, and before the hooks that log requests:
-    // in our shape too, and logged here.
+    // An address that cannot be decoded (`%ff`), or with a part longer than any id, is refused before routing, and
+    // before the hooks that log requests: in our shape too, and logged here. Fastify's message quotes the address back.
     frameworkErrors: (error, request, reply) => {
       const entry = { method: request.method, url: request.url.split('?')[0], status: 400, ms: 0 };
       request.log.info(entry, 'request refused');
-      (reply as FastifyReply).code(400).send(errorBody('SB_BAD_REQUEST', error.message));
+      const message =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'a part of the address is longer than any id (over 100 characters)'
+          : 'the address cannot be decoded: check its %-escapes (UTF-8)';
+      (reply as FastifyReply).code(400).send(errorBody('SB_BAD_REQUEST', message));
     },
   });
 
