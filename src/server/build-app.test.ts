@@ -93,6 +93,40 @@ describe('errors', () => {
     }
   });
 
+  it('answers a request Node could not read in the API’s shape: headers too large, or not HTTP', async () => {
+    const app = createHttpApp(pino({ level: 'silent' }));
+    app.get('/api/conversations', async () => ({ data: [] }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const answer = (request: string) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      let text = '';
+      socket.on('data', (data) => {
+        text += data.toString();
+      });
+      socket.write(request);
+      return new Promise<{ status: string; body: unknown }>((resolve) =>
+        socket.once('close', () => {
+          const [head = '', body = ''] = text.split('\r\n\r\n');
+          resolve({ status: head.split(' ')[1] ?? '', body: JSON.parse(body) });
+        }),
+      );
+    };
+    try {
+      expect(await answer(`GET /api/conversations?q=${'x'.repeat(70_000)} HTTP/1.1\r\nHost: x\r\n\r\n`)).toEqual({
+        status: '431',
+        body: { error: { code: 'SB_HEADERS_TOO_LARGE', message: expect.any(String) } },
+      });
+      expect(await answer('GET /api/conversations HTTP/1.1\r\nHost: x\r\nbroken header\r\n\r\n')).toEqual({
+        status: '400',
+        body: { error: { code: 'SB_BAD_REQUEST', message: expect.any(String) } },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('logs a request Node could not parse without its raw bytes, which hold its credentials', async () => {
     const lines: string[] = [];
     const app = createHttpApp(createLogger('trace', { write: (line) => lines.push(line) }));

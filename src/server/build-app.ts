@@ -1,7 +1,15 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, {
+  type ConnectionError,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { TrustProxy } from '../config/trust-proxy.ts';
-import { ApiError, ERRORS, errorBody } from './errors.ts';
+import { ApiError, ERRORS, type ErrorCode, errorBody } from './errors.ts';
 import { quietConnections } from './quiet-connections.ts';
 
 /** How long a closing app lets requests under way finish before it cuts its connections as they go quiet. */
@@ -39,6 +47,7 @@ export function createHttpApp(
           : 'the address cannot be decoded: check its %-escapes (UTF-8)';
       (reply as FastifyReply).code(400).send(errorBody('SB_BAD_REQUEST', message));
     },
+    clientErrorHandler: answerClientError(logger),
   });
 
   // While the app closes, requests still arriving on connections it kept open are refused (Connection: close).
@@ -86,4 +95,30 @@ export function createHttpApp(
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('SB_NOT_FOUND')));
   return app;
+}
+
+/**
+ * A request Node could not read (headers over its limit, bytes that are not HTTP, too slow to arrive) is answered
+ * before Fastify has a request, and so before the error handler: in our shape too, as Fastify's own handler would
+ * otherwise, and logged as it does (at trace: mostly a proxy's or a network's trouble).
+ */
+function answerClientError(logger: Logger) {
+  return (error: ConnectionError, socket: Socket) => {
+    // Reset: nothing to answer, and no one to answer it to.
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const code: ErrorCode =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? 'SB_HEADERS_TOO_LARGE'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? 'SB_REQUEST_TIMEOUT'
+          : 'SB_BAD_REQUEST';
+    logger.trace({ err: error }, `client error ${code}`);
+    if (socket.writable) {
+      const { status } = ERRORS[code];
+      const body = JSON.stringify(errorBody(code));
+      const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8`;
+      socket.write(`${head}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
+    socket.destroy(error);
+  };
 }

@@ -9,6 +9,8 @@ export const ERRORS = {
   SB_WEBHOOK_VERIFY_REFUSED: { status: 403, message: 'hub.mode or hub.verify_token is wrong' },
   SB_BODY_TOO_LARGE: { status: 413, message: 'the body is too large' },
   SB_BAD_REQUEST: { status: 400, message: 'the request is not valid' },
+  SB_HEADERS_TOO_LARGE: { status: 431, message: 'the headers (the address included) are too large' },
+  SB_REQUEST_TIMEOUT: { status: 408, message: 'the request took too long to arrive' },
   SB_UNAUTHENTICATED: { status: 401, message: 'sign in first' },
   SB_FORBIDDEN: { status: 403, message: 'your role does not allow this' },
   SB_CALLBACK_SIGNATURE_INVALID: {
