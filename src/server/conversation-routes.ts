@@ -41,7 +41,13 @@ const listQuery = z
       .optional(),
     /** Default 50, or as many as `ids` names. */
     limit: z.coerce.number().int().min(1).max(200).optional(),
-    before: z.coerce.number().int().optional(),
+    /** Digits only: coerced, an empty value would be 0, a cursor before everything, and the list would seem to end. */
+    before: z
+      .string()
+      .regex(/^\d+$/, 'give the last row’s last_message_at, in digits')
+      .transform(Number)
+      .pipe(z.number().int())
+      .optional(),
     before_id: z.string().min(1).optional(),
   })
   // `before` alone would skip the conversations sharing that time: the cursor is both, or nothing.
