@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { type Kysely, type KyselyPlugin, sql } from 'kysely';
+import type { Kysely, KyselyPlugin } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DATABASES, type DatabaseKind, POSTGRES_ADMIN_URL, useMigratedDatabase } from '../../test/support/databases.ts';
-import { openDatabase } from '../storage/database.ts';
+import { DATABASES, secondConnection, useMigratedDatabase } from '../../test/support/databases.ts';
 import type { Database } from '../storage/schema.ts';
 import { ensureAdmin, findUserByEmail, updateUser } from '../storage/user-repository.ts';
 import { createBasicAuth, SIGN_IN_LIMITS } from './auth.ts';
@@ -18,18 +17,6 @@ function processOn(db: Kysely<Database>) {
 }
 
 const basic = (email: string, password: string) => `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`;
-
-/** Another connection to the test's database: SQLite's one connection is busy while a read is held (below). */
-async function secondConnection(kind: DatabaseKind, db: Kysely<Database>) {
-  if (kind === 'sqlite') {
-    const { rows } = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db);
-    return openDatabase(`sqlite:${rows[0]?.file}`);
-  }
-  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${rows[0]?.name}`;
-  return openDatabase(url.toString());
-}
 
 /** Holds back the first row read of the user `email` until `release()`: a password check caught half-way. */
 function holdingUserRow(email: string) {

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
+import type { Database } from '../../src/storage/schema.ts';
 
 /** Every test suite that touches storage runs on both databases, for real (never mocked). */
 export const DATABASES = ['sqlite', 'postgres'] as const;
@@ -70,4 +72,16 @@ export function useMigratedDatabase(kind: DatabaseKind): () => Promise<DatabaseH
     await migrateToLatest(handle.db);
     return { ...handle, url: test.url };
   };
+}
+
+/** Another connection to the test's database: SQLite's one connection is busy while a test holds a read back. */
+export async function secondConnection(kind: DatabaseKind, db: Kysely<Database>): Promise<DatabaseHandle> {
+  if (kind === 'sqlite') {
+    const { rows } = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db);
+    return openDatabase(`sqlite:${rows[0]?.file}`);
+  }
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${rows[0]?.name}`;
+  return openDatabase(url.toString());
 }
