@@ -1,7 +1,7 @@
 import { type Kysely, type KyselyPlugin, type OperationNode, TableNode } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
+import { DATABASES, secondConnection, useMigratedDatabase } from '../../test/support/databases.ts';
 import { openStream } from '../../test/support/event-stream.ts';
 import type { Database } from '../storage/schema.ts';
 import { ensureAdmin } from '../storage/user-repository.ts';
@@ -61,6 +61,32 @@ function countingUserReads() {
     transformResult: async ({ result }) => result,
   };
   return { plugin, counted };
+}
+
+/** Holds back the next read of the user `email` as the API shows them (no password hash) until `release()`. */
+function holdingSummaryOf(email: string) {
+  let reached = () => {};
+  let release = () => {};
+  const atHold = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let armed = false;
+  const plugin: KyselyPlugin = {
+    transformQuery: ({ node }) => node,
+    async transformResult({ result }) {
+      const row = result.rows[0] as { email?: unknown; password_hash?: unknown } | undefined;
+      if (armed && row?.email === email && !('password_hash' in row)) {
+        armed = false;
+        reached();
+        await released;
+      }
+      return result;
+    },
+  };
+  return { plugin, atHold, release, arm: () => void (armed = true) };
 }
 
 for (const kind of DATABASES) {
@@ -162,6 +188,26 @@ for (const kind of DATABASES) {
         expect((await admin('DELETE', `/api/users/${added.user.id}`)).status).toBe(404);
       } finally {
         await app.close();
+      }
+    });
+
+    it('gives no new password for a user removed while it was made: the answer would show one that signs in nobody', async () => {
+      const { db } = await open();
+      const hold = holdingSummaryOf('ana@example.com');
+      const { app, admin } = await gatewayOn(db.withPlugin(hold.plugin));
+      const other = await secondConnection(kind, db);
+      try {
+        const added = (await admin('POST', '/api/users', { email: 'ana@example.com' })).body.data;
+        hold.arm();
+        const renewal = admin('POST', `/api/users/${added.user.id}/password`);
+        await hold.atHold;
+        // Another admin removes her, after this request read her and before it writes her new password.
+        await other.db.deleteFrom('users').where('id', '=', added.user.id).execute();
+        hold.release();
+        expect(await renewal).toMatchObject({ status: 404, body: { error: { code: 'SB_NOT_FOUND' } } });
+      } finally {
+        await app.close();
+        await other.close();
       }
     });
 

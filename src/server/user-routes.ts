@@ -134,7 +134,9 @@ export const userRoutes: FastifyPluginAsync<UserRoutesDeps> = async (app, deps) 
     // It would end the session that is to show it.
     if (user.id === admin.id) throw new ApiError('SB_FORBIDDEN', 'choose your own password instead (/api/me/password)');
     const password = generatePassword();
-    await updateUser(deps.db, user.id, { password }, deps.now());
+    // Removed since read: the password would sign in nobody.
+    if (!(await updateUser(deps.db, user.id, { password }, deps.now())))
+      throw new ApiError('SB_NOT_FOUND', `no user ${user.id}`);
     deps.forget(user.id);
     return { data: { user, password } };
   });
