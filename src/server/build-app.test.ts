@@ -93,6 +93,27 @@ describe('errors', () => {
     }
   });
 
+  it('tells a client that sent a form or no Content-Type to send JSON, with a code of its own', async () => {
+    const app = createHttpApp(pino({ level: 'silent' }));
+    app.post('/api/conversations/:id/flag', async () => ({ ok: true }));
+    try {
+      for (const headers of [{ 'content-type': 'application/x-www-form-urlencoded' }, {}]) {
+        const answer = await app.inject({
+          method: 'POST',
+          url: '/api/conversations/c1/flag',
+          payload: 'flagged=true',
+          headers,
+        });
+        expect(answer.statusCode).toBe(415);
+        expect(answer.json()).toEqual({
+          error: { code: 'SB_UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/application\/json/) },
+        });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   it('answers a request Node could not read in the API’s shape: headers too large, or not HTTP', async () => {
     const app = createHttpApp(pino({ level: 'silent' }));
     app.get('/api/conversations', async () => ({ data: [] }));

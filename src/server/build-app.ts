@@ -87,6 +87,9 @@ export function createHttpApp(
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof ApiError) return reply.code(error.status).send(errorBody(error.code, error.message));
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('SB_BODY_TOO_LARGE'));
+    // A form, say (`curl -d` sends one): Fastify says only "Unsupported Media Type".
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return reply.code(415).send(errorBody('SB_UNSUPPORTED_MEDIA_TYPE'));
     if (error.statusCode && error.statusCode < 500)
       return reply.code(error.statusCode).send(errorBody('SB_BAD_REQUEST', error.message));
     request.log.error({ err: error }, 'unhandled error');

@@ -8,6 +8,7 @@ export const ERRORS = {
   SB_WEBHOOK_JSON_INVALID: { status: 400, message: 'the body is not valid JSON; it was kept for inspection' },
   SB_WEBHOOK_VERIFY_REFUSED: { status: 403, message: 'hub.mode or hub.verify_token is wrong' },
   SB_BODY_TOO_LARGE: { status: 413, message: 'the body is too large' },
+  SB_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send the body as JSON, with Content-Type: application/json' },
   SB_BAD_REQUEST: { status: 400, message: 'the request is not valid' },
   SB_HEADERS_TOO_LARGE: { status: 431, message: 'the headers (the address included) are too large' },
   SB_REQUEST_TIMEOUT: { status: 408, message: 'the request took too long to arrive' },
