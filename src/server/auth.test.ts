@@ -69,6 +69,23 @@ describe('sign-in on a gateway at https://gateway.example', () => {
       await app.close();
     }
   });
+
+  it('reads the scheme of the credentials in any case, as HTTP says (RFC 9110 §11.1)', async () => {
+    const { db } = await open();
+    await ensureAdmin(db, { email: 'admin@example.com', password: 'right password' }, Date.now());
+    const app = createHttpApp(pino({ level: 'silent' }));
+    app.addHook('onRequest', createBasicAuth(db, { publicUrl: 'https://gateway.example' }));
+    app.get('/api/pages', async () => ({ data: [] }));
+    try {
+      const credentials = basic('admin@example.com', 'right password').slice('Basic '.length);
+      for (const scheme of ['basic', 'BASIC'])
+        expect(
+          (await app.inject({ url: '/api/pages', headers: { authorization: `${scheme} ${credentials}` } })).statusCode,
+        ).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 for (const kind of DATABASES) {

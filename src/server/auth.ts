@@ -103,7 +103,8 @@ export function createBasicAuth(
   let lastPurge = 0;
 
   async function check(header: string, address: string): Promise<Verdict> {
-    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header);
     const [email, ...rest] = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8').split(':') : [];
     // No credentials: nothing to check, and no reason to spend a hash on it. Nor on an email holding U+0000: no account
     // has one, and PostgreSQL would refuse to look it up (error 22021). Nor on one longer than any account's: PostgreSQL
