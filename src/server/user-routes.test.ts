@@ -86,7 +86,10 @@ function holdingSummaryOf(email: string) {
       return result;
     },
   };
-  return { plugin, atHold, release, arm: () => void (armed = true) };
+  const arm = () => {
+    armed = true;
+  };
+  return { plugin, atHold, release, arm };
 }
 
 for (const kind of DATABASES) {
