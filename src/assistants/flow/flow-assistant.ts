@@ -54,7 +54,8 @@ function scopeOf(turn: AssistantTurn, previous: FlowState, language: string): Te
     language,
     profile: turn.contact.profile,
     vars: { ...previous.vars },
-    input: inputText(turn.input),
+    // Spaces around a text are no part of it: `set: {order_number: "{{input}}"}` stores the number alone.
+    input: inputText(turn.input).trim(),
     ...(first && { attachment: { type: first.type, ...(first.url !== undefined && { url: first.url }) } }),
   };
 }

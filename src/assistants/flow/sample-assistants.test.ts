@@ -200,6 +200,19 @@ describe('sample assistants', () => {
     expect(fr.context).toMatchObject({ waiting: { action: 'order_status' } });
   });
 
+  it('looks up a bare order number typed out of the blue, as after the question, in each language', async () => {
+    for (const [lang, looked] of [
+      ['en', 'Thanks! Let me look up order 204518…'],
+      ['fr', 'Merci ! Je regarde la commande 204518…'],
+    ] as const) {
+      const driver = createFlowTestDriver(await load(lang));
+      expect(driver.texts(await driver.send(' 204518 '))[0]).toBe(looked);
+      expect(driver.context).toMatchObject({ vars: { order_number: '204518' } });
+      // A number that is no order number is still not understood.
+      expect(driver.texts(await driver.send('2045'))[0]).not.toMatch(/2045/);
+    }
+  });
+
   it('understands at least 90 % of the development phrasings in each language', async () => {
     for (const lang of ['en', 'fr']) {
       const assistant = await load(lang);

@@ -6,7 +6,7 @@ export interface TemplateScope {
   profile: ContactProfile;
   /** Context variables (`ask`, `options` with a variable, `set`). */
   vars: Record<string, Scalar>;
-  /** The person's text this turn (a tapped choice's label, an attachment's caption), else "". */
+  /** The person's text this turn, trimmed (a tapped choice's label, an attachment's caption), else "". */
   input: string;
   /** The first attachment of this turn, if any. */
   attachment?: { type: string; url?: string };
