@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { httpUrl } from './http-url.ts';
 
 const ASSISTANT_TYPES = ['flow', 'http', 'llm'] as const;
 
@@ -15,7 +16,7 @@ export const assistantConfigSchema = z.discriminatedUnion(
     z
       .object({
         type: z.literal('http'),
-        url: z.url({ protocol: /^https?$/ }),
+        url: httpUrl('https://bot.example.com/turn'),
         /** Per attempt; at most a minute, since the person's next messages wait behind the turn. */
         timeout_ms: z.number().int().positive().max(60_000).default(10_000),
         retries: z.number().int().min(0).max(10).default(2),
@@ -26,7 +27,7 @@ export const assistantConfigSchema = z.discriminatedUnion(
     z
       .object({
         type: z.literal('llm'),
-        base_url: z.url({ protocol: /^https?$/ }),
+        base_url: httpUrl('https://api.openai.com/v1'),
         model: z.string().min(1),
         /** Name of the environment variable holding the API key (the key itself never goes in the file). */
         api_key_env: z.string().optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { profileConfigSchema } from '../messenger/profile-sync/profile-config.ts';
 import { assistantConfigSchema, assistantFromString } from './assistant-config.ts';
+import { httpUrl } from './http-url.ts';
 import { pageSettingsSchema } from './page-settings.ts';
 
 const numericId = z.string().regex(/^\d+$/, 'must be a numeric Facebook id');
@@ -70,13 +71,6 @@ const portSchema = z.preprocess(
     .max(65535),
 );
 
-/**
- * An http(s) URL: `z.url()` alone takes any scheme, and reads `localhost:3100` as the scheme `localhost:`. A refusal
- * ends the checks: what follows may assume a URL.
- */
-const httpUrl = (example: string) =>
-  z.url({ protocol: /^https?$/, error: `give an http(s) URL such as ${example}`, abort: true });
-
 /** switchboard.yaml, after `${ENV}` substitution. Every key is optional: the environment can supply them. */
 export const fileConfigSchema = z
   .object({
@@ -95,7 +89,7 @@ export const fileConfigSchema = z
       (url) => !/\/v\d+\.\d+\/?$/.test(new URL(url).pathname),
       'leave the version out, such as https://graph.facebook.com: GRAPH_API_VERSION (graph_api_version) sets it',
     ),
-    graph_api_version: z.string().regex(/^v\d+\.\d+$/, 'looks like v25.0'),
+    graph_api_version: z.string().regex(/^v\d+\.\d+$/, 'give a version such as v25.0'),
     facebook_web_url: httpUrl('https://www.facebook.com'),
     /**
      * Base64 keys of 32 bytes, newest first; older ones only decrypt (rotation). Trimmed as SWITCHBOARD_SECRET_KEY is:
@@ -106,7 +100,10 @@ export const fileConfigSchema = z
     // The line break a secret file ends with is dropped, as from tokens: no one could type it when signing in.
     admin: z
       .object({
-        email: z.string().trim().pipe(z.email()),
+        email: z
+          .string()
+          .trim()
+          .pipe(z.email({ error: 'give an email address such as ops@example.com' })),
         password: z
           .string()
           .overwrite((password) => password.replace(/[\r\n]+$/, ''))

@@ -319,6 +319,44 @@ describe('configuration', () => {
     ]);
   });
 
+  it('says what to write for a URL, a menu item, a Graph version or an admin email it refuses', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(
+      file,
+      [
+        'graph_api_version: "25.0"',
+        'admin: { email: ops, password: a long password }',
+        'apps: [{ id: "1", secret: app-secret-1, verify_token: vt }]',
+        'pages:',
+        '  - id: "2"',
+        '    access_token: EAA',
+        '    assistant: { type: http, url: bot.example.com/turn }',
+        '    messenger_profile:',
+        '      persistent_menu:',
+        '        - { title: Shop, url: shop.example.com }',
+        '        - { title: Both, payload: X, url: "https://shop.example.com/" }',
+        '        - { title: Neither }',
+        '  - id: "3"',
+        '    access_token: EAA',
+        '    assistant: { type: llm, base_url: api.openai.com, model: m }',
+        '',
+      ].join('\n'),
+    );
+    expect(problemsOf(() => loadConfig({}, cwd))).toEqual([
+      `${file}: graph_api_version: give a version such as v25.0`,
+      `${file}: admin.email: give an email address such as ops@example.com`,
+      `${file}: pages.0.assistant.url: give an http(s) URL such as https://bot.example.com/turn`,
+      `${file}: pages.0.messenger_profile.persistent_menu.0.url: give an http(s) URL such as https://shop.example.com/`,
+      `${file}: pages.0.messenger_profile.persistent_menu.1: give a title and either a payload or a url`,
+      `${file}: pages.0.messenger_profile.persistent_menu.2: give a title and either a payload or a url`,
+      `${file}: pages.1.assistant.base_url: give an http(s) URL such as https://api.openai.com/v1`,
+    ]);
+    expect(problemsOf(() => loadConfig({ SWITCHBOARD_ASSISTANT: 'https://bot example.com/' }, dir()))).toEqual([
+      'SWITCHBOARD_ASSISTANT: give an http(s) URL such as https://bot.example.com/turn',
+    ]);
+  });
+
   it('says a key left out is required, not that undefined is of the wrong type', () => {
     const cwd = dir();
     const file = join(cwd, 'switchboard.yaml');

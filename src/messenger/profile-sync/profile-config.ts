@@ -10,10 +10,22 @@ const MAX_ICE_BREAKERS = 4;
 /** Said of an empty list: Graph refuses a profile update that holds one. */
 const NONE_IS_LEFT_OUT = 'list at least one, or leave the key out for none';
 
-const menuItem = z.union([
-  z.object({ title: z.string().min(1).max(30), payload: z.string().min(1).max(1000) }).strict(),
-  z.object({ title: z.string().min(1).max(30), url: z.url({ protocol: /^https?$/ }) }).strict(),
-]);
+/**
+ * A postback or a link. An item that is neither, or both, is said so, not as "Invalid input". The URL's refusal does not
+ * abort: the union then reports it as the link's own problem.
+ */
+const menuItem = z.union(
+  [
+    z.object({ title: z.string().min(1).max(30), payload: z.string().min(1).max(1000) }).strict(),
+    z
+      .object({
+        title: z.string().min(1).max(30),
+        url: z.url({ protocol: /^https?$/, error: 'give an http(s) URL such as https://shop.example.com/' }),
+      })
+      .strict(),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'give a title and either a payload or a url' : undefined) },
+);
 
 /**
  * A domain the page's webviews and chat plugin may use: an https URL or a bare domain name, as Messenger takes them,
