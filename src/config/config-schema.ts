@@ -76,7 +76,8 @@ export const fileConfigSchema = z
   .object({
     port: portSchema,
     host: z.string(),
-    trust_proxy: z.union([z.boolean(), z.number(), z.string()]),
+    // A list in the file, as YAML writes one; TRUST_PROXY is comma-separated.
+    trust_proxy: z.union([z.boolean(), z.number(), z.string(), z.array(z.string())]),
     // Switchboard serves its paths from the root (the OAuth callback, its cookie's path, the inbox).
     public_url: httpUrl('https://bot.example.com').refine((url) => {
       const { pathname, search, hash } = new URL(url);

@@ -319,6 +319,17 @@ describe('configuration', () => {
     ]);
   });
 
+  it('takes trust_proxy as a list in the file, as YAML writes one, and names a bad entry', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(file, 'trust_proxy: [10.0.0.0/8, "::1"]\n');
+    expect(loadConfig({}, cwd).trustProxy).toEqual(['10.0.0.0/8', '::1']);
+    writeFileSync(file, 'trust_proxy:\n  - 10.0.0.1\n  - proxy.internal\n');
+    expect(problemsOf(() => loadConfig({}, cwd))).toEqual([
+      expect.stringMatching(new RegExp(`^${file}: trust_proxy: "proxy.internal" is not an address`)),
+    ]);
+  });
+
   it('says what to write for a URL, a menu item, a Graph version or an admin email it refuses', () => {
     const cwd = dir();
     const file = join(cwd, 'switchboard.yaml');

@@ -5,15 +5,15 @@ export type TrustProxy = boolean | string[];
 
 /**
  * `trust_proxy` / `TRUST_PROXY` as Fastify takes it: `false` (the default: the client is the TCP peer), `true` (any
- * peer, only when nothing can reach the gateway but the proxy), or a comma-separated list of the proxies' addresses and
- * CIDR ranges. A problem is returned as text, never thrown.
+ * peer, only when nothing can reach the gateway but the proxy), or the proxies' addresses and CIDR ranges, as a list
+ * (the file) or comma-separated. A problem is returned as text, never thrown.
  */
-export function parseTrustProxy(value: boolean | number | string | undefined): TrustProxy | { problem: string } {
+export function parseTrustProxy(
+  value: boolean | number | string | string[] | undefined,
+): TrustProxy | { problem: string } {
   if (value === undefined || value === false || value === 'false') return false;
   if (value === true || value === 'true') return true;
-  const ranges = String(value)
-    .split(',')
-    .map((r) => r.trim());
+  const ranges = (Array.isArray(value) ? value : String(value).split(',')).map((r) => r.trim());
   const bad = ranges.find((range) => !isRange(range));
   if (bad === undefined) return ranges;
   return {
