@@ -4,7 +4,18 @@ import { assistantConfigSchema, assistantFromString } from './assistant-config.t
 import { httpUrl } from './http-url.ts';
 import { pageSettingsSchema } from './page-settings.ts';
 
-const numericId = z.string().regex(/^\d+$/, 'must be a numeric Facebook id');
+/**
+ * A Facebook id, as text: YAML reads unquoted digits as a number, which would lose the last digits of a long id, so a
+ * number is refused with the quotes to add.
+ */
+const numericId = z
+  .string({
+    error: (issue) =>
+      issue.code === 'invalid_type' && typeof issue.input === 'number'
+        ? 'write the id between quotes, such as "1517776481860111": YAML reads bare digits as a number'
+        : undefined,
+  })
+  .regex(/^\d+$/, 'must be a numeric Facebook id');
 
 /**
  * A token or secret Facebook issued: printable ASCII, no space. The line break a secret file ends with (a Kubernetes or

@@ -330,6 +330,20 @@ describe('configuration', () => {
     ]);
   });
 
+  it('asks for quotes around an id written as bare digits, which YAML reads as a number', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(
+      file,
+      'apps: [{ id: 1517776481860111, secret: app-secret-1, verify_token: vt }]\npages: [{ id: 222, access_token: EAA }]\n',
+    );
+    const quote = 'write the id between quotes, such as "1517776481860111": YAML reads bare digits as a number';
+    expect(problemsOf(() => loadConfig({}, cwd))).toEqual([
+      `${file}: apps.0.id: ${quote}`,
+      `${file}: pages.0.id: ${quote}`,
+    ]);
+  });
+
   it('says what to write for a URL, a menu item, a Graph version or an admin email it refuses', () => {
     const cwd = dir();
     const file = join(cwd, 'switchboard.yaml');
