@@ -41,6 +41,22 @@ const failures: [string, ScriptedReply][] = [
   ['a refused page token', { status: 400, json: { error: { message: 'Session has expired', code: 190 } } }],
 ];
 
+/** A text message to PSID, as the outbox hands it over. */
+const SEND: OutboxSend = {
+  outbox_id: 'o1',
+  page_id: PAGE.id,
+  conversation_id: 'c1',
+  recipient_id: PSID,
+  kind: 'message',
+  messaging_type: 'RESPONSE',
+  message: { text: 'hello' },
+};
+/** Graph's refusal of a call by an app that does not own the thread (messenger-platform.md §7). */
+const NOT_OWNER = {
+  status: 400,
+  json: { error: { message: 'This app has secondary visibility only', code: 100, error_subcode: 2018234 } },
+};
+
 describe('graph sender: profile lookups', () => {
   const graph = useScriptedGraph({ timeoutMs: 300 });
   const sender = () => createGraphSender({ directory, graphFor: () => graph.client, onPageHealth: () => {}, logger });
@@ -55,16 +71,10 @@ describe('graph sender: profile lookups', () => {
     expect(await sender().fetchProfile(PAGE.id, guest)).toEqual({ status: 'none' });
     expect(graph.server.requests).toEqual([]);
     graph.server.reply({ json: { message_id: 'm_G1' } });
-    const send: OutboxSend = {
-      outbox_id: 'o1',
-      page_id: PAGE.id,
-      conversation_id: 'c1',
-      recipient_id: guest,
-      kind: 'message',
-      messaging_type: 'RESPONSE',
-      message: { text: 'hello' },
-    };
-    expect(await sender().send(send)).toMatchObject({ status: 'sent', external_id: 'm_G1' });
+    expect(await sender().send({ ...SEND, recipient_id: guest })).toMatchObject({
+      status: 'sent',
+      external_id: 'm_G1',
+    });
     expect(graph.server.requests[0]?.json).toMatchObject({ recipient: { user_ref: 'ur_4kP9' } });
   });
 
@@ -85,11 +95,6 @@ describe('graph sender: thread passes', () => {
   const graph = useScriptedGraph({ timeoutMs: 300 });
   const sender = () => createGraphSender({ directory, graphFor: () => graph.client, onPageHealth: () => {}, logger });
   const pass = { pageId: PAGE.id, personId: PSID, appId: PAGE_INBOX_APP_ID, note: 'on request' };
-  /** Graph's refusal of a pass by an app that does not own the thread (messenger-platform.md §7). */
-  const NOT_OWNER = {
-    status: 400,
-    json: { error: { message: 'This app has secondary visibility only', code: 100, error_subcode: 2018234 } },
-  };
 
   it('passes the thread with the page token and the note, and says a failure of the moment is to be retried', async () => {
     graph.server.reply(
@@ -160,20 +165,7 @@ describe('graph sender: thread passes', () => {
 describe("graph sender: an agent's reply to a thread another app has", () => {
   const graph = useScriptedGraph({ timeoutMs: 300 });
   const sender = () => createGraphSender({ directory, graphFor: () => graph.client, onPageHealth: () => {}, logger });
-  const reply: OutboxSend = {
-    outbox_id: 'o1',
-    page_id: PAGE.id,
-    conversation_id: 'c1',
-    recipient_id: PSID,
-    kind: 'message',
-    messaging_type: 'RESPONSE',
-    message: { text: 'Ana here' },
-  };
-  /** Graph's refusal of a send by an app that does not own the thread (messenger-platform.md §7). */
-  const NOT_OWNER = {
-    status: 400,
-    json: { error: { message: 'This app has secondary visibility only', code: 100, error_subcode: 2018234 } },
-  };
+  const reply: OutboxSend = { ...SEND, message: { text: 'Ana here' } };
   const calls = () => graph.server.requests.map((r) => r.url.pathname.replace(/^\/v[\d.]+/, ''));
 
   it('takes the thread, with a note for the app that had it, and sends the reply once more', async () => {
@@ -209,15 +201,7 @@ describe("graph sender: an agent's reply to a thread another app has", () => {
 
 describe("graph sender: the page's health", () => {
   const graph = useScriptedGraph({ timeoutMs: 300 });
-  const send: OutboxSend = {
-    outbox_id: 'o1',
-    page_id: PAGE.id,
-    conversation_id: 'c1',
-    recipient_id: PSID,
-    kind: 'message',
-    messaging_type: 'RESPONSE',
-    message: { text: 'hello' },
-  };
+  const send = SEND;
   const blockedByGraph = {
     status: 400,
     json: {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely, KyselyPlugin } from 'kysely';
+import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, secondConnection, useMigratedDatabase } from '../../test/support/databases.ts';
+import { holdingRow } from '../../test/support/held-rows.ts';
 import type { Database } from '../storage/schema.ts';
 import { ensureAdmin, findUserByEmail, updateUser } from '../storage/user-repository.ts';
 import { createBasicAuth, SIGN_IN_LIMITS } from './auth.ts';
@@ -18,31 +19,8 @@ function processOn(db: Kysely<Database>) {
 
 const basic = (email: string, password: string) => `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`;
 
-/** Holds back the first row read of the user `email` until `release()`: a password check caught half-way. */
-function holdingUserRow(email: string) {
-  let reached = () => {};
-  let release = () => {};
-  const atHold = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let armed = true;
-  const plugin: KyselyPlugin = {
-    transformQuery: ({ node }) => node,
-    async transformResult({ result }) {
-      const row = result.rows[0] as { email?: unknown; password_hash?: unknown } | undefined;
-      if (armed && row?.email === email && row.password_hash !== undefined) {
-        armed = false;
-        reached();
-        await released;
-      }
-      return result;
-    },
-  };
-  return { plugin, atHold, release };
-}
+/** Holds back the first read of the user `email` with their password hash: a password check caught half-way. */
+const holdingUserRow = (email: string) => holdingRow((row) => row.email === email && row.password_hash !== undefined);
 
 describe('sign-in on a gateway at https://gateway.example', () => {
   const open = useMigratedDatabase('sqlite');

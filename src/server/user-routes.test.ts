@@ -3,6 +3,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DATABASES, secondConnection, useMigratedDatabase } from '../../test/support/databases.ts';
 import { openStream } from '../../test/support/event-stream.ts';
+import { holdingRow } from '../../test/support/held-rows.ts';
 import type { Database } from '../storage/schema.ts';
 import { ensureAdmin } from '../storage/user-repository.ts';
 import { createBasicAuth } from './auth.ts';
@@ -63,34 +64,9 @@ function countingUserReads() {
   return { plugin, counted };
 }
 
-/** Holds back the next read of the user `email` as the API shows them (no password hash) until `release()`. */
-function holdingSummaryOf(email: string) {
-  let reached = () => {};
-  let release = () => {};
-  const atHold = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let armed = false;
-  const plugin: KyselyPlugin = {
-    transformQuery: ({ node }) => node,
-    async transformResult({ result }) {
-      const row = result.rows[0] as { email?: unknown; password_hash?: unknown } | undefined;
-      if (armed && row?.email === email && !('password_hash' in row)) {
-        armed = false;
-        reached();
-        await released;
-      }
-      return result;
-    },
-  };
-  const arm = () => {
-    armed = true;
-  };
-  return { plugin, atHold, release, arm };
-}
+/** Holds back the next read of the user `email` as the API shows them (no password hash), once armed. */
+const holdingSummaryOf = (email: string) =>
+  holdingRow((row) => row.email === email && !('password_hash' in row), { armed: false });
 
 for (const kind of DATABASES) {
   describe(`the users API on ${kind}`, () => {
