@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkBotReply, TURN_LIMITS } from './bot-reply.ts';
+import { checkBotReply } from './bot-reply.ts';
+import { TURN_LIMITS } from './turn-limits.ts';
 
 describe("a bot's answer", () => {
   it('is cut to what one turn may send: 25 responses, 60 s of pauses; what is over is reported by its index', () => {

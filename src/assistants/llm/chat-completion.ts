@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { splitText } from '../../text/split-text.ts';
 import { cutToFit, graphemes } from '../../text/text-units.ts';
 import { builtinPhrases } from '../flow/builtin-phrases.ts';
-import { TURN_LIMITS } from '../http/bot-reply.ts';
+import { TURN_LIMITS } from '../http/turn-limits.ts';
 import type { GenericResponse } from '../responses.ts';
 import { CONNECT_TOOL_NAME, connectResponse } from './connect-tool.ts';
 import { dropUnfinishedSentence } from './unfinished-sentence.ts';
