@@ -48,6 +48,58 @@ describe("a bot's answer", () => {
     ]);
   });
 
+  it('counts the text of titles and hand-over messages too, so that they cannot become hundreds of messages', () => {
+    const long = 'Thank you for your order, it ships tomorrow. '.repeat(2_000); // 90,000 characters
+    const checked = checkBotReply({
+      responses: [
+        { type: 'text', text: 'Your order:' },
+        { type: 'option', title: long, options: [{ label: 'OK', value: 'ok' }] },
+        { type: 'image', url: 'https://example.com/a.png', description: long },
+        { type: 'carousel', cards: [{ title: 'Mug', subtitle: long }] },
+        { type: 'connect_to_agent', message: long, reason: 'refund' },
+      ],
+    });
+    if (!checked.ok) throw new Error(checked.reason);
+    const [text, handOver, ...rest] = checked.responses;
+    expect(text).toEqual({ type: 'text', text: 'Your order:' });
+    expect(handOver).toMatchObject({ type: 'connect_to_agent', reason: 'refund' });
+    const message = handOver?.type === 'connect_to_agent' ? (handOver.message ?? '') : '';
+    expect(message.length).toBeLessThanOrEqual(TURN_LIMITS.textLength - 'Your order:'.length);
+    expect(message.length).toBeGreaterThan(TURN_LIMITS.textLength - 100);
+    expect(long.startsWith(message)).toBe(true);
+    expect(rest).toEqual([]);
+    expect(checked.dropped.map((d) => `${d.index}: ${d.reason}`)).toEqual(
+      [1, 2, 3, 4].map((i) => `${i}: text over the 50000 characters a turn may send`),
+    );
+  });
+
+  it('sends at most 100 choices, buttons and cards in a turn, so that a list of thousands is not hundreds of carousels', () => {
+    const cards = (count: number) => Array.from({ length: count }, (_, i) => ({ title: `Card ${i}`, subtitle: 'x' }));
+    const choices = (count: number) => Array.from({ length: count }, (_, i) => ({ label: `${i}`, value: `${i}` }));
+    const checked = checkBotReply({
+      responses: [
+        { type: 'carousel', cards: cards(3_000) },
+        { type: 'card', title: 'Mug', buttons: choices(3_000) },
+        { type: 'carousel', cards: cards(10) },
+        { type: 'option', title: 'Pick one', options: choices(1_000) },
+        { type: 'option', title: 'Pick one', options: choices(90) },
+      ],
+    });
+    if (!checked.ok) throw new Error(checked.reason);
+    expect(checked.responses.map((r) => r.type)).toEqual(['carousel', 'option']);
+    expect(checked.dropped.map((d) => `${d.index}: ${d.reason}`)).toEqual(
+      [0, 1, 3].map((i) => `${i}: over the 100 choices, buttons and cards a turn may send`),
+    );
+  });
+
+  it('fails when nothing of it is within what a turn may send: the person gets the fallback, and the team knows', () => {
+    const options = Array.from({ length: 200 }, (_, i) => ({ label: `${i}`, value: `${i}` }));
+    expect(checkBotReply({ responses: [{ type: 'option', title: 'Pick one', options }] })).toEqual({
+      ok: false,
+      reason: 'invalid answer: no valid response (first: over the 100 choices, buttons and cards a turn may send)',
+    });
+  });
+
   it('fails when its context could not be stored: the fallback answers, instead of the turn failing after it', () => {
     let context: Record<string, unknown> = {};
     for (let i = 0; i < 20_000; i++) context = { c: context };

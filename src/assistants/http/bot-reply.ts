@@ -20,9 +20,9 @@ export type BotReplyCheck =
 
 /**
  * Checks a bot's answer, `{responses: [...], context?: {...}}`. Invalid responses are dropped one by one;
- * the answer as a whole fails when its shape is wrong or when every response it had was invalid
- * (the person would otherwise get nothing and nobody would know). An empty `responses` list is a valid
- * choice to stay silent.
+ * the answer as a whole fails when its shape is wrong or when none of its responses is left, each invalid or over
+ * the limits of a turn (the person would otherwise get nothing and nobody would know). An empty `responses` list is
+ * a valid choice to stay silent.
  */
 export function checkBotReply(json: unknown): BotReplyCheck {
   if (!isRecord(json)) return { ok: false, reason: 'invalid answer: expected a JSON object {responses, context?}' };
@@ -42,11 +42,11 @@ export function checkBotReply(json: unknown): BotReplyCheck {
     const unread = responses.length - read.length;
     checked.dropped.push({ index, reason: `one of ${unread} responses past the first ${READ_LIMIT}, not read` });
   }
-  if (checked.responses.length === 0 && checked.dropped.length > 0) {
+  const kept = withinTurnLimits(read, checked.responses, checked.dropped);
+  if (kept.length === 0 && checked.dropped.length > 0) {
     const first = checked.dropped[0]?.reason ?? '';
     return { ok: false, reason: `invalid answer: no valid response (first: ${first})` };
   }
-  const kept = withinTurnLimits(read, checked.responses, checked.dropped);
   return {
     ok: true,
     responses: kept,
