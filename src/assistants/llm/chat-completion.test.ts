@@ -169,6 +169,20 @@ describe('interpretCompletion', () => {
       expect(cut.responses.map((r) => (r.type === 'text' ? r.text : '')).join('')).toBe(sentences);
     });
 
+    it('cuts a hand-over message longer than a turn may send, as it cuts the text', () => {
+      const message = 'Please wait for a colleague. '.repeat(40_000);
+      const outcome = interpretCompletion(handOver(JSON.stringify({ reason: 'refund', message })), {
+        maxMessageLength: 640,
+      });
+      if (!outcome.ok) throw new Error(outcome.reason);
+      const [response] = outcome.responses;
+      const kept = response?.type === 'connect_to_agent' ? (response.message ?? '') : '';
+      expect(kept.length).toBeLessThanOrEqual(26 * 640);
+      expect(kept.length).toBeGreaterThan(25 * 640);
+      expect(message.startsWith(kept)).toBe(true);
+      expect(outcome.warnings).toEqual(['the answer was cut to the 25 messages a turn may send']);
+    });
+
     it('keeps its hand-over when cut', () => {
       const outcome = interpretCompletion(handOver('{"reason": "refund"}', paragraphs.join('\n\n')), {
         maxMessageLength: 20,

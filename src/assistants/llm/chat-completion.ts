@@ -86,6 +86,9 @@ export function interpretCompletion(json: unknown, options: CompletionOptions): 
   if (connect !== undefined) {
     const { response, readable } = connectResponse(connect.arguments);
     if (!readable) warnings.push('the connect_to_agent arguments were unreadable');
+    // The person reads it as text: no more of it than of the text.
+    if (response.message !== undefined)
+      response.message = withinTurnRoom(response.message, options.maxMessageLength, warnings);
     // Models often repeat the hand-over message as content; the person should read it once.
     if (response.message !== undefined && response.message === text.trim()) responses = [];
     // Models often leave out the optional message; a hand-over in silence leaves the person wondering.
@@ -112,7 +115,7 @@ const CUT_TO_TURN = `the answer was cut to the ${TURN_LIMITS.responses} messages
 function withinTurnRoom(text: string, maxMessageLength: number, warnings: string[]): string {
   const room = (TURN_LIMITS.responses + 1) * maxMessageLength;
   if (text.length <= room) return text;
-  warnings.push(CUT_TO_TURN);
+  if (!warnings.includes(CUT_TO_TURN)) warnings.push(CUT_TO_TURN);
   return cutToFit(graphemes(text.slice(0, room + 1)), room);
 }
 
