@@ -250,6 +250,49 @@ describe('a server that refuses a parameter', () => {
   });
 });
 
+describe('a conversation longer than the model’s context', () => {
+  const history = Array.from({ length: 8 }, (_, i) => ({
+    role: i % 2 === 0 ? ('contact' as const) : ('assistant' as const),
+    text: `message ${i}`,
+    at: i,
+  }));
+  const tooLong = json(400, {
+    error: {
+      message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+      type: 'invalid_request_error',
+      param: 'messages',
+      code: 'context_length_exceeded',
+    },
+  });
+  // vLLM's words, without a code to tell.
+  const tooLongInWords = json(400, {
+    error: {
+      message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.",
+      type: 'BadRequestError',
+      param: null,
+      code: 400,
+    },
+  });
+
+  it('is sent again at once with half the history, until it fits, and the log says so', async () => {
+    const logger = recordingLogger();
+    model.script(tooLong, tooLongInWords, completion({ content: 'It ships tomorrow.' }));
+    const reply = await assistant({ maxHistory: 8, logger }).reply(makeTurn({ history }));
+    expect(reply).toEqual({ responses: [{ type: 'text', text: 'It ships tomorrow.' }] });
+    // The system prompt and the new input, with the history between them.
+    expect(model.received.map((_, i) => sentBody(i).messages.length - 2)).toEqual([8, 4, 2]);
+    expect(sentBody(2).messages.at(-2)).toEqual({ role: 'assistant', content: 'message 7' });
+    expect(logger.entries.map((entry) => entry.details.history)).toEqual([2]);
+  });
+
+  it('fails with what the server said when the new input alone is too long', async () => {
+    model.script(tooLong, tooLong);
+    const reply = await assistant({ maxHistory: 1 }).reply(makeTurn({ history }));
+    expect(reply.failure?.reason).toMatch(/^HTTP 400: This model's maximum context length is 8192 tokens/);
+    expect(model.received.map((_, i) => sentBody(i).messages.length)).toEqual([3, 2]);
+  });
+});
+
 describe('what the model answers', () => {
   it('becomes one text message when short', async () => {
     model.script(completion({ content: 'Your order ships tomorrow.' }));

@@ -8,6 +8,7 @@ import { sharedAgent } from '../http/shared-agent.ts';
 import { splitCredentials } from '../http/url-credentials.ts';
 import { interpretCompletion } from './chat-completion.ts';
 import { buildChatRequest, type ChatCompletionRequest, type ChatRequestOptions } from './chat-request.ts';
+import { isContextOverflow } from './context-overflow.ts';
 import { isExhaustedQuota } from './exhausted-quota.ts';
 import { errorMessageOf, providerMessageText, redact, withProviderMessage } from './provider-error.ts';
 import { adaptationFor, REQUEST_ADAPTATIONS, type RequestAdaptation } from './refused-parameter.ts';
@@ -97,11 +98,11 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
   /** What the server refused once (a 400 naming it) and is not sent to it again (`temperature: undefined`: none). */
   const learnt: Pick<ChatRequestOptions, 'tokenParameter' | 'tools' | 'temperature'> = {};
 
-  async function ask(turn: AssistantTurn, budgetMs: number) {
+  async function ask(turn: AssistantTurn, budgetMs: number, maxHistory: number) {
     const request = buildChatRequest(turn, {
       model: options.model,
       instructions: options.instructions,
-      maxHistory: options.maxHistory ?? 20,
+      maxHistory,
       temperature: options.temperature,
       maxTokens: options.maxTokens,
       ...learnt,
@@ -150,11 +151,22 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
     async reply(turn) {
       const budgetMs = defaultBudgetMs(timeoutMs);
       const deadline = Date.now() + budgetMs;
-      let { request, result } = await ask(turn, budgetMs);
+      let maxHistory = options.maxHistory ?? 20;
+      let { request, result } = await ask(turn, budgetMs, maxHistory);
       // Sent again at once, within the turn's time: a 400 comes fast and did nothing on the server. Once for each
-      // adaptation at most, as a model may refuse several (a reasoning model both max_tokens and temperature).
-      for (let again = 0; again < REQUEST_ADAPTATIONS.length && learn(turn, result, request); again++) {
-        ({ request, result } = await ask(turn, Math.max(1, deadline - Date.now())));
+      // adaptation at most, as a model may refuse several (a reasoning model both max_tokens and temperature), and
+      // with half the history each time the conversation is longer than the model's context.
+      for (let again = 0; again < MAX_ASKED_AGAIN && !result.ok; again++) {
+        const shorter = isContextOverflow(result) ? halfHistory(turn, maxHistory) : undefined;
+        if (shorter !== undefined) maxHistory = shorter;
+        else if (!learn(turn, result, request)) break;
+        ({ request, result } = await ask(turn, Math.max(1, deadline - Date.now()), maxHistory));
+      }
+      if (maxHistory !== (options.maxHistory ?? 20)) {
+        logger.warn(
+          { ...turnScope(turn), assistant: 'llm', model: options.model, history: maxHistory },
+          `the conversation is longer than the model's context: it was sent only the last ${maxHistory} messages`,
+        );
       }
       if (!result.ok) return fail(turn, withProviderMessage(result, options.apiKey));
       // Some proxies and routers answer 200 with an error in place of a completion (an upstream that failed).
@@ -172,6 +184,15 @@ export function createLlmAssistant(options: LlmAssistantOptions): Assistant {
       return { responses: outcome.responses };
     },
   };
+}
+
+/** Each adaptation once, and the history halved down to none (from a thousand messages). */
+const MAX_ASKED_AGAIN = REQUEST_ADAPTATIONS.length + 10;
+
+/** Half the history sent, or undefined when none was: the new input alone is too long, a shorter history cannot help. */
+function halfHistory(turn: AssistantTurn, maxHistory: number): number | undefined {
+  const sent = Math.min(maxHistory, turn.history.length);
+  return sent > 0 ? Math.floor(sent / 2) : undefined;
 }
 
 /** `{baseUrl}/chat/completions`, the path added before any query of the base URL (Azure OpenAI's `api-version`). */
