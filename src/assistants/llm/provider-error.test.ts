@@ -16,6 +16,19 @@ describe('withProviderMessage', () => {
     expect(reason).toBe(`HTTP 401: ${'x'.repeat(290)}[redacted]`);
   });
 
+  it('reads an error given at the top level of the body, as older vLLM and TensorRT-LLM send it', () => {
+    const errorBody = JSON.stringify({
+      object: 'error',
+      message: "This model's maximum context length is 4096 tokens.",
+      type: 'BadRequestError',
+      param: null,
+      code: 400,
+    });
+    expect(withProviderMessage({ reason: 'HTTP 400', errorBody }, API_KEY)).toBe(
+      "HTTP 400: This model's maximum context length is 4096 tokens.",
+    );
+  });
+
   it('keeps the reason alone when the body is not an OpenAI-style error', () => {
     expect(withProviderMessage({ reason: 'HTTP 500', errorBody: '<html>oops</html>' }, API_KEY)).toBe('HTTP 500');
     expect(withProviderMessage({ reason: 'HTTP 500' }, API_KEY)).toBe('HTTP 500');

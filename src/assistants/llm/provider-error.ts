@@ -36,7 +36,8 @@ export function providerErrorOf(errorBody: string | undefined): ProviderError | 
 
 /**
  * The message of an error answer: OpenAI-style `{error: {message}}`, or `{error: "..."}` as Ollama's and some
- * proxies' errors are, alone or in a list of one (`[{error: {...}}]`, Gemini's). Undefined for anything else.
+ * proxies' errors are, alone or in a list of one (`[{error: {...}}]`, Gemini's), or `{object: "error", message}`.
+ * Undefined for anything else.
  */
 export function errorMessageOf(json: unknown): string | undefined {
   const error = errorOf(json);
@@ -44,10 +45,14 @@ export function errorMessageOf(json: unknown): string | undefined {
   return typeof message === 'string' && message.trim() !== '' ? message.trim() : undefined;
 }
 
-/** The `error` field of an answer's body, also when the body is a list of one error (Gemini's OpenAI-compatible API). */
+/**
+ * The `error` field of an answer's body, also when the body is a list of one error (Gemini's OpenAI-compatible API),
+ * or the body itself when it is the error, marked `object: "error"` (older vLLM, TensorRT-LLM, FastChat).
+ */
 function errorOf(json: unknown): unknown {
   const body = Array.isArray(json) && json.length === 1 ? json[0] : json;
-  return typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  if (typeof body !== 'object' || body === null) return undefined;
+  return (body as { object?: unknown }).object === 'error' ? body : (body as { error?: unknown }).error;
 }
 
 /** A provider's message as a failure reason keeps it: the key taken out first, then cut. */
