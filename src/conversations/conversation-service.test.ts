@@ -557,6 +557,40 @@ for (const kind of DATABASES) {
         { flag_reason: expect.stringMatching(/^asked_for_human: /) },
       ]);
     });
+
+    it('cuts an assistant’s own words in a flag to what an agent’s flag may say', async () => {
+      const { db } = await open();
+      const long = 'why '.repeat(20_000);
+      const answers = [
+        { responses: [{ type: 'connect_to_agent', reason: long }] },
+        { responses: [], failure: { reason: long } },
+      ];
+      const service = createConversationService({
+        store: createConversationStore(db, createBatchedWrites(db)),
+        pages: (id: string) => (id === PAGE.id ? { ...PAGE, settings: defaultPageSettings } : undefined),
+        assistantFor: () => ({ kind: 'http', reply: async () => answers.shift() }),
+        renderer: { render: () => [] },
+        profiles: { fetchProfile: async () => ({ status: 'none' as const }) },
+        rateLimiter: createMemoryRateLimiter(),
+        clock: { now: Date.now },
+        logger: pino({ level: 'silent' }),
+      } as unknown as ConversationServiceDeps);
+      for (const user of ['psid-1', 'psid-2']) {
+        const event = { kind: 'message', page_id: PAGE.id, user_id: user, key: user, mid: user, timestamp: 1 };
+        const [stored] = await insertInboundEvents(
+          db,
+          [{ ...event, text: 'hi', attachments: [], standby: false } as InboundEvent],
+          Date.now(),
+        );
+        await service.handle(stored as StoredEvent);
+      }
+      const flags = await db.selectFrom('conversations').select('flag_reason').orderBy('created_at').execute();
+      const cut = `${'why '.repeat(50).slice(0, 199)}…`;
+      expect(flags).toEqual([
+        { flag_reason: `connect_to_agent: ${cut}` },
+        { flag_reason: `assistant_failure: ${cut}` },
+      ]);
+    });
   });
 
   describe(`conversation service on ${kind}: a conversation flagged already`, () => {

@@ -1,5 +1,6 @@
 import type { Assistant, AssistantReply, AssistantTurn } from '../assistants/assistant.ts';
 import type { GenericResponse } from '../assistants/responses.ts';
+import { cutToFit, graphemes } from '../text/text-units.ts';
 import { assistantInputOf } from './assistant-input.ts';
 import type { ConversationServiceDeps } from './conversation-service.ts';
 import type { InboundEvent } from './inbound-event.ts';
@@ -118,6 +119,14 @@ async function replyOf(assistant: Assistant, turn: AssistantTurn, shutdown: Abor
   }
 }
 
+/** An assistant's own words in a flag (a hand-over's reason, a failure's) are cut to what an agent's flag may say. */
+const ASSISTANT_REASON_MAX = 200;
+
+function assistantReason(reason: string): string {
+  if (reason.length <= ASSISTANT_REASON_MAX) return reason;
+  return `${cutToFit(graphemes(reason.slice(0, ASSISTANT_REASON_MAX)), ASSISTANT_REASON_MAX - 1)}…`;
+}
+
 function flag(result: TurnResult, reason: string) {
   Object.assign(result.conversation?.changes ?? {}, { flagged: true, flag_reason: reason });
 }
@@ -130,13 +139,14 @@ function applyHandover(result: TurnResult, reply: AssistantReply, page: PageRunt
   const handover = reply.responses.find((r) => r.type === 'connect_to_agent');
   // A person asking for someone in the same turn (the escalation's flag) says more to the agent than the failure.
   if (!handover && reply.failure && !result.conversation?.changes.flagged)
-    flag(result, `assistant_failure: ${reply.failure.reason}`);
+    flag(result, `assistant_failure: ${assistantReason(reply.failure.reason)}`);
   // A failed assistant with nothing to say (a flow whose fallback loops too): the person still hears something.
   if (reply.failure && reply.responses.length === 0) return [{ type: 'text', text: page.settings.fallback_text }];
   if (handover?.type !== 'connect_to_agent') return reply.responses;
   const closed = closedNotice(page.settings, now);
   const waits = closed?.until ? ` (waits for the opening at ${new Date(closed.until).toISOString()})` : '';
-  flag(result, `connect_to_agent: ${handover.reason ?? 'the assistant handed over'}${closed ? waits : ''}`);
+  const reason = handover.reason === undefined ? 'the assistant handed over' : assistantReason(handover.reason);
+  flag(result, `connect_to_agent: ${reason}${closed ? waits : ''}`);
   Object.assign(result.conversation?.changes ?? {}, { routing: 'human' });
   return closed ? [...reply.responses, { type: 'text', text: closed.text }] : reply.responses;
 }
