@@ -154,7 +154,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const now = clock.now();
     const wroteAt = occurredAt(event, receivedAt);
     const opened = await store.openConversation(page.id, event.user_id as string, now);
-    const { contact, conversation } = opened;
+    const thread = threadSeen(event, opened.conversation, wroteAt);
+    const conversation = { ...opened.conversation, ...thread };
+    const { contact } = opened;
     if (contact.profile_status === 'pending') {
       const lookup = await lookUpProfile(page.id, contact.external_id);
       contact.profile = lookup.status === 'found' ? lookup.profile : {};
@@ -188,7 +190,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
         { standby: event.standby, flagged: escalation !== undefined },
         allowed ? 'standby event recorded' : 'rate limit: recorded, not answered',
       );
-      const changes = { last_inbound_at: lastInboundAt, ...(escalation && { flagged: true, flag_reason: escalation }) };
+      const changes = {
+        last_inbound_at: lastInboundAt,
+        ...thread,
+        ...(escalation && { flagged: true, flag_reason: escalation }),
+      };
       await store.commitTurn(
         {
           event_id: eventId,
@@ -207,9 +213,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       event,
       page,
       ...opened,
+      conversation,
       lastInboundAt,
       occurredAt: wroteAt,
     });
+    if (thread && result.conversation) Object.assign(result.conversation.changes, thread);
     await store.commitTurn({ ...result, incoming, received_at: receivedAt }, clock.now());
   }
 
@@ -235,7 +243,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
       status: 'sent',
       sent_at: stampOf(event, now),
     };
-    const changes = (!ours && pauseFor(page, conversation, stampOf(event, now), now)) || {};
+    const changes = {
+      ...(!ours && pauseFor(page, conversation, stampOf(event, now), now)),
+      ...threadSeen(event, conversation, stampOf(event, now)),
+    };
     await store.commitTurn(
       { event_id: eventId, event_status: 'done', incoming, conversation: { id: conversation.id, changes } },
       now,
@@ -244,8 +255,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   /**
    * Thread control moved (messenger-platform.md §2.9, §7). Taken from us (a human in the Page Inbox, or another app), the
-   * bot pauses as for a reply typed there, and its unsent replies are cancelled: they would fail, not being the thread's
-   * owner's. Passed back to us, a pause ends at once. A take-over by the inbox's own agents is left as it is.
+   * bot pauses until the thread comes back, and its unsent replies are cancelled: they would fail, not being the thread
+   * owner's. The pause as for a reply typed there is set too: it goes on once an agent's reply takes the thread back.
+   * Passed back to us, the pause ends at once. A take-over by the inbox's own agents stays, the take known to it: their
+   * give-back takes the thread back.
    */
   async function handleHandover(
     eventId: string,
@@ -262,12 +275,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
     const { conversation } = await store.openConversation(page.id, event.user_id as string, now);
     const changes = taken
-      ? pauseFor(page, conversation, stampOf(event, now), now)
-      : conversation.routing === 'paused'
-        ? { routing: 'bot' as const, paused_until: null }
-        : undefined;
+      ? threadTaken(page, conversation, stampOf(event, now), now)
+      : {
+          ...(conversation.thread_elsewhere_since !== null && { thread_elsewhere_since: null }),
+          ...(conversation.routing === 'paused' && { routing: 'bot' as const, paused_until: null }),
+        };
+    const changed = Object.keys(changes).length > 0;
     await store.commitTurn(
-      { event_id: eventId, event_status: 'done', ...(changes && { conversation: { id: conversation.id, changes } }) },
+      { event_id: eventId, event_status: 'done', ...(changed && { conversation: { id: conversation.id, changes } }) },
       now,
     );
   }
@@ -296,7 +311,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       conversation,
       personId: opened.contact.external_id,
       requester,
-      pause: pauseFor(page, conversation, stampOf(event, clock.now()), clock.now()),
+      whenPassed: threadTaken(page, conversation, stampOf(event, clock.now()), clock.now()),
     });
     await store.commitTurn(
       { event_id: eventId, event_status: 'done', conversation: { id: conversation.id, changes } },
@@ -464,6 +479,26 @@ function pauseFor(page: PageRuntime, conversation: Conversation, answeredAt: num
   const until = Math.min(answeredAt, now) + pauseMs;
   if (conversation.routing === 'human' || pauseMs <= 0 || until <= now) return undefined;
   return { routing: 'paused' as const, paused_until: until };
+}
+
+/**
+ * Another app took the person's thread at `at`, or was passed it: the bot waits until the thread comes back, and, as
+ * for a reply typed in the Page Inbox, the page's pause from then on, which goes on after an agent's reply takes the
+ * thread back.
+ */
+function threadTaken(page: PageRuntime, conversation: Conversation, at: number, now: number) {
+  return { ...pauseFor(page, conversation, at, now), thread_elsewhere_since: Math.min(at, now) };
+}
+
+/**
+ * What an event tells of who holds the person's thread, where the conversation knew otherwise: one on standby comes
+ * while another app does, one in `messaging` while the page's app does (messenger-platform.md §2.12). It corrects a
+ * handover webhook missed, or one that never comes (the other app releasing the thread), and conversations paused
+ * before the gateway kept who holds the thread.
+ */
+function threadSeen(event: InboundEvent, conversation: Conversation, at: number) {
+  if (event.standby === (conversation.thread_elsewhere_since !== null)) return undefined;
+  return { thread_elsewhere_since: event.standby ? at : null };
 }
 
 /**

@@ -19,10 +19,17 @@ export interface Contact {
 }
 
 /**
- * Who answers the conversation at `now`: a pause (a reply typed in Facebook's Page Inbox) that has run out is the
- * bot's again, though `routing` stays `paused` until the person's next message. (inbox-queries.ts says it in SQL.)
+ * Who answers the conversation at `now`. People who took it over keep it. Else, while another app holds the person's
+ * thread (the Page Inbox), it is paused until the thread comes back, however long that is. A pause for a reply typed in
+ * Facebook's Page Inbox that has run out is the bot's again, though `routing` stays `paused` until the person's next
+ * message. (inbox-queries.ts says it in SQL.)
  */
-export function currentRouting(c: { routing: string; paused_until: number | null }, now: number): string {
+export function currentRouting(
+  c: { routing: string; paused_until: number | null; thread_elsewhere_since: number | null },
+  now: number,
+): string {
+  if (c.routing === 'human') return 'human';
+  if (c.thread_elsewhere_since !== null) return 'paused';
   return c.routing === 'paused' && (c.paused_until ?? 0) <= now ? 'bot' : c.routing;
 }
 
@@ -32,6 +39,11 @@ export interface Conversation {
   contact_id: string;
   routing: Routing;
   paused_until: number | null;
+  /**
+   * Since when another app of the page holds the person's thread (messenger-platform.md §7), as the events told; null
+   * while the page's own app does. The bot can send nothing then, and waits until the thread comes back.
+   */
+  thread_elsewhere_since: number | null;
   flagged: boolean;
   flag_reason: string | null;
   last_inbound_at: number | null;

@@ -9,7 +9,7 @@ import { insertInboundEvents } from '../storage/inbound-event-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { type ConversationServiceDeps, createConversationService, type StoredEvent } from './conversation-service.ts';
 import type { InboundEvent } from './inbound-event.ts';
-import type { PageRuntime, ThreadPass } from './ports.ts';
+import { currentRouting, type PageRuntime, type ThreadPass } from './ports.ts';
 import { createMemoryRateLimiter } from './rate-limiter.ts';
 import { PASS_NOTE } from './thread-request.ts';
 
@@ -22,14 +22,14 @@ for (const kind of DATABASES) {
     const open = useMigratedDatabase(kind);
 
     /** A service whose thread passes answer `answer`, with the calls and the warnings it logged. */
-    function requesting(db: Kysely<Database>, answer: ThreadPass = { status: 'passed' }) {
+    function requesting(db: Kysely<Database>, answer: ThreadPass = { status: 'passed' }, page = PAGE) {
       const passes: unknown[] = [];
       const warnings: unknown[] = [];
       const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) });
       const store = createConversationStore(db, createBatchedWrites(db));
       const service = createConversationService({
         store,
-        pages: (id: string) => (id === PAGE.id ? PAGE : undefined),
+        pages: (id: string) => (id === page.id ? page : undefined),
         assistantFor: () => ({ kind: 'flow', reply: async () => ({ responses: [] }) }),
         renderer: { render: () => [] },
         profiles: { fetchProfile: async () => ({ status: 'none' as const }) },
@@ -79,7 +79,7 @@ for (const kind of DATABASES) {
       const state = () =>
         db
           .selectFrom('conversations')
-          .select(['routing', 'paused_until', 'flagged', 'flag_reason'])
+          .select(['routing', 'paused_until', 'thread_elsewhere_since', 'flagged', 'flag_reason'])
           .executeTakeFirstOrThrow();
       const outbox = async () => (await db.selectFrom('outbox').select('status').execute()).map((r) => r.status);
       const eventStatus = async (id: string) =>
@@ -99,8 +99,23 @@ for (const kind of DATABASES) {
       expect(state.paused_until).toBeGreaterThanOrEqual(
         before + defaultPageSettings.human_reply_pause_minutes * MINUTE,
       );
+      // Until the thread comes back, whatever the pause's minutes.
+      expect(state.thread_elsewhere_since).toBeGreaterThanOrEqual(before);
+      expect(currentRouting(state, Date.now() + 7 * 24 * 60 * MINUTE)).toBe('paused');
       expect(await t.outbox()).toEqual(['cancelled']);
       expect(await t.eventStatus(id)).toBe('done');
+    });
+
+    it('pauses the bot until the thread comes back when the page sets no pause too', async () => {
+      const { db } = await open();
+      const page = { ...PAGE, settings: { ...defaultPageSettings, human_reply_pause_minutes: 0 } };
+      const t = requesting(db, { status: 'passed' }, page);
+      await t.opened();
+      await t.request({ requested_owner_app_id: INBOX });
+      const state = await t.state();
+      expect(state).toMatchObject({ routing: 'bot', paused_until: null, thread_elsewhere_since: expect.any(Number) });
+      expect(currentRouting(state, Date.now())).toBe('paused');
+      expect(await t.outbox()).toEqual(['cancelled']);
     });
 
     it('passes the thread during a pause too, which starts afresh', async () => {

@@ -15,15 +15,15 @@ export interface ThreadRequest {
   personId: string;
   /** The app that asked (Messenger's Page Inbox, when a person of the business wants to answer there). */
   requester: string;
-  /** The bot's pause once the thread is passed, as when it is taken (none when the page sets no pause). */
-  pause: ConversationChanges | undefined;
+  /** The conversation's changes once the thread is passed, as when it is taken: the bot waits until it comes back. */
+  whenPassed: ConversationChanges;
 }
 
 /**
  * Answers another app's request for the thread (`request_thread_control`, messenger-platform.md §2.9, §7); returns the
- * conversation's changes. While the bot has the conversation, the thread is passed and the bot pauses; a refusal
- * leaves it with the bot, flagged for the team. While the inbox's agents have it, nothing is passed (they are working
- * it): the request is flagged for them. A flag that stands keeps its reason (conversation-store.ts). Throws for a
+ * conversation's changes. While the bot has the conversation, the thread is passed and the bot waits until it comes
+ * back; a refusal leaves it with the bot, flagged for the team. While the inbox's agents have it, nothing is passed
+ * (they are working it): the request is flagged for them. A flag that stands keeps its reason (conversation-store.ts). Throws for a
  * failure of the moment, so the event is tried again, then kept as a dead letter to replay.
  */
 export async function answerThreadRequest(request: ThreadRequest): Promise<ConversationChanges> {
@@ -48,8 +48,8 @@ export async function answerThreadRequest(request: ThreadRequest): Promise<Conve
     );
     return flagged(`${who} asked for the conversation (not passed, the assistant kept it: ${passed.error})`);
   }
-  log.info({ requestedBy: requester }, 'thread passed on request: the assistant pauses');
-  return request.pause ?? {};
+  log.info({ requestedBy: requester }, 'thread passed on request: the assistant waits until it comes back');
+  return request.whenPassed;
 }
 
 const flagged = (detail: string): ConversationChanges => ({

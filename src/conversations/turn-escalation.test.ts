@@ -55,6 +55,7 @@ describe('throttledEscalationOf', () => {
     contact_id: 'k1',
     routing: 'bot',
     paused_until: null,
+    thread_elsewhere_since: null,
     flagged: false,
     flag_reason: null,
     last_inbound_at: NOW - 1000,

@@ -164,7 +164,19 @@ describe('graph sender: thread passes', () => {
 
 describe("graph sender: an agent's reply to a thread another app has", () => {
   const graph = useScriptedGraph({ timeoutMs: 300 });
-  const sender = () => createGraphSender({ directory, graphFor: () => graph.client, onPageHealth: () => {}, logger });
+  /** The conversations whose thread a reply took back, as the sender told. */
+  let taken: string[][] = [];
+  const sender = () => {
+    taken = [];
+    const onThreadTaken = (pageId: string, conversationId: string) => taken.push([pageId, conversationId]);
+    return createGraphSender({
+      directory,
+      graphFor: () => graph.client,
+      onPageHealth: () => {},
+      onThreadTaken,
+      logger,
+    });
+  };
   const reply: OutboxSend = { ...SEND, message: { text: 'Ana here' } };
   const calls = () => graph.server.requests.map((r) => r.url.pathname.replace(/^\/v[\d.]+/, ''));
 
@@ -177,6 +189,7 @@ describe("graph sender: an agent's reply to a thread another app has", () => {
     expect(calls()).toEqual(['/me/messages', '/me/take_thread_control', '/me/messages']);
     expect(graph.server.requests[1]?.json).toEqual({ recipient: { id: PSID }, metadata: TAKE_NOTE });
     expect(graph.server.requests[2]?.json).toEqual(graph.server.requests[0]?.json);
+    expect(taken).toEqual([[PAGE.id, 'c1']]);
   });
 
   it("takes no thread for the bot's replies, nor for another refusal, and fails as Graph said when it cannot take it", async () => {
@@ -196,6 +209,7 @@ describe("graph sender: an agent's reply to a thread another app has", () => {
       error: { code: 100, subcode: 2018234 },
     });
     expect(calls()).toEqual(['/me/messages', '/me/messages', '/me/messages', '/me/take_thread_control']);
+    expect(taken).toEqual([]);
   });
 });
 

@@ -28,13 +28,30 @@ export interface GraphSenderDeps {
   onAttachmentId?: (pageId: string, url: string, attachmentId: string) => void;
   /** Told Graph refused the attachment id cached for a media URL: it must not be used again. */
   forgetAttachmentId?: (pageId: string, url: string) => void;
+  /** Told an agent's reply took the person's thread back from the app that had it: the conversation's is ours again. */
+  onThreadTaken?: (pageId: string, conversationId: string) => void;
   logger: Logger;
 }
 
 export type PageHealth = 'ok' | 'token' | 'permission' | 'blocked';
 
 /** The Graph calls whose refusals tell of the page's health: a send, or a move of the thread (handover). */
-type Call = 'send' | 'handover';
+export type Call = 'send' | 'handover';
+
+/**
+ * What Graph's refusal says of the whole page, to record on its health: a refused token, whatever the call. A refused
+ * permission of a send, unless it concerns one person; not of a handover, where it may be the handover's alone (the
+ * app's role in Conversation Routing, messenger-platform.md §7), which says nothing of the page's sends.
+ */
+export function refusalHealth(
+  refusal: { kind: GraphFailureKind; error: GraphError },
+  call: Call,
+): 'token' | 'permission' | undefined {
+  const { kind, error } = refusal;
+  if (kind === 'token') return 'token';
+  if (kind === 'permission' && call === 'send' && !concernsOnePerson(error)) return 'permission';
+  return undefined;
+}
 
 /** What the app that loses the thread to an agent's reply reads with it (`take_thread_control`'s metadata). */
 export const TAKE_NOTE = 'Switchboard: a person of the team answers here';
@@ -64,17 +81,12 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
     return health.get(pageId) ?? { health: page?.health ?? 'ok', detail: page?.health_detail ?? null };
   };
   const healthOf = (pageId: string) => seen(pageId).health;
-  /**
-   * Records on the page's health what Graph's refusal says of the whole page: the one place sends and passes tell it. A
-   * refused token, whatever the call. A refused permission of a send, unless it concerns one person; not of a
-   * handover, where it may be the handover's alone (the app's role in Conversation Routing, messenger-platform.md §7), which says
-   * nothing of the page's sends.
-   */
+  /** Records on the page's health what Graph's refusal says of the whole page (`refusalHealth`). */
   const recordRefusal = (pageId: string, refusal: { kind: GraphFailureKind; error: GraphError }, call: Call) => {
-    const { kind, error } = refusal;
-    if (kind !== 'token' && (kind !== 'permission' || call !== 'send' || concernsOnePerson(error))) return;
+    const health = refusalHealth(refusal, call);
     // Graph's refusal of a blocked page says less than Meta's block did (its reason).
-    if (kind === 'token' || healthOf(pageId) !== 'blocked') report(pageId, kind, describeError(error));
+    if (health === 'token' || (health === 'permission' && healthOf(pageId) !== 'blocked'))
+      report(pageId, health, describeError(refusal.error));
   };
   return {
     directoryReloaded: () => health.clear(),
@@ -124,6 +136,7 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
         const taken = await graph.takeThreadControl(page.access_token, send.recipient_id, TAKE_NOTE);
         if (taken.ok) {
           deps.logger.info(log, "an agent's reply took the thread from the app that had it");
+          deps.onThreadTaken?.(page.id, send.conversation_id);
           outcome = await graph.send(page.access_token, requestOf(send, attachmentId));
         } else {
           recordRefusal(page.id, taken, 'handover');
@@ -211,7 +224,15 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
 }
 
 /** `(#code/subcode) message`: Graph's own `(#code)` at the start of most messages is replaced, not repeated. */
-function describeError({ code, error_subcode, message }: { code?: number; error_subcode?: number; message: string }) {
+export function describeError({
+  code,
+  error_subcode,
+  message,
+}: {
+  code?: number;
+  error_subcode?: number;
+  message: string;
+}) {
   const codes = [code, error_subcode].filter((c) => c !== undefined).join('/');
   return codes ? `(#${codes}) ${message.replace(/^\(#\d+\)\s*/, '')}` : message;
 }
@@ -251,15 +272,15 @@ function reusableUrlOf(message: OutgoingMessage | undefined): string | undefined
   return attachment.payload.is_reusable ? attachment.payload.url : undefined;
 }
 
-/**
- * A refused permission of one conversation, not of the page: another app owns this one thread (100/2018234), or an app
- * in development mode refuses a person without a role on it (200/2018027; messenger-platform.md §8.1).
- */
 /** Graph's refusal of a send by an app that does not own the thread ("secondary visibility", messenger-platform.md §7). */
 function isNotThreadOwner(error: { code?: number; error_subcode?: number }): boolean {
   return error.code === 100 && error.error_subcode === 2018234;
 }
 
+/**
+ * A refused permission of one conversation, not of the page: another app owns this one thread (100/2018234), or an app
+ * in development mode refuses a person without a role on it (200/2018027; messenger-platform.md §8.1).
+ */
 function concernsOnePerson(error: { code?: number; error_subcode?: number }): boolean {
   return error.code === 100 || (error.code === 200 && error.error_subcode === 2018027);
 }

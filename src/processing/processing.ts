@@ -26,6 +26,7 @@ import {
   loadPendingEchoes,
   type StoredInboundEvent,
 } from '../storage/inbound-event-repository.ts';
+import { markThreadOurs } from '../storage/outbox-repository.ts';
 import { clearPageHealth, recordPageHealth, recordPolicyWarning } from '../storage/page-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { reportChanges } from './change-reporting.ts';
@@ -146,6 +147,14 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     forgetAttachmentId: (pageId, url) => keep(pageId, 'forget an attachment id', attachments.forget(pageId, url)),
     onAttachmentId: (pageId, url, id) =>
       keep(pageId, 'cache an attachment id', attachments.remember(pageId, url, id, timers.now())),
+    onThreadTaken: (pageId, conversationId) => {
+      const written = markThreadOurs(db, conversationId).then(() => {
+        // Written outside the turns: the next one reads it (ADR 0005), and the inboxes show the bot's again.
+        cache?.forget(conversationId);
+        observer.changed(conversationId);
+      });
+      keep(pageId, 'record the thread taken back', written);
+    },
     onPageHealth: (pageId, health, detail, was) => {
       if (health === 'ok') {
         // Said at the first send after a start or a reload too: written only when a trouble (or the one it ends, `was`:

@@ -268,7 +268,8 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
     const rerouted = routing !== undefined && (await changeRouting(tx, conversationId, routing, paused_until ?? null));
     // A person answered in the Page Inbox: the bot's replies queued before it must not follow theirs (docs/adr/0003,
     // take-overs). Not when people own the conversation: the pause did not apply, and the take-over cancelled them.
-    if (rerouted && routing === 'paused') {
+    // Another app took the thread: the bot's replies would fail, not being the thread owner's.
+    if ((rerouted && routing === 'paused') || (rest.thread_elsewhere_since ?? null) !== null) {
       await cancelBotSends(tx, conversationId, now);
       botSendsCancelled = true;
     }
@@ -294,7 +295,9 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
  * Who the conversation belonged to before the turn's own routing change, whether rows of it wait to be sent, and since
  * when Graph says the person cannot be reached.
  */
-type Owner = Pick<ConversationsTable, 'routing' | 'paused_until' | 'unreachable_at'> & { sends_pending: unknown };
+type Owner = Pick<ConversationsTable, 'routing' | 'paused_until' | 'thread_elsewhere_since' | 'unreachable_at'> & {
+  sends_pending: unknown;
+};
 
 /**
  * The routings a turn may change each routing from. The turn read the conversation before its assistant ran, and an
@@ -349,6 +352,7 @@ const updateConversation = precompiled((db, v: ConversationUpdate) => {
     .returning((eb) => [
       'routing',
       'paused_until',
+      'thread_elsewhere_since',
       'unreachable_at',
       eb
         .exists(

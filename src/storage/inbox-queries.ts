@@ -34,8 +34,16 @@ export const UNREAD_COUNTED = 100;
 /** `currentRouting` (conversations/ports.ts) in SQL, of the table aliased `c`. */
 function effectiveRouting(now: number) {
   const pauseRunOut = sql<boolean>`c.routing = 'paused' and coalesce(c.paused_until, 0) <= ${now}`;
-  return sql<string>`case when ${pauseRunOut} then 'bot' else c.routing end`;
+  return sql<string>`case when c.routing = 'human' then 'human' when c.thread_elsewhere_since is not null then 'paused' when ${pauseRunOut} then 'bot' else c.routing end`;
 }
+
+/**
+ * When the pause of table `c` for a reply typed in the Page Inbox ends; null while another app holds the person's
+ * thread: paused until it comes back, however long.
+ */
+const pauseEnd = sql<number | null>`case when c.thread_elsewhere_since is null then c.paused_until end`.as(
+  'paused_until',
+);
 
 /** Characters of the last message a listed conversation carries. */
 export const LAST_TEXT_LENGTH = 200;
@@ -78,7 +86,8 @@ function pickConversations(db: Kysely<Database>, filter: ConversationFilter) {
       'c.id',
       'c.page_id',
       effectiveRouting(filter.now).as('routing'),
-      'c.paused_until',
+      pauseEnd,
+      'c.thread_elsewhere_since',
       'c.flagged',
       'c.flag_reason',
       'c.assignee_id',
@@ -187,6 +196,8 @@ export async function findConversation(db: Kysely<Database>, id: string, now: nu
       'c.id',
       'c.page_id',
       effectiveRouting(now).as('routing'),
+      pauseEnd,
+      'c.thread_elsewhere_since',
       'c.flagged',
       'c.flag_reason',
       'c.assignee_id',

@@ -15,6 +15,7 @@ import * as messageReaction from './migrations/0012-message-reaction.ts';
 import * as messageEdited from './migrations/0013-message-edited.ts';
 import * as pagePolicyWarning from './migrations/0014-page-policy-warning.ts';
 import * as attachmentCacheUrlDigest from './migrations/0015-attachment-cache-url-digest.ts';
+import * as conversationThreadElsewhere from './migrations/0016-conversation-thread-elsewhere.ts';
 import type { Database } from './schema.ts';
 
 /** Every migration, in order. Static imports: no file-system scanning, works the same from source or a bundle. */
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0013-message-edited': messageEdited,
   '0014-page-policy-warning': pagePolicyWarning,
   '0015-attachment-cache-url-digest': attachmentCacheUrlDigest,
+  '0016-conversation-thread-elsewhere': conversationThreadElsewhere,
 };
 
 function migrator(db: Kysely<Database>): Migrator {

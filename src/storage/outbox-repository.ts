@@ -240,6 +240,16 @@ export async function markUnreachable(tx: Transaction<Database>, conversationId:
   await tx.updateTable('conversations').set({ unreachable_at: at }).where('id', '=', conversationId).execute();
 }
 
+/** An agent's reply took the person's thread back from the app that had it: the page's app holds it again. */
+export async function markThreadOurs(db: Kysely<Database>, conversationId: string) {
+  await db
+    .updateTable('conversations')
+    .set({ thread_elsewhere_since: null })
+    .where('id', '=', conversationId)
+    .where('thread_elsewhere_since', 'is not', null)
+    .execute();
+}
+
 /**
  * Messages that failed for good, queued since `since`: counted per page and error, for the pages' health. Typing
  * indicators and seen marks are left out: one Graph could not take is dropped, not retried, and harms nobody.

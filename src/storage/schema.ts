@@ -90,6 +90,11 @@ export interface ConversationsTable {
   /** Who answers: `bot`, `human` (an agent owns it) or `paused` (a human replied from outside; see paused_until). */
   routing: string;
   paused_until: number | null;
+  /**
+   * Since when another app of the page (the Page Inbox) holds the person's thread; null while ours does. Set, the
+   * conversation is paused until the thread comes back, whatever `routing` and `paused_until` say (but `human`).
+   */
+  thread_elsewhere_since: number | null;
   flagged: number;
   flag_reason: string | null;
   /** The person's last message or postback: the 24-hour window runs from here. */
