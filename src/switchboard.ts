@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config/load-config.ts';
 import { createPageUpkeep } from './messenger/page-upkeep.ts';
+import { createThreadTaking } from './messenger/thread-taking.ts';
 import { webhookRoutes } from './messenger/webhook/webhook-routes.ts';
 import { createGraphClients } from './processing/graph-clients.ts';
 import { createLeaderProcessing, WORK_CHANNEL } from './processing/leader.ts';
@@ -277,6 +278,11 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
         changes.publish(id);
       },
       announce: (id) => changes.publish(id),
+      takeThread: createThreadTaking({
+        directory,
+        graphFor: graph.graphFor,
+        tokenRefused: (pageId, error) => upkeep.tokenRefused(pageId, 'take a thread back', error),
+      }),
       now,
     });
     await api.register(streamRoutes, {

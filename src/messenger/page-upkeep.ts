@@ -249,6 +249,8 @@ export function createPageUpkeep(options: PageUpkeepOptions) {
         profile(id).catch(failed(PROFILE, id));
       }
     },
+    /** Another call with the page's token (a thread taken back) found it refused: recorded on the page's health. */
+    tokenRefused: (pageId: string, what: string, error: string) => tokenRefused(pageId, what, error),
     /** Everything for every page, at start-up: failures are logged (and retried), start-up goes on. */
     async atStart(): Promise<void> {
       await Promise.all(

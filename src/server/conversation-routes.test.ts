@@ -1,10 +1,19 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { useMigratedDatabase } from '../../test/support/databases.ts';
+import type { ThreadTake } from '../messenger/thread-taking.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
 import { createHttpApp } from './build-app.ts';
 import { conversationRoutes } from './conversation-routes.ts';
+
+/** The routes' hooks, doing nothing; a take of the thread Graph would refuse. */
+const quiet = {
+  wake() {},
+  changed() {},
+  announce() {},
+  takeThread: async () => ({ ok: false as const, error: 'no Graph here' }),
+};
 
 describe('the conversation list API', () => {
   const open = useMigratedDatabase('sqlite');
@@ -16,7 +25,7 @@ describe('the conversation list API', () => {
     for (let i = 0; i < 60; i++)
       ids.push((await store.openConversation('page-1', `person-${i}`, 1_000 + i)).conversation.id);
     const app = createHttpApp(pino({ level: 'silent' }));
-    await app.register(conversationRoutes, { db, store, wake() {}, changed() {}, announce() {}, now: () => 2_000 });
+    await app.register(conversationRoutes, { ...quiet, db, store, now: () => 2_000 });
     try {
       const answer = await app.inject({ method: 'GET', url: `/api/conversations?ids=${ids.join(',')}` });
       expect(answer.json().data).toHaveLength(60);
@@ -32,7 +41,7 @@ describe('the conversation list API', () => {
     const store = createConversationStore(db, createBatchedWrites(db));
     const { conversation } = await store.openConversation('page-1', 'person-1', 1_000);
     const app = createHttpApp(pino({ level: 'silent' }));
-    await app.register(conversationRoutes, { db, store, wake() {}, changed() {}, announce() {}, now: () => 2_000 });
+    await app.register(conversationRoutes, { ...quiet, db, store, now: () => 2_000 });
     try {
       for (const before of ['', '%20', '1.5', '1e3', '0x10', '-1']) {
         const url = `/api/conversations?before=${before}&before_id=${conversation.id}`;
@@ -44,6 +53,93 @@ describe('the conversation list API', () => {
       expect(next.json().data.map((c: { id: string }) => c.id)).toEqual([conversation.id]);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('giving a conversation back to the assistant', () => {
+  const open = useMigratedDatabase('sqlite');
+
+  /** A conversation stored as `changes` say, and routes whose takes of the thread Graph answers with `answer`. */
+  async function given(changes: Record<string, unknown>, answer: ThreadTake = { ok: true }) {
+    const { db } = await open();
+    const store = createConversationStore(db, createBatchedWrites(db));
+    const { conversation } = await store.openConversation('page-1', 'person-1', 1_000);
+    await db.updateTable('conversations').set(changes).where('id', '=', conversation.id).execute();
+    const takes: unknown[] = [];
+    const takeThread = async (input: unknown) => {
+      takes.push(input);
+      return answer;
+    };
+    const app = createHttpApp(pino({ level: 'silent' }));
+    await app.register(conversationRoutes, { ...quiet, db, store, takeThread, now: () => 2_000 });
+    const giveBack = () =>
+      app.inject({ method: 'POST', url: `/api/conversations/${conversation.id}/routing`, payload: { routing: 'bot' } });
+    const shown = async () => (await app.inject({ method: 'GET', url: '/api/conversations' })).json().data[0];
+    const stored = () =>
+      db
+        .selectFrom('conversations')
+        .select(['routing', 'paused_until', 'thread_elsewhere_since'])
+        .executeTakeFirstOrThrow();
+    return { app, takes, giveBack, shown, stored };
+  }
+
+  for (const routing of ['paused', 'human', 'bot']) {
+    it(`takes the thread back first from the app that holds it, routing ${routing}, and the assistant answers`, async () => {
+      const t = await given({
+        routing,
+        paused_until: routing === 'paused' ? 1_500 : null,
+        thread_elsewhere_since: 1_200,
+      });
+      try {
+        // Paused until the thread comes back, though the pause for a reply typed in the Page Inbox ran out at 1,500.
+        if (routing !== 'human')
+          expect(await t.shown()).toMatchObject({
+            routing: 'paused',
+            paused_until: null,
+            thread_elsewhere_since: 1_200,
+          });
+        const answer = await t.giveBack();
+        expect(answer.statusCode).toBe(200);
+        expect(answer.json().data).toMatchObject({ routing: 'bot', paused_until: null, thread_elsewhere_since: null });
+        expect(t.takes).toEqual([{ pageId: 'page-1', personId: 'person-1' }]);
+        expect(await t.stored()).toEqual({ routing: 'bot', paused_until: null, thread_elsewhere_since: null });
+        expect(await t.shown()).toMatchObject({ routing: 'bot' });
+      } finally {
+        await t.app.close();
+      }
+    });
+  }
+
+  it('changes nothing when Graph refuses to give the thread back, and says why', async () => {
+    const t = await given(
+      { routing: 'paused', paused_until: null, thread_elsewhere_since: 1_200 },
+      { ok: false, error: '(#10/2018300) No permission to take the thread' },
+    );
+    try {
+      const answer = await t.giveBack();
+      expect(answer.statusCode).toBe(502);
+      expect(answer.json().error).toEqual({
+        code: 'SB_THREAD_NOT_TAKEN',
+        message: expect.stringMatching(
+          /did not give the thread back.*: \(#10\/2018300\) No permission to take the thread$/,
+        ),
+      });
+      expect(await t.stored()).toEqual({ routing: 'paused', paused_until: null, thread_elsewhere_since: 1_200 });
+    } finally {
+      await t.app.close();
+    }
+  });
+
+  it('takes nothing when the page’s app holds the thread: a pause for a Page Inbox reply just ends', async () => {
+    const t = await given({ routing: 'paused', paused_until: 5_000 }, { ok: false, error: 'not to be called' });
+    try {
+      expect(await t.shown()).toMatchObject({ routing: 'paused', paused_until: 5_000, thread_elsewhere_since: null });
+      expect((await t.giveBack()).statusCode).toBe(200);
+      expect(t.takes).toEqual([]);
+      expect(await t.stored()).toEqual({ routing: 'bot', paused_until: null, thread_elsewhere_since: null });
+    } finally {
+      await t.app.close();
     }
   });
 });

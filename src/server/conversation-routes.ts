@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ConversationStore } from '../conversations/ports.ts';
+import type { ThreadTake } from '../messenger/thread-taking.ts';
 import { retryingConflicts } from '../storage/conflicts.ts';
 import { findConversation, listConversations, listMessages, markRead, readerOf } from '../storage/inbox-queries.ts';
 import { cancelBotSends } from '../storage/outbox-repository.ts';
@@ -19,6 +20,8 @@ export interface ConversationRoutesDeps {
   changed: (conversationId: string) => void;
   /** Something only the inboxes show changed (the assignee): they are told, processing is not. */
   announce: (conversationId: string) => void;
+  /** Takes the person's thread back for the page's app from the app that holds it (thread-taking.ts). */
+  takeThread: (input: { pageId: string; personId: string }) => Promise<ThreadTake>;
   now: () => number;
 }
 
@@ -169,14 +172,31 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
   app.post('/api/conversations/:id/routing', async (request) => {
     const conversation = await existing(request.params);
     const { routing } = parseRequest(routingChange, request.body);
+    // Another app holds the person's thread: the assistant would answer nothing (their messages come on standby), so
+    // it is taken back first. Refused, nothing changes.
+    const takesThread = routing === 'bot' && conversation.thread_elsewhere_since !== null;
+    if (takesThread) {
+      const personId = conversation.contact_external_id;
+      const taken = await deps.takeThread({ pageId: conversation.page_id, personId });
+      if (!taken.ok)
+        throw new ApiError(
+          'SB_THREAD_NOT_TAKEN',
+          `Facebook did not give the thread back from the app that has it, so the assistant would not answer: ${taken.error}`,
+        );
+    }
     const now = deps.now();
     const cancelled = await retryingConflicts(() =>
       deps.db.transaction().execute(async (tx) => {
         const changed = await tx
           .updateTable('conversations')
-          .set({ routing, paused_until: null, updated_at: now })
+          .set({ routing, paused_until: null, updated_at: now, ...(takesThread && { thread_elsewhere_since: null }) })
           .where('id', '=', conversation.id)
-          .where('routing', '<>', routing)
+          .where((eb) =>
+            eb.or([
+              eb('routing', '<>', routing),
+              ...(takesThread ? [eb('thread_elsewhere_since', 'is not', null)] : []),
+            ]),
+          )
           .executeTakeFirst();
         if (routing !== 'human' || changed.numUpdatedRows === 0n) return 0;
         // Whoever takes it over answers it from now on, unless it is someone's already.
@@ -192,6 +212,8 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
       data: {
         id: conversation.id,
         routing,
+        paused_until: after?.paused_until ?? null,
+        thread_elsewhere_since: after?.thread_elsewhere_since ?? null,
         cancelled_bot_messages: cancelled,
         assignee_id: after?.assignee_id ?? null,
         assignee_name: after?.assignee_name ?? null,

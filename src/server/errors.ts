@@ -21,6 +21,10 @@ export const ERRORS = {
   SB_CROSS_SITE: { status: 403, message: 'changes sent by a page of another site are refused' },
   SB_NOT_FOUND: { status: 404, message: 'no such resource' },
   SB_CONFLICT: { status: 409, message: 'this conflicts with what is stored' },
+  SB_THREAD_NOT_TAKEN: {
+    status: 502,
+    message: 'Facebook did not give the person’s thread back from the app that has it',
+  },
   SB_TOO_MANY_SIGN_INS: { status: 429, message: 'too many failed sign-ins; retry after the time Retry-After gives' },
   SB_SIGN_INS_BUSY: { status: 503, message: 'too many sign-ins are being checked; retry in a moment' },
   SB_STREAM_UNAVAILABLE: { status: 503, message: 'live updates are unavailable for now; retry' },

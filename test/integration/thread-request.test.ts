@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_INBOX_APP_ID } from '../../src/emulator/index.ts';
 import { TAKE_NOTE } from '../../src/messenger/graph-sender.ts';
+import { RESUME_NOTE } from '../../src/messenger/thread-taking.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { APP_ID, type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 for (const database of DATABASES) {
   describe(`the Page Inbox asks for a thread, on ${database}`, () => {
@@ -14,9 +16,10 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 6,
+        people: 9,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
-        settings: { delay_between_messages_ms: 0 },
+        // No pause after a reply typed in the Page Inbox: a thread another app holds pauses the bot all the same.
+        settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 0 },
         tuning: { eventRetryBaseMs: 20 },
       });
     });
@@ -25,10 +28,17 @@ for (const database of DATABASES) {
       await bot?.close();
     });
 
+    interface Row {
+      id: string;
+      contact_external_id: string;
+      routing: string;
+      paused_until: number | null;
+      thread_elsewhere_since: number | null;
+      flag_reason: string;
+    }
     const conversationOf = async (psid: string) => {
       const { body } = await h.api('GET', `/api/conversations?page_id=${PAGE_ID}`);
-      const list = body.data as { id: string; contact_external_id: string; routing: string; flag_reason: string }[];
-      return list.find((c) => c.contact_external_id === psid);
+      return (body.data as Row[]).find((c) => c.contact_external_id === psid);
     };
     const owner = async (psid: string) => (await h.fb.conversation(PAGE_ID, psid)).thread_owner_app_id;
     const pageSaw = async (psid: string) =>
@@ -139,16 +149,24 @@ for (const database of DATABASES) {
       expect(await owner(person(5))).toBe(PAGE_INBOX_APP_ID);
       const { id } = (await conversationOf(person(5))) ?? {};
       await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'human' });
+      expect(await conversationOf(person(5))).toMatchObject({
+        routing: 'human',
+        thread_elsewhere_since: expect.any(Number),
+      });
       const sent = await h.api('POST', `/api/conversations/${id}/messages`, { text: 'Ana here, I have it now' });
       expect(sent.status).toBeLessThan(300);
       await h.settle();
       expect(await owner(person(5))).toBe(APP_ID);
+      // The gateway knows its app has the thread again: giving back takes nothing more.
+      await waitFor(async () => (await conversationOf(person(5)))?.thread_elsewhere_since === null);
       expect(await pageSaw(person(5))).toEqual(['echo: hello', 'Ana here, I have it now']);
       const [take] = await h.fb.graphCalls({ path_contains: 'take_thread_control' });
       expect(take?.body).toEqual({ recipient: { id: person(5) }, metadata: TAKE_NOTE });
       const thread = await h.api('GET', `/api/conversations/${id}/messages`);
       expect(thread.body.data.messages.at(-1)).toMatchObject({ author: 'agent', text: 'Ana here, I have it now' });
       expect(thread.body.data.messages.at(-1).status).not.toBe('failed');
+      expect((await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'bot' })).status).toBe(200);
+      expect(await h.fb.graphCalls({ path_contains: 'take_thread_control' })).toHaveLength(1);
     });
 
     it('passes the thread on a second try when Graph fails for the moment', async () => {
@@ -160,6 +178,78 @@ for (const database of DATABASES) {
       await h.fb.clearFaults();
       expect(await owner(person(3))).toBe(PAGE_INBOX_APP_ID);
       expect(await conversationOf(person(3))).toMatchObject({ routing: 'paused', flag_reason: null });
+    });
+
+    it('stays paused while the Page Inbox holds the thread, and Resume takes it back, then the bot answers', async () => {
+      await h.fb.sendText(PAGE_ID, person(6), 'hello');
+      await h.settle();
+      // A human takes the thread in the Page Inbox.
+      await h.fb.setThreadOwner(PAGE_ID, person(6), PAGE_INBOX_APP_ID);
+      await h.settle();
+      expect(await conversationOf(person(6))).toMatchObject({
+        routing: 'paused',
+        paused_until: null,
+        thread_elsewhere_since: expect.any(Number),
+      });
+      await h.fb.sendText(PAGE_ID, person(6), 'anyone there?');
+      await h.settle();
+      expect(await conversationOf(person(6))).toMatchObject({ routing: 'paused' });
+      expect(await pageSaw(person(6))).toEqual(['echo: hello']);
+
+      const { id } = (await conversationOf(person(6))) ?? {};
+      const resumed = await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'bot' });
+      expect(resumed.status).toBe(200);
+      expect(resumed.body.data).toMatchObject({ routing: 'bot', thread_elsewhere_since: null });
+      expect(await owner(person(6))).toBe(APP_ID);
+      const takes = await h.fb.graphCalls({ path_contains: 'take_thread_control' });
+      expect(takes.at(-1)?.body).toEqual({ recipient: { id: person(6) }, metadata: RESUME_NOTE });
+      await h.fb.sendText(PAGE_ID, person(6), 'back again');
+      await h.settle();
+      expect(await pageSaw(person(6))).toEqual(['echo: hello', 'echo: back again']);
+    });
+
+    it('changes nothing and says why when Graph will not give the thread back', async () => {
+      await h.fb.sendText(PAGE_ID, person(7), 'hello');
+      await h.settle();
+      await h.fb.setThreadOwner(PAGE_ID, person(7), PAGE_INBOX_APP_ID);
+      await h.settle();
+      const { id } = (await conversationOf(person(7))) ?? {};
+      await h.fb.setFaults({ next: { count: 1, code: 10, path_contains: 'take_thread_control' } });
+      const refused = await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'bot' });
+      await h.fb.clearFaults();
+      expect(refused.status).toBe(502);
+      expect(refused.body.error).toMatchObject({
+        code: 'SB_THREAD_NOT_TAKEN',
+        message: expect.stringMatching(/^Facebook did not give the thread back .*: \(#10\)/),
+      });
+      expect(await owner(person(7))).toBe(PAGE_INBOX_APP_ID);
+      expect(await conversationOf(person(7))).toMatchObject({
+        routing: 'paused',
+        thread_elsewhere_since: expect.any(Number),
+      });
+    });
+
+    it('pauses a conversation it thought the bot’s when the person’s message comes on standby', async () => {
+      await h.fb.sendText(PAGE_ID, person(8), 'hello');
+      await h.settle();
+      // Facebook sends the person's message on standby: another app has the thread, whose take the gateway never heard.
+      const at = Date.now();
+      const message = {
+        sender: { id: person(8) },
+        recipient: { id: PAGE_ID },
+        timestamp: at,
+        message: { mid: `m_standby_${at}`, text: 'hello? anyone?' },
+      };
+      const posted = await h.postWebhook({ object: 'page', entry: [{ id: PAGE_ID, time: at, standby: [message] }] });
+      expect(posted.status).toBe(200);
+      await h.settle();
+      expect(await conversationOf(person(8))).toMatchObject({ routing: 'paused', thread_elsewhere_since: at });
+      expect(bot.turns.filter((t) => t.input.text === 'hello? anyone?')).toEqual([]);
+      // Resume takes the thread (the app has it already, as far as the emulator knows: Graph says yes).
+      const { id } = (await conversationOf(person(8))) ?? {};
+      expect((await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'bot' })).status).toBe(200);
+      const takes = await h.fb.graphCalls({ path_contains: 'take_thread_control' });
+      expect(JSON.stringify(takes.at(-1)?.body)).toContain(person(8));
     });
   });
 }
