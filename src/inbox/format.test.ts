@@ -5,6 +5,7 @@ import {
   describeFailures,
   describeFlag,
   describeHealth,
+  describeRouting,
   describeStatus,
   describeUpkeep,
   describeWait,
@@ -138,6 +139,26 @@ describe('inbox labels', () => {
       tone: 'warning',
     });
     expect(describeUpkeep({ ...failed, kind: 'invalid' }, 'Subscribed')).toEqual({ label: 'Failed', tone: 'error' });
+  });
+
+  it('says how long a pause lasts: until the thread comes back while another app holds it, else until its end', () => {
+    const elsewhere = { routing: 'paused', paused_until: null, thread_elsewhere_since: NOW - HOUR };
+    expect(describeRouting(elsewhere, utc)).toEqual({
+      label: 'Paused',
+      description: 'The Page Inbox or another app has the person’s thread; the assistant waits until it comes back',
+      until: 'until the thread comes back',
+    });
+    const replied = { routing: 'paused', paused_until: NOW + HOUR, thread_elsewhere_since: null };
+    expect(describeRouting(replied, utc)).toEqual({
+      label: 'Paused',
+      description: 'A reply typed in the Page Inbox paused the assistant until 12 Mar 2026, 16:30',
+      until: 'until 16:30',
+    });
+    // An agent who took over keeps the conversation, whoever holds the thread: their first reply takes it back.
+    expect(describeRouting({ routing: 'human', paused_until: null, thread_elsewhere_since: NOW }, utc).until).toBe(
+      undefined,
+    );
+    expect(describeRouting({ routing: 'bot' }, utc)).toEqual({ ...ROUTING.bot, until: undefined });
   });
 
   it('says a paused conversation is with the Page Inbox or another app, however it got there', () => {

@@ -11,6 +11,7 @@ import type { ServerResponse } from 'node:http';
 import type { Browser, Page, Request } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_INBOX_APP_ID } from '../../src/emulator/index.ts';
 import { ADMIN, APP_ID, type Harness, PAGE_ID, PSID, personPsid, startHarness } from '../support/gateway-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { HAS_CHROMIUM, launchChromium, warnIfNoChromium } from './support/chromium.ts';
@@ -1683,6 +1684,51 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect(await status.count()).toBe(1);
     expect(await status.getAttribute('data-tagged')).toBe('yes');
     expect(await status.getAttribute('data-removals')).toBe('0');
+  });
+
+  it('shows a conversation whose thread the Page Inbox took as paused until it comes back, and Resume takes it back', async () => {
+    // The gateway's answer when Graph refuses the take, which the inbox shows.
+    expectedFailures = [/^502 \/api\/conversations\/[^/]+\/routing$/];
+    const psid = personPsid(0);
+    const { body } = await h.api('GET', `/api/conversations?page_id=${PAGE_ID}&limit=200`);
+    const { id } = (body.data as { id: string; contact_external_id: string }[]).find(
+      (c) => c.contact_external_id === psid,
+    ) ?? { id: '' };
+    await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'bot' });
+    // Opened by its address: the list may be filtered by the tests before.
+    await page.evaluate((conversation) => {
+      location.hash = `#/c/${conversation}`;
+    }, id);
+    await expectText(page.getByTestId('thread-name'), 'Person0 Test');
+    await expectText(page.getByTestId('thread-routing'), 'Bot');
+
+    // A human takes the thread in the Page Inbox: the live stream brings the pause, which has no end in minutes.
+    await h.fb.setThreadOwner(PAGE_ID, psid, PAGE_INBOX_APP_ID);
+    await expectText(page.getByTestId('thread-routing'), 'Paused');
+    await expectText(page.getByTestId('thread-pause'), 'until the thread comes back');
+    expect(await page.getByTestId('thread-routing').getAttribute('title')).toMatch(/until it comes back/);
+    const resume = page.getByTestId('give-back');
+    await expectText(resume, 'Resume the assistant');
+    expect(await resume.getAttribute('title')).toMatch(/takes the person’s thread back/i);
+
+    await h.fb.setFaults({ next: { count: 1, code: 10, path_contains: 'take_thread_control' } });
+    try {
+      await resume.click();
+      await expectText(
+        page.getByTestId('notice'),
+        'Could not give the conversation with Person0 Test back. Facebook did not give the thread back',
+      );
+    } finally {
+      await h.fb.clearFaults();
+    }
+    expect(await page.getByTestId('thread-routing').textContent()).toBe('Paused');
+    expect((await h.fb.conversation(PAGE_ID, psid)).thread_owner_app_id).toBe(PAGE_INBOX_APP_ID);
+
+    await page.getByTestId('give-back').click();
+    await expectText(page.getByTestId('thread-routing'), 'Bot');
+    expect(await page.getByTestId('thread-pause').count()).toBe(0);
+    expect(await page.getByTestId('notice').count()).toBe(0);
+    expect((await h.fb.conversation(PAGE_ID, psid)).thread_owner_app_id).toBe(APP_ID);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { avatar } from './avatar.js';
 import { h } from './dom.js';
-import { describeFlag, fullTime, personName, routingLabel, shortTime } from './format.js';
+import { describeFlag, describeRouting, fullTime, personName, shortTime } from './format.js';
 
 /**
  * `page`: the page's name for its badge, or undefined when there is one page only. `assignee`: the name of the user
@@ -12,6 +12,7 @@ import { describeFlag, fullTime, personName, routingLabel, shortTime } from './f
  */
 export function renderConversationRow(row, { href, page, assignee }) {
   const name = personName(row);
+  const routing = describeRouting(row);
   return h(
     'a',
     {
@@ -50,8 +51,8 @@ export function renderConversationRow(row, { href, page, assignee }) {
         { class: 'conversation__badges' },
         h(
           'span',
-          { class: `badge badge--${row.routing}`, dataset: { testid: 'routing-badge' } },
-          routingLabel(row.routing),
+          { class: `badge badge--${row.routing}`, dataset: { testid: 'routing-badge' }, title: routing.description },
+          routing.label,
         ),
         assignee &&
           h(

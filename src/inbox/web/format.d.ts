@@ -32,6 +32,10 @@ export function fullTime(ms: number, options?: TimeOptions): string;
 export function describeAge(ms: number): string;
 export const ROUTING: Record<'bot' | 'human' | 'paused', { label: string; description: string }>;
 export function routingLabel(routing: string): string;
+export function describeRouting(
+  conversation: { routing: string; paused_until?: number | null; thread_elsewhere_since?: number | null },
+  options?: TimeOptions,
+): { label: string; description: string; until: string | undefined };
 export function authorLabel(
   message: Pick<MessageLike, 'direction' | 'author'> & { sender_name?: string | null },
   person: string,

@@ -77,6 +77,29 @@ export function routingLabel(routing) {
 }
 
 /**
+ * Who answers a conversation (`routing`, `paused_until`, `thread_elsewhere_since` as the API gives them), and until
+ * when a pause lasts: until the thread comes back while another app holds it (the API gives no end then), else until
+ * the end of the pause for a reply typed in the Page Inbox.
+ */
+export function describeRouting(conversation, options = {}) {
+  const { routing, paused_until: until, thread_elsewhere_since: elsewhere } = conversation;
+  const base = { label: routingLabel(routing), description: ROUTING[routing]?.description ?? '', until: undefined };
+  if (routing !== 'paused') return base;
+  if (elsewhere != null)
+    return {
+      ...base,
+      description: 'The Page Inbox or another app has the person’s thread; the assistant waits until it comes back',
+      until: 'until the thread comes back',
+    };
+  if (typeof until !== 'number') return base;
+  return {
+    ...base,
+    description: `A reply typed in the Page Inbox paused the assistant until ${fullTime(until, options)}`,
+    until: `until ${shortTime(until, options)}`,
+  };
+}
+
+/**
  * Who wrote a message: the person, the assistant, an agent or a tagged update (by name when the gateway knows who),
  * or the page outside Switchboard.
  */

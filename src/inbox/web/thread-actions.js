@@ -5,7 +5,7 @@
 import { avatar } from './avatar.js';
 import { h } from './dom.js';
 import { renderFlagControls } from './flag-controls.js';
-import { describeError, describeFlag, personName, ROUTING, routingLabel } from './format.js';
+import { describeError, describeFlag, describeRouting, personName } from './format.js';
 
 /**
  * `changed(changes)` is told each change the API confirmed. `team()`: the inbox's users, to assign to; `me`: the
@@ -56,7 +56,8 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
       run: () => api.setRouting(id, routing),
       done(value) {
         status.textContent = routing === 'human' ? 'You took over the conversation.' : 'The assistant answers again.';
-        return { routing: value.routing, assignee_id: value.assignee_id, assignee_name: value.assignee_name };
+        const { routing: now, paused_until, thread_elsewhere_since, assignee_id, assignee_name } = value;
+        return { routing: now, paused_until, thread_elsewhere_since, assignee_id, assignee_name };
       },
       focusAfter: routing === 'human' ? 'give-back' : 'take-over',
     });
@@ -142,6 +143,8 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
       },
       'Take over',
     );
+    // While another app holds the person's thread, giving back takes it first (the gateway asks Facebook).
+    const takesThread = conversation.thread_elsewhere_since != null;
     const giveBack = h(
       'button',
       {
@@ -149,6 +152,7 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
         class: 'button',
         'aria-disabled': busy && 'true',
         dataset: { testid: 'give-back' },
+        title: takesThread && 'Takes the person’s thread back from the app that has it, then the assistant answers',
         onclick: () => setRouting('bot'),
       },
       conversation.routing === 'paused' ? 'Resume the assistant' : 'Give back to the assistant',
@@ -186,7 +190,8 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
     conversation = next;
     page = pageName;
     const { first_name, last_name, contact_external_id, profile_pic, routing, flagged, flag_reason } = conversation;
-    const shown = [first_name, last_name, contact_external_id, profile_pic, routing, flagged, flag_reason];
+    const pause = [conversation.paused_until, conversation.thread_elsewhere_since];
+    const shown = [first_name, last_name, contact_external_id, profile_pic, routing, pause, flagged, flag_reason];
     const assignment = [conversation.assignee_id, conversation.assignee_name, team().map((u) => [u.id, u.name])];
     const state = JSON.stringify([shown, assignment, page, busy, flagFormOpen]);
     if (state === drawn) return;
@@ -241,18 +246,20 @@ export function createThreadHeader({ api, id, notices, backHref, changed, team, 
   };
 }
 
-/** Who the conversation is with, on which page, and who answers. */
+/** Who the conversation is with, on which page, who answers, and until when a pause lasts. */
 function renderWho(conversation, page) {
   const name = personName(conversation);
+  const described = describeRouting(conversation);
   const routing = h(
     'span',
     {
       class: `badge badge--${conversation.routing}`,
       dataset: { testid: 'thread-routing' },
-      title: ROUTING[conversation.routing]?.description ?? '',
+      title: described.description,
     },
-    routingLabel(conversation.routing),
+    described.label,
   );
+  const until = described.until && [' ', h('span', { dataset: { testid: 'thread-pause' } }, described.until)];
   return h(
     'div',
     { class: 'thread__who' },
@@ -261,7 +268,7 @@ function renderWho(conversation, page) {
       'div',
       {},
       h('h2', { class: 'thread__name', dir: 'auto', dataset: { testid: 'thread-name' } }, name),
-      h('p', { class: 'thread__sub' }, page, ' · ', routing),
+      h('p', { class: 'thread__sub' }, page, ' · ', routing, until),
     ),
   );
 }
