@@ -14,7 +14,15 @@ under <code>/_emulator/</code> work without it; see docs/emulator.md.</p></body>
  */
 export const staticRoutes: FastifyPluginAsync<{ webDir: string }> = async (app, { webDir }) => {
   const present = existsSync(webDir);
-  if (present) await app.register(fastifyStatic, { root: webDir, index: false, wildcard: true, cacheControl: false });
+  if (present)
+    await app.register(fastifyStatic, {
+      root: webDir,
+      index: false,
+      wildcard: true,
+      cacheControl: false,
+      // The `.d.ts` files beside the modules type the unit tests; the browser has no use for them.
+      allowedPath: (pathName) => !pathName.endsWith('.d.ts'),
+    });
   app.get('/', async (_request, reply) => {
     if (present && existsSync(join(webDir, 'index.html'))) return reply.sendFile('index.html');
     return reply.type('text/html').send(PLACEHOLDER);

@@ -409,6 +409,16 @@ describe('control API', () => {
     stream.close();
   });
 
+  it('serves the chat page’s modules, but not the types beside them that only the unit tests read', async () => {
+    const emulator = await buildEmulator({});
+    try {
+      expect((await emulator.app.inject({ method: 'GET', url: '/conversation.js' })).statusCode).toBe(200);
+      expect((await emulator.app.inject({ method: 'GET', url: '/conversation.d.ts' })).statusCode).toBe(404);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('serves a placeholder at / when the chat page is absent, and works with inject before listening', async () => {
     const emulator = await buildEmulator({ webDir: '/nonexistent/emulator-web' });
     try {

@@ -49,8 +49,9 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
   /** The ids the stream brought while each reload was under way: its answer may have been made before them. */
   const streamedDuring = new Set();
   let windowTimer;
-  /** How many `window` events the stream brought: a reload's answer made before the latest one is older. */
+  /** How many `window` and `page` events the stream brought: a reload's answer made before the latest one is older. */
   let windowEvents = 0;
+  let pageEvents = 0;
 
   /** Shows the emulator's `{open, open_until, now}` and arms a timer to the moment the window closes. */
   function setWindow(state) {
@@ -77,6 +78,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     const streamed = new Set();
     streamedDuring.add(streamed);
     const windowEventsBefore = windowEvents;
+    const pageEventsBefore = pageEvents;
     const result = await api.getConversation(pageId, psid).finally(() => streamedDuring.delete(streamed));
     if (closed) return;
     if (!result.ok) return onError(`Could not load the conversation: ${result.error}`);
@@ -85,7 +87,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     snap.items = [];
     for (const item of [...items, ...later]) upsert(item);
     snap.typing = Boolean(result.value.typing);
-    snap.pageBlock = result.value.page_messaging_block ?? null;
+    if (pageEvents === pageEventsBefore) snap.pageBlock = result.value.page_messaging_block ?? null;
     if (windowEvents === windowEventsBefore) setWindow(result.value.window);
     snap.loaded = true;
     emit();
@@ -144,6 +146,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     },
     // Meta blocked or unblocked the page from messaging.
     page: ({ messaging_block }) => {
+      pageEvents += 1;
       snap.pageBlock = messaging_block ?? null;
       emit();
     },
