@@ -497,7 +497,11 @@ function threadTaken(page: PageRuntime, conversation: Conversation, at: number, 
  * before the gateway kept who holds the thread.
  */
 function threadSeen(event: InboundEvent, conversation: Conversation, at: number) {
-  if (event.standby === (conversation.thread_elsewhere_since !== null)) return undefined;
+  const since = conversation.thread_elsewhere_since;
+  if (event.standby === (since !== null)) return undefined;
+  // Sent before the thread went elsewhere, and delivered after its handover (another webhook field, in any order): it
+  // tells of the thread as it was then.
+  if (since !== null && at < since) return undefined;
   return { thread_elsewhere_since: event.standby ? at : null };
 }
 

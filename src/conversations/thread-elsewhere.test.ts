@@ -144,6 +144,20 @@ for (const kind of DATABASES) {
       expect(await t.answered()).toEqual(['bot: hello', 'bot: back to the bot?']);
     });
 
+    it('keeps the thread elsewhere when a message from before the take is handled after it (webhooks of two fields)', async () => {
+      const { db } = await open();
+      const t = threadOf(db, 0);
+      await t.message('hello');
+      const sentAt = t.time.now;
+      t.time.now += 2_000;
+      await t.handover('take_thread_control', taken);
+      // Sent while the page's app had the thread, so in `messaging`, but delivered after the take.
+      await t.handle({ kind: 'message', mid: 'm_late', text: 'one more thing', attachments: [], timestamp: sentAt });
+      expect(await t.conversation()).toMatchObject({ thread_elsewhere_since: t.time.now });
+      expect(await t.routing()).toBe('paused');
+      expect(await t.answered()).toEqual(['bot: hello']);
+    });
+
     it('keeps what it knows of the thread while an agent has the conversation, which stays theirs', async () => {
       const { db } = await open();
       const t = threadOf(db, 30);
