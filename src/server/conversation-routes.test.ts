@@ -1,9 +1,11 @@
+import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { useMigratedDatabase } from '../../test/support/databases.ts';
 import type { ThreadTake } from '../messenger/thread-taking.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
+import type { Database } from '../storage/schema.ts';
 import { createHttpApp } from './build-app.ts';
 import { conversationRoutes } from './conversation-routes.ts';
 
@@ -61,7 +63,11 @@ describe('giving a conversation back to the assistant', () => {
   const open = useMigratedDatabase('sqlite');
 
   /** A conversation stored as `changes` say, and routes whose takes of the thread Graph answers with `answer`. */
-  async function given(changes: Record<string, unknown>, answer: ThreadTake = { ok: true }) {
+  async function given(
+    changes: Record<string, unknown>,
+    answer: ThreadTake = { ok: true },
+    whileGraphAnswers: (db: Kysely<Database>) => Promise<unknown> = async () => {},
+  ) {
     const { db } = await open();
     const store = createConversationStore(db, createBatchedWrites(db));
     const { conversation } = await store.openConversation('page-1', 'person-1', 1_000);
@@ -69,6 +75,7 @@ describe('giving a conversation back to the assistant', () => {
     const takes: unknown[] = [];
     const takeThread = async (input: unknown) => {
       takes.push(input);
+      await whileGraphAnswers(db);
       return answer;
     };
     const app = createHttpApp(pino({ level: 'silent' }));
@@ -110,6 +117,22 @@ describe('giving a conversation back to the assistant', () => {
       }
     });
   }
+
+  it('keeps a take of the thread handled while Graph answered its own: the thread went elsewhere again', async () => {
+    // The Page Inbox took it once more right after Graph gave it back, and processing handled its webhook meanwhile.
+    const t = await given(
+      { routing: 'paused', paused_until: null, thread_elsewhere_since: 1_200 },
+      { ok: true },
+      (db) => db.updateTable('conversations').set({ thread_elsewhere_since: 1_900 }).execute(),
+    );
+    try {
+      expect((await t.giveBack()).statusCode).toBe(200);
+      expect(await t.stored()).toEqual({ routing: 'bot', paused_until: null, thread_elsewhere_since: 1_900 });
+      expect(await t.shown()).toMatchObject({ routing: 'paused', thread_elsewhere_since: 1_900 });
+    } finally {
+      await t.app.close();
+    }
+  });
 
   it('changes nothing when Graph refuses to give the thread back, and says why', async () => {
     const t = await given(

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { ConversationStore } from '../conversations/ports.ts';
 import type { ThreadTake } from '../messenger/thread-taking.ts';
@@ -185,11 +185,16 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
         );
     }
     const now = deps.now();
+    // The thread is the page's app's, unless another app took it again since the take read (its webhook handled while
+    // Graph answered ours): that take stands.
+    const since = sql<
+      number | null
+    >`case when thread_elsewhere_since <= ${conversation.thread_elsewhere_since} then null else thread_elsewhere_since end`;
     const cancelled = await retryingConflicts(() =>
       deps.db.transaction().execute(async (tx) => {
         const changed = await tx
           .updateTable('conversations')
-          .set({ routing, paused_until: null, updated_at: now, ...(takesThread && { thread_elsewhere_since: null }) })
+          .set({ routing, paused_until: null, updated_at: now, ...(takesThread && { thread_elsewhere_since: since }) })
           .where('id', '=', conversation.id)
           .where((eb) =>
             eb.or([
