@@ -46,6 +46,7 @@ describe('taking a thread back for the inbox', () => {
     graph.server.reply(
       { status: 400, json: { error: { message: 'Error validating access token', code: 190, error_subcode: 463 } } },
       { status: 400, json: { error: { message: '(#10) Application does not have permission', code: 10 } } },
+      { json: { data: [{ thread_owner: { app_id: '263902037430900' } }] } },
     );
     const t = taking();
     const token = await t.takeThread({ pageId: PAGE.id, personId: PSID });
@@ -55,6 +56,18 @@ describe('taking a thread back for the inbox', () => {
       error: '(#10) Application does not have permission',
     });
     expect(t.refused).toEqual([[PAGE.id, '(#190/463) Error validating access token']]);
+  });
+
+  it('calls a refused take done when the page’s app holds the thread already (what the gateway knew was stale)', async () => {
+    graph.server.reply(
+      { status: 400, json: { error: { message: '(#10) Application does not have permission', code: 10 } } },
+      { json: { data: [{ thread_owner: { app_id: PAGE.app_id } }] } },
+    );
+    expect(await taking().takeThread({ pageId: PAGE.id, personId: PSID })).toEqual({ ok: true });
+    expect(graph.server.requests.map((r) => r.url.pathname.replace(/^\/v[\d.]+/, ''))).toEqual([
+      '/me/take_thread_control',
+      '/me/thread_owner',
+    ]);
   });
 
   it('takes nothing for a page no longer connected', async () => {

@@ -24,10 +24,17 @@ export function createThreadTaking(deps: ThreadTakingDeps) {
   return async function takeThread({ pageId, personId }: { pageId: string; personId: string }): Promise<ThreadTake> {
     const page = deps.directory.page(pageId);
     if (!page) return { ok: false, error: `page ${pageId} is not connected` };
-    const taken = await deps.graphFor(page.app_id).takeThreadControl(page.access_token, personId, RESUME_NOTE);
+    const graph = deps.graphFor(page.app_id);
+    const taken = await graph.takeThreadControl(page.access_token, personId, RESUME_NOTE);
     if (taken.ok) return { ok: true };
     const error = describeError(taken.error);
-    if (refusalHealth(taken, 'handover') === 'token') await deps.tokenRefused(page.id, error);
-    return { ok: false, error };
+    if (refusalHealth(taken, 'handover') === 'token') {
+      await deps.tokenRefused(page.id, error);
+      return { ok: false, error };
+    }
+    // What the gateway knew may be stale (a standby event replayed after the thread came back): Graph may refuse a take
+    // by the app that holds the thread already. Its owner tells.
+    const owner = await graph.getThreadOwner(page.access_token, personId);
+    return owner.ok && owner.app_id === page.app_id ? { ok: true } : { ok: false, error };
   };
 }

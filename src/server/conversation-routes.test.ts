@@ -126,7 +126,10 @@ describe('giving a conversation back to the assistant', () => {
       (db) => db.updateTable('conversations').set({ thread_elsewhere_since: 1_900 }).execute(),
     );
     try {
-      expect((await t.giveBack()).statusCode).toBe(200);
+      const answer = await t.giveBack();
+      expect(answer.statusCode).toBe(200);
+      // The answer says who has it now, as the list does: paused, not the bot asked for.
+      expect(answer.json().data).toMatchObject({ routing: 'paused', thread_elsewhere_since: 1_900 });
       expect(await t.stored()).toEqual({ routing: 'bot', paused_until: null, thread_elsewhere_since: 1_900 });
       expect(await t.shown()).toMatchObject({ routing: 'paused', thread_elsewhere_since: 1_900 });
     } finally {

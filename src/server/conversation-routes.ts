@@ -216,7 +216,8 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     return {
       data: {
         id: conversation.id,
-        routing,
+        // Who has it now: another app may have taken the thread again meanwhile.
+        routing: after?.routing ?? routing,
         paused_until: after?.paused_until ?? null,
         thread_elsewhere_since: after?.thread_elsewhere_since ?? null,
         cancelled_bot_messages: cancelled,
