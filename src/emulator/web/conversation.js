@@ -46,12 +46,27 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     const next = nextEditExpiry(snap.items, now);
     if (next !== undefined) editTimer = setTimeout(emit, next - now);
   }
-  /** The ids the stream brought while each reload was under way: its answer may have been made before them. */
+  /**
+   * The ids the stream brought or changed the status of while each reload was under way: its answer may have been
+   * made before them.
+   */
   const streamedDuring = new Set();
   let windowTimer;
-  /** How many `window` and `page` events the stream brought: a reload's answer made before the latest one is older. */
+  /**
+   * How many `window`, `page` and typing events the stream brought: a reload's answer made before the latest one is
+   * older.
+   */
   let windowEvents = 0;
   let pageEvents = 0;
+  let typingEvents = 0;
+  /**
+   * The initial loads and those of each (re)connect overlap: each has a number, and an answer older than the newest
+   * one applied (or than the stream's `profile`) is dropped.
+   */
+  let threadLoads = 0;
+  let threadApplied = 0;
+  let profileLoads = 0;
+  let profileApplied = 0;
 
   /** Shows the emulator's `{open, open_until, now}` and arms a timer to the moment the window closes. */
   function setWindow(state) {
@@ -72,21 +87,23 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
 
   /**
    * The thread as the emulator has it. Items it no longer has go (it restarted or was reset while the stream was
-   * down), but not those the stream brought while the reload was under way.
+   * down), but not those the stream brought while the reload was under way, which stay as the stream had them.
    */
   async function loadThread() {
+    const mine = ++threadLoads;
     const streamed = new Set();
     streamedDuring.add(streamed);
     const windowEventsBefore = windowEvents;
     const pageEventsBefore = pageEvents;
+    const typingEventsBefore = typingEvents;
     const result = await api.getConversation(pageId, psid).finally(() => streamedDuring.delete(streamed));
-    if (closed) return;
+    if (closed || mine < threadApplied) return;
+    threadApplied = mine;
     if (!result.ok) return onError(`Could not load the conversation: ${result.error}`);
-    const items = result.value.items ?? [];
-    const later = snap.items.filter((i) => streamed.has(i.id) && !items.some((j) => j.id === i.id));
+    const later = snap.items.filter((i) => streamed.has(i.id));
     snap.items = [];
-    for (const item of [...items, ...later]) upsert(item);
-    snap.typing = Boolean(result.value.typing);
+    for (const item of [...(result.value.items ?? []), ...later]) upsert(item);
+    if (typingEvents === typingEventsBefore) snap.typing = Boolean(result.value.typing);
     if (pageEvents === pageEventsBefore) snap.pageBlock = result.value.page_messaging_block ?? null;
     if (windowEvents === windowEventsBefore) setWindow(result.value.window);
     snap.loaded = true;
@@ -94,8 +111,10 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
   }
 
   async function loadProfile() {
+    const mine = ++profileLoads;
     const result = await api.getProfile(pageId);
-    if (closed) return;
+    if (closed || mine < profileApplied) return;
+    profileApplied = mine;
     if (!result.ok) return onError(`Could not load the page profile: ${result.error}`);
     snap.profile = result.value ?? {};
     emit();
@@ -120,7 +139,10 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
       for (const streamed of streamedDuring) streamed.add(item.id);
       upsert(item);
       // A message from the page ends its typing indicator, as in Messenger.
-      if (item.from === 'page' && item.message) snap.typing = false;
+      if (item.from === 'page' && item.message) {
+        typingEvents += 1;
+        snap.typing = false;
+      }
       emit();
     },
     // The person (re)opened the window, or the emulator's clock moved: it may have closed.
@@ -131,15 +153,20 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     },
     status: ({ id, status }) => {
       const item = snap.items.find((i) => i.id === id);
-      if (item) item.status = status;
+      if (item) {
+        for (const streamed of streamedDuring) streamed.add(id);
+        item.status = status;
+      }
       emit();
     },
     typing: ({ on }) => {
+      typingEvents += 1;
       snap.typing = Boolean(on);
       emit();
     },
     profile: (profile) => {
       if (profile && typeof profile === 'object') {
+        profileApplied = ++profileLoads;
         snap.profile = profile;
         emit();
       } else loadProfile();
