@@ -38,6 +38,9 @@ export function createPagesPanel({ api, notices, onPages, isAdmin, below, naviga
   const openSettings = new Map();
   /** Each page's list item, drawn again only when the page changed. */
   const rows = new Map();
+  /** The number of the last request of the pages, and of the newest one whose answer was applied. */
+  let issued = 0;
+  let applied = 0;
   const connectArea = h('div', { class: 'pages-panel__connect', hidden: !admin }, appPicker, connect);
   const element = h(
     'section',
@@ -78,7 +81,10 @@ export function createPagesPanel({ api, notices, onPages, isAdmin, below, naviga
     return check.ok ? api.startConnect(appId) : check;
   }
 
-  /** Resolves to false when the pages could not be loaded. */
+  /**
+   * Resolves to false when the pages could not be loaded. The polls, the view opened and a settings form saved overlap:
+   * an answer older than the newest one applied is dropped, so a page's settings just saved never flip back.
+   */
   async function refresh() {
     // Apps change only with the configuration, at a restart: loaded once.
     if (apps.length === 0) {
@@ -88,7 +94,10 @@ export function createPagesPanel({ api, notices, onPages, isAdmin, below, naviga
         drawApps();
       }
     }
+    const mine = ++issued;
     const result = await api.pages();
+    if (mine < applied) return true;
+    applied = mine;
     if (!result.ok) {
       if (result.error.status !== 401) {
         notices.show({ key: 'pages', tone: 'error', text: `Could not load the pages. ${describeError(result.error)}` });
