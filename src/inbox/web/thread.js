@@ -78,6 +78,9 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
       header.draw(conversation, pageName(conversation.page_id));
       composer.setConversation(conversation);
       onChanged(id, changes);
+      // A load answered while the action was under way (the stream told of another change) may be newer than the
+      // action's answer, and one answered after it is dropped: one more, started now, is newer than both.
+      void refresh();
     },
   });
   const composer = createComposer({
