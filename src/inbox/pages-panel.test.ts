@@ -1,26 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installFakeDom } from './fake-dom.js';
 import { createPagesPanel, type PagesPanelApi } from './web/pages-panel.js';
-
-/** Just enough of an element for the panel to build itself in Node: it is not drawn here. */
-class FakeNode {
-  dataset = {};
-  hidden = false;
-  value = '';
-  className = '';
-  attributes = new Map<string, string>();
-  setAttribute(name: string, value: string) {
-    this.attributes.set(name, value);
-  }
-  getAttribute(name: string) {
-    return this.attributes.get(name) ?? null;
-  }
-  removeAttribute(name: string) {
-    this.attributes.delete(name);
-  }
-  addEventListener() {}
-  append() {}
-  replaceChildren() {}
-}
 
 type Answer = (value: unknown) => void;
 
@@ -45,12 +25,11 @@ function scriptedGateway() {
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the pages panel', () => {
+  let uninstall: () => void;
   beforeAll(() => {
-    Object.assign(globalThis, { Node: FakeNode, document: { createElement: () => new FakeNode() } });
+    uninstall = installFakeDom();
   });
-  afterAll(() => {
-    Object.assign(globalThis, { Node: undefined, document: undefined });
-  });
+  afterAll(() => uninstall());
 
   it("drops an earlier load's answer that comes after a later one's (a poll under way as a page's settings are saved)", async () => {
     const gateway = scriptedGateway();

@@ -1,101 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeElement, installFakeDom } from './fake-dom.js';
 import type { Api } from './web/api.js';
 import type { createThread as CreateThread } from './web/thread.js';
-
-/** Just enough of the DOM for a thread to be built and clicked in Node: a tree of elements found by test id. */
-abstract class FakeNode {
-  parent: FakeElement | undefined;
-  abstract textContent: string;
-  remove() {
-    if (!this.parent) return;
-    this.parent.childNodes.splice(this.parent.childNodes.indexOf(this), 1);
-    this.parent = undefined;
-  }
-}
-class FakeText extends FakeNode {
-  constructor(public textContent: string) {
-    super();
-  }
-}
-class FakeElement extends FakeNode {
-  childNodes: FakeNode[] = [];
-  dataset: Record<string, string> = {};
-  attributes = new Map<string, string>();
-  listeners = new Map<string, ((event: unknown) => void)[]>();
-  hidden = false;
-  value = '';
-  className = '';
-  selectedIndex = 0;
-  scrollTop = 0;
-  scrollHeight = 0;
-  clientHeight = 0;
-  style = { setProperty() {} };
-  constructor(public tagName: string) {
-    super();
-  }
-  get children(): FakeElement[] {
-    return this.childNodes.filter((node) => node instanceof FakeElement);
-  }
-  get firstElementChild(): FakeElement | null {
-    return this.children[0] ?? null;
-  }
-  get lastElementChild(): FakeElement | null {
-    return this.children.at(-1) ?? null;
-  }
-  get textContent(): string {
-    return this.childNodes.map((node) => node.textContent).join('');
-  }
-  set textContent(text: string) {
-    this.replaceChildren(text);
-  }
-  setAttribute(name: string, value: string) {
-    this.attributes.set(name, value);
-  }
-  getAttribute(name: string) {
-    return this.attributes.get(name) ?? null;
-  }
-  removeAttribute(name: string) {
-    this.attributes.delete(name);
-  }
-  addEventListener(type: string, listener: (event: unknown) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  click() {
-    for (const listener of this.listeners.get('click') ?? []) listener({ preventDefault() {} });
-  }
-  focus() {}
-  insertBefore(node: FakeNode, before: FakeNode | null) {
-    node.remove();
-    node.parent = this;
-    const at = before ? this.childNodes.indexOf(before) : -1;
-    this.childNodes.splice(at < 0 ? this.childNodes.length : at, 0, node);
-  }
-  append(...nodes: (FakeNode | string)[]) {
-    for (const node of nodes) this.insertBefore(typeof node === 'string' ? new FakeText(node) : node, null);
-  }
-  replaceChildren(...nodes: (FakeNode | string)[]) {
-    for (const node of [...this.childNodes]) node.remove();
-    this.append(...nodes);
-  }
-  before(...nodes: FakeNode[]) {
-    for (const node of nodes) this.parent?.insertBefore(node, this);
-  }
-  replaceWith(node: FakeNode) {
-    this.before(node);
-    this.remove();
-  }
-  contains(node: unknown): boolean {
-    return node === this || this.children.some((child) => child.contains(node));
-  }
-  querySelectorAll(selector: string): FakeElement[] {
-    const testid = /^\[data-testid="(.+)"\]$/.exec(selector)?.[1];
-    const found = this.children.flatMap((child) => [child, ...child.querySelectorAll(selector)]);
-    return testid ? found.filter((el) => el.dataset.testid === testid) : [];
-  }
-  querySelector(selector: string) {
-    return this.querySelectorAll(selector)[0] ?? null;
-  }
-}
 
 type Answer = (value: unknown) => void;
 
@@ -137,17 +43,13 @@ const conversation = {
 
 describe('a thread in the inbox', () => {
   let createThread: typeof CreateThread;
+  let uninstall: () => void;
   beforeAll(async () => {
-    Object.assign(globalThis, {
-      Node: FakeNode,
-      document: { createElement: (tag: string) => new FakeElement(tag), activeElement: null, hidden: false },
-      matchMedia: () => ({ matches: true }),
-    });
+    // Installed first: thread.js reads `matchMedia` as it loads.
+    uninstall = installFakeDom();
     ({ createThread } = await import('./web/thread.js'));
   });
-  afterAll(() => {
-    Object.assign(globalThis, { Node: undefined, document: undefined, matchMedia: undefined });
-  });
+  afterAll(() => uninstall());
 
   it("loads again after an action: a load answered while it was under way may be newer than the action's answer", async () => {
     const gateway = scriptedGateway();
