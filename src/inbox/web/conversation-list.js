@@ -168,6 +168,7 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
     const cursor = nextCursor(rows);
     if (!cursor) return;
     const mine = generation;
+    const number = ++issued;
     const result = await whileBusy(more, () => api.conversations(query(cursor)));
     // A poll that dropped the loaded tail meanwhile: this page would follow rows no longer there.
     if (!result || mine !== generation || JSON.stringify(nextCursor(rows)) !== JSON.stringify(cursor)) return;
@@ -178,6 +179,12 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
     exhausted = result.value.length < PAGE_SIZE;
     draw();
     sayCount();
+    // A load or a change made in the thread applied meanwhile: this page may be older than what they knew of its rows,
+    // and the stream's news of rows not loaded yet went with them. Its rows are read again.
+    if (number < applied) {
+      markChanged(result.value.map((row) => row.id));
+      void refresh();
+    }
     // Hidden once everything is loaded: the focus goes on to the first row it brought, not to the top of the page.
     const brought = rows[firstNew];
     if (focused && more.hidden && brought) focusRow(brought.id);
