@@ -56,4 +56,23 @@ describe('the conversation list', () => {
     expect(gateway.waiting.map((request) => request.filter.ids)).toEqual(['x']);
     list.close();
   });
+
+  it('loads again after a change made in the thread: a load answered while it was under way may be newer than it', async () => {
+    const gateway = scriptedGateway();
+    const list = createConversationList({
+      api: gateway.api,
+      hrefFor: (id) => `#/c/${id}`,
+      notices: { show: (notice) => expect.fail(notice.text), clear: () => {} },
+      me: { id: 'u1', role: 'agent' },
+    });
+    void list.start();
+    await gateway.answer([row('c1', 10)]);
+    // Taken over in the thread; meanwhile the stream tells of Bob assigned, after it, and that load is answered first.
+    void list.refresh();
+    await gateway.answer([{ ...row('c1', 10, 'human'), assignee_id: 'u2' }]);
+    // The take-over's answer, made before Bob was assigned, comes last.
+    list.patch('c1', { routing: 'human', assignee_id: null });
+    expect(gateway.waiting).toHaveLength(1);
+    list.close();
+  });
 });

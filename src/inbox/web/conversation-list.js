@@ -270,9 +270,14 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
       markSelected();
     },
     focusRow,
-    /** A change made in the thread (routing, flag) shows at once, before the next poll. */
+    /**
+     * A change made in the thread (routing, flag) shows at once, before the next poll; then the list loads again: a load
+     * answered while the change was under way (the stream told of another) may be newer than it, and one answered after
+     * it is dropped.
+     */
     patch(id, changes) {
       applied = ++issued;
+      void refresh();
       const row = rows.find((r) => r.id === id);
       if (!row) return;
       Object.assign(row, changes);
