@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installFakeDom } from './fake-dom.js';
+import { installFakeDom } from '../../test/support/fake-dom.ts';
 import { createPagesPanel, type PagesPanelApi } from './web/pages-panel.js';
 
 type Answer = (value: unknown) => void;

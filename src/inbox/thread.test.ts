@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeElement, installFakeDom } from './fake-dom.js';
+import { type FakeElement, installFakeDom } from '../../test/support/fake-dom.ts';
 import type { Api } from './web/api.js';
 import type { createThread as CreateThread } from './web/thread.js';
 
