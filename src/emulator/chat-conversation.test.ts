@@ -34,10 +34,9 @@ function scriptedEmulator() {
   };
 }
 
-/** The chat page's conversation over a scripted emulator, its first thread and profile loads answered. */
-async function opened(thread: Record<string, unknown>, profile: Record<string, unknown> = {}) {
-  const emulator = scriptedEmulator();
-  const conversation = openConversation({
+/** The chat page's conversation over `emulator`, its first loads unanswered. */
+const openOn = (emulator: ReturnType<typeof scriptedEmulator>) =>
+  openConversation({
     api: emulator.api,
     pageId: 'p1',
     psid: 'u1',
@@ -45,6 +44,11 @@ async function opened(thread: Record<string, unknown>, profile: Record<string, u
     onError: (message) => expect.fail(message),
     onReset: () => {},
   });
+
+/** The chat page's conversation over a scripted emulator, its first thread and profile loads answered. */
+async function opened(thread: Record<string, unknown>, profile: Record<string, unknown> = {}) {
+  const emulator = scriptedEmulator();
+  const conversation = openOn(emulator);
   await emulator.answerProfile(profile);
   await emulator.answer(thread);
   return { emulator, conversation };
@@ -54,17 +58,8 @@ const sent = { id: 'm1', timestamp: 1, from: 'page', message: { text: 'Hi' }, st
 
 describe("the emulator chat page's conversation", () => {
   it('keeps what the stream said of a page block over a thread load made before it', async () => {
-    const emulator = scriptedEmulator();
-    const conversation = openConversation({
-      api: emulator.api,
-      pageId: 'p1',
-      psid: 'u1',
-      onChange: () => {},
-      onError: (message) => expect.fail(message),
-      onReset: () => {},
-    });
     const blocked = { items: [], page_messaging_block: { reason: 'Spam reported.', since: 1 } };
-    await emulator.answer(blocked);
+    const { emulator, conversation } = await opened(blocked);
     expect(conversation.snapshot().pageBlock).toEqual({ reason: 'Spam reported.', since: 1 });
     // The stream connects, and its load starts; Meta lifts the block before the load is answered.
     emulator.stream('onOpen');
@@ -118,14 +113,7 @@ describe("the emulator chat page's conversation", () => {
 
   it("drops an earlier load's answer that comes after a later one's", async () => {
     const emulator = scriptedEmulator();
-    const conversation = openConversation({
-      api: emulator.api,
-      pageId: 'p1',
-      psid: 'u1',
-      onChange: () => {},
-      onError: (message) => expect.fail(message),
-      onReset: () => {},
-    });
+    const conversation = openOn(emulator);
     // The stream connects while the first loads are under way; the loads it starts are answered first.
     emulator.stream('onOpen');
     await emulator.answer({ items: [sent], typing: true }, 1);

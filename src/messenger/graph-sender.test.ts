@@ -1,14 +1,13 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { directory, PAGE, PSID } from '../../test/support/connected-page.ts';
 import { DATABASES, useMigratedDatabase } from '../../test/support/databases.ts';
 import { type ScriptedReply, useScriptedGraph } from '../../test/support/scripted-graph-server.ts';
 import type { AssistantTurn } from '../assistants/assistant.ts';
-import { defaultPageSettings } from '../config/page-settings.ts';
 import { createConversationService } from '../conversations/conversation-service.ts';
 import type { InboundEvent } from '../conversations/inbound-event.ts';
 import { createMemoryRateLimiter } from '../conversations/rate-limiter.ts';
 import type { OutboxSend } from '../queue/channel-sender.ts';
-import type { PageEntry, PageLookup } from '../server/page-directory.ts';
 import { createAttachmentCache } from '../storage/attachment-cache.ts';
 import { createBatchedWrites } from '../storage/batched-writes.ts';
 import { createConversationStore } from '../storage/conversation-store.ts';
@@ -17,20 +16,6 @@ import { PAGE_INBOX_APP_ID } from './graph/handover-api.ts';
 import { createGraphSender, TAKE_NOTE } from './graph-sender.ts';
 import { guestPersonId } from './person-address.ts';
 
-const PAGE = {
-  id: '104857392018475',
-  app_id: '1517776481860111',
-  access_token: 'EAA-page',
-  health: 'ok',
-  settings: defaultPageSettings,
-  welcome_payload: 'GET_STARTED',
-} as PageEntry;
-const PSID = '6021938475610234';
-const directory: PageLookup = {
-  page: (id) => (id === PAGE.id ? PAGE : undefined),
-  pages: () => [PAGE],
-  app: () => undefined,
-};
 const logger = pino({ level: 'silent' });
 
 const PROFILE = { json: { first_name: 'Lena', last_name: 'Okafor', id: PSID } };

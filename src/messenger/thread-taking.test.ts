@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { directory, PAGE, PSID } from '../../test/support/connected-page.ts';
 import { useScriptedGraph } from '../../test/support/scripted-graph-server.ts';
-import { defaultPageSettings } from '../config/page-settings.ts';
-import type { PageEntry, PageLookup } from '../server/page-directory.ts';
 import { createThreadTaking, RESUME_NOTE } from './thread-taking.ts';
-
-const PAGE = {
-  id: '104857392018475',
-  app_id: '1517776481860111',
-  access_token: 'EAA-page',
-  health: 'ok',
-  settings: defaultPageSettings,
-  welcome_payload: 'GET_STARTED',
-} as PageEntry;
-const PSID = '6021938475610234';
-const directory: PageLookup = {
-  page: (id) => (id === PAGE.id ? PAGE : undefined),
-  pages: () => [PAGE],
-  app: () => undefined,
-};
 
 describe('taking a thread back for the inbox', () => {
   const graph = useScriptedGraph({ timeoutMs: 300 });
