@@ -56,9 +56,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
    * How many `window`, `page` and typing events the stream brought: a reload's answer made before the latest one is
    * older.
    */
-  let windowEvents = 0;
-  let pageEvents = 0;
-  let typingEvents = 0;
+  const told = { window: 0, page: 0, typing: 0 };
   /**
    * The initial loads and those of each (re)connect overlap: each has a number, and an answer older than the newest
    * one applied (or than the stream's `profile`) is dropped.
@@ -93,9 +91,9 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     const mine = ++threadLoads;
     const streamed = new Set();
     streamedDuring.add(streamed);
-    const windowEventsBefore = windowEvents;
-    const pageEventsBefore = pageEvents;
-    const typingEventsBefore = typingEvents;
+    const toldBefore = { ...told };
+    /** The stream said nothing of `what` while the load was under way: the answer is the newest word on it. */
+    const unsaid = (what) => told[what] === toldBefore[what];
     const result = await api.getConversation(pageId, psid).finally(() => streamedDuring.delete(streamed));
     if (closed || mine < threadApplied) return;
     threadApplied = mine;
@@ -103,9 +101,9 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     const later = snap.items.filter((i) => streamed.has(i.id));
     snap.items = [];
     for (const item of [...(result.value.items ?? []), ...later]) upsert(item);
-    if (typingEvents === typingEventsBefore) snap.typing = Boolean(result.value.typing);
-    if (pageEvents === pageEventsBefore) snap.pageBlock = result.value.page_messaging_block ?? null;
-    if (windowEvents === windowEventsBefore) setWindow(result.value.window);
+    if (unsaid('typing')) snap.typing = Boolean(result.value.typing);
+    if (unsaid('page')) snap.pageBlock = result.value.page_messaging_block ?? null;
+    if (unsaid('window')) setWindow(result.value.window);
     snap.loaded = true;
     emit();
   }
@@ -140,14 +138,14 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
       upsert(item);
       // A message from the page ends its typing indicator, as in Messenger.
       if (item.from === 'page' && item.message) {
-        typingEvents += 1;
+        told.typing += 1;
         snap.typing = false;
       }
       emit();
     },
     // The person (re)opened the window, or the emulator's clock moved: it may have closed.
     window: (state) => {
-      windowEvents += 1;
+      told.window += 1;
       setWindow(state);
       emit();
     },
@@ -160,7 +158,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
       emit();
     },
     typing: ({ on }) => {
-      typingEvents += 1;
+      told.typing += 1;
       snap.typing = Boolean(on);
       emit();
     },
@@ -173,7 +171,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     },
     // Meta blocked or unblocked the page from messaging.
     page: ({ messaging_block }) => {
-      pageEvents += 1;
+      told.page += 1;
       snap.pageBlock = messaging_block ?? null;
       emit();
     },
