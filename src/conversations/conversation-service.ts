@@ -155,7 +155,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const wroteAt = occurredAt(event, receivedAt);
     const opened = await store.openConversation(page.id, event.user_id as string, now);
     const thread = threadSeen(event, opened.conversation, wroteAt);
-    const conversation = { ...opened.conversation, ...thread };
+    // A copy only when the event tells something new of the thread: most messages do not.
+    const conversation = thread ? { ...opened.conversation, ...thread } : opened.conversation;
     const { contact } = opened;
     if (contact.profile_status === 'pending') {
       const lookup = await lookUpProfile(page.id, contact.external_id);
