@@ -33,10 +33,13 @@ export interface FakeGraph {
 }
 
 const SEND_PATH = `/${GRAPH_VERSION}/me/messages`;
+const BATCH_PATH = `/${GRAPH_VERSION}/`;
 const PROFILE_PATH = new RegExp(`^/${GRAPH_VERSION.replace('.', '\\.')}/(\\d+)(?:\\?|$)`);
 /** The page's subscription, read at start-up: the app has every field the gateway needs. */
 const SUBSCRIBED_APPS = JSON.stringify({ data: [{ id: APP_ID, subscribed_fields: DEFAULT_PAGE_SUBSCRIBED_FIELDS }] });
 const RECIPIENT = /"recipient"\s*:\s*\{\s*"id"\s*:\s*"(\d+)"/;
+/** A recipient in a batch's form body: `recipient={"id":"…"}`, URL-encoded. */
+const FORM_RECIPIENT = /recipient=%7B%22id%22%3A%22(\d+)%22/;
 
 export async function startFakeGraph(): Promise<FakeGraph> {
   const tallies = new Map<number, ReplyTally>();
@@ -65,6 +68,16 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       tallyReply(body);
       const recipient = RECIPIENT.exec(body)?.[1] ?? '';
       return json(res, 200, `{"recipient_id":"${recipient}","message_id":"m_fake_${++messageSeq}"}`);
+    }
+    if (req.method === 'POST' && (url === BATCH_PATH || url.startsWith(`${BATCH_PATH}?`))) {
+      // Graph batch requests (messenger-platform.md §9): every sub-request here is a send.
+      const { batch } = JSON.parse(body) as { batch: { relative_url: string; body: string }[] };
+      const answers = batch.map((send) => {
+        tallyReply(send.body);
+        const recipient = FORM_RECIPIENT.exec(send.body)?.[1] ?? '';
+        return `{"code":200,"body":${JSON.stringify(`{"recipient_id":"${recipient}","message_id":"m_fake_${++messageSeq}"}`)}}`;
+      });
+      return json(res, 200, `[${answers.join(',')}]`);
     }
     const profile = req.method === 'GET' ? PROFILE_PATH.exec(url) : null;
     if (profile) {

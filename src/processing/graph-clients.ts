@@ -23,6 +23,7 @@ export function createGraphClients(graph: Config['graph'], directory: PageLookup
           appSecret: secret,
           dispatcher,
           logger,
+          batchSends: true,
         });
         made = { secret, client };
         clients.set(appId, made);

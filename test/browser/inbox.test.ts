@@ -13,6 +13,7 @@ import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_INBOX_APP_ID } from '../../src/emulator/index.ts';
 import { ADMIN, APP_ID, type Harness, PAGE_ID, PSID, personPsid, startHarness } from '../support/gateway-harness.ts';
+import { sentBody } from '../support/sent-body.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { HAS_CHROMIUM, launchChromium, warnIfNoChromium } from './support/chromium.ts';
 
@@ -1307,15 +1308,7 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
       'POST_PURCHASE_UPDATE',
     ]);
     const calls = (await h.fb.graphCalls({ path_contains: '/messages' }))
-      .map(
-        (call) =>
-          call.body as {
-            recipient?: { id: string };
-            messaging_type?: string;
-            tag?: string;
-            message?: { text?: string };
-          },
-      )
+      .map(sentBody)
       .filter((body) => body.recipient?.id === psid && body.message?.text === text);
     expect(calls.map((body) => [body.messaging_type, body.tag])).toEqual([['MESSAGE_TAG', 'POST_PURCHASE_UPDATE']]);
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThreadItem } from '../../src/emulator/index.ts';
 import type { OutgoingMessage } from '../../src/messenger/send-types.ts';
 import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { sentBody } from '../support/sent-body.ts';
 
 /** A scripted customer chats with the demo assistant through the emulator, as a person would in the chat page. */
 describe('the demo assistant, end to end', () => {
@@ -57,9 +58,7 @@ describe('the demo assistant, end to end', () => {
       template_type: 'generic',
       elements: [{ title: 'On its way!' }],
     });
-    const calls = (await h.fb.graphCalls({ path_contains: '/messages' })).map(
-      (c) => c.body as { sender_action?: string },
-    );
+    const calls = (await h.fb.graphCalls({ path_contains: '/messages' })).map(sentBody);
     expect(calls.some((c) => c.sender_action === 'typing_on')).toBe(true);
   });
 

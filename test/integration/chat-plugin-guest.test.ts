@@ -3,6 +3,7 @@ import { guestPersonId } from '../../src/messenger/person-address.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { sentBody } from '../support/sent-body.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /** Website chat-plugin guests write as `sender.user_ref` and are answered as `recipient.user_ref` (§2.11). */
@@ -35,8 +36,7 @@ for (const database of DATABASES) {
         .execute();
     const sendsTo = async (recipient: Record<string, string>) =>
       (await h.fb.graphCalls({ path_contains: '/messages' })).filter(
-        (call) =>
-          JSON.stringify((call.body as { recipient?: unknown } | undefined)?.recipient) === JSON.stringify(recipient),
+        (call) => JSON.stringify(sentBody(call).recipient) === JSON.stringify(recipient),
       );
 
     it('answers a guest by recipient.user_ref, and the emulator shows the reply delivered to the guest', async () => {

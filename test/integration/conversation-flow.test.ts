@@ -3,6 +3,7 @@ import { PAGE_INBOX_APP_ID } from '../../src/emulator/index.ts';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { APP_ID, type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
+import { sentBody } from '../support/sent-body.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 let clockOffset = 0;
@@ -429,7 +430,7 @@ for (const database of DATABASES) {
       await h.fb.advanceClock(DAYS_85);
       await ask();
       const payloads = (await h.fb.graphCalls({ path_contains: '/messages' }))
-        .map((c) => c.body as { recipient?: { id: string }; message?: { attachment?: { payload: unknown } } })
+        .map(sentBody)
         .filter((b) => b.recipient?.id === person(12) && b.message?.attachment)
         .map((b) => b.message?.attachment?.payload);
       expect(payloads).toEqual([logo, { attachment_id: expect.any(String) }, logo]);

@@ -5,6 +5,7 @@ import { DATABASES, type TestDatabase } from '../support/databases.ts';
 import type { EchoBot } from '../support/echo-bot.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
 import { startProcessTestbed, stopGatewayProcess } from '../support/gateway-process.ts';
+import { sentBody } from '../support/sent-body.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const REPLY = 'echo: before the crash';
@@ -72,7 +73,7 @@ for (const database of DATABASES) {
       );
       expect(replies).toHaveLength(1);
       const calls = (await fb.graphCalls({ path_contains: '/messages' })).filter(
-        (c) => c.status === 200 && (c.body as { message?: { text?: string } }).message?.text === REPLY,
+        (c) => c.status === 200 && sentBody(c).message?.text === REPLY,
       );
       expect(calls).toHaveLength(1);
       await stopGatewayProcess(second.child, 'SIGTERM');

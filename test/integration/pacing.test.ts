@@ -3,6 +3,7 @@ import type { PageSettingsInput } from '../../src/config/page-settings.ts';
 import { DATABASES, type DatabaseKind } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { sentBody } from '../support/sent-body.ts';
 
 /**
  * A gateway with the echo bot for the tests of one `describe`, on an injected clock: sleeping moves it forward at once,
@@ -47,7 +48,7 @@ for (const database of DATABASES) {
       await h.fb.sendText(PAGE_ID, PSID, 'two please');
       await h.settle();
       const calls = (await h.fb.graphCalls({ path_contains: '/messages' }))
-        .map((c) => c.body as { recipient?: { id: string }; sender_action?: string; message?: { text?: string } })
+        .map(sentBody)
         .filter((b) => b.recipient?.id === PSID)
         .map((b) => b.sender_action ?? b.message?.text);
       expect(calls).toEqual(['typing_on', 'first', 'typing_on', 'second']);

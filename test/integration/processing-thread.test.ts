@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, PAGE_ID, PSID, personPsid, startHarness } from '../support/gateway-harness.ts';
+import { sentBody } from '../support/sent-body.ts';
 
 /** What the thread sent Lena (or another person) through the Send API: texts and sender actions, in order. */
 async function sentTo(h: Harness, psid = PSID) {
   return (await h.fb.graphCalls({ path_contains: '/messages' }))
-    .map((c) => c.body as { recipient?: { id: string }; sender_action?: string; message?: { text?: string } })
+    .map(sentBody)
     .filter((b) => b.recipient?.id === psid)
     .map((b) => b.sender_action ?? b.message?.text);
 }

@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/storage/database.ts';
 import { DATABASES, type TestDatabase } from '../support/databases.ts';
 import { APP_ID, PAGE_ID, PSID } from '../support/gateway-harness.ts';
 import { startProcessTestbed, stopGatewayProcess } from '../support/gateway-process.ts';
+import { sentBody } from '../support/sent-body.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const REPLY = 'echo: before the restart';
@@ -63,9 +64,7 @@ for (const database of DATABASES) {
     /** Send API calls Graph accepted with this text. */
     async function accepted(text: string) {
       const calls = await fb.graphCalls({ path_contains: '/messages' });
-      return calls.filter(
-        (c) => c.status === 200 && (c.body as { message?: { text?: string } }).message?.text === text,
-      );
+      return calls.filter((c) => c.status === 200 && sentBody(c).message?.text === text);
     }
 
     /**

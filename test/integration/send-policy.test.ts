@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, PAGE_ID, personPsid as person, startHarness } from '../support/gateway-harness.ts';
+import { sentBody } from '../support/sent-body.ts';
 
 const HOUR = 3_600_000;
 let clockOffset = 0;
@@ -56,15 +57,7 @@ for (const database of DATABASES) {
     };
     const sendCallsTo = async (psid: string) =>
       (await h.fb.graphCalls({ path_contains: '/messages' }))
-        .map(
-          (c) =>
-            c.body as {
-              recipient?: { id: string };
-              messaging_type?: string;
-              tag?: string;
-              message?: { text?: string };
-            },
-        )
+        .map(sentBody)
         .filter((b) => b.recipient?.id === psid && b.message);
 
     it('tags an agent reply between 24 hours and 7 days with HUMAN_AGENT', async () => {
@@ -183,7 +176,7 @@ for (const database of DATABASES) {
       await vi.waitFor(
         async () => {
           const calls = (await h.fb.graphCalls({ path_contains: '/messages' })).filter(
-            (c) => (c.body as { recipient?: { id: string } }).recipient?.id === person(2),
+            (c) => sentBody(c).recipient?.id === person(2),
           );
           expect(calls.map((c) => c.status)).toEqual([500]);
         },

@@ -7,6 +7,7 @@ import { insertInboundEvents } from '../../src/storage/inbound-event-repository.
 import { DATABASES } from '../support/databases.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
 import { type Harness, messageBody, PAGE_ID, PSID, personPsid, startHarness } from '../support/gateway-harness.ts';
+import { sentBody } from '../support/sent-body.ts';
 
 for (const database of DATABASES) {
   describe(`webhook ingress on ${database}`, () => {
@@ -58,7 +59,7 @@ for (const database of DATABASES) {
       const replies = items.filter((i) => i.from === 'page' && i.message?.text === 'echo: hello there');
       expect(replies).toHaveLength(1);
       const sends = (await h.fb.graphCalls({ path_contains: '/messages' }))
-        .map((c) => c.body as { recipient?: { id: string }; message?: { text?: string } })
+        .map(sentBody)
         .filter((b) => b.recipient?.id === PSID && b.message?.text === 'echo: hello there');
       expect(sends).toHaveLength(1);
     });
@@ -295,7 +296,7 @@ for (const database of DATABASES) {
       expect(order).toEqual(Array.from({ length: 15 }, (_, i) => `n${i}`));
       const sent = (await h.fb.graphCalls({ path_contains: '/messages' }))
         .filter((c) => c.status === 200)
-        .map((c) => c.body as { recipient?: { id: string }; message?: { text?: string } })
+        .map(sentBody)
         .filter((b) => b.recipient?.id === psid && /^echo: n\d+$/.test(b.message?.text ?? ''))
         .map((b) => b.message?.text);
       expect(sent).toEqual(Array.from({ length: 15 }, (_, i) => `echo: n${i}`));

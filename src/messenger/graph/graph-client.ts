@@ -21,7 +21,10 @@ export type { GraphUsage } from './usage.ts';
  * Options of the Graph client. Every call takes the access token explicitly; tokens travel in the
  * `Authorization: Bearer` header (never in URLs) and are scrubbed from error messages and logs.
  */
-export type GraphClientOptions = GraphRequestOptions;
+export interface GraphClientOptions extends GraphRequestOptions {
+  /** Send the replies of one turn of the event loop as Graph batch requests (`send-batches.ts`). Default off. */
+  batchSends?: boolean;
+}
 
 /** Every Graph call Switchboard makes; expected failures are values (`SendOutcome`, `GraphResult`). */
 export interface GraphClient extends SendApi, ProfileApi, MessengerProfileApi, HandoverApi, OAuthApi, PagesApi {
@@ -36,7 +39,7 @@ export interface GraphClient extends SendApi, ProfileApi, MessengerProfileApi, H
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const graph = createGraphRequester(options);
   return {
-    ...createSendApi(graph),
+    ...createSendApi(graph, { batchSends: options.batchSends ?? false }),
     ...createProfileApi(graph),
     ...createMessengerProfileApi(graph),
     ...createHandoverApi(graph),

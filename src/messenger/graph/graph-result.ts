@@ -22,15 +22,16 @@ type ResponseHeaders = Record<string, string | string[] | undefined>;
 
 /**
  * Reads an HTTP answer: a Graph error envelope (at any status), a non-2xx status or a body that is not
- * JSON become a classified failure; anything else is a success with the parsed body.
+ * JSON become a classified failure; anything else is a success with the parsed body. `usage` defaults to the
+ * headers' (a batch's sub-request has none of its own: the batch's apply).
  */
 export function readGraphResponse(
   status: number,
   headers: ResponseHeaders,
   text: string,
   scrub: (text: string) => string,
+  usage = parseUsageHeaders(headers),
 ): GraphResponse {
-  const usage = parseUsageHeaders(headers);
   let body: unknown;
   try {
     body = text === '' ? undefined : JSON.parse(text);

@@ -3,6 +3,7 @@ import type { GraphError, GraphFailureKind } from './graph-error.ts';
 import { isRecord, toId } from './graph-json.ts';
 import type { GraphRequester } from './graph-request.ts';
 import { type GraphFailure, type GraphResult, missingField } from './graph-result.ts';
+import { createSendBatches } from './send-batches.ts';
 import type { GraphUsage } from './usage.ts';
 
 /** What became of one Send API call; switch on `status` exhaustively. */
@@ -42,11 +43,18 @@ export interface SendApi {
   uploadAttachment(token: string, upload: AttachmentUpload): Promise<GraphResult<{ attachment_id: string }>>;
 }
 
-/** Send API calls over the shared requester. */
-export function createSendApi(graph: GraphRequester): SendApi {
+/**
+ * Send API calls over the shared requester. With `batchSends`, the sends of one turn of the event loop go out as
+ * Graph batch requests (`send-batches.ts`); a send whose attachment Graph must fetch by URL always goes alone, so a
+ * slow download delays no one else's reply.
+ */
+export function createSendApi(graph: GraphRequester, options: { batchSends?: boolean } = {}): SendApi {
+  const callAlone = (token: string, json: SendRequest) =>
+    graph.call({ method: 'POST', path: '/me/messages', token, json });
+  const callBatched = options.batchSends ? createSendBatches(graph, callAlone) : undefined;
   return {
     async send(token, body) {
-      const res = await graph.call({ method: 'POST', path: '/me/messages', token, json: body });
+      const res = await (callBatched && !fetchesUrl(body) ? callBatched : callAlone)(token, body);
       if (!res.ok) return toOutcome(res);
       const data = isRecord(res.body) ? res.body : {};
       const sent: Extract<SendOutcome, { status: 'sent' }> = { status: 'sent' };
@@ -69,6 +77,11 @@ export function createSendApi(graph: GraphRequester): SendApi {
       return { ok: true, attachment_id: attachmentId };
     },
   };
+}
+
+function fetchesUrl(body: SendRequest): boolean {
+  const payload = 'message' in body ? body.message.attachment?.payload : undefined;
+  return payload !== undefined && 'url' in payload;
 }
 
 function toOutcome(failure: GraphFailure): SendOutcome {

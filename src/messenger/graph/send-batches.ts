@@ -1,0 +1,85 @@
+import type { SendRequest } from '../send-types.ts';
+import { isRecord } from './graph-json.ts';
+import type { GraphRequester, GraphResponse } from './graph-request.ts';
+import { graphFailure, readGraphResponse } from './graph-result.ts';
+
+/** Graph runs at most 50 requests in one batch (messenger-platform.md §9). */
+export const MAX_SENDS_PER_BATCH = 50;
+
+interface WaitingSend {
+  body: SendRequest;
+  /** Takes this send's answer, read out of the batch as if it had been a call of its own. */
+  answer: (response: GraphResponse) => void;
+}
+
+/**
+ * Gathers the sends made with one page token in a turn of the event loop into Graph batch requests
+ * (messenger-platform.md §9): one HTTP call carries up to 50 people's replies, each counted against the rate
+ * limits as before, each with its own answer. A lone send goes as a call of its own. The outbox sends one row at a
+ * time per person, so a batch never holds two sends to one person and their order is kept.
+ */
+export function createSendBatches(
+  graph: GraphRequester,
+  callAlone: (token: string, body: SendRequest) => Promise<GraphResponse>,
+): (token: string, body: SendRequest) => Promise<GraphResponse> {
+  const waiting = new Map<string, WaitingSend[]>();
+  let scheduled = false;
+
+  const flush = () => {
+    scheduled = false;
+    for (const [token, sends] of waiting) {
+      for (let i = 0; i < sends.length; i += MAX_SENDS_PER_BATCH) {
+        const part = sends.slice(i, i + MAX_SENDS_PER_BATCH);
+        const [first] = part;
+        if (part.length === 1 && first) void callAlone(token, first.body).then(first.answer);
+        else void sendBatch(graph, token, part);
+      }
+    }
+    waiting.clear();
+  };
+
+  return (token, body) =>
+    new Promise((answer) => {
+      const sends = waiting.get(token);
+      if (sends) sends.push({ body, answer });
+      else waiting.set(token, [{ body, answer }]);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+}
+
+async function sendBatch(graph: GraphRequester, token: string, sends: WaitingSend[]): Promise<void> {
+  const batch = sends.map(({ body }) => ({ method: 'POST', relative_url: 'me/messages', body: formBody(body) }));
+  // The token rides in the body too, as Graph documents for batches (its sub-requests fall back on it); a body, unlike
+  // a URL, is never logged on the way.
+  const json = { access_token: token, batch, include_headers: false };
+  const res = await graph.call({ method: 'POST', path: '/', token, json });
+  if (!res.ok) {
+    for (const send of sends) send.answer(res);
+    return;
+  }
+  const results = Array.isArray(res.body) && res.body.length === sends.length ? res.body : undefined;
+  const scrub = (text: string) => text.split(token).join('[redacted]');
+  sends.forEach((send, i) => {
+    const result: unknown = results?.[i];
+    if (!isRecord(result) || typeof result.code !== 'number') {
+      // Graph went through the batch but says nothing of this request (`null`: it did not finish): in doubt, as a
+      // timeout is, so the outbox waits for its echo before sending again.
+      const message = results ? 'Graph did not answer this request of the batch' : 'Graph answered a batch unreadably';
+      send.answer(graphFailure({ message, http_status: res.status }, res.usage, undefined, 'transient'));
+      return;
+    }
+    // The batch's usage headers are the page's and the app's, shared by every request in it.
+    const body = typeof result.body === 'string' ? result.body : '';
+    send.answer(readGraphResponse(result.code, {}, body, scrub, res.usage));
+  });
+}
+
+/** A sub-request's body is a form, with each object as JSON (messenger-platform.md §9). */
+function formBody(body: SendRequest): string {
+  return Object.entries(body)
+    .map(([key, value]) => `${key}=${encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value))}`)
+    .join('&');
+}
