@@ -147,7 +147,7 @@ export async function run(argv: string[]): Promise<void> {
   const config = {
     ...base,
     admin,
-    graph: { apiUrl: emulatorUrl, version: base.graph.version },
+    graph: { ...base.graph, apiUrl: emulatorUrl },
     // The login dialog opens in the browser: at the address people reach the emulator at.
     facebookWebUrl: emulatorPublicUrl ?? emulatorUrl,
     apps: [{ id: seed.apps[0]?.id as string, secret, verify_token: verifyToken }],

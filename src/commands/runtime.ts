@@ -79,6 +79,7 @@ export function describeConfig(config: Config) {
     public_url: withoutPassword(config.publicUrl),
     database: describeDatabaseUrl(config.databaseUrl),
     graph: `${withoutPassword(config.graph.apiUrl)}/${config.graph.version}`,
+    graph_batch_sends: config.graph.batchSends,
     facebook_web_url: withoutPassword(config.facebookWebUrl),
     config_file: config.configPath ?? null,
     secret_keys: config.secretKeys.length,

@@ -82,6 +82,12 @@ const portSchema = z.preprocess(
     .max(65535),
 );
 
+/** On or off: YAML's booleans, or `true`/`false` written as text (a variable). */
+const switchSchema = z.preprocess(
+  (value) => (typeof value === 'string' && /^\s*(true|false)\s*$/i.test(value) ? /true/i.test(value) : value),
+  z.boolean({ error: 'must be true or false' }),
+);
+
 /** switchboard.yaml, after `${ENV}` substitution. Every key is optional: the environment can supply them. */
 export const fileConfigSchema = z
   .object({
@@ -102,6 +108,7 @@ export const fileConfigSchema = z
       'leave the version out, such as https://graph.facebook.com: GRAPH_API_VERSION (graph_api_version) sets it',
     ),
     graph_api_version: z.string().regex(/^v\d+\.\d+$/, 'give a version such as v25.0'),
+    graph_batch_sends: switchSchema,
     facebook_web_url: httpUrl('https://www.facebook.com'),
     /**
      * Base64 keys of 32 bytes, newest first; older ones only decrypt (rotation). Trimmed as SWITCHBOARD_SECRET_KEY is:

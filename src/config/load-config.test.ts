@@ -26,7 +26,7 @@ describe('configuration', () => {
       databaseUrl: 'sqlite:./data/switchboard.db',
       publicUrl: 'http://localhost:3000',
     });
-    expect(config.graph).toEqual({ apiUrl: 'https://graph.facebook.com', version: 'v25.0' });
+    expect(config.graph).toEqual({ apiUrl: 'https://graph.facebook.com', version: 'v25.0', batchSends: true });
     expect(config.pages).toEqual([]);
   });
 
@@ -111,6 +111,17 @@ describe('configuration', () => {
     expect(loadConfig({ GRAPH_API_URL: 'https://proxy.example.com/graph/' }, dir()).graph.apiUrl).toBe(
       'https://proxy.example.com/graph',
     );
+  });
+
+  it('turns batched sends off with GRAPH_BATCH_SENDS=false or the file, and refuses what is not true or false', () => {
+    expect(loadConfig({ GRAPH_BATCH_SENDS: 'false' }, dir()).graph.batchSends).toBe(false);
+    expect(loadConfig({ GRAPH_BATCH_SENDS: ' TRUE ' }, dir()).graph.batchSends).toBe(true);
+    const cwd = dir();
+    writeFileSync(join(cwd, 'switchboard.yaml'), 'graph_batch_sends: false\n');
+    expect(loadConfig({}, cwd).graph.batchSends).toBe(false);
+    expect(problemsOf(() => loadConfig({ GRAPH_BATCH_SENDS: 'no' }, dir()))).toEqual([
+      'GRAPH_BATCH_SENDS: must be true or false',
+    ]);
   });
 
   it('checks an app and a page from the environment by the file’s rules, naming the variables', () => {

@@ -30,7 +30,8 @@ export interface Config {
   /** `sqlite:<path>` or `postgres://...`. */
   databaseUrl: string;
   logLevel: string;
-  graph: { apiUrl: string; version: string };
+  /** `batchSends`: the replies of one turn of the event loop go to Graph as batch requests (default on). */
+  graph: { apiUrl: string; version: string; batchSends: boolean };
   /** Where the Facebook Login dialog lives (the emulator in the demo and tests). */
   facebookWebUrl: string;
   /** Base64 AES-256 keys, newest first. Empty only in the demo, which generates one. */
@@ -174,6 +175,7 @@ function resolveConfig(o: {
     graph: {
       apiUrl: (c.graph_api_url ?? 'https://graph.facebook.com').replace(/\/$/, ''),
       version: c.graph_api_version ?? DEFAULT_GRAPH_API_VERSION,
+      batchSends: c.graph_batch_sends ?? true,
     },
     facebookWebUrl: (c.facebook_web_url ?? 'https://www.facebook.com').replace(/\/$/, ''),
     secretKeys: c.secret_keys ?? [],
@@ -361,6 +363,7 @@ const SETTING_VARIABLES: Record<string, string> = {
   log_level: 'LOG_LEVEL',
   graph_api_url: 'GRAPH_API_URL',
   graph_api_version: 'GRAPH_API_VERSION',
+  graph_batch_sends: 'GRAPH_BATCH_SENDS',
   facebook_web_url: 'FACEBOOK_WEB_URL',
 };
 /** Every variable a key of the merged configuration may come from, by key path (or its first key). */

@@ -15,7 +15,7 @@ describe('the Graph clients of the apps', () => {
     const app = (secret: string) => ({ id: '111', secret, verify_token: 'vt' });
     const directory = createDirectoryMirror({ apps: [app('old-secret')], pages: [] });
     const clients = createGraphClients(
-      { apiUrl: server.baseUrl, version: 'v25.0' },
+      { apiUrl: server.baseUrl, version: 'v25.0', batchSends: true },
       directory,
       pino({ level: 'silent' }),
     );

@@ -23,7 +23,7 @@ export function createGraphClients(graph: Config['graph'], directory: PageLookup
           appSecret: secret,
           dispatcher,
           logger,
-          batchSends: true,
+          batchSends: graph.batchSends,
         });
         made = { secret, client };
         clients.set(appId, made);

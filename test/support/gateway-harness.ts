@@ -107,7 +107,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     publicUrl: 'http://127.0.0.1',
     databaseUrl: db.url,
     logLevel: 'silent',
-    graph: { apiUrl: emulator.url as string, version: 'v25.0' },
+    graph: { apiUrl: emulator.url as string, version: 'v25.0', batchSends: true },
     facebookWebUrl: emulator.url as string,
     secretKeys: [secretKey],
     admin: ADMIN,
