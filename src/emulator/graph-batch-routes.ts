@@ -34,7 +34,7 @@ function hasToken(url: string, body: string): boolean {
 
 /**
  * Graph batch requests (messenger-platform.md §9): ≤ 50 sub-requests, each run through the same
- * routes (so validation, faults and the call log apply to each), results in order, each `body` a
+ * routes (so validation, faults and the call log apply to each) side by side, results in order, each `body` a
  * JSON string. `depends_on` and `{result=name:$.path}` are supported; a sub-request whose
  * dependency failed gets `null`. `omit_response_on_success` is honoured only when set to true.
  */
@@ -56,17 +56,14 @@ export const graphBatchRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = as
     const includeHeaders = String(params.include_headers ?? 'true') !== 'false';
     const named = new Map<string, unknown>();
     const failed = new Set<string>();
-    const results: (BatchResult | null)[] = [];
-    for (const operation of batch) {
+    const run = async (operation: unknown): Promise<BatchResult | null> => {
       if (!isRecord(operation) || typeof operation.relative_url !== 'string') {
-        results.push(refused('(#100) Each batch request needs a relative_url'));
-        continue;
+        return refused('(#100) Each batch request needs a relative_url');
       }
       const dependsOn = typeof operation.depends_on === 'string' ? operation.depends_on : undefined;
       if (dependsOn && (failed.has(dependsOn) || !named.has(dependsOn))) {
         if (typeof operation.name === 'string') failed.add(operation.name);
-        results.push(null);
-        continue;
+        return null;
       }
       const body = substitute(typeof operation.body === 'string' ? operation.body : '', named);
       let url = substitute(operation.relative_url, named)
@@ -83,8 +80,7 @@ export const graphBatchRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = as
       const target = new URL(`/graph/${url}`, 'http://emulator.invalid');
       if (!target.pathname.startsWith('/graph/')) {
         if (typeof operation.name === 'string') failed.add(operation.name);
-        results.push(refused('(#100) Unknown path components in relative_url'));
-        continue;
+        return refused('(#100) Unknown path components in relative_url');
       }
       const method = (typeof operation.method === 'string' ? operation.method : 'GET').toUpperCase() as 'GET';
       // The batch's own Host: URLs a sub-request answers (avatars, files) name the address the caller reached.
@@ -103,8 +99,21 @@ export const graphBatchRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = as
       const result: BatchResult = { code: response.statusCode };
       if (includeHeaders) result.headers = [{ name: 'Content-Type', value: 'text/javascript; charset=UTF-8' }];
       if (!(ok && operation.omit_response_on_success === true)) result.body = response.body;
-      results.push(result);
+      return result;
+    };
+    // Graph runs independent sub-requests side by side: a batch takes about as long as its slowest request, not their
+    // sum. One that depends on another waits for it; one that reads earlier results waits for every earlier request.
+    const runs: Promise<BatchResult | null>[] = [];
+    const byName = new Map<string, Promise<BatchResult | null>>();
+    for (const operation of batch) {
+      const dependsOn = isRecord(operation) && typeof operation.depends_on === 'string' ? operation.depends_on : '';
+      const readsResults = /\{result=/.test(JSON.stringify(operation));
+      const first = byName.get(dependsOn) ?? (readsResults ? Promise.all([...runs]) : undefined);
+      const running = first ? first.then(() => run(operation)) : run(operation);
+      runs.push(running);
+      if (isRecord(operation) && typeof operation.name === 'string') byName.set(operation.name, running);
     }
+    const results = await Promise.all(runs);
     return results;
   });
 };

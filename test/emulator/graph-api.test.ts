@@ -215,6 +215,29 @@ describe('batch requests', () => {
     expect(responses.map((response) => response.body).join()).not.toContain('"people"');
   });
 
+  it('runs independent sub-requests side by side, as Graph does, and a dependent one after its dependency', async () => {
+    await h.client.sendText(PAGE_ID, PSID, 'hello');
+    await h.client.setFaults({ latency_ms: 250 });
+    try {
+      const batch = [
+        { method: 'GET', relative_url: 'me', name: 'page' },
+        { method: 'GET', relative_url: PSID },
+        { method: 'GET', relative_url: `${PSID}?fields=first_name` },
+        { method: 'GET', relative_url: '{result=page:$.id}?fields=name', depends_on: 'page' },
+      ];
+      const responses = (await h.graph('POST', '/', { body: { batch } })).body as unknown as { code: number }[];
+      expect(responses.map((response) => response.code)).toEqual([200, 200, 200, 200]);
+    } finally {
+      await h.client.clearFaults();
+    }
+    const calls = await h.client.graphCalls({});
+    const [call] = calls.filter((c) => c.path === '/v25.0/' || c.path === '/');
+    // One after the other, the four would take 4 × 250 ms on top of the batch's own 250 ms; side by side, the
+    // independent three take one 250 ms and the dependent one another.
+    expect(call?.duration_ms).toBeGreaterThanOrEqual(750);
+    expect(call?.duration_ms).toBeLessThan(1_150);
+  });
+
   it('returns null for a sub-request whose dependency failed', async () => {
     const batch = [
       { method: 'GET', relative_url: '999', name: 'missing' },
