@@ -108,8 +108,9 @@ export const graphBatchRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = as
     for (const operation of batch) {
       const dependsOn = isRecord(operation) && typeof operation.depends_on === 'string' ? operation.depends_on : '';
       const readsResults = /\{result=/.test(JSON.stringify(operation));
-      const first = byName.get(dependsOn) ?? (readsResults ? Promise.all([...runs]) : undefined);
-      const running = first ? first.then(() => run(operation)) : run(operation);
+      // Both when it has both: the result it reads may be another request's than the one it depends on.
+      const waits = [byName.get(dependsOn), ...(readsResults ? runs : [])].filter((w) => w !== undefined);
+      const running = waits.length > 0 ? Promise.all(waits).then(() => run(operation)) : run(operation);
       runs.push(running);
       if (isRecord(operation) && typeof operation.name === 'string') byName.set(operation.name, running);
     }

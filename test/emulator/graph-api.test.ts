@@ -238,6 +238,28 @@ describe('batch requests', () => {
     expect(call?.duration_ms).toBeLessThan(1_150);
   });
 
+  it('runs a sub-request that reads an earlier result after that request, though it depends on another one', async () => {
+    await h.client.sendText(PAGE_ID, PSID, 'hello');
+    // Each call takes 100 ms: `person` answers after `page` does, since it waits for `first`.
+    await h.client.setFaults({ latency_ms: 100 });
+    try {
+      const batch = [
+        { method: 'GET', relative_url: 'me', name: 'page' },
+        { method: 'GET', relative_url: 'me', name: 'first' },
+        { method: 'GET', relative_url: PSID, name: 'person', depends_on: 'first' },
+        { method: 'GET', relative_url: '{result=person:$.id}?fields=first_name', depends_on: 'page' },
+      ];
+      const responses = (await h.graph('POST', '/', { body: { batch } })).body as unknown as {
+        code: number;
+        body: string;
+      }[];
+      expect(responses.map((response) => response.code)).toEqual([200, 200, 200, 200]);
+      expect(JSON.parse(responses[3]!.body)).toEqual({ first_name: 'Lena', id: PSID });
+    } finally {
+      await h.client.clearFaults();
+    }
+  });
+
   it('returns null for a sub-request whose dependency failed', async () => {
     const batch = [
       { method: 'GET', relative_url: '999', name: 'missing' },
