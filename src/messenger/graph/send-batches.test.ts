@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useScriptedGraph } from '../../../test/support/scripted-graph-server.ts';
 import type { SendRequest } from '../send-types.ts';
+import { createSendApi } from './send-api.ts';
 
 const TOKEN = 'EAAB-page-token-batches';
 const text = (id: string, words = 'hi'): SendRequest => ({
@@ -144,6 +145,32 @@ describe('send batches', () => {
         usage: expect.objectContaining({ page: 97 }),
       }),
     ]);
+  });
+
+  it('sends each request of a batch refused as malformed alone, so each gets a verdict of its own', async () => {
+    graph.server.reply(
+      { status: 400, json: { error: { message: 'Invalid parameter', type: 'OAuthException', code: 100 } } },
+      { json: { recipient_id: '1', message_id: 'm_1' } },
+      { status: 400, json: { error: { message: 'm', type: 'OAuthException', code: 551, error_subcode: 1545041 } } },
+    );
+    const outcomes = await Promise.all([graph.client.send(TOKEN, text('1')), graph.client.send(TOKEN, text('2'))]);
+    expect(outcomes).toEqual([
+      { status: 'sent', recipient_id: '1', message_id: 'm_1' },
+      expect.objectContaining({ status: 'failed', kind: 'recipient' }),
+    ]);
+    expect(graph.server.requests.map((r) => r.url.pathname)).toEqual([
+      '/v25.0/',
+      '/v25.0/me/messages',
+      '/v25.0/me/messages',
+    ]);
+  });
+
+  it('answers every send in doubt when the call throws instead of answering, never leaving one waiting', async () => {
+    const throwing = { call: () => Promise.reject(new Error('boom')), close: async () => {} };
+    const api = createSendApi(throwing, { batchSends: true });
+    const inDoubt = { status: 'retry', kind: 'transient', error: { message: 'Graph call failed unexpectedly' } };
+    expect(await Promise.all([api.send(TOKEN, text('1')), api.send(TOKEN, text('2'))])).toEqual([inDoubt, inDoubt]);
+    expect(await api.send(TOKEN, text('3'))).toEqual(inDoubt);
   });
 
   it('treats a batch answer it cannot read as in doubt for every send, and never quotes the token', async () => {

@@ -24,6 +24,8 @@ export function createSendBatches(
 ): (token: string, body: SendRequest) => Promise<GraphResponse> {
   const waiting = new Map<string, WaitingSend[]>();
   let scheduled = false;
+  const sendAlone = (token: string, send: WaitingSend) =>
+    callAlone(token, send.body).catch(unexpected).then(send.answer);
 
   const flush = () => {
     scheduled = false;
@@ -31,8 +33,11 @@ export function createSendBatches(
       for (let i = 0; i < sends.length; i += MAX_SENDS_PER_BATCH) {
         const part = sends.slice(i, i + MAX_SENDS_PER_BATCH);
         const [first] = part;
-        if (part.length === 1 && first) void callAlone(token, first.body).then(first.answer);
-        else void sendBatch(graph, token, part);
+        if (part.length === 1 && first) void sendAlone(token, first);
+        else
+          void sendBatch(graph, token, part, sendAlone).catch(() => {
+            for (const send of part) send.answer(unexpected());
+          });
       }
     }
     waiting.clear();
@@ -50,14 +55,29 @@ export function createSendBatches(
     });
 }
 
-async function sendBatch(graph: GraphRequester, token: string, sends: WaitingSend[]): Promise<void> {
+/**
+ * A call that threw instead of answering (the requester turns every network and Graph failure into a value, so this is
+ * a defect): in doubt, so the outbox waits for an echo before sending again, and never left waiting for ever.
+ */
+const unexpected = (): GraphResponse =>
+  graphFailure({ message: 'Graph call failed unexpectedly' }, undefined, undefined, 'transient');
+
+async function sendBatch(
+  graph: GraphRequester,
+  token: string,
+  sends: WaitingSend[],
+  sendAlone: (token: string, send: WaitingSend) => Promise<void>,
+): Promise<void> {
   const batch = sends.map(({ body }) => ({ method: 'POST', relative_url: 'me/messages', body: formBody(body) }));
   // The token rides in the body too, as Graph documents for batches (its sub-requests fall back on it); a body, unlike
   // a URL, is never logged on the way.
   const json = { access_token: token, batch, include_headers: false };
   const res = await graph.call({ method: 'POST', path: '/', token, json });
   if (!res.ok) {
-    for (const send of sends) send.answer(res);
+    // A batch refused as malformed says nothing of its requests: each goes alone for a verdict of its own, so one
+    // reply Graph cannot take never fails fifty others with it.
+    if (res.kind === 'invalid') await Promise.all(sends.map((send) => sendAlone(token, send)));
+    else for (const send of sends) send.answer(res);
     return;
   }
   const results = Array.isArray(res.body) && res.body.length === sends.length ? res.body : undefined;
