@@ -27,8 +27,8 @@ export interface FakeGraph {
   url: string;
   /** Starts tallying replies to the events of `phase` (0..count-1). */
   track(phase: number, count: number): ReplyTally;
-  /** Replies that named no tracked event, profile reads, and requests it does not serve. */
-  readonly stats: { stray: number; profiles: number; unexpected: number };
+  /** Replies that named no tracked event, profile reads, requests it does not serve, and batch requests with their sends. */
+  readonly stats: { stray: number; profiles: number; unexpected: number; batches: number; batchedSends: number };
   close(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ const FORM_RECIPIENT = /recipient=%7B%22id%22%3A%22(\d+)%22/;
 
 export async function startFakeGraph(): Promise<FakeGraph> {
   const tallies = new Map<number, ReplyTally>();
-  const stats = { stray: 0, profiles: 0, unexpected: 0 };
+  const stats = { stray: 0, profiles: 0, unexpected: 0, batches: 0, batchedSends: 0 };
   let messageSeq = 0;
 
   function tallyReply(body: string) {
@@ -72,6 +72,8 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     if (req.method === 'POST' && (url === BATCH_PATH || url.startsWith(`${BATCH_PATH}?`))) {
       // Graph batch requests (messenger-platform.md §9): every sub-request here is a send.
       const { batch } = JSON.parse(body) as { batch: { relative_url: string; body: string }[] };
+      stats.batches++;
+      stats.batchedSends += batch.length;
       const answers = batch.map((send) => {
         tallyReply(send.body);
         const recipient = FORM_RECIPIENT.exec(send.body)?.[1] ?? '';

@@ -101,6 +101,11 @@ async function main() {
   print(describeLoadGenerator(verifyOnly, switchboards));
   if (floor) print(describeFloor(floor, reply));
   print(describeInterference(results.filter((_, i) => !specs[i]?.postgresUrl)));
+  const { batches, batchedSends } = graph.stats;
+  if (batches)
+    print(
+      `fake Graph: ${batches} batch requests carried ${batchedSends} replies (${(batchedSends / batches).toFixed(1)} each)`,
+    );
   if (graph.stats.stray || graph.stats.unexpected)
     print(`fake Graph: ${graph.stats.stray} stray replies, ${graph.stats.unexpected} unexpected requests`);
   const checks = switchboards.flatMap((sb) => checksFor(sb, reply));
