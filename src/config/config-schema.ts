@@ -82,6 +82,17 @@ const portSchema = z.preprocess(
     .max(65535),
 );
 
+/**
+ * A listen address. The spaces and line break around one (a secret file's) are dropped; an empty or blank one is
+ * refused: the server could not listen at it, and `switchboard check` would pass what `start` then fails on.
+ */
+const HOST_EXPECTED =
+  'must be an address such as 127.0.0.1 or 0.0.0.0; for the default (0.0.0.0, every interface), leave it out';
+const hostSchema = z
+  .string({ error: (issue) => (issue.code === 'invalid_type' ? HOST_EXPECTED : undefined) })
+  .trim()
+  .min(1, HOST_EXPECTED);
+
 /** On or off: YAML's booleans, or `true`/`false` written as text (a variable). */
 const switchSchema = z.preprocess(
   (value) => (typeof value === 'string' && /^\s*(true|false)\s*$/i.test(value) ? /true/i.test(value) : value),
@@ -92,7 +103,7 @@ const switchSchema = z.preprocess(
 export const fileConfigSchema = z
   .object({
     port: portSchema,
-    host: z.string(),
+    host: hostSchema,
     // A list in the file, as YAML writes one; TRUST_PROXY is comma-separated.
     trust_proxy: z.union([z.boolean(), z.number(), z.string(), z.array(z.string())]),
     // Switchboard serves its paths from the root (the OAuth callback, its cookie's path, the inbox).

@@ -314,6 +314,26 @@ describe('configuration', () => {
     expect(loadConfig({}, cwd).port).toBe(4000);
   });
 
+  it('refuses a blank host, which the server could not listen at, and drops the spaces around one', () => {
+    const hostProblem = /^HOST: must be an address such as 127\.0\.0\.1 or 0\.0\.0\.0; for the default \(0\.0\.0\.0/;
+    expect(problemsOf(() => loadConfig({ HOST: ' ' }, dir()))).toEqual([expect.stringMatching(hostProblem)]);
+    // `switchboard check` reports it with the others, rather than the start failing to listen.
+    expect(inspectConfig({ HOST: '\t', PORT: 'x' }, dir()).problems).toEqual([
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(hostProblem),
+    ]);
+    const cwd = dir();
+    for (const written of ['host: ""\n', 'host:\n']) {
+      writeFileSync(join(cwd, 'switchboard.yaml'), written);
+      expect(problemsOf(() => loadConfig({}, cwd))).toEqual([
+        expect.stringMatching(/switchboard\.yaml: host: must be an address such as 127\.0\.0\.1/),
+      ]);
+    }
+    // An empty variable is unset, as every other one; a line break from a secret file is not part of the address.
+    expect(loadConfig({ HOST: '' }, dir()).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: ' 127.0.0.1\n' }, dir()).host).toBe('127.0.0.1');
+  });
+
   it('believes X-Forwarded-For from no proxy unless TRUST_PROXY names them, and refuses what is not an address', () => {
     expect(loadConfig({}, dir()).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'true' }, dir()).trustProxy).toBe(true);
