@@ -27,18 +27,30 @@ export function readConfigFile(path: string, env: Env, only?: readonly (keyof Fi
 
 /** What `inspectConfigFile` found. */
 export interface FileInspection {
-  /** The file without its broken keys. */
+  /** The file without its broken keys, and without the broken entries of `apps` and `pages`. */
   file: FileConfig;
   /** Every problem found, naming the file and the key. */
   problems: string[];
-  /** The top-level keys left out of `file` for a problem, so that what is checked after them says nothing more. */
+  /**
+   * The top-level keys left out of `file`, or with an entry left out, for a problem, so that what is checked after them
+   * says nothing more.
+   */
   broken: Set<string>;
+  /** Where entries of `apps` or `pages` were left out: the file's index of each entry kept, in order. */
+  kept: KeptEntries;
 }
 
+/** The lists whose entries stand alone: a problem in one leaves that entry out, and the others are still checked. */
+const ENTRY_LISTS = ['apps', 'pages'] as const;
+type EntryList = (typeof ENTRY_LISTS)[number];
+
+/** See `FileInspection.kept`. */
+export type KeptEntries = Partial<Record<EntryList, number[]>>;
+
 /**
- * As `readConfigFile`, but a problem leaves out only its top-level key (a `${NAME}` unset, a bad value, an unknown
- * key): the rest is returned, so that checks that need no broken part still run, and report theirs with these. A file
- * that is missing or not YAML still throws: there is nothing to read.
+ * As `readConfigFile`, but a problem leaves out only its top-level key, or its entry of `apps` or `pages` (a `${NAME}`
+ * unset, a bad value, an unknown key): the rest is returned, so that checks that need no broken part still run, and
+ * report theirs with these. A file that is missing or not YAML still throws: there is nothing to read.
  */
 export function inspectConfigFile(path: string, env: Env, only?: readonly (keyof FileConfig)[]): FileInspection {
   if (!existsSync(path))
@@ -49,44 +61,89 @@ export function inspectConfigFile(path: string, env: Env, only?: readonly (keyof
   if (only && isMapping(raw))
     raw = Object.fromEntries(Object.entries(raw).filter(([key]) => (only as readonly string[]).includes(key)));
   const problems: string[] = [];
-  const broken = new Set<string>();
+  const unsubstituted = nothingLeftOut();
   const references = new Set<string>();
   const substituted = substituteEnv(raw, env, references, (at, problem) => {
     problems.push(`${path}: ${at.join('.') || '(top level)'}: ${problem}`);
-    broken.add(String(at[0] ?? ''));
+    leaveOut(unsubstituted, at);
   });
-  // A key whose value could not be substituted is not validated: its problems would be those of the text left.
-  const input = withoutKeys(substituted, broken);
+  // What could not be substituted is not validated: its problems would be those of the text left. A key is left out;
+  // an entry stays, so that the others keep their indexes, and its issues are dropped.
+  const input = withoutLeftOut(substituted, { ...nothingLeftOut(), keys: unsubstituted.keys }).value;
   let parsed = fileConfigSchema.safeParse(input);
   if (!parsed.success && typeReferences(input, parsed.error.issues, references))
     parsed = fileConfigSchema.safeParse(input);
-  if (parsed.success) return { file: parsed.data, problems, broken };
-  problems.push(...describeIssues(parsed.error, path, { input }));
-  return { file: soundPart(input, parsed.error, broken), problems, broken };
+  if (parsed.success && problems.length === 0) return { file: parsed.data, problems, broken: new Set(), kept: {} };
+  const issues = (parsed.error?.issues ?? []).filter((issue) => !isLeftOut(unsubstituted, issue.path));
+  problems.push(...describeIssues(issues, path, { input }));
+  return { ...soundPart(input, issues, unsubstituted), problems };
+}
+
+/** What problems leave out of a file: top-level keys, and entries of `apps` and `pages` by index. */
+interface LeftOut {
+  keys: Set<string>;
+  entries: Record<EntryList, Set<number>>;
+}
+
+const nothingLeftOut = (): LeftOut => ({ keys: new Set(), entries: { apps: new Set(), pages: new Set() } });
+
+/** The entry of `apps` or `pages` that `path` is in, if it is in one. */
+function entryAt(path: readonly PropertyKey[]): { list: EntryList; index: number } | undefined {
+  const [key, index] = path;
+  const list = ENTRY_LISTS.find((name) => name === key);
+  return list && typeof index === 'number' ? { list, index } : undefined;
+}
+
+/** Leaves out what a problem at `path` is in: its entry of `apps` or `pages`, else its top-level key. */
+function leaveOut(out: LeftOut, path: readonly PropertyKey[]): void {
+  const entry = entryAt(path);
+  if (entry) out.entries[entry.list].add(entry.index);
+  else out.keys.add(String(path[0] ?? ''));
+}
+
+function isLeftOut(out: LeftOut, path: readonly PropertyKey[]): boolean {
+  const entry = entryAt(path);
+  return out.keys.has(String(path[0] ?? '')) || (entry !== undefined && out.entries[entry.list].has(entry.index));
 }
 
 /**
- * What of `input` passes once the top-level keys `error` found a problem in are left out, those keys added to
- * `broken`. Each top-level key is checked on its own, so the rest passes; what is no mapping has nothing to keep.
+ * What of `input` passes once what `issues` found a problem in (a top-level key, an entry of `apps` or `pages`), and
+ * what is `out` already, are left out; the keys of what is left out are `broken`. Each top-level key and each entry is
+ * checked on its own, so the rest passes; what is no mapping has nothing to keep.
  */
-export function soundPart(input: unknown, error: z.ZodError, broken: Set<string>): FileConfig {
-  const failed = new Set<string>();
-  for (const issue of error.issues) {
-    if (issue.path.length > 0) failed.add(String(issue.path[0]));
-    else if (issue.code === 'unrecognized_keys') for (const key of issue.keys) failed.add(key);
+export function soundPart(
+  input: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  out: LeftOut = nothingLeftOut(),
+): Omit<FileInspection, 'problems'> {
+  for (const issue of issues) {
+    if (issue.path.length > 0) leaveOut(out, issue.path);
+    else if (issue.code === 'unrecognized_keys') for (const key of issue.keys) out.keys.add(key);
   }
-  for (const key of failed) broken.add(key);
-  const rest = fileConfigSchema.safeParse(withoutKeys(input, failed));
-  return rest.success ? rest.data : {};
+  const broken = new Set([...out.keys, ...ENTRY_LISTS.filter((list) => out.entries[list].size > 0)]);
+  const { value, kept } = withoutLeftOut(input, out);
+  const rest = fileConfigSchema.safeParse(value);
+  return { file: rest.success ? rest.data : {}, broken, kept };
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** A parsed file without the given top-level keys (a copy; anything but a mapping as it is). */
-function withoutKeys(value: unknown, keys: ReadonlySet<string>): unknown {
-  if (!isMapping(value) || keys.size === 0) return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.has(key)));
+/**
+ * A parsed file without what is left out (a copy; anything but a mapping as it is), and the file's index of each entry
+ * kept in a list that lost one.
+ */
+function withoutLeftOut(value: unknown, out: LeftOut): { value: unknown; kept: KeptEntries } {
+  const kept: KeptEntries = {};
+  if (!isMapping(value)) return { value, kept };
+  const copy = Object.fromEntries(Object.entries(value).filter(([key]) => !out.keys.has(key)));
+  for (const list of ENTRY_LISTS) {
+    const entries = copy[list];
+    if (!Array.isArray(entries) || out.entries[list].size === 0) continue;
+    kept[list] = entries.flatMap((_, i) => (out.entries[list].has(i) ? [] : [i]));
+    copy[list] = entries.filter((_, i) => !out.entries[list].has(i));
+  }
+  return { value: copy, kept };
 }
 
 /**
@@ -195,12 +252,12 @@ function typeReferences(
  * was validated) is given. Values are never echoed: they may be secrets.
  */
 export function describeIssues(
-  error: z.ZodError,
+  issues: readonly z.core.$ZodIssue[],
   where: string,
   options: { variables?: Record<string, string>; input?: unknown } = {},
 ): string[] {
   const variables = options.variables ?? {};
-  return error.issues.flatMap((issue) => {
+  return issues.flatMap((issue) => {
     const key = issue.path.length ? issue.path.join('.') : '(top level)';
     const variable = variables[key] ?? variables[String(issue.path[0])];
     const at = variable ?? `${where}: ${key}`;

@@ -637,6 +637,57 @@ describe('configuration', () => {
     expect(config.pages).toMatchObject([{ id: '2', app_id: '1', assistant: { type: 'flow', path: 'support.yaml' } }]);
   });
 
+  it('checks the other apps and pages beside a broken one, and says nothing more of the broken one', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    const llm = '{type: llm, base_url: "https://api.example.com/v1", model: m, api_key_env: UNSET_KEY}';
+    writeFileSync(
+      file,
+      [
+        'apps:',
+        '  - {id: "1", secret: short, verify_token: vt}',
+        '  - {id: "4", secret: app-secret-4, verify_token: vt}',
+        '  - {id: "4", secret: app-secret-5, verify_token: vt}',
+        'pages:',
+        '  - {id: "2", app_id: "9", access_token: t, bogus: 1}',
+        '  - {id: "5", app_id: "9", access_token: "${UNSET_TOKEN}", assistant: missing.yaml}',
+        '  - {id: "5", app_id: "4", access_token: u, assistant: missing.yaml}',
+        `  - {id: "5", app_id: "4", access_token: v, assistant: ${llm}}`,
+        '',
+      ].join('\n'),
+    );
+    const { config, problems, broken } = inspectConfig({}, cwd);
+    // The apps have a broken entry, whose id a page may name: the pages' app ids are not checked.
+    expect(problems).toEqual([
+      `${file}: pages.1.access_token: \${UNSET_TOKEN} is not set in the environment; export UNSET_TOKEN`,
+      `${file}: apps.0.secret: looks too short for an app secret`,
+      `${file}: pages.0: Unrecognized key: "bogus"; remove or rename it`,
+      'apps[2].id: app 4 is already configured at apps[1].id; keep one entry',
+      'pages[3].id: page 5 is already configured at pages[2].id; keep one entry',
+      expect.stringMatching(/^pages\[2\]\.assistant: page 5: the flow file missing\.yaml does not exist/),
+      'pages[3].assistant.api_key_env: UNSET_KEY is not set in the environment',
+    ]);
+    expect([...broken].sort()).toEqual(['apps', 'pages']);
+    expect(config.apps.map((app) => app.id)).toEqual(['4', '4']);
+    expect(config.pages.map((page) => page.access_token)).toEqual(['u', 'v']);
+    // With the apps sound, the other pages' app ids are checked, each named by its place in the file.
+    writeFileSync(
+      file,
+      [
+        'apps: [{id: "1", secret: app-secret-1, verify_token: vt}]',
+        'pages:',
+        '  - {id: "2", app_id: "9", access_token: t, bogus: 1}',
+        '  - {id: "3", app_id: "9", access_token: u}',
+        '',
+      ].join('\n'),
+    );
+    expect(inspectConfig({ FB_PAGE_ID: '3', FB_PAGE_ACCESS_TOKEN: 'w' }, cwd).problems).toEqual([
+      `${file}: pages.0: Unrecognized key: "bogus"; remove or rename it`,
+      'FB_PAGE_ID: page 3 is already configured at pages[1].id; keep one entry',
+      'pages[1].app_id: no app with id 9 is configured',
+    ]);
+  });
+
   it('refuses a ${...} other than ${NAME} instead of keeping it as the value', () => {
     const cwd = dir();
     writeFileSync(

@@ -3,7 +3,15 @@ import type { z } from 'zod';
 import { secretKeyProblem } from '../storage/secret-box.ts';
 import { flowFileProblem } from './assistant-config.ts';
 import { ConfigError } from './config-error.ts';
-import { configPathOf, describeIssues, type Env, inspectConfigFile, readConfigFile, soundPart } from './config-file.ts';
+import {
+  configPathOf,
+  describeIssues,
+  type Env,
+  type FileInspection,
+  inspectConfigFile,
+  readConfigFile,
+  soundPart,
+} from './config-file.ts';
 import {
   type AppConfig,
   appSchema,
@@ -89,7 +97,7 @@ export interface ConfigInspection {
 /**
  * As `loadConfig`, without throwing: a problem leaves out only the part it is in, so that the checks of the other
  * parts still run (`switchboard check` goes on with what needs none of the broken parts). A checked part that depends
- * on a broken one is not checked (pages' app ids when the apps are broken): it would only repeat the problem.
+ * on a broken one is not checked (pages' app ids when an app is broken): it would only repeat the problem.
  */
 export function inspectConfig(
   env: Env = process.env,
@@ -99,7 +107,7 @@ export function inspectConfig(
   const configPath = options.readFile === false ? undefined : configPathOf(env, cwd);
   const read = configPath
     ? inspectConfigFile(resolve(cwd, configPath), env)
-    : { file: {}, problems: [], broken: new Set<string>() };
+    : { file: {}, problems: [], broken: new Set<string>(), kept: {} };
   return resolveConfig({ ...read, env, configPath, cwd });
 }
 
@@ -120,15 +128,10 @@ export function loadDatabaseUrl(env: Env = process.env, cwd = process.cwd()): { 
   return { url: url ?? DEFAULT_DATABASE_URL, setting };
 }
 
-function resolveConfig(o: {
-  file: FileConfig;
-  problems: string[];
-  broken: Set<string>;
-  env: Env;
-  configPath: string | undefined;
-  cwd: string;
-}): ConfigInspection {
-  const { file, env, configPath, cwd, problems, broken } = o;
+function resolveConfig(
+  o: FileInspection & { env: Env; configPath: string | undefined; cwd: string },
+): ConfigInspection {
+  const { file, env, configPath, cwd, problems, broken, kept } = o;
   const fromEnv = envOverrides(env, configPath !== undefined);
   const c = mergeEnvironment(file, fromEnv, { problems, broken });
   // Where a key of the merged configuration came from: the file when it gave the value, else its variable.
@@ -146,20 +149,23 @@ function resolveConfig(o: {
   const apps = [...(c.apps ?? []), ...fromEnv.apps];
   const filePages = c.pages?.length ?? 0;
   const fileApps = c.apps?.length ?? 0;
+  // An entry of the file is named by its index there, which its broken neighbours left out do not change.
+  const appAt = (i: number) => (i < fileApps ? `apps[${kept.apps?.[i] ?? i}]` : undefined);
+  const pageAt = (i: number) => (i < filePages ? `pages[${kept.pages?.[i] ?? i}]` : undefined);
   problems.push(
-    ...duplicateProblems(apps, (i) => (i < fileApps ? `apps[${i}].id` : 'FB_APP_ID'), 'app'),
+    ...duplicateProblems(apps, (i) => (appAt(i) ? `${appAt(i)}.id` : 'FB_APP_ID'), 'app'),
     ...duplicateProblems(
       [...(c.pages ?? []), ...fromEnv.pages],
-      (i) => (i < filePages ? `pages[${i}].id` : 'FB_PAGE_ID'),
+      (i) => (pageAt(i) ? `${pageAt(i)}.id` : 'FB_PAGE_ID'),
       'page',
     ),
   );
   const pages = [...(c.pages ?? []), ...fromEnv.pages].map((page, i) => {
     const appId = page.app_id ?? (apps.length === 1 ? apps[0]?.id : undefined);
-    // With the file's apps broken, a page's app cannot be told: its problem is theirs, reported already.
-    const appProblem = broken.has('apps') ? undefined : pageAppProblem(page, appId, { i, filePages, apps });
+    // With an app of the file broken, a page's app cannot be told: its problem is the app's, reported already.
+    const appProblem = broken.has('apps') ? undefined : pageAppProblem(page, appId, { at: pageAt(i), apps });
     if (appProblem) problems.push(appProblem);
-    const where = i < filePages ? `pages[${i}].assistant` : 'SWITCHBOARD_ASSISTANT';
+    const where = pageAt(i) ? `${pageAt(i)}.assistant` : 'SWITCHBOARD_ASSISTANT';
     problems.push(...assistantProblems(page.assistant, { key: where, subject: `page ${page.id}: ` }, { env, cwd }));
     return { ...page, app_id: appId ?? '' };
   });
@@ -193,18 +199,20 @@ function resolveConfig(o: {
   return { config, problems, broken };
 }
 
-/** A page whose app is not told (several apps, no `app_id`) or not configured; `appId` is its own or the only app's. */
+/**
+ * A page whose app is not told (several apps, no `app_id`) or not configured; `appId` is its own or the only app's, `at`
+ * the page's place in the file (`pages[2]`), undefined for FB_PAGE_ID's.
+ */
 function pageAppProblem(
   page: PageConfig,
   appId: string | undefined,
-  o: { i: number; filePages: number; apps: AppConfig[] },
+  o: { at: string | undefined; apps: AppConfig[] },
 ): string | undefined {
-  const { i, filePages, apps } = o;
-  if (!appId && i >= filePages)
-    return `FB_APP_ID: page ${page.id} (FB_PAGE_ID) needs it when ${apps.length} apps are configured`;
-  if (!appId) return `pages[${i}].app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`;
+  const { at, apps } = o;
+  if (!appId && !at) return `FB_APP_ID: page ${page.id} (FB_PAGE_ID) needs it when ${apps.length} apps are configured`;
+  if (!appId) return `${at}.app_id: page ${page.id} needs app_id when ${apps.length} apps are configured`;
   if (!apps.some((a) => a.id === appId))
-    return `${i < filePages ? `pages[${i}].app_id` : 'FB_APP_ID'}: no app with id ${appId} is configured`;
+    return `${at ? `${at}.app_id` : 'FB_APP_ID'}: no app with id ${appId} is configured`;
   return undefined;
 }
 
@@ -223,8 +231,11 @@ function mergeEnvironment(
   const input: Record<string, unknown> = { ...file, ...fromEnv.values, ...admin };
   const merged = fileConfigSchema.safeParse(input);
   if (merged.success) return merged.data;
-  o.problems.push(...describeIssues(merged.error, 'environment', { variables: ENV_VARIABLES, input }));
-  return soundPart(input, merged.error, o.broken);
+  o.problems.push(...describeIssues(merged.error.issues, 'environment', { variables: ENV_VARIABLES, input }));
+  // The file's apps and pages passed already, and no variable changes them: what is left out is a top-level key.
+  const sound = soundPart(input, merged.error.issues);
+  for (const key of sound.broken) o.broken.add(key);
+  return sound.file;
 }
 
 /**
