@@ -81,7 +81,8 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesDeps> = async (app, deps
         'SB_BAD_REQUEST',
         apps.length === 0 ? 'no Facebook app is configured' : 'several apps are configured: give app_id',
       );
-    if (!directory.app(appId)) throw new ApiError('SB_BAD_REQUEST', `app ${appId} is not configured`);
+    // Not quoted: it is the request's own, of any length.
+    if (!directory.app(appId)) throw new ApiError('SB_BAD_REQUEST', 'app_id: no app with this id is configured');
     const nonce = randomBytes(24).toString('base64url');
     const state: LoginState = { nonce, appId, expiresAt: deps.now() + LOGIN_TTL_MS };
     const url = deps.graphFor(appId).loginDialogUrl({

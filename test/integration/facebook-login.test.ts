@@ -48,11 +48,11 @@ for (const database of DATABASES) {
     });
 
     /** `POST /api/oauth/facebook/start` as the inbox does it: the dialog's address, and the browser's cookie. */
-    async function start(authorization = basic(ADMIN.email, ADMIN.password)) {
+    async function start(authorization = basic(ADMIN.email, ADMIN.password), body: object = {}) {
       const response = await fetch(`${h.gatewayUrl}/api/oauth/facebook/start`, {
         method: 'POST',
         headers: { authorization, 'content-type': 'application/json' },
-        body: '{}',
+        body: JSON.stringify(body),
       });
       const cookie = response.headers.get('set-cookie')?.split(';')[0] ?? '';
       return { status: response.status, body: await response.json(), cookie };
@@ -185,6 +185,16 @@ for (const database of DATABASES) {
       const agent = await start(basic('agent@example.com', 'agent password 123'));
       expect(agent.status).toBe(403);
       expect(agent.cookie).toBe('');
+    });
+
+    it('refuses an app_id that names no configured app without quoting it back', async () => {
+      const refused = await start(undefined, { app_id: '9'.repeat(100_000) });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toEqual({
+        error: { code: 'SB_BAD_REQUEST', message: 'app_id: no app with this id is configured' },
+      });
+      expect(refused.cookie).toBe('');
+      expect((await start(undefined, { app_id: APP_ID })).status).toBe(200);
     });
 
     it('removes the pages of a user who removed the app, and answers data deletion requests', async () => {
