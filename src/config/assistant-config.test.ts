@@ -16,6 +16,15 @@ describe('assistant configuration', () => {
     ).toMatch(/^timeout_ms: /);
   });
 
+  it('refuses a model history longer than a thousand messages, saying the bound', () => {
+    const model = { type: 'llm', base_url: 'https://api.example.com/v1', model: 'm' };
+    expect(errorsOf({ ...model, max_history: 1000 })).toEqual([]);
+    expect(errorsOf({ ...model, max_history: 0 })).toEqual([]);
+    expect(errorsOf({ ...model, max_history: 1001 })).toEqual([
+      'max_history: use at most 1000 messages (the default is 20)',
+    ]);
+  });
+
   it('refuses an empty fallback text: a failed assistant would leave the person with nothing', () => {
     expect(pageSettingsSchema.safeParse({ fallback_text: '' }).success).toBe(false);
   });

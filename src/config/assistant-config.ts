@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { httpUrl } from './http-url.ts';
 
 const ASSISTANT_TYPES = ['flow', 'http', 'llm'] as const;
+/** See `max_history`. */
+const MAX_HISTORY = 1000;
 
 /**
  * Which assistant answers a page. Chosen by `type`, so a mistake is reported on the key it concerns rather than as
@@ -32,7 +34,16 @@ export const assistantConfigSchema = z.discriminatedUnion(
         /** Name of the environment variable holding the API key (the key itself never goes in the file). */
         api_key_env: z.string().optional(),
         instructions: z.string().default('You are a helpful assistant for this business. Answer briefly.'),
-        max_history: z.number().int().min(0).default(20),
+        /**
+         * The session's last messages sent at each turn. At most 1,000: a history longer than the model's context is
+         * halved at most ten times in one turn (llm-assistant.ts), which takes a thousand down to none.
+         */
+        max_history: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_HISTORY, `use at most ${MAX_HISTORY} messages (the default is 20)`)
+          .default(20),
         timeout_ms: z.number().int().positive().max(120_000).default(30_000),
         /** Sent only when set: the provider's defaults apply otherwise (reasoning models refuse a temperature). */
         temperature: z.number().min(0).max(2).optional(),
