@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../support/databases.ts';
@@ -186,6 +187,20 @@ for (const database of DATABASES) {
       expect([first.status, again.status]).toEqual([202, 200]);
       expect((await again.json()).data).toEqual({ queued: false, repeated: true });
       expect((await send('x'.repeat(201))).status).toBe(400);
+      // Two keys on two lines (fetch would join them): refused, not taken as one key made of both.
+      const twoKeys = await new Promise<number | undefined>((resolve, reject) => {
+        const req = request(`${h.gatewayUrl}/api/conversations/${conversation?.id}/messages`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}`,
+            'content-type': 'application/json',
+            'idempotency-key': ['reply-a', 'reply-b'],
+          },
+        });
+        req.on('response', (res) => resolve(res.resume().statusCode)).on('error', reject);
+        req.end(JSON.stringify({ text: 'Your refund is on its way.' }));
+      });
+      expect(twoKeys).toBe(400);
       await h.settle();
       const texts = (await h.fb.conversation(PAGE_ID, person(1))).items.map((i) => i.message?.text);
       expect(texts.filter((t) => t === 'Your refund is on its way.')).toHaveLength(1);
