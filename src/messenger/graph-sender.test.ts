@@ -149,11 +149,12 @@ describe('graph sender: thread passes', () => {
 
 describe("graph sender: an agent's reply to a thread another app has", () => {
   const graph = useScriptedGraph({ timeoutMs: 300 });
-  /** The conversations whose thread a reply took back, as the sender told. */
-  let taken: string[][] = [];
+  /** The conversations whose thread a reply took back, as the sender told, with since when it saw it elsewhere. */
+  let taken: (string | number | null)[][] = [];
   const sender = () => {
     taken = [];
-    const onThreadTaken = (pageId: string, conversationId: string) => taken.push([pageId, conversationId]);
+    const onThreadTaken = (pageId: string, conversationId: string, seen: number | null) =>
+      taken.push([pageId, conversationId, seen]);
     return createGraphSender({
       directory,
       graphFor: () => graph.client,
@@ -163,18 +164,20 @@ describe("graph sender: an agent's reply to a thread another app has", () => {
     });
   };
   const reply: OutboxSend = { ...SEND, message: { text: 'Ana here' } };
+  /** The reply read that another app has held the thread since this time. */
+  const takes_thread = { elsewhere_since: 1_700_000_000_000 };
   const calls = () => graph.server.requests.map((r) => r.url.pathname.replace(/^\/v[\d.]+/, ''));
 
   it('takes the thread, with a note for the app that had it, and sends the reply once more', async () => {
     graph.server.reply(NOT_OWNER, { json: { success: true } }, { json: { message_id: 'm_A1' } });
-    expect(await sender().send({ ...reply, takes_thread: true })).toMatchObject({
+    expect(await sender().send({ ...reply, takes_thread })).toMatchObject({
       status: 'sent',
       external_id: 'm_A1',
     });
     expect(calls()).toEqual(['/me/messages', '/me/take_thread_control', '/me/messages']);
     expect(graph.server.requests[1]?.json).toEqual({ recipient: { id: PSID }, metadata: TAKE_NOTE });
     expect(graph.server.requests[2]?.json).toEqual(graph.server.requests[0]?.json);
-    expect(taken).toEqual([[PAGE.id, 'c1']]);
+    expect(taken).toEqual([[PAGE.id, 'c1', takes_thread.elsewhere_since]]);
   });
 
   it("takes no thread for the bot's replies, nor for another refusal, and fails as Graph said when it cannot take it", async () => {
@@ -185,11 +188,11 @@ describe("graph sender: an agent's reply to a thread another app has", () => {
       { status: 400, json: { error: { message: 'Cannot take thread control', code: 551 } } },
     );
     expect(await sender().send(reply)).toMatchObject({ status: 'failed', error: { code: 100, subcode: 2018234 } });
-    expect(await sender().send({ ...reply, takes_thread: true })).toMatchObject({
+    expect(await sender().send({ ...reply, takes_thread })).toMatchObject({
       status: 'failed',
       error: { code: 10 },
     });
-    expect(await sender().send({ ...reply, takes_thread: true })).toMatchObject({
+    expect(await sender().send({ ...reply, takes_thread })).toMatchObject({
       status: 'failed',
       error: { code: 100, subcode: 2018234 },
     });

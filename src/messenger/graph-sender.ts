@@ -28,8 +28,11 @@ export interface GraphSenderDeps {
   onAttachmentId?: (pageId: string, url: string, attachmentId: string) => void;
   /** Told Graph refused the attachment id cached for a media URL: it must not be used again. */
   forgetAttachmentId?: (pageId: string, url: string) => void;
-  /** Told an agent's reply took the person's thread back from the app that had it: the conversation's is ours again. */
-  onThreadTaken?: (pageId: string, conversationId: string) => void;
+  /**
+   * Told an agent's reply took the person's thread back from the app that had it: the conversation's is ours again,
+   * unless another app took it after `seen` (since when another app held it as the send read it, null if none).
+   */
+  onThreadTaken?: (pageId: string, conversationId: string, seen: number | null) => void;
   logger: Logger;
 }
 
@@ -136,7 +139,7 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
         const taken = await graph.takeThreadControl(page.access_token, send.recipient_id, TAKE_NOTE);
         if (taken.ok) {
           deps.logger.info(log, "an agent's reply took the thread from the app that had it");
-          deps.onThreadTaken?.(page.id, send.conversation_id);
+          deps.onThreadTaken?.(page.id, send.conversation_id, send.takes_thread.elsewhere_since);
           outcome = await graph.send(page.access_token, requestOf(send, attachmentId));
         } else {
           recordRefusal(page.id, taken, 'handover');

@@ -147,8 +147,8 @@ export async function createProcessing(options: ProcessingOptions): Promise<Proc
     forgetAttachmentId: (pageId, url) => keep(pageId, 'forget an attachment id', attachments.forget(pageId, url)),
     onAttachmentId: (pageId, url, id) =>
       keep(pageId, 'cache an attachment id', attachments.remember(pageId, url, id, timers.now())),
-    onThreadTaken: (pageId, conversationId) => {
-      const written = markThreadOurs(db, conversationId).then(() => {
+    onThreadTaken: (pageId, conversationId, seen) => {
+      const written = markThreadOurs(db, conversationId, seen).then(() => {
         // Written outside the turns: the next one reads it (ADR 0005), and the inboxes show the bot's again.
         cache?.forget(conversationId);
         observer.changed(conversationId);

@@ -10,8 +10,11 @@ export interface OutboxSend {
   /** Decided by the window policy just before sending. */
   messaging_type: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG';
   tag?: string;
-  /** A person of the team's message: if another app has the person's thread, the channel takes it for them. */
-  takes_thread?: boolean;
+  /**
+   * A person of the team's message: if another app has the person's thread, the channel takes it for them.
+   * `elsewhere_since`: since when another app held it as the send was decided (null: none as far as the gateway knew).
+   */
+  takes_thread?: { elsewhere_since: number | null };
 }
 
 /** The channel's usage of its rate limits, in percent, when it reports it (Messenger: usage headers). */

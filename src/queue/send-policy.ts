@@ -30,6 +30,7 @@ export function createSendPolicy(db: Kysely<Database>, now: () => number) {
     });
     // An agent answers a person whose thread another app may have (the Page Inbox): the reply may take it, the bot's
     // never (it waits until the thread comes back).
-    return decision.ok && author === 'agent' ? { ...decision, takes_thread: true } : decision;
+    if (!decision.ok || author !== 'agent') return decision;
+    return { ...decision, takes_thread: { elsewhere_since: context?.thread_elsewhere_since ?? null } };
   };
 }

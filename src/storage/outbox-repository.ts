@@ -43,6 +43,11 @@ export interface SendContext {
   author: string | null;
   /** When Graph last said the person cannot be messaged, if that stands (a turn's message may have cleared it). */
   unreachable_at?: number | null;
+  /**
+   * Since when another app holds the person's thread, as far as the gateway knows: what a reply that takes the thread
+   * saw (`markThreadOurs`). Read with the row; a turn's context, handed over with the bot's rows, leaves it out.
+   */
+  thread_elsewhere_since?: number | null;
 }
 
 export async function sendContextOf(db: Kysely<Database>, row: OutboxRow): Promise<SendContext | undefined> {
@@ -54,7 +59,7 @@ const sendContextQuery = precompiled((db, v: { conversationId: string; messageId
   db
     .selectFrom('conversations as c')
     .leftJoin('messages as m', (join) => join.on('m.id', '=', v.messageId))
-    .select(['c.last_inbound_at', 'c.unreachable_at', 'm.author'])
+    .select(['c.last_inbound_at', 'c.unreachable_at', 'c.thread_elsewhere_since', 'm.author'])
     .where('c.id', '=', v.conversationId),
 );
 
@@ -240,13 +245,18 @@ export async function markUnreachable(tx: Transaction<Database>, conversationId:
   await tx.updateTable('conversations').set({ unreachable_at: at }).where('id', '=', conversationId).execute();
 }
 
-/** An agent's reply took the person's thread back from the app that had it: the page's app holds it again. */
-export async function markThreadOurs(db: Kysely<Database>, conversationId: string) {
+/**
+ * An agent's reply took the person's thread back from the app that had it: the page's app holds it again, unless
+ * another app took it since the reply read `seen` (its take handled while Graph answered ours): that take stands, as
+ * after the inbox's give-back. `seen` null: the reply knew of no other app, so there is no take of theirs to clear.
+ */
+export async function markThreadOurs(db: Kysely<Database>, conversationId: string, seen: number | null) {
+  if (seen === null) return;
   await db
     .updateTable('conversations')
     .set({ thread_elsewhere_since: null })
     .where('id', '=', conversationId)
-    .where('thread_elsewhere_since', 'is not', null)
+    .where('thread_elsewhere_since', '<=', seen)
     .execute();
 }
 

@@ -16,7 +16,7 @@ for (const database of DATABASES) {
       bot = await startEchoBot();
       h = await startHarness({
         database,
-        people: 9,
+        people: 12,
         assistant: { type: 'http', url: bot.url, timeout_ms: 5000, retries: 0 },
         // No pause after a reply typed in the Page Inbox: a thread another app holds pauses the bot all the same.
         settings: { delay_between_messages_ms: 0, human_reply_pause_minutes: 0 },
@@ -167,6 +167,34 @@ for (const database of DATABASES) {
       expect(thread.body.data.messages.at(-1).status).not.toBe('failed');
       expect((await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'bot' })).status).toBe(200);
       expect(await h.fb.graphCalls({ path_contains: 'take_thread_control' })).toHaveLength(1);
+    });
+
+    it('keeps a take by the Page Inbox that comes while an agent’s reply is taking the thread back', async () => {
+      await h.fb.sendText(PAGE_ID, person(9), 'hello');
+      await h.settle();
+      await h.fb.setThreadOwner(PAGE_ID, person(9), PAGE_INBOX_APP_ID);
+      await h.settle();
+      const { id, thread_elsewhere_since: first } = (await conversationOf(person(9))) ?? {};
+      expect(first).toEqual(expect.any(Number));
+      await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'human' });
+      // Graph answers late: the Page Inbox takes the thread again once the reply's take is made, before its answer.
+      await h.fb.setFaults({ answer_latency_ms: 2000 });
+      try {
+        expect((await h.api('POST', `/api/conversations/${id}/messages`, { text: 'Ana here' })).status).toBe(202);
+        await waitFor(async () => (await owner(person(9))) === APP_ID);
+        await h.fb.setThreadOwner(PAGE_ID, person(9), PAGE_INBOX_APP_ID);
+        await waitFor(async () => ((await conversationOf(person(9)))?.thread_elsewhere_since ?? 0) > (first ?? 0));
+        // The newer take was recorded before Graph answered the reply's (the log has a call once it is answered).
+        const takes = await h.fb.graphCalls({ path_contains: 'take_thread_control' });
+        expect(takes.filter((c) => JSON.stringify(c.body).includes(person(9)))).toEqual([]);
+      } finally {
+        await h.fb.clearFaults();
+      }
+      const { thread_elsewhere_since: second } = (await conversationOf(person(9))) ?? {};
+      await h.settle();
+      expect(await owner(person(9))).toBe(PAGE_INBOX_APP_ID);
+      // The newer take stands: the reply's take saw the first one only.
+      expect(await conversationOf(person(9))).toMatchObject({ routing: 'human', thread_elsewhere_since: second });
     });
 
     it('passes the thread on a second try when Graph fails for the moment', async () => {

@@ -23,8 +23,11 @@ export type SendDecision =
       ok: true;
       messaging_type: 'RESPONSE' | 'MESSAGE_TAG' | 'UPDATE';
       tag?: MessageTag;
-      /** A person of the team's message, which may take the thread from another app (send-policy.ts). */
-      takes_thread?: true;
+      /**
+       * A person of the team's message, which may take the thread from another app (send-policy.ts): since when another
+       * app held it as the decision read it (null: none as far as the gateway knew).
+       */
+      takes_thread?: { elsewhere_since: number | null };
     }
   /** `code`: the Graph error code the refusal stands for, when it is one Graph would give (counted as its own). */
   | { ok: false; reason: string; code?: number };
