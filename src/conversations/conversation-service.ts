@@ -312,7 +312,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       conversation,
       personId: opened.contact.external_id,
       requester,
-      whenPassed: threadTaken(page, conversation, stampOf(event, clock.now()), clock.now()),
+      whenElsewhere: threadTaken(page, conversation, stampOf(event, clock.now()), clock.now()),
     });
     await store.commitTurn(
       { event_id: eventId, event_status: 'done', conversation: { id: conversation.id, changes } },

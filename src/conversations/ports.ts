@@ -202,14 +202,21 @@ export interface ProfileProvider {
  * What the channel answered when asked to pass a person's thread: `retry` for a failure of the moment (a 5xx, a limit),
  * or a refusal when whether the thread was passed before cannot be told for the moment.
  */
-export type ThreadPass = { status: 'passed' } | { status: 'retry' | 'failed'; error: string };
+/**
+ * The outcome of a thread pass: `elsewhere` when the channel refused it because a third app (neither the page's nor
+ * the one asked for) holds the thread, `owner`.
+ */
+export type ThreadPass =
+  | { status: 'passed' }
+  | { status: 'retry' | 'failed'; error: string }
+  | { status: 'elsewhere'; owner: string; error: string };
 
 /** Hands a person's thread to another app of the page (Messenger: the handover protocol, messenger-platform.md §7). */
 export interface ThreadControl {
   /**
    * Passes the thread to app `appId`, with `note` for it saying why. `passed` too when the channel refuses the pass and
    * `appId` has the thread already: passed by this same request before a crash lost its commit, the event handled
-   * again. Never throws for channel failures.
+   * again; `elsewhere` when a third app has it. Never throws for channel failures.
    */
   passThread(input: { pageId: string; personId: string; appId: string; note: string }): Promise<ThreadPass>;
   /** What the team calls an app that asks for a thread: "the Page Inbox", else "app <id>". */

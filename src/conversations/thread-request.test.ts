@@ -168,6 +168,26 @@ for (const kind of DATABASES) {
       );
     });
 
+    it('pauses the bot until the thread comes back, flagged, when the pass is refused because a third app has it', async () => {
+      const { db } = await open();
+      const error = '(#100/2018234) This app has secondary visibility only';
+      const t = requesting(db, { status: 'elsewhere', owner: 'crm-app', error });
+      await t.opened();
+      const before = Date.now();
+      const id = await t.request({ requested_owner_app_id: INBOX });
+      const state = await t.state();
+      expect(state).toMatchObject({
+        routing: 'paused',
+        flagged: 1,
+        flag_reason: `thread_requested: the Page Inbox asked for the conversation (not passed, app crm-app has it: ${error})`,
+      });
+      expect(state.thread_elsewhere_since).toBeGreaterThanOrEqual(before);
+      expect(currentRouting(state, Date.now() + 7 * 24 * 60 * MINUTE)).toBe('paused');
+      expect(await t.outbox()).toEqual(['cancelled']);
+      expect(await t.eventStatus(id)).toBe('done');
+      expect(t.warnings).toContainEqual(expect.objectContaining({ requestedBy: INBOX, owner: 'crm-app', error }));
+    });
+
     it('writes nothing when the pass fails for the moment, so the event is tried again', async () => {
       const { db } = await open();
       const t = requesting(db, { status: 'retry', error: '(#2) Service temporarily unavailable' });

@@ -119,6 +119,22 @@ describe('graph sender: thread passes', () => {
     ]);
   });
 
+  it('says a third app has the thread when Graph refuses the pass and its owner is neither the page’s app nor the one asked', async () => {
+    graph.server.reply(NOT_OWNER, { json: { data: [{ thread_owner: { app_id: '1600000000000001' } }] } }, NOT_OWNER, {
+      json: { data: [{ thread_owner: { app_id: PAGE.app_id } }] },
+    });
+    expect(await sender().passThread(pass)).toEqual({
+      status: 'elsewhere',
+      owner: '1600000000000001',
+      error: '(#100/2018234) This app has secondary visibility only',
+    });
+    // The page's app has it still: the pass failed, whatever the reason.
+    expect(await sender().passThread(pass)).toEqual({
+      status: 'failed',
+      error: '(#100/2018234) This app has secondary visibility only',
+    });
+  });
+
   it('says a refused pass is to be retried when the thread’s owner cannot be read for the moment', async () => {
     graph.server.reply(NOT_OWNER, failures[0]?.[1] as ScriptedReply);
     expect(await sender().passThread(pass)).toEqual({

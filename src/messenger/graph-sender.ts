@@ -216,6 +216,9 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
         deps.logger.info({ pageId, appId }, 'thread pass refused, but the app has the thread already: passed before');
         return { status: 'passed' };
       }
+      // Another app took the thread (or was passed it) after the request came, and its handover is not handled yet.
+      if (owner.ok && owner.app_id !== undefined && owner.app_id !== page.app_id)
+        return { status: 'elsewhere', owner: owner.app_id, error };
       // Unknown for now whether it was passed: asked again when the event is tried again.
       if (!owner.ok && isRetryableKind(owner.kind))
         return { status: 'retry', error: `${error}; its owner unknown: ${describeError(owner.error)}` };

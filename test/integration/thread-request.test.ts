@@ -141,6 +141,40 @@ for (const database of DATABASES) {
       ]);
     });
 
+    it('pauses the bot, flagged, when Graph refuses the pass because a third app has the thread', async () => {
+      await h.fb.sendText(PAGE_ID, person(10), 'hello');
+      await h.settle();
+      // The thread went to another app of the page (passed in the Page Inbox: the app that loses it is not told), after
+      // the Page Inbox asked the page's app for it; the request is handled now.
+      const crm = await h.fb.createApp({ name: 'CRM' });
+      await h.fb.setThreadOwner(PAGE_ID, person(10), crm.id);
+      const at = Date.now();
+      const request = {
+        sender: { id: person(10) },
+        recipient: { id: PAGE_ID },
+        timestamp: at,
+        request_thread_control: { requested_owner_app_id: PAGE_INBOX_APP_ID },
+      };
+      expect(
+        (await h.postWebhook({ object: 'page', entry: [{ id: PAGE_ID, time: at, messaging: [request] }] })).status,
+      ).toBe(200);
+      await h.settle();
+      expect(await owner(person(10))).toBe(crm.id);
+      expect(await conversationOf(person(10))).toMatchObject({
+        routing: 'paused',
+        thread_elsewhere_since: expect.any(Number),
+        flag_reason: expect.stringMatching(
+          new RegExp(
+            `^thread_requested: the Page Inbox asked for the conversation \\(not passed, app ${crm.id} has it: \\(#100/2018234\\)`,
+          ),
+        ),
+      });
+      await h.fb.sendText(PAGE_ID, person(10), 'hello? anyone?');
+      await h.settle();
+      expect(bot.turns.filter((t) => t.input.text === 'hello? anyone?')).toEqual([]);
+      expect(await pageSaw(person(10))).toEqual(['echo: hello']);
+    });
+
     it('takes the thread back for an agent who answers in Switchboard while the Page Inbox has it', async () => {
       await h.fb.sendText(PAGE_ID, person(5), 'hello');
       await h.settle();
