@@ -208,25 +208,44 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
       const error = describeError(result.error);
       if (isRetryableKind(result.kind)) return { status: 'retry', error };
       // Refused, the thread may be the app's already: passed by this request before a crash lost its commit, the event
-      // handled again, Graph refuses a pass by an app that no longer owns the thread. Its owner tells (not with a token
-      // Graph refuses).
-      if (result.kind === 'token') return { status: 'failed', error };
-      const owner = await graph.getThreadOwner(page.access_token, personId);
-      if (owner.ok && owner.app_id === appId) {
+      // handled again, Graph refuses a pass by an app that no longer owns the thread.
+      const owner = await ownerAfterRefusal(graph, { token: page.access_token, personId, refusal: result });
+      // Unknown for now whether it was passed: asked again when the event is tried again.
+      if (owner.status === 'retry') return { status: 'retry', error: `${error}; its owner unknown: ${owner.error}` };
+      if (owner.status === 'unknown') return { status: 'failed', error };
+      if (owner.app_id === appId) {
         deps.logger.info({ pageId, appId }, 'thread pass refused, but the app has the thread already: passed before');
         return { status: 'passed' };
       }
       // Another app took the thread (or was passed it) after the request came, and its handover is not handled yet.
-      if (owner.ok && owner.app_id !== undefined && owner.app_id !== page.app_id)
+      if (owner.app_id !== undefined && owner.app_id !== page.app_id)
         return { status: 'elsewhere', owner: owner.app_id, error };
-      // Unknown for now whether it was passed: asked again when the event is tried again.
-      if (!owner.ok && isRetryableKind(owner.kind))
-        return { status: 'retry', error: `${error}; its owner unknown: ${describeError(owner.error)}` };
       return { status: 'failed', error };
     },
 
     appName: (appId) => (appId === PAGE_INBOX_APP_ID ? 'the Page Inbox' : `app ${appId}`),
   };
+}
+
+/** Who holds a person's thread: `app_id` (absent: nobody), or unknown, for the moment (`retry`) or for good. */
+export type ThreadOwner =
+  | { status: 'known'; app_id?: string }
+  | { status: 'retry'; error: string }
+  | { status: 'unknown' };
+
+/**
+ * Who holds the person's thread after Graph refused to move it (a pass, a take), as Graph tells
+ * (`GET /me/thread_owner`, messenger-platform.md §7): what the gateway knew may be stale, and the move made already.
+ * Not asked with a token Graph refused, nor for a chat-plugin guest, who has no PSID to ask with.
+ */
+export async function ownerAfterRefusal(
+  graph: GraphClient,
+  { token, personId, refusal }: { token: string; personId: string; refusal: { kind: GraphFailureKind } },
+): Promise<ThreadOwner> {
+  if (refusal.kind === 'token') return { status: 'unknown' };
+  const owner = await graph.getThreadOwner(token, personId);
+  if (owner.ok) return owner.app_id === undefined ? { status: 'known' } : { status: 'known', app_id: owner.app_id };
+  return isRetryableKind(owner.kind) ? { status: 'retry', error: describeError(owner.error) } : { status: 'unknown' };
 }
 
 /** `(#code/subcode) message`: Graph's own `(#code)` at the start of most messages is replaced, not repeated. */

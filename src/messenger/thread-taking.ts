@@ -1,6 +1,6 @@
 import type { PageLookup } from '../server/page-directory.ts';
 import type { GraphClient } from './graph/graph-client.ts';
-import { describeError, refusalHealth } from './graph-sender.ts';
+import { describeError, ownerAfterRefusal, refusalHealth } from './graph-sender.ts';
 
 /** What the app that loses the thread reads when a person of the team gives the conversation back to the assistant. */
 export const RESUME_NOTE = 'Switchboard: the team gave the conversation back to the assistant';
@@ -28,13 +28,10 @@ export function createThreadTaking(deps: ThreadTakingDeps) {
     const taken = await graph.takeThreadControl(page.access_token, personId, RESUME_NOTE);
     if (taken.ok) return { ok: true };
     const error = describeError(taken.error);
-    if (refusalHealth(taken, 'handover') === 'token') {
-      await deps.tokenRefused(page.id, error);
-      return { ok: false, error };
-    }
+    if (refusalHealth(taken, 'handover') === 'token') await deps.tokenRefused(page.id, error);
     // What the gateway knew may be stale (a standby event replayed after the thread came back): Graph may refuse a take
-    // by the app that holds the thread already. Its owner tells.
-    const owner = await graph.getThreadOwner(page.access_token, personId);
-    return owner.ok && owner.app_id === page.app_id ? { ok: true } : { ok: false, error };
+    // by the app that holds the thread already.
+    const owner = await ownerAfterRefusal(graph, { token: page.access_token, personId, refusal: taken });
+    return owner.status === 'known' && owner.app_id === page.app_id ? { ok: true } : { ok: false, error };
   };
 }
