@@ -29,8 +29,9 @@ export interface GraphSenderDeps {
   /** Told Graph refused the attachment id cached for a media URL: it must not be used again. */
   forgetAttachmentId?: (pageId: string, url: string) => void;
   /**
-   * Told an agent's reply took the person's thread back from the app that had it: the conversation's is ours again,
-   * unless another app took it after `seen` (since when another app held it as the send read it, null if none).
+   * Told a team member's message (a reply or an update) took the person's thread back from the app that had it: the
+   * conversation's is ours again, unless another app took it after `seen` (since when another app held it as the send
+   * read it, null if none).
    */
   onThreadTaken?: (pageId: string, conversationId: string, seen: number | null) => void;
   logger: Logger;
@@ -56,7 +57,7 @@ export function refusalHealth(
   return undefined;
 }
 
-/** What the app that loses the thread to an agent's reply reads with it (`take_thread_control`'s metadata). */
+/** What the app that loses the thread to a team member's message reads with it (`take_thread_control`'s metadata). */
 export const TAKE_NOTE = 'Switchboard: a person of the team answers here';
 
 /**
@@ -133,19 +134,19 @@ export function createGraphSender(deps: GraphSenderDeps): ChannelSender &
         if (outcome.status !== 'sent' || !outcome.attachment_id) deps.forgetAttachmentId?.(page.id, url);
       }
       if (send.takes_thread && outcome.status === 'failed' && isNotThreadOwner(outcome.error)) {
-        // A person of the team answers a conversation another app has (the Page Inbox, where someone took it or was
-        // passed it): the reply takes the thread back, as the team member meant, and goes once more.
+        // A person of the team writes to a conversation another app has (the Page Inbox, where someone took it or was
+        // passed it): the reply or update takes the thread back, as the team member meant, and goes once more.
         const log = { pageId: page.id, conversationId: send.conversation_id };
         const taken = await graph.takeThreadControl(page.access_token, send.recipient_id, TAKE_NOTE);
         if (taken.ok) {
-          deps.logger.info(log, "an agent's reply took the thread from the app that had it");
+          deps.logger.info(log, "a team member's message took the thread from the app that had it");
           deps.onThreadTaken?.(page.id, send.conversation_id, send.takes_thread.elsewhere_since);
           outcome = await graph.send(page.access_token, requestOf(send, attachmentId));
         } else {
           recordRefusal(page.id, taken, 'handover');
           deps.logger.warn(
             { ...log, error: describeError(taken.error) },
-            "could not take the thread for an agent's reply",
+            "could not take the thread for a team member's message",
           );
         }
       }

@@ -5,8 +5,8 @@ import type { Database } from '../storage/schema.ts';
 
 /**
  * The 24-hour rule for one outbox row, decided when it is about to be sent (not when it was queued: a paced or
- * retried message may cross the window). Bots never get HUMAN_AGENT; agents get it between 24 hours and 7 days, and
- * their replies may take the person's thread from another app.
+ * retried message may cross the window). Bots never get HUMAN_AGENT; agents get it between 24 hours and 7 days. What
+ * a person of the team sends (a reply, or a tagged business update) may take the person's thread from another app.
  * Nothing goes to a person Graph said cannot be messaged, until they write again.
  */
 const UNREACHABLE =
@@ -28,9 +28,10 @@ export function createSendPolicy(db: Kysely<Database>, now: () => number) {
       now: now(),
       requestedTag: (row.tag ?? undefined) as MessageTag | undefined,
     });
-    // An agent answers a person whose thread another app may have (the Page Inbox): the reply may take it, the bot's
-    // never (it waits until the thread comes back).
-    if (!decision.ok || author !== 'agent') return decision;
+    // A person of the team writes to a person whose thread another app may have (the Page Inbox): a reply or an update
+    // (`system`, sent from the inbox or the API, always by a signed-in user) may take it, the bot's never (it waits
+    // until the thread comes back).
+    if (!decision.ok || author === 'bot') return decision;
     return { ...decision, takes_thread: { elsewhere_since: context?.thread_elsewhere_since ?? null } };
   };
 }

@@ -246,9 +246,9 @@ export async function markUnreachable(tx: Transaction<Database>, conversationId:
 }
 
 /**
- * An agent's reply took the person's thread back from the app that had it: the page's app holds it again, unless
- * another app took it since the reply read `seen` (its take handled while Graph answered ours): that take stands, as
- * after the inbox's give-back. `seen` null: the reply knew of no other app, so there is no take of theirs to clear.
+ * A team member's message took the person's thread back from the app that had it: the page's app holds it again, unless
+ * another app took it since the message read `seen` (its take handled while Graph answered ours): that take stands, as
+ * after the inbox's give-back. `seen` null: the message knew of no other app, so there is no take of theirs to clear.
  */
 export async function markThreadOurs(db: Kysely<Database>, conversationId: string, seen: number | null) {
   if (seen === null) return;

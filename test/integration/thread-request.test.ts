@@ -231,6 +231,25 @@ for (const database of DATABASES) {
       expect(await conversationOf(person(9))).toMatchObject({ routing: 'human', thread_elsewhere_since: second });
     });
 
+    it('takes the thread back for a business update a person of the team sends while the Page Inbox has it', async () => {
+      await h.fb.sendText(PAGE_ID, person(11), 'hello');
+      await h.settle();
+      await h.fb.setThreadOwner(PAGE_ID, person(11), PAGE_INBOX_APP_ID);
+      await h.settle();
+      const { id } = (await conversationOf(person(11))) ?? {};
+      const update = { text: 'Your order has shipped', tag: 'POST_PURCHASE_UPDATE' };
+      expect((await h.api('POST', `/api/conversations/${id}/messages`, update)).status).toBe(202);
+      await h.settle();
+      expect(await owner(person(11))).toBe(APP_ID);
+      expect(await pageSaw(person(11))).toEqual(['echo: hello', 'Your order has shipped']);
+      const takes = await h.fb.graphCalls({ path_contains: 'take_thread_control' });
+      expect(takes.at(-1)?.body).toEqual({ recipient: { id: person(11) }, metadata: TAKE_NOTE });
+      const thread = await h.api('GET', `/api/conversations/${id}/messages`);
+      expect(thread.body.data.messages.at(-1)).toMatchObject({ author: 'system', text: 'Your order has shipped' });
+      expect(thread.body.data.messages.at(-1).status).not.toBe('failed');
+      await waitFor(async () => (await conversationOf(person(11)))?.thread_elsewhere_since === null);
+    });
+
     it('passes the thread on a second try when Graph fails for the moment', async () => {
       await h.fb.sendText(PAGE_ID, person(3), 'hello');
       await h.settle();

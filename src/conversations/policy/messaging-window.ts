@@ -9,7 +9,7 @@ export type MessageTag = 'HUMAN_AGENT' | 'ACCOUNT_UPDATE' | 'CONFIRMED_EVENT_UPD
 export type SendAuthor = 'bot' | 'agent' | 'system';
 
 export interface SendRequest {
-  /** `bot`: the assistant; `agent`: a person in the inbox; `system`: a proactive notice from the gateway or an API. */
+  /** `bot`: the assistant; `agent`: a team member's reply; `system`: a team member's tagged business update (the API). */
   author: SendAuthor;
   /** When the person last wrote (message, postback, referral), or null if they never did. */
   lastInboundAt: number | null;
