@@ -45,8 +45,8 @@ export interface SendApi {
 
 /**
  * Send API calls over the shared requester. With `batchSends`, the sends of one turn of the event loop go out as
- * Graph batch requests (`send-batches.ts`); a send whose attachment Graph must fetch by URL always goes alone, so a
- * slow download delays no one else's reply.
+ * Graph batch requests (`send-batches.ts`); a send Graph may download media for (an attachment by URL, a card with an
+ * image) always goes alone, so a slow download delays no one else's reply.
  */
 export function createSendApi(graph: GraphRequester, options: { batchSends?: boolean } = {}): SendApi {
   const callAlone = (token: string, json: SendRequest) =>
@@ -79,9 +79,13 @@ export function createSendApi(graph: GraphRequester, options: { batchSends?: boo
   };
 }
 
+/** Whether Graph may download media for this send while it answers: an attachment by URL, a card's image. */
 function fetchesUrl(body: SendRequest): boolean {
-  const payload = 'message' in body ? body.message.attachment?.payload : undefined;
-  return payload !== undefined && 'url' in payload;
+  const attachment = 'message' in body ? body.message.attachment : undefined;
+  if (!attachment) return false;
+  if ('url' in attachment.payload) return true;
+  const { payload } = attachment;
+  return 'template_type' in payload && payload.template_type === 'generic' && payload.elements.some((e) => e.image_url);
 }
 
 function toOutcome(failure: GraphFailure): SendOutcome {

@@ -64,24 +64,44 @@ describe('send batches', () => {
     expect(graph.server.requests[0]?.url.pathname).toBe('/v25.0/me/messages');
   });
 
-  it('sends an attachment Graph fetches by URL alone, so its download delays no other reply', async () => {
+  it('sends what Graph downloads media for alone (an attachment by URL, a card with an image), delaying no one', async () => {
     graph.server.reply(
       { json: { recipient_id: '3', message_id: 'm_3' } },
-      { json: [sent('1', 'm_1'), sent('2', 'm_2')] },
+      { json: { recipient_id: '4', message_id: 'm_4' } },
+      { json: [sent('1', 'm_1'), sent('2', 'm_2'), sent('5', 'm_5')] },
     );
     const image: SendRequest = {
       recipient: { id: '3' },
       messaging_type: 'RESPONSE',
       message: { attachment: { type: 'image', payload: { url: 'https://example.com/a.png' } } },
     };
+    const card = (id: string, image_url?: string): SendRequest => ({
+      recipient: { id },
+      messaging_type: 'RESPONSE',
+      message: {
+        attachment: {
+          type: 'template',
+          payload: { template_type: 'generic', elements: [{ title: 'Mug', ...(image_url ? { image_url } : {}) }] },
+        },
+      },
+    });
     const outcomes = await Promise.all([
       graph.client.send(TOKEN, image),
+      graph.client.send(TOKEN, card('4', 'https://example.com/mug.png')),
       graph.client.send(TOKEN, text('1')),
       graph.client.send(TOKEN, text('2')),
+      graph.client.send(TOKEN, card('5')),
     ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent']);
-    expect(graph.server.requests.map((r) => r.url.pathname)).toEqual(['/v25.0/me/messages', '/v25.0/']);
-    expect(graph.server.requests[0]?.json).toEqual(image);
+    expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
+    expect(graph.server.requests.map((r) => r.url.pathname)).toEqual([
+      '/v25.0/me/messages',
+      '/v25.0/me/messages',
+      '/v25.0/',
+    ]);
+    expect(graph.server.requests.slice(0, 2).map((r) => r.json)).toEqual([
+      image,
+      card('4', 'https://example.com/mug.png'),
+    ]);
   });
 
   it('keeps batches to 50 requests and to one page token', async () => {
