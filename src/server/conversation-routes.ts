@@ -146,11 +146,11 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
   app.post('/api/conversations/:id/messages', async (request, reply) => {
     const conversation = await existing(request.params);
     const body = parseRequest(newMessage, request.body);
-    // Node joins repeated headers with ", ": two keys would pass as one, made of both.
-    const keys = new Set(request.raw.headersDistinct['idempotency-key']);
-    const key = idempotencyKey.safeParse(keys.size > 1 ? undefined : request.headers['idempotency-key']);
-    if (!key.success || keys.size > 1)
-      throw new ApiError('SB_BAD_REQUEST', 'Idempotency-Key: give one value of 1 to 200 characters');
+    // Node joins repeated headers with ", ": two keys would pass as one made of both, and one key written twice as
+    // another than the retry's. The distinct values are read instead.
+    const keys = [...new Set(request.raw.headersDistinct['idempotency-key'])];
+    const key = idempotencyKey.safeParse(keys.length > 1 ? null : keys[0]);
+    if (!key.success) throw new ApiError('SB_BAD_REQUEST', 'Idempotency-Key: give one value of 1 to 200 characters');
     const queued = deps.store.queueOutgoing(
       {
         conversation_id: conversation.id,

@@ -187,23 +187,29 @@ for (const database of DATABASES) {
       expect([first.status, again.status]).toEqual([202, 200]);
       expect((await again.json()).data).toEqual({ queued: false, repeated: true });
       expect((await send('x'.repeat(201))).status).toBe(400);
-      // Two keys on two lines (fetch would join them): refused, not taken as one key made of both.
-      const twoKeys = await new Promise<number | undefined>((resolve, reject) => {
-        const req = request(`${h.gatewayUrl}/api/conversations/${conversation?.id}/messages`, {
-          method: 'POST',
-          headers: {
-            authorization: `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}`,
-            'content-type': 'application/json',
-            'idempotency-key': ['reply-a', 'reply-b'],
-          },
+      /** The reply with `keys` as Idempotency-Key headers, each on a line of its own (fetch would join them). */
+      const sendWithKeys = (keys: string[], text: string) =>
+        new Promise<number | undefined>((resolve, reject) => {
+          const req = request(`${h.gatewayUrl}/api/conversations/${conversation?.id}/messages`, {
+            method: 'POST',
+            headers: {
+              authorization: `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}`,
+              'content-type': 'application/json',
+              'idempotency-key': keys,
+            },
+          });
+          req.on('response', (res) => resolve(res.resume().statusCode)).on('error', reject);
+          req.end(JSON.stringify({ text }));
         });
-        req.on('response', (res) => resolve(res.resume().statusCode)).on('error', reject);
-        req.end(JSON.stringify({ text: 'Your refund is on its way.' }));
-      });
-      expect(twoKeys).toBe(400);
+      // Two keys: refused, not taken as one key made of both.
+      expect(await sendWithKeys(['reply-a', 'reply-b'], 'Your refund is on its way.')).toBe(400);
+      // One key written twice is that key, not one made of both: the client's retry with it is a repeat.
+      expect(await sendWithKeys(['reply-c', 'reply-c'], 'Your parcel left today.')).toBe(202);
+      expect(await sendWithKeys(['reply-c'], 'Your parcel left today.')).toBe(200);
       await h.settle();
       const texts = (await h.fb.conversation(PAGE_ID, person(1))).items.map((i) => i.message?.text);
       expect(texts.filter((t) => t === 'Your refund is on its way.')).toHaveLength(1);
+      expect(texts.filter((t) => t === 'Your parcel left today.')).toHaveLength(1);
     });
 
     const pageSaw = async (psid: string) =>
