@@ -200,11 +200,8 @@ export interface ProfileProvider {
 
 /**
  * What the channel answered when asked to pass a person's thread: `retry` for a failure of the moment (a 5xx, a limit),
- * or a refusal when whether the thread was passed before cannot be told for the moment.
- */
-/**
- * The outcome of a thread pass: `elsewhere` when the channel refused it because a third app (neither the page's nor
- * the one asked for) holds the thread, `owner`.
+ * or a refusal when whether the thread was passed before cannot be told for the moment; `elsewhere` when it refused
+ * the pass because a third app (neither the page's nor the one asked for) holds the thread, `owner`.
  */
 export type ThreadPass =
   | { status: 'passed' }

@@ -62,7 +62,7 @@ describe('replies sent together go to Graph in one batch request (through the em
     await fb.block(PAGE_ID, PEOPLE[1] as string, false);
   });
 
-  it('retries each reply when Graph fails it for the moment, once the fault has passed', async () => {
+  it('answers retry for the one reply Graph fails for the moment, and sent for the others', async () => {
     await fb.setFaults({ next: { count: 1, code: 2, path_contains: '/messages' } });
     const outcomes = await Promise.all(PEOPLE.map((psid) => reply(psid, 'third round')));
     expect(outcomes.map((o) => o.status)).toEqual(['retry', 'sent', 'sent']);

@@ -33,10 +33,11 @@ export interface AttachmentUpload {
 
 export interface SendApi {
   /**
-   * `POST /{version}/me/messages` with the request as JSON. Never throws for Graph or network failures.
-   * A timeout becomes `retry` although Graph may have delivered the message: callers that must not send
-   * twice should treat a retried timeout as possibly sent. To a chat-plugin guest (`recipient.user_ref`), Graph
-   * answers without `recipient_id` and sends no echo (messenger-platform.md §2.2, §3.9).
+   * `POST /{version}/me/messages` with the request as JSON, or as a request of a Graph batch (its objects as JSON in a
+   * form) when batched sends are on (`createSendApi`). Never throws for Graph or network failures.
+   * A timeout, or a request of a batch Graph did not finish (`null`), becomes `retry` although Graph may have
+   * delivered the message: callers that must not send twice should treat it as possibly sent. To a chat-plugin guest
+   * (`recipient.user_ref`), Graph answers without `recipient_id` and sends no echo (messenger-platform.md §2.2, §3.9).
    */
   send(token: string, body: SendRequest): Promise<SendOutcome>;
   /** `POST /{version}/me/message_attachments` with `{message: {attachment: {type, payload: {url, is_reusable}}}}`. */
