@@ -97,9 +97,10 @@ async function sendBatch(
   });
 }
 
-/** A sub-request's body is a form, with each object as JSON (messenger-platform.md §9). */
+/** A sub-request's body is a form, with each object as JSON (messenger-platform.md §9); unset fields left out, as JSON does. */
 function formBody(body: SendRequest): string {
   return Object.entries(body)
+    .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key}=${encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value))}`)
     .join('&');
 }
