@@ -102,6 +102,28 @@ describe("the emulator chat page's conversation", () => {
     conversation.close();
   });
 
+  it('keeps a status the stream told, during the reload after a reconnect, of a message sent while it was down', async () => {
+    const { emulator, conversation } = await opened({ items: [] });
+    // m1 was sent while the stream was down; it reconnects, and m1 is read before the reload is answered.
+    emulator.stream('onOpen');
+    emulator.stream('status', { id: 'm1', status: 'read' });
+    await emulator.answer({ items: [{ ...sent, status: 'delivered' }] });
+    expect(conversation.snapshot().items).toEqual([{ ...sent, status: 'read' }]);
+    // An item the stream brings after the status is newer than both.
+    const edited = { ...sent, id: 'm2', timestamp: 2, message: { text: 'Hello' }, status: 'read' };
+    emulator.stream('onOpen');
+    emulator.stream('status', { id: 'm2', status: 'delivered' });
+    emulator.stream('item', edited);
+    await emulator.answer({
+      items: [
+        { ...sent, status: 'read' },
+        { ...edited, status: 'sent' },
+      ],
+    });
+    expect(conversation.snapshot().items).toEqual([{ ...sent, status: 'read' }, edited]);
+    conversation.close();
+  });
+
   it('keeps the profile the stream brought over a profile load made before it', async () => {
     const { emulator, conversation } = await opened({ items: [] }, { greeting: 'Old' });
     emulator.stream('onOpen');

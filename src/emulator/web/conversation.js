@@ -47,8 +47,9 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     if (next !== undefined) editTimer = setTimeout(emit, next - now);
   }
   /**
-   * The ids the stream brought or changed the status of while each reload was under way: its answer may have been
-   * made before them.
+   * What the stream told while each reload was under way, as its answer may have been made before it: `ids` it brought
+   * or changed the status of, and `statuses` of messages not on the page yet (sent while the stream was down, which the
+   * reload brings, perhaps with an older status).
    */
   const streamedDuring = new Set();
   let windowTimer;
@@ -85,11 +86,12 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
 
   /**
    * The thread as the emulator has it. Items it no longer has go (it restarted or was reset while the stream was
-   * down), but not those the stream brought while the reload was under way, which stay as the stream had them.
+   * down), but not those the stream brought while the reload was under way, which stay as the stream had them; a
+   * status it told meanwhile of a message the page did not have yet goes over the answer's.
    */
   async function loadThread() {
     const mine = ++threadLoads;
-    const streamed = new Set();
+    const streamed = { ids: new Set(), statuses: new Map() };
     streamedDuring.add(streamed);
     const toldBefore = { ...told };
     /** The stream said nothing of `what` while the load was under way: the answer is the newest word on it. */
@@ -98,9 +100,12 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     if (closed || mine < threadApplied) return;
     threadApplied = mine;
     if (!result.ok) return onError(`Could not load the conversation: ${result.error}`);
-    const later = snap.items.filter((i) => streamed.has(i.id));
+    const later = snap.items.filter((i) => streamed.ids.has(i.id));
+    const loaded = (result.value.items ?? []).map((i) =>
+      streamed.statuses.has(i.id) ? { ...i, status: streamed.statuses.get(i.id) } : i,
+    );
     snap.items = [];
-    for (const item of [...(result.value.items ?? []), ...later]) upsert(item);
+    for (const item of [...loaded, ...later]) upsert(item);
     if (unsaid('typing')) snap.typing = Boolean(result.value.typing);
     if (unsaid('page')) snap.pageBlock = result.value.page_messaging_block ?? null;
     if (unsaid('window')) setWindow(result.value.window);
@@ -134,7 +139,7 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
       loadThread();
     },
     item: (item) => {
-      for (const streamed of streamedDuring) streamed.add(item.id);
+      for (const streamed of streamedDuring) streamed.ids.add(item.id);
       upsert(item);
       // A message from the page ends its typing indicator, as in Messenger.
       if (item.from === 'page' && item.message) {
@@ -151,10 +156,11 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
     },
     status: ({ id, status }) => {
       const item = snap.items.find((i) => i.id === id);
-      if (item) {
-        for (const streamed of streamedDuring) streamed.add(id);
-        item.status = status;
+      for (const streamed of streamedDuring) {
+        if (item) streamed.ids.add(id);
+        else streamed.statuses.set(id, status);
       }
+      if (item) item.status = status;
       emit();
     },
     typing: ({ on }) => {
