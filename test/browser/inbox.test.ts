@@ -1723,6 +1723,61 @@ describe.skipIf(!HAS_CHROMIUM)('the web inbox (Chromium)', () => {
     expect(await page.getByTestId('notice').count()).toBe(0);
     expect((await h.fb.conversation(PAGE_ID, psid)).thread_owner_app_id).toBe(APP_ID);
   });
+
+  it("keeps a teammate's new name when a poll of the team read before the rename is answered after it", async () => {
+    const bea = (await h.api('GET', '/api/users')).body.data.find(
+      (u: { email: string }) => u.email === 'bea@example.com',
+    );
+    // The thread the test before opened offers the team to assign to, by name.
+    const choice = (name: string) => page.getByTestId('assignee').locator('option', { hasText: name });
+    await choice(bea.name).waitFor({ ...wait, state: 'attached' });
+    const thread = await page.evaluate(() => location.hash);
+    // The next read of the team is made now and answered when the test says.
+    let made!: () => void;
+    const madeBefore = new Promise<void>((resolve) => {
+      made = resolve;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let answered!: () => void;
+    const answeredAfter = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    let holding = true;
+    const users = '**/api/users';
+    await page.route(users, async (route) => {
+      if (!holding || route.request().method() !== 'GET') return route.continue();
+      holding = false;
+      const response = await route.fetch();
+      made();
+      await released;
+      await route.fulfill({ response });
+      answered();
+    });
+    try {
+      // Shown again, the tab polls at once, the team included.
+      await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+      await madeBefore;
+      expect((await h.api('PATCH', `/api/users/${bea.id}`, { name: 'Bea Moreno' })).status).toBe(200);
+      // The Team view reads the team after the rename; back in the thread, she is named so.
+      await page.getByTestId('nav-team').click();
+      await expectText(page.locator('[data-testid="team-member"][data-email="bea@example.com"]'), 'Bea Moreno');
+      await page.evaluate((hash) => {
+        location.hash = hash;
+      }, thread);
+      await choice('Bea Moreno').waitFor({ ...wait, state: 'attached' });
+      release();
+      await answeredAfter;
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+      expect(await choice('Bea Moreno').count()).toBe(1);
+      expect(await choice(bea.name).count()).toBe(0);
+    } finally {
+      release();
+      await page.unroute(users);
+    }
+  });
 });
 
 async function expectText(locator: ReturnType<Page['getByTestId']>, text: string) {

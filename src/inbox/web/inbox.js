@@ -175,9 +175,12 @@ export function createInbox({
     liveLabel.textContent = LIVE_STATUS[state].text;
   }
 
-  /** The team, and who is signed in: a role changed by an admin shows without a reload. */
+  /**
+   * The team, and who is signed in: a role changed by an admin shows without a reload. The team is read through its
+   * panel, which drops an answer older than one it applied (a poll under way as someone is renamed).
+   */
   async function loadTeam() {
-    const [team, self] = await Promise.all([api.users(), api.me()]);
+    const [, self] = await Promise.all([teamPanel.refresh({ quiet: true }), api.me()]);
     if (closed) return;
     if (self.ok && self.value.role !== me.role) {
       me = self.value;
@@ -185,7 +188,6 @@ export function createInbox({
       deadLetters.setAdmin(me.role === 'admin');
       teamPanel.draw();
     }
-    if (team.ok) setUsers(team.value);
   }
 
   function setUsers(next) {

@@ -11,7 +11,7 @@ const ROLES = { admin: 'Admin', agent: 'Agent' };
 /**
  * `me()`: the signed-in user (`{id, role, configured_admin}`). `changeOwnPassword(password)` asks the gateway for the
  * user's new password and keeps the session signed in with it (app.js), resolving to the API's result. `onUsers(users)`
- * is given each list of users a refresh brings.
+ * is given each list of users a refresh brings: the inbox reads the team through `refresh` only.
  */
 export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }) {
   // The pages panel's list, with the same layout.
@@ -32,11 +32,22 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
   let users = [];
   /** Each member's drawn item, by user id, with what it was drawn from. */
   let members = new Map();
+  /** Reads of the team are numbered: see `refresh`. */
+  let issued = 0;
+  let applied = 0;
 
-  async function refresh() {
+  /**
+   * Resolves to false when the team could not be loaded. The inbox's polls, the view opened and an action's read after
+   * it overlap: an answer older than the newest one applied is dropped, so a poll under way as someone is renamed never
+   * names them as before. `quiet`: a failure is not announced (the poll: the pages polled with it say so).
+   */
+  async function refresh({ quiet = false } = {}) {
+    const mine = ++issued;
     const result = await api.users();
+    if (mine < applied) return true;
+    applied = mine;
     if (!result.ok) {
-      if (result.error.status !== 401)
+      if (!quiet && result.error.status !== 401)
         notices.show({ key: 'team', tone: 'error', text: `Could not load the team. ${describeError(result.error)}` });
       return false;
     }
