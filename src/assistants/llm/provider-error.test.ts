@@ -16,6 +16,20 @@ describe('withProviderMessage', () => {
     expect(reason).toBe(`HTTP 401: ${'x'.repeat(290)}[redacted]`);
   });
 
+  it('takes out keys as providers echo them, whole or masked, also when they are not the configured one', () => {
+    const said = [
+      'Incorrect API key provided: sk-proj-abc1****************************wxyz.',
+      'Invalid API Key gsk_9f8e7d6c5b4a, xai-0011aabb and AIzaSyA1b2C3d4E5f6',
+      'header Authorization: Bearer eyJhbGciOi.payload.sig was refused; key ending in ********3f9a',
+    ];
+    const reasons = said.map((message) => withProviderMessage(failure(message), API_KEY));
+    expect(reasons).toEqual([
+      'HTTP 401: Incorrect API key provided: sk-[redacted].',
+      'HTTP 401: Invalid API Key gsk_[redacted], xai-[redacted] and AIza[redacted]',
+      'HTTP 401: header Authorization: Bearer [redacted] was refused; key ending in [redacted]',
+    ]);
+  });
+
   it('reads an error given at the top level of the body, as older vLLM and TensorRT-LLM send it', () => {
     const errorBody = JSON.stringify({
       object: 'error',

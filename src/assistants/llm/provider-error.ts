@@ -60,8 +60,14 @@ export function providerMessageText(message: string, apiKey: string | undefined)
   return redact(message, apiKey).slice(0, MAX_PROVIDER_MESSAGE);
 }
 
+/**
+ * Keys as providers write them, whole or masked (`sk-proj-****abcd`): OpenAI, Anthropic and many others `sk-`, Groq
+ * `gsk_`, xAI `xai-`, Google `AIza`; a bearer token; and a masked tail (`****abcd`) of any other.
+ */
+const KEY_SHAPES = /\b(sk-|gsk_|xai-|AIza)[^\s"',.]+|\b(Bearer )[^\s"',]+|\*{4,}[^\s"',.]*/g;
+
 /** Providers echo (parts of) a wrong key in their error messages; none of it may reach logs or the inbox. */
 export function redact(text: string, apiKey: string | undefined): string {
   const withoutKey = apiKey ? text.replaceAll(apiKey, '[redacted]') : text;
-  return withoutKey.replace(/\bsk-[^\s"',.]+/g, 'sk-[redacted]');
+  return withoutKey.replace(KEY_SHAPES, (_, prefix = '', bearer = '') => `${prefix}${bearer}[redacted]`);
 }
