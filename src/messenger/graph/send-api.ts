@@ -55,7 +55,7 @@ export function createSendApi(graph: GraphRequester, options: { batchSends?: boo
   const callBatched = options.batchSends ? createSendBatches(graph, callAlone) : undefined;
   return {
     async send(token, body) {
-      const res = await (callBatched && !fetchesUrl(body) ? callBatched : callAlone)(token, body);
+      const res = await (callBatched && !downloadsMedia(body) ? callBatched : callAlone)(token, body);
       if (!res.ok) return toOutcome(res);
       const data = isRecord(res.body) ? res.body : {};
       const sent: Extract<SendOutcome, { status: 'sent' }> = { status: 'sent' };
@@ -81,7 +81,7 @@ export function createSendApi(graph: GraphRequester, options: { batchSends?: boo
 }
 
 /** Whether Graph may download media for this send while it answers: an attachment by URL, a card's image. */
-function fetchesUrl(body: SendRequest): boolean {
+function downloadsMedia(body: SendRequest): boolean {
   const attachment = 'message' in body ? body.message.attachment : undefined;
   if (!attachment) return false;
   if ('url' in attachment.payload) return true;
