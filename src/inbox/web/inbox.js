@@ -11,6 +11,7 @@ import { sessionNotices } from './notices.js';
 import { createPagesPanel, PAGES_POLL_MS } from './pages-panel.js';
 import { createPoller } from './poller.js';
 import { conversationHref, isRoute, parseRoute } from './route.js';
+import { createSignedInUser } from './signed-in-user.js';
 import { createTeamPanel } from './team-panel.js';
 import { createThread, THREAD_POLL_MS } from './thread.js';
 
@@ -54,6 +55,7 @@ export function createInbox({
   let users = [];
   /** Who is signed in: read again with the team, since an admin may change their role meanwhile. */
   let me = signedIn;
+  const signedInUser = createSignedInUser({ api, me });
   const list = createConversationList({
     api,
     notices,
@@ -177,17 +179,16 @@ export function createInbox({
 
   /**
    * The team, and who is signed in: a role changed by an admin shows without a reload. The team is read through its
-   * panel, which drops an answer older than one it applied (a poll under way as someone is renamed).
+   * panel and the user through signed-in-user.js, each dropping an answer older than one it applied (a poll under way
+   * as someone is renamed, or as a reconnect reads a new role); whichever load ends last shows the newest user.
    */
   async function loadTeam() {
-    const [, self] = await Promise.all([teamPanel.refresh({ quiet: true }), api.me()]);
-    if (closed) return;
-    if (self.ok && self.value.role !== me.role) {
-      me = self.value;
-      panel.setAdmin(me.role === 'admin');
-      deadLetters.setAdmin(me.role === 'admin');
-      teamPanel.draw();
-    }
+    await Promise.all([teamPanel.refresh({ quiet: true }), signedInUser.refresh()]);
+    if (closed || signedInUser.current().role === me.role) return;
+    me = signedInUser.current();
+    panel.setAdmin(me.role === 'admin');
+    deadLetters.setAdmin(me.role === 'admin');
+    teamPanel.draw();
   }
 
   function setUsers(next) {
