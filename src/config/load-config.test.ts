@@ -342,11 +342,28 @@ describe('configuration', () => {
       '127.0.0.1',
       '::1',
     ]);
-    expect(problemsOf(() => loadConfig({ TRUST_PROXY: '2' }, dir()))).toEqual([
-      expect.stringMatching(/^TRUST_PROXY: "2" is not an address/),
+    expect(problemsOf(() => loadConfig({ TRUST_PROXY: 'proxy.internal' }, dir()))).toEqual([
+      expect.stringMatching(/^TRUST_PROXY: "proxy.internal" is not an address/),
     ]);
     expect(problemsOf(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }, dir()))).toEqual([
       expect.stringMatching(/^TRUST_PROXY: /),
+    ]);
+  });
+
+  it('trusts the last hops of X-Forwarded-For when TRUST_PROXY counts them, and refuses a count under 1 or not whole', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }, dir()).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: ' 1\n' }, dir()).trustProxy).toBe(1);
+    for (const count of ['0', '-1', '1.5'])
+      expect(problemsOf(() => loadConfig({ TRUST_PROXY: count }, dir()))).toEqual([
+        `TRUST_PROXY: "${count}" is not a number of proxies: write how many stand in front of the gateway as a whole number of 1 or more (2 for a CDN then a load balancer), or false for none`,
+      ]);
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(file, 'trust_proxy: 2\n');
+    expect(loadConfig({}, cwd).trustProxy).toBe(2);
+    writeFileSync(file, 'trust_proxy: 0\n');
+    expect(problemsOf(() => loadConfig({}, cwd))).toEqual([
+      expect.stringMatching(new RegExp(`^${file}: trust_proxy: "0" is not a number of proxies: write how many`)),
     ]);
   });
 

@@ -66,6 +66,35 @@ describe('sign-in on a gateway at https://gateway.example', () => {
   });
 });
 
+describe('sign-in behind a CDN then a load balancer (TRUST_PROXY=1 at the balancer)', () => {
+  const open = useMigratedDatabase('sqlite');
+
+  it('counts failures against the address the last proxy forwarded, not one the client wrote before it', async () => {
+    const { db } = await open();
+    await ensureAdmin(db, { email: 'admin@example.com', password: 'the right one' }, Date.now());
+    const app = createHttpApp(pino({ level: 'silent' }), 1);
+    app.addHook('onRequest', createBasicAuth(db));
+    app.get('/api/pages', async () => ({ data: [] }));
+    const url = `${await app.listen({ host: '127.0.0.1', port: 0 })}/api/pages`;
+    // The client wrote the first address; the proxy in front appended the address it was reached from.
+    const ask = async (password: string, forwardedFor: string) =>
+      (
+        await fetch(url, {
+          headers: { authorization: basic('admin@example.com', password), 'x-forwarded-for': forwardedFor },
+        })
+      ).status;
+    try {
+      for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress; i++)
+        expect(await ask(`guess ${i}`, `203.0.113.${i}, 198.51.100.7`)).toBe(401);
+      expect(await ask('the right one', '203.0.113.99, 198.51.100.7')).toBe(429);
+      // Writing the locked address first does not make a client it: the last hop is.
+      expect(await ask('the right one', '198.51.100.7, 198.51.100.8')).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 for (const kind of DATABASES) {
   describe(`sign-in limits on ${kind}`, () => {
     const open = useMigratedDatabase(kind);

@@ -30,8 +30,9 @@ export function createHttpApp(
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    // Believed only from the proxies the operator names: anyone can write the header.
-    trustProxy,
+    // Believed only from the proxies the operator names: anyone can write the header. Fastify 5 ignores a number
+    // (docs/Reference/Server.md, `trustProxy`), so a count of hops is given as the function proxy-addr calls per hop.
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     // Fastify's own 503 is not our error shape: requests that reach the app while it closes are refused below.
     return503OnClosing: false,
     // A whole request, headers and body, within this: a client that stops half-way holds no connection for ever.
