@@ -4,6 +4,8 @@ import pino from 'pino';
 import { Client } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from './build-app.ts';
+import { ERRORS, type ErrorCode } from './errors.ts';
+import { inboxRoutes } from './inbox-routes.ts';
 import { createLogger } from './logger.ts';
 
 /**
@@ -109,6 +111,33 @@ describe('errors', () => {
           error: { code: 'SB_UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/application\/json/) },
         });
       }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers the web inbox’s files refused by a plugin with a code of their status, never SB_BAD_REQUEST’s 400 on another', async () => {
+    const app = createHttpApp(pino({ level: 'silent' }));
+    await app.register(inboxRoutes);
+    const ask = async (url: string, headers: Record<string, string> = {}) => {
+      const answer = await app.inject({ url, headers });
+      const { code } = answer.json<{ error: { code: ErrorCode } }>().error;
+      return { status: answer.statusCode, code, cataloguedStatus: ERRORS[code].status };
+    };
+    try {
+      // A cached copy checked against a changed file; a range past the end (send's own answers, RFC 9110 §13, §14).
+      expect(await ask('/inbox/app.js', { 'if-match': '"an old version"' })).toEqual({
+        status: 412,
+        code: 'SB_PRECONDITION_FAILED',
+        cataloguedStatus: 412,
+      });
+      expect(await ask('/inbox/app.js', { range: 'bytes=99999999-' })).toEqual({
+        status: 416,
+        code: 'SB_RANGE_NOT_SATISFIABLE',
+        cataloguedStatus: 416,
+      });
+      // A path send calls malicious (a NUL byte) was a 403 coded SB_BAD_REQUEST.
+      expect(await ask('/inbox/app%00.js')).toEqual({ status: 400, code: 'SB_BAD_REQUEST', cataloguedStatus: 400 });
     } finally {
       await app.close();
     }

@@ -91,14 +91,30 @@ export function createHttpApp(
     // A form, say (`curl -d` sends one): Fastify says only "Unsupported Media Type".
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return reply.code(415).send(errorBody('SB_UNSUPPORTED_MEDIA_TYPE'));
-    if (error.statusCode && error.statusCode < 500)
-      return reply.code(error.statusCode).send(errorBody('SB_BAD_REQUEST', error.message));
+    if (error.statusCode && error.statusCode < 500) return answerRefusal(reply, error.statusCode, error.message);
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(errorBody('SB_INTERNAL', ERRORS.SB_INTERNAL.message));
   });
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('SB_NOT_FOUND')));
   return app;
+}
+
+/** The codes of the 4xx a plugin answers besides 400: the web inbox's files (`@fastify/static`, by `send`). */
+const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
+  404: 'SB_NOT_FOUND',
+  412: 'SB_PRECONDITION_FAILED',
+  416: 'SB_RANGE_NOT_SATISFIABLE',
+};
+
+/**
+ * Fastify's or a plugin's 4xx in our shape, with a code whose status it is: a status with no code of its own (`send`'s
+ * 403 for a path with a NUL byte) is a 400, and says so in our words, as the status' phrase would not.
+ */
+function answerRefusal(reply: FastifyReply, status: number, message: string) {
+  const code = status === 400 ? 'SB_BAD_REQUEST' : CODE_OF_STATUS[status];
+  if (code === undefined) return reply.code(400).send(errorBody('SB_BAD_REQUEST'));
+  return reply.code(status).send(errorBody(code, status === 400 ? message : ERRORS[code].message));
 }
 
 /**

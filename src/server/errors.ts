@@ -20,6 +20,8 @@ export const ERRORS = {
   },
   SB_CROSS_SITE: { status: 403, message: 'changes sent by a page of another site are refused' },
   SB_NOT_FOUND: { status: 404, message: 'no such resource' },
+  SB_PRECONDITION_FAILED: { status: 412, message: 'the file is not the version the request names' },
+  SB_RANGE_NOT_SATISFIABLE: { status: 416, message: 'the range asked for is not within the file' },
   SB_CONFLICT: { status: 409, message: 'this conflicts with what is stored' },
   SB_THREAD_NOT_TAKEN: {
     status: 502,
