@@ -258,6 +258,11 @@ export async function createSwitchboard(options: SwitchboardOptions): Promise<Sw
   const store = createConversationStore(db, createBatchedWrites(db, capabilities.concurrentWriters));
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate);
+    // Answers hold conversations, and generated passwords: no cache, a browser's or a proxy's, may keep one.
+    api.addHook('onSend', (_request, reply, payload, done) => {
+      reply.header('cache-control', 'no-store');
+      done(null, payload);
+    });
     await api.register(adminRoutes, {
       db,
       directory: pages,

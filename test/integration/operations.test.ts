@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWebhookBody } from '../../src/messenger/webhook/parse-webhook.ts';
 import { insertInboundEvents } from '../../src/storage/inbound-event-repository.ts';
 import { type EchoBot, startEchoBot } from '../support/echo-bot.ts';
-import { type Harness, messageBody, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { ADMIN, type Harness, messageBody, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 describe('operations', () => {
@@ -25,6 +25,14 @@ describe('operations', () => {
   });
 
   const metrics = async () => (await fetch(`${h.gatewayUrl}/metrics`)).text();
+
+  it('asks every cache to keep no API answer: they hold conversations, and generated passwords', async () => {
+    const authorization = `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}`;
+    const read = await fetch(`${h.gatewayUrl}/api/conversations`, { headers: { authorization } });
+    const refused = await fetch(`${h.gatewayUrl}/api/conversations`);
+    expect([read.status, refused.status]).toEqual([200, 401]);
+    expect([read.headers.get('cache-control'), refused.headers.get('cache-control')]).toEqual(['no-store', 'no-store']);
+  });
 
   it('answers health and readiness', async () => {
     expect(await (await fetch(`${h.gatewayUrl}/healthz`)).json()).toEqual({ status: 'ok' });
