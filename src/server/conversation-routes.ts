@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ConversationStore } from '../conversations/ports.ts';
 import type { ThreadTake } from '../messenger/thread-taking.ts';
 import { retryingConflicts } from '../storage/conflicts.ts';
 import { findConversation, listConversations, listMessages, markRead, readerOf } from '../storage/inbox-queries.ts';
-import { cancelBotSends } from '../storage/outbox-repository.ts';
+import { cancelBotSends, threadElsewhereAfterTake } from '../storage/outbox-repository.ts';
 import type { Database } from '../storage/schema.ts';
 import { findUser } from '../storage/user-repository.ts';
 import { ApiError } from './errors.ts';
@@ -177,8 +177,8 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
     const { routing } = parseRequest(routingChange, request.body);
     // Another app holds the person's thread: the assistant would answer nothing (their messages come on standby), so
     // it is taken back first. Refused, nothing changes.
-    const takesThread = routing === 'bot' && conversation.thread_elsewhere_since !== null;
-    if (takesThread) {
+    const seen = routing === 'bot' ? conversation.thread_elsewhere_since : null;
+    if (seen !== null) {
       const personId = conversation.contact_external_id;
       const taken = await deps.takeThread({ pageId: conversation.page_id, personId });
       if (!taken.ok)
@@ -188,21 +188,21 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesDeps> = as
         );
     }
     const now = deps.now();
-    // The thread is the page's app's, unless another app took it again since the take read (its webhook handled while
-    // Graph answered ours): that take stands.
-    const since = sql<
-      number | null
-    >`case when thread_elsewhere_since <= ${conversation.thread_elsewhere_since} then null else thread_elsewhere_since end`;
     const cancelled = await retryingConflicts(() =>
       deps.db.transaction().execute(async (tx) => {
         const changed = await tx
           .updateTable('conversations')
-          .set({ routing, paused_until: null, updated_at: now, ...(takesThread && { thread_elsewhere_since: since }) })
+          .set({
+            routing,
+            paused_until: null,
+            updated_at: now,
+            ...(seen !== null && { thread_elsewhere_since: threadElsewhereAfterTake(seen) }),
+          })
           .where('id', '=', conversation.id)
           .where((eb) =>
             eb.or([
               eb('routing', '<>', routing),
-              ...(takesThread ? [eb('thread_elsewhere_since', 'is not', null)] : []),
+              ...(seen !== null ? [eb('thread_elsewhere_since', 'is not', null)] : []),
             ]),
           )
           .executeTakeFirst();

@@ -246,17 +246,23 @@ export async function markUnreachable(tx: Transaction<Database>, conversationId:
 }
 
 /**
- * A team member's message took the person's thread back from the app that had it: the page's app holds it again, unless
- * another app took it since the message read `seen` (its take handled while Graph answered ours): that take stands, as
- * after the inbox's give-back. `seen` null: the message knew of no other app, so there is no take of theirs to clear.
+ * `thread_elsewhere_since` once the page's app took the person's thread back, having read `seen`: cleared, unless another
+ * app took it since (its take handled while Graph answered ours): that take stands.
+ */
+export const threadElsewhereAfterTake = (seen: number) =>
+  sql<number | null>`case when thread_elsewhere_since <= ${seen} then null else thread_elsewhere_since end`;
+
+/**
+ * A team member's message took the person's thread back from the app that had it: the page's app holds it again
+ * (`threadElsewhereAfterTake`), as after the inbox's give-back. `seen` null: the message knew of no other app, so there
+ * is no take of theirs to clear.
  */
 export async function markThreadOurs(db: Kysely<Database>, conversationId: string, seen: number | null) {
   if (seen === null) return;
   await db
     .updateTable('conversations')
-    .set({ thread_elsewhere_since: null })
+    .set({ thread_elsewhere_since: threadElsewhereAfterTake(seen) })
     .where('id', '=', conversationId)
-    .where('thread_elsewhere_since', '<=', seen)
     .execute();
 }
 
