@@ -193,7 +193,7 @@ function networkMessage(err: unknown, timeoutMs: number, unsent: boolean): strin
 }
 
 /** Removes secrets (tokens, app secret, codes) from a text that may end up in logs or the database. */
-function scrubber(secrets: Array<string | undefined>): (text: string) => string {
+export function scrubber(secrets: Array<string | undefined>): (text: string) => string {
   const present = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
   return (text) => present.reduce((acc, secret) => acc.split(secret).join('[redacted]'), text);
 }

@@ -1,6 +1,6 @@
 import type { SendRequest } from '../send-types.ts';
 import { isRecord } from './graph-json.ts';
-import type { GraphRequester, GraphResponse } from './graph-request.ts';
+import { type GraphRequester, type GraphResponse, scrubber } from './graph-request.ts';
 import { graphFailure, readGraphResponse } from './graph-result.ts';
 
 /** Graph runs at most 50 requests in one batch (messenger-platform.md §9). */
@@ -81,7 +81,7 @@ async function sendBatch(
     return;
   }
   const results = Array.isArray(res.body) && res.body.length === sends.length ? res.body : undefined;
-  const scrub = (text: string) => text.split(token).join('[redacted]');
+  const scrub = scrubber([token]);
   sends.forEach((send, i) => {
     const result: unknown = results?.[i];
     if (!isRecord(result) || typeof result.code !== 'number') {
