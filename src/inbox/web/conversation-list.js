@@ -15,6 +15,7 @@ import {
   replaceConversations,
   rowSignature,
 } from './list-model.js';
+import { createReadOrder } from './read-order.js';
 
 const PAGE_SIZE = 50;
 /** The most ids the API takes in one request. */
@@ -31,8 +32,7 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
   let exhausted = false;
   let generation = 0;
   /** Polls overlap with each other and with changes made in the thread: an answer older than those is dropped. */
-  let issued = 0;
-  let applied = 0;
+  const reads = createReadOrder();
   let selected;
   /** Told changed by the stream (`all` after it reconnected): rows loaded below the newest page are read again. */
   let changed = new Set();
@@ -106,7 +106,7 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
    */
   async function refresh() {
     const mine = generation;
-    const number = ++issued;
+    const number = reads.next();
     const named = { all: changedAll, ids: changed };
     changed = new Set();
     changedAll = false;
@@ -114,11 +114,10 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
     // Not loaded after all: what the stream named waits for the next load.
     const keepNamed = () => markChanged(named.all ? undefined : [...named.ids]);
     if (mine !== generation) return true;
-    if (number < applied) {
+    if (!reads.apply(number)) {
       keepNamed();
       return true;
     }
-    applied = number;
     if (!result.ok) {
       keepNamed();
       return failed(result.error);
@@ -142,14 +141,13 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
 
   /** Reads these loaded rows again: each comes back changed, or goes when it no longer matches the filter. */
   async function refreshRows(ids, mine) {
-    const number = ++issued;
+    const number = reads.next();
     const result = await api.conversations(query({ ids: ids.join(','), limit: ids.length }));
     if (mine !== generation) return true;
-    if (number < applied) {
+    if (!reads.apply(number)) {
       markChanged(ids);
       return true;
     }
-    applied = number;
     if (!result.ok) {
       markChanged(ids);
       return failed(result.error);
@@ -168,7 +166,7 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
     const cursor = nextCursor(rows);
     if (!cursor) return;
     const mine = generation;
-    const number = ++issued;
+    const number = reads.next();
     const result = await whileBusy(more, () => api.conversations(query(cursor)));
     // A poll that dropped the loaded tail meanwhile: this page would follow rows no longer there.
     if (!result || mine !== generation || JSON.stringify(nextCursor(rows)) !== JSON.stringify(cursor)) return;
@@ -181,7 +179,7 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
     sayCount();
     // A load or a change made in the thread applied meanwhile: this page may be older than what they knew of its rows,
     // and the stream's news of rows not loaded yet went with them. Its rows are read again.
-    if (number < applied) {
+    if (reads.isStale(number)) {
       markChanged(result.value.map((row) => row.id));
       void refresh();
     }
@@ -276,7 +274,7 @@ export function createConversationList({ api, hrefFor, notices, me, filtered = (
      * it is dropped.
      */
     patch(id, changes) {
-      applied = ++issued;
+      reads.supersede();
       void refresh();
       const row = rows.find((r) => r.id === id);
       if (!row) return;

@@ -15,6 +15,7 @@ import {
 } from './dead-letters.js';
 import { askInPlace, h, replaceChildren, setText, whileBusy } from './dom.js';
 import { describeError, fullTime } from './format.js';
+import { createReadOrder } from './read-order.js';
 import { conversationHref } from './route.js';
 
 /** `pageName(id)`: a page's name, as the pages panel knows it. `isAdmin`: only admins replay. */
@@ -25,9 +26,8 @@ export function createDeadLettersPanel({ api, notices, pageName, isAdmin }) {
   let drawnSignature = '';
   /** The dead sends' conversations by id, loaded to name their people; null for one the API did not return. */
   const conversations = new Map();
-  /** Loads are numbered: an answer older than one drawn, or than a replay, is dropped. */
-  let asked = 0;
-  let shown = 0;
+  /** An answer older than one drawn, or than a replay, is dropped. */
+  const reads = createReadOrder();
 
   const title = h('h2', { id: 'dead-letters-title', tabindex: '-1' }, 'Dead letters');
   const outcome = h('p', {
@@ -52,8 +52,7 @@ export function createDeadLettersPanel({ api, notices, pageName, isAdmin }) {
 
   /** Resolves to false when the dead letters could not be loaded. */
   async function refresh() {
-    asked += 1;
-    const ask = asked;
+    const ask = reads.next();
     const result = await api.deadLetters();
     if (!result.ok) {
       if (result.error.status !== 401) {
@@ -66,8 +65,7 @@ export function createDeadLettersPanel({ api, notices, pageName, isAdmin }) {
     }
     notices.clear('dead-letters');
     await nameConversations(result.value.outbox);
-    if (ask < shown) return true;
-    shown = ask;
+    if (!reads.apply(ask)) return true;
     letters = result.value;
     draw();
     return true;
@@ -184,8 +182,7 @@ export function createDeadLettersPanel({ api, notices, pageName, isAdmin }) {
           return;
         }
         // A load asked before the replay would show what it just queued as dead still.
-        shown = asked + 1;
-        asked = shown;
+        reads.supersede();
         setText(outcome, describeReplay(result.value));
         asking(false);
         await refresh();

@@ -7,6 +7,7 @@ import { safeUrl } from './content.js';
 import { h, placeInOrder, replaceChildren } from './dom.js';
 import { describeError, describeFailures, describeHealth, describeUpkeep, fullTime } from './format.js';
 import { createPageSettingsForm } from './page-settings-form.js';
+import { createReadOrder } from './read-order.js';
 
 export const PAGES_POLL_MS = 15_000;
 
@@ -38,9 +39,7 @@ export function createPagesPanel({ api, notices, onPages, isAdmin, below, naviga
   const openSettings = new Map();
   /** Each page's list item, drawn again only when the page changed. */
   const rows = new Map();
-  /** The number of the last request of the pages, and of the newest one whose answer was applied. */
-  let issued = 0;
-  let applied = 0;
+  const reads = createReadOrder();
   const connectArea = h('div', { class: 'pages-panel__connect', hidden: !admin }, appPicker, connect);
   const element = h(
     'section',
@@ -94,10 +93,9 @@ export function createPagesPanel({ api, notices, onPages, isAdmin, below, naviga
         drawApps();
       }
     }
-    const mine = ++issued;
+    const mine = reads.next();
     const result = await api.pages();
-    if (mine < applied) return true;
-    applied = mine;
+    if (!reads.apply(mine)) return true;
     if (!result.ok) {
       if (result.error.status !== 401) {
         notices.show({ key: 'pages', tone: 'error', text: `Could not load the pages. ${describeError(result.error)}` });

@@ -5,6 +5,7 @@
  */
 import { askInPlace, h, placeInOrder, replaceChildren, uid, whileBusy } from './dom.js';
 import { describeError, fullTime } from './format.js';
+import { createReadOrder } from './read-order.js';
 
 const ROLES = { admin: 'Admin', agent: 'Agent' };
 
@@ -32,9 +33,7 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
   let users = [];
   /** Each member's drawn item, by user id, with what it was drawn from. */
   let members = new Map();
-  /** Reads of the team are numbered: see `refresh`. */
-  let issued = 0;
-  let applied = 0;
+  const reads = createReadOrder();
 
   /**
    * Resolves to false when the team could not be loaded. The inbox's polls, the view opened and an action's read after
@@ -42,10 +41,9 @@ export function createTeamPanel({ api, notices, me, onUsers, changeOwnPassword }
    * names them as before. `quiet`: a failure is not announced (the poll: the pages polled with it say so).
    */
   async function refresh({ quiet = false } = {}) {
-    const mine = ++issued;
+    const mine = reads.next();
     const result = await api.users();
-    if (mine < applied) return true;
-    applied = mine;
+    if (!reads.apply(mine)) return true;
     if (!result.ok) {
       if (!quiet && result.error.status !== 401)
         notices.show({ key: 'team', tone: 'error', text: `Could not load the team. ${describeError(result.error)}` });

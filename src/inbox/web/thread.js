@@ -9,6 +9,7 @@ import { h, setText, whileBusy } from './dom.js';
 import { authorLabel, describeError, personName, shortTime } from './format.js';
 import { mergeMessages, prependMessages, rowSignature } from './list-model.js';
 import { renderMessage } from './message-view.js';
+import { createReadOrder } from './read-order.js';
 import { createRevealer } from './reveal.js';
 import { createThreadHeader } from './thread-actions.js';
 
@@ -37,8 +38,7 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
    * number, and an answer older than the newest one applied (or than a change made here) is dropped, so a reply just
    * sent or a take-over just made never flips back.
    */
-  let issued = 0;
-  let applied = 0;
+  const reads = createReadOrder();
   /** The newest message marked read, or being marked. */
   let readUpTo = '';
 
@@ -73,7 +73,7 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
     team,
     me,
     changed(changes) {
-      applied = ++issued;
+      reads.supersede();
       Object.assign(conversation, changes);
       header.draw(conversation, pageName(conversation.page_id));
       composer.setConversation(conversation);
@@ -107,10 +107,9 @@ export function createThread({ api, id, notices, pageName, pageHealth, backHref,
 
   async function refresh() {
     if (closed) return true;
-    const mine = ++issued;
+    const mine = reads.next();
     const result = await api.messages(id, { limit: PAGE_SIZE });
-    if (closed || mine < applied) return;
-    applied = mine;
+    if (closed || !reads.apply(mine)) return;
     if (!result.ok) return failed(result.error);
     notices.clear('thread');
     const first = conversation === undefined;
