@@ -33,14 +33,18 @@ describe('the conversation list', () => {
   });
   afterAll(() => uninstall());
 
-  it('reads the rows of a "load more" again when a load applied meanwhile may have known them newer', async () => {
-    const gateway = scriptedGateway();
-    const list = createConversationList({
+  /** The list of an agent, over `gateway`; a notice fails the test. */
+  const listOn = (gateway: ReturnType<typeof scriptedGateway>) =>
+    createConversationList({
       api: gateway.api,
       hrefFor: (id) => `#/c/${id}`,
       notices: { show: (notice) => expect.fail(notice.text), clear: () => {} },
       me: { id: 'u1', role: 'agent' },
     });
+
+  it('reads the rows of a "load more" again when a load applied meanwhile may have known them newer', async () => {
+    const gateway = scriptedGateway();
+    const list = listOn(gateway);
     const newest = Array.from({ length: 50 }, (_, i) => row(`n${i}`, 1_000 - i));
     void list.start();
     await gateway.answer(newest);
@@ -59,12 +63,7 @@ describe('the conversation list', () => {
 
   it('loads again after a change made in the thread: a load answered while it was under way may be newer than it', async () => {
     const gateway = scriptedGateway();
-    const list = createConversationList({
-      api: gateway.api,
-      hrefFor: (id) => `#/c/${id}`,
-      notices: { show: (notice) => expect.fail(notice.text), clear: () => {} },
-      me: { id: 'u1', role: 'agent' },
-    });
+    const list = listOn(gateway);
     void list.start();
     await gateway.answer([row('c1', 10)]);
     // Taken over in the thread; meanwhile the stream tells of Bob assigned, after it, and that load is answered first.
