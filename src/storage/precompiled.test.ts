@@ -27,7 +27,7 @@ for (const kind of DATABASES) {
       expect((await findContact(db, { page: 'p', external: 'x' })).rows).toEqual([{ id: 'a', first_name: null }]);
       expect((await findContact(db, { page: 'p', external: 'y' })).rows).toEqual([{ id: 'b', first_name: null }]);
       expect((await findContact(db, { page: 'p', external: 'z' })).rows).toEqual([]);
-      await db.transaction().execute((tx) => rename(tx, { id: 'b', name: 'Lena', at: 2 }));
+      await db.transaction().execute(async (tx) => rename(tx, { id: 'b', name: 'Lena', at: 2 }));
       await rename(db, { id: 'a', name: null, at: 3 });
       const all = await db.selectFrom('contacts').select(['id', 'first_name', 'updated_at']).orderBy('id').execute();
       expect(all).toEqual([
