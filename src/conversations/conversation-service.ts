@@ -4,6 +4,7 @@ import { inboundPreview, messagePreview } from './assistant-input.ts';
 import type { HeldReceipts } from './held-receipts.ts';
 import type { InboundEvent, PolicyAction } from './inbound-event.ts';
 import { runPersonTurn } from './person-turn.ts';
+import type { TextReading } from './policy/escalation.ts';
 import {
   type Clock,
   type Conversation,
@@ -49,6 +50,8 @@ export interface StoredEvent {
   event: InboundEvent;
   /** When the gateway stored it, on its own clock. */
   received_at: number;
+  /** Its text as the escalation checks read it, when that was done ahead of its turn. */
+  reading?: TextReading;
 }
 
 /**
@@ -78,7 +81,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
   const { store, clock } = deps;
 
   /** Handles one stored event; says `throttled` when it was over the person's rate limit (kept, not answered). */
-  async function handle({ id, event, received_at }: StoredEvent): Promise<'throttled' | undefined> {
+  async function handle({ id, event, received_at, reading }: StoredEvent): Promise<'throttled' | undefined> {
     let page = deps.pages(event.page_id);
     if (!page && deps.catchUpPages) {
       await deps.catchUpPages();
@@ -94,7 +97,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return;
     }
     if (isTurn(event)) {
-      const handled = await handlePerson(id, event, page, received_at);
+      const handled = await handlePerson(id, event, page, received_at, reading);
       if (event.kind === 'message' && clock.now() - event.timestamp >= LATE_MS) await applyEarlierEdits(event);
       return handled;
     }
@@ -150,6 +153,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     event: InboundEvent,
     page: PageRuntime,
     receivedAt: number,
+    reading: TextReading | undefined,
   ): Promise<'throttled' | undefined> {
     const now = clock.now();
     const wroteAt = occurredAt(event, receivedAt);
@@ -185,7 +189,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const lastInboundAt = Math.max(conversation.last_inbound_at ?? 0, event.timestamp);
     if (!allowed || event.standby) {
       // Not answered, but a person asking for someone is flagged for the team to see: nothing is handed over.
-      const escalation = allowed ? undefined : throttledEscalationOf(event, conversation, now);
+      const escalation = allowed ? undefined : throttledEscalationOf(event, conversation, now, reading);
       const log = deps.logger.child({ pageId: page.id, conversationId: conversation.id });
       log.info(
         { standby: event.standby, flagged: escalation !== undefined },
@@ -217,6 +221,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       conversation,
       lastInboundAt,
       occurredAt: wroteAt,
+      reading,
     });
     if (thread && result.conversation) Object.assign(result.conversation.changes, thread);
     await store.commitTurn({ ...result, incoming, received_at: receivedAt }, clock.now());

@@ -4,6 +4,7 @@ import { cutToFit, graphemes } from '../text/text-units.ts';
 import { assistantInputOf } from './assistant-input.ts';
 import type { ConversationServiceDeps } from './conversation-service.ts';
 import type { InboundEvent } from './inbound-event.ts';
+import type { TextReading } from './policy/escalation.ts';
 import {
   type Contact,
   type Conversation,
@@ -25,6 +26,8 @@ interface PersonTurnArgs extends ConversationServiceDeps {
   lastInboundAt: number;
   /** When the person wrote (Facebook's stamp, never after the gateway stored it): a backlog keeps its sessions. */
   occurredAt: number;
+  /** The message's text as the escalation checks read it, when that was done ahead of the turn. */
+  reading?: TextReading;
 }
 
 /** Runs the page's assistant on a person's message or postback and says what to store and send. */
@@ -61,7 +64,7 @@ export async function runPersonTurn(args: PersonTurnArgs): Promise<TurnResult> {
   const result: TurnResult = { ...base, session: { conversation_id: conversation.id, session } };
 
   // "The same message three times in ten minutes" counts when the messages came: a backlog handled at once is no repeat.
-  const escalation = input ? escalationOf(input, session, page.settings, wroteAt) : undefined;
+  const escalation = input ? escalationOf(input, session, page.settings, wroteAt, args.reading) : undefined;
   if (escalation) flag(result, escalation);
 
   if (!page.settings.auto_replies) {

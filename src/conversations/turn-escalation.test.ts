@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPageSettings } from '../config/page-settings.ts';
 import type { InboundEvent } from './inbound-event.ts';
+import { readText } from './policy/escalation.ts';
 import type { Conversation, Session } from './ports.ts';
-import { escalationOf, throttledEscalationOf } from './turn-escalation.ts';
+import { escalationOf, textReadingOf, throttledEscalationOf } from './turn-escalation.ts';
 
 const NOW = Date.UTC(2025, 5, 2, 12, 0);
 const session = (state: Record<string, unknown>): Session => ({
@@ -34,6 +35,17 @@ describe('escalationOf', () => {
     expect(tap()).toBeUndefined();
     expect(say(s, 'order status')).toBeUndefined();
     expect(s.state.recent_inbound).toEqual([{ folded: 'order status', at: NOW }]);
+  });
+
+  it('goes by the text read ahead of the turn, and remembers it folded from that reading', () => {
+    const s = session({});
+    const reading = { ...readText('hello there'), asksForHuman: true, folded: 'read ahead' };
+    const found = escalationOf({ kind: 'text', text: 'hello there' }, s, defaultPageSettings, NOW, reading);
+    expect(found).toBe('asked_for_human: asked for a person: “hello there”');
+    expect(s.state.recent_inbound).toEqual([{ folded: 'read ahead', at: NOW }]);
+    // A reading of another text is left aside.
+    expect(escalationOf({ kind: 'text', text: 'good morning' }, s, defaultPageSettings, NOW, reading)).toBeUndefined();
+    expect((s.state.recent_inbound as unknown[]).at(-1)).toEqual({ folded: 'good morning', at: NOW });
   });
 
   it('reads the texts that sessions saved by earlier versions kept', () => {
@@ -90,6 +102,14 @@ describe('throttledEscalationOf', () => {
     expect(over(postback)).toBeUndefined();
   });
 
+  it('goes by the text read ahead of the turn', () => {
+    const reading = { ...readText('hello there'), asksForHuman: true };
+    expect(throttledEscalationOf(message({ text: 'hello there' }), conversation(), NOW, reading)).toMatch(
+      /^asked_for_human: /,
+    );
+    expect(throttledEscalationOf(message({ text: 'good morning' }), conversation(), NOW, reading)).toBeUndefined();
+  });
+
   it('leaves a flag standing, and a conversation people have, as it is', () => {
     const asking = message({ text: 'talk to a human' });
     expect(over(asking, conversation({ flagged: true, flag_reason: 'shouting: wrote “!!!”' }))).toBeUndefined();
@@ -97,5 +117,36 @@ describe('throttledEscalationOf', () => {
     expect(over(asking, conversation({ routing: 'paused', paused_until: NOW + 60_000 }))).toBeUndefined();
     // A pause that has run out is the bot's again.
     expect(over(asking, conversation({ routing: 'paused', paused_until: NOW - 1 }))).toMatch(/^asked_for_human: /);
+  });
+});
+
+describe('textReadingOf', () => {
+  const event = (fields: Record<string, unknown>) =>
+    ({
+      kind: 'message',
+      page_id: 'p1',
+      user_id: 'u1',
+      key: 'm1',
+      mid: 'm1',
+      timestamp: NOW,
+      standby: false,
+      attachments: [],
+      ...fields,
+    }) as InboundEvent;
+
+  it('reads the text of a message the checks look at: typed, with or without an attachment', () => {
+    expect(textReadingOf(event({ text: ' talk to a human ' }))).toEqual(readText('talk to a human'));
+    const picture = { type: 'image', url: 'https://cdn.example/a.png' };
+    expect(textReadingOf(event({ text: 'agent svp', attachments: [picture] }))?.asksForHuman).toBe(true);
+  });
+
+  it('reads nothing the checks leave alone: a quick reply, a postback, a message without text', () => {
+    expect(textReadingOf(event({ text: 'talk to a human', quick_reply_payload: 'HUMAN' }))).toBeUndefined();
+    expect(
+      textReadingOf({ ...event({}), kind: 'postback', title: 'Talk to a human', payload: 'H' } as InboundEvent),
+    ).toBeUndefined();
+    expect(
+      textReadingOf(event({ attachments: [{ type: 'image', url: 'https://cdn.example/a.png' }] })),
+    ).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import type { AssistantInput, AssistantReply } from '../assistants/assistant.ts'
 import type { PageSettings } from '../config/page-settings.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import { isOpen, nextOpening } from './policy/business-hours.ts';
-import { detectEscalation, requestForPerson } from './policy/escalation.ts';
+import { detectEscalation, foldedOf, readText, requestForPerson, type TextReading } from './policy/escalation.ts';
 import { fold } from './policy/fold.ts';
 import { type Conversation, currentRouting, type Session } from './ports.ts';
 
@@ -14,13 +14,15 @@ type RecentInbound = { folded: string; at: number } | { text: string; at: number
 
 /**
  * Why this message should reach a person (asked for one, a page keyword, frustration), from the message and the
- * session's memory of recent messages and misses. Updates that memory.
+ * session's memory of recent messages and misses. Updates that memory. `given`: the message's text read already
+ * (`textReadingOf`), when it was.
  */
 export function escalationOf(
   input: AssistantInput,
   session: Session,
   settings: PageSettings,
   now: number,
+  given?: TextReading,
 ): string | undefined {
   const recent = ((session.state.recent_inbound as RecentInbound[] | undefined) ?? [])
     .filter((r) => now - r.at < REPEAT_WINDOW_MS)
@@ -35,11 +37,12 @@ export function escalationOf(
       recentInbound: recent,
       fallbacksInARow: Number(session.state.fallbacks_in_a_row ?? 0),
       now,
+      reading: given,
     },
   );
   session.state = {
     ...session.state,
-    recent_inbound: typed ? [...recent, { folded: fold(typed), at: now }].slice(-RECENT_KEPT) : recent,
+    recent_inbound: typed ? [...recent, { folded: foldedOf(typed, given), at: now }].slice(-RECENT_KEPT) : recent,
   };
   return found ? `${found.reason}: ${found.detail}` : undefined;
 }
@@ -53,12 +56,22 @@ export function throttledEscalationOf(
   event: InboundEvent,
   conversation: Conversation,
   now: number,
+  given?: TextReading,
 ): string | undefined {
   if (conversation.flagged || event.kind !== 'message' || event.quick_reply_payload !== undefined) return undefined;
   const text = event.text?.trim();
   if (!text || currentRouting(conversation, now) !== 'bot') return undefined;
-  const found = requestForPerson(text, 'while over the rate limit (not answered)');
+  const found = requestForPerson(text, 'while over the rate limit (not answered)', given);
   return found && `${found.reason}: ${found.detail}`;
+}
+
+/**
+ * The reading of the event's text the escalation checks make (`readText`), for a message they check: typed, not a
+ * quick reply's. Made ahead of the turn by a thread with more time (thread-client.ts) and handed to it.
+ */
+export function textReadingOf(event: InboundEvent): TextReading | undefined {
+  if (event.kind !== 'message' || event.quick_reply_payload !== undefined || !event.text) return undefined;
+  return readText(event.text);
 }
 
 /** Counts the assistant's misses in a row in the session. */

@@ -1,7 +1,10 @@
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { Config } from '../config/load-config.ts';
+import type { InboundEvent } from '../conversations/inbound-event.ts';
+import { readText } from '../conversations/policy/escalation.ts';
 import { createDirectoryMirror, type PageDirectory } from '../server/page-directory.ts';
+import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
 import { createWriteLock } from '../storage/write-lock.ts';
 import { startProcessingThread } from './thread-client.ts';
 
@@ -9,6 +12,7 @@ const DIES_AFTER_READY = new URL('../../test/fixtures/threads/dies-after-ready.j
 const NEVER_IDLE = new URL('../../test/fixtures/threads/never-idle.js', import.meta.url);
 const DIES_HOLDING_THE_LOCK = new URL('../../test/fixtures/threads/dies-holding-the-lock.js', import.meta.url);
 const FAILS_TO_STOP = new URL('../../test/fixtures/threads/fails-to-stop.js', import.meta.url);
+const TELLS_ENQUEUED = new URL('../../test/fixtures/threads/tells-enqueued.js', import.meta.url);
 
 const start = (entry: URL, failures: Error[] = [], writeLock = createWriteLock()) =>
   startProcessingThread({
@@ -31,6 +35,28 @@ describe('the processing thread, seen from the main thread', () => {
     await expect(waiting).rejects.toThrow('the thread broke on an event');
     expect(failures.map((e) => e.message)).toEqual(['the thread broke on an event']);
     await expect(processing.resume()).rejects.toThrow('the thread broke on an event');
+    await processing.stop();
+  });
+
+  it('hands each typed message over with its text read for the escalation checks, the rest as it is', async () => {
+    const processing = await start(TELLS_ENQUEUED);
+    const base = { page_id: 'p1', user_id: 'u1', timestamp: 1, standby: false };
+    const typed: InboundEvent = {
+      ...base,
+      kind: 'message',
+      key: 'm1',
+      mid: 'm1',
+      text: ' Talk to a HUMAN ',
+      attachments: [],
+    };
+    const tapped: InboundEvent = { ...base, kind: 'postback', key: 'b1', payload: 'MENU', title: 'Menu' };
+    const events: StoredInboundEvent[] = [
+      { id: 'e1', event: typed, attempts: 0, received_at: 1 },
+      { id: 'e2', event: tapped, attempts: 0, received_at: 1 },
+    ];
+    processing.enqueue(events);
+    expect(await processing.idle()).toEqual([{ ...events[0], reading: readText('Talk to a HUMAN') }, events[1]]);
+    expect(events[0]).not.toHaveProperty('reading');
     await processing.stop();
   });
 

@@ -2,7 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load-config.ts';
+import { textReadingOf } from '../conversations/turn-escalation.ts';
 import type { PageDirectory } from '../server/page-directory.ts';
+import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
 import { PROCESSING_THREAD, type WriteLock } from '../storage/write-lock.ts';
 import type { Processing, ProcessingObserver, ProcessingTuning } from './processing.ts';
 import type { CallName, FromThread, ThreadStart, ToThread } from './thread-protocol.ts';
@@ -133,7 +135,9 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
     });
 
   return {
-    enqueue: (events) => send({ type: 'enqueue', events }),
+    // The escalation checks' reading of a text is the turn's largest piece of work that needs nothing but the event:
+    // made here, it leaves the processing thread, the gateway's bottleneck, that much less to do.
+    enqueue: (events) => send({ type: 'enqueue', events: events.map(withTextReading) }),
     wake: (conversationId) => send({ type: 'wake', conversationId }),
     conversationChanged: (conversationId) => send({ type: 'conversationChanged', conversationId }),
     resume: () => call('resume'),
@@ -160,4 +164,9 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
       }
     },
   };
+}
+
+function withTextReading(stored: StoredInboundEvent): StoredInboundEvent {
+  const reading = textReadingOf(stored.event);
+  return reading ? { ...stored, reading } : stored;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { editKey, type InboundEvent, MAX_EDITS } from '../conversations/inbound-event.ts';
+import type { TextReading } from '../conversations/policy/escalation.ts';
 import { countByStatus } from './count-by-status.ts';
 import { idFloor, newId } from './ids.ts';
 import { precompiled } from './precompiled.ts';
@@ -12,6 +13,8 @@ export interface StoredInboundEvent {
   attempts: number;
   /** When we stored it, on our clock. */
   received_at: number;
+  /** Its text as the escalation checks read it, when that was done ahead of its turn (thread-client.ts). */
+  reading?: TextReading;
 }
 
 /** How many rows one INSERT carries; keeps every statement under SQLite's bound-parameter limit. */

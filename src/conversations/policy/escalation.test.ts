@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asksForHuman } from './ask-for-human.ts';
-import { detectEscalation, type EscalationContext, type EscalationReason } from './escalation.ts';
+import { detectEscalation, type EscalationContext, type EscalationReason, readText } from './escalation.ts';
 import { fold } from './fold.ts';
 
 const NOW = Date.UTC(2025, 5, 2, 12, 0);
@@ -421,5 +421,44 @@ describe('which input escalates', () => {
     expect(detectEscalation({ kind: 'text', text }, quiet)?.detail).toBe(
       `asked for a person: “${asked.slice(0, 78)}…”`,
     );
+  });
+});
+
+describe('a text read ahead (readText)', () => {
+  it('reads what the checks find in the text alone, trimmed', () => {
+    expect(readText('  Où est MA COMMANDE ?!!! ')).toEqual({
+      text: 'Où est MA COMMANDE ?!!!',
+      folded: 'ou est ma commande',
+      asksForHuman: false,
+      strongWord: undefined,
+      shouting: 'wrote “!!!”',
+    });
+    expect(readText('talk to a human').asksForHuman).toBe(true);
+    expect(readText('this is shit').strongWord).toBe('shit');
+  });
+
+  it('gives the checks what they would find themselves', () => {
+    const cases = ['talk to a human', 'refund please', 'this is shit', 'WHERE IS MY ORDER NOW', 'where is my order'];
+    const ctx = { ...quiet, keywords: ['refund'], recentInbound: [{ folded: 'where is my order', at: NOW - MIN }] };
+    for (const text of cases) {
+      const read = detectEscalation({ kind: 'text', text }, { ...ctx, reading: readText(text) });
+      expect(read).toEqual(detectEscalation({ kind: 'text', text }, ctx));
+    }
+  });
+
+  it('is what the checks go by: they do not read the text again', () => {
+    const reading = { ...readText('hello there'), asksForHuman: true };
+    expect(reasonFor('hello there', { reading })).toBe('asked_for_human');
+    const shouted = { ...readText('hello there'), shouting: 'wrote in capitals' };
+    expect(detectEscalation({ kind: 'text', text: ' hello there ' }, { ...quiet, reading: shouted })).toEqual({
+      reason: 'shouting',
+      detail: 'wrote in capitals',
+    });
+  });
+
+  it('is not used for another text', () => {
+    const reading = { ...readText('hello there'), asksForHuman: true };
+    expect(reasonFor('good morning', { reading })).toBeUndefined();
+    expect(reasonFor('talk to a human', { reading: readText('hello there') })).toBe('asked_for_human');
   });
 });

@@ -35,6 +35,45 @@ export interface EscalationContext {
   /** Turns in a row the assistant answered with its fallback, before this message. */
   fallbacksInARow: number;
   now: number;
+  /** This message's text read already (`readText`), by whoever had the time. */
+  reading?: TextReading;
+}
+
+/**
+ * What the checks find in a message's text alone, before the page's keywords and the person's earlier messages: read
+ * once per message, where it costs least. The webhook's thread reads the texts it hands to the processing thread, the
+ * gateway's busiest (thread-client.ts); elsewhere the checks read them as they run.
+ */
+export interface TextReading {
+  /** The text read, trimmed: a reading of another text is not used. */
+  text: string;
+  folded: string;
+  asksForHuman: boolean;
+  strongWord?: string;
+  shouting?: string;
+}
+
+export function readText(text: string): TextReading {
+  const trimmed = text.trim();
+  return {
+    text: trimmed,
+    folded: fold(trimmed),
+    asksForHuman: asksForHuman(trimmed),
+    strongWord: strongWord(trimmed),
+    shouting: shouting(trimmed),
+  };
+}
+
+const readsText = (given: TextReading | undefined, text: string): given is TextReading => given?.text === text.trim();
+
+/** `given` when it is a reading of `text`, otherwise a reading made now. */
+function readingOf(text: string, given: TextReading | undefined): TextReading {
+  return readsText(given, text) ? given : readText(text);
+}
+
+/** The text folded (`fold`), taken from its reading when there is one. */
+export function foldedOf(text: string, given: TextReading | undefined): string {
+  return readsText(given, text) ? given.folded : fold(text);
 }
 
 export interface Escalation {
@@ -79,30 +118,39 @@ export function detectEscalation(input: EscalationInput, ctx: EscalationContext)
 }
 
 function textCause(text: string, ctx: EscalationContext): Escalation | undefined {
-  const asked = requestForPerson(text);
-  if (asked) return asked;
-  const keyword = matchKeyword(text, ctx.keywords);
+  const reading = readingOf(text, ctx.reading);
+  if (reading.asksForHuman) return askedForPerson(text);
+  const keyword = keywordIn(reading.folded, ctx.keywords);
   if (keyword !== undefined) return { reason: 'keyword', detail: `used the keyword “${keyword}”` };
-  const strong = strongWord(text);
+  const strong = reading.strongWord;
   if (strong !== undefined) return { reason: 'strong_language', detail: `strong language (“${strong}”)` };
-  const shout = shouting(text);
-  if (shout) return { reason: 'shouting', detail: shout };
-  const repeats = repeatCount(text, ctx);
+  if (reading.shouting) return { reason: 'shouting', detail: reading.shouting };
+  const repeats = foldedRepeatCount(reading.folded, ctx);
   if (repeats >= REPEATS_TO_ESCALATE) {
     return { reason: 'repeated_message', detail: `sent the same message ${repeats} times in 10 minutes` };
   }
   return undefined;
 }
 
-/** The text's request for a person, if it makes one; `when` follows "asked for a person" in the detail. */
-export function requestForPerson(text: string, when?: string): Escalation | undefined {
-  if (!asksForHuman(text)) return undefined;
+/**
+ * The text's request for a person, if it makes one; `when` follows "asked for a person" in the detail, `given` is the
+ * text's reading, if it was read already.
+ */
+export function requestForPerson(text: string, when?: string, given?: TextReading): Escalation | undefined {
+  const asks = readsText(given, text) ? given.asksForHuman : asksForHuman(text);
+  return asks ? askedForPerson(text, when) : undefined;
+}
+
+function askedForPerson(text: string, when?: string): Escalation {
   return { reason: 'asked_for_human', detail: `asked for a person${when ? ` ${when}` : ''}: “${excerpt(text)}”` };
 }
 
 /** The first keyword found as whole words ("remboursement" matches "Remboursement ?" but not "remboursements"). */
 export function matchKeyword(text: string, keywords: readonly string[]): string | undefined {
-  const folded = fold(text);
+  return keywordIn(fold(text), keywords);
+}
+
+function keywordIn(folded: string, keywords: readonly string[]): string | undefined {
   return keywords.find((keyword) => hasPhrase(folded, fold(keyword)));
 }
 
@@ -160,7 +208,10 @@ const COMMON = new Set(TOO_COMMON_TO_REPEAT);
 
 /** How many times this message was sent within the window, this one included; 0 for replies like "ok" or "oui". */
 export function repeatCount(text: string, ctx: Pick<EscalationContext, 'recentInbound' | 'now'>): number {
-  const folded = fold(text);
+  return foldedRepeatCount(fold(text), ctx);
+}
+
+function foldedRepeatCount(folded: string, ctx: Pick<EscalationContext, 'recentInbound' | 'now'>): number {
   // Short answers come again on their own ("2" people, "2" nights): only longer messages say "you did not hear me".
   if (folded.length <= 2 || /^\d+$/.test(folded) || COMMON.has(folded)) return 0;
   const earlier = ctx.recentInbound.filter(
