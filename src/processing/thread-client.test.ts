@@ -6,7 +6,7 @@ import { readText } from '../conversations/policy/escalation.ts';
 import { createDirectoryMirror, type PageDirectory } from '../server/page-directory.ts';
 import type { StoredInboundEvent } from '../storage/inbound-event-repository.ts';
 import { createWriteLock } from '../storage/write-lock.ts';
-import { startProcessingThread } from './thread-client.ts';
+import { READ_AHEAD_MAX_LENGTH, startProcessingThread } from './thread-client.ts';
 
 const DIES_AFTER_READY = new URL('../../test/fixtures/threads/dies-after-ready.js', import.meta.url);
 const NEVER_IDLE = new URL('../../test/fixtures/threads/never-idle.js', import.meta.url);
@@ -50,12 +50,16 @@ describe('the processing thread, seen from the main thread', () => {
       attachments: [],
     };
     const tapped: InboundEvent = { ...base, kind: 'postback', key: 'b1', payload: 'MENU', title: 'Menu' };
+    // A long text is left to the turn: this thread answers Facebook.
+    const long: InboundEvent = { ...typed, key: 'm2', mid: 'm2', text: 'a'.repeat(READ_AHEAD_MAX_LENGTH + 1) };
     const events: StoredInboundEvent[] = [
       { id: 'e1', event: typed, attempts: 0, received_at: 1 },
       { id: 'e2', event: tapped, attempts: 0, received_at: 1 },
+      { id: 'e3', event: long, attempts: 0, received_at: 1 },
     ];
     processing.enqueue(events);
-    expect(await processing.idle()).toEqual([{ ...events[0], reading: readText('Talk to a HUMAN') }, events[1]]);
+    const read = { ...events[0], reading: readText('Talk to a HUMAN') };
+    expect(await processing.idle()).toEqual([read, events[1], events[2]]);
     expect(events[0]).not.toHaveProperty('reading');
     await processing.stop();
   });

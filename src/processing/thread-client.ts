@@ -166,7 +166,16 @@ export async function startProcessingThread(options: ThreadOptions): Promise<Pro
   };
 }
 
+/**
+ * Longer texts are left to the turn to read. This thread answers Facebook, and reading takes time in proportion to the
+ * text (about 20 µs for a short message, 0.6 ms for 2,000 characters): a body of a thousand long messages must not hold
+ * its answer, and everyone else's, for a second.
+ */
+export const READ_AHEAD_MAX_LENGTH = 300;
+
 function withTextReading(stored: StoredInboundEvent): StoredInboundEvent {
-  const reading = textReadingOf(stored.event);
+  const { event } = stored;
+  if (event.kind === 'message' && (event.text?.length ?? 0) > READ_AHEAD_MAX_LENGTH) return stored;
+  const reading = textReadingOf(event);
   return reading ? { ...stored, reading } : stored;
 }
