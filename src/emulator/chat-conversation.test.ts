@@ -42,7 +42,7 @@ const openOn = (emulator: ReturnType<typeof scriptedEmulator>) =>
     psid: 'u1',
     onChange: () => {},
     onError: (message) => expect.fail(message),
-    onReset: () => {},
+    onGeneration: () => {},
   });
 
 /** The chat page's conversation over a scripted emulator, its first thread and profile loads answered. */

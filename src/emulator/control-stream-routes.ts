@@ -15,7 +15,8 @@ const KEEP_ALIVE_MS = 15_000;
  * again with the same id when it changes), `status` ({id, status}), `typing` ({on}), `window` (a
  * WindowState, when the person (re)opens it and when the clock is advanced), `profile` (the page's
  * Messenger profile), `page` (`{messaging_block}`, when Meta blocks or unblocks the page) and `reset` (the emulator
- * went back to its seed).
+ * went back to its seed). Each connection starts with `hello`, and `reset` carries the same: `{generation}`, which
+ * changes at each reset and start, so a page that connects after one (or reconnects) knows it happened.
  */
 export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> = async (app, { ctx }) => {
   const open = new Set<ServerResponse>();
@@ -39,6 +40,7 @@ export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
     });
     const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     response.write(': connected\n\n');
+    send('hello', { generation: ctx.state.generation });
     const onConversation = (event: ConversationEvent) => {
       if (event.page_id === pageId && event.psid === psid) send(event.type, event.data);
     };
@@ -52,7 +54,7 @@ export const controlStreamRoutes: FastifyPluginAsync<{ ctx: EmulatorContext }> =
       const conversation = findThread(ctx.state, pageId, psid);
       if (conversation) send('window', windowState(conversation, now));
     };
-    const onReset = () => send('reset', {});
+    const onReset = () => send('reset', { generation: ctx.state.generation });
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     keepAlive.unref();
     ctx.state.bus.on('conversation', onConversation);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { EmulatorClock } from './clock.ts';
 import { accessToken, appId as newAppId, userRef as newUserRef, numericId } from './ids.ts';
@@ -37,6 +38,11 @@ export interface EmulatorState {
    * (policy-enforcement.ts), `clock` advances and `reset`, for the SSE stream.
    */
   bus: EventEmitter;
+  /**
+   * New at each start and each reset (`loadSeedIntoState`): a chat page that was not listening when it happened (its
+   * stream down, or being opened) learns from it that every conversation it shows is gone.
+   */
+  generation: string;
 }
 
 export function createState(): EmulatorState {
@@ -55,11 +61,13 @@ export function createState(): EmulatorState {
     files: new Map(),
     oauthCodes: new Map(),
     bus,
+    generation: randomUUID(),
   };
 }
 
 /** Empties the state and loads the seed again (same ids, same tokens). */
 export function loadSeedIntoState(state: EmulatorState, seed: NormalizedSeed, clock: EmulatorClock): void {
+  state.generation = randomUUID();
   for (const conversation of state.conversations.values()) clearTimeout(conversation.typing_timer);
   for (const map of [state.apps, state.pages, state.people, state.accounts, state.tokens, state.psids]) map.clear();
   state.guests.clear();

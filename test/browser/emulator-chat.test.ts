@@ -697,6 +697,38 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     }
   });
 
+  it('forgets the last messages the chat list shows after a reset no stream of the page heard', async () => {
+    const [shop, outlet] = ['301857392018475', '302857392018475'];
+    const seeded = await startEmulator({
+      verifyWebhooksOnStart: false,
+      seed: {
+        apps: [{ name: 'Bot', secret: 'seeded-app-secret' }],
+        pages: [
+          { id: shop, name: 'Seeded Shop' },
+          { id: outlet, name: 'Seeded Outlet' },
+        ],
+        people: [{ id: '31', first_name: 'Nora' }],
+      },
+    });
+    try {
+      const preview = (pageId: string) => page.getByTestId(`page-${pageId}`).locator('.page__preview');
+      await page.goto(`${seeded.url}/?page=${shop}&person=31`);
+      await page.getByTestId('composer-input').fill('Before the reset');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => preview(shop).textContent(), { timeout: 5_000 }).toBe('You: Before the reset');
+      // The next chat's stream cannot connect: nothing tells the page of the reset as it happens.
+      await page.route('**/stream', (route) => route.abort());
+      await page.getByTestId(`page-${outlet}`).click();
+      await createEmulatorClient(seeded.url ?? '').reset();
+      expect(await preview(shop).textContent()).toBe('You: Before the reset');
+      // Once it connects, the stream says which emulator it is on: a new one since the page last heard.
+      await page.unroute('**/stream');
+      await expect.poll(() => preview(shop).textContent(), { timeout: 15_000 }).toMatch(/^PSID \d+$/);
+    } finally {
+      await seeded.close();
+    }
+  });
+
   it('opens the chat it falls back to when a restarted emulator no longer has the person chosen', async () => {
     const shop = '401857392018475';
     // People without fixed ids (as in the demo's seed) get new ones at every start; their PSIDs stay.

@@ -22,7 +22,15 @@ import { renderIntro } from './welcome.js';
 const api = createApi();
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const app = { pages: [], people: [], pageId: params.get('page'), personId: params.get('person'), previews: new Map() };
+/** `generation`: the emulator's, as the last conversation stream told it (conversation.js). */
+const app = {
+  pages: [],
+  people: [],
+  pageId: params.get('page'),
+  personId: params.get('person'),
+  previews: new Map(),
+  generation: undefined,
+};
 let conversation;
 /** The PSID of the open conversation's thread. */
 let openedPsid;
@@ -137,10 +145,14 @@ function openSelected() {
     psid,
     onChange: render,
     onError: showError,
-    onReset: () => {
+    onGeneration: (generation) => {
+      const known = app.generation;
+      app.generation = generation;
+      if (known === undefined || known === generation) return;
       conversation?.close();
       conversation = undefined;
-      // The emulator forgot every conversation: the chat list must not go on showing their last messages.
+      // The emulator forgot every conversation (reset, or restarted), maybe while no stream of this page listened: the
+      // chat list must not go on showing their last messages.
       app.previews.clear();
       loadState();
     },

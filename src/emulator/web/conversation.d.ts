@@ -24,5 +24,6 @@ export function openConversation(options: {
   psid: string;
   onChange: (snapshot: ConversationSnapshot) => void;
   onError: (message: string) => void;
-  onReset: () => void;
+  /** At each (re)connect and each reset: a new generation means the emulator went back to its seed or restarted. */
+  onGeneration: (generation: string) => void;
 }): { snapshot(): ConversationSnapshot; close(): void };

@@ -16,10 +16,11 @@ import { nextEditExpiry, toMillis } from './thread-model.js';
  * `onChange(snapshot)` runs after every change with `{items, typing, windowOpen, profile, pageBlock, loaded, now()}`
  * (`pageBlock`: `{reason, since}` while Meta blocks the page from messaging, else null; `now()`: the emulator's
  * clock in epoch ms);
- * `onError(message)` for failed fetches; `onReset()` when the emulator is reset to its seed.
+ * `onError(message)` for failed fetches; `onGeneration(generation)` at each (re)connect and each reset, with the
+ * emulator's generation, which changes when it goes back to its seed or restarts.
  * Returns `{close(), snapshot()}`.
  */
-export function openConversation({ api, pageId, psid, onChange, onError, onReset }) {
+export function openConversation({ api, pageId, psid, onChange, onError, onGeneration }) {
   let closed = false;
   /** The emulator's clock less the browser's, as last reported; 0 until the first report. */
   let clockOffset = 0;
@@ -181,8 +182,11 @@ export function openConversation({ api, pageId, psid, onChange, onError, onReset
       snap.pageBlock = messaging_block ?? null;
       emit();
     },
+    // Which generation of the emulator this is, at each (re)connect: one reset or restarted while the stream was down
+    // (or not yet open) has a new one.
+    hello: ({ generation }) => onGeneration(generation),
     // The emulator went back to its seed: this conversation may not exist any more.
-    reset: () => onReset(),
+    reset: ({ generation }) => onGeneration(generation),
   });
   loadProfile();
   loadThread();
