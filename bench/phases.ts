@@ -1,7 +1,14 @@
 import { buildSignedEvents, type SignedEvents } from './events.ts';
 import type { FakeGraph, ReplyTally } from './fake-graph.ts';
 import { closedLoop, type LoadResult, openLoop } from './load.ts';
-import { ownCpuSeconds, readCpuSeconds, readMachineCpuSeconds, readMemory, sampleRss } from './proc-stats.ts';
+import {
+  ownCpuSeconds,
+  readCpuSeconds,
+  readMachineCpuSeconds,
+  readMemory,
+  readThreadCpuSeconds,
+  sampleRss,
+} from './proc-stats.ts';
 import { PAGE_ID } from './settings.ts';
 import { type LatencySummary, meanBetween, summarize } from './stats.ts';
 import { type RunningTarget, startTarget, type TargetContext, type TargetSpec } from './targets.ts';
@@ -36,6 +43,11 @@ export interface DeliveryFigures {
 
 export interface CpuShares {
   server: number;
+  /**
+   * Of `server`: its main thread (HTTP, the webhook's inserts), and the busiest of its other threads (Switchboard's
+   * processing thread on SQLite). A thread at a whole core bounds the server however idle the other core is.
+   */
+  threads: { main: number; busiestOther: number };
   bench: number;
   other: number;
   steal: number;
@@ -203,6 +215,7 @@ export async function runOpen(
 function cpuMeter(pid: number) {
   const started = performance.now();
   const server = readCpuSeconds(pid);
+  const threads = readThreadCpuSeconds(pid);
   const bench = ownCpuSeconds();
   const machine = readMachineCpuSeconds();
   return (): CpuShares => {
@@ -210,8 +223,16 @@ function cpuMeter(pid: number) {
     const serverShare = percent(readCpuSeconds(pid) - server);
     const benchShare = percent(ownCpuSeconds() - bench);
     const now = readMachineCpuSeconds();
+    const used = [...readThreadCpuSeconds(pid)].map(([tid, seconds]) => ({
+      tid,
+      share: percent(seconds - (threads.get(tid) ?? 0)),
+    }));
     return {
       server: serverShare,
+      threads: {
+        main: used.find((t) => t.tid === pid)?.share ?? Number.NaN,
+        busiestOther: Math.max(0, ...used.filter((t) => t.tid !== pid).map((t) => t.share)),
+      },
       bench: benchShare,
       other: Math.max(0, percent(now.busy - machine.busy) - serverShare - benchShare),
       steal: percent(now.steal - machine.steal),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux reports CPU times in clock ticks; 100 per second on every mainstream distribution. */
 const TICKS_PER_SECOND = 100;
@@ -15,15 +15,34 @@ export function readMemory(pid: number): { rss: number; hwm: number } | undefine
 }
 
 /** User + system CPU seconds a process has used, from `/proc/<pid>/stat` (fields 14 and 15). */
-export function readCpuSeconds(pid: number): number {
+export function readCpuSeconds(pid: number, path = `/proc/${pid}/stat`): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis are plain.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * User + system CPU seconds of each thread of a process, by thread id, from `/proc/<pid>/task/<tid>/stat`. The main
+ * thread's id is the process's.
+ */
+export function readThreadCpuSeconds(pid: number): Map<number, number> {
+  const threads = new Map<number, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    const seconds = readCpuSeconds(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+    if (!Number.isNaN(seconds)) threads.set(Number(tid), seconds);
+  }
+  return threads;
 }
 
 /**

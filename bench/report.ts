@@ -53,7 +53,7 @@ function replies(d: DeliveryFigures): string {
 
 /** Who used the CPU during a phase; "other" is every other process (PostgreSQL in its phases), "steal" the hypervisor. */
 const cpu = (u: CpuShares) =>
-  `server ${fmt(u.server)} %, bench ${fmt(u.bench)} %, other processes ${fmt(u.other)} %, steal ${fmt(u.steal)} %`;
+  `server ${fmt(u.server)} % (main thread ${fmt(u.threads.main)} %, busiest other ${fmt(u.threads.busiestOther)} %), bench ${fmt(u.bench)} %, other processes ${fmt(u.other)} %, steal ${fmt(u.steal)} %`;
 
 /**
  * The most CPU other processes (and the hypervisor) took during any phase of `targets`: pass those that run alone
