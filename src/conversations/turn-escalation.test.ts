@@ -14,6 +14,19 @@ const session = (state: Record<string, unknown>): Session => ({
   last_activity_at: NOW - 60_000,
 });
 const say = (s: Session, text: string, at = NOW) => escalationOf({ kind: 'text', text }, s, defaultPageSettings, at);
+/** A message event from person u1 to page p1, with `fields`. */
+const message = (fields: Record<string, unknown>) =>
+  ({
+    kind: 'message',
+    page_id: 'p1',
+    user_id: 'u1',
+    key: 'm1',
+    mid: 'm1',
+    timestamp: NOW,
+    standby: false,
+    attachments: [],
+    ...fields,
+  }) as InboundEvent;
 
 describe('escalationOf', () => {
   it('remembers messages folded and escalates the third of the same message', () => {
@@ -73,18 +86,6 @@ describe('throttledEscalationOf', () => {
     last_inbound_at: NOW - 1000,
     ...changes,
   });
-  const message = (fields: Record<string, unknown>) =>
-    ({
-      kind: 'message',
-      page_id: 'p1',
-      user_id: 'u1',
-      key: 'm1',
-      mid: 'm1',
-      timestamp: NOW,
-      standby: false,
-      attachments: [],
-      ...fields,
-    }) as InboundEvent;
   const over = (event: InboundEvent, c = conversation()) => throttledEscalationOf(event, c, NOW);
 
   it('says a person asked for someone while over the rate limit', () => {
@@ -121,32 +122,19 @@ describe('throttledEscalationOf', () => {
 });
 
 describe('textReadingOf', () => {
-  const event = (fields: Record<string, unknown>) =>
-    ({
-      kind: 'message',
-      page_id: 'p1',
-      user_id: 'u1',
-      key: 'm1',
-      mid: 'm1',
-      timestamp: NOW,
-      standby: false,
-      attachments: [],
-      ...fields,
-    }) as InboundEvent;
-
   it('reads the text of a message the checks look at: typed, with or without an attachment', () => {
-    expect(textReadingOf(event({ text: ' talk to a human ' }))).toEqual(readText('talk to a human'));
+    expect(textReadingOf(message({ text: ' talk to a human ' }))).toEqual(readText('talk to a human'));
     const picture = { type: 'image', url: 'https://cdn.example/a.png' };
-    expect(textReadingOf(event({ text: 'agent svp', attachments: [picture] }))?.asksForHuman).toBe(true);
+    expect(textReadingOf(message({ text: 'agent svp', attachments: [picture] }))?.asksForHuman).toBe(true);
   });
 
   it('reads nothing the checks leave alone: a quick reply, a postback, a message without text', () => {
-    expect(textReadingOf(event({ text: 'talk to a human', quick_reply_payload: 'HUMAN' }))).toBeUndefined();
+    expect(textReadingOf(message({ text: 'talk to a human', quick_reply_payload: 'HUMAN' }))).toBeUndefined();
     expect(
-      textReadingOf({ ...event({}), kind: 'postback', title: 'Talk to a human', payload: 'H' } as InboundEvent),
+      textReadingOf({ ...message({}), kind: 'postback', title: 'Talk to a human', payload: 'H' } as InboundEvent),
     ).toBeUndefined();
     expect(
-      textReadingOf(event({ attachments: [{ type: 'image', url: 'https://cdn.example/a.png' }] })),
+      textReadingOf(message({ attachments: [{ type: 'image', url: 'https://cdn.example/a.png' }] })),
     ).toBeUndefined();
   });
 });

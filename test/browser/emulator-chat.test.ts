@@ -670,7 +670,13 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
     expect(await page.getByTestId('card').last().locator('img').count()).toBe(0);
   });
 
-  it('forgets the last messages the chat list shows once the emulator is reset to its seed', async () => {
+  /**
+   * An emulator of two pages, the chat page on the first with a message sent there, which the chat list shows under its
+   * name; `then` gets the second page's id, the emulator's address and that line of the list.
+   */
+  async function afterAMessageInTheShop(
+    then: (emulator: { outlet: string; url: string }, shopPreview: () => Promise<string | null>) => Promise<void>,
+  ) {
     const [shop, outlet] = ['301857392018475', '302857392018475'];
     const seeded = await startEmulator({
       verifyWebhooksOnStart: false,
@@ -684,49 +690,36 @@ describe.skipIf(!HAS_CHROMIUM)('the emulator chat page (Chromium)', () => {
       },
     });
     try {
-      const preview = (pageId: string) => page.getByTestId(`page-${pageId}`).locator('.page__preview');
+      const shopPreview = () => page.getByTestId(`page-${shop}`).locator('.page__preview').textContent();
       await page.goto(`${seeded.url}/?page=${shop}&person=31`);
       await page.getByTestId('composer-input').fill('Before the reset');
       await page.keyboard.press('Enter');
-      await expect.poll(() => preview(shop).textContent(), { timeout: 5_000 }).toBe('You: Before the reset');
-      await page.getByTestId(`page-${outlet}`).click();
-      await createEmulatorClient(seeded.url ?? '').reset();
-      await expect.poll(() => preview(shop).textContent(), { timeout: 5_000 }).toMatch(/^PSID \d+$/);
+      await expect.poll(shopPreview, { timeout: 5_000 }).toBe('You: Before the reset');
+      await then({ outlet, url: seeded.url ?? '' }, shopPreview);
     } finally {
       await seeded.close();
     }
+  }
+
+  it('forgets the last messages the chat list shows once the emulator is reset to its seed', async () => {
+    await afterAMessageInTheShop(async ({ outlet, url }, shopPreview) => {
+      await page.getByTestId(`page-${outlet}`).click();
+      await createEmulatorClient(url).reset();
+      await expect.poll(shopPreview, { timeout: 5_000 }).toMatch(/^PSID \d+$/);
+    });
   });
 
   it('forgets the last messages the chat list shows after a reset no stream of the page heard', async () => {
-    const [shop, outlet] = ['301857392018475', '302857392018475'];
-    const seeded = await startEmulator({
-      verifyWebhooksOnStart: false,
-      seed: {
-        apps: [{ name: 'Bot', secret: 'seeded-app-secret' }],
-        pages: [
-          { id: shop, name: 'Seeded Shop' },
-          { id: outlet, name: 'Seeded Outlet' },
-        ],
-        people: [{ id: '31', first_name: 'Nora' }],
-      },
-    });
-    try {
-      const preview = (pageId: string) => page.getByTestId(`page-${pageId}`).locator('.page__preview');
-      await page.goto(`${seeded.url}/?page=${shop}&person=31`);
-      await page.getByTestId('composer-input').fill('Before the reset');
-      await page.keyboard.press('Enter');
-      await expect.poll(() => preview(shop).textContent(), { timeout: 5_000 }).toBe('You: Before the reset');
+    await afterAMessageInTheShop(async ({ outlet, url }, shopPreview) => {
       // The next chat's stream cannot connect: nothing tells the page of the reset as it happens.
       await page.route('**/stream', (route) => route.abort());
       await page.getByTestId(`page-${outlet}`).click();
-      await createEmulatorClient(seeded.url ?? '').reset();
-      expect(await preview(shop).textContent()).toBe('You: Before the reset');
+      await createEmulatorClient(url).reset();
+      expect(await shopPreview()).toBe('You: Before the reset');
       // Once it connects, the stream says which emulator it is on: a new one since the page last heard.
       await page.unroute('**/stream');
-      await expect.poll(() => preview(shop).textContent(), { timeout: 15_000 }).toMatch(/^PSID \d+$/);
-    } finally {
-      await seeded.close();
-    }
+      await expect.poll(shopPreview, { timeout: 15_000 }).toMatch(/^PSID \d+$/);
+    });
   });
 
   it('opens the chat it falls back to when a restarted emulator no longer has the person chosen', async () => {
