@@ -4,12 +4,14 @@ export interface ConversationStream {
   contentType: string | null;
   /** Reads until the text so far includes `needle`, or until `needle()` holds. */
   readUntil(needle: string | (() => boolean)): Promise<void>;
-  /** The named events read so far, in order, each with its parsed data. */
+  /** The emulator's generation, as the stream's first event (`hello`) told it. */
+  generation: unknown;
+  /** The named events read so far after `hello`, in order, each with its parsed data. */
   events(): { event: string | undefined; data: unknown }[];
   close(): void;
 }
 
-/** Opens `/_emulator/conversations/:page/:psid/stream`, once it said it is connected. */
+/** Opens `/_emulator/conversations/:page/:psid/stream`, once it said which emulator it is on (`hello`). */
 export async function openConversationStream(url: string, pageId: string, psid: string): Promise<ConversationStream> {
   const controller = new AbortController();
   const response = await fetch(`${url}/_emulator/conversations/${pageId}/${psid}/stream`, {
@@ -26,18 +28,22 @@ export async function openConversationStream(url: string, pageId: string, psid: 
       text += decoder.decode(value);
     }
   };
-  await readUntil(': connected');
+  const events = () =>
+    text
+      .split('\n\n')
+      .filter((chunk) => chunk.startsWith('event:'))
+      .map((chunk) => ({
+        event: /^event: (\w+)/.exec(chunk)?.[1],
+        data: JSON.parse(chunk.split('data: ')[1] ?? 'null') as unknown,
+      }));
+  await readUntil(() => events().length > 0);
+  const [hello] = events();
+  if (hello?.event !== 'hello') throw new Error(`the stream began with ${hello?.event}, not hello`);
   return {
     contentType: response.headers.get('content-type'),
     readUntil,
-    events: () =>
-      text
-        .split('\n\n')
-        .filter((chunk) => chunk.startsWith('event:'))
-        .map((chunk) => ({
-          event: /^event: (\w+)/.exec(chunk)?.[1],
-          data: JSON.parse(chunk.split('data: ')[1] ?? 'null') as unknown,
-        })),
+    generation: (hello.data as { generation?: unknown }).generation,
+    events: () => events().slice(1),
     close: () => controller.abort(),
   };
 }
