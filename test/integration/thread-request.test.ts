@@ -43,6 +43,13 @@ for (const database of DATABASES) {
     const owner = async (psid: string) => (await h.fb.conversation(PAGE_ID, psid)).thread_owner_app_id;
     const pageSaw = async (psid: string) =>
       (await h.fb.conversation(PAGE_ID, psid)).items.filter((i) => i.from === 'page').map((i) => i.message?.text);
+    /** The person wrote, the bot answered, then a human took the thread in the Page Inbox. */
+    const takenInPageInbox = async (psid: string) => {
+      await h.fb.sendText(PAGE_ID, psid, 'hello');
+      await h.settle();
+      await h.fb.setThreadOwner(PAGE_ID, psid, PAGE_INBOX_APP_ID);
+      await h.settle();
+    };
 
     it('gets the thread while the bot has the conversation, and the bot stays quiet', async () => {
       await h.fb.sendText(PAGE_ID, person(0), 'hello');
@@ -204,10 +211,7 @@ for (const database of DATABASES) {
     });
 
     it('keeps a take by the Page Inbox that comes while an agent’s reply is taking the thread back', async () => {
-      await h.fb.sendText(PAGE_ID, person(9), 'hello');
-      await h.settle();
-      await h.fb.setThreadOwner(PAGE_ID, person(9), PAGE_INBOX_APP_ID);
-      await h.settle();
+      await takenInPageInbox(person(9));
       const { id, thread_elsewhere_since: first } = (await conversationOf(person(9))) ?? {};
       expect(first).toEqual(expect.any(Number));
       await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'human' });
@@ -232,10 +236,7 @@ for (const database of DATABASES) {
     });
 
     it('takes the thread back for a business update a person of the team sends while the Page Inbox has it', async () => {
-      await h.fb.sendText(PAGE_ID, person(11), 'hello');
-      await h.settle();
-      await h.fb.setThreadOwner(PAGE_ID, person(11), PAGE_INBOX_APP_ID);
-      await h.settle();
+      await takenInPageInbox(person(11));
       const { id } = (await conversationOf(person(11))) ?? {};
       const update = { text: 'Your order has shipped', tag: 'POST_PURCHASE_UPDATE' };
       expect((await h.api('POST', `/api/conversations/${id}/messages`, update)).status).toBe(202);
@@ -262,11 +263,7 @@ for (const database of DATABASES) {
     });
 
     it('stays paused while the Page Inbox holds the thread, and Resume takes it back, then the bot answers', async () => {
-      await h.fb.sendText(PAGE_ID, person(6), 'hello');
-      await h.settle();
-      // A human takes the thread in the Page Inbox.
-      await h.fb.setThreadOwner(PAGE_ID, person(6), PAGE_INBOX_APP_ID);
-      await h.settle();
+      await takenInPageInbox(person(6));
       expect(await conversationOf(person(6))).toMatchObject({
         routing: 'paused',
         paused_until: null,
@@ -290,10 +287,7 @@ for (const database of DATABASES) {
     });
 
     it('changes nothing and says why when Graph will not give the thread back', async () => {
-      await h.fb.sendText(PAGE_ID, person(7), 'hello');
-      await h.settle();
-      await h.fb.setThreadOwner(PAGE_ID, person(7), PAGE_INBOX_APP_ID);
-      await h.settle();
+      await takenInPageInbox(person(7));
       const { id } = (await conversationOf(person(7))) ?? {};
       await h.fb.setFaults({ next: { count: 1, code: 10, path_contains: 'take_thread_control' } });
       const refused = await h.api('POST', `/api/conversations/${id}/routing`, { routing: 'bot' });
