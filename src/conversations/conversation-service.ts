@@ -212,8 +212,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       );
       return allowed ? undefined : 'throttled';
     }
-    const result = await runPersonTurn({
-      ...deps,
+    const result = await runPersonTurn(deps, {
       eventId,
       event,
       page,

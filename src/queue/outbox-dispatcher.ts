@@ -313,12 +313,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
         if (!decision.ok) return decision;
         calledAt = timers.now();
         const started = performance.now();
-        const sent = await sender.send({
-          ...toSend(row, message),
-          messaging_type: decision.messaging_type,
-          tag: decision.tag,
-          takes_thread: decision.takes_thread,
-        });
+        const sent = await sender.send(toSend(row, message, decision));
         callMs = performance.now() - started;
         return sent;
       },
@@ -557,7 +552,7 @@ function isAudioOrVideo(message: unknown): boolean {
 
 const isVideo = (message: unknown) => attachmentType(message) === 'video';
 
-function toSend(row: OutboxRow, message: unknown): Omit<OutboxSend, 'messaging_type' | 'tag'> {
+function toSend(row: OutboxRow, message: unknown, decision: Extract<SendDecision, { ok: true }>): OutboxSend {
   return {
     outbox_id: row.id,
     page_id: row.page_id,
@@ -565,5 +560,8 @@ function toSend(row: OutboxRow, message: unknown): Omit<OutboxSend, 'messaging_t
     recipient_id: row.recipient_id,
     kind: row.kind as OutboxSend['kind'],
     message,
+    messaging_type: decision.messaging_type,
+    tag: decision.tag,
+    takes_thread: decision.takes_thread,
   };
 }

@@ -247,36 +247,26 @@ async function writeTurn(tx: Transaction<Database>, result: TurnResult, now: num
   let botSendsCancelled = false;
   let unreachableAt: number | null = null;
   if (conversationId !== undefined) {
-    const { flagged, flag_reason, routing, paused_until, ...rest } = conversation?.changes ?? {};
-    // A reason quotes the person or a bot: it may hold what PostgreSQL refuses.
-    const reason = typeof flag_reason === 'string' ? storableText(flag_reason) : flag_reason;
-    const { rows } = await updateConversation(tx, {
-      ...rest,
-      ...(flagged === undefined ? {} : { flagged: flagged ? 1 : 0 }),
-      // A flag that stands keeps the reason the team was told (an agent's, or the first cause found): a turn's flag
-      // gives its reason only to a conversation not flagged when the turn is written.
-      ...(reason === undefined
-        ? {}
-        : flagged && reason !== null
-          ? { raised_flag_reason: reason }
-          : { flag_reason: reason }),
-      last_message_at: now,
-      updated_at: now,
-      id: conversationId,
-    });
+    const changes = conversation?.changes ?? {};
+    const { routing, paused_until } = changes;
+    const { rows } = await updateConversation(tx, conversationUpdate(conversationId, changes, now));
     owner = rows[0];
     const rerouted = routing !== undefined && (await changeRouting(tx, conversationId, routing, paused_until ?? null));
     // A person answered in the Page Inbox: the bot's replies queued before it must not follow theirs (docs/adr/0003,
     // take-overs). Not when people own the conversation: the pause did not apply, and the take-over cancelled them.
     // Another app took the thread: the bot's replies would fail, not being the thread owner's.
-    if ((rerouted && routing === 'paused') || (rest.thread_elsewhere_since ?? null) !== null) {
+    if ((rerouted && routing === 'paused') || (changes.thread_elsewhere_since ?? null) !== null) {
       await cancelBotSends(tx, conversationId, now);
       botSendsCancelled = true;
     }
     // The person wrote: Graph's "cannot be reached" no longer holds (they unblocked the page, or came back), unless
     // Graph said so after this message came (a reply to an earlier one, refused meanwhile).
     unreachableAt = owner?.unreachable_at ?? null;
-    if (rest.last_inbound_at !== undefined && unreachableAt !== null && unreachableAt < (result.received_at ?? now)) {
+    if (
+      changes.last_inbound_at !== undefined &&
+      unreachableAt !== null &&
+      unreachableAt < (result.received_at ?? now)
+    ) {
       await tx.updateTable('conversations').set({ unreachable_at: null }).where('id', '=', conversationId).execute();
       unreachableAt = null;
     }
@@ -320,6 +310,33 @@ async function changeRouting(tx: Transaction<Database>, id: string, routing: str
     .executeTakeFirst();
   return changed.numUpdatedRows > 0n;
 }
+
+/** Changes the update does not copy as they are: the routing, which `changeRouting` applies, and the flag's own rule. */
+const NOT_COPIED = new Set(['flagged', 'flag_reason', 'routing', 'paused_until']);
+
+/**
+ * A turn's conversation changes as the columns its update writes. Built key by key rather than from spread copies: the
+ * processing thread's collector promoted a sixth less without them (docs/benchmarks.md).
+ */
+function conversationUpdate(id: string, changes: TurnChanges, now: number): ConversationUpdate {
+  const update: ConversationUpdate = { id, last_message_at: now, updated_at: now };
+  for (const key in changes) {
+    if (!NOT_COPIED.has(key)) (update as Record<string, unknown>)[key] = changes[key as keyof TurnChanges];
+  }
+  const { flagged, flag_reason } = changes;
+  if (flagged !== undefined) update.flagged = flagged ? 1 : 0;
+  // A reason quotes the person or a bot: it may hold what PostgreSQL refuses.
+  const reason = typeof flag_reason === 'string' ? storableText(flag_reason) : flag_reason;
+  // A flag that stands keeps the reason the team was told (an agent's, or the first cause found): a turn's flag gives
+  // its reason only to a conversation not flagged when the turn is written.
+  if (reason !== undefined) {
+    if (flagged && reason !== null) update.raised_flag_reason = reason;
+    else update.flag_reason = reason;
+  }
+  return update;
+}
+
+type TurnChanges = NonNullable<TurnResult['conversation']>['changes'];
 
 type ConversationUpdate = Partial<Omit<ConversationsTable, 'id'>> & {
   id: string;

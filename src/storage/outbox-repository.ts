@@ -81,11 +81,17 @@ export async function markSent(
   sent: { externalId: string | undefined; sentAt: number; status?: ReceiptStatus },
   now: number,
 ) {
-  const values = { id: row.id, externalId: sent.externalId ?? null, now };
-  await outboxSentQuery(tx, values);
+  const externalId = sent.externalId ?? null;
+  await outboxSentQuery(tx, { id: row.id, externalId, now });
   // The echo may have linked it already, and a receipt moved it past `sent`: never go back.
   if (row.message_id)
-    await messageSentQuery(tx, { ...values, id: row.message_id, sentAt: sent.sentAt, status: sent.status ?? 'sent' });
+    await messageSentQuery(tx, {
+      id: row.message_id,
+      externalId,
+      sentAt: sent.sentAt,
+      status: sent.status ?? 'sent',
+      now,
+    });
 }
 
 /** A receipt that came while its send was being recorded: the message moves on to its status, never back. */
