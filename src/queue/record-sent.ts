@@ -20,7 +20,8 @@ export function createSentRecorder(options: SentRecorderOptions) {
   const { transaction, receiptStatus, logger } = options;
   return async function recordSent(row: OutboxRow, send: { externalId: string | undefined; sentAt: number }) {
     const status = receiptStatus?.(row, send.externalId, send.sentAt);
-    await transaction((tx) => markSent(tx, row, { ...send, status }, options.now()));
+    const sent = { externalId: send.externalId, sentAt: send.sentAt, status };
+    await transaction((tx) => markSent(tx, row, sent, options.now()));
     // Read again once recorded: a receipt held while the record was written. And applied even when it was read before:
     // an echo between the receipt and the record moved the message to `sent`, which the record leaves alone.
     const late = receiptStatus?.(row, send.externalId, send.sentAt);

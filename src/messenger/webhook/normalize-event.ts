@@ -38,7 +38,9 @@ export function normalizeMessagingEvent(raw: unknown, pageId: string, standby: b
   const body = bodyOf(raw, message, isEcho);
   if ('error' in body) return { ok: false, reason: body.error };
   const key = `${standby ? 's:' : ''}${bounded(keyOf(body, userId, timestamp, raw))}`;
-  return { ok: true, event: { ...body, key, page_id: pageId, user_id: userId, timestamp, standby } as InboundEvent };
+  // The body itself, completed: a spread copy of it was most of what the webhook thread's collector promoted.
+  const event = Object.assign(body, { key, page_id: pageId, user_id: userId, timestamp, standby }) as InboundEvent;
+  return { ok: true, event };
 }
 
 function bodyOf(raw: Json, message: Json | undefined, isEcho: boolean): InboundEventBody | { error: string } {
