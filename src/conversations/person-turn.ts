@@ -18,7 +18,7 @@ import { closedNotice, countFallback, escalationOf } from './turn-escalation.ts'
 
 /**
  * One turn's own values, apart from the service's dependencies: with a copy of those in every turn's arguments, the
- * processing thread's collector promoted 40 % more of what the turns allocate (docs/benchmarks.md).
+ * processing thread's scavenges promoted about 70 % more to the old generation (docs/benchmarks.md).
  */
 interface PersonTurnArgs {
   eventId: string;
