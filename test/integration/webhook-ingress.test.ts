@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/conversations/inbound-event.ts';
@@ -70,6 +71,31 @@ for (const database of DATABASES) {
       expect((await h.postWebhook(messageBody('sha1 only'), 'sha1=abc')).status).toBe(401);
       const stored = await h.switchboard.db.selectFrom('inbound_events').select('body').execute();
       expect(stored.filter((r) => /unsigned|forged|sha1 only/.test(r.body))).toEqual([]);
+    });
+
+    it('refuses a body without a signature, or with one of the wrong shape, before reading it', async () => {
+      for (const header of [undefined, 'sha1=abc']) {
+        let finish = () => {};
+        const unfinished = new Promise<void>((resolve) => (finish = resolve));
+        // The body's first bytes go, and the rest never does until the answer came: the refusal cannot wait for it.
+        const body = Readable.from(
+          (async function* () {
+            yield '{"object":"page","entry":[';
+            await unfinished;
+          })(),
+        );
+        const headers = { 'content-type': 'application/json', ...(header && { 'x-hub-signature-256': header }) };
+        const response = await request(`${h.gatewayUrl}/webhooks/messenger`, { method: 'POST', body, headers });
+        finish();
+        expect([response.statusCode, (await response.body.json()) as unknown], header).toEqual([
+          401,
+          {
+            error: expect.objectContaining({
+              code: header ? 'SB_WEBHOOK_SIGNATURE_INVALID' : 'SB_WEBHOOK_SIGNATURE_MISSING',
+            }),
+          },
+        ]);
+      }
     });
 
     it('verifies the bytes Facebook sent, with non-ASCII text \\u-escaped, and refuses a signature of their re-serialisation', async () => {

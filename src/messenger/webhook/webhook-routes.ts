@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { InboundEvent } from '../../conversations/inbound-event.ts';
@@ -9,7 +9,7 @@ import type { PageDirectory } from '../../server/page-directory.ts';
 import { parseRequest } from '../../server/request-parsing.ts';
 import type { StoredInboundEvent } from '../../storage/inbound-event-repository.ts';
 import { parseWebhookBody } from './parse-webhook.ts';
-import { verifyWebhookSignature } from './webhook-signature.ts';
+import { readSignatureHeader, type SignatureRefusal, verifyWebhookSignature } from './webhook-signature.ts';
 
 export interface WebhookRoutesDeps {
   directory: PageDirectory;
@@ -129,16 +129,28 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
     return reply.type('text/plain').send(query['hub.challenge'] ?? '');
   });
 
-  app.post('/webhooks/messenger', async (request, reply) => {
+  const signatureOf = (request: FastifyRequest) => {
+    const header = request.headers['x-hub-signature-256'];
+    return typeof header === 'string' ? header : undefined;
+  };
+  const refuseSignature = (reply: FastifyReply, reason: SignatureRefusal) => {
+    deps.metrics.rejected.inc({ reason: `signature_${reason}` });
+    const code = reason === 'missing' ? 'SB_WEBHOOK_SIGNATURE_MISSING' : 'SB_WEBHOOK_SIGNATURE_INVALID';
+    return reply.code(401).send(errorBody(code));
+  };
+
+  // A body that comes without a signature, or with one of the wrong shape, is refused before it is read: unsigned
+  // senders cannot make the gateway buffer up to the body limit.
+  const signedOnly = async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = readSignatureHeader(signatureOf(request));
+    if (!Buffer.isBuffer(header)) return refuseSignature(reply, header);
+  };
+
+  app.post('/webhooks/messenger', { onRequest: signedOnly }, async (request, reply) => {
     const started = performance.now();
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const header = request.headers['x-hub-signature-256'];
-    const check = verifyWebhookSignature(typeof header === 'string' ? header : undefined, raw, deps.directory.apps());
-    if (!check.ok) {
-      deps.metrics.rejected.inc({ reason: `signature_${check.reason}` });
-      const code = check.reason === 'missing' ? 'SB_WEBHOOK_SIGNATURE_MISSING' : 'SB_WEBHOOK_SIGNATURE_INVALID';
-      return reply.code(401).send(errorBody(code));
-    }
+    const check = verifyWebhookSignature(signatureOf(request), raw, deps.directory.apps());
+    if (!check.ok) return refuseSignature(reply, check.reason);
     let body: unknown;
     const text = raw.toString('utf8');
     try {
