@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
-import { type GraphResponse, graphFailure, readGraphResponse } from './graph-result.ts';
+import { type GraphResponse, graphFailure, readAnswerHeaders, readGraphResponse } from './graph-result.ts';
 
 export type { GraphFailure, GraphResponse, GraphResult } from './graph-result.ts';
 
@@ -44,6 +44,11 @@ export interface GraphCall {
 
 export interface GraphRequester {
   call(call: GraphCall): Promise<GraphResponse>;
+  /**
+   * What scrubs a call made with `token` of its secrets (the token, its proof, the app secret): for texts read out of
+   * an answer's body after the call, as a batch's requests' errors are.
+   */
+  scrubberFor(token: string | undefined, secrets?: string[]): (text: string) => string;
   /** Closes the keep-alive agent if this requester created it. */
   close(): Promise<void>;
 }
@@ -85,6 +90,8 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const prefix = `${baseUrl.pathname.replace(/\/+$/, '')}${options.version ? `/${options.version}` : ''}`;
   const proofOf = provenTokens(options.appSecret);
+  const scrubberFor = (token: string | undefined, secrets: string[] = []) =>
+    scrubber([token, options.appSecret, token === undefined ? undefined : proofOf?.(token), ...secrets]);
 
   /** The path and query of a full URL on the Graph origin; undefined for any other URL. */
   const sameOriginPath = (absolute: string, query: Record<string, string | undefined>): string | undefined => {
@@ -116,12 +123,12 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
       if (proofOf) query.appsecret_proof = proofOf(c.token);
     }
     if (c.json !== undefined) headers['content-type'] = 'application/json';
-    const scrub = scrubber([c.token, options.appSecret, query.appsecret_proof, ...(c.secrets ?? [])]);
+    const scrub = scrubberFor(c.token, c.secrets);
     const started = performance.now();
     const target = c.absoluteUrl === undefined ? pathOf(c.path, query) : sameOriginPath(c.absoluteUrl, query);
     const result = target
       ? await send(c, target, headers, scrub)
-      : graphFailure({ message: 'Refused to follow a URL outside the Graph origin' }, undefined, undefined, 'invalid');
+      : graphFailure({ message: 'Refused to follow a URL outside the Graph origin' }, {}, 'invalid');
     const log = { method: c.method, path: c.path, ms: Math.round(performance.now() - started) };
     if (result.ok) options.logger?.debug({ graph: { ...log, status: result.status } }, 'graph call');
     else options.logger?.debug({ graph: { ...log, ...result.error, kind: result.kind } }, 'graph call failed');
@@ -162,19 +169,20 @@ export function createGraphRequester(options: GraphRequestOptions): GraphRequest
         },
         onResponseEnd() {
           const text = chunks.length === 1 ? (chunks[0] as Buffer).toString() : Buffer.concat(chunks).toString();
-          resolve(readGraphResponse(status, responseHeaders, text, scrub));
+          resolve(readGraphResponse(status, text, scrub, readAnswerHeaders(responseHeaders)));
         },
         onResponseError(_controller, err) {
           // Refused by undici before a byte left (a bad header): Graph never saw it, and trying again cannot help.
           const unsent = (err as { code?: unknown } | undefined)?.code === 'UND_ERR_INVALID_ARG';
           const message = scrub(networkMessage(err, timeoutMs, unsent));
-          resolve(graphFailure({ message }, undefined, undefined, unsent ? 'invalid' : undefined));
+          resolve(graphFailure({ message }, {}, unsent ? 'invalid' : undefined));
         },
       });
     });
 
   return {
     call,
+    scrubberFor,
     close: async () => {
       await ownAgent?.close();
     },

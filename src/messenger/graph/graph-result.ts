@@ -16,21 +16,35 @@ export interface GraphFailure {
 export type GraphResult<T extends object> = ({ ok: true } & T) | GraphFailure;
 
 /** A raw Graph answer: the parsed JSON body on success. */
-export type GraphResponse = GraphResult<{ status: number; body: unknown; usage?: GraphUsage }>;
+export type GraphResponse = GraphResult<{ status: number; body: unknown } & AnswerHeaders>;
 
 type ResponseHeaders = Record<string, string | string[] | undefined>;
 
+/** What an answer's headers say that matters past the call: the rate limits' usage, and any wait Graph asks for. */
+export interface AnswerHeaders {
+  usage?: GraphUsage;
+  /** `Retry-After`, in ms: on a batch that went through, it is its failed requests' wait. */
+  retry_after_ms?: number;
+}
+
+export function readAnswerHeaders(headers: ResponseHeaders): AnswerHeaders {
+  const usage = parseUsageHeaders(headers);
+  const wait = retryAfterHeader(headers);
+  // Built only when there is something: this runs for every send.
+  if (wait === undefined) return usage ? { usage } : {};
+  return usage ? { usage, retry_after_ms: wait } : { retry_after_ms: wait };
+}
+
 /**
  * Reads an HTTP answer: a Graph error envelope (at any status), a non-2xx status or a body that is not
- * JSON become a classified failure; anything else is a success with the parsed body. `usage` defaults to the
- * headers' (a batch's sub-request has none of its own: the batch's apply).
+ * JSON become a classified failure; anything else is a success with the parsed body. `headers` are the answer's
+ * (a batch's sub-request has none of its own: the batch's apply).
  */
 export function readGraphResponse(
   status: number,
-  headers: ResponseHeaders,
   text: string,
   scrub: (text: string) => string,
-  usage = parseUsageHeaders(headers),
+  headers: AnswerHeaders,
 ): GraphResponse {
   let body: unknown;
   try {
@@ -39,18 +53,20 @@ export function readGraphResponse(
     const message = `Graph answered HTTP ${status} with a body that is not JSON`;
     // A 2xx said the call went through; only its answer is unreadable: in doubt, like a timeout, not refused.
     const inDoubt = status >= 200 && status <= 299 ? 'transient' : undefined;
-    return graphFailure({ message, http_status: status }, usage, headers, inDoubt);
+    return graphFailure({ message, http_status: status }, headers, inDoubt);
   }
   const error = parseGraphErrorBody(body, status);
-  if (error) return graphFailure({ ...error, message: scrub(error.message) }, usage, headers);
+  if (error) return graphFailure({ ...error, message: scrub(error.message) }, headers);
   if (status < 200 || status > 299) {
     return graphFailure(
       { message: `Graph answered HTTP ${status} without an error body`, http_status: status },
-      usage,
       headers,
     );
   }
-  return usage ? { ok: true, status, body, usage } : { ok: true, status, body };
+  const ok: GraphResponse = { ok: true, status, body };
+  if (headers.usage) ok.usage = headers.usage;
+  if (headers.retry_after_ms !== undefined) ok.retry_after_ms = headers.retry_after_ms;
+  return ok;
 }
 
 /** The longest wait Graph's answer can set: its estimate of when access comes back may run to days, or to nonsense. */
@@ -59,23 +75,22 @@ export const MAX_GRAPH_WAIT_MS = 24 * 60 * 60_000;
 /** A classified failure, with the retry wait for retryable kinds. */
 export function graphFailure(
   error: GraphError,
-  usage: GraphUsage | undefined,
-  headers: ResponseHeaders | undefined,
+  { usage, retry_after_ms }: AnswerHeaders = {},
   forcedKind?: GraphFailureKind,
 ): GraphFailure {
   const kind = forcedKind ?? classifyGraphError(error);
   const result: GraphFailure = { ok: false, error, kind };
   if (usage) result.usage = usage;
   if (kind === 'transient' || kind === 'rate_limited') {
-    const wait = usage?.regain_access_ms ?? retryAfterHeader(headers);
+    const wait = usage?.regain_access_ms ?? retry_after_ms;
     if (wait !== undefined) result.retry_after_ms = Math.min(wait, MAX_GRAPH_WAIT_MS);
   }
   return result;
 }
 
 /** `Retry-After` as seconds or as an HTTP date (RFC 9110 §10.2.3). */
-function retryAfterHeader(headers: ResponseHeaders | undefined): number | undefined {
-  const raw = headers?.['retry-after'];
+function retryAfterHeader(headers: ResponseHeaders): number | undefined {
+  const raw = headers['retry-after'];
   const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useScriptedGraph } from '../../../test/support/scripted-graph-server.ts';
 import type { SendRequest } from '../send-types.ts';
+import { appsecretProof } from './graph-request.ts';
 import { createSendApi } from './send-api.ts';
 
 const TOKEN = 'EAAB-page-token-batches';
@@ -167,6 +168,18 @@ describe('send batches', () => {
     ]);
   });
 
+  it('gives the failed sends of a batch that went through the wait its Retry-After asks for', async () => {
+    graph.server.reply({
+      json: [sent('1', 'm_1'), refusal({ code: 2, message: 'Service temporarily unavailable' })],
+      headers: { 'retry-after': '7' },
+    });
+    const outcomes = await Promise.all([graph.client.send(TOKEN, text('1')), graph.client.send(TOKEN, text('2'))]);
+    expect(outcomes).toEqual([
+      { status: 'sent', recipient_id: '1', message_id: 'm_1' },
+      expect.objectContaining({ status: 'retry', kind: 'transient', retry_after_ms: 7_000 }),
+    ]);
+  });
+
   it('sends each request of a batch refused as malformed alone, so each gets a verdict of its own', async () => {
     graph.server.reply(
       { status: 400, json: { error: { message: 'Invalid parameter', type: 'OAuthException', code: 100 } } },
@@ -186,7 +199,11 @@ describe('send batches', () => {
   });
 
   it('answers every send in doubt when the call throws instead of answering, never leaving one waiting', async () => {
-    const throwing = { call: () => Promise.reject(new Error('boom')), close: async () => {} };
+    const throwing = {
+      call: () => Promise.reject(new Error('boom')),
+      scrubberFor: () => (text: string) => text,
+      close: async () => {},
+    };
     const api = createSendApi(throwing, { batchSends: true });
     const inDoubt = { status: 'retry', kind: 'transient', error: { message: 'Graph call failed unexpectedly' } };
     expect(await Promise.all([api.send(TOKEN, text('1')), api.send(TOKEN, text('2'))])).toEqual([inDoubt, inDoubt]);
@@ -205,5 +222,13 @@ describe('send batches', () => {
     ]);
     const [, quoted] = await Promise.all([graph.client.send(TOKEN, text('1')), graph.client.send(TOKEN, text('2'))]);
     expect(quoted).toMatchObject({ status: 'failed', error: { message: 'Bad token [redacted]' } });
+  });
+
+  it("never quotes the app secret or the token's proof from a request of the batch either", async () => {
+    const proof = appsecretProof(TOKEN, 'batches-app-secret');
+    const message = `secret batches-app-secret, proof ${proof}`;
+    graph.server.reply({ json: [sent('1', 'm_1'), refusal({ code: 100, message })] });
+    const [, quoted] = await Promise.all([graph.client.send(TOKEN, text('1')), graph.client.send(TOKEN, text('2'))]);
+    expect(quoted).toMatchObject({ status: 'failed', error: { message: 'secret [redacted], proof [redacted]' } });
   });
 });

@@ -1,6 +1,6 @@
 import type { SendRequest } from '../send-types.ts';
 import { isRecord } from './graph-json.ts';
-import { type GraphRequester, type GraphResponse, scrubber } from './graph-request.ts';
+import type { GraphRequester, GraphResponse } from './graph-request.ts';
 import { graphFailure, readGraphResponse } from './graph-result.ts';
 
 /** Graph runs at most 50 requests in one batch (messenger-platform.md §9). */
@@ -59,8 +59,7 @@ export function createSendBatches(
  * A call that threw instead of answering (the requester turns every network and Graph failure into a value, so this is
  * a defect): in doubt, so the outbox waits for an echo before sending again, and never left waiting for ever.
  */
-const unexpected = (): GraphResponse =>
-  graphFailure({ message: 'Graph call failed unexpectedly' }, undefined, undefined, 'transient');
+const unexpected = (): GraphResponse => graphFailure({ message: 'Graph call failed unexpectedly' }, {}, 'transient');
 
 async function sendBatch(
   graph: GraphRequester,
@@ -81,19 +80,21 @@ async function sendBatch(
     return;
   }
   const results = Array.isArray(res.body) && res.body.length === sends.length ? res.body : undefined;
-  const scrub = scrubber([token]);
+  const scrub = graph.scrubberFor(token);
+  // The batch's headers speak for every request in it: the usage is the page's and the app's, and a wait asked for
+  // is the wait of those that failed.
+  const headers = { usage: res.usage, retry_after_ms: res.retry_after_ms };
   sends.forEach((send, i) => {
     const result: unknown = results?.[i];
     if (!isRecord(result) || typeof result.code !== 'number') {
       // Graph went through the batch but says nothing of this request (`null`: it did not finish): in doubt, as a
       // timeout is, so the outbox waits for its echo before sending again.
       const message = results ? 'Graph did not answer this request of the batch' : 'Graph answered a batch unreadably';
-      send.answer(graphFailure({ message, http_status: res.status }, res.usage, undefined, 'transient'));
+      send.answer(graphFailure({ message, http_status: res.status }, headers, 'transient'));
       return;
     }
-    // The batch's usage headers are the page's and the app's, shared by every request in it.
     const body = typeof result.body === 'string' ? result.body : '';
-    send.answer(readGraphResponse(result.code, {}, body, scrub, res.usage));
+    send.answer(readGraphResponse(result.code, body, scrub, headers));
   });
 }
 
