@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { suggestKey } from '../assistants/flow/zod-issues.ts';
 import { ConfigError } from './config-error.ts';
 import { type FileConfig, fileConfigSchema } from './config-schema.ts';
+import { withFix } from './fixes.ts';
 import { knownKeysAt } from './known-keys.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -70,9 +71,9 @@ export function inspectConfigFile(path: string, env: Env, only?: readonly (keyof
   // What could not be substituted is not validated: its problems would be those of the text left. A key is left out;
   // an entry stays, so that the others keep their indexes, and its issues are dropped.
   const input = withoutLeftOut(substituted, { ...nothingLeftOut(), keys: unsubstituted.keys }).value;
-  let parsed = fileConfigSchema.safeParse(input);
+  let parsed = fileConfigSchema.safeParse(input, { error: withFix });
   if (!parsed.success && typeReferences(input, parsed.error.issues, references))
-    parsed = fileConfigSchema.safeParse(input);
+    parsed = fileConfigSchema.safeParse(input, { error: withFix });
   if (parsed.success && problems.length === 0) return { file: parsed.data, problems, broken: new Set(), kept: {} };
   const issues = (parsed.error?.issues ?? []).filter((issue) => !isLeftOut(unsubstituted, issue.path));
   problems.push(...describeIssues(issues, path, { input }));

@@ -282,8 +282,8 @@ describe('configuration', () => {
     expect(problems).toEqual([
       `${file}: pages.0.assistant.model: is required; add it`,
       `${file}: pages.1.assistant.type: must be one of flow, http, llm`,
-      `${file}: pages.2.assistant.timeout_ms: Invalid input: expected number, received string`,
-      expect.stringMatching(new RegExp(`^${file}: pages\\.3\\.assistant\\.timeout_ms: Too big`)),
+      `${file}: pages.2.assistant.timeout_ms: must be a number; write digits, without quotes`,
+      `${file}: pages.3.assistant.timeout_ms: is above 60000; give 60000 or less`,
       `${file}: pages.4.assistant: must be a flow file path, an http(s) bot URL, or a mapping with type: flow, http, llm`,
     ]);
     const env = { FB_APP_ID: '111', FB_APP_SECRET: 'app-secret-1', FB_VERIFY_TOKEN: 'vt', FB_PAGE_ID: '222' };
@@ -430,6 +430,35 @@ describe('configuration', () => {
     ]);
   });
 
+  it('gives the fix, not only the rule, for a value out of range, too short, of the wrong type or not a choice', () => {
+    const cwd = dir();
+    const file = join(cwd, 'switchboard.yaml');
+    writeFileSync(
+      file,
+      [
+        'port: 70000',
+        'admin: { email: ops@example.com, password: short }',
+        'apps:',
+        '  - { id: "111", secret: app-secret-1, verify_token: "" }',
+        'pages:',
+        '  - id: "222"',
+        '    name: true',
+        '    access_token: EAA',
+        '    settings: { rate_limit_per_minute: 0, session_timeout_minutes: soon }',
+        '',
+      ].join('\n'),
+    );
+    expect(problemsOf(() => loadConfig({ LOG_LEVEL: 'loud' }, cwd))).toEqual([
+      `${file}: port: is above 65535; give 65535 or less`,
+      `${file}: admin.password: is shorter than 8 characters; give at least 8`,
+      `${file}: apps.0.verify_token: is empty; give a value`,
+      `${file}: pages.0.name: must be text; put it in quotes: YAML read it as true or false`,
+      `${file}: pages.0.settings.session_timeout_minutes: must be a number; write digits, without quotes`,
+      `${file}: pages.0.settings.rate_limit_per_minute: is below 1; give 1 or more`,
+      'LOG_LEVEL: must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"',
+    ]);
+  });
+
   it('says a key left out is required, not that undefined is of the wrong type', () => {
     const cwd = dir();
     const file = join(cwd, 'switchboard.yaml');
@@ -443,7 +472,7 @@ describe('configuration', () => {
     // A value of the wrong type is still said as such.
     writeFileSync(file, 'pages:\n  - { id: "222", access_token: 12 }\n');
     expect(problemsOf(() => loadConfig({}, cwd))).toEqual([
-      `${file}: pages.0.access_token: Invalid input: expected string, received number`,
+      `${file}: pages.0.access_token: must be text; put it in quotes: YAML read it as a number`,
     ]);
   });
 

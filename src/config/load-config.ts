@@ -23,6 +23,7 @@ import {
   pageSchema,
 } from './config-schema.ts';
 import { databaseUrlProblem } from './database-url.ts';
+import { withFix } from './fixes.ts';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
 export const DEFAULT_GRAPH_API_VERSION = 'v25.0';
@@ -229,7 +230,7 @@ function mergeEnvironment(
   const withAdmin = Object.keys(fromEnv.admin).length > 0 && !o.broken.has('admin');
   const admin = withAdmin ? { admin: { ...file.admin, ...fromEnv.admin } } : {};
   const input: Record<string, unknown> = { ...file, ...fromEnv.values, ...admin };
-  const merged = fileConfigSchema.safeParse(input);
+  const merged = fileConfigSchema.safeParse(input, { error: withFix });
   if (merged.success) return merged.data;
   o.problems.push(...describeIssues(merged.error.issues, 'environment', { variables: ENV_VARIABLES, input }));
   // The file's apps and pages passed already, and no variable changes them: what is left out is a top-level key.
@@ -405,7 +406,7 @@ function checked<S extends z.ZodType>(
   variables: Record<string, string>,
   problems: string[],
 ) {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { error: withFix });
   if (parsed.success) return [parsed.data as z.output<S>];
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? '');

@@ -8,7 +8,8 @@ export interface PathIssue {
   message: string;
 }
 
-const EXPECTED: Record<string, string> = {
+/** How each type zod expects is named to people editing YAML. */
+export const TYPE_NAMES: Record<string, string> = {
   string: 'text',
   number: 'a number',
   int: 'a whole number',
@@ -51,7 +52,7 @@ export function describeZodIssues(
         }));
       case 'invalid_type':
         if (issue.input === undefined && key !== '') return [{ path, message: `${label} needs "${key}"` }];
-        return [{ path, message: `${subject} should be ${EXPECTED[issue.expected] ?? issue.expected}` }];
+        return [{ path, message: `${subject} should be ${TYPE_NAMES[issue.expected] ?? issue.expected}` }];
       case 'too_small':
         if (issue.origin === 'array') return [{ path, message: `${subject} needs at least ${issue.minimum} item(s)` }];
         if (issue.origin === 'string') return [{ path, message: `${subject} must not be empty` }];
