@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { TrustProxy } from '../config/trust-proxy.ts';
 import { ApiError, ERRORS, type ErrorCode, errorBody } from './errors.ts';
 import { quietConnections } from './quiet-connections.ts';
+import { lazyRequestLogger } from './request-logger.ts';
 
 /** How long a closing app lets requests under way finish before it cuts its connections as they go quiet. */
 const CLOSE_GRACE_MS = 5_000;
@@ -30,6 +31,7 @@ export function createHttpApp(
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     // Believed only from the proxies the operator names: anyone can write the header. Fastify 5 ignores a number
     // (docs/Reference/Server.md, `trustProxy`), so a count of hops is given as the function proxy-addr calls per hop.
     trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
