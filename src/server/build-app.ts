@@ -62,18 +62,17 @@ export function createHttpApp(
     cut = setTimeout(quiet.cut, closeGraceMs).unref();
   });
   app.addHook('onClose', async () => clearTimeout(cut));
-  app.addHook('onRequest', async () => {
-    if (closing) throw new ApiError('SB_SHUTTING_DOWN');
-  });
+  // Callbacks, not async functions, as the hooks below: they run for every request, the webhook's included, and cost
+  // no promise.
+  app.addHook('onRequest', (_request, _reply, done) => done(closing ? new ApiError('SB_SHUTTING_DOWN') : undefined));
   // Answered while closing, a kept-alive connection ends with its answer, rather than at the grace's cut.
-  // A callback, not an async function: it runs for every answer, the webhook's included, and costs no promise.
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
 
   // One place for request logs: 4xx at info, 5xx at error, successes at debug (the webhook path is hot).
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const entry = {
       method: request.method,
       url: request.routeOptions.url ?? request.url.split('?')[0],
@@ -85,6 +84,7 @@ export function createHttpApp(
     if (failed) request.log.error(entry, 'request failed');
     else if (reply.statusCode >= 400) request.log.info(entry, 'request refused');
     else request.log.debug(entry, 'request');
+    done();
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

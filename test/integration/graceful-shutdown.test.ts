@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/storage/database.ts';
 import { startEchoBot } from '../support/echo-bot.ts';
-import { PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
+import { type Harness, PAGE_ID, PSID, startHarness } from '../support/gateway-harness.ts';
 
 /**
  * How long each test may run, start-up included: well under what a close that waits would take (a 30 s response
@@ -69,7 +69,7 @@ describe('graceful shutdown', { timeout: PROMPTLY }, () => {
    * the gateway no longer listens, and answers what came back when the connection ended and the close was over.
    */
   async function closeMidRequest(
-    before: string,
+    before: string | ((h: Harness) => string),
     ready: (received: string) => boolean | Promise<boolean>,
     after: string,
   ) {
@@ -78,7 +78,7 @@ describe('graceful shutdown', { timeout: PROMPTLY }, () => {
       const socket = connect(Number(new URL(h.gatewayUrl).port), '127.0.0.1');
       let received = '';
       socket.setEncoding('utf8').on('data', (chunk) => (received += chunk));
-      socket.write(before);
+      socket.write(typeof before === 'string' ? before : before(h));
       await vi.waitFor(async () => expect(await ready(received)).toBe(true), { timeout: 5_000, interval: 10 });
       const closed = h.switchboard.close();
       await vi.waitFor(() => expect(h.switchboard.app.server.listening).toBe(false), { timeout: 5_000, interval: 10 });
@@ -93,19 +93,20 @@ describe('graceful shutdown', { timeout: PROMPTLY }, () => {
   }
 
   it('answers a request under way when it began closing, then ends that connection', async () => {
-    // Close ends idle connections: this one is busy with a webhook whose body has not been sent yet. The server's
-    // "100 Continue" says it has taken that request in, before the close. Then the webhook's body, and a request sent
-    // on the same connection once the close has begun.
+    // Close ends idle connections: this one is busy with a signed webhook whose body has not been sent yet. The
+    // server's "100 Continue" says it has taken that request in, before the close. Then the webhook's body, and a
+    // request sent on the same connection once the close has begun.
     const received = await closeMidRequest(
-      'POST /webhooks/messenger HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
-        'Content-Length: 2\r\nExpect: 100-continue\r\n\r\n',
+      (h) =>
+        'POST /webhooks/messenger HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        `X-Hub-Signature-256: ${h.sign('{}')}\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n`,
       (sofar) => /^HTTP\/1\.1 100 Continue/.test(sofar),
       '{}GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
     );
-    // The webhook, taken in before the close, is answered (unsigned) with the connection's end: the request after
-    // it is not read, and its client sends it again elsewhere, as HTTP has it.
+    // The webhook, taken in before the close, is answered (it holds no event) with the connection's end: the request
+    // after it is not read, and its client sends it again elsewhere, as HTTP has it.
     const responses = received.split(/(?=HTTP\/1\.1 \d{3} )/);
-    expect(responses.map((r) => r.slice('HTTP/1.1 '.length, 12))).toEqual(['100', '401']);
+    expect(responses.map((r) => r.slice('HTTP/1.1 '.length, 12))).toEqual(['100', '200']);
     expect(responses.at(-1)).toMatch(/\r\nconnection: close\r\n/i);
   });
 
