@@ -9,7 +9,7 @@ import type { PageDirectory } from '../../server/page-directory.ts';
 import { parseRequest } from '../../server/request-parsing.ts';
 import type { StoredInboundEvent } from '../../storage/inbound-event-repository.ts';
 import { parseWebhookBody } from './parse-webhook.ts';
-import { readSignatureHeader, type SignatureRefusal, verifyWebhookSignature } from './webhook-signature.ts';
+import { type SignatureRefusal, signatureHeaderProblem, verifyWebhookSignature } from './webhook-signature.ts';
 
 export interface WebhookRoutesDeps {
   directory: PageDirectory;
@@ -142,9 +142,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesDeps> = async (app, 
   // A body that comes without a signature, or with one of the wrong shape, is refused before it is read: unsigned
   // senders cannot make the gateway buffer up to the body limit. A callback: an async hook costs every webhook a promise.
   const signedOnly = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    const header = readSignatureHeader(signatureOf(request));
-    if (Buffer.isBuffer(header)) done();
-    else refuseSignature(reply, header);
+    const problem = signatureHeaderProblem(signatureOf(request));
+    if (problem) refuseSignature(reply, problem);
+    else done();
   };
 
   app.post('/webhooks/messenger', { onRequest: signedOnly }, async (request, reply) => {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifyWebhookSignature } from './webhook-signature.ts';
+import { signatureHeaderProblem, verifyWebhookSignature } from './webhook-signature.ts';
 
 const apps = [
   { id: '111', secret: 'first-app-secret' },
@@ -29,6 +29,18 @@ describe('webhook signature', () => {
     expect(verifyWebhookSignature('sha256=zz', body, apps)).toEqual({ ok: false, reason: 'malformed' });
     const sha1 = `sha1=${createHmac('sha1', 'first-app-secret').update(body).digest('hex')}`;
     expect(verifyWebhookSignature(sha1, body, apps)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('tells a header that cannot be a signature before the body is read', () => {
+    expect(signatureHeaderProblem(undefined)).toBe('missing');
+    expect(signatureHeaderProblem('')).toBe('missing');
+    expect(signatureHeaderProblem(`sha256=${'ab'.repeat(31)}`)).toBe('malformed');
+    expect(signatureHeaderProblem(`sha1=${'ab'.repeat(20)}`)).toBe('malformed');
+    expect(signatureHeaderProblem(` SHA256=${'AB'.repeat(32)}\r`)).toBeUndefined();
+    expect(verifyWebhookSignature(` ${sign(body, 'first-app-secret')} `, body, apps)).toEqual({
+      ok: true,
+      appId: '111',
+    });
   });
 
   it('refuses a signature made with another secret', () => {

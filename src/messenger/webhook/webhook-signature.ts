@@ -3,11 +3,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export type SignatureCheck = { ok: true; appId: string } | { ok: false; reason: SignatureRefusal };
 export type SignatureRefusal = 'missing' | 'malformed' | 'mismatch';
 
-/** The HMAC a `sha256=<hex>` header carries, or why it carries none: known before the body is read. */
-export function readSignatureHeader(header: string | undefined): Buffer | 'missing' | 'malformed' {
+const SIGNATURE = /^\s*sha256=([0-9a-f]{64})\s*$/i;
+
+/** Why a header cannot be a signature (`sha256=<hex>`), or undefined when it can: known before the body is read. */
+export function signatureHeaderProblem(header: string | undefined): 'missing' | 'malformed' | undefined {
   if (!header) return 'missing';
-  const match = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
-  return match?.[1] ? Buffer.from(match[1], 'hex') : 'malformed';
+  return SIGNATURE.test(header) ? undefined : 'malformed';
 }
 
 /**
@@ -19,8 +20,9 @@ export function verifyWebhookSignature(
   body: Buffer,
   apps: ReadonlyArray<{ id: string; secret: string }>,
 ): SignatureCheck {
-  const received = readSignatureHeader(header);
-  if (!Buffer.isBuffer(received)) return { ok: false, reason: received };
+  const hex = header && SIGNATURE.exec(header)?.[1];
+  if (!hex) return { ok: false, reason: signatureHeaderProblem(header) ?? 'malformed' };
+  const received = Buffer.from(hex, 'hex');
   for (const app of apps) {
     const expected = createHmac('sha256', app.secret).update(body).digest();
     if (timingSafeEqual(expected, received)) return { ok: true, appId: app.id };
