@@ -164,6 +164,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
         const [{ log }] = sqlite.pragma('wal_checkpoint(PASSIVE)') as [{ log: number }];
         const lock = options.writeLock;
         if (!lock || log < restartPages) return;
+        // Once more outside the lock first: what was written during the pass above is copied and flushed here, so that
+        // the pass under the lock, which the webhook's inserts wait for, has only a few pages to copy and flush.
+        sqlite.pragma('wal_checkpoint(PASSIVE)');
         lock.acquire();
         try {
           sqlite.pragma('wal_checkpoint(PASSIVE)');
