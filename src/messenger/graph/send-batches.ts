@@ -81,20 +81,19 @@ async function sendBatch(
   }
   const results = Array.isArray(res.body) && res.body.length === sends.length ? res.body : undefined;
   const scrub = graph.scrubberFor(token);
-  // The batch's headers speak for every request in it: the usage is the page's and the app's, and a wait asked for
-  // is the wait of those that failed.
-  const headers = { usage: res.usage, retry_after_ms: res.retry_after_ms };
   sends.forEach((send, i) => {
     const result: unknown = results?.[i];
     if (!isRecord(result) || typeof result.code !== 'number') {
       // Graph went through the batch but says nothing of this request (`null`: it did not finish): in doubt, as a
       // timeout is, so the outbox waits for its echo before sending again.
       const message = results ? 'Graph did not answer this request of the batch' : 'Graph answered a batch unreadably';
-      send.answer(graphFailure({ message, http_status: res.status }, headers, 'transient'));
+      send.answer(graphFailure({ message, http_status: res.status }, res, 'transient'));
       return;
     }
+    // The batch's headers speak for every request in it: the usage is the page's and the app's, and a wait asked for
+    // is the wait of those that failed.
     const body = typeof result.body === 'string' ? result.body : '';
-    send.answer(readGraphResponse(result.code, body, scrub, headers));
+    send.answer(readGraphResponse(result.code, body, scrub, res));
   });
 }
 
